@@ -1,0 +1,30 @@
+package dev.safeload;
+
+/**
+ * How verified bytes reach the application. Each mode closes the gap between checking a file and
+ * using it in its own way; see the README's table.
+ */
+public enum Delivery {
+  /**
+   * The default: {@link #COPY_TO_MEMORY} for models up to the policy's in-memory limit,
+   * {@link #PRIVATE_FILE} above it.
+   */
+  AUTOMATIC,
+  /**
+   * Hash and validate while copying into direct memory; hand out read-only buffers of the copy.
+   * Later changes to the source cannot reach the application.
+   */
+  COPY_TO_MEMORY,
+  /**
+   * Hash and validate while copying into a new private directory (owner-only {@code 0700}, files
+   * {@code 0400}); hand out buffers and paths of the copy. For engines that want a path.
+   */
+  PRIVATE_FILE,
+  /**
+   * Map the source once, validate and hash the mapping, and hand out that same mapping. No copy,
+   * but a writer with access to the file can still change mapped bytes: choose this only for
+   * storage you vouch for (read-only images and volumes). Size, modification time and file identity
+   * are re-checked when the model is closed.
+   */
+  MAPPED_TRUSTED
+}

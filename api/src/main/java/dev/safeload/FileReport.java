@@ -1,0 +1,29 @@
+package dev.safeload;
+
+import dev.safeload.provenance.Sha256;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@link SafeModelLoader#scan} found about one file.
+ *
+ * @param name     the file's name relative to the model root
+ * @param size     bytes read, or {@code -1} if the file could not be read
+ * @param format   the detected format's handler id, or {@code null} if none was detected
+ * @param sha256   the digest of the bytes read, or {@code null} if the file could not be read
+ * @param findings every finding about this file; empty means accepted
+ */
+public record FileReport(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
+    List<Finding> findings) {
+
+  public FileReport {
+    Objects.requireNonNull(name, "name");
+    findings = List.copyOf(findings);
+  }
+
+  /** Whether the file passed every check. */
+  public boolean accepted() {
+    return findings.isEmpty();
+  }
+}

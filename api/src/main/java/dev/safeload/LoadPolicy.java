@@ -1,0 +1,179 @@
+package dev.safeload;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What {@link SafeModelLoader} accepts. Immutable; start from {@link #strict()} and relax on
+ * purpose through {@link #toBuilder()}, where every relaxation has a name that says what it gives up.
+ *
+ * <p>Strict defaults:
+ * <ul>
+ *   <li>every served file must be proven by a pin or a signature ({@link Builder#allowUnpinnedFiles()}
+ *       relaxes this);
+ *   <li>only the built-in formats are allowed ({@link Builder#allowFormat(String)} adds one);
+ *   <li>symbolic links and hard-linked files are rejected;
+ *   <li>{@link Delivery#AUTOMATIC}: private copies, in memory up to {@link #MAX_IN_MEMORY_BYTES};
+ *   <li>resource limits as declared by each {@link Setting}.
+ * </ul>
+ */
+public final class LoadPolicy {
+
+  /** Models up to this many bytes are copied to memory under {@link Delivery#AUTOMATIC}. */
+  public static final Setting<Long> MAX_IN_MEMORY_BYTES = Setting.limit("loader.maxInMemoryBytes", 2L << 30);
+  /** Largest single file accepted. */
+  public static final Setting<Long> MAX_FILE_BYTES = Setting.limit("loader.maxFileBytes", 1L << 40);
+  /** Most files in one model directory. */
+  public static final Setting<Long> MAX_FILES = Setting.limit("loader.maxFiles", 10_000);
+  /** Threads used to hash and validate the files of one model in parallel. */
+  public static final Setting<Long> PARALLELISM =
+      Setting.limit("loader.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+  /** Formats allowed by {@link #strict()}. */
+  public static final Set<String> BUILT_IN_FORMATS = Set.of(
+      "safetensors", "safetensors-index", "json",
+      "gguf", "onnx", "numpy", "pytorch", "pickle");
+
+  private final boolean requireProvenance;
+  private final boolean allowSymlinks;
+  private final boolean allowHardLinks;
+  private final Delivery delivery;
+  private final Set<String> allowedFormats;
+  private final Map<Setting<?>, Object> settings;
+
+  private LoadPolicy(Builder b) {
+    this.requireProvenance = b.requireProvenance;
+    this.allowSymlinks = b.allowSymlinks;
+    this.allowHardLinks = b.allowHardLinks;
+    this.delivery = b.delivery;
+    this.allowedFormats = Collections.unmodifiableSet(new TreeSet<>(b.allowedFormats));
+    this.settings = Map.copyOf(b.settings);
+  }
+
+  /** The secure default policy. */
+  public static LoadPolicy strict() {
+    return new Builder().build();
+  }
+
+  /** A builder starting from this policy's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Whether every served file must be proven by a pin or signature. */
+  public boolean requiresProvenance() {
+    return requireProvenance;
+  }
+
+  public boolean allowsSymlinks() {
+    return allowSymlinks;
+  }
+
+  public boolean allowsHardLinks() {
+    return allowHardLinks;
+  }
+
+  public Delivery delivery() {
+    return delivery;
+  }
+
+  /** Ids of the format handlers whose verdicts this policy accepts. */
+  public Set<String> allowedFormats() {
+    return allowedFormats;
+  }
+
+  /** The value of a setting: the override if one was set, else the setting's default. */
+  public <T> T get(Setting<T> setting) {
+    Object v = settings.get(setting);
+    return v == null ? setting.defaultValue() : setting.type().cast(v);
+  }
+
+  @Override
+  public String toString() {
+    return "LoadPolicy{requireProvenance=" + requireProvenance + ", allowSymlinks=" + allowSymlinks
+        + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
+        + ", formats=" + allowedFormats + ", settings=" + settings + "}";
+  }
+
+  /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
+  public static final class Builder {
+    private boolean requireProvenance = true;
+    private boolean allowSymlinks;
+    private boolean allowHardLinks;
+    private Delivery delivery = Delivery.AUTOMATIC;
+    private final Set<String> allowedFormats = new TreeSet<>(BUILT_IN_FORMATS);
+    private final Map<Setting<?>, Object> settings = new HashMap<>();
+
+    private Builder() {}
+
+    private Builder(LoadPolicy p) {
+      requireProvenance = p.requireProvenance;
+      allowSymlinks = p.allowSymlinks;
+      allowHardLinks = p.allowHardLinks;
+      delivery = p.delivery;
+      allowedFormats.clear();
+      allowedFormats.addAll(p.allowedFormats);
+      settings.putAll(p.settings);
+    }
+
+    /**
+     * Relaxation: accept files that no pin or signature proves. Format validation still applies;
+     * only where the bytes came from is no longer checked.
+     */
+    public Builder allowUnpinnedFiles() {
+      requireProvenance = false;
+      return this;
+    }
+
+    /** Relaxation: follow symbolic links inside and above the model path. */
+    public Builder allowSymlinks() {
+      allowSymlinks = true;
+      return this;
+    }
+
+    /** Relaxation: accept files with more than one hard link. */
+    public Builder allowHardLinks() {
+      allowHardLinks = true;
+      return this;
+    }
+
+    /** Chooses how verified bytes are handed over; {@link Delivery#MAPPED_TRUSTED} is a relaxation. */
+    public Builder delivery(Delivery delivery) {
+      this.delivery = Objects.requireNonNull(delivery, "delivery");
+      return this;
+    }
+
+    /** Allows the verdicts of the handler with this id (for example one added through the SPI). */
+    public Builder allowFormat(String formatId) {
+      allowedFormats.add(Objects.requireNonNull(formatId, "formatId"));
+      return this;
+    }
+
+    /** Refuses every file of this format, even a built-in one. */
+    public Builder denyFormat(String formatId) {
+      allowedFormats.remove(formatId);
+      return this;
+    }
+
+    /** Overrides a setting. Limits must stay positive. */
+    public <T> Builder set(Setting<T> setting, T value) {
+      Objects.requireNonNull(value, "value");
+      if (!setting.type().isInstance(value)) {
+        throw new IllegalArgumentException(setting.name() + " takes " + setting.type().getSimpleName());
+      }
+      if (value instanceof Long l && l <= 0) {
+        throw new IllegalArgumentException(setting.name() + " must be positive");
+      }
+      settings.put(setting, value);
+      return this;
+    }
+
+    public LoadPolicy build() {
+      return new LoadPolicy(this);
+    }
+  }
+}

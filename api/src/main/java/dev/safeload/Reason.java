@@ -1,0 +1,119 @@
+package dev.safeload;
+
+/**
+ * Every rejection reason safeload itself can report. Codes are stable: they are never renamed,
+ * removed or given another meaning. The list is grouped by the part of safeload that reports them.
+ */
+public enum Reason implements ReasonCode {
+  // ---------------------------------------------------------------- loader: files and detection
+  /** No handler recognised the bytes; unknown formats are rejected. */
+  UNKNOWN_FORMAT("No allowed format handler recognises the file's content."),
+  /** Two handlers claim the bytes with the same confidence: two readings of one file. */
+  AMBIGUOUS_FORMAT("The content matches more than one format equally well."),
+  /** The content was recognised, but the policy does not allow that format. */
+  FORMAT_NOT_ALLOWED("The detected format is not in the policy's allowlist."),
+  /** The file name's extension names a different format than the content. */
+  EXTENSION_MISMATCH("The file name's extension disagrees with the detected content."),
+  /** A path component is a symbolic link. */
+  SYMLINK("A path component is a symbolic link."),
+  /** The file has more than one hard link, so another name can change it. */
+  HARDLINK("The file has more than one hard link."),
+  /** The path is neither a regular file nor a directory (device, fifo, socket). */
+  NOT_REGULAR_FILE("The path is not a regular file."),
+  /** The file is larger than the policy allows. */
+  FILE_TOO_LARGE("The file is larger than the policy's limit."),
+  /** The model directory holds more files than the policy allows. */
+  TOO_MANY_FILES("The model directory holds more files than the policy's limit."),
+  /** The model directory holds no file to load. */
+  EMPTY_MODEL("The model directory holds no files."),
+  /** Size, modification time or identity of the source changed while or after it was read. */
+  SOURCE_CHANGED("The source file changed while it was being read or verified."),
+  /** Reading the file failed. */
+  IO_ERROR("The file could not be read."),
+  /** A format handler failed unexpectedly; the file is rejected rather than trusted. */
+  HANDLER_ERROR("A format handler failed unexpectedly."),
+  /** A file name inside the model cannot be served safely (control characters, backslashes). */
+  FILE_NAME_INVALID("A file name inside the model cannot be represented safely."),
+
+  // ---------------------------------------------------------------- provenance: pins
+  /** No pin, signature or other proof covers the file, and the policy requires one. */
+  UNPROVEN_FILE("No pin or signature proves where the file came from."),
+  /** The file's SHA-256 differs from its pin. */
+  PIN_DIGEST_MISMATCH("The file's SHA-256 digest differs from its pin."),
+  /** The file's size differs from its pin. */
+  PIN_SIZE_MISMATCH("The file's size differs from its pin."),
+  /** A pinned file is absent from the model directory. */
+  PIN_FILE_MISSING("A file named by the pins is absent."),
+  /** A file is served from the model directory but the pins do not name it. */
+  PIN_FILE_NOT_PINNED("A file in the model directory is not named by the pins."),
+  /** A pin names a path outside the model directory or a non-normalised path. */
+  PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
+
+  // ---------------------------------------------------------------- safetensors
+  SAFETENSORS_FILE_TOO_SMALL("The file is shorter than the 8-byte header length."),
+  SAFETENSORS_HEADER_TOO_LARGE("The declared header length exceeds the limit (100,000,000 bytes by default)."),
+  SAFETENSORS_HEADER_LENGTH_INVALID("The declared header runs past the end of the file."),
+  SAFETENSORS_HEADER_NOT_UTF8("The header is not valid UTF-8."),
+  SAFETENSORS_JSON_INVALID("The header is not valid JSON."),
+  SAFETENSORS_HEADER_NOT_OBJECT("The header's top level is not a JSON object."),
+  SAFETENSORS_HEADER_LEADING_WHITESPACE("The header has whitespace before '{', which some readers do not detect."),
+  SAFETENSORS_DUPLICATE_KEY("A JSON object in the header has the same key twice."),
+  SAFETENSORS_UNKNOWN_FIELD("A tensor entry has a field other than dtype, shape and data_offsets."),
+  SAFETENSORS_MISSING_FIELD("A tensor entry lacks dtype, shape or data_offsets."),
+  SAFETENSORS_UNKNOWN_DTYPE("A tensor's dtype is not one of the known names."),
+  SAFETENSORS_NUMBER_INVALID("A shape or offset value is not a non-negative integer literal that fits 63 bits."),
+  SAFETENSORS_SHAPE_INVALID("A tensor's shape is not an array of integers."),
+  SAFETENSORS_RANK_TOO_LARGE("A tensor's shape has more dimensions than the policy allows."),
+  SAFETENSORS_OFFSETS_INVALID("A tensor's data_offsets is not [begin, end] with begin <= end."),
+  SAFETENSORS_METADATA_INVALID("__metadata__ is not an object of string values."),
+  SAFETENSORS_METADATA_TOO_LARGE("__metadata__ exceeds the policy's entry or byte limit."),
+  SAFETENSORS_TOO_MANY_TENSORS("The header declares more tensors than the policy allows."),
+  SAFETENSORS_NAME_INVALID("A tensor name is empty, too long or contains control characters."),
+  SAFETENSORS_SIZE_OVERFLOW("shape x dtype size overflows 64-bit arithmetic."),
+  SAFETENSORS_MISALIGNED_SUBBYTE("A sub-byte tensor does not end on a byte boundary."),
+  SAFETENSORS_SIZE_MISMATCH("A tensor's byte range differs from shape x dtype size."),
+  SAFETENSORS_HOLE("Tensor data leaves a gap: bytes no tensor covers."),
+  SAFETENSORS_OVERLAP("Two tensors' byte ranges overlap or share an offset."),
+  SAFETENSORS_DATA_TRUNCATED("Tensor data runs past the end of the file."),
+  SAFETENSORS_TRAILING_BYTES("Bytes follow the last tensor's data."),
+  SAFETENSORS_INDEX_INVALID("model.safetensors.index.json is not a valid shard index."),
+  SAFETENSORS_INDEX_SHARD_NAME_INVALID("The shard index names a file that is not a bare *.safetensors name."),
+  SAFETENSORS_INDEX_SHARD_MISSING("The shard index names a shard that is absent or not a valid safetensors file."),
+  SAFETENSORS_INDEX_TENSOR_MISMATCH("The shard index and the shards disagree on which tensor lives where."),
+  SAFETENSORS_INDEX_SHARD_UNREFERENCED("A safetensors shard in the model is not named by the shard index."),
+
+  // ---------------------------------------------------------------- JSON side files
+  JSON_INVALID("A JSON side file is not valid, strict JSON."),
+  JSON_DUPLICATE_KEY("A JSON side file has the same key twice in one object."),
+  JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
+
+  // ---------------------------------------------------------------- zip container (reserved for the zip reader)
+
+  // ---------------------------------------------------------------- pickle and PyTorch (reserved)
+
+  // ---------------------------------------------------------------- NumPy (reserved)
+
+  // ---------------------------------------------------------------- GGUF (reserved)
+
+  // ---------------------------------------------------------------- ONNX (reserved)
+
+  // ---------------------------------------------------------------- signatures and revocation (reserved)
+
+  ;
+
+  private final String description;
+
+  Reason(String description) {
+    this.description = description;
+  }
+
+  @Override
+  public String code() {
+    return name();
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.safeload;
+
+import dev.safeload.internal.Engine;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.spi.FormatHandler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Hands an application the bytes of a model only after they passed format validation and provenance
+ * checks, and hands over exactly the bytes it checked.
+ *
+ * <pre>{@code
+ * SafeModelLoader loader = SafeModelLoader.builder()
+ *     .pins(PinSet.load(Path.of("models.pins.json")))
+ *     .build();
+ * try (VerifiedModel model = loader.load(Path.of("models/llama"))) {
+ *   ByteBuffer weights = model.file("model.safetensors").buffer();
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; build one and reuse it.
+ */
+public final class SafeModelLoader {
+  private final Engine engine;
+
+  private SafeModelLoader(Builder b) {
+    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers));
+  }
+
+  /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads a model file or directory.
+   *
+   * @return the verified model; close it to release the bytes
+   * @throws ModelRejectedException with every finding, if any check failed
+   * @throws IOException if {@code path} itself cannot be read (files inside a model that cannot be read
+   *     are findings)
+   */
+  public VerifiedModel load(Path path) throws ModelRejectedException, IOException {
+    return engine.load(path);
+  }
+
+  /**
+   * Checks a model file or directory like {@link #load} and reports instead of throwing. Provenance is
+   * checked with the configured verifiers, but a file without proof is not a finding here, so a scan
+   * works without pins. Nothing is retained after the call.
+   *
+   * @throws IOException if {@code path} itself cannot be read
+   */
+  public ScanReport scan(Path path) throws IOException {
+    return engine.scan(path);
+  }
+
+  /** The policy this loader applies. */
+  public LoadPolicy policy() {
+    return engine.policy();
+  }
+
+  /** Builds a {@link SafeModelLoader}. */
+  public static final class Builder {
+    private LoadPolicy policy = LoadPolicy.strict();
+    private final List<FormatHandler> handlers = new ArrayList<>();
+    private final List<ProvenanceVerifier> verifiers = new ArrayList<>();
+    private boolean discover = true;
+
+    private Builder() {}
+
+    /** The policy; {@link LoadPolicy#strict()} unless set. */
+    public Builder policy(LoadPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Adds digest pins (for example {@code PinSet.load(path)} from {@code safeload-verify}). */
+    public Builder pins(ProvenanceVerifier pins) {
+      verifiers.add(Objects.requireNonNull(pins, "pins"));
+      return this;
+    }
+
+    /** Adds a signature or other trust check (for example an OpenSSF model-signing verifier). */
+    public Builder trust(ProvenanceVerifier trust) {
+      verifiers.add(Objects.requireNonNull(trust, "trust"));
+      return this;
+    }
+
+    /**
+     * Registers a format handler. Its verdicts count only if the policy allows its id
+     * ({@link LoadPolicy.Builder#allowFormat}). A registered handler replaces a discovered one with the
+     * same id.
+     */
+    public Builder handler(FormatHandler handler) {
+      handlers.add(Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /** Whether to add the handlers found by {@link ServiceLoader} (default {@code true}). */
+    public Builder discoverHandlers(boolean discover) {
+      this.discover = discover;
+      return this;
+    }
+
+    public SafeModelLoader build() {
+      if (discover) {
+        List<FormatHandler> all = new ArrayList<>();
+        ServiceLoader.load(FormatHandler.class, SafeModelLoader.class.getClassLoader()).forEach(h -> {
+          if (handlers.stream().noneMatch(r -> r.id().equals(h.id()))) {
+            all.add(h);
+          }
+        });
+        handlers.addAll(0, all);
+      }
+      return new SafeModelLoader(this);
+    }
+  }
+}

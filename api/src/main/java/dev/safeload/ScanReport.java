@@ -1,0 +1,35 @@
+package dev.safeload;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The findings of {@link SafeModelLoader#scan}: what {@code load} would have found, as data rather than
+ * an exception, for reports, CI gates and the CLI.
+ *
+ * @param source        the scanned path
+ * @param files         one report per file found, sorted by name
+ * @param modelFindings findings about the model as a whole (missing pinned files, shard index mismatch)
+ */
+public record ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings) {
+
+  public ScanReport {
+    Objects.requireNonNull(source, "source");
+    files = List.copyOf(files);
+    modelFindings = List.copyOf(modelFindings);
+  }
+
+  /** Whether every file and the model as a whole passed. */
+  public boolean accepted() {
+    return modelFindings.isEmpty() && files.stream().allMatch(FileReport::accepted);
+  }
+
+  /** Every finding: model-level ones first, then each file's in name order. */
+  public List<Finding> findings() {
+    List<Finding> all = new ArrayList<>(modelFindings);
+    files.forEach(f -> all.addAll(f.findings()));
+    return List.copyOf(all);
+  }
+}

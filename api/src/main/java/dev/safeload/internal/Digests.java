@@ -1,0 +1,20 @@
+package dev.safeload.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
+
+/** SHA-256 from the JDK's SUN provider: the HotSpot intrinsic, whatever providers the application installed. */
+public final class Digests {
+  private Digests() {}
+
+  /** A fresh SHA-256 digest from the SUN provider. */
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      // Every Java SE runtime ships SUN with SHA-256; without it we cannot verify anything.
+      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.safeload.internal;
+
+import dev.safeload.Delivery;
+import dev.safeload.provenance.Sha256;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a source file exactly once, hashing every byte as it arrives, into the form the delivery mode
+ * hands out. The digest is always of the bytes that end up in {@link ReadBytes#bytes()}.
+ */
+final class SourceReader {
+  /** Read granularity: large enough for throughput, small enough to hash while the bytes are cache-hot. */
+  private static final int STEP = 1 << 20;
+
+  private SourceReader() {}
+
+  /** Thrown when the source ends before its recorded size: it changed while being read. */
+  static final class ShortReadException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ShortReadException(String message) {
+      super(message);
+    }
+  }
+
+  static FileChannel open(Path path, boolean followLinks) throws IOException {
+    OpenOption[] opts = followLinks
+        ? new OpenOption[] {StandardOpenOption.READ}
+        : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+    return FileChannel.open(path, opts);
+  }
+
+  /**
+   * Reads {@code size} bytes from {@code ch} with the given mode.
+   *
+   * @param mode       one of {@link Delivery#COPY_TO_MEMORY}, {@link Delivery#PRIVATE_FILE},
+   *                   {@link Delivery#MAPPED_TRUSTED}
+   * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
+   * @param name       the file's name relative to the model root
+   */
+  static ReadBytes read(FileChannel ch, long size, Delivery mode, Path privateDir, String name)
+      throws IOException {
+    return switch (mode) {
+      case COPY_TO_MEMORY -> copyToMemory(ch, size);
+      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name);
+      case MAPPED_TRUSTED -> map(ch, size);
+      case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
+    };
+  }
+
+  private static ReadBytes copyToMemory(FileChannel ch, long size) throws IOException {
+    MessageDigest md = Digests.sha256();
+    List<ByteBuffer> chunks = new ArrayList<>();
+    for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
+      ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
+      while (chunk.hasRemaining()) {
+        int start = chunk.position();
+        chunk.limit(Math.min(chunk.capacity(), start + STEP));
+        int n = ch.read(chunk);
+        if (n < 0) {
+          throw new ShortReadException("file ended at " + ((long) i * ChunkedBytes.CHUNK + start));
+        }
+        md.update(chunk.duplicate().position(start).limit(start + n));
+      }
+      chunk.clear();
+      chunks.add(chunk);
+    }
+    expectEnd(ch, size);
+    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), null);
+  }
+
+  private static ReadBytes copyToPrivateFile(FileChannel ch, long size, Path privateDir, String name)
+      throws IOException {
+    MessageDigest md = Digests.sha256();
+    Path target = privateDir.resolve(name);
+    Files.createDirectories(target.getParent(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    List<ByteBuffer> chunks = new ArrayList<>();
+    try (FileChannel out = FileChannel.open(target,
+        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(STEP);
+      long done = 0;
+      while (done < size) {
+        buf.clear().limit((int) Math.min(STEP, size - done));
+        int n = ch.read(buf);
+        if (n < 0) {
+          throw new ShortReadException("file ended at " + done);
+        }
+        buf.flip();
+        md.update(buf.duplicate());
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+        done += n;
+      }
+      expectEnd(ch, size);
+      out.force(true);
+      for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
+        chunks.add(out.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
+            ChunkedBytes.chunkLength(size, i)));
+      }
+    }
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
+    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), target);
+  }
+
+  private static ReadBytes map(FileChannel ch, long size) throws IOException {
+    MessageDigest md = Digests.sha256();
+    List<ByteBuffer> chunks = new ArrayList<>();
+    for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
+      ByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
+          ChunkedBytes.chunkLength(size, i));
+      md.update(m.duplicate());
+      chunks.add(m);
+    }
+    if (ch.size() != size) {
+      throw new ShortReadException("file size changed to " + ch.size());
+    }
+    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), null);
+  }
+
+  /** The source must end exactly at its recorded size; more bytes mean it grew while being read. */
+  private static void expectEnd(FileChannel ch, long size) throws IOException {
+    if (ch.read(ByteBuffer.allocate(1)) >= 0) {
+      throw new ShortReadException("file grew beyond " + size + " bytes while being read");
+    }
+  }
+}

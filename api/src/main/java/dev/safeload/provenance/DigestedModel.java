@@ -1,0 +1,28 @@
+package dev.safeload.provenance;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/** The digests of a model's served files, computed while the loader copied and validated them. */
+public interface DigestedModel {
+
+  /**
+   * Whether the model is a directory. For a directory, a verifier must account for every file (none
+   * missing, none extra); for a single file, only that file is in question.
+   */
+  boolean isDirectory();
+
+  /** The served files, sorted by name. */
+  List<DigestedFile> files();
+
+  /** The served file with this name. */
+  Optional<DigestedFile> file(String name);
+
+  /**
+   * The bytes of a side file that a verifier claimed through {@link ProvenanceVerifier#sideFiles()}
+   * (for example a signature bundle), read once with the same link checks as model files and never
+   * served. Empty if the model has no such file.
+   */
+  Optional<ByteBuffer> sideFile(String name);
+}

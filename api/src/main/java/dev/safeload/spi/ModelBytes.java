@@ -1,0 +1,33 @@
+package dev.safeload.spi;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * The bytes of one file as the loader holds them: the private copy or the trusted mapping that will be
+ * handed to the application. Handlers validate exactly these bytes. All offsets are {@code long}, all
+ * reads are absolute and bounds-checked; nothing here can change under the handler.
+ */
+public interface ModelBytes {
+
+  /** Length in bytes. */
+  long size();
+
+  /**
+   * The byte at {@code offset}.
+   *
+   * @throws IndexOutOfBoundsException if {@code offset} is outside {@code [0, size())}
+   */
+  byte get(long offset);
+
+  /**
+   * A read-only little-endian view of {@code [offset, offset + length)}. Zero-copy unless the range
+   * crosses an internal 1 GiB chunk boundary, in which case the bytes are copied.
+   *
+   * @throws IndexOutOfBoundsException if the range is outside the file
+   */
+  ByteBuffer slice(long offset, int length);
+
+  /** A stream over {@code [offset, size())}. */
+  InputStream openStream(long offset);
+}

@@ -1,0 +1,15 @@
+/**
+ * Built-in format handlers. Each format's public package holds its handler and the
+ * {@link dev.safeload.Setting}s it reads; parsers live in {@code dev.safeload.formats.internal}.
+ */
+module dev.safeload.formats {
+  requires dev.safeload.api;
+  requires tools.jackson.core;
+  requires org.apache.commons.compress;
+  requires static org.jspecify;
+
+  exports dev.safeload.formats;
+
+  // provides dev.safeload.spi.FormatHandler with ... (each handler adds itself here and in
+  // META-INF/services/dev.safeload.spi.FormatHandler)
+}
