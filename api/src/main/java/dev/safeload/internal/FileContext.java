@@ -40,6 +40,11 @@ final class FileContext implements ValidationContext {
     }
   }
 
+  /** For {@link ValidationContext#collecting}. */
+  public static ValidationContext create(String fileName, LoadPolicy policy, List<Finding> sink) {
+    return new FileContext(fileName, policy, sink);
+  }
+
   List<Finding> findings() {
     return new ArrayList<>(findings);
   }

@@ -30,4 +30,16 @@ public interface ModelBytes {
 
   /** A stream over {@code [offset, size())}. */
   InputStream openStream(long offset);
+
+  /**
+   * Wraps bytes already in memory (at most 1 GiB), for handler unit tests, fuzz targets and
+   * in-process callers. The buffer's remaining bytes are used; it must not be modified afterwards.
+   */
+  static ModelBytes of(ByteBuffer bytes) {
+    ByteBuffer b = bytes.slice();
+    if (b.capacity() > dev.safeload.internal.ChunkedBytes.CHUNK) {
+      throw new IllegalArgumentException("ModelBytes.of takes at most 1 GiB");
+    }
+    return new dev.safeload.internal.ChunkedBytes(java.util.List.of(b));
+  }
 }

@@ -28,4 +28,13 @@ public interface ValidationContext {
    * @param offset byte offset or {@link Finding#NO_OFFSET}
    */
   void report(ReasonCode reason, long offset, String message);
+
+  /**
+   * A context that applies {@code policy} and appends findings to {@code sink}, for handler unit tests
+   * and fuzz targets that call a handler directly.
+   */
+  static ValidationContext collecting(String fileName, dev.safeload.LoadPolicy policy,
+      java.util.List<Finding> sink) {
+    return dev.safeload.internal.FileContext.create(fileName, policy, sink);
+  }
 }
