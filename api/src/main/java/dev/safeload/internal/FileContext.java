@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The {@link ValidationContext} of one file: policy lookups and the file's findings. */
-final class FileContext implements ValidationContext {
+public final class FileContext implements ValidationContext {
   /** A handler reporting more than this many findings is cut short; the file is rejected anyway. */
   private static final int MAX_FINDINGS = 1000;
 
