@@ -33,10 +33,13 @@ public final class LoadPolicy {
   public static final Setting<Long> PARALLELISM =
       Setting.limit("loader.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors()));
 
-  /** Formats allowed by {@link #strict()}. */
+  /**
+   * Formats allowed by {@link #strict()}. {@code archive-wrapper} only ever rejects (with a reason naming
+   * the wrapper), so allowing it lets its precise reason reach reports instead of FORMAT_NOT_ALLOWED.
+   */
   public static final Set<String> BUILT_IN_FORMATS = Set.of(
       "safetensors", "safetensors-index", "json",
-      "gguf", "onnx", "numpy", "pytorch", "pickle");
+      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper");
 
   private final boolean requireProvenance;
   private final boolean allowSymlinks;

@@ -1,0 +1,1158 @@
+package dev.safeload.formats.internal.pickle;
+
+import dev.safeload.Reason;
+import dev.safeload.formats.internal.pickle.Value.BoolV;
+import dev.safeload.formats.internal.pickle.Value.BytesV;
+import dev.safeload.formats.internal.pickle.Value.DictV;
+import dev.safeload.formats.internal.pickle.Value.FloatV;
+import dev.safeload.formats.internal.pickle.Value.GlobalV;
+import dev.safeload.formats.internal.pickle.Value.InstanceV;
+import dev.safeload.formats.internal.pickle.Value.IntV;
+import dev.safeload.formats.internal.pickle.Value.ListV;
+import dev.safeload.formats.internal.pickle.Value.NoneV;
+import dev.safeload.formats.internal.pickle.Value.OpaqueV;
+import dev.safeload.formats.internal.pickle.Value.SetV;
+import dev.safeload.formats.internal.pickle.Value.StorageV;
+import dev.safeload.formats.internal.pickle.Value.StrV;
+import dev.safeload.formats.internal.pickle.Value.TensorV;
+import dev.safeload.formats.internal.pickle.Value.TupleV;
+import dev.safeload.formats.pickle.GlobalRule;
+import dev.safeload.formats.pickle.PickleOpcode;
+import dev.safeload.formats.pickle.PickleProfile;
+import dev.safeload.spi.FormatException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one pickle stream symbolically, exactly as CPython's C unpickler would decode it, and rejects
+ * it at the first opcode, global, call or state the profile does not admit. Nothing is imported or
+ * called: allowed callables yield typed {@link Value}s after their arguments pass the rule.
+ *
+ * <p>Stricter than CPython where CPython's leniency is a known differential: PROTO only first,
+ * opcodes newer than the declared protocol, frame boundaries (cpython#154848), memo redefinition
+ * or MEMOIZE/PUT mixing, anything left on the stack at STOP, text number forms other than the
+ * pickler's own.
+ *
+ * <p>Bounded: every length is checked against the remaining input and a limit before anything is
+ * allocated; the memo is a map (no array sized by a hostile index); no recursion on input data.
+ */
+public final class PickleMachine {
+
+  /** Turns a persistent id into a value (the format's storage table). */
+  @FunctionalInterface
+  public interface PersistentIds {
+    /** @throws FormatException if the id is not admitted */
+    Value load(Value pid, long offset);
+  }
+
+  /**
+   * What a successful run found.
+   *
+   * @param value   the unpickled top-level value
+   * @param end     index in the buffer just past STOP
+   * @param globals the globals imported, as {@code module.name}, in first-use order
+   * @param protocol the declared protocol (0 if no PROTO)
+   */
+  public record Result(Value value, int end, List<String> globals, int protocol) {}
+
+  private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern DEVICE =
+      Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
+  private static final Map<String, String> COMPAT_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
+
+  private final ByteBuffer in;
+  private final long base;
+  private final PickleProfile profile;
+  private final PickleLimits limits;
+  private final @Nullable PersistentIds pids;
+
+  private int pos;
+  private final int limit;
+  private int frameEnd = -1;
+  private int opStart;
+  private int declaredProtocol = 1;
+  private int proto;
+  private final ArrayList<Value> stack = new ArrayList<>();
+  private int[] marks = new int[16];
+  private int markCount;
+  private final HashMap<Long, Value> memo = new HashMap<>();
+  private boolean usedPut;
+  private boolean usedMemoize;
+  private final Set<String> globals = new LinkedHashSet<>();
+
+  private PickleMachine(ByteBuffer in, long base, PickleProfile profile, PickleLimits limits,
+      @Nullable PersistentIds pids) {
+    this.in = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    this.base = base;
+    this.profile = profile;
+    this.limits = limits;
+    this.pids = pids;
+    this.pos = in.position();
+    this.limit = in.limit();
+  }
+
+  /**
+   * Runs the pickle that starts at {@code buf.position()}, reading at most up to {@code buf.limit()}.
+   *
+   * @param base file offset of buffer index 0, for findings
+   * @throws FormatException at the first rejected opcode
+   */
+  public static Result run(ByteBuffer buf, long base, PickleProfile profile, PickleLimits limits,
+      @Nullable PersistentIds pids) {
+    if (buf.limit() - buf.position() > limits.maxPickleBytes()) {
+      ByteBuffer b = buf.duplicate();
+      b.limit((int) (b.position() + limits.maxPickleBytes()));
+      buf = b;
+    }
+    return new PickleMachine(buf, base, profile, limits, pids).execute();
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  private FormatException fail(Reason r, String msg) {
+    return new FormatException(r, base + opStart, msg + " (opcode at offset " + (base + opStart) + ")");
+  }
+
+  // ------------------------------------------------------------------ input
+
+  /** Ensures n more argument bytes exist, inside the current frame if one is open. */
+  private void need(long n) {
+    if (n > limit - pos) {
+      if (pos + limits.maxPickleBytes() <= limit) {
+        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than the limit");
+      }
+      throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
+    }
+    if (frameEnd >= 0 && opStart < frameEnd && pos + n > frameEnd) {
+      throw fail(Reason.PICKLE_FRAME_INVALID, "an opcode's argument crosses the end of its frame");
+    }
+  }
+
+  private int u8() {
+    need(1);
+    return in.get(pos++) & 0xff;
+  }
+
+  private int u16() {
+    need(2);
+    int v = in.getShort(pos) & 0xffff;
+    pos += 2;
+    return v;
+  }
+
+  private int s32() {
+    need(4);
+    int v = in.getInt(pos);
+    pos += 4;
+    return v;
+  }
+
+  private long u32() {
+    return s32() & 0xffff_ffffL;
+  }
+
+  private long u64() {
+    need(8);
+    long v = in.getLong(pos);
+    pos += 8;
+    return v;
+  }
+
+  /** Length check before anything is read or allocated. */
+  private int length(long n, long max) {
+    if (n < 0 || n > max) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
+    }
+    need(n);
+    return (int) n;
+  }
+
+  private byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    in.get(pos, b);
+    pos += n;
+    return b;
+  }
+
+  /** A text line without its newline; the newline must exist within the frame and the limit. */
+  private byte[] line() {
+    int max = (int) Math.min(limit, pos + Math.min(limits.maxString() + 1, Integer.MAX_VALUE - 1L));
+    if (frameEnd >= 0 && opStart < frameEnd) {
+      max = Math.min(max, frameEnd);
+    }
+    for (int i = pos; i < max; i++) {
+      if (in.get(i) == '\n') {
+        byte[] b = bytes(i - pos);
+        pos++;
+        return b;
+      }
+    }
+    if (max == frameEnd && frameEnd < limit) {
+      throw fail(Reason.PICKLE_FRAME_INVALID, "a text line crosses the end of its frame");
+    }
+    throw fail(max == limit ? Reason.PICKLE_TRUNCATED : Reason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
+  }
+
+  private String utf8(byte[] b) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw fail(Reason.PICKLE_MALFORMED, "text is not valid UTF-8");
+    }
+  }
+
+  private String ascii(byte[] b, String what) {
+    for (byte c : b) {
+      if (c < 0x20 || c == 0x7f) {
+        throw fail(Reason.PICKLE_MALFORMED, what + " is not printable ASCII");
+      }
+    }
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+
+  // ------------------------------------------------------------------ stack
+
+  private int fence() {
+    return markCount == 0 ? 0 : marks[markCount - 1];
+  }
+
+  private void push(Value v) {
+    if (stack.size() >= limits.maxStack()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "stack deeper than " + limits.maxStack());
+    }
+    stack.add(v);
+  }
+
+  private Value pop() {
+    if (stack.size() <= fence()) {
+      throw fail(Reason.PICKLE_MALFORMED, "stack underflow");
+    }
+    return stack.remove(stack.size() - 1);
+  }
+
+  private Value peek() {
+    if (stack.size() <= fence()) {
+      throw fail(Reason.PICKLE_MALFORMED, "stack underflow");
+    }
+    return stack.get(stack.size() - 1);
+  }
+
+  /** Pops everything above the top mark, and the mark. */
+  private List<Value> popMark() {
+    if (markCount == 0) {
+      throw fail(Reason.PICKLE_MALFORMED, "no MARK to pop to");
+    }
+    int m = marks[--markCount];
+    List<Value> sub = stack.subList(m, stack.size());
+    List<Value> items = new ArrayList<>(sub);
+    sub.clear();
+    return items;
+  }
+
+  // ------------------------------------------------------------------ main loop
+
+  private Result execute() {
+    long ops = 0;
+    while (true) {
+      opStart = pos;
+      if (frameEnd >= 0 && pos == frameEnd) {
+        frameEnd = -1;
+      }
+      if (pos >= limit) {
+        if (pos - in.position() >= limits.maxPickleBytes()) {
+          throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
+        }
+        throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends before STOP");
+      }
+      if (++ops > limits.maxOpcodes()) {
+        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
+      }
+      int code = in.get(pos++) & 0xff;
+      PickleOpcode op = PickleOpcode.of(code);
+      if (op == null) {
+        throw fail(Reason.PICKLE_UNKNOWN_OPCODE, "byte 0x" + Integer.toHexString(code) + " is not an opcode");
+      }
+      if (op == PickleOpcode.PROTO) {
+        if (opStart != in.position()) {
+          throw fail(Reason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
+        }
+      } else if (op.protocol() > declaredProtocol) {
+        throw fail(Reason.PICKLE_PROTOCOL_INVALID, op + " needs protocol " + op.protocol()
+            + " but the stream declares " + (opStart == in.position() || proto == 0 ? "none" : proto));
+      }
+      if (op == PickleOpcode.STOP) {
+        checkAllowed(op, "");
+        if (markCount != 0 || stack.size() != 1) {
+          throw fail(Reason.PICKLE_STOP_INVALID, "STOP with " + stack.size() + " values and " + markCount
+              + " open marks on the stack");
+        }
+        if (frameEnd >= 0 && pos != frameEnd) {
+          throw fail(Reason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
+        }
+        return new Result(stack.get(0), pos, List.copyOf(globals), proto);
+      }
+      step(op);
+    }
+  }
+
+  private void checkAllowed(PickleOpcode op, String detail) {
+    if (!profile.opcodes().contains(op)) {
+      throw fail(Reason.PICKLE_OPCODE_NOT_ALLOWED, op + (detail.isEmpty() ? "" : " " + detail)
+          + " is not allowed by profile " + profile.name());
+    }
+  }
+
+  private void step(PickleOpcode op) {
+    switch (op) {
+      case PROTO -> {
+        int v = u8();
+        checkAllowed(op, String.valueOf(v));
+        if (v > 5) {
+          throw fail(Reason.PICKLE_PROTOCOL_INVALID, "unsupported protocol " + v);
+        }
+        proto = v;
+        declaredProtocol = Math.max(1, v);
+      }
+      case FRAME -> {
+        long n = u64();
+        checkAllowed(op, "");
+        if (frameEnd >= 0) {
+          throw fail(Reason.PICKLE_FRAME_INVALID, "FRAME inside an open frame");
+        }
+        if (n < 0 || n > limit - pos) {
+          throw fail(Reason.PICKLE_FRAME_INVALID, "frame of " + Long.toUnsignedString(n)
+              + " bytes runs past the end of the pickle");
+        }
+        frameEnd = (int) (pos + n);
+        if (n == 0) {
+          frameEnd = -1;
+        }
+      }
+      case MARK -> {
+        checkAllowed(op, "");
+        if (markCount >= limits.maxMarks()) {
+          throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
+        }
+        if (markCount == marks.length) {
+          marks = Arrays.copyOf(marks, marks.length * 2);
+        }
+        marks[markCount++] = stack.size();
+      }
+      case POP -> {
+        checkAllowed(op, "");
+        if (markCount > 0 && marks[markCount - 1] == stack.size()) {
+          markCount--; // CPython's POP discards a mark that is on top
+        } else {
+          pop();
+        }
+      }
+      case POP_MARK -> {
+        checkAllowed(op, "");
+        popMark();
+      }
+      case DUP -> {
+        checkAllowed(op, "");
+        push(peek());
+      }
+      case NONE -> {
+        checkAllowed(op, "");
+        push(NoneV.INSTANCE);
+      }
+      case NEWTRUE, NEWFALSE -> {
+        checkAllowed(op, "");
+        push(op == PickleOpcode.NEWTRUE ? BoolV.TRUE : BoolV.FALSE);
+      }
+      case INT -> {
+        String s = ascii(line(), "INT");
+        checkAllowed(op, "");
+        if (s.equals("01") || s.equals("00")) {
+          push(s.equals("01") ? BoolV.TRUE : BoolV.FALSE);
+        } else {
+          push(IntV.of(decimal(s, false)));
+        }
+      }
+      case LONG -> {
+        String s = ascii(line(), "LONG");
+        checkAllowed(op, "");
+        push(IntV.of(decimal(s, true)));
+      }
+      case BININT -> {
+        int v = s32();
+        checkAllowed(op, "");
+        push(IntV.of(v));
+      }
+      case BININT1 -> {
+        int v = u8();
+        checkAllowed(op, "");
+        push(IntV.of(v));
+      }
+      case BININT2 -> {
+        int v = u16();
+        checkAllowed(op, "");
+        push(IntV.of(v));
+      }
+      case LONG1, LONG4 -> {
+        long n = op == PickleOpcode.LONG1 ? u8() : s32();
+        if (n < 0) {
+          throw fail(Reason.PICKLE_MALFORMED, "LONG4 with a negative byte count");
+        }
+        int len = length(n, limits.maxIntBytes());
+        byte[] le = bytes(len);
+        checkAllowed(op, "");
+        if (len == 0) {
+          push(IntV.of(0));
+        } else {
+          byte[] be = new byte[len];
+          for (int i = 0; i < len; i++) {
+            be[i] = le[len - 1 - i];
+          }
+          push(IntV.of(new BigInteger(be)));
+        }
+      }
+      case FLOAT -> {
+        String s = ascii(line(), "FLOAT");
+        checkAllowed(op, "");
+        push(new FloatV(parseFloat(s)));
+      }
+      case BINFLOAT -> {
+        need(8);
+        double d = in.duplicate().order(ByteOrder.BIG_ENDIAN).getDouble(pos);
+        pos += 8;
+        checkAllowed(op, "");
+        push(new FloatV(d));
+      }
+      case STRING -> {
+        byte[] raw = line();
+        checkAllowed(op, "");
+        push(new StrV(quotedString(raw)));
+      }
+      case BINSTRING, SHORT_BINSTRING -> {
+        long n = op == PickleOpcode.SHORT_BINSTRING ? u8() : s32();
+        if (n < 0) {
+          throw fail(Reason.PICKLE_MALFORMED, "BINSTRING with a negative byte count");
+        }
+        byte[] raw = bytes(length(n, limits.maxString()));
+        checkAllowed(op, "");
+        push(new StrV(py2String(raw)));
+      }
+      case UNICODE -> {
+        byte[] raw = line();
+        checkAllowed(op, "");
+        push(new StrV(rawUnicodeEscape(raw)));
+      }
+      case BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 -> {
+        long n = op == PickleOpcode.SHORT_BINUNICODE ? u8() : op == PickleOpcode.BINUNICODE ? u32() : u64();
+        byte[] raw = bytes(length(n, limits.maxString()));
+        checkAllowed(op, "");
+        push(new StrV(utf8(raw)));
+      }
+      case BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8 -> {
+        long n = op == PickleOpcode.SHORT_BINBYTES ? u8() : op == PickleOpcode.BINBYTES ? u32() : u64();
+        int len = length(n, limits.maxString());
+        long at = base + pos;
+        pos += len;
+        checkAllowed(op, "");
+        push(new BytesV(at, len, op == PickleOpcode.BYTEARRAY8));
+      }
+      case EMPTY_TUPLE -> {
+        checkAllowed(op, "");
+        push(new TupleV(List.of()));
+      }
+      case EMPTY_LIST -> {
+        checkAllowed(op, "");
+        push(new ListV());
+      }
+      case EMPTY_DICT -> {
+        checkAllowed(op, "");
+        push(new DictV(false));
+      }
+      case EMPTY_SET -> {
+        checkAllowed(op, "");
+        push(new SetV(false));
+      }
+      case TUPLE1, TUPLE2, TUPLE3 -> {
+        checkAllowed(op, "");
+        int n = op == PickleOpcode.TUPLE1 ? 1 : op == PickleOpcode.TUPLE2 ? 2 : 3;
+        Value[] items = new Value[n];
+        for (int i = n - 1; i >= 0; i--) {
+          items[i] = pop();
+        }
+        push(new TupleV(List.of(items)));
+      }
+      case TUPLE -> {
+        checkAllowed(op, "");
+        push(new TupleV(Collections.unmodifiableList(popMark())));
+      }
+      case LIST -> {
+        checkAllowed(op, "");
+        ListV l = new ListV();
+        l.items.addAll(popMark());
+        push(l);
+      }
+      case DICT -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        DictV d = new DictV(false);
+        setItems(d, items);
+        push(d);
+      }
+      case FROZENSET -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        SetV s = new SetV(true);
+        for (Value v : items) {
+          requireHashable(v);
+        }
+        s.items.addAll(items);
+        push(s);
+      }
+      case APPEND -> {
+        checkAllowed(op, "");
+        Value v = pop();
+        appendTo(peek(), List.of(v));
+      }
+      case APPENDS -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        appendTo(peek(), items);
+      }
+      case SETITEM -> {
+        checkAllowed(op, "");
+        Value v = pop();
+        Value k = pop();
+        Value target = peek();
+        if (!(target instanceof DictV d)) {
+          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEM on " + target.typeName());
+        }
+        setItems(d, List.of(k, v));
+      }
+      case SETITEMS -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        Value target = peek();
+        if (!(target instanceof DictV d)) {
+          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
+        }
+        setItems(d, items);
+      }
+      case ADDITEMS -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        Value target = peek();
+        if (!(target instanceof SetV s) || s.frozen) {
+          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "ADDITEMS on " + target.typeName());
+        }
+        for (Value v : items) {
+          requireHashable(v);
+        }
+        grow(s.items, items.size());
+        s.items.addAll(items);
+      }
+      case GET, BINGET, LONG_BINGET -> {
+        long idx = op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
+        checkAllowed(op, String.valueOf(idx));
+        Value v = memo.get(idx);
+        if (v == null) {
+          throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
+        }
+        push(v);
+      }
+      case PUT, BINPUT, LONG_BINPUT -> {
+        long idx = op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
+        checkAllowed(op, String.valueOf(idx));
+        if (usedMemoize) {
+          throw fail(Reason.PICKLE_MEMO_INVALID, "PUT after MEMOIZE: two memo numbering schemes in one stream");
+        }
+        usedPut = true;
+        memoize(idx);
+      }
+      case MEMOIZE -> {
+        checkAllowed(op, "");
+        if (usedPut) {
+          throw fail(Reason.PICKLE_MEMO_INVALID, "MEMOIZE after PUT: two memo numbering schemes in one stream");
+        }
+        usedMemoize = true;
+        memoize(memo.size());
+      }
+      case GLOBAL, INST -> {
+        String module = utf8(line());
+        String name = utf8(line());
+        checkAllowed(op, module + "." + name);
+        GlobalV g = resolve(module, name);
+        if (op == PickleOpcode.GLOBAL) {
+          push(g);
+        } else {
+          push(call(g, new TupleV(Collections.unmodifiableList(popMark())), "INST"));
+        }
+      }
+      case STACK_GLOBAL -> {
+        checkAllowed(op, "");
+        Value name = pop();
+        Value module = pop();
+        if (!(module instanceof StrV m) || !(name instanceof StrV n)) {
+          throw fail(Reason.PICKLE_MALFORMED, "STACK_GLOBAL operands are " + module.typeName() + " and "
+              + name.typeName() + ", not str");
+        }
+        push(resolve(m.value(), n.value()));
+      }
+      case OBJ -> {
+        checkAllowed(op, "");
+        List<Value> items = popMark();
+        if (items.isEmpty()) {
+          throw fail(Reason.PICKLE_MALFORMED, "OBJ without a class");
+        }
+        push(call(items.get(0), new TupleV(List.copyOf(items.subList(1, items.size()))), "OBJ"));
+      }
+      case REDUCE -> {
+        checkAllowed(op, "");
+        Value args = pop();
+        Value callable = pop();
+        if (!(args instanceof TupleV t)) {
+          throw fail(Reason.PICKLE_MALFORMED, "REDUCE arguments are a " + args.typeName() + ", not a tuple");
+        }
+        push(call(callable, t, "REDUCE"));
+      }
+      case NEWOBJ, NEWOBJ_EX -> {
+        checkAllowed(op, "");
+        if (op == PickleOpcode.NEWOBJ_EX) {
+          Value kw = pop();
+          if (!(kw instanceof DictV d) || d.size() != 0) {
+            throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ_EX with keyword arguments");
+          }
+        }
+        Value args = pop();
+        Value cls = pop();
+        if (!(args instanceof TupleV t)) {
+          throw fail(Reason.PICKLE_MALFORMED, op + " arguments are a " + args.typeName() + ", not a tuple");
+        }
+        push(newObject(cls, t));
+      }
+      case BUILD -> {
+        checkAllowed(op, "");
+        Value state = pop();
+        build(peek(), state);
+      }
+      case BINPERSID -> {
+        checkAllowed(op, "");
+        Value pid = pop();
+        if (pids == null) {
+          throw fail(Reason.PICKLE_PERSISTENT_ID_INVALID, "persistent ids are not allowed in this format");
+        }
+        push(pids.load(pid, base + opStart));
+      }
+      case PERSID -> {
+        line();
+        checkAllowed(op, "");
+      }
+      case EXT1, EXT2, EXT4 -> {
+        long code = op == PickleOpcode.EXT1 ? u8() : op == PickleOpcode.EXT2 ? u16() : s32();
+        checkAllowed(op, "code " + code + " (an import through copyreg's extension registry)");
+      }
+      case NEXT_BUFFER, READONLY_BUFFER -> checkAllowed(op, "(out-of-band buffer)");
+      default -> throw fail(Reason.PICKLE_UNKNOWN_OPCODE, "unhandled opcode " + op);
+    }
+  }
+
+  // ------------------------------------------------------------------ memo
+
+  private long memoIndex(byte[] line) {
+    String s = ascii(line, "memo index");
+    if (!s.matches("0|[1-9][0-9]{0,9}")) {
+      throw fail(Reason.PICKLE_MALFORMED, "memo index '" + s + "' is not a plain decimal");
+    }
+    return Long.parseLong(s);
+  }
+
+  private void memoize(long idx) {
+    Value top = peek();
+    if (memo.containsKey(idx)) {
+      throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
+    }
+    if (memo.size() >= limits.maxMemo()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
+    }
+    memo.put(idx, top);
+  }
+
+  // ------------------------------------------------------------------ containers
+
+  private void grow(List<Value> items, int more) {
+    if (items.size() + (long) more > limits.maxItems()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "container with more than " + limits.maxItems() + " items");
+    }
+  }
+
+  private void appendTo(Value target, List<Value> items) {
+    if (!(target instanceof ListV l)) {
+      throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "APPEND on " + target.typeName());
+    }
+    grow(l.items, items.size());
+    l.items.addAll(items);
+  }
+
+  private void setItems(DictV d, List<Value> kv) {
+    if (kv.size() % 2 != 0) {
+      throw fail(Reason.PICKLE_MALFORMED, "odd number of items for a dict");
+    }
+    grow(d.items, kv.size());
+    for (int i = 0; i < kv.size(); i += 2) {
+      requireHashable(kv.get(i));
+    }
+    d.items.addAll(kv);
+  }
+
+  /** Dict keys and set items: what CPython could hash, restricted to plain immutable values. */
+  private void requireHashable(Value v) {
+    if (!hashable(v, 0)) {
+      throw fail(Reason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
+    }
+  }
+
+  private boolean hashable(Value v, int depth) {
+    if (depth > limits.maxNesting()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+    }
+    if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV || v instanceof FloatV) {
+      return true;
+    }
+    if (v instanceof BytesV b) {
+      return !b.mutable();
+    }
+    if (v instanceof TupleV t) {
+      for (Value x : t.items()) {
+        if (!hashable(x, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ globals and calls
+
+  private GlobalV resolve(String module, String name) {
+    if (!MODULE.matcher(module).matches() || !IDENT.matcher(name).matches()) {
+      throw fail(Reason.PICKLE_GLOBAL_NAME_INVALID, "global '" + clip(module) + "' '" + clip(name)
+          + "' is not a module and a plain name");
+    }
+    String m = proto < 3 ? COMPAT_MODULES.getOrDefault(module, module) : module;
+    GlobalRule rule = profile.rule(m, name).orElse(null);
+    if (rule == null) {
+      throw fail(Reason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + m + "." + name + " is not allowed by profile "
+          + profile.name());
+    }
+    globals.add(m + "." + name);
+    return new GlobalV(m, name, rule);
+  }
+
+  private static String clip(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 120; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString();
+  }
+
+  private FormatException badCall(GlobalV g, String why) {
+    return fail(Reason.PICKLE_CALL_NOT_ALLOWED, g.module() + "." + g.name() + ": " + why);
+  }
+
+  private Value call(Value callee, TupleV args, String via) {
+    if (!(callee instanceof GlobalV g)) {
+      throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, via + " calls a " + callee.typeName());
+    }
+    List<Value> a = args.items();
+    switch (g.rule().kind()) {
+      case ORDERED_DICT -> {
+        if (!a.isEmpty()) {
+          throw badCall(g, "takes no arguments here");
+        }
+        return new DictV(true);
+      }
+      case TORCH_REBUILD_TENSOR_V2 -> {
+        if (a.size() != 6 && a.size() != 7) {
+          throw badCall(g, "takes 6 or 7 arguments, got " + a.size());
+        }
+        TensorV t = tensor(g, a);
+        if (!(a.get(4) instanceof BoolV)) {
+          throw badCall(g, "requires_grad is not a bool");
+        }
+        emptyHooks(g, a.get(5));
+        if (a.size() == 7 && !(a.get(6) instanceof NoneV)
+            && !(a.get(6) instanceof DictV md && isPlainData(md) && strKeys(md))) {
+          throw badCall(g, "metadata is not a dict of plain data");
+        }
+        return t;
+      }
+      case TORCH_REBUILD_TENSOR -> {
+        if (a.size() != 4) {
+          throw badCall(g, "takes 4 arguments, got " + a.size());
+        }
+        return tensor(g, a);
+      }
+      case TORCH_REBUILD_PARAMETER -> {
+        if (a.size() != 3 || !(a.get(0) instanceof TensorV t) || t.parameter() || !(a.get(1) instanceof BoolV)) {
+          throw badCall(g, "takes (tensor, requires_grad, hooks)");
+        }
+        emptyHooks(g, a.get(2));
+        return new TensorV(t.storage(), t.storageOffset(), t.size(), t.stride(), true);
+      }
+      case TORCH_SIZE -> {
+        if (a.size() != 1 || !(a.get(0) instanceof TupleV t)) {
+          throw badCall(g, "takes one tuple");
+        }
+        dims(g, t, "size");
+        return t;
+      }
+      case TORCH_DEVICE -> {
+        if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof StrV s) || !DEVICE.matcher(s.value()).matches()
+            || (a.size() == 2 && !(a.get(1) instanceof IntV i && i.fitsLong() && i.value() >= 0 && i.value() < 10_000))) {
+          throw badCall(g, "takes a device string such as 'cpu' or 'cuda:0' and an optional index");
+        }
+        return new OpaqueV("torch.device");
+      }
+      case CODECS_ENCODE -> {
+        if (a.size() != 2 || !(a.get(0) instanceof StrV s) || !(a.get(1) instanceof StrV enc)
+            || !enc.value().equals("latin1")) {
+          throw badCall(g, "takes (str, 'latin1') only");
+        }
+        for (int i = 0; i < s.value().length(); i++) {
+          if (s.value().charAt(i) > 0xff) {
+            throw badCall(g, "the string is not latin-1");
+          }
+        }
+        return new BytesV(-1, s.value().length(), false);
+      }
+      case BUILTINS_SET -> {
+        SetV set = new SetV(false);
+        if (a.size() == 1 && a.get(0) instanceof ListV l) {
+          for (Value v : l.items) {
+            requireHashable(v);
+          }
+          set.items.addAll(l.items);
+        } else if (!a.isEmpty()) {
+          throw badCall(g, "takes one list");
+        }
+        return set;
+      }
+      case DATA_CLASS -> {
+        if (!a.isEmpty()) {
+          throw badCall(g, "a data class is created without arguments");
+        }
+        return new InstanceV(g);
+      }
+      case PLAIN_DATA_CALL -> {
+        for (Value v : a) {
+          if (!isPlainData(v)) {
+            throw badCall(g, "argument of type " + v.typeName() + " is not plain data");
+          }
+        }
+        return new OpaqueV(g.module() + "." + g.name());
+      }
+      default -> throw badCall(g, "is not callable in profile " + profile.name());
+    }
+  }
+
+  private Value newObject(Value cls, TupleV args) {
+    if (cls instanceof GlobalV g && (g.rule().kind() == GlobalRule.Kind.DATA_CLASS
+        || g.rule().kind() == GlobalRule.Kind.PLAIN_DATA_CALL)) {
+      return call(g, args, "NEWOBJ");
+    }
+    throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ of " + cls.typeName() + " is not allowed");
+  }
+
+  private void build(Value target, Value state) {
+    if (target instanceof DictV d && d.ordered && d.state == null) {
+      if (state instanceof DictV s && !s.ordered && s.size() >= 1 && onlyKey(s, "_metadata") && isPlainData(s)) {
+        d.state = s;
+        return;
+      }
+      throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "OrderedDict state other than {'_metadata': plain data}");
+    }
+    if (target instanceof InstanceV i && i.state == null) {
+      if (state instanceof DictV s && !s.ordered && strKeys(s) && isPlainData(s)) {
+        i.state = s;
+        return;
+      }
+      throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
+    }
+    throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "BUILD on " + target.typeName());
+  }
+
+  private static boolean onlyKey(DictV d, String key) {
+    for (int i = 0; i < d.items.size(); i += 2) {
+      if (!(d.items.get(i) instanceof StrV s) || !s.value().equals(key)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean strKeys(DictV d) {
+    for (int i = 0; i < d.items.size(); i += 2) {
+      if (!(d.items.get(i) instanceof StrV)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a value is plain data: None, bool, int, float, str, bytes, and tuples, lists, dicts and
+   * sets of plain data. Each container is visited once, so shared or cyclic structures cost O(n).
+   */
+  private boolean isPlainData(Value root) {
+    IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
+    ArrayList<Value> todo = new ArrayList<>();
+    ArrayList<Integer> depth = new ArrayList<>();
+    todo.add(root);
+    depth.add(0);
+    while (!todo.isEmpty()) {
+      Value v = todo.remove(todo.size() - 1);
+      int d = depth.remove(depth.size() - 1);
+      if (d > limits.maxNesting()) {
+        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+      }
+      if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
+          || v instanceof FloatV || v instanceof BytesV) {
+        continue;
+      }
+      List<Value> children;
+      if (v instanceof TupleV t) {
+        children = t.items();
+      } else if (v instanceof ListV l) {
+        children = l.items;
+      } else if (v instanceof DictV dv) {
+        children = dv.items;
+        if (dv.state != null) {
+          todo.add(dv.state);
+          depth.add(d + 1);
+        }
+      } else if (v instanceof SetV s) {
+        children = s.items;
+      } else {
+        return false;
+      }
+      if (seen.put(v, Boolean.TRUE) != null) {
+        continue;
+      }
+      for (Value c : children) {
+        todo.add(c);
+        depth.add(d + 1);
+      }
+    }
+    return true;
+  }
+
+  private void emptyHooks(GlobalV g, Value hooks) {
+    if (!(hooks instanceof DictV d) || !d.ordered || d.size() != 0 || d.state != null) {
+      throw badCall(g, "backward hooks must be an empty OrderedDict");
+    }
+  }
+
+  private long[] dims(GlobalV g, TupleV t, String what) {
+    if (t.items().size() > limits.maxRank()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
+    }
+    long[] out = new long[t.items().size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(t.items().get(i) instanceof IntV v) || !v.fitsLong() || v.value() < 0) {
+        throw badCall(g, what + " is not a tuple of non-negative ints");
+      }
+      out[i] = v.value();
+    }
+    return out;
+  }
+
+  /** storage, offset, size, stride: typed, and every element the view can reach lies in the storage. */
+  private TensorV tensor(GlobalV g, List<Value> a) {
+    if (!(a.get(0) instanceof StorageV s)) {
+      throw badCall(g, "first argument is a " + a.get(0).typeName() + ", not a storage");
+    }
+    if (!(a.get(1) instanceof IntV off) || !off.fitsLong() || off.value() < 0) {
+      throw badCall(g, "storage offset is not a non-negative int");
+    }
+    if (!(a.get(2) instanceof TupleV sizeT) || !(a.get(3) instanceof TupleV strideT)) {
+      throw badCall(g, "size and stride must be tuples");
+    }
+    long[] size = dims(g, sizeT, "size");
+    long[] stride = dims(g, strideT, "stride");
+    if (size.length != stride.length) {
+      throw badCall(g, "size and stride have different lengths");
+    }
+    boolean empty = false;
+    for (long n : size) {
+      empty |= n == 0;
+    }
+    if (!empty) {
+      try {
+        long last = off.value();
+        long numel = 1;
+        for (int i = 0; i < size.length; i++) {
+          last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+          numel = Math.multiplyExact(numel, size[i]);
+        }
+        if (last >= s.numel()) {
+          throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor reaches element " + last + " of storage '"
+              + s.key() + "' holding " + s.numel());
+        }
+      } catch (ArithmeticException e) {
+        throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor extent overflows");
+      }
+    } else if (off.value() > s.numel()) {
+      throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "storage offset past the storage");
+    }
+    return new TensorV(s, off.value(), size, stride, false);
+  }
+
+  // ------------------------------------------------------------------ text forms
+
+  /** The pickler's own decimal forms only: no base prefixes, signs on zero, spaces or underscores. */
+  private BigInteger decimal(String s, boolean longForm) {
+    String digits = longForm && s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
+    if (digits.length() > limits.maxIntBytes() * 3 || !digits.matches("-?(0|[1-9][0-9]*)") || digits.equals("-0")) {
+      if (digits.length() > limits.maxIntBytes() * 3) {
+        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "integer literal longer than the limit");
+      }
+      throw fail(Reason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a plain decimal integer");
+    }
+    return new BigInteger(digits);
+  }
+
+  private double parseFloat(String s) {
+    switch (s) {
+      case "inf":
+        return Double.POSITIVE_INFINITY;
+      case "-inf":
+        return Double.NEGATIVE_INFINITY;
+      case "nan":
+        return Double.NaN;
+      default:
+        if (s.length() > 400 || !s.matches("-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?")) {
+          throw fail(Reason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a float literal");
+        }
+        return Double.parseDouble(s);
+    }
+  }
+
+  /** Protocol-0 STRING: a quoted repr with simple escapes, ASCII result (py2 str). */
+  private String quotedString(byte[] raw) {
+    if (raw.length < 2 || raw[0] != raw[raw.length - 1] || (raw[0] != '\'' && raw[0] != '"')) {
+      throw fail(Reason.PICKLE_MALFORMED, "STRING argument is not quoted");
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i < raw.length - 1; i++) {
+      int c = raw[i] & 0xff;
+      if (c != '\\') {
+        sb.append((char) c);
+        continue;
+      }
+      if (++i >= raw.length - 1) {
+        throw fail(Reason.PICKLE_MALFORMED, "STRING ends in a backslash");
+      }
+      char e = (char) raw[i];
+      switch (e) {
+        case '\\', '\'', '"' -> sb.append(e);
+        case 'n' -> sb.append('\n');
+        case 'r' -> sb.append('\r');
+        case 't' -> sb.append('\t');
+        case 'x' -> {
+          if (i + 2 >= raw.length - 1 + 1 || i + 2 > raw.length - 2) {
+            throw fail(Reason.PICKLE_MALFORMED, "truncated \\x escape");
+          }
+          sb.append((char) hex(raw, i + 1, 2));
+          i += 2;
+        }
+        default -> throw fail(Reason.PICKLE_MALFORMED, "unsupported escape in STRING");
+      }
+    }
+    return py2Text(sb);
+  }
+
+  private String py2String(byte[] raw) {
+    StringBuilder sb = new StringBuilder(raw.length);
+    for (byte b : raw) {
+      sb.append((char) (b & 0xff));
+    }
+    return py2Text(sb);
+  }
+
+  /**
+   * Python 2 str payloads decode differently per loader (ASCII for pickle.load, UTF-8 for torch.load);
+   * only ASCII reads the same everywhere.
+   */
+  private String py2Text(CharSequence s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        throw fail(Reason.PICKLE_MALFORMED, "non-ASCII Python 2 string: loaders disagree on its text");
+      }
+    }
+    return s.toString();
+  }
+
+  private int hex(byte[] raw, int at, int n) {
+    int v = 0;
+    for (int k = 0; k < n; k++) {
+      int d = Character.digit(raw[at + k], 16);
+      if (d < 0) {
+        throw fail(Reason.PICKLE_MALFORMED, "bad hex digit in an escape");
+      }
+      v = v * 16 + d;
+    }
+    return v;
+  }
+
+  /** CPython's raw-unicode-escape: latin-1, except \\uXXXX / \\UXXXXXXXX after an odd run of backslashes. */
+  private String rawUnicodeEscape(byte[] raw) {
+    StringBuilder sb = new StringBuilder(raw.length);
+    int i = 0;
+    while (i < raw.length) {
+      int c = raw[i] & 0xff;
+      if (c != '\\') {
+        sb.append((char) c);
+        i++;
+        continue;
+      }
+      int run = 0;
+      while (i < raw.length && raw[i] == '\\') {
+        sb.append('\\');
+        run++;
+        i++;
+      }
+      if (run % 2 == 0 || i >= raw.length || (raw[i] != 'u' && raw[i] != 'U')) {
+        continue;
+      }
+      sb.setLength(sb.length() - 1);
+      int n = raw[i] == 'u' ? 4 : 8;
+      if (i + 1 + n > raw.length) {
+        throw fail(Reason.PICKLE_MALFORMED, "truncated \\u escape");
+      }
+      int cp = hex(raw, i + 1, n);
+      if (cp < 0 || cp > 0x10FFFF) {
+        throw fail(Reason.PICKLE_MALFORMED, "\\U escape out of range");
+      }
+      sb.appendCodePoint(cp);
+      i += 1 + n;
+    }
+    return sb.toString();
+  }
+}

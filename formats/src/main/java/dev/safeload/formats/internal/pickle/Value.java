@@ -1,0 +1,187 @@
+package dev.safeload.formats.internal.pickle;
+
+import dev.safeload.formats.pickle.GlobalRule;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Typed values on the machine's stack and in its memo. Containers hold references, as in CPython. */
+public sealed interface Value {
+
+  /** A short type name for messages. */
+  String typeName();
+
+  /** {@code None}. */
+  record NoneV() implements Value {
+    public static final NoneV INSTANCE = new NoneV();
+
+    @Override
+    public String typeName() {
+      return "None";
+    }
+  }
+
+  /** A bool. */
+  record BoolV(boolean value) implements Value {
+    public static final BoolV TRUE = new BoolV(true);
+    public static final BoolV FALSE = new BoolV(false);
+
+    @Override
+    public String typeName() {
+      return "bool";
+    }
+  }
+
+  /** An int; {@code big} is set only when the value does not fit a long. */
+  record IntV(long value, @Nullable BigInteger big) implements Value {
+    public static IntV of(long v) {
+      return new IntV(v, null);
+    }
+
+    public static IntV of(BigInteger v) {
+      return v.bitLength() < 64 ? new IntV(v.longValue(), null) : new IntV(0, v);
+    }
+
+    public boolean fitsLong() {
+      return big == null;
+    }
+
+    @Override
+    public String typeName() {
+      return "int";
+    }
+  }
+
+  /** A float. */
+  record FloatV(double value) implements Value {
+    @Override
+    public String typeName() {
+      return "float";
+    }
+  }
+
+  /** A str. */
+  record StrV(String value) implements Value {
+    @Override
+    public String typeName() {
+      return "str";
+    }
+  }
+
+  /**
+   * bytes or bytearray: only the position in the pickle and the length are kept (never copied).
+   * For bytes made by {@code _codecs.encode}, offset is -1.
+   */
+  record BytesV(long offset, long length, boolean mutable) implements Value {
+    @Override
+    public String typeName() {
+      return mutable ? "bytearray" : "bytes";
+    }
+  }
+
+  /** A tuple. */
+  record TupleV(List<Value> items) implements Value {
+    @Override
+    public String typeName() {
+      return "tuple";
+    }
+  }
+
+  /** A list built by the pickle. */
+  final class ListV implements Value {
+    public final ArrayList<Value> items = new ArrayList<>();
+
+    @Override
+    public String typeName() {
+      return "list";
+    }
+  }
+
+  /**
+   * A dict built by the pickle, or an OrderedDict made by the allowed constructor. Keys and values
+   * alternate in {@code items}; a repeated key keeps one slot, as in Python.
+   */
+  final class DictV implements Value {
+    public final ArrayList<Value> items = new ArrayList<>();
+    public final boolean ordered;
+    /** State set by BUILD on an OrderedDict ({@code _metadata}). */
+    public @Nullable Value state;
+
+    public DictV(boolean ordered) {
+      this.ordered = ordered;
+    }
+
+    public int size() {
+      return items.size() / 2;
+    }
+
+    @Override
+    public String typeName() {
+      return ordered ? "OrderedDict" : "dict";
+    }
+  }
+
+  /** A set or frozenset built by the pickle. */
+  final class SetV implements Value {
+    public final ArrayList<Value> items = new ArrayList<>();
+    public final boolean frozen;
+
+    public SetV(boolean frozen) {
+      this.frozen = frozen;
+    }
+
+    @Override
+    public String typeName() {
+      return frozen ? "frozenset" : "set";
+    }
+  }
+
+  /** An allowed global, not yet called. */
+  record GlobalV(String module, String name, GlobalRule rule) implements Value {
+    @Override
+    public String typeName() {
+      return "global " + module + "." + name;
+    }
+  }
+
+  /** A storage from a persistent id. */
+  record StorageV(String key, String dtype, int elementSize, long numel, String location) implements Value {
+    @Override
+    public String typeName() {
+      return "storage";
+    }
+  }
+
+  /** A tensor or parameter rebuilt from a storage. */
+  record TensorV(StorageV storage, long storageOffset, long[] size, long[] stride, boolean parameter)
+      implements Value {
+    @Override
+    public String typeName() {
+      return parameter ? "Parameter" : "Tensor";
+    }
+  }
+
+  /** An instance of a data class; {@code state} is set by its single BUILD. */
+  final class InstanceV implements Value {
+    public final GlobalV type;
+    public @Nullable DictV state;
+
+    public InstanceV(GlobalV type) {
+      this.type = type;
+    }
+
+    @Override
+    public String typeName() {
+      return type.module() + "." + type.name();
+    }
+  }
+
+  /** The result of an allowed call whose value is not modelled further (device, complex, ...). */
+  record OpaqueV(String type) implements Value {
+    @Override
+    public String typeName() {
+      return type;
+    }
+  }
+}

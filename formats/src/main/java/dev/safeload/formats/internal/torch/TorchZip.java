@@ -1,0 +1,140 @@
+package dev.safeload.formats.internal.torch;
+
+import dev.safeload.Reason;
+import dev.safeload.formats.internal.pickle.PickleLimits;
+import dev.safeload.formats.internal.pickle.PickleMachine;
+import dev.safeload.formats.internal.pickle.Tensors;
+import dev.safeload.formats.internal.zip.ZipArchive;
+import dev.safeload.formats.internal.zip.ZipEntry;
+import dev.safeload.formats.internal.zip.ZipLimits;
+import dev.safeload.formats.pickle.PickleProfile;
+import dev.safeload.spi.FormatException;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code torch.save} zip archive: {@code <root>/data.pkl}, {@code version}, {@code byteorder},
+ * {@code data/<key>} and nothing else, all under the root folder named by the first central-directory
+ * entry (as PyTorch's reader resolves it). Every persistent id names an existing record of exactly
+ * the declared size, and every record is referenced.
+ */
+public final class TorchZip {
+  private TorchZip() {}
+
+  private static final Pattern DATA_RECORD = Pattern.compile("data/(0|[1-9][0-9]{0,17})");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}\n?");
+  /** Highest archive version a current PyTorch reads (kMaxSupportedFileFormatVersion). */
+  private static final long MAX_VERSION = 10;
+
+  public static ModelDescription validate(ModelBytes bytes, ZipLimits zipLimits, PickleProfile profile,
+      PickleLimits limits) {
+    ZipArchive zip = ZipArchive.read(bytes, zipLimits);
+    if (zip.entries().isEmpty()) {
+      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "empty archive");
+    }
+    String first = zip.entries().get(0).name();
+    int slash = first.indexOf('/');
+    if (slash <= 0) {
+      throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, zip.entries().get(0).localHeaderOffset(),
+          "the first entry '" + first + "' is not inside a root folder");
+    }
+    String root = first.substring(0, slash + 1);
+    // TorchScript first: torch.load would hand such an archive to torch.jit.load (CVE-2025-32434).
+    for (ZipEntry e : zip.entries()) {
+      String rel = e.name().startsWith(root) ? e.name().substring(root.length()) : e.name();
+      String tail = rel.substring(rel.lastIndexOf('/') + 1);
+      if (rel.startsWith("code/") || tail.equals("constants.pkl") || rel.endsWith(".debug_pkl")
+          || (rel.startsWith(".data/") && rel.endsWith(".pkl"))) {
+        throw new FormatException(Reason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
+            "'" + e.name() + "' belongs to a TorchScript archive");
+      }
+    }
+    ZipEntry dataPkl = null;
+    Map<Long, ZipEntry> records = new HashMap<>();
+    String version = null;
+    for (ZipEntry e : zip.entries()) {
+      if (!e.name().startsWith(root)) {
+        throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
+            "'" + e.name() + "' is outside the root folder '" + root + "'");
+      }
+      String rel = e.name().substring(root.length());
+      if (rel.equals("data.pkl")) {
+        dataPkl = e;
+      } else if (DATA_RECORD.matcher(rel).matches()) {
+        records.put(Long.parseLong(rel.substring(5)), e);
+      } else if (rel.equals("version") || rel.equals(".data/version")) {
+        String v = smallText(zip, e);
+        if (!DIGITS.matcher(v).matches() || Long.parseLong(v.trim()) < 1 || Long.parseLong(v.trim()) > MAX_VERSION) {
+          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not a supported version");
+        }
+        if (version != null && !version.equals(v.trim())) {
+          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "version records disagree");
+        }
+        version = v.trim();
+      } else if (rel.equals("byteorder")) {
+        String v = smallText(zip, e);
+        if (!v.equals("little") && !v.equals("big")) {
+          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
+        }
+      } else if (rel.equals(".data/serialization_id") || rel.equals(".format_version")
+          || rel.equals(".storage_alignment")) {
+        String v = smallText(zip, e);
+        if (!DIGITS.matcher(v).matches()) {
+          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
+        }
+      } else {
+        throw new FormatException(Reason.PYTORCH_UNEXPECTED_RECORD, e.localHeaderOffset(),
+            "'" + e.name() + "' is not a record torch.save writes");
+      }
+    }
+    if (dataPkl == null) {
+      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "no " + root + "data.pkl");
+    }
+    if (version == null) {
+      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "no " + root + "version");
+    }
+    zip.verifyAll();
+    ByteBuffer pkl = zip.readFully(dataPkl, limits.maxPickleBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+    Storages storages = new Storages(false, key -> {
+      ZipEntry r = records.get(key);
+      return r == null ? -1 : r.uncompressedSize();
+    }, Math.max(1, records.size()));
+    long base = dataPkl.isStored() ? dataPkl.dataOffset() : 0;
+    PickleMachine.Result result = PickleMachine.run(pkl, base, profile, limits, storages);
+    if (result.end() != pkl.limit()) {
+      throw new FormatException(Reason.PICKLE_TRAILING_BYTES, base + result.end(),
+          (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
+    }
+    Map<String, Long> dataAt = new LinkedHashMap<>();
+    for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
+      if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
+        throw new FormatException(Reason.PYTORCH_UNREFERENCED_RECORD, r.getValue().localHeaderOffset(),
+            "'" + r.getValue().name() + "' is referenced by no storage");
+      }
+    }
+    for (String key : storages.referenced().keySet()) {
+      ZipEntry r = records.get(Long.parseLong(key));
+      dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
+    }
+    return Checkpoint.describe("zip", profile.name(), result.globals(), Tensors.find(result.value(), 16, 1_000_000),
+        dataAt);
+  }
+
+  private static String smallText(ZipArchive zip, ZipEntry e) {
+    ByteBuffer b = zip.readFully(e, 64, Reason.PYTORCH_RECORD_INVALID);
+    byte[] a = new byte[b.remaining()];
+    b.get(a);
+    for (byte c : a) {
+      if (c < 0x0a || c > 0x7e) {
+        throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
+      }
+    }
+    return new String(a, StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,820 @@
+package dev.safeload.formats.internal.zip;
+
+import dev.safeload.Reason;
+import dev.safeload.spi.FormatException;
+import dev.safeload.spi.ModelBytes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A zip archive whose container structure passed every strict rule: one end record ending the file,
+ * consistent ZIP64 records, a contiguous central directory, local headers that agree with it, names
+ * that cannot escape or collide, only stored/deflate entries without encryption or unknown flags,
+ * and every byte of the file owned by exactly one structure (no prepended, appended, hidden or
+ * overlapping data). Entry data (CRC, deflate stream) is checked when it is read through
+ * {@link #open} or {@link #verify}.
+ *
+ * <p>All reads go through the given {@link ModelBytes}; nothing is allocated from a size the file
+ * declares before that size was checked against the file and the {@link ZipLimits}.
+ */
+public final class ZipArchive {
+  static final int SIG_LOCAL = 0x04034b50;
+  static final int SIG_CENTRAL = 0x02014b50;
+  static final int SIG_END = 0x06054b50;
+  static final int SIG_ZIP64_END = 0x06064b50;
+  static final int SIG_ZIP64_LOCATOR = 0x07064b50;
+  static final int SIG_DESCRIPTOR = 0x08074b50;
+  static final int EXTRA_ZIP64 = 0x0001;
+  /** PyTorch's writer pads local headers to 64-byte alignment with an extra field whose id spells "FB". */
+  static final int EXTRA_TORCH_PADDING = 0x4246;
+  static final int FLAG_ENCRYPTED = 1;
+  static final int FLAG_DESCRIPTOR = 1 << 3;
+  static final int FLAG_UTF8 = 1 << 11;
+  /** Bits 1 and 2 only describe the deflate level. */
+  static final int FLAG_DEFLATE_OPTIONS = (1 << 1) | (1 << 2);
+  static final int FLAGS_ENCRYPTION = 1 | (1 << 6) | (1 << 13);
+  static final long U32 = 0xFFFF_FFFFL;
+  static final int U16 = 0xFFFF;
+  static final int END_SIZE = 22;
+  static final int LOCATOR_SIZE = 20;
+  static final int ZIP64_END_SIZE = 56;
+  static final int MAX_COMMENT = 0xFFFF;
+
+  private final ModelBytes bytes;
+  private final List<ZipEntry> entries;
+  private final Map<String, ZipEntry> byName;
+
+  private ZipArchive(ModelBytes bytes, List<ZipEntry> entries) {
+    this.bytes = bytes;
+    this.entries = Collections.unmodifiableList(entries);
+    Map<String, ZipEntry> m = new LinkedHashMap<>();
+    entries.forEach(e -> m.put(e.name(), e));
+    this.byName = Collections.unmodifiableMap(m);
+  }
+
+  /** Whether the first bytes are a zip local header or an empty archive's end record. */
+  public static boolean looksLikeZip(ByteBuffer head) {
+    if (head.remaining() < 4) {
+      return false;
+    }
+    int sig = head.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(head.position());
+    return sig == SIG_LOCAL || sig == SIG_END;
+  }
+
+  /** The name in the first local header, if the head holds it; used only for format detection. */
+  public static Optional<String> firstLocalName(ByteBuffer head) {
+    ByteBuffer b = head.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int p = b.position();
+    if (b.remaining() < 30 || b.getInt(p) != SIG_LOCAL) {
+      return Optional.empty();
+    }
+    int n = b.getShort(p + 26) & U16;
+    if (b.remaining() < 30 + n) {
+      return Optional.empty();
+    }
+    byte[] name = new byte[n];
+    b.get(p + 30, name);
+    return Optional.of(new String(name, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses and cross-checks the container.
+   *
+   * @throws FormatException with a {@code ZIP_*} reason at the first violated rule
+   */
+  public static ZipArchive read(ModelBytes bytes, ZipLimits limits) {
+    return new Parser(bytes, limits).parse();
+  }
+
+  /** Entries in central-directory order. */
+  public List<ZipEntry> entries() {
+    return entries;
+  }
+
+  /** The entry with exactly this name. */
+  public Optional<ZipEntry> entry(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  /**
+   * A stream of the entry's uncompressed data. It throws {@link FormatException} (ZIP_CRC_MISMATCH,
+   * ZIP_SIZE_MISMATCH, ZIP_DEFLATE_INVALID) from {@code read} when the data turns out not to match
+   * the central directory, at the latest when the end is reached; consumers must read to the end.
+   */
+  public InputStream open(ZipEntry e) {
+    return e.isStored() ? new StoredStream(e) : new InflatingStream(e);
+  }
+
+  /** Reads the whole entry and checks its CRC and size. */
+  public void verify(ZipEntry e) {
+    if (e.isStored()) {
+      CRC32 crc = new CRC32();
+      long pos = e.dataOffset();
+      long end = pos + e.compressedSize();
+      while (pos < end) {
+        int n = (int) Math.min(end - pos, 1 << 26);
+        crc.update(bytes.slice(pos, n));
+        pos += n;
+      }
+      checkCrc(e, crc);
+      return;
+    }
+    try (InputStream in = open(e)) {
+      byte[] buf = new byte[64 * 1024];
+      while (in.read(buf) >= 0) {
+        // the stream checks CRC and size at the end
+      }
+    } catch (IOException ex) {
+      throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
+    }
+  }
+
+  /** Verifies every entry. */
+  public void verifyAll() {
+    entries.forEach(this::verify);
+  }
+
+  /**
+   * The stored entry's bytes, zero-copy when they lie in one chunk. The CRC is not checked here:
+   * call {@link #verify} too.
+   */
+  public ByteBuffer storedData(ZipEntry e) {
+    if (!e.isStored() || e.compressedSize() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("not a stored entry below 2 GiB: " + e.name());
+    }
+    return bytes.slice(e.dataOffset(), (int) e.compressedSize());
+  }
+
+  /**
+   * The whole entry in memory, CRC and size checked; for entries that must be parsed at random.
+   *
+   * @throws FormatException with {@code tooLarge} if the entry is larger than {@code maxBytes}
+   */
+  public ByteBuffer readFully(ZipEntry e, long maxBytes, Reason tooLarge) {
+    if (e.uncompressedSize() > maxBytes || e.uncompressedSize() > Integer.MAX_VALUE - 16) {
+      throw new FormatException(tooLarge, e.localHeaderOffset(),
+          e.name() + ": " + e.uncompressedSize() + " bytes is over the limit of " + maxBytes);
+    }
+    if (e.isStored()) {
+      verify(e);
+      return storedData(e);
+    }
+    byte[] out = new byte[(int) e.uncompressedSize()];
+    try (InputStream in = open(e)) {
+      int off = 0;
+      while (off < out.length) {
+        int n = in.read(out, off, out.length - off);
+        if (n < 0) {
+          break;
+        }
+        off += n;
+      }
+      if (in.read() >= 0 || off != out.length) {
+        throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": size differs");
+      }
+    } catch (IOException ex) {
+      throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
+    }
+    return ByteBuffer.wrap(out).asReadOnlyBuffer();
+  }
+
+  private static void checkCrc(ZipEntry e, CRC32 crc) {
+    if ((int) crc.getValue() != e.crc32()) {
+      throw new FormatException(Reason.ZIP_CRC_MISMATCH, e.dataOffset(), e.name() + ": CRC-32 "
+          + Long.toHexString(crc.getValue()) + " but the central directory says "
+          + Integer.toHexString(e.crc32()));
+    }
+  }
+
+  private final class StoredStream extends InputStream {
+    private final ZipEntry e;
+    private final InputStream in;
+    private final CRC32 crc = new CRC32();
+    private long left;
+    private boolean checked;
+
+    StoredStream(ZipEntry e) {
+      this.e = e;
+      this.in = bytes.openStream(e.dataOffset());
+      this.left = e.compressedSize();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (left == 0) {
+        if (!checked) {
+          checked = true;
+          checkCrc(e, crc);
+        }
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": data truncated");
+      }
+      crc.update(b, off, n);
+      left -= n;
+      return n;
+    }
+  }
+
+  private final class InflatingStream extends InputStream {
+    private final ZipEntry e;
+    private final Inflater inflater = new Inflater(true);
+    private final CRC32 crc = new CRC32();
+    private long inPos;
+    private final long inEnd;
+    private long produced;
+    private boolean done;
+
+    InflatingStream(ZipEntry e) {
+      this.e = e;
+      this.inPos = e.dataOffset();
+      this.inEnd = e.dataOffset() + e.compressedSize();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (done) {
+        return -1;
+      }
+      try {
+        while (true) {
+          if (inflater.needsInput() && inPos < inEnd) {
+            int n = (int) Math.min(inEnd - inPos, 64 * 1024);
+            inflater.setInput(bytes.slice(inPos, n));
+            inPos += n;
+          }
+          // Never produce more than the central directory declared: the declared size is bounded by the
+          // policy, so this bounds memory and time whatever the deflate stream says.
+          int want = (int) Math.min(len, e.uncompressedSize() - produced + 1);
+          int n = inflater.inflate(b, off, Math.max(1, want));
+          if (n > 0) {
+            produced += n;
+            if (produced > e.uncompressedSize()) {
+              throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(),
+                  e.name() + ": inflates to more than the declared " + e.uncompressedSize() + " bytes");
+            }
+            crc.update(b, off, n);
+            return n;
+          }
+          if (inflater.finished()) {
+            if (inflater.getRemaining() != 0 || inPos != inEnd) {
+              throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(),
+                  e.name() + ": data follows the end of the deflate stream");
+            }
+            if (produced != e.uncompressedSize()) {
+              throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(),
+                  e.name() + ": inflates to " + produced + " bytes, declared " + e.uncompressedSize());
+            }
+            checkCrc(e, crc);
+            done = true;
+            inflater.end();
+            return -1;
+          }
+          if (inflater.needsDictionary() || (inflater.needsInput() && inPos >= inEnd)) {
+            throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(),
+                e.name() + ": deflate stream ends early");
+          }
+        }
+      } catch (DataFormatException ex) {
+        throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(), e.name() + ": " + ex.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      inflater.end();
+    }
+  }
+
+  /** One pass over the container structures. */
+  private static final class Parser {
+    private final ModelBytes b;
+    private final long size;
+    private final ZipLimits limits;
+
+    Parser(ModelBytes b, ZipLimits limits) {
+      this.b = b;
+      this.size = b.size();
+      this.limits = limits;
+    }
+
+    int u16(long at) {
+      return (b.get(at) & 0xff) | (b.get(at + 1) & 0xff) << 8;
+    }
+
+    long u32(long at) {
+      return u16(at) | (long) u16(at + 2) << 16;
+    }
+
+    /** A u64 that must fit a non-negative long. */
+    long u64(long at, Reason reason) {
+      long v = u32(at) | u32(at + 4) << 32;
+      if (v < 0) {
+        throw new FormatException(reason, at, "64-bit value out of range");
+      }
+      return v;
+    }
+
+    boolean sigAt(long at, int sig) {
+      return at >= 0 && at + 4 <= size && (int) u32(at) == sig;
+    }
+
+    ZipArchive parse() {
+      long eocd = findEnd();
+      if (u16(eocd + 20) != 0) {
+        throw new FormatException(Reason.ZIP_COMMENT, eocd + 20, "the archive has a comment");
+      }
+      int disk = u16(eocd + 4);
+      int cdDisk = u16(eocd + 6);
+      int entriesDisk = u16(eocd + 8);
+      int entriesTotal = u16(eocd + 10);
+      long cdSize32 = u32(eocd + 12);
+      long cdOffset32 = u32(eocd + 16);
+
+      long entryCount = entriesTotal;
+      long cdSize = cdSize32;
+      long cdOffset = cdOffset32;
+      long cdEndExpected = eocd;
+      List<long[]> structures = new ArrayList<>();
+      structures.add(new long[] {eocd, size});
+      boolean zip64 = sigAt(eocd - LOCATOR_SIZE, SIG_ZIP64_LOCATOR);
+      if (zip64) {
+        long loc = eocd - LOCATOR_SIZE;
+        if (u32(loc + 4) != 0 || u32(loc + 16) != 1) {
+          throw new FormatException(Reason.ZIP_MULTI_DISK, loc, "ZIP64 locator names another disk");
+        }
+        long z = u64(loc + 8, Reason.ZIP64_INCONSISTENT);
+        if (z + ZIP64_END_SIZE != loc || !sigAt(z, SIG_ZIP64_END)) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, loc,
+              "the ZIP64 end record is not immediately before its locator");
+        }
+        if (u64(z + 4, Reason.ZIP64_INCONSISTENT) != ZIP64_END_SIZE - 12) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, z + 4,
+              "ZIP64 end record with an extensible data sector");
+        }
+        if (u32(z + 16) != 0 || u32(z + 20) != 0) {
+          throw new FormatException(Reason.ZIP_MULTI_DISK, z + 16, "ZIP64 end record names another disk");
+        }
+        long n64disk = u64(z + 24, Reason.ZIP64_INCONSISTENT);
+        long n64 = u64(z + 32, Reason.ZIP64_INCONSISTENT);
+        long size64 = u64(z + 40, Reason.ZIP64_INCONSISTENT);
+        long off64 = u64(z + 48, Reason.ZIP64_INCONSISTENT);
+        if (n64disk != n64) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, z + 24, "entry counts disagree");
+        }
+        if (!agrees(entriesDisk, U16, n64) || !agrees(entriesTotal, U16, n64)
+            || !agrees(cdSize32, U32, size64) || !agrees(cdOffset32, U32, off64)
+            || !agrees(disk, U16, 0) || !agrees(cdDisk, U16, 0)) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, eocd,
+              "end record fields are neither equal to the ZIP64 values nor the ZIP64 marker");
+        }
+        entryCount = n64;
+        cdSize = size64;
+        cdOffset = off64;
+        cdEndExpected = z;
+        structures.add(new long[] {z, loc});
+        structures.add(new long[] {loc, eocd});
+      } else {
+        if (disk != 0 || cdDisk != 0) {
+          throw new FormatException(Reason.ZIP_MULTI_DISK, eocd + 4, "the archive spans disks");
+        }
+        if (entriesDisk != entriesTotal) {
+          throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, eocd + 8, "entry counts disagree");
+        }
+        if (entriesTotal == U16 || cdSize32 == U32 || cdOffset32 == U32) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, eocd,
+              "ZIP64 marker values without a ZIP64 end record");
+        }
+      }
+      if (entryCount > limits.maxEntries()) {
+        throw new FormatException(Reason.ZIP_TOO_MANY_ENTRIES, eocd,
+            entryCount + " entries is over the limit of " + limits.maxEntries());
+      }
+      if (cdOffset > cdEndExpected || cdEndExpected - cdOffset != cdSize) {
+        throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, eocd,
+            "the central directory does not end where the end record begins");
+      }
+      if (entryCount > cdSize / 46) {
+        throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, cdOffset,
+            entryCount + " entries cannot fit in a " + cdSize + "-byte central directory");
+      }
+      structures.add(new long[] {cdOffset, cdEndExpected});
+
+      List<ZipEntry> entries = new ArrayList<>((int) entryCount);
+      Map<String, String> exact = new HashMap<>();
+      Map<String, String> folded = new HashMap<>();
+      long total = 0;
+      long p = cdOffset;
+      for (int i = 0; i < entryCount; i++) {
+        ZipEntry e = centralEntry(i, p, cdEndExpected);
+        p = nextCentral;
+        if (exact.put(e.name(), e.name()) != null) {
+          throw new FormatException(Reason.ZIP_DUPLICATE_NAME, e.localHeaderOffset(),
+              "two entries are named " + e.name());
+        }
+        String fold = Normalizer.normalize(e.name(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        String other = folded.put(fold, e.name());
+        if (other != null) {
+          throw new FormatException(Reason.ZIP_NAME_CASE_COLLISION, e.localHeaderOffset(),
+              "entry names " + other + " and " + e.name() + " differ only in case or normalisation");
+        }
+        total = Math.addExact(total, e.uncompressedSize());
+        if (total > limits.maxTotalBytes()) {
+          throw new FormatException(Reason.ZIP_TOTAL_TOO_LARGE, e.localHeaderOffset(),
+              "entries total more than " + limits.maxTotalBytes() + " bytes uncompressed");
+        }
+        entries.add(e);
+        structures.add(new long[] {e.localHeaderOffset(), e.endOffset()});
+      }
+      if (p != cdEndExpected) {
+        throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, p,
+            "the central directory holds bytes after its last entry");
+      }
+      account(structures, entries);
+      return new ZipArchive(b, entries);
+    }
+
+    private static boolean agrees(long field, long marker, long value) {
+      return field == value || field == marker;
+    }
+
+    /** Finds the single end record, which must end exactly at the end of the file. */
+    private long findEnd() {
+      if (size < END_SIZE) {
+        throw new FormatException(Reason.ZIP_END_RECORD_MISSING, 0, "too short for a zip end record");
+      }
+      long lowest = Math.max(0, size - END_SIZE - MAX_COMMENT);
+      long found = -1;
+      int valid = 0;
+      boolean anySignature = false;
+      for (long at = size - END_SIZE; at >= lowest; at--) {
+        if (b.get(at) == 0x50 && (int) u32(at) == SIG_END) {
+          anySignature = true;
+          if (at + END_SIZE + u16(at + 20) == size) {
+            valid++;
+            if (found < 0) {
+              found = at;
+            }
+          }
+        }
+      }
+      if (valid > 1) {
+        throw new FormatException(Reason.ZIP_MULTIPLE_END_RECORDS, found,
+            "more than one end record could end this file");
+      }
+      if (found < 0) {
+        throw new FormatException(anySignature ? Reason.ZIP_APPENDED_DATA : Reason.ZIP_END_RECORD_MISSING,
+            size, anySignature ? "data follows the end record" : "no end record");
+      }
+      return found;
+    }
+
+    private long nextCentral;
+
+    private ZipEntry centralEntry(int index, long p, long cdEnd) {
+      if (p + 46 > cdEnd || !sigAt(p, SIG_CENTRAL)) {
+        throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, p, "central directory entry " + index
+            + " is missing or truncated");
+      }
+      int flags = u16(p + 8);
+      int method = u16(p + 10);
+      int crc = (int) u32(p + 16);
+      long csize = u32(p + 20);
+      long usize = u32(p + 24);
+      int nameLen = u16(p + 28);
+      int extraLen = u16(p + 30);
+      int commentLen = u16(p + 32);
+      int diskStart = u16(p + 34);
+      long lho = u32(p + 42);
+      long nameAt = p + 46;
+      long extraAt = nameAt + nameLen;
+      long end = extraAt + extraLen + commentLen;
+      if (end > cdEnd) {
+        throw new FormatException(Reason.ZIP_CENTRAL_DIRECTORY_INVALID, p, "central directory entry " + index
+            + " runs past the directory");
+      }
+      nextCentral = end;
+      if (commentLen != 0) {
+        throw new FormatException(Reason.ZIP_COMMENT, extraAt + extraLen, "entry " + index + " has a comment");
+      }
+      byte[] nameBytes = read(nameAt, nameLen);
+      String name = decodeName(nameBytes, flags, nameAt);
+      checkFlagsAndMethod(flags, method, p, name);
+      // ZIP64 extra: only the fields whose 32-bit value is the marker, in this order.
+      long[] z = parseExtra(extraAt, extraLen, true);
+      int need = (usize == U32 ? 8 : 0) + (csize == U32 ? 8 : 0) + (lho == U32 ? 8 : 0) + (diskStart == U16 ? 4 : 0);
+      if (z == null) {
+        if (need != 0) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, p, name + ": ZIP64 markers without ZIP64 data");
+        }
+      } else {
+        if (z[1] != need) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, z[0], name + ": ZIP64 extra field holds "
+              + z[1] + " bytes where the markers need " + need);
+        }
+        long q = z[0];
+        if (usize == U32) {
+          usize = u64(q, Reason.ZIP64_INCONSISTENT);
+          q += 8;
+        }
+        if (csize == U32) {
+          csize = u64(q, Reason.ZIP64_INCONSISTENT);
+          q += 8;
+        }
+        if (lho == U32) {
+          lho = u64(q, Reason.ZIP64_INCONSISTENT);
+          q += 8;
+        }
+        if (diskStart == U16) {
+          diskStart = (int) u32(q);
+        }
+      }
+      if (diskStart != 0) {
+        throw new FormatException(Reason.ZIP_MULTI_DISK, p + 34, name + ": entry on another disk");
+      }
+      if (usize > limits.maxEntryBytes()) {
+        throw new FormatException(Reason.ZIP_ENTRY_TOO_LARGE, p, name + ": " + usize
+            + " bytes uncompressed is over the limit of " + limits.maxEntryBytes());
+      }
+      if (method == ZipEntry.STORED && csize != usize) {
+        throw new FormatException(Reason.ZIP_SIZE_MISMATCH, p, name + ": stored entry with different sizes");
+      }
+      if (method == ZipEntry.DEFLATED && usize > 0
+          && (csize == 0 || usize / csize >= limits.maxRatio() && usize > csize * limits.maxRatio())) {
+        throw new FormatException(Reason.ZIP_COMPRESSION_RATIO, p, name + ": " + usize + " bytes from "
+            + csize + " compressed is over the ratio limit of " + limits.maxRatio());
+      }
+      long[] local = localHeader(name, nameBytes, flags, method, crc, csize, usize, lho);
+      return new ZipEntry(name, index, lho, local[0], csize, usize, method, crc, flags, local[1]);
+    }
+
+    private void checkFlagsAndMethod(int flags, int method, long at, String name) {
+      if ((flags & FLAGS_ENCRYPTION) != 0) {
+        throw new FormatException(Reason.ZIP_ENCRYPTED, at + 8, name + ": encrypted (flags 0x"
+            + Integer.toHexString(flags) + ")");
+      }
+      if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
+        throw new FormatException(Reason.ZIP_METHOD_UNSUPPORTED, at + 10, name + ": method " + method);
+      }
+      int allowed = FLAG_DESCRIPTOR | FLAG_UTF8 | (method == ZipEntry.DEFLATED ? FLAG_DEFLATE_OPTIONS : 0);
+      if ((flags & ~allowed) != 0) {
+        throw new FormatException(Reason.ZIP_FLAGS_UNSUPPORTED, at + 8, name + ": flags 0x"
+            + Integer.toHexString(flags));
+      }
+    }
+
+    /** Returns {data offset, end offset including any data descriptor}. */
+    private long[] localHeader(String name, byte[] nameBytes, int flags, int method, int crc, long csize,
+        long usize, long lho) {
+      if (lho > size - 30 || !sigAt(lho, SIG_LOCAL)) {
+        throw new FormatException(Reason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": no local header at " + lho);
+      }
+      int lflags = u16(lho + 6);
+      int lmethod = u16(lho + 8);
+      int lcrc = (int) u32(lho + 14);
+      long lcsize = u32(lho + 18);
+      long lusize = u32(lho + 22);
+      int nameLen = u16(lho + 26);
+      int extraLen = u16(lho + 28);
+      long dataAt = lho + 30 + nameLen + extraLen;
+      if (dataAt > size) {
+        throw new FormatException(Reason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": local header runs past the file");
+      }
+      if (lflags != flags) {
+        // Encryption bits only in the local header are the classic "scanner refuses, loader reads" split.
+        int reasonFlags = lflags & ~flags;
+        throw new FormatException((reasonFlags & FLAGS_ENCRYPTION) != 0 ? Reason.ZIP_ENCRYPTED
+            : Reason.ZIP_HEADER_MISMATCH, lho + 6, name + ": local flags 0x" + Integer.toHexString(lflags)
+            + " differ from central 0x" + Integer.toHexString(flags));
+      }
+      if (lmethod != method) {
+        throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 8, name + ": methods differ");
+      }
+      if (!Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
+        throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 30, name
+            + ": the local header names a different file");
+      }
+      long[] z = parseExtra(lho + 30 + nameLen, extraLen, false);
+      boolean zip64 = z != null;
+      if (zip64) {
+        if (z[1] != 16 || lusize != U32 || lcsize != U32) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, z[0], name
+              + ": local ZIP64 field must hold both sizes and the local sizes must be markers");
+        }
+        lusize = u64(z[0], Reason.ZIP64_INCONSISTENT);
+        lcsize = u64(z[0] + 8, Reason.ZIP64_INCONSISTENT);
+      } else if (lusize == U32 || lcsize == U32) {
+        if (!(lusize == usize && lcsize == csize)) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, lho, name + ": ZIP64 marker without ZIP64 data");
+        }
+      }
+      boolean descriptor = (flags & FLAG_DESCRIPTOR) != 0;
+      boolean zeros = lcrc == 0 && lcsize == 0 && lusize == 0;
+      boolean same = lcrc == crc && lcsize == csize && lusize == usize;
+      if (!(same || (descriptor && zeros))) {
+        throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 14, name
+            + ": local CRC or sizes differ from the central directory");
+      }
+      if (csize > size - dataAt) {
+        throw new FormatException(Reason.ZIP_LOCAL_HEADER_INVALID, dataAt, name + ": data runs past the file");
+      }
+      long end = dataAt + csize;
+      if (descriptor) {
+        boolean wide = zip64 || csize >= U32 || usize >= U32;
+        long q = end;
+        if (sigAt(q, SIG_DESCRIPTOR)) {
+          q += 4;
+        }
+        int w = wide ? 8 : 4;
+        if (q + 4 + 2L * w > size) {
+          throw new FormatException(Reason.ZIP_DATA_DESCRIPTOR_INVALID, end, name + ": data descriptor missing");
+        }
+        long dcsize = wide ? u64(q + 4, Reason.ZIP_DATA_DESCRIPTOR_INVALID) : u32(q + 4);
+        long dusize = wide ? u64(q + 4 + w, Reason.ZIP_DATA_DESCRIPTOR_INVALID) : u32(q + 8);
+        if ((int) u32(q) != crc || dcsize != csize || dusize != usize) {
+          throw new FormatException(Reason.ZIP_DATA_DESCRIPTOR_INVALID, end, name
+              + ": data descriptor disagrees with the central directory");
+        }
+        end = q + 4 + 2L * w;
+      }
+      return new long[] {dataAt, end};
+    }
+
+    /**
+     * Checks the extra fields (known ids only, each once, exact lengths) and returns {offset, length}
+     * of the ZIP64 field's data, or null if there is none.
+     */
+    private long @org.jspecify.annotations.Nullable [] parseExtra(long at, int len, boolean central) {
+      long end = at + len;
+      long[] zip64 = null;
+      boolean padding = false;
+      long p = at;
+      while (p < end) {
+        if (end - p < 4) {
+          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "truncated extra field header");
+        }
+        int id = u16(p);
+        int n = u16(p + 2);
+        if (p + 4 + n > end) {
+          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field runs past its block");
+        }
+        if (id == EXTRA_ZIP64 && zip64 == null) {
+          zip64 = new long[] {p + 4, n};
+        } else if (id == EXTRA_TORCH_PADDING && !padding && !central) {
+          padding = true;
+        } else {
+          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field 0x"
+              + Integer.toHexString(id) + (central ? " in the central directory" : " in a local header")
+              + " is unknown or repeated");
+        }
+        p += 4 + n;
+      }
+      return zip64;
+    }
+
+    private byte[] read(long at, int n) {
+      byte[] out = new byte[n];
+      b.slice(at, n).get(out);
+      return out;
+    }
+
+    private String decodeName(byte[] raw, int flags, long at) {
+      String name;
+      if ((flags & FLAG_UTF8) != 0) {
+        try {
+          name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+          throw new FormatException(Reason.ZIP_NAME_INVALID, at, "entry name is not valid UTF-8");
+        }
+      } else {
+        for (byte c : raw) {
+          if (c < 0) {
+            // Without the UTF-8 flag the bytes are CP437 to some readers and UTF-8 to others.
+            throw new FormatException(Reason.ZIP_NAME_INVALID, at, "non-ASCII entry name without the UTF-8 flag");
+          }
+        }
+        name = new String(raw, StandardCharsets.US_ASCII);
+      }
+      String why = nameProblem(name);
+      if (why != null) {
+        throw new FormatException(Reason.ZIP_NAME_INVALID, at, "entry name '" + printable(name) + "' " + why);
+      }
+      return name;
+    }
+
+    private static String printable(String s) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < s.length() && i < 200; i++) {
+        char c = s.charAt(i);
+        sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+      }
+      return sb.toString();
+    }
+
+    private static @org.jspecify.annotations.Nullable String nameProblem(String name) {
+      if (name.isEmpty()) {
+        return "is empty";
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c < 0x20 || c == 0x7f) {
+          return "contains a control character";
+        }
+        if (c == '\\') {
+          return "contains a backslash";
+        }
+        if (c == ':') {
+          return "contains a colon (drive letter or stream name)";
+        }
+      }
+      if (name.startsWith("/")) {
+        return "is absolute";
+      }
+      if (name.endsWith("/")) {
+        return "is a directory";
+      }
+      for (String seg : name.split("/", -1)) {
+        if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+          return "has an empty, '.' or '..' segment";
+        }
+      }
+      return null;
+    }
+
+    /** Every byte belongs to exactly one structure, starting at 0. */
+    private void account(List<long[]> structures, List<ZipEntry> entries) {
+      structures.sort(Comparator.<long[]>comparingLong(s -> s[0]).thenComparingLong(s -> s[1]));
+      long pos = 0;
+      for (long[] s : structures) {
+        if (s[0] < pos) {
+          throw new FormatException(Reason.ZIP_OVERLAP, s[0], "structures overlap at offset " + s[0]);
+        }
+        if (s[0] > pos) {
+          gap(pos, s[0]);
+        }
+        pos = s[1];
+      }
+      if (pos != size) {
+        throw new FormatException(Reason.ZIP_APPENDED_DATA, pos, "data follows the end record");
+      }
+    }
+
+    private void gap(long from, long to) {
+      for (long q = from; q + 4 <= to; q++) {
+        if (b.get(q) == 0x50 && (int) u32(q) == SIG_END) {
+          throw new FormatException(Reason.ZIP_MULTIPLE_END_RECORDS, q, "another end record at " + q);
+        }
+      }
+      if (from == 0) {
+        throw new FormatException(Reason.ZIP_PREPENDED_DATA, 0, to + " bytes precede the first local header");
+      }
+      for (long q = from; q + 4 <= to; q++) {
+        if (b.get(q) == 0x50 && (int) u32(q) == SIG_LOCAL) {
+          throw new FormatException(Reason.ZIP_UNACCOUNTED_BYTES, q, "a local header no central entry names");
+        }
+      }
+      throw new FormatException(Reason.ZIP_UNACCOUNTED_BYTES, from, (to - from) + " bytes belong to no entry");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.safeload.formats.pickle;
+
+import java.util.Objects;
+
+/**
+ * What a pickle may do with one allowed global: only reference it, or call it with arguments of a
+ * checked shape, and whether {@code BUILD} may then set state on the result. A global's rule is the
+ * whole of its permission: there is no "allowed, anything goes".
+ */
+public final class GlobalRule {
+
+  /** The rule's meaning; each kind has a fixed argument and state check in the pickle machine. */
+  public enum Kind {
+    /** May appear as a value (e.g. as an argument); calling it or building it is rejected. */
+    VALUE,
+    /**
+     * A plain data class such as {@code argparse.Namespace}: {@code NEWOBJ}/{@code REDUCE} with an
+     * empty argument tuple, then at most one {@code BUILD} whose state is a dict from strings to
+     * plain data (None, bool, int, float, str, bytes and tuples, lists, dicts, sets of those).
+     */
+    DATA_CLASS,
+    /** Called with plain-data arguments only; the result is opaque and cannot be built or mutated. */
+    PLAIN_DATA_CALL,
+    /** A torch storage class; only legal inside a persistent id. */
+    TORCH_STORAGE_TYPE,
+    /** A torch dtype object such as {@code torch.float32}; a value. */
+    TORCH_DTYPE,
+    /** {@code collections.OrderedDict}: called with {@code ()}; BUILD only with {@code {'_metadata': dict}}. */
+    ORDERED_DICT,
+    /** {@code torch._utils._rebuild_tensor_v2}: storage, offset, size, stride, requires_grad, hooks[, metadata]. */
+    TORCH_REBUILD_TENSOR_V2,
+    /** {@code torch._utils._rebuild_tensor}: storage, offset, size, stride. */
+    TORCH_REBUILD_TENSOR,
+    /** {@code torch._utils._rebuild_parameter}: tensor, requires_grad, empty hooks. */
+    TORCH_REBUILD_PARAMETER,
+    /** {@code torch.Size}: one tuple of non-negative ints. */
+    TORCH_SIZE,
+    /** {@code torch.device}: a device string such as {@code cpu} or {@code cuda:0}, optional index. */
+    TORCH_DEVICE,
+    /** {@code _codecs.encode}: {@code (str, 'latin1')}, how protocol 2 spells bytes. */
+    CODECS_ENCODE,
+    /** {@code builtins.set}: one list of hashable plain values. */
+    BUILTINS_SET
+  }
+
+  private final Kind kind;
+  private final String dtype;
+  private final int elementSize;
+
+  private GlobalRule(Kind kind, String dtype, int elementSize) {
+    this.kind = kind;
+    this.dtype = dtype;
+    this.elementSize = elementSize;
+  }
+
+  /** Reference only; never called. */
+  public static GlobalRule value() {
+    return new GlobalRule(Kind.VALUE, "", 0);
+  }
+
+  /** A plain data class; see {@link Kind#DATA_CLASS}. */
+  public static GlobalRule dataClass() {
+    return new GlobalRule(Kind.DATA_CLASS, "", 0);
+  }
+
+  /** A callable taking plain data; see {@link Kind#PLAIN_DATA_CALL}. */
+  public static GlobalRule plainDataCall() {
+    return new GlobalRule(Kind.PLAIN_DATA_CALL, "", 0);
+  }
+
+  /** A torch storage type holding elements of {@code dtype}, each {@code elementSize} bytes. */
+  public static GlobalRule torchStorageType(String dtype, int elementSize) {
+    if (elementSize <= 0 || elementSize > 64) {
+      throw new IllegalArgumentException("element size " + elementSize);
+    }
+    return new GlobalRule(Kind.TORCH_STORAGE_TYPE, Objects.requireNonNull(dtype), elementSize);
+  }
+
+  /** One of the fixed-schema callables of {@link Kind}. */
+  public static GlobalRule of(Kind kind) {
+    if (kind == Kind.TORCH_STORAGE_TYPE) {
+      throw new IllegalArgumentException("use torchStorageType(dtype, elementSize)");
+    }
+    return new GlobalRule(kind, "", 0);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** For storage types: the element dtype name, e.g. {@code float32}; otherwise empty. */
+  public String dtype() {
+    return dtype;
+  }
+
+  /** For storage types: bytes per element; otherwise 0. */
+  public int elementSize() {
+    return elementSize;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GlobalRule r && r.kind == kind && r.dtype.equals(dtype) && r.elementSize == elementSize;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, dtype, elementSize);
+  }
+
+  @Override
+  public String toString() {
+    return kind == Kind.TORCH_STORAGE_TYPE ? kind + "(" + dtype + ")" : kind.toString();
+  }
+}

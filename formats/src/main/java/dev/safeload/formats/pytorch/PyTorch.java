@@ -1,0 +1,16 @@
+package dev.safeload.formats.pytorch;
+
+import dev.safeload.Setting;
+import dev.safeload.formats.pickle.PickleProfile;
+
+/** Settings of the PyTorch handler. Pickle resource limits come from {@code Pickle}, zip limits from {@code Zip}. */
+public final class PyTorch {
+  private PyTorch() {}
+
+  /**
+   * The profile {@code data.pkl} (and the legacy pickles) must satisfy; default
+   * {@link PickleProfile#torchWeightsStrict()}, which mirrors {@code torch.load(weights_only=True)}.
+   */
+  public static final Setting<PickleProfile> PROFILE =
+      Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict());
+}
