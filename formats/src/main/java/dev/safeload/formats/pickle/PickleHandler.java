@@ -65,9 +65,17 @@ public final class PickleHandler implements FormatHandler {
       if (count >= MAX_STACKED) {
         break;
       }
-      PickleMachine.Result next = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
-      pos = next.end();
-      count++;
+      try {
+        PickleMachine.Result next = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
+        pos = next.end();
+        count++;
+      } catch (FormatException e) {
+        // A later pickle that imports something is reported as such; other junk is trailing bytes.
+        if (e.reason() == Reason.PICKLE_GLOBAL_NOT_ALLOWED || e.reason() == Reason.PICKLE_GLOBAL_NAME_INVALID) {
+          throw e;
+        }
+        break;
+      }
     }
     if (count > 1 || first.end() != size) {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, first.end(), (size - first.end())

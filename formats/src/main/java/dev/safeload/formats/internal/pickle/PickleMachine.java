@@ -294,6 +294,10 @@ public final class PickleMachine {
           throw fail(Reason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
         }
       } else if (op.protocol() > declaredProtocol) {
+        if (op == PickleOpcode.STACK_GLOBAL && stack.size() >= 2 && stack.size() - 2 >= fence()
+            && stack.get(stack.size() - 2) instanceof StrV m && stack.get(stack.size() - 1) instanceof StrV n) {
+          resolve(m.value(), n.value()); // name the global when it is not allowed anyway
+        }
         throw fail(Reason.PICKLE_PROTOCOL_INVALID, op + " needs protocol " + op.protocol()
             + " but the stream declares " + (opStart == in.position() || proto == 0 ? "none" : proto));
       }

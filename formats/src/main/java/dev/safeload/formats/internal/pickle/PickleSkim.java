@@ -20,6 +20,15 @@ public final class PickleSkim {
     int p = b.position();
     int end = b.limit();
     int ops = 0;
+    if (end - p > 4 && (b.get(p) == 'c' || b.get(p) == 'i')) {
+      // GLOBAL/INST 'module\nname\n' as the first opcode: a protocol 0/1 pickle importing something,
+      // even if a later argument is truncated (the nullifAI "broken pickle" shape).
+      int q = skipLine(b, p + 1, end);
+      int r = q < 0 ? -1 : skipLine(b, q, end);
+      if (r > 0 && identifier(b, p + 1, q - 1) && identifier(b, q, r - 1)) {
+        return true;
+      }
+    }
     while (p < end) {
       PickleOpcode op = PickleOpcode.of(b.get(p));
       if (op == null) {
@@ -79,6 +88,19 @@ public final class PickleSkim {
       }
     }
     return ops >= minOps;
+  }
+
+  private static boolean identifier(ByteBuffer b, int from, int to) {
+    if (to <= from) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      int c = b.get(i);
+      if (!(Character.isLetterOrDigit(c) || c == '_' || c == '.') || c >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int skipLine(ByteBuffer b, int p, int end) {

@@ -637,12 +637,19 @@ public final class ZipArchive {
       long[] z = parseExtra(lho + 30 + nameLen, extraLen, false);
       boolean zip64 = z != null;
       if (zip64) {
-        if (z[1] != 16 || lusize != U32 || lcsize != U32) {
+        if (z[1] != 16) {
           throw new FormatException(Reason.ZIP64_INCONSISTENT, z[0], name
-              + ": local ZIP64 field must hold both sizes and the local sizes must be markers");
+              + ": a local ZIP64 field must hold exactly both sizes");
         }
-        lusize = u64(z[0], Reason.ZIP64_INCONSISTENT);
-        lcsize = u64(z[0] + 8, Reason.ZIP64_INCONSISTENT);
+        long zu = u64(z[0], Reason.ZIP64_INCONSISTENT);
+        long zc = u64(z[0] + 8, Reason.ZIP64_INCONSISTENT);
+        // CPython's force_zip64 keeps the real sizes in the 32-bit fields too; anything else must be the marker.
+        if ((lusize != U32 && lusize != zu) || (lcsize != U32 && lcsize != zc)) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, lho + 18, name
+              + ": local 32-bit sizes are neither the ZIP64 marker nor the ZIP64 values");
+        }
+        lusize = zu;
+        lcsize = zc;
       } else if (lusize == U32 || lcsize == U32) {
         if (!(lusize == usize && lcsize == csize)) {
           throw new FormatException(Reason.ZIP64_INCONSISTENT, lho, name + ": ZIP64 marker without ZIP64 data");
