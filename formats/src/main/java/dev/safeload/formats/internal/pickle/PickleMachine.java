@@ -209,10 +209,25 @@ public final class PickleMachine {
     throw fail(max == limit ? Reason.PICKLE_TRUNCATED : Reason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
   }
 
+  private java.nio.charset.@Nullable CharsetDecoder decoder;
+
   private String utf8(byte[] b) {
+    boolean ascii = true;
+    for (byte c : b) {
+      if (c < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(b, StandardCharsets.ISO_8859_1); // fast path: ASCII is the same in every decoding
+    }
+    if (decoder == null) {
+      decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+      return decoder.decode(ByteBuffer.wrap(b)).toString();
     } catch (CharacterCodingException e) {
       throw fail(Reason.PICKLE_MALFORMED, "text is not valid UTF-8");
     }
