@@ -40,11 +40,13 @@ final class DefaultVerifiedModel implements VerifiedModel {
   private final List<VerifiedFile> files;
   private final List<String> provenance;
   private @Nullable Path privateDir;
+  private final boolean followLinks;
   private volatile boolean closed;
 
   DefaultVerifiedModel(Path source, Delivery delivery, List<Entry> served, List<String> provenance,
-      @Nullable Path privateDir) {
+      @Nullable Path privateDir, boolean followLinks) {
     this.source = source;
+    this.followLinks = followLinks;
     this.delivery = delivery;
     this.privateDir = privateDir;
     List<VerifiedFile> fs = new ArrayList<>();
@@ -148,7 +150,7 @@ final class DefaultVerifiedModel implements VerifiedModel {
     for (Entry e : entries.values()) {
       try {
         BasicFileAttributes now = Files.readAttributes(e.source().path(), BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS);
+            Engine.linkOptions(followLinks));
         if (!e.source().sameAs(now)) {
           changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,
               "size, modification time or identity changed since verification"));
