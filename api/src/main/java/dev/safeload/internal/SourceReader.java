@@ -64,7 +64,8 @@ final class SourceReader {
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
-      while (chunk.hasRemaining()) {
+      // Loop on capacity, not hasRemaining(): each step narrows the limit to STEP bytes.
+      while (chunk.position() < chunk.capacity()) {
         int start = chunk.position();
         chunk.limit(Math.min(chunk.capacity(), start + STEP));
         int n = ch.read(chunk);
