@@ -132,7 +132,6 @@ final class DefaultVerifiedModel implements VerifiedModel {
           out.write(b);
         }
       }
-      out.force(true);
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
     if (!Sha256.of(md.digest()).equals(e.sha256())) {

@@ -423,7 +423,7 @@ public final class Engine {
       for (FormatHandler h : handlers) {
         Confidence c;
         try {
-          c = h.detect(head.duplicate(), bytes.size());
+          c = h.detect(head.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), bytes.size());
         } catch (RuntimeException | StackOverflowError e) {
           f.findings.add(new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
               h.id() + " failed to detect: " + e));

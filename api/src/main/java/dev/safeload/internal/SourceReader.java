@@ -108,7 +108,8 @@ final class SourceReader {
         done += n;
       }
       expectEnd(ch, size);
-      out.force(true);
+      // No force(): the copy is a private scratch file that does not need to survive a crash, and
+      // the mapping below reads it back from the page cache either way.
       for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
         chunks.add(out.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
             ChunkedBytes.chunkLength(size, i)));
