@@ -130,14 +130,14 @@ public final class NumpyHandler implements FormatHandler {
       if (remaining > limits.maxPickleBytes()) {
         throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle over the limit");
       }
-      byte[] pickle = new byte[(int) remaining];
-      int k = 0;
-      for (long i = 0; i < extraInPre; i++) {
-        pickle[k++] = pre[(int) (preamble + headerLen + i)];
+      // Grows with the bytes really read (a deflated member may declare more than it holds).
+      java.io.ByteArrayOutputStream collected = new java.io.ByteArrayOutputStream();
+      if (extraInPre > 0) {
+        collected.write(pre, preamble + headerLen, (int) extraInPre);
       }
-      byte[] more = readUpTo(in, pickle.length - k);
-      System.arraycopy(more, 0, pickle, k, more.length);
-      if (in.read() >= 0 || k + more.length != pickle.length) {
+      in.transferTo(collected);
+      byte[] pickle = collected.toByteArray();
+      if (pickle.length != remaining) {
         throw new FormatException(Reason.NUMPY_DATA_TRUNCATED, dataAt, "object array data changed size");
       }
       PickleProfile profile = context.setting(Pickle.PROFILE);

@@ -281,6 +281,15 @@ class PickleMachineTest {
   }
 
   @Test
+  void joblibArrayWrapperIsNotAdmitted() {
+    // joblib writes raw numpy bytes after a NumpyArrayWrapper's BUILD; no built-in profile admits it
+    Finding f = rawFinding(of(0x80, 4, 0x95, le64(47), sstr("joblib.numpy_pickle"), 0x94, sstr("NumpyArrayWrapper"), 0x94,
+        0x93, 0x94, ")", 0x81, "."));
+    assertEquals("PICKLE_GLOBAL_NOT_ALLOWED", f.reason().code());
+    assertTrue(f.message().contains("joblib.numpy_pickle.NumpyArrayWrapper"), f.message());
+  }
+
+  @Test
   void dangerousGlobalsCannotBeAddedToAProfile() {
     for (String[] g : new String[][] {{"os", "system"}, {"builtins", "eval"}, {"sys", "modules"},
         {"subprocess", "run"}, {"posix", "system"}}) {

@@ -309,6 +309,16 @@ class ZipContainerTest {
   }
 
   @Test
+  void hostileEntryCountNeverAllocates() {
+    // an end record declaring 65,534 entries in a 22-byte central directory
+    byte[] real = torch("archive", Pickles.benignStateDict()).build();
+    ByteBuffer b = ByteBuffer.wrap(real).order(ByteOrder.LITTLE_ENDIAN);
+    int eocd = real.length - 22;
+    b.putShort(eocd + 8, (short) 0xFFFE).putShort(eocd + 10, (short) 0xFFFE);
+    rejects("ZIP_CENTRAL_DIRECTORY_INVALID", real);
+  }
+
+  @Test
   void noEndRecord() {
     assertEquals(Set.of("ZIP_END_RECORD_MISSING"), scan("x.zip", Pickles.of("PK", 3, 4, new byte[40])));
   }

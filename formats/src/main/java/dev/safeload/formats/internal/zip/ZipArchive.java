@@ -177,21 +177,16 @@ public final class ZipArchive {
       verify(e);
       return storedData(e);
     }
-    byte[] out = new byte[(int) e.uncompressedSize()];
+    // Grow with the bytes actually inflated rather than allocating the declared size up front: a small
+    // file may declare a large (if bounded) size, and only real work should cost memory.
+    byte[] out;
     try (InputStream in = open(e)) {
-      int off = 0;
-      while (off < out.length) {
-        int n = in.read(out, off, out.length - off);
-        if (n < 0) {
-          break;
-        }
-        off += n;
-      }
-      if (in.read() >= 0 || off != out.length) {
-        throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": size differs");
-      }
+      out = in.readAllBytes();
     } catch (IOException ex) {
       throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
+    }
+    if (out.length != e.uncompressedSize()) {
+      throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": size differs");
     }
     return ByteBuffer.wrap(out).asReadOnlyBuffer();
   }
