@@ -331,6 +331,12 @@ public final class PickleMachine {
     }
   }
 
+  private void checkAllowed(PickleOpcode op, long index) {
+    if (!profile.opcodes().contains(op)) {
+      checkAllowed(op, String.valueOf(index)); // builds the message only when rejecting
+    }
+  }
+
   private void checkAllowed(PickleOpcode op, String detail) {
     if (!profile.opcodes().contains(op)) {
       throw fail(Reason.PICKLE_OPCODE_NOT_ALLOWED, op + (detail.isEmpty() ? "" : " " + detail)
@@ -342,7 +348,7 @@ public final class PickleMachine {
     switch (op) {
       case PROTO -> {
         int v = u8();
-        checkAllowed(op, String.valueOf(v));
+        checkAllowed(op, v);
         if (v > 5) {
           throw fail(Reason.PICKLE_PROTOCOL_INVALID, "unsupported protocol " + v);
         }
@@ -586,7 +592,7 @@ public final class PickleMachine {
       }
       case GET, BINGET, LONG_BINGET -> {
         long idx = op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
-        checkAllowed(op, String.valueOf(idx));
+        checkAllowed(op, idx);
         Value v = memo.get(idx);
         if (v == null) {
           throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
@@ -595,7 +601,7 @@ public final class PickleMachine {
       }
       case PUT, BINPUT, LONG_BINPUT -> {
         long idx = op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
-        checkAllowed(op, String.valueOf(idx));
+        checkAllowed(op, idx);
         if (usedMemoize) {
           throw fail(Reason.PICKLE_MEMO_INVALID, "PUT after MEMOIZE: two memo numbering schemes in one stream");
         }
