@@ -37,8 +37,8 @@ best() {
     s=$(date +%s.%N)
     "$@" >/dev/null
     e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [[ -z "$best" ]] || (( $(echo "$t < $best" | bc -l) )); then best=$t; fi
+    t=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.6f", b - a }')
+    if [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
   done
   echo "$best"
 }
@@ -51,5 +51,5 @@ for name in "safeload scan" "sha256sum" "openssl dgst -sha256"; do
     "sha256sum") t=$(best sha256sum "$CKPT") ;;
     "openssl dgst -sha256") t=$(best openssl dgst -sha256 "$CKPT") ;;
   esac
-  printf '%-28s %10.3f %10.1f\n' "$name" "$t" "$(echo "$SIZE / $t / 1000000" | bc -l)"
+  printf '%-28s %10.3f %10.1f\n' "$name" "$t" "$(awk -v s="$SIZE" -v t="$t" 'BEGIN { print s / t / 1000000 }')"
 done

@@ -117,6 +117,21 @@ class PickleMachineTest {
   }
 
   @Test
+  void nestingDepthIsBounded() {
+    // a dict key that is a tuple nested 300 deep: hashability is checked to the nesting limit only
+    byte[] open = new byte[300];
+    byte[] close = new byte[300];
+    java.util.Arrays.fill(close, (byte) 0x85);
+    byte[] key = of("N", close);
+    assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 2, "}", key, "Ns.")));
+    // and a pickle over the size limit is a limit, not a truncation
+    LoadPolicy tiny = LoadPolicy.strict().toBuilder().set(Pickle.MAX_PICKLE_BYTES, 4L).build();
+    assertEquals("PICKLE_LIMIT_EXCEEDED",
+        run(new PickleHandler(), of(0x80, 2, "NNNN0000."), tiny).get(0).reason().code());
+    assertTrue(open.length > 0);
+  }
+
+  @Test
   void frameRules() {
     // fickling's frame-straddle: an argument that runs past its frame's end (cpython#154848)
     assertEquals("PICKLE_FRAME_INVALID", raw(of(0x80, 4, 0x95, le64(3), "X", le32(2), "ab.")));

@@ -115,13 +115,20 @@ public final class PickleMachine {
    */
   public static Result run(ByteBuffer buf, long base, PickleProfile profile, PickleLimits limits,
       @Nullable PersistentIds pids) {
+    boolean cut = false;
     if (buf.limit() - buf.position() > limits.maxPickleBytes()) {
       ByteBuffer b = buf.duplicate();
       b.limit((int) (b.position() + limits.maxPickleBytes()));
       buf = b;
+      cut = true;
     }
-    return new PickleMachine(buf, base, profile, limits, pids).execute();
+    PickleMachine m = new PickleMachine(buf, base, profile, limits, pids);
+    m.cut = cut;
+    return m.execute();
   }
+
+  /** Whether the input was shortened to the size limit (running out is then a limit, not truncation). */
+  private boolean cut;
 
   // ------------------------------------------------------------------ errors
 
@@ -134,8 +141,8 @@ public final class PickleMachine {
   /** Ensures n more argument bytes exist, inside the current frame if one is open. */
   private void need(long n) {
     if (n > limit - pos) {
-      if (pos + limits.maxPickleBytes() <= limit) {
-        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than the limit");
+      if (cut) {
+        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
       }
       throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
     }
@@ -291,7 +298,7 @@ public final class PickleMachine {
         frameEnd = -1;
       }
       if (pos >= limit) {
-        if (pos - in.position() >= limits.maxPickleBytes()) {
+        if (cut) {
           throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
         }
         throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends before STOP");

@@ -75,7 +75,7 @@ public final class ZipArchive {
     if (head.remaining() < 4) {
       return false;
     }
-    int sig = head.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(head.position());
+    int sig = head.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(head.position());
     return sig == SIG_LOCAL || sig == SIG_END;
   }
 
