@@ -13,6 +13,7 @@ import io
 import lzma
 import os
 import pickle
+import struct
 import tarfile
 
 import numpy as np
@@ -105,9 +106,45 @@ np.savez_compressed(os.path.join(NUMPY_DIR, "arrays_compressed.npz"), w=np.zeros
                     b=np.arange(30, dtype=np.uint8))
 np.savez(os.path.join(NUMPY_DIR, "object_member.npz"), o=np.array([{"k": 1}], dtype=object))
 
-# 8. Plain pickles of data (what pickle.dump writes for plain containers), per protocol.
-data = {"name": "model", "sizes": [1, 2, 3], "ratio": 0.5, "flag": True, "none": None, "pair": (1, "a"),
-        "big": 2 ** 80, "bytes": b"\x00\x01"}
+# 8. Plain pickles of data (what pickle.dump writes for plain containers), per protocol, each with the
+# value as CPython reads it back, in a canonical text form the Java test renders too (differential test).
+shared = [9]
+data = {"name": "model", "unicode": "\u017c\u00f3\u0142w \u2713", "sizes": [1, 2, 3], "neg": -7, "zero": 0,
+        "i32": -2 ** 31, "big": 2 ** 80, "bigneg": -(2 ** 70), "ratio": 0.5, "tiny": 1e-300, "inf": float("inf"),
+        "flag": True, "off": False, "none": None, "pair": (1, "a"),
+        "nested": {"t": ((), (1,), (1, 2), (1, 2, 3)), "l": [], "d": {}}, "set": {1, 2}, "bytes": b"\x00\x01",
+        "shared": shared, "again": shared, "esc": "a'b\\c\n"}
+
+
+def canon(o):
+    if o is None:
+        return "None"
+    if isinstance(o, bool):
+        return "True" if o else "False"
+    if isinstance(o, int):
+        return str(o)
+    if isinstance(o, float):
+        return "f" + struct.pack(">d", o).hex()
+    if isinstance(o, str):
+        return "'" + "".join(c if 0x20 <= ord(c) < 0x7f and c not in "'\\" else "\\u%04x" % ord(c) for c in o) + "'"
+    if isinstance(o, bytes):
+        return "b%d" % len(o)
+    if isinstance(o, list):
+        return "[" + ",".join(canon(x) for x in o) + "]"
+    if isinstance(o, tuple):
+        return "(" + ",".join(canon(x) for x in o) + ")"
+    if isinstance(o, set):
+        return "set(" + ",".join(canon(x) for x in o) + ")"
+    if isinstance(o, dict):
+        return "{" + ",".join(canon(k) + ":" + canon(v) for k, v in o.items()) + "}"
+    raise TypeError(type(o))
+
+
 for proto in range(0, 6):
-    with open(os.path.join(PICKLE_DIR, "data_v%d.pkl" % proto), "wb") as f:
+    path = os.path.join(PICKLE_DIR, "data_v%d.pkl" % proto)
+    with open(path, "wb") as f:
         pickle.dump(data, f, protocol=proto)
+    with open(path, "rb") as f:
+        back = pickle.load(f)
+    with open(os.path.join(PICKLE_DIR, "data_v%d.txt" % proto), "w") as f:
+        f.write(canon(back) + "\n")
