@@ -32,6 +32,10 @@ public final class TestZip {
     public boolean centralOnly;
     public long lho = -1;
     public long declaredSize = -1;
+    /** Bytes appended after the (compressed) data, counted in the compressed size. */
+    public byte[] compressedSuffix = new byte[0];
+    /** Disk number written in the central directory. */
+    public int disk;
     byte[] stored;
     long offset;
 
@@ -96,7 +100,10 @@ public final class TestZip {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(prefix);
     for (Entry e : entries) {
-      e.stored = e.method == 8 ? deflate(e.data) : e.data;
+      byte[] packed = e.method == 8 ? deflate(e.data) : e.data;
+      e.stored = new byte[packed.length + e.compressedSuffix.length];
+      System.arraycopy(packed, 0, e.stored, 0, packed.length);
+      System.arraycopy(e.compressedSuffix, 0, e.stored, packed.length, e.compressedSuffix.length);
       if (e.centralOnly) {
         e.offset = e.lho;
         continue;
@@ -136,7 +143,7 @@ public final class TestZip {
       h.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) e.flags)
           .putShort((short) e.method).putShort((short) 0).putShort((short) 0).putInt(c).putInt(e.stored.length)
           .putInt(e.declaredSize >= 0 ? (int) e.declaredSize : e.data.length).putShort((short) n.length)
-          .putShort((short) e.centralExtra.length).putShort((short) e.comment.length).putShort((short) 0)
+          .putShort((short) e.centralExtra.length).putShort((short) e.comment.length).putShort((short) e.disk)
           .putShort((short) 0).putInt(0).putInt((int) e.offset);
       out.writeBytes(h.array());
       out.writeBytes(n);

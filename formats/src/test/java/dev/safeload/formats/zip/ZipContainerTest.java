@@ -319,6 +319,55 @@ class ZipContainerTest {
   }
 
   @Test
+  void entryComment() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.entries.get(1).comment = "x".getBytes();
+    rejects("ZIP_COMMENT", z.build());
+  }
+
+  @Test
+  void entryOnAnotherDisk() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.entries.get(1).disk = 1;
+    rejects("ZIP_MULTI_DISK", z.build());
+  }
+
+  @Test
+  void centralEntryPointingPastTheLocalHeaders() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    TestZip.Entry ghost = z.add("archive/data/1", new byte[4]);
+    ghost.centralOnly = true;
+    ghost.lho = 1_000_000;
+    rejects("ZIP_LOCAL_HEADER_INVALID", z.build());
+  }
+
+  @Test
+  void dataAfterTheEndOfADeflateStream() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.entries.get(1).method = 8;
+    z.entries.get(1).compressedSuffix = new byte[] {1, 2, 3};
+    rejects("ZIP_DEFLATE_INVALID", z.build());
+  }
+
+  @Test
+  void torchRecordContents() {
+    TestZip version = torch("archive", Pickles.benignStateDict());
+    version.entries.get(2).data = "99\n".getBytes();
+    rejects("PYTORCH_RECORD_INVALID", version.build());
+    TestZip order = torch("archive", Pickles.benignStateDict());
+    order.add("archive/byteorder", "middle".getBytes());
+    rejects("PYTORCH_RECORD_INVALID", order.build());
+    TestZip ok = torch("archive", Pickles.benignStateDict());
+    ok.add("archive/byteorder", "little".getBytes());
+    ok.add("archive/.data/serialization_id", "1234567890".getBytes());
+    assertEquals(Set.of(), scan(ok.build()));
+    TestZip noVersion = new TestZip();
+    noVersion.add("archive/data.pkl", Pickles.benignStateDict());
+    noVersion.add("archive/data/0", new byte[8]);
+    rejects("PYTORCH_MISSING_RECORD", noVersion.build());
+  }
+
+  @Test
   void noEndRecord() {
     assertEquals(Set.of("ZIP_END_RECORD_MISSING"), scan("x.zip", Pickles.of("PK", 3, 4, new byte[40])));
   }
