@@ -28,6 +28,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 
 /** Reads and writes pin files: our JSON format and {@code sha256sum} output. */
@@ -55,6 +56,8 @@ public final class PinFiles {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       // The caller owns the output stream (often System.out); closing the generator must not close it.
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      // Pure-ASCII output: a pin file survives shells and consoles whatever their charset.
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       .build();
 
   private PinFiles() {}
