@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A progress line on stderr while a long scan hashes, shown only on a terminal.
@@ -35,12 +36,18 @@ abstract class Progress {
   /** Draws the progress line from a daemon thread. */
   static final class Bar extends Progress {
     private final PrintWriter err;
+    private final long quietMillis;
     private volatile boolean running;
-    private Thread thread;
+    private @Nullable Thread thread;
     private boolean drawn;
 
     Bar(PrintWriter err) {
+      this(err, QUIET_MILLIS);
+    }
+
+    Bar(PrintWriter err, long quietMillis) {
       this.err = err;
+      this.quietMillis = quietMillis;
     }
 
     @Override
@@ -60,7 +67,7 @@ abstract class Progress {
             return;
           }
           long ms = (System.nanoTime() - start) / 1_000_000;
-          if (!running || ms < QUIET_MILLIS) {
+          if (!running || ms < quietMillis) {
             continue;
           }
           long seen = residentBytes(prefix, dir);
@@ -91,10 +98,11 @@ abstract class Progress {
     @Override
     void done() {
       running = false;
-      if (thread != null) {
-        thread.interrupt();
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
         try {
-          thread.join(1000);
+          t.join(1000);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
