@@ -11,6 +11,10 @@ import dev.safeload.verify.internal.pins.PinFiles;
 import dev.safeload.verify.internal.pins.PinNames;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +63,9 @@ import java.util.TreeMap;
  * For every served file: no pin ⇒ {@link Reason#PIN_FILE_NOT_PINNED}; size differs ⇒
  * {@link Reason#PIN_SIZE_MISMATCH}; digest differs ⇒ {@link Reason#PIN_DIGEST_MISMATCH} (compared in
  * constant time). For a model directory, every pinned path must be served, else
- * {@link Reason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required.
+ * {@link Reason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
+ * file that another verifier reads as a side file (a signature bundle) is not served, but must still
+ * match its pin.
  */
 public final class PinSet implements ProvenanceVerifier {
 
@@ -199,7 +205,15 @@ public final class PinSet implements ProvenanceVerifier {
     }
     if (model.isDirectory()) {
       for (Pin p : pins.values()) { // sorted, so findings come in a stable order
-        if (valid.containsKey(p.path()) && model.file(p.path()).isEmpty()) {
+        if (!valid.containsKey(p.path()) || model.file(p.path()).isPresent()) {
+          continue;
+        }
+        Optional<ByteBuffer> side = model.sideFile(p.path());
+        if (side.isPresent()) {
+          // Another verifier claimed this file (a signature bundle, say): it is not served, but the
+          // pin still holds it to its digest.
+          checkSideFile(p, side.get(), findings);
+        } else {
           findings.add(new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
               source + " pins '" + printable(p.path()) + "', which is absent or unreadable"));
         }
@@ -208,6 +222,26 @@ public final class PinSet implements ProvenanceVerifier {
     List<String> claims = proven.isEmpty() ? List.of() : List.of(
         "pinned by " + source + " (sha256, " + proven.size() + (proven.size() == 1 ? " file)" : " files)"));
     return new ProvenanceResult(proven, findings, claims);
+  }
+
+  private void checkSideFile(Pin p, ByteBuffer bytes, List<Finding> findings) {
+    if (p.hasSize() && p.size() != bytes.remaining()) {
+      findings.add(new Finding(Reason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
+          bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
+      return;
+    }
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
+    }
+    md.update(bytes);
+    Sha256 actual = Sha256.of(md.digest());
+    if (!p.sha256().equals(actual)) {
+      findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, p.path(), Finding.NO_OFFSET,
+          "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
+    }
   }
 
   /** Keeps hostile pin paths from writing control characters into logs. */

@@ -178,4 +178,53 @@ class PinSetLoadTest {
       assertEquals(List.of("pinned by code (sha256, 2 files)"), m.provenance());
     }
   }
+
+  /** Declares {@code model.sig} a side file, as a signature verifier would, and proves nothing itself. */
+  static final class SideFileClaimer implements dev.safeload.provenance.ProvenanceVerifier {
+    @Override
+    public String id() {
+      return "side-file-claimer";
+    }
+
+    @Override
+    public Set<String> sideFiles() {
+      return Set.of("model.sig");
+    }
+
+    @Override
+    public dev.safeload.provenance.ProvenanceResult verify(dev.safeload.provenance.DigestedModel model) {
+      return new dev.safeload.provenance.ProvenanceResult(Set.of(), List.of(), List.of());
+    }
+  }
+
+  @Test
+  void pinnedSideFileMustMatchThoughItIsNotServed() throws Exception {
+    byte[] sig = "signature bundle".getBytes(UTF_8);
+    Files.write(model.resolve("model.sig"), sig);
+    PinSet pins = PinSet.builder()
+        .pin("model.sig", sig.length, sha(sig))
+        .pin("weights.toy", sha(Files.readAllBytes(model.resolve("weights.toy"))))
+        .pin("sub/extra.toy", sha(Files.readAllBytes(model.resolve("sub/extra.toy"))))
+        .build();
+    SafeModelLoader loader = SafeModelLoader.builder()
+        .discoverHandlers(false)
+        .handler(new ToyHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())
+        .pins(pins)
+        .trust(new SideFileClaimer())
+        .build();
+    try (VerifiedModel m = loader.load(model)) {
+      assertEquals(List.of("sub/extra.toy", "weights.toy"),
+          m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
+    }
+    Files.write(model.resolve("model.sig"), "signature bundlf".getBytes(UTF_8));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
+    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    Files.write(model.resolve("model.sig"), "short".getBytes(UTF_8));
+    e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
+    assertEquals(List.of(Reason.PIN_SIZE_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    Files.delete(model.resolve("model.sig"));
+    e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
+    assertEquals(List.of(Reason.PIN_FILE_MISSING), e.findings().stream().map(Finding::reason).toList());
+  }
 }
