@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.safeload.LoadPolicy;
 import java.io.PrintWriter;
@@ -226,6 +227,28 @@ class CliTest {
     assertEquals(1, r.exit());
     long benign = DemoSamples.all().stream().filter(s -> !s.malicious()).count();
     assertEquals(benign, r.out().lines().filter(l -> l.contains(" MISMATCH ")).count(), r.out());
+  }
+
+  @Test
+  void pinAndVerifyARealSafetensorsFileWithTheShippedHandlers() throws Exception {
+    boolean present = java.util.ServiceLoader.load(dev.safeload.spi.FormatHandler.class).stream()
+        .anyMatch(h -> h.get().id().equals("safetensors"));
+    assumeTrue(present, "no safetensors handler on the class path of this build yet");
+    Path dir = Files.createDirectory(tmp.resolve("st"));
+    byte[] bytes = DemoSamples.safetensors(
+        "{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
+    Files.write(dir.resolve("model.safetensors"), bytes);
+    Run pin = runWith(new Main(), "pin", dir.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Path pins = Files.writeString(tmp.resolve("st.pins.json"), pin.out());
+    assertEquals(0, runWith(new Main(), "verify", "--pins", pins.toString(), dir.toString()).exit());
+    bytes[bytes.length - 1] ^= 1; // a tensor byte: still valid safetensors, no longer the pinned bytes
+    Files.write(dir.resolve("model.safetensors"), bytes);
+    Run r = runWith(new Main(), "verify", "--json", "--pins", pins.toString(), dir.toString());
+    assertEquals(1, r.exit(), r.out());
+    Map<String, Object> f = byPath(json(r.out())).get(dir + "/model.safetensors");
+    assertEquals("safetensors", f.get("format"));
+    assertEquals(List.of("PIN_DIGEST_MISMATCH"), reasons(f));
   }
 
   // ------------------------------------------------------------------ a tiny JSON tree reader
