@@ -2,6 +2,7 @@ package dev.safeload.verify.internal.pins;
 
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinFileException;
+import dev.safeload.verify.PinSet;
 import dev.safeload.verify.PinSet.Pin;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,7 +148,7 @@ public final class PinFiles {
   private static Pin readEntry(JsonParser p, String source) throws PinFileException {
     String path = null;
     String hex = null;
-    long size = dev.safeload.verify.PinSet.UNKNOWN_SIZE; // until a size field is read
+    long size = PinSet.UNKNOWN_SIZE; // until a size field is read
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -239,7 +240,7 @@ public final class PinFiles {
       if (name.length() > MAX_PATH_CHARS) {
         throw new PinFileException(source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);
       }
-      dedup.add(new Pin(name, dev.safeload.verify.PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
+      dedup.add(new Pin(name, PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
           where);
     }
     return dedup.pins;
