@@ -91,7 +91,12 @@ public final class PickleMachine {
   private final ArrayList<Value> stack = new ArrayList<>();
   private int[] marks = new int[16];
   private int markCount;
-  private final HashMap<Long, Value> memo = new HashMap<>();
+  /** Memo slots for small indices (what picklers write), grown by doubling up to {@link #DENSE_MEMO}. */
+  private Value[] denseMemo = new Value[64];
+  /** Memo entries at larger indices (never an array sized by a hostile index). */
+  private final HashMap<Long, Value> sparseMemo = new HashMap<>();
+  private int memoCount;
+  private static final int DENSE_MEMO = 1 << 16;
   private boolean usedPut;
   private boolean usedMemoize;
   private final Set<String> globals = new LinkedHashSet<>();
@@ -600,7 +605,7 @@ public final class PickleMachine {
       case GET, BINGET, LONG_BINGET -> {
         long idx = op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
         checkAllowed(op, idx);
-        Value v = memo.get(idx);
+        Value v = memoGet(idx);
         if (v == null) {
           throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
         }
@@ -621,7 +626,7 @@ public final class PickleMachine {
           throw fail(Reason.PICKLE_MEMO_INVALID, "MEMOIZE after PUT: two memo numbering schemes in one stream");
         }
         usedMemoize = true;
-        memoize(memo.size());
+        memoize(memoCount);
       }
       case GLOBAL, INST -> {
         String module = utf8(line());
@@ -712,15 +717,27 @@ public final class PickleMachine {
     return Long.parseLong(s);
   }
 
+  private @Nullable Value memoGet(long idx) {
+    return idx < denseMemo.length ? denseMemo[(int) idx] : sparseMemo.get(idx);
+  }
+
   private void memoize(long idx) {
     Value top = peek();
-    if (memo.containsKey(idx)) {
+    if (memoGet(idx) != null) {
       throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
-    if (memo.size() >= limits.maxMemo()) {
+    if (memoCount >= limits.maxMemo()) {
       throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
-    memo.put(idx, top);
+    if (idx < DENSE_MEMO) {
+      if (idx >= denseMemo.length) {
+        denseMemo = Arrays.copyOf(denseMemo, (int) Math.min(DENSE_MEMO, Math.max(idx + 1, 2L * denseMemo.length)));
+      }
+      denseMemo[(int) idx] = top;
+    } else {
+      sparseMemo.put(idx, top);
+    }
+    memoCount++;
   }
 
   // ------------------------------------------------------------------ containers
