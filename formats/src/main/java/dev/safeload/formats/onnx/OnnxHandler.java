@@ -10,6 +10,7 @@ import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ModelView;
+import dev.safeload.spi.TensorInfo;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -145,12 +146,26 @@ public final class OnnxHandler implements FormatHandler {
 
   /**
    * Accepts a file that has no format of its own because a valid ONNX model names it as external data.
-   * Its bytes are raw tensor data; the ranges are checked by {@link #validateModel}.
+   * Its bytes are raw tensor data; the ranges are checked by {@link #validateModel}. The description
+   * lists the tensors the referrer stores in this file, with their offsets in it, so that an
+   * application can hand them to an engine from the verified bytes.
    */
   @Override
   public @Nullable ModelDescription validateReferenced(ModelView.ValidatedFile referrer, String name,
       ModelBytes bytes, ValidationContext context) {
-    return new ModelDescription(EXTERNAL_DATA_FORMAT, List.of(), Map.of("referenced_by", referrer.name()),
+    if (!referrer.format().equals(id())) {
+      return null;
+    }
+    OnnxWalker.Result r = walk(referrer.bytes(), context);
+    String dir = directoryOf(referrer.name());
+    List<TensorInfo> tensors = new ArrayList<>();
+    for (OnnxWalker.External e : r.externals()) {
+      if ((dir + e.location()).equals(name)) {
+        tensors.add(new TensorInfo(e.tensor(), e.dtype(), e.shape(), e.offset(), e.length()));
+      }
+    }
+    tensors.sort(Comparator.comparingLong(TensorInfo::offset));
+    return new ModelDescription(EXTERNAL_DATA_FORMAT, tensors, Map.of("referenced_by", referrer.name()),
         List.of());
   }
 

@@ -53,6 +53,11 @@ class OnnxLoaderTest {
       assertEquals("onnx", vm.file("model.onnx").format());
       assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, vm.file("weights.bin").format());
       assertEquals(List.of("weights.bin"), vm.file("model.onnx").description().references());
+      List<dev.safeload.spi.TensorInfo> ts = vm.file("weights.bin").description().tensors();
+      assertEquals(List.of("W", "B"), ts.stream().map(dev.safeload.spi.TensorInfo::name).toList());
+      assertEquals(List.of(0L, 4096L), ts.stream().map(dev.safeload.spi.TensorInfo::offset).toList());
+      assertEquals(List.of(3L, 2L), ts.get(0).shape());
+      assertEquals("FLOAT", ts.get(0).dtype());
       Path copy = vm.materialize();
       assertTrue(Arrays.equals(fixture("external/weights.bin"), Files.readAllBytes(copy.resolve("weights.bin"))));
     }

@@ -19,7 +19,8 @@ final class ExternalData {
   private static final Set<String> KEYS = Set.of("location", "offset", "length", "checksum");
   private static final int MAX_LOCATION = 4096;
 
-  static OnnxWalker.External parse(String tensor, List<String[]> entries, long expectedBytes, long at) {
+  static OnnxWalker.External parse(String tensor, String dtype, List<Long> shape, List<String[]> entries,
+      long expectedBytes, long at) {
     String location = null;
     long offset = 0;
     long length = -1;
@@ -51,7 +52,7 @@ final class ExternalData {
     if (length >= 0 && length != expectedBytes) {
       throw invalid(at, tensor, "length " + length + " differs from the " + expectedBytes + " bytes its shape needs");
     }
-    return new OnnxWalker.External(tensor, location, offset, expectedBytes, at);
+    return new OnnxWalker.External(tensor, dtype, shape, location, offset, expectedBytes, at);
   }
 
   static String checkLocation(String loc, String tensor, long at) {

@@ -35,7 +35,8 @@ public final class OnnxWalker {
       long maxMetadataEntries, long maxRank) {}
 
   /** One external-data reference: a byte range of a file next to the model. */
-  public record External(String tensor, String location, long offset, long length, long at) {}
+  public record External(String tensor, String dtype, List<Long> shape, String location, long offset,
+      long length, long at) {}
 
   /** What a valid model holds. */
   public record Result(Map<String, String> metadata, List<TensorInfo> tensors, List<External> externals,
@@ -818,7 +819,7 @@ public final class OnnxWalker {
       if (t.dataType == DataTypes.STRING) {
         throw new FormatException(Reason.ONNX_EXTERNAL_DATA_INVALID, at, what + ": STRING tensors cannot be external");
       }
-      externals.add(ExternalData.parse(t.name, t.external, bytes, at));
+      externals.add(ExternalData.parse(t.name, DataTypes.name(t.dataType), t.dims, t.external, bytes, at));
       return;
     }
     if (!t.external.isEmpty()) {
