@@ -974,7 +974,7 @@ public final class OnnxWalker {
   private @Nullable String string(boolean decode) {
     long len = r.readLength();
     long at = r.position();
-    if (!Utf8.isValid(r.bytes(), at, len)) {
+    if (!r.isUtf8(at, len)) {
       throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
     }
     String s = decode && len <= MAX_DESCRIBED ? Utf8.decode(r.bytes(), at, (int) len) : null;
@@ -986,7 +986,7 @@ public final class OnnxWalker {
   private String nonNullString() {
     long len = r.readLength();
     long at = r.position();
-    if (!Utf8.isValid(r.bytes(), at, len)) {
+    if (!r.isUtf8(at, len)) {
       throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
     }
     if (len > 65536) {

@@ -19,14 +19,29 @@ public final class ProtoReader {
   public static final long MAX_LENGTH = Integer.MAX_VALUE;
 
   private final ModelBytes b;
+  /** The first up-to-1-GiB of the file as one buffer: absolute reads there beat per-byte interface calls. */
+  private final java.nio.ByteBuffer win;
+  private final long winLen;
   private long pos;
   private long limit;
 
-  /** A reader over {@code [0, limit)} of {@code b}. */
+  /** A reader over {@code [start, limit)} of {@code b}. */
   public ProtoReader(ModelBytes b, long start, long limit) {
     this.b = b;
     this.pos = start;
     this.limit = limit;
+    this.winLen = Math.min(b.size(), 1 << 30);
+    this.win = b.slice(0, (int) winLen);
+  }
+
+  private byte at(long p) {
+    return p < winLen ? win.get((int) p) : b.get(p);
+  }
+
+  /** Whether {@code [offset, offset + length)} of the file is well-formed UTF-8. */
+  public boolean isUtf8(long offset, long length) {
+    return offset + length <= winLen ? Utf8.isValid(win, (int) offset, (int) length)
+        : Utf8.isValid(b, offset, length);
   }
 
   public long position() {
@@ -63,7 +78,7 @@ public final class ProtoReader {
       if (pos >= limit) {
         throw new FormatException(Reason.ONNX_TRUNCATED, at, "varint runs past the end of its message");
       }
-      int c = b.get(pos++) & 0xff;
+      int c = at(pos++) & 0xff;
       if (i == 9 && c > 1) {
         throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "varint overflows 64 bits");
       }
@@ -77,8 +92,8 @@ public final class ProtoReader {
 
   public int readFixed32() {
     need(4);
-    int v = (b.get(pos) & 0xff) | (b.get(pos + 1) & 0xff) << 8 | (b.get(pos + 2) & 0xff) << 16
-        | (b.get(pos + 3) & 0xff) << 24;
+    int v = (at(pos) & 0xff) | (at(pos + 1) & 0xff) << 8 | (at(pos + 2) & 0xff) << 16
+        | (at(pos + 3) & 0xff) << 24;
     pos += 4;
     return v;
   }

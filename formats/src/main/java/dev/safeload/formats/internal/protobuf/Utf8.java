@@ -61,6 +61,62 @@ public final class Utf8 {
   }
 
   /**
+   * Whether {@code [offset, offset + length)} of a buffer is well-formed UTF-8 (absolute indices; the
+   * range must be inside the buffer). The ASCII run is checked without per-byte decoding.
+   */
+  public static boolean isValid(ByteBuffer b, int offset, int length) {
+    int i = offset;
+    int end = offset + length;
+    while (i < end) {
+      // Fast path: eight ASCII bytes at a time.
+      while (i + 8 <= end && (b.getLong(i) & 0x8080808080808080L) == 0) {
+        i += 8;
+      }
+      if (i >= end) {
+        break;
+      }
+      int c = b.get(i) & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int n;
+      int min;
+      int cp;
+      if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+        min = 0x80;
+        cp = c & 0x1F;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        min = 0x800;
+        cp = c & 0x0F;
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        min = 0x10000;
+        cp = c & 0x07;
+      } else {
+        return false;
+      }
+      if (end - i - 1 < n) {
+        return false;
+      }
+      for (int k = 1; k <= n; k++) {
+        int cc = b.get(i + k) & 0xff;
+        if ((cc & 0xC0) != 0x80) {
+          return false;
+        }
+        cp = (cp << 6) | (cc & 0x3F);
+      }
+      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return false;
+      }
+      i += n + 1;
+    }
+    return true;
+  }
+
+  /**
    * Decodes a range already known to be valid UTF-8 and at most {@link Integer#MAX_VALUE} bytes.
    *
    * @throws IllegalArgumentException if the bytes are not valid UTF-8
