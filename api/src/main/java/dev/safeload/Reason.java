@@ -142,6 +142,7 @@ public enum Reason implements ReasonCode {
   ONNX_EXTERNAL_DATA_MISSING("An external data file is not a served, verified file of the model."),
   ONNX_EXTERNAL_DATA_OUT_OF_RANGE("External data offset + length runs past the end of its file."),
   ONNX_EXTERNAL_DATA_OVERLAP("Two tensors' external data ranges overlap."),
+  ONNX_FUNCTION_INVALID("Model-local functions repeat an id, call each other in a cycle or nest calls deeper than 100."),
 
   // ---------------------------------------------------------------- signatures and revocation (reserved)
 

@@ -300,4 +300,51 @@ class OnnxHandlerTest {
         field(5, externalTensor("b", 4, "location", "w.bin", "offset", "16")))).build();
     assertEquals(List.of(), findings(ok, LoadPolicy.strict()));
   }
+
+  // ---------------------------------------------------------------- model-local functions
+
+  private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
+      .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+
+  private static Proto function(String name, String calls) {
+    Proto f = Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));
+    if (calls == null) {
+      return f.msg(7, node("Relu", null, "a", "b"));
+    }
+    return f.msg(7, node(calls, "local", "a", "b")).msg(9, opset("local", 1));
+  }
+
+  private static byte[] withFunctions(Proto... fns) {
+    Proto m = model(graph(field(1, node("f", "local", "X", "Y")))).msg(8, opset("local", 1));
+    for (Proto f : fns) {
+      m.msg(25, f);
+    }
+    return m.build();
+  }
+
+  @Test
+  void localFunctionsAccepted() {
+    assertEquals(List.of(), findings(withFunctions(function("f", "g"), function("g", null)), LOCAL));
+  }
+
+  /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
+  @Test
+  void functionCallCyclesRejected() {
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "f")), LOCAL);
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "g"), function("g", "f")), LOCAL);
+  }
+
+  @Test
+  void functionCallDepthBounded() {
+    Proto[] chain = new Proto[105];
+    for (int i = 0; i < chain.length; i++) {
+      chain[i] = function(i == 0 ? "f" : "f" + i, i == chain.length - 1 ? null : "f" + (i + 1));
+    }
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(chain), LOCAL);
+  }
+
+  @Test
+  void duplicateFunctionIds() {
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", null), function("f", null)), LOCAL);
+  }
 }

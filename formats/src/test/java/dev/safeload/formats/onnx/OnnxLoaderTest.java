@@ -79,6 +79,7 @@ class OnnxLoaderTest {
     assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
+  /** GHSA-538c-55jv-c5g9: offset + length past the file. */
   @Test
   void truncatedDataFile() throws Exception {
     Path m = externalModel();
@@ -95,6 +96,7 @@ class OnnxLoaderTest {
     assertEquals("extra.bin", r.findings().get(0).file());
   }
 
+  /** CVE-2026-27489 / CVE-2026-34447: external data followed a symlink out of the model directory. */
   @Test
   void symlinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
@@ -105,6 +107,7 @@ class OnnxLoaderTest {
     assertEquals(Set.of(Reason.SYMLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), got);
   }
 
+  /** CVE-2026-34446: a hard-linked external data file (still loaded by onnxruntime 1.26). */
   @Test
   void hardLinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();

@@ -157,6 +157,7 @@ public final class OnnxWalker {
       throw new FormatException(Reason.ONNX_OPSET_MISSING, 0, "no opset_import");
     }
     checkNodeDomains();
+    checkFunctionCalls();
   }
 
   /** Node domains are checked once all opset imports of their scope are known (imports may follow graphs). */
@@ -265,6 +266,7 @@ public final class OnnxWalker {
     long seen = 0;
     String op = "";
     String domain = "";
+    String overload = "";
     long at = r.position();
     while (!r.atEnd()) {
       long tagAt = r.position();
@@ -276,9 +278,13 @@ public final class OnnxWalker {
           expect(f, wt, LEN, tagAt);
           string(false);
         }
-        case 3, 6, 8 -> {
+        case 3, 6 -> {
           seen = once(seen, f, wt, LEN, tagAt);
           string(false);
+        }
+        case 8 -> {
+          seen = once(seen, f, wt, LEN, tagAt);
+          overload = nonNullString();
         }
         case 4 -> {
           seen = once(seen, f, wt, LEN, tagAt);
@@ -313,7 +319,7 @@ public final class OnnxWalker {
           "node " + op + " uses operator domain '" + d + "', which the policy does not allow");
     }
     nodeDomains.add(d);
-    pendingNodeDomains.add(new String[] {d, op, scope, Long.toString(at)});
+    pendingNodeDomains.add(new String[] {d, op, scope, Long.toString(at), overload});
   }
 
   private void attribute(int depth, Set<String> imports) {
@@ -605,15 +611,21 @@ public final class OnnxWalker {
     Set<String> imports = new HashSet<>();
     String scope = "function#" + functions;
     scopes.put(scope, imports);
+    String[] id = {"", "", ""}; // domain, name, overload
+    long start = r.position();
     while (!r.atEnd()) {
       long tagAt = r.position();
       long tag = r.readTag();
       int f = (int) (tag >>> 3);
       int wt = (int) (tag & 7);
       switch (f) {
-        case 1, 8, 10, 13 -> {
+        case 8 -> {
           seen = once(seen, f, wt, LEN, tagAt);
           string(false);
+        }
+        case 1, 10, 13 -> {
+          seen = once(seen, f, wt, LEN, tagAt);
+          id[f == 10 ? 0 : f == 1 ? 1 : 2] = nonNullString();
         }
         case 4, 5, 6 -> {
           expect(f, wt, LEN, tagAt);
@@ -645,6 +657,66 @@ public final class OnnxWalker {
         default -> throw unknown("FunctionProto", f, tagAt);
       }
     }
+    String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
+    if (id[1].isEmpty() || functionScopes.put(key, scope) != null) {
+      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, start,
+          "function '" + id[1] + "' in domain '" + id[0] + "' has no name or is defined twice");
+    }
+  }
+
+  /** Model-local function id (domain, name, overload) to the scope key of its body. */
+  private final Map<String, String> functionScopes = new HashMap<>();
+  /** onnx.checker's kMaxFunctionCallDepth. */
+  private static final int MAX_CALL_DEPTH = 100;
+
+  private static String functionKey(String domain, String name, String overload) {
+    return domain + '\u0000' + name + '\u0000' + overload;
+  }
+
+  /**
+   * Rejects call cycles among model-local functions and call chains deeper than
+   * {@value #MAX_CALL_DEPTH}: an engine inlining them would recurse without end.
+   */
+  private void checkFunctionCalls() {
+    if (functionScopes.isEmpty()) {
+      return;
+    }
+    Map<String, List<String>> calls = new HashMap<>();
+    for (String[] n : pendingNodeDomains) {
+      String callee = functionScopes.get(functionKey(n[0], n[1], n[4]));
+      if (callee != null) {
+        calls.computeIfAbsent(n[2], k -> new ArrayList<>()).add(callee);
+      }
+    }
+    Map<String, Integer> depth = new HashMap<>(); // finished scopes: longest chain below them
+    Set<String> onPath = new HashSet<>();
+    for (String f : functionScopes.values()) {
+      callDepth(f, calls, depth, onPath, 0);
+    }
+  }
+
+  private int callDepth(String f, Map<String, List<String>> calls, Map<String, Integer> depth, Set<String> onPath,
+      int level) {
+    Integer known = depth.get(f);
+    if (known != null) {
+      return known;
+    }
+    if (level > MAX_CALL_DEPTH) {
+      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+    }
+    if (!onPath.add(f)) {
+      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "model-local functions call each other in a cycle");
+    }
+    int max = 0;
+    for (String g : calls.getOrDefault(f, List.of())) {
+      max = Math.max(max, 1 + callDepth(g, calls, depth, onPath, level + 1));
+    }
+    if (max > MAX_CALL_DEPTH) {
+      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+    }
+    onPath.remove(f);
+    depth.put(f, max);
+    return max;
   }
 
   private String scopeKey(Set<String> imports) {
