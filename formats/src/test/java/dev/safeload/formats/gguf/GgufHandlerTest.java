@@ -96,6 +96,27 @@ class GgufHandlerTest {
     assertRejected(Reason.GGUF_TOO_MANY_TENSORS, w.build());
   }
 
+  /** With every limit lifted, hostile counts are still bounded by the bytes left, before any allocation. */
+  @Test
+  void hostileCountsNeverSizeAllocationsEvenWithoutLimits() {
+    LoadPolicy open = LoadPolicy.strict().toBuilder()
+        .set(GgufHandler.MAX_TENSORS, Long.MAX_VALUE).set(GgufHandler.MAX_KEYS, Long.MAX_VALUE)
+        .set(GgufHandler.MAX_ARRAY_ELEMENTS, Long.MAX_VALUE).set(GgufHandler.MAX_STRING_BYTES, Long.MAX_VALUE)
+        .build();
+    GgufWriter t = GgufWriter.valid();
+    t.tensorCount = Integer.MAX_VALUE - 8L;
+    assertRejected(Reason.GGUF_TOO_MANY_TENSORS, t.build(), open);
+    GgufWriter k = GgufWriter.valid();
+    k.kvCount = 1L << 62;
+    assertRejected(Reason.GGUF_TOO_MANY_KEYS, k.build(), open);
+    GgufWriter a = GgufWriter.valid();
+    a.kv("a.b", ARRAY, array(UINT64, Integer.MAX_VALUE, new byte[8]));
+    assertRejected(Reason.GGUF_ARRAY_TOO_LONG, a.build(), open);
+    GgufWriter s = GgufWriter.valid();
+    s.kv("a.b", STRING, cat(u64(Integer.MAX_VALUE), new byte[8]));
+    assertRejected(Reason.GGUF_TRUNCATED, s.build(), open);
+  }
+
   @Test
   void tensorCountOverPolicyLimit() {
     GgufWriter w = GgufWriter.valid();
