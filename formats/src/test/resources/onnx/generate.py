@@ -8,6 +8,8 @@ Run from this directory with /usr/bin/python3 generate.py. Outputs are determini
   custom_domain.onnx       a node in domain com.example.custom (opset imported): rejected by default
   subgraph_if.onnx         If(cond) with then/else subgraphs holding their own initializers
   loop.onnx                Loop with a body subgraph (adds 1 to a counter each iteration)
+  hostile/traversal.onnx   external data at "../weights.bin" (CVE-2022-25882 shape): must be rejected
+  hostile/mem_addr.onnx    external data at "*/_ORT_MEM_ADDR_/*" (ORT #28709): must be rejected
 """
 import os
 import numpy as np
@@ -115,9 +117,24 @@ def loop():
     save(helper.make_model(g, opset_imports=OPSET, ir_version=IR), "loop.onnx")
 
 
+def hostile(name, location):
+    w = numpy_helper.from_array(W, "W")
+    b = numpy_helper.from_array(B, "B")
+    set_external_data(w, location=location, offset=0, length=len(w.raw_data))
+    w.ClearField("raw_data")
+    w.data_location = TensorProto.EXTERNAL
+    m = helper.make_model(matmul_add_graph(w, b), opset_imports=OPSET, ir_version=IR)
+    # Not checked by path: onnx.checker would (rightly) refuse to resolve these locations.
+    os.makedirs(os.path.join(HERE, "hostile"), exist_ok=True)
+    with open(os.path.join(HERE, "hostile", name), "wb") as f:
+        f.write(m.SerializeToString())
+
+
 if __name__ == "__main__":
     matmul_add()
     external()
     custom_domain()
     subgraph_if()
     loop()
+    hostile("traversal.onnx", "../weights.bin")
+    hostile("mem_addr.onnx", "*/_ORT_MEM_ADDR_/*")

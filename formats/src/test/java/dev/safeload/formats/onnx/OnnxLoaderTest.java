@@ -151,4 +151,15 @@ class OnnxLoaderTest {
     Files.write(f, fixture("matmul_add.onnx"));
     assertEquals(Set.of(Reason.EXTENSION_MISMATCH), reasons(LOADER.scan(f)));
   }
+
+  /** Real-producer (python3-onnx) models with hostile locations: rejected before any engine sees them. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"traversal.onnx", "mem_addr.onnx"})
+  void hostileLocationsFromARealProducer(String name) throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    Files.write(m.resolve("model.onnx"), fixture("hostile/" + name));
+    Files.write(dir.resolve("weights.bin"), fixture("external/weights.bin")); // the "../" target exists
+    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
+  }
 }
