@@ -85,7 +85,9 @@ public final class OnnxHandler implements FormatHandler {
     for (OnnxWalker.External e : r.externals()) {
       refs.add(e.location());
     }
-    return new ModelDescription(id(), r.tensors(), r.metadata(), new ArrayList<>(refs));
+    Map<String, String> metadata = new java.util.LinkedHashMap<>(r.metadata());
+    metadata.put("operator_domains", String.join(",", new java.util.TreeSet<>(r.nodeDomains())));
+    return new ModelDescription(id(), r.tensors(), metadata, new ArrayList<>(refs));
   }
 
   private static OnnxWalker.Result walk(ModelBytes bytes, ValidationContext context) {

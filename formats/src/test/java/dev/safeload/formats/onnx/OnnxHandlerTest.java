@@ -40,6 +40,7 @@ class OnnxHandlerTest {
     assertEquals("7", d.metadata().get("ir_version"));
     assertEquals("safeload-fixtures", d.metadata().get("producer_name"));
     assertEquals("safeload test", d.metadata().get("metadata_props.purpose"));
+    assertEquals("ai.onnx", d.metadata().get("operator_domains"));
     TensorInfo w = d.tensors().get(0);
     assertEquals("W", w.name());
     assertEquals("FLOAT", w.dtype());
