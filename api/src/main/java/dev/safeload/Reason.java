@@ -122,6 +122,7 @@ public enum Reason implements ReasonCode {
   GGUF_PADDING_NONZERO("Alignment padding holds non-zero bytes."),
   GGUF_TRAILING_BYTES("Bytes follow the end of the tensor data."),
   GGUF_CHAT_TEMPLATE_UNSAFE("A chat template reaches Python internals or template loading (CVE-2024-34359-style SSTI)."),
+  GGUF_SHARD_INVALID("A split GGUF model's shards are missing, misnamed, inconsistent or repeat a tensor."),
   GGUF_CHAT_TEMPLATE_NOT_PINNED("A chat template's SHA-256 is not among the policy's pinned template hashes."),
 
   // ---------------------------------------------------------------- ONNX (reserved)

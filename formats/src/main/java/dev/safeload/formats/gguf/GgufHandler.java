@@ -8,6 +8,7 @@ import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ModelView;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -97,5 +98,68 @@ public final class GgufHandler implements FormatHandler {
     metadata.put("gguf:alignment", Long.toString(r.alignment()));
     metadata.putAll(r.metadata());
     return new ModelDescription(id(), r.tensors(), metadata, List.of());
+  }
+
+  private static final java.util.regex.Pattern SHARD_NAME =
+      java.util.regex.Pattern.compile("(.+)-(\\d{5})-of-(\\d{5})\\.gguf");
+
+  /**
+   * Split models ({@code split.no}, {@code split.count}): each shard is named
+   * {@code <prefix>-<no+1>-of-<count>.gguf} with five digits; the first shard checks that every other
+   * shard is a verified GGUF file of this model with the same count, that no tensor name repeats
+   * across shards, and that the total matches {@code split.tensors.count}.
+   */
+  @Override
+  public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
+    Map<String, String> meta = self.description().metadata();
+    String count = meta.get("split.count");
+    String no = meta.get("split.no");
+    if (count == null && no == null) {
+      return;
+    }
+    if (count == null || no == null) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.no and split.count must appear together");
+      return;
+    }
+    int n = Integer.parseInt(count);
+    int index = Integer.parseInt(no);
+    String base = self.name().substring(self.name().lastIndexOf('/') + 1);
+    java.util.regex.Matcher m = SHARD_NAME.matcher(base);
+    if (n < 1 || index >= n || !m.matches() || Integer.parseInt(m.group(2)) != index + 1
+        || Integer.parseInt(m.group(3)) != n) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
+          + " but is not named <prefix>-" + String.format("%05d-of-%05d", index + 1, n) + ".gguf");
+      return;
+    }
+    if (index != 0) {
+      return; // the first shard checks the set
+    }
+    String dir = self.name().substring(0, self.name().lastIndexOf('/') + 1);
+    Set<String> names = new java.util.HashSet<>();
+    long tensors = 0;
+    for (int i = 0; i < n; i++) {
+      String name = dir + m.group(1) + String.format("-%05d-of-%05d.gguf", i + 1, n);
+      java.util.Optional<ModelView.ValidatedFile> shard = i == 0 ? java.util.Optional.of(self) : model.file(name);
+      if (shard.isEmpty() || !shard.get().format().equals(id())) {
+        context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + name + " is not a verified GGUF file of this model");
+        continue;
+      }
+      Map<String, String> sm = shard.get().description().metadata();
+      if (!count.equals(sm.get("split.count")) || !Integer.toString(i).equals(sm.get("split.no"))) {
+        context.report(Reason.GGUF_SHARD_INVALID, -1, name + " disagrees on split.no or split.count");
+      }
+      for (dev.safeload.spi.TensorInfo t : shard.get().description().tensors()) {
+        tensors++;
+        if (!names.add(t.name())) {
+          context.report(Reason.GGUF_SHARD_INVALID, -1, "tensor " + t.name() + " appears in more than one shard");
+          return;
+        }
+      }
+    }
+    String declared = meta.get("split.tensors.count");
+    if (declared != null && Long.parseLong(declared) != tensors) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.tensors.count is " + declared + " but the shards hold "
+          + tensors + " tensors");
+    }
   }
 }
