@@ -56,4 +56,26 @@ class DjlTest {
       assertArrayEquals(EXPECTED, predict(model.materialize()), 1e-6f);
     }
   }
+
+  /**
+   * Zero-copy alternative: DJL adopts an ONNX Runtime session built from the verified read-only buffer
+   * (no file is written or re-opened). The DJL model is created first so that DJL's engine owns the
+   * process-wide OrtEnvironment.
+   */
+  @Test
+  void djlAdoptsASessionBuiltFromVerifiedBytes() throws Exception {
+    Path f = dir.resolve("model.onnx");
+    Files.write(f, fixture("matmul_add.onnx"));
+    try (VerifiedModel verified = loader().load(f);
+        ai.djl.Model model = ai.djl.Model.newInstance("verified", "OnnxRuntime")) {
+      ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
+          .createSession(verified.file("model.onnx").buffer());
+      model.setBlock(new ai.djl.onnxruntime.engine.OrtSymbolBlock(session,
+          (ai.djl.onnxruntime.engine.OrtNDManager) model.getNDManager()));
+      try (Predictor<NDList, NDList> predictor = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
+        NDList out = predictor.predict(new NDList(model.getNDManager().create(new float[] {1, 2, 3}, new Shape(1, 3))));
+        assertArrayEquals(EXPECTED, out.singletonOrThrow().toFloatArray(), 1e-6f);
+      }
+    }
+  }
 }
