@@ -5,6 +5,7 @@ import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
+import dev.safeload.ProgressListener;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
@@ -63,9 +64,12 @@ public final class Engine {
   private final List<FormatHandler> handlers;
   private final List<ProvenanceVerifier> verifiers;
   private final Set<String> sideFileNames;
+  private final ProgressListener progress;
 
-  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers) {
+  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
+      ProgressListener progress) {
     this.policy = policy;
+    this.progress = progress;
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
       if (h.spiVersion() > FormatHandler.SPI_VERSION) {
@@ -363,7 +367,8 @@ public final class Engine {
         return;
       }
       try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
-        ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name);
+        ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name,
+            new SafeProgress(progress, name, src.size()));
         f.bytes = read.bytes();
         f.sha256 = read.sha256();
         f.privateCopy = read.privateCopy();

@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.ProgressListener;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
@@ -84,7 +85,12 @@ public final class Main implements Callable<Integer> {
 
   /** A loader with the strict policy, the given proof (if any) and this command's setup applied. */
   SafeModelLoader loader(@Nullable ProvenanceVerifier pins) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder();
+    return loader(pins, ProgressListener.NONE);
+  }
+
+  /** Like {@link #loader(ProvenanceVerifier)}, reporting reading progress to {@code progress}. */
+  SafeModelLoader loader(@Nullable ProvenanceVerifier pins, ProgressListener progress) {
+    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     if (pins != null) {
       b.pins(pins);
     }

@@ -38,7 +38,8 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(main.loader(null), List.of(path), err, Progress.forTerminal(err));
+    Progress progress = Progress.forTerminal(err);
+    Scans s = Scans.run(main.loader(null, progress), List.of(path), err, progress);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }

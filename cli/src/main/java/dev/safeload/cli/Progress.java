@@ -1,24 +1,22 @@
 package dev.safeload.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import dev.safeload.ProgressListener;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A progress line on stderr while a long scan hashes, shown only on a terminal.
- *
- * <p>The loader reads each file through a read-only mapping during a scan and exposes no progress
- * callback, so the bar measures what the kernel reports instead: the resident size of this process's
- * mappings of the model's files ({@code /proc/self/smaps}), which grows as the hash touches pages.
- * Where that is unavailable it shows elapsed time only. It never touches the model files' bytes.
+ * A progress line on stderr while a long scan hashes, shown only on a terminal. It listens to the
+ * loader's {@link ProgressListener} (bytes read and hashed per file) and draws from its own daemon
+ * thread, so the reading threads only record two numbers.
  */
-abstract class Progress {
+abstract class Progress implements ProgressListener {
   /** Nothing is drawn for scans shorter than this, so quick commands print no flicker. */
   static final long QUIET_MILLIS = 700;
 
@@ -33,10 +31,14 @@ abstract class Progress {
 
   void done() {}
 
+  @Override
+  public void bytesRead(String file, long bytesRead, long fileSize) {}
+
   /** Draws the progress line from a daemon thread. */
   static final class Bar extends Progress {
     private final PrintWriter err;
     private final long quietMillis;
+    private final Map<String, Long> readPerFile = new ConcurrentHashMap<>();
     private volatile boolean running;
     private @Nullable Thread thread;
     private boolean drawn;
@@ -51,15 +53,27 @@ abstract class Progress {
     }
 
     @Override
+    public void bytesRead(String file, long bytesRead, long fileSize) {
+      readPerFile.put(file, bytesRead);
+    }
+
+    /** Bytes read so far in the current argument, over all its files. */
+    long bytesSoFar() {
+      long sum = 0;
+      for (long v : readPerFile.values()) {
+        sum += v;
+      }
+      return sum;
+    }
+
+    @Override
     void starting(String argument) {
+      readPerFile.clear();
       Path root = Path.of(argument).toAbsolutePath().normalize();
       long total = totalBytes(root);
-      String prefix = root.toString();
-      boolean dir = Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS);
       running = true;
       long start = System.nanoTime();
       thread = new Thread(() -> {
-        long best = 0;
         while (running) {
           try {
             Thread.sleep(200);
@@ -70,18 +84,16 @@ abstract class Progress {
           if (!running || ms < quietMillis) {
             continue;
           }
-          long seen = residentBytes(prefix, dir);
-          best = Math.max(best, Math.min(seen, total));
-          draw(argument, best, total, ms, seen >= 0);
+          draw(argument, Math.min(bytesSoFar(), total), total, ms);
         }
       }, "safeload-progress");
       thread.setDaemon(true);
       thread.start();
     }
 
-    private synchronized void draw(String argument, long done, long total, long ms, boolean measured) {
+    private synchronized void draw(String argument, long done, long total, long ms) {
       StringBuilder sb = new StringBuilder("\rsafeload: ").append(TableReport.printable(shorten(argument)));
-      if (measured && total > 0) {
+      if (total > 0) {
         int pct = (int) (100 * done / total);
         int fill = pct / 5;
         sb.append(" [").append("#".repeat(fill)).append(".".repeat(20 - fill)).append("] ")
@@ -150,34 +162,5 @@ abstract class Progress {
       }
     }
 
-    /**
-     * Bytes of the model's files resident in this process's mappings, or -1 if not measurable (no
-     * {@code /proc}). Paths with spaces are fine: the path is the rest of the header line.
-     */
-    static long residentBytes(String prefix, boolean dir) {
-      Path smaps = Path.of("/proc/self/smaps");
-      if (!Files.isReadable(smaps)) {
-        return -1;
-      }
-      long kb = 0;
-      boolean match = false;
-      try (BufferedReader r = Files.newBufferedReader(smaps, StandardCharsets.UTF_8)) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          if (line.startsWith("Rss:")) {
-            if (match) {
-              kb += Long.parseLong(line.substring(4).replace("kB", "").trim());
-            }
-          } else if (!line.isEmpty() && Character.digit(line.charAt(0), 16) >= 0 && line.indexOf('-') > 0
-              && line.indexOf(' ') > line.indexOf('-')) {
-            int slash = line.indexOf('/');
-            String path = slash < 0 ? "" : line.substring(slash);
-            match = dir ? path.startsWith(prefix + "/") : path.equals(prefix);
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-      return kb * 1024;
-    }
   }
 }

@@ -28,7 +28,8 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(main.loader(null), paths, err, Progress.forTerminal(err));
+    Progress progress = Progress.forTerminal(err);
+    Scans s = Scans.run(main.loader(null, progress), paths, err, progress);
     if (json) {
       JsonReport.write(s.scanned, out);
       out.flush();

@@ -61,7 +61,8 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(main.loader(pins), List.of(path), err, Progress.forTerminal(err));
+    Progress progress = Progress.forTerminal(err);
+    Scans s = Scans.run(main.loader(pins, progress), List.of(path), err, progress);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       results.add(new Scanned(sc.argument(), sc.directory(), requireProof(sc.report(), pins)));
