@@ -9,13 +9,18 @@ module dev.safeload.formats {
   requires static org.jspecify;
 
   exports dev.safeload.formats;
+  exports dev.safeload.formats.gguf;
+  exports dev.safeload.formats.onnx;
   exports dev.safeload.formats.zip;
   exports dev.safeload.formats.pickle;
   exports dev.safeload.formats.pytorch;
   exports dev.safeload.formats.numpy;
   exports dev.safeload.formats.archive;
 
+  // Each handler adds itself here and in META-INF/services/dev.safeload.spi.FormatHandler.
   provides dev.safeload.spi.FormatHandler with
+      dev.safeload.formats.gguf.GgufHandler,
+      dev.safeload.formats.onnx.OnnxHandler,
       dev.safeload.formats.pytorch.PyTorchHandler,
       dev.safeload.formats.pickle.PickleHandler,
       dev.safeload.formats.numpy.NumpyHandler,

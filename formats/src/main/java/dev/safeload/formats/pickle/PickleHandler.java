@@ -34,7 +34,7 @@ public final class PickleHandler implements FormatHandler {
 
   @Override
   public Set<String> extensions() {
-    return Set.of("pkl", "pickle", "joblib", "p", "dat", "data");
+    return Set.of("pkl", "pickle", "joblib");
   }
 
   @Override

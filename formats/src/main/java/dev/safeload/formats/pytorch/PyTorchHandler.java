@@ -35,6 +35,12 @@ public final class PyTorchHandler implements FormatHandler {
     return Set.of("pt", "pth", "bin", "ckpt");
   }
 
+  /** {@code .bin} is shared: Hugging Face names checkpoints {@code pytorch_model.bin}, ONNX names external data so. */
+  @Override
+  public Set<String> exclusiveExtensions() {
+    return Set.of("pt", "pth", "ckpt");
+  }
+
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
     if (TorchLegacy.matches(head.duplicate()) || isLegacyTar(head)) {
