@@ -9,7 +9,11 @@ module dev.safeload.formats {
   requires static org.jspecify;
 
   exports dev.safeload.formats;
+  exports dev.safeload.formats.json;
+  exports dev.safeload.formats.safetensors;
 
-  // provides dev.safeload.spi.FormatHandler with ... (each handler adds itself here and in
-  // META-INF/services/dev.safeload.spi.FormatHandler)
+  provides dev.safeload.spi.FormatHandler with
+      dev.safeload.formats.safetensors.SafetensorsHandler,
+      dev.safeload.formats.safetensors.SafetensorsIndexHandler,
+      dev.safeload.formats.json.JsonHandler;
 }
