@@ -107,8 +107,7 @@ public final class JsonReader {
   private int[] keySlot = new int[64];
   /** Per depth, a hash table of key index + 1 (0 = empty), used once an object outgrows LINEAR_KEYS. */
   private int[][] tables = new int[16][];
-  private byte[] scratchA = new byte[0];
-  private byte[] scratchB = new byte[0];
+  private byte[] scratch = new byte[0];
 
   /**
    * A reader over {@code buf}'s remaining bytes ({@code position()} to {@code limit()}). The buffer
@@ -227,36 +226,122 @@ public final class JsonReader {
       }
       return true;
     }
-    if (len < ascii.length) {
-      return false;
+    int p = tokStart;
+    for (byte a : ascii) {
+      if (p >= tokEnd) {
+        return false;
+      }
+      long v = codePointAt(buf, p);
+      if ((int) (v >>> 32) != a) {
+        return false;
+      }
+      p = (int) v;
     }
-    scratchA = ensure(scratchA, len);
-    int n = decode(tokStart, tokEnd, scratchA);
-    return Arrays.equals(scratchA, 0, n, ascii, 0, ascii.length);
+    return p == tokEnd;
   }
 
   /** The current string or key, unescaped. */
   public String stringValue() {
     int len = tokEnd - tokStart;
-    scratchA = ensure(scratchA, len);
+    scratch = ensure(scratch, len);
     int n;
     if (tokEscaped) {
-      n = decode(tokStart, tokEnd, scratchA);
+      n = decode(tokStart, tokEnd, scratch);
     } else {
-      buf.get(tokStart, scratchA, 0, len);
+      buf.get(tokStart, scratch, 0, len);
       n = len;
     }
-    return new String(scratchA, 0, n, StandardCharsets.UTF_8);
+    return new String(scratch, 0, n, StandardCharsets.UTF_8);
   }
 
-  /** The unescaped UTF-8 length of the current string or key. */
+  /** The unescaped UTF-8 length of the current string or key. No allocation. */
   public int decodedLength() {
-    int len = tokEnd - tokStart;
     if (!tokEscaped) {
-      return len;
+      return tokEnd - tokStart;
     }
-    scratchA = ensure(scratchA, len);
-    return decode(tokStart, tokEnd, scratchA);
+    int n = 0;
+    for (int p = tokStart; p < tokEnd; ) {
+      long v = codePointAt(buf, p);
+      int cp = (int) (v >>> 32);
+      n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      p = (int) v;
+    }
+    return n;
+  }
+
+  /**
+   * Whether the current string or key, unescaped, holds a control character (U+0000..U+001F or
+   * U+007F..U+009F). No allocation.
+   */
+  public boolean tokenHasControl() {
+    for (int p = tokStart; p < tokEnd; ) {
+      long v = codePointAt(buf, p);
+      int cp = (int) (v >>> 32);
+      if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+        return true;
+      }
+      p = (int) v;
+    }
+    return false;
+  }
+
+  /** At most the first {@code maxChars} code points of the current string or key, for messages. */
+  public String tokenPrefix(int maxChars) {
+    StringBuilder sb = new StringBuilder();
+    for (int p = tokStart, i = 0; p < tokEnd && i < maxChars; i++) {
+      long v = codePointAt(buf, p);
+      int cp = (int) (v >>> 32);
+      sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp);
+      p = (int) v;
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The code point at {@code p} of a string span this reader validated, decoding an escape or a
+   * UTF-8 sequence: {@code (codePoint << 32) | indexAfter}.
+   */
+  static long codePointAt(ByteBuffer buf, int p) {
+    int b = buf.get(p);
+    int cp;
+    int next;
+    if (b >= 0) {
+      if (b != '\\') {
+        return ((long) b << 32) | (p + 1);
+      }
+      int c = buf.get(p + 1);
+      next = p + 2;
+      switch (c) {
+        case 'b' -> cp = '\b';
+        case 'f' -> cp = '\f';
+        case 'n' -> cp = '\n';
+        case 'r' -> cp = '\r';
+        case 't' -> cp = '\t';
+        case 'u' -> {
+          cp = hex4(buf, p + 2);
+          next = p + 6;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(buf, p + 8) - 0xDC00);
+            next = p + 12;
+          }
+        }
+        default -> cp = c;
+      }
+    } else {
+      int b0 = b & 0xff;
+      if (b0 < 0xE0) {
+        cp = ((b0 & 0x1F) << 6) | (buf.get(p + 1) & 0x3F);
+        next = p + 2;
+      } else if (b0 < 0xF0) {
+        cp = ((b0 & 0x0F) << 12) | ((buf.get(p + 1) & 0x3F) << 6) | (buf.get(p + 2) & 0x3F);
+        next = p + 3;
+      } else {
+        cp = ((b0 & 0x07) << 18) | ((buf.get(p + 1) & 0x3F) << 12) | ((buf.get(p + 2) & 0x3F) << 6)
+            | (buf.get(p + 3) & 0x3F);
+        next = p + 4;
+      }
+    }
+    return ((long) cp << 32) | next;
   }
 
   /**
@@ -512,15 +597,15 @@ public final class JsonReader {
       }
       if (c == '\\') {
         escaped = true;
-        p = scanEscape(p);
+        int q = scanEscape(p);
+        h = (h ^ (codePointAt(b, p) >>> 32)) * PRIME;
+        p = q;
       } else if (c < 0) {
         int n = utf8Length(p, c & 0xff);
         if (n < 0) {
           throw error(Kind.UTF8, p, "invalid UTF-8 in a string");
         }
-        for (int i = 0; i < n; i++) {
-          h = (h ^ (b.get(p + i) & 0xff)) * PRIME;
-        }
+        h = (h ^ (codePointAt(b, p) >>> 32)) * PRIME;
         p += n;
       } else {
         throw error(Kind.SYNTAX, p, "unescaped control character in a string");
@@ -534,14 +619,6 @@ public final class JsonReader {
     }
     pos = p + 1;
     if (hash) {
-      if (escaped) {
-        scratchA = ensure(scratchA, p - tokStart);
-        int n = decode(tokStart, p, scratchA);
-        h = seed;
-        for (int i = 0; i < n; i++) {
-          h = (h ^ (scratchA[i] & 0xff)) * PRIME;
-        }
-      }
       tokHash = h;
     }
   }
@@ -770,20 +847,25 @@ public final class JsonReader {
       }
       return true;
     }
-    scratchA = ensure(scratchA, len);
-    scratchB = ensure(scratchB, kl);
-    int na = tokEscaped ? decode(tokStart, tokEnd, scratchA) : copy(tokStart, len, scratchA);
-    int nb = kEsc ? decode(ks, ks + kl, scratchB) : copy(ks, kl, scratchB);
-    return Arrays.equals(scratchA, 0, na, scratchB, 0, nb);
-  }
-
-  private int copy(int from, int len, byte[] out) {
-    buf.get(from, out, 0, len);
-    return len;
+    // Compare code point by code point: no buffer proportional to a (hostile) key's length.
+    int p = tokStart;
+    int q = ks;
+    int qEnd = ks + kl;
+    while (p < tokEnd && q < qEnd) {
+      long a = codePointAt(buf, p);
+      long c = codePointAt(buf, q);
+      if ((a >>> 32) != (c >>> 32)) {
+        return false;
+      }
+      p = (int) a;
+      q = (int) c;
+    }
+    return p == tokEnd && q == qEnd;
   }
 
   private static byte[] ensure(byte[] a, int n) {
-    return a.length >= n ? a : new byte[Math.max(n, 64)];
+    // The scratch only serves stringValue(), whose callers check lengths first; do not keep a big one.
+    return a.length >= n && a.length <= 4096 ? a : new byte[Math.max(n, 64)];
   }
 
   private JsonException error(Kind kind, int at, String message) {

@@ -247,21 +247,7 @@ public final class SafetensorsHeader {
     int s = r.tokenStart();
     int len = r.tokenEnd() - s;
     long at = r.tokenOffset();
-    int decoded = len;
-    if (r.tokenEscaped()) {
-      byte[] b = new byte[len];
-      decoded = r.decode(s, s + len, b);
-      for (int i = 0; i < decoded; i++) {
-        checkNameByte(b, i, decoded, at);
-      }
-    } else {
-      for (int i = 0; i < len; i++) {
-        int c = header.get(s + i);
-        if (c == 0x7f || (c == (byte) 0xC2 && i + 1 < len && (header.get(s + i + 1) & 0xff) <= 0x9F)) {
-          throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
-        }
-      }
-    }
+    int decoded = r.decodedLength(); // streaming: no buffer sized by a hostile name
     if (decoded == 0) {
       throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "empty tensor name");
     }
@@ -269,18 +255,24 @@ public final class SafetensorsHeader {
       throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at,
           "tensor name longer than " + limits.maxNameBytes() + " bytes");
     }
+    if (r.tokenEscaped()) {
+      if (r.tokenHasControl()) {
+        throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
+      }
+    } else {
+      // Raw names cannot hold U+0000..U+001F (the reader rejects them); look for DEL and C1 (C2 80..9F).
+      for (int i = 0; i < len; i++) {
+        int c = header.get(s + i);
+        if (c == 0x7f || (c == (byte) 0xC2 && (header.get(s + i + 1) & 0xff) <= 0x9F)) {
+          throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
+        }
+      }
+    }
     if (count == nameStart.length) {
       grow();
     }
     nameStart[count] = s;
     nameLen[count] = r.tokenEscaped() ? ~len : len;
-  }
-
-  private static void checkNameByte(byte[] b, int i, int n, long at) {
-    int c = b[i];
-    if ((c >= 0 && c < 0x20) || c == 0x7f || (c == (byte) 0xC2 && i + 1 < n && (b[i + 1] & 0xff) <= 0x9F)) {
-      throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
-    }
   }
 
   private void grow() {
@@ -466,10 +458,7 @@ public final class SafetensorsHeader {
 
   /** The current token for a message: at most 64 characters, control characters replaced. */
   private static String printable(JsonReader r) {
-    String s = r.stringValue();
-    StringBuilder sb = new StringBuilder();
-    s.codePoints().limit(64).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return sb.toString();
+    return r.tokenPrefix(64);
   }
 
   // -------------------------------------------------------------------------------------- coverage

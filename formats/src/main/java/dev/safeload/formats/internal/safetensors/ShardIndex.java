@@ -192,23 +192,25 @@ public final class ShardIndex {
   }
 
   private static String tensorName(JsonReader r, Limits limits) {
-    String name = r.stringValue();
-    if (name.isEmpty()) {
+    int len = r.decodedLength();
+    if (len == 0) {
       throw invalid(r, "empty tensor name");
     }
-    if (r.decodedLength() > limits.maxNameBytes()) {
+    if (len > limits.maxNameBytes()) {
       throw invalid(r, "tensor name longer than " + limits.maxNameBytes() + " bytes");
     }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        throw invalid(r, "tensor name with a control character");
-      }
+    if (r.tokenHasControl()) {
+      throw invalid(r, "tensor name with a control character");
     }
-    return name;
+    return r.stringValue();
   }
 
   /** Checks {@code ^[A-Za-z0-9._-]+\.safetensors$} on the decoded value. */
   private static String shardName(JsonReader r) {
+    if (r.decodedLength() > 255) { // longer than any file name a file system takes
+      throw new FormatException(Reason.SAFETENSORS_INDEX_SHARD_NAME_INVALID, r.tokenOffset(),
+          "shard name longer than 255 bytes");
+    }
     String s = r.stringValue();
     boolean ok = s.length() > SUFFIX.length && s.endsWith(".safetensors");
     for (int i = 0; ok && i < s.length(); i++) {
