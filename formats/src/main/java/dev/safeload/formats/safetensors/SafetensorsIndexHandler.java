@@ -73,7 +73,8 @@ public final class SafetensorsIndexHandler implements FormatHandler {
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     ShardIndex index = parse(bytes, context);
-    return new ModelDescription(id(), List.<TensorInfo>of(), index.metadata(), index.shards());
+    return new ModelDescription(id(), List.<TensorInfo>of(), index.metadata(),
+        index.shards().stream().sorted().toList());
   }
 
   @Override
