@@ -44,7 +44,7 @@ import java.util.Set;
 public final class SafetensorsIndexHandler implements FormatHandler {
 
   /** Most {@code weight_map} entries. */
-  public static final Setting<Long> MAX_ENTRIES = Setting.limit("safetensors-index.maxEntries", 1_000_000L);
+  public static final Setting<Long> MAX_ENTRIES = Setting.limit("safetensors-index.maxEntries", 300_000L);
 
   public SafetensorsIndexHandler() {}
 
