@@ -104,7 +104,7 @@ public final class JsonReader {
   private int[] keyStart = new int[64];
   private int[] keyLen = new int[64]; // ~len when the key has escapes
   private int[] keyHash = new int[64];
-  private int[] keySlot = new int[64];
+  private int expectedMembers;
   /** Per depth, a hash table of key index + 1 (0 = empty), used once an object outgrows LINEAR_KEYS. */
   private int[][] tables = new int[16][];
   private byte[] scratch = new byte[0];
@@ -123,6 +123,27 @@ public final class JsonReader {
     this.limits = limits;
     this.pos = start;
     this.seed = ThreadLocalRandom.current().nextLong() | 1L;
+  }
+
+  /**
+   * Sizes the key bookkeeping of the top-level object for about {@code members} keys, so that a
+   * caller that knows the count (a safetensors header's tensor count, bounded by a policy cap) does
+   * not pay for repeated growth. Call before the first {@link #next()}.
+   */
+  public void expectMembers(int members) {
+    int n = Math.max(64, Math.min(members, 1 << 28) + 1);
+    if (n > keyStart.length) {
+      keyStart = new int[n];
+      keyLen = new int[n];
+      keyHash = new int[n];
+    }
+    expectedMembers = members;
+  }
+
+  /** A power of two at least twice {@code members + 1} (load factor at most 1/2). */
+  private static int tableSize(int members) {
+    int m = Math.min(Math.max(members, 0), 1 << 28);
+    return Math.max(64, Integer.highestOneBit(2 * (m + 1) - 1) << 1);
   }
 
   /** Reads the next token. */
@@ -495,8 +516,13 @@ public final class JsonReader {
       int base = frameBase[depth];
       if (keyCount - base > LINEAR_KEYS) {
         int[] table = tables[depth];
-        for (int k = base; k < keyCount; k++) {
-          table[keySlot[k]] = 0;
+        int mask = table.length - 1;
+        for (int k = base; k < keyCount; k++) { // clear only this object's slots: O(keys), not O(table)
+          int s = keyHash[k] & mask;
+          while (table[s] != k + 1) {
+            s = (s + 1) & mask;
+          }
+          table[s] = 0;
         }
       }
       keyCount = base;
@@ -778,7 +804,7 @@ public final class JsonReader {
       int[] table = tables[d];
       if (members == LINEAR_KEYS) { // switch from linear scan to the hash table
         if (table == null) {
-          table = tables[d] = new int[64];
+          table = tables[d] = new int[d == 0 ? tableSize(expectedMembers) : 64];
         }
         for (int k = base; k < keyCount; k++) {
           insert(table, k);
@@ -806,7 +832,6 @@ public final class JsonReader {
       keyStart = Arrays.copyOf(keyStart, n);
       keyLen = Arrays.copyOf(keyLen, n);
       keyHash = Arrays.copyOf(keyHash, n);
-      keySlot = Arrays.copyOf(keySlot, n);
     }
     int k = keyCount++;
     keyStart[k] = tokStart;
@@ -824,7 +849,6 @@ public final class JsonReader {
       s = (s + 1) & mask;
     }
     table[s] = k + 1;
-    keySlot[k] = s;
   }
 
   /** Whether stored key {@code k} equals the current key token, after unescaping both. */

@@ -89,19 +89,27 @@ public final class SafetensorsHeader {
   private final ByteBuffer header;
   private final long dataStart;
   private int count;
-  private int[] nameStart = new int[16];
-  private int[] nameLen = new int[16]; // ~len when the raw name has escapes
-  private byte[] dtype = new byte[16];
-  private int[] shapeStart = new int[17];
-  private long[] dims = new long[32];
-  private long[] begin = new long[16];
-  private long[] end = new long[16];
+  private int[] nameStart;
+  private int[] nameLen; // ~len when the raw name has escapes
+  private byte[] dtype;
+  private int[] shapeStart;
+  private long[] dims;
+  private long[] begin;
+  private long[] end;
   private Map<String, String> metadata = Collections.emptyMap();
   private boolean hasMetadata;
 
-  private SafetensorsHeader(ByteBuffer header, long dataStart) {
+  private SafetensorsHeader(ByteBuffer header, long dataStart, int capacity) {
     this.header = header;
     this.dataStart = dataStart;
+    int c = Math.max(4, capacity);
+    nameStart = new int[c];
+    nameLen = new int[c];
+    dtype = new byte[c];
+    shapeStart = new int[c + 1];
+    dims = new long[2 * c];
+    begin = new long[c];
+    end = new long[c];
   }
 
   /** Number of tensors. */
@@ -205,10 +213,14 @@ public final class SafetensorsHeader {
       throw new FormatException(Reason.SAFETENSORS_HEADER_LEADING_WHITESPACE, 8,
           "the header starts with whitespace instead of '{'");
     }
-    SafetensorsHeader result = new SafetensorsHeader(h, 8 + n);
+    // Every tensor entry opens one '{', so the count of '{' bytes bounds the tensor count (and is
+    // exact for ordinary headers). Capped by the policy, it sizes the index once: no regrowth.
+    int capacity = (int) Math.min(countOpenBraces(h), Math.min(limits.maxTensors() + 1, Integer.MAX_VALUE - 8));
+    SafetensorsHeader result = new SafetensorsHeader(h, 8 + n, capacity);
     try {
-      result.read(new JsonReader(h, 8, new JsonReader.Limits(4, Integer.MAX_VALUE, 1000, Integer.MAX_VALUE)),
-          limits, size - 8 - n);
+      JsonReader reader = new JsonReader(h, 8, new JsonReader.Limits(4, Integer.MAX_VALUE, 1000, Integer.MAX_VALUE));
+      reader.expectMembers(capacity);
+      result.read(reader, limits, size - 8 - n);
     } catch (JsonException e) {
       throw new FormatException(switch (e.kind()) {
         case UTF8 -> Reason.SAFETENSORS_HEADER_NOT_UTF8;
@@ -219,6 +231,27 @@ public final class SafetensorsHeader {
     }
     result.checkCoverage(size - 8 - n);
     return result;
+  }
+
+  /** Number of '{' bytes in {@code h}, eight bytes at a time (exact per-byte zero test, no false hits). */
+  static long countOpenBraces(ByteBuffer h) {
+    ByteBuffer b = h.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int n = b.limit();
+    long count = 0;
+    int i = 0;
+    final long ones7f = 0x7F7F7F7F7F7F7F7FL;
+    final long braces = 0x7B7B7B7B7B7B7B7BL;
+    for (; i + 8 <= n; i += 8) {
+      long x = b.getLong(i) ^ braces; // a '{' byte becomes 0x00
+      long t = ((x & ones7f) + ones7f) | x | ones7f; // high bit set in every non-zero byte
+      count += Long.bitCount(~t);
+    }
+    for (; i < n; i++) {
+      if (b.get(i) == '{') {
+        count++;
+      }
+    }
+    return count;
   }
 
   private void read(JsonReader r, Limits limits, long dataLength) {

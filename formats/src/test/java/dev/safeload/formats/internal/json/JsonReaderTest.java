@@ -125,6 +125,27 @@ class JsonReaderTest {
   }
 
   @Test
+  void siblingObjectsMayRepeatKeysAndReuseTheirTables() {
+    String big = manyKeys(40, false);
+    String doc = "[" + big + "," + big + ",{\"x\":" + big + ",\"y\":" + big + "}," + big + "]";
+    assertEquals(Token.END_DOCUMENT, readAll(bytes(doc)).get(readAll(bytes(doc)).size() - 1));
+    String dupAfterReuse = "[" + big + "," + manyKeys(40, true) + "]";
+    assertEquals(Kind.DUPLICATE_KEY, assertThrows(JsonException.class, () -> readAll(bytes(dupAfterReuse))).kind());
+  }
+
+  @Test
+  void expectedMembersPresizingKeepsDuplicateDetection() {
+    JsonReader r = new JsonReader(ByteBuffer.wrap(bytes(manyKeys(50, true))), 0, LIMITS);
+    r.expectMembers(50);
+    JsonException e = assertThrows(JsonException.class, () -> {
+      while (r.next() != Token.END_DOCUMENT) {
+        // read
+      }
+    });
+    assertEquals(Kind.DUPLICATE_KEY, e.kind());
+  }
+
+  @Test
   void errorOffsetsAreAbsoluteInTheFile() {
     ByteBuffer b = ByteBuffer.wrap(bytes("xx{\"a\":1,\"a\":2}"));
     b.position(2);
