@@ -29,8 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * buffer; compare them with {@link #tokenEquals(byte[])} or decode them with {@link #stringValue()}.
  * Every violation throws {@link JsonException} with an absolute file offset.
  *
- * <p>Key comparisons for duplicate detection use a hash seeded per reader, so that a file cannot
- * be crafted to make every key collide. Not thread-safe; one reader per document.
+ * <p>Duplicate detection costs O(1) per key and allocates nothing per key: keys stay spans of the
+ * buffer, small objects are scanned linearly, large ones use an open-addressing table of key
+ * indices. The hash (FNV-1a over code points) is seeded per reader, and a probe run longer than
+ * {@value #MAX_PROBES} is rejected as {@link Kind#MEMBER_LIMIT}, so crafted collisions cannot make
+ * the check quadratic. Not thread-safe; one reader per document.
  */
 public final class JsonReader {
 
@@ -73,6 +76,11 @@ public final class JsonReader {
   private static final int S_DONE = 5;
 
   private static final long PRIME = 0x100000001b3L;
+  /**
+   * Longest probe run accepted when inserting a key. Bounds the work per key whatever the keys are,
+   * so that duplicate detection stays linear even if the seeded hash were beaten.
+   */
+  private static final int MAX_PROBES = 512;
   /** Objects with at most this many keys are checked for duplicates by linear scan. */
   private static final int LINEAR_KEYS = 8;
 
@@ -817,6 +825,7 @@ public final class JsonReader {
         table = tables[d] = bigger;
       }
       int mask = table.length - 1;
+      int probes = 0;
       for (int s = h & mask; ; s = (s + 1) & mask) {
         int k = table[s] - 1;
         if (k < 0) {
@@ -824,6 +833,10 @@ public final class JsonReader {
         }
         if (keyHash[k] == h && sameKey(k)) {
           throw error(Kind.DUPLICATE_KEY, tokStart - 1, "duplicate key");
+        }
+        if (++probes > MAX_PROBES) {
+          // At load <= 1/2 a random hash practically never runs this long: keys crafted to collide.
+          throw error(Kind.MEMBER_LIMIT, tokStart - 1, "keys collide abnormally (hash flooding)");
         }
       }
     }
