@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Duplicate detection costs O(1) per key and allocates nothing per key: keys stay spans of the
  * buffer, small objects are scanned linearly, large ones use an open-addressing table of key
- * indices. The hash (FNV-1a over code points) is seeded per reader, and a probe run longer than
+ * indices. The hash (a multiply-xorshift over the unescaped bytes, eight at a time) is seeded per reader, and a probe run longer than
  * {@value #MAX_PROBES} is rejected as {@link Kind#MEMBER_LIMIT}, so crafted collisions cannot make
  * the check quadratic. Not thread-safe; one reader per document.
  */
@@ -75,7 +75,6 @@ public final class JsonReader {
   private static final int S_AFTER = 4; // after a value: ',', a closing bracket, or the end
   private static final int S_DONE = 5;
 
-  private static final long PRIME = 0x100000001b3L;
   /**
    * Longest probe run accepted when inserting a key. Bounds the work per key whatever the keys are,
    * so that duplicate detection stays linear even if the seeded hash were beaten.
@@ -116,6 +115,7 @@ public final class JsonReader {
   /** Per depth, a hash table of key index + 1 (0 = empty), used once an object outgrows LINEAR_KEYS. */
   private int[][] tables = new int[16][];
   private byte[] scratch = new byte[0];
+  private final byte[] utf8 = new byte[4];
 
   /**
    * A reader over {@code buf}'s remaining bytes ({@code position()} to {@code limit()}). The buffer
@@ -124,7 +124,7 @@ public final class JsonReader {
    * @param fileOffset the file offset of {@code buf.position()}, for error offsets
    */
   public JsonReader(ByteBuffer buf, long fileOffset, Limits limits) {
-    this.buf = buf;
+    this.buf = buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN); // words are read little-endian
     this.start = buf.position();
     this.end = buf.limit();
     this.fileOffset = fileOffset;
@@ -609,40 +609,78 @@ public final class JsonReader {
     return p;
   }
 
-  /** Scans a string starting at the opening quote at {@code pos}; validates escapes and UTF-8. */
+  /**
+   * Scans a string starting at the opening quote at {@code pos}; validates escapes and UTF-8. Plain
+   * printable ASCII is consumed eight bytes at a time. For keys it also hashes the unescaped UTF-8
+   * bytes, packed little-endian into 64-bit words, so that a key hashes the same however it is
+   * escaped.
+   */
   private void scanString(boolean hash) {
     int p = pos + 1;
     long h = seed;
+    long acc = 0; // pending unescaped bytes not yet mixed into h
+    int k = 0; // number of pending bytes
     boolean escaped = false;
     final int e = end;
     final ByteBuffer b = buf;
     for (;;) {
+      while (p + 8 <= e) {
+        long w = b.getLong(p);
+        if (((w & HIGH_BITS) | zeroByte(w & CONTROL_BITS) | zeroByte(w ^ QUOTES) | zeroByte(w ^ BACKSLASHES)) != 0) {
+          break; // some byte needs a closer look
+        }
+        if (k == 0) {
+          h = mix(h, w);
+        } else {
+          h = mix(h, acc | (w << (k << 3)));
+          acc = w >>> (64 - (k << 3));
+        }
+        p += 8;
+      }
       if (p >= e) {
         throw error(Kind.SYNTAX, pos, "unterminated string");
       }
       int c = b.get(p);
-      if (c >= 0x20 && c != '"' && c != '\\') { // printable ASCII: the common case
-        h = (h ^ c) * PRIME;
+      if (c >= 0x20 && c != '"' && c != '\\') { // printable ASCII
+        acc |= (long) c << (k << 3);
+        if (++k == 8) {
+          h = mix(h, acc);
+          acc = 0;
+          k = 0;
+        }
         p++;
         continue;
       }
       if (c == '"') {
         break;
       }
+      int from;
+      int n;
       if (c == '\\') {
         escaped = true;
         int q = scanEscape(p);
-        h = (h ^ (codePointAt(b, p) >>> 32)) * PRIME;
+        int cp = (int) (codePointAt(b, p) >>> 32);
+        n = putUtf8(utf8, 0, cp);
+        from = -1;
         p = q;
       } else if (c < 0) {
-        int n = utf8Length(p, c & 0xff);
+        n = utf8Length(p, c & 0xff);
         if (n < 0) {
           throw error(Kind.UTF8, p, "invalid UTF-8 in a string");
         }
-        h = (h ^ (codePointAt(b, p) >>> 32)) * PRIME;
+        from = p;
         p += n;
       } else {
         throw error(Kind.SYNTAX, p, "unescaped control character in a string");
+      }
+      for (int i = 0; i < n; i++) { // the unescaped bytes, one at a time
+        long v = (from < 0 ? utf8[i] : b.get(from + i)) & 0xffL;
+        acc |= v << (k << 3);
+        if (++k == 8) {
+          h = mix(h, acc);
+          acc = 0;
+          k = 0;
+        }
       }
     }
     tokStart = pos + 1;
@@ -653,8 +691,24 @@ public final class JsonReader {
     }
     pos = p + 1;
     if (hash) {
-      tokHash = h;
+      tokHash = mix(h ^ k, acc);
     }
+  }
+
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long CONTROL_BITS = 0xE0E0E0E0E0E0E0E0L; // a byte below 0x20 has none of these
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long ONES = 0x0101010101010101L;
+
+  /** Non-zero if and only if some byte of {@code v} is zero. */
+  private static long zeroByte(long v) {
+    return (v - ONES) & ~v & HIGH_BITS;
+  }
+
+  private static long mix(long h, long w) {
+    long x = (h ^ w) * 0x9E3779B97F4A7C15L;
+    return x ^ (x >>> 29);
   }
 
   /** Validates the escape at {@code p} (a backslash); returns the index after it. */
