@@ -221,6 +221,28 @@ class SafetensorsHandlerTest {
   }
 
   @Test
+  void canonicalAndGeneralSpellingsDescribeTheSameTensors() {
+    // The first spelling is the reference writer's compact form (read by the canonical-entry fast
+    // path); the others need the general token path: whitespace, key order, escapes.
+    String[] spellings = {
+        "{\"a\":{\"dtype\":\"F16\",\"shape\":[2,3],\"data_offsets\":[0,12]},"
+            + "\"b\":{\"dtype\":\"U8\",\"shape\":[],\"data_offsets\":[12,13]}}",
+        "{\"a\": {\"dtype\": \"F16\", \"shape\": [2, 3], \"data_offsets\": [0, 12]},\n"
+            + " \"b\": {\"dtype\": \"U8\", \"shape\": [], \"data_offsets\": [12, 13]}}",
+        "{\"a\":{\"data_offsets\":[0,12],\"shape\":[2,3],\"dtype\":\"F16\"},"
+            + "\"b\":{\"shape\":[],\"dtype\":\"\\u0055\\u0038\",\"data_offsets\":[12,13]}}"};
+    ModelDescription first = St.describe(HANDLER, file(spellings[0], 13));
+    assertEquals(List.of(List.of(2L, 3L), List.of()), first.tensors().stream().map(TensorInfo::shape).toList());
+    for (String spelling : spellings) {
+      ModelDescription d = St.describe(HANDLER, file(spelling, 13));
+      long shift = spelling.length() - spellings[0].length();
+      assertEquals(first.tensors().stream().map(t -> List.of(t.name(), t.dtype(), t.shape(), t.offset() + shift, t.length()))
+          .toList(), d.tensors().stream().map(t -> List.of(t.name(), t.dtype(), t.shape(), t.offset(), t.length())).toList(),
+          spelling);
+    }
+  }
+
+  @Test
   void emptyHeaderWithNoDataIsValid() {
     assertEquals(List.of(), St.describe(HANDLER, file("{}", 0)).tensors());
     assertEquals(List.of(), St.describe(HANDLER, St.padded("{}", 0)).tensors());

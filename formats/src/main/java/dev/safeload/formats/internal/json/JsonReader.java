@@ -103,6 +103,8 @@ public final class JsonReader {
   private int tokStart;
   private int tokEnd;
   private boolean tokEscaped;
+  private boolean tokUnusual;
+  private long tokLong;
   private long tokHash;
 
   // Keys of all open objects, as a stack; frameBase[d] is where the keys of the object at depth d start.
@@ -198,6 +200,34 @@ public final class JsonReader {
     }
   }
 
+  /**
+   * For schema-specific fast paths: when a value is expected next, skips whitespace and returns the
+   * buffer index of the value's first byte, else -1. Nothing is consumed.
+   */
+  public int valueStart() {
+    if (state != S_VALUE) {
+      return -1;
+    }
+    skipWhitespace();
+    return pos;
+  }
+
+  /**
+   * For schema-specific fast paths: consumes {@code [valueStart(), end)} as one value. The caller
+   * guarantees that those bytes are exactly one complete value in the strict grammar, within
+   * {@link Limits}, without duplicate keys; it must have matched them against a pattern that admits
+   * nothing else (see the safetensors header parser's canonical-entry matcher).
+   */
+  public void consumeValue(int end) {
+    if (state != S_VALUE || end <= pos || end > this.end) {
+      throw new IllegalStateException("no value expected here");
+    }
+    tokStart = pos;
+    tokEnd = end;
+    pos = end;
+    state = S_AFTER;
+  }
+
   /** Skips the value that starts with the next token (all of it, if it is an array or object). */
   public void skipValue() {
     Token t = next();
@@ -229,6 +259,14 @@ public final class JsonReader {
   /** Whether the current string or key contains escapes (its raw bytes differ from its value). */
   public boolean tokenEscaped() {
     return tokEscaped;
+  }
+
+  /**
+   * Whether the current string or key may hold a control character: false guarantees it is plain
+   * printable ASCII without escapes, so a caller can skip {@link #tokenHasControl()}.
+   */
+  public boolean tokenUnusual() {
+    return tokUnusual;
   }
 
   /** File offset of the current token, for findings. */
@@ -378,18 +416,7 @@ public final class JsonReader {
    * (negative, including {@code -0}, or too large).
    */
   public long nonNegativeLong() {
-    if (buf.get(tokStart) == '-') {
-      return -1;
-    }
-    long v = 0;
-    for (int i = tokStart; i < tokEnd; i++) {
-      int d = buf.get(i) - '0';
-      if (v > (Long.MAX_VALUE - d) / 10) {
-        return -1;
-      }
-      v = v * 10 + d;
-    }
-    return v;
+    return tokLong; // computed while scanning the number
   }
 
   /** The raw text of the current scalar token (a number, {@code true}, ...), for reports. */
@@ -557,17 +584,30 @@ public final class JsonReader {
   private Token number() {
     int p = pos;
     tokStart = p;
-    if (buf.get(p) == '-') {
+    boolean negative = buf.get(p) == '-';
+    if (negative) {
       p++;
     }
     int c = p < end ? buf.get(p) : -1;
+    long v = 0;
     if (c == '0') {
       p++;
     } else if (c >= '1' && c <= '9') {
-      p = digits(p + 1);
+      // value of the integer part as it is scanned; -1 once it leaves [0, 2^63)
+      v = c - '0';
+      p++;
+      while (p < end) {
+        int d = buf.get(p) - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        v = v < 0 || v > (Long.MAX_VALUE - d) / 10 ? -1 : v * 10 + d;
+        p++;
+      }
     } else {
       throw error(Kind.SYNTAX, p, "invalid number");
     }
+    tokLong = negative ? -1 : v;
     boolean isFloat = false;
     if (p < end && buf.get(p) == '.') {
       int q = digits(p + 1);
@@ -621,49 +661,68 @@ public final class JsonReader {
     long acc = 0; // pending unescaped bytes not yet mixed into h
     int k = 0; // number of pending bytes
     boolean escaped = false;
+    boolean unusual = false; // an escape, DEL or a non-ASCII byte: worth a closer look by callers
     final int e = end;
     final ByteBuffer b = buf;
     for (;;) {
       while (p + 8 <= e) {
         long w = b.getLong(p);
-        if (((w & HIGH_BITS) | zeroByte(w & CONTROL_BITS) | zeroByte(w ^ QUOTES) | zeroByte(w ^ BACKSLASHES)) != 0) {
-          break; // some byte needs a closer look
+        long special = (w & HIGH_BITS) | zeroByte(w & CONTROL_BITS) | zeroByte(w ^ QUOTES)
+            | zeroByte(w ^ BACKSLASHES) | zeroByte(w ^ DELS);
+        // The lowest flagged byte is exact: zeroByte() can only over-report above a real hit.
+        int plain = special == 0 ? 8 : Long.numberOfTrailingZeros(special) >>> 3;
+        if (hash && plain > 0) {
+          long bytes = plain == 8 ? w : w & ((1L << (plain << 3)) - 1);
+          if (k == 0) {
+            if (plain == 8) {
+              h = mix(h, bytes);
+            } else {
+              acc = bytes;
+              k = plain;
+            }
+          } else {
+            acc |= bytes << (k << 3);
+            int total = k + plain;
+            if (total >= 8) {
+              h = mix(h, acc);
+              acc = k == 0 ? 0 : bytes >>> ((8 - k) << 3);
+              k = total - 8;
+              if (k == 0) {
+                acc = 0;
+              }
+            } else {
+              k = total;
+            }
+          }
         }
-        if (k == 0) {
-          h = mix(h, w);
-        } else {
-          h = mix(h, acc | (w << (k << 3)));
-          acc = w >>> (64 - (k << 3));
+        p += plain;
+        if (plain < 8) {
+          break;
         }
-        p += 8;
       }
       if (p >= e) {
         throw error(Kind.SYNTAX, pos, "unterminated string");
       }
       int c = b.get(p);
-      if (c >= 0x20 && c != '"' && c != '\\') { // printable ASCII
-        acc |= (long) c << (k << 3);
-        if (++k == 8) {
-          h = mix(h, acc);
-          acc = 0;
-          k = 0;
-        }
-        p++;
-        continue;
-      }
       if (c == '"') {
         break;
       }
       int from;
       int n;
-      if (c == '\\') {
+      if (c >= 0x20 && c != '\\') { // printable ASCII, or DEL, near the end of the buffer
+        unusual |= c == 0x7f;
+        from = p;
+        n = 1;
+        p++;
+      } else if (c == '\\') {
         escaped = true;
+        unusual = true;
         int q = scanEscape(p);
-        int cp = (int) (codePointAt(b, p) >>> 32);
-        n = putUtf8(utf8, 0, cp);
+        n = putUtf8(utf8, 0, (int) (codePointAt(b, p) >>> 32));
         from = -1;
         p = q;
       } else if (c < 0) {
+        unusual = true;
         n = utf8Length(p, c & 0xff);
         if (n < 0) {
           throw error(Kind.UTF8, p, "invalid UTF-8 in a string");
@@ -673,19 +732,22 @@ public final class JsonReader {
       } else {
         throw error(Kind.SYNTAX, p, "unescaped control character in a string");
       }
-      for (int i = 0; i < n; i++) { // the unescaped bytes, one at a time
-        long v = (from < 0 ? utf8[i] : b.get(from + i)) & 0xffL;
-        acc |= v << (k << 3);
-        if (++k == 8) {
-          h = mix(h, acc);
-          acc = 0;
-          k = 0;
+      if (hash) {
+        for (int i = 0; i < n; i++) { // the unescaped bytes, one at a time
+          long v = (from < 0 ? utf8[i] : b.get(from + i)) & 0xffL;
+          acc |= v << (k << 3);
+          if (++k == 8) {
+            h = mix(h, acc);
+            acc = 0;
+            k = 0;
+          }
         }
       }
     }
     tokStart = pos + 1;
     tokEnd = p;
     tokEscaped = escaped;
+    tokUnusual = unusual;
     if (p - tokStart > limits.maxStringBytes()) {
       throw error(Kind.STRING_LIMIT, pos, "string longer than " + limits.maxStringBytes() + " bytes");
     }
@@ -699,6 +761,7 @@ public final class JsonReader {
   private static final long CONTROL_BITS = 0xE0E0E0E0E0E0E0E0L; // a byte below 0x20 has none of these
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long DELS = 0x7F7F7F7F7F7F7F7FL;
   private static final long ONES = 0x0101010101010101L;
 
   /** Non-zero if and only if some byte of {@code v} is zero. */

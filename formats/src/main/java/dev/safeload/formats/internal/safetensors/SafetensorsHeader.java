@@ -270,7 +270,9 @@ public final class SafetensorsHeader {
             "more than " + maxTensors + " tensors");
       }
       addName(r, limits);
-      readEntry(r, limits, dataLength);
+      if (!canonicalEntry(r, limits, dataLength)) {
+        readEntry(r, limits, dataLength);
+      }
       count++;
     }
     r.next(); // END_DOCUMENT, or a JsonException for trailing data
@@ -288,18 +290,8 @@ public final class SafetensorsHeader {
       throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at,
           "tensor name longer than " + limits.maxNameBytes() + " bytes");
     }
-    if (r.tokenEscaped()) {
-      if (r.tokenHasControl()) {
-        throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
-      }
-    } else {
-      // Raw names cannot hold U+0000..U+001F (the reader rejects them); look for DEL and C1 (C2 80..9F).
-      for (int i = 0; i < len; i++) {
-        int c = header.get(s + i);
-        if (c == 0x7f || (c == (byte) 0xC2 && (header.get(s + i + 1) & 0xff) <= 0x9F)) {
-          throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
-        }
-      }
+    if (r.tokenUnusual() && r.tokenHasControl()) { // only escapes, DEL and non-ASCII can be controls
+      throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
     }
     if (count == nameStart.length) {
       grow();
@@ -372,6 +364,11 @@ public final class SafetensorsHeader {
       throw new FormatException(Reason.SAFETENSORS_MISSING_FIELD, entryAt,
           "tensor entry lacks " + (dt == null ? "dtype" : !haveShape ? "shape" : "data_offsets"));
     }
+    finishEntry(dt, shapeFrom, shapeTo, b, e, entryAt, dataLength);
+  }
+
+  /** The checks that need the whole entry: size arithmetic and bounds; then the entry is stored. */
+  private void finishEntry(Dtype dt, int shapeFrom, int shapeTo, long b, long e, long entryAt, long dataLength) {
     long elements = 1;
     long bits;
     try {
@@ -398,6 +395,149 @@ public final class SafetensorsHeader {
     shapeStart[count + 1] = shapeTo;
     begin[count] = b;
     end[count] = e;
+  }
+
+  private static final byte[] ENTRY_HEAD = "{\"dtype\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENTRY_SHAPE = "\",\"shape\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ENTRY_OFFSETS = ",\"data_offsets\":[".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The fast path for an entry written exactly as the reference writer writes it:
+   * {@code {"dtype":"X","shape":[d,...],"data_offsets":[b,e]}} with no whitespace, X one of the 22
+   * names, and every number a plain decimal integer of at most 18 digits without a leading zero.
+   * Those bytes can only be one strict-JSON object with three distinct keys, so the reader can skip
+   * them without tokenizing. Anything else (other order, whitespace, escapes, a rule violation) makes
+   * this return false having consumed nothing, and the general path reads the entry and reports
+   * the precise problem. The size and bound checks are shared with the general path.
+   */
+  private boolean canonicalEntry(JsonReader r, Limits limits, long dataLength) {
+    int p = r.valueStart();
+    ByteBuffer h = header;
+    int e = h.limit();
+    if (p < 0 || !literal(h, p, e, ENTRY_HEAD)) {
+      return false;
+    }
+    p += ENTRY_HEAD.length;
+    int ds = p;
+    while (p < e) {
+      int c = h.get(p);
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        break;
+      }
+      p++;
+    }
+    Dtype dt = dtypeAt(h, ds, p - ds);
+    if (dt == null || !literal(h, p, e, ENTRY_SHAPE)) {
+      return false;
+    }
+    p += ENTRY_SHAPE.length;
+    int from = shapeStart[count];
+    int to = from;
+    if (p < e && h.get(p) == ']') {
+      p++;
+    } else {
+      for (;;) {
+        long v = 0;
+        int q = p;
+        while (q < e) {
+          int d = h.get(q) - '0';
+          if (d < 0 || d > 9) {
+            break;
+          }
+          v = v * 10 + d;
+          q++;
+        }
+        int digits = q - p;
+        if (digits == 0 || digits > 18 || (digits > 1 && h.get(p) == '0') || q >= e || to - from >= limits.maxRank()) {
+          return false;
+        }
+        if (to == dims.length) {
+          dims = Arrays.copyOf(dims, to * 2);
+        }
+        dims[to++] = v;
+        p = q + 1;
+        byte sep = h.get(q);
+        if (sep == ']') {
+          break;
+        }
+        if (sep != ',') {
+          return false;
+        }
+      }
+    }
+    if (!literal(h, p, e, ENTRY_OFFSETS)) {
+      return false;
+    }
+    p += ENTRY_OFFSETS.length;
+    int q = integerEnd(h, p, e, ',');
+    if (q < 0) {
+      return false;
+    }
+    long begin0 = scanned;
+    p = q + 1;
+    q = integerEnd(h, p, e, ']');
+    if (q < 0 || q + 1 >= e || h.get(q + 1) != '}' || begin0 > scanned) {
+      return false;
+    }
+    long entryAt = r.tokenOffset();
+    r.consumeValue(q + 2);
+    finishEntry(dt, from, to, begin0, scanned, entryAt, dataLength);
+    return true;
+  }
+
+  /** Value of the last {@link #integerEnd} scan. */
+  private long scanned;
+
+  /**
+   * Scans a plain decimal integer (1 to 18 digits, no leading zero) at {@code p} followed by
+   * {@code sep}; returns the index of {@code sep} (value in {@link #scanned}) or -1.
+   */
+  private int integerEnd(ByteBuffer h, int p, int e, char sep) {
+    long v = 0;
+    int q = p;
+    while (q < e) {
+      int d = h.get(q) - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
+      v = v * 10 + d;
+      q++;
+    }
+    int digits = q - p;
+    if (digits == 0 || digits > 18 || (digits > 1 && h.get(p) == '0') || q >= e || h.get(q) != sep) {
+      return -1;
+    }
+    scanned = v;
+    return q;
+  }
+
+  private static boolean literal(ByteBuffer h, int p, int e, byte[] lit) {
+    if (e - p < lit.length) {
+      return false;
+    }
+    for (int i = 0; i < lit.length; i++) {
+      if (h.get(p + i) != lit[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Dtype dtypeAt(ByteBuffer h, int from, int len) {
+    if (len >= DTYPES_BY_LENGTH.length) {
+      return null;
+    }
+    outer:
+    for (Dtype d : DTYPES_BY_LENGTH[len]) {
+      byte[] a = d.ascii();
+      for (int i = 0; i < len; i++) {
+        if (h.get(from + i) != a[i]) {
+          continue outer;
+        }
+      }
+      return d;
+    }
+    return null;
   }
 
   private Dtype readDtype(JsonReader r) {
