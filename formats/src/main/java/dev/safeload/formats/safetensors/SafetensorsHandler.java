@@ -20,6 +20,10 @@ import java.util.Set;
  * parsed in place, without copying it. See {@code SafetensorsHeader} in the internal package for the
  * rules in order; each has its own {@code SAFETENSORS_*} reason code.
  *
+ * <p>No depth setting is needed: the parser follows the header's schema, so nesting never exceeds
+ * three levels; a deeper value is rejected with the code of the field it appears in
+ * ({@code SAFETENSORS_SHAPE_INVALID}, {@code SAFETENSORS_METADATA_INVALID}, ...).
+ *
  * <p>The description lists every tensor with its absolute file offset ({@code 8 + N + begin}) and
  * length, and {@code __metadata__} as metadata.
  */
