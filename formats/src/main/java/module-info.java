@@ -10,7 +10,9 @@ module dev.safeload.formats {
 
   exports dev.safeload.formats;
   exports dev.safeload.formats.gguf;
+  exports dev.safeload.formats.json;
   exports dev.safeload.formats.onnx;
+  exports dev.safeload.formats.safetensors;
   exports dev.safeload.formats.zip;
   exports dev.safeload.formats.pickle;
   exports dev.safeload.formats.pytorch;
@@ -21,6 +23,9 @@ module dev.safeload.formats {
   provides dev.safeload.spi.FormatHandler with
       dev.safeload.formats.gguf.GgufHandler,
       dev.safeload.formats.onnx.OnnxHandler,
+      dev.safeload.formats.safetensors.SafetensorsHandler,
+      dev.safeload.formats.safetensors.SafetensorsIndexHandler,
+      dev.safeload.formats.json.JsonHandler,
       dev.safeload.formats.pytorch.PyTorchHandler,
       dev.safeload.formats.pickle.PickleHandler,
       dev.safeload.formats.numpy.NumpyHandler,
