@@ -62,10 +62,11 @@ public final class SafetensorsHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRONG} when bytes 0-7 give a length N with {@code 8+N} inside the file and byte
-   * 8 is {@code {} or JSON whitespace (a whitespace-led header is detected so that validation can
-   * reject it with its own code). Bytes 4-7 must then be zero, which no text format and no other
-   * binary model format starts with.
+   * {@link Confidence#STRONG} when bytes 0-7 give a length N below 1 GiB and byte 8 is {@code {} or JSON
+   * whitespace. Bytes 4-7 must then be zero, which no text format and no other binary model format starts
+   * with. A whitespace-led header, and a header that runs past the end of the file (a truncated
+   * download), are detected on purpose so that validation rejects them with their own precise codes
+   * rather than as an unknown format.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
@@ -73,7 +74,7 @@ public final class SafetensorsHandler implements FormatHandler {
       return Confidence.NONE;
     }
     long n = head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(head.position());
-    if (n < 2 || n > DETECT_MAX_HEADER || n > fileSize - 8) {
+    if (n < 2 || n > DETECT_MAX_HEADER) {
       return Confidence.NONE;
     }
     int b = head.get(head.position() + 8);

@@ -252,7 +252,9 @@ class SafetensorsHandlerTest {
   void detection() {
     assertEquals(Confidence.STRONG, detect(file("{}", 0)));
     assertEquals(Confidence.STRONG, detect(file(" {}", 0)), "whitespace-led headers are detected, then rejected");
-    assertEquals(Confidence.NONE, detect(lengthOnly(50, 20)), "8+N past the end");
+    assertEquals(Confidence.STRONG, detect(lengthOnly(50, 20)),
+        "8+N past the end is detected, so that validation names the truncation");
+    assertEquals(Confidence.NONE, detect(lengthOnly(1L << 30, 20)), "a length of 1 GiB or more is not a header");
     assertEquals(Confidence.NONE, detect(file("[]", 0)));
     assertEquals(Confidence.NONE, detect("{\"weight_map\":{}}".getBytes()));
     assertEquals(Confidence.NONE, detect(new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 0, 0, 0}));

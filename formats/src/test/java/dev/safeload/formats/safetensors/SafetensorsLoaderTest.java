@@ -126,11 +126,10 @@ class SafetensorsLoaderTest {
   }
 
   @Test
-  void headerRunningPastTheEndIsNotDetectedAsSafetensors() throws IOException {
-    // Detection requires 8+N within the file; such a file is an unknown format to the loader
-    // (the handler itself reports SAFETENSORS_HEADER_LENGTH_INVALID, see SafetensorsHandlerTest).
+  void headerRunningPastTheEndIsReportedPrecisely() throws IOException {
+    // A truncated download is still recognisably safetensors: the report names the truncation.
     byte[] f = file("{\"w\":{" + F32_1 + "}}", 4);
-    assertScan(Reason.UNKNOWN_FORMAT, java.util.Arrays.copyOf(f, 20));
+    assertScan(Reason.SAFETENSORS_HEADER_LENGTH_INVALID, java.util.Arrays.copyOf(f, 20));
   }
 
   @Test
