@@ -1,0 +1,189 @@
+package dev.safeload.verify.signing;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.internal.intoto.OmsManifest;
+import dev.safeload.verify.internal.sigstore.Bundle;
+import dev.safeload.verify.internal.sigstore.BundleVerifier;
+import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.internal.x509.Keys;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its single
+ * pass: Sigstore bundle → DSSE envelope → in-toto statement → manifest, then every served file must be
+ * listed with the same digest, every listed file must be present, and no unlisted file may be served.
+ *
+ * <pre>{@code
+ * SafeModelLoader loader = SafeModelLoader.builder()
+ *     .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(Path.of("signer.pem")).build()))
+ *     .build();
+ * }</pre>
+ * Thread-safe and immutable.
+ */
+public final class ModelSignatureVerifier implements ProvenanceVerifier {
+  private final TrustPolicy policy;
+
+  private ModelSignatureVerifier(TrustPolicy policy) {
+    this.policy = policy;
+  }
+
+  public static ModelSignatureVerifier of(TrustPolicy policy) {
+    return new ModelSignatureVerifier(Objects.requireNonNull(policy));
+  }
+
+  @Override
+  public String id() {
+    return "oms-signature";
+  }
+
+  @Override
+  public Set<String> sideFiles() {
+    return Set.of(policy.signatureFile);
+  }
+
+  @Override
+  public ProvenanceResult verify(DigestedModel model) {
+    Optional<ByteBuffer> side = model.sideFile(policy.signatureFile);
+    if (side.isEmpty()) {
+      if (!policy.required) {
+        return new ProvenanceResult(Set.of(), List.of(), List.of());
+      }
+      return reject(new Finding(Reason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
+          "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
+    }
+    ByteBuffer buf = side.get();
+    byte[] bundle = new byte[buf.remaining()];
+    buf.get(bundle);
+    SignedManifest signed;
+    try {
+      signed = verifyBundle(bundle);
+    } catch (SigException e) {
+      return reject(new Finding(e.reason(), null, Finding.NO_OFFSET, e.getMessage()));
+    }
+    List<Finding> findings = new ArrayList<>();
+    Set<String> proven = match(signed.manifest(), model, findings);
+    if (!findings.isEmpty()) {
+      return new ProvenanceResult(Set.of(), findings, List.of());
+    }
+    return new ProvenanceResult(proven, List.of(), List.of("OMS signature by " + signed.signer()
+        + " covers " + proven.size() + " file(s); payload " + signed.payloadSha256()));
+  }
+
+  /**
+   * Verifies a signature bundle on its own (no files): the signature, the trust policy, revocation of the
+   * signer, and the manifest's consistency. The result's file digests can serve as pins.
+   *
+   * @throws SignatureVerificationException with the reason code if anything fails
+   */
+  public SignedManifest verifySignature(byte[] bundle) throws SignatureVerificationException {
+    try {
+      return verifyBundle(bundle);
+    } catch (SigException e) {
+      throw new SignatureVerificationException(e.reason(), e.getMessage());
+    }
+  }
+
+  private SignedManifest verifyBundle(byte[] bundleBytes) throws SigException {
+    Bundle b = Bundle.parse(bundleBytes);
+    BundleVerifier.Options o = new BundleVerifier.Options(policy.keys, policy.anchors,
+        policy.keys.isEmpty() ? policy.trustedRoot : null, policy.validationTime, policy.identity, policy.issuer,
+        policy.subject, policy.fingerprint, policy.allowLegacyV02);
+    BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
+    byte[] payload = v.payload();
+    Sha256 payloadSha = Sha256.of(Keys.sha256(payload));
+    if (policy.revocations != null) {
+      Optional<String> why = policy.revocations.revokedSigner(v.identities());
+      if (why.isPresent()) {
+        throw new SigException(Reason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
+      }
+    }
+    OmsManifest m = OmsManifest.parse(payload, policy.allowLegacyV02);
+    return new SignedManifest(m, v.signer(), v.identities(), payloadSha);
+  }
+
+  /** Compares the manifest with the served files; returns the proven names or adds findings. */
+  private static Set<String> match(OmsManifest m, DigestedModel model, List<Finding> findings) {
+    Set<String> proven = new HashSet<>();
+    List<DigestedFile> files = model.files();
+    if (!m.hashType.equals("sha256")) {
+      findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, null, Finding.NO_OFFSET,
+          "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
+      return proven;
+    }
+    if (m.singleFile()) {
+      if (model.isDirectory() || files.size() != 1) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
+            "the signature covers a single file but the model is a directory"));
+        return proven;
+      }
+      DigestedFile f = files.get(0);
+      if (!f.sha256().equals(Sha256.of(m.resources.get(0).digest()))) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "the file's SHA-256 differs from the signed digest"));
+      } else {
+        proven.add(f.name());
+      }
+      return proven;
+    }
+    // Group resources by file; in shard mode a file is provable here when one shard covers it whole.
+    Map<String, List<OmsManifest.Resource>> byPath = new LinkedHashMap<>();
+    for (OmsManifest.Resource r : m.resources) {
+      byPath.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r);
+    }
+    for (DigestedFile f : files) {
+      List<OmsManifest.Resource> rs = byPath.get(f.name());
+      if (rs == null) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
+            "the file is not listed in the signed manifest and will not be served"));
+        continue;
+      }
+      if (rs.size() != 1) {
+        findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, f.name(), Finding.NO_OFFSET,
+            "the file is signed as " + rs.size() + " shards; per-range digests are not available to verifiers"));
+        continue;
+      }
+      OmsManifest.Resource r = rs.get(0);
+      if (r.start() >= 0 && (r.start() != 0 || r.end() != f.size())) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "the signed shard " + r.start() + ":" + r.end() + " does not cover the file's " + f.size() + " bytes"));
+        continue;
+      }
+      if (!f.sha256().equals(Sha256.of(r.digest()))) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "the file's SHA-256 differs from the signed digest"));
+        continue;
+      }
+      proven.add(f.name());
+    }
+    for (String path : byPath.keySet()) {
+      if (model.file(path).isEmpty()) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
+            "the signed manifest lists this file but the model lacks it"));
+      }
+    }
+    return proven;
+  }
+
+  private static ProvenanceResult reject(Finding f) {
+    return new ProvenanceResult(Set.of(), List.of(f), List.of());
+  }
+
+  @Override
+  public String toString() {
+    return "ModelSignatureVerifier[" + policy + "]";
+  }
+}
