@@ -193,6 +193,10 @@ public final class JsonObject {
   }
 
   public byte[] decode(String s, String key) throws SigException {
+    // Line breaks are skipped, as Go's and Python's decoders do (some producers wrap long values).
+    if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+      s = s.replace("\r", "").replace("\n", "");
+    }
     try {
       if (s.indexOf('-') >= 0 || s.indexOf('_') >= 0) {
         return Base64.getUrlDecoder().decode(s);

@@ -111,7 +111,19 @@ public final class TrustedRoot {
       throw new SigException(o.reason(), o + ": unsupported log hash algorithm " + hashAlg);
     }
     JsonObject pk = o.obj("publicKey");
-    PublicKey key = Keys.publicKey(pk.base64("rawBytes"), o.reason());
+    byte[] raw = pk.base64("rawBytes");
+    String details = pk.optStr("keyDetails");
+    if (details != null && details.startsWith("PKCS1_RSA")) {
+      // A bare PKCS#1 RSAPublicKey: wrap it in an SPKI so the one key parser handles it.
+      try {
+        raw = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+            raw).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+      } catch (java.io.IOException e) {
+        throw new SigException(o.reason(), o + ": RSA key cannot be encoded");
+      }
+    }
+    PublicKey key = Keys.publicKey(raw, o.reason());
     Validity v = validity(pk.obj("validFor"));
     byte[] logId = o.obj("logId").base64("keyId");
     JsonObject ck = o.optObj("checkpointKeyId");
