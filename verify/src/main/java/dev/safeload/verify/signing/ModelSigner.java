@@ -78,6 +78,33 @@ public final class ModelSigner {
         TrustPolicy.DEFAULT_SIGNATURE_FILE);
   }
 
+  /**
+   * Key mode from a PEM private key ({@code PRIVATE KEY} or {@code EC PRIVATE KEY}; EC P-256/384/521 or
+   * Ed25519); the public key is derived from it.
+   */
+  public static ModelSigner withKey(Path privateKeyPem) throws IOException {
+    java.security.KeyPair kp = readKeyPair(privateKeyPem);
+    return withKey(kp.getPrivate(), kp.getPublic());
+  }
+
+  /** Certificate mode from PEM files: the private key and the chain (leaf first, no root). */
+  public static ModelSigner withCertificate(Path privateKeyPem, Path chainPem) throws IOException {
+    try {
+      return withCertificate(readKeyPair(privateKeyPem).getPrivate(), dev.safeload.verify.internal.x509.Certs.parsePem(
+          Files.readString(chainPem, StandardCharsets.US_ASCII), Reason.SIGNATURE_CERT_CHAIN_INVALID));
+    } catch (SigException e) {
+      throw new IOException(chainPem + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.security.KeyPair readKeyPair(Path pem) throws IOException {
+    try {
+      return dev.safeload.verify.internal.x509.PrivateKeys.fromPem(Files.readString(pem, StandardCharsets.US_ASCII));
+    } catch (SigException e) {
+      throw new IOException(pem + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Uses another signature file name (default {@value TrustPolicy#DEFAULT_SIGNATURE_FILE}). */
   public ModelSigner signatureFile(String name) {
     return new ModelSigner(privateKey, publicKey, chain, name);
