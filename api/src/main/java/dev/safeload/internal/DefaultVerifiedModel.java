@@ -40,11 +40,13 @@ final class DefaultVerifiedModel implements VerifiedModel {
   private final List<VerifiedFile> files;
   private final List<String> provenance;
   private @Nullable Path privateDir;
+  private final boolean followLinks;
   private volatile boolean closed;
 
   DefaultVerifiedModel(Path source, Delivery delivery, List<Entry> served, List<String> provenance,
-      @Nullable Path privateDir) {
+      @Nullable Path privateDir, boolean followLinks) {
     this.source = source;
+    this.followLinks = followLinks;
     this.delivery = delivery;
     this.privateDir = privateDir;
     List<VerifiedFile> fs = new ArrayList<>();
@@ -130,7 +132,6 @@ final class DefaultVerifiedModel implements VerifiedModel {
           out.write(b);
         }
       }
-      out.force(true);
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
     if (!Sha256.of(md.digest()).equals(e.sha256())) {
@@ -148,7 +149,7 @@ final class DefaultVerifiedModel implements VerifiedModel {
     for (Entry e : entries.values()) {
       try {
         BasicFileAttributes now = Files.readAttributes(e.source().path(), BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS);
+            Engine.linkOptions(followLinks));
         if (!e.source().sameAs(now)) {
           changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,
               "size, modification time or identity changed since verification"));

@@ -102,7 +102,8 @@ public final class Engine {
       throw new ModelRejectedException(all);
     }
     LOG.log(Level.DEBUG, "loaded {0} ({1} files, {2})", path, run.files.size(), run.mode);
-    return new DefaultVerifiedModel(run.root, run.mode, run.served(), run.claims, run.privateDir);
+    return new DefaultVerifiedModel(run.root, run.mode, run.served(), run.claims, run.privateDir,
+        policy.allowsSymlinks());
   }
 
   /** {@link dev.safeload.SafeModelLoader#scan}. */
@@ -378,7 +379,7 @@ public final class Engine {
         return;
       }
       BasicFileAttributes after = Files.readAttributes(src.path(), BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS);
+          linkOptions(policy.allowsSymlinks()));
       if (!src.sameAs(after)) {
         f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
             "size, modification time or identity changed while reading"));
@@ -398,7 +399,7 @@ public final class Engine {
 
     private boolean checkLinkCount(LoadedFile f) {
       try {
-        Object n = Files.getAttribute(f.source.path(), "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        Object n = Files.getAttribute(f.source.path(), "unix:nlink", linkOptions(policy.allowsSymlinks()));
         if (n instanceof Integer links && links > 1) {
           f.findings.add(new Finding(Reason.HARDLINK, f.name(), Finding.NO_OFFSET,
               "the file has " + links + " hard links"));
@@ -422,7 +423,7 @@ public final class Engine {
       for (FormatHandler h : handlers) {
         Confidence c;
         try {
-          c = h.detect(head.duplicate(), bytes.size());
+          c = h.detect(head.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN), bytes.size());
         } catch (RuntimeException | StackOverflowError e) {
           f.findings.add(new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
               h.id() + " failed to detect: " + e));
@@ -602,6 +603,11 @@ public final class Engine {
         return Optional.empty();
       }
     }
+  }
+
+  /** Options for reading attributes: never follow links unless the policy allows them. */
+  static LinkOption[] linkOptions(boolean followLinks) {
+    return followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
   }
 
   /** The lower-case text after the last dot of the last path segment, or "" if none. */

@@ -64,7 +64,8 @@ final class SourceReader {
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
-      while (chunk.hasRemaining()) {
+      // Loop on capacity, not hasRemaining(): each step narrows the limit to STEP bytes.
+      while (chunk.position() < chunk.capacity()) {
         int start = chunk.position();
         chunk.limit(Math.min(chunk.capacity(), start + STEP));
         int n = ch.read(chunk);
@@ -107,7 +108,8 @@ final class SourceReader {
         done += n;
       }
       expectEnd(ch, size);
-      out.force(true);
+      // No force(): the copy is a private scratch file that does not need to survive a crash, and
+      // the mapping below reads it back from the page cache either way.
       for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
         chunks.add(out.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
             ChunkedBytes.chunkLength(size, i)));

@@ -31,7 +31,8 @@ public interface FormatHandler {
   /**
    * How sure the handler is that a file starting with {@code head} is in its format.
    *
-   * @param head     the first bytes of the file (up to 64 KiB), read-only, position 0
+   * @param head     the first bytes of the file (up to 64 KiB), read-only, position 0, little-endian
+   *                 (note that {@code duplicate()} resets a buffer's order to big-endian)
    * @param fileSize the whole file's size
    */
   Confidence detect(ByteBuffer head, long fileSize);

@@ -1,0 +1,141 @@
+package dev.safeload.loader;
+
+import static dev.safeload.loader.Fixtures.loader;
+import static dev.safeload.loader.Fixtures.unpinnedToyPolicy;
+import static dev.safeload.loader.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.ModelRejectedException;
+import dev.safeload.Reason;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.toy.DigestAllowlist;
+import dev.safeload.toy.ToyHandler;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Link rules and the provenance requirement of {@code load}. */
+class LinksAndProvenanceTest {
+  @TempDir Path dir;
+
+  private static List<Reason> reasons(ModelRejectedException e) {
+    return e.findings().stream().map(f -> (Reason) f.reason()).toList();
+  }
+
+  @Test
+  void loadRefusesFilesWithoutProofOfProvenanceByDefault() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    SafeModelLoader strict = loader(LoadPolicy.strict().toBuilder().allowFormat("toy").build());
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> strict.load(f));
+    assertEquals(List.of(Reason.UNPROVEN_FILE), reasons(e));
+    assertTrue(strict.scan(f).accepted(), "scan reports without requiring provenance");
+  }
+
+  @Test
+  void aVerifierThatProvesTheDigestLetsTheModelLoad() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    SafeModelLoader l = SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+        .handler(new ToyHandler())
+        .pins(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .build();
+    try (VerifiedModel m = l.load(f)) {
+      assertEquals(List.of("digest allowlist"), m.provenance());
+      assertEquals(Sha256.of(Fixtures.sha256(ToyHandler.valid())), m.file("w.toy").sha256());
+    }
+  }
+
+  @Test
+  void verifierFindingsRejectTheLoad() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    SafeModelLoader l = SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+        .handler(new ToyHandler())
+        .pins(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
+        .build();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
+    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), reasons(e));
+    Finding first = e.findings().get(0);
+    assertEquals("w.toy", first.file());
+  }
+
+  @Test
+  void symlinkedFileInsideTheModelIsRejected() throws Exception {
+    Path model = dir.resolve("m");
+    write(dir, "m/a.toy", ToyHandler.valid());
+    Path target = write(dir, "elsewhere.toy", ToyHandler.valid());
+    Files.createSymbolicLink(model.resolve("b.toy"), target);
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(model));
+    assertEquals(List.of(Reason.SYMLINK), reasons(e));
+    assertEquals("b.toy", e.findings().get(0).file());
+  }
+
+  @Test
+  void symlinkedModelPathIsRejectedAndAllowSymlinksRelaxesIt() throws Exception {
+    Path target = write(dir, "real.toy", ToyHandler.valid());
+    Path link = Files.createSymbolicLink(dir.resolve("link.toy"), target);
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(link));
+    assertEquals(List.of(Reason.SYMLINK), reasons(e));
+    try (VerifiedModel m = loader(unpinnedToyPolicy().allowSymlinks().build()).load(link)) {
+      assertEquals(1, m.files().size());
+    }
+  }
+
+  @Test
+  void symlinkedDirectoryAboveTheModelIsRejected() throws Exception {
+    write(dir, "real/w.toy", ToyHandler.valid());
+    Path linkDir = Files.createSymbolicLink(dir.resolve("linked"), dir.resolve("real"));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(linkDir.resolve("w.toy")));
+    assertEquals(List.of(Reason.SYMLINK), reasons(e));
+  }
+
+  @Test
+  void hardLinkedFileIsRejectedAndAllowHardLinksRelaxesIt() throws Exception {
+    Path f = write(dir, "m/w.toy", ToyHandler.valid());
+    Files.createLink(dir.resolve("other-name.toy"), f);
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(f));
+    assertEquals(List.of(Reason.HARDLINK), reasons(e));
+    try (VerifiedModel m = loader(unpinnedToyPolicy().allowHardLinks().build()).load(f)) {
+      assertEquals("w.toy", m.files().get(0).name());
+    }
+  }
+
+  @Test
+  void aMissingPathIsAnIoErrorNotAFinding() {
+    assertThrows(NoSuchFileException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(dir.resolve("absent.toy")));
+  }
+
+  @Test
+  void filesLargerThanThePolicyLimitAreNotRead() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    LoadPolicy small = unpinnedToyPolicy().set(LoadPolicy.MAX_FILE_BYTES, 5L).build();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(small).load(f));
+    assertEquals(List.of(Reason.FILE_TOO_LARGE), reasons(e));
+  }
+
+  @Test
+  void tooManyFilesStopsTheWalk() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      write(dir, "m/" + i + ".toy", ToyHandler.valid());
+    }
+    LoadPolicy few = unpinnedToyPolicy().set(LoadPolicy.MAX_FILES, 3L).build();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(few).load(dir.resolve("m")));
+    assertTrue(reasons(e).contains(Reason.TOO_MANY_FILES), e.findings().toString());
+  }
+}

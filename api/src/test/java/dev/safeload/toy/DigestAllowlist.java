@@ -1,0 +1,35 @@
+package dev.safeload.toy;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A minimal provenance verifier for API tests: proves files whose digest is in a set. */
+public record DigestAllowlist(Set<Sha256> allowed) implements ProvenanceVerifier {
+  @Override
+  public String id() {
+    return "digest-allowlist";
+  }
+
+  @Override
+  public ProvenanceResult verify(DigestedModel model) {
+    Set<String> proven = new HashSet<>();
+    List<Finding> findings = new ArrayList<>();
+    for (DigestedFile f : model.files()) {
+      if (allowed.contains(f.sha256())) {
+        proven.add(f.name());
+      } else {
+        findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET, "not allowed"));
+      }
+    }
+    return new ProvenanceResult(proven, findings, List.of("digest allowlist"));
+  }
+}
