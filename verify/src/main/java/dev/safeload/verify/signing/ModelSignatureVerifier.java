@@ -131,7 +131,14 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         return proven;
       }
       DigestedFile f = files.get(0);
-      if (!f.sha256().equals(Sha256.of(m.resources.get(0).digest()))) {
+      OmsManifest.Resource r = m.resources.get(0);
+      if (m.resources.size() != 1) {
+        findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, f.name(), Finding.NO_OFFSET,
+            "the file is signed as " + m.resources.size() + " shards; per-range digests are not available to verifiers"));
+      } else if (r.start() >= 0 && (r.start() != 0 || r.end() != f.size())) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "the signed shard does not cover the file's " + f.size() + " bytes"));
+      } else if (!f.sha256().equals(Sha256.of(r.digest()))) {
         findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
             "the file's SHA-256 differs from the signed digest"));
       } else {

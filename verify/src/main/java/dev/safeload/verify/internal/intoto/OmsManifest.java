@@ -52,7 +52,7 @@ public final class OmsManifest {
 
   /** Whether the manifest signs a single file (resource name {@code "."}). */
   public boolean singleFile() {
-    return resources.size() == 1 && resources.get(0).path().equals(".");
+    return resources.stream().allMatch(r -> r.path().equals("."));
   }
 
   public static OmsManifest parse(byte[] payload, boolean allowLegacy) throws SigException {
@@ -144,6 +144,10 @@ public final class OmsManifest {
       }
       out.add(resource);
     }
+    boolean dot = out.stream().anyMatch(x -> x.path().equals("."));
+    if (dot && !out.stream().allMatch(x -> x.path().equals("."))) {
+      throw new SigException(m, "'.' names a single-file model but other files are listed");
+    }
     if (!MessageDigest.isEqual(rootMd.digest(), root)) {
       throw new SigException(m, "the subject digest is not the digest of the listed resources");
     }
@@ -181,7 +185,9 @@ public final class OmsManifest {
       throw new SigException(m, "shard resource is not path:start:end");
     }
     String path = name.substring(0, a);
-    checkPath(path, m, "resource name");
+    if (!path.equals(".")) {
+      checkPath(path, m, "resource name");
+    }
     long start = number(name.substring(a + 1, b), m);
     long end = number(name.substring(b + 1), m);
     if (end <= start || start % shardSize != 0 || end - start > shardSize) {
