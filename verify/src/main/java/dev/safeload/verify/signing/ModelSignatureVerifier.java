@@ -124,33 +124,21 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
           "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
       return proven;
     }
+    Map<String, List<OmsManifest.Resource>> byPath = new LinkedHashMap<>();
     if (m.singleFile()) {
+      // "." is the model itself: valid only when the model is one file.
       if (model.isDirectory() || files.size() != 1) {
         findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
             "the signature covers a single file but the model is a directory"));
         return proven;
       }
-      DigestedFile f = files.get(0);
-      OmsManifest.Resource r = m.resources.get(0);
-      if (m.resources.size() != 1) {
-        findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, f.name(), Finding.NO_OFFSET,
-            "the file is signed as " + m.resources.size() + " shards; per-range digests are not available to verifiers"));
-      } else if (r.start() >= 0 && (r.start() != 0 || r.end() != f.size())) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "the signed shard does not cover the file's " + f.size() + " bytes"));
-      } else if (!f.sha256().equals(Sha256.of(r.digest()))) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "the file's SHA-256 differs from the signed digest"));
-      } else {
-        proven.add(f.name());
+      byPath.put(files.get(0).name(), m.resources);
+    } else {
+      for (OmsManifest.Resource r : m.resources) {
+        byPath.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r);
       }
-      return proven;
     }
-    // Group resources by file; in shard mode a file is provable here when one shard covers it whole.
-    Map<String, List<OmsManifest.Resource>> byPath = new LinkedHashMap<>();
-    for (OmsManifest.Resource r : m.resources) {
-      byPath.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r);
-    }
+    List<RangeCheck> ranges = new ArrayList<>();
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
@@ -158,23 +146,42 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
             "the file is not listed in the signed manifest and will not be served"));
         continue;
       }
-      if (rs.size() != 1) {
-        findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, f.name(), Finding.NO_OFFSET,
-            "the file is signed as " + rs.size() + " shards; per-range digests are not available to verifiers"));
+      if (rs.get(0).start() < 0) { // files mode: one whole-file digest
+        if (f.sha256().equals(Sha256.of(rs.get(0).digest()))) {
+          proven.add(f.name());
+        } else {
+          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+              "the file's SHA-256 differs from the signed digest"));
+        }
         continue;
       }
-      OmsManifest.Resource r = rs.get(0);
-      if (r.start() >= 0 && (r.start() != 0 || r.end() != f.size())) {
+      // Shards mode: the shards must tile [0, size) exactly, in any listed order.
+      List<OmsManifest.Resource> sorted = new ArrayList<>(rs);
+      sorted.sort(java.util.Comparator.comparingLong(OmsManifest.Resource::start));
+      long next = 0;
+      boolean tiled = true;
+      for (OmsManifest.Resource r : sorted) {
+        tiled &= r.start() == next;
+        next = r.end();
+      }
+      if (!tiled || next != f.size()) {
         findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "the signed shard " + r.start() + ":" + r.end() + " does not cover the file's " + f.size() + " bytes"));
+            "the signed shards do not cover the file's " + f.size() + " bytes exactly"));
         continue;
       }
-      if (!f.sha256().equals(Sha256.of(r.digest()))) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "the file's SHA-256 differs from the signed digest"));
+      if (sorted.size() == 1) { // one shard is the whole file: the loader's digest decides
+        if (f.sha256().equals(Sha256.of(sorted.get(0).digest()))) {
+          proven.add(f.name());
+        } else {
+          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+              "the file's SHA-256 differs from the signed shard digest"));
+        }
         continue;
       }
-      proven.add(f.name());
+      sorted.forEach(r -> ranges.add(new RangeCheck(f.name(), r)));
+    }
+    if (!ranges.isEmpty()) {
+      checkRanges(model, ranges, proven, findings);
     }
     for (String path : byPath.keySet()) {
       if (model.file(path).isEmpty()) {
@@ -183,6 +190,55 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
     }
     return proven;
+  }
+
+  private record RangeCheck(String file, OmsManifest.Resource shard) {}
+
+  /** Hashes shard ranges of the verified bytes in parallel (files and shards alike) and compares them. */
+  private static void checkRanges(DigestedModel model, List<RangeCheck> ranges, Set<String> proven,
+      List<Finding> findings) {
+    int threads = Math.max(1, Math.min(ranges.size(), Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "safeload-shard-verify");
+      t.setDaemon(true);
+      return t;
+    });
+    Map<String, Reason> failed = new LinkedHashMap<>();
+    try {
+      List<java.util.concurrent.Future<Optional<Sha256>>> futures = new ArrayList<>();
+      for (RangeCheck c : ranges) {
+        futures.add(pool.submit(() -> model.rangeSha256(c.file(), c.shard().start(), c.shard().end())));
+      }
+      for (int i = 0; i < ranges.size(); i++) {
+        RangeCheck c = ranges.get(i);
+        Optional<Sha256> got;
+        try {
+          got = futures.get(i).get();
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          got = Optional.empty();
+        }
+        if (got.isEmpty()) {
+          failed.putIfAbsent(c.file(), Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
+        } else if (!got.get().equals(Sha256.of(c.shard().digest()))) {
+          failed.put(c.file(), Reason.SIGNATURE_FILE_MISMATCH);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (RangeCheck c : ranges) {
+      Reason r = failed.get(c.file());
+      if (r == null) {
+        proven.add(c.file());
+      } else if (!findings.stream().anyMatch(f -> c.file().equals(f.file()))) {
+        findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == Reason.SIGNATURE_FILE_MISMATCH
+            ? "a signed shard's SHA-256 differs from the file's bytes"
+            : "the loader cannot provide digests of byte ranges of this file"));
+      }
+    }
   }
 
   private static ProvenanceResult reject(Finding f) {

@@ -277,8 +277,9 @@ class VerifierBugClassesTest {
         List.of(file("a.bin", "x"))), Reason.SIGNATURE_ENVELOPE_INVALID);
   }
 
+  /** A model that cannot provide range digests (the default) cannot prove multi-shard files. */
   @Test
-  void shardManifestsProveWholeFileShardsOnly() throws Exception {
+  void multiShardFilesNeedRangeDigests() throws Exception {
     KeyPair kp = p256();
     String d = sha("xy");
     String st = statement(rootOf(d), "[{\"name\":\"a.bin:0:2\",\"algorithm\":\"sha256-sharded-1000000000\",\"digest\":\""
