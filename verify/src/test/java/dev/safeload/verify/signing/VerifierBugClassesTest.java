@@ -294,4 +294,45 @@ class VerifierBugClassesTest {
         Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
   }
 
+
+  /** BouncyCastle CVE-2024-29857 class: explicit curve parameters are rejected; named curves only. */
+  @Test
+  void explicitCurveParametersAreRejected() throws Exception {
+    org.bouncycastle.asn1.x9.X9ECParameters p256 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("P-256");
+    byte[] point = p256.getG().multiply(java.math.BigInteger.TEN).normalize().getEncoded(false);
+    byte[] spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+        org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, p256), point).getEncoded();
+    dev.safeload.verify.internal.sigstore.SigException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.safeload.verify.internal.sigstore.SigException.class,
+        () -> dev.safeload.verify.internal.x509.Keys.publicKey(spki, Reason.SIGNATURE_KEY_MISMATCH));
+    assertEquals(Reason.SIGNATURE_KEY_MISMATCH, e.reason());
+  }
+
+  /** The OMS key hint is a consistency check: a hint naming another key rejects. */
+  @Test
+  void keyHintNamingAnotherKeyRejects() throws Exception {
+    KeyPair kp = p256();
+    String d = sha("x");
+    String b = bundleFor(kp, statement(rootOf(d), "[" + resource("a.bin", d) + "]", ""), null)
+        .replace("\"publicKey\":{}", "\"publicKey\":{\"hint\":\"" + "ab".repeat(32) + "\"}");
+    OmsGoldenTest.assertRejected(verifyKey(kp, b, List.of(file("a.bin", "x"))), Reason.SIGNATURE_KEY_MISMATCH);
+    String good = bundleFor(kp, statement(rootOf(d), "[" + resource("a.bin", d) + "]", ""), null)
+        .replace("\"publicKey\":{}", "\"publicKey\":{\"hint\":\""
+            + dev.safeload.verify.internal.x509.Keys.omsHint(kp.getPublic()) + "\"}");
+    assertEquals(List.of(), verifyKey(kp, good, List.of(file("a.bin", "x"))).findings());
+  }
+
+  /** A revoked Sigstore identity is refused even though everything else verifies. */
+  @Test
+  void revokedSigstoreIdentityIsRefused() throws Exception {
+    RevocationList rl = RevocationList.parse(("{\"version\":1,\"revoked\":[{\"identity\":\"" + OmsGoldenTest.IDENTITY
+        + "\",\"issuer\":\"" + OmsGoldenTest.ISSUER + "\",\"reason\":\"account compromised\"}]}")
+        .getBytes(StandardCharsets.UTF_8));
+    OmsGoldenTest.assertRejected(OmsGoldenTest.verify(OmsGoldenTest.sigstorePolicy().revocations(rl).build(),
+        "v1.1.0-sigstore"), Reason.REVOKED_SIGNER);
+    RevocationList other = RevocationList.parse(("{\"version\":1,\"revoked\":[{\"identity\":\"" + OmsGoldenTest.IDENTITY
+        + "\",\"issuer\":\"https://other.example\",\"reason\":\"x\"}]}").getBytes(StandardCharsets.UTF_8));
+    OmsGoldenTest.assertAccepted(OmsGoldenTest.verify(OmsGoldenTest.sigstorePolicy().revocations(other).build(),
+        "v1.1.0-sigstore"), 2);
+  }
 }
