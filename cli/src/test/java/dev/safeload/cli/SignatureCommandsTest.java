@@ -87,4 +87,39 @@ class SignatureCommandsTest {
     assertEquals(2, SignatureTool.run("verify", "--sigstore", "--identity", "a@b", dir.toString()));
     assertEquals(2, SignatureTool.run("verify", dir.toString())); // no mode at all
   }
+
+  static Path vectors(String sub) {
+    String base = System.getProperty("safeload.vectors");
+    Path p = base == null ? null : Path.of(base, sub);
+    if (p == null || !Files.isDirectory(p)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("vectors missing: " + p);
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared vectors not found; skipping");
+    }
+    return p;
+  }
+
+  @Test
+  void sigstoreGoldenVerifiesOffline() throws Exception {
+    Path model = vectors("oms/model-transparency/signed/v1.0.0-sigstore");
+    String root = vectors("sigstore/public-good").resolve("trusted_root.json").toString();
+    assertEquals(0, SignatureTool.run("verify", "--sigstore", "--trusted-root", root, "--identity", "stefanb@us.ibm.com",
+        "--issuer", "https://sigstore.verify.ibm.com/oauth2", model.toString()));
+    assertEquals(1, SignatureTool.run("verify", "--sigstore", "--trusted-root", root, "--identity", "eve@example.com",
+        "--issuer", "https://sigstore.verify.ibm.com/oauth2", model.toString()));
+  }
+
+  @Test
+  void revocationFeedRefusesTheModel() throws Exception {
+    keys("signer");
+    Path dir = model();
+    assertEquals(0, SignatureTool.run("sign", "--key", tmp.resolve("signer.key.pem").toString(), dir.toString()));
+    String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(dir.resolve("a.bin"))));
+    Path feed = tmp.resolve("revoked.json");
+    Files.writeString(feed, "{\"version\":1,\"revoked\":[{\"sha256\":\"" + digest + "\",\"reason\":\"poisoned\"}]}");
+    assertEquals(1, SignatureTool.run("verify", "--key", tmp.resolve("signer.pub.pem").toString(),
+        "--revocations", feed.toString(), dir.toString()));
+  }
 }

@@ -100,7 +100,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   private SignedManifest verifyBundle(byte[] bundleBytes) throws SigException {
     Bundle b = Bundle.parse(bundleBytes);
     BundleVerifier.Options o = new BundleVerifier.Options(policy.keys, policy.anchors,
-        policy.keys.isEmpty() ? policy.trustedRoot : null, policy.validationTime, policy.identity, policy.issuer,
+        policy.trustedRoot, policy.validationTime, policy.identity, policy.issuer,
         policy.subject, policy.fingerprint, policy.allowLegacyV02);
     BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
     byte[] payload = v.payload();

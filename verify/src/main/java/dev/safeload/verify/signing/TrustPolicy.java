@@ -226,6 +226,20 @@ public final class TrustPolicy {
       return this;
     }
 
+    /**
+     * Key mode: also require a Rekor entry (signed entry timestamp or inclusion proof with a signed
+     * checkpoint) and any timestamps to verify against this {@code trusted_root.json}, as for managed
+     * keys in Sigstore. Ignored in the other modes (Sigstore mode always checks the log).
+     */
+    public Builder transparencyLog(Path trustedRootJson) throws IOException {
+      try {
+        this.trustedRoot = TrustedRoot.parse(Files.readAllBytes(trustedRootJson));
+      } catch (SigException e) {
+        throw new IOException(trustedRootJson + ": " + e.getMessage(), e);
+      }
+      return this;
+    }
+
     /** Refuse signers on this revocation list. */
     public Builder revocations(RevocationList list) {
       this.revocations = Objects.requireNonNull(list);
@@ -233,7 +247,7 @@ public final class TrustPolicy {
     }
 
     public TrustPolicy build() {
-      if (trustedRoot != null && keys.isEmpty() && (identity == null || issuer == null)) {
+      if (trustedRoot != null && keys.isEmpty() && anchors.isEmpty() && (identity == null || issuer == null)) {
         throw new IllegalStateException("Sigstore keyless verification needs identity(...) and issuer(...)");
       }
       return new TrustPolicy(this);

@@ -177,4 +177,10 @@ class OmsGoldenTest {
     assertEquals(List.<Finding>of(), optional.findings());
     assertTrue(optional.proven().isEmpty());
   }
+
+  @Test
+  void keyModeCanRequireATransparencyLogEntry() throws Exception {
+    TrustPolicy p = keyPolicy().transparencyLog(Vectors.dir("sigstore/public-good").resolve("trusted_root.json")).build();
+    assertRejected(verify(p, "v1.1.0-elliptic-key"), Reason.SIGSTORE_TLOG_INVALID);
+  }
 }
