@@ -1,6 +1,6 @@
 /** Proofs of provenance: digest pins, OpenSSF Model Signing signatures and revocation. */
 module dev.safeload.verify {
-  requires dev.safeload.api;
+  requires transitive dev.safeload.api;
   requires tools.jackson.core;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;

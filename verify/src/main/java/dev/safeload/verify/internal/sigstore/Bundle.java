@@ -4,7 +4,6 @@ import dev.safeload.Reason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Certs;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,9 +190,5 @@ public final class Bundle {
           checkpoint);
     }
     return new TlogEntry(logIndex, logId, kv.str("kind"), kv.str("version"), integrated, set, body, proof);
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

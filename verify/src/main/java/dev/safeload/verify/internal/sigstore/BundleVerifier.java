@@ -11,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -251,13 +250,11 @@ public final class BundleVerifier {
       throw new SigException(Reason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
     }
     Rekor.Binding binding = new Rekor.Binding(boundDigest, b.dsse, b.signature(), signerDer, signerIsCert);
-    Set<String> logs = new HashSet<>();
     for (Bundle.TlogEntry e : b.tlogEntries) {
       Instant set = Rekor.verify(e, root, binding, b.minorVersion);
       if (set != null) {
         times.add(set);
       }
-      logs.add(HexFormat.of().formatHex(e.logId()));
     }
     if (b.tlogEntries.stream().anyMatch(e -> e.signedEntryTimestamp() == null) && b.timestamps.isEmpty()) {
       // Rekor v2 entries carry no time of their own: a timestamp is mandatory.
