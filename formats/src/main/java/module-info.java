@@ -9,7 +9,12 @@ module dev.safeload.formats {
   requires static org.jspecify;
 
   exports dev.safeload.formats;
+  exports dev.safeload.formats.gguf;
+  exports dev.safeload.formats.onnx;
 
   // provides dev.safeload.spi.FormatHandler with ... (each handler adds itself here and in
   // META-INF/services/dev.safeload.spi.FormatHandler)
+  provides dev.safeload.spi.FormatHandler with
+      dev.safeload.formats.gguf.GgufHandler,
+      dev.safeload.formats.onnx.OnnxHandler;
 }

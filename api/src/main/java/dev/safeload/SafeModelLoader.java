@@ -29,7 +29,7 @@ public final class SafeModelLoader {
   private final Engine engine;
 
   private SafeModelLoader(Builder b) {
-    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers));
+    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers), b.progress);
   }
 
   /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
@@ -71,6 +71,7 @@ public final class SafeModelLoader {
     private final List<FormatHandler> handlers = new ArrayList<>();
     private final List<ProvenanceVerifier> verifiers = new ArrayList<>();
     private boolean discover = true;
+    private ProgressListener progress = ProgressListener.NONE;
 
     private Builder() {}
 
@@ -99,6 +100,12 @@ public final class SafeModelLoader {
      */
     public Builder handler(FormatHandler handler) {
       handlers.add(Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /** Receives reading progress (for a progress bar); {@link ProgressListener#NONE} unless set. */
+    public Builder progress(ProgressListener progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
       return this;
     }
 

@@ -5,6 +5,7 @@ import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
+import dev.safeload.ProgressListener;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
@@ -64,9 +65,12 @@ public final class Engine {
   private final List<FormatHandler> handlers;
   private final List<ProvenanceVerifier> verifiers;
   private final Set<String> sideFileNames;
+  private final ProgressListener progress;
 
-  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers) {
+  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
+      ProgressListener progress) {
     this.policy = policy;
+    this.progress = progress;
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
       if (h.spiVersion() > FormatHandler.SPI_VERSION) {
@@ -115,7 +119,7 @@ public final class Engine {
       List<FileReport> reports = new ArrayList<>();
       for (LoadedFile f : run.files) {
         reports.add(new FileReport(f.name(), f.bytes == null ? -1 : f.bytes.size(),
-            f.handler == null ? null : f.handler.id(), f.sha256, f.findings));
+            f.handler == null ? null : f.format(), f.sha256, f.findings));
       }
       return new ScanReport(run.root, reports, run.modelFindings);
     } finally {
@@ -177,6 +181,7 @@ public final class Engine {
         privateDir = PrivateDirs.create();
       }
       readAndValidateAll();
+      claimReferencedFiles();
       validateAcrossFiles();
       checkProvenance();
     }
@@ -363,7 +368,8 @@ public final class Engine {
         return;
       }
       try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
-        ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name);
+        ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name,
+            new SafeProgress(progress, name, src.size()));
         f.bytes = read.bytes();
         f.sha256 = read.sha256();
         f.privateCopy = read.privateCopy();
@@ -443,7 +449,8 @@ public final class Engine {
         }
       }
       if (best == null) {
-        f.findings.add(new Finding(Reason.UNKNOWN_FORMAT, name, 0, "no handler recognises the content"));
+        // Reported after claimReferencedFiles() unless a valid file references it (ONNX external data).
+        f.undetected = true;
         return;
       }
       if (tied.size() > 1) {
@@ -475,6 +482,64 @@ public final class Engine {
         ctx.report(e.reason(), e.offset(), e.getMessage());
       } catch (RuntimeException | StackOverflowError e) {
         ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, best.id() + " failed: " + e);
+      }
+    }
+
+    /**
+     * Offers each undetected file to the handler of the first valid file that references it
+     * ({@link FormatHandler#validateReferenced}); files nobody claims are {@code UNKNOWN_FORMAT}.
+     */
+    private void claimReferencedFiles() {
+      Map<String, LoadedFile> undetected = new TreeMap<>();
+      for (LoadedFile f : files) {
+        if (f.undetected && f.findings.isEmpty()) {
+          undetected.put(f.name(), f);
+        }
+      }
+      if (!undetected.isEmpty()) {
+        Set<String> claimedExtensions = new HashSet<>();
+        handlers.forEach(h -> claimedExtensions.addAll(h.extensions()));
+        for (LoadedFile referrer : files) {
+          if (!referrer.accepted() || referrer.handler == null) {
+            continue;
+          }
+          String dir = referrer.name().substring(0, referrer.name().lastIndexOf('/') + 1);
+          for (String ref : referrer.description().references()) {
+            LoadedFile target = undetected.remove(normaliseReference(dir + ref));
+            if (target != null) {
+              claim(referrer, target, claimedExtensions);
+            }
+          }
+        }
+      }
+      for (LoadedFile f : files) {
+        if (f.undetected && f.description == null && f.findings.isEmpty()) {
+          f.findings.add(new Finding(Reason.UNKNOWN_FORMAT, f.name(), 0, "no handler recognises the content"));
+        }
+      }
+    }
+
+    private void claim(LoadedFile referrer, LoadedFile target, Set<String> claimedExtensions) {
+      FormatHandler h = referrer.handler;
+      String ext = extension(target.name());
+      if (claimedExtensions.contains(ext)) {
+        target.findings.add(new Finding(Reason.EXTENSION_MISMATCH, target.name(), Finding.NO_OFFSET,
+            "referenced by " + referrer.name() + " as data, but the name ends in '." + ext
+                + "', which names a model format"));
+        return;
+      }
+      FileContext ctx = new FileContext(target.name(), policy, target.findings);
+      try {
+        ModelDescription d = h.validateReferenced(referrer, target.name(), target.bytes(), ctx);
+        if (d != null && target.findings.isEmpty()) {
+          target.handler = h;
+          target.claimedFormat = d.format();
+          target.description = d;
+        }
+      } catch (FormatException e) {
+        ctx.report(e.reason(), e.offset(), e.getMessage());
+      } catch (RuntimeException | StackOverflowError e) {
+        ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, h.id() + " failed on a referenced file: " + e);
       }
     }
 
@@ -581,7 +646,7 @@ public final class Engine {
     List<DefaultVerifiedModel.Entry> served() {
       List<DefaultVerifiedModel.Entry> out = new ArrayList<>();
       for (LoadedFile f : files) {
-        out.add(new DefaultVerifiedModel.Entry(f.name(), f.bytes, f.sha256, f.handler.id(),
+        out.add(new DefaultVerifiedModel.Entry(f.name(), f.bytes, f.sha256, f.format(),
             f.description, f.source, f.privateCopy));
       }
       out.sort(Comparator.comparing(DefaultVerifiedModel.Entry::name));
@@ -619,6 +684,28 @@ public final class Engine {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * Resolves {@code .} and {@code ..} segments of a reference joined to its referrer's directory; a
+   * reference that climbs above the root resolves to a name no served file has.
+   */
+  static String normaliseReference(String name) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String seg : name.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        if (parts.isEmpty()) {
+          return "/../" + name; // outside the model: matches nothing
+        }
+        parts.removeLast();
+      } else {
+        parts.addLast(seg);
+      }
+    }
+    return String.join("/", parts);
   }
 
   /** Options for reading attributes: never follow links unless the policy allows them. */

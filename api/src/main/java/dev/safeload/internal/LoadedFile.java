@@ -20,6 +20,10 @@ final class LoadedFile implements ModelView.ValidatedFile {
   @Nullable Path privateCopy;
   @Nullable FormatHandler handler;
   @Nullable ModelDescription description;
+  /** No handler detected the content; a referencing handler may still claim it. */
+  boolean undetected;
+  /** For a file claimed through {@link FormatHandler#validateReferenced}: its description's format. */
+  @Nullable String claimedFormat;
 
   LoadedFile(SourceFile source) {
     this.source = source;
@@ -36,6 +40,9 @@ final class LoadedFile implements ModelView.ValidatedFile {
 
   @Override
   public String format() {
+    if (claimedFormat != null) {
+      return claimedFormat;
+    }
     return handler == null ? "" : handler.id();
   }
 

@@ -49,6 +49,32 @@ public interface FormatHandler {
    */
   default void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {}
 
+  /**
+   * Validates a file that no handler detects but that a valid file of this format names in its
+   * {@link ModelDescription#references()}: data with no format of its own, such as ONNX external
+   * data. Without this hook such a file would be rejected as {@code UNKNOWN_FORMAT}; with it, the file
+   * is accepted only because a valid model references it, and it stays part of the verified set (read
+   * once, hashed, pinned and delivered like every other file).
+   *
+   * <p>Called after every file was validated on its own and before {@link #validateModel}, once per
+   * undetected file, for the first valid file (in name order) whose references name it. The file is
+   * served with the format {@link ModelDescription#format()} of the returned description, if this
+   * returns a description and reports nothing. The file's extension must not belong to any handler
+   * (a file named {@code x.gguf} that is not GGUF is an {@code EXTENSION_MISMATCH}). The default
+   * claims nothing: the file stays {@code UNKNOWN_FORMAT}.
+   *
+   * @param referrer the valid file whose references name this file
+   * @param name     the referenced file's name relative to the model root
+   * @param bytes    the referenced file's verified bytes
+   * @param context  where findings about the referenced file go
+   * @return a description of the referenced file, or null to leave it unclaimed
+   * @since SPI version 1 (additive default method)
+   */
+  default @org.jspecify.annotations.Nullable ModelDescription validateReferenced(
+      ModelView.ValidatedFile referrer, String name, ModelBytes bytes, ValidationContext context) {
+    return null;
+  }
+
   /** The SPI version the handler was written against. */
   default int spiVersion() {
     return SPI_VERSION;

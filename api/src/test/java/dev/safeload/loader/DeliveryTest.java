@@ -188,6 +188,36 @@ class DeliveryTest {
     assertArrayEquals(Fixtures.sha256(body), l.scan(f).files().get(0).sha256().toByteArray());
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
+  void progressIsReportedUpToTheFileSizeAndAFailingListenerChangesNothing(Delivery delivery)
+      throws Exception {
+    byte[] body = new byte[(2 << 20) + 5];
+    System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
+    Path f = write(dir, "p.raw", body);
+    java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.safeload.SafeModelLoader.Builder b = dev.safeload.SafeModelLoader.builder()
+        .discoverHandlers(false).handler(new RawHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("raw").allowUnpinnedFiles().delivery(delivery)
+            .build());
+    try (VerifiedModel m = b.progress((name, done, size) -> {
+      assertEquals("p.raw", name);
+      assertEquals(body.length, size);
+      seen.add(done);
+    }).build().load(f)) {
+      assertEquals(body.length, m.file("p.raw").size());
+    }
+    assertEquals(body.length, seen.get(seen.size() - 1));
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i) > seen.get(i - 1), "monotonic: " + seen);
+    }
+    try (VerifiedModel m = b.progress((name, done, size) -> {
+      throw new IllegalStateException("display broke");
+    }).build().load(f)) {
+      assertEquals(body.length, m.file("p.raw").size());
+    }
+  }
+
   /** Accepts anything starting with RAW!, so that the loader's reading is what is tested. */
   static final class RawHandler implements dev.safeload.spi.FormatHandler {
     @Override

@@ -1,11 +1,108 @@
 package dev.safeload.cli;
 
-/** The {@code safeload} command. */
-public final class Main {
-  private Main() {}
+import dev.safeload.ProgressListener;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.provenance.ProvenanceVerifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
+/**
+ * The {@code safeload} command.
+ *
+ * <pre>
+ * safeload scan [--json] PATH...          check files and directories, report every finding
+ * safeload verify --pins FILE [--json] PATH  like scan, and every file must match its pin
+ * safeload pin PATH &gt; model.pins.json     print a pin file for what load would serve
+ * safeload demo                           scan built-in benign and malicious samples
+ * </pre>
+ *
+ * <p>Exit codes (stable): {@value #OK} every file accepted; {@value #REJECTED} something was rejected;
+ * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file). The
+ * {@code --json} output is documented on {@link JsonReport}.
+ */
+@Command(name = "safeload", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Checks model files before an application loads them.",
+    subcommands = {ScanCommand.class, VerifyCommand.class, PinCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  /** Exit code: every file was accepted. */
+  public static final int OK = 0;
+  /** Exit code: at least one file or model was rejected. */
+  public static final int REJECTED = 1;
+  /** Exit code: wrong usage, or a path or pin file could not be read. */
+  public static final int USAGE_OR_IO = 2;
+
+  private final UnaryOperator<SafeModelLoader.Builder> loaderSetup;
+
+  @Spec CommandSpec spec;
+
+  /** The command as shipped: strict policy, the handlers found on the class path. */
+  public Main() {
+    this(UnaryOperator.identity());
+  }
+
+  /**
+   * A command whose loaders are adjusted before they are built, for embedding and tests (extra
+   * handlers, a relaxed policy). Each command still adds its own pins on top.
+   */
+  public Main(UnaryOperator<SafeModelLoader.Builder> loaderSetup) {
+    this.loaderSetup = Objects.requireNonNull(loaderSetup, "loaderSetup");
+  }
+
+  /** Runs the command and exits the JVM with its exit code. */
   public static void main(String[] args) {
-    System.err.println("safeload: not yet built");
-    System.exit(2);
+    DigestWarmup.startFor(args);
+    System.exit(commandLine(new Main()).execute(args));
+  }
+
+  /** A configured {@link CommandLine} for {@code main}: I/O failures become exit code 2 with a message. */
+  public static CommandLine commandLine(Main main) {
+    CommandLine cl = new CommandLine(main);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IOException || e instanceof UncheckedIOException) {
+        cmd.getErr().println("safeload: " + e.getMessage());
+        cmd.getErr().flush();
+        return USAGE_OR_IO;
+      }
+      throw e;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE_OR_IO;
+  }
+
+  /** A loader with the strict policy, the given proof (if any) and this command's setup applied. */
+  SafeModelLoader loader(@Nullable ProvenanceVerifier pins) {
+    return loader(pins, ProgressListener.NONE);
+  }
+
+  /** Like {@link #loader(ProvenanceVerifier)}, reporting reading progress to {@code progress}. */
+  SafeModelLoader loader(@Nullable ProvenanceVerifier pins, ProgressListener progress) {
+    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
+    if (pins != null) {
+      b.pins(pins);
+    }
+    return loaderSetup.apply(b).build();
+  }
+
+  /** The version from the jar manifest, when there is one. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"safeload " + (v == null ? "(development build)" : v)};
+    }
   }
 }

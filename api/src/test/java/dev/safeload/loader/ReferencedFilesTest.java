@@ -1,0 +1,134 @@
+package dev.safeload.loader;
+
+import static dev.safeload.loader.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ModelView;
+import dev.safeload.spi.ValidationContext;
+import dev.safeload.toy.ToyHandler;
+import dev.safeload.toy.ToyReason;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FormatHandler#validateReferenced}: a file no handler detects is served only because a valid
+ * file references it and the referencing handler accepts it (ONNX external data is the real use).
+ */
+class ReferencedFilesTest {
+  @TempDir Path dir;
+
+  /** Files "REF1" + newline-separated names of data files; data files must not contain "BAD". */
+  static class RefHandler implements FormatHandler {
+    private final boolean claims;
+
+    RefHandler(boolean claims) {
+      this.claims = claims;
+    }
+
+    @Override
+    public String id() {
+      return "refs";
+    }
+
+    @Override
+    public Set<String> extensions() {
+      return Set.of("refs");
+    }
+
+    @Override
+    public Confidence detect(ByteBuffer head, long fileSize) {
+      return head.remaining() >= 4 && head.get(0) == 'R' && head.get(1) == 'E' && head.get(2) == 'F'
+          && head.get(3) == '1' ? Confidence.MAGIC : Confidence.NONE;
+    }
+
+    @Override
+    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+      String body = StandardCharsets.UTF_8.decode(bytes.slice(4, (int) bytes.size() - 4)).toString();
+      List<String> refs = body.isBlank() ? List.of() : List.of(body.strip().split("\n"));
+      return new ModelDescription("refs", List.of(), Map.of(), refs);
+    }
+
+    @Override
+    public @Nullable ModelDescription validateReferenced(ModelView.ValidatedFile referrer, String name,
+        ModelBytes bytes, ValidationContext context) {
+      if (!claims) {
+        return null;
+      }
+      String s = StandardCharsets.UTF_8.decode(bytes.slice(0, (int) bytes.size())).toString();
+      if (s.contains("BAD")) {
+        context.report(ToyReason.TOY_BODY_INVALID, 0, "bad data");
+      }
+      return new ModelDescription("refs-data", List.of(), Map.of("by", referrer.name()), List.of());
+    }
+  }
+
+  private static SafeModelLoader loader(boolean claims) {
+    LoadPolicy p = LoadPolicy.strict().toBuilder().allowFormat("refs").allowFormat("toy")
+        .allowUnpinnedFiles().build();
+    return SafeModelLoader.builder().policy(p).discoverHandlers(false).handler(new RefHandler(claims))
+        .handler(new ToyHandler()).build();
+  }
+
+  private static List<ReasonCode> reasons(ScanReport r) {
+    return r.findings().stream().map(Finding::reason).toList();
+  }
+
+  @Test
+  void referencedDataIsServedWithTheClaimedFormat() throws Exception {
+    write(dir, "m.refs", "REF1data/w.bin\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "data/w.bin", new byte[] {1, 2, 3});
+    try (VerifiedModel vm = loader(true).load(dir)) {
+      assertEquals("refs-data", vm.file("data/w.bin").format());
+      assertEquals("m.refs", vm.file("data/w.bin").description().metadata().get("by"));
+      assertEquals(3, vm.file("data/w.bin").size());
+    }
+  }
+
+  @Test
+  void unreferencedOrUnclaimedDataIsUnknown() throws Exception {
+    write(dir, "m.refs", "REF1w.bin\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.bin", new byte[] {1});
+    write(dir, "other.bin", new byte[] {2});
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(loader(false).scan(dir)));
+  }
+
+  @Test
+  void theClaimingHandlersFindingsRejectTheFile() throws Exception {
+    write(dir, "m.refs", "REF1w.bin\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.bin", "BAD".getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(loader(true).scan(dir)));
+  }
+
+  @Test
+  void dataNamedLikeAFormatIsAMismatch() throws Exception {
+    write(dir, "m.refs", "REF1w.toy\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.toy", new byte[] {1});
+    assertEquals(List.of(Reason.EXTENSION_MISMATCH), reasons(loader(true).scan(dir)));
+  }
+
+  @Test
+  void referencesCannotClimbOutOfTheirDirectoryToClaimFiles() throws Exception {
+    write(dir, "sub/m.refs", "REF1../../w.bin\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.bin", new byte[] {1});
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.safeload.cli;
+
+import dev.safeload.FileReport;
+import dev.safeload.Finding;
+import java.io.Writer;
+import java.util.List;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
+
+/**
+ * The {@code --json} output of {@code scan} and {@code verify}. <b>This shape is stable</b>: fields are
+ * never renamed or removed and never change type; new fields may be added.
+ *
+ * <pre>{@code
+ * {"files": [
+ *    {"path": "models/llama/model.safetensors",   // argument, plus "/name" for files in a directory
+ *     "verdict": "accepted" | "rejected",
+ *     "format": "safetensors" | null,              // handler id; null if no format was detected
+ *     "sha256": "<64 lower-case hex>" | null,      // null if the file could not be read
+ *     "findings": [{"reason": "PIN_DIGEST_MISMATCH", "offset": 1234 | null, "message": "..."}]}
+ *  ],
+ *  "modelFindings": [                              // about a model as a whole, not one served file
+ *    {"path": "models/llama" | "models/llama/x", "reason": "PIN_FILE_MISSING", "offset": null,
+ *     "message": "..."}
+ *  ]}
+ * }</pre>
+ *
+ * <p>A file is {@code rejected} exactly when its {@code findings} are non-empty. Model findings (a
+ * pinned file that is missing, a symbolic link, too many files) have their own list because they belong
+ * to no served file; {@code path} is the model, or the model joined with the name the finding gives.
+ * The output is accepted as a whole only when every verdict is {@code accepted} and
+ * {@code modelFindings} is empty, which is also when the exit code is 0. {@code offset} is a byte
+ * offset in the file, or {@code null} when the problem has no single position.
+ */
+final class JsonReport {
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the writer is the command's stdout
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // ASCII output survives any console charset
+      .build();
+
+  private JsonReport() {}
+
+  static void write(List<Scanned> scans, Writer out) {
+    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+      g.writeStartObject();
+      g.writeName("files");
+      g.writeStartArray();
+      for (Scanned s : scans) {
+        for (FileReport f : s.report().files()) {
+          g.writeStartObject();
+          g.writeStringProperty("path", s.display(f));
+          g.writeStringProperty("verdict", f.accepted() ? "accepted" : "rejected");
+          g.writeStringProperty("format", f.format());
+          g.writeStringProperty("sha256", f.sha256() == null ? null : f.sha256().hex());
+          g.writeName("findings");
+          g.writeStartArray();
+          for (Finding x : f.findings()) {
+            g.writeStartObject();
+            writeFinding(g, x);
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+      g.writeName("modelFindings");
+      g.writeStartArray();
+      for (Scanned s : scans) {
+        for (Finding x : s.report().modelFindings()) {
+          g.writeStartObject();
+          g.writeStringProperty("path", x.file() == null ? s.argument() : s.display(x.file()));
+          writeFinding(g, x);
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+  }
+
+  private static void writeFinding(JsonGenerator g, Finding x) {
+    g.writeStringProperty("reason", x.reason().code());
+    if (x.offset() == Finding.NO_OFFSET) {
+      g.writeNullProperty("offset");
+    } else {
+      g.writeNumberProperty("offset", x.offset());
+    }
+    g.writeStringProperty("message", x.message());
+  }
+}

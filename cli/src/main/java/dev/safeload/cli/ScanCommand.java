@@ -1,0 +1,41 @@
+package dev.safeload.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code safeload scan}: format checks on files and directories, without requiring pins. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+    description = {"Checks model files and directories: content-detected format, structure, limits.",
+        "Pins are not required here; use 'verify' for that.",
+        "Exit 0 if every file is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})
+final class ScanCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print the stable JSON report instead of a table.")
+  boolean json;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Model files or directories.")
+  List<String> paths;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    Progress progress = Progress.forTerminal(err);
+    Scans s = Scans.run(main.loader(null, progress), paths, err, progress);
+    if (json) {
+      JsonReport.write(s.scanned, out);
+      out.flush();
+    } else if (!s.scanned.isEmpty()) {
+      TableReport.write(s.scanned, out);
+    }
+    return s.exitCode();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.safeload.cli;
+
+import dev.safeload.SafeModelLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Scans command-line paths, turning unreadable paths into messages and exit code 2. */
+final class Scans {
+  final List<Scanned> scanned = new ArrayList<>();
+  boolean ioError;
+
+  private Scans() {}
+
+  static Scans run(SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
+    Scans s = new Scans();
+    for (String arg : arguments) {
+      try {
+        Path p = Path.of(arg);
+        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        progress.starting(arg);
+        s.scanned.add(new Scanned(arg, dir, loader.scan(p)));
+      } catch (NoSuchFileException e) {
+        s.fail(err, arg + ": no such file or directory");
+      } catch (IOException | InvalidPathException e) {
+        s.fail(err, arg + ": " + e);
+      } finally {
+        progress.done();
+      }
+    }
+    return s;
+  }
+
+  private void fail(PrintWriter err, String message) {
+    err.println("safeload: " + message);
+    err.flush();
+    ioError = true;
+  }
+
+  /** 2 if a path could not be read, else 1 if anything was rejected, else 0. */
+  int exitCode() {
+    if (ioError) {
+      return Main.USAGE_OR_IO;
+    }
+    return scanned.stream().allMatch(s -> s.report().accepted()) ? Main.OK : Main.REJECTED;
+  }
+}

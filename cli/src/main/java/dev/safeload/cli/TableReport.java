@@ -1,0 +1,96 @@
+package dev.safeload.cli;
+
+import dev.safeload.FileReport;
+import dev.safeload.Finding;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The human-readable output of {@code scan} and {@code verify}: one row per file. */
+final class TableReport {
+  private TableReport() {}
+
+  static void write(List<Scanned> scans, PrintWriter out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"PATH", "VERDICT", "FORMAT", "REASON"});
+    int accepted = 0;
+    int rejected = 0;
+    for (Scanned s : scans) {
+      for (FileReport f : s.report().files()) {
+        if (f.accepted()) {
+          accepted++;
+        } else {
+          rejected++;
+        }
+        rows.add(new String[] {s.display(f), f.accepted() ? "accepted" : "REJECTED",
+            f.format() == null ? "-" : f.format(), firstReason(f.findings())});
+      }
+    }
+    int modelFindings = 0;
+    for (Scanned s : scans) {
+      for (Finding x : s.report().modelFindings()) {
+        modelFindings++;
+        rows.add(new String[] {x.file() == null ? s.argument() : s.display(x.file()), "REJECTED", "(model)",
+            describe(x)});
+      }
+    }
+    print(rows, out);
+    out.println();
+    out.println((accepted + rejected) + (accepted + rejected == 1 ? " file: " : " files: ") + accepted
+        + " accepted, " + rejected + " rejected"
+        + (modelFindings == 0 ? "" : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s")));
+  }
+
+  /** Prints rows as left-aligned columns; the last column is not padded. */
+  static void print(List<String[]> rows, PrintWriter out) {
+    int cols = rows.get(0).length;
+    int[] width = new int[cols];
+    for (String[] r : rows) {
+      for (int i = 0; i < cols - 1; i++) {
+        width[i] = Math.max(width[i], printable(r[i]).length());
+      }
+    }
+    for (String[] r : rows) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < cols; i++) {
+        String cell = printable(r[i]);
+        sb.append(cell);
+        if (i < cols - 1) {
+          sb.append(" ".repeat(width[i] - cell.length() + 2));
+        }
+      }
+      out.println(sb.toString().stripTrailing());
+    }
+    out.flush();
+  }
+
+  private static String firstReason(List<Finding> findings) {
+    if (findings.isEmpty()) {
+      return "-";
+    }
+    String first = describe(findings.get(0));
+    return findings.size() == 1 ? first : first + " (+" + (findings.size() - 1) + " more)";
+  }
+
+  private static String describe(Finding x) {
+    String msg = x.message();
+    if (msg.length() > 100) {
+      msg = msg.substring(0, 97) + "...";
+    }
+    return x.reason().code() + (x.offset() == Finding.NO_OFFSET ? "" : " @" + x.offset()) + ": " + msg;
+  }
+
+  /** Replaces control characters so file names and messages cannot drive the terminal. */
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> {
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+          || (c >= 0x2066 && c <= 0x2069)) {
+        sb.append('?');
+      } else {
+        sb.appendCodePoint(c);
+      }
+    });
+    return sb.toString();
+  }
+}

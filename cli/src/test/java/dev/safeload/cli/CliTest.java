@@ -1,0 +1,312 @@
+package dev.safeload.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.safeload.LoadPolicy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/** The command line as a user runs it: exit codes, output, the JSON shape, pin and verify. */
+class CliTest {
+  @TempDir Path tmp;
+  Path model;
+
+  record Run(int exit, String out, String err) {}
+
+  /** Runs the command with a loader that also knows the toy format. */
+  static Run run(String... args) {
+    return runWith(new Main(b -> b.handler(new ToyHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())), args);
+  }
+
+  static Run runWith(Main main, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void model() throws Exception {
+    model = Files.createDirectory(tmp.resolve("model"));
+    Files.writeString(model.resolve("weights.toy"), "TOY!weights");
+    Files.createDirectory(model.resolve("sub"));
+    Files.writeString(model.resolve("sub/more.toy"), "TOY!more");
+  }
+
+  @Test
+  void scanAcceptsValidFiles() {
+    Run r = run("scan", model.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains(model + "/weights.toy") && r.out().contains("accepted"), r.out());
+    assertTrue(r.out().contains("2 files: 2 accepted, 0 rejected"), r.out());
+  }
+
+  @Test
+  void scanJsonHasTheDocumentedShape() throws Exception {
+    Path unknown = Files.writeString(tmp.resolve("notes.toy"), "not a toy");
+    Run r = run("scan", "--json", model.toString(), unknown.toString());
+    assertEquals(1, r.exit(), r.err());
+    Map<String, Object> root = json(r.out());
+    assertEquals(List.of("files", "modelFindings"), List.copyOf(root.keySet()));
+    List<Map<String, Object>> files = list(root.get("files"));
+    assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
+        files.stream().map(f -> f.get("path")).toList());
+    Map<String, Object> ok = files.get(1);
+    assertEquals(List.of("path", "verdict", "format", "sha256", "findings"), List.copyOf(ok.keySet()));
+    assertEquals("accepted", ok.get("verdict"));
+    assertEquals("toy", ok.get("format"));
+    assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
+        .digest("TOY!weights".getBytes(UTF_8))), ok.get("sha256"));
+    assertEquals(List.of(), ok.get("findings"));
+    Map<String, Object> bad = files.get(2);
+    assertEquals("rejected", bad.get("verdict"));
+    assertNull(bad.get("format"));
+    Map<String, Object> finding = list(bad.get("findings")).get(0);
+    assertEquals(List.of("reason", "offset", "message"), List.copyOf(finding.keySet()));
+    assertEquals("UNKNOWN_FORMAT", finding.get("reason"));
+    assertEquals(0L, finding.get("offset"));
+    assertEquals(List.of(), root.get("modelFindings"));
+  }
+
+  @Test
+  void scanOfAMissingPathIsAnIoError() {
+    Run r = run("scan", tmp.resolve("absent").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("no such file or directory"), r.err());
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    assertEquals(2, run().exit());
+    assertEquals(2, run("scan").exit());
+    assertEquals(2, run("scan", "--bogus", model.toString()).exit());
+    assertEquals(2, run("verify", model.toString()).exit()); // --pins is required
+    assertEquals(2, run("frobnicate").exit());
+  }
+
+  @Test
+  void pinThenVerifyRoundTrip() throws Exception {
+    Run pin = run("pin", model.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), pin.out());
+    Map<String, Object> pinJson = json(pin.out());
+    assertEquals(1L, pinJson.get("version"));
+    assertEquals(List.of("sub/more.toy", "weights.toy"),
+        list(pinJson.get("files")).stream().map(f -> f.get("path")).toList());
+    assertEquals(8L, list(pinJson.get("files")).get(0).get("size"));
+
+    Run verify = run("verify", "--pins", pins.toString(), model.toString());
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("verified: every file matches model.pins.json"), verify.out());
+
+    Run single = run("verify", "--pins", pins.toString(), model.resolve("weights.toy").toString());
+    assertEquals(0, single.exit(), single.out());
+  }
+
+  @Test
+  void tamperedFileFailsVerifyWithDigestMismatch() throws Exception {
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Files.writeString(model.resolve("weights.toy"), "TOY!weightz"); // same size, one byte differs
+    Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(1, r.exit(), r.out());
+    Map<String, Map<String, Object>> byPath = byPath(json(r.out()));
+    Map<String, Object> w = byPath.get(model + "/weights.toy");
+    assertEquals("rejected", w.get("verdict"));
+    assertEquals(List.of("PIN_DIGEST_MISMATCH"), reasons(w));
+    assertEquals("accepted", byPath.get(model + "/sub/more.toy").get("verdict"));
+  }
+
+  @Test
+  void sizeChangeAndPlantedAndMissingFiles() throws Exception {
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Files.writeString(model.resolve("weights.toy"), "!", StandardOpenOption.APPEND);
+    Files.writeString(model.resolve("planted.toy"), "TOY!planted");
+    Files.delete(model.resolve("sub/more.toy"));
+    Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(1, r.exit());
+    Map<String, Object> root = json(r.out());
+    Map<String, Map<String, Object>> byPath = byPath(root);
+    assertEquals(List.of("PIN_SIZE_MISMATCH"), reasons(byPath.get(model + "/weights.toy")));
+    assertEquals(List.of("PIN_FILE_NOT_PINNED"), reasons(byPath.get(model + "/planted.toy")));
+    List<Map<String, Object>> modelFindings = list(root.get("modelFindings"));
+    assertEquals(1, modelFindings.size());
+    assertEquals("PIN_FILE_MISSING", modelFindings.get(0).get("reason"));
+    assertEquals(model.toString(), modelFindings.get(0).get("path"));
+    assertNull(modelFindings.get(0).get("offset"));
+  }
+
+  @Test
+  void verifyAcceptsSha256sumPins() throws Exception {
+    Run pin = run("scan", "--json", model.toString());
+    StringBuilder sums = new StringBuilder();
+    for (Map<String, Object> f : list(json(pin.out()).get("files"))) {
+      String rel = ((String) f.get("path")).substring(model.toString().length() + 1);
+      sums.append(f.get("sha256")).append("  ").append(rel).append('\n');
+    }
+    Path pins = Files.writeString(tmp.resolve("SHA256SUMS"), sums);
+    assertEquals(0, run("verify", "--pins", pins.toString(), model.toString()).exit());
+  }
+
+  @Test
+  void verifyWithABadPinFileIsAnIoError() throws Exception {
+    Path pins = Files.writeString(tmp.resolve("bad.pins.json"), "{\"version\":1,\"files\":[],\"x\":1}");
+    Run r = run("verify", "--pins", pins.toString(), model.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("unknown field 'x'"), r.err());
+    assertEquals(2, run("verify", "--pins", tmp.resolve("absent.json").toString(), model.toString()).exit());
+  }
+
+  @Test
+  void pinRefusesAModelThatCannotLoad() throws Exception {
+    Files.writeString(model.resolve("junk.toy"), "junk");
+    Run r = run("pin", model.toString());
+    assertEquals(1, r.exit());
+    assertEquals("", r.out());
+    assertTrue(r.err().contains("UNKNOWN_FORMAT") && r.err().contains("not pinning"), r.err());
+    Run forced = run("pin", "--include-rejected", model.toString());
+    assertEquals(0, forced.exit());
+    assertEquals(3, list(json(forced.out()).get("files")).size());
+  }
+
+  @Test
+  void pinEscapesNonAsciiNames() throws Exception {
+    Files.writeString(model.resolve("gewichte-\u00fc.toy"), "TOY!u");
+    Run r = run("pin", model.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().chars().allMatch(c -> c < 0x80), r.out());
+    assertTrue(r.out().contains("\\u00FC") || r.out().contains("\\u00fc"), r.out());
+    Path pins = Files.writeString(tmp.resolve("m.pins.json"), r.out());
+    assertEquals(0, run("verify", "--pins", pins.toString(), model.toString()).exit());
+  }
+
+  @Test
+  void demoRejectsEveryMaliciousSample() {
+    Run r = runWith(new Main(), "demo");
+    List<String> rows = r.out().lines().filter(l -> l.contains("  rejected  ") || l.contains("  accepted  "))
+        .collect(Collectors.toList());
+    assertEquals(DemoSamples.all().size(), rows.size(), r.out());
+    for (DemoSamples.Sample s : DemoSamples.all()) {
+      String row = rows.stream().filter(l -> l.startsWith(s.file() + " ")).findFirst().orElseThrow();
+      if (s.malicious()) {
+        assertTrue(row.contains("rejected  rejected  ok"), row);
+      }
+    }
+    // The match column, not reason codes such as EXTENSION_MISMATCH.
+    boolean mismatch = r.out().lines().anyMatch(l -> l.contains(" MISMATCH "));
+    assertEquals(mismatch ? 1 : 0, r.exit(), r.out());
+  }
+
+  @Test
+  void demoFailsWhenABenignSampleIsRejected() {
+    // Without any handler every sample is UNKNOWN_FORMAT: the benign ones must show as mismatches.
+    Run r = runWith(new Main(b -> b.discoverHandlers(false)), "demo");
+    assertEquals(1, r.exit());
+    long benign = DemoSamples.all().stream().filter(s -> !s.malicious()).count();
+    assertEquals(benign, r.out().lines().filter(l -> l.contains(" MISMATCH ")).count(), r.out());
+  }
+
+  @Test
+  void pinAndVerifyARealSafetensorsFileWithTheShippedHandlers() throws Exception {
+    boolean present = java.util.ServiceLoader.load(dev.safeload.spi.FormatHandler.class).stream()
+        .anyMatch(h -> h.get().id().equals("safetensors"));
+    assumeTrue(present, "no safetensors handler on the class path of this build yet");
+    Path dir = Files.createDirectory(tmp.resolve("st"));
+    byte[] bytes = DemoSamples.safetensors(
+        "{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
+    Files.write(dir.resolve("model.safetensors"), bytes);
+    Run pin = runWith(new Main(), "pin", dir.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Path pins = Files.writeString(tmp.resolve("st.pins.json"), pin.out());
+    assertEquals(0, runWith(new Main(), "verify", "--pins", pins.toString(), dir.toString()).exit());
+    bytes[bytes.length - 1] ^= 1; // a tensor byte: still valid safetensors, no longer the pinned bytes
+    Files.write(dir.resolve("model.safetensors"), bytes);
+    Run r = runWith(new Main(), "verify", "--json", "--pins", pins.toString(), dir.toString());
+    assertEquals(1, r.exit(), r.out());
+    Map<String, Object> f = byPath(json(r.out())).get(dir + "/model.safetensors");
+    assertEquals("safetensors", f.get("format"));
+    assertEquals(List.of("PIN_DIGEST_MISMATCH"), reasons(f));
+  }
+
+  // ------------------------------------------------------------------ a tiny JSON tree reader
+
+  static Map<String, Object> json(String text) {
+    try (JsonParser p = new JsonFactory().createParser(ObjectReadContext.empty(), text)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) value(p, p.nextToken());
+      assertNull(p.nextToken(), "one JSON value only");
+      return m;
+    }
+  }
+
+  private static Object value(JsonParser p, JsonToken t) {
+    switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+          String name = p.currentName();
+          m.put(name, value(p, p.nextToken()));
+        }
+        return m;
+      }
+      case START_ARRAY -> {
+        List<Object> l = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          l.add(value(p, e));
+        }
+        return l;
+      }
+      case VALUE_STRING -> {
+        return p.getString();
+      }
+      case VALUE_NUMBER_INT -> {
+        return p.getLongValue();
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        return t == JsonToken.VALUE_TRUE;
+      }
+      default -> throw new AssertionError("unexpected " + t);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> list(Object o) {
+    return (List<Map<String, Object>>) o;
+  }
+
+  static Map<String, Map<String, Object>> byPath(Map<String, Object> root) {
+    Map<String, Map<String, Object>> m = new LinkedHashMap<>();
+    list(root.get("files")).forEach(f -> m.put((String) f.get("path"), f));
+    return m;
+  }
+
+  static List<Object> reasons(Map<String, Object> file) {
+    return list(file.get("findings")).stream().map(f -> f.get("reason")).toList();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.safeload.formats.gguf;
+
+import dev.safeload.Reason;
+import dev.safeload.Setting;
+import dev.safeload.formats.internal.gguf.ChatTemplateCheck;
+import dev.safeload.formats.internal.gguf.GgufParser;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ModelView;
+import dev.safeload.spi.ValidationContext;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates GGUF v2/v3 files (llama.cpp / ggml): header, all 13 metadata value types, the ggml tensor
+ * type table (ids 0-42), tensor shapes and sizes with checked arithmetic, alignment, contiguous
+ * in-bounds tensor data, and no trailing bytes. Chat templates ({@code tokenizer.chat_template} and
+ * named templates) are code: each is reported in the description with its SHA-256 under the key
+ * {@code sha256(<key>)}, rejected if it reaches Python internals, and, when the policy pins template
+ * hashes ({@link #ALLOWED_CHAT_TEMPLATES}), rejected unless pinned.
+ *
+ * <p>Handler id {@code gguf}, extension {@code .gguf}.
+ */
+public final class GgufHandler implements FormatHandler {
+
+  /** Most tensors in one file. */
+  public static final Setting<Long> MAX_TENSORS = Setting.limit("gguf.maxTensors", 1_000_000);
+  /** Most metadata key/value pairs in one file. */
+  public static final Setting<Long> MAX_KEYS = Setting.limit("gguf.maxKeys", 65_536);
+  /** Longest key, tensor name or ordinary string value, in bytes. */
+  public static final Setting<Long> MAX_STRING_BYTES = Setting.limit("gguf.maxStringBytes", 1L << 20);
+  /** Longest chat template or {@code tokenizer.huggingface.json} value, in bytes. */
+  public static final Setting<Long> MAX_LARGE_STRING_BYTES =
+      Setting.limit("gguf.maxLargeStringBytes", 64L << 20);
+  /** Most elements in one metadata array (vocabularies are a few hundred thousand). */
+  public static final Setting<Long> MAX_ARRAY_ELEMENTS = Setting.limit("gguf.maxArrayElements", 4L << 20);
+  /** Largest {@code general.alignment} accepted (the smallest is 8, as the spec requires). */
+  public static final Setting<Long> MAX_ALIGNMENT = Setting.limit("gguf.maxAlignment", 65_536);
+  /** Largest {@code <arch>.block_count} (llama.cpp's LLAMA_MAX_LAYERS; more overflowed its arrays). */
+  public static final Setting<Long> MAX_BLOCK_COUNT = Setting.limit("gguf.maxBlockCount", 512);
+  /**
+   * SHA-256 digests of trusted chat templates. Empty (the default): templates must pass the built-in
+   * rules. Non-empty: every template must be pinned.
+   */
+  public static final Setting<ChatTemplatePins> ALLOWED_CHAT_TEMPLATES =
+      Setting.of("gguf.allowedChatTemplates", ChatTemplatePins.class, ChatTemplatePins.none());
+
+  /** Creates the handler (found through {@link java.util.ServiceLoader}). */
+  public GgufHandler() {}
+
+  @Override
+  public String id() {
+    return "gguf";
+  }
+
+  @Override
+  public Set<String> extensions() {
+    return Set.of("gguf");
+  }
+
+  @Override
+  public Confidence detect(ByteBuffer head, long fileSize) {
+    // Any version counts as GGUF so that an unsupported version is reported as such, not as unknown.
+    if (head.remaining() >= 4 && head.get(0) == 'G' && head.get(1) == 'G' && head.get(2) == 'U'
+        && head.get(3) == 'F') {
+      return Confidence.MAGIC;
+    }
+    return Confidence.NONE;
+  }
+
+  @Override
+  public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+    GgufParser.Limits limits = new GgufParser.Limits(context.limit(MAX_TENSORS), context.limit(MAX_KEYS),
+        context.limit(MAX_STRING_BYTES), context.limit(MAX_LARGE_STRING_BYTES),
+        context.limit(MAX_ARRAY_ELEMENTS), context.limit(MAX_ALIGNMENT), context.limit(MAX_BLOCK_COUNT));
+    GgufParser.Result r = GgufParser.parse(bytes, limits);
+    ChatTemplatePins pins = context.setting(ALLOWED_CHAT_TEMPLATES);
+    for (GgufParser.ChatTemplate t : r.templates()) {
+      if (!pins.isEmpty()) {
+        if (!pins.contains(t.sha256())) {
+          context.report(Reason.GGUF_CHAT_TEMPLATE_NOT_PINNED, -1,
+              t.key() + " has SHA-256 " + t.sha256() + ", which the policy does not pin");
+        }
+        continue; // a pinned template is trusted as is
+      }
+      String bad = ChatTemplateCheck.check(t.text());
+      if (bad != null) {
+        context.report(Reason.GGUF_CHAT_TEMPLATE_UNSAFE, -1, t.key() + " (SHA-256 " + t.sha256() + "): " + bad);
+      }
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("gguf:version", Integer.toString(r.version()));
+    metadata.put("gguf:alignment", Long.toString(r.alignment()));
+    metadata.putAll(r.metadata());
+    return new ModelDescription(id(), r.tensors(), metadata, List.of());
+  }
+
+  private static final java.util.regex.Pattern SHARD_NAME =
+      java.util.regex.Pattern.compile("(.+)-(\\d{5})-of-(\\d{5})\\.gguf");
+
+  /**
+   * Split models ({@code split.no}, {@code split.count}): each shard is named
+   * {@code <prefix>-<no+1>-of-<count>.gguf} with five digits; the first shard checks that every other
+   * shard is a verified GGUF file of this model with the same count, that no tensor name repeats
+   * across shards, and that the total matches {@code split.tensors.count}.
+   */
+  @Override
+  public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
+    Map<String, String> meta = self.description().metadata();
+    String count = meta.get("split.count");
+    String no = meta.get("split.no");
+    if (count == null && no == null) {
+      return;
+    }
+    if (count == null || no == null) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.no and split.count must appear together");
+      return;
+    }
+    int n = Integer.parseInt(count);
+    int index = Integer.parseInt(no);
+    String base = self.name().substring(self.name().lastIndexOf('/') + 1);
+    java.util.regex.Matcher m = SHARD_NAME.matcher(base);
+    if (n < 1 || index >= n || !m.matches() || Integer.parseInt(m.group(2)) != index + 1
+        || Integer.parseInt(m.group(3)) != n) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
+          + " but is not named <prefix>-" + String.format("%05d-of-%05d", index + 1, n) + ".gguf");
+      return;
+    }
+    if (index != 0) {
+      return; // the first shard checks the set
+    }
+    String dir = self.name().substring(0, self.name().lastIndexOf('/') + 1);
+    Set<String> names = new java.util.HashSet<>();
+    long tensors = 0;
+    for (int i = 0; i < n; i++) {
+      String name = dir + m.group(1) + String.format("-%05d-of-%05d.gguf", i + 1, n);
+      java.util.Optional<ModelView.ValidatedFile> shard = i == 0 ? java.util.Optional.of(self) : model.file(name);
+      if (shard.isEmpty() || !shard.get().format().equals(id())) {
+        context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + name + " is not a verified GGUF file of this model");
+        continue;
+      }
+      Map<String, String> sm = shard.get().description().metadata();
+      if (!count.equals(sm.get("split.count")) || !Integer.toString(i).equals(sm.get("split.no"))) {
+        context.report(Reason.GGUF_SHARD_INVALID, -1, name + " disagrees on split.no or split.count");
+      }
+      for (dev.safeload.spi.TensorInfo t : shard.get().description().tensors()) {
+        tensors++;
+        if (!names.add(t.name())) {
+          context.report(Reason.GGUF_SHARD_INVALID, -1, "tensor " + t.name() + " appears in more than one shard");
+          return;
+        }
+      }
+    }
+    String declared = meta.get("split.tensors.count");
+    if (declared != null && Long.parseLong(declared) != tensors) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.tensors.count is " + declared + " but the shards hold "
+          + tensors + " tensors");
+    }
+  }
+}

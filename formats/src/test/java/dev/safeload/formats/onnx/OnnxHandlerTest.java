@@ -1,0 +1,351 @@
+package dev.safeload.formats.onnx;
+
+import static dev.safeload.formats.onnx.OnnxTesting.assertRejected;
+import static dev.safeload.formats.onnx.OnnxTesting.describe;
+import static dev.safeload.formats.onnx.OnnxTesting.findings;
+import static dev.safeload.formats.onnx.OnnxTesting.fixture;
+import static dev.safeload.formats.onnx.Proto.entry;
+import static dev.safeload.formats.onnx.Proto.externalTensor;
+import static dev.safeload.formats.onnx.Proto.field;
+import static dev.safeload.formats.onnx.Proto.floatTensor;
+import static dev.safeload.formats.onnx.Proto.graph;
+import static dev.safeload.formats.onnx.Proto.model;
+import static dev.safeload.formats.onnx.Proto.node;
+import static dev.safeload.formats.onnx.Proto.opset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.safeload.LoadPolicy;
+import dev.safeload.Reason;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.TensorInfo;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OnnxHandlerTest {
+
+  private static Proto okNode() {
+    return field(1, node("Relu", null, "X", "Y"));
+  }
+
+  // ---------------------------------------------------------------- real producer fixtures
+
+  @Test
+  void matmulAddFromOnnxIsDescribed() {
+    ModelDescription d = describe(fixture("matmul_add.onnx"));
+    assertEquals("onnx", d.format());
+    assertEquals("7", d.metadata().get("ir_version"));
+    assertEquals("safeload-fixtures", d.metadata().get("producer_name"));
+    assertEquals("safeload test", d.metadata().get("metadata_props.purpose"));
+    assertEquals("ai.onnx", d.metadata().get("operator_domains"));
+    TensorInfo w = d.tensors().get(0);
+    assertEquals("W", w.name());
+    assertEquals("FLOAT", w.dtype());
+    assertEquals(List.of(3L, 2L), w.shape());
+    assertEquals(24, w.length());
+    byte[] b = fixture("matmul_add.onnx");
+    ByteBuffer data = ByteBuffer.wrap(b, (int) w.offset(), 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(1.0f, data.getFloat());
+    assertEquals(2.0f, data.getFloat());
+    assertEquals(List.of(), d.references());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"subgraph_if.onnx", "loop.onnx", "external/model.onnx"})
+  void realModelsAccepted(String name) {
+    assertEquals(List.of(), findings(fixture(name), LoadPolicy.strict()));
+  }
+
+  @Test
+  void externalModelListsItsDataFile() {
+    assertEquals(List.of("weights.bin"), describe(fixture("external/model.onnx")).references());
+  }
+
+  @Test
+  void detection() {
+    OnnxHandler h = new OnnxHandler();
+    byte[] m = fixture("matmul_add.onnx");
+    assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m), m.length));
+    assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m, 0, 40).slice(), m.length));
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap("GGUF\3\0\0\0".getBytes()), 8));
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(new byte[] {8, 1, 0x12, 0x7f}), 4));
+    byte[] noGraph = Proto.of().varint(1, 7).msg(8, opset("", 13)).build();
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(noGraph), noGraph.length));
+  }
+
+  // ---------------------------------------------------------------- domains
+
+  @Test
+  void customDomainRejectedByDefault() {
+    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, fixture("custom_domain.onnx"));
+  }
+
+  @Test
+  void customDomainAdmittedByPolicy() {
+    LoadPolicy p = LoadPolicy.strict().toBuilder()
+        .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom")).build();
+    assertEquals(List.of(), findings(fixture("custom_domain.onnx"), p));
+  }
+
+  @Test
+  void domainsInsideSubgraphsAndFunctionsAreChecked() {
+    Proto sub = graph(field(1, node("Evil", "com.microsoft", "a", "b")));
+    Proto ifNode = node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, sub));
+    byte[] m = model(graph(field(1, ifNode))).msg(8, opset("com.microsoft", 1)).build();
+    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, m);
+    Proto fn = Proto.of().str(1, "f").str(10, "local").msg(7, node("Evil", "com.microsoft", "a", "b"))
+        .msg(9, opset("com.microsoft", 1));
+    byte[] withFn = model(graph(okNode())).msg(25, fn).build();
+    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, withFn);
+  }
+
+  @Test
+  void nodeDomainNeedsAnOpsetImport() {
+    LoadPolicy p = LoadPolicy.strict().toBuilder()
+        .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y")).build();
+    byte[] m = model(graph(field(1, node("Op", "x.y", "a", "b")))).build();
+    assertRejected(Reason.ONNX_OPSET_MISSING, m, p);
+    byte[] noOpset = Proto.of().varint(1, 7).msg(7, graph(okNode())).build();
+    assertRejected(Reason.ONNX_OPSET_MISSING, noOpset);
+  }
+
+  // ---------------------------------------------------------------- wire format
+
+  @Test
+  void groupsAndReservedWireTypesRejected() {
+    byte[] good = model(graph(okNode())).build();
+    for (int wt : new int[] {3, 4, 6, 7}) {
+      byte[] m = Proto.of().raw(good).tag(30, wt).build();
+      assertRejected(Reason.ONNX_PROTOBUF_INVALID, m);
+    }
+  }
+
+  @Test
+  void fieldZeroAndOverlongVarints() {
+    byte[] good = model(graph(okNode())).build();
+    assertRejected(Reason.ONNX_PROTOBUF_INVALID, Proto.of().raw(good).rawVarint(0).rawVarint(0).build());
+    byte[] overlong = Proto.of().tag(1, 0).raw(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80,
+        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x02}).build();
+    assertRejected(Reason.ONNX_PROTOBUF_INVALID, overlong);
+  }
+
+  @Test
+  void lengthsBoundedByEnclosingMessage() {
+    byte[] m = Proto.of().varint(1, 7).tag(7, 2).rawVarint(1000).raw(new byte[10]).build();
+    assertRejected(Reason.ONNX_TRUNCATED, m);
+    byte[] huge = Proto.of().varint(1, 7).tag(7, 2).rawVarint(1L << 40).build();
+    assertRejected(Reason.ONNX_PROTOBUF_INVALID, huge);
+    // A node whose length is fine for the file but runs past its graph.
+    Proto g = Proto.of().tag(1, 2).rawVarint(50).raw(node("Relu", null, "X", "Y").build());
+    byte[] inner = Proto.of().varint(1, 7).msg(7, g).msg(8, opset("", 13)).build();
+    assertRejected(Reason.ONNX_TRUNCATED, inner);
+  }
+
+  @Test
+  void unknownAndReservedFieldsRejected() {
+    assertRejected(Reason.ONNX_UNKNOWN_FIELD, model(graph(okNode()).str(3, "old input")).build());
+    assertRejected(Reason.ONNX_UNKNOWN_FIELD, model(graph(okNode())).varint(99, 1).build());
+  }
+
+  @Test
+  void wrongWireTypes() {
+    byte[] m = Proto.of().str(1, "7").msg(7, graph(okNode())).msg(8, opset("", 13)).build();
+    assertRejected(Reason.ONNX_FIELD_TYPE_INVALID, m);
+  }
+
+  @Test
+  void singularFieldsOnce() {
+    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).msg(7, graph(okNode())).build());
+    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).varint(1, 8).build());
+    Proto t = floatTensor("w", 1).varint(2, 1);
+    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode(), field(5, t))).build());
+  }
+
+  @Test
+  void stringsMustBeUtf8() {
+    Proto n = Proto.of().str(1, "X").str(2, "Y").str(4, "Relu").bytes(3, new byte[] {(byte) 0xC3});
+    assertRejected(Reason.ONNX_STRING_NOT_UTF8, model(graph(field(1, n))).build());
+  }
+
+  @Test
+  void depthIsBounded() {
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_DEPTH, 3L).build();
+    assertRejected(Reason.ONNX_TOO_DEEP, fixture("subgraph_if.onnx"), p);
+    // 100 nested If subgraphs: rejected at the default depth, not by a stack overflow.
+    Proto g = graph(okNode());
+    for (int i = 0; i < 100; i++) {
+      g = graph(field(1, node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, g))));
+    }
+    assertRejected(Reason.ONNX_TOO_DEEP, model(g).build());
+  }
+
+  @Test
+  void countsAreBounded() {
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_NODES, 1L).build();
+    assertRejected(Reason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), p);
+    LoadPolicy t = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_TENSORS, 1L).build();
+    assertRejected(Reason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), t);
+  }
+
+  // ---------------------------------------------------------------- model-level rules
+
+  @Test
+  void modelNeedsGraphAndSupportedIr() {
+    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 7).msg(8, opset("", 13)).build());
+    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 99).msg(7, graph(okNode()))
+        .msg(8, opset("", 13)).build());
+    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().msg(7, graph(okNode())).msg(8, opset("", 13)).build());
+  }
+
+  @Test
+  void duplicateNames() {
+    assertRejected(Reason.ONNX_DUPLICATE_NAME,
+        model(graph(okNode(), field(5, floatTensor("w", 1)), field(5, floatTensor("w", 1)))).build());
+    assertRejected(Reason.ONNX_DUPLICATE_NAME,
+        model(graph(okNode())).msg(14, entry("k", "1")).msg(14, entry("k", "2")).build());
+    assertRejected(Reason.ONNX_DUPLICATE_NAME, model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
+  }
+
+  // ---------------------------------------------------------------- tensors
+
+  @Test
+  void rawDataMustMatchShape() {
+    Proto shortRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[15]);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, shortRaw))).build());
+    Proto longRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[17]);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, longRaw))).build());
+    Proto int4 = Proto.of().varint(1, 3).varint(2, 22).str(8, "w").bytes(9, new byte[2]);
+    assertEquals(List.of(), findings(model(graph(okNode(), field(5, int4))).build(), LoadPolicy.strict()));
+  }
+
+  @Test
+  void tensorTypesAndDims() {
+    for (long type : new long[] {0, 27, 1000}) {
+      Proto t = Proto.of().varint(1, 1).varint(2, type).str(8, "w").bytes(9, new byte[4]);
+      assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, t))).build());
+    }
+    Proto neg = Proto.of().varint(1, -1).varint(2, 1).str(8, "w");
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, neg))).build());
+    Proto str = Proto.of().varint(1, 1).varint(2, 8).str(8, "w").bytes(9, new byte[4]);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, str))).build());
+    Proto overflow = Proto.of().varint(1, 1L << 40).varint(1, 1L << 40).varint(2, 1).str(8, "w");
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, overflow))).build());
+    Proto segment = floatTensor("w", 1).msg(3, Proto.of().varint(1, 0).varint(2, 1));
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, segment))).build());
+  }
+
+  @Test
+  void typedDataCounts() {
+    Proto packed = Proto.of().varint(1, 2).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
+    assertEquals(List.of(), findings(model(graph(okNode(), field(5, packed))).build(), LoadPolicy.strict()));
+    Proto wrongCount = Proto.of().varint(1, 3).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongCount))).build());
+    Proto wrongField = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").varint(7, 5);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongField))).build());
+    Proto twoFields = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").bytes(4, new byte[4]).bytes(9, new byte[4]);
+    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, twoFields))).build());
+  }
+
+  // ---------------------------------------------------------------- external data
+
+  private static byte[] withExternal(String... kv) {
+    return model(graph(okNode(), field(5, externalTensor("w", 4, kv)))).build();
+  }
+
+  @Test
+  void externalDataIsReferenced() {
+    ModelDescription d = describe(withExternal("location", "data/w.bin", "offset", "4096", "length", "16"));
+    assertEquals(List.of("data/w.bin"), d.references());
+  }
+
+  /** CVE-2022-25882, CVE-2024-27318, ORT #28709 (_ORT_MEM_ADDR_) and the '#' in-memory convention. */
+  @ParameterizedTest
+  @ValueSource(strings = {"../secret", "/etc/passwd", "a/../b", "./w.bin", "a//b", "a\\..\\b", "C:w.bin",
+      "#model", "*/_ORT_MEM_ADDR_/*", "_ORT_MEM_ADDR_", "a/", "", "a\u0000b", "..", "."})
+  void externalLocationMustBeNormalisedAndRelative(String location) {
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", location));
+  }
+
+  /** GHSA-538c-55jv-c5g9: unknown keys were set as attributes; negative or huge lengths were a DoS. */
+  @Test
+  void externalKeysAndNumbers() {
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "basepath", "/"));
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "__class__", "x"));
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "location", "x.bin"));
+    for (String n : new String[] {"-1", "+1", "0x10", "1e3", "", " 1", "99999999999999999999"}) {
+      assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "offset", n));
+    }
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "length", "1000000000000"));
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("offset", "0"));
+  }
+
+  @Test
+  void externalTensorHasNoInlineData() {
+    Proto t = externalTensor("w", 4, "location", "w.bin").bytes(9, new byte[16]);
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, t))).build());
+    Proto notExternal = floatTensor("w", 1).msg(13, entry("location", "w.bin"));
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, notExternal))).build());
+  }
+
+  @Test
+  void externalRangesDoNotOverlap() {
+    byte[] m = model(graph(okNode(),
+        field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
+        field(5, externalTensor("b", 4, "location", "w.bin", "offset", "8")))).build();
+    assertRejected(Reason.ONNX_EXTERNAL_DATA_OVERLAP, m);
+    byte[] ok = model(graph(okNode(),
+        field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
+        field(5, externalTensor("b", 4, "location", "w.bin", "offset", "16")))).build();
+    assertEquals(List.of(), findings(ok, LoadPolicy.strict()));
+  }
+
+  // ---------------------------------------------------------------- model-local functions
+
+  private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
+      .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+
+  private static Proto function(String name, String calls) {
+    Proto f = Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));
+    if (calls == null) {
+      return f.msg(7, node("Relu", null, "a", "b"));
+    }
+    return f.msg(7, node(calls, "local", "a", "b")).msg(9, opset("local", 1));
+  }
+
+  private static byte[] withFunctions(Proto... fns) {
+    Proto m = model(graph(field(1, node("f", "local", "X", "Y")))).msg(8, opset("local", 1));
+    for (Proto f : fns) {
+      m.msg(25, f);
+    }
+    return m.build();
+  }
+
+  @Test
+  void localFunctionsAccepted() {
+    assertEquals(List.of(), findings(withFunctions(function("f", "g"), function("g", null)), LOCAL));
+  }
+
+  /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
+  @Test
+  void functionCallCyclesRejected() {
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "f")), LOCAL);
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "g"), function("g", "f")), LOCAL);
+  }
+
+  @Test
+  void functionCallDepthBounded() {
+    Proto[] chain = new Proto[105];
+    for (int i = 0; i < chain.length; i++) {
+      chain[i] = function(i == 0 ? "f" : "f" + i, i == chain.length - 1 ? null : "f" + (i + 1));
+    }
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(chain), LOCAL);
+  }
+
+  @Test
+  void duplicateFunctionIds() {
+    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", null), function("f", null)), LOCAL);
+  }
+}

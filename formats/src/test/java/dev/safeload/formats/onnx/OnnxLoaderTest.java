@@ -1,0 +1,165 @@
+package dev.safeload.formats.onnx;
+
+import static dev.safeload.formats.onnx.OnnxTesting.fixture;
+import static dev.safeload.formats.onnx.Proto.externalTensor;
+import static dev.safeload.formats.onnx.Proto.field;
+import static dev.safeload.formats.onnx.Proto.graph;
+import static dev.safeload.formats.onnx.Proto.model;
+import static dev.safeload.formats.onnx.Proto.node;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.ModelRejectedException;
+import dev.safeload.Reason;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** External data through the whole loader: the data file is served only because a valid model names it. */
+class OnnxLoaderTest {
+  @TempDir Path dir;
+
+  private static final SafeModelLoader LOADER = SafeModelLoader.builder()
+      .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+
+  private Path externalModel() throws Exception {
+    Path m = dir.resolve("model");
+    Files.createDirectories(m);
+    Files.write(m.resolve("model.onnx"), fixture("external/model.onnx"));
+    Files.write(m.resolve("weights.bin"), fixture("external/weights.bin"));
+    return m;
+  }
+
+  private static Set<Reason> reasons(ScanReport r) {
+    return r.findings().stream().map(f -> (Reason) f.reason()).collect(Collectors.toSet());
+  }
+
+  @Test
+  void externalDataIsServedAsPartOfTheVerifiedSet() throws Exception {
+    try (VerifiedModel vm = LOADER.load(externalModel())) {
+      assertEquals(List.of("model.onnx", "weights.bin"),
+          vm.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
+      assertEquals("onnx", vm.file("model.onnx").format());
+      assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, vm.file("weights.bin").format());
+      assertEquals(List.of("weights.bin"), vm.file("model.onnx").description().references());
+      List<dev.safeload.spi.TensorInfo> ts = vm.file("weights.bin").description().tensors();
+      assertEquals(List.of("W", "B"), ts.stream().map(dev.safeload.spi.TensorInfo::name).toList());
+      assertEquals(List.of(0L, 4096L), ts.stream().map(dev.safeload.spi.TensorInfo::offset).toList());
+      assertEquals(List.of(3L, 2L), ts.get(0).shape());
+      assertEquals("FLOAT", ts.get(0).dtype());
+      Path copy = vm.materialize();
+      assertTrue(Arrays.equals(fixture("external/weights.bin"), Files.readAllBytes(copy.resolve("weights.bin"))));
+    }
+  }
+
+  @Test
+  void singleFileLoadCannotReachExternalData() throws Exception {
+    Path m = externalModel();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> LOADER.load(m.resolve("model.onnx")).close());
+    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_MISSING),
+        e.findings().stream().map(Finding::reason).distinct().toList());
+  }
+
+  @Test
+  void missingDataFile() throws Exception {
+    Path m = externalModel();
+    Files.delete(m.resolve("weights.bin"));
+    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+  }
+
+  /** GHSA-538c-55jv-c5g9: offset + length past the file. */
+  @Test
+  void truncatedDataFile() throws Exception {
+    Path m = externalModel();
+    Files.write(m.resolve("weights.bin"), Arrays.copyOf(fixture("external/weights.bin"), 4100));
+    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE), reasons(LOADER.scan(m)));
+  }
+
+  @Test
+  void unreferencedDataFileIsUnknown() throws Exception {
+    Path m = externalModel();
+    Files.write(m.resolve("extra.bin"), new byte[] {1, 2, 3});
+    ScanReport r = LOADER.scan(m);
+    assertEquals(Set.of(Reason.UNKNOWN_FORMAT), reasons(r));
+    assertEquals("extra.bin", r.findings().get(0).file());
+  }
+
+  /** CVE-2026-27489 / CVE-2026-34447: external data followed a symlink out of the model directory. */
+  @Test
+  void symlinkedDataFileIsNotServed() throws Exception {
+    Path m = externalModel();
+    Path outside = dir.resolve("elsewhere.bin");
+    Files.move(m.resolve("weights.bin"), outside);
+    Files.createSymbolicLink(m.resolve("weights.bin"), outside);
+    Set<Reason> got = reasons(LOADER.scan(m));
+    assertEquals(Set.of(Reason.SYMLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), got);
+  }
+
+  /** CVE-2026-34446: a hard-linked external data file (still loaded by onnxruntime 1.26). */
+  @Test
+  void hardLinkedDataFileIsNotServed() throws Exception {
+    Path m = externalModel();
+    Files.createLink(dir.resolve("other-name.bin"), m.resolve("weights.bin"));
+    assertEquals(Set.of(Reason.HARDLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+  }
+
+  @Test
+  void dataFileNamedLikeAModelFormatIsAMismatch() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
+        field(5, externalTensor("w", 4, "location", "w.gguf")))).build());
+    Files.write(m.resolve("w.gguf"), new byte[16]);
+    assertEquals(Set.of(Reason.EXTENSION_MISMATCH, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+  }
+
+  @Test
+  void dataInASubdirectory() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m.resolve("data"));
+    Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
+        field(5, externalTensor("w", 4, "location", "data/w.bin", "offset", "16")))).build());
+    Files.write(m.resolve("data/w.bin"), new byte[32]);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(List.of(), r.findings());
+    assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, r.files().stream()
+        .filter(f -> f.name().equals("data/w.bin")).findFirst().orElseThrow().format());
+  }
+
+  @Test
+  void customDomainRejectedThroughTheLoader() throws Exception {
+    Path f = dir.resolve("custom.onnx");
+    Files.write(f, fixture("custom_domain.onnx"));
+    assertEquals(Set.of(Reason.ONNX_DOMAIN_NOT_ALLOWED), reasons(LOADER.scan(f)));
+  }
+
+  @Test
+  void wrongExtension() throws Exception {
+    Path f = dir.resolve("model.bin");
+    Files.write(f, fixture("matmul_add.onnx"));
+    assertEquals(Set.of(Reason.EXTENSION_MISMATCH), reasons(LOADER.scan(f)));
+  }
+
+  /** Real-producer (python3-onnx) models with hostile locations: rejected before any engine sees them. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"traversal.onnx", "mem_addr.onnx"})
+  void hostileLocationsFromARealProducer(String name) throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    Files.write(m.resolve("model.onnx"), fixture("hostile/" + name));
+    Files.write(dir.resolve("weights.bin"), fixture("external/weights.bin")); // the "../" target exists
+    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
+  }
+}

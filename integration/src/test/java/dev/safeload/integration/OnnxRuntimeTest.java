@@ -1,0 +1,126 @@
+package dev.safeload.integration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.safeload.LoadPolicy;
+import dev.safeload.ModelRejectedException;
+import dev.safeload.Reason;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.VerifiedModel;
+import dev.safeload.spi.TensorInfo;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ONNX Runtime (the real native library from Maven Central) runs models only from verified bytes. */
+class OnnxRuntimeTest {
+  /** Y = X @ W + B with X = [1, 2, 3], W = [[1,2],[3,4],[5,6]], B = [0.5, -1]. */
+  static final float[] EXPECTED = {22.5f, 27f};
+
+  @TempDir Path dir;
+
+  static byte[] fixture(String name) throws Exception {
+    try (InputStream in = OnnxRuntimeTest.class.getResourceAsStream("/onnx/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  static SafeModelLoader loader() {
+    return SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+        .build();
+  }
+
+  static float[] run(OrtEnvironment env, OrtSession session) throws Exception {
+    try (OnnxTensor x = OnnxTensor.createTensor(env, new float[][] {{1, 2, 3}});
+        OrtSession.Result r = session.run(Map.of("X", x))) {
+      return ((float[][]) r.get(0).getValue())[0];
+    }
+  }
+
+  @Test
+  void sessionFromVerifiedReadOnlyDirectBuffer() throws Exception {
+    Path file = dir.resolve("model.onnx");
+    Files.write(file, fixture("matmul_add.onnx"));
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (VerifiedModel model = loader().load(file)) {
+      ByteBuffer bytes = model.file("model.onnx").buffer();
+      assertTrue(bytes.isDirect() && bytes.isReadOnly(), "verified bytes are a read-only direct buffer");
+      try (OrtSession session = env.createSession(bytes)) {
+        assertArrayEquals(EXPECTED, run(env, session), 1e-6f);
+      }
+    }
+  }
+
+  @Test
+  void externalDataViaMaterialize() throws Exception {
+    Path m = externalModelDir();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (VerifiedModel model = loader().load(m)) {
+      Path verifiedDir = model.materialize(); // private 0700 copy written from the verified bytes
+      try (OrtSession session = env.createSession(verifiedDir.resolve("model.onnx").toString())) {
+        assertArrayEquals(EXPECTED, run(env, session), 1e-6f);
+      }
+    }
+  }
+
+  @Test
+  void externalDataViaInitializersFromVerifiedBuffers() throws Exception {
+    Path m = externalModelDir();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (VerifiedModel model = loader().load(m)) {
+      VerifiedModel.VerifiedFile data = model.file("weights.bin");
+      Map<String, OnnxTensorLike> initializers = new HashMap<>();
+      for (TensorInfo t : data.description().tensors()) {
+        assertEquals("FLOAT", t.dtype());
+        ByteBuffer slice = data.buffer().position((int) t.offset()).limit((int) (t.offset() + t.length()))
+            .slice().order(ByteOrder.LITTLE_ENDIAN);
+        long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
+        FloatBuffer floats = slice.asFloatBuffer();
+        initializers.put(t.name(), OnnxTensor.createTensor(env, floats, shape));
+      }
+      try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+        opts.addExternalInitializers(initializers);
+        try (OrtSession session = env.createSession(model.file("model.onnx").buffer(), opts)) {
+          assertArrayEquals(EXPECTED, run(env, session), 1e-6f);
+        }
+      } finally {
+        for (OnnxTensorLike t : initializers.values()) {
+          t.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void tamperedExternalDataNeverReachesTheEngine() throws Exception {
+    Path m = externalModelDir();
+    Files.write(m.resolve("weights.bin"), java.util.Arrays.copyOf(fixture("external/weights.bin"), 100));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m).close());
+    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
+        e.findings().stream().map(f -> f.reason()).distinct().toList());
+  }
+
+  private Path externalModelDir() throws Exception {
+    Path m = dir.resolve("external");
+    Files.createDirectories(m);
+    Files.write(m.resolve("model.onnx"), fixture("external/model.onnx"));
+    Files.write(m.resolve("weights.bin"), fixture("external/weights.bin"));
+    return m;
+  }
+}

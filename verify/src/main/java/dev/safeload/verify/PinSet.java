@@ -1,0 +1,308 @@
+package dev.safeload.verify;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.internal.pins.PinFiles;
+import dev.safeload.verify.internal.pins.PinNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Expected SHA-256 digests (and sizes) of a model's files: the simplest proof of where bytes came
+ * from. Immutable and thread-safe; give it to {@code SafeModelLoader.Builder#pins}.
+ *
+ * <pre>{@code
+ * SafeModelLoader loader = SafeModelLoader.builder()
+ *     .pins(PinSet.load(Path.of("models.pins.json")))
+ *     .build();
+ * }</pre>
+ *
+ * <h2>Pin files</h2>
+ * {@link #load} reads either format, told apart by content (a file whose first non-blank character is
+ * <code>{</code> is JSON):
+ * <ul>
+ *   <li><b>JSON</b> ({@code *.pins.json}), written by {@link #writeJson} and {@code safeload pin}:
+ *   <pre>{@code
+ * {"version": 1,
+ *  "files": [{"path": "model.safetensors", "size": 123, "sha256": "<64 hex digits>"}]}
+ *   }</pre>
+ *   {@code version} (must be 1) and {@code files} are required; each entry needs {@code path} and
+ *   {@code sha256}; {@code size} is optional. Unknown fields, duplicate keys, duplicate paths (also when
+ *   they differ only in case), digests that are not 64 hex digits, negative or fractional sizes and
+ *   trailing content all fail the load.
+ *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex>  name} (text mode) or
+ *   {@code <64 hex> *name} (binary mode). This format has no sizes, so only digests are pinned.
+ *   Escaped names (lines starting with a backslash) and CR line ends are refused.
+ * </ul>
+ * Paths are relative to the model directory with {@code /} separators, exactly as the loader names the
+ * files it serves. A path that is absolute, climbs out with {@code ..}, holds a backslash or an empty or
+ * {@code .} segment can never match a served file; it is reported as {@link Reason#PIN_NAME_INVALID}
+ * when a model is verified, which rejects the model.
+ *
+ * <h2>Verdicts</h2>
+ * For every served file: no pin ⇒ {@link Reason#PIN_FILE_NOT_PINNED}; size differs ⇒
+ * {@link Reason#PIN_SIZE_MISMATCH}; digest differs ⇒ {@link Reason#PIN_DIGEST_MISMATCH} (compared in
+ * constant time). For a model directory, every pinned path must be served, else
+ * {@link Reason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
+ * file that another verifier reads as a side file (a signature bundle) is not served, but must still
+ * match its pin.
+ */
+public final class PinSet implements ProvenanceVerifier {
+
+  /** Size value of a pin that pins only the digest ({@code sha256sum} files carry no sizes). */
+  public static final long UNKNOWN_SIZE = -1;
+
+  /**
+   * One pinned file.
+   *
+   * @param path   the file's path relative to the model root, {@code /}-separated
+   * @param size   its size in bytes, or {@link #UNKNOWN_SIZE}
+   * @param sha256 its SHA-256 digest
+   */
+  public record Pin(String path, long size, Sha256 sha256) {
+    public Pin {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(sha256, "sha256");
+      if (size < UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("size must be >= 0 (or UNKNOWN_SIZE), got " + size);
+      }
+    }
+
+    /** Whether the pin includes a size. */
+    public boolean hasSize() {
+      return size != UNKNOWN_SIZE;
+    }
+  }
+
+  private final Map<String, Pin> pins; // sorted by path
+  private final String source;
+
+  private PinSet(Map<String, Pin> pins, String source) {
+    this.pins = pins;
+    this.source = source;
+  }
+
+  /**
+   * Reads a pin file (JSON or {@code sha256sum} output; see the class documentation).
+   *
+   * @throws PinFileException if the file is malformed or ambiguous
+   * @throws IOException      if it cannot be read
+   */
+  public static PinSet load(Path file) throws IOException {
+    Path name = file.getFileName();
+    return of(PinFiles.read(file), name == null ? file.toString() : name.toString());
+  }
+
+  /**
+   * Parses pin-file content held in memory.
+   *
+   * @param source a name for claims and messages, such as the file name
+   * @throws PinFileException if the content is malformed or ambiguous
+   */
+  public static PinSet parse(byte[] content, String source) throws PinFileException {
+    return of(PinFiles.parse(content, source), source);
+  }
+
+  /** A pin set from pins built in code; see {@link #builder()} for a fluent form. */
+  public static PinSet of(Pin... pins) {
+    return of(List.of(pins), "code");
+  }
+
+  /**
+   * A pin set from pins built in code.
+   *
+   * @param source a name for claims, such as where the digests came from
+   * @throws IllegalArgumentException if two pins name the same path (also ignoring case)
+   */
+  public static PinSet of(Collection<Pin> pins, String source) {
+    Builder b = builder().source(source);
+    pins.forEach(b::pin);
+    return b.build();
+  }
+
+  /** A builder for pins known in code. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The pins, sorted by path. */
+  public List<Pin> pins() {
+    return List.copyOf(pins.values());
+  }
+
+  /** The pin for this path, if any. */
+  public Optional<Pin> pin(String path) {
+    return Optional.ofNullable(pins.get(path));
+  }
+
+  /** Where the pins came from, for claims: the pin file's name, or what the builder was told. */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Writes the pins as a JSON pin file (UTF-8, sorted by path), the format {@link #load} reads back.
+   * The stream is flushed, not closed.
+   */
+  public void writeJson(OutputStream out) throws IOException {
+    PinFiles.writeJson(pins(), out);
+  }
+
+  @Override
+  public String id() {
+    return "pins";
+  }
+
+  @Override
+  public ProvenanceResult verify(DigestedModel model) {
+    List<Finding> findings = new ArrayList<>();
+    Set<String> proven = new LinkedHashSet<>();
+    Map<String, Pin> valid = new HashMap<>();
+    for (Pin p : pins.values()) {
+      String problem = PinNames.problem(p.path());
+      if (problem == null) {
+        valid.put(p.path(), p);
+      } else {
+        findings.add(new Finding(Reason.PIN_NAME_INVALID, null, Finding.NO_OFFSET,
+            source + " pins '" + printable(p.path()) + "': " + problem));
+      }
+    }
+    for (DigestedFile f : model.files()) {
+      Pin p = valid.get(f.name());
+      if (p == null) {
+        findings.add(new Finding(Reason.PIN_FILE_NOT_PINNED, f.name(), Finding.NO_OFFSET,
+            "served but not pinned by " + source));
+      } else if (p.hasSize() && p.size() != f.size()) {
+        // A size mismatch already proves the digest differs; the size is the clearer message.
+        findings.add(new Finding(Reason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            f.size() + " bytes, but " + source + " pins " + p.size()));
+      } else if (!p.sha256().equals(f.sha256())) {
+        findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
+      } else {
+        proven.add(f.name());
+      }
+    }
+    if (model.isDirectory()) {
+      for (Pin p : pins.values()) { // sorted, so findings come in a stable order
+        if (!valid.containsKey(p.path()) || model.file(p.path()).isPresent()) {
+          continue;
+        }
+        Optional<ByteBuffer> side = model.sideFile(p.path());
+        if (side.isPresent()) {
+          // Another verifier claimed this file (a signature bundle, say): it is not served, but the
+          // pin still holds it to its digest.
+          checkSideFile(p, side.get(), findings);
+        } else {
+          findings.add(new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
+              source + " pins '" + printable(p.path()) + "', which is absent or unreadable"));
+        }
+      }
+    }
+    List<String> claims = proven.isEmpty() ? List.of() : List.of(
+        "pinned by " + source + " (sha256, " + proven.size() + (proven.size() == 1 ? " file)" : " files)"));
+    return new ProvenanceResult(proven, findings, claims);
+  }
+
+  private void checkSideFile(Pin p, ByteBuffer bytes, List<Finding> findings) {
+    if (p.hasSize() && p.size() != bytes.remaining()) {
+      findings.add(new Finding(Reason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
+          bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
+      return;
+    }
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
+    }
+    md.update(bytes);
+    Sha256 actual = Sha256.of(md.digest());
+    if (!p.sha256().equals(actual)) {
+      findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, p.path(), Finding.NO_OFFSET,
+          "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
+    }
+  }
+
+  /** Keeps hostile pin paths from writing control characters into logs. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), 200));
+    for (int i = 0; i < s.length() && sb.length() < 200; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "PinSet{" + source + ", " + pins.size() + " pins}";
+  }
+
+  /** Builds a {@link PinSet}. */
+  public static final class Builder {
+    private final Map<String, Pin> pins = new TreeMap<>();
+    private final Map<String, String> folded = new HashMap<>();
+    private String source = "code";
+
+    private Builder() {}
+
+    /** A name for claims and messages (default {@code code}). */
+    public Builder source(String source) {
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Pins a file's digest and size. */
+    public Builder pin(String path, long size, Sha256 sha256) {
+      return pin(new Pin(path, size, sha256));
+    }
+
+    /** Pins a file's digest only. */
+    public Builder pin(String path, Sha256 sha256) {
+      return pin(new Pin(path, UNKNOWN_SIZE, sha256));
+    }
+
+    /**
+     * Adds a pin.
+     *
+     * @throws IllegalArgumentException if a pin for the same path (ignoring case) was already added:
+     *     on a case-insensitive file system both would name one file
+     */
+    public Builder pin(Pin pin) {
+      String key = PinNames.foldCase(pin.path());
+      String earlier = folded.putIfAbsent(key, pin.path());
+      if (earlier != null) {
+        throw new IllegalArgumentException(earlier.equals(pin.path())
+            ? "duplicate pin for '" + pin.path() + "'"
+            : "pins for '" + earlier + "' and '" + pin.path() + "' differ only in case");
+      }
+      pins.put(pin.path(), pin);
+      return this;
+    }
+
+    public PinSet build() {
+      return new PinSet(java.util.Collections.unmodifiableMap(new TreeMap<>(pins)), source);
+    }
+  }
+}

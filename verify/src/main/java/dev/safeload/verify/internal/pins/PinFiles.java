@@ -1,0 +1,318 @@
+package dev.safeload.verify.internal.pins;
+
+import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.PinFileException;
+import dev.safeload.verify.PinSet;
+import dev.safeload.verify.PinSet.Pin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.PrettyPrinter;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+
+/** Reads and writes pin files: our JSON format and {@code sha256sum} output. */
+public final class PinFiles {
+  /** Largest pin file read; 100,000 pins of long paths fit comfortably. */
+  public static final int MAX_BYTES = 64 << 20;
+  /** Most pins in one file. */
+  public static final int MAX_PINS = 100_000;
+  /** Longest pinned path, in characters. */
+  static final int MAX_PATH_CHARS = 4096;
+
+  /**
+   * Our own factory with tight limits: the pin file is configuration, but it may come from the same
+   * place as the model. Never the shared defaults (principle 7).
+   */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxDocumentLength(MAX_BYTES)
+          .maxNestingDepth(4)
+          .maxNameLength(64)
+          .maxStringLength(MAX_PATH_CHARS)
+          .maxNumberLength(20)
+          .maxTokenCount(16L * MAX_PINS + 64)
+          .build())
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      // The caller owns the output stream (often System.out); closing the generator must not close it.
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      // Pure-ASCII output: a pin file survives shells and consoles whatever their charset.
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+      .build();
+
+  private PinFiles() {}
+
+  /** Reads a pin file of either format, bounded by {@link #MAX_BYTES}. */
+  public static List<Pin> read(Path file) throws IOException {
+    byte[] content;
+    try (InputStream in = Files.newInputStream(file)) {
+      content = in.readNBytes(MAX_BYTES + 1);
+    }
+    if (content.length > MAX_BYTES) {
+      throw new PinFileException(file + ": pin file larger than " + MAX_BYTES + " bytes");
+    }
+    Path name = file.getFileName();
+    return parse(content, name == null ? file.toString() : name.toString());
+  }
+
+  /** Parses a pin file of either format; the first non-blank character decides which. */
+  public static List<Pin> parse(byte[] content, String source) throws PinFileException {
+    if (content.length > MAX_BYTES) {
+      throw new PinFileException(source + ": pin file larger than " + MAX_BYTES + " bytes");
+    }
+    int i = 0;
+    while (i < content.length && isBlank(content[i])) {
+      i++;
+    }
+    if (i == content.length) {
+      throw new PinFileException(source + ": the pin file is empty");
+    }
+    List<Pin> pins = content[i] == '{' ? parseJson(content, source) : parseSha256sum(content, source);
+    if (pins.isEmpty()) {
+      throw new PinFileException(source + ": the pin file pins no files");
+    }
+    return pins;
+  }
+
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+  }
+
+  // ------------------------------------------------------------------------------------------ JSON
+
+  private static List<Pin> parseJson(byte[] content, String source) throws PinFileException {
+    Dedup dedup = new Dedup(source);
+    long version = -1;
+    boolean sawFiles = false;
+    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), content)) {
+      expect(p, p.nextToken(), JsonToken.START_OBJECT, source, "the top level must be an object");
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "version" -> {
+            expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "version must be an integer");
+            if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != 1) {
+              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1)");
+            }
+            version = 1;
+          }
+          case "files" -> {
+            expect(p, v, JsonToken.START_ARRAY, source, "files must be an array");
+            sawFiles = true;
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+              expect(p, e, JsonToken.START_OBJECT, source, "each entry of files must be an object");
+              dedup.add(readEntry(p, source), where(p));
+            }
+          }
+          default -> throw error(p, source, "unknown field '" + field + "'");
+        }
+      }
+      if (p.nextToken() != null) {
+        throw error(p, source, "content after the top-level object");
+      }
+    } catch (JacksonException e) {
+      throw new PinFileException(source + ": not valid pin-file JSON: " + e.getOriginalMessage()
+          + at(e.getLocation()), e);
+    }
+    if (version < 0) {
+      throw new PinFileException(source + ": the required field 'version' is missing");
+    }
+    if (!sawFiles) {
+      throw new PinFileException(source + ": the required field 'files' is missing");
+    }
+    return dedup.pins;
+  }
+
+  private static Pin readEntry(JsonParser p, String source) throws PinFileException {
+    String path = null;
+    String hex = null;
+    long size = PinSet.UNKNOWN_SIZE; // until a size field is read
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "path" -> {
+          expect(p, v, JsonToken.VALUE_STRING, source, "path must be a string");
+          path = p.getString();
+        }
+        case "sha256" -> {
+          expect(p, v, JsonToken.VALUE_STRING, source, "sha256 must be a string");
+          hex = p.getString();
+        }
+        case "size" -> {
+          expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "size must be a non-negative integer");
+          if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw error(p, source, "size " + p.getText() + " is too large");
+          }
+          size = p.getLongValue();
+          if (size < 0) {
+            throw error(p, source, "size must be a non-negative integer, got " + size);
+          }
+        }
+        default -> throw error(p, source, "unknown field '" + field + "' in a files entry");
+      }
+    }
+    if (path == null) {
+      throw error(p, source, "a files entry lacks 'path'");
+    }
+    if (hex == null) {
+      throw error(p, source, "the entry for '" + path + "' lacks 'sha256'");
+    }
+    return new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)));
+  }
+
+  private static void expect(JsonParser p, JsonToken actual, JsonToken wanted, String source, String message)
+      throws PinFileException {
+    if (actual != wanted) {
+      throw error(p, source, message);
+    }
+  }
+
+  private static PinFileException error(JsonParser p, String source, String message) {
+    return new PinFileException(source + ": " + message + where(p));
+  }
+
+  private static String where(JsonParser p) {
+    return at(p.currentTokenLocation());
+  }
+
+  private static String at(TokenStreamLocation loc) {
+    return loc == null || loc.getLineNr() < 0 ? ""
+        : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+  }
+
+  // ------------------------------------------------------------------------------------ sha256sum
+
+  private static List<Pin> parseSha256sum(byte[] content, String source) throws PinFileException {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(content)).toString();
+    } catch (CharacterCodingException e) {
+      throw new PinFileException(source + ": not UTF-8 text, and not a JSON pin file");
+    }
+    Dedup dedup = new Dedup(source);
+    int line = 0;
+    int start = 0;
+    while (start < text.length()) {
+      line++;
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? text.length() : nl;
+      String l = text.substring(start, end);
+      start = end + 1;
+      String where = " (line " + line + ")";
+      if (l.indexOf('\r') >= 0) {
+        throw new PinFileException(source + ": CR line ends are not supported" + where);
+      }
+      if (l.startsWith("\\")) {
+        // sha256sum escapes names holding a backslash or newline; neither can name a served file.
+        throw new PinFileException(source + ": escaped file names are not supported" + where);
+      }
+      if (l.length() < 67 || l.charAt(64) != ' ' || (l.charAt(65) != ' ' && l.charAt(65) != '*')) {
+        throw new PinFileException(source + ": expected '<64 hex digits>  name' or '<64 hex digits> *name'"
+            + where);
+      }
+      String name = l.substring(66);
+      if (name.length() > MAX_PATH_CHARS) {
+        throw new PinFileException(source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);
+      }
+      dedup.add(new Pin(name, PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
+          where);
+    }
+    return dedup.pins;
+  }
+
+  private static Sha256 digest(String hex, String source, String where) throws PinFileException {
+    try {
+      return Sha256.ofHex(hex);
+    } catch (IllegalArgumentException e) {
+      throw new PinFileException(source + ": " + where + ": sha256 must be exactly 64 hex digits");
+    }
+  }
+
+  /** Collects pins, refusing a path seen before, also when it differs only in case. */
+  private static final class Dedup {
+    final String source;
+    final List<Pin> pins = new ArrayList<>();
+    final Map<String, String> folded = new HashMap<>();
+
+    Dedup(String source) {
+      this.source = source;
+    }
+
+    void add(Pin pin, String where) throws PinFileException {
+      if (pins.size() >= MAX_PINS) {
+        throw new PinFileException(source + ": more than " + MAX_PINS + " pins" + where);
+      }
+      String earlier = folded.putIfAbsent(PinNames.foldCase(pin.path()), pin.path());
+      if (earlier != null) {
+        throw new PinFileException(source + ": " + (earlier.equals(pin.path())
+            ? "'" + pin.path() + "' is pinned twice"
+            : "'" + earlier + "' and '" + pin.path() + "' differ only in case") + where);
+      }
+      pins.add(pin);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- writing
+
+  /** Writes pins as a JSON pin file, one entry per line group, in the given order. */
+  public static void writeJson(List<Pin> pins, OutputStream out) throws IOException {
+    ObjectWriteContext pretty = new ObjectWriteContext.Base() {
+      @Override
+      public PrettyPrinter getPrettyPrinter() {
+        return new DefaultPrettyPrinter();
+      }
+
+      @Override
+      public boolean hasPrettyPrinter() {
+        return true;
+      }
+    };
+    try (JsonGenerator g = JSON.createGenerator(pretty, out)) {
+      g.writeStartObject();
+      g.writeNumberProperty("version", 1);
+      g.writeName("files");
+      g.writeStartArray();
+      for (Pin pin : pins) {
+        g.writeStartObject();
+        g.writeStringProperty("path", pin.path());
+        if (pin.hasSize()) {
+          g.writeNumberProperty("size", pin.size());
+        }
+        g.writeStringProperty("sha256", pin.sha256().hex());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeRaw('\n');
+      g.flush();
+    } catch (JacksonException e) {
+      throw new IOException("cannot write pins: " + e.getOriginalMessage(), e);
+    }
+  }
+}

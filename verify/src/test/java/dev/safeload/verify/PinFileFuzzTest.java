@@ -1,0 +1,18 @@
+package dev.safeload.verify;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/** Pin-file parsing on arbitrary bytes: a valid pin set or a {@link PinFileException}, nothing else. */
+class PinFileFuzzTest {
+  @FuzzTest(maxDuration = "10s")
+  void parse(byte[] data) {
+    try {
+      PinSet pins = PinSet.parse(data, "fuzz");
+      if (pins.pins().isEmpty()) {
+        throw new AssertionError("an accepted pin file must pin something");
+      }
+    } catch (PinFileException expected) {
+      // refused with a reason: fine
+    }
+  }
+}
