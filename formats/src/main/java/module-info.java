@@ -10,11 +10,15 @@ module dev.safeload.formats {
 
   exports dev.safeload.formats;
   exports dev.safeload.formats.gguf;
+  exports dev.safeload.formats.json;
   exports dev.safeload.formats.onnx;
+  exports dev.safeload.formats.safetensors;
 
-  // provides dev.safeload.spi.FormatHandler with ... (each handler adds itself here and in
-  // META-INF/services/dev.safeload.spi.FormatHandler)
+  // Each handler adds itself here and in META-INF/services/dev.safeload.spi.FormatHandler.
   provides dev.safeload.spi.FormatHandler with
       dev.safeload.formats.gguf.GgufHandler,
-      dev.safeload.formats.onnx.OnnxHandler;
+      dev.safeload.formats.onnx.OnnxHandler,
+      dev.safeload.formats.safetensors.SafetensorsHandler,
+      dev.safeload.formats.safetensors.SafetensorsIndexHandler,
+      dev.safeload.formats.json.JsonHandler;
 }

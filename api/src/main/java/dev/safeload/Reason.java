@@ -58,6 +58,7 @@ public enum Reason implements ReasonCode {
   SAFETENSORS_HEADER_NOT_OBJECT("The header's top level is not a JSON object."),
   SAFETENSORS_HEADER_LEADING_WHITESPACE("The header has whitespace before '{', which some readers do not detect."),
   SAFETENSORS_DUPLICATE_KEY("A JSON object in the header has the same key twice."),
+  SAFETENSORS_ENTRY_NOT_OBJECT("A tensor entry in the header is not a JSON object."),
   SAFETENSORS_UNKNOWN_FIELD("A tensor entry has a field other than dtype, shape and data_offsets."),
   SAFETENSORS_MISSING_FIELD("A tensor entry lacks dtype, shape or data_offsets."),
   SAFETENSORS_UNKNOWN_DTYPE("A tensor's dtype is not one of the known names."),

@@ -1,0 +1,45 @@
+package dev.safeload.formats.internal.json;
+
+/**
+ * A violation of strict JSON or of a {@link JsonReader.Limits} cap. Each handler maps the
+ * {@link Kind} to its own reason code; the offset is absolute in the file.
+ */
+public final class JsonException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What went wrong, so that callers can choose a precise reason code. */
+  public enum Kind {
+    /** Not JSON: bad token, bad escape, lone surrogate escape, unexpected end, trailing tokens. */
+    SYNTAX,
+    /** A string holds bytes that are not strict UTF-8 (overlong, surrogate, out of range, cut). */
+    UTF8,
+    /** An object has the same key twice (compared after unescaping). */
+    DUPLICATE_KEY,
+    /** Nesting deeper than {@link JsonReader.Limits#maxDepth()}. */
+    DEPTH_LIMIT,
+    /** A string longer than {@link JsonReader.Limits#maxStringBytes()}. */
+    STRING_LIMIT,
+    /** A number literal longer than {@link JsonReader.Limits#maxNumberChars()}. */
+    NUMBER_LIMIT,
+    /** An object with more members than {@link JsonReader.Limits#maxMembers()}. */
+    MEMBER_LIMIT
+  }
+
+  private final Kind kind;
+  private final long offset;
+
+  public JsonException(Kind kind, long offset, String message) {
+    super(message, null, false, false);
+    this.kind = kind;
+    this.offset = offset;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Absolute byte offset in the file. */
+  public long offset() {
+    return offset;
+  }
+}

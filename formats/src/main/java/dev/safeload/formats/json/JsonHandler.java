@@ -1,0 +1,107 @@
+package dev.safeload.formats.json;
+
+import dev.safeload.Reason;
+import dev.safeload.Setting;
+import dev.safeload.formats.internal.json.JsonException;
+import dev.safeload.formats.internal.json.JsonLimits;
+import dev.safeload.formats.internal.json.JsonReader;
+import dev.safeload.formats.internal.json.JsonReader.Token;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatException;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ValidationContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Validates JSON side files of a model, such as Hugging Face {@code config.json} and
+ * {@code tokenizer.json} (id {@code json}, extension {@code .json}): strict JSON (RFC 8259 without
+ * leniencies, strict UTF-8, no duplicate keys at any level, nothing after the value) within the
+ * {@code json.*} caps. It says nothing about what the JSON means: a Keras {@code config.json} that
+ * imports code is the Keras handler's business.
+ *
+ * <p>Detection is {@link Confidence#STRUCTURAL} only, so that handlers for specific JSON files (the
+ * shard index, at {@link Confidence#STRONG}) win. A file whose top level has a {@code weight_map} key
+ * reads as a shard index to Hugging Face loaders; if it reached this handler, its index was not
+ * recognised within the detection window, and it is rejected rather than left unchecked
+ * ({@code SAFETENSORS_INDEX_INVALID}).
+ */
+public final class JsonHandler implements FormatHandler {
+
+  /** Largest JSON file (tokenizer.json files reach tens of MB). */
+  public static final Setting<Long> MAX_BYTES = Setting.limit("json.maxBytes", 256L << 20);
+  /** Deepest nesting of arrays and objects. */
+  public static final Setting<Long> MAX_DEPTH = Setting.limit("json.maxDepth", 64L);
+  /** Longest string or key, in raw bytes. */
+  public static final Setting<Long> MAX_STRING_BYTES = Setting.limit("json.maxStringBytes", 16L << 20);
+  /** Most members of one object (a tokenizer vocabulary is one object). */
+  public static final Setting<Long> MAX_OBJECT_MEMBERS = Setting.limit("json.maxObjectMembers", 1_000_000L);
+
+  private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);
+
+  public JsonHandler() {}
+
+  @Override
+  public String id() {
+    return "json";
+  }
+
+  @Override
+  public Set<String> extensions() {
+    return Set.of("json");
+  }
+
+  /**
+   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is {@code {} or
+   * {@code [}. A safetensors file starts with a binary length whose high bytes are zero; JSON text
+   * never holds a zero byte, so any zero among the first 8 bytes rules JSON out.
+   */
+  @Override
+  public Confidence detect(ByteBuffer head, long fileSize) {
+    int p = head.position();
+    int lim = head.limit();
+    for (int i = p; i < Math.min(lim, p + 8); i++) {
+      if (head.get(i) == 0) {
+        return Confidence.NONE;
+      }
+    }
+    for (int i = p; i < lim; i++) {
+      int c = head.get(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        continue;
+      }
+      return c == '{' || c == '[' ? Confidence.STRUCTURAL : Confidence.NONE;
+    }
+    return Confidence.NONE;
+  }
+
+  @Override
+  public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+    JsonLimits.checkSize(bytes, context);
+    ByteBuffer buf = bytes.slice(0, (int) bytes.size());
+    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context));
+    try {
+      for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
+          throw new FormatException(Reason.SAFETENSORS_INDEX_INVALID, r.tokenOffset(),
+              "a top-level weight_map makes this a shard index, but it was not recognised as one "
+                  + "(weight_map must be an object within the first 64 KiB)");
+        }
+      }
+    } catch (JsonException e) {
+      throw asFinding(e);
+    }
+    return ModelDescription.empty(id());
+  }
+
+  private static FormatException asFinding(JsonException e) {
+    return new FormatException(switch (e.kind()) {
+      case SYNTAX, UTF8 -> Reason.JSON_INVALID;
+      case DUPLICATE_KEY -> Reason.JSON_DUPLICATE_KEY;
+      default -> Reason.JSON_LIMIT_EXCEEDED;
+    }, e.offset(), e.getMessage());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.safeload.formats.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.ScanReport;
+import dev.safeload.Setting;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatException;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ValidationContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JSON side files: strict JSON within caps, each rule with its reason code. */
+class JsonHandlerTest {
+  private static final JsonHandler HANDLER = new JsonHandler();
+  private static final SafeModelLoader SCANNER = SafeModelLoader.builder().build();
+  private static final String CONFIG = "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"hidden_size\": 4096,\n"
+      + "  \"rope_scaling\": null,\n  \"rms_norm_eps\": 1e-05,\n  \"tie_word_embeddings\": false\n}\n";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void configJsonIsAccepted() throws IOException {
+    ScanReport r = scan("config.json", CONFIG);
+    assertEquals(List.of(), r.findings());
+    assertEquals("json", r.files().get(0).format());
+  }
+
+  @Test
+  void tokenizerLikeArrayIsAccepted() throws IOException {
+    assertEquals(List.of(), scan("tokenizer.json", "  [{\"id\": 0, \"content\": \"<s>\"}, [\"a\", \"b\"]]").findings());
+  }
+
+  @Test
+  void duplicateKeyAtAnyLevel() throws IOException {
+    assertEquals(List.of(Reason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": {\"b\": 1, \"b\": 2}}")));
+    assertEquals(List.of(Reason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": 1, \"a\": 1}")));
+  }
+
+  @Test
+  void invalidJson() throws IOException {
+    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1,}")));
+    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": NaN}")));
+    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1} x")));
+    assertEquals(List.of(Reason.JSON_INVALID), findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1),
+        LoadPolicy.strict()));
+  }
+
+  @Test
+  void limits() {
+    byte[] deep = ("[".repeat(65) + "]".repeat(65)).getBytes();
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(deep, LoadPolicy.strict()));
+    assertEquals(List.of(), findings(("[".repeat(64) + "]".repeat(64)).getBytes(), LoadPolicy.strict()));
+    byte[] doc = "{\"a\": \"xxxxxxxxxx\", \"b\": 1}".getBytes();
+    assertEquals(List.of(), findings(doc, LoadPolicy.strict()));
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_STRING_BYTES, 9L)));
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_OBJECT_MEMBERS, 1L)));
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_BYTES, 10L)));
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(JsonHandler.MAX_DEPTH, 1L)));
+    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(("[1" + "0".repeat(1000) + "]").getBytes(),
+        LoadPolicy.strict()));
+  }
+
+  @Test
+  void bomIsNotJson() throws IOException {
+    Path p = Files.write(dir.resolve("config.json"), ("\ufeff" + CONFIG).getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(SCANNER.scan(p)));
+  }
+
+  @Test
+  void detection() {
+    assertEquals(Confidence.STRUCTURAL, detect(" \n{}"));
+    assertEquals(Confidence.STRUCTURAL, detect("[1]"));
+    assertEquals(Confidence.NONE, detect("\"s\""));
+    assertEquals(Confidence.NONE, detect("   "));
+    byte[] safetensors = {2, 0, 0, 0, 0, 0, 0, 0, '{', '}'};
+    assertEquals(Confidence.NONE, HANDLER.detect(ByteBuffer.wrap(safetensors), 10));
+    byte[] braceLength = {'{', 0, 0, 0, 0, 0, 0, 0, '{', '}'};
+    assertEquals(Confidence.NONE, HANDLER.detect(ByteBuffer.wrap(braceLength), 10), "a length whose low byte is '{'");
+  }
+
+  private static Confidence detect(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return HANDLER.detect(ByteBuffer.wrap(b), b.length);
+  }
+
+  private static LoadPolicy with(Setting<Long> s, long v) {
+    return LoadPolicy.strict().toBuilder().set(s, v).build();
+  }
+
+  private ScanReport scan(String name, String content) throws IOException {
+    return SCANNER.scan(Files.writeString(dir.resolve(name), content));
+  }
+
+  private static List<ReasonCode> reasons(ScanReport r) {
+    return r.findings().stream().map(Finding::reason).toList();
+  }
+
+  private static List<ReasonCode> findings(byte[] bytes, LoadPolicy policy) {
+    List<Finding> sink = new ArrayList<>();
+    ValidationContext ctx = ValidationContext.collecting("f.json", policy, sink);
+    try {
+      HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(bytes)), ctx);
+    } catch (FormatException e) {
+      ctx.report(e.reason(), e.offset(), e.getMessage());
+    }
+    return sink.stream().map(Finding::reason).toList();
+  }
+}
