@@ -17,4 +17,17 @@ public final class Digests {
       throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
     }
   }
+
+  /** SHA-256 of bytes {@code [start, end)} of a verified copy, slicing within chunks (no copying). */
+  public static dev.safeload.provenance.Sha256 sha256Range(ChunkedBytes bytes, long start, long end) {
+    MessageDigest md = sha256();
+    long pos = start;
+    while (pos < end) {
+      long inChunk = pos & (ChunkedBytes.CHUNK - 1);
+      int n = (int) Math.min(end - pos, ChunkedBytes.CHUNK - inChunk);
+      md.update(bytes.slice(pos, n));
+      pos += n;
+    }
+    return dev.safeload.provenance.Sha256.of(md.digest());
+  }
 }

@@ -13,6 +13,7 @@ import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.FormatHandler;
@@ -588,6 +589,21 @@ public final class Engine {
         public Optional<ByteBuffer> sideFile(String name) {
           ByteBuffer b = sideFiles.get(name);
           return b == null ? Optional.empty() : Optional.of(b.duplicate());
+        }
+
+        @Override
+        public Optional<Sha256> rangeSha256(String name, long start, long end) {
+          LoadedFile f = null;
+          for (LoadedFile candidate : files) {
+            if (candidate.name().equals(name) && candidate.sha256 != null) {
+              f = candidate;
+            }
+          }
+          ChunkedBytes bytes = f == null ? null : f.bytes;
+          if (bytes == null || start < 0 || end < start || end > bytes.size()) {
+            return Optional.empty();
+          }
+          return Optional.of(Digests.sha256Range(bytes, start, end));
         }
       };
       Set<String> proven = new HashSet<>();

@@ -25,4 +25,15 @@ public interface DigestedModel {
    * served. Empty if the model has no such file.
    */
   Optional<ByteBuffer> sideFile(String name);
+
+  /**
+   * SHA-256 of the bytes {@code [start, end)} of a served file, computed over exactly the bytes the
+   * loader validated and will serve (never re-read from disk). For verifiers whose manifests sign byte
+   * ranges rather than whole files, such as OpenSSF Model Signing shard manifests; safe to call from
+   * several threads at once. Empty if the file is not served, the range lies outside it, or this model
+   * cannot provide ranges.
+   */
+  default Optional<Sha256> rangeSha256(String name, long start, long end) {
+    return Optional.empty();
+  }
 }

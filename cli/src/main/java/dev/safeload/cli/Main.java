@@ -20,6 +20,11 @@ import picocli.CommandLine.Spec;
  * <pre>
  * safeload scan [--json] PATH...          check files and directories, report every finding
  * safeload verify --pins FILE [--json] PATH  like scan, and every file must match its pin
+ * safeload verify --key PEM | --cert-chain PEM [--identity ID] | --sigstore --identity ID --issuer URL
+ *                 --trusted-root FILE [--signature model.sig] [--pins FILE] PATH
+ *                                         like scan, and the model's OpenSSF Model Signing signature
+ *                                         must verify and cover every file (offline)
+ * safeload sign --key PEM [--cert-chain PEM] PATH   write model.sig (OpenSSF Model Signing v1.0)
  * safeload pin PATH &gt; model.pins.json     print a pin file for what load would serve
  * safeload demo                           scan built-in benign and malicious samples
  * </pre>
@@ -30,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "safeload", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Checks model files before an application loads them.",
-    subcommands = {ScanCommand.class, VerifyCommand.class, PinCommand.class, DemoCommand.class,
+    subcommands = {ScanCommand.class, VerifyCommand.class, SignCommand.class, PinCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit code: every file was accepted. */
@@ -94,6 +99,13 @@ public final class Main implements Callable<Integer> {
     if (pins != null) {
       b.pins(pins);
     }
+    return loaderSetup.apply(b).build();
+  }
+
+  /** A loader with the strict policy, every given proof (pins, signature, revocation) and this setup. */
+  SafeModelLoader loaderWith(java.util.List<ProvenanceVerifier> proofs, ProgressListener progress) {
+    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
+    proofs.forEach(b::trust);
     return loaderSetup.apply(b).build();
   }
 

@@ -4,13 +4,20 @@ import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
+import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
+import dev.safeload.verify.signing.ModelSignatureVerifier;
+import dev.safeload.verify.signing.RevocationList;
+import dev.safeload.verify.signing.SignatureVerificationException;
+import dev.safeload.verify.signing.TrustPolicy;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +26,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload verify --pins FILE PATH}: the strict policy with pins, as {@code load} applies it.
+ * {@code safeload verify [--pins FILE] [--key PEM | --cert-chain PEM | --sigstore ...] PATH}: the strict
+ * policy with pins and/or an OpenSSF Model Signing signature, as {@code load} applies it. With both,
+ * both must hold (a signature required in addition to pins). At least one proof is required.
  *
  * <p>Why {@code scan} and not {@code load}: a scan reads each file once through a read-only mapping
  * (the same single pass that {@code load} with {@code MAPPED_TRUSTED} does: no copy of a 1 GiB model,
@@ -29,15 +38,52 @@ import picocli.CommandLine.Spec;
  * a file the pins do not cover gets {@link Reason#UNPROVEN_FILE}, exactly as {@code load} would add it.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Checks a model like 'scan' and requires every served file to match its pin.",
+    description = {"Checks a model like 'scan' and requires every served file to be proven: by its pin",
+        "(--pins) and/or by the model's signature (--key, --cert-chain or --sigstore), verified offline.",
         "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--pins", required = true, paramLabel = "FILE",
+  @Option(names = "--pins", paramLabel = "FILE",
       description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
-  Path pinFile;
+  @Nullable Path pinFile;
+
+  /** Which kind of signer the signature must come from; at most one. */
+  static final class SignatureMode {
+    @Option(names = "--key", paramLabel = "PEM", description = "Trusted public key (PEM): key mode.")
+    @Nullable Path key;
+
+    @Option(names = "--cert-chain", paramLabel = "PEM",
+        description = "Trusted anchor certificate(s) (PEM): certificate mode. System roots are never used.")
+    @Nullable Path certChain;
+
+    @Option(names = "--sigstore",
+        description = "Sigstore keyless, verified offline: needs --trusted-root, --identity and --issuer.")
+    boolean sigstore;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  @Nullable SignatureMode signatureMode;
+
+  @Option(names = "--identity", paramLabel = "ID",
+      description = "Required signer identity: the certificate's subject alternative name (email, URI).")
+  @Nullable String identity;
+
+  @Option(names = "--issuer", paramLabel = "URL", description = "Required OIDC issuer (Sigstore).")
+  @Nullable String issuer;
+
+  @Option(names = "--trusted-root", paramLabel = "FILE",
+      description = "Sigstore trusted_root.json (none is bundled; keep it current).")
+  @Nullable Path trustedRoot;
+
+  @Option(names = "--signature", paramLabel = "NAME", defaultValue = "model.sig",
+      description = "Signature file name inside the model directory (default: ${DEFAULT-VALUE}).")
+  String signature;
+
+  @Option(names = "--revocations", paramLabel = "FILE",
+      description = "Local revocation feed (JSON): revoked digests and signers are refused.")
+  @Nullable Path revocations;
 
   @Option(names = "--json", description = "Print the stable JSON report instead of a table.")
   boolean json;
@@ -49,23 +95,74 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    PinSet pins;
-    try {
-      pins = PinSet.load(pinFile);
-    } catch (NoSuchFileException e) {
-      err.println("safeload: " + pinFile + ": no such file");
+    if (pinFile == null && signatureMode == null) {
+      err.println("safeload: verify needs --pins and/or a signature mode (--key, --cert-chain, --sigstore)");
       err.flush();
       return Main.USAGE_OR_IO;
-    } catch (IOException e) {
-      err.println("safeload: cannot use pins: " + e.getMessage());
+    }
+    List<ProvenanceVerifier> proofs = new ArrayList<>();
+    PinSet pins = null;
+    String signedBy = null;
+    try {
+      if (pinFile != null) {
+        pins = PinSet.load(pinFile);
+        proofs.add(pins);
+      }
+      RevocationList revoked = revocations == null ? null : RevocationList.load(revocations);
+      if (signatureMode != null) {
+        TrustPolicy.Builder tp;
+        if (signatureMode.key != null) {
+          tp = TrustPolicy.publicKey(signatureMode.key);
+          signedBy = "key " + signatureMode.key;
+        } else if (signatureMode.certChain != null) {
+          tp = TrustPolicy.certificates(signatureMode.certChain);
+          signedBy = "a certificate chaining to " + signatureMode.certChain;
+        } else {
+          if (trustedRoot == null || identity == null || issuer == null) {
+            err.println("safeload: --sigstore needs --trusted-root, --identity and --issuer");
+            err.flush();
+            return Main.USAGE_OR_IO;
+          }
+          tp = TrustPolicy.sigstore(trustedRoot).issuer(issuer);
+          signedBy = identity + " (" + issuer + ")";
+        }
+        if (identity != null) {
+          tp.identity(identity);
+          if (signatureMode.sigstore) {
+            signedBy = identity + " (" + issuer + ")";
+          } else {
+            signedBy += ", identity " + identity;
+          }
+        }
+        if (revoked != null) {
+          tp.revocations(revoked);
+        }
+        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature).build()));
+      } else if (identity != null || issuer != null || trustedRoot != null) {
+        err.println("safeload: --identity, --issuer and --trusted-root need a signature mode");
+        err.flush();
+        return Main.USAGE_OR_IO;
+      }
+      if (revoked != null) {
+        proofs.add(revoked);
+      }
+    } catch (NoSuchFileException e) {
+      err.println("safeload: " + e.getFile() + ": no such file");
+      err.flush();
+      return Main.USAGE_OR_IO;
+    } catch (IOException | SignatureVerificationException | IllegalArgumentException | IllegalStateException e) {
+      err.println("safeload: cannot use " + (pins == null && pinFile != null ? "pins" : "trust settings") + ": "
+          + e.getMessage());
       err.flush();
       return Main.USAGE_OR_IO;
     }
     Progress progress = Progress.forTerminal(err);
-    Scans s = Scans.run(main.loader(pins, progress), List.of(path), err, progress);
+    Scans s = Scans.run(main.loaderWith(proofs, progress), List.of(path), err, progress);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
-      results.add(new Scanned(sc.argument(), sc.directory(), requireProof(sc.report(), pins)));
+      // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
+      ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
+      results.add(new Scanned(sc.argument(), sc.directory(), r));
     }
     if (json) {
       JsonReport.write(results, out);
@@ -73,7 +170,12 @@ final class VerifyCommand implements Callable<Integer> {
       TableReport.write(results, out);
       ScanReport r = results.get(0).report();
       if (r.accepted()) {
-        out.println("verified: every file matches " + pins.source() + " (sha256)");
+        if (pins != null) {
+          out.println("verified: every file matches " + pins.source() + " (sha256)");
+        }
+        if (signedBy != null) {
+          out.println("verified: " + signature + " signed by " + signedBy + " covers every file");
+        }
       }
     }
     out.flush();

@@ -1,0 +1,211 @@
+package dev.safeload.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.LoadPolicy;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ValidationContext;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code safeload sign} and {@code safeload verify --key | --cert-chain | --sigstore} as a user runs them. */
+class SignatureCommandsTest {
+  @TempDir Path tmp;
+  Path model;
+
+  @BeforeEach
+  void model() throws Exception {
+    model = Files.createDirectory(tmp.resolve("model"));
+    Files.writeString(model.resolve("weights.toy"), "TOY!weights");
+    Files.createDirectory(model.resolve("sub"));
+    Files.writeString(model.resolve("sub/more.toy"), "TOY!more");
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  void keys(String name) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp384r1"));
+    KeyPair kp = g.generateKeyPair();
+    Files.writeString(tmp.resolve(name + ".key.pem"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+    Files.writeString(tmp.resolve(name + ".pub.pem"), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+  }
+
+  String f(String name) {
+    return tmp.resolve(name).toString();
+  }
+
+  @Test
+  void signThenVerifyWithKey() throws Exception {
+    keys("signer");
+    keys("other");
+    CliTest.Run sign = CliTest.run("sign", "--key", f("signer.key.pem"), model.toString());
+    assertEquals(0, sign.exit(), sign.err());
+    assertTrue(Files.exists(model.resolve("model.sig")));
+    CliTest.Run ok = CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("verified: model.sig signed by key"), ok.out());
+    CliTest.Run wrong = CliTest.run("verify", "--key", f("other.pub.pem"), model.toString());
+    assertEquals(1, wrong.exit());
+    assertTrue(wrong.out().contains("SIGNATURE_INVALID"), wrong.out());
+    Files.writeString(model.resolve("sub/more.toy"), "TOY!tampered");
+    CliTest.Run tampered = CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(1, tampered.exit());
+    assertTrue(tampered.out().contains("SIGNATURE_FILE_MISMATCH"), tampered.out());
+  }
+
+  @Test
+  void extraFileIsRejected() throws Exception {
+    keys("signer");
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
+    Files.writeString(model.resolve("extra.toy"), "TOY!unsigned");
+    CliTest.Run r = CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.out().contains("SIGNATURE_FILE_NOT_SIGNED"), r.out());
+  }
+
+  @Test
+  void signatureInAdditionToPins() throws Exception {
+    keys("signer");
+    Path pins = tmp.resolve("model.pins.json");
+    CliTest.Run pin = CliTest.run("pin", model.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Files.writeString(pins, pin.out());
+    // Pins alone pass; pins plus a required signature fail until the model is signed.
+    assertEquals(0, CliTest.run("verify", "--pins", pins.toString(), model.toString()).exit());
+    CliTest.Run unsigned = CliTest.run("verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"),
+        model.toString());
+    assertEquals(1, unsigned.exit());
+    assertTrue(unsigned.out().contains("SIGNATURE_MISSING"), unsigned.out());
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
+    CliTest.Run both = CliTest.run("verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(0, both.exit(), both.out() + both.err());
+    assertTrue(both.out().contains("verified: every file matches") && both.out().contains("signed by key"), both.out());
+  }
+
+  @Test
+  void customSignatureName() throws Exception {
+    keys("signer");
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), "--signature", "release.sig",
+        model.toString()).exit());
+    assertEquals(0, CliTest.run("verify", "--key", f("signer.pub.pem"), "--signature", "release.sig",
+        model.toString()).exit());
+    assertEquals(1, CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString()).exit());
+  }
+
+  @Test
+  void revocationFeedRefusesTheModel() throws Exception {
+    keys("signer");
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
+    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(model.resolve("weights.toy"))));
+    Path feed = tmp.resolve("revoked.json");
+    Files.writeString(feed, "{\"version\":1,\"revoked\":[{\"sha256\":\"" + digest + "\",\"reason\":\"poisoned\"}]}");
+    CliTest.Run r = CliTest.run("verify", "--key", f("signer.pub.pem"), "--revocations", feed.toString(),
+        model.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.out().contains("REVOKED_DIGEST"), r.out());
+    Files.writeString(feed, "{\"version\":2}");
+    assertEquals(2, CliTest.run("verify", "--key", f("signer.pub.pem"), "--revocations", feed.toString(),
+        model.toString()).exit());
+  }
+
+  @Test
+  void usageErrors() throws Exception {
+    assertEquals(2, CliTest.run("verify", model.toString()).exit()); // no proof at all
+    assertEquals(2, CliTest.run("verify", "--sigstore", "--identity", "a@b", model.toString()).exit());
+    assertEquals(2, CliTest.run("verify", "--key", f("absent.pem"), model.toString()).exit());
+    assertEquals(2, CliTest.run("sign", "--key", f("absent.pem"), model.toString()).exit());
+  }
+
+  static Path vectors(String sub) {
+    String base = System.getProperty("safeload.vectors");
+    Path p = base == null ? null : Path.of(base, sub);
+    if (p == null || !Files.isDirectory(p)) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("vectors missing: " + p);
+      }
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared vectors not found; skipping");
+    }
+    return p;
+  }
+
+  /** The reference goldens are plain text files: accept any content without an extension. */
+  static final class AnyHandler implements FormatHandler {
+    @Override
+    public String id() {
+      return "test-any";
+    }
+
+    @Override
+    public Set<String> extensions() {
+      return Set.of("");
+    }
+
+    @Override
+    public Confidence detect(ByteBuffer head, long fileSize) {
+      return Confidence.STRUCTURAL;
+    }
+
+    @Override
+    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+      return ModelDescription.empty("test-any");
+    }
+  }
+
+  static CliTest.Run runAny(String... args) {
+    return CliTest.runWith(new Main(b -> b.discoverHandlers(false).handler(new AnyHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-any").build())), args);
+  }
+
+  @Test
+  void goldenSignaturesVerifyInEveryMode() throws Exception {
+    Path signed = vectors("oms/model-transparency/signed");
+    String root = vectors("sigstore/public-good").resolve("trusted_root.json").toString();
+    CliTest.Run sig = runAny("verify", "--sigstore", "--trusted-root", root, "--identity", "stefanb@us.ibm.com",
+        "--issuer", "https://sigstore.verify.ibm.com/oauth2", signed.resolve("v1.0.0-sigstore").toString());
+    assertEquals(0, sig.exit(), sig.out() + sig.err());
+    CliTest.Run eve = runAny("verify", "--sigstore", "--trusted-root", root, "--identity", "eve@example.com",
+        "--issuer", "https://sigstore.verify.ibm.com/oauth2", signed.resolve("v1.0.0-sigstore").toString());
+    assertEquals(1, eve.exit());
+    assertTrue(eve.out().contains("SIGNATURE_IDENTITY_MISMATCH"), eve.out());
+    String ca = signed.resolve("keys/certificate/ca-cert.pem").toString();
+    assertEquals(0, runAny("verify", "--cert-chain", ca, signed.resolve("v1.0.0-certificate").toString()).exit());
+    String pub = signed.resolve("keys/certificate/signing-key-pub.pem").toString();
+    assertEquals(0, runAny("verify", "--key", pub, signed.resolve("v1.0.0-elliptic-key/signme-1").toString()).exit());
+  }
+
+  @Test
+  void certificateModeSignAndVerify() throws Exception {
+    Path keys = vectors("oms/model-transparency/signed/keys/certificate");
+    Path chain = tmp.resolve("chain.pem");
+    Files.writeString(chain, Files.readString(keys.resolve("signing-key-cert.pem"))
+        + Files.readString(keys.resolve("int-ca-cert.pem")));
+    assertEquals(0, CliTest.run("sign", "--key", keys.resolve("signing-key.pem").toString(),
+        "--cert-chain", chain.toString(), model.toString()).exit());
+    assertEquals(0, CliTest.run("verify", "--cert-chain", keys.resolve("ca-cert.pem").toString(),
+        model.toString()).exit());
+    CliTest.Run id = CliTest.run("verify", "--cert-chain", keys.resolve("ca-cert.pem").toString(),
+        "--identity", "someone@example.com", model.toString());
+    assertEquals(1, id.exit());
+    assertTrue(id.out().contains("SIGNATURE_IDENTITY_MISMATCH"), id.out());
+  }
+}

@@ -1,0 +1,231 @@
+package dev.safeload.verify.internal.intoto;
+
+import dev.safeload.Reason;
+import dev.safeload.verify.internal.json.Json;
+import dev.safeload.verify.internal.json.JsonObject;
+import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.internal.x509.Keys;
+import java.math.BigDecimal;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The OMS manifest inside a signed in-toto statement (predicate {@code https://model_signing/signature/v1.0},
+ * or the legacy {@code Digests/v0.1} when allowed). Parsing is strict: resource names must be safe
+ * relative paths (no escape, no duplicates, also case-insensitively), digests lowercase hex of the right
+ * length, algorithms consistent with the serialization, at least one resource, and the subject's root
+ * digest equal to SHA-256 over the listed digests in listed order.
+ */
+public final class OmsManifest {
+  public static final String STATEMENT_V1 = "https://in-toto.io/Statement/v1";
+  public static final String PREDICATE_V1 = "https://model_signing/signature/v1.0";
+  public static final String PREDICATE_V01 = "https://model_signing/Digests/v0.1";
+  /** Most resources we accept in one manifest. */
+  public static final int MAX_RESOURCES = 1_000_000;
+
+  /** One signed resource; {@code start}/{@code end} are -1 for whole files. */
+  public record Resource(String path, long start, long end, byte[] digest) {}
+
+  public final String method;
+  public final String hashType;
+  public final long shardSize;
+  public final List<Resource> resources;
+  public final List<String> ignorePaths;
+  public final boolean legacy;
+  public final byte[] root;
+
+  private OmsManifest(String method, String hashType, long shardSize, List<Resource> resources,
+      List<String> ignorePaths, boolean legacy, byte[] root) {
+    this.method = method;
+    this.hashType = hashType;
+    this.shardSize = shardSize;
+    this.resources = resources;
+    this.ignorePaths = ignorePaths;
+    this.legacy = legacy;
+    this.root = root;
+  }
+
+  /** Whether the manifest signs a single file (resource name {@code "."}). */
+  public boolean singleFile() {
+    return resources.stream().allMatch(r -> r.path().equals("."));
+  }
+
+  public static OmsManifest parse(byte[] payload, boolean allowLegacy) throws SigException {
+    JsonObject st = Json.parseObject(payload, Reason.SIGNATURE_STATEMENT_INVALID, "statement");
+    if (!STATEMENT_V1.equals(st.str("_type"))) {
+      throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "statement _type is not " + STATEMENT_V1);
+    }
+    String pt = st.str("predicateType");
+    if (pt.equals(PREDICATE_V01)) {
+      if (!allowLegacy) {
+        throw new SigException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED,
+            "v0.2 (Digests/v0.1) signatures are accepted only when the policy enables them");
+      }
+      return legacy(st);
+    }
+    if (!pt.equals(PREDICATE_V1)) {
+      throw new SigException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED, "predicate type is not " + PREDICATE_V1);
+    }
+    List<JsonObject> subjects = st.objects("subject", 1024);
+    if (subjects.size() != 1) {
+      throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "statement must have exactly one subject");
+    }
+    byte[] root = hex(subjects.get(0).obj("digest").str("sha256"), 32, Reason.SIGNATURE_STATEMENT_INVALID);
+    Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
+    JsonObject pred = st.obj("predicate");
+    JsonObject ser = pred.obj("serialization");
+    String method = ser.str("method");
+    String hashType = ser.str("hash_type");
+    int digestLen = switch (hashType) {
+      case "sha256", "blake3" -> 32;
+      case "blake2b" -> 64;
+      default -> throw new SigException(m, "unknown hash_type");
+    };
+    ser.bool("allow_symlinks", false);
+    long shardSize = -1;
+    if (method.equals("shards")) {
+      BigDecimal ss = ser.number("shard_size");
+      try {
+        // protobuf's Struct writes integers as floats (1000000000.0): accept integral values only.
+        shardSize = ss == null ? -1 : ss.stripTrailingZeros().longValueExact();
+      } catch (ArithmeticException e) {
+        throw new SigException(m, "shard_size is not an integer");
+      }
+      if (shardSize <= 0) {
+        throw new SigException(m, "shard_size must be a positive integer");
+      }
+    } else if (!method.equals("files")) {
+      throw new SigException(m, "unknown serialization method");
+    }
+    List<String> ignore = ser.strings("ignore_paths", 1024);
+    for (String p : ignore) {
+      checkPath(p, m, "ignore path");
+    }
+    String expectAlg = method.equals("files") ? hashType : hashType + "-sharded-" + shardSize;
+    List<JsonObject> res = pred.objects("resources", MAX_RESOURCES);
+    if (res.isEmpty()) {
+      throw new SigException(m, "the manifest lists no resources");
+    }
+    List<Resource> out = new ArrayList<>(res.size());
+    Set<String> seen = new HashSet<>();
+    Set<String> folded = new HashSet<>();
+    MessageDigest rootMd = Keys.sha256();
+    for (JsonObject r : res) {
+      if (!expectAlg.equals(r.str("algorithm"))) {
+        throw new SigException(m, "resource algorithm disagrees with the serialization");
+      }
+      byte[] d = hex(r.str("digest"), digestLen, m);
+      rootMd.update(d);
+      String name = r.str("name");
+      Resource resource;
+      if (method.equals("files")) {
+        if (name.equals(".")) {
+          if (res.size() != 1) {
+            throw new SigException(m, "'.' names a single-file model but other resources are listed");
+          }
+        } else {
+          checkPath(name, m, "resource name");
+        }
+        resource = new Resource(name, -1, -1, d);
+      } else {
+        Resource sh = shard(name, shardSize, m);
+        resource = new Resource(sh.path(), sh.start(), sh.end(), d);
+      }
+      if (!seen.add(name)) {
+        throw new SigException(m, "duplicate resource " + name);
+      }
+      if (method.equals("files") && !folded.add(name.toLowerCase(Locale.ROOT))) {
+        throw new SigException(m, "resources differ only in letter case: " + name);
+      }
+      out.add(resource);
+    }
+    boolean dot = out.stream().anyMatch(x -> x.path().equals("."));
+    if (dot && !out.stream().allMatch(x -> x.path().equals("."))) {
+      throw new SigException(m, "'.' names a single-file model but other files are listed");
+    }
+    if (!MessageDigest.isEqual(rootMd.digest(), root)) {
+      throw new SigException(m, "the subject digest is not the digest of the listed resources");
+    }
+    return new OmsManifest(method, hashType, shardSize, List.copyOf(out), List.copyOf(ignore), false, root);
+  }
+
+  private static OmsManifest legacy(JsonObject st) throws SigException {
+    Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
+    List<JsonObject> subjects = st.objects("subject", MAX_RESOURCES);
+    if (subjects.isEmpty()) {
+      throw new SigException(m, "the manifest lists no resources");
+    }
+    List<Resource> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (JsonObject s : subjects) {
+      JsonObject ann = s.optObj("annotations");
+      if (ann == null || !"file-sha256".equals(ann.optStr("actual_hash_algorithm"))) {
+        throw new SigException(m, "legacy subject is not a file-sha256 digest");
+      }
+      String name = s.str("name");
+      checkPath(name, m, "resource name");
+      if (!seen.add(name)) {
+        throw new SigException(m, "duplicate resource " + name);
+      }
+      out.add(new Resource(name, -1, -1, hex(s.obj("digest").str("sha256"), 32, m)));
+    }
+    return new OmsManifest("files", "sha256", -1, List.copyOf(out), List.of(), true, new byte[0]);
+  }
+
+  private static Resource shard(String name, long shardSize, Reason m) throws SigException {
+    // Parse from the right: a ':' may occur in the path.
+    int b = name.lastIndexOf(':');
+    int a = b <= 0 ? -1 : name.lastIndexOf(':', b - 1);
+    if (a <= 0) {
+      throw new SigException(m, "shard resource is not path:start:end");
+    }
+    String path = name.substring(0, a);
+    if (!path.equals(".")) {
+      checkPath(path, m, "resource name");
+    }
+    long start = number(name.substring(a + 1, b), m);
+    long end = number(name.substring(b + 1), m);
+    if (end <= start || start % shardSize != 0 || end - start > shardSize) {
+      throw new SigException(m, "shard range " + start + ":" + end + " is not a shard of size " + shardSize);
+    }
+    return new Resource(path, start, end, new byte[0]);
+  }
+
+  private static long number(String s, Reason m) throws SigException {
+    if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')
+        || (s.length() > 1 && s.charAt(0) == '0')) {
+      throw new SigException(m, "shard offset is not a decimal integer");
+    }
+    return Long.parseLong(s);
+  }
+
+  /** Relative POSIX path: no empty, '.' or '..' segment, no leading or trailing '/', no '\', no controls. */
+  public static void checkPath(String p, Reason m, String what) throws SigException {
+    if (p.isEmpty() || p.length() > 4096) {
+      throw new SigException(m, what + " is empty or too long");
+    }
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\') {
+        throw new SigException(m, what + " contains a control character or backslash");
+      }
+    }
+    for (String seg : p.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        throw new SigException(m, what + " '" + p + "' is not a normalised relative path");
+      }
+    }
+  }
+
+  private static byte[] hex(String s, int len, Reason r) throws SigException {
+    if (s.length() != 2 * len || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new SigException(r, "digest is not " + (2 * len) + " lowercase hex digits");
+    }
+    return HexFormat.of().parseHex(s);
+  }
+}

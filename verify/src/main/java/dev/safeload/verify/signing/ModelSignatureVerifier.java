@@ -1,0 +1,252 @@
+package dev.safeload.verify.signing;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.internal.intoto.OmsManifest;
+import dev.safeload.verify.internal.sigstore.Bundle;
+import dev.safeload.verify.internal.sigstore.BundleVerifier;
+import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.internal.x509.Keys;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its single
+ * pass: Sigstore bundle → DSSE envelope → in-toto statement → manifest, then every served file must be
+ * listed with the same digest, every listed file must be present, and no unlisted file may be served.
+ *
+ * <pre>{@code
+ * SafeModelLoader loader = SafeModelLoader.builder()
+ *     .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(Path.of("signer.pem")).build()))
+ *     .build();
+ * }</pre>
+ * Thread-safe and immutable.
+ */
+public final class ModelSignatureVerifier implements ProvenanceVerifier {
+  private final TrustPolicy policy;
+
+  private ModelSignatureVerifier(TrustPolicy policy) {
+    this.policy = policy;
+  }
+
+  public static ModelSignatureVerifier of(TrustPolicy policy) {
+    return new ModelSignatureVerifier(Objects.requireNonNull(policy));
+  }
+
+  @Override
+  public String id() {
+    return "oms-signature";
+  }
+
+  @Override
+  public Set<String> sideFiles() {
+    return Set.of(policy.signatureFile);
+  }
+
+  @Override
+  public ProvenanceResult verify(DigestedModel model) {
+    Optional<ByteBuffer> side = model.sideFile(policy.signatureFile);
+    if (side.isEmpty()) {
+      if (!policy.required) {
+        return new ProvenanceResult(Set.of(), List.of(), List.of());
+      }
+      return reject(new Finding(Reason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
+          "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
+    }
+    ByteBuffer buf = side.get();
+    byte[] bundle = new byte[buf.remaining()];
+    buf.get(bundle);
+    SignedManifest signed;
+    try {
+      signed = verifyBundle(bundle);
+    } catch (SigException e) {
+      return reject(new Finding(e.reason(), null, Finding.NO_OFFSET, e.getMessage()));
+    }
+    List<Finding> findings = new ArrayList<>();
+    Set<String> proven = match(signed.manifest(), model, findings);
+    if (!findings.isEmpty()) {
+      return new ProvenanceResult(Set.of(), findings, List.of());
+    }
+    return new ProvenanceResult(proven, List.of(), List.of("OMS signature by " + signed.signer()
+        + " covers " + proven.size() + " file(s); payload " + signed.payloadSha256()));
+  }
+
+  /**
+   * Verifies a signature bundle on its own (no files): the signature, the trust policy, revocation of the
+   * signer, and the manifest's consistency. The result's file digests can serve as pins.
+   *
+   * @throws SignatureVerificationException with the reason code if anything fails
+   */
+  public SignedManifest verifySignature(byte[] bundle) throws SignatureVerificationException {
+    try {
+      return verifyBundle(bundle);
+    } catch (SigException e) {
+      throw new SignatureVerificationException(e.reason(), e.getMessage());
+    }
+  }
+
+  private SignedManifest verifyBundle(byte[] bundleBytes) throws SigException {
+    Bundle b = Bundle.parse(bundleBytes);
+    BundleVerifier.Options o = new BundleVerifier.Options(policy.keys, policy.anchors,
+        policy.trustedRoot, policy.validationTime, policy.identity, policy.issuer,
+        policy.subject, policy.fingerprint, policy.allowLegacyV02);
+    BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
+    byte[] payload = v.payload();
+    Sha256 payloadSha = Sha256.of(Keys.sha256(payload));
+    if (policy.revocations != null) {
+      Optional<String> why = policy.revocations.revokedSigner(v.identities());
+      if (why.isPresent()) {
+        throw new SigException(Reason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
+      }
+    }
+    OmsManifest m = OmsManifest.parse(payload, policy.allowLegacyV02);
+    return new SignedManifest(m, v.signer(), v.identities(), payloadSha);
+  }
+
+  /** Compares the manifest with the served files; returns the proven names or adds findings. */
+  private static Set<String> match(OmsManifest m, DigestedModel model, List<Finding> findings) {
+    Set<String> proven = new HashSet<>();
+    List<DigestedFile> files = model.files();
+    if (!m.hashType.equals("sha256")) {
+      findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, null, Finding.NO_OFFSET,
+          "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
+      return proven;
+    }
+    Map<String, List<OmsManifest.Resource>> byPath = new LinkedHashMap<>();
+    if (m.singleFile()) {
+      // "." is the model itself: valid only when the model is one file.
+      if (model.isDirectory() || files.size() != 1) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
+            "the signature covers a single file but the model is a directory"));
+        return proven;
+      }
+      byPath.put(files.get(0).name(), m.resources);
+    } else {
+      for (OmsManifest.Resource r : m.resources) {
+        byPath.computeIfAbsent(r.path(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<RangeCheck> ranges = new ArrayList<>();
+    for (DigestedFile f : files) {
+      List<OmsManifest.Resource> rs = byPath.get(f.name());
+      if (rs == null) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
+            "the file is not listed in the signed manifest and will not be served"));
+        continue;
+      }
+      if (rs.get(0).start() < 0) { // files mode: one whole-file digest
+        if (f.sha256().equals(Sha256.of(rs.get(0).digest()))) {
+          proven.add(f.name());
+        } else {
+          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+              "the file's SHA-256 differs from the signed digest"));
+        }
+        continue;
+      }
+      // Shards mode: the shards must tile [0, size) exactly, in any listed order.
+      List<OmsManifest.Resource> sorted = new ArrayList<>(rs);
+      sorted.sort(java.util.Comparator.comparingLong(OmsManifest.Resource::start));
+      long next = 0;
+      boolean tiled = true;
+      for (OmsManifest.Resource r : sorted) {
+        tiled &= r.start() == next;
+        next = r.end();
+      }
+      if (!tiled || next != f.size()) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+            "the signed shards do not cover the file's " + f.size() + " bytes exactly"));
+        continue;
+      }
+      if (sorted.size() == 1) { // one shard is the whole file: the loader's digest decides
+        if (f.sha256().equals(Sha256.of(sorted.get(0).digest()))) {
+          proven.add(f.name());
+        } else {
+          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+              "the file's SHA-256 differs from the signed shard digest"));
+        }
+        continue;
+      }
+      sorted.forEach(r -> ranges.add(new RangeCheck(f.name(), r)));
+    }
+    if (!ranges.isEmpty()) {
+      checkRanges(model, ranges, proven, findings);
+    }
+    for (String path : byPath.keySet()) {
+      if (model.file(path).isEmpty()) {
+        findings.add(new Finding(Reason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
+            "the signed manifest lists this file but the model lacks it"));
+      }
+    }
+    return proven;
+  }
+
+  private record RangeCheck(String file, OmsManifest.Resource shard) {}
+
+  /** Hashes shard ranges of the verified bytes in parallel (files and shards alike) and compares them. */
+  private static void checkRanges(DigestedModel model, List<RangeCheck> ranges, Set<String> proven,
+      List<Finding> findings) {
+    int threads = Math.max(1, Math.min(ranges.size(), Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "safeload-shard-verify");
+      t.setDaemon(true);
+      return t;
+    });
+    Map<String, Reason> failed = new LinkedHashMap<>();
+    try {
+      List<java.util.concurrent.Future<Optional<Sha256>>> futures = new ArrayList<>();
+      for (RangeCheck c : ranges) {
+        futures.add(pool.submit(() -> model.rangeSha256(c.file(), c.shard().start(), c.shard().end())));
+      }
+      for (int i = 0; i < ranges.size(); i++) {
+        RangeCheck c = ranges.get(i);
+        Optional<Sha256> got;
+        try {
+          got = futures.get(i).get();
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          got = Optional.empty();
+        }
+        if (got.isEmpty()) {
+          failed.putIfAbsent(c.file(), Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
+        } else if (!got.get().equals(Sha256.of(c.shard().digest()))) {
+          failed.put(c.file(), Reason.SIGNATURE_FILE_MISMATCH);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (RangeCheck c : ranges) {
+      Reason r = failed.get(c.file());
+      if (r == null) {
+        proven.add(c.file());
+      } else if (!findings.stream().anyMatch(f -> c.file().equals(f.file()))) {
+        findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == Reason.SIGNATURE_FILE_MISMATCH
+            ? "a signed shard's SHA-256 differs from the file's bytes"
+            : "the loader cannot provide digests of byte ranges of this file"));
+      }
+    }
+  }
+
+  private static ProvenanceResult reject(Finding f) {
+    return new ProvenanceResult(Set.of(), List.of(f), List.of());
+  }
+
+  @Override
+  public String toString() {
+    return "ModelSignatureVerifier[" + policy + "]";
+  }
+}

@@ -1,0 +1,313 @@
+package dev.safeload.verify.signing;
+
+import dev.safeload.Reason;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.internal.dsse.Pae;
+import dev.safeload.verify.internal.intoto.OmsManifest;
+import dev.safeload.verify.internal.json.JsonText;
+import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.internal.x509.Keys;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Signs a model directory or file as an OpenSSF Model Signing v1.0 bundle (files serialization,
+ * SHA-256), in key mode or certificate mode. The output has the same structure, field by field, as the
+ * reference implementation's {@code model.sig}; any OMS verifier (ours included) accepts it.
+ *
+ * <pre>{@code
+ * ModelSigner.withKey(privateKey, publicKey).signTo(Path.of("models/llama"));  // writes models/llama/model.sig
+ * }</pre>
+ * Symbolic links, and the signature file itself, are never signed.
+ */
+public final class ModelSigner {
+  private static final List<String> DEFAULT_IGNORES = List.of(".git", ".gitattributes", ".github", ".gitignore");
+
+  private final PrivateKey privateKey;
+  private final PublicKey publicKey;
+  private final List<X509Certificate> chain;
+  private final String signatureFile;
+
+  private ModelSigner(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String signatureFile) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+    this.chain = List.copyOf(chain);
+    this.signatureFile = signatureFile;
+  }
+
+  /** Key mode: verifiers configured with {@code publicKey} accept the signature. */
+  public static ModelSigner withKey(PrivateKey privateKey, PublicKey publicKey) {
+    return new ModelSigner(Objects.requireNonNull(privateKey), Objects.requireNonNull(publicKey), List.of(),
+        TrustPolicy.DEFAULT_SIGNATURE_FILE);
+  }
+
+  /** Certificate mode: {@code chain} is leaf first, without the root; the leaf holds the public key. */
+  public static ModelSigner withCertificate(PrivateKey privateKey, List<X509Certificate> chain) {
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain needs at least the signing certificate");
+    }
+    return new ModelSigner(Objects.requireNonNull(privateKey), chain.get(0).getPublicKey(), chain,
+        TrustPolicy.DEFAULT_SIGNATURE_FILE);
+  }
+
+  /**
+   * Key mode from a PEM private key ({@code PRIVATE KEY} or {@code EC PRIVATE KEY}; EC P-256/384/521 or
+   * Ed25519); the public key is derived from it.
+   */
+  public static ModelSigner withKey(Path privateKeyPem) throws IOException {
+    java.security.KeyPair kp = readKeyPair(privateKeyPem);
+    return withKey(kp.getPrivate(), kp.getPublic());
+  }
+
+  /** Certificate mode from PEM files: the private key and the chain (leaf first, no root). */
+  public static ModelSigner withCertificate(Path privateKeyPem, Path chainPem) throws IOException {
+    try {
+      return withCertificate(readKeyPair(privateKeyPem).getPrivate(), dev.safeload.verify.internal.x509.Certs.parsePem(
+          Files.readString(chainPem, StandardCharsets.US_ASCII), Reason.SIGNATURE_CERT_CHAIN_INVALID));
+    } catch (SigException e) {
+      throw new IOException(chainPem + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.security.KeyPair readKeyPair(Path pem) throws IOException {
+    try {
+      return dev.safeload.verify.internal.x509.PrivateKeys.fromPem(Files.readString(pem, StandardCharsets.US_ASCII));
+    } catch (SigException e) {
+      throw new IOException(pem + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Uses another signature file name (default {@value TrustPolicy#DEFAULT_SIGNATURE_FILE}). */
+  public ModelSigner signatureFile(String name) {
+    return new ModelSigner(privateKey, publicKey, chain, name);
+  }
+
+  /** Signs the model and writes the bundle beside it: {@code dir/model.sig}, or next to a single file. */
+  public Path signTo(Path model) throws IOException {
+    byte[] bundle = sign(model);
+    Path dir = Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS) ? model : model.toAbsolutePath().getParent();
+    Path out = dir.resolve(signatureFile);
+    Files.write(out, bundle);
+    return out;
+  }
+
+  /** Hashes the model (files in parallel) and returns the signature bundle's bytes. */
+  public byte[] sign(Path model) throws IOException {
+    Path root = model.toAbsolutePath().normalize();
+    BasicFileAttributes a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    TreeMap<String, Path> files = new TreeMap<>(ModelSigner::componentOrder);
+    String subjectName = root.getFileName() == null ? "model" : root.getFileName().toString();
+    boolean single;
+    if (a.isRegularFile()) {
+      files.put(".", root);
+      single = true;
+    } else if (a.isDirectory()) {
+      single = false;
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          return !dir.equals(root) && DEFAULT_IGNORES.contains(dir.getFileName().toString())
+              ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+          if (name.equals(signatureFile) || DEFAULT_IGNORES.contains(name)) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (!attrs.isRegularFile()) {
+            throw new IOException("refusing to sign " + name + ": not a regular file (symbolic links are never signed)");
+          }
+          try {
+            OmsManifest.checkPath(name, Reason.SIGNATURE_MANIFEST_INVALID, "file name");
+          } catch (SigException e) {
+            throw new IOException(e.getMessage(), e);
+          }
+          files.put(name, file);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } else {
+      throw new IOException(model + " is neither a regular file nor a directory");
+    }
+    if (files.isEmpty()) {
+      throw new IOException(model + " holds no files to sign");
+    }
+    Map<String, Sha256> digests = hashAll(files);
+    byte[] payload = statement(subjectName, digests, single).getBytes(StandardCharsets.UTF_8);
+    byte[] sig = signBytes(Pae.encode(Pae.IN_TOTO, payload));
+    return bundle(payload, sig).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Python's PurePosixPath order: compare path components, not whole strings ("a/b" before "a-c"). */
+  static int componentOrder(String x, String y) {
+    String[] a = x.split("/");
+    String[] b = y.split("/");
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      int c = compareCodePoints(a[i], b[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.length, b.length);
+  }
+
+  private static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  private static Map<String, Sha256> hashAll(TreeMap<String, Path> files) throws IOException {
+    int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "safeload-signer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Map<String, Future<Sha256>> futures = new TreeMap<>(files.comparator());
+      files.forEach((name, p) -> futures.put(name, pool.submit(() -> hash(p))));
+      Map<String, Sha256> out = new TreeMap<>(files.comparator());
+      for (Map.Entry<String, Future<Sha256>> e : futures.entrySet()) {
+        try {
+          out.put(e.getKey(), e.getValue().get());
+        } catch (ExecutionException ex) {
+          if (ex.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IOException("hashing " + e.getKey() + " failed", ex.getCause());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while hashing");
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Sha256 hash(Path p) throws IOException {
+    MessageDigest md = Keys.sha256();
+    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+    }
+    return Sha256.of(md.digest());
+  }
+
+  private String statement(String subjectName, Map<String, Sha256> digests, boolean single) {
+    MessageDigest root = Keys.sha256();
+    digests.values().forEach(d -> root.update(d.toByteArray()));
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n")
+        .append("      \"name\": ").append(JsonText.quote(subjectName)).append(",\n")
+        .append("      \"digest\": {\n        \"sha256\": \"").append(java.util.HexFormat.of().formatHex(root.digest()))
+        .append("\"\n      }\n    }\n  ],\n")
+        .append("  \"predicateType\": \"https://model_signing/signature/v1.0\",\n")
+        .append("  \"predicate\": {\n    \"serialization\": {\n")
+        .append("      \"method\": \"files\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n")
+        .append("      \"ignore_paths\": [\n");
+    List<String> ignores = new ArrayList<>(DEFAULT_IGNORES);
+    if (!single) {
+      ignores.add(signatureFile);
+    }
+    ignores.sort(Comparator.naturalOrder());
+    for (int i = 0; i < ignores.size(); i++) {
+      sb.append("        ").append(JsonText.quote(ignores.get(i))).append(i + 1 < ignores.size() ? ",\n" : "\n");
+    }
+    sb.append("      ]\n    },\n    \"resources\": [\n");
+    int i = 0;
+    for (Map.Entry<String, Sha256> e : digests.entrySet()) {
+      sb.append("      {\n        \"name\": ").append(JsonText.quote(e.getKey())).append(",\n")
+          .append("        \"algorithm\": \"sha256\",\n")
+          .append("        \"digest\": \"").append(e.getValue().hex()).append("\"\n      }")
+          .append(++i < digests.size() ? ",\n" : "\n");
+    }
+    sb.append("    ]\n  }\n}");
+    return sb.toString();
+  }
+
+  private byte[] signBytes(byte[] data) throws IOException {
+    try {
+      Signature s = Signature.getInstance(Keys.algorithmFor(publicKey));
+      s.initSign(privateKey);
+      s.update(data);
+      byte[] sig = s.sign();
+      if (!Keys.verify(publicKey, data, sig)) {
+        throw new IOException("the private key does not match the public key or certificate");
+      }
+      return sig;
+    } catch (GeneralSecurityException | SigException e) {
+      throw new IOException("signing failed: " + e.getMessage(), e);
+    }
+  }
+
+  private String bundle(byte[] payload, byte[] sig) throws IOException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    StringBuilder sb = new StringBuilder("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",")
+        .append("\"verificationMaterial\":{");
+    if (chain.isEmpty()) {
+      sb.append("\"publicKey\":{\"hint\":\"").append(Keys.omsHint(publicKey)).append("\"}");
+    } else {
+      sb.append("\"x509CertificateChain\":{\"certificates\":[");
+      for (int i = 0; i < chain.size(); i++) {
+        try {
+          sb.append(i > 0 ? "," : "").append("{\"rawBytes\":\"").append(b64.encodeToString(chain.get(i).getEncoded()))
+              .append("\"}");
+        } catch (CertificateEncodingException e) {
+          throw new IOException("certificate cannot be encoded", e);
+        }
+      }
+      sb.append("]}");
+    }
+    sb.append(",\"tlogEntries\":[]},\"dsseEnvelope\":{\"payload\":\"").append(b64.encodeToString(payload))
+        .append("\",\"payloadType\":\"").append(Pae.IN_TOTO).append("\",\"signatures\":[{\"sig\":\"")
+        .append(b64.encodeToString(sig)).append("\",\"keyid\":\"\"}]}}");
+    return sb.toString();
+  }
+
+}

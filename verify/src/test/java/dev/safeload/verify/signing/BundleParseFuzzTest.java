@@ -1,0 +1,26 @@
+package dev.safeload.verify.signing;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.safeload.verify.internal.intoto.OmsManifest;
+import dev.safeload.verify.internal.sigstore.Bundle;
+import dev.safeload.verify.internal.sigstore.SigException;
+
+/**
+ * Arbitrary bytes into the bundle parser and the statement parser. Only {@link SigException} (which the
+ * verifier turns into a finding) may escape; anything else is a bug.
+ */
+class BundleParseFuzzTest {
+  @FuzzTest(maxDuration = "10s")
+  void parse(byte[] data) {
+    try {
+      Bundle.parse(data);
+    } catch (SigException expected) {
+      // a documented rejection
+    }
+    try {
+      OmsManifest.parse(data, true);
+    } catch (SigException expected) {
+      // a documented rejection
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.safeload.verify.signing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.LoadPolicy;
+import dev.safeload.ModelRejectedException;
+import dev.safeload.Reason;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.VerifiedModel;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ValidationContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shard manifests checked through the loader's range digests ({@code DigestedModel.rangeSha256}) over the
+ * verified bytes, against the reference's own shard goldens: the sample model is rebuilt from the
+ * reference's fixture recipe and the golden statement is signed with a test key.
+ */
+class ShardVerificationTest {
+  @TempDir Path tmp;
+
+  /** Accepts any content in files without an extension (the reference fixtures are named f00, f1...). */
+  static final class AnyHandler implements FormatHandler {
+    @Override
+    public String id() {
+      return "test-any";
+    }
+
+    @Override
+    public Set<String> extensions() {
+      return Set.of("");
+    }
+
+    @Override
+    public Confidence detect(ByteBuffer head, long fileSize) {
+      return Confidence.STRUCTURAL;
+    }
+
+    @Override
+    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+      return ModelDescription.empty("test-any");
+    }
+  }
+
+  /** tests/conftest.py sample_model_folder: d{i}/f{i}{j} and f{i}. */
+  Path sampleModel() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("sample_model"));
+    for (int i = 0; i < 2; i++) {
+      Files.createDirectories(dir.resolve("d" + i));
+      for (int j = 0; j < 3; j++) {
+        Files.writeString(dir.resolve("d" + i + "/f" + i + j), "This is file f" + i + j + " in d" + i + ".");
+      }
+    }
+    for (int i = 0; i < 4; i++) {
+      Files.writeString(dir.resolve("f" + i), "This is file f" + i + " in root.");
+    }
+    return dir;
+  }
+
+  SafeModelLoader loader(KeyPair kp) {
+    return SafeModelLoader.builder().discoverHandlers(false).handler(new AnyHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-any").build())
+        .trust(ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build())).build();
+  }
+
+  void signGolden(KeyPair kp, Path dir, String golden) throws Exception {
+    String statement = Files.readString(OmsPayloadGoldenTest.payloads().resolve(golden), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("model.sig"), VerifierBugClassesTest.bundleFor(kp, statement, null));
+  }
+
+  @Test
+  void referenceSmallShardsVerifyByRange() throws Exception {
+    KeyPair kp = VerifierBugClassesTest.p256();
+    for (String golden : List.of("sample_model_folder_small_shards", "sample_model_folder_shard", "sample_model_folder")) {
+      Path dir = sampleModel();
+      signGolden(kp, dir, golden);
+      try (VerifiedModel m = loader(kp).load(dir)) {
+        assertEquals(10, m.files().size(), golden);
+      }
+      deleteTree(dir);
+    }
+  }
+
+  @Test
+  void tamperedShardIsRejected() throws Exception {
+    KeyPair kp = VerifierBugClassesTest.p256();
+    Path dir = sampleModel();
+    signGolden(kp, dir, "sample_model_folder_small_shards");
+    // Same length, one byte changed in the second 8-byte shard of d0/f00.
+    Files.writeString(dir.resolve("d0/f00"), "This is File f00 in d0.");
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(kp).load(dir));
+    assertTrue(e.hasReason(Reason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
+    assertEquals("d0/f00", e.findings().get(0).file());
+  }
+
+  @Test
+  void shardsThatDoNotTileTheFileAreRejected() throws Exception {
+    KeyPair kp = VerifierBugClassesTest.p256();
+    Path dir = sampleModel();
+    signGolden(kp, dir, "sample_model_folder_small_shards");
+    Files.writeString(dir.resolve("f0"), "This is file f0 in root.!"); // one byte longer than signed
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(kp).load(dir));
+    assertTrue(e.hasReason(Reason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
+  }
+
+  static void deleteTree(Path dir) throws Exception {
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.safeload.verify.signing;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.safeload.Reason;
+import dev.safeload.verify.internal.intoto.OmsManifest;
+import dev.safeload.verify.internal.json.Json;
+import dev.safeload.verify.internal.json.JsonObject;
+import dev.safeload.verify.internal.sigstore.Bundle;
+import dev.safeload.verify.internal.sigstore.BundleVerifier;
+import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.internal.sigstore.TrustedRoot;
+import dev.safeload.verify.internal.x509.Keys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * sigstore-conformance {@code bundle-verify}: every case, run offline. Names ending in {@code _fail} must
+ * be rejected, all others accepted.
+ */
+class SigstoreConformanceTest {
+  static final String DEFAULT_IDENTITY = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+  static final String DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
+
+  @TestFactory
+  Stream<DynamicTest> bundleVerify() throws Exception {
+    Path base = Vectors.dir("sigstore/conformance/bundle-verify");
+    Path publicGood = Vectors.dir("sigstore/public-good").resolve("trusted_root.json");
+    List<Path> cases;
+    try (Stream<Path> s = Files.list(base)) {
+      cases = s.filter(Files::isDirectory).sorted().toList();
+    }
+    assertTrue(cases.size() >= 60, "expected the full conformance set, found " + cases.size());
+    return cases.stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> {
+      boolean expectFail = c.getFileName().toString().endsWith("_fail");
+      try {
+        run(c, base, publicGood);
+        if (expectFail) {
+          fail("accepted a bundle that must be rejected");
+        }
+      } catch (SigException e) {
+        System.out.println("conformance " + c.getFileName() + " -> " + e.reason() + ": " + e.getMessage());
+        if (!expectFail) {
+          fail("rejected a valid bundle: " + e.reason() + " " + e.getMessage(), e);
+        }
+      }
+    }));
+  }
+
+  static void run(Path c, Path base, Path publicGood) throws Exception {
+    Path artifactFile = Files.exists(c.resolve("artifact")) ? c.resolve("artifact") : base.resolve("a.txt");
+    byte[] artifact = Files.readAllBytes(artifactFile);
+    String identity = Files.exists(c.resolve("identity"))
+        ? Files.readString(c.resolve("identity")).strip() : DEFAULT_IDENTITY;
+    String issuer = Files.exists(c.resolve("issuer")) ? Files.readString(c.resolve("issuer")).strip() : DEFAULT_ISSUER;
+    Path rootFile = Files.exists(c.resolve("trusted_root.json")) ? c.resolve("trusted_root.json") : publicGood;
+    TrustedRoot root = TrustedRoot.parse(Files.readAllBytes(rootFile));
+    List<PublicKey> keys = List.of();
+    if (Files.exists(c.resolve("key.pub"))) {
+      keys = List.of(Keys.publicKeyFromPem(Files.readString(c.resolve("key.pub")), Reason.SIGNATURE_KEY_MISMATCH));
+    }
+    Bundle b = Bundle.parse(Files.readAllBytes(c.resolve("bundle.sigstore.json")));
+    BundleVerifier.Options o = new BundleVerifier.Options(keys, Set.of(), root, null,
+        keys.isEmpty() ? identity : null, keys.isEmpty() ? issuer : null, null, null, false);
+    if (b.dsse != null) {
+      BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
+      // The artifact is the statement's subject: its SHA-256 must be among the subjects' digests.
+      JsonObject st = Json.parseObject(v.payload(), Reason.SIGNATURE_STATEMENT_INVALID, "statement");
+      if (!OmsManifest.STATEMENT_V1.equals(st.str("_type")) && !"https://in-toto.io/Statement/v0.1".equals(st.str("_type"))) {
+        throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
+      }
+      String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
+      boolean found = false;
+      for (JsonObject s : st.objects("subject", 1024)) {
+        found |= want.equals(s.obj("digest").optStr("sha256"));
+      }
+      if (!found) {
+        throw new SigException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
+      }
+    } else {
+      BundleVerifier.verifyMessage(b, o, artifact);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void malformedJsonIsABundleFinding() throws Exception {
+    Path base = Vectors.dir("sigstore/conformance/bundle-verify");
+    SigException e = assertThrows(SigException.class,
+        () -> Bundle.parse(Files.readAllBytes(base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
+    assertTrue(e.reason() == Reason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());
+    assertTrue(new String(new byte[0], StandardCharsets.UTF_8).isEmpty());
+  }
+}
