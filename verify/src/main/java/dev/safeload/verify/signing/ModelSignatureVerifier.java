@@ -10,7 +10,6 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.internal.sigstore.BundleVerifier;
-import dev.safeload.verify.internal.sigstore.SigException;
 import dev.safeload.verify.internal.x509.Keys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     SignedManifest signed;
     try {
       signed = verifyBundle(bundle);
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       return reject(new Finding(e.reason(), null, Finding.NO_OFFSET, e.getMessage()));
     }
     List<Finding> findings = new ArrayList<>();
@@ -90,14 +89,10 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
    * @throws SignatureVerificationException with the reason code if anything fails
    */
   public SignedManifest verifySignature(byte[] bundle) throws SignatureVerificationException {
-    try {
-      return verifyBundle(bundle);
-    } catch (SigException e) {
-      throw new SignatureVerificationException(e.reason(), e.getMessage());
-    }
+    return verifyBundle(bundle);
   }
 
-  private SignedManifest verifyBundle(byte[] bundleBytes) throws SigException {
+  private SignedManifest verifyBundle(byte[] bundleBytes) throws SignatureVerificationException {
     Bundle b = Bundle.parse(bundleBytes);
     BundleVerifier.Options o = new BundleVerifier.Options(policy.keys, policy.anchors,
         policy.trustedRoot, policy.validationTime, policy.identity, policy.issuer,
@@ -108,7 +103,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (policy.revocations != null) {
       Optional<String> why = policy.revocations.revokedSigner(v.identities());
       if (why.isPresent()) {
-        throw new SigException(Reason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
+        throw new SignatureVerificationException(Reason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
       }
     }
     OmsManifest m = OmsManifest.parse(payload, policy.allowLegacyV02);

@@ -5,7 +5,6 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.json.JsonText;
-import dev.safeload.verify.internal.sigstore.SigException;
 import dev.safeload.verify.internal.x509.Keys;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -92,7 +91,7 @@ public final class ModelSigner {
     try {
       return withCertificate(readKeyPair(privateKeyPem).getPrivate(), dev.safeload.verify.internal.x509.Certs.parsePem(
           Files.readString(chainPem, StandardCharsets.US_ASCII), Reason.SIGNATURE_CERT_CHAIN_INVALID));
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       throw new IOException(chainPem + ": " + e.getMessage(), e);
     }
   }
@@ -100,7 +99,7 @@ public final class ModelSigner {
   private static java.security.KeyPair readKeyPair(Path pem) throws IOException {
     try {
       return dev.safeload.verify.internal.x509.PrivateKeys.fromPem(Files.readString(pem, StandardCharsets.US_ASCII));
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
   }
@@ -149,7 +148,7 @@ public final class ModelSigner {
           }
           try {
             OmsManifest.checkPath(name, Reason.SIGNATURE_MANIFEST_INVALID, "file name");
-          } catch (SigException e) {
+          } catch (SignatureVerificationException e) {
             throw new IOException(e.getMessage(), e);
           }
           files.put(name, file);
@@ -281,7 +280,7 @@ public final class ModelSigner {
         throw new IOException("the private key does not match the public key or certificate");
       }
       return sig;
-    } catch (GeneralSecurityException | SigException e) {
+    } catch (GeneralSecurityException | SignatureVerificationException e) {
       throw new IOException("signing failed: " + e.getMessage(), e);
     }
   }

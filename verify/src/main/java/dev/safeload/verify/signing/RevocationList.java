@@ -9,7 +9,6 @@ import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
-import dev.safeload.verify.internal.sigstore.SigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,45 +57,41 @@ public final class RevocationList implements ProvenanceVerifier {
 
   /** Parses a feed. */
   public static RevocationList parse(byte[] json) throws SignatureVerificationException {
-    try {
-      Reason r = Reason.REVOKED_FEED_INVALID;
-      JsonObject root = Json.parseObject(json, r, "revocation feed");
-      root.onlyKeys("version", "revoked");
-      if (root.nonNegativeLong("version") != 1) {
-        throw new SigException(r, "unsupported revocation feed version");
-      }
-      Map<Sha256, String> digests = new HashMap<>();
-      Map<String, String> signers = new HashMap<>();
-      List<String[]> ids = new ArrayList<>();
-      for (JsonObject e : root.objects("revoked", MAX_ENTRIES)) {
-        e.onlyKeys("sha256", "identity", "issuer", "keySha256", "certSha256", "reason");
-        String reason = e.str("reason");
-        int kinds = (e.has("sha256") ? 1 : 0) + (e.has("identity") ? 1 : 0) + (e.has("keySha256") ? 1 : 0)
-            + (e.has("certSha256") ? 1 : 0);
-        if (kinds != 1 || (e.has("issuer") && !e.has("identity"))) {
-          throw new SigException(r, e + ": exactly one of sha256, identity, keySha256, certSha256");
-        }
-        if (e.has("sha256")) {
-          digests.put(sha(e.str("sha256"), r), reason);
-        } else if (e.has("keySha256")) {
-          signers.put("key:sha256:" + sha(e.str("keySha256"), r).hex(), reason);
-        } else if (e.has("certSha256")) {
-          signers.put("cert:sha256:" + sha(e.str("certSha256"), r).hex(), reason);
-        } else {
-          ids.add(new String[] {e.str("identity"), e.optStr("issuer"), reason});
-        }
-      }
-      return new RevocationList(digests, signers, ids);
-    } catch (SigException e) {
-      throw new SignatureVerificationException(e.reason(), e.getMessage());
+    Reason r = Reason.REVOKED_FEED_INVALID;
+    JsonObject root = Json.parseObject(json, r, "revocation feed");
+    root.onlyKeys("version", "revoked");
+    if (root.nonNegativeLong("version") != 1) {
+      throw new SignatureVerificationException(r, "unsupported revocation feed version");
     }
+    Map<Sha256, String> digests = new HashMap<>();
+    Map<String, String> signers = new HashMap<>();
+    List<String[]> ids = new ArrayList<>();
+    for (JsonObject e : root.objects("revoked", MAX_ENTRIES)) {
+      e.onlyKeys("sha256", "identity", "issuer", "keySha256", "certSha256", "reason");
+      String reason = e.str("reason");
+      int kinds = (e.has("sha256") ? 1 : 0) + (e.has("identity") ? 1 : 0) + (e.has("keySha256") ? 1 : 0)
+          + (e.has("certSha256") ? 1 : 0);
+      if (kinds != 1 || (e.has("issuer") && !e.has("identity"))) {
+        throw new SignatureVerificationException(r, e + ": exactly one of sha256, identity, keySha256, certSha256");
+      }
+      if (e.has("sha256")) {
+        digests.put(sha(e.str("sha256"), r), reason);
+      } else if (e.has("keySha256")) {
+        signers.put("key:sha256:" + sha(e.str("keySha256"), r).hex(), reason);
+      } else if (e.has("certSha256")) {
+        signers.put("cert:sha256:" + sha(e.str("certSha256"), r).hex(), reason);
+      } else {
+        ids.add(new String[] {e.str("identity"), e.optStr("issuer"), reason});
+      }
+    }
+    return new RevocationList(digests, signers, ids);
   }
 
-  private static Sha256 sha(String hex, Reason r) throws SigException {
+  private static Sha256 sha(String hex, Reason r) throws SignatureVerificationException {
     try {
       return Sha256.ofHex(hex);
     } catch (IllegalArgumentException e) {
-      throw new SigException(r, "not a SHA-256 hex digest: " + hex);
+      throw new SignatureVerificationException(r, "not a SHA-256 hex digest: " + hex);
     }
   }
 

@@ -2,16 +2,36 @@ package dev.safeload.verify.signing;
 
 import dev.safeload.Reason;
 
-/** A signature did not verify; {@link #reason()} is the stable reason code. */
+/**
+ * A signature, or one of the inputs it is checked against (bundle, manifest, certificate chain,
+ * transparency log entry, trusted root, revocation feed), did not verify; {@link #reason()} is the
+ * stable reason code. Every failure inside signature verification is one of these (fail closed), so
+ * the verifier turns it into a finding without translating it.
+ */
 public final class SignatureVerificationException extends Exception {
   private static final long serialVersionUID = 1L;
   private final transient Reason reason;
 
+  /**
+   * @param reason the stable reason code reported for this failure
+   * @param message what failed, for people
+   */
   public SignatureVerificationException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
+  /**
+   * @param reason the stable reason code reported for this failure
+   * @param message what failed, for people
+   * @param cause the lower-level error (parser, JCA), kept for diagnosis
+   */
+  public SignatureVerificationException(Reason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  /** @return the stable reason code */
   public Reason reason() {
     return reason;
   }

@@ -1,7 +1,6 @@
 package dev.safeload.verify.signing;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
 import dev.safeload.verify.internal.sigstore.TrustedRoot;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.Keys;
@@ -76,7 +75,7 @@ public final class TrustPolicy {
     for (PublicKey k : keys) {
       try {
         b.keys.add(Keys.publicKey(k.getEncoded(), Reason.SIGNATURE_KEY_MISMATCH));
-      } catch (SigException e) {
+      } catch (SignatureVerificationException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
@@ -88,7 +87,7 @@ public final class TrustPolicy {
     try {
       return publicKeys(List.of(Keys.publicKeyFromPem(Files.readString(pem, StandardCharsets.US_ASCII),
           Reason.SIGNATURE_KEY_MISMATCH)));
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
   }
@@ -108,7 +107,7 @@ public final class TrustPolicy {
     try {
       return certificates(Certs.parsePem(Files.readString(pem, StandardCharsets.US_ASCII),
           Reason.SIGNATURE_CERT_CHAIN_INVALID));
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
   }
@@ -118,7 +117,7 @@ public final class TrustPolicy {
     Builder b = new Builder();
     try {
       b.trustedRoot = TrustedRoot.parse(trustedRootJson);
-    } catch (SigException e) {
+    } catch (SignatureVerificationException e) {
       throw new IOException("trusted root: " + e.getMessage(), e);
     }
     return b;
@@ -210,7 +209,7 @@ public final class TrustPolicy {
     public Builder signatureFile(String name) {
       try {
         dev.safeload.verify.internal.intoto.OmsManifest.checkPath(name, Reason.SIGNATURE_MISSING, "signature file");
-      } catch (SigException e) {
+      } catch (SignatureVerificationException e) {
         throw new IllegalArgumentException(e.getMessage());
       }
       this.signatureFile = name;
@@ -234,7 +233,7 @@ public final class TrustPolicy {
     public Builder transparencyLog(Path trustedRootJson) throws IOException {
       try {
         this.trustedRoot = TrustedRoot.parse(Files.readAllBytes(trustedRootJson));
-      } catch (SigException e) {
+      } catch (SignatureVerificationException e) {
         throw new IOException(trustedRootJson + ": " + e.getMessage(), e);
       }
       return this;

@@ -3,10 +3,9 @@ package dev.safeload.verify.signing;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
-import dev.safeload.verify.internal.sigstore.SigException;
 
 /**
- * Arbitrary bytes into the bundle parser and the statement parser. Only {@link SigException} (which the
+ * Arbitrary bytes into the bundle parser and the statement parser. Only {@link SignatureVerificationException} (which the
  * verifier turns into a finding) may escape; anything else is a bug.
  */
 class BundleParseFuzzTest {
@@ -14,12 +13,12 @@ class BundleParseFuzzTest {
   void parse(byte[] data) {
     try {
       Bundle.parse(data);
-    } catch (SigException expected) {
+    } catch (SignatureVerificationException expected) {
       // a documented rejection
     }
     try {
       OmsManifest.parse(data, true);
-    } catch (SigException expected) {
+    } catch (SignatureVerificationException expected) {
       // a documented rejection
     }
   }

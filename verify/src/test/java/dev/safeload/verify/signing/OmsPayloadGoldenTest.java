@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
-import dev.safeload.verify.internal.sigstore.SigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class OmsPayloadGoldenTest {
       byte[] b = Files.readAllBytes(p);
       boolean empty = new String(b, StandardCharsets.UTF_8).replaceAll("\\s", "").contains("\"resources\":[]");
       if (empty) {
-        SigException e = assertThrows(SigException.class, () -> OmsManifest.parse(b, false));
+        SignatureVerificationException e = assertThrows(SignatureVerificationException.class, () -> OmsManifest.parse(b, false));
         assertEquals(Reason.SIGNATURE_MANIFEST_INVALID, e.reason());
       } else {
         OmsManifest m = OmsManifest.parse(b, false);

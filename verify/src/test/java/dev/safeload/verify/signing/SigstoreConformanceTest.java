@@ -10,7 +10,6 @@ import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.internal.sigstore.BundleVerifier;
-import dev.safeload.verify.internal.sigstore.SigException;
 import dev.safeload.verify.internal.sigstore.TrustedRoot;
 import dev.safeload.verify.internal.x509.Keys;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,7 @@ class SigstoreConformanceTest {
         if (expectFail) {
           fail("accepted a bundle that must be rejected");
         }
-      } catch (SigException e) {
+      } catch (SignatureVerificationException e) {
         System.out.println("conformance " + c.getFileName() + " -> " + e.reason() + ": " + e.getMessage());
         if (!expectFail) {
           fail("rejected a valid bundle: " + e.reason() + " " + e.getMessage(), e);
@@ -78,7 +77,7 @@ class SigstoreConformanceTest {
       // The artifact is the statement's subject: its SHA-256 must be among the subjects' digests.
       JsonObject st = Json.parseObject(v.payload(), Reason.SIGNATURE_STATEMENT_INVALID, "statement");
       if (!OmsManifest.STATEMENT_V1.equals(st.str("_type")) && !"https://in-toto.io/Statement/v0.1".equals(st.str("_type"))) {
-        throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
+        throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
       }
       String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
       boolean found = false;
@@ -86,7 +85,7 @@ class SigstoreConformanceTest {
         found |= want.equals(s.obj("digest").optStr("sha256"));
       }
       if (!found) {
-        throw new SigException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
+        throw new SignatureVerificationException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
       }
     } else {
       BundleVerifier.verifyMessage(b, o, artifact);
@@ -96,7 +95,7 @@ class SigstoreConformanceTest {
   @org.junit.jupiter.api.Test
   void malformedJsonIsABundleFinding() throws Exception {
     Path base = Vectors.dir("sigstore/conformance/bundle-verify");
-    SigException e = assertThrows(SigException.class,
+    SignatureVerificationException e = assertThrows(SignatureVerificationException.class,
         () -> Bundle.parse(Files.readAllBytes(base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
     assertTrue(e.reason() == Reason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());
     assertTrue(new String(new byte[0], StandardCharsets.UTF_8).isEmpty());

@@ -302,8 +302,8 @@ class VerifierBugClassesTest {
     byte[] point = p256.getG().multiply(java.math.BigInteger.TEN).normalize().getEncoded(false);
     byte[] spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
         org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, p256), point).getEncoded();
-    dev.safeload.verify.internal.sigstore.SigException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.safeload.verify.internal.sigstore.SigException.class,
+    SignatureVerificationException e = org.junit.jupiter.api.Assertions.assertThrows(
+        SignatureVerificationException.class,
         () -> dev.safeload.verify.internal.x509.Keys.publicKey(spki, Reason.SIGNATURE_KEY_MISMATCH));
     assertEquals(Reason.SIGNATURE_KEY_MISMATCH, e.reason());
   }

@@ -3,8 +3,8 @@ package dev.safeload.verify.internal.intoto;
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
-import dev.safeload.verify.internal.sigstore.SigException;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -55,25 +55,25 @@ public final class OmsManifest {
     return resources.stream().allMatch(r -> r.path().equals("."));
   }
 
-  public static OmsManifest parse(byte[] payload, boolean allowLegacy) throws SigException {
+  public static OmsManifest parse(byte[] payload, boolean allowLegacy) throws SignatureVerificationException {
     JsonObject st = Json.parseObject(payload, Reason.SIGNATURE_STATEMENT_INVALID, "statement");
     if (!STATEMENT_V1.equals(st.str("_type"))) {
-      throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "statement _type is not " + STATEMENT_V1);
+      throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "statement _type is not " + STATEMENT_V1);
     }
     String pt = st.str("predicateType");
     if (pt.equals(PREDICATE_V01)) {
       if (!allowLegacy) {
-        throw new SigException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED,
+        throw new SignatureVerificationException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED,
             "v0.2 (Digests/v0.1) signatures are accepted only when the policy enables them");
       }
       return legacy(st);
     }
     if (!pt.equals(PREDICATE_V1)) {
-      throw new SigException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED, "predicate type is not " + PREDICATE_V1);
+      throw new SignatureVerificationException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED, "predicate type is not " + PREDICATE_V1);
     }
     List<JsonObject> subjects = st.objects("subject", 1024);
     if (subjects.size() != 1) {
-      throw new SigException(Reason.SIGNATURE_STATEMENT_INVALID, "statement must have exactly one subject");
+      throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "statement must have exactly one subject");
     }
     byte[] root = hex(subjects.get(0).obj("digest").str("sha256"), 32, Reason.SIGNATURE_STATEMENT_INVALID);
     Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
@@ -84,7 +84,7 @@ public final class OmsManifest {
     int digestLen = switch (hashType) {
       case "sha256", "blake3" -> 32;
       case "blake2b" -> 64;
-      default -> throw new SigException(m, "unknown hash_type");
+      default -> throw new SignatureVerificationException(m, "unknown hash_type");
     };
     ser.bool("allow_symlinks", false);
     long shardSize = -1;
@@ -94,13 +94,13 @@ public final class OmsManifest {
         // protobuf's Struct writes integers as floats (1000000000.0): accept integral values only.
         shardSize = ss == null ? -1 : ss.stripTrailingZeros().longValueExact();
       } catch (ArithmeticException e) {
-        throw new SigException(m, "shard_size is not an integer");
+        throw new SignatureVerificationException(m, "shard_size is not an integer");
       }
       if (shardSize <= 0) {
-        throw new SigException(m, "shard_size must be a positive integer");
+        throw new SignatureVerificationException(m, "shard_size must be a positive integer");
       }
     } else if (!method.equals("files")) {
-      throw new SigException(m, "unknown serialization method");
+      throw new SignatureVerificationException(m, "unknown serialization method");
     }
     List<String> ignore = ser.strings("ignore_paths", 1024);
     for (String p : ignore) {
@@ -109,7 +109,7 @@ public final class OmsManifest {
     String expectAlg = method.equals("files") ? hashType : hashType + "-sharded-" + shardSize;
     List<JsonObject> res = pred.objects("resources", MAX_RESOURCES);
     if (res.isEmpty()) {
-      throw new SigException(m, "the manifest lists no resources");
+      throw new SignatureVerificationException(m, "the manifest lists no resources");
     }
     List<Resource> out = new ArrayList<>(res.size());
     Set<String> seen = new HashSet<>();
@@ -117,7 +117,7 @@ public final class OmsManifest {
     MessageDigest rootMd = Keys.sha256();
     for (JsonObject r : res) {
       if (!expectAlg.equals(r.str("algorithm"))) {
-        throw new SigException(m, "resource algorithm disagrees with the serialization");
+        throw new SignatureVerificationException(m, "resource algorithm disagrees with the serialization");
       }
       byte[] d = hex(r.str("digest"), digestLen, m);
       rootMd.update(d);
@@ -126,7 +126,7 @@ public final class OmsManifest {
       if (method.equals("files")) {
         if (name.equals(".")) {
           if (res.size() != 1) {
-            throw new SigException(m, "'.' names a single-file model but other resources are listed");
+            throw new SignatureVerificationException(m, "'.' names a single-file model but other resources are listed");
           }
         } else {
           checkPath(name, m, "resource name");
@@ -137,52 +137,52 @@ public final class OmsManifest {
         resource = new Resource(sh.path(), sh.start(), sh.end(), d);
       }
       if (!seen.add(name)) {
-        throw new SigException(m, "duplicate resource " + name);
+        throw new SignatureVerificationException(m, "duplicate resource " + name);
       }
       if (method.equals("files") && !folded.add(name.toLowerCase(Locale.ROOT))) {
-        throw new SigException(m, "resources differ only in letter case: " + name);
+        throw new SignatureVerificationException(m, "resources differ only in letter case: " + name);
       }
       out.add(resource);
     }
     boolean dot = out.stream().anyMatch(x -> x.path().equals("."));
     if (dot && !out.stream().allMatch(x -> x.path().equals("."))) {
-      throw new SigException(m, "'.' names a single-file model but other files are listed");
+      throw new SignatureVerificationException(m, "'.' names a single-file model but other files are listed");
     }
     if (!MessageDigest.isEqual(rootMd.digest(), root)) {
-      throw new SigException(m, "the subject digest is not the digest of the listed resources");
+      throw new SignatureVerificationException(m, "the subject digest is not the digest of the listed resources");
     }
     return new OmsManifest(method, hashType, shardSize, List.copyOf(out), List.copyOf(ignore), false, root);
   }
 
-  private static OmsManifest legacy(JsonObject st) throws SigException {
+  private static OmsManifest legacy(JsonObject st) throws SignatureVerificationException {
     Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
     List<JsonObject> subjects = st.objects("subject", MAX_RESOURCES);
     if (subjects.isEmpty()) {
-      throw new SigException(m, "the manifest lists no resources");
+      throw new SignatureVerificationException(m, "the manifest lists no resources");
     }
     List<Resource> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (JsonObject s : subjects) {
       JsonObject ann = s.optObj("annotations");
       if (ann == null || !"file-sha256".equals(ann.optStr("actual_hash_algorithm"))) {
-        throw new SigException(m, "legacy subject is not a file-sha256 digest");
+        throw new SignatureVerificationException(m, "legacy subject is not a file-sha256 digest");
       }
       String name = s.str("name");
       checkPath(name, m, "resource name");
       if (!seen.add(name)) {
-        throw new SigException(m, "duplicate resource " + name);
+        throw new SignatureVerificationException(m, "duplicate resource " + name);
       }
       out.add(new Resource(name, -1, -1, hex(s.obj("digest").str("sha256"), 32, m)));
     }
     return new OmsManifest("files", "sha256", -1, List.copyOf(out), List.of(), true, new byte[0]);
   }
 
-  private static Resource shard(String name, long shardSize, Reason m) throws SigException {
+  private static Resource shard(String name, long shardSize, Reason m) throws SignatureVerificationException {
     // Parse from the right: a ':' may occur in the path.
     int b = name.lastIndexOf(':');
     int a = b <= 0 ? -1 : name.lastIndexOf(':', b - 1);
     if (a <= 0) {
-      throw new SigException(m, "shard resource is not path:start:end");
+      throw new SignatureVerificationException(m, "shard resource is not path:start:end");
     }
     String path = name.substring(0, a);
     if (!path.equals(".")) {
@@ -191,40 +191,40 @@ public final class OmsManifest {
     long start = number(name.substring(a + 1, b), m);
     long end = number(name.substring(b + 1), m);
     if (end <= start || start % shardSize != 0 || end - start > shardSize) {
-      throw new SigException(m, "shard range " + start + ":" + end + " is not a shard of size " + shardSize);
+      throw new SignatureVerificationException(m, "shard range " + start + ":" + end + " is not a shard of size " + shardSize);
     }
     return new Resource(path, start, end, new byte[0]);
   }
 
-  private static long number(String s, Reason m) throws SigException {
+  private static long number(String s, Reason m) throws SignatureVerificationException {
     if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')
         || (s.length() > 1 && s.charAt(0) == '0')) {
-      throw new SigException(m, "shard offset is not a decimal integer");
+      throw new SignatureVerificationException(m, "shard offset is not a decimal integer");
     }
     return Long.parseLong(s);
   }
 
   /** Relative POSIX path: no empty, '.' or '..' segment, no leading or trailing '/', no '\', no controls. */
-  public static void checkPath(String p, Reason m, String what) throws SigException {
+  public static void checkPath(String p, Reason m, String what) throws SignatureVerificationException {
     if (p.isEmpty() || p.length() > 4096) {
-      throw new SigException(m, what + " is empty or too long");
+      throw new SignatureVerificationException(m, what + " is empty or too long");
     }
     for (int i = 0; i < p.length(); i++) {
       char c = p.charAt(i);
       if (c < 0x20 || c == 0x7f || c == '\\') {
-        throw new SigException(m, what + " contains a control character or backslash");
+        throw new SignatureVerificationException(m, what + " contains a control character or backslash");
       }
     }
     for (String seg : p.split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw new SigException(m, what + " '" + p + "' is not a normalised relative path");
+        throw new SignatureVerificationException(m, what + " '" + p + "' is not a normalised relative path");
       }
     }
   }
 
-  private static byte[] hex(String s, int len, Reason r) throws SigException {
+  private static byte[] hex(String s, int len, Reason r) throws SignatureVerificationException {
     if (s.length() != 2 * len || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      throw new SigException(r, "digest is not " + (2 * len) + " lowercase hex digits");
+      throw new SignatureVerificationException(r, "digest is not " + (2 * len) + " lowercase hex digits");
     }
     return HexFormat.of().parseHex(s);
   }

@@ -1,7 +1,7 @@
 package dev.safeload.verify.internal.json;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,23 +51,23 @@ public final class Json {
   /**
    * Parses a document whose top level must be an object; any problem is reported with {@code reason}.
    */
-  public static JsonObject parseObject(byte[] bytes, Reason reason, String what) throws SigException {
+  public static JsonObject parseObject(byte[] bytes, Reason reason, String what) throws SignatureVerificationException {
     if (bytes.length > MAX_DOCUMENT_BYTES) {
-      throw new SigException(reason, what + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+      throw new SignatureVerificationException(reason, what + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
     }
     try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
       int[] budget = {MAX_VALUES};
       JsonToken t = p.nextToken();
       if (t != JsonToken.START_OBJECT) {
-        throw new SigException(reason, what + " is not a JSON object");
+        throw new SignatureVerificationException(reason, what + " is not a JSON object");
       }
       Object root = readValue(p, t, budget, reason, what);
       if (p.nextToken() != null) {
-        throw new SigException(reason, what + " has data after the top-level object");
+        throw new SignatureVerificationException(reason, what + " has data after the top-level object");
       }
       return new JsonObject(castMap(root), reason, what);
     } catch (JacksonException e) {
-      throw new SigException(reason, what + " is not valid JSON: " + e.getOriginalMessage());
+      throw new SignatureVerificationException(reason, what + " is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -77,9 +77,9 @@ public final class Json {
   }
 
   private static Object readValue(JsonParser p, JsonToken t, int[] budget, Reason reason, String what)
-      throws SigException {
+      throws SignatureVerificationException {
     if (--budget[0] < 0) {
-      throw new SigException(reason, what + " has more than " + MAX_VALUES + " JSON values");
+      throw new SignatureVerificationException(reason, what + " has more than " + MAX_VALUES + " JSON values");
     }
     switch (t) {
       case START_OBJECT: {
@@ -91,7 +91,7 @@ public final class Json {
           m.put(name, readValue(p, v, budget, reason, what));
         }
         if (n != JsonToken.END_OBJECT) {
-          throw new SigException(reason, what + ": unexpected token " + n);
+          throw new SignatureVerificationException(reason, what + ": unexpected token " + n);
         }
         return m;
       }
@@ -100,7 +100,7 @@ public final class Json {
         JsonToken n;
         while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
           if (n == null) {
-            throw new SigException(reason, what + ": truncated array");
+            throw new SignatureVerificationException(reason, what + ": truncated array");
           }
           l.add(readValue(p, n, budget, reason, what));
         }
@@ -119,7 +119,7 @@ public final class Json {
       case VALUE_NULL:
         return NULL;
       default:
-        throw new SigException(reason, what + ": unexpected token " + t);
+        throw new SignatureVerificationException(reason, what + ": unexpected token " + t);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.safeload.verify.internal.json;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed JSON object with typed, fail-closed accessors. A wrong type, a missing required key or bad
- * base64 throws {@link SigException} with the reason this document reports its problems under.
+ * base64 throws {@link SignatureVerificationException} with the reason this document reports its problems under.
  */
 public final class JsonObject {
   private final Map<String, Object> map;
@@ -39,12 +39,12 @@ public final class JsonObject {
     return v != null && v != Json.NULL;
   }
 
-  private SigException fail(String msg) {
-    return new SigException(reason, where + ": " + msg);
+  private SignatureVerificationException fail(String msg) {
+    return new SignatureVerificationException(reason, where + ": " + msg);
   }
 
   /** Rejects keys outside {@code allowed} (for documents we fully control the shape of). */
-  public void onlyKeys(String... allowed) throws SigException {
+  public void onlyKeys(String... allowed) throws SignatureVerificationException {
     Set<String> ok = Set.of(allowed);
     for (String k : map.keySet()) {
       if (!ok.contains(k)) {
@@ -58,7 +58,7 @@ public final class JsonObject {
     return v == Json.NULL ? null : v;
   }
 
-  public String str(String key) throws SigException {
+  public String str(String key) throws SignatureVerificationException {
     Object v = raw(key);
     if (!(v instanceof String s)) {
       throw fail("'" + key + "' must be a string");
@@ -66,11 +66,11 @@ public final class JsonObject {
     return s;
   }
 
-  public @Nullable String optStr(String key) throws SigException {
+  public @Nullable String optStr(String key) throws SignatureVerificationException {
     return has(key) ? str(key) : null;
   }
 
-  public JsonObject obj(String key) throws SigException {
+  public JsonObject obj(String key) throws SignatureVerificationException {
     Object v = raw(key);
     if (!(v instanceof Map<?, ?>)) {
       throw fail("'" + key + "' must be an object");
@@ -78,7 +78,7 @@ public final class JsonObject {
     return wrap(v, where + "." + key);
   }
 
-  public @Nullable JsonObject optObj(String key) throws SigException {
+  public @Nullable JsonObject optObj(String key) throws SignatureVerificationException {
     return has(key) ? obj(key) : null;
   }
 
@@ -87,7 +87,7 @@ public final class JsonObject {
     return new JsonObject((Map<String, Object>) v, reason, w);
   }
 
-  public List<Object> arr(String key) throws SigException {
+  public List<Object> arr(String key) throws SignatureVerificationException {
     Object v = raw(key);
     if (!(v instanceof List<?> l)) {
       throw fail("'" + key + "' must be an array");
@@ -96,7 +96,7 @@ public final class JsonObject {
   }
 
   /** An array of objects, at most {@code max} long. Absent means empty. */
-  public List<JsonObject> objects(String key, int max) throws SigException {
+  public List<JsonObject> objects(String key, int max) throws SignatureVerificationException {
     if (!has(key)) {
       return List.of();
     }
@@ -115,7 +115,7 @@ public final class JsonObject {
   }
 
   /** An array of strings, at most {@code max} long. Absent means empty. */
-  public List<String> strings(String key, int max) throws SigException {
+  public List<String> strings(String key, int max) throws SignatureVerificationException {
     if (!has(key)) {
       return List.of();
     }
@@ -133,7 +133,7 @@ public final class JsonObject {
     return out;
   }
 
-  public boolean bool(String key, boolean dflt) throws SigException {
+  public boolean bool(String key, boolean dflt) throws SignatureVerificationException {
     if (!has(key)) {
       return dflt;
     }
@@ -147,7 +147,7 @@ public final class JsonObject {
    * A proto3-JSON int64: a decimal string ({@code "598151086"}) or an integral number. Negative values
    * and non-integral numbers are rejected.
    */
-  public long nonNegativeLong(String key) throws SigException {
+  public long nonNegativeLong(String key) throws SignatureVerificationException {
     Object v = raw(key);
     BigDecimal d;
     try {
@@ -172,11 +172,11 @@ public final class JsonObject {
   }
 
   /** Like {@link #nonNegativeLong} but absent means {@code dflt}. */
-  public long optNonNegativeLong(String key, long dflt) throws SigException {
+  public long optNonNegativeLong(String key, long dflt) throws SignatureVerificationException {
     return has(key) ? nonNegativeLong(key) : dflt;
   }
 
-  public @Nullable BigDecimal number(String key) throws SigException {
+  public @Nullable BigDecimal number(String key) throws SignatureVerificationException {
     Object v = raw(key);
     if (v == null) {
       return null;
@@ -188,11 +188,11 @@ public final class JsonObject {
   }
 
   /** Standard base64 (proto3 JSON also allows URL-safe; we accept both, but never garbage). */
-  public byte[] base64(String key) throws SigException {
+  public byte[] base64(String key) throws SignatureVerificationException {
     return decode(str(key), key);
   }
 
-  public byte[] decode(String s, String key) throws SigException {
+  public byte[] decode(String s, String key) throws SignatureVerificationException {
     // Line breaks are skipped, as Go's and Python's decoders do (some producers wrap long values).
     if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
       s = s.replace("\r", "").replace("\n", "");

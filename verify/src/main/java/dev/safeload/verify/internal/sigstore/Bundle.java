@@ -4,6 +4,7 @@ import dev.safeload.Reason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Certs;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class Bundle {
     return dsse != null ? dsse.signature() : messageSignature.signature();
   }
 
-  public static Bundle parse(byte[] json) throws SigException {
+  public static Bundle parse(byte[] json) throws SignatureVerificationException {
     Reason r = Reason.SIGNATURE_BUNDLE_INVALID;
     JsonObject b = Json.parseObject(json, r, "bundle");
     String mt = b.str("mediaType");
@@ -73,7 +74,7 @@ public final class Bundle {
       case "application/vnd.dev.sigstore.bundle+json;version=0.2" -> 2;
       case "application/vnd.dev.sigstore.bundle+json;version=0.3",
            "application/vnd.dev.sigstore.bundle.v0.3+json" -> 3;
-      default -> throw new SigException(Reason.SIGNATURE_BUNDLE_VERSION_UNSUPPORTED,
+      default -> throw new SignatureVerificationException(Reason.SIGNATURE_BUNDLE_VERSION_UNSUPPORTED,
           "unsupported bundle media type " + (mt.length() > 100 ? mt.substring(0, 100) : mt));
     };
     JsonObject vm = b.obj("verificationMaterial");
@@ -83,7 +84,7 @@ public final class Bundle {
     int kinds = (vm.has("publicKey") ? 1 : 0) + (vm.has("x509CertificateChain") ? 1 : 0)
         + (vm.has("certificate") ? 1 : 0);
     if (kinds != 1) {
-      throw new SigException(r, "verification material must hold exactly one of publicKey, "
+      throw new SignatureVerificationException(r, "verification material must hold exactly one of publicKey, "
           + "x509CertificateChain and certificate");
     }
     if (vm.has("publicKey")) {
@@ -101,7 +102,7 @@ public final class Bundle {
         certs.add(Certs.parse(c.base64("rawBytes"), r));
       }
       if (certs.isEmpty()) {
-        throw new SigException(r, "empty certificate chain");
+        throw new SignatureVerificationException(r, "empty certificate chain");
       }
     } else {
       material = Material.CERTIFICATE;
@@ -121,7 +122,7 @@ public final class Bundle {
     Dsse dsse = null;
     MessageSignature ms = null;
     if (b.has("dsseEnvelope") == b.has("messageSignature")) {
-      throw new SigException(r, "bundle must hold exactly one of dsseEnvelope and messageSignature");
+      throw new SignatureVerificationException(r, "bundle must hold exactly one of dsseEnvelope and messageSignature");
     }
     if (b.has("dsseEnvelope")) {
       JsonObject env = b.obj("dsseEnvelope");
@@ -129,12 +130,12 @@ public final class Bundle {
       String type = env.str("payloadType");
       List<JsonObject> sigs = env.objects("signatures", MAX_ENTRIES);
       if (sigs.size() != 1) {
-        throw new SigException(Reason.SIGNATURE_ENVELOPE_INVALID,
+        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID,
             "a DSSE envelope must carry exactly one signature, found " + sigs.size());
       }
       byte[] sig = sigs.get(0).base64("sig");
       if (sig.length == 0) {
-        throw new SigException(Reason.SIGNATURE_ENVELOPE_INVALID, "empty DSSE signature");
+        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "empty DSSE signature");
       }
       dsse = new Dsse(payload, type, sig, sigs.get(0).optStr("keyid"));
     } else {
@@ -143,16 +144,16 @@ public final class Bundle {
       JsonObject md = m.optObj("messageDigest");
       if (md != null) {
         if (!"SHA2_256".equals(md.str("algorithm"))) {
-          throw new SigException(r, "unsupported message digest algorithm");
+          throw new SignatureVerificationException(r, "unsupported message digest algorithm");
         }
         digest = md.base64("digest");
         if (digest.length != 32) {
-          throw new SigException(r, "message digest is not 32 bytes");
+          throw new SignatureVerificationException(r, "message digest is not 32 bytes");
         }
       }
       byte[] sig = m.base64("signature");
       if (sig.length == 0) {
-        throw new SigException(r, "empty message signature");
+        throw new SignatureVerificationException(r, "empty message signature");
       }
       ms = new MessageSignature(digest, sig);
     }
@@ -160,7 +161,7 @@ public final class Bundle {
         dsse, ms);
   }
 
-  private static TlogEntry entry(JsonObject e) throws SigException {
+  private static TlogEntry entry(JsonObject e) throws SignatureVerificationException {
     long logIndex = e.nonNegativeLong("logIndex");
     byte[] logId = e.obj("logId").base64("keyId");
     JsonObject kv = e.obj("kindVersion");
@@ -176,7 +177,7 @@ public final class Bundle {
       for (String h : hs) {
         byte[] d = p.decode(h, "hashes");
         if (d.length != 32) {
-          throw new SigException(e.reason(), e + ": proof hash is not 32 bytes");
+          throw new SignatureVerificationException(e.reason(), e + ": proof hash is not 32 bytes");
         }
         hashes.add(d);
       }
@@ -184,7 +185,7 @@ public final class Bundle {
       String checkpoint = cp == null ? null : cp.str("envelope");
       byte[] root = p.base64("rootHash");
       if (root.length != 32) {
-        throw new SigException(e.reason(), e + ": root hash is not 32 bytes");
+        throw new SignatureVerificationException(e.reason(), e + ": root hash is not 32 bytes");
       }
       proof = new Proof(p.nonNegativeLong("logIndex"), root, p.nonNegativeLong("treeSize"), List.copyOf(hashes),
           checkpoint);

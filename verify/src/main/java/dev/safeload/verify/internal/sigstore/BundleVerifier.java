@@ -4,6 +4,7 @@ import dev.safeload.Reason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.TrustAnchor;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>keyless</b>: Fulcio chain, SCT, Rekor entries (SET or inclusion proof + checkpoint), RFC 3161
  *       timestamps, all from a trusted root, and the signer identity + OIDC issuer.</li>
  * </ul>
- * Any failure throws {@link SigException}; there is no partial success.
+ * Any failure throws {@link SignatureVerificationException}; there is no partial success.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -67,27 +68,27 @@ public final class BundleVerifier {
       List<Instant> times, String signer, List<String> identities) {}
 
   /** Verifies a bundle whose content is a DSSE envelope; returns the verified payload. */
-  public static Verified verifyDsse(Bundle b, Options o) throws SigException {
+  public static Verified verifyDsse(Bundle b, Options o) throws SignatureVerificationException {
     if (b.dsse == null) {
-      throw new SigException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no DSSE envelope");
+      throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no DSSE envelope");
     }
     return verify(b, o, null);
   }
 
   /** Verifies a bundle whose content is a message signature over {@code artifact}. */
-  public static Verified verifyMessage(Bundle b, Options o, byte[] artifact) throws SigException {
+  public static Verified verifyMessage(Bundle b, Options o, byte[] artifact) throws SignatureVerificationException {
     if (b.messageSignature == null) {
-      throw new SigException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no message signature");
+      throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no message signature");
     }
     return verify(b, o, artifact);
   }
 
-  private static Verified verify(Bundle b, Options o, byte @Nullable [] artifact) throws SigException {
+  private static Verified verify(Bundle b, Options o, byte @Nullable [] artifact) throws SignatureVerificationException {
     byte[] signed;
     byte[] boundDigest;
     if (b.dsse != null) {
       if (!Pae.IN_TOTO.equals(b.dsse.payloadType())) {
-        throw new SigException(Reason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
+        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
       }
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
       boundDigest = Keys.sha256(signed);
@@ -96,14 +97,14 @@ public final class BundleVerifier {
       boundDigest = Keys.sha256(artifact);
       byte[] claimed = b.messageSignature.sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
-        throw new SigException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
+        throw new SignatureVerificationException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
       }
     }
     if (!o.keys().isEmpty()) {
       return keyMode(b, o, signed, boundDigest);
     }
     if (b.material == Bundle.Material.PUBLIC_KEY) {
-      throw new SigException(Reason.SIGNATURE_KEY_MISMATCH,
+      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH,
           "the bundle is signed with a bare key, but the policy trusts certificates");
     }
     if (!o.anchors().isEmpty()) {
@@ -112,12 +113,12 @@ public final class BundleVerifier {
     if (o.trustedRoot() != null) {
       return keylessMode(b, o, signed, boundDigest);
     }
-    throw new SigException(Reason.SIGNATURE_KEY_MISMATCH, "no trusted keys, anchors or trusted root configured");
+    throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "no trusted keys, anchors or trusted root configured");
   }
 
-  private static Verified keyMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SigException {
+  private static Verified keyMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
     if (b.material != Bundle.Material.PUBLIC_KEY) {
-      throw new SigException(Reason.SIGNATURE_KEY_MISMATCH,
+      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH,
           "the bundle is signed with a certificate, but the policy trusts bare keys");
     }
     PublicKey match = null;
@@ -128,18 +129,18 @@ public final class BundleVerifier {
       }
     }
     if (match == null) {
-      throw new SigException(Reason.SIGNATURE_INVALID, "the signature does not verify with any trusted key");
+      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with any trusted key");
     }
     String hint = b.keyHint;
     if (hint != null && hint.length() == 64 && hint.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
       String spkiHash = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
       if (!hint.equalsIgnoreCase(Keys.omsHint(match)) && !hint.equalsIgnoreCase(spkiHash)) {
-        throw new SigException(Reason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
+        throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
       }
     }
     if (b.dsse != null && b.dsse.keyId() != null && !b.dsse.keyId().isEmpty() && hint != null
         && !b.dsse.keyId().equals(hint)) {
-      throw new SigException(Reason.SIGNATURE_KEY_MISMATCH, "the DSSE keyid differs from the key hint");
+      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "the DSSE keyid differs from the key hint");
     }
     List<Instant> times = new ArrayList<>();
     if (o.trustedRoot() != null) {
@@ -150,7 +151,7 @@ public final class BundleVerifier {
         List.of("key:sha256:" + fp));
   }
 
-  private static boolean verifies(PublicKey k, Bundle b, Options o, byte[] signed) throws SigException {
+  private static boolean verifies(PublicKey k, Bundle b, Options o, byte[] signed) throws SignatureVerificationException {
     if (Keys.verify(k, signed, b.signature())) {
       return true;
     }
@@ -160,7 +161,7 @@ public final class BundleVerifier {
             b.signature());
   }
 
-  private static Verified certificateMode(Bundle b, Options o, byte[] signed) throws SigException {
+  private static Verified certificateMode(Bundle b, Options o, byte[] signed) throws SignatureVerificationException {
     List<X509Certificate> path = new ArrayList<>();
     for (X509Certificate c : b.certificates) {
       boolean isAnchor = o.anchors().stream().anyMatch(a -> a.getTrustedCert() != null && a.getTrustedCert().equals(c));
@@ -169,43 +170,43 @@ public final class BundleVerifier {
       }
     }
     if (path.isEmpty()) {
-      throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no signing certificate");
+      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no signing certificate");
     }
     X509Certificate leaf = path.get(0);
     Instant at = o.validationTime() != null ? o.validationTime() : Instant.now();
     Certs.validate(path, o.anchors(), Date.from(at), Reason.SIGNATURE_CERT_CHAIN_INVALID);
     Certs.checkCodeSigning(leaf, false);
     if (!verifies(leaf.getPublicKey(), b, o, signed)) {
-      throw new SigException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
+      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
     }
     List<String> ids = checkIdentity(leaf, o, false);
     return new Verified(b.dsse == null ? null : b.dsse.payload(), leaf, leaf.getPublicKey(), List.of(),
         "certificate " + leaf.getSubjectX500Principal().getName(), ids);
   }
 
-  private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SigException {
+  private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
     TrustedRoot root = o.trustedRoot();
     if (b.certificates.isEmpty()) {
-      throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
+      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
     }
     for (int i = 1; i < b.certificates.size(); i++) {
       if (Certs.selfIssued(b.certificates.get(i))) {
-        throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
+        throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
             "the bundle includes a root certificate; roots come only from the trusted root");
       }
     }
     X509Certificate leaf = b.certificates.get(0);
     if (!Keys.verify(leaf.getPublicKey(), signed, b.signature())) {
-      throw new SigException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
+      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
     }
     List<Instant> times = logAndTimestamps(b, root, boundDigest, encoded(leaf), true);
     if (times.isEmpty()) {
-      throw new SigException(Reason.SIGSTORE_NO_VERIFIED_TIME, "no verified signing time (SET or timestamp)");
+      throw new SignatureVerificationException(Reason.SIGSTORE_NO_VERIFIED_TIME, "no verified signing time (SET or timestamp)");
     }
     X509Certificate issuer = null;
     for (Instant t : times) {
       if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
-        throw new SigException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
+        throw new SignatureVerificationException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
             "signing time " + t + " is outside the certificate's validity");
       }
       issuer = chainAt(leaf, root, t);
@@ -218,8 +219,8 @@ public final class BundleVerifier {
   }
 
   /** Validates the leaf against a trusted-root CA valid at {@code t}; returns the leaf's issuer. */
-  private static X509Certificate chainAt(X509Certificate leaf, TrustedRoot root, Instant t) throws SigException {
-    SigException last = null;
+  private static X509Certificate chainAt(X509Certificate leaf, TrustedRoot root, Instant t) throws SignatureVerificationException {
+    SignatureVerificationException last = null;
     for (TrustedRoot.Authority ca : root.certificateAuthorities()) {
       if (!ca.validFor().contains(t)) {
         continue;
@@ -232,22 +233,22 @@ public final class BundleVerifier {
         Certs.validate(path, Set.of(new TrustAnchor(chain.get(chain.size() - 1), null)), Date.from(t),
             Reason.SIGNATURE_CERT_CHAIN_INVALID);
         return chain.get(0); // the CA chain starts with the certificate that issues leaves
-      } catch (SigException e) {
+      } catch (SignatureVerificationException e) {
         last = e;
       }
     }
-    throw last != null ? last : new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
+    throw last != null ? last : new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
         "no certificate authority in the trusted root is valid at " + t);
   }
 
   private static List<Instant> logAndTimestamps(Bundle b, TrustedRoot root, byte[] boundDigest, byte[] signerDer,
-      boolean signerIsCert) throws SigException {
+      boolean signerIsCert) throws SignatureVerificationException {
     List<Instant> times = new ArrayList<>();
     for (byte[] ts : b.timestamps) {
       times.add(Timestamps.verify(ts, b.signature(), root));
     }
     if (b.tlogEntries.isEmpty()) {
-      throw new SigException(Reason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
+      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
     }
     Rekor.Binding binding = new Rekor.Binding(boundDigest, b.dsse, b.signature(), signerDer, signerIsCert);
     for (Bundle.TlogEntry e : b.tlogEntries) {
@@ -258,43 +259,43 @@ public final class BundleVerifier {
     }
     if (b.tlogEntries.stream().anyMatch(e -> e.signedEntryTimestamp() == null) && b.timestamps.isEmpty()) {
       // Rekor v2 entries carry no time of their own: a timestamp is mandatory.
-      throw new SigException(Reason.SIGSTORE_NO_VERIFIED_TIME, "a log entry without SET needs an RFC 3161 timestamp");
+      throw new SignatureVerificationException(Reason.SIGSTORE_NO_VERIFIED_TIME, "a log entry without SET needs an RFC 3161 timestamp");
     }
     return times;
   }
 
-  private static byte[] encoded(X509Certificate c) throws SigException {
+  private static byte[] encoded(X509Certificate c) throws SignatureVerificationException {
     try {
       return c.getEncoded();
     } catch (java.security.cert.CertificateEncodingException e) {
-      throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "certificate cannot be encoded");
+      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "certificate cannot be encoded");
     }
   }
 
   /** Applies the identity rules; returns the identities found (for reports and revocation). */
-  private static List<String> checkIdentity(X509Certificate leaf, Options o, boolean keyless) throws SigException {
+  private static List<String> checkIdentity(X509Certificate leaf, Options o, boolean keyless) throws SignatureVerificationException {
     List<String> sans = Certs.sans(leaf);
     String issuer = keyless ? Certs.oidcIssuer(leaf) : null;
     Reason r = Reason.SIGNATURE_IDENTITY_MISMATCH;
     if (keyless) {
       if (o.identity() == null || o.issuer() == null) {
-        throw new SigException(r, "keyless verification needs both an identity and an OIDC issuer");
+        throw new SignatureVerificationException(r, "keyless verification needs both an identity and an OIDC issuer");
       }
       if (sans.size() != 1) {
-        throw new SigException(r, "a Fulcio certificate must carry exactly one identity, found " + sans.size());
+        throw new SignatureVerificationException(r, "a Fulcio certificate must carry exactly one identity, found " + sans.size());
       }
     }
     if (o.identity() != null && !sans.contains(o.identity())) {
-      throw new SigException(r, "the signer is " + sans + ", not " + o.identity());
+      throw new SignatureVerificationException(r, "the signer is " + sans + ", not " + o.identity());
     }
     if (o.issuer() != null && !o.issuer().equals(issuer)) {
-      throw new SigException(r, "the identity was issued by " + issuer + ", not " + o.issuer());
+      throw new SignatureVerificationException(r, "the identity was issued by " + issuer + ", not " + o.issuer());
     }
     if (o.subject() != null && !o.subject().equals(leaf.getSubjectX500Principal())) {
-      throw new SigException(r, "the signing certificate's subject is not " + o.subject().getName());
+      throw new SignatureVerificationException(r, "the signing certificate's subject is not " + o.subject().getName());
     }
     if (o.fingerprint() != null && !MessageDigest.isEqual(o.fingerprint(), Keys.sha256(encoded(leaf)))) {
-      throw new SigException(r, "the signing certificate's fingerprint differs from the pinned one");
+      throw new SignatureVerificationException(r, "the signing certificate's fingerprint differs from the pinned one");
     }
     List<String> ids = new ArrayList<>();
     sans.forEach(s -> ids.add("san:" + s));

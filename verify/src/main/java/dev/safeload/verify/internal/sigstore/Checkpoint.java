@@ -2,6 +2,7 @@ package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
@@ -20,20 +21,20 @@ final class Checkpoint {
 
   private Checkpoint() {}
 
-  static void verify(String note, TrustedRoot.Log log, long treeSize, byte[] rootHash) throws SigException {
+  static void verify(String note, TrustedRoot.Log log, long treeSize, byte[] rootHash) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_CHECKPOINT_INVALID;
     if (note.length() > MAX_BYTES) {
-      throw new SigException(r, "checkpoint is too large");
+      throw new SignatureVerificationException(r, "checkpoint is too large");
     }
     int sep = note.indexOf("\n\n");
     if (sep < 0) {
-      throw new SigException(r, "checkpoint has no signature block");
+      throw new SignatureVerificationException(r, "checkpoint has no signature block");
     }
     String body = note.substring(0, sep + 1);
     String[] lines = body.split("\n", -1);
     // lines ends with "" after the final newline
     if (lines.length < 4 || lines[0].isEmpty()) {
-      throw new SigException(r, "checkpoint lacks origin, size or root hash");
+      throw new SignatureVerificationException(r, "checkpoint lacks origin, size or root hash");
     }
     long size;
     byte[] root;
@@ -44,15 +45,15 @@ final class Checkpoint {
       size = Long.parseLong(lines[1]);
       root = Base64.getDecoder().decode(lines[2]);
     } catch (IllegalArgumentException e) {
-      throw new SigException(r, "checkpoint size or root hash is malformed");
+      throw new SignatureVerificationException(r, "checkpoint size or root hash is malformed");
     }
     if (size != treeSize || !MessageDigest.isEqual(root, rootHash)) {
-      throw new SigException(r, "checkpoint does not commit to the proof's tree size and root hash");
+      throw new SignatureVerificationException(r, "checkpoint does not commit to the proof's tree size and root hash");
     }
     byte[] signed = body.getBytes(StandardCharsets.UTF_8);
     String[] sigLines = note.substring(sep + 2).split("\n", -1);
     if (sigLines.length > MAX_SIGNATURES + 1) {
-      throw new SigException(r, "checkpoint carries too many signatures");
+      throw new SignatureVerificationException(r, "checkpoint carries too many signatures");
     }
     List<byte[]> hints = hints(log);
     for (String line : sigLines) {
@@ -60,7 +61,7 @@ final class Checkpoint {
         continue;
       }
       if (!line.startsWith("\u2014 ")) {
-        throw new SigException(r, "malformed checkpoint signature line");
+        throw new SignatureVerificationException(r, "malformed checkpoint signature line");
       }
       int sp = line.lastIndexOf(' ');
       String name = line.substring(2, sp);
@@ -71,7 +72,7 @@ final class Checkpoint {
       try {
         raw = Base64.getDecoder().decode(line.substring(sp + 1));
       } catch (IllegalArgumentException e) {
-        throw new SigException(r, "checkpoint signature is not base64");
+        throw new SignatureVerificationException(r, "checkpoint signature is not base64");
       }
       if (raw.length <= 4) {
         continue;
@@ -84,10 +85,10 @@ final class Checkpoint {
         return;
       }
     }
-    throw new SigException(r, "checkpoint carries no valid signature by " + log.name());
+    throw new SignatureVerificationException(r, "checkpoint carries no valid signature by " + log.name());
   }
 
-  private static List<byte[]> hints(TrustedRoot.Log log) throws SigException {
+  private static List<byte[]> hints(TrustedRoot.Log log) throws SignatureVerificationException {
     byte[] idHint = Arrays.copyOf(log.logId(), 4);
     byte[] c2sp;
     MessageDigest md = Keys.sha256();

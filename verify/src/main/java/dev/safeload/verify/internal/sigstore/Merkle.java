@@ -2,6 +2,7 @@ package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.MessageDigest;
 import java.util.List;
 
@@ -26,17 +27,17 @@ final class Merkle {
 
   /** RFC 9162 §2.1.3.2; throws unless the proof leads from the leaf hash to {@code root}. */
   static void verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
-      throws SigException {
+      throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_INCLUSION_PROOF_INVALID;
     if (size <= 0 || index < 0 || index >= size) {
-      throw new SigException(r, "inclusion proof index " + index + " is outside a tree of size " + size);
+      throw new SignatureVerificationException(r, "inclusion proof index " + index + " is outside a tree of size " + size);
     }
     long fn = index;
     long sn = size - 1;
     byte[] h = leafHash;
     for (byte[] p : proof) {
       if (sn == 0) {
-        throw new SigException(r, "inclusion proof is longer than the tree is deep");
+        throw new SignatureVerificationException(r, "inclusion proof is longer than the tree is deep");
       }
       if ((fn & 1) == 1 || fn == sn) {
         h = node(p, h);
@@ -53,10 +54,10 @@ final class Merkle {
       sn >>= 1;
     }
     if (sn != 0) {
-      throw new SigException(r, "inclusion proof is shorter than the tree is deep");
+      throw new SignatureVerificationException(r, "inclusion proof is shorter than the tree is deep");
     }
     if (!MessageDigest.isEqual(h, root)) {
-      throw new SigException(r, "inclusion proof does not lead to the stated root hash");
+      throw new SignatureVerificationException(r, "inclusion proof does not lead to the stated root hash");
     }
   }
 }

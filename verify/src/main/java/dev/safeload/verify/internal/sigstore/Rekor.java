@@ -4,6 +4,7 @@ import dev.safeload.Reason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -34,9 +35,9 @@ final class Rekor {
 
   /** Result: the SET-attested time, if the entry had a valid SET. */
   static @Nullable Instant verify(Bundle.TlogEntry e, TrustedRoot root, Binding b, int bundleMinor)
-      throws SigException {
+      throws SignatureVerificationException {
     TrustedRoot.Log log = root.tlogs().stream().filter(l -> l.hasId(e.logId())).findFirst()
-        .orElseThrow(() -> new SigException(Reason.SIGSTORE_TLOG_INVALID,
+        .orElseThrow(() -> new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID,
             "the entry's log is not in the trusted root"));
     checkBody(e, b);
     Instant setTime = null;
@@ -47,39 +48,39 @@ final class Rekor {
           + "\",\"logIndex\":" + e.logIndex() + "}";
       if (!Keys.verify(log.key(), Keys.algorithmFor(log.key()), canonical.getBytes(StandardCharsets.UTF_8),
           e.signedEntryTimestamp())) {
-        throw new SigException(Reason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
+        throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
       }
       setTime = Instant.ofEpochSecond(e.integratedTime());
       if (!log.validFor().contains(setTime)) {
-        throw new SigException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
+        throw new SignatureVerificationException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
             "the entry's integrated time is outside the log key's validity in the trusted root");
       }
     } else if (bundleMinor == 1) {
-      throw new SigException(Reason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
+      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
     }
     Bundle.Proof p = e.proof();
     if (p == null) {
       if (bundleMinor >= 2 || setTime == null) {
-        throw new SigException(Reason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
+        throw new SignatureVerificationException(Reason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
       }
     } else {
       Merkle.verifyInclusion(p.logIndex(), p.treeSize(), Merkle.leafHash(e.canonicalizedBody()), p.hashes(),
           p.rootHash());
       if (p.checkpoint() == null) {
-        throw new SigException(Reason.SIGSTORE_CHECKPOINT_INVALID, "the inclusion proof has no signed checkpoint");
+        throw new SignatureVerificationException(Reason.SIGSTORE_CHECKPOINT_INVALID, "the inclusion proof has no signed checkpoint");
       }
       Checkpoint.verify(p.checkpoint(), log, p.treeSize(), p.rootHash());
     }
     return setTime;
   }
 
-  private static void checkBody(Bundle.TlogEntry e, Binding b) throws SigException {
+  private static void checkBody(Bundle.TlogEntry e, Binding b) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_TLOG_ENTRY_MISMATCH;
     JsonObject body = Json.parseObject(e.canonicalizedBody(), r, "log entry body");
     String kind = body.str("kind");
     String version = body.str("apiVersion");
     if (!kind.equals(e.kind()) || !version.equals(e.version())) {
-      throw new SigException(r, "log entry kind/version disagrees with the bundle");
+      throw new SignatureVerificationException(r, "log entry kind/version disagrees with the bundle");
     }
     JsonObject spec = body.obj("spec");
     switch (kind + "/" + version) {
@@ -87,7 +88,7 @@ final class Rekor {
         JsonObject hash = spec.obj("data").obj("hash");
         if (!"sha256".equals(hash.str("algorithm"))
             || !eqHex(hash.str("value"), b.artifactSha256())) {
-          throw new SigException(r, "log entry records a different artifact digest");
+          throw new SignatureVerificationException(r, "log entry records a different artifact digest");
         }
         JsonObject sig = spec.obj("signature");
         requireEqual(sig.base64("content"), b.signature(), "signature");
@@ -97,7 +98,7 @@ final class Rekor {
         JsonObject v2 = spec.obj("hashedRekordV002");
         JsonObject data = v2.obj("data");
         if (!"SHA2_256".equals(data.str("algorithm"))) {
-          throw new SigException(r, "log entry uses an unexpected digest algorithm");
+          throw new SignatureVerificationException(r, "log entry uses an unexpected digest algorithm");
         }
         requireEqual(data.base64("digest"), b.artifactSha256(), "artifact digest");
         JsonObject sig = v2.obj("signature");
@@ -106,43 +107,43 @@ final class Rekor {
         byte[] der = verifier.has("x509Certificate") ? verifier.obj("x509Certificate").base64("rawBytes")
             : verifier.obj("publicKey").base64("rawBytes");
         if (verifier.has("x509Certificate") != b.signerIsCert()) {
-          throw new SigException(r, "log entry records a different kind of signer");
+          throw new SignatureVerificationException(r, "log entry records a different kind of signer");
         }
         requireEqual(der, b.signerDer(), "signer");
       }
       case "dsse/0.0.1" -> {
         if (b.dsse() == null) {
-          throw new SigException(r, "a dsse log entry cannot attest a message signature");
+          throw new SignatureVerificationException(r, "a dsse log entry cannot attest a message signature");
         }
         JsonObject ph = spec.obj("payloadHash");
         if (!"sha256".equals(ph.str("algorithm"))
             || !eqHex(ph.str("value"), Keys.sha256(b.dsse().payload()))) {
-          throw new SigException(r, "log entry records a different DSSE payload");
+          throw new SignatureVerificationException(r, "log entry records a different DSSE payload");
         }
         List<JsonObject> sigs = spec.objects("signatures", 1);
         if (sigs.size() != 1) {
-          throw new SigException(r, "log entry must record exactly one signature");
+          throw new SignatureVerificationException(r, "log entry must record exactly one signature");
         }
         requireEqual(sigs.get(0).base64("signature"), b.signature(), "signature");
         requireSigner(new String(sigs.get(0).base64("verifier"), StandardCharsets.UTF_8), b);
       }
       case "intoto/0.0.2" -> {
         if (b.dsse() == null) {
-          throw new SigException(r, "an intoto log entry cannot attest a message signature");
+          throw new SignatureVerificationException(r, "an intoto log entry cannot attest a message signature");
         }
         JsonObject content = spec.obj("content");
         JsonObject ph = content.obj("payloadHash");
         if (!"sha256".equals(ph.str("algorithm"))
             || !eqHex(ph.str("value"), Keys.sha256(b.dsse().payload()))) {
-          throw new SigException(r, "log entry records a different DSSE payload");
+          throw new SignatureVerificationException(r, "log entry records a different DSSE payload");
         }
         JsonObject env = content.obj("envelope");
         if (!b.dsse().payloadType().equals(env.str("payloadType"))) {
-          throw new SigException(r, "log entry records a different payload type");
+          throw new SignatureVerificationException(r, "log entry records a different payload type");
         }
         List<JsonObject> sigs = env.objects("signatures", 1);
         if (sigs.size() != 1) {
-          throw new SigException(r, "log entry must record exactly one signature");
+          throw new SignatureVerificationException(r, "log entry must record exactly one signature");
         }
         // intoto 0.0.2 stores the signature base64-encoded twice.
         byte[] once = sigs.get(0).base64("sig");
@@ -150,7 +151,7 @@ final class Rekor {
             "signature");
         requireSigner(new String(sigs.get(0).base64("publicKey"), StandardCharsets.UTF_8), b);
       }
-      default -> throw new SigException(r, "unsupported log entry kind " + kind + " " + version);
+      default -> throw new SignatureVerificationException(r, "unsupported log entry kind " + kind + " " + version);
     }
   }
 
@@ -158,17 +159,17 @@ final class Rekor {
     return hex.equalsIgnoreCase(HexFormat.of().formatHex(expected)) && hex.length() == 2 * expected.length;
   }
 
-  private static void requireEqual(byte[] a, byte[] b, String what) throws SigException {
+  private static void requireEqual(byte[] a, byte[] b, String what) throws SignatureVerificationException {
     if (!MessageDigest.isEqual(a, b)) {
-      throw new SigException(Reason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
+      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
     }
   }
 
-  private static void requireSigner(String pem, Binding b) throws SigException {
+  private static void requireSigner(String pem, Binding b) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_TLOG_ENTRY_MISMATCH;
     List<byte[]> blocks = Keys.pemBlocks(pem, b.signerIsCert() ? "CERTIFICATE" : "PUBLIC KEY", r);
     if (blocks.size() != 1) {
-      throw new SigException(r, "log entry records a different kind of signer");
+      throw new SignatureVerificationException(r, "log entry records a different kind of signer");
     }
     requireEqual(blocks.get(0), b.signerDer(), "signer");
   }

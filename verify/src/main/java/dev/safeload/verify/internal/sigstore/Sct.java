@@ -2,6 +2,7 @@ package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,11 +38,11 @@ final class Sct {
 
   private Sct() {}
 
-  static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root) throws SigException {
+  static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_SCT_INVALID;
     byte[] ext = leaf.getExtensionValue(SCT_OID.getId());
     if (ext == null) {
-      throw new SigException(r, "the signing certificate has no embedded SCT");
+      throw new SignatureVerificationException(r, "the signing certificate has no embedded SCT");
     }
     byte[] list;
     byte[] tbs;
@@ -50,7 +51,7 @@ final class Sct {
       list = ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(outer)).getOctets();
       tbs = precertTbs(leaf);
     } catch (IOException | RuntimeException | CertificateEncodingException e) {
-      throw new SigException(r, "the SCT extension cannot be decoded");
+      throw new SignatureVerificationException(r, "the SCT extension cannot be decoded");
     }
     byte[] issuerKeyHash = Keys.sha256(issuer.getPublicKey().getEncoded());
     List<String> problems = new ArrayList<>();
@@ -58,12 +59,12 @@ final class Sct {
       ByteBuffer in = ByteBuffer.wrap(list);
       int total = Short.toUnsignedInt(in.getShort());
       if (total != in.remaining()) {
-        throw new SigException(r, "SCT list length is inconsistent");
+        throw new SignatureVerificationException(r, "SCT list length is inconsistent");
       }
       int count = 0;
       while (in.hasRemaining()) {
         if (++count > MAX_SCTS) {
-          throw new SigException(r, "too many SCTs");
+          throw new SignatureVerificationException(r, "too many SCTs");
         }
         int len = Short.toUnsignedInt(in.getShort());
         ByteBuffer s = in.slice();
@@ -111,9 +112,9 @@ final class Sct {
         problems.add("SCT signature does not verify");
       }
     } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
-      throw new SigException(r, "SCT list is truncated or malformed");
+      throw new SignatureVerificationException(r, "SCT list is truncated or malformed");
     }
-    throw new SigException(r, "no valid SCT: " + problems);
+    throw new SignatureVerificationException(r, "no valid SCT: " + problems);
   }
 
   /** The leaf's TBSCertificate re-encoded without the SCT list extension. */

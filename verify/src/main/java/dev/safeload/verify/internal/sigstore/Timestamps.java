@@ -2,6 +2,7 @@ package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.x509.Certs;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.cert.TrustAnchor;
@@ -27,20 +28,20 @@ import org.bouncycastle.tsp.TimeStampTokenInfo;
 final class Timestamps {
   private Timestamps() {}
 
-  static Instant verify(byte[] signedTimestamp, byte[] signature, TrustedRoot root) throws SigException {
+  static Instant verify(byte[] signedTimestamp, byte[] signature, TrustedRoot root) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_TIMESTAMP_INVALID;
     TimeStampToken token;
     try {
       TimeStampResponse resp = new TimeStampResponse(signedTimestamp);
       if (resp.getStatus() != 0 && resp.getStatus() != 1) {
-        throw new SigException(r, "timestamp response was not granted");
+        throw new SignatureVerificationException(r, "timestamp response was not granted");
       }
       token = resp.getTimeStampToken();
     } catch (TSPException | IOException | RuntimeException e) {
-      throw new SigException(r, "timestamp is not a valid RFC 3161 response");
+      throw new SignatureVerificationException(r, "timestamp is not a valid RFC 3161 response");
     }
     if (token == null) {
-      throw new SigException(r, "timestamp response holds no token");
+      throw new SignatureVerificationException(r, "timestamp response holds no token");
     }
     TimeStampTokenInfo info = token.getTimeStampInfo();
     String alg;
@@ -52,16 +53,16 @@ final class Timestamps {
     } else if (oid.equals(NISTObjectIdentifiers.id_sha512)) {
       alg = "SHA-512";
     } else {
-      throw new SigException(r, "timestamp uses an unsupported imprint hash");
+      throw new SignatureVerificationException(r, "timestamp uses an unsupported imprint hash");
     }
     byte[] expected;
     try {
       expected = MessageDigest.getInstance(alg, "SUN").digest(signature);
     } catch (java.security.GeneralSecurityException e) {
-      throw new SigException(r, "imprint hash unavailable");
+      throw new SignatureVerificationException(r, "imprint hash unavailable");
     }
     if (!MessageDigest.isEqual(expected, info.getMessageImprintDigest())) {
-      throw new SigException(r, "timestamp is over other bytes than the signature");
+      throw new SignatureVerificationException(r, "timestamp is over other bytes than the signature");
     }
     Instant gen = info.getGenTime().toInstant();
     for (TrustedRoot.Authority tsa : root.timestampAuthorities()) {
@@ -84,13 +85,13 @@ final class Timestamps {
         try {
           Certs.validate(tsa.chain().subList(0, n - 1), Set.of(new TrustAnchor(tsa.chain().get(n - 1), null)),
               Date.from(gen), r);
-        } catch (SigException e) {
+        } catch (SignatureVerificationException e) {
           continue;
         }
       }
       return gen;
     }
-    throw new SigException(r, "timestamp is not signed by a timestamp authority trusted at " + gen);
+    throw new SignatureVerificationException(r, "timestamp is not signed by a timestamp authority trusted at " + gen);
   }
 
 }

@@ -5,6 +5,7 @@ import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.PublicKey;
@@ -77,12 +78,12 @@ public final class TrustedRoot {
     return sha256.clone();
   }
 
-  public static TrustedRoot parse(byte[] json) throws SigException {
+  public static TrustedRoot parse(byte[] json) throws SignatureVerificationException {
     Reason r = Reason.SIGSTORE_TRUSTED_ROOT_INVALID;
     JsonObject root = Json.parseObject(json, r, "trusted root");
     String mt = root.str("mediaType");
     if (!mt.startsWith("application/vnd.dev.sigstore.trustedroot")) {
-      throw new SigException(r, "unsupported trusted root media type " + mt);
+      throw new SignatureVerificationException(r, "unsupported trusted root media type " + mt);
     }
     List<Log> tlogs = new ArrayList<>();
     for (JsonObject o : root.objects("tlogs", MAX_ENTRIES)) {
@@ -104,11 +105,11 @@ public final class TrustedRoot {
         Keys.sha256(json));
   }
 
-  private static Log log(JsonObject o) throws SigException {
+  private static Log log(JsonObject o) throws SignatureVerificationException {
     String baseUrl = o.str("baseUrl");
     String hashAlg = o.optStr("hashAlgorithm");
     if (hashAlg != null && !hashAlg.equals("SHA2_256")) {
-      throw new SigException(o.reason(), o + ": unsupported log hash algorithm " + hashAlg);
+      throw new SignatureVerificationException(o.reason(), o + ": unsupported log hash algorithm " + hashAlg);
     }
     JsonObject pk = o.obj("publicKey");
     byte[] raw = pk.base64("rawBytes");
@@ -120,7 +121,7 @@ public final class TrustedRoot {
             org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
             raw).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
       } catch (java.io.IOException e) {
-        throw new SigException(o.reason(), o + ": RSA key cannot be encoded");
+        throw new SignatureVerificationException(o.reason(), o + ": RSA key cannot be encoded");
       }
     }
     PublicKey key = Keys.publicKey(raw, o.reason());
@@ -131,45 +132,45 @@ public final class TrustedRoot {
     return new Log(baseUrl, hostOf(baseUrl, o), key, logId, checkpointKeyId, v);
   }
 
-  private static String hostOf(String baseUrl, JsonObject o) throws SigException {
+  private static String hostOf(String baseUrl, JsonObject o) throws SignatureVerificationException {
     try {
       URI u = new URI(baseUrl);
       if (u.getHost() == null) {
-        throw new SigException(o.reason(), o + ": baseUrl has no host");
+        throw new SignatureVerificationException(o.reason(), o + ": baseUrl has no host");
       }
       return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
     } catch (URISyntaxException e) {
-      throw new SigException(o.reason(), o + ": baseUrl is not a URL");
+      throw new SignatureVerificationException(o.reason(), o + ": baseUrl is not a URL");
     }
   }
 
-  private static Authority authority(JsonObject o) throws SigException {
+  private static Authority authority(JsonObject o) throws SignatureVerificationException {
     List<X509Certificate> chain = new ArrayList<>();
     for (JsonObject c : o.obj("certChain").objects("certificates", 8)) {
       chain.add(Certs.parse(c.base64("rawBytes"), o.reason()));
     }
     if (chain.isEmpty()) {
-      throw new SigException(o.reason(), o + ": empty certificate chain");
+      throw new SignatureVerificationException(o.reason(), o + ": empty certificate chain");
     }
     return new Authority(o.optStr("uri") == null ? "" : o.str("uri"), List.copyOf(chain),
         validity(o.obj("validFor")));
   }
 
-  private static Validity validity(JsonObject v) throws SigException {
+  private static Validity validity(JsonObject v) throws SignatureVerificationException {
     // A missing start is malformed, not "since forever" (conformance: trust-root-tlog-missing-validity-start).
     Instant start = instant(v, "start");
     Instant end = v.has("end") ? instant(v, "end") : null;
     if (end != null && end.isBefore(start)) {
-      throw new SigException(v.reason(), v + ": validity ends before it starts");
+      throw new SignatureVerificationException(v.reason(), v + ": validity ends before it starts");
     }
     return new Validity(start, end);
   }
 
-  private static Instant instant(JsonObject v, String key) throws SigException {
+  private static Instant instant(JsonObject v, String key) throws SignatureVerificationException {
     try {
       return Instant.parse(v.str(key));
     } catch (DateTimeParseException e) {
-      throw new SigException(v.reason(), v + ": '" + key + "' is not an RFC 3339 time");
+      throw new SignatureVerificationException(v.reason(), v + ": '" + key + "' is not an RFC 3339 time");
     }
   }
 }

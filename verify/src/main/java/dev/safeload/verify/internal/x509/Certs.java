@@ -1,7 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,23 +41,23 @@ public final class Certs {
 
   private Certs() {}
 
-  public static X509Certificate parse(byte[] der, Reason reason) throws SigException {
+  public static X509Certificate parse(byte[] der, Reason reason) throws SignatureVerificationException {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
       if (!Arrays.equals(c.getEncoded(), der)) {
-        throw new SigException(reason, "certificate has trailing or non-DER bytes");
+        throw new SignatureVerificationException(reason, "certificate has trailing or non-DER bytes");
       }
       // Named curves only, as for bare keys.
       Keys.publicKey(c.getPublicKey().getEncoded(), reason);
       return c;
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new SigException(reason, "not a valid X.509 certificate: " + e.getMessage());
+      throw new SignatureVerificationException(reason, "not a valid X.509 certificate: " + e.getMessage());
     }
   }
 
   /** All certificates in a PEM text. */
-  public static List<X509Certificate> parsePem(String pem, Reason reason) throws SigException {
+  public static List<X509Certificate> parsePem(String pem, Reason reason) throws SignatureVerificationException {
     List<X509Certificate> out = new ArrayList<>();
     for (byte[] der : Keys.pemBlocks(pem, "CERTIFICATE", reason)) {
       out.add(parse(der, reason));
@@ -74,9 +74,9 @@ public final class Certs {
    * with revocation checking off (offline). Throws with {@code reason} on failure.
    */
   public static void validate(List<X509Certificate> path, Set<TrustAnchor> anchors, Date at, Reason reason)
-      throws SigException {
+      throws SignatureVerificationException {
     if (path.isEmpty() || anchors.isEmpty()) {
-      throw new SigException(reason, "no certificate or no trust anchor");
+      throw new SignatureVerificationException(reason, "no certificate or no trust anchor");
     }
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
@@ -86,13 +86,13 @@ public final class Certs {
       params.setDate(at);
       CertPathValidator.getInstance("PKIX").validate(cp, params);
     } catch (GeneralSecurityException e) {
-      throw new SigException(reason, "certificate chain does not validate at " + at.toInstant() + ": "
+      throw new SignatureVerificationException(reason, "certificate chain does not validate at " + at.toInstant() + ": "
           + e.getMessage());
     }
   }
 
   /** Subject alternative names as strings: rfc822 and URI values, and Fulcio otherName usernames. */
-  public static List<String> sans(X509Certificate c) throws SigException {
+  public static List<String> sans(X509Certificate c) throws SignatureVerificationException {
     byte[] ext = c.getExtensionValue(Extension.subjectAlternativeName.getId());
     List<String> out = new ArrayList<>();
     if (ext == null) {
@@ -123,7 +123,7 @@ public final class Certs {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new SigException(Reason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
+      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
     }
     return out;
   }
@@ -132,7 +132,7 @@ public final class Certs {
    * The OIDC issuer Fulcio recorded: the DER UTF8String form (1.8) preferred, the raw form (1.1) as a
    * fallback; if both are present they must agree.
    */
-  public static @Nullable String oidcIssuer(X509Certificate c) throws SigException {
+  public static @Nullable String oidcIssuer(X509Certificate c) throws SignatureVerificationException {
     String v2 = null;
     String v1 = null;
     try {
@@ -147,27 +147,27 @@ public final class Certs {
             StandardCharsets.UTF_8);
       }
     } catch (IOException | RuntimeException e) {
-      throw new SigException(Reason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
+      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
     }
     if (v1 != null && v2 != null && !v1.equals(v2)) {
-      throw new SigException(Reason.SIGNATURE_IDENTITY_MISMATCH, "the certificate's two issuer extensions disagree");
+      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "the certificate's two issuer extensions disagree");
     }
     return v2 != null ? v2 : v1;
   }
 
   /** Whether the leaf may sign code: digitalSignature key usage and, if present, EKU codeSigning. */
-  public static void checkCodeSigning(X509Certificate leaf, boolean requireEku) throws SigException {
+  public static void checkCodeSigning(X509Certificate leaf, boolean requireEku) throws SignatureVerificationException {
     boolean[] ku = leaf.getKeyUsage();
     if (ku == null || !ku[0]) {
-      throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks digitalSignature key usage");
+      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks digitalSignature key usage");
     }
     try {
       List<String> eku = leaf.getExtendedKeyUsage();
       if (eku == null ? requireEku : !eku.contains(EKU_CODE_SIGNING)) {
-        throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks codeSigning extended key usage");
+        throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks codeSigning extended key usage");
       }
     } catch (java.security.cert.CertificateParsingException e) {
-      throw new SigException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
+      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ public final class Keys {
   }
 
   /** Decodes every PEM block of the given type (e.g. {@code CERTIFICATE}, {@code PUBLIC KEY}). */
-  public static List<byte[]> pemBlocks(String text, String type, Reason reason) throws SigException {
+  public static List<byte[]> pemBlocks(String text, String type, Reason reason) throws SignatureVerificationException {
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     List<byte[]> out = new ArrayList<>();
@@ -62,7 +62,7 @@ public final class Keys {
       }
       int e = text.indexOf(end, b);
       if (e < 0) {
-        throw new SigException(reason, "unterminated PEM " + type + " block");
+        throw new SignatureVerificationException(reason, "unterminated PEM " + type + " block");
       }
       StringBuilder body = new StringBuilder();
       for (char c : text.substring(b + begin.length(), e).toCharArray()) {
@@ -73,36 +73,36 @@ public final class Keys {
       try {
         out.add(Base64.getDecoder().decode(body.toString()));
       } catch (IllegalArgumentException ex) {
-        throw new SigException(reason, "PEM " + type + " block is not valid base64");
+        throw new SignatureVerificationException(reason, "PEM " + type + " block is not valid base64");
       }
       from = e + end.length();
       if (out.size() > 64) {
-        throw new SigException(reason, "too many PEM blocks");
+        throw new SignatureVerificationException(reason, "too many PEM blocks");
       }
     }
     return out;
   }
 
   /** Parses one PEM {@code PUBLIC KEY}. */
-  public static PublicKey publicKeyFromPem(String pem, Reason reason) throws SigException {
+  public static PublicKey publicKeyFromPem(String pem, Reason reason) throws SignatureVerificationException {
     List<byte[]> blocks = pemBlocks(pem, "PUBLIC KEY", reason);
     if (blocks.size() != 1) {
-      throw new SigException(reason, "expected exactly one PEM PUBLIC KEY block, found " + blocks.size());
+      throw new SignatureVerificationException(reason, "expected exactly one PEM PUBLIC KEY block, found " + blocks.size());
     }
     return publicKey(blocks.get(0), reason);
   }
 
   /** Parses an SPKI DER key, accepting only EC P-256/384/521 (named) and Ed25519. */
-  public static PublicKey publicKey(byte[] spkiDer, Reason reason) throws SigException {
+  public static PublicKey publicKey(byte[] spkiDer, Reason reason) throws SignatureVerificationException {
     SubjectPublicKeyInfo spki;
     try {
       ASN1Primitive prim = ASN1Primitive.fromByteArray(spkiDer);
       spki = SubjectPublicKeyInfo.getInstance(prim);
       if (!Arrays.equals(prim.getEncoded(ASN1Encoding.DER), spkiDer)) {
-        throw new SigException(reason, "public key is not DER encoded");
+        throw new SignatureVerificationException(reason, "public key is not DER encoded");
       }
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      throw new SigException(reason, "public key is not a valid SubjectPublicKeyInfo");
+      throw new SignatureVerificationException(reason, "public key is not a valid SubjectPublicKeyInfo");
     }
     ASN1ObjectIdentifier alg = spki.getAlgorithm().getAlgorithm();
     String kfName;
@@ -110,7 +110,7 @@ public final class Keys {
       if (!(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)
           || !(curve.equals(SECObjectIdentifiers.secp256r1) || curve.equals(SECObjectIdentifiers.secp384r1)
               || curve.equals(SECObjectIdentifiers.secp521r1))) {
-        throw new SigException(reason, "EC key is not on a named curve P-256, P-384 or P-521");
+        throw new SignatureVerificationException(reason, "EC key is not on a named curve P-256, P-384 or P-521");
       }
       kfName = "EC";
     } else if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
@@ -118,24 +118,24 @@ public final class Keys {
     } else if (alg.equals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption)) {
       kfName = "RSA";
     } else {
-      throw new SigException(reason, "unsupported public key algorithm " + alg.getId());
+      throw new SignatureVerificationException(reason, "unsupported public key algorithm " + alg.getId());
     }
     try {
       return KeyFactory.getInstance(kfName).generatePublic(new X509EncodedKeySpec(spkiDer));
     } catch (GeneralSecurityException e) {
-      throw new SigException(reason, "public key cannot be decoded: " + e.getMessage());
+      throw new SignatureVerificationException(reason, "public key cannot be decoded: " + e.getMessage());
     }
   }
 
   /** The JCA signature algorithm for a key: ECDSA with the hash matching the curve, or Ed25519. */
-  public static String algorithmFor(PublicKey key) throws SigException {
+  public static String algorithmFor(PublicKey key) throws SignatureVerificationException {
     if (key instanceof ECPublicKey ec) {
       int bits = ec.getParams().getOrder().bitLength();
       return switch (bits) {
         case 256 -> "SHA256withECDSA";
         case 384 -> "SHA384withECDSA";
         case 521 -> "SHA512withECDSA";
-        default -> throw new SigException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
+        default -> throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
       };
     }
     if ("Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())) {
@@ -144,11 +144,11 @@ public final class Keys {
     if ("RSA".equals(key.getAlgorithm())) {
       return "SHA256withRSA";
     }
-    throw new SigException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
+    throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
   }
 
   /** Verifies with the curve-matched hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512) or Ed25519. */
-  public static boolean verify(PublicKey key, byte[] data, byte[] sig) throws SigException {
+  public static boolean verify(PublicKey key, byte[] data, byte[] sig) throws SignatureVerificationException {
     return verify(key, algorithmFor(key), data, sig);
   }
 

@@ -1,7 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
 import dev.safeload.Reason;
-import dev.safeload.verify.internal.sigstore.SigException;
+import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -31,19 +31,19 @@ import org.bouncycastle.math.ec.ECPoint;
 public final class PrivateKeys {
   private PrivateKeys() {}
 
-  public static KeyPair fromPem(String pem) throws SigException {
+  public static KeyPair fromPem(String pem) throws SignatureVerificationException {
     Reason r = Reason.SIGNATURE_KEY_MISMATCH;
     try {
       PrivateKeyInfo info;
       List<byte[]> sec1 = Keys.pemBlocks(pem, "EC PRIVATE KEY", r);
       List<byte[]> pkcs8 = Keys.pemBlocks(pem, "PRIVATE KEY", r);
       if (sec1.size() + pkcs8.size() != 1) {
-        throw new SigException(r, "expected exactly one PEM PRIVATE KEY or EC PRIVATE KEY block");
+        throw new SignatureVerificationException(r, "expected exactly one PEM PRIVATE KEY or EC PRIVATE KEY block");
       }
       if (sec1.size() == 1) {
         ECPrivateKey k = ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(sec1.get(0)));
         if (!(k.getParametersObject() instanceof ASN1ObjectIdentifier)) {
-          throw new SigException(r, "EC private key is not on a named curve");
+          throw new SignatureVerificationException(r, "EC private key is not on a named curve");
         }
         info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, k.getParametersObject()), k);
       } else {
@@ -56,7 +56,7 @@ public final class PrivateKeys {
         ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
         X9ECParameters params = ECNamedCurveTable.getByOID(curve);
         if (params == null) {
-          throw new SigException(r, "unknown EC curve");
+          throw new SignatureVerificationException(r, "unknown EC curve");
         }
         BigInteger d = ECPrivateKey.getInstance(info.parsePrivateKey()).getKey();
         ECPoint q = params.getG().multiply(d).normalize();
@@ -69,13 +69,13 @@ public final class PrivateKeys {
         spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), pub).getEncoded();
         kf = "Ed25519";
       } else {
-        throw new SigException(r, "unsupported private key algorithm " + alg.getId());
+        throw new SignatureVerificationException(r, "unsupported private key algorithm " + alg.getId());
       }
       PublicKey publicKey = Keys.publicKey(spki, r);
       PrivateKey privateKey = KeyFactory.getInstance(kf).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
       return new KeyPair(publicKey, privateKey);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new SigException(r, "private key cannot be read: " + e.getMessage());
+      throw new SignatureVerificationException(r, "private key cannot be read: " + e.getMessage());
     }
   }
 }
