@@ -4,23 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
-import dev.safeload.spi.Confidence;
-import dev.safeload.spi.FormatHandler;
-import dev.safeload.spi.ModelBytes;
-import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,29 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShardVerificationTest {
   @TempDir Path tmp;
-
-  /** Accepts any content in files without an extension (the reference fixtures are named f00, f1...). */
-  static final class AnyHandler implements FormatHandler {
-    @Override
-    public String id() {
-      return "test-any";
-    }
-
-    @Override
-    public Set<String> extensions() {
-      return Set.of("");
-    }
-
-    @Override
-    public Confidence detect(ByteBuffer head, long fileSize) {
-      return Confidence.STRUCTURAL;
-    }
-
-    @Override
-    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-      return ModelDescription.empty("test-any");
-    }
-  }
 
   /** tests/conftest.py sample_model_folder: d{i}/f{i}{j} and f{i}. */
   Path sampleModel() throws Exception {
@@ -71,9 +40,9 @@ class ShardVerificationTest {
   }
 
   SafeModelLoader loader(KeyPair kp) {
-    return SafeModelLoader.builder().discoverHandlers(false).handler(new AnyHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-any").build())
-        .trust(ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build())).build();
+    // The reference fixtures are plain text files without an extension (f00, f1...).
+    return TestModels.loader(TestModels.acceptAll("test-any", ""),
+        ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build()));
   }
 
   void signGolden(KeyPair kp, Path dir, String golden) throws Exception {

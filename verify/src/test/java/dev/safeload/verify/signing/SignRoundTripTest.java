@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
-import dev.safeload.spi.Confidence;
-import dev.safeload.spi.FormatHandler;
-import dev.safeload.spi.ModelBytes;
-import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +20,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,36 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SignRoundTripTest {
   @TempDir Path tmp;
 
-  /** Accepts any bytes named *.bin, so loader tests exercise provenance rather than formats. */
-  static final class RawHandler implements FormatHandler {
-    @Override
-    public String id() {
-      return "test-raw";
-    }
-
-    @Override
-    public Set<String> extensions() {
-      return Set.of("bin");
-    }
-
-    @Override
-    public Confidence detect(ByteBuffer head, long fileSize) {
-      return Confidence.STRUCTURAL;
-    }
-
-    @Override
-    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-      return ModelDescription.empty("test-raw");
-    }
-  }
-
   static SafeModelLoader loader(dev.safeload.provenance.ProvenanceVerifier... verifiers) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(new RawHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-raw").build());
-    for (var v : verifiers) {
-      b.trust(v);
-    }
-    return b.build();
+    // Any bytes named *.bin, so loader tests exercise provenance rather than formats.
+    return TestModels.loader(TestModels.acceptAll("test-raw", "bin"), verifiers);
   }
 
   Path model() throws Exception {

@@ -1,0 +1,55 @@
+package dev.safeload.verify.signing;
+
+import dev.safeload.LoadPolicy;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FormatHandler;
+import dev.safeload.spi.ModelBytes;
+import dev.safeload.spi.ModelDescription;
+import dev.safeload.spi.ValidationContext;
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+/**
+ * Loaders for signature tests: a handler that accepts any content, so the tests exercise provenance
+ * checks rather than format validation, and a strict loader that allows only that handler's format.
+ */
+final class TestModels {
+  private TestModels() {}
+
+  /** Accepts any content in files named with {@code extension} ({@code ""} for files without one). */
+  static FormatHandler acceptAll(String id, String extension) {
+    return new FormatHandler() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public Set<String> extensions() {
+        return Set.of(extension);
+      }
+
+      @Override
+      public Confidence detect(ByteBuffer head, long fileSize) {
+        return Confidence.STRUCTURAL;
+      }
+
+      @Override
+      public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+        return ModelDescription.empty(id);
+      }
+    };
+  }
+
+  /** A strict loader with only {@code handler} (no discovery), its format allowed, and these verifiers. */
+  static SafeModelLoader loader(FormatHandler handler, ProvenanceVerifier... verifiers) {
+    SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(handler)
+        .policy(LoadPolicy.strict().toBuilder().allowFormat(handler.id()).build());
+    for (ProvenanceVerifier v : verifiers) {
+      b.trust(v);
+    }
+    return b.build();
+  }
+}
