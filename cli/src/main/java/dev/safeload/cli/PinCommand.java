@@ -38,8 +38,7 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Progress progress = Progress.forTerminal(err);
-    Scans s = Scans.run(main.loader(null, progress), List.of(path), err, progress);
+    Scans s = Scans.run(progress -> main.loader(null, progress), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -18,8 +18,7 @@ final class ScanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print the stable JSON report instead of a table.")
-  boolean json;
+  @Mixin ReportOption report;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Model files or directories.")
   List<String> paths;
@@ -28,14 +27,8 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Progress progress = Progress.forTerminal(err);
-    Scans s = Scans.run(main.loader(null, progress), paths, err, progress);
-    if (json) {
-      JsonReport.write(s.scanned, out);
-      out.flush();
-    } else if (!s.scanned.isEmpty()) {
-      TableReport.write(s.scanned, out);
-    }
+    Scans s = Scans.run(progress -> main.loader(null, progress), paths, err);
+    report.write(s.scanned, out);
     return s.exitCode();
   }
 }

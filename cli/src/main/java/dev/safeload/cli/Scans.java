@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Scans command-line paths, turning unreadable paths into messages and exit code 2. */
 final class Scans {
@@ -18,7 +19,16 @@ final class Scans {
 
   private Scans() {}
 
-  static Scans run(SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
+  /**
+   * Scans with a loader built for progress on the terminal ({@code err}), as every scanning command
+   * does; {@code loader} gets the progress display to report to.
+   */
+  static Scans run(Function<Progress, SafeModelLoader> loader, List<String> arguments, PrintWriter err) {
+    Progress progress = Progress.forTerminal(err);
+    return run(loader.apply(progress), arguments, err, progress);
+  }
+
+  private static Scans run(SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
     Scans s = new Scans();
     for (String arg : arguments) {
       try {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,9 +31,7 @@ final class SignCommand implements Callable<Integer> {
       description = "Signing certificate chain, leaf first, without the root (certificate mode).")
   @Nullable Path certChain;
 
-  @Option(names = "--signature", paramLabel = "NAME", defaultValue = "model.sig",
-      description = "Signature file name inside the model directory (default: ${DEFAULT-VALUE}).")
-  String signature;
+  @Mixin SignatureFileOption signature;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   Path model;
@@ -42,7 +41,7 @@ final class SignCommand implements Callable<Integer> {
     Path out;
     try {
       ModelSigner signer = certChain == null ? ModelSigner.withKey(key) : ModelSigner.withCertificate(key, certChain);
-      out = signer.signatureFile(signature).signTo(model);
+      out = signer.signatureFile(signature.name).signTo(model);
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("safeload: cannot sign " + model + ": " + e.getMessage());
       spec.commandLine().getErr().flush();

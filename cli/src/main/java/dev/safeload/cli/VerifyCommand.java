@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,16 +78,13 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Sigstore trusted_root.json (none is bundled; keep it current).")
   @Nullable Path trustedRoot;
 
-  @Option(names = "--signature", paramLabel = "NAME", defaultValue = "model.sig",
-      description = "Signature file name inside the model directory (default: ${DEFAULT-VALUE}).")
-  String signature;
+  @Mixin SignatureFileOption signature;
 
   @Option(names = "--revocations", paramLabel = "FILE",
       description = "Local revocation feed (JSON): revoked digests and signers are refused.")
   @Nullable Path revocations;
 
-  @Option(names = "--json", description = "Print the stable JSON report instead of a table.")
-  boolean json;
+  @Mixin ReportOption report;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
@@ -137,7 +135,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (revoked != null) {
           tp.revocations(revoked);
         }
-        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature).build()));
+        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature.name).build()));
       } else if (identity != null || issuer != null || trustedRoot != null) {
         err.println("safeload: --identity, --issuer and --trusted-root need a signature mode");
         err.flush();
@@ -156,25 +154,21 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Progress progress = Progress.forTerminal(err);
-    Scans s = Scans.run(main.loaderWith(proofs, progress), List.of(path), err, progress);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress), List.of(path), err);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
       ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
       results.add(new Scanned(sc.argument(), sc.directory(), r));
     }
-    if (json) {
-      JsonReport.write(results, out);
-    } else if (!results.isEmpty()) {
-      TableReport.write(results, out);
+    if (report.write(results, out)) {
       ScanReport r = results.get(0).report();
       if (r.accepted()) {
         if (pins != null) {
           out.println("verified: every file matches " + pins.source() + " (sha256)");
         }
         if (signedBy != null) {
-          out.println("verified: " + signature + " signed by " + signedBy + " covers every file");
+          out.println("verified: " + signature.name + " signed by " + signedBy + " covers every file");
         }
       }
     }

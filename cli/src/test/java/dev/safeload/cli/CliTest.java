@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.safeload.LoadPolicy;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -51,10 +52,16 @@ class CliTest {
 
   @BeforeEach
   void model() throws Exception {
-    model = Files.createDirectory(tmp.resolve("model"));
-    Files.writeString(model.resolve("weights.toy"), "TOY!weights");
-    Files.createDirectory(model.resolve("sub"));
-    Files.writeString(model.resolve("sub/more.toy"), "TOY!more");
+    model = toyModel(tmp);
+  }
+
+  /** A two-file toy model directory ({@code weights.toy}, {@code sub/more.toy}) under {@code tmp}. */
+  static Path toyModel(Path tmp) throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("model"));
+    Files.writeString(dir.resolve("weights.toy"), "TOY!weights");
+    Files.createDirectory(dir.resolve("sub"));
+    Files.writeString(dir.resolve("sub/more.toy"), "TOY!more");
+    return dir;
   }
 
   @Test

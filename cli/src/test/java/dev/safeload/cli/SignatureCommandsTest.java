@@ -30,10 +30,7 @@ class SignatureCommandsTest {
 
   @BeforeEach
   void model() throws Exception {
-    model = Files.createDirectory(tmp.resolve("model"));
-    Files.writeString(model.resolve("weights.toy"), "TOY!weights");
-    Files.createDirectory(model.resolve("sub"));
-    Files.writeString(model.resolve("sub/more.toy"), "TOY!more");
+    model = CliTest.toyModel(tmp);
   }
 
   static String pem(String type, byte[] der) {
