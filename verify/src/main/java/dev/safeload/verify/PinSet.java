@@ -9,12 +9,11 @@ import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.internal.pins.PinFiles;
 import dev.safeload.verify.internal.pins.PinNames;
+import dev.safeload.verify.internal.x509.Keys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -230,12 +229,7 @@ public final class PinSet implements ProvenanceVerifier {
           bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
       return;
     }
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256", "SUN");
-    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
-    }
+    MessageDigest md = Keys.sha256();
     md.update(bytes);
     Sha256 actual = Sha256.of(md.digest());
     if (!p.sha256().equals(actual)) {

@@ -142,12 +142,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         continue;
       }
       if (rs.get(0).start() < 0) { // files mode: one whole-file digest
-        if (f.sha256().equals(Sha256.of(rs.get(0).digest()))) {
-          proven.add(f.name());
-        } else {
-          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-              "the file's SHA-256 differs from the signed digest"));
-        }
+        checkWholeFile(f, rs.get(0), "signed digest", proven, findings);
         continue;
       }
       // Shards mode: the shards must tile [0, size) exactly, in any listed order.
@@ -165,12 +160,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         continue;
       }
       if (sorted.size() == 1) { // one shard is the whole file: the loader's digest decides
-        if (f.sha256().equals(Sha256.of(sorted.get(0).digest()))) {
-          proven.add(f.name());
-        } else {
-          findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-              "the file's SHA-256 differs from the signed shard digest"));
-        }
+        checkWholeFile(f, sorted.get(0), "signed shard digest", proven, findings);
         continue;
       }
       sorted.forEach(r -> ranges.add(new RangeCheck(f.name(), r)));
@@ -185,6 +175,17 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
     }
     return proven;
+  }
+
+  /** One digest covers the whole file: the loader's own digest of the verified bytes decides. */
+  private static void checkWholeFile(DigestedFile f, OmsManifest.Resource signed, String what, Set<String> proven,
+      List<Finding> findings) {
+    if (f.sha256().equals(Sha256.of(signed.digest()))) {
+      proven.add(f.name());
+    } else {
+      findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+          "the file's SHA-256 differs from the " + what));
+    }
   }
 
   private record RangeCheck(String file, OmsManifest.Resource shard) {}

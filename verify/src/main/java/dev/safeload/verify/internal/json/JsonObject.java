@@ -95,8 +95,8 @@ public final class JsonObject {
     return Collections.unmodifiableList(l);
   }
 
-  /** An array of objects, at most {@code max} long. Absent means empty. */
-  public List<JsonObject> objects(String key, int max) throws SignatureVerificationException {
+  /** An optional array checked against {@code max} before its elements are looked at. */
+  private List<Object> boundedArr(String key, int max) throws SignatureVerificationException {
     if (!has(key)) {
       return List.of();
     }
@@ -104,6 +104,12 @@ public final class JsonObject {
     if (l.size() > max) {
       throw fail("'" + key + "' has more than " + max + " entries");
     }
+    return l;
+  }
+
+  /** An array of objects, at most {@code max} long. Absent means empty. */
+  public List<JsonObject> objects(String key, int max) throws SignatureVerificationException {
+    List<Object> l = boundedArr(key, max);
     List<JsonObject> out = new ArrayList<>(l.size());
     for (int i = 0; i < l.size(); i++) {
       if (!(l.get(i) instanceof Map<?, ?>)) {
@@ -116,13 +122,7 @@ public final class JsonObject {
 
   /** An array of strings, at most {@code max} long. Absent means empty. */
   public List<String> strings(String key, int max) throws SignatureVerificationException {
-    if (!has(key)) {
-      return List.of();
-    }
-    List<Object> l = arr(key);
-    if (l.size() > max) {
-      throw fail("'" + key + "' has more than " + max + " entries");
-    }
+    List<Object> l = boundedArr(key, max);
     List<String> out = new ArrayList<>(l.size());
     for (Object o : l) {
       if (!(o instanceof String s)) {

@@ -41,7 +41,7 @@ public final class Keys {
     try {
       return MessageDigest.getInstance("SHA-256", "SUN");
     } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
+      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
     }
   }
 
