@@ -208,12 +208,18 @@ public final class Engine {
       Set<FileVisitOption> opts = policy.allowsSymlinks()
           ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
       TreeMap<String, LoadedFile> found = new TreeMap<>();
+      List<java.nio.file.PathMatcher> ignored = policy.ignoredFiles().stream()
+          .map(g -> root.getFileSystem().getPathMatcher("glob:" + g)).toList();
       Files.walkFileTree(root, opts, 64, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           String name = relativeName(file);
           if (name == null) {
             return FileVisitResult.CONTINUE;
+          }
+          Path relative = root.relativize(file);
+          if (ignored.stream().anyMatch(m -> m.matches(relative))) {
+            return FileVisitResult.CONTINUE; // left out of the model on purpose: not read, not served
           }
           if (attrs.isSymbolicLink()) {
             modelFindings.add(new Finding(Reason.SYMLINK, name, Finding.NO_OFFSET,
