@@ -7,7 +7,7 @@ import static dev.safeload.formats.internal.protobuf.ProtoReader.VARINT;
 
 import dev.safeload.Reason;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
-import dev.safeload.formats.internal.protobuf.Utf8;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;

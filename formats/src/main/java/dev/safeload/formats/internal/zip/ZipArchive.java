@@ -1,13 +1,12 @@
 package dev.safeload.formats.internal.zip;
 
 import dev.safeload.Reason;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -723,12 +722,11 @@ public final class ZipArchive {
     private String decodeName(byte[] raw, int flags, long at) {
       String name;
       if ((flags & FLAG_UTF8) != 0) {
-        try {
-          name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
+        String utf8 = Utf8.decodeOrNull(raw);
+        if (utf8 == null) {
           throw new FormatException(Reason.ZIP_NAME_INVALID, at, "entry name is not valid UTF-8");
         }
+        name = utf8;
       } else {
         for (byte c : raw) {
           if (c < 0) {
