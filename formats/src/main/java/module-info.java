@@ -3,7 +3,7 @@
  * {@link dev.safeload.Setting}s it reads; parsers live in {@code dev.safeload.formats.internal}.
  */
 module dev.safeload.formats {
-  requires dev.safeload.api;
+  requires transitive dev.safeload.api; // handlers and settings expose api types
   requires tools.jackson.core;
   requires org.apache.commons.compress;
   requires static org.jspecify;

@@ -46,6 +46,7 @@ public final class LoadPolicy {
   private final boolean allowHardLinks;
   private final Delivery delivery;
   private final Set<String> allowedFormats;
+  private final java.util.List<String> ignoredFiles;
   private final Map<Setting<?>, Object> settings;
 
   private LoadPolicy(Builder b) {
@@ -54,6 +55,7 @@ public final class LoadPolicy {
     this.allowHardLinks = b.allowHardLinks;
     this.delivery = b.delivery;
     this.allowedFormats = Collections.unmodifiableSet(new TreeSet<>(b.allowedFormats));
+    this.ignoredFiles = java.util.List.copyOf(b.ignoredFiles);
     this.settings = Map.copyOf(b.settings);
   }
 
@@ -89,6 +91,15 @@ public final class LoadPolicy {
     return allowedFormats;
   }
 
+  /**
+   * Glob patterns ({@link java.nio.file.FileSystem#getPathMatcher} {@code glob:} syntax, matched against
+   * {@code /}-separated names relative to the model root) of files in a model directory that are
+   * neither validated nor served.
+   */
+  public java.util.List<String> ignoredFiles() {
+    return ignoredFiles;
+  }
+
   /** The value of a setting: the override if one was set, else the setting's default. */
   public <T> T get(Setting<T> setting) {
     Object v = settings.get(setting);
@@ -99,7 +110,7 @@ public final class LoadPolicy {
   public String toString() {
     return "LoadPolicy{requireProvenance=" + requireProvenance + ", allowSymlinks=" + allowSymlinks
         + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
-        + ", formats=" + allowedFormats + ", settings=" + settings + "}";
+        + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", settings=" + settings + "}";
   }
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
@@ -109,6 +120,7 @@ public final class LoadPolicy {
     private boolean allowHardLinks;
     private Delivery delivery = Delivery.AUTOMATIC;
     private final Set<String> allowedFormats = new TreeSet<>(BUILT_IN_FORMATS);
+    private final java.util.List<String> ignoredFiles = new java.util.ArrayList<>();
     private final Map<Setting<?>, Object> settings = new HashMap<>();
 
     private Builder() {}
@@ -120,6 +132,7 @@ public final class LoadPolicy {
       delivery = p.delivery;
       allowedFormats.clear();
       allowedFormats.addAll(p.allowedFormats);
+      ignoredFiles.addAll(p.ignoredFiles);
       settings.putAll(p.settings);
     }
 
@@ -153,6 +166,22 @@ public final class LoadPolicy {
     /** Allows the verdicts of the handler with this id (for example one added through the SPI). */
     public Builder allowFormat(String formatId) {
       allowedFormats.add(Objects.requireNonNull(formatId, "formatId"));
+      return this;
+    }
+
+    /**
+     * Relaxation: leaves files of a model directory that match a glob (e.g. {@code "README.md"},
+     * {@code "**.md"}, {@code ".gitattributes"}) out of the model: they are not validated, not hashed and
+     * not served, so {@link VerifiedModel} and {@code materialize()} never contain them. Use it for the
+     * documentation a Hugging Face snapshot carries; never for files an engine reads.
+     *
+     * @throws IllegalArgumentException if the pattern is not a valid glob
+     */
+    public Builder ignoreFiles(String... globs) {
+      for (String g : globs) {
+        java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g); // validate now, not at load
+        ignoredFiles.add(g);
+      }
       return this;
     }
 

@@ -208,12 +208,18 @@ public final class Engine {
       Set<FileVisitOption> opts = policy.allowsSymlinks()
           ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
       TreeMap<String, LoadedFile> found = new TreeMap<>();
+      List<java.nio.file.PathMatcher> ignored = policy.ignoredFiles().stream()
+          .map(g -> root.getFileSystem().getPathMatcher("glob:" + g)).toList();
       Files.walkFileTree(root, opts, 64, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           String name = relativeName(file);
           if (name == null) {
             return FileVisitResult.CONTINUE;
+          }
+          Path relative = root.relativize(file);
+          if (ignored.stream().anyMatch(m -> m.matches(relative))) {
+            return FileVisitResult.CONTINUE; // left out of the model on purpose: not read, not served
           }
           if (attrs.isSymbolicLink()) {
             modelFindings.add(new Finding(Reason.SYMLINK, name, Finding.NO_OFFSET,
@@ -472,17 +478,31 @@ public final class Engine {
         // Keep validating: the report should also say whether the content itself is sound.
       }
       FileContext ctx = new FileContext(name, policy, f.findings);
-      try {
-        ModelDescription d = best.validate(bytes, ctx);
+      FormatHandler handler = best;
+      f.description = callHandler(ctx, handler.id() + " failed", () -> {
+        ModelDescription d = handler.validate(bytes, ctx);
         if (d == null) {
-          throw new IllegalStateException(best.id() + " returned no description");
+          throw new IllegalStateException(handler.id() + " returned no description");
         }
-        f.description = d;
+        return d;
+      });
+    }
+
+    /**
+     * Runs handler code: a {@link FormatException} becomes its finding, any other failure becomes
+     * {@code HANDLER_ERROR} (fail closed: a crashing handler never lets a file through).
+     *
+     * @return the call's result, or null if it failed
+     */
+    private <T> @Nullable T callHandler(FileContext ctx, String what, java.util.function.Supplier<T> call) {
+      try {
+        return call.get();
       } catch (FormatException e) {
         ctx.report(e.reason(), e.offset(), e.getMessage());
       } catch (RuntimeException | StackOverflowError e) {
-        ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, best.id() + " failed: " + e);
+        ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, what + ": " + e);
       }
+      return null;
     }
 
     /**
@@ -529,17 +549,12 @@ public final class Engine {
         return;
       }
       FileContext ctx = new FileContext(target.name(), policy, target.findings);
-      try {
-        ModelDescription d = h.validateReferenced(referrer, target.name(), target.bytes(), ctx);
-        if (d != null && target.findings.isEmpty()) {
-          target.handler = h;
-          target.claimedFormat = d.format();
-          target.description = d;
-        }
-      } catch (FormatException e) {
-        ctx.report(e.reason(), e.offset(), e.getMessage());
-      } catch (RuntimeException | StackOverflowError e) {
-        ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, h.id() + " failed on a referenced file: " + e);
+      ModelDescription d = callHandler(ctx, h.id() + " failed on a referenced file",
+          () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
+      if (d != null && target.findings.isEmpty()) {
+        target.handler = h;
+        target.claimedFormat = d.format();
+        target.description = d;
       }
     }
 
@@ -550,13 +565,11 @@ public final class Engine {
           continue;
         }
         FileContext ctx = new FileContext(f.name(), policy, f.findings);
-        try {
-          f.handler.validateModel(f, view, ctx);
-        } catch (FormatException e) {
-          ctx.report(e.reason(), e.offset(), e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
-          ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, f.format() + " failed across files: " + e);
-        }
+        FormatHandler handler = f.handler;
+        callHandler(ctx, f.format() + " failed across files", () -> {
+          handler.validateModel(f, view, ctx);
+          return null;
+        });
       }
     }
 

@@ -115,6 +115,30 @@ class LinksAndProvenanceTest {
   }
 
   @Test
+  void ignoredFilesAreNeitherValidatedNorServed() throws Exception {
+    Path model = dir.resolve("m");
+    write(dir, "m/w.toy", ToyHandler.valid());
+    write(dir, "m/README.md", "# a model card".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    write(dir, "m/docs/notes.md", "notes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    write(dir, "m/.gitattributes", "*.toy filter=lfs".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class,
+        () -> loader(unpinnedToyPolicy().build()).load(model));
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(e));
+    LoadPolicy snapshot = unpinnedToyPolicy().ignoreFiles("*.md", "**/*.md", ".gitattributes").build();
+    try (VerifiedModel m = loader(snapshot).load(model)) {
+      assertEquals(List.of("w.toy"), m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
+      assertEquals(List.of("w.toy"), listNames(m.materialize()));
+    }
+    assertThrows(IllegalArgumentException.class, () -> LoadPolicy.strict().toBuilder().ignoreFiles("[a-"));
+  }
+
+  private static List<String> listNames(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  @Test
   void aMissingPathIsAnIoErrorNotAFinding() {
     assertThrows(NoSuchFileException.class,
         () -> loader(unpinnedToyPolicy().build()).load(dir.resolve("absent.toy")));
