@@ -753,13 +753,12 @@ public final class OnnxWalker {
     /** Checks the current field's wire type and, if it is singular, that it has not been seen. */
     void field(int expectedWire) {
       if (wt != expectedWire) {
-        throw new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at,
-            "field " + f + " has wire type " + wt + ", expected " + expectedWire);
+        throw wrongWire(f, wt, expectedWire, at);
       }
       long bit = 1L << f;
       if ((singular & bit) != 0) {
         if ((seen & bit) != 0) {
-          throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
+          throw twice(f, at);
         }
         seen |= bit;
       }
@@ -818,6 +817,16 @@ public final class OnnxWalker {
       field(LEN);
       return nestedSparse(depth);
     }
+  }
+
+  // Kept out of Msg.field so that the check itself stays small enough to inline at every field.
+  private static FormatException wrongWire(int f, int wt, int expectedWire, long at) {
+    return new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at,
+        "field " + f + " has wire type " + wt + ", expected " + expectedWire);
+  }
+
+  private static FormatException twice(int f, long at) {
+    return new FormatException(Reason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
   }
 
   /** The set of field numbers as a bit mask (field numbers here are all below 64). */
