@@ -1,17 +1,12 @@
 package dev.safeload.benchmarks;
 
-import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.formats.gguf.GgufHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,33 +77,25 @@ public class GgufHeaderBenchmark {
     int headerLength = o.size();
     o.raw(new byte[(int) (tensors * tensorBytes)]);
     byte[] bytes = o.out.toByteArray();
-    whole = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    whole = HandlerBench.direct(bytes);
     header = whole.duplicate().limit(headerLength).slice();
     file = ModelBytes.of(whole.duplicate());
-    List<Finding> f = new ArrayList<>();
-    handler.validate(file, ValidationContext.collecting("b.gguf", policy, f));
-    if (!f.isEmpty()) {
-      throw new IllegalStateException(f.toString());
-    }
+    HandlerBench.requireValid(handler, file, "b.gguf", policy);
   }
 
   @Benchmark
   public ModelDescription validate() {
-    return handler.validate(file, ValidationContext.collecting("b.gguf", policy, new ArrayList<>()));
+    return HandlerBench.validate(handler, file, "b.gguf", policy);
   }
 
   @Benchmark
   public byte[] sha256Header() throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
-    md.update(header.duplicate());
-    return md.digest();
+    return HandlerBench.sha256(header);
   }
 
   @Benchmark
   public byte[] sha256File() throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
-    md.update(whole.duplicate());
-    return md.digest();
+    return HandlerBench.sha256(whole);
   }
 
   /** Little-endian GGUF writer for the synthetic file. */

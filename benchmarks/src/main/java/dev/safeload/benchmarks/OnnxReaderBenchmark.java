@@ -1,17 +1,12 @@
 package dev.safeload.benchmarks;
 
-import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.formats.onnx.OnnxHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,25 +61,19 @@ public class OnnxReaderBenchmark {
     graph.msg(12, new Pb().str(1, prev).msg(2, new Pb().msg(1, tensorType)));
     byte[] model = new Pb().varint(1, 8).str(2, "bench").msg(7, graph).msg(8, new Pb().str(1, "").varint(2, 17))
         .out.toByteArray();
-    whole = ByteBuffer.allocateDirect(model.length).put(model).flip();
+    whole = HandlerBench.direct(model);
     file = ModelBytes.of(whole.duplicate());
-    List<Finding> f = new ArrayList<>();
-    handler.validate(file, ValidationContext.collecting("b.onnx", policy, f));
-    if (!f.isEmpty()) {
-      throw new IllegalStateException(f.toString());
-    }
+    HandlerBench.requireValid(handler, file, "b.onnx", policy);
   }
 
   @Benchmark
   public ModelDescription validate() {
-    return handler.validate(file, ValidationContext.collecting("b.onnx", policy, new ArrayList<>()));
+    return HandlerBench.validate(handler, file, "b.onnx", policy);
   }
 
   @Benchmark
   public byte[] sha256() throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
-    md.update(whole.duplicate());
-    return md.digest();
+    return HandlerBench.sha256(whole);
   }
 
   /** Minimal protobuf writer for the synthetic model. */

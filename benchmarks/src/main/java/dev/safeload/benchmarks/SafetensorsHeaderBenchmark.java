@@ -65,13 +65,13 @@ public class SafetensorsHeaderBenchmark {
     array = h.prefixAndHeader();
     headerLength = h.headerLength();
     dataLength = h.dataLength();
-    direct = ByteBuffer.allocateDirect(array.length).put(array).flip();
+    direct = HandlerBench.direct(array);
     bytes = HeaderFixture.modelBytes(direct, dataLength);
     jackson = new JacksonHeaderParser();
     checkSameIndex(SafetensorsHeader.parse(bytes, LIMITS), jackson.parse(array, headerLength, dataLength));
 
     HeaderFixture.Header dup = HeaderFixture.build(tensors, true);
-    ByteBuffer dupDirect = ByteBuffer.allocateDirect(dup.prefixAndHeader().length).put(dup.prefixAndHeader()).flip();
+    ByteBuffer dupDirect = HandlerBench.direct(dup.prefixAndHeader());
     try {
       SafetensorsHeader.parse(HeaderFixture.modelBytes(dupDirect, dup.dataLength()), LIMITS);
       throw new IllegalStateException("zero-copy parser accepted a duplicate name");

@@ -1,7 +1,7 @@
 package dev.safeload.formats.internal.gguf;
 
 import dev.safeload.Reason;
-import dev.safeload.formats.internal.protobuf.Utf8;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;

@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.json;
 
 import dev.safeload.formats.internal.json.JsonException.Kind;
+import dev.safeload.formats.internal.text.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -519,7 +520,7 @@ public final class JsonReader {
         if (b < 0) {
           throw error(Kind.SYNTAX, pos, "unexpected end of JSON");
         }
-        if (b >= 0x80 && utf8Length(pos, b) < 0) {
+        if (b >= 0x80 && Utf8.sequenceLength(buf, pos, end) < 0) {
           throw error(Kind.UTF8, pos, "invalid UTF-8");
         }
         throw error(Kind.SYNTAX, pos, "expected a JSON value");
@@ -723,7 +724,7 @@ public final class JsonReader {
         p = q;
       } else if (c < 0) {
         unusual = true;
-        n = utf8Length(p, c & 0xff);
+        n = Utf8.sequenceLength(buf, p, end);
         if (n < 0) {
           throw error(Kind.UTF8, p, "invalid UTF-8 in a string");
         }
@@ -832,46 +833,6 @@ public final class JsonReader {
     }
     c |= 0x20;
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-  }
-
-  /** Length of the strict UTF-8 sequence starting with lead byte {@code b0} at {@code p}, or -1. */
-  private int utf8Length(int p, int b0) {
-    int n;
-    int lo = 0x80;
-    int hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      n = 2;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      n = 3;
-      if (b0 == 0xE0) {
-        lo = 0xA0; // overlong
-      } else if (b0 == 0xED) {
-        hi = 0x9F; // UTF-16 surrogates
-      }
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      n = 4;
-      if (b0 == 0xF0) {
-        lo = 0x90; // overlong
-      } else if (b0 == 0xF4) {
-        hi = 0x8F; // above U+10FFFF
-      }
-    } else {
-      return -1; // continuation byte, overlong C0/C1, or F5..FF
-    }
-    if (end - p < n) {
-      return -1;
-    }
-    int b1 = buf.get(p + 1) & 0xff;
-    if (b1 < lo || b1 > hi) {
-      return -1;
-    }
-    for (int i = 2; i < n; i++) {
-      int bi = buf.get(p + i) & 0xff;
-      if (bi < 0x80 || bi > 0xBF) {
-        return -1;
-      }
-    }
-    return n;
   }
 
   private static int putUtf8(byte[] out, int n, int cp) {

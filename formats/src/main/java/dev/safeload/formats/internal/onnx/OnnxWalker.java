@@ -7,7 +7,7 @@ import static dev.safeload.formats.internal.protobuf.ProtoReader.VARINT;
 
 import dev.safeload.Reason;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
-import dev.safeload.formats.internal.protobuf.Utf8;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;
@@ -78,47 +78,57 @@ public final class OnnxWalker {
   }
 
   // ------------------------------------------------------------------ messages
+  //
+  // Each message is a loop over its fields: Msg reads the tags and enforces the wire type of every
+  // field and, for the fields named in the message's SINGULAR set, that they appear at most once.
+  // The switch then says, per field number, what the field holds.
+
+  private static final long MODEL_SINGULAR = bits(1, 2, 3, 4, 5, 6, 7);
+  private static final long OPSET_SINGULAR = bits(1, 2);
+  private static final long GRAPH_SINGULAR = bits(2, 10);
+  private static final long NODE_SINGULAR = bits(3, 4, 6, 7, 8);
+  private static final long ATTRIBUTE_SINGULAR = bits(1, 2, 3, 4, 5, 6, 13, 14, 20, 21, 22);
+  private static final long VALUE_INFO_SINGULAR = bits(1, 2, 3);
+  private static final long TYPE_SINGULAR = bits(6);
+  private static final long TENSOR_TYPE_SINGULAR = bits(1, 2);
+  private static final long SINGLE_TYPE_SINGULAR = bits(1);
+  private static final long MAP_TYPE_SINGULAR = bits(1, 2);
+  private static final long OPAQUE_TYPE_SINGULAR = bits(1, 2);
+  private static final long DIMENSION_SINGULAR = bits(1, 2, 3);
+  private static final long ANNOTATION_SINGULAR = bits(1);
+  private static final long TRAINING_SINGULAR = bits(1, 2);
+  private static final long FUNCTION_SINGULAR = bits(1, 8, 10, 13);
+  private static final long TENSOR_SINGULAR = bits(2, 3, 8, 9, 12, 14);
+  private static final long SPARSE_SINGULAR = bits(1, 2);
+  private static final long ENTRY_SINGULAR = bits(1, 2);
 
   private void model() {
-    long seen = 0;
+    Msg m = new Msg("ModelProto", MODEL_SINGULAR);
     long irVersion = -1;
     boolean hasGraph = false;
     Set<String> metaKeys = new HashSet<>();
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
+    while (m.next()) {
+      long tagAt = m.at;
+      switch (m.f) {
         case 1 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          irVersion = r.readVarint();
+          irVersion = m.varint();
           metadata.put("ir_version", Long.toString(irVersion));
         }
         case 2, 3, 4, 6 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          String s = string(true);
-          String key = f == 2 ? "producer_name" : f == 3 ? "producer_version" : "domain";
-          if (f != 6 && s != null) {
+          String s = m.text();
+          String key = m.f == 2 ? "producer_name" : m.f == 3 ? "producer_version" : "domain";
+          if (m.f != 6 && s != null) {
             metadata.put(key, s);
           }
         }
-        case 5 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          metadata.put("model_version", Long.toString(r.readVarint()));
-        }
+        case 5 -> metadata.put("model_version", Long.toString(m.varint()));
         case 7 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
           hasGraph = true;
-          nested(1, () -> graph(1, modelOpsets));
+          m.message(1, () -> graph(1, modelOpsets));
         }
-        case 8 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(1, () -> opset(modelOpsets, tagAt));
-        }
+        case 8 -> m.message(1, () -> opset(modelOpsets, tagAt));
         case 14 -> {
-          expect(f, wt, LEN, tagAt);
-          String[] kv = entry(1);
+          String[] kv = m.entry(1);
           metadataEntry(tagAt);
           if (!metaKeys.add(kv[0])) {
             throw new FormatException(Reason.ONNX_DUPLICATE_NAME, tagAt, "duplicate metadata_props key " + kv[0]);
@@ -127,23 +137,17 @@ public final class OnnxWalker {
             metadata.put("metadata_props." + kv[0], kv[1]);
           }
         }
-        case 20 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(1, () -> trainingInfo(1));
-        }
+        case 20 -> m.message(1, () -> trainingInfo(1));
         case 25 -> {
-          expect(f, wt, LEN, tagAt);
+          m.field(LEN);
           if (++functions > limits.maxFunctions()) {
             throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxFunctions() + " functions");
           }
           nested(1, () -> function(1));
         }
-        case 26 -> {
-          // DeviceConfigurationProto (IR 11+): names and counts only, no tensors or graphs inside.
-          expect(f, wt, LEN, tagAt);
-          r.skip(LEN);
-        }
-        default -> throw unknown("ModelProto", f, tagAt);
+        // DeviceConfigurationProto (IR 11+): names and counts only, no tensors or graphs inside.
+        case 26 -> m.skip(LEN);
+        default -> throw m.unknown();
       }
     }
     if (irVersion < 3 || irVersion > MAX_IR_VERSION) {
@@ -174,26 +178,18 @@ public final class OnnxWalker {
   }
 
   private void opset(Set<String> imports, long at) {
-    long seen = 0;
+    Msg m = new Msg("OperatorSetIdProto", OPSET_SINGULAR);
     String domain = "";
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          domain = nonNullString();
-        }
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> domain = m.name();
         case 2 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          long v = r.readVarint();
+          long v = m.varint();
           if (v < 1 || v > Integer.MAX_VALUE) {
-            throw new FormatException(Reason.ONNX_OPSET_MISSING, tagAt, "opset version " + v);
+            throw new FormatException(Reason.ONNX_OPSET_MISSING, m.at, "opset version " + v);
           }
         }
-        default -> throw unknown("OperatorSetIdProto", f, tagAt);
+        default -> throw m.unknown();
       }
     }
     String d = normaliseDomain(domain);
@@ -207,30 +203,16 @@ public final class OnnxWalker {
 
   private void graph(int depth, Set<String> imports) {
     String scope = scopeKey(imports);
-    long seen = 0;
+    Msg m = new Msg("GraphProto", GRAPH_SINGULAR);
     Set<String> initNames = new HashSet<>();
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> {
-          expect(f, wt, LEN, tagAt);
-          if (++nodes > limits.maxNodes()) {
-            throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxNodes() + " nodes");
-          }
-          nested(depth + 1, () -> node(depth + 1, imports, scope));
-        }
-        case 2, 10 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> node(m, depth, imports, scope);
+        case 2, 10 -> m.string();
         case 5 -> {
-          expect(f, wt, LEN, tagAt);
-          Tensor t = nestedTensor(depth + 1);
+          Tensor t = m.tensor(depth + 1);
           if (t.name.isEmpty() || !initNames.add(t.name)) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, tagAt,
+            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, m.at,
                 "initializer name '" + t.name + "' is empty or used twice in one graph");
           }
           if (depth == 1 && t.rawLength >= 0) {
@@ -238,76 +220,46 @@ public final class OnnxWalker {
           }
         }
         case 15 -> {
-          expect(f, wt, LEN, tagAt);
-          String name = nestedSparse(depth + 1);
+          String name = m.sparse(depth + 1);
           if (name.isEmpty() || !initNames.add(name)) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, tagAt,
+            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, m.at,
                 "sparse initializer name '" + name + "' is empty or used twice in one graph");
           }
         }
-        case 11, 12, 13 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> valueInfo(depth + 1));
-        }
-        case 14 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, this::tensorAnnotation);
-        }
-        case 16 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(depth + 1);
-        }
-        default -> throw unknown("GraphProto", f, tagAt);
+        case 11, 12, 13 -> m.message(depth + 1, () -> valueInfo(depth + 1));
+        case 14 -> m.message(depth + 1, this::tensorAnnotation);
+        case 16 -> m.entry(depth + 1);
+        default -> throw m.unknown();
       }
     }
   }
 
+  /** A node field of a graph or function: counted against the limit, then walked. */
+  private void node(Msg m, int depth, Set<String> imports, String scope) {
+    m.field(LEN);
+    if (++nodes > limits.maxNodes()) {
+      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
+    }
+    nested(depth + 1, () -> node(depth + 1, imports, scope));
+  }
+
   private void node(int depth, Set<String> imports, String scope) {
-    long seen = 0;
+    Msg m = new Msg("NodeProto", NODE_SINGULAR);
     String op = "";
     String domain = "";
     String overload = "";
     long at = r.position();
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1, 2 -> {
-          expect(f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 3, 6 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 8 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          overload = nonNullString();
-        }
-        case 4 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          op = nonNullString();
-        }
-        case 7 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          domain = nonNullString();
-        }
-        case 5 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> attribute(depth + 1, imports));
-        }
-        case 9 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(depth + 1);
-        }
-        case 10 -> {
-          // NodeDeviceConfigurationProto (IR 11+): sharding annotations, no tensors or graphs inside.
-          expect(f, wt, LEN, tagAt);
-          r.skip(LEN);
-        }
-        default -> throw unknown("NodeProto", f, tagAt);
+    while (m.next()) {
+      switch (m.f) {
+        case 1, 2, 3, 6 -> m.string();
+        case 4 -> op = m.name();
+        case 5 -> m.message(depth + 1, () -> attribute(depth + 1, imports));
+        case 7 -> domain = m.name();
+        case 8 -> overload = m.name();
+        case 9 -> m.entry(depth + 1);
+        // NodeDeviceConfigurationProto (IR 11+): sharding annotations, no tensors or graphs inside.
+        case 10 -> m.skip(LEN);
+        default -> throw m.unknown();
       }
     }
     if (op.isEmpty()) {
@@ -323,120 +275,51 @@ public final class OnnxWalker {
   }
 
   private void attribute(int depth, Set<String> imports) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1, 21, 13 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 20 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          r.readVarint();
-        }
-        case 2 -> {
-          seen = once(seen, f, wt, I32, tagAt);
-          r.skip(I32);
-        }
-        case 3 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          r.readVarint();
-        }
-        case 4 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          r.skip(LEN); // bytes: UTF-8 by convention only
-        }
-        case 5 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nestedTensor(depth + 1);
-        }
-        case 6 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> graph(depth + 1, imports));
-        }
-        case 22 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nestedSparse(depth + 1);
-        }
-        case 14 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> typeProto(depth + 1));
-        }
-        case 7 -> repeatedScalar(f, wt, I32, tagAt);
-        case 8 -> repeatedScalar(f, wt, VARINT, tagAt);
-        case 9 -> {
-          expect(f, wt, LEN, tagAt);
-          r.skip(LEN);
-        }
-        case 10 -> {
-          expect(f, wt, LEN, tagAt);
-          nestedTensor(depth + 1);
-        }
-        case 11 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> graph(depth + 1, imports));
-        }
-        case 23 -> {
-          expect(f, wt, LEN, tagAt);
-          nestedSparse(depth + 1);
-        }
-        case 15 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> typeProto(depth + 1));
-        }
-        default -> throw unknown("AttributeProto", f, tagAt);
+    Msg m = new Msg("AttributeProto", ATTRIBUTE_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1, 13, 21 -> m.string();
+        case 2 -> m.skip(I32);
+        case 3, 20 -> m.varint();
+        case 4, 9 -> m.skip(LEN); // bytes: UTF-8 by convention only
+        case 5, 10 -> m.tensor(depth + 1);
+        case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, imports));
+        case 7 -> repeatedScalar(m, I32);
+        case 8 -> repeatedScalar(m, VARINT);
+        case 14, 15 -> m.message(depth + 1, () -> typeProto(depth + 1));
+        case 22, 23 -> m.sparse(depth + 1);
+        default -> throw m.unknown();
       }
     }
   }
 
   private void valueInfo(int depth) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1, 3 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 2 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> typeProto(depth + 1));
-        }
-        case 4 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(depth + 1);
-        }
-        default -> throw unknown("ValueInfoProto", f, tagAt);
+    Msg m = new Msg("ValueInfoProto", VALUE_INFO_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1, 3 -> m.string();
+        case 2 -> m.message(depth + 1, () -> typeProto(depth + 1));
+        case 4 -> m.entry(depth + 1);
+        default -> throw m.unknown();
       }
     }
   }
 
   private void typeProto(int depth) {
-    long seen = 0;
+    Msg m = new Msg("TypeProto", TYPE_SINGULAR);
     boolean value = false;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
+    while (m.next()) {
+      int f = m.f;
       if (f == 6) {
-        seen = once(seen, f, wt, LEN, tagAt);
-        string(false);
+        m.string();
         continue;
       }
       if (f != 1 && f != 4 && f != 5 && f != 7 && f != 8 && f != 9) {
-        throw unknown("TypeProto", f, tagAt);
+        throw m.unknown();
       }
-      expect(f, wt, LEN, tagAt);
+      m.field(LEN);
       if (value) {
-        throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, tagAt, "TypeProto sets its oneof value twice");
+        throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, m.at, "TypeProto sets its oneof value twice");
       }
       value = true;
       switch (f) {
@@ -449,212 +332,122 @@ public final class OnnxWalker {
   }
 
   private void tensorType(int depth) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          r.readVarint();
-        }
-        case 2 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> shape(depth + 1));
-        }
-        default -> throw unknown("TypeProto.Tensor", f, tagAt);
+    Msg m = new Msg("TypeProto.Tensor", TENSOR_TYPE_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> m.varint();
+        case 2 -> m.message(depth + 1, () -> shape(depth + 1));
+        default -> throw m.unknown();
       }
     }
   }
 
   private void singleType(int depth, String what) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      if (f != 1) {
-        throw unknown(what, f, tagAt);
+    Msg m = new Msg(what, SINGLE_TYPE_SINGULAR);
+    while (m.next()) {
+      if (m.f != 1) {
+        throw m.unknown();
       }
-      seen = once(seen, f, wt, LEN, tagAt);
-      nested(depth + 1, () -> typeProto(depth + 1));
+      m.message(depth + 1, () -> typeProto(depth + 1));
     }
   }
 
   private void mapType(int depth) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          r.readVarint();
-        }
-        case 2 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> typeProto(depth + 1));
-        }
-        default -> throw unknown("TypeProto.Map", f, tagAt);
+    Msg m = new Msg("TypeProto.Map", MAP_TYPE_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> m.varint();
+        case 2 -> m.message(depth + 1, () -> typeProto(depth + 1));
+        default -> throw m.unknown();
       }
     }
   }
 
   private void opaqueType() {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      if (f != 1 && f != 2) {
-        throw unknown("TypeProto.Opaque", f, tagAt);
+    Msg m = new Msg("TypeProto.Opaque", OPAQUE_TYPE_SINGULAR);
+    while (m.next()) {
+      if (m.f != 1 && m.f != 2) {
+        throw m.unknown();
       }
-      seen = once(seen, f, wt, LEN, tagAt);
-      string(false);
+      m.string();
     }
   }
 
   private void shape(int depth) {
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      if (f != 1) {
-        throw unknown("TensorShapeProto", f, tagAt);
+    Msg m = new Msg("TensorShapeProto", 0);
+    while (m.next()) {
+      if (m.f != 1) {
+        throw m.unknown();
       }
-      expect(f, wt, LEN, tagAt);
-      nested(depth + 1, this::dimension);
+      m.message(depth + 1, this::dimension);
     }
   }
 
   private void dimension() {
-    long seen = 0;
+    Msg m = new Msg("TensorShapeProto.Dimension", DIMENSION_SINGULAR);
     boolean value = false;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
+    while (m.next()) {
+      switch (m.f) {
         case 1, 2 -> {
-          seen = once(seen, f, wt, f == 1 ? VARINT : LEN, tagAt);
+          m.field(m.f == 1 ? VARINT : LEN);
           if (value) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, tagAt, "dimension has both dim_value and dim_param");
+            throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, m.at, "dimension has both dim_value and dim_param");
           }
           value = true;
-          if (f == 1) {
+          if (m.f == 1) {
             r.readVarint();
           } else {
             string(false);
           }
         }
-        case 3 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        default -> throw unknown("TensorShapeProto.Dimension", f, tagAt);
+        case 3 -> m.string();
+        default -> throw m.unknown();
       }
     }
   }
 
   private void tensorAnnotation() {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 2 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(2);
-        }
-        default -> throw unknown("TensorAnnotation", f, tagAt);
+    Msg m = new Msg("TensorAnnotation", ANNOTATION_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> m.string();
+        case 2 -> m.entry(2);
+        default -> throw m.unknown();
       }
     }
   }
 
   private void trainingInfo(int depth) {
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1, 2 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          nested(depth + 1, () -> graph(depth + 1, modelOpsets));
-        }
-        case 3, 4 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(depth + 1);
-        }
-        default -> throw unknown("TrainingInfoProto", f, tagAt);
+    Msg m = new Msg("TrainingInfoProto", TRAINING_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1, 2 -> m.message(depth + 1, () -> graph(depth + 1, modelOpsets));
+        case 3, 4 -> m.entry(depth + 1);
+        default -> throw m.unknown();
       }
     }
   }
 
   private void function(int depth) {
-    long seen = 0;
+    Msg m = new Msg("FunctionProto", FUNCTION_SINGULAR);
     Set<String> imports = new HashSet<>();
     String scope = "function#" + functions;
     scopes.put(scope, imports);
     String[] id = {"", "", ""}; // domain, name, overload
     long start = r.position();
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 8 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 1, 10, 13 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          id[f == 10 ? 0 : f == 1 ? 1 : 2] = nonNullString();
-        }
-        case 4, 5, 6 -> {
-          expect(f, wt, LEN, tagAt);
-          string(false);
-        }
-        case 11 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> attribute(depth + 1, imports));
-        }
-        case 7 -> {
-          expect(f, wt, LEN, tagAt);
-          if (++nodes > limits.maxNodes()) {
-            throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxNodes() + " nodes");
-          }
-          nested(depth + 1, () -> node(depth + 1, imports, scope));
-        }
-        case 9 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> opset(imports, tagAt));
-        }
-        case 12 -> {
-          expect(f, wt, LEN, tagAt);
-          nested(depth + 1, () -> valueInfo(depth + 1));
-        }
-        case 14 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(depth + 1);
-        }
-        default -> throw unknown("FunctionProto", f, tagAt);
+    while (m.next()) {
+      long tagAt = m.at;
+      switch (m.f) {
+        case 1 -> id[1] = m.name();
+        case 4, 5, 6, 8 -> m.string();
+        case 7 -> node(m, depth, imports, scope);
+        case 9 -> m.message(depth + 1, () -> opset(imports, tagAt));
+        case 10 -> id[0] = m.name();
+        case 11 -> m.message(depth + 1, () -> attribute(depth + 1, imports));
+        case 12 -> m.message(depth + 1, () -> valueInfo(depth + 1));
+        case 13 -> id[2] = m.name();
+        case 14 -> m.entry(depth + 1);
+        default -> throw m.unknown();
       }
     }
     String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
@@ -760,65 +553,44 @@ public final class OnnxWalker {
       throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
     }
     Tensor t = new Tensor();
-    long seen = 0;
-    while (!r.atEnd()) {
-      long tagAt = r.position();
-      long tag = r.readTag();
-      int f = (int) (tag >>> 3);
-      int wt = (int) (tag & 7);
-      switch (f) {
-        case 1 -> readDims(t.dims, wt, tagAt);
+    Msg m = new Msg("TensorProto", TENSOR_SINGULAR);
+    while (m.next()) {
+      switch (m.f) {
+        case 1 -> readDims(t.dims, m.wt, m.at);
         case 2 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          long v = r.readVarint();
+          long v = m.varint();
           t.dataType = v < 0 || v > Integer.MAX_VALUE ? -1 : (int) v;
         }
         case 3 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
+          m.skip(LEN);
           t.segment = true;
-          r.skip(LEN);
         }
         case 4, 5, 7, 10, 11 -> {
-          int elementWire = f == 4 ? I32 : f == 10 ? I64 : VARINT;
-          t.typedCount += repeatedScalar(f, wt, elementWire, tagAt);
-          noteTyped(t, f, tagAt);
+          t.typedCount += repeatedScalar(m, m.f == 4 ? I32 : m.f == 10 ? I64 : VARINT);
+          noteTyped(t, m.f, m.at);
         }
         case 6 -> {
-          expect(f, wt, LEN, tagAt);
-          r.skip(LEN);
+          m.skip(LEN);
           t.typedCount++;
-          noteTyped(t, f, tagAt);
+          noteTyped(t, m.f, m.at);
         }
-        case 8 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          t.name = nonNullString();
-        }
-        case 12 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
-          string(false);
-        }
+        case 8 -> t.name = m.name();
         case 9 -> {
-          seen = once(seen, f, wt, LEN, tagAt);
+          m.field(LEN);
           long len = r.readLength();
           t.rawOffset = r.position();
           t.rawLength = len;
           t.dataFields++;
           r.skipBytes(len);
         }
+        case 12 -> m.string();
         case 13 -> {
-          expect(f, wt, LEN, tagAt);
-          String[] kv = entry(2);
-          t.external.add(new String[] {kv[0], kv[1], Long.toString(tagAt)});
+          String[] kv = m.entry(2);
+          t.external.add(new String[] {kv[0], kv[1], Long.toString(m.at)});
         }
-        case 14 -> {
-          seen = once(seen, f, wt, VARINT, tagAt);
-          t.location = r.readVarint();
-        }
-        case 16 -> {
-          expect(f, wt, LEN, tagAt);
-          entry(2);
-        }
-        default -> throw unknown("TensorProto", f, tagAt);
+        case 14 -> t.location = m.varint();
+        case 16 -> m.entry(2);
+        default -> throw m.unknown();
       }
     }
     checkTensor(t, start);
@@ -930,23 +702,13 @@ public final class OnnxWalker {
   private String nestedSparse(int depth) {
     String[] name = {""};
     nested(depth, () -> {
-      long seen = 0;
-      while (!r.atEnd()) {
-        long tagAt = r.position();
-        long tag = r.readTag();
-        int f = (int) (tag >>> 3);
-        int wt = (int) (tag & 7);
-        switch (f) {
-          case 1 -> {
-            seen = once(seen, f, wt, LEN, tagAt);
-            name[0] = nestedTensor(depth + 1).name;
-          }
-          case 2 -> {
-            seen = once(seen, f, wt, LEN, tagAt);
-            nestedTensor(depth + 1);
-          }
-          case 3 -> readDims(new ArrayList<>(), wt, tagAt);
-          default -> throw unknown("SparseTensorProto", f, tagAt);
+      Msg m = new Msg("SparseTensorProto", SPARSE_SINGULAR);
+      while (m.next()) {
+        switch (m.f) {
+          case 1 -> name[0] = m.tensor(depth + 1).name;
+          case 2 -> m.tensor(depth + 1);
+          case 3 -> readDims(new ArrayList<>(), m.wt, m.at);
+          default -> throw m.unknown();
         }
       }
     });
@@ -955,21 +717,137 @@ public final class OnnxWalker {
 
   // ------------------------------------------------------------------ helpers
 
+  /**
+   * The field cursor of one message: reads its tags in order, holds the current field's number, wire
+   * type and offset, and rejects a wrong wire type or a second occurrence of a singular field. The
+   * reading methods check the field and then read or walk its value.
+   */
+  private final class Msg {
+    private final String type;
+    private final long singular;
+    private long seen;
+    /** Current field number. */
+    int f;
+    /** Current wire type. */
+    int wt;
+    /** Offset of the current field's tag. */
+    long at;
+
+    Msg(String type, long singular) {
+      this.type = type;
+      this.singular = singular;
+    }
+
+    /** Advances to the next field; false at the end of the message. */
+    boolean next() {
+      if (r.atEnd()) {
+        return false;
+      }
+      at = r.position();
+      long tag = r.readTag();
+      f = (int) (tag >>> 3);
+      wt = (int) (tag & 7);
+      return true;
+    }
+
+    /** Checks the current field's wire type and, if it is singular, that it has not been seen. */
+    void field(int expectedWire) {
+      if (wt != expectedWire) {
+        throw wrongWire(f, wt, expectedWire, at);
+      }
+      long bit = 1L << f;
+      if ((singular & bit) != 0) {
+        if ((seen & bit) != 0) {
+          throw twice(f, at);
+        }
+        seen |= bit;
+      }
+    }
+
+    FormatException unknown() {
+      return new FormatException(Reason.ONNX_UNKNOWN_FIELD, at, type + " has no field " + f);
+    }
+
+    /** A string field, UTF-8 checked and not kept. */
+    void string() {
+      field(LEN);
+      OnnxWalker.this.string(false);
+    }
+
+    /** A string field, kept if short enough to describe. */
+    @Nullable String text() {
+      field(LEN);
+      return OnnxWalker.this.string(true);
+    }
+
+    /** A string field the checks need in full. */
+    String name() {
+      field(LEN);
+      return nonNullString();
+    }
+
+    long varint() {
+      field(VARINT);
+      return r.readVarint();
+    }
+
+    /** A field whose value is not looked into. */
+    void skip(int wire) {
+      field(wire);
+      r.skip(wire);
+    }
+
+    /** A nested message field, walked by {@code body} at nesting depth {@code depth}. */
+    void message(int depth, Runnable body) {
+      field(LEN);
+      nested(depth, body);
+    }
+
+    String[] entry(int depth) {
+      field(LEN);
+      return OnnxWalker.this.entry(depth);
+    }
+
+    Tensor tensor(int depth) {
+      field(LEN);
+      return nestedTensor(depth);
+    }
+
+    String sparse(int depth) {
+      field(LEN);
+      return nestedSparse(depth);
+    }
+  }
+
+  // Kept out of Msg.field so that the check itself stays small enough to inline at every field.
+  private static FormatException wrongWire(int f, int wt, int expectedWire, long at) {
+    return new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at,
+        "field " + f + " has wire type " + wt + ", expected " + expectedWire);
+  }
+
+  private static FormatException twice(int f, long at) {
+    return new FormatException(Reason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
+  }
+
+  /** The set of field numbers as a bit mask (field numbers here are all below 64). */
+  private static long bits(int... fields) {
+    long mask = 0;
+    for (int f : fields) {
+      mask |= 1L << f;
+    }
+    return mask;
+  }
+
   /** Reads a StringStringEntryProto (key, value) as a nested message. */
   private String[] entry(int depth) {
     String[] kv = {"", ""};
     nested(depth, () -> {
-      long seen = 0;
-      while (!r.atEnd()) {
-        long tagAt = r.position();
-        long tag = r.readTag();
-        int f = (int) (tag >>> 3);
-        int wt = (int) (tag & 7);
-        if (f != 1 && f != 2) {
-          throw unknown("StringStringEntryProto", f, tagAt);
+      Msg m = new Msg("StringStringEntryProto", ENTRY_SINGULAR);
+      while (m.next()) {
+        if (m.f != 1 && m.f != 2) {
+          throw m.unknown();
         }
-        seen = once(seen, f, wt, LEN, tagAt);
-        kv[f - 1] = nonNullString();
+        kv[m.f - 1] = m.name();
       }
     });
     return kv;
@@ -983,7 +861,10 @@ public final class OnnxWalker {
   }
 
   /** Repeated scalar field, packed (LEN) or not; returns the number of values. */
-  private long repeatedScalar(int f, int wt, int elementWire, long at) {
+  private long repeatedScalar(Msg m, int elementWire) {
+    int f = m.f;
+    int wt = m.wt;
+    long at = m.at;
     if (wt == elementWire) {
       r.skip(wt);
       return 1;
@@ -1020,26 +901,6 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     body.run();
     r.popLimit(old);
-  }
-
-  private static long once(long seen, int f, int wt, int expectedWire, long at) {
-    expect(f, wt, expectedWire, at);
-    long bit = 1L << f;
-    if ((seen & bit) != 0) {
-      throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
-    }
-    return seen | bit;
-  }
-
-  private static void expect(int f, int wt, int expectedWire, long at) {
-    if (wt != expectedWire) {
-      throw new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at,
-          "field " + f + " has wire type " + wt + ", expected " + expectedWire);
-    }
-  }
-
-  private static FormatException unknown(String message, int f, long at) {
-    return new FormatException(Reason.ONNX_UNKNOWN_FIELD, at, message + " has no field " + f);
   }
 
   /** Reads a protobuf string, checking UTF-8; returns it if {@code decode} and short enough. */

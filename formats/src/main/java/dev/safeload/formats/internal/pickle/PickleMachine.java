@@ -16,6 +16,7 @@ import dev.safeload.formats.internal.pickle.Value.StorageV;
 import dev.safeload.formats.internal.pickle.Value.StrV;
 import dev.safeload.formats.internal.pickle.Value.TensorV;
 import dev.safeload.formats.internal.pickle.Value.TupleV;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.formats.pickle.PickleOpcode;
 import dev.safeload.formats.pickle.PickleProfile;
@@ -23,8 +24,6 @@ import dev.safeload.spi.FormatException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,28 +220,12 @@ public final class PickleMachine {
     throw fail(max == limit ? Reason.PICKLE_TRUNCATED : Reason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
   }
 
-  private java.nio.charset.@Nullable CharsetDecoder decoder;
-
   private String utf8(byte[] b) {
-    boolean ascii = true;
-    for (byte c : b) {
-      if (c < 0) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      return new String(b, StandardCharsets.ISO_8859_1); // fast path: ASCII is the same in every decoding
-    }
-    if (decoder == null) {
-      decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-    }
-    try {
-      return decoder.decode(ByteBuffer.wrap(b)).toString();
-    } catch (CharacterCodingException e) {
+    String s = Utf8.decodeOrNull(b);
+    if (s == null) {
       throw fail(Reason.PICKLE_MALFORMED, "text is not valid UTF-8");
     }
+    return s;
   }
 
   private String ascii(byte[] b, String what) {

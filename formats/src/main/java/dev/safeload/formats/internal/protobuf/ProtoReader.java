@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.protobuf;
 
 import dev.safeload.Reason;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 

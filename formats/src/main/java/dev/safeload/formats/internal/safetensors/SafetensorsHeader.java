@@ -437,24 +437,14 @@ public final class SafetensorsHeader {
       p++;
     } else {
       for (;;) {
-        long v = 0;
-        int q = p;
-        while (q < e) {
-          int d = h.get(q) - '0';
-          if (d < 0 || d > 9) {
-            break;
-          }
-          v = v * 10 + d;
-          q++;
-        }
-        int digits = q - p;
-        if (digits == 0 || digits > 18 || (digits > 1 && h.get(p) == '0') || q >= e || to - from >= limits.maxRank()) {
+        int q = digitsEnd(h, p, e);
+        if (q < 0 || to - from >= limits.maxRank()) {
           return false;
         }
         if (to == dims.length) {
           dims = Arrays.copyOf(dims, to * 2);
         }
-        dims[to++] = v;
+        dims[to++] = scanned;
         p = q + 1;
         byte sep = h.get(q);
         if (sep == ']') {
@@ -485,7 +475,7 @@ public final class SafetensorsHeader {
     return true;
   }
 
-  /** Value of the last {@link #integerEnd} scan. */
+  /** Value of the last {@link #digitsEnd} or {@link #integerEnd} scan. */
   private long scanned;
 
   /**
@@ -493,6 +483,15 @@ public final class SafetensorsHeader {
    * {@code sep}; returns the index of {@code sep} (value in {@link #scanned}) or -1.
    */
   private int integerEnd(ByteBuffer h, int p, int e, char sep) {
+    int q = digitsEnd(h, p, e);
+    return q < 0 || h.get(q) != sep ? -1 : q;
+  }
+
+  /**
+   * Scans a plain decimal integer (1 to 18 digits, no leading zero) at {@code p} that some byte follows
+   * before {@code e}; returns the index of that byte (value in {@link #scanned}) or -1.
+   */
+  private int digitsEnd(ByteBuffer h, int p, int e) {
     long v = 0;
     int q = p;
     while (q < e) {
@@ -504,7 +503,7 @@ public final class SafetensorsHeader {
       q++;
     }
     int digits = q - p;
-    if (digits == 0 || digits > 18 || (digits > 1 && h.get(p) == '0') || q >= e || h.get(q) != sep) {
+    if (digits == 0 || digits > 18 || (digits > 1 && h.get(p) == '0') || q >= e) {
       return -1;
     }
     scanned = v;

@@ -1,13 +1,12 @@
 package dev.safeload.formats.internal.zip;
 
 import dev.safeload.Reason;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -199,17 +198,16 @@ public final class ZipArchive {
     }
   }
 
-  private final class StoredStream extends InputStream {
-    private final ZipEntry e;
-    private final InputStream in;
-    private final CRC32 crc = new CRC32();
-    private long left;
-    private boolean checked;
+  /**
+   * An entry's uncompressed bytes as a stream: every byte produced goes into the CRC, which the
+   * subclass checks when it reaches the end. Subclasses say how the bytes are produced.
+   */
+  private abstract static class EntryStream extends InputStream {
+    final ZipEntry e;
+    final CRC32 crc = new CRC32();
 
-    StoredStream(ZipEntry e) {
+    EntryStream(ZipEntry e) {
       this.e = e;
-      this.in = bytes.openStream(e.dataOffset());
-      this.left = e.compressedSize();
     }
 
     @Override
@@ -224,6 +222,30 @@ public final class ZipArchive {
       if (len == 0) {
         return 0;
       }
+      int n = produce(b, off, len);
+      if (n > 0) {
+        crc.update(b, off, n);
+      }
+      return n;
+    }
+
+    /** Puts 1 to {@code len} (at least 1) bytes into {@code b}, or returns -1 at the checked end. */
+    abstract int produce(byte[] b, int off, int len) throws IOException;
+  }
+
+  private final class StoredStream extends EntryStream {
+    private final InputStream in;
+    private long left;
+    private boolean checked;
+
+    StoredStream(ZipEntry e) {
+      super(e);
+      this.in = bytes.openStream(e.dataOffset());
+      this.left = e.compressedSize();
+    }
+
+    @Override
+    int produce(byte[] b, int off, int len) throws IOException {
       if (left == 0) {
         if (!checked) {
           checked = true;
@@ -235,39 +257,26 @@ public final class ZipArchive {
       if (n < 0) {
         throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": data truncated");
       }
-      crc.update(b, off, n);
       left -= n;
       return n;
     }
   }
 
-  private final class InflatingStream extends InputStream {
-    private final ZipEntry e;
+  private final class InflatingStream extends EntryStream {
     private final Inflater inflater = new Inflater(true);
-    private final CRC32 crc = new CRC32();
     private long inPos;
     private final long inEnd;
     private long produced;
     private boolean done;
 
     InflatingStream(ZipEntry e) {
-      this.e = e;
+      super(e);
       this.inPos = e.dataOffset();
       this.inEnd = e.dataOffset() + e.compressedSize();
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
+    int produce(byte[] b, int off, int len) throws IOException {
       if (done) {
         return -1;
       }
@@ -288,7 +297,6 @@ public final class ZipArchive {
               throw new FormatException(Reason.ZIP_SIZE_MISMATCH, e.dataOffset(),
                   e.name() + ": inflates to more than the declared " + e.uncompressedSize() + " bytes");
             }
-            crc.update(b, off, n);
             return n;
           }
           if (inflater.finished()) {
@@ -723,12 +731,11 @@ public final class ZipArchive {
     private String decodeName(byte[] raw, int flags, long at) {
       String name;
       if ((flags & FLAG_UTF8) != 0) {
-        try {
-          name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
+        String utf8 = Utf8.decodeOrNull(raw);
+        if (utf8 == null) {
           throw new FormatException(Reason.ZIP_NAME_INVALID, at, "entry name is not valid UTF-8");
         }
+        name = utf8;
       } else {
         for (byte c : raw) {
           if (c < 0) {
