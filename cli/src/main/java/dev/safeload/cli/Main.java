@@ -1,10 +1,12 @@
 package dev.safeload.cli;
 
+import dev.safeload.LoadPolicy;
 import dev.safeload.ProgressListener;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -95,16 +97,18 @@ public final class Main implements Callable<Integer> {
 
   /** Like {@link #loader(ProvenanceVerifier)}, reporting reading progress to {@code progress}. */
   SafeModelLoader loader(@Nullable ProvenanceVerifier pins, ProgressListener progress) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
-    if (pins != null) {
-      b.pins(pins);
-    }
-    return loaderSetup.apply(b).build();
+    return loaderWith(pins == null ? List.of() : List.of(pins), progress, List.of());
   }
 
-  /** A loader with the strict policy, every given proof (pins, signature, revocation) and this setup. */
-  SafeModelLoader loaderWith(java.util.List<ProvenanceVerifier> proofs, ProgressListener progress) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
+  /**
+   * A loader with the strict policy leaving out {@code ignored} files, every given proof (pins,
+   * signature, revocation) and this command's setup applied last (a setup that sets its own policy
+   * replaces the ignore list).
+   */
+  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress,
+      List<String> ignored) {
+    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress)
+        .policy(LoadPolicy.strict().toBuilder().ignoreFiles(ignored.toArray(String[]::new)).build());
     proofs.forEach(b::trust);
     return loaderSetup.apply(b).build();
   }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
         "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load."})
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
+  @Mixin IgnoreOption ignore;
   @Spec CommandSpec spec;
 
   @Option(names = "--include-rejected",
@@ -38,7 +40,7 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loader(null, progress), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore.globs), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }

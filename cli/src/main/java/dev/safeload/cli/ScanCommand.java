@@ -19,6 +19,7 @@ final class ScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ReportOption report;
+  @Mixin IgnoreOption ignore;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Model files or directories.")
   List<String> paths;
@@ -27,7 +28,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loader(null, progress), paths, err);
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore.globs), paths, err);
     report.write(s.scanned, out);
     return s.exitCode();
   }

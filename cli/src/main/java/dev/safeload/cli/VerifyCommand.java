@@ -85,6 +85,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Nullable Path revocations;
 
   @Mixin ReportOption report;
+  @Mixin IgnoreOption ignore;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
@@ -154,7 +155,7 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore.globs), List.of(path), err);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.

@@ -316,4 +316,34 @@ class CliTest {
   static List<Object> reasons(Map<String, Object> file) {
     return list(file.get("findings")).stream().map(f -> f.get("reason")).toList();
   }
+
+  @Test
+  void ignoredDocumentationIsLeftOutOfScanPinAndVerify() throws Exception {
+    Path snap = Files.createDirectory(tmp.resolve("snapshot"));
+    byte[] header = "{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}".getBytes(UTF_8);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length + 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    Files.write(snap.resolve("model.safetensors"), b.putLong(header.length).put(header).put(new byte[4]).array());
+    Files.writeString(snap.resolve("README.md"), "# model card");
+    Files.writeString(snap.resolve(".gitattributes"), "*.safetensors filter=lfs");
+
+    Run plain = runWith(new Main(), "scan", snap.toString());
+    assertEquals(1, plain.exit(), plain.out());
+    assertTrue(plain.out().contains("UNKNOWN_FORMAT"), plain.out());
+
+    String[] ignore = {"--ignore", "*.md", "--ignore", ".gitattributes"};
+    Run scan = runWith(new Main(), concat(new String[] {"scan"}, ignore, new String[] {snap.toString()}));
+    assertEquals(0, scan.exit(), scan.out() + scan.err());
+    Run pin = runWith(new Main(), concat(new String[] {"pin"}, ignore, new String[] {snap.toString()}));
+    assertEquals(0, pin.exit(), pin.err());
+    assertTrue(pin.out().contains("model.safetensors") && !pin.out().contains("README"), pin.out());
+    Path pins = Files.writeString(tmp.resolve("snapshot.pins.json"), pin.out());
+    Run verify = runWith(new Main(),
+        concat(new String[] {"verify", "--pins", pins.toString()}, ignore, new String[] {snap.toString()}));
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
 }
