@@ -17,6 +17,8 @@ import java.util.TreeSet;
  *       relaxes this);
  *   <li>only the built-in formats are allowed ({@link Builder#allowFormat(String)} adds one);
  *   <li>symbolic links and hard-linked files are rejected;
+ *   <li>every file of a model directory is part of the model: content a handler does not recognise is
+ *       rejected ({@link Builder#ignoreFiles(String...)} leaves documentation out on purpose);
  *   <li>{@link Delivery#AUTOMATIC}: private copies, in memory up to {@link #MAX_IN_MEMORY_BYTES};
  *   <li>resource limits as declared by each {@link Setting}.
  * </ul>
