@@ -1,0 +1,14 @@
+package dev.safeload.formats.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.safeload.formats.safetensors.SafetensorsIndexHandler;
+
+/** Coverage-guided fuzzing of {@link SafetensorsIndexHandler} (seeds in {@code SafetensorsIndexFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+class SafetensorsIndexFuzzTest {
+  private static final SafetensorsIndexHandler HANDLER = new SafetensorsIndexHandler();
+
+  @FuzzTest(maxDuration = "10s")
+  void validate(byte[] data) {
+    HandlerFuzzing.run(HANDLER, "model.safetensors.index.json", data);
+  }
+}
