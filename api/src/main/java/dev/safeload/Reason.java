@@ -48,6 +48,8 @@ public enum Reason implements ReasonCode {
   PIN_FILE_NOT_PINNED("A file in the model directory is not named by the pins."),
   /** A pin names a path outside the model directory or a non-normalised path. */
   PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
+  /** A provenance verifier failed unexpectedly; the model is rejected rather than trusted. */
+  VERIFIER_ERROR("A provenance verifier (pins, signature, revocation) failed unexpectedly."),
 
   // ---------------------------------------------------------------- safetensors
   SAFETENSORS_FILE_TOO_SMALL("The file is shorter than the 8-byte header length."),

@@ -9,7 +9,6 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.ModelDescription;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -244,9 +243,5 @@ final class DefaultVerifiedModel implements VerifiedModel {
   @Override
   public String toString() {
     return "VerifiedModel{" + source + ", " + delivery + ", " + entries.keySet() + "}";
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
   }
 }

@@ -582,6 +582,8 @@ public final class Engine {
       }
       Map<String, DigestedFile> byName = new HashMap<>();
       digested.forEach(d -> byName.put(d.name(), d));
+      Map<String, LoadedFile> byFile = new HashMap<>();
+      files.forEach(f -> byFile.put(f.name(), f));
       DigestedModel model = new DigestedModel() {
         @Override
         public boolean isDirectory() {
@@ -606,13 +608,8 @@ public final class Engine {
 
         @Override
         public Optional<Sha256> rangeSha256(String name, long start, long end) {
-          LoadedFile f = null;
-          for (LoadedFile candidate : files) {
-            if (candidate.name().equals(name) && candidate.sha256 != null) {
-              f = candidate;
-            }
-          }
-          ChunkedBytes bytes = f == null ? null : f.bytes;
+          LoadedFile f = byFile.get(name);
+          ChunkedBytes bytes = f == null || f.sha256 == null ? null : f.bytes;
           if (bytes == null || start < 0 || end < start || end > bytes.size()) {
             return Optional.empty();
           }
@@ -620,14 +617,12 @@ public final class Engine {
         }
       };
       Set<String> proven = new HashSet<>();
-      Map<String, LoadedFile> byFile = new HashMap<>();
-      files.forEach(f -> byFile.put(f.name(), f));
       for (ProvenanceVerifier v : verifiers) {
         ProvenanceResult r;
         try {
           r = v.verify(model);
         } catch (RuntimeException e) {
-          modelFindings.add(new Finding(Reason.HANDLER_ERROR, null, Finding.NO_OFFSET,
+          modelFindings.add(new Finding(Reason.VERIFIER_ERROR, null, Finding.NO_OFFSET,
               "verifier " + v.id() + " failed: " + e));
           continue;
         }

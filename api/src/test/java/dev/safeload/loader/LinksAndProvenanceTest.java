@@ -70,6 +70,27 @@ class LinksAndProvenanceTest {
   }
 
   @Test
+  void aVerifierThatCrashesRejectsTheModelWithItsOwnCode() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    dev.safeload.provenance.ProvenanceVerifier crashing = new dev.safeload.provenance.ProvenanceVerifier() {
+      @Override
+      public String id() {
+        return "crashing";
+      }
+
+      @Override
+      public dev.safeload.provenance.ProvenanceResult verify(dev.safeload.provenance.DigestedModel model) {
+        throw new IllegalStateException("bug");
+      }
+    };
+    SafeModelLoader l = SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+        .handler(new ToyHandler()).pins(crashing).build();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
+    assertEquals(List.of(Reason.VERIFIER_ERROR, Reason.UNPROVEN_FILE), reasons(e));
+  }
+
+  @Test
   void symlinkedFileInsideTheModelIsRejected() throws Exception {
     Path model = dir.resolve("m");
     write(dir, "m/a.toy", ToyHandler.valid());
