@@ -55,7 +55,14 @@ import org.jspecify.annotations.Nullable;
  * hand over the verified copy or report.
  */
 public final class Engine {
-  private static final System.Logger LOG = System.getLogger("dev.safeload");
+  /**
+   * The logger, looked up on first use: finding the logging backend (java.util.logging unless the
+   * application installs another) costs milliseconds of class initialization that a command-line scan,
+   * which never logs, should not pay before it reads its first byte.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger("dev.safeload");
+  }
   /** Bytes of a file shown to {@link FormatHandler#detect}. */
   static final int HEAD_BYTES = 64 * 1024;
   /** Largest side file (signature bundle, ...) read for a verifier. */
@@ -74,7 +81,7 @@ public final class Engine {
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
       if (h.spiVersion() > FormatHandler.SPI_VERSION) {
-        LOG.log(Level.WARNING, "ignoring handler {0}: SPI version {1} is newer than {2}",
+        Log.LOG.log(Level.WARNING, "ignoring handler {0}: SPI version {1} is newer than {2}",
             h.id(), h.spiVersion(), FormatHandler.SPI_VERSION);
         continue;
       }
@@ -103,10 +110,10 @@ public final class Engine {
     List<Finding> all = run.allFindings();
     if (!all.isEmpty()) {
       run.release();
-      LOG.log(Level.INFO, "rejected {0}: {1}", path, all.get(0));
+      Log.LOG.log(Level.INFO, "rejected {0}: {1}", path, all.get(0));
       throw new ModelRejectedException(all);
     }
-    LOG.log(Level.DEBUG, "loaded {0} ({1} files, {2})", path, run.files.size(), run.mode);
+    Log.LOG.log(Level.DEBUG, "loaded {0} ({1} files, {2})", path, run.files.size(), run.mode);
     return new DefaultVerifiedModel(run.root, run.mode, run.served(), run.claims, run.privateDir,
         policy.allowsSymlinks());
   }

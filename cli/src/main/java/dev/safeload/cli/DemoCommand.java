@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * own model, and prints what safeload made of it. Exit 0 when every verdict matches the expectation
  * (benign accepted, malicious rejected), else 1.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
     description = {"Scans built-in benign and malicious sample files and shows the verdicts.",
         "Exit 0 if benign samples are accepted and malicious ones rejected, else 1."})
 final class DemoCommand implements Callable<Integer> {

@@ -6,7 +6,11 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -14,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,10 +40,11 @@ import picocli.CommandLine.Spec;
  * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file). The
  * {@code --json} output is documented on {@link JsonReport}.
  */
-@Command(name = "safeload", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Checks model files before an application loads them.",
-    subcommands = {ScanCommand.class, VerifyCommand.class, SignCommand.class, PinCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+// scope = INHERIT gives every subcommand the standard --help/--version from here: copying two options is
+// cheaper at start-up than reflecting picocli's help mixin once per command.
+@Command(name = "safeload", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = Main.Version.class,
+    description = "Checks model files before an application loads them.")
 public final class Main implements Callable<Integer> {
   /** Exit code: every file was accepted. */
   public static final int OK = 0;
@@ -64,15 +70,58 @@ public final class Main implements Callable<Integer> {
     this.loaderSetup = Objects.requireNonNull(loaderSetup, "loaderSetup");
   }
 
+  /**
+   * The subcommands in the order the usage lists them. They are added to the command line on demand
+   * (see {@link #commandLine(Main, String...)}) rather than through {@code @Command(subcommands=…)}:
+   * picocli builds each one's model by reflection, which on a cold JVM costs tens of milliseconds per
+   * command, paid before any file is read.
+   */
+  private static final Map<String, Class<?>> COMMANDS = commands();
+
+  private static Map<String, Class<?>> commands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("scan", ScanCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("sign", SignCommand.class);
+    m.put("pin", PinCommand.class);
+    m.put("demo", DemoCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return Collections.unmodifiableMap(m);
+  }
+
   /** Runs the command and exits the JVM with its exit code. */
   public static void main(String[] args) {
     DigestWarmup.startFor(args);
-    System.exit(commandLine(new Main()).execute(args));
+    System.exit(commandLine(new Main(), args).execute(args));
   }
 
-  /** A configured {@link CommandLine} for {@code main}: I/O failures become exit code 2 with a message. */
+  /** A configured {@link CommandLine} for {@code main} with every subcommand. */
   public static CommandLine commandLine(Main main) {
-    CommandLine cl = new CommandLine(main);
+    return configure(new CommandLine(main), COMMANDS.keySet());
+  }
+
+  /**
+   * A configured {@link CommandLine} for {@code main} that can execute {@code args}: when they name a
+   * subcommand, only that one is built; otherwise (usage, {@code help}, {@code --version}, a typo) all are,
+   * so that the usage message lists every command. I/O failures become exit code 2 with a message.
+   */
+  public static CommandLine commandLine(Main main, String... args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        continue; // the top-level command has only --help and --version, which take no value
+      }
+      if (COMMANDS.containsKey(a) && !a.equals("help")) {
+        return configure(new CommandLine(main), List.of(a));
+      }
+      break;
+    }
+    return commandLine(main);
+  }
+
+  private static CommandLine configure(CommandLine cl, Collection<String> names) {
+    for (String name : names) {
+      cl.addSubcommand(name, COMMANDS.get(name));
+    }
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IOException || e instanceof UncheckedIOException) {
         cmd.getErr().println("safeload: " + e.getMessage());

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * digests computed by the loader's own pass ({@code scan}), so pins and verification share one code
  * path.
  */
-@Command(name = "pin", mixinStandardHelpOptions = true,
+@Command(name = "pin",
     description = {"Prints a JSON pin file for a model file or directory:",
         "  safeload pin models/llama > llama.pins.json",
         "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load."})

@@ -22,9 +22,29 @@ abstract class Progress implements ProgressListener {
 
   static final Progress NONE = new Progress() {};
 
-  /** A bar on {@code err} if the process runs on a terminal, else nothing. */
+  /** A bar on {@code err} if standard error is a terminal, else nothing. */
   static Progress forTerminal(PrintWriter err) {
-    return System.console() != null ? new Bar(err) : NONE;
+    return stderrIsTerminal() ? new Bar(err) : NONE;
+  }
+
+  /**
+   * Whether standard error is a terminal. Java 17 cannot ask {@code isatty(2)}, and
+   * {@link System#console()} answers for standard input and output instead, which is wrong both ways:
+   * {@code safeload pin DIR > pins.json} would show no bar, and {@code safeload scan DIR 2> log} would
+   * write one into the log. On Linux the answer is where file descriptor 2 points; elsewhere the
+   * console is the best guess there is.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      return isTerminalDevice(Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
+  }
+
+  /** Whether a device path names a terminal: a pseudo-terminal or a virtual console. */
+  static boolean isTerminalDevice(String path) {
+    return path.startsWith("/dev/pts/") || path.startsWith("/dev/tty");
   }
 
   void starting(String argument) {}

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code safeload scan}: format checks on files and directories, without requiring pins. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan",
     description = {"Checks model files and directories: content-detected format, structure, limits.",
         "Pins are not required here; use 'verify' for that.",
         "Exit 0 if every file is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})

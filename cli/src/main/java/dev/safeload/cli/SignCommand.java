@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * every file (in parallel) and writes an OpenSSF Model Signing v1.0 bundle beside the model, in key
  * mode or, with a chain, certificate mode. Exit 0 when written, 2 on usage or I/O errors.
  */
-@Command(name = "sign", mixinStandardHelpOptions = true,
+@Command(name = "sign",
     description = {"Signs a model (OpenSSF Model Signing v1.0; key or certificate mode).",
         "Exit 0 when the signature was written, 2 on usage or I/O errors."})
 final class SignCommand implements Callable<Integer> {

@@ -42,7 +42,7 @@ class CliTest {
   static Run runWith(Main main, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(main);
+    CommandLine cl = Main.commandLine(main, args);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);

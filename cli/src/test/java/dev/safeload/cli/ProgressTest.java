@@ -1,6 +1,7 @@
 package dev.safeload.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -63,9 +64,48 @@ class ProgressTest {
   }
 
   @Test
+  void onlyTerminalDevicesCountAsTerminals() {
+    assertTrue(Progress.isTerminalDevice("/dev/pts/3"));
+    assertTrue(Progress.isTerminalDevice("/dev/tty1"));
+    assertFalse(Progress.isTerminalDevice("/tmp/scan.log"));
+    assertFalse(Progress.isTerminalDevice("pipe:[123456]"));
+    assertFalse(Progress.isTerminalDevice("/dev/null"));
+  }
+
+  @Test
+  void theBarFollowsStderrNotStdout() throws Exception {
+    // script(1) (Debian's essential bsdutils) runs a probe JVM on a pseudo-terminal. With stdout sent
+    // to a file and stderr left on the terminal, as in `safeload pin DIR > pins.json`, the bar is on;
+    // with stderr sent to a file, as in `safeload scan DIR 2> log`, it is off. System.console(), which
+    // looks at stdin and stdout, gets both wrong.
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")) && Files.isDirectory(Path.of("/proc/self/fd")),
+        "needs script(1) and /proc");
+    assertEquals("stderr terminal: true", probeOnTerminal("> '" + tmp.resolve("out.txt") + "'", "out.txt"));
+    assertEquals("stderr terminal: false",
+        probeOnTerminal("> '" + tmp.resolve("out2.txt") + "' 2> '" + tmp.resolve("err.txt") + "'", "out2.txt"));
+  }
+
+  private String probeOnTerminal(String redirections, String outFile) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cmd = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+        + "'" + StderrProbe.class.getName() + "' " + redirections;
+    Process p = new ProcessBuilder("/usr/bin/script", "-qec", cmd, "/dev/null")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertEquals(0, p.waitFor());
+    return Files.readString(tmp.resolve(outFile)).trim();
+  }
+
+  /** Prints what {@link Progress} decides about its own standard error. */
+  static final class StderrProbe {
+    public static void main(String[] args) {
+      System.out.println("stderr terminal: " + Progress.stderrIsTerminal());
+    }
+  }
+
+  @Test
   void nothingIsDrawnWithoutATerminal() {
-    // Surefire runs without a console, so the commands get the silent implementation.
-    assumeTrue(System.console() == null, "running on a terminal");
+    // Surefire's forked JVM writes stderr to a pipe, so the commands get the silent implementation.
+    assumeTrue(!Progress.stderrIsTerminal(), "stderr is a terminal");
     StringWriter out = new StringWriter();
     Progress p = Progress.forTerminal(new PrintWriter(out));
     p.starting("x");
