@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The files {@code safeload demo} scans, generated here byte by byte so the demo needs no downloads and
@@ -20,33 +22,46 @@ final class DemoSamples {
   /**
    * One sample.
    *
-   * @param file      the file name written to the demo directory
-   * @param what      what the file is, for the table
-   * @param malicious whether it must be rejected
-   * @param bytes     its content
+   * @param file   the file name written to the demo directory
+   * @param what   what the file is, for the table
+   * @param reason for a malicious sample, the finding it must be rejected with (rejected for any other
+   *               reason, the sample would be caught by accident); null for a benign sample
+   * @param bytes  its content
    */
-  record Sample(String file, String what, boolean malicious, byte[] bytes) {}
+  record Sample(String file, String what, @Nullable Reason reason, byte[] bytes) {
+    /** Whether a safe loader must refuse it. */
+    boolean malicious() {
+      return reason != null;
+    }
+  }
 
   static List<Sample> all() {
     byte[] validSafetensors = safetensors(
         "{\"__metadata__\":{\"format\":\"pt\"},\"weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}",
         16);
     return List.of(
-        new Sample("model.safetensors", "valid safetensors, one F32 tensor", false, validSafetensors),
-        new Sample("array.npy", "valid NumPy array, float32 2x2", false, npy("<f4", "(2, 2)", 16)),
-        new Sample("plain.pkl", "pickle of a plain dict, no imports", false, plainPickle()),
-        new Sample("duplicate-key.safetensors", "safetensors, tensor name given twice", true, safetensors(
+        new Sample("model.safetensors", "valid safetensors, one F32 tensor", null, validSafetensors),
+        new Sample("array.npy", "valid NumPy array, float32 2x2", null, npy("<f4", "(2, 2)", 16)),
+        new Sample("plain.pkl", "pickle of a plain dict, no imports", null, plainPickle()),
+        new Sample("duplicate-key.safetensors", "safetensors, tensor name given twice",
+            Reason.SAFETENSORS_DUPLICATE_KEY, safetensors(
             "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8)),
-        new Sample("overlap.safetensors", "safetensors, two tensors share bytes", true, safetensors(
+        new Sample("overlap.safetensors", "safetensors, two tensors share bytes", Reason.SAFETENSORS_OVERLAP,
+            safetensors(
             "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12)),
-        new Sample("header-past-eof.safetensors", "safetensors, header length past the end", true,
-            headerPastEof()),
-        new Sample("payload.pkl", "pickle calling os.system via GLOBAL+REDUCE", true, maliciousPickle()),
-        new Sample("weights.npy", "a pickle payload named .npy", true, maliciousPickle()),
-        new Sample("weights.gguf", "valid safetensors renamed to .gguf", true, validSafetensors),
-        new Sample("traversal.pt", "zip (PyTorch-style) with a ../ entry name", true, traversalZip()));
+        new Sample("header-past-eof.safetensors", "safetensors, header length past the end",
+            Reason.SAFETENSORS_HEADER_LENGTH_INVALID, headerPastEof()),
+        new Sample("payload.pkl", "pickle calling os.system via GLOBAL+REDUCE", Reason.PICKLE_GLOBAL_NOT_ALLOWED,
+            maliciousPickle()),
+        // Caught for its content, not only for its name.
+        new Sample("weights.npy", "a pickle payload named .npy", Reason.PICKLE_GLOBAL_NOT_ALLOWED,
+            maliciousPickle()),
+        new Sample("weights.gguf", "valid safetensors renamed to .gguf", Reason.EXTENSION_MISMATCH,
+            validSafetensors),
+        new Sample("traversal.pt", "zip (PyTorch-style) with a ../ entry name", Reason.ZIP_NAME_INVALID,
+            traversalZip()));
   }
 
   /** An 8-byte little-endian header length, the header padded with spaces to 8 bytes, then data. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * path.
  */
 @Command(name = "pin",
-    description = {"Prints a JSON pin file for a model file or directory:",
+    description = {"Prints a JSON pin file for a model file or directory.",
         "  safeload pin models/llama > llama.pins.json",
         "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load."})
 final class PinCommand implements Callable<Integer> {

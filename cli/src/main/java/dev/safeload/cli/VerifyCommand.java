@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
  * a file the pins do not cover gets {@link Reason#UNPROVEN_FILE}, exactly as {@code load} would add it.
  */
 @Command(name = "verify",
-    description = {"Checks a model like 'scan' and requires every served file to be proven: by its pin",
-        "(--pins) and/or by the model's signature (--key, --cert-chain or --sigstore), verified offline.",
+    description = {"Checks a model like 'scan' and requires every served file to be proven.",
+        "The proof is the file's pin (--pins) and/or the model's signature (--key, --cert-chain or"
+            + " --sigstore), verified offline.",
         "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;

@@ -15,8 +15,7 @@ import java.util.Set;
 /**
  * Validates safetensors files (id {@code safetensors}, extension {@code .safetensors}) with a strict
  * profile: every rule of the reference implementation plus the ones that close its parser
- * differentials (duplicate keys, unknown entry fields, leading whitespace, non-integer numbers,
- * zero-size tensors sharing an offset) and caps on everything a header can declare. The header is
+ * differentials (duplicate keys, unknown entry fields, leading whitespace, non-integer numbers) and caps on everything a header can declare. The header is
  * parsed in place, without copying it. See {@code SafetensorsHeader} in the internal package for the
  * rules in order; each has its own {@code SAFETENSORS_*} reason code.
  *

@@ -114,9 +114,10 @@ class SafetensorsLoaderTest {
   }
 
   @Test
-  void scanReportsZeroSizeOffsetReuse() throws IOException {
+  void scanReportsAZeroSizeTensorInsideAnother() throws IOException {
     assertScan(Reason.SAFETENSORS_OVERLAP,
-        file("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},\"b\":{" + F32_1 + "}}", 4));
+        file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8));
   }
 
   @Test
