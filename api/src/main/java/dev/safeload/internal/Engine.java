@@ -326,7 +326,7 @@ public final class Engine {
       int threads = (int) Math.min(files.size(), policy.get(LoadPolicy.PARALLELISM));
       if (threads <= 1) {
         for (LoadedFile f : files) {
-          processFile(f);
+          processFile(f, policy.get(LoadPolicy.PARALLELISM) > 1);
         }
         return;
       }
@@ -339,7 +339,7 @@ public final class Engine {
         List<Future<?>> futures = new ArrayList<>();
         for (LoadedFile f : files) {
           futures.add(pool.submit(() -> {
-            processFile(f);
+            processFile(f, false);
             return null;
           }));
         }
@@ -368,8 +368,12 @@ public final class Engine {
       }
     }
 
-    /** Link checks, one read with hashing, detection, validation. Findings go to the file. */
-    private void processFile(LoadedFile f) throws IOException {
+    /**
+     * Link checks, one read with hashing, detection, validation. Findings go to the file.
+     *
+     * @param spareCore whether another core is free for this file (one file read at a time)
+     */
+    private void processFile(LoadedFile f, boolean spareCore) throws IOException {
       SourceFile src = f.source;
       String name = src.name();
       if (!policy.allowsHardLinks() && !checkLinkCount(f)) {
@@ -378,6 +382,10 @@ public final class Engine {
       if (src.size() > policy.get(LoadPolicy.MAX_FILE_BYTES)) {
         f.findings.add(new Finding(Reason.FILE_TOO_LARGE, name, Finding.NO_OFFSET,
             src.size() + " bytes is over the limit of " + policy.get(LoadPolicy.MAX_FILE_BYTES)));
+        return;
+      }
+      if (spareCore && mode == Delivery.MAPPED_TRUSTED && src.size() >= SourceReader.PREFETCH_MIN_BYTES) {
+        processMapped(f);
         return;
       }
       try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
@@ -410,6 +418,98 @@ public final class Engine {
       } catch (InternalError e) {
         f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
             "mapped file became inaccessible: " + e.getMessage()));
+      }
+    }
+
+    /**
+     * A large mapped file with a core to spare: the handler validates the mapping on a second thread
+     * while this one hashes it. Both read the same mapping, which is what a mapped delivery hands out
+     * and what a scan reports on, so the bytes validated are the bytes hashed; the result is what
+     * {@link #processFile} gives sequentially, in the time of the longer of the two passes instead of
+     * their sum (for a zip checkpoint, whose validation reads every record, close to half).
+     */
+    private void processMapped(LoadedFile f) throws IOException {
+      SourceFile src = f.source;
+      String name = src.name();
+      try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
+        List<ByteBuffer> mapping;
+        try {
+          mapping = SourceReader.mapReadOnly(ch, src.size());
+        } catch (IOException | UncheckedIOException e) {
+          f.findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
+          return;
+        }
+        f.bytes = new ChunkedBytes(mapping);
+        java.util.concurrent.FutureTask<@Nullable String> validation = new java.util.concurrent.FutureTask<>(() -> {
+          try {
+            detectAndValidate(f);
+            return null;
+          } catch (InternalError e) {
+            return e.getMessage(); // the mapped file was truncated under us
+          }
+        });
+        Thread validator = new Thread(validation, "safeload-validate");
+        validator.setDaemon(true);
+        validator.start();
+        @Nullable Finding readFailure = null;
+        try {
+          f.sha256 = SourceReader.hashMapping(ch, src.size(), mapping,
+              new SafeProgress(progress, name, src.size()));
+        } catch (SourceReader.ShortReadException e) {
+          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+          readFailure = new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e));
+        } catch (InternalError e) {
+          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+              "mapped file became inaccessible: " + e.getMessage());
+        }
+        @Nullable String validationFault = awaitValidation(validation, name);
+        if (readFailure == null && validationFault != null) {
+          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+              "mapped file became inaccessible: " + validationFault);
+        }
+        boolean unread = readFailure != null; // as when the sequential read throws: no bytes to report on
+        if (readFailure == null) {
+          BasicFileAttributes after = Files.readAttributes(src.path(), BasicFileAttributes.class,
+              linkOptions(policy.allowsSymlinks()));
+          if (!src.sameAs(after)) {
+            readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+                "size, modification time or identity changed while reading");
+          }
+        }
+        if (readFailure != null) {
+          // As in the sequential order: a file that changed or failed to read is reported for that
+          // alone, never with a verdict on bytes that may not be the file's.
+          f.findings.clear();
+          f.description = null;
+          f.handler = null;
+          f.undetected = false;
+          if (unread) {
+            f.bytes = null;
+            f.sha256 = null;
+          }
+          f.findings.add(readFailure);
+        }
+      }
+    }
+
+    /** Waits for a validation thread; its own failures are findings already, so only a fault returns. */
+    private @Nullable String awaitValidation(java.util.concurrent.FutureTask<@Nullable String> validation,
+        String name) throws IOException {
+      try {
+        return validation.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while validating " + name);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        if (c instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(c);
       }
     }
 

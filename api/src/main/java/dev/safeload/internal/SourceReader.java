@@ -123,12 +123,27 @@ final class SourceReader {
   }
 
   private static ReadBytes map(FileChannel ch, long size, SafeProgress progress) throws IOException {
-    MessageDigest md = Digests.sha256();
+    List<ByteBuffer> chunks = mapReadOnly(ch, size);
+    return new ReadBytes(new ChunkedBytes(chunks), hashMapping(ch, size, chunks, progress), null);
+  }
+
+  /**
+   * Maps {@code size} bytes of {@code ch} read-only, without reading them yet: for a caller that
+   * validates the mapping on another thread while {@link #hashMapping} hashes it.
+   */
+  static List<ByteBuffer> mapReadOnly(FileChannel ch, long size) throws IOException {
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       chunks.add(ch.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
           ChunkedBytes.chunkLength(size, i)));
     }
+    return chunks;
+  }
+
+  /** Hashes a mapping from {@link #mapReadOnly}, then checks the file still has {@code size} bytes. */
+  static Sha256 hashMapping(FileChannel ch, long size, List<ByteBuffer> chunks, SafeProgress progress)
+      throws IOException {
+    MessageDigest md = Digests.sha256();
     Thread prefetch = size >= PREFETCH_MIN_BYTES ? startPrefetch(chunks) : null;
     try {
       long done = 0;
@@ -148,13 +163,13 @@ final class SourceReader {
     if (ch.size() != size) {
       throw new ShortReadException("file size changed to " + ch.size());
     }
-    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), null);
+    return Sha256.of(md.digest());
   }
 
   /** Hashing window of a mapping: the unit of progress and of page prefetching. */
   private static final int WINDOW = 16 << 20;
-  /** Smaller mappings are not worth a prefetching thread. */
-  private static final long PREFETCH_MIN_BYTES = 64L << 20;
+  /** Smaller mappings are not worth a prefetching thread (nor, in the engine, a validating one). */
+  static final long PREFETCH_MIN_BYTES = 64L << 20;
 
   /**
    * Faults a mapping's pages in on another thread, ahead of the hasher, so that the hashing thread
