@@ -81,7 +81,19 @@ public final class Scans {
       throw new AssertionError("shared vectors missing under CI: " + dir);
     }
     Assumptions.assumeTrue(present, "shared vectors not found at " + dir + " (set -Dsafeload.vectors); skipping");
-    return dir;
+    return realPath(dir);
+  }
+
+  /**
+   * The vectors' real location: a checkout may reach ../shared through a symbolic link, and the
+   * loader, which these tests run with its default policy, refuses paths below a link.
+   */
+  private static Path realPath(Path dir) {
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** All files below a directory, sorted. */

@@ -33,7 +33,11 @@ final class Vectors {
       }
       Assumptions.assumeTrue(false, "shared vectors not found at " + p + "; skipping");
     }
-    return p;
+    try {
+      return p.toRealPath(); // ../shared may be reached through a link, which the loader refuses
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Sha256 sha256(byte[] b) throws Exception {
