@@ -1,6 +1,10 @@
 package dev.safeload.cli;
 
+import dev.safeload.FileReport;
+import dev.safeload.Finding;
+import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
+import dev.safeload.ScanReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,9 +41,9 @@ final class Scans {
         progress.starting(arg);
         s.scanned.add(new Scanned(arg, dir, loader.scan(p)));
       } catch (NoSuchFileException e) {
-        s.fail(err, arg + ": no such file or directory");
+        s.fail(err, arg, "no such file or directory");
       } catch (IOException | InvalidPathException e) {
-        s.fail(err, arg + ": " + e);
+        s.fail(err, arg, String.valueOf(e));
       } finally {
         progress.done();
       }
@@ -47,10 +51,18 @@ final class Scans {
     return s;
   }
 
-  private void fail(PrintWriter err, String message) {
-    err.println("safeload: " + message);
+  /**
+   * Records an argument that could not be read: a message on stderr, exit code 2, and a rejected entry
+   * with {@code IO_ERROR} in the report, so that a reader of the JSON output never mistakes a missing
+   * path for one that was not asked about.
+   */
+  private void fail(PrintWriter err, String arg, String message) {
+    err.println("safeload: " + arg + ": " + message);
     err.flush();
     ioError = true;
+    FileReport unread = new FileReport(arg, 0, null, null,
+        List.of(new Finding(Reason.IO_ERROR, arg, Finding.NO_OFFSET, message)));
+    scanned.add(new Scanned(arg, false, new ScanReport(Path.of(""), List.of(unread), List.of())));
   }
 
   /** 2 if a path could not be read, else 1 if anything was rejected, else 0. */

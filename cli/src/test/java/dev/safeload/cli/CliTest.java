@@ -106,6 +106,20 @@ class CliTest {
   }
 
   @Test
+  void aMissingPathIsARejectedEntryInTheJson() throws Exception {
+    String absent = tmp.resolve("absent").toString();
+    Run r = run("scan", "--json", absent, model.toString());
+    assertEquals(2, r.exit(), r.err());
+    List<Map<String, Object>> files = list(json(r.out()).get("files"));
+    Map<String, Object> missing = files.get(0);
+    assertEquals(absent, missing.get("path"));
+    assertEquals("rejected", missing.get("verdict"));
+    assertNull(missing.get("sha256"));
+    assertEquals("IO_ERROR", list(missing.get("findings")).get(0).get("reason"));
+    assertEquals(3, files.size(), "the readable model's two files are still reported");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     assertEquals(2, run().exit());
     assertEquals(2, run("scan").exit());
