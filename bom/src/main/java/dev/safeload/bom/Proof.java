@@ -1,6 +1,14 @@
 package dev.safeload.bom;
 
+import dev.safeload.FileReport;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import dev.safeload.bom.internal.Digests;
+import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,6 +34,36 @@ public record Proof(Technique technique, String claim, Set<String> files) {
    */
   public static Proof of(Technique technique, ProvenanceResult result) {
     return new Proof(technique, String.join("; ", result.claims()), result.proven());
+  }
+
+  /**
+   * Runs a verifier that needs only digests (a pin set) over the digests the loader computed for
+   * {@code model}, and returns what it proved. Nothing is re-read: the digests are the model's own.
+   * Verifiers that read a side file (a signature bundle) cannot be re-run this way, since neither a
+   * {@code VerifiedModel} nor a {@code ScanReport} keeps it; their statements are in
+   * {@link VerifiedModel#provenance()}, which {@link AiBom.Builder#add(VerifiedModel, Proof...)} records.
+   */
+  public static Proof check(Technique technique, ProvenanceVerifier verifier, VerifiedModel model) {
+    List<DigestedFile> files = new ArrayList<>();
+    for (VerifiedModel.VerifiedFile f : model.files()) {
+      files.add(new DigestedFile(f.name(), f.size(), f.sha256()));
+    }
+    return of(technique, verifier.verify(Digests.of(files)));
+  }
+
+  /**
+   * Like {@link #check(Technique, ProvenanceVerifier, VerifiedModel)} for a scan: over the digests of
+   * the files the scan could read. A rejected file can still be proven (its bytes are the pinned ones
+   * and its format is wrong); the BOM shows both.
+   */
+  public static Proof check(Technique technique, ProvenanceVerifier verifier, ScanReport report) {
+    List<DigestedFile> files = new ArrayList<>();
+    for (FileReport f : report.files()) {
+      if (f.sha256() != null) {
+        files.add(new DigestedFile(f.name(), f.size(), f.sha256()));
+      }
+    }
+    return of(technique, verifier.verify(Digests.of(files)));
   }
 
   /** CycloneDX {@code evidence.identity.methods.technique} values safeload can stand behind. */
