@@ -67,8 +67,9 @@ public final class CycloneDxReader {
     try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
       return new CycloneDxReader(p).document();
     } catch (JacksonException e) {
-      throw new BomFormatException("not strict JSON: " + e.getOriginalMessage()
-          + " at byte " + e.getLocation().getByteOffset());
+      // A limit breach (StreamConstraintsException) has no location.
+      String at = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+      throw new BomFormatException("not strict JSON: " + e.getOriginalMessage() + at);
     }
   }
 
