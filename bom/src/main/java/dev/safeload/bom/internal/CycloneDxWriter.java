@@ -17,6 +17,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonWriteFeature;
 
 /**
  * Writes {@link BomModel}s as CycloneDX 1.6 JSON with jackson-core's streaming generator. Every object's
@@ -36,6 +37,7 @@ public final class CycloneDxWriter {
 
   private static final JsonFactory JSON = JsonFactory.builder()
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
+      .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // ASCII output: the same JSON through any console charset
       .build();
 
   private CycloneDxWriter() {}
