@@ -24,9 +24,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Reading is strict and bounded: the document must be strict JSON (no duplicate keys, nothing after
- * the top-level object) of at most {@value #MAX_BYTES} bytes, nested at most
- * {@value CycloneDxReader#MAX_DEPTH} deep, with at most {@value CycloneDxReader#MAX_COMPONENTS}
- * components; {@code bomFormat} must be {@code CycloneDX}; components need a string {@code type} and
+ * the top-level object) of at most {@value #MAX_BYTES} bytes, nested at most 64 deep, with at most
+ * 200,000 components; {@code bomFormat} must be {@code CycloneDX}; components need a string {@code type} and
  * {@code name}; a {@code SHA-256} hash must be 64 hex digits. Anything else is a
  * {@link BomFormatException}, never a partial answer: a BOM we cannot read might name the digest.
  * Fields the query does not use are checked for JSON well-formedness only.
