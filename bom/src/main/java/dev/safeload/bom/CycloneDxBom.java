@@ -56,6 +56,8 @@ public final class CycloneDxBom {
    * @param path   the names from the outermost enclosing component down to this one
    * @param sha256 its {@code SHA-256} hashes
    */
+  // JSpecify is a compile-time dependency (requires static), as in every safeload module.
+  @SuppressWarnings("exports")
   public record Component(String type, String name, @Nullable String bomRef, List<String> path,
       List<Sha256> sha256) {
     public Component {

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
         "  safeload bom models/llama --pins llama.pins.json -o llama.cdx.json",
         "  safeload bom find --sha256 HEX *.cdx.json",
         "With --pins, every file must match its pin, as in 'verify'.",
-        "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still written),",
-        "2 on usage or I/O errors."})
+        "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
+        "written, with the findings), 2 on usage or I/O errors."})
 final class BomCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
