@@ -17,9 +17,12 @@
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected};
  *   <li>{@code safeload:finding}: one per finding, {@code CODE[@offset]: message}, {@code CODE} a stable
  *       {@link dev.safeload.ReasonCode};
- *   <li>{@code safeload:claim:KEY}: metadata the file declares about itself (safetensors
- *       {@code __metadata__}, GGUF keys), copied verbatim and <em>not verified</em>;
- *       {@code safeload:claims-omitted} counts entries left out for size.
+ *   <li>{@code safeload:claim:KEY}: the metadata the format handler read from the file (its
+ *       {@link dev.safeload.spi.ModelDescription#metadata()}: safetensors {@code __metadata__}, GGUF
+ *       keys, ONNX producer and {@code metadata_props}, with a few notes of the handler's own), copied
+ *       verbatim; what a file says about itself is <em>not verified</em>, so all of it is a claim;
+ *       {@code safeload:claims-omitted} counts entries left out for size (512 per file, 1024
+ *       characters per key or value).
  * </ul>
  * Hashes are facts: the SHA-256 of the bytes safeload read. A proof of provenance (a pin match, a
  * verified signature) appears as the file's {@code evidence.identity} with technique

@@ -184,6 +184,7 @@ class AiBomTest {
     meta.put("general.base_model.0.organization", "Meta Llama");
     meta.put("general.base_model.0.repo_url", "https://huggingface.co/meta-llama/Llama-3.1-8B");
     meta.put("tokenizer.chat_template", "x".repeat(5000)); // too long to copy: counted, not written
+    meta.put("opset_import.ai.onnx", ""); // an empty value is still a statement: copied
     FakeModel model = new FakeModel(Path.of("/models/llama-gguf"),
         List.of(FakeModel.file("model.gguf", "gguf", meta)), List.of("pinned by fleet.pins.json (sha256, 1 file)"));
     Proof proof = new Proof(Technique.ATTESTATION, "OMS signature by key sha256:ab", java.util.Set.of("model.gguf"));
@@ -212,6 +213,7 @@ class AiBomTest {
     assertEquals(List.of("llama"), fp.get("safeload:claim:general.architecture"));
     assertFalse(fp.containsKey("safeload:claim:tokenizer.chat_template"));
     assertEquals(List.of("1"), fp.get("safeload:claims-omitted"));
+    assertEquals(List.of(""), fp.get("safeload:claim:opset_import.ai.onnx"));
   }
 
   @Test

@@ -101,6 +101,18 @@ class BomCommandTest {
   }
 
   @Test
+  void aSingleFileIsAModelOfOneFile() throws Exception {
+    Path file = dir.resolve("model.safetensors");
+    Run r = CliTest.runWith(new Main(), "bom", file.toString());
+    assertEquals(0, r.exit(), r.err());
+    BomSchema.assertValid(r.out().getBytes(UTF_8));
+    JsonNode bom = JsonMapper.builder().build().readTree(r.out());
+    assertEquals("model.safetensors", bom.at("/components/0/name").asString());
+    assertEquals(1, bom.at("/components/0/components").size());
+    assertEquals(hex, file(bom).at("/hashes/0/content").asString());
+  }
+
+  @Test
   void usageAndUnreadableBomsExitWith2() throws Exception {
     Path notBom = Files.writeString(tmp.resolve("x.json"), "{\"bomFormat\":\"SPDX\"}");
     Run bad = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, notBom.toString());

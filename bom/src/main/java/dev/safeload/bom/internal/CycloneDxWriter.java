@@ -151,7 +151,8 @@ public final class CycloneDxWriter {
     int copied = 0;
     int omitted = 0;
     for (Map.Entry<String, String> e : f.metadata().entrySet()) {
-      if (copied < MAX_CLAIMS_PER_FILE && fits(e.getKey()) && fits(e.getValue())) {
+      // An empty value is a statement too (ONNX lists opset domains that way); an empty key is not.
+      if (copied < MAX_CLAIMS_PER_FILE && fits(e.getKey()) && e.getValue().length() <= MAX_CLAIM_CHARS) {
         props.add(Map.entry("safeload:claim:" + e.getKey(), e.getValue()));
         copied++;
       } else {
