@@ -22,12 +22,15 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The official CycloneDX 1.6 JSON schema, read in place from the shared vectors (never copied into the
- * repository), and the official example BOMs beside it. Without the vectors a test is skipped with a
- * message, except on CI ({@code CI=true}), where it fails.
+ * repository), and the official example BOMs beside it. Without the vectors, on CI ({@code CI=true})
+ * every use fails; elsewhere a test that needs them ({@link #vectors}) is skipped with a message, and
+ * {@link #assertValid} says once on stderr that it cannot check, so that the writer tests still make
+ * their exact assertions.
  */
 public final class BomSchema {
   private static final String ID_BASE = "http://cyclonedx.org/schema/";
   private static Schema schema;
+  private static boolean missingReported;
 
   private BomSchema() {}
 
@@ -46,14 +49,24 @@ public final class BomSchema {
 
   /** Fails with every schema error unless {@code bom} is a valid CycloneDX 1.6 document. */
   public static void assertValid(byte[] bom) {
+    if (schema() == null) {
+      return;
+    }
     List<Error> errors = schema().validate(new String(bom, StandardCharsets.UTF_8), InputFormat.JSON);
     assertEquals(List.of(), errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
         () -> "not valid CycloneDX 1.6:\n" + new String(bom, StandardCharsets.UTF_8));
   }
 
   private static synchronized Schema schema() {
-    if (schema == null) {
-      Path dir = vectors("cyclonedx/schema");
+    if (schema == null && !missingReported) {
+      Path dir = Path.of(System.getProperty("safeload.vectors", "../../shared/vectors"), "cyclonedx/schema");
+      if (!Files.isDirectory(dir) && !"true".equals(System.getenv("CI"))) {
+        missingReported = true;
+        System.err.println("[BomSchema] CycloneDX schema not found at " + dir
+            + ": BOMs in these tests are NOT schema-checked (on CI this fails)");
+        return null;
+      }
+      dir = vectors("cyclonedx/schema");
       // bom-1.6.schema.json refers to spdx.schema.json and jsf-0.82.schema.json relative to its $id;
       // all three are read from the vectors in place, and nothing is fetched from the network.
       Map<String, String> byId = new HashMap<>();
