@@ -13,7 +13,7 @@
  * On each file component ({@code file}, nested in its model):
  * <ul>
  *   <li>{@code safeload:format}: the content-detected format (handler id), absent if none was detected;
- *   <li>{@code safeload:size}: bytes read;
+ *   <li>{@code safeload:size}: bytes read, absent (as are the hashes) if the file could not be read;
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected};
  *   <li>{@code safeload:finding}: one per finding, {@code CODE[@offset]: message}, {@code CODE} a stable
  *       {@link dev.safeload.ReasonCode};

@@ -145,7 +145,9 @@ public final class CycloneDxWriter {
     if (f.format() != null) {
       props.add(Map.entry("safeload:format", f.format()));
     }
-    props.add(Map.entry("safeload:size", Long.toString(f.size())));
+    if (f.size() >= 0) { // -1: the file could not be read, and its hash is absent too
+      props.add(Map.entry("safeload:size", Long.toString(f.size())));
+    }
     props.add(Map.entry("safeload:verdict", f.findings().isEmpty() ? "accepted" : "rejected"));
     f.findings().forEach(x -> props.add(Map.entry("safeload:finding", finding(x, false))));
     int copied = 0;
