@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
  *                                         must verify and cover every file (offline)
  * safeload sign --key PEM [--cert-chain PEM] PATH   write model.sig (OpenSSF Model Signing v1.0)
  * safeload pin PATH &gt; model.pins.json     print a pin file for what load would serve
+ * safeload bom [--pins FILE] [-o FILE] PATH  write a CycloneDX 1.6 ML-BOM of what scan/verify saw
+ * safeload bom find --sha256 HEX BOM...   print the components of BOMs that carry this digest
  * safeload demo                           scan built-in benign and malicious samples
  * </pre>
  *
@@ -84,6 +86,7 @@ public final class Main implements Callable<Integer> {
     m.put("verify", VerifyCommand.class);
     m.put("sign", SignCommand.class);
     m.put("pin", PinCommand.class);
+    m.put("bom", BomCommand.class);
     m.put("demo", DemoCommand.class);
     m.put("help", CommandLine.HelpCommand.class);
     return Collections.unmodifiableMap(m);

@@ -182,7 +182,7 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /** Adds {@code UNPROVEN_FILE} to readable files that no pin covers, as a strict {@code load} would. */
-  private static ScanReport requireProof(ScanReport r, PinSet pins) {
+  static ScanReport requireProof(ScanReport r, PinSet pins) {
     List<FileReport> files = new ArrayList<>();
     for (FileReport f : r.files()) {
       if (f.sha256() != null && pins.pin(f.name()).isEmpty()

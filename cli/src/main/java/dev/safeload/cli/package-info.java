@@ -1,3 +1,3 @@
-/** The {@code safeload} command line: scan, verify, pin and demo. */
+/** The {@code safeload} command line: scan, verify, pin, sign, bom and demo. */
 @org.jspecify.annotations.NullMarked
 package dev.safeload.cli;

@@ -58,7 +58,8 @@ class ReadmeSnippetsTest {
   static final String PACKAGE = "readme";
 
   static final List<String> IMPORTS = List.of("dev.safeload.*", "dev.safeload.verify.*",
-      "dev.safeload.verify.signing.*", "java.nio.*", "java.nio.file.*", "java.util.*");
+      "dev.safeload.verify.signing.*", "dev.safeload.bom.*", "dev.safeload.provenance.*", "java.nio.*",
+      "java.nio.file.*", "java.util.*");
   static final List<String> ORT_IMPORTS = List.of("ai.onnxruntime.*");
   static final List<String> DJL_IMPORTS = List.of("ai.djl.inference.*", "ai.djl.ndarray.*",
       "ai.djl.ndarray.types.*", "ai.djl.repository.zoo.*");
@@ -72,6 +73,12 @@ class ReadmeSnippetsTest {
       SafeModelLoader loader = SafeModelLoader.builder()
           .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
           .build();
+      """;
+
+  /** The BOM block uses a {@code PinSet pins}: the front-door block's pin file, as a variable. */
+  static final String BOM_PINS = """
+      // Not in this README block: `pins`, the front-door block's pin file.
+      PinSet pins = PinSet.load(Path.of("models.pins.json"));
       """;
 
   /** Writes the files a block's relative paths name into its working directory. */
@@ -116,7 +123,8 @@ class ReadmeSnippetsTest {
       new Snippet("Signature", "TrustPolicy.publicKey(Path.of(\"signer.pub.pem\"))", List.of(), "",
           SIGNED_LLAMA),
       new Snippet("OnnxRuntime", "env.createSession(", ORT_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
-      new Snippet("Djl", "Criteria.builder()", DJL_IMPORTS, ENGINE_LOADER, ONNX_MODELS));
+      new Snippet("Djl", "Criteria.builder()", DJL_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
+      new Snippet("AiBom", "AiBom.builder()", List.of(), BOM_PINS, PINNED_LLAMA));
 
   @TempDir static Path build;
   static Path classes;
@@ -323,5 +331,13 @@ class ReadmeSnippetsTest {
   @Test
   void djlFromTheMaterializedCopy() throws Exception {
     assertCleanRun(snippet("Djl"), work);
+  }
+
+  @Test
+  void aiBomOfTheLoadedModelNamesItsPinnedFile() throws Exception {
+    Snippet s = snippet("AiBom");
+    assertCleanRun(s, work);
+    assertEquals("llama / model.safetensors\n", run(s, work).stdout());
+    assertTrue(Files.readString(work.resolve("llama.cdx.json")).contains("\"technique\":\"hash-comparison\""));
   }
 }

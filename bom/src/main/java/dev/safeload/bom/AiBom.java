@@ -1,0 +1,160 @@
+package dev.safeload.bom;
+
+import dev.safeload.FileReport;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import dev.safeload.bom.internal.BomModel;
+import dev.safeload.bom.internal.BomModel.BomFile;
+import dev.safeload.bom.internal.CycloneDxWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A CycloneDX 1.6 "operations" ML-BOM of what safeload scanned or loaded: one
+ * {@code machine-learning-model} component per model with a nested {@code file} component per file,
+ * each carrying the SHA-256 of exactly the bytes safeload read, its format, size, verdict and findings,
+ * and the proof of its provenance as {@code evidence.identity}. Property names are documented in
+ * {@linkplain dev.safeload.bom the package}.
+ *
+ * <pre>{@code
+ * AiBom bom = AiBom.builder()
+ *     .add(verifiedModel)                      // or .add(loader.scan(path)), with findings
+ *     .build();
+ * bom.writeTo(out);                            // UTF-8 JSON, fields in a fixed order
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; writing twice gives the same bytes. The serial number is random unless
+ * {@link Builder#serialNumber set}, and the timestamp comes from the builder's clock.
+ */
+public final class AiBom {
+  private final UUID serialNumber;
+  private final Instant timestamp;
+  private final List<BomModel> models;
+
+  private AiBom(Builder b) {
+    this.serialNumber = b.serialNumber == null ? UUID.randomUUID() : b.serialNumber;
+    this.timestamp = b.clock.instant();
+    this.models = List.copyOf(b.models);
+  }
+
+  /** A builder with the system UTC clock, a random serial number and no models. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The BOM's {@code serialNumber} without its {@code urn:uuid:} prefix. */
+  public UUID serialNumber() {
+    return serialNumber;
+  }
+
+  /** Whether every model and file in the BOM was accepted. */
+  public boolean accepted() {
+    return models.stream().allMatch(BomModel::accepted);
+  }
+
+  /** Writes the BOM as UTF-8 JSON followed by a newline. The stream is flushed, not closed. */
+  public void writeTo(OutputStream out) throws IOException {
+    CycloneDxWriter.write(out, serialNumber, timestamp, toolVersion(), models);
+  }
+
+  /** The BOM as UTF-8 JSON bytes. */
+  public byte[] toByteArray() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toByteArray();
+  }
+
+  private static String toolVersion() {
+    String v = AiBom.class.getPackage().getImplementationVersion();
+    return v == null ? "" : v; // a development build has no manifest version; the writer leaves it out
+  }
+
+  /** Collects the models of a BOM. Not thread-safe; {@link #build()} copies what it needs. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private @Nullable UUID serialNumber;
+    private final List<BomModel> models = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The clock for {@code metadata.timestamp}; a fixed clock makes the output reproducible. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** A fixed serial number instead of a random one (reproducible output, or a new version of a BOM). */
+    public Builder serialNumber(UUID serialNumber) {
+      this.serialNumber = Objects.requireNonNull(serialNumber, "serialNumber");
+      return this;
+    }
+
+    /**
+     * Adds a scanned model: every file with its findings, accepted or not. A scan does not keep what
+     * handlers read, so no model card comes from it; {@code proofs} say which files were proven and how.
+     */
+    public Builder add(ScanReport report, Proof... proofs) {
+      Objects.requireNonNull(report, "report");
+      List<BomFile> files = new ArrayList<>();
+      for (FileReport f : report.files()) {
+        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(),
+            proofsFor(f.name(), proofs)));
+      }
+      models.add(new BomModel(name(report.source()), files, report.modelFindings(), List.of()));
+      return this;
+    }
+
+    /**
+     * Adds a loaded model: every file passed, and each file's metadata becomes claims (and, where the
+     * keys are known, model-card fields). The loader's provenance statements are recorded as
+     * {@code safeload:provenance}; {@code proofs} add per-file evidence.
+     *
+     * @throws IllegalStateException if the model is closed
+     */
+    public Builder add(VerifiedModel model, Proof... proofs) {
+      Objects.requireNonNull(model, "model");
+      List<BomFile> files = new ArrayList<>();
+      for (VerifiedModel.VerifiedFile f : model.files()) {
+        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), List.of(),
+            f.description().metadata(), proofsFor(f.name(), proofs)));
+      }
+      models.add(new BomModel(name(model.source()), files, List.of(), model.provenance()));
+      return this;
+    }
+
+    /** Builds the BOM; the timestamp is read from the clock now. */
+    public AiBom build() {
+      return new AiBom(this);
+    }
+
+    private static List<Map.Entry<String, String>> proofsFor(String file, Proof[] proofs) {
+      List<Map.Entry<String, String>> out = new ArrayList<>();
+      for (Proof p : proofs) {
+        if (p.files().contains(file)) {
+          out.add(Map.entry(p.technique().cyclonedx(), p.claim()));
+        }
+      }
+      return out;
+    }
+
+    private static String name(Path source) {
+      Path n = source.getFileName();
+      return n == null ? source.toString() : n.toString();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.safeload.bom.internal;
+
+import dev.safeload.Finding;
+import dev.safeload.provenance.Sha256;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One model as the BOM describes it, taken from a scan or a load: the writer's only input, so that both
+ * sources are written by the same code.
+ *
+ * @param name          the model's name: the last component of the path it was read from
+ * @param files         its files in name order
+ * @param modelFindings findings about the model as a whole
+ * @param provenance    proofs the loader accepted, as the verifiers stated them
+ */
+public record BomModel(String name, List<BomFile> files, List<Finding> modelFindings, List<String> provenance) {
+  public BomModel {
+    files = List.copyOf(files);
+    modelFindings = List.copyOf(modelFindings);
+    provenance = List.copyOf(provenance);
+  }
+
+  /** Whether the model and every file were accepted. */
+  public boolean accepted() {
+    return modelFindings.isEmpty() && files.stream().allMatch(f -> f.findings().isEmpty());
+  }
+
+  /**
+   * One file of a model.
+   *
+   * @param name     relative to the model root, {@code /}-separated
+   * @param size     bytes read, or {@code -1} if unreadable
+   * @param format   the detected handler id, or {@code null}
+   * @param sha256   the digest of the bytes read, or {@code null} if unreadable
+   * @param findings every finding about the file
+   * @param metadata what the file declares about itself (empty when the source was a scan)
+   * @param proofs   how its provenance was proven: technique value and claim, in order
+   */
+  public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
+      List<Finding> findings, Map<String, String> metadata, List<Map.Entry<String, String>> proofs) {
+    public BomFile {
+      findings = List.copyOf(findings);
+      metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+      proofs = List.copyOf(proofs);
+    }
+  }
+}

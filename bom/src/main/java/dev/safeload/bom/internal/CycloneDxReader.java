@@ -1,0 +1,229 @@
+package dev.safeload.bom.internal;
+
+import dev.safeload.bom.BomFormatException;
+import dev.safeload.bom.CycloneDxBom.Component;
+import dev.safeload.provenance.Sha256;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * A single-pass pull parser over a CycloneDX JSON document that keeps only components and their
+ * hashes. Its own factory: duplicate keys rejected (two readers would otherwise see different hashes),
+ * depth, string and document sizes bounded by Jackson before anything is built; Jackson's global
+ * defaults are left alone. Recursion follows JSON nesting, so it is bounded by {@link #MAX_DEPTH}.
+ */
+public final class CycloneDxReader {
+  /** Largest document (a fleet BOM with thousands of components is a few MiB). */
+  public static final int MAX_BYTES = 64 << 20;
+  /** Deepest JSON nesting; components nest a few levels in practice. */
+  public static final int MAX_DEPTH = 64;
+  /** Most components kept. */
+  public static final int MAX_COMPONENTS = 200_000;
+
+  private static final Set<String> SPEC_VERSIONS = Set.of("1.2", "1.3", "1.4", "1.5", "1.6", "1.7");
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxDocumentLength(MAX_BYTES)
+          .maxStringLength(16 << 20) // base64 attachments in model cards can be large
+          .maxNameLength(1024)
+          .maxNumberLength(64)
+          .build())
+      .build();
+
+  /** What {@link #read} found. */
+  public record Result(String specVersion, @Nullable String serialNumber, List<Component> components) {}
+
+  private final JsonParser p;
+  private final List<Entry> entries = new ArrayList<>();
+
+  /** A component as read; {@code parent} is the index of the enclosing one, or -1. */
+  private record Entry(String type, String name, @Nullable String ref, int parent, List<Sha256> sha256) {}
+
+  private CycloneDxReader(JsonParser p) {
+    this.p = p;
+  }
+
+  /**
+   * Parses a whole document.
+   *
+   * @throws BomFormatException for anything that is not a CycloneDX JSON BOM within the limits
+   */
+  public static Result read(byte[] json) throws BomFormatException {
+    if (json.length > MAX_BYTES) {
+      throw new BomFormatException("larger than " + MAX_BYTES + " bytes");
+    }
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
+      return new CycloneDxReader(p).document();
+    } catch (JacksonException e) {
+      // A limit breach (StreamConstraintsException) has no location.
+      String at = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
+      throw new BomFormatException("not strict JSON: " + e.getOriginalMessage() + at);
+    }
+  }
+
+  private Result document() throws BomFormatException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new BomFormatException("the top level is not a JSON object");
+    }
+    String format = null;
+    String spec = null;
+    String serial = null;
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "bomFormat" -> format = string(t, "bomFormat");
+        case "specVersion" -> spec = string(t, "specVersion");
+        case "serialNumber" -> serial = string(t, "serialNumber");
+        case "metadata" -> metadata(t);
+        case "components" -> componentList(t, "components", -1);
+        default -> p.skipChildren();
+      }
+    }
+    if (p.nextToken() != null) {
+      throw new BomFormatException("data after the top-level object");
+    }
+    if (!"CycloneDX".equals(format)) {
+      throw new BomFormatException(format == null ? "no bomFormat" : "bomFormat is not CycloneDX");
+    }
+    if (spec == null || !SPEC_VERSIONS.contains(spec)) {
+      throw new BomFormatException(spec == null ? "no specVersion"
+          : "specVersion " + printable(spec) + " is not one of " + String.join(", ", SPEC_VERSIONS.stream().sorted().toList()));
+    }
+    return new Result(spec, serial, components());
+  }
+
+  private void metadata(JsonToken t) throws BomFormatException {
+    expect(t, JsonToken.START_OBJECT, "metadata");
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equals("component")) {
+        component(v, "metadata.component", -1);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private void componentList(JsonToken t, String where, int parent) throws BomFormatException {
+    expect(t, JsonToken.START_ARRAY, where);
+    int i = 0;
+    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), i++) {
+      component(v, where + "[" + i + "]", parent);
+    }
+  }
+
+  /**
+   * Reads one component and those nested in it. Its slot is taken before the nested ones are read, so
+   * that an enclosing component comes first; its name may follow its nested components in the JSON,
+   * so paths are put together from the parent links once the whole document has been read.
+   */
+  private void component(JsonToken t, String where, int parent) throws BomFormatException {
+    expect(t, JsonToken.START_OBJECT, where);
+    if (entries.size() >= MAX_COMPONENTS) {
+      throw new BomFormatException("more than " + MAX_COMPONENTS + " components");
+    }
+    int slot = entries.size();
+    entries.add(null);
+    String type = null;
+    String name = null;
+    String ref = null;
+    List<Sha256> sha256 = new ArrayList<>();
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "type" -> type = string(v, where + ".type");
+        case "name" -> name = string(v, where + ".name");
+        case "bom-ref" -> ref = string(v, where + ".bom-ref");
+        case "hashes" -> hashes(v, where + ".hashes", sha256);
+        case "components" -> componentList(v, where + ".components", slot);
+        default -> p.skipChildren();
+      }
+    }
+    if (type == null || name == null) {
+      throw new BomFormatException(where + " has no " + (type == null ? "type" : "name"));
+    }
+    entries.set(slot, new Entry(type, name, ref, parent, sha256));
+  }
+
+  private List<Component> components() {
+    List<Component> out = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      List<String> path = new ArrayList<>();
+      for (Entry a = e; a != null; a = a.parent < 0 ? null : entries.get(a.parent)) {
+        path.add(0, a.name); // at most MAX_DEPTH / 2 levels: each component nests in two JSON levels
+      }
+      out.add(new Component(e.type, e.name, e.ref, path, e.sha256));
+    }
+    return out;
+  }
+
+  private void hashes(JsonToken t, String where, List<Sha256> out) throws BomFormatException {
+    expect(t, JsonToken.START_ARRAY, where);
+    int i = 0;
+    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), i++) {
+      String at = where + "[" + i + "]";
+      expect(v, JsonToken.START_OBJECT, at);
+      String alg = null;
+      String content = null;
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String field = p.currentName();
+        JsonToken f = p.nextToken();
+        switch (field) {
+          case "alg" -> alg = string(f, at + ".alg");
+          case "content" -> content = string(f, at + ".content");
+          default -> p.skipChildren();
+        }
+      }
+      if (alg == null || content == null) {
+        throw new BomFormatException(at + " has no " + (alg == null ? "alg" : "content"));
+      }
+      if (alg.equals("SHA-256")) {
+        if (content.length() != 64 || !content.chars().allMatch(CycloneDxReader::isHex)) {
+          throw new BomFormatException(at + ".content is not 64 hex digits");
+        }
+        out.add(Sha256.ofHex(content));
+      }
+    }
+  }
+
+  private static boolean isHex(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private String string(JsonToken t, String where) throws BomFormatException {
+    expect(t, JsonToken.VALUE_STRING, where);
+    return p.getString();
+  }
+
+  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where) throws BomFormatException {
+    if (t != wanted) {
+      throw new BomFormatException(where + " is not " + switch (wanted) {
+        case START_OBJECT -> "an object";
+        case START_ARRAY -> "an array";
+        default -> "a string";
+      });
+    }
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 16 ? s.substring(0, 16) + "..." : s;
+    StringBuilder b = new StringBuilder("'");
+    cut.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+    return b.append('\'').toString();
+  }
+}

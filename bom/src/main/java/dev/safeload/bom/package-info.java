@@ -1,0 +1,34 @@
+/**
+ * CycloneDX 1.6 AI bills of materials: {@link dev.safeload.bom.AiBom} writes one from safeload's
+ * results, {@link dev.safeload.bom.CycloneDxBom} reads one back and finds components by SHA-256.
+ *
+ * <h2>The {@code safeload:} property namespace</h2>
+ * Facts safeload established itself and claims a file made about itself are kept apart. On a model
+ * component ({@code machine-learning-model}):
+ * <ul>
+ *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected} (the model as a whole);
+ *   <li>{@code safeload:finding}: one per finding about the model as a whole, {@code CODE[@offset]: message};
+ *   <li>{@code safeload:provenance}: one per proof the loader accepted, as the verifier stated it.
+ * </ul>
+ * On each file component ({@code file}, nested in its model):
+ * <ul>
+ *   <li>{@code safeload:format}: the content-detected format (handler id), absent if none was detected;
+ *   <li>{@code safeload:size}: bytes read, absent (as are the hashes) if the file could not be read;
+ *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected};
+ *   <li>{@code safeload:finding}: one per finding, {@code CODE[@offset]: message}, {@code CODE} a stable
+ *       {@link dev.safeload.ReasonCode};
+ *   <li>{@code safeload:claim:KEY}: the metadata the format handler read from the file (its
+ *       {@link dev.safeload.spi.ModelDescription#metadata()}: safetensors {@code __metadata__}, GGUF
+ *       keys, ONNX producer and {@code metadata_props}, with a few notes of the handler's own), copied
+ *       verbatim; what a file says about itself is <em>not verified</em>, so all of it is a claim;
+ *       {@code safeload:claims-omitted} counts entries left out for size (512 per file, 1024
+ *       characters per key or value).
+ * </ul>
+ * Hashes are facts: the SHA-256 of the bytes safeload read. A proof of provenance (a pin match, a
+ * verified signature) appears as the file's {@code evidence.identity} with technique
+ * {@code hash-comparison} or {@code attestation}. Model-card fields and {@code pedigree.ancestors}
+ * taken from file metadata are claims, and the model card says so in its
+ * {@code safeload:claimed-by} property.
+ */
+@org.jspecify.annotations.NullMarked
+package dev.safeload.bom;

@@ -1,0 +1,108 @@
+package dev.safeload.cli;
+
+import dev.safeload.ScanReport;
+import dev.safeload.bom.AiBom;
+import dev.safeload.bom.Proof;
+import dev.safeload.verify.PinSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code safeload bom PATH [--pins FILE] [-o FILE]}: a CycloneDX 1.6 ML-BOM of what {@code scan} (or,
+ * with {@code --pins}, {@code verify}) saw: every file's SHA-256, format, verdict and findings, and
+ * {@code hash-comparison} evidence for the files the pins prove. A rejected model still gets its BOM,
+ * findings included, with exit code 1: a responder wants to know what was refused too.
+ */
+@Command(name = "bom", subcommands = BomFindCommand.class,
+    description = {"Writes a CycloneDX 1.6 AI bill of materials for a model file or directory.",
+        "  safeload bom models/llama --pins llama.pins.json -o llama.cdx.json",
+        "  safeload bom find --sha256 HEX *.cdx.json",
+        "With --pins, every file must match its pin, as in 'verify'.",
+        "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
+        "written, with the findings), 2 on usage or I/O errors."})
+final class BomCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--pins", paramLabel = "FILE",
+      description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
+  @Nullable Path pinFile;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the BOM here instead of stdout.")
+  @Nullable Path output;
+
+  @Mixin IgnoreOption ignore;
+
+  // Optional to picocli, which would otherwise demand PATH before running 'bom find'; call() requires it.
+  @Parameters(arity = "0..1", paramLabel = "PATH", description = "The model file or directory.")
+  @Nullable String path;
+
+  @Override
+  public Integer call() throws IOException {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    if (path == null) {
+      err.println("safeload: bom needs a model PATH (or: bom find --sha256 HEX BOM...)");
+      spec.commandLine().usage(err);
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    String path = this.path;
+    PinSet pins = null;
+    if (pinFile != null) {
+      try {
+        pins = PinSet.load(pinFile);
+      } catch (NoSuchFileException e) {
+        err.println("safeload: " + e.getFile() + ": no such file");
+        err.flush();
+        return Main.USAGE_OR_IO;
+      } catch (IOException | IllegalArgumentException e) {
+        err.println("safeload: cannot use pins: " + e.getMessage());
+        err.flush();
+        return Main.USAGE_OR_IO;
+      }
+    }
+    List<dev.safeload.provenance.ProvenanceVerifier> proofs = pins == null ? List.of() : List.of(pins);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore.globs), List.of(path), err);
+    if (s.ioError) {
+      return Main.USAGE_OR_IO;
+    }
+    Scanned sc = s.scanned.get(0);
+    ScanReport report = pins == null ? sc.report() : VerifyCommand.requireProof(sc.report(), pins);
+    AiBom.Builder bom = AiBom.builder();
+    if (pins == null) {
+      bom.add(report);
+    } else {
+      // The scan ran the pins but keeps only findings; which files they proved comes from the same
+      // verifier over the same digests.
+      bom.add(report, Proof.check(Proof.Technique.HASH_COMPARISON, pins, report));
+    }
+    byte[] json = bom.build().toByteArray();
+    if (output == null) {
+      out.print(new String(json, StandardCharsets.US_ASCII)); // the writer escapes non-ASCII
+      out.flush();
+    } else {
+      Files.write(output, json);
+    }
+    if (!report.accepted()) {
+      TableReport.write(List.of(new Scanned(sc.argument(), sc.directory(), report)), err);
+      err.println("safeload: " + path + " is rejected; the BOM records its findings");
+      err.flush();
+      return Main.REJECTED;
+    }
+    return Main.OK;
+  }
+}
