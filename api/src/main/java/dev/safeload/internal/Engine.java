@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -347,17 +348,7 @@ public final class Engine {
           try {
             fu.get();
           } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-              throw io;
-            }
-            if (c instanceof RuntimeException re) {
-              throw re;
-            }
-            if (c instanceof Error err) {
-              throw err;
-            }
-            throw new IllegalStateException(c);
+            throw rethrow(e);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while loading");
@@ -371,7 +362,11 @@ public final class Engine {
     /**
      * Link checks, one read with hashing, detection, validation. Findings go to the file.
      *
-     * @param spareCore whether another core is free for this file (one file read at a time)
+     * <p>A large mapped file with a core to spare ({@code spareCore}: one file read at a time) is
+     * validated on a second thread while this one hashes it. Both read the same mapping, which is what
+     * a mapped delivery hands out and what a scan reports on, so the bytes validated are the bytes
+     * hashed, and the outcome is the sequential one; it takes the longer of the two passes instead of
+     * their sum.
      */
     private void processFile(LoadedFile f, boolean spareCore) throws IOException {
       SourceFile src = f.source;
@@ -384,133 +379,120 @@ public final class Engine {
             src.size() + " bytes is over the limit of " + policy.get(LoadPolicy.MAX_FILE_BYTES)));
         return;
       }
-      if (spareCore && mode == Delivery.MAPPED_TRUSTED && src.size() >= SourceReader.PREFETCH_MIN_BYTES) {
-        processMapped(f);
-        return;
-      }
+      boolean concurrent = spareCore && mode == Delivery.MAPPED_TRUSTED
+          && src.size() >= SourceReader.PREFETCH_MIN_BYTES;
+      FutureTask<@Nullable String> validation = null;
+      @Nullable Finding failure = null;
       try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
-        ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name,
-            new SafeProgress(progress, name, src.size()));
-        f.bytes = read.bytes();
-        f.sha256 = read.sha256();
-        f.privateCopy = read.privateCopy();
+        SafeProgress progressOfFile = new SafeProgress(progress, name, src.size());
+        if (concurrent) {
+          List<ByteBuffer> mapping = SourceReader.mapReadOnly(ch, src.size());
+          f.bytes = new ChunkedBytes(mapping);
+          validation = startValidation(f);
+          f.sha256 = SourceReader.hashMapping(ch, src.size(), mapping, progressOfFile);
+        } else {
+          ReadBytes read = SourceReader.read(ch, src.size(), mode, privateDirOrRoot(), name, progressOfFile);
+          f.bytes = read.bytes();
+          f.sha256 = read.sha256();
+          f.privateCopy = read.privateCopy();
+        }
       } catch (SourceReader.ShortReadException e) {
-        f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage()));
-        return;
+        failure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage());
       } catch (IOException | UncheckedIOException e) {
-        f.findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
-        return;
+        failure = new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e));
       } catch (InternalError e) {
         // A mapped file truncated under us faults on access; HotSpot reports it as InternalError.
-        f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-            "mapped file became inaccessible: " + e.getMessage()));
+        failure = mappingFault(name, e.getMessage());
+      }
+      @Nullable String validationFault = validation == null ? null : awaitValidation(validation, name);
+      if (failure == null && validationFault != null) {
+        failure = mappingFault(name, validationFault);
+      }
+      if (failure != null) {
+        discard(f, true, failure);
         return;
       }
       BasicFileAttributes after = Files.readAttributes(src.path(), BasicFileAttributes.class,
           linkOptions(policy.allowsSymlinks()));
       if (!src.sameAs(after)) {
-        f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+        discard(f, false, new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
             "size, modification time or identity changed while reading"));
         return;
       }
-      try {
-        detectAndValidate(f);
-      } catch (InternalError e) {
-        f.findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-            "mapped file became inaccessible: " + e.getMessage()));
+      if (validation == null) {
+        try {
+          detectAndValidate(f);
+        } catch (InternalError e) {
+          f.findings.add(mappingFault(name, e.getMessage()));
+        }
       }
+    }
+
+    private Finding mappingFault(String name, @Nullable String message) {
+      return new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+          "mapped file became inaccessible: " + message);
     }
 
     /**
-     * A large mapped file with a core to spare: the handler validates the mapping on a second thread
-     * while this one hashes it. Both read the same mapping, which is what a mapped delivery hands out
-     * and what a scan reports on, so the bytes validated are the bytes hashed; the result is what
-     * {@link #processFile} gives sequentially, in the time of the longer of the two passes instead of
-     * their sum (for a zip checkpoint, whose validation reads every record, close to half).
+     * A file that failed to read or changed while read is reported for that alone, never with a verdict
+     * on bytes that may not be the file's (a concurrent validation may already have given one).
+     *
+     * @param unread whether the read itself failed, so there are no bytes or digest to report
      */
-    private void processMapped(LoadedFile f) throws IOException {
-      SourceFile src = f.source;
-      String name = src.name();
-      try (FileChannel ch = SourceReader.open(src.path(), policy.allowsSymlinks())) {
-        List<ByteBuffer> mapping;
-        try {
-          mapping = SourceReader.mapReadOnly(ch, src.size());
-        } catch (IOException | UncheckedIOException e) {
-          f.findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
-          return;
-        }
-        f.bytes = new ChunkedBytes(mapping);
-        java.util.concurrent.FutureTask<@Nullable String> validation = new java.util.concurrent.FutureTask<>(() -> {
-          try {
-            detectAndValidate(f);
-            return null;
-          } catch (InternalError e) {
-            return e.getMessage(); // the mapped file was truncated under us
-          }
-        });
-        Thread validator = new Thread(validation, "safeload-validate");
-        validator.setDaemon(true);
-        validator.start();
-        @Nullable Finding readFailure = null;
-        try {
-          f.sha256 = SourceReader.hashMapping(ch, src.size(), mapping,
-              new SafeProgress(progress, name, src.size()));
-        } catch (SourceReader.ShortReadException e) {
-          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage());
-        } catch (IOException | UncheckedIOException e) {
-          readFailure = new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e));
-        } catch (InternalError e) {
-          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-              "mapped file became inaccessible: " + e.getMessage());
-        }
-        @Nullable String validationFault = awaitValidation(validation, name);
-        if (readFailure == null && validationFault != null) {
-          readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-              "mapped file became inaccessible: " + validationFault);
-        }
-        boolean unread = readFailure != null; // as when the sequential read throws: no bytes to report on
-        if (readFailure == null) {
-          BasicFileAttributes after = Files.readAttributes(src.path(), BasicFileAttributes.class,
-              linkOptions(policy.allowsSymlinks()));
-          if (!src.sameAs(after)) {
-            readFailure = new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-                "size, modification time or identity changed while reading");
-          }
-        }
-        if (readFailure != null) {
-          // As in the sequential order: a file that changed or failed to read is reported for that
-          // alone, never with a verdict on bytes that may not be the file's.
-          f.findings.clear();
-          f.description = null;
-          f.handler = null;
-          f.undetected = false;
-          if (unread) {
-            f.bytes = null;
-            f.sha256 = null;
-          }
-          f.findings.add(readFailure);
-        }
+    private void discard(LoadedFile f, boolean unread, Finding reason) {
+      f.findings.clear();
+      f.description = null;
+      f.handler = null;
+      f.undetected = false;
+      if (unread) {
+        f.bytes = null;
+        f.sha256 = null;
       }
+      f.findings.add(reason);
+    }
+
+    /** Detects and validates {@code f}'s mapping on its own thread; the task returns a mapping fault. */
+    private FutureTask<@Nullable String> startValidation(LoadedFile f) {
+      FutureTask<@Nullable String> task = new FutureTask<>(() -> {
+        try {
+          detectAndValidate(f);
+          return null;
+        } catch (InternalError e) {
+          return e.getMessage(); // the mapped file was truncated under us
+        }
+      });
+      Thread validator = new Thread(task, "safeload-validate");
+      validator.setDaemon(true);
+      validator.start();
+      return task;
     }
 
     /** Waits for a validation thread; its own failures are findings already, so only a fault returns. */
-    private @Nullable String awaitValidation(java.util.concurrent.FutureTask<@Nullable String> validation,
+    private @Nullable String awaitValidation(FutureTask<@Nullable String> validation,
         String name) throws IOException {
       try {
         return validation.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while validating " + name);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        if (c instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(c);
+      } catch (ExecutionException e) {
+        throw rethrow(e);
       }
+    }
+
+    /** Rethrows what a task on another thread threw, as if it had been thrown here. */
+    private IllegalStateException rethrow(ExecutionException e) throws IOException {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      return new IllegalStateException(c);
     }
 
     private Path privateDirOrRoot() {
