@@ -52,6 +52,14 @@ verify_cmd="$safeload verify --pins $pins $file"
 sha_cmd="sha256sum $file"
 ossl_cmd="openssl dgst -sha256 $file"
 jvm_cmd="$safeload --version"
+# The floor for a JVM tool: a fresh JVM that only maps and SHA-256s the file (Sha256Floor.java).
+mkdir -p "$work/floor"
+javac --release 17 -d "$work/floor" "$root/benchmarks/scripts/Sha256Floor.java"
+floor_cmd="java -XX:+UseSerialGC -XX:-UsePerfData -cp $work/floor Sha256Floor $file"
+if [[ "$($floor_cmd | cut -d' ' -f1)" != "$(openssl dgst -sha256 -r "$file" | cut -d' ' -f1)" ]]; then
+  echo "Sha256Floor and openssl disagree on the digest" >&2
+  exit 1
+fi
 # The same command on a one-tensor file: everything but the hashing (JVM start, argument parsing,
 # pins, handler discovery, validation, report, exit), to tell start-up from hashing in the figure.
 tiny="$work/tiny/model.safetensors"
@@ -72,6 +80,7 @@ if command -v hyperfine > /dev/null; then
   hyperfine "${ignore[@]}" -N --warmup "$warmup" --runs "$runs" --export-markdown "$md" \
     -n "safeload verify (JVM start included)" "$verify_cmd" \
     -n "openssl dgst -sha256" "$ossl_cmd" \
+    -n "plain SHA-256 in a fresh JVM (Sha256Floor)" "$floor_cmd" \
     -n "sha256sum" "$sha_cmd" \
     -n "JVM start only (safeload --version)" "$jvm_cmd" \
     -n "safeload verify on an 80-byte file (all but hashing)" "$tiny_cmd" >&2
@@ -82,6 +91,7 @@ else
   echo "| Command | Mean [s] | Min [s] | Max [s] |"
   echo "|:---|---:|---:|---:|"
   for pair in "safeload verify (JVM start included)|$verify_cmd" "openssl dgst -sha256|$ossl_cmd" \
+              "plain SHA-256 in a fresh JVM (Sha256Floor)|$floor_cmd" \
               "sha256sum|$sha_cmd" "JVM start only (safeload --version)|$jvm_cmd" \
               "safeload verify on an 80-byte file (all but hashing)|$tiny_cmd"; do
     name="${pair%%|*}"; cmd="${pair#*|}"
