@@ -1,0 +1,186 @@
+package dev.safeload.junit;
+
+import dev.safeload.Finding;
+import dev.safeload.ModelRejectedException;
+import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.SafeModelLoader;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Assertions that check model files the way an application's loader would, for tests that gate the
+ * models a repository ships. Each returns what it checked, so a test can go on asserting, and fails
+ * with an {@link AssertionFailedError} that lists every finding (reason code, file, byte offset,
+ * message).
+ *
+ * <pre>{@code
+ * ModelAssertions.assertAccepted(Path.of("models/encoder"));             // valid formats, no findings
+ * ModelAssertions.assertRejected(Path.of("fixtures/evil.pt"), Reason.PICKLE_GLOBAL_NOT_ALLOWED);
+ * try (VerifiedModel m = ModelAssertions.assertLoads(loaderWithPins, Path.of("models/encoder"))) {
+ *   // every file proven and served
+ * }
+ * }</pre>
+ *
+ * <p>Two levels, as in {@link SafeModelLoader}: the {@code assertAccepted}/{@code assertRejected}
+ * pair scans (format validation and whatever proofs the loader carries, with no requirement that
+ * provenance be proven), the {@code assertLoads}/{@code assertLoadRejected} pair loads (the strict rule
+ * that every served file is proven by a pin or signature as well). The forms without a loader use
+ * {@code SafeModelLoader.builder().build()}: the strict policy and the format handlers on the class
+ * path.
+ *
+ * <p>An I/O error (a path that does not exist, an unreadable directory) fails the assertion too: a
+ * model that cannot be read is not a model that passed.
+ */
+public final class ModelAssertions {
+  private ModelAssertions() {}
+
+  /**
+   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that every
+   * file was accepted.
+   *
+   * @return the report, for further assertions (formats, digests)
+   */
+  public static ScanReport assertAccepted(Path path) {
+    return assertAccepted(SafeModelLoader.builder().build(), path);
+  }
+
+  /** Scans {@code path} with {@code loader} and asserts that every file was accepted. */
+  public static ScanReport assertAccepted(SafeModelLoader loader, Path path) {
+    ScanReport report = scan(loader, path);
+    if (!report.accepted()) {
+      throw new AssertionFailedError(describe(path, "expected to be accepted", report.findings()));
+    }
+    return report;
+  }
+
+  /**
+   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that it
+   * was rejected with every given reason (others may be present too: a planted file, for instance, is
+   * both unpinned and unproven).
+   *
+   * @return the report, for further assertions (which file, which offset)
+   */
+  public static ScanReport assertRejected(Path path, ReasonCode reason, ReasonCode... more) {
+    return assertRejected(SafeModelLoader.builder().build(), path, reason, more);
+  }
+
+  /** Scans {@code path} with {@code loader} and asserts that it was rejected with every given reason. */
+  public static ScanReport assertRejected(SafeModelLoader loader, Path path, ReasonCode reason,
+      ReasonCode... more) {
+    Set<ReasonCode> expected = reasons(reason, more);
+    ScanReport report = scan(loader, path);
+    if (report.accepted()) {
+      throw new AssertionFailedError(path + ": expected to be rejected with " + codes(expected)
+          + ", but every file was accepted");
+    }
+    requireReasons(path, expected, report.findings());
+    return report;
+  }
+
+  /**
+   * Loads {@code path} with {@code loader} (the strict rule: every file valid and proven) and returns
+   * the open model; the caller closes it.
+   */
+  public static VerifiedModel assertLoads(SafeModelLoader loader, Path path) {
+    Objects.requireNonNull(loader, "loader");
+    try {
+      return loader.load(path);
+    } catch (ModelRejectedException e) {
+      throw new AssertionFailedError(describe(path, "expected to load", e.findings()), e);
+    } catch (IOException e) {
+      throw unreadable(path, e);
+    }
+  }
+
+  /**
+   * Loads {@code path} with {@code loader} and asserts that the load was refused with every given
+   * reason, for instance {@link Reason#PIN_DIGEST_MISMATCH} for a tampered file.
+   *
+   * @return the exception, for further assertions
+   */
+  public static ModelRejectedException assertLoadRejected(SafeModelLoader loader, Path path,
+      ReasonCode reason, ReasonCode... more) {
+    Objects.requireNonNull(loader, "loader");
+    Set<ReasonCode> expected = reasons(reason, more);
+    VerifiedModel model;
+    try {
+      model = loader.load(path);
+    } catch (ModelRejectedException e) {
+      requireReasons(path, expected, e.findings());
+      return e;
+    } catch (IOException e) {
+      throw unreadable(path, e);
+    }
+    model.close();
+    throw new AssertionFailedError(path + ": expected the load to be refused with " + codes(expected)
+        + ", but it loaded");
+  }
+
+  private static ScanReport scan(SafeModelLoader loader, Path path) {
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(path, "path");
+    try {
+      return loader.scan(path);
+    } catch (IOException e) {
+      throw unreadable(path, e);
+    }
+  }
+
+  private static Set<ReasonCode> reasons(ReasonCode reason, ReasonCode... more) {
+    Set<ReasonCode> all = new LinkedHashSet<>();
+    all.add(Objects.requireNonNull(reason, "reason"));
+    for (ReasonCode r : more) {
+      all.add(Objects.requireNonNull(r, "reason"));
+    }
+    return all;
+  }
+
+  private static void requireReasons(Path path, Set<ReasonCode> expected, List<Finding> findings) {
+    List<ReasonCode> missing = new ArrayList<>();
+    for (ReasonCode r : expected) {
+      if (findings.stream().noneMatch(f -> f.reason().equals(r))) {
+        missing.add(r);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new AssertionFailedError(describe(path,
+          "expected to be rejected with " + codes(expected) + ", missing " + codes(missing), findings));
+    }
+  }
+
+  private static AssertionFailedError unreadable(Path path, IOException e) {
+    return new AssertionFailedError(path + ": cannot be read: " + e, e);
+  }
+
+  private static String codes(Iterable<? extends ReasonCode> reasons) {
+    List<String> out = new ArrayList<>();
+    reasons.forEach(r -> out.add(r.code()));
+    return String.join(", ", out);
+  }
+
+  /** The failure message: what was expected, then one line per finding. */
+  private static String describe(Path path, String expectation, List<Finding> findings) {
+    StringBuilder sb = new StringBuilder().append(path).append(": ").append(expectation).append("; ")
+        .append(findings.size()).append(findings.size() == 1 ? " finding:" : " findings:");
+    boolean unknown = false;
+    for (Finding f : findings) {
+      sb.append("\n  ").append(f);
+      unknown |= f.reason() == Reason.UNKNOWN_FORMAT;
+    }
+    if (unknown) {
+      // The usual first-day cause: the test class path has the api but no format handlers.
+      sb.append("\n(UNKNOWN_FORMAT means no format handler recognised the bytes: is safeload-formats,"
+          + " or the handler for this format, on the test class path?)");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.safeload.junit.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.platform.commons.PreconditionViolationException;
+
+/** What the parameter sources list: entries under a directory, sorted, never none. */
+final class Listing {
+  private Listing() {}
+
+  /**
+   * The entries under {@code dir} down to {@code depth} whose path relative to {@code dir} matches
+   * {@code glob}: files and links, and directories too if {@code withDirectories}.
+   *
+   * @param source the annotation, for messages
+   * @throws PreconditionViolationException if {@code dir} is not a directory or nothing matches
+   */
+  static List<Path> entries(String source, Path dir, String glob, int depth, boolean withDirectories) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new PreconditionViolationException(source + ": " + dir.toAbsolutePath() + " is not a directory");
+    }
+    PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
+    List<Path> found;
+    // Files.walk does not follow links: a link is an entry of its own, passed on for the loader to judge.
+    try (Stream<Path> all = Files.walk(dir, depth)) {
+      found = all.filter(p -> !p.equals(dir))
+          .filter(p -> withDirectories || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> matcher.matches(dir.relativize(p)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(source + ": cannot list " + dir, e);
+    }
+    if (found.isEmpty()) {
+      throw new PreconditionViolationException(source + ": nothing under " + dir.toAbsolutePath()
+          + " matches " + glob + "; a gate that checks nothing would always pass");
+    }
+    return found;
+  }
+}
