@@ -56,11 +56,11 @@ class ModelFilesTest {
     write(root.resolve("encoder.onnx"), new byte[1]);
     write(root.resolve(".gitkeep"), new byte[0]);
     assertEquals(List.of(root.resolve(".gitkeep"), root.resolve("encoder.onnx"), root.resolve("llama")),
-        ModelsProvider.list(root, "*"));
+        ModelsProvider.models(root, "*"));
     assertEquals(List.of(root.resolve("encoder.onnx"), root.resolve("llama")),
-        ModelsProvider.list(root, "[!.]*"));
+        ModelsProvider.models(root, "[!.]*"));
     PreconditionViolationException none = assertThrows(PreconditionViolationException.class,
-        () -> ModelsProvider.list(root.resolve("llama"), "*.gguf"));
+        () -> ModelsProvider.models(root.resolve("llama"), "*.gguf"));
     assertTrue(none.getMessage().startsWith("@Models: nothing under "), none.getMessage());
   }
 
@@ -159,14 +159,14 @@ class ModelFilesTest {
 
     assertEquals(List.of(root.resolve("a.safetensors"), root.resolve("b.safetensors"),
             root.resolve("planted.safetensors")),
-        ModelFilesProvider.list(root, "*.safetensors"));
+        ModelFilesProvider.files(root, "*.safetensors"));
     // "**" reaches every depth; the link to a directory is one entry, its contents are not listed twice.
     assertEquals(List.of(root.resolve("a.safetensors"), root.resolve("b.safetensors"),
             root.resolve("deep/c.safetensors"), root.resolve("elsewhere/x.safetensors"),
             root.resolve("linked-dir"), root.resolve("planted.safetensors")),
-        ModelFilesProvider.list(root, "**"));
+        ModelFilesProvider.files(root, "**"));
     PreconditionViolationException none = assertThrows(PreconditionViolationException.class,
-        () -> ModelFilesProvider.list(root, "*.onnx"));
+        () -> ModelFilesProvider.files(root, "*.onnx"));
     assertTrue(none.getMessage().endsWith("matches *.onnx; a gate that checks nothing would always pass"),
         none.getMessage());
   }

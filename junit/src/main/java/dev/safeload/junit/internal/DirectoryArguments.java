@@ -8,11 +8,34 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.support.ParameterDeclarations;
 import org.junit.platform.commons.PreconditionViolationException;
 
-/** What the parameter sources list: entries under a directory, sorted, never none. */
-final class Listing {
-  private Listing() {}
+/**
+ * A parameter source over the entries of a directory, configured from its annotation: each path is
+ * one argument, sorted, never none.
+ */
+abstract class DirectoryArguments implements ArgumentsProvider {
+  private String directory = "";
+  private String glob = "";
+
+  /** Takes the annotation's directory and glob. */
+  final void configure(String directory, String glob) {
+    this.directory = directory;
+    this.glob = glob;
+  }
+
+  /** The entries this source passes for {@code dir} and {@code glob}. */
+  abstract List<Path> list(Path dir, String glob);
+
+  @Override
+  public final Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters,
+      ExtensionContext context) {
+    return list(Path.of(directory), glob).stream().map(Arguments::of);
+  }
 
   /**
    * The entries under {@code dir} down to {@code depth} whose path relative to {@code dir} matches
