@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * writes it, or {@code models/llama} signed with {@code signer.pub.pem}, or the ONNX model as
  * {@code models/matmul_add.onnx} and {@code models/matmul_add/model.onnx}. A block passes when it exits 0
  * without logging; the front-door block also runs on a directory with a planted file, where its
- * {@code catch} block must log the rejection. {@link ReadmeExamplesTest} adds assertions on what the
- * examples deliver.
+ * {@code catch} block must log the rejection. A block that is a whole JUnit test class (the test kit's)
+ * is compiled as written, with only a {@code package} line added, and run through the JUnit launcher
+ * by a generated runner, once as laid out and once with a planted file that its tests must fail on.
+ * {@link ReadmeExamplesTest} adds assertions on what the examples deliver.
  *
  * <p>One JVM per block because ONNX Runtime and DJL cannot share one unless DJL's engine starts first
  * (see this module's surefire configuration), which is also why the README's ONNX Runtime and DJL
