@@ -29,6 +29,30 @@ public interface FormatHandler {
   Set<String> extensions();
 
   /**
+   * Well-known file names (the last path segment, matched exactly and case-sensitively) that give a
+   * file this handler's role whatever its extension says: {@code tokenizer.model}, {@code vocab.txt},
+   * {@code merges.txt}, {@code chat_template.jinja}. An exact name outranks every suffix and
+   * extension. Several handlers may list one name (a {@code tokenizer.model} is SentencePiece or
+   * tiktoken); the content then decides among them, and exactly one of them must validate it.
+   *
+   * @since SPI version 1 (additive default method)
+   */
+  default Set<String> fileNames() {
+    return Set.of();
+  }
+
+  /**
+   * Name endings longer than an extension, with their leading dot, lower case, that give a file this
+   * handler's role: {@code .safetensors.index.json}. The longest matching ending (or extension) among
+   * all handlers decides the role a name implies.
+   *
+   * @since SPI version 1 (additive default method)
+   */
+  default Set<String> nameSuffixes() {
+    return Set.of();
+  }
+
+  /**
    * How sure the handler is that a file starting with {@code head} is in its format.
    *
    * @param head     the first bytes of the file (up to 64 KiB), read-only, position 0, little-endian
