@@ -16,6 +16,15 @@ public interface DigestedModel {
   /** The served files, sorted by name. */
   List<DigestedFile> files();
 
+  /**
+   * Names of files present in the model directory that were left out on purpose by an ignore pattern
+   * (the policy's or a verifier's), sorted. A verifier whose manifest lists such a file reports it as
+   * ignored by policy, never as missing.
+   */
+  default List<String> ignoredFiles() {
+    return List.of();
+  }
+
   /** The served file with this name. */
   Optional<DigestedFile> file(String name);
 

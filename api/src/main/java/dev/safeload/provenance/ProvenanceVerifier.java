@@ -20,6 +20,26 @@ public interface ProvenanceVerifier {
     return Set.of();
   }
 
+  /**
+   * Patterns ({@link dev.safeload.FileGlob} syntax) of files that the proof itself leaves out of the
+   * model, as recorded by whoever made it (a pin file's {@code ignore} list, an OpenSSF Model Signing
+   * manifest's {@code ignore_paths}). The loader adds them to the policy's own ignore patterns: such
+   * files are neither read nor served, and reports list them as ignored. Read before the model is
+   * walked.
+   */
+  default Set<String> ignoredFiles() {
+    return Set.of();
+  }
+
+  /**
+   * Patterns of files that the proof records as opaque: files no handler judges that are still hashed,
+   * proven and served with no format claim (a model card, a licence). The loader adds them to the
+   * policy's own opaque patterns; names that imply a loader format or code are never opaque.
+   */
+  default Set<String> opaqueFiles() {
+    return Set.of();
+  }
+
   /** Checks the model's digests. Never throws for a bad model: problems are findings. */
   ProvenanceResult verify(DigestedModel model);
 }
