@@ -22,7 +22,10 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 RUNS=${RUNS:-3}
 TIMEOUT=${TIMEOUT:-120}
 export SAFELOAD_JAVA_OPTS=${HEAP:--Xmx1g}
-WORK=${WORK:-$(mktemp -d)}
+if [[ -z "${WORK:-}" ]]; then
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 RESULTS=${RESULTS:-benchmarks/results}
 MD="$RESULTS/hostile-inputs.md"
 LOG="$RESULTS/hostile-inputs.log"
