@@ -25,6 +25,15 @@ public interface DigestedModel {
     return List.of();
   }
 
+  /**
+   * Names of files present in the model directory that could not be read (each has an
+   * {@code IO_ERROR} finding from the loader), sorted. A verifier whose manifest lists such a file
+   * leaves the verdict to that finding rather than calling the file missing.
+   */
+  default List<String> unreadableFiles() {
+    return List.of();
+  }
+
   /** The served file with this name. */
   Optional<DigestedFile> file(String name);
 
