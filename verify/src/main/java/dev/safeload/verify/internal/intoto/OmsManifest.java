@@ -198,11 +198,16 @@ public final class OmsManifest {
     }
     List<String> ignorePatterns = List.of();
     List<String> opaquePatterns = List.of();
-    JsonObject ours = pred.optObj(SAFELOAD_FIELD);
-    if (ours != null) {
-      ours.onlyKeys("ignore", "opaque"); // our own field: we know its whole shape
-      ignorePatterns = patterns(ours, "ignore", m);
-      opaquePatterns = patterns(ours, "opaque", m);
+    try {
+      JsonObject ours = pred.optObj(SAFELOAD_FIELD);
+      if (ours != null) {
+        ours.onlyKeys("ignore", "opaque"); // our own field: we know its whole shape
+        ignorePatterns = patterns(ours, "ignore", m);
+        opaquePatterns = patterns(ours, "opaque", m);
+      }
+    } catch (SignatureVerificationException e) {
+      // A malformed safeload field is a malformed manifest, whatever the JSON layer calls it.
+      throw e.reason() == m ? e : new SignatureVerificationException(m, e.getMessage());
     }
     return new OmsManifest(method, hashType, shardSize, List.copyOf(out), List.copyOf(ignore), ignorePatterns,
         opaquePatterns, false, root);
