@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.ScanReport;
+import java.util.List;
 
 /**
  * One scanned command-line argument.
@@ -9,18 +10,31 @@ import dev.safeload.ScanReport;
  * @param argument  the path as the user typed it, used to name files in output
  * @param directory whether it was a model directory (files are then named {@code argument/name})
  * @param report    what the loader found
+ * @param ignored   files present in the model that an ignore pattern left out, sorted; kept beside the
+ *                  report because commands rebuild reports (adding findings) and must not lose them
  */
-record Scanned(String argument, boolean directory, ScanReport report) {
+record Scanned(String argument, boolean directory, ScanReport report, List<String> ignored) {
+
+  Scanned {
+    ignored = List.copyOf(ignored);
+  }
+
+  /** A scan result with the ignored files the report itself lists. */
+  Scanned(String argument, boolean directory, ScanReport report) {
+    this(argument, directory, report, EngineFeatures.ignoredFiles(report));
+  }
+
+  /** The same argument with a rebuilt report; the ignored files stay. */
+  Scanned withReport(ScanReport r) {
+    return new Scanned(argument, directory, r, ignored);
+  }
 
   /** The path to show for a file of this report. */
   String display(FileReport file) {
-    if (!directory) {
-      return argument;
-    }
-    return argument.endsWith("/") ? argument + file.name() : argument + "/" + file.name();
+    return display(file.name());
   }
 
-  /** The path to show for a model-level finding naming {@code file} (or the model, if null). */
+  /** The path to show for a file named {@code file} (relative to the model), or for the model itself. */
   String display(String file) {
     return directory ? (argument.endsWith("/") ? argument + file : argument + "/" + file) : argument;
   }
