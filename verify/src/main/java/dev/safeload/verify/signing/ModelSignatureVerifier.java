@@ -264,11 +264,12 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
     }
     List<RangeCheck> ranges = new ArrayList<>();
+    SignatureIgnores hint = patternsApplied ? null : new SignatureIgnores(m);
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
         findings.add(new Finding(Reason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
-            !patternsApplied && ignoredBySignature(m, f.name())
+            hint != null && hint.covers(f.name())
                 ? "the signature ignores this file, but the loader read it: build the verifier with"
                     + " forModel(path) (the CLI does) so the signature's ignore list applies"
                 : "the file is not listed in the signed manifest and will not be served"));
@@ -317,19 +318,34 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     return proven;
   }
 
-  /** Whether the manifest's own ignore list (paths or safeload patterns) covers this name. */
-  private static boolean ignoredBySignature(OmsManifest m, String name) {
-    for (String p : m.ignorePaths) {
-      if (name.equals(p) || name.startsWith(p + "/")) {
-        return true;
-      }
+  /**
+   * The manifest's own ignore list (paths and safeload patterns), only to explain a rejection: when
+   * the loader did not apply it, a file it covers is unsigned for a reason worth naming. Patterns are
+   * compiled once, and only the first {@value #MAX_HINTS} names are looked at, so a model of many
+   * unsigned files costs no more than its findings.
+   */
+  private static final class SignatureIgnores {
+    static final int MAX_HINTS = 100;
+    final List<String> paths;
+    final List<FileGlob> globs = new ArrayList<>();
+    int asked;
+
+    SignatureIgnores(OmsManifest m) {
+      paths = m.ignorePaths;
+      m.ignorePatterns.forEach(p -> globs.add(FileGlob.of(p))); // validated when the manifest was parsed
     }
-    for (String p : m.ignorePatterns) {
-      if (FileGlob.of(p).matches(name)) {
-        return true;
+
+    boolean covers(String name) {
+      if (++asked > MAX_HINTS) {
+        return false;
       }
+      for (String p : paths) {
+        if (name.equals(p) || name.startsWith(p + "/")) {
+          return true;
+        }
+      }
+      return globs.stream().anyMatch(g -> g.matches(name));
     }
-    return false;
   }
 
   /** One digest covers the whole file: the loader's own digest of the verified bytes decides. */
