@@ -70,6 +70,9 @@ class PatternOptionsTest {
           assertEquals(1, lines.size(), what + ":\n" + r.err());
           assertTrue(lines.get(0).startsWith("safeload: ") && lines.get(0).contains(option), lines.get(0));
           assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+          if (bad.startsWith("!")) { // the pattern's own problem, not a generic usage text
+            assertTrue(lines.get(0).contains("negated file patterns are not supported: !keep.md"), lines.get(0));
+          }
         }
       }
     }

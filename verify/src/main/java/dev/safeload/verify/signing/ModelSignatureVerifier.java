@@ -264,7 +264,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
     }
     List<RangeCheck> ranges = new ArrayList<>();
-    SignatureIgnores hint = patternsApplied ? null : new SignatureIgnores(m);
+    @Nullable SignatureIgnores hint = patternsApplied ? null : new SignatureIgnores(m);
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
