@@ -11,4 +11,5 @@ module dev.safeload.api {
   exports dev.safeload.provenance;
 
   uses dev.safeload.spi.FormatHandler;
+  uses dev.safeload.spi.SecondReader;
 }

@@ -30,4 +30,10 @@ module dev.safeload.formats {
       dev.safeload.formats.pickle.PickleHandler,
       dev.safeload.formats.numpy.NumpyHandler,
       dev.safeload.formats.archive.ArchiveWrapperHandler;
+
+  provides dev.safeload.spi.SecondReader with
+      dev.safeload.formats.readers.TarReader,
+      dev.safeload.formats.readers.ZipReader,
+      dev.safeload.formats.readers.PickleReader,
+      dev.safeload.formats.readers.NpyReader;
 }

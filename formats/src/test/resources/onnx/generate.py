@@ -4,11 +4,11 @@
 Run from this directory with /usr/bin/python3 generate.py. Outputs are deterministic and committed.
 
   matmul_add.onnx          Y = X @ W + B, W = [[1,2],[3,4],[5,6]] (3x2), B = [0.5, -1]; X is 1x3
-  external/model.onnx      the same graph with W and B in external/weights.bin (offsets 0 and 4096)
+  external/model.onnx      the same graph with W and B in external/weights.data (offsets 0 and 4096)
   custom_domain.onnx       a node in domain com.example.custom (opset imported): rejected by default
   subgraph_if.onnx         If(cond) with then/else subgraphs holding their own initializers
   loop.onnx                Loop with a body subgraph (adds 1 to a counter each iteration)
-  hostile/traversal.onnx   external data at "../weights.bin" (CVE-2022-25882 shape): must be rejected
+  hostile/traversal.onnx   external data at "../weights.data" (CVE-2022-25882 shape): must be rejected
   hostile/mem_addr.onnx    external data at "*/_ORT_MEM_ADDR_/*" (ORT #28709): must be rejected
 """
 import os
@@ -57,13 +57,13 @@ def external():
     blob[4096:4096 + B.nbytes] = B.tobytes()
     for t, off in ((w, 0), (b, 4096)):
         n = len(t.raw_data)
-        set_external_data(t, location="weights.bin", offset=off, length=n)
+        set_external_data(t, location="weights.data", offset=off, length=n)
         t.ClearField("raw_data")
         t.data_location = TensorProto.EXTERNAL
     m = helper.make_model(matmul_add_graph(w, b), opset_imports=OPSET, producer_name="safeload-fixtures",
                           ir_version=IR)
     os.makedirs(os.path.join(HERE, "external"), exist_ok=True)
-    with open(os.path.join(HERE, "external", "weights.bin"), "wb") as f:
+    with open(os.path.join(HERE, "external", "weights.data"), "wb") as f:
         f.write(bytes(blob))
     path = os.path.join(HERE, "external", "model.onnx")
     with open(path, "wb") as f:
@@ -136,5 +136,5 @@ if __name__ == "__main__":
     custom_domain()
     subgraph_if()
     loop()
-    hostile("traversal.onnx", "../weights.bin")
+    hostile("traversal.onnx", "../weights.data")
     hostile("mem_addr.onnx", "*/_ORT_MEM_ADDR_/*")

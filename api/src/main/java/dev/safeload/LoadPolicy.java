@@ -49,6 +49,7 @@ public final class LoadPolicy {
   private final Delivery delivery;
   private final Set<String> allowedFormats;
   private final java.util.List<String> ignoredFiles;
+  private final java.util.List<String> opaqueFiles;
   private final Map<Setting<?>, Object> settings;
 
   private LoadPolicy(Builder b) {
@@ -58,6 +59,7 @@ public final class LoadPolicy {
     this.delivery = b.delivery;
     this.allowedFormats = Collections.unmodifiableSet(new TreeSet<>(b.allowedFormats));
     this.ignoredFiles = java.util.List.copyOf(b.ignoredFiles);
+    this.opaqueFiles = java.util.List.copyOf(b.opaqueFiles);
     this.settings = Map.copyOf(b.settings);
   }
 
@@ -94,12 +96,22 @@ public final class LoadPolicy {
   }
 
   /**
-   * Glob patterns ({@link java.nio.file.FileSystem#getPathMatcher} {@code glob:} syntax, matched against
-   * {@code /}-separated names relative to the model root) of files in a model directory that are
-   * neither validated nor served.
+   * Patterns ({@link FileGlob}: {@code .gitignore} semantics, matched against {@code /}-separated names
+   * relative to the model root) of files in a model directory that are neither read nor served.
+   * Reports list the files they left out.
    */
   public java.util.List<String> ignoredFiles() {
     return ignoredFiles;
+  }
+
+  /**
+   * Patterns ({@link FileGlob}) of files that no handler judges but that are still read, hashed,
+   * proven and served, with the format {@code opaque}: a model card, a licence. A pattern never makes
+   * opaque a file whose name implies a loader format or code; such a file keeps the role its name
+   * gives it.
+   */
+  public java.util.List<String> opaqueFiles() {
+    return opaqueFiles;
   }
 
   /** The value of a setting: the override if one was set, else the setting's default. */
@@ -112,7 +124,8 @@ public final class LoadPolicy {
   public String toString() {
     return "LoadPolicy{requireProvenance=" + requireProvenance + ", allowSymlinks=" + allowSymlinks
         + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
-        + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", settings=" + settings + "}";
+        + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", opaqueFiles=" + opaqueFiles
+        + ", settings=" + settings + "}";
   }
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
@@ -123,6 +136,7 @@ public final class LoadPolicy {
     private Delivery delivery = Delivery.AUTOMATIC;
     private final Set<String> allowedFormats = new TreeSet<>(BUILT_IN_FORMATS);
     private final java.util.List<String> ignoredFiles = new java.util.ArrayList<>();
+    private final java.util.List<String> opaqueFiles = new java.util.ArrayList<>();
     private final Map<Setting<?>, Object> settings = new HashMap<>();
 
     private Builder() {}
@@ -135,6 +149,7 @@ public final class LoadPolicy {
       allowedFormats.clear();
       allowedFormats.addAll(p.allowedFormats);
       ignoredFiles.addAll(p.ignoredFiles);
+      opaqueFiles.addAll(p.opaqueFiles);
       settings.putAll(p.settings);
     }
 
@@ -172,17 +187,35 @@ public final class LoadPolicy {
     }
 
     /**
-     * Relaxation: leaves files of a model directory that match a glob (e.g. {@code "README.md"},
-     * {@code "**.md"}, {@code ".gitattributes"}) out of the model: they are not validated, not hashed and
-     * not served, so {@link VerifiedModel} and {@code materialize()} never contain them. Use it for the
-     * documentation a Hugging Face snapshot carries; never for files an engine reads.
+     * Relaxation: leaves files of a model directory that match a pattern ({@link FileGlob}, e.g.
+     * {@code "*.md"}, {@code ".gitattributes"}, {@code "/docs/"}) out of the model: they are not read,
+     * not hashed and not served, so {@link VerifiedModel} and {@code materialize()} never contain them,
+     * and reports list them as ignored. Use it for what a snapshot carries that nothing reads; to serve
+     * such files as well, prove them with {@link #opaqueFiles}.
      *
-     * @throws IllegalArgumentException if the pattern is not a valid glob
+     * @throws IllegalArgumentException if a pattern is not valid
      */
     public Builder ignoreFiles(String... globs) {
       for (String g : globs) {
-        java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g); // validate now, not at load
+        FileGlob.of(g); // refuse a bad pattern now, not at load
         ignoredFiles.add(g);
+      }
+      return this;
+    }
+
+    /**
+     * Relaxation: serves files that match a pattern ({@link FileGlob}) and that no handler judges
+     * ({@code README.md}, {@code LICENSE}, {@code .gitattributes}) as opaque bytes: read once, hashed,
+     * proven by pins or signatures like every other file, and reported with the format
+     * {@code opaque}. Never applies to a name that implies a loader format or code: such a file is
+     * validated as its name says, or rejected.
+     *
+     * @throws IllegalArgumentException if a pattern is not valid
+     */
+    public Builder opaqueFiles(String... globs) {
+      for (String g : globs) {
+        FileGlob.of(g);
+        opaqueFiles.add(g);
       }
       return this;
     }

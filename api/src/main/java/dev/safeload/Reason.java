@@ -34,6 +34,16 @@ public enum Reason implements ReasonCode {
   HANDLER_ERROR("A format handler failed unexpectedly."),
   /** A file name inside the model cannot be served safely (control characters, backslashes). */
   FILE_NAME_INVALID("A file name inside the model cannot be represented safely."),
+  /** Two names in the model are one name to a reader that folds case, Unicode form or bad bytes. */
+  FILE_NAME_COLLISION("Two file names collide once case, Unicode normalisation or undecodable bytes are folded."),
+  /** The name says code (a .py, .so, .sh ...): loaders import or execute such files. */
+  CODE_FILE("The file name says it is code that a loader may import or execute."),
+  /** Another common reader would open the file as a different structure (tar, zip, pickle). */
+  POLYGLOT("Another common reader would open the file as a different structure."),
+  /** A Hugging Face cache blob's name (its digest) does not match the bytes read. */
+  CACHE_BLOB_MISMATCH("A Hugging Face cache blob's name is not the digest of its bytes."),
+  /** Validating the file exhausted a resource of the JVM (memory); it is rejected, not trusted. */
+  RESOURCE_EXHAUSTED("Validating the file exhausted memory or another JVM resource."),
 
   // ---------------------------------------------------------------- provenance: pins
   /** No pin, signature or other proof covers the file, and the policy requires one. */

@@ -29,7 +29,8 @@ public final class SafeModelLoader {
   private final Engine engine;
 
   private SafeModelLoader(Builder b) {
-    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers), b.progress);
+    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers),
+        List.copyOf(b.readers), b.progress);
   }
 
   /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
@@ -70,6 +71,7 @@ public final class SafeModelLoader {
     private LoadPolicy policy = LoadPolicy.strict();
     private final List<FormatHandler> handlers = new ArrayList<>();
     private final List<ProvenanceVerifier> verifiers = new ArrayList<>();
+    private final List<dev.safeload.spi.SecondReader> readers = new ArrayList<>();
     private boolean discover = true;
     private ProgressListener progress = ProgressListener.NONE;
 
@@ -115,7 +117,23 @@ public final class SafeModelLoader {
       return this;
     }
 
+    /**
+     * Adds a {@link dev.safeload.spi.SecondReader}: another reader whose view of a file, if it differs
+     * from the handler's, makes the file a polyglot. Those found by {@link ServiceLoader} are always
+     * added, even when handler discovery is off: turning a safety check off is never a side effect.
+     */
+    public Builder secondReader(dev.safeload.spi.SecondReader reader) {
+      readers.add(Objects.requireNonNull(reader, "reader"));
+      return this;
+    }
+
     public SafeModelLoader build() {
+      ServiceLoader.load(dev.safeload.spi.SecondReader.class, SafeModelLoader.class.getClassLoader())
+          .forEach(r -> {
+            if (readers.stream().noneMatch(x -> x.id().equals(r.id()))) {
+              readers.add(r);
+            }
+          });
       if (discover) {
         List<FormatHandler> all = new ArrayList<>();
         ServiceLoader.load(FormatHandler.class, SafeModelLoader.class.getClassLoader()).forEach(h -> {

@@ -12,13 +12,22 @@ import java.util.Objects;
  * @param source        the scanned path
  * @param files         one report per file found, sorted by name
  * @param modelFindings findings about the model as a whole (missing pinned files, shard index mismatch)
+ * @param ignoredFiles  names of files present but left out by an ignore pattern (the policy's or one a
+ *                      pin file or signature recorded), sorted: neither read nor served
  */
-public record ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings) {
+public record ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings,
+    List<String> ignoredFiles) {
 
   public ScanReport {
     Objects.requireNonNull(source, "source");
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
+    ignoredFiles = List.copyOf(ignoredFiles);
+  }
+
+  /** A report with no ignored files. */
+  public ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings) {
+    this(source, files, modelFindings, List.of());
   }
 
   /** Whether every file and the model as a whole passed. */

@@ -147,11 +147,9 @@ final class DefaultVerifiedModel implements VerifiedModel {
     List<Finding> changed = new ArrayList<>();
     for (Entry e : entries.values()) {
       try {
-        BasicFileAttributes now = Files.readAttributes(e.source().path(), BasicFileAttributes.class,
-            Engine.linkOptions(followLinks));
-        if (!e.source().sameAs(now)) {
+        if (!e.source().unchanged(followLinks)) {
           changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,
-              "size, modification time or identity changed since verification"));
+              "size, modification or change time, or identity changed since verification"));
         }
       } catch (IOException ex) {
         changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,

@@ -93,28 +93,28 @@ class ReferencedFilesTest {
 
   @Test
   void referencedDataIsServedWithTheClaimedFormat() throws Exception {
-    write(dir, "m.refs", "REF1data/w.bin\n".getBytes(StandardCharsets.UTF_8));
-    write(dir, "data/w.bin", new byte[] {1, 2, 3});
+    write(dir, "m.refs", "REF1data/w.dat\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "data/w.dat", new byte[] {1, 2, 3});
     try (VerifiedModel vm = loader(true).load(dir)) {
-      assertEquals("refs-data", vm.file("data/w.bin").format());
-      assertEquals("m.refs", vm.file("data/w.bin").description().metadata().get("by"));
-      assertEquals(3, vm.file("data/w.bin").size());
+      assertEquals("refs-data", vm.file("data/w.dat").format());
+      assertEquals("m.refs", vm.file("data/w.dat").description().metadata().get("by"));
+      assertEquals(3, vm.file("data/w.dat").size());
     }
   }
 
   @Test
   void unreferencedOrUnclaimedDataIsUnknown() throws Exception {
-    write(dir, "m.refs", "REF1w.bin\n".getBytes(StandardCharsets.UTF_8));
-    write(dir, "w.bin", new byte[] {1});
-    write(dir, "other.bin", new byte[] {2});
+    write(dir, "m.refs", "REF1w.dat\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.dat", new byte[] {1});
+    write(dir, "other.dat", new byte[] {2});
     assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
     assertEquals(List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(loader(false).scan(dir)));
   }
 
   @Test
   void theClaimingHandlersFindingsRejectTheFile() throws Exception {
-    write(dir, "m.refs", "REF1w.bin\n".getBytes(StandardCharsets.UTF_8));
-    write(dir, "w.bin", "BAD".getBytes(StandardCharsets.UTF_8));
+    write(dir, "m.refs", "REF1w.dat\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.dat", "BAD".getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(loader(true).scan(dir)));
   }
 
@@ -122,13 +122,16 @@ class ReferencedFilesTest {
   void dataNamedLikeAFormatIsAMismatch() throws Exception {
     write(dir, "m.refs", "REF1w.toy\n".getBytes(StandardCharsets.UTF_8));
     write(dir, "w.toy", new byte[] {1});
-    assertEquals(List.of(Reason.EXTENSION_MISMATCH), reasons(loader(true).scan(dir)));
+    // The name says toy: the file must validate as toy, and being referenced as data does not change it.
+    assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
+    write(dir, "w.toy", "TOY1NO".getBytes(StandardCharsets.UTF_8));
+    assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(loader(true).scan(dir)));
   }
 
   @Test
   void referencesCannotClimbOutOfTheirDirectoryToClaimFiles() throws Exception {
-    write(dir, "sub/m.refs", "REF1../../w.bin\n".getBytes(StandardCharsets.UTF_8));
-    write(dir, "w.bin", new byte[] {1});
+    write(dir, "sub/m.refs", "REF1../../w.dat\n".getBytes(StandardCharsets.UTF_8));
+    write(dir, "w.dat", new byte[] {1});
     assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
   }
 }

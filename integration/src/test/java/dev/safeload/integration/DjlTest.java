@@ -51,7 +51,7 @@ class DjlTest {
     Path m = dir.resolve("ext");
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("external/model.onnx"));
-    Files.write(m.resolve("weights.bin"), fixture("external/weights.bin"));
+    Files.write(m.resolve("weights.data"), fixture("external/weights.data"));
     try (VerifiedModel model = loader().load(m)) {
       assertArrayEquals(EXPECTED, predict(model.materialize()), 1e-6f);
     }

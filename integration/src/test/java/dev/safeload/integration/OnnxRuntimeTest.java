@@ -84,7 +84,7 @@ class OnnxRuntimeTest {
     Path m = externalModelDir();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (VerifiedModel model = loader().load(m)) {
-      VerifiedModel.VerifiedFile data = model.file("weights.bin");
+      VerifiedModel.VerifiedFile data = model.file("weights.data");
       Map<String, OnnxTensorLike> initializers = new HashMap<>();
       for (TensorInfo t : data.description().tensors()) {
         assertEquals("FLOAT", t.dtype());
@@ -110,7 +110,7 @@ class OnnxRuntimeTest {
   @Test
   void tamperedExternalDataNeverReachesTheEngine() throws Exception {
     Path m = externalModelDir();
-    Files.write(m.resolve("weights.bin"), java.util.Arrays.copyOf(fixture("external/weights.bin"), 100));
+    Files.write(m.resolve("weights.data"), java.util.Arrays.copyOf(fixture("external/weights.data"), 100));
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m).close());
     assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
         e.findings().stream().map(f -> f.reason()).distinct().toList());
@@ -120,7 +120,7 @@ class OnnxRuntimeTest {
     Path m = dir.resolve("external");
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("external/model.onnx"));
-    Files.write(m.resolve("weights.bin"), fixture("external/weights.bin"));
+    Files.write(m.resolve("weights.data"), fixture("external/weights.data"));
     return m;
   }
 }

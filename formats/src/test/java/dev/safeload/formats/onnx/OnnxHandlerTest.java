@@ -61,7 +61,7 @@ class OnnxHandlerTest {
 
   @Test
   void externalModelListsItsDataFile() {
-    assertEquals(List.of("weights.bin"), describe(fixture("external/model.onnx")).references());
+    assertEquals(List.of("weights.data"), describe(fixture("external/model.onnx")).references());
   }
 
   @Test
@@ -257,8 +257,8 @@ class OnnxHandlerTest {
 
   @Test
   void externalDataIsReferenced() {
-    ModelDescription d = describe(withExternal("location", "data/w.bin", "offset", "4096", "length", "16"));
-    assertEquals(List.of("data/w.bin"), d.references());
+    ModelDescription d = describe(withExternal("location", "data/w.data", "offset", "4096", "length", "16"));
+    assertEquals(List.of("data/w.data"), d.references());
   }
 
   /** CVE-2022-25882, CVE-2024-27318, ORT #28709 (_ORT_MEM_ADDR_) and the '#' in-memory convention. */

@@ -37,7 +37,7 @@ class OnnxLoaderTest {
     Path m = dir.resolve("model");
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("external/model.onnx"));
-    Files.write(m.resolve("weights.bin"), fixture("external/weights.bin"));
+    Files.write(m.resolve("weights.data"), fixture("external/weights.data"));
     return m;
   }
 
@@ -48,18 +48,18 @@ class OnnxLoaderTest {
   @Test
   void externalDataIsServedAsPartOfTheVerifiedSet() throws Exception {
     try (VerifiedModel vm = LOADER.load(externalModel())) {
-      assertEquals(List.of("model.onnx", "weights.bin"),
+      assertEquals(List.of("model.onnx", "weights.data"),
           vm.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
       assertEquals("onnx", vm.file("model.onnx").format());
-      assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, vm.file("weights.bin").format());
-      assertEquals(List.of("weights.bin"), vm.file("model.onnx").description().references());
-      List<dev.safeload.spi.TensorInfo> ts = vm.file("weights.bin").description().tensors();
+      assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, vm.file("weights.data").format());
+      assertEquals(List.of("weights.data"), vm.file("model.onnx").description().references());
+      List<dev.safeload.spi.TensorInfo> ts = vm.file("weights.data").description().tensors();
       assertEquals(List.of("W", "B"), ts.stream().map(dev.safeload.spi.TensorInfo::name).toList());
       assertEquals(List.of(0L, 4096L), ts.stream().map(dev.safeload.spi.TensorInfo::offset).toList());
       assertEquals(List.of(3L, 2L), ts.get(0).shape());
       assertEquals("FLOAT", ts.get(0).dtype());
       Path copy = vm.materialize();
-      assertTrue(Arrays.equals(fixture("external/weights.bin"), Files.readAllBytes(copy.resolve("weights.bin"))));
+      assertTrue(Arrays.equals(fixture("external/weights.data"), Files.readAllBytes(copy.resolve("weights.data"))));
     }
   }
 
@@ -75,7 +75,7 @@ class OnnxLoaderTest {
   @Test
   void missingDataFile() throws Exception {
     Path m = externalModel();
-    Files.delete(m.resolve("weights.bin"));
+    Files.delete(m.resolve("weights.data"));
     assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
@@ -83,26 +83,26 @@ class OnnxLoaderTest {
   @Test
   void truncatedDataFile() throws Exception {
     Path m = externalModel();
-    Files.write(m.resolve("weights.bin"), Arrays.copyOf(fixture("external/weights.bin"), 4100));
+    Files.write(m.resolve("weights.data"), Arrays.copyOf(fixture("external/weights.data"), 4100));
     assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE), reasons(LOADER.scan(m)));
   }
 
   @Test
   void unreferencedDataFileIsUnknown() throws Exception {
     Path m = externalModel();
-    Files.write(m.resolve("extra.bin"), new byte[] {1, 2, 3});
+    Files.write(m.resolve("extra.data"), new byte[] {1, 2, 3});
     ScanReport r = LOADER.scan(m);
     assertEquals(Set.of(Reason.UNKNOWN_FORMAT), reasons(r));
-    assertEquals("extra.bin", r.findings().get(0).file());
+    assertEquals("extra.data", r.findings().get(0).file());
   }
 
   /** CVE-2026-27489 / CVE-2026-34447: external data followed a symlink out of the model directory. */
   @Test
   void symlinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
-    Path outside = dir.resolve("elsewhere.bin");
-    Files.move(m.resolve("weights.bin"), outside);
-    Files.createSymbolicLink(m.resolve("weights.bin"), outside);
+    Path outside = dir.resolve("elsewhere.data");
+    Files.move(m.resolve("weights.data"), outside);
+    Files.createSymbolicLink(m.resolve("weights.data"), outside);
     Set<Reason> got = reasons(LOADER.scan(m));
     assertEquals(Set.of(Reason.SYMLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), got);
   }
@@ -111,7 +111,7 @@ class OnnxLoaderTest {
   @Test
   void hardLinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
-    Files.createLink(dir.resolve("other-name.bin"), m.resolve("weights.bin"));
+    Files.createLink(dir.resolve("other-name.data"), m.resolve("weights.data"));
     assertEquals(Set.of(Reason.HARDLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
@@ -122,7 +122,8 @@ class OnnxLoaderTest {
     Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
         field(5, externalTensor("w", 4, "location", "w.gguf")))).build());
     Files.write(m.resolve("w.gguf"), new byte[16]);
-    assertEquals(Set.of(Reason.EXTENSION_MISMATCH, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    // The name says GGUF: being referenced as data does not make it data.
+    assertEquals(Set.of(Reason.UNKNOWN_FORMAT, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
   @Test
@@ -130,12 +131,12 @@ class OnnxLoaderTest {
     Path m = dir.resolve("m");
     Files.createDirectories(m.resolve("data"));
     Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
-        field(5, externalTensor("w", 4, "location", "data/w.bin", "offset", "16")))).build());
-    Files.write(m.resolve("data/w.bin"), new byte[32]);
+        field(5, externalTensor("w", 4, "location", "data/w.data", "offset", "16")))).build());
+    Files.write(m.resolve("data/w.data"), new byte[32]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
     assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, r.files().stream()
-        .filter(f -> f.name().equals("data/w.bin")).findFirst().orElseThrow().format());
+        .filter(f -> f.name().equals("data/w.data")).findFirst().orElseThrow().format());
   }
 
   @Test
@@ -159,7 +160,7 @@ class OnnxLoaderTest {
     Path m = dir.resolve("m");
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("hostile/" + name));
-    Files.write(dir.resolve("weights.bin"), fixture("external/weights.bin")); // the "../" target exists
+    Files.write(dir.resolve("weights.bin"), fixture("external/weights.data")); // the "../" target exists
     assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
   }
 }

@@ -1,0 +1,96 @@
+package dev.safeload.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Hugging Face hub cache layout, the one place where safeload follows a symbolic link by default.
+ *
+ * <p>{@code huggingface_hub} stores each file once under {@code models--ORG--NAME/blobs/} with its
+ * digest as its name (SHA-256 for LFS files, the git blob SHA-1 for small ones) and makes each
+ * snapshot {@code models--ORG--NAME/snapshots/REV/} a tree of relative links into {@code blobs/}. A link
+ * is accepted only if, without leaving the repository folder, it leads to a regular file directly in
+ * that repository's {@code blobs/} folder whose name has the form of a digest, and neither the blobs
+ * folder nor the blob is itself a link. The loader then checks the bytes it reads against that name
+ * ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every other link stays refused.
+ */
+final class HfCache {
+  private final Path repo;
+  private final Path blobs;
+
+  /** A blob a snapshot link leads to: the file to read and its name, the digest its bytes must have. */
+  record Blob(Path path, String name) {}
+
+  private HfCache(Path repo) {
+    this.repo = repo;
+    this.blobs = repo.resolve("blobs");
+  }
+
+  /**
+   * The cache repository that {@code root} is a snapshot of (or lies inside), or null if {@code root}
+   * is not under {@code <kind>s--…/snapshots/<rev>}.
+   */
+  static @Nullable HfCache enclosing(Path root) {
+    for (Path p = root; p != null && p.getParent() != null; p = p.getParent()) {
+      Path parent = p.getParent();
+      if (parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
+          && parent.getParent() != null && parent.getParent().getFileName() != null
+          && isRepoFolder(parent.getParent().getFileName().toString())) {
+        return new HfCache(parent.getParent());
+      }
+    }
+    return null;
+  }
+
+  private static boolean isRepoFolder(String name) {
+    return (name.startsWith("models--") || name.startsWith("datasets--") || name.startsWith("spaces--"))
+        && name.length() > name.indexOf("--") + 2;
+  }
+
+  /** The blob {@code link} leads to, or null if it is not a cache link this layout allows. */
+  @Nullable Blob blobOf(Path link) throws IOException {
+    Path target = Files.readSymbolicLink(link);
+    if (target.isAbsolute()) {
+      return null; // huggingface_hub writes relative links; an absolute one can point anywhere
+    }
+    Path resolved = link.getParent().resolve(target).normalize();
+    if (!resolved.startsWith(repo) || !blobs.equals(resolved.getParent())) {
+      return null;
+    }
+    String name = resolved.getFileName().toString();
+    if (!isDigestName(name)) {
+      return null;
+    }
+    // Only the link itself is followed: the folders between it and the blob must be real folders.
+    for (Path p = resolved.getParent(); p != null && p.startsWith(repo); p = p.getParent()) {
+      if (Files.isSymbolicLink(p)) {
+        return null;
+      }
+    }
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(resolved, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null; // a dangling link
+    }
+    return a.isRegularFile() ? new Blob(resolved, name) : null;
+  }
+
+  /** 40 (git SHA-1) or 64 (SHA-256) lower-case hex digits. */
+  static boolean isDigestName(String name) {
+    if (name.length() != 40 && name.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.safeload.internal;
+
+import dev.safeload.FileGlob;
+import dev.safeload.spi.FormatHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Stage 2: the role a file's name gives it. Principle 3 of the design: a file's role comes from its
+ * content, its name and the references other files make to it, and every source that speaks must
+ * agree. This class is the name's voice; {@link FileValidation} hears the content and
+ * {@link CrossFileChecks} the references.
+ *
+ * <p>In check order:
+ * <ol>
+ *   <li>A name that says code ({@code .py}, {@code .so}, {@code .sh}, …) is {@link Code}: loaders
+ *       import or execute such files (transformers imports {@code modeling_*.py} for remote code).
+ *   <li>A name that handlers claim — an exact well-known name ({@link FormatHandler#fileNames()}),
+ *       else the longest matching ending ({@link FormatHandler#nameSuffixes()} or an extension) — is
+ *       {@link Claimed} by those handlers: the file must validate as one of them.
+ *   <li>A name with an extension that loaders open as a model format no handler reads ({@code .h5},
+ *       {@code .keras}, {@code .pb}, {@code .joblib}, …) is {@link UnreadFormat}: it can never be
+ *       served as anything else, not even as data another file references.
+ *   <li>A name an opaque pattern matches is {@link Opaque}: served without a format claim if no
+ *       handler recognises its content.
+ *   <li>Anything else is {@link Silent}: the content alone decides.
+ * </ol>
+ */
+final class NameRoles {
+  /** Extensions of files that Python, shells and dynamic loaders run. */
+  static final Set<String> CODE_EXTENSIONS = Set.of(
+      "py", "pyc", "pyo", "pyd", "pyx", "pyw", "pth-py", "so", "dll", "dylib", "sh", "bash", "zsh",
+      "bat", "cmd", "ps1", "exe", "jar", "class", "js", "mjs", "cjs", "rb", "pl", "lua", "ipynb",
+      "whl", "egg");
+  /**
+   * Extensions that a common loader opens as a model or archive format. Those no handler claims mark
+   * a file that can be neither validated nor served as raw data.
+   */
+  static final Set<String> LOADER_EXTENSIONS = Set.of(
+      "bin", "pt", "pth", "pkl", "pickle", "ckpt", "joblib", "dill", "npy", "npz", "json",
+      "safetensors", "gguf", "ggml", "ggjt", "llamafile", "onnx", "ort", "h5", "hdf5", "keras", "pb",
+      "tflite", "lite", "msgpack", "mar", "nemo", "mlmodel", "pdparams", "pdmodel", "params", "ot",
+      "zip", "tar", "gz", "tgz", "bz2", "xz", "zst", "lz4", "7z", "rar", "jinja", "tiktoken");
+
+  /** What a name says. */
+  sealed interface Role permits Code, Claimed, UnreadFormat, Opaque, Silent {}
+
+  /** The name says code. */
+  record Code(String extension) implements Role {}
+
+  /** Handlers claim the name; {@code match} is the name or ending that matched. */
+  record Claimed(List<FormatHandler> handlers, String match) implements Role {}
+
+  /** The name says a loader format that no handler reads. */
+  record UnreadFormat(String extension) implements Role {}
+
+  /** An opaque pattern matches the name and nothing else speaks for it. */
+  record Opaque(String pattern) implements Role {}
+
+  /** The name says nothing. */
+  record Silent() implements Role {}
+
+  private final List<FormatHandler> handlers;
+  private final List<FileGlob> opaque;
+
+  NameRoles(List<FormatHandler> handlers, List<FileGlob> opaque) {
+    this.handlers = handlers;
+    this.opaque = opaque;
+  }
+
+  Role of(String name) {
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    String lower = base.toLowerCase(Locale.ROOT);
+    String ext = Engine.extension(name);
+    if (CODE_EXTENSIONS.contains(ext)) {
+      return new Code(ext);
+    }
+    List<FormatHandler> exact = new ArrayList<>();
+    for (FormatHandler h : handlers) {
+      if (h.fileNames().contains(base)) {
+        exact.add(h);
+      }
+    }
+    if (!exact.isEmpty()) {
+      return new Claimed(List.copyOf(exact), base);
+    }
+    List<FormatHandler> best = new ArrayList<>();
+    String bestMatch = "";
+    for (FormatHandler h : handlers) {
+      String m = longestEnding(h, lower, ext);
+      if (m.length() > bestMatch.length()) {
+        best.clear();
+        bestMatch = m;
+      }
+      if (!m.isEmpty() && m.length() == bestMatch.length()) {
+        best.add(h);
+      }
+    }
+    if (!best.isEmpty()) {
+      return new Claimed(List.copyOf(best), bestMatch);
+    }
+    if (LOADER_EXTENSIONS.contains(ext)) {
+      return new UnreadFormat(ext);
+    }
+    for (FileGlob g : opaque) {
+      if (g.matches(name)) {
+        return new Opaque(g.pattern());
+      }
+    }
+    return new Silent();
+  }
+
+  /** The longest ending of {@code lower} (with its dot) that {@code h} claims, or "". */
+  private static String longestEnding(FormatHandler h, String lower, String ext) {
+    String best = "";
+    for (String suffix : h.nameSuffixes()) {
+      if (suffix.length() > best.length() && lower.endsWith(suffix) && lower.length() > suffix.length()) {
+        best = suffix;
+      }
+    }
+    if (!ext.isEmpty() && ("." + ext).length() > best.length() && h.extensions().contains(ext)) {
+      best = "." + ext;
+    }
+    return best;
+  }
+
+  /** Whether the name implies a format or code, so that it may never be served as raw data. */
+  static boolean speaks(Role role) {
+    return !(role instanceof Silent) && !(role instanceof Opaque);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.safeload.loader;
+
+import static dev.safeload.loader.Fixtures.loader;
+import static dev.safeload.loader.Fixtures.unpinnedToyPolicy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.ScanReport;
+import dev.safeload.VerifiedModel;
+import dev.safeload.toy.ToyHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Hugging Face hub cache: {@code models--ORG--NAME/snapshots/REV/} holds relative links into
+ * {@code ../../blobs/}, whose names are the digests of their bytes. Such links are followed, nothing
+ * else is, and a blob whose bytes do not match its name is refused.
+ */
+class HfCacheTest {
+  @TempDir Path home;
+  Path repo;
+  Path snapshot;
+
+  @BeforeEach
+  void layout() throws Exception {
+    repo = home.resolve("hub/models--org--toy");
+    snapshot = repo.resolve("snapshots/0123abcd");
+    Files.createDirectories(repo.resolve("blobs"));
+    Files.createDirectories(snapshot);
+  }
+
+  private static List<ReasonCode> codes(ScanReport r) {
+    return r.findings().stream().map(Finding::reason).toList();
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static String gitBlobSha1(byte[] b) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-1");
+    md.update(("blob " + b.length + "\0").getBytes(StandardCharsets.US_ASCII));
+    return HexFormat.of().formatHex(md.digest(b));
+  }
+
+  /** Writes a blob under its digest and links {@code name} in the snapshot to it. */
+  private Path blob(String name, byte[] bytes, String digest) throws Exception {
+    Path blob = repo.resolve("blobs").resolve(digest);
+    Files.write(blob, bytes);
+    Path link = snapshot.resolve(name);
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, link.getParent().relativize(blob));
+    return blob;
+  }
+
+  @Test
+  void linksIntoTheRepositorysBlobsAreFollowedAndChecked() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    blob("model.toy", weights, sha256(weights));
+    byte[] small = ToyHandler.valid();
+    blob("sub/small.toy", small, gitBlobSha1(small));
+    ScanReport r = loader(unpinnedToyPolicy().build()).scan(snapshot);
+    assertTrue(r.accepted(), r.findings().toString());
+    assertEquals(2, r.files().size());
+    try (VerifiedModel m = loader(unpinnedToyPolicy().build()).load(snapshot)) {
+      byte[] served = new byte[weights.length];
+      m.file("model.toy").buffer().get(served);
+      assertArrayEquals(weights, served);
+    }
+  }
+
+  @Test
+  void aBlobWhoseBytesDoNotMatchItsNameIsRefused() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    Path blob = blob("model.toy", weights, sha256("something else".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(List.of(Reason.CACHE_BLOB_MISMATCH), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+    Files.delete(blob);
+  }
+
+  @Test
+  void linksThatLeaveTheBlobsFolderStayRefused() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    Path outside = home.resolve(sha256(weights));
+    Files.write(outside, weights);
+    Files.createSymbolicLink(snapshot.resolve("model.toy"), snapshot.relativize(outside));
+    assertEquals(List.of(Reason.SYMLINK), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+  }
+
+  @Test
+  void absoluteLinksAndLinksToNonDigestNamesStayRefused() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    Path blob = repo.resolve("blobs").resolve(sha256(weights));
+    Files.write(blob, weights);
+    Files.createSymbolicLink(snapshot.resolve("a.toy"), blob.toAbsolutePath());
+    Path named = repo.resolve("blobs").resolve("weights.toy");
+    Files.write(named, weights);
+    Files.createSymbolicLink(snapshot.resolve("b.toy"), snapshot.relativize(named));
+    assertEquals(List.of(Reason.SYMLINK, Reason.SYMLINK),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+  }
+
+  @Test
+  void outsideACacheLayoutLinksAreRefusedAsBefore() throws Exception {
+    Path plain = home.resolve("plain");
+    Files.createDirectories(plain.resolve("blobs"));
+    byte[] weights = ToyHandler.valid();
+    Path blob = plain.resolve("blobs").resolve(sha256(weights));
+    Files.write(blob, weights);
+    Files.createSymbolicLink(plain.resolve("model.toy"), plain.relativize(blob));
+    ScanReport r = loader(unpinnedToyPolicy().build()).scan(plain.resolve("model.toy").getParent());
+    assertTrue(codes(r).contains(Reason.SYMLINK), codes(r).toString());
+  }
+}

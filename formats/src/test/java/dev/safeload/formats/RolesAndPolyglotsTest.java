@@ -1,0 +1,114 @@
+package dev.safeload.formats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.LoadPolicy;
+import dev.safeload.ScanReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue classes where a second reader (tarfile, zipfile, pickle) sees something else in bytes that a
+ * handler accepted, and where a file's name, content and the references to it disagree. Each test
+ * asserts the exact reason code, through the real handlers and second readers.
+ */
+class RolesAndPolyglotsTest {
+  @TempDir Path dir;
+
+  private static final LoadPolicy UNPINNED = LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build();
+
+  private static Set<String> reasons(ScanReport r, String file) {
+    return r.findings().stream().filter(f -> file.equals(f.file())).map(f -> f.reason().code())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** JSON whose first 512 bytes are also a tar header with a valid checksum (what tarfile.open takes). */
+  static byte[] jsonThatIsATar() {
+    byte[] block = new byte[600];
+    Arrays.fill(block, (byte) ' ');
+    byte[] open = "{\"name\": \"".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(open, 0, block, 0, open.length);
+    // mode, uid, gid, size, mtime (100-148) stay spaces: tarfile reads them as 0.
+    int sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : block[i] & 0xff;
+    }
+    byte[] chk = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(chk, 0, block, 148, 6);
+    block[154] = ' ';
+    block[155] = ' ';
+    byte[] close = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(close, 0, block, block.length - close.length, close.length);
+    return block;
+  }
+
+  @Test
+  void aFileThatIsAlsoATarIsAPolyglot() throws IOException {
+    Path f = Files.write(dir.resolve("config.json"), jsonThatIsATar());
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "config.json"), r.findings().toString());
+    assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
+  }
+
+  /** A safetensors header whose 8-byte length reads as zlib magic (0x78 0x01): 376 bytes. */
+  @Test
+  void safetensorsWhoseHeaderLengthLooksLikeZlibIsAccepted() throws IOException {
+    StringBuilder header = new StringBuilder("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
+    while (header.length() < 376) {
+      header.append(' ');
+    }
+    byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer file = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+    file.putLong(h.length).put(h).putFloat(1f);
+    assertEquals(0x78, file.get(0) & 0xff);
+    Path f = Files.write(dir.resolve("model.safetensors"), file.array());
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertTrue(r.accepted(), r.findings().toString());
+  }
+
+  @Test
+  void theSameJsonWithAChecksumOffByOneIsNoTar() throws IOException {
+    byte[] json = jsonThatIsATar();
+    json[153] = (byte) (json[153] == '7' ? '6' : json[153] + 1); // last octal digit changed
+    Path f = Files.write(dir.resolve("config.json"), json);
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertTrue(r.accepted(), r.findings().toString());
+  }
+
+  static byte[] zipOf(String name, byte[] content) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      z.putNextEntry(new ZipEntry(name));
+      z.write(content);
+      z.closeEntry();
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void safetensorsWhoseLastTensorIsAZipIsAPolyglot() throws IOException {
+    byte[] zip = zipOf("archive/data.pkl", Pickles.evil());
+    String header = "{\"t\":{\"dtype\":\"U8\",\"shape\":[" + zip.length + "],\"data_offsets\":[0,"
+        + zip.length + "]}}";
+    byte[] h = header.getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer file = ByteBuffer.allocate(8 + h.length + zip.length).order(ByteOrder.LITTLE_ENDIAN);
+    file.putLong(h.length).put(h).put(zip);
+    Path f = Files.write(dir.resolve("model.safetensors"), file.array());
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "model.safetensors"), r.findings().toString());
+  }
+}
