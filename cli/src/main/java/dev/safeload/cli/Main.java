@@ -131,8 +131,7 @@ public final class Main implements Callable<Integer> {
       cl.addSubcommand(name, COMMANDS.get(name));
     }
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IOException || e instanceof UncheckedIOException
-          || e instanceof UnsupportedOperationException) {
+      if (e instanceof IOException || e instanceof UncheckedIOException) {
         cmd.getErr().println("safeload: " + e.getMessage());
         cmd.getErr().flush();
         return USAGE_OR_IO;
@@ -191,7 +190,7 @@ public final class Main implements Callable<Integer> {
 
   static LoadPolicy withPatterns(LoadPolicy policy, IgnoreOption patterns) {
     LoadPolicy.Builder p = policy.toBuilder().ignoreFiles(patterns.globs.toArray(String[]::new));
-    return EngineFeatures.opaqueFiles(p, patterns.opaque).build();
+    return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 
   /** The version from the jar manifest, when there is one. */

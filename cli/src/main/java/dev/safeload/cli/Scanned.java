@@ -10,23 +10,17 @@ import java.util.List;
  * @param argument  the path as the user typed it, used to name files in output
  * @param directory whether it was a model directory (files are then named {@code argument/name})
  * @param report    what the loader found
- * @param ignored   files present in the model that an ignore pattern left out, sorted; kept beside the
- *                  report because commands rebuild reports (adding findings) and must not lose them
  */
-record Scanned(String argument, boolean directory, ScanReport report, List<String> ignored) {
+record Scanned(String argument, boolean directory, ScanReport report) {
 
-  Scanned {
-    ignored = List.copyOf(ignored);
+  /** Files present in the model that an ignore pattern left out, sorted. */
+  List<String> ignored() {
+    return report.ignoredFiles();
   }
 
-  /** A scan result with the ignored files the report itself lists. */
-  Scanned(String argument, boolean directory, ScanReport report) {
-    this(argument, directory, report, EngineFeatures.ignoredFiles(report));
-  }
-
-  /** The same argument with a rebuilt report; the ignored files stay. */
+  /** The same argument with a rebuilt report. */
   Scanned withReport(ScanReport r) {
-    return new Scanned(argument, directory, r, ignored);
+    return new Scanned(argument, directory, r);
   }
 
   /** The path to show for a file of this report. */

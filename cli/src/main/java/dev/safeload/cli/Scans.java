@@ -62,7 +62,7 @@ final class Scans {
     ioError = true;
     FileReport unread = new FileReport(arg, 0, null, null,
         List.of(new Finding(Reason.IO_ERROR, arg, Finding.NO_OFFSET, message)));
-    scanned.add(new Scanned(arg, false, new ScanReport(Path.of(""), List.of(unread), List.of()), List.of()));
+    scanned.add(new Scanned(arg, false, new ScanReport(Path.of(""), List.of(unread), List.of())));
   }
 
   /** 2 if a path or file could not be read, else 1 if anything was rejected, else 0. */

@@ -195,6 +195,6 @@ final class VerifyCommand implements Callable<Integer> {
       }
       files.add(f);
     }
-    return new ScanReport(r.source(), files, r.modelFindings());
+    return new ScanReport(r.source(), files, r.modelFindings(), r.ignoredFiles());
   }
 }

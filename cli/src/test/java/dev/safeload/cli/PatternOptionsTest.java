@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
@@ -36,11 +35,6 @@ class PatternOptionsTest {
     return CliTest.run(args);
   }
 
-  /** The engine that applies FileGlob ignores, opaque files and proofs' patterns (the redesign). */
-  static void assumeNewEngine() {
-    assumeTrue(EngineFeatures.supportsOpaque(),
-        "needs the engine with LoadPolicy.opaqueFiles, FileGlob ignores and verifier patterns");
-  }
 
   // ------------------------------------------------------------------------ invalid patterns
 
@@ -81,7 +75,7 @@ class PatternOptionsTest {
   // ------------------------------------------------------------------------- exit codes
 
   static Scanned scanned(List<FileReport> files, List<Finding> model) {
-    return new Scanned("m", true, new ScanReport(Path.of("m"), files, model), List.of("README.md"));
+    return new Scanned("m", true, new ScanReport(Path.of("m"), files, model, List.of("README.md")));
   }
 
   static final FileReport REJECTED = new FileReport("bad.toy", 3, null, Sha256.of(new byte[32]),
@@ -152,9 +146,7 @@ class PatternOptionsTest {
     // The pin file alone now leaves README.md out: no --ignore needed to verify.
     Path pins = Files.writeString(tmp.resolve("m.pins.json"), pin.out());
     CliTest.Run verify = run("verify", "--pins", pins.toString(), model.toString());
-    if (EngineFeatures.supportsOpaque()) {
-      assertEquals(0, verify.exit(), verify.out() + verify.err());
-    }
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
   }
 
   static String payload(Path sig) throws Exception {
@@ -179,7 +171,7 @@ class PatternOptionsTest {
     assertFalse(p.contains("\"name\": \"README.md\""), p);
   }
 
-  // ------------------------------------------------------- with the engine's patterns (redesign)
+  // --------------------------------------------------------------- snapshots end to end
 
   /** A Hugging Face-like snapshot: toy weights, a model card, nested docs, a licence. */
   Path snapshot() throws Exception {
@@ -193,7 +185,6 @@ class PatternOptionsTest {
 
   @Test
   void ignoreMatchesAtAnyDepthAndIsReported() throws Exception {
-    assumeNewEngine();
     Path model = snapshot();
     CliTest.Run r = run("scan", "--json", "--ignore", "*.md", "--opaque", "LICENSE", model.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
@@ -212,7 +203,6 @@ class PatternOptionsTest {
   /** pin → sign → verify of a snapshot with ignored and opaque files, patterns given once each. */
   @Test
   void pinSignVerifyRoundTripWithIgnoredAndOpaqueFiles() throws Exception {
-    assumeNewEngine();
     Path model = snapshot();
     new SignatureCommandsTest().keysIn(tmp, "signer");
     String[] patterns = {"--ignore", "*.md", "--opaque", "LICENSE"};
@@ -230,7 +220,10 @@ class PatternOptionsTest {
     assertEquals("opaque", CliTest.byPath(root).get(model + "/LICENSE").get("format"));
     assertEquals(2, CliTest.list(root.get("ignoredFiles")).size(), both.out());
     assertEquals(0, run("verify", "--key", tmp.resolve("signer.pub.pem").toString(), model.toString()).exit());
-    assertEquals(0, run("verify", "--pins", pins.toString(), model.toString()).exit());
+    // Pins alone: the signature is then an ordinary, unpinned file, unless it is ignored.
+    assertEquals(1, run("verify", "--pins", pins.toString(), model.toString()).exit());
+    CliTest.Run pinsOnly = run("verify", "--pins", pins.toString(), "--ignore", "model.sig", model.toString());
+    assertEquals(0, pinsOnly.exit(), pinsOnly.out() + pinsOnly.err());
     // A new file the signer's pattern covers is ignored too; a new unsigned weight file is not.
     Files.writeString(model.resolve("docs/MORE.md"), "more");
     assertEquals(0, run("verify", "--key", tmp.resolve("signer.pub.pem").toString(), model.toString()).exit());
@@ -243,7 +236,6 @@ class PatternOptionsTest {
   /** The OpenSSF reference goldens through the real CLI and the shipped handlers. */
   @Test
   void omsGoldensVerifyWithTheShippedHandlers() throws Exception {
-    assumeNewEngine();
     Path signed = SignatureCommandsTest.vectors("oms/model-transparency/signed");
     String pub = signed.resolve("keys/certificate/signing-key-pub.pem").toString();
     String ca = signed.resolve("keys/certificate/ca-cert.pem").toString();
