@@ -26,11 +26,12 @@ public interface DigestedModel {
   }
 
   /**
-   * Names of files present in the model directory that could not be read (each has an
-   * {@code IO_ERROR} finding from the loader), sorted. A verifier whose manifest lists such a file
-   * leaves the verdict to that finding rather than calling the file missing.
+   * Names of files present in the model directory that are not served because the loader refused
+   * them before or while reading them (a name that says code, an I/O error), sorted. Each carries a
+   * finding of its own, which rejects the model; a verifier whose manifest lists such a file leaves the
+   * verdict to that finding rather than calling the file missing.
    */
-  default List<String> unreadableFiles() {
+  default List<String> unservedFiles() {
     return List.of();
   }
 

@@ -78,7 +78,8 @@ import java.util.TreeMap;
  * file that another verifier reads as a side file (a signature bundle) is not served, but must still
  * match its pin. A pinned file that is present but left out by an ignore pattern (the policy's or a
  * proof's) is not missing: it is reported as ignored, never served, and needs no digest. A pinned file
- * that is present but could not be read is left to the loader's {@link Reason#IO_ERROR}.
+ * that is present but not served because the loader refused it (it could not be read: {@link Reason#IO_ERROR};
+ * its name says code) is left to that file's own finding.
  */
 public final class PinSet implements ProvenanceVerifier {
 
@@ -249,7 +250,7 @@ public final class PinSet implements ProvenanceVerifier {
     List<String> ignoredPins = new ArrayList<>();
     if (model.isDirectory()) {
       Set<String> ignored = new HashSet<>(model.ignoredFiles());
-      Set<String> unreadable = new HashSet<>(model.unreadableFiles());
+      Set<String> refused = new HashSet<>(model.unservedFiles());
       for (Pin p : pins.values()) { // sorted, so findings come in a stable order
         if (!valid.containsKey(p.path()) || model.file(p.path()).isPresent()) {
           continue;
@@ -262,8 +263,8 @@ public final class PinSet implements ProvenanceVerifier {
         } else if (ignored.contains(p.path())) {
           // Present but left out on purpose: it is never served, so its digest does not matter.
           ignoredPins.add(p.path());
-        } else if (!unreadable.contains(p.path())) {
-          // (An unreadable file already has the loader's IO_ERROR, which names the real problem.)
+        } else if (!refused.contains(p.path())) {
+          // (A file the loader refused, e.g. unreadable, has its own finding, which names the real problem.)
           findings.add(new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
               source + " pins '" + printable(p.path()) + "', which is absent from the model"));
         }

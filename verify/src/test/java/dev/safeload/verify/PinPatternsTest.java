@@ -116,7 +116,7 @@ class PinPatternsTest {
       }
 
       @Override
-      public List<String> unreadableFiles() {
+      public List<String> unservedFiles() {
         return unreadable;
       }
 

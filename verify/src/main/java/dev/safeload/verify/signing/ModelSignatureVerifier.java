@@ -303,14 +303,14 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       checkRanges(model, ranges, proven, findings);
     }
     Set<String> ignored = new HashSet<>(model.ignoredFiles());
-    Set<String> unreadable = new HashSet<>(model.unreadableFiles());
+    Set<String> refused = new HashSet<>(model.unservedFiles());
     for (String path : byPath.keySet()) {
       if (model.file(path).isPresent()) {
         continue;
       }
       if (ignored.contains(path)) {
         ignoredSigned.add(path); // present, left out on purpose, never served: nothing to prove
-      } else if (!unreadable.contains(path)) { // an unreadable file already has the loader's IO_ERROR
+      } else if (!refused.contains(path)) { // a refused (e.g. unreadable) file has its own finding
         findings.add(new Finding(Reason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
             "the signed manifest lists this file but the model lacks it"));
       }

@@ -50,7 +50,7 @@ class IgnoredAndOpaqueFilesTest {
       }
 
       @Override
-      public List<String> unreadableFiles() {
+      public List<String> unservedFiles() {
         return unreadable;
       }
 
