@@ -38,6 +38,10 @@ import picocli.CommandLine.Spec;
  * safeload demo                           scan built-in benign and malicious samples
  * </pre>
  *
+ * <p>{@code scan}, {@code pin}, {@code verify}, {@code sign} and {@code bom} take {@code --ignore GLOB}
+ * and {@code --opaque GLOB} ({@link dev.safeload.FileGlob}); {@code pin} and {@code sign} record them in
+ * the pin file and the signature, and {@code verify} applies what those record.
+ *
  * <p>Exit codes (stable): {@value #OK} every file accepted; {@value #REJECTED} something was rejected;
  * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file, a model file
  * that cannot be read). An I/O error wins over a rejection: when both happen the exit code is
