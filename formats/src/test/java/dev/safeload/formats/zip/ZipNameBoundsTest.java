@@ -92,4 +92,28 @@ class ZipNameBoundsTest {
     // and growing with the input, not faster: 8x the entries cost 8x the work
     assertTrue(largeWork <= 9 * smallWork, () -> smallWork + " then " + largeWork);
   }
+
+  @Test
+  void localHeaderNestedInAnotherIsRejectedBeforeItsExtraFieldsAreParsed() {
+    // b.npy's local record lies inside a.npy's local extra field (a padding field), which also holds an
+    // unknown field: the overlap is found before a.npy's extra fields are parsed, so that nested headers
+    // cannot make the reader parse the same bytes once per entry
+    byte[] b = TestZip.localRecord("b.npy", Pickles.npy(2));
+    byte[] pad = ZipExtraFieldTest.field(0x4246, toInts(b));
+    TestZip z = new TestZip();
+    TestZip.Entry nested = z.add("b.npy", Pickles.npy(2));
+    nested.centralOnly = true;
+    nested.lho = 30 + "a.npy".length() + 4;
+    TestZip.Entry outer = z.add("a.npy", Pickles.npy(2));
+    outer.localExtra = ZipExtraFieldTest.concat(pad, ZipExtraFieldTest.field(0x000a, 0, 0));
+    assertEquals(Set.of("ZIP_OVERLAP"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+  }
+
+  private static int[] toInts(byte[] b) {
+    int[] out = new int[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = b[i] & 0xff;
+    }
+    return out;
+  }
 }

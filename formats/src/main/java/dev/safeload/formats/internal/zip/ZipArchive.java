@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -653,10 +654,12 @@ public final class ZipArchive {
       if (lmethod != method) {
         throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 8, name + ": methods differ");
       }
-      if (!Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
+      // Lengths first: the local name is read only when it is as long as the (bounded) central one.
+      if (nameLen != nameBytes.length || !Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
         throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 30, name
             + ": the local header names a different file");
       }
+      claim(lho, csize > size - dataAt ? size : dataAt + csize, name);
       ExtraFields lx = ExtraFields.read(b, lho + 30 + nameLen, extraLen, false);
       lx.checkLocalAgainst(cx, b, lho + 30 + nameLen, name);
       lx.checkUnicodePath(b, nameBytes, name);
@@ -710,6 +713,25 @@ public final class ZipArchive {
         end = q + 4 + 2L * w;
       }
       return new long[] {dataAt, end};
+    }
+
+    /** Start to end of every local header and its data claimed so far. */
+    private final TreeMap<Long, Long> claimed = new TreeMap<>();
+
+    /**
+     * Claims an entry's bytes before its extra fields are parsed. Local headers nested inside each
+     * other's extra fields or data would otherwise each be parsed in full: work growing with the number
+     * of entries times the extra length, for a file that grows only with the number of entries.
+     * {@link #account} checks the complete layout (with data descriptors) at the end.
+     */
+    private void claim(long start, long end, String name) {
+      Map.Entry<Long, Long> before = claimed.floorEntry(start);
+      Map.Entry<Long, Long> after = claimed.ceilingEntry(start);
+      if ((before != null && before.getValue() > start) || (after != null && after.getKey() < end)) {
+        throw new FormatException(Reason.ZIP_OVERLAP, start, name + ": the local header at " + start
+            + " overlaps another entry");
+      }
+      claimed.put(start, end);
     }
 
     private byte[] read(long at, int n) {
