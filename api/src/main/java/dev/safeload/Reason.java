@@ -111,7 +111,7 @@ public enum Reason implements ReasonCode {
   ZIP_CENTRAL_DIRECTORY_INVALID("The central directory is malformed, truncated or misplaced."),
   ZIP_LOCAL_HEADER_INVALID("A local header is missing, malformed or runs past the file."),
   ZIP_HEADER_MISMATCH("A local header disagrees with its central-directory entry (name, flags, method, CRC or sizes)."),
-  ZIP_NAME_INVALID("An entry name is empty, not valid text, absolute, contains '..', a backslash or a control character."),
+  ZIP_NAME_INVALID("An entry name is empty, not valid text, absolute, contains '..', a backslash, a control character or over 30 combining marks in a row."),
   ZIP_DUPLICATE_NAME("Two entries have the same name."),
   ZIP_NAME_CASE_COLLISION("Two entry names differ only in letter case (some readers look names up case-insensitively)."),
   ZIP_ENCRYPTED("An entry is encrypted (flag bit 0, 6 or 13)."),
@@ -127,8 +127,10 @@ public enum Reason implements ReasonCode {
   ZIP_TOO_MANY_ENTRIES("The archive holds more entries than the policy allows."),
   ZIP_ENTRY_TOO_LARGE("An entry's uncompressed size exceeds the policy's limit."),
   ZIP_TOTAL_TOO_LARGE("The entries' total uncompressed size exceeds the policy's limit."),
-  ZIP_COMPRESSION_RATIO("An entry's compression ratio exceeds the policy's limit (zip bomb)."),
+  ZIP_COMPRESSION_RATIO("An entry's compression ratio, or that of the small entries together, exceeds the policy's limit (zip bomb)."),
   ZIP_UNKNOWN_CONTENT("The archive is neither a PyTorch checkpoint, an .npz nor another known zip-based format."),
+  ZIP_NAME_TOO_LONG("An entry name is longer than the policy allows (checked before it is normalised)."),
+  ZIP_UNICODE_PATH_MISMATCH("An Info-ZIP Unicode path field names another file than the entry name, or carries another name's CRC."),
 
   // ---------------------------------------------------------------- pickle and PyTorch (reserved)
   PICKLE_TRUNCATED("The pickle stream ends inside an opcode or before STOP."),
@@ -166,12 +168,13 @@ public enum Reason implements ReasonCode {
   NUMPY_VERSION_UNSUPPORTED("The .npy format version is not 1.0, 2.0 or 3.0."),
   NUMPY_HEADER_INVALID("The .npy header is not exactly a dict of descr, fortran_order and shape, padded and newline-terminated."),
   NUMPY_HEADER_TOO_LARGE("The .npy header is longer than the policy allows."),
-  NUMPY_DTYPE_NOT_ALLOWED("The array's dtype is structured, native-order ('=') or otherwise not a simple allowed type."),
+  NUMPY_DTYPE_NOT_ALLOWED("The array's dtype is native-order ('='), an unknown type, or a structured dtype that is malformed or repeats a field name."),
   NUMPY_SHAPE_INVALID("The shape is not a tuple of non-negative integers within the policy's rank limit."),
   NUMPY_SIZE_OVERFLOW("shape x itemsize overflows 64-bit arithmetic or exceeds the policy's limit."),
   NUMPY_DATA_TRUNCATED("The array data is shorter than shape x itemsize."),
   NUMPY_TRAILING_BYTES("Bytes follow the array data."),
   NUMPY_NPZ_MEMBER_INVALID("An .npz member is not named *.npy."),
+  NUMPY_DTYPE_TOO_COMPLEX("A structured dtype nests deeper or has more fields than the policy allows."),
 
   // ---------------------------------------------------------------- GGUF (reserved)
   GGUF_MAGIC_INVALID("The file does not start with the GGUF magic."),
