@@ -101,7 +101,9 @@ public final class OnnxHandler implements FormatHandler {
   // data. Walking the model in each call made a model with n data files cost n walks (2,000 files over
   // 10 MB of protobuf: 43 s). The walk's external references are therefore grouped by file once and
   // kept, keyed by the identity of the model's bytes and the policy they were walked under, for the
-  // calls that follow; a model whose entry was evicted is walked again (correct, only slower).
+  // calls that follow, until validateModel (the engine's last call for a model) is done. At most
+  // RECENT_MODELS entries are kept (loads may run concurrently); a model whose entry was evicted is
+  // walked again: correct, only slower.
 
   /** What a walk depends on besides the bytes. */
   private record Key(OnnxWalker.Limits limits, OperatorDomains domains) {}
@@ -189,6 +191,13 @@ public final class OnnxHandler implements FormatHandler {
     return index;
   }
 
+  /** Drops a model's entry once the engine's last call for it (validateModel) is done with it. */
+  private void forget(ModelBytes bytes) {
+    synchronized (recent) {
+      recent.removeIf(w -> w.bytes().get() == null || w.bytes().get() == bytes);
+    }
+  }
+
   // ------------------------------------------------------------------ across files
 
   /**
@@ -236,6 +245,7 @@ public final class OnnxHandler implements FormatHandler {
             + (pastCount > 1 ? " (" + (pastCount - 1) + " more tensors run past its end)" : ""));
       }
     }
+    forget(self.bytes());
   }
 
   /**

@@ -59,7 +59,7 @@ public final class OnnxWalker {
   private final List<External> externals = new ArrayList<>();
   private final Set<String> nodeDomains = new HashSet<>();
   /** The scope of the main graph and training graphs: the model's opset imports. */
-  private final Scope modelScope = new Scope("model");
+  private final Scope modelScope = new Scope();
   private final Set<String> modelOpsets = modelScope.imports;
   /** Every node, checked once all imports are known (imports may follow the graphs that use them). */
   private final List<PendingNode> pendingNodes = new ArrayList<>();
@@ -180,12 +180,7 @@ public final class OnnxWalker {
    * no lookup ever searches the scopes.
    */
   private static final class Scope {
-    final String key;
     final Set<String> imports = new HashSet<>();
-
-    Scope(String key) {
-      this.key = key;
-    }
   }
 
   /** A node seen in a scope, for the checks that need every opset import and every function. */
@@ -454,7 +449,7 @@ public final class OnnxWalker {
 
   private void function(int depth) {
     Msg m = new Msg("FunctionProto", FUNCTION_SINGULAR);
-    Scope scope = new Scope("function#" + functions);
+    Scope scope = new Scope();
     String[] id = {"", "", ""}; // domain, name, overload
     long start = r.position();
     while (m.next()) {
