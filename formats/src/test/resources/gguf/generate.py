@@ -128,7 +128,7 @@ write("command_r.gguf", 3, [
     ("command-r.feed_forward_length", UINT32, 16),
     ("command-r.attention.head_count", UINT32, 2),
     ("command-r.attention.head_count_kv", UINT32, 2),
-    ("command-r.attention.layer_norm_epsilon", FLOAT32, 1e-5),
+    ("command-r.attention.layer_norm_epsilon", FLOAT32, 2.0 ** -17),  # exact in float32
     ("command-r.rope.freq_base", FLOAT32, 10000.0),
     ("command-r.logit_scale", FLOAT32, 0.0625),
     ("tokenizer.ggml.model", STRING, "gpt2"),
