@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * listed in {@link ModelDescription#references()}; they must be served files of the same verified
  * model (so they are hashed, pinned and delivered like the model) holding raw data (never an ONNX
  * model itself), each tensor's {@code offset + length} must fit its file, its length must be what its
- * data type and shape need, and no two tensors of a model may share a byte of a file. A file with no format of its own is accepted only because
- * a valid ONNX model references it ({@link #validateReferenced}); it is served with the format
- * {@value #EXTERNAL_DATA_FORMAT}.
+ * data type and shape need, and no two tensors of a model may share a byte of a file. Bytes no tensor
+ * names (alignment padding, data of another model sharing the file) are allowed. A file with no
+ * format of its own is accepted only because a valid ONNX model references it
+ * ({@link #validateReferenced}); it is served with the format {@value #EXTERNAL_DATA_FORMAT}.
  *
  * <p>Handler id {@code onnx}, extension {@code .onnx}.
  */
