@@ -52,7 +52,7 @@ public final class PyTorchIndexHandler implements FormatHandler {
 
   /**
    * {@link Confidence#STRONG} when the head is a JSON object whose {@code weight_map}'s first shard
-   * ends in {@code .bin}; an empty {@code weight_map} is left to the safetensors index.
+   * ends in {@code .bin}; an index whose first shard is not a {@code .bin} name is left to the safetensors index.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {

@@ -53,7 +53,7 @@ public final class SafetensorsIndexHandler implements FormatHandler {
 
   /**
    * {@link Confidence#STRONG} when the head is a strict JSON object with a top-level
-   * {@code weight_map} object that is empty or whose first shard ends in {@code .safetensors}, which
+   * {@code weight_map} object whose first shard name does not end in {@code .bin} (a PyTorch index), which
    * outranks the generic {@code json} handler.
    */
   @Override

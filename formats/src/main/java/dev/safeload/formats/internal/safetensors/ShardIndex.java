@@ -46,11 +46,13 @@ public final class ShardIndex {
    * @param suffix            the shards' name ending, e.g. {@code .safetensors}
    * @param shardFormat       the handler id every shard must validate as
    * @param indexFormat       the handler id of this kind of index
-   * @param emptyIndexMatches whether an index with an empty {@code weight_map} is detected as this kind
+   * @param fallback          whether detection gives this kind every index whose first shard name does
+   *                          not end in another kind's suffix (empty maps, non-string values included),
+   *                          so that such an index is rejected by this kind's rules, not left unread
    * @param everySuffixIsShard whether every file with the suffix is a shard that an index must name,
    *                          or only those that validated as {@code shardFormat}
    */
-  public record Kind(String suffix, String shardFormat, String indexFormat, boolean emptyIndexMatches,
+  public record Kind(String suffix, String shardFormat, String indexFormat, boolean fallback,
       boolean everySuffixIsShard,
       Reason invalid, Reason shardNameInvalid, Reason shardMissing, Reason tensorMismatch,
       Reason shardUnreferenced) {}
@@ -116,8 +118,8 @@ public final class ShardIndex {
   /**
    * Whether {@code head} (the start of a file) begins a JSON object whose top level has a
    * {@code weight_map} key with an object value whose first value is a string ending in the kind's
-   * suffix (or which is empty, for a kind that claims empty indexes). Reads only {@code head}; false
-   * on any doubt.
+   * suffix, or, for the {@link Kind#fallback()} kind, anything but a string ending in another kind's
+   * suffix. Reads only {@code head}; false on any doubt.
    */
   public static boolean looksLikeIndex(ByteBuffer head, Kind kind) {
     try {
@@ -131,9 +133,14 @@ public final class ShardIndex {
             return false;
           }
           if (r.next() == Token.END_OBJECT) {
-            return kind.emptyIndexMatches();
+            return kind.fallback();
           }
-          return r.next() == Token.STRING && r.stringValue().endsWith(kind.suffix());
+          boolean named = r.next() == Token.STRING;
+          String first = named ? r.stringValue() : "";
+          if (!kind.fallback()) {
+            return named && first.endsWith(kind.suffix());
+          }
+          return !(named && first.endsWith(PYTORCH.suffix()));
         }
         r.skipValue();
       }
