@@ -1,7 +1,6 @@
 package dev.safeload.formats.internal.tokenizer;
 
 import dev.safeload.Reason;
-import dev.safeload.ReasonCode;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
@@ -403,8 +402,7 @@ public final class SentencePieceModel {
   }
 
   private static FormatException value(long at, String message, int field, String what) {
-    ReasonCode c = Reason.SENTENCEPIECE_VALUE_INVALID;
-    return new FormatException(c, at, message + " field " + field + " " + what);
+    return new FormatException(Reason.SENTENCEPIECE_VALUE_INVALID, at, message + " field " + field + " " + what);
   }
 
   /**
