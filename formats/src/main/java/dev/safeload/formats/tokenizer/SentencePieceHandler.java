@@ -21,8 +21,9 @@ import java.util.Set;
  *
  * <p>Claimed by the names transformers' tokenizers give the file: {@code tokenizer.model} (Llama,
  * Mistral, Gemma), {@code spiece.model} (T5, ALBERT, XLNet, Pegasus, BigBird),
- * {@code sentencepiece.bpe.model} (XLM-R, CamemBERT, mBART, M2M100) and {@code spm.model}
- * (DeBERTa-v2/v3). No extension: {@code .model} names all kinds of files.
+ * {@code sentencepiece.bpe.model} (XLM-R, CamemBERT, mBART, M2M100), {@code spm.model}
+ * (DeBERTa-v2/v3) and {@code source.spm}/{@code target.spm} (Marian). No extension: {@code .model}
+ * names all kinds of files.
  * {@code tokenizer.model} is also claimed by the tiktoken handler (Llama 3); the content decides,
  * and neither handler detects or validates the other's content.
  */
@@ -42,7 +43,8 @@ public final class SentencePieceHandler implements FormatHandler {
 
   @Override
   public Set<String> fileNames() {
-    return Set.of("tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "spm.model");
+    return Set.of("tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm",
+        "target.spm");
   }
 
   /** {@link Confidence#STRONG} when the head starts with a complete, well-formed first piece. */

@@ -71,7 +71,8 @@ class SentencePieceHandlerTest {
 
   @Test
   void claimsTheTransformersNames() {
-    assertEquals(Set.of("tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "spm.model"), HANDLER.fileNames());
+    assertEquals(Set.of("tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm",
+        "target.spm"), HANDLER.fileNames());
     assertEquals(Set.of(), HANDLER.extensions());
   }
 
