@@ -100,6 +100,47 @@ public enum Reason implements ReasonCode {
   JSON_DUPLICATE_KEY("A JSON side file has the same key twice in one object."),
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
 
+  // ---------------------------------------------------------------- tokenizer text files: vocab.txt, merges.txt, tiktoken
+  TEXT_TOO_LARGE("A tokenizer text file (vocab, merges, tiktoken) is larger than the policy allows."),
+  TEXT_EMPTY("A tokenizer text file is empty."),
+  TEXT_NOT_UTF8("A tokenizer text file is not valid UTF-8."),
+  TEXT_BOM("A tokenizer text file starts with a byte order mark, which readers keep as part of the first token."),
+  TEXT_CONTROL_CHARACTER("A tokenizer text file holds NUL, CR or another control character (lines end with LF only)."),
+  TEXT_LINE_TOO_LONG("A line of a tokenizer text file is longer than the policy allows."),
+  TEXT_NO_FINAL_NEWLINE("The last line of the file lacks its newline, which some readers then drop."),
+  VOCAB_TOKEN_INVALID("A vocab.txt line is empty or starts or ends with whitespace, which readers trim differently."),
+  VOCAB_DUPLICATE_TOKEN("vocab.txt lists a token twice; readers silently keep the last id."),
+  VOCAB_TOO_MANY_TOKENS("vocab.txt lists more tokens than the policy allows."),
+  MERGES_HEADER_INVALID("merges.txt does not start with a #version line, which the Python reader skips unconditionally."),
+  MERGES_LINE_INVALID("A merges.txt line is not two tokens separated by one space, or is a second #version line."),
+  MERGES_DUPLICATE("merges.txt lists the same merge twice."),
+  MERGES_TOO_MANY("merges.txt lists more merges than the policy allows."),
+  TIKTOKEN_LINE_INVALID("A tiktoken line is not '<base64 token> <rank>'."),
+  TIKTOKEN_BASE64_INVALID("A tiktoken token is not canonical padded base64, or decodes to no bytes."),
+  TIKTOKEN_RANK_INVALID("A tiktoken rank is not a canonical decimal below 2^31, or ranks do not ascend."),
+  TIKTOKEN_DUPLICATE_TOKEN("A tiktoken file lists the same token bytes twice."),
+  TIKTOKEN_TOO_MANY_TOKENS("A tiktoken file lists more tokens than the policy allows."),
+
+  // ---------------------------------------------------------------- SentencePiece tokenizer.model
+  SENTENCEPIECE_PROTOBUF_INVALID("The SentencePiece model is not well-formed protobuf (bad tag, varint or wire type, truncated field)."),
+  SENTENCEPIECE_UNKNOWN_FIELD("A SentencePiece message has a field number sentencepiece_model.proto does not define."),
+  SENTENCEPIECE_FIELD_TYPE_INVALID("A SentencePiece field has the wrong wire type."),
+  SENTENCEPIECE_DUPLICATE_FIELD("A singular SentencePiece field appears more than once (last-wins versus merge)."),
+  SENTENCEPIECE_STRING_NOT_UTF8("A SentencePiece string field is not valid UTF-8."),
+  SENTENCEPIECE_VALUE_INVALID("An enum, float or size field of a SentencePiece model is out of range."),
+  SENTENCEPIECE_PIECE_INVALID("A piece is empty, has an unknown type, a non-finite score or a malformed byte form."),
+  SENTENCEPIECE_DUPLICATE_PIECE("Two pieces have the same text."),
+  SENTENCEPIECE_UNK_INVALID("The model has no unknown piece, or more than one."),
+  SENTENCEPIECE_BYTE_FALLBACK_INVALID("Byte pieces appear without byte_fallback, or byte_fallback lacks some of the 256 byte pieces."),
+  SENTENCEPIECE_LIMIT_EXCEEDED("More pieces or samples, or a longer string or charsmap, than the policy allows."),
+
+  // ---------------------------------------------------------------- PyTorch shard index (pytorch_model.bin.index.json)
+  PYTORCH_INDEX_INVALID("pytorch_model.bin.index.json is not a valid shard index."),
+  PYTORCH_INDEX_SHARD_NAME_INVALID("The PyTorch shard index names a file that is not a bare *.bin name."),
+  PYTORCH_INDEX_SHARD_MISSING("The PyTorch shard index names a shard that is absent or not a valid PyTorch checkpoint."),
+  PYTORCH_INDEX_TENSOR_MISMATCH("The PyTorch shard index and the shards disagree on which tensor lives where."),
+  PYTORCH_INDEX_SHARD_UNREFERENCED("A PyTorch checkpoint named *.bin beside the shard index is not named by it."),
+
   // ---------------------------------------------------------------- zip container (reserved for the zip reader)
   ZIP_END_RECORD_MISSING("No valid end-of-central-directory record ends the file."),
   ZIP_MULTIPLE_END_RECORDS("More than one end-of-central-directory record: two readers may pick different ones."),
