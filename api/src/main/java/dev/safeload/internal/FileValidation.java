@@ -148,7 +148,10 @@ final class FileValidation {
 
   private Outcome byContent(String name, ModelBytes bytes, NameRoles.Role role,
       Map<FormatHandler, Confidence> seen) {
-    List<FormatHandler> strongest = strongest(new ArrayList<>(seen.keySet()), seen, false);
+    // A handler that lists no extension (vocab.txt, merges.txt) is reached only through its names:
+    // plain text in a file of another name is not a vocabulary because it could be read as one.
+    List<FormatHandler> byContent = seen.keySet().stream().filter(h -> !h.extensions().isEmpty()).toList();
+    List<FormatHandler> strongest = strongest(byContent, seen, false);
     if (strongest.isEmpty()) {
       if (role instanceof NameRoles.Opaque) {
         return opaque();
