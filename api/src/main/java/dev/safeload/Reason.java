@@ -137,6 +137,7 @@ public enum Reason implements ReasonCode {
   PICKLE_TRAILING_BYTES("Bytes follow the pickle's STOP where the format allows none."),
   PICKLE_LIMIT_EXCEEDED("A size, count or depth in the pickle exceeds the policy's limit."),
   PICKLE_PERSISTENT_ID_INVALID("A persistent id is not a well-formed storage reference, or the format allows none."),
+  PICKLE_MUTATED_AFTER_CHECK("APPEND, SETITEM, ADDITEMS or BUILD changes a value after an allowed call or BUILD received and checked it."),
   PYTORCH_TORCHSCRIPT("The archive is a TorchScript program (constants.pkl or code/), which torch.load would run as code."),
   PYTORCH_LAYOUT_INVALID("The archive's records are not all inside one root folder named by the first entry."),
   PYTORCH_UNEXPECTED_RECORD("The archive holds a record torch.save does not write."),
