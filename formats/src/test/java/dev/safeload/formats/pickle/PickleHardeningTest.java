@@ -14,6 +14,7 @@ import dev.safeload.LoadPolicy;
 import dev.safeload.formats.Pickles;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
+import dev.safeload.formats.internal.pickle.Value;
 import dev.safeload.formats.pytorch.PyTorchHandler;
 import dev.safeload.formats.zip.TestZip;
 import dev.safeload.spi.Confidence;
@@ -166,6 +167,47 @@ class PickleHardeningTest {
     b.writeBytes(of("tt."));
     byte[] pickle = b.toByteArray();
     PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, p, PickleLimits.defaults(), null);
+    assertTrue(r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
+  }
+
+  @Test
+  void aRepeatedRebuildOnOneArgumentTupleIsCheckedAndBuiltOnce() {
+    // args (storage, 0, size of rank 64, stride of rank 64, False, hooks) memoised, then 5000 x
+    // BINGET callable, BINGET args, REDUCE: 5 bytes per tensor must not cost a rank-64 check each
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(of(0x80, 2, "](ctorch._utils\n_rebuild_tensor_v2\nq", 0, "(", Pickles.floatStorage("0", 2), "K", 0));
+    for (int k = 0; k < 2; k++) {
+      b.writeBytes(of("("));
+      for (int i = 0; i < 64; i++) {
+        b.writeBytes(of("K", 1));
+      }
+      b.writeBytes(of("t"));
+    }
+    b.writeBytes(of(0x89, "ccollections\nOrderedDict\n)Rtq", 1, "R"));
+    for (int i = 0; i < 5000; i++) {
+      b.writeBytes(of("h", 0, "h", 1, "R"));
+    }
+    b.writeBytes(of("e."));
+    byte[] pickle = b.toByteArray();
+    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, PickleProfile.torchWeightsStrict(),
+        PickleLimits.defaults(), (pid, at) -> new Value.StorageV("0", "float32", 4, 2, "cpu"));
+    assertEquals(5001, ((Value.ListV) r.value()).items.size());
+    assertTrue(r.work() <= pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
+  }
+
+  @Test
+  void aLongStringEncodedManyTimesIsScannedOnce() {
+    byte[] big = new byte[100_000];
+    Arrays.fill(big, (byte) 'a');
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(of(0x80, 2, "](X", le32(big.length), big, "q", 0, str("latin1"), "q", 1, "0c_codecs\nencode\nq", 2));
+    for (int i = 0; i < 1000; i++) {
+      b.writeBytes(of("h", 2, "h", 0, "h", 1, 0x86, "R"));
+    }
+    b.writeBytes(of("e."));
+    byte[] pickle = b.toByteArray();
+    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, PickleProfile.torchWeightsExtended(),
+        PickleLimits.defaults(), null);
     assertTrue(r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
   }
 

@@ -120,6 +120,8 @@ public final class PickleMachine {
   private final IdentityHashMap<Value, Boolean> frozen = new IdentityHashMap<>();
   /** Frozen containers already proven plain data. */
   private final IdentityHashMap<Value, Boolean> plain = new IdentityHashMap<>();
+  /** Strings proven latin-1 and frozen lists proven to hold only hashable items. */
+  private final IdentityHashMap<Value, Boolean> checked = new IdentityHashMap<>();
   private long work;
   private final long maxWork;
 
@@ -792,7 +794,7 @@ public final class PickleMachine {
    * time: a tuple's hashability and height were computed from its direct items when it was made.
    */
   private void requireHashable(Value v) {
-    work++;
+    charge(1);
     int h = Value.heightOf(v);
     if (h < 0) {
       throw fail(Reason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
@@ -887,10 +889,37 @@ public final class PickleMachine {
 
   /** Calls an allowed callable: the rule checks the arguments, then they are frozen (see the class comment). */
   private Value call(Value callee, TupleV args, String via) {
+    // A call whose result is immutable, repeated on the same (frozen) argument tuple through the memo,
+    // yields the same value: no second check, no second allocation (a 3-byte BINGET BINGET REDUCE
+    // must not cost a rank-64 tensor each time).
+    boolean pure = callee instanceof GlobalV g && PURE.contains(g.rule().kind());
+    if (pure) {
+      Value known = pureResults.get(args);
+      if (known != null && callee.equals(pureCallee.get(args))) {
+        charge(1);
+        return known;
+      }
+    }
     Value result = checkedCall(callee, args, via);
     freeze(args);
+    if (pure) {
+      pureResults.put(args, result);
+      pureCallee.put(args, callee);
+    }
     return result;
   }
+
+  /** Call kinds whose result is immutable in this model and depends only on the arguments. */
+  private static final Set<GlobalRule.Kind> PURE = java.util.EnumSet.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2,
+      GlobalRule.Kind.TORCH_REBUILD_TENSOR, GlobalRule.Kind.TORCH_REBUILD_QTENSOR,
+      GlobalRule.Kind.TORCH_REBUILD_PARAMETER, GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR,
+      GlobalRule.Kind.TORCH_GET_LAYOUT, GlobalRule.Kind.TORCH_SIZE, GlobalRule.Kind.TORCH_DEVICE,
+      GlobalRule.Kind.CODECS_ENCODE, GlobalRule.Kind.BUILTINS_COMPLEX, GlobalRule.Kind.BUILTINS_BYTEARRAY,
+      GlobalRule.Kind.PLAIN_DATA_CALL);
+  private final IdentityHashMap<TupleV, Value> pureResults = new IdentityHashMap<>();
+  private final IdentityHashMap<TupleV, Value> pureCallee = new IdentityHashMap<>();
+  /** Sizes and strides already read from a tuple (tuples are immutable). */
+  private final IdentityHashMap<TupleV, long[]> dimsCache = new IdentityHashMap<>();
 
   private Value checkedCall(Value callee, TupleV args, String via) {
     if (!(callee instanceof GlobalV g)) {
@@ -974,19 +1003,27 @@ public final class PickleMachine {
             || !enc.value().equals("latin1")) {
           throw badCall(g, "takes (str, 'latin1') only");
         }
-        for (int i = 0; i < s.value().length(); i++) {
-          if (s.value().charAt(i) > 0xff) {
-            throw badCall(g, "the string is not latin-1");
+        if (!checked.containsKey(s)) { // one string may be handed to encode by memo any number of times
+          charge(s.value().length());
+          for (int i = 0; i < s.value().length(); i++) {
+            if (s.value().charAt(i) > 0xff) {
+              throw badCall(g, "the string is not latin-1");
+            }
           }
+          checked.put(s, Boolean.TRUE);
         }
         return new BytesV(-1, s.value().length(), false);
       }
       case BUILTINS_SET -> {
         SetV set = new SetV(false);
         if (a.size() == 1 && a.get(0) instanceof ListV l) {
-          for (Value v : l.items) {
-            requireHashable(v);
+          if (!checked.containsKey(l)) { // frozen after this call: hashable for good
+            for (Value v : l.items) {
+              requireHashable(v);
+            }
+            checked.put(l, Boolean.TRUE);
           }
+          charge(l.items.size()); // the copy
           set.items.addAll(l.items);
         } else if (!a.isEmpty()) {
           throw badCall(g, "takes one list");
@@ -1154,6 +1191,11 @@ public final class PickleMachine {
   }
 
   private long[] dims(GlobalV g, TupleV t, String what) {
+    long[] known = dimsCache.get(t);
+    if (known != null) {
+      return known;
+    }
+    charge(1 + t.items().size());
     if (t.items().size() > limits.maxRank()) {
       throw fail(Reason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
     }
@@ -1164,6 +1206,7 @@ public final class PickleMachine {
       }
       out[i] = v.value();
     }
+    dimsCache.put(t, out);
     return out;
   }
 
