@@ -838,8 +838,8 @@ public final class PickleMachine {
         children = d.items;
       } else if (v instanceof SetV s) {
         children = s.items;
-      } else if (v instanceof InstanceV i) {
-        children = List.of();
+      } else if (v instanceof InstanceV) {
+        children = List.of(); // its state is added below
       } else {
         continue; // scalars, globals, storages, tensors: immutable already
       }
