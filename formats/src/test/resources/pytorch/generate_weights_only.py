@@ -46,6 +46,9 @@ sparse = torch.tensor([[0.0, 1.5, 0.0], [2.0, 0.0, 0.0]]).to_sparse()
 hybrid = torch.sparse_coo_tensor(torch.tensor([[0, 2]]), torch.ones(2, 3), (4, 3))
 torch.save({"sparse": sparse, "hybrid": hybrid, "dense": torch.arange(3.0)}, out("sparse_coo.pt"))
 assert torch.equal(check("sparse_coo.pt")["sparse"].to_dense(), sparse.to_dense())
+# the same in the legacy (stacked-pickle) layout, whose storages follow the pickles
+torch.save({"sparse": sparse, "hybrid": hybrid}, out("sparse_coo_legacy.pt"), _use_new_zipfile_serialization=False)
+assert torch.equal(check("sparse_coo_legacy.pt")["hybrid"].to_dense(), hybrid.to_dense())
 
 # 3. Plain values torch 2.x admits: complex, bytearray, collections.Counter, in a state-dict-like dict.
 misc = {"weight": torch.ones(2), "phase": complex(1.0, -2.5), "raw": bytearray(b"\x00\x01safeload"),

@@ -149,6 +149,7 @@ public enum Reason implements ReasonCode {
   PYTORCH_TENSOR_OUT_OF_BOUNDS("A tensor's offset, sizes and strides reach outside its storage."),
   PYTORCH_LEGACY_INVALID("A legacy (stacked-pickle) checkpoint deviates from the magic, version, sys_info, keys or storage layout."),
   PYTORCH_LEGACY_TAR("The file is the pre-0.1.10 tar checkpoint format, which torch.load(weights_only=True) refuses."),
+  PYTORCH_SPARSE_INDEX_INVALID("A sparse COO tensor's index is negative or not below its size in that dimension, or its indices view reads storage elements more than once."),
   ARCHIVE_7Z("The file is a 7z archive; its members are not validated."),
   ARCHIVE_COMPRESSED("The file is compressed (gzip, bzip2, xz, zstd, ...); decompress it and validate the result."),
   ARCHIVE_TAR("The file is a tar or other archive; its members are not validated."),

@@ -33,7 +33,7 @@ class WeightsOnlyAdmitsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"pytorch/quantized_state_dict.pt", "pytorch/sparse_coo.pt",
-      "pytorch/complex_bytearray_counter.pt", "pytorch/serialization_id_40.pt"})
+      "pytorch/complex_bytearray_counter.pt", "pytorch/serialization_id_40.pt", "pytorch/sparse_coo_legacy.pt"})
   void realFilesAreAccepted(String fixture) throws Exception {
     byte[] file = Scans.read(Scans.resource(fixture));
     assertEquals(List.of(), run(new PyTorchHandler(), file, STRICT), fixture);
@@ -53,6 +53,26 @@ class WeightsOnlyAdmitsTest {
     z.add("archive/version", "3\n".getBytes());
     List<Finding> f = run(new PyTorchHandler(), z.build(), STRICT);
     return f.isEmpty() ? "ACCEPTED" : f.get(0).reason().code();
+  }
+
+  /** data.pkl plus data/0, data/1, ... with the given contents. */
+  static String archiveWith(byte[] dataPkl, byte[]... records) {
+    TestZip z = new TestZip();
+    z.add("archive/data.pkl", dataPkl);
+    for (int i = 0; i < records.length; i++) {
+      z.add("archive/data/" + i, records[i]);
+    }
+    z.add("archive/version", "3\n".getBytes());
+    List<Finding> f = run(new PyTorchHandler(), z.build(), STRICT);
+    return f.isEmpty() ? "ACCEPTED" : f.get(0).reason().code();
+  }
+
+  static byte[] longs(long... v) {
+    ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (long x : v) {
+      b.putLong(x);
+    }
+    return b.array();
   }
 
   static byte[] storage(String type, String key, int numel) {
@@ -124,7 +144,11 @@ class WeightsOnlyAdmitsTest {
   }
 
   static byte[] sparse(int[] size) {
-    byte[] indices = tensor(storage("LongStorage", "0", 2), new int[] {1, 2}, new int[] {2, 1});
+    return sparse(size, 2, new int[] {2, 1});
+  }
+
+  static byte[] sparse(int[] size, int indexElements, int[] indexStride) {
+    byte[] indices = tensor(storage("LongStorage", "0", indexElements), new int[] {1, 2}, indexStride);
     byte[] values = tensor(storage("FloatStorage", "1", 2), new int[] {2}, new int[] {1});
     return of(0x80, 2, "ctorch._utils\n_rebuild_sparse_tensor\nctorch.serialization\n_get_layout\n",
         str("torch.sparse_coo"), 0x85, "R(", indices, values, "ctorch\nSize\n", ints(size), 0x85, "Rt", 0x86, "R.");
@@ -135,6 +159,14 @@ class WeightsOnlyAdmitsTest {
     assertEquals("ACCEPTED", archive(sparse(new int[] {3}), 16, 8));
     // indices say one sparse dimension, values none dense: the size must have exactly one dimension
     assertEquals("PICKLE_CALL_NOT_ALLOWED", archive(sparse(new int[] {3, 4}), 16, 8));
+    // index values are checked against the size (torch checks them only with sparse invariants on)
+    byte[] values = new byte[8];
+    assertEquals("ACCEPTED", archiveWith(sparse(new int[] {3}), longs(0, 2), values));
+    assertEquals("PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(0, 3), values));
+    assertEquals("PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(-1, 0), values));
+    // a stride-0 indices view reading one 8-byte element nnz times
+    assertEquals("PYTORCH_SPARSE_INDEX_INVALID",
+        archiveWith(sparse(new int[] {3}, 1, new int[] {0, 0}), longs(0), values));
     // only the COO layout is rebuilt
     assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ctorch.serialization\n_get_layout\n",
         str("torch.sparse_csr"), 0x85, "R.")));

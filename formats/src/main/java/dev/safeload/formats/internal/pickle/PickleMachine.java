@@ -13,6 +13,7 @@ import dev.safeload.formats.internal.pickle.Value.ListV;
 import dev.safeload.formats.internal.pickle.Value.NoneV;
 import dev.safeload.formats.internal.pickle.Value.OpaqueV;
 import dev.safeload.formats.internal.pickle.Value.SetV;
+import dev.safeload.formats.internal.pickle.Value.SparseV;
 import dev.safeload.formats.internal.pickle.Value.StorageV;
 import dev.safeload.formats.internal.pickle.Value.StrV;
 import dev.safeload.formats.internal.pickle.Value.TensorV;
@@ -79,8 +80,10 @@ public final class PickleMachine {
    * @param protocol the declared protocol (0 if no PROTO)
    * @param work    units of structural work done on values (container items visited by checks and
    *                freezing, keys hashed); linear in the pickle's size
+   * @param sparse  the sparse COO tensors made, whose index values the caller must check against
+   *                the storage records
    */
-  public record Result(Value value, int end, List<String> globals, int protocol, long work) {}
+  public record Result(Value value, int end, List<String> globals, int protocol, long work, List<SparseV> sparse) {}
 
   /** Structural work allowed per byte of pickle, plus {@link #WORK_BASE}; generous for any real file. */
   static final long WORK_PER_BYTE = 64;
@@ -123,6 +126,7 @@ public final class PickleMachine {
   /** Strings proven latin-1 and frozen lists proven to hold only hashable items. */
   private final IdentityHashMap<Value, Boolean> checked = new IdentityHashMap<>();
   private long work;
+  private final ArrayList<SparseV> sparse = new ArrayList<>();
   private final long maxWork;
 
   private PickleMachine(ByteBuffer in, long base, PickleProfile profile, PickleLimits limits,
@@ -346,7 +350,7 @@ public final class PickleMachine {
         if (frameEnd >= 0 && pos != frameEnd) {
           throw fail(Reason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
         }
-        return new Result(stack.get(0), pos, List.copyOf(globals), proto, work);
+        return new Result(stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
       step(op);
     }
@@ -967,8 +971,9 @@ public final class PickleMachine {
         return t;
       }
       case TORCH_REBUILD_SPARSE_TENSOR -> {
-        sparse(g, a);
-        return new OpaqueV("torch.sparse_coo tensor");
+        SparseV sp = sparse(g, a);
+        sparse.add(sp);
+        return sp;
       }
       case TORCH_GET_LAYOUT -> {
         if (a.size() != 1 || !(a.get(0) instanceof StrV s)
@@ -1303,7 +1308,7 @@ public final class PickleMachine {
   }
 
   /** {@code _rebuild_sparse_tensor(layout, data)} for the COO layout. */
-  private void sparse(GlobalV g, List<Value> a) {
+  private SparseV sparse(GlobalV g, List<Value> a) {
     if (a.size() != 2 || !(a.get(0) instanceof OpaqueV layout) || !layout.type().equals("torch.sparse_coo")) {
       throw badCall(g, "takes the sparse_coo layout and its data");
     }
@@ -1337,6 +1342,7 @@ public final class PickleMachine {
     if (d.size() == 4 && !(d.get(3) instanceof BoolV || d.get(3) instanceof NoneV)) {
       throw badCall(g, "is_coalesced is not a bool or None");
     }
+    return new SparseV(indices, values, size);
   }
 
   // ------------------------------------------------------------------ text forms

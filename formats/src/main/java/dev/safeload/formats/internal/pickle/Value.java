@@ -231,6 +231,18 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * A sparse COO tensor: int64 {@code indices} of shape (sparse dims, nnz), {@code values} of shape
+   * (nnz, dense dims...), and its {@code size}. The index values live in the indices' storage record
+   * and are checked by the checkpoint reader once the records are known.
+   */
+  record SparseV(TensorV indices, TensorV values, long[] size) implements Value {
+    @Override
+    public String typeName() {
+      return "sparse tensor";
+    }
+  }
+
   /** An instance of a data class; {@code state} is set by its single BUILD. */
   final class InstanceV implements Value {
     public final GlobalV type;

@@ -11,7 +11,9 @@ import dev.safeload.formats.pickle.PickleProfile;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
+import dev.safeload.formats.internal.pickle.Value;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class TorchZip {
     ZipEntry dataPkl = null;
     Map<Long, ZipEntry> records = new HashMap<>();
     String version = null;
+    String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
       if (!e.name().startsWith(root)) {
         throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
@@ -84,6 +87,7 @@ public final class TorchZip {
         if (!v.equals("little") && !v.equals("big")) {
           throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
         }
+        byteOrder = v;
       } else if (rel.equals(".data/serialization_id") || rel.equals(".format_version")
           || rel.equals(".storage_alignment")) {
         String v = smallText(zip, e);
@@ -122,6 +126,17 @@ public final class TorchZip {
     if (result.end() != pkl.limit()) {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, base + result.end(),
           (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
+    }
+    for (Value.SparseV sp : result.sparse()) {
+      ZipEntry r = records.get(Long.parseLong(sp.indices().storage().key()));
+      if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
+        throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
+            "sparse indices storage too large to check");
+      }
+      ByteBuffer data = r.isStored() ? zip.storedData(r)
+          : zip.readFully(r, limits.maxInflatedBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+      Checkpoint.checkSparse(sp, data, byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
+          r.isStored() ? r.dataOffset() : r.localHeaderOffset());
     }
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
