@@ -173,6 +173,42 @@ class WeightsOnlyAdmitsTest {
   }
 
   @Test
+  void manySparseTensorsOverOneIndicesStorageAreBounded() {
+    // indices (1, 20000) and values (20000,): 240 KB of records; the same data handed to
+    // _rebuild_sparse_tensor through new argument tuples costs 20000 index reads each time
+    int nnz = 20000;
+    for (int reps : new int[] {2, 100}) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      // everything stays inside one MARK (the strict profile has no POP): fn, layout, data, results
+      b.writeBytes(of(0x80, 2, "(ctorch._utils\n_rebuild_sparse_tensor\nq", 0,
+          "ctorch.serialization\n_get_layout\n", str("torch.sparse_coo"), 0x85, "Rq", 1));
+      b.writeBytes(of("(", storageIndices(nnz), storageValues(nnz), "ctorch\nSize\n(K", 5, "t", 0x85, "Rtq", 2));
+      for (int i = 0; i < reps; i++) {
+        b.writeBytes(of("h", 0, "h", 1, "h", 2, 0x86, "R"));
+      }
+      b.writeBytes(of("t."));
+      String verdict = archiveWith(b.toByteArray(), new byte[8 * nnz], new byte[4 * nnz]);
+      assertEquals(reps == 2 ? "ACCEPTED" : "PYTORCH_SPARSE_INDEX_INVALID", verdict, "reps " + reps);
+    }
+  }
+
+  static byte[] bigStorage(String type, String key, int numel) {
+    return of("(", str("storage"), "ctorch\n" + type + "\n", str(key), str("cpu"), "M", numel & 0xff, numel >> 8, "tQ");
+  }
+
+  static byte[] storageIndices(int nnz) {
+    byte[] m = of("M", nnz & 0xff, nnz >> 8);
+    return of("ctorch._utils\n_rebuild_tensor_v2\n(", bigStorage("LongStorage", "0", nnz), "K", 0, "(K", 1, m, "t(",
+        m, "K", 1, "t", 0x89, HOOKS, "tR");
+  }
+
+  static byte[] storageValues(int nnz) {
+    byte[] m = of("M", nnz & 0xff, nnz >> 8);
+    return of("ctorch._utils\n_rebuild_tensor_v2\n(", bigStorage("FloatStorage", "1", nnz), "K", 0, "(", m, "t(K", 1,
+        "t", 0x89, HOOKS, "tR");
+  }
+
+  @Test
   void complexBytearrayCounterRules() {
     assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "c__builtin__\ncomplex\n", str("1+2j"), 0x85, "R.")));
     assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "c__builtin__\nbytearray\n]K", 1, "a", 0x85, "R.")));

@@ -16,11 +16,6 @@ import java.nio.ByteOrder;
 public final class PickleSkim {
   private PickleSkim() {}
 
-  /** As {@link #plausible(ByteBuffer, int, long)} for a head that holds the whole file. */
-  public static boolean plausible(ByteBuffer head, int minOps) {
-    return plausible(head, minOps, head.remaining());
-  }
-
   /**
    * True if the head decodes as opcodes up to a STOP; or, when the head holds the whole file, for at
    * least {@code minOps} opcodes until the file ends at an opcode boundary (a broken pickle: what ran

@@ -23,12 +23,14 @@ final class Checkpoint {
    * Checks a sparse COO tensor's index values against its size, as torch's loader only does when
    * sparse invariant checks are switched on: an index outside the size makes {@code to_dense()} and
    * friends write out of bounds. The indices view may read each storage element at most once in
-   * total (no stride-0 view over a tiny record), so the work is bounded by the record's size.
+   * total (no stride-0 view over a tiny record), and all sparse tensors of a file together read at
+   * most {@code budget[0]} indices (many views over one storage must not multiply the work).
    *
    * @param storage the bytes of the indices' storage (int64 elements)
    * @param at      file offset of those bytes, for findings
+   * @param budget  index reads left for the file; decremented
    */
-  static void checkSparse(SparseV s, ByteBuffer storage, ByteOrder order, long at) {
+  static void checkSparse(SparseV s, ByteBuffer storage, ByteOrder order, long at, long[] budget) {
     TensorV ix = s.indices();
     long dims = ix.size()[0];
     long nnz = ix.size()[1];
@@ -38,6 +40,11 @@ final class Checkpoint {
     if (nnz > ix.storage().numel() / dims) {
       throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, at, "sparse indices of " + dims + " x " + nnz
           + " read a storage of " + ix.storage().numel() + " elements");
+    }
+    budget[0] -= dims * nnz;
+    if (budget[0] < 0) {
+      throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, at,
+          "sparse tensors read their index storages more than once over (views of shared indices)");
     }
     ByteBuffer b = storage.duplicate().order(order);
     int base = b.position();
@@ -51,6 +58,11 @@ final class Checkpoint {
         }
       }
     }
+  }
+
+  /** Index reads allowed for all sparse tensors of a file: each stored index about twice, plus slack. */
+  static long[] sparseBudget(long fileSize) {
+    return new long[] {(1L << 20) + fileSize / 4};
   }
 
   /**

@@ -106,6 +106,7 @@ public final class TorchLegacy {
     if (at != size) {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
     }
+    long[] budget = Checkpoint.sparseBudget(size);
     for (Value.SparseV sp : main.sparse()) {
       StorageV s = sp.indices().storage();
       long n = s.numel() * s.elementSize();
@@ -114,7 +115,7 @@ public final class TorchLegacy {
             "sparse indices storage too large to check");
       }
       Checkpoint.checkSparse(sp, bytes.slice(dataAt.get(s.key()), (int) n),
-          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, dataAt.get(s.key()));
+          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, dataAt.get(s.key()), budget);
     }
     return Checkpoint.describe("legacy", profile.name(), main.globals(), Tensors.find(main.value(), 16, 1_000_000),
         dataAt);

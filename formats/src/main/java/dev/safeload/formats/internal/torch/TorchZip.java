@@ -127,16 +127,21 @@ public final class TorchZip {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, base + result.end(),
           (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
     }
+    long[] budget = Checkpoint.sparseBudget(bytes.size());
+    Map<Integer, ByteBuffer> inflated = new HashMap<>();
     for (Value.SparseV sp : result.sparse()) {
       ZipEntry r = records.get(Long.parseLong(sp.indices().storage().key()));
       if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
         throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
             "sparse indices storage too large to check");
       }
-      ByteBuffer data = r.isStored() ? zip.storedData(r)
-          : zip.readFully(r, limits.maxInflatedBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+      ByteBuffer data = inflated.get(r.index());
+      if (data == null) {
+        data = r.isStored() ? zip.storedData(r) : zip.readFully(r, limits.maxInflatedBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+        inflated.put(r.index(), data); // several sparse tensors may share one indices record
+      }
       Checkpoint.checkSparse(sp, data, byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
-          r.isStored() ? r.dataOffset() : r.localHeaderOffset());
+          r.isStored() ? r.dataOffset() : r.localHeaderOffset(), budget);
     }
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
