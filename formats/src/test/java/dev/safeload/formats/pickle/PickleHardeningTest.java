@@ -215,13 +215,13 @@ class PickleHardeningTest {
 
   @Test
   void deflatedDataPklIsBoundedBeforeInflating() {
-    // declares 100 MiB inflated (ratio under the zip limit); the check comes before any byte is inflated,
-    // so the (bogus) deflate stream is never read
-    byte[] noise = new byte[(3 << 20) / 2];
+    // the review's shape: an 11 MB archive whose data.pkl declares 1 GiB inflated (ratio under the zip
+    // limit); the check comes before any byte is inflated, so the (bogus) deflate stream is never read
+    byte[] noise = new byte[11 << 20];
     new Random(1).nextBytes(noise);
     TestZip z = new TestZip();
     TestZip.Entry e = z.addDeflated("archive/data.pkl", noise);
-    e.declaredSize = 100L << 20;
+    e.declaredSize = 1L << 30;
     z.add("archive/version", "3\n".getBytes());
     List<Finding> f = run(new PyTorchHandler(), z.build(), LoadPolicy.strict());
     assertEquals("PICKLE_LIMIT_EXCEEDED", f.get(0).reason().code(), f::toString);
