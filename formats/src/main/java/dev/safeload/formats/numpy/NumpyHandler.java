@@ -129,8 +129,14 @@ public final class NumpyHandler implements FormatHandler {
     long remaining = total - h.dataOffset();
     if (h.object()) {
       PickleLimits limits = PickleLimits.from(context);
-      if (remaining > limits.maxPickleBytes()) {
-        throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle over the limit");
+      // A deflated member is held to the inflate limit, as a checkpoint's data.pkl is: a small .npz must
+      // not make us allocate what its declared size claims.
+      long limit = fileOffset < 0 ? Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes())
+          : limits.maxPickleBytes();
+      if (remaining > limit) {
+        throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle of " + remaining
+            + " bytes is over the limit of " + limit
+            + (fileOffset < 0 ? " (pickle.maxInflatedBytes)" : " (pickle.maxPickleBytes)"));
       }
       // Grows with the bytes really read (a deflated member may declare more than it holds).
       java.io.ByteArrayOutputStream collected = new java.io.ByteArrayOutputStream();
