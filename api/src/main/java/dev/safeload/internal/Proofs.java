@@ -106,6 +106,11 @@ final class Proofs {
     }
 
     @Override
+    public List<String> unservedFiles() {
+      return byName.values().stream().filter(f -> !f.read()).map(CheckedFile::name).sorted().toList();
+    }
+
+    @Override
     public Optional<Sha256> rangeSha256(String name, long start, long end) {
       CheckedFile f = byName.get(name);
       if (f == null || !f.read() || start < 0 || end < start || end > f.data().size()) {

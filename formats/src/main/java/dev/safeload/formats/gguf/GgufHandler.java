@@ -137,11 +137,15 @@ public final class GgufHandler implements FormatHandler {
     String dir = self.name().substring(0, self.name().lastIndexOf('/') + 1);
     Set<String> names = new java.util.HashSet<>();
     long tensors = 0;
+    // A tiny first shard may claim up to 65535 shards: missing ones are reported once, not one by one.
+    String firstMissing = null;
+    int missing = 0;
     for (int i = 0; i < n; i++) {
       String name = dir + m.group(1) + String.format(java.util.Locale.ROOT, "-%05d-of-%05d.gguf", i + 1, n);
       java.util.Optional<ModelView.ValidatedFile> shard = i == 0 ? java.util.Optional.of(self) : model.file(name);
       if (shard.isEmpty() || !shard.get().format().equals(id())) {
-        context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + name + " is not a verified GGUF file of this model");
+        firstMissing = firstMissing == null ? name : firstMissing;
+        missing++;
         continue;
       }
       Map<String, String> sm = shard.get().description().metadata();
@@ -155,6 +159,10 @@ public final class GgufHandler implements FormatHandler {
           return;
         }
       }
+    }
+    if (missing > 0) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + firstMissing + " is not a verified GGUF file of this model"
+          + (missing > 1 ? " (nor are " + (missing - 1) + " more of the " + n + " shards)" : ""));
     }
     String declared = meta.get("split.tensors.count");
     if (declared != null && Long.parseLong(declared) != tensors) {

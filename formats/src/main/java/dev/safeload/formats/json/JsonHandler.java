@@ -73,7 +73,7 @@ public final class JsonHandler implements FormatHandler {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         continue;
       }
-      return c == '{' || c == '[' ? Confidence.STRUCTURAL : Confidence.NONE;
+      return c == '{' || (c == '[' && JsonReader.mayFollowBracket(head, i + 1)) ? Confidence.STRUCTURAL : Confidence.NONE;
     }
     return Confidence.NONE;
   }
@@ -82,7 +82,7 @@ public final class JsonHandler implements FormatHandler {
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
     ByteBuffer buf = bytes.slice(0, (int) bytes.size());
-    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context));
+    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context)).allowPythonNonFinite(); // trainer_state.json NaN
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
