@@ -197,7 +197,7 @@ class ArchitectureTest {
   }
 
   static ArchRule exportedSignaturesShowNoInternalType(Set<String> exportedPackages) {
-    DescribedPredicate<JavaClass> visible = new DescribedPredicate<>("visible outside their module") {
+    DescribedPredicate<JavaClass> visible = new DescribedPredicate<>("are visible outside their module") {
       @Override
       public boolean test(JavaClass c) {
         return exportedPackages.contains(c.getPackageName()) && isVisible(c);
