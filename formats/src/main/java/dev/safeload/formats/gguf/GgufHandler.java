@@ -128,7 +128,7 @@ public final class GgufHandler implements FormatHandler {
     if (n < 1 || index >= n || !m.matches() || Integer.parseInt(m.group(2)) != index + 1
         || Integer.parseInt(m.group(3)) != n) {
       context.report(Reason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
-          + " but is not named <prefix>-" + String.format("%05d-of-%05d", index + 1, n) + ".gguf");
+          + " but is not named <prefix>-" + String.format(java.util.Locale.ROOT, "%05d-of-%05d", index + 1, n) + ".gguf");
       return;
     }
     if (index != 0) {
@@ -141,7 +141,7 @@ public final class GgufHandler implements FormatHandler {
     String firstMissing = null;
     int missing = 0;
     for (int i = 0; i < n; i++) {
-      String name = dir + m.group(1) + String.format("-%05d-of-%05d.gguf", i + 1, n);
+      String name = dir + m.group(1) + String.format(java.util.Locale.ROOT, "-%05d-of-%05d.gguf", i + 1, n);
       java.util.Optional<ModelView.ValidatedFile> shard = i == 0 ? java.util.Optional.of(self) : model.file(name);
       if (shard.isEmpty() || !shard.get().format().equals(id())) {
         firstMissing = firstMissing == null ? name : firstMissing;

@@ -55,7 +55,7 @@ public final class JsonHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is {@code {} or
+   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is <code>&#123;</code> or
    * {@code [}. A safetensors file starts with a binary length whose high bytes are zero; JSON text
    * never holds a zero byte, so any zero among the first 8 bytes rules JSON out.
    */

@@ -2,7 +2,6 @@ package dev.safeload.formats.pytorch;
 
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.safetensors.ShardIndex;
-import dev.safeload.formats.safetensors.SafetensorsIndexHandler;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
@@ -76,6 +75,6 @@ public final class PyTorchIndexHandler implements FormatHandler {
 
   private static ShardIndex parse(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
-    return ShardIndex.parse(bytes, SafetensorsIndexHandler.limits(context), ShardIndex.PYTORCH);
+    return ShardIndex.parse(bytes, ShardIndex.Limits.of(context), ShardIndex.PYTORCH);
   }
 }

@@ -84,12 +84,6 @@ public final class SafetensorsIndexHandler implements FormatHandler {
 
   private static ShardIndex parse(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
-    return ShardIndex.parse(bytes, limits(context), ShardIndex.SAFETENSORS);
-  }
-
-  /** The index caps from the policy, shared with the PyTorch shard index. */
-  public static ShardIndex.Limits limits(ValidationContext context) {
-    return new ShardIndex.Limits(JsonLimits.of(context, context.limit(MAX_ENTRIES)),
-        context.limit(SafetensorsHandler.MAX_NAME_BYTES));
+    return ShardIndex.parse(bytes, ShardIndex.Limits.of(context), ShardIndex.SAFETENSORS);
   }
 }

@@ -72,7 +72,18 @@ public final class ShardIndex {
    * @param json         JSON caps (depth, string length, ...); its {@code maxMembers} caps entries
    * @param maxNameBytes longest tensor name in UTF-8 bytes
    */
-  public record Limits(JsonReader.Limits json, long maxNameBytes) {}
+  public record Limits(JsonReader.Limits json, long maxNameBytes) {
+    /**
+     * The index caps from the policy (the safetensors index's settings), shared by both index kinds.
+     * Here rather than on a handler so that no exported signature shows this internal type.
+     */
+    public static Limits of(ValidationContext context) {
+      return new Limits(
+          dev.safeload.formats.internal.json.JsonLimits.of(context,
+              context.limit(dev.safeload.formats.safetensors.SafetensorsIndexHandler.MAX_ENTRIES)),
+          context.limit(dev.safeload.formats.safetensors.SafetensorsHandler.MAX_NAME_BYTES));
+    }
+  }
 
   private static final byte[] METADATA = "metadata".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);

@@ -55,7 +55,7 @@ public final class Vocab {
 
   /**
    * Whether {@code head} looks like a vocabulary: at least two complete lines, each non-empty and free
-   * of ASCII whitespace and controls, and a first byte that cannot start a JSON document ({@code {}
+   * of ASCII whitespace and controls, and a first byte that cannot start a JSON document (<code>&#123;</code>
    * or {@code [} followed by a JSON value), so that JSON and merges or tiktoken files (which have a
    * space on every line) are not taken for one.
    */
