@@ -49,17 +49,18 @@ public final class PickleSkim {
       int opAt = p;
       p++;
       ops++;
-      long arg;
-      switch (op) {
-        case STOP:
-          return ops >= 2;
-        case FLOAT, INT, LONG, PERSID, STRING, UNICODE, GET, PUT:
+      if (op == PickleOpcode.STOP) {
+        return ops >= 2;
+      }
+      int width = ArgumentShape.width(op);
+      switch (ArgumentShape.of(op)) {
+        case LINE -> {
           p = skipLine(b, p, end);
           if (p < 0) {
             return more && partialLine(b, op, opAt + 1, end);
           }
-          break;
-        case GLOBAL, INST:
+        }
+        case TWO_LINES -> {
           int q = skipLine(b, p, end);
           p = q < 0 ? q : skipLine(b, q, end);
           if (p < 0) {
@@ -67,58 +68,23 @@ public final class PickleSkim {
             return more && identifierPrefix(b, opAt + 1, end);
           }
           imports |= identifier(b, opAt + 1, q - 1) && identifier(b, q, p - 1);
-          break;
-        case BININT1, BINGET, BINPUT, PROTO, EXT1:
-          p += 1;
-          break;
-        case BININT2, EXT2:
-          p += 2;
-          break;
-        case BININT, LONG_BINGET, LONG_BINPUT, EXT4:
-          p += 4;
-          break;
-        case BINFLOAT, FRAME:
-          p += 8;
-          break;
-        case SHORT_BINSTRING, LONG1, SHORT_BINBYTES, SHORT_BINUNICODE:
-          if (p + 1 > end) {
+        }
+        case FIXED -> p += width;
+        case LENGTH_PREFIXED -> {
+          if (p + width > end) {
             return more && ops >= 1;
           }
-          arg = b.get(p) & 0xff;
-          p = (int) Math.min(Integer.MAX_VALUE, p + 1 + arg);
-          if (p > end) {
-            return more && p - start <= fileSize;
+          long arg = width == 1 ? b.get(p) & 0xff : width == 4 ? b.getInt(p) & 0xffff_ffffL : b.getLong(p);
+          if (arg < 0 || (op == PickleOpcode.BINSTRING && b.getInt(p) < 0)) {
+            return false; // a negative length: pickle.load raises
           }
-          break;
-        case BINSTRING, BINUNICODE, LONG4, BINBYTES:
-          if (p + 4 > end) {
-            return more && ops >= 1;
-          }
-          arg = b.getInt(p) & 0xffff_ffffL;
-          if (op == PickleOpcode.BINSTRING && b.getInt(p) < 0) {
-            return false;
-          }
-          if (p + 4 + arg > end) {
+          if (arg > end - p - width) {
             // the argument runs past the head: a pickle if it fits in the file
-            return more && (p - start) + 4 + arg <= fileSize;
+            return more && arg <= fileSize - (p - start) - width;
           }
-          p = (int) (p + 4 + arg);
-          break;
-        case BINUNICODE8, BINBYTES8, BYTEARRAY8:
-          if (p + 8 > end) {
-            return more && ops >= 1;
-          }
-          arg = b.getLong(p);
-          if (arg < 0) {
-            return false;
-          }
-          if (arg > end - p - 8) {
-            return more && arg <= fileSize - (p - start) - 8;
-          }
-          p = (int) (p + 8 + arg);
-          break;
-        default:
-          break;
+          p = (int) (p + width + arg);
+        }
+        case NONE -> { }
       }
       if (p < 0) {
         return false;
