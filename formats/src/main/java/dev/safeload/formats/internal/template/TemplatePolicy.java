@@ -956,6 +956,7 @@ final class TemplatePolicy {
         if (g.obj() instanceof Name n && n.name().equals("loop")) {
           throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop." + g.name() + "(...) is not allowed");
         }
+        judge(g.obj(), Use.VALUE); // the receiver first: checks follow source order
         String m = g.name();
         if (m.startsWith("_") || isReserved(m)) {
           TemplatePolicyRules.readMember(m);
@@ -979,7 +980,6 @@ final class TemplatePolicy {
           throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
               "method " + m + " takes " + arity[0] + " to " + arity[1] + " positional arguments");
         }
-        judge(g.obj(), Use.VALUE);
         judgeAll(c.args(), Use.LEAF);
     } else {
       throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "only globals, macros and allowed methods may be called");
