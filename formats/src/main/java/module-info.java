@@ -18,6 +18,7 @@ module dev.safeload.formats {
   exports dev.safeload.formats.pytorch;
   exports dev.safeload.formats.numpy;
   exports dev.safeload.formats.archive;
+  exports dev.safeload.formats.template;
 
   // Each handler adds itself here and in META-INF/services/dev.safeload.spi.FormatHandler.
   provides dev.safeload.spi.FormatHandler with
@@ -29,5 +30,6 @@ module dev.safeload.formats {
       dev.safeload.formats.pytorch.PyTorchHandler,
       dev.safeload.formats.pickle.PickleHandler,
       dev.safeload.formats.numpy.NumpyHandler,
-      dev.safeload.formats.archive.ArchiveWrapperHandler;
+      dev.safeload.formats.archive.ArchiveWrapperHandler,
+      dev.safeload.formats.template.ChatTemplateHandler;
 }

@@ -41,7 +41,7 @@ public final class LoadPolicy {
    */
   public static final Set<String> BUILT_IN_FORMATS = Set.of(
       "safetensors", "safetensors-index", "json",
-      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper");
+      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper", "chat-template");
 
   private final boolean requireProvenance;
   private final boolean allowSymlinks;
