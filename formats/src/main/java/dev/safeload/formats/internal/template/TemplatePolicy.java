@@ -383,36 +383,49 @@ final class TemplatePolicy {
       NsRef r = (NsRef) nb[0];
       addBinding((namespaceOnly(r.name()) ? "ns." : ".") + r.attr(), (Binding) nb[1]);
     }
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Map.Entry<String, List<Binding>> en : bindings.entrySet()) {
-        String name = en.getKey();
-        if (!notNonStr.contains(name)) {
-          for (Binding b : en.getValue()) {
-            if (!bindingNonStr(b)) {
-              notNonStr.add(name);
-              changed = true;
-              break;
-            }
+    // Greatest fixpoints by worklist: every key starts with all three properties and loses one when
+    // a binding lacks it; only keys whose bindings read a key that lost a property are looked at again.
+    Map<String, Set<String>> dependents = new HashMap<>();
+    for (Map.Entry<String, List<Binding>> en : bindings.entrySet()) {
+      Set<String> refs = new HashSet<>();
+      for (Binding b : en.getValue()) {
+        if (b.kind() == BKind.PARAM) {
+          Macro m = macros.get(b.macro());
+          if (m != null) {
+            m.defaults().forEach(d -> refs(d, refs));
           }
-        }
-        if (!notData.contains(name)) {
-          for (Binding b : en.getValue()) {
-            if (!bindingData(b, false)) {
-              notData.add(name);
-              changed = true;
-              break;
-            }
+          for (Call c : calls.getOrDefault(b.macro(), List.of())) {
+            c.args().forEach(a -> refs(a, refs));
+            c.kwargs().forEach(k -> refs(k.value(), refs));
           }
+        } else {
+          refs(b.expr(), refs);
         }
-        if (!notSafe.contains(name)) {
-          for (Binding b : en.getValue()) {
-            if (!bindingData(b, true)) {
-              notSafe.add(name);
-              changed = true;
-              break;
-            }
+      }
+      for (String r : refs) {
+        dependents.computeIfAbsent(r, k -> new HashSet<>()).add(en.getKey());
+      }
+    }
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(bindings.keySet());
+    Set<String> queued = new HashSet<>(bindings.keySet());
+    while (!queue.isEmpty()) {
+      String name = queue.poll();
+      queued.remove(name);
+      List<Binding> bs = bindings.get(name);
+      boolean flipped = false;
+      if (!notNonStr.contains(name) && !bs.stream().allMatch(this::bindingNonStr)) {
+        flipped = notNonStr.add(name);
+      }
+      if (!notData.contains(name) && !bs.stream().allMatch(b -> bindingData(b, false))) {
+        flipped |= notData.add(name);
+      }
+      if (!notSafe.contains(name) && !bs.stream().allMatch(b -> bindingData(b, true))) {
+        flipped |= notSafe.add(name);
+      }
+      if (flipped) {
+        for (String d : dependents.getOrDefault(name, Set.of())) {
+          if (queued.add(d)) {
+            queue.add(d);
           }
         }
       }
@@ -423,6 +436,30 @@ final class TemplatePolicy {
         polluted = true;
       }
     }
+  }
+
+  /** The keys (names, member keys) whose properties the value of {@code e} depends on. */
+  private void refs(@Nullable Expr e, Set<String> out) {
+    if (e == null) {
+      return;
+    }
+    step();
+    if (e instanceof Name n) {
+      out.add(n.name());
+    } else if (e instanceof Getattr g) {
+      memberRefs(g.name(), out);
+    } else if (e instanceof Getitem g && g.key() instanceof Str k) {
+      memberRefs(k.value(), out);
+    }
+    for (Expr c : children(e)) {
+      refs(c, out);
+    }
+  }
+
+  private static void memberRefs(String attr, Set<String> out) {
+    out.add("ns." + attr);
+    out.add("." + attr);
+    out.add(WILDCARD);
   }
 
   private void step() {
