@@ -28,7 +28,9 @@ import java.util.Set;
  * chat-template policy (the {@code TEMPLATE_*} codes) unless the policy pins template digests
  * ({@link dev.safeload.formats.gguf.GgufHandler#ALLOWED_CHAT_TEMPLATES}), in which case it must be
  * pinned ({@code TEMPLATE_NOT_PINNED}). Each template's SHA-256 is described under
- * {@code sha256(chat_template[.<name>])}.
+ * {@code sha256(chat_template[.<name>])}. A {@code .jinja} file's name (the template's name for
+ * renderers that load {@code additional_chat_templates/<name>.jinja}) must be
+ * {@code [A-Za-z0-9_.-]{1,64}.jinja}.
  *
  * <p>A template has no magic bytes, so the handler is chosen by file name only: {@link #detect}
  * never claims content.
@@ -72,6 +74,12 @@ public final class ChatTemplateHandler implements FormatHandler {
     if (base.equals("chat_template.json")) {
       TemplateSources.judgeAll(readJson(bytes, context), context, metadata);
     } else {
+      String stem = base.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
+      if (!TemplateSources.validName(stem)) {
+        // renderers turn the file name into the template's name (CVE-2024-56201 ran code through one)
+        throw new FormatException(Reason.TEMPLATE_CONTAINER_INVALID, 0,
+            "template file name " + base + " is not [A-Za-z0-9_.-]{1,64}.jinja");
+      }
       String text = readText(bytes);
       TemplateSources.judge("chat_template", text, TemplateSources.sha256(text), context,
           Reason.TEMPLATE_NOT_PINNED, metadata);

@@ -149,6 +149,14 @@ class ChatTemplateHandlerTest {
   }
 
   @Test
+  void jinjaFileNamesAreTemplateNames() {
+    assertEquals(List.of(), findings(TEMPLATES, "m/additional_chat_templates/tool-use_v1.2.jinja", "{{ x }}"));
+    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "m/additional_chat_templates/{x.__class__}.jinja", "{{ x }}"), "f-string name");
+    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/" + "a".repeat(65) + ".jinja", "x"), "long");
+  }
+
+  @Test
   void nullTemplateIsNoTemplate() {
     assertEquals(List.of(), findings(JSON, "tokenizer_config.json", "{\"chat_template\": null}"));
   }

@@ -134,10 +134,6 @@ final class TemplatePolicy {
     TemplatePolicy p = new TemplatePolicy((long) limits.workPerNode() * Math.max(nodes, 16));
     p.collect(body, new Scope(null));
     p.solve();
-    if (System.getProperty("safeload.templateDebug") != null) {
-      System.err.println("notData=" + p.notData + " notSafe=" + p.notSafe + " notNonStr=" + p.notNonStr
-          + " polluted=" + p.polluted + " escape=" + p.namespacesEscape);
-    }
     p.judgeBody(body);
     return p.work;
   }
