@@ -20,8 +20,7 @@ final class Allowlists {
    * {@code self}, macro internals, and names Flask and jinjava add.
    */
   static final Set<String> GADGETS = Set.of("lipsum", "cycler", "joiner", "dict", "self", "caller", "varargs",
-      "kwargs", "config", "request", "session", "g", "url_for", "get_flashed_messages", "environment", "context",
-      "super");
+      "kwargs", "config", "request", "session", "g", "url_for", "get_flashed_messages", "super");
 
   /** {@code loop} members (all values: {@code cycle} and {@code changed} are refused). */
   static final Set<String> LOOP_ATTRS = Set.of("index", "index0", "revindex", "revindex0", "first", "last",
@@ -61,6 +60,7 @@ final class Allowlists {
       Map.entry("swapcase", new int[] {0, 0}), Map.entry("get", new int[] {1, 2}),
       Map.entry("items", new int[] {0, 0}), Map.entry("keys", new int[] {0, 0}),
       Map.entry("values", new int[] {0, 0}), Map.entry("append", new int[] {1, 1}),
+      Map.entry("update", new int[] {1, 1}),
       Map.entry("pop", new int[] {0, 1}), Map.entry("find", new int[] {1, 3}), Map.entry("rfind", new int[] {1, 3}),
       Map.entry("count", new int[] {1, 3}), Map.entry("join", new int[] {1, 1}),
       Map.entry("isdigit", new int[] {0, 0}), Map.entry("isalpha", new int[] {0, 0}),

@@ -14,7 +14,8 @@ import java.util.Set;
  * ({@code map(attribute=)}, {@code selectattr}, {@code sort(attribute=)}, {@code join(attribute=)}) or
  * the name of another filter or test ({@code map('upper')}, {@code select('odd')}) get them only as
  * string literals that pass the member rules: a computed path or name would reopen the holes the
- * member rules close ({@code map('attr', '__class__')}). {@code attr}, {@code format}, {@code xmlattr},
+ * member rules close ({@code map('attr', '__class__')}). {@code format} only on a plain printf
+ * literal (checked by the policy). {@code attr}, {@code xmlattr},
  * {@code groupby}, {@code sum}, {@code pprint}, {@code random}, {@code batch} and every other filter are
  * refused.
  */
@@ -35,6 +36,7 @@ final class FilterRules {
     }
     switch (name) {
       case "tojson" -> limit(f, 1, Set.of("ensure_ascii", "indent", "separators", "sort_keys"));
+      case "format" -> limit(f, 16, Set.of()); // the format string itself is checked by the policy
       case "trim" -> limit(f, 1, Set.of("chars"));
       case "default", "d" -> limit(f, 2, Set.of("default_value", "boolean"));
       case "dictsort" -> limit(f, 3, Set.of("case_sensitive", "by", "reverse"));

@@ -270,8 +270,9 @@ final class TemplatePolicy {
             addBinding("ns." + kw.name(), Binding.of(BKind.VALUE, kw.value()));
           }
         }
-      } else if (c.callee() instanceof Getattr g && g.name().equals("append") && !c.args().isEmpty()) {
-        appended.add(c.args().get(0));
+      } else if (c.callee() instanceof Getattr g && (g.name().equals("append") || g.name().equals("update"))
+          && !c.args().isEmpty()) {
+        appended.add(c.args().get(0)); // mutators: what they insert may end up anywhere data is read
       }
     }
     for (Expr child : children(e)) {
@@ -908,8 +909,9 @@ final class TemplatePolicy {
         judge(b.right(), use);
         return;
       case "%":
-        if (b.left() instanceof Str) {
-          throw reject(Reason.TEMPLATE_FORMAT_STRING, "% formatting with a string literal");
+        if (b.left() instanceof Str f && !simplePrintf(f.value())) {
+          throw reject(Reason.TEMPLATE_FORMAT_STRING,
+              "% formatting with a string literal other than plain %s, %d, %i, %r and %% conversions");
         }
         break;
       default:
@@ -935,7 +937,7 @@ final class TemplatePolicy {
       return;
     }
     judge(k, Use.LEAF);
-    if (isNonStr(k) || (use == Use.LEAF && isData(k, true))) {
+    if (isNonStr(k) || isHarmlessKey(k) || (use == Use.LEAF && isData(k, true))) {
       return;
     }
     throw reject(Reason.TEMPLATE_COMPUTED_SUBSCRIPT, (use == Use.LEAF
@@ -1019,6 +1021,30 @@ final class TemplatePolicy {
     }
   }
 
+  /**
+   * A key that is a string no renderer has a dangerous member for, whatever it is used for: an allowed
+   * member-name literal, or {@code strftime_now} of a literal with only directives and separators
+   * (dates, day and month names), or a choice among such keys.
+   */
+  private boolean isHarmlessKey(@Nullable Expr e) {
+    step();
+    if (e instanceof Str s) {
+      return TemplatePolicyRules.isAllowedMember(s.value());
+    }
+    if (e instanceof Call c && c.callee() instanceof Name n && n.name().equals("strftime_now") && c.args().size() == 1
+        && c.kwargs().isEmpty() && c.args().get(0) instanceof Str f) {
+      return f.value().matches("(%[A-Za-z]|[ \\-:/.,T])*");
+    }
+    if (e instanceof Cond c) {
+      return isHarmlessKey(c.then()) && (c.orElse() == null || isHarmlessKey(c.orElse()));
+    }
+    if (e instanceof Bin b && (b.op().equals("or") || b.op().equals("and"))) {
+      return isHarmlessKey(b.left()) && isHarmlessKey(b.right());
+    }
+    return e instanceof Filter f && (f.name().equals("default") || f.name().equals("d")) && f.obj() != null
+        && isHarmlessKey(f.obj()) && (f.args().isEmpty() || isHarmlessKey(f.args().get(0)));
+  }
+
   /** A format string with only {@code {}}/{@code {N}} fields and {@code {{ }}} escapes. */
   static boolean simpleFormat(String s) {
     int i = 0;
@@ -1051,10 +1077,27 @@ final class TemplatePolicy {
     return true;
   }
 
+  /**
+   * A printf-style format (the {@code %} operator, the {@code format} filter) with only {@code %s},
+   * {@code %d}, {@code %i}, {@code %r} and {@code %%}: no mapping keys, no {@code %c} (which spells
+   * characters), no width or precision (which can ask for gigabytes). Printf formatting never looks up
+   * attributes, so such a format only converts its arguments.
+   */
+  static boolean simplePrintf(String s) {
+    for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 2)) {
+      if (i + 1 >= s.length() || "sdir%".indexOf(s.charAt(i + 1)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void judgeFilter(Filter f, Use use) {
     String name = f.name();
-    if (name.equals("format")) {
-      throw reject(Reason.TEMPLATE_FORMAT_STRING, "the format filter is not allowed");
+    if (name.equals("format") && (!(f.obj() instanceof Str fmt) || !simplePrintf(fmt.value())
+        || !f.kwargs().isEmpty())) {
+      throw reject(Reason.TEMPLATE_FORMAT_STRING,
+          "the format filter is allowed only on a string literal with plain %s, %d, %i, %r and %% conversions");
     }
     if (f.dynArgs() != null || f.dynKwargs() != null) {
       throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");

@@ -57,6 +57,17 @@ class TemplatePolicyTest {
       "{{ messages[1:] }}{{ messages[::-1] }}{{ messages[-1] }}{{ (1, 2)[0] }}{{ d[1, 2] }}",
       "{% if raise_exception is defined %}{% endif %}",
       "{{ tool.function.parameters.items }}{{ schema.title }}",
+      "{% for p in tc.arguments %}{{ p + '=\"' }}{{ \"%s\" | format(tc.arguments[p]) }}{% endfor %}",
+      "{{ '%s: %d%% (%r, %i)' % (a, 1, b, 2) }}",
+      "{% for m in msgs | rejectattr('role', 'equalto', 'tool') | selectattr('tool_calls', 'undefined') %}"
+          + "{{ m.tool_calls | map('tojson') | join(', ') }}{{ m.get('name') }}{% endfor %}",
+      "{% macro extra(json_dict, handled) %}{% for json_key in json_dict if json_key not in handled %}"
+          + "{% if json_dict[json_key] is mapping %}{{ '<' ~ json_key ~ '>' ~ (json_dict[json_key] | tojson | safe) }}"
+          + "{% else %}{{ json_dict[json_key] | string }}{% endif %}{% endfor %}{% endmacro %}"
+          + "{% for tool in tools %}{% set handled = ['name', 'type'] %}{{ extra(tool.parameters, handled) }}{% endfor %}",
+      "{% for m in messages %}{% if loop.previtem and loop.previtem.role != 'tool' %}{{ prompt }}{% endif %}{% endfor %}",
+      "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
+      "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
   void accepted(String template) {
     assertDoesNotThrow(() -> ChatTemplates.check(template), template);
