@@ -675,6 +675,9 @@ final class TemplatePolicy {
       if (f.name().equals("join")) {
         return f.args().isEmpty() && f.kwargs().isEmpty() && isData(f.obj(), false);
       }
+      if (f.name().equals("map") && f.kwargs().isEmpty()) {
+        return isData(f.obj(), false); // map('lower') transforms each element
+      }
       if (SELECT_FILTERS.contains(f.name())) {
         return isData(f.obj(), lenient);
       }

@@ -80,6 +80,8 @@ public final class TemplateEscapes {
         Arguments.of("{{ messages['xmrox'.strip('x')] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ messages['a.mro'.split('.')[1]] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% set k = 'MRO' %}{{ messages[k|lower] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{{ messages[['MRO']|map('lower')|first] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{{ messages[['cla', 'ss']|join] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         // a data key is allowed only when the result is a leaf
         Arguments.of("{% for m in messages %}{{ messages[m.role].content }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),

@@ -66,6 +66,14 @@ class TemplatePolicyTest {
           + "{% else %}{{ json_dict[json_key] | string }}{% endif %}{% endfor %}{% endmacro %}"
           + "{% for tool in tools %}{% set handled = ['name', 'type'] %}{{ extra(tool.parameters, handled) }}{% endfor %}",
       "{% for m in messages %}{% if loop.previtem and loop.previtem.role != 'tool' %}{{ prompt }}{% endif %}{% endfor %}",
+      // MiroThinker-style: data mutation through set, mixed namespace/data names, index arithmetic
+      "{% macro fname(tool) %}{{ tool.function.name }}{% endmacro %}{% set sm = namespace(role='system', content='') %}"
+          + "{% if messages[0].role == 'system' %}{% set sm = messages[0] %}{% endif %}{% set sm.content = 'x' %}"
+          + "{% for tool in tools %}{% if fname(tool).split('_sandbox') | length > 1 %}{% set tool.mt_visited = 1 %}"
+          + "{% endif %}{% endfor %}{% set messages = [sm] + messages %}{% for fm in messages %}"
+          + "{% set index = (messages|length - 1) - loop.index0 %}{% set message = messages[index] %}"
+          + "{% set c = message.content if message.content is not none else '' %}{{ c[:5] }}{{ c[(c|length) - 3:] }}"
+          + "{% endfor %}{% set f = namespace(name='fake', arguments='{}') %}{% set f = namespace(function=f) %}",
       "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
       "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
