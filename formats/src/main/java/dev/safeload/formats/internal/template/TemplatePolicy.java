@@ -48,14 +48,29 @@ import org.jspecify.annotations.Nullable;
  *             positional argument to {@code namespace}; {@code loop(…)}, {@code loop.cycle(…)} refused.
  *         <li>Filters and tests from their allowlists with the arguments each admits; attribute paths
  *             and filter/test names given as arguments are string literals that pass the member rules.
- *         <li>Operators: no {@code **}; no {@code %} with a string-literal format.
+ *         <li>Operators: no {@code **}; {@code %} with a string-literal format (and the
+ *             {@code format} filter) only with plain {@code %s %d %i %r %%} conversions.
  *         <li>Subscripts {@code E[k]}: literal numbers, slices, tuples and literal member names are
- *             direct; any other key must never be a string (K-num), or never a template-chosen string
- *             with {@code E[k]} used only as a leaf (printed, tested, compared, converted by a leaf
- *             filter, passed to raise_exception). Jinja falls back from {@code o[k]} to
- *             {@code getattr(o, k)} only for str keys, so this cuts the computed-name sink.
+ *             direct; any other key must never be a string (K-num: numbers, loop counters, arithmetic,
+ *             names and namespace members only ever bound to such), or a harmless string (an allowed
+ *             member-name literal, {@code strftime_now} of a plain date format), or never a
+ *             template-chosen string with {@code E[k]} used only as a leaf (K-leaf: printed, tested,
+ *             compared, converted by a leaf filter, passed to raise_exception). Jinja falls back from
+ *             {@code o[k]} to {@code getattr(o, k)} only for str keys, so this cuts the computed-name
+ *             sink without tracking how strings are built.
  *       </ul>
  * </ol>
+ *
+ * <p>Soundness notes. The analyses are flow-insensitive over all bindings of a name (a name is
+ * numeric or data only if every binding is), except that a read not definitely preceded by a
+ * binding in an enclosing block may be the renderer's context value: numeric only if bound, and not
+ * data if it is a special-token name ({@code *_token}). Values stored under member names (namespace
+ * keywords, {@code set x.a}, dict literal keys, dict literals with computed keys for every name) are
+ * bindings of those member names; namespace members are kept apart from other members unless a
+ * namespace can reach another name. Any {@code append}/{@code update} of a value that is not data
+ * disables K-leaf for the whole template. Whole allowed-name literals count as data only where they
+ * are not transformed (split, stripped, case-mapped, joined, mapped, concatenated), since
+ * transformations can spell a reserved name from allowed ones.
  */
 final class TemplatePolicy {
 
