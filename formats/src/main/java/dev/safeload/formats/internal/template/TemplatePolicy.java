@@ -164,11 +164,19 @@ final class TemplatePolicy {
       if (st instanceof Output o) {
         cx(o.value(), s);
       } else if (st instanceof If i) {
+        // if creates no scope in Jinja: a name bound in every branch (else included) is bound after it
+        Set<String> inAll = null;
         for (int k = 0; k < i.tests().size(); k++) {
           cx(i.tests().get(k), s);
-          collect(i.bodies().get(k), new Scope(s));
+          Scope branch = new Scope(s);
+          collect(i.bodies().get(k), branch);
+          inAll = intersect(inAll, branch.names);
         }
-        collect(i.orElse(), new Scope(s));
+        Scope otherwise = new Scope(s);
+        collect(i.orElse(), otherwise);
+        if (!i.orElse().isEmpty()) {
+          s.names.addAll(intersect(inAll, otherwise.names));
+        }
       } else if (st instanceof For f) {
         cx(f.iter(), s);
         Scope inner = new Scope(s);
@@ -208,6 +216,14 @@ final class TemplatePolicy {
         collect(g.body(), new Scope(s));
       }
     }
+  }
+
+  private static Set<String> intersect(@Nullable Set<String> a, Set<String> b) {
+    if (a == null) {
+      return new HashSet<>(b);
+    }
+    a.retainAll(b);
+    return a;
   }
 
   private void bindFor(Expr target, Expr iter, Scope s, boolean top) {

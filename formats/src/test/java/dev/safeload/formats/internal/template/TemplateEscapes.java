@@ -37,6 +37,8 @@ public final class TemplateEscapes {
         Arguments.of("{{ messages|selectattr('__class__')|list }}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{{ messages|sort(attribute='role.__class__') }}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{{ __builtins__ }}", Reason.TEMPLATE_NAME_NOT_ALLOWED),
+        Arguments.of("{% if c %}{% set _x = 1 %}{% endif %}{{ _x }}", Reason.TEMPLATE_NAME_NOT_ALLOWED),
+        Arguments.of("{% if c %}{% set i = 1 %}{% endif %}{% set m = messages[i] %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ ____int3rpr3t3r____ }}", Reason.TEMPLATE_NAME_NOT_ALLOWED),
         // 3.2 internals without underscores
         Arguments.of("{{ (messages|map('upper')).gi_frame.f_globals.t.sys.modules.os.popen('id') }}",

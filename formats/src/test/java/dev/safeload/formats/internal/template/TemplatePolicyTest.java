@@ -74,6 +74,8 @@ class TemplatePolicyTest {
           + "{% set index = (messages|length - 1) - loop.index0 %}{% set message = messages[index] %}"
           + "{% set c = message.content if message.content is not none else '' %}{{ c[:5] }}{{ c[(c|length) - 3:] }}"
           + "{% endfor %}{% set f = namespace(name='fake', arguments='{}') %}{% set f = namespace(function=f) %}",
+      "{% if x is none %}{% set _root = messages %}{% else %}{% set _root = x %}{% endif %}{{ _root|length }}"
+          + "{% if y %}{% set i = 1 %}{% elif z %}{% set i = 2 %}{% else %}{% set i = 0 %}{% endif %}{% set m = messages[i] %}",
       "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
       "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
