@@ -409,7 +409,14 @@ final class TemplatePolicy {
     }
     for (Object[] nb : nsRefBindings) {
       NsRef r = (NsRef) nb[0];
-      addBinding((namespaceOnly(r.name()) ? "ns." : ".") + r.attr(), (Binding) nb[1]);
+      boolean onNamespace = namespaceOnly(r.name());
+      if (onNamespace || namespacesEscape) {
+        // an aliased namespace (set b = ns; set b.k = …) is updated through a name not bound to it
+        addBinding("ns." + r.attr(), (Binding) nb[1]);
+      }
+      if (!onNamespace) {
+        addBinding("." + r.attr(), (Binding) nb[1]);
+      }
     }
     // Greatest fixpoints by worklist: every key starts with all three properties and loses one when
     // a binding lacks it; only keys whose bindings read a key that lost a property are looked at again.
@@ -943,9 +950,9 @@ final class TemplatePolicy {
         judge(b.right(), use);
         return;
       case "%":
-        if (b.left() instanceof Str f && !simplePrintf(f.value())) {
-          throw reject(Reason.TEMPLATE_FORMAT_STRING,
-              "% formatting with a string literal other than plain %s, %d, %i, %r and %% conversions");
+        if (b.left() instanceof Str f ? !simplePrintf(f.value()) : !isNonStr(b.left())) {
+          throw reject(Reason.TEMPLATE_FORMAT_STRING, "% formats with a string that is not a literal with only plain "
+              + "%s, %d, %i, %r and %% conversions (the left operand of a modulo must be a number)");
         }
         break;
       default:

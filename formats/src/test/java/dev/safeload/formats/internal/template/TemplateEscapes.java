@@ -84,6 +84,11 @@ public final class TemplateEscapes {
         Arguments.of("{% set k = 'MRO' %}{{ messages[k|lower] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ messages[['MRO']|map('lower')|first] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ messages[['cla', 'ss']|join] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        // a namespace reached through an alias is updated under another name
+        Arguments.of("{% set a = namespace(k=0) %}{% set b = a %}{% set b.k = '__cla' ~ 'ss__' %}"
+            + "{{ tools[0][a.k].x }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% macro m(n) %}{% set n.k = 'mr' ~ 'o' %}{% endmacro %}{% set a = namespace(k=0) %}{{ m(a) }}"
+            + "{{ tools[0][a.k].x }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         // a data key is allowed only when the result is a leaf
         Arguments.of("{% for m in messages %}{{ messages[m.role].content }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
@@ -108,6 +113,8 @@ public final class TemplateEscapes {
         Arguments.of("{{ '%.999999999d' % 1 }}", Reason.TEMPLATE_FORMAT_STRING),
         Arguments.of("{{ '%c' % 95 }}", Reason.TEMPLATE_FORMAT_STRING),
         Arguments.of("{{ '%999999999s' % 1 }}", Reason.TEMPLATE_FORMAT_STRING),
+        Arguments.of("{% set f = '%999999999s' %}{{ f % 1 }}", Reason.TEMPLATE_FORMAT_STRING),
+        Arguments.of("{{ messages[0].content % 2 }}", Reason.TEMPLATE_FORMAT_STRING),
         Arguments.of("{{ '{}'.format(1, x=2) }}", Reason.TEMPLATE_FORMAT_STRING),
         // 3.6 attribute-by-string filters
         Arguments.of("{{ messages|attr('format') }}", Reason.TEMPLATE_FILTER_NOT_ALLOWED),

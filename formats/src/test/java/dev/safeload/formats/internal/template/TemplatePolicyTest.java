@@ -59,6 +59,8 @@ class TemplatePolicyTest {
       "{{ tool.function.parameters.items }}{{ schema.title }}",
       "{% for p in tc.arguments %}{{ p + '=\"' }}{{ \"%s\" | format(tc.arguments[p]) }}{% endfor %}",
       "{{ '%s: %d%% (%r, %i)' % (a, 1, b, 2) }}",
+      "{% set ns = namespace(index=0) %}{% for m in messages %}{% if ns.index % 2 == 0 and loop.index0 % 2 %}{% endif %}"
+          + "{% set ns.index = ns.index + 1 %}{% endfor %}",
       "{% for m in msgs | rejectattr('role', 'equalto', 'tool') | selectattr('tool_calls', 'undefined') %}"
           + "{{ m.tool_calls | map('tojson') | join(', ') }}{{ m.get('name') }}{% endfor %}",
       "{% macro extra(json_dict, handled) %}{% for json_key in json_dict if json_key not in handled %}"
