@@ -893,7 +893,7 @@ final class TemplatePolicy {
             TemplatePolicyRules.readMember(s.value());
           }
         } else {
-          judge(key, Use.LEAF);
+          judge(key, Use.VALUE); // keys come back out through iteration and items()
         }
         judge(d.values().get(k), use);
       }
@@ -1056,7 +1056,9 @@ final class TemplatePolicy {
           throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
               "method " + m + " takes " + arity[0] + " to " + arity[1] + " positional arguments");
         }
-        judgeAll(c.args(), Use.LEAF);
+        // what append, update and get store or hand back must be a value in its own right
+        boolean stores = m.equals("append") || m.equals("update") || m.equals("get");
+        judgeAll(c.args(), stores ? Use.VALUE : Use.LEAF);
     } else {
       throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "only globals, macros and allowed methods may be called");
     }

@@ -90,6 +90,10 @@ public final class TemplateEscapes {
         Arguments.of("{% macro m(n) %}{% set n.k = 'mr' ~ 'o' %}{% endmacro %}{% set a = namespace(k=0) %}{{ m(a) }}"
             + "{{ tools[0][a.k].x }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         // a data key is allowed only when the result is a leaf
+        Arguments.of("{% for m in messages %}{{ ({tools[m.role]: 1}|first)[m.name] }}{% endfor %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% for m in messages %}{{ tools.append(tools[m.role]) }}{% endfor %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% for m in messages %}{{ messages[m.role].content }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% for m in messages %}{% set x = messages[m.role] %}{% endfor %}",
