@@ -1149,10 +1149,12 @@ final class TemplatePolicy {
         : LEAF_FILTERS.contains(name) ? Use.LEAF : Use.VALUE;
     judge(f.obj(), objUse);
     FilterRules.check(f);
-    Use argUse = name.equals("default") || name.equals("d") ? use : Use.LEAF;
+    // default values come back out as the filter's result: int/float/map(default=) are not leaves
+    boolean returnsArgs = name.equals("int") || name.equals("float") || name.equals("map");
+    Use argUse = name.equals("default") || name.equals("d") ? use : returnsArgs ? Use.VALUE : Use.LEAF;
     judgeAll(f.args(), argUse);
     for (Kw kw : f.kwargs()) {
-      judge(kw.value(), Use.LEAF);
+      judge(kw.value(), returnsArgs ? Use.VALUE : Use.LEAF);
     }
   }
 

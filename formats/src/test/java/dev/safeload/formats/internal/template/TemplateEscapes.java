@@ -94,6 +94,10 @@ public final class TemplateEscapes {
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% for m in messages %}{{ tools.append(tools[m.role]) }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% for m in messages %}{{ ('x'|int(default=tools[m.role]))[m.name] }}{% endfor %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% for m in messages %}{{ (tools|map(attribute='no', default=tools[m.role])|first).x }}"
+            + "{% endfor %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% for m in messages %}{{ messages[m.role].content }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% for m in messages %}{% set x = messages[m.role] %}{% endfor %}",
