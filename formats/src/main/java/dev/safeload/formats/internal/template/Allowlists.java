@@ -70,15 +70,28 @@ final class Allowlists {
       Map.entry("istitle", new int[] {0, 0}), Map.entry("removeprefix", new int[] {1, 1}),
       Map.entry("removesuffix", new int[] {1, 1}));
 
-  /** Method names that may also be read as a value: they are JSON-Schema fields ({@code items}, {@code title}). */
-  static final Set<String> METHOD_NAMES_AS_FIELDS = Set.of("items", "title", "count", "values", "keys");
+  /**
+   * Method names that may also be read as a value: plausible data fields ({@code items} and
+   * {@code title} in JSON Schema, {@code index} of a streamed tool call) whose bound methods hand back
+   * nothing a template could use to spell a name (views, numbers, title-cased text).
+   */
+  static final Set<String> METHOD_NAMES_AS_FIELDS = Set.of("items", "title", "count", "values", "keys", "index");
 
   /**
    * Methods that may never be read as a value (a bound method can be stored and called later under an
    * allowed name): mutators and the rest of the built-in containers' methods.
    */
   static final Set<String> NEVER_VALUES = Set.of("format", "format_map", "pop", "popitem", "append", "extend",
-      "insert", "remove", "clear", "update", "setdefault", "sort", "reverse", "copy", "fromkeys");
+      "insert", "remove", "clear", "update", "setdefault", "sort", "reverse", "copy", "fromkeys",
+      // the other str, list and dict methods that hand back strings or stored values: stored under an
+      // allowed method name in a dict literal, one would be called as that method and break the
+      // analysis's assumptions about what e.g. split() or count() returns
+      "center", "ljust", "rjust", "zfill", "expandtabs", "translate", "maketrans", "encode", "partition",
+      "rpartition", "get", "join", "replace", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines",
+      "lower", "upper", "casefold", "swapcase", "capitalize", "removeprefix", "removesuffix", "startswith",
+      "endswith", "find", "rfind", "rindex", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit",
+      "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper", "hex", "fromhex",
+      "to_bytes", "from_bytes", "as_integer_ratio", "bit_length", "bit_count", "conjugate", "is_integer");
 
   /** Methods that transform the receiver's text (split pieces, stripped, case-mapped). */
   static final Set<String> DATA_METHODS = Set.of("split", "rsplit", "splitlines", "strip", "lstrip", "rstrip",

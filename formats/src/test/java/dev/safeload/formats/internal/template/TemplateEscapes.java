@@ -140,6 +140,11 @@ public final class TemplateEscapes {
         Arguments.of("{% set ns = namespace(items=messages.items) %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{% set ns = namespace(split=messages.items) %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{% set p = messages.pop %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
+        // a bound method stored under an allowed method name and called as that method
+        Arguments.of("{% set d = {'count': '__class__'.zfill} %}{{ messages[d.count(1)].x }}",
+            Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
+        Arguments.of("{% set d = {'split': '__class__'.center} %}{{ messages[d.split(1)[0]] }}",
+            Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{% set ns = namespace() %}{% set ns.strip = 1 %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{{ messages.get('x')() }}", Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED),
         Arguments.of("{{ messages['get']('x') }}", Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED),
