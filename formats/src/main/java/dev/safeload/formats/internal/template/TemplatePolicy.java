@@ -642,8 +642,9 @@ final class TemplatePolicy {
     if (obj instanceof Name n && isNamespaceName(n)) {
       return !not.contains("ns." + attr);
     }
-    // Any str a template can put under a member name is recorded as that name's binding; what
-    // else sits there is data, a method or undefined.
+    // Any str a template can put under a member name is recorded as that name's binding; what else
+    // sits there is the object's own data, undefined, or one of the few bound methods that may be read
+    // as values (items, keys, values, count, index, title), none of which hands back a spelt name.
     return !not.contains("." + attr) && !not.contains(WILDCARD) && (!namespacesEscape || !not.contains("ns." + attr));
   }
 
@@ -889,7 +890,9 @@ final class TemplatePolicy {
       for (int k = 0; k < d.keys().size(); k++) {
         Expr key = d.keys().get(k);
         if (key instanceof Str s) {
-          if (s.value().startsWith("_") || isReserved(s.value()) || NEVER_VALUES.contains(s.value())) {
+          // A key is only stored; reading it is judged where it is read. Method-named keys are harmless
+          // because no value that could be stored there is a callable handing back text.
+          if (s.value().startsWith("_") || isReserved(s.value())) {
             TemplatePolicyRules.readMember(s.value());
           }
         } else {

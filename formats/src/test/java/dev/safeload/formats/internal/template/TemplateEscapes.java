@@ -140,6 +140,8 @@ public final class TemplateEscapes {
         Arguments.of("{% set ns = namespace(items=messages.items) %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{% set ns = namespace(split=messages.items) %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{% set p = messages.pop %}", Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
+        Arguments.of("{% set t = {'a': '__cla' ~ 'ss__'} %}{% set d = {'split': t.items} %}"
+            + "{{ messages[d.split()|first|last] }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         // a bound method stored under an allowed method name and called as that method
         Arguments.of("{% set d = {'count': '__class__'.zfill} %}{{ messages[d.count(1)].x }}",
             Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),

@@ -78,6 +78,8 @@ class TemplatePolicyTest {
           + "{% endfor %}{% set f = namespace(name='fake', arguments='{}') %}{% set f = namespace(function=f) %}",
       "{% if x is none %}{% set _root = messages %}{% else %}{% set _root = x %}{% endif %}{{ _root|length }}"
           + "{% if y %}{% set i = 1 %}{% elif z %}{% set i = 2 %}{% else %}{% set i = 0 %}{% endif %}{% set m = messages[i] %}",
+      "{% set sub = {'type': 'string', 'enum': schema.enum, 'format': schema.get('format'), 'items': schema['items']} %}"
+          + "{{ sub|tojson }}",
       "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
       "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
