@@ -12,14 +12,14 @@ final class Allowlists {
   private Allowlists() {}
 
   /** Globals a renderer provides as callables; they may only be called (or tested with defined/undefined). */
-  static final Set<String> CALLABLE_GLOBALS = Set.of("namespace", "range", "raise_exception", "strftime_now");
+  static final Set<String> CALLABLE_GLOBALS = Set.of("namespace", "range", "raise_exception", "strftime_now", "dict");
 
   /**
    * Free names that reach objects with reflective paths to the interpreter: Jinja's other default
-   * globals ({@code lipsum}, {@code cycler}, {@code joiner}, {@code dict}), the template reference
+   * globals ({@code lipsum}, {@code cycler}, {@code joiner}), the template reference
    * {@code self}, macro internals, and names Flask and jinjava add.
    */
-  static final Set<String> GADGETS = Set.of("lipsum", "cycler", "joiner", "dict", "self", "caller", "varargs",
+  static final Set<String> GADGETS = Set.of("lipsum", "cycler", "joiner", "self", "caller", "varargs",
       "kwargs", "config", "request", "session", "g", "url_for", "get_flashed_messages", "super");
 
   /** {@code loop} members (all values: {@code cycle} and {@code changed} are refused). */
@@ -63,6 +63,7 @@ final class Allowlists {
       Map.entry("update", new int[] {1, 1}),
       Map.entry("pop", new int[] {0, 1}), Map.entry("find", new int[] {1, 3}), Map.entry("rfind", new int[] {1, 3}),
       Map.entry("count", new int[] {1, 3}), Map.entry("join", new int[] {1, 1}),
+      Map.entry("partition", new int[] {1, 1}), Map.entry("rpartition", new int[] {1, 1}),
       Map.entry("isdigit", new int[] {0, 0}), Map.entry("isalpha", new int[] {0, 0}),
       Map.entry("isalnum", new int[] {0, 0}), Map.entry("isspace", new int[] {0, 0}),
       Map.entry("isnumeric", new int[] {0, 0}), Map.entry("isdecimal", new int[] {0, 0}),
@@ -95,7 +96,8 @@ final class Allowlists {
 
   /** Methods that transform the receiver's text (split pieces, stripped, case-mapped). */
   static final Set<String> DATA_METHODS = Set.of("split", "rsplit", "splitlines", "strip", "lstrip", "rstrip",
-      "lower", "upper", "title", "capitalize", "casefold", "swapcase", "removeprefix", "removesuffix");
+      "lower", "upper", "title", "capitalize", "casefold", "swapcase", "removeprefix", "removesuffix", "partition",
+      "rpartition");
 
   /** Methods that select from a container without changing its elements. */
   static final Set<String> SELECT_METHODS = Set.of("items", "keys", "values", "pop");
@@ -127,6 +129,7 @@ final class Allowlists {
 
   /** Filters whose result is a number or boolean. */
   static final Set<String> NON_STR_FILTERS = Set.of("length", "count", "int", "float", "abs", "round", "wordcount");
+
 
   /** Filters {@code map} may apply by name. */
   static final Set<String> MAP_FILTERS = Set.of("upper", "lower", "string", "trim", "tojson", "length", "int",

@@ -16,7 +16,7 @@ import java.util.Set;
  * string literals that pass the member rules: a computed path or name would reopen the holes the
  * member rules close ({@code map('attr', '__class__')}). {@code format} only on a plain printf
  * literal (checked by the policy). {@code attr}, {@code xmlattr},
- * {@code groupby}, {@code sum}, {@code pprint}, {@code random}, {@code batch} and every other filter are
+ * {@code groupby}, {@code pprint}, {@code random}, {@code batch} and every other filter are
  * refused.
  */
 final class FilterRules {
@@ -90,6 +90,10 @@ final class FilterRules {
             throw bad(f, "takes attribute= or one filter name from the map allowlist");
           }
         }
+      }
+      case "sum" -> {
+        limit(f, 0, Set.of("attribute", "start"));
+        kwPath(f);
       }
       case "sort", "min", "max", "unique" -> {
         limit(f, 2, Set.of("attribute", "reverse", "case_sensitive"));

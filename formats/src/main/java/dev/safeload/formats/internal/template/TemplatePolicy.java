@@ -300,6 +300,10 @@ final class TemplatePolicy {
           for (Kw kw : c.kwargs()) {
             addBinding("ns." + kw.name(), Binding.of(BKind.VALUE, kw.value()));
           }
+        } else if (n.name().equals("dict")) {
+          for (Kw kw : c.kwargs()) {
+            addBinding("." + kw.name(), Binding.of(BKind.VALUE, kw.value())); // like a dict literal's keys
+          }
         }
       } else if (c.callee() instanceof Getattr g && (g.name().equals("append") || g.name().equals("update"))
           && !c.args().isEmpty()) {
@@ -1006,6 +1010,19 @@ final class TemplatePolicy {
             }
             for (Kw kw : c.kwargs()) {
               TemplatePolicyRules.defineMember(kw.name());
+              judge(kw.value(), Use.VALUE);
+            }
+          }
+          case "dict" -> {
+            // a dict from keyword arguments is a dict literal; dict(x) copies a mapping
+            if (c.args().size() > 1 || (!c.args().isEmpty() && !c.kwargs().isEmpty())) {
+              throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "dict() takes keyword arguments or one mapping");
+            }
+            judgeAll(c.args(), Use.VALUE);
+            for (Kw kw : c.kwargs()) {
+              if (kw.name().startsWith("_") || isReserved(kw.name())) {
+                TemplatePolicyRules.readMember(kw.name());
+              }
               judge(kw.value(), Use.VALUE);
             }
           }

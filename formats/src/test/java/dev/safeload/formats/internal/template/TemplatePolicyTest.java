@@ -80,6 +80,8 @@ class TemplatePolicyTest {
           + "{% if y %}{% set i = 1 %}{% elif z %}{% set i = 2 %}{% else %}{% set i = 0 %}{% endif %}{% set m = messages[i] %}",
       "{% set sub = {'type': 'string', 'enum': schema.enum, 'format': schema.get('format'), 'items': schema['items']} %}"
           + "{{ sub|tojson }}",
+      "{% set d = dict(role='user', content=m) %}{{ d|tojson }}{{ x.partition(':')[2] }}"
+          + "{{ tools|sum(attribute='n', start=0) }}{{ messages[x.find('a')] }}",
       "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
       "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
