@@ -53,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  *         <li>Subscripts {@code E[k]}: literal numbers, slices, tuples and literal member names are
  *             direct; any other key must never be a string (K-num: numbers, loop counters, arithmetic,
  *             names and namespace members only ever bound to such), or a harmless string (an allowed
- *             member-name literal, {@code strftime_now} of a plain date format), or never a
+ *             member-name literal, {@code strftime_now} of a plain date format), or a key the
+ *             enclosing condition proves present in a mapping ({@code k in E and E is mapping},
+ *             {@code k in E.keys()}) with neither changed since, or never a
  *             template-chosen string with {@code E[k]} used only as a leaf (K-leaf: printed, tested,
  *             compared, converted by a leaf filter, passed to raise_exception). Jinja falls back from
  *             {@code o[k]} to {@code getattr(o, k)} only for str keys, so this cuts the computed-name
@@ -139,6 +141,18 @@ final class TemplatePolicy {
   private boolean namespacesEscape;
   private boolean polluted;
   private int loops;
+  /** Subscripts known to hit an existing key of a mapping (see {@link #guardsFrom}). */
+  private List<Guard> guards = new ArrayList<>();
+
+  /** {@code map[key]} is an item lookup that cannot fall back to getattr: {@code key in map}, a mapping. */
+  private record Guard(Expr map, Expr key) {}
+
+  /** What a statement may change: names it binds, namespace members it sets, calls that may mutate. */
+  private static final class Effects {
+    final Set<String> names = new HashSet<>();
+    final Set<String> attrs = new HashSet<>();
+    boolean calls;
+  }
 
   private TemplatePolicy(long maxWork) {
     this.maxWork = maxWork;
@@ -764,7 +778,198 @@ final class TemplatePolicy {
 
   private void judgeBody(List<Stmt> body) {
     for (Stmt st : body) {
+      if (guards.isEmpty()) {
+        judgeStmt(st);
+        continue;
+      }
+      Effects fx = new Effects();
+      boolean simple = st instanceof Assign || st instanceof Output;
+      effects(st, fx);
+      if (!simple || fx.calls) {
+        dropGuards(fx); // a loop or branch may change the map or key before the subscript runs
+      }
       judgeStmt(st);
+      dropGuards(fx); // set x = map[key]: the value is computed before x changes
+    }
+  }
+
+  /**
+   * Guards from a condition that holds where they apply: conjuncts {@code key in map} with
+   * {@code map is mapping}, {@code key in map.keys()}, or {@code key in S} where S is only ever
+   * {@code map.keys()} (optionally {@code if map is mapping else []}) of a map that is never rebound.
+   * A mapping's item lookup with a key it contains never reaches Jinja's getattr fallback.
+   */
+  private List<Guard> guardsFrom(Expr test) {
+    List<Expr> conj = new ArrayList<>();
+    conjuncts(test, conj);
+    List<Expr> mappings = new ArrayList<>();
+    for (Expr c : conj) {
+      if (c instanceof Test t && !t.negated() && t.name().equals("mapping") && t.args().isEmpty()) {
+        mappings.add(t.obj());
+      }
+    }
+    List<Guard> out = new ArrayList<>();
+    for (Expr c : conj) {
+      if (!(c instanceof Compare cmp) || cmp.ops().size() != 1 || !cmp.ops().get(0).equals("in")
+          || !purePath(cmp.first())) {
+        continue;
+      }
+      Expr x = cmp.operands().get(0);
+      Expr map = mappings.contains(x) ? x : keysOf(x);
+      if (map == null && x instanceof Name s && isBound(s)) {
+        map = keysName(s.name());
+      }
+      if (map != null && purePath(map)) {
+        out.add(new Guard(map, cmp.first()));
+      }
+    }
+    return out;
+  }
+
+  private static void conjuncts(Expr e, List<Expr> out) {
+    if (e instanceof Bin b && b.op().equals("and")) {
+      conjuncts(b.left(), out);
+      conjuncts(b.right(), out);
+    } else {
+      out.add(e);
+    }
+  }
+
+  /** E for {@code E.keys()}, else null. */
+  private static @Nullable Expr keysOf(Expr x) {
+    if (x instanceof Call c && c.args().isEmpty() && c.kwargs().isEmpty() && c.callee() instanceof Getattr g
+        && g.name().equals("keys")) {
+      return g.obj();
+    }
+    return null;
+  }
+
+  /** E when every binding of {@code s} is E.keys() (or that if E is a mapping, else []), E a never-rebound name. */
+  private @Nullable Expr keysName(String s) {
+    Expr map = null;
+    for (Binding b : bindings.getOrDefault(s, List.of())) {
+      Expr v = b.kind() == BKind.VALUE ? b.expr() : null;
+      Expr m = v == null ? null : keysOf(v);
+      if (m == null && v instanceof Cond c && (c.orElse() == null
+          || (c.orElse() instanceof ListLit l && l.items().isEmpty()))) {
+        m = keysOf(c.then());
+      }
+      if (m == null || (map != null && !map.equals(m))) {
+        return null;
+      }
+      map = m;
+    }
+    if (!(map instanceof Name n)) {
+      return null;
+    }
+    for (Binding b : bindings.getOrDefault(n.name(), List.of())) {
+      if (b.kind() != BKind.PARAM) {
+        return null; // the map could be rebound after S was computed
+      }
+    }
+    return map;
+  }
+
+  private static boolean purePath(Expr e) {
+    if (e instanceof Name) {
+      return true;
+    }
+    if (e instanceof Getattr g) {
+      return purePath(g.obj());
+    }
+    return e instanceof Getitem g && (g.key() instanceof Str || g.key() instanceof Int) && purePath(g.obj());
+  }
+
+  private void effects(Stmt st, Effects fx) {
+    step();
+    if (st instanceof Output o) {
+      effects(o.value(), fx);
+    } else if (st instanceof If i) {
+      i.tests().forEach(t -> effects(t, fx));
+      i.bodies().forEach(b -> b.forEach(x -> effects(x, fx)));
+      i.orElse().forEach(x -> effects(x, fx));
+    } else if (st instanceof For f) {
+      targetEffects(f.target(), fx);
+      effects(f.iter(), fx);
+      effects(f.cond(), fx);
+      f.body().forEach(x -> effects(x, fx));
+      f.orElse().forEach(x -> effects(x, fx));
+    } else if (st instanceof Assign a) {
+      targetEffects(a.target(), fx);
+      effects(a.value(), fx);
+    } else if (st instanceof AssignBlock b) {
+      targetEffects(b.target(), fx);
+      effects(b.filter(), fx);
+      b.body().forEach(x -> effects(x, fx));
+    } else if (st instanceof FilterBlock fb) {
+      effects(fb.filter(), fx);
+      fb.body().forEach(x -> effects(x, fx));
+    } else if (st instanceof Generation g) {
+      g.body().forEach(x -> effects(x, fx));
+    } else if (st instanceof Macro m) {
+      fx.names.add(m.name()); // a definition runs nothing
+    }
+  }
+
+  private void targetEffects(Expr target, Effects fx) {
+    if (target instanceof Name n) {
+      fx.names.add(n.name());
+    } else if (target instanceof NsRef r) {
+      fx.attrs.add(r.attr());
+    } else if (target instanceof TupleLit t) {
+      t.items().forEach(x -> targetEffects(x, fx));
+    }
+  }
+
+  private void effects(@Nullable Expr e, Effects fx) {
+    if (e == null) {
+      return;
+    }
+    step();
+    if (e instanceof Call c && ((c.callee() instanceof Name n && macros.containsKey(n.name()))
+        || (c.callee() instanceof Getattr g && (g.name().equals("append") || g.name().equals("update")
+            || g.name().equals("pop"))))) {
+      fx.calls = true; // a macro or mutator may change any mapping
+    }
+    for (Expr c : children(e)) {
+      effects(c, fx);
+    }
+  }
+
+  /** Drops the guards a statement's effects may invalidate. */
+  private void dropGuards(Effects fx) {
+    List<Guard> kept = new ArrayList<>();
+    for (Guard g : guards) {
+      step();
+      Set<String> names = new HashSet<>();
+      Set<String> attrs = new HashSet<>();
+      pathNames(g.map(), names, attrs);
+      pathNames(g.key(), names, attrs);
+      boolean hit = fx.calls;
+      for (String n : fx.names) {
+        hit |= names.contains(n);
+      }
+      for (String a : fx.attrs) {
+        hit |= attrs.contains(a);
+      }
+      if (!hit) {
+        kept.add(g);
+      }
+    }
+    guards = kept;
+  }
+
+  private static void pathNames(Expr e, Set<String> names, Set<String> attrs) {
+    if (e instanceof Name n) {
+      names.add(n.name());
+    } else if (e instanceof Getattr g) {
+      attrs.add(g.name());
+      pathNames(g.obj(), names, attrs);
+    } else if (e instanceof Getitem g) {
+      if (g.key() instanceof Str s) {
+        attrs.add(s.value());
+      }
+      pathNames(g.obj(), names, attrs);
     }
   }
 
@@ -772,11 +977,16 @@ final class TemplatePolicy {
     if (st instanceof Output o) {
       judge(o.value(), Use.LEAF);
     } else if (st instanceof If i) {
+      List<Guard> outer = guards;
       for (int k = 0; k < i.tests().size(); k++) {
         judge(i.tests().get(k), Use.LEAF);
+        guards = new ArrayList<>(outer);
+        guards.addAll(guardsFrom(i.tests().get(k)));
         judgeBody(i.bodies().get(k));
+        guards = outer;
       }
       judgeBody(i.orElse());
+      guards = outer;
     } else if (st instanceof For f) {
       if (f.recursive()) {
         throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "recursive for loops are not allowed");
@@ -805,9 +1015,12 @@ final class TemplatePolicy {
       }
       judgeAll(m.defaults(), Use.VALUE);
       int saved = loops;
+      List<Guard> outer = guards;
       loops = 0; // a macro body does not see the caller's loop
+      guards = new ArrayList<>();
       judgeBody(m.body());
       loops = saved;
+      guards = outer;
     } else if (st instanceof FilterBlock fb) {
       judge(fb.filter(), Use.LEAF);
       judgeBody(fb.body());
@@ -905,7 +1118,11 @@ final class TemplatePolicy {
         judge(d.values().get(k), use);
       }
     } else if (e instanceof Cond c) {
+      List<Guard> outer = guards;
+      guards = new ArrayList<>(outer);
+      guards.addAll(guardsFrom(c.test()));
       judge(c.then(), use);
+      guards = outer;
       judge(c.test(), Use.LEAF);
       judge(c.orElse(), use);
     } else if (e instanceof Bin b) {
@@ -985,7 +1202,8 @@ final class TemplatePolicy {
       return;
     }
     judge(k, Use.LEAF);
-    if (isNonStr(k) || isHarmlessKey(k) || (use == Use.LEAF && isData(k, true))) {
+    if (isNonStr(k) || isHarmlessKey(k) || (use == Use.LEAF && isData(k, true))
+        || guards.contains(new Guard(g.obj(), k))) {
       return;
     }
     throw reject(Reason.TEMPLATE_COMPUTED_SUBSCRIPT, (use == Use.LEAF

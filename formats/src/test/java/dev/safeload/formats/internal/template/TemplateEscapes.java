@@ -94,6 +94,21 @@ public final class TemplateEscapes {
             + "{{ tools[0][a.k].x }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{% macro m(n) %}{% set n.k = 'mr' ~ 'o' %}{% endmacro %}{% set a = namespace(k=0) %}{{ m(a) }}"
             + "{{ tools[0][a.k].x }}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        // membership guards hold only for mappings and only until the map or key may change
+        Arguments.of("{% if k in d %}{{ d[k].x }}{% endif %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d or d is mapping %}{{ d[k].x }}{% endif %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is mapping %}{% set k = 'mr' ~ 'o' %}{{ d[k].x }}{% endif %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is mapping %}{% set _ = d.pop(k) %}{{ d[k].x }}{% endif %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is mapping %}{{ d.pop(k) ~ d[k].x }}{% endif %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is mapping %}{% for i in x %}{{ d[k].x }}{% set d = y %}{% endfor %}{% endif %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% set s = d.keys() %}{% set d = e %}{% if k in s %}{{ d[k].x }}{% endif %}",
+            Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is not mapping %}{{ d[k].x }}{% endif %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{% if k in d and d is mapping %}{% else %}{{ d[k].x }}{% endif %}", Reason.TEMPLATE_COMPUTED_SUBSCRIPT),
         // a data key is allowed only when the result is a leaf
         Arguments.of("{% for m in messages %}{{ ({tools[m.role]: 1}|first)[m.name] }}{% endfor %}",
             Reason.TEMPLATE_COMPUTED_SUBSCRIPT),

@@ -82,6 +82,15 @@ class TemplatePolicyTest {
           + "{{ sub|tojson }}",
       "{% set d = dict(role='user', content=m) %}{{ d|tojson }}{{ x.partition(':')[2] }}"
           + "{{ tools|sum(attribute='n', start=0) }}{{ messages[x.find('a')] }}",
+      // GigaChat-style walks: item lookups guarded by key membership in a mapping
+      "{% macro walk(root, ref) %}{% set ns_p = namespace(n=root) %}{% for seg in ref.split('/') %}"
+          + "{% if ns_p.n is mapping and seg in ns_p.n %}{% set ns_p.n = ns_p.n[seg] %}"
+          + "{% elif ns_p.n is sequence and seg == (seg|int|string) %}{% set ns_p.n = ns_p.n[seg|int] %}"
+          + "{% else %}{% set ns_p.n = none %}{% endif %}{% endfor %}{{ ns_p.n|tojson }}{% endmacro %}{{ walk(tools, x) }}",
+      "{% macro align(json_obj, schema) %}{% set key_set = json_obj.keys() if json_obj is mapping else [] %}"
+          + "{% for key, ps in schema.properties.items() %}{% if key in key_set %}{% set item = json_obj[key] %}"
+          + "{{ align(item, ps) }}{% endif %}{% endfor %}{% endmacro %}{{ align(tools[0], tools[1]) }}",
+      "{{ d[k].x if k in d and d is mapping }}{% if k in d.keys() %}{{ d[k].y }}{% endif %}",
       "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
       "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
   })
