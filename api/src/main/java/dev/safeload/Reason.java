@@ -250,6 +250,17 @@ public enum Reason implements ReasonCode {
   GGUF_CHAT_TEMPLATE_UNSAFE("A chat template reaches Python internals or template loading (CVE-2024-34359-style SSTI)."),
   GGUF_SHARD_INVALID("A split GGUF model's shards are missing, misnamed, inconsistent or repeat a tensor."),
   GGUF_CHAT_TEMPLATE_NOT_PINNED("A chat template's SHA-256 is not among the policy's pinned template hashes."),
+  // chat templates, wherever they live (GGUF, tokenizer_config.json, chat_template.jinja/.json)
+  TEMPLATE_SYNTAX("A chat template is not valid Jinja as Jinja reads it, or uses a form safeload does not read (raw blocks, \\N{} escapes, non-ASCII outside strings in tags)."),
+  TEMPLATE_TOO_COMPLEX("A chat template exceeds a bound: size, tokens, nodes, nesting, string length, integer size or analysis work."),
+  TEMPLATE_CONSTRUCT_NOT_ALLOWED("A chat template uses a tag or expression form outside the allowlist (include, import, extends, call, with, recursive for, **, *args, loop(), calls of computed callees)."),
+  TEMPLATE_NAME_NOT_ALLOWED("A chat template names a gadget global (lipsum, cycler, joiner, self), a name starting with '_' or not ASCII, rebinds a reserved name, or uses a callable as a value."),
+  TEMPLATE_ATTRIBUTE_NOT_ALLOWED("A chat template reads a member (.n, ['n'], namespace(n=), attribute path) that starts with '_' or is reserved, or calls a method outside the allowlist."),
+  TEMPLATE_FILTER_NOT_ALLOWED("A chat template uses a filter or test outside the allowlist (attr, format, xmlattr, ...) or with arguments the allowlist does not admit."),
+  TEMPLATE_COMPUTED_SUBSCRIPT("A chat template subscripts with a computed key that may be a template-chosen string (Jinja falls back to getattr for str keys)."),
+  TEMPLATE_FORMAT_STRING("A chat template formats with a template-chosen format string: .format beyond {} fields on a literal, format_map, or % on a string literal."),
+  TEMPLATE_CONTAINER_INVALID("A chat template container is malformed: chat_template not a string or list of {name, template}, an empty, repeated or invalid name."),
+  TEMPLATE_NOT_PINNED("A chat template outside GGUF has a SHA-256 that is not among the policy's pinned template hashes."),
 
   // ---------------------------------------------------------------- ONNX (reserved)
   ONNX_PROTOBUF_INVALID("The protobuf wire format is invalid: bad tag, group, wire type 6/7 or overlong varint."),

@@ -105,6 +105,9 @@ final class FileValidation {
       Map<FormatHandler, Confidence> seen) {
     // A handler validates only what its own detection recognised: validate() may rely on detect().
     List<FormatHandler> strongest = strongest(claimed.handlers(), seen, false);
+    if (strongest.isEmpty()) {
+      strongest = claimed.handlers().stream().filter(FormatHandler::validatesByNameAlone).toList();
+    }
     Outcome named = strongest.isEmpty() ? null
         : strongest.size() == 1 ? run(name, bytes, strongest.get(0))
         : exactlyOne(name, bytes, strongest, "the name '" + claimed.match() + "' and the content");
