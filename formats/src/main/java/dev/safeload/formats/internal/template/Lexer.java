@@ -136,7 +136,7 @@ final class Lexer {
     add(Kind.EOF, "", null, n);
   }
 
-  /** The index of the earliest {@code {{}, {@code {%} or {@code {#} at or after {@code from}, or -1. */
+  /** The index of the earliest <code>{{</code>, <code>{%</code> or <code>{#</code> at or after {@code from}, or -1. */
   private int nextOpener(int from) {
     int i = from;
     while (true) {

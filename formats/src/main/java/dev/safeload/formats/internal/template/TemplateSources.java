@@ -104,8 +104,9 @@ public final class TemplateSources {
   /** Lower-case hex SHA-256 of the template's UTF-8 text, as pins name templates. */
   public static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | java.security.NoSuchProviderException e) {
       throw new IllegalStateException(e);
     }
   }
