@@ -107,7 +107,11 @@ final class Proofs {
 
     @Override
     public List<String> unservedFiles() {
-      return byName.values().stream().filter(f -> !f.read()).map(CheckedFile::name).sorted().toList();
+      // Present but refused before or while reading: a link, a device, a colliding name, an unreadable file.
+      java.util.TreeSet<String> names = new java.util.TreeSet<>();
+      byName.values().stream().filter(f -> !f.read()).forEach(f -> names.add(f.name()));
+      walk.findings().stream().map(Finding::file).filter(java.util.Objects::nonNull).forEach(names::add);
+      return List.copyOf(names);
     }
 
     @Override
