@@ -1,16 +1,13 @@
 package dev.safeload.formats.pytorch;
 
-import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.safetensors.ShardIndex;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ModelView;
-import dev.safeload.spi.TensorInfo;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -55,26 +52,16 @@ public final class PyTorchIndexHandler implements FormatHandler {
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
-    if (!head.hasRemaining() || head.get(head.position()) != '{') {
-      return Confidence.NONE;
-    }
-    return ShardIndex.looksLikeIndex(head, ShardIndex.PYTORCH) ? Confidence.STRONG : Confidence.NONE;
+    return ShardIndex.detect(head, ShardIndex.PYTORCH);
   }
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    ShardIndex index = parse(bytes, context);
-    return new ModelDescription(id(), List.<TensorInfo>of(), index.metadata(),
-        index.shards().stream().sorted().toList());
+    return ShardIndex.describe(id(), bytes, context, ShardIndex.PYTORCH);
   }
 
   @Override
   public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
-    parse(self.bytes(), context).checkShards(self, model, context, ShardIndex.PYTORCH);
-  }
-
-  private static ShardIndex parse(ModelBytes bytes, ValidationContext context) {
-    JsonLimits.checkSize(bytes, context);
-    return ShardIndex.parse(bytes, ShardIndex.Limits.of(context), ShardIndex.PYTORCH);
+    ShardIndex.checkModel(self, model, context, ShardIndex.PYTORCH);
   }
 }

@@ -1,17 +1,14 @@
 package dev.safeload.formats.safetensors;
 
 import dev.safeload.Setting;
-import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.safetensors.ShardIndex;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ModelView;
-import dev.safeload.spi.TensorInfo;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -58,32 +55,22 @@ public final class SafetensorsIndexHandler implements FormatHandler {
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
-    if (!head.hasRemaining() || head.get(head.position()) != '{') {
-      return Confidence.NONE; // HF writes the index without leading whitespace
-    }
-    return ShardIndex.looksLikeIndex(head, ShardIndex.SAFETENSORS) ? Confidence.STRONG : Confidence.NONE;
+    return ShardIndex.detect(head, ShardIndex.SAFETENSORS);
   }
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    ShardIndex index = parse(bytes, context);
-    return new ModelDescription(id(), List.<TensorInfo>of(), index.metadata(),
-        index.shards().stream().sorted().toList());
+    return ShardIndex.describe(id(), bytes, context, ShardIndex.SAFETENSORS);
   }
 
   @Override
   public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
-    parse(self.bytes(), context).checkShards(self, model, context, ShardIndex.SAFETENSORS);
+    ShardIndex.checkModel(self, model, context, ShardIndex.SAFETENSORS);
   }
 
   /** Long ending that names a safetensors shard index. */
   @Override
   public Set<String> nameSuffixes() {
     return Set.of(".safetensors.index.json");
-  }
-
-  private static ShardIndex parse(ModelBytes bytes, ValidationContext context) {
-    JsonLimits.checkSize(bytes, context);
-    return ShardIndex.parse(bytes, ShardIndex.Limits.of(context), ShardIndex.SAFETENSORS);
   }
 }

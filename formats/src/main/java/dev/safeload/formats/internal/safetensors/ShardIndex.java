@@ -121,6 +121,36 @@ public final class ShardIndex {
     return shards;
   }
 
+  /**
+   * An index handler's detection: an object at the very start (Hugging Face writes indexes without
+   * leading whitespace) that {@linkplain #looksLikeIndex(ByteBuffer, Kind) looks like} this kind's index.
+   */
+  public static dev.safeload.spi.Confidence detect(ByteBuffer head, Kind kind) {
+    if (!head.hasRemaining() || head.get(head.position()) != '{') {
+      return dev.safeload.spi.Confidence.NONE;
+    }
+    return looksLikeIndex(head, kind) ? dev.safeload.spi.Confidence.STRONG : dev.safeload.spi.Confidence.NONE;
+  }
+
+  /** An index handler's validation: the index on its own, described by the shards it names. */
+  public static ModelDescription describe(String handlerId, ModelBytes bytes, ValidationContext context,
+      Kind kind) {
+    ShardIndex index = parse(bytes, context, kind);
+    return new ModelDescription(handlerId, List.<TensorInfo>of(), index.metadata(),
+        index.shards().stream().sorted().toList());
+  }
+
+  /** An index handler's whole-model check: the index against the shards present. */
+  public static void checkModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context,
+      Kind kind) {
+    parse(self.bytes(), context, kind).checkShards(self, model, context, kind);
+  }
+
+  private static ShardIndex parse(ModelBytes bytes, ValidationContext context, Kind kind) {
+    dev.safeload.formats.internal.json.JsonLimits.checkSize(bytes, context);
+    return parse(bytes, Limits.of(context), kind);
+  }
+
   /** {@link #looksLikeIndex(ByteBuffer, Kind)} for safetensors shards. */
   public static boolean looksLikeIndex(ByteBuffer head) {
     return looksLikeIndex(head, SAFETENSORS);

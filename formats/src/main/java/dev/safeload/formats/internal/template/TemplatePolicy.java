@@ -588,17 +588,7 @@ final class TemplatePolicy {
 
   /** Whether {@code n} holds a namespace wherever it is read. */
   private boolean isNamespaceName(Name n) {
-    List<Binding> bs = bindings.get(n.name());
-    if (bs == null || !isBound(n)) {
-      return false;
-    }
-    for (Binding b : bs) {
-      if (!(b.kind() == BKind.VALUE && b.expr() instanceof Call c && c.callee() instanceof Name f
-          && f.name().equals("namespace"))) {
-        return false;
-      }
-    }
-    return true;
+    return isBound(n) && namespaceOnly(n.name());
   }
 
   /**
