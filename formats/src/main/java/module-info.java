@@ -18,6 +18,8 @@ module dev.safeload.formats {
   exports dev.safeload.formats.pytorch;
   exports dev.safeload.formats.numpy;
   exports dev.safeload.formats.archive;
+  exports dev.safeload.formats.tokenizer;
+  exports dev.safeload.formats.template;
 
   // Each handler adds itself here and in META-INF/services/dev.safeload.spi.FormatHandler.
   provides dev.safeload.spi.FormatHandler with
@@ -29,7 +31,13 @@ module dev.safeload.formats {
       dev.safeload.formats.pytorch.PyTorchHandler,
       dev.safeload.formats.pickle.PickleHandler,
       dev.safeload.formats.numpy.NumpyHandler,
-      dev.safeload.formats.archive.ArchiveWrapperHandler;
+      dev.safeload.formats.archive.ArchiveWrapperHandler,
+      dev.safeload.formats.tokenizer.VocabHandler,
+      dev.safeload.formats.tokenizer.MergesHandler,
+      dev.safeload.formats.tokenizer.TiktokenHandler,
+      dev.safeload.formats.tokenizer.SentencePieceHandler,
+      dev.safeload.formats.pytorch.PyTorchIndexHandler,
+      dev.safeload.formats.template.ChatTemplateHandler;
 
   provides dev.safeload.spi.SecondReader with
       dev.safeload.formats.readers.TarReader,

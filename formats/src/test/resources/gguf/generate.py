@@ -9,6 +9,8 @@ the right size, since the container does not constrain their contents.
                    tensors, default alignment 32, a benign chat template and a named one
   align64.gguf     general.alignment = 64, Q8_0 + F32 tensors with odd row counts, version 2
   align256.gguf    general.alignment = 256, Q4_0 + Q6_K + I8 tensors, last tensor unpadded
+  command_r.gguf   per-architecture keys as llama.cpp writes them for an architecture whose name holds
+                   '-' ("{arch}.block_count" -> command-r.block_count; issue 11)
 """
 import os
 import random
@@ -115,3 +117,24 @@ write("align256.gguf", 3, [
     ("k", "Q6_K", [256, 2]),
     ("i", "I8", [13]),
 ], alignment=256, pad_last=False)
+
+# Key names follow llama.cpp's LLM_KV patterns ("%s.block_count", "%s.attention.head_count", ...).
+write("command_r.gguf", 3, [
+    ("general.architecture", STRING, "command-r"),
+    ("general.name", STRING, "safeload hyphenated architecture"),
+    ("command-r.block_count", UINT32, 1),
+    ("command-r.context_length", UINT32, 128),
+    ("command-r.embedding_length", UINT32, 8),
+    ("command-r.feed_forward_length", UINT32, 16),
+    ("command-r.attention.head_count", UINT32, 2),
+    ("command-r.attention.head_count_kv", UINT32, 2),
+    ("command-r.attention.layer_norm_epsilon", FLOAT32, 2.0 ** -17),  # exact in float32
+    ("command-r.rope.freq_base", FLOAT32, 10000.0),
+    ("command-r.logit_scale", FLOAT32, 0.0625),
+    ("tokenizer.ggml.model", STRING, "gpt2"),
+    ("tokenizer.ggml.tokens", ARRAY, (STRING, ["<PAD>", "<BOS_TOKEN>", "hi"])),
+], [
+    ("token_embd.weight", "F16", [8, 3]),
+    ("blk.0.attn_norm.weight", "F32", [8]),
+    ("blk.0.attn_q.weight", "Q8_0", [32, 8]),
+])

@@ -10,6 +10,8 @@ Run from this directory with /usr/bin/python3 generate.py. Outputs are determini
   loop.onnx                Loop with a body subgraph (adds 1 to a counter each iteration)
   hostile/traversal.onnx   external data at "../weights.data" (CVE-2022-25882 shape): must be rejected
   hostile/mem_addr.onnx    external data at "*/_ORT_MEM_ADDR_/*" (ORT #28709): must be rejected
+  long_doc_string.onnx     matmul_add with a 100 KB UTF-8 doc_string: the 64 KiB detection head ends
+                           inside it, before the graph (issue: detection must not give up)
 """
 import os
 import numpy as np
@@ -130,6 +132,16 @@ def hostile(name, location):
         f.write(m.SerializeToString())
 
 
+def long_doc_string():
+    g = matmul_add_graph(numpy_helper.from_array(W, "W"), numpy_helper.from_array(B, "B"))
+    # Mixed ASCII and multi-byte text, so a cut of the head may fall inside a character.
+    text = ("Dokumentation f\u00fcr dieses Modell \u2014 \u6a21\u578b\u6587\u6863 \U0001f9ea. " * 2000)
+    text = text[:100 * 1000]
+    m = helper.make_model(g, opset_imports=OPSET, producer_name="safeload-fixtures", ir_version=IR,
+                          doc_string=text)
+    save(m, "long_doc_string.onnx")
+
+
 if __name__ == "__main__":
     matmul_add()
     external()
@@ -138,3 +150,4 @@ if __name__ == "__main__":
     loop()
     hostile("traversal.onnx", "../weights.data")
     hostile("mem_addr.onnx", "*/_ORT_MEM_ADDR_/*")
+    long_doc_string()

@@ -41,7 +41,8 @@ public final class LoadPolicy {
    */
   public static final Set<String> BUILT_IN_FORMATS = Set.of(
       "safetensors", "safetensors-index", "json",
-      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper");
+      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper", "vocab-txt", "bpe-merges", "tiktoken", "sentencepiece", "pytorch-index",
+      "chat-template");
 
   private final boolean requireProvenance;
   private final boolean allowSymlinks;

@@ -114,7 +114,10 @@ final class FileReading {
       if (e.getCause() instanceof InternalError ie) {
         return readOnly.discarded(mappingFault(name, ie.getMessage()));
       }
-      throw new IllegalStateException("validation failed outside any handler", e.getCause());
+      return readOnly.discarded(internalError(name, e.getCause()));
+    } catch (RuntimeException e) {
+      // A defect of our own outside any handler: the file is refused, the scan still reports.
+      return readOnly.discarded(internalError(name, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while validating " + name);
@@ -132,6 +135,11 @@ final class FileReading {
   private static Finding changed(String name, String when) {
     return new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
         "size, modification or change time, or identity changed " + when);
+  }
+
+  private static Finding internalError(String name, Throwable e) {
+    return new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
+        "internal error while judging the file: " + e);
   }
 
   private static Finding mappingFault(String name, @Nullable String message) {

@@ -105,18 +105,21 @@ final class FileValidation {
       Map<FormatHandler, Confidence> seen) {
     // A handler validates only what its own detection recognised: validate() may rely on detect().
     List<FormatHandler> strongest = strongest(claimed.handlers(), seen, false);
+    if (strongest.isEmpty()) {
+      strongest = claimed.handlers().stream().filter(FormatHandler::validatesByNameAlone).toList();
+    }
     Outcome named = strongest.isEmpty() ? null
         : strongest.size() == 1 ? run(name, bytes, strongest.get(0))
         : exactlyOne(name, bytes, strongest, "the name '" + claimed.match() + "' and the content");
     String says = claimed.handlers().stream().map(FormatHandler::id).sorted().toList().toString();
     if (named == null || !named.accepted()) {
-      List<FormatHandler> others = new ArrayList<>(seen.keySet());
+      List<FormatHandler> others = new ArrayList<>(contentHandlers(seen));
       others.removeAll(claimed.handlers());
       List<FormatHandler> content = strongest(others, seen, false);
       // The content speaks against the name when the name's handlers did not recognise it, or when
       // another handler recognises it more surely than they did.
       boolean contentWins = content.size() == 1 && (named == null
-          || (named.handler() != null && seen.get(content.get(0)).compareTo(seen.get(named.handler())) > 0));
+          || (named.handler() != null && seen.get(content.get(0)).compareTo(seen.getOrDefault(named.handler(), Confidence.NONE)) > 0));
       if (contentWins) {
         Outcome asContent = run(name, bytes, content.get(0));
         List<Finding> all = new ArrayList<>();
@@ -135,7 +138,8 @@ final class FileValidation {
     }
     for (Map.Entry<FormatHandler, Confidence> e : seen.entrySet()) {
       FormatHandler other = e.getKey();
-      if (claimed.handlers().contains(other) || e.getValue().compareTo(Confidence.STRONG) < 0) {
+      if (claimed.handlers().contains(other) || other.extensions().isEmpty()
+          || e.getValue().compareTo(Confidence.STRONG) < 0) {
         continue;
       }
       if (run(name, bytes, other).accepted()) {
@@ -148,7 +152,7 @@ final class FileValidation {
 
   private Outcome byContent(String name, ModelBytes bytes, NameRoles.Role role,
       Map<FormatHandler, Confidence> seen) {
-    List<FormatHandler> strongest = strongest(new ArrayList<>(seen.keySet()), seen, false);
+    List<FormatHandler> strongest = strongest(contentHandlers(seen), seen, false);
     if (strongest.isEmpty()) {
       if (role instanceof NameRoles.Opaque) {
         return opaque();
@@ -183,6 +187,15 @@ final class FileValidation {
     }
     boolean unclaimed = h != null && !outcome.accepted() && role instanceof NameRoles.Silent;
     return new Outcome(h, h == null ? "" : h.id(), null, all, unclaimed);
+  }
+
+  /**
+   * The detections that may speak for content. A handler that lists no extension (vocab.txt,
+   * merges.txt) is reached only through its names: text in a file of another name is not a
+   * vocabulary because it could be read as one.
+   */
+  private static List<FormatHandler> contentHandlers(Map<FormatHandler, Confidence> seen) {
+    return seen.keySet().stream().filter(h -> !h.extensions().isEmpty()).toList();
   }
 
   private static Outcome opaque() {

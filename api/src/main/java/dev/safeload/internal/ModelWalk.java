@@ -147,7 +147,9 @@ final class ModelWalk {
         if (name == null) {
           return FileVisitResult.CONTINUE;
         }
-        if (isIgnored(name)) {
+        // A verifier's side file (model.sig) is read for the verifier whatever an ignore pattern says:
+        // a pin file that ignores "*.sig" must not hide the signature from the signature check.
+        if (isIgnored(name) && !sideFileNames.contains(name)) {
           ignored.add(name);
           return FileVisitResult.CONTINUE;
         }

@@ -106,6 +106,15 @@ final class Proofs {
     }
 
     @Override
+    public List<String> unservedFiles() {
+      // Present but refused before or while reading: a link, a device, a colliding name, an unreadable file.
+      java.util.TreeSet<String> names = new java.util.TreeSet<>();
+      byName.values().stream().filter(f -> !f.read()).forEach(f -> names.add(f.name()));
+      walk.findings().stream().map(Finding::file).filter(java.util.Objects::nonNull).forEach(names::add);
+      return List.copyOf(names);
+    }
+
+    @Override
     public Optional<Sha256> rangeSha256(String name, long start, long end) {
       CheckedFile f = byName.get(name);
       if (f == null || !f.read() || start < 0 || end < start || end > f.data().size()) {

@@ -25,6 +25,16 @@ public interface DigestedModel {
     return List.of();
   }
 
+  /**
+   * Names of files present in the model directory that are not served because the loader refused
+   * them before or while reading them (a name that says code, an I/O error), sorted. Each carries a
+   * finding of its own, which rejects the model; a verifier whose manifest lists such a file leaves the
+   * verdict to that finding rather than calling the file missing.
+   */
+  default List<String> unservedFiles() {
+    return List.of();
+  }
+
   /** The served file with this name. */
   Optional<DigestedFile> file(String name);
 

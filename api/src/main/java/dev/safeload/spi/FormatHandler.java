@@ -109,6 +109,20 @@ public interface FormatHandler {
     return extensions();
   }
 
+  /**
+   * Whether {@link #validate} checks everything {@link #detect} would, so that a file whose name this
+   * handler claims ({@link #fileNames()}, {@link #nameSuffixes()}, {@link #extensions()}) is validated
+   * even when detection does not recognise its head. For formats with no signature to detect (a Jinja
+   * template is any text); such a handler returns {@code NONE} from {@code detect} and is reached only
+   * through names. The default, {@code false}, protects handlers whose validation relies on a magic
+   * number that detection checked.
+   *
+   * @since SPI version 1 (additive default method)
+   */
+  default boolean validatesByNameAlone() {
+    return false;
+  }
+
   /** The SPI version the handler was written against. */
   default int spiVersion() {
     return SPI_VERSION;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         "  safeload bom find --sha256 HEX *.cdx.json",
         "With --pins, every file must match its pin, as in 'verify'.",
         "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
-        "written, with the findings), 2 on usage or I/O errors."})
+        "written, with the findings), 2 on usage or I/O errors (also a file that cannot be read)."})
 final class BomCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -76,7 +76,7 @@ final class BomCommand implements Callable<Integer> {
       }
     }
     List<dev.safeload.provenance.ProvenanceVerifier> proofs = pins == null ? List.of() : List.of(pins);
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore.globs), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -98,10 +98,11 @@ final class BomCommand implements Callable<Integer> {
       Files.write(output, json);
     }
     if (!report.accepted()) {
-      TableReport.write(List.of(new Scanned(sc.argument(), sc.directory(), report)), err);
+      List<Scanned> shown = List.of(sc.withReport(report));
+      TableReport.write(shown, err);
       err.println("safeload: " + path + " is rejected; the BOM records its findings");
       err.flush();
-      return Main.REJECTED;
+      return Scans.exitCode(shown);
     }
     return Main.OK;
   }

@@ -1,17 +1,43 @@
 package dev.safeload.cli;
 
+import dev.safeload.FileGlob;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code --ignore} option of {@code scan}, {@code verify} and {@code pin}: files of a model directory
- * left out of the model on purpose (documentation in a Hugging Face snapshot), as
- * {@code LoadPolicy.Builder.ignoreFiles} does in code.
+ * The {@code --ignore} and {@code --opaque} options of {@code scan}, {@code verify}, {@code pin},
+ * {@code sign} and {@code bom}, as {@code LoadPolicy.Builder.ignoreFiles} and {@code opaqueFiles} do in
+ * code. Patterns have {@code .gitignore} meaning ({@link FileGlob}); an invalid one is a usage error
+ * reported on one line (see {@link Main}).
  */
 final class IgnoreOption {
-  @Option(names = "--ignore", paramLabel = "GLOB",
-      description = {"Leave files matching GLOB (relative to the model directory, e.g. '*.md',",
-          "'.gitattributes') out of the model: not checked, not hashed, not served. Repeatable."})
+  /** Option names whose values are file patterns, for the one-line usage error. */
+  static final List<String> NAMES = List.of("--ignore", "--opaque");
+
+  @Option(names = "--ignore", paramLabel = "GLOB", converter = Glob.class,
+      description = {"Leave files matching GLOB out of the model: not checked, not hashed, not served,",
+          "listed as ignored. Gitignore meaning: '*.md' matches at any depth, 'docs/*.md' and",
+          "'/README.md' only there. Repeatable."})
   List<String> globs = new ArrayList<>();
+
+  @Option(names = "--opaque", paramLabel = "GLOB", converter = Glob.class,
+      description = {"Serve files matching GLOB that no handler judges (a model card, a licence) as",
+          "format 'opaque': still hashed and proven, never for names of a loader format or code.",
+          "Repeatable."})
+  List<String> opaque = new ArrayList<>();
+
+  /** Checks a pattern as the loader will read it, so a bad one fails before any file is read. */
+  static final class Glob implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      try {
+        return FileGlob.of(value).pattern();
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
 }

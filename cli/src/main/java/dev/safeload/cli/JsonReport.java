@@ -25,7 +25,12 @@ import tools.jackson.core.json.JsonWriteFeature;
  *  "modelFindings": [                              // about a model as a whole, not one served file
  *    {"path": "models/llama" | "models/llama/x", "reason": "PIN_FILE_MISSING", "offset": null,
  *     "message": "..."}
- *  ]}
+ *  ],
+ *  "ignoredFiles": [                               // present, left out by an ignore pattern: not read
+ *    {"path": "models/llama/README.md"}            // (the options', the pin file's or the signature's)
+ *  ],
+ *  "ioError": true | false,                         // something could not be read (an IO_ERROR finding)
+ *  "exitCode": 0 | 1 | 2}                           // the exit code of this run's verdict
  * }</pre>
  *
  * <p>A file is {@code rejected} exactly when its {@code findings} are non-empty. Model findings (a
@@ -33,7 +38,11 @@ import tools.jackson.core.json.JsonWriteFeature;
  * to no served file; {@code path} is the model, or the model joined with the name the finding gives.
  * The output is accepted as a whole only when every verdict is {@code accepted} and
  * {@code modelFindings} is empty, which is also when the exit code is 0. {@code offset} is a byte
- * offset in the file, or {@code null} when the problem has no single position.
+ * offset in the file, or {@code null} when the problem has no single position. A file served without a
+ * format claim because an opaque pattern names it has format {@code "opaque"}. When a rejection and an
+ * I/O error meet, both are listed (the rejected file's findings, the {@code IO_ERROR} finding),
+ * {@code ioError} is true and {@code exitCode} is 2: the I/O error wins, because the verdict is
+ * incomplete.
  */
 final class JsonReport {
   private static final JsonFactory JSON = JsonFactory.builder()
@@ -78,6 +87,18 @@ final class JsonReport {
         }
       }
       g.writeEndArray();
+      g.writeName("ignoredFiles");
+      g.writeStartArray();
+      for (Scanned s : scans) {
+        for (String name : s.ignored()) {
+          g.writeStartObject();
+          g.writeStringProperty("path", s.display(name));
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+      g.writeBooleanProperty("ioError", Scans.ioErrors(scans) > 0);
+      g.writeNumberProperty("exitCode", Scans.exitCode(scans));
       g.writeEndObject();
       g.writeRaw('\n');
     }

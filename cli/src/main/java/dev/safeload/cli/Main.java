@@ -38,9 +38,16 @@ import picocli.CommandLine.Spec;
  * safeload demo                           scan built-in benign and malicious samples
  * </pre>
  *
+ * <p>{@code scan}, {@code pin}, {@code verify}, {@code sign} and {@code bom} take {@code --ignore GLOB}
+ * and {@code --opaque GLOB} ({@link dev.safeload.FileGlob}); {@code pin} and {@code sign} record them in
+ * the pin file and the signature, and {@code verify} applies what those record.
+ *
  * <p>Exit codes (stable): {@value #OK} every file accepted; {@value #REJECTED} something was rejected;
- * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file). The
- * {@code --json} output is documented on {@link JsonReport}.
+ * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file, a model file
+ * that cannot be read). An I/O error wins over a rejection: when both happen the exit code is
+ * {@value #USAGE_OR_IO}, and the report lists both (see {@link Scans#exitCode(List)}). An invalid
+ * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The {@code --json}
+ * output is documented on {@link JsonReport}.
  */
 // scope = INHERIT gives every subcommand the standard --help/--version from here: copying two options is
 // cheaper at start-up than reflecting picocli's help mixin once per command.
@@ -61,8 +68,10 @@ public final class Main implements Callable<Integer> {
 
   /** The command as shipped: strict policy, the handlers found on the class path. */
   public Main() {
-    this(UnaryOperator.identity());
+    this(SHIPPED);
   }
+
+  private static final UnaryOperator<SafeModelLoader.Builder> SHIPPED = b -> b;
 
   /**
    * A command whose loaders are adjusted before they are built, for embedding and tests (extra
@@ -133,6 +142,16 @@ public final class Main implements Callable<Integer> {
       }
       throw e;
     });
+    // A bad file pattern is one line, not a usage screen: the message already says what is wrong.
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> {
+      if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && IgnoreOption.NAMES.contains(o.longestName())) {
+        ex.getCommandLine().getErr().println("safeload: " + ex.getMessage().replaceAll("[\\r\\n]+", " "));
+        ex.getCommandLine().getErr().flush();
+        return USAGE_OR_IO;
+      }
+      return usage.handleParseException(ex, args);
+    });
     return cl;
   }
 
@@ -149,20 +168,33 @@ public final class Main implements Callable<Integer> {
 
   /** Like {@link #loader(ProvenanceVerifier)}, reporting reading progress to {@code progress}. */
   SafeModelLoader loader(@Nullable ProvenanceVerifier pins, ProgressListener progress) {
-    return loaderWith(pins == null ? List.of() : List.of(pins), progress, List.of());
+    return loaderWith(pins == null ? List.of() : List.of(pins), progress, new IgnoreOption());
   }
 
   /**
-   * A loader with the strict policy leaving out {@code ignored} files, every given proof (pins,
-   * signature, revocation) and this command's setup applied last (a setup that sets its own policy
-   * replaces the ignore list).
+   * A loader with the strict policy leaving out files the {@code patterns} ignore and serving the ones
+   * they make opaque, every given proof (pins, signature, revocation; the loader adds the patterns they
+   * record) and this command's setup applied last. A setup that sets its own policy replaces the
+   * patterns given here, so the setup's policy is extended rather than replaced: see
+   * {@link #withPatterns}.
    */
-  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress,
-      List<String> ignored) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress)
-        .policy(LoadPolicy.strict().toBuilder().ignoreFiles(ignored.toArray(String[]::new)).build());
+  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
+    LoadPolicy base = LoadPolicy.strict();
+    if (loaderSetup != SHIPPED) {
+      // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
+      // command line extend that policy rather than being dropped. Handlers are not discovered for this.
+      base = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+    }
+    SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     proofs.forEach(b::trust);
-    return loaderSetup.apply(b).build();
+    b = loaderSetup.apply(b);
+    b.policy(withPatterns(base, patterns));
+    return b.build();
+  }
+
+  static LoadPolicy withPatterns(LoadPolicy policy, IgnoreOption patterns) {
+    LoadPolicy.Builder p = policy.toBuilder().ignoreFiles(patterns.globs.toArray(String[]::new));
+    return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 
   /** The version from the jar manifest, when there is one. */

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "pin",
     description = {"Prints a JSON pin file for a model file or directory.",
         "  safeload pin models/llama > llama.pins.json",
-        "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load."})
+        "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load;",
+        "exit 2 if a file cannot be read. --ignore and --opaque patterns are recorded in the pin file",
+        "(version 2), so 'verify --pins' applies them without repeating the options."})
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin IgnoreOption ignore;
@@ -40,7 +42,7 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore.globs), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -52,9 +54,11 @@ final class PinCommand implements Callable<Integer> {
       err.println("safeload: not pinning " + path + ": it fails its checks"
           + (unreadable || !sc.report().modelFindings().isEmpty() ? "" : " (--include-rejected pins it anyway)"));
       err.flush();
-      return Main.REJECTED;
+      return Scans.exitCode(s.scanned) == Main.USAGE_OR_IO ? Main.USAGE_OR_IO : Main.REJECTED;
     }
-    PinSet.Builder pins = PinSet.builder().source(path);
+    PinSet.Builder pins = PinSet.builder().source(path)
+        .ignoreFiles(ignore.globs.toArray(String[]::new))
+        .opaqueFiles(ignore.opaque.toArray(String[]::new));
     for (FileReport f : sc.report().files()) {
       pins.pin(f.name(), f.size(), f.sha256());
     }

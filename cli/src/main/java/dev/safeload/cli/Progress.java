@@ -121,7 +121,7 @@ abstract class Progress implements ProgressListener {
       } else {
         sb.append(" ").append("|/-\\".charAt((int) (ms / 200 % 4)));
       }
-      sb.append(String.format("  %.1fs ", ms / 1000.0));
+      sb.append(String.format(java.util.Locale.ROOT, "  %.1fs ", ms / 1000.0));
       err.print(sb);
       err.flush();
       drawn = true;
@@ -155,9 +155,9 @@ abstract class Progress implements ProgressListener {
 
     private static String human(long bytes) {
       if (bytes >= 1L << 30) {
-        return String.format("%.1f GiB", bytes / (double) (1L << 30));
+        return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
       }
-      return String.format("%.1f MiB", bytes / (double) (1L << 20));
+      return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
     /** Sum of regular file sizes under {@code root} (or its size), not following links. */

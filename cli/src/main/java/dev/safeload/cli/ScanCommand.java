@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "scan",
     description = {"Checks model files and directories: content-detected format, structure, limits.",
         "Pins are not required here; use 'verify' for that.",
-        "Exit 0 if every file is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})
+        "Exit 0 if every file is accepted, 1 if anything is rejected, 2 on usage or I/O errors",
+        "(2 also when a rejection and an I/O error meet)."})
 final class ScanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -28,7 +29,7 @@ final class ScanCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore.globs), paths, err);
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), paths, err);
     report.write(s.scanned, out);
     return s.exitCode();
   }

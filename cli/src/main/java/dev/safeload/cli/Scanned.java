@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.ScanReport;
+import java.util.List;
 
 /**
  * One scanned command-line argument.
@@ -12,15 +13,22 @@ import dev.safeload.ScanReport;
  */
 record Scanned(String argument, boolean directory, ScanReport report) {
 
-  /** The path to show for a file of this report. */
-  String display(FileReport file) {
-    if (!directory) {
-      return argument;
-    }
-    return argument.endsWith("/") ? argument + file.name() : argument + "/" + file.name();
+  /** Files present in the model that an ignore pattern left out, sorted. */
+  List<String> ignored() {
+    return report.ignoredFiles();
   }
 
-  /** The path to show for a model-level finding naming {@code file} (or the model, if null). */
+  /** The same argument with a rebuilt report. */
+  Scanned withReport(ScanReport r) {
+    return new Scanned(argument, directory, r);
+  }
+
+  /** The path to show for a file of this report. */
+  String display(FileReport file) {
+    return display(file.name());
+  }
+
+  /** The path to show for a file named {@code file} (relative to the model), or for the model itself. */
   String display(String file) {
     return directory ? (argument.endsWith("/") ? argument + file : argument + "/" + file) : argument;
   }

@@ -65,11 +65,27 @@ final class Scans {
     scanned.add(new Scanned(arg, false, new ScanReport(Path.of(""), List.of(unread), List.of())));
   }
 
-  /** 2 if a path could not be read, else 1 if anything was rejected, else 0. */
+  /** 2 if a path or file could not be read, else 1 if anything was rejected, else 0. */
   int exitCode() {
-    if (ioError) {
+    return ioError ? Main.USAGE_OR_IO : exitCode(scanned);
+  }
+
+  /**
+   * The exit code that {@code results} call for: {@value Main#USAGE_OR_IO} if anything could not be
+   * read ({@code IO_ERROR}, about a file or a whole model), even when something else was rejected too,
+   * because the verdict is then incomplete: the unread bytes may hold more. Else
+   * {@value Main#REJECTED} if anything was rejected, else {@value Main#OK}.
+   */
+  static int exitCode(List<Scanned> results) {
+    if (ioErrors(results) > 0) {
       return Main.USAGE_OR_IO;
     }
-    return scanned.stream().allMatch(s -> s.report().accepted()) ? Main.OK : Main.REJECTED;
+    return results.stream().allMatch(s -> s.report().accepted()) ? Main.OK : Main.REJECTED;
+  }
+
+  /** How many findings say that something could not be read. */
+  static long ioErrors(List<Scanned> results) {
+    return results.stream().flatMap(s -> s.report().findings().stream())
+        .filter(f -> f.reason() == Reason.IO_ERROR).count();
   }
 }

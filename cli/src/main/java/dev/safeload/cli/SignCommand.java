@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sign",
     description = {"Signs a model (OpenSSF Model Signing v1.0; key or certificate mode).",
+        "--ignore leaves files out: the paths it matched go in the manifest's ignore_paths, the",
+        "patterns (and --opaque patterns) in its 'safeload' field, so 'verify' applies them.",
         "Exit 0 when the signature was written, 2 on usage or I/O errors."})
 final class SignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -32,6 +34,7 @@ final class SignCommand implements Callable<Integer> {
   @Nullable Path certChain;
 
   @Mixin SignatureFileOption signature;
+  @Mixin IgnoreOption ignore;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   Path model;
@@ -41,7 +44,10 @@ final class SignCommand implements Callable<Integer> {
     Path out;
     try {
       ModelSigner signer = certChain == null ? ModelSigner.withKey(key) : ModelSigner.withCertificate(key, certChain);
-      out = signer.signatureFile(signature.name).signTo(model);
+      out = signer.signatureFile(signature.name)
+          .ignoreFiles(ignore.globs.toArray(String[]::new))
+          .opaqueFiles(ignore.opaque.toArray(String[]::new))
+          .signTo(model);
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("safeload: cannot sign " + model + ": " + e.getMessage());
       spec.commandLine().getErr().flush();

@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The human-readable output of {@code scan} and {@code verify}: one row per file. */
+/**
+ * The human-readable output of {@code scan} and {@code verify}: one row per file, then one per
+ * model-level finding, then one per ignored file (verdict {@code ignored}), and a summary line.
+ */
 final class TableReport {
   private TableReport() {}
 
@@ -34,11 +37,21 @@ final class TableReport {
             describe(x)});
       }
     }
+    int ignored = 0;
+    for (Scanned s : scans) {
+      for (String name : s.ignored()) {
+        ignored++;
+        rows.add(new String[] {s.display(name), "ignored", "-", "-"});
+      }
+    }
+    long ioErrors = Scans.ioErrors(scans);
     print(rows, out);
     out.println();
     out.println((accepted + rejected) + (accepted + rejected == 1 ? " file: " : " files: ") + accepted
         + " accepted, " + rejected + " rejected"
-        + (modelFindings == 0 ? "" : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s")));
+        + (modelFindings == 0 ? "" : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
+        + (ignored == 0 ? "" : "; " + ignored + " ignored")
+        + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
   }
 
   /** Prints rows as left-aligned columns; the last column is not padded. */

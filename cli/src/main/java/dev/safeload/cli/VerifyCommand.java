@@ -42,7 +42,9 @@ import picocli.CommandLine.Spec;
     description = {"Checks a model like 'scan' and requires every served file to be proven.",
         "The proof is the file's pin (--pins) and/or the model's signature (--key, --cert-chain or"
             + " --sigstore), verified offline.",
-        "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors."})
+        "Patterns recorded by the pin file or the signature (ignored and opaque files) apply too.",
+        "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors",
+        "(2 also when a rejection and an I/O error meet)."})
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -137,7 +139,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (revoked != null) {
           tp.revocations(revoked);
         }
-        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature.name).build()));
+        // Read the signature before the walk, so that the files it ignores and the ones it makes opaque
+        // are known when the loader lists the model; the loader's own read must find the same bytes.
+        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature.name).build()).forModel(Path.of(path)));
       } else if (identity != null || issuer != null || trustedRoot != null) {
         err.println("safeload: --identity, --issuer and --trusted-root need a signature mode");
         err.flush();
@@ -156,12 +160,12 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore.globs), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
       ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
-      results.add(new Scanned(sc.argument(), sc.directory(), r));
+      results.add(sc.withReport(r));
     }
     if (report.write(results, out)) {
       ScanReport r = results.get(0).report();
@@ -175,10 +179,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    if (s.ioError) {
-      return Main.USAGE_OR_IO;
-    }
-    return results.stream().allMatch(r -> r.report().accepted()) ? Main.OK : Main.REJECTED;
+    return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(results);
   }
 
   /** Adds {@code UNPROVEN_FILE} to readable files that no pin covers, as a strict {@code load} would. */
@@ -194,6 +195,6 @@ final class VerifyCommand implements Callable<Integer> {
       }
       files.add(f);
     }
-    return new ScanReport(r.source(), files, r.modelFindings());
+    return new ScanReport(r.source(), files, r.modelFindings(), r.ignoredFiles());
   }
 }

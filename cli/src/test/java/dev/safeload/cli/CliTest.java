@@ -77,7 +77,11 @@ class CliTest {
     Run r = run("scan", "--json", model.toString(), unknown.toString());
     assertEquals(1, r.exit(), r.err());
     Map<String, Object> root = json(r.out());
-    assertEquals(List.of("files", "modelFindings"), List.copyOf(root.keySet()));
+    assertEquals(List.of("files", "modelFindings", "ignoredFiles", "ioError", "exitCode"),
+        List.copyOf(root.keySet()));
+    assertEquals(List.of(), root.get("ignoredFiles"));
+    assertEquals(false, root.get("ioError"));
+    assertEquals(1L, root.get("exitCode"));
     List<Map<String, Object>> files = list(root.get("files"));
     assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
         files.stream().map(f -> f.get("path")).toList());

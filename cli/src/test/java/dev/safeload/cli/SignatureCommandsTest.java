@@ -39,6 +39,11 @@ class SignatureCommandsTest {
   }
 
   void keys(String name) throws Exception {
+    keysIn(tmp, name);
+  }
+
+  /** Writes {@code name.key.pem} and {@code name.pub.pem} (a fresh P-384 pair) into {@code dir}. */
+  void keysIn(Path tmp, String name) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp384r1"));
     KeyPair kp = g.generateKeyPair();

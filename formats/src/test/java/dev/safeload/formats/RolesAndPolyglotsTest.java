@@ -111,4 +111,37 @@ class RolesAndPolyglotsTest {
     ScanReport r = Scans.scan(f, UNPINNED);
     assertEquals(Set.of("POLYGLOT"), reasons(r, "model.safetensors"), r.findings().toString());
   }
+
+  /**
+   * Issue 10 item 1: a legacy checkpoint whose first 512 bytes are also a tar header (torch's legacy
+   * loader tries tarfile first and would unpickle the tar's members). The magic-number pickle is padded
+   * with a popped string so that the block's fields read as a tar header; Python's tarfile opens the
+   * result (checked by hand with /usr/bin/python3) and pickle.load still returns the magic number.
+   * safeload never accepts it: the padded first pickle is no legacy checkpoint, and had a handler
+   * accepted it, the tar second reader would have refused it as a polyglot.
+   */
+  @Test
+  void aLegacyCheckpointThatIsAlsoATarIsRefused() throws IOException {
+    byte[] legacy = Scans.read(Scans.resource("pytorch/legacy_state_dict.pt"));
+    int pad = 520;
+    ByteBuffer b = ByteBuffer.allocate(2 + 5 + pad + 1 + 13 + legacy.length - 15).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x80).put((byte) 2).put((byte) 'X').putInt(pad);
+    byte[] spaces = new byte[pad];
+    Arrays.fill(spaces, (byte) ' ');
+    b.put(spaces).put((byte) '0').put(legacy, 2, 13).put(legacy, 15, legacy.length - 15);
+    byte[] file = b.array();
+    file[156] = '0'; // typeflag: a regular file
+    int sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : file[i] & 0xff;
+    }
+    byte[] chk = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(chk, 0, file, 148, 6);
+    file[154] = 0;
+    file[155] = ' ';
+    assertEquals("a tar header with a valid checksum at offset 0",
+        new dev.safeload.formats.readers.TarReader().opens(dev.safeload.spi.ModelBytes.of(ByteBuffer.wrap(file))));
+    ScanReport r = Scans.scanBytes(dir, "legacy.pt", file);
+    assertEquals(Set.of("EXTENSION_MISMATCH", "PICKLE_TRAILING_BYTES"), Scans.reasons(r), Scans.describe(r));
+  }
 }

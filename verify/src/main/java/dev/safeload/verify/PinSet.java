@@ -1,5 +1,6 @@
 package dev.safeload.verify;
 
+import dev.safeload.FileGlob;
 import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +47,20 @@ import java.util.TreeMap;
  * {"version": 1,
  *  "files": [{"path": "model.safetensors", "size": 123, "sha256": "<64 hex digits>"}]}
  *   }</pre>
- *   {@code version} (must be 1) and {@code files} are required; each entry needs {@code path} and
- *   {@code sha256}; {@code size} is optional. Unknown fields, duplicate keys, duplicate paths (also when
- *   they differ only in case), digests that are not 64 hex digits, negative or fractional sizes and
- *   trailing content all fail the load.
+ *   {@code version} (1 or 2) and {@code files} are required; each entry needs {@code path} and
+ *   {@code sha256}; {@code size} is optional. Version 2 adds two optional lists of file patterns
+ *   ({@link dev.safeload.FileGlob} syntax, gitignore meaning), recorded by {@code safeload pin --ignore
+ *   --opaque} so that whoever verifies sees the same model the pinner saw:
+ *   <pre>{@code
+ * {"version": 2, "ignore": ["*.md", ".gitattributes"], "opaque": ["LICENSE"],
+ *  "files": [...]}
+ *   }</pre>
+ *   {@code ignore} lists files left out of the model (neither read nor served), {@code opaque} files no
+ *   handler judges that are still hashed, pinned and served (see {@link #ignoredFiles()},
+ *   {@link #opaqueFiles()}). {@link #writeJson} writes version 1 when both lists are empty. Unknown
+ *   fields, duplicate keys, duplicate paths (also when they differ only in case), digests that are not
+ *   64 hex digits, negative or fractional sizes, invalid or repeated patterns, pattern lists in a
+ *   version 1 file and trailing content all fail the load.
  *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex>  name} (text mode) or
  *   {@code <64 hex> *name} (binary mode). This format has no sizes, so only digests are pinned.
  *   Escaped names (lines starting with a backslash) and CR line ends are refused.
@@ -64,7 +76,10 @@ import java.util.TreeMap;
  * constant time). For a model directory, every pinned path must be served, else
  * {@link Reason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
  * file that another verifier reads as a side file (a signature bundle) is not served, but must still
- * match its pin.
+ * match its pin. A pinned file that is present but left out by an ignore pattern (the policy's or a
+ * proof's) is not missing: it is reported as ignored, never served, and needs no digest. A pinned file
+ * that is present but not served because the loader refused it (it could not be read: {@link Reason#IO_ERROR};
+ * its name says code) is left to that file's own finding.
  */
 public final class PinSet implements ProvenanceVerifier {
 
@@ -95,10 +110,14 @@ public final class PinSet implements ProvenanceVerifier {
 
   private final Map<String, Pin> pins; // sorted by path
   private final String source;
+  private final Set<String> ignore; // in recorded order
+  private final Set<String> opaque;
 
-  private PinSet(Map<String, Pin> pins, String source) {
+  private PinSet(Map<String, Pin> pins, String source, Set<String> ignore, Set<String> opaque) {
     this.pins = pins;
     this.source = source;
+    this.ignore = ignore;
+    this.opaque = opaque;
   }
 
   /**
@@ -110,6 +129,14 @@ public final class PinSet implements ProvenanceVerifier {
   public static PinSet load(Path file) throws IOException {
     Path name = file.getFileName();
     return of(PinFiles.read(file), name == null ? file.toString() : name.toString());
+  }
+
+  private static PinSet of(PinFiles.Content content, String source) {
+    Builder b = builder().source(source);
+    content.pins().forEach(b::pin);
+    b.ignoreFiles(content.ignore().toArray(String[]::new));
+    b.opaqueFiles(content.opaque().toArray(String[]::new));
+    return b.build();
   }
 
   /**
@@ -164,7 +191,25 @@ public final class PinSet implements ProvenanceVerifier {
    * The stream is flushed, not closed.
    */
   public void writeJson(OutputStream out) throws IOException {
-    PinFiles.writeJson(pins(), out);
+    PinFiles.writeJson(new PinFiles.Content(pins(), List.copyOf(ignore), List.copyOf(opaque)), out);
+  }
+
+  /**
+   * The ignore patterns this pin set records ({@link dev.safeload.FileGlob} syntax), in recorded order.
+   * The loader adds them to its policy's: matching files are neither read nor served.
+   */
+  @Override
+  public Set<String> ignoredFiles() {
+    return ignore;
+  }
+
+  /**
+   * The opaque patterns this pin set records, in recorded order: files no handler judges that the
+   * loader still hashes, proves against these pins and serves with format {@code opaque}.
+   */
+  @Override
+  public Set<String> opaqueFiles() {
+    return opaque;
   }
 
   @Override
@@ -202,7 +247,10 @@ public final class PinSet implements ProvenanceVerifier {
         proven.add(f.name());
       }
     }
+    List<String> ignoredPins = new ArrayList<>();
     if (model.isDirectory()) {
+      Set<String> ignored = new HashSet<>(model.ignoredFiles());
+      Set<String> refused = new HashSet<>(model.unservedFiles());
       for (Pin p : pins.values()) { // sorted, so findings come in a stable order
         if (!valid.containsKey(p.path()) || model.file(p.path()).isPresent()) {
           continue;
@@ -212,14 +260,24 @@ public final class PinSet implements ProvenanceVerifier {
           // Another verifier claimed this file (a signature bundle, say): it is not served, but the
           // pin still holds it to its digest.
           checkSideFile(p, side.get(), findings);
-        } else {
+        } else if (ignored.contains(p.path())) {
+          // Present but left out on purpose: it is never served, so its digest does not matter.
+          ignoredPins.add(p.path());
+        } else if (!refused.contains(p.path())) {
+          // (A file the loader refused, e.g. unreadable, has its own finding, which names the real problem.)
           findings.add(new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
-              source + " pins '" + printable(p.path()) + "', which is absent or unreadable"));
+              source + " pins '" + printable(p.path()) + "', which is absent from the model"));
         }
       }
     }
-    List<String> claims = proven.isEmpty() ? List.of() : List.of(
-        "pinned by " + source + " (sha256, " + proven.size() + (proven.size() == 1 ? " file)" : " files)"));
+    List<String> claims = new ArrayList<>();
+    if (!proven.isEmpty()) {
+      claims.add("pinned by " + source + " (sha256, " + proven.size() + (proven.size() == 1 ? " file)" : " files)"));
+    }
+    if (!ignoredPins.isEmpty()) {
+      claims.add(ignoredPins.size() + " file(s) pinned by " + source + " ignored by policy, not served: "
+          + PinNames.summary(ignoredPins));
+    }
     return new ProvenanceResult(proven, findings, claims);
   }
 
@@ -250,13 +308,16 @@ public final class PinSet implements ProvenanceVerifier {
 
   @Override
   public String toString() {
-    return "PinSet{" + source + ", " + pins.size() + " pins}";
+    return "PinSet{" + source + ", " + pins.size() + " pins"
+        + (ignore.isEmpty() ? "" : ", ignore " + ignore) + (opaque.isEmpty() ? "" : ", opaque " + opaque) + "}";
   }
 
   /** Builds a {@link PinSet}. */
   public static final class Builder {
     private final Map<String, Pin> pins = new TreeMap<>();
     private final Map<String, String> folded = new HashMap<>();
+    private final Set<String> ignore = new LinkedHashSet<>();
+    private final Set<String> opaque = new LinkedHashSet<>();
     private String source = "code";
 
     private Builder() {}
@@ -295,8 +356,39 @@ public final class PinSet implements ProvenanceVerifier {
       return this;
     }
 
+    /**
+     * Records patterns of files left out of the model ({@link dev.safeload.FileGlob} syntax): the loader
+     * neither reads nor serves them, and {@link #writeJson} writes them down.
+     *
+     * @throws IllegalArgumentException if a pattern is invalid
+     */
+    public Builder ignoreFiles(String... globs) {
+      for (String g : globs) {
+        FileGlob.of(g);
+        ignore.add(g);
+      }
+      return this;
+    }
+
+    /**
+     * Records patterns of opaque files: no handler judges them, but they are hashed, pinned and served
+     * with format {@code opaque}. The loader refuses to treat names that imply a loader format or code
+     * as opaque, whatever the pattern says.
+     *
+     * @throws IllegalArgumentException if a pattern is invalid
+     */
+    public Builder opaqueFiles(String... globs) {
+      for (String g : globs) {
+        FileGlob.of(g);
+        opaque.add(g);
+      }
+      return this;
+    }
+
     public PinSet build() {
-      return new PinSet(java.util.Collections.unmodifiableMap(new TreeMap<>(pins)), source);
+      return new PinSet(java.util.Collections.unmodifiableMap(new TreeMap<>(pins)), source,
+          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(ignore)),
+          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(opaque)));
     }
   }
 }

@@ -2,8 +2,8 @@ package dev.safeload.formats.gguf;
 
 import dev.safeload.Reason;
 import dev.safeload.Setting;
-import dev.safeload.formats.internal.gguf.ChatTemplateCheck;
 import dev.safeload.formats.internal.gguf.GgufParser;
+import dev.safeload.formats.internal.template.TemplateSources;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
@@ -21,8 +21,9 @@ import java.util.Set;
  * type table (ids 0-42), tensor shapes and sizes with checked arithmetic, alignment, contiguous
  * in-bounds tensor data, and no trailing bytes. Chat templates ({@code tokenizer.chat_template} and
  * named templates) are code: each is reported in the description with its SHA-256 under the key
- * {@code sha256(<key>)}, rejected if it reaches Python internals, and, when the policy pins template
- * hashes ({@link #ALLOWED_CHAT_TEMPLATES}), rejected unless pinned.
+ * {@code sha256(<key>)} and judged by the chat-template policy (the {@code TEMPLATE_*} codes), or, when
+ * the policy pins template hashes ({@link #ALLOWED_CHAT_TEMPLATES}), rejected unless pinned
+ * ({@code GGUF_CHAT_TEMPLATE_NOT_PINNED}). A named template's name must be {@code [A-Za-z0-9_.-]{1,64}}.
  *
  * <p>Handler id {@code gguf}, extension {@code .gguf}.
  */
@@ -44,8 +45,9 @@ public final class GgufHandler implements FormatHandler {
   /** Largest {@code <arch>.block_count} (llama.cpp's LLAMA_MAX_LAYERS; more overflowed its arrays). */
   public static final Setting<Long> MAX_BLOCK_COUNT = Setting.limit("gguf.maxBlockCount", 512);
   /**
-   * SHA-256 digests of trusted chat templates. Empty (the default): templates must pass the built-in
-   * rules. Non-empty: every template must be pinned.
+   * SHA-256 digests (of the UTF-8 text) of trusted chat templates, wherever they live: GGUF metadata,
+   * JSON side files, {@code chat_template.jinja}/{@code .json}. Empty (the default): templates must
+   * pass the chat-template policy. Non-empty: every template must be pinned.
    */
   public static final Setting<ChatTemplatePins> ALLOWED_CHAT_TEMPLATES =
       Setting.of("gguf.allowedChatTemplates", ChatTemplatePins.class, ChatTemplatePins.none());
@@ -79,19 +81,13 @@ public final class GgufHandler implements FormatHandler {
         context.limit(MAX_STRING_BYTES), context.limit(MAX_LARGE_STRING_BYTES),
         context.limit(MAX_ARRAY_ELEMENTS), context.limit(MAX_ALIGNMENT), context.limit(MAX_BLOCK_COUNT));
     GgufParser.Result r = GgufParser.parse(bytes, limits);
-    ChatTemplatePins pins = context.setting(ALLOWED_CHAT_TEMPLATES);
     for (GgufParser.ChatTemplate t : r.templates()) {
-      if (!pins.isEmpty()) {
-        if (!pins.contains(t.sha256())) {
-          context.report(Reason.GGUF_CHAT_TEMPLATE_NOT_PINNED, -1,
-              t.key() + " has SHA-256 " + t.sha256() + ", which the policy does not pin");
-        }
-        continue; // a pinned template is trusted as is
+      if (t.key().startsWith("tokenizer.chat_template.")
+          && !TemplateSources.validName(t.key().substring("tokenizer.chat_template.".length()))) {
+        context.report(Reason.TEMPLATE_CONTAINER_INVALID, -1, t.key() + ": template name longer than 64 characters");
       }
-      String bad = ChatTemplateCheck.check(t.text());
-      if (bad != null) {
-        context.report(Reason.GGUF_CHAT_TEMPLATE_UNSAFE, -1, t.key() + " (SHA-256 " + t.sha256() + "): " + bad);
-      }
+      TemplateSources.judge(t.key(), t.text(), t.sha256(), context, Reason.GGUF_CHAT_TEMPLATE_NOT_PINNED,
+          new LinkedHashMap<>()); // the parser already describes sha256(<key>)
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("gguf:version", Integer.toString(r.version()));
@@ -128,7 +124,7 @@ public final class GgufHandler implements FormatHandler {
     if (n < 1 || index >= n || !m.matches() || Integer.parseInt(m.group(2)) != index + 1
         || Integer.parseInt(m.group(3)) != n) {
       context.report(Reason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
-          + " but is not named <prefix>-" + String.format("%05d-of-%05d", index + 1, n) + ".gguf");
+          + " but is not named <prefix>-" + String.format(java.util.Locale.ROOT, "%05d-of-%05d", index + 1, n) + ".gguf");
       return;
     }
     if (index != 0) {
@@ -137,11 +133,15 @@ public final class GgufHandler implements FormatHandler {
     String dir = self.name().substring(0, self.name().lastIndexOf('/') + 1);
     Set<String> names = new java.util.HashSet<>();
     long tensors = 0;
+    // A tiny first shard may claim up to 65535 shards: missing ones are reported once, not one by one.
+    String firstMissing = null;
+    int missing = 0;
     for (int i = 0; i < n; i++) {
-      String name = dir + m.group(1) + String.format("-%05d-of-%05d.gguf", i + 1, n);
+      String name = dir + m.group(1) + String.format(java.util.Locale.ROOT, "-%05d-of-%05d.gguf", i + 1, n);
       java.util.Optional<ModelView.ValidatedFile> shard = i == 0 ? java.util.Optional.of(self) : model.file(name);
       if (shard.isEmpty() || !shard.get().format().equals(id())) {
-        context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + name + " is not a verified GGUF file of this model");
+        firstMissing = firstMissing == null ? name : firstMissing;
+        missing++;
         continue;
       }
       Map<String, String> sm = shard.get().description().metadata();
@@ -155,6 +155,10 @@ public final class GgufHandler implements FormatHandler {
           return;
         }
       }
+    }
+    if (missing > 0) {
+      context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + firstMissing + " is not a verified GGUF file of this model"
+          + (missing > 1 ? " (nor are " + (missing - 1) + " more of the " + n + " shards)" : ""));
     }
     String declared = meta.get("split.tensors.count");
     if (declared != null && Long.parseLong(declared) != tensors) {

@@ -6,6 +6,7 @@ import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
+import dev.safeload.formats.internal.template.TemplateSources;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.FormatHandler;
@@ -14,6 +15,9 @@ import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +32,12 @@ import java.util.Set;
  * reads as a shard index to Hugging Face loaders; if it reached this handler, its index was not
  * recognised within the detection window, and it is rejected rather than left unchecked
  * ({@code SAFETENSORS_INDEX_INVALID}).
+ *
+ * <p>A top-level {@code chat_template} member (as in {@code tokenizer_config.json} and
+ * {@code processor_config.json}) is code: a template string or a list of {@code {"name", "template"}}
+ * objects with distinct names, each judged by the chat-template policy like every other template
+ * ({@code TEMPLATE_*} codes, digest pins from {@code gguf.allowedChatTemplates}), its SHA-256 described
+ * under {@code sha256(chat_template[.<name>])}.
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -41,6 +51,7 @@ public final class JsonHandler implements FormatHandler {
   public static final Setting<Long> MAX_OBJECT_MEMBERS = Setting.limit("json.maxObjectMembers", 1_000_000L);
 
   private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CHAT_TEMPLATE = "chat_template".getBytes(StandardCharsets.US_ASCII);
 
   public JsonHandler() {}
 
@@ -55,7 +66,7 @@ public final class JsonHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is {@code {} or
+   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is <code>&#123;</code> or
    * {@code [}. A safetensors file starts with a binary length whose high bytes are zero; JSON text
    * never holds a zero byte, so any zero among the first 8 bytes rules JSON out.
    */
@@ -73,7 +84,7 @@ public final class JsonHandler implements FormatHandler {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         continue;
       }
-      return c == '{' || c == '[' ? Confidence.STRUCTURAL : Confidence.NONE;
+      return c == '{' || (c == '[' && JsonReader.mayFollowBracket(head, i + 1)) ? Confidence.STRUCTURAL : Confidence.NONE;
     }
     return Confidence.NONE;
   }
@@ -82,9 +93,14 @@ public final class JsonHandler implements FormatHandler {
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
     ByteBuffer buf = bytes.slice(0, (int) bytes.size());
-    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context));
+    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context)).allowPythonNonFinite(); // trainer_state.json NaN
+    List<TemplateSources.Named> templates = List.of();
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
+          templates = TemplateSources.readJsonValue(r);
+          continue;
+        }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
           throw new FormatException(Reason.SAFETENSORS_INDEX_INVALID, r.tokenOffset(),
               "a top-level weight_map makes this a shard index, but it was not recognised as one "
@@ -94,7 +110,12 @@ public final class JsonHandler implements FormatHandler {
     } catch (JsonException e) {
       throw asFinding(e);
     }
-    return ModelDescription.empty(id());
+    if (templates.isEmpty()) {
+      return ModelDescription.empty(id());
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    TemplateSources.judgeAll(templates, context, metadata);
+    return new ModelDescription(id(), List.of(), metadata, List.of());
   }
 
   private static FormatException asFinding(JsonException e) {

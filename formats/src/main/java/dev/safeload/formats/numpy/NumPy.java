@@ -12,4 +12,8 @@ public final class NumPy {
   public static final Setting<Long> MAX_RANK = Setting.limit("numpy.maxRank", 64);
   /** Largest array in bytes. */
   public static final Setting<Long> MAX_ARRAY_BYTES = Setting.limit("numpy.maxArrayBytes", 1L << 40);
+  /** Deepest nesting of structured dtypes (1 for a flat list of fields). */
+  public static final Setting<Long> MAX_DTYPE_DEPTH = Setting.limit("numpy.maxDtypeDepth", 16);
+  /** Most fields of a structured dtype, counted over all nesting levels. */
+  public static final Setting<Long> MAX_DTYPE_FIELDS = Setting.limit("numpy.maxDtypeFields", 4096);
 }

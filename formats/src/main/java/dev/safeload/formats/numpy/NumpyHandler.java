@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * NumPy {@code .npy} arrays and {@code .npz} archives of them. Fixed dtypes: the header is parsed with
- * a strict grammar and the data must be exactly shape x itemsize bytes. Object dtype: the data is a
- * pickle, analysed under {@link Pickle#PROFILE} (which admits no numpy globals by default, so object
+ * NumPy {@code .npy} arrays and {@code .npz} archives of them. Fixed dtypes (including structured
+ * dtypes without object fields, which {@code np.load(allow_pickle=False)} loads): the header is parsed
+ * with a strict grammar ({@link NpyHeader}) and the data must be exactly shape x itemsize bytes. Object
+ * dtype ({@code |O}, {@code |O8}, or a structured dtype with an object field): the data is a pickle, analysed under {@link Pickle#PROFILE} (which admits no numpy globals by default, so object
  * arrays are rejected unless a profile says otherwise). An {@code .npz} passes the strict zip reader
  * and every member is a valid {@code *.npy}.
  */
@@ -120,15 +121,22 @@ public final class NumpyHandler implements FormatHandler {
       throw new FormatException(Reason.NUMPY_HEADER_INVALID, base, "truncated header");
     }
     System.arraycopy(rest, 0, header, Math.max(0, have), rest.length);
-    NpyHeader h = NpyHeader.parse(p[0], preamble, header, context.limit(NumPy.MAX_RANK),
-        context.limit(NumPy.MAX_ARRAY_BYTES));
+    NpyHeader h = NpyHeader.parse(p[0], preamble, header, new NpyHeader.Limits(context.limit(NumPy.MAX_RANK),
+        context.limit(NumPy.MAX_ARRAY_BYTES), context.limit(NumPy.MAX_DTYPE_DEPTH),
+        context.limit(NumPy.MAX_DTYPE_FIELDS)));
     long dataAt = base + h.dataOffset();
     long extraInPre = pre.length - preamble - headerLen; // bytes of data already read with the preamble
     long remaining = total - h.dataOffset();
     if (h.object()) {
       PickleLimits limits = PickleLimits.from(context);
-      if (remaining > limits.maxPickleBytes()) {
-        throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle over the limit");
+      // A deflated member is held to the inflate limit, as a checkpoint's data.pkl is: a small .npz must
+      // not make us allocate what its declared size claims.
+      long limit = fileOffset < 0 ? Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes())
+          : limits.maxPickleBytes();
+      if (remaining > limit) {
+        throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle of " + remaining
+            + " bytes is over the limit of " + limit
+            + (fileOffset < 0 ? " (pickle.maxInflatedBytes)" : " (pickle.maxPickleBytes)"));
       }
       // Grows with the bytes really read (a deflated member may declare more than it holds).
       java.io.ByteArrayOutputStream collected = new java.io.ByteArrayOutputStream();

@@ -40,7 +40,30 @@ public final class GlobalRule {
     /** {@code _codecs.encode}: {@code (str, 'latin1')}, how protocol 2 spells bytes. */
     CODECS_ENCODE,
     /** {@code builtins.set}: one list of hashable plain values. */
-    BUILTINS_SET
+    BUILTINS_SET,
+    /**
+     * {@code torch._utils._rebuild_qtensor}: a quantized storage, offset, size, stride (bounds checked
+     * like dense tensors), quantizer parameters, requires_grad, empty hooks. Parameters are
+     * {@code (per_tensor_affine, scale, zero_point)} or {@code (per_channel_affine[_float_qparams],
+     * scales, zero_points, axis)} with one scale and zero point per slice along {@code axis}.
+     */
+    TORCH_REBUILD_QTENSOR,
+    /** A quantization scheme such as {@code torch.per_tensor_affine}: a value, legal in quantizer parameters. */
+    TORCH_QSCHEME,
+    /**
+     * {@code torch._utils._rebuild_sparse_tensor}: {@code (sparse_coo layout, (indices, values, size
+     * [, is_coalesced]))} with int64 indices of shape (sparse dims, nnz), values of shape (nnz, dense
+     * dims...) and a size whose dense part matches the values.
+     */
+    TORCH_REBUILD_SPARSE_TENSOR,
+    /** {@code torch.serialization._get_layout}: one of the strings {@code torch.strided}, {@code torch.sparse_coo}. */
+    TORCH_GET_LAYOUT,
+    /** {@code builtins.complex}: up to two int or float parts (never a string to parse). */
+    BUILTINS_COMPLEX,
+    /** {@code builtins.bytearray}: nothing, or one bytes value. */
+    BUILTINS_BYTEARRAY,
+    /** {@code collections.Counter}: nothing, or one dict whose values are numbers; its values stay numbers. */
+    COUNTER
   }
 
   private final Kind kind;

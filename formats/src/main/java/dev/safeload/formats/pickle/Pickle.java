@@ -12,6 +12,15 @@ public final class Pickle {
 
   /** Largest single pickle stream, in bytes. */
   public static final Setting<Long> MAX_PICKLE_BYTES = Setting.limit("pickle.maxPickleBytes", 1L << 30);
+  /**
+   * Largest pickle stream that must be decompressed into memory before it can be run (a deflated
+   * {@code data.pkl}; {@code torch.save} itself always stores it uncompressed). Checked against the
+   * size the archive declares before anything is inflated or allocated: a small file must not make
+   * safeload hold a large pickle. Real {@code data.pkl} records are kilobytes to a few megabytes; the
+   * machine's values can take well over ten times the pickle's size in heap, so this also bounds the
+   * heap a small compressed file can claim.
+   */
+  public static final Setting<Long> MAX_INFLATED_BYTES = Setting.limit("pickle.maxInflatedBytes", 16L << 20);
   /** Most opcodes in one stream. */
   public static final Setting<Long> MAX_OPCODES = Setting.limit("pickle.maxOpcodes", 50_000_000);
   /** Deepest value stack. */

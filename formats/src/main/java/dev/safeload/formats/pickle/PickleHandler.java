@@ -43,8 +43,8 @@ public final class PickleHandler implements FormatHandler {
     if (h.remaining() >= 2 && (h.get(h.position()) & 0xff) == 0x80 && (h.get(h.position() + 1) & 0xff) <= 5) {
       return Confidence.STRONG; // PROTO n; the legacy PyTorch magic pickle is claimed by pytorch with MAGIC
     }
-    // Protocols 0 and 1 have no magic: a pickle is a run of valid opcodes.
-    return PickleSkim.plausible(h, 8) ? Confidence.STRUCTURAL : Confidence.NONE;
+    // Protocols 0 and 1 have no magic: a pickle is a run of valid opcodes, which may go on past the head.
+    return PickleSkim.plausible(h, 8, fileSize) ? Confidence.STRUCTURAL : Confidence.NONE;
   }
 
   @Override

@@ -63,8 +63,10 @@ public final class PickleProfile {
 
   /**
    * The default for PyTorch checkpoints: what {@code torch.load(weights_only=True)} admits by default
-   * (its opcodes; its globals for ordinary dense tensors, each with an argument rule) and nothing else.
-   * Quantized, sparse, nested and wrapper-subclass tensors are left out until each has a bounds rule.
+   * (its opcodes; its globals for dense, quantized (8- and 32-bit) and sparse COO tensors, complex
+   * numbers, bytearrays and Counters, each with an argument rule) and nothing else. Sub-byte quantized
+   * storages, CSR/CSC sparse layouts, meta, nested and wrapper-subclass tensors are left out until
+   * each has a bounds rule.
    */
   public static PickleProfile torchWeightsStrict() {
     Builder b = new Builder("torch-weights-strict").allowOpcodes(TORCH_WEIGHTS_OPCODES);
@@ -76,12 +78,26 @@ public final class PickleProfile {
     b.allowGlobal("torch", "device", GlobalRule.of(GlobalRule.Kind.TORCH_DEVICE));
     b.allowGlobal("_codecs", "encode", GlobalRule.of(GlobalRule.Kind.CODECS_ENCODE));
     b.allowGlobal("builtins", "set", GlobalRule.of(GlobalRule.Kind.BUILTINS_SET));
+    b.allowGlobal("builtins", "complex", GlobalRule.of(GlobalRule.Kind.BUILTINS_COMPLEX));
+    b.allowGlobal("builtins", "bytearray", GlobalRule.of(GlobalRule.Kind.BUILTINS_BYTEARRAY));
+    b.allowGlobal("collections", "Counter", GlobalRule.of(GlobalRule.Kind.COUNTER));
+    b.allowGlobal("torch._utils", "_rebuild_qtensor", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_QTENSOR));
+    b.allowGlobal("torch._utils", "_rebuild_sparse_tensor",
+        GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR));
+    b.allowGlobal("torch.serialization", "_get_layout", GlobalRule.of(GlobalRule.Kind.TORCH_GET_LAYOUT));
+    // The schemes _rebuild_qtensor can rebuild; the symmetric ones make it raise, so they are left out.
+    for (String q : new String[] {"per_tensor_affine", "per_channel_affine", "per_channel_affine_float_qparams"}) {
+      b.allowGlobal("torch", q, GlobalRule.of(GlobalRule.Kind.TORCH_QSCHEME));
+    }
     String[][] storages = {
         {"DoubleStorage", "float64", "8"}, {"FloatStorage", "float32", "4"}, {"HalfStorage", "float16", "2"},
         {"BFloat16Storage", "bfloat16", "2"}, {"LongStorage", "int64", "8"}, {"IntStorage", "int32", "4"},
         {"ShortStorage", "int16", "2"}, {"CharStorage", "int8", "1"}, {"ByteStorage", "uint8", "1"},
         {"BoolStorage", "bool", "1"}, {"ComplexDoubleStorage", "complex128", "16"},
-        {"ComplexFloatStorage", "complex64", "8"}};
+        {"ComplexFloatStorage", "complex64", "8"},
+        // quantized storages: only with _rebuild_qtensor; the sub-byte QUInt4x2/QUInt2x4 pack several
+        // elements per byte and are left out
+        {"QUInt8Storage", "quint8", "1"}, {"QInt8Storage", "qint8", "1"}, {"QInt32Storage", "qint32", "4"}};
     for (String[] s : storages) {
       b.allowGlobal("torch", s[0], GlobalRule.torchStorageType(s[1], Integer.parseInt(s[2])));
     }

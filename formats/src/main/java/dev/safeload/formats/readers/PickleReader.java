@@ -1,5 +1,6 @@
 package dev.safeload.formats.readers;
 
+import dev.safeload.formats.internal.pickle.ArgumentShape;
 import dev.safeload.formats.pickle.PickleOpcode;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.SecondReader;
@@ -46,59 +47,30 @@ public final class PickleReader implements SecondReader {
       }
       p++;
       ops++;
-      long arg;
-      switch (op) {
-        case STOP:
-          return imports ? "a pickle stream of " + ops + " opcodes that imports a callable, ending at "
-              + "offset " + p : null;
-        case GLOBAL, INST:
-          imports = true;
+      if (op == PickleOpcode.STOP) {
+        return imports ? "a pickle stream of " + ops + " opcodes that imports a callable, ending at "
+            + "offset " + p : null;
+      }
+      imports |= op == PickleOpcode.GLOBAL || op == PickleOpcode.INST || op == PickleOpcode.STACK_GLOBAL;
+      int width = ArgumentShape.width(op);
+      switch (ArgumentShape.of(op)) {
+        case LINE -> p = afterLine(bytes, p, size);
+        case TWO_LINES -> {
           p = afterLine(bytes, p, size);
           p = p < 0 ? p : afterLine(bytes, p, size);
-          break;
-        case STACK_GLOBAL:
-          imports = true;
-          break;
-        case FLOAT, INT, LONG, PERSID, STRING, UNICODE, GET, PUT:
-          p = afterLine(bytes, p, size);
-          break;
-        case BININT1, BINGET, BINPUT, PROTO, EXT1:
-          p += 1;
-          break;
-        case BININT2, EXT2:
-          p += 2;
-          break;
-        case BININT, LONG_BINGET, LONG_BINPUT, EXT4:
-          p += 4;
-          break;
-        case BINFLOAT, FRAME:
-          p += 8;
-          break;
-        case SHORT_BINSTRING, LONG1, SHORT_BINBYTES, SHORT_BINUNICODE:
-          if (p + 1 > size) {
+        }
+        case FIXED -> p += width;
+        case LENGTH_PREFIXED -> {
+          if (p + width > size) {
             return null;
           }
-          p += 1 + (bytes.get(p) & 0xff);
-          break;
-        case BINSTRING, BINUNICODE, LONG4, BINBYTES:
-          if (p + 4 > size) {
-            return null;
-          }
-          arg = le(bytes, p, 4);
-          p += 4 + arg;
-          break;
-        case BINUNICODE8, BINBYTES8, BYTEARRAY8:
-          if (p + 8 > size) {
-            return null;
-          }
-          arg = le(bytes, p, 8);
+          long arg = width == 1 ? bytes.get(p) & 0xff : le(bytes, p, width);
           if (arg < 0 || arg > size) {
             return null;
           }
-          p += 8 + arg;
-          break;
-        default:
-          break;
+          p += width + arg;
+        }
+        case NONE -> { }
       }
       if (p < 0 || p > size) {
         return null;

@@ -61,7 +61,7 @@ public final class SafetensorsHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRONG} when bytes 0-7 give a length N below 1 GiB and byte 8 is {@code {} or JSON
+   * {@link Confidence#STRONG} when bytes 0-7 give a length N below 1 GiB and byte 8 is <code>&#123;</code> or JSON
    * whitespace. Bytes 4-7 must then be zero, which no text format and no other binary model format starts
    * with. A whitespace-led header, and a header that runs past the end of the file (a truncated
    * download), are detected on purpose so that validation rejects them with their own precise codes

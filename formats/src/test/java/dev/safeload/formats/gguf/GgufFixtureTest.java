@@ -39,7 +39,7 @@ class GgufFixtureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"all_types.gguf", "align64.gguf", "align256.gguf"})
+  @ValueSource(strings = {"all_types.gguf", "align64.gguf", "align256.gguf", "command_r.gguf"})
   void fixturesLoad(String name) throws Exception {
     ModelDescription d = load(name);
     long alignment = Long.parseLong(d.metadata().get("gguf:alignment"));
@@ -64,6 +64,17 @@ class GgufFixtureTest {
     assertEquals("Q4_0", q4.dtype());
     assertEquals(List.of(2L, 64L), q4.shape());
     assertEquals(2 * 2 * 18, q4.length());
+  }
+
+  /** Issue 11: llama.cpp writes {arch}.* keys for architectures named with '-'; they load. */
+  @Test
+  void hyphenatedArchitectureKeys() throws Exception {
+    ModelDescription d = load("command_r.gguf");
+    assertEquals("command-r", d.metadata().get("general.architecture"));
+    assertEquals("1", d.metadata().get("command-r.block_count"));
+    assertEquals("2", d.metadata().get("command-r.attention.head_count"));
+    assertEquals("0.0625", d.metadata().get("command-r.logit_scale"));
+    assertEquals(3, d.tensors().size());
   }
 
   @Test

@@ -25,7 +25,7 @@ class GgufShardTest {
   private static byte[] shard(int no, int count, String tensor, Integer totalTensors) {
     GgufWriter w = new GgufWriter();
     w.kv("split.no", UINT16, new byte[] {(byte) no, 0});
-    w.kv("split.count", UINT16, new byte[] {(byte) count, 0});
+    w.kv("split.count", UINT16, new byte[] {(byte) count, (byte) (count >>> 8)});
     if (totalTensors != null) {
       w.kv("split.tensors.count", INT32, u32(totalTensors));
     }
@@ -49,6 +49,16 @@ class GgufShardTest {
   void missingShard() throws Exception {
     Files.write(dir.resolve("m-00001-of-00002.gguf"), shard(0, 2, "a", null));
     assertEquals(List.of(Reason.GGUF_SHARD_INVALID), scan());
+  }
+
+  /** A small first shard may claim 65535 shards: the missing ones make one finding, not 65534. */
+  @Test
+  void manyMissingShardsReportedOnce() throws Exception {
+    Files.write(dir.resolve("m-00001-of-65535.gguf"), shard(0, 65535, "a", null));
+    List<Finding> f = LOADER.scan(dir).findings();
+    assertEquals(1, f.size(), f::toString);
+    assertEquals(Reason.GGUF_SHARD_INVALID, f.get(0).reason());
+    assertEquals(true, f.get(0).message().contains("65533 more"), f.get(0).message());
   }
 
   @Test

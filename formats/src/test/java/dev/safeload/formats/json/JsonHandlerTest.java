@@ -54,7 +54,7 @@ class JsonHandlerTest {
   @Test
   void invalidJson() throws IOException {
     assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1,}")));
-    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": NaN}")));
+    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": nan}")));
     assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1} x")));
     assertEquals(List.of(Reason.JSON_INVALID), findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1),
         LoadPolicy.strict()));

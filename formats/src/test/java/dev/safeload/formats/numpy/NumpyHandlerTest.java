@@ -1,7 +1,10 @@
 package dev.safeload.formats.numpy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.safeload.LoadPolicy;
+import dev.safeload.ScanReport;
 import dev.safeload.formats.Pickles;
 import dev.safeload.formats.Scans;
 import dev.safeload.formats.zip.TestZip;
@@ -10,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The .npy header grammar and size rules (research/formats.md §4.4 N1-N5), one reason each. */
 class NumpyHandlerTest {
@@ -72,7 +77,7 @@ class NumpyHandlerTest {
   @Test
   void dtypeRules() {
     assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
-        scan(npy(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new byte[4])));
+        scan(npy(1, "{'descr': [('a', 'f4')], 'fortran_order': False, 'shape': (1,), }", new byte[4])));
     assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, "{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
     assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, "{'descr': '<f3', 'fortran_order': False, 'shape': (1,), }", new byte[3])));
   }
@@ -86,6 +91,131 @@ class NumpyHandlerTest {
         scan(npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", evil)));
     assertEquals(Set.of("PICKLE_TRAILING_BYTES"),
         scan(npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", Pickles.of(0x80, 3, "].x"))));
+  }
+
+  // ------------------------------------------------------------------ structured dtypes
+
+  private static final String FLAT = "[('a', '<i4'), ('b', '<f8', (2,))]";
+
+  private static String header(String descr, String shape) {
+    return "{'descr': " + descr + ", 'fortran_order': False, 'shape': " + shape + ", }";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"numpy/structured.npy", "numpy/structured_nested.npy", "numpy/structured_padded.npy",
+      "numpy/structured_titles.npy", "numpy/structured.npz"})
+  void structuredArraysWrittenByNumpyAreAccepted(String fixture) {
+    ScanReport r = Scans.scan(Scans.resource(fixture));
+    assertTrue(r.accepted(), () -> fixture + ": " + Scans.describe(r));
+  }
+
+  @Test
+  void structuredItemsizeIsTheExactSumOfTheFields() {
+    // 4 + 2 x 8 = 20 bytes per element, 3 elements
+    assertEquals(Set.of(), scan(npy(1, header(FLAT, "(3,)"), new byte[60])));
+    assertEquals(Set.of("NUMPY_DATA_TRUNCATED"), scan(npy(1, header(FLAT, "(3,)"), new byte[59])));
+    assertEquals(Set.of("NUMPY_TRAILING_BYTES"), scan(npy(1, header(FLAT, "(3,)"), new byte[61])));
+  }
+
+  @Test
+  void nestedAndPaddedItemsize() {
+    // 4 + (1 + 4 x 6) + padding 3 = 32 bytes per element
+    String nested = "[('a', '<i4'), ('n', [('x', '|u1'), ('y', '<f4', (2, 3))]), ('', '|V3')]";
+    assertEquals(Set.of(), scan(npy(1, header(nested, "(2,)"), new byte[64])));
+    assertEquals(Set.of("NUMPY_TRAILING_BYTES"), scan(npy(1, header(nested, "(2,)"), new byte[65])));
+  }
+
+  @Test
+  void structuredWithAnObjectFieldIsAPickle() {
+    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), Scans.reasons(Scans.scan(Scans.resource("numpy/structured_object.npy"))));
+  }
+
+  @Test
+  void nestedObjectFieldIsAPickleToo() {
+    byte[] evil = Pickles.of(0x80, 3, "cos\nsystem\n", Pickles.str("id"), 0x85, "R.");
+    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+        scan(npy(1, header("[('a', '<i4'), ('n', [('o', '|O', (2,))])]", "(1,)"), evil)));
+  }
+
+  @Test
+  void fieldNamesMustNotRepeat() {
+    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, header("[('a', '<i4'), ('a', '<i4')]", "(1,)"), new byte[8])));
+  }
+
+  @Test
+  void titleMustNotRepeatAName() {
+    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, header("[(('b', 'a'), '<i4'), ('b', '<i4')]", "(1,)"), new byte[8])));
+  }
+
+  @Test
+  void unnamedFieldMustBeVoidPadding() {
+    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, header("[('a', '<i4'), ('', '<i4')]", "(1,)"), new byte[8])));
+  }
+
+  @Test
+  void emptyFieldList() {
+    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, header("[]", "(1,)"), new byte[0])));
+  }
+
+  @Test
+  void structuredNestingDeeperThanThePolicy() {
+    String d = "'<i4'";
+    for (int i = 0; i < 17; i++) {
+      d = "[('f', " + d + ")]";
+    }
+    assertEquals(Set.of("NUMPY_DTYPE_TOO_COMPLEX"), scan(npy(1, header(d, "(1,)"), new byte[4])));
+  }
+
+  @Test
+  void structuredWithMoreFieldsThanThePolicy() throws Exception {
+    StringBuilder d = new StringBuilder("[");
+    for (int i = 0; i < 9; i++) {
+      d.append("('f").append(i).append("', '|u1'), ");
+    }
+    d.append(']');
+    java.nio.file.Path p = dir.resolve("f.npy");
+    java.nio.file.Files.write(p, npy(1, header(d.toString(), "(1,)"), new byte[9]));
+    LoadPolicy eight = LoadPolicy.strict().toBuilder().set(NumPy.MAX_DTYPE_FIELDS, 8L).build();
+    assertEquals(Set.of("NUMPY_DTYPE_TOO_COMPLEX"), Scans.reasons(Scans.scan(p, eight)));
+    assertEquals(Set.of(), Scans.reasons(Scans.scan(p)));
+  }
+
+  @Test
+  void structuredSizeOverflow() {
+    assertEquals(Set.of("NUMPY_SIZE_OVERFLOW"),
+        scan(npy(1, header("[('a', '<f8', (4294967296, 4294967296))]", "(1,)"), new byte[0])));
+  }
+
+  // ------------------------------------------------------------------ old spellings
+
+  @Test
+  void objectO8IsRoutedToThePickleMachineLikeO() {
+    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), Scans.reasons(Scans.scan(Scans.resource("numpy/object_o8.npy"))));
+    byte[] evil = Pickles.of(0x80, 3, "cos\nsystem\n", Pickles.str("id"), 0x85, "R.");
+    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), scan(npy(1, header("'|O8'", "(1,)"), evil)));
+  }
+
+  @Test
+  void python2LongsInVersion1And2HeadersAreAccepted() {
+    ScanReport r = Scans.scan(Scans.resource("numpy/python2_long.npy"));
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+    assertEquals(Set.of(), scan(npy(2, header("'<f4'", "(2L, 3L)"), new byte[24])));
+    assertEquals(Set.of(), scan(npy(1, header("[('a', '<f4', (2L,))]", "(1L,)"), new byte[8])));
+  }
+
+  @Test
+  void python2LongsInVersion3Headers() {
+    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(3, header("'<f4'", "(2L, 3L)"), new byte[24])));
+  }
+
+  @Test
+  void longSuffixOnlyExactlyAsPython2WroteIt() {
+    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2l,)"), new byte[8])));
+    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2 L,)"), new byte[8])));
+    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2LL,)"), new byte[8])));
   }
 
   @Test

@@ -25,7 +25,24 @@ class OnnxFuzzTest {
     try {
       HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(data)), ValidationContext.collecting("f.onnx", POLICY, findings));
     } catch (FormatException e) {
-      // a rejection: the expected outcome for most inputs
+      return; // a rejection: the expected outcome for most inputs
+    }
+    // A valid model with external data: the cross-file calls, with every named file present (the
+    // model's own bytes, cut to a few sizes, serve as the data) and then with none.
+    CrossFile x = new CrossFile(HANDLER, POLICY);
+    try {
+      CrossFile.File model = x.model("d/f.onnx", data, java.util.Map.of());
+      java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+      int i = 0;
+      for (String ref : model.description().references()) {
+        files.put("d/" + ref, java.util.Arrays.copyOf(data, (i++ * 7) % (data.length + 1)));
+      }
+      x.acrossFiles(model, true);
+      x.files.clear();
+      CrossFile.File again = x.model("d/f.onnx", data, files);
+      x.acrossFiles(again, true);
+    } catch (FormatException e) {
+      throw new AssertionError("a model that validated was rejected on the second call", e);
     }
   }
 }

@@ -76,6 +76,49 @@ class OnnxHandlerTest {
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(noGraph), noGraph.length));
   }
 
+  /**
+   * A doc_string larger than the 64 KiB detection head (written by python3-onnx): the head ends inside
+   * it, before the graph. The model is still detected, at every cut of the head, and validates.
+   */
+  @Test
+  void detectionReadsPastALongDocString() {
+    OnnxHandler h = new OnnxHandler();
+    byte[] m = fixture("long_doc_string.onnx");
+    assertEquals(true, m.length > 100_000);
+    for (int cut = 65536 - 8; cut <= 65536; cut++) { // some cuts fall inside a multi-byte character
+      assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length), "cut " + cut);
+    }
+    for (int cut : new int[] {4, 5, 6, 7, 20, 24, 1000}) { // inside the tag, length, and text of doc_string
+      assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length), "cut " + cut);
+    }
+    assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m), m.length));
+    ModelDescription d = describe(m);
+    assertEquals("safeload-fixtures", d.metadata().get("producer_name"));
+    assertEquals(2, d.tensors().size());
+  }
+
+  @Test
+  void detectionPastTheHeadStillNeedsAPlausibleModel() {
+    OnnxHandler h = new OnnxHandler();
+    byte[] doc = new byte[70_000];
+    java.util.Arrays.fill(doc, (byte) 'x');
+    byte[] ok = Proto.of().varint(1, 7).bytes(6, doc).build();
+    assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(ok, 0, 65536).slice(), ok.length + 100));
+    // the declared length must fit the file
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(ok, 0, 65536).slice(), ok.length - 1));
+    // text that the head shows must be UTF-8
+    byte[] bad = ok.clone();
+    bad[1000] = (byte) 0xff;
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(bad, 0, 65536).slice(), bad.length));
+    // the first field is still ir_version, and every field a ModelProto field
+    byte[] noIr = Proto.of().bytes(6, doc).build();
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(noIr, 0, 65536).slice(), noIr.length));
+    byte[] unknown = Proto.of().varint(1, 7).bytes(9, doc).build();
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(unknown, 0, 65536).slice(), unknown.length));
+    // a head that holds the whole file must end exactly after a field
+    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(ok, 0, 1000).slice(), 1000));
+  }
+
   // ---------------------------------------------------------------- domains
 
   @Test

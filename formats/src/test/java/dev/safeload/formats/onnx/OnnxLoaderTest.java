@@ -139,6 +139,40 @@ class OnnxLoaderTest {
         .filter(f -> f.name().equals("data/w.data")).findFirst().orElseThrow().format());
   }
 
+  /**
+   * Issue 10 through the real engine: a model naming n data files costs one walk, not n + 2. The
+   * handler remembers the walk by the identity of the model's bytes, so this also checks that the
+   * engine hands the same bytes to validate, validateReferenced and validateModel.
+   */
+  @Test
+  void manyDataFilesCostOneWalk() throws Exception {
+    long[] work = new long[2];
+    long[] size = new long[2];
+    for (int k = 0; k < 2; k++) {
+      int n = 150 << k;
+      Path m = dir.resolve("many" + n);
+      Files.createDirectories(m);
+      Proto g = graph(field(1, node("Relu", null, "X", "Y")));
+      for (int i = 0; i < n; i++) {
+        g.raw(field(5, externalTensor("w" + i, 4, "location", "d" + i + ".data")).build());
+        Files.write(m.resolve("d" + i + ".data"), new byte[16]);
+      }
+      byte[] model = model(g).build();
+      Files.write(m.resolve("model.onnx"), model);
+      OnnxHandler h = new OnnxHandler();
+      SafeModelLoader loader = SafeModelLoader.builder()
+          .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).handler(h).build();
+      ScanReport r = loader.scan(m);
+      assertEquals(List.of(), r.findings());
+      assertEquals(n + 1, r.files().size());
+      work[k] = h.work();
+      size[k] = model.length + 16L * n;
+    }
+    assertTrue(work[1] > 1.5 * work[0], Arrays.toString(work));
+    assertTrue(work[1] <= 2.2 * work[0] + 1000, "work grows faster than the input: " + Arrays.toString(work));
+    assertTrue(work[1] <= 4 * size[1], Arrays.toString(work) + " for " + Arrays.toString(size));
+  }
+
   @Test
   void customDomainRejectedThroughTheLoader() throws Exception {
     Path f = dir.resolve("custom.onnx");

@@ -1,5 +1,6 @@
 package dev.safeload.verify.signing;
 
+import dev.safeload.FileGlob;
 import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
@@ -11,15 +12,23 @@ import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.internal.sigstore.BundleVerifier;
 import dev.safeload.verify.internal.x509.Keys;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its single
@@ -31,17 +40,118 @@ import java.util.Set;
  *     .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(Path.of("signer.pem")).build()))
  *     .build();
  * }</pre>
- * Thread-safe and immutable.
+ *
+ * <h2>Ignored and opaque files</h2>
+ * A signature records which files its signer left out: OMS {@code ignore_paths} (literal paths) and
+ * safeload's own {@code ignore} patterns, and which signed files are opaque (served without a format).
+ * The loader must know them before it walks the model, but the signature lives inside the model. So
+ * {@link #forModel(Path)} reads the signature file first and returns a verifier bound to those bytes:
+ * its {@link #ignoredFiles()} and {@link #opaqueFiles()} are what the verified signature records, and
+ * at load time the side file the loader reads must be byte-for-byte the one read first, else the model
+ * is refused with {@link Reason#SOURCE_CHANGED}. A verifier from {@link #of(TrustPolicy)} alone records
+ * no patterns; a served file that the signature ignores is then {@link Reason#SIGNATURE_FILE_NOT_SIGNED}
+ * with a message saying so. A file the manifest lists that is present but ignored by policy is not
+ * missing: it is reported as ignored by policy and never served.
+ *
+ * <p>Thread-safe and immutable.
  */
 public final class ModelSignatureVerifier implements ProvenanceVerifier {
-  private final TrustPolicy policy;
+  /** Largest signature file {@link #forModel} reads: the loader's limit for side files. */
+  public static final int MAX_SIGNATURE_BYTES = 16 << 20;
 
-  private ModelSignatureVerifier(TrustPolicy policy) {
+  private final TrustPolicy policy;
+  /** The bundle read before the walk, or null if this verifier is not bound to one. */
+  private final byte @Nullable [] bound;
+  private final @Nullable SignedManifest boundManifest;
+  private final @Nullable SignatureVerificationException boundFailure;
+
+  private ModelSignatureVerifier(TrustPolicy policy, byte @Nullable [] bound,
+      @Nullable SignedManifest boundManifest, @Nullable SignatureVerificationException boundFailure) {
     this.policy = policy;
+    this.bound = bound;
+    this.boundManifest = boundManifest;
+    this.boundFailure = boundFailure;
   }
 
   public static ModelSignatureVerifier of(TrustPolicy policy) {
-    return new ModelSignatureVerifier(Objects.requireNonNull(policy));
+    return new ModelSignatureVerifier(Objects.requireNonNull(policy), null, null, null);
+  }
+
+  /**
+   * A verifier bound to the signature of {@code model} (the policy's signature file inside a model
+   * directory, or beside a single-file model), read now, so that the ignore and opaque patterns the
+   * signature records take effect when the loader walks the model. If there is no signature file, this
+   * verifier itself is returned (it then reports {@link Reason#SIGNATURE_MISSING} as usual). A signature
+   * that fails verification is not an exception here: the failure is reported when the model is
+   * verified, and the signature's patterns are not used.
+   *
+   * @throws IOException if the signature file exists but cannot be read, is not a regular file or is
+   *     larger than {@value #MAX_SIGNATURE_BYTES} bytes
+   */
+  public ModelSignatureVerifier forModel(Path model) throws IOException {
+    Path m = model.toAbsolutePath().normalize();
+    Path dir = Files.isDirectory(m, LinkOption.NOFOLLOW_LINKS) ? m : m.getParent();
+    if (dir == null) {
+      return this;
+    }
+    Path sig = dir.resolve(policy.signatureFile).normalize();
+    if (!sig.startsWith(dir) || !Files.exists(sig, LinkOption.NOFOLLOW_LINKS)) {
+      return this;
+    }
+    if (!Files.isRegularFile(sig, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(sig + ": the signature is not a regular file");
+    }
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(sig, LinkOption.NOFOLLOW_LINKS)) {
+      bytes = in.readNBytes(MAX_SIGNATURE_BYTES + 1);
+    }
+    if (bytes.length > MAX_SIGNATURE_BYTES) {
+      throw new IOException(sig + ": signature larger than " + MAX_SIGNATURE_BYTES + " bytes");
+    }
+    return withBundle(bytes);
+  }
+
+  /**
+   * A verifier bound to these signature bundle bytes (see {@link #forModel}): they are verified now, the
+   * patterns they record become this verifier's, and the model's signature file must hold exactly these
+   * bytes when the model is verified.
+   */
+  public ModelSignatureVerifier withBundle(byte[] bundle) {
+    byte[] copy = bundle.clone();
+    try {
+      return new ModelSignatureVerifier(policy, copy, verifyBundle(copy), null);
+    } catch (SignatureVerificationException e) {
+      return new ModelSignatureVerifier(policy, copy, null, e);
+    }
+  }
+
+  /**
+   * The files the bound signature leaves out, as {@link dev.safeload.FileGlob} patterns: each
+   * {@code ignore_paths} entry as an anchored literal (the signature file itself excepted: the loader
+   * reads it as a side file) and safeload's recorded {@code ignore} patterns. Empty when not bound to a
+   * verified signature.
+   */
+  @Override
+  public Set<String> ignoredFiles() {
+    if (boundManifest == null) {
+      return Set.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    OmsManifest m = boundManifest.manifest();
+    for (String p : m.ignorePaths) {
+      if (!p.equals(policy.signatureFile)) {
+        out.add(OmsManifest.literalGlob(p));
+      }
+    }
+    out.addAll(m.ignorePatterns);
+    return Collections.unmodifiableSet(out);
+  }
+
+  /** The opaque patterns the bound, verified signature records; empty otherwise. */
+  @Override
+  public Set<String> opaqueFiles() {
+    return boundManifest == null ? Set.of()
+        : Collections.unmodifiableSet(new LinkedHashSet<>(boundManifest.manifest().opaquePatterns));
   }
 
   @Override
@@ -68,18 +178,37 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     byte[] bundle = new byte[buf.remaining()];
     buf.get(bundle);
     SignedManifest signed;
-    try {
-      signed = verifyBundle(bundle);
-    } catch (SignatureVerificationException e) {
-      return reject(new Finding(e.reason(), null, Finding.NO_OFFSET, e.getMessage()));
+    if (bound != null) {
+      // The patterns in force came from the bytes read before the walk: they must be these bytes.
+      if (!MessageDigest.isEqual(bound, bundle)) {
+        return reject(new Finding(Reason.SOURCE_CHANGED, policy.signatureFile, Finding.NO_OFFSET,
+            "the signature file changed after its ignore list was read"));
+      }
+      if (boundFailure != null) {
+        return reject(new Finding(boundFailure.reason(), null, Finding.NO_OFFSET, boundFailure.getMessage()));
+      }
+      signed = Objects.requireNonNull(boundManifest);
+    } else {
+      try {
+        signed = verifyBundle(bundle);
+      } catch (SignatureVerificationException e) {
+        return reject(new Finding(e.reason(), null, Finding.NO_OFFSET, e.getMessage()));
+      }
     }
     List<Finding> findings = new ArrayList<>();
-    Set<String> proven = match(signed.manifest(), model, findings);
+    List<String> ignoredSigned = new ArrayList<>();
+    Set<String> proven = match(signed.manifest(), model, bound != null, findings, ignoredSigned);
     if (!findings.isEmpty()) {
       return new ProvenanceResult(Set.of(), findings, List.of());
     }
-    return new ProvenanceResult(proven, List.of(), List.of("OMS signature by " + signed.signer()
-        + " covers " + proven.size() + " file(s); payload " + signed.payloadSha256()));
+    List<String> claims = new ArrayList<>();
+    claims.add("OMS signature by " + signed.signer() + " covers " + proven.size() + " file(s); payload "
+        + signed.payloadSha256());
+    if (!ignoredSigned.isEmpty()) {
+      claims.add(ignoredSigned.size() + " signed file(s) ignored by policy, not served: "
+          + dev.safeload.verify.internal.pins.PinNames.summary(ignoredSigned));
+    }
+    return new ProvenanceResult(proven, List.of(), claims);
   }
 
   /**
@@ -111,7 +240,8 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   /** Compares the manifest with the served files; returns the proven names or adds findings. */
-  private static Set<String> match(OmsManifest m, DigestedModel model, List<Finding> findings) {
+  private static Set<String> match(OmsManifest m, DigestedModel model, boolean patternsApplied,
+      List<Finding> findings, List<String> ignoredSigned) {
     Set<String> proven = new HashSet<>();
     List<DigestedFile> files = model.files();
     if (!m.hashType.equals("sha256")) {
@@ -134,11 +264,15 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
     }
     List<RangeCheck> ranges = new ArrayList<>();
+    @Nullable SignatureIgnores hint = patternsApplied ? null : new SignatureIgnores(m);
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
         findings.add(new Finding(Reason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
-            "the file is not listed in the signed manifest and will not be served"));
+            hint != null && hint.covers(f.name())
+                ? "the signature ignores this file, but the loader read it: build the verifier with"
+                    + " forModel(path) (the CLI does) so the signature's ignore list applies"
+                : "the file is not listed in the signed manifest and will not be served"));
         continue;
       }
       if (rs.get(0).start() < 0) { // files mode: one whole-file digest
@@ -168,13 +302,50 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (!ranges.isEmpty()) {
       checkRanges(model, ranges, proven, findings);
     }
+    Set<String> ignored = new HashSet<>(model.ignoredFiles());
+    Set<String> refused = new HashSet<>(model.unservedFiles());
     for (String path : byPath.keySet()) {
-      if (model.file(path).isEmpty()) {
+      if (model.file(path).isPresent()) {
+        continue;
+      }
+      if (ignored.contains(path)) {
+        ignoredSigned.add(path); // present, left out on purpose, never served: nothing to prove
+      } else if (!refused.contains(path)) { // a refused (e.g. unreadable) file has its own finding
         findings.add(new Finding(Reason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
             "the signed manifest lists this file but the model lacks it"));
       }
     }
     return proven;
+  }
+
+  /**
+   * The manifest's own ignore list (paths and safeload patterns), only to explain a rejection: when
+   * the loader did not apply it, a file it covers is unsigned for a reason worth naming. Patterns are
+   * compiled once, and only the first {@value #MAX_HINTS} names are looked at, so a model of many
+   * unsigned files costs no more than its findings.
+   */
+  private static final class SignatureIgnores {
+    static final int MAX_HINTS = 100;
+    final List<String> paths;
+    final List<FileGlob> globs = new ArrayList<>();
+    int asked;
+
+    SignatureIgnores(OmsManifest m) {
+      paths = m.ignorePaths;
+      m.ignorePatterns.forEach(p -> globs.add(FileGlob.of(p))); // validated when the manifest was parsed
+    }
+
+    boolean covers(String name) {
+      if (++asked > MAX_HINTS) {
+        return false;
+      }
+      for (String p : paths) {
+        if (name.equals(p) || name.startsWith(p + "/")) {
+          return true;
+        }
+      }
+      return globs.stream().anyMatch(g -> g.matches(name));
+    }
   }
 
   /** One digest covers the whole file: the loader's own digest of the verified bytes decides. */

@@ -46,6 +46,14 @@ import java.util.concurrent.Future;
  * ModelSigner.withKey(privateKey, publicKey).signTo(Path.of("models/llama"));  // writes models/llama/model.sig
  * }</pre>
  * Symbolic links, and the signature file itself, are never signed.
+ *
+ * <p>{@link #ignoreFiles} leaves files out of the signature ({@link dev.safeload.FileGlob} patterns,
+ * gitignore meaning). The manifest records what was left out twice: the paths the patterns matched, in
+ * OMS {@code serialization.ignore_paths} (literal paths, which every OMS verifier honours), and the
+ * patterns themselves with {@link #opaqueFiles} patterns in safeload's own predicate field
+ * {@code "safeload": {"ignore": [...], "opaque": [...]}} (written only when a list is non-empty; other OMS
+ * verifiers ignore unknown predicate fields). Opaque files are signed like any other file; the pattern
+ * tells a safeload verifier to serve them without a format claim.
  */
 public final class ModelSigner {
   private static final List<String> DEFAULT_IGNORES = List.of(".git", ".gitattributes", ".github", ".gitignore");
@@ -54,18 +62,23 @@ public final class ModelSigner {
   private final PublicKey publicKey;
   private final List<X509Certificate> chain;
   private final String signatureFile;
+  private final List<String> ignore;
+  private final List<String> opaque;
 
-  private ModelSigner(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String signatureFile) {
+  private ModelSigner(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String signatureFile,
+      List<String> ignore, List<String> opaque) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.chain = List.copyOf(chain);
     this.signatureFile = signatureFile;
+    this.ignore = List.copyOf(ignore);
+    this.opaque = List.copyOf(opaque);
   }
 
   /** Key mode: verifiers configured with {@code publicKey} accept the signature. */
   public static ModelSigner withKey(PrivateKey privateKey, PublicKey publicKey) {
     return new ModelSigner(Objects.requireNonNull(privateKey), Objects.requireNonNull(publicKey), List.of(),
-        TrustPolicy.DEFAULT_SIGNATURE_FILE);
+        TrustPolicy.DEFAULT_SIGNATURE_FILE, List.of(), List.of());
   }
 
   /** Certificate mode: {@code chain} is leaf first, without the root; the leaf holds the public key. */
@@ -74,7 +87,7 @@ public final class ModelSigner {
       throw new IllegalArgumentException("a certificate chain needs at least the signing certificate");
     }
     return new ModelSigner(Objects.requireNonNull(privateKey), chain.get(0).getPublicKey(), chain,
-        TrustPolicy.DEFAULT_SIGNATURE_FILE);
+        TrustPolicy.DEFAULT_SIGNATURE_FILE, List.of(), List.of());
   }
 
   /**
@@ -106,7 +119,36 @@ public final class ModelSigner {
 
   /** Uses another signature file name (default {@value TrustPolicy#DEFAULT_SIGNATURE_FILE}). */
   public ModelSigner signatureFile(String name) {
-    return new ModelSigner(privateKey, publicKey, chain, name);
+    return new ModelSigner(privateKey, publicKey, chain, name, ignore, opaque);
+  }
+
+  /**
+   * Leaves files matching these patterns out of the signature, in addition to the git files and the
+   * signature file, and records both the patterns and the paths they matched (see the class comment).
+   *
+   * @throws IllegalArgumentException if a pattern is invalid ({@link dev.safeload.FileGlob#of})
+   */
+  public ModelSigner ignoreFiles(String... globs) {
+    return new ModelSigner(privateKey, publicKey, chain, signatureFile, withPatterns(ignore, globs), opaque);
+  }
+
+  /**
+   * Records patterns of opaque files: they are signed as usual, and a safeload verifier serves them
+   * with format {@code opaque} instead of requiring a handler to judge them.
+   *
+   * @throws IllegalArgumentException if a pattern is invalid
+   */
+  public ModelSigner opaqueFiles(String... globs) {
+    return new ModelSigner(privateKey, publicKey, chain, signatureFile, ignore, withPatterns(opaque, globs));
+  }
+
+  private static List<String> withPatterns(List<String> old, String... globs) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(old);
+    for (String g : globs) {
+      dev.safeload.FileGlob.of(g);
+      out.add(g);
+    }
+    return List.copyOf(out);
   }
 
   /** Signs the model and writes the bundle beside it: {@code dir/model.sig}, or next to a single file. */
@@ -125,6 +167,8 @@ public final class ModelSigner {
     TreeMap<String, Path> files = new TreeMap<>(ModelSigner::componentOrder);
     String subjectName = root.getFileName() == null ? "model" : root.getFileName().toString();
     boolean single;
+    List<dev.safeload.FileGlob> ignoreGlobs = ignore.stream().map(dev.safeload.FileGlob::of).toList();
+    java.util.TreeSet<String> ignoredPaths = new java.util.TreeSet<>();
     if (a.isRegularFile()) {
       files.put(".", root);
       single = true;
@@ -141,6 +185,14 @@ public final class ModelSigner {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
           if (name.equals(signatureFile) || DEFAULT_IGNORES.contains(name)) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (ignoreGlobs.stream().anyMatch(g -> g.matches(name))) {
+            // Left out; recorded by path for OMS verifiers, unless no OMS path can name it (then the
+            // recorded pattern still covers it for ours).
+            if (OmsManifest.isValidPath(name)) {
+              ignoredPaths.add(name);
+            }
             return FileVisitResult.CONTINUE;
           }
           if (!attrs.isRegularFile()) {
@@ -162,7 +214,7 @@ public final class ModelSigner {
       throw new IOException(model + " holds no files to sign");
     }
     Map<String, Sha256> digests = hashAll(files);
-    byte[] payload = statement(subjectName, digests, single).getBytes(StandardCharsets.UTF_8);
+    byte[] payload = statement(subjectName, digests, single, ignoredPaths).getBytes(StandardCharsets.UTF_8);
     byte[] sig = signBytes(Pae.encode(Pae.IN_TOTO, payload));
     return bundle(payload, sig).getBytes(StandardCharsets.UTF_8);
   }
@@ -238,7 +290,8 @@ public final class ModelSigner {
     return Sha256.of(md.digest());
   }
 
-  private String statement(String subjectName, Map<String, Sha256> digests, boolean single) {
+  private String statement(String subjectName, Map<String, Sha256> digests, boolean single,
+      java.util.Set<String> ignoredPaths) {
     MessageDigest root = Keys.sha256();
     digests.values().forEach(d -> root.update(d.toByteArray()));
     StringBuilder sb = new StringBuilder();
@@ -250,11 +303,12 @@ public final class ModelSigner {
         .append("  \"predicate\": {\n    \"serialization\": {\n")
         .append("      \"method\": \"files\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n")
         .append("      \"ignore_paths\": [\n");
-    List<String> ignores = new ArrayList<>(DEFAULT_IGNORES);
+    java.util.TreeSet<String> sortedIgnores = new java.util.TreeSet<>(DEFAULT_IGNORES);
     if (!single) {
-      ignores.add(signatureFile);
+      sortedIgnores.add(signatureFile);
     }
-    ignores.sort(Comparator.naturalOrder());
+    sortedIgnores.addAll(ignoredPaths);
+    List<String> ignores = new ArrayList<>(sortedIgnores);
     for (int i = 0; i < ignores.size(); i++) {
       sb.append("        ").append(JsonText.quote(ignores.get(i))).append(i + 1 < ignores.size() ? ",\n" : "\n");
     }
@@ -266,8 +320,23 @@ public final class ModelSigner {
           .append("        \"digest\": \"").append(e.getValue().hex()).append("\"\n      }")
           .append(++i < digests.size() ? ",\n" : "\n");
     }
-    sb.append("    ]\n  }\n}");
+    sb.append("    ]");
+    if (!ignore.isEmpty() || !opaque.isEmpty()) {
+      sb.append(",\n    \"").append(OmsManifest.SAFELOAD_FIELD).append("\": {\n");
+      appendList(sb, "ignore", ignore, ",\n");
+      appendList(sb, "opaque", opaque, "\n");
+      sb.append("    }");
+    }
+    sb.append("\n  }\n}");
     return sb.toString();
+  }
+
+  private static void appendList(StringBuilder sb, String name, List<String> values, String end) {
+    sb.append("      \"").append(name).append("\": [");
+    for (int i = 0; i < values.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(JsonText.quote(values.get(i)));
+    }
+    sb.append("]").append(end);
   }
 
   private byte[] signBytes(byte[] data) throws IOException {

@@ -32,9 +32,14 @@ public final class GgufParser {
   /** One chat template found in the metadata. */
   public record ChatTemplate(String key, String sha256, String text) {}
 
-  /** What a valid file holds. */
+  /**
+   * What a valid file holds.
+   *
+   * @param work the parse's work units (entries, tensors, dimensions, array elements read one by one,
+   *             bytes checked, decoded, hashed or zero-checked): a test hook to show parsing is linear
+   */
   public record Result(int version, long alignment, long dataStart, List<TensorInfo> tensors,
-      Map<String, String> metadata, List<ChatTemplate> templates) {}
+      Map<String, String> metadata, List<ChatTemplate> templates, long work) {}
 
   static final int T_UINT8 = 0;
   static final int T_INT8 = 1;
@@ -58,6 +63,8 @@ public final class GgufParser {
   static final int MIN_ALIGNMENT = 8;
   static final int MAX_DIMS = 4;
   static final int MAX_NAME_BYTES = 63;
+  /** The spec's bound on a key's length. */
+  static final int MAX_KEY_BYTES = 65535;
   /** Strings longer than this are summarised in the description rather than copied. */
   private static final int MAX_DESCRIBED_STRING = 64 * 1024;
 
@@ -95,6 +102,7 @@ public final class GgufParser {
   private final ByteBuffer win;
   private final long winLen;
   private long pos;
+  private long work;
 
   private GgufParser(ModelBytes b, Limits limits) {
     this.b = b;
@@ -144,9 +152,10 @@ public final class GgufParser {
     List<ChatTemplate> templates = new ArrayList<>();
     long alignment = DEFAULT_ALIGNMENT;
     for (long i = 0; i < kvCount; i++) {
+      work++;
       long keyAt = pos;
       String key = name(limits.maxStringBytes());
-      checkKey(key, keyAt);
+      checkKey(key, utf8Length(keyAt), keyAt);
       if (!keys.add(key)) {
         throw new FormatException(Reason.GGUF_DUPLICATE_KEY, keyAt, "duplicate key " + key);
       }
@@ -177,6 +186,7 @@ public final class GgufParser {
           for (long e = 0; e < count; e++) {
             scalar(elem, maxString, key);
           }
+          work += count;
         } else {
           pos += count * TYPE_SIZE[elem]; // checked against the remaining bytes above; no value rules
         }
@@ -219,11 +229,17 @@ public final class GgufParser {
     long[] relOffsets = new long[(int) tensorCount];
     long[] byteSizes = new long[(int) tensorCount];
     for (int t = 0; t < tensorCount; t++) {
+      work++;
       long nameAt = pos;
       String name = name(limits.maxStringBytes());
       if (name.isEmpty() || utf8Length(nameAt) > MAX_NAME_BYTES) {
         throw new FormatException(Reason.GGUF_TENSOR_NAME_INVALID, nameAt,
             "tensor name empty or longer than " + MAX_NAME_BYTES + " bytes");
+      }
+      // ggml copies names into char[64] and finds tensors with strcmp: "a\0x" would be "a" to it.
+      if (hasControl(name)) {
+        throw new FormatException(Reason.GGUF_TENSOR_NAME_INVALID, nameAt,
+            "tensor name '" + printable(name) + "' holds a NUL or control character");
       }
       if (!names.add(name)) {
         throw new FormatException(Reason.GGUF_DUPLICATE_TENSOR, nameAt, "duplicate tensor " + name);
@@ -238,6 +254,7 @@ public final class GgufParser {
       long[] ne = new long[(int) nDims];
       long elements = 1;
       for (int d = 0; d < nDims; d++) {
+        work++;
         long at = pos;
         ne[d] = u64();
         if (ne[d] < 0) {
@@ -291,10 +308,11 @@ public final class GgufParser {
         throw new FormatException(Reason.GGUF_TRAILING_BYTES, Math.min(dataStart, size),
             (size - pos) + " bytes after the header of a file without tensors");
       }
-      return new Result((int) version, alignment, pos, List.of(), metadata, templates);
+      return new Result((int) version, alignment, pos, List.of(), metadata, templates, work);
     }
     long lastEnd = dataStart;
     for (int t = 0; t < tensorCount; t++) {
+      work++;
       long abs = add(dataStart, relOffsets[t], dataStart, nameList.get(t));
       long end = add(abs, byteSizes[t], dataStart, nameList.get(t));
       if (end > size) {
@@ -317,7 +335,7 @@ public final class GgufParser {
           (size - lastEnd) + " bytes after the last tensor");
     }
     checkZero(lastEnd, size);
-    return new Result((int) version, alignment, dataStart, tensors, metadata, templates);
+    return new Result((int) version, alignment, dataStart, tensors, metadata, templates, work);
   }
 
   // ------------------------------------------------------------------ values
@@ -389,11 +407,13 @@ public final class GgufParser {
     if (len > remaining()) {
       throw new FormatException(Reason.GGUF_TRUNCATED, at, "string of " + len + " bytes runs past the end");
     }
+    work += len;
     boolean valid = pos + len <= winLen ? Utf8.isValid(win, (int) pos, (int) len) : Utf8.isValid(b, pos, len);
     if (!valid) {
       throw new FormatException(Reason.GGUF_STRING_NOT_UTF8, pos, "string is not valid UTF-8");
     }
     String s = len <= decodeLimit ? Utf8.decode(b, pos, (int) len) : null;
+    work += s != null ? len : 0;
     pos += len;
     return s;
   }
@@ -417,23 +437,43 @@ public final class GgufParser {
 
   // ------------------------------------------------------------------ keys
 
-  /** The spec's key rule: lower-case ASCII segments of [a-z0-9_] joined by single dots, at most 65535 bytes. */
-  private static void checkKey(String key, long at) {
-    boolean ok = !key.isEmpty() && key.length() <= 65535;
-    boolean segmentStart = true;
-    for (int i = 0; ok && i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c == '.') {
-        ok = !segmentStart;
-        segmentStart = true;
-      } else {
-        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-        segmentStart = false;
+  /**
+   * The key rule. The spec asks for lower_snake_case ASCII segments, but llama.cpp itself writes keys
+   * outside it ({@code {arch}.block_count} for 27 architectures whose names hold '-', such as
+   * {@code command-r}, {@code gpt-oss}, {@code nomic-bert-moe}), and its reader requires only keys that
+   * are non-empty (#24917) and unique. So the character set is open; what is kept is what matters to
+   * a reader:
+   * <ul>
+   *   <li>not empty; unique, compared as exact bytes (the caller checks; no case folding or Unicode
+   *       normalisation, as in llama.cpp and gguf-py);
+   *   <li>valid UTF-8 (checked when the string is read, {@code GGUF_STRING_NOT_UTF8});
+   *   <li>at most {@value #MAX_KEY_BYTES} bytes, the spec's bound;
+   *   <li>no NUL: llama.cpp finds keys with {@code strcmp} and takes the first match, so a key
+   *       {@code "general.alignment\0x"} is {@code general.alignment} to it but an unknown key to a
+   *       reader that compares whole strings: the typed-key checks would be bypassed;
+   *   <li>no other control character (C0, DEL, C1): they serve no key and forge lines in logs and
+   *       reports.
+   * </ul>
+   */
+  private static void checkKey(String key, long utf8Bytes, long at) {
+    String why = key.isEmpty() ? "empty key"
+        : utf8Bytes > MAX_KEY_BYTES ? "key of " + utf8Bytes + " bytes (at most " + MAX_KEY_BYTES + ")"
+        : hasControl(key) ? "key '" + printable(key) + "' holds a NUL or control character"
+        : null;
+    if (why != null) {
+      throw new FormatException(Reason.GGUF_KEY_INVALID, at, why);
+    }
+  }
+
+  /** Whether {@code s} holds NUL or another control character (C0, DEL or C1). */
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        return true;
       }
     }
-    if (!ok || segmentStart) {
-      throw new FormatException(Reason.GGUF_KEY_INVALID, at, "invalid key '" + printable(key) + "'");
-    }
+    return false;
   }
 
   private static int @Nullable [] expectedType(String key) {
@@ -509,6 +549,7 @@ public final class GgufParser {
   }
 
   private void checkZero(long from, long to) {
+    work += Math.max(0, to - from);
     for (long i = from; i < to; i++) {
       if (at(i) != 0) {
         throw new FormatException(Reason.GGUF_PADDING_NONZERO, i, "non-zero padding byte");
@@ -538,6 +579,7 @@ public final class GgufParser {
   }
 
   private String sha256(long offset, long length) {
+    work += length;
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
       long p = offset;

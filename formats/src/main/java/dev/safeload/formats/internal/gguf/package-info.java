@@ -1,3 +1,3 @@
-/** GGUF parsing: the streaming header reader, the ggml type table and the chat-template check. Not exported. */
+/** GGUF parsing: the streaming header reader and the ggml type table. Not exported. */
 @org.jspecify.annotations.NullMarked
 package dev.safeload.formats.internal.gguf;

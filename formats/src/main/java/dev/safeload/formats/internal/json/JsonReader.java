@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Strict means RFC 8259 with every optional leniency refused:
  * <ul>
- *   <li>whitespace is only {@code 0x20 0x09 0x0A 0x0D}; no BOM, no comments, no NaN, no single quotes;
+ *   <li>whitespace is only {@code 0x20 0x09 0x0A 0x0D}; no BOM, no comments, no NaN (unless
+ *       {@link #allowPythonNonFinite()}), no single quotes;
  *   <li>strings are strict UTF-8: overlong forms, encoded surrogates, code points above U+10FFFF and
  *       cut sequences are {@link Kind#UTF8} errors; raw control characters and unpaired surrogate
  *       escapes are {@link Kind#SYNTAX} errors;
@@ -87,6 +88,9 @@ public final class JsonReader {
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+  private static final byte[] NAN = {'N', 'a', 'N'};
+  private static final byte[] INFINITY = {'I', 'n', 'f', 'i', 'n', 'i', 't', 'y'};
+  private static final byte[] MINUS_INFINITY = {'-', 'I', 'n', 'f', 'i', 'n', 'i', 't', 'y'};
 
   private final ByteBuffer buf;
   private final int start;
@@ -94,6 +98,7 @@ public final class JsonReader {
   private final long fileOffset;
   private final Limits limits;
   private final long seed;
+  private boolean pythonNonFinite;
 
   private int pos;
   private int state = S_VALUE;
@@ -134,6 +139,36 @@ public final class JsonReader {
     this.limits = limits;
     this.pos = start;
     this.seed = ThreadLocalRandom.current().nextLong() | 1L;
+  }
+
+  /**
+   * Also accepts the three spellings Python's {@code json} module writes for non-finite floats,
+   * {@code NaN}, {@code Infinity} and {@code -Infinity}, exactly so and only where a value may stand;
+   * each reads as {@link Token#FLOAT}. Everything else stays strict: {@code nan}, {@code +Infinity},
+   * {@code -NaN}, {@code Infinityx} or {@code NaN} as a key are syntax errors, as they are for
+   * Python's {@code json.loads}. For JSON side files that Python writes ({@code trainer_state.json}
+   * logs a NaN loss); never for files whose numbers locate bytes (safetensors headers, shard indexes).
+   * Call before the first {@link #next()}.
+   *
+   * @return this reader
+   */
+  public JsonReader allowPythonNonFinite() {
+    this.pythonNonFinite = true;
+    return this;
+  }
+
+  /**
+   * For detection: whether the byte at {@code i} of {@code head} (after a {@code [}) can follow
+   * {@code [} in a JSON document, or the head ends there. Tells a JSON array from text that merely
+   * starts with a bracket, such as a BERT {@code vocab.txt} whose first token is {@code [PAD]}.
+   */
+  public static boolean mayFollowBracket(ByteBuffer head, int i) {
+    if (i >= head.limit()) {
+      return true;
+    }
+    int c = head.get(i);
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ']' || c == '[' || c == '{' || c == '"'
+        || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n' || c == 'N' || c == 'I';
   }
 
   /**
@@ -513,6 +548,10 @@ public final class JsonReader {
       case 'n':
         literal(NULL);
         return Token.NULL;
+      case 'N':
+        return nonFinite(NAN);
+      case 'I':
+        return nonFinite(INFINITY);
       default:
         if (b == '-' || (b >= '0' && b <= '9')) {
           return number();
@@ -582,8 +621,20 @@ public final class JsonReader {
     state = S_AFTER;
   }
 
+  private Token nonFinite(byte[] word) {
+    if (!pythonNonFinite) {
+      throw error(Kind.SYNTAX, pos, "expected a JSON value (NaN and Infinity are not JSON)");
+    }
+    literal(word);
+    tokLong = -1;
+    return Token.FLOAT;
+  }
+
   private Token number() {
     int p = pos;
+    if (pythonNonFinite && p + 1 < end && buf.get(p) == '-' && buf.get(p + 1) == 'I') {
+      return nonFinite(MINUS_INFINITY);
+    }
     tokStart = p;
     boolean negative = buf.get(p) == '-';
     if (negative) {

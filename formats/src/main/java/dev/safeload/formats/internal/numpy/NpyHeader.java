@@ -4,18 +4,48 @@ import dev.safeload.Reason;
 import dev.safeload.spi.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A parsed .npy header: exactly {@code {'descr': ..., 'fortran_order': ..., 'shape': (...), }} read with
- * a tiny grammar (never an evaluator), a simple dtype, and the data size it implies.
+ * a tiny grammar (never an evaluator), and the data size it implies.
+ *
+ * <p>Rules, in check order (research/formats.md §4.4 N1-N4):
+ * <ol>
+ *   <li>magic, version 1.0, 2.0 or 3.0, header length within the policy;
+ *   <li>a dict of exactly the three keys, each once, then spaces and one newline;
+ *   <li>{@code descr} is a type string or a structured dtype (below);
+ *   <li>{@code fortran_order} is {@code True} or {@code False};
+ *   <li>{@code shape} is a tuple of plain non-negative decimal ints, at most {@code maxRank} of them. In
+ *       version 1.0 and 2.0 headers a dimension may end in {@code L}, as Python 2 wrote longs
+ *       ({@code (2L,)}): NumPy strips exactly that suffix for those versions (its
+ *       {@code _filter_header}) and not for 3.0, which Python 2 never wrote;
+ *   <li>shape x itemsize does not overflow and is within the policy.
+ * </ol>
+ *
+ * <p>Type strings: {@code |O} and {@code |O8} (the spelling of NumPy before 1.x on 64-bit) are object
+ * dtypes, whose data is a pickle; otherwise byte order {@code <}, {@code >} or {@code |} (never native
+ * {@code =}) and a fixed-size numeric, bytes, str, void or datetime code.
+ *
+ * <p>Structured dtypes are what {@code dtype.descr} writes, and what {@code np.load(allow_pickle=False)}
+ * loads when no field is an object: a list of {@code (name, type)} or {@code (name, type, shape)}
+ * tuples, where the name is a string or a {@code (title, name)} pair, the type a type string or a
+ * nested list, and the shape a subarray tuple as above. Fields must have names, and no name or title may
+ * repeat (NumPy refuses both), except padding: a field named {@code ''} with a plain {@code |Vn} type,
+ * which NumPy skips but counts in the itemsize. The itemsize is the exact sum of the fields' sizes
+ * (each type's size times its subarray's element count), which is how NumPy's
+ * {@code descr_to_dtype} lays the fields out. Nesting depth and the total number of fields are bounded
+ * by the policy; parsing is one pass over the header. A structured dtype with an object field anywhere
+ * is an object dtype: NumPy pickles the whole array.
  *
  * @param version    1, 2 or 3
  * @param dataOffset bytes before the array data
- * @param descr      the dtype string as written
- * @param object     whether the dtype is object ({@code |O}): the data is a pickle
+ * @param descr      the dtype as written (a type string, or the source text of a structured dtype)
+ * @param object     whether the dtype is or holds an object: the data is a pickle
  * @param itemSize   bytes per element (0 for object arrays)
  * @param fortran    fortran_order
  * @param shape      dimensions
@@ -31,6 +61,16 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
 
   /** Number of bytes needed to know the header length. */
   public static final int PREAMBLE_MIN = 12;
+
+  /**
+   * Bounds of the header grammar.
+   *
+   * @param maxRank   most dimensions of the shape and of each subarray shape
+   * @param maxBytes  largest array in bytes
+   * @param maxDepth  deepest nesting of structured dtypes (1 for a flat one)
+   * @param maxFields most fields of a structured dtype, counted over all nesting levels
+   */
+  public record Limits(long maxRank, long maxBytes, long maxDepth, long maxFields) {}
 
   /** The header length from the preamble, after checking magic and version; -1 for the preamble size. */
   public static int[] preamble(byte[] first, long maxHeader) {
@@ -59,7 +99,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       len = (first[8] & 0xffL) | (first[9] & 0xffL) << 8 | (first[10] & 0xffL) << 16 | (first[11] & 0xffL) << 24;
       pre = 12;
     }
-    if (len > maxHeader) {
+    // The array holding the header is allocated from this length: it must fit whatever the policy says.
+    if (len > maxHeader || len > Integer.MAX_VALUE - 64) {
       throw new FormatException(Reason.NUMPY_HEADER_TOO_LARGE, 8, "header of " + len + " bytes is over the limit of "
           + maxHeader);
     }
@@ -67,10 +108,11 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
   }
 
   /** Parses the header text that follows the preamble. */
-  public static NpyHeader parse(int version, int preamble, byte[] header, long maxRank, long maxBytes) {
+  public static NpyHeader parse(int version, int preamble, byte[] header, Limits limits) {
     String text = version == 3 ? new String(header, StandardCharsets.UTF_8) : new String(header, StandardCharsets.ISO_8859_1);
-    Parser p = new Parser(text, preamble);
+    Parser p = new Parser(text, preamble, version, limits);
     String descr = null;
+    Dtype dtype = null;
     Boolean fortran = null;
     List<Long> shape = null;
     p.ws();
@@ -86,10 +128,9 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           if (descr != null) {
             throw p.bad("descr twice");
           }
-          if (p.peek() != '\'') {
-            throw new FormatException(Reason.NUMPY_DTYPE_NOT_ALLOWED, preamble, "structured dtypes are not allowed");
-          }
-          descr = p.string();
+          int start = p.i;
+          dtype = p.dtype(0);
+          descr = text.substring(start, p.i);
         }
         case "fortran_order" -> {
           if (fortran != null) {
@@ -101,7 +142,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           if (shape != null) {
             throw p.bad("shape twice");
           }
-          shape = p.shape(maxRank);
+          shape = p.shape();
         }
         default -> throw p.bad("unexpected key '" + key + "'");
       }
@@ -120,54 +161,42 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     if (p.i != text.length() - 1 || text.charAt(p.i) != '\n') {
       throw p.bad("the header does not end in spaces and one newline");
     }
-    boolean object = descr.equals("|O");
-    long itemSize = 0;
-    if (!object) {
-      Matcher m = SIMPLE.matcher(descr);
-      if (!m.matches()) {
-        throw new FormatException(Reason.NUMPY_DTYPE_NOT_ALLOWED, preamble, "dtype '" + descr + "' is not allowed");
-      }
-      String t = m.group(2);
-      if (t.equals("b1") || t.equals("?")) {
-        itemSize = 1;
-      } else if (m.group(6) != null) {
-        long n = Long.parseLong(m.group(7));
-        itemSize = m.group(6).equals("U") ? n * 4 : n;
-      } else if (m.group(8) != null) {
-        itemSize = 8;
-      } else {
-        itemSize = Long.parseLong(t.substring(1));
-      }
-    }
+    boolean object = dtype.object;
+    long itemSize = object ? 0 : dtype.size;
     long bytes = -1;
     if (!object) {
-      try {
-        bytes = itemSize;
-        for (long d : shape) {
-          bytes = Math.multiplyExact(bytes, d);
-        }
-      } catch (ArithmeticException e) {
-        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, preamble, "shape x itemsize overflows");
-      }
-      if (bytes > maxBytes) {
+      bytes = p.times(itemSize, shape, preamble);
+      if (bytes > limits.maxBytes()) {
         throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, preamble, bytes + " bytes of data is over the limit");
       }
     }
     return new NpyHeader(version, preamble + header.length, descr, object, itemSize, fortran, List.copyOf(shape), bytes);
   }
 
+  /** A parsed dtype: its size in bytes and whether it is or holds an object. */
+  private record Dtype(long size, boolean object, boolean plainVoid) {}
+
   private static final class Parser {
     final String s;
     final int base;
+    final int version;
+    final Limits limits;
     int i;
+    long fields;
 
-    Parser(String s, int base) {
+    Parser(String s, int base, int version, Limits limits) {
       this.s = s;
       this.base = base;
+      this.version = version;
+      this.limits = limits;
     }
 
     FormatException bad(String why) {
       return new FormatException(Reason.NUMPY_HEADER_INVALID, base + i, why);
+    }
+
+    FormatException dtypeBad(int at, String why) {
+      return new FormatException(Reason.NUMPY_DTYPE_NOT_ALLOWED, base + at, why);
     }
 
     char peek() {
@@ -188,6 +217,16 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         throw bad("expected '" + c + "'");
       }
       i++;
+    }
+
+    /** Skips {@code c} and the spaces after it if it comes next; says whether it did. */
+    boolean skip(char c) {
+      if (peek() != c) {
+        return false;
+      }
+      i++;
+      ws();
+      return true;
     }
 
     String string() {
@@ -217,19 +256,145 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       throw bad("fortran_order is not True or False");
     }
 
-    List<Long> shape(long maxRank) {
+    /** A type string or a structured dtype at nesting {@code depth} (0 for the array's own dtype). */
+    Dtype dtype(int depth) {
+      int at = i;
+      if (peek() == '[') {
+        return struct(depth + 1);
+      }
+      if (peek() != '\'') {
+        throw dtypeBad(at, "the dtype is neither a type string nor a list of fields");
+      }
+      String t = string();
+      if (t.equals("|O") || t.equals("|O8")) {
+        return new Dtype(8, true, false);
+      }
+      Matcher m = SIMPLE.matcher(t);
+      if (!m.matches()) {
+        throw dtypeBad(at, "dtype '" + t + "' is not allowed");
+      }
+      String code = m.group(2);
+      long size;
+      if (code.equals("b1") || code.equals("?")) {
+        size = 1;
+      } else if (m.group(6) != null) {
+        long n = Long.parseLong(m.group(7));
+        size = m.group(6).equals("U") ? n * 4 : n;
+      } else if (m.group(8) != null) {
+        size = 8;
+      } else {
+        size = Long.parseLong(code.substring(1));
+      }
+      return new Dtype(size, false, m.group(6) != null && m.group(6).equals("V") && m.group(1).equals("|"));
+    }
+
+    /** {@code [field, ...]}: the fields laid out one after the other. */
+    Dtype struct(int depth) {
+      int at = i;
+      if (depth > limits.maxDepth()) {
+        throw new FormatException(Reason.NUMPY_DTYPE_TOO_COMPLEX, base + at, "structured dtype nested deeper than "
+            + limits.maxDepth());
+      }
+      expect('[');
+      ws();
+      if (peek() == ']') {
+        throw dtypeBad(at, "structured dtype without fields");
+      }
+      Set<String> names = new HashSet<>();
+      long size = 0;
+      boolean object = false;
+      do {
+        if (peek() == ']') {
+          break; // a trailing comma
+        }
+        if (++fields > limits.maxFields()) {
+          throw new FormatException(Reason.NUMPY_DTYPE_TOO_COMPLEX, base + i, "structured dtype with more than "
+              + limits.maxFields() + " fields");
+        }
+        int fieldAt = i;
+        expect('(');
+        ws();
+        String title = null;
+        if (skip('(')) {
+          title = string();
+          ws();
+          expect(',');
+          ws();
+        }
+        String name = string();
+        ws();
+        if (title != null) {
+          expect(')');
+          ws();
+        }
+        expect(',');
+        ws();
+        Dtype type = dtype(depth);
+        ws();
+        long fieldSize = type.size;
+        boolean sub = false;
+        if (skip(',') && peek() == '(') {
+          sub = true;
+          fieldSize = times(type.size, shape(), fieldAt);
+          ws();
+          skip(',');
+        }
+        expect(')');
+        ws();
+        boolean padding = name.isEmpty() && title == null && type.plainVoid && !sub;
+        if (!padding) {
+          if (name.isEmpty()) {
+            throw dtypeBad(fieldAt, "a field without a name that is not void padding");
+          }
+          if (!names.add(name) || (title != null && !names.add(title))) {
+            throw dtypeBad(fieldAt, "field name or title '" + name + "' is used twice");
+          }
+        }
+        object |= type.object;
+        size = add(size, fieldSize, fieldAt);
+      } while (skip(','));
+      expect(']');
+      return new Dtype(size, object, false);
+    }
+
+    long add(long a, long b, int at) {
+      try {
+        return Math.addExact(a, b);
+      } catch (ArithmeticException e) {
+        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, base + at, "the dtype's size overflows");
+      }
+    }
+
+    long times(long size, List<Long> dims, int at) {
+      try {
+        long bytes = size;
+        for (long d : dims) {
+          bytes = Math.multiplyExact(bytes, d);
+        }
+        return bytes;
+      } catch (ArithmeticException e) {
+        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");
+      }
+    }
+
+    List<Long> shape() {
+      long maxRank = limits.maxRank();
       expect('(');
       List<Long> dims = new ArrayList<>();
       boolean trailingComma = false;
       ws();
       while (peek() != ')') {
         int start = i;
-        while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) < 0x80) {
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
           i++;
         }
         String d = s.substring(start, i);
         if (d.isEmpty() || (d.length() > 1 && d.charAt(0) == '0') || d.length() > 18) {
           throw new FormatException(Reason.NUMPY_SHAPE_INVALID, base + start, "dimension is not a plain non-negative int");
+        }
+        // Python 2 wrote longs as 2L; NumPy drops that L for versions 1.0 and 2.0 only.
+        if (version <= 2 && i < s.length() && s.charAt(i) == 'L') {
+          i++;
         }
         dims.add(Long.parseLong(d));
         if (dims.size() > maxRank) {

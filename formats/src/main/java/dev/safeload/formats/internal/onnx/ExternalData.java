@@ -18,6 +18,8 @@ final class ExternalData {
 
   private static final Set<String> KEYS = Set.of("location", "offset", "length", "checksum");
   private static final int MAX_LOCATION = 4096;
+  private static final java.util.regex.Pattern SHA1_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{40}");
+  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]{1,18}");
 
   static OnnxWalker.External parse(String tensor, String dtype, List<Long> shape, List<String[]> entries,
       long expectedBytes, long at) {
@@ -40,7 +42,7 @@ final class ExternalData {
         case "offset" -> offset = decimal(value, tensor, "offset", where);
         case "length" -> length = decimal(value, tensor, "length", where);
         default -> {
-          if (!value.matches("[0-9a-fA-F]{40}")) {
+          if (!SHA1_HEX.matcher(value).matches()) {
             throw invalid(where, tensor, "checksum is not a SHA-1 hex digest");
           }
         }
@@ -83,7 +85,7 @@ final class ExternalData {
   }
 
   private static long decimal(String v, String tensor, String what, long at) {
-    if (!v.matches("[0-9]{1,18}")) {
+    if (!DECIMAL.matcher(v).matches()) {
       throw invalid(at, tensor, what + " '" + printable(v) + "' is not a non-negative decimal integer");
     }
     return Long.parseLong(v);

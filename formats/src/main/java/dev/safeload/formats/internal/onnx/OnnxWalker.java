@@ -38,9 +38,14 @@ public final class OnnxWalker {
   public record External(String tensor, String dtype, List<Long> shape, String location, long offset,
       long length, long at) {}
 
-  /** What a valid model holds. */
+  /**
+   * What a valid model holds.
+   *
+   * @param work the walk's work units (fields visited, string bytes checked, cross-reference steps):
+   *             a test hook to show the walk is linear in the file
+   */
   public record Result(Map<String, String> metadata, List<TensorInfo> tensors, List<External> externals,
-      Set<String> nodeDomains) {}
+      Set<String> nodeDomains, long work) {}
 
   /** Newest IR version whose schema this walker knows. */
   public static final long MAX_IR_VERSION = 14;
@@ -53,8 +58,13 @@ public final class OnnxWalker {
   private final List<TensorInfo> tensors = new ArrayList<>();
   private final List<External> externals = new ArrayList<>();
   private final Set<String> nodeDomains = new HashSet<>();
-  private final Set<String> modelOpsets = new HashSet<>();
-  private final List<String[]> pendingNodeDomains = new ArrayList<>(); // {domain, op, scope-imports-key}
+  /** The scope of the main graph and training graphs: the model's opset imports. */
+  private final Scope modelScope = new Scope();
+  private final Set<String> modelOpsets = modelScope.imports;
+  /** Every node, checked once all imports are known (imports may follow the graphs that use them). */
+  private final List<PendingNode> pendingNodes = new ArrayList<>();
+  /** Work units for {@link Result#work()}. */
+  private long work;
   private long nodes;
   private long tensorCount;
   private long functions;
@@ -74,7 +84,7 @@ public final class OnnxWalker {
   public static Result walk(ModelBytes b, Limits limits, Predicate<String> domainAllowed) {
     OnnxWalker w = new OnnxWalker(b, limits, domainAllowed);
     w.model();
-    return new Result(w.metadata, w.tensors, w.externals, w.nodeDomains);
+    return new Result(w.metadata, w.tensors, w.externals, w.nodeDomains, w.work);
   }
 
   // ------------------------------------------------------------------ messages
@@ -124,7 +134,7 @@ public final class OnnxWalker {
         case 5 -> metadata.put("model_version", Long.toString(m.varint()));
         case 7 -> {
           hasGraph = true;
-          m.message(1, () -> graph(1, modelOpsets));
+          m.message(1, () -> graph(1, modelScope));
         }
         case 8 -> m.message(1, () -> opset(modelOpsets, tagAt));
         case 14 -> {
@@ -164,15 +174,25 @@ public final class OnnxWalker {
     checkFunctionCalls();
   }
 
-  /** Node domains are checked once all opset imports of their scope are known (imports may follow graphs). */
-  private final Map<String, Set<String>> scopes = new HashMap<>();
+  /**
+   * The opset imports nodes resolve their domains against: the model's, or one function's. Graphs carry
+   * their scope down (subgraphs in attributes share the scope of the graph or function around them), so
+   * no lookup ever searches the scopes.
+   */
+  private static final class Scope {
+    final Set<String> imports = new HashSet<>();
+  }
 
+  /** A node seen in a scope, for the checks that need every opset import and every function. */
+  private record PendingNode(String domain, String op, String overload, Scope scope, long at) {}
+
+  /** Node domains are checked once all opset imports of their scope are known (imports may follow graphs). */
   private void checkNodeDomains() {
-    for (String[] n : pendingNodeDomains) {
-      Set<String> imports = n[2].equals("model") ? modelOpsets : scopes.get(n[2]);
-      if (imports == null || !imports.contains(n[0])) {
-        throw new FormatException(Reason.ONNX_OPSET_MISSING, Long.parseLong(n[3]),
-            "node " + n[1] + " uses domain '" + n[0] + "', which has no opset_import");
+    for (PendingNode n : pendingNodes) {
+      work++;
+      if (!n.scope().imports.contains(n.domain())) {
+        throw new FormatException(Reason.ONNX_OPSET_MISSING, n.at(),
+            "node " + n.op() + " uses domain '" + n.domain() + "', which has no opset_import");
       }
     }
   }
@@ -201,13 +221,12 @@ public final class OnnxWalker {
     }
   }
 
-  private void graph(int depth, Set<String> imports) {
-    String scope = scopeKey(imports);
+  private void graph(int depth, Scope scope) {
     Msg m = new Msg("GraphProto", GRAPH_SINGULAR);
     Set<String> initNames = new HashSet<>();
     while (m.next()) {
       switch (m.f) {
-        case 1 -> node(m, depth, imports, scope);
+        case 1 -> node(m, depth, scope);
         case 2, 10 -> m.string();
         case 5 -> {
           Tensor t = m.tensor(depth + 1);
@@ -235,15 +254,15 @@ public final class OnnxWalker {
   }
 
   /** A node field of a graph or function: counted against the limit, then walked. */
-  private void node(Msg m, int depth, Set<String> imports, String scope) {
+  private void node(Msg m, int depth, Scope scope) {
     m.field(LEN);
     if (++nodes > limits.maxNodes()) {
       throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
     }
-    nested(depth + 1, () -> node(depth + 1, imports, scope));
+    nested(depth + 1, () -> node(depth + 1, scope));
   }
 
-  private void node(int depth, Set<String> imports, String scope) {
+  private void node(int depth, Scope scope) {
     Msg m = new Msg("NodeProto", NODE_SINGULAR);
     String op = "";
     String domain = "";
@@ -253,7 +272,7 @@ public final class OnnxWalker {
       switch (m.f) {
         case 1, 2, 3, 6 -> m.string();
         case 4 -> op = m.name();
-        case 5 -> m.message(depth + 1, () -> attribute(depth + 1, imports));
+        case 5 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
         case 7 -> domain = m.name();
         case 8 -> overload = m.name();
         case 9 -> m.entry(depth + 1);
@@ -271,10 +290,10 @@ public final class OnnxWalker {
           "node " + op + " uses operator domain '" + d + "', which the policy does not allow");
     }
     nodeDomains.add(d);
-    pendingNodeDomains.add(new String[] {d, op, scope, Long.toString(at), overload});
+    pendingNodes.add(new PendingNode(d, op, overload, scope, at));
   }
 
-  private void attribute(int depth, Set<String> imports) {
+  private void attribute(int depth, Scope scope) {
     Msg m = new Msg("AttributeProto", ATTRIBUTE_SINGULAR);
     while (m.next()) {
       switch (m.f) {
@@ -283,7 +302,7 @@ public final class OnnxWalker {
         case 3, 20 -> m.varint();
         case 4, 9 -> m.skip(LEN); // bytes: UTF-8 by convention only
         case 5, 10 -> m.tensor(depth + 1);
-        case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, imports));
+        case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, scope));
         case 7 -> repeatedScalar(m, I32);
         case 8 -> repeatedScalar(m, VARINT);
         case 14, 15 -> m.message(depth + 1, () -> typeProto(depth + 1));
@@ -421,7 +440,7 @@ public final class OnnxWalker {
     Msg m = new Msg("TrainingInfoProto", TRAINING_SINGULAR);
     while (m.next()) {
       switch (m.f) {
-        case 1, 2 -> m.message(depth + 1, () -> graph(depth + 1, modelOpsets));
+        case 1, 2 -> m.message(depth + 1, () -> graph(depth + 1, modelScope));
         case 3, 4 -> m.entry(depth + 1);
         default -> throw m.unknown();
       }
@@ -430,9 +449,7 @@ public final class OnnxWalker {
 
   private void function(int depth) {
     Msg m = new Msg("FunctionProto", FUNCTION_SINGULAR);
-    Set<String> imports = new HashSet<>();
-    String scope = "function#" + functions;
-    scopes.put(scope, imports);
+    Scope scope = new Scope();
     String[] id = {"", "", ""}; // domain, name, overload
     long start = r.position();
     while (m.next()) {
@@ -440,10 +457,10 @@ public final class OnnxWalker {
       switch (m.f) {
         case 1 -> id[1] = m.name();
         case 4, 5, 6, 8 -> m.string();
-        case 7 -> node(m, depth, imports, scope);
-        case 9 -> m.message(depth + 1, () -> opset(imports, tagAt));
+        case 7 -> node(m, depth, scope);
+        case 9 -> m.message(depth + 1, () -> opset(scope.imports, tagAt));
         case 10 -> id[0] = m.name();
-        case 11 -> m.message(depth + 1, () -> attribute(depth + 1, imports));
+        case 11 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
         case 12 -> m.message(depth + 1, () -> valueInfo(depth + 1));
         case 13 -> id[2] = m.name();
         case 14 -> m.entry(depth + 1);
@@ -457,8 +474,8 @@ public final class OnnxWalker {
     }
   }
 
-  /** Model-local function id (domain, name, overload) to the scope key of its body. */
-  private final Map<String, String> functionScopes = new HashMap<>();
+  /** Model-local function id (domain, name, overload) to the scope of its body. */
+  private final Map<String, Scope> functionScopes = new HashMap<>();
   /** onnx.checker's kMaxFunctionCallDepth. */
   private static final int MAX_CALL_DEPTH = 100;
 
@@ -474,22 +491,25 @@ public final class OnnxWalker {
     if (functionScopes.isEmpty()) {
       return;
     }
-    Map<String, List<String>> calls = new HashMap<>();
-    for (String[] n : pendingNodeDomains) {
-      String callee = functionScopes.get(functionKey(n[0], n[1], n[4]));
+    Map<Scope, List<Scope>> calls = new HashMap<>(); // caller scope -> callees, one entry per calling node
+    for (PendingNode n : pendingNodes) {
+      work++;
+      Scope callee = functionScopes.get(functionKey(n.domain(), n.op(), n.overload()));
       if (callee != null) {
-        calls.computeIfAbsent(n[2], k -> new ArrayList<>()).add(callee);
+        calls.computeIfAbsent(n.scope(), k -> new ArrayList<>()).add(callee);
       }
     }
-    Map<String, Integer> depth = new HashMap<>(); // finished scopes: longest chain below them
-    Set<String> onPath = new HashSet<>();
-    for (String f : functionScopes.values()) {
+    Map<Scope, Integer> depth = new HashMap<>(); // finished scopes: longest chain below them
+    Set<Scope> onPath = new HashSet<>();
+    for (Scope f : functionScopes.values()) {
       callDepth(f, calls, depth, onPath, 0);
     }
   }
 
-  private int callDepth(String f, Map<String, List<String>> calls, Map<String, Integer> depth, Set<String> onPath,
+  /** Memoised depth-first search: each scope is expanded once, each call edge followed once. */
+  private int callDepth(Scope f, Map<Scope, List<Scope>> calls, Map<Scope, Integer> depth, Set<Scope> onPath,
       int level) {
+    work++;
     Integer known = depth.get(f);
     if (known != null) {
       return known;
@@ -501,7 +521,7 @@ public final class OnnxWalker {
       throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "model-local functions call each other in a cycle");
     }
     int max = 0;
-    for (String g : calls.getOrDefault(f, List.of())) {
+    for (Scope g : calls.getOrDefault(f, List.of())) {
       max = Math.max(max, 1 + callDepth(g, calls, depth, onPath, level + 1));
     }
     if (max > MAX_CALL_DEPTH) {
@@ -510,18 +530,6 @@ public final class OnnxWalker {
     onPath.remove(f);
     depth.put(f, max);
     return max;
-  }
-
-  private String scopeKey(Set<String> imports) {
-    if (imports == modelOpsets) {
-      return "model";
-    }
-    for (Map.Entry<String, Set<String>> e : scopes.entrySet()) {
-      if (e.getValue() == imports) {
-        return e.getKey();
-      }
-    }
-    throw new IllegalStateException("unknown scope");
   }
 
   // ------------------------------------------------------------------ tensors
@@ -623,6 +631,7 @@ public final class OnnxWalker {
   }
 
   private void addDim(List<Long> dims, long d, long at) {
+    work++;
     if (dims.size() >= limits.maxRank()) {
       throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, at, "tensor rank over " + limits.maxRank());
     }
@@ -744,6 +753,7 @@ public final class OnnxWalker {
         return false;
       }
       at = r.position();
+      work++;
       long tag = r.readTag();
       f = (int) (tag >>> 3);
       wt = (int) (tag & 7);
@@ -888,6 +898,7 @@ public final class OnnxWalker {
       count++;
     }
     r.popLimit(old);
+    work += count;
     return count;
   }
 
@@ -906,6 +917,7 @@ public final class OnnxWalker {
   /** Reads a protobuf string, checking UTF-8; returns it if {@code decode} and short enough. */
   private @Nullable String string(boolean decode) {
     long len = r.readLength();
+    work += len;
     long at = r.position();
     if (!r.isUtf8(at, len)) {
       throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
@@ -918,6 +930,7 @@ public final class OnnxWalker {
   /** A string the checks need in full (names, domains, external-data entries). */
   private String nonNullString() {
     long len = r.readLength();
+    work += len;
     long at = r.position();
     if (!r.isUtf8(at, len)) {
       throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");

@@ -3,6 +3,7 @@ package dev.safeload.formats.internal.pickle;
 import dev.safeload.Reason;
 import dev.safeload.formats.internal.pickle.Value.BoolV;
 import dev.safeload.formats.internal.pickle.Value.BytesV;
+import dev.safeload.formats.internal.pickle.Value.ComplexV;
 import dev.safeload.formats.internal.pickle.Value.DictV;
 import dev.safeload.formats.internal.pickle.Value.FloatV;
 import dev.safeload.formats.internal.pickle.Value.GlobalV;
@@ -12,6 +13,7 @@ import dev.safeload.formats.internal.pickle.Value.ListV;
 import dev.safeload.formats.internal.pickle.Value.NoneV;
 import dev.safeload.formats.internal.pickle.Value.OpaqueV;
 import dev.safeload.formats.internal.pickle.Value.SetV;
+import dev.safeload.formats.internal.pickle.Value.SparseV;
 import dev.safeload.formats.internal.pickle.Value.StorageV;
 import dev.safeload.formats.internal.pickle.Value.StrV;
 import dev.safeload.formats.internal.pickle.Value.TensorV;
@@ -49,6 +51,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded: every length is checked against the remaining input and a limit before anything is
  * allocated; the memo is a map (no array sized by a hostile index); no recursion on input data.
+ *
+ * <p>Linear: values are shared by reference (a DAG of tuples costs its size, never its unfolding).
+ * Tuples know their own hashability; every walk over a value graph (freezing, plain-data checks)
+ * visits each container once per run, memoised by identity, and all of it is counted in
+ * {@link Result#work()} against a budget proportional to the pickle's size.
+ *
+ * <p>Checked means final: everything an allowed call or BUILD received, and everything reachable
+ * from it, is frozen once the rule passed. A later APPEND(S), SETITEM(S), ADDITEMS or BUILD on a
+ * frozen value is rejected, so argument rules (such as "backward hooks are an empty OrderedDict")
+ * hold for the final object graph, not just at the moment of the call.
  */
 public final class PickleMachine {
 
@@ -66,8 +78,16 @@ public final class PickleMachine {
    * @param end     index in the buffer just past STOP
    * @param globals the globals imported, as {@code module.name}, in first-use order
    * @param protocol the declared protocol (0 if no PROTO)
+   * @param work    units of structural work done on values (container items visited by checks and
+   *                freezing, keys hashed); linear in the pickle's size
+   * @param sparse  the sparse COO tensors made, whose index values the caller must check against
+   *                the storage records
    */
-  public record Result(Value value, int end, List<String> globals, int protocol) {}
+  public record Result(Value value, int end, List<String> globals, int protocol, long work, List<SparseV> sparse) {}
+
+  /** Structural work allowed per byte of pickle, plus {@link #WORK_BASE}; generous for any real file. */
+  static final long WORK_PER_BYTE = 64;
+  static final long WORK_BASE = 1 << 20;
 
   private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -99,6 +119,15 @@ public final class PickleMachine {
   private boolean usedPut;
   private boolean usedMemoize;
   private final Set<String> globals = new LinkedHashSet<>();
+  /** Values an allowed call or BUILD has checked (and everything reachable from them): never mutated again. */
+  private final IdentityHashMap<Value, Boolean> frozen = new IdentityHashMap<>();
+  /** Frozen containers already proven plain data. */
+  private final IdentityHashMap<Value, Boolean> plain = new IdentityHashMap<>();
+  /** Strings proven latin-1 and frozen lists proven to hold only hashable items. */
+  private final IdentityHashMap<Value, Boolean> checked = new IdentityHashMap<>();
+  private long work;
+  private final ArrayList<SparseV> sparse = new ArrayList<>();
+  private final long maxWork;
 
   private PickleMachine(ByteBuffer in, long base, PickleProfile profile, PickleLimits limits,
       @Nullable PersistentIds pids) {
@@ -109,6 +138,7 @@ public final class PickleMachine {
     this.pids = pids;
     this.pos = in.position();
     this.limit = in.limit();
+    this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
   }
 
   /**
@@ -320,7 +350,7 @@ public final class PickleMachine {
         if (frameEnd >= 0 && pos != frameEnd) {
           throw fail(Reason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
         }
-        return new Result(stack.get(0), pos, List.copyOf(globals), proto);
+        return new Result(stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
       step(op);
     }
@@ -561,6 +591,7 @@ public final class PickleMachine {
         if (!(target instanceof DictV d)) {
           throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEM on " + target.typeName());
         }
+        notFrozen(d, "SETITEM");
         setItems(d, List.of(k, v));
       }
       case SETITEMS -> {
@@ -570,6 +601,7 @@ public final class PickleMachine {
         if (!(target instanceof DictV d)) {
           throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
         }
+        notFrozen(d, "SETITEMS");
         setItems(d, items);
       }
       case ADDITEMS -> {
@@ -579,6 +611,7 @@ public final class PickleMachine {
         if (!(target instanceof SetV s) || s.frozen) {
           throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "ADDITEMS on " + target.typeName());
         }
+        notFrozen(s, "ADDITEMS");
         for (Value v : items) {
           requireHashable(v);
         }
@@ -675,7 +708,9 @@ public final class PickleMachine {
         if (pids == null) {
           throw fail(Reason.PICKLE_PERSISTENT_ID_INVALID, "persistent ids are not allowed in this format");
         }
-        push(pids.load(pid, base + opStart));
+        Value storage = pids.load(pid, base + opStart);
+        freeze(pid);
+        push(storage);
       }
       case PERSID -> {
         line();
@@ -735,6 +770,7 @@ public final class PickleMachine {
     if (!(target instanceof ListV l)) {
       throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "APPEND on " + target.typeName());
     }
+    notFrozen(l, "APPEND");
     grow(l.items, items.size());
     l.items.addAll(items);
   }
@@ -746,36 +782,83 @@ public final class PickleMachine {
     grow(d.items, kv.size());
     for (int i = 0; i < kv.size(); i += 2) {
       requireHashable(kv.get(i));
+      if (d.counter && !number(kv.get(i + 1))) {
+        throw fail(Reason.PICKLE_MALFORMED, "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
+      }
     }
     d.items.addAll(kv);
   }
 
-  /** Dict keys and set items: what CPython could hash, restricted to plain immutable values. */
+  private static boolean number(Value v) {
+    return v instanceof IntV || v instanceof FloatV || v instanceof BoolV;
+  }
+
+  /**
+   * Dict keys and set items: what CPython could hash, restricted to plain immutable values. Constant
+   * time: a tuple's hashability and height were computed from its direct items when it was made.
+   */
   private void requireHashable(Value v) {
-    if (!hashable(v, 0)) {
+    charge(1);
+    int h = Value.heightOf(v);
+    if (h < 0) {
       throw fail(Reason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
+    }
+    if (h > limits.maxNesting()) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "a key nests tuples deeper than " + limits.maxNesting());
     }
   }
 
-  private boolean hashable(Value v, int depth) {
-    if (depth > limits.maxNesting()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+  // ------------------------------------------------------------------ freezing and work
+
+  private void charge(long units) {
+    work += units;
+    if (work > maxWork) {
+      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + maxWork + " units of structural work on values");
     }
-    if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV || v instanceof FloatV) {
-      return true;
+  }
+
+  private void notFrozen(Value target, String op) {
+    if (frozen.containsKey(target)) {
+      throw fail(Reason.PICKLE_MUTATED_AFTER_CHECK, op + " on a " + target.typeName()
+          + " that an allowed call or BUILD already received and checked");
     }
-    if (v instanceof BytesV b) {
-      return !b.mutable();
-    }
-    if (v instanceof TupleV t) {
-      for (Value x : t.items()) {
-        if (!hashable(x, depth + 1)) {
-          return false;
-        }
+  }
+
+  /**
+   * Freezes {@code root} and everything reachable from it. Each container is frozen once per run,
+   * so freezing costs the graph's size in total however often values are shared or handed on.
+   */
+  private void freeze(Value root) {
+    ArrayList<Value> todo = new ArrayList<>();
+    todo.add(root);
+    while (!todo.isEmpty()) {
+      Value v = todo.remove(todo.size() - 1);
+      List<Value> children;
+      if (v instanceof TupleV t) {
+        children = t.items();
+      } else if (v instanceof ListV l) {
+        children = l.items;
+      } else if (v instanceof DictV d) {
+        children = d.items;
+      } else if (v instanceof SetV s) {
+        children = s.items;
+      } else if (v instanceof InstanceV) {
+        children = List.of(); // its state is added below
+      } else {
+        continue; // scalars, globals, storages, tensors: immutable already
       }
-      return true;
+      if (frozen.put(v, Boolean.TRUE) != null) {
+        continue;
+      }
+      charge(1 + children.size());
+      todo.addAll(children);
+      if (v instanceof DictV d && d.state != null) {
+        todo.add(d.state);
+      }
+      if (v instanceof InstanceV i && i.state != null) {
+        todo.add(i.state);
+      }
     }
-    return false;
   }
 
   // ------------------------------------------------------------------ globals and calls
@@ -788,7 +871,7 @@ public final class PickleMachine {
     String m = proto < 3 ? COMPAT_MODULES.getOrDefault(module, module) : module;
     GlobalRule rule = profile.rule(m, name).orElse(null);
     if (rule == null) {
-      throw fail(Reason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + m + "." + name + " is not allowed by profile "
+      throw fail(Reason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + clip(m) + "." + clip(name) + " is not allowed by profile "
           + profile.name());
     }
     globals.add(m + "." + name);
@@ -808,7 +891,41 @@ public final class PickleMachine {
     return fail(Reason.PICKLE_CALL_NOT_ALLOWED, g.module() + "." + g.name() + ": " + why);
   }
 
+  /** Calls an allowed callable: the rule checks the arguments, then they are frozen (see the class comment). */
   private Value call(Value callee, TupleV args, String via) {
+    // A call whose result is immutable, repeated on the same (frozen) argument tuple through the memo,
+    // yields the same value: no second check, no second allocation (a 3-byte BINGET BINGET REDUCE
+    // must not cost a rank-64 tensor each time).
+    boolean pure = callee instanceof GlobalV g && PURE.contains(g.rule().kind());
+    if (pure) {
+      Value known = pureResults.get(args);
+      if (known != null && callee.equals(pureCallee.get(args))) {
+        charge(1);
+        return known;
+      }
+    }
+    Value result = checkedCall(callee, args, via);
+    freeze(args);
+    if (pure) {
+      pureResults.put(args, result);
+      pureCallee.put(args, callee);
+    }
+    return result;
+  }
+
+  /** Call kinds whose result is immutable in this model and depends only on the arguments. */
+  private static final Set<GlobalRule.Kind> PURE = java.util.EnumSet.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2,
+      GlobalRule.Kind.TORCH_REBUILD_TENSOR, GlobalRule.Kind.TORCH_REBUILD_QTENSOR,
+      GlobalRule.Kind.TORCH_REBUILD_PARAMETER, GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR,
+      GlobalRule.Kind.TORCH_GET_LAYOUT, GlobalRule.Kind.TORCH_SIZE, GlobalRule.Kind.TORCH_DEVICE,
+      GlobalRule.Kind.CODECS_ENCODE, GlobalRule.Kind.BUILTINS_COMPLEX, GlobalRule.Kind.BUILTINS_BYTEARRAY,
+      GlobalRule.Kind.PLAIN_DATA_CALL);
+  private final IdentityHashMap<TupleV, Value> pureResults = new IdentityHashMap<>();
+  private final IdentityHashMap<TupleV, Value> pureCallee = new IdentityHashMap<>();
+  /** Sizes and strides already read from a tuple (tuples are immutable). */
+  private final IdentityHashMap<TupleV, long[]> dimsCache = new IdentityHashMap<>();
+
+  private Value checkedCall(Value callee, TupleV args, String via) {
     if (!(callee instanceof GlobalV g)) {
       throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, via + " calls a " + callee.typeName());
     }
@@ -824,13 +941,13 @@ public final class PickleMachine {
         if (a.size() != 6 && a.size() != 7) {
           throw badCall(g, "takes 6 or 7 arguments, got " + a.size());
         }
-        TensorV t = tensor(g, a);
+        TensorV t = tensor(g, a, false);
         if (!(a.get(4) instanceof BoolV)) {
           throw badCall(g, "requires_grad is not a bool");
         }
         emptyHooks(g, a.get(5));
         if (a.size() == 7 && !(a.get(6) instanceof NoneV)
-            && !(a.get(6) instanceof DictV md && isPlainData(md) && strKeys(md))) {
+            && !(a.get(6) instanceof DictV md && strKeys(md) && isPlainData(md))) {
           throw badCall(g, "metadata is not a dict of plain data");
         }
         return t;
@@ -839,7 +956,31 @@ public final class PickleMachine {
         if (a.size() != 4) {
           throw badCall(g, "takes 4 arguments, got " + a.size());
         }
-        return tensor(g, a);
+        return tensor(g, a, false);
+      }
+      case TORCH_REBUILD_QTENSOR -> {
+        if (a.size() != 7) {
+          throw badCall(g, "takes 7 arguments, got " + a.size());
+        }
+        TensorV t = tensor(g, a, true);
+        quantizerParams(g, a.get(4), t);
+        if (!(a.get(5) instanceof BoolV)) {
+          throw badCall(g, "requires_grad is not a bool");
+        }
+        emptyHooks(g, a.get(6));
+        return t;
+      }
+      case TORCH_REBUILD_SPARSE_TENSOR -> {
+        SparseV sp = sparse(g, a);
+        sparse.add(sp);
+        return sp;
+      }
+      case TORCH_GET_LAYOUT -> {
+        if (a.size() != 1 || !(a.get(0) instanceof StrV s)
+            || !(s.value().equals("torch.sparse_coo") || s.value().equals("torch.strided"))) {
+          throw badCall(g, "takes 'torch.strided' or 'torch.sparse_coo'");
+        }
+        return new OpaqueV(s.value());
       }
       case TORCH_REBUILD_PARAMETER -> {
         if (a.size() != 3 || !(a.get(0) instanceof TensorV t) || t.parameter() || !(a.get(1) instanceof BoolV)) {
@@ -867,24 +1008,67 @@ public final class PickleMachine {
             || !enc.value().equals("latin1")) {
           throw badCall(g, "takes (str, 'latin1') only");
         }
-        for (int i = 0; i < s.value().length(); i++) {
-          if (s.value().charAt(i) > 0xff) {
-            throw badCall(g, "the string is not latin-1");
+        if (!checked.containsKey(s)) { // one string may be handed to encode by memo any number of times
+          charge(s.value().length());
+          for (int i = 0; i < s.value().length(); i++) {
+            if (s.value().charAt(i) > 0xff) {
+              throw badCall(g, "the string is not latin-1");
+            }
           }
+          checked.put(s, Boolean.TRUE);
         }
         return new BytesV(-1, s.value().length(), false);
       }
       case BUILTINS_SET -> {
         SetV set = new SetV(false);
         if (a.size() == 1 && a.get(0) instanceof ListV l) {
-          for (Value v : l.items) {
-            requireHashable(v);
+          if (!checked.containsKey(l)) { // frozen after this call: hashable for good
+            for (Value v : l.items) {
+              requireHashable(v);
+            }
+            checked.put(l, Boolean.TRUE);
           }
+          charge(l.items.size()); // the copy
           set.items.addAll(l.items);
         } else if (!a.isEmpty()) {
           throw badCall(g, "takes one list");
         }
         return set;
+      }
+      case BUILTINS_COMPLEX -> {
+        double[] parts = new double[2];
+        if (a.size() > 2) {
+          throw badCall(g, "takes at most two numbers");
+        }
+        for (int i = 0; i < a.size(); i++) {
+          if (a.get(i) instanceof FloatV f) {
+            parts[i] = f.value();
+          } else if (a.get(i) instanceof IntV n && n.fitsLong()) {
+            parts[i] = n.value();
+          } else {
+            throw badCall(g, "takes int or float parts, not a " + a.get(i).typeName());
+          }
+        }
+        return new ComplexV(parts[0], parts[1]);
+      }
+      case BUILTINS_BYTEARRAY -> {
+        if (a.isEmpty()) {
+          return new BytesV(-1, 0, true);
+        }
+        if (a.size() != 1 || !(a.get(0) instanceof BytesV b) || b.mutable()) {
+          throw badCall(g, "takes nothing or one bytes value");
+        }
+        return new BytesV(b.offset(), b.length(), true);
+      }
+      case COUNTER -> {
+        DictV c = new DictV(false, true);
+        if (a.size() == 1 && a.get(0) instanceof DictV d && !d.ordered && !d.counter && d.state == null) {
+          charge(d.items.size());
+          setItems(c, d.items); // values must be numbers
+        } else if (!a.isEmpty()) {
+          throw badCall(g, "takes nothing or one dict of counts");
+        }
+        return c;
       }
       case DATA_CLASS -> {
         if (!a.isEmpty()) {
@@ -913,16 +1097,20 @@ public final class PickleMachine {
   }
 
   private void build(Value target, Value state) {
+    notFrozen(target, "BUILD");
     if (target instanceof DictV d && d.ordered && d.state == null) {
-      if (state instanceof DictV s && !s.ordered && s.size() >= 1 && onlyKey(s, "_metadata") && isPlainData(s)) {
+      if (state instanceof DictV s && !s.ordered && !s.counter && s.size() >= 1 && onlyKey(s, "_metadata")
+          && isPlainData(s)) {
         d.state = s;
+        freeze(s);
         return;
       }
       throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "OrderedDict state other than {'_metadata': plain data}");
     }
     if (target instanceof InstanceV i && i.state == null) {
-      if (state instanceof DictV s && !s.ordered && strKeys(s) && isPlainData(s)) {
+      if (state instanceof DictV s && !s.ordered && !s.counter && strKeys(s) && isPlainData(s)) {
         i.state = s;
+        freeze(s);
         return;
       }
       throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
@@ -930,7 +1118,8 @@ public final class PickleMachine {
     throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "BUILD on " + target.typeName());
   }
 
-  private static boolean onlyKey(DictV d, String key) {
+  private boolean onlyKey(DictV d, String key) {
+    charge(d.size());
     for (int i = 0; i < d.items.size(); i += 2) {
       if (!(d.items.get(i) instanceof StrV s) || !s.value().equals(key)) {
         return false;
@@ -939,7 +1128,8 @@ public final class PickleMachine {
     return true;
   }
 
-  private static boolean strKeys(DictV d) {
+  private boolean strKeys(DictV d) {
+    charge(d.size());
     for (int i = 0; i < d.items.size(); i += 2) {
       if (!(d.items.get(i) instanceof StrV)) {
         return false;
@@ -949,8 +1139,10 @@ public final class PickleMachine {
   }
 
   /**
-   * Whether a value is plain data: None, bool, int, float, str, bytes, and tuples, lists, dicts and
-   * sets of plain data. Each container is visited once, so shared or cyclic structures cost O(n).
+   * Whether a value is plain data: None, bool, int, float, complex, str, bytes, and tuples, lists,
+   * dicts and sets of plain data. Each container is visited once per call, and a frozen container
+   * proven plain is never visited again (frozen values cannot change), so shared or cyclic
+   * structures cost their size once per run. Every caller freezes what it checked on success.
    */
   private boolean isPlainData(Value root) {
     IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
@@ -965,7 +1157,7 @@ public final class PickleMachine {
         throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
       }
       if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
-          || v instanceof FloatV || v instanceof BytesV) {
+          || v instanceof FloatV || v instanceof BytesV || v instanceof ComplexV || plain.containsKey(v)) {
         continue;
       }
       List<Value> children;
@@ -987,11 +1179,13 @@ public final class PickleMachine {
       if (seen.put(v, Boolean.TRUE) != null) {
         continue;
       }
+      charge(1 + children.size());
       for (Value c : children) {
         todo.add(c);
         depth.add(d + 1);
       }
     }
+    plain.putAll(seen);
     return true;
   }
 
@@ -1002,6 +1196,11 @@ public final class PickleMachine {
   }
 
   private long[] dims(GlobalV g, TupleV t, String what) {
+    long[] known = dimsCache.get(t);
+    if (known != null) {
+      return known;
+    }
+    charge(1 + t.items().size());
     if (t.items().size() > limits.maxRank()) {
       throw fail(Reason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
     }
@@ -1012,13 +1211,24 @@ public final class PickleMachine {
       }
       out[i] = v.value();
     }
+    dimsCache.put(t, out);
     return out;
   }
 
-  /** storage, offset, size, stride: typed, and every element the view can reach lies in the storage. */
-  private TensorV tensor(GlobalV g, List<Value> a) {
+  private static boolean quantized(StorageV s) {
+    return s.dtype().startsWith("q");
+  }
+
+  /**
+   * storage, offset, size, stride: typed, and every element the view can reach lies in the storage.
+   * Quantized storages only for the quantized rebuild, dense ones only for the others.
+   */
+  private TensorV tensor(GlobalV g, List<Value> a, boolean wantQuantized) {
     if (!(a.get(0) instanceof StorageV s)) {
       throw badCall(g, "first argument is a " + a.get(0).typeName() + ", not a storage");
+    }
+    if (quantized(s) != wantQuantized) {
+      throw badCall(g, "storage of " + s.dtype() + " is " + (wantQuantized ? "not " : "") + "quantized");
     }
     if (!(a.get(1) instanceof IntV off) || !off.fitsLong() || off.value() < 0) {
       throw badCall(g, "storage offset is not a non-negative int");
@@ -1054,6 +1264,85 @@ public final class PickleMachine {
       throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "storage offset past the storage");
     }
     return new TensorV(s, off.value(), size, stride, false);
+  }
+
+  /** {@code _rebuild_qtensor}'s quantizer parameters for tensor {@code t}. */
+  private void quantizerParams(GlobalV g, Value v, TensorV t) {
+    if (!(v instanceof TupleV q) || q.items().isEmpty() || !(q.items().get(0) instanceof GlobalV scheme)
+        || scheme.rule().kind() != GlobalRule.Kind.TORCH_QSCHEME) {
+      throw badCall(g, "quantizer parameters do not start with a quantization scheme");
+    }
+    List<Value> p = q.items();
+    if (scheme.name().equals("per_tensor_affine")) {
+      if (p.size() != 3 || !(p.get(1) instanceof FloatV || p.get(1) instanceof IntV)
+          || !(p.get(2) instanceof IntV zp && zp.fitsLong())) {
+        throw badCall(g, "per_tensor_affine takes (scheme, scale, zero_point)");
+      }
+      return;
+    }
+    // per_channel_affine, per_channel_affine_float_qparams: one scale and zero point per slice on axis
+    if (p.size() != 4 || !(p.get(3) instanceof IntV axis) || !axis.fitsLong() || axis.value() < 0
+        || axis.value() >= t.size().length) {
+      throw badCall(g, scheme.name() + " takes (scheme, scales, zero_points, axis) with an axis of the tensor");
+    }
+    long channels = t.size()[(int) axis.value()];
+    for (int i = 1; i <= 2; i++) {
+      Value c = p.get(i);
+      boolean ok;
+      if (c instanceof TensorV ct) {
+        ok = !quantized(ct.storage()) && ct.size().length == 1 && ct.size()[0] == channels;
+      } else if (c instanceof ListV l) {
+        ok = l.items.size() == channels;
+        for (Value x : l.items) {
+          ok &= x instanceof FloatV || x instanceof IntV;
+        }
+        charge(l.items.size());
+      } else {
+        ok = false;
+      }
+      if (!ok) {
+        throw badCall(g, (i == 1 ? "scales" : "zero points") + " are not " + channels
+            + " numbers (one per slice along axis " + axis.value() + ")");
+      }
+    }
+  }
+
+  /** {@code _rebuild_sparse_tensor(layout, data)} for the COO layout. */
+  private SparseV sparse(GlobalV g, List<Value> a) {
+    if (a.size() != 2 || !(a.get(0) instanceof OpaqueV layout) || !layout.type().equals("torch.sparse_coo")) {
+      throw badCall(g, "takes the sparse_coo layout and its data");
+    }
+    if (!(a.get(1) instanceof TupleV data) || (data.items().size() != 3 && data.items().size() != 4)) {
+      throw badCall(g, "data is not (indices, values, size[, is_coalesced])");
+    }
+    List<Value> d = data.items();
+    if (!(d.get(0) instanceof TensorV indices) || indices.parameter() || !indices.storage().dtype().equals("int64")
+        || indices.size().length != 2) {
+      throw badCall(g, "indices are not a 2-d int64 tensor");
+    }
+    if (!(d.get(1) instanceof TensorV values) || values.parameter() || quantized(values.storage())
+        || values.size().length < 1) {
+      throw badCall(g, "values are not a dense tensor");
+    }
+    if (!(d.get(2) instanceof TupleV sizeT)) {
+      throw badCall(g, "size is not a tuple");
+    }
+    long[] size = dims(g, sizeT, "size");
+    long sparseDims = indices.size()[0];
+    long nnz = indices.size()[1];
+    int denseDims = values.size().length - 1;
+    if (values.size()[0] != nnz || sparseDims + denseDims != size.length) {
+      throw badCall(g, "indices, values and size disagree on nnz or the number of dimensions");
+    }
+    for (int i = 0; i < denseDims; i++) {
+      if (values.size()[i + 1] != size[(int) sparseDims + i]) {
+        throw badCall(g, "the values' dense dimensions differ from the size");
+      }
+    }
+    if (d.size() == 4 && !(d.get(3) instanceof BoolV || d.get(3) instanceof NoneV)) {
+      throw badCall(g, "is_coalesced is not a bool or None");
+    }
+    return new SparseV(indices, values, size);
   }
 
   // ------------------------------------------------------------------ text forms

@@ -80,11 +80,73 @@ public sealed interface Value {
     }
   }
 
-  /** A tuple. */
-  record TupleV(List<Value> items) implements Value {
+  /**
+   * A tuple. Equality is identity (never structural: a tuple may be a DAG of shared tuples whose
+   * structural hash or string doubles per level). Whether it can be a dict key, and how deeply it
+   * nests, is computed once from its direct items when it is made, so no check ever re-walks it.
+   */
+  final class TupleV implements Value {
+    private final List<Value> items;
+    /** Nesting height of a hashable tuple (1 for a tuple of scalars), or -1 if it holds something unhashable. */
+    private final int hashHeight;
+
+    public TupleV(List<Value> items) {
+      this.items = items;
+      int h = 0;
+      for (Value v : items) {
+        int c = heightOf(v);
+        if (c < 0) {
+          h = -1;
+          break;
+        }
+        h = Math.max(h, c);
+      }
+      this.hashHeight = h < 0 ? -1 : h + 1;
+    }
+
+    public List<Value> items() {
+      return items;
+    }
+
+    /** See {@link #heightOf}. */
+    public int hashHeight() {
+      return hashHeight;
+    }
+
     @Override
     public String typeName() {
       return "tuple";
+    }
+
+    @Override
+    public String toString() {
+      return "tuple[" + items.size() + "]";
+    }
+  }
+
+  /**
+   * -1 if {@code v} cannot be a dict key or set item (restricted to plain immutable values), else its
+   * tuple nesting height (0 for a scalar). Constant time: tuples carry their height.
+   */
+  static int heightOf(Value v) {
+    if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV || v instanceof FloatV
+        || v instanceof ComplexV) {
+      return 0;
+    }
+    if (v instanceof BytesV b) {
+      return b.mutable() ? -1 : 0;
+    }
+    if (v instanceof TupleV t) {
+      return t.hashHeight();
+    }
+    return -1;
+  }
+
+  /** A complex number made by {@code builtins.complex}. */
+  record ComplexV(double real, double imag) implements Value {
+    @Override
+    public String typeName() {
+      return "complex";
     }
   }
 
@@ -105,11 +167,18 @@ public sealed interface Value {
   final class DictV implements Value {
     public final ArrayList<Value> items = new ArrayList<>();
     public final boolean ordered;
+    /** A {@code collections.Counter}: values are numbers. */
+    public final boolean counter;
     /** State set by BUILD on an OrderedDict ({@code _metadata}). */
     public @Nullable Value state;
 
     public DictV(boolean ordered) {
+      this(ordered, false);
+    }
+
+    public DictV(boolean ordered, boolean counter) {
       this.ordered = ordered;
+      this.counter = counter;
     }
 
     public int size() {
@@ -118,7 +187,7 @@ public sealed interface Value {
 
     @Override
     public String typeName() {
-      return ordered ? "OrderedDict" : "dict";
+      return counter ? "Counter" : ordered ? "OrderedDict" : "dict";
     }
   }
 
@@ -159,6 +228,18 @@ public sealed interface Value {
     @Override
     public String typeName() {
       return parameter ? "Parameter" : "Tensor";
+    }
+  }
+
+  /**
+   * A sparse COO tensor: int64 {@code indices} of shape (sparse dims, nnz), {@code values} of shape
+   * (nnz, dense dims...), and its {@code size}. The index values live in the indices' storage record
+   * and are checked by the checkpoint reader once the records are known.
+   */
+  record SparseV(TensorV indices, TensorV values, long[] size) implements Value {
+    @Override
+    public String typeName() {
+      return "sparse tensor";
     }
   }
 

@@ -26,7 +26,7 @@ import java.util.Map;
  * <ol>
  *   <li>the file has 8 bytes; the little-endian u64 {@code N} is at most the header cap, and
  *       {@code 8+N} is within the file;
- *   <li>the header begins with {@code {} (no leading whitespace: DJL and other readers that test
+ *   <li>the header begins with <code>&#123;</code> (no leading whitespace: DJL and other readers that test
  *       byte 8 read such a file differently) and is one strict JSON object (see {@link JsonReader}),
  *       optionally followed by JSON whitespace (the reference writer pads with spaces);
  *   <li>no key repeats in any object (the reference keeps the last duplicate, other readers the first);

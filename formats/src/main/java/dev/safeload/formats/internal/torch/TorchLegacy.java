@@ -63,7 +63,7 @@ public final class TorchLegacy {
     }
     pos = version.end();
     PickleMachine.Result sysInfo = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
-    checkSysInfo(sysInfo.value(), pos);
+    boolean littleEndian = checkSysInfo(sysInfo.value(), pos);
     pos = sysInfo.end();
     Storages storages = new Storages(true, key -> -1, 1_000_000);
     int mainAt = pos;
@@ -106,11 +106,23 @@ public final class TorchLegacy {
     if (at != size) {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
     }
+    long[] budget = Checkpoint.sparseBudget(size);
+    for (Value.SparseV sp : main.sparse()) {
+      StorageV s = sp.indices().storage();
+      long n = s.numel() * s.elementSize();
+      if (n > Integer.MAX_VALUE - 16) {
+        throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, dataAt.get(s.key()),
+            "sparse indices storage too large to check");
+      }
+      Checkpoint.checkSparse(sp, bytes.slice(dataAt.get(s.key()), (int) n),
+          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, dataAt.get(s.key()), budget);
+    }
     return Checkpoint.describe("legacy", profile.name(), main.globals(), Tensors.find(main.value(), 16, 1_000_000),
         dataAt);
   }
 
-  private static void checkSysInfo(Value v, long at) {
+  /** @return whether the storages are little-endian */
+  private static boolean checkSysInfo(Value v, long at) {
     if (v instanceof DictV d && !d.ordered && d.size() == 3) {
       Map<String, Value> m = new LinkedHashMap<>();
       for (int i = 0; i < d.items.size(); i += 2) {
@@ -128,7 +140,7 @@ public final class TorchLegacy {
           }
         }
         if (names.size() == 3) {
-          return;
+          return ((BoolV) m.get("little_endian")).value();
         }
       }
     }

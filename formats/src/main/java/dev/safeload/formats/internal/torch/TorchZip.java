@@ -11,7 +11,9 @@ import dev.safeload.formats.pickle.PickleProfile;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
+import dev.safeload.formats.internal.pickle.Value;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ public final class TorchZip {
 
   private static final Pattern DATA_RECORD = Pattern.compile("data/(0|[1-9][0-9]{0,17})");
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}\n?");
+  private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}\n?");
+  private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
   /** Highest archive version a current PyTorch reads (kMaxSupportedFileFormatVersion). */
   private static final long MAX_VERSION = 10;
 
@@ -58,6 +62,7 @@ public final class TorchZip {
     ZipEntry dataPkl = null;
     Map<Long, ZipEntry> records = new HashMap<>();
     String version = null;
+    String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
       if (!e.name().startsWith(root)) {
         throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
@@ -70,7 +75,7 @@ public final class TorchZip {
         records.put(Long.parseLong(rel.substring(5)), e);
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         String v = smallText(zip, e);
-        if (!DIGITS.matcher(v).matches() || Long.parseLong(v.trim()) < 1 || Long.parseLong(v.trim()) > MAX_VERSION) {
+        if (!VERSION.matcher(v).matches() || Long.parseLong(v.trim()) < 1 || Long.parseLong(v.trim()) > MAX_VERSION) {
           throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not a supported version");
         }
         if (version != null && !version.equals(v.trim())) {
@@ -82,10 +87,12 @@ public final class TorchZip {
         if (!v.equals("little") && !v.equals("big")) {
           throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
         }
+        byteOrder = v;
       } else if (rel.equals(".data/serialization_id") || rel.equals(".format_version")
           || rel.equals(".storage_alignment")) {
         String v = smallText(zip, e);
-        if (!DIGITS.matcher(v).matches()) {
+        // torch 2.x writes the serialization id as two zero-padded 20-digit numbers (40 digits)
+        if (!(rel.equals(".data/serialization_id") ? SERIALIZATION_ID : DIGITS).matcher(v).matches()) {
           throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
         }
       } else {
@@ -99,8 +106,17 @@ public final class TorchZip {
     if (version == null) {
       throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "no " + root + "version");
     }
+    // A deflated data.pkl must be held in memory to run: bound it by the declared size before any
+    // byte is inflated (verifyAll below inflates too), so a small archive cannot make us hold 1 GiB.
+    long pickleLimit = dataPkl.isStored() ? limits.maxPickleBytes()
+        : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
+    if (dataPkl.uncompressedSize() > pickleLimit) {
+      throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataPkl.localHeaderOffset(), dataPkl.name() + " is "
+          + dataPkl.uncompressedSize() + " bytes " + (dataPkl.isStored() ? "" : "once inflated ")
+          + "(limit " + pickleLimit + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
+    }
     zip.verifyAll();
-    ByteBuffer pkl = zip.readFully(dataPkl, limits.maxPickleBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+    ByteBuffer pkl = zip.readFully(dataPkl, pickleLimit, Reason.PICKLE_LIMIT_EXCEEDED);
     Storages storages = new Storages(false, key -> {
       ZipEntry r = records.get(key);
       return r == null ? -1 : r.uncompressedSize();
@@ -110,6 +126,22 @@ public final class TorchZip {
     if (result.end() != pkl.limit()) {
       throw new FormatException(Reason.PICKLE_TRAILING_BYTES, base + result.end(),
           (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
+    }
+    long[] budget = Checkpoint.sparseBudget(bytes.size());
+    Map<Integer, ByteBuffer> inflated = new HashMap<>();
+    for (Value.SparseV sp : result.sparse()) {
+      ZipEntry r = records.get(Long.parseLong(sp.indices().storage().key()));
+      if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
+        throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
+            "sparse indices storage too large to check");
+      }
+      ByteBuffer data = inflated.get(r.index());
+      if (data == null) {
+        data = r.isStored() ? zip.storedData(r) : zip.readFully(r, limits.maxInflatedBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+        inflated.put(r.index(), data); // several sparse tensors may share one indices record
+      }
+      Checkpoint.checkSparse(sp, data, byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
+          r.isStored() ? r.dataOffset() : r.localHeaderOffset(), budget);
     }
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {

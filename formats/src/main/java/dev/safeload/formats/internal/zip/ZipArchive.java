@@ -8,17 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -41,9 +39,6 @@ public final class ZipArchive {
   static final int SIG_ZIP64_END = 0x06064b50;
   static final int SIG_ZIP64_LOCATOR = 0x07064b50;
   static final int SIG_DESCRIPTOR = 0x08074b50;
-  static final int EXTRA_ZIP64 = 0x0001;
-  /** PyTorch's writer pads local headers to 64-byte alignment with an extra field whose id spells "FB". */
-  static final int EXTRA_TORCH_PADDING = 0x4246;
   static final int FLAG_ENCRYPTED = 1;
   static final int FLAG_DESCRIPTOR = 1 << 3;
   static final int FLAG_UTF8 = 1 << 11;
@@ -60,9 +55,11 @@ public final class ZipArchive {
   private final ModelBytes bytes;
   private final List<ZipEntry> entries;
   private final Map<String, ZipEntry> byName;
+  private final long nameFoldWork;
 
-  private ZipArchive(ModelBytes bytes, List<ZipEntry> entries) {
+  private ZipArchive(ModelBytes bytes, List<ZipEntry> entries, long nameFoldWork) {
     this.bytes = bytes;
+    this.nameFoldWork = nameFoldWork;
     this.entries = Collections.unmodifiableList(entries);
     Map<String, ZipEntry> m = new LinkedHashMap<>();
     entries.forEach(e -> m.put(e.name(), e));
@@ -101,6 +98,14 @@ public final class ZipArchive {
    */
   public static ZipArchive read(ModelBytes bytes, ZipLimits limits) {
     return new Parser(bytes, limits).parse();
+  }
+
+  /**
+   * Work units the name-collision check spent (see {@code NameIndex#work}): for tests that check it
+   * stays linear in the file size.
+   */
+  public long nameFoldWork() {
+    return nameFoldWork;
   }
 
   /** Entries in central-directory order. */
@@ -443,23 +448,26 @@ public final class ZipArchive {
       }
       structures.add(new long[] {cdOffset, cdEndExpected});
 
-      List<ZipEntry> entries = new ArrayList<>((int) entryCount);
-      Map<String, String> exact = new HashMap<>();
-      Map<String, String> folded = new HashMap<>();
+      // The count is bounded by the directory's size, but a policy may allow more entries than fit an int.
+      List<ZipEntry> entries = new ArrayList<>((int) Math.min(entryCount, 1024));
+      NameIndex names = new NameIndex();
       long total = 0;
+      // Deflated entries below the ratio floor are judged together, as if they were one entry.
+      long smallInflated = 0;
+      long smallCompressed = 0;
       long p = cdOffset;
       for (int i = 0; i < entryCount; i++) {
         ZipEntry e = centralEntry(i, p, cdEndExpected);
         p = nextCentral;
-        if (exact.put(e.name(), e.name()) != null) {
-          throw new FormatException(Reason.ZIP_DUPLICATE_NAME, e.localHeaderOffset(),
-              "two entries are named " + e.name());
-        }
-        String fold = Normalizer.normalize(e.name(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-        String other = folded.put(fold, e.name());
-        if (other != null) {
-          throw new FormatException(Reason.ZIP_NAME_CASE_COLLISION, e.localHeaderOffset(),
-              "entry names " + other + " and " + e.name() + " differ only in case or normalisation");
+        names.add(e.name(), e.localHeaderOffset());
+        if (!e.isStored() && e.uncompressedSize() < limits.ratioFloorBytes()) {
+          smallInflated += e.uncompressedSize();
+          smallCompressed += e.compressedSize();
+          if (smallInflated >= limits.ratioFloorBytes() && overRatio(smallInflated, smallCompressed)) {
+            throw new FormatException(Reason.ZIP_COMPRESSION_RATIO, e.localHeaderOffset(), "the deflated entries "
+                + "below " + limits.ratioFloorBytes() + " bytes inflate to " + smallInflated + " bytes from "
+                + smallCompressed + ", over the ratio limit of " + limits.maxRatio());
+          }
         }
         total = Math.addExact(total, e.uncompressedSize());
         if (total > limits.maxTotalBytes()) {
@@ -474,7 +482,13 @@ public final class ZipArchive {
             "the central directory holds bytes after its last entry");
       }
       account(structures, entries);
-      return new ZipArchive(b, entries);
+      return new ZipArchive(b, entries, names.work());
+    }
+
+    /** Whether {@code inflated} bytes from {@code compressed} exceed the ratio limit. */
+    private boolean overRatio(long inflated, long compressed) {
+      long r = limits.maxRatio();
+      return compressed == 0 || (inflated / compressed >= r && inflated > compressed * r);
     }
 
     private static boolean agrees(long field, long marker, long value) {
@@ -540,22 +554,28 @@ public final class ZipArchive {
       if (commentLen != 0) {
         throw new FormatException(Reason.ZIP_COMMENT, extraAt + extraLen, "entry " + index + " has a comment");
       }
+      // Before the name is decoded or normalised: normalisation cost grows faster than the name.
+      if (nameLen > limits.maxNameBytes()) {
+        throw new FormatException(Reason.ZIP_NAME_TOO_LONG, nameAt, "entry " + index + " has a name of " + nameLen
+            + " bytes, over the limit of " + limits.maxNameBytes());
+      }
       byte[] nameBytes = read(nameAt, nameLen);
       String name = decodeName(nameBytes, flags, nameAt);
       checkFlagsAndMethod(flags, method, p, name);
+      ExtraFields cx = ExtraFields.read(b, extraAt, extraLen, true);
+      cx.checkUnicodePath(b, nameBytes, name);
       // ZIP64 extra: only the fields whose 32-bit value is the marker, in this order.
-      long[] z = parseExtra(extraAt, extraLen, true);
       int need = (usize == U32 ? 8 : 0) + (csize == U32 ? 8 : 0) + (lho == U32 ? 8 : 0) + (diskStart == U16 ? 4 : 0);
-      if (z == null) {
+      if (cx.zip64At < 0) {
         if (need != 0) {
           throw new FormatException(Reason.ZIP64_INCONSISTENT, p, name + ": ZIP64 markers without ZIP64 data");
         }
       } else {
-        if (z[1] != need) {
-          throw new FormatException(Reason.ZIP64_INCONSISTENT, z[0], name + ": ZIP64 extra field holds "
-              + z[1] + " bytes where the markers need " + need);
+        if (cx.zip64Len != need) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, cx.zip64At, name + ": ZIP64 extra field holds "
+              + cx.zip64Len + " bytes where the markers need " + need);
         }
-        long q = z[0];
+        long q = cx.zip64At;
         if (usize == U32) {
           usize = u64(q, Reason.ZIP64_INCONSISTENT);
           q += 8;
@@ -582,12 +602,13 @@ public final class ZipArchive {
       if (method == ZipEntry.STORED && csize != usize) {
         throw new FormatException(Reason.ZIP_SIZE_MISMATCH, p, name + ": stored entry with different sizes");
       }
-      if (method == ZipEntry.DEFLATED && usize > 0
-          && (csize == 0 || usize / csize >= limits.maxRatio() && usize > csize * limits.maxRatio())) {
+      // Small entries are exempt one by one (a few KB of zeros deflate 300:1 and are no bomb); parse()
+      // judges them together. The declared-size and total limits apply to every entry.
+      if (method == ZipEntry.DEFLATED && usize >= limits.ratioFloorBytes() && usize > 0 && overRatio(usize, csize)) {
         throw new FormatException(Reason.ZIP_COMPRESSION_RATIO, p, name + ": " + usize + " bytes from "
             + csize + " compressed is over the ratio limit of " + limits.maxRatio());
       }
-      long[] local = localHeader(name, nameBytes, flags, method, crc, csize, usize, lho);
+      long[] local = localHeader(name, nameBytes, flags, method, crc, csize, usize, lho, cx);
       return new ZipEntry(name, index, lho, local[0], csize, usize, method, crc, flags, local[1]);
     }
 
@@ -608,7 +629,7 @@ public final class ZipArchive {
 
     /** Returns {data offset, end offset including any data descriptor}. */
     private long[] localHeader(String name, byte[] nameBytes, int flags, int method, int crc, long csize,
-        long usize, long lho) {
+        long usize, long lho, ExtraFields cx) {
       if (lho > size - 30 || !sigAt(lho, SIG_LOCAL)) {
         throw new FormatException(Reason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": no local header at " + lho);
       }
@@ -633,19 +654,23 @@ public final class ZipArchive {
       if (lmethod != method) {
         throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 8, name + ": methods differ");
       }
-      if (!Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
+      // Lengths first: the local name is read only when it is as long as the (bounded) central one.
+      if (nameLen != nameBytes.length || !Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
         throw new FormatException(Reason.ZIP_HEADER_MISMATCH, lho + 30, name
             + ": the local header names a different file");
       }
-      long[] z = parseExtra(lho + 30 + nameLen, extraLen, false);
-      boolean zip64 = z != null;
+      claim(lho, csize > size - dataAt ? size : dataAt + csize, name);
+      ExtraFields lx = ExtraFields.read(b, lho + 30 + nameLen, extraLen, false);
+      lx.checkLocalAgainst(cx, b, lho + 30 + nameLen, name);
+      lx.checkUnicodePath(b, nameBytes, name);
+      boolean zip64 = lx.zip64At >= 0;
       if (zip64) {
-        if (z[1] != 16) {
-          throw new FormatException(Reason.ZIP64_INCONSISTENT, z[0], name
+        if (lx.zip64Len != 16) {
+          throw new FormatException(Reason.ZIP64_INCONSISTENT, lx.zip64At, name
               + ": a local ZIP64 field must hold exactly both sizes");
         }
-        long zu = u64(z[0], Reason.ZIP64_INCONSISTENT);
-        long zc = u64(z[0] + 8, Reason.ZIP64_INCONSISTENT);
+        long zu = u64(lx.zip64At, Reason.ZIP64_INCONSISTENT);
+        long zc = u64(lx.zip64At + 8, Reason.ZIP64_INCONSISTENT);
         // CPython's force_zip64 keeps the real sizes in the 32-bit fields too; anything else must be the marker.
         if ((lusize != U32 && lusize != zu) || (lcsize != U32 && lcsize != zc)) {
           throw new FormatException(Reason.ZIP64_INCONSISTENT, lho + 18, name
@@ -690,36 +715,23 @@ public final class ZipArchive {
       return new long[] {dataAt, end};
     }
 
+    /** Start to end of every local header and its data claimed so far. */
+    private final TreeMap<Long, Long> claimed = new TreeMap<>();
+
     /**
-     * Checks the extra fields (known ids only, each once, exact lengths) and returns {offset, length}
-     * of the ZIP64 field's data, or null if there is none.
+     * Claims an entry's bytes before its extra fields are parsed. Local headers nested inside each
+     * other's extra fields or data would otherwise each be parsed in full: work growing with the number
+     * of entries times the extra length, for a file that grows only with the number of entries.
+     * {@link #account} checks the complete layout (with data descriptors) at the end.
      */
-    private long @org.jspecify.annotations.Nullable [] parseExtra(long at, int len, boolean central) {
-      long end = at + len;
-      long[] zip64 = null;
-      boolean padding = false;
-      long p = at;
-      while (p < end) {
-        if (end - p < 4) {
-          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "truncated extra field header");
-        }
-        int id = u16(p);
-        int n = u16(p + 2);
-        if (p + 4 + n > end) {
-          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field runs past its block");
-        }
-        if (id == EXTRA_ZIP64 && zip64 == null) {
-          zip64 = new long[] {p + 4, n};
-        } else if (id == EXTRA_TORCH_PADDING && !padding && !central) {
-          padding = true;
-        } else {
-          throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field 0x"
-              + Integer.toHexString(id) + (central ? " in the central directory" : " in a local header")
-              + " is unknown or repeated");
-        }
-        p += 4 + n;
+    private void claim(long start, long end, String name) {
+      Map.Entry<Long, Long> before = claimed.floorEntry(start);
+      Map.Entry<Long, Long> after = claimed.ceilingEntry(start);
+      if ((before != null && before.getValue() > start) || (after != null && after.getKey() < end)) {
+        throw new FormatException(Reason.ZIP_OVERLAP, start, name + ": the local header at " + start
+            + " overlaps another entry");
       }
-      return zip64;
+      claimed.put(start, end);
     }
 
     private byte[] read(long at, int n) {
@@ -746,6 +758,9 @@ public final class ZipArchive {
         name = new String(raw, StandardCharsets.US_ASCII);
       }
       String why = nameProblem(name);
+      if (why == null) {
+        why = NameIndex.streamSafeProblem(name);
+      }
       if (why != null) {
         throw new FormatException(Reason.ZIP_NAME_INVALID, at, "entry name '" + printable(name) + "' " + why);
       }

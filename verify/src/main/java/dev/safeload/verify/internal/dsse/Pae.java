@@ -57,7 +57,7 @@ public final class Pae {
       } else if (c == '\r') {
         sb.append("\\r");
       } else if (c < 0x20 || c >= 0x7f) {
-        sb.append(String.format("\\x%02x", c));
+        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
       } else {
         sb.append((char) c);
       }

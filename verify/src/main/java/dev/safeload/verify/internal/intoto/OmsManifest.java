@@ -1,5 +1,6 @@
 package dev.safeload.verify.internal.intoto;
 
+import dev.safeload.FileGlob;
 import dev.safeload.Reason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -20,6 +21,22 @@ import java.util.Set;
  * relative paths (no escape, no duplicates, also case-insensitively), digests lowercase hex of the right
  * length, algorithms consistent with the serialization, at least one resource, and the subject's root
  * digest equal to SHA-256 over the listed digests in listed order.
+ *
+ * <p>{@code serialization.ignore_paths} (OMS v1.1) lists literal paths relative to the model root, each
+ * a file or a directory, that the signer left out. Beside it, safeload records the patterns it was given
+ * in its own predicate field, which other OMS verifiers ignore ("any other field should be ignored by
+ * verifiers adhering to v1.0"):
+ * <pre>{@code
+ * "predicate": {"serialization": {..., "ignore_paths": ["README.md", "docs/USAGE.md", ...]},
+ *               "resources": [...],
+ *               "safeload": {"ignore": ["*.md"], "opaque": ["LICENSE"]}}
+ * }</pre>
+ * {@code ignore_paths} holds the paths the patterns matched when the model was signed, so a reference
+ * verifier leaves out the same files; {@code safeload.ignore} keeps the patterns themselves, so that a
+ * file added later that the signer's pattern covers is ignored too rather than reported as unsigned.
+ * {@code safeload.opaque} says which signed files the signer meant to be served without a format
+ * (see {@code LoadPolicy.opaqueFiles}). Both lists hold {@link FileGlob} patterns; an invalid one makes
+ * the manifest invalid.
  */
 public final class OmsManifest {
   public static final String STATEMENT_V1 = "https://in-toto.io/Statement/v1";
@@ -36,18 +53,46 @@ public final class OmsManifest {
   public final long shardSize;
   public final List<Resource> resources;
   public final List<String> ignorePaths;
+  /** safeload's own ignore patterns ({@code predicate.safeload.ignore}); empty if absent. */
+  public final List<String> ignorePatterns;
+  /** safeload's own opaque patterns ({@code predicate.safeload.opaque}); empty if absent. */
+  public final List<String> opaquePatterns;
   public final boolean legacy;
   public final byte[] root;
 
   private OmsManifest(String method, String hashType, long shardSize, List<Resource> resources,
-      List<String> ignorePaths, boolean legacy, byte[] root) {
+      List<String> ignorePaths, List<String> ignorePatterns, List<String> opaquePatterns, boolean legacy,
+      byte[] root) {
     this.method = method;
     this.hashType = hashType;
     this.shardSize = shardSize;
     this.resources = resources;
     this.ignorePaths = ignorePaths;
+    this.ignorePatterns = ignorePatterns;
+    this.opaquePatterns = opaquePatterns;
     this.legacy = legacy;
     this.root = root;
+  }
+
+  /** Field of the predicate holding safeload's patterns. */
+  public static final String SAFELOAD_FIELD = "safeload";
+  /** Most patterns in one of safeload's lists. */
+  public static final int MAX_PATTERNS = 1024;
+
+  /**
+   * The {@link FileGlob} pattern that matches exactly this literal {@code ignore_paths} entry (and,
+   * for a directory, everything below it): anchored at the root, wildcards escaped.
+   */
+  public static String literalGlob(String path) {
+    StringBuilder sb = new StringBuilder(path.length() + 2).append('/');
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == ']') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
   }
 
   /** Whether the manifest signs a single file (resource name {@code "."}). */
@@ -151,7 +196,37 @@ public final class OmsManifest {
     if (!MessageDigest.isEqual(rootMd.digest(), root)) {
       throw new SignatureVerificationException(m, "the subject digest is not the digest of the listed resources");
     }
-    return new OmsManifest(method, hashType, shardSize, List.copyOf(out), List.copyOf(ignore), false, root);
+    List<String> ignorePatterns = List.of();
+    List<String> opaquePatterns = List.of();
+    try {
+      JsonObject ours = pred.optObj(SAFELOAD_FIELD);
+      if (ours != null) {
+        ours.onlyKeys("ignore", "opaque"); // our own field: we know its whole shape
+        ignorePatterns = patterns(ours, "ignore", m);
+        opaquePatterns = patterns(ours, "opaque", m);
+      }
+    } catch (SignatureVerificationException e) {
+      // A malformed safeload field is a malformed manifest, whatever the JSON layer calls it.
+      throw e.reason() == m ? e : new SignatureVerificationException(m, e.getMessage());
+    }
+    return new OmsManifest(method, hashType, shardSize, List.copyOf(out), List.copyOf(ignore), ignorePatterns,
+        opaquePatterns, false, root);
+  }
+
+  private static List<String> patterns(JsonObject o, String key, Reason m) throws SignatureVerificationException {
+    List<String> list = o.strings(key, MAX_PATTERNS);
+    Set<String> seen = new HashSet<>();
+    for (String p : list) {
+      try {
+        FileGlob.of(p);
+      } catch (IllegalArgumentException e) {
+        throw new SignatureVerificationException(m, "safeload." + key + ": " + e.getMessage());
+      }
+      if (!seen.add(p)) {
+        throw new SignatureVerificationException(m, "safeload." + key + " lists a pattern twice");
+      }
+    }
+    return List.copyOf(list);
   }
 
   private static OmsManifest legacy(JsonObject st) throws SignatureVerificationException {
@@ -174,7 +249,8 @@ public final class OmsManifest {
       }
       out.add(new Resource(name, -1, -1, hex(s.obj("digest").str("sha256"), 32, m)));
     }
-    return new OmsManifest("files", "sha256", -1, List.copyOf(out), List.of(), true, new byte[0]);
+    return new OmsManifest("files", "sha256", -1, List.copyOf(out), List.of(), List.of(), List.of(), true,
+        new byte[0]);
   }
 
   private static Resource shard(String name, long shardSize, Reason m) throws SignatureVerificationException {
@@ -202,6 +278,16 @@ public final class OmsManifest {
       throw new SignatureVerificationException(m, "shard offset is not a decimal integer");
     }
     return Long.parseLong(s);
+  }
+
+  /** Whether {@link #checkPath} accepts {@code p}. */
+  public static boolean isValidPath(String p) {
+    try {
+      checkPath(p, Reason.SIGNATURE_MANIFEST_INVALID, "path");
+      return true;
+    } catch (SignatureVerificationException e) {
+      return false;
+    }
   }
 
   /** Relative POSIX path: no empty, '.' or '..' segment, no leading or trailing '/', no '\', no controls. */

@@ -1,5 +1,6 @@
 package dev.safeload.verify.internal.pins;
 
+import dev.safeload.FileGlob;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinFileException;
 import dev.safeload.verify.PinSet;
@@ -15,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -32,7 +35,15 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 
-/** Reads and writes pin files: our JSON format and {@code sha256sum} output. */
+/**
+ * Reads and writes pin files: our JSON format and {@code sha256sum} output.
+ *
+ * <p>JSON versions: {@code 1} holds {@code files} only; {@code 2} adds the optional {@code ignore} and
+ * {@code opaque} pattern lists ({@link FileGlob} syntax). The writer emits version 1 whenever both lists
+ * are empty, so that pin files without patterns stay readable by older readers; a reader refuses the
+ * pattern fields in a version 1 file, because an older reader would refuse them too and the two must
+ * never disagree about what a pin file means.
+ */
 public final class PinFiles {
   /** Largest pin file read; 100,000 pins of long paths fit comfortably. */
   public static final int MAX_BYTES = 64 << 20;
@@ -40,6 +51,25 @@ public final class PinFiles {
   public static final int MAX_PINS = 100_000;
   /** Longest pinned path, in characters. */
   static final int MAX_PATH_CHARS = 4096;
+  /** Most patterns in one of the {@code ignore} and {@code opaque} lists. */
+  public static final int MAX_PATTERNS = 1024;
+  /** The newest JSON version this reader knows. */
+  public static final int VERSION = 2;
+
+  /**
+   * A parsed pin file.
+   *
+   * @param pins   the pins, in file order
+   * @param ignore ignore patterns, in file order, without duplicates
+   * @param opaque opaque patterns, in file order, without duplicates
+   */
+  public record Content(List<Pin> pins, List<String> ignore, List<String> opaque) {
+    public Content {
+      pins = List.copyOf(pins);
+      ignore = List.copyOf(ignore);
+      opaque = List.copyOf(opaque);
+    }
+  }
 
   /**
    * Our own factory with tight limits: the pin file is configuration, but it may come from the same
@@ -64,7 +94,7 @@ public final class PinFiles {
   private PinFiles() {}
 
   /** Reads a pin file of either format, bounded by {@link #MAX_BYTES}. */
-  public static List<Pin> read(Path file) throws IOException {
+  public static Content read(Path file) throws IOException {
     byte[] content;
     try (InputStream in = Files.newInputStream(file)) {
       content = in.readNBytes(MAX_BYTES + 1);
@@ -77,7 +107,7 @@ public final class PinFiles {
   }
 
   /** Parses a pin file of either format; the first non-blank character decides which. */
-  public static List<Pin> parse(byte[] content, String source) throws PinFileException {
+  public static Content parse(byte[] content, String source) throws PinFileException {
     if (content.length > MAX_BYTES) {
       throw new PinFileException(source + ": pin file larger than " + MAX_BYTES + " bytes");
     }
@@ -88,11 +118,12 @@ public final class PinFiles {
     if (i == content.length) {
       throw new PinFileException(source + ": the pin file is empty");
     }
-    List<Pin> pins = content[i] == '{' ? parseJson(content, source) : parseSha256sum(content, source);
-    if (pins.isEmpty()) {
+    Content parsed = content[i] == '{' ? parseJson(content, source)
+        : new Content(parseSha256sum(content, source), List.of(), List.of());
+    if (parsed.pins().isEmpty()) {
       throw new PinFileException(source + ": the pin file pins no files");
     }
-    return pins;
+    return parsed;
   }
 
   private static boolean isBlank(byte b) {
@@ -101,10 +132,14 @@ public final class PinFiles {
 
   // ------------------------------------------------------------------------------------------ JSON
 
-  private static List<Pin> parseJson(byte[] content, String source) throws PinFileException {
+  private static Content parseJson(byte[] content, String source) throws PinFileException {
     Dedup dedup = new Dedup(source);
     long version = -1;
     boolean sawFiles = false;
+    List<String> ignore = null;
+    List<String> opaque = null;
+    String patternField = null; // the first of ignore/opaque seen, for the version check
+    String patternWhere = "";
     try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), content)) {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, source, "the top level must be an object");
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -113,10 +148,24 @@ public final class PinFiles {
         switch (field) {
           case "version" -> {
             expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "version must be an integer");
-            if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() != 1) {
-              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1)");
+            if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 1
+                || p.getIntValue() > VERSION) {
+              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1 and 2)");
             }
-            version = 1;
+            version = p.getIntValue();
+          }
+          case "ignore", "opaque" -> {
+            expect(p, v, JsonToken.START_ARRAY, source, field + " must be an array of file patterns");
+            List<String> patterns = readPatterns(p, source, field);
+            if (field.equals("ignore")) {
+              ignore = patterns;
+            } else {
+              opaque = patterns;
+            }
+            if (patternField == null) {
+              patternField = field;
+              patternWhere = where(p);
+            }
           }
           case "files" -> {
             expect(p, v, JsonToken.START_ARRAY, source, "files must be an array");
@@ -142,7 +191,36 @@ public final class PinFiles {
     if (!sawFiles) {
       throw new PinFileException(source + ": the required field 'files' is missing");
     }
-    return dedup.pins;
+    if (version < 2 && patternField != null) {
+      // Version 1 readers refuse these fields; a version 1 file carrying them would mean one thing to
+      // them and another to us.
+      throw new PinFileException(source + ": the field '" + patternField + "' needs \"version\": 2"
+          + patternWhere);
+    }
+    return new Content(dedup.pins, ignore == null ? List.of() : ignore, opaque == null ? List.of() : opaque);
+  }
+
+  /** An array of valid, distinct patterns; the parser stands on its START_ARRAY. */
+  private static List<String> readPatterns(JsonParser p, String source, String field) throws PinFileException {
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+      expect(p, e, JsonToken.VALUE_STRING, source, "each entry of " + field + " must be a string");
+      if (out.size() >= MAX_PATTERNS) {
+        throw error(p, source, "more than " + MAX_PATTERNS + " " + field + " patterns");
+      }
+      String pattern = p.getString();
+      try {
+        FileGlob.of(pattern);
+      } catch (IllegalArgumentException ex) {
+        throw error(p, source, field + ": " + ex.getMessage());
+      }
+      if (!seen.add(pattern)) {
+        throw error(p, source, field + " lists '" + pattern + "' twice");
+      }
+      out.add(pattern);
+    }
+    return out;
   }
 
   private static Pin readEntry(JsonParser p, String source) throws PinFileException {
@@ -280,8 +358,19 @@ public final class PinFiles {
 
   // -------------------------------------------------------------------------------------- writing
 
-  /** Writes pins as a JSON pin file, one entry per line group, in the given order. */
+  /** Writes pins as a JSON pin file (version 1), one entry per line group, in the given order. */
   public static void writeJson(List<Pin> pins, OutputStream out) throws IOException {
+    writeJson(new Content(pins, List.of(), List.of()), out);
+  }
+
+  /**
+   * Writes a JSON pin file: version 1 when there are no patterns (readable by every reader), else
+   * version 2 with the {@code ignore} and {@code opaque} lists before the files, where a reader sees them
+   * first.
+   */
+  public static void writeJson(Content content, OutputStream out) throws IOException {
+    List<Pin> pins = content.pins();
+    boolean patterns = !content.ignore().isEmpty() || !content.opaque().isEmpty();
     ObjectWriteContext pretty = new ObjectWriteContext.Base() {
       @Override
       public PrettyPrinter getPrettyPrinter() {
@@ -295,7 +384,11 @@ public final class PinFiles {
     };
     try (JsonGenerator g = JSON.createGenerator(pretty, out)) {
       g.writeStartObject();
-      g.writeNumberProperty("version", 1);
+      g.writeNumberProperty("version", patterns ? 2 : 1);
+      if (patterns) {
+        writeStrings(g, "ignore", content.ignore());
+        writeStrings(g, "opaque", content.opaque());
+      }
       g.writeName("files");
       g.writeStartArray();
       for (Pin pin : pins) {
@@ -314,5 +407,14 @@ public final class PinFiles {
     } catch (JacksonException e) {
       throw new IOException("cannot write pins: " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static void writeStrings(JsonGenerator g, String name, List<String> values) {
+    g.writeName(name);
+    g.writeStartArray();
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
   }
 }

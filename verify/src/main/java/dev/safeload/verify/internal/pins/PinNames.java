@@ -52,4 +52,21 @@ public final class PinNames {
   public static String foldCase(String path) {
     return path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
   }
+
+  /** Up to five names (control characters replaced), then a count: a claim stays one readable line. */
+  public static String summary(java.util.List<String> names) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < names.size() && i < 5; i++) {
+      sb.append(i == 0 ? "" : ", ");
+      String n = names.get(i);
+      for (int k = 0; k < n.length() && k < 200; k++) {
+        char c = n.charAt(k);
+        sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+      }
+    }
+    if (names.size() > 5) {
+      sb.append(" and ").append(names.size() - 5).append(" more");
+    }
+    return sb.toString();
+  }
 }

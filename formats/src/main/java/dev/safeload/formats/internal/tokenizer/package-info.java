@@ -1,0 +1,3 @@
+/** Parsers for tokenizer files (vocab, merges, tiktoken, SentencePiece). Not exported. */
+@org.jspecify.annotations.NullMarked
+package dev.safeload.formats.internal.tokenizer;
