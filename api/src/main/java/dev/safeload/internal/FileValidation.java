@@ -86,9 +86,9 @@ final class FileValidation {
       Confidence c;
       try {
         c = h.detect(head.duplicate().order(ByteOrder.LITTLE_ENDIAN), bytes.size());
-      } catch (RuntimeException | StackOverflowError e) {
-        findings.add(new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
-            h.id() + " failed to detect: " + e));
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
+        findings.add(new Finding(e instanceof OutOfMemoryError ? Reason.RESOURCE_EXHAUSTED : Reason.HANDLER_ERROR,
+            name, Finding.NO_OFFSET, h.id() + " failed to detect: " + e));
         return new Outcome(null, "", null, findings, false);
       }
       if (c != null && c != Confidence.NONE) {

@@ -144,4 +144,29 @@ class RolesAndPolyglotsTest {
     ScanReport r = Scans.scanBytes(dir, "legacy.pt", file);
     assertEquals(Set.of("EXTENSION_MISMATCH", "PICKLE_TRAILING_BYTES"), Scans.reasons(r), Scans.describe(r));
   }
+
+  /**
+   * A "broken" pickle (the nullifAI shape) imports and calls os.system, then breaks before STOP:
+   * pickle.load has run the call by then. Served as an opaque model card it would be a polyglot.
+   */
+  @Test
+  void aBrokenPickleServedAsOpaqueIsAPolyglot() throws IOException {
+    byte[] broken = Pickles.of(0x80, 2, "cos\nsystem\n", Pickles.str("id"), 0x85, "R", 0xff);
+    Path f = Files.write(dir.resolve("README.md"), broken);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("README.md").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
+  }
+
+  /** Text that starts like GLOBAL but names no importable module stays text: an opaque licence. */
+  @Test
+  void textThatOnlyLooksLikeAnImportIsNoPickle() throws IOException {
+    byte[] text = "copyright 2024 Example Corp\nAll rights reserved\nRedistribution is allowed.\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    Path f = Files.write(dir.resolve("LICENSE"), text);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("LICENSE").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertTrue(r.accepted(), r.findings().toString());
+    assertEquals("opaque", r.files().get(0).format());
+  }
 }

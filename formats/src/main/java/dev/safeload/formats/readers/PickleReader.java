@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code pickle.load}, as {@code torch.load} (legacy files), {@code numpy.load(allow_pickle=True)} (a
  * file that is neither {@code .npy} nor zip) and {@code joblib} reach it: it runs opcodes from offset
- * 0 until {@code STOP}. A file whose bytes decode as a complete pickle stream that imports a callable
- * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) runs code in that reader, whatever a handler
- * accepted it as.
+ * 0 until {@code STOP}. A file whose bytes decode as a pickle stream that imports a callable
+ * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it or reaches {@code STOP} runs
+ * code in that reader, whatever a handler accepted it as; a stream that breaks after the call (the
+ * "broken pickle" of the nullifAI models) has run it all the same.
  *
  * <p>Decoding is structural only (opcodes and argument lengths, no stack), so it never needs more than
  * one pass: each opcode costs O(1) plus its argument's length, and an argument that runs past the end
@@ -51,13 +52,20 @@ public final class PickleReader implements SecondReader {
         return imports ? "a pickle stream of " + ops + " opcodes that imports a callable, ending at "
             + "offset " + p : null;
       }
-      imports |= op == PickleOpcode.GLOBAL || op == PickleOpcode.INST || op == PickleOpcode.STACK_GLOBAL;
+      if (imports && CALLS.contains(op)) {
+        // pickle.load has run code by now, whatever follows (a "broken" pickle never reaches STOP).
+        return "a pickle stream that imports a callable and calls it at offset " + (p - 1);
+      }
+      imports |= op == PickleOpcode.STACK_GLOBAL;
       int width = ArgumentShape.width(op);
       switch (ArgumentShape.of(op)) {
         case LINE -> p = afterLine(bytes, p, size);
         case TWO_LINES -> {
-          p = afterLine(bytes, p, size);
-          p = p < 0 ? p : afterLine(bytes, p, size);
+          long module = p;
+          long name = afterLine(bytes, p, size);
+          p = name < 0 ? name : afterLine(bytes, name, size);
+          // find_class imports only dotted identifiers; text that merely starts with 'c' imports nothing.
+          imports |= p > 0 && identifier(bytes, module, name - 1) && identifier(bytes, name, p - 1);
         }
         case FIXED -> p += width;
         case LENGTH_PREFIXED -> {
@@ -72,11 +80,32 @@ public final class PickleReader implements SecondReader {
         }
         case NONE -> { }
       }
+      if (op == PickleOpcode.INST && imports && p > 0) {
+        return "a pickle stream that imports and calls a callable (INST) before offset " + p;
+      }
       if (p < 0 || p > size) {
         return null;
       }
     }
     return null;
+  }
+
+  /** Opcodes that call what was imported: REDUCE, BUILD (setstate), OBJ, INST, NEWOBJ, NEWOBJ_EX. */
+  private static final java.util.Set<PickleOpcode> CALLS = java.util.EnumSet.of(PickleOpcode.REDUCE,
+      PickleOpcode.BUILD, PickleOpcode.OBJ, PickleOpcode.INST, PickleOpcode.NEWOBJ, PickleOpcode.NEWOBJ_EX);
+
+  /** Whether {@code [from, to)} is a non-empty run of ASCII letters, digits, '_' and '.'. */
+  private static boolean identifier(ModelBytes bytes, long from, long to) {
+    if (to <= from || to - from > 1024) {
+      return false;
+    }
+    for (long i = from; i < to; i++) {
+      int c = bytes.get(i) & 0xff;
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long le(ModelBytes bytes, long at, int n) {
