@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
-import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.bom.Proof.Technique;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ class AiBomTest {
     FileReport badReport = report.files().get(0);
     assertEquals("bad.safetensors", badReport.name());
     Finding trailing = badReport.findings().get(0);
-    assertEquals(Reason.SAFETENSORS_TRAILING_BYTES, trailing.reason());
+    assertEquals(FormatReason.SAFETENSORS_TRAILING_BYTES, trailing.reason());
 
     JsonNode b = files.get(0);
     assertEquals("file", b.get("type").asString());

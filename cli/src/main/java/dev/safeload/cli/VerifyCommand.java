@@ -6,6 +6,7 @@ import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.RevocationList;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -187,7 +188,7 @@ final class VerifyCommand implements Callable<Integer> {
     List<FileReport> files = new ArrayList<>();
     for (FileReport f : r.files()) {
       if (f.sha256() != null && pins.pin(f.name()).isEmpty()
-          && f.findings().stream().noneMatch(x -> x.reason() == Reason.PIN_FILE_NOT_PINNED)) {
+          && f.findings().stream().noneMatch(x -> x.reason() == VerifyReason.PIN_FILE_NOT_PINNED)) {
         List<Finding> more = new ArrayList<>(f.findings());
         more.add(new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET,
             "no pin in " + pins.source() + " covers this file"));
