@@ -133,11 +133,13 @@ final class TestSigstore {
     final Map<Integer, String> rawExtensions = new LinkedHashMap<>();
     /** Subjects: name to SHA-256 hex. */
     final Map<String, String> subjects = new LinkedHashMap<>();
+    /** Name subjects by SHA-512 only, as npm does. */
+    boolean sha512Only;
     /** Sign the leaf with a CA outside the trusted root. */
     boolean foreignCa;
 
     Build subject(String name, byte[] content) {
-      subjects.put(name, HexFormat.of().formatHex(sha256(content)));
+      subjects.put(name, HexFormat.of().formatHex(sha512Only ? Models.digest("SHA-512", content) : sha256(content)));
       return this;
     }
 
@@ -223,7 +225,7 @@ final class TestSigstore {
   private static String statement(Build b) {
     StringBuilder subjects = new StringBuilder();
     b.subjects.forEach((name, hex) -> subjects.append(subjects.length() == 0 ? "" : ",")
-        .append("{\"name\":").append(jsonString(name)).append(",\"digest\":{\"sha256\":\"").append(hex).append("\"}}"));
+        .append("{\"name\":").append(jsonString(name)).append(",\"digest\":{\"").append(b.sha512Only ? "sha512" : "sha256").append("\":\"").append(hex).append("\"}}"));
     String repoUri = b.predicateRepository != null ? b.predicateRepository : "https://github.com/" + b.repository;
     return "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[" + subjects + "],"
         + "\"predicateType\":\"" + b.predicateType + "\",\"predicate\":{\"buildDefinition\":{"
