@@ -339,7 +339,7 @@ public enum Reason implements ReasonCode {
   REVOKED_SIGNER("The model's signer is on the revocation list."),
   /** The revocation feed is malformed. */
   REVOKED_FEED_INVALID("The revocation feed is malformed."),
-  /** The policy requires build-provenance attestations but none were given, or none covers the model. */
+  /** The policy requires build-provenance attestations but no bundle was given. */
   ATTESTATION_MISSING("The policy requires a build-provenance attestation but none was given."),
   /** The attested in-toto statement is malformed (type, subjects, digests, predicate shape). */
   ATTESTATION_STATEMENT_INVALID("The attested in-toto statement is malformed."),
