@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.verify.attestation.AttestationPolicy;
 import dev.safeload.verify.attestation.AttestationVerifier;
+import dev.safeload.verify.signing.RevocationList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +63,11 @@ final class AttestationOptions {
    *
    * @param trustedRoot   the trusted root ({@code --trusted-root})
    * @param sharedIssuer  {@code --issuer} when no signature uses it, else null
+   * @param revoked       {@code --revocations}: revoked signers are refused, or null
    * @throws IllegalArgumentException on a malformed or missing option
    */
-  AttestationVerifier verifier(@Nullable Path trustedRoot, @Nullable String sharedIssuer) throws IOException {
+  AttestationVerifier verifier(@Nullable Path trustedRoot, @Nullable String sharedIssuer,
+      @Nullable RevocationList revoked) throws IOException {
     if (repo == null || trustedRoot == null) {
       throw new IllegalArgumentException("--attestations needs --repo OWNER/NAME and --trusted-root FILE");
     }
@@ -85,6 +88,9 @@ final class AttestationOptions {
     }
     if (denySelfHosted) {
       p.denySelfHostedRunners();
+    }
+    if (revoked != null) {
+      p.revocations(revoked);
     }
     AttestationVerifier v = AttestationVerifier.of(p.build());
     for (Path f : files) {

@@ -160,7 +160,7 @@ final class VerifyCommand implements Callable<Integer> {
       if (attestations.given()) {
         // Bundles are read and verified now; a bundle that fails is reported as the model's finding.
         attested = attestations.verifier(trustedRoot,
-            signatureMode != null && signatureMode.sigstore ? null : issuer);
+            signatureMode != null && signatureMode.sigstore ? null : issuer, revoked);
         proofs.add(attested);
       }
       if (revoked != null) {

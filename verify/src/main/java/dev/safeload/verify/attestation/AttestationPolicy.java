@@ -2,6 +2,7 @@ package dev.safeload.verify.attestation;
 
 import dev.safeload.verify.internal.attestation.Attestations;
 import dev.safeload.verify.internal.sigstore.TrustedRoot;
+import dev.safeload.verify.signing.RevocationList;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ public final class AttestationPolicy {
   final @Nullable String ref;
   final boolean denySelfHosted;
   final boolean required;
+  final @Nullable RevocationList revocations;
 
   private AttestationPolicy(Builder b) {
     trustedRoot = b.trustedRoot;
@@ -59,6 +61,7 @@ public final class AttestationPolicy {
     ref = b.ref;
     denySelfHosted = b.denySelfHosted;
     required = b.required;
+    revocations = b.revocations;
   }
 
   /**
@@ -127,6 +130,7 @@ public final class AttestationPolicy {
     private @Nullable String ref;
     private boolean denySelfHosted;
     private boolean required = true;
+    private @Nullable RevocationList revocations;
 
     private Builder(TrustedRoot trustedRoot, String ownerSlashName) {
       String[] p = ownerAndName(Objects.requireNonNull(ownerSlashName), "repository");
@@ -198,6 +202,12 @@ public final class AttestationPolicy {
       return this;
     }
 
+    /** Refuse attestations signed by a signer on this revocation list (certificate or identity rules). */
+    public Builder revocations(RevocationList list) {
+      this.revocations = Objects.requireNonNull(list);
+      return this;
+    }
+
     public AttestationPolicy build() {
       return new AttestationPolicy(this);
     }
@@ -206,6 +216,6 @@ public final class AttestationPolicy {
   /** The policy as the internal checker reads it. */
   Attestations.Rules rules() {
     return new Attestations.Rules(trustedRoot, owner, repository, issuer, signerRepository, signerWorkflow, ref,
-        denySelfHosted);
+        denySelfHosted, revocations);
   }
 }

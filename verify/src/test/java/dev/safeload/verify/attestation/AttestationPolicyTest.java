@@ -193,6 +193,16 @@ class AttestationPolicyTest {
         Reason.ATTESTATION_STATEMENT_INVALID);
   }
 
+  @Test
+  void aRevokedSignerIsRefused() throws Exception {
+    dev.safeload.verify.signing.RevocationList feed = dev.safeload.verify.signing.RevocationList.parse(
+        ("{\"version\": 1, \"revoked\": [{\"identity\": \"" + build().san() + "\", \"issuer\": "
+            + "\"https://token.actions.githubusercontent.com\", \"reason\": \"workflow compromised\"}]}")
+            .getBytes(StandardCharsets.UTF_8));
+    assertOnly(run(policy().revocations(feed), b -> { }), Reason.REVOKED_SIGNER);
+    assertEquals(List.of(), run(policy().revocations(feed), b -> b.ref = "refs/heads/release").findings());
+  }
+
   // ------------------------------------------------------------------ required and optional
 
   @Test

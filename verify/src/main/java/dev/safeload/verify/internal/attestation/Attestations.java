@@ -10,6 +10,7 @@ import dev.safeload.verify.internal.sigstore.TrustedRoot;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.FulcioExtensions;
 import dev.safeload.verify.internal.x509.Keys;
+import dev.safeload.verify.signing.RevocationList;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  *       a CA of the root, the signature verifies, log entries and timestamps verify and give a signing
  *       time inside the leaf's validity, the chain validates at that time, an SCT verifies
  *       ({@code SIGNATURE_*}, {@code SIGSTORE_*});</li>
+ *   <li>the signer (certificate, identity and issuer) is not on the policy's revocation list
+ *       ({@code REVOKED_SIGNER});</li>
  *   <li>the statement is SLSA provenance v1 ({@link ProvenanceStatement});</li>
  *   <li>the Fulcio extensions are well-formed and agree ({@code ATTESTATION_CERT_EXTENSION_INVALID}),
  *       and the build signer URI (.9), when present, is the SAN;</li>
@@ -61,9 +64,11 @@ public final class Attestations {
    * @param signerWorkflow   {@code OWNER/NAME/.github/workflows/FILE[@REF]} that must sign, or null
    * @param ref              required source ref, or null
    * @param denySelfHosted   whether only {@code github-hosted} runners are accepted
+   * @param revocations      signers (certificate, identity) that are refused, or null
    */
   public record Rules(TrustedRoot root, String owner, String name, String issuer, @Nullable String signerRepository,
-      @Nullable String signerWorkflow, @Nullable String ref, boolean denySelfHosted) {}
+      @Nullable String signerWorkflow, @Nullable String ref, boolean denySelfHosted,
+      @Nullable RevocationList revocations) {}
 
   /** Verifies one bundle's bytes; {@code source} names it in the result and in messages. */
   public static BuildProvenance verify(byte[] bundleJson, Rules rules, String source)
@@ -74,6 +79,13 @@ public final class Attestations {
     X509Certificate leaf = v.leaf();
     if (payload == null || leaf == null) { // keyless DSSE verification always yields both
       throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "no verified statement or certificate");
+    }
+    if (rules.revocations() != null) {
+      java.util.Optional<String> why = rules.revocations().revokedSigner(v.identities());
+      if (why.isPresent()) {
+        throw new SignatureVerificationException(Reason.REVOKED_SIGNER, "signer " + v.identities() + " is revoked: "
+            + why.get());
+      }
     }
     ProvenanceStatement st = ProvenanceStatement.parse(payload);
     FulcioExtensions ext = FulcioExtensions.of(leaf);
