@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +44,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Bundles come from files ({@link #withBundles(Path)}: JSON lines, one bundle a line, for a
- * {@code .jsonl} file, else one bundle a file) or bytes, any number, and are verified once, when added.
+ * {@code .jsonl} file, else one bundle a file) or bytes, any number, and are verified once, when added;
+ * or from files inside the model directory ({@link #withSideFile}), which the loader reads beside the
+ * model and never serves, verified with each model.
  * Rules:
  * <ul>
  *   <li>every given bundle must verify and satisfy the policy; one that does not rejects the model with
@@ -86,15 +89,18 @@ public final class AttestationVerifier implements ProvenanceVerifier {
 
   private final AttestationPolicy policy;
   private final List<Given> given;
+  /** Names of bundle files inside the model directory, read by the loader as side files. */
+  private final Set<String> sideFiles;
 
-  private AttestationVerifier(AttestationPolicy policy, List<Given> given) {
+  private AttestationVerifier(AttestationPolicy policy, List<Given> given, Set<String> sideFiles) {
     this.policy = policy;
     this.given = List.copyOf(given);
+    this.sideFiles = Set.copyOf(sideFiles);
   }
 
   /** A verifier with no bundles yet: add them with {@link #withBundles} or {@link #withBundle}. */
   public static AttestationVerifier of(AttestationPolicy policy) {
-    return new AttestationVerifier(Objects.requireNonNull(policy), List.of());
+    return new AttestationVerifier(Objects.requireNonNull(policy), List.of(), Set.of());
   }
 
   /**
@@ -158,7 +164,30 @@ public final class AttestationVerifier implements ProvenanceVerifier {
       all = new ArrayList<>(all.subList(0, MAX_BUNDLES - 1));
       all.add(last);
     }
-    return new AttestationVerifier(policy, all);
+    return new AttestationVerifier(policy, all, sideFiles);
+  }
+
+  /**
+   * Also reads bundles that ship inside the model directory: {@code name} (relative to the model root,
+   * e.g. {@code model.intoto.jsonl}; {@code .jsonl} for one bundle a line) is read by the loader as a side
+   * file, never served, and its bundles are verified when the model is. An absent side file adds nothing
+   * (a required policy still needs some attestation).
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain relative path
+   */
+  public AttestationVerifier withSideFile(String name) {
+    if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.endsWith("/")
+        || java.util.Arrays.stream(name.split("/", -1)).anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."))) {
+      throw new IllegalArgumentException("a side file is a relative path inside the model, got '" + name + "'");
+    }
+    Set<String> names = new LinkedHashSet<>(sideFiles);
+    names.add(name);
+    return new AttestationVerifier(policy, given, names);
+  }
+
+  @Override
+  public Set<String> sideFiles() {
+    return sideFiles;
   }
 
   private static boolean blank(byte[] b) {
@@ -182,7 +211,10 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     }
   }
 
-  /** The attestations that verified and satisfy the policy, in the order given. */
+  /**
+   * The attestations added with {@code with…} that verified and satisfy the policy, in the order given
+   * (bundles in side files are verified with each model; see {@link #attest}).
+   */
   public List<BuildProvenance> attestations() {
     return given.stream().map(Given::verified).filter(Objects::nonNull).toList();
   }
@@ -210,7 +242,10 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     // Identity, not equals: a record with many subjects is costly to hash, and each bundle counts once.
     Map<BuildProvenance, Integer> counts = new IdentityHashMap<>();
     o.files().values().forEach(l -> l.forEach(p -> counts.merge(p, 1, Integer::sum)));
-    for (BuildProvenance p : attestations()) {
+    List<BuildProvenance> order = new ArrayList<>();
+    Set<BuildProvenance> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    o.files().values().forEach(l -> l.stream().filter(seen::add).forEach(order::add));
+    for (BuildProvenance p : order) {
       Integer n = counts.get(p);
       if (n != null) {
         claims.add("SLSA build provenance (" + p.source() + ") attests " + n + " file(s): " + p.summary());
@@ -224,8 +259,18 @@ public final class AttestationVerifier implements ProvenanceVerifier {
 
   /** Matches the model's served files against the verified attestations' subjects. */
   public Outcome attest(DigestedModel model) {
+    List<Given> all = new ArrayList<>(given);
+    for (String name : sideFiles) {
+      Optional<java.nio.ByteBuffer> side = model.sideFile(name);
+      if (side.isPresent()) {
+        byte[] b = new byte[side.get().remaining()];
+        side.get().get(b);
+        AttestationVerifier more = name.endsWith(".jsonl") ? of(policy).withJsonLines(b, name) : of(policy).withBundle(b, name);
+        all.addAll(more.given);
+      }
+    }
     List<Finding> findings = new ArrayList<>();
-    for (Given g : given) {
+    for (Given g : all) {
       if (g.failure() != null) {
         findings.add(new Finding(g.failure().reason(), null, Finding.NO_OFFSET,
             "attestation " + g.source() + ": " + g.failure().getMessage()));
@@ -234,7 +279,7 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     if (!findings.isEmpty()) {
       return new Outcome(Map.of(), findings, List.of());
     }
-    List<BuildProvenance> verified = attestations();
+    List<BuildProvenance> verified = all.stream().map(Given::verified).filter(Objects::nonNull).toList();
     if (verified.isEmpty()) {
       if (policy.required()) {
         findings.add(new Finding(Reason.ATTESTATION_MISSING, null, Finding.NO_OFFSET,

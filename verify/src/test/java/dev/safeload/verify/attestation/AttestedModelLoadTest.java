@@ -112,6 +112,29 @@ class AttestedModelLoadTest {
   }
 
   @Test
+  void bundlesShippedInsideTheModelAreSideFilesNotModelFiles() throws Exception {
+    Path bundles = attest(false, "config.bin", "weights.bin");
+    Files.move(bundles, model.resolve("model.intoto.jsonl"));
+    AttestationVerifier v = AttestationVerifier.of(policy).withSideFile("model.intoto.jsonl");
+    try (VerifiedModel m = loader(signature(), v).load(model)) {
+      assertEquals(Set.of("config.bin", "weights.bin"), Set.copyOf(m.files().stream()
+          .map(f -> f.name()).toList()));
+      assertTrue(String.join("\n", m.provenance()).contains("(model.intoto.jsonl line 1) attests 2 file(s)"),
+          m.provenance().toString());
+    }
+    // Absent: a required policy has no attestation.
+    Files.delete(model.resolve("model.intoto.jsonl"));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(signature(), v).load(model));
+    assertTrue(e.hasReason(Reason.ATTESTATION_MISSING), e.findings().toString());
+    // Broken: its reason.
+    Files.writeString(model.resolve("model.intoto.jsonl"), "{}\n");
+    e = assertThrows(ModelRejectedException.class, () -> loader(signature(), v).load(model));
+    assertTrue(e.hasReason(Reason.SIGNATURE_BUNDLE_INVALID),
+        e.findings().toString());
+    assertThrows(IllegalArgumentException.class, () -> v.withSideFile("../x.jsonl"));
+  }
+
+  @Test
   void sha512SubjectsAreMatchedAgainstTheVerifiedBytes() throws Exception {
     Files.delete(model.resolve("model.sig"));
     Path bundles = attest(true, "config.bin", "weights.bin");
