@@ -102,6 +102,19 @@ class AttestationCommandTest {
   }
 
   @Test
+  void signerRepositoryAndAttestationIssuerOptions() {
+    assertEquals(0, verify("--repo", "acme/models", "--signer-repo", "acme/models").exit());
+    CliTest.Run other = verify("--repo", "acme/models", "--signer-repo", "github/artifact-attestations-workflows");
+    assertEquals(1, other.exit());
+    assertTrue(other.out().contains("ATTESTATION_SIGNER_MISMATCH"), other.out());
+    CliTest.Run issuer = verify("--repo", "acme/models", "--attestation-issuer", "https://issuer.example");
+    assertEquals(1, issuer.exit());
+    assertTrue(issuer.out().contains("ATTESTATION_ISSUER_MISMATCH"), issuer.out());
+    assertEquals(0, verify("--repo", "acme/models", "--attestation-issuer",
+        "https://token.actions.githubusercontent.com").exit());
+  }
+
+  @Test
   void selfHostedRunnerIsDeniedOnRequest() {
     bundles = selfHosted;
     assertEquals(0, verify("--repo", "acme/models").exit());
