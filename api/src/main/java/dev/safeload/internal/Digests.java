@@ -30,4 +30,22 @@ public final class Digests {
     }
     return dev.safeload.provenance.Sha256.of(md.digest());
   }
+
+  /** SHA-512 of a whole verified copy, chunk by chunk (no copying). */
+  public static byte[] sha512(ChunkedBytes bytes) {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-512", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      throw new IllegalStateException("the JDK's SUN SHA-512 is unavailable", e);
+    }
+    long end = bytes.size();
+    long pos = 0;
+    while (pos < end) {
+      int n = (int) Math.min(end - pos, ChunkedBytes.CHUNK);
+      md.update(bytes.slice(pos, n));
+      pos += n;
+    }
+    return md.digest();
+  }
 }
