@@ -340,6 +340,12 @@ public enum Reason implements ReasonCode {
   /** The revocation feed is malformed. */
   REVOKED_FEED_INVALID("The revocation feed is malformed."),
 
+  // ---------------------------------------------------------------- licences (LoadPolicy.allowLicenses)
+  /** The policy judges licences and the model declares none, or a declaration is not an SPDX expression. */
+  LICENSE_UNKNOWN("The model's licence is unknown: none is declared, or a declaration is not an SPDX expression."),
+  /** A declared licence is not on the policy's list of acceptable licences. */
+  LICENSE_NOT_ALLOWED("A declared licence is not one the policy allows."),
+
   ;
 
   private final String description;
