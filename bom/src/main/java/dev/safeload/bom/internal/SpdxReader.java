@@ -25,7 +25,7 @@ import tools.jackson.core.json.JsonFactory;
  * <p>In check order: strict JSON (duplicate keys refused: two readers would see different hashes),
  * within {@link #MAX_BYTES}, {@link #MAX_DEPTH} and {@link #MAX_NODES}; a top-level object whose
  * {@code @context} is the SPDX 3.0.1 context and whose {@code @graph} is an array of objects; each node
- * has a string {@code type}; each element ({@code spdxId}) is named once; a {@code Hash} has string
+ * has a string {@code type}; a package's or file's {@code spdxId} names no other node; a {@code Hash} has string
  * {@code algorithm} and {@code hashValue}, and a {@code sha256} value is 64 hex digits; a relationship
  * has a string {@code from}, {@code relationshipType} and an array {@code to} of strings; containment
  * has no cycle and nests at most {@link #MAX_NESTING} deep. Anything else is a
@@ -63,7 +63,7 @@ public final class SpdxReader {
 
   private final JsonParser p;
   private final List<Node> kept = new ArrayList<>();
-  private final Map<String, Integer> ids = new HashMap<>();
+  private final Map<String, String> ids = new HashMap<>(); // spdxId -> type of its first node
   private final Map<String, String> container = new HashMap<>(); // element id -> first containing id
   private final Map<String, List<String>> signers = new HashMap<>();
   private final Map<String, String> sources = new HashMap<>();
@@ -161,7 +161,11 @@ public final class SpdxReader {
       throw new BomFormatException(where + " has no type");
     }
     if (id != null && !id.startsWith("_:")) {
-      if (ids.putIfAbsent(id, nodes) != null) {
+      // JSON-LD merges nodes that share an id. For a package or file that could give one element two
+      // names or hashes, so it is refused; relationships and annotations that repeat an id (the
+      // official AI example 01 does) merge harmlessly: each still adds its own edges.
+      String first = ids.putIfAbsent(id, type);
+      if (first != null && (KEPT.contains(first) || KEPT.contains(type))) {
         throw new BomFormatException(where + ": spdxId " + printable(id) + " is used twice");
       }
     }
@@ -228,6 +232,9 @@ public final class SpdxReader {
     }
     Node self = byId.get(id);
     path.add(self == null ? id : label(self));
+    if (path.size() > MAX_NESTING) { // the recursion above is cut at the same depth, whatever the order
+      throw new BomFormatException("contains relationships nest deeper than " + MAX_NESTING);
+    }
     List<String> done = List.copyOf(path);
     memo.put(id, done);
     return done;
