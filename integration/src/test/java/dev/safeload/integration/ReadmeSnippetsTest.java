@@ -133,6 +133,7 @@ class ReadmeSnippetsTest {
   static final List<Snippet> SNIPPETS = List.of(
       new Snippet("FrontDoor", "PinSet.load(Path.of(\"models.pins.json\"))", List.of(), "", PINNED_LLAMA),
       new Snippet("RelaxedPolicy", "LoadPolicy relaxed =", List.of(), "", dir -> {}),
+      new Snippet("LicencePolicy", ".allowLicenses(\"Apache-2.0\", \"MIT\")", List.of(), "", PINNED_LLAMA),
       new Snippet("Signature", "TrustPolicy.publicKey(Path.of(\"signer.pub.pem\"))", List.of(), "",
           SIGNED_LLAMA),
       new Snippet("OnnxRuntime", "env.createSession(", ORT_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
