@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * immutable values: {@link ModelWalk} (which files), {@link NameRoles} (what their names say),
  * {@link FileReading} with {@link FileValidation} (each file read once while hashed, then judged by
  * name and content together), {@link CrossFileChecks} (references and whole-model rules),
- * {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
+ * {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
  */
 public final class Engine {
   /**

@@ -66,6 +66,22 @@ class LicensePolicyTest {
   }
 
   @Test
+  void loadRefusesWithTheSameCodesAndServesWhatIsAllowed() throws Exception {
+    Path model = model("---\nlicense: mit\n---\n");
+    LoadPolicy unpinned = allow("Apache-2.0").toBuilder().allowUnpinnedFiles().build();
+    dev.safeload.ModelRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.safeload.ModelRejectedException.class,
+        () -> dev.safeload.SafeModelLoader.builder().policy(unpinned).build().load(model));
+    assertEquals(List.of("LICENSE_NOT_ALLOWED"), e.findings().stream().map(f -> f.reason().code()).toList());
+    LoadPolicy both = unpinned.toBuilder().allowLicenses("MIT").build();
+    try (dev.safeload.VerifiedModel m = dev.safeload.SafeModelLoader.builder().policy(both).build().load(model)) {
+      assertEquals(List.of(new DeclaredLicense("mit", "README.md", "front matter license")),
+          m.file("README.md").description().licenses());
+      assertEquals("Apache-2.0", m.file("model.safetensors").description().licenses().get(0).expression());
+    }
+  }
+
+  @Test
   void noDeclarationIsUnknownForTheModel() {
     ScanReport r = Scans.scan(Scans.resource("safetensors/tiny.safetensors"), allow("MIT"));
     assertEquals(Set.of("LICENSE_UNKNOWN"), Scans.reasons(r));
