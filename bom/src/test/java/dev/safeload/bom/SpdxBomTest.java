@@ -103,6 +103,9 @@ class SpdxBomTest {
     JsonNode fromPackage = declared.stream().filter(r -> r.get("from").asString().equals(ns + "model-1"))
         .findFirst().orElseThrow();
     assertEquals(2, fromPackage.get("to").size());
+    JsonNode concluded = nodes(doc, "Relationship").stream()
+        .filter(r -> r.get("relationshipType").asString().equals("hasConcludedLicense")).findFirst().orElseThrow();
+    assertEquals("https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoAssertionLicense", concluded.at("/to/0").asString());
 
     List<String> ws = statements(doc, weights.get("spdxId").asString());
     assertTrue(ws.contains("safeload:format=safetensors"), ws.toString());

@@ -30,7 +30,8 @@ import tools.jackson.core.json.JsonWriteFeature;
  * relationship from the package to its files; per declared licence a
  * {@code simplelicensing_LicenseExpression} and {@code hasDeclaredLicense} relationships from the
  * declaring file and from the package, whose {@code comment} says where it was read and that it is a
- * claim; declared base models as {@code ai_AIPackage}s with {@code ancestorOf} relationships, also
+ * claim (with no declaration, and always for the concluded licence, {@code NoAssertionLicense}: safeload
+ * concludes nothing); declared base models as {@code ai_AIPackage}s with {@code ancestorOf} relationships, also
  * commented as claims; and safeload's facts as {@code Annotation}s whose {@code statement} is
  * {@code NAME=VALUE} with the names of the CycloneDX writer's properties ({@code safeload:verdict},
  * {@code safeload:source}, {@code safeload:finding}, {@code safeload:provenance}, {@code safeload:format},
@@ -40,6 +41,9 @@ public final class SpdxWriter {
   /** The JSON-LD context of SPDX 3.0.1; the reader accepts exactly this one. */
   public static final String CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
   private static final String CREATION = "_:creationinfo";
+  /** The SPDX individual for "no statement is made" (a named individual, not a node of the graph). */
+  static final String NO_ASSERTION = "https://spdx.org/rdf/3.0.1/terms/Expanded"
+      + "Licensing/NoAssertionLicense";
 
   private static final JsonFactory JSON = JsonFactory.builder()
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -163,7 +167,13 @@ public final class SpdxWriter {
     if (!modelLicenses.isEmpty()) {
       relationship(id + "/declared-license", id, "hasDeclaredLicense", modelLicenses,
           "declared by the model's files (each file's hasDeclaredLicense says where); claims, not verified by safeload");
+    } else {
+      relationship(id + "/declared-license", id, "hasDeclaredLicense", List.of(NO_ASSERTION),
+          "no file of the model declares a licence");
     }
+    // The AI profile asks for both licence relationships; safeload reports claims and concludes nothing.
+    relationship(id + "/concluded-license", id, "hasConcludedLicense", List.of(NO_ASSERTION),
+        "safeload does not conclude licences; see hasDeclaredLicense for what the files claim");
 
     ModelClaims claims = ModelClaims.of(m.files());
     if (claims != null) {
