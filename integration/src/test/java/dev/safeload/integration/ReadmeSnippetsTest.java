@@ -402,8 +402,10 @@ class ReadmeSnippetsTest {
   void aiBomOfTheLoadedModelNamesItsPinnedFile() throws Exception {
     Snippet s = snippet("AiBom");
     assertCleanRun(s, work);
-    assertEquals("llama / model.safetensors\n", run(s, work).stdout());
+    // Once from the CycloneDX BOM, once from the SPDX document of the same load.
+    assertEquals("llama / model.safetensors\nllama / model.safetensors\n", run(s, work).stdout());
     assertTrue(Files.readString(work.resolve("llama.cdx.json")).contains("\"technique\":\"hash-comparison\""));
+    assertTrue(Files.readString(work.resolve("llama.spdx.json")).contains("\"type\":\"ai_AIPackage\""));
   }
 
   @Test
