@@ -13,13 +13,22 @@ import org.jspecify.annotations.Nullable;
  * @param format   the detected format's handler id, or {@code null} if none was detected
  * @param sha256   the digest of the bytes read, or {@code null} if the file could not be read
  * @param findings every finding about this file; empty means accepted
+ * @param licenses the licences the file declares about itself (claims; empty if it declares none or
+ *                 was not accepted)
  */
 public record FileReport(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-    List<Finding> findings) {
+    List<Finding> findings, List<DeclaredLicense> licenses) {
 
   public FileReport {
     Objects.requireNonNull(name, "name");
     findings = List.copyOf(findings);
+    licenses = List.copyOf(licenses);
+  }
+
+  /** A report of a file that declares no licence. */
+  public FileReport(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
+      List<Finding> findings) {
+    this(name, size, format, sha256, findings, List.of());
   }
 
   /** Whether the file passed every check. */

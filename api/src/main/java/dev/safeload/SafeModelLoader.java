@@ -30,7 +30,7 @@ public final class SafeModelLoader {
 
   private SafeModelLoader(Builder b) {
     this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers),
-        List.copyOf(b.readers), b.progress);
+        List.copyOf(b.readers), List.copyOf(b.describers), b.progress);
   }
 
   /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
@@ -72,6 +72,7 @@ public final class SafeModelLoader {
     private final List<FormatHandler> handlers = new ArrayList<>();
     private final List<ProvenanceVerifier> verifiers = new ArrayList<>();
     private final List<dev.safeload.spi.SecondReader> readers = new ArrayList<>();
+    private final List<dev.safeload.spi.FileDescriber> describers = new ArrayList<>();
     private boolean discover = true;
     private ProgressListener progress = ProgressListener.NONE;
 
@@ -127,6 +128,16 @@ public final class SafeModelLoader {
       return this;
     }
 
+    /**
+     * Adds a {@link dev.safeload.spi.FileDescriber}, which reads what an opaque file (a model card)
+     * declares. A registered describer replaces a discovered one with the same id; discovery follows
+     * {@link #discoverHandlers}.
+     */
+    public Builder describer(dev.safeload.spi.FileDescriber describer) {
+      describers.add(Objects.requireNonNull(describer, "describer"));
+      return this;
+    }
+
     public SafeModelLoader build() {
       ServiceLoader.load(dev.safeload.spi.SecondReader.class, SafeModelLoader.class.getClassLoader())
           .forEach(r -> {
@@ -142,6 +153,14 @@ public final class SafeModelLoader {
           }
         });
         handlers.addAll(0, all);
+        List<dev.safeload.spi.FileDescriber> found = new ArrayList<>();
+        ServiceLoader.load(dev.safeload.spi.FileDescriber.class, SafeModelLoader.class.getClassLoader())
+            .forEach(d -> {
+              if (describers.stream().noneMatch(r -> r.id().equals(d.id()))) {
+                found.add(d);
+              }
+            });
+        describers.addAll(0, found);
       }
       return new SafeModelLoader(this);
     }

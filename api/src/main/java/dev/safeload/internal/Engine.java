@@ -10,6 +10,7 @@ import dev.safeload.ProgressListener;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.spi.FileDescriber;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.SecondReader;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * immutable values: {@link ModelWalk} (which files), {@link NameRoles} (what their names say),
  * {@link FileReading} with {@link FileValidation} (each file read once while hashed, then judged by
  * name and content together), {@link CrossFileChecks} (references and whole-model rules),
- * {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
+ * {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
  */
 public final class Engine {
   /**
@@ -52,6 +53,7 @@ public final class Engine {
   private final List<FormatHandler> handlers;
   private final List<ProvenanceVerifier> verifiers;
   private final List<SecondReader> readers;
+  private final List<FileDescriber> describers;
   private final Set<String> sideFileNames;
   private final List<FileGlob> ignore;
   private final List<FileGlob> opaque;
@@ -59,7 +61,13 @@ public final class Engine {
 
   public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
       List<SecondReader> readers, ProgressListener progress) {
+    this(policy, handlers, verifiers, readers, List.of(), progress);
+  }
+
+  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
+      List<SecondReader> readers, List<FileDescriber> describers, ProgressListener progress) {
     this.policy = policy;
+    this.describers = List.copyOf(describers);
     this.progress = progress;
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
@@ -117,7 +125,8 @@ public final class Engine {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
         reports.add(new FileReport(f.name(), f.read() ? f.data().size() : -1,
-            f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings()));
+            f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(),
+            f.desc() == null ? List.of() : f.desc().licenses()));
       }
       return new ScanReport(run.walk.root(), reports, run.modelFindings, run.walk.ignored());
     } finally {
@@ -152,13 +161,16 @@ public final class Engine {
     Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create() : null;
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
-      FileValidation validation = new FileValidation(policy, handlers, readers);
+      FileValidation validation = new FileValidation(policy, handlers, readers, describers);
       FileReading reading = new FileReading(policy, mode, privateDir, progress);
       List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
+      LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
+      checked = licenses.files();
       Proofs.Result proofs = new Proofs(verifiers).check(checked, walk,
           forLoad && policy.requiresProvenance());
       List<Finding> modelFindings = new ArrayList<>(walk.findings());
+      modelFindings.addAll(licenses.modelFindings());
       modelFindings.addAll(proofs.modelFindings());
       return new Run(walk, mode, privateDir, proofs.files(), modelFindings, proofs.claims());
     } catch (IOException | RuntimeException | Error e) {

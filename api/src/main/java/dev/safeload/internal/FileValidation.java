@@ -4,6 +4,7 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.Reason;
 import dev.safeload.spi.Confidence;
+import dev.safeload.spi.FileDescriber;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
@@ -66,11 +67,18 @@ final class FileValidation {
   private final LoadPolicy policy;
   private final List<FormatHandler> handlers;
   private final List<SecondReader> readers;
+  private final List<FileDescriber> describers;
 
   FileValidation(LoadPolicy policy, List<FormatHandler> handlers, List<SecondReader> readers) {
+    this(policy, handlers, readers, List.of());
+  }
+
+  FileValidation(LoadPolicy policy, List<FormatHandler> handlers, List<SecondReader> readers,
+      List<FileDescriber> describers) {
     this.policy = policy;
     this.handlers = handlers;
     this.readers = readers;
+    this.describers = describers;
   }
 
   Outcome validate(String name, ModelBytes bytes, NameRoles.Role role) {
@@ -155,7 +163,7 @@ final class FileValidation {
     List<FormatHandler> strongest = strongest(contentHandlers(seen), seen, false);
     if (strongest.isEmpty()) {
       if (role instanceof NameRoles.Opaque) {
-        return opaque();
+        return opaque(name, bytes);
       }
       if (role instanceof NameRoles.UnreadFormat unread) {
         return new Outcome(null, "", null, List.of(new Finding(Reason.UNKNOWN_FORMAT, name, 0,
@@ -170,7 +178,7 @@ final class FileValidation {
     FormatHandler h = outcome.handler();
     if (!outcome.accepted() && role instanceof NameRoles.Opaque) {
       // What looked like a format did not validate as one; the name asks for opaque bytes.
-      return opaque();
+      return opaque(name, bytes);
     }
     String ext = Engine.extension(name);
     List<Finding> all = new ArrayList<>();
@@ -198,7 +206,36 @@ final class FileValidation {
     return seen.keySet().stream().filter(h -> !h.extensions().isEmpty()).toList();
   }
 
-  private static Outcome opaque() {
+  /**
+   * A file served without a format claim. A {@link FileDescriber} for its base name (a model card's
+   * front matter) may add what the file declares; it never changes the verdict, except that a
+   * declaration it cannot read is an unknown licence when the policy judges licences.
+   */
+  private Outcome opaque(String name, ModelBytes bytes) {
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    for (FileDescriber d : describers) {
+      if (d.fileNames().stream().noneMatch(base::equalsIgnoreCase)) {
+        continue;
+      }
+      List<Finding> ignored = new ArrayList<>();
+      String failure;
+      try {
+        ModelDescription found = d.describe(bytes, new FileContext(name, policy, ignored));
+        List<dev.safeload.DeclaredLicense> licenses = found.licenses().stream()
+            .map(l -> new dev.safeload.DeclaredLicense(l.expression(), name, l.field())).toList();
+        return new Outcome(null, OPAQUE,
+            new ModelDescription(OPAQUE, List.of(), found.metadata(), List.of(), licenses), List.of(), false);
+      } catch (FormatException e) {
+        failure = e.getMessage();
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        failure = d.id() + " failed: " + e;
+      }
+      if (policy.checksLicenses()) {
+        return new Outcome(null, OPAQUE, null, List.of(new Finding(Reason.LICENSE_UNKNOWN, name,
+            Finding.NO_OFFSET, "what the file declares cannot be read: " + failure)), false);
+      }
+      break; // licences are only reported: the file stays what it was, opaque and undescribed
+    }
     return new Outcome(null, OPAQUE, ModelDescription.empty(OPAQUE), List.of(), false);
   }
 

@@ -18,13 +18,23 @@ import java.util.Set;
  * @param technique how the files' identity was established
  * @param claim     what the verifier stated, e.g. {@code pinned by models.pins.json (sha256, 3 files)}
  * @param files     names (relative to the model root) of the files this proof covers
+ * @param signers   who signed them, for a signature: identities as a revocation feed names them
+ *                  ({@code san:alice@example.com}, {@code issuer:https://...}, {@code key:sha256:HEX},
+ *                  {@code cert:sha256:HEX}); empty for a pin. Recorded so that {@code bom find}
+ *                  can answer which BOMs name a revoked signer.
  */
-public record Proof(Technique technique, String claim, Set<String> files) {
+public record Proof(Technique technique, String claim, Set<String> files, List<String> signers) {
 
   public Proof {
     Objects.requireNonNull(technique, "technique");
     Objects.requireNonNull(claim, "claim");
     files = Set.copyOf(files);
+    signers = List.copyOf(signers);
+  }
+
+  /** A proof that names no signer (a pin match). */
+  public Proof(Technique technique, String claim, Set<String> files) {
+    this(technique, claim, files, List.of());
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
- * CycloneDX 1.6 AI bills of materials: {@link dev.safeload.bom.AiBom} writes one from safeload's
- * results, {@link dev.safeload.bom.CycloneDxBom} reads one back and finds components by SHA-256.
+ * AI bills of materials: {@link dev.safeload.bom.AiBom} writes one from safeload's results as
+ * CycloneDX 1.6 or SPDX 3.0.1 (AI profile; see {@link dev.safeload.bom.AiBom#writeSpdxTo});
+ * {@link dev.safeload.bom.CycloneDxBom} and {@link dev.safeload.bom.SpdxBom} read them back and find
+ * components by SHA-256.
  *
  * <h2>The {@code safeload:} property namespace</h2>
  * Facts safeload established itself and claims a file made about itself are kept apart. On a model
@@ -8,7 +10,9 @@
  * <ul>
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected} (the model as a whole);
  *   <li>{@code safeload:finding}: one per finding about the model as a whole, {@code CODE[@offset]: message};
- *   <li>{@code safeload:provenance}: one per proof the loader accepted, as the verifier stated it.
+ *   <li>{@code safeload:provenance}: one per proof the loader accepted, as the verifier stated it;
+ *   <li>{@code safeload:source}: the path the model was loaded or scanned from (where it was loaded,
+ *       for incident response).
  * </ul>
  * On each file component ({@code file}, nested in its model):
  * <ul>
@@ -17,6 +21,7 @@
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected};
  *   <li>{@code safeload:finding}: one per finding, {@code CODE[@offset]: message}, {@code CODE} a stable
  *       {@link dev.safeload.ReasonCode};
+ *   <li>{@code safeload:signer}: one per identity that signed the file ({@link dev.safeload.bom.Proof#signers()});
  *   <li>{@code safeload:claim:KEY}: the metadata the format handler read from the file (its
  *       {@link dev.safeload.spi.ModelDescription#metadata()}: safetensors {@code __metadata__}, GGUF
  *       keys, ONNX producer and {@code metadata_props}, with a few notes of the handler's own), copied
@@ -24,6 +29,9 @@
  *       {@code safeload:claims-omitted} counts entries left out for size (512 per file, 1024
  *       characters per key or value).
  * </ul>
+ * A licence a file declares is a component {@code licenses} entry: {@code license.name} the declared
+ * text, {@code acknowledgement} {@code declared}, and a {@code safeload:declared-in} property naming
+ * the file and field it was read from.
  * Hashes are facts: the SHA-256 of the bytes safeload read. A proof of provenance (a pin match, a
  * verified signature) appears as the file's {@code evidence.identity} with technique
  * {@code hash-comparison} or {@code attestation}. Model-card fields and {@code pedigree.ancestors}

@@ -78,7 +78,8 @@ class AiBomTest {
     JsonNode model = bom.at("/components/0");
     assertEquals("machine-learning-model", model.get("type").asString());
     assertEquals("llama", model.get("name").asString());
-    assertEquals(Map.of("safeload:verdict", List.of("rejected")), properties(model));
+    assertEquals(Map.of("safeload:verdict", List.of("rejected"), "safeload:source", List.of(dir.toString())),
+        properties(model));
     assertTrue(model.path("modelCard").isMissingNode(), "a scan keeps no metadata, so no model card");
 
     JsonNode files = model.get("components");

@@ -20,7 +20,9 @@ import tools.jackson.core.json.JsonWriteFeature;
  *     "verdict": "accepted" | "rejected",
  *     "format": "safetensors" | null,              // handler id; null if no format was detected
  *     "sha256": "<64 lower-case hex>" | null,      // null if the file could not be read
- *     "findings": [{"reason": "PIN_DIGEST_MISMATCH", "offset": 1234 | null, "message": "..."}]}
+ *     "findings": [{"reason": "PIN_DIGEST_MISMATCH", "offset": 1234 | null, "message": "..."}],
+ *     "licenses": [{"expression": "Apache-2.0",    // what the file declares (a claim), and where:
+ *                   "field": "__metadata__.license"}]}  // general.license, front matter license, ...
  *  ],
  *  "modelFindings": [                              // about a model as a whole, not one served file
  *    {"path": "models/llama" | "models/llama/x", "reason": "PIN_FILE_MISSING", "offset": null,
@@ -69,6 +71,15 @@ final class JsonReport {
           for (Finding x : f.findings()) {
             g.writeStartObject();
             writeFinding(g, x);
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeName("licenses");
+          g.writeStartArray();
+          for (dev.safeload.DeclaredLicense l : f.licenses()) {
+            g.writeStartObject();
+            g.writeStringProperty("expression", l.expression());
+            g.writeStringProperty("field", l.field());
             g.writeEndObject();
           }
           g.writeEndArray();

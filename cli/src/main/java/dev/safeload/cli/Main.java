@@ -194,6 +194,7 @@ public final class Main implements Callable<Integer> {
 
   static LoadPolicy withPatterns(LoadPolicy policy, IgnoreOption patterns) {
     LoadPolicy.Builder p = policy.toBuilder().ignoreFiles(patterns.globs.toArray(String[]::new));
+    p.allowLicenses(patterns.licenses.toArray(String[]::new));
     return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 

@@ -212,7 +212,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<Finding> more = new ArrayList<>(f.findings());
         more.add(new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET,
             "no pin in " + pins.source() + " covers this file"));
-        f = new FileReport(f.name(), f.size(), f.format(), f.sha256(), more);
+        f = new FileReport(f.name(), f.size(), f.format(), f.sha256(), more, f.licenses());
       }
       files.add(f);
     }

@@ -86,7 +86,7 @@ class CliTest {
     assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
         files.stream().map(f -> f.get("path")).toList());
     Map<String, Object> ok = files.get(1);
-    assertEquals(List.of("path", "verdict", "format", "sha256", "findings"), List.copyOf(ok.keySet()));
+    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "licenses"), List.copyOf(ok.keySet()));
     assertEquals("accepted", ok.get("verdict"));
     assertEquals("toy", ok.get("format"));
     assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")

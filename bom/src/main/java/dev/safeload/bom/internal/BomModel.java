@@ -1,5 +1,6 @@
 package dev.safeload.bom.internal;
 
+import dev.safeload.DeclaredLicense;
 import dev.safeload.Finding;
 import dev.safeload.provenance.Sha256;
 import java.util.List;
@@ -7,15 +8,17 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One model as the BOM describes it, taken from a scan or a load: the writer's only input, so that both
- * sources are written by the same code.
+ * One model as the BOM describes it, taken from a scan or a load: the writers' only input, so that both
+ * sources and both formats are written from the same facts.
  *
  * @param name          the model's name: the last component of the path it was read from
+ * @param source        where it was loaded or scanned from: the path as safeload opened it
  * @param files         its files in name order
  * @param modelFindings findings about the model as a whole
  * @param provenance    proofs the loader accepted, as the verifiers stated them
  */
-public record BomModel(String name, List<BomFile> files, List<Finding> modelFindings, List<String> provenance) {
+public record BomModel(String name, String source, List<BomFile> files, List<Finding> modelFindings,
+    List<String> provenance) {
   public BomModel {
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
@@ -37,13 +40,18 @@ public record BomModel(String name, List<BomFile> files, List<Finding> modelFind
    * @param findings every finding about the file
    * @param metadata what the file declares about itself (empty when the source was a scan)
    * @param proofs   how its provenance was proven: technique value and claim, in order
+   * @param licenses the licences it declares (claims), with where each was read
+   * @param signers  identities of whoever signed it, from the proofs, without duplicates
    */
   public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-      List<Finding> findings, Map<String, String> metadata, List<Map.Entry<String, String>> proofs) {
+      List<Finding> findings, Map<String, String> metadata, List<Map.Entry<String, String>> proofs,
+      List<DeclaredLicense> licenses, List<String> signers) {
     public BomFile {
       findings = List.copyOf(findings);
       metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
       proofs = List.copyOf(proofs);
+      licenses = List.copyOf(licenses);
+      signers = List.copyOf(signers);
     }
   }
 }

@@ -93,7 +93,9 @@ public final class GgufHandler implements FormatHandler {
     metadata.put("gguf:version", Integer.toString(r.version()));
     metadata.put("gguf:alignment", Long.toString(r.alignment()));
     metadata.putAll(r.metadata());
-    return new ModelDescription(id(), r.tensors(), metadata, List.of());
+    return new ModelDescription(id(), r.tensors(), metadata, List.of(),
+        dev.safeload.formats.internal.modelcard.Licenses.from(r.metadata(), context.fileName(),
+            new String[] {"general.license", "general.license"}));
   }
 
   private static final java.util.regex.Pattern SHARD_NAME =

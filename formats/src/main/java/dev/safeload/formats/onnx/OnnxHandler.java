@@ -93,7 +93,9 @@ public final class OnnxHandler implements FormatHandler {
     }
     Map<String, String> metadata = new java.util.LinkedHashMap<>(r.metadata());
     metadata.put("operator_domains", String.join(",", new java.util.TreeSet<>(r.nodeDomains())));
-    return new ModelDescription(id(), r.tensors(), metadata, new ArrayList<>(index.byLocation().keySet()));
+    return new ModelDescription(id(), r.tensors(), metadata, new ArrayList<>(index.byLocation().keySet()),
+        dev.safeload.formats.internal.modelcard.Licenses.from(r.metadata(), context.fileName(),
+            new String[] {"metadata_props.license", "metadata_props.license"}));
   }
 
   // ------------------------------------------------------------------ one walk per model

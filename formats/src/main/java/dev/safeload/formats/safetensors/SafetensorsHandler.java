@@ -83,7 +83,11 @@ public final class SafetensorsHandler implements FormatHandler {
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     SafetensorsHeader header = SafetensorsHeader.parse(bytes, limits(context));
-    return new ModelDescription(id(), header.tensors(), header.metadata(), List.of());
+    // A plain "license" key, and the one Stability AI's ModelSpec defines.
+    return new ModelDescription(id(), header.tensors(), header.metadata(), List.of(),
+        dev.safeload.formats.internal.modelcard.Licenses.from(header.metadata(), context.fileName(),
+            new String[] {"license", "__metadata__.license"},
+            new String[] {"modelspec.license", "__metadata__.modelspec.license"}));
   }
 
   static SafetensorsHeader.Limits limits(ValidationContext c) {
