@@ -6,6 +6,7 @@ import dev.safeload.Reason;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ModelView;
+import dev.safeload.spi.ValidationContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class CrossFileChecks {
       CheckedFile f = byName.get(original.name());
       if (f.accepted() && f.handler() != null) {
         List<Finding> more = new ArrayList<>();
-        FileContext ctx = new FileContext(f.name(), policy, more);
+        ValidationContext ctx = ValidationContext.collecting(f.name(), policy, more);
         FormatHandler handler = f.handler();
         CheckedFile self = f;
         FileValidation.callHandler(ctx, f.format() + " failed across files", () -> {
@@ -83,7 +84,7 @@ final class CrossFileChecks {
 
   private CheckedFile claim(CheckedFile referrer, CheckedFile target) {
     List<Finding> findings = new ArrayList<>();
-    FileContext ctx = new FileContext(target.name(), policy, findings);
+    ValidationContext ctx = ValidationContext.collecting(target.name(), policy, findings);
     FormatHandler h = referrer.handler();
     ModelDescription d = FileValidation.callHandler(ctx, h.id() + " failed on a referenced file",
         () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));

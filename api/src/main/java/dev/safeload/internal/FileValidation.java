@@ -9,6 +9,7 @@ import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.SecondReader;
+import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -258,7 +259,7 @@ final class FileValidation {
           "format " + handler.id() + " is not allowed by the policy"));
       return new Outcome(handler, handler.id(), null, findings, false);
     }
-    FileContext ctx = new FileContext(name, policy, findings);
+    ValidationContext ctx = ValidationContext.collecting(name, policy, findings);
     ModelDescription d = callHandler(ctx, handler.id() + " failed", () -> {
       ModelDescription v = handler.validate(bytes, ctx);
       if (v == null) {
@@ -300,7 +301,7 @@ final class FileValidation {
    * (fail closed: a crashing handler never lets a file through, and never ends the run without a
    * report).
    */
-  static <T> @Nullable T callHandler(FileContext ctx, String what, Supplier<T> call) {
+  static <T> @Nullable T callHandler(ValidationContext ctx, String what, Supplier<T> call) {
     try {
       return call.get();
     } catch (FormatException e) {
