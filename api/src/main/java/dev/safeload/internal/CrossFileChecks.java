@@ -52,7 +52,7 @@ final class CrossFileChecks {
         ValidationContext ctx = ValidationContext.collecting(f.name(), policy, more);
         FormatHandler handler = f.handler();
         CheckedFile self = f;
-        FileValidation.callHandler(ctx, f.format() + " failed across files", () -> {
+        HandlerRun.call(ctx, f.format() + " failed across files", () -> {
           handler.validateModel(self, view, ctx);
           return null;
         });
@@ -86,7 +86,7 @@ final class CrossFileChecks {
     List<Finding> findings = new ArrayList<>();
     ValidationContext ctx = ValidationContext.collecting(target.name(), policy, findings);
     FormatHandler h = referrer.handler();
-    ModelDescription d = FileValidation.callHandler(ctx, h.id() + " failed on a referenced file",
+    ModelDescription d = HandlerRun.call(ctx, h.id() + " failed on a referenced file",
         () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
     if (d == null || !findings.isEmpty()) {
       // Not data this referrer can vouch for: it stays unknown, with the referrer's reasons if any.
