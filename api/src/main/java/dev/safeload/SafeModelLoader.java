@@ -16,7 +16,7 @@ import java.util.ServiceLoader;
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
- *     .pins(PinSet.load(Path.of("models.pins.json")))
+ *     .verifier(PinSet.load(Path.of("models.pins.json")))
  *     .build();
  * try (VerifiedModel model = loader.load(Path.of("models/llama"))) {
  *   ByteBuffer weights = model.file("model.safetensors").buffer();
@@ -84,15 +84,13 @@ public final class SafeModelLoader {
       return this;
     }
 
-    /** Adds digest pins (for example {@code PinSet.load(path)} from {@code safeload-verify}). */
-    public Builder pins(ProvenanceVerifier pins) {
-      verifiers.add(Objects.requireNonNull(pins, "pins"));
-      return this;
-    }
-
-    /** Adds a signature or other trust check (for example an OpenSSF model-signing verifier). */
-    public Builder trust(ProvenanceVerifier trust) {
-      verifiers.add(Objects.requireNonNull(trust, "trust"));
+    /**
+     * Adds a provenance check: digest pins ({@code PinSet.load(path)} from {@code safeload-verify}), an
+     * OpenSSF model-signing verifier ({@code TrustPolicy.publicKey(pem).verifier()}), or one of your
+     * own. Every verifier's findings reject the model, so with pins and a signature both must hold.
+     */
+    public Builder verifier(ProvenanceVerifier verifier) {
+      verifiers.add(Objects.requireNonNull(verifier, "verifier"));
       return this;
     }
 

@@ -34,10 +34,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The loading pipeline behind {@link dev.safeload.SafeModelLoader}, as a chain of stages that pass
- * immutable values: {@link ModelWalk} (which files), {@link NameRoles} (what their names say),
- * {@link FileReading} with {@link FileValidation} (each file read once while hashed, then judged by
- * name and content together), {@link CrossFileChecks} (references and whole-model rules),
- * {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
+ * immutable values: {@link ModelWalk} (which files, with {@link ModelNames} and {@link SideFiles}),
+ * {@link NameRoles} (what their names say), {@link FileReading} with {@link FileValidation} (each file
+ * read once while hashed, then judged by name and content together: {@link Detection},
+ * {@link HandlerRun}, {@link SecondReadings}), {@link CrossFileChecks} (references and whole-model
+ * rules), {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a
+ * report.
  */
 public final class Engine {
   /**

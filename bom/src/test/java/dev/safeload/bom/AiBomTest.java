@@ -122,7 +122,7 @@ class AiBomTest {
     AiBom bom;
     List<String> provenance;
     Proof proof;
-    try (VerifiedModel model = SafeModelLoader.builder().pins(pins).build().load(dir)) {
+    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).build().load(dir)) {
       proof = Proof.check(Technique.HASH_COMPARISON, pins, model);
       provenance = model.provenance();
       bom = fixed().add(model, proof).build();
@@ -163,7 +163,7 @@ class AiBomTest {
     byte[] other = Fixtures.oneTensor("{\"a\":\"b\"}");
     PinSet pins = PinSet.builder().source("m.pins.json")
         .pin("model.safetensors", good.length, Fixtures.sha256(other)).build();
-    ScanReport report = SafeModelLoader.builder().pins(pins).build().scan(dir);
+    ScanReport report = SafeModelLoader.builder().verifier(pins).build().scan(dir);
     Proof proof = Proof.check(Technique.HASH_COMPARISON, pins, report);
     assertEquals(java.util.Set.of(), proof.files());
     JsonNode file = written(fixed().add(report, proof).build()).at("/components/0/components/0");

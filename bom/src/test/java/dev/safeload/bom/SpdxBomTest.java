@@ -63,7 +63,7 @@ class SpdxBomTest {
         .pin("model.safetensors", w.length, Fixtures.sha256(w))
         .pin("README.md", card.length, Fixtures.sha256(card)).build();
     AiBom bom;
-    try (VerifiedModel model = SafeModelLoader.builder().policy(CARD).pins(pins).build().load(dir)) {
+    try (VerifiedModel model = SafeModelLoader.builder().policy(CARD).verifier(pins).build().load(dir)) {
       Proof signed = new Proof(Technique.ATTESTATION, "signed by alice", Set.of("model.safetensors"),
           List.of("san:alice@example.com", "issuer:https://accounts.example.com"));
       bom = AiBomTest.fixed().add(model, Proof.check(Technique.HASH_COMPARISON, pins, model), signed).build();

@@ -186,7 +186,7 @@ public final class Main implements Callable<Integer> {
       base = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
     }
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
-    proofs.forEach(b::trust);
+    proofs.forEach(b::verifier);
     b = loaderSetup.apply(b);
     b.policy(withPatterns(base, patterns));
     return b.build();

@@ -127,7 +127,7 @@ class ModelAssertionsTest {
     Path model = valid();
     byte[] bytes = Files.readAllBytes(model);
     SafeModelLoader pinned = SafeModelLoader.builder()
-        .pins(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .verifier(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     try (VerifiedModel m = ModelAssertions.assertLoads(pinned, model.getParent())) {
       assertEquals(bytes.length, m.file("model.safetensors").buffer().remaining());
@@ -150,7 +150,7 @@ class ModelAssertionsTest {
 
     byte[] bytes = Files.readAllBytes(model);
     SafeModelLoader pinned = SafeModelLoader.builder()
-        .pins(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .verifier(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     AssertionFailedError loaded = assertThrows(AssertionFailedError.class,
         () -> ModelAssertions.assertLoadRejected(pinned, model.getParent(), VerifyReason.PIN_DIGEST_MISMATCH));
@@ -159,6 +159,6 @@ class ModelAssertionsTest {
   }
 
   static Sha256 sha256(byte[] b) throws Exception {
-    return Sha256.of(MessageDigest.getInstance("SHA-256", "SUN").digest(b));
+    return Sha256.hash(b);
   }
 }

@@ -21,7 +21,7 @@ public enum VerifyReason implements ReasonCode {
   /** A pin names a path outside the model directory or a non-normalised path. */
   PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
 
-  // ---------------------------------------------------------------- signatures and revocation (reserved)
+  // ---------------------------------------------------------------- signatures and revocation
   /** The policy requires a signature and the model has no signature file. */
   SIGNATURE_MISSING("The policy requires a signature but the model has none."),
   /** The signature file is not a well-formed Sigstore bundle (bad JSON, wrong shape, bad base64, over limits). */

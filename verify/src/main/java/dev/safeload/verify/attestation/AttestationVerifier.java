@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * AttestationPolicy policy = AttestationPolicy.repository("acme/models", Path.of("trusted_root.json"))
  *     .denySelfHostedRunners().build();
  * SafeModelLoader loader = SafeModelLoader.builder()
- *     .trust(AttestationVerifier.of(policy).withBundles(Path.of("model.intoto.jsonl")))
+ *     .verifier(AttestationVerifier.of(policy).withBundles(Path.of("model.intoto.jsonl")))
  *     .build();
  * }</pre>
  *

@@ -91,7 +91,7 @@ class AttestedModelLoadTest {
     SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(any)
         .policy(LoadPolicy.strict().toBuilder().allowFormat("test-raw").build());
     for (ProvenanceVerifier v : verifiers) {
-      b.trust(v);
+      b.verifier(v);
     }
     return b.build();
   }

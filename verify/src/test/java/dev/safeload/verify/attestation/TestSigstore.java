@@ -91,7 +91,7 @@ final class TestSigstore {
   }
 
   static byte[] sha256(byte[] b) {
-    return Keys.sha256(b);
+    return dev.safeload.provenance.Sha256.hash(b).toByteArray();
   }
 
   static String b64(byte[] b) {

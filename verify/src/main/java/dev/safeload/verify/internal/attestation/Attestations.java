@@ -148,7 +148,7 @@ public final class Attestations {
     return new BuildProvenance(source, san, issuer, repo, repoUri, ownerUri, ext.sourceRepositoryRef(),
         ext.sourceRepositoryDigest(), ext.buildSignerUri(), ext.buildSignerDigest(), ext.runnerEnvironment(),
         ext.buildTrigger(), ext.runInvocationUri(), st.buildType, st.builderId, subjects, v.times(),
-        Sha256.of(Keys.sha256(payload)));
+        Sha256.hash(payload));
   }
 
   /**

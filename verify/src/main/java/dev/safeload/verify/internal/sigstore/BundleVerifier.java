@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.x509.Certs;
@@ -91,7 +92,7 @@ public final class BundleVerifier {
           "the bundle is signed with a bare key, but keyless verification needs a certificate");
     }
     Options o = new Options(List.of(), Set.of(), root, null, null, null, null, null, false);
-    return keylessMode(b, o, dssePae(b), Keys.sha256(dssePae(b)), true);
+    return keylessMode(b, o, dssePae(b), Sha256.hash(dssePae(b)).toByteArray(), true);
   }
 
   private static byte[] dssePae(Bundle b) throws SignatureVerificationException {
@@ -117,10 +118,10 @@ public final class BundleVerifier {
         throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
       }
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
-      boundDigest = Keys.sha256(signed);
+      boundDigest = Sha256.newMessageDigest().digest(signed);
     } else {
       signed = artifact;
-      boundDigest = Keys.sha256(artifact);
+      boundDigest = Sha256.newMessageDigest().digest(artifact);
       byte[] claimed = b.messageSignature.sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
         throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
@@ -159,7 +160,7 @@ public final class BundleVerifier {
     }
     String hint = b.keyHint;
     if (hint != null && hint.length() == 64 && hint.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      String spkiHash = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
+      String spkiHash = HexFormat.of().formatHex(Sha256.newMessageDigest().digest(match.getEncoded()));
       if (!hint.equalsIgnoreCase(Keys.omsHint(match)) && !hint.equalsIgnoreCase(spkiHash)) {
         throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
       }
@@ -172,7 +173,7 @@ public final class BundleVerifier {
     if (o.trustedRoot() != null) {
       times = logAndTimestamps(b, o.trustedRoot(), boundDigest, match.getEncoded(), false);
     }
-    String fp = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
+    String fp = HexFormat.of().formatHex(Sha256.newMessageDigest().digest(match.getEncoded()));
     return new Verified(b.dsse == null ? null : b.dsse.payload(), null, match, times, "key sha256:" + fp,
         List.of("key:sha256:" + fp));
   }
@@ -282,7 +283,7 @@ public final class BundleVerifier {
     if (issuer != null) {
       ids.add("issuer:" + issuer);
     }
-    ids.add("cert:sha256:" + HexFormat.of().formatHex(Keys.sha256(encoded(leaf))));
+    ids.add("cert:sha256:" + HexFormat.of().formatHex(Sha256.hash(encoded(leaf)).toByteArray()));
     return ids;
   }
 
@@ -362,7 +363,7 @@ public final class BundleVerifier {
     if (o.subject() != null && !o.subject().equals(leaf.getSubjectX500Principal())) {
       throw new SignatureVerificationException(r, "the signing certificate's subject is not " + o.subject().getName());
     }
-    if (o.fingerprint() != null && !MessageDigest.isEqual(o.fingerprint(), Keys.sha256(encoded(leaf)))) {
+    if (o.fingerprint() != null && !MessageDigest.isEqual(o.fingerprint(), Sha256.newMessageDigest().digest(encoded(leaf)))) {
       throw new SignatureVerificationException(r, "the signing certificate's fingerprint differs from the pinned one");
     }
     List<String> ids = new ArrayList<>();
@@ -371,7 +372,7 @@ public final class BundleVerifier {
       ids.add("issuer:" + issuer);
     }
     ids.add("subject:" + leaf.getSubjectX500Principal().getName());
-    ids.add("cert:sha256:" + HexFormat.of().formatHex(Keys.sha256(encoded(leaf))));
+    ids.add("cert:sha256:" + HexFormat.of().formatHex(Sha256.newMessageDigest().digest(encoded(leaf))));
     return ids;
   }
 }
