@@ -20,7 +20,10 @@ import java.util.Set;
  * PyTorch checkpoints: the {@code torch.save} zip archive (read with safeload's strict zip reader,
  * {@code data.pkl} run through the pickle machine under {@link PyTorch#PROFILE}, storages checked
  * against their records), the legacy stacked-pickle file, and the pre-0.1.10 tar format (always
- * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives are rejected.
+ * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives ({@code torch.jit.save})
+ * are admitted only when their {@code code/} calls nothing but operators {@link PyTorch#TORCHSCRIPT}
+ * lists as compute and their pickles agree with the code; the legacy and mobile TorchScript forms are
+ * rejected.
  */
 public final class PyTorchHandler implements FormatHandler {
   private static final Set<String> LEGACY_TAR_MEMBERS = Set.of("sys_info", "pickle", "storages", "tensors");
@@ -75,7 +78,8 @@ public final class PyTorchHandler implements FormatHandler {
     ByteBuffer head = bytes.slice(0, (int) Math.min(bytes.size(), 1024));
     PickleLimits limits = PickleLimits.from(context);
     if (ZipArchive.looksLikeZip(head)) {
-      return TorchZip.validate(bytes, ZipLimits.from(context), context.setting(PyTorch.PROFILE), limits);
+      return TorchZip.validate(bytes, ZipLimits.from(context), context.setting(PyTorch.PROFILE),
+          context.setting(PyTorch.TORCHSCRIPT), limits);
     }
     if (TorchLegacy.matches(head)) {
       return TorchLegacy.validate(bytes, context.setting(PyTorch.PROFILE), limits);

@@ -65,7 +65,7 @@ import org.jspecify.annotations.Nullable;
 public final class CodeCheck {
 
   /** A class as the archive reader needs it to check {@code data.pkl}. */
-  public record ClassInfo(String qualifiedName, String base, Map<String, TypeExpr> attributes, boolean setState,
+  public record ClassInfo(String qualifiedName, String base, Map<String, TypeView> attributes, boolean setState,
       Set<String> methods, Set<String> constants) {}
 
   /**
@@ -196,9 +196,9 @@ public final class CodeCheck {
         String q = module + "." + cd.name();
         unique(q, modules, cd.line());
         classDefs.put(q, cd);
-        Map<String, TypeExpr> attrs = new LinkedHashMap<>();
+        Map<String, TypeView> attrs = new LinkedHashMap<>();
         for (Attribute a : cd.attributes()) {
-          attrs.put(a.name(), a.type());
+          attrs.put(a.name(), TypeView.of(a.type()));
         }
         Set<String> methods = new HashSet<>();
         boolean setState = false;
@@ -232,9 +232,9 @@ public final class CodeCheck {
       }
       List<String> tensors = new ArrayList<>(cd.parameters());
       tensors.addAll(cd.buffers());
-      Map<String, TypeExpr> attrs = classes.get(q).attributes();
+      Map<String, TypeView> attrs = classes.get(q).attributes();
       for (String t : tensors) {
-        TypeExpr type = attrs.get(t);
+        TypeView type = attrs.get(t);
         if (type == null || !isTensorType(type)) {
           throw new SourceError(Reason.TORCHSCRIPT_STATE_MISMATCH, cd.line(), 1, "class " + cd.name()
               + " lists '" + t + "' as a parameter or buffer but does not declare it a Tensor");
@@ -249,7 +249,7 @@ public final class CodeCheck {
     }
   }
 
-  private static boolean isTensorType(TypeExpr t) {
+  private static boolean isTensorType(TypeView t) {
     return t.name().equals("Tensor") || t.name().equals("Optional") && t.args().size() == 1
         && t.args().get(0).name().equals("Tensor");
   }
@@ -381,7 +381,7 @@ public final class CodeCheck {
     if (owner == null || owner.isEmpty()) {
       return null;
     }
-    TypeExpr t = classes.get(owner).attributes().get(attr);
+    TypeView t = classes.get(owner).attributes().get(attr);
     return t != null && classes.containsKey(t.name()) ? t.name() : null;
   }
 
