@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
 final class Parser {
   private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "is", "lambda", "if", "else", "elif",
       "while", "for", "def", "class", "return", "pass", "with", "import", "from", "as", "del", "global", "nonlocal",
-      "assert", "raise", "try", "except", "finally", "yield", "async", "await", "break", "continue", "print", "exec");
+      "assert", "raise", "try", "except", "finally", "yield", "async", "await", "break", "continue");
   private static final Set<String> INFIX_WORDS = Set.of("and", "or", "not", "in", "is", "if", "lambda");
   private static final Set<String> OPERATORS = Set.of("+", "*", "/", "%", "@", "<", ">", "!", "&", "|", "^", "~",
       "-", "==");
@@ -559,7 +559,7 @@ final class Parser {
       Token t = peek();
       if (t.is(".")) {
         next();
-        e = new Attr(e, ident(), t.line(), t.column());
+        e = new Attr(e, ident(), e.line(), e.column());
       } else if (t.is("(")) {
         next();
         List<Expr> args = new ArrayList<>();
