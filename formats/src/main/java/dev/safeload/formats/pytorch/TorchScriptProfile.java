@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,8 +32,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * TorchScriptProfile p = TorchScriptProfile.strict().toBuilder()
- *     .name("torchscript-with-erfinv")
- *     .allow("aten::special_erfinv")
+ *     .name("torchscript-with-erfcx")
+ *     .allow("aten::special_erfcx")
  *     .build();
  * LoadPolicy policy = LoadPolicy.strict().toBuilder().set(PyTorch.TORCHSCRIPT, p).build();
  * }</pre>
@@ -278,11 +277,6 @@ public final class TorchScriptProfile {
     public Builder pickles(PickleProfile pickles) {
       this.pickles = Objects.requireNonNull(pickles, "pickles");
       return this;
-    }
-
-    /** Names of listed operators. */
-    public Set<String> names() {
-      return Collections.unmodifiableSet(new LinkedHashSet<>(operators.keySet()));
     }
 
     public TorchScriptProfile build() {
