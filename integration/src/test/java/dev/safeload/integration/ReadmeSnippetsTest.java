@@ -408,6 +408,11 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void djlPyTorchRunsTheVerifiedTorchScriptModel() throws Exception {
+    assertCleanRun(snippet("DjlPyTorch"), work);
+  }
+
+  @Test
   void aiBomOfTheLoadedModelNamesItsPinnedFile() throws Exception {
     Snippet s = snippet("AiBom");
     assertCleanRun(s, work);
