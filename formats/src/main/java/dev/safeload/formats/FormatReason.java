@@ -230,6 +230,20 @@ public enum FormatReason implements ReasonCode {
   ONNX_EXTERNAL_DATA_OVERLAP("Two tensors' external data ranges overlap."),
   ONNX_FUNCTION_INVALID("Model-local functions repeat an id, call each other in a cycle or nest calls deeper than 100."),
 
+  // ---------------------------------------------------------------- merged from torchscript
+  TORCHSCRIPT_RECORD_NOT_ALLOWED("A TorchScript archive holds a member torch.jit.save does not write (bytecode.pkl, model.json, an unknown path), or a code path that is not a plain __torch__ module path."),
+  TORCHSCRIPT_LAYOUT_INVALID("A TorchScript archive lacks data.pkl, constants.pkl, code/ or its version, has two version records, or a record outside the supported values."),
+  TORCHSCRIPT_SYNTAX_INVALID("A code/ file is not in TorchScript's serialised Python subset (tokens, indentation, statement or expression forms)."),
+  TORCHSCRIPT_NONCANONICAL("A code/ file uses a form the importer accepts but torch.jit.save never writes (import header, infix operator, tensor-method call, op overload, non-literal getattr)."),
+  TORCHSCRIPT_OP_DENIED("Code calls an operator the allowlist refuses (files, output, threads, RPC, profiler, global state, addresses, storage aliasing); the finding names the operator, file and line."),
+  TORCHSCRIPT_OP_UNKNOWN("Code calls an operator that is not on the allowlist, or one in a namespace the profile does not admit (custom ops); the finding names the operator, file and line."),
+  TORCHSCRIPT_NAME_UNRESOLVED("Code names a __torch__ class, function or method, or calls a local, that no code/ file defines."),
+  TORCHSCRIPT_TYPE_NOT_ALLOWED("A type annotation or class base is outside the admitted TorchScript types (native custom classes such as torch.classes.*, Future, unknown names)."),
+  TORCHSCRIPT_STATE_MISMATCH("An object in data.pkl disagrees with its class in code/: a class without a definition, state keys other than the declared attributes, or values of the wrong type."),
+  TORCHSCRIPT_CONSTANT_INVALID("constants.pkl is not a tuple of tensors, or code names a CONSTANTS entry it does not hold."),
+  TORCHSCRIPT_DEBUG_INVALID("A code/*.debug_pkl record is not the ('FORMAT_WITH_STRING_TABLE', strings, ranges) tuple, or has no code file."),
+  TORCHSCRIPT_LIMIT_EXCEEDED("A code/ file exceeds the policy's limits on size, tokens, nesting or definitions."),
+
   ;
 
   private final String description;

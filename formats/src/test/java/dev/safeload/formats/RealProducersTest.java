@@ -30,7 +30,7 @@ class RealProducersTest {
   @ParameterizedTest
   @ValueSource(strings = {"pytorch/resnet_basicblock_state_dict.pt", "pytorch/torchvision_mlp_state_dict.pth",
       "pytorch/optimizer_checkpoint.ckpt", "pytorch/legacy_state_dict.pt", "pytorch/dtypes.pt",
-      "pytorch/shared_views.pt", "numpy/float32.npy", "numpy/int64_fortran.npy", "numpy/bool.npy",
+      "pytorch/shared_views.pt", "pytorch/torchscript_linear.pt", "numpy/float32.npy", "numpy/int64_fortran.npy", "numpy/bool.npy",
       "numpy/bigendian.npy", "numpy/scalar.npy", "numpy/empty.npy", "numpy/unicode.npy", "numpy/arrays.npz",
       "numpy/arrays_compressed.npz", "pickle/data_v0.pkl", "pickle/data_v1.pkl", "pickle/data_v2.pkl",
       "pickle/data_v3.pkl", "pickle/data_v4.pkl", "pickle/data_v5.pkl"})
@@ -42,7 +42,6 @@ class RealProducersTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "pytorch/protocol4_state_dict.pt=PICKLE_OPCODE_NOT_ALLOWED",
-      "pytorch/torchscript_linear.pt=PYTORCH_TORCHSCRIPT",
       "pytorch/legacy_tar.pt=PYTORCH_LEGACY_TAR",
       "pytorch/checkpoint.pt.gz=ARCHIVE_COMPRESSED",
       "pytorch/checkpoint.pt.bz2=ARCHIVE_COMPRESSED",

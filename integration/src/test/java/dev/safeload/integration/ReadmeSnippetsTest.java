@@ -120,6 +120,14 @@ class ReadmeSnippetsTest {
     Files.write(Files.createDirectories(dir.resolve("models/matmul_add")).resolve("model.onnx"), onnx);
   };
 
+  static final List<String> PYTORCH_IMPORTS = List.of("ai.djl.Model", "ai.djl.inference.*", "ai.djl.ndarray.*",
+      "ai.djl.ndarray.types.*", "ai.djl.translate.NoopTranslator");
+
+  /** The traced CNN of {@link DjlPyTorchTest} (torch 1.13) in its own directory. */
+  static final Layout TORCHSCRIPT_MODEL = dir -> Files.write(
+      Files.createDirectories(dir.resolve("models/cnn_traced")).resolve("cnn_traced.pt"),
+      DjlPyTorchTest.resource("cnn_traced.pt"));
+
   /**
    * One README block: the generated class's name, a string only that block contains, the imports and
    * the definitions of earlier blocks' variables it needs, and the files it reads.
@@ -152,6 +160,8 @@ class ReadmeSnippetsTest {
           List.of("dev.safeload.verify.attestation.*"), "", ATTESTED_LLAMA),
       new Snippet("OnnxRuntime", "env.createSession(", ORT_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
       new Snippet("Djl", "Criteria.builder()", DJL_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
+      new Snippet("DjlPyTorch", "Model.newInstance(\"cnn_traced\", \"PyTorch\")", PYTORCH_IMPORTS, ENGINE_LOADER,
+          TORCHSCRIPT_MODEL),
       new Snippet("AiBom", "AiBom.builder()", List.of(), BOM_PINS, PINNED_LLAMA),
       Snippet.testClass("TestKit", "@ModelFiles(value = \"models\"", PINNED_LLAMA));
 
@@ -410,6 +420,11 @@ class ReadmeSnippetsTest {
   @Test
   void djlFromTheMaterializedCopy() throws Exception {
     assertCleanRun(snippet("Djl"), work);
+  }
+
+  @Test
+  void djlPyTorchRunsTheVerifiedTorchScriptModel() throws Exception {
+    assertCleanRun(snippet("DjlPyTorch"), work);
   }
 
   @Test

@@ -63,7 +63,21 @@ public final class GlobalRule {
     /** {@code builtins.bytearray}: nothing, or one bytes value. */
     BUILTINS_BYTEARRAY,
     /** {@code collections.Counter}: nothing, or one dict whose values are numbers; its values stay numbers. */
-    COUNTER
+    COUNTER,
+    /**
+     * A TorchScript class defined in the archive's {@code code/} ({@code __torch__.<q>.<Name>}):
+     * {@code NEWOBJ} with {@code ()}, then exactly one {@code BUILD} whose state is plain data,
+     * tensors and other such objects. The archive reader checks the state against the class.
+     */
+    TORCHSCRIPT_OBJECT,
+    /** {@code torch.jit._pickle.restore_type_tag}: (a list or dict, a type string); yields the container. */
+    TORCHSCRIPT_TYPE_TAG,
+    /**
+     * {@code torch.jit._pickle.build_{int,double,bool,tensor}list}: one list whose items are all of
+     * the rule's element type ({@link #dtype()}: {@code int}, {@code float}, {@code bool} or
+     * {@code Tensor}); yields the list.
+     */
+    TORCHSCRIPT_LIST
   }
 
   private final Kind kind;
@@ -99,10 +113,18 @@ public final class GlobalRule {
     return new GlobalRule(Kind.TORCH_STORAGE_TYPE, Objects.requireNonNull(dtype), elementSize);
   }
 
+  /** A TorchScript typed-list builder whose items are all {@code int}, {@code float}, {@code bool} or {@code Tensor}. */
+  public static GlobalRule torchScriptList(String element) {
+    if (!java.util.Set.of("int", "float", "bool", "Tensor").contains(element)) {
+      throw new IllegalArgumentException("list element type " + element);
+    }
+    return new GlobalRule(Kind.TORCHSCRIPT_LIST, element, 0);
+  }
+
   /** One of the fixed-schema callables of {@link Kind}. */
   public static GlobalRule of(Kind kind) {
-    if (kind == Kind.TORCH_STORAGE_TYPE) {
-      throw new IllegalArgumentException("use torchStorageType(dtype, elementSize)");
+    if (kind == Kind.TORCH_STORAGE_TYPE || kind == Kind.TORCHSCRIPT_LIST) {
+      throw new IllegalArgumentException("use torchStorageType(dtype, elementSize) or torchScriptList(element)");
     }
     return new GlobalRule(kind, "", 0);
   }
@@ -111,7 +133,7 @@ public final class GlobalRule {
     return kind;
   }
 
-  /** For storage types: the element dtype name, e.g. {@code float32}; otherwise empty. */
+  /** For storage types: the element dtype name, e.g. {@code float32}; for TorchScript lists the element type; otherwise empty. */
   public String dtype() {
     return dtype;
   }

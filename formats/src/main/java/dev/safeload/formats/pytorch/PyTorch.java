@@ -13,4 +13,12 @@ public final class PyTorch {
    */
   public static final Setting<PickleProfile> PROFILE =
       Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict());
+
+  /**
+   * The operator allowlist and pickle profile a TorchScript archive ({@code torch.jit.save}, as DJL's
+   * PyTorch engine and {@code torch.jit.load} read it) must satisfy; default
+   * {@link TorchScriptProfile#strict()}.
+   */
+  public static final Setting<TorchScriptProfile> TORCHSCRIPT =
+      Setting.of("pytorch.torchscript", TorchScriptProfile.class, TorchScriptProfile.strict());
 }

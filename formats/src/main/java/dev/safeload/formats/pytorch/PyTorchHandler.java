@@ -20,7 +20,10 @@ import java.util.Set;
  * PyTorch checkpoints: the {@code torch.save} zip archive (read with safeload's strict zip reader,
  * {@code data.pkl} run through the pickle machine under {@link PyTorch#PROFILE}, storages checked
  * against their records), the legacy stacked-pickle file, and the pre-0.1.10 tar format (always
- * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives are rejected.
+ * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives ({@code torch.jit.save})
+ * are admitted only when their {@code code/} calls nothing but operators {@link PyTorch#TORCHSCRIPT}
+ * lists as compute and their pickles agree with the code; the legacy and mobile TorchScript forms are
+ * rejected.
  */
 public final class PyTorchHandler implements FormatHandler {
   private static final Set<String> LEGACY_TAR_MEMBERS = Set.of("sys_info", "pickle", "storages", "tensors");
@@ -53,6 +56,18 @@ public final class PyTorchHandler implements FormatHandler {
         .isPresent() ? Confidence.MAGIC : Confidence.NONE;
   }
 
+  /**
+   * Whether the name may hold a TorchScript program: {@code .pt} and {@code .pth}, what
+   * {@code torch.jit.save} users and DJL's PyTorch engine use. A checkpoint name ({@code pytorch_model.bin},
+   * {@code *.ckpt}) promises weights: its readers call {@code torch.load}, which hands a TorchScript
+   * archive to {@code torch.jit.load} (CVE-2025-32434), so there a program is refused whatever its code
+   * does — content and role must agree.
+   */
+  static boolean programName(String fileName) {
+    String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+    return lower.endsWith(".pt") || lower.endsWith(".pth");
+  }
+
   /** A ustar archive whose first member is one of the legacy checkpoint's members. */
   static boolean isLegacyTar(ByteBuffer head) {
     ByteBuffer h = head.duplicate();
@@ -75,7 +90,8 @@ public final class PyTorchHandler implements FormatHandler {
     ByteBuffer head = bytes.slice(0, (int) Math.min(bytes.size(), 1024));
     PickleLimits limits = PickleLimits.from(context);
     if (ZipArchive.looksLikeZip(head)) {
-      return TorchZip.validate(bytes, ZipLimits.from(context), context.setting(PyTorch.PROFILE), limits);
+      return TorchZip.validate(bytes, ZipLimits.from(context), context.setting(PyTorch.PROFILE),
+          programName(context.fileName()) ? context.setting(PyTorch.TORCHSCRIPT) : null, limits);
     }
     if (TorchLegacy.matches(head)) {
       return TorchLegacy.validate(bytes, context.setting(PyTorch.PROFILE), limits);

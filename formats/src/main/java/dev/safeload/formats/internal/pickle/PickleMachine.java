@@ -13,6 +13,7 @@ import dev.safeload.formats.internal.pickle.Value.IntV;
 import dev.safeload.formats.internal.pickle.Value.ListV;
 import dev.safeload.formats.internal.pickle.Value.NoneV;
 import dev.safeload.formats.internal.pickle.Value.OpaqueV;
+import dev.safeload.formats.internal.pickle.Value.ScriptObjectV;
 import dev.safeload.formats.internal.pickle.Value.SetV;
 import dev.safeload.formats.internal.pickle.Value.SparseV;
 import dev.safeload.formats.internal.pickle.Value.StorageV;
@@ -843,7 +844,7 @@ public final class PickleMachine {
         children = d.items;
       } else if (v instanceof SetV s) {
         children = s.items;
-      } else if (v instanceof InstanceV) {
+      } else if (v instanceof InstanceV || v instanceof ScriptObjectV) {
         children = List.of(); // its state is added below
       } else {
         continue; // scalars, globals, storages, tensors: immutable already
@@ -858,6 +859,9 @@ public final class PickleMachine {
       }
       if (v instanceof InstanceV i && i.state != null) {
         todo.add(i.state);
+      }
+      if (v instanceof ScriptObjectV o && o.state != null) {
+        todo.add(o.state);
       }
     }
   }
@@ -1085,11 +1089,46 @@ public final class PickleMachine {
         }
         return new OpaqueV(g.module() + "." + g.name());
       }
+      case TORCHSCRIPT_TYPE_TAG -> {
+        if (a.size() != 2 || !(a.get(0) instanceof ListV || a.get(0) instanceof DictV d && !d.ordered && !d.counter)
+            || !(a.get(1) instanceof StrV type) || type.value().length() > 1024
+            || !TYPE_TAG.matcher(type.value()).matches()) {
+          throw badCall(g, "takes (list or dict, type string)");
+        }
+        return a.get(0);
+      }
+      case TORCHSCRIPT_LIST -> {
+        if (a.size() != 1 || !(a.get(0) instanceof ListV l)) {
+          throw badCall(g, "takes one list");
+        }
+        charge(l.items.size());
+        for (Value v : l.items) {
+          boolean ok = switch (g.rule().dtype()) {
+            case "int" -> v instanceof IntV;
+            case "float" -> v instanceof FloatV;
+            case "bool" -> v instanceof BoolV;
+            default -> v instanceof TensorV;
+          };
+          if (!ok) {
+            throw badCall(g, "holds a " + v.typeName() + ", not only " + g.rule().dtype());
+          }
+        }
+        return l;
+      }
       default -> throw badCall(g, "is not callable in profile " + profile.name());
     }
   }
 
+  /** A TorchScript type string as restore_type_tag receives it: names, brackets, commas, spaces, dots. */
+  private static final Pattern TYPE_TAG = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\[\\], .]*");
+
   private Value newObject(Value cls, TupleV args) {
+    if (cls instanceof GlobalV g && g.rule().kind() == GlobalRule.Kind.TORCHSCRIPT_OBJECT) {
+      if (!args.items().isEmpty()) {
+        throw badCall(g, "a TorchScript object is created without arguments");
+      }
+      return new ScriptObjectV(g, base + opStart);
+    }
     if (cls instanceof GlobalV g && (g.rule().kind() == GlobalRule.Kind.DATA_CLASS
         || g.rule().kind() == GlobalRule.Kind.PLAIN_DATA_CALL)) {
       return call(g, args, "NEWOBJ");
@@ -1115,6 +1154,15 @@ public final class PickleMachine {
         return;
       }
       throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
+    }
+    if (target instanceof ScriptObjectV o && o.state == null) {
+      if (!scriptState(state)) {
+        throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, o.typeName() + " state holds something other than plain data,"
+            + " tensors and TorchScript objects");
+      }
+      o.state = state;
+      freeze(state);
+      return;
     }
     throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, "BUILD on " + target.typeName());
   }
@@ -1145,6 +1193,49 @@ public final class PickleMachine {
    * proven plain is never visited again (frozen values cannot change), so shared or cyclic
    * structures cost their size once per run. Every caller freezes what it checked on success.
    */
+  /**
+   * A TorchScript object's state: plain data, tensors, devices and other TorchScript objects (whose
+   * own state their BUILD checked), nested no deeper than the limit. Each container is visited once.
+   */
+  private boolean scriptState(Value root) {
+    IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
+    ArrayList<Value> todo = new ArrayList<>();
+    ArrayList<Integer> depth = new ArrayList<>();
+    todo.add(root);
+    depth.add(0);
+    while (!todo.isEmpty()) {
+      Value v = todo.remove(todo.size() - 1);
+      int d = depth.remove(depth.size() - 1);
+      if (d > limits.maxNesting()) {
+        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+      }
+      if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
+          || v instanceof FloatV || v instanceof TensorV || v instanceof ScriptObjectV
+          || v instanceof OpaqueV o && o.type().equals("torch.device")) {
+        continue;
+      }
+      List<Value> children;
+      if (v instanceof TupleV t) {
+        children = t.items();
+      } else if (v instanceof ListV l) {
+        children = l.items;
+      } else if (v instanceof DictV dv && !dv.ordered && !dv.counter) {
+        children = dv.items;
+      } else {
+        return false;
+      }
+      if (seen.put(v, Boolean.TRUE) != null) {
+        continue;
+      }
+      charge(1 + children.size());
+      for (Value c : children) {
+        todo.add(c);
+        depth.add(d + 1);
+      }
+    }
+    return true;
+  }
+
   private boolean isPlainData(Value root) {
     IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
     ArrayList<Value> todo = new ArrayList<>();

@@ -258,6 +258,32 @@ public sealed interface Value {
     }
   }
 
+  /**
+   * An object of a TorchScript class ({@code __torch__.*}); {@code state} is set by its single BUILD
+   * (a dict of attributes, or whatever the class's {@code __setstate__} takes).
+   */
+  final class ScriptObjectV implements Value {
+    public final GlobalV type;
+    public @Nullable Value state;
+    /** File offset of the NEWOBJ that made it, for findings. */
+    public final long offset;
+
+    public ScriptObjectV(GlobalV type, long offset) {
+      this.type = type;
+      this.offset = offset;
+    }
+
+    /** {@code module.Name} as code/ spells the class. */
+    public String qualifiedName() {
+      return type.module() + "." + type.name();
+    }
+
+    @Override
+    public String typeName() {
+      return qualifiedName();
+    }
+  }
+
   /** The result of an allowed call whose value is not modelled further (device, complex, ...). */
   record OpaqueV(String type) implements Value {
     @Override

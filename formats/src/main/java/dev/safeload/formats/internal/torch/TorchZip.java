@@ -8,6 +8,7 @@ import dev.safeload.formats.internal.zip.ZipArchive;
 import dev.safeload.formats.internal.zip.ZipEntry;
 import dev.safeload.formats.internal.zip.ZipLimits;
 import dev.safeload.formats.pickle.PickleProfile;
+import dev.safeload.formats.pytorch.TorchScriptProfile;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code torch.save} zip archive: {@code <root>/data.pkl}, {@code version}, {@code byteorder},
@@ -36,8 +38,18 @@ public final class TorchZip {
   /** Highest archive version a current PyTorch reads (kMaxSupportedFileFormatVersion). */
   private static final long MAX_VERSION = 10;
 
+  /** A checkpoint, with TorchScript archives refused (they need a {@link TorchScriptProfile} to be judged). */
   public static ModelDescription validate(ModelBytes bytes, ZipLimits zipLimits, PickleProfile profile,
       PickleLimits limits) {
+    return validate(bytes, zipLimits, profile, null, limits);
+  }
+
+  /**
+   * A checkpoint, or (when {@code torchScript} is given) a TorchScript archive judged by
+   * {@link TorchScriptZip}.
+   */
+  public static ModelDescription validate(ModelBytes bytes, ZipLimits zipLimits, PickleProfile profile,
+      @Nullable TorchScriptProfile torchScript, PickleLimits limits) {
     ZipArchive zip = ZipArchive.read(bytes, zipLimits);
     if (zip.entries().isEmpty()) {
       throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "empty archive");
@@ -49,14 +61,16 @@ public final class TorchZip {
           "the first entry '" + first + "' is not inside a root folder");
     }
     String root = first.substring(0, slash + 1);
-    // TorchScript first: torch.load would hand such an archive to torch.jit.load (CVE-2025-32434).
+    // TorchScript first: torch.load would hand such an archive to torch.jit.load (CVE-2025-32434), so
+    // it is judged as the program it is, never as a checkpoint.
     for (ZipEntry e : zip.entries()) {
       String rel = e.name().startsWith(root) ? e.name().substring(root.length()) : e.name();
-      String tail = rel.substring(rel.lastIndexOf('/') + 1);
-      if (rel.startsWith("code/") || tail.equals("constants.pkl") || rel.endsWith(".debug_pkl")
-          || (rel.startsWith(".data/") && rel.endsWith(".pkl"))) {
-        throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
-            "'" + e.name() + "' belongs to a TorchScript archive");
+      if (TorchScriptZip.marks(rel)) {
+        if (torchScript == null) {
+          throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
+              "'" + e.name() + "' belongs to a TorchScript archive");
+        }
+        return TorchScriptZip.validate(zip, root, torchScript, limits, bytes.size());
       }
     }
     ZipEntry dataPkl = null;
