@@ -55,6 +55,8 @@ public final class Engine {
   private final Set<String> sideFileNames;
   private final List<FileGlob> ignore;
   private final List<FileGlob> opaque;
+  /** Shard sizes the verifiers declared, hashed in the single pass beside the whole-file digest. */
+  private final List<Long> shardSizes;
   private final ProgressListener progress;
 
   public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
@@ -76,7 +78,9 @@ public final class Engine {
     Set<String> side = new HashSet<>();
     Set<String> ignored = new LinkedHashSet<>(policy.ignoredFiles());
     Set<String> opaqueGlobs = new LinkedHashSet<>(policy.opaqueFiles());
+    Set<Long> shards = new HashSet<>();
     for (ProvenanceVerifier v : verifiers) {
+      shards.addAll(v.shardSizes()); // declared before the pass, computed in it
       side.addAll(v.sideFiles());
       ignored.addAll(v.ignoredFiles()); // what the proof itself leaves out, recorded by its maker
       opaqueGlobs.addAll(v.opaqueFiles());
@@ -84,6 +88,7 @@ public final class Engine {
     this.sideFileNames = Set.copyOf(side);
     this.ignore = ignored.stream().map(FileGlob::of).toList();
     this.opaque = opaqueGlobs.stream().map(FileGlob::of).toList();
+    this.shardSizes = Hasher.plan(shards);
   }
 
   public LoadPolicy policy() {
@@ -153,7 +158,7 @@ public final class Engine {
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
       FileValidation validation = new FileValidation(policy, handlers, readers);
-      FileReading reading = new FileReading(policy, mode, privateDir, progress);
+      FileReading reading = new FileReading(policy, mode, privateDir, progress, shardSizes);
       List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
       Proofs.Result proofs = new Proofs(verifiers).check(checked, walk,
