@@ -60,6 +60,8 @@ public enum Reason implements ReasonCode {
   PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
   /** A provenance verifier failed unexpectedly; the model is rejected rather than trusted. */
   VERIFIER_ERROR("A provenance verifier (pins, signature, revocation) failed unexpectedly."),
+  /** A fixed-size range (shard) of the file hashes to another SHA-256 than its pin. */
+  PIN_SHARD_MISMATCH("A shard of the file, a fixed-size byte range, differs from its pinned SHA-256."),
 
   // ---------------------------------------------------------------- safetensors
   SAFETENSORS_FILE_TOO_SMALL("The file is shorter than the 8-byte header length."),
