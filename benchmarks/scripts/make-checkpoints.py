@@ -4,7 +4,7 @@
 
 usage: make-checkpoints.py DIR
   DIR/resnet18.pt        ResNet-18's state dict (torchvision's names and shapes, random values) (about 47 MB)
-  DIR/many-tensors.pt    a state dict of 100,000 small tensors: a large real data.pkl (several MB)
+  DIR/many-tensors.pt    a state dict of 60,000 small tensors: a large real data.pkl (several MB)
   DIR/small/NNN.pt       120 small models (a 2-layer MLP state dict each, a few KB)
 """
 import os
@@ -50,7 +50,7 @@ out = sys.argv[1]
 os.makedirs(os.path.join(out, "small"), exist_ok=True)
 torch.manual_seed(0)
 torch.save(resnet18_state_dict(), os.path.join(out, "resnet18.pt"))
-many = {"layers.%d.%s" % (i // 4, ("weight", "bias", "scale", "shift")[i % 4]): torch.zeros(2) for i in range(100_000)}
+many = {"layers.%d.%s" % (i // 4, ("weight", "bias", "scale", "shift")[i % 4]): torch.zeros(2) for i in range(60_000)}
 torch.save(many, os.path.join(out, "many-tensors.pt"))
 for i in range(120):
     mlp = torch.nn.Sequential(torch.nn.Linear(16, 32), torch.nn.ReLU(), torch.nn.Linear(32, 4))

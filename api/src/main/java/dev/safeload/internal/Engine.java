@@ -154,7 +154,7 @@ public final class Engine {
       return new Run(walk, Delivery.MAPPED_TRUSTED, null, List.of(), walk.findings(), List.of());
     }
     Delivery mode = chooseMode(walk.files(), forLoad);
-    Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create() : null;
+    Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
       FileValidation validation = new FileValidation(policy, handlers, readers);
@@ -172,6 +172,14 @@ public final class Engine {
       }
       throw e;
     }
+  }
+
+  private static long totalBytes(List<SourceFile> files) {
+    long total = 0;
+    for (SourceFile f : files) {
+      total += f.size();
+    }
+    return total;
   }
 
   private Delivery chooseMode(List<SourceFile> files, boolean forLoad) {
