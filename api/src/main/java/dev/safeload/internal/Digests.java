@@ -10,15 +10,15 @@ public final class Digests {
 
   /** SHA-256 of bytes {@code [start, end)} of a verified copy, slicing within chunks (no copying). */
   public static dev.safeload.provenance.Sha256 sha256Range(ChunkedBytes bytes, long start, long end) {
-    MessageDigest md = dev.safeload.provenance.Sha256.newMessageDigest();
+    Hasher h = new Hasher(java.util.List.of()); // one heap array, not MessageDigest's 4 KiB copies
     long pos = start;
     while (pos < end) {
       long inChunk = pos & (ChunkedBytes.CHUNK - 1);
       int n = (int) Math.min(end - pos, ChunkedBytes.CHUNK - inChunk);
-      md.update(bytes.slice(pos, n));
+      h.update(bytes.slice(pos, n));
       pos += n;
     }
-    return dev.safeload.provenance.Sha256.of(md.digest());
+    return h.finish().sha256();
   }
 
   /** SHA-512 of a whole verified copy, chunk by chunk (no copying). */

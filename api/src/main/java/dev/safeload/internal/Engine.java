@@ -59,6 +59,8 @@ public final class Engine {
   private final Set<String> sideFileNames;
   private final List<FileGlob> ignore;
   private final List<FileGlob> opaque;
+  /** Shard sizes the verifiers declared, hashed in the single pass beside the whole-file digest. */
+  private final List<Long> shardSizes;
   private final ProgressListener progress;
 
   public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
@@ -86,7 +88,9 @@ public final class Engine {
     Set<String> side = new HashSet<>();
     Set<String> ignored = new LinkedHashSet<>(policy.ignoredFiles());
     Set<String> opaqueGlobs = new LinkedHashSet<>(policy.opaqueFiles());
+    Set<Long> shards = new HashSet<>();
     for (ProvenanceVerifier v : verifiers) {
+      shards.addAll(v.shardSizes()); // declared before the pass, computed in it
       side.addAll(v.sideFiles());
       ignored.addAll(v.ignoredFiles()); // what the proof itself leaves out, recorded by its maker
       opaqueGlobs.addAll(v.opaqueFiles());
@@ -94,6 +98,7 @@ public final class Engine {
     this.sideFileNames = Set.copyOf(side);
     this.ignore = ignored.stream().map(FileGlob::of).toList();
     this.opaque = opaqueGlobs.stream().map(FileGlob::of).toList();
+    this.shardSizes = Hasher.plan(shards);
   }
 
   public LoadPolicy policy() {
@@ -160,11 +165,11 @@ public final class Engine {
       return new Run(walk, Delivery.MAPPED_TRUSTED, null, List.of(), walk.findings(), List.of());
     }
     Delivery mode = chooseMode(walk.files(), forLoad);
-    Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create() : null;
+    Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
       FileValidation validation = new FileValidation(policy, handlers, readers, describers);
-      FileReading reading = new FileReading(policy, mode, privateDir, progress);
+      FileReading reading = new FileReading(policy, mode, privateDir, progress, shardSizes);
       List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
       LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
@@ -181,6 +186,14 @@ public final class Engine {
       }
       throw e;
     }
+  }
+
+  private static long totalBytes(List<SourceFile> files) {
+    long total = 0;
+    for (SourceFile f : files) {
+      total += f.size();
+    }
+    return total;
   }
 
   private Delivery chooseMode(List<SourceFile> files, boolean forLoad) {

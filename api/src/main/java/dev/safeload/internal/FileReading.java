@@ -36,12 +36,16 @@ final class FileReading {
   private final Delivery mode;
   private final @Nullable Path privateDir;
   private final ProgressListener progress;
+  private final List<Long> shardSizes;
 
-  FileReading(LoadPolicy policy, Delivery mode, @Nullable Path privateDir, ProgressListener progress) {
+  /** @param shardSizes shard sizes to hash in the single pass, from {@link Hasher#plan} */
+  FileReading(LoadPolicy policy, Delivery mode, @Nullable Path privateDir, ProgressListener progress,
+      List<Long> shardSizes) {
     this.policy = policy;
     this.mode = mode;
     this.privateDir = privateDir;
     this.progress = progress;
+    this.shardSizes = List.copyOf(shardSizes);
   }
 
   /**
@@ -65,7 +69,7 @@ final class FileReading {
           src.size() + " bytes is over the limit of " + policy.get(LoadPolicy.MAX_FILE_BYTES)));
     }
     boolean concurrent = spareCore && mode == Delivery.MAPPED_TRUSTED
-        && src.size() >= SourceReader.PREFETCH_MIN_BYTES;
+        && src.size() >= SourceReader.CONCURRENT_VALIDATION_MIN_BYTES;
     ReadBytes read;
     FutureTask<FileValidation.Outcome> early = null;
     try (FileChannel ch = SourceReader.open(src.path(), follow)) {
@@ -77,16 +81,16 @@ final class FileReading {
         Thread t = new Thread(early, "safeload-validate");
         t.setDaemon(true);
         t.start();
-        Sha256 digest;
+        Hasher.FileDigests digests;
         try {
-          digest = SourceReader.hashMapping(ch, src.size(), mapping, progressOfFile);
+          digests = SourceReader.hashByReading(ch, src.size(), shardSizes, progressOfFile);
         } finally {
           awaitQuietly(early);
         }
-        read = new ReadBytes(bytes, digest, null);
+        read = new ReadBytes(bytes, digests, null);
       } else {
         read = SourceReader.read(ch, src.size(), mode, privateDir != null ? privateDir : src.path(),
-            name, progressOfFile);
+            name, shardSizes, progressOfFile);
       }
     } catch (SourceReader.ShortReadException e) {
       return CheckedFile.unread(src, new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
@@ -100,8 +104,8 @@ final class FileReading {
       // A mapped file truncated under us faults on access; HotSpot reports it as InternalError.
       return CheckedFile.unread(src, mappingFault(name, e.getMessage()));
     }
-    CheckedFile readOnly = new CheckedFile(src, read.bytes(), read.sha256(), read.privateCopy(), null, "",
-        null, List.of(), false);
+    CheckedFile readOnly = new CheckedFile(src, read.bytes(), read.sha256(), read.digests().shards(),
+        read.privateCopy(), null, "", null, List.of(), false);
     if (!src.unchanged(follow)) {
       return readOnly.discarded(changed(name, "while reading"));
     }
@@ -126,7 +130,8 @@ final class FileReading {
       // The verdict was given on a live mapping: it holds only if the file is still the one hashed.
       return readOnly.discarded(changed(name, "while it was validated"));
     }
-    CheckedFile checked = new CheckedFile(src, read.bytes(), read.sha256(), read.privateCopy(),
+    CheckedFile checked = new CheckedFile(src, read.bytes(), read.sha256(), read.digests().shards(),
+        read.privateCopy(),
         outcome.handler(), outcome.format(), outcome.description(), outcome.findings(), outcome.unclaimed());
     Finding blob = cacheBlobMismatch(src, read);
     return blob == null ? checked : checked.discarded(blob);

@@ -5,10 +5,15 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bytes of one file as read (and, for the copying modes, copied) in one pass, with their digest.
+ * The bytes of one file as read (and, for the copying modes, copied) in one pass, with their digests.
  *
  * @param bytes       the bytes validation will see and the application will get
- * @param sha256      digest of exactly those bytes
+ * @param digests     digests of exactly those bytes: the whole file and the declared shards
  * @param privateCopy the private file holding them, for {@code PRIVATE_FILE}
  */
-record ReadBytes(ChunkedBytes bytes, Sha256 sha256, @Nullable Path privateCopy) {}
+record ReadBytes(ChunkedBytes bytes, Hasher.FileDigests digests, @Nullable Path privateCopy) {
+  /** SHA-256 of the whole file. */
+  Sha256 sha256() {
+    return digests.sha256();
+  }
+}

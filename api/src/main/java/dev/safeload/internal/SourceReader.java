@@ -11,7 +11,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,20 +47,21 @@ final class SourceReader {
    *                   {@link Delivery#MAPPED_TRUSTED}
    * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
    * @param name       the file's name relative to the model root
+   * @param shardSizes the shard sizes to hash in the same pass ({@link Hasher#plan})
    */
   static ReadBytes read(FileChannel ch, long size, Delivery mode, Path privateDir, String name,
-      SafeProgress progress) throws IOException {
+      List<Long> shardSizes, SafeProgress progress) throws IOException {
     return switch (mode) {
-      case COPY_TO_MEMORY -> copyToMemory(ch, size, progress);
-      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, progress);
-      case MAPPED_TRUSTED -> map(ch, size, progress);
+      case COPY_TO_MEMORY -> copyToMemory(ch, size, shardSizes, progress);
+      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, shardSizes, progress);
+      case MAPPED_TRUSTED -> map(ch, size, shardSizes, progress);
       case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
     };
   }
 
-  private static ReadBytes copyToMemory(FileChannel ch, long size, SafeProgress progress)
-      throws IOException {
-    MessageDigest md = Sha256.newMessageDigest();
+  private static ReadBytes copyToMemory(FileChannel ch, long size, List<Long> shardSizes,
+      SafeProgress progress) throws IOException {
+    Hasher hasher = new Hasher(shardSizes);
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
@@ -73,19 +73,20 @@ final class SourceReader {
         if (n < 0) {
           throw new ShortReadException("file ended at " + ((long) i * ChunkedBytes.CHUNK + start));
         }
-        md.update(chunk.duplicate().position(start).limit(start + n));
+        // Hashed right after the read, while the step is still in cache.
+        hasher.update(chunk.duplicate().position(start).limit(start + n));
         progress.at((long) i * ChunkedBytes.CHUNK + start + n);
       }
       chunk.clear();
       chunks.add(chunk);
     }
     expectEnd(ch, size);
-    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), null);
+    return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), null);
   }
 
   private static ReadBytes copyToPrivateFile(FileChannel ch, long size, Path privateDir, String name,
-      SafeProgress progress) throws IOException {
-    MessageDigest md = Sha256.newMessageDigest();
+      List<Long> shardSizes, SafeProgress progress) throws IOException {
+    Hasher hasher = new Hasher(shardSizes);
     Path target = privateDir.resolve(name);
     Files.createDirectories(target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -103,7 +104,7 @@ final class SourceReader {
           throw new ShortReadException("file ended at " + done);
         }
         buf.flip();
-        md.update(buf.duplicate());
+        hasher.update(buf.duplicate());
         while (buf.hasRemaining()) {
           out.write(buf);
         }
@@ -119,17 +120,18 @@ final class SourceReader {
       }
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
-    return new ReadBytes(new ChunkedBytes(chunks), Sha256.of(md.digest()), target);
+    return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), target);
   }
 
-  private static ReadBytes map(FileChannel ch, long size, SafeProgress progress) throws IOException {
+  private static ReadBytes map(FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress)
+      throws IOException {
     List<ByteBuffer> chunks = mapReadOnly(ch, size);
-    return new ReadBytes(new ChunkedBytes(chunks), hashMapping(ch, size, chunks, progress), null);
+    return new ReadBytes(new ChunkedBytes(chunks), hashByReading(ch, size, shardSizes, progress), null);
   }
 
   /**
    * Maps {@code size} bytes of {@code ch} read-only, without reading them yet: for a caller that
-   * validates the mapping on another thread while {@link #hashMapping} hashes it.
+   * validates the mapping on another thread while {@link #hashByReading} hashes the file.
    */
   static List<ByteBuffer> mapReadOnly(FileChannel ch, long size) throws IOException {
     List<ByteBuffer> chunks = new ArrayList<>();
@@ -140,61 +142,40 @@ final class SourceReader {
     return chunks;
   }
 
-  /** Hashes a mapping from {@link #mapReadOnly}, then checks the file still has {@code size} bytes. */
-  static Sha256 hashMapping(FileChannel ch, long size, List<ByteBuffer> chunks, SafeProgress progress)
-      throws IOException {
-    MessageDigest md = Sha256.newMessageDigest();
-    Thread prefetch = size >= PREFETCH_MIN_BYTES ? startPrefetch(chunks) : null;
-    try {
-      long done = 0;
-      for (ByteBuffer m : chunks) {
-        for (int at = 0; at < m.capacity(); at += WINDOW) {
-          int len = Math.min(WINDOW, m.capacity() - at);
-          md.update(m.slice(at, len));
-          done += len;
-          progress.at(done);
-        }
+  /**
+   * Hashes the file behind a shared read-only mapping by reading it with {@code read()}, not through
+   * the mapping, then checks the file still has exactly {@code size} bytes.
+   *
+   * <p>Both see the same page-cache pages, so the digest is of the bytes the mapping serves as long as
+   * the file does not change, which the caller checks after the read and after the verdict either way.
+   * Reading costs about a third less CPU than touching the mapping: faulting in 262,144 pages per GiB,
+   * and tearing the page tables down again, costs more than the kernel's copy into a cache-hot buffer
+   * (BENCHMARKS.md, issue 14). Only the parts of the mapping that validation reads are ever faulted in.
+   */
+  static Hasher.FileDigests hashByReading(FileChannel ch, long size, List<Long> shardSizes,
+      SafeProgress progress) throws IOException {
+    Hasher hasher = new Hasher(shardSizes);
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(STEP, Math.max(size, 1)));
+    long done = 0;
+    while (done < size) {
+      buf.clear().limit((int) Math.min(buf.capacity(), size - done));
+      int n = ch.read(buf, done);
+      if (n < 0) {
+        throw new ShortReadException("file ended at " + done);
       }
-    } finally {
-      if (prefetch != null) {
-        prefetch.interrupt();
-      }
+      buf.flip();
+      hasher.update(buf);
+      done += n;
+      progress.at(done);
     }
     if (ch.size() != size) {
       throw new ShortReadException("file size changed to " + ch.size());
     }
-    return Sha256.of(md.digest());
+    return hasher.finish();
   }
 
-  /** Hashing window of a mapping: the unit of progress and of page prefetching. */
-  private static final int WINDOW = 16 << 20;
-  /** Smaller mappings are not worth a prefetching thread (nor, in the engine, a validating one). */
-  static final long PREFETCH_MIN_BYTES = 64L << 20;
-
-  /**
-   * Faults a mapping's pages in on another thread, ahead of the hasher, so that the hashing thread
-   * spends its time in SHA-256 rather than in page faults (worth about 10% on a warm page cache, more on
-   * a cold one, where it also reads ahead). It only reads; it stops when interrupted or at the end.
-   */
-  private static Thread startPrefetch(List<ByteBuffer> chunks) {
-    Thread t = new Thread(() -> {
-      try {
-        for (ByteBuffer m : chunks) {
-          for (int at = 0; at < m.capacity(); at += WINDOW) {
-            if (Thread.currentThread().isInterrupted()) {
-              return;
-            }
-            ((java.nio.MappedByteBuffer) m.slice(at, Math.min(WINDOW, m.capacity() - at))).load();
-          }
-        }
-      } catch (RuntimeException | InternalError e) {
-        // A file truncated under the mapping: the hashing thread meets the same fault and reports it.
-      }
-    }, "safeload-prefetch");
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
+  /** Large files are worth validating on a second thread while they are hashed. */
+  static final long CONCURRENT_VALIDATION_MIN_BYTES = 64L << 20;
 
   /** The source must end exactly at its recorded size; more bytes mean it grew while being read. */
   private static void expectEnd(FileChannel ch, long size) throws IOException {

@@ -40,6 +40,20 @@ public interface ProvenanceVerifier {
     return Set.of();
   }
 
+  /**
+   * Sizes in bytes of the fixed-size ranges ("shards") whose SHA-256 this verifier compares, such as a
+   * pin file's {@code shard_size} or a signed manifest's shard size. Asked once, before the loader reads
+   * any file: during its single pass it hashes every served file in consecutive ranges {@code [0, s)},
+   * {@code [s, 2s)}, ... (the last one shorter) of each size {@code s}, beside the whole-file digest, and
+   * hands them over as {@link DigestedFile#shards(long)} and through
+   * {@link DigestedModel#rangeSha256}, so no byte is read or hashed again for the proof. Sizes under
+   * {@value DigestedFile#MIN_SHARD_SIZE} bytes are not computed in the pass (their ranges are hashed on
+   * request instead).
+   */
+  default Set<Long> shardSizes() {
+    return Set.of();
+  }
+
   /** Checks the model's digests. Never throws for a bad model: problems are findings. */
   ProvenanceResult verify(DigestedModel model);
 }

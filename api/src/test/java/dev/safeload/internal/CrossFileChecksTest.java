@@ -72,12 +72,12 @@ class CrossFileChecksTest {
   }
 
   static CheckedFile unclaimed(String name, String content) {
-    return new CheckedFile(source(name), bytesOf(content), Sha256.hash(content.getBytes(StandardCharsets.US_ASCII)),
+    return new CheckedFile(source(name), bytesOf(content), Sha256.hash(content.getBytes(StandardCharsets.US_ASCII)), java.util.Map.of(),
         null, null, "", null, List.of(), true);
   }
 
   static CheckedFile file(String name, String format, FormatHandler h, ModelDescription d, boolean unclaimed) {
-    return new CheckedFile(source(name), bytesOf("GRAPH"), Sha256.hash(new byte[0]), null, h, format, d,
+    return new CheckedFile(source(name), bytesOf("GRAPH"), Sha256.hash(new byte[0]), java.util.Map.of(), null, h, format, d,
         List.of(), unclaimed);
   }
 

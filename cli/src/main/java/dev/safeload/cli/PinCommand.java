@@ -1,11 +1,18 @@
 package dev.safeload.cli;
 
 import dev.safeload.FileReport;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +32,9 @@ import picocli.CommandLine.Spec;
         "  safeload pin models/llama > llama.pins.json",
         "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load;",
         "exit 2 if a file cannot be read. --ignore and --opaque patterns are recorded in the pin file",
-        "(version 2), so 'verify --pins' applies them without repeating the options."})
+        "(version 2), so 'verify --pins' applies them without repeating the options.",
+        "--shard-size also pins the SHA-256 of each range of that size (version 3), hashed in the same",
+        "pass; verify and load then check the shards too and name the first range that differs."})
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin IgnoreOption ignore;
@@ -35,6 +44,11 @@ final class PinCommand implements Callable<Integer> {
       description = "Pin files even if format checks reject them (they stay unloadable).")
   boolean includeRejected;
 
+  @Option(names = "--shard-size", paramLabel = "SIZE",
+      description = "Also pin SHA-256 digests of consecutive ranges of SIZE bytes (suffix K, M or G for"
+          + " KiB, MiB, GiB; at least 1M).")
+  String shardSize;
+
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
 
@@ -42,7 +56,18 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), List.of(path), err);
+    long shard = 0;
+    if (shardSize != null) {
+      shard = parseSize(shardSize);
+      if (shard < DigestedFile.MIN_SHARD_SIZE) {
+        err.println("safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
+        err.flush();
+        return Main.USAGE_OR_IO;
+      }
+    }
+    ShardCollector shards = new ShardCollector(shard);
+    List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -59,13 +84,74 @@ final class PinCommand implements Callable<Integer> {
     PinSet.Builder pins = PinSet.builder().source(path)
         .ignoreFiles(ignore.globs.toArray(String[]::new))
         .opaqueFiles(ignore.opaque.toArray(String[]::new));
+    if (shard > 0) {
+      pins.shardSize(shard);
+    }
     for (FileReport f : sc.report().files()) {
-      pins.pin(f.name(), f.size(), f.sha256());
+      List<Sha256> digests = shard == 0 ? List.of() : shards.shardsOf(f.name(), shard);
+      pins.pin(f.name(), f.size(), f.sha256(), digests);
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     pins.build().writeJson(buf);
     out.print(buf.toString(StandardCharsets.US_ASCII)); // the writer escapes non-ASCII: charset-proof
     out.flush();
     return Main.OK;
+  }
+
+  /** A byte count with an optional binary suffix (K, M, G, also KiB, MiB, GiB); -1 if malformed. */
+  static long parseSize(String text) {
+    String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+    int shift = 0;
+    for (String[] suffix : new String[][] {{"KIB", "10"}, {"MIB", "20"}, {"GIB", "30"}, {"K", "10"},
+        {"M", "20"}, {"G", "30"}}) {
+      if (t.endsWith(suffix[0])) {
+        t = t.substring(0, t.length() - suffix[0].length());
+        shift = Integer.parseInt(suffix[1]);
+        break;
+      }
+    }
+    if (t.isEmpty() || t.length() > 12 || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    return Long.parseLong(t) << shift;
+  }
+
+  /**
+   * Proves nothing; declares the shard size so that the scan's single pass hashes the shards, and keeps
+   * the digests it is shown. One instance serves one command.
+   */
+  private static final class ShardCollector implements ProvenanceVerifier {
+    private final long size;
+    private final AtomicReference<List<DigestedFile>> seen = new AtomicReference<>(List.of());
+
+    ShardCollector(long size) {
+      this.size = size;
+    }
+
+    @Override
+    public String id() {
+      return "shard-digests";
+    }
+
+    @Override
+    public Set<Long> shardSizes() {
+      return size == 0 ? Set.of() : Set.of(size);
+    }
+
+    @Override
+    public ProvenanceResult verify(DigestedModel model) {
+      seen.set(model.files());
+      return new ProvenanceResult(Set.of(), List.of(), List.of());
+    }
+
+    List<Sha256> shardsOf(String name, long shardSize) {
+      for (DigestedFile f : seen.get()) {
+        if (f.name().equals(name)) {
+          return f.shards(shardSize).orElseThrow(
+              () -> new IllegalStateException("the scan did not hash shards of " + name));
+        }
+      }
+      throw new IllegalStateException("the scan did not report " + name);
+    }
   }
 }

@@ -152,6 +152,33 @@ class CliTest {
   }
 
   @Test
+  void pinWithShardSizeWritesShardsThatVerifyChecks() throws Exception {
+    byte[] big = new byte[(1 << 20) * 2 + 100];
+    new java.util.Random(14).nextBytes(big);
+    System.arraycopy("TOY!".getBytes(UTF_8), 0, big, 0, 4);
+    Files.write(model.resolve("weights.toy"), big);
+    Run pin = run("pin", "--shard-size", "1M", model.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Map<String, Object> pinJson = json(pin.out());
+    assertEquals(3L, pinJson.get("version"));
+    assertEquals(1048576L, pinJson.get("shard_size"));
+    Map<String, Object> weights = list(pinJson.get("files")).stream()
+        .filter(f -> f.get("path").equals("weights.toy")).findFirst().orElseThrow();
+    assertEquals(3, ((List<?>) weights.get("shards")).size());
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), pin.out());
+    Run ok = run("verify", "--pins", pins.toString(), model.toString());
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+
+    big[(1 << 20) * 2 + 50] ^= 1; // in the last shard; same size
+    Files.write(model.resolve("weights.toy"), big);
+    Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(1, r.exit(), r.out());
+    assertEquals(List.of("PIN_SHARD_MISMATCH"), reasons(byPath(json(r.out())).get(model + "/weights.toy")));
+    assertEquals(2, run("pin", "--shard-size", "4096", model.toString()).exit(), "under 1 MiB");
+    assertEquals(2, run("pin", "--shard-size", "lots", model.toString()).exit());
+  }
+
+  @Test
   void tamperedFileFailsVerifyWithDigestMismatch() throws Exception {
     Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
     Files.writeString(model.resolve("weights.toy"), "TOY!weightz"); // same size, one byte differs

@@ -56,7 +56,18 @@ import java.util.TreeMap;
  *   }</pre>
  *   {@code ignore} lists files left out of the model (neither read nor served), {@code opaque} files no
  *   handler judges that are still hashed, pinned and served (see {@link #ignoredFiles()},
- *   {@link #opaqueFiles()}). {@link #writeJson} writes version 1 when both lists are empty. Unknown
+ *   {@link #opaqueFiles()}). Version 3 adds shard digests, written by {@code safeload pin --shard-size}:
+ *   a top-level {@code shard_size} (at least {@link DigestedFile#MIN_SHARD_SIZE} bytes) and, in any
+ *   entry that also has a {@code size}, {@code shards}: the SHA-256 of the file's consecutive ranges of
+ *   {@code shard_size} bytes, the last one shorter, exactly as many as the size needs (none for an
+ *   empty file). They stand beside the whole-file {@code sha256}, which stays required:
+ *   <pre>{@code
+ * {"version": 3, "shard_size": 1073741824,
+ *  "files": [{"path": "model.safetensors", "size": 2147483656, "sha256": "...",
+ *             "shards": ["<64 hex>", "<64 hex>", "<64 hex>"]}]}
+ *   }</pre>
+ *   {@link #writeJson} writes the lowest version that holds what the set records, so files without
+ *   shards or patterns stay readable by older readers. Unknown
  *   fields, duplicate keys, duplicate paths (also when they differ only in case), digests that are not
  *   64 hex digits, negative or fractional sizes, invalid or repeated patterns, pattern lists in a
  *   version 1 file and trailing content all fail the load.
@@ -71,8 +82,10 @@ import java.util.TreeMap;
  *
  * <h2>Verdicts</h2>
  * For every served file: no pin ⇒ {@link VerifyReason#PIN_FILE_NOT_PINNED}; size differs ⇒
- * {@link VerifyReason#PIN_SIZE_MISMATCH}; digest differs ⇒ {@link VerifyReason#PIN_DIGEST_MISMATCH} (compared in
- * constant time). For a model directory, every pinned path must be served, else
+ * {@link VerifyReason#PIN_SIZE_MISMATCH}; a pinned shard differs ⇒ {@link VerifyReason#PIN_SHARD_MISMATCH}, naming
+ * the first range that differs (the shard digests come from the loader's single pass, which hashes the
+ * shard size this set declares in {@link #shardSizes()}); the whole-file digest differs ⇒
+ * {@link VerifyReason#PIN_DIGEST_MISMATCH}. For a model directory, every pinned path must be served, else
  * {@link VerifyReason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
  * file that another verifier reads as a side file (a signature bundle) is not served, but must still
  * match its pin. A pinned file that is present but left out by an ignore pattern (the policy's or a
@@ -91,14 +104,25 @@ public final class PinSet implements ProvenanceVerifier {
    * @param path   the file's path relative to the model root, {@code /}-separated
    * @param size   its size in bytes, or {@link #UNKNOWN_SIZE}
    * @param sha256 its SHA-256 digest
+   * @param shards the SHA-256 of its consecutive ranges of the set's shard size, in order; empty if
+   *               only the whole file is pinned
    */
-  public record Pin(String path, long size, Sha256 sha256) {
+  public record Pin(String path, long size, Sha256 sha256, List<Sha256> shards) {
     public Pin {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(sha256, "sha256");
+      shards = List.copyOf(shards);
       if (size < UNKNOWN_SIZE) {
         throw new IllegalArgumentException("size must be >= 0 (or UNKNOWN_SIZE), got " + size);
       }
+      if (!shards.isEmpty() && size == UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("shards of '" + path + "' need its size");
+      }
+    }
+
+    /** A pin of the whole file only. */
+    public Pin(String path, long size, Sha256 sha256) {
+      this(path, size, sha256, List.of());
     }
 
     /** Whether the pin includes a size. */
@@ -111,12 +135,15 @@ public final class PinSet implements ProvenanceVerifier {
   private final String source;
   private final Set<String> ignore; // in recorded order
   private final Set<String> opaque;
+  private final long shardSize; // 0: no shards pinned
 
-  private PinSet(Map<String, Pin> pins, String source, Set<String> ignore, Set<String> opaque) {
+  private PinSet(Map<String, Pin> pins, String source, Set<String> ignore, Set<String> opaque,
+      long shardSize) {
     this.pins = pins;
     this.source = source;
     this.ignore = ignore;
     this.opaque = opaque;
+    this.shardSize = shardSize;
   }
 
   /**
@@ -135,6 +162,9 @@ public final class PinSet implements ProvenanceVerifier {
     content.pins().forEach(b::pin);
     b.ignoreFiles(content.ignore().toArray(String[]::new));
     b.opaqueFiles(content.opaque().toArray(String[]::new));
+    if (content.shardSize() > 0) {
+      b.shardSize(content.shardSize());
+    }
     return b.build();
   }
 
@@ -190,7 +220,21 @@ public final class PinSet implements ProvenanceVerifier {
    * The stream is flushed, not closed.
    */
   public void writeJson(OutputStream out) throws IOException {
-    PinFiles.writeJson(new PinFiles.Content(pins(), List.copyOf(ignore), List.copyOf(opaque)), out);
+    PinFiles.writeJson(new PinFiles.Content(pins(), List.copyOf(ignore), List.copyOf(opaque), shardSize), out);
+  }
+
+  /** The shard size of the pinned shards, or 0 if only whole files are pinned. */
+  public long shardSize() {
+    return shardSize;
+  }
+
+  /**
+   * The shard size of the pinned shards, if any: the loader hashes it in its single pass, so checking
+   * shards reads no byte twice.
+   */
+  @Override
+  public Set<Long> shardSizes() {
+    return shardSize == 0 ? Set.of() : Set.of(shardSize);
   }
 
   /**
@@ -239,6 +283,9 @@ public final class PinSet implements ProvenanceVerifier {
         // A size mismatch already proves the digest differs; the size is the clearer message.
         findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
             f.size() + " bytes, but " + source + " pins " + p.size()));
+      } else if (shardProblem(model, f, p) != null) {
+        ShardProblem bad = java.util.Objects.requireNonNull(shardProblem(model, f, p));
+        findings.add(new Finding(VerifyReason.PIN_SHARD_MISMATCH, f.name(), bad.offset(), bad.message()));
       } else if (!p.sha256().equals(f.sha256())) {
         findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
             "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
@@ -280,6 +327,35 @@ public final class PinSet implements ProvenanceVerifier {
     return new ProvenanceResult(proven, findings, claims);
   }
 
+  private record ShardProblem(long offset, String message) {}
+
+  /**
+   * The first pinned shard that differs from the served bytes, or null if all agree. The digests are the
+   * loader's from its single pass ({@link DigestedFile#shards(long)}); a model that cannot provide them
+   * is asked for the ranges, and one that cannot provide those either leaves the verdict to the
+   * whole-file digest, which is always pinned too.
+   */
+  private @org.jspecify.annotations.Nullable ShardProblem shardProblem(DigestedModel model, DigestedFile f,
+      Pin p) {
+    if (p.shards().isEmpty()) {
+      return null;
+    }
+    List<Sha256> actual = f.shards(shardSize).orElse(null);
+    for (int i = 0; i < p.shards().size(); i++) {
+      long start = i * shardSize;
+      long end = Math.min(f.size(), start + shardSize);
+      Sha256 got = actual != null ? actual.get(i) : model.rangeSha256(f.name(), start, end).orElse(null);
+      if (got == null) {
+        return null;
+      }
+      if (!got.equals(p.shards().get(i))) {
+        return new ShardProblem(start, "shard " + i + " (bytes " + start + " to " + end + ") has sha256 "
+            + got.hex() + ", but " + source + " pins " + p.shards().get(i).hex());
+      }
+    }
+    return null;
+  }
+
   private void checkSideFile(Pin p, ByteBuffer bytes, List<Finding> findings) {
     if (p.hasSize() && p.size() != bytes.remaining()) {
       findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
@@ -318,8 +394,24 @@ public final class PinSet implements ProvenanceVerifier {
     private final Set<String> ignore = new LinkedHashSet<>();
     private final Set<String> opaque = new LinkedHashSet<>();
     private String source = "code";
+    private long shardSize;
 
     private Builder() {}
+
+    /**
+     * The size of the ranges whose digests pins carry in {@link Pin#shards()}: at least
+     * {@link DigestedFile#MIN_SHARD_SIZE} bytes, so that the loader computes them in its single pass.
+     *
+     * @throws IllegalArgumentException if the size is smaller
+     */
+    public Builder shardSize(long bytes) {
+      if (bytes < DigestedFile.MIN_SHARD_SIZE) {
+        throw new IllegalArgumentException("shard size " + bytes + " is under the minimum of "
+            + DigestedFile.MIN_SHARD_SIZE + " bytes");
+      }
+      this.shardSize = bytes;
+      return this;
+    }
 
     /** A name for claims and messages (default {@code code}). */
     public Builder source(String source) {
@@ -330,6 +422,11 @@ public final class PinSet implements ProvenanceVerifier {
     /** Pins a file's digest and size. */
     public Builder pin(String path, long size, Sha256 sha256) {
       return pin(new Pin(path, size, sha256));
+    }
+
+    /** Pins a file's digest, its size and the digests of its shards ({@link #shardSize}). */
+    public Builder pin(String path, long size, Sha256 sha256, List<Sha256> shards) {
+      return pin(new Pin(path, size, sha256, shards));
     }
 
     /** Pins a file's digest only. */
@@ -384,10 +481,29 @@ public final class PinSet implements ProvenanceVerifier {
       return this;
     }
 
+    /**
+     * Builds the set.
+     *
+     * @throws IllegalArgumentException if a pin has shards but no shard size was set, or not exactly
+     *     as many shards as its size needs
+     */
     public PinSet build() {
+      for (Pin p : pins.values()) {
+        if (p.shards().isEmpty()) {
+          continue;
+        }
+        if (shardSize == 0) {
+          throw new IllegalArgumentException("'" + p.path() + "' has shard digests but no shard size is set");
+        }
+        long want = DigestedFile.shardCount(p.size(), shardSize);
+        if (p.shards().size() != want) {
+          throw new IllegalArgumentException("'" + p.path() + "' of " + p.size() + " bytes has "
+              + want + " shards of " + shardSize + " bytes, but " + p.shards().size() + " are pinned");
+        }
+      }
       return new PinSet(java.util.Collections.unmodifiableMap(new TreeMap<>(pins)), source,
           java.util.Collections.unmodifiableSet(new LinkedHashSet<>(ignore)),
-          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(opaque)));
+          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(opaque)), shardSize);
     }
   }
 }

@@ -20,6 +20,8 @@ public enum VerifyReason implements ReasonCode {
   PIN_FILE_NOT_PINNED("A file in the model directory is not named by the pins."),
   /** A pin names a path outside the model directory or a non-normalised path. */
   PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
+  /** A fixed-size range (shard) of the file hashes to another SHA-256 than its pin. */
+  PIN_SHARD_MISMATCH("A shard of the file, a fixed-size byte range, differs from its pinned SHA-256."),
 
   // ---------------------------------------------------------------- signatures and revocation
   /** The policy requires a signature and the model has no signature file. */

@@ -152,7 +152,7 @@ class PinFileTest {
   void refusesMissingOrWrongStructure() {
     assertTrue(refuse("{\"files\":[" + entry("a", A) + "]}").contains("'version' is missing"));
     assertTrue(refuse("{\"version\":1}").contains("'files' is missing"));
-    assertTrue(refuse("{\"version\":3,\"files\":[]}").contains("unsupported version"));
+    assertTrue(refuse("{\"version\":4,\"files\":[]}").contains("unsupported version"));
     assertTrue(refuse("{\"version\":1.0,\"files\":[]}").contains("version must be an integer"));
     assertTrue(refuse("{\"version\":1,\"files\":{}}").contains("files must be an array"));
     assertTrue(refuse("{\"version\":1,\"files\":[[]]}").contains("must be an object"));

@@ -86,7 +86,7 @@ class PinPatternsTest {
     assertTrue(refuse("{\"version\": 2, \"ignore\": [\"*.md\", \"*.md\"]" + files).contains("twice"));
     assertTrue(refuse("{\"version\": 2, \"ignore\": \"*.md\"" + files).contains("array"));
     assertTrue(refuse("{\"version\": 2, \"ignore\": [1]" + files).contains("string"));
-    assertTrue(refuse("{\"version\": 3" + files).contains("unsupported version"));
+    assertTrue(refuse("{\"version\": 4" + files).contains("unsupported version"));
   }
 
   @Test

@@ -155,6 +155,18 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         : Collections.unmodifiableSet(new LinkedHashSet<>(boundManifest.manifest().opaquePatterns));
   }
 
+  /**
+   * The shard size of the bound, verified signature's manifest (shards serialisation), so that the
+   * loader hashes those ranges in its single pass and the shards are compared without hashing any byte
+   * again; empty when the manifest signs whole files or this verifier is not bound to a verified
+   * signature (ranges are then hashed on request).
+   */
+  @Override
+  public Set<Long> shardSizes() {
+    return boundManifest == null || boundManifest.manifest().shardSize <= 0 ? Set.of()
+        : Set.of(boundManifest.manifest().shardSize);
+  }
+
   @Override
   public String id() {
     return "oms-signature";

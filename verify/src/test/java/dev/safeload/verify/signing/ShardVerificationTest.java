@@ -64,6 +64,23 @@ class ShardVerificationTest {
   }
 
   @Test
+  void aBoundShardSignatureDeclaresItsShardSizeBeforeThePass() throws Exception {
+    KeyPair kp = VerifierBugClassesTest.p256();
+    ModelSignatureVerifier v = ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build());
+    assertEquals(java.util.Set.of(), v.shardSizes(), "unbound: the manifest is not known before the pass");
+    for (String golden : List.of("sample_model_folder_small_shards", "sample_model_folder")) {
+      Path dir = sampleModel();
+      signGolden(kp, dir, golden);
+      ModelSignatureVerifier bound = v.forModel(dir);
+      String statement = Files.readString(OmsPayloadGoldenTest.payloads().resolve(golden), StandardCharsets.UTF_8);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("sha256-sharded-(\\d+)").matcher(statement);
+      assertEquals(m.find() ? java.util.Set.of(Long.parseLong(m.group(1))) : java.util.Set.of(), bound.shardSizes(),
+          golden);
+      deleteTree(dir);
+    }
+  }
+
+  @Test
   void tamperedShardIsRejected() throws Exception {
     KeyPair kp = VerifierBugClassesTest.p256();
     Path dir = sampleModel();

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.pins;
 
 import dev.safeload.FileGlob;
+import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinFileException;
 import dev.safeload.verify.PinSet;
@@ -42,7 +43,9 @@ import tools.jackson.core.util.DefaultPrettyPrinter;
  * {@code opaque} pattern lists ({@link FileGlob} syntax). The writer emits version 1 whenever both lists
  * are empty, so that pin files without patterns stay readable by older readers; a reader refuses the
  * pattern fields in a version 1 file, because an older reader would refuse them too and the two must
- * never disagree about what a pin file means.
+ * never disagree about what a pin file means. {@code 3} adds shard digests: a top-level
+ * {@code shard_size} and per-entry {@code shards} lists, refused in older versions for the same reason;
+ * the writer emits version 3 only when shards are pinned.
  */
 public final class PinFiles {
   /** Largest pin file read; 100,000 pins of long paths fit comfortably. */
@@ -54,7 +57,9 @@ public final class PinFiles {
   /** Most patterns in one of the {@code ignore} and {@code opaque} lists. */
   public static final int MAX_PATTERNS = 1024;
   /** The newest JSON version this reader knows. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
+  /** Most shard digests in one file, over all entries (20 GiB in 1 MiB shards is 20,480). */
+  public static final int MAX_SHARDS = 400_000;
 
   /**
    * A parsed pin file.
@@ -62,12 +67,18 @@ public final class PinFiles {
    * @param pins   the pins, in file order
    * @param ignore ignore patterns, in file order, without duplicates
    * @param opaque opaque patterns, in file order, without duplicates
+   * @param shardSize the size of the pinned shards, 0 if none are pinned
    */
-  public record Content(List<Pin> pins, List<String> ignore, List<String> opaque) {
+  public record Content(List<Pin> pins, List<String> ignore, List<String> opaque, long shardSize) {
     public Content {
       pins = List.copyOf(pins);
       ignore = List.copyOf(ignore);
       opaque = List.copyOf(opaque);
+    }
+
+    /** Content without shards. */
+    public Content(List<Pin> pins, List<String> ignore, List<String> opaque) {
+      this(pins, ignore, opaque, 0);
     }
   }
 
@@ -82,7 +93,7 @@ public final class PinFiles {
           .maxNameLength(64)
           .maxStringLength(MAX_PATH_CHARS)
           .maxNumberLength(20)
-          .maxTokenCount(16L * MAX_PINS + 64)
+          .maxTokenCount(16L * MAX_PINS + MAX_SHARDS + 64)
           .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       // The caller owns the output stream (often System.out); closing the generator must not close it.
@@ -140,6 +151,9 @@ public final class PinFiles {
     List<String> opaque = null;
     String patternField = null; // the first of ignore/opaque seen, for the version check
     String patternWhere = "";
+    long shardSize = 0;
+    String shardWhere = null; // where the first shard field was seen, for the version check
+    int[] shardCount = {0};
     try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), content)) {
       expect(p, p.nextToken(), JsonToken.START_OBJECT, source, "the top level must be an object");
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -150,7 +164,7 @@ public final class PinFiles {
             expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "version must be an integer");
             if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 1
                 || p.getIntValue() > VERSION) {
-              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1 and 2)");
+              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1 to 3)");
             }
             version = p.getIntValue();
           }
@@ -167,12 +181,28 @@ public final class PinFiles {
               patternWhere = where(p);
             }
           }
+          case "shard_size" -> {
+            expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "shard_size must be an integer");
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || p.getLongValue() < DigestedFile.MIN_SHARD_SIZE) {
+              throw error(p, source, "shard_size " + p.getText() + " is under the minimum of "
+                  + DigestedFile.MIN_SHARD_SIZE + " bytes or too large");
+            }
+            shardSize = p.getLongValue();
+            if (shardWhere == null) {
+              shardWhere = where(p);
+            }
+          }
           case "files" -> {
             expect(p, v, JsonToken.START_ARRAY, source, "files must be an array");
             sawFiles = true;
             for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
               expect(p, e, JsonToken.START_OBJECT, source, "each entry of files must be an object");
-              dedup.add(readEntry(p, source), where(p));
+              Entry entry = readEntry(p, source, shardCount);
+              if (entry.shardsAt() != null && shardWhere == null) {
+                shardWhere = entry.shardsAt();
+              }
+              dedup.add(entry.pin(), where(p));
             }
           }
           default -> throw error(p, source, "unknown field '" + field + "'");
@@ -197,8 +227,30 @@ public final class PinFiles {
       throw new PinFileException(source + ": the field '" + patternField + "' needs \"version\": 2"
           + patternWhere);
     }
-    return new Content(dedup.pins, ignore == null ? List.of() : ignore, opaque == null ? List.of() : opaque);
+    if (version < 3 && shardWhere != null) {
+      throw new PinFileException(source + ": shard digests need \"version\": 3" + shardWhere);
+    }
+    for (Pin pin : dedup.pins) {
+      if (pin.shards().isEmpty()) {
+        continue;
+      }
+      if (shardSize == 0) {
+        throw new PinFileException(source + ": the entry for '" + pin.path()
+            + "' has shards but the file has no shard_size");
+      }
+      long want = DigestedFile.shardCount(pin.size(), shardSize);
+      if (pin.shards().size() != want) {
+        throw new PinFileException(source + ": the entry for '" + pin.path() + "' (" + pin.size()
+            + " bytes) needs " + want + " shards of " + shardSize + " bytes, but lists "
+            + pin.shards().size());
+      }
+    }
+    return new Content(dedup.pins, ignore == null ? List.of() : ignore, opaque == null ? List.of() : opaque,
+        shardSize);
   }
+
+  /** A files entry, and where its shards list was, if it had one. */
+  private record Entry(Pin pin, @org.jspecify.annotations.Nullable String shardsAt) {}
 
   /** An array of valid, distinct patterns; the parser stands on its START_ARRAY. */
   private static List<String> readPatterns(JsonParser p, String source, String field) throws PinFileException {
@@ -223,9 +275,11 @@ public final class PinFiles {
     return out;
   }
 
-  private static Pin readEntry(JsonParser p, String source) throws PinFileException {
+  private static Entry readEntry(JsonParser p, String source, int[] shardCount) throws PinFileException {
     String path = null;
     String hex = null;
+    List<Sha256> shards = List.of();
+    String shardsAt = null;
     long size = PinSet.UNKNOWN_SIZE; // until a size field is read
     for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
       String field = p.currentName();
@@ -249,6 +303,18 @@ public final class PinFiles {
             throw error(p, source, "size must be a non-negative integer, got " + size);
           }
         }
+        case "shards" -> {
+          expect(p, v, JsonToken.START_ARRAY, source, "shards must be an array of digests");
+          shardsAt = where(p);
+          shards = new ArrayList<>();
+          for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            expect(p, e, JsonToken.VALUE_STRING, source, "each shard must be a string of 64 hex digits");
+            if (++shardCount[0] > MAX_SHARDS) {
+              throw error(p, source, "more than " + MAX_SHARDS + " shard digests");
+            }
+            shards.add(digest(p.getString(), source, "shard " + shards.size() + where(p)));
+          }
+        }
         default -> throw error(p, source, "unknown field '" + field + "' in a files entry");
       }
     }
@@ -258,7 +324,11 @@ public final class PinFiles {
     if (hex == null) {
       throw error(p, source, "the entry for '" + path + "' lacks 'sha256'");
     }
-    return new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)));
+    if (!shards.isEmpty() && size == PinSet.UNKNOWN_SIZE) {
+      throw error(p, source, "the entry for '" + path + "' has shards but no size");
+    }
+    return new Entry(new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)), shards),
+        shardsAt);
   }
 
   private static void expect(JsonParser p, JsonToken actual, JsonToken wanted, String source, String message)
@@ -371,6 +441,7 @@ public final class PinFiles {
   public static void writeJson(Content content, OutputStream out) throws IOException {
     List<Pin> pins = content.pins();
     boolean patterns = !content.ignore().isEmpty() || !content.opaque().isEmpty();
+    boolean shards = content.shardSize() > 0 && pins.stream().anyMatch(pin -> !pin.shards().isEmpty());
     ObjectWriteContext pretty = new ObjectWriteContext.Base() {
       @Override
       public PrettyPrinter getPrettyPrinter() {
@@ -384,7 +455,10 @@ public final class PinFiles {
     };
     try (JsonGenerator g = JSON.createGenerator(pretty, out)) {
       g.writeStartObject();
-      g.writeNumberProperty("version", patterns ? 2 : 1);
+      g.writeNumberProperty("version", shards ? 3 : patterns ? 2 : 1);
+      if (shards) {
+        g.writeNumberProperty("shard_size", content.shardSize());
+      }
       if (patterns) {
         writeStrings(g, "ignore", content.ignore());
         writeStrings(g, "opaque", content.opaque());
@@ -398,6 +472,14 @@ public final class PinFiles {
           g.writeNumberProperty("size", pin.size());
         }
         g.writeStringProperty("sha256", pin.sha256().hex());
+        if (shards && !pin.shards().isEmpty()) {
+          g.writeName("shards");
+          g.writeStartArray();
+          for (Sha256 s : pin.shards()) {
+            g.writeString(s.hex());
+          }
+          g.writeEndArray();
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Issue 14's measurements, each beside its baseline in the same run. CPU time is what counts on a
+# shared machine: `perf stat -e task-clock` (user + sys of every thread, mean of RUNS runs after one
+# warm-up), and wall time beside it. In-process figures come from Issue14Bench.java in a warm JVM.
+#
+# Usage (from the repository root, the CLI built by ./safeload --version):
+#   benchmarks/scripts/issue14.sh WORK SECTION...     # sections: cpu parallel shards delivery pickle large
+# Env: RUNS (default 5), BEFORE=path/to/an/older/safeload.jar to time it beside this build,
+#      PICKLESCAN=dir holding picklescan's src/ (run from source with /usr/bin/python3).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+work="$1"; shift
+mkdir -p "$work"
+runs="${RUNS:-5}"
+jar="$root/cli/target/safeload.jar"
+jvm=(java -XX:+UseSerialGC -XX:-UsePerfData)
+mk="/usr/bin/python3 $root/benchmarks/scripts/make-safetensors.py"
+bench() { "${jvm[@]}" -cp "$1" "$root/benchmarks/scripts/Issue14Bench.java" "${@:2}"; }
+
+# One row: name, mean CPU ms (task-clock), mean wall s, from perf stat over $runs runs.
+row() {
+  local name="$1"; shift
+  "$@" > /dev/null 2>&1 || true   # warm-up (and page cache)
+  perf stat -r "$runs" -e task-clock "$@" 2>&1 > /dev/null | awk -v n="$name" '
+    /task-clock/ { cpu = $1; gsub(",", "", cpu) }
+    /time elapsed/ { wall = $1; dev = $3 }
+    END { printf "| %s | %.0f | %.3f ± %s |\n", n, cpu, wall, dev }'
+}
+header() { echo; echo "### $1 ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo;
+  echo "| command | CPU ms (user+sys) | wall s |"; echo "|---|---:|---:|"; }
+
+for section in "$@"; do
+  case "$section" in
+    cpu)
+      f="$work/model.safetensors"
+      [[ -f "$f" ]] || $mk 1073741824 "$f"
+      "$root/safeload" pin "$f" > "$work/model.pins.json"
+      mkdir -p "$work/floor" && javac --release 17 -d "$work/floor" "$root/benchmarks/scripts/Sha256Floor.java"
+      header "1 GiB safetensors, verify --pins (CLI)"
+      row "openssl dgst -sha256" openssl dgst -sha256 "$f"
+      row "Sha256Floor (JVM: map + SUN SHA-256)" "${jvm[@]}" -cp "$work/floor" Sha256Floor "$f"
+      row "java -jar safeload.jar --version (JVM + picocli start)" "${jvm[@]}" -jar "$jar" --version
+      [[ -n "${BEFORE:-}" ]] && row "before: java -jar (older) verify --pins" "${jvm[@]}" -jar "$BEFORE" verify --pins "$work/model.pins.json" "$f"
+      row "after: java -jar safeload.jar verify --pins" "${jvm[@]}" -jar "$jar" verify --pins "$work/model.pins.json" "$f"
+      row "after: ./safeload verify --pins (launcher, CDS)" "$root/safeload" verify --pins "$work/model.pins.json" "$f"
+      echo; echo "In process (warm JVM, median):"; echo '```'
+      bench "$jar" sha "$f"
+      [[ -n "${BEFORE:-}" ]] && { echo -n "before: "; bench "$BEFORE" verify "$work/model.pins.json" "$f" 1; }
+      echo -n "after:  "; bench "$jar" verify "$work/model.pins.json" "$f" 1
+      echo '```'
+      ;;
+    parallel)
+      d="$work/eight"
+      mkdir -p "$d"
+      for i in 0 1 2 3 4 5 6 7; do
+        [[ -f "$d/model-0000$i-of-00008.safetensors" ]] || $mk 134217728 "$d/model-0000$i-of-00008.safetensors"
+      done
+      "$root/safeload" pin "$d" > "$work/eight.pins.json"
+      header "1 GiB in 8 files, verify --pins (CLI)"
+      row "openssl dgst -sha256, one process over the 8 files" openssl dgst -sha256 "$d"/*.safetensors
+      row "openssl dgst -sha256, 2 processes (xargs -P2)" sh -c "ls $d/*.safetensors | xargs -P2 -n4 openssl dgst -sha256"
+      row "./safeload verify, 1 thread (-XX:ActiveProcessorCount=1)" env SAFELOAD_JAVA_OPTS=-XX:ActiveProcessorCount=1 "$root/safeload" verify --pins "$work/eight.pins.json" "$d"
+      row "./safeload verify, 2 threads" "$root/safeload" verify --pins "$work/eight.pins.json" "$d"
+      echo; echo "In process (warm JVM, median):"; echo '```'
+      bench "$jar" sha "$d"
+      bench "$jar" verify "$work/eight.pins.json" "$d" 1
+      bench "$jar" verify "$work/eight.pins.json" "$d" 2
+      echo '```'
+      ;;
+    shards)
+      f="$work/model.safetensors"
+      [[ -f "$f" ]] || $mk 1073741824 "$f"
+      "$root/safeload" pin "$f" > "$work/model.pins.json"
+      "$root/safeload" pin --shard-size 256M "$f" > "$work/model.shards.pins.json"
+      header "1 GiB safetensors, whole-file pins vs 256 MiB shard pins (CLI)"
+      row "openssl dgst -sha256" openssl dgst -sha256 "$f"
+      row "./safeload verify --pins (whole file)" "$root/safeload" verify --pins "$work/model.pins.json" "$f"
+      row "./safeload verify --pins (whole file + 256 MiB shards, one pass)" "$root/safeload" verify --pins "$work/model.shards.pins.json" "$f"
+      echo; echo "In process (warm JVM, median):"; echo '```'
+      bench "$jar" verify "$work/model.pins.json" "$f" 2
+      bench "$jar" verify "$work/model.shards.pins.json" "$f" 2
+      echo '```'
+      ;;
+    delivery)
+      f="$work/d256/model.safetensors"
+      mkdir -p "$work/d256"; [[ -f "$f" ]] || $mk 268435456 "$f"
+      echo; echo "### Delivery, 256 MiB safetensors, in process ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo; echo '```'
+      bench "$jar" sha "$f"
+      bench "$jar" scan "$f"
+      for mode in MAPPED_TRUSTED COPY_TO_MEMORY PRIVATE_FILE; do
+        [[ -n "${BEFORE:-}" ]] && { echo -n "before: "; bench "$BEFORE" load "$f" $mode; }
+        bench "$jar" load "$f" $mode
+      done
+      echo -n "private dir on tmpfs (-Djava.io.tmpdir=/dev/shm): "
+      "${jvm[@]}" -Djava.io.tmpdir=/dev/shm -cp "$jar" "$root/benchmarks/scripts/Issue14Bench.java" load "$f" PRIVATE_FILE
+      echo '```'
+      ;;
+    pickle)
+      c="$work/ckpt"
+      [[ -f "$c/resnet18.pt" ]] || /usr/bin/python3 "$root/benchmarks/scripts/make-checkpoints.py" "$c"
+      echo; echo "### Pickle checkpoints, in process ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo; echo '```'
+      bench "$jar" sha "$c/resnet18.pt"
+      bench "$jar" scan "$c/resnet18.pt"
+      bench "$jar" sha "$c/many-tensors.pt"
+      bench "$jar" scan "$c/many-tensors.pt"
+      echo '```'
+      header "120 small checkpoints, one CLI process each tool"
+      row "./safeload scan (120 paths, one JVM)" sh -c "$root/safeload scan $c/small/*.pt"
+      if [[ -n "${PICKLESCAN:-}" ]]; then
+        row "picklescan -p DIR (from source, /usr/bin/python3)" env PYTHONPATH="$PICKLESCAN/src" /usr/bin/python3 -m picklescan -p "$c/small"
+      fi
+      row "openssl dgst -sha256 (120 files)" sh -c "openssl dgst -sha256 $c/small/*.pt"
+      header "resnet18.pt (47 MB), CLI"
+      row "./safeload scan" "$root/safeload" scan "$c/resnet18.pt"
+      [[ -n "${PICKLESCAN:-}" ]] && row "picklescan -p FILE" env PYTHONPATH="$PICKLESCAN/src" /usr/bin/python3 -m picklescan -p "$c/resnet18.pt"
+      row "openssl dgst -sha256" openssl dgst -sha256 "$c/resnet18.pt"
+      ;;
+    large)
+      echo; echo "### Large sparse sharded models: verify --pins (one run each; $(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo
+      echo "| model | files | wall s | CPU s (user+sys) | max RSS MB | openssl CPU s |"; echo "|---|---:|---:|---:|---:|---:|"
+      for gib in ${LARGE_SIZES:-5 10 20}; do
+        d="$work/large-$gib"
+        mkdir -p "$d"
+        n=$(( gib / 4 + (gib % 4 > 0) ))
+        for ((i = 0; i < n; i++)); do
+          s=$(( gib * 1073741824 / n ))
+          [[ -f "$d/model-$i.safetensors" ]] || $mk "$s" "$d/model-$i.safetensors" --sparse
+        done
+        "$root/safeload" pin "$d" > "$work/large-$gib.pins.json"
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$root/safeload" verify --pins "$work/large-$gib.pins.json" "$d" > /dev/null
+        read -r e u s m < "$work/time.txt"
+        /usr/bin/time -f "%U %S" -o "$work/otime.txt" openssl dgst -sha256 "$d"/*.safetensors > /dev/null
+        read -r ou os < "$work/otime.txt"
+        echo "| $gib GiB (sparse) | $n | $e | $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}') | $((m / 1024)) | $(awk -v u="$ou" -v s="$os" 'BEGIN{print u+s}') |"
+      done
+      ;;
+    *) echo "unknown section $section" >&2; exit 2 ;;
+  esac
+done
