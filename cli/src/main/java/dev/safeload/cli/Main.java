@@ -3,6 +3,7 @@ package dev.safeload.cli;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ProgressListener;
 import dev.safeload.SafeModelLoader;
+import dev.safeload.SafeloadVersion;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Spec;
  * The {@code safeload} command.
  *
  * <pre>
- * safeload scan [--json] PATH...          check files and directories, report every finding
- * safeload verify --pins FILE [--json] PATH  like scan, and every file must match its pin
+ * safeload scan [--format table|json|sarif] [-o FILE] [-v] PATH...
+ *                                         check files and directories, report every finding
+ * safeload verify --pins FILE [--format ...] PATH  like scan, and every file must match its pin
  * safeload verify --key PEM | --cert-chain PEM [--identity ID] | --sigstore --identity ID --issuer URL
  *                 --trusted-root FILE [--signature model.sig] [--pins FILE] PATH
  *                                         like scan, and the model's OpenSSF Model Signing signature
@@ -46,8 +48,9 @@ import picocli.CommandLine.Spec;
  * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file, a model file
  * that cannot be read). An I/O error wins over a rejection: when both happen the exit code is
  * {@value #USAGE_OR_IO}, and the report lists both (see {@link Scans#exitCode(List)}). An invalid
- * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The {@code --json}
- * output is documented on {@link JsonReport}.
+ * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The JSON report
+ * ({@code --format json}, or {@code --json}) is documented on {@link JsonReport}, the SARIF report on
+ * {@link SarifReport}.
  */
 // scope = INHERIT gives every subcommand the standard --help/--version from here: copying two options is
 // cheaper at start-up than reflecting picocli's help mixin once per command.
@@ -197,12 +200,11 @@ public final class Main implements Callable<Integer> {
     return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 
-  /** The version from the jar manifest, when there is one. */
+  /** The version the build wrote into the api jar ({@link SafeloadVersion}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"safeload " + (v == null ? "(development build)" : v)};
+      return new String[] {"safeload " + SafeloadVersion.get()};
     }
   }
 }

@@ -26,11 +26,11 @@ final class ScanCommand implements Callable<Integer> {
   List<String> paths;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), paths, err);
-    report.write(s.scanned, out);
+    report.write(new Report("scan", s.scanned), out);
     return s.exitCode();
   }
 }

@@ -4,6 +4,7 @@ import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
+import dev.safeload.bom.Proof;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
@@ -94,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
   String path;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     if (pinFile == null && signatureMode == null) {
@@ -167,7 +168,7 @@ final class VerifyCommand implements Callable<Integer> {
       ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
       results.add(sc.withReport(r));
     }
-    if (report.write(results, out)) {
+    if (report.write(new Report("verify", results, proofs(results, pins, signedBy)), out)) {
       ScanReport r = results.get(0).report();
       if (r.accepted()) {
         if (pins != null) {
@@ -180,6 +181,28 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(results);
+  }
+
+  /**
+   * The proofs behind the report: what the pins prove, computed by the pin set over the digests the scan
+   * read (nothing is re-read); and, when the model was accepted with a signature required, the
+   * signature over every served file (the verifier refuses a model with any file it does not cover).
+   */
+  private List<Report.ProofEntry> proofs(List<Scanned> results, @Nullable PinSet pins, @Nullable String signedBy) {
+    List<Report.ProofEntry> proofs = new ArrayList<>();
+    for (Scanned sc : results) {
+      if (pins != null && !sc.report().files().isEmpty()) {
+        Proof p = Proof.check(Proof.Technique.HASH_COMPARISON, pins, sc.report());
+        proofs.add(new Report.ProofEntry(p.technique().cyclonedx(), p.claim(),
+            p.files().stream().map(sc::display).toList()));
+      }
+      if (signedBy != null && sc.report().accepted()) {
+        proofs.add(new Report.ProofEntry(Proof.Technique.ATTESTATION.cyclonedx(),
+            signature.name + " signed by " + signedBy,
+            sc.report().files().stream().map(sc::display).toList()));
+      }
+    }
+    return proofs;
   }
 
   /** Adds {@code UNPROVEN_FILE} to readable files that no pin covers, as a strict {@code load} would. */
