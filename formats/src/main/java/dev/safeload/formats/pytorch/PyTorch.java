@@ -12,5 +12,6 @@ public final class PyTorch {
    * {@link PickleProfile#torchWeightsStrict()}, which mirrors {@code torch.load(weights_only=True)}.
    */
   public static final Setting<PickleProfile> PROFILE =
-      Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict());
+      Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict(),
+          PickleProfile::named);
 }
