@@ -1,6 +1,7 @@
 package dev.safeload.cli;
 
 import dev.safeload.LoadPolicy;
+import dev.safeload.PolicyFile;
 import dev.safeload.ProgressListener;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.SafeloadVersion;
@@ -182,16 +183,42 @@ public final class Main implements Callable<Integer> {
    * {@link #withPatterns}.
    */
   SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
-    LoadPolicy base = LoadPolicy.strict();
+    return loaderWith(proofs, progress, patterns, null);
+  }
+
+  /**
+   * Like {@link #loaderWith(List, ProgressListener, IgnoreOption)}, starting from a policy file's
+   * policy instead of the strict one (the command-line patterns still extend it).
+   */
+  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns,
+      @Nullable PolicyFile policyFile) {
+    LoadPolicy base = policyFile == null ? LoadPolicy.strict() : policyFile.policy();
     if (loaderSetup != SHIPPED) {
       // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
       // command line extend that policy rather than being dropped. Handlers are not discovered for this.
-      base = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+      LoadPolicy setup = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+      base = policyFile == null ? setup : merge(setup, policyFile.policy());
     }
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     proofs.forEach(b::trust);
     b = loaderSetup.apply(b);
     b.policy(withPatterns(base, patterns));
+    return b.build();
+  }
+
+  /**
+   * An embedder's policy extended by a policy file: the file's patterns, formats allowed or denied,
+   * and its proof rule. (Limits and profiles of a file need the file's own policy as the base.)
+   */
+  private static LoadPolicy merge(LoadPolicy setup, LoadPolicy file) {
+    LoadPolicy.Builder b = setup.toBuilder().ignoreFiles(file.ignoredFiles().toArray(String[]::new))
+        .opaqueFiles(file.opaqueFiles().toArray(String[]::new));
+    file.allowedFormats().forEach(b::allowFormat);
+    LoadPolicy.strict().allowedFormats().stream().filter(f -> !file.allowedFormats().contains(f))
+        .forEach(b::denyFormat);
+    if (!file.requiresProvenance()) {
+      b.allowUnpinnedFiles();
+    }
     return b.build();
   }
 

@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.PolicyFile;
 import dev.safeload.FileReport;
 import dev.safeload.verify.PinSet;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin IgnoreOption ignore;
+  @Mixin PolicyOption policy;
   @Spec CommandSpec spec;
 
   @Option(names = "--include-rejected",
@@ -42,7 +44,15 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), List.of(path), err);
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(List.of(path)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore, policyFile), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -56,8 +66,13 @@ final class PinCommand implements Callable<Integer> {
       err.flush();
       return Scans.exitCode(s.scanned) == Main.USAGE_OR_IO ? Main.USAGE_OR_IO : Main.REJECTED;
     }
-    PinSet.Builder pins = PinSet.builder().source(path)
-        .ignoreFiles(ignore.globs.toArray(String[]::new))
+    // The pin file records every pattern in force, the policy file's too, so verifying needs neither.
+    PinSet.Builder pins = PinSet.builder().source(path);
+    if (policyFile != null) {
+      pins.ignoreFiles(policyFile.policy().ignoredFiles().toArray(String[]::new))
+          .opaqueFiles(policyFile.policy().opaqueFiles().toArray(String[]::new));
+    }
+    pins.ignoreFiles(ignore.globs.toArray(String[]::new))
         .opaqueFiles(ignore.opaque.toArray(String[]::new));
     for (FileReport f : sc.report().files()) {
       pins.pin(f.name(), f.size(), f.sha256());

@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.PolicyFile;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.bom.Proof;
@@ -90,6 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin ReportOption report;
   @Mixin IgnoreOption ignore;
+  @Mixin PolicyOption policy;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
@@ -98,6 +100,17 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(List.of(path)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    if (policyFile != null) {
+      fromPolicy(policyFile.trust());
+    }
     if (pinFile == null && signatureMode == null) {
       err.println("safeload: verify needs --pins and/or a signature mode (--key, --cert-chain, --sigstore)");
       err.flush();
@@ -161,7 +174,7 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
@@ -181,6 +194,42 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(results);
+  }
+
+  /**
+   * Fills what the command line left out from the policy file's {@code trust} section: the pin file,
+   * one signature mode (public key, certificate chain, or Sigstore with a trusted root), identity,
+   * issuer, signature file name and revocation feed. What was typed wins.
+   */
+  private void fromPolicy(PolicyFile.Trust t) {
+    if (pinFile == null) {
+      pinFile = t.pins();
+    }
+    if (signatureMode == null && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {
+      signatureMode = new SignatureMode();
+      if (t.publicKey() != null) {
+        signatureMode.key = t.publicKey();
+      } else if (t.certificateChain() != null) {
+        signatureMode.certChain = t.certificateChain();
+      } else {
+        signatureMode.sigstore = true;
+      }
+    }
+    if (trustedRoot == null) {
+      trustedRoot = t.trustedRoot();
+    }
+    if (identity == null) {
+      identity = t.identity();
+    }
+    if (issuer == null) {
+      issuer = t.issuer();
+    }
+    if (revocations == null) {
+      revocations = t.revocations();
+    }
+    if (t.signature() != null && signature.name.equals(SignatureFileOption.DEFAULT)) {
+      signature.name = t.signature();
+    }
   }
 
   /**
