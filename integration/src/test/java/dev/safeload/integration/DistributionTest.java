@@ -48,7 +48,8 @@ class DistributionTest {
 
     // A PATH with the launcher (linked, link to a link) and only the tools it needs: no java.
     Path tools = Files.createDirectory(tmp.resolve("tools"));
-    for (String t : List.of("bash", "readlink", "dirname")) {
+    // bash and the two tools the launcher uses; tar, gzip and mkdir for the action's script.
+    for (String t : List.of("bash", "readlink", "dirname", "tar", "gzip", "mkdir")) {
       Path real = List.of(Path.of("/usr/bin", t), Path.of("/bin", t)).stream().filter(Files::isExecutable)
           .findFirst().orElseThrow(() -> new AssertionError("no " + t + " on this machine"));
       // Copied, not linked: the temp directory then holds no link leading out of it.
@@ -58,6 +59,36 @@ class DistributionTest {
     Files.createSymbolicLink(onPath.resolve("safeload-real"), onPath.relativize(home.resolve("bin/safeload")));
     Files.createSymbolicLink(onPath.resolve("safeload"), Path.of("safeload-real"));
     path = List.of(onPath.toString(), tools.toString());
+    archivePath = archive;
+  }
+
+  static Path archivePath;
+
+  /** scripts/action-scan.sh, as action.yml runs it: unpack, scan to SARIF, report the exit code. */
+  @Test
+  void theActionScriptScansToSarifWithoutJava() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("action/models"));
+    Files.write(work.resolve("dup.safetensors"), safetensors(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
+    Path outputs = tmp.resolve("action/github-output");
+    Path script = Path.of("../scripts/action-scan.sh").toAbsolutePath().normalize();
+    ProcessBuilder pb = new ProcessBuilder(resolve("bash", path), script.toString()).directory(work.getParent().toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", String.join(":", path));
+    pb.environment().put("INPUT_ARCHIVE", archivePath.toString());
+    pb.environment().put("INPUT_PATHS", "models\n");
+    pb.environment().put("INPUT_SARIF", "out/../safeload.sarif");
+    pb.environment().put("RUNNER_TEMP", Files.createDirectories(tmp.resolve("runner")).toString());
+    pb.environment().put("GITHUB_OUTPUT", outputs.toString());
+    Files.createDirectories(work.getParent().resolve("out"));
+    Path log = tmp.resolve("action/log.txt");
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+    String out = Files.readString(log);
+    assertEquals(1, p.exitValue(), out);
+    assertEquals("exit-code=1\nsarif=out/../safeload.sarif\n", Files.readString(outputs));
+    String sarif = Files.readString(work.getParent().resolve("safeload.sarif"));
+    assertTrue(sarif.contains("\"ruleId\":\"SAFETENSORS_DUPLICATE_KEY\""), sarif);
   }
 
   @Test
