@@ -10,6 +10,8 @@ module dev.safeload.junit {
   requires static org.jspecify;
 
   exports dev.safeload.junit;
+  // Whether any format handler can be found, for the UNKNOWN_FORMAT hint.
+  uses dev.safeload.spi.FormatHandler;
   // JUnit instantiates the @ModelFiles arguments provider reflectively.
   opens dev.safeload.junit.internal to org.junit.platform.commons;
 }

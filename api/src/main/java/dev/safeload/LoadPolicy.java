@@ -53,6 +53,8 @@ public final class LoadPolicy {
   private final java.util.List<String> opaqueFiles;
   private final Map<Setting<?>, Object> settings;
   private final java.util.List<String> allowedLicenses;
+  /** Values a policy file gives by setting name ({@link PolicyFile}): a Long, or text for named values. */
+  private final Map<String, Object> named;
 
   private LoadPolicy(Builder b) {
     this.requireProvenance = b.requireProvenance;
@@ -64,6 +66,21 @@ public final class LoadPolicy {
     this.opaqueFiles = java.util.List.copyOf(b.opaqueFiles);
     this.settings = Map.copyOf(b.settings);
     this.allowedLicenses = java.util.List.copyOf(b.allowedLicenses);
+    this.named = Map.copyOf(b.named);
+  }
+
+  /**
+   * The policy a policy file ({@code safeload.json}) describes: {@link #strict()} with the file's
+   * patterns, formats, limits, profiles and proof rule. The file is read strictly; see {@link PolicyFile}
+   * for its keys and for the trust and licence settings it also holds.
+   *
+   * @throws java.io.IOException if the file cannot be read
+   * @throws IllegalArgumentException if it is not a valid policy file: the message names the file, the
+   *     key (as a JSON path such as {@code $.formats}) and the problem, e.g.
+   *     {@code safeload.json: $.formats: unknown key "alow" (allowed: allow, deny)}
+   */
+  public static LoadPolicy load(java.nio.file.Path file) throws java.io.IOException {
+    return PolicyFile.read(file).policy();
   }
 
   /** The secure default policy. */
@@ -136,6 +153,12 @@ public final class LoadPolicy {
   /** The value of a setting: the override if one was set, else the setting's default. */
   public <T> T get(Setting<T> setting) {
     Object v = settings.get(setting);
+    if (v == null) {
+      Object byName = named.get(setting.name());
+      if (byName != null) {
+        return setting.fromPolicyValue(byName);
+      }
+    }
     return v == null ? setting.defaultValue() : setting.type().cast(v);
   }
 
@@ -144,7 +167,8 @@ public final class LoadPolicy {
     return "LoadPolicy{requireProvenance=" + requireProvenance + ", allowSymlinks=" + allowSymlinks
         + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
         + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", opaqueFiles=" + opaqueFiles
-        + ", settings=" + settings + ", allowedLicenses=" + allowedLicenses + "}";
+        + ", settings=" + settings + ", allowedLicenses=" + allowedLicenses
+        + (named.isEmpty() ? "" : ", named=" + named) + "}";
   }
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
@@ -158,6 +182,7 @@ public final class LoadPolicy {
     private final java.util.List<String> opaqueFiles = new java.util.ArrayList<>();
     private final Map<Setting<?>, Object> settings = new HashMap<>();
     private final java.util.List<String> allowedLicenses = new java.util.ArrayList<>();
+    private final Map<String, Object> named = new HashMap<>();
 
     private Builder() {}
 
@@ -172,6 +197,7 @@ public final class LoadPolicy {
       opaqueFiles.addAll(p.opaqueFiles);
       settings.putAll(p.settings);
       allowedLicenses.addAll(p.allowedLicenses);
+      named.putAll(p.named);
     }
 
     /**
@@ -285,6 +311,16 @@ public final class LoadPolicy {
         throw new IllegalArgumentException(setting.name() + " must be positive");
       }
       settings.put(setting, value);
+      return this;
+    }
+
+    /**
+     * A value for the setting named {@code name}, from a policy file: a positive Long for a limit, or
+     * text that the setting reads as a named value (a profile). Applies to a setting that has no value
+     * set through {@link #set}.
+     */
+    Builder setByName(String name, Object value) {
+      named.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.safeload.bom;
 
 import dev.safeload.FileReport;
+import dev.safeload.SafeloadVersion;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.bom.internal.BomModel;
@@ -104,8 +105,7 @@ public final class AiBom {
   }
 
   private static String toolVersion() {
-    String v = AiBom.class.getPackage().getImplementationVersion();
-    return v == null ? "" : v; // a development build has no manifest version; the writer leaves it out
+    return SafeloadVersion.get();
   }
 
   /** Collects the models of a BOM. Not thread-safe; {@link #build()} copies what it needs. */

@@ -73,6 +73,8 @@ class AiBomTest {
     assertEquals("2026-12-01T12:00:00Z", bom.at("/metadata/timestamp").asString());
     assertEquals("operations", bom.at("/metadata/lifecycles/0/phase").asString());
     assertEquals("safeload", bom.at("/metadata/tools/components/0/name").asString());
+    // The build's version (root pom), baked into the api jar and written as the tool's version.
+    assertEquals(System.getProperty("safeload.expectedVersion"), bom.at("/metadata/tools/components/0/version").asString());
     assertEquals(1, bom.get("components").size());
 
     JsonNode model = bom.at("/components/0");

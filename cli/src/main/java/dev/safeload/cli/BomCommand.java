@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.PolicyFile;
 import dev.safeload.ScanReport;
 import dev.safeload.bom.AiBom;
 import dev.safeload.bom.Proof;
@@ -57,6 +58,7 @@ final class BomCommand implements Callable<Integer> {
   Format format = Format.cyclonedx;
 
   @Mixin IgnoreOption ignore;
+  @Mixin PolicyOption policy;
 
   // Optional to picocli, which would otherwise demand PATH before running 'bom find'; call() requires it.
   @Parameters(arity = "0..1", paramLabel = "PATH", description = "The model file or directory.")
@@ -88,7 +90,15 @@ final class BomCommand implements Callable<Integer> {
       }
     }
     List<dev.safeload.provenance.ProvenanceVerifier> proofs = pins == null ? List.of() : List.of(pins);
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(List.of(path)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }

@@ -32,7 +32,17 @@ import tools.jackson.core.json.JsonWriteFeature;
  *    {"path": "models/llama/README.md"}            // (the options', the pin file's or the signature's)
  *  ],
  *  "ioError": true | false,                         // something could not be read (an IO_ERROR finding)
- *  "exitCode": 0 | 1 | 2}                           // the exit code of this run's verdict
+ *  "exitCode": 0 | 1 | 2,                           // the exit code of this run's verdict
+ *  "tool": {"name": "safeload", "version": "0.2.0"},
+ *  "command": "scan" | "verify",
+ *  "summary": {"files": 3, "accepted": 2, "rejected": 1,    // files reported, by verdict
+ *              "modelFindings": 0, "ignored": 1,            // model-level findings, ignored files
+ *              "findings": 1,                               // findings of every kind
+ *              "byReason": {"SAFETENSORS_OVERLAP": 1}},     // per reason code, sorted by code
+ *  "proofs": [                                      // how provenance was proven (verify only)
+ *    {"technique": "hash-comparison" | "attestation", "claim": "...",
+ *     "files": ["models/llama/model.safetensors"]}  // paths as in "files", sorted
+ *  ]}
  * }</pre>
  *
  * <p>A file is {@code rejected} exactly when its {@code findings} are non-empty. Model findings (a
@@ -54,7 +64,8 @@ final class JsonReport {
 
   private JsonReport() {}
 
-  static void write(List<Scanned> scans, Writer out) {
+  static void write(Report report, Writer out) {
+    List<Scanned> scans = report.results();
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeName("files");
@@ -108,11 +119,52 @@ final class JsonReport {
         }
       }
       g.writeEndArray();
-      g.writeBooleanProperty("ioError", Scans.ioErrors(scans) > 0);
-      g.writeNumberProperty("exitCode", Scans.exitCode(scans));
+      g.writeBooleanProperty("ioError", report.ioError());
+      g.writeNumberProperty("exitCode", report.exitCode());
+      // Fields added in 0.2.0, after the original ones.
+      g.writeName("tool");
+      g.writeStartObject();
+      g.writeStringProperty("name", "safeload");
+      g.writeStringProperty("version", report.toolVersion());
+      g.writeEndObject();
+      g.writeStringProperty("command", report.command());
+      writeSummary(g, report.summary());
+      g.writeName("proofs");
+      g.writeStartArray();
+      for (Report.ProofEntry p : report.proofs()) {
+        g.writeStartObject();
+        g.writeStringProperty("technique", p.technique());
+        g.writeStringProperty("claim", p.claim());
+        g.writeName("files");
+        g.writeStartArray();
+        for (String f : p.files()) {
+          g.writeString(f);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
       g.writeRaw('\n');
     }
+  }
+
+  private static void writeSummary(JsonGenerator g, Report.Summary s) {
+    g.writeName("summary");
+    g.writeStartObject();
+    g.writeNumberProperty("files", s.files());
+    g.writeNumberProperty("accepted", s.accepted());
+    g.writeNumberProperty("rejected", s.rejected());
+    g.writeNumberProperty("modelFindings", s.modelFindings());
+    g.writeNumberProperty("ignored", s.ignored());
+    g.writeNumberProperty("findings", s.findings());
+    g.writeName("byReason");
+    g.writeStartObject();
+    for (var e : s.byReason().entrySet()) {
+      g.writeNumberProperty(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
   private static void writeFinding(JsonGenerator g, Finding x) {

@@ -1,8 +1,10 @@
 package dev.safeload.cli;
 
 import dev.safeload.LoadPolicy;
+import dev.safeload.PolicyFile;
 import dev.safeload.ProgressListener;
 import dev.safeload.SafeModelLoader;
+import dev.safeload.SafeloadVersion;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +27,9 @@ import picocli.CommandLine.Spec;
  * The {@code safeload} command.
  *
  * <pre>
- * safeload scan [--json] PATH...          check files and directories, report every finding
- * safeload verify --pins FILE [--json] PATH  like scan, and every file must match its pin
+ * safeload scan [--format table|json|sarif] [-o FILE] [-v] PATH...
+ *                                         check files and directories, report every finding
+ * safeload verify --pins FILE [--format ...] PATH  like scan, and every file must match its pin
  * safeload verify --key PEM | --cert-chain PEM [--identity ID] | --sigstore --identity ID --issuer URL
  *                 --trusted-root FILE [--signature model.sig] [--pins FILE] PATH
  *                                         like scan, and the model's OpenSSF Model Signing signature
@@ -46,8 +49,9 @@ import picocli.CommandLine.Spec;
  * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file, a model file
  * that cannot be read). An I/O error wins over a rejection: when both happen the exit code is
  * {@value #USAGE_OR_IO}, and the report lists both (see {@link Scans#exitCode(List)}). An invalid
- * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The {@code --json}
- * output is documented on {@link JsonReport}.
+ * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The JSON report
+ * ({@code --format json}, or {@code --json}) is documented on {@link JsonReport}, the SARIF report on
+ * {@link SarifReport}.
  */
 // scope = INHERIT gives every subcommand the standard --help/--version from here: copying two options is
 // cheaper at start-up than reflecting picocli's help mixin once per command.
@@ -179,16 +183,42 @@ public final class Main implements Callable<Integer> {
    * {@link #withPatterns}.
    */
   SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
-    LoadPolicy base = LoadPolicy.strict();
+    return loaderWith(proofs, progress, patterns, null);
+  }
+
+  /**
+   * Like {@link #loaderWith(List, ProgressListener, IgnoreOption)}, starting from a policy file's
+   * policy instead of the strict one (the command-line patterns still extend it).
+   */
+  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns,
+      @Nullable PolicyFile policyFile) {
+    LoadPolicy base = policyFile == null ? LoadPolicy.strict() : policyFile.policy();
     if (loaderSetup != SHIPPED) {
       // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
       // command line extend that policy rather than being dropped. Handlers are not discovered for this.
-      base = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+      LoadPolicy setup = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+      base = policyFile == null ? setup : merge(setup, policyFile.policy());
     }
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     proofs.forEach(b::verifier);
     b = loaderSetup.apply(b);
     b.policy(withPatterns(base, patterns));
+    return b.build();
+  }
+
+  /**
+   * An embedder's policy extended by a policy file: the file's patterns, formats allowed or denied,
+   * and its proof rule. (Limits and profiles of a file need the file's own policy as the base.)
+   */
+  private static LoadPolicy merge(LoadPolicy setup, LoadPolicy file) {
+    LoadPolicy.Builder b = setup.toBuilder().ignoreFiles(file.ignoredFiles().toArray(String[]::new))
+        .opaqueFiles(file.opaqueFiles().toArray(String[]::new));
+    file.allowedFormats().forEach(b::allowFormat);
+    LoadPolicy.strict().allowedFormats().stream().filter(f -> !file.allowedFormats().contains(f))
+        .forEach(b::denyFormat);
+    if (!file.requiresProvenance()) {
+      b.allowUnpinnedFiles();
+    }
     return b.build();
   }
 
@@ -198,12 +228,11 @@ public final class Main implements Callable<Integer> {
     return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 
-  /** The version from the jar manifest, when there is one. */
+  /** The version the build wrote into the api jar ({@link SafeloadVersion}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"safeload " + (v == null ? "(development build)" : v)};
+      return new String[] {"safeload " + SafeloadVersion.get()};
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.PolicyFile;
 import dev.safeload.FileReport;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin IgnoreOption ignore;
+  @Mixin PolicyOption policy;
   @Spec CommandSpec spec;
 
   @Option(names = "--include-rejected",
@@ -67,7 +69,15 @@ final class PinCommand implements Callable<Integer> {
     }
     ShardCollector shards = new ShardCollector(shard);
     List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(List.of(path)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -81,8 +91,13 @@ final class PinCommand implements Callable<Integer> {
       err.flush();
       return Scans.exitCode(s.scanned) == Main.USAGE_OR_IO ? Main.USAGE_OR_IO : Main.REJECTED;
     }
-    PinSet.Builder pins = PinSet.builder().source(path)
-        .ignoreFiles(ignore.globs.toArray(String[]::new))
+    // The pin file records every pattern in force, the policy file's too, so verifying needs neither.
+    PinSet.Builder pins = PinSet.builder().source(path);
+    if (policyFile != null) {
+      pins.ignoreFiles(policyFile.policy().ignoredFiles().toArray(String[]::new))
+          .opaqueFiles(policyFile.policy().opaqueFiles().toArray(String[]::new));
+    }
+    pins.ignoreFiles(ignore.globs.toArray(String[]::new))
         .opaqueFiles(ignore.opaque.toArray(String[]::new));
     if (shard > 0) {
       pins.shardSize(shard);

@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.PolicyFile;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,16 +22,25 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin ReportOption report;
   @Mixin IgnoreOption ignore;
+  @Mixin PolicyOption policy;
 
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Model files or directories.")
   List<String> paths;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore), paths, err);
-    report.write(s.scanned, out);
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(paths).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore, policyFile), paths, err);
+    report.write(new Report("scan", s.scanned), out);
     return s.exitCode();
   }
 }

@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
  * signature lives, so the name, default and help text are declared once.
  */
 final class SignatureFileOption {
-  @Option(names = "--signature", paramLabel = "NAME", defaultValue = "model.sig",
+  /** The signature's name when none is given. */
+  static final String DEFAULT = "model.sig";
+
+  @Option(names = "--signature", paramLabel = "NAME", defaultValue = DEFAULT,
       description = "Signature file name inside the model directory (default: ${DEFAULT-VALUE}).")
   String name;
 }

@@ -8,12 +8,21 @@ import java.util.List;
 
 /**
  * The human-readable output of {@code scan} and {@code verify}: one row per file, then one per
- * model-level finding, then one per ignored file (verdict {@code ignored}), and a summary line.
+ * model-level finding, then one per ignored file (verdict {@code ignored}), and a summary line. A
+ * file's row shows its first finding, shortened; the verbose table has one row per finding instead,
+ * each in full.
  */
 final class TableReport {
   private TableReport() {}
 
+  /** The short table of {@code scans} (for commands that print no other report). */
   static void write(List<Scanned> scans, PrintWriter out) {
+    write(new Report("bom", scans), out, false);
+  }
+
+  /** The table of {@code report}; {@code verbose} lists every finding in full, one row each. */
+  static void write(Report report, PrintWriter out, boolean verbose) {
+    List<Scanned> scans = report.results();
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"PATH", "VERDICT", "FORMAT", "REASON"});
     int accepted = 0;
@@ -25,8 +34,16 @@ final class TableReport {
         } else {
           rejected++;
         }
-        rows.add(new String[] {s.display(f), f.accepted() ? "accepted" : "REJECTED",
-            f.format() == null ? "-" : f.format(), firstReason(f.findings())});
+        String path = s.display(f);
+        String verdict = f.accepted() ? "accepted" : "REJECTED";
+        String format = f.format() == null ? "-" : f.format();
+        if (verbose && !f.findings().isEmpty()) {
+          for (Finding x : f.findings()) {
+            rows.add(new String[] {path, verdict, format, describe(x, Integer.MAX_VALUE)});
+          }
+        } else {
+          rows.add(new String[] {path, verdict, format, firstReason(f.findings())});
+        }
       }
     }
     int modelFindings = 0;
@@ -34,7 +51,7 @@ final class TableReport {
       for (Finding x : s.report().modelFindings()) {
         modelFindings++;
         rows.add(new String[] {x.file() == null ? s.argument() : s.display(x.file()), "REJECTED", "(model)",
-            describe(x)});
+            describe(x, verbose ? Integer.MAX_VALUE : SHORT)});
       }
     }
     int ignored = 0;
@@ -91,14 +108,17 @@ final class TableReport {
     if (findings.isEmpty()) {
       return "-";
     }
-    String first = describe(findings.get(0));
+    String first = describe(findings.get(0), SHORT);
     return findings.size() == 1 ? first : first + " (+" + (findings.size() - 1) + " more)";
   }
 
-  private static String describe(Finding x) {
+  /** Longest message the short table shows before cutting it. */
+  private static final int SHORT = 100;
+
+  private static String describe(Finding x, int longest) {
     String msg = x.message();
-    if (msg.length() > 100) {
-      msg = msg.substring(0, 97) + "...";
+    if (msg.length() > longest) {
+      msg = msg.substring(0, longest - 3) + "...";
     }
     return x.reason().code() + (x.offset() == Finding.NO_OFFSET ? "" : " @" + x.offset()) + ": " + msg;
   }

@@ -2,8 +2,10 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.PolicyFile;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
+import dev.safeload.bom.Proof;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
 import dev.safeload.verify.VerifyReason;
@@ -91,14 +93,26 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin ReportOption report;
   @Mixin IgnoreOption ignore;
   @Mixin AttestationOptions attestations;
+  @Mixin PolicyOption policy;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    PolicyFile policyFile;
+    try {
+      policyFile = policy.resolve(List.of(path)).orElse(null);
+    } catch (IllegalArgumentException e) {
+      err.println("safeload: " + e.getMessage());
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    if (policyFile != null) {
+      fromPolicy(policyFile.trust());
+    }
     if (pinFile == null && signatureMode == null && !attestations.given()) {
       err.println("safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
           + " and/or --attestations");
@@ -177,14 +191,14 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
     List<Scanned> results = new ArrayList<>();
     for (Scanned sc : s.scanned) {
       // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
       ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
       results.add(sc.withReport(r));
     }
-    if (report.write(results, out)) {
+    if (report.write(new Report("verify", results, proofs(results, pins, signedBy)), out)) {
       ScanReport r = results.get(0).report();
       if (r.accepted()) {
         if (pins != null) {
@@ -201,6 +215,64 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(results);
+  }
+
+  /**
+   * Fills what the command line left out from the policy file's {@code trust} section: the pin file,
+   * one signature mode (public key, certificate chain, or Sigstore with a trusted root), identity,
+   * issuer, signature file name and revocation feed. What was typed wins.
+   */
+  private void fromPolicy(PolicyFile.Trust t) {
+    if (pinFile == null) {
+      pinFile = t.pins();
+    }
+    if (signatureMode == null && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {
+      signatureMode = new SignatureMode();
+      if (t.publicKey() != null) {
+        signatureMode.key = t.publicKey();
+      } else if (t.certificateChain() != null) {
+        signatureMode.certChain = t.certificateChain();
+      } else {
+        signatureMode.sigstore = true;
+      }
+    }
+    if (trustedRoot == null) {
+      trustedRoot = t.trustedRoot();
+    }
+    if (identity == null) {
+      identity = t.identity();
+    }
+    if (issuer == null) {
+      issuer = t.issuer();
+    }
+    if (revocations == null) {
+      revocations = t.revocations();
+    }
+    if (t.signature() != null && signature.name.equals(SignatureFileOption.DEFAULT)) {
+      signature.name = t.signature();
+    }
+  }
+
+  /**
+   * The proofs behind the report: what the pins prove, computed by the pin set over the digests the scan
+   * read (nothing is re-read); and, when the model was accepted with a signature required, the
+   * signature over every served file (the verifier refuses a model with any file it does not cover).
+   */
+  private List<Report.ProofEntry> proofs(List<Scanned> results, @Nullable PinSet pins, @Nullable String signedBy) {
+    List<Report.ProofEntry> proofs = new ArrayList<>();
+    for (Scanned sc : results) {
+      if (pins != null && !sc.report().files().isEmpty()) {
+        Proof p = Proof.check(Proof.Technique.HASH_COMPARISON, pins, sc.report());
+        proofs.add(new Report.ProofEntry(p.technique().cyclonedx(), p.claim(),
+            p.files().stream().map(sc::display).toList()));
+      }
+      if (signedBy != null && sc.report().accepted()) {
+        proofs.add(new Report.ProofEntry(Proof.Technique.ATTESTATION.cyclonedx(),
+            signature.name + " signed by " + signedBy,
+            sc.report().files().stream().map(sc::display).toList()));
+      }
+    }
+    return proofs;
   }
 
   /** Adds {@code UNPROVEN_FILE} to readable files that no pin covers, as a strict {@code load} would. */

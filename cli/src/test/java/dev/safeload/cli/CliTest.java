@@ -77,8 +77,9 @@ class CliTest {
     Run r = run("scan", "--json", model.toString(), unknown.toString());
     assertEquals(1, r.exit(), r.err());
     Map<String, Object> root = json(r.out());
-    assertEquals(List.of("files", "modelFindings", "ignoredFiles", "ioError", "exitCode"),
-        List.copyOf(root.keySet()));
+    // The original fields first, unchanged; fields added later come after them.
+    assertEquals(List.of("files", "modelFindings", "ignoredFiles", "ioError", "exitCode", "tool", "command",
+            "summary", "proofs"), List.copyOf(root.keySet()));
     assertEquals(List.of(), root.get("ignoredFiles"));
     assertEquals(false, root.get("ioError"));
     assertEquals(1L, root.get("exitCode"));

@@ -100,7 +100,7 @@ class PatternOptionsTest {
     List<Scanned> both = List.of(scanned(List.of(REJECTED, UNREADABLE), List.of()));
     assertEquals(Main.USAGE_OR_IO, Scans.exitCode(both));
     StringWriter out = new StringWriter();
-    JsonReport.write(both, out);
+    JsonReport.write(new Report("scan", both), out);
     Map<String, Object> root = CliTest.json(out.toString());
     Map<String, Map<String, Object>> files = CliTest.byPath(root);
     assertEquals(List.of("UNKNOWN_FORMAT"), CliTest.reasons(files.get("m/bad.toy")));

@@ -1,18 +1,23 @@
 package dev.safeload.junit;
 
 import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
+import dev.safeload.PolicyFile;
 import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.spi.FormatHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import org.opentest4j.AssertionFailedError;
 
@@ -33,9 +38,10 @@ import org.opentest4j.AssertionFailedError;
  * <p>Two levels, as in {@link SafeModelLoader}: the {@code assertAccepted}/{@code assertRejected}
  * pair scans (format validation and whatever proofs the loader carries, with no requirement that
  * provenance be proven), the {@code assertLoads}/{@code assertLoadRejected} pair loads (the strict rule
- * that every served file is proven by a pin or signature as well). The forms without a loader use
- * {@code SafeModelLoader.builder().build()}: the strict policy and the format handlers on the class
- * path.
+ * that every served file is proven by a pin or signature as well). The forms without a loader use the
+ * format handlers on the class path and the policy of the repository's policy file
+ * ({@code safeload.json} beside the model or up to the git root, {@link PolicyFile#find}), or the strict
+ * policy when there is none; an invalid policy file fails the assertion with its message.
  *
  * <p>An I/O error (a path that does not exist, an unreadable directory) fails the assertion too: a
  * model that cannot be read is not a model that passed.
@@ -50,7 +56,7 @@ public final class ModelAssertions {
    * @return the report, for further assertions (formats, digests)
    */
   public static ScanReport assertAccepted(Path path) {
-    return assertAccepted(SafeModelLoader.builder().build(), path);
+    return assertAccepted(defaultLoader(path), path);
   }
 
   /** Scans {@code path} with {@code loader} and asserts that every file was accepted. */
@@ -70,7 +76,7 @@ public final class ModelAssertions {
    * @return the report, for further assertions (which file, which offset)
    */
   public static ScanReport assertRejected(Path path, ReasonCode reason, ReasonCode... more) {
-    return assertRejected(SafeModelLoader.builder().build(), path, reason, more);
+    return assertRejected(defaultLoader(path), path, reason, more);
   }
 
   /** Scans {@code path} with {@code loader} and asserts that it was rejected with every given reason. */
@@ -125,6 +131,22 @@ public final class ModelAssertions {
         + ", but it loaded");
   }
 
+  /** The handlers on the class path with the policy file's policy for {@code path}, else the strict one. */
+  private static SafeModelLoader defaultLoader(Path path) {
+    Objects.requireNonNull(path, "path");
+    Optional<Path> file = PolicyFile.find(path);
+    if (file.isEmpty()) {
+      return SafeModelLoader.builder().build();
+    }
+    try {
+      return SafeModelLoader.builder().policy(LoadPolicy.load(file.get())).build();
+    } catch (IOException e) {
+      throw new AssertionFailedError(file.get() + ": cannot be read: " + e, e);
+    } catch (IllegalArgumentException e) {
+      throw new AssertionFailedError("invalid policy file " + e.getMessage(), e);
+    }
+  }
+
   private static ScanReport scan(SafeModelLoader loader, Path path) {
     Objects.requireNonNull(loader, "loader");
     Objects.requireNonNull(path, "path");
@@ -167,6 +189,21 @@ public final class ModelAssertions {
     return String.join(", ", out);
   }
 
+  /**
+   * What to say about {@code UNKNOWN_FORMAT}. Only when no format handler can be found at all is the
+   * class path the likely cause (the api without safeload-formats); otherwise the file is simply not in
+   * any allowed format, and if it is not meant to be a model it should be left out or served as opaque.
+   */
+  static String unknownFormatHint(boolean handlersFound) {
+    if (!handlersFound) {
+      return "(UNKNOWN_FORMAT: no format handler is on the test class path at all; add safeload-formats"
+          + " (test scope), or the handler for this format)";
+    }
+    return "(UNKNOWN_FORMAT: the content is not in any allowed model format. If the file is not a model"
+        + " (a model card, a licence), leave it out with \"ignore\" or serve it as \"opaque\" in safeload.json,"
+        + " or choose the files with @ModelFiles' glob)";
+  }
+
   /** The failure message: what was expected, then one line per finding. */
   private static String describe(Path path, String expectation, List<Finding> findings) {
     StringBuilder sb = new StringBuilder().append(path).append(": ").append(expectation).append("; ")
@@ -177,9 +214,7 @@ public final class ModelAssertions {
       unknown |= f.reason() == Reason.UNKNOWN_FORMAT;
     }
     if (unknown) {
-      // The usual first-day cause: the test class path has the api but no format handlers.
-      sb.append("\n(UNKNOWN_FORMAT means no format handler recognised the bytes: is safeload-formats,"
-          + " or the handler for this format, on the test class path?)");
+      sb.append('\n').append(unknownFormatHint(ServiceLoader.load(FormatHandler.class).findFirst().isPresent()));
     }
     return sb.toString();
   }

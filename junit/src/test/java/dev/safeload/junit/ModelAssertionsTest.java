@@ -1,6 +1,7 @@
 package dev.safeload.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,7 +80,25 @@ class ModelAssertionsTest {
     Path text = write("notes/readme.bin", "hello".getBytes(StandardCharsets.US_ASCII));
     AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> ModelAssertions.assertAccepted(text));
     assertTrue(e.getMessage().contains("UNKNOWN_FORMAT"), e.getMessage());
-    assertTrue(e.getMessage().contains("is safeload-formats"), e.getMessage());
+    // Handlers are on this class path: the file is simply not a model, and the hint says so.
+    assertTrue(e.getMessage().endsWith("\n" + ModelAssertions.unknownFormatHint(true)), e.getMessage());
+    assertTrue(e.getMessage().contains("not in any allowed model format"), e.getMessage());
+    assertFalse(e.getMessage().contains("class path"), e.getMessage());
+    // Only a class path without any handler is blamed.
+    assertTrue(ModelAssertions.unknownFormatHint(false).contains("no format handler is on the test class path"));
+  }
+
+  @Test
+  void theDefaultLoaderReadsThePolicyFile() throws Exception {
+    Path text = write("withpolicy/notes/card.md", "hello".getBytes(StandardCharsets.US_ASCII));
+    Path dir = text.getParent().getParent();
+    Files.createDirectories(dir.resolve(".git"));
+    Files.writeString(dir.resolve("safeload.json"), "{\"version\":1,\"opaque\":[\"*.md\"]}");
+    assertEquals("opaque", ModelAssertions.assertAccepted(text.getParent()).files().get(0).format());
+    Files.writeString(dir.resolve("safeload.json"), "{\"version\":1,\"opaqe\":[]}");
+    AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> ModelAssertions.assertAccepted(text));
+    assertEquals("invalid policy file " + dir.resolve("safeload.json") + ": $: unknown key \"opaqe\" (allowed: formats,"
+        + " ignore, licenses, limits, opaque, profiles, trust, version)", e.getMessage());
   }
 
   @Test

@@ -8,7 +8,8 @@ public final class Pickle {
 
   /** Profile for raw pickles, joblib files and NumPy object arrays. */
   public static final Setting<PickleProfile> PROFILE =
-      Setting.of("pickle.profile", PickleProfile.class, PickleProfile.torchWeightsExtended());
+      Setting.of("pickle.profile", PickleProfile.class, PickleProfile.torchWeightsExtended(),
+          PickleProfile::named);
 
   /** Largest single pickle stream, in bytes. */
   public static final Setting<Long> MAX_PICKLE_BYTES = Setting.limit("pickle.maxPickleBytes", 1L << 30);

@@ -127,6 +127,22 @@ public final class PickleProfile {
         .allowGlobal("argparse", "Namespace", GlobalRule.dataClass()).build();
   }
 
+  /**
+   * A built-in profile by its name, as a policy file names it: {@code torch-weights-strict},
+   * {@code torch-weights-extended} or {@code torch-training-checkpoint}.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static PickleProfile named(String name) {
+    return switch (name) {
+      case "torch-weights-strict" -> torchWeightsStrict();
+      case "torch-weights-extended" -> torchWeightsExtended();
+      case "torch-training-checkpoint" -> torchTrainingCheckpoint();
+      default -> throw new IllegalArgumentException("no built-in pickle profile named \"" + name
+          + "\" (torch-weights-strict, torch-weights-extended, torch-training-checkpoint)");
+    };
+  }
+
   public String name() {
     return name;
   }

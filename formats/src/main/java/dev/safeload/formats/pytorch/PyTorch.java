@@ -12,7 +12,8 @@ public final class PyTorch {
    * {@link PickleProfile#torchWeightsStrict()}, which mirrors {@code torch.load(weights_only=True)}.
    */
   public static final Setting<PickleProfile> PROFILE =
-      Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict());
+      Setting.of("pytorch.profile", PickleProfile.class, PickleProfile.torchWeightsStrict(),
+          PickleProfile::named);
 
   /**
    * The operator allowlist and pickle profile a TorchScript archive ({@code torch.jit.save}, as DJL's

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ArgumentsProvider;
-import org.junit.jupiter.params.support.ParameterDeclarations;
 import org.junit.platform.commons.PreconditionViolationException;
 
 /**
@@ -22,8 +22,9 @@ abstract class DirectoryArguments implements ArgumentsProvider {
   private String directory = "";
   private String glob = "";
 
-  /** Takes the annotation's directory and glob. */
+  /** Takes the annotation's directory and glob; fails at once on a JUnit older than the kit supports. */
   final void configure(String directory, String glob) {
+    JUnitVersion.require();
     this.directory = directory;
     this.glob = glob;
   }
@@ -31,10 +32,24 @@ abstract class DirectoryArguments implements ArgumentsProvider {
   /** The entries this source passes for {@code dir} and {@code glob}. */
   abstract List<Path> list(Path dir, String glob);
 
+  /**
+   * One argument per entry, named after the entry's path relative to the directory, so that each case
+   * shows as {@code [3] llama/model.safetensors}. This is the method JUnit 5.10 calls; later versions
+   * call it through their default {@code provideArguments(ParameterDeclarations, ExtensionContext)}, so
+   * overriding it (and only it) keeps one provider for every supported JUnit.
+   */
   @Override
-  public final Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters,
-      ExtensionContext context) {
-    return list(Path.of(directory), glob).stream().map(Arguments::of);
+  @SuppressWarnings("deprecation")
+  public final Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+    Path dir = Path.of(directory);
+    // Listed when JUnit consumes the stream, not in this call: JUnit 6 reports an exception thrown by
+    // this (deprecated) method as a provider defect, which would hide the message saying what is wrong.
+    return Stream.of(dir).flatMap(d -> list(d, glob).stream()).map(p -> Arguments.of(Named.of(name(dir, p), p)));
+  }
+
+  /** The case name: the path relative to the directory, {@code /}-separated. */
+  static String name(Path dir, Path entry) {
+    return dir.relativize(entry).toString().replace(entry.getFileSystem().getSeparator(), "/");
   }
 
   /**
