@@ -65,7 +65,8 @@ case "$rc" in
 esac
 findings=0
 if [[ "$format" == sarif && -f "$report" ]]; then
-  findings="$(grep -o '"ruleId"' "$report" | wc -l | tr -d ' ')"
+  # grep exits 1 when there is no result at all; that is a count of 0, not an error.
+  findings="$({ grep -o '"ruleId"' "$report" || true; } | wc -l | tr -d ' ')"
 fi
 fail=false
 if [[ "$verdict" == rejected && "$fail_on" == rejected ]]; then
