@@ -53,6 +53,10 @@ class GateTest {
     assertTrue(c.report().accepted(), () -> c.report().findings().toString());
     assertEquals(1, c.proofs().size());
     assertEquals(java.util.Set.of("model.safetensors"), c.proofs().get(0).files());
+    // The plugin's BOM is a valid CycloneDX 1.6 document and records the proof.
+    byte[] bom = Gate.bom(List.of(c)).toByteArray();
+    dev.safeload.bom.BomSchema.assertValid(bom);
+    assertTrue(new String(bom, StandardCharsets.UTF_8).contains("hash-comparison"));
   }
 
   @Test
