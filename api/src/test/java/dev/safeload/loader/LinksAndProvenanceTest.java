@@ -50,7 +50,12 @@ class LinksAndProvenanceTest {
         .pins(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
         .build();
     try (VerifiedModel m = l.load(f)) {
-      assertEquals(List.of("digest allowlist"), m.provenance());
+      assertEquals(1, m.proofs().size());
+      dev.safeload.provenance.Proof p = m.proofs().get(0);
+      assertEquals("digest-allowlist", p.verifier());
+      assertEquals(dev.safeload.provenance.Technique.PIN, p.technique());
+      assertEquals(java.util.Set.of("w.toy"), p.fileNames());
+      assertEquals(List.of(p), m.file("w.toy").proofs());
       assertEquals(Sha256.of(Fixtures.sha256(ToyHandler.valid())), m.file("w.toy").sha256());
     }
   }

@@ -137,6 +137,6 @@ public final class RevocationList implements ProvenanceVerifier {
             "revoked " + f.sha256() + ": " + why));
       }
     }
-    return new ProvenanceResult(Set.of(), findings, List.of());
+    return new ProvenanceResult(List.of(), findings);
   }
 }

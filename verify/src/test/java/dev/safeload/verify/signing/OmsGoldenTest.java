@@ -62,7 +62,12 @@ class OmsGoldenTest {
   static void assertAccepted(ProvenanceResult r, int files) {
     assertEquals(List.of(), r.findings());
     assertEquals(files, r.proven().size(), r.proven().toString());
-    assertEquals(1, r.claims().size());
+    assertEquals(1, r.proofs().size());
+    dev.safeload.provenance.Proof p = r.proofs().get(0);
+    assertEquals("oms-signature", p.verifier());
+    assertEquals(dev.safeload.provenance.Technique.SIGNATURE, p.technique());
+    assertTrue(p.signer() != null, "a verified signature names its signer");
+    assertEquals(64, p.attribute(ModelSignatureVerifier.PAYLOAD_SHA256).length());
   }
 
   static void assertRejected(ProvenanceResult r, Reason reason) {
