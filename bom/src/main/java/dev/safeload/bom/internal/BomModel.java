@@ -1,6 +1,7 @@
 package dev.safeload.bom.internal;
 
 import dev.safeload.Finding;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Sha256;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,13 @@ import org.jspecify.annotations.Nullable;
  * @param name          the model's name: the last component of the path it was read from
  * @param files         its files in name order
  * @param modelFindings findings about the model as a whole
- * @param provenance    proofs the loader accepted, as the verifiers stated them
+ * @param proofs        every proof the verifiers made, as the loader kept them
  */
-public record BomModel(String name, List<BomFile> files, List<Finding> modelFindings, List<String> provenance) {
+public record BomModel(String name, List<BomFile> files, List<Finding> modelFindings, List<Proof> proofs) {
   public BomModel {
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
-    provenance = List.copyOf(provenance);
+    proofs = List.copyOf(proofs);
   }
 
   /** Whether the model and every file were accepted. */
@@ -36,10 +37,10 @@ public record BomModel(String name, List<BomFile> files, List<Finding> modelFind
    * @param sha256   the digest of the bytes read, or {@code null} if unreadable
    * @param findings every finding about the file
    * @param metadata what the file declares about itself (empty when the source was a scan)
-   * @param proofs   how its provenance was proven: technique value and claim, in order
+   * @param proofs   the proofs that cover it, in verifier order
    */
   public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-      List<Finding> findings, Map<String, String> metadata, List<Map.Entry<String, String>> proofs) {
+      List<Finding> findings, Map<String, String> metadata, List<Proof> proofs) {
     public BomFile {
       findings = List.copyOf(findings);
       metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
