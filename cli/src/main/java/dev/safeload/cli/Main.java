@@ -179,6 +179,16 @@ public final class Main implements Callable<Integer> {
    * {@link #withPatterns}.
    */
   SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
+    return loaderWith(proofs, progress, patterns, false);
+  }
+
+  /**
+   * Like {@link #loaderWith(List, ProgressListener, IgnoreOption)}; with {@code requireProof}, scans apply
+   * the policy's proof requirement as a load would ({@link LoadPolicy.Builder#requireProofInScans()}), so
+   * that a file no proof covers is reported {@code UNPROVEN_FILE} by the loader itself.
+   */
+  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns,
+      boolean requireProof) {
     LoadPolicy base = LoadPolicy.strict();
     if (loaderSetup != SHIPPED) {
       // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
@@ -188,7 +198,8 @@ public final class Main implements Callable<Integer> {
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     proofs.forEach(b::trust);
     b = loaderSetup.apply(b);
-    b.policy(withPatterns(base, patterns));
+    LoadPolicy policy = withPatterns(base, patterns);
+    b.policy(requireProof ? policy.toBuilder().requireProofInScans().build() : policy);
     return b.build();
   }
 
