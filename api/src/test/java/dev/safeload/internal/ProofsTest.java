@@ -15,6 +15,7 @@ import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Technique;
 import dev.safeload.spi.ModelDescription;
+import dev.safeload.toy.ToyReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,11 +149,11 @@ class ProofsTest {
   @Test
   void aVerifierFindingGoesToItsFileAndTheRequirementStillApplies() {
     ProvenanceVerifier mismatch = new Returns("pins", m -> ProvenanceResult.rejected(
-        new Finding(Reason.PIN_DIGEST_MISMATCH, "a.toy", Finding.NO_OFFSET, "differs"),
-        new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET, "gone")));
+        new Finding(ToyReason.TOY_DIGEST_NOT_ALLOWED, "a.toy", Finding.NO_OFFSET, "differs"),
+        new Finding(ToyReason.TOY_BODY_INVALID, null, Finding.NO_OFFSET, "about the model")));
     Proofs.Result r = check(ProofRequirement.anyProof(), List.of(A), mismatch);
-    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), reasons(named(r, "a.toy")));
-    assertEquals(List.of(Reason.PIN_FILE_MISSING), r.modelFindings().stream().map(Finding::reason).toList());
+    assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED, Reason.UNPROVEN_FILE), reasons(named(r, "a.toy")));
+    assertEquals(List.of(ToyReason.TOY_BODY_INVALID), r.modelFindings().stream().map(Finding::reason).toList());
   }
 
   @Test

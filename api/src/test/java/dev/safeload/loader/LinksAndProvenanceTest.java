@@ -11,11 +11,13 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.toy.DigestAllowlist;
 import dev.safeload.toy.ToyHandler;
+import dev.safeload.toy.ToyReason;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LinksAndProvenanceTest {
   @TempDir Path dir;
 
-  private static List<Reason> reasons(ModelRejectedException e) {
-    return e.findings().stream().map(f -> (Reason) f.reason()).toList();
+  private static List<ReasonCode> reasons(ModelRejectedException e) {
+    return e.findings().stream().map(Finding::reason).toList();
   }
 
   @Test
@@ -111,7 +113,7 @@ class LinksAndProvenanceTest {
         .pins(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
         .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
-    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), reasons(e));
+    assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED, Reason.UNPROVEN_FILE), reasons(e));
     Finding first = e.findings().get(0);
     assertEquals("w.toy", first.file());
   }

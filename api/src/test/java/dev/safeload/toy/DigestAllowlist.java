@@ -1,7 +1,6 @@
 package dev.safeload.toy;
 
 import dev.safeload.Finding;
-import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.Proof;
@@ -28,7 +27,7 @@ public record DigestAllowlist(Set<Sha256> allowed) implements ProvenanceVerifier
       if (allowed.contains(f.sha256())) {
         proven.add(f);
       } else {
-        findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET, "not allowed"));
+        findings.add(new Finding(ToyReason.TOY_DIGEST_NOT_ALLOWED, f.name(), Finding.NO_OFFSET, "not allowed"));
       }
     }
     List<Proof> proofs = proven.isEmpty() ? List.of()

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
-import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Signer;
@@ -92,7 +92,7 @@ class AiBomTest {
     FileReport badReport = report.files().get(0);
     assertEquals("bad.safetensors", badReport.name());
     Finding trailing = badReport.findings().get(0);
-    assertEquals(Reason.SAFETENSORS_TRAILING_BYTES, trailing.reason());
+    assertEquals(FormatReason.SAFETENSORS_TRAILING_BYTES, trailing.reason());
 
     JsonNode b = files.get(0);
     assertEquals("file", b.get("type").asString());

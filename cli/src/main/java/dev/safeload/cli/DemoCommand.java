@@ -2,7 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import java.io.IOException;
@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** The reason to show: the one the sample demonstrates if it was found, else the first. */
-  private static String reason(ScanReport r, @Nullable Reason expected) {
+  private static String reason(ScanReport r, @Nullable ReasonCode expected) {
     List<Finding> all = r.findings();
     if (all.isEmpty()) {
       FileReport f = r.files().isEmpty() ? null : r.files().get(0);

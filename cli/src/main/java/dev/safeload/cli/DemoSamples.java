@@ -1,6 +1,8 @@
 package dev.safeload.cli;
 
 import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +30,7 @@ final class DemoSamples {
    *               reason, the sample would be caught by accident); null for a benign sample
    * @param bytes  its content
    */
-  record Sample(String file, String what, @Nullable Reason reason, byte[] bytes) {
+  record Sample(String file, String what, @Nullable ReasonCode reason, byte[] bytes) {
     /** Whether a safe loader must refuse it. */
     boolean malicious() {
       return reason != null;
@@ -44,23 +46,23 @@ final class DemoSamples {
         new Sample("array.npy", "valid NumPy array, float32 2x2", null, npy("<f4", "(2, 2)", 16)),
         new Sample("plain.pkl", "pickle of a plain dict, no imports", null, plainPickle()),
         new Sample("duplicate-key.safetensors", "safetensors, tensor name given twice",
-            Reason.SAFETENSORS_DUPLICATE_KEY, safetensors(
+            FormatReason.SAFETENSORS_DUPLICATE_KEY, safetensors(
             "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8)),
-        new Sample("overlap.safetensors", "safetensors, two tensors share bytes", Reason.SAFETENSORS_OVERLAP,
+        new Sample("overlap.safetensors", "safetensors, two tensors share bytes", FormatReason.SAFETENSORS_OVERLAP,
             safetensors(
             "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12)),
         new Sample("header-past-eof.safetensors", "safetensors, header length past the end",
-            Reason.SAFETENSORS_HEADER_LENGTH_INVALID, headerPastEof()),
-        new Sample("payload.pkl", "pickle calling os.system via GLOBAL+REDUCE", Reason.PICKLE_GLOBAL_NOT_ALLOWED,
+            FormatReason.SAFETENSORS_HEADER_LENGTH_INVALID, headerPastEof()),
+        new Sample("payload.pkl", "pickle calling os.system via GLOBAL+REDUCE", FormatReason.PICKLE_GLOBAL_NOT_ALLOWED,
             maliciousPickle()),
         // Caught for its content, not only for its name.
-        new Sample("weights.npy", "a pickle payload named .npy", Reason.PICKLE_GLOBAL_NOT_ALLOWED,
+        new Sample("weights.npy", "a pickle payload named .npy", FormatReason.PICKLE_GLOBAL_NOT_ALLOWED,
             maliciousPickle()),
         new Sample("weights.gguf", "valid safetensors renamed to .gguf", Reason.EXTENSION_MISMATCH,
             validSafetensors),
-        new Sample("traversal.pt", "zip (PyTorch-style) with a ../ entry name", Reason.ZIP_NAME_INVALID,
+        new Sample("traversal.pt", "zip (PyTorch-style) with a ../ entry name", FormatReason.ZIP_NAME_INVALID,
             traversalZip()));
   }
 

@@ -11,9 +11,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
-import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.TensorInfo;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -112,7 +112,7 @@ class OnnxRuntimeTest {
     Path m = externalModelDir();
     Files.write(m.resolve("weights.data"), java.util.Arrays.copyOf(fixture("external/weights.data"), 100));
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m).close());
-    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
+    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
         e.findings().stream().map(f -> f.reason()).distinct().toList());
   }
 

@@ -27,7 +27,7 @@ import org.opentest4j.AssertionFailedError;
  *
  * <pre>{@code
  * ModelAssertions.assertAccepted(Path.of("models/encoder"));             // valid formats, no findings
- * ModelAssertions.assertRejected(Path.of("fixtures/evil.pt"), Reason.PICKLE_GLOBAL_NOT_ALLOWED);
+ * ModelAssertions.assertRejected(Path.of("fixtures/evil.pt"), FormatReason.PICKLE_GLOBAL_NOT_ALLOWED);
  * try (VerifiedModel m = ModelAssertions.assertLoads(loaderWithPins, Path.of("models/encoder"))) {
  *   // every file proven and served
  * }
@@ -110,7 +110,7 @@ public final class ModelAssertions {
 
   /**
    * Loads {@code path} with {@code loader} and asserts that the load was refused with every given
-   * reason, for instance {@link Reason#PIN_DIGEST_MISMATCH} for a tampered file.
+   * reason, for instance {@code PIN_DIGEST_MISMATCH} for a tampered file.
    *
    * @return the exception, for further assertions
    */

@@ -10,9 +10,11 @@ import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Technique;
 import dev.safeload.verify.PinSet;
+import dev.safeload.verify.VerifyReason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -92,21 +94,21 @@ class ModelAssertionsTest {
 
   @Test
   void rejectedWithTheExpectedReason() throws Exception {
-    ScanReport r = ModelAssertions.assertRejected(trailing(), Reason.SAFETENSORS_TRAILING_BYTES);
-    assertEquals(Reason.SAFETENSORS_TRAILING_BYTES, r.findings().get(0).reason());
+    ScanReport r = ModelAssertions.assertRejected(trailing(), FormatReason.SAFETENSORS_TRAILING_BYTES);
+    assertEquals(FormatReason.SAFETENSORS_TRAILING_BYTES, r.findings().get(0).reason());
   }
 
   @Test
   void rejectedFailsWhenAcceptedOrForAnotherReason() throws Exception {
     Path good = valid();
     AssertionFailedError accepted = assertThrows(AssertionFailedError.class,
-        () -> ModelAssertions.assertRejected(good, Reason.SAFETENSORS_TRAILING_BYTES));
+        () -> ModelAssertions.assertRejected(good, FormatReason.SAFETENSORS_TRAILING_BYTES));
     assertEquals(good + ": expected to be rejected with SAFETENSORS_TRAILING_BYTES, but every file was accepted",
         accepted.getMessage());
 
     Path bad = trailing();
     AssertionFailedError other = assertThrows(AssertionFailedError.class,
-        () -> ModelAssertions.assertRejected(bad, Reason.SAFETENSORS_TRAILING_BYTES, Reason.SAFETENSORS_HOLE));
+        () -> ModelAssertions.assertRejected(bad, FormatReason.SAFETENSORS_TRAILING_BYTES, FormatReason.SAFETENSORS_HOLE));
     assertTrue(other.getMessage().startsWith(bad + ": expected to be rejected with SAFETENSORS_TRAILING_BYTES,"
         + " SAFETENSORS_HOLE, missing SAFETENSORS_HOLE; 1 finding:"), other.getMessage());
   }
@@ -135,8 +137,8 @@ class ModelAssertionsTest {
     bytes[bytes.length - 1] = 1; // same size, different bytes, still a valid file
     Files.write(model, bytes);
     ModelRejectedException e = ModelAssertions.assertLoadRejected(pinned, model.getParent(),
-        Reason.PIN_DIGEST_MISMATCH);
-    assertTrue(e.hasReason(Reason.PIN_DIGEST_MISMATCH));
+        VerifyReason.PIN_DIGEST_MISMATCH);
+    assertTrue(e.hasReason(VerifyReason.PIN_DIGEST_MISMATCH));
     ModelAssertions.assertAccepted(model); // the tampered file is still a valid file: only the pin catches it
   }
 
@@ -152,7 +154,7 @@ class ModelAssertionsTest {
         .pins(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     AssertionFailedError loaded = assertThrows(AssertionFailedError.class,
-        () -> ModelAssertions.assertLoadRejected(pinned, model.getParent(), Reason.PIN_DIGEST_MISMATCH));
+        () -> ModelAssertions.assertLoadRejected(pinned, model.getParent(), VerifyReason.PIN_DIGEST_MISMATCH));
     assertEquals(model.getParent() + ": expected the load to be refused with PIN_DIGEST_MISMATCH, but it loaded",
         loaded.getMessage());
   }

@@ -69,14 +69,14 @@ import java.util.TreeMap;
  * </ul>
  * Paths are relative to the model directory with {@code /} separators, exactly as the loader names the
  * files it serves. A path that is absolute, climbs out with {@code ..}, holds a backslash or an empty or
- * {@code .} segment can never match a served file; it is reported as {@link Reason#PIN_NAME_INVALID}
+ * {@code .} segment can never match a served file; it is reported as {@link VerifyReason#PIN_NAME_INVALID}
  * when a model is verified, which rejects the model.
  *
  * <h2>Verdicts</h2>
- * For every served file: no pin ⇒ {@link Reason#PIN_FILE_NOT_PINNED}; size differs ⇒
- * {@link Reason#PIN_SIZE_MISMATCH}; digest differs ⇒ {@link Reason#PIN_DIGEST_MISMATCH} (compared in
+ * For every served file: no pin ⇒ {@link VerifyReason#PIN_FILE_NOT_PINNED}; size differs ⇒
+ * {@link VerifyReason#PIN_SIZE_MISMATCH}; digest differs ⇒ {@link VerifyReason#PIN_DIGEST_MISMATCH} (compared in
  * constant time). For a model directory, every pinned path must be served, else
- * {@link Reason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
+ * {@link VerifyReason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
  * file that another verifier reads as a side file (a signature bundle) is not served, but must still
  * match its pin. A pinned file that is present but left out by an ignore pattern (the policy's or a
  * proof's) is not missing: it is reported as ignored, never served, and needs no digest. A pinned file
@@ -229,21 +229,21 @@ public final class PinSet implements ProvenanceVerifier {
       if (problem == null) {
         valid.put(p.path(), p);
       } else {
-        findings.add(new Finding(Reason.PIN_NAME_INVALID, null, Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.PIN_NAME_INVALID, null, Finding.NO_OFFSET,
             source + " pins '" + printable(p.path()) + "': " + problem));
       }
     }
     for (DigestedFile f : model.files()) {
       Pin p = valid.get(f.name());
       if (p == null) {
-        findings.add(new Finding(Reason.PIN_FILE_NOT_PINNED, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.PIN_FILE_NOT_PINNED, f.name(), Finding.NO_OFFSET,
             "served but not pinned by " + source));
       } else if (p.hasSize() && p.size() != f.size()) {
         // A size mismatch already proves the digest differs; the size is the clearer message.
-        findings.add(new Finding(Reason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
             f.size() + " bytes, but " + source + " pins " + p.size()));
       } else if (!p.sha256().equals(f.sha256())) {
-        findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
             "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
       } else {
         proven.add(f);
@@ -267,7 +267,7 @@ public final class PinSet implements ProvenanceVerifier {
           ignoredPins.add(p.path());
         } else if (!refused.contains(p.path())) {
           // (A file the loader refused, e.g. unreadable, has its own finding, which names the real problem.)
-          findings.add(new Finding(Reason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
+          findings.add(new Finding(VerifyReason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
               source + " pins '" + printable(p.path()) + "', which is absent from the model"));
         }
       }
@@ -284,7 +284,7 @@ public final class PinSet implements ProvenanceVerifier {
 
   private void checkSideFile(Pin p, ByteBuffer bytes, List<Finding> findings) {
     if (p.hasSize() && p.size() != bytes.remaining()) {
-      findings.add(new Finding(Reason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
+      findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
           bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
       return;
     }
@@ -292,7 +292,7 @@ public final class PinSet implements ProvenanceVerifier {
     md.update(bytes);
     Sha256 actual = Sha256.of(md.digest());
     if (!p.sha256().equals(actual)) {
-      findings.add(new Finding(Reason.PIN_DIGEST_MISMATCH, p.path(), Finding.NO_OFFSET,
+      findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, p.path(), Finding.NO_OFFSET,
           "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
-import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
@@ -149,7 +148,7 @@ class PinPatternsTest {
     ProvenanceResult r = PINS.verify(model(SERVED, List.of(), List.of()));
     assertEquals(1, r.findings().size());
     Finding f = r.findings().get(0);
-    assertEquals(Reason.PIN_FILE_MISSING, f.reason());
+    assertEquals(VerifyReason.PIN_FILE_MISSING, f.reason());
     assertTrue(f.message().endsWith("which is absent from the model"), f.message());
     assertTrue(!f.message().contains("unreadable"), f.message());
   }

@@ -101,26 +101,26 @@ class PinSetLoadTest {
     byte[] b = Files.readAllBytes(model.resolve("weights.toy"));
     b[b.length - 1] ^= 1;
     Files.write(model.resolve("weights.toy"), b);
-    assertEquals(Set.of(Reason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), rejection());
+    assertEquals(Set.of(VerifyReason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), rejection());
   }
 
   @Test
   void rejectsSizeChange() throws Exception {
     Files.write(model.resolve("weights.toy"), new byte[] {'!'}, StandardOpenOption.APPEND);
-    assertEquals(Set.of(Reason.PIN_SIZE_MISMATCH, Reason.UNPROVEN_FILE), rejection());
+    assertEquals(Set.of(VerifyReason.PIN_SIZE_MISMATCH, Reason.UNPROVEN_FILE), rejection());
   }
 
   @Test
   void rejectsDigestMismatchWhenOnlyTheDigestIsPinned() throws Exception {
     Files.writeString(pinFile, sha(toy("other")).hex() + "  weights.toy\n"
         + sha(Files.readAllBytes(model.resolve("sub/extra.toy"))).hex() + "  sub/extra.toy\n");
-    assertEquals(Set.of(Reason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), rejection());
+    assertEquals(Set.of(VerifyReason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), rejection());
   }
 
   @Test
   void rejectsMissingPinnedFile() throws Exception {
     Files.delete(model.resolve("sub/extra.toy"));
-    assertEquals(Set.of(Reason.PIN_FILE_MISSING), rejection());
+    assertEquals(Set.of(VerifyReason.PIN_FILE_MISSING), rejection());
   }
 
   @Test
@@ -129,7 +129,7 @@ class PinSetLoadTest {
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> loader(PinSet.load(pinFile)).load(model).close());
     // The pins name the planted file; the loader's own UNPROVEN_FILE backs it up.
-    assertEquals(Set.of(Reason.PIN_FILE_NOT_PINNED, Reason.UNPROVEN_FILE),
+    assertEquals(Set.of(VerifyReason.PIN_FILE_NOT_PINNED, Reason.UNPROVEN_FILE),
         e.findings().stream().map(Finding::reason).collect(Collectors.toSet()));
     assertTrue(e.findings().stream().allMatch(f -> "sub/planted.toy".equals(f.file())));
   }
@@ -141,7 +141,7 @@ class PinSetLoadTest {
     String json = Files.readString(pinFile).replace("\"files\" : [", "\"files\" : [ {\"path\": \"" + bad
         + "\", \"sha256\": \"" + "a".repeat(64) + "\"},");
     Files.writeString(pinFile, json);
-    assertEquals(Set.of(Reason.PIN_NAME_INVALID), rejection());
+    assertEquals(Set.of(VerifyReason.PIN_NAME_INVALID), rejection());
   }
 
   @Test
@@ -156,14 +156,14 @@ class PinSetLoadTest {
     Path other = Files.write(tmp.resolve("other.toy"), toy("other"));
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> loader(PinSet.load(pinFile)).load(other).close());
-    assertTrue(e.findings().stream().anyMatch(f -> f.reason() == Reason.PIN_FILE_NOT_PINNED), e.findings().toString());
+    assertTrue(e.findings().stream().anyMatch(f -> f.reason() == VerifyReason.PIN_FILE_NOT_PINNED), e.findings().toString());
   }
 
   @Test
   void scanReportsPinFindingsWithoutThrowing() throws Exception {
     Files.write(model.resolve("weights.toy"), toy("weights-0123456780"));
     ScanReport r = loader(PinSet.load(pinFile)).scan(model);
-    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH),
+    assertEquals(List.of(VerifyReason.PIN_DIGEST_MISMATCH),
         r.findings().stream().map(Finding::reason).toList());
     assertEquals("weights.toy", r.findings().get(0).file());
   }
@@ -234,12 +234,12 @@ class PinSetLoadTest {
     }
     Files.write(model.resolve("model.sig"), "signature bundlf".getBytes(UTF_8));
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(Reason.PIN_DIGEST_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(List.of(VerifyReason.PIN_DIGEST_MISMATCH), e.findings().stream().map(Finding::reason).toList());
     Files.write(model.resolve("model.sig"), "short".getBytes(UTF_8));
     e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(Reason.PIN_SIZE_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(List.of(VerifyReason.PIN_SIZE_MISMATCH), e.findings().stream().map(Finding::reason).toList());
     Files.delete(model.resolve("model.sig"));
     e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(Reason.PIN_FILE_MISSING), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(List.of(VerifyReason.PIN_FILE_MISSING), e.findings().stream().map(Finding::reason).toList());
   }
 }

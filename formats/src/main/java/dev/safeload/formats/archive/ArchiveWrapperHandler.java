@@ -1,6 +1,6 @@
 package dev.safeload.formats.archive;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.zip.ZipArchive;
 import dev.safeload.formats.internal.zip.ZipLimits;
 import dev.safeload.spi.Confidence;
@@ -46,12 +46,12 @@ public final class ArchiveWrapperHandler implements FormatHandler {
   }
 
   /** The reason for a wrapper, or null if the head is none that commons-compress recognises. */
-  static @Nullable Reason kind(ByteBuffer head) {
+  static @Nullable FormatReason kind(ByteBuffer head) {
     byte[] b = new byte[Math.min(head.remaining(), 1024)];
     head.duplicate().get(b);
     try {
       CompressorStreamFactory.detect(new ByteArrayInputStream(b));
-      return Reason.ARCHIVE_COMPRESSED;
+      return FormatReason.ARCHIVE_COMPRESSED;
     } catch (CompressorException | IllegalArgumentException e) {
       // not a compressor format
     }
@@ -63,7 +63,7 @@ public final class ArchiveWrapperHandler implements FormatHandler {
       if (a.equals(ArchiveStreamFactory.TAR) && isTorchTar(head)) {
         return null; // the pytorch handler reports the legacy tar checkpoint with its own reason
       }
-      return a.equals(ArchiveStreamFactory.SEVEN_Z) ? Reason.ARCHIVE_7Z : Reason.ARCHIVE_TAR;
+      return a.equals(ArchiveStreamFactory.SEVEN_Z) ? FormatReason.ARCHIVE_7Z : FormatReason.ARCHIVE_TAR;
     } catch (ArchiveException | IllegalArgumentException e) {
       return null;
     }
@@ -80,12 +80,12 @@ public final class ArchiveWrapperHandler implements FormatHandler {
     if (ZipArchive.looksLikeZip(head)) {
       ZipArchive zip = ZipArchive.read(bytes, ZipLimits.from(context));
       zip.verifyAll();
-      throw new FormatException(Reason.ZIP_UNKNOWN_CONTENT, 0, "a zip archive of " + zip.entries().size()
+      throw new FormatException(FormatReason.ZIP_UNKNOWN_CONTENT, 0, "a zip archive of " + zip.entries().size()
           + " entries that is neither a PyTorch checkpoint nor an .npz");
     }
-    Reason r = kind(head);
+    FormatReason r = kind(head);
     if (r == null) {
-      throw new FormatException(Reason.ARCHIVE_TAR, 0, "unrecognised container");
+      throw new FormatException(FormatReason.ARCHIVE_TAR, 0, "unrecognised container");
     }
     throw new FormatException(r, 0, switch (r) {
       case ARCHIVE_7Z -> "a 7z archive; safeload does not validate wrapped files";

@@ -1,7 +1,7 @@
 package dev.safeload.formats.gguf;
 
-import dev.safeload.Reason;
 import dev.safeload.Setting;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.gguf.GgufParser;
 import dev.safeload.formats.internal.template.TemplateSources;
 import dev.safeload.spi.Confidence;
@@ -84,9 +84,9 @@ public final class GgufHandler implements FormatHandler {
     for (GgufParser.ChatTemplate t : r.templates()) {
       if (t.key().startsWith("tokenizer.chat_template.")
           && !TemplateSources.validName(t.key().substring("tokenizer.chat_template.".length()))) {
-        context.report(Reason.TEMPLATE_CONTAINER_INVALID, -1, t.key() + ": template name longer than 64 characters");
+        context.report(FormatReason.TEMPLATE_CONTAINER_INVALID, -1, t.key() + ": template name longer than 64 characters");
       }
-      TemplateSources.judge(t.key(), t.text(), t.sha256(), context, Reason.GGUF_CHAT_TEMPLATE_NOT_PINNED,
+      TemplateSources.judge(t.key(), t.text(), t.sha256(), context, FormatReason.GGUF_CHAT_TEMPLATE_NOT_PINNED,
           new LinkedHashMap<>()); // the parser already describes sha256(<key>)
     }
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -114,7 +114,7 @@ public final class GgufHandler implements FormatHandler {
       return;
     }
     if (count == null || no == null) {
-      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.no and split.count must appear together");
+      context.report(FormatReason.GGUF_SHARD_INVALID, -1, "split.no and split.count must appear together");
       return;
     }
     int n = Integer.parseInt(count);
@@ -123,7 +123,7 @@ public final class GgufHandler implements FormatHandler {
     java.util.regex.Matcher m = SHARD_NAME.matcher(base);
     if (n < 1 || index >= n || !m.matches() || Integer.parseInt(m.group(2)) != index + 1
         || Integer.parseInt(m.group(3)) != n) {
-      context.report(Reason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
+      context.report(FormatReason.GGUF_SHARD_INVALID, -1, self.name() + " is shard " + (index + 1) + " of " + n
           + " but is not named <prefix>-" + String.format(java.util.Locale.ROOT, "%05d-of-%05d", index + 1, n) + ".gguf");
       return;
     }
@@ -146,23 +146,23 @@ public final class GgufHandler implements FormatHandler {
       }
       Map<String, String> sm = shard.get().description().metadata();
       if (!count.equals(sm.get("split.count")) || !Integer.toString(i).equals(sm.get("split.no"))) {
-        context.report(Reason.GGUF_SHARD_INVALID, -1, name + " disagrees on split.no or split.count");
+        context.report(FormatReason.GGUF_SHARD_INVALID, -1, name + " disagrees on split.no or split.count");
       }
       for (dev.safeload.spi.TensorInfo t : shard.get().description().tensors()) {
         tensors++;
         if (!names.add(t.name())) {
-          context.report(Reason.GGUF_SHARD_INVALID, -1, "tensor " + t.name() + " appears in more than one shard");
+          context.report(FormatReason.GGUF_SHARD_INVALID, -1, "tensor " + t.name() + " appears in more than one shard");
           return;
         }
       }
     }
     if (missing > 0) {
-      context.report(Reason.GGUF_SHARD_INVALID, -1, "shard " + firstMissing + " is not a verified GGUF file of this model"
+      context.report(FormatReason.GGUF_SHARD_INVALID, -1, "shard " + firstMissing + " is not a verified GGUF file of this model"
           + (missing > 1 ? " (nor are " + (missing - 1) + " more of the " + n + " shards)" : ""));
     }
     String declared = meta.get("split.tensors.count");
     if (declared != null && Long.parseLong(declared) != tensors) {
-      context.report(Reason.GGUF_SHARD_INVALID, -1, "split.tensors.count is " + declared + " but the shards hold "
+      context.report(FormatReason.GGUF_SHARD_INVALID, -1, "split.tensors.count is " + declared + " but the shards hold "
           + tensors + " tensors");
     }
   }

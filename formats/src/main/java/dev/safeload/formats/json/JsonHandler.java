@@ -1,7 +1,7 @@
 package dev.safeload.formats.json;
 
-import dev.safeload.Reason;
 import dev.safeload.Setting;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
@@ -102,7 +102,7 @@ public final class JsonHandler implements FormatHandler {
           continue;
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
-          throw new FormatException(Reason.SAFETENSORS_INDEX_INVALID, r.tokenOffset(),
+          throw new FormatException(FormatReason.SAFETENSORS_INDEX_INVALID, r.tokenOffset(),
               "a top-level weight_map makes this a shard index, but it was not recognised as one "
                   + "(weight_map must be an object within the first 64 KiB)");
         }
@@ -120,9 +120,9 @@ public final class JsonHandler implements FormatHandler {
 
   private static FormatException asFinding(JsonException e) {
     return new FormatException(switch (e.kind()) {
-      case SYNTAX, UTF8 -> Reason.JSON_INVALID;
-      case DUPLICATE_KEY -> Reason.JSON_DUPLICATE_KEY;
-      default -> Reason.JSON_LIMIT_EXCEEDED;
+      case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+      case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+      default -> FormatReason.JSON_LIMIT_EXCEEDED;
     }, e.offset(), e.getMessage());
   }
 }

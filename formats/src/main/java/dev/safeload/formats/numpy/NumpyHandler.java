@@ -1,6 +1,7 @@
 package dev.safeload.formats.numpy;
 
 import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.numpy.NpyHeader;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
@@ -70,7 +71,7 @@ public final class NumpyHandler implements FormatHandler {
       ZipArchive zip = ZipArchive.read(bytes, ZipLimits.from(context));
       for (ZipEntry e : zip.entries()) {
         if (!e.name().endsWith(".npy")) {
-          throw new FormatException(Reason.NUMPY_NPZ_MEMBER_INVALID, e.localHeaderOffset(),
+          throw new FormatException(FormatReason.NUMPY_NPZ_MEMBER_INVALID, e.localHeaderOffset(),
               "'" + e.name() + "' is not an .npy member");
         }
       }
@@ -78,7 +79,7 @@ public final class NumpyHandler implements FormatHandler {
         try (InputStream in = zip.open(e)) {
           tensors.add(member(e, in, context));
         } catch (IOException ex) {
-          throw new FormatException(Reason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
+          throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
         }
       }
       meta.put("numpy.container", "npz");
@@ -111,14 +112,14 @@ public final class NumpyHandler implements FormatHandler {
     int preamble = p[1];
     int headerLen = p[2];
     if (total < (long) preamble + headerLen) {
-      throw new FormatException(Reason.NUMPY_HEADER_INVALID, base, "header runs past the data");
+      throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, base, "header runs past the data");
     }
     byte[] header = new byte[headerLen];
     int have = Math.min(headerLen, pre.length - preamble);
     System.arraycopy(pre, preamble, header, 0, Math.max(0, have));
     byte[] rest = readUpTo(in, headerLen - Math.max(0, have));
     if (rest.length != headerLen - Math.max(0, have)) {
-      throw new FormatException(Reason.NUMPY_HEADER_INVALID, base, "truncated header");
+      throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, base, "truncated header");
     }
     System.arraycopy(rest, 0, header, Math.max(0, have), rest.length);
     NpyHeader h = NpyHeader.parse(p[0], preamble, header, new NpyHeader.Limits(context.limit(NumPy.MAX_RANK),
@@ -134,7 +135,7 @@ public final class NumpyHandler implements FormatHandler {
       long limit = fileOffset < 0 ? Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes())
           : limits.maxPickleBytes();
       if (remaining > limit) {
-        throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle of " + remaining
+        throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle of " + remaining
             + " bytes is over the limit of " + limit
             + (fileOffset < 0 ? " (pickle.maxInflatedBytes)" : " (pickle.maxPickleBytes)"));
       }
@@ -146,21 +147,21 @@ public final class NumpyHandler implements FormatHandler {
       in.transferTo(collected);
       byte[] pickle = collected.toByteArray();
       if (pickle.length != remaining) {
-        throw new FormatException(Reason.NUMPY_DATA_TRUNCATED, dataAt, "object array data changed size");
+        throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "object array data changed size");
       }
       PickleProfile profile = context.setting(Pickle.PROFILE);
       PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), dataAt, profile, limits, null);
       if (r.end() != pickle.length) {
-        throw new FormatException(Reason.PICKLE_TRAILING_BYTES, dataAt + r.end(), "bytes follow the object pickle");
+        throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, dataAt + r.end(), "bytes follow the object pickle");
       }
       return new TensorInfo(name, h.descr(), h.shape(), dataAt, remaining);
     }
     if (remaining < h.dataBytes()) {
-      throw new FormatException(Reason.NUMPY_DATA_TRUNCATED, dataAt, remaining + " bytes of data, shape x itemsize is "
+      throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, remaining + " bytes of data, shape x itemsize is "
           + h.dataBytes());
     }
     if (remaining > h.dataBytes()) {
-      throw new FormatException(Reason.NUMPY_TRAILING_BYTES, dataAt + h.dataBytes(), (remaining - h.dataBytes())
+      throw new FormatException(FormatReason.NUMPY_TRAILING_BYTES, dataAt + h.dataBytes(), (remaining - h.dataBytes())
           + " bytes follow the array data");
     }
     // Drain the stream so that zip members are CRC-checked; .npy data needs no further parsing.
@@ -170,7 +171,7 @@ public final class NumpyHandler implements FormatHandler {
       seen += n;
     }
     if (seen != h.dataBytes()) {
-      throw new FormatException(Reason.NUMPY_DATA_TRUNCATED, dataAt, "array data changed size");
+      throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "array data changed size");
     }
     return new TensorInfo(name, h.descr(), h.shape(), dataAt, h.dataBytes());
   }

@@ -1,7 +1,7 @@
 package dev.safeload.formats.onnx;
 
-import dev.safeload.Reason;
 import dev.safeload.Setting;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.onnx.OnnxDetect;
 import dev.safeload.formats.internal.onnx.OnnxWalker;
 import dev.safeload.spi.Confidence;
@@ -156,7 +156,7 @@ public final class OnnxHandler implements FormatHandler {
           continue;
         }
         if (last != null && b.offset() - last.offset() < last.length()) {
-          throw new FormatException(Reason.ONNX_EXTERNAL_DATA_OVERLAP, b.at(), "tensors '"
+          throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_OVERLAP, b.at(), "tensors '"
               + printable(last.tensor()) + "' and '" + printable(b.tensor())
               + "' overlap in " + printable(g.getKey()));
         }
@@ -223,7 +223,7 @@ public final class OnnxHandler implements FormatHandler {
       work.add(1);
       if (f.isEmpty() || !f.get().format().equals(EXTERNAL_DATA_FORMAT)) {
         boolean isModel = f.isPresent() && f.get().format().equals(id());
-        context.report(isModel ? Reason.ONNX_EXTERNAL_DATA_INVALID : Reason.ONNX_EXTERNAL_DATA_MISSING, first.at(),
+        context.report(isModel ? FormatReason.ONNX_EXTERNAL_DATA_INVALID : FormatReason.ONNX_EXTERNAL_DATA_MISSING, first.at(),
             who + name + (isModel ? ", which is an ONNX model, not raw tensor data"
                 : ", which is not a verified external data file of this model"
                     + (model.isDirectory() ? "" : " (load the model's directory, not the .onnx file alone)")));
@@ -240,7 +240,7 @@ public final class OnnxHandler implements FormatHandler {
       }
       work.add(group.size());
       if (past != null) {
-        context.report(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE, past.at(), "tensor '"
+        context.report(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE, past.at(), "tensor '"
             + printable(past.tensor()) + "' needs bytes " + past.offset() + ".."
             + (past.offset() + past.length()) + " of " + name + ", which has " + size
             + (pastCount > 1 ? " (" + (pastCount - 1) + " more tensors run past its end)" : ""));

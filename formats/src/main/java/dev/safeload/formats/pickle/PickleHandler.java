@@ -1,6 +1,6 @@
 package dev.safeload.formats.pickle;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
 import dev.safeload.formats.internal.pickle.PickleSkim;
@@ -54,7 +54,7 @@ public final class PickleHandler implements FormatHandler {
     long size = bytes.size();
     int window = (int) Math.min(size, Math.min(limits.maxPickleBytes(), Integer.MAX_VALUE - 8L));
     if (window < size) {
-      throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, window, "pickle file larger than "
+      throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, window, "pickle file larger than "
           + limits.maxPickleBytes() + " bytes");
     }
     ByteBuffer buf = bytes.slice(0, window);
@@ -71,14 +71,14 @@ public final class PickleHandler implements FormatHandler {
         count++;
       } catch (FormatException e) {
         // A later pickle that imports something is reported as such; other junk is trailing bytes.
-        if (e.reason() == Reason.PICKLE_GLOBAL_NOT_ALLOWED || e.reason() == Reason.PICKLE_GLOBAL_NAME_INVALID) {
+        if (e.reason() == FormatReason.PICKLE_GLOBAL_NOT_ALLOWED || e.reason() == FormatReason.PICKLE_GLOBAL_NAME_INVALID) {
           throw e;
         }
         break;
       }
     }
     if (count > 1 || first.end() != size) {
-      throw new FormatException(Reason.PICKLE_TRAILING_BYTES, first.end(), (size - first.end())
+      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, first.end(), (size - first.end())
           + " bytes follow the first pickle's STOP" + (count > 1 ? " (" + (count - 1) + " more pickles)" : ""));
     }
     Map<String, String> meta = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package dev.safeload.formats.pytorch;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.torch.TorchLegacy;
 import dev.safeload.formats.internal.torch.TorchZip;
@@ -81,9 +81,9 @@ public final class PyTorchHandler implements FormatHandler {
       return TorchLegacy.validate(bytes, context.setting(PyTorch.PROFILE), limits);
     }
     if (isLegacyTar(head)) {
-      throw new FormatException(Reason.PYTORCH_LEGACY_TAR, 0,
+      throw new FormatException(FormatReason.PYTORCH_LEGACY_TAR, 0,
           "the legacy tar checkpoint format is refused (as torch.load(weights_only=True) does)");
     }
-    throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, 0, "not a PyTorch checkpoint");
+    throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, 0, "not a PyTorch checkpoint");
   }
 }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.template;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
@@ -83,26 +83,26 @@ public final class ChatTemplateHandler implements FormatHandler {
       String stem = base.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
       if (!TemplateSources.validName(stem)) {
         // renderers turn the file name into the template's name (CVE-2024-56201 ran code through one)
-        throw new FormatException(Reason.TEMPLATE_CONTAINER_INVALID, 0,
+        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0,
             "template file name " + base + " is not [A-Za-z0-9_.-]{1,64}.jinja");
       }
       String text = readText(bytes);
       TemplateSources.judge("chat_template", text, TemplateSources.sha256(text), context,
-          Reason.TEMPLATE_NOT_PINNED, metadata);
+          FormatReason.TEMPLATE_NOT_PINNED, metadata);
     }
     return new ModelDescription(id(), List.of(), metadata, List.of());
   }
 
   private static String readText(ModelBytes bytes) {
     if (bytes.size() > MAX_TEXT_BYTES) {
-      throw new FormatException(Reason.TEMPLATE_TOO_COMPLEX, 0,
+      throw new FormatException(FormatReason.TEMPLATE_TOO_COMPLEX, 0,
           "template file of " + bytes.size() + " bytes exceeds " + MAX_TEXT_BYTES);
     }
     byte[] raw = new byte[(int) bytes.size()];
     bytes.slice(0, raw.length).get(0, raw);
     String text = Utf8.decodeOrNull(raw);
     if (text == null) {
-      throw new FormatException(Reason.TEMPLATE_SYNTAX, 0, "template file is not valid UTF-8");
+      throw new FormatException(FormatReason.TEMPLATE_SYNTAX, 0, "template file is not valid UTF-8");
     }
     return text;
   }
@@ -113,7 +113,7 @@ public final class ChatTemplateHandler implements FormatHandler {
     JsonReader r = new JsonReader(bytes.slice(0, (int) bytes.size()), 0, JsonLimits.of(context));
     try {
       if (r.next() != Token.BEGIN_OBJECT) {
-        throw new FormatException(Reason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json must be a JSON object");
+        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json must be a JSON object");
       }
       List<TemplateSources.Named> found = null;
       for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
@@ -124,17 +124,17 @@ public final class ChatTemplateHandler implements FormatHandler {
         }
       }
       if (r.next() != Token.END_DOCUMENT) {
-        throw new FormatException(Reason.JSON_INVALID, r.offset(), "content after the JSON value");
+        throw new FormatException(FormatReason.JSON_INVALID, r.offset(), "content after the JSON value");
       }
       if (found == null) {
-        throw new FormatException(Reason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json has no chat_template");
+        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json has no chat_template");
       }
       return found;
     } catch (JsonException e) {
       throw new FormatException(switch (e.kind()) {
-        case SYNTAX, UTF8 -> Reason.JSON_INVALID;
-        case DUPLICATE_KEY -> Reason.JSON_DUPLICATE_KEY;
-        default -> Reason.JSON_LIMIT_EXCEEDED;
+        case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+        case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+        default -> FormatReason.JSON_LIMIT_EXCEEDED;
       }, e.offset(), e.getMessage());
     }
   }

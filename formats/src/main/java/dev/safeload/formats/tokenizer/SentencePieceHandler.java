@@ -1,6 +1,6 @@
 package dev.safeload.formats.tokenizer;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.tokenizer.SentencePieceModel;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatException;
@@ -57,7 +57,7 @@ public final class SentencePieceHandler implements FormatHandler {
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     long max = context.limit(Tokenizers.MAX_SENTENCEPIECE_BYTES);
     if (bytes.size() > max) {
-      throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, 0,
+      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, 0,
           "model of " + bytes.size() + " bytes exceeds the limit of " + max);
     }
     SentencePieceModel.Result r = SentencePieceModel.parse(bytes, new SentencePieceModel.Limits(

@@ -6,7 +6,8 @@ import static dev.safeload.formats.gguf.GgufWriter.STRING;
 import static dev.safeload.formats.gguf.GgufWriter.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.Scans;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,14 +28,14 @@ class GgufChatTemplateTest {
 
   @ParameterizedTest
   @MethodSource("dev.safeload.formats.internal.template.TemplateEscapes#escapes")
-  void defaultTemplateRefused(String template, Reason expected) {
+  void defaultTemplateRefused(String template, ReasonCode expected) {
     assertRejected(expected, withTemplate("tokenizer.chat_template", template));
   }
 
   /** The third case: the same escapes hidden in a named template such as tool_use. */
   @ParameterizedTest
   @MethodSource("dev.safeload.formats.internal.template.TemplateEscapes#escapes")
-  void namedTemplateRefused(String template, Reason expected) {
+  void namedTemplateRefused(String template, ReasonCode expected) {
     assertRejected(expected, withTemplate("tokenizer.chat_template.tool_use", template));
   }
 
@@ -53,7 +54,7 @@ class GgufChatTemplateTest {
 
   @Test
   void namedTemplateNameIsBounded() {
-    assertRejected(Reason.TEMPLATE_CONTAINER_INVALID,
+    assertRejected(FormatReason.TEMPLATE_CONTAINER_INVALID,
         withTemplate("tokenizer.chat_template." + "a".repeat(65), "{{ x }}"));
   }
 }

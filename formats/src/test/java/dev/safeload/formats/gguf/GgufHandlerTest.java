@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.gguf.GgmlType;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.ModelDescription;
@@ -63,7 +63,7 @@ class GgufHandlerTest {
   void badMagic() {
     byte[] b = GgufWriter.valid().build();
     b[0] = 'F';
-    assertRejected(Reason.GGUF_MAGIC_INVALID, b);
+    assertRejected(FormatReason.GGUF_MAGIC_INVALID, b);
   }
 
   @ParameterizedTest
@@ -71,7 +71,7 @@ class GgufHandlerTest {
   void onlyVersions2And3(long version) {
     GgufWriter w = GgufWriter.valid();
     w.version = version;
-    assertRejected(Reason.GGUF_VERSION_UNSUPPORTED, w.build());
+    assertRejected(FormatReason.GGUF_VERSION_UNSUPPORTED, w.build());
   }
 
   @Test
@@ -84,7 +84,7 @@ class GgufHandlerTest {
   @Test
   void truncatedHeader() {
     byte[] b = GgufWriter.valid().build();
-    assertRejected(Reason.GGUF_TRUNCATED, java.util.Arrays.copyOf(b, 20));
+    assertRejected(FormatReason.GGUF_TRUNCATED, java.util.Arrays.copyOf(b, 20));
   }
 
   /** CVE-2024-21836: a huge n_tensors sized an allocation. */
@@ -93,7 +93,7 @@ class GgufHandlerTest {
   void tensorCountBoundedBeforeAllocation(long count) {
     GgufWriter w = GgufWriter.valid();
     w.tensorCount = count;
-    assertRejected(Reason.GGUF_TOO_MANY_TENSORS, w.build());
+    assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, w.build());
   }
 
   /** With every limit lifted, hostile counts are still bounded by the bytes left, before any allocation. */
@@ -105,16 +105,16 @@ class GgufHandlerTest {
         .build();
     GgufWriter t = GgufWriter.valid();
     t.tensorCount = Integer.MAX_VALUE - 8L;
-    assertRejected(Reason.GGUF_TOO_MANY_TENSORS, t.build(), open);
+    assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, t.build(), open);
     GgufWriter k = GgufWriter.valid();
     k.kvCount = 1L << 62;
-    assertRejected(Reason.GGUF_TOO_MANY_KEYS, k.build(), open);
+    assertRejected(FormatReason.GGUF_TOO_MANY_KEYS, k.build(), open);
     GgufWriter a = GgufWriter.valid();
     a.kv("a.b", ARRAY, array(UINT64, Integer.MAX_VALUE, new byte[8]));
-    assertRejected(Reason.GGUF_ARRAY_TOO_LONG, a.build(), open);
+    assertRejected(FormatReason.GGUF_ARRAY_TOO_LONG, a.build(), open);
     GgufWriter s = GgufWriter.valid();
     s.kv("a.b", STRING, cat(u64(Integer.MAX_VALUE), new byte[8]));
-    assertRejected(Reason.GGUF_TRUNCATED, s.build(), open);
+    assertRejected(FormatReason.GGUF_TRUNCATED, s.build(), open);
   }
 
   @Test
@@ -123,7 +123,7 @@ class GgufHandlerTest {
     w.tensor("u", 0, 32, 4);
     w.data = new byte[64];
     LoadPolicy p = LoadPolicy.strict().toBuilder().set(GgufHandler.MAX_TENSORS, 1L).build();
-    assertRejected(Reason.GGUF_TOO_MANY_TENSORS, w.build(), p);
+    assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, w.build(), p);
   }
 
   /** CVE-2024-23605: a huge n_kv sized an allocation. */
@@ -132,7 +132,7 @@ class GgufHandlerTest {
   void keyCountBoundedBeforeAllocation(long count) {
     GgufWriter w = GgufWriter.valid();
     w.kvCount = count;
-    assertRejected(Reason.GGUF_TOO_MANY_KEYS, w.build());
+    assertRejected(FormatReason.GGUF_TOO_MANY_KEYS, w.build());
   }
 
   // ---------------------------------------------------------------- metadata
@@ -142,14 +142,14 @@ class GgufHandlerTest {
   void stringLengthOverLimit() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", STRING, cat(u64(1L << 40), new byte[4]));
-    assertRejected(Reason.GGUF_STRING_TOO_LONG, w.build());
+    assertRejected(FormatReason.GGUF_STRING_TOO_LONG, w.build());
   }
 
   @Test
   void stringLengthPastEnd() {
     GgufWriter w = new GgufWriter();
     w.kv("a.b", STRING, cat(u64(1000), "xy".getBytes()));
-    assertRejected(Reason.GGUF_TRUNCATED, w.build());
+    assertRejected(FormatReason.GGUF_TRUNCATED, w.build());
   }
 
   /** CVE-2024-21825: array counts overflowed the element allocation. */
@@ -157,10 +157,10 @@ class GgufHandlerTest {
   void arrayCountBoundedByRemainingBytes() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", ARRAY, array(STRING, 1L << 40, str("x")));
-    assertRejected(Reason.GGUF_ARRAY_TOO_LONG, w.build());
+    assertRejected(FormatReason.GGUF_ARRAY_TOO_LONG, w.build());
     GgufWriter n = GgufWriter.valid();
     n.kv("a.b", ARRAY, array(UINT8, -1L, new byte[3]));
-    assertRejected(Reason.GGUF_ARRAY_TOO_LONG, n.build());
+    assertRejected(FormatReason.GGUF_ARRAY_TOO_LONG, n.build());
   }
 
   @Test
@@ -168,7 +168,7 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", ARRAY, array(UINT8, 3, new byte[3]));
     LoadPolicy p = LoadPolicy.strict().toBuilder().set(GgufHandler.MAX_ARRAY_ELEMENTS, 2L).build();
-    assertRejected(Reason.GGUF_ARRAY_TOO_LONG, w.build(), p);
+    assertRejected(FormatReason.GGUF_ARRAY_TOO_LONG, w.build(), p);
   }
 
   /** gguf-py recursed into nested arrays without bound; ggml rejects them. */
@@ -176,40 +176,40 @@ class GgufHandlerTest {
   void nestedArrayRejected() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", ARRAY, array(ARRAY, 1, array(UINT8, 1, new byte[1])));
-    assertRejected(Reason.GGUF_NESTED_ARRAY, w.build());
+    assertRejected(FormatReason.GGUF_NESTED_ARRAY, w.build());
   }
 
   @Test
   void unknownValueTypes() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", 13, new byte[8]);
-    assertRejected(Reason.GGUF_VALUE_TYPE_UNKNOWN, w.build());
+    assertRejected(FormatReason.GGUF_VALUE_TYPE_UNKNOWN, w.build());
     GgufWriter a = GgufWriter.valid();
     a.kv("a.b", ARRAY, array(13, 1, new byte[8]));
-    assertRejected(Reason.GGUF_VALUE_TYPE_UNKNOWN, a.build());
+    assertRejected(FormatReason.GGUF_VALUE_TYPE_UNKNOWN, a.build());
   }
 
   @Test
   void boolMustBeZeroOrOne() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", BOOL, new byte[] {2});
-    assertRejected(Reason.GGUF_BOOL_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_BOOL_INVALID, w.build());
     GgufWriter a = GgufWriter.valid();
     a.kv("a.b", ARRAY, array(BOOL, 2, new byte[] {1, 7}));
-    assertRejected(Reason.GGUF_BOOL_INVALID, a.build());
+    assertRejected(FormatReason.GGUF_BOOL_INVALID, a.build());
   }
 
   @Test
   void stringsMustBeUtf8() {
     GgufWriter v = GgufWriter.valid();
     v.kv("a.b", STRING, bytes(new byte[] {'o', 'k', (byte) 0xC0, (byte) 0x80}));
-    assertRejected(Reason.GGUF_STRING_NOT_UTF8, v.build());
+    assertRejected(FormatReason.GGUF_STRING_NOT_UTF8, v.build());
     GgufWriter a = GgufWriter.valid();
     a.kv("a.b", ARRAY, array(STRING, 1, bytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})));
-    assertRejected(Reason.GGUF_STRING_NOT_UTF8, a.build());
+    assertRejected(FormatReason.GGUF_STRING_NOT_UTF8, a.build());
     GgufWriter k = GgufWriter.valid();
     k.kvs.add(cat(bytes(new byte[] {'a', (byte) 0xFF}), u32(UINT8), new byte[] {1}));
-    assertRejected(Reason.GGUF_STRING_NOT_UTF8, k.build());
+    assertRejected(FormatReason.GGUF_STRING_NOT_UTF8, k.build());
   }
 
   /**
@@ -236,10 +236,10 @@ class GgufHandlerTest {
     assertEquals("40", describe(ok.build()).metadata().get("command-r.block_count"));
     GgufWriter big = GgufWriter.valid();
     big.kv("gpt-oss.block_count", UINT32, u32(100_000));
-    assertRejected(Reason.GGUF_METADATA_VALUE_INVALID, big.build());
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, big.build());
     GgufWriter typed = GgufWriter.valid();
     typed.kv("nomic-bert-moe.block_count", STRING, str("12"));
-    assertRejected(Reason.GGUF_METADATA_TYPE_INVALID, typed.build());
+    assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, typed.build());
   }
 
   /**
@@ -253,7 +253,7 @@ class GgufHandlerTest {
     String k = key.equals("LONG") ? "k".repeat(65536) : key;
     GgufWriter w = GgufWriter.valid();
     w.kv(k, UINT8, new byte[] {1});
-    assertRejected(Reason.GGUF_KEY_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_KEY_INVALID, w.build());
   }
 
   @Test
@@ -269,11 +269,11 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", UINT8, new byte[] {1});
     w.kv("a.b", UINT8, new byte[] {2});
-    assertRejected(Reason.GGUF_DUPLICATE_KEY, w.build());
+    assertRejected(FormatReason.GGUF_DUPLICATE_KEY, w.build());
     GgufWriter h = GgufWriter.valid();
     h.kv("command-r.block_count", UINT32, u32(1));
     h.kv("command-r.block_count", UINT32, u32(2));
-    assertRejected(Reason.GGUF_DUPLICATE_KEY, h.build());
+    assertRejected(FormatReason.GGUF_DUPLICATE_KEY, h.build());
     GgufWriter distinct = GgufWriter.valid();
     distinct.kv("a.b", UINT8, new byte[] {1});
     distinct.kv("A.b", UINT8, new byte[] {2});
@@ -287,13 +287,13 @@ class GgufHandlerTest {
   void wellKnownKeysAreTyped() {
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.ggml.scores", ARRAY, array(INT8, 2, new byte[2]));
-    assertRejected(Reason.GGUF_METADATA_TYPE_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, w.build());
     GgufWriter t = GgufWriter.valid();
     t.kv("tokenizer.ggml.tokens", ARRAY, array(INT32, 1, new byte[4]));
-    assertRejected(Reason.GGUF_METADATA_TYPE_INVALID, t.build());
+    assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, t.build());
     GgufWriter c = GgufWriter.valid();
     c.kv("tokenizer.chat_template", UINT32, u32(1));
-    assertRejected(Reason.GGUF_METADATA_TYPE_INVALID, c.build());
+    assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, c.build());
   }
 
   /** llama.cpp#25821: block_count above LLAMA_MAX_LAYERS wrote out of bounds. */
@@ -301,7 +301,7 @@ class GgufHandlerTest {
   void blockCountBounded() {
     GgufWriter w = GgufWriter.valid();
     w.kv("llama.block_count", UINT32, u32(100_000));
-    assertRejected(Reason.GGUF_METADATA_VALUE_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, w.build());
     GgufWriter ok = GgufWriter.valid();
     ok.kv("llama.block_count", UINT32, u32(512));
     assertEquals(List.of(), findings(ok.build()));
@@ -312,14 +312,14 @@ class GgufHandlerTest {
   void alignmentPowerOfTwoInRange(long alignment) {
     GgufWriter w = GgufWriter.valid();
     w.kv("general.alignment", UINT32, u32(alignment));
-    assertRejected(Reason.GGUF_ALIGNMENT_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_ALIGNMENT_INVALID, w.build());
   }
 
   @Test
   void alignmentMustBeU32() {
     GgufWriter w = GgufWriter.valid();
     w.kv("general.alignment", UINT64, u64(32));
-    assertRejected(Reason.GGUF_ALIGNMENT_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_ALIGNMENT_INVALID, w.build());
   }
 
   @Test
@@ -346,11 +346,11 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.tensor("n".repeat(64), 0, 0, 1);
     w.data = new byte[4];
-    assertRejected(Reason.GGUF_TENSOR_NAME_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_TENSOR_NAME_INVALID, w.build());
     GgufWriter e = new GgufWriter();
     e.tensor("", 0, 0, 1);
     e.data = new byte[4];
-    assertRejected(Reason.GGUF_TENSOR_NAME_INVALID, e.build());
+    assertRejected(FormatReason.GGUF_TENSOR_NAME_INVALID, e.build());
   }
 
   /** ggml keeps names in char[64] and finds tensors with strcmp: "t\0x" would be "t" to it. */
@@ -360,7 +360,7 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.tensor(name, 0, 0, 1);
     w.data = new byte[4];
-    assertRejected(Reason.GGUF_TENSOR_NAME_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_TENSOR_NAME_INVALID, w.build());
   }
 
   @Test
@@ -368,7 +368,7 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.tensor("t", 0, 32, 4);
     w.data = new byte[64];
-    assertRejected(Reason.GGUF_DUPLICATE_TENSOR, w.build());
+    assertRejected(FormatReason.GGUF_DUPLICATE_TENSOR, w.build());
   }
 
   /** CVE-2024-21802: n_dims up to 2^32 was written into ne[4]. */
@@ -378,7 +378,7 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.infos.add(cat(str("t"), u32(nDims), u64(1), u64(1), u64(1), u64(1), u64(1), u32(0), u64(0)));
     w.data = new byte[4];
-    assertRejected(Reason.GGUF_TOO_MANY_DIMS, w.build());
+    assertRejected(FormatReason.GGUF_TOO_MANY_DIMS, w.build());
   }
 
   @Test
@@ -396,7 +396,7 @@ class GgufHandlerTest {
   void dimensionsBelow2To63() {
     GgufWriter w = new GgufWriter();
     w.tensor("t", 0, 0, 1L << 63);
-    assertRejected(Reason.GGUF_DIM_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_DIM_INVALID, w.build());
   }
 
   @ParameterizedTest
@@ -405,7 +405,7 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.tensor("t", id, 0, 256);
     w.data = new byte[4096];
-    assertRejected(Reason.GGUF_TENSOR_TYPE_UNKNOWN, w.build());
+    assertRejected(FormatReason.GGUF_TENSOR_TYPE_UNKNOWN, w.build());
   }
 
   /** Every known ggml type, sized as ggml sizes it: ne0/blck * bytes-per-block * rows. */
@@ -439,7 +439,7 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.tensor("t", GgmlType.Q4_0.id(), 0, 33);
     w.data = new byte[64];
-    assertRejected(Reason.GGUF_BLOCK_MISALIGNED, w.build());
+    assertRejected(FormatReason.GGUF_BLOCK_MISALIGNED, w.build());
   }
 
   /** CVE-2026-33298: ggml_nbytes wrapped for a crafted shape. */
@@ -447,10 +447,10 @@ class GgufHandlerTest {
   void elementCountOverflow() {
     GgufWriter w = new GgufWriter();
     w.tensor("t", 0, 0, 1L << 32, 1L << 32);
-    assertRejected(Reason.GGUF_SIZE_OVERFLOW, w.build());
+    assertRejected(FormatReason.GGUF_SIZE_OVERFLOW, w.build());
     GgufWriter b = new GgufWriter();
     b.tensor("t", 0, 0, 1L << 62);
-    assertRejected(Reason.GGUF_SIZE_OVERFLOW, b.build());
+    assertRejected(FormatReason.GGUF_SIZE_OVERFLOW, b.build());
   }
 
   /** CVE-2025-53630 and CVE-2026-27940: the running tensor-size sum overflowed. */
@@ -460,7 +460,7 @@ class GgufHandlerTest {
     w.tensor("a", GgmlType.I8.id(), 0, 1L << 62);
     w.tensor("b", GgmlType.I8.id(), 1L << 62, 1L << 62);
     w.tensor("c", GgmlType.I8.id(), Long.MIN_VALUE, 1L << 62);
-    assertRejected(Reason.GGUF_SIZE_OVERFLOW, w.build());
+    assertRejected(FormatReason.GGUF_SIZE_OVERFLOW, w.build());
   }
 
   @ParameterizedTest
@@ -469,7 +469,7 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.tensor("u", 0, secondOffset, 4);
     w.data = new byte[128];
-    assertRejected(Reason.GGUF_OFFSET_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_OFFSET_INVALID, w.build());
   }
 
   @Test
@@ -478,7 +478,7 @@ class GgufHandlerTest {
     w.tensor("a", 0, 32, 4);
     w.tensor("b", 0, 0, 4);
     w.data = new byte[64];
-    assertRejected(Reason.GGUF_OFFSET_INVALID, w.build());
+    assertRejected(FormatReason.GGUF_OFFSET_INVALID, w.build());
   }
 
   // ---------------------------------------------------------------- data section
@@ -489,14 +489,14 @@ class GgufHandlerTest {
     GgufWriter w = new GgufWriter();
     w.tensor("t", 0, 0, 1L << 20);
     w.data = new byte[32];
-    assertRejected(Reason.GGUF_DATA_TRUNCATED, w.build());
+    assertRejected(FormatReason.GGUF_DATA_TRUNCATED, w.build());
   }
 
   @Test
   void trailingBytes() {
     GgufWriter w = GgufWriter.valid();
     w.trailer = new byte[] {'P', 'K', 5, 6};
-    assertRejected(Reason.GGUF_TRAILING_BYTES, w.build());
+    assertRejected(FormatReason.GGUF_TRAILING_BYTES, w.build());
   }
 
   @Test
@@ -510,7 +510,7 @@ class GgufHandlerTest {
   void paddingIsZero() {
     GgufWriter w = GgufWriter.valid();
     w.data[20] = 1;
-    assertRejected(Reason.GGUF_PADDING_NONZERO, w.build());
+    assertRejected(FormatReason.GGUF_PADDING_NONZERO, w.build());
   }
 
   @Test
@@ -519,7 +519,7 @@ class GgufHandlerTest {
     w.kv("general.architecture", STRING, str("x"));
     assertEquals(List.of(), findings(w.build()));
     w.trailer = new byte[40];
-    assertRejected(Reason.GGUF_TRAILING_BYTES, w.build());
+    assertRejected(FormatReason.GGUF_TRAILING_BYTES, w.build());
   }
 
   // ---------------------------------------------------------------- chat templates
@@ -549,7 +549,7 @@ class GgufHandlerTest {
     assertEquals(List.of(), findings(w.build(), pinned), "a pinned template is trusted as is");
     GgufWriter other = GgufWriter.valid();
     other.kv("tokenizer.chat_template", STRING, str(BENIGN));
-    assertRejected(Reason.GGUF_CHAT_TEMPLATE_NOT_PINNED, other.build(), pinned);
+    assertRejected(FormatReason.GGUF_CHAT_TEMPLATE_NOT_PINNED, other.build(), pinned);
   }
 
   @Test

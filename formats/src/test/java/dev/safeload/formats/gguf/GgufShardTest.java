@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
+import dev.safeload.formats.FormatReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +35,8 @@ class GgufShardTest {
     return w.build();
   }
 
-  private List<Reason> scan() throws Exception {
-    return LOADER.scan(dir).findings().stream().map(f -> (Reason) f.reason()).distinct().toList();
+  private List<ReasonCode> scan() throws Exception {
+    return LOADER.scan(dir).findings().stream().map(f -> (ReasonCode) f.reason()).distinct().toList();
   }
 
   @Test
@@ -48,7 +49,7 @@ class GgufShardTest {
   @Test
   void missingShard() throws Exception {
     Files.write(dir.resolve("m-00001-of-00002.gguf"), shard(0, 2, "a", null));
-    assertEquals(List.of(Reason.GGUF_SHARD_INVALID), scan());
+    assertEquals(List.of(FormatReason.GGUF_SHARD_INVALID), scan());
   }
 
   /** A small first shard may claim 65535 shards: the missing ones make one finding, not 65534. */
@@ -57,7 +58,7 @@ class GgufShardTest {
     Files.write(dir.resolve("m-00001-of-65535.gguf"), shard(0, 65535, "a", null));
     List<Finding> f = LOADER.scan(dir).findings();
     assertEquals(1, f.size(), f::toString);
-    assertEquals(Reason.GGUF_SHARD_INVALID, f.get(0).reason());
+    assertEquals(FormatReason.GGUF_SHARD_INVALID, f.get(0).reason());
     assertEquals(true, f.get(0).message().contains("65533 more"), f.get(0).message());
   }
 
@@ -65,14 +66,14 @@ class GgufShardTest {
   void tensorInTwoShards() throws Exception {
     Files.write(dir.resolve("m-00001-of-00002.gguf"), shard(0, 2, "a", null));
     Files.write(dir.resolve("m-00002-of-00002.gguf"), shard(1, 2, "a", null));
-    assertEquals(List.of(Reason.GGUF_SHARD_INVALID), scan());
+    assertEquals(List.of(FormatReason.GGUF_SHARD_INVALID), scan());
   }
 
   @Test
   void misnamedOrInconsistentShards() throws Exception {
     Files.write(dir.resolve("m-00001-of-00002.gguf"), shard(0, 2, "a", null));
     Files.write(dir.resolve("m-00002-of-00002.gguf"), shard(0, 2, "b", null));
-    assertEquals(List.of(Reason.GGUF_SHARD_INVALID), scan());
+    assertEquals(List.of(FormatReason.GGUF_SHARD_INVALID), scan());
   }
 
   @Test
@@ -81,6 +82,6 @@ class GgufShardTest {
     Files.write(dir.resolve("m-00002-of-00002.gguf"), shard(1, 2, "b", null));
     List<Finding> f = LOADER.scan(dir).findings();
     assertEquals(1, f.size(), f::toString);
-    assertEquals(Reason.GGUF_SHARD_INVALID, f.get(0).reason());
+    assertEquals(FormatReason.GGUF_SHARD_INVALID, f.get(0).reason());
   }
 }

@@ -9,6 +9,7 @@ import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.Setting;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -47,31 +48,31 @@ class JsonHandlerTest {
 
   @Test
   void duplicateKeyAtAnyLevel() throws IOException {
-    assertEquals(List.of(Reason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": {\"b\": 1, \"b\": 2}}")));
-    assertEquals(List.of(Reason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": 1, \"a\": 1}")));
+    assertEquals(List.of(FormatReason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": {\"b\": 1, \"b\": 2}}")));
+    assertEquals(List.of(FormatReason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": 1, \"a\": 1}")));
   }
 
   @Test
   void invalidJson() throws IOException {
-    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1,}")));
-    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": nan}")));
-    assertEquals(List.of(Reason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1} x")));
-    assertEquals(List.of(Reason.JSON_INVALID), findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1),
+    assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1,}")));
+    assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": nan}")));
+    assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1} x")));
+    assertEquals(List.of(FormatReason.JSON_INVALID), findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1),
         LoadPolicy.strict()));
   }
 
   @Test
   void limits() {
     byte[] deep = ("[".repeat(65) + "]".repeat(65)).getBytes();
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(deep, LoadPolicy.strict()));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(deep, LoadPolicy.strict()));
     assertEquals(List.of(), findings(("[".repeat(64) + "]".repeat(64)).getBytes(), LoadPolicy.strict()));
     byte[] doc = "{\"a\": \"xxxxxxxxxx\", \"b\": 1}".getBytes();
     assertEquals(List.of(), findings(doc, LoadPolicy.strict()));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_STRING_BYTES, 9L)));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_OBJECT_MEMBERS, 1L)));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_BYTES, 10L)));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(JsonHandler.MAX_DEPTH, 1L)));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), findings(("[1" + "0".repeat(1000) + "]").getBytes(),
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_STRING_BYTES, 9L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_OBJECT_MEMBERS, 1L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_BYTES, 10L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(JsonHandler.MAX_DEPTH, 1L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(("[1" + "0".repeat(1000) + "]").getBytes(),
         LoadPolicy.strict()));
   }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.safetensors.SafetensorsIndexHandler;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.FormatHandler;
@@ -31,7 +31,7 @@ class JsonNonFiniteTest {
   void onlyPythonsSpellingsInNumberPositions() {
     for (String bad : List.of("{\"a\": nan}", "{\"a\": +Infinity}", "{\"a\": Infinityx}", "{NaN: 1}", "{\"a\": -NaN}",
         "{\"a\": inf}")) {
-      assertEquals(List.of(Reason.JSON_INVALID), reasons(new JsonHandler(), bad), bad);
+      assertEquals(List.of(FormatReason.JSON_INVALID), reasons(new JsonHandler(), bad), bad);
     }
     assertEquals(List.of(), reasons(new JsonHandler(), "{\"NaN\": \"NaN\"}"), "as text it is just text");
   }
@@ -39,7 +39,7 @@ class JsonNonFiniteTest {
   @Test
   void neverInAShardIndex() {
     String index = "{\"metadata\": {\"total_size\": 1, \"x\": NaN}, \"weight_map\": {\"a\": \"m.safetensors\"}}";
-    assertEquals(List.of(Reason.JSON_INVALID), reasons(new SafetensorsIndexHandler(), index));
+    assertEquals(List.of(FormatReason.JSON_INVALID), reasons(new SafetensorsIndexHandler(), index));
   }
 
   private static List<ReasonCode> reasons(FormatHandler h, String json) {

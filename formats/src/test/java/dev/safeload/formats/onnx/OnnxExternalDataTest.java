@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.TensorInfo;
 import java.nio.ByteBuffer;
@@ -143,18 +143,18 @@ class OnnxExternalDataTest {
   @Test
   void lengthMatchesTypeAndShape() {
     assertEquals(List.of(), findings(modelWith(tensor("w", INT64, 2, "w.bin", 0, 16)), LoadPolicy.strict()));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT64, 2, "w.bin", 0, 15)));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT64, 2, "w.bin", 0, 17)));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT64, 2, "w.bin", 0, 15)));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT64, 2, "w.bin", 0, 17)));
     assertEquals(List.of(), findings(modelWith(tensor("w", INT4, 3, "w.bin", 0, 2)), LoadPolicy.strict()));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT4, 3, "w.bin", 0, 1)));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, modelWith(tensor("w", INT4, 3, "w.bin", 0, 1)));
   }
 
   /** Strict: no byte of a data file has two readings, in one graph or across subgraphs. */
   @Test
   void rangesOfOneModelDoNotOverlap() {
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_OVERLAP,
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_OVERLAP,
         modelWith(tensor("a", FLOAT, 4, "w.bin", 0, 16), tensor("b", FLOAT, 1, "w.bin", 12, 4)));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_OVERLAP,
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_OVERLAP,
         modelWith(tensor("a", FLOAT, 4, "w.bin", 16, 16), tensor("b", FLOAT, 8, "w.bin", 0, 32)));
     // adjacent ranges, the same offset in two files, and empty tensors anywhere are fine
     assertEquals(List.of(), findings(modelWith(tensor("a", FLOAT, 4, "w.bin", 0, 16),
@@ -173,7 +173,7 @@ class OnnxExternalDataTest {
     x.acrossFiles(model, true);
     assertEquals(1, x.findings.size(), x.findings::toString);
     Finding f = x.findings.get(0);
-    assertEquals(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE, f.reason());
+    assertEquals(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE, f.reason());
     assertTrue(f.message().contains("'b'") && f.message().contains("1 more"), f.message());
   }
 
@@ -184,7 +184,7 @@ class OnnxExternalDataTest {
     CrossFile.File model = x.model("model.onnx", m, Map.of());
     x.acrossFiles(model, false);
     assertEquals(1, x.findings.size(), x.findings::toString);
-    assertEquals(Reason.ONNX_EXTERNAL_DATA_MISSING, x.findings.get(0).reason());
+    assertEquals(FormatReason.ONNX_EXTERNAL_DATA_MISSING, x.findings.get(0).reason());
     assertTrue(x.findings.get(0).message().contains("load the model's directory"));
   }
 
@@ -197,7 +197,7 @@ class OnnxExternalDataTest {
     x.files.put("w.bin", new CrossFile.File("w.bin", "gguf", ModelDescription.empty("gguf"),
         CrossFile.bytes(new byte[16])));
     x.acrossFiles(model, true);
-    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_MISSING), x.findings.stream().map(Finding::reason).toList());
+    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_MISSING), x.findings.stream().map(Finding::reason).toList());
   }
 
   /**
@@ -210,14 +210,14 @@ class OnnxExternalDataTest {
     CrossFile x = new CrossFile(new OnnxHandler());
     CrossFile.File model = x.model("model.onnx", self, Map.of());
     x.acrossFiles(model, true);
-    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_INVALID), x.findings.stream().map(Finding::reason).toList());
+    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_INVALID), x.findings.stream().map(Finding::reason).toList());
 
     byte[] other = modelWith(tensor("a", FLOAT, 4, "other.onnx", 0, 16));
     CrossFile y = new CrossFile(new OnnxHandler());
     y.model("other.onnx", OnnxTesting.fixture("matmul_add.onnx"), Map.of());
     CrossFile.File m2 = y.model("model.onnx", other, Map.of());
     y.acrossFiles(m2, true);
-    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_INVALID), y.findings.stream().map(Finding::reason).toList());
+    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_INVALID), y.findings.stream().map(Finding::reason).toList());
   }
 
   /** Two models may share a data file: the second one finds it already claimed and checks its ranges. */

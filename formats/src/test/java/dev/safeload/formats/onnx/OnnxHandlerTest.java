@@ -15,7 +15,7 @@ import static dev.safeload.formats.onnx.Proto.opset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.TensorInfo;
@@ -123,7 +123,7 @@ class OnnxHandlerTest {
 
   @Test
   void customDomainRejectedByDefault() {
-    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, fixture("custom_domain.onnx"));
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, fixture("custom_domain.onnx"));
   }
 
   @Test
@@ -138,11 +138,11 @@ class OnnxHandlerTest {
     Proto sub = graph(field(1, node("Evil", "com.microsoft", "a", "b")));
     Proto ifNode = node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, sub));
     byte[] m = model(graph(field(1, ifNode))).msg(8, opset("com.microsoft", 1)).build();
-    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, m);
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, m);
     Proto fn = Proto.of().str(1, "f").str(10, "local").msg(7, node("Evil", "com.microsoft", "a", "b"))
         .msg(9, opset("com.microsoft", 1));
     byte[] withFn = model(graph(okNode())).msg(25, fn).build();
-    assertRejected(Reason.ONNX_DOMAIN_NOT_ALLOWED, withFn);
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, withFn);
   }
 
   @Test
@@ -150,9 +150,9 @@ class OnnxHandlerTest {
     LoadPolicy p = LoadPolicy.strict().toBuilder()
         .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y")).build();
     byte[] m = model(graph(field(1, node("Op", "x.y", "a", "b")))).build();
-    assertRejected(Reason.ONNX_OPSET_MISSING, m, p);
+    assertRejected(FormatReason.ONNX_OPSET_MISSING, m, p);
     byte[] noOpset = Proto.of().varint(1, 7).msg(7, graph(okNode())).build();
-    assertRejected(Reason.ONNX_OPSET_MISSING, noOpset);
+    assertRejected(FormatReason.ONNX_OPSET_MISSING, noOpset);
   }
 
   // ---------------------------------------------------------------- wire format
@@ -162,94 +162,94 @@ class OnnxHandlerTest {
     byte[] good = model(graph(okNode())).build();
     for (int wt : new int[] {3, 4, 6, 7}) {
       byte[] m = Proto.of().raw(good).tag(30, wt).build();
-      assertRejected(Reason.ONNX_PROTOBUF_INVALID, m);
+      assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, m);
     }
   }
 
   @Test
   void fieldZeroAndOverlongVarints() {
     byte[] good = model(graph(okNode())).build();
-    assertRejected(Reason.ONNX_PROTOBUF_INVALID, Proto.of().raw(good).rawVarint(0).rawVarint(0).build());
+    assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, Proto.of().raw(good).rawVarint(0).rawVarint(0).build());
     byte[] overlong = Proto.of().tag(1, 0).raw(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80,
         (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x02}).build();
-    assertRejected(Reason.ONNX_PROTOBUF_INVALID, overlong);
+    assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, overlong);
   }
 
   @Test
   void lengthsBoundedByEnclosingMessage() {
     byte[] m = Proto.of().varint(1, 7).tag(7, 2).rawVarint(1000).raw(new byte[10]).build();
-    assertRejected(Reason.ONNX_TRUNCATED, m);
+    assertRejected(FormatReason.ONNX_TRUNCATED, m);
     byte[] huge = Proto.of().varint(1, 7).tag(7, 2).rawVarint(1L << 40).build();
-    assertRejected(Reason.ONNX_PROTOBUF_INVALID, huge);
+    assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, huge);
     // A node whose length is fine for the file but runs past its graph.
     Proto g = Proto.of().tag(1, 2).rawVarint(50).raw(node("Relu", null, "X", "Y").build());
     byte[] inner = Proto.of().varint(1, 7).msg(7, g).msg(8, opset("", 13)).build();
-    assertRejected(Reason.ONNX_TRUNCATED, inner);
+    assertRejected(FormatReason.ONNX_TRUNCATED, inner);
   }
 
   @Test
   void unknownAndReservedFieldsRejected() {
-    assertRejected(Reason.ONNX_UNKNOWN_FIELD, model(graph(okNode()).str(3, "old input")).build());
-    assertRejected(Reason.ONNX_UNKNOWN_FIELD, model(graph(okNode())).varint(99, 1).build());
+    assertRejected(FormatReason.ONNX_UNKNOWN_FIELD, model(graph(okNode()).str(3, "old input")).build());
+    assertRejected(FormatReason.ONNX_UNKNOWN_FIELD, model(graph(okNode())).varint(99, 1).build());
   }
 
   @Test
   void wrongWireTypes() {
     byte[] m = Proto.of().str(1, "7").msg(7, graph(okNode())).msg(8, opset("", 13)).build();
-    assertRejected(Reason.ONNX_FIELD_TYPE_INVALID, m);
+    assertRejected(FormatReason.ONNX_FIELD_TYPE_INVALID, m);
   }
 
   @Test
   void singularFieldsOnce() {
-    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).msg(7, graph(okNode())).build());
-    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).varint(1, 8).build());
+    assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).msg(7, graph(okNode())).build());
+    assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).varint(1, 8).build());
     Proto t = floatTensor("w", 1).varint(2, 1);
-    assertRejected(Reason.ONNX_DUPLICATE_FIELD, model(graph(okNode(), field(5, t))).build());
+    assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode(), field(5, t))).build());
   }
 
   @Test
   void stringsMustBeUtf8() {
     Proto n = Proto.of().str(1, "X").str(2, "Y").str(4, "Relu").bytes(3, new byte[] {(byte) 0xC3});
-    assertRejected(Reason.ONNX_STRING_NOT_UTF8, model(graph(field(1, n))).build());
+    assertRejected(FormatReason.ONNX_STRING_NOT_UTF8, model(graph(field(1, n))).build());
   }
 
   @Test
   void depthIsBounded() {
     LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_DEPTH, 3L).build();
-    assertRejected(Reason.ONNX_TOO_DEEP, fixture("subgraph_if.onnx"), p);
+    assertRejected(FormatReason.ONNX_TOO_DEEP, fixture("subgraph_if.onnx"), p);
     // 100 nested If subgraphs: rejected at the default depth, not by a stack overflow.
     Proto g = graph(okNode());
     for (int i = 0; i < 100; i++) {
       g = graph(field(1, node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, g))));
     }
-    assertRejected(Reason.ONNX_TOO_DEEP, model(g).build());
+    assertRejected(FormatReason.ONNX_TOO_DEEP, model(g).build());
   }
 
   @Test
   void countsAreBounded() {
     LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_NODES, 1L).build();
-    assertRejected(Reason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), p);
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), p);
     LoadPolicy t = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_TENSORS, 1L).build();
-    assertRejected(Reason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), t);
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), t);
   }
 
   // ---------------------------------------------------------------- model-level rules
 
   @Test
   void modelNeedsGraphAndSupportedIr() {
-    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 7).msg(8, opset("", 13)).build());
-    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 99).msg(7, graph(okNode()))
+    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 7).msg(8, opset("", 13)).build());
+    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 99).msg(7, graph(okNode()))
         .msg(8, opset("", 13)).build());
-    assertRejected(Reason.ONNX_NOT_A_MODEL, Proto.of().msg(7, graph(okNode())).msg(8, opset("", 13)).build());
+    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().msg(7, graph(okNode())).msg(8, opset("", 13)).build());
   }
 
   @Test
   void duplicateNames() {
-    assertRejected(Reason.ONNX_DUPLICATE_NAME,
+    assertRejected(FormatReason.ONNX_DUPLICATE_NAME,
         model(graph(okNode(), field(5, floatTensor("w", 1)), field(5, floatTensor("w", 1)))).build());
-    assertRejected(Reason.ONNX_DUPLICATE_NAME,
+    assertRejected(FormatReason.ONNX_DUPLICATE_NAME,
         model(graph(okNode())).msg(14, entry("k", "1")).msg(14, entry("k", "2")).build());
-    assertRejected(Reason.ONNX_DUPLICATE_NAME, model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
+    assertRejected(FormatReason.ONNX_DUPLICATE_NAME, model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
   }
 
   // ---------------------------------------------------------------- tensors
@@ -257,9 +257,9 @@ class OnnxHandlerTest {
   @Test
   void rawDataMustMatchShape() {
     Proto shortRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[15]);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, shortRaw))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, shortRaw))).build());
     Proto longRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[17]);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, longRaw))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, longRaw))).build());
     Proto int4 = Proto.of().varint(1, 3).varint(2, 22).str(8, "w").bytes(9, new byte[2]);
     assertEquals(List.of(), findings(model(graph(okNode(), field(5, int4))).build(), LoadPolicy.strict()));
   }
@@ -268,16 +268,16 @@ class OnnxHandlerTest {
   void tensorTypesAndDims() {
     for (long type : new long[] {0, 27, 1000}) {
       Proto t = Proto.of().varint(1, 1).varint(2, type).str(8, "w").bytes(9, new byte[4]);
-      assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, t))).build());
+      assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, t))).build());
     }
     Proto neg = Proto.of().varint(1, -1).varint(2, 1).str(8, "w");
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, neg))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, neg))).build());
     Proto str = Proto.of().varint(1, 1).varint(2, 8).str(8, "w").bytes(9, new byte[4]);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, str))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, str))).build());
     Proto overflow = Proto.of().varint(1, 1L << 40).varint(1, 1L << 40).varint(2, 1).str(8, "w");
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, overflow))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, overflow))).build());
     Proto segment = floatTensor("w", 1).msg(3, Proto.of().varint(1, 0).varint(2, 1));
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, segment))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, segment))).build());
   }
 
   @Test
@@ -285,11 +285,11 @@ class OnnxHandlerTest {
     Proto packed = Proto.of().varint(1, 2).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
     assertEquals(List.of(), findings(model(graph(okNode(), field(5, packed))).build(), LoadPolicy.strict()));
     Proto wrongCount = Proto.of().varint(1, 3).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongCount))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongCount))).build());
     Proto wrongField = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").varint(7, 5);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongField))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongField))).build());
     Proto twoFields = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").bytes(4, new byte[4]).bytes(9, new byte[4]);
-    assertRejected(Reason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, twoFields))).build());
+    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, twoFields))).build());
   }
 
   // ---------------------------------------------------------------- external data
@@ -309,28 +309,28 @@ class OnnxHandlerTest {
   @ValueSource(strings = {"../secret", "/etc/passwd", "a/../b", "./w.bin", "a//b", "a\\..\\b", "C:w.bin",
       "#model", "*/_ORT_MEM_ADDR_/*", "_ORT_MEM_ADDR_", "a/", "", "a\u0000b", "..", "."})
   void externalLocationMustBeNormalisedAndRelative(String location) {
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", location));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", location));
   }
 
   /** GHSA-538c-55jv-c5g9: unknown keys were set as attributes; negative or huge lengths were a DoS. */
   @Test
   void externalKeysAndNumbers() {
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "basepath", "/"));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "__class__", "x"));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "location", "x.bin"));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "basepath", "/"));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "__class__", "x"));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "location", "x.bin"));
     for (String n : new String[] {"-1", "+1", "0x10", "1e3", "", " 1", "99999999999999999999"}) {
-      assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "offset", n));
+      assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "offset", n));
     }
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "length", "1000000000000"));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, withExternal("offset", "0"));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "length", "1000000000000"));
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("offset", "0"));
   }
 
   @Test
   void externalTensorHasNoInlineData() {
     Proto t = externalTensor("w", 4, "location", "w.bin").bytes(9, new byte[16]);
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, t))).build());
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, t))).build());
     Proto notExternal = floatTensor("w", 1).msg(13, entry("location", "w.bin"));
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, notExternal))).build());
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, notExternal))).build());
   }
 
   @Test
@@ -338,7 +338,7 @@ class OnnxHandlerTest {
     byte[] m = model(graph(okNode(),
         field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
         field(5, externalTensor("b", 4, "location", "w.bin", "offset", "8")))).build();
-    assertRejected(Reason.ONNX_EXTERNAL_DATA_OVERLAP, m);
+    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_OVERLAP, m);
     byte[] ok = model(graph(okNode(),
         field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
         field(5, externalTensor("b", 4, "location", "w.bin", "offset", "16")))).build();
@@ -374,8 +374,8 @@ class OnnxHandlerTest {
   /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
   @Test
   void functionCallCyclesRejected() {
-    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "f")), LOCAL);
-    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "g"), function("g", "f")), LOCAL);
+    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "f")), LOCAL);
+    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "g"), function("g", "f")), LOCAL);
   }
 
   @Test
@@ -384,11 +384,11 @@ class OnnxHandlerTest {
     for (int i = 0; i < chain.length; i++) {
       chain[i] = function(i == 0 ? "f" : "f" + i, i == chain.length - 1 ? null : "f" + (i + 1));
     }
-    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(chain), LOCAL);
+    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(chain), LOCAL);
   }
 
   @Test
   void duplicateFunctionIds() {
-    assertRejected(Reason.ONNX_FUNCTION_INVALID, withFunctions(function("f", null), function("f", null)), LOCAL);
+    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", null), function("f", null)), LOCAL);
   }
 }

@@ -14,9 +14,11 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,8 +43,8 @@ class OnnxLoaderTest {
     return m;
   }
 
-  private static Set<Reason> reasons(ScanReport r) {
-    return r.findings().stream().map(f -> (Reason) f.reason()).collect(Collectors.toSet());
+  private static Set<ReasonCode> reasons(ScanReport r) {
+    return r.findings().stream().map(f -> (ReasonCode) f.reason()).collect(Collectors.toSet());
   }
 
   @Test
@@ -68,7 +70,7 @@ class OnnxLoaderTest {
     Path m = externalModel();
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> LOADER.load(m.resolve("model.onnx")).close());
-    assertEquals(List.of(Reason.ONNX_EXTERNAL_DATA_MISSING),
+    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_MISSING),
         e.findings().stream().map(Finding::reason).distinct().toList());
   }
 
@@ -76,7 +78,7 @@ class OnnxLoaderTest {
   void missingDataFile() throws Exception {
     Path m = externalModel();
     Files.delete(m.resolve("weights.data"));
-    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    assertEquals(Set.of(FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
   /** GHSA-538c-55jv-c5g9: offset + length past the file. */
@@ -84,7 +86,7 @@ class OnnxLoaderTest {
   void truncatedDataFile() throws Exception {
     Path m = externalModel();
     Files.write(m.resolve("weights.data"), Arrays.copyOf(fixture("external/weights.data"), 4100));
-    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE), reasons(LOADER.scan(m)));
+    assertEquals(Set.of(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE), reasons(LOADER.scan(m)));
   }
 
   @Test
@@ -103,8 +105,8 @@ class OnnxLoaderTest {
     Path outside = dir.resolve("elsewhere.data");
     Files.move(m.resolve("weights.data"), outside);
     Files.createSymbolicLink(m.resolve("weights.data"), outside);
-    Set<Reason> got = reasons(LOADER.scan(m));
-    assertEquals(Set.of(Reason.SYMLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), got);
+    Set<ReasonCode> got = reasons(LOADER.scan(m));
+    assertEquals(Set.of(Reason.SYMLINK, FormatReason.ONNX_EXTERNAL_DATA_MISSING), got);
   }
 
   /** CVE-2026-34446: a hard-linked external data file (still loaded by onnxruntime 1.26). */
@@ -112,7 +114,7 @@ class OnnxLoaderTest {
   void hardLinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
     Files.createLink(dir.resolve("other-name.data"), m.resolve("weights.data"));
-    assertEquals(Set.of(Reason.HARDLINK, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    assertEquals(Set.of(Reason.HARDLINK, FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
   @Test
@@ -123,7 +125,7 @@ class OnnxLoaderTest {
         field(5, externalTensor("w", 4, "location", "w.gguf")))).build());
     Files.write(m.resolve("w.gguf"), new byte[16]);
     // The name says GGUF: being referenced as data does not make it data.
-    assertEquals(Set.of(Reason.UNKNOWN_FORMAT, Reason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    assertEquals(Set.of(Reason.UNKNOWN_FORMAT, FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
   @Test
@@ -177,7 +179,7 @@ class OnnxLoaderTest {
   void customDomainRejectedThroughTheLoader() throws Exception {
     Path f = dir.resolve("custom.onnx");
     Files.write(f, fixture("custom_domain.onnx"));
-    assertEquals(Set.of(Reason.ONNX_DOMAIN_NOT_ALLOWED), reasons(LOADER.scan(f)));
+    assertEquals(Set.of(FormatReason.ONNX_DOMAIN_NOT_ALLOWED), reasons(LOADER.scan(f)));
   }
 
   @Test
@@ -195,6 +197,6 @@ class OnnxLoaderTest {
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("hostile/" + name));
     Files.write(dir.resolve("weights.bin"), fixture("external/weights.data")); // the "../" target exists
-    assertEquals(Set.of(Reason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
+    assertEquals(Set.of(FormatReason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
   }
 }

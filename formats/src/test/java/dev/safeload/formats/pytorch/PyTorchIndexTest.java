@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
-import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.safetensors.SafetensorsIndexHandler;
 import dev.safeload.spi.Confidence;
 import java.io.IOException;
@@ -69,54 +69,54 @@ class PyTorchIndexTest {
   @Test
   void missingShard() throws IOException {
     Files.delete(dir.resolve(S2));
-    assertFindings(Reason.PYTORCH_INDEX_SHARD_MISSING);
+    assertFindings(FormatReason.PYTORCH_INDEX_SHARD_MISSING);
   }
 
   @Test
   void shardThatIsNotACheckpoint() throws IOException {
     Files.write(dir.resolve(S2), resource("safetensors/tiny.safetensors"));
     List<ReasonCode> r = reasons(SCANNER.scan(dir));
-    assertEquals(Reason.PYTORCH_INDEX_SHARD_MISSING, r.get(r.size() - 1), r.toString());
+    assertEquals(FormatReason.PYTORCH_INDEX_SHARD_MISSING, r.get(r.size() - 1), r.toString());
   }
 
   @Test
   void tensorInAnotherShardThanTheIndexSays() throws IOException {
     writeIndex(index.replace("\"model.2.bias\": \"" + S2, "\"model.2.bias\": \"" + S1));
-    assertFindings(Reason.PYTORCH_INDEX_TENSOR_MISMATCH, Reason.PYTORCH_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH, FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void indexNamesATensorNoShardHolds() throws IOException {
     writeIndex(index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"ghost\": \"" + S1 + "\","));
-    assertFindings(Reason.PYTORCH_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void shardHoldsATensorTheIndexLacks() throws IOException {
     writeIndex(index.replace("    \"model.0.bias\": \"" + S1 + "\",\n", ""));
-    assertFindings(Reason.PYTORCH_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void unreferencedCheckpoint() throws IOException {
     Files.copy(dir.resolve(S1), dir.resolve("pytorch_model-extra.bin"));
-    assertFindings(Reason.PYTORCH_INDEX_SHARD_UNREFERENCED);
+    assertFindings(FormatReason.PYTORCH_INDEX_SHARD_UNREFERENCED);
   }
 
   @Test
   void shardNamesMustBeBareBinNames() throws IOException {
     for (String bad : List.of("../" + S1, "sub/" + S1, "model.safetensors", ".bin", "a b.bin", "x.BIN")) {
       writeIndex(index.replace("\"model.0.weight\": \"" + S1, "\"model.0.weight\": \"" + bad));
-      assertFindings(Reason.PYTORCH_INDEX_SHARD_NAME_INVALID);
+      assertFindings(FormatReason.PYTORCH_INDEX_SHARD_NAME_INVALID);
     }
   }
 
   @Test
   void schemaViolations() throws IOException {
     writeIndex(index.replace("\"metadata\"", "\"extra\": 1, \"metadata\""));
-    assertFindings(Reason.PYTORCH_INDEX_INVALID);
+    assertFindings(FormatReason.PYTORCH_INDEX_INVALID);
     writeIndex(index.replace("\"total_size\": 92", "\"total_size\": -1"));
-    assertFindings(Reason.PYTORCH_INDEX_INVALID);
+    assertFindings(FormatReason.PYTORCH_INDEX_INVALID);
   }
 
   private void writeIndex(String s) throws IOException {

@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.Setting;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.safetensors.Dtype;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.ModelDescription;
@@ -32,112 +33,112 @@ class SafetensorsHandlerTest {
   static Stream<Arguments> violations() {
     return Stream.of(
         // S1: length prefix
-        case_("file shorter than 8 bytes", new byte[] {2, 0, 0, 0, 0}, Reason.SAFETENSORS_FILE_TOO_SMALL),
-        case_("N above 100,000,000", lengthOnly(100_000_001L, 64), Reason.SAFETENSORS_HEADER_TOO_LARGE),
-        case_("N at or above 2^63", lengthOnly(-1L, 64), Reason.SAFETENSORS_HEADER_TOO_LARGE),
-        case_("8+N past the end", lengthOnly(50, 20), Reason.SAFETENSORS_HEADER_LENGTH_INVALID),
-        case_("N = 100,000,000 in a tiny file", lengthOnly(100_000_000L, 64), Reason.SAFETENSORS_HEADER_LENGTH_INVALID),
+        case_("file shorter than 8 bytes", new byte[] {2, 0, 0, 0, 0}, FormatReason.SAFETENSORS_FILE_TOO_SMALL),
+        case_("N above 100,000,000", lengthOnly(100_000_001L, 64), FormatReason.SAFETENSORS_HEADER_TOO_LARGE),
+        case_("N at or above 2^63", lengthOnly(-1L, 64), FormatReason.SAFETENSORS_HEADER_TOO_LARGE),
+        case_("8+N past the end", lengthOnly(50, 20), FormatReason.SAFETENSORS_HEADER_LENGTH_INVALID),
+        case_("N = 100,000,000 in a tiny file", lengthOnly(100_000_000L, 64), FormatReason.SAFETENSORS_HEADER_LENGTH_INVALID),
         // S2: UTF-8 and strict JSON
-        case_("overlong UTF-8 in a name", raw("{\"a", 0xC0, 0xAE, "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_HEADER_NOT_UTF8),
-        case_("UTF-8 encoded surrogate", raw("{\"a", 0xED, 0xA0, 0x80, "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_HEADER_NOT_UTF8),
-        case_("code point above U+10FFFF", raw("{\"a", 0xF4, 0x90, 0x80, 0x80, "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_HEADER_NOT_UTF8),
-        case_("cut UTF-8 sequence", raw("{\"a", 0xE2, 0x82, "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_HEADER_NOT_UTF8),
-        case_("lone continuation byte", raw("{\"a", 0x80, "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_HEADER_NOT_UTF8),
-        case_("empty header", file("", 0), Reason.SAFETENSORS_JSON_INVALID),
-        case_("trailing characters", file("{}x", 0), Reason.SAFETENSORS_JSON_INVALID),
-        case_("NUL padding", raw("{}", 0, 0, "", 0), Reason.SAFETENSORS_JSON_INVALID),
-        case_("form feed is not JSON whitespace", file("{}\f", 0), Reason.SAFETENSORS_JSON_INVALID),
-        case_("single-quoted key", file("{'t':{" + F32_1 + "}}", 4), Reason.SAFETENSORS_JSON_INVALID),
-        case_("unpaired surrogate escape", file("{\"\\ud800\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_JSON_INVALID),
-        case_("raw control character in a string", file("{\"a\tb\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_JSON_INVALID),
-        case_("leading zero", one("\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_JSON_INVALID),
-        case_("trailing comma", file("{\"t\":{" + F32_1 + "},}", 4), Reason.SAFETENSORS_JSON_INVALID),
-        case_("UTF-8 BOM", raw("", 0xEF, 0xBB, 0xBF, "{}", 0), Reason.SAFETENSORS_JSON_INVALID),
+        case_("overlong UTF-8 in a name", raw("{\"a", 0xC0, 0xAE, "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_HEADER_NOT_UTF8),
+        case_("UTF-8 encoded surrogate", raw("{\"a", 0xED, 0xA0, 0x80, "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_HEADER_NOT_UTF8),
+        case_("code point above U+10FFFF", raw("{\"a", 0xF4, 0x90, 0x80, 0x80, "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_HEADER_NOT_UTF8),
+        case_("cut UTF-8 sequence", raw("{\"a", 0xE2, 0x82, "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_HEADER_NOT_UTF8),
+        case_("lone continuation byte", raw("{\"a", 0x80, "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_HEADER_NOT_UTF8),
+        case_("empty header", file("", 0), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("trailing characters", file("{}x", 0), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("NUL padding", raw("{}", 0, 0, "", 0), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("form feed is not JSON whitespace", file("{}\f", 0), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("single-quoted key", file("{'t':{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("unpaired surrogate escape", file("{\"\\ud800\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("raw control character in a string", file("{\"a\tb\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("leading zero", one("\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("trailing comma", file("{\"t\":{" + F32_1 + "},}", 4), FormatReason.SAFETENSORS_JSON_INVALID),
+        case_("UTF-8 BOM", raw("", 0xEF, 0xBB, 0xBF, "{}", 0), FormatReason.SAFETENSORS_JSON_INVALID),
         // S3: object, duplicates
-        case_("top level is an array", file("[]", 0), Reason.SAFETENSORS_HEADER_NOT_OBJECT),
-        case_("top level is a string", file("\"x\"", 0), Reason.SAFETENSORS_HEADER_NOT_OBJECT),
-        case_("leading whitespace", file(" {}", 0), Reason.SAFETENSORS_HEADER_LEADING_WHITESPACE),
-        case_("leading newline", file("\n{}", 0), Reason.SAFETENSORS_HEADER_LEADING_WHITESPACE),
+        case_("top level is an array", file("[]", 0), FormatReason.SAFETENSORS_HEADER_NOT_OBJECT),
+        case_("top level is a string", file("\"x\"", 0), FormatReason.SAFETENSORS_HEADER_NOT_OBJECT),
+        case_("leading whitespace", file(" {}", 0), FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE),
+        case_("leading newline", file("\n{}", 0), FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE),
         case_("duplicate tensor with the same offsets (U8[4] vs F32[1])",
             file("{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{" + F32_1 + "}}", 4),
-            Reason.SAFETENSORS_DUPLICATE_KEY),
+            FormatReason.SAFETENSORS_DUPLICATE_KEY),
         case_("duplicate key spelled with an escape",
-            file("{\"w\":{" + F32_1 + "},\"\\u0077\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_DUPLICATE_KEY),
+            file("{\"w\":{" + F32_1 + "},\"\\u0077\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_DUPLICATE_KEY),
         case_("duplicate field in an entry", one("\"dtype\":\"F32\",\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,4]", 4),
-            Reason.SAFETENSORS_DUPLICATE_KEY),
-        case_("duplicate metadata key", file("{\"__metadata__\":{\"a\":\"1\",\"a\":\"2\"}}", 0), Reason.SAFETENSORS_DUPLICATE_KEY),
-        case_("__metadata__ twice", file("{\"__metadata__\":null,\"__metadata__\":{}}", 0), Reason.SAFETENSORS_DUPLICATE_KEY),
+            FormatReason.SAFETENSORS_DUPLICATE_KEY),
+        case_("duplicate metadata key", file("{\"__metadata__\":{\"a\":\"1\",\"a\":\"2\"}}", 0), FormatReason.SAFETENSORS_DUPLICATE_KEY),
+        case_("__metadata__ twice", file("{\"__metadata__\":null,\"__metadata__\":{}}", 0), FormatReason.SAFETENSORS_DUPLICATE_KEY),
         // S4: entry fields
-        case_("entry is not an object", file("{\"t\":5}", 0), Reason.SAFETENSORS_ENTRY_NOT_OBJECT),
-        case_("unknown field", one(F32_1 + ",\"extra\":1", 4), Reason.SAFETENSORS_UNKNOWN_FIELD),
-        case_("missing dtype", one("\"shape\":[1],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_MISSING_FIELD),
-        case_("missing shape", one("\"dtype\":\"F32\",\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_MISSING_FIELD),
-        case_("missing data_offsets", one("\"dtype\":\"F32\",\"shape\":[1]", 4), Reason.SAFETENSORS_MISSING_FIELD),
+        case_("entry is not an object", file("{\"t\":5}", 0), FormatReason.SAFETENSORS_ENTRY_NOT_OBJECT),
+        case_("unknown field", one(F32_1 + ",\"extra\":1", 4), FormatReason.SAFETENSORS_UNKNOWN_FIELD),
+        case_("missing dtype", one("\"shape\":[1],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_MISSING_FIELD),
+        case_("missing shape", one("\"dtype\":\"F32\",\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_MISSING_FIELD),
+        case_("missing data_offsets", one("\"dtype\":\"F32\",\"shape\":[1]", 4), FormatReason.SAFETENSORS_MISSING_FIELD),
         // S5: dtype
-        case_("lower-case dtype", one("\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_UNKNOWN_DTYPE),
+        case_("lower-case dtype", one("\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_UNKNOWN_DTYPE),
         case_("F8_E4M3FN is not a safetensors name", one("\"dtype\":\"F8_E4M3FN\",\"shape\":[1],\"data_offsets\":[0,1]", 1),
-            Reason.SAFETENSORS_UNKNOWN_DTYPE),
-        case_("dtype is a number", one("\"dtype\":32,\"shape\":[1],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_UNKNOWN_DTYPE),
+            FormatReason.SAFETENSORS_UNKNOWN_DTYPE),
+        case_("dtype is a number", one("\"dtype\":32,\"shape\":[1],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_UNKNOWN_DTYPE),
         // S6: integers
-        case_("float in shape", one("\"dtype\":\"F32\",\"shape\":[1.0],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_NUMBER_INVALID),
-        case_("exponent in offsets", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4e0]", 4), Reason.SAFETENSORS_NUMBER_INVALID),
-        case_("negative dimension", one("\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_NUMBER_INVALID),
-        case_("minus zero", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]", 4), Reason.SAFETENSORS_NUMBER_INVALID),
-        case_("2^63", one("\"dtype\":\"U8\",\"shape\":[9223372036854775808],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_NUMBER_INVALID),
-        case_("shape is a string", one("\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_SHAPE_INVALID),
-        case_("shape element is a string", one("\"dtype\":\"F32\",\"shape\":[\"1\"],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_SHAPE_INVALID),
-        case_("nested shape", one("\"dtype\":\"F32\",\"shape\":[[1]],\"data_offsets\":[0,4]", 4), Reason.SAFETENSORS_SHAPE_INVALID),
+        case_("float in shape", one("\"dtype\":\"F32\",\"shape\":[1.0],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_NUMBER_INVALID),
+        case_("exponent in offsets", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4e0]", 4), FormatReason.SAFETENSORS_NUMBER_INVALID),
+        case_("negative dimension", one("\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_NUMBER_INVALID),
+        case_("minus zero", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]", 4), FormatReason.SAFETENSORS_NUMBER_INVALID),
+        case_("2^63", one("\"dtype\":\"U8\",\"shape\":[9223372036854775808],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_NUMBER_INVALID),
+        case_("shape is a string", one("\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_SHAPE_INVALID),
+        case_("shape element is a string", one("\"dtype\":\"F32\",\"shape\":[\"1\"],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_SHAPE_INVALID),
+        case_("nested shape", one("\"dtype\":\"F32\",\"shape\":[[1]],\"data_offsets\":[0,4]", 4), FormatReason.SAFETENSORS_SHAPE_INVALID),
         case_("17 dimensions", one("\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]", 4),
-            Reason.SAFETENSORS_RANK_TOO_LARGE),
+            FormatReason.SAFETENSORS_RANK_TOO_LARGE),
         // S7: offsets and sizes
-        case_("one offset", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4]", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
-        case_("three offsets", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,4]", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
-        case_("empty offsets (ollama#16182)", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[]", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
-        case_("begin after end", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
-        case_("offsets not an array", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":{}", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
-        case_("null offset", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[null,4]", 4), Reason.SAFETENSORS_OFFSETS_INVALID),
+        case_("one offset", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4]", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
+        case_("three offsets", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,4]", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
+        case_("empty offsets (ollama#16182)", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[]", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
+        case_("begin after end", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
+        case_("offsets not an array", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":{}", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
+        case_("null offset", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[null,4]", 4), FormatReason.SAFETENSORS_OFFSETS_INVALID),
         case_("shape [2^62, 4] overflows", one("\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,4]", 4),
-            Reason.SAFETENSORS_SIZE_OVERFLOW),
+            FormatReason.SAFETENSORS_SIZE_OVERFLOW),
         case_("elements x bits overflows", one("\"dtype\":\"U64\",\"shape\":[4611686018427387904],\"data_offsets\":[0,4]", 4),
-            Reason.SAFETENSORS_SIZE_OVERFLOW),
-        case_("3 x F4 is 12 bits", one("\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,1]", 1), Reason.SAFETENSORS_MISALIGNED_SUBBYTE),
+            FormatReason.SAFETENSORS_SIZE_OVERFLOW),
+        case_("3 x F4 is 12 bits", one("\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,1]", 1), FormatReason.SAFETENSORS_MISALIGNED_SUBBYTE),
         case_("2 x F6_E2M3 is 12 bits", one("\"dtype\":\"F6_E2M3\",\"shape\":[2],\"data_offsets\":[0,1]", 1),
-            Reason.SAFETENSORS_MISALIGNED_SUBBYTE),
+            FormatReason.SAFETENSORS_MISALIGNED_SUBBYTE),
         case_("range shorter than shape x dtype", one("\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]", 4),
-            Reason.SAFETENSORS_SIZE_MISMATCH),
+            FormatReason.SAFETENSORS_SIZE_MISMATCH),
         case_("shape product wraps to 0 elsewhere", one("\"dtype\":\"U8\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]", 0),
-            Reason.SAFETENSORS_SIZE_OVERFLOW),
-        case_("data past the end", one("\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]", 4), Reason.SAFETENSORS_DATA_TRUNCATED),
+            FormatReason.SAFETENSORS_SIZE_OVERFLOW),
+        case_("data past the end", one("\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]", 4), FormatReason.SAFETENSORS_DATA_TRUNCATED),
         // S7/S8: coverage
         case_("hole between tensors", file("{\"a\":{" + F32_1 + "},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12),
-            Reason.SAFETENSORS_HOLE),
-        case_("hole at the start", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]", 8), Reason.SAFETENSORS_HOLE),
+            FormatReason.SAFETENSORS_HOLE),
+        case_("hole at the start", one("\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]", 8), FormatReason.SAFETENSORS_HOLE),
         case_("overlapping tensors", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), Reason.SAFETENSORS_OVERLAP),
-        case_("aliasing tensors", file("{\"a\":{" + F32_1 + "},\"b\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_OVERLAP),
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), FormatReason.SAFETENSORS_OVERLAP),
+        case_("aliasing tensors", file("{\"a\":{" + F32_1 + "},\"b\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_OVERLAP),
         case_("zero-size tensor inside another tensor's bytes",
             file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8),
-            Reason.SAFETENSORS_OVERLAP),
-        case_("trailing bytes", one(F32_1, 8), Reason.SAFETENSORS_TRAILING_BYTES),
-        case_("data after an empty header", file("{}", 1), Reason.SAFETENSORS_TRAILING_BYTES),
+            FormatReason.SAFETENSORS_OVERLAP),
+        case_("trailing bytes", one(F32_1, 8), FormatReason.SAFETENSORS_TRAILING_BYTES),
+        case_("data after an empty header", file("{}", 1), FormatReason.SAFETENSORS_TRAILING_BYTES),
         // S9: metadata
-        case_("metadata value is a number", file("{\"__metadata__\":{\"a\":1}}", 0), Reason.SAFETENSORS_METADATA_INVALID),
-        case_("metadata value is null", file("{\"__metadata__\":{\"a\":null}}", 0), Reason.SAFETENSORS_METADATA_INVALID),
-        case_("metadata is an array", file("{\"__metadata__\":[]}", 0), Reason.SAFETENSORS_METADATA_INVALID),
-        case_("metadata is a string", file("{\"__metadata__\":\"x\"}", 0), Reason.SAFETENSORS_METADATA_INVALID),
+        case_("metadata value is a number", file("{\"__metadata__\":{\"a\":1}}", 0), FormatReason.SAFETENSORS_METADATA_INVALID),
+        case_("metadata value is null", file("{\"__metadata__\":{\"a\":null}}", 0), FormatReason.SAFETENSORS_METADATA_INVALID),
+        case_("metadata is an array", file("{\"__metadata__\":[]}", 0), FormatReason.SAFETENSORS_METADATA_INVALID),
+        case_("metadata is a string", file("{\"__metadata__\":\"x\"}", 0), FormatReason.SAFETENSORS_METADATA_INVALID),
         // S10: names
-        case_("empty name", file("{\"\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID),
-        case_("escaped NUL in a name", file("{\"a\\u0000\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID),
-        case_("escaped newline in a name", file("{\"a\\n\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID),
-        case_("DEL in a name", file("{\"a\u007f\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID),
-        case_("C1 control in a name", file("{\"a\u0085\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID),
-        case_("name of 1025 bytes", file("{\"" + "n".repeat(1025) + "\":{" + F32_1 + "}}", 4), Reason.SAFETENSORS_NAME_INVALID));
+        case_("empty name", file("{\"\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID),
+        case_("escaped NUL in a name", file("{\"a\\u0000\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID),
+        case_("escaped newline in a name", file("{\"a\\n\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID),
+        case_("DEL in a name", file("{\"a\u007f\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID),
+        case_("C1 control in a name", file("{\"a\u0085\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID),
+        case_("name of 1025 bytes", file("{\"" + "n".repeat(1025) + "\":{" + F32_1 + "}}", 4), FormatReason.SAFETENSORS_NAME_INVALID));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("violations")
-  void rejectsWithExactReason(String rule, byte[] bytes, Reason expected) {
+  void rejectsWithExactReason(String rule, byte[] bytes, ReasonCode expected) {
     List<Finding> findings = St.findings(HANDLER, bytes, LoadPolicy.strict());
     assertEquals(List.of(expected), St.reasons(findings), rule + ": " + findings);
   }
@@ -148,25 +149,25 @@ class SafetensorsHandlerTest {
         + "\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]},"
         + "\"c\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,3]}}", 3);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, three, LoadPolicy.strict())));
-    assertReason(Reason.SAFETENSORS_TOO_MANY_TENSORS, three, SafetensorsHandler.MAX_TENSORS, 2L);
-    assertReason(Reason.SAFETENSORS_HEADER_TOO_LARGE, three, SafetensorsHandler.MAX_HEADER_BYTES, 64L);
-    assertReason(Reason.SAFETENSORS_RANK_TOO_LARGE, one("\"dtype\":\"U8\",\"shape\":[1,1,1],\"data_offsets\":[0,1]", 1),
+    assertReason(FormatReason.SAFETENSORS_TOO_MANY_TENSORS, three, SafetensorsHandler.MAX_TENSORS, 2L);
+    assertReason(FormatReason.SAFETENSORS_HEADER_TOO_LARGE, three, SafetensorsHandler.MAX_HEADER_BYTES, 64L);
+    assertReason(FormatReason.SAFETENSORS_RANK_TOO_LARGE, one("\"dtype\":\"U8\",\"shape\":[1,1,1],\"data_offsets\":[0,1]", 1),
         SafetensorsHandler.MAX_RANK, 2L);
     byte[] meta = file("{\"__metadata__\":{\"k1\":\"v1\",\"k2\":\"v2\"}}", 0);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, meta, LoadPolicy.strict())));
-    assertReason(Reason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_ENTRIES, 1L);
-    assertReason(Reason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_BYTES, 7L);
+    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_ENTRIES, 1L);
+    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_BYTES, 7L);
   }
 
   @Test
   void nameCapCountsUtf8Bytes() {
     byte[] f = file("{\"\u00e9\u00e9\":{" + F32_1 + "}}", 4); // 2 characters, 4 bytes
-    assertReason(Reason.SAFETENSORS_NAME_INVALID, f, SafetensorsHandler.MAX_NAME_BYTES, 3L);
+    assertReason(FormatReason.SAFETENSORS_NAME_INVALID, f, SafetensorsHandler.MAX_NAME_BYTES, 3L);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, f,
         LoadPolicy.strict().toBuilder().set(SafetensorsHandler.MAX_NAME_BYTES, 4L).build())));
   }
 
-  private static void assertReason(Reason expected, byte[] bytes, Setting<Long> setting, long value) {
+  private static void assertReason(ReasonCode expected, byte[] bytes, Setting<Long> setting, long value) {
     LoadPolicy p = LoadPolicy.strict().toBuilder().set(setting, value).build();
     assertEquals(List.of(expected), St.reasons(St.findings(HANDLER, bytes, p)), setting.name() + "=" + value);
   }
@@ -292,7 +293,7 @@ class SafetensorsHandlerTest {
 
   // ---------------------------------------------------------------------------------- builders
 
-  private static Arguments case_(String rule, byte[] bytes, Reason reason) {
+  private static Arguments case_(String rule, byte[] bytes, ReasonCode reason) {
     return Arguments.of(rule, bytes, reason);
   }
 

@@ -13,6 +13,7 @@ import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.TensorInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,49 +89,49 @@ class SafetensorsLoaderTest {
         file("{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{" + F32_1 + "}}", 4));
     ModelRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(ModelRejectedException.class,
         () -> LOADER.load(p));
-    assertEquals(List.of(Reason.SAFETENSORS_DUPLICATE_KEY), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(List.of(FormatReason.SAFETENSORS_DUPLICATE_KEY), e.findings().stream().map(Finding::reason).toList());
   }
 
   @Test
   void scanReportsDuplicateKey() throws IOException {
-    assertScan(Reason.SAFETENSORS_DUPLICATE_KEY,
+    assertScan(FormatReason.SAFETENSORS_DUPLICATE_KEY,
         file("{\"w\":{" + F32_1 + "},\"w\":{" + F32_1 + "}}", 4));
   }
 
   @Test
   void scanReportsLeadingWhitespace() throws IOException {
-    assertScan(Reason.SAFETENSORS_HEADER_LEADING_WHITESPACE, file("  {\"w\":{" + F32_1 + "}}", 4));
+    assertScan(FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE, file("  {\"w\":{" + F32_1 + "}}", 4));
   }
 
   @Test
   void scanReportsHole() throws IOException {
-    assertScan(Reason.SAFETENSORS_HOLE, file("{\"a\":{" + F32_1 + "},\"b\":{\"dtype\":\"F32\",\"shape\":[1],"
+    assertScan(FormatReason.SAFETENSORS_HOLE, file("{\"a\":{" + F32_1 + "},\"b\":{\"dtype\":\"F32\",\"shape\":[1],"
         + "\"data_offsets\":[8,12]}}", 12));
   }
 
   @Test
   void scanReportsTrailingBytes() throws IOException {
-    assertScan(Reason.SAFETENSORS_TRAILING_BYTES, file("{\"w\":{" + F32_1 + "}}", 5));
+    assertScan(FormatReason.SAFETENSORS_TRAILING_BYTES, file("{\"w\":{" + F32_1 + "}}", 5));
   }
 
   @Test
   void scanReportsAZeroSizeTensorInsideAnother() throws IOException {
-    assertScan(Reason.SAFETENSORS_OVERLAP,
+    assertScan(FormatReason.SAFETENSORS_OVERLAP,
         file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
             + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8));
   }
 
   @Test
   void scanReportsUnknownDtypeAndSizeMismatch() throws IOException {
-    assertScan(Reason.SAFETENSORS_UNKNOWN_DTYPE, St.one("\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]", 16));
-    assertScan(Reason.SAFETENSORS_SIZE_MISMATCH, St.one("\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,4]", 4));
+    assertScan(FormatReason.SAFETENSORS_UNKNOWN_DTYPE, St.one("\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]", 16));
+    assertScan(FormatReason.SAFETENSORS_SIZE_MISMATCH, St.one("\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,4]", 4));
   }
 
   @Test
   void headerRunningPastTheEndIsReportedPrecisely() throws IOException {
     // A truncated download is still recognisably safetensors: the report names the truncation.
     byte[] f = file("{\"w\":{" + F32_1 + "}}", 4);
-    assertScan(Reason.SAFETENSORS_HEADER_LENGTH_INVALID, java.util.Arrays.copyOf(f, 20));
+    assertScan(FormatReason.SAFETENSORS_HEADER_LENGTH_INVALID, java.util.Arrays.copyOf(f, 20));
   }
 
   @Test

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.FileReport;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.Confidence;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,39 +58,39 @@ class ShardedModelTest {
   @Test
   void missingShard() throws IOException {
     Files.delete(dir.resolve(S2));
-    assertFindings(Reason.SAFETENSORS_INDEX_SHARD_MISSING);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_SHARD_MISSING);
   }
 
   @Test
   void invalidShardCountsAsMissing() throws IOException {
     byte[] b = Files.readAllBytes(dir.resolve(S2));
     Files.write(dir.resolve(S2), java.util.Arrays.copyOf(b, b.length + 1)); // a trailing byte
-    assertFindings(Reason.SAFETENSORS_TRAILING_BYTES, Reason.SAFETENSORS_INDEX_SHARD_MISSING);
+    assertFindings(FormatReason.SAFETENSORS_TRAILING_BYTES, FormatReason.SAFETENSORS_INDEX_SHARD_MISSING);
   }
 
   @Test
   void tensorInAnotherShardThanTheIndexSays() throws IOException {
     writeIndex(index.replace("\"model.layers.1.w\": \"" + S2, "\"model.layers.1.w\": \"" + S1));
     // the tensor found in S2 is placed in S1 by the index, and S1 lacks it
-    assertFindings(Reason.SAFETENSORS_INDEX_TENSOR_MISMATCH, Reason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_TENSOR_MISMATCH, FormatReason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void indexNamesATensorNoShardHolds() throws IOException {
     writeIndex(index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"ghost\": \"" + S1 + "\","));
-    assertFindings(Reason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void shardHoldsATensorTheIndexLacks() throws IOException {
     writeIndex(index.replace("    \"lm_head.weight\": \"" + S2 + "\",\n", ""));
-    assertFindings(Reason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void unreferencedShard() throws IOException {
     Files.write(dir.resolve("extra.safetensors"), SafetensorsLoaderTest.resource("tiny.safetensors"));
-    assertFindings(Reason.SAFETENSORS_INDEX_SHARD_UNREFERENCED);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_SHARD_UNREFERENCED);
   }
 
   @Test
@@ -98,32 +98,32 @@ class ShardedModelTest {
     for (String bad : List.of("../" + S1, "sub/" + S1, "/abs/" + S1, "model.bin", ".safetensors", "a b.safetensors",
         "x.SAFETENSORS")) {
       writeIndex(index.replace("\"model.embed.weight\": \"" + S1, "\"model.embed.weight\": \"" + bad));
-      assertFindings(Reason.SAFETENSORS_INDEX_SHARD_NAME_INVALID);
+      assertFindings(FormatReason.SAFETENSORS_INDEX_SHARD_NAME_INVALID);
     }
   }
 
   @Test
   void schemaViolations() throws IOException {
     writeIndex(index.replace("\"metadata\"", "\"extra\": 1, \"metadata\""));
-    assertFindings(Reason.SAFETENSORS_INDEX_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_INVALID);
     writeIndex(index.replace("\"total_size\": 384", "\"total_size\": 384.0"));
-    assertFindings(Reason.SAFETENSORS_INDEX_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_INVALID);
     writeIndex(index.replace("\"total_size\": 384", "\"total_size\": \"384\""));
-    assertFindings(Reason.SAFETENSORS_INDEX_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_INVALID);
     writeIndex(index.replace("\"lm_head.weight\"", "\"\""));
-    assertFindings(Reason.SAFETENSORS_INDEX_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_INVALID);
     writeIndex(index.replace("\"lm_head.weight\"", "\"lm\\u0000head\""));
-    assertFindings(Reason.SAFETENSORS_INDEX_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_INVALID);
     writeIndex(index.replace("\"lm_head.weight\": \"" + S2 + "\"", "\"lm_head.weight\": 2"));
-    assertFindings(Reason.SAFETENSORS_INDEX_SHARD_NAME_INVALID);
+    assertFindings(FormatReason.SAFETENSORS_INDEX_SHARD_NAME_INVALID);
   }
 
   @Test
   void jsonViolationsInTheIndex() throws IOException {
     writeIndex(index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"lm_head.weight\": \"" + S2 + "\","));
-    assertFindings(Reason.JSON_DUPLICATE_KEY);
+    assertFindings(FormatReason.JSON_DUPLICATE_KEY);
     writeIndex(index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"lm_head.weight\": \"" + S2 + "\",,"));
-    assertFindings(Reason.JSON_INVALID);
+    assertFindings(FormatReason.JSON_INVALID);
   }
 
   @Test
@@ -136,7 +136,7 @@ class ShardedModelTest {
   @Test
   void indexLoadedAloneLacksItsShards() throws IOException {
     ScanReport r = SCANNER.scan(dir.resolve(INDEX));
-    assertEquals(List.of(Reason.SAFETENSORS_INDEX_SHARD_MISSING, Reason.SAFETENSORS_INDEX_SHARD_MISSING),
+    assertEquals(List.of(FormatReason.SAFETENSORS_INDEX_SHARD_MISSING, FormatReason.SAFETENSORS_INDEX_SHARD_MISSING),
         SafetensorsLoaderTest.reasons(r));
   }
 
@@ -145,7 +145,7 @@ class ShardedModelTest {
     String padding = "\"padding\": \"" + "x".repeat(70_000) + "\", ";
     writeIndex(index.replace("\"total_size\": 384", padding + "\"total_size\": 384"));
     ScanReport r = SCANNER.scan(dir);
-    assertTrue(SafetensorsLoaderTest.reasons(r).contains(Reason.SAFETENSORS_INDEX_INVALID), r.toString());
+    assertTrue(SafetensorsLoaderTest.reasons(r).contains(FormatReason.SAFETENSORS_INDEX_INVALID), r.toString());
     assertEquals("json", r.files().stream().filter(f -> f.name().equals(INDEX)).findFirst().orElseThrow().format());
   }
 
@@ -155,9 +155,9 @@ class ShardedModelTest {
     assertEquals(Confidence.STRONG, h.detect(ByteBuffer.wrap(index.getBytes(StandardCharsets.UTF_8)), index.length()));
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap("{\"weight_map\": []}".getBytes()), 18));
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap("{\"a\": {\"weight_map\": {}}}".getBytes()), 25));
-    assertEquals(List.of(Reason.SAFETENSORS_INDEX_INVALID), St.reasons(St.findings(h,
+    assertEquals(List.of(FormatReason.SAFETENSORS_INDEX_INVALID), St.reasons(St.findings(h,
         "{\"metadata\": {}}".getBytes(), LoadPolicy.strict())));
-    assertEquals(List.of(Reason.JSON_LIMIT_EXCEEDED), St.reasons(St.findings(h, index.getBytes(),
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), St.reasons(St.findings(h, index.getBytes(),
         LoadPolicy.strict().toBuilder().set(SafetensorsIndexHandler.MAX_ENTRIES, 3L).build())));
   }
 

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.Scans;
 import dev.safeload.formats.gguf.ChatTemplatePins;
 import dev.safeload.formats.gguf.GgufHandler;
@@ -52,7 +53,7 @@ class ChatTemplateHandlerTest {
     return findings(h, fileName, content.getBytes(StandardCharsets.UTF_8), LoadPolicy.strict());
   }
 
-  static void assertOnly(Reason expected, List<Finding> f, String what) {
+  static void assertOnly(ReasonCode expected, List<Finding> f, String what) {
     assertEquals(1, f.size(), () -> what + ": expected one finding, got " + f);
     assertEquals(expected, f.get(0).reason(), () -> what + ": " + f);
   }
@@ -92,7 +93,7 @@ class ChatTemplateHandlerTest {
 
   @ParameterizedTest
   @MethodSource("dev.safeload.formats.internal.template.TemplateEscapes#escapes")
-  void refusedEverywhere(String template, Reason expected) {
+  void refusedEverywhere(String template, ReasonCode expected) {
     assertOnly(expected, findings(TEMPLATES, "m/chat_template.jinja", template), "chat_template.jinja");
     assertOnly(expected, findings(TEMPLATES, "m/additional_chat_templates/tool_use.jinja", template), ".jinja");
     assertOnly(expected, findings(TEMPLATES, "m/chat_template.json", "{\"chat_template\": " + json(template) + "}"),
@@ -135,25 +136,25 @@ class ChatTemplateHandlerTest {
       "{\"chat_template\": [{\"name\": \"a\", \"template\": \"x\"}, {\"name\": \"a\", \"template\": \"y\"}]}",
   })
   void malformedContainersRefused(String content) {
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(JSON, "m/tokenizer_config.json", content), content);
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/chat_template.json", content), content);
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(JSON, "m/tokenizer_config.json", content), content);
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/chat_template.json", content), content);
   }
 
   @Test
   void chatTemplateJsonNeedsItsTemplate() {
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "{\"x\": 1}"), "missing");
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "[]"), "array");
-    assertOnly(Reason.JSON_DUPLICATE_KEY, findings(TEMPLATES, "chat_template.json",
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "{\"x\": 1}"), "missing");
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "[]"), "array");
+    assertOnly(FormatReason.JSON_DUPLICATE_KEY, findings(TEMPLATES, "chat_template.json",
         "{\"chat_template\": \"a\", \"chat_template\": \"b\"}"), "duplicate key");
-    assertOnly(Reason.JSON_INVALID, findings(TEMPLATES, "chat_template.json", "{\"chat_template\": \"a\"} x"), "trailing");
+    assertOnly(FormatReason.JSON_INVALID, findings(TEMPLATES, "chat_template.json", "{\"chat_template\": \"a\"} x"), "trailing");
   }
 
   @Test
   void jinjaFileNamesAreTemplateNames() {
     assertEquals(List.of(), findings(TEMPLATES, "m/additional_chat_templates/tool-use_v1.2.jinja", "{{ x }}"));
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID,
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID,
         findings(TEMPLATES, "m/additional_chat_templates/{x.__class__}.jinja", "{{ x }}"), "f-string name");
-    assertOnly(Reason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/" + "a".repeat(65) + ".jinja", "x"), "long");
+    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/" + "a".repeat(65) + ".jinja", "x"), "long");
   }
 
   @Test
@@ -164,7 +165,7 @@ class ChatTemplateHandlerTest {
   @Test
   void jinjaFilesAreStrictUtf8() {
     byte[] bad = {'{', '{', ' ', 'x', ' ', '}', '}', (byte) 0xC0, (byte) 0x80};
-    assertOnly(Reason.TEMPLATE_SYNTAX, findings(TEMPLATES, "chat_template.jinja", bad, LoadPolicy.strict()), "utf-8");
+    assertOnly(FormatReason.TEMPLATE_SYNTAX, findings(TEMPLATES, "chat_template.jinja", bad, LoadPolicy.strict()), "utf-8");
   }
 
   @Test
@@ -186,9 +187,9 @@ class ChatTemplateHandlerTest {
     assertEquals(List.of(), findings(TEMPLATES, "chat_template.jinja", jinja, pinned), "a pinned template is trusted");
     assertEquals(List.of(), findings(JSON, "tokenizer_config.json",
         tokenizerConfig(evil).getBytes(StandardCharsets.UTF_8), pinned));
-    assertOnly(Reason.TEMPLATE_NOT_PINNED, findings(TEMPLATES, "chat_template.jinja",
+    assertOnly(FormatReason.TEMPLATE_NOT_PINNED, findings(TEMPLATES, "chat_template.jinja",
         good.getBytes(StandardCharsets.UTF_8), pinned), "unpinned");
-    assertOnly(Reason.TEMPLATE_NOT_PINNED, findings(JSON, "tokenizer_config.json",
+    assertOnly(FormatReason.TEMPLATE_NOT_PINNED, findings(JSON, "tokenizer_config.json",
         ("{\"chat_template\": " + namedList(evil, good) + "}").getBytes(StandardCharsets.UTF_8), pinned), "list");
 
     List<Finding> out = new ArrayList<>();

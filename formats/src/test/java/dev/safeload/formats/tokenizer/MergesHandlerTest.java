@@ -8,7 +8,7 @@ import static dev.safeload.formats.tokenizer.TokenizerTesting.utf8;
 import static dev.safeload.formats.tokenizer.TokenizerTesting.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.Confidence;
 import java.util.List;
 import java.util.Set;
@@ -29,29 +29,29 @@ class MergesHandlerTest {
 
   @Test
   void versionHeader() {
-    assertEquals(List.of(Reason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("Ġ t\nh e\n")));
-    assertEquals(List.of(Reason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("\n" + V + "h e\n")));
+    assertEquals(List.of(FormatReason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("Ġ t\nh e\n")));
+    assertEquals(List.of(FormatReason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("\n" + V + "h e\n")));
   }
 
   @Test
   void lineShape() {
     for (String bad : List.of("h  e", "h e r", " h e", "h e ", "he", "h\u3000e", "h\u00a0e x", "", "h ", " e",
         "#version: 0.2")) {
-      assertEquals(List.of(Reason.MERGES_LINE_INVALID), reasons(HANDLER, utf8(V + "Ġ t\n" + bad + "\n")), bad);
+      assertEquals(List.of(FormatReason.MERGES_LINE_INVALID), reasons(HANDLER, utf8(V + "Ġ t\n" + bad + "\n")), bad);
     }
     assertEquals(List.of(), reasons(HANDLER, utf8(V + "# #\n## #\n")), "'#' tokens are fine");
   }
 
   @Test
   void duplicateMerges() {
-    assertEquals(List.of(Reason.MERGES_DUPLICATE), reasons(HANDLER, utf8(V + "h e\nĠ t\nh e\n")));
+    assertEquals(List.of(FormatReason.MERGES_DUPLICATE), reasons(HANDLER, utf8(V + "h e\nĠ t\nh e\n")));
     assertEquals(List.of(), reasons(HANDLER, utf8(V + "h e\nhe h\n")));
   }
 
   @Test
   void mergeCount() {
     assertEquals(List.of(), reasons(HANDLER, utf8(V + "a b\nc d\n"), with(Tokenizers.MAX_TOKENS, 2)));
-    assertEquals(List.of(Reason.MERGES_TOO_MANY), reasons(HANDLER, utf8(V + "a b\nc d\ne f\n"), with(Tokenizers.MAX_TOKENS, 2)));
+    assertEquals(List.of(FormatReason.MERGES_TOO_MANY), reasons(HANDLER, utf8(V + "a b\nc d\ne f\n"), with(Tokenizers.MAX_TOKENS, 2)));
   }
 
   @Test

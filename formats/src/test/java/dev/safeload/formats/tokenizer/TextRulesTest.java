@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.TextLines;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -25,49 +25,49 @@ class TextRulesTest {
   @Test
   void sizeLimit() {
     assertEquals(List.of(), reasons(VOCAB, utf8("a\nb\n"), with(Tokenizers.MAX_TEXT_BYTES, 4)));
-    assertEquals(List.of(Reason.TEXT_TOO_LARGE), reasons(VOCAB, utf8("a\nb\n"), with(Tokenizers.MAX_TEXT_BYTES, 3)));
+    assertEquals(List.of(FormatReason.TEXT_TOO_LARGE), reasons(VOCAB, utf8("a\nb\n"), with(Tokenizers.MAX_TEXT_BYTES, 3)));
   }
 
   @Test
   void emptyFile() {
-    assertEquals(List.of(Reason.TEXT_EMPTY), reasons(VOCAB, new byte[0]));
+    assertEquals(List.of(FormatReason.TEXT_EMPTY), reasons(VOCAB, new byte[0]));
   }
 
   @Test
   void byteOrderMark() {
-    assertEquals(List.of(Reason.TEXT_BOM), reasons(VOCAB, utf8("\ufeff[PAD]\na\n")));
+    assertEquals(List.of(FormatReason.TEXT_BOM), reasons(VOCAB, utf8("\ufeff[PAD]\na\n")));
   }
 
   @Test
   void finalNewlineWhereRequired() {
-    assertEquals(List.of(Reason.TEXT_NO_FINAL_NEWLINE), reasons(MERGES, utf8("#version: 0.2\na b")));
+    assertEquals(List.of(FormatReason.TEXT_NO_FINAL_NEWLINE), reasons(MERGES, utf8("#version: 0.2\na b")));
     assertEquals(List.of(), reasons(VOCAB, utf8("a\nb")), "vocab.txt readers agree on a last line without LF");
   }
 
   @Test
   void carriageReturnsAndControls() {
-    assertEquals(List.of(Reason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\r\nb\r\n")), "CRLF");
-    assertEquals(List.of(Reason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\rb\n")), "lone CR");
-    assertEquals(List.of(Reason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\0\nb\n")), "NUL");
-    assertEquals(List.of(Reason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\tb\n")), "tab");
-    assertEquals(List.of(Reason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\u007f\n")), "DEL");
+    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\r\nb\r\n")), "CRLF");
+    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\rb\n")), "lone CR");
+    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\0\nb\n")), "NUL");
+    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\tb\n")), "tab");
+    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(VOCAB, utf8("a\u007f\n")), "DEL");
     assertEquals(List.of(), reasons(VOCAB, utf8("a\u0085b\n")), "C1 controls are left to each format");
   }
 
   @Test
   void strictUtf8() {
-    assertEquals(List.of(Reason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0xC0, (byte) 0xAF, '\n'}));
-    assertEquals(List.of(Reason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0x80, '\n'}));
-    assertEquals(List.of(Reason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}));
-    assertEquals(List.of(Reason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', '\n', (byte) 0xE6, (byte) 0x9D}), "cut at the end");
+    assertEquals(List.of(FormatReason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0xC0, (byte) 0xAF, '\n'}));
+    assertEquals(List.of(FormatReason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0x80, '\n'}));
+    assertEquals(List.of(FormatReason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}));
+    assertEquals(List.of(FormatReason.TEXT_NOT_UTF8), reasons(VOCAB, new byte[] {'a', '\n', (byte) 0xE6, (byte) 0x9D}), "cut at the end");
     assertEquals(List.of(), reasons(VOCAB, utf8("東京\n##ü\n😀\n")));
   }
 
   @Test
   void lineLength() {
     assertEquals(List.of(), reasons(VOCAB, utf8("abcd\nx\n"), with(Tokenizers.MAX_LINE_BYTES, 4)));
-    assertEquals(List.of(Reason.TEXT_LINE_TOO_LONG), reasons(VOCAB, utf8("abcde\nx\n"), with(Tokenizers.MAX_LINE_BYTES, 4)));
-    assertEquals(List.of(Reason.TEXT_LINE_TOO_LONG), reasons(VOCAB, utf8("x\nabcde"), with(Tokenizers.MAX_LINE_BYTES, 4)),
+    assertEquals(List.of(FormatReason.TEXT_LINE_TOO_LONG), reasons(VOCAB, utf8("abcde\nx\n"), with(Tokenizers.MAX_LINE_BYTES, 4)));
+    assertEquals(List.of(FormatReason.TEXT_LINE_TOO_LONG), reasons(VOCAB, utf8("x\nabcde"), with(Tokenizers.MAX_LINE_BYTES, 4)),
         "an unterminated last line too");
   }
 

@@ -9,7 +9,7 @@ import static dev.safeload.formats.tokenizer.TokenizerTesting.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.TextLines;
 import dev.safeload.formats.internal.tokenizer.Vocab;
 import dev.safeload.formats.json.JsonHandler;
@@ -37,29 +37,29 @@ class VocabHandlerTest {
 
   @Test
   void emptyLines() {
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n\n[UNK]\n")));
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n[UNK]\n\n")), "a trailing blank line");
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n\n[UNK]\n")));
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n[UNK]\n\n")), "a trailing blank line");
   }
 
   @Test
   void whitespaceAtEitherEnd() {
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab \n")));
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n ab\n")));
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab\u00a0\n")), "NBSP, trimmed by Rust");
-    assertEquals(List.of(Reason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab\u3000\n")));
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab \n")));
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\n ab\n")));
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab\u00a0\n")), "NBSP, trimmed by Rust");
+    assertEquals(List.of(FormatReason.VOCAB_TOKEN_INVALID), reasons(HANDLER, utf8("[PAD]\nab\u3000\n")));
     assertEquals(List.of(), reasons(HANDLER, utf8("[PAD]\na b\n")), "inside a token both readers keep it");
   }
 
   @Test
   void duplicateTokens() {
-    assertEquals(List.of(Reason.VOCAB_DUPLICATE_TOKEN), reasons(HANDLER, utf8("[PAD]\n##a\nb\n##a\n")));
+    assertEquals(List.of(FormatReason.VOCAB_DUPLICATE_TOKEN), reasons(HANDLER, utf8("[PAD]\n##a\nb\n##a\n")));
     assertEquals(List.of(), reasons(HANDLER, utf8("[PAD]\n##a\na\n")));
   }
 
   @Test
   void tokenCount() {
     assertEquals(List.of(), reasons(HANDLER, utf8("a\nb\nc\n"), with(Tokenizers.MAX_TOKENS, 3)));
-    assertEquals(List.of(Reason.VOCAB_TOO_MANY_TOKENS), reasons(HANDLER, utf8("a\nb\nc\nd\n"), with(Tokenizers.MAX_TOKENS, 3)));
+    assertEquals(List.of(FormatReason.VOCAB_TOO_MANY_TOKENS), reasons(HANDLER, utf8("a\nb\nc\nd\n"), with(Tokenizers.MAX_TOKENS, 3)));
   }
 
   @Test

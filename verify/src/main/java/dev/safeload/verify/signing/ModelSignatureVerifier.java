@@ -3,6 +3,7 @@ package dev.safeload.verify.signing;
 import dev.safeload.FileGlob;
 import dev.safeload.Finding;
 import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.Proof;
@@ -11,6 +12,7 @@ import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Signer;
 import dev.safeload.provenance.Technique;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.internal.sigstore.BundleVerifier;
@@ -52,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * its {@link #ignoredFiles()} and {@link #opaqueFiles()} are what the verified signature records, and
  * at load time the side file the loader reads must be byte-for-byte the one read first, else the model
  * is refused with {@link Reason#SOURCE_CHANGED}. A verifier from {@link #of(TrustPolicy)} alone records
- * no patterns; a served file that the signature ignores is then {@link Reason#SIGNATURE_FILE_NOT_SIGNED}
+ * no patterns; a served file that the signature ignores is then {@link VerifyReason#SIGNATURE_FILE_NOT_SIGNED}
  * with a message saying so. A file the manifest lists that is present but ignored by policy is not
  * missing: it is reported as ignored by policy and never served.
  *
@@ -90,7 +92,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
    * A verifier bound to the signature of {@code model} (the policy's signature file inside a model
    * directory, or beside a single-file model), read now, so that the ignore and opaque patterns the
    * signature records take effect when the loader walks the model. If there is no signature file, this
-   * verifier itself is returned (it then reports {@link Reason#SIGNATURE_MISSING} as usual). A signature
+   * verifier itself is returned (it then reports {@link VerifyReason#SIGNATURE_MISSING} as usual). A signature
    * that fails verification is not an exception here: the failure is reported when the model is
    * verified, and the signature's patterns are not used.
    *
@@ -180,7 +182,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       if (!policy.required) {
         return ProvenanceResult.empty();
       }
-      return reject(new Finding(Reason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
+      return reject(new Finding(VerifyReason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
           "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
     }
     ByteBuffer buf = side.get();
@@ -246,7 +248,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (policy.revocations != null) {
       Optional<String> why = policy.revocations.revokedSigner(v.identities());
       if (why.isPresent()) {
-        throw new SignatureVerificationException(Reason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
+        throw new SignatureVerificationException(VerifyReason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
       }
     }
     OmsManifest m = OmsManifest.parse(payload, policy.allowLegacyV02);
@@ -259,7 +261,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     Set<String> proven = new HashSet<>();
     List<DigestedFile> files = model.files();
     if (!m.hashType.equals("sha256")) {
-      findings.add(new Finding(Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED, null, Finding.NO_OFFSET,
+      findings.add(new Finding(VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED, null, Finding.NO_OFFSET,
           "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
       return proven;
     }
@@ -267,7 +269,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (m.singleFile()) {
       // "." is the model itself: valid only when the model is one file.
       if (model.isDirectory() || files.size() != 1) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
             "the signature covers a single file but the model is a directory"));
         return proven;
       }
@@ -282,7 +284,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
             hint != null && hint.covers(f.name())
                 ? "the signature ignores this file, but the loader read it: build the verifier with"
                     + " forModel(path) (the CLI does) so the signature's ignore list applies"
@@ -303,7 +305,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         next = r.end();
       }
       if (!tiled || next != f.size()) {
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
             "the signed shards do not cover the file's " + f.size() + " bytes exactly"));
         continue;
       }
@@ -325,7 +327,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       if (ignored.contains(path)) {
         ignoredSigned.add(path); // present, left out on purpose, never served: nothing to prove
       } else if (!refused.contains(path)) { // a refused (e.g. unreadable) file has its own finding
-        findings.add(new Finding(Reason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
             "the signed manifest lists this file but the model lacks it"));
       }
     }
@@ -368,7 +370,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (f.sha256().equals(Sha256.of(signed.digest()))) {
       proven.add(f.name());
     } else {
-      findings.add(new Finding(Reason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
+      findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
           "the file's SHA-256 differs from the " + what));
     }
   }
@@ -381,26 +383,26 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
    */
   private static void checkRanges(DigestedModel model, List<RangeCheck> ranges, Set<String> proven,
       List<Finding> findings) {
-    Map<String, Reason> failed = new LinkedHashMap<>();
+    Map<String, ReasonCode> failed = new LinkedHashMap<>();
     for (RangeCheck c : ranges) {
-      if (failed.get(c.file()) == Reason.SIGNATURE_FILE_MISMATCH) {
+      if (failed.get(c.file()) == VerifyReason.SIGNATURE_FILE_MISMATCH) {
         continue; // one wrong shard settles the file
       }
       Optional<Sha256> got = model.rangeSha256(c.file(), c.shard().start(), c.shard().end());
       if (got.isEmpty()) {
-        failed.putIfAbsent(c.file(), Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
+        failed.putIfAbsent(c.file(), VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
       } else if (!got.get().equals(Sha256.of(c.shard().digest()))) {
-        failed.put(c.file(), Reason.SIGNATURE_FILE_MISMATCH);
+        failed.put(c.file(), VerifyReason.SIGNATURE_FILE_MISMATCH);
       }
     }
     Set<String> reported = new HashSet<>();
     findings.forEach(f -> reported.add(f.file()));
     for (RangeCheck c : ranges) {
-      Reason r = failed.get(c.file());
+      ReasonCode r = failed.get(c.file());
       if (r == null) {
         proven.add(c.file());
       } else if (reported.add(c.file())) {
-        findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == Reason.SIGNATURE_FILE_MISMATCH
+        findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == VerifyReason.SIGNATURE_FILE_MISMATCH
             ? "a signed shard's SHA-256 differs from the file's bytes"
             : "the loader cannot provide digests of byte ranges of this file"));
       }

@@ -1,7 +1,7 @@
 package dev.safeload.verify.signing;
 
-import dev.safeload.Reason;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.json.JsonText;
@@ -103,7 +103,7 @@ public final class ModelSigner {
   public static ModelSigner withCertificate(Path privateKeyPem, Path chainPem) throws IOException {
     try {
       return withCertificate(readKeyPair(privateKeyPem).getPrivate(), dev.safeload.verify.internal.x509.Certs.parsePem(
-          Files.readString(chainPem, StandardCharsets.US_ASCII), Reason.SIGNATURE_CERT_CHAIN_INVALID));
+          Files.readString(chainPem, StandardCharsets.US_ASCII), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
     } catch (SignatureVerificationException e) {
       throw new IOException(chainPem + ": " + e.getMessage(), e);
     }
@@ -199,7 +199,7 @@ public final class ModelSigner {
             throw new IOException("refusing to sign " + name + ": not a regular file (symbolic links are never signed)");
           }
           try {
-            OmsManifest.checkPath(name, Reason.SIGNATURE_MANIFEST_INVALID, "file name");
+            OmsManifest.checkPath(name, VerifyReason.SIGNATURE_MANIFEST_INVALID, "file name");
           } catch (SignatureVerificationException e) {
             throw new IOException(e.getMessage(), e);
           }

@@ -1,12 +1,13 @@
 package dev.safeload.verify.signing;
 
 import dev.safeload.Finding;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import java.io.IOException;
@@ -50,14 +51,14 @@ public final class RevocationList implements ProvenanceVerifier {
   /** Reads a feed file. */
   public static RevocationList load(Path feed) throws IOException, SignatureVerificationException {
     if (Files.size(feed) > Json.MAX_DOCUMENT_BYTES) {
-      throw new SignatureVerificationException(Reason.REVOKED_FEED_INVALID, "revocation feed is too large");
+      throw new SignatureVerificationException(VerifyReason.REVOKED_FEED_INVALID, "revocation feed is too large");
     }
     return parse(Files.readAllBytes(feed));
   }
 
   /** Parses a feed. */
   public static RevocationList parse(byte[] json) throws SignatureVerificationException {
-    Reason r = Reason.REVOKED_FEED_INVALID;
+    ReasonCode r = VerifyReason.REVOKED_FEED_INVALID;
     JsonObject root = Json.parseObject(json, r, "revocation feed");
     root.onlyKeys("version", "revoked");
     if (root.nonNegativeLong("version") != 1) {
@@ -87,7 +88,7 @@ public final class RevocationList implements ProvenanceVerifier {
     return new RevocationList(digests, signers, ids);
   }
 
-  private static Sha256 sha(String hex, Reason r) throws SignatureVerificationException {
+  private static Sha256 sha(String hex, ReasonCode r) throws SignatureVerificationException {
     try {
       return Sha256.ofHex(hex);
     } catch (IllegalArgumentException e) {
@@ -133,7 +134,7 @@ public final class RevocationList implements ProvenanceVerifier {
     for (DigestedFile f : model.files()) {
       String why = digests.get(f.sha256());
       if (why != null) {
-        findings.add(new Finding(Reason.REVOKED_DIGEST, f.name(), Finding.NO_OFFSET,
+        findings.add(new Finding(VerifyReason.REVOKED_DIGEST, f.name(), Finding.NO_OFFSET,
             "revoked " + f.sha256() + ": " + why));
       }
     }

@@ -1,6 +1,7 @@
 package dev.safeload.verify.signing;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+
 
 /**
  * A signature, or one of the inputs it is checked against (bundle, manifest, certificate chain,
@@ -10,13 +11,13 @@ import dev.safeload.Reason;
  */
 public final class SignatureVerificationException extends Exception {
   private static final long serialVersionUID = 1L;
-  private final transient Reason reason;
+  private final transient ReasonCode reason;
 
   /**
    * @param reason the stable reason code reported for this failure
    * @param message what failed, for people
    */
-  public SignatureVerificationException(Reason reason, String message) {
+  public SignatureVerificationException(ReasonCode reason, String message) {
     super(message);
     this.reason = reason;
   }
@@ -26,13 +27,13 @@ public final class SignatureVerificationException extends Exception {
    * @param message what failed, for people
    * @param cause the lower-level error (parser, JCA), kept for diagnosis
    */
-  public SignatureVerificationException(Reason reason, String message, Throwable cause) {
+  public SignatureVerificationException(ReasonCode reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }
 
   /** @return the stable reason code */
-  public Reason reason() {
+  public ReasonCode reason() {
     return reason;
   }
 }

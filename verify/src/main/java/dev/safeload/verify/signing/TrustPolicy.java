@@ -1,6 +1,6 @@
 package dev.safeload.verify.signing;
 
-import dev.safeload.Reason;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.sigstore.TrustedRoot;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.Keys;
@@ -74,7 +74,7 @@ public final class TrustPolicy {
     Builder b = new Builder();
     for (PublicKey k : keys) {
       try {
-        b.keys.add(Keys.publicKey(k.getEncoded(), Reason.SIGNATURE_KEY_MISMATCH));
+        b.keys.add(Keys.publicKey(k.getEncoded(), VerifyReason.SIGNATURE_KEY_MISMATCH));
       } catch (SignatureVerificationException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -86,7 +86,7 @@ public final class TrustPolicy {
   public static Builder publicKey(Path pem) throws IOException {
     try {
       return publicKeys(List.of(Keys.publicKeyFromPem(Files.readString(pem, StandardCharsets.US_ASCII),
-          Reason.SIGNATURE_KEY_MISMATCH)));
+          VerifyReason.SIGNATURE_KEY_MISMATCH)));
     } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
@@ -106,7 +106,7 @@ public final class TrustPolicy {
   public static Builder certificates(Path pem) throws IOException {
     try {
       return certificates(Certs.parsePem(Files.readString(pem, StandardCharsets.US_ASCII),
-          Reason.SIGNATURE_CERT_CHAIN_INVALID));
+          VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
     } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
@@ -208,7 +208,7 @@ public final class TrustPolicy {
     /** The signature file's name relative to the model directory. */
     public Builder signatureFile(String name) {
       try {
-        dev.safeload.verify.internal.intoto.OmsManifest.checkPath(name, Reason.SIGNATURE_MISSING, "signature file");
+        dev.safeload.verify.internal.intoto.OmsManifest.checkPath(name, VerifyReason.SIGNATURE_MISSING, "signature file");
       } catch (SignatureVerificationException e) {
         throw new IllegalArgumentException(e.getMessage());
       }

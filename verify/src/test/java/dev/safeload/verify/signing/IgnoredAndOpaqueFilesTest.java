@@ -10,6 +10,7 @@ import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,7 @@ class IgnoredAndOpaqueFilesTest {
     // Without the patterns the loader serves README.md; the signature does not cover it, and says why.
     ProvenanceResult r = v.verify(digested(List.of(), List.of()));
     Finding f = r.findings().stream().filter(x -> "README.md".equals(x.file())).findFirst().orElseThrow();
-    assertEquals(Reason.SIGNATURE_FILE_NOT_SIGNED, f.reason());
+    assertEquals(VerifyReason.SIGNATURE_FILE_NOT_SIGNED, f.reason());
     assertTrue(f.message().contains("signature ignores this file"), f.message());
   }
 
@@ -146,7 +147,7 @@ class IgnoredAndOpaqueFilesTest {
     ModelSignatureVerifier v = ModelSignatureVerifier.of(TrustPolicy.publicKeys(
         List.of(VerifierBugClassesTest.p256().getPublic())).build()).forModel(dir);
     assertEquals(Set.of(), v.ignoredFiles(), "patterns of an unverified signature are never used");
-    OmsGoldenTest.assertRejected(v.verify(digested(List.of(), List.of())), Reason.SIGNATURE_INVALID);
+    OmsGoldenTest.assertRejected(v.verify(digested(List.of(), List.of())), VerifyReason.SIGNATURE_INVALID);
   }
 
   @Test
@@ -163,7 +164,7 @@ class IgnoredAndOpaqueFilesTest {
     // Absent, it is missing.
     ProvenanceResult gone = ModelSignatureVerifier.of(policy).verify(withLeftOut(
         Vectors.model(dir, Set.of("model.sig"), Set.of("notes.txt")), List.of(), List.of()));
-    OmsGoldenTest.assertRejected(gone, Reason.SIGNATURE_FILE_MISSING);
+    OmsGoldenTest.assertRejected(gone, VerifyReason.SIGNATURE_FILE_MISSING);
   }
 
   @Test
@@ -174,7 +175,7 @@ class IgnoredAndOpaqueFilesTest {
     policy = TrustPolicy.publicKeys(List.of(kp.getPublic())).build();
     ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).signTo(dir);
     ProvenanceResult r = ModelSignatureVerifier.of(policy).verify(digested(List.of(), List.of("b.bin")));
-    assertTrue(r.findings().stream().noneMatch(f -> f.reason() == Reason.SIGNATURE_FILE_MISSING), r.findings().toString());
+    assertTrue(r.findings().stream().noneMatch(f -> f.reason() == VerifyReason.SIGNATURE_FILE_MISSING), r.findings().toString());
   }
 
   @Test
@@ -194,7 +195,7 @@ class IgnoredAndOpaqueFilesTest {
         "{\"ignore\":\"*.md\"}")) {
       String st = VerifierBugClassesTest.statement(VerifierBugClassesTest.rootOf(d),
           "[" + VerifierBugClassesTest.resource("a.bin", d) + "],\"safeload\":" + field, "");
-      VerifierBugClassesTest.assertRejectedOverX(k, st, Reason.SIGNATURE_MANIFEST_INVALID);
+      VerifierBugClassesTest.assertRejectedOverX(k, st, VerifyReason.SIGNATURE_MANIFEST_INVALID);
     }
   }
 

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.verify.VerifyReason;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class OmsGoldenTest {
     assertEquals(64, p.attribute(ModelSignatureVerifier.PAYLOAD_SHA256).length());
   }
 
-  static void assertRejected(ProvenanceResult r, Reason reason) {
+  static void assertRejected(ProvenanceResult r, ReasonCode reason) {
     assertTrue(r.proven().isEmpty());
     assertTrue(!r.findings().isEmpty(), "expected " + reason);
     assertEquals(reason, r.findings().get(0).reason(), r.findings().toString());
@@ -97,7 +98,7 @@ class OmsGoldenTest {
 
   @Test
   void v02OnlyWhenThePolicyEnablesIt() throws Exception {
-    assertRejected(verify(certPolicy().build(), "v0.2.0-certificate"), Reason.SIGNATURE_INVALID);
+    assertRejected(verify(certPolicy().build(), "v0.2.0-certificate"), VerifyReason.SIGNATURE_INVALID);
     assertAccepted(verify(certPolicy().allowLegacyV02().build(), "v0.2.0-certificate"), 2);
   }
 
@@ -130,7 +131,7 @@ class OmsGoldenTest {
   void unsignedExtraFileIsRejectedNeverServed() throws Exception {
     ProvenanceResult r = ModelSignatureVerifier.of(keyPolicy().build())
         .verify(model("v1.1.0-elliptic-key", Set.of()));
-    assertRejected(r, Reason.SIGNATURE_FILE_NOT_SIGNED);
+    assertRejected(r, VerifyReason.SIGNATURE_FILE_NOT_SIGNED);
     assertEquals("ignore-me", r.findings().get(0).file());
   }
 
@@ -138,7 +139,7 @@ class OmsGoldenTest {
   void missingFileIsRejected() throws Exception {
     ProvenanceResult r = ModelSignatureVerifier.of(certPolicy().build())
         .verify(model("v1.1.0-certificate", Set.of("ignore-me", "signme-2")));
-    assertRejected(r, Reason.SIGNATURE_FILE_MISSING);
+    assertRejected(r, VerifyReason.SIGNATURE_FILE_MISSING);
     assertEquals("signme-2", r.findings().get(0).file());
   }
 
@@ -149,7 +150,7 @@ class OmsGoldenTest {
         ? new DigestedFile(f.name(), f.size(), uncheckedSha("tampered")) : f).toList();
     ProvenanceResult r = ModelSignatureVerifier.of(sigstorePolicy().build())
         .verify(Vectors.model(true, files, Map.of("model.sig", m.sideFile("model.sig").orElseThrow())));
-    assertRejected(r, Reason.SIGNATURE_FILE_MISMATCH);
+    assertRejected(r, VerifyReason.SIGNATURE_FILE_MISMATCH);
     assertEquals("signme-1", r.findings().get(0).file());
   }
 
@@ -165,44 +166,44 @@ class OmsGoldenTest {
   void wrongIdentityAndWrongIssuerAreRejected() throws Exception {
     Path root = Vectors.dir("sigstore/public-good").resolve("trusted_root.json");
     assertRejected(verify(TrustPolicy.sigstore(root).identity("mallory@example.com").issuer(ISSUER).build(),
-        "v1.1.0-sigstore"), Reason.SIGNATURE_IDENTITY_MISMATCH);
+        "v1.1.0-sigstore"), VerifyReason.SIGNATURE_IDENTITY_MISMATCH);
     assertRejected(verify(TrustPolicy.sigstore(root).identity(IDENTITY).issuer("https://accounts.google.com").build(),
-        "v1.1.0-sigstore"), Reason.SIGNATURE_IDENTITY_MISMATCH);
+        "v1.1.0-sigstore"), VerifyReason.SIGNATURE_IDENTITY_MISMATCH);
   }
 
   @Test
   void certificateIdentityRules() throws Exception {
     assertAccepted(verify(certPolicy().subject("CN=intermediate-ca").build(), "v1.1.0-certificate"), 2);
     assertRejected(verify(certPolicy().subject("CN=someone-else").build(), "v1.1.0-certificate"),
-        Reason.SIGNATURE_IDENTITY_MISMATCH);
+        VerifyReason.SIGNATURE_IDENTITY_MISMATCH);
     assertRejected(verify(certPolicy().certificateFingerprint("00".repeat(32)).build(), "v1.1.0-certificate"),
-        Reason.SIGNATURE_IDENTITY_MISMATCH);
+        VerifyReason.SIGNATURE_IDENTITY_MISMATCH);
   }
 
   @Test
   void wrongCaIsRejected() throws Exception {
     // The intermediate's key is not a trust anchor for this chain's root: anchors are exactly what is configured.
     TrustPolicy p = TrustPolicy.certificates(keys().resolve("signing-key-cert.pem")).build();
-    assertRejected(verify(p, "v1.1.0-certificate"), Reason.SIGNATURE_CERT_CHAIN_INVALID);
+    assertRejected(verify(p, "v1.1.0-certificate"), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID);
   }
 
   @Test
   void validationTimeRuleRejectsExpiredChains() throws Exception {
     TrustPolicy p = certPolicy().validationTime(java.time.Instant.parse("2036-01-01T00:00:00Z")).build();
-    assertRejected(verify(p, "v1.1.0-certificate"), Reason.SIGNATURE_CERT_CHAIN_INVALID);
+    assertRejected(verify(p, "v1.1.0-certificate"), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID);
   }
 
   @Test
   void modeConfusionIsRejected() throws Exception {
-    assertRejected(verify(keyPolicy().build(), "v1.1.0-certificate"), Reason.SIGNATURE_KEY_MISMATCH);
-    assertRejected(verify(certPolicy().build(), "v1.1.0-elliptic-key"), Reason.SIGNATURE_KEY_MISMATCH);
-    assertRejected(verify(sigstorePolicy().build(), "v1.1.0-elliptic-key"), Reason.SIGNATURE_KEY_MISMATCH);
+    assertRejected(verify(keyPolicy().build(), "v1.1.0-certificate"), VerifyReason.SIGNATURE_KEY_MISMATCH);
+    assertRejected(verify(certPolicy().build(), "v1.1.0-elliptic-key"), VerifyReason.SIGNATURE_KEY_MISMATCH);
+    assertRejected(verify(sigstorePolicy().build(), "v1.1.0-elliptic-key"), VerifyReason.SIGNATURE_KEY_MISMATCH);
   }
 
   @Test
   void missingSignatureIsAFindingOnlyWhenRequired() throws Exception {
     DigestedModel m = Vectors.model(true, model("v1.1.0-certificate", Set.of("ignore-me")).files(), Map.of());
-    assertRejected(ModelSignatureVerifier.of(certPolicy().build()).verify(m), Reason.SIGNATURE_MISSING);
+    assertRejected(ModelSignatureVerifier.of(certPolicy().build()).verify(m), VerifyReason.SIGNATURE_MISSING);
     ProvenanceResult optional = ModelSignatureVerifier.of(certPolicy().optional().build()).verify(m);
     assertEquals(List.<Finding>of(), optional.findings());
     assertTrue(optional.proven().isEmpty());
@@ -211,6 +212,6 @@ class OmsGoldenTest {
   @Test
   void keyModeCanRequireATransparencyLogEntry() throws Exception {
     TrustPolicy p = keyPolicy().transparencyLog(Vectors.dir("sigstore/public-good").resolve("trusted_root.json")).build();
-    assertRejected(verify(p, "v1.1.0-elliptic-key"), Reason.SIGSTORE_TLOG_INVALID);
+    assertRejected(verify(p, "v1.1.0-elliptic-key"), VerifyReason.SIGSTORE_TLOG_INVALID);
   }
 }

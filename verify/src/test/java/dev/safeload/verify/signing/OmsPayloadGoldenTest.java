@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.Reason;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class OmsPayloadGoldenTest {
       boolean empty = new String(b, StandardCharsets.UTF_8).replaceAll("\\s", "").contains("\"resources\":[]");
       if (empty) {
         SignatureVerificationException e = assertThrows(SignatureVerificationException.class, () -> OmsManifest.parse(b, false));
-        assertEquals(Reason.SIGNATURE_MANIFEST_INVALID, e.reason());
+        assertEquals(VerifyReason.SIGNATURE_MANIFEST_INVALID, e.reason());
       } else {
         OmsManifest m = OmsManifest.parse(b, false);
         assertTrue(!m.resources.isEmpty());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.ModelRejectedException;
-import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.DigestedFile;
@@ -14,6 +13,7 @@ import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Signer;
+import dev.safeload.verify.VerifyReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +133,7 @@ class ShardVerificationTest {
     // Same length, one byte changed in the second 8-byte shard of d0/f00.
     Files.writeString(dir.resolve("d0/f00"), "This is File f00 in d0.");
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(kp).load(dir));
-    assertTrue(e.hasReason(Reason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
+    assertTrue(e.hasReason(VerifyReason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
     assertEquals("d0/f00", e.findings().get(0).file());
   }
 
@@ -144,7 +144,7 @@ class ShardVerificationTest {
     signGolden(kp, dir, "sample_model_folder_small_shards");
     Files.writeString(dir.resolve("f0"), "This is file f0 in root.!"); // one byte longer than signed
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(kp).load(dir));
-    assertTrue(e.hasReason(Reason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
+    assertTrue(e.hasReason(VerifyReason.SIGNATURE_FILE_MISMATCH), e.findings().toString());
   }
 
   static void deleteTree(Path dir) throws Exception {

@@ -9,6 +9,7 @@ import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class SignRoundTripTest {
     KeyPair other = keyPair(kind);
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> loader(ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(other.getPublic())).build())).load(dir));
-    assertTrue(e.hasReason(Reason.SIGNATURE_INVALID), e.findings().toString());
+    assertTrue(e.hasReason(VerifyReason.SIGNATURE_INVALID), e.findings().toString());
   }
 
   @Test
@@ -80,16 +81,16 @@ class SignRoundTripTest {
 
     Files.writeString(dir.resolve("shards/extra.bin"), "unsigned");
     ModelRejectedException extra = assertThrows(ModelRejectedException.class, () -> loader.load(dir));
-    assertTrue(extra.hasReason(Reason.SIGNATURE_FILE_NOT_SIGNED), extra.findings().toString());
+    assertTrue(extra.hasReason(VerifyReason.SIGNATURE_FILE_NOT_SIGNED), extra.findings().toString());
     Files.delete(dir.resolve("shards/extra.bin"));
 
     Files.writeString(dir.resolve("shards/weights-2.bin"), "second shard!");
     ModelRejectedException tampered = assertThrows(ModelRejectedException.class, () -> loader.load(dir));
-    assertTrue(tampered.hasReason(Reason.SIGNATURE_FILE_MISMATCH), tampered.findings().toString());
+    assertTrue(tampered.hasReason(VerifyReason.SIGNATURE_FILE_MISMATCH), tampered.findings().toString());
 
     Files.delete(dir.resolve("shards/weights-2.bin"));
     ModelRejectedException missing = assertThrows(ModelRejectedException.class, () -> loader.load(dir));
-    assertTrue(missing.hasReason(Reason.SIGNATURE_FILE_MISSING), missing.findings().toString());
+    assertTrue(missing.hasReason(VerifyReason.SIGNATURE_FILE_MISSING), missing.findings().toString());
   }
 
   @Test
@@ -98,12 +99,12 @@ class SignRoundTripTest {
     Path dir = model();
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> loader(ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build())).load(dir));
-    assertTrue(e.hasReason(Reason.SIGNATURE_MISSING));
+    assertTrue(e.hasReason(VerifyReason.SIGNATURE_MISSING));
     // Optional signature: nothing proves the files, so the strict policy reports them as unproven.
     ModelRejectedException unproven = assertThrows(ModelRejectedException.class, () -> loader(
         ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).optional().build())).load(dir));
     assertTrue(unproven.hasReason(Reason.UNPROVEN_FILE));
-    assertFalse(unproven.hasReason(Reason.SIGNATURE_MISSING));
+    assertFalse(unproven.hasReason(VerifyReason.SIGNATURE_MISSING));
   }
 
   @Test
@@ -129,7 +130,7 @@ class SignRoundTripTest {
     TrustPolicy ok = TrustPolicy.publicKeys(List.of(kp.getPublic())).build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class,
         () -> loader(ModelSignatureVerifier.of(ok), byDigest).load(dir));
-    assertTrue(e.hasReason(Reason.REVOKED_DIGEST), e.findings().toString());
+    assertTrue(e.hasReason(VerifyReason.REVOKED_DIGEST), e.findings().toString());
 
     String keySha = Vectors.sha256(kp.getPublic().getEncoded()).hex();
     RevocationList bySigner = RevocationList.parse(("{\"version\":1,\"revoked\":[{\"keySha256\":\"" + keySha
@@ -137,11 +138,11 @@ class SignRoundTripTest {
     TrustPolicy revoked = TrustPolicy.publicKeys(List.of(kp.getPublic())).revocations(bySigner).build();
     ModelRejectedException s = assertThrows(ModelRejectedException.class,
         () -> loader(ModelSignatureVerifier.of(revoked)).load(dir));
-    assertTrue(s.hasReason(Reason.REVOKED_SIGNER), s.findings().toString());
+    assertTrue(s.hasReason(VerifyReason.REVOKED_SIGNER), s.findings().toString());
 
     SignatureVerificationException bad = assertThrows(SignatureVerificationException.class,
         () -> RevocationList.parse("{\"version\":1,\"revoked\":[{\"sha256\":\"zz\",\"reason\":\"x\"}]}".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(Reason.REVOKED_FEED_INVALID, bad.reason());
+    assertEquals(VerifyReason.REVOKED_FEED_INVALID, bad.reason());
   }
 
   @Test
@@ -186,7 +187,7 @@ class SignRoundTripTest {
   }
 
   static JsonObject obj(byte[] b) throws Exception {
-    return Json.parseObject(b, Reason.SIGNATURE_BUNDLE_INVALID, "bundle");
+    return Json.parseObject(b, VerifyReason.SIGNATURE_BUNDLE_INVALID, "bundle");
   }
 
   static void assertSameShape(byte[] golden, byte[] ours) throws Exception {
@@ -200,8 +201,8 @@ class SignRoundTripTest {
     assertEquals(ge.keys(), oe.keys());
     assertEquals(ge.str("payloadType"), oe.str("payloadType"));
     assertEquals(ge.objects("signatures", 1).get(0).keys(), oe.objects("signatures", 1).get(0).keys());
-    JsonObject gs = Json.parseObject(Base64.getDecoder().decode(ge.str("payload")), Reason.SIGNATURE_STATEMENT_INVALID, "s");
-    JsonObject os = Json.parseObject(Base64.getDecoder().decode(oe.str("payload")), Reason.SIGNATURE_STATEMENT_INVALID, "s");
+    JsonObject gs = Json.parseObject(Base64.getDecoder().decode(ge.str("payload")), VerifyReason.SIGNATURE_STATEMENT_INVALID, "s");
+    JsonObject os = Json.parseObject(Base64.getDecoder().decode(oe.str("payload")), VerifyReason.SIGNATURE_STATEMENT_INVALID, "s");
     assertEquals(gs.keys(), os.keys());
     assertEquals(gs.str("_type"), os.str("_type"));
     assertEquals(gs.str("predicateType"), os.str("predicateType"));

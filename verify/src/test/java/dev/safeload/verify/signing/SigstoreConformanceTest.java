@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.safeload.Reason;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -67,7 +67,7 @@ class SigstoreConformanceTest {
     TrustedRoot root = TrustedRoot.parse(Files.readAllBytes(rootFile));
     List<PublicKey> keys = List.of();
     if (Files.exists(c.resolve("key.pub"))) {
-      keys = List.of(Keys.publicKeyFromPem(Files.readString(c.resolve("key.pub")), Reason.SIGNATURE_KEY_MISMATCH));
+      keys = List.of(Keys.publicKeyFromPem(Files.readString(c.resolve("key.pub")), VerifyReason.SIGNATURE_KEY_MISMATCH));
     }
     Bundle b = Bundle.parse(Files.readAllBytes(c.resolve("bundle.sigstore.json")));
     BundleVerifier.Options o = new BundleVerifier.Options(keys, Set.of(), root, null,
@@ -75,9 +75,9 @@ class SigstoreConformanceTest {
     if (b.dsse != null) {
       BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
       // The artifact is the statement's subject: its SHA-256 must be among the subjects' digests.
-      JsonObject st = Json.parseObject(v.payload(), Reason.SIGNATURE_STATEMENT_INVALID, "statement");
+      JsonObject st = Json.parseObject(v.payload(), VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement");
       if (!OmsManifest.STATEMENT_V1.equals(st.str("_type")) && !"https://in-toto.io/Statement/v0.1".equals(st.str("_type"))) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
       }
       String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
       boolean found = false;
@@ -85,7 +85,7 @@ class SigstoreConformanceTest {
         found |= want.equals(s.obj("digest").optStr("sha256"));
       }
       if (!found) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
       }
     } else {
       BundleVerifier.verifyMessage(b, o, artifact);
@@ -97,7 +97,7 @@ class SigstoreConformanceTest {
     Path base = Vectors.dir("sigstore/conformance/bundle-verify");
     SignatureVerificationException e = assertThrows(SignatureVerificationException.class,
         () -> Bundle.parse(Files.readAllBytes(base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
-    assertTrue(e.reason() == Reason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());
+    assertTrue(e.reason() == VerifyReason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());
     assertTrue(new String(new byte[0], StandardCharsets.UTF_8).isEmpty());
   }
 }

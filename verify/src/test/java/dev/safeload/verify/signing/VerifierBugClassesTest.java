@@ -3,10 +3,11 @@ package dev.safeload.verify.signing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ class VerifierBugClassesTest {
     String donor = sigstoreBundle("v1.0.1-sigstore");
     int[] d = valueSpan(donor, "tlogEntries");
     String swapped = replaceValue(target, "tlogEntries", donor.substring(d[0], d[1]));
-    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", swapped), Reason.SIGSTORE_TLOG_ENTRY_MISMATCH);
+    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", swapped), VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH);
   }
 
   /** sigstore-java CVE-2024-54140: checkpoint signature not verified. */
@@ -103,7 +104,7 @@ class VerifierBugClassesTest {
     int at = b.indexOf(marker) + marker.length() + 12;
     char c = b.charAt(at);
     String bad = b.substring(0, at) + (c == 'A' ? 'B' : 'A') + b.substring(at + 1);
-    OmsGoldenTest.assertRejected(verifySigstore("v1.0.1-sigstore", bad), Reason.SIGSTORE_CHECKPOINT_INVALID);
+    OmsGoldenTest.assertRejected(verifySigstore("v1.0.1-sigstore", bad), VerifyReason.SIGSTORE_CHECKPOINT_INVALID);
   }
 
   /** sigstore-python CVE-2024-55655, sigstore-js CVE-2026-48816: integratedTime without a SET is no time. */
@@ -114,7 +115,7 @@ class VerifierBugClassesTest {
     int keyAt = b.lastIndexOf("\"inclusionPromise\"", s[0]);
     String rest = b.substring(s[1]).replaceFirst("^\\s*,\\s*", "");
     String stripped = b.substring(0, keyAt) + rest;
-    OmsGoldenTest.assertRejected(verifySigstore("v1.0.1-sigstore", stripped), Reason.SIGSTORE_NO_VERIFIED_TIME);
+    OmsGoldenTest.assertRejected(verifySigstore("v1.0.1-sigstore", stripped), VerifyReason.SIGSTORE_NO_VERIFIED_TIME);
   }
 
   /** sigstore-js CVE-2026-48758: payloadType must be bound; PAE lengths are byte lengths. */
@@ -122,7 +123,7 @@ class VerifierBugClassesTest {
   void payloadTypeIsBound() throws Exception {
     String b = sigstoreBundle("v1.1.0-sigstore");
     String changed = b.replace("\"payloadType\":\"application/vnd.in-toto+json\"", "\"payloadType\":\"application/vnd.in-toto+jsoN\"");
-    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", changed), Reason.SIGNATURE_ENVELOPE_INVALID);
+    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", changed), VerifyReason.SIGNATURE_ENVELOPE_INVALID);
     byte[] pae = Pae.encode("t\u00e9", new byte[] {1});
     assertEquals("DSSEv1 3 t\u00e9 1 ", new String(pae, 0, pae.length - 1, StandardCharsets.UTF_8));
   }
@@ -131,7 +132,7 @@ class VerifierBugClassesTest {
   @Test
   void expiredChainIsRejectedAtValidationTime() throws Exception {
     TrustPolicy p = OmsGoldenTest.certPolicy().validationTime(java.time.Instant.parse("2035-05-01T00:00:00Z")).build();
-    OmsGoldenTest.assertRejected(OmsGoldenTest.verify(p, "v1.1.0-certificate"), Reason.SIGNATURE_CERT_CHAIN_INVALID);
+    OmsGoldenTest.assertRejected(OmsGoldenTest.verify(p, "v1.1.0-certificate"), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID);
   }
 
   /** sigstore-go GHSA-cq38-jh5f-37mq: endless data is rejected before work. */
@@ -142,9 +143,9 @@ class VerifierBugClassesTest {
     String one = b.substring(s[0] + 1, s[1] - 1);
     String many = "[" + String.join(",", java.util.Collections.nCopies(33, one)) + "]";
     OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", replaceValue(b, "tlogEntries", many)),
-        Reason.SIGNATURE_BUNDLE_INVALID);
+        VerifyReason.SIGNATURE_BUNDLE_INVALID);
     String deep = "{\"mediaType\":" + "[".repeat(100) + "]".repeat(100) + "}";
-    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", deep), Reason.SIGNATURE_BUNDLE_INVALID);
+    OmsGoldenTest.assertRejected(verifySigstore("v1.1.0-sigstore", deep), VerifyReason.SIGNATURE_BUNDLE_INVALID);
   }
 
   // ------------------------------------------------------------------ key-mode bundles over crafted payloads
@@ -195,7 +196,7 @@ class VerifierBugClassesTest {
   }
 
   /** Signs {@code statement} with {@code kp}; verified over the one file a.bin = "x", it must reject with {@code reason}. */
-  static void assertRejectedOverX(KeyPair kp, String statement, Reason reason) throws Exception {
+  static void assertRejectedOverX(KeyPair kp, String statement, ReasonCode reason) throws Exception {
     OmsGoldenTest.assertRejected(verifyKey(kp, bundleFor(kp, statement, null), List.of(file("a.bin", "x"))), reason);
   }
 
@@ -217,7 +218,7 @@ class VerifierBugClassesTest {
     KeyPair kp = p256();
     String d = sha("x");
     String st = statement(rootOf(sha("y")), "[" + resource("a.bin", d) + "]", "");
-    assertRejectedOverX(kp, st, Reason.SIGNATURE_MANIFEST_INVALID);
+    assertRejectedOverX(kp, st, VerifyReason.SIGNATURE_MANIFEST_INVALID);
   }
 
   /** CVE-2022-21449 ("psychic signatures"): r = s = 0 never verifies. */
@@ -227,7 +228,7 @@ class VerifierBugClassesTest {
     String d = sha("x");
     String st = statement(rootOf(d), "[" + resource("a.bin", d) + "]", "");
     OmsGoldenTest.assertRejected(verifyKey(kp, bundleFor(kp, st, "MAYCAQACAQA="), List.of(file("a.bin", "x"))),
-        Reason.SIGNATURE_INVALID);
+        VerifyReason.SIGNATURE_INVALID);
   }
 
   @Test
@@ -236,14 +237,14 @@ class VerifierBugClassesTest {
     String d = sha("x");
     for (String bad : List.of("../x", "/etc/passwd", "a//b", "a/./b", "a\\\\b", "dir/")) {
       String st = statement(rootOf(d), "[" + resource(bad, d) + "]", "");
-      assertRejectedOverX(kp, st, Reason.SIGNATURE_MANIFEST_INVALID);
+      assertRejectedOverX(kp, st, VerifyReason.SIGNATURE_MANIFEST_INVALID);
     }
     String dup = statement(rootOf(d, d), "[" + resource("a.bin", d) + "," + resource("a.bin", d) + "]", "");
-    assertRejectedOverX(kp, dup, Reason.SIGNATURE_MANIFEST_INVALID);
+    assertRejectedOverX(kp, dup, VerifyReason.SIGNATURE_MANIFEST_INVALID);
     String caseDup = statement(rootOf(d, d), "[" + resource("a.bin", d) + "," + resource("A.bin", d) + "]", "");
-    assertRejectedOverX(kp, caseDup, Reason.SIGNATURE_MANIFEST_INVALID);
+    assertRejectedOverX(kp, caseDup, VerifyReason.SIGNATURE_MANIFEST_INVALID);
     String empty = statement(rootOf(), "[]", "");
-    assertRejectedOverX(kp, empty, Reason.SIGNATURE_MANIFEST_INVALID);
+    assertRejectedOverX(kp, empty, VerifyReason.SIGNATURE_MANIFEST_INVALID);
   }
 
   @Test
@@ -251,15 +252,15 @@ class VerifierBugClassesTest {
     KeyPair kp = p256();
     String d = sha("x");
     String dupKey = statement(rootOf(d), "[" + resource("a.bin", d) + "]", ",\"subject\":[]");
-    assertRejectedOverX(kp, dupKey, Reason.SIGNATURE_STATEMENT_INVALID);
+    assertRejectedOverX(kp, dupKey, VerifyReason.SIGNATURE_STATEMENT_INVALID);
     String otherPredicate = statement(rootOf(d), "[" + resource("a.bin", d) + "]", "")
         .replace("https://model_signing/signature/v1.0", "https://slsa.dev/provenance/v1");
-    assertRejectedOverX(kp, otherPredicate, Reason.SIGNATURE_PREDICATE_UNSUPPORTED);
+    assertRejectedOverX(kp, otherPredicate, VerifyReason.SIGNATURE_PREDICATE_UNSUPPORTED);
     String otherType = statement(rootOf(d), "[" + resource("a.bin", d) + "]", "")
         .replace("https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1");
-    assertRejectedOverX(kp, otherType, Reason.SIGNATURE_STATEMENT_INVALID);
+    assertRejectedOverX(kp, otherType, VerifyReason.SIGNATURE_STATEMENT_INVALID);
     String upperHex = statement(rootOf(d), "[" + resource("a.bin", d.toUpperCase()) + "]", "");
-    assertRejectedOverX(kp, upperHex, Reason.SIGNATURE_MANIFEST_INVALID);
+    assertRejectedOverX(kp, upperHex, VerifyReason.SIGNATURE_MANIFEST_INVALID);
   }
 
   @Test
@@ -270,7 +271,7 @@ class VerifierBugClassesTest {
     int[] s = valueSpan(b, "signatures");
     String one = b.substring(s[0] + 1, s[1] - 1);
     OmsGoldenTest.assertRejected(verifyKey(kp, replaceValue(b, "signatures", "[" + one + "," + one + "]"),
-        List.of(file("a.bin", "x"))), Reason.SIGNATURE_ENVELOPE_INVALID);
+        List.of(file("a.bin", "x"))), VerifyReason.SIGNATURE_ENVELOPE_INVALID);
   }
 
   /** A model that cannot provide range digests (the default) cannot prove multi-shard files. */
@@ -287,7 +288,7 @@ class VerifierBugClassesTest {
         + d1 + "\"},{\"name\":\"a.bin:1:2\",\"algorithm\":\"sha256-sharded-1\",\"digest\":\"" + d2 + "\"}]", "")
         .replace("\"method\":\"files\"", "\"method\":\"shards\",\"shard_size\":1");
     OmsGoldenTest.assertRejected(verifyKey(kp, bundleFor(kp, two, null), List.of(file("a.bin", "xy"))),
-        Reason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
+        VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
   }
 
 
@@ -300,8 +301,8 @@ class VerifierBugClassesTest {
         org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, p256), point).getEncoded();
     SignatureVerificationException e = org.junit.jupiter.api.Assertions.assertThrows(
         SignatureVerificationException.class,
-        () -> dev.safeload.verify.internal.x509.Keys.publicKey(spki, Reason.SIGNATURE_KEY_MISMATCH));
-    assertEquals(Reason.SIGNATURE_KEY_MISMATCH, e.reason());
+        () -> dev.safeload.verify.internal.x509.Keys.publicKey(spki, VerifyReason.SIGNATURE_KEY_MISMATCH));
+    assertEquals(VerifyReason.SIGNATURE_KEY_MISMATCH, e.reason());
   }
 
   /** The OMS key hint is a consistency check: a hint naming another key rejects. */
@@ -311,7 +312,7 @@ class VerifierBugClassesTest {
     String d = sha("x");
     String b = bundleFor(kp, statement(rootOf(d), "[" + resource("a.bin", d) + "]", ""), null)
         .replace("\"publicKey\":{}", "\"publicKey\":{\"hint\":\"" + "ab".repeat(32) + "\"}");
-    OmsGoldenTest.assertRejected(verifyKey(kp, b, List.of(file("a.bin", "x"))), Reason.SIGNATURE_KEY_MISMATCH);
+    OmsGoldenTest.assertRejected(verifyKey(kp, b, List.of(file("a.bin", "x"))), VerifyReason.SIGNATURE_KEY_MISMATCH);
     String good = bundleFor(kp, statement(rootOf(d), "[" + resource("a.bin", d) + "]", ""), null)
         .replace("\"publicKey\":{}", "\"publicKey\":{\"hint\":\""
             + dev.safeload.verify.internal.x509.Keys.omsHint(kp.getPublic()) + "\"}");
@@ -325,7 +326,7 @@ class VerifierBugClassesTest {
         + "\",\"issuer\":\"" + OmsGoldenTest.ISSUER + "\",\"reason\":\"account compromised\"}]}")
         .getBytes(StandardCharsets.UTF_8));
     OmsGoldenTest.assertRejected(OmsGoldenTest.verify(OmsGoldenTest.sigstorePolicy().revocations(rl).build(),
-        "v1.1.0-sigstore"), Reason.REVOKED_SIGNER);
+        "v1.1.0-sigstore"), VerifyReason.REVOKED_SIGNER);
     RevocationList other = RevocationList.parse(("{\"version\":1,\"revoked\":[{\"identity\":\"" + OmsGoldenTest.IDENTITY
         + "\",\"issuer\":\"https://other.example\",\"reason\":\"x\"}]}").getBytes(StandardCharsets.UTF_8));
     OmsGoldenTest.assertAccepted(OmsGoldenTest.verify(OmsGoldenTest.sigstorePolicy().revocations(other).build(),

@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.gguf;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -124,12 +125,12 @@ public final class GgufParser {
   private Result run() {
     need(8, "header");
     if (at(0) != 'G' || at(1) != 'G' || at(2) != 'U' || at(3) != 'F') {
-      throw new FormatException(Reason.GGUF_MAGIC_INVALID, 0, "no GGUF magic");
+      throw new FormatException(FormatReason.GGUF_MAGIC_INVALID, 0, "no GGUF magic");
     }
     pos = 4;
     long version = u32();
     if (version != 2 && version != 3) {
-      throw new FormatException(Reason.GGUF_VERSION_UNSUPPORTED, 4, "version " + version
+      throw new FormatException(FormatReason.GGUF_VERSION_UNSUPPORTED, 4, "version " + version
           + ((version & 0xFFFF) == 0 && version != 0 ? " (big-endian file)" : "") + "; only 2 and 3");
     }
     need(16, "counts");
@@ -139,11 +140,11 @@ public final class GgufParser {
     // Each tensor info takes at least 8+4+4+8 bytes, each KV at least 8+1+4+1: a count the rest of the
     // file cannot hold is rejected before it sizes anything.
     if (tensorCount < 0 || tensorCount > limits.maxTensors() || tensorCount > remaining() / 24) {
-      throw new FormatException(Reason.GGUF_TOO_MANY_TENSORS, tensorCountAt,
+      throw new FormatException(FormatReason.GGUF_TOO_MANY_TENSORS, tensorCountAt,
           Long.toUnsignedString(tensorCount) + " tensors (limit " + limits.maxTensors() + ")");
     }
     if (kvCount < 0 || kvCount > limits.maxKeys() || kvCount > remaining() / 14) {
-      throw new FormatException(Reason.GGUF_TOO_MANY_KEYS, tensorCountAt + 8,
+      throw new FormatException(FormatReason.GGUF_TOO_MANY_KEYS, tensorCountAt + 8,
           Long.toUnsignedString(kvCount) + " metadata entries (limit " + limits.maxKeys() + ")");
     }
 
@@ -157,7 +158,7 @@ public final class GgufParser {
       String key = name(limits.maxStringBytes());
       checkKey(key, utf8Length(keyAt), keyAt);
       if (!keys.add(key)) {
-        throw new FormatException(Reason.GGUF_DUPLICATE_KEY, keyAt, "duplicate key " + key);
+        throw new FormatException(FormatReason.GGUF_DUPLICATE_KEY, keyAt, "duplicate key " + key);
       }
       long typeAt = pos;
       int type = valueType(u32(), typeAt);
@@ -168,18 +169,18 @@ public final class GgufParser {
         need(12, "array header");
         int elem = (int) u32();
         if (Integer.toUnsignedLong(elem) > 12) {
-          throw new FormatException(Reason.GGUF_VALUE_TYPE_UNKNOWN, valueAt,
+          throw new FormatException(FormatReason.GGUF_VALUE_TYPE_UNKNOWN, valueAt,
               "array element type " + Integer.toUnsignedString(elem) + " of " + key);
         }
         if (elem == T_ARRAY) {
-          throw new FormatException(Reason.GGUF_NESTED_ARRAY, valueAt, "nested array in " + key);
+          throw new FormatException(FormatReason.GGUF_NESTED_ARRAY, valueAt, "nested array in " + key);
         }
         checkType(key, expected, T_ARRAY, elem, typeAt);
         long countAt = pos;
         long count = u64();
         long minElem = elem == T_STRING ? 8 : TYPE_SIZE[elem];
         if (count < 0 || count > limits.maxArrayElements() || count > remaining() / minElem) {
-          throw new FormatException(Reason.GGUF_ARRAY_TOO_LONG, countAt, Long.toUnsignedString(count)
+          throw new FormatException(FormatReason.GGUF_ARRAY_TOO_LONG, countAt, Long.toUnsignedString(count)
               + " elements in " + key + " (limit " + limits.maxArrayElements() + ", or past the end)");
         }
         if (elem == T_STRING || elem == T_BOOL) {
@@ -206,13 +207,13 @@ public final class GgufParser {
           if (key.equals("general.alignment")) {
             alignment = v;
             if (v < MIN_ALIGNMENT || v > limits.maxAlignment() || Long.bitCount(v) != 1) {
-              throw new FormatException(Reason.GGUF_ALIGNMENT_INVALID, valueAt, "general.alignment " + v
+              throw new FormatException(FormatReason.GGUF_ALIGNMENT_INVALID, valueAt, "general.alignment " + v
                   + " is not a power of two in [" + MIN_ALIGNMENT + ", " + limits.maxAlignment() + "]");
             }
           }
           if (key.endsWith(".block_count") && key.indexOf('.') == key.lastIndexOf('.')
               && v > limits.maxBlockCount()) {
-            throw new FormatException(Reason.GGUF_METADATA_VALUE_INVALID, valueAt,
+            throw new FormatException(FormatReason.GGUF_METADATA_VALUE_INVALID, valueAt,
                 key + " = " + v + " is above the limit " + limits.maxBlockCount());
           }
         }
@@ -233,22 +234,22 @@ public final class GgufParser {
       long nameAt = pos;
       String name = name(limits.maxStringBytes());
       if (name.isEmpty() || utf8Length(nameAt) > MAX_NAME_BYTES) {
-        throw new FormatException(Reason.GGUF_TENSOR_NAME_INVALID, nameAt,
+        throw new FormatException(FormatReason.GGUF_TENSOR_NAME_INVALID, nameAt,
             "tensor name empty or longer than " + MAX_NAME_BYTES + " bytes");
       }
       // ggml copies names into char[64] and finds tensors with strcmp: "a\0x" would be "a" to it.
       if (hasControl(name)) {
-        throw new FormatException(Reason.GGUF_TENSOR_NAME_INVALID, nameAt,
+        throw new FormatException(FormatReason.GGUF_TENSOR_NAME_INVALID, nameAt,
             "tensor name '" + printable(name) + "' holds a NUL or control character");
       }
       if (!names.add(name)) {
-        throw new FormatException(Reason.GGUF_DUPLICATE_TENSOR, nameAt, "duplicate tensor " + name);
+        throw new FormatException(FormatReason.GGUF_DUPLICATE_TENSOR, nameAt, "duplicate tensor " + name);
       }
       long dimsAt = pos;
       need(4, "n_dims");
       long nDims = u32();
       if (nDims > MAX_DIMS) {
-        throw new FormatException(Reason.GGUF_TOO_MANY_DIMS, dimsAt, name + " has " + nDims + " dims");
+        throw new FormatException(FormatReason.GGUF_TOO_MANY_DIMS, dimsAt, name + " has " + nDims + " dims");
       }
       need(nDims * 8 + 12, "tensor info");
       long[] ne = new long[(int) nDims];
@@ -258,7 +259,7 @@ public final class GgufParser {
         long at = pos;
         ne[d] = u64();
         if (ne[d] < 0) {
-          throw new FormatException(Reason.GGUF_DIM_INVALID, at,
+          throw new FormatException(FormatReason.GGUF_DIM_INVALID, at,
               name + " dimension " + Long.toUnsignedString(ne[d]) + " is 2^63 or more");
         }
         elements = mul(elements, ne[d], at, name);
@@ -267,12 +268,12 @@ public final class GgufParser {
       long typeId = u32();
       GgmlType type = GgmlType.byId(typeId);
       if (type == null) {
-        throw new FormatException(Reason.GGUF_TENSOR_TYPE_UNKNOWN, typeAt,
+        throw new FormatException(FormatReason.GGUF_TENSOR_TYPE_UNKNOWN, typeAt,
             name + " has unknown ggml type " + typeId);
       }
       long ne0 = nDims == 0 ? 1 : ne[0];
       if (ne0 % type.blockSize() != 0) {
-        throw new FormatException(Reason.GGUF_BLOCK_MISALIGNED, typeAt, name + ": " + ne0
+        throw new FormatException(FormatReason.GGUF_BLOCK_MISALIGNED, typeAt, name + ": " + ne0
             + " elements per row is not a multiple of " + type + "'s block size " + type.blockSize());
       }
       // bytes = ne0/blck * typeSize * ne1 * ne2 * ne3, all checked (the CVE-2026-33298 ggml_nbytes wrap).
@@ -288,7 +289,7 @@ public final class GgufParser {
       typeList.add(type);
       nameList.add(name);
       if (off != expectedOffset) {
-        throw new FormatException(Reason.GGUF_OFFSET_INVALID, offAt, name + " has offset "
+        throw new FormatException(FormatReason.GGUF_OFFSET_INVALID, offAt, name + " has offset "
             + Long.toUnsignedString(off) + ", expected " + expectedOffset);
       }
       // Running padded sum, checked: the CVE-2025-53630 / CVE-2026-27940 accumulation overflow.
@@ -299,13 +300,13 @@ public final class GgufParser {
     if (dataStart > size) {
       // Fewer than `alignment` bytes left: only a file with no tensors may end here.
       if (tensorCount > 0) {
-        throw new FormatException(Reason.GGUF_DATA_TRUNCATED, pos, "the data section starts past the end");
+        throw new FormatException(FormatReason.GGUF_DATA_TRUNCATED, pos, "the data section starts past the end");
       }
     }
     checkZero(pos, Math.min(dataStart, size));
     if (tensorCount == 0) {
       if (size != pos && size != dataStart) {
-        throw new FormatException(Reason.GGUF_TRAILING_BYTES, Math.min(dataStart, size),
+        throw new FormatException(FormatReason.GGUF_TRAILING_BYTES, Math.min(dataStart, size),
             (size - pos) + " bytes after the header of a file without tensors");
       }
       return new Result((int) version, alignment, pos, List.of(), metadata, templates, work);
@@ -316,7 +317,7 @@ public final class GgufParser {
       long abs = add(dataStart, relOffsets[t], dataStart, nameList.get(t));
       long end = add(abs, byteSizes[t], dataStart, nameList.get(t));
       if (end > size) {
-        throw new FormatException(Reason.GGUF_DATA_TRUNCATED, abs, nameList.get(t) + " needs bytes "
+        throw new FormatException(FormatReason.GGUF_DATA_TRUNCATED, abs, nameList.get(t) + " needs bytes "
             + abs + ".." + end + " but the file has " + size);
       }
       checkZero(lastEnd, abs);
@@ -331,7 +332,7 @@ public final class GgufParser {
     // The last tensor may or may not be followed by its alignment padding; nothing else may follow.
     long paddedEnd = pad(lastEnd, alignment, lastEnd, "end");
     if (size != lastEnd && size != paddedEnd) {
-      throw new FormatException(Reason.GGUF_TRAILING_BYTES, lastEnd,
+      throw new FormatException(FormatReason.GGUF_TRAILING_BYTES, lastEnd,
           (size - lastEnd) + " bytes after the last tensor");
     }
     checkZero(lastEnd, size);
@@ -342,7 +343,7 @@ public final class GgufParser {
 
   private static int valueType(long t, long at) {
     if (t > 12) {
-      throw new FormatException(Reason.GGUF_VALUE_TYPE_UNKNOWN, at, "value type " + t);
+      throw new FormatException(FormatReason.GGUF_VALUE_TYPE_UNKNOWN, at, "value type " + t);
     }
     return (int) t;
   }
@@ -359,7 +360,7 @@ public final class GgufParser {
         need(1, "bool");
         int v = at(pos++) & 0xff;
         if (v > 1) {
-          throw new FormatException(Reason.GGUF_BOOL_INVALID, at, "BOOL " + v + " in " + key);
+          throw new FormatException(FormatReason.GGUF_BOOL_INVALID, at, "BOOL " + v + " in " + key);
         }
         return v;
       }
@@ -401,16 +402,16 @@ public final class GgufParser {
     need(8, "string length");
     long len = u64();
     if (len < 0 || len > max) {
-      throw new FormatException(Reason.GGUF_STRING_TOO_LONG, at,
+      throw new FormatException(FormatReason.GGUF_STRING_TOO_LONG, at,
           "string of " + Long.toUnsignedString(len) + " bytes (limit " + max + ")");
     }
     if (len > remaining()) {
-      throw new FormatException(Reason.GGUF_TRUNCATED, at, "string of " + len + " bytes runs past the end");
+      throw new FormatException(FormatReason.GGUF_TRUNCATED, at, "string of " + len + " bytes runs past the end");
     }
     work += len;
     boolean valid = pos + len <= winLen ? Utf8.isValid(win, (int) pos, (int) len) : Utf8.isValid(b, pos, len);
     if (!valid) {
-      throw new FormatException(Reason.GGUF_STRING_NOT_UTF8, pos, "string is not valid UTF-8");
+      throw new FormatException(FormatReason.GGUF_STRING_NOT_UTF8, pos, "string is not valid UTF-8");
     }
     String s = len <= decodeLimit ? Utf8.decode(b, pos, (int) len) : null;
     work += s != null ? len : 0;
@@ -461,7 +462,7 @@ public final class GgufParser {
         : hasControl(key) ? "key '" + printable(key) + "' holds a NUL or control character"
         : null;
     if (why != null) {
-      throw new FormatException(Reason.GGUF_KEY_INVALID, at, why);
+      throw new FormatException(FormatReason.GGUF_KEY_INVALID, at, why);
     }
   }
 
@@ -498,7 +499,7 @@ public final class GgufParser {
     if (!ok) {
       String want = expected[0] == T_ARRAY ? "ARRAY<" + TYPE_NAMES[expected[1]] + ">" : TYPE_NAMES[expected[0]];
       String got = type == T_ARRAY ? "ARRAY<" + TYPE_NAMES[elem] + ">" : TYPE_NAMES[type];
-      Reason r = key.equals("general.alignment") ? Reason.GGUF_ALIGNMENT_INVALID : Reason.GGUF_METADATA_TYPE_INVALID;
+      ReasonCode r = key.equals("general.alignment") ? FormatReason.GGUF_ALIGNMENT_INVALID : FormatReason.GGUF_METADATA_TYPE_INVALID;
       throw new FormatException(r, at, key + " is " + got + ", expected " + want);
     }
   }
@@ -519,7 +520,7 @@ public final class GgufParser {
 
   private void need(long n, String what) {
     if (n > remaining()) {
-      throw new FormatException(Reason.GGUF_TRUNCATED, pos, what + " runs past the end of the file");
+      throw new FormatException(FormatReason.GGUF_TRUNCATED, pos, what + " runs past the end of the file");
     }
   }
 
@@ -552,7 +553,7 @@ public final class GgufParser {
     work += Math.max(0, to - from);
     for (long i = from; i < to; i++) {
       if (at(i) != 0) {
-        throw new FormatException(Reason.GGUF_PADDING_NONZERO, i, "non-zero padding byte");
+        throw new FormatException(FormatReason.GGUF_PADDING_NONZERO, i, "non-zero padding byte");
       }
     }
   }
@@ -561,7 +562,7 @@ public final class GgufParser {
     try {
       return Math.multiplyExact(a, c);
     } catch (ArithmeticException e) {
-      throw new FormatException(Reason.GGUF_SIZE_OVERFLOW, at, name + ": size overflows 64 bits");
+      throw new FormatException(FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": size overflows 64 bits");
     }
   }
 
@@ -569,7 +570,7 @@ public final class GgufParser {
     try {
       return Math.addExact(a, c);
     } catch (ArithmeticException e) {
-      throw new FormatException(Reason.GGUF_SIZE_OVERFLOW, at, name + ": offset overflows 64 bits");
+      throw new FormatException(FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": offset overflows 64 bits");
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.json;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.json.JsonHandler;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -17,7 +17,7 @@ public final class JsonLimits {
   public static void checkSize(ModelBytes bytes, ValidationContext context) {
     long max = Math.min(context.limit(JsonHandler.MAX_BYTES), 1L << 30);
     if (bytes.size() > max) {
-      throw new FormatException(Reason.JSON_LIMIT_EXCEEDED, 0,
+      throw new FormatException(FormatReason.JSON_LIMIT_EXCEEDED, 0,
           "JSON file of " + bytes.size() + " bytes exceeds the limit of " + max);
     }
   }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.numpy;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,16 +76,16 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
   public static int[] preamble(byte[] first, long maxHeader) {
     for (int i = 0; i < MAGIC.length; i++) {
       if (first.length <= i || first[i] != MAGIC[i]) {
-        throw new FormatException(Reason.NUMPY_HEADER_INVALID, i, "not an .npy magic string");
+        throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, i, "not an .npy magic string");
       }
     }
     if (first.length < 10) {
-      throw new FormatException(Reason.NUMPY_HEADER_INVALID, 6, "truncated preamble");
+      throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, 6, "truncated preamble");
     }
     int major = first[6] & 0xff;
     int minor = first[7] & 0xff;
     if (minor != 0 || major < 1 || major > 3) {
-      throw new FormatException(Reason.NUMPY_VERSION_UNSUPPORTED, 6, "version " + major + "." + minor);
+      throw new FormatException(FormatReason.NUMPY_VERSION_UNSUPPORTED, 6, "version " + major + "." + minor);
     }
     long len;
     int pre;
@@ -94,14 +94,14 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       pre = 10;
     } else {
       if (first.length < 12) {
-        throw new FormatException(Reason.NUMPY_HEADER_INVALID, 8, "truncated preamble");
+        throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, 8, "truncated preamble");
       }
       len = (first[8] & 0xffL) | (first[9] & 0xffL) << 8 | (first[10] & 0xffL) << 16 | (first[11] & 0xffL) << 24;
       pre = 12;
     }
     // The array holding the header is allocated from this length: it must fit whatever the policy says.
     if (len > maxHeader || len > Integer.MAX_VALUE - 64) {
-      throw new FormatException(Reason.NUMPY_HEADER_TOO_LARGE, 8, "header of " + len + " bytes is over the limit of "
+      throw new FormatException(FormatReason.NUMPY_HEADER_TOO_LARGE, 8, "header of " + len + " bytes is over the limit of "
           + maxHeader);
     }
     return new int[] {major, pre, (int) len};
@@ -167,7 +167,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     if (!object) {
       bytes = p.times(itemSize, shape, preamble);
       if (bytes > limits.maxBytes()) {
-        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, preamble, bytes + " bytes of data is over the limit");
+        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, preamble, bytes + " bytes of data is over the limit");
       }
     }
     return new NpyHeader(version, preamble + header.length, descr, object, itemSize, fortran, List.copyOf(shape), bytes);
@@ -192,11 +192,11 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     }
 
     FormatException bad(String why) {
-      return new FormatException(Reason.NUMPY_HEADER_INVALID, base + i, why);
+      return new FormatException(FormatReason.NUMPY_HEADER_INVALID, base + i, why);
     }
 
     FormatException dtypeBad(int at, String why) {
-      return new FormatException(Reason.NUMPY_DTYPE_NOT_ALLOWED, base + at, why);
+      return new FormatException(FormatReason.NUMPY_DTYPE_NOT_ALLOWED, base + at, why);
     }
 
     char peek() {
@@ -292,7 +292,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     Dtype struct(int depth) {
       int at = i;
       if (depth > limits.maxDepth()) {
-        throw new FormatException(Reason.NUMPY_DTYPE_TOO_COMPLEX, base + at, "structured dtype nested deeper than "
+        throw new FormatException(FormatReason.NUMPY_DTYPE_TOO_COMPLEX, base + at, "structured dtype nested deeper than "
             + limits.maxDepth());
       }
       expect('[');
@@ -308,7 +308,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           break; // a trailing comma
         }
         if (++fields > limits.maxFields()) {
-          throw new FormatException(Reason.NUMPY_DTYPE_TOO_COMPLEX, base + i, "structured dtype with more than "
+          throw new FormatException(FormatReason.NUMPY_DTYPE_TOO_COMPLEX, base + i, "structured dtype with more than "
               + limits.maxFields() + " fields");
         }
         int fieldAt = i;
@@ -361,7 +361,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       try {
         return Math.addExact(a, b);
       } catch (ArithmeticException e) {
-        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, base + at, "the dtype's size overflows");
+        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "the dtype's size overflows");
       }
     }
 
@@ -373,7 +373,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         return bytes;
       } catch (ArithmeticException e) {
-        throw new FormatException(Reason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");
+        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");
       }
     }
 
@@ -390,7 +390,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         String d = s.substring(start, i);
         if (d.isEmpty() || (d.length() > 1 && d.charAt(0) == '0') || d.length() > 18) {
-          throw new FormatException(Reason.NUMPY_SHAPE_INVALID, base + start, "dimension is not a plain non-negative int");
+          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + start, "dimension is not a plain non-negative int");
         }
         // Python 2 wrote longs as 2L; NumPy drops that L for versions 1.0 and 2.0 only.
         if (version <= 2 && i < s.length() && s.charAt(i) == 'L') {
@@ -398,7 +398,7 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         dims.add(Long.parseLong(d));
         if (dims.size() > maxRank) {
-          throw new FormatException(Reason.NUMPY_SHAPE_INVALID, base + start, "rank over the limit of " + maxRank);
+          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + start, "rank over the limit of " + maxRank);
         }
         ws();
         trailingComma = false;
@@ -407,12 +407,12 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           trailingComma = true;
           ws();
         } else if (peek() != ')') {
-          throw new FormatException(Reason.NUMPY_SHAPE_INVALID, base + i, "expected ',' or ')' in shape");
+          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + i, "expected ',' or ')' in shape");
         }
       }
       i++;
       if (dims.size() == 1 && !trailingComma) {
-        throw new FormatException(Reason.NUMPY_SHAPE_INVALID, base + i, "(n) is an int, not a tuple");
+        throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + i, "(n) is an int, not a tuple");
       }
       return dims;
     }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.onnx;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.FormatException;
 import java.util.HashSet;
 import java.util.List;
@@ -92,7 +92,7 @@ final class ExternalData {
   }
 
   private static FormatException invalid(long at, String tensor, String msg) {
-    return new FormatException(Reason.ONNX_EXTERNAL_DATA_INVALID, at, "tensor '" + printable(tensor) + "': " + msg);
+    return new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, "tensor '" + printable(tensor) + "': " + msg);
   }
 
   static String printable(String s) {

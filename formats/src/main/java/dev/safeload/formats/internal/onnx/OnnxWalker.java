@@ -5,7 +5,7 @@ import static dev.safeload.formats.internal.protobuf.ProtoReader.I64;
 import static dev.safeload.formats.internal.protobuf.ProtoReader.LEN;
 import static dev.safeload.formats.internal.protobuf.ProtoReader.VARINT;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
@@ -141,7 +141,7 @@ public final class OnnxWalker {
           String[] kv = m.entry(1);
           metadataEntry(tagAt);
           if (!metaKeys.add(kv[0])) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, tagAt, "duplicate metadata_props key " + kv[0]);
+            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, tagAt, "duplicate metadata_props key " + kv[0]);
           }
           if (kv[0].length() <= MAX_DESCRIBED && kv[1].length() <= MAX_DESCRIBED) {
             metadata.put("metadata_props." + kv[0], kv[1]);
@@ -151,7 +151,7 @@ public final class OnnxWalker {
         case 25 -> {
           m.field(LEN);
           if (++functions > limits.maxFunctions()) {
-            throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxFunctions() + " functions");
+            throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxFunctions() + " functions");
           }
           nested(1, () -> function(1));
         }
@@ -161,14 +161,14 @@ public final class OnnxWalker {
       }
     }
     if (irVersion < 3 || irVersion > MAX_IR_VERSION) {
-      throw new FormatException(Reason.ONNX_NOT_A_MODEL, 0, irVersion < 0 ? "no ir_version"
+      throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, 0, irVersion < 0 ? "no ir_version"
           : "ir_version " + irVersion + " is outside [3, " + MAX_IR_VERSION + "]");
     }
     if (!hasGraph) {
-      throw new FormatException(Reason.ONNX_NOT_A_MODEL, 0, "no graph");
+      throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, 0, "no graph");
     }
     if (modelOpsets.isEmpty()) {
-      throw new FormatException(Reason.ONNX_OPSET_MISSING, 0, "no opset_import");
+      throw new FormatException(FormatReason.ONNX_OPSET_MISSING, 0, "no opset_import");
     }
     checkNodeDomains();
     checkFunctionCalls();
@@ -191,7 +191,7 @@ public final class OnnxWalker {
     for (PendingNode n : pendingNodes) {
       work++;
       if (!n.scope().imports.contains(n.domain())) {
-        throw new FormatException(Reason.ONNX_OPSET_MISSING, n.at(),
+        throw new FormatException(FormatReason.ONNX_OPSET_MISSING, n.at(),
             "node " + n.op() + " uses domain '" + n.domain() + "', which has no opset_import");
       }
     }
@@ -206,7 +206,7 @@ public final class OnnxWalker {
         case 2 -> {
           long v = m.varint();
           if (v < 1 || v > Integer.MAX_VALUE) {
-            throw new FormatException(Reason.ONNX_OPSET_MISSING, m.at, "opset version " + v);
+            throw new FormatException(FormatReason.ONNX_OPSET_MISSING, m.at, "opset version " + v);
           }
         }
         default -> throw m.unknown();
@@ -214,7 +214,7 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (!imports.add(d)) {
-      throw new FormatException(Reason.ONNX_DUPLICATE_NAME, at, "opset_import names domain '" + d + "' twice");
+      throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, at, "opset_import names domain '" + d + "' twice");
     }
     if (imports == modelOpsets && metadataEntries < limits.maxMetadataEntries()) {
       metadata.put("opset_import." + d, "");
@@ -231,7 +231,7 @@ public final class OnnxWalker {
         case 5 -> {
           Tensor t = m.tensor(depth + 1);
           if (t.name.isEmpty() || !initNames.add(t.name)) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, m.at,
+            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, m.at,
                 "initializer name '" + t.name + "' is empty or used twice in one graph");
           }
           if (depth == 1 && t.rawLength >= 0) {
@@ -241,7 +241,7 @@ public final class OnnxWalker {
         case 15 -> {
           String name = m.sparse(depth + 1);
           if (name.isEmpty() || !initNames.add(name)) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_NAME, m.at,
+            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, m.at,
                 "sparse initializer name '" + name + "' is empty or used twice in one graph");
           }
         }
@@ -257,7 +257,7 @@ public final class OnnxWalker {
   private void node(Msg m, int depth, Scope scope) {
     m.field(LEN);
     if (++nodes > limits.maxNodes()) {
-      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
+      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
     }
     nested(depth + 1, () -> node(depth + 1, scope));
   }
@@ -282,11 +282,11 @@ public final class OnnxWalker {
       }
     }
     if (op.isEmpty()) {
-      throw new FormatException(Reason.ONNX_NOT_A_MODEL, at, "node without op_type");
+      throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, at, "node without op_type");
     }
     String d = normaliseDomain(domain);
     if (!domainAllowed.test(d)) {
-      throw new FormatException(Reason.ONNX_DOMAIN_NOT_ALLOWED, at,
+      throw new FormatException(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, at,
           "node " + op + " uses operator domain '" + d + "', which the policy does not allow");
     }
     nodeDomains.add(d);
@@ -338,7 +338,7 @@ public final class OnnxWalker {
       }
       m.field(LEN);
       if (value) {
-        throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, m.at, "TypeProto sets its oneof value twice");
+        throw new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, m.at, "TypeProto sets its oneof value twice");
       }
       value = true;
       switch (f) {
@@ -410,7 +410,7 @@ public final class OnnxWalker {
         case 1, 2 -> {
           m.field(m.f == 1 ? VARINT : LEN);
           if (value) {
-            throw new FormatException(Reason.ONNX_DUPLICATE_FIELD, m.at, "dimension has both dim_value and dim_param");
+            throw new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, m.at, "dimension has both dim_value and dim_param");
           }
           value = true;
           if (m.f == 1) {
@@ -469,7 +469,7 @@ public final class OnnxWalker {
     }
     String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
     if (id[1].isEmpty() || functionScopes.put(key, scope) != null) {
-      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, start,
+      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, start,
           "function '" + id[1] + "' in domain '" + id[0] + "' has no name or is defined twice");
     }
   }
@@ -515,17 +515,17 @@ public final class OnnxWalker {
       return known;
     }
     if (level > MAX_CALL_DEPTH) {
-      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
     }
     if (!onPath.add(f)) {
-      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "model-local functions call each other in a cycle");
+      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "model-local functions call each other in a cycle");
     }
     int max = 0;
     for (Scope g : calls.getOrDefault(f, List.of())) {
       max = Math.max(max, 1 + callDepth(g, calls, depth, onPath, level + 1));
     }
     if (max > MAX_CALL_DEPTH) {
-      throw new FormatException(Reason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
     }
     onPath.remove(f);
     depth.put(f, max);
@@ -558,7 +558,7 @@ public final class OnnxWalker {
   private Tensor tensor() {
     long start = r.position();
     if (++tensorCount > limits.maxTensors()) {
-      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
+      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
     }
     Tensor t = new Tensor();
     Msg m = new Msg("TensorProto", TENSOR_SINGULAR);
@@ -607,7 +607,7 @@ public final class OnnxWalker {
 
   private static void noteTyped(Tensor t, int f, long at) {
     if (t.typedField != 0 && t.typedField != f) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, "tensor stores data in two typed fields");
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, "tensor stores data in two typed fields");
     }
     if (t.typedField == 0) {
       t.typedField = f;
@@ -626,17 +626,17 @@ public final class OnnxWalker {
     } else if (wt == VARINT) {
       addDim(dims, r.readVarint(), at);
     } else {
-      throw new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at, "dims has wire type " + wt);
+      throw new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at, "dims has wire type " + wt);
     }
   }
 
   private void addDim(List<Long> dims, long d, long at) {
     work++;
     if (dims.size() >= limits.maxRank()) {
-      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, at, "tensor rank over " + limits.maxRank());
+      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, at, "tensor rank over " + limits.maxRank());
     }
     if (d < 0) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, "negative dimension " + d);
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, "negative dimension " + d);
     }
     dims.add(d);
   }
@@ -644,66 +644,66 @@ public final class OnnxWalker {
   private void checkTensor(Tensor t, long at) {
     String what = "tensor '" + t.name + "'";
     if (t.segment) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " is a segment of a larger tensor (unsupported)");
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " is a segment of a larger tensor (unsupported)");
     }
     int bits = DataTypes.bits(t.dataType);
     if (bits == 0) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " has data type " + t.dataType);
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has data type " + t.dataType);
     }
     long n = 1;
     for (long d : t.dims) {
       try {
         n = Math.multiplyExact(n, d);
       } catch (ArithmeticException e) {
-        throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + ": element count overflows 64 bits");
+        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": element count overflows 64 bits");
       }
     }
     long bytes = DataTypes.byteSize(t.dataType, n);
     if (bytes < 0) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + ": byte size overflows 64 bits");
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": byte size overflows 64 bits");
     }
     if (t.location != 0 && t.location != 1) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " has data_location " + t.location);
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has data_location " + t.location);
     }
     if (t.location == 1) {
       if (t.dataFields != 0) {
-        throw new FormatException(Reason.ONNX_EXTERNAL_DATA_INVALID, at, what + " is external but has inline data");
+        throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + " is external but has inline data");
       }
       if (t.dataType == DataTypes.STRING) {
-        throw new FormatException(Reason.ONNX_EXTERNAL_DATA_INVALID, at, what + ": STRING tensors cannot be external");
+        throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + ": STRING tensors cannot be external");
       }
       externals.add(ExternalData.parse(t.name, DataTypes.name(t.dataType), t.dims, t.external, bytes, at));
       return;
     }
     if (!t.external.isEmpty()) {
-      throw new FormatException(Reason.ONNX_EXTERNAL_DATA_INVALID, at, what + " has external_data but data_location is not EXTERNAL");
+      throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + " has external_data but data_location is not EXTERNAL");
     }
     if (t.dataFields > 1) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " stores data in more than one field");
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " stores data in more than one field");
     }
     if (t.dataFields == 0) {
       if (n != 0) {
-        throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " has " + n + " elements but no data");
+        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + n + " elements but no data");
       }
       return;
     }
     if (t.rawLength >= 0) {
       if (t.dataType == DataTypes.STRING) {
-        throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + ": STRING tensors cannot use raw_data");
+        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": STRING tensors cannot use raw_data");
       }
       if (t.rawLength != bytes) {
-        throw new FormatException(Reason.ONNX_TENSOR_INVALID, t.rawOffset, what + " has " + t.rawLength
+        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, t.rawOffset, what + " has " + t.rawLength
             + " bytes of raw_data; its shape and type need " + bytes);
       }
       return;
     }
     long expected = DataTypes.typedCount(t.dataType, t.typedField, n);
     if (expected < 0) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " of type " + DataTypes.name(t.dataType)
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " of type " + DataTypes.name(t.dataType)
           + " cannot be stored in field " + t.typedField);
     }
     if (t.typedCount != expected) {
-      throw new FormatException(Reason.ONNX_TENSOR_INVALID, at, what + " holds " + t.typedCount
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " holds " + t.typedCount
           + " values; its shape needs " + expected);
     }
   }
@@ -775,7 +775,7 @@ public final class OnnxWalker {
     }
 
     FormatException unknown() {
-      return new FormatException(Reason.ONNX_UNKNOWN_FIELD, at, type + " has no field " + f);
+      return new FormatException(FormatReason.ONNX_UNKNOWN_FIELD, at, type + " has no field " + f);
     }
 
     /** A string field, UTF-8 checked and not kept. */
@@ -831,12 +831,12 @@ public final class OnnxWalker {
 
   // Kept out of Msg.field so that the check itself stays small enough to inline at every field.
   private static FormatException wrongWire(int f, int wt, int expectedWire, long at) {
-    return new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at,
+    return new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at,
         "field " + f + " has wire type " + wt + ", expected " + expectedWire);
   }
 
   private static FormatException twice(int f, long at) {
-    return new FormatException(Reason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
+    return new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
   }
 
   /** The set of field numbers as a bit mask (field numbers here are all below 64). */
@@ -865,7 +865,7 @@ public final class OnnxWalker {
 
   private void metadataEntry(long at) {
     if (++metadataEntries > limits.maxMetadataEntries()) {
-      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, at, "more than " + limits.maxMetadataEntries()
+      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, at, "more than " + limits.maxMetadataEntries()
           + " metadata_props entries");
     }
   }
@@ -880,13 +880,13 @@ public final class OnnxWalker {
       return 1;
     }
     if (wt != LEN) {
-      throw new FormatException(Reason.ONNX_FIELD_TYPE_INVALID, at, "field " + f + " has wire type " + wt);
+      throw new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at, "field " + f + " has wire type " + wt);
     }
     long len = r.readLength();
     if (elementWire == I32 || elementWire == I64) {
       int size = elementWire == I32 ? 4 : 8;
       if (len % size != 0) {
-        throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "packed field " + f + " is not a multiple of " + size);
+        throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "packed field " + f + " is not a multiple of " + size);
       }
       r.skipBytes(len);
       return len / size;
@@ -906,7 +906,7 @@ public final class OnnxWalker {
   private void nested(int depth, Runnable body) {
     long at = r.position();
     if (depth > limits.maxDepth()) {
-      throw new FormatException(Reason.ONNX_TOO_DEEP, at, "messages nest deeper than " + limits.maxDepth());
+      throw new FormatException(FormatReason.ONNX_TOO_DEEP, at, "messages nest deeper than " + limits.maxDepth());
     }
     long len = r.readLength();
     long old = r.pushLimit(len);
@@ -920,7 +920,7 @@ public final class OnnxWalker {
     work += len;
     long at = r.position();
     if (!r.isUtf8(at, len)) {
-      throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
+      throw new FormatException(FormatReason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
     }
     String s = decode && len <= MAX_DESCRIBED ? Utf8.decode(r.bytes(), at, (int) len) : null;
     r.skipBytes(len);
@@ -933,10 +933,10 @@ public final class OnnxWalker {
     work += len;
     long at = r.position();
     if (!r.isUtf8(at, len)) {
-      throw new FormatException(Reason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
+      throw new FormatException(FormatReason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
     }
     if (len > 65536) {
-      throw new FormatException(Reason.ONNX_LIMIT_EXCEEDED, at, "name of " + len + " bytes");
+      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, at, "name of " + len + " bytes");
     }
     String s = Utf8.decode(r.bytes(), at, (int) len);
     r.skipBytes(len);

@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.pickle;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.Value.BoolV;
 import dev.safeload.formats.internal.pickle.Value.BytesV;
 import dev.safeload.formats.internal.pickle.Value.ComplexV;
@@ -166,7 +167,7 @@ public final class PickleMachine {
 
   // ------------------------------------------------------------------ errors
 
-  private FormatException fail(Reason r, String msg) {
+  private FormatException fail(ReasonCode r, String msg) {
     return new FormatException(r, base + opStart, msg + " (opcode at offset " + (base + opStart) + ")");
   }
 
@@ -176,12 +177,12 @@ public final class PickleMachine {
   private void need(long n) {
     if (n > limit - pos) {
       if (cut) {
-        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
+        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
       }
-      throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
+      throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
     }
     if (frameEnd >= 0 && opStart < frameEnd && pos + n > frameEnd) {
-      throw fail(Reason.PICKLE_FRAME_INVALID, "an opcode's argument crosses the end of its frame");
+      throw fail(FormatReason.PICKLE_FRAME_INVALID, "an opcode's argument crosses the end of its frame");
     }
   }
 
@@ -218,7 +219,7 @@ public final class PickleMachine {
   /** Length check before anything is read or allocated. */
   private int length(long n, long max) {
     if (n < 0 || n > max) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
     }
     need(n);
     return (int) n;
@@ -245,15 +246,15 @@ public final class PickleMachine {
       }
     }
     if (max == frameEnd && frameEnd < limit) {
-      throw fail(Reason.PICKLE_FRAME_INVALID, "a text line crosses the end of its frame");
+      throw fail(FormatReason.PICKLE_FRAME_INVALID, "a text line crosses the end of its frame");
     }
-    throw fail(max == limit ? Reason.PICKLE_TRUNCATED : Reason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
+    throw fail(max == limit ? FormatReason.PICKLE_TRUNCATED : FormatReason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
   }
 
   private String utf8(byte[] b) {
     String s = Utf8.decodeOrNull(b);
     if (s == null) {
-      throw fail(Reason.PICKLE_MALFORMED, "text is not valid UTF-8");
+      throw fail(FormatReason.PICKLE_MALFORMED, "text is not valid UTF-8");
     }
     return s;
   }
@@ -261,7 +262,7 @@ public final class PickleMachine {
   private String ascii(byte[] b, String what) {
     for (byte c : b) {
       if (c < 0x20 || c == 0x7f) {
-        throw fail(Reason.PICKLE_MALFORMED, what + " is not printable ASCII");
+        throw fail(FormatReason.PICKLE_MALFORMED, what + " is not printable ASCII");
       }
     }
     return new String(b, StandardCharsets.US_ASCII);
@@ -275,21 +276,21 @@ public final class PickleMachine {
 
   private void push(Value v) {
     if (stack.size() >= limits.maxStack()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "stack deeper than " + limits.maxStack());
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "stack deeper than " + limits.maxStack());
     }
     stack.add(v);
   }
 
   private Value pop() {
     if (stack.size() <= fence()) {
-      throw fail(Reason.PICKLE_MALFORMED, "stack underflow");
+      throw fail(FormatReason.PICKLE_MALFORMED, "stack underflow");
     }
     return stack.remove(stack.size() - 1);
   }
 
   private Value peek() {
     if (stack.size() <= fence()) {
-      throw fail(Reason.PICKLE_MALFORMED, "stack underflow");
+      throw fail(FormatReason.PICKLE_MALFORMED, "stack underflow");
     }
     return stack.get(stack.size() - 1);
   }
@@ -297,7 +298,7 @@ public final class PickleMachine {
   /** Pops everything above the top mark, and the mark. */
   private List<Value> popMark() {
     if (markCount == 0) {
-      throw fail(Reason.PICKLE_MALFORMED, "no MARK to pop to");
+      throw fail(FormatReason.PICKLE_MALFORMED, "no MARK to pop to");
     }
     int m = marks[--markCount];
     List<Value> sub = stack.subList(m, stack.size());
@@ -317,38 +318,38 @@ public final class PickleMachine {
       }
       if (pos >= limit) {
         if (cut) {
-          throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
+          throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
         }
-        throw fail(Reason.PICKLE_TRUNCATED, "the pickle ends before STOP");
+        throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends before STOP");
       }
       if (++ops > limits.maxOpcodes()) {
-        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
+        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
       }
       int code = in.get(pos++) & 0xff;
       PickleOpcode op = PickleOpcode.of(code);
       if (op == null) {
-        throw fail(Reason.PICKLE_UNKNOWN_OPCODE, "byte 0x" + Integer.toHexString(code) + " is not an opcode");
+        throw fail(FormatReason.PICKLE_UNKNOWN_OPCODE, "byte 0x" + Integer.toHexString(code) + " is not an opcode");
       }
       if (op == PickleOpcode.PROTO) {
         if (opStart != in.position()) {
-          throw fail(Reason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
+          throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
         }
       } else if (op.protocol() > declaredProtocol) {
         if (op == PickleOpcode.STACK_GLOBAL && stack.size() >= 2 && stack.size() - 2 >= fence()
             && stack.get(stack.size() - 2) instanceof StrV m && stack.get(stack.size() - 1) instanceof StrV n) {
           resolve(m.value(), n.value()); // name the global when it is not allowed anyway
         }
-        throw fail(Reason.PICKLE_PROTOCOL_INVALID, op + " needs protocol " + op.protocol()
+        throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, op + " needs protocol " + op.protocol()
             + " but the stream declares " + (opStart == in.position() || proto == 0 ? "none" : proto));
       }
       if (op == PickleOpcode.STOP) {
         checkAllowed(op, "");
         if (markCount != 0 || stack.size() != 1) {
-          throw fail(Reason.PICKLE_STOP_INVALID, "STOP with " + stack.size() + " values and " + markCount
+          throw fail(FormatReason.PICKLE_STOP_INVALID, "STOP with " + stack.size() + " values and " + markCount
               + " open marks on the stack");
         }
         if (frameEnd >= 0 && pos != frameEnd) {
-          throw fail(Reason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
+          throw fail(FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
         }
         return new Result(stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
@@ -364,7 +365,7 @@ public final class PickleMachine {
 
   private void checkAllowed(PickleOpcode op, String detail) {
     if (!profile.opcodes().contains(op)) {
-      throw fail(Reason.PICKLE_OPCODE_NOT_ALLOWED, op + (detail.isEmpty() ? "" : " " + detail)
+      throw fail(FormatReason.PICKLE_OPCODE_NOT_ALLOWED, op + (detail.isEmpty() ? "" : " " + detail)
           + " is not allowed by profile " + profile.name());
     }
   }
@@ -375,7 +376,7 @@ public final class PickleMachine {
         int v = u8();
         checkAllowed(op, v);
         if (v > 5) {
-          throw fail(Reason.PICKLE_PROTOCOL_INVALID, "unsupported protocol " + v);
+          throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "unsupported protocol " + v);
         }
         proto = v;
         declaredProtocol = Math.max(1, v);
@@ -384,10 +385,10 @@ public final class PickleMachine {
         long n = u64();
         checkAllowed(op, "");
         if (frameEnd >= 0) {
-          throw fail(Reason.PICKLE_FRAME_INVALID, "FRAME inside an open frame");
+          throw fail(FormatReason.PICKLE_FRAME_INVALID, "FRAME inside an open frame");
         }
         if (n < 0 || n > limit - pos) {
-          throw fail(Reason.PICKLE_FRAME_INVALID, "frame of " + Long.toUnsignedString(n)
+          throw fail(FormatReason.PICKLE_FRAME_INVALID, "frame of " + Long.toUnsignedString(n)
               + " bytes runs past the end of the pickle");
         }
         frameEnd = (int) (pos + n);
@@ -398,7 +399,7 @@ public final class PickleMachine {
       case MARK -> {
         checkAllowed(op, "");
         if (markCount >= limits.maxMarks()) {
-          throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
+          throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
         }
         if (markCount == marks.length) {
           marks = Arrays.copyOf(marks, marks.length * 2);
@@ -461,7 +462,7 @@ public final class PickleMachine {
       case LONG1, LONG4 -> {
         long n = op == PickleOpcode.LONG1 ? u8() : s32();
         if (n < 0) {
-          throw fail(Reason.PICKLE_MALFORMED, "LONG4 with a negative byte count");
+          throw fail(FormatReason.PICKLE_MALFORMED, "LONG4 with a negative byte count");
         }
         int len = length(n, limits.maxIntBytes());
         byte[] le = bytes(len);
@@ -496,7 +497,7 @@ public final class PickleMachine {
       case BINSTRING, SHORT_BINSTRING -> {
         long n = op == PickleOpcode.SHORT_BINSTRING ? u8() : s32();
         if (n < 0) {
-          throw fail(Reason.PICKLE_MALFORMED, "BINSTRING with a negative byte count");
+          throw fail(FormatReason.PICKLE_MALFORMED, "BINSTRING with a negative byte count");
         }
         byte[] raw = bytes(length(n, limits.maxString()));
         checkAllowed(op, "");
@@ -589,7 +590,7 @@ public final class PickleMachine {
         Value k = pop();
         Value target = peek();
         if (!(target instanceof DictV d)) {
-          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEM on " + target.typeName());
+          throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEM on " + target.typeName());
         }
         notFrozen(d, "SETITEM");
         setItems(d, List.of(k, v));
@@ -599,7 +600,7 @@ public final class PickleMachine {
         List<Value> items = popMark();
         Value target = peek();
         if (!(target instanceof DictV d)) {
-          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
+          throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
         }
         notFrozen(d, "SETITEMS");
         setItems(d, items);
@@ -609,7 +610,7 @@ public final class PickleMachine {
         List<Value> items = popMark();
         Value target = peek();
         if (!(target instanceof SetV s) || s.frozen) {
-          throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "ADDITEMS on " + target.typeName());
+          throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "ADDITEMS on " + target.typeName());
         }
         notFrozen(s, "ADDITEMS");
         for (Value v : items) {
@@ -623,7 +624,7 @@ public final class PickleMachine {
         checkAllowed(op, idx);
         Value v = memoGet(idx);
         if (v == null) {
-          throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
+          throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
         }
         push(v);
       }
@@ -631,7 +632,7 @@ public final class PickleMachine {
         long idx = op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
         checkAllowed(op, idx);
         if (usedMemoize) {
-          throw fail(Reason.PICKLE_MEMO_INVALID, "PUT after MEMOIZE: two memo numbering schemes in one stream");
+          throw fail(FormatReason.PICKLE_MEMO_INVALID, "PUT after MEMOIZE: two memo numbering schemes in one stream");
         }
         usedPut = true;
         memoize(idx);
@@ -639,7 +640,7 @@ public final class PickleMachine {
       case MEMOIZE -> {
         checkAllowed(op, "");
         if (usedPut) {
-          throw fail(Reason.PICKLE_MEMO_INVALID, "MEMOIZE after PUT: two memo numbering schemes in one stream");
+          throw fail(FormatReason.PICKLE_MEMO_INVALID, "MEMOIZE after PUT: two memo numbering schemes in one stream");
         }
         usedMemoize = true;
         memoize(memoCount);
@@ -660,7 +661,7 @@ public final class PickleMachine {
         Value name = pop();
         Value module = pop();
         if (!(module instanceof StrV m) || !(name instanceof StrV n)) {
-          throw fail(Reason.PICKLE_MALFORMED, "STACK_GLOBAL operands are " + module.typeName() + " and "
+          throw fail(FormatReason.PICKLE_MALFORMED, "STACK_GLOBAL operands are " + module.typeName() + " and "
               + name.typeName() + ", not str");
         }
         push(resolve(m.value(), n.value()));
@@ -669,7 +670,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         List<Value> items = popMark();
         if (items.isEmpty()) {
-          throw fail(Reason.PICKLE_MALFORMED, "OBJ without a class");
+          throw fail(FormatReason.PICKLE_MALFORMED, "OBJ without a class");
         }
         push(call(items.get(0), new TupleV(List.copyOf(items.subList(1, items.size()))), "OBJ"));
       }
@@ -678,7 +679,7 @@ public final class PickleMachine {
         Value args = pop();
         Value callable = pop();
         if (!(args instanceof TupleV t)) {
-          throw fail(Reason.PICKLE_MALFORMED, "REDUCE arguments are a " + args.typeName() + ", not a tuple");
+          throw fail(FormatReason.PICKLE_MALFORMED, "REDUCE arguments are a " + args.typeName() + ", not a tuple");
         }
         push(call(callable, t, "REDUCE"));
       }
@@ -687,13 +688,13 @@ public final class PickleMachine {
         if (op == PickleOpcode.NEWOBJ_EX) {
           Value kw = pop();
           if (!(kw instanceof DictV d) || d.size() != 0) {
-            throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ_EX with keyword arguments");
+            throw fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ_EX with keyword arguments");
           }
         }
         Value args = pop();
         Value cls = pop();
         if (!(args instanceof TupleV t)) {
-          throw fail(Reason.PICKLE_MALFORMED, op + " arguments are a " + args.typeName() + ", not a tuple");
+          throw fail(FormatReason.PICKLE_MALFORMED, op + " arguments are a " + args.typeName() + ", not a tuple");
         }
         push(newObject(cls, t));
       }
@@ -706,7 +707,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         Value pid = pop();
         if (pids == null) {
-          throw fail(Reason.PICKLE_PERSISTENT_ID_INVALID, "persistent ids are not allowed in this format");
+          throw fail(FormatReason.PICKLE_PERSISTENT_ID_INVALID, "persistent ids are not allowed in this format");
         }
         Value storage = pids.load(pid, base + opStart);
         freeze(pid);
@@ -721,7 +722,7 @@ public final class PickleMachine {
         checkAllowed(op, "code " + code + " (an import through copyreg's extension registry)");
       }
       case NEXT_BUFFER, READONLY_BUFFER -> checkAllowed(op, "(out-of-band buffer)");
-      default -> throw fail(Reason.PICKLE_UNKNOWN_OPCODE, "unhandled opcode " + op);
+      default -> throw fail(FormatReason.PICKLE_UNKNOWN_OPCODE, "unhandled opcode " + op);
     }
   }
 
@@ -730,7 +731,7 @@ public final class PickleMachine {
   private long memoIndex(byte[] line) {
     String s = ascii(line, "memo index");
     if (!s.matches("0|[1-9][0-9]{0,9}")) {
-      throw fail(Reason.PICKLE_MALFORMED, "memo index '" + s + "' is not a plain decimal");
+      throw fail(FormatReason.PICKLE_MALFORMED, "memo index '" + s + "' is not a plain decimal");
     }
     return Long.parseLong(s);
   }
@@ -742,10 +743,10 @@ public final class PickleMachine {
   private void memoize(long idx) {
     Value top = peek();
     if (memoGet(idx) != null) {
-      throw fail(Reason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
+      throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
     if (memoCount >= limits.maxMemo()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
     if (idx < DENSE_MEMO) {
       if (idx >= denseMemo.length) {
@@ -762,13 +763,13 @@ public final class PickleMachine {
 
   private void grow(List<Value> items, int more) {
     if (items.size() + (long) more > limits.maxItems()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "container with more than " + limits.maxItems() + " items");
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "container with more than " + limits.maxItems() + " items");
     }
   }
 
   private void appendTo(Value target, List<Value> items) {
     if (!(target instanceof ListV l)) {
-      throw fail(Reason.PICKLE_MUTATION_NOT_ALLOWED, "APPEND on " + target.typeName());
+      throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "APPEND on " + target.typeName());
     }
     notFrozen(l, "APPEND");
     grow(l.items, items.size());
@@ -777,13 +778,13 @@ public final class PickleMachine {
 
   private void setItems(DictV d, List<Value> kv) {
     if (kv.size() % 2 != 0) {
-      throw fail(Reason.PICKLE_MALFORMED, "odd number of items for a dict");
+      throw fail(FormatReason.PICKLE_MALFORMED, "odd number of items for a dict");
     }
     grow(d.items, kv.size());
     for (int i = 0; i < kv.size(); i += 2) {
       requireHashable(kv.get(i));
       if (d.counter && !number(kv.get(i + 1))) {
-        throw fail(Reason.PICKLE_MALFORMED, "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
+        throw fail(FormatReason.PICKLE_MALFORMED, "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
       }
     }
     d.items.addAll(kv);
@@ -801,10 +802,10 @@ public final class PickleMachine {
     charge(1);
     int h = Value.heightOf(v);
     if (h < 0) {
-      throw fail(Reason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
+      throw fail(FormatReason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
     }
     if (h > limits.maxNesting()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "a key nests tuples deeper than " + limits.maxNesting());
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "a key nests tuples deeper than " + limits.maxNesting());
     }
   }
 
@@ -813,13 +814,13 @@ public final class PickleMachine {
   private void charge(long units) {
     work += units;
     if (work > maxWork) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "more than " + maxWork + " units of structural work on values");
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + maxWork + " units of structural work on values");
     }
   }
 
   private void notFrozen(Value target, String op) {
     if (frozen.containsKey(target)) {
-      throw fail(Reason.PICKLE_MUTATED_AFTER_CHECK, op + " on a " + target.typeName()
+      throw fail(FormatReason.PICKLE_MUTATED_AFTER_CHECK, op + " on a " + target.typeName()
           + " that an allowed call or BUILD already received and checked");
     }
   }
@@ -865,13 +866,13 @@ public final class PickleMachine {
 
   private GlobalV resolve(String module, String name) {
     if (!MODULE.matcher(module).matches() || !IDENT.matcher(name).matches()) {
-      throw fail(Reason.PICKLE_GLOBAL_NAME_INVALID, "global '" + clip(module) + "' '" + clip(name)
+      throw fail(FormatReason.PICKLE_GLOBAL_NAME_INVALID, "global '" + clip(module) + "' '" + clip(name)
           + "' is not a module and a plain name");
     }
     String m = proto < 3 ? COMPAT_MODULES.getOrDefault(module, module) : module;
     GlobalRule rule = profile.rule(m, name).orElse(null);
     if (rule == null) {
-      throw fail(Reason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + clip(m) + "." + clip(name) + " is not allowed by profile "
+      throw fail(FormatReason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + clip(m) + "." + clip(name) + " is not allowed by profile "
           + profile.name());
     }
     globals.add(m + "." + name);
@@ -888,7 +889,7 @@ public final class PickleMachine {
   }
 
   private FormatException badCall(GlobalV g, String why) {
-    return fail(Reason.PICKLE_CALL_NOT_ALLOWED, g.module() + "." + g.name() + ": " + why);
+    return fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, g.module() + "." + g.name() + ": " + why);
   }
 
   /** Calls an allowed callable: the rule checks the arguments, then they are frozen (see the class comment). */
@@ -927,7 +928,7 @@ public final class PickleMachine {
 
   private Value checkedCall(Value callee, TupleV args, String via) {
     if (!(callee instanceof GlobalV g)) {
-      throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, via + " calls a " + callee.typeName());
+      throw fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, via + " calls a " + callee.typeName());
     }
     List<Value> a = args.items();
     switch (g.rule().kind()) {
@@ -1093,7 +1094,7 @@ public final class PickleMachine {
         || g.rule().kind() == GlobalRule.Kind.PLAIN_DATA_CALL)) {
       return call(g, args, "NEWOBJ");
     }
-    throw fail(Reason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ of " + cls.typeName() + " is not allowed");
+    throw fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ of " + cls.typeName() + " is not allowed");
   }
 
   private void build(Value target, Value state) {
@@ -1105,7 +1106,7 @@ public final class PickleMachine {
         freeze(s);
         return;
       }
-      throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "OrderedDict state other than {'_metadata': plain data}");
+      throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, "OrderedDict state other than {'_metadata': plain data}");
     }
     if (target instanceof InstanceV i && i.state == null) {
       if (state instanceof DictV s && !s.ordered && !s.counter && strKeys(s) && isPlainData(s)) {
@@ -1113,9 +1114,9 @@ public final class PickleMachine {
         freeze(s);
         return;
       }
-      throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
+      throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
     }
-    throw fail(Reason.PICKLE_BUILD_NOT_ALLOWED, "BUILD on " + target.typeName());
+    throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, "BUILD on " + target.typeName());
   }
 
   private boolean onlyKey(DictV d, String key) {
@@ -1154,7 +1155,7 @@ public final class PickleMachine {
       Value v = todo.remove(todo.size() - 1);
       int d = depth.remove(depth.size() - 1);
       if (d > limits.maxNesting()) {
-        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
       }
       if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
           || v instanceof FloatV || v instanceof BytesV || v instanceof ComplexV || plain.containsKey(v)) {
@@ -1202,7 +1203,7 @@ public final class PickleMachine {
     }
     charge(1 + t.items().size());
     if (t.items().size() > limits.maxRank()) {
-      throw fail(Reason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
+      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
     }
     long[] out = new long[t.items().size()];
     for (int i = 0; i < out.length; i++) {
@@ -1254,14 +1255,14 @@ public final class PickleMachine {
           numel = Math.multiplyExact(numel, size[i]);
         }
         if (last >= s.numel()) {
-          throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor reaches element " + last + " of storage '"
+          throw fail(FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor reaches element " + last + " of storage '"
               + s.key() + "' holding " + s.numel());
         }
       } catch (ArithmeticException e) {
-        throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor extent overflows");
+        throw fail(FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor extent overflows");
       }
     } else if (off.value() > s.numel()) {
-      throw fail(Reason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "storage offset past the storage");
+      throw fail(FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "storage offset past the storage");
     }
     return new TensorV(s, off.value(), size, stride, false);
   }
@@ -1352,9 +1353,9 @@ public final class PickleMachine {
     String digits = longForm && s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
     if (digits.length() > limits.maxIntBytes() * 3 || !digits.matches("-?(0|[1-9][0-9]*)") || digits.equals("-0")) {
       if (digits.length() > limits.maxIntBytes() * 3) {
-        throw fail(Reason.PICKLE_LIMIT_EXCEEDED, "integer literal longer than the limit");
+        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "integer literal longer than the limit");
       }
-      throw fail(Reason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a plain decimal integer");
+      throw fail(FormatReason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a plain decimal integer");
     }
     return new BigInteger(digits);
   }
@@ -1369,7 +1370,7 @@ public final class PickleMachine {
         return Double.NaN;
       default:
         if (s.length() > 400 || !s.matches("-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?")) {
-          throw fail(Reason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a float literal");
+          throw fail(FormatReason.PICKLE_MALFORMED, "'" + clip(s) + "' is not a float literal");
         }
         return Double.parseDouble(s);
     }
@@ -1378,7 +1379,7 @@ public final class PickleMachine {
   /** Protocol-0 STRING: a quoted repr with simple escapes, ASCII result (py2 str). */
   private String quotedString(byte[] raw) {
     if (raw.length < 2 || raw[0] != raw[raw.length - 1] || (raw[0] != '\'' && raw[0] != '"')) {
-      throw fail(Reason.PICKLE_MALFORMED, "STRING argument is not quoted");
+      throw fail(FormatReason.PICKLE_MALFORMED, "STRING argument is not quoted");
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 1; i < raw.length - 1; i++) {
@@ -1388,7 +1389,7 @@ public final class PickleMachine {
         continue;
       }
       if (++i >= raw.length - 1) {
-        throw fail(Reason.PICKLE_MALFORMED, "STRING ends in a backslash");
+        throw fail(FormatReason.PICKLE_MALFORMED, "STRING ends in a backslash");
       }
       char e = (char) raw[i];
       switch (e) {
@@ -1398,12 +1399,12 @@ public final class PickleMachine {
         case 't' -> sb.append('\t');
         case 'x' -> {
           if (i + 2 >= raw.length - 1 + 1 || i + 2 > raw.length - 2) {
-            throw fail(Reason.PICKLE_MALFORMED, "truncated \\x escape");
+            throw fail(FormatReason.PICKLE_MALFORMED, "truncated \\x escape");
           }
           sb.append((char) hex(raw, i + 1, 2));
           i += 2;
         }
-        default -> throw fail(Reason.PICKLE_MALFORMED, "unsupported escape in STRING");
+        default -> throw fail(FormatReason.PICKLE_MALFORMED, "unsupported escape in STRING");
       }
     }
     return py2Text(sb);
@@ -1424,7 +1425,7 @@ public final class PickleMachine {
   private String py2Text(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) > 0x7f) {
-        throw fail(Reason.PICKLE_MALFORMED, "non-ASCII Python 2 string: loaders disagree on its text");
+        throw fail(FormatReason.PICKLE_MALFORMED, "non-ASCII Python 2 string: loaders disagree on its text");
       }
     }
     return s.toString();
@@ -1435,7 +1436,7 @@ public final class PickleMachine {
     for (int k = 0; k < n; k++) {
       int d = Character.digit(raw[at + k], 16);
       if (d < 0) {
-        throw fail(Reason.PICKLE_MALFORMED, "bad hex digit in an escape");
+        throw fail(FormatReason.PICKLE_MALFORMED, "bad hex digit in an escape");
       }
       v = v * 16 + d;
     }
@@ -1465,11 +1466,11 @@ public final class PickleMachine {
       sb.setLength(sb.length() - 1);
       int n = raw[i] == 'u' ? 4 : 8;
       if (i + 1 + n > raw.length) {
-        throw fail(Reason.PICKLE_MALFORMED, "truncated \\u escape");
+        throw fail(FormatReason.PICKLE_MALFORMED, "truncated \\u escape");
       }
       int cp = hex(raw, i + 1, n);
       if (cp < 0 || cp > 0x10FFFF) {
-        throw fail(Reason.PICKLE_MALFORMED, "\\U escape out of range");
+        throw fail(FormatReason.PICKLE_MALFORMED, "\\U escape out of range");
       }
       sb.appendCodePoint(cp);
       i += 1 + n;

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.protobuf;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -64,10 +64,10 @@ public final class ProtoReader {
     long field = tag >>> 3;
     int wt = (int) (tag & 7);
     if (field == 0 || field > (1 << 29) - 1) {
-      throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "invalid field number " + field);
+      throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "invalid field number " + field);
     }
     if (wt == 3 || wt == 4 || wt == 6 || wt == 7) {
-      throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "wire type " + wt + " (groups and 6/7 are invalid)");
+      throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "wire type " + wt + " (groups and 6/7 are invalid)");
     }
     return tag;
   }
@@ -77,18 +77,18 @@ public final class ProtoReader {
     long v = 0;
     for (int i = 0; i < 10; i++) {
       if (pos >= limit) {
-        throw new FormatException(Reason.ONNX_TRUNCATED, at, "varint runs past the end of its message");
+        throw new FormatException(FormatReason.ONNX_TRUNCATED, at, "varint runs past the end of its message");
       }
       int c = at(pos++) & 0xff;
       if (i == 9 && c > 1) {
-        throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "varint overflows 64 bits");
+        throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "varint overflows 64 bits");
       }
       v |= (long) (c & 0x7f) << (7 * i);
       if ((c & 0x80) == 0) {
         return v;
       }
     }
-    throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "varint longer than 10 bytes");
+    throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "varint longer than 10 bytes");
   }
 
   public int readFixed32() {
@@ -110,11 +110,11 @@ public final class ProtoReader {
     long at = pos;
     long len = readVarint();
     if (len < 0 || len > MAX_LENGTH) {
-      throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, at, "length " + Long.toUnsignedString(len)
+      throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "length " + Long.toUnsignedString(len)
           + " is over 2^31-1");
     }
     if (len > limit - pos) {
-      throw new FormatException(Reason.ONNX_TRUNCATED, at, "length " + len + " runs past its message ("
+      throw new FormatException(FormatReason.ONNX_TRUNCATED, at, "length " + len + " runs past its message ("
           + (limit - pos) + " bytes left)");
     }
     return len;
@@ -148,13 +148,13 @@ public final class ProtoReader {
       case I64 -> skipBytes(8);
       case I32 -> skipBytes(4);
       case LEN -> skipBytes(readLength());
-      default -> throw new FormatException(Reason.ONNX_PROTOBUF_INVALID, pos, "wire type " + wireType);
+      default -> throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, pos, "wire type " + wireType);
     }
   }
 
   private void need(long n) {
     if (n > limit - pos) {
-      throw new FormatException(Reason.ONNX_TRUNCATED, pos, "field runs past the end of its message");
+      throw new FormatException(FormatReason.ONNX_TRUNCATED, pos, "field runs past the end of its message");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.safetensors;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
@@ -193,27 +194,27 @@ public final class SafetensorsHeader {
   public static SafetensorsHeader parse(ModelBytes bytes, Limits limits) {
     long size = bytes.size();
     if (size < 8) {
-      throw new FormatException(Reason.SAFETENSORS_FILE_TOO_SMALL, 0,
+      throw new FormatException(FormatReason.SAFETENSORS_FILE_TOO_SMALL, 0,
           "a safetensors file needs at least 8 bytes, this one has " + size);
     }
     ByteBuffer lenBytes = bytes.slice(0, 8); // little-endian
     long n = lenBytes.getLong(0);
     long cap = Math.min(limits.maxHeaderBytes(), Integer.MAX_VALUE - 8);
     if (n < 0 || n > cap) {
-      throw new FormatException(Reason.SAFETENSORS_HEADER_TOO_LARGE, 0,
+      throw new FormatException(FormatReason.SAFETENSORS_HEADER_TOO_LARGE, 0,
           "header length " + Long.toUnsignedString(n) + " exceeds the limit of " + cap + " bytes");
     }
     if (n > size - 8) {
-      throw new FormatException(Reason.SAFETENSORS_HEADER_LENGTH_INVALID, 0,
+      throw new FormatException(FormatReason.SAFETENSORS_HEADER_LENGTH_INVALID, 0,
           "header length " + n + " runs past the end of the " + size + "-byte file");
     }
     if (n == 0) {
-      throw new FormatException(Reason.SAFETENSORS_JSON_INVALID, 8, "the header is empty");
+      throw new FormatException(FormatReason.SAFETENSORS_JSON_INVALID, 8, "the header is empty");
     }
     ByteBuffer h = bytes.slice(8, (int) n);
     int first = h.get(0) & 0xff;
     if (first == ' ' || first == '\t' || first == '\n' || first == '\r') {
-      throw new FormatException(Reason.SAFETENSORS_HEADER_LEADING_WHITESPACE, 8,
+      throw new FormatException(FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE, 8,
           "the header starts with whitespace instead of '{'");
     }
     // Every tensor entry opens one '{', so the count of '{' bytes bounds the tensor count (and is
@@ -226,10 +227,10 @@ public final class SafetensorsHeader {
       result.read(reader, limits, size - 8 - n);
     } catch (JsonException e) {
       throw new FormatException(switch (e.kind()) {
-        case UTF8 -> Reason.SAFETENSORS_HEADER_NOT_UTF8;
-        case DUPLICATE_KEY -> Reason.SAFETENSORS_DUPLICATE_KEY;
-        case NUMBER_LIMIT -> Reason.SAFETENSORS_NUMBER_INVALID;
-        default -> Reason.SAFETENSORS_JSON_INVALID;
+        case UTF8 -> FormatReason.SAFETENSORS_HEADER_NOT_UTF8;
+        case DUPLICATE_KEY -> FormatReason.SAFETENSORS_DUPLICATE_KEY;
+        case NUMBER_LIMIT -> FormatReason.SAFETENSORS_NUMBER_INVALID;
+        default -> FormatReason.SAFETENSORS_JSON_INVALID;
       }, e.offset(), e.getMessage());
     }
     result.checkCoverage(size - 8 - n);
@@ -259,7 +260,7 @@ public final class SafetensorsHeader {
 
   private void read(JsonReader r, Limits limits, long dataLength) {
     if (r.next() != Token.BEGIN_OBJECT) {
-      throw new FormatException(Reason.SAFETENSORS_HEADER_NOT_OBJECT, 8, "the header is not a JSON object");
+      throw new FormatException(FormatReason.SAFETENSORS_HEADER_NOT_OBJECT, 8, "the header is not a JSON object");
     }
     long maxTensors = limits.maxTensors();
     for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
@@ -269,7 +270,7 @@ public final class SafetensorsHeader {
         continue;
       }
       if (count >= maxTensors) {
-        throw new FormatException(Reason.SAFETENSORS_TOO_MANY_TENSORS, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_TOO_MANY_TENSORS, r.tokenOffset(),
             "more than " + maxTensors + " tensors");
       }
       addName(r, limits);
@@ -287,14 +288,14 @@ public final class SafetensorsHeader {
     long at = r.tokenOffset();
     int decoded = r.decodedLength(); // streaming: no buffer sized by a hostile name
     if (decoded == 0) {
-      throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "empty tensor name");
+      throw new FormatException(FormatReason.SAFETENSORS_NAME_INVALID, at, "empty tensor name");
     }
     if (decoded > limits.maxNameBytes()) {
-      throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at,
+      throw new FormatException(FormatReason.SAFETENSORS_NAME_INVALID, at,
           "tensor name longer than " + limits.maxNameBytes() + " bytes");
     }
     if (r.tokenUnusual() && r.tokenHasControl()) { // only escapes, DEL and non-ASCII can be controls
-      throw new FormatException(Reason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
+      throw new FormatException(FormatReason.SAFETENSORS_NAME_INVALID, at, "tensor name with a control character");
     }
     if (count == nameStart.length) {
       grow();
@@ -316,7 +317,7 @@ public final class SafetensorsHeader {
   private void readEntry(JsonReader r, Limits limits, long dataLength) {
     long entryAt = r.tokenOffset();
     if (r.next() != Token.BEGIN_OBJECT) {
-      throw new FormatException(Reason.SAFETENSORS_ENTRY_NOT_OBJECT, r.tokenOffset(),
+      throw new FormatException(FormatReason.SAFETENSORS_ENTRY_NOT_OBJECT, r.tokenOffset(),
           "a tensor entry must be a JSON object");
     }
     Dtype dt = null;
@@ -335,36 +336,36 @@ public final class SafetensorsHeader {
       } else if (r.tokenEquals(DATA_OFFSETS)) {
         long at = r.offset();
         if (r.next() != Token.BEGIN_ARRAY) {
-          throw new FormatException(Reason.SAFETENSORS_OFFSETS_INVALID, r.tokenOffset(),
+          throw new FormatException(FormatReason.SAFETENSORS_OFFSETS_INVALID, r.tokenOffset(),
               "data_offsets must be an array [begin, end]");
         }
         int k = 0;
         for (Token v = r.next(); v != Token.END_ARRAY; v = r.next()) {
-          long x = integer(r, v, Reason.SAFETENSORS_OFFSETS_INVALID);
+          long x = integer(r, v, FormatReason.SAFETENSORS_OFFSETS_INVALID);
           if (k == 0) {
             b = x;
           } else if (k == 1) {
             e = x;
           } else {
-            throw new FormatException(Reason.SAFETENSORS_OFFSETS_INVALID, r.tokenOffset(),
+            throw new FormatException(FormatReason.SAFETENSORS_OFFSETS_INVALID, r.tokenOffset(),
                 "data_offsets has more than 2 elements");
           }
           k++;
         }
         if (k != 2) {
-          throw new FormatException(Reason.SAFETENSORS_OFFSETS_INVALID, at, "data_offsets needs exactly 2 elements");
+          throw new FormatException(FormatReason.SAFETENSORS_OFFSETS_INVALID, at, "data_offsets needs exactly 2 elements");
         }
         if (b > e) {
-          throw new FormatException(Reason.SAFETENSORS_OFFSETS_INVALID, at, "data_offsets begin " + b + " > end " + e);
+          throw new FormatException(FormatReason.SAFETENSORS_OFFSETS_INVALID, at, "data_offsets begin " + b + " > end " + e);
         }
         haveOffsets = true;
       } else {
-        throw new FormatException(Reason.SAFETENSORS_UNKNOWN_FIELD, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_UNKNOWN_FIELD, r.tokenOffset(),
             "tensor entry field '" + printable(r) + "' is not dtype, shape or data_offsets");
       }
     }
     if (dt == null || !haveShape || !haveOffsets) {
-      throw new FormatException(Reason.SAFETENSORS_MISSING_FIELD, entryAt,
+      throw new FormatException(FormatReason.SAFETENSORS_MISSING_FIELD, entryAt,
           "tensor entry lacks " + (dt == null ? "dtype" : !haveShape ? "shape" : "data_offsets"));
     }
     finishEntry(dt, shapeFrom, shapeTo, b, e, entryAt, dataLength);
@@ -380,18 +381,18 @@ public final class SafetensorsHeader {
       }
       bits = Math.multiplyExact(elements, (long) dt.bits());
     } catch (ArithmeticException ex) {
-      throw new FormatException(Reason.SAFETENSORS_SIZE_OVERFLOW, entryAt, "shape x dtype size overflows 64 bits");
+      throw new FormatException(FormatReason.SAFETENSORS_SIZE_OVERFLOW, entryAt, "shape x dtype size overflows 64 bits");
     }
     if ((bits & 7) != 0) {
-      throw new FormatException(Reason.SAFETENSORS_MISALIGNED_SUBBYTE, entryAt,
+      throw new FormatException(FormatReason.SAFETENSORS_MISALIGNED_SUBBYTE, entryAt,
           elements + " elements of " + dt + " do not end on a byte boundary");
     }
     if (e - b != bits >>> 3) {
-      throw new FormatException(Reason.SAFETENSORS_SIZE_MISMATCH, entryAt,
+      throw new FormatException(FormatReason.SAFETENSORS_SIZE_MISMATCH, entryAt,
           "data_offsets span " + (e - b) + " bytes but shape x dtype needs " + (bits >>> 3));
     }
     if (e > dataLength) {
-      throw new FormatException(Reason.SAFETENSORS_DATA_TRUNCATED, entryAt,
+      throw new FormatException(FormatReason.SAFETENSORS_DATA_TRUNCATED, entryAt,
           "tensor data ends at " + e + " but the data buffer has " + dataLength + " bytes");
     }
     dtype[count] = (byte) dt.ordinal();
@@ -544,7 +545,7 @@ public final class SafetensorsHeader {
 
   private Dtype readDtype(JsonReader r) {
     if (r.next() != Token.STRING) {
-      throw new FormatException(Reason.SAFETENSORS_UNKNOWN_DTYPE, r.tokenOffset(), "dtype must be a string");
+      throw new FormatException(FormatReason.SAFETENSORS_UNKNOWN_DTYPE, r.tokenOffset(), "dtype must be a string");
     }
     int len = r.tokenEscaped() ? r.decodedLength() : r.tokenEnd() - r.tokenStart();
     if (len < DTYPES_BY_LENGTH.length) {
@@ -554,19 +555,19 @@ public final class SafetensorsHeader {
         }
       }
     }
-    throw new FormatException(Reason.SAFETENSORS_UNKNOWN_DTYPE, r.tokenOffset(),
+    throw new FormatException(FormatReason.SAFETENSORS_UNKNOWN_DTYPE, r.tokenOffset(),
         "unknown dtype '" + printable(r) + "'");
   }
 
   private int readShape(JsonReader r, Limits limits, int from) {
     if (r.next() != Token.BEGIN_ARRAY) {
-      throw new FormatException(Reason.SAFETENSORS_SHAPE_INVALID, r.tokenOffset(), "shape must be an array");
+      throw new FormatException(FormatReason.SAFETENSORS_SHAPE_INVALID, r.tokenOffset(), "shape must be an array");
     }
     int to = from;
     for (Token v = r.next(); v != Token.END_ARRAY; v = r.next()) {
-      long x = integer(r, v, Reason.SAFETENSORS_SHAPE_INVALID);
+      long x = integer(r, v, FormatReason.SAFETENSORS_SHAPE_INVALID);
       if (to - from >= limits.maxRank()) {
-        throw new FormatException(Reason.SAFETENSORS_RANK_TOO_LARGE, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_RANK_TOO_LARGE, r.tokenOffset(),
             "shape has more than " + limits.maxRank() + " dimensions");
       }
       if (to == dims.length) {
@@ -578,17 +579,17 @@ public final class SafetensorsHeader {
   }
 
   /** A shape or offset element: an integer literal in [0, 2^63). */
-  private static long integer(JsonReader r, Token v, Reason notANumber) {
+  private static long integer(JsonReader r, Token v, ReasonCode notANumber) {
     if (v == Token.INTEGER) {
       long x = r.nonNegativeLong();
       if (x >= 0) {
         return x;
       }
-      throw new FormatException(Reason.SAFETENSORS_NUMBER_INVALID, r.tokenOffset(),
+      throw new FormatException(FormatReason.SAFETENSORS_NUMBER_INVALID, r.tokenOffset(),
           r.rawText() + " is negative or not below 2^63");
     }
     if (v == Token.FLOAT) {
-      throw new FormatException(Reason.SAFETENSORS_NUMBER_INVALID, r.tokenOffset(),
+      throw new FormatException(FormatReason.SAFETENSORS_NUMBER_INVALID, r.tokenOffset(),
           r.rawText() + " is not an integer literal");
     }
     throw new FormatException(notANumber, r.tokenOffset(), "expected a non-negative integer");
@@ -600,29 +601,29 @@ public final class SafetensorsHeader {
       return;
     }
     if (t != Token.BEGIN_OBJECT) {
-      throw new FormatException(Reason.SAFETENSORS_METADATA_INVALID, r.tokenOffset(),
+      throw new FormatException(FormatReason.SAFETENSORS_METADATA_INVALID, r.tokenOffset(),
           "__metadata__ must be an object or null");
     }
     Map<String, String> map = new LinkedHashMap<>();
     long total = 0;
     for (t = r.next(); t != Token.END_OBJECT; t = r.next()) {
       if (map.size() >= limits.maxMetadataEntries()) {
-        throw new FormatException(Reason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
             "__metadata__ has more than " + limits.maxMetadataEntries() + " entries");
       }
       total += r.decodedLength();
       if (total > limits.maxMetadataBytes()) {
-        throw new FormatException(Reason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
             "__metadata__ exceeds " + limits.maxMetadataBytes() + " bytes");
       }
       String key = r.stringValue();
       if (r.next() != Token.STRING) {
-        throw new FormatException(Reason.SAFETENSORS_METADATA_INVALID, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_METADATA_INVALID, r.tokenOffset(),
             "__metadata__ values must be strings");
       }
       total += r.decodedLength();
       if (total > limits.maxMetadataBytes()) {
-        throw new FormatException(Reason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
+        throw new FormatException(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, r.tokenOffset(),
             "__metadata__ exceeds " + limits.maxMetadataBytes() + " bytes");
       }
       map.put(key, r.stringValue());
@@ -651,17 +652,17 @@ public final class SafetensorsHeader {
       int i = order == null ? k : order[k];
       long b = begin[i];
       if (b > running) {
-        throw new FormatException(Reason.SAFETENSORS_HOLE, dataStart + running,
+        throw new FormatException(FormatReason.SAFETENSORS_HOLE, dataStart + running,
             "no tensor covers data bytes " + running + ".." + b + " (at tensor '" + name(i) + "')");
       }
       if (b < running) {
-        throw new FormatException(Reason.SAFETENSORS_OVERLAP, dataStart + b,
+        throw new FormatException(FormatReason.SAFETENSORS_OVERLAP, dataStart + b,
             "tensor '" + name(i) + "' starts at " + b + ", inside the previous tensor ending at " + running);
       }
       running = end[i];
     }
     if (running != dataLength) {
-      throw new FormatException(Reason.SAFETENSORS_TRAILING_BYTES, dataStart + running,
+      throw new FormatException(FormatReason.SAFETENSORS_TRAILING_BYTES, dataStart + running,
           (dataLength - running) + " bytes follow the last tensor's data");
     }
   }

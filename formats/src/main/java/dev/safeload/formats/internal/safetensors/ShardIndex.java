@@ -1,7 +1,8 @@
 package dev.safeload.formats.internal.safetensors;
 
 import dev.safeload.Finding;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
@@ -54,19 +55,19 @@ public final class ShardIndex {
    */
   public record Kind(String suffix, String shardFormat, String indexFormat, boolean fallback,
       boolean everySuffixIsShard,
-      Reason invalid, Reason shardNameInvalid, Reason shardMissing, Reason tensorMismatch,
-      Reason shardUnreferenced) {}
+      ReasonCode invalid, ReasonCode shardNameInvalid, ReasonCode shardMissing, ReasonCode tensorMismatch,
+      ReasonCode shardUnreferenced) {}
 
   /** {@code model.safetensors.index.json}. */
   public static final Kind SAFETENSORS = new Kind(".safetensors", "safetensors", "safetensors-index", true, true,
-      Reason.SAFETENSORS_INDEX_INVALID, Reason.SAFETENSORS_INDEX_SHARD_NAME_INVALID,
-      Reason.SAFETENSORS_INDEX_SHARD_MISSING, Reason.SAFETENSORS_INDEX_TENSOR_MISMATCH,
-      Reason.SAFETENSORS_INDEX_SHARD_UNREFERENCED);
+      FormatReason.SAFETENSORS_INDEX_INVALID, FormatReason.SAFETENSORS_INDEX_SHARD_NAME_INVALID,
+      FormatReason.SAFETENSORS_INDEX_SHARD_MISSING, FormatReason.SAFETENSORS_INDEX_TENSOR_MISMATCH,
+      FormatReason.SAFETENSORS_INDEX_SHARD_UNREFERENCED);
 
   /** {@code pytorch_model.bin.index.json}: shards are PyTorch checkpoints named {@code *.bin}. */
   public static final Kind PYTORCH = new Kind(".bin", "pytorch", "pytorch-index", false, false,
-      Reason.PYTORCH_INDEX_INVALID, Reason.PYTORCH_INDEX_SHARD_NAME_INVALID, Reason.PYTORCH_INDEX_SHARD_MISSING,
-      Reason.PYTORCH_INDEX_TENSOR_MISMATCH, Reason.PYTORCH_INDEX_SHARD_UNREFERENCED);
+      FormatReason.PYTORCH_INDEX_INVALID, FormatReason.PYTORCH_INDEX_SHARD_NAME_INVALID, FormatReason.PYTORCH_INDEX_SHARD_MISSING,
+      FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH, FormatReason.PYTORCH_INDEX_SHARD_UNREFERENCED);
 
   /**
    * @param json         JSON caps (depth, string length, ...); its {@code maxMembers} caps entries
@@ -199,7 +200,7 @@ public final class ShardIndex {
   /** Parses and validates an index; JSON errors carry {@code JSON_*} codes, schema errors the kind's codes. */
   public static ShardIndex parse(ModelBytes bytes, Limits limits, Kind kind) {
     if (bytes.size() > Integer.MAX_VALUE) {
-      throw new FormatException(Reason.JSON_LIMIT_EXCEEDED, 0, "the index is larger than 2 GiB");
+      throw new FormatException(FormatReason.JSON_LIMIT_EXCEEDED, 0, "the index is larger than 2 GiB");
     }
     ByteBuffer buf = bytes.slice(0, (int) bytes.size());
     JsonReader r = new JsonReader(buf, 0, limits.json());
@@ -207,9 +208,9 @@ public final class ShardIndex {
       return read(r, buf, limits, kind);
     } catch (JsonException e) {
       throw new FormatException(switch (e.kind()) {
-        case SYNTAX, UTF8 -> Reason.JSON_INVALID;
-        case DUPLICATE_KEY -> Reason.JSON_DUPLICATE_KEY;
-        default -> Reason.JSON_LIMIT_EXCEEDED;
+        case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+        case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+        default -> FormatReason.JSON_LIMIT_EXCEEDED;
       }, e.offset(), e.getMessage());
     }
   }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.template;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.template.Node.Bool;
 import dev.safeload.formats.internal.template.Node.Expr;
 import dev.safeload.formats.internal.template.Node.Filter;
@@ -104,7 +104,7 @@ final class FilterRules {
         }
         kwPath(f);
       }
-      default -> throw new TemplateRejection(Reason.TEMPLATE_FILTER_NOT_ALLOWED,
+      default -> throw new TemplateRejection(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED,
           "filter " + name + " is not allowed in a chat template");
     }
   }
@@ -151,6 +151,6 @@ final class FilterRules {
   }
 
   private static TemplateRejection bad(Filter f, String what) {
-    return new TemplateRejection(Reason.TEMPLATE_FILTER_NOT_ALLOWED, "filter " + f.name() + " " + what);
+    return new TemplateRejection(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "filter " + f.name() + " " + what);
   }
 }

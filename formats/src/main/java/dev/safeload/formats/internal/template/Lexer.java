@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.template;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -72,7 +72,7 @@ final class Lexer {
   /** The tokens of {@code template}, ending with one EOF token. */
   static List<Token> tokenize(String template, TemplateLimits limits) {
     if (template.length() > limits.maxChars()) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX,
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX,
           "template of " + template.length() + " characters exceeds the limit of " + limits.maxChars());
     }
     Lexer l = new Lexer(normalizeNewlines(template), limits);
@@ -101,7 +101,7 @@ final class Lexer {
 
   private void add(Kind kind, String text, @Nullable Number number, int pos) {
     if (tokens.size() >= limits.maxTokens()) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "more than " + limits.maxTokens() + " tokens");
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "more than " + limits.maxTokens() + " tokens");
     }
     tokens.add(new Token(kind, text, number, pos));
   }
@@ -183,7 +183,7 @@ final class Lexer {
           q++;
         }
         if (q - p > limits.maxIdentifier()) {
-          throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "identifier longer than " + limits.maxIdentifier());
+          throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "identifier longer than " + limits.maxIdentifier());
         }
         if (!variable && tokens.get(tokens.size() - 1).kind() == Kind.BLOCK_BEGIN && q - p == 3
             && src.startsWith("raw", p)) {
@@ -203,7 +203,7 @@ final class Lexer {
         char o = op.charAt(0);
         if (op.length() == 1 && (o == '(' || o == '[' || o == '{')) {
           if (stack.length() >= limits.maxDepth()) {
-            throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "brackets nested deeper than " + limits.maxDepth());
+            throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "brackets nested deeper than " + limits.maxDepth());
           }
           stack.append(o == '(' ? ')' : o == '[' ? ']' : '}');
         } else if (op.length() == 1 && (o == ')' || o == ']' || o == '}')) {
@@ -217,7 +217,7 @@ final class Lexer {
         continue;
       }
       if (c >= 0x80 && Character.isLetter(src.codePointAt(p))) {
-        throw new TemplateRejection(Reason.TEMPLATE_NAME_NOT_ALLOWED,
+        throw new TemplateRejection(FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
             "non-ASCII identifier at " + p + " (Jinja folds Unicode names with NFKC)");
       }
       throw syntax(p, c >= 0x80 ? "non-ASCII character outside a string literal in a tag"
@@ -272,7 +272,7 @@ final class Lexer {
     }
     java.math.BigInteger v = new java.math.BigInteger(digits, radix);
     if (v.bitLength() > 31) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "integer literal " + abbreviate(src.substring(p, end))
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "integer literal " + abbreviate(src.substring(p, end))
           + " exceeds 2^31");
     }
     add(Kind.INTEGER, src.substring(p, end), v.longValue(), p);
@@ -281,7 +281,7 @@ final class Lexer {
 
   private void checkNumberLength(int p, int end) {
     if (end - p > 64) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "number literal longer than 64 characters at " + p);
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "number literal longer than 64 characters at " + p);
     }
   }
 
@@ -305,7 +305,7 @@ final class Lexer {
     }
     String value = unescape(p + 1, j);
     if (value.length() > limits.maxStringLiteral()) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX,
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX,
           "string literal longer than " + limits.maxStringLiteral() + " characters");
     }
     add(Kind.STRING, value, null, p);
@@ -396,7 +396,7 @@ final class Lexer {
   }
 
   private static TemplateRejection syntax(int pos, String message) {
-    return new TemplateRejection(Reason.TEMPLATE_SYNTAX, message + " (at character " + pos + ")");
+    return new TemplateRejection(FormatReason.TEMPLATE_SYNTAX, message + " (at character " + pos + ")");
   }
 
   private static String abbreviate(String s) {

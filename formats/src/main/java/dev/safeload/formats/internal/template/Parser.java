@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.template;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.template.Lexer.Kind;
 import dev.safeload.formats.internal.template.Lexer.Token;
 import dev.safeload.formats.internal.template.Node.*;
@@ -129,11 +129,11 @@ final class Parser {
   }
 
   private TemplateRejection syntax(String message) {
-    return new TemplateRejection(Reason.TEMPLATE_SYNTAX, message + " (at character " + cur().pos() + ")");
+    return new TemplateRejection(FormatReason.TEMPLATE_SYNTAX, message + " (at character " + cur().pos() + ")");
   }
 
   private static TemplateRejection tooComplex(String message) {
-    return new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, message);
+    return new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, message);
   }
 
   private void enter() {
@@ -281,7 +281,7 @@ final class Parser {
         return st(new Generation(statementsDropEnd("endgeneration")));
       default:
         if (REFUSED_TAGS.contains(t.text())) {
-          throw new TemplateRejection(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+          throw new TemplateRejection(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
               "the " + t.text() + " tag is not allowed in a chat template (at character " + t.pos() + ")");
         }
         throw syntax("unknown or misplaced tag '" + t.text() + "'");

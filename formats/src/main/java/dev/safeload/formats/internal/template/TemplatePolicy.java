@@ -2,8 +2,9 @@ package dev.safeload.formats.internal.template;
 
 import static dev.safeload.formats.internal.template.Allowlists.*;
 
-import dev.safeload.Reason;
 import dev.safeload.formats.internal.template.Node.*;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -517,7 +518,7 @@ final class TemplatePolicy {
 
   private void step() {
     if (++work > maxWork) {
-      throw new TemplateRejection(Reason.TEMPLATE_TOO_COMPLEX, "template analysis exceeds " + maxWork + " steps");
+      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "template analysis exceeds " + maxWork + " steps");
     }
   }
 
@@ -762,7 +763,7 @@ final class TemplatePolicy {
 
   // ================================================================== pass 3: judge
 
-  private static TemplateRejection reject(Reason r, String message) {
+  private static TemplateRejection reject(ReasonCode r, String message) {
     return new TemplateRejection(r, message);
   }
 
@@ -979,7 +980,7 @@ final class TemplatePolicy {
       guards = outer;
     } else if (st instanceof For f) {
       if (f.recursive()) {
-        throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "recursive for loops are not allowed");
+        throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "recursive for loops are not allowed");
       }
       checkTarget(f.target());
       judge(f.iter(), Use.VALUE);
@@ -998,7 +999,7 @@ final class TemplatePolicy {
     } else if (st instanceof Macro m) {
       checkBindingName(m.name(), "macro");
       if (macroCount.getOrDefault(m.name(), 0) > 1 || bindings.containsKey(m.name())) {
-        throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, "macro " + m.name() + " is defined more than once or rebound");
+        throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "macro " + m.name() + " is defined more than once or rebound");
       }
       for (String p : m.params()) {
         checkBindingName(p, "macro parameter");
@@ -1025,7 +1026,7 @@ final class TemplatePolicy {
 
   private void requireLoop(String what) {
     if (loops == 0) {
-      throw reject(Reason.TEMPLATE_SYNTAX, what + " outside a for loop");
+      throw reject(FormatReason.TEMPLATE_SYNTAX, what + " outside a for loop");
     }
   }
 
@@ -1040,30 +1041,30 @@ final class TemplatePolicy {
         checkTarget(e);
       }
     } else {
-      throw reject(Reason.TEMPLATE_SYNTAX, "invalid assignment target");
+      throw reject(FormatReason.TEMPLATE_SYNTAX, "invalid assignment target");
     }
   }
 
   /** A name a template binds may not shadow what renderers or the template itself provide as callables. */
   private void checkBindingName(String n, String what) {
     if (CALLABLE_GLOBALS.contains(n) || GADGETS.contains(n) || n.equals("loop")) {
-      throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, "a " + what + " may not be named " + n);
+      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "a " + what + " may not be named " + n);
     }
     if (!what.equals("macro") && macros.containsKey(n)) {
-      throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, "a " + what + " rebinds macro " + n);
+      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "a " + what + " rebinds macro " + n);
     }
   }
 
   /** Rules for a variable read ({@code bound}: the template has bound it at this point). */
   private void checkFreeName(String s, boolean bound, String where) {
     if (s.startsWith("_") && !(bound && bindings.containsKey(s))) {
-      throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, "free name " + s + " starts with '_'");
+      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "free name " + s + " starts with '_'");
     }
     if (GADGETS.contains(s)) {
-      throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not allowed in a chat template (" + where + ")");
+      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not allowed in a chat template (" + where + ")");
     }
     if (s.equals("loop") && (loops == 0 || !where.equals("loop"))) {
-      throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED,
+      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
           loops == 0 ? "loop outside a for loop" : "loop may only be used as loop.<attribute>");
     }
   }
@@ -1085,10 +1086,10 @@ final class TemplatePolicy {
     if (e instanceof Name n) {
       checkFreeName(n.name(), isBound(n), "value");
       if (isCallableName(n.name()) && !bindings.containsKey(n.name())) {
-        throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, n.name() + " may only be called");
+        throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, n.name() + " may only be called");
       }
     } else if (e instanceof NsRef) {
-      throw reject(Reason.TEMPLATE_SYNTAX, "namespace reference outside a set target");
+      throw reject(FormatReason.TEMPLATE_SYNTAX, "namespace reference outside a set target");
     } else if (e instanceof ListLit l) {
       judgeAll(l.items(), use);
     } else if (e instanceof TupleLit t) {
@@ -1132,7 +1133,7 @@ final class TemplatePolicy {
       if (g.obj() instanceof Name n && n.name().equals("loop")) {
         checkFreeName("loop", true, "loop");
         if (!LOOP_ATTRS.contains(g.name())) {
-          throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "loop." + g.name() + " is not allowed");
+          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "loop." + g.name() + " is not allowed");
         }
         return;
       }
@@ -1157,7 +1158,7 @@ final class TemplatePolicy {
   private void judgeBin(Bin b, Use use) {
     switch (b.op()) {
       case "**":
-        throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "the ** operator is not allowed");
+        throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "the ** operator is not allowed");
       case "or":
       case "and":
         judge(b.left(), use);
@@ -1165,7 +1166,7 @@ final class TemplatePolicy {
         return;
       case "%":
         if (b.left() instanceof Str f ? !simplePrintf(f.value()) : !isNonStr(b.left())) {
-          throw reject(Reason.TEMPLATE_FORMAT_STRING, "% formats with a string that is not a literal with only plain "
+          throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "% formats with a string that is not a literal with only plain "
               + "%s, %d, %i, %r and %% conversions (the left operand of a modulo must be a number)");
         }
         break;
@@ -1196,25 +1197,25 @@ final class TemplatePolicy {
         || guards.contains(new Guard(g.obj(), k))) {
       return;
     }
-    throw reject(Reason.TEMPLATE_COMPUTED_SUBSCRIPT, (use == Use.LEAF
+    throw reject(FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT, (use == Use.LEAF
         ? "subscript key may be a template-chosen string: "
         : "subscript with a computed key that may be a string, used beyond printing or testing: ") + Show.expr(g));
   }
 
   private void judgeCall(Call c) {
     if (c.dynArgs() != null || c.dynKwargs() != null) {
-      throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
+      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
     }
     if (c.callee() instanceof Name n) {
         String s = n.name();
         checkFreeName(s, isBound(n), "call");
         if (s.equals("loop")) {
-          throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop(...) (recursive loops) is not allowed");
+          throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop(...) (recursive loops) is not allowed");
         }
         switch (s) {
           case "namespace" -> {
             if (!c.args().isEmpty()) {
-              throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "namespace() takes keyword arguments only");
+              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "namespace() takes keyword arguments only");
             }
             for (Kw kw : c.kwargs()) {
               TemplatePolicyRules.defineMember(kw.name());
@@ -1224,7 +1225,7 @@ final class TemplatePolicy {
           case "dict" -> {
             // a dict from keyword arguments is a dict literal; dict(x) copies a mapping
             if (c.args().size() > 1 || (!c.args().isEmpty() && !c.kwargs().isEmpty())) {
-              throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "dict() takes keyword arguments or one mapping");
+              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "dict() takes keyword arguments or one mapping");
             }
             judgeAll(c.args(), Use.VALUE);
             for (Kw kw : c.kwargs()) {
@@ -1236,7 +1237,7 @@ final class TemplatePolicy {
           }
           case "range" -> {
             if (c.args().isEmpty() || c.args().size() > 3 || !c.kwargs().isEmpty()) {
-              throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "range() takes 1 to 3 positional arguments");
+              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "range() takes 1 to 3 positional arguments");
             }
             judgeAll(c.args(), Use.LEAF);
           }
@@ -1248,7 +1249,7 @@ final class TemplatePolicy {
           }
           default -> {
             if (!macros.containsKey(s) || bindings.containsKey(s)) {
-              throw reject(Reason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not a callable the policy allows");
+              throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not a callable the policy allows");
             }
             judgeAll(c.args(), Use.VALUE);
             for (Kw kw : c.kwargs()) {
@@ -1258,7 +1259,7 @@ final class TemplatePolicy {
         }
     } else if (c.callee() instanceof Getattr g) {
         if (g.obj() instanceof Name n && n.name().equals("loop")) {
-          throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop." + g.name() + "(...) is not allowed");
+          throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop." + g.name() + "(...) is not allowed");
         }
         judge(g.obj(), Use.VALUE); // the receiver first: checks follow source order
         String m = g.name();
@@ -1267,28 +1268,28 @@ final class TemplatePolicy {
         }
         if (m.equals("format")) {
           if (!(g.obj() instanceof Str s) || !simpleFormat(s.value()) || !c.kwargs().isEmpty()) {
-            throw reject(Reason.TEMPLATE_FORMAT_STRING,
+            throw reject(FormatReason.TEMPLATE_FORMAT_STRING,
                 ".format is allowed only on a string literal with {} or {N} fields and positional arguments");
           }
           judgeAll(c.args(), Use.LEAF);
           return;
         }
         if (m.equals("format_map")) {
-          throw reject(Reason.TEMPLATE_FORMAT_STRING, "format_map is not allowed");
+          throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "format_map is not allowed");
         }
         int[] arity = METHODS.get(m);
         if (arity == null) {
-          throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + m + " is not allowed");
+          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + m + " is not allowed");
         }
         if (!c.kwargs().isEmpty() || c.args().size() < arity[0] || c.args().size() > arity[1]) {
-          throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
+          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
               "method " + m + " takes " + arity[0] + " to " + arity[1] + " positional arguments");
         }
         // what append, update and get store or hand back must be a value in its own right
         boolean stores = m.equals("append") || m.equals("update") || m.equals("get");
         judgeAll(c.args(), stores ? Use.VALUE : Use.LEAF);
     } else {
-      throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "only globals, macros and allowed methods may be called");
+      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "only globals, macros and allowed methods may be called");
     }
   }
 
@@ -1367,11 +1368,11 @@ final class TemplatePolicy {
     String name = f.name();
     if (name.equals("format") && (!(f.obj() instanceof Str fmt) || !simplePrintf(fmt.value())
         || !f.kwargs().isEmpty())) {
-      throw reject(Reason.TEMPLATE_FORMAT_STRING,
+      throw reject(FormatReason.TEMPLATE_FORMAT_STRING,
           "the format filter is allowed only on a string literal with plain %s, %d, %i, %r and %% conversions");
     }
     if (f.dynArgs() != null || f.dynKwargs() != null) {
-      throw reject(Reason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
+      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
     }
     Use objUse = name.equals("default") || name.equals("d") ? use
         : LEAF_FILTERS.contains(name) ? Use.LEAF : Use.VALUE;
@@ -1388,10 +1389,10 @@ final class TemplatePolicy {
 
   private void judgeTest(Test t) {
     if (!TESTS.contains(t.name())) {
-      throw reject(Reason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " is not allowed");
+      throw reject(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " is not allowed");
     }
     if (t.dynArgs() != null || t.dynKwargs() != null || !t.kwargs().isEmpty() || t.args().size() > 1) {
-      throw reject(Reason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " takes at most one argument");
+      throw reject(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " takes at most one argument");
     }
     boolean definedTest = t.name().equals("defined") || t.name().equals("undefined");
     if (definedTest && t.obj() instanceof Name n && isCallableName(n.name())) {

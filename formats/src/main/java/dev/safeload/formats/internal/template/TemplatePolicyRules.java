@@ -5,7 +5,9 @@ import static dev.safeload.formats.internal.template.Allowlists.METHOD_NAMES_AS_
 import static dev.safeload.formats.internal.template.Allowlists.NEVER_VALUES;
 import static dev.safeload.formats.internal.template.Allowlists.isReserved;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
+
 
 /** The member-name rules, shared by the policy and the filter rules (attribute paths). */
 final class TemplatePolicyRules {
@@ -14,16 +16,16 @@ final class TemplatePolicyRules {
   /** A member read as a value: {@code .n}, {@code ['n']}, a filter attribute path part. */
   static void readMember(String a) {
     if (a.startsWith("_")) {
-      throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "member " + a + " starts with '_'");
+      throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "member " + a + " starts with '_'");
     }
     if (a.equals("format") || a.equals("format_map")) {
-      throw reject(Reason.TEMPLATE_FORMAT_STRING, "member " + a + " read as a value");
+      throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "member " + a + " read as a value");
     }
     if (isReserved(a)) {
-      throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "member " + a + " is reserved");
+      throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "member " + a + " is reserved");
     }
     if (NEVER_VALUES.contains(a) || (METHODS.containsKey(a) && !METHOD_NAMES_AS_FIELDS.contains(a))) {
-      throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + a + " read as a value");
+      throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + a + " read as a value");
     }
   }
 
@@ -31,7 +33,7 @@ final class TemplatePolicyRules {
   static void defineMember(String a) {
     readMember(a);
     if (METHODS.containsKey(a)) {
-      throw reject(Reason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "namespace member " + a + " is named like a method");
+      throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "namespace member " + a + " is named like a method");
     }
   }
 
@@ -45,7 +47,7 @@ final class TemplatePolicyRules {
     }
   }
 
-  private static TemplateRejection reject(Reason r, String message) {
+  private static TemplateRejection reject(ReasonCode r, String message) {
     return new TemplateRejection(r, message);
   }
 }

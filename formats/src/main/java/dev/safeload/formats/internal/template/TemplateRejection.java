@@ -1,20 +1,21 @@
 package dev.safeload.formats.internal.template;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+
 
 /** A template the lexer, parser or policy refuses, with its reason code and a short explanation. */
 public final class TemplateRejection extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final Reason reason;
+  private final ReasonCode reason;
 
-  TemplateRejection(Reason reason, String message) {
+  TemplateRejection(ReasonCode reason, String message) {
     super(message, null, false, false);
     this.reason = reason;
   }
 
   /** The reason code for the finding. */
-  public Reason reason() {
+  public ReasonCode reason() {
     return reason;
   }
 }

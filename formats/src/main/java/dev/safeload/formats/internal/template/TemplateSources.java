@@ -1,6 +1,7 @@
 package dev.safeload.formats.internal.template;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.gguf.ChatTemplatePins;
 import dev.safeload.formats.gguf.GgufHandler;
 import dev.safeload.formats.internal.json.JsonReader;
@@ -98,7 +99,7 @@ public final class TemplateSources {
   }
 
   private static FormatException invalid(JsonReader r, String message) {
-    return new FormatException(Reason.TEMPLATE_CONTAINER_INVALID, r.tokenOffset(), message);
+    return new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, r.tokenOffset(), message);
   }
 
   /** Lower-case hex SHA-256 of the template's UTF-8 text, as pins name templates. */
@@ -121,7 +122,7 @@ public final class TemplateSources {
    * @param sha256    the digest of its UTF-8 text
    * @param notPinned the code for a template the pins do not cover
    */
-  public static void judge(String where, String text, String sha256, ValidationContext context, Reason notPinned,
+  public static void judge(String where, String text, String sha256, ValidationContext context, ReasonCode notPinned,
       Map<String, String> metadata) {
     metadata.put("sha256(" + where + ")", sha256);
     ChatTemplatePins pins = context.setting(GgufHandler.ALLOWED_CHAT_TEMPLATES);
@@ -142,7 +143,7 @@ public final class TemplateSources {
   public static void judgeAll(List<Named> templates, ValidationContext context, Map<String, String> metadata) {
     for (Named t : templates) {
       String where = t.name() == null ? "chat_template" : "chat_template." + t.name();
-      judge(where, t.text(), sha256(t.text()), context, Reason.TEMPLATE_NOT_PINNED, metadata);
+      judge(where, t.text(), sha256(t.text()), context, FormatReason.TEMPLATE_NOT_PINNED, metadata);
     }
   }
 }

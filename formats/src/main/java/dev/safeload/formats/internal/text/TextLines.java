@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.text;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import java.nio.ByteBuffer;
@@ -61,18 +61,18 @@ public final class TextLines {
     long size = bytes.size();
     long max = Math.min(limits.maxBytes(), 1L << 30);
     if (size > max) {
-      throw new FormatException(Reason.TEXT_TOO_LARGE, 0, "file of " + size + " bytes exceeds the limit of " + max);
+      throw new FormatException(FormatReason.TEXT_TOO_LARGE, 0, "file of " + size + " bytes exceeds the limit of " + max);
     }
     if (size == 0) {
-      throw new FormatException(Reason.TEXT_EMPTY, 0, "the file is empty");
+      throw new FormatException(FormatReason.TEXT_EMPTY, 0, "the file is empty");
     }
     int n = (int) size;
     ByteBuffer buf = bytes.slice(0, n);
     if (n >= 3 && (buf.get(0) & 0xff) == 0xEF && (buf.get(1) & 0xff) == 0xBB && (buf.get(2) & 0xff) == 0xBF) {
-      throw new FormatException(Reason.TEXT_BOM, 0, "the file starts with a UTF-8 byte order mark");
+      throw new FormatException(FormatReason.TEXT_BOM, 0, "the file starts with a UTF-8 byte order mark");
     }
     if (limits.requireFinalNewline() && buf.get(n - 1) != '\n') {
-      throw new FormatException(Reason.TEXT_NO_FINAL_NEWLINE, n - 1, "the last line does not end with a newline");
+      throw new FormatException(FormatReason.TEXT_NO_FINAL_NEWLINE, n - 1, "the last line does not end with a newline");
     }
     long work = 0;
     int lineStart = 0;
@@ -89,18 +89,18 @@ public final class TextLines {
       } else if (c >= 0x20 && c != 0x7f) {
         p++;
       } else if (c >= 0) {
-        throw new FormatException(Reason.TEXT_CONTROL_CHARACTER, p, "control character 0x"
+        throw new FormatException(FormatReason.TEXT_CONTROL_CHARACTER, p, "control character 0x"
             + Integer.toHexString(c) + " on line " + line + (c == '\r' ? " (lines must end with LF only)" : ""));
       } else {
         int len = Utf8.sequenceLength(buf, p, n);
         if (len < 0) {
-          throw new FormatException(Reason.TEXT_NOT_UTF8, p, "invalid UTF-8 on line " + line);
+          throw new FormatException(FormatReason.TEXT_NOT_UTF8, p, "invalid UTF-8 on line " + line);
         }
         work += len - 1;
         p += len;
       }
       if (p - lineStart > limits.maxLineBytes()) {
-        throw new FormatException(Reason.TEXT_LINE_TOO_LONG, lineStart, "line " + line + " is longer than "
+        throw new FormatException(FormatReason.TEXT_LINE_TOO_LONG, lineStart, "line " + line + " is longer than "
             + limits.maxLineBytes() + " bytes");
       }
     }
@@ -113,7 +113,7 @@ public final class TextLines {
 
   private static void checkLength(int start, int end, long line, Limits limits) {
     if (end - start > limits.maxLineBytes()) {
-      throw new FormatException(Reason.TEXT_LINE_TOO_LONG, start, "line " + line + " is longer than "
+      throw new FormatException(FormatReason.TEXT_LINE_TOO_LONG, start, "line " + line + " is longer than "
           + limits.maxLineBytes() + " bytes");
     }
   }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.tokenizer;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.TextLines;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -40,13 +40,13 @@ public final class Merges {
       boolean version = startsWith(buf, start, end, VERSION);
       if (line == 1) {
         if (!version) {
-          throw new FormatException(Reason.MERGES_HEADER_INVALID, start,
+          throw new FormatException(FormatReason.MERGES_HEADER_INVALID, start,
               "the first line is not a #version line; the Python reader would drop it as one");
         }
         return;
       }
       if (version) {
-        throw new FormatException(Reason.MERGES_LINE_INVALID, start,
+        throw new FormatException(FormatReason.MERGES_LINE_INVALID, start,
             "line " + line + " starts with #version, which the Rust reader skips and the Python reader reads");
       }
       int space = -1;
@@ -62,14 +62,14 @@ public final class Merges {
         p = (int) v;
       }
       if (space < 0 || space == end - 1) {
-        throw new FormatException(Reason.MERGES_LINE_INVALID, start,
+        throw new FormatException(FormatReason.MERGES_LINE_INVALID, start,
             "line " + line + " is not two tokens separated by one space");
       }
       if (++count[0] > maxMerges) {
-        throw new FormatException(Reason.MERGES_TOO_MANY, start, "more than " + maxMerges + " merges");
+        throw new FormatException(FormatReason.MERGES_TOO_MANY, start, "more than " + maxMerges + " merges");
       }
       if (!seen.add(TextLines.string(buf, start, end))) {
-        throw new FormatException(Reason.MERGES_DUPLICATE, start, "the merge on line " + line + " appeared before");
+        throw new FormatException(FormatReason.MERGES_DUPLICATE, start, "the merge on line " + line + " appeared before");
       }
     });
     return new Result(count[0], work + count[0]);

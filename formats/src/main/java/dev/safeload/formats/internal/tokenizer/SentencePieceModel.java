@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.tokenizer;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
@@ -117,14 +117,14 @@ public final class SentencePieceModel {
   /** Parses and checks a model of at most 1 GiB (the caller enforces its own size limit first). */
   public static Result parse(ModelBytes bytes, Limits limits) {
     if (bytes.size() > 1L << 30) {
-      throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, 0, "the model is larger than 1 GiB");
+      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, 0, "the model is larger than 1 GiB");
     }
     SentencePieceModel m = new SentencePieceModel(bytes, limits);
     try {
       m.readModel();
     } catch (FormatException e) {
-      if (e.reason() == Reason.ONNX_PROTOBUF_INVALID || e.reason() == Reason.ONNX_TRUNCATED) {
-        throw new FormatException(Reason.SENTENCEPIECE_PROTOBUF_INVALID, e.offset(), e.getMessage());
+      if (e.reason() == FormatReason.ONNX_PROTOBUF_INVALID || e.reason() == FormatReason.ONNX_TRUNCATED) {
+        throw new FormatException(FormatReason.SENTENCEPIECE_PROTOBUF_INVALID, e.offset(), e.getMessage());
       }
       throw e;
     }
@@ -133,7 +133,7 @@ public final class SentencePieceModel {
 
   private void readModel() {
     if (r.atEnd()) {
-      throw new FormatException(Reason.SENTENCEPIECE_UNK_INVALID, 0, "the model is empty: no pieces");
+      throw new FormatException(FormatReason.SENTENCEPIECE_UNK_INVALID, 0, "the model is empty: no pieces");
     }
     boolean[] seen = new boolean[6];
     while (!r.atEnd()) {
@@ -159,22 +159,22 @@ public final class SentencePieceModel {
       r.popLimit(old);
     }
     if (unkCount != 1) {
-      throw new FormatException(Reason.SENTENCEPIECE_UNK_INVALID, 0,
+      throw new FormatException(FormatReason.SENTENCEPIECE_UNK_INVALID, 0,
           unkCount == 0 ? "the model has no UNKNOWN piece" : "the model has " + unkCount + " UNKNOWN pieces");
     }
     if (byteCount > 0 && !byteFallback) {
-      throw new FormatException(Reason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, firstByteAt,
+      throw new FormatException(FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, firstByteAt,
           "BYTE pieces without trainer_spec.byte_fallback");
     }
     if (byteFallback && byteCount != 256) {
-      throw new FormatException(Reason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, 0,
+      throw new FormatException(FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, 0,
           "byte_fallback is set but only " + byteCount + " of the 256 byte pieces are present");
     }
   }
 
   private void readPiece(long at) {
     if (++pieceCount > limits.maxPieces()) {
-      throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, at, "more than " + limits.maxPieces() + " pieces");
+      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at, "more than " + limits.maxPieces() + " pieces");
     }
     boolean[] seen = new boolean[4];
     String text = null;
@@ -197,28 +197,28 @@ public final class SentencePieceModel {
           expect(tag, ProtoReader.I32, f, "SentencePiece", field);
           float score = Float.intBitsToFloat(r.readFixed32());
           if (!Float.isFinite(score)) {
-            throw new FormatException(Reason.SENTENCEPIECE_PIECE_INVALID, f, "piece score " + score + " is not finite");
+            throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, f, "piece score " + score + " is not finite");
           }
         }
         default -> {
           expect(tag, ProtoReader.VARINT, f, "SentencePiece", field);
           long v = r.readVarint();
           if (v < 1 || v > 6) {
-            throw new FormatException(Reason.SENTENCEPIECE_PIECE_INVALID, f, "piece type " + v + " is not defined");
+            throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, f, "piece type " + v + " is not defined");
           }
           type = (int) v;
         }
       }
     }
     if (text == null || text.isEmpty()) {
-      throw new FormatException(Reason.SENTENCEPIECE_PIECE_INVALID, at, "piece " + (pieceCount - 1) + " is empty");
+      throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, at, "piece " + (pieceCount - 1) + " is empty");
     }
     if (type == UNKNOWN_TYPE) {
       unkCount++;
     } else if (type == BYTE_TYPE) {
       int b = byteValue(text);
       if (b < 0) {
-        throw new FormatException(Reason.SENTENCEPIECE_PIECE_INVALID, at,
+        throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, at,
             "BYTE piece " + (pieceCount - 1) + " is not spelled <0xXX>");
       }
       if (firstByteAt < 0) {
@@ -230,7 +230,7 @@ public final class SentencePieceModel {
       }
     }
     if (!pieces.add(text)) {
-      throw new FormatException(Reason.SENTENCEPIECE_DUPLICATE_PIECE, at,
+      throw new FormatException(FormatReason.SENTENCEPIECE_DUPLICATE_PIECE, at,
           "piece " + (pieceCount - 1) + " repeats an earlier piece's text");
     }
   }
@@ -299,7 +299,7 @@ public final class SentencePieceModel {
       }
       expect(tag, ProtoReader.LEN, f, "SelfTestData", 1);
       if (++samples > limits.maxSamples()) {
-        throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, f,
+        throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, f,
             "more than " + limits.maxSamples() + " self-test samples");
       }
       long old = r.pushLimit(r.readLength());
@@ -332,7 +332,7 @@ public final class SentencePieceModel {
         expect(tag, ProtoReader.LEN, at, message, field);
         long len = r.readLength();
         if (len > limits.maxCharsmapBytes()) {
-          throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
+          throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
               "precompiled_charsmap of " + len + " bytes exceeds the limit of " + limits.maxCharsmapBytes());
         }
         r.skipBytes(len);
@@ -367,12 +367,12 @@ public final class SentencePieceModel {
   private String string(long at) {
     long len = r.readLength();
     if (len > limits.maxStringBytes()) {
-      throw new FormatException(Reason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
+      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
           "string of " + len + " bytes exceeds the limit of " + limits.maxStringBytes());
     }
     long start = r.position();
     if (!r.isUtf8(start, len)) {
-      throw new FormatException(Reason.SENTENCEPIECE_STRING_NOT_UTF8, start, "string is not valid UTF-8");
+      throw new FormatException(FormatReason.SENTENCEPIECE_STRING_NOT_UTF8, start, "string is not valid UTF-8");
     }
     ByteBuffer b = r.bytes().slice(start, (int) len);
     byte[] raw = new byte[(int) len];
@@ -383,26 +383,26 @@ public final class SentencePieceModel {
 
   private void expect(long tag, int wireType, long at, String message, long field) {
     if ((tag & 7) != wireType) {
-      throw new FormatException(Reason.SENTENCEPIECE_FIELD_TYPE_INVALID, at,
+      throw new FormatException(FormatReason.SENTENCEPIECE_FIELD_TYPE_INVALID, at,
           message + " field " + field + " has wire type " + (tag & 7) + ", expected " + wireType);
     }
   }
 
   private static void once(boolean[] seen, int field, long at, String message) {
     if (seen[field]) {
-      throw new FormatException(Reason.SENTENCEPIECE_DUPLICATE_FIELD, at,
+      throw new FormatException(FormatReason.SENTENCEPIECE_DUPLICATE_FIELD, at,
           message + " field " + field + " appears more than once");
     }
     seen[field] = true;
   }
 
   private static FormatException unknown(long at, long field, String message) {
-    return new FormatException(Reason.SENTENCEPIECE_UNKNOWN_FIELD, at,
+    return new FormatException(FormatReason.SENTENCEPIECE_UNKNOWN_FIELD, at,
         message + " has no field " + field + " in sentencepiece_model.proto");
   }
 
   private static FormatException value(long at, String message, int field, String what) {
-    return new FormatException(Reason.SENTENCEPIECE_VALUE_INVALID, at, message + " field " + field + " " + what);
+    return new FormatException(FormatReason.SENTENCEPIECE_VALUE_INVALID, at, message + " field " + field + " " + what);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.tokenizer;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.TextLines;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -45,28 +45,28 @@ public final class Tiktoken {
     long work = TextLines.forEachLine(bytes, text, (ByteBuffer buf, int start, int end, long line) -> {
       int space = lineSpace(buf, start, end);
       if (space < 0) {
-        throw new FormatException(Reason.TIKTOKEN_LINE_INVALID, start,
+        throw new FormatException(FormatReason.TIKTOKEN_LINE_INVALID, start,
             "line " + line + " is not '<base64 token> <rank>'");
       }
       if (!canonicalBase64(buf, start, space)) {
-        throw new FormatException(Reason.TIKTOKEN_BASE64_INVALID, start,
+        throw new FormatException(FormatReason.TIKTOKEN_BASE64_INVALID, start,
             "the token on line " + line + " is not canonical padded base64");
       }
       long rank = canonicalDecimal(buf, space + 1, end);
       if (rank < 0) {
-        throw new FormatException(Reason.TIKTOKEN_RANK_INVALID, space + 1,
+        throw new FormatException(FormatReason.TIKTOKEN_RANK_INVALID, space + 1,
             "the rank on line " + line + " is not a canonical decimal below 2^31");
       }
       if (rank <= state[1]) {
-        throw new FormatException(Reason.TIKTOKEN_RANK_INVALID, space + 1,
+        throw new FormatException(FormatReason.TIKTOKEN_RANK_INVALID, space + 1,
             "rank " + rank + " on line " + line + " does not exceed the previous rank " + state[1]);
       }
       state[1] = rank;
       if (++state[0] > maxTokens) {
-        throw new FormatException(Reason.TIKTOKEN_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
+        throw new FormatException(FormatReason.TIKTOKEN_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
       }
       if (!seen.add(TextLines.string(buf, start, space))) {
-        throw new FormatException(Reason.TIKTOKEN_DUPLICATE_TOKEN, start,
+        throw new FormatException(FormatReason.TIKTOKEN_DUPLICATE_TOKEN, start,
             "the token on line " + line + " appeared before");
       }
     });

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.tokenizer;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.TextLines;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -35,18 +35,18 @@ public final class Vocab {
     int[] count = {0};
     long work = TextLines.forEachLine(bytes, text, (ByteBuffer buf, int start, int end, long line) -> {
       if (start == end) {
-        throw new FormatException(Reason.VOCAB_TOKEN_INVALID, start, "line " + line + " is empty");
+        throw new FormatException(FormatReason.VOCAB_TOKEN_INVALID, start, "line " + line + " is empty");
       }
       if (TextLines.isWhiteSpace((int) (TextLines.codePointAt(buf, start) >>> 32))
           || TextLines.isWhiteSpace(TextLines.lastCodePoint(buf, start, end))) {
-        throw new FormatException(Reason.VOCAB_TOKEN_INVALID, start,
+        throw new FormatException(FormatReason.VOCAB_TOKEN_INVALID, start,
             "the token on line " + line + " starts or ends with whitespace, which readers trim differently");
       }
       if (++count[0] > maxTokens) {
-        throw new FormatException(Reason.VOCAB_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
+        throw new FormatException(FormatReason.VOCAB_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
       }
       if (!seen.add(TextLines.string(buf, start, end))) {
-        throw new FormatException(Reason.VOCAB_DUPLICATE_TOKEN, start,
+        throw new FormatException(FormatReason.VOCAB_DUPLICATE_TOKEN, start,
             "the token on line " + line + " appeared before; readers would keep only the last id");
       }
     });

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.torch;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.Tensors;
 import dev.safeload.formats.internal.pickle.Value.SparseV;
 import dev.safeload.formats.internal.pickle.Value.StorageV;
@@ -38,12 +38,12 @@ final class Checkpoint {
       return;
     }
     if (nnz > ix.storage().numel() / dims) {
-      throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, at, "sparse indices of " + dims + " x " + nnz
+      throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, at, "sparse indices of " + dims + " x " + nnz
           + " read a storage of " + ix.storage().numel() + " elements");
     }
     budget[0] -= dims * nnz;
     if (budget[0] < 0) {
-      throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, at,
+      throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, at,
           "sparse tensors read their index storages more than once over (views of shared indices)");
     }
     ByteBuffer b = storage.duplicate().order(order);
@@ -53,7 +53,7 @@ final class Checkpoint {
         long e = ix.storageOffset() + k * ix.stride()[0] + j * ix.stride()[1]; // inside the storage: checked
         long v = b.getLong(base + (int) (e * 8));
         if (v < 0 || v >= s.size()[k]) {
-          throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, at + e * 8, "sparse index " + v
+          throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, at + e * 8, "sparse index " + v
               + " in dimension " + k + " is outside its size " + s.size()[k]);
         }
       }

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.torch;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
 import dev.safeload.formats.internal.pickle.Tensors;
@@ -53,13 +53,13 @@ public final class TorchLegacy {
     ByteBuffer buf = bytes.slice(0, window);
     for (int i = 0; i < MAGIC.length; i++) {
       if (i >= window || buf.get(i) != MAGIC[i]) {
-        throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, i, "not the legacy magic number");
+        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, i, "not the legacy magic number");
       }
     }
     int pos = MAGIC.length;
     PickleMachine.Result version = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
     if (!(version.value() instanceof IntV v) || !v.fitsLong() || v.value() != 1001) {
-      throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, pos, "protocol version is not 1001");
+      throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, pos, "protocol version is not 1001");
     }
     pos = version.end();
     PickleMachine.Result sysInfo = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
@@ -71,47 +71,47 @@ public final class TorchLegacy {
     pos = main.end();
     PickleMachine.Result keys = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
     if (!(keys.value() instanceof ListV list)) {
-      throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, pos, "the storage key list is not a list");
+      throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, pos, "the storage key list is not a list");
     }
     Map<String, StorageV> used = storages.referenced();
     Set<String> listed = new HashSet<>();
     for (Value k : list.items) {
       if (!(k instanceof StrV s) || !listed.add(s.value()) || !used.containsKey(s.value())) {
-        throw new FormatException(Reason.PYTORCH_UNREFERENCED_RECORD, pos,
+        throw new FormatException(FormatReason.PYTORCH_UNREFERENCED_RECORD, pos,
             "the key list names a storage twice, a non-string, or one the object does not use");
       }
     }
     if (listed.size() != used.size()) {
-      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, pos, "a storage the object uses is not in the key list");
+      throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, pos, "a storage the object uses is not in the key list");
     }
     long at = keys.end();
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Value k : list.items) {
       StorageV s = used.get(((StrV) k).value());
       if (size - at < 8) {
-        throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' is truncated");
+        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' is truncated");
       }
       long count = bytes.slice(at, 8).getLong();
       if (count != s.numel()) {
-        throw new FormatException(Reason.PYTORCH_STORAGE_SIZE_MISMATCH, at, "storage '" + s.key() + "' holds "
+        throw new FormatException(FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH, at, "storage '" + s.key() + "' holds "
             + count + " elements, the pickle declares " + s.numel());
       }
       long n = s.numel() * s.elementSize(); // checked when the storage was declared
       if (n > size - at - 8) {
-        throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' runs past the file");
+        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' runs past the file");
       }
       dataAt.put(s.key(), at + 8);
       at += 8 + n;
     }
     if (at != size) {
-      throw new FormatException(Reason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
+      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
     }
     long[] budget = Checkpoint.sparseBudget(size);
     for (Value.SparseV sp : main.sparse()) {
       StorageV s = sp.indices().storage();
       long n = s.numel() * s.elementSize();
       if (n > Integer.MAX_VALUE - 16) {
-        throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, dataAt.get(s.key()),
+        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, dataAt.get(s.key()),
             "sparse indices storage too large to check");
       }
       Checkpoint.checkSparse(sp, bytes.slice(dataAt.get(s.key()), (int) n),
@@ -144,6 +144,6 @@ public final class TorchLegacy {
         }
       }
     }
-    throw new FormatException(Reason.PYTORCH_LEGACY_INVALID, at, "sys_info is not the expected dict");
+    throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "sys_info is not the expected dict");
   }
 }

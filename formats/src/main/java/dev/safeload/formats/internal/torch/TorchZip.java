@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.torch;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
 import dev.safeload.formats.internal.pickle.Tensors;
@@ -40,12 +40,12 @@ public final class TorchZip {
       PickleLimits limits) {
     ZipArchive zip = ZipArchive.read(bytes, zipLimits);
     if (zip.entries().isEmpty()) {
-      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "empty archive");
+      throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "empty archive");
     }
     String first = zip.entries().get(0).name();
     int slash = first.indexOf('/');
     if (slash <= 0) {
-      throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, zip.entries().get(0).localHeaderOffset(),
+      throw new FormatException(FormatReason.PYTORCH_LAYOUT_INVALID, zip.entries().get(0).localHeaderOffset(),
           "the first entry '" + first + "' is not inside a root folder");
     }
     String root = first.substring(0, slash + 1);
@@ -55,7 +55,7 @@ public final class TorchZip {
       String tail = rel.substring(rel.lastIndexOf('/') + 1);
       if (rel.startsWith("code/") || tail.equals("constants.pkl") || rel.endsWith(".debug_pkl")
           || (rel.startsWith(".data/") && rel.endsWith(".pkl"))) {
-        throw new FormatException(Reason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
+        throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
             "'" + e.name() + "' belongs to a TorchScript archive");
       }
     }
@@ -65,7 +65,7 @@ public final class TorchZip {
     String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
       if (!e.name().startsWith(root)) {
-        throw new FormatException(Reason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
+        throw new FormatException(FormatReason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
             "'" + e.name() + "' is outside the root folder '" + root + "'");
       }
       String rel = e.name().substring(root.length());
@@ -76,16 +76,16 @@ public final class TorchZip {
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         String v = smallText(zip, e);
         if (!VERSION.matcher(v).matches() || Long.parseLong(v.trim()) < 1 || Long.parseLong(v.trim()) > MAX_VERSION) {
-          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not a supported version");
+          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not a supported version");
         }
         if (version != null && !version.equals(v.trim())) {
-          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "version records disagree");
+          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), "version records disagree");
         }
         version = v.trim();
       } else if (rel.equals("byteorder")) {
         String v = smallText(zip, e);
         if (!v.equals("little") && !v.equals("big")) {
-          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
+          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
         }
         byteOrder = v;
       } else if (rel.equals(".data/serialization_id") || rel.equals(".format_version")
@@ -93,30 +93,30 @@ public final class TorchZip {
         String v = smallText(zip, e);
         // torch 2.x writes the serialization id as two zero-padded 20-digit numbers (40 digits)
         if (!(rel.equals(".data/serialization_id") ? SERIALIZATION_ID : DIGITS).matcher(v).matches()) {
-          throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
+          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
         }
       } else {
-        throw new FormatException(Reason.PYTORCH_UNEXPECTED_RECORD, e.localHeaderOffset(),
+        throw new FormatException(FormatReason.PYTORCH_UNEXPECTED_RECORD, e.localHeaderOffset(),
             "'" + e.name() + "' is not a record torch.save writes");
       }
     }
     if (dataPkl == null) {
-      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "no " + root + "data.pkl");
+      throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "no " + root + "data.pkl");
     }
     if (version == null) {
-      throw new FormatException(Reason.PYTORCH_MISSING_RECORD, 0, "no " + root + "version");
+      throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "no " + root + "version");
     }
     // A deflated data.pkl must be held in memory to run: bound it by the declared size before any
     // byte is inflated (verifyAll below inflates too), so a small archive cannot make us hold 1 GiB.
     long pickleLimit = dataPkl.isStored() ? limits.maxPickleBytes()
         : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
     if (dataPkl.uncompressedSize() > pickleLimit) {
-      throw new FormatException(Reason.PICKLE_LIMIT_EXCEEDED, dataPkl.localHeaderOffset(), dataPkl.name() + " is "
+      throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, dataPkl.localHeaderOffset(), dataPkl.name() + " is "
           + dataPkl.uncompressedSize() + " bytes " + (dataPkl.isStored() ? "" : "once inflated ")
           + "(limit " + pickleLimit + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
     }
     zip.verifyAll();
-    ByteBuffer pkl = zip.readFully(dataPkl, pickleLimit, Reason.PICKLE_LIMIT_EXCEEDED);
+    ByteBuffer pkl = zip.readFully(dataPkl, pickleLimit, FormatReason.PICKLE_LIMIT_EXCEEDED);
     Storages storages = new Storages(false, key -> {
       ZipEntry r = records.get(key);
       return r == null ? -1 : r.uncompressedSize();
@@ -124,7 +124,7 @@ public final class TorchZip {
     long base = dataPkl.isStored() ? dataPkl.dataOffset() : 0;
     PickleMachine.Result result = PickleMachine.run(pkl, base, profile, limits, storages);
     if (result.end() != pkl.limit()) {
-      throw new FormatException(Reason.PICKLE_TRAILING_BYTES, base + result.end(),
+      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, base + result.end(),
           (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
     }
     long[] budget = Checkpoint.sparseBudget(bytes.size());
@@ -132,12 +132,12 @@ public final class TorchZip {
     for (Value.SparseV sp : result.sparse()) {
       ZipEntry r = records.get(Long.parseLong(sp.indices().storage().key()));
       if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
-        throw new FormatException(Reason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
+        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
             "sparse indices storage too large to check");
       }
       ByteBuffer data = inflated.get(r.index());
       if (data == null) {
-        data = r.isStored() ? zip.storedData(r) : zip.readFully(r, limits.maxInflatedBytes(), Reason.PICKLE_LIMIT_EXCEEDED);
+        data = r.isStored() ? zip.storedData(r) : zip.readFully(r, limits.maxInflatedBytes(), FormatReason.PICKLE_LIMIT_EXCEEDED);
         inflated.put(r.index(), data); // several sparse tensors may share one indices record
       }
       Checkpoint.checkSparse(sp, data, byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
@@ -146,7 +146,7 @@ public final class TorchZip {
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
       if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(Reason.PYTORCH_UNREFERENCED_RECORD, r.getValue().localHeaderOffset(),
+        throw new FormatException(FormatReason.PYTORCH_UNREFERENCED_RECORD, r.getValue().localHeaderOffset(),
             "'" + r.getValue().name() + "' is referenced by no storage");
       }
     }
@@ -159,12 +159,12 @@ public final class TorchZip {
   }
 
   private static String smallText(ZipArchive zip, ZipEntry e) {
-    ByteBuffer b = zip.readFully(e, 64, Reason.PYTORCH_RECORD_INVALID);
+    ByteBuffer b = zip.readFully(e, 64, FormatReason.PYTORCH_RECORD_INVALID);
     byte[] a = new byte[b.remaining()];
     b.get(a);
     for (byte c : a) {
       if (c < 0x0a || c > 0x7e) {
-        throw new FormatException(Reason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
+        throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
       }
     }
     return new String(a, StandardCharsets.US_ASCII);

@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.zip;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -66,13 +66,13 @@ final class ExtraFields {
     long p = at;
     while (p < end) {
       if (end - p < 4) {
-        throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "truncated extra field header");
+        throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, p, "truncated extra field header");
       }
       int id = u16(b, p);
       int n = u16(b, p + 2);
       long d = p + 4;
       if (d + n > end) {
-        throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field runs past its block");
+        throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, p, "extra field runs past its block");
       }
       boolean ok;
       switch (id) {
@@ -96,7 +96,7 @@ final class ExtraFields {
         case UNICODE_PATH -> {
           ok = x.pathAt < 0;
           if (n < 6 || (b.get(d) & 0xff) != 1) {
-            throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p,
+            throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, p,
                 "Unicode path field is not version 1 with a non-empty name");
           }
           x.pathAt = d;
@@ -105,7 +105,7 @@ final class ExtraFields {
         default -> ok = false;
       }
       if (!ok) {
-        throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, p, "extra field 0x" + Integer.toHexString(id)
+        throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, p, "extra field 0x" + Integer.toHexString(id)
             + (central ? " in the central directory" : " in a local header") + " is unknown or repeated");
       }
       p = d + n;
@@ -115,16 +115,16 @@ final class ExtraFields {
 
   private void timestamp(ModelBytes b, long d, int n, boolean central) {
     if (n < 1) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, d, "empty extended timestamp");
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, d, "empty extended timestamp");
     }
     int flags = b.get(d) & 0xff;
     if ((flags & ~7) != 0) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, d, "extended timestamp sets reserved flags 0x"
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, d, "extended timestamp sets reserved flags 0x"
           + Integer.toHexString(flags));
     }
     int want = central ? 1 + 4 * (flags & 1) : 1 + 4 * Integer.bitCount(flags);
     if (n != want) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, d, "extended timestamp of " + n
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, d, "extended timestamp of " + n
           + " bytes where its flags 0x" + Integer.toHexString(flags) + " need " + want);
     }
     timeFlags = flags;
@@ -138,12 +138,12 @@ final class ExtraFields {
       return; // Info-ZIP's central form before zip 3.0 carries no data
     }
     if (n < 3 || (b.get(d) & 0xff) != 1) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, d, "Unix UID/GID field is not version 1");
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, d, "Unix UID/GID field is not version 1");
     }
     int uid = b.get(d + 1) & 0xff;
     int gid = 2L + uid < n ? b.get(d + 2 + uid) & 0xff : -1;
     if (uid < 1 || uid > MAX_ID_BYTES || gid < 1 || gid > MAX_ID_BYTES || n != 3 + uid + gid) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, d, "Unix UID/GID field sizes do not add up to its "
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, d, "Unix UID/GID field sizes do not add up to its "
           + n + " bytes");
     }
   }
@@ -154,11 +154,11 @@ final class ExtraFields {
    */
   void checkLocalAgainst(ExtraFields central, ModelBytes b, long at, String name) {
     if (timeFlags != central.timeFlags || mtime != central.mtime) {
-      throw new FormatException(Reason.ZIP_HEADER_MISMATCH, at, name
+      throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, at, name
           + ": local and central extended timestamps differ");
     }
     if ((idsAt < 0) != (central.idsAt < 0)) {
-      throw new FormatException(Reason.ZIP_HEADER_MISMATCH, at, name
+      throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, at, name
           + ": the Unix UID/GID field is in only one of the local and central headers");
     }
     if (idsAt >= 0 && central.idsLen != 0) {
@@ -167,7 +167,7 @@ final class ExtraFields {
         same = b.get(idsAt + i) == b.get(central.idsAt + i);
       }
       if (!same) {
-        throw new FormatException(Reason.ZIP_HEADER_MISMATCH, at, name
+        throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, at, name
             + ": local and central Unix UID/GID fields differ");
       }
     }
@@ -184,18 +184,18 @@ final class ExtraFields {
     CRC32 crc = new CRC32();
     crc.update(nameBytes);
     if (u32(b, pathAt + 1) != crc.getValue()) {
-      throw new FormatException(Reason.ZIP_UNICODE_PATH_MISMATCH, pathAt, name
+      throw new FormatException(FormatReason.ZIP_UNICODE_PATH_MISMATCH, pathAt, name
           + ": the Unicode path field was written for another name (CRC-32 differs)");
     }
     byte[] path = new byte[pathLen - 5];
     b.slice(pathAt + 5, path.length).get(path);
     String decoded = Utf8.decodeOrNull(path);
     if (decoded == null) {
-      throw new FormatException(Reason.ZIP_EXTRA_FIELD_INVALID, pathAt + 5, name
+      throw new FormatException(FormatReason.ZIP_EXTRA_FIELD_INVALID, pathAt + 5, name
           + ": the Unicode path field is not valid UTF-8");
     }
     if (!decoded.equals(name)) {
-      throw new FormatException(Reason.ZIP_UNICODE_PATH_MISMATCH, pathAt + 5, name
+      throw new FormatException(FormatReason.ZIP_UNICODE_PATH_MISMATCH, pathAt + 5, name
           + ": the Unicode path field names another file");
     }
   }

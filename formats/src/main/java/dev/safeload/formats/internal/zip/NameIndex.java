@@ -1,6 +1,6 @@
 package dev.safeload.formats.internal.zip;
 
-import dev.safeload.Reason;
+import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.FormatException;
 import java.text.Normalizer;
 import java.util.HashMap;
@@ -56,12 +56,12 @@ final class NameIndex {
   /** Adds a name that passed {@link #streamSafeProblem}; rejects it if it collides with an earlier one. */
   void add(String name, long at) {
     if (exact.put(name, name) != null) {
-      throw new FormatException(Reason.ZIP_DUPLICATE_NAME, at, "two entries are named " + name);
+      throw new FormatException(FormatReason.ZIP_DUPLICATE_NAME, at, "two entries are named " + name);
     }
     String fold = fold(name);
     String other = folded.put(fold, name);
     if (other != null) {
-      throw new FormatException(Reason.ZIP_NAME_CASE_COLLISION, at,
+      throw new FormatException(FormatReason.ZIP_NAME_CASE_COLLISION, at,
           "entry names " + other + " and " + name + " differ only in case or normalisation");
     }
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TemplatePolicyTest {
 
-  static Reason rejection(String template) {
+  static ReasonCode rejection(String template) {
     return assertThrows(TemplateRejection.class, () -> ChatTemplates.check(template), template).reason();
   }
 
   @ParameterizedTest
   @MethodSource("dev.safeload.formats.internal.template.TemplateEscapes#escapes")
-  void refused(String template, Reason expected) {
+  void refused(String template, ReasonCode expected) {
     assertEquals(expected, rejection(template), template);
   }
 

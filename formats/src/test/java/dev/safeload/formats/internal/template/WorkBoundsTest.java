@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.formats.FormatReason;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -64,19 +65,19 @@ class WorkBoundsTest {
 
   @Test
   void capsAreEnforced() {
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("x".repeat(256 * 1024 + 1)));
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("{{ 1 }}".repeat(7000))); // 21 000 tokens
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("{{ [" + "1,".repeat(20_001) + "] }}")); // nodes
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("{{ '" + "x".repeat(64 * 1024 + 1) + "' }}"));
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "x".repeat(65) + " }}"));
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "[".repeat(70) + "]".repeat(70) + " }}"));
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX,
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("x".repeat(256 * 1024 + 1)));
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ 1 }}".repeat(7000))); // 21 000 tokens
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ [" + "1,".repeat(20_001) + "] }}")); // nodes
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ '" + "x".repeat(64 * 1024 + 1) + "' }}"));
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "x".repeat(65) + " }}"));
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "[".repeat(70) + "]".repeat(70) + " }}"));
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX,
         reason("{% for a in b %}".repeat(9) + "{% endfor %}".repeat(9)));
     StringBuilder macros = new StringBuilder();
     for (int i = 0; i < 257; i++) {
       macros.append("{% macro m").append(i).append("() %}{% endmacro %}");
     }
-    assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason(macros.toString()));
+    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason(macros.toString()));
   }
 
   /** Deep inputs are refused by counting before recursing, never by overflowing the stack. */
@@ -85,11 +86,11 @@ class WorkBoundsTest {
     for (String deep : new String[] {"{{ " + "(".repeat(100_000), "{{ " + "not ".repeat(100_000) + "x }}",
         "{{ " + "-".repeat(100_000) + "x }}", "{% if x %}".repeat(100_000), "{{ x" + "[0]".repeat(30_000) + " }}",
         "{{ x" + ".a".repeat(30_000) + " }}", "{{ a" + " if b else a".repeat(30_000) + " }}"}) {
-      assertEquals(Reason.TEMPLATE_TOO_COMPLEX, reason(deep), deep.substring(0, 20));
+      assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason(deep), deep.substring(0, 20));
     }
   }
 
-  private static Reason reason(String t) {
+  private static ReasonCode reason(String t) {
     return assertThrows(TemplateRejection.class, () -> ChatTemplates.check(t)).reason();
   }
 }

@@ -1,7 +1,8 @@
 package dev.safeload.verify.internal.intoto;
 
 import dev.safeload.FileGlob;
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Keys;
@@ -101,27 +102,27 @@ public final class OmsManifest {
   }
 
   public static OmsManifest parse(byte[] payload, boolean allowLegacy) throws SignatureVerificationException {
-    JsonObject st = Json.parseObject(payload, Reason.SIGNATURE_STATEMENT_INVALID, "statement");
+    JsonObject st = Json.parseObject(payload, VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement");
     if (!STATEMENT_V1.equals(st.str("_type"))) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "statement _type is not " + STATEMENT_V1);
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement _type is not " + STATEMENT_V1);
     }
     String pt = st.str("predicateType");
     if (pt.equals(PREDICATE_V01)) {
       if (!allowLegacy) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED,
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_PREDICATE_UNSUPPORTED,
             "v0.2 (Digests/v0.1) signatures are accepted only when the policy enables them");
       }
       return legacy(st);
     }
     if (!pt.equals(PREDICATE_V1)) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_PREDICATE_UNSUPPORTED, "predicate type is not " + PREDICATE_V1);
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_PREDICATE_UNSUPPORTED, "predicate type is not " + PREDICATE_V1);
     }
     List<JsonObject> subjects = st.objects("subject", 1024);
     if (subjects.size() != 1) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_STATEMENT_INVALID, "statement must have exactly one subject");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement must have exactly one subject");
     }
-    byte[] root = hex(subjects.get(0).obj("digest").str("sha256"), 32, Reason.SIGNATURE_STATEMENT_INVALID);
-    Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
+    byte[] root = hex(subjects.get(0).obj("digest").str("sha256"), 32, VerifyReason.SIGNATURE_STATEMENT_INVALID);
+    ReasonCode m = VerifyReason.SIGNATURE_MANIFEST_INVALID;
     JsonObject pred = st.obj("predicate");
     JsonObject ser = pred.obj("serialization");
     String method = ser.str("method");
@@ -213,7 +214,7 @@ public final class OmsManifest {
         opaquePatterns, false, root);
   }
 
-  private static List<String> patterns(JsonObject o, String key, Reason m) throws SignatureVerificationException {
+  private static List<String> patterns(JsonObject o, String key, ReasonCode m) throws SignatureVerificationException {
     List<String> list = o.strings(key, MAX_PATTERNS);
     Set<String> seen = new HashSet<>();
     for (String p : list) {
@@ -230,7 +231,7 @@ public final class OmsManifest {
   }
 
   private static OmsManifest legacy(JsonObject st) throws SignatureVerificationException {
-    Reason m = Reason.SIGNATURE_MANIFEST_INVALID;
+    ReasonCode m = VerifyReason.SIGNATURE_MANIFEST_INVALID;
     List<JsonObject> subjects = st.objects("subject", MAX_RESOURCES);
     if (subjects.isEmpty()) {
       throw new SignatureVerificationException(m, "the manifest lists no resources");
@@ -253,7 +254,7 @@ public final class OmsManifest {
         new byte[0]);
   }
 
-  private static Resource shard(String name, long shardSize, Reason m) throws SignatureVerificationException {
+  private static Resource shard(String name, long shardSize, ReasonCode m) throws SignatureVerificationException {
     // Parse from the right: a ':' may occur in the path.
     int b = name.lastIndexOf(':');
     int a = b <= 0 ? -1 : name.lastIndexOf(':', b - 1);
@@ -272,7 +273,7 @@ public final class OmsManifest {
     return new Resource(path, start, end, new byte[0]);
   }
 
-  private static long number(String s, Reason m) throws SignatureVerificationException {
+  private static long number(String s, ReasonCode m) throws SignatureVerificationException {
     if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')
         || (s.length() > 1 && s.charAt(0) == '0')) {
       throw new SignatureVerificationException(m, "shard offset is not a decimal integer");
@@ -283,7 +284,7 @@ public final class OmsManifest {
   /** Whether {@link #checkPath} accepts {@code p}. */
   public static boolean isValidPath(String p) {
     try {
-      checkPath(p, Reason.SIGNATURE_MANIFEST_INVALID, "path");
+      checkPath(p, VerifyReason.SIGNATURE_MANIFEST_INVALID, "path");
       return true;
     } catch (SignatureVerificationException e) {
       return false;
@@ -291,7 +292,7 @@ public final class OmsManifest {
   }
 
   /** Relative POSIX path: no empty, '.' or '..' segment, no leading or trailing '/', no '\', no controls. */
-  public static void checkPath(String p, Reason m, String what) throws SignatureVerificationException {
+  public static void checkPath(String p, ReasonCode m, String what) throws SignatureVerificationException {
     if (p.isEmpty() || p.length() > 4096) {
       throw new SignatureVerificationException(m, what + " is empty or too long");
     }
@@ -308,7 +309,7 @@ public final class OmsManifest {
     }
   }
 
-  private static byte[] hex(String s, int len, Reason r) throws SignatureVerificationException {
+  private static byte[] hex(String s, int len, ReasonCode r) throws SignatureVerificationException {
     if (s.length() != 2 * len || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
       throw new SignatureVerificationException(r, "digest is not " + (2 * len) + " lowercase hex digits");
     }

@@ -1,6 +1,6 @@
 package dev.safeload.verify.internal.json;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class Json {
   /**
    * Parses a document whose top level must be an object; any problem is reported with {@code reason}.
    */
-  public static JsonObject parseObject(byte[] bytes, Reason reason, String what) throws SignatureVerificationException {
+  public static JsonObject parseObject(byte[] bytes, ReasonCode reason, String what) throws SignatureVerificationException {
     if (bytes.length > MAX_DOCUMENT_BYTES) {
       throw new SignatureVerificationException(reason, what + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
     }
@@ -76,7 +76,7 @@ public final class Json {
     return (Map<String, Object>) o;
   }
 
-  private static Object readValue(JsonParser p, JsonToken t, int[] budget, Reason reason, String what)
+  private static Object readValue(JsonParser p, JsonToken t, int[] budget, ReasonCode reason, String what)
       throws SignatureVerificationException {
     if (--budget[0] < 0) {
       throw new SignatureVerificationException(reason, what + " has more than " + MAX_VALUES + " JSON values");

@@ -1,6 +1,6 @@
 package dev.safeload.verify.internal.json;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,16 +17,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JsonObject {
   private final Map<String, Object> map;
-  private final Reason reason;
+  private final ReasonCode reason;
   private final String where;
 
-  JsonObject(Map<String, Object> map, Reason reason, String where) {
+  JsonObject(Map<String, Object> map, ReasonCode reason, String where) {
     this.map = map;
     this.reason = reason;
     this.where = where;
   }
 
-  public Reason reason() {
+  public ReasonCode reason() {
     return reason;
   }
 

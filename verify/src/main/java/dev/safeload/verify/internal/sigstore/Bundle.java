@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Certs;
@@ -66,7 +67,7 @@ public final class Bundle {
   }
 
   public static Bundle parse(byte[] json) throws SignatureVerificationException {
-    Reason r = Reason.SIGNATURE_BUNDLE_INVALID;
+    ReasonCode r = VerifyReason.SIGNATURE_BUNDLE_INVALID;
     JsonObject b = Json.parseObject(json, r, "bundle");
     String mt = b.str("mediaType");
     int minor = switch (mt) {
@@ -74,7 +75,7 @@ public final class Bundle {
       case "application/vnd.dev.sigstore.bundle+json;version=0.2" -> 2;
       case "application/vnd.dev.sigstore.bundle+json;version=0.3",
            "application/vnd.dev.sigstore.bundle.v0.3+json" -> 3;
-      default -> throw new SignatureVerificationException(Reason.SIGNATURE_BUNDLE_VERSION_UNSUPPORTED,
+      default -> throw new SignatureVerificationException(VerifyReason.SIGNATURE_BUNDLE_VERSION_UNSUPPORTED,
           "unsupported bundle media type " + (mt.length() > 100 ? mt.substring(0, 100) : mt));
     };
     JsonObject vm = b.obj("verificationMaterial");
@@ -130,12 +131,12 @@ public final class Bundle {
       String type = env.str("payloadType");
       List<JsonObject> sigs = env.objects("signatures", MAX_ENTRIES);
       if (sigs.size() != 1) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID,
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID,
             "a DSSE envelope must carry exactly one signature, found " + sigs.size());
       }
       byte[] sig = sigs.get(0).base64("sig");
       if (sig.length == 0) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "empty DSSE signature");
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "empty DSSE signature");
       }
       dsse = new Dsse(payload, type, sig, sigs.get(0).optStr("keyid"));
     } else {

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.internal.x509.Keys;
@@ -70,7 +71,7 @@ public final class BundleVerifier {
   /** Verifies a bundle whose content is a DSSE envelope; returns the verified payload. */
   public static Verified verifyDsse(Bundle b, Options o) throws SignatureVerificationException {
     if (b.dsse == null) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no DSSE envelope");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no DSSE envelope");
     }
     return verify(b, o, null);
   }
@@ -78,7 +79,7 @@ public final class BundleVerifier {
   /** Verifies a bundle whose content is a message signature over {@code artifact}. */
   public static Verified verifyMessage(Bundle b, Options o, byte[] artifact) throws SignatureVerificationException {
     if (b.messageSignature == null) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no message signature");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no message signature");
     }
     return verify(b, o, artifact);
   }
@@ -88,7 +89,7 @@ public final class BundleVerifier {
     byte[] boundDigest;
     if (b.dsse != null) {
       if (!Pae.IN_TOTO.equals(b.dsse.payloadType())) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
       }
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
       boundDigest = Keys.sha256(signed);
@@ -97,14 +98,14 @@ public final class BundleVerifier {
       boundDigest = Keys.sha256(artifact);
       byte[] claimed = b.messageSignature.sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
       }
     }
     if (!o.keys().isEmpty()) {
       return keyMode(b, o, signed, boundDigest);
     }
     if (b.material == Bundle.Material.PUBLIC_KEY) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH,
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH,
           "the bundle is signed with a bare key, but the policy trusts certificates");
     }
     if (!o.anchors().isEmpty()) {
@@ -113,12 +114,12 @@ public final class BundleVerifier {
     if (o.trustedRoot() != null) {
       return keylessMode(b, o, signed, boundDigest);
     }
-    throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "no trusted keys, anchors or trusted root configured");
+    throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "no trusted keys, anchors or trusted root configured");
   }
 
   private static Verified keyMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
     if (b.material != Bundle.Material.PUBLIC_KEY) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH,
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH,
           "the bundle is signed with a certificate, but the policy trusts bare keys");
     }
     PublicKey match = null;
@@ -129,18 +130,18 @@ public final class BundleVerifier {
       }
     }
     if (match == null) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with any trusted key");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_INVALID, "the signature does not verify with any trusted key");
     }
     String hint = b.keyHint;
     if (hint != null && hint.length() == 64 && hint.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
       String spkiHash = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
       if (!hint.equalsIgnoreCase(Keys.omsHint(match)) && !hint.equalsIgnoreCase(spkiHash)) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
       }
     }
     if (b.dsse != null && b.dsse.keyId() != null && !b.dsse.keyId().isEmpty() && hint != null
         && !b.dsse.keyId().equals(hint)) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "the DSSE keyid differs from the key hint");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "the DSSE keyid differs from the key hint");
     }
     List<Instant> times = new ArrayList<>();
     if (o.trustedRoot() != null) {
@@ -170,14 +171,14 @@ public final class BundleVerifier {
       }
     }
     if (path.isEmpty()) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no signing certificate");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no signing certificate");
     }
     X509Certificate leaf = path.get(0);
     Instant at = o.validationTime() != null ? o.validationTime() : Instant.now();
-    Certs.validate(path, o.anchors(), Date.from(at), Reason.SIGNATURE_CERT_CHAIN_INVALID);
+    Certs.validate(path, o.anchors(), Date.from(at), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID);
     Certs.checkCodeSigning(leaf, false);
     if (!verifies(leaf.getPublicKey(), b, o, signed)) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
     }
     List<String> ids = checkIdentity(leaf, o, false);
     return new Verified(b.dsse == null ? null : b.dsse.payload(), leaf, leaf.getPublicKey(), List.of(),
@@ -187,26 +188,26 @@ public final class BundleVerifier {
   private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
     TrustedRoot root = o.trustedRoot();
     if (b.certificates.isEmpty()) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
     }
     for (int i = 1; i < b.certificates.size(); i++) {
       if (Certs.selfIssued(b.certificates.get(i))) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID,
             "the bundle includes a root certificate; roots come only from the trusted root");
       }
     }
     X509Certificate leaf = b.certificates.get(0);
     if (!Keys.verify(leaf.getPublicKey(), signed, b.signature())) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
     }
     List<Instant> times = logAndTimestamps(b, root, boundDigest, encoded(leaf), true);
     if (times.isEmpty()) {
-      throw new SignatureVerificationException(Reason.SIGSTORE_NO_VERIFIED_TIME, "no verified signing time (SET or timestamp)");
+      throw new SignatureVerificationException(VerifyReason.SIGSTORE_NO_VERIFIED_TIME, "no verified signing time (SET or timestamp)");
     }
     X509Certificate issuer = null;
     for (Instant t : times) {
       if (t.isBefore(leaf.getNotBefore().toInstant()) || t.isAfter(leaf.getNotAfter().toInstant())) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
             "signing time " + t + " is outside the certificate's validity");
       }
       issuer = chainAt(leaf, root, t);
@@ -231,13 +232,13 @@ public final class BundleVerifier {
       path.addAll(chain.subList(0, chain.size() - 1));
       try {
         Certs.validate(path, Set.of(new TrustAnchor(chain.get(chain.size() - 1), null)), Date.from(t),
-            Reason.SIGNATURE_CERT_CHAIN_INVALID);
+            VerifyReason.SIGNATURE_CERT_CHAIN_INVALID);
         return chain.get(0); // the CA chain starts with the certificate that issues leaves
       } catch (SignatureVerificationException e) {
         last = e;
       }
     }
-    throw last != null ? last : new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID,
+    throw last != null ? last : new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID,
         "no certificate authority in the trusted root is valid at " + t);
   }
 
@@ -248,7 +249,7 @@ public final class BundleVerifier {
       times.add(Timestamps.verify(ts, b.signature(), root));
     }
     if (b.tlogEntries.isEmpty()) {
-      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
+      throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
     }
     Rekor.Binding binding = new Rekor.Binding(boundDigest, b.dsse, b.signature(), signerDer, signerIsCert);
     for (Bundle.TlogEntry e : b.tlogEntries) {
@@ -259,7 +260,7 @@ public final class BundleVerifier {
     }
     if (b.tlogEntries.stream().anyMatch(e -> e.signedEntryTimestamp() == null) && b.timestamps.isEmpty()) {
       // Rekor v2 entries carry no time of their own: a timestamp is mandatory.
-      throw new SignatureVerificationException(Reason.SIGSTORE_NO_VERIFIED_TIME, "a log entry without SET needs an RFC 3161 timestamp");
+      throw new SignatureVerificationException(VerifyReason.SIGSTORE_NO_VERIFIED_TIME, "a log entry without SET needs an RFC 3161 timestamp");
     }
     return times;
   }
@@ -268,7 +269,7 @@ public final class BundleVerifier {
     try {
       return c.getEncoded();
     } catch (java.security.cert.CertificateEncodingException e) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "certificate cannot be encoded");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "certificate cannot be encoded");
     }
   }
 
@@ -276,7 +277,7 @@ public final class BundleVerifier {
   private static List<String> checkIdentity(X509Certificate leaf, Options o, boolean keyless) throws SignatureVerificationException {
     List<String> sans = Certs.sans(leaf);
     String issuer = keyless ? Certs.oidcIssuer(leaf) : null;
-    Reason r = Reason.SIGNATURE_IDENTITY_MISMATCH;
+    ReasonCode r = VerifyReason.SIGNATURE_IDENTITY_MISMATCH;
     if (keyless) {
       if (o.identity() == null || o.issuer() == null) {
         throw new SignatureVerificationException(r, "keyless verification needs both an identity and an OIDC issuer");

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ final class Checkpoint {
   private Checkpoint() {}
 
   static void verify(String note, TrustedRoot.Log log, long treeSize, byte[] rootHash) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_CHECKPOINT_INVALID;
+    ReasonCode r = VerifyReason.SIGSTORE_CHECKPOINT_INVALID;
     if (note.length() > MAX_BYTES) {
       throw new SignatureVerificationException(r, "checkpoint is too large");
     }

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.MessageDigest;
@@ -28,7 +29,7 @@ final class Merkle {
   /** RFC 9162 §2.1.3.2; throws unless the proof leads from the leaf hash to {@code root}. */
   static void verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
       throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_INCLUSION_PROOF_INVALID;
+    ReasonCode r = VerifyReason.SIGSTORE_INCLUSION_PROOF_INVALID;
     if (size <= 0 || index < 0 || index >= size) {
       throw new SignatureVerificationException(r, "inclusion proof index " + index + " is outside a tree of size " + size);
     }

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Keys;
@@ -37,7 +38,7 @@ final class Rekor {
   static @Nullable Instant verify(Bundle.TlogEntry e, TrustedRoot root, Binding b, int bundleMinor)
       throws SignatureVerificationException {
     TrustedRoot.Log log = root.tlogs().stream().filter(l -> l.hasId(e.logId())).findFirst()
-        .orElseThrow(() -> new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID,
+        .orElseThrow(() -> new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID,
             "the entry's log is not in the trusted root"));
     checkBody(e, b);
     Instant setTime = null;
@@ -48,26 +49,26 @@ final class Rekor {
           + "\",\"logIndex\":" + e.logIndex() + "}";
       if (!Keys.verify(log.key(), Keys.algorithmFor(log.key()), canonical.getBytes(StandardCharsets.UTF_8),
           e.signedEntryTimestamp())) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
       }
       setTime = Instant.ofEpochSecond(e.integratedTime());
       if (!log.validFor().contains(setTime)) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
             "the entry's integrated time is outside the log key's validity in the trusted root");
       }
     } else if (bundleMinor == 1) {
-      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
+      throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
     }
     Bundle.Proof p = e.proof();
     if (p == null) {
       if (bundleMinor >= 2 || setTime == null) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
       }
     } else {
       Merkle.verifyInclusion(p.logIndex(), p.treeSize(), Merkle.leafHash(e.canonicalizedBody()), p.hashes(),
           p.rootHash());
       if (p.checkpoint() == null) {
-        throw new SignatureVerificationException(Reason.SIGSTORE_CHECKPOINT_INVALID, "the inclusion proof has no signed checkpoint");
+        throw new SignatureVerificationException(VerifyReason.SIGSTORE_CHECKPOINT_INVALID, "the inclusion proof has no signed checkpoint");
       }
       Checkpoint.verify(p.checkpoint(), log, p.treeSize(), p.rootHash());
     }
@@ -75,7 +76,7 @@ final class Rekor {
   }
 
   private static void checkBody(Bundle.TlogEntry e, Binding b) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_TLOG_ENTRY_MISMATCH;
+    ReasonCode r = VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH;
     JsonObject body = Json.parseObject(e.canonicalizedBody(), r, "log entry body");
     String kind = body.str("kind");
     String version = body.str("apiVersion");
@@ -161,12 +162,12 @@ final class Rekor {
 
   private static void requireEqual(byte[] a, byte[] b, String what) throws SignatureVerificationException {
     if (!MessageDigest.isEqual(a, b)) {
-      throw new SignatureVerificationException(Reason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
+      throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
     }
   }
 
   private static void requireSigner(String pem, Binding b) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_TLOG_ENTRY_MISMATCH;
+    ReasonCode r = VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH;
     List<byte[]> blocks = Keys.pemBlocks(pem, b.signerIsCert() ? "CERTIFICATE" : "PUBLIC KEY", r);
     if (blocks.size() != 1) {
       throw new SignatureVerificationException(r, "log entry records a different kind of signer");

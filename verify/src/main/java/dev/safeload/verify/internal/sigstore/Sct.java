@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,7 @@ final class Sct {
   private Sct() {}
 
   static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_SCT_INVALID;
+    ReasonCode r = VerifyReason.SIGSTORE_SCT_INVALID;
     byte[] ext = leaf.getExtensionValue(SCT_OID.getId());
     if (ext == null) {
       throw new SignatureVerificationException(r, "the signing certificate has no embedded SCT");

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Certs;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class Timestamps {
   private Timestamps() {}
 
   static Instant verify(byte[] signedTimestamp, byte[] signature, TrustedRoot root) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_TIMESTAMP_INVALID;
+    ReasonCode r = VerifyReason.SIGSTORE_TIMESTAMP_INVALID;
     TimeStampToken token;
     try {
       TimeStampResponse resp = new TimeStampResponse(signedTimestamp);

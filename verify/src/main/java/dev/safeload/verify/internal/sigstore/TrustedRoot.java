@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import dev.safeload.verify.internal.x509.Certs;
@@ -79,7 +80,7 @@ public final class TrustedRoot {
   }
 
   public static TrustedRoot parse(byte[] json) throws SignatureVerificationException {
-    Reason r = Reason.SIGSTORE_TRUSTED_ROOT_INVALID;
+    ReasonCode r = VerifyReason.SIGSTORE_TRUSTED_ROOT_INVALID;
     JsonObject root = Json.parseObject(json, r, "trusted root");
     String mt = root.str("mediaType");
     if (!mt.startsWith("application/vnd.dev.sigstore.trustedroot")) {

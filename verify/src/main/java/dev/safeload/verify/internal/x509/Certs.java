@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class Certs {
 
   private Certs() {}
 
-  public static X509Certificate parse(byte[] der, Reason reason) throws SignatureVerificationException {
+  public static X509Certificate parse(byte[] der, ReasonCode reason) throws SignatureVerificationException {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
@@ -57,7 +58,7 @@ public final class Certs {
   }
 
   /** All certificates in a PEM text. */
-  public static List<X509Certificate> parsePem(String pem, Reason reason) throws SignatureVerificationException {
+  public static List<X509Certificate> parsePem(String pem, ReasonCode reason) throws SignatureVerificationException {
     List<X509Certificate> out = new ArrayList<>();
     for (byte[] der : Keys.pemBlocks(pem, "CERTIFICATE", reason)) {
       out.add(parse(der, reason));
@@ -73,7 +74,7 @@ public final class Certs {
    * PKIX-validates {@code path} (leaf first, without the anchor) against the anchors at {@code at},
    * with revocation checking off (offline). Throws with {@code reason} on failure.
    */
-  public static void validate(List<X509Certificate> path, Set<TrustAnchor> anchors, Date at, Reason reason)
+  public static void validate(List<X509Certificate> path, Set<TrustAnchor> anchors, Date at, ReasonCode reason)
       throws SignatureVerificationException {
     if (path.isEmpty() || anchors.isEmpty()) {
       throw new SignatureVerificationException(reason, "no certificate or no trust anchor");
@@ -123,7 +124,7 @@ public final class Certs {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
     }
     return out;
   }
@@ -147,10 +148,10 @@ public final class Certs {
             StandardCharsets.UTF_8);
       }
     } catch (IOException | RuntimeException e) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
     }
     if (v1 != null && v2 != null && !v1.equals(v2)) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_IDENTITY_MISMATCH, "the certificate's two issuer extensions disagree");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "the certificate's two issuer extensions disagree");
     }
     return v2 != null ? v2 : v1;
   }
@@ -159,15 +160,15 @@ public final class Certs {
   public static void checkCodeSigning(X509Certificate leaf, boolean requireEku) throws SignatureVerificationException {
     boolean[] ku = leaf.getKeyUsage();
     if (ku == null || !ku[0]) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks digitalSignature key usage");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks digitalSignature key usage");
     }
     try {
       List<String> eku = leaf.getExtendedKeyUsage();
       if (eku == null ? requireEku : !eku.contains(EKU_CODE_SIGNING)) {
-        throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks codeSigning extended key usage");
+        throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks codeSigning extended key usage");
       }
     } catch (java.security.cert.CertificateParsingException e) {
-      throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
     }
   }
 

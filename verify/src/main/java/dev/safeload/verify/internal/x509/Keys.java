@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -50,7 +51,7 @@ public final class Keys {
   }
 
   /** Decodes every PEM block of the given type (e.g. {@code CERTIFICATE}, {@code PUBLIC KEY}). */
-  public static List<byte[]> pemBlocks(String text, String type, Reason reason) throws SignatureVerificationException {
+  public static List<byte[]> pemBlocks(String text, String type, ReasonCode reason) throws SignatureVerificationException {
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     List<byte[]> out = new ArrayList<>();
@@ -84,7 +85,7 @@ public final class Keys {
   }
 
   /** Parses one PEM {@code PUBLIC KEY}. */
-  public static PublicKey publicKeyFromPem(String pem, Reason reason) throws SignatureVerificationException {
+  public static PublicKey publicKeyFromPem(String pem, ReasonCode reason) throws SignatureVerificationException {
     List<byte[]> blocks = pemBlocks(pem, "PUBLIC KEY", reason);
     if (blocks.size() != 1) {
       throw new SignatureVerificationException(reason, "expected exactly one PEM PUBLIC KEY block, found " + blocks.size());
@@ -93,7 +94,7 @@ public final class Keys {
   }
 
   /** Parses an SPKI DER key, accepting only EC P-256/384/521 (named) and Ed25519. */
-  public static PublicKey publicKey(byte[] spkiDer, Reason reason) throws SignatureVerificationException {
+  public static PublicKey publicKey(byte[] spkiDer, ReasonCode reason) throws SignatureVerificationException {
     SubjectPublicKeyInfo spki;
     try {
       ASN1Primitive prim = ASN1Primitive.fromByteArray(spkiDer);
@@ -135,7 +136,7 @@ public final class Keys {
         case 256 -> "SHA256withECDSA";
         case 384 -> "SHA384withECDSA";
         case 521 -> "SHA512withECDSA";
-        default -> throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
+        default -> throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
       };
     }
     if ("Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())) {
@@ -144,7 +145,7 @@ public final class Keys {
     if ("RSA".equals(key.getAlgorithm())) {
       return "SHA256withRSA";
     }
-    throw new SignatureVerificationException(Reason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
+    throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
   }
 
   /** Verifies with the curve-matched hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512) or Ed25519. */

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
-import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -32,7 +33,7 @@ public final class PrivateKeys {
   private PrivateKeys() {}
 
   public static KeyPair fromPem(String pem) throws SignatureVerificationException {
-    Reason r = Reason.SIGNATURE_KEY_MISMATCH;
+    ReasonCode r = VerifyReason.SIGNATURE_KEY_MISMATCH;
     try {
       PrivateKeyInfo info;
       List<byte[]> sec1 = Keys.pemBlocks(pem, "EC PRIVATE KEY", r);
