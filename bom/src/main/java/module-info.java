@@ -1,6 +1,6 @@
 /**
- * AI bills of materials: CycloneDX 1.6 ML-BOMs written from what safeload scanned or loaded, and a
- * strict reader that answers which BOMs name a file digest. Implementation lives in
+ * AI bills of materials: CycloneDX 1.6 ML-BOMs and SPDX 3.0.1 AI documents written from what safeload
+ * scanned or loaded, and strict readers of both that answer which BOMs name a file digest. Implementation lives in
  * {@code dev.safeload.bom.internal}, which is not exported.
  */
 module dev.safeload.bom {

@@ -20,6 +20,7 @@ module dev.safeload.formats {
   exports dev.safeload.formats.archive;
   exports dev.safeload.formats.tokenizer;
   exports dev.safeload.formats.template;
+  exports dev.safeload.formats.modelcard;
 
   // Each handler adds itself here and in META-INF/services/dev.safeload.spi.FormatHandler.
   provides dev.safeload.spi.FormatHandler with
@@ -38,6 +39,9 @@ module dev.safeload.formats {
       dev.safeload.formats.tokenizer.SentencePieceHandler,
       dev.safeload.formats.pytorch.PyTorchIndexHandler,
       dev.safeload.formats.template.ChatTemplateHandler;
+
+  provides dev.safeload.spi.FileDescriber with
+      dev.safeload.formats.modelcard.ModelCardDescriber;
 
   provides dev.safeload.spi.SecondReader with
       dev.safeload.formats.readers.TarReader,

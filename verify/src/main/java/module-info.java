@@ -9,4 +9,5 @@ module dev.safeload.verify {
 
   exports dev.safeload.verify;
   exports dev.safeload.verify.signing;
+  exports dev.safeload.verify.attestation;
 }

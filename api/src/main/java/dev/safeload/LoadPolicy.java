@@ -57,6 +57,7 @@ public final class LoadPolicy {
   private final java.util.List<String> ignoredFiles;
   private final java.util.List<String> opaqueFiles;
   private final Map<Setting<?>, Object> settings;
+  private final java.util.List<String> allowedLicenses;
 
   private LoadPolicy(Builder b) {
     this.requiredProof = b.requiredProof;
@@ -68,6 +69,7 @@ public final class LoadPolicy {
     this.ignoredFiles = java.util.List.copyOf(b.ignoredFiles);
     this.opaqueFiles = java.util.List.copyOf(b.opaqueFiles);
     this.settings = Map.copyOf(b.settings);
+    this.allowedLicenses = java.util.List.copyOf(b.allowedLicenses);
   }
 
   /** The secure default policy. */
@@ -139,6 +141,22 @@ public final class LoadPolicy {
     return opaqueFiles;
   }
 
+  /**
+   * Whether the model's declared licences are judged ({@link Builder#allowLicenses}). When not, every
+   * licence is accepted and only reported.
+   */
+  public boolean checksLicenses() {
+    return !allowedLicenses.isEmpty();
+  }
+
+  /**
+   * The SPDX licence expressions the policy accepts, in the order given; empty when licences are not
+   * judged.
+   */
+  public java.util.List<String> allowedLicenses() {
+    return allowedLicenses;
+  }
+
   /** The value of a setting: the override if one was set, else the setting's default. */
   public <T> T get(Setting<T> setting) {
     Object v = settings.get(setting);
@@ -150,7 +168,7 @@ public final class LoadPolicy {
     return "LoadPolicy{requiredProof=" + requiredProof + ", proofInScans=" + proofInScans + ", allowSymlinks=" + allowSymlinks
         + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
         + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", opaqueFiles=" + opaqueFiles
-        + ", settings=" + settings + "}";
+        + ", settings=" + settings + ", allowedLicenses=" + allowedLicenses + "}";
   }
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
@@ -164,6 +182,7 @@ public final class LoadPolicy {
     private final java.util.List<String> ignoredFiles = new java.util.ArrayList<>();
     private final java.util.List<String> opaqueFiles = new java.util.ArrayList<>();
     private final Map<Setting<?>, Object> settings = new HashMap<>();
+    private final java.util.List<String> allowedLicenses = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -178,6 +197,7 @@ public final class LoadPolicy {
       ignoredFiles.addAll(p.ignoredFiles);
       opaqueFiles.addAll(p.opaqueFiles);
       settings.putAll(p.settings);
+      allowedLicenses.addAll(p.allowedLicenses);
     }
 
     /**
@@ -261,6 +281,34 @@ public final class LoadPolicy {
       for (String g : globs) {
         FileGlob.of(g);
         opaqueFiles.add(g);
+      }
+      return this;
+    }
+
+    /**
+     * Tightening: judges the licences the model declares (GGUF {@code general.license}, safetensors
+     * {@code __metadata__} {@code license}, ONNX {@code metadata_props} {@code license}, the
+     * {@code license:} of a served {@code README.md}'s front matter) against these SPDX licence
+     * expressions, e.g. {@code "MIT", "Apache-2.0"}. Repeated calls add to the list.
+     *
+     * <p>Every declaration is judged on its own, so two files that declare different licences must both
+     * be allowed. A declaration is allowed if it equals a listed expression, or, read as an SPDX
+     * expression, if one side of each {@code OR} and both sides of each {@code AND} are allowed;
+     * licence ids compare without regard to case ({@code apache-2.0} is {@code Apache-2.0}), and
+     * {@code id WITH exception} must be listed as such. A declaration that is not an SPDX expression
+     * (a comma-joined list, {@code other}, {@code NOASSERTION}) or a model that declares no licence at
+     * all is {@code LICENSE_UNKNOWN}; an expression outside the list is {@code LICENSE_NOT_ALLOWED}.
+     * By default licences are only reported.
+     *
+     * @throws IllegalArgumentException if an entry is not an SPDX licence expression
+     */
+    public Builder allowLicenses(String... spdxExpressions) {
+      for (String e : spdxExpressions) {
+        Objects.requireNonNull(e, "spdxExpression");
+        if (dev.safeload.internal.LicenseExpression.parse(e) == null) {
+          throw new IllegalArgumentException("not an SPDX licence expression: " + e);
+        }
+        allowedLicenses.add(e.strip());
       }
       return this;
     }

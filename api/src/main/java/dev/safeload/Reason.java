@@ -56,6 +56,12 @@ public enum Reason implements ReasonCode {
   /** A provenance verifier failed unexpectedly; the model is rejected rather than trusted. */
   VERIFIER_ERROR("A provenance verifier (pins, signature, revocation) failed unexpectedly."),
 
+  // ---------------------------------------------------------------- merged from licspdx
+  /** The policy judges licences and the model declares none, or a declaration is not an SPDX expression. */
+  LICENSE_UNKNOWN("The model's licence is unknown: none is declared, or a declaration is not an SPDX expression."),
+  /** A declared licence is not on the policy's list of acceptable licences. */
+  LICENSE_NOT_ALLOWED("A declared licence is not one the policy allows."),
+
   ;
 
   private final String description;

@@ -16,7 +16,7 @@ import java.util.ServiceLoader;
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
- *     .pins(PinSet.load(Path.of("models.pins.json")))
+ *     .verifier(PinSet.load(Path.of("models.pins.json")))
  *     .build();
  * try (VerifiedModel model = loader.load(Path.of("models/llama"))) {
  *   ByteBuffer weights = model.file("model.safetensors").buffer();
@@ -30,7 +30,7 @@ public final class SafeModelLoader {
 
   private SafeModelLoader(Builder b) {
     this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers),
-        List.copyOf(b.readers), b.progress);
+        List.copyOf(b.readers), List.copyOf(b.describers), b.progress);
   }
 
   /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
@@ -72,6 +72,7 @@ public final class SafeModelLoader {
     private final List<FormatHandler> handlers = new ArrayList<>();
     private final List<ProvenanceVerifier> verifiers = new ArrayList<>();
     private final List<dev.safeload.spi.SecondReader> readers = new ArrayList<>();
+    private final List<dev.safeload.spi.FileDescriber> describers = new ArrayList<>();
     private boolean discover = true;
     private ProgressListener progress = ProgressListener.NONE;
 
@@ -83,15 +84,13 @@ public final class SafeModelLoader {
       return this;
     }
 
-    /** Adds digest pins (for example {@code PinSet.load(path)} from {@code safeload-verify}). */
-    public Builder pins(ProvenanceVerifier pins) {
-      verifiers.add(Objects.requireNonNull(pins, "pins"));
-      return this;
-    }
-
-    /** Adds a signature or other trust check (for example an OpenSSF model-signing verifier). */
-    public Builder trust(ProvenanceVerifier trust) {
-      verifiers.add(Objects.requireNonNull(trust, "trust"));
+    /**
+     * Adds a provenance check: digest pins ({@code PinSet.load(path)} from {@code safeload-verify}), an
+     * OpenSSF model-signing verifier ({@code TrustPolicy.publicKey(pem).verifier()}), or one of your
+     * own. Every verifier's findings reject the model, so with pins and a signature both must hold.
+     */
+    public Builder verifier(ProvenanceVerifier verifier) {
+      verifiers.add(Objects.requireNonNull(verifier, "verifier"));
       return this;
     }
 
@@ -127,6 +126,16 @@ public final class SafeModelLoader {
       return this;
     }
 
+    /**
+     * Adds a {@link dev.safeload.spi.FileDescriber}, which reads what an opaque file (a model card)
+     * declares. A registered describer replaces a discovered one with the same id; discovery follows
+     * {@link #discoverHandlers}.
+     */
+    public Builder describer(dev.safeload.spi.FileDescriber describer) {
+      describers.add(Objects.requireNonNull(describer, "describer"));
+      return this;
+    }
+
     public SafeModelLoader build() {
       ServiceLoader.load(dev.safeload.spi.SecondReader.class, SafeModelLoader.class.getClassLoader())
           .forEach(r -> {
@@ -142,6 +151,14 @@ public final class SafeModelLoader {
           }
         });
         handlers.addAll(0, all);
+        List<dev.safeload.spi.FileDescriber> found = new ArrayList<>();
+        ServiceLoader.load(dev.safeload.spi.FileDescriber.class, SafeModelLoader.class.getClassLoader())
+            .forEach(d -> {
+              if (describers.stream().noneMatch(r -> r.id().equals(d.id()))) {
+                found.add(d);
+              }
+            });
+        describers.addAll(0, found);
       }
       return new SafeModelLoader(this);
     }

@@ -6,6 +6,7 @@ import dev.safeload.Reason;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ModelView;
+import dev.safeload.spi.ValidationContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,10 +49,10 @@ final class CrossFileChecks {
       CheckedFile f = byName.get(original.name());
       if (f.accepted() && f.handler() != null) {
         List<Finding> more = new ArrayList<>();
-        FileContext ctx = new FileContext(f.name(), policy, more);
+        ValidationContext ctx = ValidationContext.collecting(f.name(), policy, more);
         FormatHandler handler = f.handler();
         CheckedFile self = f;
-        FileValidation.callHandler(ctx, f.format() + " failed across files", () -> {
+        HandlerRun.call(ctx, f.format() + " failed across files", () -> {
           handler.validateModel(self, view, ctx);
           return null;
         });
@@ -83,9 +84,9 @@ final class CrossFileChecks {
 
   private CheckedFile claim(CheckedFile referrer, CheckedFile target) {
     List<Finding> findings = new ArrayList<>();
-    FileContext ctx = new FileContext(target.name(), policy, findings);
+    ValidationContext ctx = ValidationContext.collecting(target.name(), policy, findings);
     FormatHandler h = referrer.handler();
-    ModelDescription d = FileValidation.callHandler(ctx, h.id() + " failed on a referenced file",
+    ModelDescription d = HandlerRun.call(ctx, h.id() + " failed on a referenced file",
         () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
     if (d == null || !findings.isEmpty()) {
       // Not data this referrer can vouch for: it stays unknown, with the referrer's reasons if any.

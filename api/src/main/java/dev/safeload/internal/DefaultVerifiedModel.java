@@ -126,7 +126,7 @@ final class DefaultVerifiedModel implements VerifiedModel {
     Path target = dir.resolve(e.name());
     Files.createDirectories(target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    MessageDigest md = Digests.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     try (FileChannel out = FileChannel.open(target,
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {

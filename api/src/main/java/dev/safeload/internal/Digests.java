@@ -4,23 +4,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 
-/** SHA-256 from the JDK's SUN provider: the HotSpot intrinsic, whatever providers the application installed. */
+/** Digests over a verified copy's chunks. */
 public final class Digests {
   private Digests() {}
 
-  /** A fresh SHA-256 digest from the SUN provider. */
-  public static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256", "SUN");
-    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-      // Every Java SE runtime ships SUN with SHA-256; without it we cannot verify anything.
-      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
-    }
-  }
-
   /** SHA-256 of bytes {@code [start, end)} of a verified copy, slicing within chunks (no copying). */
   public static dev.safeload.provenance.Sha256 sha256Range(ChunkedBytes bytes, long start, long end) {
-    MessageDigest md = sha256();
+    MessageDigest md = dev.safeload.provenance.Sha256.newMessageDigest();
     long pos = start;
     while (pos < end) {
       long inChunk = pos & (ChunkedBytes.CHUNK - 1);
@@ -29,5 +19,23 @@ public final class Digests {
       pos += n;
     }
     return dev.safeload.provenance.Sha256.of(md.digest());
+  }
+
+  /** SHA-512 of a whole verified copy, chunk by chunk (no copying). */
+  public static byte[] sha512(ChunkedBytes bytes) {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-512", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      throw new IllegalStateException("the JDK's SUN SHA-512 is unavailable", e);
+    }
+    long end = bytes.size();
+    long pos = 0;
+    while (pos < end) {
+      int n = (int) Math.min(end - pos, ChunkedBytes.CHUNK);
+      md.update(bytes.slice(pos, n));
+      pos += n;
+    }
+    return md.digest();
   }
 }

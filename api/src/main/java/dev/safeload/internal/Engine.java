@@ -11,6 +11,7 @@ import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.ProofRequirement;
 import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.spi.FileDescriber;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.SecondReader;
 import java.io.IOException;
@@ -34,10 +35,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The loading pipeline behind {@link dev.safeload.SafeModelLoader}, as a chain of stages that pass
- * immutable values: {@link ModelWalk} (which files), {@link NameRoles} (what their names say),
- * {@link FileReading} with {@link FileValidation} (each file read once while hashed, then judged by
- * name and content together), {@link CrossFileChecks} (references and whole-model rules),
- * {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
+ * immutable values: {@link ModelWalk} (which files, with {@link ModelNames} and {@link SideFiles}),
+ * {@link NameRoles} (what their names say), {@link FileReading} with {@link FileValidation} (each file
+ * read once while hashed, then judged by name and content together: {@link Detection},
+ * {@link HandlerRun}, {@link SecondReadings}), {@link CrossFileChecks} (references and whole-model
+ * rules), {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a
+ * report.
  */
 public final class Engine {
   /**
@@ -53,6 +56,7 @@ public final class Engine {
   private final List<FormatHandler> handlers;
   private final List<ProvenanceVerifier> verifiers;
   private final List<SecondReader> readers;
+  private final List<FileDescriber> describers;
   private final Set<String> sideFileNames;
   private final List<FileGlob> ignore;
   private final List<FileGlob> opaque;
@@ -60,7 +64,13 @@ public final class Engine {
 
   public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
       List<SecondReader> readers, ProgressListener progress) {
+    this(policy, handlers, verifiers, readers, List.of(), progress);
+  }
+
+  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
+      List<SecondReader> readers, List<FileDescriber> describers, ProgressListener progress) {
     this.policy = policy;
+    this.describers = List.copyOf(describers);
     this.progress = progress;
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
@@ -118,7 +128,8 @@ public final class Engine {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
         reports.add(new FileReport(f.name(), f.read() ? f.data().size() : -1,
-            f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(), run.proofs.covering(f.name())));
+            f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(),
+            f.desc() == null ? List.of() : f.desc().licenses(), run.proofs.covering(f.name())));
       }
       return new ScanReport(run.walk.root(), reports, run.modelFindings, run.walk.ignored(),
           run.proofs.proofs());
@@ -156,15 +167,18 @@ public final class Engine {
     ExecutorService pool = pool(walk.files().size());
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
-      FileValidation validation = new FileValidation(policy, handlers, readers);
+      FileValidation validation = new FileValidation(policy, handlers, readers, describers);
       FileReading reading = new FileReading(policy, mode, privateDir, progress);
       List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading, pool);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
+      LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
+      checked = licenses.files();
       // A scan applies the proof requirement only when the policy asks; a load always does.
       ProofRequirement required = forLoad || policy.scansRequireProof()
           ? policy.requiredProof() : ProofRequirement.none();
       Proofs.Result proofs = new Proofs(verifiers, required, pool).check(checked, walk);
       List<Finding> modelFindings = new ArrayList<>(walk.findings());
+      modelFindings.addAll(licenses.modelFindings());
       modelFindings.addAll(proofs.modelFindings());
       return new Run(walk, mode, privateDir, proofs.files(), modelFindings, proofs);
     } catch (IOException | RuntimeException | Error e) {

@@ -4,17 +4,13 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.Reason;
 import dev.safeload.spi.Confidence;
-import dev.safeload.spi.FormatException;
+import dev.safeload.spi.FileDescriber;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.SecondReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,13 +33,11 @@ import org.jspecify.annotations.Nullable;
  *       detection: an opaque name is served as {@code opaque}; any other file waits for a reference
  *       from another file ({@link CrossFileChecks}) or is {@code UNKNOWN_FORMAT}.
  *   <li>Every accepted file is shown to every {@link SecondReader} not of its own format: one that
- *       would open it is a {@code POLYGLOT}.
+ *       would open it is a {@code POLYGLOT} ({@link SecondReadings}).
  * </ol>
- * Any exception or {@link Error} a handler throws ends as a finding: fail closed.
+ * Any exception or {@link Error} a handler throws ends as a finding: fail closed ({@link HandlerRun}).
  */
 final class FileValidation {
-  /** Bytes of a file shown to {@link FormatHandler#detect}. */
-  static final int HEAD_BYTES = 64 * 1024;
   /** The format reported for a file served without a format claim. */
   static final String OPAQUE = "opaque";
 
@@ -65,12 +59,21 @@ final class FileValidation {
 
   private final LoadPolicy policy;
   private final List<FormatHandler> handlers;
-  private final List<SecondReader> readers;
+  private final HandlerRun calls;
+  private final SecondReadings secondReadings;
+  private final OpaqueFiles opaqueFiles;
 
   FileValidation(LoadPolicy policy, List<FormatHandler> handlers, List<SecondReader> readers) {
+    this(policy, handlers, readers, List.of());
+  }
+
+  FileValidation(LoadPolicy policy, List<FormatHandler> handlers, List<SecondReader> readers,
+      List<FileDescriber> describers) {
     this.policy = policy;
     this.handlers = handlers;
-    this.readers = readers;
+    this.calls = new HandlerRun(policy);
+    this.secondReadings = new SecondReadings(readers, calls);
+    this.opaqueFiles = new OpaqueFiles(policy, describers);
   }
 
   Outcome validate(String name, ModelBytes bytes, NameRoles.Role role) {
@@ -80,48 +83,42 @@ final class FileValidation {
           "'." + code.extension() + "' names code that a loader may import or execute"));
       return new Outcome(null, "", null, findings, false);
     }
-    Map<FormatHandler, Confidence> seen = new java.util.LinkedHashMap<>();
-    ByteBuffer head = bytes.slice(0, (int) Math.min(HEAD_BYTES, bytes.size()));
-    for (FormatHandler h : handlers) {
-      Confidence c;
-      try {
-        c = h.detect(head.duplicate().order(ByteOrder.LITTLE_ENDIAN), bytes.size());
-      } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
-        findings.add(new Finding(e instanceof OutOfMemoryError ? Reason.RESOURCE_EXHAUSTED : Reason.HANDLER_ERROR,
-            name, Finding.NO_OFFSET, h.id() + " failed to detect: " + e));
-        return new Outcome(null, "", null, findings, false);
-      }
-      if (c != null && c != Confidence.NONE) {
-        seen.put(h, c);
-      }
+    Detection detection = Detection.of(name, bytes, handlers, findings);
+    if (detection == null) {
+      return new Outcome(null, "", null, findings, false);
     }
     Outcome outcome = role instanceof NameRoles.Claimed claimed
-        ? byName(name, bytes, claimed, seen)
-        : byContent(name, bytes, role, seen);
-    return outcome.accepted() ? secondReadings(name, bytes, outcome) : outcome;
+        ? byName(name, bytes, claimed, detection)
+        : byContent(name, bytes, role, detection);
+    return outcome.accepted() ? secondReadings.byReaders(name, bytes, outcome) : outcome;
+  }
+
+  /** The second readers' verdict on a file accepted some other way (data a valid file references). */
+  Outcome secondReadings(String name, ModelBytes bytes, Outcome outcome) {
+    return secondReadings.byReaders(name, bytes, outcome);
   }
 
   private Outcome byName(String name, ModelBytes bytes, NameRoles.Claimed claimed,
-      Map<FormatHandler, Confidence> seen) {
+      Detection detection) {
     // A handler validates only what its own detection recognised: validate() may rely on detect().
-    List<FormatHandler> strongest = strongest(claimed.handlers(), seen, false);
+    List<FormatHandler> strongest = detection.strongest(claimed.handlers());
     if (strongest.isEmpty()) {
       strongest = claimed.handlers().stream().filter(FormatHandler::validatesByNameAlone).toList();
     }
     Outcome named = strongest.isEmpty() ? null
-        : strongest.size() == 1 ? run(name, bytes, strongest.get(0))
+        : strongest.size() == 1 ? calls.run(name, bytes, strongest.get(0))
         : exactlyOne(name, bytes, strongest, "the name '" + claimed.match() + "' and the content");
     String says = claimed.handlers().stream().map(FormatHandler::id).sorted().toList().toString();
     if (named == null || !named.accepted()) {
-      List<FormatHandler> others = new ArrayList<>(contentHandlers(seen));
+      List<FormatHandler> others = new ArrayList<>(detection.contentHandlers());
       others.removeAll(claimed.handlers());
-      List<FormatHandler> content = strongest(others, seen, false);
+      List<FormatHandler> content = detection.strongest(others);
       // The content speaks against the name when the name's handlers did not recognise it, or when
       // another handler recognises it more surely than they did.
       boolean contentWins = content.size() == 1 && (named == null
-          || (named.handler() != null && seen.get(content.get(0)).compareTo(seen.getOrDefault(named.handler(), Confidence.NONE)) > 0));
+          || (named.handler() != null && detection.of(content.get(0)).compareTo(detection.of(named.handler())) > 0));
       if (contentWins) {
-        Outcome asContent = run(name, bytes, content.get(0));
+        Outcome asContent = calls.run(name, bytes, content.get(0));
         List<Finding> all = new ArrayList<>();
         all.add(new Finding(Reason.EXTENSION_MISMATCH, name, Finding.NO_OFFSET,
             "content is " + content.get(0).id() + " but the name ('" + claimed.match() + "') says "
@@ -136,26 +133,16 @@ final class FileValidation {
       }
       return named;
     }
-    for (Map.Entry<FormatHandler, Confidence> e : seen.entrySet()) {
-      FormatHandler other = e.getKey();
-      if (claimed.handlers().contains(other) || other.extensions().isEmpty()
-          || e.getValue().compareTo(Confidence.STRONG) < 0) {
-        continue;
-      }
-      if (run(name, bytes, other).accepted()) {
-        return rejected(named, new Finding(Reason.POLYGLOT, name, 0, "valid as "
-            + named.format() + " (its name) and as " + other.id() + " (its content): two readings"));
-      }
-    }
-    return named;
+    Finding second = secondReadings.byOtherHandlers(name, bytes, named, claimed.handlers(), detection);
+    return second == null ? named : SecondReadings.rejected(named, second);
   }
 
   private Outcome byContent(String name, ModelBytes bytes, NameRoles.Role role,
-      Map<FormatHandler, Confidence> seen) {
-    List<FormatHandler> strongest = strongest(contentHandlers(seen), seen, false);
+      Detection detection) {
+    List<FormatHandler> strongest = detection.strongest(detection.contentHandlers());
     if (strongest.isEmpty()) {
       if (role instanceof NameRoles.Opaque) {
-        return opaque();
+        return opaque(name, bytes);
       }
       if (role instanceof NameRoles.UnreadFormat unread) {
         return new Outcome(null, "", null, List.of(new Finding(Reason.UNKNOWN_FORMAT, name, 0,
@@ -165,12 +152,12 @@ final class FileValidation {
       return new Outcome(null, "", null, List.of(), true);
     }
     Outcome outcome = strongest.size() == 1
-        ? run(name, bytes, strongest.get(0))
+        ? calls.run(name, bytes, strongest.get(0))
         : exactlyOne(name, bytes, strongest, "the content");
     FormatHandler h = outcome.handler();
     if (!outcome.accepted() && role instanceof NameRoles.Opaque) {
       // What looked like a format did not validate as one; the name asks for opaque bytes.
-      return opaque();
+      return opaque(name, bytes);
     }
     String ext = Engine.extension(name);
     List<Finding> all = new ArrayList<>();
@@ -189,37 +176,12 @@ final class FileValidation {
     return new Outcome(h, h == null ? "" : h.id(), null, all, unclaimed);
   }
 
-  /**
-   * The detections that may speak for content. A handler that lists no extension (vocab.txt,
-   * merges.txt) is reached only through its names: text in a file of another name is not a
-   * vocabulary because it could be read as one.
-   */
-  private static List<FormatHandler> contentHandlers(Map<FormatHandler, Confidence> seen) {
-    return seen.keySet().stream().filter(h -> !h.extensions().isEmpty()).toList();
+  private Outcome opaque(String name, ModelBytes bytes) {
+    return opaqueFiles.describe(name, bytes);
   }
 
-  private static Outcome opaque() {
+  static Outcome opaque() {
     return new Outcome(null, OPAQUE, ModelDescription.empty(OPAQUE), List.of(), false);
-  }
-
-  /**
-   * The handlers among {@code candidates} with the highest detected confidence. If none of them
-   * detects anything: all of them when {@code claimedByName} (a name claims them), else none.
-   */
-  private static List<FormatHandler> strongest(List<FormatHandler> candidates,
-      Map<FormatHandler, Confidence> seen, boolean claimedByName) {
-    Confidence best = Confidence.NONE;
-    for (FormatHandler h : candidates) {
-      Confidence c = seen.getOrDefault(h, Confidence.NONE);
-      if (c.compareTo(best) > 0) {
-        best = c;
-      }
-    }
-    if (best == Confidence.NONE) {
-      return claimedByName ? candidates : List.of();
-    }
-    Confidence top = best;
-    return candidates.stream().filter(h -> seen.getOrDefault(h, Confidence.NONE) == top).toList();
   }
 
   /** Validates with each candidate; exactly one may accept. */
@@ -228,12 +190,12 @@ final class FileValidation {
     List<FormatHandler> allowed = all.stream().filter(h -> policy.allowedFormats().contains(h.id())).toList();
     List<FormatHandler> candidates = allowed.isEmpty() ? all : allowed;
     if (candidates.size() == 1) {
-      return run(name, bytes, candidates.get(0));
+      return calls.run(name, bytes, candidates.get(0));
     }
     List<Outcome> accepted = new ArrayList<>();
     Outcome first = null;
     for (FormatHandler h : candidates) {
-      Outcome o = run(name, bytes, h);
+      Outcome o = calls.run(name, bytes, h);
       first = first == null ? o : first;
       if (o.accepted()) {
         accepted.add(o);
@@ -248,70 +210,5 @@ final class FileValidation {
     return new Outcome(null, "", null, List.of(new Finding(Reason.AMBIGUOUS_FORMAT, name, 0,
         what + " read as each of " + candidates.stream().map(FormatHandler::id).sorted().toList())),
         false);
-  }
-
-  /** One handler's verdict, with the policy's allowlist applied first. */
-  Outcome run(String name, ModelBytes bytes, FormatHandler handler) {
-    List<Finding> findings = new ArrayList<>();
-    if (!policy.allowedFormats().contains(handler.id())) {
-      findings.add(new Finding(Reason.FORMAT_NOT_ALLOWED, name, 0,
-          "format " + handler.id() + " is not allowed by the policy"));
-      return new Outcome(handler, handler.id(), null, findings, false);
-    }
-    FileContext ctx = new FileContext(name, policy, findings);
-    ModelDescription d = callHandler(ctx, handler.id() + " failed", () -> {
-      ModelDescription v = handler.validate(bytes, ctx);
-      if (v == null) {
-        throw new IllegalStateException(handler.id() + " returned no description");
-      }
-      return v;
-    });
-    return new Outcome(handler, handler.id(), findings.isEmpty() ? d : null, List.copyOf(findings), false);
-  }
-
-  /** Asks every second reader not of the file's own format whether it would open the bytes. */
-  Outcome secondReadings(String name, ModelBytes bytes, Outcome outcome) {
-    for (SecondReader r : readers) {
-      if (r.formats().contains(outcome.format())) {
-        continue;
-      }
-      String opens;
-      try {
-        opens = r.opens(bytes);
-      } catch (RuntimeException | StackOverflowError e) {
-        return rejected(outcome, new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
-            "second reader " + r.id() + " failed: " + e));
-      }
-      if (opens != null) {
-        return rejected(outcome, new Finding(Reason.POLYGLOT, name, 0, "accepted as "
-            + (outcome.format().isEmpty() ? "data" : outcome.format()) + ", but " + r.id()
-            + " would open " + opens));
-      }
-    }
-    return outcome;
-  }
-
-  private static Outcome rejected(Outcome o, Finding f) {
-    return new Outcome(o.handler(), o.format(), null, List.of(f), false);
-  }
-
-  /**
-   * Runs handler code: a {@link FormatException} becomes its finding, any other failure a finding too
-   * (fail closed: a crashing handler never lets a file through, and never ends the run without a
-   * report).
-   */
-  static <T> @Nullable T callHandler(FileContext ctx, String what, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (FormatException e) {
-      ctx.report(e.reason(), e.offset(), e.getMessage());
-    } catch (OutOfMemoryError e) {
-      ctx.report(Reason.RESOURCE_EXHAUSTED, Finding.NO_OFFSET, what + ": out of memory");
-    } catch (RuntimeException | StackOverflowError e) {
-      ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, what + ": " + e);
-    } catch (LinkageError | AssertionError e) {
-      ctx.report(Reason.HANDLER_ERROR, Finding.NO_OFFSET, what + ": " + e);
-    }
-    return null;
   }
 }

@@ -6,7 +6,6 @@ import dev.safeload.LoadPolicy;
 import dev.safeload.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,12 +13,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,22 +23,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Stage 1: which files make up the model. Walks the path without following links, applies the ignore
- * patterns, refuses names that cannot be served as one unambiguous name, and reads the verifiers' side
- * files. Reads no model file's content.
+ * patterns, refuses names that cannot be served as one unambiguous name ({@link ModelNames}), and
+ * reads the verifiers' side files ({@link SideFiles}). Reads no model file's content.
  *
- * <p>Name rules, in check order: a name with a control character or backslash, or one the platform
- * could not decode (undecodable bytes come back as U+FFFD), is {@code FILE_NAME_INVALID}; two names
- * that are one name once case and Unicode normalisation are folded are both {@code
+ * <p>Two names that are one name once case and Unicode normalisation are folded are both {@code
  * FILE_NAME_COLLISION} (a loader on a case-insensitive or normalising file system, or one that globs,
  * would read either). Links are refused except the relative links of a Hugging Face cache snapshot
  * into its own {@code blobs/} folder ({@link HfCache}).
  */
 final class ModelWalk {
-  /** Largest side file (signature bundle, ...) read for a verifier. */
-  static final long MAX_SIDE_FILE_BYTES = 16L << 20;
-  /** Longest name folded for the collision check; longer names are refused before any work. */
-  static final int MAX_NAME_CHARS = 4096;
-
   /**
    * What the walk found.
    *
@@ -77,19 +66,12 @@ final class ModelWalk {
       rootAttrs = Files.readAttributes(root, BasicFileAttributes.class);
     }
     boolean directory = rootAttrs.isDirectory();
+    SideFiles sideFiles = new SideFiles(follow, side, findings);
     if (directory) {
-      walkDirectory(root, files, side, ignored, findings);
+      walkDirectory(root, files, sideFiles, ignored, findings);
     } else if (rootAttrs.isRegularFile()) {
       files.add(SourceFile.stat(root.getFileName().toString(), root, follow, null));
-      Path parent = root.getParent();
-      if (parent != null) {
-        for (String name : sideFileNames) {
-          Path p = parent.resolve(name).normalize();
-          if (!p.equals(root) && p.startsWith(parent) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            readSideFile(name, p, side, findings);
-          }
-        }
-      }
+      sideFiles.besides(root, sideFileNames);
     } else {
       findings.add(new Finding(Reason.NOT_REGULAR_FILE, null, Finding.NO_OFFSET,
           "not a regular file or directory: " + root));
@@ -118,13 +100,13 @@ final class ModelWalk {
     return true;
   }
 
-  private void walkDirectory(Path root, List<SourceFile> files, Map<String, ByteBuffer> side,
+  private void walkDirectory(Path root, List<SourceFile> files, SideFiles side,
       List<String> ignored, List<Finding> findings) throws IOException {
     long maxFiles = policy.get(LoadPolicy.MAX_FILES);
     boolean follow = policy.allowsSymlinks();
     @Nullable HfCache cache = follow ? null : HfCache.enclosing(root);
     TreeMap<String, SourceFile> found = new TreeMap<>();
-    Map<String, String> folded = new HashMap<>();
+    ModelNames names = new ModelNames(root, findings);
     Set<FileVisitOption> opts = follow
         ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
     Files.walkFileTree(root, opts, 64, new SimpleFileVisitor<>() {
@@ -133,7 +115,7 @@ final class ModelWalk {
         if (dir.equals(root)) {
           return FileVisitResult.CONTINUE;
         }
-        String name = servableName(root, dir, findings);
+        String name = names.servable(dir);
         if (name == null) {
           return FileVisitResult.SKIP_SUBTREE;
         }
@@ -143,7 +125,7 @@ final class ModelWalk {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        String name = servableName(root, file, findings);
+        String name = names.servable(file);
         if (name == null) {
           return FileVisitResult.CONTINUE;
         }
@@ -153,20 +135,19 @@ final class ModelWalk {
           ignored.add(name);
           return FileVisitResult.CONTINUE;
         }
-        String key = foldedName(name);
-        String earlier = folded.putIfAbsent(key, name);
+        String earlier = names.collidesWith(name);
         if (earlier != null) {
           // Neither is served: which one a second reader picks is not ours to guess.
           findings.add(new Finding(Reason.FILE_NAME_COLLISION, name, Finding.NO_OFFSET,
               "the same name as '" + earlier + "' once case and Unicode form are folded"));
-          if (found.remove(earlier) != null || side.remove(earlier) != null) {
+          if (found.remove(earlier) != null || side.forget(earlier)) {
             findings.add(new Finding(Reason.FILE_NAME_COLLISION, earlier, Finding.NO_OFFSET,
                 "the same name as '" + name + "' once case and Unicode form are folded"));
           }
           return FileVisitResult.CONTINUE;
         }
         if (sideFileNames.contains(name) && !attrs.isSymbolicLink()) {
-          readSideFile(name, file, side, findings);
+          side.read(name, file);
           return FileVisitResult.CONTINUE;
         }
         if (found.size() >= maxFiles) {
@@ -194,7 +175,7 @@ final class ModelWalk {
 
       @Override
       public FileVisitResult visitFileFailed(Path file, IOException e) {
-        String name = servableName(root, file, findings);
+        String name = names.servable(file);
         findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
         return FileVisitResult.CONTINUE;
       }
@@ -210,75 +191,5 @@ final class ModelWalk {
       }
     }
     return false;
-  }
-
-  /**
-   * The {@code /}-separated name under the root, or null (with a finding) if it cannot be served as
-   * one unambiguous name.
-   */
-  private static @Nullable String servableName(Path root, Path file, List<Finding> findings) {
-    StringBuilder sb = new StringBuilder();
-    for (Path part : root.relativize(file)) {
-      String s = part.toString();
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20 || c == 0x7f || c == '\\') {
-          findings.add(new Finding(Reason.FILE_NAME_INVALID, null, Finding.NO_OFFSET,
-              "file name with a control character or backslash under " + root));
-          return null;
-        }
-        if (c == '\uFFFD') {
-          // The platform could not decode the name's bytes; two such names may become one string.
-          findings.add(new Finding(Reason.FILE_NAME_INVALID, sb + s, Finding.NO_OFFSET,
-              "file name with bytes that are not valid in the platform's encoding"));
-          return null;
-        }
-      }
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(s);
-    }
-    if (sb.length() > MAX_NAME_CHARS) {
-      findings.add(new Finding(Reason.FILE_NAME_INVALID, null, Finding.NO_OFFSET,
-          "file name longer than " + MAX_NAME_CHARS + " characters under " + root));
-      return null;
-    }
-    return sb.toString();
-  }
-
-  /** The name as a case-insensitive, normalising reader sees it. Bounded: names are length-checked. */
-  static String foldedName(String name) {
-    return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-  }
-
-  private void readSideFile(String name, Path p, Map<String, ByteBuffer> side, List<Finding> findings) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile()) {
-        findings.add(new Finding(a.isSymbolicLink() ? Reason.SYMLINK : Reason.NOT_REGULAR_FILE,
-            name, Finding.NO_OFFSET, "side file is not a regular file"));
-        return;
-      }
-      if (a.size() > MAX_SIDE_FILE_BYTES) {
-        findings.add(new Finding(Reason.FILE_TOO_LARGE, name, Finding.NO_OFFSET,
-            "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
-        return;
-      }
-      try (FileChannel ch = SourceReader.open(p, policy.allowsSymlinks())) {
-        ByteBuffer buf = ByteBuffer.allocate((int) a.size());
-        while (buf.hasRemaining() && ch.read(buf) >= 0) {
-          // read fully
-        }
-        if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
-          findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-              "side file changed while being read"));
-          return;
-        }
-        side.put(name, buf.flip().asReadOnlyBuffer());
-      }
-    } catch (IOException e) {
-      findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
-    }
   }
 }

@@ -61,7 +61,7 @@ final class SourceReader {
 
   private static ReadBytes copyToMemory(FileChannel ch, long size, SafeProgress progress)
       throws IOException {
-    MessageDigest md = Digests.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
@@ -85,7 +85,7 @@ final class SourceReader {
 
   private static ReadBytes copyToPrivateFile(FileChannel ch, long size, Path privateDir, String name,
       SafeProgress progress) throws IOException {
-    MessageDigest md = Digests.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     Path target = privateDir.resolve(name);
     Files.createDirectories(target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -143,7 +143,7 @@ final class SourceReader {
   /** Hashes a mapping from {@link #mapReadOnly}, then checks the file still has {@code size} bytes. */
   static Sha256 hashMapping(FileChannel ch, long size, List<ByteBuffer> chunks, SafeProgress progress)
       throws IOException {
-    MessageDigest md = Digests.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     Thread prefetch = size >= PREFETCH_MIN_BYTES ? startPrefetch(chunks) : null;
     try {
       long done = 0;

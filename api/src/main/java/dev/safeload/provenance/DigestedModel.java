@@ -55,4 +55,15 @@ public interface DigestedModel {
   default Optional<Sha256> rangeSha256(String name, long start, long end) {
     return Optional.empty();
   }
+
+  /**
+   * SHA-512 (64 bytes) of a served file, computed on request over exactly the bytes the loader validated
+   * and will serve, never re-read from the source. For proofs that name files by SHA-512 only (npm's
+   * build-provenance subjects, for example): the single pass computes SHA-256, and this costs a second
+   * read of the verified copy, so verifiers ask only when no SHA-256 is on offer. Safe to call from
+   * several threads at once. Empty if the file is not served or this model cannot provide it.
+   */
+  default Optional<byte[]> sha512(String name) {
+    return Optional.empty();
+  }
 }

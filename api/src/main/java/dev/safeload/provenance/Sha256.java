@@ -1,6 +1,8 @@
 package dev.safeload.provenance;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -16,6 +18,27 @@ public final class Sha256 {
 
   private Sha256(byte[] bytes) {
     this.bytes = bytes;
+  }
+
+  /**
+   * A fresh SHA-256 {@link MessageDigest} from the JDK's SUN provider, the one factory every safeload
+   * module uses. Naming the provider keeps a provider the application registered out of the digest
+   * that decides what is trusted, and SUN's implementation is the one HotSpot accelerates.
+   *
+   * @throws IllegalStateException if the runtime lacks SUN's SHA-256, which every Java SE runtime
+   *     ships; without it nothing can be verified
+   */
+  public static MessageDigest newMessageDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256", "SUN");
+    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
+    }
+  }
+
+  /** The SHA-256 digest of {@code data}. */
+  public static Sha256 hash(byte[] data) {
+    return new Sha256(newMessageDigest().digest(data));
   }
 
   /** Wraps a copy of 32 digest bytes. */

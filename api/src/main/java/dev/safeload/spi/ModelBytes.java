@@ -37,9 +37,9 @@ public interface ModelBytes {
    */
   static ModelBytes of(ByteBuffer bytes) {
     ByteBuffer b = bytes.slice();
-    if (b.capacity() > dev.safeload.internal.ChunkedBytes.CHUNK) {
+    if (b.capacity() > 1 << 30) {
       throw new IllegalArgumentException("ModelBytes.of takes at most 1 GiB");
     }
-    return new dev.safeload.internal.ChunkedBytes(java.util.List.of(b));
+    return new BufferBytes(b);
   }
 }

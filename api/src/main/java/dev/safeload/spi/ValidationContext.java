@@ -1,8 +1,10 @@
 package dev.safeload.spi;
 
 import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
 import dev.safeload.ReasonCode;
 import dev.safeload.Setting;
+import java.util.List;
 
 /**
  * What the loader tells a handler while it validates one file, and where the handler reports
@@ -30,11 +32,11 @@ public interface ValidationContext {
   void report(ReasonCode reason, long offset, String message);
 
   /**
-   * A context that applies {@code policy} and appends findings to {@code sink}, for handler unit tests
-   * and fuzz targets that call a handler directly.
+   * A context that applies {@code policy} and appends findings to {@code sink} (at most 1000; a handler
+   * reporting more is cut short, and the file is rejected anyway). The loader validates every file
+   * through one; handler unit tests and fuzz targets use it to call a handler directly.
    */
-  static ValidationContext collecting(String fileName, dev.safeload.LoadPolicy policy,
-      java.util.List<Finding> sink) {
-    return dev.safeload.internal.FileContext.create(fileName, policy, sink);
+  static ValidationContext collecting(String fileName, LoadPolicy policy, List<Finding> sink) {
+    return new CollectingContext(fileName, policy, sink);
   }
 }

@@ -42,7 +42,7 @@ class ProofsTest {
   static CheckedFile read(String name) {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     return new CheckedFile(source(name, b.length), new ChunkedBytes(List.of(ByteBuffer.wrap(b))),
-        Sha256.of(Digests.sha256().digest(b)), null, null, "toy", ModelDescription.empty("toy"), List.of(), false);
+        Sha256.hash(b), null, null, "toy", ModelDescription.empty("toy"), List.of(), false);
   }
 
   static final CheckedFile A = read("a.toy");
@@ -154,6 +154,17 @@ class ProofsTest {
     Proofs.Result r = check(ProofRequirement.anyProof(), List.of(A), mismatch);
     assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED, Reason.UNPROVEN_FILE), reasons(named(r, "a.toy")));
     assertEquals(List.of(ToyReason.TOY_BODY_INVALID), r.modelFindings().stream().map(Finding::reason).toList());
+  }
+
+  /** A finding that names a file the model does not serve cannot be pinned on a file: the model carries it. */
+  @Test
+  void aVerifierFindingAboutAnUnknownFileGoesToTheModel() {
+    ProvenanceVerifier stray = new Returns("pins", m -> ProvenanceResult.rejected(
+        new Finding(ToyReason.TOY_DIGEST_NOT_ALLOWED, "gone.toy", Finding.NO_OFFSET, "not here")));
+    Proofs.Result r = check(ProofRequirement.none(), List.of(A), stray);
+    assertEquals(List.of(), reasons(named(r, "a.toy")));
+    assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED),
+        r.modelFindings().stream().map(Finding::reason).toList());
   }
 
   @Test

@@ -49,7 +49,7 @@ class LinksAndProvenanceTest {
     SafeModelLoader l = SafeModelLoader.builder()
         .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
         .handler(new ToyHandler())
-        .pins(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
         .build();
     try (VerifiedModel m = l.load(f)) {
       assertEquals(1, m.proofs().size());
@@ -80,7 +80,7 @@ class LinksAndProvenanceTest {
     SafeModelLoader l = SafeModelLoader.builder()
         .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").requireProofInScans().build())
         .handler(new ToyHandler())
-        .pins(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
         .build();
     dev.safeload.ScanReport r = l.scan(f);
     assertTrue(r.accepted(), r.findings().toString());
@@ -97,7 +97,7 @@ class LinksAndProvenanceTest {
         .policy(LoadPolicy.strict().toBuilder().allowFormat("toy")
             .requireProof(dev.safeload.provenance.Technique.PIN, dev.safeload.provenance.Technique.SIGNATURE).build())
         .handler(new ToyHandler())
-        .pins(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
         .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(Reason.UNPROVEN_FILE), reasons(e));
@@ -110,7 +110,7 @@ class LinksAndProvenanceTest {
     SafeModelLoader l = SafeModelLoader.builder()
         .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
         .handler(new ToyHandler())
-        .pins(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
+        .verifier(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
         .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED, Reason.UNPROVEN_FILE), reasons(e));
@@ -134,7 +134,7 @@ class LinksAndProvenanceTest {
     };
     SafeModelLoader l = SafeModelLoader.builder()
         .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
-        .handler(new ToyHandler()).pins(crashing).build();
+        .handler(new ToyHandler()).verifier(crashing).build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(Reason.VERIFIER_ERROR, Reason.UNPROVEN_FILE), reasons(e));
   }

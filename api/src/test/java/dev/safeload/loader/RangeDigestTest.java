@@ -58,7 +58,7 @@ class RangeDigestTest {
     Fixtures.write(dir, "w.toy", body);
     int n = body.length;
     RangeProbe probe = new RangeProbe("w.toy", new long[][] {{0, n}, {1, n - 1}, {0, 0}, {0, n + 1}, {-1, 2}, {3, 2}});
-    SafeModelLoader l = SafeModelLoader.builder().handler(new ToyHandler()).trust(probe)
+    SafeModelLoader l = SafeModelLoader.builder().handler(new ToyHandler()).verifier(probe)
         .policy(Fixtures.unpinnedToyPolicy().delivery(delivery).build()).build();
     l.load(dir).close();
     assertEquals(Sha256.of(Fixtures.sha256(body)), probe.answers.get(0).orElseThrow());
@@ -68,7 +68,7 @@ class RangeDigestTest {
     assertTrue(probe.answers.get(4).isEmpty(), "negative start");
     assertTrue(probe.answers.get(5).isEmpty(), "end before start");
     RangeProbe absent = new RangeProbe("nope.toy", new long[][] {{0, 1}});
-    SafeModelLoader.builder().handler(new ToyHandler()).trust(absent)
+    SafeModelLoader.builder().handler(new ToyHandler()).verifier(absent)
         .policy(Fixtures.unpinnedToyPolicy().build()).build().scan(dir);
     assertTrue(absent.answers.get(0).isEmpty());
   }

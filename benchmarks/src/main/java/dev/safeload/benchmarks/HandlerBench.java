@@ -2,6 +2,7 @@ package dev.safeload.benchmarks;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
@@ -40,7 +41,7 @@ final class HandlerBench {
 
   /** The baseline: a plain SHA-256 (JDK "SUN" provider) over the buffer's remaining bytes. */
   static byte[] sha256(ByteBuffer bytes) throws GeneralSecurityException {
-    MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
+    MessageDigest md = Sha256.newMessageDigest();
     md.update(bytes.duplicate());
     return md.digest();
   }

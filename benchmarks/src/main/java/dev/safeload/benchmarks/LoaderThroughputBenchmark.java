@@ -4,6 +4,7 @@ import dev.safeload.Delivery;
 import dev.safeload.LoadPolicy;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
@@ -111,7 +112,7 @@ public class LoaderThroughputBenchmark {
 
   @Benchmark
   public byte[] baselineSha256FileChannel() throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
+    MessageDigest md = Sha256.newMessageDigest();
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       while (ch.read(buf.clear()) > 0) {

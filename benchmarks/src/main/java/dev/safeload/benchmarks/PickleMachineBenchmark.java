@@ -5,12 +5,11 @@ import dev.safeload.formats.internal.pickle.PickleMachine;
 import dev.safeload.formats.internal.pickle.Value;
 import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.formats.pickle.PickleProfile;
+import dev.safeload.provenance.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,7 +61,7 @@ public class PickleMachineBenchmark {
   };
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException, NoSuchAlgorithmException, NoSuchProviderException {
+  public void setUp() throws IOException {
     try (InputStream in = PickleMachineBenchmark.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IOException("missing resource " + RESOURCE);
@@ -72,7 +71,7 @@ public class PickleMachineBenchmark {
     pickle = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     profile = PickleProfile.torchWeightsStrict();
     limits = PickleLimits.defaults();
-    sha256 = MessageDigest.getInstance("SHA-256", "SUN");
+    sha256 = Sha256.newMessageDigest();
     PickleMachine.Result r = PickleMachine.run(pickle.duplicate(), 0, profile, limits, STORAGES);
     if (r.end() != bytes.length) {
       throw new IllegalStateException("benchmark pickle did not end at its last byte");

@@ -6,6 +6,7 @@ import dev.safeload.VerifiedModel;
 import dev.safeload.bom.internal.BomModel;
 import dev.safeload.bom.internal.BomModel.BomFile;
 import dev.safeload.bom.internal.CycloneDxWriter;
+import dev.safeload.bom.internal.SpdxWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,6 +81,29 @@ public final class AiBom {
     return out.toByteArray();
   }
 
+  /**
+   * Writes the same BOM as an SPDX 3.0.1 JSON-LD document (AI profile) followed by a newline: an
+   * {@code ai_AIPackage} per model containing a {@code software_File} per file with its SHA-256,
+   * declared licences as {@code hasDeclaredLicense} relationships commented with where each was read,
+   * declared base models as {@code ancestorOf} relationships, and safeload's verdicts, findings, proofs
+   * and signers as {@code Annotation}s ({@code safeload:NAME=VALUE}). Element ids are
+   * {@code urn:uuid:SERIAL#...}. The stream is flushed, not closed.
+   */
+  public void writeSpdxTo(OutputStream out) throws IOException {
+    SpdxWriter.write(out, serialNumber, timestamp, toolVersion(), models);
+  }
+
+  /** The SPDX 3.0.1 document ({@link #writeSpdxTo}) as UTF-8 JSON bytes. */
+  public byte[] toSpdxByteArray() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      writeSpdxTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   private static String toolVersion() {
     String v = AiBom.class.getPackage().getImplementationVersion();
     return v == null ? "" : v; // a development build has no manifest version; the writer leaves it out
@@ -115,9 +139,11 @@ public final class AiBom {
       Objects.requireNonNull(report, "report");
       List<BomFile> files = new ArrayList<>();
       for (FileReport f : report.files()) {
-        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(), f.proofs()));
+        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(), f.proofs(),
+            f.licenses()));
       }
-      models.add(new BomModel(name(report.source()), files, report.modelFindings(), report.proofs()));
+      models.add(new BomModel(name(report.source()), report.source().toString(), files,
+          report.modelFindings(), report.proofs()));
       return this;
     }
 
@@ -132,9 +158,10 @@ public final class AiBom {
       List<BomFile> files = new ArrayList<>();
       for (VerifiedModel.VerifiedFile f : model.files()) {
         files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), List.of(),
-            f.description().metadata(), f.proofs()));
+            f.description().metadata(), f.proofs(), f.description().licenses()));
       }
-      models.add(new BomModel(name(model.source()), files, List.of(), model.proofs()));
+      models.add(new BomModel(name(model.source()), model.source().toString(), files, List.of(),
+          model.proofs()));
       return this;
     }
 

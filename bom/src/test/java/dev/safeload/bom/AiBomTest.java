@@ -84,7 +84,8 @@ class AiBomTest {
     JsonNode model = bom.at("/components/0");
     assertEquals("machine-learning-model", model.get("type").asString());
     assertEquals("llama", model.get("name").asString());
-    assertEquals(Map.of("safeload:verdict", List.of("rejected")), properties(model));
+    assertEquals(Map.of("safeload:verdict", List.of("rejected"), "safeload:source", List.of(dir.toString())),
+        properties(model));
     assertTrue(model.path("modelCard").isMissingNode(), "a scan keeps no metadata, so no model card");
 
     JsonNode files = model.get("components");
@@ -126,7 +127,7 @@ class AiBomTest {
         .pin("model.safetensors", good.length, Fixtures.sha256(good)).build();
     AiBom bom;
     List<Proof> proofs;
-    try (VerifiedModel model = SafeModelLoader.builder().pins(pins).build().load(dir)) {
+    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).build().load(dir)) {
       proofs = model.proofs();
       bom = fixed().add(model).build();
     }
@@ -169,7 +170,7 @@ class AiBomTest {
     byte[] other = Fixtures.oneTensor("{\"a\":\"b\"}");
     PinSet pins = PinSet.builder().source("m.pins.json")
         .pin("model.safetensors", good.length, Fixtures.sha256(other)).build();
-    ScanReport report = SafeModelLoader.builder().pins(pins).build().scan(dir);
+    ScanReport report = SafeModelLoader.builder().verifier(pins).build().scan(dir);
     assertEquals(List.of(), report.proofs());
     assertEquals(List.of(), report.files().get(0).proofs());
     JsonNode file = written(fixed().add(report).build()).at("/components/0/components/0");
@@ -267,7 +268,7 @@ class AiBomTest {
     String fingerprint = "sha256:" + java.util.HexFormat.of().formatHex(
         java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(kp.getPublic().getEncoded()));
     AiBom bom;
-    try (VerifiedModel model = SafeModelLoader.builder().pins(pins).trust(signature).build().load(dir)) {
+    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).verifier(signature).build().load(dir)) {
       assertEquals(List.of(Technique.PIN, Technique.SIGNATURE),
           model.file("model.safetensors").proofs().stream().map(Proof::technique).toList());
       assertEquals(Signer.publicKey(fingerprint), model.proofs().get(1).signer());

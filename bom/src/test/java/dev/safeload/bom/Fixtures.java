@@ -36,7 +36,7 @@ final class Fixtures {
   }
 
   static Sha256 sha256(byte[] b) throws Exception {
-    return Sha256.of(MessageDigest.getInstance("SHA-256", "SUN").digest(b));
+    return Sha256.hash(b);
   }
 
   static JsonNode tree(byte[] json) {

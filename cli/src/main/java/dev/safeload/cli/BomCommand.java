@@ -27,9 +27,12 @@ import picocli.CommandLine.Spec;
  * findings included, with exit code 1: a responder wants to know what was refused too.
  */
 @Command(name = "bom", subcommands = BomFindCommand.class,
-    description = {"Writes a CycloneDX 1.6 AI bill of materials for a model file or directory.",
+    description = {"Writes a CycloneDX 1.6 (or, with --format spdx, SPDX 3.0.1) AI bill of materials",
+        "for a model file or directory.",
         "  safeload bom models/llama --pins llama.pins.json -o llama.cdx.json",
-        "  safeload bom find --sha256 HEX *.cdx.json",
+        "  safeload bom models/llama --format spdx -o llama.spdx.json",
+        "  safeload bom find --sha256 HEX *.cdx.json *.spdx.json",
+        "  safeload bom find --revoked revoked.json boms/",
         "With --pins, every file must match its pin, as in 'verify'.",
         "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
         "written, with the findings), 2 on usage or I/O errors (also a file that cannot be read)."})
@@ -43,6 +46,15 @@ final class BomCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the BOM here instead of stdout.")
   @Nullable Path output;
+
+  /** The BOM formats {@code --format} takes. */
+  enum Format { cyclonedx, spdx }
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "cyclonedx",
+      description = {"cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 3.0.1 JSON-LD, AI",
+          "profile: an AIPackage per model, its files with SHA-256, declared licences with where",
+          "each was read, base models, findings and proofs as annotations)."})
+  Format format = Format.cyclonedx;
 
   @Mixin IgnoreOption ignore;
 
@@ -86,7 +98,7 @@ final class BomCommand implements Callable<Integer> {
     Scanned sc = s.scanned.get(0);
     ScanReport report = sc.report();
     AiBom.Builder bom = AiBom.builder().add(report);
-    byte[] json = bom.build().toByteArray();
+    byte[] json = format == Format.spdx ? bom.build().toSpdxByteArray() : bom.build().toByteArray();
     if (output == null) {
       out.print(new String(json, StandardCharsets.US_ASCII)); // the writer escapes non-ASCII
       out.flush();

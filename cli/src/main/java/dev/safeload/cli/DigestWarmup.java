@@ -1,9 +1,8 @@
 package dev.safeload.cli;
 
+import dev.safeload.provenance.Sha256;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 
 /**
  * Gets the JIT to compile SHA-256 with its CPU intrinsic while the command is still starting up.
@@ -47,12 +46,12 @@ final class DigestWarmup {
     try {
       // The loader hashes mapped (direct) buffers, so warm exactly that path.
       ByteBuffer direct = ByteBuffer.allocateDirect(64 << 10);
-      MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
+      MessageDigest md = Sha256.newMessageDigest();
       for (int i = 0; i < 160; i++) { // 10 MiB
         md.update(direct.duplicate());
       }
       md.digest();
-    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
+    } catch (IllegalStateException e) {
       // The loader will report the missing digest itself; nothing to warm.
     }
   }

@@ -30,7 +30,9 @@ import tools.jackson.core.json.JsonWriteFeature;
  *        "signer": null | {"kind": "public-key" | "certificate",
  *                          "identity": "sha256:<hex>" | "<subject alternative name>",
  *                          "issuer": "<OIDC issuer>" | null},
- *        "attributes": {"source": "model.pins.json", ...}}]}  // e.g. source-repository, source-commit
+ *        "attributes": {"source": "model.pins.json", ...}}],  // e.g. source-repository, source-commit
+ *     "licenses": [{"expression": "Apache-2.0",    // what the file declares (a claim), and where:
+ *                   "field": "__metadata__.license"}]}  // general.license, front matter license, ...
  *  ],
  *  "modelFindings": [                              // about a model as a whole, not one served file
  *    {"path": "models/llama" | "models/llama/x", "reason": "PIN_FILE_MISSING", "offset": null,
@@ -83,6 +85,15 @@ final class JsonReport {
           }
           g.writeEndArray();
           writeProofs(g, f.proofs());
+          g.writeName("licenses");
+          g.writeStartArray();
+          for (dev.safeload.DeclaredLicense l : f.licenses()) {
+            g.writeStartObject();
+            g.writeStringProperty("expression", l.expression());
+            g.writeStringProperty("field", l.field());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
           g.writeEndObject();
         }
       }

@@ -196,7 +196,7 @@ public final class Main implements Callable<Integer> {
       base = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
     }
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
-    proofs.forEach(b::trust);
+    proofs.forEach(b::verifier);
     b = loaderSetup.apply(b);
     LoadPolicy policy = withPatterns(base, patterns);
     b.policy(requireProof ? policy.toBuilder().requireProofInScans().build() : policy);
@@ -205,6 +205,7 @@ public final class Main implements Callable<Integer> {
 
   static LoadPolicy withPatterns(LoadPolicy policy, IgnoreOption patterns) {
     LoadPolicy.Builder p = policy.toBuilder().ignoreFiles(patterns.globs.toArray(String[]::new));
+    p.allowLicenses(patterns.licenses.toArray(String[]::new));
     return p.opaqueFiles(patterns.opaque.toArray(String[]::new)).build();
   }
 

@@ -52,6 +52,16 @@ final class TableReport {
         + (modelFindings == 0 ? "" : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
         + (ignored == 0 ? "" : "; " + ignored + " ignored")
         + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
+    // Declared licences are claims the files make; listed so that the default policy still reports them.
+    for (Scanned s : scans) {
+      for (FileReport f : s.report().files()) {
+        for (dev.safeload.DeclaredLicense l : f.licenses()) {
+          out.println("licence declared: " + printable(s.display(f)) + ": " + printable(l.expression())
+              + " (" + l.field() + ")");
+        }
+      }
+    }
+    out.flush();
   }
 
   /** Prints rows as left-aligned columns; the last column is not padded. */

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify",
     description = {"Checks a model like 'scan' and requires every served file to be proven.",
         "The proof is the file's pin (--pins) and/or the model's signature (--key, --cert-chain or"
-            + " --sigstore), verified offline.",
+            + " --sigstore), and/or build-provenance attestations (--attestations), verified offline.",
         "Patterns recorded by the pin file or the signature (ignored and opaque files) apply too.",
         "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors",
         "(2 also when a rejection and an I/O error meet)."})
@@ -88,6 +88,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin ReportOption report;
   @Mixin IgnoreOption ignore;
+  @Mixin AttestationOptions attestations;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
@@ -96,8 +97,15 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    if (pinFile == null && signatureMode == null) {
-      err.println("safeload: verify needs --pins and/or a signature mode (--key, --cert-chain, --sigstore)");
+    if (pinFile == null && signatureMode == null && !attestations.given()) {
+      err.println("safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
+          + " and/or --attestations");
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    if (attestations.strayOptions()) {
+      err.println("safeload: --repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
+          + " --attestation-issuer need --attestations");
       err.flush();
       return Main.USAGE_OR_IO;
     }
@@ -132,10 +140,16 @@ final class VerifyCommand implements Callable<Integer> {
         // Read the signature before the walk, so that the files it ignores and the ones it makes opaque
         // are known when the loader lists the model; the loader's own read must find the same bytes.
         proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature.name).build()).forModel(Path.of(path)));
-      } else if (identity != null || issuer != null || trustedRoot != null) {
-        err.println("safeload: --identity, --issuer and --trusted-root need a signature mode");
+      } else if (identity != null || (!attestations.given() && (issuer != null || trustedRoot != null))) {
+        err.println("safeload: --identity, --issuer and --trusted-root need a signature mode"
+            + (identity == null ? " or --attestations" : ""));
         err.flush();
         return Main.USAGE_OR_IO;
+      }
+      if (attestations.given()) {
+        // Bundles are read and verified now; a bundle that fails is reported as the model's finding.
+        proofs.add(attestations.verifier(trustedRoot,
+            signatureMode != null && signatureMode.sigstore ? null : issuer, revoked));
       }
       if (revoked != null) {
         proofs.add(revoked);

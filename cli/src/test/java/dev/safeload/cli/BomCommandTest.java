@@ -73,7 +73,7 @@ class BomCommandTest {
 
     Run find = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, out.toString());
     assertEquals(0, find.exit(), find.err());
-    assertEquals(out + ": st / model.safetensors (file:sha256:" + hex + ")\n", find.out());
+    assertEquals(out + ": st / model.safetensors (file:sha256:" + hex + "), loaded from " + dir + "\n", find.out());
     Run miss = CliTest.runWith(new Main(), "bom", "find", "--sha256", "00".repeat(32), out.toString());
     assertEquals(1, miss.exit(), miss.err());
     assertEquals("", miss.out());

@@ -86,7 +86,8 @@ class CliTest {
     assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
         files.stream().map(f -> f.get("path")).toList());
     Map<String, Object> ok = files.get(1);
-    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "proofs"), List.copyOf(ok.keySet()));
+    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "proofs", "licenses"),
+        List.copyOf(ok.keySet()));
     assertEquals(List.of(), ok.get("proofs"), "a scan without pins or signatures proves nothing");
     assertEquals("accepted", ok.get("verdict"));
     assertEquals("toy", ok.get("format"));

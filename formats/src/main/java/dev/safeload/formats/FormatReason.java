@@ -89,7 +89,7 @@ public enum FormatReason implements ReasonCode {
   PYTORCH_INDEX_TENSOR_MISMATCH("The PyTorch shard index and the shards disagree on which tensor lives where."),
   PYTORCH_INDEX_SHARD_UNREFERENCED("A PyTorch checkpoint named *.bin beside the shard index is not named by it."),
 
-  // ---------------------------------------------------------------- zip container (reserved for the zip reader)
+  // ---------------------------------------------------------------- zip container
   ZIP_END_RECORD_MISSING("No valid end-of-central-directory record ends the file."),
   ZIP_MULTIPLE_END_RECORDS("More than one end-of-central-directory record: two readers may pick different ones."),
   ZIP_APPENDED_DATA("Bytes follow the end-of-central-directory record."),
@@ -121,7 +121,7 @@ public enum FormatReason implements ReasonCode {
   ZIP_NAME_TOO_LONG("An entry name is longer than the policy allows (checked before it is normalised)."),
   ZIP_UNICODE_PATH_MISMATCH("An Info-ZIP Unicode path field names another file than the entry name, or carries another name's CRC."),
 
-  // ---------------------------------------------------------------- pickle and PyTorch (reserved)
+  // ---------------------------------------------------------------- pickle and PyTorch
   PICKLE_TRUNCATED("The pickle stream ends inside an opcode or before STOP."),
   PICKLE_UNKNOWN_OPCODE("A byte is not one of the 68 pickle opcodes."),
   PICKLE_OPCODE_NOT_ALLOWED("The opcode is valid but the pickle profile does not allow it."),
@@ -155,7 +155,7 @@ public enum FormatReason implements ReasonCode {
   ARCHIVE_COMPRESSED("The file is compressed (gzip, bzip2, xz, zstd, ...); decompress it and validate the result."),
   ARCHIVE_TAR("The file is a tar or other archive; its members are not validated."),
 
-  // ---------------------------------------------------------------- NumPy (reserved)
+  // ---------------------------------------------------------------- NumPy
   NUMPY_VERSION_UNSUPPORTED("The .npy format version is not 1.0, 2.0 or 3.0."),
   NUMPY_HEADER_INVALID("The .npy header is not exactly a dict of descr, fortran_order and shape, padded and newline-terminated."),
   NUMPY_HEADER_TOO_LARGE("The .npy header is longer than the policy allows."),
@@ -167,7 +167,7 @@ public enum FormatReason implements ReasonCode {
   NUMPY_NPZ_MEMBER_INVALID("An .npz member is not named *.npy."),
   NUMPY_DTYPE_TOO_COMPLEX("A structured dtype nests deeper or has more fields than the policy allows."),
 
-  // ---------------------------------------------------------------- GGUF (reserved)
+  // ---------------------------------------------------------------- GGUF
   GGUF_MAGIC_INVALID("The file does not start with the GGUF magic."),
   GGUF_VERSION_UNSUPPORTED("The GGUF version is not 2 or 3 (v1, big-endian and future versions are rejected)."),
   GGUF_TRUNCATED("A header field, string or array runs past the end of the file (CVE-2024-21825, CVE-2024-23496)."),
@@ -210,7 +210,7 @@ public enum FormatReason implements ReasonCode {
   TEMPLATE_CONTAINER_INVALID("A chat template container is malformed: chat_template not a string or list of {name, template}, an empty, repeated or invalid name."),
   TEMPLATE_NOT_PINNED("A chat template outside GGUF has a SHA-256 that is not among the policy's pinned template hashes."),
 
-  // ---------------------------------------------------------------- ONNX (reserved)
+  // ---------------------------------------------------------------- ONNX
   ONNX_PROTOBUF_INVALID("The protobuf wire format is invalid: bad tag, group, wire type 6/7 or overlong varint."),
   ONNX_TRUNCATED("A length-delimited field runs past its enclosing message or the file."),
   ONNX_TOO_DEEP("Messages nest deeper than the policy allows (subgraphs, type protos)."),

@@ -12,7 +12,6 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.verify.PinSet;
-import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.TrustPolicy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,7 +43,7 @@ class ReadmeExamplesTest {
     Path pinPath = ReadmeFixtures.pin(models, "models/llama", tmp.resolve("models.pins.json"));
     SafeModelLoader loader = SafeModelLoader.builder()
         .policy(LoadPolicy.strict())
-        .pins(PinSet.load(pinPath))
+        .verifier(PinSet.load(pinPath))
         .build();
     try (VerifiedModel model = loader.load(models)) {
       ByteBuffer weights = model.file("model.safetensors").buffer();
@@ -75,7 +74,7 @@ class ReadmeExamplesTest {
   void signatureExample() throws Exception {
     Path pub = ReadmeFixtures.sign(models, tmp);
     SafeModelLoader loader = SafeModelLoader.builder()
-        .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(pub).build()))
+        .verifier(TrustPolicy.publicKey(pub).verifier())
         .build();
     try (VerifiedModel model = loader.load(models)) {
       assertEquals(2, model.files().size(), "model.sig is read for the check, never served");

@@ -101,6 +101,18 @@ class ReadmeSnippetsTest {
   static final Layout SIGNED_LLAMA = dir -> ReadmeFixtures.sign(
       ReadmeFixtures.writeLlama(dir.resolve("models/llama")), dir);
 
+  /**
+   * What the attestation block's loader is built from: the signed llama, and the trusted root and an
+   * attestation bundle of the test Sigstore instance the CLI's attestation tests use (they attest the
+   * CLI's toy model, so the block builds its loader over them without loading the llama).
+   */
+  static final Layout ATTESTED_LLAMA = dir -> {
+    SIGNED_LLAMA.writeTo(dir);
+    Path fixtures = Path.of("../cli/src/test/resources/attestation");
+    Files.copy(fixtures.resolve("trusted_root.json"), dir.resolve("trusted_root.json"));
+    Files.copy(fixtures.resolve("model.intoto.jsonl"), dir.resolve("llama.intoto.jsonl"));
+  };
+
   /** The model of {@link OnnxRuntimeTest} as a single file and as a directory. */
   static final Layout ONNX_MODELS = dir -> {
     byte[] onnx = OnnxRuntimeTest.fixture("matmul_add.onnx");
@@ -133,8 +145,11 @@ class ReadmeSnippetsTest {
   static final List<Snippet> SNIPPETS = List.of(
       new Snippet("FrontDoor", "PinSet.load(Path.of(\"models.pins.json\"))", List.of(), "", PINNED_LLAMA),
       new Snippet("RelaxedPolicy", "LoadPolicy relaxed =", List.of(), "", dir -> {}),
-      new Snippet("Signature", "TrustPolicy.publicKey(Path.of(\"signer.pub.pem\"))", List.of(), "",
+      new Snippet("LicencePolicy", ".allowLicenses(\"Apache-2.0\", \"MIT\")", List.of(), "", PINNED_LLAMA),
+      new Snippet("Signature", "model.sig beside the files; every file must be signed", List.of(), "",
           SIGNED_LLAMA),
+      new Snippet("Attestation", "AttestationPolicy.repository(\"acme/models\"",
+          List.of("dev.safeload.verify.attestation.*"), "", ATTESTED_LLAMA),
       new Snippet("OnnxRuntime", "env.createSession(", ORT_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
       new Snippet("Djl", "Criteria.builder()", DJL_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
       new Snippet("AiBom", "AiBom.builder()", List.of(), BOM_PINS, PINNED_LLAMA),
@@ -401,8 +416,10 @@ class ReadmeSnippetsTest {
   void aiBomOfTheLoadedModelNamesItsPinnedFile() throws Exception {
     Snippet s = snippet("AiBom");
     assertCleanRun(s, work);
-    assertEquals("llama / model.safetensors\n", run(s, work).stdout());
+    // Once from the CycloneDX BOM, once from the SPDX document of the same load.
+    assertEquals("llama / model.safetensors\nllama / model.safetensors\n", run(s, work).stdout());
     assertTrue(Files.readString(work.resolve("llama.cdx.json")).contains("\"technique\":\"hash-comparison\""));
+    assertTrue(Files.readString(work.resolve("llama.spdx.json")).contains("\"type\":\"ai_AIPackage\""));
   }
 
   @Test

@@ -102,8 +102,8 @@ class SnapshotEndToEndTest {
   /** The loader a user writes: pins and a public key, the strict policy, nothing else. */
   private SafeModelLoader loader() throws IOException {
     return SafeModelLoader.builder()
-        .pins(PinSet.load(pins))
-        .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(publicKey).build()).forModel(snapshot))
+        .verifier(PinSet.load(pins))
+        .verifier(ModelSignatureVerifier.of(TrustPolicy.publicKey(publicKey).build()).forModel(snapshot))
         .build();
   }
 

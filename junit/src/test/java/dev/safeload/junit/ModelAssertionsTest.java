@@ -128,7 +128,7 @@ class ModelAssertionsTest {
     Path model = valid();
     byte[] bytes = Files.readAllBytes(model);
     SafeModelLoader pinned = SafeModelLoader.builder()
-        .pins(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .verifier(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     try (VerifiedModel m = ModelAssertions.assertLoads(pinned, model.getParent())) {
       assertEquals(bytes.length, m.file("model.safetensors").buffer().remaining());
@@ -151,7 +151,7 @@ class ModelAssertionsTest {
 
     byte[] bytes = Files.readAllBytes(model);
     SafeModelLoader pinned = SafeModelLoader.builder()
-        .pins(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .verifier(PinSet.builder().pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     AssertionFailedError loaded = assertThrows(AssertionFailedError.class,
         () -> ModelAssertions.assertLoadRejected(pinned, model.getParent(), VerifyReason.PIN_DIGEST_MISMATCH));
@@ -164,7 +164,7 @@ class ModelAssertionsTest {
     Path model = valid();
     byte[] bytes = Files.readAllBytes(model);
     SafeModelLoader pinned = SafeModelLoader.builder()
-        .pins(PinSet.builder().source("enc.pins.json").pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .verifier(PinSet.builder().source("enc.pins.json").pin("model.safetensors", bytes.length, sha256(bytes)).build())
         .build();
     ScanReport r = ModelAssertions.assertProven(pinned, model.getParent());
     assertEquals(1, r.proofs().size());
@@ -184,6 +184,6 @@ class ModelAssertionsTest {
   }
 
   static Sha256 sha256(byte[] b) throws Exception {
-    return Sha256.of(MessageDigest.getInstance("SHA-256", "SUN").digest(b));
+    return Sha256.hash(b);
   }
 }

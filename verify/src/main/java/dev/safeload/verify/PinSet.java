@@ -12,7 +12,6 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Technique;
 import dev.safeload.verify.internal.pins.PinFiles;
 import dev.safeload.verify.internal.pins.PinNames;
-import dev.safeload.verify.internal.x509.Keys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -32,11 +31,11 @@ import java.util.TreeMap;
 
 /**
  * Expected SHA-256 digests (and sizes) of a model's files: the simplest proof of where bytes came
- * from. Immutable and thread-safe; give it to {@code SafeModelLoader.Builder#pins}.
+ * from. Immutable and thread-safe; give it to {@code SafeModelLoader.Builder#verifier}.
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
- *     .pins(PinSet.load(Path.of("models.pins.json")))
+ *     .verifier(PinSet.load(Path.of("models.pins.json")))
  *     .build();
  * }</pre>
  *
@@ -288,7 +287,7 @@ public final class PinSet implements ProvenanceVerifier {
           bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
       return;
     }
-    MessageDigest md = Keys.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     md.update(bytes);
     Sha256 actual = Sha256.of(md.digest());
     if (!p.sha256().equals(actual)) {

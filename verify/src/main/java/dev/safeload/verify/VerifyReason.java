@@ -21,7 +21,7 @@ public enum VerifyReason implements ReasonCode {
   /** A pin names a path outside the model directory or a non-normalised path. */
   PIN_NAME_INVALID("A pin names a path that escapes the model directory or is not normalised."),
 
-  // ---------------------------------------------------------------- signatures and revocation (reserved)
+  // ---------------------------------------------------------------- signatures and revocation
   /** The policy requires a signature and the model has no signature file. */
   SIGNATURE_MISSING("The policy requires a signature but the model has none."),
   /** The signature file is not a well-formed Sigstore bundle (bad JSON, wrong shape, bad base64, over limits). */
@@ -78,6 +78,28 @@ public enum VerifyReason implements ReasonCode {
   REVOKED_SIGNER("The model's signer is on the revocation list."),
   /** The revocation feed is malformed. */
   REVOKED_FEED_INVALID("The revocation feed is malformed."),
+
+  // ---------------------------------------------------------------- merged from attest
+  /** The policy requires build-provenance attestations but no bundle was given. */
+  ATTESTATION_MISSING("The policy requires a build-provenance attestation but none was given."),
+  /** The attested in-toto statement is malformed (type, subjects, digests, predicate shape). */
+  ATTESTATION_STATEMENT_INVALID("The attested in-toto statement is malformed."),
+  /** The attested statement's predicate type is not SLSA provenance v1. */
+  ATTESTATION_PREDICATE_UNSUPPORTED("The attestation's predicate type is not https://slsa.dev/provenance/v1."),
+  /** No verified attestation names the served file's digest as a subject. */
+  ATTESTATION_SUBJECT_MISMATCH("No verified attestation's subject digest equals the file's digest."),
+  /** The signing certificate's Fulcio extensions (OIDs 1.3.6.1.4.1.57264.1.*) are malformed, disagree or are missing. */
+  ATTESTATION_CERT_EXTENSION_INVALID("The attestation certificate's Fulcio extensions are malformed, inconsistent or missing."),
+  /** The attestation was issued by another OIDC issuer than the policy names. */
+  ATTESTATION_ISSUER_MISMATCH("The attestation's OIDC issuer is not the one the policy requires."),
+  /** The attested build ran from another source repository or owner than the policy names. */
+  ATTESTATION_REPOSITORY_MISMATCH("The attestation's source repository or owner is not the one the policy requires."),
+  /** The signer (certificate identity, the workflow that signed) is not the one the policy names. */
+  ATTESTATION_SIGNER_MISMATCH("The attestation's signer workflow or identity is not the one the policy requires."),
+  /** The attested build ran from another git ref than the policy names. */
+  ATTESTATION_REF_MISMATCH("The attestation's source ref is not the one the policy requires."),
+  /** The attested build ran on a runner the policy denies (self-hosted). */
+  ATTESTATION_RUNNER_DENIED("The attested build ran on a runner environment the policy denies (self-hosted)."),
 
   ;
 

@@ -39,7 +39,7 @@ class PinSetLoadTest {
   }
 
   static Sha256 sha(byte[] b) throws Exception {
-    return Sha256.of(MessageDigest.getInstance("SHA-256", "SUN").digest(b));
+    return Sha256.hash(b);
   }
 
   static SafeModelLoader loader(PinSet pins) {
@@ -47,7 +47,7 @@ class PinSetLoadTest {
         .discoverHandlers(false)
         .handler(new ToyHandler())
         .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())
-        .pins(pins)
+        .verifier(pins)
         .build();
   }
 
@@ -225,8 +225,8 @@ class PinSetLoadTest {
         .discoverHandlers(false)
         .handler(new ToyHandler())
         .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())
-        .pins(pins)
-        .trust(new SideFileClaimer())
+        .verifier(pins)
+        .verifier(new SideFileClaimer())
         .build();
     try (VerifiedModel m = loader.load(model)) {
       assertEquals(List.of("sub/extra.toy", "weights.toy"),

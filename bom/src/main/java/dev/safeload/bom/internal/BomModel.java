@@ -1,5 +1,6 @@
 package dev.safeload.bom.internal;
 
+import dev.safeload.DeclaredLicense;
 import dev.safeload.Finding;
 import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Sha256;
@@ -8,15 +9,17 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One model as the BOM describes it, taken from a scan or a load: the writer's only input, so that both
- * sources are written by the same code.
+ * One model as the BOM describes it, taken from a scan or a load: the writers' only input, so that both
+ * sources and both formats are written from the same facts.
  *
  * @param name          the model's name: the last component of the path it was read from
+ * @param source        where it was loaded or scanned from: the path as safeload opened it
  * @param files         its files in name order
  * @param modelFindings findings about the model as a whole
  * @param proofs        every proof the verifiers made, as the loader kept them
  */
-public record BomModel(String name, List<BomFile> files, List<Finding> modelFindings, List<Proof> proofs) {
+public record BomModel(String name, String source, List<BomFile> files, List<Finding> modelFindings,
+    List<Proof> proofs) {
   public BomModel {
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
@@ -38,13 +41,27 @@ public record BomModel(String name, List<BomFile> files, List<Finding> modelFind
    * @param findings every finding about the file
    * @param metadata what the file declares about itself (empty when the source was a scan)
    * @param proofs   the proofs that cover it, in verifier order
+   * @param licenses the licences it declares (claims), with where each was read
    */
   public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-      List<Finding> findings, Map<String, String> metadata, List<Proof> proofs) {
+      List<Finding> findings, Map<String, String> metadata, List<Proof> proofs,
+      List<DeclaredLicense> licenses) {
     public BomFile {
       findings = List.copyOf(findings);
       metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
       proofs = List.copyOf(proofs);
+      licenses = List.copyOf(licenses);
+    }
+
+    /** The identities of whoever signed or attested it, from its proofs, in order and without duplicates. */
+    public List<String> signers() {
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      for (Proof p : proofs) {
+        if (p.signer() != null) {
+          out.add(p.signer().identity());
+        }
+      }
+      return List.copyOf(out);
     }
   }
 }

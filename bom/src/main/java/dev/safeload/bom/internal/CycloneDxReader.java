@@ -3,6 +3,7 @@ package dev.safeload.bom.internal;
 import dev.safeload.bom.BomFormatException;
 import dev.safeload.bom.CycloneDxBom.Component;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -49,7 +50,8 @@ public final class CycloneDxReader {
   private final List<Entry> entries = new ArrayList<>();
 
   /** A component as read; {@code parent} is the index of the enclosing one, or -1. */
-  private record Entry(String type, String name, @Nullable String ref, int parent, List<Sha256> sha256) {}
+  private record Entry(String type, String name, @Nullable String ref, int parent, List<Sha256> sha256,
+      List<Signer> signers, @Nullable String source) {}
 
   private CycloneDxReader(JsonParser p) {
     this.p = p;
@@ -142,6 +144,8 @@ public final class CycloneDxReader {
     String name = null;
     String ref = null;
     List<Sha256> sha256 = new ArrayList<>();
+    ProofSigners signers = new ProofSigners();
+    List<String> sources = new ArrayList<>();
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
@@ -151,13 +155,18 @@ public final class CycloneDxReader {
         case "bom-ref" -> ref = string(v, where + ".bom-ref");
         case "hashes" -> hashes(v, where + ".hashes", sha256);
         case "components" -> componentList(v, where + ".components", slot);
+        case "properties" -> properties(v, where + ".properties", signers, sources);
         default -> p.skipChildren();
       }
     }
     if (type == null || name == null) {
       throw new BomFormatException(where + " has no " + (type == null ? "type" : "name"));
     }
-    entries.set(slot, new Entry(type, name, ref, parent, sha256));
+    if (sources.size() > 1) {
+      throw new BomFormatException(where + " has more than one safeload:source");
+    }
+    entries.set(slot, new Entry(type, name, ref, parent, sha256, signers.signers(where),
+        sources.isEmpty() ? null : sources.get(0)));
   }
 
   private List<Component> components() {
@@ -167,7 +176,11 @@ public final class CycloneDxReader {
       for (Entry a = e; a != null; a = a.parent < 0 ? null : entries.get(a.parent)) {
         path.add(0, a.name); // at most MAX_DEPTH / 2 levels: each component nests in two JSON levels
       }
-      out.add(new Component(e.type, e.name, e.ref, path, e.sha256));
+      String source = null;
+      for (Entry a = e; a != null && source == null; a = a.parent < 0 ? null : entries.get(a.parent)) {
+        source = a.source;
+      }
+      out.add(new Component(e.type, e.name, e.ref, path, e.sha256, e.signers, source));
     }
     return out;
   }
@@ -197,6 +210,36 @@ public final class CycloneDxReader {
           throw new BomFormatException(at + ".content is not 64 hex digits");
         }
         out.add(Sha256.ofHex(content));
+      }
+    }
+  }
+
+  /** The proofs' signers and the {@code safeload:source} values among a component's properties. */
+  private void properties(JsonToken t, String where, ProofSigners signers, List<String> sources)
+      throws BomFormatException {
+    expect(t, JsonToken.START_ARRAY, where);
+    int i = 0;
+    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), i++) {
+      String at = where + "[" + i + "]";
+      expect(v, JsonToken.START_OBJECT, at);
+      String name = null;
+      String value = null;
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String field = p.currentName();
+        JsonToken f = p.nextToken();
+        switch (field) {
+          case "name" -> name = string(f, at + ".name");
+          case "value" -> value = string(f, at + ".value");
+          default -> p.skipChildren();
+        }
+      }
+      if ("safeload:source".equals(name)) {
+        if (value == null) {
+          throw new BomFormatException(at + " has no value");
+        }
+        sources.add(value);
+      } else if (name != null) {
+        signers.accept(name, value, at);
       }
     }
   }

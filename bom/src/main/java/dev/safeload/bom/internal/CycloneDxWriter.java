@@ -110,6 +110,7 @@ public final class CycloneDxWriter {
     }
     List<Map.Entry<String, String>> props = new ArrayList<>();
     props.add(Map.entry("safeload:verdict", m.accepted() ? "accepted" : "rejected"));
+    props.add(Map.entry("safeload:source", m.source()));
     m.modelFindings().forEach(f -> props.add(Map.entry("safeload:finding", finding(f, true))));
     m.proofs().forEach(p -> props.add(Map.entry("safeload:provenance", ProofEvidence.statement(p))));
     writeProperties(g, props);
@@ -137,9 +138,10 @@ public final class CycloneDxWriter {
       g.writeStringProperty("content", f.sha256().hex());
       g.writeEndObject();
       g.writeEndArray();
-      if (!f.proofs().isEmpty()) {
-        writeEvidence(g, f);
-      }
+    }
+    writeLicenses(g, f);
+    if (f.sha256() != null && !f.proofs().isEmpty()) {
+      writeEvidence(g, f);
     }
     List<Map.Entry<String, String>> props = new ArrayList<>();
     if (f.format() != null) {
@@ -153,6 +155,7 @@ public final class CycloneDxWriter {
     if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
       ProofEvidence.addProperties(props, f.proofs());
     }
+    f.signers().forEach(s -> props.add(Map.entry("safeload:signer", s)));
     int copied = 0;
     int omitted = 0;
     for (Map.Entry<String, String> e : f.metadata().entrySet()) {
@@ -169,6 +172,29 @@ public final class CycloneDxWriter {
     }
     writeProperties(g, props);
     g.writeEndObject();
+  }
+
+  /**
+   * What the file declares about its licence: a {@code name} (the declared text need not be an SPDX id,
+   * which {@code id} would require), acknowledged as {@code declared}, with where it was read.
+   */
+  private static void writeLicenses(JsonGenerator g, BomFile f) {
+    if (f.licenses().isEmpty()) {
+      return;
+    }
+    g.writeName("licenses");
+    g.writeStartArray();
+    for (dev.safeload.DeclaredLicense l : f.licenses()) {
+      g.writeStartObject();
+      g.writeName("license");
+      g.writeStartObject();
+      g.writeStringProperty("name", l.expression().isEmpty() ? "(empty)" : l.expression());
+      g.writeStringProperty("acknowledgement", "declared");
+      writeProperties(g, List.of(Map.entry("safeload:declared-in", l.file() + ": " + l.field())));
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   /** A proven file: its hash is the identity, established by each proof's technique. */

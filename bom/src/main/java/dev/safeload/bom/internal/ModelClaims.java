@@ -19,7 +19,23 @@ final class ModelClaims {
   private final List<Map.Entry<String, String>> properties;
   private final List<Ancestor> ancestors;
 
-  private record Ancestor(String name, @Nullable String group, @Nullable String url) {}
+  /** A base model a file declares, as the writers need it. */
+  record Ancestor(String name, @Nullable String group, @Nullable String url) {}
+
+  /** The file that made these claims. */
+  String file() {
+    return file;
+  }
+
+  /** The base models it declares, in its order. */
+  List<Ancestor> ancestors() {
+    return ancestors;
+  }
+
+  /** {@code general.architecture}, if declared. */
+  @Nullable String architectureFamily() {
+    return architectureFamily;
+  }
 
   private ModelClaims(String file, @Nullable String architectureFamily, @Nullable String modelArchitecture,
       List<Map.Entry<String, String>> properties, List<Ancestor> ancestors) {

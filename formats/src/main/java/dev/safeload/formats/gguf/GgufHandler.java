@@ -1,6 +1,5 @@
 package dev.safeload.formats.gguf;
 
-import dev.safeload.Setting;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.gguf.GgufParser;
 import dev.safeload.formats.internal.template.TemplateSources;
@@ -22,35 +21,12 @@ import java.util.Set;
  * in-bounds tensor data, and no trailing bytes. Chat templates ({@code tokenizer.chat_template} and
  * named templates) are code: each is reported in the description with its SHA-256 under the key
  * {@code sha256(<key>)} and judged by the chat-template policy (the {@code TEMPLATE_*} codes), or, when
- * the policy pins template hashes ({@link #ALLOWED_CHAT_TEMPLATES}), rejected unless pinned
+ * the policy pins template hashes ({@link Gguf#ALLOWED_CHAT_TEMPLATES}), rejected unless pinned
  * ({@code GGUF_CHAT_TEMPLATE_NOT_PINNED}). A named template's name must be {@code [A-Za-z0-9_.-]{1,64}}.
  *
  * <p>Handler id {@code gguf}, extension {@code .gguf}.
  */
 public final class GgufHandler implements FormatHandler {
-
-  /** Most tensors in one file. */
-  public static final Setting<Long> MAX_TENSORS = Setting.limit("gguf.maxTensors", 1_000_000);
-  /** Most metadata key/value pairs in one file. */
-  public static final Setting<Long> MAX_KEYS = Setting.limit("gguf.maxKeys", 65_536);
-  /** Longest key, tensor name or ordinary string value, in bytes. */
-  public static final Setting<Long> MAX_STRING_BYTES = Setting.limit("gguf.maxStringBytes", 1L << 20);
-  /** Longest chat template or {@code tokenizer.huggingface.json} value, in bytes. */
-  public static final Setting<Long> MAX_LARGE_STRING_BYTES =
-      Setting.limit("gguf.maxLargeStringBytes", 64L << 20);
-  /** Most elements in one metadata array (vocabularies are a few hundred thousand). */
-  public static final Setting<Long> MAX_ARRAY_ELEMENTS = Setting.limit("gguf.maxArrayElements", 4L << 20);
-  /** Largest {@code general.alignment} accepted (the smallest is 8, as the spec requires). */
-  public static final Setting<Long> MAX_ALIGNMENT = Setting.limit("gguf.maxAlignment", 65_536);
-  /** Largest {@code <arch>.block_count} (llama.cpp's LLAMA_MAX_LAYERS; more overflowed its arrays). */
-  public static final Setting<Long> MAX_BLOCK_COUNT = Setting.limit("gguf.maxBlockCount", 512);
-  /**
-   * SHA-256 digests (of the UTF-8 text) of trusted chat templates, wherever they live: GGUF metadata,
-   * JSON side files, {@code chat_template.jinja}/{@code .json}. Empty (the default): templates must
-   * pass the chat-template policy. Non-empty: every template must be pinned.
-   */
-  public static final Setting<ChatTemplatePins> ALLOWED_CHAT_TEMPLATES =
-      Setting.of("gguf.allowedChatTemplates", ChatTemplatePins.class, ChatTemplatePins.none());
 
   /** Creates the handler (found through {@link java.util.ServiceLoader}). */
   public GgufHandler() {}
@@ -77,9 +53,9 @@ public final class GgufHandler implements FormatHandler {
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    GgufParser.Limits limits = new GgufParser.Limits(context.limit(MAX_TENSORS), context.limit(MAX_KEYS),
-        context.limit(MAX_STRING_BYTES), context.limit(MAX_LARGE_STRING_BYTES),
-        context.limit(MAX_ARRAY_ELEMENTS), context.limit(MAX_ALIGNMENT), context.limit(MAX_BLOCK_COUNT));
+    GgufParser.Limits limits = new GgufParser.Limits(context.limit(Gguf.MAX_TENSORS), context.limit(Gguf.MAX_KEYS),
+        context.limit(Gguf.MAX_STRING_BYTES), context.limit(Gguf.MAX_LARGE_STRING_BYTES),
+        context.limit(Gguf.MAX_ARRAY_ELEMENTS), context.limit(Gguf.MAX_ALIGNMENT), context.limit(Gguf.MAX_BLOCK_COUNT));
     GgufParser.Result r = GgufParser.parse(bytes, limits);
     for (GgufParser.ChatTemplate t : r.templates()) {
       if (t.key().startsWith("tokenizer.chat_template.")
@@ -93,7 +69,9 @@ public final class GgufHandler implements FormatHandler {
     metadata.put("gguf:version", Integer.toString(r.version()));
     metadata.put("gguf:alignment", Long.toString(r.alignment()));
     metadata.putAll(r.metadata());
-    return new ModelDescription(id(), r.tensors(), metadata, List.of());
+    return new ModelDescription(id(), r.tensors(), metadata, List.of(),
+        dev.safeload.formats.internal.modelcard.Licenses.from(r.metadata(), context.fileName(),
+            new String[] {"general.license", "general.license"}));
   }
 
   private static final java.util.regex.Pattern SHARD_NAME =

@@ -1,6 +1,5 @@
 package dev.safeload.formats.json;
 
-import dev.safeload.Setting;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
@@ -40,15 +39,6 @@ import java.util.Set;
  * under {@code sha256(chat_template[.<name>])}.
  */
 public final class JsonHandler implements FormatHandler {
-
-  /** Largest JSON file (tokenizer.json files reach tens of MB). */
-  public static final Setting<Long> MAX_BYTES = Setting.limit("json.maxBytes", 256L << 20);
-  /** Deepest nesting of arrays and objects. */
-  public static final Setting<Long> MAX_DEPTH = Setting.limit("json.maxDepth", 64L);
-  /** Longest string or key, in raw bytes. */
-  public static final Setting<Long> MAX_STRING_BYTES = Setting.limit("json.maxStringBytes", 16L << 20);
-  /** Most members of one object (a tokenizer vocabulary is one object). */
-  public static final Setting<Long> MAX_OBJECT_MEMBERS = Setting.limit("json.maxObjectMembers", 1_000_000L);
 
   private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHAT_TEMPLATE = "chat_template".getBytes(StandardCharsets.US_ASCII);

@@ -1,6 +1,5 @@
 package dev.safeload.formats.onnx;
 
-import dev.safeload.Setting;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.onnx.OnnxDetect;
 import dev.safeload.formats.internal.onnx.OnnxWalker;
@@ -30,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * Validates ONNX models with a protobuf wire-format reader of its own (no generated code): every field
  * of ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto, functions, training graphs and
  * subgraphs is checked against the schema with depth and size limits; tensors' data must match their
- * shape; node operator domains must be in {@link #ALLOWED_DOMAINS}.
+ * shape; node operator domains must be in {@link Onnx#ALLOWED_DOMAINS}.
  *
  * <p>External data: each {@code location} must be a relative, normalised path inside the model
  * directory (magic locations such as {@code _ORT_MEM_ADDR_} are rejected). The referenced files are
@@ -48,22 +47,6 @@ public final class OnnxHandler implements FormatHandler {
 
   /** The format id of a served external-data file. */
   public static final String EXTERNAL_DATA_FORMAT = "onnx-external-data";
-
-  /** Operator domains nodes may use; default {@link OperatorDomains#standard()}. */
-  public static final Setting<OperatorDomains> ALLOWED_DOMAINS =
-      Setting.of("onnx.allowedDomains", OperatorDomains.class, OperatorDomains.standard());
-  /** Deepest message nesting (subgraphs in If/Loop/Scan and nested types count). */
-  public static final Setting<Long> MAX_DEPTH = Setting.limit("onnx.maxDepth", 64);
-  /** Most nodes over all graphs and functions. */
-  public static final Setting<Long> MAX_NODES = Setting.limit("onnx.maxNodes", 1_000_000);
-  /** Most tensors (initializers, attribute and sparse tensors). */
-  public static final Setting<Long> MAX_TENSORS = Setting.limit("onnx.maxTensors", 1_000_000);
-  /** Most model-local functions (onnx.checker's kMaxModelLocalFunctions). */
-  public static final Setting<Long> MAX_FUNCTIONS = Setting.limit("onnx.maxFunctions", 10_000);
-  /** Most metadata_props entries. */
-  public static final Setting<Long> MAX_METADATA_ENTRIES = Setting.limit("onnx.maxMetadataEntries", 10_000);
-  /** Highest tensor rank. */
-  public static final Setting<Long> MAX_RANK = Setting.limit("onnx.maxRank", 64);
 
   /** Creates the handler (found through {@link java.util.ServiceLoader}). */
   public OnnxHandler() {}
@@ -93,7 +76,9 @@ public final class OnnxHandler implements FormatHandler {
     }
     Map<String, String> metadata = new java.util.LinkedHashMap<>(r.metadata());
     metadata.put("operator_domains", String.join(",", new java.util.TreeSet<>(r.nodeDomains())));
-    return new ModelDescription(id(), r.tensors(), metadata, new ArrayList<>(index.byLocation().keySet()));
+    return new ModelDescription(id(), r.tensors(), metadata, new ArrayList<>(index.byLocation().keySet()),
+        dev.safeload.formats.internal.modelcard.Licenses.from(r.metadata(), context.fileName(),
+            new String[] {"metadata_props.license", "metadata_props.license"}));
   }
 
   // ------------------------------------------------------------------ one walk per model
@@ -126,9 +111,9 @@ public final class OnnxHandler implements FormatHandler {
   }
 
   private static Key key(ValidationContext context) {
-    return new Key(new OnnxWalker.Limits(context.limit(MAX_DEPTH), context.limit(MAX_NODES),
-        context.limit(MAX_TENSORS), context.limit(MAX_FUNCTIONS), context.limit(MAX_METADATA_ENTRIES),
-        context.limit(MAX_RANK)), context.setting(ALLOWED_DOMAINS));
+    return new Key(new OnnxWalker.Limits(context.limit(Onnx.MAX_DEPTH), context.limit(Onnx.MAX_NODES),
+        context.limit(Onnx.MAX_TENSORS), context.limit(Onnx.MAX_FUNCTIONS), context.limit(Onnx.MAX_METADATA_ENTRIES),
+        context.limit(Onnx.MAX_RANK)), context.setting(Onnx.ALLOWED_DOMAINS));
   }
 
   private OnnxWalker.Result walk(ModelBytes bytes, Key key) {

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The operator domains a policy lets ONNX nodes use, for {@link OnnxHandler#ALLOWED_DOMAINS}. A
+ * The operator domains a policy lets ONNX nodes use, for {@link Onnx#ALLOWED_DOMAINS}. A
  * node's domain picks which registered kernel runs (ONNX Runtime's {@code com.microsoft} contrib ops,
  * custom-op libraries), so domains are an allowlist. The default operator domain is spelled
  * {@code ai.onnx} here whether the file writes {@code ""} or {@code ai.onnx}.

@@ -1,6 +1,5 @@
 package dev.safeload.formats.safetensors;
 
-import dev.safeload.Setting;
 import dev.safeload.formats.internal.safetensors.SafetensorsHeader;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
@@ -27,19 +26,6 @@ import java.util.Set;
  * length, and {@code __metadata__} as metadata.
  */
 public final class SafetensorsHandler implements FormatHandler {
-
-  /** Largest header length N; the reference's cap is 100,000,000 bytes (not 100 MiB). */
-  public static final Setting<Long> MAX_HEADER_BYTES = Setting.limit("safetensors.maxHeaderBytes", 100_000_000L);
-  /** Most tensors in one file (header bloat is a CPU and memory attack). */
-  public static final Setting<Long> MAX_TENSORS = Setting.limit("safetensors.maxTensors", 300_000L);
-  /** Most dimensions in one shape (the reference has no cap). */
-  public static final Setting<Long> MAX_RANK = Setting.limit("safetensors.maxRank", 16L);
-  /** Longest tensor name, in UTF-8 bytes. */
-  public static final Setting<Long> MAX_NAME_BYTES = Setting.limit("safetensors.maxNameBytes", 1024L);
-  /** Most {@code __metadata__} entries. */
-  public static final Setting<Long> MAX_METADATA_ENTRIES = Setting.limit("safetensors.maxMetadataEntries", 10_000L);
-  /** Most UTF-8 bytes of {@code __metadata__} keys and values together (payloads hide there). */
-  public static final Setting<Long> MAX_METADATA_BYTES = Setting.limit("safetensors.maxMetadataBytes", 16L << 20);
 
   /**
    * Header lengths accepted by {@link #detect}: the header must lie in the first 1 GiB buffer. A
@@ -83,11 +69,15 @@ public final class SafetensorsHandler implements FormatHandler {
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     SafetensorsHeader header = SafetensorsHeader.parse(bytes, limits(context));
-    return new ModelDescription(id(), header.tensors(), header.metadata(), List.of());
+    // A plain "license" key, and the one Stability AI's ModelSpec defines.
+    return new ModelDescription(id(), header.tensors(), header.metadata(), List.of(),
+        dev.safeload.formats.internal.modelcard.Licenses.from(header.metadata(), context.fileName(),
+            new String[] {"license", "__metadata__.license"},
+            new String[] {"modelspec.license", "__metadata__.modelspec.license"}));
   }
 
   static SafetensorsHeader.Limits limits(ValidationContext c) {
-    return new SafetensorsHeader.Limits(c.limit(MAX_HEADER_BYTES), c.limit(MAX_TENSORS), c.limit(MAX_RANK),
-        c.limit(MAX_NAME_BYTES), c.limit(MAX_METADATA_ENTRIES), c.limit(MAX_METADATA_BYTES));
+    return new SafetensorsHeader.Limits(c.limit(Safetensors.MAX_HEADER_BYTES), c.limit(Safetensors.MAX_TENSORS), c.limit(Safetensors.MAX_RANK),
+        c.limit(Safetensors.MAX_NAME_BYTES), c.limit(Safetensors.MAX_METADATA_ENTRIES), c.limit(Safetensors.MAX_METADATA_BYTES));
   }
 }

@@ -1,6 +1,5 @@
 package dev.safeload.formats.safetensors;
 
-import dev.safeload.Setting;
 import dev.safeload.formats.internal.safetensors.ShardIndex;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
@@ -32,9 +31,6 @@ import java.util.Set;
  * compared with the shards (see {@code ShardIndex}).
  */
 public final class SafetensorsIndexHandler implements FormatHandler {
-
-  /** Most {@code weight_map} entries. */
-  public static final Setting<Long> MAX_ENTRIES = Setting.limit("safetensors-index.maxEntries", 300_000L);
 
   public SafetensorsIndexHandler() {}
 

@@ -1,6 +1,7 @@
 package dev.safeload.formats.template;
 
 import dev.safeload.formats.FormatReason;
+import dev.safeload.formats.gguf.Gguf;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
@@ -26,7 +27,7 @@ import java.util.Set;
  * text, and the legacy {@code chat_template.json}, a JSON object whose {@code chat_template} member is
  * a template string or a list of {@code {"name", "template"}} objects. Every template is judged by the
  * chat-template policy (the {@code TEMPLATE_*} codes) unless the policy pins template digests
- * ({@link dev.safeload.formats.gguf.GgufHandler#ALLOWED_CHAT_TEMPLATES}), in which case it must be
+ * ({@link dev.safeload.formats.gguf.Gguf#ALLOWED_CHAT_TEMPLATES}), in which case it must be
  * pinned ({@code TEMPLATE_NOT_PINNED}). Each template's SHA-256 is described under
  * {@code sha256(chat_template[.<name>])}. A {@code .jinja} file's name (the template's name for
  * renderers that load {@code additional_chat_templates/<name>.jinja}) must be

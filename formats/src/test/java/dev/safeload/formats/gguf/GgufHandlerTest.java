@@ -100,8 +100,8 @@ class GgufHandlerTest {
   @Test
   void hostileCountsNeverSizeAllocationsEvenWithoutLimits() {
     LoadPolicy open = LoadPolicy.strict().toBuilder()
-        .set(GgufHandler.MAX_TENSORS, Long.MAX_VALUE).set(GgufHandler.MAX_KEYS, Long.MAX_VALUE)
-        .set(GgufHandler.MAX_ARRAY_ELEMENTS, Long.MAX_VALUE).set(GgufHandler.MAX_STRING_BYTES, Long.MAX_VALUE)
+        .set(Gguf.MAX_TENSORS, Long.MAX_VALUE).set(Gguf.MAX_KEYS, Long.MAX_VALUE)
+        .set(Gguf.MAX_ARRAY_ELEMENTS, Long.MAX_VALUE).set(Gguf.MAX_STRING_BYTES, Long.MAX_VALUE)
         .build();
     GgufWriter t = GgufWriter.valid();
     t.tensorCount = Integer.MAX_VALUE - 8L;
@@ -122,7 +122,7 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.tensor("u", 0, 32, 4);
     w.data = new byte[64];
-    LoadPolicy p = LoadPolicy.strict().toBuilder().set(GgufHandler.MAX_TENSORS, 1L).build();
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(Gguf.MAX_TENSORS, 1L).build();
     assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, w.build(), p);
   }
 
@@ -167,7 +167,7 @@ class GgufHandlerTest {
   void arrayOverPolicyLimit() {
     GgufWriter w = GgufWriter.valid();
     w.kv("a.b", ARRAY, array(UINT8, 3, new byte[3]));
-    LoadPolicy p = LoadPolicy.strict().toBuilder().set(GgufHandler.MAX_ARRAY_ELEMENTS, 2L).build();
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(Gguf.MAX_ARRAY_ELEMENTS, 2L).build();
     assertRejected(FormatReason.GGUF_ARRAY_TOO_LONG, w.build(), p);
   }
 
@@ -545,7 +545,7 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.chat_template", STRING, str(evil));
     LoadPolicy pinned = LoadPolicy.strict().toBuilder()
-        .set(GgufHandler.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(hex.toUpperCase())).build();
+        .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(hex.toUpperCase())).build();
     assertEquals(List.of(), findings(w.build(), pinned), "a pinned template is trusted as is");
     GgufWriter other = GgufWriter.valid();
     other.kv("tokenizer.chat_template", STRING, str(BENIGN));

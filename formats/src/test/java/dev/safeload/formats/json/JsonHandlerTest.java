@@ -68,10 +68,10 @@ class JsonHandlerTest {
     assertEquals(List.of(), findings(("[".repeat(64) + "]".repeat(64)).getBytes(), LoadPolicy.strict()));
     byte[] doc = "{\"a\": \"xxxxxxxxxx\", \"b\": 1}".getBytes();
     assertEquals(List.of(), findings(doc, LoadPolicy.strict()));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_STRING_BYTES, 9L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_OBJECT_MEMBERS, 1L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(JsonHandler.MAX_BYTES, 10L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(JsonHandler.MAX_DEPTH, 1L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_STRING_BYTES, 9L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_OBJECT_MEMBERS, 1L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_BYTES, 10L)));
+    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(Json.MAX_DEPTH, 1L)));
     assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(("[1" + "0".repeat(1000) + "]").getBytes(),
         LoadPolicy.strict()));
   }

@@ -129,7 +129,7 @@ class OnnxHandlerTest {
   @Test
   void customDomainAdmittedByPolicy() {
     LoadPolicy p = LoadPolicy.strict().toBuilder()
-        .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom")).build();
+        .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom")).build();
     assertEquals(List.of(), findings(fixture("custom_domain.onnx"), p));
   }
 
@@ -148,7 +148,7 @@ class OnnxHandlerTest {
   @Test
   void nodeDomainNeedsAnOpsetImport() {
     LoadPolicy p = LoadPolicy.strict().toBuilder()
-        .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y")).build();
+        .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y")).build();
     byte[] m = model(graph(field(1, node("Op", "x.y", "a", "b")))).build();
     assertRejected(FormatReason.ONNX_OPSET_MISSING, m, p);
     byte[] noOpset = Proto.of().varint(1, 7).msg(7, graph(okNode())).build();
@@ -215,7 +215,7 @@ class OnnxHandlerTest {
 
   @Test
   void depthIsBounded() {
-    LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_DEPTH, 3L).build();
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(Onnx.MAX_DEPTH, 3L).build();
     assertRejected(FormatReason.ONNX_TOO_DEEP, fixture("subgraph_if.onnx"), p);
     // 100 nested If subgraphs: rejected at the default depth, not by a stack overflow.
     Proto g = graph(okNode());
@@ -227,9 +227,9 @@ class OnnxHandlerTest {
 
   @Test
   void countsAreBounded() {
-    LoadPolicy p = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_NODES, 1L).build();
+    LoadPolicy p = LoadPolicy.strict().toBuilder().set(Onnx.MAX_NODES, 1L).build();
     assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), p);
-    LoadPolicy t = LoadPolicy.strict().toBuilder().set(OnnxHandler.MAX_TENSORS, 1L).build();
+    LoadPolicy t = LoadPolicy.strict().toBuilder().set(Onnx.MAX_TENSORS, 1L).build();
     assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, fixture("matmul_add.onnx"), t);
   }
 
@@ -348,7 +348,7 @@ class OnnxHandlerTest {
   // ---------------------------------------------------------------- model-local functions
 
   private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
-      .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+      .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
 
   private static Proto function(String name, String calls) {
     Proto f = Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));

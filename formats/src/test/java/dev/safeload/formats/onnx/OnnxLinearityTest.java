@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OnnxLinearityTest {
 
   private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
-      .set(OnnxHandler.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+      .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
 
   /** Work and input size of one run. */
   private record Run(long work, long inputBytes) {}
@@ -164,7 +164,7 @@ class OnnxLinearityTest {
         g = graph(field(1, node("Relu", null, "X", "Y").msg(5, attr)));
       }
       return validate(model(g).build(), LoadPolicy.strict().toBuilder()
-          .set(OnnxHandler.MAX_DEPTH, 1000L).build());
+          .set(Onnx.MAX_DEPTH, 1000L).build());
     }, 100);
   }
 

@@ -149,22 +149,22 @@ class SafetensorsHandlerTest {
         + "\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]},"
         + "\"c\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,3]}}", 3);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, three, LoadPolicy.strict())));
-    assertReason(FormatReason.SAFETENSORS_TOO_MANY_TENSORS, three, SafetensorsHandler.MAX_TENSORS, 2L);
-    assertReason(FormatReason.SAFETENSORS_HEADER_TOO_LARGE, three, SafetensorsHandler.MAX_HEADER_BYTES, 64L);
+    assertReason(FormatReason.SAFETENSORS_TOO_MANY_TENSORS, three, Safetensors.MAX_TENSORS, 2L);
+    assertReason(FormatReason.SAFETENSORS_HEADER_TOO_LARGE, three, Safetensors.MAX_HEADER_BYTES, 64L);
     assertReason(FormatReason.SAFETENSORS_RANK_TOO_LARGE, one("\"dtype\":\"U8\",\"shape\":[1,1,1],\"data_offsets\":[0,1]", 1),
-        SafetensorsHandler.MAX_RANK, 2L);
+        Safetensors.MAX_RANK, 2L);
     byte[] meta = file("{\"__metadata__\":{\"k1\":\"v1\",\"k2\":\"v2\"}}", 0);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, meta, LoadPolicy.strict())));
-    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_ENTRIES, 1L);
-    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, SafetensorsHandler.MAX_METADATA_BYTES, 7L);
+    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, Safetensors.MAX_METADATA_ENTRIES, 1L);
+    assertReason(FormatReason.SAFETENSORS_METADATA_TOO_LARGE, meta, Safetensors.MAX_METADATA_BYTES, 7L);
   }
 
   @Test
   void nameCapCountsUtf8Bytes() {
     byte[] f = file("{\"\u00e9\u00e9\":{" + F32_1 + "}}", 4); // 2 characters, 4 bytes
-    assertReason(FormatReason.SAFETENSORS_NAME_INVALID, f, SafetensorsHandler.MAX_NAME_BYTES, 3L);
+    assertReason(FormatReason.SAFETENSORS_NAME_INVALID, f, Safetensors.MAX_NAME_BYTES, 3L);
     assertEquals(List.of(), St.reasons(St.findings(HANDLER, f,
-        LoadPolicy.strict().toBuilder().set(SafetensorsHandler.MAX_NAME_BYTES, 4L).build())));
+        LoadPolicy.strict().toBuilder().set(Safetensors.MAX_NAME_BYTES, 4L).build())));
   }
 
   private static void assertReason(ReasonCode expected, byte[] bytes, Setting<Long> setting, long value) {

@@ -158,7 +158,7 @@ class ShardedModelTest {
     assertEquals(List.of(FormatReason.SAFETENSORS_INDEX_INVALID), St.reasons(St.findings(h,
         "{\"metadata\": {}}".getBytes(), LoadPolicy.strict())));
     assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), St.reasons(St.findings(h, index.getBytes(),
-        LoadPolicy.strict().toBuilder().set(SafetensorsIndexHandler.MAX_ENTRIES, 3L).build())));
+        LoadPolicy.strict().toBuilder().set(Safetensors.MAX_INDEX_ENTRIES, 3L).build())));
   }
 
   private void writeIndex(String text) throws IOException {

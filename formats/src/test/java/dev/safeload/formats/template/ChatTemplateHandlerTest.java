@@ -8,7 +8,7 @@ import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.Scans;
 import dev.safeload.formats.gguf.ChatTemplatePins;
-import dev.safeload.formats.gguf.GgufHandler;
+import dev.safeload.formats.gguf.Gguf;
 import dev.safeload.formats.internal.template.TemplateSources;
 import dev.safeload.formats.json.JsonHandler;
 import dev.safeload.spi.Confidence;
@@ -182,7 +182,7 @@ class ChatTemplateHandlerTest {
     String good = "{{ messages[0].content }}";
     String evilSha = TemplateSources.sha256(evil);
     LoadPolicy pinned = LoadPolicy.strict().toBuilder()
-        .set(GgufHandler.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(evilSha)).build();
+        .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(evilSha)).build();
     byte[] jinja = evil.getBytes(StandardCharsets.UTF_8);
     assertEquals(List.of(), findings(TEMPLATES, "chat_template.jinja", jinja, pinned), "a pinned template is trusted");
     assertEquals(List.of(), findings(JSON, "tokenizer_config.json",

@@ -16,7 +16,6 @@ import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.internal.sigstore.BundleVerifier;
-import dev.safeload.verify.internal.x509.Keys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
- *     .trust(ModelSignatureVerifier.of(TrustPolicy.publicKey(Path.of("signer.pem")).build()))
+ *     .verifier(TrustPolicy.publicKey(Path.of("signer.pem")).verifier())
  *     .build();
  * }</pre>
  *
@@ -244,7 +243,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         policy.subject, policy.fingerprint, policy.allowLegacyV02);
     BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
     byte[] payload = v.payload();
-    Sha256 payloadSha = Sha256.of(Keys.sha256(payload));
+    Sha256 payloadSha = Sha256.hash(payload);
     if (policy.revocations != null) {
       Optional<String> why = policy.revocations.revokedSigner(v.identities());
       if (why.isPresent()) {

@@ -278,7 +278,7 @@ public final class ModelSigner {
   }
 
   private static Sha256 hash(Path p) throws IOException {
-    MessageDigest md = Keys.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       while (ch.read(buf) >= 0) {
@@ -292,7 +292,7 @@ public final class ModelSigner {
 
   private String statement(String subjectName, Map<String, Sha256> digests, boolean single,
       java.util.Set<String> ignoredPaths) {
-    MessageDigest root = Keys.sha256();
+    MessageDigest root = Sha256.newMessageDigest();
     digests.values().forEach(d -> root.update(d.toByteArray()));
     StringBuilder sb = new StringBuilder();
     sb.append("{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n")

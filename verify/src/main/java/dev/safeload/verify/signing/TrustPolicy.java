@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * TrustPolicy q = TrustPolicy.certificates(Path.of("ca.pem")).identity("ml@example.com").build();
  * TrustPolicy r = TrustPolicy.sigstore(Path.of("trusted_root.json"))
  *     .identity("release@example.com").issuer("https://accounts.google.com").build();
+ * SafeModelLoader loader = SafeModelLoader.builder()
+ *     .verifier(TrustPolicy.publicKey(Path.of("signer.pub.pem")).verifier())
+ *     .build();
  * }</pre>
  * System and web PKI roots are never used.
  */
@@ -245,11 +248,26 @@ public final class TrustPolicy {
       return this;
     }
 
+    /**
+     * The policy.
+     *
+     * @throws IllegalStateException if a Sigstore policy lacks {@code identity(...)} or {@code issuer(...)}
+     */
     public TrustPolicy build() {
       if (trustedRoot != null && keys.isEmpty() && anchors.isEmpty() && (identity == null || issuer == null)) {
         throw new IllegalStateException("Sigstore keyless verification needs identity(...) and issuer(...)");
       }
       return new TrustPolicy(this);
+    }
+
+    /**
+     * The verifier that applies this policy, for {@code SafeModelLoader.Builder.verifier}: shorthand
+     * for {@code ModelSignatureVerifier.of(build())}.
+     *
+     * @throws IllegalStateException as {@link #build()}
+     */
+    public ModelSignatureVerifier verifier() {
+      return ModelSignatureVerifier.of(build());
     }
   }
 }

@@ -48,7 +48,7 @@ final class TestModels {
     SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(handler)
         .policy(LoadPolicy.strict().toBuilder().allowFormat(handler.id()).build());
     for (ProvenanceVerifier v : verifiers) {
-      b.trust(v);
+      b.verifier(v);
     }
     return b.build();
   }

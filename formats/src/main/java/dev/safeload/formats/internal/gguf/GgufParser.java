@@ -3,13 +3,12 @@ package dev.safeload.formats.internal.gguf;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.Utf8;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -581,20 +580,16 @@ public final class GgufParser {
 
   private String sha256(long offset, long length) {
     work += length;
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256", "SUN");
-      long p = offset;
-      long end = offset + length;
-      while (p < end) {
-        int n = (int) Math.min(1 << 20, end - p);
-        ByteBuffer s = b.slice(p, n);
-        md.update(s);
-        p += n;
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-      throw new IllegalStateException("SHA-256 from SUN is part of every JDK", e);
+    MessageDigest md = Sha256.newMessageDigest();
+    long p = offset;
+    long end = offset + length;
+    while (p < end) {
+      int n = (int) Math.min(1 << 20, end - p);
+      ByteBuffer s = b.slice(p, n);
+      md.update(s);
+      p += n;
     }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   private static String printable(String s) {

@@ -6,6 +6,7 @@ import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
+import dev.safeload.formats.safetensors.Safetensors;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
@@ -81,8 +82,8 @@ public final class ShardIndex {
     public static Limits of(ValidationContext context) {
       return new Limits(
           dev.safeload.formats.internal.json.JsonLimits.of(context,
-              context.limit(dev.safeload.formats.safetensors.SafetensorsIndexHandler.MAX_ENTRIES)),
-          context.limit(dev.safeload.formats.safetensors.SafetensorsHandler.MAX_NAME_BYTES));
+              context.limit(dev.safeload.formats.safetensors.Safetensors.MAX_INDEX_ENTRIES)),
+          context.limit(dev.safeload.formats.safetensors.Safetensors.MAX_NAME_BYTES));
     }
   }
 

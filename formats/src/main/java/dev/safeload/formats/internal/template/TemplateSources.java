@@ -3,17 +3,15 @@ package dev.safeload.formats.internal.template;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.gguf.ChatTemplatePins;
-import dev.safeload.formats.gguf.GgufHandler;
+import dev.safeload.formats.gguf.Gguf;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ValidationContext;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,17 +102,12 @@ public final class TemplateSources {
 
   /** Lower-case hex SHA-256 of the template's UTF-8 text, as pins name templates. */
   public static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | java.security.NoSuchProviderException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hash(text.getBytes(StandardCharsets.UTF_8)).hex();
   }
 
   /**
    * Judges one template and reports any finding: when the policy pins template digests
-   * ({@link GgufHandler#ALLOWED_CHAT_TEMPLATES}) a pinned template is accepted as is and any other is
+   * ({@link Gguf#ALLOWED_CHAT_TEMPLATES}) a pinned template is accepted as is and any other is
    * {@code notPinned}; without pins the template must pass {@link ChatTemplates#check}. Records the
    * digest under {@code sha256(<where>)} in {@code metadata}.
    *
@@ -125,7 +118,7 @@ public final class TemplateSources {
   public static void judge(String where, String text, String sha256, ValidationContext context, ReasonCode notPinned,
       Map<String, String> metadata) {
     metadata.put("sha256(" + where + ")", sha256);
-    ChatTemplatePins pins = context.setting(GgufHandler.ALLOWED_CHAT_TEMPLATES);
+    ChatTemplatePins pins = context.setting(Gguf.ALLOWED_CHAT_TEMPLATES);
     if (!pins.isEmpty()) {
       if (!pins.contains(sha256)) {
         context.report(notPinned, -1, where + " has SHA-256 " + sha256 + ", which the policy does not pin");

@@ -2,10 +2,10 @@ package dev.safeload.verify.internal.intoto;
 
 import dev.safeload.FileGlob;
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
-import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
@@ -160,7 +160,7 @@ public final class OmsManifest {
     List<Resource> out = new ArrayList<>(res.size());
     Set<String> seen = new HashSet<>();
     Set<String> folded = new HashSet<>();
-    MessageDigest rootMd = Keys.sha256();
+    MessageDigest rootMd = Sha256.newMessageDigest();
     for (JsonObject r : res) {
       if (!expectAlg.equals(r.str("algorithm"))) {
         throw new SignatureVerificationException(m, "resource algorithm disagrees with the serialization");

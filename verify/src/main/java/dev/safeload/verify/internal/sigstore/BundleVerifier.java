@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.x509.Certs;
@@ -76,6 +77,31 @@ public final class BundleVerifier {
     return verify(b, o, null);
   }
 
+  /**
+   * Keyless verification of a DSSE bundle against {@code root} (signature, Fulcio chain, SCT, log
+   * entries, timestamps) for callers that apply their own identity policy to the returned leaf, such as
+   * build-provenance attestations whose policy reads the Fulcio extensions rather than one exact SAN.
+   * The leaf must still carry exactly one subject alternative name; its issuer extensions must agree.
+   */
+  public static Verified verifyDsseKeyless(Bundle b, TrustedRoot root) throws SignatureVerificationException {
+    if (b.dsse == null) {
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "the bundle holds no DSSE envelope");
+    }
+    if (b.material == Bundle.Material.PUBLIC_KEY) {
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH,
+          "the bundle is signed with a bare key, but keyless verification needs a certificate");
+    }
+    Options o = new Options(List.of(), Set.of(), root, null, null, null, null, null, false);
+    return keylessMode(b, o, dssePae(b), Sha256.hash(dssePae(b)).toByteArray(), true);
+  }
+
+  private static byte[] dssePae(Bundle b) throws SignatureVerificationException {
+    if (!Pae.IN_TOTO.equals(b.dsse.payloadType())) {
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
+    }
+    return Pae.encode(b.dsse.payloadType(), b.dsse.payload());
+  }
+
   /** Verifies a bundle whose content is a message signature over {@code artifact}. */
   public static Verified verifyMessage(Bundle b, Options o, byte[] artifact) throws SignatureVerificationException {
     if (b.messageSignature == null) {
@@ -92,10 +118,10 @@ public final class BundleVerifier {
         throw new SignatureVerificationException(VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
       }
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
-      boundDigest = Keys.sha256(signed);
+      boundDigest = Sha256.newMessageDigest().digest(signed);
     } else {
       signed = artifact;
-      boundDigest = Keys.sha256(artifact);
+      boundDigest = Sha256.newMessageDigest().digest(artifact);
       byte[] claimed = b.messageSignature.sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
         throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
@@ -112,7 +138,7 @@ public final class BundleVerifier {
       return certificateMode(b, o, signed);
     }
     if (o.trustedRoot() != null) {
-      return keylessMode(b, o, signed, boundDigest);
+      return keylessMode(b, o, signed, boundDigest, false);
     }
     throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "no trusted keys, anchors or trusted root configured");
   }
@@ -134,7 +160,7 @@ public final class BundleVerifier {
     }
     String hint = b.keyHint;
     if (hint != null && hint.length() == 64 && hint.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      String spkiHash = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
+      String spkiHash = HexFormat.of().formatHex(Sha256.newMessageDigest().digest(match.getEncoded()));
       if (!hint.equalsIgnoreCase(Keys.omsHint(match)) && !hint.equalsIgnoreCase(spkiHash)) {
         throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "the bundle's key hint names another key");
       }
@@ -147,7 +173,7 @@ public final class BundleVerifier {
     if (o.trustedRoot() != null) {
       times = logAndTimestamps(b, o.trustedRoot(), boundDigest, match.getEncoded(), false);
     }
-    String fp = HexFormat.of().formatHex(Keys.sha256(match.getEncoded()));
+    String fp = HexFormat.of().formatHex(Sha256.newMessageDigest().digest(match.getEncoded()));
     return new Verified(b.dsse == null ? null : b.dsse.payload(), null, match, times, "key sha256:" + fp,
         List.of("key:sha256:" + fp));
   }
@@ -185,7 +211,8 @@ public final class BundleVerifier {
         "certificate " + leaf.getSubjectX500Principal().getName(), ids);
   }
 
-  private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
+  private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest,
+      boolean callerChecksIdentity) throws SignatureVerificationException {
     TrustedRoot root = o.trustedRoot();
     if (b.certificates.isEmpty()) {
       throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
@@ -200,6 +227,7 @@ public final class BundleVerifier {
     if (!Keys.verify(leaf.getPublicKey(), signed, b.signature())) {
       throw new SignatureVerificationException(VerifyReason.SIGNATURE_INVALID, "the signature does not verify with the certificate's key");
     }
+    issuedByTrustedCa(leaf, root);
     List<Instant> times = logAndTimestamps(b, root, boundDigest, encoded(leaf), true);
     if (times.isEmpty()) {
       throw new SignatureVerificationException(VerifyReason.SIGSTORE_NO_VERIFIED_TIME, "no verified signing time (SET or timestamp)");
@@ -214,9 +242,49 @@ public final class BundleVerifier {
     }
     Certs.checkCodeSigning(leaf, true);
     Sct.verify(leaf, issuer, root);
-    List<String> ids = checkIdentity(leaf, o, true);
+    List<String> ids = callerChecksIdentity ? identities(leaf) : checkIdentity(leaf, o, true);
     return new Verified(b.dsse == null ? null : b.dsse.payload(), leaf, leaf.getPublicKey(), times,
         "sigstore " + ids, ids);
+  }
+
+  /**
+   * Whether some certificate authority of the trusted root, at any time, issued the leaf: a cheap
+   * check before the logs and timestamps, so that a bundle from another Sigstore instance (GitHub's
+   * own, a private one) is refused as an untrusted chain rather than for a symptom of that, such as a
+   * missing log entry. The full chain is still validated at each verified signing time.
+   */
+  private static void issuedByTrustedCa(X509Certificate leaf, TrustedRoot root) throws SignatureVerificationException {
+    for (TrustedRoot.Authority ca : root.certificateAuthorities()) {
+      X509Certificate issuer = ca.chain().get(0);
+      if (issuer.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
+        try {
+          leaf.verify(issuer.getPublicKey());
+          return;
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+          // another key under the same name: keep looking
+        }
+      }
+    }
+    throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID,
+        "the signing certificate (issuer " + leaf.getIssuerX500Principal().getName()
+            + ") was not issued by any certificate authority of the trusted root");
+  }
+
+  /** The identities of a leaf whose policy the caller applies: exactly one SAN, plus issuer and fingerprint. */
+  private static List<String> identities(X509Certificate leaf) throws SignatureVerificationException {
+    List<String> sans = Certs.sans(leaf);
+    if (sans.size() != 1) {
+      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH,
+          "a Fulcio certificate must carry exactly one identity, found " + sans.size());
+    }
+    String issuer = Certs.oidcIssuer(leaf);
+    List<String> ids = new ArrayList<>();
+    ids.add("san:" + sans.get(0));
+    if (issuer != null) {
+      ids.add("issuer:" + issuer);
+    }
+    ids.add("cert:sha256:" + HexFormat.of().formatHex(Sha256.hash(encoded(leaf)).toByteArray()));
+    return ids;
   }
 
   /** Validates the leaf against a trusted-root CA valid at {@code t}; returns the leaf's issuer. */
@@ -295,7 +363,7 @@ public final class BundleVerifier {
     if (o.subject() != null && !o.subject().equals(leaf.getSubjectX500Principal())) {
       throw new SignatureVerificationException(r, "the signing certificate's subject is not " + o.subject().getName());
     }
-    if (o.fingerprint() != null && !MessageDigest.isEqual(o.fingerprint(), Keys.sha256(encoded(leaf)))) {
+    if (o.fingerprint() != null && !MessageDigest.isEqual(o.fingerprint(), Sha256.newMessageDigest().digest(encoded(leaf)))) {
       throw new SignatureVerificationException(r, "the signing certificate's fingerprint differs from the pinned one");
     }
     List<String> ids = new ArrayList<>();
@@ -304,7 +372,7 @@ public final class BundleVerifier {
       ids.add("issuer:" + issuer);
     }
     ids.add("subject:" + leaf.getSubjectX500Principal().getName());
-    ids.add("cert:sha256:" + HexFormat.of().formatHex(Keys.sha256(encoded(leaf))));
+    ids.add("cert:sha256:" + HexFormat.of().formatHex(Sha256.newMessageDigest().digest(encoded(leaf))));
     return ids;
   }
 }

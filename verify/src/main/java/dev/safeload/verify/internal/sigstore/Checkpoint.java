@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -92,7 +93,7 @@ final class Checkpoint {
   private static List<byte[]> hints(TrustedRoot.Log log) throws SignatureVerificationException {
     byte[] idHint = Arrays.copyOf(log.logId(), 4);
     byte[] c2sp;
-    MessageDigest md = Keys.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     md.update(log.name().getBytes(StandardCharsets.UTF_8));
     md.update((byte) 0x0A);
     if (log.key() instanceof ECPublicKey) {

@@ -1,8 +1,8 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
-import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.MessageDigest;
 import java.util.List;
@@ -12,14 +12,14 @@ final class Merkle {
   private Merkle() {}
 
   static byte[] leafHash(byte[] leaf) {
-    MessageDigest md = Keys.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     md.update((byte) 0);
     md.update(leaf);
     return md.digest();
   }
 
   private static byte[] node(byte[] l, byte[] r) {
-    MessageDigest md = Keys.sha256();
+    MessageDigest md = Sha256.newMessageDigest();
     md.update((byte) 1);
     md.update(l);
     md.update(r);

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -118,7 +119,7 @@ final class Rekor {
         }
         JsonObject ph = spec.obj("payloadHash");
         if (!"sha256".equals(ph.str("algorithm"))
-            || !eqHex(ph.str("value"), Keys.sha256(b.dsse().payload()))) {
+            || !eqHex(ph.str("value"), Sha256.newMessageDigest().digest(b.dsse().payload()))) {
           throw new SignatureVerificationException(r, "log entry records a different DSSE payload");
         }
         List<JsonObject> sigs = spec.objects("signatures", 1);
@@ -135,7 +136,7 @@ final class Rekor {
         JsonObject content = spec.obj("content");
         JsonObject ph = content.obj("payloadHash");
         if (!"sha256".equals(ph.str("algorithm"))
-            || !eqHex(ph.str("value"), Keys.sha256(b.dsse().payload()))) {
+            || !eqHex(ph.str("value"), Sha256.newMessageDigest().digest(b.dsse().payload()))) {
           throw new SignatureVerificationException(r, "log entry records a different DSSE payload");
         }
         JsonObject env = content.obj("envelope");

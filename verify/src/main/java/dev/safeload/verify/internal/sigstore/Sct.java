@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -54,7 +55,7 @@ final class Sct {
     } catch (IOException | RuntimeException | CertificateEncodingException e) {
       throw new SignatureVerificationException(r, "the SCT extension cannot be decoded");
     }
-    byte[] issuerKeyHash = Keys.sha256(issuer.getPublicKey().getEncoded());
+    byte[] issuerKeyHash = Sha256.newMessageDigest().digest(issuer.getPublicKey().getEncoded());
     List<String> problems = new ArrayList<>();
     try {
       ByteBuffer in = ByteBuffer.wrap(list);

@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.sigstore;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -103,7 +104,7 @@ public final class TrustedRoot {
       tsas.add(authority(o));
     }
     return new TrustedRoot(List.copyOf(tlogs), List.copyOf(ctlogs), List.copyOf(cas), List.copyOf(tsas),
-        Keys.sha256(json));
+        Sha256.newMessageDigest().digest(json));
   }
 
   private static Log log(JsonObject o) throws SignatureVerificationException {

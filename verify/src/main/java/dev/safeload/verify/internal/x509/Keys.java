@@ -1,6 +1,7 @@
 package dev.safeload.verify.internal.x509;
 
 import dev.safeload.ReasonCode;
+import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.IOException;
@@ -8,9 +9,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.NoSuchProviderException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -36,19 +34,6 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  */
 public final class Keys {
   private Keys() {}
-
-  /** SHA-256 with the JDK's SUN provider (never a registered third-party one). */
-  public static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256", "SUN");
-    } catch (NoSuchAlgorithmException | NoSuchProviderException e) {
-      throw new IllegalStateException("the JDK's SUN SHA-256 is unavailable", e);
-    }
-  }
-
-  public static byte[] sha256(byte[] data) {
-    return sha256().digest(data);
-  }
 
   /** Decodes every PEM block of the given type (e.g. {@code CERTIFICATE}, {@code PUBLIC KEY}). */
   public static List<byte[]> pemBlocks(String text, String type, ReasonCode reason) throws SignatureVerificationException {
@@ -198,6 +183,6 @@ public final class Keys {
 
   /** The OMS key hint: hex SHA-256 of the key's PEM text. */
   public static String omsHint(PublicKey key) {
-    return java.util.HexFormat.of().formatHex(sha256(pem("PUBLIC KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII)));
+    return java.util.HexFormat.of().formatHex(Sha256.newMessageDigest().digest(pem("PUBLIC KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII)));
   }
 }

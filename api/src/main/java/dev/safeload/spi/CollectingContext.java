@@ -1,15 +1,16 @@
-package dev.safeload.internal;
+package dev.safeload.spi;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ReasonCode;
 import dev.safeload.Setting;
-import dev.safeload.spi.ValidationContext;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The {@link ValidationContext} of one file: policy lookups and the file's findings. */
-public final class FileContext implements ValidationContext {
+/**
+ * The {@link ValidationContext} of one file: the policy's settings, and findings appended to a list
+ * the caller owns. The engine uses it for every file, tests through {@link ValidationContext#collecting}.
+ */
+final class CollectingContext implements ValidationContext {
   /** A handler reporting more than this many findings is cut short; the file is rejected anyway. */
   private static final int MAX_FINDINGS = 1000;
 
@@ -17,7 +18,7 @@ public final class FileContext implements ValidationContext {
   private final LoadPolicy policy;
   private final List<Finding> findings;
 
-  FileContext(String fileName, LoadPolicy policy, List<Finding> findings) {
+  CollectingContext(String fileName, LoadPolicy policy, List<Finding> findings) {
     this.fileName = fileName;
     this.policy = policy;
     this.findings = findings;
@@ -38,14 +39,5 @@ public final class FileContext implements ValidationContext {
     if (findings.size() < MAX_FINDINGS) {
       findings.add(new Finding(reason, fileName, Math.max(Finding.NO_OFFSET, offset), message));
     }
-  }
-
-  /** For {@link ValidationContext#collecting}. */
-  public static ValidationContext create(String fileName, LoadPolicy policy, List<Finding> sink) {
-    return new FileContext(fileName, policy, sink);
-  }
-
-  List<Finding> findings() {
-    return new ArrayList<>(findings);
   }
 }

@@ -1,0 +1,89 @@
+package dev.safeload.internal;
+
+import dev.safeload.Finding;
+import dev.safeload.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The verifiers' side files (a signature bundle, ...): read whole into memory for the verifier that
+ * asked for them, never served as model files. In check order: not a regular file is {@code SYMLINK}
+ * or {@code NOT_REGULAR_FILE}; more than {@value #MAX_SIDE_FILE_BYTES} bytes is {@code FILE_TOO_LARGE};
+ * a file that grows or shrinks while read is {@code SOURCE_CHANGED}; a read error is {@code IO_ERROR}.
+ */
+final class SideFiles {
+  /** Largest side file read for a verifier. */
+  static final long MAX_SIDE_FILE_BYTES = 16L << 20;
+
+  private final boolean followLinks;
+  private final Map<String, ByteBuffer> read;
+  private final List<Finding> findings;
+
+  /**
+   * @param read     where each side file's bytes go, by name
+   * @param findings where refusals go
+   */
+  SideFiles(boolean followLinks, Map<String, ByteBuffer> read, List<Finding> findings) {
+    this.followLinks = followLinks;
+    this.read = read;
+    this.findings = findings;
+  }
+
+  /** For a model that is one file: the side files named {@code names} in the same directory. */
+  void besides(Path file, Set<String> names) {
+    Path parent = file.getParent();
+    if (parent == null) {
+      return;
+    }
+    for (String name : names) {
+      Path p = parent.resolve(name).normalize();
+      if (!p.equals(file) && p.startsWith(parent) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        read(name, p);
+      }
+    }
+  }
+
+  /** Reads side file {@code name} at {@code p}. */
+  void read(String name, Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile()) {
+        findings.add(new Finding(a.isSymbolicLink() ? Reason.SYMLINK : Reason.NOT_REGULAR_FILE,
+            name, Finding.NO_OFFSET, "side file is not a regular file"));
+        return;
+      }
+      if (a.size() > MAX_SIDE_FILE_BYTES) {
+        findings.add(new Finding(Reason.FILE_TOO_LARGE, name, Finding.NO_OFFSET,
+            "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+        return;
+      }
+      try (FileChannel ch = SourceReader.open(p, followLinks)) {
+        ByteBuffer buf = ByteBuffer.allocate((int) a.size());
+        while (buf.hasRemaining() && ch.read(buf) >= 0) {
+          // read fully
+        }
+        if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
+          findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
+              "side file changed while being read"));
+          return;
+        }
+        read.put(name, buf.flip().asReadOnlyBuffer());
+      }
+    } catch (IOException e) {
+      findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
+    }
+  }
+
+  /** Forgets a side file read earlier (its name collided with another). */
+  boolean forget(String name) {
+    return read.remove(name) != null;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.safeload.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.safeload.FileGlob;
+import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.Reason;
+import dev.safeload.ReasonCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stage 1 on its own: which files make up the model, without reading any model file. */
+class ModelWalkTest {
+  @TempDir Path dir;
+
+  static ModelWalk walk(LoadPolicy policy, String... ignore) {
+    return new ModelWalk(policy, Set.of("model.sig"),
+        java.util.Arrays.stream(ignore).map(FileGlob::of).toList());
+  }
+
+  @Test
+  void aDirectorysFilesAreListedInNameOrderWithSideFilesApart() throws IOException {
+    write("b.bin", "sub/a.bin", "model.sig");
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(dir);
+    assertTrue(r.directory());
+    assertEquals(List.of("b.bin", "sub/a.bin"), names(r));
+    assertEquals(Set.of("model.sig"), r.sideFiles().keySet());
+    assertEquals(List.of(), r.findings());
+  }
+
+  @Test
+  void ignoredFilesAndDirectoriesAreLeftOutButSideFilesAreStillRead() throws IOException {
+    write("w.bin", "README.md", "docs/a.bin", "model.sig");
+    ModelWalk.Result r = walk(LoadPolicy.strict(), "*.md", "docs/", "*.sig").walk(dir);
+    assertEquals(List.of("w.bin"), names(r));
+    assertEquals(List.of("README.md"), r.ignored());
+    assertEquals(Set.of("model.sig"), r.sideFiles().keySet());
+  }
+
+  @Test
+  void bothNamesOfACollisionAreRefused() throws IOException {
+    write("Model.bin", "model.bin", "other.bin");
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(dir);
+    assertEquals(List.of("other.bin"), names(r));
+    assertEquals(List.of(Reason.FILE_NAME_COLLISION, Reason.FILE_NAME_COLLISION), codes(r));
+  }
+
+  @Test
+  void aLinkInsideTheModelIsRefused() throws IOException {
+    write("w.bin");
+    Files.createSymbolicLink(dir.resolve("link.bin"), dir.resolve("w.bin"));
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(dir);
+    assertEquals(List.of("w.bin"), names(r));
+    assertEquals(List.of(Reason.SYMLINK), codes(r));
+  }
+
+  @Test
+  void theModelPathItselfMustNotBeALink() throws IOException {
+    write("real/w.bin");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(link);
+    assertEquals(List.of(), names(r));
+    assertEquals(List.of(Reason.SYMLINK), codes(r));
+  }
+
+  @Test
+  void theWalkStopsAtTheFileLimit() throws IOException {
+    write("a.bin", "b.bin", "c.bin");
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two).walk(dir);
+    assertEquals(2, r.files().size());
+    assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
+  }
+
+  @Test
+  void aModelWithoutFilesIsEmpty() throws IOException {
+    write("README.md");
+    ModelWalk.Result r = walk(LoadPolicy.strict(), "*.md").walk(dir);
+    assertEquals(List.of(Reason.EMPTY_MODEL), codes(r));
+  }
+
+  @Test
+  void aSingleFileModelReadsItsSideFilesBesideIt() throws IOException {
+    write("w.bin", "model.sig", "other.bin");
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(dir.resolve("w.bin"));
+    assertFalse(r.directory());
+    assertEquals(List.of("w.bin"), names(r));
+    assertEquals(Set.of("model.sig"), r.sideFiles().keySet());
+  }
+
+  private void write(String... names) throws IOException {
+    for (String n : names) {
+      Path p = dir.resolve(n);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, n);
+    }
+  }
+
+  private static List<String> names(ModelWalk.Result r) {
+    return r.files().stream().map(SourceFile::name).toList();
+  }
+
+  private static List<ReasonCode> codes(ModelWalk.Result r) {
+    return r.findings().stream().map(Finding::reason).toList();
+  }
+}
