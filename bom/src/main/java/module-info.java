@@ -4,7 +4,7 @@
  * {@code dev.safeload.bom.internal}, which is not exported.
  */
 module dev.safeload.bom {
-  requires transitive dev.safeload.api; // the builder takes ScanReport, VerifiedModel, ProvenanceResult
+  requires transitive dev.safeload.api; // the builder takes ScanReport and VerifiedModel, with their Proofs
   requires tools.jackson.core;
   requires static org.jspecify;
 

@@ -1,5 +1,7 @@
 package dev.safeload;
 
+import dev.safeload.provenance.ProofRequirement;
+import dev.safeload.provenance.Technique;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +15,10 @@ import java.util.TreeSet;
  *
  * <p>Strict defaults:
  * <ul>
- *   <li>every served file must be proven by a pin or a signature ({@link Builder#allowUnpinnedFiles()}
- *       relaxes this);
+ *   <li>every served file must be proven by a pin, a signature or an attestation
+ *       ({@link ProofRequirement#anyProof()}; {@link Builder#requireProof} asks for particular techniques,
+ *       {@link Builder#allowUnpinnedFiles()} relaxes this); scans report the requirement only when
+ *       {@link Builder#requireProofInScans()} asks them to;
  *   <li>only the built-in formats are allowed ({@link Builder#allowFormat(String)} adds one);
  *   <li>symbolic links and hard-linked files are rejected;
  *   <li>every file of a model directory is part of the model: content a handler does not recognise is
@@ -44,7 +48,8 @@ public final class LoadPolicy {
       "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper", "vocab-txt", "bpe-merges", "tiktoken", "sentencepiece", "pytorch-index",
       "chat-template");
 
-  private final boolean requireProvenance;
+  private final ProofRequirement requiredProof;
+  private final boolean proofInScans;
   private final boolean allowSymlinks;
   private final boolean allowHardLinks;
   private final Delivery delivery;
@@ -57,7 +62,8 @@ public final class LoadPolicy {
   private final Map<String, Object> named;
 
   private LoadPolicy(Builder b) {
-    this.requireProvenance = b.requireProvenance;
+    this.requiredProof = b.requiredProof;
+    this.proofInScans = b.proofInScans;
     this.allowSymlinks = b.allowSymlinks;
     this.allowHardLinks = b.allowHardLinks;
     this.delivery = b.delivery;
@@ -93,9 +99,27 @@ public final class LoadPolicy {
     return new Builder(this);
   }
 
-  /** Whether every served file must be proven by a pin or signature. */
+  /** Whether every served file must be proven at all: {@code requiredProof().isRequired()}. */
   public boolean requiresProvenance() {
-    return requireProvenance;
+    return requiredProof.isRequired();
+  }
+
+  /**
+   * Which proofs each served file needs: {@link ProofRequirement#anyProof()} unless the builder asked
+   * for particular techniques or relaxed it. Applied by {@code load}, and by {@code scan} when
+   * {@link #scansRequireProof()}.
+   */
+  public ProofRequirement requiredProof() {
+    return requiredProof;
+  }
+
+  /**
+   * Whether {@link SafeModelLoader#scan} applies {@link #requiredProof()} as {@code load} does, adding
+   * {@link Reason#UNPROVEN_FILE} to files that fall short. Off by default: a plain scan reports what
+   * the files are and what the verifiers found, and leaves the verdict on provenance to {@code load}.
+   */
+  public boolean scansRequireProof() {
+    return proofInScans;
   }
 
   public boolean allowsSymlinks() {
@@ -164,7 +188,7 @@ public final class LoadPolicy {
 
   @Override
   public String toString() {
-    return "LoadPolicy{requireProvenance=" + requireProvenance + ", allowSymlinks=" + allowSymlinks
+    return "LoadPolicy{requiredProof=" + requiredProof + ", proofInScans=" + proofInScans + ", allowSymlinks=" + allowSymlinks
         + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
         + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", opaqueFiles=" + opaqueFiles
         + ", settings=" + settings + ", allowedLicenses=" + allowedLicenses
@@ -173,7 +197,8 @@ public final class LoadPolicy {
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
   public static final class Builder {
-    private boolean requireProvenance = true;
+    private ProofRequirement requiredProof = ProofRequirement.anyProof();
+    private boolean proofInScans;
     private boolean allowSymlinks;
     private boolean allowHardLinks;
     private Delivery delivery = Delivery.AUTOMATIC;
@@ -187,7 +212,8 @@ public final class LoadPolicy {
     private Builder() {}
 
     private Builder(LoadPolicy p) {
-      requireProvenance = p.requireProvenance;
+      requiredProof = p.requiredProof;
+      proofInScans = p.proofInScans;
       allowSymlinks = p.allowSymlinks;
       allowHardLinks = p.allowHardLinks;
       delivery = p.delivery;
@@ -205,7 +231,25 @@ public final class LoadPolicy {
      * only where the bytes came from is no longer checked.
      */
     public Builder allowUnpinnedFiles() {
-      requireProvenance = false;
+      requiredProof = ProofRequirement.none();
+      return this;
+    }
+
+    /**
+     * Requires each served file to be proven by every one of these techniques, for example
+     * {@code requireProof(Technique.PIN, Technique.SIGNATURE)}; replaces the default of any one proof.
+     */
+    public Builder requireProof(Technique first, Technique... more) {
+      requiredProof = ProofRequirement.allOf(first, more);
+      return this;
+    }
+
+    /**
+     * Makes {@link SafeModelLoader#scan} apply the proof requirement as {@code load} does, for tools
+     * that verify a model without loading it (a command-line {@code verify}, a CI gate, a BOM).
+     */
+    public Builder requireProofInScans() {
+      proofInScans = true;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.safeload;
 
+import dev.safeload.provenance.Proof;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,20 +15,32 @@ import java.util.Objects;
  * @param modelFindings findings about the model as a whole (missing pinned files, shard index mismatch)
  * @param ignoredFiles  names of files present but left out by an ignore pattern (the policy's or one a
  *                      pin file or signature recorded), sorted: neither read nor served
+ * @param proofs        every proof the verifiers made, in verifier order; each file's report lists those
+ *                      that cover it. Whether that is enough is already decided: a file that falls short
+ *                      of the policy's {@link LoadPolicy#requiredProof()} carries
+ *                      {@link Reason#UNPROVEN_FILE} when the scan applied it
+ *                      ({@link LoadPolicy#scansRequireProof()})
  */
 public record ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings,
-    List<String> ignoredFiles) {
+    List<String> ignoredFiles, List<Proof> proofs) {
 
   public ScanReport {
     Objects.requireNonNull(source, "source");
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
     ignoredFiles = List.copyOf(ignoredFiles);
+    proofs = List.copyOf(proofs);
+  }
+
+  /** A report with no proofs. */
+  public ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings,
+      List<String> ignoredFiles) {
+    this(source, files, modelFindings, ignoredFiles, List.of());
   }
 
   /** A report with no ignored files. */
   public ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings) {
-    this(source, files, modelFindings, List.of());
+    this(source, files, modelFindings, List.of(), List.of());
   }
 
   /** Whether every file and the model as a whole passed. */

@@ -1,5 +1,6 @@
 package dev.safeload;
 
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.ModelDescription;
 import java.io.IOException;
@@ -34,8 +35,12 @@ public interface VerifiedModel extends AutoCloseable {
   /** How the bytes are held. Never {@link Delivery#AUTOMATIC}. */
   Delivery delivery();
 
-  /** What the policy accepted as proof of provenance, one line per proof (for reports and BOMs). */
-  List<String> provenance();
+  /**
+   * Every proof the verifiers made, in verifier order: what the policy's
+   * {@link LoadPolicy#requiredProof()} was met with. Each file's share is in {@link VerifiedFile#proofs()}.
+   * Empty when the policy required no proof and no verifier proved anything.
+   */
+  List<Proof> proofs();
 
   /**
    * A private directory holding exactly the verified files, for engines that want a path (DJL). The
@@ -73,6 +78,9 @@ public interface VerifiedModel extends AutoCloseable {
 
     /** What the handler read: tensors, metadata, referenced files. */
     ModelDescription description();
+
+    /** The proofs that cover this file, in verifier order (each also in {@link VerifiedModel#proofs()}). */
+    List<Proof> proofs();
 
     /**
      * A read-only direct buffer over the whole verified file.

@@ -5,6 +5,7 @@ import dev.safeload.Finding;
 import dev.safeload.ModelChangedException;
 import dev.safeload.Reason;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.ModelDescription;
 import java.io.IOException;
@@ -29,20 +30,24 @@ import org.jspecify.annotations.Nullable;
 /** The {@link VerifiedModel} the engine hands out. */
 final class DefaultVerifiedModel implements VerifiedModel {
 
-  /** One served file: the verified bytes and where they came from. */
+  /** One served file: the verified bytes, where they came from, and the proofs that cover them. */
   record Entry(String name, ChunkedBytes bytes, Sha256 sha256, String format, ModelDescription description,
-      SourceFile source, @Nullable Path privateCopy) {}
+      SourceFile source, @Nullable Path privateCopy, List<Proof> proofs) {
+    Entry {
+      proofs = List.copyOf(proofs);
+    }
+  }
 
   private final Path source;
   private final Delivery delivery;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final List<VerifiedFile> files;
-  private final List<String> provenance;
+  private final List<Proof> proofs;
   private @Nullable Path privateDir;
   private final boolean followLinks;
   private volatile boolean closed;
 
-  DefaultVerifiedModel(Path source, Delivery delivery, List<Entry> served, List<String> provenance,
+  DefaultVerifiedModel(Path source, Delivery delivery, List<Entry> served, List<Proof> proofs,
       @Nullable Path privateDir, boolean followLinks) {
     this.source = source;
     this.followLinks = followLinks;
@@ -54,7 +59,7 @@ final class DefaultVerifiedModel implements VerifiedModel {
       fs.add(new File(e));
     }
     this.files = List.copyOf(fs);
-    this.provenance = List.copyOf(provenance);
+    this.proofs = List.copyOf(proofs);
   }
 
   private void checkOpen() {
@@ -90,8 +95,8 @@ final class DefaultVerifiedModel implements VerifiedModel {
   }
 
   @Override
-  public List<String> provenance() {
-    return provenance;
+  public List<Proof> proofs() {
+    return proofs;
   }
 
   @Override
@@ -208,6 +213,11 @@ final class DefaultVerifiedModel implements VerifiedModel {
     @Override
     public ModelDescription description() {
       return e.description();
+    }
+
+    @Override
+    public List<Proof> proofs() {
+      return e.proofs();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.safeload.ModelRejectedException;
 import dev.safeload.ProgressListener;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.ProofRequirement;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.spi.FileDescriber;
 import dev.safeload.spi.FormatHandler;
@@ -118,10 +119,10 @@ public final class Engine {
     List<DefaultVerifiedModel.Entry> served = new ArrayList<>();
     for (CheckedFile f : run.files) {
       served.add(new DefaultVerifiedModel.Entry(f.name(), f.data(), f.sha256(), f.format(),
-          f.description(), f.source(), f.privateCopy()));
+          f.description(), f.source(), f.privateCopy(), run.proofs.covering(f.name())));
     }
     served.sort(Comparator.comparing(DefaultVerifiedModel.Entry::name));
-    return new DefaultVerifiedModel(run.walk.root(), run.mode, served, run.claims, run.privateDir,
+    return new DefaultVerifiedModel(run.walk.root(), run.mode, served, run.proofs.proofs(), run.privateDir,
         policy.allowsSymlinks());
   }
 
@@ -133,9 +134,10 @@ public final class Engine {
       for (CheckedFile f : run.files) {
         reports.add(new FileReport(f.name(), f.read() ? f.data().size() : -1,
             f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(),
-            f.desc() == null ? List.of() : f.desc().licenses()));
+            f.desc() == null ? List.of() : f.desc().licenses(), run.proofs.covering(f.name())));
       }
-      return new ScanReport(run.walk.root(), reports, run.modelFindings, run.walk.ignored());
+      return new ScanReport(run.walk.root(), reports, run.modelFindings, run.walk.ignored(),
+          run.proofs.proofs());
     } finally {
       run.release();
     }
@@ -143,7 +145,7 @@ public final class Engine {
 
   /** The outcome of the stages for one path; nothing in it changes after {@link #run} returns. */
   private record Run(ModelWalk.Result walk, Delivery mode, @Nullable Path privateDir,
-      List<CheckedFile> files, List<Finding> modelFindings, List<String> claims) {
+      List<CheckedFile> files, List<Finding> modelFindings, Proofs.Result proofs) {
     List<Finding> allFindings() {
       List<Finding> all = new ArrayList<>(modelFindings);
       files.forEach(f -> all.addAll(f.findings()));
@@ -162,29 +164,37 @@ public final class Engine {
   private Run run(Path path, boolean forLoad) throws IOException {
     ModelWalk.Result walk = new ModelWalk(policy, sideFileNames, ignore).walk(path);
     if (walk.files().isEmpty()) {
-      return new Run(walk, Delivery.MAPPED_TRUSTED, null, List.of(), walk.findings(), List.of());
+      return new Run(walk, Delivery.MAPPED_TRUSTED, null, List.of(), walk.findings(),
+          new Proofs.Result(List.of(), List.of(), List.of()));
     }
     Delivery mode = chooseMode(walk.files(), forLoad);
     Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
+    ExecutorService pool = pool(walk.files().size());
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
       FileValidation validation = new FileValidation(policy, handlers, readers, describers);
       FileReading reading = new FileReading(policy, mode, privateDir, progress, shardSizes);
-      List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading);
+      List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading, pool);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
       LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
       checked = licenses.files();
-      Proofs.Result proofs = new Proofs(verifiers).check(checked, walk,
-          forLoad && policy.requiresProvenance());
+      // A scan applies the proof requirement only when the policy asks; a load always does.
+      ProofRequirement required = forLoad || policy.scansRequireProof()
+          ? policy.requiredProof() : ProofRequirement.none();
+      Proofs.Result proofs = new Proofs(verifiers, required, pool).check(checked, walk);
       List<Finding> modelFindings = new ArrayList<>(walk.findings());
       modelFindings.addAll(licenses.modelFindings());
       modelFindings.addAll(proofs.modelFindings());
-      return new Run(walk, mode, privateDir, proofs.files(), modelFindings, proofs.claims());
+      return new Run(walk, mode, privateDir, proofs.files(), modelFindings, proofs);
     } catch (IOException | RuntimeException | Error e) {
       if (privateDir != null) {
         PrivateDirs.deleteQuietly(privateDir);
       }
       throw e;
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
   }
 
@@ -194,6 +204,23 @@ public final class Engine {
       total += f.size();
     }
     return total;
+  }
+
+  /**
+   * The loader's threads for one run, shared by every stage that works in parallel (reading files,
+   * running verifiers): up to {@code PARALLELISM}, never more than there are files. Null when one thread
+   * is all the run may use.
+   */
+  private @Nullable ExecutorService pool(int files) {
+    int threads = (int) Math.min(files, policy.get(LoadPolicy.PARALLELISM));
+    if (threads <= 1) {
+      return null;
+    }
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "safeload-reader");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private Delivery chooseMode(List<SourceFile> files, boolean forLoad) {
@@ -212,44 +239,34 @@ public final class Engine {
   }
 
   /**
-   * Stage 3 for every file. The threading rules live here: up to {@code PARALLELISM} files at once; with
-   * one file at a time and cores to spare, a large mapping is validated while it is hashed.
+   * Stage 3 for every file, on the run's {@linkplain #pool pool}: up to {@code PARALLELISM} files at once;
+   * with one file at a time and cores to spare, a large mapping is validated while it is hashed.
    */
   private List<CheckedFile> readAll(List<SourceFile> files, NameRoles roles, FileValidation validation,
-      FileReading reading) throws IOException {
+      FileReading reading, @Nullable ExecutorService pool) throws IOException {
     long parallelism = policy.get(LoadPolicy.PARALLELISM);
-    int threads = (int) Math.min(files.size(), parallelism);
     List<CheckedFile> out = new ArrayList<>();
-    if (threads <= 1) {
+    if (pool == null) {
       for (SourceFile f : files) {
         out.add(reading.check(f, roles.of(f.name()), validation, parallelism > 1));
       }
       return out;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "safeload-reader");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<CheckedFile>> futures = new ArrayList<>();
-      for (SourceFile f : files) {
-        futures.add(pool.submit(() -> reading.check(f, roles.of(f.name()), validation, false)));
-      }
-      for (Future<CheckedFile> fu : futures) {
-        try {
-          out.add(fu.get());
-        } catch (ExecutionException e) {
-          throw rethrow(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while loading");
-        }
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
+    List<Future<CheckedFile>> futures = new ArrayList<>();
+    for (SourceFile f : files) {
+      futures.add(pool.submit(() -> reading.check(f, roles.of(f.name()), validation, false)));
     }
+    for (Future<CheckedFile> fu : futures) {
+      try {
+        out.add(fu.get());
+      } catch (ExecutionException e) {
+        throw rethrow(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while loading");
+      }
+    }
+    return out;
   }
 
   /** Rethrows what a task on another thread threw, as if it had been thrown here. */

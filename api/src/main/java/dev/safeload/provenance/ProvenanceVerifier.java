@@ -3,13 +3,21 @@ package dev.safeload.provenance;
 import java.util.Set;
 
 /**
- * A way to prove where a model's bytes came from: digest pins, a signature, a revocation check.
- * Verifiers see digests computed in the loader's single pass over the bytes; they never open model
- * files themselves. Implementations must be immutable and thread-safe.
+ * A way to prove where a model's bytes came from: digest pins, a signature, a build attestation, a
+ * revocation check. Verifiers see digests computed in the loader's single pass over the bytes; they
+ * never open model files themselves, and never start threads of their own: the loader runs them on its
+ * threads ({@link dev.safeload.LoadPolicy#PARALLELISM}), several at once. Implementations must be
+ * immutable and thread-safe.
+ *
+ * <p>A verifier reports what it proved as {@link Proof}s (with its own {@link #id()}, covering only
+ * served files with the digests the loader gave it; the loader refuses any other proof as a
+ * {@link dev.safeload.Reason#VERIFIER_ERROR}) and what is wrong as findings. It does not decide whether
+ * the model is proven enough: the loader applies the policy's {@link ProofRequirement} to the proofs
+ * of all verifiers together.
  */
 public interface ProvenanceVerifier {
 
-  /** A short id for reports, e.g. {@code pins} or {@code oms-signature}. */
+  /** A short id for reports, e.g. {@code pins} or {@code oms-signature}; {@link Proof#verifier()} names it. */
   String id();
 
   /**
@@ -54,6 +62,9 @@ public interface ProvenanceVerifier {
     return Set.of();
   }
 
-  /** Checks the model's digests. Never throws for a bad model: problems are findings. */
+  /**
+   * Checks the model's digests. Never throws for a bad model: problems are findings. What this throws
+   * becomes a {@link dev.safeload.Reason#VERIFIER_ERROR} finding that rejects the model.
+   */
   ProvenanceResult verify(DigestedModel model);
 }

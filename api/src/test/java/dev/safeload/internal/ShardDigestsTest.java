@@ -66,7 +66,7 @@ class ShardDigestsTest {
         answers.add(model.rangeSha256(files.get(0).name(), r[0], r[1]));
       }
       rangesHashedDuringVerify = Proofs.RANGES_HASHED.get() - before;
-      return new ProvenanceResult(Set.of(), List.of(), List.of());
+      return ProvenanceResult.empty();
     }
   }
 

@@ -52,9 +52,56 @@ class LinksAndProvenanceTest {
         .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
         .build();
     try (VerifiedModel m = l.load(f)) {
-      assertEquals(List.of("digest allowlist"), m.provenance());
+      assertEquals(1, m.proofs().size());
+      dev.safeload.provenance.Proof p = m.proofs().get(0);
+      assertEquals("digest-allowlist", p.verifier());
+      assertEquals(dev.safeload.provenance.Technique.PIN, p.technique());
+      assertEquals(java.util.Set.of("w.toy"), p.fileNames());
+      assertEquals(List.of(p), m.file("w.toy").proofs());
       assertEquals(Sha256.of(Fixtures.sha256(ToyHandler.valid())), m.file("w.toy").sha256());
     }
+  }
+
+  /** A scan applies the proof requirement only when the policy asks it to, and then exactly as load does. */
+  @Test
+  void scansApplyTheProofRequirementWhenThePolicyAsks() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    LoadPolicy toy = LoadPolicy.strict().toBuilder().allowFormat("toy").build();
+    SafeModelLoader asks = loader(toy.toBuilder().requireProofInScans().build());
+    assertEquals(List.of(Reason.UNPROVEN_FILE),
+        asks.scan(f).findings().stream().map(Finding::reason).toList());
+    SafeModelLoader relaxed = loader(toy.toBuilder().allowUnpinnedFiles().requireProofInScans().build());
+    assertTrue(relaxed.scan(f).accepted(), "nothing required, nothing to report");
+  }
+
+  @Test
+  void aScanReportCarriesEachFilesProofs() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    SafeModelLoader l = SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").requireProofInScans().build())
+        .handler(new ToyHandler())
+        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .build();
+    dev.safeload.ScanReport r = l.scan(f);
+    assertTrue(r.accepted(), r.findings().toString());
+    assertEquals(1, r.proofs().size());
+    assertEquals(r.proofs(), r.files().get(0).proofs());
+    assertEquals(Sha256.of(Fixtures.sha256(ToyHandler.valid())), r.proofs().get(0).files().get(0).sha256());
+  }
+
+  /** Requiring a signature on top of pins: a pin alone leaves the file unproven. */
+  @Test
+  void aRequiredTechniqueThatNoVerifierProvidesRejectsTheLoad() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    SafeModelLoader l = SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy")
+            .requireProof(dev.safeload.provenance.Technique.PIN, dev.safeload.provenance.Technique.SIGNATURE).build())
+        .handler(new ToyHandler())
+        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+        .build();
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
+    assertEquals(List.of(Reason.UNPROVEN_FILE), reasons(e));
+    assertEquals("no signature covers this file; the policy requires pin and signature", e.findings().get(0).message());
   }
 
   @Test

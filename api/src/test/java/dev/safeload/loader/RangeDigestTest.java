@@ -46,7 +46,8 @@ class RangeDigestTest {
       for (long[] r : ranges) {
         answers.add(model.rangeSha256(file, r[0], r[1]));
       }
-      return new ProvenanceResult(Set.of(file), List.<Finding>of(), List.of());
+      return ProvenanceResult.of(dev.safeload.provenance.Proof.builder(id(), dev.safeload.provenance.Technique.PIN)
+          .file(model.file(file).orElseThrow()).build());
     }
   }
 

@@ -3,11 +3,12 @@ package dev.safeload.toy;
 import dev.safeload.Finding;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Technique;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -20,15 +21,17 @@ public record DigestAllowlist(Set<Sha256> allowed) implements ProvenanceVerifier
 
   @Override
   public ProvenanceResult verify(DigestedModel model) {
-    Set<String> proven = new HashSet<>();
+    List<DigestedFile> proven = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
     for (DigestedFile f : model.files()) {
       if (allowed.contains(f.sha256())) {
-        proven.add(f.name());
+        proven.add(f);
       } else {
         findings.add(new Finding(ToyReason.TOY_DIGEST_NOT_ALLOWED, f.name(), Finding.NO_OFFSET, "not allowed"));
       }
     }
-    return new ProvenanceResult(proven, findings, List.of("digest allowlist"));
+    List<Proof> proofs = proven.isEmpty() ? List.of()
+        : List.of(Proof.builder(id(), Technique.PIN).files(proven).source("digest allowlist").build());
+    return new ProvenanceResult(proofs, findings);
   }
 }

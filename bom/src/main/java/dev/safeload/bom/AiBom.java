@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * A CycloneDX 1.6 "operations" ML-BOM of what safeload scanned or loaded: one
  * {@code machine-learning-model} component per model with a nested {@code file} component per file,
  * each carrying the SHA-256 of exactly the bytes safeload read, its format, size, verdict and findings,
- * and the proof of its provenance as {@code evidence.identity}. Property names are documented in
+ * and every proof of its provenance (technique, verifier, signer, and for an attestation the source
+ * repository and commit) as {@code evidence.identity} and {@code safeload:proof:} properties. Property names are documented in
  * {@linkplain dev.safeload.bom the package}.
  *
  * <pre>{@code
@@ -129,64 +130,44 @@ public final class AiBom {
     }
 
     /**
-     * Adds a scanned model: every file with its findings, accepted or not. A scan does not keep what
-     * handlers read, so no model card comes from it; {@code proofs} say which files were proven and how.
+     * Adds a scanned model: every file with its findings, accepted or not, and the proofs the scan's
+     * verifiers made (a rejected file can still be proven: its bytes are the pinned ones and its format
+     * is wrong; the BOM shows both). A scan does not keep what handlers read, so no model card comes
+     * from it.
      */
-    public Builder add(ScanReport report, Proof... proofs) {
+    public Builder add(ScanReport report) {
       Objects.requireNonNull(report, "report");
       List<BomFile> files = new ArrayList<>();
       for (FileReport f : report.files()) {
-        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(),
-            proofsFor(f.name(), proofs), f.licenses(), signersOf(f.name(), proofs)));
+        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(), f.proofs(),
+            f.licenses()));
       }
       models.add(new BomModel(name(report.source()), report.source().toString(), files,
-          report.modelFindings(), List.of()));
+          report.modelFindings(), report.proofs()));
       return this;
     }
 
     /**
-     * Adds a loaded model: every file passed, and each file's metadata becomes claims (and, where the
-     * keys are known, model-card fields). The loader's provenance statements are recorded as
-     * {@code safeload:provenance}; {@code proofs} add per-file evidence.
+     * Adds a loaded model: every file passed, each file's metadata becomes claims (and, where the keys
+     * are known, model-card fields), and each file's proofs become its evidence.
      *
      * @throws IllegalStateException if the model is closed
      */
-    public Builder add(VerifiedModel model, Proof... proofs) {
+    public Builder add(VerifiedModel model) {
       Objects.requireNonNull(model, "model");
       List<BomFile> files = new ArrayList<>();
       for (VerifiedModel.VerifiedFile f : model.files()) {
         files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), List.of(),
-            f.description().metadata(), proofsFor(f.name(), proofs), f.description().licenses(),
-            signersOf(f.name(), proofs)));
+            f.description().metadata(), f.proofs(), f.description().licenses()));
       }
       models.add(new BomModel(name(model.source()), model.source().toString(), files, List.of(),
-          model.provenance()));
+          model.proofs()));
       return this;
     }
 
     /** Builds the BOM; the timestamp is read from the clock now. */
     public AiBom build() {
       return new AiBom(this);
-    }
-
-    private static List<Map.Entry<String, String>> proofsFor(String file, Proof[] proofs) {
-      List<Map.Entry<String, String>> out = new ArrayList<>();
-      for (Proof p : proofs) {
-        if (p.files().contains(file)) {
-          out.add(Map.entry(p.technique().cyclonedx(), p.claim()));
-        }
-      }
-      return out;
-    }
-
-    private static List<String> signersOf(String file, Proof[] proofs) {
-      java.util.Set<String> out = new java.util.LinkedHashSet<>();
-      for (Proof p : proofs) {
-        if (p.files().contains(file)) {
-          out.addAll(p.signers());
-        }
-      }
-      return List.copyOf(out);
     }
 
     private static String name(Path source) {

@@ -2,6 +2,7 @@ package dev.safeload.bom;
 
 import dev.safeload.bom.internal.CycloneDxReader;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,14 +56,14 @@ public final class CycloneDxBom {
    * @param bomRef its {@code bom-ref}, if any
    * @param path   the names from the outermost enclosing component down to this one
    * @param sha256 its {@code SHA-256} hashes
-   * @param signers  the signer identities safeload recorded for it ({@code safeload:signer} properties)
+   * @param signers  who signed or attested it, read from its {@code safeload:proof:ID:signer*} properties
    * @param loadedFrom where the model holding it was loaded from ({@code safeload:source} of the
    *                 component or its nearest enclosing one), if recorded
    */
   // JSpecify is a compile-time dependency (requires static), as in every safeload module.
   @SuppressWarnings("exports")
   public record Component(String type, String name, @Nullable String bomRef, List<String> path,
-      List<Sha256> sha256, List<String> signers, @Nullable String loadedFrom) {
+      List<Sha256> sha256, List<Signer> signers, @Nullable String loadedFrom) {
     public Component {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(name, "name");

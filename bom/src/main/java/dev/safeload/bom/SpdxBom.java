@@ -2,6 +2,7 @@ package dev.safeload.bom;
 
 import dev.safeload.bom.internal.SpdxReader;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,13 +42,13 @@ public final class SpdxBom {
    * @param spdxId     its IRI
    * @param path       names from the outermost containing package down to this element
    * @param sha256     its {@code sha256} hashes ({@code verifiedUsing})
-   * @param signers    signer identities safeload recorded for it ({@code safeload:signer=} annotations)
+   * @param signers    who signed or attested it, read from its {@code safeload:proof:ID:signer*} annotations
    * @param loadedFrom where the model holding it was loaded from ({@code safeload:source=} on it or a
    *                   containing package), if recorded
    */
   @SuppressWarnings("exports")
   public record Element(String type, String name, String spdxId, List<String> path, List<Sha256> sha256,
-      List<String> signers, @Nullable String loadedFrom) {
+      List<Signer> signers, @Nullable String loadedFrom) {
     public Element {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(name, "name");

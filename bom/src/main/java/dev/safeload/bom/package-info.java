@@ -10,7 +10,9 @@
  * <ul>
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected} (the model as a whole);
  *   <li>{@code safeload:finding}: one per finding about the model as a whole, {@code CODE[@offset]: message};
- *   <li>{@code safeload:provenance}: one per proof the loader accepted, as the verifier stated it;
+ *   <li>{@code safeload:provenance}: one per proof the verifiers made, a one-line statement for people
+ *       ({@code signature by alice@example.com (https://issuer) via oms-signature from model.sig, 3 files});
+ *       the parts are in each file's {@code safeload:proof:} properties;
  *   <li>{@code safeload:source}: the path the model was loaded or scanned from (where it was loaded,
  *       for incident response).
  * </ul>
@@ -21,20 +23,30 @@
  *   <li>{@code safeload:verdict}: {@code accepted} or {@code rejected};
  *   <li>{@code safeload:finding}: one per finding, {@code CODE[@offset]: message}, {@code CODE} a stable
  *       {@link dev.safeload.ReasonCode};
- *   <li>{@code safeload:signer}: one per identity that signed the file ({@link dev.safeload.bom.Proof#signers()});
+ *   <li>{@code safeload:signer}: one per identity that signed the file (a signature's or attestation's {@link dev.safeload.provenance.Signer#identity()});
  *   <li>{@code safeload:claim:KEY}: the metadata the format handler read from the file (its
  *       {@link dev.safeload.spi.ModelDescription#metadata()}: safetensors {@code __metadata__}, GGUF
  *       keys, ONNX producer and {@code metadata_props}, with a few notes of the handler's own), copied
  *       verbatim; what a file says about itself is <em>not verified</em>, so all of it is a claim;
  *       {@code safeload:claims-omitted} counts entries left out for size (512 per file, 1024
- *       characters per key or value).
+ *       characters per key or value);
+ *   <li>{@code safeload:proof:ID:technique}: {@code pin}, {@code signature} or {@code attestation}, one
+ *       per proof that covers the file, {@code ID} the verifier's id (with {@code #2}, ... if one
+ *       verifier proved the file twice); with the same prefix {@code signer} (a key's
+ *       {@code sha256:} fingerprint or a certificate's subject alternative name), {@code signer-kind}
+ *       ({@code public-key} or {@code certificate}), {@code signer-issuer} (a Sigstore certificate's
+ *       OpenID Connect issuer), and each of the proof's attributes: {@code source} (the pin file or
+ *       signature it was read from), for an attestation {@code source-repository},
+ *       {@code source-commit}, {@code source-ref}, {@code signer-workflow}. These are facts: each was
+ *       verified (a signed statement, a certificate), unlike {@code safeload:claim:}.
  * </ul>
  * A licence a file declares is a component {@code licenses} entry: {@code license.name} the declared
  * text, {@code acknowledgement} {@code declared}, and a {@code safeload:declared-in} property naming
  * the file and field it was read from.
  * Hashes are facts: the SHA-256 of the bytes safeload read. A proof of provenance (a pin match, a
- * verified signature) appears as the file's {@code evidence.identity} with technique
- * {@code hash-comparison} or {@code attestation}. Model-card fields and {@code pedigree.ancestors}
+ * verified signature, a verified build attestation) appears as the file's {@code evidence.identity}, one
+ * method per proof with technique {@code hash-comparison} (a pin) or {@code attestation} (a signature or
+ * an attestation) and the proof's statement as its value. Model-card fields and {@code pedigree.ancestors}
  * taken from file metadata are claims, and the model card says so in its
  * {@code safeload:claimed-by} property.
  */

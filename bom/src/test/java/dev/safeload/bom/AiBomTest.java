@@ -11,8 +11,14 @@ import dev.safeload.Finding;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
-import dev.safeload.bom.Proof.Technique;
 import dev.safeload.formats.FormatReason;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.Proof;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Technique;
+import dev.safeload.verify.signing.ModelSignatureVerifier;
+import dev.safeload.verify.signing.ModelSigner;
+import dev.safeload.verify.signing.TrustPolicy;
 import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,20 +128,18 @@ class AiBomTest {
     PinSet pins = PinSet.builder().source("sdxl.pins.json")
         .pin("model.safetensors", good.length, Fixtures.sha256(good)).build();
     AiBom bom;
-    List<String> provenance;
-    Proof proof;
+    List<Proof> proofs;
     try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).build().load(dir)) {
-      proof = Proof.check(Technique.HASH_COMPARISON, pins, model);
-      provenance = model.provenance();
-      bom = fixed().add(model, proof).build();
+      proofs = model.proofs();
+      bom = fixed().add(model).build();
     }
-    assertEquals(java.util.Set.of("model.safetensors"), proof.files());
+    assertEquals(1, proofs.size());
+    assertEquals(java.util.Set.of("model.safetensors"), proofs.get(0).fileNames());
     assertTrue(bom.accepted());
     JsonNode tree = written(bom);
     JsonNode model = tree.at("/components/0");
     assertEquals(List.of("accepted"), properties(model).get("safeload:verdict"));
-    assertEquals(1, provenance.size());
-    assertEquals(provenance, properties(model).get("safeload:provenance"));
+    assertEquals(List.of("pin via pins from sdxl.pins.json, 1 file"), properties(model).get("safeload:provenance"));
 
     JsonNode file = model.at("/components/0");
     String hex = Fixtures.sha256(good).hex();
@@ -146,10 +150,13 @@ class AiBomTest {
     assertEquals(hex, identity.get("concludedValue").asString());
     assertEquals(1, identity.get("methods").size());
     assertEquals("hash-comparison", identity.at("/methods/0/technique").asString());
-    assertEquals("pinned by sdxl.pins.json (sha256, 1 file)", identity.at("/methods/0/value").asString());
+    assertEquals("pin via pins from sdxl.pins.json, 1 file", identity.at("/methods/0/value").asString());
 
     // What the file says about itself: copied as claims, and the model card says whose claim it is.
     Map<String, List<String>> fp = properties(file);
+    assertEquals(List.of("pin"), fp.get("safeload:proof:pins:technique"));
+    assertEquals(List.of("sdxl.pins.json"), fp.get("safeload:proof:pins:source"));
+    assertFalse(fp.containsKey("safeload:proof:pins:signer"), "a pin has no signer");
     assertEquals(List.of("pt"), fp.get("safeload:claim:format"));
     assertEquals(List.of("stable-diffusion-xl-v1-base"), fp.get("safeload:claim:modelspec.architecture"));
     assertEquals("stable-diffusion-xl-v1-base", model.at("/modelCard/modelParameters/modelArchitecture").asString());
@@ -166,9 +173,9 @@ class AiBomTest {
     PinSet pins = PinSet.builder().source("m.pins.json")
         .pin("model.safetensors", good.length, Fixtures.sha256(other)).build();
     ScanReport report = SafeModelLoader.builder().verifier(pins).build().scan(dir);
-    Proof proof = Proof.check(Technique.HASH_COMPARISON, pins, report);
-    assertEquals(java.util.Set.of(), proof.files());
-    JsonNode file = written(fixed().add(report, proof).build()).at("/components/0/components/0");
+    assertEquals(List.of(), report.proofs());
+    assertEquals(List.of(), report.files().get(0).proofs());
+    JsonNode file = written(fixed().add(report).build()).at("/components/0/components/0");
     assertTrue(file.path("evidence").isMissingNode());
     List<String> findings = properties(file).get("safeload:finding");
     assertEquals(1, findings.size());
@@ -188,10 +195,11 @@ class AiBomTest {
     meta.put("general.base_model.0.repo_url", "https://huggingface.co/meta-llama/Llama-3.1-8B");
     meta.put("tokenizer.chat_template", "x".repeat(5000)); // too long to copy: counted, not written
     meta.put("opset_import.ai.onnx", ""); // an empty value is still a statement: copied
+    Proof proof = Proof.builder("oms-signature", Technique.SIGNATURE).signer(Signer.publicKey("sha256:ab"))
+        .file(new DigestedFile("model.gguf", 1234, FakeModel.DIGEST)).source("model.sig").build();
     FakeModel model = new FakeModel(Path.of("/models/llama-gguf"),
-        List.of(FakeModel.file("model.gguf", "gguf", meta)), List.of("pinned by fleet.pins.json (sha256, 1 file)"));
-    Proof proof = new Proof(Technique.ATTESTATION, "OMS signature by key sha256:ab", java.util.Set.of("model.gguf"));
-    JsonNode c = written(fixed().add(model, proof).build()).at("/components/0");
+        List.of(FakeModel.file("model.gguf", "gguf", meta, List.of(proof))), List.of(proof));
+    JsonNode c = written(fixed().add(model).build()).at("/components/0");
     assertEquals("llama-gguf", c.get("name").asString());
     assertEquals("llama", c.at("/modelCard/modelParameters/architectureFamily").asString());
     assertTrue(c.at("/modelCard/modelParameters/modelArchitecture").isMissingNode());
@@ -210,7 +218,8 @@ class AiBomTest {
 
     JsonNode file = c.at("/components/0");
     assertEquals("attestation", file.at("/evidence/identity/0/methods/0/technique").asString());
-    assertEquals("OMS signature by key sha256:ab", file.at("/evidence/identity/0/methods/0/value").asString());
+    assertEquals("signature by key sha256:ab via oms-signature from model.sig, 1 file",
+        file.at("/evidence/identity/0/methods/0/value").asString());
     Map<String, List<String>> fp = properties(file);
     assertEquals(List.of("gguf"), fp.get("safeload:format"));
     assertEquals(List.of("llama"), fp.get("safeload:claim:general.architecture"));
@@ -243,5 +252,71 @@ class AiBomTest {
     org.opentest4j.AssertionFailedError e = org.junit.jupiter.api.Assertions.assertThrows(
         org.opentest4j.AssertionFailedError.class, () -> BomSchema.assertValid(Fixtures.bytes(tree)));
     assertTrue(e.getMessage().contains("/components/0/components/0/hashes/0/alg"), e.getMessage());
+  }
+
+  /** A model both pinned and signed by key: each file carries both proofs, the signature with its key. */
+  @Test
+  void aSignedAndPinnedLoadRecordsBothProofsAndTheSignersKey() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("signed"));
+    byte[] good = Fixtures.oneTensor("");
+    Files.write(dir.resolve("model.safetensors"), good);
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair kp = g.generateKeyPair();
+    ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).signTo(dir);
+    PinSet pins = PinSet.builder().source("signed.pins.json")
+        .pin("model.safetensors", good.length, Fixtures.sha256(good)).build();
+    ModelSignatureVerifier signature = ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build());
+    String fingerprint = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(kp.getPublic().getEncoded()));
+    AiBom bom;
+    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).verifier(signature).build().load(dir)) {
+      assertEquals(List.of(Technique.PIN, Technique.SIGNATURE),
+          model.file("model.safetensors").proofs().stream().map(Proof::technique).toList());
+      assertEquals(Signer.publicKey(fingerprint), model.proofs().get(1).signer());
+      bom = fixed().add(model).build();
+    }
+    JsonNode file = written(bom).at("/components/0/components/0");
+    JsonNode methods = file.at("/evidence/identity/0/methods");
+    assertEquals(2, methods.size());
+    assertEquals("hash-comparison", methods.at("/0/technique").asString());
+    assertEquals("attestation", methods.at("/1/technique").asString());
+    assertEquals("signature by key " + fingerprint + " via oms-signature from model.sig, 1 file",
+        methods.at("/1/value").asString());
+    Map<String, List<String>> fp = properties(file);
+    assertEquals(List.of("signature"), fp.get("safeload:proof:oms-signature:technique"));
+    assertEquals(List.of(fingerprint), fp.get("safeload:proof:oms-signature:signer"));
+    assertEquals(List.of("public-key"), fp.get("safeload:proof:oms-signature:signer-kind"));
+    assertEquals(List.of("model.sig"), fp.get("safeload:proof:oms-signature:source"));
+    assertEquals(64, fp.get("safeload:proof:oms-signature:" + ModelSignatureVerifier.PAYLOAD_SHA256).get(0).length());
+    assertEquals(List.of("pin"), fp.get("safeload:proof:pins:technique"));
+  }
+
+  /** A build attestation: certificate signer with its issuer, and the source repository and commit. */
+  @Test
+  void anAttestationRecordsItsSignerRepositoryAndCommit() {
+    String workflow = "https://github.com/acme/models/.github/workflows/release.yml@refs/tags/v1";
+    Proof attested = Proof.builder("slsa-attestation", Technique.ATTESTATION)
+        .signer(Signer.certificate(workflow, "https://token.actions.githubusercontent.com"))
+        .file(new DigestedFile("w.bin", 1234, FakeModel.DIGEST))
+        .source("w.bin.sigstore.json")
+        .attribute(Proof.SOURCE_REPOSITORY, "https://github.com/acme/models")
+        .attribute(Proof.SOURCE_COMMIT, "0123456789abcdef0123456789abcdef01234567")
+        .build();
+    FakeModel model = new FakeModel(Path.of("acme"),
+        List.of(FakeModel.file("w.bin", "numpy", Map.of(), List.of(attested))), List.of(attested));
+    JsonNode c = written(fixed().add(model).build()).at("/components/0");
+    assertEquals(List.of("attestation by " + workflow + " (https://token.actions.githubusercontent.com)"
+        + " via slsa-attestation from w.bin.sigstore.json, 1 file"), properties(c).get("safeload:provenance"));
+    JsonNode file = c.at("/components/0");
+    assertEquals("attestation", file.at("/evidence/identity/0/methods/0/technique").asString());
+    Map<String, List<String>> fp = properties(file);
+    String prefix = "safeload:proof:slsa-attestation:";
+    assertEquals(List.of("attestation"), fp.get(prefix + "technique"));
+    assertEquals(List.of(workflow), fp.get(prefix + "signer"));
+    assertEquals(List.of("certificate"), fp.get(prefix + "signer-kind"));
+    assertEquals(List.of("https://token.actions.githubusercontent.com"), fp.get(prefix + "signer-issuer"));
+    assertEquals(List.of("https://github.com/acme/models"), fp.get(prefix + "source-repository"));
+    assertEquals(List.of("0123456789abcdef0123456789abcdef01234567"), fp.get(prefix + "source-commit"));
   }
 }

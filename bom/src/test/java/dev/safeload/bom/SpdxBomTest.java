@@ -9,7 +9,13 @@ import dev.safeload.LoadPolicy;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
-import dev.safeload.bom.Proof.Technique;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Technique;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
@@ -63,10 +69,26 @@ class SpdxBomTest {
         .pin("model.safetensors", w.length, Fixtures.sha256(w))
         .pin("README.md", card.length, Fixtures.sha256(card)).build();
     AiBom bom;
-    try (VerifiedModel model = SafeModelLoader.builder().policy(CARD).verifier(pins).build().load(dir)) {
-      Proof signed = new Proof(Technique.ATTESTATION, "signed by alice", Set.of("model.safetensors"),
-          List.of("san:alice@example.com", "issuer:https://accounts.example.com"));
-      bom = AiBomTest.fixed().add(model, Proof.check(Technique.HASH_COMPARISON, pins, model), signed).build();
+    // A verifier of one's own that attests the weights, as a build attestation verifier would.
+    ProvenanceVerifier attests = new ProvenanceVerifier() {
+      @Override
+      public String id() {
+        return "test-attestation";
+      }
+
+      @Override
+      public ProvenanceResult verify(DigestedModel m) {
+        return ProvenanceResult.of(Proof.builder(id(), Technique.ATTESTATION)
+            .signer(Signer.certificate("alice@example.com", "https://accounts.example.com"))
+            .file(m.file("model.safetensors").orElseThrow())
+            .attribute(Proof.SOURCE_REPOSITORY, "https://github.com/acme/llama")
+            .attribute(Proof.SOURCE_COMMIT, "0123456789abcdef0123456789abcdef01234567")
+            .build());
+      }
+    };
+    try (VerifiedModel model = SafeModelLoader.builder().policy(CARD).verifier(pins).verifier(attests).build()
+        .load(dir)) {
+      bom = AiBomTest.fixed().add(model).build();
     }
     JsonNode doc = written(bom);
     String ns = "urn:uuid:" + AiBomTest.SERIAL + "#";
@@ -110,9 +132,17 @@ class SpdxBomTest {
     List<String> ws = statements(doc, weights.get("spdxId").asString());
     assertTrue(ws.contains("safeload:format=safetensors"), ws.toString());
     assertTrue(ws.contains("safeload:verdict=accepted"), ws.toString());
-    assertTrue(ws.contains("safeload:proof=attestation: signed by alice"), ws.toString());
-    assertTrue(ws.contains("safeload:signer=san:alice@example.com"), ws.toString());
-    assertTrue(ws.stream().anyMatch(s -> s.startsWith("safeload:proof=hash-comparison: ")), ws.toString());
+    assertTrue(ws.contains("safeload:proof=attestation by alice@example.com (https://accounts.example.com)"
+        + " via test-attestation, 1 file"), ws.toString());
+    assertTrue(ws.contains("safeload:proof:test-attestation:technique=attestation"), ws.toString());
+    assertTrue(ws.contains("safeload:proof:test-attestation:signer=alice@example.com"), ws.toString());
+    assertTrue(ws.contains("safeload:proof:test-attestation:signer-issuer=https://accounts.example.com"), ws.toString());
+    assertTrue(ws.contains("safeload:proof:test-attestation:source-repository=https://github.com/acme/llama"),
+        ws.toString());
+    assertTrue(ws.contains("safeload:proof:test-attestation:source-commit=0123456789abcdef0123456789abcdef01234567"),
+        ws.toString());
+    assertTrue(ws.contains("safeload:signer=alice@example.com"), ws.toString());
+    assertTrue(ws.contains("safeload:proof=pin via pins from llama.pins.json, 2 files"), ws.toString());
     assertTrue(statements(doc, ns + "model-1").contains("safeload:source=" + dir), statements(doc, ns + "model-1").toString());
 
     // The reader side finds the file by its digest, with its model, signers and load path.
@@ -122,7 +152,7 @@ class SpdxBomTest {
     SpdxBom.Element e = hits.get(0);
     assertEquals("software_File", e.type());
     assertEquals(List.of("llama", "model.safetensors"), e.path());
-    assertEquals(List.of("san:alice@example.com", "issuer:https://accounts.example.com"), e.signers());
+    assertEquals(List.of(Signer.certificate("alice@example.com", "https://accounts.example.com")), e.signers());
     assertEquals(dir.toString(), e.loadedFrom());
     assertEquals(List.of(), read.withSha256(Sha256.ofHex("00".repeat(32))));
 
@@ -130,7 +160,7 @@ class SpdxBomTest {
     byte[] cdx = bom.toByteArray();
     BomSchema.assertValid(cdx);
     CycloneDxBom.Component c = CycloneDxBom.parse(cdx).withSha256(Fixtures.sha256(w)).get(0);
-    assertEquals(List.of("san:alice@example.com", "issuer:https://accounts.example.com"), c.signers());
+    assertEquals(List.of(Signer.certificate("alice@example.com", "https://accounts.example.com")), c.signers());
     assertEquals(dir.toString(), c.loadedFrom());
     JsonNode lic = Fixtures.tree(cdx).at("/components/0/components/1/licenses/0/license");
     assertEquals("Apache-2.0", lic.get("name").asString());
@@ -144,20 +174,22 @@ class SpdxBomTest {
     byte[] bad = java.util.Arrays.copyOf(Fixtures.oneTensor(""), Fixtures.oneTensor("").length + 1);
     Files.write(dir.resolve("bad.safetensors"), bad);
     ScanReport report = SafeModelLoader.builder().build().scan(dir);
+    Proof pinned = Proof.builder("pins", Technique.PIN).file(new DigestedFile("q4.gguf", 1234, FakeModel.DIGEST))
+        .source("q4.pins.json").build();
     VerifiedModel gguf = new FakeModel(Path.of("/models/q4"), List.of(FakeModel.file("q4.gguf", "gguf", Map.of(
         "general.architecture", "llama",
         "general.base_model.count", "2",
         "general.base_model.0.name", "Llama 3.2 1B",
         "general.base_model.0.organization", "Meta Llama",
         "general.base_model.0.repo_url", "https://huggingface.co/meta-llama/Llama-3.2-1B",
-        "general.base_model.1.repo_url", "https://huggingface.co/example/merge"))), List.of("pinned by q4.pins.json"));
+        "general.base_model.1.repo_url", "https://huggingface.co/example/merge"), List.of(pinned))), List.of(pinned));
     JsonNode doc = written(AiBomTest.fixed().add(report).add(gguf).build());
     String ns = "urn:uuid:" + AiBomTest.SERIAL + "#";
     List<String> m1 = statements(doc, ns + "model-1");
     assertTrue(m1.contains("safeload:verdict=rejected"), m1.toString());
     List<String> f1 = statements(doc, ns + "model-1/file-1");
     assertTrue(f1.stream().anyMatch(s -> s.startsWith("safeload:finding=SAFETENSORS_TRAILING_BYTES@")), f1.toString());
-    assertTrue(statements(doc, ns + "model-2").contains("safeload:provenance=pinned by q4.pins.json"));
+    assertTrue(statements(doc, ns + "model-2").contains("safeload:provenance=pin via pins from q4.pins.json, 1 file"));
 
     List<JsonNode> bases = nodes(doc, "ai_AIPackage").stream()
         .filter(p -> p.get("spdxId").asString().startsWith(ns + "model-2/base-")).toList();

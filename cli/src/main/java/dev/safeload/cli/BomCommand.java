@@ -3,7 +3,6 @@ package dev.safeload.cli;
 import dev.safeload.PolicyFile;
 import dev.safeload.ScanReport;
 import dev.safeload.bom.AiBom;
-import dev.safeload.bom.Proof;
 import dev.safeload.verify.PinSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code safeload bom PATH [--pins FILE] [-o FILE]}: a CycloneDX 1.6 ML-BOM of what {@code scan} (or,
  * with {@code --pins}, {@code verify}) saw: every file's SHA-256, format, verdict and findings, and
- * {@code hash-comparison} evidence for the files the pins prove. A rejected model still gets its BOM,
+ * the scan's proofs as evidence ({@code hash-comparison} for the files the pins prove, with the pin
+ * file as the proof's source). A rejected model still gets its BOM,
  * findings included, with exit code 1: a responder wants to know what was refused too.
  */
 @Command(name = "bom", subcommands = BomFindCommand.class,
@@ -98,20 +98,16 @@ final class BomCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
+    // With pins, every file must be proven as in 'verify': the loader applies that rule, and the BOM
+    // records the proofs the scan kept.
+    boolean requireProof = pins != null;
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, requireProof), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
     Scanned sc = s.scanned.get(0);
-    ScanReport report = pins == null ? sc.report() : VerifyCommand.requireProof(sc.report(), pins);
-    AiBom.Builder bom = AiBom.builder();
-    if (pins == null) {
-      bom.add(report);
-    } else {
-      // The scan ran the pins but keeps only findings; which files they proved comes from the same
-      // verifier over the same digests.
-      bom.add(report, Proof.check(Proof.Technique.HASH_COMPARISON, pins, report));
-    }
+    ScanReport report = sc.report();
+    AiBom.Builder bom = AiBom.builder().add(report);
     byte[] json = format == Format.spdx ? bom.build().toSpdxByteArray() : bom.build().toByteArray();
     if (output == null) {
       out.print(new String(json, StandardCharsets.US_ASCII)); // the writer escapes non-ASCII
@@ -120,7 +116,7 @@ final class BomCommand implements Callable<Integer> {
       Files.write(output, json);
     }
     if (!report.accepted()) {
-      List<Scanned> shown = List.of(sc.withReport(report));
+      List<Scanned> shown = List.of(sc);
       TableReport.write(shown, err);
       err.println("safeload: " + path + " is rejected; the BOM records its findings");
       err.flush();

@@ -74,8 +74,8 @@ final class BomFindCommand implements Callable<Integer> {
   List<Path> boms;
 
   /** One package or file of a BOM, whichever the format. */
-  private record Entry(List<String> path, @Nullable String ref, List<Sha256> sha256, List<String> signers,
-      @Nullable String loadedFrom) {
+  private record Entry(List<String> path, @Nullable String ref, List<Sha256> sha256,
+      List<dev.safeload.provenance.Signer> signers, @Nullable String loadedFrom) {
     String describe() {
       return String.join(" / ", path) + (ref == null ? "" : " (" + ref + ")")
           + (loadedFrom == null ? "" : ", loaded from " + loadedFrom);
@@ -154,11 +154,12 @@ final class BomFindCommand implements Callable<Integer> {
               found = true;
             }
           }
-          Optional<String> signer = e.signers().isEmpty() ? Optional.empty() : feed.revokedSigner(e.signers());
-          if (signer.isPresent()) {
-            out.println(p + ": " + e.describe() + ": revoked signer " + String.join(", ", e.signers())
-                + ": " + signer.get());
-            found = true;
+          for (dev.safeload.provenance.Signer s : e.signers()) {
+            Optional<String> why = feed.revokedSigner(s);
+            if (why.isPresent()) {
+              out.println(p + ": " + e.describe() + ": revoked signer " + s + ": " + why.get());
+              found = true;
+            }
           }
         }
       }

@@ -2,8 +2,11 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.provenance.Proof;
+import dev.safeload.provenance.Signer;
 import java.io.Writer;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -21,6 +24,13 @@ import tools.jackson.core.json.JsonWriteFeature;
  *     "format": "safetensors" | null,              // handler id; null if no format was detected
  *     "sha256": "<64 lower-case hex>" | null,      // null if the file could not be read
  *     "findings": [{"reason": "PIN_DIGEST_MISMATCH", "offset": 1234 | null, "message": "..."}],
+ *     "proofs": [                                  // what proved this file's bytes (may be empty)
+ *       {"verifier": "pins" | "oms-signature" | ..., // the verifier's id
+ *        "technique": "pin" | "signature" | "attestation",
+ *        "signer": null | {"kind": "public-key" | "certificate",
+ *                          "identity": "sha256:<hex>" | "<subject alternative name>",
+ *                          "issuer": "<OIDC issuer>" | null},
+ *        "attributes": {"source": "model.pins.json", ...}}],  // e.g. source-repository, source-commit
  *     "licenses": [{"expression": "Apache-2.0",    // what the file declares (a claim), and where:
  *                   "field": "__metadata__.license"}]}  // general.license, front matter license, ...
  *  ],
@@ -85,6 +95,7 @@ final class JsonReport {
             g.writeEndObject();
           }
           g.writeEndArray();
+          writeProofs(g, f.proofs());
           g.writeName("licenses");
           g.writeStartArray();
           for (dev.safeload.DeclaredLicense l : f.licenses()) {
@@ -165,6 +176,34 @@ final class JsonReport {
     }
     g.writeEndObject();
     g.writeEndObject();
+  }
+
+  /** The proofs as the loader kept them; nothing here is recomputed. */
+  private static void writeProofs(JsonGenerator g, List<Proof> proofs) {
+    g.writeName("proofs");
+    g.writeStartArray();
+    for (Proof p : proofs) {
+      g.writeStartObject();
+      g.writeStringProperty("verifier", p.verifier());
+      g.writeStringProperty("technique", p.technique().name().toLowerCase(Locale.ROOT));
+      Signer signer = p.signer();
+      if (signer == null) {
+        g.writeNullProperty("signer");
+      } else {
+        g.writeName("signer");
+        g.writeStartObject();
+        g.writeStringProperty("kind", signer.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        g.writeStringProperty("identity", signer.identity());
+        g.writeStringProperty("issuer", signer.issuer());
+        g.writeEndObject();
+      }
+      g.writeName("attributes");
+      g.writeStartObject();
+      p.attributes().forEach(g::writeStringProperty);
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static void writeFinding(JsonGenerator g, Finding x) {

@@ -183,15 +183,18 @@ public final class Main implements Callable<Integer> {
    * {@link #withPatterns}.
    */
   SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
-    return loaderWith(proofs, progress, patterns, null);
+    return loaderWith(proofs, progress, patterns, null, false);
   }
 
   /**
    * Like {@link #loaderWith(List, ProgressListener, IgnoreOption)}, starting from a policy file's
-   * policy instead of the strict one (the command-line patterns still extend it).
+   * policy instead of the strict one (the command-line patterns still extend it); with
+   * {@code requireProof}, scans apply the policy's proof requirement as a load would
+   * ({@link LoadPolicy.Builder#requireProofInScans()}), so that a file no proof covers is reported
+   * {@code UNPROVEN_FILE} by the loader itself.
    */
   SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns,
-      @Nullable PolicyFile policyFile) {
+      @Nullable PolicyFile policyFile, boolean requireProof) {
     LoadPolicy base = policyFile == null ? LoadPolicy.strict() : policyFile.policy();
     if (loaderSetup != SHIPPED) {
       // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
@@ -202,7 +205,8 @@ public final class Main implements Callable<Integer> {
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
     proofs.forEach(b::verifier);
     b = loaderSetup.apply(b);
-    b.policy(withPatterns(base, patterns));
+    LoadPolicy policy = withPatterns(base, patterns);
+    b.policy(requireProof ? policy.toBuilder().requireProofInScans().build() : policy);
     return b.build();
   }
 

@@ -77,7 +77,7 @@ final class PinCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, false), List.of(path), err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
@@ -156,7 +156,7 @@ final class PinCommand implements Callable<Integer> {
     @Override
     public ProvenanceResult verify(DigestedModel model) {
       seen.set(model.files());
-      return new ProvenanceResult(Set.of(), List.of(), List.of());
+      return ProvenanceResult.empty();
     }
 
     List<Sha256> shardsOf(String name, long shardSize) {

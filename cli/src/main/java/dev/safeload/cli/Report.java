@@ -3,6 +3,7 @@ package dev.safeload.cli;
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.SafeloadVersion;
+import dev.safeload.provenance.Proof;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,21 @@ record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
     proofs = List.copyOf(proofs);
   }
 
+  /**
+   * A report whose proofs are the ones the loader kept ({@link dev.safeload.ScanReport#proofs()}), one
+   * entry per proof, stated in words; nothing is recomputed here.
+   */
+  static Report withProofs(String command, List<Scanned> results) {
+    List<ProofEntry> proofs = new java.util.ArrayList<>();
+    for (Scanned sc : results) {
+      for (Proof p : sc.report().proofs()) {
+        proofs.add(new ProofEntry(p.technique().name().toLowerCase(java.util.Locale.ROOT),
+            VerifyCommand.statement(p, sc.report()), p.fileNames().stream().map(sc::display).toList()));
+      }
+    }
+    return new Report(command, results, proofs);
+  }
+
   /** A report without proofs. */
   Report(String command, List<Scanned> results) {
     this(command, results, List.of());
@@ -30,7 +46,7 @@ record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
   /**
    * One proof of provenance.
    *
-   * @param technique how it was proven: {@code hash-comparison} (pins) or {@code attestation} (signature)
+   * @param technique how it was proven: {@code pin}, {@code signature} or {@code attestation}
    * @param claim     what the verifier stated
    * @param files     the proven files, as the report shows their paths, sorted
    */

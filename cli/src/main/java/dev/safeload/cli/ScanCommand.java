@@ -39,7 +39,7 @@ final class ScanCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore, policyFile), paths, err);
+    Scans s = Scans.run(progress -> main.loaderWith(List.of(), progress, ignore, policyFile, false), paths, err);
     report.write(new Report("scan", s.scanned), out);
     return s.exitCode();
   }

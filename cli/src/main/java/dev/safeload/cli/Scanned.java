@@ -18,11 +18,6 @@ record Scanned(String argument, boolean directory, ScanReport report) {
     return report.ignoredFiles();
   }
 
-  /** The same argument with a rebuilt report. */
-  Scanned withReport(ScanReport r) {
-    return new Scanned(argument, directory, r);
-  }
-
   /** The path to show for a file of this report. */
   String display(FileReport file) {
     return display(file.name());

@@ -1,14 +1,10 @@
 package dev.safeload.cli;
 
-import dev.safeload.FileReport;
-import dev.safeload.Finding;
 import dev.safeload.PolicyFile;
-import dev.safeload.Reason;
 import dev.safeload.ScanReport;
-import dev.safeload.bom.Proof;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
-import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.RevocationList;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -36,10 +32,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>Why {@code scan} and not {@code load}: a scan reads each file once through a read-only mapping
  * (the same single pass that {@code load} with {@code MAPPED_TRUSTED} does: no copy of a 1 GiB model,
- * nothing kept afterwards), runs the same format checks and the same pin verifier, and returns every
- * file's format, digest and findings, which the report needs and which a rejected {@code load} does not
- * return. The one rule a scan leaves out, that every served file must be proven, is applied here:
- * a file the pins do not cover gets {@link Reason#UNPROVEN_FILE}, exactly as {@code load} would add it.
+ * nothing kept afterwards), runs the same format checks and the same verifiers, and returns every
+ * file's format, digest, findings and proofs, which the report needs and which a rejected {@code load}
+ * does not return. The scan's policy asks it to apply the proof requirement as {@code load} does
+ * ({@code requireProofInScans}), so a file no proof covers is {@link dev.safeload.Reason#UNPROVEN_FILE}
+ * by the loader's own rule; this command only reads the result.
  */
 @Command(name = "verify",
     description = {"Checks a model like 'scan' and requires every served file to be proven.",
@@ -127,8 +124,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
     List<ProvenanceVerifier> proofs = new ArrayList<>();
     PinSet pins = null;
-    String signedBy = null;
-    dev.safeload.verify.attestation.AttestationVerifier attested = null;
     try {
       if (pinFile != null) {
         pins = PinSet.load(pinFile);
@@ -139,10 +134,8 @@ final class VerifyCommand implements Callable<Integer> {
         TrustPolicy.Builder tp;
         if (signatureMode.key != null) {
           tp = TrustPolicy.publicKey(signatureMode.key);
-          signedBy = "key " + signatureMode.key;
         } else if (signatureMode.certChain != null) {
           tp = TrustPolicy.certificates(signatureMode.certChain);
-          signedBy = "a certificate chaining to " + signatureMode.certChain;
         } else {
           if (trustedRoot == null || identity == null || issuer == null) {
             err.println("safeload: --sigstore needs --trusted-root, --identity and --issuer");
@@ -150,15 +143,9 @@ final class VerifyCommand implements Callable<Integer> {
             return Main.USAGE_OR_IO;
           }
           tp = TrustPolicy.sigstore(trustedRoot).issuer(issuer);
-          signedBy = identity + " (" + issuer + ")";
         }
         if (identity != null) {
           tp.identity(identity);
-          if (signatureMode.sigstore) {
-            signedBy = identity + " (" + issuer + ")";
-          } else {
-            signedBy += ", identity " + identity;
-          }
         }
         if (revoked != null) {
           tp.revocations(revoked);
@@ -174,9 +161,8 @@ final class VerifyCommand implements Callable<Integer> {
       }
       if (attestations.given()) {
         // Bundles are read and verified now; a bundle that fails is reported as the model's finding.
-        attested = attestations.verifier(trustedRoot,
-            signatureMode != null && signatureMode.sigstore ? null : issuer, revoked);
-        proofs.add(attested);
+        proofs.add(attestations.verifier(trustedRoot,
+            signatureMode != null && signatureMode.sigstore ? null : issuer, revoked));
       }
       if (revoked != null) {
         proofs.add(revoked);
@@ -191,30 +177,15 @@ final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile), List.of(path), err);
-    List<Scanned> results = new ArrayList<>();
-    for (Scanned sc : s.scanned) {
-      // Without a signature, the pins alone must cover every file; a signature rejects unlisted files itself.
-      ScanReport r = signatureMode == null && pins != null ? requireProof(sc.report(), pins) : sc.report();
-      results.add(sc.withReport(r));
-    }
-    if (report.write(new Report("verify", results, proofs(results, pins, signedBy)), out)) {
-      ScanReport r = results.get(0).report();
+    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, true), List.of(path), err);
+    if (report.write(Report.withProofs("verify", s.scanned), out)) {
+      ScanReport r = s.scanned.get(0).report();
       if (r.accepted()) {
-        if (pins != null) {
-          out.println("verified: every file matches " + pins.source() + " (sha256)");
-        }
-        if (signedBy != null) {
-          out.println("verified: " + signature.name + " signed by " + signedBy + " covers every file");
-        }
-        if (attested != null) {
-          out.println("verified: every file is attested by build provenance from " + attestations.repo + " ("
-              + attested.attestations().size() + " attestation(s))");
-        }
+        r.proofs().forEach(p -> out.println("verified: " + statement(p, r)));
       }
     }
     out.flush();
-    return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(results);
+    return s.ioError ? Main.USAGE_OR_IO : Scans.exitCode(s.scanned);
   }
 
   /**
@@ -253,41 +224,16 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The proofs behind the report: what the pins prove, computed by the pin set over the digests the scan
-   * read (nothing is re-read); and, when the model was accepted with a signature required, the
-   * signature over every served file (the verifier refuses a model with any file it does not cover).
-   */
-  private List<Report.ProofEntry> proofs(List<Scanned> results, @Nullable PinSet pins, @Nullable String signedBy) {
-    List<Report.ProofEntry> proofs = new ArrayList<>();
-    for (Scanned sc : results) {
-      if (pins != null && !sc.report().files().isEmpty()) {
-        Proof p = Proof.check(Proof.Technique.HASH_COMPARISON, pins, sc.report());
-        proofs.add(new Report.ProofEntry(p.technique().cyclonedx(), p.claim(),
-            p.files().stream().map(sc::display).toList()));
-      }
-      if (signedBy != null && sc.report().accepted()) {
-        proofs.add(new Report.ProofEntry(Proof.Technique.ATTESTATION.cyclonedx(),
-            signature.name + " signed by " + signedBy,
-            sc.report().files().stream().map(sc::display).toList()));
-      }
-    }
-    return proofs;
-  }
-
-  /** Adds {@code UNPROVEN_FILE} to readable files that no pin covers, as a strict {@code load} would. */
-  static ScanReport requireProof(ScanReport r, PinSet pins) {
-    List<FileReport> files = new ArrayList<>();
-    for (FileReport f : r.files()) {
-      if (f.sha256() != null && pins.pin(f.name()).isEmpty()
-          && f.findings().stream().noneMatch(x -> x.reason() == VerifyReason.PIN_FILE_NOT_PINNED)) {
-        List<Finding> more = new ArrayList<>(f.findings());
-        more.add(new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET,
-            "no pin in " + pins.source() + " covers this file"));
-        f = new FileReport(f.name(), f.size(), f.format(), f.sha256(), more, f.licenses());
-      }
-      files.add(f);
-    }
-    return new ScanReport(r.source(), files, r.modelFindings(), r.ignoredFiles());
+  /** What an accepted model's proof established, in words, from the proof itself. */
+  static String statement(Proof p, ScanReport r) {
+    String source = p.attribute(Proof.SOURCE);
+    long served = r.files().stream().filter(f -> f.sha256() != null).count();
+    String files = p.files().size() == served ? "every file" : p.files().size() + " of " + served + " files";
+    return switch (p.technique()) {
+      case PIN -> files + (p.files().size() == served ? " matches " : " match ") + source + " (sha256)";
+      case SIGNATURE -> source + " signed by " + p.signer() + " covers " + files;
+      case ATTESTATION -> source + " attests that " + p.attribute(Proof.SOURCE_REPOSITORY) + " at "
+          + p.attribute(Proof.SOURCE_COMMIT) + " built " + files + ", signed by " + p.signer();
+    };
   }
 }

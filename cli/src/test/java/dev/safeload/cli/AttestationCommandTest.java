@@ -74,8 +74,29 @@ class AttestationCommandTest {
         "--ref", "refs/heads/main", "--deny-self-hosted");
     assertEquals(0, ok.exit(), ok.out() + ok.err());
     assertTrue(ok.out().contains("verified: model.sig signed by key"), ok.out());
-    assertTrue(ok.out().contains("verified: every file is attested by build provenance from acme/models (1 attestation(s))"),
-        ok.out());
+    assertTrue(ok.out().contains("verified: model.intoto.jsonl line 1 attests that https://github.com/acme/models at "
+        + "1f0e2d3c4b5a69788796a5b4c3d2e1f001122334 built every file, signed by "
+        + "https://github.com/acme/models/.github/workflows/release.yml@refs/heads/main"
+        + " (https://token.actions.githubusercontent.com)"), ok.out());
+
+    // The JSON report carries the same proofs, structured, on each file.
+    CliTest.Run json = verify("--json", "--key", tmp.resolve("signer.pub.pem").toString(), "--repo", "acme/models");
+    assertEquals(0, json.exit(), json.out() + json.err());
+    tools.jackson.databind.JsonNode proofs = tools.jackson.databind.json.JsonMapper.builder().build()
+        .readTree(json.out()).at("/files/1/proofs");
+    assertEquals(2, proofs.size(), proofs.toString());
+    assertEquals("signature", proofs.at("/0/technique").asString());
+    tools.jackson.databind.JsonNode attested = proofs.get(1);
+    assertEquals("slsa-attestation", attested.get("verifier").asString());
+    assertEquals("attestation", attested.get("technique").asString());
+    assertEquals("certificate", attested.at("/signer/kind").asString());
+    assertEquals("https://github.com/acme/models/.github/workflows/release.yml@refs/heads/main",
+        attested.at("/signer/identity").asString());
+    assertEquals("https://token.actions.githubusercontent.com", attested.at("/signer/issuer").asString());
+    assertEquals("https://github.com/acme/models", attested.at("/attributes/source-repository").asString());
+    assertEquals("1f0e2d3c4b5a69788796a5b4c3d2e1f001122334", attested.at("/attributes/source-commit").asString());
+    assertEquals("refs/heads/main", attested.at("/attributes/source-ref").asString());
+    assertEquals("github-hosted", attested.at("/attributes/runner-environment").asString());
   }
 
   @Test

@@ -65,6 +65,9 @@ class BomCommandTest {
     assertEquals("model.safetensors", f.get("name").asString());
     assertEquals(hex, f.at("/hashes/0/content").asString());
     assertEquals("hash-comparison", f.at("/evidence/identity/0/methods/0/technique").asString());
+    assertEquals("pin via pins from st.pins.json, 1 file", f.at("/evidence/identity/0/methods/0/value").asString());
+    assertEquals(List.of("pin"), properties(f, "safeload:proof:pins:technique"));
+    assertEquals(List.of("st.pins.json"), properties(f, "safeload:proof:pins:source"));
     assertEquals(List.of("safetensors"), properties(f, "safeload:format"));
     assertEquals(List.of("accepted"), properties(f, "safeload:verdict"));
 
@@ -88,8 +91,10 @@ class BomCommandTest {
     assertTrue(f.path("evidence").isMissingNode(), "the pin did not prove these bytes");
     assertEquals(List.of("rejected"), properties(f, "safeload:verdict"));
     List<String> findings = properties(f, "safeload:finding");
-    assertEquals(1, findings.size());
+    assertEquals(2, findings.size(), findings.toString());
     assertTrue(findings.get(0).startsWith("PIN_DIGEST_MISMATCH: sha256 "), findings.get(0));
+    assertTrue(findings.get(1).startsWith("UNPROVEN_FILE: "), findings.get(1));
+    assertTrue(properties(f, "safeload:proof:pins:technique").isEmpty());
   }
 
   @Test

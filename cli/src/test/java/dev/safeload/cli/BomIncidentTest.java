@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.SafeModelLoader;
 import dev.safeload.bom.AiBom;
-import dev.safeload.bom.Proof;
 import dev.safeload.bom.SpdxSchema;
 import dev.safeload.cli.CliTest.Run;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Technique;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -69,11 +74,22 @@ class BomIncidentTest {
     Path other = Files.createDirectory(tmp.resolve("other"));
     Files.write(other.resolve("w.safetensors"),
         DemoSamples.safetensors("{\"w\":{\"dtype\":\"U8\",\"shape\":[8],\"data_offsets\":[0,8]}}", 8));
-    var report = SafeModelLoader.builder().build().scan(other);
+    ProvenanceVerifier alice = new ProvenanceVerifier() {
+      @Override
+      public String id() {
+        return "test-attestation";
+      }
+
+      @Override
+      public ProvenanceResult verify(DigestedModel m) {
+        return ProvenanceResult.of(Proof.builder(id(), Technique.ATTESTATION)
+            .signer(Signer.certificate("alice@example.com", "https://accounts.example.com"))
+            .file(m.file("w.safetensors").orElseThrow()).build());
+      }
+    };
+    var report = SafeModelLoader.builder().verifier(alice).build().scan(other);
     Path signed = boms.resolve("host3.cdx.json");
-    Files.write(signed, AiBom.builder().add(report, new Proof(Proof.Technique.ATTESTATION, "signed",
-        Set.of("w.safetensors"), List.of("san:alice@example.com", "issuer:https://accounts.example.com")))
-        .build().toByteArray());
+    Files.write(signed, AiBom.builder().add(report).build().toByteArray());
     Files.writeString(boms.resolve("models.pins.json"), "{\"version\":1}"); // not a BOM: skipped
 
     Path feed = Files.writeString(tmp.resolve("revoked.json"), "{\"version\":1,\"revoked\":["
@@ -88,8 +104,8 @@ class BomIncidentTest {
     assertEquals(cdx + ": st / model.safetensors (file:sha256:" + hex + "), loaded from " + dir
         + ": revoked digest " + hex + ": poisoned weights, incident 42", lines.get(1));
     assertTrue(lines.get(2).startsWith(signed + ": other / w.safetensors (file:sha256:"), lines.get(2));
-    assertTrue(lines.get(2).endsWith(", loaded from " + other + ": revoked signer san:alice@example.com, "
-        + "issuer:https://accounts.example.com: key compromise"), lines.get(2));
+    assertTrue(lines.get(2).endsWith(", loaded from " + other + ": revoked signer alice@example.com "
+        + "(https://accounts.example.com): key compromise"), lines.get(2));
     assertEquals("safeload: " + boms.resolve("models.pins.json") + ": skipped, not a CycloneDX or SPDX BOM\n", r.err());
 
     Path clean = Files.writeString(tmp.resolve("clean.json"), "{\"version\":1,\"revoked\":["

@@ -87,7 +87,9 @@ class CliTest {
     assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
         files.stream().map(f -> f.get("path")).toList());
     Map<String, Object> ok = files.get(1);
-    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "licenses"), List.copyOf(ok.keySet()));
+    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "proofs", "licenses"),
+        List.copyOf(ok.keySet()));
+    assertEquals(List.of(), ok.get("proofs"), "a scan without pins or signatures proves nothing");
     assertEquals("accepted", ok.get("verdict"));
     assertEquals("toy", ok.get("format"));
     assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
@@ -180,6 +182,38 @@ class CliTest {
   }
 
   @Test
+  void verifyJsonListsEachFilesProofAsTheLoaderKeptIt() throws Exception {
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    for (Map<String, Object> f : list(json(r.out()).get("files"))) {
+      List<Map<String, Object>> proofs = list(f.get("proofs"));
+      assertEquals(1, proofs.size(), f.toString());
+      Map<String, Object> p = proofs.get(0);
+      assertEquals(List.of("verifier", "technique", "signer", "attributes"), List.copyOf(p.keySet()));
+      assertEquals("pins", p.get("verifier"));
+      assertEquals("pin", p.get("technique"));
+      assertNull(p.get("signer"));
+      assertEquals(Map.of("source", "model.pins.json"), p.get("attributes"));
+    }
+  }
+
+  /** A pin set that leaves a file out: the loader's rule, not the command, calls the file unproven. */
+  @Test
+  void verifyWithPinsThatMissAFileReportsItUnprovenOnce() throws Exception {
+    String weights = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
+        .digest(Files.readAllBytes(model.resolve("weights.toy"))));
+    Path sums = Files.writeString(tmp.resolve("SHA256SUMS"), weights + "  weights.toy\n");
+    Run r = run("verify", "--json", "--pins", sums.toString(), model.toString());
+    assertEquals(1, r.exit(), r.out());
+    Map<String, Map<String, Object>> byPath = byPath(json(r.out()));
+    assertEquals(List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"), reasons(byPath.get(model + "/sub/more.toy")));
+    assertEquals(List.of(), reasons(byPath.get(model + "/weights.toy")));
+    assertEquals(1, list(byPath.get(model + "/weights.toy").get("proofs")).size());
+    assertEquals(List.of(), byPath.get(model + "/sub/more.toy").get("proofs"));
+  }
+
+  @Test
   void tamperedFileFailsVerifyWithDigestMismatch() throws Exception {
     Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
     Files.writeString(model.resolve("weights.toy"), "TOY!weightz"); // same size, one byte differs
@@ -188,7 +222,9 @@ class CliTest {
     Map<String, Map<String, Object>> byPath = byPath(json(r.out()));
     Map<String, Object> w = byPath.get(model + "/weights.toy");
     assertEquals("rejected", w.get("verdict"));
-    assertEquals(List.of("PIN_DIGEST_MISMATCH"), reasons(w));
+    // The pins say what is wrong; the loader's proof rule adds that nothing proves the file, as load does.
+    assertEquals(List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"), reasons(w));
+    assertEquals(List.of(), w.get("proofs"));
     assertEquals("accepted", byPath.get(model + "/sub/more.toy").get("verdict"));
   }
 
@@ -202,8 +238,8 @@ class CliTest {
     assertEquals(1, r.exit());
     Map<String, Object> root = json(r.out());
     Map<String, Map<String, Object>> byPath = byPath(root);
-    assertEquals(List.of("PIN_SIZE_MISMATCH"), reasons(byPath.get(model + "/weights.toy")));
-    assertEquals(List.of("PIN_FILE_NOT_PINNED"), reasons(byPath.get(model + "/planted.toy")));
+    assertEquals(List.of("PIN_SIZE_MISMATCH", "UNPROVEN_FILE"), reasons(byPath.get(model + "/weights.toy")));
+    assertEquals(List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"), reasons(byPath.get(model + "/planted.toy")));
     List<Map<String, Object>> modelFindings = list(root.get("modelFindings"));
     assertEquals(1, modelFindings.size());
     assertEquals("PIN_FILE_MISSING", modelFindings.get(0).get("reason"));
@@ -315,7 +351,7 @@ class CliTest {
     assertEquals(1, r.exit(), r.out());
     Map<String, Object> f = byPath(json(r.out())).get(dir + "/model.safetensors");
     assertEquals("safetensors", f.get("format"));
-    assertEquals(List.of("PIN_DIGEST_MISMATCH"), reasons(f));
+    assertEquals(List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"), reasons(f));
   }
 
   // ------------------------------------------------------------------ a tiny JSON tree reader

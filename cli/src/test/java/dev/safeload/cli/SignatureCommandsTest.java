@@ -74,6 +74,41 @@ class SignatureCommandsTest {
     assertTrue(tampered.out().contains("SIGNATURE_FILE_MISMATCH"), tampered.out());
   }
 
+  /** The JSON report carries the signature's proof with the key that verified, read from the loader's result. */
+  @Test
+  void verifyJsonNamesTheSigningKeyOnEachFile() throws Exception {
+    keys("signer");
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
+    String fingerprint = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(java.util.Base64.getMimeDecoder().decode(
+            Files.readString(tmp.resolve("signer.pub.pem")).replaceAll("-----[^-]+-----", "").strip())));
+    CliTest.Run r = CliTest.run("verify", "--json", "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    java.util.List<java.util.Map<String, Object>> files = CliTest.list(CliTest.json(r.out()).get("files"));
+    assertEquals(2, files.size());
+    for (java.util.Map<String, Object> file : files) {
+      java.util.Map<String, Object> p = CliTest.list(file.get("proofs")).get(0);
+      assertEquals("oms-signature", p.get("verifier"));
+      assertEquals("signature", p.get("technique"));
+      assertEquals(java.util.Map.of("kind", "public-key", "identity", fingerprint),
+          withoutNulls(p.get("signer")));
+      assertEquals("model.sig", ((java.util.Map<?, ?>) p.get("attributes")).get("source"));
+    }
+    CliTest.Run plain = CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString());
+    assertTrue(plain.out().contains("verified: model.sig signed by key " + fingerprint + " covers every file"),
+        plain.out());
+  }
+
+  static java.util.Map<Object, Object> withoutNulls(Object map) {
+    java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+    ((java.util.Map<?, ?>) map).forEach((k, v) -> {
+      if (v != null) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   @Test
   void extraFileIsRejected() throws Exception {
     keys("signer");

@@ -78,7 +78,9 @@ class ReadmeExamplesTest {
         .build();
     try (VerifiedModel model = loader.load(models)) {
       assertEquals(2, model.files().size(), "model.sig is read for the check, never served");
-      assertFalse(model.provenance().isEmpty());
+      assertEquals(java.util.List.of(dev.safeload.provenance.Technique.SIGNATURE),
+          model.proofs().stream().map(dev.safeload.provenance.Proof::technique).toList());
+      assertEquals(dev.safeload.provenance.Signer.Kind.PUBLIC_KEY, model.proofs().get(0).signer().kind());
     }
     Files.writeString(models.resolve("config.json"), "{\"architectures\":[\"Evil\"]}");
     assertThrows(ModelRejectedException.class, () -> loader.load(models));

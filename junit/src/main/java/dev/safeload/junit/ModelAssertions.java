@@ -1,5 +1,6 @@
 package dev.safeload.junit;
 
+import dev.safeload.FileReport;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
@@ -10,6 +11,8 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.spi.FormatHandler;
+import dev.safeload.provenance.ProofRequirement;
+import dev.safeload.provenance.Technique;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +36,16 @@ import org.opentest4j.AssertionFailedError;
  * try (VerifiedModel m = ModelAssertions.assertLoads(loaderWithPins, Path.of("models/encoder"))) {
  *   // every file proven and served
  * }
+ * ModelAssertions.assertProven(loaderWithPinsAndKey, Path.of("models/encoder"), Technique.PIN, Technique.SIGNATURE);
  * }</pre>
  *
  * <p>Two levels, as in {@link SafeModelLoader}: the {@code assertAccepted}/{@code assertRejected}
  * pair scans (format validation and whatever proofs the loader carries, with no requirement that
- * provenance be proven), the {@code assertLoads}/{@code assertLoadRejected} pair loads (the strict rule
- * that every served file is proven by a pin or signature as well). The forms without a loader use the
+ * provenance be proven, unless the loader's policy asks scans to apply it), the
+ * {@code assertLoads}/{@code assertLoadRejected} pair loads (the strict rule that every served file is
+ * proven as the policy's {@link dev.safeload.LoadPolicy#requiredProof()} says). {@code assertProven}
+ * scans and asserts that each file carries proofs of the techniques a test names, reading the proofs
+ * the loader's verifiers returned ({@link FileReport#proofs()}). The forms without a loader use the
  * format handlers on the class path and the policy of the repository's policy file
  * ({@code safeload.json} beside the model or up to the git root, {@link PolicyFile#find}), or the strict
  * policy when there is none; an invalid policy file fails the assertion with its message.
@@ -145,6 +152,38 @@ public final class ModelAssertions {
     } catch (IllegalArgumentException e) {
       throw new AssertionFailedError("invalid policy file " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Scans {@code path} with {@code loader}, asserts that every file was accepted and that each one is
+   * covered by a proof of every given technique (of any technique when none is given), and returns the
+   * report. The proofs are the ones the loader's verifiers made; which techniques a file lacks is
+   * decided by {@link ProofRequirement#missing}, the rule the loader itself applies.
+   *
+   * @return the report, whose {@link ScanReport#proofs()} say who signed and where from
+   */
+  public static ScanReport assertProven(SafeModelLoader loader, Path path, Technique... techniques) {
+    ScanReport report = assertAccepted(loader, path);
+    ProofRequirement required = techniques.length == 0 ? ProofRequirement.anyProof()
+        : ProofRequirement.allOf(techniques[0], java.util.Arrays.copyOfRange(techniques, 1, techniques.length));
+    List<String> lacking = new ArrayList<>();
+    for (FileReport f : report.files()) {
+      Set<Technique> missing = required.missing(f.proofs());
+      if (!missing.isEmpty()) {
+        lacking.add(f.name() + ": no " + (techniques.length == 0 ? "proof" : missing + " proof")
+            + (f.proofs().isEmpty() ? "" : "; proven by " + f.proofs()));
+      }
+    }
+    if (report.files().isEmpty() || !lacking.isEmpty()) {
+      StringBuilder sb = new StringBuilder().append(path).append(": expected every file to be proven (")
+          .append(required).append(")");
+      if (report.files().isEmpty()) {
+        sb.append(", but the model has no files");
+      }
+      lacking.forEach(l -> sb.append("\n  ").append(l));
+      throw new AssertionFailedError(sb.toString());
+    }
+    return report;
   }
 
   private static ScanReport scan(SafeModelLoader loader, Path path) {

@@ -13,6 +13,7 @@ import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Technique;
 import dev.safeload.verify.PinSet;
 import dev.safeload.verify.VerifyReason;
 import java.nio.ByteBuffer;
@@ -175,6 +176,30 @@ class ModelAssertionsTest {
         () -> ModelAssertions.assertLoadRejected(pinned, model.getParent(), VerifyReason.PIN_DIGEST_MISMATCH));
     assertEquals(model.getParent() + ": expected the load to be refused with PIN_DIGEST_MISMATCH, but it loaded",
         loaded.getMessage());
+  }
+
+  @Test
+  void provenReadsTheLoadersProofsAndNamesWhatAFileLacks() throws Exception {
+    Path model = valid();
+    byte[] bytes = Files.readAllBytes(model);
+    SafeModelLoader pinned = SafeModelLoader.builder()
+        .verifier(PinSet.builder().source("enc.pins.json").pin("model.safetensors", bytes.length, sha256(bytes)).build())
+        .build();
+    ScanReport r = ModelAssertions.assertProven(pinned, model.getParent());
+    assertEquals(1, r.proofs().size());
+    assertEquals(Technique.PIN, r.files().get(0).proofs().get(0).technique());
+    ModelAssertions.assertProven(pinned, model.getParent(), Technique.PIN);
+
+    AssertionFailedError noSignature = assertThrows(AssertionFailedError.class,
+        () -> ModelAssertions.assertProven(pinned, model.getParent(), Technique.PIN, Technique.SIGNATURE));
+    assertTrue(noSignature.getMessage().contains("expected every file to be proven (PIN and SIGNATURE)"),
+        noSignature.getMessage());
+    assertTrue(noSignature.getMessage().contains("\n  model.safetensors: no [SIGNATURE] proof; proven by [PIN via pins"),
+        noSignature.getMessage());
+
+    AssertionFailedError unpinned = assertThrows(AssertionFailedError.class,
+        () -> ModelAssertions.assertProven(SafeModelLoader.builder().build(), model.getParent()));
+    assertTrue(unpinned.getMessage().endsWith("(any proof)\n  model.safetensors: no proof"), unpinned.getMessage());
   }
 
   static Sha256 sha256(byte[] b) throws Exception {

@@ -5,9 +5,11 @@ import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Technique;
 import dev.safeload.verify.internal.pins.PinFiles;
 import dev.safeload.verify.internal.pins.PinNames;
 import java.io.IOException;
@@ -263,7 +265,7 @@ public final class PinSet implements ProvenanceVerifier {
   @Override
   public ProvenanceResult verify(DigestedModel model) {
     List<Finding> findings = new ArrayList<>();
-    Set<String> proven = new LinkedHashSet<>();
+    List<DigestedFile> proven = new ArrayList<>();
     Map<String, Pin> valid = new HashMap<>();
     for (Pin p : pins.values()) {
       String problem = PinNames.problem(p.path());
@@ -290,7 +292,7 @@ public final class PinSet implements ProvenanceVerifier {
         findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
             "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
       } else {
-        proven.add(f.name());
+        proven.add(f);
       }
     }
     List<String> ignoredPins = new ArrayList<>();
@@ -316,15 +318,14 @@ public final class PinSet implements ProvenanceVerifier {
         }
       }
     }
-    List<String> claims = new ArrayList<>();
-    if (!proven.isEmpty()) {
-      claims.add("pinned by " + source + " (sha256, " + proven.size() + (proven.size() == 1 ? " file)" : " files)"));
+    if (proven.isEmpty()) {
+      return new ProvenanceResult(List.of(), findings);
     }
+    Proof.Builder proof = Proof.builder(id(), Technique.PIN).files(proven).source(source);
     if (!ignoredPins.isEmpty()) {
-      claims.add(ignoredPins.size() + " file(s) pinned by " + source + " ignored by policy, not served: "
-          + PinNames.summary(ignoredPins));
+      proof.attribute(Proof.IGNORED_FILES, PinNames.summary(ignoredPins));
     }
-    return new ProvenanceResult(proven, findings, claims);
+    return new ProvenanceResult(List.of(proof.build()), findings);
   }
 
   private record ShardProblem(long offset, String message) {}

@@ -78,7 +78,7 @@ class PinSetLoadTest {
   @Test
   void acceptsTheModelItsPinsDescribe() throws Exception {
     try (VerifiedModel m = loader(PinSet.load(pinFile)).load(model)) {
-      assertEquals(List.of("pinned by models.pins.json (sha256, 2 files)"), m.provenance());
+      assertPinned(m, "models.pins.json", "sub/extra.toy", "weights.toy");
       assertEquals(2, m.files().size());
     }
   }
@@ -92,7 +92,7 @@ class PinSetLoadTest {
     }
     Files.writeString(sums, sb);
     try (VerifiedModel m = loader(PinSet.load(sums)).load(model)) {
-      assertEquals(List.of("pinned by SHA256SUMS (sha256, 2 files)"), m.provenance());
+      assertPinned(m, "SHA256SUMS", "sub/extra.toy", "weights.toy");
     }
   }
 
@@ -147,7 +147,7 @@ class PinSetLoadTest {
   @Test
   void singleFileModelNeedsOnlyItsOwnPin() throws Exception {
     try (VerifiedModel m = loader(PinSet.load(pinFile)).load(model.resolve("weights.toy"))) {
-      assertEquals(List.of("pinned by models.pins.json (sha256, 1 file)"), m.provenance());
+      assertPinned(m, "models.pins.json", "weights.toy");
     }
   }
 
@@ -175,7 +175,22 @@ class PinSetLoadTest {
     PinSet pins = PinSet.of(new PinSet.Pin("weights.toy", w.length, sha(w)),
         new PinSet.Pin("sub/extra.toy", PinSet.UNKNOWN_SIZE, sha(x)));
     try (VerifiedModel m = loader(pins).load(model)) {
-      assertEquals(List.of("pinned by code (sha256, 2 files)"), m.provenance());
+      assertPinned(m, "code", "sub/extra.toy", "weights.toy");
+    }
+  }
+
+  /** The model's one proof is the pin set's: a PIN with no signer, covering exactly these files' served digests. */
+  static void assertPinned(VerifiedModel m, String source, String... files) {
+    assertEquals(1, m.proofs().size(), m.proofs().toString());
+    dev.safeload.provenance.Proof p = m.proofs().get(0);
+    assertEquals("pins", p.verifier());
+    assertEquals(dev.safeload.provenance.Technique.PIN, p.technique());
+    assertEquals(null, p.signer());
+    assertEquals(source, p.attribute(dev.safeload.provenance.Proof.SOURCE));
+    assertEquals(Set.of(files), p.fileNames());
+    for (VerifiedModel.VerifiedFile f : m.files()) {
+      assertEquals(List.of(p), f.proofs(), f.name());
+      assertEquals(f.sha256(), p.files().stream().filter(d -> d.name().equals(f.name())).findFirst().orElseThrow().sha256());
     }
   }
 
@@ -193,7 +208,7 @@ class PinSetLoadTest {
 
     @Override
     public dev.safeload.provenance.ProvenanceResult verify(dev.safeload.provenance.DigestedModel model) {
-      return new dev.safeload.provenance.ProvenanceResult(Set.of(), List.of(), List.of());
+      return dev.safeload.provenance.ProvenanceResult.empty();
     }
   }
 

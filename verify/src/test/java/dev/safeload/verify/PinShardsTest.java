@@ -74,7 +74,8 @@ class PinShardsTest {
     PinSet pins = pins(shards(body, MIB), sha(body, 0, SIZE));
     assertEquals(Set.of(MIB), pins.shardSizes());
     try (VerifiedModel m = PinSetLoadTest.loader(pins).load(model)) {
-      assertEquals(List.of("pinned by test pins (sha256, 1 file)"), m.provenance());
+      assertEquals(1, m.proofs().size());
+      assertEquals(Set.of("weights.toy"), m.proofs().get(0).fileNames());
     }
   }
 

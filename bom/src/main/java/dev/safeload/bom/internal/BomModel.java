@@ -2,6 +2,7 @@ package dev.safeload.bom.internal;
 
 import dev.safeload.DeclaredLicense;
 import dev.safeload.Finding;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Sha256;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,14 @@ import org.jspecify.annotations.Nullable;
  * @param source        where it was loaded or scanned from: the path as safeload opened it
  * @param files         its files in name order
  * @param modelFindings findings about the model as a whole
- * @param provenance    proofs the loader accepted, as the verifiers stated them
+ * @param proofs        every proof the verifiers made, as the loader kept them
  */
 public record BomModel(String name, String source, List<BomFile> files, List<Finding> modelFindings,
-    List<String> provenance) {
+    List<Proof> proofs) {
   public BomModel {
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
-    provenance = List.copyOf(provenance);
+    proofs = List.copyOf(proofs);
   }
 
   /** Whether the model and every file were accepted. */
@@ -39,19 +40,28 @@ public record BomModel(String name, String source, List<BomFile> files, List<Fin
    * @param sha256   the digest of the bytes read, or {@code null} if unreadable
    * @param findings every finding about the file
    * @param metadata what the file declares about itself (empty when the source was a scan)
-   * @param proofs   how its provenance was proven: technique value and claim, in order
+   * @param proofs   the proofs that cover it, in verifier order
    * @param licenses the licences it declares (claims), with where each was read
-   * @param signers  identities of whoever signed it, from the proofs, without duplicates
    */
   public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-      List<Finding> findings, Map<String, String> metadata, List<Map.Entry<String, String>> proofs,
-      List<DeclaredLicense> licenses, List<String> signers) {
+      List<Finding> findings, Map<String, String> metadata, List<Proof> proofs,
+      List<DeclaredLicense> licenses) {
     public BomFile {
       findings = List.copyOf(findings);
       metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
       proofs = List.copyOf(proofs);
       licenses = List.copyOf(licenses);
-      signers = List.copyOf(signers);
+    }
+
+    /** The identities of whoever signed or attested it, from its proofs, in order and without duplicates. */
+    public List<String> signers() {
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      for (Proof p : proofs) {
+        if (p.signer() != null) {
+          out.add(p.signer().identity());
+        }
+      }
+      return List.copyOf(out);
     }
   }
 }

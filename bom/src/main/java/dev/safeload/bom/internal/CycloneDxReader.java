@@ -3,6 +3,7 @@ package dev.safeload.bom.internal;
 import dev.safeload.bom.BomFormatException;
 import dev.safeload.bom.CycloneDxBom.Component;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class CycloneDxReader {
 
   /** A component as read; {@code parent} is the index of the enclosing one, or -1. */
   private record Entry(String type, String name, @Nullable String ref, int parent, List<Sha256> sha256,
-      List<String> signers, @Nullable String source) {}
+      List<Signer> signers, @Nullable String source) {}
 
   private CycloneDxReader(JsonParser p) {
     this.p = p;
@@ -143,7 +144,7 @@ public final class CycloneDxReader {
     String name = null;
     String ref = null;
     List<Sha256> sha256 = new ArrayList<>();
-    List<String> signers = new ArrayList<>();
+    ProofSigners signers = new ProofSigners();
     List<String> sources = new ArrayList<>();
     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
       String field = p.currentName();
@@ -164,7 +165,7 @@ public final class CycloneDxReader {
     if (sources.size() > 1) {
       throw new BomFormatException(where + " has more than one safeload:source");
     }
-    entries.set(slot, new Entry(type, name, ref, parent, sha256, signers,
+    entries.set(slot, new Entry(type, name, ref, parent, sha256, signers.signers(where),
         sources.isEmpty() ? null : sources.get(0)));
   }
 
@@ -213,8 +214,8 @@ public final class CycloneDxReader {
     }
   }
 
-  /** The {@code safeload:signer} and {@code safeload:source} values among a component's properties. */
-  private void properties(JsonToken t, String where, List<String> signers, List<String> sources)
+  /** The proofs' signers and the {@code safeload:source} values among a component's properties. */
+  private void properties(JsonToken t, String where, ProofSigners signers, List<String> sources)
       throws BomFormatException {
     expect(t, JsonToken.START_ARRAY, where);
     int i = 0;
@@ -232,11 +233,13 @@ public final class CycloneDxReader {
           default -> p.skipChildren();
         }
       }
-      if ("safeload:signer".equals(name) || "safeload:source".equals(name)) {
+      if ("safeload:source".equals(name)) {
         if (value == null) {
           throw new BomFormatException(at + " has no value");
         }
-        (name.equals("safeload:signer") ? signers : sources).add(value);
+        sources.add(value);
+      } else if (name != null) {
+        signers.accept(name, value, at);
       }
     }
   }

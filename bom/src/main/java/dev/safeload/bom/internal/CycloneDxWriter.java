@@ -112,7 +112,7 @@ public final class CycloneDxWriter {
     props.add(Map.entry("safeload:verdict", m.accepted() ? "accepted" : "rejected"));
     props.add(Map.entry("safeload:source", m.source()));
     m.modelFindings().forEach(f -> props.add(Map.entry("safeload:finding", finding(f, true))));
-    m.provenance().forEach(p -> props.add(Map.entry("safeload:provenance", p)));
+    m.proofs().forEach(p -> props.add(Map.entry("safeload:provenance", ProofEvidence.statement(p))));
     writeProperties(g, props);
     g.writeName("components");
     g.writeStartArray();
@@ -152,6 +152,9 @@ public final class CycloneDxWriter {
     }
     props.add(Map.entry("safeload:verdict", f.findings().isEmpty() ? "accepted" : "rejected"));
     f.findings().forEach(x -> props.add(Map.entry("safeload:finding", finding(x, false))));
+    if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
+      ProofEvidence.addProperties(props, f.proofs());
+    }
     f.signers().forEach(s -> props.add(Map.entry("safeload:signer", s)));
     int copied = 0;
     int omitted = 0;
@@ -206,13 +209,11 @@ public final class CycloneDxWriter {
     g.writeStringProperty("concludedValue", f.sha256().hex());
     g.writeName("methods");
     g.writeStartArray();
-    for (Map.Entry<String, String> p : f.proofs()) {
+    for (dev.safeload.provenance.Proof p : f.proofs()) {
       g.writeStartObject();
-      g.writeStringProperty("technique", p.getKey());
+      g.writeStringProperty("technique", ProofEvidence.cyclonedxTechnique(p));
       g.writeNumberProperty("confidence", 1.0);
-      if (!p.getValue().isEmpty()) {
-        g.writeStringProperty("value", p.getValue());
-      }
+      g.writeStringProperty("value", ProofEvidence.statement(p));
       g.writeEndObject();
     }
     g.writeEndArray();

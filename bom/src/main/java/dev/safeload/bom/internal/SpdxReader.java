@@ -20,7 +20,7 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * A single-pass pull parser over an SPDX 3.0.1 JSON-LD document that keeps what incident response
  * needs: packages and files with their SHA-256 hashes, the {@code contains} relationships that place
- * files in packages, and safeload's {@code safeload:signer} / {@code safeload:source} annotations.
+ * files in packages, and safeload's {@code safeload:proof:ID:signer*} / {@code safeload:source} annotations.
  *
  * <p>In check order: strict JSON (duplicate keys refused: two readers would see different hashes),
  * within {@link #MAX_BYTES}, {@link #MAX_DEPTH} and {@link #MAX_NODES}; a top-level object whose
@@ -65,7 +65,7 @@ public final class SpdxReader {
   private final List<Node> kept = new ArrayList<>();
   private final Map<String, String> ids = new HashMap<>(); // spdxId -> type of its first node
   private final Map<String, String> container = new HashMap<>(); // element id -> first containing id
-  private final Map<String, List<String>> signers = new HashMap<>();
+  private final Map<String, ProofSigners> signers = new HashMap<>();
   private final Map<String, String> sources = new HashMap<>();
   private int nodes;
 
@@ -179,8 +179,10 @@ public final class SpdxReader {
         }
       }
     } else if (type.equals("Annotation") && subject != null && statement != null) {
-      if (statement.startsWith("safeload:signer=")) {
-        signers.computeIfAbsent(subject, k -> new ArrayList<>()).add(statement.substring("safeload:signer=".length()));
+      int eq = statement.indexOf('=');
+      if (statement.startsWith("safeload:proof:") && eq > 0) {
+        signers.computeIfAbsent(subject, k -> new ProofSigners())
+            .accept(statement.substring(0, eq), statement.substring(eq + 1), where);
       } else if (statement.startsWith("safeload:source=")
           && sources.putIfAbsent(subject, statement.substring("safeload:source=".length())) != null) {
         throw new BomFormatException(where + ": a second safeload:source for " + printable(subject));
@@ -206,7 +208,7 @@ public final class SpdxReader {
         source = sources.get(a); // bounded: path() has checked the chain has no cycle and is short
       }
       out.add(new Element(n.type(), label(n), n.id(), path, n.sha256(),
-          signers.getOrDefault(n.id(), List.of()), source));
+          signers.containsKey(n.id()) ? signers.get(n.id()).signers(printable(n.id())) : List.of(), source));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package dev.safeload.bom.internal;
 import dev.safeload.DeclaredLicense;
 import dev.safeload.Finding;
 import dev.safeload.bom.internal.BomModel.BomFile;
+import dev.safeload.provenance.Proof;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -198,7 +199,7 @@ public final class SpdxWriter {
     for (Finding f : m.modelFindings()) {
       annotate(id, "review", "safeload:finding", CycloneDxWriter.finding(f, true));
     }
-    for (String p : m.provenance()) {
+    for (String p : m.proofs().stream().map(ProofEvidence::statement).toList()) {
       annotate(id, "other", "safeload:provenance", p);
     }
     for (int j = 0; j < m.files().size(); j++) {
@@ -234,8 +235,16 @@ public final class SpdxWriter {
     for (Finding x : f.findings()) {
       annotate(id, "review", "safeload:finding", CycloneDxWriter.finding(x, false));
     }
-    for (Map.Entry<String, String> p : f.proofs()) {
-      annotate(id, "other", "safeload:proof", p.getKey() + (p.getValue().isEmpty() ? "" : ": " + p.getValue()));
+    if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
+      // The same facts as CycloneDX's properties: a statement for people, then every part for tools.
+      for (Proof p : f.proofs()) {
+        annotate(id, "other", "safeload:proof", ProofEvidence.statement(p));
+      }
+      List<Map.Entry<String, String>> parts = new ArrayList<>();
+      ProofEvidence.addProperties(parts, f.proofs());
+      for (Map.Entry<String, String> e : parts) {
+        annotate(id, "other", e.getKey(), e.getValue());
+      }
     }
     for (String s : f.signers()) {
       annotate(id, "other", "safeload:signer", s);

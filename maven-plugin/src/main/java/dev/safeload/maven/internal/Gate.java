@@ -1,16 +1,11 @@
 package dev.safeload.maven.internal;
 
-import dev.safeload.FileReport;
-import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
-import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.bom.AiBom;
-import dev.safeload.bom.Proof;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.verify.PinSet;
-import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.RevocationList;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -81,14 +76,10 @@ public final class Gate {
    * One model's outcome.
    *
    * @param path   the model file or directory
-   * @param report the findings, with {@code UNPROVEN_FILE} added where pins alone must prove each file
-   * @param proofs what the pins proved, for the BOM
+   * @param report the findings (the loader adds {@code UNPROVEN_FILE} where a verification leaves a file
+   *               unproven) and the proofs its verifiers kept, for the BOM
    */
-  public record Checked(Path path, ScanReport report, List<Proof> proofs) {
-    public Checked {
-      proofs = List.copyOf(proofs);
-    }
-  }
+  public record Checked(Path path, ScanReport report) {}
 
   private final Settings settings;
   private final @Nullable PinSet pins;
@@ -161,44 +152,20 @@ public final class Gate {
     if (revoked != null) {
       proofs.add(revoked);
     }
-    SafeModelLoader.Builder b = SafeModelLoader.builder().policy(policy(settings));
+    LoadPolicy policy = policy(settings);
+    // A verification applies the proof requirement as a load would: the loader's one rule.
+    boolean verifies = pins != null || settings.mode() != SignatureMode.NONE;
+    SafeModelLoader.Builder b = SafeModelLoader.builder()
+        .policy(verifies ? policy.toBuilder().requireProofInScans().build() : policy);
     proofs.forEach(b::verifier);
-    ScanReport report = b.build().scan(model);
-    List<Proof> bomProofs = new ArrayList<>();
-    if (pins != null) {
-      if (settings.mode() == SignatureMode.NONE) {
-        report = requireProof(report, pins);
-      }
-      bomProofs.add(Proof.check(Proof.Technique.HASH_COMPARISON, pins, report));
-    }
-    return new Checked(model, report, bomProofs);
-  }
-
-  /**
-   * Adds {@code UNPROVEN_FILE} to readable files no pin covers, as a strict {@code load} does (a scan
-   * leaves that rule out). The same rule as the CLI's {@code verify}; a signature rejects unlisted files
-   * itself.
-   */
-  static ScanReport requireProof(ScanReport r, PinSet pins) {
-    List<FileReport> files = new ArrayList<>();
-    for (FileReport f : r.files()) {
-      if (f.sha256() != null && pins.pin(f.name()).isEmpty()
-          && f.findings().stream().noneMatch(x -> x.reason() == VerifyReason.PIN_FILE_NOT_PINNED)) {
-        List<Finding> more = new ArrayList<>(f.findings());
-        more.add(new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET,
-            "no pin in " + pins.source() + " covers this file"));
-        f = new FileReport(f.name(), f.size(), f.format(), f.sha256(), more);
-      }
-      files.add(f);
-    }
-    return new ScanReport(r.source(), files, r.modelFindings(), r.ignoredFiles());
+    return new Checked(model, b.build().scan(model));
   }
 
   /** The CycloneDX AI-BOM of every checked model, with its findings and proofs. */
   public static AiBom bom(List<Checked> checked) {
     AiBom.Builder b = AiBom.builder();
     for (Checked c : checked) {
-      b.add(c.report(), c.proofs().toArray(Proof[]::new));
+      b.add(c.report());
     }
     return b.build();
   }

@@ -51,8 +51,8 @@ class GateTest {
     Path pins = Files.writeString(dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
     Checked c = Gate.of(withPins(pins)).check(dir.resolve("m"));
     assertTrue(c.report().accepted(), () -> c.report().findings().toString());
-    assertEquals(1, c.proofs().size());
-    assertEquals(java.util.Set.of("model.safetensors"), c.proofs().get(0).files());
+    assertEquals(1, c.report().proofs().size());
+    assertEquals(java.util.Set.of("model.safetensors"), c.report().proofs().get(0).fileNames());
     // The plugin's BOM is a valid CycloneDX 1.6 document and records the proof.
     byte[] bom = Gate.bom(List.of(c)).toByteArray();
     dev.safeload.bom.BomSchema.assertValid(bom);

@@ -3,8 +3,11 @@ package dev.safeload.verify.attestation;
 import dev.safeload.Finding;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Technique;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.attestation.Attestations;
 import dev.safeload.verify.signing.SignatureVerificationException;
@@ -232,29 +235,54 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     return "slsa-attestation";
   }
 
+  /**
+   * One {@link Technique#ATTESTATION} proof per verified attestation that names a served file: its
+   * signer is the certificate's identity and OIDC issuer, its attributes the build's source repository,
+   * commit, ref, signing workflow and runner environment, as the certificate records them. An
+   * attestation that names no served file proves nothing and is left out.
+   */
   @Override
   public ProvenanceResult verify(DigestedModel model) {
     Outcome o = attest(model);
     if (!o.findings().isEmpty()) {
-      return new ProvenanceResult(Set.of(), o.findings(), List.of());
+      return new ProvenanceResult(List.of(), o.findings());
     }
-    List<String> claims = new ArrayList<>();
     // Identity, not equals: a record with many subjects is costly to hash, and each bundle counts once.
-    Map<BuildProvenance, Integer> counts = new IdentityHashMap<>();
-    o.files().values().forEach(l -> l.forEach(p -> counts.merge(p, 1, Integer::sum)));
+    Map<BuildProvenance, List<DigestedFile>> proven = new IdentityHashMap<>();
     List<BuildProvenance> order = new ArrayList<>();
-    Set<BuildProvenance> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    o.files().values().forEach(l -> l.stream().filter(seen::add).forEach(order::add));
-    for (BuildProvenance p : order) {
-      Integer n = counts.get(p);
-      if (n != null) {
-        claims.add("SLSA build provenance (" + p.source() + ") attests " + n + " file(s): " + p.summary());
+    for (Map.Entry<String, List<BuildProvenance>> e : o.files().entrySet()) {
+      DigestedFile file = model.file(e.getKey()).orElseThrow();
+      for (BuildProvenance p : e.getValue()) {
+        proven.computeIfAbsent(p, k -> {
+          order.add(k);
+          return new ArrayList<>();
+        }).add(file);
       }
     }
-    for (BuildProvenance p : o.unused()) {
-      claims.add("SLSA build provenance (" + p.source() + ") verified but names no served file");
+    List<Proof> proofs = new ArrayList<>();
+    for (BuildProvenance p : order) {
+      proofs.add(proof(p, proven.get(p)));
     }
-    return new ProvenanceResult(o.files().keySet(), List.of(), claims);
+    return new ProvenanceResult(proofs, List.of());
+  }
+
+  private Proof proof(BuildProvenance p, List<DigestedFile> files) {
+    Proof.Builder b = Proof.builder(id(), Technique.ATTESTATION)
+        .signer(Signer.certificate(p.identity(), p.issuer()))
+        .files(files)
+        .source(p.source())
+        .attribute(Proof.SOURCE_REPOSITORY, p.sourceRepositoryUri());
+    optional(b, Proof.SOURCE_COMMIT, p.commit());
+    optional(b, Proof.SOURCE_REF, p.ref());
+    optional(b, Proof.SIGNER_WORKFLOW, p.signerWorkflow());
+    optional(b, Proof.RUNNER_ENVIRONMENT, p.runnerEnvironment());
+    return b.build();
+  }
+
+  private static void optional(Proof.Builder b, String key, @Nullable String value) {
+    if (value != null) {
+      b.attribute(key, value);
+    }
   }
 
   /** Matches the model's served files against the verified attestations' subjects. */

@@ -6,9 +6,12 @@ import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Technique;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
@@ -57,6 +60,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe and immutable.
  */
 public final class ModelSignatureVerifier implements ProvenanceVerifier {
+  /**
+   * The attribute of this verifier's {@link Proof}s holding the SHA-256 of the signed DSSE payload (the
+   * manifest), in hex: one digest that names everything the signer signed.
+   */
+  public static final String PAYLOAD_SHA256 = "payload-sha256";
+
   /** Largest signature file {@link #forModel} reads: the loader's limit for side files. */
   public static final int MAX_SIGNATURE_BYTES = 16 << 20;
 
@@ -182,7 +191,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     Optional<ByteBuffer> side = model.sideFile(policy.signatureFile);
     if (side.isEmpty()) {
       if (!policy.required) {
-        return new ProvenanceResult(Set.of(), List.of(), List.of());
+        return ProvenanceResult.empty();
       }
       return reject(new Finding(VerifyReason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
           "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
@@ -211,17 +220,22 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     List<Finding> findings = new ArrayList<>();
     List<String> ignoredSigned = new ArrayList<>();
     Set<String> proven = match(signed.manifest(), model, bound != null, findings, ignoredSigned);
-    if (!findings.isEmpty()) {
-      return new ProvenanceResult(Set.of(), findings, List.of());
+    if (!findings.isEmpty() || proven.isEmpty()) {
+      return new ProvenanceResult(List.of(), findings);
     }
-    List<String> claims = new ArrayList<>();
-    claims.add("OMS signature by " + signed.signer() + " covers " + proven.size() + " file(s); payload "
-        + signed.payloadSha256());
+    Proof.Builder proof = Proof.builder(id(), Technique.SIGNATURE)
+        .signer(signerOf(signed.identities(), policy.identity))
+        .source(policy.signatureFile)
+        .attribute(PAYLOAD_SHA256, signed.payloadSha256().hex());
+    for (DigestedFile f : model.files()) {
+      if (proven.contains(f.name())) {
+        proof.file(f);
+      }
+    }
     if (!ignoredSigned.isEmpty()) {
-      claims.add(ignoredSigned.size() + " signed file(s) ignored by policy, not served: "
-          + dev.safeload.verify.internal.pins.PinNames.summary(ignoredSigned));
+      proof.attribute(Proof.IGNORED_FILES, dev.safeload.verify.internal.pins.PinNames.summary(ignoredSigned));
     }
-    return new ProvenanceResult(proven, List.of(), claims);
+    return ProvenanceResult.of(proof.build());
   }
 
   /**
@@ -374,46 +388,31 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
 
   private record RangeCheck(String file, OmsManifest.Resource shard) {}
 
-  /** Hashes shard ranges of the verified bytes in parallel (files and shards alike) and compares them. */
+  /**
+   * Compares shard ranges of the verified bytes with their signed digests. The loader runs verifiers on
+   * its own threads and provides the range digests; this verifier starts no threads of its own.
+   */
   private static void checkRanges(DigestedModel model, List<RangeCheck> ranges, Set<String> proven,
       List<Finding> findings) {
-    int threads = Math.max(1, Math.min(ranges.size(), Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "safeload-shard-verify");
-      t.setDaemon(true);
-      return t;
-    });
     Map<String, ReasonCode> failed = new LinkedHashMap<>();
-    try {
-      List<java.util.concurrent.Future<Optional<Sha256>>> futures = new ArrayList<>();
-      for (RangeCheck c : ranges) {
-        futures.add(pool.submit(() -> model.rangeSha256(c.file(), c.shard().start(), c.shard().end())));
+    for (RangeCheck c : ranges) {
+      if (failed.get(c.file()) == VerifyReason.SIGNATURE_FILE_MISMATCH) {
+        continue; // one wrong shard settles the file
       }
-      for (int i = 0; i < ranges.size(); i++) {
-        RangeCheck c = ranges.get(i);
-        Optional<Sha256> got;
-        try {
-          got = futures.get(i).get();
-        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          got = Optional.empty();
-        }
-        if (got.isEmpty()) {
-          failed.putIfAbsent(c.file(), VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
-        } else if (!got.get().equals(Sha256.of(c.shard().digest()))) {
-          failed.put(c.file(), VerifyReason.SIGNATURE_FILE_MISMATCH);
-        }
+      Optional<Sha256> got = model.rangeSha256(c.file(), c.shard().start(), c.shard().end());
+      if (got.isEmpty()) {
+        failed.putIfAbsent(c.file(), VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED);
+      } else if (!got.get().equals(Sha256.of(c.shard().digest()))) {
+        failed.put(c.file(), VerifyReason.SIGNATURE_FILE_MISMATCH);
       }
-    } finally {
-      pool.shutdownNow();
     }
+    Set<String> reported = new HashSet<>();
+    findings.forEach(f -> reported.add(f.file()));
     for (RangeCheck c : ranges) {
       ReasonCode r = failed.get(c.file());
       if (r == null) {
         proven.add(c.file());
-      } else if (!findings.stream().anyMatch(f -> c.file().equals(f.file()))) {
+      } else if (reported.add(c.file())) {
         findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == VerifyReason.SIGNATURE_FILE_MISMATCH
             ? "a signed shard's SHA-256 differs from the file's bytes"
             : "the loader cannot provide digests of byte ranges of this file"));
@@ -421,8 +420,35 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     }
   }
 
+  /**
+   * The signer as a {@link Signer}, from the {@code kind:value} identities bundle verification found: a
+   * key by its fingerprint; a certificate by the subject alternative name the policy required (else its
+   * first one, else its subject) and, for a Sigstore certificate, its OpenID Connect issuer.
+   */
+  static Signer signerOf(List<String> identities, @Nullable String required) {
+    String san = null;
+    String subject = null;
+    String issuer = null;
+    for (String id : identities) {
+      if (id.startsWith("key:")) {
+        return Signer.publicKey(id.substring("key:".length()));
+      } else if (id.startsWith("san:") && (san == null || id.substring(4).equals(required))) {
+        san = id.substring(4);
+      } else if (id.startsWith("subject:") && subject == null) {
+        subject = id.substring("subject:".length());
+      } else if (id.startsWith("issuer:") && issuer == null) {
+        issuer = id.substring("issuer:".length());
+      }
+    }
+    String name = san != null && !san.isEmpty() ? san : subject;
+    if (name == null || name.isEmpty()) {
+      throw new IllegalStateException("a verified signature without a signer identity: " + identities);
+    }
+    return Signer.certificate(name, issuer == null || issuer.isEmpty() ? null : issuer);
+  }
+
   private static ProvenanceResult reject(Finding f) {
-    return new ProvenanceResult(Set.of(), List.of(f), List.of());
+    return ProvenanceResult.rejected(f);
   }
 
   @Override

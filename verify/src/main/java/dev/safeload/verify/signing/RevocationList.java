@@ -7,6 +7,7 @@ import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -118,6 +119,23 @@ public final class RevocationList implements ProvenanceVerifier {
     return Optional.empty();
   }
 
+  /**
+   * Why a signer recorded in a proof is revoked, if it is: a public key by its {@code keySha256}, a
+   * certificate by its identity (and issuer, where the entry names one). A {@code certSha256} entry
+   * needs the certificate itself, which a proof does not keep, so it never matches here.
+   */
+  public Optional<String> revokedSigner(Signer signer) {
+    if (signer.kind() == Signer.Kind.PUBLIC_KEY) {
+      return Optional.ofNullable(signers.get("key:" + signer.identity()));
+    }
+    for (String[] rule : identities) {
+      if (rule[0].equals(signer.identity()) && (rule[1] == null || rule[1].equals(signer.issuer()))) {
+        return Optional.of(rule[2]);
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public String id() {
     return "revocation";
@@ -138,6 +156,6 @@ public final class RevocationList implements ProvenanceVerifier {
             "revoked " + f.sha256() + ": " + why));
       }
     }
-    return new ProvenanceResult(Set.of(), findings, List.of());
+    return new ProvenanceResult(List.of(), findings);
   }
 }

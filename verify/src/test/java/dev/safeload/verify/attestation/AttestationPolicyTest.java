@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.safeload.provenance.Technique;
+import dev.safeload.provenance.Signer;
+import dev.safeload.provenance.Proof;
 import dev.safeload.Finding;
 import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedModel;
@@ -64,8 +67,14 @@ class AttestationPolicyTest {
     ProvenanceResult r = run(policy(), b -> { });
     assertEquals(List.of(), r.findings());
     assertEquals(Set.of("model.bin", "config.json"), r.proven());
-    assertTrue(r.claims().get(0).contains("acme/models@refs/heads/main (1f0e2d3c4b5a69788796a5b4c3d2e1f001122334)"),
-        r.claims().toString());
+    Proof p = r.proofs().get(0);
+    assertEquals(Technique.ATTESTATION, p.technique());
+    assertEquals("slsa-attestation", p.verifier());
+    assertEquals(Signer.Kind.CERTIFICATE, p.signer().kind());
+    assertEquals("https://token.actions.githubusercontent.com", p.signer().issuer());
+    assertEquals("https://github.com/acme/models", p.attribute(Proof.SOURCE_REPOSITORY));
+    assertEquals("1f0e2d3c4b5a69788796a5b4c3d2e1f001122334", p.attribute(Proof.SOURCE_COMMIT));
+    assertEquals("refs/heads/main", p.attribute(Proof.SOURCE_REF));
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.safeload.provenance.Technique;
+import dev.safeload.provenance.Proof;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
@@ -105,10 +107,15 @@ class AttestedModelLoadTest {
     Path bundles = attest(false, "config.bin", "weights.bin");
     try (VerifiedModel m = loader(signature(), AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
       assertEquals(2, m.files().size());
-      String proofs = String.join("\n", m.provenance());
-      assertTrue(proofs.contains("OMS signature by key"), proofs);
-      assertTrue(proofs.contains("SLSA build provenance (model.intoto.jsonl line 1) attests 2 file(s): acme/models@refs/heads/main"),
-          proofs);
+      assertEquals(List.of(Technique.SIGNATURE, Technique.ATTESTATION),
+          m.proofs().stream().map(Proof::technique).toList());
+      Proof attested = m.proofs().get(1);
+      assertEquals("model.intoto.jsonl line 1", attested.attribute(Proof.SOURCE));
+      assertEquals(Set.of("config.bin", "weights.bin"), attested.fileNames());
+      assertEquals("https://github.com/acme/models", attested.attribute(Proof.SOURCE_REPOSITORY));
+      assertEquals("refs/heads/main", attested.attribute(Proof.SOURCE_REF));
+      assertEquals(List.of(Technique.SIGNATURE, Technique.ATTESTATION),
+          m.file("weights.bin").proofs().stream().map(Proof::technique).toList());
     }
   }
 
@@ -120,8 +127,10 @@ class AttestedModelLoadTest {
     try (VerifiedModel m = loader(signature(), v).load(model)) {
       assertEquals(Set.of("config.bin", "weights.bin"), Set.copyOf(m.files().stream()
           .map(f -> f.name()).toList()));
-      assertTrue(String.join("\n", m.provenance()).contains("(model.intoto.jsonl line 1) attests 2 file(s)"),
-          m.provenance().toString());
+      Proof attested = m.proofs().stream().filter(p -> p.technique() == Technique.ATTESTATION).findFirst()
+          .orElseThrow();
+      assertEquals("model.intoto.jsonl line 1", attested.attribute(Proof.SOURCE));
+      assertEquals(Set.of("config.bin", "weights.bin"), attested.fileNames());
     }
     // Absent: a required policy has no attestation.
     Files.delete(model.resolve("model.intoto.jsonl"));

@@ -3,6 +3,7 @@ package dev.safeload.verify.attestation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.safeload.provenance.Proof;
 import dev.safeload.Finding;
 import dev.safeload.ReasonCode;
 import dev.safeload.provenance.DigestedModel;
@@ -60,8 +61,10 @@ class GhCliVectorsTest {
   void sigstoreJsIsAcceptedForItsRepositoryAndOwner(String bundle) throws Exception {
     ProvenanceResult r = verify(policy(SIGSTORE_JS), dir.resolve(bundle), Models.file(dir.resolve("sigstore-js-2.1.0.tgz")));
     assertProven(r, "sigstore-js-2.1.0.tgz");
-    assertTrue(r.claims().get(0).contains("sigstore/sigstore-js@refs/heads/main (26d16513386ffaa790b1c32f927544f1322e4194)"),
-        r.claims().toString());
+    Proof p = r.proofs().get(0);
+    assertEquals("https://github.com/sigstore/sigstore-js", p.attribute(Proof.SOURCE_REPOSITORY));
+    assertEquals("26d16513386ffaa790b1c32f927544f1322e4194", p.attribute(Proof.SOURCE_COMMIT));
+    assertEquals("refs/heads/main", p.attribute(Proof.SOURCE_REF));
   }
 
   @Test

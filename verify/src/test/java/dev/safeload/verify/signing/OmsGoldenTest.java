@@ -63,7 +63,12 @@ class OmsGoldenTest {
   static void assertAccepted(ProvenanceResult r, int files) {
     assertEquals(List.of(), r.findings());
     assertEquals(files, r.proven().size(), r.proven().toString());
-    assertEquals(1, r.claims().size());
+    assertEquals(1, r.proofs().size());
+    dev.safeload.provenance.Proof p = r.proofs().get(0);
+    assertEquals("oms-signature", p.verifier());
+    assertEquals(dev.safeload.provenance.Technique.SIGNATURE, p.technique());
+    assertTrue(p.signer() != null, "a verified signature names its signer");
+    assertEquals(64, p.attribute(ModelSignatureVerifier.PAYLOAD_SHA256).length());
   }
 
   static void assertRejected(ProvenanceResult r, ReasonCode reason) {
@@ -95,6 +100,31 @@ class OmsGoldenTest {
   void v02OnlyWhenThePolicyEnablesIt() throws Exception {
     assertRejected(verify(certPolicy().build(), "v0.2.0-certificate"), VerifyReason.SIGNATURE_INVALID);
     assertAccepted(verify(certPolicy().allowLegacyV02().build(), "v0.2.0-certificate"), 2);
+  }
+
+  /** Each mode's proof names its signer as the policy checked it: a key fingerprint, a certificate, a Sigstore identity. */
+  @Test
+  void proofsNameTheSignerAsVerified() throws Exception {
+    dev.safeload.provenance.Signer sigstore = verify(sigstorePolicy().build(), "v1.1.0-sigstore").proofs().get(0).signer();
+    assertEquals(dev.safeload.provenance.Signer.certificate(IDENTITY, ISSUER), sigstore);
+    dev.safeload.provenance.Signer key = verify(keyPolicy().build(), "v1.1.0-elliptic-key").proofs().get(0).signer();
+    assertEquals(dev.safeload.provenance.Signer.Kind.PUBLIC_KEY, key.kind());
+    assertTrue(key.identity().matches("sha256:[0-9a-f]{64}"), key.identity());
+    dev.safeload.provenance.Signer cert = verify(certPolicy().build(), "v1.1.0-certificate").proofs().get(0).signer();
+    assertEquals(dev.safeload.provenance.Signer.Kind.CERTIFICATE, cert.kind());
+    assertEquals(null, cert.issuer(), "a private CA's certificate records no OIDC issuer");
+  }
+
+  @Test
+  void signerOfPrefersTheIdentityThePolicyRequired() {
+    assertEquals(dev.safeload.provenance.Signer.publicKey("sha256:ab"),
+        ModelSignatureVerifier.signerOf(List.of("key:sha256:ab"), null));
+    assertEquals(dev.safeload.provenance.Signer.certificate("b@x", "https://i"), ModelSignatureVerifier.signerOf(
+        List.of("san:a@x", "san:b@x", "issuer:https://i", "subject:CN=x", "cert:sha256:cd"), "b@x"));
+    assertEquals(dev.safeload.provenance.Signer.certificate("a@x", null),
+        ModelSignatureVerifier.signerOf(List.of("san:a@x", "san:b@x", "subject:CN=x"), null));
+    assertEquals(dev.safeload.provenance.Signer.certificate("CN=x", null),
+        ModelSignatureVerifier.signerOf(List.of("subject:CN=x", "cert:sha256:cd"), null));
   }
 
   @Test

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.DigestedFile;
+import dev.safeload.provenance.DigestedModel;
+import dev.safeload.provenance.ProvenanceResult;
+import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Sha256;
+import dev.safeload.provenance.Signer;
 import dev.safeload.verify.VerifyReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +67,62 @@ class ShardVerificationTest {
       }
       deleteTree(dir);
     }
+  }
+
+  /**
+   * The verifier starts no threads of its own: every range digest it needs is asked for on the thread the
+   * loader runs it on, and the load still proves every file with the signer's key.
+   */
+  @Test
+  void rangeDigestsAreAskedForOnTheThreadTheLoaderRunsTheVerifierOn() throws Exception {
+    KeyPair kp = VerifierBugClassesTest.p256();
+    Path dir = sampleModel();
+    signGolden(kp, dir, "sample_model_folder_small_shards");
+    ModelSignatureVerifier signature = ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build());
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> elsewhere = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    ProvenanceVerifier watched = new ProvenanceVerifier() {
+      @Override
+      public String id() {
+        return signature.id();
+      }
+
+      @Override
+      public java.util.Set<String> sideFiles() {
+        return signature.sideFiles();
+      }
+
+      @Override
+      public ProvenanceResult verify(DigestedModel model) {
+        Thread caller = Thread.currentThread();
+        return signature.verify(new DigestedModel() {
+          @Override public boolean isDirectory() { return model.isDirectory(); }
+          @Override public java.util.List<DigestedFile> files() { return model.files(); }
+          @Override public java.util.List<String> ignoredFiles() { return model.ignoredFiles(); }
+          @Override public java.util.List<String> unservedFiles() { return model.unservedFiles(); }
+          @Override public java.util.Optional<DigestedFile> file(String name) { return model.file(name); }
+          @Override public java.util.Optional<java.nio.ByteBuffer> sideFile(String name) { return model.sideFile(name); }
+
+          @Override
+          public java.util.Optional<Sha256> rangeSha256(String name, long start, long end) {
+            asked.incrementAndGet();
+            if (Thread.currentThread() != caller) {
+              elsewhere.add(Thread.currentThread().getName());
+            }
+            return model.rangeSha256(name, start, end);
+          }
+        });
+      }
+    };
+    try (VerifiedModel m = TestModels.loader(TestModels.acceptAll("test-any", ""), watched).load(dir)) {
+      assertEquals(10, m.files().size());
+      assertEquals(1, m.proofs().size());
+      assertEquals(Signer.Kind.PUBLIC_KEY, m.proofs().get(0).signer().kind());
+      assertEquals(m.files().stream().map(VerifiedModel.VerifiedFile::name).collect(java.util.stream.Collectors.toSet()),
+          m.proofs().get(0).fileNames());
+    }
+    assertTrue(asked.get() > 10, "small shards: several ranges per file, got " + asked.get());
+    assertEquals(List.of(), elsewhere);
   }
 
   @Test
