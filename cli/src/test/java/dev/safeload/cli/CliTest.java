@@ -176,7 +176,7 @@ class CliTest {
     Files.write(model.resolve("weights.toy"), big);
     Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
     assertEquals(1, r.exit(), r.out());
-    assertEquals(List.of("PIN_SHARD_MISMATCH"), reasons(byPath(json(r.out())).get(model + "/weights.toy")));
+    assertEquals(List.of("PIN_SHARD_MISMATCH", "UNPROVEN_FILE"), reasons(byPath(json(r.out())).get(model + "/weights.toy")));
     assertEquals(2, run("pin", "--shard-size", "4096", model.toString()).exit(), "under 1 MiB");
     assertEquals(2, run("pin", "--shard-size", "lots", model.toString()).exit());
   }

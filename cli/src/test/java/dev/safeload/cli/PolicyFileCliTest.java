@@ -66,6 +66,6 @@ class PolicyFileCliTest {
     Files.writeString(model.resolve("weights.toy"), "TOY!weighTS");
     CliTest.Run bad = run("verify", "--json", model.toString());
     assertEquals(1, bad.exit());
-    assertEquals(List.of("PIN_DIGEST_MISMATCH"), CliTest.reasons(CliTest.byPath(json(bad.out())).get(model + "/weights.toy")));
+    assertEquals(List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"), CliTest.reasons(CliTest.byPath(json(bad.out())).get(model + "/weights.toy")));
   }
 }

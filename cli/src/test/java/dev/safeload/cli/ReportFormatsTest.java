@@ -158,7 +158,7 @@ class ReportFormatsTest {
     assertEquals(0L, summary.get("findings"));
     assertEquals(Map.of(), summary.get("byReason"));
     Map<String, Object> proof = list(root.get("proofs")).get(0);
-    assertEquals("hash-comparison", proof.get("technique"));
+    assertEquals("pin", proof.get("technique"));
     assertEquals(List.of(dir + "/sub/more.toy", dir + "/weights.toy"), proof.get("files"));
     assertEquals(List.of(Map.of("path", dir + "/README.md")), root.get("ignoredFiles"));
 
@@ -166,7 +166,7 @@ class ReportFormatsTest {
     Map<String, Object> bad = json(run("verify", "--json", "--pins", pins.toString(), dir.toString()).out());
     Map<String, Object> badSummary = map(bad.get("summary"));
     assertEquals(1L, badSummary.get("rejected"));
-    assertEquals(Map.of("PIN_DIGEST_MISMATCH", 1L), badSummary.get("byReason"));
+    assertEquals(Map.of("PIN_DIGEST_MISMATCH", 1L, "UNPROVEN_FILE", 1L), badSummary.get("byReason"));
     // The pins no longer prove the tampered file.
     assertEquals(List.of(dir + "/sub/more.toy"), list(bad.get("proofs")).get(0).get("files"));
   }

@@ -66,8 +66,8 @@ class GateTest {
     String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(Files.readAllBytes(f)));
     Path pins = Files.writeString(dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
     Checked c = Gate.of(withPins(pins)).check(dir.resolve("m"));
-    // The pins themselves refuse a file they do not list.
-    assertEquals(List.of(VerifyReason.PIN_FILE_NOT_PINNED.code()), codes(c));
+    // The pins refuse a file they do not list, and the loader's proof rule calls it unproven.
+    assertEquals(List.of(VerifyReason.PIN_FILE_NOT_PINNED.code(), "UNPROVEN_FILE"), codes(c));
     assertEquals("extra.safetensors", c.report().findings().get(0).file());
   }
 
