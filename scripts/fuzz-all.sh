@@ -4,7 +4,7 @@
 #   scripts/fuzz-all.sh [SECONDS] [TargetClass ...]       # default: 300 s each, every *FuzzTest
 # Needs a prior `mvn -B install -DskipTests` (the targets run against the installed modules).
 #
-# Why the odd properties: @FuzzTest(maxDuration) is a compile-time constant (10 s, the default build's
+# Why the odd properties: @FuzzTest(maxDuration) is a compile-time constant (5 s, the default build's
 # budget), and jazzer-junit 0.24 has no supported switch for a longer run. Its jazzer.internal.arg.N
 # properties are passed to libFuzzer as its command line (arg.0 stands for argv[0]), and libFuzzer
 # takes the last -max_total_time it is given.

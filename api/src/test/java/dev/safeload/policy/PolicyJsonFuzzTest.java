@@ -8,7 +8,7 @@ import dev.safeload.internal.policy.PolicyJson;
  * message; nothing else escapes (no StackOverflowError, no other exception), whatever the nesting.
  */
 class PolicyJsonFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parsesOrRefuses(byte[] input) {
     try {
       PolicyJson.parse(input);

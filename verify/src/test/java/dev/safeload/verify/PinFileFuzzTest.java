@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** Pin-file parsing on arbitrary bytes: a valid pin set or a {@link PinFileException}, nothing else. */
 class PinFileFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     try {
       PinSet pins = PinSet.parse(data, "fuzz");

@@ -13,7 +13,7 @@ import dev.safeload.provenance.Sha256;
 class CycloneDxBomFuzzTest {
   private static final Sha256 PROBE = Sha256.ofHex("ab".repeat(32));
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     try {
       CycloneDxBom bom = CycloneDxBom.parse(data);

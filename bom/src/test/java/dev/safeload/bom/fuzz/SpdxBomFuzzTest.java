@@ -12,7 +12,7 @@ import dev.safeload.provenance.Sha256;
 class SpdxBomFuzzTest {
   private static final Sha256 PROBE = Sha256.ofHex("ab".repeat(32));
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     try {
       SpdxBom bom = SpdxBom.parse(data);

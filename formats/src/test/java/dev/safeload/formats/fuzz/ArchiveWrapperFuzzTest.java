@@ -7,7 +7,7 @@ import dev.safeload.formats.archive.ArchiveWrapperHandler;
 class ArchiveWrapperFuzzTest {
   private static final ArchiveWrapperHandler HANDLER = new ArchiveWrapperHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "model.zip", data);
   }

@@ -12,7 +12,7 @@ import dev.safeload.formats.template.ChatTemplateHandler;
 class ChatTemplateFuzzTest {
   private static final ChatTemplateHandler HANDLER = new ChatTemplateHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "chat_template.jinja", data);
     HandlerFuzzing.run(HANDLER, "chat_template.json", data);

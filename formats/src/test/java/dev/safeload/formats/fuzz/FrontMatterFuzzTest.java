@@ -17,7 +17,7 @@ import java.util.ArrayList;
 class FrontMatterFuzzTest {
   private static final ModelCardDescriber DESCRIBER = new ModelCardDescriber();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void describe(byte[] data) {
     try {
       DESCRIBER.describe(ModelBytes.of(ByteBuffer.wrap(data)),

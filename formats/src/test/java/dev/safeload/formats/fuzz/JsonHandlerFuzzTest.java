@@ -7,7 +7,7 @@ import dev.safeload.formats.json.JsonHandler;
 class JsonHandlerFuzzTest {
   private static final JsonHandler HANDLER = new JsonHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "config.json", data);
   }

@@ -7,7 +7,7 @@ import dev.safeload.formats.tokenizer.MergesHandler;
 class MergesFuzzTest {
   private static final MergesHandler HANDLER = new MergesHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "merges.txt", data);
   }

@@ -7,7 +7,7 @@ import dev.safeload.formats.numpy.NumpyHandler;
 class NumpyFuzzTest {
   private static final NumpyHandler HANDLER = new NumpyHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "a.npy", data);
   }

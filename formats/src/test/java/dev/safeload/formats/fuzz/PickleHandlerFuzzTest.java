@@ -7,7 +7,7 @@ import dev.safeload.formats.pickle.PickleHandler;
 class PickleHandlerFuzzTest {
   private static final PickleHandler HANDLER = new PickleHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "data.pkl", data);
   }

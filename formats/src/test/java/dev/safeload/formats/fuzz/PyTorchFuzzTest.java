@@ -7,7 +7,7 @@ import dev.safeload.formats.pytorch.PyTorchHandler;
 class PyTorchFuzzTest {
   private static final PyTorchHandler HANDLER = new PyTorchHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "model.pt", data);
   }

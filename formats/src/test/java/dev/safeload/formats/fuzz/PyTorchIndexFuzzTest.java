@@ -7,7 +7,7 @@ import dev.safeload.formats.pytorch.PyTorchIndexHandler;
 class PyTorchIndexFuzzTest {
   private static final PyTorchIndexHandler HANDLER = new PyTorchIndexHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "pytorch_model.bin.index.json", data);
   }

@@ -7,7 +7,7 @@ import dev.safeload.formats.safetensors.SafetensorsIndexHandler;
 class SafetensorsIndexFuzzTest {
   private static final SafetensorsIndexHandler HANDLER = new SafetensorsIndexHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "model.safetensors.index.json", data);
   }

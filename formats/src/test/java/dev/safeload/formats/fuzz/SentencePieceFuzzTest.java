@@ -7,7 +7,7 @@ import dev.safeload.formats.tokenizer.SentencePieceHandler;
 class SentencePieceFuzzTest {
   private static final SentencePieceHandler HANDLER = new SentencePieceHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "tokenizer.model", data);
   }

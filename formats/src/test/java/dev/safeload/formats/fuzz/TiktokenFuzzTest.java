@@ -7,7 +7,7 @@ import dev.safeload.formats.tokenizer.TiktokenHandler;
 class TiktokenFuzzTest {
   private static final TiktokenHandler HANDLER = new TiktokenHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "tokenizer.model", data);
   }

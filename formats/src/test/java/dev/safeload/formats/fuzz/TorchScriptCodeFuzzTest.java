@@ -19,7 +19,7 @@ class TorchScriptCodeFuzzTest {
   private static final TorchScriptProfile PROFILE = TorchScriptProfile.strict();
   private static final Limits LIMITS = new Limits(1 << 20, 4 << 20, 200_000, 100, 1024, 1 << 16);
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void check(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
     run(Map.of("code/__torch__.py", text));

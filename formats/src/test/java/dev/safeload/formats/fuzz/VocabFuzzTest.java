@@ -7,7 +7,7 @@ import dev.safeload.formats.tokenizer.VocabHandler;
 class VocabFuzzTest {
   private static final VocabHandler HANDLER = new VocabHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "vocab.txt", data);
   }

@@ -18,7 +18,7 @@ class GgufFuzzTest {
   private static final LoadPolicy POLICY = LoadPolicy.strict();
   private static final GgufHandler HANDLER = new GgufHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     List<Finding> findings = new ArrayList<>();
     try {

@@ -18,7 +18,7 @@ class OnnxFuzzTest {
   private static final LoadPolicy POLICY = LoadPolicy.strict();
   private static final OnnxHandler HANDLER = new OnnxHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void validate(byte[] data) {
     HANDLER.detect(ByteBuffer.wrap(data).asReadOnlyBuffer(), data.length);
     List<Finding> findings = new ArrayList<>();

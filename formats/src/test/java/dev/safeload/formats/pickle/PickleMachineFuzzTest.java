@@ -21,7 +21,7 @@ class PickleMachineFuzzTest {
       .set(Pickle.MAX_CONTAINER_ITEMS, 100_000L).set(Pickle.MAX_STRING_BYTES, 1L << 20).build();
   private static final PickleHandler HANDLER = new PickleHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void pickleMachine(byte[] data) {
     List<Finding> findings = new ArrayList<>();
     try {

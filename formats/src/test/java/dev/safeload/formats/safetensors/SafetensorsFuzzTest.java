@@ -34,7 +34,7 @@ class SafetensorsFuzzTest {
    * by {@code first & 63} data bytes, with the length prefix computed, so that the fuzzer spends its
    * time inside the JSON rather than on the prefix.
    */
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void header(byte[] input) {
     if (input.length == 0) {
       return;

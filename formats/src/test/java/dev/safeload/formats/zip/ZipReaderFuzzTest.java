@@ -20,7 +20,7 @@ class ZipReaderFuzzTest {
       .set(Zip.MAX_ENTRY_BYTES, 1L << 20).set(Zip.MAX_TOTAL_BYTES, 4L << 20).build();
   private static final PyTorchHandler HANDLER = new PyTorchHandler();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void zipReader(byte[] data) {
     List<Finding> findings = new ArrayList<>();
     try {

@@ -26,7 +26,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 class FulcioExtensionsFuzzTest {
   static final KeyPair KEY = TestSigstore.ec("secp256r1");
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void read(FuzzedDataProvider data) throws Exception {
     JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Principal("CN=fuzz"), BigInteger.ONE,
         Date.from(Instant.EPOCH), Date.from(Instant.EPOCH.plusSeconds(60)), new X500Principal("CN=fuzz"),

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@link SignatureVerificationException} (a documented rejection) may escape; anything else is a bug.
  */
 class ProvenanceStatementFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(FuzzedDataProvider data) {
     boolean shaped = data.consumeBoolean();
     byte[] input;

@@ -9,7 +9,7 @@ import dev.safeload.verify.internal.sigstore.Bundle;
  * verifier turns into a finding) may escape; anything else is a bug.
  */
 class BundleParseFuzzTest {
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {
     try {
       Bundle.parse(data);

@@ -35,7 +35,7 @@ class JsonReaderFuzzTest {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   void json(byte[] input) {
     ByteBuffer head = ByteBuffer.wrap(input).asReadOnlyBuffer();
     JSON.detect(head.duplicate(), input.length);
