@@ -278,6 +278,8 @@ public final class PinSet implements ProvenanceVerifier {
     }
     for (DigestedFile f : model.files()) {
       Pin p = valid.get(f.name());
+      // Shards are compared once per file (on request they are hashed over the verified copy).
+      ShardProblem bad = p == null || (p.hasSize() && p.size() != f.size()) ? null : shardProblem(model, f, p);
       if (p == null) {
         findings.add(new Finding(VerifyReason.PIN_FILE_NOT_PINNED, f.name(), Finding.NO_OFFSET,
             "served but not pinned by " + source));
@@ -285,8 +287,7 @@ public final class PinSet implements ProvenanceVerifier {
         // A size mismatch already proves the digest differs; the size is the clearer message.
         findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
             f.size() + " bytes, but " + source + " pins " + p.size()));
-      } else if (shardProblem(model, f, p) != null) {
-        ShardProblem bad = java.util.Objects.requireNonNull(shardProblem(model, f, p));
+      } else if (bad != null) {
         findings.add(new Finding(VerifyReason.PIN_SHARD_MISMATCH, f.name(), bad.offset(), bad.message()));
       } else if (!p.sha256().equals(f.sha256())) {
         findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
