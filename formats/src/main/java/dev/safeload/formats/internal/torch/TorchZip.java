@@ -38,12 +38,6 @@ public final class TorchZip {
   /** Highest archive version a current PyTorch reads (kMaxSupportedFileFormatVersion). */
   private static final long MAX_VERSION = 10;
 
-  /** A checkpoint, with TorchScript archives refused (they need a {@link TorchScriptProfile} to be judged). */
-  public static ModelDescription validate(ModelBytes bytes, ZipLimits zipLimits, PickleProfile profile,
-      PickleLimits limits) {
-    return validate(bytes, zipLimits, profile, null, limits);
-  }
-
   /**
    * A checkpoint, or (when {@code torchScript} is given) a TorchScript archive judged by
    * {@link TorchScriptZip}.
@@ -68,7 +62,8 @@ public final class TorchZip {
       if (TorchScriptZip.marks(rel)) {
         if (torchScript == null) {
           throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
-              "'" + e.name() + "' belongs to a TorchScript archive");
+              "'" + e.name() + "' belongs to a TorchScript archive, admitted only under a program name (.pt, .pth):"
+                  + " a checkpoint name promises weights and torch.load would run the program");
         }
         return TorchScriptZip.validate(zip, root, torchScript, limits, bytes.size());
       }
