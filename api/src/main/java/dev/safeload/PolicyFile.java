@@ -117,15 +117,24 @@ public final class PolicyFile {
   }
 
   /**
-   * The policy file that applies to {@code model}: {@code safeload.json} in the model's directory (or
-   * the directory holding the model file), else in the nearest parent directory, stopping at the
-   * directory that holds {@code .git} (the repository root) or at the file-system root.
+   * The policy file that applies to {@code model}: {@code safeload.json} in the nearest directory above
+   * the model directory (for a model file, in its directory or above), stopping at the directory that
+   * holds {@code .git} (the repository root) or at the file-system root.
+   *
+   * <p>A policy file inside the model directory is never used: a downloaded model (a Hugging Face
+   * snapshot) would otherwise bring the policy it is judged by, ignoring or making opaque the very files
+   * that run code. For the same reason a model directory that is a repository of its own (holds
+   * {@code .git}: a cloned model) gets no discovered policy. Name one with {@code --policy} or
+   * {@link #read} to use it.
    */
   public static Optional<Path> find(Path model) {
     Path dir = model.toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      dir = dir.getParent();
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty(); // a repository of its own: its files may not choose their policy
+      }
     }
+    dir = dir.getParent();
     for (; dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve(NAME);
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {

@@ -140,8 +140,24 @@ class PolicyFileTest {
     Path atRoot = Files.writeString(repo.resolve(PolicyFile.NAME), "{\"version\":1}");
     assertEquals(Optional.of(atRoot), PolicyFile.find(model));
     assertEquals(Optional.of(atRoot), PolicyFile.find(weights));
-    Path beside = Files.writeString(model.resolve(PolicyFile.NAME), "{\"version\":1}");
-    assertEquals(Optional.of(beside), PolicyFile.find(model));
-    assertEquals(Optional.of(beside), PolicyFile.find(weights));
+    Path besideFile = Files.writeString(repo.resolve("models/" + PolicyFile.NAME), "{\"version\":1}");
+    assertEquals(Optional.of(besideFile), PolicyFile.find(model));
+    Path single = Files.write(repo.resolve("models/tiny.gguf"), "x".getBytes(UTF_8));
+    assertEquals(Optional.of(besideFile), PolicyFile.find(single));
+  }
+
+  /** A model cannot bring the policy it is judged by (a snapshot that ignores its own pickles). */
+  @Test
+  void aPolicyInsideTheModelDirectoryIsNeverUsed() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.createDirectory(repo.resolve(".git"));
+    Path snapshot = Files.createDirectories(repo.resolve("downloads/snapshot"));
+    Files.writeString(snapshot.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
+    assertEquals(Optional.empty(), PolicyFile.find(snapshot));
+    Path cloned = Files.createDirectories(tmp.resolve("cloned"));
+    Files.createDirectory(cloned.resolve(".git"));
+    Files.writeString(cloned.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
+    Files.writeString(tmp.resolve(PolicyFile.NAME), "{\"version\":1}");
+    assertEquals(Optional.empty(), PolicyFile.find(cloned), "a cloned model repository gets no discovered policy");
   }
 }

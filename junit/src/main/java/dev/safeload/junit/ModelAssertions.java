@@ -47,7 +47,7 @@ import org.opentest4j.AssertionFailedError;
  * scans and asserts that each file carries proofs of the techniques a test names, reading the proofs
  * the loader's verifiers returned ({@link FileReport#proofs()}). The forms without a loader use the
  * format handlers on the class path and the policy of the repository's policy file
- * ({@code safeload.json} beside the model or up to the git root, {@link PolicyFile#find}), or the strict
+ * ({@code safeload.json} above the model directory up to the git root, never inside it; {@link PolicyFile#find}), or the strict
  * policy when there is none; an invalid policy file fails the assertion with its message.
  *
  * <p>An I/O error (a path that does not exist, an unreadable directory) fails the assertion too: a
