@@ -119,7 +119,7 @@ final class FileValidation {
       // The content speaks against the name when the name's handlers did not recognise it, or when
       // another handler recognises it more surely than they did.
       boolean contentWins = content.size() == 1 && (named == null
-          || (named.handler() != null && seen.get(content.get(0)).compareTo(seen.getOrDefault(named.handler(), Confidence.NONE)) > 0));
+          || (named.handler() != null && seen.getOrDefault(content.get(0), Confidence.NONE).compareTo(seen.getOrDefault(named.handler(), Confidence.NONE)) > 0));
       if (contentWins) {
         Outcome asContent = run(name, bytes, content.get(0));
         List<Finding> all = new ArrayList<>();

@@ -38,7 +38,7 @@ final class Proofs {
     for (CheckedFile f : files) {
       byName.put(f.name(), f);
       if (f.read()) {
-        digested.add(new DigestedFile(f.name(), f.data().size(), f.sha256()));
+        digested.add(new DigestedFile(f.name(), f.readData().size(), f.readSha256()));
       }
     }
     DigestedModel model = new Digests(walk, List.copyOf(digested), byName);
@@ -91,7 +91,7 @@ final class Proofs {
     public Optional<DigestedFile> file(String name) {
       CheckedFile f = byName.get(name);
       return f == null || !f.read() ? Optional.empty()
-          : Optional.of(new DigestedFile(name, f.data().size(), f.sha256()));
+          : Optional.of(new DigestedFile(name, f.readData().size(), f.readSha256()));
     }
 
     @Override
@@ -117,10 +117,10 @@ final class Proofs {
     @Override
     public Optional<Sha256> rangeSha256(String name, long start, long end) {
       CheckedFile f = byName.get(name);
-      if (f == null || !f.read() || start < 0 || end < start || end > f.data().size()) {
+      if (f == null || !f.read() || start < 0 || end < start || end > f.readData().size()) {
         return Optional.empty();
       }
-      return Optional.of(dev.safeload.internal.Digests.sha256Range(f.data(), start, end));
+      return Optional.of(dev.safeload.internal.Digests.sha256Range(f.readData(), start, end));
     }
   }
 }

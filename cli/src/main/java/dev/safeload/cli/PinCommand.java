@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +61,7 @@ final class PinCommand implements Callable<Integer> {
         .ignoreFiles(ignore.globs.toArray(String[]::new))
         .opaqueFiles(ignore.opaque.toArray(String[]::new));
     for (FileReport f : sc.report().files()) {
-      pins.pin(f.name(), f.size(), f.sha256());
+      pins.pin(f.name(), f.size(), Objects.requireNonNull(f.sha256())); // unreadable files returned above
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     pins.build().writeJson(buf);

@@ -1,6 +1,7 @@
 package dev.safeload.verify.signing;
 
 import dev.safeload.Reason;
+import java.util.Objects;
 
 /**
  * A signature, or one of the inputs it is checked against (bundle, manifest, certificate chain,
@@ -17,7 +18,7 @@ public final class SignatureVerificationException extends Exception {
    * @param message what failed, for people
    */
   public SignatureVerificationException(Reason reason, String message) {
-    super(message);
+    super(Objects.requireNonNull(message, "message"));
     this.reason = reason;
   }
 
@@ -27,8 +28,14 @@ public final class SignatureVerificationException extends Exception {
    * @param cause the lower-level error (parser, JCA), kept for diagnosis
    */
   public SignatureVerificationException(Reason reason, String message, Throwable cause) {
-    super(message, cause);
+    super(Objects.requireNonNull(message, "message"), cause);
     this.reason = reason;
+  }
+
+  /** The explanation given when thrown: never null (the constructor requires one). */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   /** @return the stable reason code */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
@@ -93,9 +94,10 @@ public final class BundleVerifier {
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
       boundDigest = Keys.sha256(signed);
     } else {
-      signed = artifact;
-      boundDigest = Keys.sha256(artifact);
-      byte[] claimed = b.messageSignature.sha256();
+      // verifyMessage checked that the bundle holds a message signature and passed the artifact.
+      signed = Objects.requireNonNull(artifact);
+      boundDigest = Keys.sha256(signed);
+      byte[] claimed = Objects.requireNonNull(b.messageSignature).sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
         throw new SignatureVerificationException(Reason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
       }
@@ -185,7 +187,7 @@ public final class BundleVerifier {
   }
 
   private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest) throws SignatureVerificationException {
-    TrustedRoot root = o.trustedRoot();
+    TrustedRoot root = Objects.requireNonNull(o.trustedRoot()); // verify() chose this mode because there is one
     if (b.certificates.isEmpty()) {
       throw new SignatureVerificationException(Reason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
     }
@@ -212,7 +214,7 @@ public final class BundleVerifier {
       issuer = chainAt(leaf, root, t);
     }
     Certs.checkCodeSigning(leaf, true);
-    Sct.verify(leaf, issuer, root);
+    Sct.verify(leaf, Objects.requireNonNull(issuer), root); // times is not empty, so the loop set it
     List<String> ids = checkIdentity(leaf, o, true);
     return new Verified(b.dsse == null ? null : b.dsse.payload(), leaf, leaf.getPublicKey(), times,
         "sigstore " + ids, ids);
