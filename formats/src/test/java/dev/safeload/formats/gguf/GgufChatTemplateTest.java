@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.safeload.Reason;
 import dev.safeload.formats.Scans;
+import dev.safeload.testing.SharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ class GgufChatTemplateTest {
   }
 
   static Stream<Path> realTemplates() {
-    return Scans.files(Scans.vectors("chat-templates/llama.cpp")).stream()
+    return Scans.files(SharedVectors.dir("chat-templates/llama.cpp")).stream()
         .filter(p -> p.getFileName().toString().endsWith(".jinja"));
   }
 
