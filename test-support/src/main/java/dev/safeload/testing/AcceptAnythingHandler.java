@@ -9,22 +9,35 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
- * Accepts any content of a file without an extension, for tests whose files are not models (the
- * signing goldens are plain text). Allow it with
- * {@code LoadPolicy.strict().toBuilder().allowFormat(AcceptAnythingHandler.ID)}.
+ * Accepts any content, for tests whose files are not models (the signing goldens are plain text).
+ * Allow its format with {@code LoadPolicy.strict().toBuilder().allowFormat(handler.id())}.
  */
 public final class AcceptAnythingHandler implements FormatHandler {
-  /** The format id. */
+  /** The format id of {@link #AcceptAnythingHandler()}. */
   public static final String ID = "test-any";
+
+  private final String id;
+  private final String extension;
+
+  /** Format {@link #ID}, for files without an extension. */
+  public AcceptAnythingHandler() {
+    this(ID, "");
+  }
+
+  /** Format {@code id}, for files named with {@code extension} ({@code ""}: files without one). */
+  public AcceptAnythingHandler(String id, String extension) {
+    this.id = id;
+    this.extension = extension;
+  }
 
   @Override
   public String id() {
-    return ID;
+    return id;
   }
 
   @Override
   public Set<String> extensions() {
-    return Set.of("");
+    return Set.of(extension);
   }
 
   @Override
@@ -34,6 +47,6 @@ public final class AcceptAnythingHandler implements FormatHandler {
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    return ModelDescription.empty(ID);
+    return ModelDescription.empty(id);
   }
 }
