@@ -60,6 +60,22 @@ record CheckedFile(SourceFile source, @Nullable ChunkedBytes data, @Nullable Sha
     return desc;
   }
 
+  /** The bytes of a file that was {@link #read()}; asking for them otherwise is a defect. */
+  ChunkedBytes readData() {
+    if (data == null) {
+      throw new IllegalStateException("not read: " + name());
+    }
+    return data;
+  }
+
+  /** The digest of a file that was {@link #read()}; asking for it otherwise is a defect. */
+  Sha256 readSha256() {
+    if (sha256 == null) {
+      throw new IllegalStateException("not read: " + name());
+    }
+    return sha256;
+  }
+
   @Override
   public ModelBytes bytes() {
     if (data == null) {

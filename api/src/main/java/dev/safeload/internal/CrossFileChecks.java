@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -46,7 +47,7 @@ final class CrossFileChecks {
     ModelView view = new View(files.stream().map(CheckedFile::name).toList(), byName, directory);
     List<CheckedFile> out = new ArrayList<>();
     for (CheckedFile original : files) {
-      CheckedFile f = byName.get(original.name());
+      CheckedFile f = Objects.requireNonNull(byName.get(original.name())); // every file has its entry
       if (f.accepted() && f.handler() != null) {
         List<Finding> more = new ArrayList<>();
         ValidationContext ctx = ValidationContext.collecting(f.name(), policy, more);
@@ -85,7 +86,8 @@ final class CrossFileChecks {
   private CheckedFile claim(CheckedFile referrer, CheckedFile target) {
     List<Finding> findings = new ArrayList<>();
     ValidationContext ctx = ValidationContext.collecting(target.name(), policy, findings);
-    FormatHandler h = referrer.handler();
+    // Only accepted files with a handler refer to others (claimReferencedData).
+    FormatHandler h = Objects.requireNonNull(referrer.handler(), "referrer without a handler");
     ModelDescription d = HandlerRun.call(ctx, h.id() + " failed on a referenced file",
         () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
     if (d == null || !findings.isEmpty()) {

@@ -118,7 +118,7 @@ public final class Engine {
     Log.LOG.log(Level.DEBUG, "loaded {0} ({1} files, {2})", path, run.files.size(), run.mode);
     List<DefaultVerifiedModel.Entry> served = new ArrayList<>();
     for (CheckedFile f : run.files) {
-      served.add(new DefaultVerifiedModel.Entry(f.name(), f.data(), f.sha256(), f.format(),
+      served.add(new DefaultVerifiedModel.Entry(f.name(), f.readData(), f.readSha256(), f.format(),
           f.description(), f.source(), f.privateCopy(), run.proofs.covering(f.name())));
     }
     served.sort(Comparator.comparing(DefaultVerifiedModel.Entry::name));
@@ -132,7 +132,7 @@ public final class Engine {
     try {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
-        reports.add(new FileReport(f.name(), f.read() ? f.data().size() : -1,
+        reports.add(new FileReport(f.name(), f.read() ? f.readData().size() : -1,
             f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(),
             f.desc() == null ? List.of() : f.desc().licenses(), run.proofs.covering(f.name())));
       }

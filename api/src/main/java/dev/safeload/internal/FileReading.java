@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.Nullable;
@@ -118,7 +119,7 @@ final class FileReading {
       if (e.getCause() instanceof InternalError ie) {
         return readOnly.discarded(mappingFault(name, ie.getMessage()));
       }
-      return readOnly.discarded(internalError(name, e.getCause()));
+      return readOnly.discarded(internalError(name, Objects.requireNonNullElse(e.getCause(), e)));
     } catch (RuntimeException e) {
       // A defect of our own outside any handler: the file is refused, the scan still reports.
       return readOnly.discarded(internalError(name, e));

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +58,8 @@ final class HfCache {
     if (target.isAbsolute()) {
       return null; // huggingface_hub writes relative links; an absolute one can point anywhere
     }
-    Path resolved = link.getParent().resolve(target).normalize();
+    // A link found inside the cache always has a parent directory.
+    Path resolved = Objects.requireNonNull(link.getParent()).resolve(target).normalize();
     if (!resolved.startsWith(repo) || !blobs.equals(resolved.getParent())) {
       return null;
     }

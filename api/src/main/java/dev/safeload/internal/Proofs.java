@@ -68,7 +68,7 @@ final class Proofs {
     for (CheckedFile f : files) {
       byName.put(f.name(), f);
       if (f.read()) {
-        digested.add(new DigestedFile(f.name(), f.data().size(), f.sha256(), f.shards()));
+        digested.add(new DigestedFile(f.name(), f.readData().size(), f.readSha256(), f.shards()));
       }
     }
     DigestedModel model = new Digests(walk, List.copyOf(digested), byName);
@@ -209,7 +209,7 @@ final class Proofs {
     public Optional<DigestedFile> file(String name) {
       CheckedFile f = byName.get(name);
       return f == null || !f.read() ? Optional.empty()
-          : Optional.of(new DigestedFile(name, f.data().size(), f.sha256(), f.shards()));
+          : Optional.of(new DigestedFile(name, f.readData().size(), f.readSha256(), f.shards()));
     }
 
     @Override
@@ -237,24 +237,24 @@ final class Proofs {
       // Over the verified copy, as rangeSha256: the source is never opened again.
       CheckedFile f = byName.get(name);
       return f == null || !f.read() ? Optional.empty()
-          : Optional.of(dev.safeload.internal.Digests.sha512(f.data()));
+          : Optional.of(dev.safeload.internal.Digests.sha512(f.readData()));
     }
 
     @Override
     public Optional<Sha256> rangeSha256(String name, long start, long end) {
       CheckedFile f = byName.get(name);
-      if (f == null || !f.read() || start < 0 || end < start || end > f.data().size()) {
+      if (f == null || !f.read() || start < 0 || end < start || end > f.readData().size()) {
         return Optional.empty();
       }
       // A shard computed in the single pass is not hashed again.
       for (Map.Entry<Long, List<Sha256>> e : f.shards().entrySet()) {
         long s = e.getKey();
-        if (start % s == 0 && (end - start == s || (end == f.data().size() && end - start < s && end > start))) {
+        if (start % s == 0 && (end - start == s || (end == f.readData().size() && end - start < s && end > start))) {
           return Optional.of(e.getValue().get((int) (start / s)));
         }
       }
       RANGES_HASHED.incrementAndGet();
-      return Optional.of(dev.safeload.internal.Digests.sha256Range(f.data(), start, end));
+      return Optional.of(dev.safeload.internal.Digests.sha256Range(f.readData(), start, end));
     }
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads a source file exactly once, hashing every byte as it arrives, into the form the delivery mode
@@ -29,7 +30,12 @@ final class SourceReader {
     private static final long serialVersionUID = 1L;
 
     ShortReadException(String message) {
-      super(message);
+      super(Objects.requireNonNull(message, "message"));
+    }
+
+    @Override
+    public String getMessage() {
+      return Objects.requireNonNull(super.getMessage());
     }
   }
 

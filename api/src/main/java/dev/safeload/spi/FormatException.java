@@ -2,6 +2,7 @@ package dev.safeload.spi;
 
 import dev.safeload.Finding;
 import dev.safeload.ReasonCode;
+import java.util.Objects;
 
 /**
  * Thrown by a handler to stop validating a file at the first fatal problem. The loader turns it into a
@@ -19,9 +20,15 @@ public final class FormatException extends RuntimeException {
    * @param message a short explanation
    */
   public FormatException(ReasonCode reason, long offset, String message) {
-    super(message, null, false, false);
+    super(Objects.requireNonNull(message, "message"), null, false, false);
     this.reason = reason;
     this.offset = offset;
+  }
+
+  /** The explanation given when thrown: never null (the constructor requires one). */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   public ReasonCode reason() {

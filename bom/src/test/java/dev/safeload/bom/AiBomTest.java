@@ -19,6 +19,7 @@ import dev.safeload.provenance.Technique;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.ModelSigner;
 import dev.safeload.verify.signing.TrustPolicy;
+import dev.safeload.testing.SharedVectors;
 import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,7 +246,7 @@ class AiBomTest {
   @Test
   void theSchemaCheckIsLive() {
     // Guards the tests above: a validator that accepted anything would make them pass on any output.
-    BomSchema.vectors("cyclonedx/schema"); // skipped, visibly, without the schema
+    SharedVectors.dir("cyclonedx/schema"); // skipped, visibly, without the schema
     FakeModel a = new FakeModel(Path.of("a"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
     JsonNode tree = Fixtures.tree(fixed().add(a).build().toByteArray());
     ((tools.jackson.databind.node.ObjectNode) tree.at("/components/0/components/0/hashes/0")).put("alg", "SHA256");

@@ -1,7 +1,6 @@
 package dev.safeload.bom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -10,6 +9,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import dev.safeload.testing.SharedVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The official CycloneDX 1.6 JSON schema, read in place from the shared vectors (never copied into the
@@ -34,19 +33,6 @@ public final class BomSchema {
 
   private BomSchema() {}
 
-  /** A directory under the shared vectors: {@code -Dsafeload.vectors}, as the root pom sets it. */
-  public static Path vectors(String sub) {
-    // Outside Maven (an IDE), the worktree's ../shared, seen from the module directory.
-    Path p = Path.of(System.getProperty("safeload.vectors", "../../shared/vectors"), sub);
-    if (!Files.isDirectory(p)) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("shared vectors missing: " + p);
-      }
-      Assumptions.assumeTrue(false, "shared vectors not found at " + p + "; skipping");
-    }
-    return p;
-  }
-
   /** Fails with every schema error unless {@code bom} is a valid CycloneDX 1.6 document. */
   public static void assertValid(byte[] bom) {
     if (schema() == null) {
@@ -59,14 +45,13 @@ public final class BomSchema {
 
   private static synchronized Schema schema() {
     if (schema == null && !missingReported) {
-      Path dir = Path.of(System.getProperty("safeload.vectors", "../../shared/vectors"), "cyclonedx/schema");
-      if (!Files.isDirectory(dir) && !"true".equals(System.getenv("CI"))) {
+      if (!SharedVectors.present("cyclonedx/schema") && !SharedVectors.onCi()) {
         missingReported = true;
-        System.err.println("[BomSchema] CycloneDX schema not found at " + dir
+        System.err.println("[BomSchema] CycloneDX schema not found under -D" + SharedVectors.PROPERTY
             + ": BOMs in these tests are NOT schema-checked (on CI this fails)");
         return null;
       }
-      dir = vectors("cyclonedx/schema");
+      Path dir = SharedVectors.dir("cyclonedx/schema");
       // bom-1.6.schema.json refers to spdx.schema.json and jsf-0.82.schema.json relative to its $id;
       // all three are read from the vectors in place, and nothing is fetched from the network.
       Map<String, String> byId = new HashMap<>();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.SafeModelLoader;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.testing.SharedVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ class CycloneDxBomTest {
 
   @Test
   void readsTheOfficialMachineLearningExamples() throws Exception {
-    Path dir = BomSchema.vectors("cyclonedx/examples");
+    Path dir = SharedVectors.dir("cyclonedx/examples");
     Map<String, String> models = Map.of(
         "valid-machine-learning-1.6.json", "stable-diffusion",
         "valid-machine-learning-considerations-env-1.6.json", "Llama-2-7b");

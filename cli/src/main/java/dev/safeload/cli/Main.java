@@ -150,7 +150,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
     cl.setParameterExceptionHandler((ex, args) -> {
       if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && IgnoreOption.NAMES.contains(o.longestName())) {
-        ex.getCommandLine().getErr().println("safeload: " + ex.getMessage().replaceAll("[\\r\\n]+", " "));
+        ex.getCommandLine().getErr().println("safeload: " + String.valueOf(ex.getMessage()).replaceAll("[\\r\\n]+", " "));
         ex.getCommandLine().getErr().flush();
         return USAGE_OR_IO;
       }

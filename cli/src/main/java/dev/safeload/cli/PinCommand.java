@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,7 +105,7 @@ final class PinCommand implements Callable<Integer> {
     }
     for (FileReport f : sc.report().files()) {
       List<Sha256> digests = shard == 0 ? List.of() : shards.shardsOf(f.name(), shard);
-      pins.pin(f.name(), f.size(), f.sha256(), digests);
+      pins.pin(f.name(), f.size(), Objects.requireNonNull(f.sha256()), digests); // unreadable files returned above
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     pins.build().writeJson(buf);

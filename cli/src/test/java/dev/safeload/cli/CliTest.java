@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.LoadPolicy;
+import dev.safeload.testing.ToyHandler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

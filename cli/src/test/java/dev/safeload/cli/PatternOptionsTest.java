@@ -11,6 +11,7 @@ import dev.safeload.Finding;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.testing.SharedVectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -236,10 +237,10 @@ class PatternOptionsTest {
   /** The OpenSSF reference goldens through the real CLI and the shipped handlers. */
   @Test
   void omsGoldensVerifyWithTheShippedHandlers() throws Exception {
-    Path signed = SignatureCommandsTest.vectors("oms/model-transparency/signed");
+    Path signed = SharedVectors.dir("oms/model-transparency/signed");
     String pub = signed.resolve("keys/certificate/signing-key-pub.pem").toString();
     String ca = signed.resolve("keys/certificate/ca-cert.pem").toString();
-    String root = SignatureCommandsTest.vectors("sigstore/public-good").resolve("trusted_root.json").toString();
+    String root = SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json").toString();
     String[] sigstore = {"--sigstore", "--trusted-root", root, "--identity", "stefanb@us.ibm.com",
         "--issuer", "https://sigstore.verify.ibm.com/oauth2"};
     // v1.1.0 records ignore-me in ignore_paths: only the content files need a word.

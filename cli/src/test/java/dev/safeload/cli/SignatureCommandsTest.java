@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.LoadPolicy;
-import dev.safeload.spi.Confidence;
-import dev.safeload.spi.FormatHandler;
-import dev.safeload.spi.ModelBytes;
-import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
-import java.nio.ByteBuffer;
+import dev.safeload.testing.AcceptAnythingHandler;
+import dev.safeload.testing.SharedVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -18,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,54 +168,15 @@ class SignatureCommandsTest {
     assertEquals(2, CliTest.run("sign", "--key", f("absent.pem"), model.toString()).exit());
   }
 
-  static Path vectors(String sub) {
-    String base = System.getProperty("safeload.vectors");
-    Path p = base == null ? null : Path.of(base, sub);
-    if (p == null || !Files.isDirectory(p)) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError("vectors missing: " + p);
-      }
-      org.junit.jupiter.api.Assumptions.assumeTrue(false, "shared vectors not found; skipping");
-    }
-    try {
-      return p.toRealPath(); // ../shared may be reached through a link, which the loader refuses
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  /** The reference goldens are plain text files: accept any content without an extension. */
-  static final class AnyHandler implements FormatHandler {
-    @Override
-    public String id() {
-      return "test-any";
-    }
-
-    @Override
-    public Set<String> extensions() {
-      return Set.of("");
-    }
-
-    @Override
-    public Confidence detect(ByteBuffer head, long fileSize) {
-      return Confidence.STRUCTURAL;
-    }
-
-    @Override
-    public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-      return ModelDescription.empty("test-any");
-    }
-  }
-
   static CliTest.Run runAny(String... args) {
-    return CliTest.runWith(new Main(b -> b.discoverHandlers(false).handler(new AnyHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-any").build())), args);
+    return CliTest.runWith(new Main(b -> b.discoverHandlers(false).handler(new AcceptAnythingHandler())
+        .policy(LoadPolicy.strict().toBuilder().allowFormat(AcceptAnythingHandler.ID).build())), args);
   }
 
   @Test
   void goldenSignaturesVerifyInEveryMode() throws Exception {
-    Path signed = vectors("oms/model-transparency/signed");
-    String root = vectors("sigstore/public-good").resolve("trusted_root.json").toString();
+    Path signed = SharedVectors.dir("oms/model-transparency/signed");
+    String root = SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json").toString();
     CliTest.Run sig = runAny("verify", "--sigstore", "--trusted-root", root, "--identity", "stefanb@us.ibm.com",
         "--issuer", "https://sigstore.verify.ibm.com/oauth2", signed.resolve("v1.0.0-sigstore").toString());
     assertEquals(0, sig.exit(), sig.out() + sig.err());
@@ -236,7 +192,7 @@ class SignatureCommandsTest {
 
   @Test
   void certificateModeSignAndVerify() throws Exception {
-    Path keys = vectors("oms/model-transparency/signed/keys/certificate");
+    Path keys = SharedVectors.dir("oms/model-transparency/signed/keys/certificate");
     Path chain = tmp.resolve("chain.pem");
     Files.writeString(chain, Files.readString(keys.resolve("signing-key-cert.pem"))
         + Files.readString(keys.resolve("int-ca-cert.pem")));

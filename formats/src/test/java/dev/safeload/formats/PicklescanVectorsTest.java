@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.ScanReport;
+import dev.safeload.testing.SharedVectors;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +145,7 @@ class PicklescanVectorsTest {
 
   @Test
   void everyVectorGetsItsExpectedVerdict() {
-    Path root = Scans.vectors("pickle/picklescan");
+    Path root = SharedVectors.dir("pickle/picklescan");
     List<Path> files = Scans.files(root);
     Set<String> listed = new TreeSet<>(EXPECTED.keySet());
     Set<String> present = new TreeSet<>();
@@ -174,7 +175,7 @@ class PicklescanVectorsTest {
 
   @Test
   void benignFilesAreAccepted() {
-    Path root = Scans.vectors("pickle/picklescan");
+    Path root = SharedVectors.dir("pickle/picklescan");
     for (String f : new String[] {"data/benign0_v0.pkl", "data/benign0_v3.pkl", "data/benign0_v4.pkl",
         "data/new_pytorch_model.bin", "data/pytorch_model.bin", "data2/int_array.npy", "data2/int_arrays.npz",
         "data2/int_arrays_compressed.npz"}) {

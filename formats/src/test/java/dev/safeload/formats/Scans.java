@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers: scan like a user would, and locate fixtures and shared vectors. */
 public final class Scans {
@@ -64,33 +63,6 @@ public final class Scans {
   public static byte[] read(Path p) {
     try {
       return Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The shared vectors directory ({@code safeload.vectors}). Missing: fails under CI=true, else the test
-   * is skipped with a visible message.
-   */
-  public static Path vectors(String sub) {
-    String prop = System.getProperty("safeload.vectors");
-    Path dir = prop == null ? null : Path.of(prop).resolve(sub);
-    boolean present = dir != null && Files.isDirectory(dir);
-    if (!present && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("shared vectors missing under CI: " + dir);
-    }
-    Assumptions.assumeTrue(present, "shared vectors not found at " + dir + " (set -Dsafeload.vectors); skipping");
-    return realPath(dir);
-  }
-
-  /**
-   * The vectors' real location: a checkout may reach ../shared through a symbolic link, and the
-   * loader, which these tests run with its default policy, refuses paths below a link.
-   */
-  private static Path realPath(Path dir) {
-    try {
-      return dir.toRealPath();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

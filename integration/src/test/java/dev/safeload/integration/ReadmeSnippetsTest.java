@@ -26,6 +26,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * examples are separate blocks. {@link #SNIPPETS} lists every block in README order: a block added to,
  * removed from or reordered in the README fails every test here until that list is updated.
  */
+// Slow: a JVM of its own per README block (see the root pom: -Pquick skips the "slow" tag).
+@Tag("slow")
 class ReadmeSnippetsTest {
   /** Surefire runs in the module directory. */
   static final Path README = Path.of("../README.md");

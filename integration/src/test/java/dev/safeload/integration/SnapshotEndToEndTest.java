@@ -40,6 +40,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +54,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runtime file, DJL's Hugging Face tokenizer and ONNX Runtime read it, and changing any one file is
  * refused.
  */
+// Slow: pins, signs and loads a whole snapshot per case (the root pom: -Pquick skips the "slow" tag).
+@Tag("slow")
 class SnapshotEndToEndTest {
   static final Path FIXTURE = Path.of("src/test/resources/snapshot/model");
   static final List<String> RUNTIME_FILES = List.of("README.md", "chat_template.jinja", "config.json",

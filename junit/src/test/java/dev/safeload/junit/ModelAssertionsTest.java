@@ -18,6 +18,7 @@ import dev.safeload.verify.PinSet;
 import dev.safeload.verify.VerifyReason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import dev.safeload.testing.FileBuilders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +34,6 @@ class ModelAssertionsTest {
 
   @TempDir Path dir;
 
-  /** A safetensors file: 8-byte little-endian header length, the space-padded header, the data. */
-  static byte[] safetensors(String header, int dataBytes) {
-    byte[] h = header.getBytes(StandardCharsets.UTF_8);
-    int padded = (h.length + 7) / 8 * 8;
-    ByteBuffer b = ByteBuffer.allocate(8 + padded + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-    b.putLong(padded).put(h);
-    while (b.position() < 8 + padded) {
-      b.put((byte) ' ');
-    }
-    return b.array(); // data bytes stay zero
-  }
-
   private Path write(String name, byte[] content) throws Exception {
     Path p = dir.resolve(name);
     Files.createDirectories(p.getParent());
@@ -52,12 +41,12 @@ class ModelAssertionsTest {
   }
 
   private Path valid() throws Exception {
-    return write("model/model.safetensors", safetensors(ONE_TENSOR, 8));
+    return write("model/model.safetensors", FileBuilders.safetensors(ONE_TENSOR, 8));
   }
 
   /** Valid header, 4 bytes more than it accounts for. */
   private Path trailing() throws Exception {
-    return write("bad/model.safetensors", safetensors(ONE_TENSOR, 12));
+    return write("bad/model.safetensors", FileBuilders.safetensors(ONE_TENSOR, 12));
   }
 
   @Test

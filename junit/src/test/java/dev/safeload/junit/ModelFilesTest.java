@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.safeload.FileReport;
 import dev.safeload.junit.internal.ModelFilesProvider;
 import dev.safeload.junit.internal.ModelsProvider;
+import dev.safeload.testing.FileBuilders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,8 +93,8 @@ class ModelFilesTest {
   @BeforeAll
   static void layOut() throws Exception {
     Path root = Path.of(ROOT);
-    write(root.resolve("shipped/a/model.safetensors"), ModelAssertionsTest.safetensors(ModelAssertionsTest.ONE_TENSOR, 8));
-    write(root.resolve("shipped/b/model.safetensors"), ModelAssertionsTest.safetensors(ModelAssertionsTest.ONE_TENSOR, 12));
+    write(root.resolve("shipped/a/model.safetensors"), FileBuilders.safetensors(ModelAssertionsTest.ONE_TENSOR, 8));
+    write(root.resolve("shipped/b/model.safetensors"), FileBuilders.safetensors(ModelAssertionsTest.ONE_TENSOR, 12));
     write(root.resolve("shipped/README.md"), "not a model".getBytes());
     Files.createDirectories(root.resolve("empty/sub"));
     write(root.resolve("empty/sub/notes.txt"), new byte[0]);

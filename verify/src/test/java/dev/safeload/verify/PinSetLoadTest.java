@@ -14,6 +14,7 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.Sha256;
+import dev.safeload.testing.ToyHandler;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

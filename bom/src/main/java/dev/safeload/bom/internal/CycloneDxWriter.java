@@ -2,6 +2,7 @@ package dev.safeload.bom.internal;
 
 import dev.safeload.Finding;
 import dev.safeload.bom.internal.BomModel.BomFile;
+import dev.safeload.provenance.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -198,7 +199,7 @@ public final class CycloneDxWriter {
   }
 
   /** A proven file: its hash is the identity, established by each proof's technique. */
-  private static void writeEvidence(JsonGenerator g, BomFile f) {
+  private static void writeEvidence(JsonGenerator g, BomFile f, Sha256 sha256) {
     g.writeName("evidence");
     g.writeStartObject();
     g.writeName("identity");
@@ -206,7 +207,7 @@ public final class CycloneDxWriter {
     g.writeStartObject();
     g.writeStringProperty("field", "hash");
     g.writeNumberProperty("confidence", 1.0);
-    g.writeStringProperty("concludedValue", f.sha256().hex());
+    g.writeStringProperty("concludedValue", sha256.hex());
     g.writeName("methods");
     g.writeStartArray();
     for (dev.safeload.provenance.Proof p : f.proofs()) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.Scans;
+import dev.safeload.testing.SharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ class GgufChatTemplateTest {
   }
 
   static Stream<Path> realTemplates() {
-    return Scans.files(Scans.vectors("chat-templates/llama.cpp")).stream()
+    return Scans.files(SharedVectors.dir("chat-templates/llama.cpp")).stream()
         .filter(p -> p.getFileName().toString().endsWith(".jinja"));
   }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * independent reader, Hugging Face's {@code @huggingface/gguf} (npm, run with node), so our reading is
  * not just self-consistent. Skipped with a message if node/npm are missing (fails instead with CI=true).
  */
+// Slow: runs the reference reader under node per fixture (the root pom: -Pquick skips the "slow" tag).
+@Tag("slow")
 class GgufDifferentialTest {
   static final String PACKAGE = "@huggingface/gguf@0.4.6";
   static Path work;

@@ -18,18 +18,18 @@ import java.util.Optional;
 /**
  * Drives one handler through the engine's three calls for a model directory: validate the model,
  * validateReferenced for each data file it names, validateModel with every file present. Findings of
- * every call are collected.
+ * every call are collected. Public for the ONNX fuzz target in the {@code fuzz} package.
  */
-final class CrossFile {
-  record File(String name, String format, ModelDescription description, ModelBytes bytes)
+public final class CrossFile {
+  public record File(String name, String format, ModelDescription description, ModelBytes bytes)
       implements ModelView.ValidatedFile {}
 
   final OnnxHandler handler;
   final LoadPolicy policy;
   final List<Finding> findings = new ArrayList<>();
-  final Map<String, File> files = new LinkedHashMap<>();
+  public final Map<String, File> files = new LinkedHashMap<>();
 
-  CrossFile(OnnxHandler handler, LoadPolicy policy) {
+  public CrossFile(OnnxHandler handler, LoadPolicy policy) {
     this.handler = handler;
     this.policy = policy;
   }
@@ -47,7 +47,7 @@ final class CrossFile {
   }
 
   /** Validates the model; each data file in {@code data} is then offered to validateReferenced. */
-  File model(String name, byte[] model, Map<String, byte[]> data) {
+  public File model(String name, byte[] model, Map<String, byte[]> data) {
     ModelBytes mb = bytes(model);
     File m = new File(name, "onnx", handler.validate(mb, ctx(name)), mb);
     files.put(name, m);
@@ -61,7 +61,7 @@ final class CrossFile {
   }
 
   /** Runs validateModel for {@code m} over the files seen so far. */
-  void acrossFiles(File m, boolean directory) {
+  public void acrossFiles(File m, boolean directory) {
     handler.validateModel(m, view(directory), ctx(m.name()));
   }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Headers that declare huge sizes, counts and depths, validated in a separate JVM limited to a
  * 64 MiB heap: each must end in its rejection, without OutOfMemoryError, stack overflow or hang.
  */
+// Slow: a JVM of its own with a 64 MiB heap (the root pom: -Pquick skips the "slow" tag).
+@Tag("slow")
 class HostileHeadersTest {
   @TempDir
   Path dir;

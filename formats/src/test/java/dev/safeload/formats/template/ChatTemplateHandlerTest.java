@@ -17,6 +17,7 @@ import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ValidationContext;
+import dev.safeload.testing.SharedVectors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -106,7 +107,7 @@ class ChatTemplateHandlerTest {
   }
 
   static Stream<Path> realTemplates() {
-    return Scans.files(Scans.vectors("chat-templates/llama.cpp")).stream()
+    return Scans.files(SharedVectors.dir("chat-templates/llama.cpp")).stream()
         .filter(p -> p.getFileName().toString().endsWith(".jinja"));
   }
 

@@ -254,7 +254,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         policy.trustedRoot, policy.validationTime, policy.identity, policy.issuer,
         policy.subject, policy.fingerprint, policy.allowLegacyV02);
     BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
-    byte[] payload = v.payload();
+    byte[] payload = Objects.requireNonNull(v.payload()); // a verified DSSE bundle has its payload
     Sha256 payloadSha = Sha256.hash(payload);
     if (policy.revocations != null) {
       Optional<String> why = policy.revocations.revokedSigner(v.identities());

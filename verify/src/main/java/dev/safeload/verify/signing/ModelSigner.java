@@ -154,7 +154,9 @@ public final class ModelSigner {
   /** Signs the model and writes the bundle beside it: {@code dir/model.sig}, or next to a single file. */
   public Path signTo(Path model) throws IOException {
     byte[] bundle = sign(model);
-    Path dir = Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS) ? model : model.toAbsolutePath().getParent();
+    // An absolute path to a file always has a parent.
+    Path dir = Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS) ? model
+        : Objects.requireNonNull(model.toAbsolutePath().getParent());
     Path out = dir.resolve(signatureFile);
     Files.write(out, bundle);
     return out;

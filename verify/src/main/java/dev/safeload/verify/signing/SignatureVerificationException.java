@@ -1,6 +1,7 @@
 package dev.safeload.verify.signing;
 
 import dev.safeload.ReasonCode;
+import java.util.Objects;
 
 
 /**
@@ -18,7 +19,7 @@ public final class SignatureVerificationException extends Exception {
    * @param message what failed, for people
    */
   public SignatureVerificationException(ReasonCode reason, String message) {
-    super(message);
+    super(Objects.requireNonNull(message, "message"));
     this.reason = reason;
   }
 
@@ -28,8 +29,14 @@ public final class SignatureVerificationException extends Exception {
    * @param cause the lower-level error (parser, JCA), kept for diagnosis
    */
   public SignatureVerificationException(ReasonCode reason, String message, Throwable cause) {
-    super(message, cause);
+    super(Objects.requireNonNull(message, "message"), cause);
     this.reason = reason;
+  }
+
+  /** The explanation given when thrown: never null (the constructor requires one). */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   /** @return the stable reason code */

@@ -9,6 +9,7 @@ import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
 import dev.safeload.verify.VerifyReason;
+import dev.safeload.testing.SharedVectors;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,11 @@ class OmsGoldenTest {
   static final String ISSUER = "https://sigstore.verify.ibm.com/oauth2";
 
   static Path signed(String v) {
-    return Vectors.dir("oms/model-transparency/signed").resolve(v);
+    return SharedVectors.dir("oms/model-transparency/signed").resolve(v);
   }
 
   static Path keys() {
-    return Vectors.dir("oms/model-transparency/signed/keys/certificate");
+    return SharedVectors.dir("oms/model-transparency/signed/keys/certificate");
   }
 
   static TrustPolicy.Builder keyPolicy() throws Exception {
@@ -41,7 +42,7 @@ class OmsGoldenTest {
   }
 
   static TrustPolicy.Builder sigstorePolicy() throws Exception {
-    return TrustPolicy.sigstore(Vectors.dir("sigstore/public-good").resolve("trusted_root.json"))
+    return TrustPolicy.sigstore(SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json"))
         .identity(IDENTITY).issuer(ISSUER);
   }
 
@@ -164,7 +165,7 @@ class OmsGoldenTest {
 
   @Test
   void wrongIdentityAndWrongIssuerAreRejected() throws Exception {
-    Path root = Vectors.dir("sigstore/public-good").resolve("trusted_root.json");
+    Path root = SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json");
     assertRejected(verify(TrustPolicy.sigstore(root).identity("mallory@example.com").issuer(ISSUER).build(),
         "v1.1.0-sigstore"), VerifyReason.SIGNATURE_IDENTITY_MISMATCH);
     assertRejected(verify(TrustPolicy.sigstore(root).identity(IDENTITY).issuer("https://accounts.google.com").build(),
@@ -211,7 +212,7 @@ class OmsGoldenTest {
 
   @Test
   void keyModeCanRequireATransparencyLogEntry() throws Exception {
-    TrustPolicy p = keyPolicy().transparencyLog(Vectors.dir("sigstore/public-good").resolve("trusted_root.json")).build();
+    TrustPolicy p = keyPolicy().transparencyLog(SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json")).build();
     assertRejected(verify(p, "v1.1.0-elliptic-key"), VerifyReason.SIGSTORE_TLOG_INVALID);
   }
 }

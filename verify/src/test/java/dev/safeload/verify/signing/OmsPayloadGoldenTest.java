@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.verify.VerifyReason;
+import dev.safeload.Reason;
+import dev.safeload.testing.SharedVectors;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class OmsPayloadGoldenTest {
   static Path payloads() {
-    return Vectors.dir("oms/model-transparency/payloads/signing/TestPayload");
+    return SharedVectors.dir("oms/model-transparency/payloads/signing/TestPayload");
   }
 
   @TestFactory

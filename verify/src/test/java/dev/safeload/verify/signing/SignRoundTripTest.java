@@ -10,6 +10,7 @@ import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
 import dev.safeload.verify.VerifyReason;
+import dev.safeload.testing.SharedVectors;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +148,7 @@ class SignRoundTripTest {
 
   @Test
   void certificateModeRoundTripWithTheGoldenKeys() throws Exception {
-    Path keys = Vectors.dir("oms/model-transparency/signed/keys/certificate");
+    Path keys = SharedVectors.dir("oms/model-transparency/signed/keys/certificate");
     Path chain = tmp.resolve("chain.pem");
     Files.writeString(chain, Files.readString(keys.resolve("signing-key-cert.pem")) + Files.readString(keys.resolve("int-ca-cert.pem")));
     Path dir = model();
@@ -172,8 +173,8 @@ class SignRoundTripTest {
   /** Key sets of every object on the path match the reference's output field by field. */
   @Test
   void bundleStructureMatchesTheGoldens() throws Exception {
-    Path keys = Vectors.dir("oms/model-transparency/signed/keys/certificate");
-    Path golden = Vectors.dir("oms/model-transparency/signed");
+    Path keys = SharedVectors.dir("oms/model-transparency/signed/keys/certificate");
+    Path golden = SharedVectors.dir("oms/model-transparency/signed");
     Path dir = model();
     byte[] ours = ModelSigner.withKey(keys.resolve("signing-key.pem")).sign(dir);
     assertSameShape(Files.readAllBytes(golden.resolve("v1.1.0-elliptic-key/model.sig")), ours);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.safeload.verify.VerifyReason;
+import dev.safeload.Reason;
+import dev.safeload.testing.SharedVectors;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -34,8 +36,8 @@ class SigstoreConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> bundleVerify() throws Exception {
-    Path base = Vectors.dir("sigstore/conformance/bundle-verify");
-    Path publicGood = Vectors.dir("sigstore/public-good").resolve("trusted_root.json");
+    Path base = SharedVectors.dir("sigstore/conformance/bundle-verify");
+    Path publicGood = SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json");
     List<Path> cases;
     try (Stream<Path> s = Files.list(base)) {
       cases = s.filter(Files::isDirectory).sorted().toList();
@@ -94,7 +96,7 @@ class SigstoreConformanceTest {
 
   @org.junit.jupiter.api.Test
   void malformedJsonIsABundleFinding() throws Exception {
-    Path base = Vectors.dir("sigstore/conformance/bundle-verify");
+    Path base = SharedVectors.dir("sigstore/conformance/bundle-verify");
     SignatureVerificationException e = assertThrows(SignatureVerificationException.class,
         () -> Bundle.parse(Files.readAllBytes(base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
     assertTrue(e.reason() == VerifyReason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());

@@ -3,13 +3,8 @@ package dev.safeload.verify.signing;
 import dev.safeload.LoadPolicy;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.provenance.ProvenanceVerifier;
-import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
-import dev.safeload.spi.ModelBytes;
-import dev.safeload.spi.ModelDescription;
-import dev.safeload.spi.ValidationContext;
-import java.nio.ByteBuffer;
-import java.util.Set;
+import dev.safeload.testing.AcceptAnythingHandler;
 
 /**
  * Loaders for signature tests: a handler that accepts any content, so the tests exercise provenance
@@ -20,27 +15,7 @@ final class TestModels {
 
   /** Accepts any content in files named with {@code extension} ({@code ""} for files without one). */
   static FormatHandler acceptAll(String id, String extension) {
-    return new FormatHandler() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public Set<String> extensions() {
-        return Set.of(extension);
-      }
-
-      @Override
-      public Confidence detect(ByteBuffer head, long fileSize) {
-        return Confidence.STRUCTURAL;
-      }
-
-      @Override
-      public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-        return ModelDescription.empty(id);
-      }
-    };
+    return new AcceptAnythingHandler(id, extension);
   }
 
   /** A strict loader with only {@code handler} (no discovery), its format allowed, and these verifiers. */

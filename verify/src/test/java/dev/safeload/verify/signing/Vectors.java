@@ -1,6 +1,5 @@
 package dev.safeload.verify.signing;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
@@ -18,27 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
-/** Access to the shared vectors (read in place) and a DigestedModel built the way the loader builds it. */
+/** A DigestedModel built the way the loader builds it (the vectors themselves: SharedVectors). */
 final class Vectors {
   private Vectors() {}
-
-  static Path dir(String sub) {
-    String base = System.getProperty("safeload.vectors");
-    Path p = base == null ? null : Path.of(base, sub);
-    if (p == null || !Files.isDirectory(p)) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("shared vectors missing: " + p);
-      }
-      Assumptions.assumeTrue(false, "shared vectors not found at " + p + "; skipping");
-    }
-    try {
-      return p.toRealPath(); // ../shared may be reached through a link, which the loader refuses
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   static Sha256 sha256(byte[] b) throws Exception {
     return Sha256.hash(b);

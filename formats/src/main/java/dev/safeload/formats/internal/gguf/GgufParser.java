@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -196,7 +197,8 @@ public final class GgufParser {
         if (type == T_STRING) {
           String s = string(maxString, isTemplateKey(key) ? maxString : MAX_DESCRIBED_STRING);
           if (isTemplateKey(key)) {
-            templates.add(new ChatTemplate(key, sha256(valueAt + 8, pos - valueAt - 8), s));
+            // A template's decode limit is its size limit, so it is always decoded.
+            templates.add(new ChatTemplate(key, sha256(valueAt + 8, pos - valueAt - 8), Objects.requireNonNull(s)));
             metadata.put("sha256(" + key + ")", templates.get(templates.size() - 1).sha256());
           }
           metadata.put(key, s != null ? s : "STRING[" + (pos - valueAt - 8) + " bytes]");

@@ -1,5 +1,7 @@
 package dev.safeload.formats.internal.json;
 
+import java.util.Objects;
+
 /**
  * A violation of strict JSON or of a {@link JsonReader.Limits} cap. Each handler maps the
  * {@link Kind} to its own reason code; the offset is absolute in the file.
@@ -29,9 +31,15 @@ public final class JsonException extends RuntimeException {
   private final long offset;
 
   public JsonException(Kind kind, long offset, String message) {
-    super(message, null, false, false);
+    super(Objects.requireNonNull(message, "message"), null, false, false);
     this.kind = kind;
     this.offset = offset;
+  }
+
+  /** The explanation given when thrown: never null (the constructor requires one). */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   public Kind kind() {

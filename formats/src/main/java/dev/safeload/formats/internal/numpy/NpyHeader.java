@@ -161,6 +161,10 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     if (p.i != text.length() - 1 || text.charAt(p.i) != '\n') {
       throw p.bad("the header does not end in spaces and one newline");
     }
+    if (descr == null || dtype == null || fortran == null || shape == null) {
+      // Unreachable (three distinct keys were read, each at most once), but said rather than assumed.
+      throw p.bad("descr, fortran_order and shape are each required");
+    }
     boolean object = dtype.object;
     long itemSize = object ? 0 : dtype.size;
     long bytes = -1;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated safetensors header as a compact, column-oriented tensor index: names stay spans of the
@@ -526,7 +527,7 @@ public final class SafetensorsHeader {
     return true;
   }
 
-  private static Dtype dtypeAt(ByteBuffer h, int from, int len) {
+  private static @Nullable Dtype dtypeAt(ByteBuffer h, int from, int len) {
     if (len >= DTYPES_BY_LENGTH.length) {
       return null;
     }

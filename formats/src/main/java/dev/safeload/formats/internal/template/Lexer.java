@@ -3,6 +3,7 @@ package dev.safeload.formats.internal.template;
 import dev.safeload.formats.FormatReason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,11 @@ final class Lexer {
 
     boolean isName(String name) {
       return kind == Kind.NAME && text.equals(name);
+    }
+
+    /** The value of an INTEGER or FLOAT token (the lexer sets it for both). */
+    Number value() {
+      return Objects.requireNonNull(number, "not a number token");
     }
   }
 

@@ -577,11 +577,11 @@ final class Parser {
       }
       case INTEGER -> {
         next();
-        return mk(new Int(t.number().longValue()));
+        return mk(new Int(t.value().longValue()));
       }
       case FLOAT -> {
         next();
-        return mk(new Flt(t.number().doubleValue()));
+        return mk(new Flt(t.value().doubleValue()));
       }
       case OP -> {
         if (t.text().equals("(")) {
@@ -727,7 +727,7 @@ final class Parser {
       if (a.kind() != Kind.INTEGER) {
         throw syntax("expected name or number after '.'");
       }
-      Expr k = mk(new Int(a.number().longValue()));
+      Expr k = mk(new Int(a.value().longValue()));
       return mk(new Getitem(obj, k), obj, k);
     }
     enter();

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -465,7 +466,8 @@ final class TemplatePolicy {
     while (!queue.isEmpty()) {
       String name = queue.poll();
       queued.remove(name);
-      List<Binding> bs = bindings.get(name);
+      // Queued names are bound names: the keys of bindings and their dependents.
+      List<Binding> bs = Objects.requireNonNull(bindings.get(name), name);
       boolean flipped = false;
       if (!notNonStr.contains(name) && !bs.stream().allMatch(this::bindingNonStr)) {
         flipped = notNonStr.add(name);

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -87,7 +88,7 @@ public final class TorchLegacy {
     long at = keys.end();
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Value k : list.items) {
-      StorageV s = used.get(((StrV) k).value());
+      StorageV s = Objects.requireNonNull(used.get(((StrV) k).value())); // checked above: every key is used
       if (size - at < 8) {
         throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' is truncated");
       }
@@ -110,12 +111,14 @@ public final class TorchLegacy {
     for (Value.SparseV sp : main.sparse()) {
       StorageV s = sp.indices().storage();
       long n = s.numel() * s.elementSize();
+      // Every storage the object uses was listed, so each has its data offset.
+      long at0 = Objects.requireNonNull(dataAt.get(s.key()));
       if (n > Integer.MAX_VALUE - 16) {
-        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, dataAt.get(s.key()),
+        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, at0,
             "sparse indices storage too large to check");
       }
-      Checkpoint.checkSparse(sp, bytes.slice(dataAt.get(s.key()), (int) n),
-          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, dataAt.get(s.key()), budget);
+      Checkpoint.checkSparse(sp, bytes.slice(at0, (int) n),
+          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, at0, budget);
     }
     return Checkpoint.describe("legacy", profile.name(), main.globals(), Tensors.find(main.value(), 16, 1_000_000),
         dataAt);

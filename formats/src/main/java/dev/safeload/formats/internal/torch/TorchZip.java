@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -139,7 +140,8 @@ public final class TorchZip {
     long[] budget = Checkpoint.sparseBudget(bytes.size());
     Map<Integer, ByteBuffer> inflated = new HashMap<>();
     for (Value.SparseV sp : result.sparse()) {
-      ZipEntry r = records.get(Long.parseLong(sp.indices().storage().key()));
+      // Storages refused any key without a record (its size lookup), so every referenced key has one.
+      ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(sp.indices().storage().key())));
       if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
         throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
             "sparse indices storage too large to check");
@@ -160,7 +162,7 @@ public final class TorchZip {
       }
     }
     for (String key : storages.referenced().keySet()) {
-      ZipEntry r = records.get(Long.parseLong(key));
+      ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }
     return Checkpoint.describe("zip", profile.name(), result.globals(), Tensors.find(result.value(), 16, 1_000_000),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.formats.Scans;
+import dev.safeload.testing.SharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RealTemplatesTest {
 
   static Stream<Path> templates() {
-    return Scans.files(Scans.vectors("chat-templates/llama.cpp")).stream()
+    return Scans.files(SharedVectors.dir("chat-templates/llama.cpp")).stream()
         .filter(p -> p.getFileName().toString().endsWith(".jinja"));
   }
 

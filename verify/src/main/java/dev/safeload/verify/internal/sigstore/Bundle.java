@@ -9,6 +9,7 @@ import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,14 +31,14 @@ public final class Bundle {
   public record Dsse(byte[] payload, String payloadType, byte[] signature, @Nullable String keyId) {}
 
   /** A plain message signature over an artifact. */
-  public record MessageSignature(@Nullable byte[] sha256, byte[] signature) {}
+  public record MessageSignature(byte @Nullable [] sha256, byte[] signature) {}
 
   /** An inclusion proof; {@code logIndex} is the index within the tree the proof is for. */
   public record Proof(long logIndex, byte[] rootHash, long treeSize, List<byte[]> hashes, @Nullable String checkpoint) {}
 
   /** A transparency log entry. {@code integratedTime} 0 means absent (Rekor v2). */
   public record TlogEntry(long logIndex, byte[] logId, String kind, String version, long integratedTime,
-      @Nullable byte[] signedEntryTimestamp, byte[] canonicalizedBody, @Nullable Proof proof) {}
+      byte @Nullable [] signedEntryTimestamp, byte[] canonicalizedBody, @Nullable Proof proof) {}
 
   public final int minorVersion;
   public final Material material;
@@ -63,7 +64,8 @@ public final class Bundle {
 
   /** The signature bytes, from whichever content the bundle has. */
   public byte[] signature() {
-    return dsse != null ? dsse.signature() : messageSignature.signature();
+    // parse() gives every bundle exactly one of the two.
+    return dsse != null ? dsse.signature() : Objects.requireNonNull(messageSignature).signature();
   }
 
   public static Bundle parse(byte[] json) throws SignatureVerificationException {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
@@ -120,9 +121,10 @@ public final class BundleVerifier {
       signed = Pae.encode(b.dsse.payloadType(), b.dsse.payload());
       boundDigest = Sha256.newMessageDigest().digest(signed);
     } else {
-      signed = artifact;
-      boundDigest = Sha256.newMessageDigest().digest(artifact);
-      byte[] claimed = b.messageSignature.sha256();
+      // verifyMessage checked that the bundle holds a message signature and passed the artifact.
+      signed = Objects.requireNonNull(artifact);
+      boundDigest = Sha256.newMessageDigest().digest(signed);
+      byte[] claimed = Objects.requireNonNull(b.messageSignature).sha256();
       if (claimed != null && !MessageDigest.isEqual(claimed, boundDigest)) {
         throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "the bundle's message digest is not the artifact's");
       }
@@ -213,7 +215,7 @@ public final class BundleVerifier {
 
   private static Verified keylessMode(Bundle b, Options o, byte[] signed, byte[] boundDigest,
       boolean callerChecksIdentity) throws SignatureVerificationException {
-    TrustedRoot root = o.trustedRoot();
+    TrustedRoot root = Objects.requireNonNull(o.trustedRoot()); // verify() chose this mode because there is one
     if (b.certificates.isEmpty()) {
       throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "the bundle carries no certificate");
     }
@@ -241,7 +243,7 @@ public final class BundleVerifier {
       issuer = chainAt(leaf, root, t);
     }
     Certs.checkCodeSigning(leaf, true);
-    Sct.verify(leaf, issuer, root);
+    Sct.verify(leaf, Objects.requireNonNull(issuer), root); // times is not empty, so the loop set it
     List<String> ids = callerChecksIdentity ? identities(leaf) : checkIdentity(leaf, o, true);
     return new Verified(b.dsse == null ? null : b.dsse.payload(), leaf, leaf.getPublicKey(), times,
         "sigstore " + ids, ids);

@@ -35,7 +35,7 @@ public final class TrustedRoot {
   }
 
   /** A transparency or CT log. */
-  public record Log(String baseUrl, String name, PublicKey key, byte[] logId, @Nullable byte[] checkpointKeyId,
+  public record Log(String baseUrl, String name, PublicKey key, byte[] logId, byte @Nullable [] checkpointKeyId,
       Validity validFor) {
     public boolean hasId(byte[] id) {
       return Arrays.equals(logId, id);

@@ -1,4 +1,4 @@
-package dev.safeload.verify;
+package dev.safeload.testing;
 
 import dev.safeload.Reason;
 import dev.safeload.spi.Confidence;
@@ -11,12 +11,15 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
- * A minimal format for tests: files start with {@code TOY!}. Keeps the verify tests independent of the
- * real handlers in {@code safeload-formats}.
+ * A minimal format that keeps a module's tests independent of the real handlers: a {@code .toy} file
+ * starts with {@code TOY!} and is accepted whatever follows. Allow it with
+ * {@code LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID)}.
  */
-final class ToyHandler implements FormatHandler {
-  static final String ID = "toy";
-  static final byte[] MAGIC = {'T', 'O', 'Y', '!'};
+public final class ToyHandler implements FormatHandler {
+  /** The format id. */
+  public static final String ID = "toy";
+
+  private static final byte[] MAGIC = {'T', 'O', 'Y', '!'};
 
   @Override
   public String id() {

@@ -1,8 +1,9 @@
-package dev.safeload.verify.signing;
+package dev.safeload.verify.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.sigstore.Bundle;
+import dev.safeload.verify.signing.SignatureVerificationException;
 
 /**
  * Arbitrary bytes into the bundle parser and the statement parser. Only {@link SignatureVerificationException} (which the

@@ -1,4 +1,4 @@
-package dev.safeload.formats.internal.json;
+package dev.safeload.formats.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.Finding;

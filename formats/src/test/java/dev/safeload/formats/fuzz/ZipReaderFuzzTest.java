@@ -1,9 +1,10 @@
-package dev.safeload.formats.zip;
+package dev.safeload.formats.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.formats.pytorch.PyTorchHandler;
+import dev.safeload.formats.zip.Zip;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ValidationContext;

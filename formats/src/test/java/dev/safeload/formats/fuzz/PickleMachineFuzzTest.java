@@ -1,8 +1,10 @@
-package dev.safeload.formats.pickle;
+package dev.safeload.formats.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
+import dev.safeload.formats.pickle.Pickle;
+import dev.safeload.formats.pickle.PickleHandler;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ValidationContext;

@@ -1,8 +1,9 @@
-package dev.safeload.formats.gguf;
+package dev.safeload.formats.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
+import dev.safeload.formats.gguf.GgufHandler;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ValidationContext;

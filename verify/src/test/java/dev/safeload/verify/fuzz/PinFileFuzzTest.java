@@ -1,6 +1,8 @@
-package dev.safeload.verify;
+package dev.safeload.verify.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.safeload.verify.PinFileException;
+import dev.safeload.verify.PinSet;
 
 /** Pin-file parsing on arbitrary bytes: a valid pin set or a {@link PinFileException}, nothing else. */
 class PinFileFuzzTest {
