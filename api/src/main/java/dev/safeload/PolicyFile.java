@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -202,7 +203,8 @@ public final class PolicyFile {
         b.setByName(e.getKey(), text(e.getValue(), where));
       }
     }
-    Path dir = file.toAbsolutePath().getParent();
+    // An absolute path to a file always has a parent.
+    Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent());
     Trust trust = new Trust(true, null, null, null, null, null, null, null, null);
     if (top.containsKey("trust")) {
       Map<String, Object> t = object(top.get("trust"), "$.trust", TRUST);
