@@ -1,6 +1,6 @@
 /**
- * Built-in format handlers. Each format's public package holds its handler and the
- * {@link dev.safeload.Setting}s it reads; parsers live in {@code dev.safeload.formats.internal}.
+ * Built-in format handlers. Each format's public package holds its handler and the {@link
+ * dev.safeload.Setting}s it reads; parsers live in {@code dev.safeload.formats.internal}.
  */
 module dev.safeload.formats {
   requires transitive dev.safeload.api; // handlers and settings expose api types
@@ -39,10 +39,8 @@ module dev.safeload.formats {
       dev.safeload.formats.tokenizer.SentencePieceHandler,
       dev.safeload.formats.pytorch.PyTorchIndexHandler,
       dev.safeload.formats.template.ChatTemplateHandler;
-
   provides dev.safeload.spi.FileDescriber with
       dev.safeload.formats.modelcard.ModelCardDescriber;
-
   provides dev.safeload.spi.SecondReader with
       dev.safeload.formats.readers.TarReader,
       dev.safeload.formats.readers.ZipReader,

@@ -1,6 +1,6 @@
 /**
- * A test kit for teams that gate their model files in unit tests and CI: assertions over
- * {@link dev.safeload.SafeModelLoader} results and a JUnit parameter source over a directory of model
+ * A test kit for teams that gate their model files in unit tests and CI: assertions over {@link
+ * dev.safeload.SafeModelLoader} results and a JUnit parameter source over a directory of model
  * files. Implementation lives in {@code dev.safeload.junit.internal}, which is not exported.
  */
 module dev.safeload.junit {
@@ -10,8 +10,11 @@ module dev.safeload.junit {
   requires static org.jspecify;
 
   exports dev.safeload.junit;
+
   // Whether any format handler can be found, for the UNKNOWN_FORMAT hint.
   uses dev.safeload.spi.FormatHandler;
+
   // JUnit instantiates the @ModelFiles arguments provider reflectively.
-  opens dev.safeload.junit.internal to org.junit.platform.commons;
+  opens dev.safeload.junit.internal to
+      org.junit.platform.commons;
 }

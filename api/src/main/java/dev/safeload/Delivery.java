@@ -6,8 +6,8 @@ package dev.safeload;
  */
 public enum Delivery {
   /**
-   * The default: {@link #COPY_TO_MEMORY} for models up to the policy's in-memory limit,
-   * {@link #PRIVATE_FILE} above it.
+   * The default: {@link #COPY_TO_MEMORY} for models up to the policy's in-memory limit, {@link
+   * #PRIVATE_FILE} above it.
    */
   AUTOMATIC,
   /**

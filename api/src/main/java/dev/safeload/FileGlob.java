@@ -12,21 +12,23 @@ import java.util.regex.Pattern;
  *       depth: {@code *.md} matches {@code README.md} and {@code docs/USAGE.md}.
  *   <li>A pattern with a {@code /} at its start or in its middle is anchored at the model root:
  *       {@code /README.md} and {@code docs/*.md} match only there.
- *   <li>A pattern ending in {@code /} matches directories only; everything under a matched directory
- *       is matched.
- *   <li>{@code *} and {@code ?} never match {@code /}; {@code [a-z]} and {@code [!a-z]} are character
- *       classes; {@code **} between slashes, at the start ({@code **}{@code /x}) or at the end
- *       ({@code x/**}) matches any number of directories; {@code \} escapes the next character.
+ *   <li>A pattern ending in {@code /} matches directories only; everything under a matched
+ *       directory is matched.
+ *   <li>{@code *} and {@code ?} never match {@code /}; {@code [a-z]} and {@code [!a-z]} are
+ *       character classes; {@code **} between slashes, at the start ({@code **}{@code /x}) or at
+ *       the end ({@code x/**}) matches any number of directories; {@code \} escapes the next
+ *       character.
  * </ul>
  *
- * <p>Negation ({@code !pattern}) is not supported: a pattern list that excludes and re-includes is a
- * policy nobody can read at a glance, so such a pattern is refused rather than given a meaning.
- * Patterns are limited to {@value #MAX_LENGTH} characters and matching is linear in the name for the
- * patterns people write; names longer than {@value #MAX_NAME} characters never match.
+ * <p>Negation ({@code !pattern}) is not supported: a pattern list that excludes and re-includes is
+ * a policy nobody can read at a glance, so such a pattern is refused rather than given a meaning.
+ * Patterns are limited to {@value #MAX_LENGTH} characters and matching is linear in the name for
+ * the patterns people write; names longer than {@value #MAX_NAME} characters never match.
  */
 public final class FileGlob {
   /** Longest pattern accepted. */
   public static final int MAX_LENGTH = 256;
+
   static final int MAX_NAME = 4096;
   private static final int MAX_WILDCARDS = 16;
 
@@ -90,14 +92,16 @@ public final class FileGlob {
     if (name.length() > MAX_NAME) {
       return false;
     }
-    // Each directory prefix of the name, then the name itself: a matched directory matches all below.
+    // Each directory prefix of the name, then the name itself: a matched directory matches all
+    // below.
     int from = 0;
     while (true) {
       int end = name.indexOf('/', from);
       boolean isDirectory = end >= 0;
       int stop = isDirectory ? end : name.length();
       if (!directoryOnly || isDirectory) {
-        CharSequence candidate = anchored ? name.subSequence(0, stop) : name.subSequence(from, stop);
+        CharSequence candidate =
+            anchored ? name.subSequence(0, stop) : name.subSequence(from, stop);
         if (regex.matcher(candidate).matches()) {
           return true;
         }
@@ -118,8 +122,8 @@ public final class FileGlob {
       switch (c) {
         case '*' -> {
           if (++wildcards > MAX_WILDCARDS) {
-            throw new IllegalArgumentException("file pattern with more than " + MAX_WILDCARDS
-                + " wildcards: " + original);
+            throw new IllegalArgumentException(
+                "file pattern with more than " + MAX_WILDCARDS + " wildcards: " + original);
           }
           boolean doubled = i + 1 < n && p.charAt(i + 1) == '*';
           boolean atSegmentStart = i == 0 || p.charAt(i - 1) == '/';
@@ -140,7 +144,8 @@ public final class FileGlob {
         case '[' -> {
           int close = p.indexOf(']', i + 2);
           if (close < 0) {
-            throw new IllegalArgumentException("unterminated character class in file pattern: " + original);
+            throw new IllegalArgumentException(
+                "unterminated character class in file pattern: " + original);
           }
           String body = p.substring(i + 1, close);
           re.append('[');

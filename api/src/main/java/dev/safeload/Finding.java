@@ -7,10 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One reason a file or a model was rejected.
  *
- * @param reason  the stable reason code
- * @param file    the file's name relative to the model root ({@code /}-separated), or {@code null}
- *                for a finding about the model as a whole
- * @param offset  byte offset in the file where the problem was found, or {@code -1} if unknown
+ * @param reason the stable reason code
+ * @param file the file's name relative to the model root ({@code /}-separated), or {@code null} for
+ *     a finding about the model as a whole
+ * @param offset byte offset in the file where the problem was found, or {@code -1} if unknown
  * @param message a short human-readable explanation; never contains model bytes beyond short names
  */
 public record Finding(ReasonCode reason, @Nullable String file, long offset, String message) {

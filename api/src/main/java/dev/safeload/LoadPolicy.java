@@ -11,18 +11,20 @@ import java.util.TreeSet;
 
 /**
  * What {@link SafeModelLoader} accepts. Immutable; start from {@link #strict()} and relax on
- * purpose through {@link #toBuilder()}, where every relaxation has a name that says what it gives up.
+ * purpose through {@link #toBuilder()}, where every relaxation has a name that says what it gives
+ * up.
  *
  * <p>Strict defaults:
+ *
  * <ul>
- *   <li>every served file must be proven by a pin, a signature or an attestation
- *       ({@link ProofRequirement#anyProof()}; {@link Builder#requireProof} asks for particular techniques,
+ *   <li>every served file must be proven by a pin, a signature or an attestation ({@link
+ *       ProofRequirement#anyProof()}; {@link Builder#requireProof} asks for particular techniques,
  *       {@link Builder#allowUnpinnedFiles()} relaxes this); scans report the requirement only when
  *       {@link Builder#requireProofInScans()} asks them to;
  *   <li>only the built-in formats are allowed ({@link Builder#allowFormat(String)} adds one);
  *   <li>symbolic links and hard-linked files are rejected;
- *   <li>every file of a model directory is part of the model: content a handler does not recognise is
- *       rejected ({@link Builder#ignoreFiles(String...)} leaves documentation out on purpose);
+ *   <li>every file of a model directory is part of the model: content a handler does not recognise
+ *       is rejected ({@link Builder#ignoreFiles(String...)} leaves documentation out on purpose);
  *   <li>{@link Delivery#AUTOMATIC}: private copies, in memory up to {@link #MAX_IN_MEMORY_BYTES};
  *   <li>resource limits as declared by each {@link Setting}.
  * </ul>
@@ -30,23 +32,41 @@ import java.util.TreeSet;
 public final class LoadPolicy {
 
   /** Models up to this many bytes are copied to memory under {@link Delivery#AUTOMATIC}. */
-  public static final Setting<Long> MAX_IN_MEMORY_BYTES = Setting.limit("loader.maxInMemoryBytes", 2L << 30);
+  public static final Setting<Long> MAX_IN_MEMORY_BYTES =
+      Setting.limit("loader.maxInMemoryBytes", 2L << 30);
+
   /** Largest single file accepted. */
   public static final Setting<Long> MAX_FILE_BYTES = Setting.limit("loader.maxFileBytes", 1L << 40);
+
   /** Most files in one model directory. */
   public static final Setting<Long> MAX_FILES = Setting.limit("loader.maxFiles", 10_000);
+
   /** Threads used to hash and validate the files of one model in parallel. */
   public static final Setting<Long> PARALLELISM =
       Setting.limit("loader.parallelism", Math.max(1, Runtime.getRuntime().availableProcessors()));
 
   /**
-   * Formats allowed by {@link #strict()}. {@code archive-wrapper} only ever rejects (with a reason naming
-   * the wrapper), so allowing it lets its precise reason reach reports instead of FORMAT_NOT_ALLOWED.
+   * Formats allowed by {@link #strict()}. {@code archive-wrapper} only ever rejects (with a reason
+   * naming the wrapper), so allowing it lets its precise reason reach reports instead of
+   * FORMAT_NOT_ALLOWED.
    */
-  public static final Set<String> BUILT_IN_FORMATS = Set.of(
-      "safetensors", "safetensors-index", "json",
-      "gguf", "onnx", "numpy", "pytorch", "pickle", "archive-wrapper", "vocab-txt", "bpe-merges", "tiktoken", "sentencepiece", "pytorch-index",
-      "chat-template");
+  public static final Set<String> BUILT_IN_FORMATS =
+      Set.of(
+          "safetensors",
+          "safetensors-index",
+          "json",
+          "gguf",
+          "onnx",
+          "numpy",
+          "pytorch",
+          "pickle",
+          "archive-wrapper",
+          "vocab-txt",
+          "bpe-merges",
+          "tiktoken",
+          "sentencepiece",
+          "pytorch-index",
+          "chat-template");
 
   private final ProofRequirement requiredProof;
   private final boolean proofInScans;
@@ -58,7 +78,11 @@ public final class LoadPolicy {
   private final java.util.List<String> opaqueFiles;
   private final Map<Setting<?>, Object> settings;
   private final java.util.List<String> allowedLicenses;
-  /** Values a policy file gives by setting name ({@link PolicyFile}): a Long, or text for named values. */
+
+  /**
+   * Values a policy file gives by setting name ({@link PolicyFile}): a Long, or text for named
+   * values.
+   */
   private final Map<String, Object> named;
 
   private LoadPolicy(Builder b) {
@@ -77,13 +101,13 @@ public final class LoadPolicy {
 
   /**
    * The policy a policy file ({@code safeload.json}) describes: {@link #strict()} with the file's
-   * patterns, formats, limits, profiles and proof rule. The file is read strictly; see {@link PolicyFile}
-   * for its keys and for the trust and licence settings it also holds.
+   * patterns, formats, limits, profiles and proof rule. The file is read strictly; see {@link
+   * PolicyFile} for its keys and for the trust and licence settings it also holds.
    *
    * @throws java.io.IOException if the file cannot be read
-   * @throws IllegalArgumentException if it is not a valid policy file: the message names the file, the
-   *     key (as a JSON path such as {@code $.formats}) and the problem, e.g.
-   *     {@code safeload.json: $.formats: unknown key "alow" (allowed: allow, deny)}
+   * @throws IllegalArgumentException if it is not a valid policy file: the message names the file,
+   *     the key (as a JSON path such as {@code $.formats}) and the problem, e.g. {@code
+   *     safeload.json: $.formats: unknown key "alow" (allowed: allow, deny)}
    */
   public static LoadPolicy load(java.nio.file.Path file) throws java.io.IOException {
     return PolicyFile.read(file).policy();
@@ -105,18 +129,19 @@ public final class LoadPolicy {
   }
 
   /**
-   * Which proofs each served file needs: {@link ProofRequirement#anyProof()} unless the builder asked
-   * for particular techniques or relaxed it. Applied by {@code load}, and by {@code scan} when
-   * {@link #scansRequireProof()}.
+   * Which proofs each served file needs: {@link ProofRequirement#anyProof()} unless the builder
+   * asked for particular techniques or relaxed it. Applied by {@code load}, and by {@code scan}
+   * when {@link #scansRequireProof()}.
    */
   public ProofRequirement requiredProof() {
     return requiredProof;
   }
 
   /**
-   * Whether {@link SafeModelLoader#scan} applies {@link #requiredProof()} as {@code load} does, adding
-   * {@link Reason#UNPROVEN_FILE} to files that fall short. Off by default: a plain scan reports what
-   * the files are and what the verifiers found, and leaves the verdict on provenance to {@code load}.
+   * Whether {@link SafeModelLoader#scan} applies {@link #requiredProof()} as {@code load} does,
+   * adding {@link Reason#UNPROVEN_FILE} to files that fall short. Off by default: a plain scan
+   * reports what the files are and what the verifiers found, and leaves the verdict on provenance
+   * to {@code load}.
    */
   public boolean scansRequireProof() {
     return proofInScans;
@@ -140,9 +165,9 @@ public final class LoadPolicy {
   }
 
   /**
-   * Patterns ({@link FileGlob}: {@code .gitignore} semantics, matched against {@code /}-separated names
-   * relative to the model root) of files in a model directory that are neither read nor served.
-   * Reports list the files they left out.
+   * Patterns ({@link FileGlob}: {@code .gitignore} semantics, matched against {@code /}-separated
+   * names relative to the model root) of files in a model directory that are neither read nor
+   * served. Reports list the files they left out.
    */
   public java.util.List<String> ignoredFiles() {
     return ignoredFiles;
@@ -150,25 +175,25 @@ public final class LoadPolicy {
 
   /**
    * Patterns ({@link FileGlob}) of files that no handler judges but that are still read, hashed,
-   * proven and served, with the format {@code opaque}: a model card, a licence. A pattern never makes
-   * opaque a file whose name implies a loader format or code; such a file keeps the role its name
-   * gives it.
+   * proven and served, with the format {@code opaque}: a model card, a licence. A pattern never
+   * makes opaque a file whose name implies a loader format or code; such a file keeps the role its
+   * name gives it.
    */
   public java.util.List<String> opaqueFiles() {
     return opaqueFiles;
   }
 
   /**
-   * Whether the model's declared licences are judged ({@link Builder#allowLicenses}). When not, every
-   * licence is accepted and only reported.
+   * Whether the model's declared licences are judged ({@link Builder#allowLicenses}). When not,
+   * every licence is accepted and only reported.
    */
   public boolean checksLicenses() {
     return !allowedLicenses.isEmpty();
   }
 
   /**
-   * The SPDX licence expressions the policy accepts, in the order given; empty when licences are not
-   * judged.
+   * The SPDX licence expressions the policy accepts, in the order given; empty when licences are
+   * not judged.
    */
   public java.util.List<String> allowedLicenses() {
     return allowedLicenses;
@@ -188,11 +213,28 @@ public final class LoadPolicy {
 
   @Override
   public String toString() {
-    return "LoadPolicy{requiredProof=" + requiredProof + ", proofInScans=" + proofInScans + ", allowSymlinks=" + allowSymlinks
-        + ", allowHardLinks=" + allowHardLinks + ", delivery=" + delivery
-        + ", formats=" + allowedFormats + ", ignoredFiles=" + ignoredFiles + ", opaqueFiles=" + opaqueFiles
-        + ", settings=" + settings + ", allowedLicenses=" + allowedLicenses
-        + (named.isEmpty() ? "" : ", named=" + named) + "}";
+    return "LoadPolicy{requiredProof="
+        + requiredProof
+        + ", proofInScans="
+        + proofInScans
+        + ", allowSymlinks="
+        + allowSymlinks
+        + ", allowHardLinks="
+        + allowHardLinks
+        + ", delivery="
+        + delivery
+        + ", formats="
+        + allowedFormats
+        + ", ignoredFiles="
+        + ignoredFiles
+        + ", opaqueFiles="
+        + opaqueFiles
+        + ", settings="
+        + settings
+        + ", allowedLicenses="
+        + allowedLicenses
+        + (named.isEmpty() ? "" : ", named=" + named)
+        + "}";
   }
 
   /** Builds a {@link LoadPolicy}. Methods that weaken a default say so in their names. */
@@ -236,8 +278,8 @@ public final class LoadPolicy {
     }
 
     /**
-     * Requires each served file to be proven by every one of these techniques, for example
-     * {@code requireProof(Technique.PIN, Technique.SIGNATURE)}; replaces the default of any one proof.
+     * Requires each served file to be proven by every one of these techniques, for example {@code
+     * requireProof(Technique.PIN, Technique.SIGNATURE)}; replaces the default of any one proof.
      */
     public Builder requireProof(Technique first, Technique... more) {
       requiredProof = ProofRequirement.allOf(first, more);
@@ -245,8 +287,9 @@ public final class LoadPolicy {
     }
 
     /**
-     * Makes {@link SafeModelLoader#scan} apply the proof requirement as {@code load} does, for tools
-     * that verify a model without loading it (a command-line {@code verify}, a CI gate, a BOM).
+     * Makes {@link SafeModelLoader#scan} apply the proof requirement as {@code load} does, for
+     * tools that verify a model without loading it (a command-line {@code verify}, a CI gate, a
+     * BOM).
      */
     public Builder requireProofInScans() {
       proofInScans = true;
@@ -265,7 +308,9 @@ public final class LoadPolicy {
       return this;
     }
 
-    /** Chooses how verified bytes are handed over; {@link Delivery#MAPPED_TRUSTED} is a relaxation. */
+    /**
+     * Chooses how verified bytes are handed over; {@link Delivery#MAPPED_TRUSTED} is a relaxation.
+     */
     public Builder delivery(Delivery delivery) {
       this.delivery = Objects.requireNonNull(delivery, "delivery");
       return this;
@@ -279,10 +324,10 @@ public final class LoadPolicy {
 
     /**
      * Relaxation: leaves files of a model directory that match a pattern ({@link FileGlob}, e.g.
-     * {@code "*.md"}, {@code ".gitattributes"}, {@code "/docs/"}) out of the model: they are not read,
-     * not hashed and not served, so {@link VerifiedModel} and {@code materialize()} never contain them,
-     * and reports list them as ignored. Use it for what a snapshot carries that nothing reads; to serve
-     * such files as well, prove them with {@link #opaqueFiles}.
+     * {@code "*.md"}, {@code ".gitattributes"}, {@code "/docs/"}) out of the model: they are not
+     * read, not hashed and not served, so {@link VerifiedModel} and {@code materialize()} never
+     * contain them, and reports list them as ignored. Use it for what a snapshot carries that
+     * nothing reads; to serve such files as well, prove them with {@link #opaqueFiles}.
      *
      * @throws IllegalArgumentException if a pattern is not valid
      */
@@ -296,8 +341,8 @@ public final class LoadPolicy {
 
     /**
      * Relaxation: serves files that match a pattern ({@link FileGlob}) and that no handler judges
-     * ({@code README.md}, {@code LICENSE}, {@code .gitattributes}) as opaque bytes: read once, hashed,
-     * proven by pins or signatures like every other file, and reported with the format
+     * ({@code README.md}, {@code LICENSE}, {@code .gitattributes}) as opaque bytes: read once,
+     * hashed, proven by pins or signatures like every other file, and reported with the format
      * {@code opaque}. Never applies to a name that implies a loader format or code: such a file is
      * validated as its name says, or rejected.
      *
@@ -313,18 +358,18 @@ public final class LoadPolicy {
 
     /**
      * Tightening: judges the licences the model declares (GGUF {@code general.license}, safetensors
-     * {@code __metadata__} {@code license}, ONNX {@code metadata_props} {@code license}, the
-     * {@code license:} of a served {@code README.md}'s front matter) against these SPDX licence
+     * {@code __metadata__} {@code license}, ONNX {@code metadata_props} {@code license}, the {@code
+     * license:} of a served {@code README.md}'s front matter) against these SPDX licence
      * expressions, e.g. {@code "MIT", "Apache-2.0"}. Repeated calls add to the list.
      *
-     * <p>Every declaration is judged on its own, so two files that declare different licences must both
-     * be allowed. A declaration is allowed if it equals a listed expression, or, read as an SPDX
-     * expression, if one side of each {@code OR} and both sides of each {@code AND} are allowed;
-     * licence ids compare without regard to case ({@code apache-2.0} is {@code Apache-2.0}), and
-     * {@code id WITH exception} must be listed as such. A declaration that is not an SPDX expression
-     * (a comma-joined list, {@code other}, {@code NOASSERTION}) or a model that declares no licence at
-     * all is {@code LICENSE_UNKNOWN}; an expression outside the list is {@code LICENSE_NOT_ALLOWED}.
-     * By default licences are only reported.
+     * <p>Every declaration is judged on its own, so two files that declare different licences must
+     * both be allowed. A declaration is allowed if it equals a listed expression, or, read as an
+     * SPDX expression, if one side of each {@code OR} and both sides of each {@code AND} are
+     * allowed; licence ids compare without regard to case ({@code apache-2.0} is {@code
+     * Apache-2.0}), and {@code id WITH exception} must be listed as such. A declaration that is not
+     * an SPDX expression (a comma-joined list, {@code other}, {@code NOASSERTION}) or a model that
+     * declares no licence at all is {@code LICENSE_UNKNOWN}; an expression outside the list is
+     * {@code LICENSE_NOT_ALLOWED}. By default licences are only reported.
      *
      * @throws IllegalArgumentException if an entry is not an SPDX licence expression
      */
@@ -349,7 +394,8 @@ public final class LoadPolicy {
     public <T> Builder set(Setting<T> setting, T value) {
       Objects.requireNonNull(value, "value");
       if (!setting.type().isInstance(value)) {
-        throw new IllegalArgumentException(setting.name() + " takes " + setting.type().getSimpleName());
+        throw new IllegalArgumentException(
+            setting.name() + " takes " + setting.type().getSimpleName());
       }
       if (value instanceof Long l && l <= 0) {
         throw new IllegalArgumentException(setting.name() + " must be positive");
@@ -359,9 +405,9 @@ public final class LoadPolicy {
     }
 
     /**
-     * A value for the setting named {@code name}, from a policy file: a positive Long for a limit, or
-     * text that the setting reads as a named value (a profile). Applies to a setting that has no value
-     * set through {@link #set}.
+     * A value for the setting named {@code name}, from a policy file: a positive Long for a limit,
+     * or text that the setting reads as a named value (a profile). Applies to a setting that has no
+     * value set through {@link #set}.
      */
     Builder setByName(String name, Object value) {
       named.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));

@@ -3,10 +3,10 @@ package dev.safeload;
 import java.util.List;
 
 /**
- * Thrown when bytes delivered with {@link Delivery#MAPPED_TRUSTED} may have changed after they
- * were verified: the source file's size, modification time or identity differs from what was
- * recorded when it was mapped. Only the mapped mode can observe this; the copying modes hand out
- * private copies that cannot change.
+ * Thrown when bytes delivered with {@link Delivery#MAPPED_TRUSTED} may have changed after they were
+ * verified: the source file's size, modification time or identity differs from what was recorded
+ * when it was mapped. Only the mapped mode can observe this; the copying modes hand out private
+ * copies that cannot change.
  */
 public final class ModelChangedException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -3,8 +3,8 @@ package dev.safeload;
 import java.util.List;
 
 /**
- * Thrown by {@link SafeModelLoader#load} when a model fails any check. It carries every finding, not
- * just the first, so that one run tells the whole story.
+ * Thrown by {@link SafeModelLoader#load} when a model fails any check. It carries every finding,
+ * not just the first, so that one run tells the whole story.
  */
 public final class ModelRejectedException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -34,8 +34,10 @@ public final class ModelRejectedException extends Exception {
   }
 
   private static String summary(List<Finding> findings) {
-    StringBuilder sb = new StringBuilder("model rejected (")
-        .append(findings.size()).append(findings.size() == 1 ? " finding)" : " findings)");
+    StringBuilder sb =
+        new StringBuilder("model rejected (")
+            .append(findings.size())
+            .append(findings.size() == 1 ? " finding)" : " findings)");
     findings.stream().limit(MESSAGE_FINDINGS).forEach(f -> sb.append("\n  ").append(f));
     if (findings.size() > MESSAGE_FINDINGS) {
       sb.append("\n  …");

@@ -16,11 +16,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A policy file, {@code safeload.json}: one place for what the CLI, the test kit, the Maven plugin and
- * {@link LoadPolicy#load(Path)} apply to a model. It is read strictly: the whole file must be strict
- * JSON (no duplicate keys, no comments, integers only), every key must be one listed here, and every
- * value must have the listed type; anything else is an {@link IllegalArgumentException} whose message
- * names the file, the key's path and the problem.
+ * A policy file, {@code safeload.json}: one place for what the CLI, the test kit, the Maven plugin
+ * and {@link LoadPolicy#load(Path)} apply to a model. It is read strictly: the whole file must be
+ * strict JSON (no duplicate keys, no comments, integers only), every key must be one listed here,
+ * and every value must have the listed type; anything else is an {@link IllegalArgumentException}
+ * whose message names the file, the key's path and the problem.
  *
  * <pre>{@code
  * {"version": 1,                                        // required; this reader knows version 1
@@ -37,13 +37,13 @@ import org.jspecify.annotations.Nullable;
  *  "licenses": {"allow": ["Apache-2.0", "MIT"], "requireDeclared": false}}
  * }</pre>
  *
- * <p>Every key but {@code version} is optional; an absent key leaves the {@link LoadPolicy#strict()}
- * default. {@code limits} and {@code profiles} name {@link Setting}s by {@link Setting#name()}: the api
- * does not know every handler's settings, so a name no handler declares has no effect (a misspelt
- * limit keeps the secure default); values must be positive integers and non-empty strings.
- * {@code trust} and {@code licenses} are data for the tools that build verifiers (the api has no
- * verifier): {@link #trust()} and {@link #licenses()} return them, paths resolved against the
- * file's directory.
+ * <p>Every key but {@code version} is optional; an absent key leaves the {@link
+ * LoadPolicy#strict()} default. {@code limits} and {@code profiles} name {@link Setting}s by {@link
+ * Setting#name()}: the api does not know every handler's settings, so a name no handler declares
+ * has no effect (a misspelt limit keeps the secure default); values must be positive integers and
+ * non-empty strings. {@code trust} and {@code licenses} are data for the tools that build verifiers
+ * (the api has no verifier): {@link #trust()} and {@link #licenses()} return them, paths resolved
+ * against the file's directory.
  *
  * <p>{@link #find(Path)} looks for {@code safeload.json} beside a model and then in each parent
  * directory up to the root of the git repository that holds it.
@@ -52,11 +52,11 @@ public final class PolicyFile {
   /** The file name tools look for. */
   public static final String NAME = "safeload.json";
 
-  private static final Set<String> TOP = Set.of("version", "ignore", "opaque", "formats", "profiles", "limits",
-      "trust", "licenses");
+  private static final Set<String> TOP =
+      Set.of("version", "ignore", "opaque", "formats", "profiles", "limits", "trust", "licenses");
   private static final Set<String> FORMATS = Set.of("allow", "deny");
-  private static final Set<String> TRUST_PATHS = Set.of("pins", "publicKey", "certificateChain", "trustedRoot",
-      "revocations");
+  private static final Set<String> TRUST_PATHS =
+      Set.of("pins", "publicKey", "certificateChain", "trustedRoot", "revocations");
   private static final Set<String> TRUST_TEXT = Set.of("identity", "issuer", "signature");
   private static final Set<String> TRUST = union(TRUST_PATHS, TRUST_TEXT, Set.of("requireProof"));
   private static final Set<String> LICENSES = Set.of("allow", "requireDeclared");
@@ -69,24 +69,31 @@ public final class PolicyFile {
   /**
    * The {@code trust} section.
    *
-   * @param requireProof     whether every served file must be proven (the default)
-   * @param pins             pin file, resolved against the policy file's directory
-   * @param publicKey        trusted public key (PEM)
+   * @param requireProof whether every served file must be proven (the default)
+   * @param pins pin file, resolved against the policy file's directory
+   * @param publicKey trusted public key (PEM)
    * @param certificateChain trusted anchors (PEM)
-   * @param trustedRoot      Sigstore trusted root
-   * @param revocations      revocation feed
-   * @param identity         required signer identity
-   * @param issuer           required OIDC issuer (Sigstore)
-   * @param signature        signature file name beside the model
+   * @param trustedRoot Sigstore trusted root
+   * @param revocations revocation feed
+   * @param identity required signer identity
+   * @param issuer required OIDC issuer (Sigstore)
+   * @param signature signature file name beside the model
    */
-  public record Trust(boolean requireProof, @Nullable Path pins, @Nullable Path publicKey,
-      @Nullable Path certificateChain, @Nullable Path trustedRoot, @Nullable Path revocations,
-      @Nullable String identity, @Nullable String issuer, @Nullable String signature) {}
+  public record Trust(
+      boolean requireProof,
+      @Nullable Path pins,
+      @Nullable Path publicKey,
+      @Nullable Path certificateChain,
+      @Nullable Path trustedRoot,
+      @Nullable Path revocations,
+      @Nullable String identity,
+      @Nullable String issuer,
+      @Nullable String signature) {}
 
   /**
    * The {@code licenses} section.
    *
-   * @param allow           SPDX licence identifiers or expressions a model may declare (empty: no check)
+   * @param allow SPDX licence identifiers or expressions a model may declare (empty: no check)
    * @param requireDeclared whether a model that declares no licence is refused
    */
   public record Licenses(List<String> allow, boolean requireDeclared) {
@@ -106,7 +113,8 @@ public final class PolicyFile {
    * Reads a policy file.
    *
    * @throws IOException if it cannot be read
-   * @throws IllegalArgumentException if it is not a valid policy file (the message says where and why)
+   * @throws IllegalArgumentException if it is not a valid policy file (the message says where and
+   *     why)
    */
   public static PolicyFile read(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
@@ -118,15 +126,15 @@ public final class PolicyFile {
   }
 
   /**
-   * The policy file that applies to {@code model}: {@code safeload.json} in the nearest directory above
-   * the model directory (for a model file, in its directory or above), stopping at the directory that
-   * holds {@code .git} (the repository root) or at the file-system root.
+   * The policy file that applies to {@code model}: {@code safeload.json} in the nearest directory
+   * above the model directory (for a model file, in its directory or above), stopping at the
+   * directory that holds {@code .git} (the repository root) or at the file-system root.
    *
    * <p>A policy file inside the model directory is never used: a downloaded model (a Hugging Face
-   * snapshot) would otherwise bring the policy it is judged by, ignoring or making opaque the very files
-   * that run code. For the same reason a model directory that is a repository of its own (holds
-   * {@code .git}: a cloned model) gets no discovered policy. Name one with {@code --policy} or
-   * {@link #read} to use it.
+   * snapshot) would otherwise bring the policy it is judged by, ignoring or making opaque the very
+   * files that run code. For the same reason a model directory that is a repository of its own
+   * (holds {@code .git}: a cloned model) gets no discovered policy. Name one with {@code --policy}
+   * or {@link #read} to use it.
    */
   public static Optional<Path> find(Path model) {
     Path dir = model.toAbsolutePath().normalize();
@@ -153,7 +161,10 @@ public final class PolicyFile {
     return source;
   }
 
-  /** {@link LoadPolicy#strict()} with this file's patterns, formats, limits, profiles and proof rule. */
+  /**
+   * {@link LoadPolicy#strict()} with this file's patterns, formats, limits, profiles and proof
+   * rule.
+   */
   public LoadPolicy policy() {
     return policy;
   }
@@ -176,7 +187,8 @@ public final class PolicyFile {
       throw new IllegalArgumentException("$.version is required (1)");
     }
     if (!(version instanceof Long v) || v != 1L) {
-      throw new IllegalArgumentException("$.version: unsupported version " + version + " (this reader knows 1)");
+      throw new IllegalArgumentException(
+          "$.version: unsupported version " + version + " (this reader knows 1)");
     }
     LoadPolicy.Builder b = LoadPolicy.strict().toBuilder();
     b.ignoreFiles(globs(top, "ignore").toArray(String[]::new));
@@ -197,7 +209,8 @@ public final class PolicyFile {
       }
     }
     if (top.containsKey("profiles")) {
-      for (Map.Entry<String, Object> e : object(top.get("profiles"), "$.profiles", null).entrySet()) {
+      for (Map.Entry<String, Object> e :
+          object(top.get("profiles"), "$.profiles", null).entrySet()) {
         String where = "$.profiles." + e.getKey();
         settingName(e.getKey(), where);
         b.setByName(e.getKey(), text(e.getValue(), where));
@@ -216,25 +229,38 @@ public final class PolicyFile {
       for (String k : TRUST_TEXT) {
         texts.put(k, t.containsKey(k) ? text(t.get(k), "$.trust." + k) : null);
       }
-      boolean requireProof = !t.containsKey("requireProof") || bool(t.get("requireProof"), "$.trust.requireProof");
+      boolean requireProof =
+          !t.containsKey("requireProof") || bool(t.get("requireProof"), "$.trust.requireProof");
       if (!requireProof) {
         b.allowUnpinnedFiles();
       }
-      trust = new Trust(requireProof, paths.get("pins"), paths.get("publicKey"), paths.get("certificateChain"),
-          paths.get("trustedRoot"), paths.get("revocations"), texts.get("identity"), texts.get("issuer"),
-          texts.get("signature"));
+      trust =
+          new Trust(
+              requireProof,
+              paths.get("pins"),
+              paths.get("publicKey"),
+              paths.get("certificateChain"),
+              paths.get("trustedRoot"),
+              paths.get("revocations"),
+              texts.get("identity"),
+              texts.get("issuer"),
+              texts.get("signature"));
     }
     Licenses licenses = new Licenses(List.of(), false);
     if (top.containsKey("licenses")) {
       Map<String, Object> l = object(top.get("licenses"), "$.licenses", LICENSES);
-      licenses = new Licenses(strings(l.get("allow"), "$.licenses.allow"),
-          l.containsKey("requireDeclared") && bool(l.get("requireDeclared"), "$.licenses.requireDeclared"));
+      licenses =
+          new Licenses(
+              strings(l.get("allow"), "$.licenses.allow"),
+              l.containsKey("requireDeclared")
+                  && bool(l.get("requireDeclared"), "$.licenses.requireDeclared"));
     }
     return new PolicyFile(file, b.build(), trust, licenses);
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(@Nullable Object v, String where, @Nullable Set<String> keys) {
+  private static Map<String, Object> object(
+      @Nullable Object v, String where, @Nullable Set<String> keys) {
     if (!(v instanceof Map)) {
       throw new IllegalArgumentException(where + ": expected an object");
     }
@@ -242,8 +268,13 @@ public final class PolicyFile {
     if (keys != null) {
       for (String k : m.keySet()) {
         if (!keys.contains(k)) {
-          throw new IllegalArgumentException(where + ": unknown key \"" + k + "\" (allowed: "
-              + String.join(", ", keys.stream().sorted().toList()) + ")");
+          throw new IllegalArgumentException(
+              where
+                  + ": unknown key \""
+                  + k
+                  + "\" (allowed: "
+                  + String.join(", ", keys.stream().sorted().toList())
+                  + ")");
         }
       }
     }
@@ -292,7 +323,8 @@ public final class PolicyFile {
 
   private static void settingName(String name, String where) {
     if (!name.matches("[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+")) {
-      throw new IllegalArgumentException(where + ": not a setting name (like \"safetensors.maxTensors\")");
+      throw new IllegalArgumentException(
+          where + ": not a setting name (like \"safetensors.maxTensors\")");
     }
   }
 

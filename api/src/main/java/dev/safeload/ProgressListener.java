@@ -14,9 +14,9 @@ public interface ProgressListener {
   ProgressListener NONE = (file, bytesRead, fileSize) -> {};
 
   /**
-   * @param file      the file's name relative to the model root
+   * @param file the file's name relative to the model root
    * @param bytesRead bytes of it read and hashed so far (reaches {@code fileSize} once)
-   * @param fileSize  the file's size
+   * @param fileSize the file's size
    */
   void bytesRead(String file, long bytesRead, long fileSize);
 }

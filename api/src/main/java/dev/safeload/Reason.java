@@ -5,9 +5,9 @@ package dev.safeload;
  * detection, polyglots and the proof requirement. Codes are stable: they are never renamed, removed
  * or given another meaning.
  *
- * <p>Each module declares the codes it reports in an enum of its own (the built-in formats'
- * {@code dev.safeload.formats.FormatReason}, the verifiers' {@code dev.safeload.verify.VerifyReason}),
- * so adding a format does not change this enum. docs/REASONS.md lists them all.
+ * <p>Each module declares the codes it reports in an enum of its own (the built-in formats' {@code
+ * dev.safeload.formats.FormatReason}, the verifiers' {@code dev.safeload.verify.VerifyReason}), so
+ * adding a format does not change this enum. docs/REASONS.md lists them all.
  */
 public enum Reason implements ReasonCode {
   // ---------------------------------------------------------------- loader: files and detection
@@ -40,7 +40,8 @@ public enum Reason implements ReasonCode {
   /** A file name inside the model cannot be served safely (control characters, backslashes). */
   FILE_NAME_INVALID("A file name inside the model cannot be represented safely."),
   /** Two names in the model are one name to a reader that folds case, Unicode form or bad bytes. */
-  FILE_NAME_COLLISION("Two file names collide once case, Unicode normalisation or undecodable bytes are folded."),
+  FILE_NAME_COLLISION(
+      "Two file names collide once case, Unicode normalisation or undecodable bytes are folded."),
   /** The name says code (a .py, .so, .sh ...): loaders import or execute such files. */
   CODE_FILE("The file name says it is code that a loader may import or execute."),
   /** Another common reader would open the file as a different structure (tar, zip, pickle). */
@@ -50,18 +51,22 @@ public enum Reason implements ReasonCode {
   /** Validating the file exhausted a resource of the JVM (memory); it is rejected, not trusted. */
   RESOURCE_EXHAUSTED("Validating the file exhausted memory or another JVM resource."),
 
-  // ---------------------------------------------------------------- provenance: the proof requirement and verifier failures
+  // ---------------------------------------------------------------- provenance: the proof
+  // requirement and verifier failures
   /** No pin, signature or other proof covers the file, and the policy requires one. */
   UNPROVEN_FILE("No pin or signature proves where the file came from."),
   /** A provenance verifier failed unexpectedly; the model is rejected rather than trusted. */
   VERIFIER_ERROR("A provenance verifier (pins, signature, revocation) failed unexpectedly."),
 
   // ---------------------------------------------------------------- merged from licspdx
-  /** The policy judges licences and the model declares none, or a declaration is not an SPDX expression. */
-  LICENSE_UNKNOWN("The model's licence is unknown: none is declared, or a declaration is not an SPDX expression."),
+  /**
+   * The policy judges licences and the model declares none, or a declaration is not an SPDX
+   * expression.
+   */
+  LICENSE_UNKNOWN(
+      "The model's licence is unknown: none is declared, or a declaration is not an SPDX expression."),
   /** A declared licence is not on the policy's list of acceptable licences. */
   LICENSE_NOT_ALLOWED("A declared licence is not one the policy allows."),
-
   ;
 
   private final String description;

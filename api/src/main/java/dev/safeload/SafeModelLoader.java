@@ -29,11 +29,20 @@ public final class SafeModelLoader {
   private final Engine engine;
 
   private SafeModelLoader(Builder b) {
-    this.engine = new Engine(b.policy, List.copyOf(b.handlers), List.copyOf(b.verifiers),
-        List.copyOf(b.readers), List.copyOf(b.describers), b.progress);
+    this.engine =
+        new Engine(
+            b.policy,
+            List.copyOf(b.handlers),
+            List.copyOf(b.verifiers),
+            List.copyOf(b.readers),
+            List.copyOf(b.describers),
+            b.progress);
   }
 
-  /** A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the class path. */
+  /**
+   * A builder with the {@link LoadPolicy#strict() strict} policy and the handlers found on the
+   * class path.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,17 +52,17 @@ public final class SafeModelLoader {
    *
    * @return the verified model; close it to release the bytes
    * @throws ModelRejectedException with every finding, if any check failed
-   * @throws IOException if {@code path} itself cannot be read (files inside a model that cannot be read
-   *     are findings)
+   * @throws IOException if {@code path} itself cannot be read (files inside a model that cannot be
+   *     read are findings)
    */
   public VerifiedModel load(Path path) throws ModelRejectedException, IOException {
     return engine.load(path);
   }
 
   /**
-   * Checks a model file or directory like {@link #load} and reports instead of throwing. Provenance is
-   * checked with the configured verifiers, but a file without proof is not a finding here, so a scan
-   * works without pins. Nothing is retained after the call.
+   * Checks a model file or directory like {@link #load} and reports instead of throwing. Provenance
+   * is checked with the configured verifiers, but a file without proof is not a finding here, so a
+   * scan works without pins. Nothing is retained after the call.
    *
    * @throws IOException if {@code path} itself cannot be read
    */
@@ -85,9 +94,10 @@ public final class SafeModelLoader {
     }
 
     /**
-     * Adds a provenance check: digest pins ({@code PinSet.load(path)} from {@code safeload-verify}), an
-     * OpenSSF model-signing verifier ({@code TrustPolicy.publicKey(pem).verifier()}), or one of your
-     * own. Every verifier's findings reject the model, so with pins and a signature both must hold.
+     * Adds a provenance check: digest pins ({@code PinSet.load(path)} from {@code
+     * safeload-verify}), an OpenSSF model-signing verifier ({@code
+     * TrustPolicy.publicKey(pem).verifier()}), or one of your own. Every verifier's findings reject
+     * the model, so with pins and a signature both must hold.
      */
     public Builder verifier(ProvenanceVerifier verifier) {
       verifiers.add(Objects.requireNonNull(verifier, "verifier"));
@@ -95,8 +105,8 @@ public final class SafeModelLoader {
     }
 
     /**
-     * Registers a format handler. Its verdicts count only if the policy allows its id
-     * ({@link LoadPolicy.Builder#allowFormat}). A registered handler replaces a discovered one with the
+     * Registers a format handler. Its verdicts count only if the policy allows its id ({@link
+     * LoadPolicy.Builder#allowFormat}). A registered handler replaces a discovered one with the
      * same id.
      */
     public Builder handler(FormatHandler handler) {
@@ -117,9 +127,10 @@ public final class SafeModelLoader {
     }
 
     /**
-     * Adds a {@link dev.safeload.spi.SecondReader}: another reader whose view of a file, if it differs
-     * from the handler's, makes the file a polyglot. Those found by {@link ServiceLoader} are always
-     * added, even when handler discovery is off: turning a safety check off is never a side effect.
+     * Adds a {@link dev.safeload.spi.SecondReader}: another reader whose view of a file, if it
+     * differs from the handler's, makes the file a polyglot. Those found by {@link ServiceLoader}
+     * are always added, even when handler discovery is off: turning a safety check off is never a
+     * side effect.
      */
     public Builder secondReader(dev.safeload.spi.SecondReader reader) {
       readers.add(Objects.requireNonNull(reader, "reader"));
@@ -128,8 +139,8 @@ public final class SafeModelLoader {
 
     /**
      * Adds a {@link dev.safeload.spi.FileDescriber}, which reads what an opaque file (a model card)
-     * declares. A registered describer replaces a discovered one with the same id; discovery follows
-     * {@link #discoverHandlers}.
+     * declares. A registered describer replaces a discovered one with the same id; discovery
+     * follows {@link #discoverHandlers}.
      */
     public Builder describer(dev.safeload.spi.FileDescriber describer) {
       describers.add(Objects.requireNonNull(describer, "describer"));
@@ -137,27 +148,33 @@ public final class SafeModelLoader {
     }
 
     public SafeModelLoader build() {
-      ServiceLoader.load(dev.safeload.spi.SecondReader.class, SafeModelLoader.class.getClassLoader())
-          .forEach(r -> {
-            if (readers.stream().noneMatch(x -> x.id().equals(r.id()))) {
-              readers.add(r);
-            }
-          });
+      ServiceLoader.load(
+              dev.safeload.spi.SecondReader.class, SafeModelLoader.class.getClassLoader())
+          .forEach(
+              r -> {
+                if (readers.stream().noneMatch(x -> x.id().equals(r.id()))) {
+                  readers.add(r);
+                }
+              });
       if (discover) {
         List<FormatHandler> all = new ArrayList<>();
-        ServiceLoader.load(FormatHandler.class, SafeModelLoader.class.getClassLoader()).forEach(h -> {
-          if (handlers.stream().noneMatch(r -> r.id().equals(h.id()))) {
-            all.add(h);
-          }
-        });
+        ServiceLoader.load(FormatHandler.class, SafeModelLoader.class.getClassLoader())
+            .forEach(
+                h -> {
+                  if (handlers.stream().noneMatch(r -> r.id().equals(h.id()))) {
+                    all.add(h);
+                  }
+                });
         handlers.addAll(0, all);
         List<dev.safeload.spi.FileDescriber> found = new ArrayList<>();
-        ServiceLoader.load(dev.safeload.spi.FileDescriber.class, SafeModelLoader.class.getClassLoader())
-            .forEach(d -> {
-              if (describers.stream().noneMatch(r -> r.id().equals(d.id()))) {
-                found.add(d);
-              }
-            });
+        ServiceLoader.load(
+                dev.safeload.spi.FileDescriber.class, SafeModelLoader.class.getClassLoader())
+            .forEach(
+                d -> {
+                  if (describers.stream().noneMatch(r -> r.id().equals(d.id()))) {
+                    found.add(d);
+                  }
+                });
         describers.addAll(0, found);
       }
       return new SafeModelLoader(this);

@@ -7,22 +7,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The findings of {@link SafeModelLoader#scan}: what {@code load} would have found, as data rather than
- * an exception, for reports, CI gates and the CLI.
+ * The findings of {@link SafeModelLoader#scan}: what {@code load} would have found, as data rather
+ * than an exception, for reports, CI gates and the CLI.
  *
- * @param source        the scanned path
- * @param files         one report per file found, sorted by name
- * @param modelFindings findings about the model as a whole (missing pinned files, shard index mismatch)
- * @param ignoredFiles  names of files present but left out by an ignore pattern (the policy's or one a
- *                      pin file or signature recorded), sorted: neither read nor served
- * @param proofs        every proof the verifiers made, in verifier order; each file's report lists those
- *                      that cover it. Whether that is enough is already decided: a file that falls short
- *                      of the policy's {@link LoadPolicy#requiredProof()} carries
- *                      {@link Reason#UNPROVEN_FILE} when the scan applied it
- *                      ({@link LoadPolicy#scansRequireProof()})
+ * @param source the scanned path
+ * @param files one report per file found, sorted by name
+ * @param modelFindings findings about the model as a whole (missing pinned files, shard index
+ *     mismatch)
+ * @param ignoredFiles names of files present but left out by an ignore pattern (the policy's or one
+ *     a pin file or signature recorded), sorted: neither read nor served
+ * @param proofs every proof the verifiers made, in verifier order; each file's report lists those
+ *     that cover it. Whether that is enough is already decided: a file that falls short of the
+ *     policy's {@link LoadPolicy#requiredProof()} carries {@link Reason#UNPROVEN_FILE} when the
+ *     scan applied it ({@link LoadPolicy#scansRequireProof()})
  */
-public record ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings,
-    List<String> ignoredFiles, List<Proof> proofs) {
+public record ScanReport(
+    Path source,
+    List<FileReport> files,
+    List<Finding> modelFindings,
+    List<String> ignoredFiles,
+    List<Proof> proofs) {
 
   public ScanReport {
     Objects.requireNonNull(source, "source");
@@ -33,8 +37,8 @@ public record ScanReport(Path source, List<FileReport> files, List<Finding> mode
   }
 
   /** A report with no proofs. */
-  public ScanReport(Path source, List<FileReport> files, List<Finding> modelFindings,
-      List<String> ignoredFiles) {
+  public ScanReport(
+      Path source, List<FileReport> files, List<Finding> modelFindings, List<String> ignoredFiles) {
     this(source, files, modelFindings, ignoredFiles, List.of());
   }
 

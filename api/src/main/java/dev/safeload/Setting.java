@@ -19,7 +19,8 @@ public final class Setting<T> {
   private final T defaultValue;
   private final @Nullable Function<String, T> byName;
 
-  private Setting(String name, Class<T> type, T defaultValue, @Nullable Function<String, T> byName) {
+  private Setting(
+      String name, Class<T> type, T defaultValue, @Nullable Function<String, T> byName) {
     this.name = Objects.requireNonNull(name, "name");
     this.type = Objects.requireNonNull(type, "type");
     this.defaultValue = Objects.requireNonNull(defaultValue, "defaultValue");
@@ -32,11 +33,12 @@ public final class Setting<T> {
   }
 
   /**
-   * Declares a setting whose values also have names (profiles), so that a policy file
-   * ({@link PolicyFile}) can choose one: {@code byName} returns the value for a name, or throws
-   * {@link IllegalArgumentException} for a name it does not know.
+   * Declares a setting whose values also have names (profiles), so that a policy file ({@link
+   * PolicyFile}) can choose one: {@code byName} returns the value for a name, or throws {@link
+   * IllegalArgumentException} for a name it does not know.
    */
-  public static <T> Setting<T> of(String name, Class<T> type, T defaultValue, Function<String, T> byName) {
+  public static <T> Setting<T> of(
+      String name, Class<T> type, T defaultValue, Function<String, T> byName) {
     return new Setting<>(name, type, defaultValue, Objects.requireNonNull(byName, "byName"));
   }
 
@@ -50,7 +52,8 @@ public final class Setting<T> {
 
   /**
    * The value a policy file gave by this setting's name: a number for a limit, a name for a setting
-   * declared with names. Anything else is refused, so a handler never runs on a value it cannot read.
+   * declared with names. Anything else is refused, so a handler never runs on a value it cannot
+   * read.
    *
    * @throws IllegalArgumentException if the value does not fit this setting
    */

@@ -10,11 +10,12 @@ import java.util.NoSuchElementException;
 
 /**
  * A model whose every file passed format validation and provenance checks. It owns the verified
- * bytes: a private copy in memory, a private directory, or (only with {@link Delivery#MAPPED_TRUSTED})
- * the mapping that was checked. Accessors throw {@link IllegalStateException} after {@link #close()}.
+ * bytes: a private copy in memory, a private directory, or (only with {@link
+ * Delivery#MAPPED_TRUSTED}) the mapping that was checked. Accessors throw {@link
+ * IllegalStateException} after {@link #close()}.
  *
- * <p>Thread-safe. Buffers handed out are read-only views; each call returns a fresh view with its own
- * position, so callers never disturb each other.
+ * <p>Thread-safe. Buffers handed out are read-only views; each call returns a fresh view with its
+ * own position, so callers never disturb each other.
  */
 public interface VerifiedModel extends AutoCloseable {
 
@@ -36,30 +37,33 @@ public interface VerifiedModel extends AutoCloseable {
   Delivery delivery();
 
   /**
-   * Every proof the verifiers made, in verifier order: what the policy's
-   * {@link LoadPolicy#requiredProof()} was met with. Each file's share is in {@link VerifiedFile#proofs()}.
-   * Empty when the policy required no proof and no verifier proved anything.
+   * Every proof the verifiers made, in verifier order: what the policy's {@link
+   * LoadPolicy#requiredProof()} was met with. Each file's share is in {@link
+   * VerifiedFile#proofs()}. Empty when the policy required no proof and no verifier proved
+   * anything.
    */
   List<Proof> proofs();
 
   /**
    * A private directory holding exactly the verified files, for engines that want a path (DJL). The
-   * directory is {@code 0700} and the files {@code 0400}; it is written from the verified copy, never
-   * from the source, and deleted by {@link #close()}. Calling it twice returns the same directory.
+   * directory is {@code 0700} and the files {@code 0400}; it is written from the verified copy,
+   * never from the source, and deleted by {@link #close()}. Calling it twice returns the same
+   * directory.
    */
   Path materialize() throws IOException;
 
   /**
-   * Re-checks a {@link Delivery#MAPPED_TRUSTED} model's sources (size, modification time, file identity).
-   * A no-op for the copying modes, whose bytes cannot change.
+   * Re-checks a {@link Delivery#MAPPED_TRUSTED} model's sources (size, modification time, file
+   * identity). A no-op for the copying modes, whose bytes cannot change.
    *
    * @throws ModelChangedException if a source changed
    */
   void checkUnchanged();
 
   /**
-   * Releases the bytes and deletes any private directory. For {@link Delivery#MAPPED_TRUSTED}, first
-   * re-checks the sources and throws {@link ModelChangedException} (after releasing) if one changed.
+   * Releases the bytes and deletes any private directory. For {@link Delivery#MAPPED_TRUSTED},
+   * first re-checks the sources and throws {@link ModelChangedException} (after releasing) if one
+   * changed.
    */
   @Override
   void close();
@@ -79,14 +83,17 @@ public interface VerifiedModel extends AutoCloseable {
     /** What the handler read: tensors, metadata, referenced files. */
     ModelDescription description();
 
-    /** The proofs that cover this file, in verifier order (each also in {@link VerifiedModel#proofs()}). */
+    /**
+     * The proofs that cover this file, in verifier order (each also in {@link
+     * VerifiedModel#proofs()}).
+     */
     List<Proof> proofs();
 
     /**
      * A read-only direct buffer over the whole verified file.
      *
-     * @throws IllegalStateException if the file is larger than a single buffer can hold (2 GiB - 1);
-     *     use {@link #buffers()} then
+     * @throws IllegalStateException if the file is larger than a single buffer can hold (2 GiB -
+     *     1); use {@link #buffers()} then
      */
     java.nio.ByteBuffer buffer();
 

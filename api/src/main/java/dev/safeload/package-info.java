@@ -1,3 +1,5 @@
-/** The front door: load a model only after its bytes passed format validation and provenance checks. */
+/**
+ * The front door: load a model only after its bytes passed format validation and provenance checks.
+ */
 @org.jspecify.annotations.NullMarked
 package dev.safeload;

@@ -12,22 +12,30 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One file after it was read, hashed and judged: the immutable value that the later stages (cross-file
- * checks, proofs, delivery) pass on, each returning a new one when it adds a finding or a claim.
+ * One file after it was read, hashed and judged: the immutable value that the later stages
+ * (cross-file checks, proofs, delivery) pass on, each returning a new one when it adds a finding or
+ * a claim.
  *
- * @param data        the bytes read and hashed, or null if the read failed
- * @param sha256      their digest, or null if the read failed
- * @param shards      digests of their shards, per shard size a verifier declared (empty if none)
+ * @param data the bytes read and hashed, or null if the read failed
+ * @param sha256 their digest, or null if the read failed
+ * @param shards digests of their shards, per shard size a verifier declared (empty if none)
  * @param privateCopy the private file holding them, for {@code PRIVATE_FILE} delivery
- * @param handler     the handler whose format the file is, if any
- * @param format      the format id, "" if none
- * @param desc        the handler's description if the file was accepted
- * @param unclaimed   no handler recognised it and its name says nothing: referenced data, or unknown
+ * @param handler the handler whose format the file is, if any
+ * @param format the format id, "" if none
+ * @param desc the handler's description if the file was accepted
+ * @param unclaimed no handler recognised it and its name says nothing: referenced data, or unknown
  */
-record CheckedFile(SourceFile source, @Nullable ChunkedBytes data, @Nullable Sha256 sha256,
+record CheckedFile(
+    SourceFile source,
+    @Nullable ChunkedBytes data,
+    @Nullable Sha256 sha256,
     java.util.Map<Long, List<Sha256>> shards,
-    @Nullable Path privateCopy, @Nullable FormatHandler handler, String format,
-    @Nullable ModelDescription desc, List<Finding> findings, boolean unclaimed)
+    @Nullable Path privateCopy,
+    @Nullable FormatHandler handler,
+    String format,
+    @Nullable ModelDescription desc,
+    List<Finding> findings,
+    boolean unclaimed)
     implements ModelView.ValidatedFile {
 
   CheckedFile {
@@ -36,7 +44,8 @@ record CheckedFile(SourceFile source, @Nullable ChunkedBytes data, @Nullable Sha
 
   /** A file that was not read, for this reason. */
   static CheckedFile unread(SourceFile source, Finding reason) {
-    return new CheckedFile(source, null, null, java.util.Map.of(), null, null, "", null, List.of(reason), false);
+    return new CheckedFile(
+        source, null, null, java.util.Map.of(), null, null, "", null, List.of(reason), false);
   }
 
   @Override
@@ -91,25 +100,28 @@ record CheckedFile(SourceFile source, @Nullable ChunkedBytes data, @Nullable Sha
     }
     List<Finding> all = new ArrayList<>(findings);
     all.addAll(more);
-    return new CheckedFile(source, data, sha256, shards, privateCopy, handler, format, desc, all,
-        unclaimed);
+    return new CheckedFile(
+        source, data, sha256, shards, privateCopy, handler, format, desc, all, unclaimed);
   }
 
   /**
-   * This file, claimed by {@code handler} as data another file references: what its content seemed to
-   * be (and failed to validate as) no longer speaks for it.
+   * This file, claimed by {@code handler} as data another file references: what its content seemed
+   * to be (and failed to validate as) no longer speaks for it.
    */
   CheckedFile claimedAs(FormatHandler handler, ModelDescription d) {
-    return new CheckedFile(source, data, sha256, shards, privateCopy, handler, d.format(), d, List.of(), false);
+    return new CheckedFile(
+        source, data, sha256, shards, privateCopy, handler, d.format(), d, List.of(), false);
   }
 
   /** This file, no longer waiting for a reference: its findings are final. */
   CheckedFile unclaim() {
-    return new CheckedFile(source, data, sha256, shards, privateCopy, handler, format, desc, findings, false);
+    return new CheckedFile(
+        source, data, sha256, shards, privateCopy, handler, format, desc, findings, false);
   }
 
   /** This file, read but judged for {@code reason} alone (its bytes may not be the file's). */
   CheckedFile discarded(Finding reason) {
-    return new CheckedFile(source, data, sha256, shards, privateCopy, null, "", null, List.of(reason), false);
+    return new CheckedFile(
+        source, data, sha256, shards, privateCopy, null, "", null, List.of(reason), false);
   }
 }

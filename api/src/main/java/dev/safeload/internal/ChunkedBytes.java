@@ -19,7 +19,9 @@ public final class ChunkedBytes implements ModelBytes {
   private final ByteBuffer[] chunks;
   private final long size;
 
-  /** @param chunks buffers of exactly {@link #CHUNK} bytes except the last; each with position 0 */
+  /**
+   * @param chunks buffers of exactly {@link #CHUNK} bytes except the last; each with position 0
+   */
   public ChunkedBytes(List<ByteBuffer> chunks) {
     this.chunks = new ByteBuffer[chunks.size()];
     long total = 0;

@@ -17,9 +17,10 @@ import java.util.Optional;
 /**
  * Stage 4: rules that span files. First the references' voice in a file's role: a file that no
  * handler recognised and whose name says nothing may be served as data that a valid file references
- * (ONNX external data), if the referring handler accepts it ({@link FormatHandler#validateReferenced})
- * and no second reader would open it. Then each accepted file's handler checks the whole model
- * ({@link FormatHandler#validateModel}). Work is one map lookup per reference.
+ * (ONNX external data), if the referring handler accepts it ({@link
+ * FormatHandler#validateReferenced}) and no second reader would open it. Then each accepted file's
+ * handler checks the whole model ({@link FormatHandler#validateModel}). Work is one map lookup per
+ * reference.
  */
 final class CrossFileChecks {
   private final LoadPolicy policy;
@@ -38,25 +39,35 @@ final class CrossFileChecks {
       CheckedFile f = e.getValue();
       if (f.unclaimed()) {
         // No file vouched for it: what its content said stands, or nothing recognised it at all.
-        e.setValue(f.findings().isEmpty()
-            ? f.with(List.of(new Finding(Reason.UNKNOWN_FORMAT, f.name(), 0,
-                "no handler recognises the content")))
-            : f.unclaim());
+        e.setValue(
+            f.findings().isEmpty()
+                ? f.with(
+                    List.of(
+                        new Finding(
+                            Reason.UNKNOWN_FORMAT,
+                            f.name(),
+                            0,
+                            "no handler recognises the content")))
+                : f.unclaim());
       }
     }
     ModelView view = new View(files.stream().map(CheckedFile::name).toList(), byName, directory);
     List<CheckedFile> out = new ArrayList<>();
     for (CheckedFile original : files) {
-      CheckedFile f = Objects.requireNonNull(byName.get(original.name())); // every file has its entry
+      CheckedFile f =
+          Objects.requireNonNull(byName.get(original.name())); // every file has its entry
       if (f.accepted() && f.handler() != null) {
         List<Finding> more = new ArrayList<>();
         ValidationContext ctx = ValidationContext.collecting(f.name(), policy, more);
         FormatHandler handler = f.handler();
         CheckedFile self = f;
-        HandlerRun.call(ctx, f.format() + " failed across files", () -> {
-          handler.validateModel(self, view, ctx);
-          return null;
-        });
+        HandlerRun.call(
+            ctx,
+            f.format() + " failed across files",
+            () -> {
+              handler.validateModel(self, view, ctx);
+              return null;
+            });
         f = f.with(more);
       }
       out.add(f);
@@ -88,15 +99,21 @@ final class CrossFileChecks {
     ValidationContext ctx = ValidationContext.collecting(target.name(), policy, findings);
     // Only accepted files with a handler refer to others (claimReferencedData).
     FormatHandler h = Objects.requireNonNull(referrer.handler(), "referrer without a handler");
-    ModelDescription d = HandlerRun.call(ctx, h.id() + " failed on a referenced file",
-        () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
+    ModelDescription d =
+        HandlerRun.call(
+            ctx,
+            h.id() + " failed on a referenced file",
+            () -> h.validateReferenced(referrer, target.name(), target.bytes(), ctx));
     if (d == null || !findings.isEmpty()) {
       // Not data this referrer can vouch for: it stays unknown, with the referrer's reasons if any.
       return findings.isEmpty() ? target : target.with(findings).unclaim();
     }
     CheckedFile claimed = target.claimedAs(h, d);
-    FileValidation.Outcome second = validation.secondReadings(target.name(), target.bytes(),
-        new FileValidation.Outcome(h, d.format(), d, List.of(), false));
+    FileValidation.Outcome second =
+        validation.secondReadings(
+            target.name(),
+            target.bytes(),
+            new FileValidation.Outcome(h, d.format(), d, List.of(), false));
     return second.accepted() ? claimed : claimed.discarded(second.findings().get(0));
   }
 

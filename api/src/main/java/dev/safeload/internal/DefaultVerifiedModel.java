@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -31,8 +30,15 @@ import org.jspecify.annotations.Nullable;
 final class DefaultVerifiedModel implements VerifiedModel {
 
   /** One served file: the verified bytes, where they came from, and the proofs that cover them. */
-  record Entry(String name, ChunkedBytes bytes, Sha256 sha256, String format, ModelDescription description,
-      SourceFile source, @Nullable Path privateCopy, List<Proof> proofs) {
+  record Entry(
+      String name,
+      ChunkedBytes bytes,
+      Sha256 sha256,
+      String format,
+      ModelDescription description,
+      SourceFile source,
+      @Nullable Path privateCopy,
+      List<Proof> proofs) {
     Entry {
       proofs = List.copyOf(proofs);
     }
@@ -47,8 +53,13 @@ final class DefaultVerifiedModel implements VerifiedModel {
   private final boolean followLinks;
   private volatile boolean closed;
 
-  DefaultVerifiedModel(Path source, Delivery delivery, List<Entry> served, List<Proof> proofs,
-      @Nullable Path privateDir, boolean followLinks) {
+  DefaultVerifiedModel(
+      Path source,
+      Delivery delivery,
+      List<Entry> served,
+      List<Proof> proofs,
+      @Nullable Path privateDir,
+      boolean followLinks) {
     this.source = source;
     this.followLinks = followLinks;
     this.delivery = delivery;
@@ -84,7 +95,8 @@ final class DefaultVerifiedModel implements VerifiedModel {
     checkOpen();
     Entry e = entries.get(name);
     if (e == null) {
-      throw new NoSuchElementException("no verified file named " + name + "; have " + entries.keySet());
+      throw new NoSuchElementException(
+          "no verified file named " + name + "; have " + entries.keySet());
     }
     return new File(e);
   }
@@ -124,12 +136,16 @@ final class DefaultVerifiedModel implements VerifiedModel {
    */
   private void writePrivateCopy(Path dir, Entry e) throws IOException {
     Path target = dir.resolve(e.name());
-    Files.createDirectories(target.getParent(),
+    Files.createDirectories(
+        target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     MessageDigest md = Sha256.newMessageDigest();
-    try (FileChannel out = FileChannel.open(target,
-        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel out =
+        FileChannel.open(
+            target,
+            Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       for (ByteBuffer b : e.bytes().buffers()) {
         md.update(b.duplicate());
         while (b.hasRemaining()) {
@@ -139,8 +155,13 @@ final class DefaultVerifiedModel implements VerifiedModel {
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
     if (!Sha256.of(md.digest()).equals(e.sha256())) {
-      throw new ModelChangedException(List.of(new Finding(Reason.SOURCE_CHANGED, e.name(),
-          Finding.NO_OFFSET, "mapped bytes changed after verification")));
+      throw new ModelChangedException(
+          List.of(
+              new Finding(
+                  Reason.SOURCE_CHANGED,
+                  e.name(),
+                  Finding.NO_OFFSET,
+                  "mapped bytes changed after verification")));
     }
   }
 
@@ -153,12 +174,17 @@ final class DefaultVerifiedModel implements VerifiedModel {
     for (Entry e : entries.values()) {
       try {
         if (!e.source().unchanged(followLinks)) {
-          changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,
-              "size, modification or change time, or identity changed since verification"));
+          changed.add(
+              new Finding(
+                  Reason.SOURCE_CHANGED,
+                  e.name(),
+                  Finding.NO_OFFSET,
+                  "size, modification or change time, or identity changed since verification"));
         }
       } catch (IOException ex) {
-        changed.add(new Finding(Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET,
-            "the source is gone: " + ex));
+        changed.add(
+            new Finding(
+                Reason.SOURCE_CHANGED, e.name(), Finding.NO_OFFSET, "the source is gone: " + ex));
       }
     }
     if (!changed.isEmpty()) {

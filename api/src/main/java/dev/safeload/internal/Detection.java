@@ -14,9 +14,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the content of one file looks like to each handler: every handler's
- * {@link FormatHandler#detect} on the file's first {@value #HEAD_BYTES} bytes, in handler order, with
- * only the handlers that recognised something.
+ * What the content of one file looks like to each handler: every handler's {@link
+ * FormatHandler#detect} on the file's first {@value #HEAD_BYTES} bytes, in handler order, with only
+ * the handlers that recognised something.
  */
 record Detection(Map<FormatHandler, Confidence> seen) {
   /** Bytes of a file shown to {@link FormatHandler#detect}. */
@@ -30,8 +30,8 @@ record Detection(Map<FormatHandler, Confidence> seen) {
    * Asks every handler. A handler that throws ends detection with a {@code HANDLER_ERROR} (or
    * {@code RESOURCE_EXHAUSTED}) finding added to {@code findings}, and null.
    */
-  static @Nullable Detection of(String name, ModelBytes bytes, List<FormatHandler> handlers,
-      List<Finding> findings) {
+  static @Nullable Detection of(
+      String name, ModelBytes bytes, List<FormatHandler> handlers, List<Finding> findings) {
     Map<FormatHandler, Confidence> seen = new LinkedHashMap<>();
     ByteBuffer head = bytes.slice(0, (int) Math.min(HEAD_BYTES, bytes.size()));
     for (FormatHandler h : handlers) {
@@ -39,8 +39,12 @@ record Detection(Map<FormatHandler, Confidence> seen) {
       try {
         c = h.detect(head.duplicate().order(ByteOrder.LITTLE_ENDIAN), bytes.size());
       } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
-        findings.add(new Finding(e instanceof OutOfMemoryError ? Reason.RESOURCE_EXHAUSTED : Reason.HANDLER_ERROR,
-            name, Finding.NO_OFFSET, h.id() + " failed to detect: " + e));
+        findings.add(
+            new Finding(
+                e instanceof OutOfMemoryError ? Reason.RESOURCE_EXHAUSTED : Reason.HANDLER_ERROR,
+                name,
+                Finding.NO_OFFSET,
+                h.id() + " failed to detect: " + e));
         return null;
       }
       if (c != null && c != Confidence.NONE) {
@@ -64,7 +68,10 @@ record Detection(Map<FormatHandler, Confidence> seen) {
     return seen.keySet().stream().filter(h -> !h.extensions().isEmpty()).toList();
   }
 
-  /** The handlers among {@code candidates} with the highest detected confidence; none if none detects. */
+  /**
+   * The handlers among {@code candidates} with the highest detected confidence; none if none
+   * detects.
+   */
   List<FormatHandler> strongest(List<FormatHandler> candidates) {
     Confidence best = Confidence.NONE;
     for (FormatHandler h : candidates) {

@@ -8,8 +8,11 @@ import java.security.NoSuchProviderException;
 public final class Digests {
   private Digests() {}
 
-  /** SHA-256 of bytes {@code [start, end)} of a verified copy, slicing within chunks (no copying). */
-  public static dev.safeload.provenance.Sha256 sha256Range(ChunkedBytes bytes, long start, long end) {
+  /**
+   * SHA-256 of bytes {@code [start, end)} of a verified copy, slicing within chunks (no copying).
+   */
+  public static dev.safeload.provenance.Sha256 sha256Range(
+      ChunkedBytes bytes, long start, long end) {
     Hasher h = new Hasher(java.util.List.of()); // one heap array, not MessageDigest's 4 KiB copies
     long pos = start;
     while (pos < end) {

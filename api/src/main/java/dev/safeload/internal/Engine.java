@@ -36,17 +36,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The loading pipeline behind {@link dev.safeload.SafeModelLoader}, as a chain of stages that pass
  * immutable values: {@link ModelWalk} (which files, with {@link ModelNames} and {@link SideFiles}),
- * {@link NameRoles} (what their names say), {@link FileReading} with {@link FileValidation} (each file
- * read once while hashed, then judged by name and content together: {@link Detection},
- * {@link HandlerRun}, {@link SecondReadings}), {@link CrossFileChecks} (references and whole-model
- * rules), {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and signatures), then delivery ({@link DefaultVerifiedModel}) or a
- * report.
+ * {@link NameRoles} (what their names say), {@link FileReading} with {@link FileValidation} (each
+ * file read once while hashed, then judged by name and content together: {@link Detection}, {@link
+ * HandlerRun}, {@link SecondReadings}), {@link CrossFileChecks} (references and whole-model rules),
+ * {@link LicenseChecks} (the licence policy over what files declare), {@link Proofs} (pins and
+ * signatures), then delivery ({@link DefaultVerifiedModel}) or a report.
  */
 public final class Engine {
   /**
    * The logger, looked up on first use: finding the logging backend (java.util.logging unless the
-   * application installs another) costs milliseconds of class initialization that a command-line scan,
-   * which never logs, should not pay before it reads its first byte.
+   * application installs another) costs milliseconds of class initialization that a command-line
+   * scan, which never logs, should not pay before it reads its first byte.
    */
   private static final class Log {
     static final System.Logger LOG = System.getLogger("dev.safeload");
@@ -60,25 +60,40 @@ public final class Engine {
   private final Set<String> sideFileNames;
   private final List<FileGlob> ignore;
   private final List<FileGlob> opaque;
+
   /** Shard sizes the verifiers declared, hashed in the single pass beside the whole-file digest. */
   private final List<Long> shardSizes;
+
   private final ProgressListener progress;
 
-  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
-      List<SecondReader> readers, ProgressListener progress) {
+  public Engine(
+      LoadPolicy policy,
+      List<FormatHandler> handlers,
+      List<ProvenanceVerifier> verifiers,
+      List<SecondReader> readers,
+      ProgressListener progress) {
     this(policy, handlers, verifiers, readers, List.of(), progress);
   }
 
-  public Engine(LoadPolicy policy, List<FormatHandler> handlers, List<ProvenanceVerifier> verifiers,
-      List<SecondReader> readers, List<FileDescriber> describers, ProgressListener progress) {
+  public Engine(
+      LoadPolicy policy,
+      List<FormatHandler> handlers,
+      List<ProvenanceVerifier> verifiers,
+      List<SecondReader> readers,
+      List<FileDescriber> describers,
+      ProgressListener progress) {
     this.policy = policy;
     this.describers = List.copyOf(describers);
     this.progress = progress;
     Map<String, FormatHandler> byId = new LinkedHashMap<>();
     for (FormatHandler h : handlers) {
       if (h.spiVersion() > FormatHandler.SPI_VERSION) {
-        Log.LOG.log(Level.WARNING, "ignoring handler {0}: SPI version {1} is newer than {2}",
-            h.id(), h.spiVersion(), FormatHandler.SPI_VERSION);
+        Log.LOG.log(
+            Level.WARNING,
+            "ignoring handler {0}: SPI version {1} is newer than {2}",
+            h.id(),
+            h.spiVersion(),
+            FormatHandler.SPI_VERSION);
         continue;
       }
       byId.put(h.id(), h); // later registrations replace earlier ones with the same id
@@ -118,11 +133,24 @@ public final class Engine {
     Log.LOG.log(Level.DEBUG, "loaded {0} ({1} files, {2})", path, run.files.size(), run.mode);
     List<DefaultVerifiedModel.Entry> served = new ArrayList<>();
     for (CheckedFile f : run.files) {
-      served.add(new DefaultVerifiedModel.Entry(f.name(), f.readData(), f.readSha256(), f.format(),
-          f.description(), f.source(), f.privateCopy(), run.proofs.covering(f.name())));
+      served.add(
+          new DefaultVerifiedModel.Entry(
+              f.name(),
+              f.readData(),
+              f.readSha256(),
+              f.format(),
+              f.description(),
+              f.source(),
+              f.privateCopy(),
+              run.proofs.covering(f.name())));
     }
     served.sort(Comparator.comparing(DefaultVerifiedModel.Entry::name));
-    return new DefaultVerifiedModel(run.walk.root(), run.mode, served, run.proofs.proofs(), run.privateDir,
+    return new DefaultVerifiedModel(
+        run.walk.root(),
+        run.mode,
+        served,
+        run.proofs.proofs(),
+        run.privateDir,
         policy.allowsSymlinks());
   }
 
@@ -132,20 +160,31 @@ public final class Engine {
     try {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
-        reports.add(new FileReport(f.name(), f.read() ? f.readData().size() : -1,
-            f.format().isEmpty() ? null : f.format(), f.sha256(), f.findings(),
-            f.desc() == null ? List.of() : f.desc().licenses(), run.proofs.covering(f.name())));
+        reports.add(
+            new FileReport(
+                f.name(),
+                f.read() ? f.readData().size() : -1,
+                f.format().isEmpty() ? null : f.format(),
+                f.sha256(),
+                f.findings(),
+                f.desc() == null ? List.of() : f.desc().licenses(),
+                run.proofs.covering(f.name())));
       }
-      return new ScanReport(run.walk.root(), reports, run.modelFindings, run.walk.ignored(),
-          run.proofs.proofs());
+      return new ScanReport(
+          run.walk.root(), reports, run.modelFindings, run.walk.ignored(), run.proofs.proofs());
     } finally {
       run.release();
     }
   }
 
   /** The outcome of the stages for one path; nothing in it changes after {@link #run} returns. */
-  private record Run(ModelWalk.Result walk, Delivery mode, @Nullable Path privateDir,
-      List<CheckedFile> files, List<Finding> modelFindings, Proofs.Result proofs) {
+  private record Run(
+      ModelWalk.Result walk,
+      Delivery mode,
+      @Nullable Path privateDir,
+      List<CheckedFile> files,
+      List<Finding> modelFindings,
+      Proofs.Result proofs) {
     List<Finding> allFindings() {
       List<Finding> all = new ArrayList<>(modelFindings);
       files.forEach(f -> all.addAll(f.findings()));
@@ -164,11 +203,17 @@ public final class Engine {
   private Run run(Path path, boolean forLoad) throws IOException {
     ModelWalk.Result walk = new ModelWalk(policy, sideFileNames, ignore).walk(path);
     if (walk.files().isEmpty()) {
-      return new Run(walk, Delivery.MAPPED_TRUSTED, null, List.of(), walk.findings(),
+      return new Run(
+          walk,
+          Delivery.MAPPED_TRUSTED,
+          null,
+          List.of(),
+          walk.findings(),
           new Proofs.Result(List.of(), List.of(), List.of()));
     }
     Delivery mode = chooseMode(walk.files(), forLoad);
-    Path privateDir = mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
+    Path privateDir =
+        mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
     ExecutorService pool = pool(walk.files().size());
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
@@ -179,8 +224,8 @@ public final class Engine {
       LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
       checked = licenses.files();
       // A scan applies the proof requirement only when the policy asks; a load always does.
-      ProofRequirement required = forLoad || policy.scansRequireProof()
-          ? policy.requiredProof() : ProofRequirement.none();
+      ProofRequirement required =
+          forLoad || policy.scansRequireProof() ? policy.requiredProof() : ProofRequirement.none();
       Proofs.Result proofs = new Proofs(verifiers, required, pool).check(checked, walk);
       List<Finding> modelFindings = new ArrayList<>(walk.findings());
       modelFindings.addAll(licenses.modelFindings());
@@ -208,24 +253,27 @@ public final class Engine {
 
   /**
    * The loader's threads for one run, shared by every stage that works in parallel (reading files,
-   * running verifiers): up to {@code PARALLELISM}, never more than there are files. Null when one thread
-   * is all the run may use.
+   * running verifiers): up to {@code PARALLELISM}, never more than there are files. Null when one
+   * thread is all the run may use.
    */
   private @Nullable ExecutorService pool(int files) {
     int threads = (int) Math.min(files, policy.get(LoadPolicy.PARALLELISM));
     if (threads <= 1) {
       return null;
     }
-    return Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "safeload-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, "safeload-reader");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private Delivery chooseMode(List<SourceFile> files, boolean forLoad) {
     if (!forLoad) {
-      return Delivery.MAPPED_TRUSTED; // a scan hands nothing out: read through a mapping, keep nothing
+      return Delivery
+          .MAPPED_TRUSTED; // a scan hands nothing out: read through a mapping, keep nothing
     }
     if (policy.delivery() != Delivery.AUTOMATIC) {
       return policy.delivery();
@@ -235,15 +283,22 @@ public final class Engine {
       total += f.size();
     }
     return total <= policy.get(LoadPolicy.MAX_IN_MEMORY_BYTES)
-        ? Delivery.COPY_TO_MEMORY : Delivery.PRIVATE_FILE;
+        ? Delivery.COPY_TO_MEMORY
+        : Delivery.PRIVATE_FILE;
   }
 
   /**
-   * Stage 3 for every file, on the run's {@linkplain #pool pool}: up to {@code PARALLELISM} files at once;
-   * with one file at a time and cores to spare, a large mapping is validated while it is hashed.
+   * Stage 3 for every file, on the run's {@linkplain #pool pool}: up to {@code PARALLELISM} files
+   * at once; with one file at a time and cores to spare, a large mapping is validated while it is
+   * hashed.
    */
-  private List<CheckedFile> readAll(List<SourceFile> files, NameRoles roles, FileValidation validation,
-      FileReading reading, @Nullable ExecutorService pool) throws IOException {
+  private List<CheckedFile> readAll(
+      List<SourceFile> files,
+      NameRoles roles,
+      FileValidation validation,
+      FileReading reading,
+      @Nullable ExecutorService pool)
+      throws IOException {
     long parallelism = policy.get(LoadPolicy.PARALLELISM);
     List<CheckedFile> out = new ArrayList<>();
     if (pool == null) {

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * handler's verdict on them. Runs on the bytes that were hashed (see {@link FileReading}).
  *
  * <p>In check order:
+ *
  * <ol>
  *   <li>A code name is refused ({@code CODE_FILE}).
  *   <li>Every handler looks at the head ({@link FormatHandler#detect}); a handler that throws is a
@@ -25,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>A name claimed by handlers is validated by the one whose content detection is strongest
  *       (several equally strong: exactly one may validate). If it fails and another handler
  *       recognises the content, the name and content disagree ({@code EXTENSION_MISMATCH}) and the
- *       content's handler gives its own verdict too. If it passes, any other handler that recognises
- *       the content with {@link Confidence#STRONG} or more and also validates it is a second reading
- *       ({@code POLYGLOT}).
+ *       content's handler gives its own verdict too. If it passes, any other handler that
+ *       recognises the content with {@link Confidence#STRONG} or more and also validates it is a
+ *       second reading ({@code POLYGLOT}).
  *   <li>A name that claims nothing: the strongest content detection decides (ties: exactly one may
  *       validate, else {@code AMBIGUOUS_FORMAT}); its extension must be one the handler lists. No
  *       detection: an opaque name is served as {@code opaque}; any other file waits for a reference
@@ -35,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Every accepted file is shown to every {@link SecondReader} not of its own format: one that
  *       would open it is a {@code POLYGLOT} ({@link SecondReadings}).
  * </ol>
- * Any exception or {@link Error} a handler throws ends as a finding: fail closed ({@link HandlerRun}).
+ *
+ * Any exception or {@link Error} a handler throws ends as a finding: fail closed ({@link
+ * HandlerRun}).
  */
 final class FileValidation {
   /** The format reported for a file served without a format claim. */
@@ -44,14 +47,18 @@ final class FileValidation {
   /**
    * A file's verdict.
    *
-   * @param handler     the handler whose format the file is, or null
-   * @param format      the format id ("" if none; {@value #OPAQUE} for an opaque file)
+   * @param handler the handler whose format the file is, or null
+   * @param format the format id ("" if none; {@value #OPAQUE} for an opaque file)
    * @param description the handler's description if it accepted the file
-   * @param unclaimed   no handler recognised the content and the name says nothing: the file may still
-   *                    be claimed as data that another file references
+   * @param unclaimed no handler recognised the content and the name says nothing: the file may
+   *     still be claimed as data that another file references
    */
-  record Outcome(@Nullable FormatHandler handler, String format, @Nullable ModelDescription description,
-      List<Finding> findings, boolean unclaimed) {
+  record Outcome(
+      @Nullable FormatHandler handler,
+      String format,
+      @Nullable ModelDescription description,
+      List<Finding> findings,
+      boolean unclaimed) {
     boolean accepted() {
       return findings.isEmpty() && description != null;
     }
@@ -67,7 +74,10 @@ final class FileValidation {
     this(policy, handlers, readers, List.of());
   }
 
-  FileValidation(LoadPolicy policy, List<FormatHandler> handlers, List<SecondReader> readers,
+  FileValidation(
+      LoadPolicy policy,
+      List<FormatHandler> handlers,
+      List<SecondReader> readers,
       List<FileDescriber> describers) {
     this.policy = policy;
     this.handlers = handlers;
@@ -79,35 +89,46 @@ final class FileValidation {
   Outcome validate(String name, ModelBytes bytes, NameRoles.Role role) {
     List<Finding> findings = new ArrayList<>();
     if (role instanceof NameRoles.Code code) {
-      findings.add(new Finding(Reason.CODE_FILE, name, Finding.NO_OFFSET,
-          "'." + code.extension() + "' names code that a loader may import or execute"));
+      findings.add(
+          new Finding(
+              Reason.CODE_FILE,
+              name,
+              Finding.NO_OFFSET,
+              "'." + code.extension() + "' names code that a loader may import or execute"));
       return new Outcome(null, "", null, findings, false);
     }
     Detection detection = Detection.of(name, bytes, handlers, findings);
     if (detection == null) {
       return new Outcome(null, "", null, findings, false);
     }
-    Outcome outcome = role instanceof NameRoles.Claimed claimed
-        ? byName(name, bytes, claimed, detection)
-        : byContent(name, bytes, role, detection);
+    Outcome outcome =
+        role instanceof NameRoles.Claimed claimed
+            ? byName(name, bytes, claimed, detection)
+            : byContent(name, bytes, role, detection);
     return outcome.accepted() ? secondReadings.byReaders(name, bytes, outcome) : outcome;
   }
 
-  /** The second readers' verdict on a file accepted some other way (data a valid file references). */
+  /**
+   * The second readers' verdict on a file accepted some other way (data a valid file references).
+   */
   Outcome secondReadings(String name, ModelBytes bytes, Outcome outcome) {
     return secondReadings.byReaders(name, bytes, outcome);
   }
 
-  private Outcome byName(String name, ModelBytes bytes, NameRoles.Claimed claimed,
-      Detection detection) {
+  private Outcome byName(
+      String name, ModelBytes bytes, NameRoles.Claimed claimed, Detection detection) {
     // A handler validates only what its own detection recognised: validate() may rely on detect().
     List<FormatHandler> strongest = detection.strongest(claimed.handlers());
     if (strongest.isEmpty()) {
       strongest = claimed.handlers().stream().filter(FormatHandler::validatesByNameAlone).toList();
     }
-    Outcome named = strongest.isEmpty() ? null
-        : strongest.size() == 1 ? calls.run(name, bytes, strongest.get(0))
-        : exactlyOne(name, bytes, strongest, "the name '" + claimed.match() + "' and the content");
+    Outcome named =
+        strongest.isEmpty()
+            ? null
+            : strongest.size() == 1
+                ? calls.run(name, bytes, strongest.get(0))
+                : exactlyOne(
+                    name, bytes, strongest, "the name '" + claimed.match() + "' and the content");
     String says = claimed.handlers().stream().map(FormatHandler::id).sorted().toList().toString();
     if (named == null || !named.accepted()) {
       List<FormatHandler> others = new ArrayList<>(detection.contentHandlers());
@@ -115,45 +136,81 @@ final class FileValidation {
       List<FormatHandler> content = detection.strongest(others);
       // The content speaks against the name when the name's handlers did not recognise it, or when
       // another handler recognises it more surely than they did.
-      boolean contentWins = content.size() == 1 && (named == null
-          || (named.handler() != null && detection.of(content.get(0)).compareTo(detection.of(named.handler())) > 0));
+      boolean contentWins =
+          content.size() == 1
+              && (named == null
+                  || (named.handler() != null
+                      && detection.of(content.get(0)).compareTo(detection.of(named.handler()))
+                          > 0));
       if (contentWins) {
         Outcome asContent = calls.run(name, bytes, content.get(0));
         List<Finding> all = new ArrayList<>();
-        all.add(new Finding(Reason.EXTENSION_MISMATCH, name, Finding.NO_OFFSET,
-            "content is " + content.get(0).id() + " but the name ('" + claimed.match() + "') says "
-                + says));
+        all.add(
+            new Finding(
+                Reason.EXTENSION_MISMATCH,
+                name,
+                Finding.NO_OFFSET,
+                "content is "
+                    + content.get(0).id()
+                    + " but the name ('"
+                    + claimed.match()
+                    + "') says "
+                    + says));
         all.addAll(asContent.findings());
         return new Outcome(content.get(0), content.get(0).id(), null, all, false);
       }
       if (named == null) {
-        return new Outcome(null, "", null, List.of(new Finding(Reason.UNKNOWN_FORMAT, name, 0,
-            "the name ('" + claimed.match() + "') says " + says
-                + ", but no handler recognises the content")), false);
+        return new Outcome(
+            null,
+            "",
+            null,
+            List.of(
+                new Finding(
+                    Reason.UNKNOWN_FORMAT,
+                    name,
+                    0,
+                    "the name ('"
+                        + claimed.match()
+                        + "') says "
+                        + says
+                        + ", but no handler recognises the content")),
+            false);
       }
       return named;
     }
-    Finding second = secondReadings.byOtherHandlers(name, bytes, named, claimed.handlers(), detection);
+    Finding second =
+        secondReadings.byOtherHandlers(name, bytes, named, claimed.handlers(), detection);
     return second == null ? named : SecondReadings.rejected(named, second);
   }
 
-  private Outcome byContent(String name, ModelBytes bytes, NameRoles.Role role,
-      Detection detection) {
+  private Outcome byContent(
+      String name, ModelBytes bytes, NameRoles.Role role, Detection detection) {
     List<FormatHandler> strongest = detection.strongest(detection.contentHandlers());
     if (strongest.isEmpty()) {
       if (role instanceof NameRoles.Opaque) {
         return opaque(name, bytes);
       }
       if (role instanceof NameRoles.UnreadFormat unread) {
-        return new Outcome(null, "", null, List.of(new Finding(Reason.UNKNOWN_FORMAT, name, 0,
-            "no handler recognises the content; the name says '." + unread.extension()
-                + "', a format safeload does not read")), false);
+        return new Outcome(
+            null,
+            "",
+            null,
+            List.of(
+                new Finding(
+                    Reason.UNKNOWN_FORMAT,
+                    name,
+                    0,
+                    "no handler recognises the content; the name says '."
+                        + unread.extension()
+                        + "', a format safeload does not read")),
+            false);
       }
       return new Outcome(null, "", null, List.of(), true);
     }
-    Outcome outcome = strongest.size() == 1
-        ? calls.run(name, bytes, strongest.get(0))
-        : exactlyOne(name, bytes, strongest, "the content");
+    Outcome outcome =
+        strongest.size() == 1
+            ? calls.run(name, bytes, strongest.get(0))
+            : exactlyOne(name, bytes, strongest, "the content");
     FormatHandler h = outcome.handler();
     if (!outcome.accepted() && role instanceof NameRoles.Opaque) {
       // What looked like a format did not validate as one; the name asks for opaque bytes.
@@ -162,9 +219,17 @@ final class FileValidation {
     String ext = Engine.extension(name);
     List<Finding> all = new ArrayList<>();
     if (h != null && !h.extensions().contains(ext) && policy.allowedFormats().contains(h.id())) {
-      all.add(new Finding(Reason.EXTENSION_MISMATCH, name, Finding.NO_OFFSET,
-          "content is " + h.id() + " but the name ends in '" + (ext.isEmpty() ? "" : "." + ext)
-              + "'; expected one of " + new java.util.TreeSet<>(h.extensions())));
+      all.add(
+          new Finding(
+              Reason.EXTENSION_MISMATCH,
+              name,
+              Finding.NO_OFFSET,
+              "content is "
+                  + h.id()
+                  + " but the name ends in '"
+                  + (ext.isEmpty() ? "" : "." + ext)
+                  + "'; expected one of "
+                  + new java.util.TreeSet<>(h.extensions())));
     }
     all.addAll(outcome.findings()); // the report also says whether the content itself is sound
     // Content that only looked like a format may still be data another file references; these
@@ -187,7 +252,8 @@ final class FileValidation {
   /** Validates with each candidate; exactly one may accept. */
   private Outcome exactlyOne(String name, ModelBytes bytes, List<FormatHandler> all, String what) {
     // A handler the policy refuses cannot speak for the file while an allowed one can.
-    List<FormatHandler> allowed = all.stream().filter(h -> policy.allowedFormats().contains(h.id())).toList();
+    List<FormatHandler> allowed =
+        all.stream().filter(h -> policy.allowedFormats().contains(h.id())).toList();
     List<FormatHandler> candidates = allowed.isEmpty() ? all : allowed;
     if (candidates.size() == 1) {
       return calls.run(name, bytes, candidates.get(0));
@@ -207,8 +273,18 @@ final class FileValidation {
     if (accepted.isEmpty() && first != null) {
       return first;
     }
-    return new Outcome(null, "", null, List.of(new Finding(Reason.AMBIGUOUS_FORMAT, name, 0,
-        what + " read as each of " + candidates.stream().map(FormatHandler::id).sorted().toList())),
+    return new Outcome(
+        null,
+        "",
+        null,
+        List.of(
+            new Finding(
+                Reason.AMBIGUOUS_FORMAT,
+                name,
+                0,
+                what
+                    + " read as each of "
+                    + candidates.stream().map(FormatHandler::id).sorted().toList())),
         false);
   }
 }

@@ -31,26 +31,34 @@ final class HandlerRun {
   FileValidation.Outcome run(String name, ModelBytes bytes, FormatHandler handler) {
     List<Finding> findings = new ArrayList<>();
     if (!policy.allowedFormats().contains(handler.id())) {
-      findings.add(new Finding(Reason.FORMAT_NOT_ALLOWED, name, 0,
-          "format " + handler.id() + " is not allowed by the policy"));
+      findings.add(
+          new Finding(
+              Reason.FORMAT_NOT_ALLOWED,
+              name,
+              0,
+              "format " + handler.id() + " is not allowed by the policy"));
       return new FileValidation.Outcome(handler, handler.id(), null, findings, false);
     }
     ValidationContext ctx = ValidationContext.collecting(name, policy, findings);
-    ModelDescription d = call(ctx, handler.id() + " failed", () -> {
-      ModelDescription v = handler.validate(bytes, ctx);
-      if (v == null) {
-        throw new IllegalStateException(handler.id() + " returned no description");
-      }
-      return v;
-    });
-    return new FileValidation.Outcome(handler, handler.id(), findings.isEmpty() ? d : null,
-        List.copyOf(findings), false);
+    ModelDescription d =
+        call(
+            ctx,
+            handler.id() + " failed",
+            () -> {
+              ModelDescription v = handler.validate(bytes, ctx);
+              if (v == null) {
+                throw new IllegalStateException(handler.id() + " returned no description");
+              }
+              return v;
+            });
+    return new FileValidation.Outcome(
+        handler, handler.id(), findings.isEmpty() ? d : null, List.copyOf(findings), false);
   }
 
   /**
-   * Runs handler code: a {@link FormatException} becomes its finding, any other failure a finding too
-   * (fail closed: a crashing handler never lets a file through, and never ends the run without a
-   * report). Returns null when the call failed.
+   * Runs handler code: a {@link FormatException} becomes its finding, any other failure a finding
+   * too (fail closed: a crashing handler never lets a file through, and never ends the run without
+   * a report). Returns null when the call failed.
    */
   static <T> @Nullable T call(ValidationContext ctx, String what, Supplier<T> call) {
     try {

@@ -15,14 +15,15 @@ import java.util.TreeSet;
  * The digests of one file's single pass: the whole-file SHA-256 and, for each shard size a verifier
  * declared, the SHA-256 of every fixed-size range.
  *
- * <p>Bytes are copied from the (direct or mapped) buffer into one heap array of {@value #SCRATCH} bytes
- * and every digest is fed from it. {@code MessageDigest.update(ByteBuffer)} on a direct buffer copies
- * through a temporary array of 4 KiB on each call, once per digest; here each byte is copied once, in
- * larger pieces that stay in the first-level cache while all digests read them.
+ * <p>Bytes are copied from the (direct or mapped) buffer into one heap array of {@value #SCRATCH}
+ * bytes and every digest is fed from it. {@code MessageDigest.update(ByteBuffer)} on a direct
+ * buffer copies through a temporary array of 4 KiB on each call, once per digest; here each byte is
+ * copied once, in larger pieces that stay in the first-level cache while all digests read them.
  */
 final class Hasher {
   /** Bytes copied at a time: small enough to stay in L1/L2 while every digest reads them. */
   static final int SCRATCH = 64 << 10;
+
   /** Shard sizes computed per pass at most: each costs a full extra SHA-256 of the file. */
   static final int MAX_SHARD_SIZES = 4;
 
@@ -34,7 +35,9 @@ final class Hasher {
   private final byte[] scratch = new byte[SCRATCH];
   private long count;
 
-  /** @param shardSizes the sizes to compute, from {@link #plan} */
+  /**
+   * @param shardSizes the sizes to compute, from {@link #plan}
+   */
   Hasher(Collection<Long> shardSizes) {
     sizes = shardSizes.stream().mapToLong(Long::longValue).toArray();
     shard = new MessageDigest[sizes.length];
@@ -46,9 +49,9 @@ final class Hasher {
   }
 
   /**
-   * The shard sizes a pass computes, from what the verifiers declared: sizes of at least
-   * {@link DigestedFile#MIN_SHARD_SIZE}, the smallest {@value #MAX_SHARD_SIZES} of them. Others are
-   * hashed on request over the bytes already read ({@link Digests#sha256Range}).
+   * The shard sizes a pass computes, from what the verifiers declared: sizes of at least {@link
+   * DigestedFile#MIN_SHARD_SIZE}, the smallest {@value #MAX_SHARD_SIZES} of them. Others are hashed
+   * on request over the bytes already read ({@link Digests#sha256Range}).
    */
   static List<Long> plan(Collection<Long> declared) {
     TreeSet<Long> s = new TreeSet<>();

@@ -9,21 +9,25 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Hugging Face hub cache layout, the one place where safeload follows a symbolic link by default.
+ * The Hugging Face hub cache layout, the one place where safeload follows a symbolic link by
+ * default.
  *
  * <p>{@code huggingface_hub} stores each file once under {@code models--ORG--NAME/blobs/} with its
  * digest as its name (SHA-256 for LFS files, the git blob SHA-1 for small ones) and makes each
- * snapshot {@code models--ORG--NAME/snapshots/REV/} a tree of relative links into {@code blobs/}. A link
- * is accepted only if, without leaving the repository folder, it leads to a regular file directly in
- * that repository's {@code blobs/} folder whose name has the form of a digest, and neither the blobs
- * folder nor the blob is itself a link. The loader then checks the bytes it reads against that name
- * ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every other link stays refused.
+ * snapshot {@code models--ORG--NAME/snapshots/REV/} a tree of relative links into {@code blobs/}. A
+ * link is accepted only if, without leaving the repository folder, it leads to a regular file
+ * directly in that repository's {@code blobs/} folder whose name has the form of a digest, and
+ * neither the blobs folder nor the blob is itself a link. The loader then checks the bytes it reads
+ * against that name ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every
+ * other link stays refused.
  */
 final class HfCache {
   private final Path repo;
   private final Path blobs;
 
-  /** A blob a snapshot link leads to: the file to read and its name, the digest its bytes must have. */
+  /**
+   * A blob a snapshot link leads to: the file to read and its name, the digest its bytes must have.
+   */
   record Blob(Path path, String name) {}
 
   private HfCache(Path repo) {
@@ -32,14 +36,16 @@ final class HfCache {
   }
 
   /**
-   * The cache repository that {@code root} is a snapshot of (or lies inside), or null if {@code root}
-   * is not under {@code <kind>s--…/snapshots/<rev>}.
+   * The cache repository that {@code root} is a snapshot of (or lies inside), or null if {@code
+   * root} is not under {@code <kind>s--…/snapshots/<rev>}.
    */
   static @Nullable HfCache enclosing(Path root) {
     for (Path p = root; p != null && p.getParent() != null; p = p.getParent()) {
       Path parent = p.getParent();
-      if (parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
-          && parent.getParent() != null && parent.getParent().getFileName() != null
+      if (parent.getFileName() != null
+          && parent.getFileName().toString().equals("snapshots")
+          && parent.getParent() != null
+          && parent.getParent().getFileName() != null
           && isRepoFolder(parent.getParent().getFileName().toString())) {
         return new HfCache(parent.getParent());
       }
@@ -48,7 +54,9 @@ final class HfCache {
   }
 
   private static boolean isRepoFolder(String name) {
-    return (name.startsWith("models--") || name.startsWith("datasets--") || name.startsWith("spaces--"))
+    return (name.startsWith("models--")
+            || name.startsWith("datasets--")
+            || name.startsWith("spaces--"))
         && name.length() > name.indexOf("--") + 2;
   }
 

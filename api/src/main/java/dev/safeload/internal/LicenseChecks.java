@@ -12,13 +12,15 @@ import java.util.Set;
 /**
  * Stage 4b: the licence policy ({@link LoadPolicy.Builder#allowLicenses}), over the licences the
  * accepted files declare. Nothing happens unless the policy names licences. In check order:
+ *
  * <ol>
- *   <li>each declaration on its own: one that is not a readable SPDX expression is
- *       {@code LICENSE_UNKNOWN} on its file, one outside the list {@code LICENSE_NOT_ALLOWED} on its
- *       file; two files that declare different licences are both judged, so both must be allowed;
+ *   <li>each declaration on its own: one that is not a readable SPDX expression is {@code
+ *       LICENSE_UNKNOWN} on its file, one outside the list {@code LICENSE_NOT_ALLOWED} on its file;
+ *       two files that declare different licences are both judged, so both must be allowed;
  *   <li>a model in which no accepted file declares a licence at all is {@code LICENSE_UNKNOWN} for
  *       the model as a whole.
  * </ol>
+ *
  * A model card whose front matter could not be read was already given {@code LICENSE_UNKNOWN} by
  * {@link FileValidation}, which saw the failure.
  */
@@ -53,20 +55,41 @@ final class LicenseChecks {
           declared = true;
           LicenseExpression.Node n = LicenseExpression.parse(l.expression());
           if (n == null) {
-            more.add(new Finding(Reason.LICENSE_UNKNOWN, f.name(), Finding.NO_OFFSET,
-                l.field() + " declares '" + printable(l.expression()) + "', which is not an SPDX licence expression"));
+            more.add(
+                new Finding(
+                    Reason.LICENSE_UNKNOWN,
+                    f.name(),
+                    Finding.NO_OFFSET,
+                    l.field()
+                        + " declares '"
+                        + printable(l.expression())
+                        + "', which is not an SPDX licence expression"));
           } else if (!LicenseExpression.allowed(n, allowed)) {
-            more.add(new Finding(Reason.LICENSE_NOT_ALLOWED, f.name(), Finding.NO_OFFSET,
-                l.field() + " declares " + printable(l.expression()) + ", not one of " + policy.allowedLicenses()));
+            more.add(
+                new Finding(
+                    Reason.LICENSE_NOT_ALLOWED,
+                    f.name(),
+                    Finding.NO_OFFSET,
+                    l.field()
+                        + " declares "
+                        + printable(l.expression())
+                        + ", not one of "
+                        + policy.allowedLicenses()));
           }
         }
       }
       unreadable |= f.findings().stream().anyMatch(x -> x.reason() == Reason.LICENSE_UNKNOWN);
       out.add(f.with(more));
     }
-    List<Finding> model = declared || unreadable ? List.of()
-        : List.of(new Finding(Reason.LICENSE_UNKNOWN, null, Finding.NO_OFFSET,
-            "no file declares a licence; the policy allows " + policy.allowedLicenses()));
+    List<Finding> model =
+        declared || unreadable
+            ? List.of()
+            : List.of(
+                new Finding(
+                    Reason.LICENSE_UNKNOWN,
+                    null,
+                    Finding.NO_OFFSET,
+                    "no file declares a licence; the policy allows " + policy.allowedLicenses()));
     return new Result(out, model);
   }
 

@@ -10,17 +10,18 @@ import org.jspecify.annotations.Nullable;
  * A bounded reader of SPDX licence expressions (SPDX 2.3 annex D, SPDX 3 simple licensing) and the
  * allowlist rule of {@link dev.safeload.LoadPolicy.Builder#allowLicenses}.
  *
- * <p>Grammar: {@code or := and ("OR" and)*}, {@code and := term ("AND" term)*},
- * {@code term := "(" or ")" | id ["+"] ["WITH" id]}; operators are upper case, ids are letters,
- * digits, {@code . - :} (for {@code DocumentRef-x:LicenseRef-y}). An expression longer than
- * {@value #MAX_CHARS} characters or nested deeper than {@value #MAX_DEPTH} is not read, so parsing and
- * judging are linear in the (short) input. Placeholders that state no licence ({@code NOASSERTION},
- * {@code NONE}, and the Hugging Face keys {@code other} and {@code unknown}) make the expression
+ * <p>Grammar: {@code or := and ("OR" and)*}, {@code and := term ("AND" term)*}, {@code term := "("
+ * or ")" | id ["+"] ["WITH" id]}; operators are upper case, ids are letters, digits, {@code . - :}
+ * (for {@code DocumentRef-x:LicenseRef-y}). An expression longer than {@value #MAX_CHARS}
+ * characters or nested deeper than {@value #MAX_DEPTH} is not read, so parsing and judging are
+ * linear in the (short) input. Placeholders that state no licence ({@code NOASSERTION}, {@code
+ * NONE}, and the Hugging Face keys {@code other} and {@code unknown}) make the expression
  * unreadable: they cannot be allowed.
  */
 public final class LicenseExpression {
   /** Longest expression read; real declarations are a few dozen characters. */
   public static final int MAX_CHARS = 512;
+
   /** Deepest parenthesis nesting read. */
   public static final int MAX_DEPTH = 16;
 
@@ -28,7 +29,9 @@ public final class LicenseExpression {
 
   /** A parsed expression; {@link #canonical} is the form allowlist entries are compared in. */
   public sealed interface Node permits Leaf, And, Or {
-    /** Ids in lower case, operators in upper case, single spaces, compound operands parenthesised. */
+    /**
+     * Ids in lower case, operators in upper case, single spaces, compound operands parenthesised.
+     */
     String canonical();
   }
 
@@ -104,8 +107,12 @@ public final class LicenseExpression {
   }
 
   private static boolean idChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '.' || c == '-' || c == ':';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-'
+        || c == ':';
   }
 
   private @Nullable Node or(int depth) {
@@ -182,7 +189,10 @@ public final class LicenseExpression {
   }
 
   private boolean isId(String t) {
-    return idChar(t.charAt(0)) && !t.equals("AND") && !t.equals("OR") && !t.equals("WITH")
+    return idChar(t.charAt(0))
+        && !t.equals("AND")
+        && !t.equals("OR")
+        && !t.equals("WITH")
         && !NO_LICENSE.contains(t.toLowerCase(Locale.ROOT));
   }
 

@@ -11,14 +11,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The names of one walk: each file's {@code /}-separated name under the model root, refused unless it
- * can be served as one unambiguous name, and the folded form that finds two names a case-insensitive or
- * normalising reader would take for one.
+ * The names of one walk: each file's {@code /}-separated name under the model root, refused unless
+ * it can be served as one unambiguous name, and the folded form that finds two names a
+ * case-insensitive or normalising reader would take for one.
  *
- * <p>In check order: a name with a control character or backslash, one the platform could not decode
- * (undecodable bytes come back as U+FFFD), or one longer than {@value #MAX_NAME_CHARS} characters is
- * {@code FILE_NAME_INVALID}. Collisions are the walk's to report ({@code FILE_NAME_COLLISION}), since
- * both files must go.
+ * <p>In check order: a name with a control character or backslash, one the platform could not
+ * decode (undecodable bytes come back as U+FFFD), or one longer than {@value #MAX_NAME_CHARS}
+ * characters is {@code FILE_NAME_INVALID}. Collisions are the walk's to report ({@code
+ * FILE_NAME_COLLISION}), since both files must go.
  */
 final class ModelNames {
   /** Longest name folded for the collision check; longer names are refused before any work. */
@@ -28,7 +28,9 @@ final class ModelNames {
   private final List<Finding> findings;
   private final Map<String, String> folded = new HashMap<>();
 
-  /** @param findings where refused names are reported */
+  /**
+   * @param findings where refused names are reported
+   */
   ModelNames(Path root, List<Finding> findings) {
     this.root = root;
     this.findings = findings;
@@ -42,14 +44,22 @@ final class ModelNames {
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
         if (c < 0x20 || c == 0x7f || c == '\\') {
-          findings.add(new Finding(Reason.FILE_NAME_INVALID, null, Finding.NO_OFFSET,
-              "file name with a control character or backslash under " + root));
+          findings.add(
+              new Finding(
+                  Reason.FILE_NAME_INVALID,
+                  null,
+                  Finding.NO_OFFSET,
+                  "file name with a control character or backslash under " + root));
           return null;
         }
         if (c == '\uFFFD') {
           // The platform could not decode the name's bytes; two such names may become one string.
-          findings.add(new Finding(Reason.FILE_NAME_INVALID, sb + s, Finding.NO_OFFSET,
-              "file name with bytes that are not valid in the platform's encoding"));
+          findings.add(
+              new Finding(
+                  Reason.FILE_NAME_INVALID,
+                  sb + s,
+                  Finding.NO_OFFSET,
+                  "file name with bytes that are not valid in the platform's encoding"));
           return null;
         }
       }
@@ -59,22 +69,28 @@ final class ModelNames {
       sb.append(s);
     }
     if (sb.length() > MAX_NAME_CHARS) {
-      findings.add(new Finding(Reason.FILE_NAME_INVALID, null, Finding.NO_OFFSET,
-          "file name longer than " + MAX_NAME_CHARS + " characters under " + root));
+      findings.add(
+          new Finding(
+              Reason.FILE_NAME_INVALID,
+              null,
+              Finding.NO_OFFSET,
+              "file name longer than " + MAX_NAME_CHARS + " characters under " + root));
       return null;
     }
     return sb.toString();
   }
 
   /**
-   * The earlier name that is one name with {@code name} once folded, or null, remembering
-   * {@code name} if it is the first of its folded form.
+   * The earlier name that is one name with {@code name} once folded, or null, remembering {@code
+   * name} if it is the first of its folded form.
    */
   @Nullable String collidesWith(String name) {
     return folded.putIfAbsent(folded(name), name);
   }
 
-  /** The name as a case-insensitive, normalising reader sees it. Bounded: names are length-checked. */
+  /**
+   * The name as a case-insensitive, normalising reader sees it. Bounded: names are length-checked.
+   */
   static String folded(String name) {
     return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
   }

@@ -22,14 +22,15 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stage 1: which files make up the model. Walks the path without following links, applies the ignore
- * patterns, refuses names that cannot be served as one unambiguous name ({@link ModelNames}), and
- * reads the verifiers' side files ({@link SideFiles}). Reads no model file's content.
+ * Stage 1: which files make up the model. Walks the path without following links, applies the
+ * ignore patterns, refuses names that cannot be served as one unambiguous name ({@link
+ * ModelNames}), and reads the verifiers' side files ({@link SideFiles}). Reads no model file's
+ * content.
  *
  * <p>Two names that are one name once case and Unicode normalisation are folded are both {@code
- * FILE_NAME_COLLISION} (a loader on a case-insensitive or normalising file system, or one that globs,
- * would read either). Links are refused except the relative links of a Hugging Face cache snapshot
- * into its own {@code blobs/} folder ({@link HfCache}).
+ * FILE_NAME_COLLISION} (a loader on a case-insensitive or normalising file system, or one that
+ * globs, would read either). Links are refused except the relative links of a Hugging Face cache
+ * snapshot into its own {@code blobs/} folder ({@link HfCache}).
  */
 final class ModelWalk {
   /**
@@ -37,8 +38,13 @@ final class ModelWalk {
    *
    * @param ignored names of present files left out by an ignore pattern, sorted
    */
-  record Result(Path root, boolean directory, List<SourceFile> files, Map<String, ByteBuffer> sideFiles,
-      List<String> ignored, List<Finding> findings) {}
+  record Result(
+      Path root,
+      boolean directory,
+      List<SourceFile> files,
+      Map<String, ByteBuffer> sideFiles,
+      List<String> ignored,
+      List<Finding> findings) {}
 
   private final LoadPolicy policy;
   private final Set<String> sideFileNames;
@@ -56,8 +62,13 @@ final class ModelWalk {
     Map<String, ByteBuffer> side = new TreeMap<>();
     List<SourceFile> files = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
-    BasicFileAttributes rootAttrs = Files.readAttributes(root, BasicFileAttributes.class,
-        LinkOption.NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a finding
+    BasicFileAttributes rootAttrs =
+        Files.readAttributes(
+            root,
+            BasicFileAttributes.class,
+            LinkOption
+                .NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a
+    // finding
     boolean follow = policy.allowsSymlinks();
     if (!follow && !noSymlinkAbove(root, rootAttrs, findings)) {
       return new Result(root, false, files, side, ignored, findings);
@@ -73,113 +84,160 @@ final class ModelWalk {
       files.add(SourceFile.stat(root.getFileName().toString(), root, follow, null));
       sideFiles.besides(root, sideFileNames);
     } else {
-      findings.add(new Finding(Reason.NOT_REGULAR_FILE, null, Finding.NO_OFFSET,
-          "not a regular file or directory: " + root));
+      findings.add(
+          new Finding(
+              Reason.NOT_REGULAR_FILE,
+              null,
+              Finding.NO_OFFSET,
+              "not a regular file or directory: " + root));
     }
     if (files.isEmpty() && findings.isEmpty()) {
       findings.add(new Finding(Reason.EMPTY_MODEL, null, Finding.NO_OFFSET, "no files to load"));
     }
-    return new Result(root, directory, List.copyOf(files), Map.copyOf(side), List.copyOf(ignored),
+    return new Result(
+        root,
+        directory,
+        List.copyOf(files),
+        Map.copyOf(side),
+        List.copyOf(ignored),
         List.copyOf(findings));
   }
 
   /** False (with a finding) if the root or a directory above it is a symbolic link. */
-  private static boolean noSymlinkAbove(Path root, BasicFileAttributes rootAttrs, List<Finding> findings) {
+  private static boolean noSymlinkAbove(
+      Path root, BasicFileAttributes rootAttrs, List<Finding> findings) {
     if (rootAttrs.isSymbolicLink()) {
-      findings.add(new Finding(Reason.SYMLINK, null, Finding.NO_OFFSET,
-          "the model path is a symbolic link: " + root));
+      findings.add(
+          new Finding(
+              Reason.SYMLINK,
+              null,
+              Finding.NO_OFFSET,
+              "the model path is a symbolic link: " + root));
       return false;
     }
     for (Path p = root.getParent(); p != null && p.getParent() != null; p = p.getParent()) {
       if (Files.isSymbolicLink(p)) {
-        findings.add(new Finding(Reason.SYMLINK, null, Finding.NO_OFFSET,
-            "a directory above the model is a symbolic link: " + p));
+        findings.add(
+            new Finding(
+                Reason.SYMLINK,
+                null,
+                Finding.NO_OFFSET,
+                "a directory above the model is a symbolic link: " + p));
         return false;
       }
     }
     return true;
   }
 
-  private void walkDirectory(Path root, List<SourceFile> files, SideFiles side,
-      List<String> ignored, List<Finding> findings) throws IOException {
+  private void walkDirectory(
+      Path root,
+      List<SourceFile> files,
+      SideFiles side,
+      List<String> ignored,
+      List<Finding> findings)
+      throws IOException {
     long maxFiles = policy.get(LoadPolicy.MAX_FILES);
     boolean follow = policy.allowsSymlinks();
     @Nullable HfCache cache = follow ? null : HfCache.enclosing(root);
     TreeMap<String, SourceFile> found = new TreeMap<>();
     ModelNames names = new ModelNames(root, findings);
-    Set<FileVisitOption> opts = follow
-        ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
-    Files.walkFileTree(root, opts, 64, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-        if (dir.equals(root)) {
-          return FileVisitResult.CONTINUE;
-        }
-        String name = names.servable(dir);
-        if (name == null) {
-          return FileVisitResult.SKIP_SUBTREE;
-        }
-        // A directory an ignore pattern matches is left out whole, and so are its files.
-        return isIgnored(name + "/") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        String name = names.servable(file);
-        if (name == null) {
-          return FileVisitResult.CONTINUE;
-        }
-        // A verifier's side file (model.sig) is read for the verifier whatever an ignore pattern says:
-        // a pin file that ignores "*.sig" must not hide the signature from the signature check.
-        if (isIgnored(name) && !sideFileNames.contains(name)) {
-          ignored.add(name);
-          return FileVisitResult.CONTINUE;
-        }
-        String earlier = names.collidesWith(name);
-        if (earlier != null) {
-          // Neither is served: which one a second reader picks is not ours to guess.
-          findings.add(new Finding(Reason.FILE_NAME_COLLISION, name, Finding.NO_OFFSET,
-              "the same name as '" + earlier + "' once case and Unicode form are folded"));
-          if (found.remove(earlier) != null || side.forget(earlier)) {
-            findings.add(new Finding(Reason.FILE_NAME_COLLISION, earlier, Finding.NO_OFFSET,
-                "the same name as '" + name + "' once case and Unicode form are folded"));
+    Set<FileVisitOption> opts =
+        follow ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
+    Files.walkFileTree(
+        root,
+        opts,
+        64,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(root)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String name = names.servable(dir);
+            if (name == null) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            // A directory an ignore pattern matches is left out whole, and so are its files.
+            return isIgnored(name + "/") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
-          return FileVisitResult.CONTINUE;
-        }
-        if (sideFileNames.contains(name) && !attrs.isSymbolicLink()) {
-          side.read(name, file);
-          return FileVisitResult.CONTINUE;
-        }
-        if (found.size() >= maxFiles) {
-          findings.add(new Finding(Reason.TOO_MANY_FILES, null, Finding.NO_OFFSET,
-              "more than " + maxFiles + " files"));
-          return FileVisitResult.TERMINATE;
-        }
-        if (attrs.isSymbolicLink()) {
-          HfCache.Blob blob = cache == null ? null : cache.blobOf(file);
-          if (blob == null) {
-            findings.add(new Finding(Reason.SYMLINK, name, Finding.NO_OFFSET,
-                cache == null ? "symbolic link inside the model"
-                    : "symbolic link that does not lead to a blob of this Hugging Face cache repository"));
-          } else {
-            found.put(name, SourceFile.stat(name, blob.path(), false, blob.name()));
-          }
-        } else if (!attrs.isRegularFile()) {
-          findings.add(new Finding(Reason.NOT_REGULAR_FILE, name, Finding.NO_OFFSET,
-              "not a regular file"));
-        } else {
-          found.put(name, SourceFile.stat(name, file, follow, null));
-        }
-        return FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        String name = names.servable(file);
-        findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String name = names.servable(file);
+            if (name == null) {
+              return FileVisitResult.CONTINUE;
+            }
+            // A verifier's side file (model.sig) is read for the verifier whatever an ignore
+            // pattern says:
+            // a pin file that ignores "*.sig" must not hide the signature from the signature check.
+            if (isIgnored(name) && !sideFileNames.contains(name)) {
+              ignored.add(name);
+              return FileVisitResult.CONTINUE;
+            }
+            String earlier = names.collidesWith(name);
+            if (earlier != null) {
+              // Neither is served: which one a second reader picks is not ours to guess.
+              findings.add(
+                  new Finding(
+                      Reason.FILE_NAME_COLLISION,
+                      name,
+                      Finding.NO_OFFSET,
+                      "the same name as '" + earlier + "' once case and Unicode form are folded"));
+              if (found.remove(earlier) != null || side.forget(earlier)) {
+                findings.add(
+                    new Finding(
+                        Reason.FILE_NAME_COLLISION,
+                        earlier,
+                        Finding.NO_OFFSET,
+                        "the same name as '" + name + "' once case and Unicode form are folded"));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+            if (sideFileNames.contains(name) && !attrs.isSymbolicLink()) {
+              side.read(name, file);
+              return FileVisitResult.CONTINUE;
+            }
+            if (found.size() >= maxFiles) {
+              findings.add(
+                  new Finding(
+                      Reason.TOO_MANY_FILES,
+                      null,
+                      Finding.NO_OFFSET,
+                      "more than " + maxFiles + " files"));
+              return FileVisitResult.TERMINATE;
+            }
+            if (attrs.isSymbolicLink()) {
+              HfCache.Blob blob = cache == null ? null : cache.blobOf(file);
+              if (blob == null) {
+                findings.add(
+                    new Finding(
+                        Reason.SYMLINK,
+                        name,
+                        Finding.NO_OFFSET,
+                        cache == null
+                            ? "symbolic link inside the model"
+                            : "symbolic link that does not lead to a blob of this Hugging Face cache repository"));
+              } else {
+                found.put(name, SourceFile.stat(name, blob.path(), false, blob.name()));
+              }
+            } else if (!attrs.isRegularFile()) {
+              findings.add(
+                  new Finding(
+                      Reason.NOT_REGULAR_FILE, name, Finding.NO_OFFSET, "not a regular file"));
+            } else {
+              found.put(name, SourceFile.stat(name, file, follow, null));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            String name = names.servable(file);
+            findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
+            return FileVisitResult.CONTINUE;
+          }
+        });
     files.addAll(found.values());
     ignored.sort(null);
   }

@@ -10,16 +10,17 @@ import java.util.Set;
 /**
  * Stage 2: the role a file's name gives it. Principle 3 of the design: a file's role comes from its
  * content, its name and the references other files make to it, and every source that speaks must
- * agree. This class is the name's voice; {@link FileValidation} hears the content and
- * {@link CrossFileChecks} the references.
+ * agree. This class is the name's voice; {@link FileValidation} hears the content and {@link
+ * CrossFileChecks} the references.
  *
  * <p>In check order:
+ *
  * <ol>
  *   <li>A name that says code ({@code .py}, {@code .so}, {@code .sh}, …) is {@link Code}: loaders
  *       import or execute such files (transformers imports {@code modeling_*.py} for remote code).
  *   <li>A name that handlers claim — an exact well-known name ({@link FormatHandler#fileNames()}),
- *       else the longest matching ending ({@link FormatHandler#nameSuffixes()} or an extension) — is
- *       {@link Claimed} by those handlers: the file must validate as one of them.
+ *       else the longest matching ending ({@link FormatHandler#nameSuffixes()} or an extension) —
+ *       is {@link Claimed} by those handlers: the file must validate as one of them.
  *   <li>A name with an extension that loaders open as a model format no handler reads ({@code .h5},
  *       {@code .keras}, {@code .pb}, {@code .joblib}, …) is {@link UnreadFormat}: it can never be
  *       served as anything else, not even as data another file references.
@@ -30,19 +31,62 @@ import java.util.Set;
  */
 final class NameRoles {
   /** Extensions of files that Python, shells and dynamic loaders run. */
-  static final Set<String> CODE_EXTENSIONS = Set.of(
-      "py", "pyc", "pyo", "pyd", "pyx", "pyw", "pth-py", "so", "dll", "dylib", "sh", "bash", "zsh",
-      "bat", "cmd", "ps1", "exe", "jar", "class", "js", "mjs", "cjs", "rb", "pl", "lua", "ipynb",
-      "whl", "egg");
+  static final Set<String> CODE_EXTENSIONS =
+      Set.of(
+          "py", "pyc", "pyo", "pyd", "pyx", "pyw", "pth-py", "so", "dll", "dylib", "sh", "bash",
+          "zsh", "bat", "cmd", "ps1", "exe", "jar", "class", "js", "mjs", "cjs", "rb", "pl", "lua",
+          "ipynb", "whl", "egg");
+
   /**
-   * Extensions that a common loader opens as a model or archive format. Those no handler claims mark
-   * a file that can be neither validated nor served as raw data.
+   * Extensions that a common loader opens as a model or archive format. Those no handler claims
+   * mark a file that can be neither validated nor served as raw data.
    */
-  static final Set<String> LOADER_EXTENSIONS = Set.of(
-      "bin", "pt", "pth", "pkl", "pickle", "ckpt", "joblib", "dill", "npy", "npz", "json",
-      "safetensors", "gguf", "ggml", "ggjt", "llamafile", "onnx", "ort", "h5", "hdf5", "keras", "pb",
-      "tflite", "lite", "msgpack", "mar", "nemo", "mlmodel", "pdparams", "pdmodel", "params", "ot",
-      "zip", "tar", "gz", "tgz", "bz2", "xz", "zst", "lz4", "7z", "rar", "jinja", "tiktoken");
+  static final Set<String> LOADER_EXTENSIONS =
+      Set.of(
+          "bin",
+          "pt",
+          "pth",
+          "pkl",
+          "pickle",
+          "ckpt",
+          "joblib",
+          "dill",
+          "npy",
+          "npz",
+          "json",
+          "safetensors",
+          "gguf",
+          "ggml",
+          "ggjt",
+          "llamafile",
+          "onnx",
+          "ort",
+          "h5",
+          "hdf5",
+          "keras",
+          "pb",
+          "tflite",
+          "lite",
+          "msgpack",
+          "mar",
+          "nemo",
+          "mlmodel",
+          "pdparams",
+          "pdmodel",
+          "params",
+          "ot",
+          "zip",
+          "tar",
+          "gz",
+          "tgz",
+          "bz2",
+          "xz",
+          "zst",
+          "lz4",
+          "7z",
+          "rar",
+          "jinja",
+          "tiktoken");
 
   /** What a name says. */
   sealed interface Role permits Code, Claimed, UnreadFormat, Opaque, Silent {}
@@ -116,7 +160,9 @@ final class NameRoles {
   private static String longestEnding(FormatHandler h, String lower, String ext) {
     String best = "";
     for (String suffix : h.nameSuffixes()) {
-      if (suffix.length() > best.length() && lower.endsWith(suffix) && lower.length() > suffix.length()) {
+      if (suffix.length() > best.length()
+          && lower.endsWith(suffix)
+          && lower.length() > suffix.length()) {
         best = suffix;
       }
     }

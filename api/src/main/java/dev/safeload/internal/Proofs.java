@@ -26,16 +26,16 @@ import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stage 5: where the bytes came from. Every verifier (pins, signatures, attestations, revocations) reads
- * the digests of the single pass, on the loader's threads; their proofs are kept whole. The rule that
- * every served file must be proven as the policy's {@link ProofRequirement} says, with
+ * Stage 5: where the bytes came from. Every verifier (pins, signatures, attestations, revocations)
+ * reads the digests of the single pass, on the loader's threads; their proofs are kept whole. The
+ * rule that every served file must be proven as the policy's {@link ProofRequirement} says, with
  * {@link Reason#UNPROVEN_FILE} when it is not, is decided here and nowhere else.
  */
 final class Proofs {
 
   /**
-   * The files with the verifiers' findings (and the requirement's) added, findings about the model as a
-   * whole, and every proof, checked against the digests it claims.
+   * The files with the verifiers' findings (and the requirement's) added, findings about the model
+   * as a whole, and every proof, checked against the digests it claims.
    */
   record Result(List<CheckedFile> files, List<Finding> modelFindings, List<Proof> proofs) {
     /** The proofs that cover the file with this name, in verifier order. */
@@ -45,18 +45,22 @@ final class Proofs {
   }
 
   /** Ranges hashed after the pass because no verifier declared their shard size: a test hook. */
-  static final java.util.concurrent.atomic.AtomicLong RANGES_HASHED = new java.util.concurrent.atomic.AtomicLong();
+  static final java.util.concurrent.atomic.AtomicLong RANGES_HASHED =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final List<ProvenanceVerifier> verifiers;
   private final ProofRequirement requirement;
   private final @Nullable ExecutorService pool;
 
   /**
-   * @param requirement what each served file needs; {@link ProofRequirement#none()} when this run does not
-   *                    apply it (a scan that did not ask)
-   * @param pool        the loader's threads, or null to run the verifiers one after another here
+   * @param requirement what each served file needs; {@link ProofRequirement#none()} when this run
+   *     does not apply it (a scan that did not ask)
+   * @param pool the loader's threads, or null to run the verifiers one after another here
    */
-  Proofs(List<ProvenanceVerifier> verifiers, ProofRequirement requirement, @Nullable ExecutorService pool) {
+  Proofs(
+      List<ProvenanceVerifier> verifiers,
+      ProofRequirement requirement,
+      @Nullable ExecutorService pool) {
     this.verifiers = List.copyOf(verifiers);
     this.requirement = requirement;
     this.pool = pool;
@@ -80,8 +84,12 @@ final class Proofs {
       ProvenanceVerifier v = verifiers.get(i);
       Outcome o = outcomes.get(i);
       if (o.failure() != null) {
-        modelFindings.add(new Finding(Reason.VERIFIER_ERROR, null, Finding.NO_OFFSET,
-            "verifier " + v.id() + " failed: " + o.failure()));
+        modelFindings.add(
+            new Finding(
+                Reason.VERIFIER_ERROR,
+                null,
+                Finding.NO_OFFSET,
+                "verifier " + v.id() + " failed: " + o.failure()));
         continue;
       }
       ProvenanceResult r = Objects.requireNonNull(o.result());
@@ -91,8 +99,12 @@ final class Proofs {
           proofs.add(p);
         } else {
           // A proof of other bytes than the ones served proves nothing; the verifier is broken.
-          modelFindings.add(new Finding(Reason.VERIFIER_ERROR, null, Finding.NO_OFFSET,
-              "verifier " + v.id() + " returned a proof that " + wrong));
+          modelFindings.add(
+              new Finding(
+                  Reason.VERIFIER_ERROR,
+                  null,
+                  Finding.NO_OFFSET,
+                  "verifier " + v.id() + " returned a proof that " + wrong));
         }
       }
       for (Finding finding : r.findings()) {
@@ -113,7 +125,8 @@ final class Proofs {
       if (f.read()) {
         Set<Technique> missing = requirement.missing(coverage.getOrDefault(f.name(), List.of()));
         if (!missing.isEmpty()) {
-          more.add(new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET, unproven(missing)));
+          more.add(
+              new Finding(Reason.UNPROVEN_FILE, f.name(), Finding.NO_OFFSET, unproven(missing)));
         }
       }
       out.add(f.with(more));
@@ -129,7 +142,9 @@ final class Proofs {
     if (requirement.techniques().isEmpty()) {
       return "no pin, signature or attestation covers this file";
     }
-    return "no " + words(missing, " or ") + " covers this file; the policy requires "
+    return "no "
+        + words(missing, " or ")
+        + " covers this file; the policy requires "
         + words(requirement.techniques(), " and ");
   }
 
@@ -138,8 +153,8 @@ final class Proofs {
   }
 
   /**
-   * Why a proof cannot stand, or null if it can: it must come from the verifier that returned it and
-   * name only served files with exactly the size and digest the single pass computed.
+   * Why a proof cannot stand, or null if it can: it must come from the verifier that returned it
+   * and name only served files with exactly the size and digest the single pass computed.
    */
   private static @Nullable String misstated(Proof p, ProvenanceVerifier v, DigestedModel model) {
     if (!p.verifier().equals(v.id())) {
@@ -160,7 +175,9 @@ final class Proofs {
   /** A verifier's result, or what it threw. */
   private record Outcome(@Nullable ProvenanceResult result, @Nullable RuntimeException failure) {}
 
-  /** Runs every verifier, on the loader's threads when there are some; results in verifier order. */
+  /**
+   * Runs every verifier, on the loader's threads when there are some; results in verifier order.
+   */
   private List<Outcome> runAll(DigestedModel model) {
     List<Outcome> out = new ArrayList<>();
     if (pool == null || verifiers.size() < 2) {
@@ -198,7 +215,8 @@ final class Proofs {
   }
 
   /** The digests of the single pass, as verifiers see them. */
-  private record Digests(ModelWalk.Result walk, List<DigestedFile> files, Map<String, CheckedFile> byName)
+  private record Digests(
+      ModelWalk.Result walk, List<DigestedFile> files, Map<String, CheckedFile> byName)
       implements DigestedModel {
     @Override
     public boolean isDirectory() {
@@ -208,7 +226,8 @@ final class Proofs {
     @Override
     public Optional<DigestedFile> file(String name) {
       CheckedFile f = byName.get(name);
-      return f == null || !f.read() ? Optional.empty()
+      return f == null || !f.read()
+          ? Optional.empty()
           : Optional.of(new DigestedFile(name, f.readData().size(), f.readSha256(), f.shards()));
     }
 
@@ -225,7 +244,8 @@ final class Proofs {
 
     @Override
     public List<String> unservedFiles() {
-      // Present but refused before or while reading: a link, a device, a colliding name, an unreadable file.
+      // Present but refused before or while reading: a link, a device, a colliding name, an
+      // unreadable file.
       TreeSet<String> names = new TreeSet<>();
       byName.values().stream().filter(f -> !f.read()).forEach(f -> names.add(f.name()));
       walk.findings().stream().map(Finding::file).filter(Objects::nonNull).forEach(names::add);
@@ -236,7 +256,8 @@ final class Proofs {
     public Optional<byte[]> sha512(String name) {
       // Over the verified copy, as rangeSha256: the source is never opened again.
       CheckedFile f = byName.get(name);
-      return f == null || !f.read() ? Optional.empty()
+      return f == null || !f.read()
+          ? Optional.empty()
           : Optional.of(dev.safeload.internal.Digests.sha512(f.readData()));
     }
 
@@ -249,7 +270,9 @@ final class Proofs {
       // A shard computed in the single pass is not hashed again.
       for (Map.Entry<Long, List<Sha256>> e : f.shards().entrySet()) {
         long s = e.getKey();
-        if (start % s == 0 && (end - start == s || (end == f.readData().size() && end - start < s && end > start))) {
+        if (start % s == 0
+            && (end - start == s
+                || (end == f.readData().size() && end - start < s && end > start))) {
           return Optional.of(e.getValue().get((int) (start / s)));
         }
       }

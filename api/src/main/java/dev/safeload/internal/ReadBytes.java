@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bytes of one file as read (and, for the copying modes, copied) in one pass, with their digests.
+ * The bytes of one file as read (and, for the copying modes, copied) in one pass, with their
+ * digests.
  *
- * @param bytes       the bytes validation will see and the application will get
- * @param digests     digests of exactly those bytes: the whole file and the declared shards
+ * @param bytes the bytes validation will see and the application will get
+ * @param digests digests of exactly those bytes: the whole file and the declared shards
  * @param privateCopy the private file holding them, for {@code PRIVATE_FILE}
  */
 record ReadBytes(ChunkedBytes bytes, Hasher.FileDigests digests, @Nullable Path privateCopy) {

@@ -3,7 +3,10 @@ package dev.safeload.internal;
 import dev.safeload.ProgressListener;
 import java.lang.System.Logger.Level;
 
-/** Reports one file's progress to the application's listener; a failing listener is silenced, never fatal. */
+/**
+ * Reports one file's progress to the application's listener; a failing listener is silenced, never
+ * fatal.
+ */
 final class SafeProgress {
   private final ProgressListener listener;
   private final String file;
@@ -24,7 +27,8 @@ final class SafeProgress {
       listener.bytesRead(file, bytesRead, size);
     } catch (RuntimeException e) {
       failed = true;
-      System.getLogger("dev.safeload").log(Level.WARNING, "progress listener failed; ignoring it", e);
+      System.getLogger("dev.safeload")
+          .log(Level.WARNING, "progress listener failed; ignoring it", e);
     }
   }
 }

@@ -11,13 +11,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Polyglots: a file that passed its own format's checks is refused if another reader would read it as
- * something else too ({@code POLYGLOT}). Two sources of second readings, in check order:
+ * Polyglots: a file that passed its own format's checks is refused if another reader would read it
+ * as something else too ({@code POLYGLOT}). Two sources of second readings, in check order:
+ *
  * <ol>
  *   <li>Another handler, when the name chose the format: one that recognises the content with
  *       {@link Confidence#STRONG} or more and also validates it.
- *   <li>Every {@link SecondReader} not of the file's own format (tar, zip, pickle, .npy readers): one
- *       that would open the bytes. A reader that throws is a {@code HANDLER_ERROR}.
+ *   <li>Every {@link SecondReader} not of the file's own format (tar, zip, pickle, .npy readers):
+ *       one that would open the bytes. A reader that throws is a {@code HANDLER_ERROR}.
  * </ol>
  */
 final class SecondReadings {
@@ -33,17 +34,29 @@ final class SecondReadings {
    * The {@code POLYGLOT} finding if a handler other than the name's, with a strong detection of its
    * own, accepts the file that the name's handler accepted as {@code named}; else null.
    */
-  @Nullable Finding byOtherHandlers(String name, ModelBytes bytes, FileValidation.Outcome named,
-      List<FormatHandler> nameHandlers, Detection seen) {
+  @Nullable Finding byOtherHandlers(
+      String name,
+      ModelBytes bytes,
+      FileValidation.Outcome named,
+      List<FormatHandler> nameHandlers,
+      Detection seen) {
     for (Map.Entry<FormatHandler, Confidence> e : seen.seen().entrySet()) {
       FormatHandler other = e.getKey();
-      if (nameHandlers.contains(other) || other.extensions().isEmpty()
+      if (nameHandlers.contains(other)
+          || other.extensions().isEmpty()
           || e.getValue().compareTo(Confidence.STRONG) < 0) {
         continue;
       }
       if (handlers.run(name, bytes, other).accepted()) {
-        return new Finding(Reason.POLYGLOT, name, 0, "valid as " + named.format()
-            + " (its name) and as " + other.id() + " (its content): two readings");
+        return new Finding(
+            Reason.POLYGLOT,
+            name,
+            0,
+            "valid as "
+                + named.format()
+                + " (its name) and as "
+                + other.id()
+                + " (its content): two readings");
       }
     }
     return null;
@@ -59,13 +72,27 @@ final class SecondReadings {
       try {
         opens = r.opens(bytes);
       } catch (RuntimeException | StackOverflowError e) {
-        return rejected(outcome, new Finding(Reason.HANDLER_ERROR, name, Finding.NO_OFFSET,
-            "second reader " + r.id() + " failed: " + e));
+        return rejected(
+            outcome,
+            new Finding(
+                Reason.HANDLER_ERROR,
+                name,
+                Finding.NO_OFFSET,
+                "second reader " + r.id() + " failed: " + e));
       }
       if (opens != null) {
-        return rejected(outcome, new Finding(Reason.POLYGLOT, name, 0, "accepted as "
-            + (outcome.format().isEmpty() ? "data" : outcome.format()) + ", but " + r.id()
-            + " would open " + opens));
+        return rejected(
+            outcome,
+            new Finding(
+                Reason.POLYGLOT,
+                name,
+                0,
+                "accepted as "
+                    + (outcome.format().isEmpty() ? "data" : outcome.format())
+                    + ", but "
+                    + r.id()
+                    + " would open "
+                    + opens));
       }
     }
     return outcome;

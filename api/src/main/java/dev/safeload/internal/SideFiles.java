@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * The verifiers' side files (a signature bundle, ...): read whole into memory for the verifier that
- * asked for them, never served as model files. In check order: not a regular file is {@code SYMLINK}
- * or {@code NOT_REGULAR_FILE}; more than {@value #MAX_SIDE_FILE_BYTES} bytes is {@code FILE_TOO_LARGE};
- * a file that grows or shrinks while read is {@code SOURCE_CHANGED}; a read error is {@code IO_ERROR}.
+ * asked for them, never served as model files. In check order: not a regular file is {@code
+ * SYMLINK} or {@code NOT_REGULAR_FILE}; more than {@value #MAX_SIDE_FILE_BYTES} bytes is {@code
+ * FILE_TOO_LARGE}; a file that grows or shrinks while read is {@code SOURCE_CHANGED}; a read error
+ * is {@code IO_ERROR}.
  */
 final class SideFiles {
   /** Largest side file read for a verifier. */
@@ -28,7 +29,7 @@ final class SideFiles {
   private final List<Finding> findings;
 
   /**
-   * @param read     where each side file's bytes go, by name
+   * @param read where each side file's bytes go, by name
    * @param findings where refusals go
    */
   SideFiles(boolean followLinks, Map<String, ByteBuffer> read, List<Finding> findings) {
@@ -54,15 +55,24 @@ final class SideFiles {
   /** Reads side file {@code name} at {@code p}. */
   void read(String name, Path p) {
     try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes a =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!a.isRegularFile()) {
-        findings.add(new Finding(a.isSymbolicLink() ? Reason.SYMLINK : Reason.NOT_REGULAR_FILE,
-            name, Finding.NO_OFFSET, "side file is not a regular file"));
+        findings.add(
+            new Finding(
+                a.isSymbolicLink() ? Reason.SYMLINK : Reason.NOT_REGULAR_FILE,
+                name,
+                Finding.NO_OFFSET,
+                "side file is not a regular file"));
         return;
       }
       if (a.size() > MAX_SIDE_FILE_BYTES) {
-        findings.add(new Finding(Reason.FILE_TOO_LARGE, name, Finding.NO_OFFSET,
-            "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+        findings.add(
+            new Finding(
+                Reason.FILE_TOO_LARGE,
+                name,
+                Finding.NO_OFFSET,
+                "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
         return;
       }
       try (FileChannel ch = SourceReader.open(p, followLinks)) {
@@ -71,8 +81,12 @@ final class SideFiles {
           // read fully
         }
         if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
-          findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET,
-              "side file changed while being read"));
+          findings.add(
+              new Finding(
+                  Reason.SOURCE_CHANGED,
+                  name,
+                  Finding.NO_OFFSET,
+                  "side file changed while being read"));
           return;
         }
         read.put(name, buf.flip().asReadOnlyBuffer());

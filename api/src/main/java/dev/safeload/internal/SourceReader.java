@@ -1,7 +1,6 @@
 package dev.safeload.internal;
 
 import dev.safeload.Delivery;
-import dev.safeload.provenance.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,11 +15,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads a source file exactly once, hashing every byte as it arrives, into the form the delivery mode
- * hands out. The digest is always of the bytes that end up in {@link ReadBytes#bytes()}.
+ * Reads a source file exactly once, hashing every byte as it arrives, into the form the delivery
+ * mode hands out. The digest is always of the bytes that end up in {@link ReadBytes#bytes()}.
  */
 final class SourceReader {
-  /** Read granularity: large enough for throughput, small enough to hash while the bytes are cache-hot. */
+  /**
+   * Read granularity: large enough for throughput, small enough to hash while the bytes are
+   * cache-hot.
+   */
   private static final int STEP = 1 << 20;
 
   private SourceReader() {}
@@ -40,23 +42,31 @@ final class SourceReader {
   }
 
   static FileChannel open(Path path, boolean followLinks) throws IOException {
-    OpenOption[] opts = followLinks
-        ? new OpenOption[] {StandardOpenOption.READ}
-        : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+    OpenOption[] opts =
+        followLinks
+            ? new OpenOption[] {StandardOpenOption.READ}
+            : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
     return FileChannel.open(path, opts);
   }
 
   /**
    * Reads {@code size} bytes from {@code ch} with the given mode.
    *
-   * @param mode       one of {@link Delivery#COPY_TO_MEMORY}, {@link Delivery#PRIVATE_FILE},
-   *                   {@link Delivery#MAPPED_TRUSTED}
+   * @param mode one of {@link Delivery#COPY_TO_MEMORY}, {@link Delivery#PRIVATE_FILE}, {@link
+   *     Delivery#MAPPED_TRUSTED}
    * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
-   * @param name       the file's name relative to the model root
+   * @param name the file's name relative to the model root
    * @param shardSizes the shard sizes to hash in the same pass ({@link Hasher#plan})
    */
-  static ReadBytes read(FileChannel ch, long size, Delivery mode, Path privateDir, String name,
-      List<Long> shardSizes, SafeProgress progress) throws IOException {
+  static ReadBytes read(
+      FileChannel ch,
+      long size,
+      Delivery mode,
+      Path privateDir,
+      String name,
+      List<Long> shardSizes,
+      SafeProgress progress)
+      throws IOException {
     return switch (mode) {
       case COPY_TO_MEMORY -> copyToMemory(ch, size, shardSizes, progress);
       case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, shardSizes, progress);
@@ -65,8 +75,8 @@ final class SourceReader {
     };
   }
 
-  private static ReadBytes copyToMemory(FileChannel ch, long size, List<Long> shardSizes,
-      SafeProgress progress) throws IOException {
+  private static ReadBytes copyToMemory(
+      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
     Hasher hasher = new Hasher(shardSizes);
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
@@ -90,17 +100,29 @@ final class SourceReader {
     return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), null);
   }
 
-  private static ReadBytes copyToPrivateFile(FileChannel ch, long size, Path privateDir, String name,
-      List<Long> shardSizes, SafeProgress progress) throws IOException {
+  private static ReadBytes copyToPrivateFile(
+      FileChannel ch,
+      long size,
+      Path privateDir,
+      String name,
+      List<Long> shardSizes,
+      SafeProgress progress)
+      throws IOException {
     Hasher hasher = new Hasher(shardSizes);
     Path target = privateDir.resolve(name);
-    Files.createDirectories(target.getParent(),
+    Files.createDirectories(
+        target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     List<ByteBuffer> chunks = new ArrayList<>();
-    try (FileChannel out = FileChannel.open(target,
-        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel out =
+        FileChannel.open(
+            target,
+            java.util.Set.of(
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       ByteBuffer buf = ByteBuffer.allocateDirect(STEP);
       long done = 0;
       while (done < size) {
@@ -121,18 +143,22 @@ final class SourceReader {
       // No force(): the copy is a private scratch file that does not need to survive a crash, and
       // the mapping below reads it back from the page cache either way.
       for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
-        chunks.add(out.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
-            ChunkedBytes.chunkLength(size, i)));
+        chunks.add(
+            out.map(
+                FileChannel.MapMode.READ_ONLY,
+                (long) i * ChunkedBytes.CHUNK,
+                ChunkedBytes.chunkLength(size, i)));
       }
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
     return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), target);
   }
 
-  private static ReadBytes map(FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress)
-      throws IOException {
+  private static ReadBytes map(
+      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
     List<ByteBuffer> chunks = mapReadOnly(ch, size);
-    return new ReadBytes(new ChunkedBytes(chunks), hashByReading(ch, size, shardSizes, progress), null);
+    return new ReadBytes(
+        new ChunkedBytes(chunks), hashByReading(ch, size, shardSizes, progress), null);
   }
 
   /**
@@ -142,24 +168,28 @@ final class SourceReader {
   static List<ByteBuffer> mapReadOnly(FileChannel ch, long size) throws IOException {
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
-      chunks.add(ch.map(FileChannel.MapMode.READ_ONLY, (long) i * ChunkedBytes.CHUNK,
-          ChunkedBytes.chunkLength(size, i)));
+      chunks.add(
+          ch.map(
+              FileChannel.MapMode.READ_ONLY,
+              (long) i * ChunkedBytes.CHUNK,
+              ChunkedBytes.chunkLength(size, i)));
     }
     return chunks;
   }
 
   /**
-   * Hashes the file behind a shared read-only mapping by reading it with {@code read()}, not through
-   * the mapping, then checks the file still has exactly {@code size} bytes.
+   * Hashes the file behind a shared read-only mapping by reading it with {@code read()}, not
+   * through the mapping, then checks the file still has exactly {@code size} bytes.
    *
-   * <p>Both see the same page-cache pages, so the digest is of the bytes the mapping serves as long as
-   * the file does not change, which the caller checks after the read and after the verdict either way.
-   * Reading costs about a third less CPU than touching the mapping: faulting in 262,144 pages per GiB,
-   * and tearing the page tables down again, costs more than the kernel's copy into a cache-hot buffer
-   * (BENCHMARKS.md, issue 14). Only the parts of the mapping that validation reads are ever faulted in.
+   * <p>Both see the same page-cache pages, so the digest is of the bytes the mapping serves as long
+   * as the file does not change, which the caller checks after the read and after the verdict
+   * either way. Reading costs about a third less CPU than touching the mapping: faulting in 262,144
+   * pages per GiB, and tearing the page tables down again, costs more than the kernel's copy into a
+   * cache-hot buffer (BENCHMARKS.md, issue 14). Only the parts of the mapping that validation reads
+   * are ever faulted in.
    */
-  static Hasher.FileDigests hashByReading(FileChannel ch, long size, List<Long> shardSizes,
-      SafeProgress progress) throws IOException {
+  static Hasher.FileDigests hashByReading(
+      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
     Hasher hasher = new Hasher(shardSizes);
     ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(STEP, Math.max(size, 1)));
     long done = 0;

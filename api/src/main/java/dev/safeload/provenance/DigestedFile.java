@@ -6,16 +6,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A file of the model as the loader read it: its name relative to the model root ({@code /}-separated),
- * its size, the SHA-256 of exactly the bytes that will be served and, for the shard sizes verifiers
- * asked for ({@link ProvenanceVerifier#shardSizes()}), the SHA-256 of each fixed-size range of those
- * bytes, computed in the same pass.
+ * A file of the model as the loader read it: its name relative to the model root ({@code
+ * /}-separated), its size, the SHA-256 of exactly the bytes that will be served and, for the shard
+ * sizes verifiers asked for ({@link ProvenanceVerifier#shardSizes()}), the SHA-256 of each
+ * fixed-size range of those bytes, computed in the same pass.
  *
- * @param shards for each shard size {@code s}, the digests of {@code [0, s)}, {@code [s, 2s)}, ... in
- *               order, the last range ending at {@code size} (none for an empty file)
+ * @param shards for each shard size {@code s}, the digests of {@code [0, s)}, {@code [s, 2s)}, ...
+ *     in order, the last range ending at {@code size} (none for an empty file)
  */
 public record DigestedFile(String name, long size, Sha256 sha256, Map<Long, List<Sha256>> shards) {
-  /** The smallest shard size the loader computes in its single pass: bounds the digests kept per byte. */
+  /**
+   * The smallest shard size the loader computes in its single pass: bounds the digests kept per
+   * byte.
+   */
   public static final long MIN_SHARD_SIZE = 1 << 20;
 
   public DigestedFile {
@@ -39,7 +42,10 @@ public record DigestedFile(String name, long size, Sha256 sha256, Map<Long, List
     return (size + shardSize - 1) / shardSize;
   }
 
-  /** The digests of this file's shards of {@code shardSize} bytes, if they were computed in the pass. */
+  /**
+   * The digests of this file's shards of {@code shardSize} bytes, if they were computed in the
+   * pass.
+   */
   public Optional<List<Sha256>> shards(long shardSize) {
     List<Sha256> s = shards.get(shardSize);
     return Optional.ofNullable(s);

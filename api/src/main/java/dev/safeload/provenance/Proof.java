@@ -13,10 +13,10 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One thing a {@link ProvenanceVerifier} established: that some files of a model are the bytes a pin
- * file recorded, a signer signed, or a build produced. A proof is data, kept whole from the verifier to
- * every reader of the result: {@link dev.safeload.ScanReport#proofs()},
- * {@link dev.safeload.VerifiedModel#proofs()}, a bill of materials, a command-line report. Nobody
+ * One thing a {@link ProvenanceVerifier} established: that some files of a model are the bytes a
+ * pin file recorded, a signer signed, or a build produced. A proof is data, kept whole from the
+ * verifier to every reader of the result: {@link dev.safeload.ScanReport#proofs()}, {@link
+ * dev.safeload.VerifiedModel#proofs()}, a bill of materials, a command-line report. Nobody
  * downstream re-runs a verifier or parses a sentence to learn what was proven.
  *
  * <p>A proof says four things:
@@ -24,37 +24,49 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@linkplain #verifier() which verifier} made it (its {@link ProvenanceVerifier#id()}), and
  *       {@linkplain #technique() how} ({@link Technique});
- *   <li>{@linkplain #signer() who vouched} for it, when a verified signature did; a pin has no signer;
- *   <li>{@linkplain #files() which files} it covers, each with the size and SHA-256 the loader read in
- *       its single pass (the proof covers exactly those bytes, not a name);
+ *   <li>{@linkplain #signer() who vouched} for it, when a verified signature did; a pin has no
+ *       signer;
+ *   <li>{@linkplain #files() which files} it covers, each with the size and SHA-256 the loader read
+ *       in its single pass (the proof covers exactly those bytes, not a name);
  *   <li>{@linkplain #attributes() what else the verified statement says}: where the proof was read
  *       from, and for an attestation the source repository, commit, ref and workflow. Keys are
- *       lower-case and dash-separated; the well-known ones are constants of this class. Attributes are
- *       part of what was verified (a signed statement, a certificate extension), never what a model
- *       file says about itself.
+ *       lower-case and dash-separated; the well-known ones are constants of this class. Attributes
+ *       are part of what was verified (a signed statement, a certificate extension), never what a
+ *       model file says about itself.
  * </ul>
  *
- * <p>A proof only ever reports success: a failed check is a {@link dev.safeload.Finding} in the same
- * {@link ProvenanceResult}, never a proof with a flag. Whether the files a model serves are proven
- * enough is not the verifier's call either; the loader decides that from all proofs together against
- * the policy's {@link ProofRequirement}.
+ * <p>A proof only ever reports success: a failed check is a {@link dev.safeload.Finding} in the
+ * same {@link ProvenanceResult}, never a proof with a flag. Whether the files a model serves are
+ * proven enough is not the verifier's call either; the loader decides that from all proofs together
+ * against the policy's {@link ProofRequirement}.
  *
  * <p>Immutable and thread-safe; equal when every part is equal. Build one with {@link #builder}.
  */
 public final class Proof {
-  /** Attribute: the name of the file the proof was read from ({@code models.pins.json}, {@code model.sig}). */
+  /**
+   * Attribute: the name of the file the proof was read from ({@code models.pins.json}, {@code
+   * model.sig}).
+   */
   public static final String SOURCE = "source";
-  /** Attribute: the repository whose build produced the files, e.g. {@code https://github.com/o/r}. */
+
+  /**
+   * Attribute: the repository whose build produced the files, e.g. {@code https://github.com/o/r}.
+   */
   public static final String SOURCE_REPOSITORY = "source-repository";
+
   /** Attribute: the commit the build ran on, as the build platform recorded it (a full Git SHA). */
   public static final String SOURCE_COMMIT = "source-commit";
+
   /** Attribute: the Git ref the build ran on, e.g. {@code refs/heads/main}. */
   public static final String SOURCE_REF = "source-ref";
+
   /**
-   * Attribute: the workflow that signed, e.g. {@code o/r/.github/workflows/release.yml@refs/tags/v1};
-   * differs from the source repository's own workflows when a reusable workflow did the signing.
+   * Attribute: the workflow that signed, e.g. {@code
+   * o/r/.github/workflows/release.yml@refs/tags/v1}; differs from the source repository's own
+   * workflows when a reusable workflow did the signing.
    */
   public static final String SIGNER_WORKFLOW = "signer-workflow";
+
   /** Attribute: where the build ran, e.g. {@code github-hosted} or {@code self-hosted}. */
   public static final String RUNNER_ENVIRONMENT = "runner-environment";
 
@@ -64,7 +76,9 @@ public final class Proof {
    */
   public static final String IGNORED_FILES = "ignored-files";
 
-  /** Longest attribute value accepted; a verifier shortens or refuses longer ones before building. */
+  /**
+   * Longest attribute value accepted; a verifier shortens or refuses longer ones before building.
+   */
   public static final int MAX_ATTRIBUTE_CHARS = 2048;
 
   private final String verifier;
@@ -90,10 +104,13 @@ public final class Proof {
    * @throws IllegalArgumentException if the id is empty
    */
   public static Builder builder(String verifier, Technique technique) {
-    return new Builder(Signer.requireText(verifier, "verifier"), Objects.requireNonNull(technique, "technique"));
+    return new Builder(
+        Signer.requireText(verifier, "verifier"), Objects.requireNonNull(technique, "technique"));
   }
 
-  /** The {@link ProvenanceVerifier#id()} of the verifier that made this proof, e.g. {@code pins}. */
+  /**
+   * The {@link ProvenanceVerifier#id()} of the verifier that made this proof, e.g. {@code pins}.
+   */
   public String verifier() {
     return verifier;
   }
@@ -134,8 +151,12 @@ public final class Proof {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Proof p && verifier.equals(p.verifier) && technique == p.technique
-        && Objects.equals(signer, p.signer) && files.equals(p.files) && attributes.equals(p.attributes);
+    return o instanceof Proof p
+        && verifier.equals(p.verifier)
+        && technique == p.technique
+        && Objects.equals(signer, p.signer)
+        && files.equals(p.files)
+        && attributes.equals(p.attributes);
   }
 
   @Override
@@ -143,14 +164,21 @@ public final class Proof {
     return Objects.hash(verifier, technique, signer, files, attributes);
   }
 
-  /** For logs: {@code SIGNATURE by alice@example.com (https://issuer) via oms-signature: 3 files from model.sig}. */
+  /**
+   * For logs: {@code SIGNATURE by alice@example.com (https://issuer) via oms-signature: 3 files
+   * from model.sig}.
+   */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder().append(technique);
     if (signer != null) {
       s.append(" by ").append(signer);
     }
-    s.append(" via ").append(verifier).append(": ").append(files.size()).append(files.size() == 1 ? " file" : " files");
+    s.append(" via ")
+        .append(verifier)
+        .append(": ")
+        .append(files.size())
+        .append(files.size() == 1 ? " file" : " files");
     String source = attributes.get(SOURCE);
     if (source != null) {
       s.append(" from ").append(source);
@@ -205,17 +233,20 @@ public final class Proof {
      * Records what the verified statement says besides digests; a later value for a key replaces an
      * earlier one.
      *
-     * @throws IllegalArgumentException if the key is not lower-case letters, digits, dashes and dots
-     *     (at most 64), or the value is longer than {@value Proof#MAX_ATTRIBUTE_CHARS} characters
+     * @throws IllegalArgumentException if the key is not lower-case letters, digits, dashes and
+     *     dots (at most 64), or the value is longer than {@value Proof#MAX_ATTRIBUTE_CHARS}
+     *     characters
      */
     public Builder attribute(String key, String value) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       if (!key.matches("[a-z0-9][a-z0-9.-]{0,63}")) {
-        throw new IllegalArgumentException("attribute keys are lower-case letters, digits, '-' and '.': " + key);
+        throw new IllegalArgumentException(
+            "attribute keys are lower-case letters, digits, '-' and '.': " + key);
       }
       if (value.length() > MAX_ATTRIBUTE_CHARS) {
-        throw new IllegalArgumentException("attribute " + key + " is longer than " + MAX_ATTRIBUTE_CHARS);
+        throw new IllegalArgumentException(
+            "attribute " + key + " is longer than " + MAX_ATTRIBUTE_CHARS);
       }
       attributes.put(key, value);
       return this;

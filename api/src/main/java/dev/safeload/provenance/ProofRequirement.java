@@ -8,19 +8,21 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which proofs every served file needs before the loader hands it out: the policy half of provenance,
- * as {@link Proof} is the evidence half. It is a rule about each file on its own, never about the
- * model as a whole: a signature that covers nine files of ten leaves the tenth unproven.
+ * Which proofs every served file needs before the loader hands it out: the policy half of
+ * provenance, as {@link Proof} is the evidence half. It is a rule about each file on its own, never
+ * about the model as a whole: a signature that covers nine files of ten leaves the tenth unproven.
  *
  * <ul>
  *   <li>{@link #none()}: provenance is not checked (format validation still is);
- *   <li>{@link #anyProof()}, the strict default: each file needs at least one proof, of any technique;
- *   <li>{@link #allOf(Technique, Technique...)}: each file needs a proof of every technique named, for
- *       example a pin <em>and</em> a signature, or a signature and a build attestation.
+ *   <li>{@link #anyProof()}, the strict default: each file needs at least one proof, of any
+ *       technique;
+ *   <li>{@link #allOf(Technique, Technique...)}: each file needs a proof of every technique named,
+ *       for example a pin <em>and</em> a signature, or a signature and a build attestation.
  * </ul>
  *
- * <p>The loader applies the requirement in exactly one place, after every verifier ran, and reports a
- * file that falls short with {@link dev.safeload.Reason#UNPROVEN_FILE}, naming what is missing. Immutable.
+ * <p>The loader applies the requirement in exactly one place, after every verifier ran, and reports
+ * a file that falls short with {@link dev.safeload.Reason#UNPROVEN_FILE}, naming what is missing.
+ * Immutable.
  */
 public final class ProofRequirement {
   private static final ProofRequirement NONE = new ProofRequirement(false, Set.of());
@@ -55,7 +57,9 @@ public final class ProofRequirement {
     return required;
   }
 
-  /** The techniques each file needs a proof of; empty for {@link #none()} and {@link #anyProof()}. */
+  /**
+   * The techniques each file needs a proof of; empty for {@link #none()} and {@link #anyProof()}.
+   */
   public Set<Technique> techniques() {
     return techniques;
   }
@@ -71,7 +75,9 @@ public final class ProofRequirement {
     EnumSet<Technique> have = EnumSet.noneOf(Technique.class);
     proofs.forEach(p -> have.add(p.technique()));
     if (techniques.isEmpty()) {
-      return have.isEmpty() ? Collections.unmodifiableSet(EnumSet.allOf(Technique.class)) : Set.of();
+      return have.isEmpty()
+          ? Collections.unmodifiableSet(EnumSet.allOf(Technique.class))
+          : Set.of();
     }
     EnumSet<Technique> lacking = EnumSet.noneOf(Technique.class);
     for (Technique t : techniques) {
@@ -89,7 +95,9 @@ public final class ProofRequirement {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof ProofRequirement r && required == r.required && techniques.equals(r.techniques);
+    return o instanceof ProofRequirement r
+        && required == r.required
+        && techniques.equals(r.techniques);
   }
 
   @Override

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one run of a {@link ProvenanceVerifier} established: the proofs it could make and the problems
- * it found. Both may be present (a pin set proves nine files and finds the tenth's digest wrong); any
- * finding rejects the model, and what is proven is kept either way so that reports show both.
+ * What one run of a {@link ProvenanceVerifier} established: the proofs it could make and the
+ * problems it found. Both may be present (a pin set proves nine files and finds the tenth's digest
+ * wrong); any finding rejects the model, and what is proven is kept either way so that reports show
+ * both.
  *
  * <p>A verifier that checks without proving (a revocation list) returns findings only.
  *
- * @param proofs   what was proven, in the verifier's order
+ * @param proofs what was proven, in the verifier's order
  * @param findings problems found (a mismatch, a missing file, a revoked digest)
  */
 public record ProvenanceResult(List<Proof> proofs, List<Finding> findings) {

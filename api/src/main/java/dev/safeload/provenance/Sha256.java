@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 digest: an immutable 32-byte value. {@link #equals} compares in constant time, so a digest
- * check never leaks how many leading bytes matched.
+ * A SHA-256 digest: an immutable 32-byte value. {@link #equals} compares in constant time, so a
+ * digest check never leaks how many leading bytes matched.
  */
 public final class Sha256 {
   /** Digest length in bytes. */
@@ -21,9 +21,10 @@ public final class Sha256 {
   }
 
   /**
-   * A fresh SHA-256 {@link MessageDigest} from the JDK's SUN provider, the one factory every safeload
-   * module uses. Naming the provider keeps a provider the application registered out of the digest
-   * that decides what is trusted, and SUN's implementation is the one HotSpot accelerates.
+   * A fresh SHA-256 {@link MessageDigest} from the JDK's SUN provider, the one factory every
+   * safeload module uses. Naming the provider keeps a provider the application registered out of
+   * the digest that decides what is trusted, and SUN's implementation is the one HotSpot
+   * accelerates.
    *
    * @throws IllegalStateException if the runtime lacks SUN's SHA-256, which every Java SE runtime
    *     ships; without it nothing can be verified

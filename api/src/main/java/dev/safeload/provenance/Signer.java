@@ -4,7 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who vouched for a {@link Proof}: the identity a verified signature was checked against. Immutable.
+ * Who vouched for a {@link Proof}: the identity a verified signature was checked against.
+ * Immutable.
  *
  * <p>There are two kinds, because a bare key and a certificate identify a signer differently:
  *
@@ -14,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@linkplain #certificate a certificate} names a subject: its subject alternative name (an
  *       e-mail address, a workflow URI) or, when it has none, its X.500 subject; and, for Sigstore
  *       keyless certificates, the OpenID Connect issuer that vouched for that name (for GitHub
- *       Actions, {@code https://token.actions.githubusercontent.com}). An identity is only meaningful
- *       together with its issuer: the same e-mail address issued by another provider is another
- *       signer.
+ *       Actions, {@code https://token.actions.githubusercontent.com}). An identity is only
+ *       meaningful together with its issuer: the same e-mail address issued by another provider is
+ *       another signer.
  * </ul>
  *
- * <p>A signer is a fact established by verification, not a claim a file made: a {@link Proof} carries
- * one only when a signature over it verified against the caller's trust policy.
+ * <p>A signer is a fact established by verification, not a claim a file made: a {@link Proof}
+ * carries one only when a signature over it verified against the caller's trust policy.
  */
 public final class Signer {
 
@@ -55,11 +56,13 @@ public final class Signer {
    * A signer known by its certificate.
    *
    * @param identity the subject alternative name checked by the trust policy, or the subject
-   * @param issuer   the OpenID Connect issuer recorded in a Sigstore certificate, or {@code null} for a
-   *                 certificate that records none (a private certificate authority's)
+   * @param issuer the OpenID Connect issuer recorded in a Sigstore certificate, or {@code null} for
+   *     a certificate that records none (a private certificate authority's)
    */
   public static Signer certificate(String identity, @Nullable String issuer) {
-    return new Signer(Kind.CERTIFICATE, requireText(identity, "identity"),
+    return new Signer(
+        Kind.CERTIFICATE,
+        requireText(identity, "identity"),
         issuer == null ? null : requireText(issuer, "issuer"));
   }
 
@@ -79,7 +82,9 @@ public final class Signer {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Signer s && kind == s.kind && identity.equals(s.identity)
+    return o instanceof Signer s
+        && kind == s.kind
+        && identity.equals(s.identity)
         && Objects.equals(issuer, s.issuer);
   }
 
@@ -88,7 +93,9 @@ public final class Signer {
     return Objects.hash(kind, identity, issuer);
   }
 
-  /** {@code key sha256:…}, {@code alice@example.com}, or {@code alice@example.com (https://issuer)}. */
+  /**
+   * {@code key sha256:…}, {@code alice@example.com}, or {@code alice@example.com (https://issuer)}.
+   */
   @Override
   public String toString() {
     if (kind == Kind.PUBLIC_KEY) {

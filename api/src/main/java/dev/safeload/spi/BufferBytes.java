@@ -12,7 +12,9 @@ import java.util.Objects;
 final class BufferBytes implements ModelBytes {
   private final ByteBuffer buffer;
 
-  /** @param buffer the bytes, from position 0 to its capacity; never written afterwards */
+  /**
+   * @param buffer the bytes, from position 0 to its capacity; never written afterwards
+   */
   BufferBytes(ByteBuffer buffer) {
     this.buffer = buffer.duplicate().clear().asReadOnlyBuffer();
   }

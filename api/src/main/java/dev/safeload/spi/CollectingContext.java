@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The {@link ValidationContext} of one file: the policy's settings, and findings appended to a list
- * the caller owns. The engine uses it for every file, tests through {@link ValidationContext#collecting}.
+ * the caller owns. The engine uses it for every file, tests through {@link
+ * ValidationContext#collecting}.
  */
 final class CollectingContext implements ValidationContext {
   /** A handler reporting more than this many findings is cut short; the file is rejected anyway. */

@@ -3,13 +3,13 @@ package dev.safeload.spi;
 import java.util.Set;
 
 /**
- * Reads what a file served without a format claim (an {@linkplain dev.safeload.LoadPolicy#opaqueFiles()
- * opaque} file such as {@code README.md}) says about the model, without judging the file: the file's
- * role and verdict stay those of an opaque file. The built-in describer reads the {@code license} of
- * a Hugging Face model card's YAML front matter.
+ * Reads what a file served without a format claim (an {@linkplain
+ * dev.safeload.LoadPolicy#opaqueFiles() opaque} file such as {@code README.md}) says about the
+ * model, without judging the file: the file's role and verdict stay those of an opaque file. The
+ * built-in describer reads the {@code license} of a Hugging Face model card's YAML front matter.
  *
- * <p>Found through {@link java.util.ServiceLoader} like {@link FormatHandler}s. Implementations must be
- * stateless, thread-safe and bounded in the work they do, like a handler.
+ * <p>Found through {@link java.util.ServiceLoader} like {@link FormatHandler}s. Implementations
+ * must be stateless, thread-safe and bounded in the work they do, like a handler.
  */
 public interface FileDescriber {
 
@@ -24,9 +24,9 @@ public interface FileDescriber {
    * description whose format the loader ignores (the file stays {@code opaque}). Findings reported
    * through {@code ctx} are ignored too.
    *
-   * @throws FormatException if the part of the file it reads is malformed or over a limit: the loader
-   *     then knows nothing of what the file declares, which a licence policy counts as an unknown
-   *     licence ({@code LICENSE_UNKNOWN})
+   * @throws FormatException if the part of the file it reads is malformed or over a limit: the
+   *     loader then knows nothing of what the file declares, which a licence policy counts as an
+   *     unknown licence ({@code LICENSE_UNKNOWN})
    */
   ModelDescription describe(ModelBytes bytes, ValidationContext ctx);
 }

@@ -5,8 +5,8 @@ import dev.safeload.ReasonCode;
 import java.util.Objects;
 
 /**
- * Thrown by a handler to stop validating a file at the first fatal problem. The loader turns it into a
- * {@link Finding}; any other exception from a handler becomes {@code HANDLER_ERROR}.
+ * Thrown by a handler to stop validating a file at the first fatal problem. The loader turns it
+ * into a {@link Finding}; any other exception from a handler becomes {@code HANDLER_ERROR}.
  */
 public final class FormatException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -15,8 +15,8 @@ public final class FormatException extends RuntimeException {
   private final long offset;
 
   /**
-   * @param reason  the reason code
-   * @param offset  byte offset in the file, or {@link Finding#NO_OFFSET}
+   * @param reason the reason code
+   * @param offset byte offset in the file, or {@link Finding#NO_OFFSET}
    * @param message a short explanation
    */
   public FormatException(ReasonCode reason, long offset, String message) {

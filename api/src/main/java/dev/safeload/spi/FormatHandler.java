@@ -9,6 +9,7 @@ import java.util.Set;
  * {@link #id()}.
  *
  * <p>Contract:
+ *
  * <ul>
  *   <li>Stateless and thread-safe: one instance validates many files at once.
  *   <li>Fail closed: anything not understood is a finding. Never "suspicious but allowed".
@@ -30,10 +31,11 @@ public interface FormatHandler {
 
   /**
    * Well-known file names (the last path segment, matched exactly and case-sensitively) that give a
-   * file this handler's role whatever its extension says: {@code tokenizer.model}, {@code vocab.txt},
-   * {@code merges.txt}, {@code chat_template.jinja}. An exact name outranks every suffix and
-   * extension. Several handlers may list one name (a {@code tokenizer.model} is SentencePiece or
-   * tiktoken); the content then decides among them, and exactly one of them must validate it.
+   * file this handler's role whatever its extension says: {@code tokenizer.model}, {@code
+   * vocab.txt}, {@code merges.txt}, {@code chat_template.jinja}. An exact name outranks every
+   * suffix and extension. Several handlers may list one name (a {@code tokenizer.model} is
+   * SentencePiece or tiktoken); the content then decides among them, and exactly one of them must
+   * validate it.
    *
    * @since SPI version 1 (additive default method)
    */
@@ -42,9 +44,9 @@ public interface FormatHandler {
   }
 
   /**
-   * Name endings longer than an extension, with their leading dot, lower case, that give a file this
-   * handler's role: {@code .safetensors.index.json}. The longest matching ending (or extension) among
-   * all handlers decides the role a name implies.
+   * Name endings longer than an extension, with their leading dot, lower case, that give a file
+   * this handler's role: {@code .safetensors.index.json}. The longest matching ending (or
+   * extension) among all handlers decides the role a name implies.
    *
    * @since SPI version 1 (additive default method)
    */
@@ -55,8 +57,8 @@ public interface FormatHandler {
   /**
    * How sure the handler is that a file starting with {@code head} is in its format.
    *
-   * @param head     the first bytes of the file (up to 64 KiB), read-only, position 0, little-endian
-   *                 (note that {@code duplicate()} resets a buffer's order to big-endian)
+   * @param head the first bytes of the file (up to 64 KiB), read-only, position 0, little-endian
+   *     (note that {@code duplicate()} resets a buffer's order to big-endian)
    * @param fileSize the whole file's size
    */
   Confidence detect(ByteBuffer head, long fileSize);
@@ -71,14 +73,15 @@ public interface FormatHandler {
    * Checks that span files, called once per file of this format after all files were validated on
    * their own. The default checks nothing.
    */
-  default void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {}
+  default void validateModel(
+      ModelView.ValidatedFile self, ModelView model, ValidationContext context) {}
 
   /**
    * Validates a file that no handler detects but that a valid file of this format names in its
    * {@link ModelDescription#references()}: data with no format of its own, such as ONNX external
-   * data. Without this hook such a file would be rejected as {@code UNKNOWN_FORMAT}; with it, the file
-   * is accepted only because a valid model references it, and it stays part of the verified set (read
-   * once, hashed, pinned and delivered like every other file).
+   * data. Without this hook such a file would be rejected as {@code UNKNOWN_FORMAT}; with it, the
+   * file is accepted only because a valid model references it, and it stays part of the verified
+   * set (read once, hashed, pinned and delivered like every other file).
    *
    * <p>Called after every file was validated on its own and before {@link #validateModel}, once per
    * undetected file, for the first valid file (in name order) whose references name it. The file is
@@ -88,9 +91,9 @@ public interface FormatHandler {
    * claims nothing: the file stays {@code UNKNOWN_FORMAT}.
    *
    * @param referrer the valid file whose references name this file
-   * @param name     the referenced file's name relative to the model root
-   * @param bytes    the referenced file's verified bytes
-   * @param context  where findings about the referenced file go
+   * @param name the referenced file's name relative to the model root
+   * @param bytes the referenced file's verified bytes
+   * @param context where findings about the referenced file go
    * @return a description of the referenced file, or null to leave it unclaimed
    * @since SPI version 1 (additive default method)
    */
@@ -101,8 +104,8 @@ public interface FormatHandler {
 
   /**
    * The extensions that name only this format. A raw data file referenced by another file (ONNX
-   * external data) is rejected if its name ends in one of them. Defaults to {@link #extensions()}; a
-   * handler returns fewer when an extension is shared by convention with raw data (PyTorch's
+   * external data) is rejected if its name ends in one of them. Defaults to {@link #extensions()};
+   * a handler returns fewer when an extension is shared by convention with raw data (PyTorch's
    * {@code .bin} is also the usual name of ONNX external data).
    */
   default Set<String> exclusiveExtensions() {
@@ -110,12 +113,12 @@ public interface FormatHandler {
   }
 
   /**
-   * Whether {@link #validate} checks everything {@link #detect} would, so that a file whose name this
-   * handler claims ({@link #fileNames()}, {@link #nameSuffixes()}, {@link #extensions()}) is validated
-   * even when detection does not recognise its head. For formats with no signature to detect (a Jinja
-   * template is any text); such a handler returns {@code NONE} from {@code detect} and is reached only
-   * through names. The default, {@code false}, protects handlers whose validation relies on a magic
-   * number that detection checked.
+   * Whether {@link #validate} checks everything {@link #detect} would, so that a file whose name
+   * this handler claims ({@link #fileNames()}, {@link #nameSuffixes()}, {@link #extensions()}) is
+   * validated even when detection does not recognise its head. For formats with no signature to
+   * detect (a Jinja template is any text); such a handler returns {@code NONE} from {@code detect}
+   * and is reached only through names. The default, {@code false}, protects handlers whose
+   * validation relies on a magic number that detection checked.
    *
    * @since SPI version 1 (additive default method)
    */

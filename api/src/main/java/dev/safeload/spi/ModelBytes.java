@@ -4,9 +4,9 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
- * The bytes of one file as the loader holds them: the private copy or the trusted mapping that will be
- * handed to the application. Handlers validate exactly these bytes. All offsets are {@code long}, all
- * reads are absolute and bounds-checked; nothing here can change under the handler.
+ * The bytes of one file as the loader holds them: the private copy or the trusted mapping that will
+ * be handed to the application. Handlers validate exactly these bytes. All offsets are {@code
+ * long}, all reads are absolute and bounds-checked; nothing here can change under the handler.
  */
 public interface ModelBytes {
 

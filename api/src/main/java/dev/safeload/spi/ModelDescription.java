@@ -6,19 +6,23 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a handler read from a valid file: its tensors, its metadata, and the other files of the model it
- * refers to (shards, external data). The loader uses references to check that a multi-file model is
- * complete; BOM writers use the metadata.
+ * What a handler read from a valid file: its tensors, its metadata, and the other files of the
+ * model it refers to (shards, external data). The loader uses references to check that a multi-file
+ * model is complete; BOM writers use the metadata.
  *
- * @param format     the handler id
- * @param tensors    tensors in file order (may be empty)
- * @param metadata   string metadata as stored in the file, in file order
+ * @param format the handler id
+ * @param tensors tensors in file order (may be empty)
+ * @param metadata string metadata as stored in the file, in file order
  * @param references names of other files of the model, relative to this file's directory
- * @param licenses   the licences the file declares about itself (claims), in file order; a
- *                   {@link dev.safeload.LoadPolicy.Builder#allowLicenses licence policy} judges them
+ * @param licenses the licences the file declares about itself (claims), in file order; a {@link
+ *     dev.safeload.LoadPolicy.Builder#allowLicenses licence policy} judges them
  */
-public record ModelDescription(String format, List<TensorInfo> tensors, Map<String, String> metadata,
-    List<String> references, List<DeclaredLicense> licenses) {
+public record ModelDescription(
+    String format,
+    List<TensorInfo> tensors,
+    Map<String, String> metadata,
+    List<String> references,
+    List<DeclaredLicense> licenses) {
 
   public ModelDescription {
     Objects.requireNonNull(format, "format");
@@ -29,7 +33,10 @@ public record ModelDescription(String format, List<TensorInfo> tensors, Map<Stri
   }
 
   /** A description that declares no licence. */
-  public ModelDescription(String format, List<TensorInfo> tensors, Map<String, String> metadata,
+  public ModelDescription(
+      String format,
+      List<TensorInfo> tensors,
+      Map<String, String> metadata,
       List<String> references) {
     this(format, tensors, metadata, references, List.of());
   }

@@ -4,17 +4,17 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What another common reader would find in a file's bytes. A model file is judged by one handler, but
- * the application, a script or a library may hand the same bytes to a different reader: torch's
- * legacy loader tries {@code tarfile} first, Python's {@code zipfile} looks for an end record in the
- * last 64 KiB, {@code pickle.load} runs whatever opcodes the file starts with. A file that one of those
- * readers would open as its own structure, while a handler accepted it as something else, is a
- * polyglot: two readings of one file. safeload refuses it ({@code POLYGLOT}).
+ * What another common reader would find in a file's bytes. A model file is judged by one handler,
+ * but the application, a script or a library may hand the same bytes to a different reader: torch's
+ * legacy loader tries {@code tarfile} first, Python's {@code zipfile} looks for an end record in
+ * the last 64 KiB, {@code pickle.load} runs whatever opcodes the file starts with. A file that one
+ * of those readers would open as its own structure, while a handler accepted it as something else,
+ * is a polyglot: two readings of one file. safeload refuses it ({@code POLYGLOT}).
  *
- * <p>Found through {@link java.util.ServiceLoader} beside the format handlers. The loader asks every
- * second reader about every file a handler accepted, except files of the reader's own
- * {@link #formats()}. Implementations are stateless, bounded (they look at a fixed number of bytes at
- * the start or end of the file, never the whole file) and never throw for hostile input.
+ * <p>Found through {@link java.util.ServiceLoader} beside the format handlers. The loader asks
+ * every second reader about every file a handler accepted, except files of the reader's own {@link
+ * #formats()}. Implementations are stateless, bounded (they look at a fixed number of bytes at the
+ * start or end of the file, never the whole file) and never throw for hostile input.
  */
 public interface SecondReader {
 

@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * One tensor a handler found.
  *
- * @param name   the tensor's name as stored in the file
- * @param dtype  the element type as the format spells it, e.g. {@code BF16}
- * @param shape  dimensions, outermost first; empty for a scalar
+ * @param name the tensor's name as stored in the file
+ * @param dtype the element type as the format spells it, e.g. {@code BF16}
+ * @param shape dimensions, outermost first; empty for a scalar
  * @param offset absolute byte offset of the data in the file
  * @param length length of the data in bytes
  */

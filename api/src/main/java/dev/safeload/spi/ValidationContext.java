@@ -32,9 +32,9 @@ public interface ValidationContext {
   void report(ReasonCode reason, long offset, String message);
 
   /**
-   * A context that applies {@code policy} and appends findings to {@code sink} (at most 1000; a handler
-   * reporting more is cut short, and the file is rejected anyway). The loader validates every file
-   * through one; handler unit tests and fuzz targets use it to call a handler directly.
+   * A context that applies {@code policy} and appends findings to {@code sink} (at most 1000; a
+   * handler reporting more is cut short, and the file is rejected anyway). The loader validates
+   * every file through one; handler unit tests and fuzz targets use it to call a handler directly.
    */
   static ValidationContext collecting(String fileName, LoadPolicy policy, List<Finding> sink) {
     return new CollectingContext(fileName, policy, sink);

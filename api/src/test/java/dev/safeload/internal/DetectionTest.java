@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Content detection: every handler on the head, the strongest kept, a failing detector a finding. */
+/**
+ * Content detection: every handler on the head, the strongest kept, a failing detector a finding.
+ */
 class DetectionTest {
   static final StageFixtures.Magic STRONG = magic("strong", "AB", Confidence.STRONG, "s");
   static final StageFixtures.Magic ALSO_STRONG = magic("also", "A", Confidence.STRONG, "t");
@@ -51,10 +53,12 @@ class DetectionTest {
   @Test
   void theHeadIsAtMost64KiB() {
     int[] seenBytes = {0};
-    FormatHandler measuring = handler((head, size) -> {
-      seenBytes[0] = head.remaining();
-      return Confidence.NONE;
-    });
+    FormatHandler measuring =
+        handler(
+            (head, size) -> {
+              seenBytes[0] = head.remaining();
+              return Confidence.NONE;
+            });
     detect(ModelBytes.of(ByteBuffer.allocate(Detection.HEAD_BYTES + 10)), measuring);
     assertEquals(Detection.HEAD_BYTES, seenBytes[0]);
   }
@@ -62,14 +66,28 @@ class DetectionTest {
   @Test
   void aDetectorThatThrowsEndsDetectionWithAFinding() {
     List<Finding> findings = new ArrayList<>();
-    assertNull(Detection.of("f", bytes("AB"), List.of(handler((h, s) -> {
-      throw new IllegalArgumentException("bug");
-    })), findings));
+    assertNull(
+        Detection.of(
+            "f",
+            bytes("AB"),
+            List.of(
+                handler(
+                    (h, s) -> {
+                      throw new IllegalArgumentException("bug");
+                    })),
+            findings));
     assertEquals(Reason.HANDLER_ERROR, findings.get(0).reason());
     findings.clear();
-    assertNull(Detection.of("f", bytes("AB"), List.of(handler((h, s) -> {
-      throw new OutOfMemoryError();
-    })), findings));
+    assertNull(
+        Detection.of(
+            "f",
+            bytes("AB"),
+            List.of(
+                handler(
+                    (h, s) -> {
+                      throw new OutOfMemoryError();
+                    })),
+            findings));
     assertEquals(Reason.RESOURCE_EXHAUSTED, findings.get(0).reason());
   }
 

@@ -73,11 +73,13 @@ class FileReadingTest {
   void aCacheBlobMustBeNamedByTheDigestOfItsBytes() throws IOException {
     Path w = file("w.aaa", "AAAOK");
     String sha = Sha256.hash("AAAOK".getBytes(StandardCharsets.US_ASCII)).hex();
-    CheckedFile good = new FileReading(POLICY, Delivery.COPY_TO_MEMORY, null, ProgressListener.NONE, List.of())
-        .check(SourceFile.stat("w.aaa", w, false, sha), ROLE, VALIDATION, false);
+    CheckedFile good =
+        new FileReading(POLICY, Delivery.COPY_TO_MEMORY, null, ProgressListener.NONE, List.of())
+            .check(SourceFile.stat("w.aaa", w, false, sha), ROLE, VALIDATION, false);
     assertTrue(good.accepted());
-    CheckedFile bad = new FileReading(POLICY, Delivery.COPY_TO_MEMORY, null, ProgressListener.NONE, List.of())
-        .check(SourceFile.stat("w.aaa", w, false, "0".repeat(64)), ROLE, VALIDATION, false);
+    CheckedFile bad =
+        new FileReading(POLICY, Delivery.COPY_TO_MEMORY, null, ProgressListener.NONE, List.of())
+            .check(SourceFile.stat("w.aaa", w, false, "0".repeat(64)), ROLE, VALIDATION, false);
     assertEquals(List.of(Reason.CACHE_BLOB_MISMATCH), codes(bad));
   }
 
@@ -87,7 +89,8 @@ class FileReadingTest {
 
   private static CheckedFile read(LoadPolicy policy, Delivery mode, Path p) throws IOException {
     return new FileReading(policy, mode, null, ProgressListener.NONE, List.of())
-        .check(SourceFile.stat(p.getFileName().toString(), p, false, null), ROLE, VALIDATION, false);
+        .check(
+            SourceFile.stat(p.getFileName().toString(), p, false, null), ROLE, VALIDATION, false);
   }
 
   private static List<ReasonCode> codes(CheckedFile f) {

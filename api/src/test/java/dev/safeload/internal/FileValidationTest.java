@@ -19,8 +19,8 @@ class FileValidationTest {
   static final StageFixtures.Magic AAA = magic("aaa", "AAA", Confidence.MAGIC, "aaa");
   static final StageFixtures.Magic BBB = magic("bbb", "BBB", Confidence.MAGIC, "bbb");
   static final StageFixtures.Magic ALSO_B = magic("alsob", "BBB", Confidence.MAGIC, "ab");
-  static final FileValidation V = new FileValidation(allowing("aaa", "bbb", "alsob"),
-      List.of(AAA, BBB, ALSO_B), List.of());
+  static final FileValidation V =
+      new FileValidation(allowing("aaa", "bbb", "alsob"), List.of(AAA, BBB, ALSO_B), List.of());
 
   static NameRoles.Claimed named(StageFixtures.Magic h, String ext) {
     return new NameRoles.Claimed(List.of(h), "." + ext);
@@ -81,10 +81,12 @@ class FileValidationTest {
 
   @Test
   void anOpaqueNameIsServedAsOpaqueUnlessItsContentValidatesAsAFormat() {
-    FileValidation.Outcome o = V.validate("LICENSE", bytes("zzzz"), new NameRoles.Opaque("LICENSE"));
+    FileValidation.Outcome o =
+        V.validate("LICENSE", bytes("zzzz"), new NameRoles.Opaque("LICENSE"));
     assertTrue(o.accepted());
     assertEquals(FileValidation.OPAQUE, o.format());
-    FileValidation.Outcome looked = V.validate("LICENSE", bytes("AAAno"), new NameRoles.Opaque("LICENSE"));
+    FileValidation.Outcome looked =
+        V.validate("LICENSE", bytes("AAAno"), new NameRoles.Opaque("LICENSE"));
     assertEquals(FileValidation.OPAQUE, looked.format());
   }
 

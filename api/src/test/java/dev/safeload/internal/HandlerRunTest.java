@@ -44,47 +44,63 @@ class HandlerRunTest {
 
   @Test
   void everyKindOfFailureBecomesAFinding() {
-    assertEquals(List.of(Reason.HANDLER_ERROR), failing(() -> {
-      throw new IllegalStateException("bug");
-    }));
-    assertEquals(List.of(Reason.HANDLER_ERROR), failing(() -> {
-      throw new StackOverflowError();
-    }));
-    assertEquals(List.of(Reason.HANDLER_ERROR), failing(() -> {
-      throw new NoClassDefFoundError("missing");
-    }));
-    assertEquals(List.of(Reason.HANDLER_ERROR), failing(() -> {
-      throw new AssertionError("assert");
-    }));
-    assertEquals(List.of(Reason.RESOURCE_EXHAUSTED), failing(() -> {
-      throw new OutOfMemoryError();
-    }));
+    assertEquals(
+        List.of(Reason.HANDLER_ERROR),
+        failing(
+            () -> {
+              throw new IllegalStateException("bug");
+            }));
+    assertEquals(
+        List.of(Reason.HANDLER_ERROR),
+        failing(
+            () -> {
+              throw new StackOverflowError();
+            }));
+    assertEquals(
+        List.of(Reason.HANDLER_ERROR),
+        failing(
+            () -> {
+              throw new NoClassDefFoundError("missing");
+            }));
+    assertEquals(
+        List.of(Reason.HANDLER_ERROR),
+        failing(
+            () -> {
+              throw new AssertionError("assert");
+            }));
+    assertEquals(
+        List.of(Reason.RESOURCE_EXHAUSTED),
+        failing(
+            () -> {
+              throw new OutOfMemoryError();
+            }));
   }
 
   @Test
   void aHandlerThatReturnsNoDescriptionHasFailed() {
-    FormatHandler nothing = new FormatHandler() {
-      @Override
-      public String id() {
-        return "a";
-      }
+    FormatHandler nothing =
+        new FormatHandler() {
+          @Override
+          public String id() {
+            return "a";
+          }
 
-      @Override
-      public java.util.Set<String> extensions() {
-        return java.util.Set.of("h");
-      }
+          @Override
+          public java.util.Set<String> extensions() {
+            return java.util.Set.of("h");
+          }
 
-      @Override
-      public Confidence detect(ByteBuffer head, long fileSize) {
-        return Confidence.MAGIC;
-      }
+          @Override
+          public Confidence detect(ByteBuffer head, long fileSize) {
+            return Confidence.MAGIC;
+          }
 
-      @Override
-      @SuppressWarnings("NullAway") // the point: a broken handler
-      public ModelDescription validate(ModelBytes b, ValidationContext c) {
-        return null;
-      }
-    };
+          @Override
+          @SuppressWarnings("NullAway") // the point: a broken handler
+          public ModelDescription validate(ModelBytes b, ValidationContext c) {
+            return null;
+          }
+        };
     FileValidation.Outcome o = new HandlerRun(allowing("a")).run("x.a", bytes("AAOK"), nothing);
     assertEquals(List.of(Reason.HANDLER_ERROR), codes(o.findings()));
   }

@@ -16,7 +16,9 @@ class ModelNamesTest {
 
   @Test
   void aNameIsTheSlashSeparatedPathUnderTheRoot() {
-    assertEquals("sub/dir/w.bin", new ModelNames(ROOT, new ArrayList<>()).servable(ROOT.resolve("sub/dir/w.bin")));
+    assertEquals(
+        "sub/dir/w.bin",
+        new ModelNames(ROOT, new ArrayList<>()).servable(ROOT.resolve("sub/dir/w.bin")));
   }
 
   @Test
@@ -24,7 +26,8 @@ class ModelNamesTest {
     for (String bad : List.of("a\nb", "a\u007fb", "a\\b", "a\uFFFDb")) {
       List<Finding> findings = new ArrayList<>();
       assertNull(new ModelNames(ROOT, findings).servable(ROOT.resolve(bad)), bad);
-      assertEquals(List.of(Reason.FILE_NAME_INVALID), findings.stream().map(Finding::reason).toList(), bad);
+      assertEquals(
+          List.of(Reason.FILE_NAME_INVALID), findings.stream().map(Finding::reason).toList(), bad);
     }
   }
 
@@ -35,7 +38,8 @@ class ModelNamesTest {
     String longest = "x".repeat(ModelNames.MAX_NAME_CHARS);
     assertEquals(longest, names.servable(ROOT.resolve(longest)));
     assertNull(names.servable(ROOT.resolve(longest + "x")));
-    assertEquals(List.of(Reason.FILE_NAME_INVALID), findings.stream().map(Finding::reason).toList());
+    assertEquals(
+        List.of(Reason.FILE_NAME_INVALID), findings.stream().map(Finding::reason).toList());
   }
 
   @Test

@@ -22,8 +22,8 @@ class ModelWalkTest {
   @TempDir Path dir;
 
   static ModelWalk walk(LoadPolicy policy, String... ignore) {
-    return new ModelWalk(policy, Set.of("model.sig"),
-        java.util.Arrays.stream(ignore).map(FileGlob::of).toList());
+    return new ModelWalk(
+        policy, Set.of("model.sig"), java.util.Arrays.stream(ignore).map(FileGlob::of).toList());
   }
 
   @Test

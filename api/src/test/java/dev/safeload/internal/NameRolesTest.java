@@ -32,11 +32,14 @@ class NameRolesTest {
   }
 
   static final Named JSON = new Named("json", Set.of("json"), Set.of(), Set.of());
-  static final Named INDEX = new Named("index", Set.of(), Set.of(), Set.of(".safetensors.index.json"));
+  static final Named INDEX =
+      new Named("index", Set.of(), Set.of(), Set.of(".safetensors.index.json"));
   static final Named SPM = new Named("spm", Set.of(), Set.of("tokenizer.model"), Set.of());
-  static final Named TIKTOKEN = new Named("tiktoken", Set.of("tiktoken"), Set.of("tokenizer.model"), Set.of());
-  static final NameRoles ROLES = new NameRoles(List.of(JSON, INDEX, SPM, TIKTOKEN),
-      List.of(FileGlob.of("README.md"), FileGlob.of("*")));
+  static final Named TIKTOKEN =
+      new Named("tiktoken", Set.of("tiktoken"), Set.of("tokenizer.model"), Set.of());
+  static final NameRoles ROLES =
+      new NameRoles(
+          List.of(JSON, INDEX, SPM, TIKTOKEN), List.of(FileGlob.of("README.md"), FileGlob.of("*")));
 
   @Test
   void codeComesFirst() {
@@ -52,10 +55,12 @@ class NameRolesTest {
 
   @Test
   void theLongestEndingWins() {
-    assertEquals(new NameRoles.Claimed(List.of(INDEX), ".safetensors.index.json"),
+    assertEquals(
+        new NameRoles.Claimed(List.of(INDEX), ".safetensors.index.json"),
         ROLES.of("model.safetensors.index.json"));
     assertEquals(new NameRoles.Claimed(List.of(JSON), ".json"), ROLES.of("config.json"));
-    assertEquals(new NameRoles.Claimed(List.of(JSON), ".json"), ROLES.of(".safetensors.index.json"));
+    assertEquals(
+        new NameRoles.Claimed(List.of(JSON), ".json"), ROLES.of(".safetensors.index.json"));
   }
 
   @Test

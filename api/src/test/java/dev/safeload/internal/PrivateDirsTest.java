@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Private copies go to a tmpfs when memory allows, else to the temp directory. */
 class PrivateDirsTest {
   static boolean tmpfs() throws Exception {
-    return Files.isDirectory(PrivateDirs.TMPFS) && Files.getFileStore(PrivateDirs.TMPFS).type().equals("tmpfs");
+    return Files.isDirectory(PrivateDirs.TMPFS)
+        && Files.getFileStore(PrivateDirs.TMPFS).type().equals("tmpfs");
   }
 
   @Test

@@ -26,28 +26,49 @@ class ProofValuesTest {
 
   @Test
   void aProofKeepsItsPartsSortedAndIsEqualByValue() {
-    Proof p = Proof.builder("oms-signature", Technique.SIGNATURE).signer(Signer.certificate("a@x", "https://i"))
-        .file(B).file(A).file(A).attribute(Proof.SOURCE_COMMIT, "c0ffee").source("model.sig").build();
+    Proof p =
+        Proof.builder("oms-signature", Technique.SIGNATURE)
+            .signer(Signer.certificate("a@x", "https://i"))
+            .file(B)
+            .file(A)
+            .file(A)
+            .attribute(Proof.SOURCE_COMMIT, "c0ffee")
+            .source("model.sig")
+            .build();
     assertEquals(List.of(A, B), p.files());
     assertEquals(Set.of("a", "b"), p.fileNames());
     assertEquals(List.of(Proof.SOURCE, Proof.SOURCE_COMMIT), List.copyOf(p.attributes().keySet()));
     assertEquals("model.sig", p.attribute(Proof.SOURCE));
     assertNull(p.attribute(Proof.SOURCE_REPOSITORY));
-    assertEquals(p, Proof.builder("oms-signature", Technique.SIGNATURE).signer(Signer.certificate("a@x", "https://i"))
-        .file(A).file(B).source("model.sig").attribute(Proof.SOURCE_COMMIT, "c0ffee").build());
-    assertEquals("SIGNATURE by a@x (https://i) via oms-signature: 2 files from model.sig", p.toString());
+    assertEquals(
+        p,
+        Proof.builder("oms-signature", Technique.SIGNATURE)
+            .signer(Signer.certificate("a@x", "https://i"))
+            .file(A)
+            .file(B)
+            .source("model.sig")
+            .attribute(Proof.SOURCE_COMMIT, "c0ffee")
+            .build());
+    assertEquals(
+        "SIGNATURE by a@x (https://i) via oms-signature: 2 files from model.sig", p.toString());
     assertEquals(Map.of(), proof(Technique.PIN).attributes());
   }
 
   @Test
   void aProofRefusesWhatWouldMakeItAmbiguous() {
     assertThrows(IllegalStateException.class, () -> Proof.builder("v", Technique.PIN).build());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Proof.builder("v", Technique.PIN).file(A).file(new DigestedFile("a", 1, B.sha256())));
     assertThrows(IllegalArgumentException.class, () -> Proof.builder("", Technique.PIN));
-    assertThrows(IllegalArgumentException.class, () -> Proof.builder("v", Technique.PIN).attribute("Source", "x"));
-    assertThrows(IllegalArgumentException.class,
-        () -> Proof.builder("v", Technique.PIN).attribute("k", "x".repeat(Proof.MAX_ATTRIBUTE_CHARS + 1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Proof.builder("v", Technique.PIN).attribute("Source", "x"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Proof.builder("v", Technique.PIN)
+                .attribute("k", "x".repeat(Proof.MAX_ATTRIBUTE_CHARS + 1)));
     assertThrows(IllegalArgumentException.class, () -> Signer.publicKey(""));
   }
 
@@ -66,7 +87,8 @@ class ProofValuesTest {
     assertEquals(Set.of(), ProofRequirement.anyProof().missing(pinOnly));
     ProofRequirement pinAndSig = ProofRequirement.allOf(Technique.PIN, Technique.SIGNATURE);
     assertEquals(Set.of(Technique.SIGNATURE), pinAndSig.missing(pinOnly));
-    assertEquals(Set.of(), pinAndSig.missing(List.of(proof(Technique.SIGNATURE), proof(Technique.PIN))));
+    assertEquals(
+        Set.of(), pinAndSig.missing(List.of(proof(Technique.SIGNATURE), proof(Technique.PIN))));
     assertEquals("PIN and SIGNATURE", pinAndSig.toString());
     assertEquals(pinAndSig, ProofRequirement.allOf(Technique.SIGNATURE, Technique.PIN));
   }

@@ -44,15 +44,21 @@ class SecondReadingsTest {
     Finding f = s.byOtherHandlers("x.n", bytes("NOK"), ACCEPTED, List.of(NAMED), d);
     assertEquals(Reason.POLYGLOT, f.reason());
     // It must accept the file too, and recognise it strongly: a weak or failing reading is none.
-    assertNull(s.byOtherHandlers("x.n", bytes("Nno"), ACCEPTED, List.of(NAMED), detect(bytes("Nno"), OTHER)));
+    assertNull(
+        s.byOtherHandlers(
+            "x.n", bytes("Nno"), ACCEPTED, List.of(NAMED), detect(bytes("Nno"), OTHER)));
     StageFixtures.Magic weak = magic("weak", "N", Confidence.STRUCTURAL, "w");
-    assertNull(s.byOtherHandlers("x.n", bytes("NOK"), ACCEPTED, List.of(NAMED), detect(bytes("NOK"), weak)));
+    assertNull(
+        s.byOtherHandlers(
+            "x.n", bytes("NOK"), ACCEPTED, List.of(NAMED), detect(bytes("NOK"), weak)));
   }
 
   @Test
   void aReaderThatWouldOpenTheFileMakesItAPolyglotUnlessItReadsTheFilesOwnFormat() {
-    SecondReadings s = new SecondReadings(List.of(new Reader("zip", Set.of("named"), "N"),
-        new Reader("tar", Set.of(), "T")), new HandlerRun(allowing()));
+    SecondReadings s =
+        new SecondReadings(
+            List.of(new Reader("zip", Set.of("named"), "N"), new Reader("tar", Set.of(), "T")),
+            new HandlerRun(allowing()));
     assertSame(ACCEPTED, s.byReaders("x.n", bytes("NOK"), ACCEPTED));
     FileValidation.Outcome o = s.byReaders("x.n", bytes("TOK"), ACCEPTED);
     assertEquals(List.of(Reason.POLYGLOT), o.findings().stream().map(Finding::reason).toList());
@@ -62,10 +68,12 @@ class SecondReadingsTest {
 
   @Test
   void aReaderThatFailsRejectsTheFile() {
-    SecondReadings s = new SecondReadings(List.of(new Reader("broken", Set.of(), "!")),
-        new HandlerRun(allowing()));
+    SecondReadings s =
+        new SecondReadings(
+            List.of(new Reader("broken", Set.of(), "!")), new HandlerRun(allowing()));
     FileValidation.Outcome o = s.byReaders("x.n", bytes("NOK"), ACCEPTED);
-    assertEquals(List.of(Reason.HANDLER_ERROR), o.findings().stream().map(Finding::reason).toList());
+    assertEquals(
+        List.of(Reason.HANDLER_ERROR), o.findings().stream().map(Finding::reason).toList());
   }
 
   private static Detection detect(ModelBytes b, StageFixtures.Magic... handlers) {

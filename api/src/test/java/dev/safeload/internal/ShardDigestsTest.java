@@ -83,11 +83,18 @@ class ShardDigestsTest {
     return b;
   }
 
-  /** Runs the loader (a scan, or a load in the given mode) with the probe; the toy handler rejects big files. */
+  /**
+   * Runs the loader (a scan, or a load in the given mode) with the probe; the toy handler rejects
+   * big files.
+   */
   void run(ShardProbe probe, Delivery mode, boolean scan) throws Exception {
-    SafeModelLoader l = SafeModelLoader.builder().discoverHandlers(false).handler(new ToyHandler())
-        .verifier(probe)
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").delivery(mode).build()).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(new ToyHandler())
+            .verifier(probe)
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").delivery(mode).build())
+            .build();
     if (scan) {
       l.scan(dir);
     } else {
@@ -100,19 +107,27 @@ class ShardDigestsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
   void shardsOfTheServedBytesComeFromTheSinglePass(Delivery mode) throws Exception {
     int size = (int) (2 * MIB + MIB / 2 + 3);
     byte[] body = content(size);
     Files.write(dir.resolve("w.toy"), body);
     long two = 2 * MIB;
-    ShardProbe probe = new ShardProbe(Set.of(MIB, two),
-        new long[][] {{0, MIB}, {2 * MIB, size}, {two, size}, {5, 9}});
+    ShardProbe probe =
+        new ShardProbe(
+            Set.of(MIB, two), new long[][] {{0, MIB}, {2 * MIB, size}, {two, size}, {5, 9}});
     run(probe, mode, false);
     DigestedFile f = probe.files.get(0);
-    assertEquals(List.of(sha(body, 0, (int) MIB), sha(body, (int) MIB, (int) (2 * MIB)),
-        sha(body, (int) (2 * MIB), size)), f.shards(MIB).orElseThrow());
-    assertEquals(List.of(sha(body, 0, (int) two), sha(body, (int) two, size)), f.shards(two).orElseThrow());
+    assertEquals(
+        List.of(
+            sha(body, 0, (int) MIB),
+            sha(body, (int) MIB, (int) (2 * MIB)),
+            sha(body, (int) (2 * MIB), size)),
+        f.shards(MIB).orElseThrow());
+    assertEquals(
+        List.of(sha(body, 0, (int) two), sha(body, (int) two, size)), f.shards(two).orElseThrow());
     assertEquals(sha(body, 0, size), f.sha256());
     assertEquals(sha(body, 0, (int) MIB), probe.answers.get(0).orElseThrow());
     assertEquals(sha(body, (int) (2 * MIB), size), probe.answers.get(1).orElseThrow());
@@ -128,7 +143,10 @@ class ShardDigestsTest {
     Files.write(dir.resolve("w.toy"), body);
     ShardProbe probe = new ShardProbe(Set.of(MIB), new long[][] {{MIB, 2 * MIB}});
     run(probe, Delivery.AUTOMATIC, true);
-    assertEquals(3, probe.files.get(0).shards(MIB).orElseThrow().size(), "no empty shard after an exact multiple");
+    assertEquals(
+        3,
+        probe.files.get(0).shards(MIB).orElseThrow().size(),
+        "no empty shard after an exact multiple");
     assertEquals(sha(body, (int) MIB, (int) (2 * MIB)), probe.answers.get(0).orElseThrow());
     assertEquals(0, probe.rangesHashedDuringVerify);
   }
@@ -161,7 +179,10 @@ class ShardDigestsTest {
     }
     Hasher.FileDigests d = h.finish();
     assertEquals(sha(body, 0, body.length), d.sha256());
-    assertEquals(Set.of(MIB, 2 * MIB, 3 * MIB, 4 * MIB), d.shards().keySet(), "1000 is too small; at most four sizes");
+    assertEquals(
+        Set.of(MIB, 2 * MIB, 3 * MIB, 4 * MIB),
+        d.shards().keySet(),
+        "1000 is too small; at most four sizes");
     assertEquals(4, d.shards().get(MIB).size());
     assertEquals(sha(body, (int) (3 * MIB), body.length), d.shards().get(MIB).get(3));
     assertEquals(List.of(sha(body, 0, body.length)), d.shards().get(4 * MIB));

@@ -32,8 +32,8 @@ final class StageFixtures {
   }
 
   /**
-   * A handler that detects its {@code magic} prefix with {@code confidence} and accepts a file iff it
-   * ends with {@code "OK"}.
+   * A handler that detects its {@code magic} prefix with {@code confidence} and accepts a file iff
+   * it ends with {@code "OK"}.
    */
   record Magic(String id, String magic, Confidence confidence, Set<String> extensions)
       implements FormatHandler {

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A large file read through a mapping, with a core to spare, is validated on a second thread while it
- * is hashed; the verdict, findings and digest must be exactly those of the sequential order.
+ * A large file read through a mapping, with a core to spare, is validated on a second thread while
+ * it is hashed; the verdict, findings and digest must be exactly those of the sequential order.
  */
 class ConcurrentValidationTest {
   /** The size from which the engine validates while hashing (the prefetching threshold). */
@@ -38,7 +38,9 @@ class ConcurrentValidationTest {
 
   @TempDir Path tmp;
 
-  /** Files of the magic {@code BIG1}; valid when the last byte is 0. Records the validating thread. */
+  /**
+   * Files of the magic {@code BIG1}; valid when the last byte is 0. Records the validating thread.
+   */
   static final class BigHandler implements FormatHandler {
     final List<String> threads = new CopyOnWriteArrayList<>();
 
@@ -54,15 +56,21 @@ class ConcurrentValidationTest {
 
     @Override
     public Confidence detect(ByteBuffer head, long fileSize) {
-      return head.remaining() >= 4 && head.get(0) == 'B' && head.get(1) == 'I' && head.get(2) == 'G'
-          && head.get(3) == '1' ? Confidence.MAGIC : Confidence.NONE;
+      return head.remaining() >= 4
+              && head.get(0) == 'B'
+              && head.get(1) == 'I'
+              && head.get(2) == 'G'
+              && head.get(3) == '1'
+          ? Confidence.MAGIC
+          : Confidence.NONE;
     }
 
     @Override
     public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
       threads.add(Thread.currentThread().getName());
       if (bytes.get(bytes.size() - 1) != 0) {
-        throw new FormatException(ToyReason.TOY_BODY_INVALID, bytes.size() - 1, "last byte must be 0");
+        throw new FormatException(
+            ToyReason.TOY_BODY_INVALID, bytes.size() - 1, "last byte must be 0");
       }
       return ModelDescription.empty(id());
     }
@@ -79,8 +87,11 @@ class ConcurrentValidationTest {
   }
 
   private static SafeModelLoader loader(BigHandler h, long parallelism, Delivery delivery) {
-    LoadPolicy.Builder p = LoadPolicy.strict().toBuilder().allowFormat("big").allowUnpinnedFiles()
-        .set(LoadPolicy.PARALLELISM, parallelism);
+    LoadPolicy.Builder p =
+        LoadPolicy.strict().toBuilder()
+            .allowFormat("big")
+            .allowUnpinnedFiles()
+            .set(LoadPolicy.PARALLELISM, parallelism);
     if (delivery == Delivery.MAPPED_TRUSTED) {
       p.delivery(Delivery.MAPPED_TRUSTED);
     }
@@ -111,7 +122,8 @@ class ConcurrentValidationTest {
     ScanReport b = loader(new BigHandler(), 1, Delivery.AUTOMATIC).scan(f);
     assertEquals(List.of("safeload-validate"), concurrent.threads);
     assertFalse(a.accepted());
-    assertEquals(List.of(ToyReason.TOY_BODY_INVALID), a.findings().stream().map(Finding::reason).toList());
+    assertEquals(
+        List.of(ToyReason.TOY_BODY_INVALID), a.findings().stream().map(Finding::reason).toList());
     assertEquals((long) LARGE - 1, a.findings().get(0).offset());
     assertEquals(b.files(), a.files());
   }

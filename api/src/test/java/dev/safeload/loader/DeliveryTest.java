@@ -31,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The three delivery modes: what the application gets, and that changing the source after load cannot
- * change what a copying mode delivers.
+ * The three delivery modes: what the application gets, and that changing the source after load
+ * cannot change what a copying mode delivers.
  */
 class DeliveryTest {
   @TempDir Path dir;
@@ -48,7 +48,9 @@ class DeliveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
   void buffersAreReadOnlyDirectAndHoldTheVerifiedBytes(Delivery delivery) throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     try (VerifiedModel m = load(delivery, f)) {
@@ -64,7 +66,9 @@ class DeliveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE"})
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE"})
   void rewritingTheSourceAfterLoadDoesNotChangeWhatIsDelivered(Delivery delivery) throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     try (VerifiedModel m = load(delivery, f)) {
@@ -77,8 +81,11 @@ class DeliveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE"})
-  void swappingTheSourceFileAfterLoadDoesNotChangeWhatIsDelivered(Delivery delivery) throws Exception {
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE"})
+  void swappingTheSourceFileAfterLoadDoesNotChangeWhatIsDelivered(Delivery delivery)
+      throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     Path evil = write(dir, "evil.bin", "TOY1EV".getBytes(StandardCharsets.US_ASCII));
     try (VerifiedModel m = load(delivery, f)) {
@@ -98,9 +105,11 @@ class DeliveryTest {
       assertEquals(out, m.materialize(), "materialize is idempotent");
       assertFalse(out.startsWith(dir), "never the source directory");
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
-      assertEquals("r--------",
+      assertEquals(
+          "r--------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("a.toy"))));
-      assertEquals("r--------",
+      assertEquals(
+          "r--------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("sub/b.toy"))));
       assertArrayEquals(ToyHandler.valid(), Files.readAllBytes(out.resolve("sub/b.toy")));
     }
@@ -144,7 +153,9 @@ class DeliveryTest {
   void mappedTrustedMaterializeRefusesBytesThatChangedSinceVerification() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     VerifiedModel m = load(Delivery.MAPPED_TRUSTED, f);
-    Files.write(f, "TOY1XX".getBytes(StandardCharsets.US_ASCII)); // in place, same size: the mapping shows it
+    Files.write(
+        f,
+        "TOY1XX".getBytes(StandardCharsets.US_ASCII)); // in place, same size: the mapping shows it
     ModelChangedException e = assertThrows(ModelChangedException.class, m::materialize);
     assertEquals(Reason.SOURCE_CHANGED, e.findings().get(0).reason());
     assertThrows(ModelChangedException.class, m::close);
@@ -162,19 +173,30 @@ class DeliveryTest {
     }
   }
 
-  /** Files larger than the loader's read step and with an odd length, in every mode, through scan too. */
+  /**
+   * Files larger than the loader's read step and with an odd length, in every mode, through scan
+   * too.
+   */
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
   void multiMegabyteFilesAreDeliveredWholeAndHashedExactly(Delivery delivery) throws Exception {
     byte[] body = new byte[(3 << 20) + 12345];
     new java.util.Random(7).nextBytes(body);
     System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
     Path f = write(dir, "big.raw", body);
-    dev.safeload.SafeModelLoader l = dev.safeload.SafeModelLoader.builder().discoverHandlers(false)
-        .handler(new RawHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("raw").allowUnpinnedFiles().delivery(delivery)
-            .build())
-        .build();
+    dev.safeload.SafeModelLoader l =
+        dev.safeload.SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(new RawHandler())
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowFormat("raw")
+                    .allowUnpinnedFiles()
+                    .delivery(delivery)
+                    .build())
+            .build();
     try (VerifiedModel m = l.load(f)) {
       VerifiedModel.VerifiedFile file = m.file("big.raw");
       assertEquals(body.length, file.size());
@@ -189,31 +211,47 @@ class DeliveryTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Delivery.class, names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "PRIVATE_FILE", "MAPPED_TRUSTED"})
   void progressIsReportedUpToTheFileSizeAndAFailingListenerChangesNothing(Delivery delivery)
       throws Exception {
     byte[] body = new byte[(2 << 20) + 5];
     System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
     Path f = write(dir, "p.raw", body);
     java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.safeload.SafeModelLoader.Builder b = dev.safeload.SafeModelLoader.builder()
-        .discoverHandlers(false).handler(new RawHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("raw").allowUnpinnedFiles().delivery(delivery)
-            .build());
-    try (VerifiedModel m = b.progress((name, done, size) -> {
-      assertEquals("p.raw", name);
-      assertEquals(body.length, size);
-      seen.add(done);
-    }).build().load(f)) {
+    dev.safeload.SafeModelLoader.Builder b =
+        dev.safeload.SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(new RawHandler())
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowFormat("raw")
+                    .allowUnpinnedFiles()
+                    .delivery(delivery)
+                    .build());
+    try (VerifiedModel m =
+        b.progress(
+                (name, done, size) -> {
+                  assertEquals("p.raw", name);
+                  assertEquals(body.length, size);
+                  seen.add(done);
+                })
+            .build()
+            .load(f)) {
       assertEquals(body.length, m.file("p.raw").size());
     }
     assertEquals(body.length, seen.get(seen.size() - 1));
     for (int i = 1; i < seen.size(); i++) {
       assertTrue(seen.get(i) > seen.get(i - 1), "monotonic: " + seen);
     }
-    try (VerifiedModel m = b.progress((name, done, size) -> {
-      throw new IllegalStateException("display broke");
-    }).build().load(f)) {
+    try (VerifiedModel m =
+        b.progress(
+                (name, done, size) -> {
+                  throw new IllegalStateException("display broke");
+                })
+            .build()
+            .load(f)) {
       assertEquals(body.length, m.file("p.raw").size());
     }
   }
@@ -232,13 +270,18 @@ class DeliveryTest {
 
     @Override
     public dev.safeload.spi.Confidence detect(ByteBuffer head, long size) {
-      return head.remaining() >= 4 && head.get(0) == 'R' && head.get(1) == 'A' && head.get(2) == 'W'
-          && head.get(3) == '!' ? dev.safeload.spi.Confidence.MAGIC : dev.safeload.spi.Confidence.NONE;
+      return head.remaining() >= 4
+              && head.get(0) == 'R'
+              && head.get(1) == 'A'
+              && head.get(2) == 'W'
+              && head.get(3) == '!'
+          ? dev.safeload.spi.Confidence.MAGIC
+          : dev.safeload.spi.Confidence.NONE;
     }
 
     @Override
-    public dev.safeload.spi.ModelDescription validate(dev.safeload.spi.ModelBytes bytes,
-        dev.safeload.spi.ValidationContext context) {
+    public dev.safeload.spi.ModelDescription validate(
+        dev.safeload.spi.ModelBytes bytes, dev.safeload.spi.ValidationContext context) {
       // Touch the last byte through the SPI view so that a short copy would show.
       bytes.get(bytes.size() - 1);
       return dev.safeload.spi.ModelDescription.empty("raw");

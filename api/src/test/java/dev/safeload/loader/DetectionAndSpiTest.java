@@ -44,7 +44,8 @@ class DetectionAndSpiTest {
     assertTrue(r.accepted(), r.findings().toString());
     FileReport file = r.files().get(0);
     assertEquals("toy", file.format());
-    assertEquals(HexFormat.of().formatHex(Fixtures.sha256(ToyHandler.valid())), file.sha256().hex());
+    assertEquals(
+        HexFormat.of().formatHex(Fixtures.sha256(ToyHandler.valid())), file.sha256().hex());
   }
 
   @Test
@@ -69,13 +70,18 @@ class DetectionAndSpiTest {
     Path f = write(dir, "weights.toy", "TOY2OK".getBytes(StandardCharsets.US_ASCII));
     SafeModelLoader discovered = SafeModelLoader.builder().build();
     assertEquals(List.of("FORMAT_NOT_ALLOWED"), codes(discovered.scan(f)));
-    SafeModelLoader allowed = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy-discovered").build()).build();
+    SafeModelLoader allowed =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy-discovered").build())
+            .build();
     ScanReport r = allowed.scan(f);
     assertTrue(r.accepted(), r.findings().toString());
     assertEquals("toy-discovered", r.files().get(0).format());
-    SafeModelLoader noDiscovery = SafeModelLoader.builder().discoverHandlers(false)
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy-discovered").build()).build();
+    SafeModelLoader noDiscovery =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy-discovered").build())
+            .build();
     assertEquals(List.of("UNKNOWN_FORMAT"), codes(noDiscovery.scan(f)));
   }
 
@@ -95,45 +101,55 @@ class DetectionAndSpiTest {
 
   @Test
   void twoHandlersClaimingTheSameBytesEquallyIsAnAmbiguity() throws Exception {
-    FormatHandler twin = new ToyHandler() {
-      @Override
-      public String id() {
-        return "twin";
-      }
-    };
+    FormatHandler twin =
+        new ToyHandler() {
+          @Override
+          public String id() {
+            return "twin";
+          }
+        };
     Path f = write(dir, "weights.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder().discoverHandlers(false)
-        .policy(unpinnedToyPolicy().allowFormat("twin").build())
-        .handler(new ToyHandler()).handler(twin).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .policy(unpinnedToyPolicy().allowFormat("twin").build())
+            .handler(new ToyHandler())
+            .handler(twin)
+            .build();
     assertEquals(List.of("AMBIGUOUS_FORMAT"), codes(l.scan(f)));
   }
 
   @Test
   void aHandlerThatCrashesRejectsTheFileInsteadOfTrustingIt() throws Exception {
-    FormatHandler crashing = new FormatHandler() {
-      @Override
-      public String id() {
-        return "toy";
-      }
+    FormatHandler crashing =
+        new FormatHandler() {
+          @Override
+          public String id() {
+            return "toy";
+          }
 
-      @Override
-      public Set<String> extensions() {
-        return Set.of("toy");
-      }
+          @Override
+          public Set<String> extensions() {
+            return Set.of("toy");
+          }
 
-      @Override
-      public Confidence detect(ByteBuffer head, long fileSize) {
-        return Confidence.MAGIC;
-      }
+          @Override
+          public Confidence detect(ByteBuffer head, long fileSize) {
+            return Confidence.MAGIC;
+          }
 
-      @Override
-      public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-        throw new ArrayIndexOutOfBoundsException("bug");
-      }
-    };
+          @Override
+          public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+            throw new ArrayIndexOutOfBoundsException("bug");
+          }
+        };
     Path f = write(dir, "weights.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder().discoverHandlers(false)
-        .policy(unpinnedToyPolicy().build()).handler(crashing).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .policy(unpinnedToyPolicy().build())
+            .handler(crashing)
+            .build();
     assertEquals(List.of("HANDLER_ERROR"), codes(l.scan(f)));
   }
 
@@ -143,7 +159,8 @@ class DetectionAndSpiTest {
     write(dir, "sub/b.toy", ToyHandler.valid());
     write(dir, "sub/readme.txt", "not a model".getBytes(StandardCharsets.US_ASCII));
     ScanReport r = loader(unpinnedToyPolicy().build()).scan(dir);
-    assertEquals(List.of("a.toy", "sub/b.toy", "sub/readme.txt"),
+    assertEquals(
+        List.of("a.toy", "sub/b.toy", "sub/readme.txt"),
         r.files().stream().map(FileReport::name).toList());
     assertFalse(r.accepted());
     assertEquals(List.of("UNKNOWN_FORMAT"), codes(r));

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Hugging Face hub cache: {@code models--ORG--NAME/snapshots/REV/} holds relative links into
- * {@code ../../blobs/}, whose names are the digests of their bytes. Such links are followed, nothing
- * else is, and a blob whose bytes do not match its name is refused.
+ * {@code ../../blobs/}, whose names are the digests of their bytes. Such links are followed,
+ * nothing else is, and a blob whose bytes do not match its name is refused.
  */
 class HfCacheTest {
   @TempDir Path home;
@@ -83,8 +83,11 @@ class HfCacheTest {
   @Test
   void aBlobWhoseBytesDoNotMatchItsNameIsRefused() throws Exception {
     byte[] weights = ToyHandler.valid();
-    Path blob = blob("model.toy", weights, sha256("something else".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(List.of(Reason.CACHE_BLOB_MISMATCH), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+    Path blob =
+        blob("model.toy", weights, sha256("something else".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        List.of(Reason.CACHE_BLOB_MISMATCH),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
     Files.delete(blob);
   }
 
@@ -94,7 +97,8 @@ class HfCacheTest {
     Path outside = home.resolve(sha256(weights));
     Files.write(outside, weights);
     Files.createSymbolicLink(snapshot.resolve("model.toy"), snapshot.relativize(outside));
-    assertEquals(List.of(Reason.SYMLINK), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+    assertEquals(
+        List.of(Reason.SYMLINK), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
   }
 
   @Test
@@ -106,7 +110,8 @@ class HfCacheTest {
     Path named = repo.resolve("blobs").resolve("weights.toy");
     Files.write(named, weights);
     Files.createSymbolicLink(snapshot.resolve("b.toy"), snapshot.relativize(named));
-    assertEquals(List.of(Reason.SYMLINK, Reason.SYMLINK),
+    assertEquals(
+        List.of(Reason.SYMLINK, Reason.SYMLINK),
         codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
   }
 

@@ -46,11 +46,12 @@ class LinksAndProvenanceTest {
   @Test
   void aVerifierThatProvesTheDigestLetsTheModelLoad() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
-        .handler(new ToyHandler())
-        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
-        .build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+            .handler(new ToyHandler())
+            .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+            .build();
     try (VerifiedModel m = l.load(f)) {
       assertEquals(1, m.proofs().size());
       dev.safeload.provenance.Proof p = m.proofs().get(0);
@@ -62,56 +63,73 @@ class LinksAndProvenanceTest {
     }
   }
 
-  /** A scan applies the proof requirement only when the policy asks it to, and then exactly as load does. */
+  /**
+   * A scan applies the proof requirement only when the policy asks it to, and then exactly as load
+   * does.
+   */
   @Test
   void scansApplyTheProofRequirementWhenThePolicyAsks() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     LoadPolicy toy = LoadPolicy.strict().toBuilder().allowFormat("toy").build();
     SafeModelLoader asks = loader(toy.toBuilder().requireProofInScans().build());
-    assertEquals(List.of(Reason.UNPROVEN_FILE),
+    assertEquals(
+        List.of(Reason.UNPROVEN_FILE),
         asks.scan(f).findings().stream().map(Finding::reason).toList());
-    SafeModelLoader relaxed = loader(toy.toBuilder().allowUnpinnedFiles().requireProofInScans().build());
+    SafeModelLoader relaxed =
+        loader(toy.toBuilder().allowUnpinnedFiles().requireProofInScans().build());
     assertTrue(relaxed.scan(f).accepted(), "nothing required, nothing to report");
   }
 
   @Test
   void aScanReportCarriesEachFilesProofs() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").requireProofInScans().build())
-        .handler(new ToyHandler())
-        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
-        .build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(
+                LoadPolicy.strict().toBuilder().allowFormat("toy").requireProofInScans().build())
+            .handler(new ToyHandler())
+            .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+            .build();
     dev.safeload.ScanReport r = l.scan(f);
     assertTrue(r.accepted(), r.findings().toString());
     assertEquals(1, r.proofs().size());
     assertEquals(r.proofs(), r.files().get(0).proofs());
-    assertEquals(Sha256.of(Fixtures.sha256(ToyHandler.valid())), r.proofs().get(0).files().get(0).sha256());
+    assertEquals(
+        Sha256.of(Fixtures.sha256(ToyHandler.valid())), r.proofs().get(0).files().get(0).sha256());
   }
 
   /** Requiring a signature on top of pins: a pin alone leaves the file unproven. */
   @Test
   void aRequiredTechniqueThatNoVerifierProvidesRejectsTheLoad() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy")
-            .requireProof(dev.safeload.provenance.Technique.PIN, dev.safeload.provenance.Technique.SIGNATURE).build())
-        .handler(new ToyHandler())
-        .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
-        .build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowFormat("toy")
+                    .requireProof(
+                        dev.safeload.provenance.Technique.PIN,
+                        dev.safeload.provenance.Technique.SIGNATURE)
+                    .build())
+            .handler(new ToyHandler())
+            .verifier(new DigestAllowlist(Set.of(Sha256.of(Fixtures.sha256(ToyHandler.valid())))))
+            .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(Reason.UNPROVEN_FILE), reasons(e));
-    assertEquals("no signature covers this file; the policy requires pin and signature", e.findings().get(0).message());
+    assertEquals(
+        "no signature covers this file; the policy requires pin and signature",
+        e.findings().get(0).message());
   }
 
   @Test
   void verifierFindingsRejectTheLoad() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
-        .handler(new ToyHandler())
-        .verifier(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
-        .build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+            .handler(new ToyHandler())
+            .verifier(new DigestAllowlist(Set.of(Sha256.ofHex("00".repeat(32)))))
+            .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(ToyReason.TOY_DIGEST_NOT_ALLOWED, Reason.UNPROVEN_FILE), reasons(e));
     Finding first = e.findings().get(0);
@@ -121,20 +139,25 @@ class LinksAndProvenanceTest {
   @Test
   void aVerifierThatCrashesRejectsTheModelWithItsOwnCode() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
-    dev.safeload.provenance.ProvenanceVerifier crashing = new dev.safeload.provenance.ProvenanceVerifier() {
-      @Override
-      public String id() {
-        return "crashing";
-      }
+    dev.safeload.provenance.ProvenanceVerifier crashing =
+        new dev.safeload.provenance.ProvenanceVerifier() {
+          @Override
+          public String id() {
+            return "crashing";
+          }
 
-      @Override
-      public dev.safeload.provenance.ProvenanceResult verify(dev.safeload.provenance.DigestedModel model) {
-        throw new IllegalStateException("bug");
-      }
-    };
-    SafeModelLoader l = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
-        .handler(new ToyHandler()).verifier(crashing).build();
+          @Override
+          public dev.safeload.provenance.ProvenanceResult verify(
+              dev.safeload.provenance.DigestedModel model) {
+            throw new IllegalStateException("bug");
+          }
+        };
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("toy").build())
+            .handler(new ToyHandler())
+            .verifier(crashing)
+            .build();
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> l.load(f));
     assertEquals(List.of(Reason.VERIFIER_ERROR, Reason.UNPROVEN_FILE), reasons(e));
   }
@@ -145,8 +168,9 @@ class LinksAndProvenanceTest {
     write(dir, "m/a.toy", ToyHandler.valid());
     Path target = write(dir, "elsewhere.toy", ToyHandler.valid());
     Files.createSymbolicLink(model.resolve("b.toy"), target);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(unpinnedToyPolicy().build()).load(model));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(unpinnedToyPolicy().build()).load(model));
     assertEquals(List.of(Reason.SYMLINK), reasons(e));
     assertEquals("b.toy", e.findings().get(0).file());
   }
@@ -155,8 +179,9 @@ class LinksAndProvenanceTest {
   void symlinkedModelPathIsRejectedAndAllowSymlinksRelaxesIt() throws Exception {
     Path target = write(dir, "real.toy", ToyHandler.valid());
     Path link = Files.createSymbolicLink(dir.resolve("link.toy"), target);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(unpinnedToyPolicy().build()).load(link));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(unpinnedToyPolicy().build()).load(link));
     assertEquals(List.of(Reason.SYMLINK), reasons(e));
     try (VerifiedModel m = loader(unpinnedToyPolicy().allowSymlinks().build()).load(link)) {
       assertEquals(1, m.files().size());
@@ -167,8 +192,10 @@ class LinksAndProvenanceTest {
   void symlinkedDirectoryAboveTheModelIsRejected() throws Exception {
     write(dir, "real/w.toy", ToyHandler.valid());
     Path linkDir = Files.createSymbolicLink(dir.resolve("linked"), dir.resolve("real"));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(unpinnedToyPolicy().build()).load(linkDir.resolve("w.toy")));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class,
+            () -> loader(unpinnedToyPolicy().build()).load(linkDir.resolve("w.toy")));
     assertEquals(List.of(Reason.SYMLINK), reasons(e));
   }
 
@@ -176,8 +203,9 @@ class LinksAndProvenanceTest {
   void hardLinkedFileIsRejectedAndAllowHardLinksRelaxesIt() throws Exception {
     Path f = write(dir, "m/w.toy", ToyHandler.valid());
     Files.createLink(dir.resolve("other-name.toy"), f);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(unpinnedToyPolicy().build()).load(f));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(unpinnedToyPolicy().build()).load(f));
     assertEquals(List.of(Reason.HARDLINK), reasons(e));
     try (VerifiedModel m = loader(unpinnedToyPolicy().allowHardLinks().build()).load(f)) {
       assertEquals("w.toy", m.files().get(0).name());
@@ -190,27 +218,39 @@ class LinksAndProvenanceTest {
     write(dir, "m/w.toy", ToyHandler.valid());
     write(dir, "m/README.md", "# a model card".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     write(dir, "m/docs/notes.md", "notes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    write(dir, "m/.gitattributes", "*.toy filter=lfs".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(unpinnedToyPolicy().build()).load(model));
-    assertEquals(List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(e));
-    LoadPolicy snapshot = unpinnedToyPolicy().ignoreFiles("*.md", "**/*.md", ".gitattributes").build();
+    write(
+        dir,
+        "m/.gitattributes",
+        "*.toy filter=lfs".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(unpinnedToyPolicy().build()).load(model));
+    assertEquals(
+        List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(e));
+    LoadPolicy snapshot =
+        unpinnedToyPolicy().ignoreFiles("*.md", "**/*.md", ".gitattributes").build();
     try (VerifiedModel m = loader(snapshot).load(model)) {
-      assertEquals(List.of("w.toy"), m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
+      assertEquals(
+          List.of("w.toy"), m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
       assertEquals(List.of("w.toy"), listNames(m.materialize()));
     }
-    assertThrows(IllegalArgumentException.class, () -> LoadPolicy.strict().toBuilder().ignoreFiles("[a-"));
+    assertThrows(
+        IllegalArgumentException.class, () -> LoadPolicy.strict().toBuilder().ignoreFiles("[a-"));
   }
 
   private static List<String> listNames(Path dir) throws java.io.IOException {
     try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
   @Test
   void aMissingPathIsAnIoErrorNotAFinding() {
-    assertThrows(NoSuchFileException.class,
+    assertThrows(
+        NoSuchFileException.class,
         () -> loader(unpinnedToyPolicy().build()).load(dir.resolve("absent.toy")));
   }
 
@@ -218,7 +258,8 @@ class LinksAndProvenanceTest {
   void filesLargerThanThePolicyLimitAreNotRead() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());
     LoadPolicy small = unpinnedToyPolicy().set(LoadPolicy.MAX_FILE_BYTES, 5L).build();
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(small).load(f));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader(small).load(f));
     assertEquals(List.of(Reason.FILE_TOO_LARGE), reasons(e));
   }
 
@@ -228,8 +269,8 @@ class LinksAndProvenanceTest {
       write(dir, "m/" + i + ".toy", ToyHandler.valid());
     }
     LoadPolicy few = unpinnedToyPolicy().set(LoadPolicy.MAX_FILES, 3L).build();
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(few).load(dir.resolve("m")));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader(few).load(dir.resolve("m")));
     assertTrue(reasons(e).contains(Reason.TOO_MANY_FILES), e.findings().toString());
   }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link FormatHandler#validateReferenced}: a file no handler detects is served only because a valid
- * file references it and the referencing handler accepts it (ONNX external data is the real use).
+ * {@link FormatHandler#validateReferenced}: a file no handler detects is served only because a
+ * valid file references it and the referencing handler accepts it (ONNX external data is the real
+ * use).
  */
 class ReferencedFilesTest {
   @TempDir Path dir;
@@ -55,20 +56,29 @@ class ReferencedFilesTest {
 
     @Override
     public Confidence detect(ByteBuffer head, long fileSize) {
-      return head.remaining() >= 4 && head.get(0) == 'R' && head.get(1) == 'E' && head.get(2) == 'F'
-          && head.get(3) == '1' ? Confidence.MAGIC : Confidence.NONE;
+      return head.remaining() >= 4
+              && head.get(0) == 'R'
+              && head.get(1) == 'E'
+              && head.get(2) == 'F'
+              && head.get(3) == '1'
+          ? Confidence.MAGIC
+          : Confidence.NONE;
     }
 
     @Override
     public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-      String body = StandardCharsets.UTF_8.decode(bytes.slice(4, (int) bytes.size() - 4)).toString();
+      String body =
+          StandardCharsets.UTF_8.decode(bytes.slice(4, (int) bytes.size() - 4)).toString();
       List<String> refs = body.isBlank() ? List.of() : List.of(body.strip().split("\n"));
       return new ModelDescription("refs", List.of(), Map.of(), refs);
     }
 
     @Override
-    public @Nullable ModelDescription validateReferenced(ModelView.ValidatedFile referrer, String name,
-        ModelBytes bytes, ValidationContext context) {
+    public @Nullable ModelDescription validateReferenced(
+        ModelView.ValidatedFile referrer,
+        String name,
+        ModelBytes bytes,
+        ValidationContext context) {
       if (!claims) {
         return null;
       }
@@ -81,10 +91,18 @@ class ReferencedFilesTest {
   }
 
   private static SafeModelLoader loader(boolean claims) {
-    LoadPolicy p = LoadPolicy.strict().toBuilder().allowFormat("refs").allowFormat("toy")
-        .allowUnpinnedFiles().build();
-    return SafeModelLoader.builder().policy(p).discoverHandlers(false).handler(new RefHandler(claims))
-        .handler(new ToyHandler()).build();
+    LoadPolicy p =
+        LoadPolicy.strict().toBuilder()
+            .allowFormat("refs")
+            .allowFormat("toy")
+            .allowUnpinnedFiles()
+            .build();
+    return SafeModelLoader.builder()
+        .policy(p)
+        .discoverHandlers(false)
+        .handler(new RefHandler(claims))
+        .handler(new ToyHandler())
+        .build();
   }
 
   private static List<ReasonCode> reasons(ScanReport r) {
@@ -108,7 +126,8 @@ class ReferencedFilesTest {
     write(dir, "w.dat", new byte[] {1});
     write(dir, "other.dat", new byte[] {2});
     assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
-    assertEquals(List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(loader(false).scan(dir)));
+    assertEquals(
+        List.of(Reason.UNKNOWN_FORMAT, Reason.UNKNOWN_FORMAT), reasons(loader(false).scan(dir)));
   }
 
   @Test
@@ -122,7 +141,8 @@ class ReferencedFilesTest {
   void dataNamedLikeAFormatIsAMismatch() throws Exception {
     write(dir, "m.refs", "REF1w.toy\n".getBytes(StandardCharsets.UTF_8));
     write(dir, "w.toy", new byte[] {1});
-    // The name says toy: the file must validate as toy, and being referenced as data does not change it.
+    // The name says toy: the file must validate as toy, and being referenced as data does not
+    // change it.
     assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(loader(true).scan(dir)));
     write(dir, "w.toy", "TOY1NO".getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(loader(true).scan(dir)));

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file's role: its name, its content and the references to it must agree (design principle 3), and
- * names that one reader would confuse are refused. One rule, one code.
+ * A file's role: its name, its content and the references to it must agree (design principle 3),
+ * and names that one reader would confuse are refused. One rule, one code.
  */
 class RolesTest {
   @TempDir Path dir;
@@ -85,16 +85,24 @@ class RolesTest {
   void namesWithUndecodableBytesAreNeverServedOrMerged() throws Exception {
     // \xfe and \xff are never valid UTF-8: the JVM decodes both names to one string.
     write(dir, "model.toy", ToyHandler.valid());
-    Process p = new ProcessBuilder("sh", "-c",
-        "printf x > \"$(printf '\\376_optim_states.toy')\" && printf y > \"$(printf '\\377_optim_states.toy')\"")
-        .directory(dir.toFile()).inheritIO().start();
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "printf x > \"$(printf '\\376_optim_states.toy')\" && printf y > \"$(printf '\\377_optim_states.toy')\"")
+            .directory(dir.toFile())
+            .inheritIO()
+            .start();
     assertEquals(0, p.waitFor());
     ScanReport r = loader(unpinnedToyPolicy().build()).scan(dir);
     assertFalse(r.accepted());
     List<ReasonCode> c = codes(r);
-    // UTF-8 platforms decode the bytes to U+FFFD (refused as undecodable); others to '?' (a collision).
-    Reason expected = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))
-        ? Reason.FILE_NAME_INVALID : Reason.FILE_NAME_COLLISION;
+    // UTF-8 platforms decode the bytes to U+FFFD (refused as undecodable); others to '?' (a
+    // collision).
+    Reason expected =
+        "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))
+            ? Reason.FILE_NAME_INVALID
+            : Reason.FILE_NAME_COLLISION;
     assertEquals(List.of(expected, expected), c);
     assertEquals(List.of("model.toy"), r.files().stream().map(FileReport::name).toList());
   }
@@ -103,7 +111,8 @@ class RolesTest {
   void opaqueFilesAreServedWithoutAFormatClaim() throws Exception {
     write(dir, "model.toy", ToyHandler.valid());
     write(dir, "README.md", "[![badge]] a model card\n".getBytes(StandardCharsets.UTF_8));
-    assertEquals(List.of(Reason.UNKNOWN_FORMAT), codes(loader(unpinnedToyPolicy().build()).scan(dir)));
+    assertEquals(
+        List.of(Reason.UNKNOWN_FORMAT), codes(loader(unpinnedToyPolicy().build()).scan(dir)));
     SafeModelLoader l = loader(unpinnedToyPolicy().opaqueFiles("*.md").build());
     ScanReport r = l.scan(dir);
     assertTrue(r.accepted(), r.findings().toString());
@@ -141,12 +150,16 @@ class RolesTest {
 
   @Test
   void anInvalidPatternIsRefusedWhenThePolicyIsBuilt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LoadPolicy.strict().toBuilder().ignoreFiles("[a-"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LoadPolicy.strict().toBuilder().ignoreFiles("[a-"));
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
   }
 
-  /** A second reader that opens every file whose bytes start with "TOY1": a stand-in for tar or zip. */
+  /**
+   * A second reader that opens every file whose bytes start with "TOY1": a stand-in for tar or zip.
+   */
   static final class EveryToy implements SecondReader {
     @Override
     public String id() {
@@ -167,8 +180,12 @@ class RolesTest {
   @Test
   void aFileAnotherReaderWouldOpenIsAPolyglot() throws Exception {
     Path f = write(dir, "model.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder().policy(unpinnedToyPolicy().build())
-        .handler(new ToyHandler()).secondReader(new EveryToy()).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(unpinnedToyPolicy().build())
+            .handler(new ToyHandler())
+            .secondReader(new EveryToy())
+            .build();
     assertEquals(List.of(Reason.POLYGLOT), codes(l.scan(f)));
   }
 
@@ -183,14 +200,18 @@ class RolesTest {
   @Test
   void anErrorInAHandlerEndsInAReportWithAReason() throws Exception {
     Path f = write(dir, "model.toy", ToyHandler.valid());
-    SafeModelLoader l = SafeModelLoader.builder().policy(unpinnedToyPolicy().build())
-        .discoverHandlers(false).handler(new ExhaustedToy()).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(unpinnedToyPolicy().build())
+            .discoverHandlers(false)
+            .handler(new ExhaustedToy())
+            .build();
     assertEquals(List.of(Reason.RESOURCE_EXHAUSTED), codes(l.scan(f)));
   }
 
   /**
-   * Rewrites the file it validates in place — same size, modification time restored — as a concurrent
-   * writer would between the hash and the verdict of a scan.
+   * Rewrites the file it validates in place — same size, modification time restored — as a
+   * concurrent writer would between the hash and the verdict of a scan.
    */
   static final class RewritingToy extends ToyHandler {
     @Override
@@ -215,8 +236,12 @@ class RolesTest {
   void aScanVerdictIsAboutTheBytesThatWereHashed() throws Exception {
     Path f = write(dir, "model.toy", ToyHandler.valid());
     RewritingToy.target = f;
-    SafeModelLoader l = SafeModelLoader.builder().policy(unpinnedToyPolicy().build())
-        .discoverHandlers(false).handler(new RewritingToy()).build();
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .policy(unpinnedToyPolicy().build())
+            .discoverHandlers(false)
+            .handler(new RewritingToy())
+            .build();
     ScanReport r = l.scan(f);
     assertEquals(List.of(Reason.SOURCE_CHANGED), codes(r));
   }

@@ -22,11 +22,16 @@ class PolicyFileTest {
 
   static final Setting<Long> TOY_LIMIT = Setting.limit("toy.maxThings", 10);
   static final Setting<String> TOY_PROFILE = Setting.of("toy.profile", String.class, "strict");
-  static final Setting<List> TOY_NAMED = Setting.of("toy.named", List.class, List.of("default"),
-      name -> switch (name) {
-        case "wide" -> List.of("a", "b");
-        default -> throw new IllegalArgumentException("unknown " + name);
-      });
+  static final Setting<List> TOY_NAMED =
+      Setting.of(
+          "toy.named",
+          List.class,
+          List.of("default"),
+          name ->
+              switch (name) {
+                case "wide" -> List.of("a", "b");
+                default -> throw new IllegalArgumentException("unknown " + name);
+              });
 
   Path write(String json) throws Exception {
     return Files.writeString(tmp.resolve("safeload.json"), json);
@@ -34,7 +39,9 @@ class PolicyFileTest {
 
   @Test
   void everyKeyIsApplied() throws Exception {
-    Path f = write("""
+    Path f =
+        write(
+            """
         {"version": 1,
          "ignore": ["*.md", ".gitattributes"],
          "opaque": ["LICENSE"],
@@ -80,30 +87,50 @@ class PolicyFileTest {
 
   @Test
   void aNamedValueTheSettingCannotReadIsRefusedWhenRead() throws Exception {
-    LoadPolicy p = LoadPolicy.load(write("{\"version\":1,\"profiles\":{\"toy.named\":\"nope\",\"toy.maxThings\":\"x\"}}"));
-    assertEquals("unknown nope", assertThrows(IllegalArgumentException.class, () -> p.get(TOY_NAMED)).getMessage());
-    assertEquals("policy file: toy.maxThings cannot be set to x",
+    LoadPolicy p =
+        LoadPolicy.load(
+            write("{\"version\":1,\"profiles\":{\"toy.named\":\"nope\",\"toy.maxThings\":\"x\"}}"));
+    assertEquals(
+        "unknown nope",
+        assertThrows(IllegalArgumentException.class, () -> p.get(TOY_NAMED)).getMessage());
+    assertEquals(
+        "policy file: toy.maxThings cannot be set to x",
         assertThrows(IllegalArgumentException.class, () -> p.get(TOY_LIMIT)).getMessage());
   }
 
   @Test
   void badFilesAreRefusedWithExactMessages() throws Exception {
-    refused("{\"version\":1,\"ignor\":[]}",
+    refused(
+        "{\"version\":1,\"ignor\":[]}",
         "$: unknown key \"ignor\" (allowed: formats, ignore, licenses, limits, opaque, profiles, trust, version)");
-    refused("{\"version\":1,\"formats\":{\"alow\":[\"x\"]}}", "$.formats: unknown key \"alow\" (allowed: allow, deny)");
-    refused("{\"version\":1,\"trust\":{\"pin\":\"x\"}}", "$.trust: unknown key \"pin\" (allowed: certificateChain, identity, "
-        + "issuer, pins, publicKey, requireProof, revocations, signature, trustedRoot)");
-    refused("{\"version\":1,\"licenses\":{\"deny\":[]}}", "$.licenses: unknown key \"deny\" (allowed: allow, requireDeclared)");
+    refused(
+        "{\"version\":1,\"formats\":{\"alow\":[\"x\"]}}",
+        "$.formats: unknown key \"alow\" (allowed: allow, deny)");
+    refused(
+        "{\"version\":1,\"trust\":{\"pin\":\"x\"}}",
+        "$.trust: unknown key \"pin\" (allowed: certificateChain, identity, "
+            + "issuer, pins, publicKey, requireProof, revocations, signature, trustedRoot)");
+    refused(
+        "{\"version\":1,\"licenses\":{\"deny\":[]}}",
+        "$.licenses: unknown key \"deny\" (allowed: allow, requireDeclared)");
     refused("{}", "$.version is required (1)");
     refused("{\"version\":2}", "$.version: unsupported version 2 (this reader knows 1)");
     refused("[]", "$: expected an object");
     refused("{\"version\":1,\"ignore\":\"*.md\"}", "$.ignore: expected an array of strings");
     refused("{\"version\":1,\"ignore\":[\"\"]}", "$.ignore[0]: expected a non-empty string");
     refused("{\"version\":1,\"opaque\":[\"!x\"]}", "$.opaque[0]: " + globError("!x"));
-    refused("{\"version\":1,\"limits\":{\"loader.maxFiles\":0}}", "$.limits.loader.maxFiles: a limit must be a positive integer");
-    refused("{\"version\":1,\"limits\":{\"maxFiles\":3}}", "$.limits.maxFiles: not a setting name (like \"safetensors.maxTensors\")");
-    refused("{\"version\":1,\"limits\":{\"loader.maxFiles\":1.5}}", "only integers are allowed here at 1:43");
-    refused("{\"version\":1,\"trust\":{\"requireProof\":\"no\"}}", "$.trust.requireProof: expected true or false");
+    refused(
+        "{\"version\":1,\"limits\":{\"loader.maxFiles\":0}}",
+        "$.limits.loader.maxFiles: a limit must be a positive integer");
+    refused(
+        "{\"version\":1,\"limits\":{\"maxFiles\":3}}",
+        "$.limits.maxFiles: not a setting name (like \"safetensors.maxTensors\")");
+    refused(
+        "{\"version\":1,\"limits\":{\"loader.maxFiles\":1.5}}",
+        "only integers are allowed here at 1:43");
+    refused(
+        "{\"version\":1,\"trust\":{\"requireProof\":\"no\"}}",
+        "$.trust.requireProof: expected true or false");
     refused("{\"version\":1,\"version\":1}", "duplicate key \"version\" at 1:14");
     refused("{\"version\":1} x", "unexpected content after the JSON value at 1:15");
     refused("{\"version\":1,}", "expected a key in double quotes at 1:14");
@@ -114,17 +141,20 @@ class PolicyFileTest {
     refused("{\"version\":1 // c\n}", "expected ',' or '}' at 1:14");
     refused("[".repeat(40), "nested deeper than 32 at 1:33");
     Path bad = Files.write(tmp.resolve("safeload.json"), new byte[] {'{', (byte) 0xC3, '}'});
-    assertEquals(bad + ": not valid UTF-8",
+    assertEquals(
+        bad + ": not valid UTF-8",
         assertThrows(IllegalArgumentException.class, () -> PolicyFile.read(bad)).getMessage());
   }
 
   private static String globError(String glob) {
-    return assertThrows(IllegalArgumentException.class, () -> dev.safeload.FileGlob.of(glob)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> dev.safeload.FileGlob.of(glob))
+        .getMessage();
   }
 
   private void refused(String json, String message) throws Exception {
     Path f = write(json);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadPolicy.load(f), json);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LoadPolicy.load(f), json);
     assertEquals(f + ": " + message, e.getMessage(), json);
   }
 
@@ -135,12 +165,14 @@ class PolicyFileTest {
     Path model = Files.createDirectories(repo.resolve("models/llama"));
     Path weights = Files.write(model.resolve("model.safetensors"), "x".getBytes(UTF_8));
     assertEquals(Optional.empty(), PolicyFile.find(model));
-    Files.writeString(tmp.resolve(PolicyFile.NAME), "{\"version\":1}"); // above the repository: never used
+    Files.writeString(
+        tmp.resolve(PolicyFile.NAME), "{\"version\":1}"); // above the repository: never used
     assertEquals(Optional.empty(), PolicyFile.find(model));
     Path atRoot = Files.writeString(repo.resolve(PolicyFile.NAME), "{\"version\":1}");
     assertEquals(Optional.of(atRoot), PolicyFile.find(model));
     assertEquals(Optional.of(atRoot), PolicyFile.find(weights));
-    Path besideFile = Files.writeString(repo.resolve("models/" + PolicyFile.NAME), "{\"version\":1}");
+    Path besideFile =
+        Files.writeString(repo.resolve("models/" + PolicyFile.NAME), "{\"version\":1}");
     assertEquals(Optional.of(besideFile), PolicyFile.find(model));
     Path single = Files.write(repo.resolve("models/tiny.gguf"), "x".getBytes(UTF_8));
     assertEquals(Optional.of(besideFile), PolicyFile.find(single));
@@ -158,6 +190,9 @@ class PolicyFileTest {
     Files.createDirectory(cloned.resolve(".git"));
     Files.writeString(cloned.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
     Files.writeString(tmp.resolve(PolicyFile.NAME), "{\"version\":1}");
-    assertEquals(Optional.empty(), PolicyFile.find(cloned), "a cloned model repository gets no discovered policy");
+    assertEquals(
+        Optional.empty(),
+        PolicyFile.find(cloned),
+        "a cloned model repository gets no discovered policy");
   }
 }

@@ -18,7 +18,8 @@ class Sha256FactoryTest {
   @Test
   void hashIsSha256() {
     // FIPS 180-2 appendix B.1: SHA-256("abc").
-    assertEquals(Sha256.ofHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    assertEquals(
+        Sha256.ofHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         Sha256.hash("abc".getBytes(StandardCharsets.US_ASCII)));
   }
 }

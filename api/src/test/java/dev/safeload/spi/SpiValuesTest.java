@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The SPI's own implementations: {@link ModelBytes#of} and {@link ValidationContext#collecting}. */
+/**
+ * The SPI's own implementations: {@link ModelBytes#of} and {@link ValidationContext#collecting}.
+ */
 class SpiValuesTest {
 
   @Test
@@ -55,7 +57,9 @@ class SpiValuesTest {
     ValidationContext ctx = ValidationContext.collecting("a/b.bin", LoadPolicy.strict(), sink);
     assertEquals("a/b.bin", ctx.fileName());
     ctx.report(Reason.HANDLER_ERROR, -7, "negative offsets mean none");
-    assertEquals(new Finding(Reason.HANDLER_ERROR, "a/b.bin", Finding.NO_OFFSET, "negative offsets mean none"),
+    assertEquals(
+        new Finding(
+            Reason.HANDLER_ERROR, "a/b.bin", Finding.NO_OFFSET, "negative offsets mean none"),
         sink.get(0));
     for (int i = 0; i < 2000; i++) {
       ctx.report(Reason.HANDLER_ERROR, i, "again");

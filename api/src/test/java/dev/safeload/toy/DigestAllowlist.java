@@ -27,11 +27,19 @@ public record DigestAllowlist(Set<Sha256> allowed) implements ProvenanceVerifier
       if (allowed.contains(f.sha256())) {
         proven.add(f);
       } else {
-        findings.add(new Finding(ToyReason.TOY_DIGEST_NOT_ALLOWED, f.name(), Finding.NO_OFFSET, "not allowed"));
+        findings.add(
+            new Finding(
+                ToyReason.TOY_DIGEST_NOT_ALLOWED, f.name(), Finding.NO_OFFSET, "not allowed"));
       }
     }
-    List<Proof> proofs = proven.isEmpty() ? List.of()
-        : List.of(Proof.builder(id(), Technique.PIN).files(proven).source("digest allowlist").build());
+    List<Proof> proofs =
+        proven.isEmpty()
+            ? List.of()
+            : List.of(
+                Proof.builder(id(), Technique.PIN)
+                    .files(proven)
+                    .source("digest allowlist")
+                    .build());
     return new ProvenanceResult(proofs, findings);
   }
 }

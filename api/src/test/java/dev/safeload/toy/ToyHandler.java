@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * A format written by a "library author" outside the formats module: files are the magic {@code TOY1}
- * followed by exactly {@code OK}. Everything else with the magic is rejected with its own code.
+ * A format written by a "library author" outside the formats module: files are the magic {@code
+ * TOY1} followed by exactly {@code OK}. Everything else with the magic is rejected with its own
+ * code.
  */
 public class ToyHandler implements FormatHandler {
   static final byte[] MAGIC = "TOY1".getBytes(StandardCharsets.US_ASCII);
@@ -53,7 +54,8 @@ public class ToyHandler implements FormatHandler {
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     if (bytes.size() != 6 || bytes.get(4) != 'O' || bytes.get(5) != 'K') {
-      throw new FormatException(ToyReason.TOY_BODY_INVALID, MAGIC.length, "body must be exactly OK");
+      throw new FormatException(
+          ToyReason.TOY_BODY_INVALID, MAGIC.length, "body must be exactly OK");
     }
     return ModelDescription.empty(id);
   }

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The GGUF handler over a llama-shaped file (a 32k-token vocabulary with scores and types, a chat
- * template, 291 quantised tensors), against a plain SHA-256 of the same header bytes and of the whole
- * file, which the loader computes anyway.
+ * template, 291 quantised tensors), against a plain SHA-256 of the same header bytes and of the
+ * whole file, which the loader computes anyway.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar GgufHeaderBenchmark -f 1 -wi 3 -i 5</pre>
  */
@@ -52,8 +52,10 @@ public class GgufHeaderBenchmark {
     o.raw("GGUF".getBytes(StandardCharsets.US_ASCII)).u32(3).u64(tensors).u64(kvs);
     o.str("general.architecture").u32(8).str("llama");
     o.str("llama.block_count").u32(4).u32(32);
-    o.str("tokenizer.chat_template").u32(8)
-        .str("{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] + '</s>' }}{% endfor %}");
+    o.str("tokenizer.chat_template")
+        .u32(8)
+        .str(
+            "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] + '</s>' }}{% endfor %}");
     o.str("tokenizer.ggml.tokens").u32(9).u32(8).u64(vocabulary);
     for (int i = 0; i < vocabulary; i++) {
       o.str("tok" + i);
@@ -69,7 +71,12 @@ public class GgufHeaderBenchmark {
     long rowBytes = 144; // one Q4_K block of 256 elements
     long tensorBytes = rowBytes * 4;
     for (int t = 0; t < tensors; t++) {
-      o.str("blk." + (t / 9) + ".w" + (t % 9) + ".weight").u32(2).u64(256).u64(4).u32(12).u64(t * tensorBytes);
+      o.str("blk." + (t / 9) + ".w" + (t % 9) + ".weight")
+          .u32(2)
+          .u64(256)
+          .u64(4)
+          .u32(12)
+          .u64(t * tensorBytes);
     }
     while (o.size() % 32 != 0) {
       o.out.write(0);

@@ -13,7 +13,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Set-up and baseline steps the handler benchmarks share, so each measures the same thing the same way. */
+/**
+ * Set-up and baseline steps the handler benchmarks share, so each measures the same thing the same
+ * way.
+ */
 final class HandlerBench {
   private HandlerBench() {}
 
@@ -23,7 +26,8 @@ final class HandlerBench {
   }
 
   /** Runs {@code handler} once over the whole file, collecting findings as the engine would. */
-  static ModelDescription validate(FormatHandler handler, ModelBytes file, String name, LoadPolicy policy) {
+  static ModelDescription validate(
+      FormatHandler handler, ModelBytes file, String name, LoadPolicy policy) {
     return handler.validate(file, ValidationContext.collecting(name, policy, new ArrayList<>()));
   }
 

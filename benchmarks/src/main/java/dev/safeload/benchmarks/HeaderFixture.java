@@ -11,10 +11,10 @@ import java.util.Objects;
 
 /**
  * Synthetic safetensors headers shaped like a real mixture-of-experts checkpoint: per layer the
- * attention projections, two norms and 64 experts x 3 projections, names such as
- * {@code model.layers.17.mlp.experts.42.down_proj.weight}, BF16 with realistic shapes, JSON laid out
- * as the reference writer does (metadata first, keys in offset order, padded with spaces to a
- * multiple of 8).
+ * attention projections, two norms and 64 experts x 3 projections, names such as {@code
+ * model.layers.17.mlp.experts.42.down_proj.weight}, BF16 with realistic shapes, JSON laid out as
+ * the reference writer does (metadata first, keys in offset order, padded with spaces to a multiple
+ * of 8).
  */
 final class HeaderFixture {
   private HeaderFixture() {}
@@ -57,12 +57,21 @@ final class HeaderFixture {
         sb.append(k == 0 ? "" : ",").append(s[k]);
         bytes *= s[k];
       }
-      sb.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+      sb.append("],\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset + bytes)
+          .append("]}");
       offset += bytes;
     }
     if (duplicateLast) {
-      sb.append(",\"").append(names.get(0)).append("\":{\"dtype\":\"BF16\",\"shape\":[0],\"data_offsets\":[")
-          .append(offset).append(',').append(offset).append("]}");
+      sb.append(",\"")
+          .append(names.get(0))
+          .append("\":{\"dtype\":\"BF16\",\"shape\":[0],\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset)
+          .append("]}");
     }
     sb.append('}');
     while ((sb.length() % 8) != 0) {

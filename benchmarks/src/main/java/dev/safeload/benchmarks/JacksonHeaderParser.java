@@ -13,11 +13,11 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * The baseline: the same strict safetensors header rules as safeload's zero-copy parser, written
- * the efficient way with jackson-core 3 streaming. Duplicate keys are rejected by jackson
- * ({@link StreamReadFeature#STRICT_DUPLICATE_DETECTION}); field names come canonicalized from
- * jackson's symbol table; dtypes are matched on jackson's char buffer without a String; numbers must
- * be integral and in range; the result is the same column-oriented index (with names as Strings,
- * which is how jackson hands them out); coverage is checked with the same algorithm.
+ * the efficient way with jackson-core 3 streaming. Duplicate keys are rejected by jackson ({@link
+ * StreamReadFeature#STRICT_DUPLICATE_DETECTION}); field names come canonicalized from jackson's
+ * symbol table; dtypes are matched on jackson's char buffer without a String; numbers must be
+ * integral and in range; the result is the same column-oriented index (with names as Strings, which
+ * is how jackson hands them out); coverage is checked with the same algorithm.
  */
 final class JacksonHeaderParser {
   private static final char[][] DTYPE_CHARS = new char[Dtype.values().length][];
@@ -49,14 +49,23 @@ final class JacksonHeaderParser {
     }
   }
 
-  private final JsonFactory factory = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxDocumentLength(100_000_000L).maxNestingDepth(3).maxNumberLength(20).maxNameLength(16 << 20)
-          .maxStringLength(16 << 20).build())
-      .build();
+  private final JsonFactory factory =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxDocumentLength(100_000_000L)
+                  .maxNestingDepth(3)
+                  .maxNumberLength(20)
+                  .maxNameLength(16 << 20)
+                  .maxStringLength(16 << 20)
+                  .build())
+          .build();
 
-  /** Parses the header {@code [8, 8 + n)} of {@code file}; {@code dataLength} is the data buffer's size. */
+  /**
+   * Parses the header {@code [8, 8 + n)} of {@code file}; {@code dataLength} is the data buffer's
+   * size.
+   */
   Index parse(byte[] file, int n, long dataLength) {
     int first = file[8];
     if (first == ' ' || first == '\t' || first == '\n' || first == '\r') {
@@ -246,7 +255,8 @@ final class JacksonHeaderParser {
       int i = order == null ? k : order[k];
       long b = ix.begin[i];
       if (b != running || (ix.end[i] == b && b < dataLength)) {
-        throw new IllegalArgumentException(b > running ? "SAFETENSORS_HOLE" : "SAFETENSORS_OVERLAP");
+        throw new IllegalArgumentException(
+            b > running ? "SAFETENSORS_HOLE" : "SAFETENSORS_OVERLAP");
       }
       running = ix.end[i];
     }

@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the loader's single pass costs over plain hashing: loading a file in each delivery mode versus
- * SHA-256 of the same bytes read with a {@link FileChannel} (the floor for "hash every byte once").
- * The format handler is trivial so that only reading, copying and hashing are measured.
+ * What the loader's single pass costs over plain hashing: loading a file in each delivery mode
+ * versus SHA-256 of the same bytes read with a {@link FileChannel} (the floor for "hash every byte
+ * once"). The format handler is trivial so that only reading, copying and hashing are measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,7 +69,9 @@ public class LoaderThroughputBenchmark {
 
     @Override
     public Confidence detect(ByteBuffer head, long size) {
-      return head.remaining() >= 4 && head.getInt(0) == 0x48434e42 ? Confidence.MAGIC : Confidence.NONE;
+      return head.remaining() >= 4 && head.getInt(0) == 0x48434e42
+          ? Confidence.MAGIC
+          : Confidence.NONE;
     }
 
     @Override
@@ -99,9 +101,15 @@ public class LoaderThroughputBenchmark {
   }
 
   private static SafeModelLoader loader(Delivery d) {
-    return SafeModelLoader.builder().discoverHandlers(false).handler(new BenchFormat())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("bench").allowUnpinnedFiles().delivery(d)
-            .build())
+    return SafeModelLoader.builder()
+        .discoverHandlers(false)
+        .handler(new BenchFormat())
+        .policy(
+            LoadPolicy.strict().toBuilder()
+                .allowFormat("bench")
+                .allowUnpinnedFiles()
+                .delivery(d)
+                .build())
         .build();
   }
 

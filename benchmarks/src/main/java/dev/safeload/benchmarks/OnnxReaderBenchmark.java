@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The ONNX handler (protobuf walk, schema checks, tensor sizes) over a synthetic model of {@code nodes}
- * MatMul/Add nodes with a 64x64 FLOAT initializer per MatMul, against a plain SHA-256 of the same bytes.
+ * The ONNX handler (protobuf walk, schema checks, tensor sizes) over a synthetic model of {@code
+ * nodes} MatMul/Add nodes with a 64x64 FLOAT initializer per MatMul, against a plain SHA-256 of the
+ * same bytes.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar OnnxReaderBenchmark -f 1 -wi 3 -i 5</pre>
  */
@@ -50,17 +51,34 @@ public class OnnxReaderBenchmark {
       String w = "w" + i;
       String mm = "mm" + i;
       String out = "y" + i;
-      graph.msg(1, new Pb().str(1, prev).str(1, w).str(2, mm).str(3, "matmul" + i).str(4, "MatMul"));
+      graph.msg(
+          1, new Pb().str(1, prev).str(1, w).str(2, mm).str(3, "matmul" + i).str(4, "MatMul"));
       graph.msg(1, new Pb().str(1, mm).str(1, "bias").str(2, out).str(3, "add" + i).str(4, "Add"));
-      graph.msg(5, new Pb().varint(1, 64).varint(1, 64).varint(2, 1).str(8, w).bytes(9, new byte[64 * 64 * 4]));
+      graph.msg(
+          5,
+          new Pb()
+              .varint(1, 64)
+              .varint(1, 64)
+              .varint(2, 1)
+              .str(8, w)
+              .bytes(9, new byte[64 * 64 * 4]));
       prev = out;
     }
     graph.msg(5, new Pb().varint(1, 64).varint(2, 1).str(8, "bias").bytes(9, new byte[64 * 4]));
-    Pb tensorType = new Pb().varint(1, 1).msg(2, new Pb().msg(1, new Pb().varint(1, 1)).msg(1, new Pb().varint(1, 64)));
+    Pb tensorType =
+        new Pb()
+            .varint(1, 1)
+            .msg(2, new Pb().msg(1, new Pb().varint(1, 1)).msg(1, new Pb().varint(1, 64)));
     graph.msg(11, new Pb().str(1, "X").msg(2, new Pb().msg(1, tensorType)));
     graph.msg(12, new Pb().str(1, prev).msg(2, new Pb().msg(1, tensorType)));
-    byte[] model = new Pb().varint(1, 8).str(2, "bench").msg(7, graph).msg(8, new Pb().str(1, "").varint(2, 17))
-        .out.toByteArray();
+    byte[] model =
+        new Pb()
+            .varint(1, 8)
+            .str(2, "bench")
+            .msg(7, graph)
+            .msg(8, new Pb().str(1, "").varint(2, 17))
+            .out
+            .toByteArray();
     whole = HandlerBench.direct(model);
     file = ModelBytes.of(whole.duplicate());
     HandlerBench.requireValid(handler, file, "b.onnx", policy);

@@ -27,12 +27,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The pickle machine on a real state-dict pickle: {@code data.pkl} of torchvision's ResNet-50 as
- * {@code torch.save} (PyTorch 1.13) writes it, 39,117 bytes, 320 tensors, run under
- * {@code torch-weights-strict}. The baseline is plain SHA-256 (JDK "SUN" provider) over the same bytes.
+ * {@code torch.save} (PyTorch 1.13) writes it, 39,117 bytes, 320 tensors, run under {@code
+ * torch-weights-strict}. The baseline is plain SHA-256 (JDK "SUN" provider) over the same bytes.
  * Throughput in ops/s; MB/s = ops/s x 39,117 / 10^6 (see BENCHMARKS.md).
  *
- * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/benchmarks.jar
- * PickleMachineBenchmark}
+ * <p>Run: {@code mvn -B -pl benchmarks -am package -DskipTests && java -jar
+ * benchmarks/target/benchmarks.jar PickleMachineBenchmark}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,15 +50,20 @@ public class PickleMachineBenchmark {
   private MessageDigest sha256;
 
   /**
-   * The storage table stand-in: the same tuple checks the PyTorch handler applies, without the
-   * zip records (this benchmark measures the machine, not the container).
+   * The storage table stand-in: the same tuple checks the PyTorch handler applies, without the zip
+   * records (this benchmark measures the machine, not the container).
    */
-  private static final PickleMachine.PersistentIds STORAGES = (pid, offset) -> {
-    List<Value> t = ((Value.TupleV) pid).items();
-    GlobalRule r = ((Value.GlobalV) t.get(1)).rule();
-    return new Value.StorageV(((Value.StrV) t.get(2)).value(), r.dtype(), r.elementSize(),
-        ((Value.IntV) t.get(4)).value(), ((Value.StrV) t.get(3)).value());
-  };
+  private static final PickleMachine.PersistentIds STORAGES =
+      (pid, offset) -> {
+        List<Value> t = ((Value.TupleV) pid).items();
+        GlobalRule r = ((Value.GlobalV) t.get(1)).rule();
+        return new Value.StorageV(
+            ((Value.StrV) t.get(2)).value(),
+            r.dtype(),
+            r.elementSize(),
+            ((Value.IntV) t.get(4)).value(),
+            ((Value.StrV) t.get(3)).value());
+      };
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {

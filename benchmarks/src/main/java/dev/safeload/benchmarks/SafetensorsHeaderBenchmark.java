@@ -21,17 +21,18 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Validating a safetensors header into a compact tensor index: safeload's zero-copy parser against
- * a jackson-core 3 streaming parser doing the same work (strict duplicate detection, integer checks,
- * dtype table, size and coverage checks, same index layout).
+ * a jackson-core 3 streaming parser doing the same work (strict duplicate detection, integer
+ * checks, dtype table, size and coverage checks, same index layout).
  *
  * <ul>
  *   <li>{@code zeroCopy}: parse in place over the direct buffer the loader holds; names stay spans.
  *   <li>{@code zeroCopyWithNames}: the same, then every name decoded to a {@code String}, as the
  *       handler does when it builds the model description (what jackson hands out anyway).
- *   <li>{@code jacksonWithCopy}: copy the header out of the direct buffer into a {@code byte[]} (jackson
- *       cannot read a ByteBuffer), then parse: what a loader built on jackson has to do.
+ *   <li>{@code jacksonWithCopy}: copy the header out of the direct buffer into a {@code byte[]}
+ *       (jackson cannot read a ByteBuffer), then parse: what a loader built on jackson has to do.
  *   <li>{@code jacksonFromArray}: the header is already a {@code byte[]}: jackson's best case.
  * </ul>
+ *
  * Setup checks that both parsers produce identical indexes, and that both reject a header with a
  * duplicate tensor name (so the baseline does its duplicate detection for real).
  *
@@ -41,7 +42,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SafetensorsHeaderBenchmark {
@@ -68,7 +71,8 @@ public class SafetensorsHeaderBenchmark {
     direct = HandlerBench.direct(array);
     bytes = HeaderFixture.modelBytes(direct, dataLength);
     jackson = new JacksonHeaderParser();
-    checkSameIndex(SafetensorsHeader.parse(bytes, LIMITS), jackson.parse(array, headerLength, dataLength));
+    checkSameIndex(
+        SafetensorsHeader.parse(bytes, LIMITS), jackson.parse(array, headerLength, dataLength));
 
     HeaderFixture.Header dup = HeaderFixture.build(tensors, true);
     ByteBuffer dupDirect = HandlerBench.direct(dup.prefixAndHeader());
@@ -96,7 +100,10 @@ public class SafetensorsHeaderBenchmark {
     for (int i = 0; i < a.size(); i++) {
       check(a.name(i).equals(b.names[i]), "name " + i);
       check(a.dtype(i).ordinal() == b.dtype[i], "dtype " + i);
-      check(Arrays.equals(a.shape(i), Arrays.copyOfRange(b.dims, b.shapeStart[i], b.shapeStart[i + 1])), "shape " + i);
+      check(
+          Arrays.equals(
+              a.shape(i), Arrays.copyOfRange(b.dims, b.shapeStart[i], b.shapeStart[i + 1])),
+          "shape " + i);
       check(a.begin(i) == b.begin[i] && a.end(i) == b.end[i], "offsets " + i);
     }
   }

@@ -23,12 +23,12 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A CycloneDX 1.6 "operations" ML-BOM of what safeload scanned or loaded: one
- * {@code machine-learning-model} component per model with a nested {@code file} component per file,
- * each carrying the SHA-256 of exactly the bytes safeload read, its format, size, verdict and findings,
+ * A CycloneDX 1.6 "operations" ML-BOM of what safeload scanned or loaded: one {@code
+ * machine-learning-model} component per model with a nested {@code file} component per file, each
+ * carrying the SHA-256 of exactly the bytes safeload read, its format, size, verdict and findings,
  * and every proof of its provenance (technique, verifier, signer, and for an attestation the source
- * repository and commit) as {@code evidence.identity} and {@code safeload:proof:} properties. Property names are documented in
- * {@linkplain dev.safeload.bom the package}.
+ * repository and commit) as {@code evidence.identity} and {@code safeload:proof:} properties.
+ * Property names are documented in {@linkplain dev.safeload.bom the package}.
  *
  * <pre>{@code
  * AiBom bom = AiBom.builder()
@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * bom.writeTo(out);                            // UTF-8 JSON, fields in a fixed order
  * }</pre>
  *
- * <p>Immutable and thread-safe; writing twice gives the same bytes. The serial number is random unless
- * {@link Builder#serialNumber set}, and the timestamp comes from the builder's clock.
+ * <p>Immutable and thread-safe; writing twice gives the same bytes. The serial number is random
+ * unless {@link Builder#serialNumber set}, and the timestamp comes from the builder's clock.
  */
 public final class AiBom {
   private final UUID serialNumber;
@@ -85,10 +85,10 @@ public final class AiBom {
   /**
    * Writes the same BOM as an SPDX 3.0.1 JSON-LD document (AI profile) followed by a newline: an
    * {@code ai_AIPackage} per model containing a {@code software_File} per file with its SHA-256,
-   * declared licences as {@code hasDeclaredLicense} relationships commented with where each was read,
-   * declared base models as {@code ancestorOf} relationships, and safeload's verdicts, findings, proofs
-   * and signers as {@code Annotation}s ({@code safeload:NAME=VALUE}). Element ids are
-   * {@code urn:uuid:SERIAL#...}. The stream is flushed, not closed.
+   * declared licences as {@code hasDeclaredLicense} relationships commented with where each was
+   * read, declared base models as {@code ancestorOf} relationships, and safeload's verdicts,
+   * findings, proofs and signers as {@code Annotation}s ({@code safeload:NAME=VALUE}). Element ids
+   * are {@code urn:uuid:SERIAL#...}. The stream is flushed, not closed.
    */
   public void writeSpdxTo(OutputStream out) throws IOException {
     SpdxWriter.write(out, serialNumber, timestamp, toolVersion(), models);
@@ -123,33 +123,49 @@ public final class AiBom {
       return this;
     }
 
-    /** A fixed serial number instead of a random one (reproducible output, or a new version of a BOM). */
+    /**
+     * A fixed serial number instead of a random one (reproducible output, or a new version of a
+     * BOM).
+     */
     public Builder serialNumber(UUID serialNumber) {
       this.serialNumber = Objects.requireNonNull(serialNumber, "serialNumber");
       return this;
     }
 
     /**
-     * Adds a scanned model: every file with its findings, accepted or not, and the proofs the scan's
-     * verifiers made (a rejected file can still be proven: its bytes are the pinned ones and its format
-     * is wrong; the BOM shows both). A scan does not keep what handlers read, so no model card comes
-     * from it.
+     * Adds a scanned model: every file with its findings, accepted or not, and the proofs the
+     * scan's verifiers made (a rejected file can still be proven: its bytes are the pinned ones and
+     * its format is wrong; the BOM shows both). A scan does not keep what handlers read, so no
+     * model card comes from it.
      */
     public Builder add(ScanReport report) {
       Objects.requireNonNull(report, "report");
       List<BomFile> files = new ArrayList<>();
       for (FileReport f : report.files()) {
-        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), f.findings(), Map.of(), f.proofs(),
-            f.licenses()));
+        files.add(
+            new BomFile(
+                f.name(),
+                f.size(),
+                f.format(),
+                f.sha256(),
+                f.findings(),
+                Map.of(),
+                f.proofs(),
+                f.licenses()));
       }
-      models.add(new BomModel(name(report.source()), report.source().toString(), files,
-          report.modelFindings(), report.proofs()));
+      models.add(
+          new BomModel(
+              name(report.source()),
+              report.source().toString(),
+              files,
+              report.modelFindings(),
+              report.proofs()));
       return this;
     }
 
     /**
-     * Adds a loaded model: every file passed, each file's metadata becomes claims (and, where the keys
-     * are known, model-card fields), and each file's proofs become its evidence.
+     * Adds a loaded model: every file passed, each file's metadata becomes claims (and, where the
+     * keys are known, model-card fields), and each file's proofs become its evidence.
      *
      * @throws IllegalStateException if the model is closed
      */
@@ -157,11 +173,20 @@ public final class AiBom {
       Objects.requireNonNull(model, "model");
       List<BomFile> files = new ArrayList<>();
       for (VerifiedModel.VerifiedFile f : model.files()) {
-        files.add(new BomFile(f.name(), f.size(), f.format(), f.sha256(), List.of(),
-            f.description().metadata(), f.proofs(), f.description().licenses()));
+        files.add(
+            new BomFile(
+                f.name(),
+                f.size(),
+                f.format(),
+                f.sha256(),
+                List.of(),
+                f.description().metadata(),
+                f.proofs(),
+                f.description().licenses()));
       }
-      models.add(new BomModel(name(model.source()), model.source().toString(), files, List.of(),
-          model.proofs()));
+      models.add(
+          new BomModel(
+              name(model.source()), model.source().toString(), files, List.of(), model.proofs()));
       return this;
     }
 

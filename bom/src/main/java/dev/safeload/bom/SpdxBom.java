@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * documents written by {@link AiBom#writeSpdxTo} also carry the signers and the path each model was
  * loaded from.
  *
- * <p>Reading is strict and bounded (see the reader's rules: strict JSON without duplicate keys, at most
- * {@value #MAX_BYTES} bytes, the 3.0.1 {@code @context}, each {@code spdxId} once, SHA-256 values of 64
- * hex digits, no {@code contains} cycle); anything else is a {@link BomFormatException}. Only the JSON
- * structure of fields the query does not use is checked: this is not an SPDX validator.
+ * <p>Reading is strict and bounded (see the reader's rules: strict JSON without duplicate keys, at
+ * most {@value #MAX_BYTES} bytes, the 3.0.1 {@code @context}, each {@code spdxId} once, SHA-256
+ * values of 64 hex digits, no {@code contains} cycle); anything else is a {@link
+ * BomFormatException}. Only the JSON structure of fields the query does not use is checked: this is
+ * not an SPDX validator.
  */
 public final class SpdxBom {
   /** Largest document read. */
@@ -36,19 +37,26 @@ public final class SpdxBom {
   /**
    * A package or file of the document.
    *
-   * @param type       the SPDX type as serialised: {@code ai_AIPackage}, {@code dataset_DatasetPackage},
-   *                   {@code software_Package}, {@code software_File} or {@code software_Snippet}
-   * @param name       its {@code name}, or its {@code spdxId} if it has none
-   * @param spdxId     its IRI
-   * @param path       names from the outermost containing package down to this element
-   * @param sha256     its {@code sha256} hashes ({@code verifiedUsing})
-   * @param signers    who signed or attested it, read from its {@code safeload:proof:ID:signer*} annotations
-   * @param loadedFrom where the model holding it was loaded from ({@code safeload:source=} on it or a
-   *                   containing package), if recorded
+   * @param type the SPDX type as serialised: {@code ai_AIPackage}, {@code dataset_DatasetPackage},
+   *     {@code software_Package}, {@code software_File} or {@code software_Snippet}
+   * @param name its {@code name}, or its {@code spdxId} if it has none
+   * @param spdxId its IRI
+   * @param path names from the outermost containing package down to this element
+   * @param sha256 its {@code sha256} hashes ({@code verifiedUsing})
+   * @param signers who signed or attested it, read from its {@code safeload:proof:ID:signer*}
+   *     annotations
+   * @param loadedFrom where the model holding it was loaded from ({@code safeload:source=} on it or
+   *     a containing package), if recorded
    */
   @SuppressWarnings("exports")
-  public record Element(String type, String name, String spdxId, List<String> path, List<Sha256> sha256,
-      List<Signer> signers, @Nullable String loadedFrom) {
+  public record Element(
+      String type,
+      String name,
+      String spdxId,
+      List<String> path,
+      List<Sha256> sha256,
+      List<Signer> signers,
+      @Nullable String loadedFrom) {
     public Element {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(name, "name");
@@ -71,7 +79,7 @@ public final class SpdxBom {
   /**
    * Reads and parses a document file, reading at most {@value #MAX_BYTES} + 1 bytes.
    *
-   * @throws IOException        if the file cannot be read
+   * @throws IOException if the file cannot be read
    * @throws BomFormatException if it is larger than {@value #MAX_BYTES} bytes or not a document
    */
   public static SpdxBom read(Path file) throws IOException, BomFormatException {

@@ -16,11 +16,11 @@ import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.Signer;
 import dev.safeload.provenance.Technique;
+import dev.safeload.testing.SharedVectors;
+import dev.safeload.verify.PinSet;
 import dev.safeload.verify.signing.ModelSignatureVerifier;
 import dev.safeload.verify.signing.ModelSigner;
 import dev.safeload.verify.signing.TrustPolicy;
-import dev.safeload.testing.SharedVectors;
-import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,11 +35,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** What the writer puts into a BOM, value by value, for real scans and loads; every BOM is schema-checked. */
+/**
+ * What the writer puts into a BOM, value by value, for real scans and loads; every BOM is
+ * schema-checked.
+ */
 class AiBomTest {
   static final UUID SERIAL = UUID.fromString("3e671687-395b-41f5-a30f-a58921a69b79");
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T12:00:00.500Z"), ZoneOffset.UTC);
-  static final String ARCH_META = "{\"format\":\"pt\",\"modelspec.architecture\":\"stable-diffusion-xl-v1-base\"}";
+  static final String ARCH_META =
+      "{\"format\":\"pt\",\"modelspec.architecture\":\"stable-diffusion-xl-v1-base\"}";
 
   @TempDir Path tmp;
 
@@ -57,7 +61,8 @@ class AiBomTest {
   static Map<String, List<String>> properties(JsonNode component) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (JsonNode p : component.path("properties")) {
-      out.computeIfAbsent(p.get("name").asString(), k -> new ArrayList<>()).add(p.get("value").asString());
+      out.computeIfAbsent(p.get("name").asString(), k -> new ArrayList<>())
+          .add(p.get("value").asString());
     }
     return out;
   }
@@ -81,15 +86,19 @@ class AiBomTest {
     assertEquals("operations", bom.at("/metadata/lifecycles/0/phase").asString());
     assertEquals("safeload", bom.at("/metadata/tools/components/0/name").asString());
     // The build's version (root pom), baked into the api jar and written as the tool's version.
-    assertEquals(System.getProperty("safeload.expectedVersion"), bom.at("/metadata/tools/components/0/version").asString());
+    assertEquals(
+        System.getProperty("safeload.expectedVersion"),
+        bom.at("/metadata/tools/components/0/version").asString());
     assertEquals(1, bom.get("components").size());
 
     JsonNode model = bom.at("/components/0");
     assertEquals("machine-learning-model", model.get("type").asString());
     assertEquals("llama", model.get("name").asString());
-    assertEquals(Map.of("safeload:verdict", List.of("rejected"), "safeload:source", List.of(dir.toString())),
+    assertEquals(
+        Map.of("safeload:verdict", List.of("rejected"), "safeload:source", List.of(dir.toString())),
         properties(model));
-    assertTrue(model.path("modelCard").isMissingNode(), "a scan keeps no metadata, so no model card");
+    assertTrue(
+        model.path("modelCard").isMissingNode(), "a scan keeps no metadata, so no model card");
 
     JsonNode files = model.get("components");
     assertEquals(2, files.size());
@@ -111,7 +120,8 @@ class AiBomTest {
     assertEquals(List.of(Integer.toString(bad.length)), bp.get("safeload:size"));
     assertEquals(List.of("rejected"), bp.get("safeload:verdict"));
     assertEquals(badReport.findings().size(), bp.get("safeload:finding").size());
-    assertEquals("SAFETENSORS_TRAILING_BYTES@" + trailing.offset() + ": " + trailing.message(),
+    assertEquals(
+        "SAFETENSORS_TRAILING_BYTES@" + trailing.offset() + ": " + trailing.message(),
         bp.get("safeload:finding").get(0));
 
     JsonNode m = files.get(1);
@@ -126,8 +136,11 @@ class AiBomTest {
     Path dir = Files.createDirectory(tmp.resolve("sdxl"));
     byte[] good = Fixtures.oneTensor(ARCH_META);
     Files.write(dir.resolve("model.safetensors"), good);
-    PinSet pins = PinSet.builder().source("sdxl.pins.json")
-        .pin("model.safetensors", good.length, Fixtures.sha256(good)).build();
+    PinSet pins =
+        PinSet.builder()
+            .source("sdxl.pins.json")
+            .pin("model.safetensors", good.length, Fixtures.sha256(good))
+            .build();
     AiBom bom;
     List<Proof> proofs;
     try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).build().load(dir)) {
@@ -140,7 +153,9 @@ class AiBomTest {
     JsonNode tree = written(bom);
     JsonNode model = tree.at("/components/0");
     assertEquals(List.of("accepted"), properties(model).get("safeload:verdict"));
-    assertEquals(List.of("pin via pins from sdxl.pins.json, 1 file"), properties(model).get("safeload:provenance"));
+    assertEquals(
+        List.of("pin via pins from sdxl.pins.json, 1 file"),
+        properties(model).get("safeload:provenance"));
 
     JsonNode file = model.at("/components/0");
     String hex = Fixtures.sha256(good).hex();
@@ -151,7 +166,8 @@ class AiBomTest {
     assertEquals(hex, identity.get("concludedValue").asString());
     assertEquals(1, identity.get("methods").size());
     assertEquals("hash-comparison", identity.at("/methods/0/technique").asString());
-    assertEquals("pin via pins from sdxl.pins.json, 1 file", identity.at("/methods/0/value").asString());
+    assertEquals(
+        "pin via pins from sdxl.pins.json, 1 file", identity.at("/methods/0/value").asString());
 
     // What the file says about itself: copied as claims, and the model card says whose claim it is.
     Map<String, List<String>> fp = properties(file);
@@ -159,9 +175,15 @@ class AiBomTest {
     assertEquals(List.of("sdxl.pins.json"), fp.get("safeload:proof:pins:source"));
     assertFalse(fp.containsKey("safeload:proof:pins:signer"), "a pin has no signer");
     assertEquals(List.of("pt"), fp.get("safeload:claim:format"));
-    assertEquals(List.of("stable-diffusion-xl-v1-base"), fp.get("safeload:claim:modelspec.architecture"));
-    assertEquals("stable-diffusion-xl-v1-base", model.at("/modelCard/modelParameters/modelArchitecture").asString());
-    assertEquals(Map.of("safeload:claimed-by", List.of("model.safetensors metadata; declared by the file, not verified")),
+    assertEquals(
+        List.of("stable-diffusion-xl-v1-base"), fp.get("safeload:claim:modelspec.architecture"));
+    assertEquals(
+        "stable-diffusion-xl-v1-base",
+        model.at("/modelCard/modelParameters/modelArchitecture").asString());
+    assertEquals(
+        Map.of(
+            "safeload:claimed-by",
+            List.of("model.safetensors metadata; declared by the file, not verified")),
         properties(model.get("modelCard")));
   }
 
@@ -171,8 +193,11 @@ class AiBomTest {
     byte[] good = Fixtures.oneTensor("");
     Files.write(dir.resolve("model.safetensors"), good);
     byte[] other = Fixtures.oneTensor("{\"a\":\"b\"}");
-    PinSet pins = PinSet.builder().source("m.pins.json")
-        .pin("model.safetensors", good.length, Fixtures.sha256(other)).build();
+    PinSet pins =
+        PinSet.builder()
+            .source("m.pins.json")
+            .pin("model.safetensors", good.length, Fixtures.sha256(other))
+            .build();
     ScanReport report = SafeModelLoader.builder().verifier(pins).build().scan(dir);
     assertEquals(List.of(), report.proofs());
     assertEquals(List.of(), report.files().get(0).proofs());
@@ -180,7 +205,9 @@ class AiBomTest {
     assertTrue(file.path("evidence").isMissingNode());
     List<String> findings = properties(file).get("safeload:finding");
     assertEquals(1, findings.size());
-    assertTrue(findings.get(0).startsWith("PIN_DIGEST_MISMATCH: sha256 " + Fixtures.sha256(good).hex()), findings.get(0));
+    assertTrue(
+        findings.get(0).startsWith("PIN_DIGEST_MISMATCH: sha256 " + Fixtures.sha256(good).hex()),
+        findings.get(0));
   }
 
   @Test
@@ -196,10 +223,17 @@ class AiBomTest {
     meta.put("general.base_model.0.repo_url", "https://huggingface.co/meta-llama/Llama-3.1-8B");
     meta.put("tokenizer.chat_template", "x".repeat(5000)); // too long to copy: counted, not written
     meta.put("opset_import.ai.onnx", ""); // an empty value is still a statement: copied
-    Proof proof = Proof.builder("oms-signature", Technique.SIGNATURE).signer(Signer.publicKey("sha256:ab"))
-        .file(new DigestedFile("model.gguf", 1234, FakeModel.DIGEST)).source("model.sig").build();
-    FakeModel model = new FakeModel(Path.of("/models/llama-gguf"),
-        List.of(FakeModel.file("model.gguf", "gguf", meta, List.of(proof))), List.of(proof));
+    Proof proof =
+        Proof.builder("oms-signature", Technique.SIGNATURE)
+            .signer(Signer.publicKey("sha256:ab"))
+            .file(new DigestedFile("model.gguf", 1234, FakeModel.DIGEST))
+            .source("model.sig")
+            .build();
+    FakeModel model =
+        new FakeModel(
+            Path.of("/models/llama-gguf"),
+            List.of(FakeModel.file("model.gguf", "gguf", meta, List.of(proof))),
+            List.of(proof));
     JsonNode c = written(fixed().add(model).build()).at("/components/0");
     assertEquals("llama-gguf", c.get("name").asString());
     assertEquals("llama", c.at("/modelCard/modelParameters/architectureFamily").asString());
@@ -207,19 +241,26 @@ class AiBomTest {
     Map<String, List<String>> card = properties(c.get("modelCard"));
     assertEquals(List.of("8B"), card.get("cdx:ai-ml:model:parameter:count"));
     assertEquals(List.of("131072"), card.get("cdx:ai-ml:model:hyperparameter:context_length"));
-    assertEquals(List.of("model.gguf metadata; declared by the file, not verified"), card.get("safeload:claimed-by"));
+    assertEquals(
+        List.of("model.gguf metadata; declared by the file, not verified"),
+        card.get("safeload:claimed-by"));
 
     JsonNode base = c.at("/pedigree/ancestors/0");
     assertEquals(1, c.at("/pedigree/ancestors").size());
     assertEquals("machine-learning-model", base.get("type").asString());
     assertEquals("Llama 3.1 8B", base.get("name").asString());
     assertEquals("Meta Llama", base.get("group").asString());
-    assertEquals("https://huggingface.co/meta-llama/Llama-3.1-8B", base.at("/externalReferences/0/url").asString());
-    assertEquals("declared by model.gguf (general.base_model.*); not verified", c.at("/pedigree/notes").asString());
+    assertEquals(
+        "https://huggingface.co/meta-llama/Llama-3.1-8B",
+        base.at("/externalReferences/0/url").asString());
+    assertEquals(
+        "declared by model.gguf (general.base_model.*); not verified",
+        c.at("/pedigree/notes").asString());
 
     JsonNode file = c.at("/components/0");
     assertEquals("attestation", file.at("/evidence/identity/0/methods/0/technique").asString());
-    assertEquals("signature by key sha256:ab via oms-signature from model.sig, 1 file",
+    assertEquals(
+        "signature by key sha256:ab via oms-signature from model.sig, 1 file",
         file.at("/evidence/identity/0/methods/0/value").asString());
     Map<String, List<String>> fp = properties(file);
     assertEquals(List.of("gguf"), fp.get("safeload:format"));
@@ -231,8 +272,10 @@ class AiBomTest {
 
   @Test
   void equalInputGivesEqualBytesAndRepeatedFilesGetDistinctRefs() {
-    FakeModel a = new FakeModel(Path.of("a"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
-    FakeModel b = new FakeModel(Path.of("b"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
+    FakeModel a =
+        new FakeModel(Path.of("a"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
+    FakeModel b =
+        new FakeModel(Path.of("b"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
     AiBom one = fixed().add(a).add(b).build();
     assertArrayEquals(one.toByteArray(), fixed().add(a).add(b).build().toByteArray());
     JsonNode tree = written(one);
@@ -245,17 +288,25 @@ class AiBomTest {
 
   @Test
   void theSchemaCheckIsLive() {
-    // Guards the tests above: a validator that accepted anything would make them pass on any output.
+    // Guards the tests above: a validator that accepted anything would make them pass on any
+    // output.
     SharedVectors.dir("cyclonedx/schema"); // skipped, visibly, without the schema
-    FakeModel a = new FakeModel(Path.of("a"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
+    FakeModel a =
+        new FakeModel(Path.of("a"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
     JsonNode tree = Fixtures.tree(fixed().add(a).build().toByteArray());
-    ((tools.jackson.databind.node.ObjectNode) tree.at("/components/0/components/0/hashes/0")).put("alg", "SHA256");
-    org.opentest4j.AssertionFailedError e = org.junit.jupiter.api.Assertions.assertThrows(
-        org.opentest4j.AssertionFailedError.class, () -> BomSchema.assertValid(Fixtures.bytes(tree)));
+    ((tools.jackson.databind.node.ObjectNode) tree.at("/components/0/components/0/hashes/0"))
+        .put("alg", "SHA256");
+    org.opentest4j.AssertionFailedError e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.opentest4j.AssertionFailedError.class,
+            () -> BomSchema.assertValid(Fixtures.bytes(tree)));
     assertTrue(e.getMessage().contains("/components/0/components/0/hashes/0/alg"), e.getMessage());
   }
 
-  /** A model both pinned and signed by key: each file carries both proofs, the signature with its key. */
+  /**
+   * A model both pinned and signed by key: each file carries both proofs, the signature with its
+   * key.
+   */
   @Test
   void aSignedAndPinnedLoadRecordsBothProofsAndTheSignersKey() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("signed"));
@@ -265,14 +316,24 @@ class AiBomTest {
     g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
     java.security.KeyPair kp = g.generateKeyPair();
     ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).signTo(dir);
-    PinSet pins = PinSet.builder().source("signed.pins.json")
-        .pin("model.safetensors", good.length, Fixtures.sha256(good)).build();
-    ModelSignatureVerifier signature = ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build());
-    String fingerprint = "sha256:" + java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(kp.getPublic().getEncoded()));
+    PinSet pins =
+        PinSet.builder()
+            .source("signed.pins.json")
+            .pin("model.safetensors", good.length, Fixtures.sha256(good))
+            .build();
+    ModelSignatureVerifier signature =
+        ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(kp.getPublic())).build());
+    String fingerprint =
+        "sha256:"
+            + java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                        .digest(kp.getPublic().getEncoded()));
     AiBom bom;
-    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).verifier(signature).build().load(dir)) {
-      assertEquals(List.of(Technique.PIN, Technique.SIGNATURE),
+    try (VerifiedModel model =
+        SafeModelLoader.builder().verifier(pins).verifier(signature).build().load(dir)) {
+      assertEquals(
+          List.of(Technique.PIN, Technique.SIGNATURE),
           model.file("model.safetensors").proofs().stream().map(Proof::technique).toList());
       assertEquals(Signer.publicKey(fingerprint), model.proofs().get(1).signer());
       bom = fixed().add(model).build();
@@ -282,33 +343,49 @@ class AiBomTest {
     assertEquals(2, methods.size());
     assertEquals("hash-comparison", methods.at("/0/technique").asString());
     assertEquals("attestation", methods.at("/1/technique").asString());
-    assertEquals("signature by key " + fingerprint + " via oms-signature from model.sig, 1 file",
+    assertEquals(
+        "signature by key " + fingerprint + " via oms-signature from model.sig, 1 file",
         methods.at("/1/value").asString());
     Map<String, List<String>> fp = properties(file);
     assertEquals(List.of("signature"), fp.get("safeload:proof:oms-signature:technique"));
     assertEquals(List.of(fingerprint), fp.get("safeload:proof:oms-signature:signer"));
     assertEquals(List.of("public-key"), fp.get("safeload:proof:oms-signature:signer-kind"));
     assertEquals(List.of("model.sig"), fp.get("safeload:proof:oms-signature:source"));
-    assertEquals(64, fp.get("safeload:proof:oms-signature:" + ModelSignatureVerifier.PAYLOAD_SHA256).get(0).length());
+    assertEquals(
+        64,
+        fp.get("safeload:proof:oms-signature:" + ModelSignatureVerifier.PAYLOAD_SHA256)
+            .get(0)
+            .length());
     assertEquals(List.of("pin"), fp.get("safeload:proof:pins:technique"));
   }
 
-  /** A build attestation: certificate signer with its issuer, and the source repository and commit. */
+  /**
+   * A build attestation: certificate signer with its issuer, and the source repository and commit.
+   */
   @Test
   void anAttestationRecordsItsSignerRepositoryAndCommit() {
     String workflow = "https://github.com/acme/models/.github/workflows/release.yml@refs/tags/v1";
-    Proof attested = Proof.builder("slsa-attestation", Technique.ATTESTATION)
-        .signer(Signer.certificate(workflow, "https://token.actions.githubusercontent.com"))
-        .file(new DigestedFile("w.bin", 1234, FakeModel.DIGEST))
-        .source("w.bin.sigstore.json")
-        .attribute(Proof.SOURCE_REPOSITORY, "https://github.com/acme/models")
-        .attribute(Proof.SOURCE_COMMIT, "0123456789abcdef0123456789abcdef01234567")
-        .build();
-    FakeModel model = new FakeModel(Path.of("acme"),
-        List.of(FakeModel.file("w.bin", "numpy", Map.of(), List.of(attested))), List.of(attested));
+    Proof attested =
+        Proof.builder("slsa-attestation", Technique.ATTESTATION)
+            .signer(Signer.certificate(workflow, "https://token.actions.githubusercontent.com"))
+            .file(new DigestedFile("w.bin", 1234, FakeModel.DIGEST))
+            .source("w.bin.sigstore.json")
+            .attribute(Proof.SOURCE_REPOSITORY, "https://github.com/acme/models")
+            .attribute(Proof.SOURCE_COMMIT, "0123456789abcdef0123456789abcdef01234567")
+            .build();
+    FakeModel model =
+        new FakeModel(
+            Path.of("acme"),
+            List.of(FakeModel.file("w.bin", "numpy", Map.of(), List.of(attested))),
+            List.of(attested));
     JsonNode c = written(fixed().add(model).build()).at("/components/0");
-    assertEquals(List.of("attestation by " + workflow + " (https://token.actions.githubusercontent.com)"
-        + " via slsa-attestation from w.bin.sigstore.json, 1 file"), properties(c).get("safeload:provenance"));
+    assertEquals(
+        List.of(
+            "attestation by "
+                + workflow
+                + " (https://token.actions.githubusercontent.com)"
+                + " via slsa-attestation from w.bin.sigstore.json, 1 file"),
+        properties(c).get("safeload:provenance"));
     JsonNode file = c.at("/components/0");
     assertEquals("attestation", file.at("/evidence/identity/0/methods/0/technique").asString());
     Map<String, List<String>> fp = properties(file);
@@ -316,8 +393,10 @@ class AiBomTest {
     assertEquals(List.of("attestation"), fp.get(prefix + "technique"));
     assertEquals(List.of(workflow), fp.get(prefix + "signer"));
     assertEquals(List.of("certificate"), fp.get(prefix + "signer-kind"));
-    assertEquals(List.of("https://token.actions.githubusercontent.com"), fp.get(prefix + "signer-issuer"));
+    assertEquals(
+        List.of("https://token.actions.githubusercontent.com"), fp.get(prefix + "signer-issuer"));
     assertEquals(List.of("https://github.com/acme/models"), fp.get(prefix + "source-repository"));
-    assertEquals(List.of("0123456789abcdef0123456789abcdef01234567"), fp.get(prefix + "source-commit"));
+    assertEquals(
+        List.of("0123456789abcdef0123456789abcdef01234567"), fp.get(prefix + "source-commit"));
   }
 }

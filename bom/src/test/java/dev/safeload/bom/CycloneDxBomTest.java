@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Reading BOMs back: ours, the official CycloneDX ML examples, and documents the reader must refuse. */
+/**
+ * Reading BOMs back: ours, the official CycloneDX ML examples, and documents the reader must
+ * refuse.
+ */
 class CycloneDxBomTest {
   @TempDir Path tmp;
 
@@ -29,7 +32,9 @@ class CycloneDxBomTest {
     byte[] w = Fixtures.oneTensor("");
     Files.write(dir.resolve("model.safetensors"), w);
     Path out = tmp.resolve("llama.cdx.json");
-    Files.write(out, AiBomTest.fixed().add(SafeModelLoader.builder().build().scan(dir)).build().toByteArray());
+    Files.write(
+        out,
+        AiBomTest.fixed().add(SafeModelLoader.builder().build().scan(dir)).build().toByteArray());
 
     CycloneDxBom bom = CycloneDxBom.read(out);
     assertEquals("1.6", bom.specVersion());
@@ -49,9 +54,10 @@ class CycloneDxBomTest {
   @Test
   void readsTheOfficialMachineLearningExamples() throws Exception {
     Path dir = SharedVectors.dir("cyclonedx/examples");
-    Map<String, String> models = Map.of(
-        "valid-machine-learning-1.6.json", "stable-diffusion",
-        "valid-machine-learning-considerations-env-1.6.json", "Llama-2-7b");
+    Map<String, String> models =
+        Map.of(
+            "valid-machine-learning-1.6.json", "stable-diffusion",
+            "valid-machine-learning-considerations-env-1.6.json", "Llama-2-7b");
     Sha256 digest = Sha256.ofHex("5f".repeat(32));
     for (Map.Entry<String, String> e : models.entrySet()) {
       byte[] json = Files.readAllBytes(dir.resolve(e.getKey()));
@@ -60,33 +66,50 @@ class CycloneDxBomTest {
       CycloneDxBom.Component model = bom.components().get(0);
       assertEquals("machine-learning-model", model.type(), e.getKey());
       assertEquals(e.getValue(), model.name(), e.getKey());
-      // The examples carry no hashes; give the model one, as a responder's inventory would, and find it.
+      // The examples carry no hashes; give the model one, as a responder's inventory would, and
+      // find it.
       assertEquals(List.of(), bom.withSha256(digest), e.getKey());
       JsonNode tree = Fixtures.tree(json);
-      ((ObjectNode) tree.at("/components/0")).putArray("hashes").addObject()
-          .put("alg", "SHA-256").put("content", digest.hex().toUpperCase(java.util.Locale.ROOT));
-      List<CycloneDxBom.Component> hits = CycloneDxBom.parse(Fixtures.bytes(tree)).withSha256(digest);
-      assertEquals(List.of(e.getValue()), hits.stream().map(CycloneDxBom.Component::name).toList(), e.getKey());
+      ((ObjectNode) tree.at("/components/0"))
+          .putArray("hashes")
+          .addObject()
+          .put("alg", "SHA-256")
+          .put("content", digest.hex().toUpperCase(java.util.Locale.ROOT));
+      List<CycloneDxBom.Component> hits =
+          CycloneDxBom.parse(Fixtures.bytes(tree)).withSha256(digest);
+      assertEquals(
+          List.of(e.getValue()),
+          hits.stream().map(CycloneDxBom.Component::name).toList(),
+          e.getKey());
     }
   }
 
   @Test
   void nestedComponentsKnowTheirParentEvenWhenItsNameComesLater() throws Exception {
-    String json = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"metadata\":{\"component\":"
-        + "{\"type\":\"application\",\"name\":\"host\"}},\"components\":[{\"components\":[{\"type\":\"file\","
-        + "\"name\":\"w\",\"hashes\":[{\"alg\":\"MD5\",\"content\":\"x\"},{\"alg\":\"SHA-256\",\"content\":\""
-        + "ab".repeat(32) + "\"}]}],\"type\":\"machine-learning-model\",\"name\":\"m\"}]}";
+    String json =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"metadata\":{\"component\":"
+            + "{\"type\":\"application\",\"name\":\"host\"}},\"components\":[{\"components\":[{\"type\":\"file\","
+            + "\"name\":\"w\",\"hashes\":[{\"alg\":\"MD5\",\"content\":\"x\"},{\"alg\":\"SHA-256\",\"content\":\""
+            + "ab".repeat(32)
+            + "\"}]}],\"type\":\"machine-learning-model\",\"name\":\"m\"}]}";
     CycloneDxBom bom = CycloneDxBom.parse(json.getBytes(UTF_8));
-    assertEquals(List.of(List.of("host"), List.of("m"), List.of("m", "w")),
+    assertEquals(
+        List.of(List.of("host"), List.of("m"), List.of("m", "w")),
         bom.components().stream().map(CycloneDxBom.Component::path).toList());
-    assertEquals(List.of("w"), bom.withSha256(Sha256.ofHex("ab".repeat(32))).stream()
-        .map(CycloneDxBom.Component::name).toList());
+    assertEquals(
+        List.of("w"),
+        bom.withSha256(Sha256.ofHex("ab".repeat(32))).stream()
+            .map(CycloneDxBom.Component::name)
+            .toList());
   }
 
   static final String HEAD = "\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"";
 
   @ParameterizedTest(name = "{1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       [] | the top level is not a JSON object
       {"specVersion":"1.6"} | no bomFormat
       {"bomFormat":"SPDX","specVersion":"1.6"} | bomFormat is not CycloneDX
@@ -110,25 +133,36 @@ class CycloneDxBomTest {
 
   @Test
   void refusesDuplicateKeysDeepNestingAndBadEncoding() {
-    assertJsonError("{" + HEAD + ",\"bomFormat\":\"CycloneDX\"}", "Duplicate Object property \"bomFormat\"");
-    assertJsonError("{" + HEAD + ",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}", "nesting depth");
-    byte[] latin1 = ("{" + HEAD + ",\"components\":[{\"type\":\"file\",\"name\":\"\u00e9\"}]}")
-        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertJsonError(
+        "{" + HEAD + ",\"bomFormat\":\"CycloneDX\"}", "Duplicate Object property \"bomFormat\"");
+    assertJsonError(
+        "{" + HEAD + ",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}", "nesting depth");
+    byte[] latin1 =
+        ("{" + HEAD + ",\"components\":[{\"type\":\"file\",\"name\":\"\u00e9\"}]}")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     BomFormatException e = assertThrows(BomFormatException.class, () -> CycloneDxBom.parse(latin1));
     assertTrue(e.getMessage().startsWith("not strict JSON: Invalid UTF-8"), e.getMessage());
   }
 
   private static void assertJsonError(String json, String fragment) {
-    BomFormatException e = assertThrows(BomFormatException.class, () -> CycloneDxBom.parse(json.getBytes(UTF_8)));
-    assertTrue(e.getMessage().startsWith("not strict JSON: ") && e.getMessage().contains(fragment), e.getMessage());
+    BomFormatException e =
+        assertThrows(BomFormatException.class, () -> CycloneDxBom.parse(json.getBytes(UTF_8)));
+    assertTrue(
+        e.getMessage().startsWith("not strict JSON: ") && e.getMessage().contains(fragment),
+        e.getMessage());
   }
 
   @Test
   void aFileLargerThanTheLimitIsRefusedWithoutReadingItAll() throws Exception {
     Path big = tmp.resolve("big.json");
-    try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {' '}), CycloneDxBom.MAX_BYTES); // sparse: MAX_BYTES + 1
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            big,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(
+          java.nio.ByteBuffer.wrap(new byte[] {' '}),
+          CycloneDxBom.MAX_BYTES); // sparse: MAX_BYTES + 1
     }
     BomFormatException e = assertThrows(BomFormatException.class, () -> CycloneDxBom.read(big));
     assertEquals("larger than " + CycloneDxBom.MAX_BYTES + " bytes", e.getMessage());

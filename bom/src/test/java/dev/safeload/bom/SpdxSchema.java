@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * The official SPDX 3.0.1 JSON Schema (draft 2020-12), read in place from the shared vectors
- * ({@code spdx/schema-v3.0.1.json}); missing vectors skip the test, or fail it on CI, as in
- * {@link BomSchema#vectors}. Schema validity is structure only: the SPDX semantics (SHACL) are not
- * checked here.
+ * ({@code spdx/schema-v3.0.1.json}); missing vectors skip the test, or fail it on CI, as in {@link
+ * BomSchema#vectors}. Schema validity is structure only: the SPDX semantics (SHACL) are not checked
+ * here.
  */
 public final class SpdxSchema {
   private static final String ID = "https://spdx.org/schema/3.0.1/spdx-json-schema.json";
@@ -31,8 +31,14 @@ public final class SpdxSchema {
 
   /** Fails with every schema error unless {@code doc} is a valid SPDX 3.0.1 JSON-LD document. */
   public static void assertValid(byte[] doc) {
-    List<Error> errors = schema().validate(new String(doc, StandardCharsets.UTF_8), InputFormat.JSON);
-    assertEquals(List.of(), errors.stream().limit(20).map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
+    List<Error> errors =
+        schema().validate(new String(doc, StandardCharsets.UTF_8), InputFormat.JSON);
+    assertEquals(
+        List.of(),
+        errors.stream()
+            .limit(20)
+            .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+            .toList(),
         () -> "not valid SPDX 3.0.1:\n" + new String(doc, StandardCharsets.UTF_8));
   }
 
@@ -50,10 +56,14 @@ public final class SpdxSchema {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b
-          .schemas(Map.of(ID, text))
-          .schemaLoader(l -> l.fetchRemoteResources(false))
-          .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+      SchemaRegistry registry =
+          SchemaRegistry.withDefaultDialect(
+              SpecificationVersion.DRAFT_2020_12,
+              b ->
+                  b.schemas(Map.of(ID, text))
+                      .schemaLoader(l -> l.fetchRemoteResources(false))
+                      .schemaRegistryConfig(
+                          SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
       schema = registry.getSchema(SchemaLocation.of(ID));
     }
     return schema;

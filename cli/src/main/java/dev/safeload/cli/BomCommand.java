@@ -21,46 +21,64 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload bom PATH [--pins FILE] [-o FILE]}: a CycloneDX 1.6 ML-BOM of what {@code scan} (or,
- * with {@code --pins}, {@code verify}) saw: every file's SHA-256, format, verdict and findings, and
- * the scan's proofs as evidence ({@code hash-comparison} for the files the pins prove, with the pin
- * file as the proof's source). A rejected model still gets its BOM,
- * findings included, with exit code 1: a responder wants to know what was refused too.
+ * {@code safeload bom PATH [--pins FILE] [-o FILE]}: a CycloneDX 1.6 ML-BOM of what {@code scan}
+ * (or, with {@code --pins}, {@code verify}) saw: every file's SHA-256, format, verdict and
+ * findings, and the scan's proofs as evidence ({@code hash-comparison} for the files the pins
+ * prove, with the pin file as the proof's source). A rejected model still gets its BOM, findings
+ * included, with exit code 1: a responder wants to know what was refused too.
  */
-@Command(name = "bom", subcommands = BomFindCommand.class,
-    description = {"Writes a CycloneDX 1.6 (or, with --format spdx, SPDX 3.0.1) AI bill of materials",
-        "for a model file or directory.",
-        "  safeload bom models/llama --pins llama.pins.json -o llama.cdx.json",
-        "  safeload bom models/llama --format spdx -o llama.spdx.json",
-        "  safeload bom find --sha256 HEX *.cdx.json *.spdx.json",
-        "  safeload bom find --revoked revoked.json boms/",
-        "With --pins, every file must match its pin, as in 'verify'.",
-        "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
-        "written, with the findings), 2 on usage or I/O errors (also a file that cannot be read)."})
+@Command(
+    name = "bom",
+    subcommands = BomFindCommand.class,
+    description = {
+      "Writes a CycloneDX 1.6 (or, with --format spdx, SPDX 3.0.1) AI bill of materials",
+      "for a model file or directory.",
+      "  safeload bom models/llama --pins llama.pins.json -o llama.cdx.json",
+      "  safeload bom models/llama --format spdx -o llama.spdx.json",
+      "  safeload bom find --sha256 HEX *.cdx.json *.spdx.json",
+      "  safeload bom find --revoked revoked.json boms/",
+      "With --pins, every file must match its pin, as in 'verify'.",
+      "Exit 0 if the model is accepted, 1 if anything is rejected (the BOM is still",
+      "written, with the findings), 2 on usage or I/O errors (also a file that cannot be read)."
+    })
 final class BomCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--pins", paramLabel = "FILE",
+  @Option(
+      names = "--pins",
+      paramLabel = "FILE",
       description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
   @Nullable Path pinFile;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the BOM here instead of stdout.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write the BOM here instead of stdout.")
   @Nullable Path output;
 
   /** The BOM formats {@code --format} takes. */
-  enum Format { cyclonedx, spdx }
+  enum Format {
+    cyclonedx,
+    spdx
+  }
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "cyclonedx",
-      description = {"cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 3.0.1 JSON-LD, AI",
-          "profile: an AIPackage per model, its files with SHA-256, declared licences with where",
-          "each was read, base models, findings and proofs as annotations)."})
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "cyclonedx",
+      description = {
+        "cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 3.0.1 JSON-LD, AI",
+        "profile: an AIPackage per model, its files with SHA-256, declared licences with where",
+        "each was read, base models, findings and proofs as annotations)."
+      })
   Format format = Format.cyclonedx;
 
   @Mixin IgnoreOption ignore;
   @Mixin PolicyOption policy;
 
-  // Optional to picocli, which would otherwise demand PATH before running 'bom find'; call() requires it.
+  // Optional to picocli, which would otherwise demand PATH before running 'bom find'; call()
+  // requires it.
   @Parameters(arity = "0..1", paramLabel = "PATH", description = "The model file or directory.")
   @Nullable String path;
 
@@ -89,7 +107,8 @@ final class BomCommand implements Callable<Integer> {
         return Main.USAGE_OR_IO;
       }
     }
-    List<dev.safeload.provenance.ProvenanceVerifier> proofs = pins == null ? List.of() : List.of(pins);
+    List<dev.safeload.provenance.ProvenanceVerifier> proofs =
+        pins == null ? List.of() : List.of(pins);
     PolicyFile policyFile;
     try {
       policyFile = policy.resolve(List.of(path)).orElse(null);
@@ -98,10 +117,15 @@ final class BomCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    // With pins, every file must be proven as in 'verify': the loader applies that rule, and the BOM
+    // With pins, every file must be proven as in 'verify': the loader applies that rule, and the
+    // BOM
     // records the proofs the scan kept.
     boolean requireProof = pins != null;
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, requireProof), List.of(path), err);
+    Scans s =
+        Scans.run(
+            progress -> main.loaderWith(proofs, progress, ignore, policyFile, requireProof),
+            List.of(path),
+            err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }

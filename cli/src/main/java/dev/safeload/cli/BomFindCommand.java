@@ -26,32 +26,36 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload bom find (--sha256 HEX | --revoked FEED) BOM|DIR...}: the incident question. Reads
- * CycloneDX JSON BOMs and SPDX 3.0.1 JSON-LD documents (the format is told by the document), files
- * given by name and every {@code *.json} file under a given directory.
+ * {@code safeload bom find (--sha256 HEX | --revoked FEED) BOM|DIR...}: the incident question.
+ * Reads CycloneDX JSON BOMs and SPDX 3.0.1 JSON-LD documents (the format is told by the document),
+ * files given by name and every {@code *.json} file under a given directory.
  *
  * <ul>
- *   <li>{@code --sha256}: which BOMs name a file with this digest; prints
- *       {@code BOM: model / file (ref)[, loaded from PATH]} per match. Exit 0 if any matches, 1 if none.
+ *   <li>{@code --sha256}: which BOMs name a file with this digest; prints {@code BOM: model / file
+ *       (ref)[, loaded from PATH]} per match. Exit 0 if any matches, 1 if none.
  *   <li>{@code --revoked}: a revocation feed (the format {@code verify --revoked} reads: revoked
- *       digests and signers, each with a reason); prints
- *       {@code BOM: model / file (ref)[, loaded from PATH]: revoked digest|signer ...: REASON} for
- *       every BOM entry that names a revoked digest or a revoked signer. Exit 1 if any does (a revoked
- *       model was loaded somewhere), 0 if none.
+ *       digests and signers, each with a reason); prints {@code BOM: model / file (ref)[, loaded
+ *       from PATH]: revoked digest|signer ...: REASON} for every BOM entry that names a revoked
+ *       digest or a revoked signer. Exit 1 if any does (a revoked model was loaded somewhere), 0 if
+ *       none.
  * </ul>
- * A BOM that cannot be read makes the answer incomplete: exit 2, even when others matched. A
- * {@code *.json} file found under a directory that is neither format (no {@code bomFormat}, no
- * {@code @context}: a pin file, a config) is skipped with a note on stderr; a file named on the command
- * line must be a BOM.
+ *
+ * A BOM that cannot be read makes the answer incomplete: exit 2, even when others matched. A {@code
+ * *.json} file found under a directory that is neither format (no {@code bomFormat}, no
+ * {@code @context}: a pin file, a config) is skipped with a note on stderr; a file named on the
+ * command line must be a BOM.
  */
-@Command(name = "find",
-    description = {"Finds the BOMs (CycloneDX JSON or SPDX 3.0.1) that name a digest, or any digest or",
-        "signer a revocation feed revokes. BOM may be a file or a directory (its *.json files).",
-        "  safeload bom find --sha256 HEX boms/",
-        "  safeload bom find --revoked revoked.json boms/",
-        "Exit with --sha256: 0 if any BOM names the digest, 1 if none does; with --revoked: 1 if any",
-        "BOM names a revoked digest or signer, 0 if none does; 2 on usage errors, an unreadable feed,",
-        "or a BOM that cannot be read (it might name what you are looking for)."})
+@Command(
+    name = "find",
+    description = {
+      "Finds the BOMs (CycloneDX JSON or SPDX 3.0.1) that name a digest, or any digest or",
+      "signer a revocation feed revokes. BOM may be a file or a directory (its *.json files).",
+      "  safeload bom find --sha256 HEX boms/",
+      "  safeload bom find --revoked revoked.json boms/",
+      "Exit with --sha256: 0 if any BOM names the digest, 1 if none does; with --revoked: 1 if any",
+      "BOM names a revoked digest or signer, 0 if none does; 2 on usage errors, an unreadable feed,",
+      "or a BOM that cannot be read (it might name what you are looking for)."
+    })
 final class BomFindCommand implements Callable<Integer> {
   /** Deepest directory level searched for BOMs. */
   static final int MAX_DEPTH = 16;
@@ -59,25 +63,41 @@ final class BomFindCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   static final class Query {
-    @Option(names = "--sha256", required = true, paramLabel = "HEX", description = "The digest: 64 hex digits.")
+    @Option(
+        names = "--sha256",
+        required = true,
+        paramLabel = "HEX",
+        description = "The digest: 64 hex digits.")
     @Nullable String hex;
 
-    @Option(names = "--revoked", required = true, paramLabel = "FEED",
-        description = "A revocation feed (JSON: {\"version\":1,\"revoked\":[{\"sha256\"|\"identity\"|\"keySha256\"|\"certSha256\": ..., \"reason\": ...}]}).")
+    @Option(
+        names = "--revoked",
+        required = true,
+        paramLabel = "FEED",
+        description =
+            "A revocation feed (JSON: {\"version\":1,\"revoked\":[{\"sha256\"|\"identity\"|\"keySha256\"|\"certSha256\": ..., \"reason\": ...}]}).")
     @Nullable Path feed;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Query query;
 
-  @Parameters(arity = "1..*", paramLabel = "BOM", description = "BOM files, or directories to search for *.json BOMs.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "BOM",
+      description = "BOM files, or directories to search for *.json BOMs.")
   List<Path> boms;
 
   /** One package or file of a BOM, whichever the format. */
-  private record Entry(List<String> path, @Nullable String ref, List<Sha256> sha256,
-      List<dev.safeload.provenance.Signer> signers, @Nullable String loadedFrom) {
+  private record Entry(
+      List<String> path,
+      @Nullable String ref,
+      List<Sha256> sha256,
+      List<dev.safeload.provenance.Signer> signers,
+      @Nullable String loadedFrom) {
     String describe() {
-      return String.join(" / ", path) + (ref == null ? "" : " (" + ref + ")")
+      return String.join(" / ", path)
+          + (ref == null ? "" : " (" + ref + ")")
           + (loadedFrom == null ? "" : ", loaded from " + loadedFrom);
     }
   }
@@ -109,7 +129,8 @@ final class BomFindCommand implements Callable<Integer> {
       if (walked) {
         try (Stream<Path> s = Files.walk(arg, MAX_DEPTH)) {
           s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
-              .sorted().forEach(files::add);
+              .sorted()
+              .forEach(files::add);
         } catch (IOException | java.io.UncheckedIOException e) {
           err.println("safeload: " + arg + ": cannot search: " + e.getMessage());
           unreadable = true;
@@ -150,7 +171,8 @@ final class BomFindCommand implements Callable<Integer> {
           for (Sha256 d : e.sha256()) {
             Optional<String> why = feed.revokedDigest(d);
             if (why.isPresent()) {
-              out.println(p + ": " + e.describe() + ": revoked digest " + d.hex() + ": " + why.get());
+              out.println(
+                  p + ": " + e.describe() + ": revoked digest " + d.hex() + ": " + why.get());
               found = true;
             }
           }
@@ -179,7 +201,8 @@ final class BomFindCommand implements Callable<Integer> {
    * The entries of a BOM of either format, or {@code null} for a JSON document that claims neither
    * format when {@code mayBeOther} (found by searching a directory).
    */
-  private static @Nullable List<Entry> read(Path p, boolean mayBeOther) throws IOException, BomFormatException {
+  private static @Nullable List<Entry> read(Path p, boolean mayBeOther)
+      throws IOException, BomFormatException {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(p)) {
       bytes = in.readNBytes(CycloneDxBom.MAX_BYTES + 1);
@@ -190,23 +213,27 @@ final class BomFindCommand implements Callable<Integer> {
     BomFormatException asCdx;
     try {
       return CycloneDxBom.parse(bytes).components().stream()
-          .map(c -> new Entry(c.path(), c.bomRef(), c.sha256(), c.signers(), c.loadedFrom())).toList();
+          .map(c -> new Entry(c.path(), c.bomRef(), c.sha256(), c.signers(), c.loadedFrom()))
+          .toList();
     } catch (BomFormatException e) {
       asCdx = e;
     }
     if (!asCdx.getMessage().equals("no bomFormat")) {
-      // It says it is CycloneDX (or is not even strict JSON): that reading's complaint is the one to show.
+      // It says it is CycloneDX (or is not even strict JSON): that reading's complaint is the one
+      // to show.
       throw new BomFormatException("not a CycloneDX JSON BOM: " + asCdx.getMessage());
     }
     try {
       return SpdxBom.parse(bytes).elements().stream()
-          .map(e -> new Entry(e.path(), e.spdxId(), e.sha256(), e.signers(), e.loadedFrom())).toList();
+          .map(e -> new Entry(e.path(), e.spdxId(), e.sha256(), e.signers(), e.loadedFrom()))
+          .toList();
     } catch (BomFormatException e) {
       if (e.getMessage().equals("no @context")) {
         if (mayBeOther) {
           return null;
         }
-        throw new BomFormatException("neither a CycloneDX BOM (no bomFormat) nor an SPDX 3.0.1 document (no @context)");
+        throw new BomFormatException(
+            "neither a CycloneDX BOM (no bomFormat) nor an SPDX 3.0.1 document (no @context)");
       }
       throw new BomFormatException("not an SPDX 3.0.1 document: " + e.getMessage());
     }

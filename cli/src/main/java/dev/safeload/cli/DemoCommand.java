@@ -22,13 +22,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload demo}: writes benign and malicious samples to a temporary directory, scans each as its
- * own model, and prints what safeload made of it. Exit 0 when every verdict matches the expectation
- * (benign accepted, malicious rejected), else 1.
+ * {@code safeload demo}: writes benign and malicious samples to a temporary directory, scans each
+ * as its own model, and prints what safeload made of it. Exit 0 when every verdict matches the
+ * expectation (benign accepted, malicious rejected), else 1.
  */
-@Command(name = "demo",
-    description = {"Scans built-in benign and malicious sample files and shows the verdicts.",
-        "Exit 0 if benign samples are accepted and malicious ones rejected, else 1."})
+@Command(
+    name = "demo",
+    description = {
+      "Scans built-in benign and malicious sample files and shows the verdicts.",
+      "Exit 0 if benign samples are accepted and malicious ones rejected, else 1."
+    })
 final class DemoCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -49,14 +52,22 @@ final class DemoCommand implements Callable<Integer> {
         Path file = Files.write(dir.resolve(s.file()), s.bytes());
         ScanReport r = loader.scan(file);
         boolean accepted = r.accepted();
-        boolean match = s.malicious()
-            ? !accepted && r.findings().stream().anyMatch(f -> f.reason() == s.reason())
-            : accepted;
+        boolean match =
+            s.malicious()
+                ? !accepted && r.findings().stream().anyMatch(f -> f.reason() == s.reason())
+                : accepted;
         if (!match) {
           mismatches++;
         }
-        rows.add(new String[] {s.file(), s.what(), s.malicious() ? "rejected" : "accepted",
-            accepted ? "accepted" : "rejected", match ? "ok" : "MISMATCH", reason(r, s.reason())});
+        rows.add(
+            new String[] {
+              s.file(),
+              s.what(),
+              s.malicious() ? "rejected" : "accepted",
+              accepted ? "accepted" : "rejected",
+              match ? "ok" : "MISMATCH",
+              reason(r, s.reason())
+            });
       }
       out.println("safeload demo: " + DemoSamples.all().size() + " sample files in " + dir);
       out.println();
@@ -65,9 +76,11 @@ final class DemoCommand implements Callable<Integer> {
       if (mismatches == 0) {
         out.println("Every verdict matches: benign samples accepted, malicious samples rejected.");
       } else {
-        out.println(mismatches + " verdict(s) differ from the expectation: a benign sample rejected, or a"
-            + " malicious one accepted or rejected for another reason than the one it demonstrates. A format"
-            + " whose handler is not installed shows UNKNOWN_FORMAT and rejects even a benign file.");
+        out.println(
+            mismatches
+                + " verdict(s) differ from the expectation: a benign sample rejected, or a"
+                + " malicious one accepted or rejected for another reason than the one it demonstrates. A format"
+                + " whose handler is not installed shows UNKNOWN_FORMAT and rejects even a benign file.");
       }
       out.flush();
       return mismatches == 0 ? Main.OK : Main.REJECTED;
@@ -92,13 +105,15 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void deleteTree(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort: a leftover temp file is harmless
-        }
-      });
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // best effort: a leftover temp file is harmless
+                }
+              });
     } catch (IOException ignored) {
       // best effort
     }

@@ -30,13 +30,17 @@ final class DigestWarmup {
   }
 
   static void start() {
-    // An anonymous class, not a lambda: bootstrapping the first lambda would itself cost startup time.
-    Thread t = new Thread(new Runnable() {
-      @Override
-      public void run() {
-        warm();
-      }
-    }, "safeload-digest-warmup");
+    // An anonymous class, not a lambda: bootstrapping the first lambda would itself cost startup
+    // time.
+    Thread t =
+        new Thread(
+            new Runnable() {
+              @Override
+              public void run() {
+                warm();
+              }
+            },
+            "safeload-digest-warmup");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();

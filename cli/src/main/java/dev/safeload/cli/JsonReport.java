@@ -14,8 +14,8 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 
 /**
- * The {@code --json} output of {@code scan} and {@code verify}. <b>This shape is stable</b>: fields are
- * never renamed or removed and never change type; new fields may be added.
+ * The {@code --json} output of {@code scan} and {@code verify}. <b>This shape is stable</b>: fields
+ * are never renamed or removed and never change type; new fields may be added.
  *
  * <pre>{@code
  * {"files": [
@@ -56,21 +56,22 @@ import tools.jackson.core.json.JsonWriteFeature;
  * }</pre>
  *
  * <p>A file is {@code rejected} exactly when its {@code findings} are non-empty. Model findings (a
- * pinned file that is missing, a symbolic link, too many files) have their own list because they belong
- * to no served file; {@code path} is the model, or the model joined with the name the finding gives.
- * The output is accepted as a whole only when every verdict is {@code accepted} and
+ * pinned file that is missing, a symbolic link, too many files) have their own list because they
+ * belong to no served file; {@code path} is the model, or the model joined with the name the
+ * finding gives. The output is accepted as a whole only when every verdict is {@code accepted} and
  * {@code modelFindings} is empty, which is also when the exit code is 0. {@code offset} is a byte
- * offset in the file, or {@code null} when the problem has no single position. A file served without a
- * format claim because an opaque pattern names it has format {@code "opaque"}. When a rejection and an
- * I/O error meet, both are listed (the rejected file's findings, the {@code IO_ERROR} finding),
- * {@code ioError} is true and {@code exitCode} is 2: the I/O error wins, because the verdict is
- * incomplete.
+ * offset in the file, or {@code null} when the problem has no single position. A file served
+ * without a format claim because an opaque pattern names it has format {@code "opaque"}. When a
+ * rejection and an I/O error meet, both are listed (the rejected file's findings, the {@code
+ * IO_ERROR} finding), {@code ioError} is true and {@code exitCode} is 2: the I/O error wins,
+ * because the verdict is incomplete.
  */
 final class JsonReport {
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the writer is the command's stdout
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // ASCII output survives any console charset
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the writer is the command's stdout
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // ASCII output survives any console charset
+          .build();
 
   private JsonReport() {}
 
@@ -192,7 +193,8 @@ final class JsonReport {
       } else {
         g.writeName("signer");
         g.writeStartObject();
-        g.writeStringProperty("kind", signer.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        g.writeStringProperty(
+            "kind", signer.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         g.writeStringProperty("identity", signer.identity());
         g.writeStringProperty("issuer", signer.issuer());
         g.writeEndObject();

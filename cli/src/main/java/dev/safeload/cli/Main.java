@@ -41,28 +41,34 @@ import picocli.CommandLine.Spec;
  * safeload demo                           scan built-in benign and malicious samples
  * </pre>
  *
- * <p>{@code scan}, {@code pin}, {@code verify}, {@code sign} and {@code bom} take {@code --ignore GLOB}
- * and {@code --opaque GLOB} ({@link dev.safeload.FileGlob}); {@code pin} and {@code sign} record them in
- * the pin file and the signature, and {@code verify} applies what those record.
+ * <p>{@code scan}, {@code pin}, {@code verify}, {@code sign} and {@code bom} take {@code --ignore
+ * GLOB} and {@code --opaque GLOB} ({@link dev.safeload.FileGlob}); {@code pin} and {@code sign}
+ * record them in the pin file and the signature, and {@code verify} applies what those record.
  *
- * <p>Exit codes (stable): {@value #OK} every file accepted; {@value #REJECTED} something was rejected;
- * {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file, a model file
- * that cannot be read). An I/O error wins over a rejection: when both happen the exit code is
- * {@value #USAGE_OR_IO}, and the report lists both (see {@link Scans#exitCode(List)}). An invalid
- * {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The JSON report
- * ({@code --format json}, or {@code --json}) is documented on {@link JsonReport}, the SARIF report on
- * {@link SarifReport}.
+ * <p>Exit codes (stable): {@value #OK} every file accepted; {@value #REJECTED} something was
+ * rejected; {@value #USAGE_OR_IO} a usage error or an I/O error (missing path, unreadable pin file,
+ * a model file that cannot be read). An I/O error wins over a rejection: when both happen the exit
+ * code is {@value #USAGE_OR_IO}, and the report lists both (see {@link Scans#exitCode(List)}). An
+ * invalid {@code --ignore}/{@code --opaque} pattern is a usage error reported on one line. The JSON
+ * report ({@code --format json}, or {@code --json}) is documented on {@link JsonReport}, the SARIF
+ * report on {@link SarifReport}.
  */
-// scope = INHERIT gives every subcommand the standard --help/--version from here: copying two options is
+// scope = INHERIT gives every subcommand the standard --help/--version from here: copying two
+// options is
 // cheaper at start-up than reflecting picocli's help mixin once per command.
-@Command(name = "safeload", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+@Command(
+    name = "safeload",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Main.Version.class,
     description = "Checks model files before an application loads them.")
 public final class Main implements Callable<Integer> {
   /** Exit code: every file was accepted. */
   public static final int OK = 0;
+
   /** Exit code: at least one file or model was rejected. */
   public static final int REJECTED = 1;
+
   /** Exit code: wrong usage, or a path or pin file could not be read. */
   public static final int USAGE_OR_IO = 2;
 
@@ -87,9 +93,9 @@ public final class Main implements Callable<Integer> {
 
   /**
    * The subcommands in the order the usage lists them. They are added to the command line on demand
-   * (see {@link #commandLine(Main, String...)}) rather than through {@code @Command(subcommands=…)}:
-   * picocli builds each one's model by reflection, which on a cold JVM costs tens of milliseconds per
-   * command, paid before any file is read.
+   * (see {@link #commandLine(Main, String...)}) rather than through
+   * {@code @Command(subcommands=…)}: picocli builds each one's model by reflection, which on a cold
+   * JVM costs tens of milliseconds per command, paid before any file is read.
    */
   private static final Map<String, Class<?>> COMMANDS = commands();
 
@@ -117,9 +123,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * A configured {@link CommandLine} for {@code main} that can execute {@code args}: when they name a
-   * subcommand, only that one is built; otherwise (usage, {@code help}, {@code --version}, a typo) all are,
-   * so that the usage message lists every command. I/O failures become exit code 2 with a message.
+   * A configured {@link CommandLine} for {@code main} that can execute {@code args}: when they name
+   * a subcommand, only that one is built; otherwise (usage, {@code help}, {@code --version}, a
+   * typo) all are, so that the usage message lists every command. I/O failures become exit code 2
+   * with a message.
    */
   public static CommandLine commandLine(Main main, String... args) {
     for (String a : args) {
@@ -138,24 +145,30 @@ public final class Main implements Callable<Integer> {
     for (String name : names) {
       cl.addSubcommand(name, COMMANDS.get(name));
     }
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IOException || e instanceof UncheckedIOException) {
-        cmd.getErr().println("safeload: " + e.getMessage());
-        cmd.getErr().flush();
-        return USAGE_OR_IO;
-      }
-      throw e;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IOException || e instanceof UncheckedIOException) {
+            cmd.getErr().println("safeload: " + e.getMessage());
+            cmd.getErr().flush();
+            return USAGE_OR_IO;
+          }
+          throw e;
+        });
     // A bad file pattern is one line, not a usage screen: the message already says what is wrong.
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
-    cl.setParameterExceptionHandler((ex, args) -> {
-      if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && IgnoreOption.NAMES.contains(o.longestName())) {
-        ex.getCommandLine().getErr().println("safeload: " + String.valueOf(ex.getMessage()).replaceAll("[\\r\\n]+", " "));
-        ex.getCommandLine().getErr().flush();
-        return USAGE_OR_IO;
-      }
-      return usage.handleParseException(ex, args);
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+              && IgnoreOption.NAMES.contains(o.longestName())) {
+            ex.getCommandLine()
+                .getErr()
+                .println(
+                    "safeload: " + String.valueOf(ex.getMessage()).replaceAll("[\\r\\n]+", " "));
+            ex.getCommandLine().getErr().flush();
+            return USAGE_OR_IO;
+          }
+          return usage.handleParseException(ex, args);
+        });
     return cl;
   }
 
@@ -176,30 +189,38 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * A loader with the strict policy leaving out files the {@code patterns} ignore and serving the ones
-   * they make opaque, every given proof (pins, signature, revocation; the loader adds the patterns they
-   * record) and this command's setup applied last. A setup that sets its own policy replaces the
-   * patterns given here, so the setup's policy is extended rather than replaced: see
+   * A loader with the strict policy leaving out files the {@code patterns} ignore and serving the
+   * ones they make opaque, every given proof (pins, signature, revocation; the loader adds the
+   * patterns they record) and this command's setup applied last. A setup that sets its own policy
+   * replaces the patterns given here, so the setup's policy is extended rather than replaced: see
    * {@link #withPatterns}.
    */
-  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
+  SafeModelLoader loaderWith(
+      List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns) {
     return loaderWith(proofs, progress, patterns, null, false);
   }
 
   /**
    * Like {@link #loaderWith(List, ProgressListener, IgnoreOption)}, starting from a policy file's
-   * policy instead of the strict one (the command-line patterns still extend it); with
-   * {@code requireProof}, scans apply the policy's proof requirement as a load would
-   * ({@link LoadPolicy.Builder#requireProofInScans()}), so that a file no proof covers is reported
-   * {@code UNPROVEN_FILE} by the loader itself.
+   * policy instead of the strict one (the command-line patterns still extend it); with {@code
+   * requireProof}, scans apply the policy's proof requirement as a load would ({@link
+   * LoadPolicy.Builder#requireProofInScans()}), so that a file no proof covers is reported {@code
+   * UNPROVEN_FILE} by the loader itself.
    */
-  SafeModelLoader loaderWith(List<ProvenanceVerifier> proofs, ProgressListener progress, IgnoreOption patterns,
-      @Nullable PolicyFile policyFile, boolean requireProof) {
+  SafeModelLoader loaderWith(
+      List<ProvenanceVerifier> proofs,
+      ProgressListener progress,
+      IgnoreOption patterns,
+      @Nullable PolicyFile policyFile,
+      boolean requireProof) {
     LoadPolicy base = policyFile == null ? LoadPolicy.strict() : policyFile.policy();
     if (loaderSetup != SHIPPED) {
-      // The setup may choose its own policy (tests and embedders relax it); the patterns typed on the
-      // command line extend that policy rather than being dropped. Handlers are not discovered for this.
-      LoadPolicy setup = loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
+      // The setup may choose its own policy (tests and embedders relax it); the patterns typed on
+      // the
+      // command line extend that policy rather than being dropped. Handlers are not discovered for
+      // this.
+      LoadPolicy setup =
+          loaderSetup.apply(SafeModelLoader.builder()).discoverHandlers(false).build().policy();
       base = policyFile == null ? setup : merge(setup, policyFile.policy());
     }
     SafeModelLoader.Builder b = SafeModelLoader.builder().progress(progress);
@@ -215,10 +236,13 @@ public final class Main implements Callable<Integer> {
    * and its proof rule. (Limits and profiles of a file need the file's own policy as the base.)
    */
   private static LoadPolicy merge(LoadPolicy setup, LoadPolicy file) {
-    LoadPolicy.Builder b = setup.toBuilder().ignoreFiles(file.ignoredFiles().toArray(String[]::new))
-        .opaqueFiles(file.opaqueFiles().toArray(String[]::new));
+    LoadPolicy.Builder b =
+        setup.toBuilder()
+            .ignoreFiles(file.ignoredFiles().toArray(String[]::new))
+            .opaqueFiles(file.opaqueFiles().toArray(String[]::new));
     file.allowedFormats().forEach(b::allowFormat);
-    LoadPolicy.strict().allowedFormats().stream().filter(f -> !file.allowedFormats().contains(f))
+    LoadPolicy.strict().allowedFormats().stream()
+        .filter(f -> !file.allowedFormats().contains(f))
         .forEach(b::denyFormat);
     if (!file.requiresProvenance()) {
       b.allowUnpinnedFiles();

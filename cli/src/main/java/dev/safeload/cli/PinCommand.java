@@ -1,7 +1,7 @@
 package dev.safeload.cli;
 
-import dev.safeload.PolicyFile;
 import dev.safeload.FileReport;
+import dev.safeload.PolicyFile;
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.ProvenanceResult;
@@ -12,10 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,31 +25,38 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload pin PATH}: prints a pin file for exactly the files {@code load} would serve, with the
- * digests computed by the loader's own pass ({@code scan}), so pins and verification share one code
- * path.
+ * {@code safeload pin PATH}: prints a pin file for exactly the files {@code load} would serve, with
+ * the digests computed by the loader's own pass ({@code scan}), so pins and verification share one
+ * code path.
  */
-@Command(name = "pin",
-    description = {"Prints a JSON pin file for a model file or directory.",
-        "  safeload pin models/llama > llama.pins.json",
-        "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load;",
-        "exit 2 if a file cannot be read. --ignore and --opaque patterns are recorded in the pin file",
-        "(version 2), so 'verify --pins' applies them without repeating the options.",
-        "--shard-size also pins the SHA-256 of each range of that size (version 3), hashed in the same",
-        "pass; verify and load then check the shards too and name the first range that differs."})
+@Command(
+    name = "pin",
+    description = {
+      "Prints a JSON pin file for a model file or directory.",
+      "  safeload pin models/llama > llama.pins.json",
+      "Refuses (exit 1, nothing on stdout) if the model fails its checks, since it could never load;",
+      "exit 2 if a file cannot be read. --ignore and --opaque patterns are recorded in the pin file",
+      "(version 2), so 'verify --pins' applies them without repeating the options.",
+      "--shard-size also pins the SHA-256 of each range of that size (version 3), hashed in the same",
+      "pass; verify and load then check the shards too and name the first range that differs."
+    })
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin IgnoreOption ignore;
   @Mixin PolicyOption policy;
   @Spec CommandSpec spec;
 
-  @Option(names = "--include-rejected",
+  @Option(
+      names = "--include-rejected",
       description = "Pin files even if format checks reject them (they stay unloadable).")
   boolean includeRejected;
 
-  @Option(names = "--shard-size", paramLabel = "SIZE",
-      description = "Also pin SHA-256 digests of consecutive ranges of SIZE bytes (suffix K, M or G for"
-          + " KiB, MiB, GiB; at least 1M).")
+  @Option(
+      names = "--shard-size",
+      paramLabel = "SIZE",
+      description =
+          "Also pin SHA-256 digests of consecutive ranges of SIZE bytes (suffix K, M or G for"
+              + " KiB, MiB, GiB; at least 1M).")
   String shardSize;
 
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
@@ -63,7 +70,8 @@ final class PinCommand implements Callable<Integer> {
     if (shardSize != null) {
       shard = parseSize(shardSize);
       if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        err.println("safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
+        err.println(
+            "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
         err.flush();
         return Main.USAGE_OR_IO;
       }
@@ -78,21 +86,32 @@ final class PinCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, false), List.of(path), err);
+    Scans s =
+        Scans.run(
+            progress -> main.loaderWith(proofs, progress, ignore, policyFile, false),
+            List.of(path),
+            err);
     if (s.ioError) {
       return Main.USAGE_OR_IO;
     }
     Scanned sc = s.scanned.get(0);
     boolean unreadable = sc.report().files().stream().anyMatch(f -> f.sha256() == null);
-    if (!sc.report().modelFindings().isEmpty() || unreadable
+    if (!sc.report().modelFindings().isEmpty()
+        || unreadable
         || (!includeRejected && !sc.report().accepted())) {
       TableReport.write(s.scanned, err);
-      err.println("safeload: not pinning " + path + ": it fails its checks"
-          + (unreadable || !sc.report().modelFindings().isEmpty() ? "" : " (--include-rejected pins it anyway)"));
+      err.println(
+          "safeload: not pinning "
+              + path
+              + ": it fails its checks"
+              + (unreadable || !sc.report().modelFindings().isEmpty()
+                  ? ""
+                  : " (--include-rejected pins it anyway)"));
       err.flush();
       return Scans.exitCode(s.scanned) == Main.USAGE_OR_IO ? Main.USAGE_OR_IO : Main.REJECTED;
     }
-    // The pin file records every pattern in force, the policy file's too, so verifying needs neither.
+    // The pin file records every pattern in force, the policy file's too, so verifying needs
+    // neither.
     PinSet.Builder pins = PinSet.builder().source(path);
     if (policyFile != null) {
       pins.ignoreFiles(policyFile.policy().ignoredFiles().toArray(String[]::new))
@@ -105,11 +124,16 @@ final class PinCommand implements Callable<Integer> {
     }
     for (FileReport f : sc.report().files()) {
       List<Sha256> digests = shard == 0 ? List.of() : shards.shardsOf(f.name(), shard);
-      pins.pin(f.name(), f.size(), Objects.requireNonNull(f.sha256()), digests); // unreadable files returned above
+      pins.pin(
+          f.name(),
+          f.size(),
+          Objects.requireNonNull(f.sha256()),
+          digests); // unreadable files returned above
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     pins.build().writeJson(buf);
-    out.print(buf.toString(StandardCharsets.US_ASCII)); // the writer escapes non-ASCII: charset-proof
+    out.print(
+        buf.toString(StandardCharsets.US_ASCII)); // the writer escapes non-ASCII: charset-proof
     out.flush();
     return Main.OK;
   }
@@ -118,8 +142,10 @@ final class PinCommand implements Callable<Integer> {
   static long parseSize(String text) {
     String t = text.trim().toUpperCase(java.util.Locale.ROOT);
     int shift = 0;
-    for (String[] suffix : new String[][] {{"KIB", "10"}, {"MIB", "20"}, {"GIB", "30"}, {"K", "10"},
-        {"M", "20"}, {"G", "30"}}) {
+    for (String[] suffix :
+        new String[][] {
+          {"KIB", "10"}, {"MIB", "20"}, {"GIB", "30"}, {"K", "10"}, {"M", "20"}, {"G", "30"}
+        }) {
       if (t.endsWith(suffix[0])) {
         t = t.substring(0, t.length() - suffix[0].length());
         shift = Integer.parseInt(suffix[1]);
@@ -133,8 +159,8 @@ final class PinCommand implements Callable<Integer> {
   }
 
   /**
-   * Proves nothing; declares the shard size so that the scan's single pass hashes the shards, and keeps
-   * the digests it is shown. One instance serves one command.
+   * Proves nothing; declares the shard size so that the scan's single pass hashes the shards, and
+   * keeps the digests it is shown. One instance serves one command.
    */
   private static final class ShardCollector implements ProvenanceVerifier {
     private final long size;
@@ -163,8 +189,9 @@ final class PinCommand implements Callable<Integer> {
     List<Sha256> shardsOf(String name, long shardSize) {
       for (DigestedFile f : seen.get()) {
         if (f.name().equals(name)) {
-          return f.shards(shardSize).orElseThrow(
-              () -> new IllegalStateException("the scan did not hash shards of " + name));
+          return f.shards(shardSize)
+              .orElseThrow(
+                  () -> new IllegalStateException("the scan did not hash shards of " + name));
         }
       }
       throw new IllegalStateException("the scan did not report " + name);

@@ -1,7 +1,7 @@
 package dev.safeload.cli;
 
-import java.io.IOException;
 import dev.safeload.ProgressListener;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,11 +28,11 @@ abstract class Progress implements ProgressListener {
   }
 
   /**
-   * Whether standard error is a terminal. Java 17 cannot ask {@code isatty(2)}, and
-   * {@link System#console()} answers for standard input and output instead, which is wrong both ways:
-   * {@code safeload pin DIR > pins.json} would show no bar, and {@code safeload scan DIR 2> log} would
-   * write one into the log. On Linux the answer is where file descriptor 2 points; elsewhere the
-   * console is the best guess there is.
+   * Whether standard error is a terminal. Java 17 cannot ask {@code isatty(2)}, and {@link
+   * System#console()} answers for standard input and output instead, which is wrong both ways:
+   * {@code safeload pin DIR > pins.json} would show no bar, and {@code safeload scan DIR 2> log}
+   * would write one into the log. On Linux the answer is where file descriptor 2 points; elsewhere
+   * the console is the best guess there is.
    */
   static boolean stderrIsTerminal() {
     try {
@@ -93,31 +93,40 @@ abstract class Progress implements ProgressListener {
       long total = totalBytes(root);
       running = true;
       long start = System.nanoTime();
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          if (!running || ms < quietMillis) {
-            continue;
-          }
-          draw(argument, Math.min(bytesSoFar(), total), total, ms);
-        }
-      }, "safeload-progress");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    Thread.sleep(200);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  long ms = (System.nanoTime() - start) / 1_000_000;
+                  if (!running || ms < quietMillis) {
+                    continue;
+                  }
+                  draw(argument, Math.min(bytesSoFar(), total), total, ms);
+                }
+              },
+              "safeload-progress");
       thread.setDaemon(true);
       thread.start();
     }
 
     private synchronized void draw(String argument, long done, long total, long ms) {
-      StringBuilder sb = new StringBuilder("\rsafeload: ").append(TableReport.printable(shorten(argument)));
+      StringBuilder sb =
+          new StringBuilder("\rsafeload: ").append(TableReport.printable(shorten(argument)));
       if (total > 0) {
         int pct = (int) (100 * done / total);
         int fill = pct / 5;
-        sb.append(" [").append("#".repeat(fill)).append(".".repeat(20 - fill)).append("] ")
-            .append(pct).append("% of ").append(human(total));
+        sb.append(" [")
+            .append("#".repeat(fill))
+            .append(".".repeat(20 - fill))
+            .append("] ")
+            .append(pct)
+            .append("% of ")
+            .append(human(total));
       } else {
         sb.append(" ").append("|/-\\".charAt((int) (ms / 200 % 4)));
       }
@@ -169,18 +178,19 @@ abstract class Progress implements ProgressListener {
         try (Stream<Path> s = Files.walk(root)) {
           return s.limit(100_000)
               .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-              .mapToLong(p -> {
-                try {
-                  return Files.size(p);
-                } catch (IOException e) {
-                  return 0;
-                }
-              }).sum();
+              .mapToLong(
+                  p -> {
+                    try {
+                      return Files.size(p);
+                    } catch (IOException e) {
+                      return 0;
+                    }
+                  })
+              .sum();
         }
       } catch (IOException | RuntimeException e) {
         return 0;
       }
     }
-
   }
 }

@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every reason code safeload itself reports, in documentation order: the one place the CLI lists them
- * (SARIF rules). The engine's codes, then each module's enum; {@code ReasonCatalogTest} checks this
- * covers every row of {@code docs/REASONS.md}, which integration's docs test keeps complete.
+ * Every reason code safeload itself reports, in documentation order: the one place the CLI lists
+ * them (SARIF rules). The engine's codes, then each module's enum; {@code ReasonCatalogTest} checks
+ * this covers every row of {@code docs/REASONS.md}, which integration's docs test keeps complete.
  */
 final class ReasonCatalog {
-  private static final List<ReasonCode> ALL = all(Reason.values(), FormatReason.values(), VerifyReason.values());
+  private static final List<ReasonCode> ALL =
+      all(Reason.values(), FormatReason.values(), VerifyReason.values());
 
   private ReasonCatalog() {}
 

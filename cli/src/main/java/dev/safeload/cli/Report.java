@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code scan} or {@code verify} found, as data: the one model the table, JSON and SARIF renderers
- * read ({@link TableReport}, {@link JsonReport}, {@link SarifReport}), so they cannot disagree.
+ * What {@code scan} or {@code verify} found, as data: the one model the table, JSON and SARIF
+ * renderers read ({@link TableReport}, {@link JsonReport}, {@link SarifReport}), so they cannot
+ * disagree.
  *
  * @param command the subcommand that ran ({@code scan} or {@code verify})
  * @param results one entry per command-line argument, with its scan report
- * @param proofs  how the files' provenance was proven (empty for {@code scan})
+ * @param proofs how the files' provenance was proven (empty for {@code scan})
  */
 record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
 
@@ -24,15 +25,18 @@ record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
   }
 
   /**
-   * A report whose proofs are the ones the loader kept ({@link dev.safeload.ScanReport#proofs()}), one
-   * entry per proof, stated in words; nothing is recomputed here.
+   * A report whose proofs are the ones the loader kept ({@link dev.safeload.ScanReport#proofs()}),
+   * one entry per proof, stated in words; nothing is recomputed here.
    */
   static Report withProofs(String command, List<Scanned> results) {
     List<ProofEntry> proofs = new java.util.ArrayList<>();
     for (Scanned sc : results) {
       for (Proof p : sc.report().proofs()) {
-        proofs.add(new ProofEntry(p.technique().name().toLowerCase(java.util.Locale.ROOT),
-            VerifyCommand.statement(p, sc.report()), p.fileNames().stream().map(sc::display).toList()));
+        proofs.add(
+            new ProofEntry(
+                p.technique().name().toLowerCase(java.util.Locale.ROOT),
+                VerifyCommand.statement(p, sc.report()),
+                p.fileNames().stream().map(sc::display).toList()));
       }
     }
     return new Report(command, results, proofs);
@@ -47,8 +51,8 @@ record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
    * One proof of provenance.
    *
    * @param technique how it was proven: {@code pin}, {@code signature} or {@code attestation}
-   * @param claim     what the verifier stated
-   * @param files     the proven files, as the report shows their paths, sorted
+   * @param claim what the verifier stated
+   * @param files the proven files, as the report shows their paths, sorted
    */
   record ProofEntry(String technique, String claim, List<String> files) {
     ProofEntry {
@@ -59,15 +63,21 @@ record Report(String command, List<Scanned> results, List<ProofEntry> proofs) {
   /**
    * Counts over the whole report.
    *
-   * @param files         files reported (read or not)
-   * @param accepted      files accepted
-   * @param rejected      files rejected
+   * @param files files reported (read or not)
+   * @param accepted files accepted
+   * @param rejected files rejected
    * @param modelFindings findings about a model as a whole
-   * @param ignored       files left out by an ignore pattern
-   * @param findings      findings of every kind
-   * @param byReason      how many findings each reason code has, sorted by code
+   * @param ignored files left out by an ignore pattern
+   * @param findings findings of every kind
+   * @param byReason how many findings each reason code has, sorted by code
    */
-  record Summary(int files, int accepted, int rejected, int modelFindings, int ignored, int findings,
+  record Summary(
+      int files,
+      int accepted,
+      int rejected,
+      int modelFindings,
+      int ignored,
+      int findings,
       Map<String, Integer> byReason) {}
 
   /** The tool's version, as {@code --version} prints it. */

@@ -14,29 +14,42 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The report options shared by {@code scan} and {@code verify} ({@code --format}, {@code --output},
- * {@code --verbose}, and {@code --json} as the original spelling of {@code --format json}), and the one
- * place that renders a {@link Report}, so both commands print results the same way.
+ * {@code --verbose}, and {@code --json} as the original spelling of {@code --format json}), and the
+ * one place that renders a {@link Report}, so both commands print results the same way.
  */
 final class ReportOption {
   /** The report renderings. */
   enum Format {
-    TABLE, JSON, SARIF
+    TABLE,
+    JSON,
+    SARIF
   }
 
   @Option(names = "--json", description = "Same as --format json.")
   boolean json;
 
-  @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
-      description = {"Report format: table (default), json (the stable JSON report) or sarif (SARIF 2.1.0,",
-          "one rule per reason code, for code scanning)."})
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      converter = FormatConverter.class,
+      description = {
+        "Report format: table (default), json (the stable JSON report) or sarif (SARIF 2.1.0,",
+        "one rule per reason code, for code scanning)."
+      })
   @Nullable Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = {"Write the report to FILE instead of stdout. With json or sarif, the table still goes",
-          "to stdout for people reading the CI log."})
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = {
+        "Write the report to FILE instead of stdout. With json or sarif, the table still goes",
+        "to stdout for people reading the CI log."
+      })
   @Nullable Path output;
 
-  @Option(names = {"-v", "--verbose"}, description = "Tables list every finding in full, one row each.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Tables list every finding in full, one row each.")
   boolean verbose;
 
   /** The format in force: {@code --format}, else {@code --json}, else the table. */
@@ -50,7 +63,8 @@ final class ReportOption {
   /**
    * Renders {@code report} as asked: to {@code --output} if given, else to {@code out}.
    *
-   * @return whether a table was printed to {@code out}, after which a command may add its own summary lines
+   * @return whether a table was printed to {@code out}, after which a command may add its own
+   *     summary lines
    * @throws IOException if the output file cannot be written
    */
   boolean write(Report report, PrintWriter out) throws IOException {
@@ -97,7 +111,8 @@ final class ReportOption {
       try {
         return Format.valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("'" + value + "' is not a report format (table, json, sarif)");
+        throw new TypeConversionException(
+            "'" + value + "' is not a report format (table, json, sarif)");
       }
     }
   }

@@ -19,31 +19,32 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 
 /**
- * The {@code --format sarif} output of {@code scan} and {@code verify}: one SARIF 2.1.0 run for code
- * scanning services (GitHub code scanning and others).
+ * The {@code --format sarif} output of {@code scan} and {@code verify}: one SARIF 2.1.0 run for
+ * code scanning services (GitHub code scanning and others).
  *
  * <ul>
- *   <li>{@code tool.driver.rules}: one rule per reason code, every built-in code
- *       ({@link ReasonCatalog}) in documentation order, then any code a plug-in handler reported;
- *       the rule's {@code id} is the code and its description the code's description. Every rule's
+ *   <li>{@code tool.driver.rules}: one rule per reason code, every built-in code ({@link
+ *       ReasonCatalog}) in documentation order, then any code a plug-in handler reported; the
+ *       rule's {@code id} is the code and its description the code's description. Every rule's
  *       level is {@code error}: safeload has no warnings, a finding is a rejection.
- *   <li>{@code results}: one per finding, with {@code ruleId}, {@code ruleIndex}, the message, and one
- *       location: the file as the report shows its path (a relative URI reference when the path was
- *       relative, a {@code file:} URI when absolute), and {@code region.byteOffset} when the finding has
- *       an offset. A model-level finding points at the file it names, or at the model.
+ *   <li>{@code results}: one per finding, with {@code ruleId}, {@code ruleIndex}, the message, and
+ *       one location: the file as the report shows its path (a relative URI reference when the path
+ *       was relative, a {@code file:} URI when absolute), and {@code region.byteOffset} when the
+ *       finding has an offset. A model-level finding points at the file it names, or at the model.
  *   <li>{@code artifacts}: every file that was read, with its length and SHA-256.
- *   <li>{@code invocations}: the exit code; {@code executionSuccessful} is false when something could
- *       not be read (the verdict is then incomplete).
+ *   <li>{@code invocations}: the exit code; {@code executionSuccessful} is false when something
+ *       could not be read (the verdict is then incomplete).
  *   <li>{@code properties}: the command, ignored files and proofs, as in the JSON report.
  * </ul>
  */
 final class SarifReport {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .build();
 
   private SarifReport() {}
 
@@ -151,7 +152,8 @@ final class SarifReport {
     g.writeEndArray();
   }
 
-  private static void writeResult(JsonGenerator g, Finding x, String path, Map<String, Integer> ruleIndex) {
+  private static void writeResult(
+      JsonGenerator g, Finding x, String path, Map<String, Integer> ruleIndex) {
     g.writeStartObject();
     g.writeStringProperty("ruleId", x.reason().code());
     g.writeNumberProperty("ruleIndex", ruleIndex.get(x.reason().code()));
@@ -216,9 +218,9 @@ final class SarifReport {
   }
 
   /**
-   * The path as SARIF wants it: a URI reference. A relative path stays relative (code scanning resolves
-   * it against the checkout), with every character a URI cannot hold percent-encoded; an absolute path
-   * becomes a {@code file:} URI.
+   * The path as SARIF wants it: a URI reference. A relative path stays relative (code scanning
+   * resolves it against the checkout), with every character a URI cannot hold percent-encoded; an
+   * absolute path becomes a {@code file:} URI.
    */
   static String uri(String path) {
     String p = path.replace('\\', '/');

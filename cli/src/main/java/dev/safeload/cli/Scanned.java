@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * One scanned command-line argument.
  *
- * @param argument  the path as the user typed it, used to name files in output
+ * @param argument the path as the user typed it, used to name files in output
  * @param directory whether it was a model directory (files are then named {@code argument/name})
- * @param report    what the loader found
+ * @param report what the loader found
  */
 record Scanned(String argument, boolean directory, ScanReport report) {
 
@@ -23,8 +23,13 @@ record Scanned(String argument, boolean directory, ScanReport report) {
     return display(file.name());
   }
 
-  /** The path to show for a file named {@code file} (relative to the model), or for the model itself. */
+  /**
+   * The path to show for a file named {@code file} (relative to the model), or for the model
+   * itself.
+   */
   String display(String file) {
-    return directory ? (argument.endsWith("/") ? argument + file : argument + "/" + file) : argument;
+    return directory
+        ? (argument.endsWith("/") ? argument + file : argument + "/" + file)
+        : argument;
   }
 }

@@ -27,12 +27,14 @@ final class Scans {
    * Scans with a loader built for progress on the terminal ({@code err}), as every scanning command
    * does; {@code loader} gets the progress display to report to.
    */
-  static Scans run(Function<Progress, SafeModelLoader> loader, List<String> arguments, PrintWriter err) {
+  static Scans run(
+      Function<Progress, SafeModelLoader> loader, List<String> arguments, PrintWriter err) {
     Progress progress = Progress.forTerminal(err);
     return run(loader.apply(progress), arguments, err, progress);
   }
 
-  private static Scans run(SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
+  private static Scans run(
+      SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
     Scans s = new Scans();
     for (String arg : arguments) {
       try {
@@ -52,16 +54,21 @@ final class Scans {
   }
 
   /**
-   * Records an argument that could not be read: a message on stderr, exit code 2, and a rejected entry
-   * with {@code IO_ERROR} in the report, so that a reader of the JSON output never mistakes a missing
-   * path for one that was not asked about.
+   * Records an argument that could not be read: a message on stderr, exit code 2, and a rejected
+   * entry with {@code IO_ERROR} in the report, so that a reader of the JSON output never mistakes a
+   * missing path for one that was not asked about.
    */
   private void fail(PrintWriter err, String arg, String message) {
     err.println("safeload: " + arg + ": " + message);
     err.flush();
     ioError = true;
-    FileReport unread = new FileReport(arg, 0, null, null,
-        List.of(new Finding(Reason.IO_ERROR, arg, Finding.NO_OFFSET, message)));
+    FileReport unread =
+        new FileReport(
+            arg,
+            0,
+            null,
+            null,
+            List.of(new Finding(Reason.IO_ERROR, arg, Finding.NO_OFFSET, message)));
     scanned.add(new Scanned(arg, false, new ScanReport(Path.of(""), List.of(unread), List.of())));
   }
 
@@ -72,9 +79,9 @@ final class Scans {
 
   /**
    * The exit code that {@code results} call for: {@value Main#USAGE_OR_IO} if anything could not be
-   * read ({@code IO_ERROR}, about a file or a whole model), even when something else was rejected too,
-   * because the verdict is then incomplete: the unread bytes may hold more. Else
-   * {@value Main#REJECTED} if anything was rejected, else {@value Main#OK}.
+   * read ({@code IO_ERROR}, about a file or a whole model), even when something else was rejected
+   * too, because the verdict is then incomplete: the unread bytes may hold more. Else {@value
+   * Main#REJECTED} if anything was rejected, else {@value Main#OK}.
    */
   static int exitCode(List<Scanned> results) {
     if (ioErrors(results) > 0) {
@@ -85,7 +92,9 @@ final class Scans {
 
   /** How many findings say that something could not be read. */
   static long ioErrors(List<Scanned> results) {
-    return results.stream().flatMap(s -> s.report().findings().stream())
-        .filter(f -> f.reason() == Reason.IO_ERROR).count();
+    return results.stream()
+        .flatMap(s -> s.report().findings().stream())
+        .filter(f -> f.reason() == Reason.IO_ERROR)
+        .count();
   }
 }

@@ -13,23 +13,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload sign --key PRIVATE.pem [--cert-chain CHAIN.pem] [--signature model.sig] PATH}: hashes
- * every file (in parallel) and writes an OpenSSF Model Signing v1.0 bundle beside the model, in key
- * mode or, with a chain, certificate mode. Exit 0 when written, 2 on usage or I/O errors.
+ * {@code safeload sign --key PRIVATE.pem [--cert-chain CHAIN.pem] [--signature model.sig] PATH}:
+ * hashes every file (in parallel) and writes an OpenSSF Model Signing v1.0 bundle beside the model,
+ * in key mode or, with a chain, certificate mode. Exit 0 when written, 2 on usage or I/O errors.
  */
-@Command(name = "sign",
-    description = {"Signs a model (OpenSSF Model Signing v1.0; key or certificate mode).",
-        "--ignore leaves files out: the paths it matched go in the manifest's ignore_paths, the",
-        "patterns (and --opaque patterns) in its 'safeload' field, so 'verify' applies them.",
-        "Exit 0 when the signature was written, 2 on usage or I/O errors."})
+@Command(
+    name = "sign",
+    description = {
+      "Signs a model (OpenSSF Model Signing v1.0; key or certificate mode).",
+      "--ignore leaves files out: the paths it matched go in the manifest's ignore_paths, the",
+      "patterns (and --opaque patterns) in its 'safeload' field, so 'verify' applies them.",
+      "Exit 0 when the signature was written, 2 on usage or I/O errors."
+    })
 final class SignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--key", required = true, paramLabel = "PEM",
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "PEM",
       description = "Private key (PKCS#8 or SEC 1 PEM; EC P-256/384/521 or Ed25519).")
   Path key;
 
-  @Option(names = "--cert-chain", paramLabel = "PEM",
+  @Option(
+      names = "--cert-chain",
+      paramLabel = "PEM",
       description = "Signing certificate chain, leaf first, without the root (certificate mode).")
   @Nullable Path certChain;
 
@@ -43,11 +51,16 @@ final class SignCommand implements Callable<Integer> {
   public Integer call() {
     Path out;
     try {
-      ModelSigner signer = certChain == null ? ModelSigner.withKey(key) : ModelSigner.withCertificate(key, certChain);
-      out = signer.signatureFile(signature.name)
-          .ignoreFiles(ignore.globs.toArray(String[]::new))
-          .opaqueFiles(ignore.opaque.toArray(String[]::new))
-          .signTo(model);
+      ModelSigner signer =
+          certChain == null
+              ? ModelSigner.withKey(key)
+              : ModelSigner.withCertificate(key, certChain);
+      out =
+          signer
+              .signatureFile(signature.name)
+              .ignoreFiles(ignore.globs.toArray(String[]::new))
+              .opaqueFiles(ignore.opaque.toArray(String[]::new))
+              .signTo(model);
     } catch (IOException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("safeload: cannot sign " + model + ": " + e.getMessage());
       spec.commandLine().getErr().flush();

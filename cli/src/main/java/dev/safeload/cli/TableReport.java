@@ -50,8 +50,13 @@ final class TableReport {
     for (Scanned s : scans) {
       for (Finding x : s.report().modelFindings()) {
         modelFindings++;
-        rows.add(new String[] {x.file() == null ? s.argument() : s.display(x.file()), "REJECTED", "(model)",
-            describe(x, verbose ? Integer.MAX_VALUE : SHORT)});
+        rows.add(
+            new String[] {
+              x.file() == null ? s.argument() : s.display(x.file()),
+              "REJECTED",
+              "(model)",
+              describe(x, verbose ? Integer.MAX_VALUE : SHORT)
+            });
       }
     }
     int ignored = 0;
@@ -64,17 +69,31 @@ final class TableReport {
     long ioErrors = Scans.ioErrors(scans);
     print(rows, out);
     out.println();
-    out.println((accepted + rejected) + (accepted + rejected == 1 ? " file: " : " files: ") + accepted
-        + " accepted, " + rejected + " rejected"
-        + (modelFindings == 0 ? "" : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
-        + (ignored == 0 ? "" : "; " + ignored + " ignored")
-        + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
-    // Declared licences are claims the files make; listed so that the default policy still reports them.
+    out.println(
+        (accepted + rejected)
+            + (accepted + rejected == 1 ? " file: " : " files: ")
+            + accepted
+            + " accepted, "
+            + rejected
+            + " rejected"
+            + (modelFindings == 0
+                ? ""
+                : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
+            + (ignored == 0 ? "" : "; " + ignored + " ignored")
+            + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
+    // Declared licences are claims the files make; listed so that the default policy still reports
+    // them.
     for (Scanned s : scans) {
       for (FileReport f : s.report().files()) {
         for (dev.safeload.DeclaredLicense l : f.licenses()) {
-          out.println("licence declared: " + printable(s.display(f)) + ": " + printable(l.expression())
-              + " (" + l.field() + ")");
+          out.println(
+              "licence declared: "
+                  + printable(s.display(f))
+                  + ": "
+                  + printable(l.expression())
+                  + " ("
+                  + l.field()
+                  + ")");
         }
       }
     }
@@ -120,20 +139,29 @@ final class TableReport {
     if (msg.length() > longest) {
       msg = msg.substring(0, longest - 3) + "...";
     }
-    return x.reason().code() + (x.offset() == Finding.NO_OFFSET ? "" : " @" + x.offset()) + ": " + msg;
+    return x.reason().code()
+        + (x.offset() == Finding.NO_OFFSET ? "" : " @" + x.offset())
+        + ": "
+        + msg;
   }
 
   /** Replaces control characters so file names and messages cannot drive the terminal. */
   static String printable(String s) {
     StringBuilder sb = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> {
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
-          || (c >= 0x2066 && c <= 0x2069)) {
-        sb.append('?');
-      } else {
-        sb.appendCodePoint(c);
-      }
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (c < 0x20
+                  || (c >= 0x7f && c < 0xa0)
+                  || c == 0x2028
+                  || c == 0x2029
+                  || (c >= 0x202a && c <= 0x202e)
+                  || (c >= 0x2066 && c <= 0x2069)) {
+                sb.append('?');
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
     return sb.toString();
   }
 }

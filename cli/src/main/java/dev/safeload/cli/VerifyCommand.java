@@ -26,64 +26,85 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload verify [--pins FILE] [--key PEM | --cert-chain PEM | --sigstore ...] PATH}: the strict
- * policy with pins and/or an OpenSSF Model Signing signature, as {@code load} applies it. With both,
- * both must hold (a signature required in addition to pins). At least one proof is required.
+ * {@code safeload verify [--pins FILE] [--key PEM | --cert-chain PEM | --sigstore ...] PATH}: the
+ * strict policy with pins and/or an OpenSSF Model Signing signature, as {@code load} applies it.
+ * With both, both must hold (a signature required in addition to pins). At least one proof is
+ * required.
  *
  * <p>Why {@code scan} and not {@code load}: a scan reads each file once through a read-only mapping
- * (the same single pass that {@code load} with {@code MAPPED_TRUSTED} does: no copy of a 1 GiB model,
- * nothing kept afterwards), runs the same format checks and the same verifiers, and returns every
- * file's format, digest, findings and proofs, which the report needs and which a rejected {@code load}
- * does not return. The scan's policy asks it to apply the proof requirement as {@code load} does
- * ({@code requireProofInScans}), so a file no proof covers is {@link dev.safeload.Reason#UNPROVEN_FILE}
- * by the loader's own rule; this command only reads the result.
+ * (the same single pass that {@code load} with {@code MAPPED_TRUSTED} does: no copy of a 1 GiB
+ * model, nothing kept afterwards), runs the same format checks and the same verifiers, and returns
+ * every file's format, digest, findings and proofs, which the report needs and which a rejected
+ * {@code load} does not return. The scan's policy asks it to apply the proof requirement as {@code
+ * load} does ({@code requireProofInScans}), so a file no proof covers is {@link
+ * dev.safeload.Reason#UNPROVEN_FILE} by the loader's own rule; this command only reads the result.
  */
-@Command(name = "verify",
-    description = {"Checks a model like 'scan' and requires every served file to be proven.",
-        "The proof is the file's pin (--pins) and/or the model's signature (--key, --cert-chain or"
-            + " --sigstore), and/or build-provenance attestations (--attestations), verified offline.",
-        "Patterns recorded by the pin file or the signature (ignored and opaque files) apply too.",
-        "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors",
-        "(2 also when a rejection and an I/O error meet)."})
+@Command(
+    name = "verify",
+    description = {
+      "Checks a model like 'scan' and requires every served file to be proven.",
+      "The proof is the file's pin (--pins) and/or the model's signature (--key, --cert-chain or"
+          + " --sigstore), and/or build-provenance attestations (--attestations), verified offline.",
+      "Patterns recorded by the pin file or the signature (ignored and opaque files) apply too.",
+      "Exit 0 if the model is accepted, 1 if anything is rejected, 2 on usage or I/O errors",
+      "(2 also when a rejection and an I/O error meet)."
+    })
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(names = "--pins", paramLabel = "FILE",
+  @Option(
+      names = "--pins",
+      paramLabel = "FILE",
       description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
   @Nullable Path pinFile;
 
   /** Which kind of signer the signature must come from; at most one. */
   static final class SignatureMode {
-    @Option(names = "--key", paramLabel = "PEM", description = "Trusted public key (PEM): key mode.")
+    @Option(
+        names = "--key",
+        paramLabel = "PEM",
+        description = "Trusted public key (PEM): key mode.")
     @Nullable Path key;
 
-    @Option(names = "--cert-chain", paramLabel = "PEM",
-        description = "Trusted anchor certificate(s) (PEM): certificate mode. System roots are never used.")
+    @Option(
+        names = "--cert-chain",
+        paramLabel = "PEM",
+        description =
+            "Trusted anchor certificate(s) (PEM): certificate mode. System roots are never used.")
     @Nullable Path certChain;
 
-    @Option(names = "--sigstore",
-        description = "Sigstore keyless, verified offline: needs --trusted-root, --identity and --issuer.")
+    @Option(
+        names = "--sigstore",
+        description =
+            "Sigstore keyless, verified offline: needs --trusted-root, --identity and --issuer.")
     boolean sigstore;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   @Nullable SignatureMode signatureMode;
 
-  @Option(names = "--identity", paramLabel = "ID",
-      description = "Required signer identity: the certificate's subject alternative name (email, URI).")
+  @Option(
+      names = "--identity",
+      paramLabel = "ID",
+      description =
+          "Required signer identity: the certificate's subject alternative name (email, URI).")
   @Nullable String identity;
 
   @Option(names = "--issuer", paramLabel = "URL", description = "Required OIDC issuer (Sigstore).")
   @Nullable String issuer;
 
-  @Option(names = "--trusted-root", paramLabel = "FILE",
+  @Option(
+      names = "--trusted-root",
+      paramLabel = "FILE",
       description = "Sigstore trusted_root.json (none is bundled; keep it current).")
   @Nullable Path trustedRoot;
 
   @Mixin SignatureFileOption signature;
 
-  @Option(names = "--revocations", paramLabel = "FILE",
+  @Option(
+      names = "--revocations",
+      paramLabel = "FILE",
       description = "Local revocation feed (JSON): revoked digests and signers are refused.")
   @Nullable Path revocations;
 
@@ -111,14 +132,16 @@ final class VerifyCommand implements Callable<Integer> {
       fromPolicy(policyFile.trust());
     }
     if (pinFile == null && signatureMode == null && !attestations.given()) {
-      err.println("safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
-          + " and/or --attestations");
+      err.println(
+          "safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
+              + " and/or --attestations");
       err.flush();
       return Main.USAGE_OR_IO;
     }
     if (attestations.strayOptions()) {
-      err.println("safeload: --repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
-          + " --attestation-issuer need --attestations");
+      err.println(
+          "safeload: --repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
+              + " --attestation-issuer need --attestations");
       err.flush();
       return Main.USAGE_OR_IO;
     }
@@ -150,19 +173,29 @@ final class VerifyCommand implements Callable<Integer> {
         if (revoked != null) {
           tp.revocations(revoked);
         }
-        // Read the signature before the walk, so that the files it ignores and the ones it makes opaque
-        // are known when the loader lists the model; the loader's own read must find the same bytes.
-        proofs.add(ModelSignatureVerifier.of(tp.signatureFile(signature.name).build()).forModel(Path.of(path)));
-      } else if (identity != null || (!attestations.given() && (issuer != null || trustedRoot != null))) {
-        err.println("safeload: --identity, --issuer and --trusted-root need a signature mode"
-            + (identity == null ? " or --attestations" : ""));
+        // Read the signature before the walk, so that the files it ignores and the ones it makes
+        // opaque
+        // are known when the loader lists the model; the loader's own read must find the same
+        // bytes.
+        proofs.add(
+            ModelSignatureVerifier.of(tp.signatureFile(signature.name).build())
+                .forModel(Path.of(path)));
+      } else if (identity != null
+          || (!attestations.given() && (issuer != null || trustedRoot != null))) {
+        err.println(
+            "safeload: --identity, --issuer and --trusted-root need a signature mode"
+                + (identity == null ? " or --attestations" : ""));
         err.flush();
         return Main.USAGE_OR_IO;
       }
       if (attestations.given()) {
-        // Bundles are read and verified now; a bundle that fails is reported as the model's finding.
-        proofs.add(attestations.verifier(trustedRoot,
-            signatureMode != null && signatureMode.sigstore ? null : issuer, revoked));
+        // Bundles are read and verified now; a bundle that fails is reported as the model's
+        // finding.
+        proofs.add(
+            attestations.verifier(
+                trustedRoot,
+                signatureMode != null && signatureMode.sigstore ? null : issuer,
+                revoked));
       }
       if (revoked != null) {
         proofs.add(revoked);
@@ -171,13 +204,23 @@ final class VerifyCommand implements Callable<Integer> {
       err.println("safeload: " + e.getFile() + ": no such file");
       err.flush();
       return Main.USAGE_OR_IO;
-    } catch (IOException | SignatureVerificationException | IllegalArgumentException | IllegalStateException e) {
-      err.println("safeload: cannot use " + (pins == null && pinFile != null ? "pins" : "trust settings") + ": "
-          + e.getMessage());
+    } catch (IOException
+        | SignatureVerificationException
+        | IllegalArgumentException
+        | IllegalStateException e) {
+      err.println(
+          "safeload: cannot use "
+              + (pins == null && pinFile != null ? "pins" : "trust settings")
+              + ": "
+              + e.getMessage());
       err.flush();
       return Main.USAGE_OR_IO;
     }
-    Scans s = Scans.run(progress -> main.loaderWith(proofs, progress, ignore, policyFile, true), List.of(path), err);
+    Scans s =
+        Scans.run(
+            progress -> main.loaderWith(proofs, progress, ignore, policyFile, true),
+            List.of(path),
+            err);
     if (report.write(Report.withProofs("verify", s.scanned), out)) {
       ScanReport r = s.scanned.get(0).report();
       if (r.accepted()) {
@@ -189,15 +232,16 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   /**
-   * Fills what the command line left out from the policy file's {@code trust} section: the pin file,
-   * one signature mode (public key, certificate chain, or Sigstore with a trusted root), identity,
-   * issuer, signature file name and revocation feed. What was typed wins.
+   * Fills what the command line left out from the policy file's {@code trust} section: the pin
+   * file, one signature mode (public key, certificate chain, or Sigstore with a trusted root),
+   * identity, issuer, signature file name and revocation feed. What was typed wins.
    */
   private void fromPolicy(PolicyFile.Trust t) {
     if (pinFile == null) {
       pinFile = t.pins();
     }
-    if (signatureMode == null && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {
+    if (signatureMode == null
+        && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {
       signatureMode = new SignatureMode();
       if (t.publicKey() != null) {
         signatureMode.key = t.publicKey();
@@ -228,12 +272,22 @@ final class VerifyCommand implements Callable<Integer> {
   static String statement(Proof p, ScanReport r) {
     String source = p.attribute(Proof.SOURCE);
     long served = r.files().stream().filter(f -> f.sha256() != null).count();
-    String files = p.files().size() == served ? "every file" : p.files().size() + " of " + served + " files";
+    String files =
+        p.files().size() == served ? "every file" : p.files().size() + " of " + served + " files";
     return switch (p.technique()) {
-      case PIN -> files + (p.files().size() == served ? " matches " : " match ") + source + " (sha256)";
+      case PIN ->
+          files + (p.files().size() == served ? " matches " : " match ") + source + " (sha256)";
       case SIGNATURE -> source + " signed by " + p.signer() + " covers " + files;
-      case ATTESTATION -> source + " attests that " + p.attribute(Proof.SOURCE_REPOSITORY) + " at "
-          + p.attribute(Proof.SOURCE_COMMIT) + " built " + files + ", signed by " + p.signer();
+      case ATTESTATION ->
+          source
+              + " attests that "
+              + p.attribute(Proof.SOURCE_REPOSITORY)
+              + " at "
+              + p.attribute(Proof.SOURCE_COMMIT)
+              + " built "
+              + files
+              + ", signed by "
+              + p.signer();
     };
   }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code safeload bom} and {@code safeload bom find} with the shipped handlers, on a real safetensors file. */
+/**
+ * {@code safeload bom} and {@code safeload bom find} with the shipped handlers, on a real
+ * safetensors file.
+ */
 class BomCommandTest {
   @TempDir Path tmp;
   Path dir;
@@ -29,7 +32,9 @@ class BomCommandTest {
   @BeforeEach
   void pinnedModel() throws Exception {
     dir = Files.createDirectory(tmp.resolve("st"));
-    bytes = DemoSamples.safetensors("{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
+    bytes =
+        DemoSamples.safetensors(
+            "{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
     Files.write(dir.resolve("model.safetensors"), bytes);
     Run pin = CliTest.runWith(new Main(), "pin", dir.toString());
     assertEquals(0, pin.exit(), pin.err());
@@ -54,7 +59,9 @@ class BomCommandTest {
   @Test
   void writesAValidBomWithPinEvidenceThatFindLocates() throws Exception {
     Path out = tmp.resolve("st.cdx.json");
-    Run r = CliTest.runWith(new Main(), "bom", dir.toString(), "--pins", pins.toString(), "-o", out.toString());
+    Run r =
+        CliTest.runWith(
+            new Main(), "bom", dir.toString(), "--pins", pins.toString(), "-o", out.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.out());
     byte[] json = Files.readAllBytes(out);
@@ -65,7 +72,9 @@ class BomCommandTest {
     assertEquals("model.safetensors", f.get("name").asString());
     assertEquals(hex, f.at("/hashes/0/content").asString());
     assertEquals("hash-comparison", f.at("/evidence/identity/0/methods/0/technique").asString());
-    assertEquals("pin via pins from st.pins.json, 1 file", f.at("/evidence/identity/0/methods/0/value").asString());
+    assertEquals(
+        "pin via pins from st.pins.json, 1 file",
+        f.at("/evidence/identity/0/methods/0/value").asString());
     assertEquals(List.of("pin"), properties(f, "safeload:proof:pins:technique"));
     assertEquals(List.of("st.pins.json"), properties(f, "safeload:proof:pins:source"));
     assertEquals(List.of("safetensors"), properties(f, "safeload:format"));
@@ -73,8 +82,11 @@ class BomCommandTest {
 
     Run find = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, out.toString());
     assertEquals(0, find.exit(), find.err());
-    assertEquals(out + ": st / model.safetensors (file:sha256:" + hex + "), loaded from " + dir + "\n", find.out());
-    Run miss = CliTest.runWith(new Main(), "bom", "find", "--sha256", "00".repeat(32), out.toString());
+    assertEquals(
+        out + ": st / model.safetensors (file:sha256:" + hex + "), loaded from " + dir + "\n",
+        find.out());
+    Run miss =
+        CliTest.runWith(new Main(), "bom", "find", "--sha256", "00".repeat(32), out.toString());
     assertEquals(1, miss.exit(), miss.err());
     assertEquals("", miss.out());
   }
@@ -102,7 +114,8 @@ class BomCommandTest {
     Run r = CliTest.runWith(new Main(), "bom", dir.toString());
     assertEquals(0, r.exit(), r.err());
     BomSchema.assertValid(r.out().getBytes(UTF_8));
-    assertTrue(file(JsonMapper.builder().build().readTree(r.out())).path("evidence").isMissingNode());
+    assertTrue(
+        file(JsonMapper.builder().build().readTree(r.out())).path("evidence").isMissingNode());
   }
 
   @Test
@@ -122,11 +135,21 @@ class BomCommandTest {
     Path notBom = Files.writeString(tmp.resolve("x.json"), "{\"bomFormat\":\"SPDX\"}");
     Run bad = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, notBom.toString());
     assertEquals(2, bad.exit());
-    assertEquals("safeload: " + notBom + ": not a CycloneDX JSON BOM: bomFormat is not CycloneDX\n", bad.err());
-    assertEquals(2, CliTest.runWith(new Main(), "bom", "find", "--sha256", "abc", notBom.toString()).exit());
-    assertEquals(2, CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, tmp.resolve("none").toString()).exit());
+    assertEquals(
+        "safeload: " + notBom + ": not a CycloneDX JSON BOM: bomFormat is not CycloneDX\n",
+        bad.err());
+    assertEquals(
+        2, CliTest.runWith(new Main(), "bom", "find", "--sha256", "abc", notBom.toString()).exit());
+    assertEquals(
+        2,
+        CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, tmp.resolve("none").toString())
+            .exit());
     assertEquals(2, CliTest.runWith(new Main(), "bom", tmp.resolve("missing").toString()).exit());
-    assertEquals(2, CliTest.runWith(new Main(), "bom", "--pins", tmp.resolve("no.pins").toString(), dir.toString()).exit());
+    assertEquals(
+        2,
+        CliTest.runWith(
+                new Main(), "bom", "--pins", tmp.resolve("no.pins").toString(), dir.toString())
+            .exit());
     Run noPath = CliTest.runWith(new Main(), "bom");
     assertEquals(2, noPath.exit());
     assertTrue(noPath.err().startsWith("safeload: bom needs a model PATH"), noPath.err());

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code bom --format spdx}, {@code bom find} over both formats and a revocation feed, and the licence
- * policy options, through the command line as a user runs them.
+ * {@code bom --format spdx}, {@code bom find} over both formats and a revocation feed, and the
+ * licence policy options, through the command line as a user runs them.
  */
 class BomIncidentTest {
   @TempDir Path tmp;
@@ -38,8 +37,11 @@ class BomIncidentTest {
   @BeforeEach
   void licensedModel() throws Exception {
     dir = Files.createDirectory(tmp.resolve("st"));
-    byte[] bytes = DemoSamples.safetensors("{\"__metadata__\":{\"license\":\"Apache-2.0\"},"
-        + "\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
+    byte[] bytes =
+        DemoSamples.safetensors(
+            "{\"__metadata__\":{\"license\":\"Apache-2.0\"},"
+                + "\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}",
+            64);
     Files.write(dir.resolve("model.safetensors"), bytes);
     hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(bytes));
   }
@@ -47,20 +49,26 @@ class BomIncidentTest {
   @Test
   void spdxBomValidatesAndFindLocatesItsFile() throws Exception {
     Path out = tmp.resolve("st.spdx.json");
-    Run r = CliTest.runWith(new Main(), "bom", dir.toString(), "--format", "spdx", "-o", out.toString());
+    Run r =
+        CliTest.runWith(
+            new Main(), "bom", dir.toString(), "--format", "spdx", "-o", out.toString());
     assertEquals(0, r.exit(), r.err());
     byte[] json = Files.readAllBytes(out);
     SpdxSchema.assertValid(json);
     JsonNode doc = JsonMapper.builder().build().readTree(json);
     assertEquals("https://spdx.org/rdf/3.0.1/spdx-context.jsonld", doc.get("@context").asString());
-    assertTrue(new String(json, UTF_8).contains("\"simplelicensing_licenseExpression\":\"Apache-2.0\""));
+    assertTrue(
+        new String(json, UTF_8).contains("\"simplelicensing_licenseExpression\":\"Apache-2.0\""));
 
     Run find = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, out.toString());
     assertEquals(0, find.exit(), find.err());
     String id = doc.at("/@graph/0").isMissingNode() ? "" : "urn:uuid:";
     assertTrue(find.out().startsWith(out + ": st / model.safetensors (" + id), find.out());
     assertTrue(find.out().endsWith("/file-1), loaded from " + dir + "\n"), find.out());
-    assertEquals(1, CliTest.runWith(new Main(), "bom", "find", "--sha256", "00".repeat(32), out.toString()).exit());
+    assertEquals(
+        1,
+        CliTest.runWith(new Main(), "bom", "find", "--sha256", "00".repeat(32), out.toString())
+            .exit());
   }
 
   @Test
@@ -68,49 +76,102 @@ class BomIncidentTest {
     Path boms = Files.createDirectory(tmp.resolve("boms"));
     Path cdx = boms.resolve("host1.cdx.json");
     Path spdx = Files.createDirectories(boms.resolve("eu")).resolve("host2.spdx.json");
-    assertEquals(0, CliTest.runWith(new Main(), "bom", dir.toString(), "-o", cdx.toString()).exit());
-    assertEquals(0, CliTest.runWith(new Main(), "bom", dir.toString(), "--format", "spdx", "-o", spdx.toString()).exit());
+    assertEquals(
+        0, CliTest.runWith(new Main(), "bom", dir.toString(), "-o", cdx.toString()).exit());
+    assertEquals(
+        0,
+        CliTest.runWith(
+                new Main(), "bom", dir.toString(), "--format", "spdx", "-o", spdx.toString())
+            .exit());
     // A model signed by alice, written by the library (the CLI's bom records pins only).
     Path other = Files.createDirectory(tmp.resolve("other"));
-    Files.write(other.resolve("w.safetensors"),
-        DemoSamples.safetensors("{\"w\":{\"dtype\":\"U8\",\"shape\":[8],\"data_offsets\":[0,8]}}", 8));
-    ProvenanceVerifier alice = new ProvenanceVerifier() {
-      @Override
-      public String id() {
-        return "test-attestation";
-      }
+    Files.write(
+        other.resolve("w.safetensors"),
+        DemoSamples.safetensors(
+            "{\"w\":{\"dtype\":\"U8\",\"shape\":[8],\"data_offsets\":[0,8]}}", 8));
+    ProvenanceVerifier alice =
+        new ProvenanceVerifier() {
+          @Override
+          public String id() {
+            return "test-attestation";
+          }
 
-      @Override
-      public ProvenanceResult verify(DigestedModel m) {
-        return ProvenanceResult.of(Proof.builder(id(), Technique.ATTESTATION)
-            .signer(Signer.certificate("alice@example.com", "https://accounts.example.com"))
-            .file(m.file("w.safetensors").orElseThrow()).build());
-      }
-    };
+          @Override
+          public ProvenanceResult verify(DigestedModel m) {
+            return ProvenanceResult.of(
+                Proof.builder(id(), Technique.ATTESTATION)
+                    .signer(Signer.certificate("alice@example.com", "https://accounts.example.com"))
+                    .file(m.file("w.safetensors").orElseThrow())
+                    .build());
+          }
+        };
     var report = SafeModelLoader.builder().verifier(alice).build().scan(other);
     Path signed = boms.resolve("host3.cdx.json");
     Files.write(signed, AiBom.builder().add(report).build().toByteArray());
     Files.writeString(boms.resolve("models.pins.json"), "{\"version\":1}"); // not a BOM: skipped
 
-    Path feed = Files.writeString(tmp.resolve("revoked.json"), "{\"version\":1,\"revoked\":["
-        + "{\"sha256\":\"" + hex + "\",\"reason\":\"poisoned weights, incident 42\"},"
-        + "{\"identity\":\"alice@example.com\",\"issuer\":\"https://accounts.example.com\",\"reason\":\"key compromise\"}]}");
-    Run r = CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), boms.toString());
+    Path feed =
+        Files.writeString(
+            tmp.resolve("revoked.json"),
+            "{\"version\":1,\"revoked\":["
+                + "{\"sha256\":\""
+                + hex
+                + "\",\"reason\":\"poisoned weights, incident 42\"},"
+                + "{\"identity\":\"alice@example.com\",\"issuer\":\"https://accounts.example.com\",\"reason\":\"key compromise\"}]}");
+    Run r =
+        CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), boms.toString());
     assertEquals(1, r.exit(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(3, lines.size(), r.out());
-    assertEquals(spdx + ": st / model.safetensors (" , lines.get(0).substring(0, (spdx + ": st / model.safetensors (").length()));
-    assertTrue(lines.get(0).endsWith(", loaded from " + dir + ": revoked digest " + hex + ": poisoned weights, incident 42"), lines.get(0));
-    assertEquals(cdx + ": st / model.safetensors (file:sha256:" + hex + "), loaded from " + dir
-        + ": revoked digest " + hex + ": poisoned weights, incident 42", lines.get(1));
-    assertTrue(lines.get(2).startsWith(signed + ": other / w.safetensors (file:sha256:"), lines.get(2));
-    assertTrue(lines.get(2).endsWith(", loaded from " + other + ": revoked signer alice@example.com "
-        + "(https://accounts.example.com): key compromise"), lines.get(2));
-    assertEquals("safeload: " + boms.resolve("models.pins.json") + ": skipped, not a CycloneDX or SPDX BOM\n", r.err());
+    assertEquals(
+        spdx + ": st / model.safetensors (",
+        lines.get(0).substring(0, (spdx + ": st / model.safetensors (").length()));
+    assertTrue(
+        lines
+            .get(0)
+            .endsWith(
+                ", loaded from "
+                    + dir
+                    + ": revoked digest "
+                    + hex
+                    + ": poisoned weights, incident 42"),
+        lines.get(0));
+    assertEquals(
+        cdx
+            + ": st / model.safetensors (file:sha256:"
+            + hex
+            + "), loaded from "
+            + dir
+            + ": revoked digest "
+            + hex
+            + ": poisoned weights, incident 42",
+        lines.get(1));
+    assertTrue(
+        lines.get(2).startsWith(signed + ": other / w.safetensors (file:sha256:"), lines.get(2));
+    assertTrue(
+        lines
+            .get(2)
+            .endsWith(
+                ", loaded from "
+                    + other
+                    + ": revoked signer alice@example.com "
+                    + "(https://accounts.example.com): key compromise"),
+        lines.get(2));
+    assertEquals(
+        "safeload: "
+            + boms.resolve("models.pins.json")
+            + ": skipped, not a CycloneDX or SPDX BOM\n",
+        r.err());
 
-    Path clean = Files.writeString(tmp.resolve("clean.json"), "{\"version\":1,\"revoked\":["
-        + "{\"sha256\":\"" + "00".repeat(32) + "\",\"reason\":\"other\"}]}");
-    Run none = CliTest.runWith(new Main(), "bom", "find", "--revoked", clean.toString(), boms.toString());
+    Path clean =
+        Files.writeString(
+            tmp.resolve("clean.json"),
+            "{\"version\":1,\"revoked\":["
+                + "{\"sha256\":\""
+                + "00".repeat(32)
+                + "\",\"reason\":\"other\"}]}");
+    Run none =
+        CliTest.runWith(new Main(), "bom", "find", "--revoked", clean.toString(), boms.toString());
     assertEquals(0, none.exit(), none.err());
     assertEquals("", none.out());
   }
@@ -119,20 +180,41 @@ class BomIncidentTest {
   void anUnreadableFeedOrBomIsExit2() throws Exception {
     Path boms = Files.createDirectory(tmp.resolve("boms"));
     Path feed = Files.writeString(tmp.resolve("revoked.json"), "{\"version\":1,\"revoked\":[]}");
-    Files.writeString(boms.resolve("broken.spdx.json"), "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"}");
-    Run r = CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), boms.toString());
+    Files.writeString(
+        boms.resolve("broken.spdx.json"),
+        "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"}");
+    Run r =
+        CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), boms.toString());
     assertEquals(2, r.exit());
-    assertEquals("safeload: " + boms.resolve("broken.spdx.json") + ": not an SPDX 3.0.1 document: no @graph\n", r.err());
+    assertEquals(
+        "safeload: "
+            + boms.resolve("broken.spdx.json")
+            + ": not an SPDX 3.0.1 document: no @graph\n",
+        r.err());
     Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"version\":2,\"revoked\":[]}");
-    Run badFeed = CliTest.runWith(new Main(), "bom", "find", "--revoked", bad.toString(), boms.toString());
+    Run badFeed =
+        CliTest.runWith(new Main(), "bom", "find", "--revoked", bad.toString(), boms.toString());
     assertEquals(2, badFeed.exit());
-    assertTrue(badFeed.err().startsWith("safeload: cannot use the revocation feed: "), badFeed.err());
-    Run both = CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), "--sha256", hex, boms.toString());
+    assertTrue(
+        badFeed.err().startsWith("safeload: cannot use the revocation feed: "), badFeed.err());
+    Run both =
+        CliTest.runWith(
+            new Main(),
+            "bom",
+            "find",
+            "--revoked",
+            feed.toString(),
+            "--sha256",
+            hex,
+            boms.toString());
     assertEquals(2, both.exit());
     Path notBom = Files.writeString(tmp.resolve("x.json"), "{}");
     Run named = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, notBom.toString());
     assertEquals(2, named.exit());
-    assertEquals("safeload: " + notBom + ": neither a CycloneDX BOM (no bomFormat) nor an SPDX 3.0.1 document (no @context)\n",
+    assertEquals(
+        "safeload: "
+            + notBom
+            + ": neither a CycloneDX BOM (no bomFormat) nor an SPDX 3.0.1 document (no @context)\n",
         named.err());
   }
 
@@ -144,22 +226,58 @@ class BomIncidentTest {
     assertEquals("Apache-2.0", json.at("/files/0/licenses/0/expression").asString());
     assertEquals("__metadata__.license", json.at("/files/0/licenses/0/field").asString());
     Run table = CliTest.runWith(new Main(), "scan", dir.toString());
-    assertTrue(table.out().contains("licence declared: " + dir + "/model.safetensors: Apache-2.0 (__metadata__.license)"),
+    assertTrue(
+        table
+            .out()
+            .contains(
+                "licence declared: "
+                    + dir
+                    + "/model.safetensors: Apache-2.0 (__metadata__.license)"),
         table.out());
 
-    Run allowed = CliTest.runWith(new Main(), "scan", "--allow-license", "MIT", "--allow-license", "apache-2.0", dir.toString());
+    Run allowed =
+        CliTest.runWith(
+            new Main(),
+            "scan",
+            "--allow-license",
+            "MIT",
+            "--allow-license",
+            "apache-2.0",
+            dir.toString());
     assertEquals(0, allowed.exit(), allowed.out() + allowed.err());
-    Run refused = CliTest.runWith(new Main(), "scan", "--json", "--allow-license", "MIT", dir.toString());
+    Run refused =
+        CliTest.runWith(new Main(), "scan", "--json", "--allow-license", "MIT", dir.toString());
     assertEquals(1, refused.exit());
-    assertEquals("LICENSE_NOT_ALLOWED",
-        JsonMapper.builder().build().readTree(refused.out()).at("/files/0/findings/0/reason").asString());
+    assertEquals(
+        "LICENSE_NOT_ALLOWED",
+        JsonMapper.builder()
+            .build()
+            .readTree(refused.out())
+            .at("/files/0/findings/0/reason")
+            .asString());
 
     Run pin = CliTest.runWith(new Main(), "pin", dir.toString());
     Path pins = Files.writeString(tmp.resolve("st.pins.json"), pin.out());
-    Run verify = CliTest.runWith(new Main(), "verify", "--pins", pins.toString(), "--allow-license", "GPL-3.0-only", dir.toString());
+    Run verify =
+        CliTest.runWith(
+            new Main(),
+            "verify",
+            "--pins",
+            pins.toString(),
+            "--allow-license",
+            "GPL-3.0-only",
+            dir.toString());
     assertEquals(1, verify.exit(), verify.out() + verify.err());
     assertTrue(verify.out().contains("LICENSE_NOT_ALLOWED"), verify.out());
-    Run ok = CliTest.runWith(new Main(), "verify", "--pins", pins.toString(), "--allow-license", "Apache-2.0", dir.toString());
+    Run ok =
+        CliTest.runWith(
+            new Main(),
+            "verify",
+            "--pins",
+            pins.toString(),
+            "--allow-license",
+            "Apache-2.0",
+            dir.toString());
     assertEquals(0, ok.exit(), ok.out() + ok.err());
 
     Run bad = CliTest.runWith(new Main(), "scan", "--allow-license", "MIT,", dir.toString());

@@ -36,8 +36,12 @@ class CliTest {
 
   /** Runs the command with a loader that also knows the toy format. */
   static Run run(String... args) {
-    return runWith(new Main(b -> b.handler(new ToyHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())), args);
+    return runWith(
+        new Main(
+            b ->
+                b.handler(new ToyHandler())
+                    .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())),
+        args);
   }
 
   static Run runWith(Main main, String... args) {
@@ -55,7 +59,9 @@ class CliTest {
     model = toyModel(tmp);
   }
 
-  /** A two-file toy model directory ({@code weights.toy}, {@code sub/more.toy}) under {@code tmp}. */
+  /**
+   * A two-file toy model directory ({@code weights.toy}, {@code sub/more.toy}) under {@code tmp}.
+   */
   static Path toyModel(Path tmp) throws IOException {
     Path dir = Files.createDirectory(tmp.resolve("model"));
     Files.writeString(dir.resolve("weights.toy"), "TOY!weights");
@@ -79,22 +85,38 @@ class CliTest {
     assertEquals(1, r.exit(), r.err());
     Map<String, Object> root = json(r.out());
     // The original fields first, unchanged; fields added later come after them.
-    assertEquals(List.of("files", "modelFindings", "ignoredFiles", "ioError", "exitCode", "tool", "command",
-            "summary", "proofs"), List.copyOf(root.keySet()));
+    assertEquals(
+        List.of(
+            "files",
+            "modelFindings",
+            "ignoredFiles",
+            "ioError",
+            "exitCode",
+            "tool",
+            "command",
+            "summary",
+            "proofs"),
+        List.copyOf(root.keySet()));
     assertEquals(List.of(), root.get("ignoredFiles"));
     assertEquals(false, root.get("ioError"));
     assertEquals(1L, root.get("exitCode"));
     List<Map<String, Object>> files = list(root.get("files"));
-    assertEquals(List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
+    assertEquals(
+        List.of(model + "/sub/more.toy", model + "/weights.toy", unknown.toString()),
         files.stream().map(f -> f.get("path")).toList());
     Map<String, Object> ok = files.get(1);
-    assertEquals(List.of("path", "verdict", "format", "sha256", "findings", "proofs", "licenses"),
+    assertEquals(
+        List.of("path", "verdict", "format", "sha256", "findings", "proofs", "licenses"),
         List.copyOf(ok.keySet()));
     assertEquals(List.of(), ok.get("proofs"), "a scan without pins or signatures proves nothing");
     assertEquals("accepted", ok.get("verdict"));
     assertEquals("toy", ok.get("format"));
-    assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
-        .digest("TOY!weights".getBytes(UTF_8))), ok.get("sha256"));
+    assertEquals(
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                    .digest("TOY!weights".getBytes(UTF_8))),
+        ok.get("sha256"));
     assertEquals(List.of(), ok.get("findings"));
     Map<String, Object> bad = files.get(2);
     assertEquals("rejected", bad.get("verdict"));
@@ -143,7 +165,8 @@ class CliTest {
     Path pins = Files.writeString(tmp.resolve("model.pins.json"), pin.out());
     Map<String, Object> pinJson = json(pin.out());
     assertEquals(1L, pinJson.get("version"));
-    assertEquals(List.of("sub/more.toy", "weights.toy"),
+    assertEquals(
+        List.of("sub/more.toy", "weights.toy"),
         list(pinJson.get("files")).stream().map(f -> f.get("path")).toList());
     assertEquals(8L, list(pinJson.get("files")).get(0).get("size"));
 
@@ -166,8 +189,11 @@ class CliTest {
     Map<String, Object> pinJson = json(pin.out());
     assertEquals(3L, pinJson.get("version"));
     assertEquals(1048576L, pinJson.get("shard_size"));
-    Map<String, Object> weights = list(pinJson.get("files")).stream()
-        .filter(f -> f.get("path").equals("weights.toy")).findFirst().orElseThrow();
+    Map<String, Object> weights =
+        list(pinJson.get("files")).stream()
+            .filter(f -> f.get("path").equals("weights.toy"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(3, ((List<?>) weights.get("shards")).size());
     Path pins = Files.writeString(tmp.resolve("model.pins.json"), pin.out());
     Run ok = run("verify", "--pins", pins.toString(), model.toString());
@@ -177,21 +203,25 @@ class CliTest {
     Files.write(model.resolve("weights.toy"), big);
     Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
     assertEquals(1, r.exit(), r.out());
-    assertEquals(List.of("PIN_SHARD_MISMATCH", "UNPROVEN_FILE"), reasons(byPath(json(r.out())).get(model + "/weights.toy")));
+    assertEquals(
+        List.of("PIN_SHARD_MISMATCH", "UNPROVEN_FILE"),
+        reasons(byPath(json(r.out())).get(model + "/weights.toy")));
     assertEquals(2, run("pin", "--shard-size", "4096", model.toString()).exit(), "under 1 MiB");
     assertEquals(2, run("pin", "--shard-size", "lots", model.toString()).exit());
   }
 
   @Test
   void verifyJsonListsEachFilesProofAsTheLoaderKeptIt() throws Exception {
-    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Path pins =
+        Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
     Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     for (Map<String, Object> f : list(json(r.out()).get("files"))) {
       List<Map<String, Object>> proofs = list(f.get("proofs"));
       assertEquals(1, proofs.size(), f.toString());
       Map<String, Object> p = proofs.get(0);
-      assertEquals(List.of("verifier", "technique", "signer", "attributes"), List.copyOf(p.keySet()));
+      assertEquals(
+          List.of("verifier", "technique", "signer", "attributes"), List.copyOf(p.keySet()));
       assertEquals("pins", p.get("verifier"));
       assertEquals("pin", p.get("technique"));
       assertNull(p.get("signer"));
@@ -199,16 +229,23 @@ class CliTest {
     }
   }
 
-  /** A pin set that leaves a file out: the loader's rule, not the command, calls the file unproven. */
+  /**
+   * A pin set that leaves a file out: the loader's rule, not the command, calls the file unproven.
+   */
   @Test
   void verifyWithPinsThatMissAFileReportsItUnprovenOnce() throws Exception {
-    String weights = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256", "SUN")
-        .digest(Files.readAllBytes(model.resolve("weights.toy"))));
+    String weights =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                    .digest(Files.readAllBytes(model.resolve("weights.toy"))));
     Path sums = Files.writeString(tmp.resolve("SHA256SUMS"), weights + "  weights.toy\n");
     Run r = run("verify", "--json", "--pins", sums.toString(), model.toString());
     assertEquals(1, r.exit(), r.out());
     Map<String, Map<String, Object>> byPath = byPath(json(r.out()));
-    assertEquals(List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"), reasons(byPath.get(model + "/sub/more.toy")));
+    assertEquals(
+        List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"),
+        reasons(byPath.get(model + "/sub/more.toy")));
     assertEquals(List.of(), reasons(byPath.get(model + "/weights.toy")));
     assertEquals(1, list(byPath.get(model + "/weights.toy").get("proofs")).size());
     assertEquals(List.of(), byPath.get(model + "/sub/more.toy").get("proofs"));
@@ -216,14 +253,16 @@ class CliTest {
 
   @Test
   void tamperedFileFailsVerifyWithDigestMismatch() throws Exception {
-    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Path pins =
+        Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
     Files.writeString(model.resolve("weights.toy"), "TOY!weightz"); // same size, one byte differs
     Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
     assertEquals(1, r.exit(), r.out());
     Map<String, Map<String, Object>> byPath = byPath(json(r.out()));
     Map<String, Object> w = byPath.get(model + "/weights.toy");
     assertEquals("rejected", w.get("verdict"));
-    // The pins say what is wrong; the loader's proof rule adds that nothing proves the file, as load does.
+    // The pins say what is wrong; the loader's proof rule adds that nothing proves the file, as
+    // load does.
     assertEquals(List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"), reasons(w));
     assertEquals(List.of(), w.get("proofs"));
     assertEquals("accepted", byPath.get(model + "/sub/more.toy").get("verdict"));
@@ -231,7 +270,8 @@ class CliTest {
 
   @Test
   void sizeChangeAndPlantedAndMissingFiles() throws Exception {
-    Path pins = Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
+    Path pins =
+        Files.writeString(tmp.resolve("model.pins.json"), run("pin", model.toString()).out());
     Files.writeString(model.resolve("weights.toy"), "!", StandardOpenOption.APPEND);
     Files.writeString(model.resolve("planted.toy"), "TOY!planted");
     Files.delete(model.resolve("sub/more.toy"));
@@ -239,8 +279,11 @@ class CliTest {
     assertEquals(1, r.exit());
     Map<String, Object> root = json(r.out());
     Map<String, Map<String, Object>> byPath = byPath(root);
-    assertEquals(List.of("PIN_SIZE_MISMATCH", "UNPROVEN_FILE"), reasons(byPath.get(model + "/weights.toy")));
-    assertEquals(List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"), reasons(byPath.get(model + "/planted.toy")));
+    assertEquals(
+        List.of("PIN_SIZE_MISMATCH", "UNPROVEN_FILE"), reasons(byPath.get(model + "/weights.toy")));
+    assertEquals(
+        List.of("PIN_FILE_NOT_PINNED", "UNPROVEN_FILE"),
+        reasons(byPath.get(model + "/planted.toy")));
     List<Map<String, Object>> modelFindings = list(root.get("modelFindings"));
     assertEquals(1, modelFindings.size());
     assertEquals("PIN_FILE_MISSING", modelFindings.get(0).get("reason"));
@@ -262,11 +305,13 @@ class CliTest {
 
   @Test
   void verifyWithABadPinFileIsAnIoError() throws Exception {
-    Path pins = Files.writeString(tmp.resolve("bad.pins.json"), "{\"version\":1,\"files\":[],\"x\":1}");
+    Path pins =
+        Files.writeString(tmp.resolve("bad.pins.json"), "{\"version\":1,\"files\":[],\"x\":1}");
     Run r = run("verify", "--pins", pins.toString(), model.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("unknown field 'x'"), r.err());
-    assertEquals(2, run("verify", "--pins", tmp.resolve("absent.json").toString(), model.toString()).exit());
+    assertEquals(
+        2, run("verify", "--pins", tmp.resolve("absent.json").toString(), model.toString()).exit());
   }
 
   @Test
@@ -295,11 +340,15 @@ class CliTest {
   @Test
   void demoRejectsEveryMaliciousSample() {
     Run r = runWith(new Main(), "demo");
-    List<String> rows = r.out().lines().filter(l -> l.contains("  rejected  ") || l.contains("  accepted  "))
-        .collect(Collectors.toList());
+    List<String> rows =
+        r.out()
+            .lines()
+            .filter(l -> l.contains("  rejected  ") || l.contains("  accepted  "))
+            .collect(Collectors.toList());
     assertEquals(DemoSamples.all().size(), rows.size(), r.out());
     for (DemoSamples.Sample s : DemoSamples.all()) {
-      String row = rows.stream().filter(l -> l.startsWith(s.file() + " ")).findFirst().orElseThrow();
+      String row =
+          rows.stream().filter(l -> l.startsWith(s.file() + " ")).findFirst().orElseThrow();
       if (s.malicious()) {
         assertTrue(row.contains("rejected  rejected  ok  " + s.reason().code()), row);
       } else {
@@ -314,12 +363,18 @@ class CliTest {
   void demoFailsWhenAMaliciousSampleIsCaughtForAnotherReason() {
     // Without the pickle handler, the pickle payloads are UNKNOWN_FORMAT: rejected, but not for the
     // reason they demonstrate, so the demo must not count them as caught.
-    Run r = runWith(new Main(b -> b.discoverHandlers(false)
-        .handler(new dev.safeload.formats.safetensors.SafetensorsHandler())
-        .handler(new dev.safeload.formats.numpy.NumpyHandler())
-        .handler(new dev.safeload.formats.pytorch.PyTorchHandler())), "demo");
+    Run r =
+        runWith(
+            new Main(
+                b ->
+                    b.discoverHandlers(false)
+                        .handler(new dev.safeload.formats.safetensors.SafetensorsHandler())
+                        .handler(new dev.safeload.formats.numpy.NumpyHandler())
+                        .handler(new dev.safeload.formats.pytorch.PyTorchHandler())),
+            "demo");
     assertEquals(1, r.exit(), r.out());
-    String payload = r.out().lines().filter(l -> l.startsWith("payload.pkl ")).findFirst().orElseThrow();
+    String payload =
+        r.out().lines().filter(l -> l.startsWith("payload.pkl ")).findFirst().orElseThrow();
     assertTrue(payload.contains("rejected  rejected  MISMATCH"), payload);
   }
 
@@ -330,7 +385,8 @@ class CliTest {
     assertEquals(1, r.exit());
     for (DemoSamples.Sample s : DemoSamples.all()) {
       if (!s.malicious()) {
-        String row = r.out().lines().filter(l -> l.startsWith(s.file() + " ")).findFirst().orElseThrow();
+        String row =
+            r.out().lines().filter(l -> l.startsWith(s.file() + " ")).findFirst().orElseThrow();
         assertTrue(row.contains("accepted  rejected  MISMATCH  UNKNOWN_FORMAT"), row);
       }
     }
@@ -339,14 +395,17 @@ class CliTest {
   @Test
   void pinAndVerifyARealSafetensorsFileWithTheShippedHandlers() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("st"));
-    byte[] bytes = DemoSamples.safetensors(
-        "{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
+    byte[] bytes =
+        DemoSamples.safetensors(
+            "{\"w\":{\"dtype\":\"U8\",\"shape\":[64],\"data_offsets\":[0,64]}}", 64);
     Files.write(dir.resolve("model.safetensors"), bytes);
     Run pin = runWith(new Main(), "pin", dir.toString());
     assertEquals(0, pin.exit(), pin.err());
     Path pins = Files.writeString(tmp.resolve("st.pins.json"), pin.out());
-    assertEquals(0, runWith(new Main(), "verify", "--pins", pins.toString(), dir.toString()).exit());
-    bytes[bytes.length - 1] ^= 1; // a tensor byte: still valid safetensors, no longer the pinned bytes
+    assertEquals(
+        0, runWith(new Main(), "verify", "--pins", pins.toString(), dir.toString()).exit());
+    bytes[bytes.length - 1] ^=
+        1; // a tensor byte: still valid safetensors, no longer the pinned bytes
     Files.write(dir.resolve("model.safetensors"), bytes);
     Run r = runWith(new Main(), "verify", "--json", "--pins", pins.toString(), dir.toString());
     assertEquals(1, r.exit(), r.out());
@@ -417,10 +476,13 @@ class CliTest {
   @Test
   void ignoredDocumentationIsLeftOutOfScanPinAndVerify() throws Exception {
     Path snap = Files.createDirectory(tmp.resolve("snapshot"));
-    byte[] header = "{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}".getBytes(UTF_8);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length + 4)
-        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    Files.write(snap.resolve("model.safetensors"), b.putLong(header.length).put(header).put(new byte[4]).array());
+    byte[] header =
+        "{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}".getBytes(UTF_8);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    Files.write(
+        snap.resolve("model.safetensors"),
+        b.putLong(header.length).put(header).put(new byte[4]).array());
     Files.writeString(snap.resolve("README.md"), "# model card");
     Files.writeString(snap.resolve(".gitattributes"), "*.safetensors filter=lfs");
 
@@ -429,14 +491,21 @@ class CliTest {
     assertTrue(plain.out().contains("UNKNOWN_FORMAT"), plain.out());
 
     String[] ignore = {"--ignore", "*.md", "--ignore", ".gitattributes"};
-    Run scan = runWith(new Main(), concat(new String[] {"scan"}, ignore, new String[] {snap.toString()}));
+    Run scan =
+        runWith(new Main(), concat(new String[] {"scan"}, ignore, new String[] {snap.toString()}));
     assertEquals(0, scan.exit(), scan.out() + scan.err());
-    Run pin = runWith(new Main(), concat(new String[] {"pin"}, ignore, new String[] {snap.toString()}));
+    Run pin =
+        runWith(new Main(), concat(new String[] {"pin"}, ignore, new String[] {snap.toString()}));
     assertEquals(0, pin.exit(), pin.err());
     assertTrue(pin.out().contains("model.safetensors") && !pin.out().contains("README"), pin.out());
     Path pins = Files.writeString(tmp.resolve("snapshot.pins.json"), pin.out());
-    Run verify = runWith(new Main(),
-        concat(new String[] {"verify", "--pins", pins.toString()}, ignore, new String[] {snap.toString()}));
+    Run verify =
+        runWith(
+            new Main(),
+            concat(
+                new String[] {"verify", "--pins", pins.toString()},
+                ignore,
+                new String[] {snap.toString()}));
     assertEquals(0, verify.exit(), verify.out() + verify.err());
   }
 

@@ -29,7 +29,8 @@ class PolicyFileCliTest {
 
   @Test
   void aPolicyAtTheRepositoryRootApplies() throws Exception {
-    assertEquals(1, run("scan", model.toString()).exit()); // README.md is UNKNOWN_FORMAT without the policy
+    assertEquals(
+        1, run("scan", model.toString()).exit()); // README.md is UNKNOWN_FORMAT without the policy
     Files.writeString(repo.resolve("safeload.json"), "{\"version\":1,\"ignore\":[\"*.md\"]}");
     CliTest.Run r = run("scan", "--json", model.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
@@ -40,7 +41,8 @@ class PolicyFileCliTest {
   @Test
   void aNamedPolicyWinsAndABadOneIsAUsageError() throws Exception {
     Files.writeString(repo.resolve("safeload.json"), "{\"version\":1,\"ignore\":[\"*.md\"]}");
-    Path opaque = Files.writeString(tmp.resolve("opaque.json"), "{\"version\":1,\"opaque\":[\"README.md\"]}");
+    Path opaque =
+        Files.writeString(tmp.resolve("opaque.json"), "{\"version\":1,\"opaque\":[\"README.md\"]}");
     CliTest.Run r = run("scan", "--json", "--policy", opaque.toString(), model.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertEquals("opaque", CliTest.byPath(json(r.out())).get(model + "/README.md").get("format"));
@@ -48,14 +50,21 @@ class PolicyFileCliTest {
     Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"version\":1,\"ignored\":[]}");
     CliTest.Run b = run("scan", "--policy", bad.toString(), model.toString());
     assertEquals(Main.USAGE_OR_IO, b.exit());
-    assertEquals("safeload: " + bad + ": $: unknown key \"ignored\" (allowed: formats, ignore, licenses, limits, "
-        + "opaque, profiles, trust, version)", b.err().strip());
-    assertEquals(Main.USAGE_OR_IO, run("scan", "--policy", tmp.resolve("absent.json").toString(), model.toString()).exit());
+    assertEquals(
+        "safeload: "
+            + bad
+            + ": $: unknown key \"ignored\" (allowed: formats, ignore, licenses, limits, "
+            + "opaque, profiles, trust, version)",
+        b.err().strip());
+    assertEquals(
+        Main.USAGE_OR_IO,
+        run("scan", "--policy", tmp.resolve("absent.json").toString(), model.toString()).exit());
   }
 
   @Test
   void verifyTakesThePinsFromThePolicyAndPinRecordsItsPatterns() throws Exception {
-    Files.writeString(repo.resolve("safeload.json"),
+    Files.writeString(
+        repo.resolve("safeload.json"),
         "{\"version\":1,\"ignore\":[\"*.md\"],\"trust\":{\"pins\":\"model.pins.json\"}}");
     CliTest.Run pin = run("pin", model.toString());
     assertEquals(0, pin.exit(), pin.err());
@@ -66,6 +75,8 @@ class PolicyFileCliTest {
     Files.writeString(model.resolve("weights.toy"), "TOY!weighTS");
     CliTest.Run bad = run("verify", "--json", model.toString());
     assertEquals(1, bad.exit());
-    assertEquals(List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"), CliTest.reasons(CliTest.byPath(json(bad.out())).get(model + "/weights.toy")));
+    assertEquals(
+        List.of("PIN_DIGEST_MISMATCH", "UNPROVEN_FILE"),
+        CliTest.reasons(CliTest.byPath(json(bad.out())).get(model + "/weights.toy")));
   }
 }

@@ -74,23 +74,42 @@ class ProgressTest {
 
   @Test
   void theBarFollowsStderrNotStdout() throws Exception {
-    // script(1) (Debian's essential bsdutils) runs a probe JVM on a pseudo-terminal. With stdout sent
-    // to a file and stderr left on the terminal, as in `safeload pin DIR > pins.json`, the bar is on;
-    // with stderr sent to a file, as in `safeload scan DIR 2> log`, it is off. System.console(), which
+    // script(1) (Debian's essential bsdutils) runs a probe JVM on a pseudo-terminal. With stdout
+    // sent
+    // to a file and stderr left on the terminal, as in `safeload pin DIR > pins.json`, the bar is
+    // on;
+    // with stderr sent to a file, as in `safeload scan DIR 2> log`, it is off. System.console(),
+    // which
     // looks at stdin and stdout, gets both wrong.
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")) && Files.isDirectory(Path.of("/proc/self/fd")),
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/script"))
+            && Files.isDirectory(Path.of("/proc/self/fd")),
         "needs script(1) and /proc");
-    assertEquals("stderr terminal: true", probeOnTerminal("> '" + tmp.resolve("out.txt") + "'", "out.txt"));
-    assertEquals("stderr terminal: false",
-        probeOnTerminal("> '" + tmp.resolve("out2.txt") + "' 2> '" + tmp.resolve("err.txt") + "'", "out2.txt"));
+    assertEquals(
+        "stderr terminal: true", probeOnTerminal("> '" + tmp.resolve("out.txt") + "'", "out.txt"));
+    assertEquals(
+        "stderr terminal: false",
+        probeOnTerminal(
+            "> '" + tmp.resolve("out2.txt") + "' 2> '" + tmp.resolve("err.txt") + "'", "out2.txt"));
   }
 
   private String probeOnTerminal(String redirections, String outFile) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cmd = "'" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-        + "'" + StderrProbe.class.getName() + "' " + redirections;
-    Process p = new ProcessBuilder("/usr/bin/script", "-qec", cmd, "/dev/null")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String cmd =
+        "'"
+            + java
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' "
+            + "'"
+            + StderrProbe.class.getName()
+            + "' "
+            + redirections;
+    Process p =
+        new ProcessBuilder("/usr/bin/script", "-qec", cmd, "/dev/null")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertEquals(0, p.waitFor());
     return Files.readString(tmp.resolve(outFile)).trim();
   }

@@ -18,14 +18,13 @@ import dev.safeload.ScanReport;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,9 @@ class ReportFormatsTest {
     assertEquals(1, sarif.exit(), sarif.err());
     SarifSchema.assertValid(sarif.out());
     // The schema check can fail: a run without a driver is not SARIF.
-    assertThrows(AssertionError.class, () -> SarifSchema.assertValid("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{}}]}"));
+    assertThrows(
+        AssertionError.class,
+        () -> SarifSchema.assertValid("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{}}]}"));
 
     Map<String, Object> root = json(sarif.out());
     assertEquals("2.1.0", root.get("version"));
@@ -76,12 +77,16 @@ class ReportFormatsTest {
     List<Map<String, Object>> rules = list(driver.get("rules"));
     List<String> ids = ReasonCatalog.all().stream().map(ReasonCode::code).toList();
     assertEquals(ids, rules.stream().map(r -> r.get("id")).toList());
-    Map<String, Object> dupRule = rules.get(ids.indexOf(FormatReason.SAFETENSORS_DUPLICATE_KEY.code()));
-    assertEquals(FormatReason.SAFETENSORS_DUPLICATE_KEY.description(), map(dupRule.get("shortDescription")).get("text"));
+    Map<String, Object> dupRule =
+        rules.get(ids.indexOf(FormatReason.SAFETENSORS_DUPLICATE_KEY.code()));
+    assertEquals(
+        FormatReason.SAFETENSORS_DUPLICATE_KEY.description(),
+        map(dupRule.get("shortDescription")).get("text"));
 
     // The same finding as the JSON report: code, file, byte offset.
     CliTest.Run jsonRun = inDir(tmp, "scan", "--format", "json", arg);
-    Map<String, Object> dupFile = CliTest.byPath(json(jsonRun.out())).get(arg + "/dup \u00fc.safetensors");
+    Map<String, Object> dupFile =
+        CliTest.byPath(json(jsonRun.out())).get(arg + "/dup \u00fc.safetensors");
     Map<String, Object> finding = list(dupFile.get("findings")).get(0);
     assertEquals("SAFETENSORS_DUPLICATE_KEY", finding.get("reason"));
     long offset = (Long) finding.get("offset");
@@ -92,8 +97,10 @@ class ReportFormatsTest {
     assertEquals("SAFETENSORS_DUPLICATE_KEY", result.get("ruleId"));
     assertEquals((long) ids.indexOf("SAFETENSORS_DUPLICATE_KEY"), result.get("ruleIndex"));
     assertEquals("error", result.get("level"));
-    Map<String, Object> physical = map(list(result.get("locations")).get(0).get("physicalLocation"));
-    assertEquals("my%20model/dup%20%C3%BC.safetensors", map(physical.get("artifactLocation")).get("uri"));
+    Map<String, Object> physical =
+        map(list(result.get("locations")).get(0).get("physicalLocation"));
+    assertEquals(
+        "my%20model/dup%20%C3%BC.safetensors", map(physical.get("artifactLocation")).get("uri"));
     assertEquals(offset, map(physical.get("region")).get("byteOffset"));
 
     List<Map<String, Object>> artifacts = list(runObj.get("artifacts"));
@@ -114,8 +121,11 @@ class ReportFormatsTest {
     assertEquals(2L, inv.get("exitCode"));
     Map<String, Object> result = list(runObj.get("results")).get(0);
     assertEquals("IO_ERROR", result.get("ruleId"));
-    assertEquals(tmp.resolve("absent").toUri().toASCIIString(),
-        map(map(list(result.get("locations")).get(0).get("physicalLocation")).get("artifactLocation")).get("uri"));
+    assertEquals(
+        tmp.resolve("absent").toUri().toASCIIString(),
+        map(map(list(result.get("locations")).get(0).get("physicalLocation"))
+                .get("artifactLocation"))
+            .get("uri"));
   }
 
   @Test
@@ -123,10 +133,14 @@ class ReportFormatsTest {
     Path dir = model();
     Path sarif = tmp.resolve("out/safeload.sarif");
     Files.createDirectories(sarif.getParent());
-    CliTest.Run r = runWith(new Main(), "scan", "--format", "sarif", "--output", sarif.toString(), dir.toString());
+    CliTest.Run r =
+        runWith(
+            new Main(), "scan", "--format", "sarif", "--output", sarif.toString(), dir.toString());
     assertEquals(1, r.exit(), r.err());
     SarifSchema.assertValid(Files.readString(sarif));
-    assertTrue(r.out().contains("SAFETENSORS_DUPLICATE_KEY") && r.out().contains("2 files: 1 accepted, 1 rejected"),
+    assertTrue(
+        r.out().contains("SAFETENSORS_DUPLICATE_KEY")
+            && r.out().contains("2 files: 1 accepted, 1 rejected"),
         r.out());
 
     Path table = tmp.resolve("table.txt");
@@ -135,7 +149,8 @@ class ReportFormatsTest {
     assertEquals("", t.out());
     assertTrue(Files.readString(table).contains("2 files: 1 accepted, 1 rejected"));
 
-    CliTest.Run unwritable = runWith(new Main(), "scan", "-o", tmp.resolve("no/such/dir/x").toString(), dir.toString());
+    CliTest.Run unwritable =
+        runWith(new Main(), "scan", "-o", tmp.resolve("no/such/dir/x").toString(), dir.toString());
     assertEquals(Main.USAGE_OR_IO, unwritable.exit());
   }
 
@@ -143,11 +158,14 @@ class ReportFormatsTest {
   void jsonReportHasToolSummaryAndProofs() throws Exception {
     Path dir = CliTest.toyModel(tmp);
     Files.writeString(dir.resolve("README.md"), "# docs");
-    Path pins = Files.writeString(tmp.resolve("m.pins.json"), run("pin", "--ignore", "*.md", dir.toString()).out());
+    Path pins =
+        Files.writeString(
+            tmp.resolve("m.pins.json"), run("pin", "--ignore", "*.md", dir.toString()).out());
     CliTest.Run r = run("verify", "--format", "json", "--pins", pins.toString(), dir.toString());
     assertEquals(0, r.exit(), r.err() + r.out());
     Map<String, Object> root = json(r.out());
-    assertEquals(Map.of("name", "safeload", "version", System.getProperty("safeload.expectedVersion")),
+    assertEquals(
+        Map.of("name", "safeload", "version", System.getProperty("safeload.expectedVersion")),
         root.get("tool"));
     assertEquals("verify", root.get("command"));
     Map<String, Object> summary = map(root.get("summary"));
@@ -163,10 +181,12 @@ class ReportFormatsTest {
     assertEquals(List.of(Map.of("path", dir + "/README.md")), root.get("ignoredFiles"));
 
     Files.writeString(dir.resolve("weights.toy"), "TOY!weighTS"); // same size, other bytes
-    Map<String, Object> bad = json(run("verify", "--json", "--pins", pins.toString(), dir.toString()).out());
+    Map<String, Object> bad =
+        json(run("verify", "--json", "--pins", pins.toString(), dir.toString()).out());
     Map<String, Object> badSummary = map(bad.get("summary"));
     assertEquals(1L, badSummary.get("rejected"));
-    assertEquals(Map.of("PIN_DIGEST_MISMATCH", 1L, "UNPROVEN_FILE", 1L), badSummary.get("byReason"));
+    assertEquals(
+        Map.of("PIN_DIGEST_MISMATCH", 1L, "UNPROVEN_FILE", 1L), badSummary.get("byReason"));
     // The pins no longer prove the tampered file.
     assertEquals(List.of(dir + "/sub/more.toy"), list(bad.get("proofs")).get(0).get("files"));
   }
@@ -174,29 +194,52 @@ class ReportFormatsTest {
   @Test
   void verboseTableShowsEveryFindingInFull() {
     String longMessage = "m".repeat(150);
-    FileReport two = new FileReport("two.toy", 3, "toy", Sha256.of(new byte[32]), List.of(
-        new Finding(Reason.UNKNOWN_FORMAT, "two.toy", 7, longMessage),
-        new Finding(Reason.UNPROVEN_FILE, "two.toy", Finding.NO_OFFSET, "second")));
-    Finding model = new Finding(VerifyReason.PIN_FILE_MISSING, "gone.toy", Finding.NO_OFFSET, "n".repeat(120));
-    Report report = new Report("verify",
-        List.of(new Scanned("m", true, new ScanReport(Path.of("m"), List.of(two), List.of(model)))));
+    FileReport two =
+        new FileReport(
+            "two.toy",
+            3,
+            "toy",
+            Sha256.of(new byte[32]),
+            List.of(
+                new Finding(Reason.UNKNOWN_FORMAT, "two.toy", 7, longMessage),
+                new Finding(Reason.UNPROVEN_FILE, "two.toy", Finding.NO_OFFSET, "second")));
+    Finding model =
+        new Finding(VerifyReason.PIN_FILE_MISSING, "gone.toy", Finding.NO_OFFSET, "n".repeat(120));
+    Report report =
+        new Report(
+            "verify",
+            List.of(
+                new Scanned(
+                    "m", true, new ScanReport(Path.of("m"), List.of(two), List.of(model)))));
 
     StringWriter shortOut = new StringWriter();
     TableReport.write(report, new PrintWriter(shortOut), false);
     List<String> shortRows = shortOut.toString().lines().filter(l -> l.startsWith("m/")).toList();
     assertEquals(2, shortRows.size(), shortOut.toString());
-    assertTrue(shortRows.get(0).endsWith("UNKNOWN_FORMAT @7: " + "m".repeat(97) + "... (+1 more)"), shortRows.get(0));
-    assertTrue(shortRows.get(1).endsWith("PIN_FILE_MISSING: " + "n".repeat(97) + "..."), shortRows.get(1));
+    assertTrue(
+        shortRows.get(0).endsWith("UNKNOWN_FORMAT @7: " + "m".repeat(97) + "... (+1 more)"),
+        shortRows.get(0));
+    assertTrue(
+        shortRows.get(1).endsWith("PIN_FILE_MISSING: " + "n".repeat(97) + "..."), shortRows.get(1));
 
     StringWriter full = new StringWriter();
     TableReport.write(report, new PrintWriter(full), true);
     List<String> rows = full.toString().lines().filter(l -> l.startsWith("m/")).toList();
     assertEquals(3, rows.size(), full.toString());
-    assertTrue(rows.get(0).startsWith("m/two.toy") && rows.get(0).endsWith("UNKNOWN_FORMAT @7: " + longMessage), rows.get(0));
-    assertTrue(rows.get(1).startsWith("m/two.toy") && rows.get(1).endsWith("UNPROVEN_FILE: second"), rows.get(1));
-    assertTrue(rows.get(2).startsWith("m/gone.toy") && rows.get(2).endsWith("PIN_FILE_MISSING: " + "n".repeat(120)),
+    assertTrue(
+        rows.get(0).startsWith("m/two.toy")
+            && rows.get(0).endsWith("UNKNOWN_FORMAT @7: " + longMessage),
+        rows.get(0));
+    assertTrue(
+        rows.get(1).startsWith("m/two.toy") && rows.get(1).endsWith("UNPROVEN_FILE: second"),
+        rows.get(1));
+    assertTrue(
+        rows.get(2).startsWith("m/gone.toy")
+            && rows.get(2).endsWith("PIN_FILE_MISSING: " + "n".repeat(120)),
         rows.get(2));
-    assertTrue(full.toString().contains("1 file: 0 accepted, 1 rejected; 1 model-level finding"), full.toString());
+    assertTrue(
+        full.toString().contains("1 file: 0 accepted, 1 rejected; 1 model-level finding"),
+        full.toString());
 
     // The command line option reaches the same table.
     assertTrue(run("scan", "--help").out().contains("--verbose"));
@@ -229,7 +272,8 @@ class ReportFormatsTest {
   private static CliTest.Run inDir(Path dir, String... args) {
     // The JVM's working directory cannot change; resolve the relative PATH argument ourselves while
     // keeping the text the user typed for display: run from a Main whose arguments are relative to
-    // the working directory would need a chdir, so the test passes paths relative to the cwd instead.
+    // the working directory would need a chdir, so the test passes paths relative to the cwd
+    // instead.
     Path cwd = Path.of("").toAbsolutePath();
     String[] rel = args.clone();
     String last = rel[rel.length - 1];
@@ -238,7 +282,8 @@ class ReportFormatsTest {
     // Present the output as if run from dir: the relative prefix is the only difference.
     String prefix = cwd.relativize(dir).toString() + "/";
     String encodedPrefix = SarifReport.uri(prefix);
-    return new CliTest.Run(r.exit(), r.out().replace(encodedPrefix, "").replace(prefix, ""), r.err());
+    return new CliTest.Run(
+        r.exit(), r.out().replace(encodedPrefix, "").replace(prefix, ""), r.err());
   }
 
   @SuppressWarnings("unchecked")

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The official SARIF 2.1.0 JSON schema (draft 4), read in place from the shared vectors
- * ({@code sarif/sarif-schema-2.1.0.json}); missing vectors skip the test, or fail it on CI
- * ({@link BomSchema#vectors}).
+ * The official SARIF 2.1.0 JSON schema (draft 4), read in place from the shared vectors ({@code
+ * sarif/sarif-schema-2.1.0.json}); missing vectors skip the test, or fail it on CI ({@link
+ * BomSchema#vectors}).
  */
 final class SarifSchema {
   private static final String ID =
@@ -31,7 +31,9 @@ final class SarifSchema {
   /** Fails with every schema error unless {@code sarif} is a valid SARIF 2.1.0 log. */
   static void assertValid(String sarif) {
     List<Error> errors = schema().validate(sarif, InputFormat.JSON);
-    assertEquals(List.of(), errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
+    assertEquals(
+        List.of(),
+        errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
         () -> "not valid SARIF 2.1.0:\n" + sarif);
   }
 
@@ -43,10 +45,14 @@ final class SarifSchema {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4, b -> b
-          .schemas(Map.of(ID, text))
-          .schemaLoader(l -> l.fetchRemoteResources(false))
-          .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+      SchemaRegistry registry =
+          SchemaRegistry.withDefaultDialect(
+              SpecificationVersion.DRAFT_4,
+              b ->
+                  b.schemas(Map.of(ID, text))
+                      .schemaLoader(l -> l.fetchRemoteResources(false))
+                      .schemaRegistryConfig(
+                          SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
       schema = registry.getSchema(SchemaLocation.of(ID));
     }
     return schema;

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code safeload sign} and {@code safeload verify --key | --cert-chain | --sigstore} as a user runs them. */
+/**
+ * {@code safeload sign} and {@code safeload verify --key | --cert-chain | --sigstore} as a user
+ * runs them.
+ */
 class SignatureCommandsTest {
   @TempDir Path tmp;
   Path model;
@@ -29,8 +32,13 @@ class SignatureCommandsTest {
   }
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   void keys(String name) throws Exception {
@@ -42,8 +50,10 @@ class SignatureCommandsTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp384r1"));
     KeyPair kp = g.generateKeyPair();
-    Files.writeString(tmp.resolve(name + ".key.pem"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
-    Files.writeString(tmp.resolve(name + ".pub.pem"), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+    Files.writeString(
+        tmp.resolve(name + ".key.pem"), pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
+    Files.writeString(
+        tmp.resolve(name + ".pub.pem"), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
   }
 
   String f(String name) {
@@ -69,38 +79,56 @@ class SignatureCommandsTest {
     assertTrue(tampered.out().contains("SIGNATURE_FILE_MISMATCH"), tampered.out());
   }
 
-  /** The JSON report carries the signature's proof with the key that verified, read from the loader's result. */
+  /**
+   * The JSON report carries the signature's proof with the key that verified, read from the
+   * loader's result.
+   */
   @Test
   void verifyJsonNamesTheSigningKeyOnEachFile() throws Exception {
     keys("signer");
     assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
-    String fingerprint = "sha256:" + java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(java.util.Base64.getMimeDecoder().decode(
-            Files.readString(tmp.resolve("signer.pub.pem")).replaceAll("-----[^-]+-----", "").strip())));
+    String fingerprint =
+        "sha256:"
+            + java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                        .digest(
+                            java.util.Base64.getMimeDecoder()
+                                .decode(
+                                    Files.readString(tmp.resolve("signer.pub.pem"))
+                                        .replaceAll("-----[^-]+-----", "")
+                                        .strip())));
     CliTest.Run r = CliTest.run("verify", "--json", "--key", f("signer.pub.pem"), model.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
-    java.util.List<java.util.Map<String, Object>> files = CliTest.list(CliTest.json(r.out()).get("files"));
+    java.util.List<java.util.Map<String, Object>> files =
+        CliTest.list(CliTest.json(r.out()).get("files"));
     assertEquals(2, files.size());
     for (java.util.Map<String, Object> file : files) {
       java.util.Map<String, Object> p = CliTest.list(file.get("proofs")).get(0);
       assertEquals("oms-signature", p.get("verifier"));
       assertEquals("signature", p.get("technique"));
-      assertEquals(java.util.Map.of("kind", "public-key", "identity", fingerprint),
+      assertEquals(
+          java.util.Map.of("kind", "public-key", "identity", fingerprint),
           withoutNulls(p.get("signer")));
       assertEquals("model.sig", ((java.util.Map<?, ?>) p.get("attributes")).get("source"));
     }
     CliTest.Run plain = CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString());
-    assertTrue(plain.out().contains("verified: model.sig signed by key " + fingerprint + " covers every file"),
+    assertTrue(
+        plain
+            .out()
+            .contains("verified: model.sig signed by key " + fingerprint + " covers every file"),
         plain.out());
   }
 
   static java.util.Map<Object, Object> withoutNulls(Object map) {
     java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
-    ((java.util.Map<?, ?>) map).forEach((k, v) -> {
-      if (v != null) {
-        out.put(k, v);
-      }
-    });
+    ((java.util.Map<?, ?>) map)
+        .forEach(
+            (k, v) -> {
+              if (v != null) {
+                out.put(k, v);
+              }
+            });
     return out;
   }
 
@@ -123,23 +151,44 @@ class SignatureCommandsTest {
     Files.writeString(pins, pin.out());
     // Pins alone pass; pins plus a required signature fail until the model is signed.
     assertEquals(0, CliTest.run("verify", "--pins", pins.toString(), model.toString()).exit());
-    CliTest.Run unsigned = CliTest.run("verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"),
-        model.toString());
+    CliTest.Run unsigned =
+        CliTest.run(
+            "verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"), model.toString());
     assertEquals(1, unsigned.exit());
     assertTrue(unsigned.out().contains("SIGNATURE_MISSING"), unsigned.out());
     assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
-    CliTest.Run both = CliTest.run("verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"), model.toString());
+    CliTest.Run both =
+        CliTest.run(
+            "verify", "--pins", pins.toString(), "--key", f("signer.pub.pem"), model.toString());
     assertEquals(0, both.exit(), both.out() + both.err());
-    assertTrue(both.out().contains("verified: every file matches") && both.out().contains("signed by key"), both.out());
+    assertTrue(
+        both.out().contains("verified: every file matches") && both.out().contains("signed by key"),
+        both.out());
   }
 
   @Test
   void customSignatureName() throws Exception {
     keys("signer");
-    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), "--signature", "release.sig",
-        model.toString()).exit());
-    assertEquals(0, CliTest.run("verify", "--key", f("signer.pub.pem"), "--signature", "release.sig",
-        model.toString()).exit());
+    assertEquals(
+        0,
+        CliTest.run(
+                "sign",
+                "--key",
+                f("signer.key.pem"),
+                "--signature",
+                "release.sig",
+                model.toString())
+            .exit());
+    assertEquals(
+        0,
+        CliTest.run(
+                "verify",
+                "--key",
+                f("signer.pub.pem"),
+                "--signature",
+                "release.sig",
+                model.toString())
+            .exit());
     assertEquals(1, CliTest.run("verify", "--key", f("signer.pub.pem"), model.toString()).exit());
   }
 
@@ -147,61 +196,132 @@ class SignatureCommandsTest {
   void revocationFeedRefusesTheModel() throws Exception {
     keys("signer");
     assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
-    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(Files.readAllBytes(model.resolve("weights.toy"))));
+    String digest =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(model.resolve("weights.toy"))));
     Path feed = tmp.resolve("revoked.json");
-    Files.writeString(feed, "{\"version\":1,\"revoked\":[{\"sha256\":\"" + digest + "\",\"reason\":\"poisoned\"}]}");
-    CliTest.Run r = CliTest.run("verify", "--key", f("signer.pub.pem"), "--revocations", feed.toString(),
-        model.toString());
+    Files.writeString(
+        feed,
+        "{\"version\":1,\"revoked\":[{\"sha256\":\"" + digest + "\",\"reason\":\"poisoned\"}]}");
+    CliTest.Run r =
+        CliTest.run(
+            "verify",
+            "--key",
+            f("signer.pub.pem"),
+            "--revocations",
+            feed.toString(),
+            model.toString());
     assertEquals(1, r.exit());
     assertTrue(r.out().contains("REVOKED_DIGEST"), r.out());
     Files.writeString(feed, "{\"version\":2}");
-    assertEquals(2, CliTest.run("verify", "--key", f("signer.pub.pem"), "--revocations", feed.toString(),
-        model.toString()).exit());
+    assertEquals(
+        2,
+        CliTest.run(
+                "verify",
+                "--key",
+                f("signer.pub.pem"),
+                "--revocations",
+                feed.toString(),
+                model.toString())
+            .exit());
   }
 
   @Test
   void usageErrors() throws Exception {
     assertEquals(2, CliTest.run("verify", model.toString()).exit()); // no proof at all
-    assertEquals(2, CliTest.run("verify", "--sigstore", "--identity", "a@b", model.toString()).exit());
+    assertEquals(
+        2, CliTest.run("verify", "--sigstore", "--identity", "a@b", model.toString()).exit());
     assertEquals(2, CliTest.run("verify", "--key", f("absent.pem"), model.toString()).exit());
     assertEquals(2, CliTest.run("sign", "--key", f("absent.pem"), model.toString()).exit());
   }
 
   static CliTest.Run runAny(String... args) {
-    return CliTest.runWith(new Main(b -> b.discoverHandlers(false).handler(new AcceptAnythingHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat(AcceptAnythingHandler.ID).build())), args);
+    return CliTest.runWith(
+        new Main(
+            b ->
+                b.discoverHandlers(false)
+                    .handler(new AcceptAnythingHandler())
+                    .policy(
+                        LoadPolicy.strict().toBuilder()
+                            .allowFormat(AcceptAnythingHandler.ID)
+                            .build())),
+        args);
   }
 
   @Test
   void goldenSignaturesVerifyInEveryMode() throws Exception {
     Path signed = SharedVectors.dir("oms/model-transparency/signed");
     String root = SharedVectors.dir("sigstore/public-good").resolve("trusted_root.json").toString();
-    CliTest.Run sig = runAny("verify", "--sigstore", "--trusted-root", root, "--identity", "stefanb@us.ibm.com",
-        "--issuer", "https://sigstore.verify.ibm.com/oauth2", signed.resolve("v1.0.0-sigstore").toString());
+    CliTest.Run sig =
+        runAny(
+            "verify",
+            "--sigstore",
+            "--trusted-root",
+            root,
+            "--identity",
+            "stefanb@us.ibm.com",
+            "--issuer",
+            "https://sigstore.verify.ibm.com/oauth2",
+            signed.resolve("v1.0.0-sigstore").toString());
     assertEquals(0, sig.exit(), sig.out() + sig.err());
-    CliTest.Run eve = runAny("verify", "--sigstore", "--trusted-root", root, "--identity", "eve@example.com",
-        "--issuer", "https://sigstore.verify.ibm.com/oauth2", signed.resolve("v1.0.0-sigstore").toString());
+    CliTest.Run eve =
+        runAny(
+            "verify",
+            "--sigstore",
+            "--trusted-root",
+            root,
+            "--identity",
+            "eve@example.com",
+            "--issuer",
+            "https://sigstore.verify.ibm.com/oauth2",
+            signed.resolve("v1.0.0-sigstore").toString());
     assertEquals(1, eve.exit());
     assertTrue(eve.out().contains("SIGNATURE_IDENTITY_MISMATCH"), eve.out());
     String ca = signed.resolve("keys/certificate/ca-cert.pem").toString();
-    assertEquals(0, runAny("verify", "--cert-chain", ca, signed.resolve("v1.0.0-certificate").toString()).exit());
+    assertEquals(
+        0,
+        runAny("verify", "--cert-chain", ca, signed.resolve("v1.0.0-certificate").toString())
+            .exit());
     String pub = signed.resolve("keys/certificate/signing-key-pub.pem").toString();
-    assertEquals(0, runAny("verify", "--key", pub, signed.resolve("v1.0.0-elliptic-key/signme-1").toString()).exit());
+    assertEquals(
+        0,
+        runAny("verify", "--key", pub, signed.resolve("v1.0.0-elliptic-key/signme-1").toString())
+            .exit());
   }
 
   @Test
   void certificateModeSignAndVerify() throws Exception {
     Path keys = SharedVectors.dir("oms/model-transparency/signed/keys/certificate");
     Path chain = tmp.resolve("chain.pem");
-    Files.writeString(chain, Files.readString(keys.resolve("signing-key-cert.pem"))
-        + Files.readString(keys.resolve("int-ca-cert.pem")));
-    assertEquals(0, CliTest.run("sign", "--key", keys.resolve("signing-key.pem").toString(),
-        "--cert-chain", chain.toString(), model.toString()).exit());
-    assertEquals(0, CliTest.run("verify", "--cert-chain", keys.resolve("ca-cert.pem").toString(),
-        model.toString()).exit());
-    CliTest.Run id = CliTest.run("verify", "--cert-chain", keys.resolve("ca-cert.pem").toString(),
-        "--identity", "someone@example.com", model.toString());
+    Files.writeString(
+        chain,
+        Files.readString(keys.resolve("signing-key-cert.pem"))
+            + Files.readString(keys.resolve("int-ca-cert.pem")));
+    assertEquals(
+        0,
+        CliTest.run(
+                "sign",
+                "--key",
+                keys.resolve("signing-key.pem").toString(),
+                "--cert-chain",
+                chain.toString(),
+                model.toString())
+            .exit());
+    assertEquals(
+        0,
+        CliTest.run(
+                "verify", "--cert-chain", keys.resolve("ca-cert.pem").toString(), model.toString())
+            .exit());
+    CliTest.Run id =
+        CliTest.run(
+            "verify",
+            "--cert-chain",
+            keys.resolve("ca-cert.pem").toString(),
+            "--identity",
+            "someone@example.com",
+            model.toString());
     assertEquals(1, id.exit());
     assertTrue(id.out().contains("SIGNATURE_IDENTITY_MISMATCH"), id.out());
   }

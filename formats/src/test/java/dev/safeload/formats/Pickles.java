@@ -48,13 +48,26 @@ public final class Pickles {
 
   /** A persistent id for storage {@code key} of {@code numel} floats. */
   public static byte[] floatStorage(String key, int numel) {
-    return of("(", str("storage"), "ctorch\nFloatStorage\n", str(key), str("cpu"), "K", numel, "tQ");
+    return of(
+        "(", str("storage"), "ctorch\nFloatStorage\n", str(key), str("cpu"), "K", numel, "tQ");
   }
 
   /** _rebuild_tensor_v2(storage, 0, (n,), (1,), False, OrderedDict()). */
   public static byte[] tensor(byte[] storage, int offset, int n, int stride) {
-    return of("ctorch._utils\n_rebuild_tensor_v2\n(", storage, "K", offset, "K", n, 0x85, "K", stride, 0x85, 0x89,
-        "ccollections\nOrderedDict\n)Rt", "R");
+    return of(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        storage,
+        "K",
+        offset,
+        "K",
+        n,
+        0x85,
+        "K",
+        stride,
+        0x85,
+        0x89,
+        "ccollections\nOrderedDict\n)Rt",
+        "R");
   }
 
   /** {'w': tensor of 2 floats in storage '0'}: the smallest benign state dict. */
@@ -71,7 +84,8 @@ public final class Pickles {
     }
     sb.append('\n');
     byte[] header = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-    return of(0x93, "NUMPY", 1, 0, header.length & 0xff, header.length >> 8, header, new byte[4 * n]);
+    return of(
+        0x93, "NUMPY", 1, 0, header.length & 0xff, header.length >> 8, header, new byte[4 * n]);
   }
 
   /** builtins.print('pwned'): a call the profile does not admit, with a harmless callee. */

@@ -14,10 +14,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every file of picklescan's public test corpus (../shared/vectors/pickle/picklescan, read in place)
- * with the verdict a safe loader should give: the exact set of reason codes (empty = accepted) and,
- * for import findings, the global named. Where this disagrees with picklescan's own view, see
- * formats/PICKLE-NOTES.md ("Disagreements with picklescan").
+ * Every file of picklescan's public test corpus (../shared/vectors/pickle/picklescan, read in
+ * place) with the verdict a safe loader should give: the exact set of reason codes (empty =
+ * accepted) and, for import findings, the global named. Where this disagrees with picklescan's own
+ * view, see formats/PICKLE-NOTES.md ("Disagreements with picklescan").
  */
 class PicklescanVectorsTest {
 
@@ -51,7 +51,10 @@ class PicklescanVectorsTest {
     e("data/malicious15a.pkl", "builtins.getattr", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/malicious15b.pkl", "bdb' 'Bdb.run", "PICKLE_GLOBAL_NAME_INVALID");
     e("data/malicious16.pkl", "pip.main", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data/malicious17.pkl", "torch._inductor.codecache.compile_file", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data/malicious17.pkl",
+        "torch._inductor.codecache.compile_file",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/malicious18.pkl", "pydoc.pipepager", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/malicious19.pkl", "functools.partial", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/malicious1_0x1.zip", "", "EXTENSION_MISMATCH", "ZIP_ENCRYPTED");
@@ -75,56 +78,148 @@ class PicklescanVectorsTest {
     e("data/malicious9.pkl", "sys.exit", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/new_pytorch_model.bin", "");
     e("data/not_a_pickle.bin", "", "UNKNOWN_FORMAT");
-    e("data/pytorch_magic_bypass.pt", "builtins.eval", "EXTENSION_MISMATCH", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data/pytorch_magic_bypass.pt",
+        "builtins.eval",
+        "EXTENSION_MISMATCH",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data/pytorch_model.bin", "");
     e("data/sys_module_override_sploit.pkl", "torch._utils", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-3gf5-cxq9-w223.pkl", "idlelib.pyshell' 'ModifiedInterpreter.runcode", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-3vg9-h568-4w9m.pkl", "idlelib.debugobj' 'ObjectTreeItem.SetText", "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-3gf5-cxq9-w223.pkl",
+        "idlelib.pyshell' 'ModifiedInterpreter.runcode",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-3vg9-h568-4w9m.pkl",
+        "idlelib.debugobj' 'ObjectTreeItem.SetText",
+        "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-4675-36f9-wf6r.pkl", "ctypes.CDLL", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-46h3-79wf-xr6c.pkl", "builtins.__import__", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-49gj-c84q-6qm9.pkl", "cProfile.run", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-4r9r-ch6f-vxmx.pkl", "torch.utils.bottleneck.__main__.run_cprofile", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-4whj-rm5r-c2v8.pkl", "torch.utils.bottleneck.__main__.run_autograd_prof", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-4r9r-ch6f-vxmx.pkl",
+        "torch.utils.bottleneck.__main__.run_cprofile",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-4whj-rm5r-c2v8.pkl",
+        "torch.utils.bottleneck.__main__.run_autograd_prof",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-5qwp-399c-mjwf.pkl", "trace' 'Trace.run", "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-6vqj-c2q5-j97w.pkl", "profile' 'Profile.runctx", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-6w4w-5w54-rjvr.pkl", "idlelib.autocomplete' 'AutoComplete.get_entity", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-7cq8-mj8x-j263.pkl", "idlelib.autocomplete' 'AutoComplete.fetch_completions", "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-6w4w-5w54-rjvr.pkl",
+        "idlelib.autocomplete' 'AutoComplete.get_entity",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-7cq8-mj8x-j263.pkl",
+        "idlelib.autocomplete' 'AutoComplete.fetch_completions",
+        "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-7wx9-6375-f5wh.pkl", "profile.run", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-84r2-jw7c-4r5q.pkl", "operator.methodcaller", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-86cj-95qr-2p4f.pkl", "torch._dynamo.guards' 'GuardBuilder.get", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-8r4j-24qv-fmq9.pkl", "idlelib.calltip' 'Calltip.fetch_tip", "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-86cj-95qr-2p4f.pkl",
+        "torch._dynamo.guards' 'GuardBuilder.get",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-8r4j-24qv-fmq9.pkl",
+        "idlelib.calltip' 'Calltip.fetch_tip",
+        "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-955r-x9j8-7rhh.pkl", "builtins.__import__", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-9w88-8rmg-7g2p.pkl", "cProfile.runctx", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-9xph-j2h6-g47v.pkl", "idlelib.calltip.get_entity", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-cj3c-v495-4xqh.pkl", "code' 'InteractiveInterpreter.runcode", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-f4x7-rfwp-v3xw.pkl", "torch.fx.experimental.symbolic_shapes' 'ShapeEnv.evaluate_guards_expression", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-f54q-57x4-jg88.pkl", "lib2to3.pgen2.grammar' 'Grammar.loads", "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-cj3c-v495-4xqh.pkl",
+        "code' 'InteractiveInterpreter.runcode",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-f4x7-rfwp-v3xw.pkl",
+        "torch.fx.experimental.symbolic_shapes' 'ShapeEnv.evaluate_guards_expression",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-f54q-57x4-jg88.pkl",
+        "lib2to3.pgen2.grammar' 'Grammar.loads",
+        "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-f745-w6jp-hpxx.pkl", "torch.utils.collect_env.run", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-fqq6-7vqf-w3fg.pkl", "doctest.debug_script", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-g344-hcph-8vgg.pkl", "trace' 'Trace.runctx", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-g38g-8gr9-h9xp-aix-support.pkl", "_aix_support._read_cmd_output", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-g38g-8gr9-h9xp-aix-support.pkl",
+        "_aix_support._read_cmd_output",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-g38g-8gr9-h9xp-imaplib.pkl", "imaplib.IMAP4_stream", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-g38g-8gr9-h9xp-osx-support.pkl", "_osx_support._read_output", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-g38g-8gr9-h9xp-pyrepl-pager.pkl", "_pyrepl.pager.pipe_pager", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-g38g-8gr9-h9xp-test.pkl", "test.support.script_helper.assert_python_ok", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-g38g-8gr9-h9xp-uuid.pkl", "uuid._get_command_stdout", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-h3qp-7fh3-f8h4.pkl", "torch.utils.data.datapipes.utils.decoder.basichandlers", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-j343-8v2j-ff7w.pkl", "idlelib.pyshell' 'ModifiedInterpreter.runcommand", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-jgw4-cr84-mqxg.bin", "asyncio.unix_events' '_UnixSubprocessTransport._start", "EXTENSION_MISMATCH", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-jhph-76pp-mggw.pkl", "torch.utils.collect_env.run_and_read_all", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-m273-6v24-x4m4.pkl", "distutils.file_util.write_file", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-m869-42cg-3xwr.pkl", "idlelib.run' 'Executive.runcode", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-p9w7-82w4-7q8m.pkl", "lib2to3.pgen2.pgen' 'ParserGenerator.make_label", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-q77w-mwjj-7mqx.pkl", "asyncio.unix_events' '_UnixSubprocessTransport._start", "PICKLE_GLOBAL_NAME_INVALID");
-    e("data2/GHSA-r8g5-cgf2-4m4m.pkl", "numpy.f2py.crackfortran.getlincoef", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-g38g-8gr9-h9xp-osx-support.pkl",
+        "_osx_support._read_output",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-g38g-8gr9-h9xp-pyrepl-pager.pkl",
+        "_pyrepl.pager.pipe_pager",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-g38g-8gr9-h9xp-test.pkl",
+        "test.support.script_helper.assert_python_ok",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-g38g-8gr9-h9xp-uuid.pkl",
+        "uuid._get_command_stdout",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-h3qp-7fh3-f8h4.pkl",
+        "torch.utils.data.datapipes.utils.decoder.basichandlers",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-j343-8v2j-ff7w.pkl",
+        "idlelib.pyshell' 'ModifiedInterpreter.runcommand",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-jgw4-cr84-mqxg.bin",
+        "asyncio.unix_events' '_UnixSubprocessTransport._start",
+        "EXTENSION_MISMATCH",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-jhph-76pp-mggw.pkl",
+        "torch.utils.collect_env.run_and_read_all",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-m273-6v24-x4m4.pkl",
+        "distutils.file_util.write_file",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-m869-42cg-3xwr.pkl",
+        "idlelib.run' 'Executive.runcode",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-p9w7-82w4-7q8m.pkl",
+        "lib2to3.pgen2.pgen' 'ParserGenerator.make_label",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-q77w-mwjj-7mqx.pkl",
+        "asyncio.unix_events' '_UnixSubprocessTransport._start",
+        "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-r8g5-cgf2-4m4m.pkl",
+        "numpy.f2py.crackfortran.getlincoef",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-vqmv-47xg-9wpr.pkl", "pty.spawn", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-vr7h-p6mm-wpmh.pkl", "torch.jit.unsupported_tensor_ops.execWrapper", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/GHSA-vv6j-3g6g-2pvj.pkl", "torch.utils._config_module' 'ConfigModule.load_config", "PICKLE_GLOBAL_NAME_INVALID");
+    e(
+        "data2/GHSA-vr7h-p6mm-wpmh.pkl",
+        "torch.jit.unsupported_tensor_ops.execWrapper",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/GHSA-vv6j-3g6g-2pvj.pkl",
+        "torch.utils._config_module' 'ConfigModule.load_config",
+        "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-vvpj-8cmc-gx39.pkl", "pkgutil.resolve_name", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/GHSA-x696-vm39-cp64.pkl", "profile' 'Profile.run", "PICKLE_GLOBAL_NAME_INVALID");
     e("data2/GHSA-xp4f-hrf8-rxw7.pkl", "ensurepip._run_pip", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/cloudpickle_codeinjection.pkl", "cloudpickle.cloudpickle._make_function", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/dns_exfiltration.npy", "numpy._core.multiarray._reconstruct", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/cloudpickle_codeinjection.pkl",
+        "cloudpickle.cloudpickle._make_function",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/dns_exfiltration.npy",
+        "numpy._core.multiarray._reconstruct",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/int_array.npy", "");
     e("data2/int_arrays.npz", "");
     e("data2/int_arrays_compressed.npz", "");
@@ -133,11 +228,17 @@ class PicklescanVectorsTest {
     e("data2/logging_FileHandler.pkl", "logging.FileHandler", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/malicious1_crc.zip", "", "EXTENSION_MISMATCH", "PYTORCH_LAYOUT_INVALID");
     e("data2/malicious21.pkl", "timeit.timeit", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/malicious22.pkl", "numpy.testing._private.utils.runstring", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/malicious22.pkl",
+        "numpy.testing._private.utils.runstring",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/malicious23.pkl", "os.system", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/object_array.npy", "numpy.core.multiarray._reconstruct", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/object_arrays.npz", "numpy.core.multiarray._reconstruct", "PICKLE_GLOBAL_NOT_ALLOWED");
-    e("data2/object_arrays_compressed.npz", "numpy.core.multiarray._reconstruct", "PICKLE_GLOBAL_NOT_ALLOWED");
+    e(
+        "data2/object_arrays_compressed.npz",
+        "numpy.core.multiarray._reconstruct",
+        "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/type-confusion-exploit.pkl", "os.system", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/types_CodeType.pkl", "types.CodeType", "PICKLE_GLOBAL_NOT_ALLOWED");
     e("data2/urllib_request_urlopen.pkl", "urllib.request.urlopen", "PICKLE_GLOBAL_NOT_ALLOWED");
@@ -162,9 +263,18 @@ class PicklescanVectorsTest {
       Set<String> expected = new TreeSet<>(List.of(want).subList(1, want.length));
       Set<String> got = Scans.reasons(r);
       if (!expected.equals(got)) {
-        wrong.append("\n").append(name).append(": expected ").append(expected).append(" got ").append(got)
-            .append(" (").append(Scans.describe(r)).append(")");
-      } else if (!want[0].isEmpty() && r.findings().stream().noneMatch(f -> f.message().contains(want[0]))) {
+        wrong
+            .append("\n")
+            .append(name)
+            .append(": expected ")
+            .append(expected)
+            .append(" got ")
+            .append(got)
+            .append(" (")
+            .append(Scans.describe(r))
+            .append(")");
+      } else if (!want[0].isEmpty()
+          && r.findings().stream().noneMatch(f -> f.message().contains(want[0]))) {
         wrong.append("\n").append(name).append(": no finding names ").append(want[0]);
       }
       assertEquals(expected.isEmpty(), r.accepted(), name);
@@ -176,9 +286,17 @@ class PicklescanVectorsTest {
   @Test
   void benignFilesAreAccepted() {
     Path root = SharedVectors.dir("pickle/picklescan");
-    for (String f : new String[] {"data/benign0_v0.pkl", "data/benign0_v3.pkl", "data/benign0_v4.pkl",
-        "data/new_pytorch_model.bin", "data/pytorch_model.bin", "data2/int_array.npy", "data2/int_arrays.npz",
-        "data2/int_arrays_compressed.npz"}) {
+    for (String f :
+        new String[] {
+          "data/benign0_v0.pkl",
+          "data/benign0_v3.pkl",
+          "data/benign0_v4.pkl",
+          "data/new_pytorch_model.bin",
+          "data/pytorch_model.bin",
+          "data2/int_array.npy",
+          "data2/int_arrays.npz",
+          "data2/int_arrays_compressed.npz"
+        }) {
       ScanReport r = Scans.scan(root.resolve(f));
       assertTrue(r.accepted(), () -> f + ": " + Scans.describe(r));
     }

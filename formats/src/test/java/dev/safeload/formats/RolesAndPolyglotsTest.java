@@ -22,21 +22,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue classes where a second reader (tarfile, zipfile, pickle) sees something else in bytes that a
- * handler accepted, and where a file's name, content and the references to it disagree. Each test
+ * Issue classes where a second reader (tarfile, zipfile, pickle) sees something else in bytes that
+ * a handler accepted, and where a file's name, content and the references to it disagree. Each test
  * asserts the exact reason code, through the real handlers and second readers.
  */
 class RolesAndPolyglotsTest {
   @TempDir Path dir;
 
-  private static final LoadPolicy UNPINNED = LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build();
+  private static final LoadPolicy UNPINNED =
+      LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build();
 
   private static Set<String> reasons(ScanReport r, String file) {
-    return r.findings().stream().filter(f -> file.equals(f.file())).map(f -> f.reason().code())
+    return r.findings().stream()
+        .filter(f -> file.equals(f.file()))
+        .map(f -> f.reason().code())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** JSON whose first 512 bytes are also a tar header with a valid checksum (what tarfile.open takes). */
+  /**
+   * JSON whose first 512 bytes are also a tar header with a valid checksum (what tarfile.open
+   * takes).
+   */
   static byte[] jsonThatIsATar() {
     byte[] block = new byte[600];
     Arrays.fill(block, (byte) ' ');
@@ -67,7 +73,8 @@ class RolesAndPolyglotsTest {
   /** A safetensors header whose 8-byte length reads as zlib magic (0x78 0x01): 376 bytes. */
   @Test
   void safetensorsWhoseHeaderLengthLooksLikeZlibIsAccepted() throws IOException {
-    StringBuilder header = new StringBuilder("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
+    StringBuilder header =
+        new StringBuilder("{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
     while (header.length() < 376) {
       header.append(' ');
     }
@@ -102,8 +109,12 @@ class RolesAndPolyglotsTest {
   @Test
   void safetensorsWhoseLastTensorIsAZipIsAPolyglot() throws IOException {
     byte[] zip = zipOf("archive/data.pkl", Pickles.evil());
-    String header = "{\"t\":{\"dtype\":\"U8\",\"shape\":[" + zip.length + "],\"data_offsets\":[0,"
-        + zip.length + "]}}";
+    String header =
+        "{\"t\":{\"dtype\":\"U8\",\"shape\":["
+            + zip.length
+            + "],\"data_offsets\":[0,"
+            + zip.length
+            + "]}}";
     byte[] h = header.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer file = ByteBuffer.allocate(8 + h.length + zip.length).order(ByteOrder.LITTLE_ENDIAN);
     file.putLong(h.length).put(h).put(zip);
@@ -113,18 +124,20 @@ class RolesAndPolyglotsTest {
   }
 
   /**
-   * Issue 10 item 1: a legacy checkpoint whose first 512 bytes are also a tar header (torch's legacy
-   * loader tries tarfile first and would unpickle the tar's members). The magic-number pickle is padded
-   * with a popped string so that the block's fields read as a tar header; Python's tarfile opens the
-   * result (checked by hand with /usr/bin/python3) and pickle.load still returns the magic number.
-   * safeload never accepts it: the padded first pickle is no legacy checkpoint, and had a handler
-   * accepted it, the tar second reader would have refused it as a polyglot.
+   * Issue 10 item 1: a legacy checkpoint whose first 512 bytes are also a tar header (torch's
+   * legacy loader tries tarfile first and would unpickle the tar's members). The magic-number
+   * pickle is padded with a popped string so that the block's fields read as a tar header; Python's
+   * tarfile opens the result (checked by hand with /usr/bin/python3) and pickle.load still returns
+   * the magic number. safeload never accepts it: the padded first pickle is no legacy checkpoint,
+   * and had a handler accepted it, the tar second reader would have refused it as a polyglot.
    */
   @Test
   void aLegacyCheckpointThatIsAlsoATarIsRefused() throws IOException {
     byte[] legacy = Scans.read(Scans.resource("pytorch/legacy_state_dict.pt"));
     int pad = 520;
-    ByteBuffer b = ByteBuffer.allocate(2 + 5 + pad + 1 + 13 + legacy.length - 15).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(2 + 5 + pad + 1 + 13 + legacy.length - 15)
+            .order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 0x80).put((byte) 2).put((byte) 'X').putInt(pad);
     byte[] spaces = new byte[pad];
     Arrays.fill(spaces, (byte) ' ');
@@ -139,10 +152,13 @@ class RolesAndPolyglotsTest {
     System.arraycopy(chk, 0, file, 148, 6);
     file[154] = 0;
     file[155] = ' ';
-    assertEquals("a tar header with a valid checksum at offset 0",
-        new dev.safeload.formats.readers.TarReader().opens(dev.safeload.spi.ModelBytes.of(ByteBuffer.wrap(file))));
+    assertEquals(
+        "a tar header with a valid checksum at offset 0",
+        new dev.safeload.formats.readers.TarReader()
+            .opens(dev.safeload.spi.ModelBytes.of(ByteBuffer.wrap(file))));
     ScanReport r = Scans.scanBytes(dir, "legacy.pt", file);
-    assertEquals(Set.of("EXTENSION_MISMATCH", "PICKLE_TRAILING_BYTES"), Scans.reasons(r), Scans.describe(r));
+    assertEquals(
+        Set.of("EXTENSION_MISMATCH", "PICKLE_TRAILING_BYTES"), Scans.reasons(r), Scans.describe(r));
   }
 
   /**
@@ -161,8 +177,9 @@ class RolesAndPolyglotsTest {
   /** Text that starts like GLOBAL but names no importable module stays text: an opaque licence. */
   @Test
   void textThatOnlyLooksLikeAnImportIsNoPickle() throws IOException {
-    byte[] text = "copyright 2024 Example Corp\nAll rights reserved\nRedistribution is allowed.\n"
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] text =
+        "copyright 2024 Example Corp\nAll rights reserved\nRedistribution is allowed.\n"
+            .getBytes(StandardCharsets.US_ASCII);
     Path f = Files.write(dir.resolve("LICENSE"), text);
     LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("LICENSE").build();
     ScanReport r = Scans.scan(f, opaque);

@@ -33,7 +33,9 @@ public final class Scans {
 
   /** The reason codes of all findings, sorted and deduplicated. */
   public static Set<String> reasons(ScanReport r) {
-    return r.findings().stream().map(f -> f.reason().code()).collect(Collectors.toCollection(TreeSet::new));
+    return r.findings().stream()
+        .map(f -> f.reason().code())
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Writes bytes under a name and scans them. */

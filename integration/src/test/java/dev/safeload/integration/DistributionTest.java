@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI distribution as a user gets it: {@code cli/target/safeload-VERSION-bin.tar.gz} (built in the
- * package phase, so this runs under {@code mvn verify}; under {@code mvn test} it is skipped, except on
- * CI) is unpacked with {@code tar}, its launcher is reached through a chain of relative symbolic links
- * from a directory on the PATH, and it runs from an unrelated working directory with a PATH that holds
- * no {@code java} at all (only bash and the two tools the launcher uses) and no JAVA_HOME.
+ * The CLI distribution as a user gets it: {@code cli/target/safeload-VERSION-bin.tar.gz} (built in
+ * the package phase, so this runs under {@code mvn verify}; under {@code mvn test} it is skipped,
+ * except on CI) is unpacked with {@code tar}, its launcher is reached through a chain of relative
+ * symbolic links from a directory on the PATH, and it runs from an unrelated working directory with
+ * a PATH that holds no {@code java} at all (only bash and the two tools the launcher uses) and no
+ * JAVA_HOME.
  */
 class DistributionTest {
   @TempDir static Path tmp;
@@ -35,7 +36,8 @@ class DistributionTest {
   @BeforeAll
   static void unpack() throws Exception {
     String version = System.getProperty("safeload.expectedVersion");
-    Path archive = Path.of("../cli/target/safeload-" + version + "-bin.tar.gz").toAbsolutePath().normalize();
+    Path archive =
+        Path.of("../cli/target/safeload-" + version + "-bin.tar.gz").toAbsolutePath().normalize();
     if (!Files.isRegularFile(archive)) {
       if ("true".equals(System.getenv("CI"))) {
         fail("the CLI distribution was not built: " + archive);
@@ -43,20 +45,27 @@ class DistributionTest {
       Assumptions.assumeTrue(false, archive + " not built (run mvn verify or package); skipping");
     }
     Path unpacked = Files.createDirectory(tmp.resolve("opt"));
-    assertEquals(0, exec(List.of("tar", "xzf", archive.toString(), "-C", unpacked.toString()), tmp, null).exit);
+    assertEquals(
+        0,
+        exec(List.of("tar", "xzf", archive.toString(), "-C", unpacked.toString()), tmp, null).exit);
     home = unpacked.resolve("safeload-" + version);
 
     // A PATH with the launcher (linked, link to a link) and only the tools it needs: no java.
     Path tools = Files.createDirectory(tmp.resolve("tools"));
     // bash and the two tools the launcher uses; tar, gzip and mkdir for the action's script.
     for (String t : List.of("bash", "readlink", "dirname", "tar", "gzip", "mkdir")) {
-      Path real = List.of(Path.of("/usr/bin", t), Path.of("/bin", t)).stream().filter(Files::isExecutable)
-          .findFirst().orElseThrow(() -> new AssertionError("no " + t + " on this machine"));
+      Path real =
+          List.of(Path.of("/usr/bin", t), Path.of("/bin", t)).stream()
+              .filter(Files::isExecutable)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no " + t + " on this machine"));
       // Copied, not linked: the temp directory then holds no link leading out of it.
-      Files.copy(real.toRealPath(), tools.resolve(t), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          real.toRealPath(), tools.resolve(t), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     }
     Path onPath = Files.createDirectory(tmp.resolve("onpath"));
-    Files.createSymbolicLink(onPath.resolve("safeload-real"), onPath.relativize(home.resolve("bin/safeload")));
+    Files.createSymbolicLink(
+        onPath.resolve("safeload-real"), onPath.relativize(home.resolve("bin/safeload")));
     Files.createSymbolicLink(onPath.resolve("safeload"), Path.of("safeload-real"));
     path = List.of(onPath.toString(), tools.toString());
     archivePath = archive;
@@ -68,11 +77,15 @@ class DistributionTest {
   @Test
   void theActionScriptScansToSarifWithoutJava() throws Exception {
     Path work = Files.createDirectories(tmp.resolve("action/models"));
-    Files.write(work.resolve("dup.safetensors"), safetensors(
-        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
+    Files.write(
+        work.resolve("dup.safetensors"),
+        safetensors(
+            "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
     Path outputs = tmp.resolve("action/github-output");
     Path script = Path.of("../scripts/action-scan.sh").toAbsolutePath().normalize();
-    ProcessBuilder pb = new ProcessBuilder(resolve("bash", path), script.toString()).directory(work.getParent().toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(resolve("bash", path), script.toString())
+            .directory(work.getParent().toFile());
     pb.environment().clear();
     pb.environment().put("PATH", String.join(":", path));
     pb.environment().put("INPUT_ARCHIVE", archivePath.toString());
@@ -107,15 +120,27 @@ class DistributionTest {
   @Test
   void scanFindsADuplicateKeyAndWritesSarif() throws Exception {
     Path work = Files.createDirectories(tmp.resolve("work/models"));
-    Files.write(work.resolve("good.safetensors"), safetensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
-    Files.write(work.resolve("dup.safetensors"), safetensors(
-        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
-    Result r = exec(cmd("safeload", "scan", "--format", "sarif", "-o", "out.sarif", "models"), work.getParent(), path);
+    Files.write(
+        work.resolve("good.safetensors"),
+        safetensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
+    Files.write(
+        work.resolve("dup.safetensors"),
+        safetensors(
+            "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"));
+    Result r =
+        exec(
+            cmd("safeload", "scan", "--format", "sarif", "-o", "out.sarif", "models"),
+            work.getParent(),
+            path);
     assertEquals(1, r.exit, r.out + r.err);
-    assertTrue(r.out.contains("models/dup.safetensors") && r.out.contains("SAFETENSORS_DUPLICATE_KEY"), r.out);
+    assertTrue(
+        r.out.contains("models/dup.safetensors") && r.out.contains("SAFETENSORS_DUPLICATE_KEY"),
+        r.out);
     assertTrue(r.out.contains("models/good.safetensors") && r.out.contains("accepted"), r.out);
     String sarif = Files.readString(work.getParent().resolve("out.sarif"));
-    assertTrue(sarif.contains("\"ruleId\":\"SAFETENSORS_DUPLICATE_KEY\"") && sarif.contains("\"uri\":\"models/dup.safetensors\""),
+    assertTrue(
+        sarif.contains("\"ruleId\":\"SAFETENSORS_DUPLICATE_KEY\"")
+            && sarif.contains("\"uri\":\"models/dup.safetensors\""),
         sarif);
   }
 
@@ -145,8 +170,12 @@ class DistributionTest {
     return new ArrayList<>(List.of(command));
   }
 
-  /** Runs {@code command} in {@code dir}; with {@code searchPath}, in an environment holding only that PATH. */
-  private static Result exec(List<String> command, Path dir, List<String> searchPath) throws Exception {
+  /**
+   * Runs {@code command} in {@code dir}; with {@code searchPath}, in an environment holding only
+   * that PATH.
+   */
+  private static Result exec(List<String> command, Path dir, List<String> searchPath)
+      throws Exception {
     List<String> c = new ArrayList<>(command);
     ProcessBuilder pb = new ProcessBuilder().directory(dir.toFile());
     if (searchPath != null) {

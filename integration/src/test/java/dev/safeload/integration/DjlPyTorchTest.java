@@ -42,11 +42,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DJL's PyTorch engine (libtorch 2.7.1, native library from the Maven Central jar, DJL offline) loads
- * the torch 1.13 TorchScript fixtures from the private directory {@code materialize()} writes, and its
- * outputs match what torch recorded in {@code expected.json}. A control test shows libtorch really
- * runs a {@code torch.save} in {@code __setstate__} while loading, and that safeload refuses the same
- * bytes first.
+ * DJL's PyTorch engine (libtorch 2.7.1, native library from the Maven Central jar, DJL offline)
+ * loads the torch 1.13 TorchScript fixtures from the private directory {@code materialize()}
+ * writes, and its outputs match what torch recorded in {@code expected.json}. A control test shows
+ * libtorch really runs a {@code torch.save} in {@code __setstate__} while loading, and that
+ * safeload refuses the same bytes first.
  */
 class DjlPyTorchTest {
   @TempDir Path dir;
@@ -55,10 +55,13 @@ class DjlPyTorchTest {
 
   @BeforeAll
   static void readExpected() throws Exception {
-    Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
-        && System.getProperty("os.arch").equals("amd64"), "the PyTorch native jar pinned here is linux-x86_64");
-    expected = JsonParser.parseString(new String(resource("expected.json"), StandardCharsets.UTF_8))
-        .getAsJsonObject();
+    Assumptions.assumeTrue(
+        System.getProperty("os.name").startsWith("Linux")
+            && System.getProperty("os.arch").equals("amd64"),
+        "the PyTorch native jar pinned here is linux-x86_64");
+    expected =
+        JsonParser.parseString(new String(resource("expected.json"), StandardCharsets.UTF_8))
+            .getAsJsonObject();
   }
 
   static byte[] resource(String name) throws Exception {
@@ -68,7 +71,9 @@ class DjlPyTorchTest {
   }
 
   static SafeModelLoader loader() {
-    return SafeModelLoader.builder().policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+    return SafeModelLoader.builder()
+        .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+        .build();
   }
 
   static float[] floats(JsonArray a) {
@@ -90,16 +95,19 @@ class DjlPyTorchTest {
   /** Runs {@code <dir>/<name>.pt} through DJL's PyTorch engine on the recorded input. */
   static NDArrayResult predict(Path modelDir, String name) throws Exception {
     JsonObject e = expected.getAsJsonObject(name + ".pt");
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(modelDir)
-        .optModelName(name)
-        .optEngine("PyTorch")
-        .build();
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(modelDir)
+            .optModelName(name)
+            .optEngine("PyTorch")
+            .build();
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();
         NDManager manager = NDManager.newBaseManager("PyTorch")) {
-      NDArray x = manager.create(floats(e.getAsJsonArray("input")), new Shape(longs(e.getAsJsonArray("input_shape"))));
+      NDArray x =
+          manager.create(
+              floats(e.getAsJsonArray("input")), new Shape(longs(e.getAsJsonArray("input_shape"))));
       NDArray y = predictor.predict(new NDList(x)).singletonOrThrow();
       return new NDArrayResult(y.getShape().getShape(), y.toFloatArray());
     }
@@ -118,10 +126,10 @@ class DjlPyTorchTest {
 
   /**
    * The LSTM fixtures load and run from verified bytes with the recorded output shape. Their values
-   * differ from torch 1.13's (measured: scripted LSTM -0.41158915 where 1.13 gives -0.4667698, already
-   * for a single time step), a numeric difference between libtorch 2.7.1 and torch 1.13 on these
-   * models that safeload does not cause (the bytes handed over are the bytes hashed and checked), so
-   * only the shape and finiteness are asserted here.
+   * differ from torch 1.13's (measured: scripted LSTM -0.41158915 where 1.13 gives -0.4667698,
+   * already for a single time step), a numeric difference between libtorch 2.7.1 and torch 1.13 on
+   * these models that safeload does not cause (the bytes handed over are the bytes hashed and
+   * checked), so only the shape and finiteness are asserted here.
    */
   @ParameterizedTest
   @ValueSource(strings = {"lstm_scripted", "lstm_traced"})
@@ -130,7 +138,8 @@ class DjlPyTorchTest {
     JsonObject e = expected.getAsJsonObject(name + ".pt");
     assertArrayEquals(longs(e.getAsJsonArray("output_shape")), out.shape());
     for (float v : out.values()) {
-      assertTrue(Float.isFinite(v) && Math.abs(v) < 10, () -> java.util.Arrays.toString(out.values()));
+      assertTrue(
+          Float.isFinite(v) && Math.abs(v) < 10, () -> java.util.Arrays.toString(out.values()));
     }
   }
 
@@ -145,7 +154,10 @@ class DjlPyTorchTest {
     }
   }
 
-  /** The setstate fixture with {@code torch.save} added to {@code __setstate__}, which runs while the archive loads. */
+  /**
+   * The setstate fixture with {@code torch.save} added to {@code __setstate__}, which runs while
+   * the archive loads.
+   */
   static byte[] savingOnLoad(Path canary) throws Exception {
     Path src = Files.createTempFile("setstate", ".pt");
     Files.write(src, resource("setstate_scripted.pt"));
@@ -159,7 +171,8 @@ class DjlPyTorchTest {
     } finally {
       Files.delete(src);
     }
-    String code = new String(members.get("setstate_scripted/code/__torch__.py"), StandardCharsets.UTF_8);
+    String code =
+        new String(members.get("setstate_scripted/code/__torch__.py"), StandardCharsets.UTF_8);
     String hook = "    self.training = (state)[2]\n";
     assertTrue(code.contains(hook));
     code = code.replace(hook, hook + "    torch.save((state)[0], \"" + canary + "\")\n");
@@ -190,8 +203,13 @@ class DjlPyTorchTest {
     Path m = dir.resolve("direct");
     Files.createDirectories(m);
     Files.write(m.resolve("setstate_scripted.pt"), savingOnLoad(canary));
-    Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-        .optModelPath(m).optModelName("setstate_scripted").optEngine("PyTorch").build();
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(m)
+            .optModelName("setstate_scripted")
+            .optEngine("PyTorch")
+            .build();
     try (ZooModel<NDList, NDList> model = criteria.loadModel()) {
       assertTrue(Files.exists(canary), "libtorch did not run __setstate__ while loading");
     }
@@ -205,10 +223,13 @@ class DjlPyTorchTest {
     Files.createDirectories(m);
     Files.write(m.resolve("setstate_scripted.pt"), savingOnLoad(canary));
     ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
-    String codes = e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    String codes =
+        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
     assertEquals("TORCHSCRIPT_OP_DENIED", codes);
     Finding f = e.findings().get(0);
-    assertTrue(f.message().contains("aten::save") && f.message().contains("code/__torch__.py:"), f::toString);
+    assertTrue(
+        f.message().contains("aten::save") && f.message().contains("code/__torch__.py:"),
+        f::toString);
     assertFalse(Files.exists(canary));
   }
 }

@@ -17,21 +17,25 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DJL's ONNX Runtime engine loads a verified model from the private directory materialize() writes. */
+/**
+ * DJL's ONNX Runtime engine loads a verified model from the private directory materialize() writes.
+ */
 class DjlTest {
   @TempDir Path dir;
 
   private static float[] predict(Path verifiedDir) throws Exception {
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(verifiedDir)
-        .optModelName("model")
-        .optEngine("OnnxRuntime")
-        .build();
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(verifiedDir)
+            .optModelName("model")
+            .optEngine("OnnxRuntime")
+            .build();
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();
         NDManager manager = NDManager.newBaseManager("OnnxRuntime")) {
-      NDList out = predictor.predict(new NDList(manager.create(new float[] {1, 2, 3}, new Shape(1, 3))));
+      NDList out =
+          predictor.predict(new NDList(manager.create(new float[] {1, 2, 3}, new Shape(1, 3))));
       return out.singletonOrThrow().toFloatArray();
     }
   }
@@ -58,9 +62,9 @@ class DjlTest {
   }
 
   /**
-   * Zero-copy alternative: DJL adopts an ONNX Runtime session built from the verified read-only buffer
-   * (no file is written or re-opened). The DJL model is created first so that DJL's engine owns the
-   * process-wide OrtEnvironment.
+   * Zero-copy alternative: DJL adopts an ONNX Runtime session built from the verified read-only
+   * buffer (no file is written or re-opened). The DJL model is created first so that DJL's engine
+   * owns the process-wide OrtEnvironment.
    */
   @Test
   void djlAdoptsASessionBuiltFromVerifiedBytes() throws Exception {
@@ -68,12 +72,17 @@ class DjlTest {
     Files.write(f, fixture("matmul_add.onnx"));
     try (VerifiedModel verified = loader().load(f);
         ai.djl.Model model = ai.djl.Model.newInstance("verified", "OnnxRuntime")) {
-      ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
-          .createSession(verified.file("model.onnx").buffer());
-      model.setBlock(new ai.djl.onnxruntime.engine.OrtSymbolBlock(session,
-          (ai.djl.onnxruntime.engine.OrtNDManager) model.getNDManager()));
-      try (Predictor<NDList, NDList> predictor = model.newPredictor(new ai.djl.translate.NoopTranslator())) {
-        NDList out = predictor.predict(new NDList(model.getNDManager().create(new float[] {1, 2, 3}, new Shape(1, 3))));
+      ai.onnxruntime.OrtSession session =
+          ai.onnxruntime.OrtEnvironment.getEnvironment()
+              .createSession(verified.file("model.onnx").buffer());
+      model.setBlock(
+          new ai.djl.onnxruntime.engine.OrtSymbolBlock(
+              session, (ai.djl.onnxruntime.engine.OrtNDManager) model.getNDManager()));
+      try (Predictor<NDList, NDList> predictor =
+          model.newPredictor(new ai.djl.translate.NoopTranslator())) {
+        NDList out =
+            predictor.predict(
+                new NDList(model.getNDManager().create(new float[] {1, 2, 3}, new Shape(1, 3))));
         assertArrayEquals(EXPECTED, out.singletonOrThrow().toFloatArray(), 1e-6f);
       }
     }

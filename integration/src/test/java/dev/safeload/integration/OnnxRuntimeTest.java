@@ -27,7 +27,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ONNX Runtime (the real native library from Maven Central) runs models only from verified bytes. */
+/**
+ * ONNX Runtime (the real native library from Maven Central) runs models only from verified bytes.
+ */
 class OnnxRuntimeTest {
   /** Y = X @ W + B with X = [1, 2, 3], W = [[1,2],[3,4],[5,6]], B = [0.5, -1]. */
   static final float[] EXPECTED = {22.5f, 27f};
@@ -60,7 +62,8 @@ class OnnxRuntimeTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (VerifiedModel model = loader().load(file)) {
       ByteBuffer bytes = model.file("model.onnx").buffer();
-      assertTrue(bytes.isDirect() && bytes.isReadOnly(), "verified bytes are a read-only direct buffer");
+      assertTrue(
+          bytes.isDirect() && bytes.isReadOnly(), "verified bytes are a read-only direct buffer");
       try (OrtSession session = env.createSession(bytes)) {
         assertArrayEquals(EXPECTED, run(env, session), 1e-6f);
       }
@@ -88,8 +91,12 @@ class OnnxRuntimeTest {
       Map<String, OnnxTensorLike> initializers = new HashMap<>();
       for (TensorInfo t : data.description().tensors()) {
         assertEquals("FLOAT", t.dtype());
-        ByteBuffer slice = data.buffer().position((int) t.offset()).limit((int) (t.offset() + t.length()))
-            .slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer slice =
+            data.buffer()
+                .position((int) t.offset())
+                .limit((int) (t.offset() + t.length()))
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
         long[] shape = t.shape().stream().mapToLong(Long::longValue).toArray();
         FloatBuffer floats = slice.asFloatBuffer();
         initializers.put(t.name(), OnnxTensor.createTensor(env, floats, shape));
@@ -110,9 +117,12 @@ class OnnxRuntimeTest {
   @Test
   void tamperedExternalDataNeverReachesTheEngine() throws Exception {
     Path m = externalModelDir();
-    Files.write(m.resolve("weights.data"), java.util.Arrays.copyOf(fixture("external/weights.data"), 100));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m).close());
-    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
+    Files.write(
+        m.resolve("weights.data"), java.util.Arrays.copyOf(fixture("external/weights.data"), 100));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(m).close());
+    assertEquals(
+        List.of(FormatReason.ONNX_EXTERNAL_DATA_OUT_OF_RANGE),
         e.findings().stream().map(f -> f.reason()).distinct().toList());
   }
 

@@ -16,9 +16,9 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * The Maven BOM ({@code platform/pom.xml}, artifact {@code safeload-bom}) does not inherit the parent,
- * so nothing else keeps it in step: its version must be the reactor's and it must list exactly the
- * published modules (every reactor module that is installed), each at that version.
+ * The Maven BOM ({@code platform/pom.xml}, artifact {@code safeload-bom}) does not inherit the
+ * parent, so nothing else keeps it in step: its version must be the reactor's and it must list
+ * exactly the published modules (every reactor module that is installed), each at that version.
  */
 class PlatformBomTest {
   private static final Path ROOT = Path.of("..");
@@ -33,7 +33,9 @@ class PlatformBomTest {
     assertEquals(version, child(project, "version").getTextContent());
 
     List<String> listed = new ArrayList<>();
-    NodeList deps = child(child(project, "dependencyManagement"), "dependencies").getElementsByTagName("dependency");
+    NodeList deps =
+        child(child(project, "dependencyManagement"), "dependencies")
+            .getElementsByTagName("dependency");
     for (int i = 0; i < deps.getLength(); i++) {
       Element d = (Element) deps.item(i);
       assertEquals("dev.safeload", child(d, "groupId").getTextContent());

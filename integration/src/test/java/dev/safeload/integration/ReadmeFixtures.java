@@ -19,18 +19,25 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
-/** The files the README's examples expect, shared by {@link ReadmeSnippetsTest} and {@link ReadmeExamplesTest}. */
+/**
+ * The files the README's examples expect, shared by {@link ReadmeSnippetsTest} and {@link
+ * ReadmeExamplesTest}.
+ */
 final class ReadmeFixtures {
   /** The first float of the single tensor in {@link #writeLlama}'s {@code model.safetensors}. */
   static final float FIRST_WEIGHT = 1.5f;
 
   private ReadmeFixtures() {}
 
-  /** {@code dir} (created): {@code model.safetensors} with one F32 tensor [2], and a {@code config.json}. */
+  /**
+   * {@code dir} (created): {@code model.safetensors} with one F32 tensor [2], and a {@code
+   * config.json}.
+   */
   static Path writeLlama(Path dir) throws Exception {
     Files.createDirectories(dir);
-    byte[] header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] header =
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}"
+            .getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(8 + header.length + 8).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(header.length).put(header).putFloat(FIRST_WEIGHT).putFloat(-2f);
     Files.write(dir.resolve("model.safetensors"), b.array());
@@ -39,16 +46,22 @@ final class ReadmeFixtures {
   }
 
   /**
-   * Writes what {@code safeload pin SOURCE > pinFile} writes for {@code model}, the way {@code PinCommand}
-   * does it (the integration module does not depend on safeload-cli): a scan with the CLI's strict loader,
-   * refused unless every file is accepted and digested, then one pin per scanned file.
+   * Writes what {@code safeload pin SOURCE > pinFile} writes for {@code model}, the way {@code
+   * PinCommand} does it (the integration module does not depend on safeload-cli): a scan with the
+   * CLI's strict loader, refused unless every file is accepted and digested, then one pin per
+   * scanned file.
    */
   static Path pin(Path model, String source, Path pinFile) throws Exception {
-    ScanReport r = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().ignoreFiles().build())
-        .build().scan(model);
-    assertTrue(r.accepted() && r.modelFindings().isEmpty()
-        && r.files().stream().allMatch(f -> f.sha256() != null), "safeload pin would refuse: " + r.findings());
+    ScanReport r =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().ignoreFiles().build())
+            .build()
+            .scan(model);
+    assertTrue(
+        r.accepted()
+            && r.modelFindings().isEmpty()
+            && r.files().stream().allMatch(f -> f.sha256() != null),
+        "safeload pin would refuse: " + r.findings());
     PinSet.Builder pins = PinSet.builder().source(source);
     for (FileReport f : r.files()) {
       pins.pin(f.name(), f.size(), f.sha256());
@@ -67,8 +80,9 @@ final class ReadmeFixtures {
   }
 
   /**
-   * Signs {@code model} as {@code safeload sign --key key.pem} does, writing {@code key.pem} and the
-   * matching {@code pub} ({@code signer.pub.pem} in the README) into {@code keyDir}; returns {@code pub}.
+   * Signs {@code model} as {@code safeload sign --key key.pem} does, writing {@code key.pem} and
+   * the matching {@code pub} ({@code signer.pub.pem} in the README) into {@code keyDir}; returns
+   * {@code pub}.
    */
   static Path sign(Path model, Path keyDir) throws Exception {
     KeyPair kp = ecKeyPair();
@@ -79,7 +93,9 @@ final class ReadmeFixtures {
   }
 
   static Path pem(Path p, String type, byte[] der) throws Exception {
-    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return Files.writeString(p, "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n");
+    String b64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return Files.writeString(
+        p, "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n");
   }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * Keeps {@code docs/REASONS.md} equal to the reason-code enums of every module, so the documented
  * codes are the real ones. The engine's codes live in the api's {@link Reason}; each module's own
  * codes live in that module ({@link FormatReason}, {@link VerifyReason}), so a new format does not
- * edit the api. This module sees them all. To update the document after adding codes: run this test,
- * then copy {@code integration/target/REASONS.md} over {@code docs/REASONS.md}.
+ * edit the api. This module sees them all. To update the document after adding codes: run this
+ * test, then copy {@code integration/target/REASONS.md} over {@code docs/REASONS.md}.
  */
 class ReasonsDocTest {
 
@@ -40,27 +40,38 @@ class ReasonsDocTest {
   }
 
   /** Every module's reason enum, in the order of the document. */
-  static final List<Source> SOURCES = List.of(
-      // split-reasons:begin (this list is kept in step by the split-reasons script)
-      new Source("api", Reason.class),
-      new Source("formats", FormatReason.class),
-      new Source("verify", VerifyReason.class)
-      // split-reasons:end
-  );
+  static final List<Source> SOURCES =
+      List.of(
+          // split-reasons:begin (this list is kept in step by the split-reasons script)
+          new Source("api", Reason.class),
+          new Source("formats", FormatReason.class),
+          new Source("verify", VerifyReason.class)
+          // split-reasons:end
+          );
 
   static String render() {
-    StringBuilder sb = new StringBuilder()
-        .append("# Reason codes\n\n")
-        .append("Every rejection carries one of these codes. Codes are stable: never renamed, removed\n")
-        .append("or given another meaning. The engine's own codes are `dev.safeload.Reason` (module api);\n")
-        .append("each module declares the codes it reports in its own enum (`dev.safeload.formats.FormatReason`,\n")
-        .append("`dev.safeload.verify.VerifyReason`). Handlers added through the SPI bring their own codes\n")
-        .append("the same way (an enum implementing `ReasonCode`).\n\n")
-        .append("| code | module | meaning |\n|---|---|---|\n");
+    StringBuilder sb =
+        new StringBuilder()
+            .append("# Reason codes\n\n")
+            .append(
+                "Every rejection carries one of these codes. Codes are stable: never renamed, removed\n")
+            .append(
+                "or given another meaning. The engine's own codes are `dev.safeload.Reason` (module api);\n")
+            .append(
+                "each module declares the codes it reports in its own enum (`dev.safeload.formats.FormatReason`,\n")
+            .append(
+                "`dev.safeload.verify.VerifyReason`). Handlers added through the SPI bring their own codes\n")
+            .append("the same way (an enum implementing `ReasonCode`).\n\n")
+            .append("| code | module | meaning |\n|---|---|---|\n");
     for (Source s : SOURCES) {
       for (ReasonCode r : s.values()) {
-        sb.append("| `").append(r.code()).append("` | ").append(s.module()).append(" | ")
-            .append(r.description().replace("|", "\\|")).append(" |\n");
+        sb.append("| `")
+            .append(r.code())
+            .append("` | ")
+            .append(s.module())
+            .append(" | ")
+            .append(r.description().replace("|", "\\|"))
+            .append(" |\n");
       }
     }
     return sb.toString();
@@ -74,7 +85,9 @@ class ReasonsDocTest {
     Files.writeString(Path.of("target", "REASONS.md"), expected, StandardCharsets.UTF_8);
     Path doc = root.resolve("docs/REASONS.md");
     String actual = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
-    assertEquals(expected, actual,
+    assertEquals(
+        expected,
+        actual,
         "docs/REASONS.md is out of date: copy integration/target/REASONS.md over it");
   }
 
@@ -94,16 +107,19 @@ class ReasonsDocTest {
   /** A module that adds its own reason enum must also add it to {@link #SOURCES}. */
   @Test
   void everyReasonEnumOfTheLibraryIsListed() {
-    Set<String> found = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.safeload")
-        .stream()
-        .filter(JavaClass::isEnum)
-        .filter(c -> c.isAssignableTo(ReasonCode.class))
-        .map(JavaClass::getName)
-        .collect(Collectors.toCollection(TreeSet::new));
-    Set<String> listed = SOURCES.stream().map(s -> s.codes().getName())
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> found =
+        new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.safeload")
+                .stream()
+                .filter(JavaClass::isEnum)
+                .filter(c -> c.isAssignableTo(ReasonCode.class))
+                .map(JavaClass::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> listed =
+        SOURCES.stream()
+            .map(s -> s.codes().getName())
+            .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(listed, found);
   }
 }

@@ -48,19 +48,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 11, end to end as a user does it: a Hugging Face-style snapshot written by real producers
- * ({@code integration/src/test/resources/snapshot/generate.py}) is pinned and signed with its model card
- * opaque and its {@code .gitattributes} ignored, then verified and loaded with only the pin file and the
- * signer's public key — the patterns come from the proofs, not from code. The private copy holds every
- * runtime file, DJL's Hugging Face tokenizer and ONNX Runtime read it, and changing any one file is
- * refused.
+ * ({@code integration/src/test/resources/snapshot/generate.py}) is pinned and signed with its model
+ * card opaque and its {@code .gitattributes} ignored, then verified and loaded with only the pin
+ * file and the signer's public key — the patterns come from the proofs, not from code. The private
+ * copy holds every runtime file, DJL's Hugging Face tokenizer and ONNX Runtime read it, and
+ * changing any one file is refused.
  */
-// Slow: pins, signs and loads a whole snapshot per case (the root pom: -Pquick skips the "slow" tag).
+// Slow: pins, signs and loads a whole snapshot per case (the root pom: -Pquick skips the "slow"
+// tag).
 @Tag("slow")
 class SnapshotEndToEndTest {
   static final Path FIXTURE = Path.of("src/test/resources/snapshot/model");
-  static final List<String> RUNTIME_FILES = List.of("README.md", "chat_template.jinja", "config.json",
-      "generation_config.json", "merges.txt", "model.onnx", "model.safetensors", "special_tokens_map.json",
-      "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "trainer_state.json", "vocab.txt");
+  static final List<String> RUNTIME_FILES =
+      List.of(
+          "README.md",
+          "chat_template.jinja",
+          "config.json",
+          "generation_config.json",
+          "merges.txt",
+          "model.onnx",
+          "model.safetensors",
+          "special_tokens_map.json",
+          "tokenizer.json",
+          "tokenizer.model",
+          "tokenizer_config.json",
+          "trainer_state.json",
+          "vocab.txt");
 
   @TempDir Path tmp;
   Path snapshot;
@@ -76,9 +89,14 @@ class SnapshotEndToEndTest {
         Files.copy(f, snapshot.resolve(f.getFileName().toString()));
       }
     }
-    // What `safeload pin --opaque README.md --ignore .gitattributes` does: scan, then pin what was read.
-    LoadPolicy scanning = LoadPolicy.strict().toBuilder().allowUnpinnedFiles()
-        .opaqueFiles("README.md").ignoreFiles(".gitattributes").build();
+    // What `safeload pin --opaque README.md --ignore .gitattributes` does: scan, then pin what was
+    // read.
+    LoadPolicy scanning =
+        LoadPolicy.strict().toBuilder()
+            .allowUnpinnedFiles()
+            .opaqueFiles("README.md")
+            .ignoreFiles(".gitattributes")
+            .build();
     ScanReport scan = SafeModelLoader.builder().policy(scanning).build().scan(snapshot);
     assertTrue(scan.accepted(), scan.findings().toString());
     assertEquals(List.of(".gitattributes"), scan.ignoredFiles());
@@ -94,19 +112,24 @@ class SnapshotEndToEndTest {
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair keys = g.generateKeyPair();
     publicKey = tmp.resolve("signer.pub.pem");
-    Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(keys.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n");
-    ModelSigner.withKey(keys.getPrivate(), keys.getPublic()).ignoreFiles(".gitattributes")
-        .opaqueFiles("README.md").signTo(snapshot);
+    Files.writeString(
+        publicKey,
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keys.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n");
+    ModelSigner.withKey(keys.getPrivate(), keys.getPublic())
+        .ignoreFiles(".gitattributes")
+        .opaqueFiles("README.md")
+        .signTo(snapshot);
   }
 
   /** The loader a user writes: pins and a public key, the strict policy, nothing else. */
   private SafeModelLoader loader() throws IOException {
     return SafeModelLoader.builder()
         .verifier(PinSet.load(pins))
-        .verifier(ModelSignatureVerifier.of(TrustPolicy.publicKey(publicKey).build()).forModel(snapshot))
+        .verifier(
+            ModelSignatureVerifier.of(TrustPolicy.publicKey(publicKey).build()).forModel(snapshot))
         .build();
   }
 
@@ -117,12 +140,15 @@ class SnapshotEndToEndTest {
       Path dir = model.materialize();
       Set<String> served;
       try (Stream<Path> files = Files.list(dir)) {
-        served = files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        served =
+            files
+                .map(p -> p.getFileName().toString())
+                .collect(Collectors.toCollection(TreeSet::new));
       }
       assertEquals(new TreeSet<>(RUNTIME_FILES), served, "every runtime file, nothing ignored");
       for (String name : RUNTIME_FILES) {
-        assertArrayEquals(Files.readAllBytes(FIXTURE.resolve(name)), Files.readAllBytes(dir.resolve(name)),
-            name);
+        assertArrayEquals(
+            Files.readAllBytes(FIXTURE.resolve(name)), Files.readAllBytes(dir.resolve(name)), name);
       }
       // DJL's Hugging Face tokenizer reads tokenizer.json from the verified copy.
       try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(dir)) {
@@ -144,14 +170,26 @@ class SnapshotEndToEndTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"README.md", "chat_template.jinja", "config.json", "merges.txt", "model.onnx",
-      "model.safetensors", "tokenizer.json", "tokenizer.model", "tokenizer_config.json", "vocab.txt"})
+  @ValueSource(
+      strings = {
+        "README.md",
+        "chat_template.jinja",
+        "config.json",
+        "merges.txt",
+        "model.onnx",
+        "model.safetensors",
+        "tokenizer.json",
+        "tokenizer.model",
+        "tokenizer_config.json",
+        "vocab.txt"
+      })
   void changingAnyRuntimeFileIsRefused(String name) throws Exception {
     Path f = snapshot.resolve(name);
     byte[] b = Files.readAllBytes(f);
     b[b.length / 2] ^= 1; // same size: only the digest can tell
     Files.write(f, b);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
     List<String> codes = codes(e).stream().map(ReasonCode::code).toList();
     assertTrue(codes.contains("PIN_DIGEST_MISMATCH"), codes.toString());
     assertTrue(codes.stream().anyMatch(c -> c.startsWith("SIGNATURE_")), codes.toString());
@@ -160,19 +198,23 @@ class SnapshotEndToEndTest {
   @Test
   void appendingToTheTokenizerModelIsRefused() throws Exception {
     Files.write(snapshot.resolve("tokenizer.model"), new byte[] {0}, StandardOpenOption.APPEND);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
-    assertTrue(codes(e).stream().map(ReasonCode::code).toList().contains("PIN_SIZE_MISMATCH"),
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
+    assertTrue(
+        codes(e).stream().map(ReasonCode::code).toList().contains("PIN_SIZE_MISMATCH"),
         codes(e).toString());
   }
 
   @Test
   void anAddedFileIsRefusedAndAnIgnoredOneIsNot() throws Exception {
-    Files.writeString(snapshot.resolve(".gitattributes"), "*.bin filter=lfs\n"); // ignored by the proofs
+    Files.writeString(
+        snapshot.resolve(".gitattributes"), "*.bin filter=lfs\n"); // ignored by the proofs
     try (VerifiedModel model = loader().load(snapshot)) {
       assertFalse(model.files().stream().anyMatch(f -> f.name().equals(".gitattributes")));
     }
     Files.writeString(snapshot.resolve("added_tokens.json"), "{}\n");
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(snapshot));
     List<String> codes = codes(e).stream().map(ReasonCode::code).toList();
     assertTrue(codes.contains("PIN_FILE_NOT_PINNED"), codes.toString());
   }

@@ -10,9 +10,9 @@ import dev.safeload.ReasonCode;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
-import dev.safeload.spi.FormatHandler;
 import dev.safeload.provenance.ProofRequirement;
 import dev.safeload.provenance.Technique;
+import dev.safeload.spi.FormatHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +41,15 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>Two levels, as in {@link SafeModelLoader}: the {@code assertAccepted}/{@code assertRejected}
  * pair scans (format validation and whatever proofs the loader carries, with no requirement that
- * provenance be proven, unless the loader's policy asks scans to apply it), the
- * {@code assertLoads}/{@code assertLoadRejected} pair loads (the strict rule that every served file is
- * proven as the policy's {@link dev.safeload.LoadPolicy#requiredProof()} says). {@code assertProven}
- * scans and asserts that each file carries proofs of the techniques a test names, reading the proofs
- * the loader's verifiers returned ({@link FileReport#proofs()}). The forms without a loader use the
- * format handlers on the class path and the policy of the repository's policy file
- * ({@code safeload.json} above the model directory up to the git root, never inside it; {@link PolicyFile#find}), or the strict
- * policy when there is none; an invalid policy file fails the assertion with its message.
+ * provenance be proven, unless the loader's policy asks scans to apply it), the {@code
+ * assertLoads}/{@code assertLoadRejected} pair loads (the strict rule that every served file is
+ * proven as the policy's {@link dev.safeload.LoadPolicy#requiredProof()} says). {@code
+ * assertProven} scans and asserts that each file carries proofs of the techniques a test names,
+ * reading the proofs the loader's verifiers returned ({@link FileReport#proofs()}). The forms
+ * without a loader use the format handlers on the class path and the policy of the repository's
+ * policy file ({@code safeload.json} above the model directory up to the git root, never inside it;
+ * {@link PolicyFile#find}), or the strict policy when there is none; an invalid policy file fails
+ * the assertion with its message.
  *
  * <p>An I/O error (a path that does not exist, an unreadable directory) fails the assertion too: a
  * model that cannot be read is not a model that passed.
@@ -57,8 +58,8 @@ public final class ModelAssertions {
   private ModelAssertions() {}
 
   /**
-   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that every
-   * file was accepted.
+   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that
+   * every file was accepted.
    *
    * @return the report, for further assertions (formats, digests)
    */
@@ -76,9 +77,9 @@ public final class ModelAssertions {
   }
 
   /**
-   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that it
-   * was rejected with every given reason (others may be present too: a planted file, for instance, is
-   * both unpinned and unproven).
+   * Scans {@code path} with the strict policy and the handlers on the class path and asserts that
+   * it was rejected with every given reason (others may be present too: a planted file, for
+   * instance, is both unpinned and unproven).
    *
    * @return the report, for further assertions (which file, which offset)
    */
@@ -86,22 +87,28 @@ public final class ModelAssertions {
     return assertRejected(defaultLoader(path), path, reason, more);
   }
 
-  /** Scans {@code path} with {@code loader} and asserts that it was rejected with every given reason. */
-  public static ScanReport assertRejected(SafeModelLoader loader, Path path, ReasonCode reason,
-      ReasonCode... more) {
+  /**
+   * Scans {@code path} with {@code loader} and asserts that it was rejected with every given
+   * reason.
+   */
+  public static ScanReport assertRejected(
+      SafeModelLoader loader, Path path, ReasonCode reason, ReasonCode... more) {
     Set<ReasonCode> expected = reasons(reason, more);
     ScanReport report = scan(loader, path);
     if (report.accepted()) {
-      throw new AssertionFailedError(path + ": expected to be rejected with " + codes(expected)
-          + ", but every file was accepted");
+      throw new AssertionFailedError(
+          path
+              + ": expected to be rejected with "
+              + codes(expected)
+              + ", but every file was accepted");
     }
     requireReasons(path, expected, report.findings());
     return report;
   }
 
   /**
-   * Loads {@code path} with {@code loader} (the strict rule: every file valid and proven) and returns
-   * the open model; the caller closes it.
+   * Loads {@code path} with {@code loader} (the strict rule: every file valid and proven) and
+   * returns the open model; the caller closes it.
    */
   public static VerifiedModel assertLoads(SafeModelLoader loader, Path path) {
     Objects.requireNonNull(loader, "loader");
@@ -120,8 +127,8 @@ public final class ModelAssertions {
    *
    * @return the exception, for further assertions
    */
-  public static ModelRejectedException assertLoadRejected(SafeModelLoader loader, Path path,
-      ReasonCode reason, ReasonCode... more) {
+  public static ModelRejectedException assertLoadRejected(
+      SafeModelLoader loader, Path path, ReasonCode reason, ReasonCode... more) {
     Objects.requireNonNull(loader, "loader");
     Set<ReasonCode> expected = reasons(reason, more);
     VerifiedModel model;
@@ -134,11 +141,14 @@ public final class ModelAssertions {
       throw unreadable(path, e);
     }
     model.close();
-    throw new AssertionFailedError(path + ": expected the load to be refused with " + codes(expected)
-        + ", but it loaded");
+    throw new AssertionFailedError(
+        path + ": expected the load to be refused with " + codes(expected) + ", but it loaded");
   }
 
-  /** The handlers on the class path with the policy file's policy for {@code path}, else the strict one. */
+  /**
+   * The handlers on the class path with the policy file's policy for {@code path}, else the strict
+   * one.
+   */
   private static SafeModelLoader defaultLoader(Path path) {
     Objects.requireNonNull(path, "path");
     Optional<Path> file = PolicyFile.find(path);
@@ -155,28 +165,39 @@ public final class ModelAssertions {
   }
 
   /**
-   * Scans {@code path} with {@code loader}, asserts that every file was accepted and that each one is
-   * covered by a proof of every given technique (of any technique when none is given), and returns the
-   * report. The proofs are the ones the loader's verifiers made; which techniques a file lacks is
-   * decided by {@link ProofRequirement#missing}, the rule the loader itself applies.
+   * Scans {@code path} with {@code loader}, asserts that every file was accepted and that each one
+   * is covered by a proof of every given technique (of any technique when none is given), and
+   * returns the report. The proofs are the ones the loader's verifiers made; which techniques a
+   * file lacks is decided by {@link ProofRequirement#missing}, the rule the loader itself applies.
    *
    * @return the report, whose {@link ScanReport#proofs()} say who signed and where from
    */
-  public static ScanReport assertProven(SafeModelLoader loader, Path path, Technique... techniques) {
+  public static ScanReport assertProven(
+      SafeModelLoader loader, Path path, Technique... techniques) {
     ScanReport report = assertAccepted(loader, path);
-    ProofRequirement required = techniques.length == 0 ? ProofRequirement.anyProof()
-        : ProofRequirement.allOf(techniques[0], java.util.Arrays.copyOfRange(techniques, 1, techniques.length));
+    ProofRequirement required =
+        techniques.length == 0
+            ? ProofRequirement.anyProof()
+            : ProofRequirement.allOf(
+                techniques[0], java.util.Arrays.copyOfRange(techniques, 1, techniques.length));
     List<String> lacking = new ArrayList<>();
     for (FileReport f : report.files()) {
       Set<Technique> missing = required.missing(f.proofs());
       if (!missing.isEmpty()) {
-        lacking.add(f.name() + ": no " + (techniques.length == 0 ? "proof" : missing + " proof")
-            + (f.proofs().isEmpty() ? "" : "; proven by " + f.proofs()));
+        lacking.add(
+            f.name()
+                + ": no "
+                + (techniques.length == 0 ? "proof" : missing + " proof")
+                + (f.proofs().isEmpty() ? "" : "; proven by " + f.proofs()));
       }
     }
     if (report.files().isEmpty() || !lacking.isEmpty()) {
-      StringBuilder sb = new StringBuilder().append(path).append(": expected every file to be proven (")
-          .append(required).append(")");
+      StringBuilder sb =
+          new StringBuilder()
+              .append(path)
+              .append(": expected every file to be proven (")
+              .append(required)
+              .append(")");
       if (report.files().isEmpty()) {
         sb.append(", but the model has no files");
       }
@@ -213,8 +234,11 @@ public final class ModelAssertions {
       }
     }
     if (!missing.isEmpty()) {
-      throw new AssertionFailedError(describe(path,
-          "expected to be rejected with " + codes(expected) + ", missing " + codes(missing), findings));
+      throw new AssertionFailedError(
+          describe(
+              path,
+              "expected to be rejected with " + codes(expected) + ", missing " + codes(missing),
+              findings));
     }
   }
 
@@ -229,9 +253,10 @@ public final class ModelAssertions {
   }
 
   /**
-   * What to say about {@code UNKNOWN_FORMAT}. Only when no format handler can be found at all is the
-   * class path the likely cause (the api without safeload-formats); otherwise the file is simply not in
-   * any allowed format, and if it is not meant to be a model it should be left out or served as opaque.
+   * What to say about {@code UNKNOWN_FORMAT}. Only when no format handler can be found at all is
+   * the class path the likely cause (the api without safeload-formats); otherwise the file is
+   * simply not in any allowed format, and if it is not meant to be a model it should be left out or
+   * served as opaque.
    */
   static String unknownFormatHint(boolean handlersFound) {
     if (!handlersFound) {
@@ -245,15 +270,23 @@ public final class ModelAssertions {
 
   /** The failure message: what was expected, then one line per finding. */
   private static String describe(Path path, String expectation, List<Finding> findings) {
-    StringBuilder sb = new StringBuilder().append(path).append(": ").append(expectation).append("; ")
-        .append(findings.size()).append(findings.size() == 1 ? " finding:" : " findings:");
+    StringBuilder sb =
+        new StringBuilder()
+            .append(path)
+            .append(": ")
+            .append(expectation)
+            .append("; ")
+            .append(findings.size())
+            .append(findings.size() == 1 ? " finding:" : " findings:");
     boolean unknown = false;
     for (Finding f : findings) {
       sb.append("\n  ").append(f);
       unknown |= f.reason() == Reason.UNKNOWN_FORMAT;
     }
     if (unknown) {
-      sb.append('\n').append(unknownFormatHint(ServiceLoader.load(FormatHandler.class).findFirst().isPresent()));
+      sb.append('\n')
+          .append(
+              unknownFormatHint(ServiceLoader.load(FormatHandler.class).findFirst().isPresent()));
     }
     return sb.toString();
   }

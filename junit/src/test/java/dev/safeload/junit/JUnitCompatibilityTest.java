@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The test kit on the JUnit its users have: {@link OldJUnitGate} runs through the launcher of JUnit
- * 5.10.2 (the minimum; each file one case, named after it) and of 5.9.2 (below it: the run fails at once
- * with a message naming the minimum). Each JUnit lives in a class loader of its own over the jars the
- * build copies to {@code target/old-junit/} (maven-dependency-plugin), with this module's and the api's
- * classes and no format handler.
+ * 5.10.2 (the minimum; each file one case, named after it) and of 5.9.2 (below it: the run fails at
+ * once with a message naming the minimum). Each JUnit lives in a class loader of its own over the
+ * jars the build copies to {@code target/old-junit/} (maven-dependency-plugin), with this module's
+ * and the api's classes and no format handler.
  */
 class JUnitCompatibilityTest {
   static final String MODELS = "target/old-junit-models";
@@ -41,7 +41,10 @@ class JUnitCompatibilityTest {
   void runsOnJUnit510WithCasesNamedAfterTheFiles() throws Exception {
     List<Ran> ran = runOn("5.10");
     List<Ran> tests = ran.stream().filter(Ran::test).toList();
-    assertEquals(List.of("[1] a.weights", "[2] b/c.weights"), tests.stream().map(Ran::name).toList(), ran::toString);
+    assertEquals(
+        List.of("[1] a.weights", "[2] b/c.weights"),
+        tests.stream().map(Ran::name).toList(),
+        ran::toString);
     assertTrue(tests.stream().allMatch(r -> r.status().equals("SUCCESSFUL")), ran::toString);
   }
 
@@ -49,8 +52,14 @@ class JUnitCompatibilityTest {
   void failsAtOnceOnJUnit59NamingTheMinimum() throws Exception {
     List<Ran> ran = runOn("5.9");
     assertTrue(ran.stream().noneMatch(Ran::test), ran::toString);
-    assertTrue(ran.stream().anyMatch(r -> r.status().equals("FAILED")
-        && r.message().contains("safeload-junit needs JUnit Jupiter 5.10 or later, but the test class path has 5.9.2")),
+    assertTrue(
+        ran.stream()
+            .anyMatch(
+                r ->
+                    r.status().equals("FAILED")
+                        && r.message()
+                            .contains(
+                                "safeload-junit needs JUnit Jupiter 5.10 or later, but the test class path has 5.9.2")),
         ran::toString);
   }
 
@@ -66,44 +75,63 @@ class JUnitCompatibilityTest {
     urls.add(SafeModelLoader.class.getProtectionDomain().getCodeSource().getLocation());
     List<Ran> ran = new ArrayList<>();
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
-    try (URLClassLoader cl = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader cl =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       Thread.currentThread().setContextClassLoader(cl); // the launcher finds its engines through it
-      Class<?> builder = cl.loadClass("org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder");
+      Class<?> builder =
+          cl.loadClass("org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder");
       Class<?> selector = cl.loadClass("org.junit.platform.engine.DiscoverySelector");
-      Object select = cl.loadClass("org.junit.platform.engine.discovery.DiscoverySelectors")
-          .getMethod("selectClass", String.class).invoke(null, OldJUnitGate.class.getName());
+      Object select =
+          cl.loadClass("org.junit.platform.engine.discovery.DiscoverySelectors")
+              .getMethod("selectClass", String.class)
+              .invoke(null, OldJUnitGate.class.getName());
       Object selectors = Array.newInstance(selector, 1);
       Array.set(selectors, 0, select);
       Object b = builder.getMethod("request").invoke(null);
       b = builder.getMethod("selectors", selectors.getClass()).invoke(b, selectors);
       Object request = builder.getMethod("build").invoke(b);
       Class<?> listenerType = cl.loadClass("org.junit.platform.launcher.TestExecutionListener");
-      Object listener = Proxy.newProxyInstance(cl, new Class<?>[] {listenerType}, (proxy, m, args) -> {
-        if (m.getName().equals("executionFinished")) {
-          Object id = args[0];
-          Object result = args[1];
-          Optional<?> thrown = (Optional<?>) call(result, "getThrowable");
-          StringBuilder msg = new StringBuilder();
-          for (Throwable t = (Throwable) thrown.orElse(null); t != null; t = t.getCause()) {
-            msg.append(t).append(" | ");
-          }
-          ran.add(new Ran((String) call(id, "getDisplayName"), (Boolean) call(id, "isTest"),
-              String.valueOf(call(result, "getStatus")), msg.toString()));
-        }
-        if (m.getName().equals("equals")) {
-          return proxy == args[0];
-        }
-        if (m.getName().equals("hashCode")) {
-          return System.identityHashCode(proxy);
-        }
-        return null;
-      });
+      Object listener =
+          Proxy.newProxyInstance(
+              cl,
+              new Class<?>[] {listenerType},
+              (proxy, m, args) -> {
+                if (m.getName().equals("executionFinished")) {
+                  Object id = args[0];
+                  Object result = args[1];
+                  Optional<?> thrown = (Optional<?>) call(result, "getThrowable");
+                  StringBuilder msg = new StringBuilder();
+                  for (Throwable t = (Throwable) thrown.orElse(null); t != null; t = t.getCause()) {
+                    msg.append(t).append(" | ");
+                  }
+                  ran.add(
+                      new Ran(
+                          (String) call(id, "getDisplayName"),
+                          (Boolean) call(id, "isTest"),
+                          String.valueOf(call(result, "getStatus")),
+                          msg.toString()));
+                }
+                if (m.getName().equals("equals")) {
+                  return proxy == args[0];
+                }
+                if (m.getName().equals("hashCode")) {
+                  return System.identityHashCode(proxy);
+                }
+                return null;
+              });
       Object listeners = Array.newInstance(listenerType, 1);
       Array.set(listeners, 0, listener);
       Class<?> launcherType = cl.loadClass("org.junit.platform.launcher.Launcher");
-      Object launcher = cl.loadClass("org.junit.platform.launcher.core.LauncherFactory").getMethod("create").invoke(null);
-      launcherType.getMethod("execute", cl.loadClass("org.junit.platform.launcher.LauncherDiscoveryRequest"),
-          listeners.getClass()).invoke(launcher, request, listeners);
+      Object launcher =
+          cl.loadClass("org.junit.platform.launcher.core.LauncherFactory")
+              .getMethod("create")
+              .invoke(null);
+      launcherType
+          .getMethod(
+              "execute",
+              cl.loadClass("org.junit.platform.launcher.LauncherDiscoveryRequest"),
+              listeners.getClass())
+          .invoke(launcher, request, listeners);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }

@@ -27,11 +27,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code safeload:verify}: checks the model files the project declares with safeload's strict policy
- * and fails the build if any is rejected, listing every finding with its reason code and file. Without
- * proofs configured it scans (format checks); with {@code <pins>} and/or a signature trust setting it
- * verifies, and every served file must be proven, as {@code safeload verify} does. Either way it writes a
- * SARIF 2.1.0 report and a CycloneDX 1.6 AI-BOM to {@code target/}.
+ * {@code safeload:verify}: checks the model files the project declares with safeload's strict
+ * policy and fails the build if any is rejected, listing every finding with its reason code and
+ * file. Without proofs configured it scans (format checks); with {@code <pins>} and/or a signature
+ * trust setting it verifies, and every served file must be proven, as {@code safeload verify} does.
+ * Either way it writes a SARIF 2.1.0 report and a CycloneDX 1.6 AI-BOM to {@code target/}.
  *
  * <pre>{@code
  * <plugin>
@@ -60,10 +60,10 @@ public final class VerifyMojo extends AbstractMojo {
 
   /**
    * The models: paths relative to the base directory, each a model file or directory, or globs over
-   * such paths ({@code models/*}); each match is one model. An entry that matches nothing fails the build.
+   * such paths ({@code models/*}); each match is one model. An entry that matches nothing fails the
+   * build.
    */
-  @Parameter
-  List<String> models = new ArrayList<>();
+  @Parameter List<String> models = new ArrayList<>();
 
   /** A pin file ({@code *.pins.json} from {@code safeload pin}, or {@code sha256sum} output). */
   @Parameter(property = "safeload.pins")
@@ -77,7 +77,10 @@ public final class VerifyMojo extends AbstractMojo {
   @Parameter(property = "safeload.certChain")
   @Nullable File certificateChain;
 
-  /** A Sigstore {@code trusted_root.json}: Sigstore keyless, verified offline (needs identity and issuer). */
+  /**
+   * A Sigstore {@code trusted_root.json}: Sigstore keyless, verified offline (needs identity and
+   * issuer).
+   */
   @Parameter(property = "safeload.trustedRoot")
   @Nullable File trustedRoot;
 
@@ -98,19 +101,21 @@ public final class VerifyMojo extends AbstractMojo {
   @Nullable File revocations;
 
   /** Files left out of each model (gitignore meaning): not read, not served, listed as ignored. */
-  @Parameter
-  List<String> ignore = new ArrayList<>();
+  @Parameter List<String> ignore = new ArrayList<>();
 
   /** Files no handler judges that are served as opaque (still hashed and proven). */
-  @Parameter
-  List<String> opaque = new ArrayList<>();
+  @Parameter List<String> opaque = new ArrayList<>();
 
   /** The SARIF 2.1.0 report. */
-  @Parameter(property = "safeload.sarif", defaultValue = "${project.build.directory}/safeload.sarif")
+  @Parameter(
+      property = "safeload.sarif",
+      defaultValue = "${project.build.directory}/safeload.sarif")
   @Nullable File sarifFile;
 
   /** The CycloneDX 1.6 AI-BOM. */
-  @Parameter(property = "safeload.bom", defaultValue = "${project.build.directory}/safeload-aibom.cdx.json")
+  @Parameter(
+      property = "safeload.bom",
+      defaultValue = "${project.build.directory}/safeload-aibom.cdx.json")
   @Nullable File bomFile;
 
   /** Skips the goal (reported in the log, so that a skipped gate is never silent). */
@@ -125,7 +130,8 @@ public final class VerifyMojo extends AbstractMojo {
     }
     Path base = required(basedir, "basedir").toPath();
     if (models.isEmpty()) {
-      throw new MojoExecutionException("safeload: configure <models> (paths or globs relative to " + base + ")");
+      throw new MojoExecutionException(
+          "safeload: configure <models> (paths or globs relative to " + base + ")");
     }
     List<Checked> checked = new ArrayList<>();
     Gate.Settings settings = settings(base);
@@ -145,8 +151,15 @@ public final class VerifyMojo extends AbstractMojo {
       ScanReport r = c.report();
       String shown = shown(base, c.path());
       if (r.accepted()) {
-        getLog().info("safeload: " + shown + ": accepted (" + r.files().size() + " files"
-            + (settings.verifies() ? ", every one proven" : "") + ")");
+        getLog()
+            .info(
+                "safeload: "
+                    + shown
+                    + ": accepted ("
+                    + r.files().size()
+                    + " files"
+                    + (settings.verifies() ? ", every one proven" : "")
+                    + ")");
         continue;
       }
       rejected++;
@@ -160,22 +173,44 @@ public final class VerifyMojo extends AbstractMojo {
       }
     }
     if (rejected > 0) {
-      throw new MojoFailureException("safeload: " + rejected + " of " + checked.size() + " model(s) rejected;"
-          + " see the findings above and " + sarifFile);
+      throw new MojoFailureException(
+          "safeload: "
+              + rejected
+              + " of "
+              + checked.size()
+              + " model(s) rejected;"
+              + " see the findings above and "
+              + sarifFile);
     }
   }
 
   private Gate.Settings settings(Path base) throws MojoExecutionException {
-    int modes = (publicKey != null ? 1 : 0) + (certificateChain != null ? 1 : 0) + (trustedRoot != null ? 1 : 0);
+    int modes =
+        (publicKey != null ? 1 : 0)
+            + (certificateChain != null ? 1 : 0)
+            + (trustedRoot != null ? 1 : 0);
     if (modes > 1) {
-      throw new MojoExecutionException("safeload: give at most one of <publicKey>, <certificateChain>, <trustedRoot>");
+      throw new MojoExecutionException(
+          "safeload: give at most one of <publicKey>, <certificateChain>, <trustedRoot>");
     }
-    SignatureMode mode = publicKey != null ? SignatureMode.KEY
-        : certificateChain != null ? SignatureMode.CERTIFICATES
-        : trustedRoot != null ? SignatureMode.SIGSTORE : SignatureMode.NONE;
-    File trust = publicKey != null ? publicKey : certificateChain != null ? certificateChain : trustedRoot;
-    return new Gate.Settings(resolve(base, pins), mode, resolve(base, trust), identity, issuer, signatureFile,
-        resolve(base, revocations), ignore, opaque);
+    SignatureMode mode =
+        publicKey != null
+            ? SignatureMode.KEY
+            : certificateChain != null
+                ? SignatureMode.CERTIFICATES
+                : trustedRoot != null ? SignatureMode.SIGSTORE : SignatureMode.NONE;
+    File trust =
+        publicKey != null ? publicKey : certificateChain != null ? certificateChain : trustedRoot;
+    return new Gate.Settings(
+        resolve(base, pins),
+        mode,
+        resolve(base, trust),
+        identity,
+        issuer,
+        signatureFile,
+        resolve(base, revocations),
+        ignore,
+        opaque);
   }
 
   private static @Nullable Path resolve(Path base, @Nullable File f) {
@@ -209,7 +244,9 @@ public final class VerifyMojo extends AbstractMojo {
 
   private static String shown(Path base, Path model) {
     Path b = base.toAbsolutePath().normalize();
-    return model.startsWith(b) ? b.relativize(model).toString().replace('\\', '/') : model.toString();
+    return model.startsWith(b)
+        ? b.relativize(model).toString().replace('\\', '/')
+        : model.toString();
   }
 
   private static File required(@Nullable File f, String name) throws MojoExecutionException {

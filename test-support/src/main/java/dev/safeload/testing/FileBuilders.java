@@ -9,8 +9,8 @@ public final class FileBuilders {
   private FileBuilders() {}
 
   /**
-   * A safetensors file: the 8-byte little-endian header length, the header space-padded to a multiple
-   * of 8 bytes, then {@code dataBytes} data bytes (0, 1, 2, …).
+   * A safetensors file: the 8-byte little-endian header length, the header space-padded to a
+   * multiple of 8 bytes, then {@code dataBytes} data bytes (0, 1, 2, …).
    */
   public static byte[] safetensors(String header, int dataBytes) {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);

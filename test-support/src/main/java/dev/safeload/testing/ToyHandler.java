@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
- * A minimal format that keeps a module's tests independent of the real handlers: a {@code .toy} file
- * starts with {@code TOY!} and is accepted whatever follows. Allow it with
- * {@code LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID)}.
+ * A minimal format that keeps a module's tests independent of the real handlers: a {@code .toy}
+ * file starts with {@code TOY!} and is accepted whatever follows. Allow it with {@code
+ * LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID)}.
  */
 public final class ToyHandler implements FormatHandler {
   /** The format id. */

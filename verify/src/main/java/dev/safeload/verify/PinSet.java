@@ -15,8 +15,8 @@ import dev.safeload.verify.internal.pins.PinNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,60 +40,70 @@ import java.util.TreeMap;
  * }</pre>
  *
  * <h2>Pin files</h2>
- * {@link #load} reads either format, told apart by content (a file whose first non-blank character is
- * <code>{</code> is JSON):
+ *
+ * {@link #load} reads either format, told apart by content (a file whose first non-blank character
+ * is <code>{</code> is JSON):
+ *
  * <ul>
  *   <li><b>JSON</b> ({@code *.pins.json}), written by {@link #writeJson} and {@code safeload pin}:
- *   <pre>{@code
+ *       <pre>{@code
  * {"version": 1,
  *  "files": [{"path": "model.safetensors", "size": 123, "sha256": "<64 hex digits>"}]}
- *   }</pre>
- *   {@code version} (1 or 2) and {@code files} are required; each entry needs {@code path} and
- *   {@code sha256}; {@code size} is optional. Version 2 adds two optional lists of file patterns
- *   ({@link dev.safeload.FileGlob} syntax, gitignore meaning), recorded by {@code safeload pin --ignore
- *   --opaque} so that whoever verifies sees the same model the pinner saw:
- *   <pre>{@code
+ *
+ * }</pre>
+ *       {@code version} (1 or 2) and {@code files} are required; each entry needs {@code path} and
+ *       {@code sha256}; {@code size} is optional. Version 2 adds two optional lists of file
+ *       patterns ({@link dev.safeload.FileGlob} syntax, gitignore meaning), recorded by {@code
+ *       safeload pin --ignore --opaque} so that whoever verifies sees the same model the pinner
+ *       saw:
+ *       <pre>{@code
  * {"version": 2, "ignore": ["*.md", ".gitattributes"], "opaque": ["LICENSE"],
  *  "files": [...]}
- *   }</pre>
- *   {@code ignore} lists files left out of the model (neither read nor served), {@code opaque} files no
- *   handler judges that are still hashed, pinned and served (see {@link #ignoredFiles()},
- *   {@link #opaqueFiles()}). Version 3 adds shard digests, written by {@code safeload pin --shard-size}:
- *   a top-level {@code shard_size} (at least {@link DigestedFile#MIN_SHARD_SIZE} bytes) and, in any
- *   entry that also has a {@code size}, {@code shards}: the SHA-256 of the file's consecutive ranges of
- *   {@code shard_size} bytes, the last one shorter, exactly as many as the size needs (none for an
- *   empty file). They stand beside the whole-file {@code sha256}, which stays required:
- *   <pre>{@code
+ *
+ * }</pre>
+ *       {@code ignore} lists files left out of the model (neither read nor served), {@code opaque}
+ *       files no handler judges that are still hashed, pinned and served (see {@link
+ *       #ignoredFiles()}, {@link #opaqueFiles()}). Version 3 adds shard digests, written by {@code
+ *       safeload pin --shard-size}: a top-level {@code shard_size} (at least {@link
+ *       DigestedFile#MIN_SHARD_SIZE} bytes) and, in any entry that also has a {@code size}, {@code
+ *       shards}: the SHA-256 of the file's consecutive ranges of {@code shard_size} bytes, the last
+ *       one shorter, exactly as many as the size needs (none for an empty file). They stand beside
+ *       the whole-file {@code sha256}, which stays required:
+ *       <pre>{@code
  * {"version": 3, "shard_size": 1073741824,
  *  "files": [{"path": "model.safetensors", "size": 2147483656, "sha256": "...",
  *             "shards": ["<64 hex>", "<64 hex>", "<64 hex>"]}]}
- *   }</pre>
- *   {@link #writeJson} writes the lowest version that holds what the set records, so files without
- *   shards or patterns stay readable by older readers. Unknown
- *   fields, duplicate keys, duplicate paths (also when they differ only in case), digests that are not
- *   64 hex digits, negative or fractional sizes, invalid or repeated patterns, pattern lists in a
- *   version 1 file and trailing content all fail the load.
- *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex>  name} (text mode) or
- *   {@code <64 hex> *name} (binary mode). This format has no sizes, so only digests are pinned.
- *   Escaped names (lines starting with a backslash) and CR line ends are refused.
+ *
+ * }</pre>
+ *       {@link #writeJson} writes the lowest version that holds what the set records, so files
+ *       without shards or patterns stay readable by older readers. Unknown fields, duplicate keys,
+ *       duplicate paths (also when they differ only in case), digests that are not 64 hex digits,
+ *       negative or fractional sizes, invalid or repeated patterns, pattern lists in a version 1
+ *       file and trailing content all fail the load.
+ *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex> name} (text mode) or {@code <64 hex>
+ *       *name} (binary mode). This format has no sizes, so only digests are pinned. Escaped names
+ *       (lines starting with a backslash) and CR line ends are refused.
  * </ul>
- * Paths are relative to the model directory with {@code /} separators, exactly as the loader names the
- * files it serves. A path that is absolute, climbs out with {@code ..}, holds a backslash or an empty or
- * {@code .} segment can never match a served file; it is reported as {@link VerifyReason#PIN_NAME_INVALID}
- * when a model is verified, which rejects the model.
+ *
+ * Paths are relative to the model directory with {@code /} separators, exactly as the loader names
+ * the files it serves. A path that is absolute, climbs out with {@code ..}, holds a backslash or an
+ * empty or {@code .} segment can never match a served file; it is reported as {@link
+ * VerifyReason#PIN_NAME_INVALID} when a model is verified, which rejects the model.
  *
  * <h2>Verdicts</h2>
- * For every served file: no pin ⇒ {@link VerifyReason#PIN_FILE_NOT_PINNED}; size differs ⇒
- * {@link VerifyReason#PIN_SIZE_MISMATCH}; a pinned shard differs ⇒ {@link VerifyReason#PIN_SHARD_MISMATCH}, naming
- * the first range that differs (the shard digests come from the loader's single pass, which hashes the
- * shard size this set declares in {@link #shardSizes()}); the whole-file digest differs ⇒
- * {@link VerifyReason#PIN_DIGEST_MISMATCH}. For a model directory, every pinned path must be served, else
- * {@link VerifyReason#PIN_FILE_MISSING}; for a single-file model only that file's pin is required. A pinned
- * file that another verifier reads as a side file (a signature bundle) is not served, but must still
- * match its pin. A pinned file that is present but left out by an ignore pattern (the policy's or a
- * proof's) is not missing: it is reported as ignored, never served, and needs no digest. A pinned file
- * that is present but not served because the loader refused it (it could not be read: {@link Reason#IO_ERROR};
- * its name says code) is left to that file's own finding.
+ *
+ * For every served file: no pin ⇒ {@link VerifyReason#PIN_FILE_NOT_PINNED}; size differs ⇒ {@link
+ * VerifyReason#PIN_SIZE_MISMATCH}; a pinned shard differs ⇒ {@link
+ * VerifyReason#PIN_SHARD_MISMATCH}, naming the first range that differs (the shard digests come
+ * from the loader's single pass, which hashes the shard size this set declares in {@link
+ * #shardSizes()}); the whole-file digest differs ⇒ {@link VerifyReason#PIN_DIGEST_MISMATCH}. For a
+ * model directory, every pinned path must be served, else {@link VerifyReason#PIN_FILE_MISSING};
+ * for a single-file model only that file's pin is required. A pinned file that another verifier
+ * reads as a side file (a signature bundle) is not served, but must still match its pin. A pinned
+ * file that is present but left out by an ignore pattern (the policy's or a proof's) is not
+ * missing: it is reported as ignored, never served, and needs no digest. A pinned file that is
+ * present but not served because the loader refused it (it could not be read: {@link
+ * Reason#IO_ERROR}; its name says code) is left to that file's own finding.
  */
 public final class PinSet implements ProvenanceVerifier {
 
@@ -103,11 +113,11 @@ public final class PinSet implements ProvenanceVerifier {
   /**
    * One pinned file.
    *
-   * @param path   the file's path relative to the model root, {@code /}-separated
-   * @param size   its size in bytes, or {@link #UNKNOWN_SIZE}
+   * @param path the file's path relative to the model root, {@code /}-separated
+   * @param size its size in bytes, or {@link #UNKNOWN_SIZE}
    * @param sha256 its SHA-256 digest
    * @param shards the SHA-256 of its consecutive ranges of the set's shard size, in order; empty if
-   *               only the whole file is pinned
+   *     only the whole file is pinned
    */
   public record Pin(String path, long size, Sha256 sha256, List<Sha256> shards) {
     public Pin {
@@ -139,7 +149,11 @@ public final class PinSet implements ProvenanceVerifier {
   private final Set<String> opaque;
   private final long shardSize; // 0: no shards pinned
 
-  private PinSet(Map<String, Pin> pins, String source, Set<String> ignore, Set<String> opaque,
+  private PinSet(
+      Map<String, Pin> pins,
+      String source,
+      Set<String> ignore,
+      Set<String> opaque,
       long shardSize) {
     this.pins = pins;
     this.source = source;
@@ -152,7 +166,7 @@ public final class PinSet implements ProvenanceVerifier {
    * Reads a pin file (JSON or {@code sha256sum} output; see the class documentation).
    *
    * @throws PinFileException if the file is malformed or ambiguous
-   * @throws IOException      if it cannot be read
+   * @throws IOException if it cannot be read
    */
   public static PinSet load(Path file) throws IOException {
     Path name = file.getFileName();
@@ -218,11 +232,12 @@ public final class PinSet implements ProvenanceVerifier {
   }
 
   /**
-   * Writes the pins as a JSON pin file (UTF-8, sorted by path), the format {@link #load} reads back.
-   * The stream is flushed, not closed.
+   * Writes the pins as a JSON pin file (UTF-8, sorted by path), the format {@link #load} reads
+   * back. The stream is flushed, not closed.
    */
   public void writeJson(OutputStream out) throws IOException {
-    PinFiles.writeJson(new PinFiles.Content(pins(), List.copyOf(ignore), List.copyOf(opaque), shardSize), out);
+    PinFiles.writeJson(
+        new PinFiles.Content(pins(), List.copyOf(ignore), List.copyOf(opaque), shardSize), out);
   }
 
   /** The shard size of the pinned shards, or 0 if only whole files are pinned. */
@@ -231,8 +246,8 @@ public final class PinSet implements ProvenanceVerifier {
   }
 
   /**
-   * The shard size of the pinned shards, if any: the loader hashes it in its single pass, so checking
-   * shards reads no byte twice.
+   * The shard size of the pinned shards, if any: the loader hashes it in its single pass, so
+   * checking shards reads no byte twice.
    */
   @Override
   public Set<Long> shardSizes() {
@@ -240,8 +255,8 @@ public final class PinSet implements ProvenanceVerifier {
   }
 
   /**
-   * The ignore patterns this pin set records ({@link dev.safeload.FileGlob} syntax), in recorded order.
-   * The loader adds them to its policy's: matching files are neither read nor served.
+   * The ignore patterns this pin set records ({@link dev.safeload.FileGlob} syntax), in recorded
+   * order. The loader adds them to its policy's: matching files are neither read nor served.
    */
   @Override
   public Set<String> ignoredFiles() {
@@ -272,26 +287,44 @@ public final class PinSet implements ProvenanceVerifier {
       if (problem == null) {
         valid.put(p.path(), p);
       } else {
-        findings.add(new Finding(VerifyReason.PIN_NAME_INVALID, null, Finding.NO_OFFSET,
-            source + " pins '" + printable(p.path()) + "': " + problem));
+        findings.add(
+            new Finding(
+                VerifyReason.PIN_NAME_INVALID,
+                null,
+                Finding.NO_OFFSET,
+                source + " pins '" + printable(p.path()) + "': " + problem));
       }
     }
     for (DigestedFile f : model.files()) {
       Pin p = valid.get(f.name());
       // Shards are compared once per file (on request they are hashed over the verified copy).
-      ShardProblem bad = p == null || (p.hasSize() && p.size() != f.size()) ? null : shardProblem(model, f, p);
+      ShardProblem bad =
+          p == null || (p.hasSize() && p.size() != f.size()) ? null : shardProblem(model, f, p);
       if (p == null) {
-        findings.add(new Finding(VerifyReason.PIN_FILE_NOT_PINNED, f.name(), Finding.NO_OFFSET,
-            "served but not pinned by " + source));
+        findings.add(
+            new Finding(
+                VerifyReason.PIN_FILE_NOT_PINNED,
+                f.name(),
+                Finding.NO_OFFSET,
+                "served but not pinned by " + source));
       } else if (p.hasSize() && p.size() != f.size()) {
         // A size mismatch already proves the digest differs; the size is the clearer message.
-        findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            f.size() + " bytes, but " + source + " pins " + p.size()));
+        findings.add(
+            new Finding(
+                VerifyReason.PIN_SIZE_MISMATCH,
+                f.name(),
+                Finding.NO_OFFSET,
+                f.size() + " bytes, but " + source + " pins " + p.size()));
       } else if (bad != null) {
-        findings.add(new Finding(VerifyReason.PIN_SHARD_MISMATCH, f.name(), bad.offset(), bad.message()));
+        findings.add(
+            new Finding(VerifyReason.PIN_SHARD_MISMATCH, f.name(), bad.offset(), bad.message()));
       } else if (!p.sha256().equals(f.sha256())) {
-        findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
+        findings.add(
+            new Finding(
+                VerifyReason.PIN_DIGEST_MISMATCH,
+                f.name(),
+                Finding.NO_OFFSET,
+                "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
       } else {
         proven.add(f);
       }
@@ -313,9 +346,14 @@ public final class PinSet implements ProvenanceVerifier {
           // Present but left out on purpose: it is never served, so its digest does not matter.
           ignoredPins.add(p.path());
         } else if (!refused.contains(p.path())) {
-          // (A file the loader refused, e.g. unreadable, has its own finding, which names the real problem.)
-          findings.add(new Finding(VerifyReason.PIN_FILE_MISSING, null, Finding.NO_OFFSET,
-              source + " pins '" + printable(p.path()) + "', which is absent from the model"));
+          // (A file the loader refused, e.g. unreadable, has its own finding, which names the real
+          // problem.)
+          findings.add(
+              new Finding(
+                  VerifyReason.PIN_FILE_MISSING,
+                  null,
+                  Finding.NO_OFFSET,
+                  source + " pins '" + printable(p.path()) + "', which is absent from the model"));
         }
       }
     }
@@ -332,13 +370,13 @@ public final class PinSet implements ProvenanceVerifier {
   private record ShardProblem(long offset, String message) {}
 
   /**
-   * The first pinned shard that differs from the served bytes, or null if all agree. The digests are the
-   * loader's from its single pass ({@link DigestedFile#shards(long)}); a model that cannot provide them
-   * is asked for the ranges, and one that cannot provide those either leaves the verdict to the
-   * whole-file digest, which is always pinned too.
+   * The first pinned shard that differs from the served bytes, or null if all agree. The digests
+   * are the loader's from its single pass ({@link DigestedFile#shards(long)}); a model that cannot
+   * provide them is asked for the ranges, and one that cannot provide those either leaves the
+   * verdict to the whole-file digest, which is always pinned too.
    */
-  private @org.jspecify.annotations.Nullable ShardProblem shardProblem(DigestedModel model, DigestedFile f,
-      Pin p) {
+  private @org.jspecify.annotations.Nullable ShardProblem shardProblem(
+      DigestedModel model, DigestedFile f, Pin p) {
     if (p.shards().isEmpty()) {
       return null;
     }
@@ -346,13 +384,26 @@ public final class PinSet implements ProvenanceVerifier {
     for (int i = 0; i < p.shards().size(); i++) {
       long start = i * shardSize;
       long end = Math.min(f.size(), start + shardSize);
-      Sha256 got = actual != null ? actual.get(i) : model.rangeSha256(f.name(), start, end).orElse(null);
+      Sha256 got =
+          actual != null ? actual.get(i) : model.rangeSha256(f.name(), start, end).orElse(null);
       if (got == null) {
         return null;
       }
       if (!got.equals(p.shards().get(i))) {
-        return new ShardProblem(start, "shard " + i + " (bytes " + start + " to " + end + ") has sha256 "
-            + got.hex() + ", but " + source + " pins " + p.shards().get(i).hex());
+        return new ShardProblem(
+            start,
+            "shard "
+                + i
+                + " (bytes "
+                + start
+                + " to "
+                + end
+                + ") has sha256 "
+                + got.hex()
+                + ", but "
+                + source
+                + " pins "
+                + p.shards().get(i).hex());
       }
     }
     return null;
@@ -360,16 +411,24 @@ public final class PinSet implements ProvenanceVerifier {
 
   private void checkSideFile(Pin p, ByteBuffer bytes, List<Finding> findings) {
     if (p.hasSize() && p.size() != bytes.remaining()) {
-      findings.add(new Finding(VerifyReason.PIN_SIZE_MISMATCH, p.path(), Finding.NO_OFFSET,
-          bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
+      findings.add(
+          new Finding(
+              VerifyReason.PIN_SIZE_MISMATCH,
+              p.path(),
+              Finding.NO_OFFSET,
+              bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
       return;
     }
     MessageDigest md = Sha256.newMessageDigest();
     md.update(bytes);
     Sha256 actual = Sha256.of(md.digest());
     if (!p.sha256().equals(actual)) {
-      findings.add(new Finding(VerifyReason.PIN_DIGEST_MISMATCH, p.path(), Finding.NO_OFFSET,
-          "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
+      findings.add(
+          new Finding(
+              VerifyReason.PIN_DIGEST_MISMATCH,
+              p.path(),
+              Finding.NO_OFFSET,
+              "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
     }
   }
 
@@ -385,8 +444,14 @@ public final class PinSet implements ProvenanceVerifier {
 
   @Override
   public String toString() {
-    return "PinSet{" + source + ", " + pins.size() + " pins"
-        + (ignore.isEmpty() ? "" : ", ignore " + ignore) + (opaque.isEmpty() ? "" : ", opaque " + opaque) + "}";
+    return "PinSet{"
+        + source
+        + ", "
+        + pins.size()
+        + " pins"
+        + (ignore.isEmpty() ? "" : ", ignore " + ignore)
+        + (opaque.isEmpty() ? "" : ", opaque " + opaque)
+        + "}";
   }
 
   /** Builds a {@link PinSet}. */
@@ -401,15 +466,19 @@ public final class PinSet implements ProvenanceVerifier {
     private Builder() {}
 
     /**
-     * The size of the ranges whose digests pins carry in {@link Pin#shards()}: at least
-     * {@link DigestedFile#MIN_SHARD_SIZE} bytes, so that the loader computes them in its single pass.
+     * The size of the ranges whose digests pins carry in {@link Pin#shards()}: at least {@link
+     * DigestedFile#MIN_SHARD_SIZE} bytes, so that the loader computes them in its single pass.
      *
      * @throws IllegalArgumentException if the size is smaller
      */
     public Builder shardSize(long bytes) {
       if (bytes < DigestedFile.MIN_SHARD_SIZE) {
-        throw new IllegalArgumentException("shard size " + bytes + " is under the minimum of "
-            + DigestedFile.MIN_SHARD_SIZE + " bytes");
+        throw new IllegalArgumentException(
+            "shard size "
+                + bytes
+                + " is under the minimum of "
+                + DigestedFile.MIN_SHARD_SIZE
+                + " bytes");
       }
       this.shardSize = bytes;
       return this;
@@ -439,24 +508,25 @@ public final class PinSet implements ProvenanceVerifier {
     /**
      * Adds a pin.
      *
-     * @throws IllegalArgumentException if a pin for the same path (ignoring case) was already added:
-     *     on a case-insensitive file system both would name one file
+     * @throws IllegalArgumentException if a pin for the same path (ignoring case) was already
+     *     added: on a case-insensitive file system both would name one file
      */
     public Builder pin(Pin pin) {
       String key = PinNames.foldCase(pin.path());
       String earlier = folded.putIfAbsent(key, pin.path());
       if (earlier != null) {
-        throw new IllegalArgumentException(earlier.equals(pin.path())
-            ? "duplicate pin for '" + pin.path() + "'"
-            : "pins for '" + earlier + "' and '" + pin.path() + "' differ only in case");
+        throw new IllegalArgumentException(
+            earlier.equals(pin.path())
+                ? "duplicate pin for '" + pin.path() + "'"
+                : "pins for '" + earlier + "' and '" + pin.path() + "' differ only in case");
       }
       pins.put(pin.path(), pin);
       return this;
     }
 
     /**
-     * Records patterns of files left out of the model ({@link dev.safeload.FileGlob} syntax): the loader
-     * neither reads nor serves them, and {@link #writeJson} writes them down.
+     * Records patterns of files left out of the model ({@link dev.safeload.FileGlob} syntax): the
+     * loader neither reads nor serves them, and {@link #writeJson} writes them down.
      *
      * @throws IllegalArgumentException if a pattern is invalid
      */
@@ -469,9 +539,9 @@ public final class PinSet implements ProvenanceVerifier {
     }
 
     /**
-     * Records patterns of opaque files: no handler judges them, but they are hashed, pinned and served
-     * with format {@code opaque}. The loader refuses to treat names that imply a loader format or code
-     * as opaque, whatever the pattern says.
+     * Records patterns of opaque files: no handler judges them, but they are hashed, pinned and
+     * served with format {@code opaque}. The loader refuses to treat names that imply a loader
+     * format or code as opaque, whatever the pattern says.
      *
      * @throws IllegalArgumentException if a pattern is invalid
      */
@@ -486,8 +556,8 @@ public final class PinSet implements ProvenanceVerifier {
     /**
      * Builds the set.
      *
-     * @throws IllegalArgumentException if a pin has shards but no shard size was set, or not exactly
-     *     as many shards as its size needs
+     * @throws IllegalArgumentException if a pin has shards but no shard size was set, or not
+     *     exactly as many shards as its size needs
      */
     public PinSet build() {
       for (Pin p : pins.values()) {
@@ -495,17 +565,31 @@ public final class PinSet implements ProvenanceVerifier {
           continue;
         }
         if (shardSize == 0) {
-          throw new IllegalArgumentException("'" + p.path() + "' has shard digests but no shard size is set");
+          throw new IllegalArgumentException(
+              "'" + p.path() + "' has shard digests but no shard size is set");
         }
         long want = DigestedFile.shardCount(p.size(), shardSize);
         if (p.shards().size() != want) {
-          throw new IllegalArgumentException("'" + p.path() + "' of " + p.size() + " bytes has "
-              + want + " shards of " + shardSize + " bytes, but " + p.shards().size() + " are pinned");
+          throw new IllegalArgumentException(
+              "'"
+                  + p.path()
+                  + "' of "
+                  + p.size()
+                  + " bytes has "
+                  + want
+                  + " shards of "
+                  + shardSize
+                  + " bytes, but "
+                  + p.shards().size()
+                  + " are pinned");
         }
       }
-      return new PinSet(java.util.Collections.unmodifiableMap(new TreeMap<>(pins)), source,
+      return new PinSet(
+          java.util.Collections.unmodifiableMap(new TreeMap<>(pins)),
+          source,
           java.util.Collections.unmodifiableSet(new LinkedHashSet<>(ignore)),
-          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(opaque)), shardSize);
+          java.util.Collections.unmodifiableSet(new LinkedHashSet<>(opaque)),
+          shardSize);
     }
   }
 }

@@ -33,13 +33,17 @@ class PinFileTest {
 
   @Test
   void readsJson() throws Exception {
-    PinSet pins = parse("""
+    PinSet pins =
+        parse(
+            """
         {"version": 1, "files": [
           {"path": "model.safetensors", "size": 123, "sha256": "%s"},
           {"sha256": "%s", "path": "sub/config.json"}
         ]}
-        """.formatted(A, B.toUpperCase()));
-    assertEquals(List.of(
+        """
+                .formatted(A, B.toUpperCase()));
+    assertEquals(
+        List.of(
             new PinSet.Pin("model.safetensors", 123, Sha256.ofHex(A)),
             new PinSet.Pin("sub/config.json", PinSet.UNKNOWN_SIZE, Sha256.ofHex(B))),
         pins.pins());
@@ -56,23 +60,26 @@ class PinFileTest {
 
   @Test
   void writeJsonRoundTrips() throws Exception {
-    PinSet pins = PinSet.builder()
-        .pin("z/last.bin", 7, Sha256.ofHex(B))
-        .pin("first.safetensors", 0, Sha256.ofHex(A))
-        .pin("digest-only.json", Sha256.ofHex(A))
-        .build();
+    PinSet pins =
+        PinSet.builder()
+            .pin("z/last.bin", 7, Sha256.ofHex(B))
+            .pin("first.safetensors", 0, Sha256.ofHex(A))
+            .pin("digest-only.json", Sha256.ofHex(A))
+            .build();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     pins.writeJson(out);
     String json = out.toString(UTF_8);
     assertTrue(json.endsWith("}\n"), json);
-    assertTrue(json.indexOf("digest-only.json") < json.indexOf("first.safetensors"), "sorted by path");
+    assertTrue(
+        json.indexOf("digest-only.json") < json.indexOf("first.safetensors"), "sorted by path");
     assertEquals(pins.pins(), PinSet.parse(out.toByteArray(), "x").pins());
   }
 
   @Test
   void readsSha256sumTextAndBinaryMode() throws Exception {
     PinSet pins = parse(A + "  model.safetensors\n" + B + " *dir/name with spaces.bin\n");
-    assertEquals(List.of(
+    assertEquals(
+        List.of(
             new PinSet.Pin("dir/name with spaces.bin", PinSet.UNKNOWN_SIZE, Sha256.ofHex(B)),
             new PinSet.Pin("model.safetensors", PinSet.UNKNOWN_SIZE, Sha256.ofHex(A))),
         pins.pins());
@@ -90,15 +97,22 @@ class PinFileTest {
     // Digest of {1,2,3}, as `sha256sum x.bin` prints it.
     String line = "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81  x.bin\n";
     PinSet pins = parse(line);
-    assertEquals(Sha256.of(java.security.MessageDigest.getInstance("SHA-256", "SUN")
-        .digest(Files.readAllBytes(f))), pins.pin("x.bin").orElseThrow().sha256());
+    assertEquals(
+        Sha256.of(
+            java.security.MessageDigest.getInstance("SHA-256", "SUN")
+                .digest(Files.readAllBytes(f))),
+        pins.pin("x.bin").orElseThrow().sha256());
   }
 
   @Test
   void refusesDuplicateJsonKeys() {
     assertTrue(refuse("{\"version\":1,\"version\":1,\"files\":[]}").contains("Duplicate"));
-    assertTrue(refuse("{\"version\":1,\"files\":[{\"path\":\"a\",\"path\":\"b\",\"sha256\":\"" + A + "\"}]}")
-        .contains("Duplicate"));
+    assertTrue(
+        refuse(
+                "{\"version\":1,\"files\":[{\"path\":\"a\",\"path\":\"b\",\"sha256\":\""
+                    + A
+                    + "\"}]}")
+            .contains("Duplicate"));
   }
 
   @Test
@@ -124,14 +138,20 @@ class PinFileTest {
 
   @Test
   void refusesUnknownFields() {
-    assertTrue(refuse("{\"version\":1,\"files\":[],\"extra\":0}").contains("unknown field 'extra'"));
-    assertTrue(refuse("{\"version\":1,\"files\":[{\"path\":\"a\",\"sha256\":\"" + A + "\",\"md5\":\"x\"}]}")
-        .contains("unknown field 'md5'"));
+    assertTrue(
+        refuse("{\"version\":1,\"files\":[],\"extra\":0}").contains("unknown field 'extra'"));
+    assertTrue(
+        refuse(
+                "{\"version\":1,\"files\":[{\"path\":\"a\",\"sha256\":\""
+                    + A
+                    + "\",\"md5\":\"x\"}]}")
+            .contains("unknown field 'md5'"));
   }
 
   @Test
   void refusesBadHex() {
-    for (String hex : List.of("", "abc", "g" + A.substring(1), A.substring(1), A + "a", " " + A.substring(1))) {
+    for (String hex :
+        List.of("", "abc", "g" + A.substring(1), A.substring(1), A + "a", " " + A.substring(1))) {
       assertTrue(refuse(json(entry("m.bin", hex))).contains("64 hex digits"), hex);
     }
   }
@@ -144,7 +164,13 @@ class PinFileTest {
   @ParameterizedTest
   @ValueSource(strings = {"-1", "-0.5", "1.0", "1e3", "\"12\"", "null", "99999999999999999999"})
   void refusesBadSizes(String size) {
-    String msg = refuse("{\"version\":1,\"files\":[{\"path\":\"a\",\"size\":" + size + ",\"sha256\":\"" + A + "\"}]}");
+    String msg =
+        refuse(
+            "{\"version\":1,\"files\":[{\"path\":\"a\",\"size\":"
+                + size
+                + ",\"sha256\":\""
+                + A
+                + "\"}]}");
     assertTrue(msg.contains("size"), msg);
   }
 
@@ -156,14 +182,17 @@ class PinFileTest {
     assertTrue(refuse("{\"version\":1.0,\"files\":[]}").contains("version must be an integer"));
     assertTrue(refuse("{\"version\":1,\"files\":{}}").contains("files must be an array"));
     assertTrue(refuse("{\"version\":1,\"files\":[[]]}").contains("must be an object"));
-    assertTrue(refuse("{\"version\":1,\"files\":[{\"sha256\":\"" + A + "\"}]}").contains("lacks 'path'"));
+    assertTrue(
+        refuse("{\"version\":1,\"files\":[{\"sha256\":\"" + A + "\"}]}").contains("lacks 'path'"));
     assertTrue(refuse("{\"version\":1,\"files\":[{\"path\":\"a\"}]}").contains("lacks 'sha256'"));
-    assertTrue(refuse("{\"version\":1,\"files\":[{\"path\":7,\"sha256\":\"" + A + "\"}]}")
-        .contains("path must be a string"));
+    assertTrue(
+        refuse("{\"version\":1,\"files\":[{\"path\":7,\"sha256\":\"" + A + "\"}]}")
+            .contains("path must be a string"));
     assertTrue(refuse(json(entry("a", A)) + " {}").contains("content after"));
     assertTrue(refuse("{\"version\":1,\"files\":[]} x").contains("not valid pin-file JSON"));
     assertTrue(refuse("{\"version\":1,\"files\":[],}").contains("not valid pin-file JSON"));
-    assertTrue(refuse("{\"version\":1,\"files\":[" + entry("a", A)).contains("not valid pin-file JSON"));
+    assertTrue(
+        refuse("{\"version\":1,\"files\":[" + entry("a", A)).contains("not valid pin-file JSON"));
   }
 
   @Test
@@ -192,11 +221,17 @@ class PinFileTest {
   @Test
   void refusesOversizedFile() throws Exception {
     Path f = dir.resolve("big.pins.json");
-    try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            f,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), (64L << 20)); // sparse, 64 MiB + 2 bytes
     }
-    assertTrue(assertThrows(PinFileException.class, () -> PinSet.load(f)).getMessage().contains("larger than"));
+    assertTrue(
+        assertThrows(PinFileException.class, () -> PinSet.load(f))
+            .getMessage()
+            .contains("larger than"));
   }
 
   static String entry(String path, String hex) {

@@ -17,7 +17,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Pin file version 2: recorded ignore and opaque patterns, and how ignored or unreadable pinned files are judged. */
+/**
+ * Pin file version 2: recorded ignore and opaque patterns, and how ignored or unreadable pinned
+ * files are judged.
+ */
 class PinPatternsTest {
   static final String A = PinFileTest.A;
   static final String B = PinFileTest.B;
@@ -32,10 +35,13 @@ class PinPatternsTest {
 
   @Test
   void readsVersion2Patterns() throws Exception {
-    PinSet pins = parse("""
+    PinSet pins =
+        parse(
+            """
         {"version": 2, "ignore": ["*.md", ".gitattributes"], "opaque": ["LICENSE"],
          "files": [{"path": "model.safetensors", "size": 1, "sha256": "%s"}]}
-        """.formatted(A));
+        """
+                .formatted(A));
     assertEquals(List.of("*.md", ".gitattributes"), List.copyOf(pins.ignoredFiles()));
     assertEquals(Set.of("LICENSE"), pins.opaqueFiles());
     assertEquals(1, pins.pins().size());
@@ -44,7 +50,8 @@ class PinPatternsTest {
   /** Old files keep loading: version 1 has no patterns, and the verifier records none. */
   @Test
   void version1FilesStillLoad() throws Exception {
-    PinSet pins = parse("{\"version\": 1, \"files\": [{\"path\": \"m\", \"sha256\": \"" + A + "\"}]}");
+    PinSet pins =
+        parse("{\"version\": 1, \"files\": [{\"path\": \"m\", \"sha256\": \"" + A + "\"}]}");
     assertEquals(Set.of(), pins.ignoredFiles());
     assertEquals(Set.of(), pins.opaqueFiles());
     PinSet sums = parse(A + "  m\n");
@@ -59,13 +66,19 @@ class PinPatternsTest {
     assertTrue(out.toString(UTF_8).contains("\"version\" : 1"), out.toString(UTF_8));
     assertTrue(!out.toString(UTF_8).contains("ignore"), out.toString(UTF_8));
 
-    PinSet withPatterns = PinSet.builder().pin("m", 1, Sha256.ofHex(A)).pin("LICENSE", 3, Sha256.ofHex(B))
-        .ignoreFiles("*.md", "docs/").opaqueFiles("LICENSE").build();
+    PinSet withPatterns =
+        PinSet.builder()
+            .pin("m", 1, Sha256.ofHex(A))
+            .pin("LICENSE", 3, Sha256.ofHex(B))
+            .ignoreFiles("*.md", "docs/")
+            .opaqueFiles("LICENSE")
+            .build();
     out.reset();
     withPatterns.writeJson(out);
     String json = out.toString(UTF_8);
     assertTrue(json.contains("\"version\" : 2"), json);
-    assertTrue(json.indexOf("\"ignore\"") < json.indexOf("\"files\""), "patterns come before the files");
+    assertTrue(
+        json.indexOf("\"ignore\"") < json.indexOf("\"files\""), "patterns come before the files");
     PinSet back = PinSet.parse(out.toByteArray(), "x");
     assertEquals(List.of("*.md", "docs/"), List.copyOf(back.ignoredFiles()));
     assertEquals(List.of("LICENSE"), List.copyOf(back.opaqueFiles()));
@@ -74,8 +87,12 @@ class PinPatternsTest {
 
   @Test
   void refusesPatternsInAVersion1File() {
-    assertTrue(refuse("{\"version\": 1, \"ignore\": [\"*.md\"], \"files\": [{\"path\": \"m\", \"sha256\": \""
-        + A + "\"}]}").contains("needs \"version\": 2"));
+    assertTrue(
+        refuse(
+                "{\"version\": 1, \"ignore\": [\"*.md\"], \"files\": [{\"path\": \"m\", \"sha256\": \""
+                    + A
+                    + "\"}]}")
+            .contains("needs \"version\": 2"));
   }
 
   @Test
@@ -83,7 +100,8 @@ class PinPatternsTest {
     String files = ", \"files\": [{\"path\": \"m\", \"sha256\": \"" + A + "\"}]}";
     assertTrue(refuse("{\"version\": 2, \"ignore\": [\"!keep.md\"]" + files).contains("negated"));
     assertTrue(refuse("{\"version\": 2, \"opaque\": [\"[a-\"]" + files).contains("opaque"));
-    assertTrue(refuse("{\"version\": 2, \"ignore\": [\"*.md\", \"*.md\"]" + files).contains("twice"));
+    assertTrue(
+        refuse("{\"version\": 2, \"ignore\": [\"*.md\", \"*.md\"]" + files).contains("twice"));
     assertTrue(refuse("{\"version\": 2, \"ignore\": \"*.md\"" + files).contains("array"));
     assertTrue(refuse("{\"version\": 2, \"ignore\": [1]" + files).contains("string"));
     assertTrue(refuse("{\"version\": 4" + files).contains("unsupported version"));
@@ -97,7 +115,8 @@ class PinPatternsTest {
 
   // ------------------------------------------------------------------------------- verification
 
-  static DigestedModel model(List<DigestedFile> served, List<String> ignored, List<String> unreadable) {
+  static DigestedModel model(
+      List<DigestedFile> served, List<String> ignored, List<String> unreadable) {
     return new DigestedModel() {
       @Override
       public boolean isDirectory() {
@@ -131,16 +150,22 @@ class PinPatternsTest {
     };
   }
 
-  static final PinSet PINS = PinSet.builder().source("snap.pins.json")
-      .pin("model.bin", 5, Sha256.ofHex(A)).pin("README.md", 3, Sha256.ofHex(B)).build();
-  static final List<DigestedFile> SERVED = List.of(new DigestedFile("model.bin", 5, Sha256.ofHex(A)));
+  static final PinSet PINS =
+      PinSet.builder()
+          .source("snap.pins.json")
+          .pin("model.bin", 5, Sha256.ofHex(A))
+          .pin("README.md", 3, Sha256.ofHex(B))
+          .build();
+  static final List<DigestedFile> SERVED =
+      List.of(new DigestedFile("model.bin", 5, Sha256.ofHex(A)));
 
   @Test
   void pinnedFilePresentButIgnoredIsNotMissing() {
     ProvenanceResult r = PINS.verify(model(SERVED, List.of("README.md"), List.of()));
     assertEquals(List.of(), r.findings());
     assertEquals(Set.of("model.bin"), r.proven());
-    assertEquals("README.md", r.proofs().get(0).attribute(dev.safeload.provenance.Proof.IGNORED_FILES));
+    assertEquals(
+        "README.md", r.proofs().get(0).attribute(dev.safeload.provenance.Proof.IGNORED_FILES));
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -71,8 +70,9 @@ class PinSetLoadTest {
 
   /** The reasons a load gives; a file whose pin fails is also unproven, which the loader adds. */
   Set<ReasonCode> rejection() throws Exception {
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(PinSet.load(pinFile)).load(model).close());
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(PinSet.load(pinFile)).load(model).close());
     return e.findings().stream().map(Finding::reason).collect(Collectors.toSet());
   }
 
@@ -89,7 +89,10 @@ class PinSetLoadTest {
     Path sums = tmp.resolve("SHA256SUMS");
     StringBuilder sb = new StringBuilder();
     for (String name : List.of("sub/extra.toy", "weights.toy")) {
-      sb.append(sha(Files.readAllBytes(model.resolve(name))).hex()).append("  ").append(name).append('\n');
+      sb.append(sha(Files.readAllBytes(model.resolve(name))).hex())
+          .append("  ")
+          .append(name)
+          .append('\n');
     }
     Files.writeString(sums, sb);
     try (VerifiedModel m = loader(PinSet.load(sums)).load(model)) {
@@ -113,8 +116,12 @@ class PinSetLoadTest {
 
   @Test
   void rejectsDigestMismatchWhenOnlyTheDigestIsPinned() throws Exception {
-    Files.writeString(pinFile, sha(toy("other")).hex() + "  weights.toy\n"
-        + sha(Files.readAllBytes(model.resolve("sub/extra.toy"))).hex() + "  sub/extra.toy\n");
+    Files.writeString(
+        pinFile,
+        sha(toy("other")).hex()
+            + "  weights.toy\n"
+            + sha(Files.readAllBytes(model.resolve("sub/extra.toy"))).hex()
+            + "  sub/extra.toy\n");
     assertEquals(Set.of(VerifyReason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE), rejection());
   }
 
@@ -127,20 +134,38 @@ class PinSetLoadTest {
   @Test
   void rejectsUnpinnedFile() throws Exception {
     Files.write(model.resolve("sub/planted.toy"), toy("planted"));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(PinSet.load(pinFile)).load(model).close());
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(PinSet.load(pinFile)).load(model).close());
     // The pins name the planted file; the loader's own UNPROVEN_FILE backs it up.
-    assertEquals(Set.of(VerifyReason.PIN_FILE_NOT_PINNED, Reason.UNPROVEN_FILE),
+    assertEquals(
+        Set.of(VerifyReason.PIN_FILE_NOT_PINNED, Reason.UNPROVEN_FILE),
         e.findings().stream().map(Finding::reason).collect(Collectors.toSet()));
     assertTrue(e.findings().stream().allMatch(f -> "sub/planted.toy".equals(f.file())));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../weights.toy", "/etc/passwd", "sub\\\\extra.toy", "sub//extra.toy",
-      "./weights.toy", "sub/./extra.toy", "sub/", ""})
+  @ValueSource(
+      strings = {
+        "../weights.toy",
+        "/etc/passwd",
+        "sub\\\\extra.toy",
+        "sub//extra.toy",
+        "./weights.toy",
+        "sub/./extra.toy",
+        "sub/",
+        ""
+      })
   void rejectsPinNamesThatCannotNameAServedFile(String bad) throws Exception {
-    String json = Files.readString(pinFile).replace("\"files\" : [", "\"files\" : [ {\"path\": \"" + bad
-        + "\", \"sha256\": \"" + "a".repeat(64) + "\"},");
+    String json =
+        Files.readString(pinFile)
+            .replace(
+                "\"files\" : [",
+                "\"files\" : [ {\"path\": \""
+                    + bad
+                    + "\", \"sha256\": \""
+                    + "a".repeat(64)
+                    + "\"},");
     Files.writeString(pinFile, json);
     assertEquals(Set.of(VerifyReason.PIN_NAME_INVALID), rejection());
   }
@@ -155,16 +180,20 @@ class PinSetLoadTest {
   @Test
   void singleFileModelWithoutItsPinIsRejected() throws Exception {
     Path other = Files.write(tmp.resolve("other.toy"), toy("other"));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(PinSet.load(pinFile)).load(other).close());
-    assertTrue(e.findings().stream().anyMatch(f -> f.reason() == VerifyReason.PIN_FILE_NOT_PINNED), e.findings().toString());
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> loader(PinSet.load(pinFile)).load(other).close());
+    assertTrue(
+        e.findings().stream().anyMatch(f -> f.reason() == VerifyReason.PIN_FILE_NOT_PINNED),
+        e.findings().toString());
   }
 
   @Test
   void scanReportsPinFindingsWithoutThrowing() throws Exception {
     Files.write(model.resolve("weights.toy"), toy("weights-0123456780"));
     ScanReport r = loader(PinSet.load(pinFile)).scan(model);
-    assertEquals(List.of(VerifyReason.PIN_DIGEST_MISMATCH),
+    assertEquals(
+        List.of(VerifyReason.PIN_DIGEST_MISMATCH),
         r.findings().stream().map(Finding::reason).toList());
     assertEquals("weights.toy", r.findings().get(0).file());
   }
@@ -173,14 +202,19 @@ class PinSetLoadTest {
   void pinsBuiltInCode() throws Exception {
     byte[] w = Files.readAllBytes(model.resolve("weights.toy"));
     byte[] x = Files.readAllBytes(model.resolve("sub/extra.toy"));
-    PinSet pins = PinSet.of(new PinSet.Pin("weights.toy", w.length, sha(w)),
-        new PinSet.Pin("sub/extra.toy", PinSet.UNKNOWN_SIZE, sha(x)));
+    PinSet pins =
+        PinSet.of(
+            new PinSet.Pin("weights.toy", w.length, sha(w)),
+            new PinSet.Pin("sub/extra.toy", PinSet.UNKNOWN_SIZE, sha(x)));
     try (VerifiedModel m = loader(pins).load(model)) {
       assertPinned(m, "code", "sub/extra.toy", "weights.toy");
     }
   }
 
-  /** The model's one proof is the pin set's: a PIN with no signer, covering exactly these files' served digests. */
+  /**
+   * The model's one proof is the pin set's: a PIN with no signer, covering exactly these files'
+   * served digests.
+   */
   static void assertPinned(VerifiedModel m, String source, String... files) {
     assertEquals(1, m.proofs().size(), m.proofs().toString());
     dev.safeload.provenance.Proof p = m.proofs().get(0);
@@ -191,11 +225,20 @@ class PinSetLoadTest {
     assertEquals(Set.of(files), p.fileNames());
     for (VerifiedModel.VerifiedFile f : m.files()) {
       assertEquals(List.of(p), f.proofs(), f.name());
-      assertEquals(f.sha256(), p.files().stream().filter(d -> d.name().equals(f.name())).findFirst().orElseThrow().sha256());
+      assertEquals(
+          f.sha256(),
+          p.files().stream()
+              .filter(d -> d.name().equals(f.name()))
+              .findFirst()
+              .orElseThrow()
+              .sha256());
     }
   }
 
-  /** Declares {@code model.sig} a side file, as a signature verifier would, and proves nothing itself. */
+  /**
+   * Declares {@code model.sig} a side file, as a signature verifier would, and proves nothing
+   * itself.
+   */
   static final class SideFileClaimer implements dev.safeload.provenance.ProvenanceVerifier {
     @Override
     public String id() {
@@ -208,7 +251,8 @@ class PinSetLoadTest {
     }
 
     @Override
-    public dev.safeload.provenance.ProvenanceResult verify(dev.safeload.provenance.DigestedModel model) {
+    public dev.safeload.provenance.ProvenanceResult verify(
+        dev.safeload.provenance.DigestedModel model) {
       return dev.safeload.provenance.ProvenanceResult.empty();
     }
   }
@@ -217,30 +261,40 @@ class PinSetLoadTest {
   void pinnedSideFileMustMatchThoughItIsNotServed() throws Exception {
     byte[] sig = "signature bundle".getBytes(UTF_8);
     Files.write(model.resolve("model.sig"), sig);
-    PinSet pins = PinSet.builder()
-        .pin("model.sig", sig.length, sha(sig))
-        .pin("weights.toy", sha(Files.readAllBytes(model.resolve("weights.toy"))))
-        .pin("sub/extra.toy", sha(Files.readAllBytes(model.resolve("sub/extra.toy"))))
-        .build();
-    SafeModelLoader loader = SafeModelLoader.builder()
-        .discoverHandlers(false)
-        .handler(new ToyHandler())
-        .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())
-        .verifier(pins)
-        .verifier(new SideFileClaimer())
-        .build();
+    PinSet pins =
+        PinSet.builder()
+            .pin("model.sig", sig.length, sha(sig))
+            .pin("weights.toy", sha(Files.readAllBytes(model.resolve("weights.toy"))))
+            .pin("sub/extra.toy", sha(Files.readAllBytes(model.resolve("sub/extra.toy"))))
+            .build();
+    SafeModelLoader loader =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(new ToyHandler())
+            .policy(LoadPolicy.strict().toBuilder().allowFormat(ToyHandler.ID).build())
+            .verifier(pins)
+            .verifier(new SideFileClaimer())
+            .build();
     try (VerifiedModel m = loader.load(model)) {
-      assertEquals(List.of("sub/extra.toy", "weights.toy"),
+      assertEquals(
+          List.of("sub/extra.toy", "weights.toy"),
           m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
     }
     Files.write(model.resolve("model.sig"), "signature bundlf".getBytes(UTF_8));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(VerifyReason.PIN_DIGEST_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
+    assertEquals(
+        List.of(VerifyReason.PIN_DIGEST_MISMATCH),
+        e.findings().stream().map(Finding::reason).toList());
     Files.write(model.resolve("model.sig"), "short".getBytes(UTF_8));
     e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(VerifyReason.PIN_SIZE_MISMATCH), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(
+        List.of(VerifyReason.PIN_SIZE_MISMATCH),
+        e.findings().stream().map(Finding::reason).toList());
     Files.delete(model.resolve("model.sig"));
     e = assertThrows(ModelRejectedException.class, () -> loader.load(model).close());
-    assertEquals(List.of(VerifyReason.PIN_FILE_MISSING), e.findings().stream().map(Finding::reason).toList());
+    assertEquals(
+        List.of(VerifyReason.PIN_FILE_MISSING),
+        e.findings().stream().map(Finding::reason).toList());
   }
 }

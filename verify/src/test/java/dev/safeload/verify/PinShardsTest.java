@@ -9,7 +9,6 @@ import dev.safeload.Finding;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
-import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.Sha256;
 import java.io.ByteArrayOutputStream;
@@ -59,13 +58,17 @@ class PinShardsTest {
   }
 
   PinSet pins(List<Sha256> shardDigests, Sha256 whole) {
-    return PinSet.builder().source("test pins").shardSize(MIB)
-        .pin("weights.toy", SIZE, whole, shardDigests).build();
+    return PinSet.builder()
+        .source("test pins")
+        .shardSize(MIB)
+        .pin("weights.toy", SIZE, whole, shardDigests)
+        .build();
   }
 
   Set<ReasonCode> rejection(PinSet pins) {
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> PinSetLoadTest.loader(pins).load(model).close());
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> PinSetLoadTest.loader(pins).load(model).close());
     return e.findings().stream().map(Finding::reason).collect(Collectors.toSet());
   }
 
@@ -84,18 +87,25 @@ class PinShardsTest {
     PinSet pins = pins(shards(body, MIB), sha(body, 0, SIZE));
     body[(int) MIB + 7] ^= 1; // in shard 1; same size
     Files.write(model.resolve("weights.toy"), body);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> PinSetLoadTest.loader(pins).load(model).close());
-    assertEquals(Set.of(VerifyReason.PIN_SHARD_MISMATCH, Reason.UNPROVEN_FILE),
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> PinSetLoadTest.loader(pins).load(model).close());
+    assertEquals(
+        Set.of(VerifyReason.PIN_SHARD_MISMATCH, Reason.UNPROVEN_FILE),
         e.findings().stream().map(Finding::reason).collect(Collectors.toSet()));
-    Finding f = e.findings().stream().filter(x -> x.reason() == VerifyReason.PIN_SHARD_MISMATCH).findFirst().orElseThrow();
+    Finding f =
+        e.findings().stream()
+            .filter(x -> x.reason() == VerifyReason.PIN_SHARD_MISMATCH)
+            .findFirst()
+            .orElseThrow();
     assertEquals(MIB, f.offset());
     assertTrue(f.message().contains("shard 1 (bytes 1048576 to 2097152)"), f.message());
   }
 
   @Test
   void matchingShardsDoNotOverruleTheWholeFileDigest() throws Exception {
-    assertEquals(Set.of(VerifyReason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE),
+    assertEquals(
+        Set.of(VerifyReason.PIN_DIGEST_MISMATCH, Reason.UNPROVEN_FILE),
         rejection(pins(shards(body, MIB), sha(body, 0, 10))));
   }
 
@@ -104,8 +114,9 @@ class PinShardsTest {
     List<Sha256> wrong = new ArrayList<>(shards(body, MIB));
     wrong.set(2, sha(body, 0, 1));
     var report = PinSetLoadTest.loader(pins(wrong, sha(body, 0, SIZE))).scan(model);
-    assertEquals(List.of(VerifyReason.PIN_SHARD_MISMATCH), report.files().get(0).findings().stream()
-        .map(Finding::reason).toList());
+    assertEquals(
+        List.of(VerifyReason.PIN_SHARD_MISMATCH),
+        report.files().get(0).findings().stream().map(Finding::reason).toList());
     assertEquals(2 * MIB, report.files().get(0).findings().get(0).offset());
   }
 
@@ -135,8 +146,16 @@ class PinShardsTest {
   }
 
   String file(int version, String shardSize, String entryExtra) throws Exception {
-    return "{\"version\": " + version + shardSize + ", \"files\": [{\"path\": \"weights.toy\", \"size\": " + SIZE
-        + ", \"sha256\": \"" + sha(body, 0, SIZE).hex() + "\"" + entryExtra + "}]}";
+    return "{\"version\": "
+        + version
+        + shardSize
+        + ", \"files\": [{\"path\": \"weights.toy\", \"size\": "
+        + SIZE
+        + ", \"sha256\": \""
+        + sha(body, 0, SIZE).hex()
+        + "\""
+        + entryExtra
+        + "}]}";
   }
 
   String shardList(int n) throws Exception {
@@ -150,33 +169,52 @@ class PinShardsTest {
   @ParameterizedTest
   @ValueSource(strings = {"v2", "count", "small", "noSize", "noShardSize", "badHex", "v4"})
   void refusesMalformedShardPins(String what) throws Exception {
-    String text = switch (what) {
-      case "v2" -> file(2, ", \"shard_size\": 1048576", shardList(3));
-      case "count" -> file(3, ", \"shard_size\": 1048576", shardList(2));
-      case "small" -> file(3, ", \"shard_size\": 4096", "");
-      case "noSize" -> "{\"version\": 3, \"shard_size\": 1048576, \"files\": [{\"path\": \"w.toy\", \"sha256\": \""
-          + sha(body, 0, 1).hex() + "\"" + shardList(1) + "}]}";
-      case "noShardSize" -> file(3, "", shardList(3));
-      case "badHex" -> file(3, ", \"shard_size\": 1048576", ", \"shards\": [\"abc\", \"abc\", \"abc\"]");
-      default -> file(4, "", "");
-    };
+    String text =
+        switch (what) {
+          case "v2" -> file(2, ", \"shard_size\": 1048576", shardList(3));
+          case "count" -> file(3, ", \"shard_size\": 1048576", shardList(2));
+          case "small" -> file(3, ", \"shard_size\": 4096", "");
+          case "noSize" ->
+              "{\"version\": 3, \"shard_size\": 1048576, \"files\": [{\"path\": \"w.toy\", \"sha256\": \""
+                  + sha(body, 0, 1).hex()
+                  + "\""
+                  + shardList(1)
+                  + "}]}";
+          case "noShardSize" -> file(3, "", shardList(3));
+          case "badHex" ->
+              file(3, ", \"shard_size\": 1048576", ", \"shards\": [\"abc\", \"abc\", \"abc\"]");
+          default -> file(4, "", "");
+        };
     assertThrows(PinFileException.class, () -> PinSet.parse(text.getBytes(UTF_8), "bad"));
   }
 
   @Test
   void acceptsAWellFormedVersion3File() throws Exception {
-    PinSet p = PinSet.parse(file(3, ", \"shard_size\": 1048576", shardList(3)).getBytes(UTF_8), "ok");
+    PinSet p =
+        PinSet.parse(file(3, ", \"shard_size\": 1048576", shardList(3)).getBytes(UTF_8), "ok");
     assertEquals(3, p.pins().get(0).shards().size());
   }
 
   @Test
   void theBuilderRefusesInconsistentShards() throws Exception {
     assertThrows(IllegalArgumentException.class, () -> PinSet.builder().shardSize(4096));
-    assertThrows(IllegalArgumentException.class, () -> PinSet.builder()
-        .pin("weights.toy", SIZE, sha(body, 0, SIZE), shards(body, MIB)).build()); // no shard size
-    assertThrows(IllegalArgumentException.class, () -> PinSet.builder().shardSize(MIB)
-        .pin("weights.toy", SIZE, sha(body, 0, SIZE), shards(body, 2 * MIB)).build()); // wrong count
-    assertThrows(IllegalArgumentException.class,
-        () -> new PinSet.Pin("weights.toy", PinSet.UNKNOWN_SIZE, sha(body, 0, SIZE), shards(body, MIB)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            PinSet.builder()
+                .pin("weights.toy", SIZE, sha(body, 0, SIZE), shards(body, MIB))
+                .build()); // no shard size
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            PinSet.builder()
+                .shardSize(MIB)
+                .pin("weights.toy", SIZE, sha(body, 0, SIZE), shards(body, 2 * MIB))
+                .build()); // wrong count
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PinSet.Pin(
+                "weights.toy", PinSet.UNKNOWN_SIZE, sha(body, 0, SIZE), shards(body, MIB)));
   }
 }

@@ -11,10 +11,11 @@ import java.util.Map;
 
 /**
  * A strict, bounded JSON reader for small settings files (the policy file): RFC 8259 with no
- * extensions. It refuses what other readers would read differently: duplicate keys, a byte-order mark,
- * invalid UTF-8, lone surrogates in escapes, numbers that are not integers or do not fit a long,
- * control characters in strings, and anything after the value. Input is at most {@link #MAX_BYTES} and
- * nesting at most {@link #MAX_DEPTH} deep, so the work is linear and the recursion bounded.
+ * extensions. It refuses what other readers would read differently: duplicate keys, a byte-order
+ * mark, invalid UTF-8, lone surrogates in escapes, numbers that are not integers or do not fit a
+ * long, control characters in strings, and anything after the value. Input is at most {@link
+ * #MAX_BYTES} and nesting at most {@link #MAX_DEPTH} deep, so the work is linear and the recursion
+ * bounded.
  *
  * <p>Values: {@code Map<String, Object>} (insertion order), {@code List<Object>}, {@code String},
  * {@code Long}, {@code Boolean}, and {@link #NULL}.
@@ -22,15 +23,18 @@ import java.util.Map;
 public final class PolicyJson {
   /** Largest accepted input. */
   public static final int MAX_BYTES = 1 << 20;
+
   /** Deepest accepted nesting of arrays and objects. */
   public static final int MAX_DEPTH = 32;
+
   /** The JSON {@code null}. */
-  public static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  public static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   private final String s;
   private int pos;
@@ -42,8 +46,8 @@ public final class PolicyJson {
   /**
    * Parses one JSON value.
    *
-   * @throws IllegalArgumentException with the problem and its position (line:column) if the bytes are
-   *     not strict JSON within the bounds
+   * @throws IllegalArgumentException with the problem and its position (line:column) if the bytes
+   *     are not strict JSON within the bounds
    */
   public static Object parse(byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
@@ -51,8 +55,13 @@ public final class PolicyJson {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("not valid UTF-8");
     }
@@ -229,13 +238,17 @@ public final class PolicyJson {
     if (pos >= s.length() || s.charAt(pos) < '0' || s.charAt(pos) > '9') {
       throw error("invalid number");
     }
-    if (s.charAt(pos) == '0' && pos + 1 < s.length() && s.charAt(pos + 1) >= '0' && s.charAt(pos + 1) <= '9') {
+    if (s.charAt(pos) == '0'
+        && pos + 1 < s.length()
+        && s.charAt(pos + 1) >= '0'
+        && s.charAt(pos + 1) <= '9') {
       throw error("leading zero in a number");
     }
     while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
       pos++;
     }
-    if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+    if (pos < s.length()
+        && (s.charAt(pos) == '.' || s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
       throw error("only integers are allowed here");
     }
     String digits = s.substring(start, pos);
@@ -293,7 +306,9 @@ public final class PolicyJson {
   }
 
   private static String describe(char c) {
-    return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
+    return c >= 0x20 && c < 0x7f
+        ? "'" + c + "'"
+        : String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
   }
 
   /** An error at the current position, as line:column (both from 1). */

@@ -9,16 +9,20 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One model as the BOM describes it, taken from a scan or a load: the writers' only input, so that both
- * sources and both formats are written from the same facts.
+ * One model as the BOM describes it, taken from a scan or a load: the writers' only input, so that
+ * both sources and both formats are written from the same facts.
  *
- * @param name          the model's name: the last component of the path it was read from
- * @param source        where it was loaded or scanned from: the path as safeload opened it
- * @param files         its files in name order
+ * @param name the model's name: the last component of the path it was read from
+ * @param source where it was loaded or scanned from: the path as safeload opened it
+ * @param files its files in name order
  * @param modelFindings findings about the model as a whole
- * @param proofs        every proof the verifiers made, as the loader kept them
+ * @param proofs every proof the verifiers made, as the loader kept them
  */
-public record BomModel(String name, String source, List<BomFile> files, List<Finding> modelFindings,
+public record BomModel(
+    String name,
+    String source,
+    List<BomFile> files,
+    List<Finding> modelFindings,
     List<Proof> proofs) {
   public BomModel {
     files = List.copyOf(files);
@@ -34,17 +38,23 @@ public record BomModel(String name, String source, List<BomFile> files, List<Fin
   /**
    * One file of a model.
    *
-   * @param name     relative to the model root, {@code /}-separated
-   * @param size     bytes read, or {@code -1} if unreadable
-   * @param format   the detected handler id, or {@code null}
-   * @param sha256   the digest of the bytes read, or {@code null} if unreadable
+   * @param name relative to the model root, {@code /}-separated
+   * @param size bytes read, or {@code -1} if unreadable
+   * @param format the detected handler id, or {@code null}
+   * @param sha256 the digest of the bytes read, or {@code null} if unreadable
    * @param findings every finding about the file
    * @param metadata what the file declares about itself (empty when the source was a scan)
-   * @param proofs   the proofs that cover it, in verifier order
+   * @param proofs the proofs that cover it, in verifier order
    * @param licenses the licences it declares (claims), with where each was read
    */
-  public record BomFile(String name, long size, @Nullable String format, @Nullable Sha256 sha256,
-      List<Finding> findings, Map<String, String> metadata, List<Proof> proofs,
+  public record BomFile(
+      String name,
+      long size,
+      @Nullable String format,
+      @Nullable Sha256 sha256,
+      List<Finding> findings,
+      Map<String, String> metadata,
+      List<Proof> proofs,
       List<DeclaredLicense> licenses) {
     public BomFile {
       findings = List.copyOf(findings);
@@ -53,7 +63,10 @@ public record BomModel(String name, String source, List<BomFile> files, List<Fin
       licenses = List.copyOf(licenses);
     }
 
-    /** The identities of whoever signed or attested it, from its proofs, in order and without duplicates. */
+    /**
+     * The identities of whoever signed or attested it, from its proofs, in order and without
+     * duplicates.
+     */
     public List<String> signers() {
       java.util.Set<String> out = new java.util.LinkedHashSet<>();
       for (Proof p : proofs) {

@@ -18,40 +18,52 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * A single-pass pull parser over a CycloneDX JSON document that keeps only components and their
- * hashes. Its own factory: duplicate keys rejected (two readers would otherwise see different hashes),
- * depth, string and document sizes bounded by Jackson before anything is built; Jackson's global
- * defaults are left alone. Recursion follows JSON nesting, so it is bounded by {@link #MAX_DEPTH}.
+ * hashes. Its own factory: duplicate keys rejected (two readers would otherwise see different
+ * hashes), depth, string and document sizes bounded by Jackson before anything is built; Jackson's
+ * global defaults are left alone. Recursion follows JSON nesting, so it is bounded by {@link
+ * #MAX_DEPTH}.
  */
 public final class CycloneDxReader {
   /** Largest document (a fleet BOM with thousands of components is a few MiB). */
   public static final int MAX_BYTES = 64 << 20;
+
   /** Deepest JSON nesting; components nest a few levels in practice. */
   public static final int MAX_DEPTH = 64;
+
   /** Most components kept. */
   public static final int MAX_COMPONENTS = 200_000;
 
   private static final Set<String> SPEC_VERSIONS = Set.of("1.2", "1.3", "1.4", "1.5", "1.6", "1.7");
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxDocumentLength(MAX_BYTES)
-          .maxStringLength(16 << 20) // base64 attachments in model cards can be large
-          .maxNameLength(1024)
-          .maxNumberLength(64)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxDocumentLength(MAX_BYTES)
+                  .maxStringLength(16 << 20) // base64 attachments in model cards can be large
+                  .maxNameLength(1024)
+                  .maxNumberLength(64)
+                  .build())
+          .build();
 
   /** What {@link #read} found. */
-  public record Result(String specVersion, @Nullable String serialNumber, List<Component> components) {}
+  public record Result(
+      String specVersion, @Nullable String serialNumber, List<Component> components) {}
 
   private final JsonParser p;
   private final List<Entry> entries = new ArrayList<>();
 
   /** A component as read; {@code parent} is the index of the enclosing one, or -1. */
-  private record Entry(String type, String name, @Nullable String ref, int parent, List<Sha256> sha256,
-      List<Signer> signers, @Nullable String source) {}
+  private record Entry(
+      String type,
+      String name,
+      @Nullable String ref,
+      int parent,
+      List<Sha256> sha256,
+      List<Signer> signers,
+      @Nullable String source) {}
 
   private CycloneDxReader(JsonParser p) {
     this.p = p;
@@ -101,8 +113,13 @@ public final class CycloneDxReader {
       throw new BomFormatException(format == null ? "no bomFormat" : "bomFormat is not CycloneDX");
     }
     if (spec == null || !SPEC_VERSIONS.contains(spec)) {
-      throw new BomFormatException(spec == null ? "no specVersion"
-          : "specVersion " + printable(spec) + " is not one of " + String.join(", ", SPEC_VERSIONS.stream().sorted().toList()));
+      throw new BomFormatException(
+          spec == null
+              ? "no specVersion"
+              : "specVersion "
+                  + printable(spec)
+                  + " is not one of "
+                  + String.join(", ", SPEC_VERSIONS.stream().sorted().toList()));
     }
     return new Result(spec, serial, components());
   }
@@ -129,9 +146,9 @@ public final class CycloneDxReader {
   }
 
   /**
-   * Reads one component and those nested in it. Its slot is taken before the nested ones are read, so
-   * that an enclosing component comes first; its name may follow its nested components in the JSON,
-   * so paths are put together from the parent links once the whole document has been read.
+   * Reads one component and those nested in it. Its slot is taken before the nested ones are read,
+   * so that an enclosing component comes first; its name may follow its nested components in the
+   * JSON, so paths are put together from the parent links once the whole document has been read.
    */
   private void component(JsonToken t, String where, int parent) throws BomFormatException {
     expect(t, JsonToken.START_OBJECT, where);
@@ -165,8 +182,16 @@ public final class CycloneDxReader {
     if (sources.size() > 1) {
       throw new BomFormatException(where + " has more than one safeload:source");
     }
-    entries.set(slot, new Entry(type, name, ref, parent, sha256, signers.signers(where),
-        sources.isEmpty() ? null : sources.get(0)));
+    entries.set(
+        slot,
+        new Entry(
+            type,
+            name,
+            ref,
+            parent,
+            sha256,
+            signers.signers(where),
+            sources.isEmpty() ? null : sources.get(0)));
   }
 
   private List<Component> components() {
@@ -174,10 +199,13 @@ public final class CycloneDxReader {
     for (Entry e : entries) {
       List<String> path = new ArrayList<>();
       for (Entry a = e; a != null; a = a.parent < 0 ? null : entries.get(a.parent)) {
-        path.add(0, a.name); // at most MAX_DEPTH / 2 levels: each component nests in two JSON levels
+        path.add(
+            0, a.name); // at most MAX_DEPTH / 2 levels: each component nests in two JSON levels
       }
       String source = null;
-      for (Entry a = e; a != null && source == null; a = a.parent < 0 ? null : entries.get(a.parent)) {
+      for (Entry a = e;
+          a != null && source == null;
+          a = a.parent < 0 ? null : entries.get(a.parent)) {
         source = a.source;
       }
       out.add(new Component(e.type, e.name, e.ref, path, e.sha256, e.signers, source));
@@ -253,13 +281,17 @@ public final class CycloneDxReader {
     return p.getString();
   }
 
-  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where) throws BomFormatException {
+  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where)
+      throws BomFormatException {
     if (t != wanted) {
-      throw new BomFormatException(where + " is not " + switch (wanted) {
-        case START_OBJECT -> "an object";
-        case START_ARRAY -> "an array";
-        default -> "a string";
-      });
+      throw new BomFormatException(
+          where
+              + " is not "
+              + switch (wanted) {
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "an array";
+                default -> "a string";
+              });
     }
   }
 

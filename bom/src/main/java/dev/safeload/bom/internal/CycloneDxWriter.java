@@ -21,31 +21,42 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 
 /**
- * Writes {@link BomModel}s as CycloneDX 1.6 JSON with jackson-core's streaming generator. Every object's
- * fields are written in a fixed order and every list in input order, so equal input gives equal bytes.
- * Only fields the 1.6 schema defines are written (it forbids any other), and only values safeload
- * knows: no guessed licenses, versions or purls.
+ * Writes {@link BomModel}s as CycloneDX 1.6 JSON with jackson-core's streaming generator. Every
+ * object's fields are written in a fixed order and every list in input order, so equal input gives
+ * equal bytes. Only fields the 1.6 schema defines are written (it forbids any other), and only
+ * values safeload knows: no guessed licenses, versions or purls.
  */
 public final class CycloneDxWriter {
   /** The CycloneDX version written; the tests validate against exactly this schema. */
   public static final String SPEC_VERSION = "1.6";
+
   /** Metadata entries of one file copied as claims; the rest are counted, not written. */
   static final int MAX_CLAIMS_PER_FILE = 512;
-  /** Longest metadata key or value copied as a claim (a GGUF vocabulary or chat template is not). */
+
+  /**
+   * Longest metadata key or value copied as a claim (a GGUF vocabulary or chat template is not).
+   */
   static final int MAX_CLAIM_CHARS = 1024;
-  /** Base models taken from GGUF {@code general.base_model.*}; more are not credible for one file. */
+
+  /**
+   * Base models taken from GGUF {@code general.base_model.*}; more are not credible for one file.
+   */
   static final int MAX_ANCESTORS = 16;
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII) // ASCII output: the same JSON through any console charset
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
+          .enable(
+              JsonWriteFeature
+                  .ESCAPE_NON_ASCII) // ASCII output: the same JSON through any console charset
+          .build();
 
   private CycloneDxWriter() {}
 
   /** Writes one BOM; {@code toolVersion} is left out when empty. */
-  public static void write(OutputStream out, UUID serial, Instant timestamp, String toolVersion,
-      List<BomModel> models) throws IOException {
+  public static void write(
+      OutputStream out, UUID serial, Instant timestamp, String toolVersion, List<BomModel> models)
+      throws IOException {
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeStringProperty("bomFormat", "CycloneDX");
@@ -64,7 +75,8 @@ public final class CycloneDxWriter {
       g.writeRaw('\n');
       g.flush();
     } catch (JacksonException e) {
-      // The generator wraps the stream's IOException; callers of writeTo expect the IOException itself.
+      // The generator wraps the stream's IOException; callers of writeTo expect the IOException
+      // itself.
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
@@ -113,7 +125,8 @@ public final class CycloneDxWriter {
     props.add(Map.entry("safeload:verdict", m.accepted() ? "accepted" : "rejected"));
     props.add(Map.entry("safeload:source", m.source()));
     m.modelFindings().forEach(f -> props.add(Map.entry("safeload:finding", finding(f, true))));
-    m.proofs().forEach(p -> props.add(Map.entry("safeload:provenance", ProofEvidence.statement(p))));
+    m.proofs()
+        .forEach(p -> props.add(Map.entry("safeload:provenance", ProofEvidence.statement(p))));
     writeProperties(g, props);
     g.writeName("components");
     g.writeStartArray();
@@ -127,9 +140,15 @@ public final class CycloneDxWriter {
   private static void writeFile(JsonGenerator g, BomFile f, int modelIndex, Set<String> refs) {
     g.writeStartObject();
     g.writeStringProperty("type", "file");
-    // The digest is the key responders query on; a file read twice in one BOM keeps it with a suffix.
-    g.writeStringProperty("bom-ref", unique(refs, f.sha256() != null
-        ? "file:sha256:" + f.sha256().hex() : "file:" + modelIndex + ":" + f.name()));
+    // The digest is the key responders query on; a file read twice in one BOM keeps it with a
+    // suffix.
+    g.writeStringProperty(
+        "bom-ref",
+        unique(
+            refs,
+            f.sha256() != null
+                ? "file:sha256:" + f.sha256().hex()
+                : "file:" + modelIndex + ":" + f.name()));
     g.writeStringProperty("name", f.name());
     if (f.sha256() != null) {
       g.writeName("hashes");
@@ -161,7 +180,9 @@ public final class CycloneDxWriter {
     int omitted = 0;
     for (Map.Entry<String, String> e : f.metadata().entrySet()) {
       // An empty value is a statement too (ONNX lists opset domains that way); an empty key is not.
-      if (copied < MAX_CLAIMS_PER_FILE && fits(e.getKey()) && e.getValue().length() <= MAX_CLAIM_CHARS) {
+      if (copied < MAX_CLAIMS_PER_FILE
+          && fits(e.getKey())
+          && e.getValue().length() <= MAX_CLAIM_CHARS) {
         props.add(Map.entry("safeload:claim:" + e.getKey(), e.getValue()));
         copied++;
       } else {
@@ -176,8 +197,8 @@ public final class CycloneDxWriter {
   }
 
   /**
-   * What the file declares about its licence: a {@code name} (the declared text need not be an SPDX id,
-   * which {@code id} would require), acknowledged as {@code declared}, with where it was read.
+   * What the file declares about its licence: a {@code name} (the declared text need not be an SPDX
+   * id, which {@code id} would require), acknowledged as {@code declared}, with where it was read.
    */
   private static void writeLicenses(JsonGenerator g, BomFile f) {
     if (f.licenses().isEmpty()) {
@@ -239,8 +260,8 @@ public final class CycloneDxWriter {
   }
 
   /**
-   * {@code CODE[@offset]: message}. A file's findings sit on its component; a model-level finding that
-   * names a file (a symbolic link, say) keeps the name: {@code CODE: name: message}.
+   * {@code CODE[@offset]: message}. A file's findings sit on its component; a model-level finding
+   * that names a file (a symbolic link, say) keeps the name: {@code CODE: name: message}.
    */
   static String finding(Finding f, boolean modelLevel) {
     String where = f.offset() == Finding.NO_OFFSET ? "" : "@" + f.offset();
@@ -259,5 +280,4 @@ public final class CycloneDxWriter {
     }
     return r;
   }
-
 }

@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * Model-card fields and base models that one file of a model declares in its metadata (GGUF
- * {@code general.*}, safetensors ModelSpec {@code modelspec.*}). They are claims: written only when a
- * file states them, and the model card names the file in {@code safeload:claimed-by}.
+ * Model-card fields and base models that one file of a model declares in its metadata (GGUF {@code
+ * general.*}, safetensors ModelSpec {@code modelspec.*}). They are claims: written only when a file
+ * states them, and the model card names the file in {@code safeload:claimed-by}.
  */
 final class ModelClaims {
   private final String file;
@@ -37,8 +37,12 @@ final class ModelClaims {
     return architectureFamily;
   }
 
-  private ModelClaims(String file, @Nullable String architectureFamily, @Nullable String modelArchitecture,
-      List<Map.Entry<String, String>> properties, List<Ancestor> ancestors) {
+  private ModelClaims(
+      String file,
+      @Nullable String architectureFamily,
+      @Nullable String modelArchitecture,
+      List<Map.Entry<String, String>> properties,
+      List<Ancestor> ancestors) {
     this.file = file;
     this.architectureFamily = architectureFamily;
     this.modelArchitecture = modelArchitecture;
@@ -73,7 +77,10 @@ final class ModelClaims {
     }
     List<Ancestor> ancestors = new ArrayList<>();
     String count = value(m, "general.base_model.count");
-    int n = count == null || !count.matches("[0-9]{1,3}") ? 0 : Math.min(Integer.parseInt(count), CycloneDxWriter.MAX_ANCESTORS);
+    int n =
+        count == null || !count.matches("[0-9]{1,3}")
+            ? 0
+            : Math.min(Integer.parseInt(count), CycloneDxWriter.MAX_ANCESTORS);
     for (int i = 0; i < n; i++) {
       String prefix = "general.base_model." + i + ".";
       String url = value(m, prefix + "repo_url");
@@ -82,8 +89,13 @@ final class ModelClaims {
         name = url; // the repository names a base model better than a title-cased guess would
       }
       if (name != null) {
-        ancestors.add(new Ancestor(name, value(m, prefix + "organization"),
-            url != null && url.startsWith("https://") && url.chars().noneMatch(c -> c <= ' ') ? url : null));
+        ancestors.add(
+            new Ancestor(
+                name,
+                value(m, prefix + "organization"),
+                url != null && url.startsWith("https://") && url.chars().noneMatch(c -> c <= ' ')
+                    ? url
+                    : null));
       }
     }
     if (arch == null && modelArch == null && props.isEmpty() && ancestors.isEmpty()) {
@@ -143,7 +155,8 @@ final class ModelClaims {
       g.writeEndObject();
     }
     List<Map.Entry<String, String>> all = new ArrayList<>(properties);
-    all.add(Map.entry("safeload:claimed-by", file + " metadata; declared by the file, not verified"));
+    all.add(
+        Map.entry("safeload:claimed-by", file + " metadata; declared by the file, not verified"));
     CycloneDxWriter.writeProperties(g, all);
     g.writeEndObject();
   }

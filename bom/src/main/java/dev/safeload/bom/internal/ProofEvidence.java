@@ -8,17 +8,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How a {@link Proof} is written into a BOM: the CycloneDX technique it counts as, a one-line statement
- * for people, and {@code safeload:proof:} properties that keep every part of it for tools. The BOM only
- * writes what the loader's proofs say; it never re-runs a verifier.
+ * How a {@link Proof} is written into a BOM: the CycloneDX technique it counts as, a one-line
+ * statement for people, and {@code safeload:proof:} properties that keep every part of it for
+ * tools. The BOM only writes what the loader's proofs say; it never re-runs a verifier.
  */
 final class ProofEvidence {
   private ProofEvidence() {}
 
   /**
-   * The CycloneDX {@code evidence.identity.methods.technique}: a pin is a {@code hash-comparison}; a
-   * signature and a build attestation are both an {@code attestation} (a signed statement about the
-   * file's digest), told apart by the {@code technique} property.
+   * The CycloneDX {@code evidence.identity.methods.technique}: a pin is a {@code hash-comparison};
+   * a signature and a build attestation are both an {@code attestation} (a signed statement about
+   * the file's digest), told apart by the {@code technique} property.
    */
   static String cyclonedxTechnique(Proof p) {
     return switch (p.technique()) {
@@ -27,7 +27,10 @@ final class ProofEvidence {
     };
   }
 
-  /** {@code signature by alice@example.com (https://issuer) via oms-signature from model.sig, 3 files}. */
+  /**
+   * {@code signature by alice@example.com (https://issuer) via oms-signature from model.sig, 3
+   * files}.
+   */
   static String statement(Proof p) {
     StringBuilder s = new StringBuilder(name(p.technique()));
     Signer signer = p.signer();
@@ -47,7 +50,8 @@ final class ProofEvidence {
    * Properties for each proof of a file: {@code safeload:proof:ID:technique} and, where there are
    * any, {@code :signer}, {@code :signer-kind}, {@code :signer-issuer} and one per attribute
    * ({@code :source}, {@code :source-repository}, {@code :source-commit}, ...). {@code ID} is the
-   * verifier's id, with {@code #2}, {@code #3} appended if one verifier made several proofs of the file.
+   * verifier's id, with {@code #2}, {@code #3} appended if one verifier made several proofs of the
+   * file.
    */
   static void addProperties(List<Map.Entry<String, String>> props, List<Proof> proofs) {
     Map<String, Integer> seen = new HashMap<>();
@@ -58,7 +62,10 @@ final class ProofEvidence {
       Signer signer = p.signer();
       if (signer != null) {
         props.add(Map.entry(prefix + "signer", signer.identity()));
-        props.add(Map.entry(prefix + "signer-kind", signer.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        props.add(
+            Map.entry(
+                prefix + "signer-kind",
+                signer.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         if (signer.issuer() != null) {
           props.add(Map.entry(prefix + "signer-issuer", signer.issuer()));
         }

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the signers back out of the {@code safeload:proof:ID:signer}, {@code :signer-kind} and
- * {@code :signer-issuer} entries that {@link ProofEvidence#addProperties} writes for one file, so that
- * a reader returns each signer whole (kind, identity, issuer) rather than a display string. Other
- * {@code safeload:proof:} entries are ignored.
+ * {@code :signer-issuer} entries that {@link ProofEvidence#addProperties} writes for one file, so
+ * that a reader returns each signer whole (kind, identity, issuer) rather than a display string.
+ * Other {@code safeload:proof:} entries are ignored.
  */
 final class ProofSigners {
   private static final String PREFIX = "safeload:proof:";
@@ -28,12 +28,13 @@ final class ProofSigners {
     }
     int colon = name.lastIndexOf(':');
     String proof = name.substring(PREFIX.length(), Math.max(PREFIX.length(), colon));
-    int slot = switch (name.substring(colon + 1)) {
-      case "signer" -> 0;
-      case "signer-kind" -> 1;
-      case "signer-issuer" -> 2;
-      default -> -1;
-    };
+    int slot =
+        switch (name.substring(colon + 1)) {
+          case "signer" -> 0;
+          case "signer-kind" -> 1;
+          case "signer-issuer" -> 2;
+          default -> -1;
+        };
     if (slot < 0 || proof.isEmpty()) {
       return false;
     }
@@ -54,20 +55,24 @@ final class ProofSigners {
     for (Map.Entry<String, String[]> e : parts.entrySet()) {
       String[] p = e.getValue();
       if (p[0] == null || p[1] == null) {
-        throw new BomFormatException(where + ": proof " + e.getKey() + " lacks its signer or signer-kind");
+        throw new BomFormatException(
+            where + ": proof " + e.getKey() + " lacks its signer or signer-kind");
       }
       try {
-        out.add(switch (p[1]) {
-          case "public-key" -> {
-            if (p[2] != null) {
-              throw new BomFormatException(where + ": proof " + e.getKey() + ": a public key has no issuer");
-            }
-            yield Signer.publicKey(p[0]);
-          }
-          case "certificate" -> Signer.certificate(p[0], p[2]);
-          default -> throw new BomFormatException(where + ": proof " + e.getKey() + ": unknown signer-kind "
-              + p[1]);
-        });
+        out.add(
+            switch (p[1]) {
+              case "public-key" -> {
+                if (p[2] != null) {
+                  throw new BomFormatException(
+                      where + ": proof " + e.getKey() + ": a public key has no issuer");
+                }
+                yield Signer.publicKey(p[0]);
+              }
+              case "certificate" -> Signer.certificate(p[0], p[2]);
+              default ->
+                  throw new BomFormatException(
+                      where + ": proof " + e.getKey() + ": unknown signer-kind " + p[1]);
+            });
       } catch (IllegalArgumentException ex) {
         throw new BomFormatException(where + ": proof " + e.getKey() + ": " + ex.getMessage());
       }

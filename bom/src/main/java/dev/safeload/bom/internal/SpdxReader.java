@@ -19,42 +19,54 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * A single-pass pull parser over an SPDX 3.0.1 JSON-LD document that keeps what incident response
- * needs: packages and files with their SHA-256 hashes, the {@code contains} relationships that place
- * files in packages, and safeload's {@code safeload:proof:ID:signer*} / {@code safeload:source} annotations.
+ * needs: packages and files with their SHA-256 hashes, the {@code contains} relationships that
+ * place files in packages, and safeload's {@code safeload:proof:ID:signer*} / {@code
+ * safeload:source} annotations.
  *
  * <p>In check order: strict JSON (duplicate keys refused: two readers would see different hashes),
  * within {@link #MAX_BYTES}, {@link #MAX_DEPTH} and {@link #MAX_NODES}; a top-level object whose
- * {@code @context} is the SPDX 3.0.1 context and whose {@code @graph} is an array of objects; each node
- * has a string {@code type}; a package's or file's {@code spdxId} names no other node; a {@code Hash} has string
- * {@code algorithm} and {@code hashValue}, and a {@code sha256} value is 64 hex digits; a relationship
- * has a string {@code from}, {@code relationshipType} and an array {@code to} of strings; containment
- * has no cycle and nests at most {@link #MAX_NESTING} deep. Anything else is a
- * {@link BomFormatException}, never a partial answer. Paths are built once per element (memoised).
+ * {@code @context} is the SPDX 3.0.1 context and whose {@code @graph} is an array of objects; each
+ * node has a string {@code type}; a package's or file's {@code spdxId} names no other node; a
+ * {@code Hash} has string {@code algorithm} and {@code hashValue}, and a {@code sha256} value is 64
+ * hex digits; a relationship has a string {@code from}, {@code relationshipType} and an array
+ * {@code to} of strings; containment has no cycle and nests at most {@link #MAX_NESTING} deep.
+ * Anything else is a {@link BomFormatException}, never a partial answer. Paths are built once per
+ * element (memoised).
  */
 public final class SpdxReader {
   /** Largest document. */
   public static final int MAX_BYTES = CycloneDxReader.MAX_BYTES;
+
   /** Deepest JSON nesting (a flat graph needs five or six). */
   public static final int MAX_DEPTH = 64;
+
   /** Most graph nodes. */
   public static final int MAX_NODES = 1_000_000;
+
   /** Deepest chain of {@code contains}. */
   public static final int MAX_NESTING = 32;
 
   /** Element types kept: the artifacts a BOM inventories. */
-  private static final Set<String> KEPT = Set.of("software_Package", "ai_AIPackage",
-      "dataset_DatasetPackage", "software_File", "software_Snippet");
+  private static final Set<String> KEPT =
+      Set.of(
+          "software_Package",
+          "ai_AIPackage",
+          "dataset_DatasetPackage",
+          "software_File",
+          "software_Snippet");
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxDocumentLength(MAX_BYTES)
-          .maxStringLength(16 << 20)
-          .maxNameLength(1024)
-          .maxNumberLength(64)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxDocumentLength(MAX_BYTES)
+                  .maxStringLength(16 << 20)
+                  .maxNameLength(1024)
+                  .maxNumberLength(64)
+                  .build())
+          .build();
 
   /** What {@link #read} found: the context and the kept elements in document order. */
   public record Result(String context, List<Element> elements) {}
@@ -64,7 +76,8 @@ public final class SpdxReader {
   private final JsonParser p;
   private final List<Node> kept = new ArrayList<>();
   private final Map<String, String> ids = new HashMap<>(); // spdxId -> type of its first node
-  private final Map<String, String> container = new HashMap<>(); // element id -> first containing id
+  private final Map<String, String> container =
+      new HashMap<>(); // element id -> first containing id
   private final Map<String, ProofSigners> signers = new HashMap<>();
   private final Map<String, String> sources = new HashMap<>();
   private int nodes;
@@ -76,7 +89,8 @@ public final class SpdxReader {
   /**
    * Parses a whole document.
    *
-   * @throws BomFormatException for anything that is not an SPDX 3.0.1 JSON-LD document within limits
+   * @throws BomFormatException for anything that is not an SPDX 3.0.1 JSON-LD document within
+   *     limits
    */
   public static Result read(byte[] json) throws BomFormatException {
     if (json.length > MAX_BYTES) {
@@ -112,7 +126,8 @@ public final class SpdxReader {
       throw new BomFormatException("data after the top-level object");
     }
     if (!SpdxWriter.CONTEXT.equals(context)) {
-      throw new BomFormatException(context == null ? "no @context" : "@context is not " + SpdxWriter.CONTEXT);
+      throw new BomFormatException(
+          context == null ? "no @context" : "@context is not " + SpdxWriter.CONTEXT);
     }
     if (!graph) {
       throw new BomFormatException("no @graph");
@@ -161,7 +176,8 @@ public final class SpdxReader {
       throw new BomFormatException(where + " has no type");
     }
     if (id != null && !id.startsWith("_:")) {
-      // JSON-LD merges nodes that share an id. For a package or file that could give one element two
+      // JSON-LD merges nodes that share an id. For a package or file that could give one element
+      // two
       // names or hashes, so it is refused; relationships and annotations that repeat an id (the
       // official AI example 01 does) merge harmlessly: each still adds its own edges.
       String first = ids.putIfAbsent(id, type);
@@ -181,11 +197,14 @@ public final class SpdxReader {
     } else if (type.equals("Annotation") && subject != null && statement != null) {
       int eq = statement.indexOf('=');
       if (statement.startsWith("safeload:proof:") && eq > 0) {
-        signers.computeIfAbsent(subject, k -> new ProofSigners())
+        signers
+            .computeIfAbsent(subject, k -> new ProofSigners())
             .accept(statement.substring(0, eq), statement.substring(eq + 1), where);
       } else if (statement.startsWith("safeload:source=")
-          && sources.putIfAbsent(subject, statement.substring("safeload:source=".length())) != null) {
-        throw new BomFormatException(where + ": a second safeload:source for " + printable(subject));
+          && sources.putIfAbsent(subject, statement.substring("safeload:source=".length()))
+              != null) {
+        throw new BomFormatException(
+            where + ": a second safeload:source for " + printable(subject));
       }
     }
     if (KEPT.contains(type)) {
@@ -207,19 +226,33 @@ public final class SpdxReader {
       for (String a = n.id(); a != null && source == null; a = container.get(a)) {
         source = sources.get(a); // bounded: path() has checked the chain has no cycle and is short
       }
-      out.add(new Element(n.type(), label(n), n.id(), path, n.sha256(),
-          signers.containsKey(n.id()) ? signers.get(n.id()).signers(printable(n.id())) : List.of(), source));
+      out.add(
+          new Element(
+              n.type(),
+              label(n),
+              n.id(),
+              path,
+              n.sha256(),
+              signers.containsKey(n.id())
+                  ? signers.get(n.id()).signers(printable(n.id()))
+                  : List.of(),
+              source));
     }
     return out;
   }
 
-  /** Names from the outermost container down to {@code id}; memoised, cycles and deep chains refused. */
-  private List<String> path(String id, Map<String, Node> byId, Map<String, List<String>> memo, int depth)
+  /**
+   * Names from the outermost container down to {@code id}; memoised, cycles and deep chains
+   * refused.
+   */
+  private List<String> path(
+      String id, Map<String, Node> byId, Map<String, List<String>> memo, int depth)
       throws BomFormatException {
     List<String> known = memo.get(id);
     if (known != null) {
       if (known.isEmpty()) {
-        throw new BomFormatException("contains relationships form a cycle through " + printable(id));
+        throw new BomFormatException(
+            "contains relationships form a cycle through " + printable(id));
       }
       return known;
     }
@@ -234,7 +267,8 @@ public final class SpdxReader {
     }
     Node self = byId.get(id);
     path.add(self == null ? id : label(self));
-    if (path.size() > MAX_NESTING) { // the recursion above is cut at the same depth, whatever the order
+    if (path.size()
+        > MAX_NESTING) { // the recursion above is cut at the same depth, whatever the order
       throw new BomFormatException("contains relationships nest deeper than " + MAX_NESTING);
     }
     List<String> done = List.copyOf(path);
@@ -289,7 +323,8 @@ public final class SpdxReader {
     return out;
   }
 
-  private static String once(@Nullable String previous, String value, String where) throws BomFormatException {
+  private static String once(@Nullable String previous, String value, String where)
+      throws BomFormatException {
     if (previous != null) {
       throw new BomFormatException(where + " is given twice");
     }
@@ -305,13 +340,17 @@ public final class SpdxReader {
     return p.getString();
   }
 
-  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where) throws BomFormatException {
+  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where)
+      throws BomFormatException {
     if (t != wanted) {
-      throw new BomFormatException(where + " is not " + switch (wanted) {
-        case START_OBJECT -> "an object";
-        case START_ARRAY -> "an array";
-        default -> "a string";
-      });
+      throw new BomFormatException(
+          where
+              + " is not "
+              + switch (wanted) {
+                case START_OBJECT -> "an object";
+                case START_ARRAY -> "an array";
+                default -> "a string";
+              });
     }
   }
 

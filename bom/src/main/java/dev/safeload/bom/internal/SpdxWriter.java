@@ -21,35 +21,41 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 
 /**
- * Writes {@link BomModel}s as an SPDX 3.0.1 JSON-LD document (core, software, AI and simple-licensing
- * profiles) with jackson-core's streaming generator: a flat {@code @graph} in which every element is a
- * top-level node referenced by its IRI ({@code urn:uuid:SERIAL#...}), in a fixed order, so that equal
- * input gives equal bytes.
+ * Writes {@link BomModel}s as an SPDX 3.0.1 JSON-LD document (core, software, AI and
+ * simple-licensing profiles) with jackson-core's streaming generator: a flat {@code @graph} in
+ * which every element is a top-level node referenced by its IRI ({@code urn:uuid:SERIAL#...}), in a
+ * fixed order, so that equal input gives equal bytes.
  *
- * <p>What is written, per model: an {@code ai_AIPackage} ({@code software_primaryPurpose: model}); a
- * {@code software_File} per file with its SHA-256 in {@code verifiedUsing}; a {@code contains}
- * relationship from the package to its files; per declared licence a
- * {@code simplelicensing_LicenseExpression} and {@code hasDeclaredLicense} relationships from the
- * declaring file and from the package, whose {@code comment} says where it was read and that it is a
- * claim (with no declaration, and always for the concluded licence, {@code NoAssertionLicense}: safeload
- * concludes nothing); declared base models as {@code ai_AIPackage}s with {@code ancestorOf} relationships, also
- * commented as claims; and safeload's facts as {@code Annotation}s whose {@code statement} is
- * {@code NAME=VALUE} with the names of the CycloneDX writer's properties ({@code safeload:verdict},
- * {@code safeload:source}, {@code safeload:finding}, {@code safeload:provenance}, {@code safeload:format},
- * {@code safeload:size}, {@code safeload:proof}, {@code safeload:signer}).
+ * <p>What is written, per model: an {@code ai_AIPackage} ({@code software_primaryPurpose: model});
+ * a {@code software_File} per file with its SHA-256 in {@code verifiedUsing}; a {@code contains}
+ * relationship from the package to its files; per declared licence a {@code
+ * simplelicensing_LicenseExpression} and {@code hasDeclaredLicense} relationships from the
+ * declaring file and from the package, whose {@code comment} says where it was read and that it is
+ * a claim (with no declaration, and always for the concluded licence, {@code NoAssertionLicense}:
+ * safeload concludes nothing); declared base models as {@code ai_AIPackage}s with {@code
+ * ancestorOf} relationships, also commented as claims; and safeload's facts as {@code Annotation}s
+ * whose {@code statement} is {@code NAME=VALUE} with the names of the CycloneDX writer's properties
+ * ({@code safeload:verdict}, {@code safeload:source}, {@code safeload:finding}, {@code
+ * safeload:provenance}, {@code safeload:format}, {@code safeload:size}, {@code safeload:proof},
+ * {@code safeload:signer}).
  */
 public final class SpdxWriter {
   /** The JSON-LD context of SPDX 3.0.1; the reader accepts exactly this one. */
   public static final String CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld";
-  private static final String CREATION = "_:creationinfo";
-  /** The SPDX individual for "no statement is made" (a named individual, not a node of the graph). */
-  static final String NO_ASSERTION = "https://spdx.org/rdf/3.0.1/terms/Expanded"
-      + "Licensing/NoAssertionLicense";
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .build();
+  private static final String CREATION = "_:creationinfo";
+
+  /**
+   * The SPDX individual for "no statement is made" (a named individual, not a node of the graph).
+   */
+  static final String NO_ASSERTION =
+      "https://spdx.org/rdf/3.0.1/terms/Expanded" + "Licensing/NoAssertionLicense";
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .build();
 
   private final JsonGenerator g;
   private final String ns;
@@ -61,8 +67,9 @@ public final class SpdxWriter {
   }
 
   /** Writes one document; {@code toolVersion} is left out of the tool's name when empty. */
-  public static void write(OutputStream out, UUID serial, Instant timestamp, String toolVersion,
-      List<BomModel> models) throws IOException {
+  public static void write(
+      OutputStream out, UUID serial, Instant timestamp, String toolVersion, List<BomModel> models)
+      throws IOException {
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       new SpdxWriter(g, serial).document(timestamp, toolVersion, models);
       g.writeRaw('\n');
@@ -157,23 +164,45 @@ public final class SpdxWriter {
       for (int k = 0; k < f.licenses().size(); k++) {
         DeclaredLicense l = f.licenses().get(k);
         String text = l.expression().isEmpty() ? "NOASSERTION" : l.expression();
-        String lid = licenseIds.computeIfAbsent(text, t -> ns + "license-" + (licenseIds.size() + 1));
+        String lid =
+            licenseIds.computeIfAbsent(text, t -> ns + "license-" + (licenseIds.size() + 1));
         if (!modelLicenses.contains(lid)) {
           modelLicenses.add(lid);
         }
-        relationship(fileIds.get(j) + "/declared-license-" + (k + 1), fileIds.get(j), "hasDeclaredLicense",
-            List.of(lid), "declared by " + l.file() + " in " + l.field() + "; a claim the file makes, not verified by safeload");
+        relationship(
+            fileIds.get(j) + "/declared-license-" + (k + 1),
+            fileIds.get(j),
+            "hasDeclaredLicense",
+            List.of(lid),
+            "declared by "
+                + l.file()
+                + " in "
+                + l.field()
+                + "; a claim the file makes, not verified by safeload");
       }
     }
     if (!modelLicenses.isEmpty()) {
-      relationship(id + "/declared-license", id, "hasDeclaredLicense", modelLicenses,
+      relationship(
+          id + "/declared-license",
+          id,
+          "hasDeclaredLicense",
+          modelLicenses,
           "declared by the model's files (each file's hasDeclaredLicense says where); claims, not verified by safeload");
     } else {
-      relationship(id + "/declared-license", id, "hasDeclaredLicense", List.of(NO_ASSERTION),
+      relationship(
+          id + "/declared-license",
+          id,
+          "hasDeclaredLicense",
+          List.of(NO_ASSERTION),
           "no file of the model declares a licence");
     }
-    // The AI profile asks for both licence relationships; safeload reports claims and concludes nothing.
-    relationship(id + "/concluded-license", id, "hasConcludedLicense", List.of(NO_ASSERTION),
+    // The AI profile asks for both licence relationships; safeload reports claims and concludes
+    // nothing.
+    relationship(
+        id + "/concluded-license",
+        id,
+        "hasConcludedLicense",
+        List.of(NO_ASSERTION),
         "safeload does not conclude licences; see hasDeclaredLicense for what the files claim");
 
     ModelClaims claims = ModelClaims.of(m.files());
@@ -189,8 +218,16 @@ public final class SpdxWriter {
         }
         g.writeStringProperty("software_primaryPurpose", "model");
         g.writeEndObject();
-        relationship(bid + "/ancestor-of", bid, "ancestorOf", List.of(id),
-            "declared by " + claims.file() + " (general.base_model." + k + ".*); a claim, not verified by safeload");
+        relationship(
+            bid + "/ancestor-of",
+            bid,
+            "ancestorOf",
+            List.of(id),
+            "declared by "
+                + claims.file()
+                + " (general.base_model."
+                + k
+                + ".*); a claim, not verified by safeload");
       }
     }
 
@@ -236,7 +273,8 @@ public final class SpdxWriter {
       annotate(id, "review", "safeload:finding", CycloneDxWriter.finding(x, false));
     }
     if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
-      // The same facts as CycloneDX's properties: a statement for people, then every part for tools.
+      // The same facts as CycloneDX's properties: a statement for people, then every part for
+      // tools.
       for (Proof p : f.proofs()) {
         annotate(id, "other", "safeload:proof", ProofEvidence.statement(p));
       }

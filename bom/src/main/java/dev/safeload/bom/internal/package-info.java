@@ -1,3 +1,5 @@
-/** The CycloneDX JSON writer and the bounded reader behind {@code dev.safeload.bom}; not exported. */
+/**
+ * The CycloneDX JSON writer and the bounded reader behind {@code dev.safeload.bom}; not exported.
+ */
 @org.jspecify.annotations.NullMarked
 package dev.safeload.bom.internal;

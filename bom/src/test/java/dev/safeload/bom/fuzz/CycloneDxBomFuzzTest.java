@@ -6,9 +6,10 @@ import dev.safeload.bom.CycloneDxBom;
 import dev.safeload.provenance.Sha256;
 
 /**
- * Coverage-guided fuzzing of {@link CycloneDxBom#parse} (seeds in {@code CycloneDxBomFuzzTestInputs/}):
- * any input ends in a parsed BOM or a {@link BomFormatException}. Anything else, including
- * {@code StackOverflowError} and {@code OutOfMemoryError}, fails the target.
+ * Coverage-guided fuzzing of {@link CycloneDxBom#parse} (seeds in {@code
+ * CycloneDxBomFuzzTestInputs/}): any input ends in a parsed BOM or a {@link BomFormatException}.
+ * Anything else, including {@code StackOverflowError} and {@code OutOfMemoryError}, fails the
+ * target.
  */
 class CycloneDxBomFuzzTest {
   private static final Sha256 PROBE = Sha256.ofHex("ab".repeat(32));

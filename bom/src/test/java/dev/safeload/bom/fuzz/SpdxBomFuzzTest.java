@@ -6,8 +6,8 @@ import dev.safeload.bom.SpdxBom;
 import dev.safeload.provenance.Sha256;
 
 /**
- * Coverage-guided fuzzing of {@link SpdxBom#parse} (seeds in {@code SpdxBomFuzzTestInputs/}): any input
- * ends in a parsed document or a {@link BomFormatException}; nothing else may escape.
+ * Coverage-guided fuzzing of {@link SpdxBom#parse} (seeds in {@code SpdxBomFuzzTestInputs/}): any
+ * input ends in a parsed document or a {@link BomFormatException}; nothing else may escape.
  */
 class SpdxBomFuzzTest {
   private static final Sha256 PROBE = Sha256.ofHex("ab".repeat(32));

@@ -19,11 +19,11 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Detects wrappers around model files (gzip, bzip2, xz, zstd, lz4, ... via commons-compress; 7z, tar
- * and other archives) and always rejects them: a wrapped pickle is exactly how nullifAI hid from
- * scanners, and safeload never validates bytes other than the ones it hands over. Zip archives that
- * neither the PyTorch nor the NumPy handler claims land here too: they are checked with the strict
- * zip reader and then rejected as unknown content.
+ * Detects wrappers around model files (gzip, bzip2, xz, zstd, lz4, ... via commons-compress; 7z,
+ * tar and other archives) and always rejects them: a wrapped pickle is exactly how nullifAI hid
+ * from scanners, and safeload never validates bytes other than the ones it hands over. Zip archives
+ * that neither the PyTorch nor the NumPy handler claims land here too: they are checked with the
+ * strict zip reader and then rejected as unknown content.
  */
 public final class ArchiveWrapperHandler implements FormatHandler {
 
@@ -34,7 +34,8 @@ public final class ArchiveWrapperHandler implements FormatHandler {
 
   @Override
   public Set<String> extensions() {
-    return Set.of("zip", "7z", "gz", "tgz", "bz2", "xz", "lzma", "zst", "lz4", "z", "tar", "sz", "br");
+    return Set.of(
+        "zip", "7z", "gz", "tgz", "bz2", "xz", "lzma", "zst", "lz4", "z", "tar", "sz", "br");
   }
 
   @Override
@@ -63,15 +64,19 @@ public final class ArchiveWrapperHandler implements FormatHandler {
       if (a.equals(ArchiveStreamFactory.TAR) && isTorchTar(head)) {
         return null; // the pytorch handler reports the legacy tar checkpoint with its own reason
       }
-      return a.equals(ArchiveStreamFactory.SEVEN_Z) ? FormatReason.ARCHIVE_7Z : FormatReason.ARCHIVE_TAR;
+      return a.equals(ArchiveStreamFactory.SEVEN_Z)
+          ? FormatReason.ARCHIVE_7Z
+          : FormatReason.ARCHIVE_TAR;
     } catch (ArchiveException | IllegalArgumentException e) {
       return null;
     }
   }
 
   private static boolean isTorchTar(ByteBuffer head) {
-    return new dev.safeload.formats.pytorch.PyTorchHandler().detect(head.duplicate(), head.remaining())
-        == Confidence.MAGIC && !ZipArchive.looksLikeZip(head);
+    return new dev.safeload.formats.pytorch.PyTorchHandler()
+                .detect(head.duplicate(), head.remaining())
+            == Confidence.MAGIC
+        && !ZipArchive.looksLikeZip(head);
   }
 
   @Override
@@ -80,17 +85,24 @@ public final class ArchiveWrapperHandler implements FormatHandler {
     if (ZipArchive.looksLikeZip(head)) {
       ZipArchive zip = ZipArchive.read(bytes, ZipLimits.from(context));
       zip.verifyAll();
-      throw new FormatException(FormatReason.ZIP_UNKNOWN_CONTENT, 0, "a zip archive of " + zip.entries().size()
-          + " entries that is neither a PyTorch checkpoint nor an .npz");
+      throw new FormatException(
+          FormatReason.ZIP_UNKNOWN_CONTENT,
+          0,
+          "a zip archive of "
+              + zip.entries().size()
+              + " entries that is neither a PyTorch checkpoint nor an .npz");
     }
     FormatReason r = kind(head);
     if (r == null) {
       throw new FormatException(FormatReason.ARCHIVE_TAR, 0, "unrecognised container");
     }
-    throw new FormatException(r, 0, switch (r) {
-      case ARCHIVE_7Z -> "a 7z archive; safeload does not validate wrapped files";
-      case ARCHIVE_COMPRESSED -> "a compressed file; decompress it and validate the result";
-      default -> "an archive; safeload does not validate archive members";
-    });
+    throw new FormatException(
+        r,
+        0,
+        switch (r) {
+          case ARCHIVE_7Z -> "a 7z archive; safeload does not validate wrapped files";
+          case ARCHIVE_COMPRESSED -> "a compressed file; decompress it and validate the result";
+          default -> "an archive; safeload does not validate archive members";
+        });
   }
 }

@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The SHA-256 digests (lower-case hex) of chat templates a policy trusts, for
- * {@link Gguf#ALLOWED_CHAT_TEMPLATES}: the SHA-256 of a template's UTF-8 text, wherever it lives
- * (GGUF metadata, {@code tokenizer_config.json}, {@code chat_template.jinja}, {@code chat_template.json}).
- * A chat template is code (a Jinja program the inference stack renders); pinning its hash to the
- * upstream template is how an application allows it.
+ * The SHA-256 digests (lower-case hex) of chat templates a policy trusts, for {@link
+ * Gguf#ALLOWED_CHAT_TEMPLATES}: the SHA-256 of a template's UTF-8 text, wherever it lives (GGUF
+ * metadata, {@code tokenizer_config.json}, {@code chat_template.jinja}, {@code
+ * chat_template.json}). A chat template is code (a Jinja program the inference stack renders);
+ * pinning its hash to the upstream template is how an application allows it.
  *
  * <p>With no pins, every template must pass the chat-template policy (an allowlist over its syntax
  * tree). With pins, every template must be pinned; a pinned template is trusted as is.

@@ -12,10 +12,15 @@ public final class Json {
 
   /** Largest JSON file (tokenizer.json files reach tens of MB). */
   public static final Setting<Long> MAX_BYTES = Setting.limit("json.maxBytes", 256L << 20);
+
   /** Deepest nesting of arrays and objects. */
   public static final Setting<Long> MAX_DEPTH = Setting.limit("json.maxDepth", 64L);
+
   /** Longest string or key, in raw bytes. */
-  public static final Setting<Long> MAX_STRING_BYTES = Setting.limit("json.maxStringBytes", 16L << 20);
+  public static final Setting<Long> MAX_STRING_BYTES =
+      Setting.limit("json.maxStringBytes", 16L << 20);
+
   /** Most members of one object (a tokenizer vocabulary is one object). */
-  public static final Setting<Long> MAX_OBJECT_MEMBERS = Setting.limit("json.maxObjectMembers", 1_000_000L);
+  public static final Setting<Long> MAX_OBJECT_MEMBERS =
+      Setting.limit("json.maxObjectMembers", 1_000_000L);
 }

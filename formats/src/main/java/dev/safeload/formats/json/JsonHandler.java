@@ -20,23 +20,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Validates JSON side files of a model, such as Hugging Face {@code config.json} and
- * {@code tokenizer.json} (id {@code json}, extension {@code .json}): strict JSON (RFC 8259 without
+ * Validates JSON side files of a model, such as Hugging Face {@code config.json} and {@code
+ * tokenizer.json} (id {@code json}, extension {@code .json}): strict JSON (RFC 8259 without
  * leniencies, strict UTF-8, no duplicate keys at any level, nothing after the value) within the
  * {@code json.*} caps. It says nothing about what the JSON means: a Keras {@code config.json} that
  * imports code is the Keras handler's business.
  *
  * <p>Detection is {@link Confidence#STRUCTURAL} only, so that handlers for specific JSON files (the
- * shard index, at {@link Confidence#STRONG}) win. A file whose top level has a {@code weight_map} key
- * reads as a shard index to Hugging Face loaders; if it reached this handler, its index was not
- * recognised within the detection window, and it is rejected rather than left unchecked
- * ({@code SAFETENSORS_INDEX_INVALID}).
+ * shard index, at {@link Confidence#STRONG}) win. A file whose top level has a {@code weight_map}
+ * key reads as a shard index to Hugging Face loaders; if it reached this handler, its index was not
+ * recognised within the detection window, and it is rejected rather than left unchecked ({@code
+ * SAFETENSORS_INDEX_INVALID}).
  *
- * <p>A top-level {@code chat_template} member (as in {@code tokenizer_config.json} and
- * {@code processor_config.json}) is code: a template string or a list of {@code {"name", "template"}}
+ * <p>A top-level {@code chat_template} member (as in {@code tokenizer_config.json} and {@code
+ * processor_config.json}) is code: a template string or a list of {@code {"name", "template"}}
  * objects with distinct names, each judged by the chat-template policy like every other template
- * ({@code TEMPLATE_*} codes, digest pins from {@code gguf.allowedChatTemplates}), its SHA-256 described
- * under {@code sha256(chat_template[.<name>])}.
+ * ({@code TEMPLATE_*} codes, digest pins from {@code gguf.allowedChatTemplates}), its SHA-256
+ * described under {@code sha256(chat_template[.<name>])}.
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -56,9 +56,9 @@ public final class JsonHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is <code>&#123;</code> or
-   * {@code [}. A safetensors file starts with a binary length whose high bytes are zero; JSON text
-   * never holds a zero byte, so any zero among the first 8 bytes rules JSON out.
+   * {@link Confidence#STRUCTURAL} when the first byte that is not JSON whitespace is <code>&#123;
+   * </code> or {@code [}. A safetensors file starts with a binary length whose high bytes are zero;
+   * JSON text never holds a zero byte, so any zero among the first 8 bytes rules JSON out.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
@@ -74,7 +74,9 @@ public final class JsonHandler implements FormatHandler {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         continue;
       }
-      return c == '{' || (c == '[' && JsonReader.mayFollowBracket(head, i + 1)) ? Confidence.STRUCTURAL : Confidence.NONE;
+      return c == '{' || (c == '[' && JsonReader.mayFollowBracket(head, i + 1))
+          ? Confidence.STRUCTURAL
+          : Confidence.NONE;
     }
     return Confidence.NONE;
   }
@@ -83,7 +85,9 @@ public final class JsonHandler implements FormatHandler {
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
     ByteBuffer buf = bytes.slice(0, (int) bytes.size());
-    JsonReader r = new JsonReader(buf, 0, JsonLimits.of(context)).allowPythonNonFinite(); // trainer_state.json NaN
+    JsonReader r =
+        new JsonReader(buf, 0, JsonLimits.of(context))
+            .allowPythonNonFinite(); // trainer_state.json NaN
     List<TemplateSources.Named> templates = List.of();
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
@@ -92,7 +96,9 @@ public final class JsonHandler implements FormatHandler {
           continue;
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
-          throw new FormatException(FormatReason.SAFETENSORS_INDEX_INVALID, r.tokenOffset(),
+          throw new FormatException(
+              FormatReason.SAFETENSORS_INDEX_INVALID,
+              r.tokenOffset(),
               "a top-level weight_map makes this a shard index, but it was not recognised as one "
                   + "(weight_map must be an object within the first 64 KiB)");
         }
@@ -109,10 +115,13 @@ public final class JsonHandler implements FormatHandler {
   }
 
   private static FormatException asFinding(JsonException e) {
-    return new FormatException(switch (e.kind()) {
-      case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
-      case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
-      default -> FormatReason.JSON_LIMIT_EXCEEDED;
-    }, e.offset(), e.getMessage());
+    return new FormatException(
+        switch (e.kind()) {
+          case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+          case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+          default -> FormatReason.JSON_LIMIT_EXCEEDED;
+        },
+        e.offset(),
+        e.getMessage());
   }
 }

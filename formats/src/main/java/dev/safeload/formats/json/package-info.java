@@ -1,3 +1,5 @@
-/** The handler for JSON side files of a model ({@code config.json}, {@code tokenizer.json}, ...). */
+/**
+ * The handler for JSON side files of a model ({@code config.json}, {@code tokenizer.json}, ...).
+ */
 @org.jspecify.annotations.NullMarked
 package dev.safeload.formats.json;

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the {@code license} of a Hugging Face model card ({@code README.md}) served as an opaque file:
- * the card keeps its role (opaque bytes, no format claim); the licence it declares becomes a
- * {@link DeclaredLicense} with field {@code front matter license} (or {@code front matter license[i]}
- * for the i-th item of a list). Only the first {@value FrontMatter#MAX_BYTES} bytes are read; see
- * {@code FrontMatter} for the subset of YAML it takes.
+ * Reads the {@code license} of a Hugging Face model card ({@code README.md}) served as an opaque
+ * file: the card keeps its role (opaque bytes, no format claim); the licence it declares becomes a
+ * {@link DeclaredLicense} with field {@code front matter license} (or {@code front matter
+ * license[i]} for the i-th item of a list). Only the first {@value FrontMatter#MAX_BYTES} bytes are
+ * read; see {@code FrontMatter} for the subset of YAML it takes.
  */
 public final class ModelCardDescriber implements FileDescriber {
   /** The field name reported for a single {@code license} value. */
@@ -34,12 +34,16 @@ public final class ModelCardDescriber implements FileDescriber {
 
   @Override
   public ModelDescription describe(ModelBytes bytes, ValidationContext ctx) {
-    int n = (int) Math.min(bytes.size(), FrontMatter.MAX_BYTES + 8L); // the BOM and both markers fit
+    int n =
+        (int) Math.min(bytes.size(), FrontMatter.MAX_BYTES + 8L); // the BOM and both markers fit
     List<String> values = FrontMatter.licenses(bytes.slice(0, n));
     List<DeclaredLicense> out = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
-      out.add(new DeclaredLicense(values.get(i).strip(), ctx.fileName(),
-          values.size() == 1 ? FIELD : FIELD + "[" + i + "]"));
+      out.add(
+          new DeclaredLicense(
+              values.get(i).strip(),
+              ctx.fileName(),
+              values.size() == 1 ? FIELD : FIELD + "[" + i + "]"));
     }
     return new ModelDescription("opaque", List.of(), Map.of(), List.of(), out);
   }

@@ -28,11 +28,12 @@ import java.util.Set;
 
 /**
  * NumPy {@code .npy} arrays and {@code .npz} archives of them. Fixed dtypes (including structured
- * dtypes without object fields, which {@code np.load(allow_pickle=False)} loads): the header is parsed
- * with a strict grammar ({@link NpyHeader}) and the data must be exactly shape x itemsize bytes. Object
- * dtype ({@code |O}, {@code |O8}, or a structured dtype with an object field): the data is a pickle, analysed under {@link Pickle#PROFILE} (which admits no numpy globals by default, so object
- * arrays are rejected unless a profile says otherwise). An {@code .npz} passes the strict zip reader
- * and every member is a valid {@code *.npy}.
+ * dtypes without object fields, which {@code np.load(allow_pickle=False)} loads): the header is
+ * parsed with a strict grammar ({@link NpyHeader}) and the data must be exactly shape x itemsize
+ * bytes. Object dtype ({@code |O}, {@code |O8}, or a structured dtype with an object field): the
+ * data is a pickle, analysed under {@link Pickle#PROFILE} (which admits no numpy globals by
+ * default, so object arrays are rejected unless a profile says otherwise). An {@code .npz} passes
+ * the strict zip reader and every member is a valid {@code *.npy}.
  */
 public final class NumpyHandler implements FormatHandler {
 
@@ -59,7 +60,8 @@ public final class NumpyHandler implements FormatHandler {
       }
     }
     return ZipArchive.firstLocalName(h).filter(n -> n.endsWith(".npy")).isPresent()
-        ? Confidence.MAGIC : Confidence.NONE;
+        ? Confidence.MAGIC
+        : Confidence.NONE;
   }
 
   @Override
@@ -71,7 +73,9 @@ public final class NumpyHandler implements FormatHandler {
       ZipArchive zip = ZipArchive.read(bytes, ZipLimits.from(context));
       for (ZipEntry e : zip.entries()) {
         if (!e.name().endsWith(".npy")) {
-          throw new FormatException(FormatReason.NUMPY_NPZ_MEMBER_INVALID, e.localHeaderOffset(),
+          throw new FormatException(
+              FormatReason.NUMPY_NPZ_MEMBER_INVALID,
+              e.localHeaderOffset(),
               "'" + e.name() + "' is not an .npy member");
         }
       }
@@ -79,7 +83,8 @@ public final class NumpyHandler implements FormatHandler {
         try (InputStream in = zip.open(e)) {
           tensors.add(member(e, in, context));
         } catch (IOException ex) {
-          throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
+          throw new FormatException(
+              FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
         }
       }
       meta.put("numpy.container", "npz");
@@ -94,17 +99,20 @@ public final class NumpyHandler implements FormatHandler {
     return new ModelDescription(id(), tensors, meta, List.of());
   }
 
-  private TensorInfo member(ZipEntry e, InputStream in, ValidationContext context) throws IOException {
+  private TensorInfo member(ZipEntry e, InputStream in, ValidationContext context)
+      throws IOException {
     String name = e.name().substring(0, e.name().length() - 4);
     return array(name, e.isStored() ? e.dataOffset() : -1, in, context, e.uncompressedSize());
   }
 
   /**
-   * One array read from {@code in} (which must be consumed to its end so that zip CRCs are checked).
+   * One array read from {@code in} (which must be consumed to its end so that zip CRCs are
+   * checked).
    *
    * @param fileOffset where the array's bytes start in the file, or -1 inside a compressed member
    */
-  private TensorInfo array(String name, long fileOffset, InputStream in, ValidationContext context, long total)
+  private TensorInfo array(
+      String name, long fileOffset, InputStream in, ValidationContext context, long total)
       throws IOException {
     long base = Math.max(0, fileOffset);
     byte[] pre = readUpTo(in, NpyHeader.PREAMBLE_MIN);
@@ -112,7 +120,8 @@ public final class NumpyHandler implements FormatHandler {
     int preamble = p[1];
     int headerLen = p[2];
     if (total < (long) preamble + headerLen) {
-      throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, base, "header runs past the data");
+      throw new FormatException(
+          FormatReason.NUMPY_HEADER_INVALID, base, "header runs past the data");
     }
     byte[] header = new byte[headerLen];
     int have = Math.min(headerLen, pre.length - preamble);
@@ -122,22 +131,38 @@ public final class NumpyHandler implements FormatHandler {
       throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, base, "truncated header");
     }
     System.arraycopy(rest, 0, header, Math.max(0, have), rest.length);
-    NpyHeader h = NpyHeader.parse(p[0], preamble, header, new NpyHeader.Limits(context.limit(NumPy.MAX_RANK),
-        context.limit(NumPy.MAX_ARRAY_BYTES), context.limit(NumPy.MAX_DTYPE_DEPTH),
-        context.limit(NumPy.MAX_DTYPE_FIELDS)));
+    NpyHeader h =
+        NpyHeader.parse(
+            p[0],
+            preamble,
+            header,
+            new NpyHeader.Limits(
+                context.limit(NumPy.MAX_RANK),
+                context.limit(NumPy.MAX_ARRAY_BYTES),
+                context.limit(NumPy.MAX_DTYPE_DEPTH),
+                context.limit(NumPy.MAX_DTYPE_FIELDS)));
     long dataAt = base + h.dataOffset();
-    long extraInPre = pre.length - preamble - headerLen; // bytes of data already read with the preamble
+    long extraInPre =
+        pre.length - preamble - headerLen; // bytes of data already read with the preamble
     long remaining = total - h.dataOffset();
     if (h.object()) {
       PickleLimits limits = PickleLimits.from(context);
-      // A deflated member is held to the inflate limit, as a checkpoint's data.pkl is: a small .npz must
+      // A deflated member is held to the inflate limit, as a checkpoint's data.pkl is: a small .npz
+      // must
       // not make us allocate what its declared size claims.
-      long limit = fileOffset < 0 ? Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes())
-          : limits.maxPickleBytes();
+      long limit =
+          fileOffset < 0
+              ? Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes())
+              : limits.maxPickleBytes();
       if (remaining > limit) {
-        throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, dataAt, "object array pickle of " + remaining
-            + " bytes is over the limit of " + limit
-            + (fileOffset < 0 ? " (pickle.maxInflatedBytes)" : " (pickle.maxPickleBytes)"));
+        throw new FormatException(
+            FormatReason.PICKLE_LIMIT_EXCEEDED,
+            dataAt,
+            "object array pickle of "
+                + remaining
+                + " bytes is over the limit of "
+                + limit
+                + (fileOffset < 0 ? " (pickle.maxInflatedBytes)" : " (pickle.maxPickleBytes)"));
       }
       // Grows with the bytes really read (a deflated member may declare more than it holds).
       java.io.ByteArrayOutputStream collected = new java.io.ByteArrayOutputStream();
@@ -147,22 +172,29 @@ public final class NumpyHandler implements FormatHandler {
       in.transferTo(collected);
       byte[] pickle = collected.toByteArray();
       if (pickle.length != remaining) {
-        throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "object array data changed size");
+        throw new FormatException(
+            FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "object array data changed size");
       }
       PickleProfile profile = context.setting(Pickle.PROFILE);
-      PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), dataAt, profile, limits, null);
+      PickleMachine.Result r =
+          PickleMachine.run(ByteBuffer.wrap(pickle), dataAt, profile, limits, null);
       if (r.end() != pickle.length) {
-        throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, dataAt + r.end(), "bytes follow the object pickle");
+        throw new FormatException(
+            FormatReason.PICKLE_TRAILING_BYTES, dataAt + r.end(), "bytes follow the object pickle");
       }
       return new TensorInfo(name, h.descr(), h.shape(), dataAt, remaining);
     }
     if (remaining < h.dataBytes()) {
-      throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, remaining + " bytes of data, shape x itemsize is "
-          + h.dataBytes());
+      throw new FormatException(
+          FormatReason.NUMPY_DATA_TRUNCATED,
+          dataAt,
+          remaining + " bytes of data, shape x itemsize is " + h.dataBytes());
     }
     if (remaining > h.dataBytes()) {
-      throw new FormatException(FormatReason.NUMPY_TRAILING_BYTES, dataAt + h.dataBytes(), (remaining - h.dataBytes())
-          + " bytes follow the array data");
+      throw new FormatException(
+          FormatReason.NUMPY_TRAILING_BYTES,
+          dataAt + h.dataBytes(),
+          (remaining - h.dataBytes()) + " bytes follow the array data");
     }
     // Drain the stream so that zip members are CRC-checked; .npy data needs no further parsing.
     byte[] buf = new byte[64 * 1024];
@@ -171,7 +203,8 @@ public final class NumpyHandler implements FormatHandler {
       seen += n;
     }
     if (seen != h.dataBytes()) {
-      throw new FormatException(FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "array data changed size");
+      throw new FormatException(
+          FormatReason.NUMPY_DATA_TRUNCATED, dataAt, "array data changed size");
     }
     return new TensorInfo(name, h.descr(), h.shape(), dataAt, h.dataBytes());
   }

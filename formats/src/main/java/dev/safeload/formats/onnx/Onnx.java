@@ -13,16 +13,23 @@ public final class Onnx {
   /** Operator domains nodes may use; default {@link OperatorDomains#standard()}. */
   public static final Setting<OperatorDomains> ALLOWED_DOMAINS =
       Setting.of("onnx.allowedDomains", OperatorDomains.class, OperatorDomains.standard());
+
   /** Deepest message nesting (subgraphs in If/Loop/Scan and nested types count). */
   public static final Setting<Long> MAX_DEPTH = Setting.limit("onnx.maxDepth", 64);
+
   /** Most nodes over all graphs and functions. */
   public static final Setting<Long> MAX_NODES = Setting.limit("onnx.maxNodes", 1_000_000);
+
   /** Most tensors (initializers, attribute and sparse tensors). */
   public static final Setting<Long> MAX_TENSORS = Setting.limit("onnx.maxTensors", 1_000_000);
+
   /** Most model-local functions (onnx.checker's kMaxModelLocalFunctions). */
   public static final Setting<Long> MAX_FUNCTIONS = Setting.limit("onnx.maxFunctions", 10_000);
+
   /** Most metadata_props entries. */
-  public static final Setting<Long> MAX_METADATA_ENTRIES = Setting.limit("onnx.maxMetadataEntries", 10_000);
+  public static final Setting<Long> MAX_METADATA_ENTRIES =
+      Setting.limit("onnx.maxMetadataEntries", 10_000);
+
   /** Highest tensor rank. */
   public static final Setting<Long> MAX_RANK = Setting.limit("onnx.maxRank", 64);
 }

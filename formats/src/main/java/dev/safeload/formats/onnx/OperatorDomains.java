@@ -5,14 +5,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The operator domains a policy lets ONNX nodes use, for {@link Onnx#ALLOWED_DOMAINS}. A
- * node's domain picks which registered kernel runs (ONNX Runtime's {@code com.microsoft} contrib ops,
- * custom-op libraries), so domains are an allowlist. The default operator domain is spelled
- * {@code ai.onnx} here whether the file writes {@code ""} or {@code ai.onnx}.
+ * The operator domains a policy lets ONNX nodes use, for {@link Onnx#ALLOWED_DOMAINS}. A node's
+ * domain picks which registered kernel runs (ONNX Runtime's {@code com.microsoft} contrib ops,
+ * custom-op libraries), so domains are an allowlist. The default operator domain is spelled {@code
+ * ai.onnx} here whether the file writes {@code ""} or {@code ai.onnx}.
  */
 public final class OperatorDomains {
-  private static final Set<String> STANDARD_NAMES = Set.of("ai.onnx", "ai.onnx.ml", "ai.onnx.training",
-      "ai.onnx.preview", "ai.onnx.preview.training");
+  private static final Set<String> STANDARD_NAMES =
+      Set.of(
+          "ai.onnx",
+          "ai.onnx.ml",
+          "ai.onnx.training",
+          "ai.onnx.preview",
+          "ai.onnx.preview.training");
   private static final OperatorDomains STANDARD = new OperatorDomains(STANDARD_NAMES);
 
   private final Set<String> domains;
@@ -21,12 +26,18 @@ public final class OperatorDomains {
     this.domains = Collections.unmodifiableSet(new TreeSet<>(domains));
   }
 
-  /** The standard ONNX domains: ai.onnx (""), ai.onnx.ml, ai.onnx.training, ai.onnx.preview(.training). */
+  /**
+   * The standard ONNX domains: ai.onnx (""), ai.onnx.ml, ai.onnx.training,
+   * ai.onnx.preview(.training).
+   */
   public static OperatorDomains standard() {
     return STANDARD;
   }
 
-  /** The standard domains plus these (for example {@code com.microsoft} for ONNX Runtime contrib ops). */
+  /**
+   * The standard domains plus these (for example {@code com.microsoft} for ONNX Runtime contrib
+   * ops).
+   */
   public static OperatorDomains standardPlus(String... extra) {
     Set<String> s = new TreeSet<>(STANDARD_NAMES);
     for (String d : extra) {

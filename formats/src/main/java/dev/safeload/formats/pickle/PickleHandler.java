@@ -17,11 +17,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Raw pickle files and uncompressed joblib files: one pickle that must satisfy {@link Pickle#PROFILE}
- * and end exactly at the end of the file. Stacked pickles are each analysed (so a finding names the
- * real global), and then rejected: one {@code pickle.load} reads only the first, other loaders read
- * them all. joblib's inline numpy buffers follow a {@code NumpyArrayWrapper} global, which no built-in
- * profile admits.
+ * Raw pickle files and uncompressed joblib files: one pickle that must satisfy {@link
+ * Pickle#PROFILE} and end exactly at the end of the file. Stacked pickles are each analysed (so a
+ * finding names the real global), and then rejected: one {@code pickle.load} reads only the first,
+ * other loaders read them all. joblib's inline numpy buffers follow a {@code NumpyArrayWrapper}
+ * global, which no built-in profile admits.
  */
 public final class PickleHandler implements FormatHandler {
   /** Pickles analysed in one file before giving up. */
@@ -40,10 +40,14 @@ public final class PickleHandler implements FormatHandler {
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
     ByteBuffer h = head.duplicate();
-    if (h.remaining() >= 2 && (h.get(h.position()) & 0xff) == 0x80 && (h.get(h.position() + 1) & 0xff) <= 5) {
-      return Confidence.STRONG; // PROTO n; the legacy PyTorch magic pickle is claimed by pytorch with MAGIC
+    if (h.remaining() >= 2
+        && (h.get(h.position()) & 0xff) == 0x80
+        && (h.get(h.position() + 1) & 0xff) <= 5) {
+      return Confidence
+          .STRONG; // PROTO n; the legacy PyTorch magic pickle is claimed by pytorch with MAGIC
     }
-    // Protocols 0 and 1 have no magic: a pickle is a run of valid opcodes, which may go on past the head.
+    // Protocols 0 and 1 have no magic: a pickle is a run of valid opcodes, which may go on past the
+    // head.
     return PickleSkim.plausible(h, 8, fileSize) ? Confidence.STRUCTURAL : Confidence.NONE;
   }
 
@@ -54,8 +58,10 @@ public final class PickleHandler implements FormatHandler {
     long size = bytes.size();
     int window = (int) Math.min(size, Math.min(limits.maxPickleBytes(), Integer.MAX_VALUE - 8L));
     if (window < size) {
-      throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, window, "pickle file larger than "
-          + limits.maxPickleBytes() + " bytes");
+      throw new FormatException(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          window,
+          "pickle file larger than " + limits.maxPickleBytes() + " bytes");
     }
     ByteBuffer buf = bytes.slice(0, window);
     PickleMachine.Result first = PickleMachine.run(buf.position(0), 0, profile, limits, null);
@@ -71,15 +77,20 @@ public final class PickleHandler implements FormatHandler {
         count++;
       } catch (FormatException e) {
         // A later pickle that imports something is reported as such; other junk is trailing bytes.
-        if (e.reason() == FormatReason.PICKLE_GLOBAL_NOT_ALLOWED || e.reason() == FormatReason.PICKLE_GLOBAL_NAME_INVALID) {
+        if (e.reason() == FormatReason.PICKLE_GLOBAL_NOT_ALLOWED
+            || e.reason() == FormatReason.PICKLE_GLOBAL_NAME_INVALID) {
           throw e;
         }
         break;
       }
     }
     if (count > 1 || first.end() != size) {
-      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, first.end(), (size - first.end())
-          + " bytes follow the first pickle's STOP" + (count > 1 ? " (" + (count - 1) + " more pickles)" : ""));
+      throw new FormatException(
+          FormatReason.PICKLE_TRAILING_BYTES,
+          first.end(),
+          (size - first.end())
+              + " bytes follow the first pickle's STOP"
+              + (count > 1 ? " (" + (count - 1) + " more pickles)" : ""));
     }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("pickle.profile", profile.name());

@@ -25,29 +25,87 @@ import java.util.Set;
  */
 public final class PickleProfile {
 
-  /** Opcodes that no profile may admit: they import through hidden registries or need side input. */
+  /**
+   * Opcodes that no profile may admit: they import through hidden registries or need side input.
+   */
   public static final Set<PickleOpcode> NEVER_ALLOWED =
-      Collections.unmodifiableSet(EnumSet.of(EXT1, EXT2, EXT4, PERSID, NEXT_BUFFER, READONLY_BUFFER));
+      Collections.unmodifiableSet(
+          EnumSet.of(EXT1, EXT2, EXT4, PERSID, NEXT_BUFFER, READONLY_BUFFER));
 
   /** The 34 opcodes {@code torch.load(weights_only=True)} implements. */
-  public static final Set<PickleOpcode> TORCH_WEIGHTS_OPCODES = Collections.unmodifiableSet(EnumSet.of(
-      PROTO, STOP, MARK, GLOBAL, NEWOBJ, REDUCE, BUILD, APPEND, APPENDS, SETITEM, SETITEMS, TUPLE, TUPLE1,
-      TUPLE2, TUPLE3, NONE, NEWFALSE, NEWTRUE, EMPTY_TUPLE, EMPTY_LIST, EMPTY_DICT, EMPTY_SET, BININT,
-      BININT1, BININT2, BINFLOAT, LONG1, BINUNICODE, SHORT_BINSTRING, BINPERSID, BINGET, LONG_BINGET,
-      BINPUT, LONG_BINPUT));
+  public static final Set<PickleOpcode> TORCH_WEIGHTS_OPCODES =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              PROTO,
+              STOP,
+              MARK,
+              GLOBAL,
+              NEWOBJ,
+              REDUCE,
+              BUILD,
+              APPEND,
+              APPENDS,
+              SETITEM,
+              SETITEMS,
+              TUPLE,
+              TUPLE1,
+              TUPLE2,
+              TUPLE3,
+              NONE,
+              NEWFALSE,
+              NEWTRUE,
+              EMPTY_TUPLE,
+              EMPTY_LIST,
+              EMPTY_DICT,
+              EMPTY_SET,
+              BININT,
+              BININT1,
+              BININT2,
+              BINFLOAT,
+              LONG1,
+              BINUNICODE,
+              SHORT_BINSTRING,
+              BINPERSID,
+              BINGET,
+              LONG_BINGET,
+              BINPUT,
+              LONG_BINPUT));
 
   /**
-   * {@link #TORCH_WEIGHTS_OPCODES} plus the data opcodes CPython's pickler writes for plain values in
-   * protocols 0 to 5 (text forms, frames, MEMOIZE, bytes, sets, STACK_GLOBAL). None of them imports
-   * or calls anything by itself.
+   * {@link #TORCH_WEIGHTS_OPCODES} plus the data opcodes CPython's pickler writes for plain values
+   * in protocols 0 to 5 (text forms, frames, MEMOIZE, bytes, sets, STACK_GLOBAL). None of them
+   * imports or calls anything by itself.
    */
   public static final Set<PickleOpcode> DATA_OPCODES;
 
   static {
     EnumSet<PickleOpcode> s = EnumSet.copyOf(TORCH_WEIGHTS_OPCODES);
-    s.addAll(EnumSet.of(INT, LONG, FLOAT, STRING, BINSTRING, UNICODE, PUT, GET, LIST, DICT, POP, POP_MARK,
-        LONG4, BINBYTES, SHORT_BINBYTES, SHORT_BINUNICODE, BINUNICODE8, BINBYTES8, BYTEARRAY8, ADDITEMS,
-        FROZENSET, STACK_GLOBAL, MEMOIZE, FRAME));
+    s.addAll(
+        EnumSet.of(
+            INT,
+            LONG,
+            FLOAT,
+            STRING,
+            BINSTRING,
+            UNICODE,
+            PUT,
+            GET,
+            LIST,
+            DICT,
+            POP,
+            POP_MARK,
+            LONG4,
+            BINBYTES,
+            SHORT_BINBYTES,
+            SHORT_BINUNICODE,
+            BINUNICODE8,
+            BINBYTES8,
+            BYTEARRAY8,
+            ADDITEMS,
+            FROZENSET,
+            STACK_GLOBAL,
+            MEMOIZE,
+            FRAME));
     DATA_OPCODES = Collections.unmodifiableSet(s);
   }
 
@@ -62,18 +120,25 @@ public final class PickleProfile {
   }
 
   /**
-   * The default for PyTorch checkpoints: what {@code torch.load(weights_only=True)} admits by default
-   * (its opcodes; its globals for dense, quantized (8- and 32-bit) and sparse COO tensors, complex
-   * numbers, bytearrays and Counters, each with an argument rule) and nothing else. Sub-byte quantized
-   * storages, CSR/CSC sparse layouts, meta, nested and wrapper-subclass tensors are left out until
-   * each has a bounds rule.
+   * The default for PyTorch checkpoints: what {@code torch.load(weights_only=True)} admits by
+   * default (its opcodes; its globals for dense, quantized (8- and 32-bit) and sparse COO tensors,
+   * complex numbers, bytearrays and Counters, each with an argument rule) and nothing else.
+   * Sub-byte quantized storages, CSR/CSC sparse layouts, meta, nested and wrapper-subclass tensors
+   * are left out until each has a bounds rule.
    */
   public static PickleProfile torchWeightsStrict() {
     Builder b = new Builder("torch-weights-strict").allowOpcodes(TORCH_WEIGHTS_OPCODES);
     b.allowGlobal("collections", "OrderedDict", GlobalRule.of(GlobalRule.Kind.ORDERED_DICT));
-    b.allowGlobal("torch._utils", "_rebuild_tensor_v2", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2));
-    b.allowGlobal("torch._utils", "_rebuild_tensor", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR));
-    b.allowGlobal("torch._utils", "_rebuild_parameter", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_PARAMETER));
+    b.allowGlobal(
+        "torch._utils",
+        "_rebuild_tensor_v2",
+        GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2));
+    b.allowGlobal(
+        "torch._utils", "_rebuild_tensor", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR));
+    b.allowGlobal(
+        "torch._utils",
+        "_rebuild_parameter",
+        GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_PARAMETER));
     b.allowGlobal("torch", "Size", GlobalRule.of(GlobalRule.Kind.TORCH_SIZE));
     b.allowGlobal("torch", "device", GlobalRule.of(GlobalRule.Kind.TORCH_DEVICE));
     b.allowGlobal("_codecs", "encode", GlobalRule.of(GlobalRule.Kind.CODECS_ENCODE));
@@ -81,28 +146,59 @@ public final class PickleProfile {
     b.allowGlobal("builtins", "complex", GlobalRule.of(GlobalRule.Kind.BUILTINS_COMPLEX));
     b.allowGlobal("builtins", "bytearray", GlobalRule.of(GlobalRule.Kind.BUILTINS_BYTEARRAY));
     b.allowGlobal("collections", "Counter", GlobalRule.of(GlobalRule.Kind.COUNTER));
-    b.allowGlobal("torch._utils", "_rebuild_qtensor", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_QTENSOR));
-    b.allowGlobal("torch._utils", "_rebuild_sparse_tensor",
+    b.allowGlobal(
+        "torch._utils", "_rebuild_qtensor", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_QTENSOR));
+    b.allowGlobal(
+        "torch._utils",
+        "_rebuild_sparse_tensor",
         GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR));
-    b.allowGlobal("torch.serialization", "_get_layout", GlobalRule.of(GlobalRule.Kind.TORCH_GET_LAYOUT));
-    // The schemes _rebuild_qtensor can rebuild; the symmetric ones make it raise, so they are left out.
-    for (String q : new String[] {"per_tensor_affine", "per_channel_affine", "per_channel_affine_float_qparams"}) {
+    b.allowGlobal(
+        "torch.serialization", "_get_layout", GlobalRule.of(GlobalRule.Kind.TORCH_GET_LAYOUT));
+    // The schemes _rebuild_qtensor can rebuild; the symmetric ones make it raise, so they are left
+    // out.
+    for (String q :
+        new String[] {
+          "per_tensor_affine", "per_channel_affine", "per_channel_affine_float_qparams"
+        }) {
       b.allowGlobal("torch", q, GlobalRule.of(GlobalRule.Kind.TORCH_QSCHEME));
     }
     String[][] storages = {
-        {"DoubleStorage", "float64", "8"}, {"FloatStorage", "float32", "4"}, {"HalfStorage", "float16", "2"},
-        {"BFloat16Storage", "bfloat16", "2"}, {"LongStorage", "int64", "8"}, {"IntStorage", "int32", "4"},
-        {"ShortStorage", "int16", "2"}, {"CharStorage", "int8", "1"}, {"ByteStorage", "uint8", "1"},
-        {"BoolStorage", "bool", "1"}, {"ComplexDoubleStorage", "complex128", "16"},
-        {"ComplexFloatStorage", "complex64", "8"},
-        // quantized storages: only with _rebuild_qtensor; the sub-byte QUInt4x2/QUInt2x4 pack several
-        // elements per byte and are left out
-        {"QUInt8Storage", "quint8", "1"}, {"QInt8Storage", "qint8", "1"}, {"QInt32Storage", "qint32", "4"}};
+      {"DoubleStorage", "float64", "8"},
+      {"FloatStorage", "float32", "4"},
+      {"HalfStorage", "float16", "2"},
+      {"BFloat16Storage", "bfloat16", "2"},
+      {"LongStorage", "int64", "8"},
+      {"IntStorage", "int32", "4"},
+      {"ShortStorage", "int16", "2"},
+      {"CharStorage", "int8", "1"},
+      {"ByteStorage", "uint8", "1"},
+      {"BoolStorage", "bool", "1"},
+      {"ComplexDoubleStorage", "complex128", "16"},
+      {"ComplexFloatStorage", "complex64", "8"},
+      // quantized storages: only with _rebuild_qtensor; the sub-byte QUInt4x2/QUInt2x4 pack several
+      // elements per byte and are left out
+      {"QUInt8Storage", "quint8", "1"},
+      {"QInt8Storage", "qint8", "1"},
+      {"QInt32Storage", "qint32", "4"}
+    };
     for (String[] s : storages) {
       b.allowGlobal("torch", s[0], GlobalRule.torchStorageType(s[1], Integer.parseInt(s[2])));
     }
-    for (String dtype : new String[] {"float64", "float32", "float16", "bfloat16", "int64", "int32", "int16",
-        "int8", "uint8", "bool", "complex128", "complex64"}) {
+    for (String dtype :
+        new String[] {
+          "float64",
+          "float32",
+          "float16",
+          "bfloat16",
+          "int64",
+          "int32",
+          "int16",
+          "int8",
+          "uint8",
+          "bool",
+          "complex128",
+          "complex64"
+        }) {
       b.allowGlobal("torch", dtype, GlobalRule.of(GlobalRule.Kind.TORCH_DTYPE));
     }
     return b.build();
@@ -110,12 +206,15 @@ public final class PickleProfile {
 
   /**
    * The globals and rules of {@link #torchWeightsStrict()} with the data opcodes of every protocol
-   * ({@link #DATA_OPCODES}): the default for raw pickles, joblib files and NumPy object arrays, which
-   * CPython writes with protocols 0 to 5, and for checkpoints saved with {@code pickle_protocol > 2}
-   * when a policy opts in.
+   * ({@link #DATA_OPCODES}): the default for raw pickles, joblib files and NumPy object arrays,
+   * which CPython writes with protocols 0 to 5, and for checkpoints saved with {@code
+   * pickle_protocol > 2} when a policy opts in.
    */
   public static PickleProfile torchWeightsExtended() {
-    return torchWeightsStrict().toBuilder().name("torch-weights-extended").allowOpcodes(DATA_OPCODES).build();
+    return torchWeightsStrict().toBuilder()
+        .name("torch-weights-extended")
+        .allowOpcodes(DATA_OPCODES)
+        .build();
   }
 
   /**
@@ -123,13 +222,15 @@ public final class PickleProfile {
    * as an {@code argparse.Namespace}: {@link #torchWeightsStrict()} plus that one data class.
    */
   public static PickleProfile torchTrainingCheckpoint() {
-    return torchWeightsStrict().toBuilder().name("torch-training-checkpoint")
-        .allowGlobal("argparse", "Namespace", GlobalRule.dataClass()).build();
+    return torchWeightsStrict().toBuilder()
+        .name("torch-training-checkpoint")
+        .allowGlobal("argparse", "Namespace", GlobalRule.dataClass())
+        .build();
   }
 
   /**
-   * A built-in profile by its name, as a policy file names it: {@code torch-weights-strict},
-   * {@code torch-weights-extended} or {@code torch-training-checkpoint}.
+   * A built-in profile by its name, as a policy file names it: {@code torch-weights-strict}, {@code
+   * torch-weights-extended} or {@code torch-training-checkpoint}.
    *
    * @throws IllegalArgumentException for any other name
    */
@@ -138,8 +239,11 @@ public final class PickleProfile {
       case "torch-weights-strict" -> torchWeightsStrict();
       case "torch-weights-extended" -> torchWeightsExtended();
       case "torch-training-checkpoint" -> torchTrainingCheckpoint();
-      default -> throw new IllegalArgumentException("no built-in pickle profile named \"" + name
-          + "\" (torch-weights-strict, torch-weights-extended, torch-training-checkpoint)");
+      default ->
+          throw new IllegalArgumentException(
+              "no built-in pickle profile named \""
+                  + name
+                  + "\" (torch-weights-strict, torch-weights-extended, torch-training-checkpoint)");
     };
   }
 
@@ -177,7 +281,13 @@ public final class PickleProfile {
 
   @Override
   public String toString() {
-    return "PickleProfile{" + name + ", " + opcodes.size() + " opcodes, " + globals.size() + " globals}";
+    return "PickleProfile{"
+        + name
+        + ", "
+        + opcodes.size()
+        + " opcodes, "
+        + globals.size()
+        + " globals}";
   }
 
   /** Builds a {@link PickleProfile}. */
@@ -207,7 +317,9 @@ public final class PickleProfile {
       return this;
     }
 
-    /** Admits the global {@code module.name} under {@code rule}; replaces an earlier rule for it. */
+    /**
+     * Admits the global {@code module.name} under {@code rule}; replaces an earlier rule for it.
+     */
     public Builder allowGlobal(String module, String name, GlobalRule rule) {
       if (!module.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")
           || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -215,9 +327,11 @@ public final class PickleProfile {
       }
       String top = module.contains(".") ? module.substring(0, module.indexOf('.')) : module;
       if (Set.of("os", "posix", "nt", "sys", "subprocess", "builtins").contains(top)
-          && !(top.equals("builtins") && Set.of("set", "frozenset", "complex", "bytearray", "slice", "range")
-              .contains(name))) {
-        // The same modules torch refuses in add_safe_globals, plus builtins beyond plain constructors.
+          && !(top.equals("builtins")
+              && Set.of("set", "frozenset", "complex", "bytearray", "slice", "range")
+                  .contains(name))) {
+        // The same modules torch refuses in add_safe_globals, plus builtins beyond plain
+        // constructors.
         throw new IllegalArgumentException(module + "." + name + " can never be allowed");
       }
       globals.put(module + " " + name, Objects.requireNonNull(rule, "rule"));

@@ -20,13 +20,14 @@ import java.util.Set;
  * PyTorch checkpoints: the {@code torch.save} zip archive (read with safeload's strict zip reader,
  * {@code data.pkl} run through the pickle machine under {@link PyTorch#PROFILE}, storages checked
  * against their records), the legacy stacked-pickle file, and the pre-0.1.10 tar format (always
- * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives ({@code torch.jit.save})
- * are admitted only when their {@code code/} calls nothing but operators {@link PyTorch#TORCHSCRIPT}
- * lists as compute and their pickles agree with the code; the legacy and mobile TorchScript forms are
- * rejected.
+ * rejected, as {@code torch.load(weights_only=True)} does). TorchScript archives ({@code
+ * torch.jit.save}) are admitted only when their {@code code/} calls nothing but operators {@link
+ * PyTorch#TORCHSCRIPT} lists as compute and their pickles agree with the code; the legacy and
+ * mobile TorchScript forms are rejected.
  */
 public final class PyTorchHandler implements FormatHandler {
-  private static final Set<String> LEGACY_TAR_MEMBERS = Set.of("sys_info", "pickle", "storages", "tensors");
+  private static final Set<String> LEGACY_TAR_MEMBERS =
+      Set.of("sys_info", "pickle", "storages", "tensors");
 
   @Override
   public String id() {
@@ -38,7 +39,10 @@ public final class PyTorchHandler implements FormatHandler {
     return Set.of("pt", "pth", "bin", "ckpt");
   }
 
-  /** {@code .bin} is shared: Hugging Face names checkpoints {@code pytorch_model.bin}, ONNX names external data so. */
+  /**
+   * {@code .bin} is shared: Hugging Face names checkpoints {@code pytorch_model.bin}, ONNX names
+   * external data so.
+   */
   @Override
   public Set<String> exclusiveExtensions() {
     return Set.of("pt", "pth", "ckpt");
@@ -49,19 +53,22 @@ public final class PyTorchHandler implements FormatHandler {
     if (TorchLegacy.matches(head.duplicate()) || isLegacyTar(head)) {
       return Confidence.MAGIC;
     }
-    // torch.save writes <root>/data.pkl first; numpy claims *.npy members, anything else falls to the
+    // torch.save writes <root>/data.pkl first; numpy claims *.npy members, anything else falls to
+    // the
     // archive-wrapper handler as an unknown zip.
     return ZipArchive.firstLocalName(head)
-        .filter(n -> !n.endsWith(".npy") && (n.indexOf('/') > 0 || n.endsWith(".pkl")))
-        .isPresent() ? Confidence.MAGIC : Confidence.NONE;
+            .filter(n -> !n.endsWith(".npy") && (n.indexOf('/') > 0 || n.endsWith(".pkl")))
+            .isPresent()
+        ? Confidence.MAGIC
+        : Confidence.NONE;
   }
 
   /**
-   * Whether the name may hold a TorchScript program: {@code .pt} and {@code .pth}, what
-   * {@code torch.jit.save} users and DJL's PyTorch engine use. A checkpoint name ({@code pytorch_model.bin},
-   * {@code *.ckpt}) promises weights: its readers call {@code torch.load}, which hands a TorchScript
-   * archive to {@code torch.jit.load} (CVE-2025-32434), so there a program is refused whatever its code
-   * does — content and role must agree.
+   * Whether the name may hold a TorchScript program: {@code .pt} and {@code .pth}, what {@code
+   * torch.jit.save} users and DJL's PyTorch engine use. A checkpoint name ({@code
+   * pytorch_model.bin}, {@code *.ckpt}) promises weights: its readers call {@code torch.load},
+   * which hands a TorchScript archive to {@code torch.jit.load} (CVE-2025-32434), so there a
+   * program is refused whatever its code does — content and role must agree.
    */
   static boolean programName(String fileName) {
     String lower = fileName.toLowerCase(java.util.Locale.ROOT);
@@ -72,8 +79,12 @@ public final class PyTorchHandler implements FormatHandler {
   static boolean isLegacyTar(ByteBuffer head) {
     ByteBuffer h = head.duplicate();
     int p = h.position();
-    if (h.remaining() < 512 || h.get(p + 257) != 'u' || h.get(p + 258) != 's' || h.get(p + 259) != 't'
-        || h.get(p + 260) != 'a' || h.get(p + 261) != 'r') {
+    if (h.remaining() < 512
+        || h.get(p + 257) != 'u'
+        || h.get(p + 258) != 's'
+        || h.get(p + 259) != 't'
+        || h.get(p + 260) != 'a'
+        || h.get(p + 261) != 'r') {
       return false;
     }
     int n = 0;
@@ -90,14 +101,20 @@ public final class PyTorchHandler implements FormatHandler {
     ByteBuffer head = bytes.slice(0, (int) Math.min(bytes.size(), 1024));
     PickleLimits limits = PickleLimits.from(context);
     if (ZipArchive.looksLikeZip(head)) {
-      return TorchZip.validate(bytes, ZipLimits.from(context), context.setting(PyTorch.PROFILE),
-          programName(context.fileName()) ? context.setting(PyTorch.TORCHSCRIPT) : null, limits);
+      return TorchZip.validate(
+          bytes,
+          ZipLimits.from(context),
+          context.setting(PyTorch.PROFILE),
+          programName(context.fileName()) ? context.setting(PyTorch.TORCHSCRIPT) : null,
+          limits);
     }
     if (TorchLegacy.matches(head)) {
       return TorchLegacy.validate(bytes, context.setting(PyTorch.PROFILE), limits);
     }
     if (isLegacyTar(head)) {
-      throw new FormatException(FormatReason.PYTORCH_LEGACY_TAR, 0,
+      throw new FormatException(
+          FormatReason.PYTORCH_LEGACY_TAR,
+          0,
           "the legacy tar checkpoint format is refused (as torch.load(weights_only=True) does)");
     }
     throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, 0, "not a PyTorch checkpoint");

@@ -11,20 +11,23 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
- * Validates a sharded PyTorch model's {@code pytorch_model.bin.index.json} (id {@code pytorch-index},
- * name ending {@code .bin.index.json}) and checks it against its shards. The rules are those of the
- * safetensors index ({@link ShardIndex}, with the {@code safetensors-index.*} and {@code json.*}
- * limits), with {@code *.bin} shard names and {@code PYTORCH_INDEX_*} codes:
+ * Validates a sharded PyTorch model's {@code pytorch_model.bin.index.json} (id {@code
+ * pytorch-index}, name ending {@code .bin.index.json}) and checks it against its shards. The rules
+ * are those of the safetensors index ({@link ShardIndex}, with the {@code safetensors-index.*} and
+ * {@code json.*} limits), with {@code *.bin} shard names and {@code PYTORCH_INDEX_*} codes:
+ *
  * <ul>
- *   <li>on its own: strict JSON with only {@code metadata} and {@code weight_map}, every value a bare
- *       {@code [A-Za-z0-9._-]+.bin} name ({@code PYTORCH_INDEX_INVALID},
- *       {@code PYTORCH_INDEX_SHARD_NAME_INVALID}, {@code JSON_*});
- *   <li>every shard is present and validated as a PyTorch checkpoint ({@code PYTORCH_INDEX_SHARD_MISSING});
+ *   <li>on its own: strict JSON with only {@code metadata} and {@code weight_map}, every value a
+ *       bare {@code [A-Za-z0-9._-]+.bin} name ({@code PYTORCH_INDEX_INVALID}, {@code
+ *       PYTORCH_INDEX_SHARD_NAME_INVALID}, {@code JSON_*});
+ *   <li>every shard is present and validated as a PyTorch checkpoint ({@code
+ *       PYTORCH_INDEX_SHARD_MISSING});
  *   <li>every mapped tensor name is a tensor of that shard's state dict, as the PyTorch handler
- *       describes it, and every tensor of a shard is mapped to it ({@code PYTORCH_INDEX_TENSOR_MISMATCH});
- *   <li>every {@code *.bin} file beside the index that validated as a PyTorch checkpoint is named by an
- *       index there ({@code PYTORCH_INDEX_SHARD_UNREFERENCED}). Other {@code .bin} files (ONNX external
- *       data) are not shards.
+ *       describes it, and every tensor of a shard is mapped to it ({@code
+ *       PYTORCH_INDEX_TENSOR_MISMATCH});
+ *   <li>every {@code *.bin} file beside the index that validated as a PyTorch checkpoint is named
+ *       by an index there ({@code PYTORCH_INDEX_SHARD_UNREFERENCED}). Other {@code .bin} files
+ *       (ONNX external data) are not shards.
  * </ul>
  */
 public final class PyTorchIndexHandler implements FormatHandler {
@@ -48,7 +51,8 @@ public final class PyTorchIndexHandler implements FormatHandler {
 
   /**
    * {@link Confidence#STRONG} when the head is a JSON object whose {@code weight_map}'s first shard
-   * ends in {@code .bin}; an index whose first shard is not a {@code .bin} name is left to the safetensors index.
+   * ends in {@code .bin}; an index whose first shard is not a {@code .bin} name is left to the
+   * safetensors index.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
@@ -61,7 +65,8 @@ public final class PyTorchIndexHandler implements FormatHandler {
   }
 
   @Override
-  public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
+  public void validateModel(
+      ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
     ShardIndex.checkModel(self, model, context, ShardIndex.PYTORCH);
   }
 }

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 
 /**
  * What a TorchScript archive ({@code torch.jit.save}) may contain: the operators its {@code code/}
- * may call, each with a {@link Tier} (only {@link Tier#COMPUTE} is admitted), and the pickle profile
- * its {@code data.pkl} and {@code constants.pkl} must satisfy (the archive's own {@code __torch__}
- * classes are added per archive, for exactly the classes its {@code code/} defines). An operator that
- * is not listed is refused as unknown; so is every namespace other than those listed ({@code aten},
- * {@code prim}), custom op libraries included.
+ * may call, each with a {@link Tier} (only {@link Tier#COMPUTE} is admitted), and the pickle
+ * profile its {@code data.pkl} and {@code constants.pkl} must satisfy (the archive's own {@code
+ * __torch__} classes are added per archive, for exactly the classes its {@code code/} defines). An
+ * operator that is not listed is refused as unknown; so is every namespace other than those listed
+ * ({@code aten}, {@code prim}), custom op libraries included.
  *
  * <p>The default operator list is data: {@code dev/safeload/formats/pytorch/torchscript-ops.txt},
  * one {@code namespace::name tier [why]} a line; {@link #operatorsSha256()} identifies the list a
@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  */
 public final class TorchScriptProfile {
 
-  /** Why an operator is listed. Every tier but {@link #COMPUTE} is a refusal, named in the finding. */
+  /**
+   * Why an operator is listed. Every tier but {@link #COMPUTE} is a refusal, named in the finding.
+   */
   public enum Tier {
     /** Computes on tensors and values only: admitted. */
     COMPUTE,
@@ -65,11 +67,11 @@ public final class TorchScriptProfile {
   /**
    * One listed operator.
    *
-   * @param name     {@code namespace::name}, e.g. {@code aten::linear}
-   * @param tier     its tier
-   * @param why      for refused tiers, what the operator does; may be empty
-   * @param onlyIn   if not empty, the operator is admitted only in methods of these classes
-   *                 ({@code __torch__.}-qualified), and refused under its tier elsewhere
+   * @param name {@code namespace::name}, e.g. {@code aten::linear}
+   * @param tier its tier
+   * @param why for refused tiers, what the operator does; may be empty
+   * @param onlyIn if not empty, the operator is admitted only in methods of these classes ({@code
+   *     __torch__.}-qualified), and refused under its tier elsewhere
    */
   public record Operator(String name, Tier tier, String why, Set<String> onlyIn) {
     public Operator {
@@ -82,13 +84,17 @@ public final class TorchScriptProfile {
       }
     }
 
-    /** Whether a call from a method of {@code enclosingClass} (empty for free functions) is admitted. */
+    /**
+     * Whether a call from a method of {@code enclosingClass} (empty for free functions) is
+     * admitted.
+     */
     public boolean admitsIn(String enclosingClass) {
       return tier == Tier.COMPUTE || !onlyIn.isEmpty() && onlyIn.contains(enclosingClass);
     }
   }
 
-  private static final Pattern OP = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern OP =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_]*");
   private static final String RESOURCE = "torchscript-ops.txt";
 
   private final String name;
@@ -105,8 +111,8 @@ public final class TorchScriptProfile {
 
   /**
    * The default: the operators of {@code torchscript-ops.txt} (math, NN, shape, creation, list and
-   * string builtins of {@code aten}; the control-flow and introspection ops of {@code prim};
-   * {@code aten::set_grad_enabled} only inside TorchScript's own {@code no_grad}/{@code enable_grad}
+   * string builtins of {@code aten}; the control-flow and introspection ops of {@code prim}; {@code
+   * aten::set_grad_enabled} only inside TorchScript's own {@code no_grad}/{@code enable_grad}
    * classes), and {@link #picklesStrict()} for the pickles.
    */
   public static TorchScriptProfile strict() {
@@ -139,41 +145,65 @@ public final class TorchScriptProfile {
       if (f.length < 2) {
         throw new IllegalStateException(RESOURCE + ": no tier in '" + l + "'");
       }
-      b.put(new Operator(f[0], Tier.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), f.length > 2 ? f[2] : "",
-          Set.of()));
+      b.put(
+          new Operator(
+              f[0],
+              Tier.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
+              f.length > 2 ? f[2] : "",
+              Set.of()));
     }
     Operator grad = b.operators.get("aten::set_grad_enabled");
     if (grad != null) {
-      b.put(new Operator(grad.name(), grad.tier(), grad.why(), Set.of("__torch__.torch.autograd.grad_mode.no_grad",
-          "__torch__.torch.autograd.grad_mode.enable_grad")));
+      b.put(
+          new Operator(
+              grad.name(),
+              grad.tier(),
+              grad.why(),
+              Set.of(
+                  "__torch__.torch.autograd.grad_mode.no_grad",
+                  "__torch__.torch.autograd.grad_mode.enable_grad")));
     }
     return b.build();
   }
 
   /**
    * The pickle profile of {@code data.pkl} and {@code constants.pkl} before the archive's classes
-   * are added: protocol 2's opcodes as libtorch's unpickler reads them; dense tensors
-   * ({@code _rebuild_tensor_v2}) over the ordinary storage types; {@code OrderedDict} (backward
-   * hooks); {@code torch.device}; TorchScript's typed containers ({@code restore_type_tag},
-   * {@code build_{int,double,bool,tensor}list}). Quantized and sparse tensors, {@code torch.classes}
+   * are added: protocol 2's opcodes as libtorch's unpickler reads them; dense tensors ({@code
+   * _rebuild_tensor_v2}) over the ordinary storage types; {@code OrderedDict} (backward hooks);
+   * {@code torch.device}; TorchScript's typed containers ({@code restore_type_tag}, {@code
+   * build_{int,double,bool,tensor}list}). Quantized and sparse tensors, {@code torch.classes}
    * objects, RRefs and the rest of the C++ unpickler's globals are refused.
    */
   public static PickleProfile picklesStrict() {
-    PickleProfile.Builder b = PickleProfile.builder("torchscript-pickles")
-        .allowOpcodes(PickleProfile.TORCH_WEIGHTS_OPCODES);
+    PickleProfile.Builder b =
+        PickleProfile.builder("torchscript-pickles")
+            .allowOpcodes(PickleProfile.TORCH_WEIGHTS_OPCODES);
     b.allowGlobal("collections", "OrderedDict", GlobalRule.of(GlobalRule.Kind.ORDERED_DICT));
-    b.allowGlobal("torch._utils", "_rebuild_tensor_v2", GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2));
+    b.allowGlobal(
+        "torch._utils",
+        "_rebuild_tensor_v2",
+        GlobalRule.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2));
     b.allowGlobal("torch", "device", GlobalRule.of(GlobalRule.Kind.TORCH_DEVICE));
-    b.allowGlobal("torch.jit._pickle", "restore_type_tag", GlobalRule.of(GlobalRule.Kind.TORCHSCRIPT_TYPE_TAG));
+    b.allowGlobal(
+        "torch.jit._pickle",
+        "restore_type_tag",
+        GlobalRule.of(GlobalRule.Kind.TORCHSCRIPT_TYPE_TAG));
     b.allowGlobal("torch.jit._pickle", "build_intlist", GlobalRule.torchScriptList("int"));
     b.allowGlobal("torch.jit._pickle", "build_doublelist", GlobalRule.torchScriptList("float"));
     b.allowGlobal("torch.jit._pickle", "build_boollist", GlobalRule.torchScriptList("bool"));
     b.allowGlobal("torch.jit._pickle", "build_tensorlist", GlobalRule.torchScriptList("Tensor"));
     String[][] storages = {
-        {"DoubleStorage", "float64", "8"}, {"FloatStorage", "float32", "4"}, {"HalfStorage", "float16", "2"},
-        {"BFloat16Storage", "bfloat16", "2"}, {"LongStorage", "int64", "8"}, {"IntStorage", "int32", "4"},
-        {"ShortStorage", "int16", "2"}, {"CharStorage", "int8", "1"}, {"ByteStorage", "uint8", "1"},
-        {"BoolStorage", "bool", "1"}};
+      {"DoubleStorage", "float64", "8"},
+      {"FloatStorage", "float32", "4"},
+      {"HalfStorage", "float16", "2"},
+      {"BFloat16Storage", "bfloat16", "2"},
+      {"LongStorage", "int64", "8"},
+      {"IntStorage", "int32", "4"},
+      {"ShortStorage", "int16", "2"},
+      {"CharStorage", "int8", "1"},
+      {"ByteStorage", "uint8", "1"},
+      {"BoolStorage", "bool", "1"}
+    };
     for (String[] s : storages) {
       b.allowGlobal("torch", s[0], GlobalRule.torchStorageType(s[1], Integer.parseInt(s[2])));
     }
@@ -194,12 +224,17 @@ public final class TorchScriptProfile {
     return Optional.ofNullable(operators.get(qualified));
   }
 
-  /** The profile for {@code data.pkl} and {@code constants.pkl} (without the archive's own classes). */
+  /**
+   * The profile for {@code data.pkl} and {@code constants.pkl} (without the archive's own classes).
+   */
   public PickleProfile pickles() {
     return pickles;
   }
 
-  /** SHA-256 (hex) of the operator list in a canonical form: one {@code name tier} line each, sorted. */
+  /**
+   * SHA-256 (hex) of the operator list in a canonical form: one {@code name tier} line each,
+   * sorted.
+   */
   public String operatorsSha256() {
     return sha256;
   }
@@ -214,24 +249,35 @@ public final class TorchScriptProfile {
   @Override
   public String toString() {
     long admitted = operators.values().stream().filter(o -> o.tier() == Tier.COMPUTE).count();
-    return "TorchScriptProfile{" + name + ", " + admitted + " admitted of " + operators.size() + " listed operators}";
+    return "TorchScriptProfile{"
+        + name
+        + ", "
+        + admitted
+        + " admitted of "
+        + operators.size()
+        + " listed operators}";
   }
 
   private static String canonical(Map<String, Operator> ops) {
     StringBuilder sb = new StringBuilder();
-    ops.keySet().stream().sorted().forEach(k -> {
-      Operator o = ops.get(k);
-      sb.append(k).append(' ').append(o.tier().name().toLowerCase(java.util.Locale.ROOT));
-      o.onlyIn().stream().sorted().forEach(c -> sb.append(' ').append(c));
-      sb.append('\n');
-    });
+    ops.keySet().stream()
+        .sorted()
+        .forEach(
+            k -> {
+              Operator o = ops.get(k);
+              sb.append(k).append(' ').append(o.tier().name().toLowerCase(java.util.Locale.ROOT));
+              o.onlyIn().stream().sorted().forEach(c -> sb.append(' ').append(c));
+              sb.append('\n');
+            });
     return sb.toString();
   }
 
   private static String digest(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256", "SUN")
+                  .digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 from SUN", e);
     }
@@ -259,7 +305,9 @@ public final class TorchScriptProfile {
       return put(new Operator(operator, Tier.COMPUTE, "", Set.of()));
     }
 
-    /** Refuses {@code namespace::name} under {@code tier} (not {@link Tier#COMPUTE}), saying why. */
+    /**
+     * Refuses {@code namespace::name} under {@code tier} (not {@link Tier#COMPUTE}), saying why.
+     */
     public Builder deny(String operator, Tier tier, String why) {
       if (tier == Tier.COMPUTE) {
         throw new IllegalArgumentException("deny with a refusing tier");

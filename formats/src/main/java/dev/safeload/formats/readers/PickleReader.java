@@ -10,17 +10,17 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code pickle.load}, as {@code torch.load} (legacy files), {@code numpy.load(allow_pickle=True)} (a
- * file that is neither {@code .npy} nor zip) and {@code joblib} reach it: it runs opcodes from offset
- * 0 until {@code STOP}. A file whose bytes decode as a pickle stream that imports a callable
- * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it or reaches {@code STOP} runs
- * code in that reader, whatever a handler accepted it as; a stream that breaks after the call (the
- * "broken pickle" of the nullifAI models) has run it all the same.
+ * {@code pickle.load}, as {@code torch.load} (legacy files), {@code numpy.load(allow_pickle=True)}
+ * (a file that is neither {@code .npy} nor zip) and {@code joblib} reach it: it runs opcodes from
+ * offset 0 until {@code STOP}. A file whose bytes decode as a pickle stream that imports a callable
+ * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it or reaches {@code STOP}
+ * runs code in that reader, whatever a handler accepted it as; a stream that breaks after the call
+ * (the "broken pickle" of the nullifAI models) has run it all the same.
  *
- * <p>Decoding is structural only (opcodes and argument lengths, no stack), so it never needs more than
- * one pass: each opcode costs O(1) plus its argument's length, and an argument that runs past the end
- * of the file ends the decoding. It reads through the whole stream, however long its arguments: a
- * pickle whose first opcode carries a 70 KB string is still a pickle.
+ * <p>Decoding is structural only (opcodes and argument lengths, no stack), so it never needs more
+ * than one pass: each opcode costs O(1) plus its argument's length, and an argument that runs past
+ * the end of the file ends the decoding. It reads through the whole stream, however long its
+ * arguments: a pickle whose first opcode carries a 70 KB string is still a pickle.
  */
 public final class PickleReader implements SecondReader {
 
@@ -49,8 +49,13 @@ public final class PickleReader implements SecondReader {
       p++;
       ops++;
       if (op == PickleOpcode.STOP) {
-        return imports ? "a pickle stream of " + ops + " opcodes that imports a callable, ending at "
-            + "offset " + p : null;
+        return imports
+            ? "a pickle stream of "
+                + ops
+                + " opcodes that imports a callable, ending at "
+                + "offset "
+                + p
+            : null;
       }
       if (imports && CALLS.contains(op)) {
         // pickle.load has run code by now, whatever follows (a "broken" pickle never reaches STOP).
@@ -64,7 +69,8 @@ public final class PickleReader implements SecondReader {
           long module = p;
           long name = afterLine(bytes, p, size);
           p = name < 0 ? name : afterLine(bytes, name, size);
-          // find_class imports only dotted identifiers; text that merely starts with 'c' imports nothing.
+          // find_class imports only dotted identifiers; text that merely starts with 'c' imports
+          // nothing.
           imports |= p > 0 && identifier(bytes, module, name - 1) && identifier(bytes, name, p - 1);
         }
         case FIXED -> p += width;
@@ -78,7 +84,7 @@ public final class PickleReader implements SecondReader {
           }
           p += width + arg;
         }
-        case NONE -> { }
+        case NONE -> {}
       }
       if (op == PickleOpcode.INST && imports && p > 0) {
         return "a pickle stream that imports and calls a callable (INST) before offset " + p;
@@ -90,9 +96,17 @@ public final class PickleReader implements SecondReader {
     return null;
   }
 
-  /** Opcodes that call what was imported: REDUCE, BUILD (setstate), OBJ, INST, NEWOBJ, NEWOBJ_EX. */
-  private static final java.util.Set<PickleOpcode> CALLS = java.util.EnumSet.of(PickleOpcode.REDUCE,
-      PickleOpcode.BUILD, PickleOpcode.OBJ, PickleOpcode.INST, PickleOpcode.NEWOBJ, PickleOpcode.NEWOBJ_EX);
+  /**
+   * Opcodes that call what was imported: REDUCE, BUILD (setstate), OBJ, INST, NEWOBJ, NEWOBJ_EX.
+   */
+  private static final java.util.Set<PickleOpcode> CALLS =
+      java.util.EnumSet.of(
+          PickleOpcode.REDUCE,
+          PickleOpcode.BUILD,
+          PickleOpcode.OBJ,
+          PickleOpcode.INST,
+          PickleOpcode.NEWOBJ,
+          PickleOpcode.NEWOBJ_EX);
 
   /** Whether {@code [from, to)} is a non-empty run of ASCII letters, digits, '_' and '.'. */
   private static boolean identifier(ModelBytes bytes, long from, long to) {
@@ -101,7 +115,11 @@ public final class PickleReader implements SecondReader {
     }
     for (long i = from; i < to; i++) {
       int c = bytes.get(i) & 0xff;
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.')) {
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '_'
+          || c == '.')) {
         return false;
       }
     }

@@ -7,14 +7,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Python's {@code tarfile}, as torch's legacy loader uses it: {@code torch.load} first tries
- * {@code tarfile.open(mode='r:')} on a non-zip file and, if the first 512-byte block is a tar header
- * whose checksum field matches the block, reads the archive and unpickles its members. A legacy
+ * Python's {@code tarfile}, as torch's legacy loader uses it: {@code torch.load} first tries {@code
+ * tarfile.open(mode='r:')} on a non-zip file and, if the first 512-byte block is a tar header whose
+ * checksum field matches the block, reads the archive and unpickles its members. A legacy
  * checkpoint whose first block is also such a header runs the tar's pickles instead of its own.
  *
- * <p>The header test follows {@code tarfile.TarInfo.frombuf}: a block of 512 bytes, not all zero, whose
- * checksum field (bytes 148–155) holds an octal number, or a base-256 number, equal to the unsigned
- * or the signed byte sum of the block with that field counted as eight spaces.
+ * <p>The header test follows {@code tarfile.TarInfo.frombuf}: a block of 512 bytes, not all zero,
+ * whose checksum field (bytes 148–155) holds an octal number, or a base-256 number, equal to the
+ * unsigned or the signed byte sum of the block with that field counted as eight spaces.
  */
 public final class TarReader implements SecondReader {
   private static final int BLOCK = 512;

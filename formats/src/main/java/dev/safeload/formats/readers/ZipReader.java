@@ -8,11 +8,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The zip readers that load checkpoints: torch's {@code _is_zipfile} (a local file header at offset 0)
- * and Python's {@code zipfile}, which looks for the end-of-central-directory record in the last
+ * The zip readers that load checkpoints: torch's {@code _is_zipfile} (a local file header at offset
+ * 0) and Python's {@code zipfile}, which looks for the end-of-central-directory record in the last
  * 64 KiB + 22 bytes, takes the last signature found there, and opens the archive if the central
- * directory it points at starts with a central header (or is empty). A safetensors or GGUF file whose
- * last tensor holds a complete zip is a checkpoint to {@code torch.load}.
+ * directory it points at starts with a central header (or is empty). A safetensors or GGUF file
+ * whose last tensor holds a complete zip is a checkpoint to {@code torch.load}.
  */
 public final class ZipReader implements SecondReader {
   private static final int EOCD = 22;
@@ -51,11 +51,14 @@ public final class ZipReader implements SecondReader {
       }
       long cdSize = t.getInt(at + 12) & 0xffff_ffffL;
       long eocdAt = tailStart + at;
-      long cdStart = eocdAt - cdSize; // zipfile allows data before the archive: it reads the CD here
+      long cdStart =
+          eocdAt - cdSize; // zipfile allows data before the archive: it reads the CD here
       if (cdSize == 0) {
         return "an empty zip archive's end record at offset " + eocdAt;
       }
-      if (eocdAt >= 20 && bytes.slice(eocdAt - 20, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == ZIP64_LOCATOR) {
+      if (eocdAt >= 20
+          && bytes.slice(eocdAt - 20, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(0)
+              == ZIP64_LOCATOR) {
         return "a zip64 archive's end records at offset " + (eocdAt - 20);
       }
       if (cdStart < 0) {

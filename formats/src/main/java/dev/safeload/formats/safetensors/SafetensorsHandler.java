@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Validates safetensors files (id {@code safetensors}, extension {@code .safetensors}) with a strict
- * profile: every rule of the reference implementation plus the ones that close its parser
- * differentials (duplicate keys, unknown entry fields, leading whitespace, non-integer numbers) and caps on everything a header can declare. The header is
- * parsed in place, without copying it. See {@code SafetensorsHeader} in the internal package for the
- * rules in order; each has its own {@code SAFETENSORS_*} reason code.
+ * Validates safetensors files (id {@code safetensors}, extension {@code .safetensors}) with a
+ * strict profile: every rule of the reference implementation plus the ones that close its parser
+ * differentials (duplicate keys, unknown entry fields, leading whitespace, non-integer numbers) and
+ * caps on everything a header can declare. The header is parsed in place, without copying it. See
+ * {@code SafetensorsHeader} in the internal package for the rules in order; each has its own {@code
+ * SAFETENSORS_*} reason code.
  *
  * <p>No depth setting is needed: the parser follows the header's schema, so nesting never exceeds
- * three levels; a deeper value is rejected with the code of the field it appears in
- * ({@code SAFETENSORS_SHAPE_INVALID}, {@code SAFETENSORS_METADATA_INVALID}, ...).
+ * three levels; a deeper value is rejected with the code of the field it appears in ({@code
+ * SAFETENSORS_SHAPE_INVALID}, {@code SAFETENSORS_METADATA_INVALID}, ...).
  *
  * <p>The description lists every tensor with its absolute file offset ({@code 8 + N + begin}) and
  * length, and {@code __metadata__} as metadata.
@@ -47,11 +48,11 @@ public final class SafetensorsHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRONG} when bytes 0-7 give a length N below 1 GiB and byte 8 is <code>&#123;</code> or JSON
-   * whitespace. Bytes 4-7 must then be zero, which no text format and no other binary model format starts
-   * with. A whitespace-led header, and a header that runs past the end of the file (a truncated
-   * download), are detected on purpose so that validation rejects them with their own precise codes
-   * rather than as an unknown format.
+   * {@link Confidence#STRONG} when bytes 0-7 give a length N below 1 GiB and byte 8 is <code>&#123;
+   * </code> or JSON whitespace. Bytes 4-7 must then be zero, which no text format and no other
+   * binary model format starts with. A whitespace-led header, and a header that runs past the end
+   * of the file (a truncated download), are detected on purpose so that validation rejects them
+   * with their own precise codes rather than as an unknown format.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
@@ -63,21 +64,34 @@ public final class SafetensorsHandler implements FormatHandler {
       return Confidence.NONE;
     }
     int b = head.get(head.position() + 8);
-    return b == '{' || b == ' ' || b == '\t' || b == '\n' || b == '\r' ? Confidence.STRONG : Confidence.NONE;
+    return b == '{' || b == ' ' || b == '\t' || b == '\n' || b == '\r'
+        ? Confidence.STRONG
+        : Confidence.NONE;
   }
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     SafetensorsHeader header = SafetensorsHeader.parse(bytes, limits(context));
     // A plain "license" key, and the one Stability AI's ModelSpec defines.
-    return new ModelDescription(id(), header.tensors(), header.metadata(), List.of(),
-        dev.safeload.formats.internal.modelcard.Licenses.from(header.metadata(), context.fileName(),
+    return new ModelDescription(
+        id(),
+        header.tensors(),
+        header.metadata(),
+        List.of(),
+        dev.safeload.formats.internal.modelcard.Licenses.from(
+            header.metadata(),
+            context.fileName(),
             new String[] {"license", "__metadata__.license"},
             new String[] {"modelspec.license", "__metadata__.modelspec.license"}));
   }
 
   static SafetensorsHeader.Limits limits(ValidationContext c) {
-    return new SafetensorsHeader.Limits(c.limit(Safetensors.MAX_HEADER_BYTES), c.limit(Safetensors.MAX_TENSORS), c.limit(Safetensors.MAX_RANK),
-        c.limit(Safetensors.MAX_NAME_BYTES), c.limit(Safetensors.MAX_METADATA_ENTRIES), c.limit(Safetensors.MAX_METADATA_BYTES));
+    return new SafetensorsHeader.Limits(
+        c.limit(Safetensors.MAX_HEADER_BYTES),
+        c.limit(Safetensors.MAX_TENSORS),
+        c.limit(Safetensors.MAX_RANK),
+        c.limit(Safetensors.MAX_NAME_BYTES),
+        c.limit(Safetensors.MAX_METADATA_ENTRIES),
+        c.limit(Safetensors.MAX_METADATA_BYTES));
   }
 }

@@ -14,19 +14,21 @@ import java.util.Set;
  * Validates a sharded model's {@code model.safetensors.index.json} (id {@code safetensors-index},
  * extension {@code .json}) and checks it against the shards.
  *
- * <p>On its own the file must be strict JSON (the {@code json.*} limits apply) with only
- * {@code metadata} and {@code weight_map} at the top level; every {@code weight_map} value is a bare
+ * <p>On its own the file must be strict JSON (the {@code json.*} limits apply) with only {@code
+ * metadata} and {@code weight_map} at the top level; every {@code weight_map} value is a bare
  * {@code [A-Za-z0-9._-]+.safetensors} name. Across files ({@link #validateModel}), relative to the
  * index's directory:
+ *
  * <ul>
- *   <li>every shard it names is present and a valid safetensors file
- *       ({@code SAFETENSORS_INDEX_SHARD_MISSING});
+ *   <li>every shard it names is present and a valid safetensors file ({@code
+ *       SAFETENSORS_INDEX_SHARD_MISSING});
  *   <li>every tensor it maps is in that shard, and every tensor of every shard is mapped to that
  *       shard ({@code SAFETENSORS_INDEX_TENSOR_MISMATCH});
- *   <li>no {@code *.safetensors} file in the directory is left out by every index there
- *       ({@code SAFETENSORS_INDEX_SHARD_UNREFERENCED}): an unreferenced shard is bytes some reader
- *       may load and no check covered as part of the model.
+ *   <li>no {@code *.safetensors} file in the directory is left out by every index there ({@code
+ *       SAFETENSORS_INDEX_SHARD_UNREFERENCED}): an unreferenced shard is bytes some reader may load
+ *       and no check covered as part of the model.
  * </ul>
+ *
  * {@code metadata.total_size} must be a non-negative integer if present, but is deliberately not
  * compared with the shards (see {@code ShardIndex}).
  */
@@ -45,8 +47,8 @@ public final class SafetensorsIndexHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRONG} when the head is a strict JSON object with a top-level
-   * {@code weight_map} object whose first shard name does not end in {@code .bin} (a PyTorch index), which
+   * {@link Confidence#STRONG} when the head is a strict JSON object with a top-level {@code
+   * weight_map} object whose first shard name does not end in {@code .bin} (a PyTorch index), which
    * outranks the generic {@code json} handler.
    */
   @Override
@@ -60,7 +62,8 @@ public final class SafetensorsIndexHandler implements FormatHandler {
   }
 
   @Override
-  public void validateModel(ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
+  public void validateModel(
+      ModelView.ValidatedFile self, ModelView model, ValidationContext context) {
     ShardIndex.checkModel(self, model, context, ShardIndex.SAFETENSORS);
   }
 

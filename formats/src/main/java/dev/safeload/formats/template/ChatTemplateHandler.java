@@ -1,7 +1,6 @@
 package dev.safeload.formats.template;
 
 import dev.safeload.formats.FormatReason;
-import dev.safeload.formats.gguf.Gguf;
 import dev.safeload.formats.internal.json.JsonException;
 import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
@@ -23,15 +22,15 @@ import java.util.Set;
 
 /**
  * Validates chat template files (id {@code chat-template}): {@code chat_template.jinja} and any
- * {@code .jinja} file (such as {@code additional_chat_templates/<name>.jinja}) as strict UTF-8 Jinja
- * text, and the legacy {@code chat_template.json}, a JSON object whose {@code chat_template} member is
- * a template string or a list of {@code {"name", "template"}} objects. Every template is judged by the
- * chat-template policy (the {@code TEMPLATE_*} codes) unless the policy pins template digests
- * ({@link dev.safeload.formats.gguf.Gguf#ALLOWED_CHAT_TEMPLATES}), in which case it must be
- * pinned ({@code TEMPLATE_NOT_PINNED}). Each template's SHA-256 is described under
- * {@code sha256(chat_template[.<name>])}. A {@code .jinja} file's name (the template's name for
- * renderers that load {@code additional_chat_templates/<name>.jinja}) must be
- * {@code [A-Za-z0-9_.-]{1,64}.jinja}.
+ * {@code .jinja} file (such as {@code additional_chat_templates/<name>.jinja}) as strict UTF-8
+ * Jinja text, and the legacy {@code chat_template.json}, a JSON object whose {@code chat_template}
+ * member is a template string or a list of {@code {"name", "template"}} objects. Every template is
+ * judged by the chat-template policy (the {@code TEMPLATE_*} codes) unless the policy pins template
+ * digests ({@link dev.safeload.formats.gguf.Gguf#ALLOWED_CHAT_TEMPLATES}), in which case it must be
+ * pinned ({@code TEMPLATE_NOT_PINNED}). Each template's SHA-256 is described under {@code
+ * sha256(chat_template[.<name>])}. A {@code .jinja} file's name (the template's name for renderers
+ * that load {@code additional_chat_templates/<name>.jinja}) must be {@code
+ * [A-Za-z0-9_.-]{1,64}.jinja}.
  *
  * <p>A template has no magic bytes, so the handler is chosen by file name only: {@link #detect}
  * never claims content.
@@ -61,13 +60,17 @@ public final class ChatTemplateHandler implements FormatHandler {
     return Set.of("chat_template.jinja", "chat_template.json");
   }
 
-  /** Never: Jinja text has no signature, and chat_template.json is JSON by content. Names decide. */
+  /**
+   * Never: Jinja text has no signature, and chat_template.json is JSON by content. Names decide.
+   */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
     return Confidence.NONE;
   }
 
-  /** Validation checks everything: UTF-8, the container, the template. Names alone bring files here. */
+  /**
+   * Validation checks everything: UTF-8, the container, the template. Names alone bring files here.
+   */
   @Override
   public boolean validatesByNameAlone() {
     return true;
@@ -81,40 +84,55 @@ public final class ChatTemplateHandler implements FormatHandler {
     if (base.equals("chat_template.json")) {
       TemplateSources.judgeAll(readJson(bytes, context), context, metadata);
     } else {
-      String stem = base.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
+      String stem =
+          base.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
       if (!TemplateSources.validName(stem)) {
-        // renderers turn the file name into the template's name (CVE-2024-56201 ran code through one)
-        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0,
+        // renderers turn the file name into the template's name (CVE-2024-56201 ran code through
+        // one)
+        throw new FormatException(
+            FormatReason.TEMPLATE_CONTAINER_INVALID,
+            0,
             "template file name " + base + " is not [A-Za-z0-9_.-]{1,64}.jinja");
       }
       String text = readText(bytes);
-      TemplateSources.judge("chat_template", text, TemplateSources.sha256(text), context,
-          FormatReason.TEMPLATE_NOT_PINNED, metadata);
+      TemplateSources.judge(
+          "chat_template",
+          text,
+          TemplateSources.sha256(text),
+          context,
+          FormatReason.TEMPLATE_NOT_PINNED,
+          metadata);
     }
     return new ModelDescription(id(), List.of(), metadata, List.of());
   }
 
   private static String readText(ModelBytes bytes) {
     if (bytes.size() > MAX_TEXT_BYTES) {
-      throw new FormatException(FormatReason.TEMPLATE_TOO_COMPLEX, 0,
+      throw new FormatException(
+          FormatReason.TEMPLATE_TOO_COMPLEX,
+          0,
           "template file of " + bytes.size() + " bytes exceeds " + MAX_TEXT_BYTES);
     }
     byte[] raw = new byte[(int) bytes.size()];
     bytes.slice(0, raw.length).get(0, raw);
     String text = Utf8.decodeOrNull(raw);
     if (text == null) {
-      throw new FormatException(FormatReason.TEMPLATE_SYNTAX, 0, "template file is not valid UTF-8");
+      throw new FormatException(
+          FormatReason.TEMPLATE_SYNTAX, 0, "template file is not valid UTF-8");
     }
     return text;
   }
 
-  /** {@code {"chat_template": …}}: other top-level members are ignored, the template is required. */
+  /**
+   * {@code {"chat_template": …}}: other top-level members are ignored, the template is required.
+   */
   private static List<TemplateSources.Named> readJson(ModelBytes bytes, ValidationContext context) {
     JsonLimits.checkSize(bytes, context);
     JsonReader r = new JsonReader(bytes.slice(0, (int) bytes.size()), 0, JsonLimits.of(context));
     try {
       if (r.next() != Token.BEGIN_OBJECT) {
-        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json must be a JSON object");
+        throw new FormatException(
+            FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json must be a JSON object");
       }
       List<TemplateSources.Named> found = null;
       for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
@@ -125,18 +143,23 @@ public final class ChatTemplateHandler implements FormatHandler {
         }
       }
       if (r.next() != Token.END_DOCUMENT) {
-        throw new FormatException(FormatReason.JSON_INVALID, r.offset(), "content after the JSON value");
+        throw new FormatException(
+            FormatReason.JSON_INVALID, r.offset(), "content after the JSON value");
       }
       if (found == null) {
-        throw new FormatException(FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json has no chat_template");
+        throw new FormatException(
+            FormatReason.TEMPLATE_CONTAINER_INVALID, 0, "chat_template.json has no chat_template");
       }
       return found;
     } catch (JsonException e) {
-      throw new FormatException(switch (e.kind()) {
-        case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
-        case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
-        default -> FormatReason.JSON_LIMIT_EXCEEDED;
-      }, e.offset(), e.getMessage());
+      throw new FormatException(
+          switch (e.kind()) {
+            case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+            case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+            default -> FormatReason.JSON_LIMIT_EXCEEDED;
+          },
+          e.offset(),
+          e.getMessage());
     }
   }
 }

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * BPE merge lists, {@code merges.txt} (id {@code bpe-merges}), as GPT-2, RoBERTa, CLIP and Qwen
- * tokenizers ship them. Rules, in check order: the shared text rules (with a final newline required),
- * then those of {@link Merges}. Claimed by its well-known name only; no extension.
+ * tokenizers ship them. Rules, in check order: the shared text rules (with a final newline
+ * required), then those of {@link Merges}. Claimed by its well-known name only; no extension.
  */
 public final class MergesHandler implements FormatHandler {
 
@@ -35,7 +35,10 @@ public final class MergesHandler implements FormatHandler {
     return Set.of("merges.txt");
   }
 
-  /** {@link Confidence#STRONG} when the file starts with {@code #version}, as every merges file does. */
+  /**
+   * {@link Confidence#STRONG} when the file starts with {@code #version}, as every merges file
+   * does.
+   */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
     return Merges.looksLike(head) ? Confidence.STRONG : Confidence.NONE;
@@ -43,7 +46,10 @@ public final class MergesHandler implements FormatHandler {
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    Merges.Result r = Merges.parse(bytes, Tokenizers.textLimits(context, true), context.limit(Tokenizers.MAX_TOKENS));
-    return new ModelDescription(id(), List.of(), Map.of("tokenizer.merges", String.valueOf(r.merges())), List.of());
+    Merges.Result r =
+        Merges.parse(
+            bytes, Tokenizers.textLimits(context, true), context.limit(Tokenizers.MAX_TOKENS));
+    return new ModelDescription(
+        id(), List.of(), Map.of("tokenizer.merges", String.valueOf(r.merges())), List.of());
   }
 }

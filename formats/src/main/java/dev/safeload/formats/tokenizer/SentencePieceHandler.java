@@ -15,17 +15,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SentencePiece models (id {@code sentencepiece}): a {@code sentencepiece.ModelProto} checked against
- * its schema by {@link SentencePieceModel}, after a size check against
- * {@link Tokenizers#MAX_SENTENCEPIECE_BYTES} ({@code SENTENCEPIECE_LIMIT_EXCEEDED}).
+ * SentencePiece models (id {@code sentencepiece}): a {@code sentencepiece.ModelProto} checked
+ * against its schema by {@link SentencePieceModel}, after a size check against {@link
+ * Tokenizers#MAX_SENTENCEPIECE_BYTES} ({@code SENTENCEPIECE_LIMIT_EXCEEDED}).
  *
  * <p>Claimed by the names transformers' tokenizers give the file: {@code tokenizer.model} (Llama,
- * Mistral, Gemma), {@code spiece.model} (T5, ALBERT, XLNet, Pegasus, BigBird),
- * {@code sentencepiece.bpe.model} (XLM-R, CamemBERT, mBART, M2M100), {@code spm.model}
- * (DeBERTa-v2/v3) and {@code source.spm}/{@code target.spm} (Marian). No extension: {@code .model}
- * names all kinds of files.
- * {@code tokenizer.model} is also claimed by the tiktoken handler (Llama 3); the content decides,
- * and neither handler detects or validates the other's content.
+ * Mistral, Gemma), {@code spiece.model} (T5, ALBERT, XLNet, Pegasus, BigBird), {@code
+ * sentencepiece.bpe.model} (XLM-R, CamemBERT, mBART, M2M100), {@code spm.model} (DeBERTa-v2/v3) and
+ * {@code source.spm}/{@code target.spm} (Marian). No extension: {@code .model} names all kinds of
+ * files. {@code tokenizer.model} is also claimed by the tiktoken handler (Llama 3); the content
+ * decides, and neither handler detects or validates the other's content.
  */
 public final class SentencePieceHandler implements FormatHandler {
 
@@ -43,7 +42,12 @@ public final class SentencePieceHandler implements FormatHandler {
 
   @Override
   public Set<String> fileNames() {
-    return Set.of("tokenizer.model", "spiece.model", "sentencepiece.bpe.model", "spm.model", "source.spm",
+    return Set.of(
+        "tokenizer.model",
+        "spiece.model",
+        "sentencepiece.bpe.model",
+        "spm.model",
+        "source.spm",
         "target.spm");
   }
 
@@ -57,12 +61,19 @@ public final class SentencePieceHandler implements FormatHandler {
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
     long max = context.limit(Tokenizers.MAX_SENTENCEPIECE_BYTES);
     if (bytes.size() > max) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, 0,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED,
+          0,
           "model of " + bytes.size() + " bytes exceeds the limit of " + max);
     }
-    SentencePieceModel.Result r = SentencePieceModel.parse(bytes, new SentencePieceModel.Limits(
-        context.limit(Tokenizers.MAX_TOKENS), context.limit(Tokenizers.MAX_SENTENCEPIECE_STRING_BYTES),
-        context.limit(Tokenizers.MAX_CHARSMAP_BYTES), context.limit(Tokenizers.MAX_SELF_TEST_SAMPLES)));
+    SentencePieceModel.Result r =
+        SentencePieceModel.parse(
+            bytes,
+            new SentencePieceModel.Limits(
+                context.limit(Tokenizers.MAX_TOKENS),
+                    context.limit(Tokenizers.MAX_SENTENCEPIECE_STRING_BYTES),
+                context.limit(Tokenizers.MAX_CHARSMAP_BYTES),
+                    context.limit(Tokenizers.MAX_SELF_TEST_SAMPLES)));
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("tokenizer.tokens", String.valueOf(r.pieces()));
     meta.put("sentencepiece.model_type", r.modelType());

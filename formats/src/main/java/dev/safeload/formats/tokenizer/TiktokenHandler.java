@@ -16,9 +16,10 @@ import java.util.Set;
  * {@code tokenizer.model} (Llama 3 ships its tiktoken ranks as {@code original/tokenizer.model}).
  * Rules, in check order: the shared text rules, then those of {@link Tiktoken}.
  *
- * <p>{@code tokenizer.model} is claimed by the SentencePiece handler too; the content decides: a rank
- * file is ASCII text starting with a base64 token, a SentencePiece model is protobuf starting with
- * the byte {@code 0x0A}, and each handler detects nothing and validates nothing of the other's content.
+ * <p>{@code tokenizer.model} is claimed by the SentencePiece handler too; the content decides: a
+ * rank file is ASCII text starting with a base64 token, a SentencePiece model is protobuf starting
+ * with the byte {@code 0x0A}, and each handler detects nothing and validates nothing of the other's
+ * content.
  */
 public final class TiktokenHandler implements FormatHandler {
 
@@ -39,7 +40,10 @@ public final class TiktokenHandler implements FormatHandler {
     return Set.of("tokenizer.model");
   }
 
-  /** {@link Confidence#STRONG} when the file starts with a complete canonical {@code <base64> <rank>} line. */
+  /**
+   * {@link Confidence#STRONG} when the file starts with a complete canonical {@code <base64>
+   * <rank>} line.
+   */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
     return Tiktoken.looksLike(head) ? Confidence.STRONG : Confidence.NONE;
@@ -47,9 +51,17 @@ public final class TiktokenHandler implements FormatHandler {
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    Tiktoken.Result r = Tiktoken.parse(bytes, Tokenizers.textLimits(context, false),
-        context.limit(Tokenizers.MAX_TOKENS));
-    return new ModelDescription(id(), List.of(), Map.of("tokenizer.tokens", String.valueOf(r.tokens()),
-        "tiktoken.max_rank", String.valueOf(r.maxRank())), List.of());
+    Tiktoken.Result r =
+        Tiktoken.parse(
+            bytes, Tokenizers.textLimits(context, false), context.limit(Tokenizers.MAX_TOKENS));
+    return new ModelDescription(
+        id(),
+        List.of(),
+        Map.of(
+            "tokenizer.tokens",
+            String.valueOf(r.tokens()),
+            "tiktoken.max_rank",
+            String.valueOf(r.maxRank())),
+        List.of());
   }
 }

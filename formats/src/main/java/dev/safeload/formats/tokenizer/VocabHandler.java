@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * WordPiece vocabularies, {@code vocab.txt} (id {@code vocab-txt}): one token per line, as BERT-style
- * tokenizers read them. Rules, in check order: the shared text rules, then the vocabulary rules of
- * {@link Vocab}. The file is claimed by its well-known name only: {@code .txt} names far more than
- * vocabularies, so the handler claims no extension.
+ * WordPiece vocabularies, {@code vocab.txt} (id {@code vocab-txt}): one token per line, as
+ * BERT-style tokenizers read them. Rules, in check order: the shared text rules, then the
+ * vocabulary rules of {@link Vocab}. The file is claimed by its well-known name only: {@code .txt}
+ * names far more than vocabularies, so the handler claims no extension.
  */
 public final class VocabHandler implements FormatHandler {
 
@@ -37,8 +37,8 @@ public final class VocabHandler implements FormatHandler {
   }
 
   /**
-   * {@link Confidence#STRUCTURAL} when the head is at least two lines of single tokens (no spaces, no
-   * controls) that do not start a JSON document; nothing stronger, as plain text has no magic.
+   * {@link Confidence#STRUCTURAL} when the head is at least two lines of single tokens (no spaces,
+   * no controls) that do not start a JSON document; nothing stronger, as plain text has no magic.
    */
   @Override
   public Confidence detect(ByteBuffer head, long fileSize) {
@@ -47,7 +47,10 @@ public final class VocabHandler implements FormatHandler {
 
   @Override
   public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-    Vocab.Result r = Vocab.parse(bytes, Tokenizers.textLimits(context, false), context.limit(Tokenizers.MAX_TOKENS));
-    return new ModelDescription(id(), List.of(), Map.of("tokenizer.tokens", String.valueOf(r.tokens())), List.of());
+    Vocab.Result r =
+        Vocab.parse(
+            bytes, Tokenizers.textLimits(context, false), context.limit(Tokenizers.MAX_TOKENS));
+    return new ModelDescription(
+        id(), List.of(), Map.of("tokenizer.tokens", String.valueOf(r.tokens())), List.of());
   }
 }

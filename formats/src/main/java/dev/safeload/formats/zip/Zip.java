@@ -11,21 +11,28 @@ public final class Zip {
 
   /** Most entries in one archive. */
   public static final Setting<Long> MAX_ENTRIES = Setting.limit("zip.maxEntries", 100_000);
+
   /** Largest uncompressed size of one entry. */
   public static final Setting<Long> MAX_ENTRY_BYTES = Setting.limit("zip.maxEntryBytes", 64L << 30);
+
   /** Largest sum of the entries' uncompressed sizes. */
-  public static final Setting<Long> MAX_TOTAL_BYTES = Setting.limit("zip.maxTotalBytes", 256L << 30);
+  public static final Setting<Long> MAX_TOTAL_BYTES =
+      Setting.limit("zip.maxTotalBytes", 256L << 30);
+
   /** Largest uncompressed/compressed ratio of a deflated entry (zip-bomb guard). */
-  public static final Setting<Long> MAX_COMPRESSION_RATIO = Setting.limit("zip.maxCompressionRatio", 100);
+  public static final Setting<Long> MAX_COMPRESSION_RATIO =
+      Setting.limit("zip.maxCompressionRatio", 100);
+
   /**
-   * Deflated entries that inflate to fewer bytes than this are not held to the ratio limit one by one:
-   * a few KB of zero-filled tensor deflate 300:1 and are no bomb, and deflate itself cannot exceed about
-   * 1032:1, so each such entry costs at most this much. They are judged together instead: once their
-   * sum reaches this floor, their combined ratio must be within the limit, so that many small entries
-   * cannot add up to a bomb. 1 MiB.
+   * Deflated entries that inflate to fewer bytes than this are not held to the ratio limit one by
+   * one: a few KB of zero-filled tensor deflate 300:1 and are no bomb, and deflate itself cannot
+   * exceed about 1032:1, so each such entry costs at most this much. They are judged together
+   * instead: once their sum reaches this floor, their combined ratio must be within the limit, so
+   * that many small entries cannot add up to a bomb. 1 MiB.
    */
   public static final Setting<Long> COMPRESSION_RATIO_FLOOR_BYTES =
       Setting.limit("zip.compressionRatioFloorBytes", 1L << 20);
+
   /**
    * Longest entry name in bytes (checked before the name is decoded or normalised). 4096 is Linux's
    * PATH_MAX: a longer name cannot be extracted there anyway.

@@ -21,9 +21,12 @@ class ArchiveWrapperHandlerTest {
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(Pickles.evil());
     }
-    assertEquals(Set.of("ARCHIVE_COMPRESSED"), Scans.reasons(Scans.scanBytes(dir, "m.joblib.gz", out.toByteArray())));
+    assertEquals(
+        Set.of("ARCHIVE_COMPRESSED"),
+        Scans.reasons(Scans.scanBytes(dir, "m.joblib.gz", out.toByteArray())));
     // the same bytes under a model extension: the wrapper reason plus the extension finding
-    assertEquals(Set.of("ARCHIVE_COMPRESSED", "EXTENSION_MISMATCH"),
+    assertEquals(
+        Set.of("ARCHIVE_COMPRESSED", "EXTENSION_MISMATCH"),
         Scans.reasons(Scans.scanBytes(dir, "m.pt", out.toByteArray())));
   }
 

@@ -5,9 +5,9 @@ import dev.safeload.formats.template.ChatTemplateHandler;
 
 /**
  * Coverage-guided fuzzing of the Jinja lexer, parser and policy through {@link ChatTemplateHandler}
- * (seeds in {@code ChatTemplateFuzzTestInputs/}): arbitrary bytes as {@code chat_template.jinja} and as
- * {@code chat_template.json} end in a verdict; only rejections may leave the handler (no stack
- * overflow on deep input, no other exception); see {@link HandlerFuzzing}.
+ * (seeds in {@code ChatTemplateFuzzTestInputs/}): arbitrary bytes as {@code chat_template.jinja}
+ * and as {@code chat_template.json} end in a verdict; only rejections may leave the handler (no
+ * stack overflow on deep input, no other exception); see {@link HandlerFuzzing}.
  */
 class ChatTemplateFuzzTest {
   private static final ChatTemplateHandler HANDLER = new ChatTemplateHandler();

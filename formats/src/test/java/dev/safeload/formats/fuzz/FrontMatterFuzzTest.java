@@ -11,8 +11,8 @@ import java.util.ArrayList;
 
 /**
  * Coverage-guided fuzzing of the model-card front-matter reader behind {@link ModelCardDescriber}
- * (seeds in {@code FrontMatterFuzzTestInputs/}): any bytes end in declarations or a
- * {@link FormatException}, never another exception.
+ * (seeds in {@code FrontMatterFuzzTestInputs/}): any bytes end in declarations or a {@link
+ * FormatException}, never another exception.
  */
 class FrontMatterFuzzTest {
   private static final ModelCardDescriber DESCRIBER = new ModelCardDescriber();
@@ -20,7 +20,8 @@ class FrontMatterFuzzTest {
   @FuzzTest(maxDuration = "5s")
   void describe(byte[] data) {
     try {
-      DESCRIBER.describe(ModelBytes.of(ByteBuffer.wrap(data)),
+      DESCRIBER.describe(
+          ModelBytes.of(ByteBuffer.wrap(data)),
           ValidationContext.collecting("README.md", LoadPolicy.strict(), new ArrayList<>()));
     } catch (FormatException e) {
       // a front matter the reader does not take: the licence is unknown

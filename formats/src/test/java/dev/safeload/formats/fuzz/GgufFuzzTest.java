@@ -23,7 +23,9 @@ class GgufFuzzTest {
   void validate(byte[] data) {
     List<Finding> findings = new ArrayList<>();
     try {
-      HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(data)), ValidationContext.collecting("f.gguf", POLICY, findings));
+      HANDLER.validate(
+          ModelBytes.of(ByteBuffer.wrap(data)),
+          ValidationContext.collecting("f.gguf", POLICY, findings));
     } catch (FormatException e) {
       // a rejection: the expected outcome for most inputs
     }

@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.json.JsonHandler;
 
-/** Coverage-guided fuzzing of {@link JsonHandler} (seeds in {@code JsonHandlerFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link JsonHandler} (seeds in {@code JsonHandlerFuzzTestInputs/}); see
+ * {@link HandlerFuzzing}.
+ */
 class JsonHandlerFuzzTest {
   private static final JsonHandler HANDLER = new JsonHandler();
 

@@ -20,8 +20,8 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonReadFeature;
 
 /**
- * Arbitrary bytes into the JSON handlers. Only {@link FormatException} may escape, and a document
- * a handler accepts must be accepted by jackson-core with duplicate detection too: the reader may be
+ * Arbitrary bytes into the JSON handlers. Only {@link FormatException} may escape, and a document a
+ * handler accepts must be accepted by jackson-core with duplicate detection too: the reader may be
  * stricter than jackson, never more lenient. The plain JSON handler reads Python's non-finite
  * constants ({@code NaN}, {@code Infinity}, as {@code json.dump} writes them), so its oracle allows
  * non-numeric numbers; the shard index, whose numbers locate bytes, is held to strict JSON.
@@ -29,11 +29,13 @@ import tools.jackson.core.json.JsonReadFeature;
 class JsonReaderFuzzTest {
   private static final FormatHandler JSON = new JsonHandler();
   private static final FormatHandler INDEX = new SafetensorsIndexHandler();
-  private static final JsonFactory STRICT = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  private static final JsonFactory PYTHON = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  private static final JsonFactory STRICT =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final JsonFactory PYTHON =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
 
   @FuzzTest(maxDuration = "5s")
   void json(byte[] input) {
@@ -56,7 +58,8 @@ class JsonReaderFuzzTest {
         throw new AssertionError("jackson sees trailing tokens in an accepted document");
       }
     } catch (JacksonException e) {
-      throw new AssertionError("accepted a document that jackson-core rejects: " + e.getOriginalMessage(), e);
+      throw new AssertionError(
+          "accepted a document that jackson-core rejects: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -64,7 +67,9 @@ class JsonReaderFuzzTest {
   private static boolean validate(FormatHandler h, byte[] input) {
     List<Finding> sink = new ArrayList<>();
     try {
-      h.validate(ModelBytes.of(ByteBuffer.wrap(input)), ValidationContext.collecting("f.json", LoadPolicy.strict(), sink));
+      h.validate(
+          ModelBytes.of(ByteBuffer.wrap(input)),
+          ValidationContext.collecting("f.json", LoadPolicy.strict(), sink));
       return sink.isEmpty();
     } catch (FormatException e) {
       return false;

@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.numpy.NumpyHandler;
 
-/** Coverage-guided fuzzing of {@link NumpyHandler} (seeds in {@code NumpyFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link NumpyHandler} (seeds in {@code NumpyFuzzTestInputs/}); see
+ * {@link HandlerFuzzing}.
+ */
 class NumpyFuzzTest {
   private static final NumpyHandler HANDLER = new NumpyHandler();
 

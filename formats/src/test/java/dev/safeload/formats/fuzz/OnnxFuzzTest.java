@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Coverage-guided fuzzing of the ONNX handler (detection and validation): only {@link FormatException}
- * findings may leave it. Seeds: the python3-onnx fixtures in {@code OnnxFuzzTestInputs/}.
+ * Coverage-guided fuzzing of the ONNX handler (detection and validation): only {@link
+ * FormatException} findings may leave it. Seeds: the python3-onnx fixtures in {@code
+ * OnnxFuzzTestInputs/}.
  */
 class OnnxFuzzTest {
   private static final LoadPolicy POLICY = LoadPolicy.strict();
@@ -25,7 +26,9 @@ class OnnxFuzzTest {
     HANDLER.detect(ByteBuffer.wrap(data).asReadOnlyBuffer(), data.length);
     List<Finding> findings = new ArrayList<>();
     try {
-      HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(data)), ValidationContext.collecting("f.onnx", POLICY, findings));
+      HANDLER.validate(
+          ModelBytes.of(ByteBuffer.wrap(data)),
+          ValidationContext.collecting("f.onnx", POLICY, findings));
     } catch (FormatException e) {
       return; // a rejection: the expected outcome for most inputs
     }

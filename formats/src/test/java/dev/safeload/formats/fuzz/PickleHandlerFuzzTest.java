@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.pickle.PickleHandler;
 
-/** Coverage-guided fuzzing of {@link PickleHandler} (seeds in {@code PickleHandlerFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link PickleHandler} (seeds in {@code PickleHandlerFuzzTestInputs/});
+ * see {@link HandlerFuzzing}.
+ */
 class PickleHandlerFuzzTest {
   private static final PickleHandler HANDLER = new PickleHandler();
 

@@ -18,16 +18,22 @@ import java.util.List;
  * PICKLE_LIMIT_EXCEEDED, never as memory or time.
  */
 class PickleMachineFuzzTest {
-  private static final LoadPolicy POLICY = LoadPolicy.strict().toBuilder()
-      .set(Pickle.MAX_STACK_DEPTH, 10_000L).set(Pickle.MAX_MEMO_ENTRIES, 10_000L)
-      .set(Pickle.MAX_CONTAINER_ITEMS, 100_000L).set(Pickle.MAX_STRING_BYTES, 1L << 20).build();
+  private static final LoadPolicy POLICY =
+      LoadPolicy.strict().toBuilder()
+          .set(Pickle.MAX_STACK_DEPTH, 10_000L)
+          .set(Pickle.MAX_MEMO_ENTRIES, 10_000L)
+          .set(Pickle.MAX_CONTAINER_ITEMS, 100_000L)
+          .set(Pickle.MAX_STRING_BYTES, 1L << 20)
+          .build();
   private static final PickleHandler HANDLER = new PickleHandler();
 
   @FuzzTest(maxDuration = "5s")
   void pickleMachine(byte[] data) {
     List<Finding> findings = new ArrayList<>();
     try {
-      HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(data)), ValidationContext.collecting("f.pkl", POLICY, findings));
+      HANDLER.validate(
+          ModelBytes.of(ByteBuffer.wrap(data)),
+          ValidationContext.collecting("f.pkl", POLICY, findings));
     } catch (FormatException expected) {
       // a rejection is a valid outcome; anything else escaping is a bug
     }

@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.pytorch.PyTorchHandler;
 
-/** Coverage-guided fuzzing of {@link PyTorchHandler} (seeds in {@code PyTorchFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link PyTorchHandler} (seeds in {@code PyTorchFuzzTestInputs/}); see
+ * {@link HandlerFuzzing}.
+ */
 class PyTorchFuzzTest {
   private static final PyTorchHandler HANDLER = new PyTorchHandler();
 

@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.pytorch.PyTorchIndexHandler;
 
-/** Coverage-guided fuzzing of {@link PyTorchIndexHandler} (seeds in {@code PyTorchIndexFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link PyTorchIndexHandler} (seeds in {@code
+ * PyTorchIndexFuzzTestInputs/}); see {@link HandlerFuzzing}.
+ */
 class PyTorchIndexFuzzTest {
   private static final PyTorchIndexHandler HANDLER = new PyTorchIndexHandler();
 

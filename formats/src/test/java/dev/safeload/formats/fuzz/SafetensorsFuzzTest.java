@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
@@ -27,13 +26,13 @@ import tools.jackson.core.json.JsonFactory;
  */
 class SafetensorsFuzzTest {
   private static final SafetensorsHandler HANDLER = new SafetensorsHandler();
-  private static final JsonFactory JACKSON = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final JsonFactory JACKSON =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /**
-   * If the first byte is negative the rest is the file as is; otherwise the rest is a header followed
-   * by {@code first & 63} data bytes, with the length prefix computed, so that the fuzzer spends its
-   * time inside the JSON rather than on the prefix.
+   * If the first byte is negative the rest is the file as is; otherwise the rest is a header
+   * followed by {@code first & 63} data bytes, with the length prefix computed, so that the fuzzer
+   * spends its time inside the JSON rather than on the prefix.
    */
   @FuzzTest(maxDuration = "5s")
   void header(byte[] input) {
@@ -45,14 +44,21 @@ class SafetensorsFuzzTest {
       file = java.util.Arrays.copyOfRange(input, 1, input.length);
     } else {
       int tail = Math.min(input[0] & 63, input.length - 1);
-      file = ByteBuffer.allocate(8 + input.length - 1).order(ByteOrder.LITTLE_ENDIAN)
-          .putLong(input.length - 1 - tail).put(input, 1, input.length - 1).array();
+      file =
+          ByteBuffer.allocate(8 + input.length - 1)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .putLong(input.length - 1 - tail)
+              .put(input, 1, input.length - 1)
+              .array();
     }
     HANDLER.detect(ByteBuffer.wrap(file).asReadOnlyBuffer(), file.length);
     List<Finding> sink = new ArrayList<>();
     ModelDescription d;
     try {
-      d = HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(file)), ValidationContext.collecting("f", LoadPolicy.strict(), sink));
+      d =
+          HANDLER.validate(
+              ModelBytes.of(ByteBuffer.wrap(file)),
+              ValidationContext.collecting("f", LoadPolicy.strict(), sink));
     } catch (FormatException e) {
       return;
     }
@@ -79,7 +85,8 @@ class SafetensorsFuzzTest {
         throw new AssertionError("jackson sees trailing tokens in an accepted header");
       }
     } catch (tools.jackson.core.JacksonException e) {
-      throw new AssertionError("accepted a header that jackson-core rejects: " + e.getOriginalMessage(), e);
+      throw new AssertionError(
+          "accepted a header that jackson-core rejects: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Coverage-guided fuzzing of the TorchScript code parser and operator check (seeds in
- * {@code TorchScriptCodeFuzzTestInputs/}): arbitrary text as {@code code/__torch__.py}, alone and beside
- * a second module, ends in a result or a {@link CodeCheck.Rejection}; nothing else may leave the check
- * (no stack overflow on deep nesting, no index or cast error). The handler-level target
+ * Coverage-guided fuzzing of the TorchScript code parser and operator check (seeds in {@code
+ * TorchScriptCodeFuzzTestInputs/}): arbitrary text as {@code code/__torch__.py}, alone and beside a
+ * second module, ends in a result or a {@link CodeCheck.Rejection}; nothing else may leave the
+ * check (no stack overflow on deep nesting, no index or cast error). The handler-level target
  * ({@code PyTorchFuzzTest}) also has a TorchScript archive among its seeds.
  */
 class TorchScriptCodeFuzzTest {

@@ -3,7 +3,10 @@ package dev.safeload.formats.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.formats.tokenizer.VocabHandler;
 
-/** Coverage-guided fuzzing of {@link VocabHandler} (seeds in {@code VocabFuzzTestInputs/}); see {@link HandlerFuzzing}. */
+/**
+ * Coverage-guided fuzzing of {@link VocabHandler} (seeds in {@code VocabFuzzTestInputs/}); see
+ * {@link HandlerFuzzing}.
+ */
 class VocabFuzzTest {
   private static final VocabHandler HANDLER = new VocabHandler();
 

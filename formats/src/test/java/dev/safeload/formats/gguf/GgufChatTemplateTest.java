@@ -55,7 +55,8 @@ class GgufChatTemplateTest {
 
   @Test
   void namedTemplateNameIsBounded() {
-    assertRejected(FormatReason.TEMPLATE_CONTAINER_INVALID,
+    assertRejected(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
         withTemplate("tokenizer.chat_template." + "a".repeat(65), "{{ x }}"));
   }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The generated fixtures load through the front door; their descriptions match what generate.py wrote. */
+/**
+ * The generated fixtures load through the front door; their descriptions match what generate.py
+ * wrote.
+ */
 class GgufFixtureTest {
   @TempDir Path dir;
 
@@ -30,8 +33,10 @@ class GgufFixtureTest {
   private ModelDescription load(String name) throws Exception {
     Path f = dir.resolve(name);
     Files.write(f, fixture(name));
-    SafeModelLoader loader = SafeModelLoader.builder()
-        .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+    SafeModelLoader loader =
+        SafeModelLoader.builder()
+            .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+            .build();
     try (VerifiedModel vm = loader.load(f)) {
       assertEquals("gguf", vm.file(name).format());
       return vm.file(name).description();

@@ -5,7 +5,6 @@ import static dev.safeload.formats.gguf.GgufTesting.describe;
 import static dev.safeload.formats.gguf.GgufTesting.findings;
 import static dev.safeload.formats.gguf.GgufWriter.ARRAY;
 import static dev.safeload.formats.gguf.GgufWriter.BOOL;
-import static dev.safeload.formats.gguf.GgufWriter.FLOAT32;
 import static dev.safeload.formats.gguf.GgufWriter.INT32;
 import static dev.safeload.formats.gguf.GgufWriter.INT8;
 import static dev.safeload.formats.gguf.GgufWriter.STRING;
@@ -96,13 +95,19 @@ class GgufHandlerTest {
     assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, w.build());
   }
 
-  /** With every limit lifted, hostile counts are still bounded by the bytes left, before any allocation. */
+  /**
+   * With every limit lifted, hostile counts are still bounded by the bytes left, before any
+   * allocation.
+   */
   @Test
   void hostileCountsNeverSizeAllocationsEvenWithoutLimits() {
-    LoadPolicy open = LoadPolicy.strict().toBuilder()
-        .set(Gguf.MAX_TENSORS, Long.MAX_VALUE).set(Gguf.MAX_KEYS, Long.MAX_VALUE)
-        .set(Gguf.MAX_ARRAY_ELEMENTS, Long.MAX_VALUE).set(Gguf.MAX_STRING_BYTES, Long.MAX_VALUE)
-        .build();
+    LoadPolicy open =
+        LoadPolicy.strict().toBuilder()
+            .set(Gguf.MAX_TENSORS, Long.MAX_VALUE)
+            .set(Gguf.MAX_KEYS, Long.MAX_VALUE)
+            .set(Gguf.MAX_ARRAY_ELEMENTS, Long.MAX_VALUE)
+            .set(Gguf.MAX_STRING_BYTES, Long.MAX_VALUE)
+            .build();
     GgufWriter t = GgufWriter.valid();
     t.tensorCount = Integer.MAX_VALUE - 8L;
     assertRejected(FormatReason.GGUF_TOO_MANY_TENSORS, t.build(), open);
@@ -213,14 +218,27 @@ class GgufHandlerTest {
   }
 
   /**
-   * Issue 11: llama.cpp writes {arch}.block_count and its other per-architecture keys with architecture
-   * names that hold '-' (command-r, gpt-oss, nomic-bert-moe, jina-bert-v2, ...); its reader requires
-   * only non-empty, unique keys, so keys outside the spec's lower_snake_case are accepted.
+   * Issue 11: llama.cpp writes {arch}.block_count and its other per-architecture keys with
+   * architecture names that hold '-' (command-r, gpt-oss, nomic-bert-moe, jina-bert-v2, ...); its
+   * reader requires only non-empty, unique keys, so keys outside the spec's lower_snake_case are
+   * accepted.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"command-r.context_length", "gpt-oss.expert_count", "nomic-bert-moe.moe_every_n_layers",
-      "jina-bert-v2.attention.layer_norm_epsilon", "t5encoder.x", "A.b", "a..b", ".a", "a.", "a b",
-      "Évil KEY/../x", "general.名前"})
+  @ValueSource(
+      strings = {
+        "command-r.context_length",
+        "gpt-oss.expert_count",
+        "nomic-bert-moe.moe_every_n_layers",
+        "jina-bert-v2.attention.layer_norm_epsilon",
+        "t5encoder.x",
+        "A.b",
+        "a..b",
+        ".a",
+        "a.",
+        "a b",
+        "Évil KEY/../x",
+        "general.名前"
+      })
   void keysNeedNotBeSnakeCase(String key) {
     GgufWriter w = GgufWriter.valid();
     w.kv(key, UINT8, new byte[] {1});
@@ -228,7 +246,9 @@ class GgufHandlerTest {
     assertEquals("1", d.metadata().get(key));
   }
 
-  /** The typed-key rules reach hyphenated architectures too: command-r.block_count is a bounded u32. */
+  /**
+   * The typed-key rules reach hyphenated architectures too: command-r.block_count is a bounded u32.
+   */
   @Test
   void hyphenatedArchitectureKeysAreTyped() {
     GgufWriter ok = GgufWriter.valid();
@@ -243,12 +263,22 @@ class GgufHandlerTest {
   }
 
   /**
-   * Empty (llama.cpp #24917), longer than the spec's 65535 bytes, or holding NUL (llama.cpp finds keys
-   * with strcmp: "general.alignment\0x" would be general.alignment to it) or a control character.
+   * Empty (llama.cpp #24917), longer than the spec's 65535 bytes, or holding NUL (llama.cpp finds
+   * keys with strcmp: "general.alignment\0x" would be general.alignment to it) or a control
+   * character.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"", "general.alignment\u0000x", "\u0000", "a\nb", "a\u001bb", "a\u007fb",
-      "a\u0085b", "LONG"})
+  @ValueSource(
+      strings = {
+        "",
+        "general.alignment\u0000x",
+        "\u0000",
+        "a\nb",
+        "a\u001bb",
+        "a\u007fb",
+        "a\u0085b",
+        "LONG"
+      })
   void keysRejected(String key) {
     String k = key.equals("LONG") ? "k".repeat(65536) : key;
     GgufWriter w = GgufWriter.valid();
@@ -263,7 +293,9 @@ class GgufHandlerTest {
     assertEquals(List.of(), findings(w.build()));
   }
 
-  /** Unique as exact bytes: case and Unicode forms are not folded (llama.cpp and gguf-py do not). */
+  /**
+   * Unique as exact bytes: case and Unicode forms are not folded (llama.cpp and gguf-py do not).
+   */
   @Test
   void duplicateKeys() {
     GgufWriter w = GgufWriter.valid();
@@ -524,15 +556,19 @@ class GgufHandlerTest {
 
   // ---------------------------------------------------------------- chat templates
 
-  static final String BENIGN = "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] }}{% endfor %}";
+  static final String BENIGN =
+      "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] }}{% endfor %}";
 
   @Test
   void templatesAreReportedWithTheirHash() throws Exception {
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.chat_template", STRING, str(BENIGN));
     ModelDescription d = describe(w.build());
-    String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(BENIGN.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String hex =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(BENIGN.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     assertEquals(hex, d.metadata().get("sha256(tokenizer.chat_template)"));
     assertEquals(BENIGN, d.metadata().get("tokenizer.chat_template"));
   }
@@ -540,12 +576,17 @@ class GgufHandlerTest {
   @Test
   void pinnedTemplatesOnly() throws Exception {
     String evil = "{{ ''.__class__ }}";
-    String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(evil.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String hex =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(evil.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.chat_template", STRING, str(evil));
-    LoadPolicy pinned = LoadPolicy.strict().toBuilder()
-        .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(hex.toUpperCase())).build();
+    LoadPolicy pinned =
+        LoadPolicy.strict().toBuilder()
+            .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(hex.toUpperCase()))
+            .build();
     assertEquals(List.of(), findings(w.build(), pinned), "a pinned template is trusted as is");
     GgufWriter other = GgufWriter.valid();
     other.kv("tokenizer.chat_template", STRING, str(BENIGN));
@@ -555,11 +596,12 @@ class GgufHandlerTest {
   @Test
   void realTemplatesPass() {
     // Shapes used by common chat templates: namespace, loop variables, filters, string escapes.
-    String t = "{%- set ns = namespace(found=false) -%}{%- for message in messages -%}"
-        + "{%- if message['role'] == 'system' -%}{%- set ns.found = true -%}{%- endif -%}"
-        + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] | trim + '<|im_end|>\\n' }}"
-        + "{%- endfor -%}{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
-        + "{# a comment with __dunder__ is not code #}";
+    String t =
+        "{%- set ns = namespace(found=false) -%}{%- for message in messages -%}"
+            + "{%- if message['role'] == 'system' -%}{%- set ns.found = true -%}{%- endif -%}"
+            + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] | trim + '<|im_end|>\\n' }}"
+            + "{%- endfor -%}{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
+            + "{# a comment with __dunder__ is not code #}";
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.chat_template", STRING, str(t));
     assertEquals(List.of(), findings(w.build()));
@@ -568,7 +610,7 @@ class GgufHandlerTest {
   @Test
   void pinsValidateDigests() {
     assertTrue(ChatTemplatePins.none().isEmpty());
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> ChatTemplatePins.of("abc"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> ChatTemplatePins.of("abc"));
   }
 }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class GgufShardTest {
   @TempDir Path dir;
 
-  private static final SafeModelLoader LOADER = SafeModelLoader.builder()
-      .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+  private static final SafeModelLoader LOADER =
+      SafeModelLoader.builder()
+          .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+          .build();
 
   private static byte[] shard(int no, int count, String tensor, Integer totalTensors) {
     GgufWriter w = new GgufWriter();
@@ -36,7 +38,10 @@ class GgufShardTest {
   }
 
   private List<ReasonCode> scan() throws Exception {
-    return LOADER.scan(dir).findings().stream().map(f -> (ReasonCode) f.reason()).distinct().toList();
+    return LOADER.scan(dir).findings().stream()
+        .map(f -> (ReasonCode) f.reason())
+        .distinct()
+        .toList();
   }
 
   @Test

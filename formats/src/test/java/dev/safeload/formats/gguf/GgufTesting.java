@@ -34,8 +34,11 @@ final class GgufTesting {
 
   static ModelDescription describe(byte[] bytes) {
     List<Finding> out = new ArrayList<>();
-    ModelDescription d = new GgufHandler().validate(ModelBytes.of(ByteBuffer.wrap(bytes)),
-        ValidationContext.collecting("m.gguf", LoadPolicy.strict(), out));
+    ModelDescription d =
+        new GgufHandler()
+            .validate(
+                ModelBytes.of(ByteBuffer.wrap(bytes)),
+                ValidationContext.collecting("m.gguf", LoadPolicy.strict(), out));
     assertEquals(List.of(), out);
     return d;
   }

@@ -7,8 +7,19 @@ import java.util.List;
 
 /** Builds GGUF bytes for tests, including deliberately broken ones. */
 final class GgufWriter {
-  static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7,
-      STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
+  static final int UINT8 = 0,
+      INT8 = 1,
+      UINT16 = 2,
+      INT16 = 3,
+      UINT32 = 4,
+      INT32 = 5,
+      FLOAT32 = 6,
+      BOOL = 7,
+      STRING = 8,
+      ARRAY = 9,
+      UINT64 = 10,
+      INT64 = 11,
+      FLOAT64 = 12;
 
   long version = 3;
   Long tensorCount;

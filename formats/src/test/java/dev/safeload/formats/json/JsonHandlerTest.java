@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonHandlerTest {
   private static final JsonHandler HANDLER = new JsonHandler();
   private static final SafeModelLoader SCANNER = SafeModelLoader.builder().build();
-  private static final String CONFIG = "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"hidden_size\": 4096,\n"
-      + "  \"rope_scaling\": null,\n  \"rms_norm_eps\": 1e-05,\n  \"tie_word_embeddings\": false\n}\n";
+  private static final String CONFIG =
+      "{\n  \"architectures\": [\"LlamaForCausalLM\"],\n  \"hidden_size\": 4096,\n"
+          + "  \"rope_scaling\": null,\n  \"rms_norm_eps\": 1e-05,\n  \"tie_word_embeddings\": false\n}\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void configJsonIsAccepted() throws IOException {
@@ -43,13 +43,19 @@ class JsonHandlerTest {
 
   @Test
   void tokenizerLikeArrayIsAccepted() throws IOException {
-    assertEquals(List.of(), scan("tokenizer.json", "  [{\"id\": 0, \"content\": \"<s>\"}, [\"a\", \"b\"]]").findings());
+    assertEquals(
+        List.of(),
+        scan("tokenizer.json", "  [{\"id\": 0, \"content\": \"<s>\"}, [\"a\", \"b\"]]").findings());
   }
 
   @Test
   void duplicateKeyAtAnyLevel() throws IOException {
-    assertEquals(List.of(FormatReason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": {\"b\": 1, \"b\": 2}}")));
-    assertEquals(List.of(FormatReason.JSON_DUPLICATE_KEY), reasons(scan("config.json", "{\"a\": 1, \"a\": 1}")));
+    assertEquals(
+        List.of(FormatReason.JSON_DUPLICATE_KEY),
+        reasons(scan("config.json", "{\"a\": {\"b\": 1, \"b\": 2}}")));
+    assertEquals(
+        List.of(FormatReason.JSON_DUPLICATE_KEY),
+        reasons(scan("config.json", "{\"a\": 1, \"a\": 1}")));
   }
 
   @Test
@@ -57,28 +63,39 @@ class JsonHandlerTest {
     assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1,}")));
     assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": nan}")));
     assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("config.json", "{\"a\": 1} x")));
-    assertEquals(List.of(FormatReason.JSON_INVALID), findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1),
-        LoadPolicy.strict()));
+    assertEquals(
+        List.of(FormatReason.JSON_INVALID),
+        findings("{\"a\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1), LoadPolicy.strict()));
   }
 
   @Test
   void limits() {
     byte[] deep = ("[".repeat(65) + "]".repeat(65)).getBytes();
     assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(deep, LoadPolicy.strict()));
-    assertEquals(List.of(), findings(("[".repeat(64) + "]".repeat(64)).getBytes(), LoadPolicy.strict()));
+    assertEquals(
+        List.of(), findings(("[".repeat(64) + "]".repeat(64)).getBytes(), LoadPolicy.strict()));
     byte[] doc = "{\"a\": \"xxxxxxxxxx\", \"b\": 1}".getBytes();
     assertEquals(List.of(), findings(doc, LoadPolicy.strict()));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_STRING_BYTES, 9L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_OBJECT_MEMBERS, 1L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_BYTES, 10L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings("{\"a\": []}".getBytes(), with(Json.MAX_DEPTH, 1L)));
-    assertEquals(List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(("[1" + "0".repeat(1000) + "]").getBytes(),
-        LoadPolicy.strict()));
+    assertEquals(
+        List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_STRING_BYTES, 9L)));
+    assertEquals(
+        List.of(FormatReason.JSON_LIMIT_EXCEEDED),
+        findings(doc, with(Json.MAX_OBJECT_MEMBERS, 1L)));
+    assertEquals(
+        List.of(FormatReason.JSON_LIMIT_EXCEEDED), findings(doc, with(Json.MAX_BYTES, 10L)));
+    assertEquals(
+        List.of(FormatReason.JSON_LIMIT_EXCEEDED),
+        findings("{\"a\": []}".getBytes(), with(Json.MAX_DEPTH, 1L)));
+    assertEquals(
+        List.of(FormatReason.JSON_LIMIT_EXCEEDED),
+        findings(("[1" + "0".repeat(1000) + "]").getBytes(), LoadPolicy.strict()));
   }
 
   @Test
   void bomIsNotJson() throws IOException {
-    Path p = Files.write(dir.resolve("config.json"), ("\ufeff" + CONFIG).getBytes(StandardCharsets.UTF_8));
+    Path p =
+        Files.write(
+            dir.resolve("config.json"), ("\ufeff" + CONFIG).getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of(Reason.UNKNOWN_FORMAT), reasons(SCANNER.scan(p)));
   }
 
@@ -91,7 +108,10 @@ class JsonHandlerTest {
     byte[] safetensors = {2, 0, 0, 0, 0, 0, 0, 0, '{', '}'};
     assertEquals(Confidence.NONE, HANDLER.detect(ByteBuffer.wrap(safetensors), 10));
     byte[] braceLength = {'{', 0, 0, 0, 0, 0, 0, 0, '{', '}'};
-    assertEquals(Confidence.NONE, HANDLER.detect(ByteBuffer.wrap(braceLength), 10), "a length whose low byte is '{'");
+    assertEquals(
+        Confidence.NONE,
+        HANDLER.detect(ByteBuffer.wrap(braceLength), 10),
+        "a length whose low byte is '{'");
   }
 
   private static Confidence detect(String s) {

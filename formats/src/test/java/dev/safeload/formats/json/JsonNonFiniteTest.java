@@ -17,10 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** JSON side files that Python writes may hold NaN and Infinity in number positions; indexes may not. */
+/**
+ * JSON side files that Python writes may hold NaN and Infinity in number positions; indexes may
+ * not.
+ */
 class JsonNonFiniteTest {
-  private static final String TRAINER_STATE = "{\n  \"best_metric\": NaN,\n  \"log_history\": [\n    {\"grad_norm\": "
-      + "Infinity, \"loss\": -Infinity, \"step\": 10}\n  ]\n}\n";
+  private static final String TRAINER_STATE =
+      "{\n  \"best_metric\": NaN,\n  \"log_history\": [\n    {\"grad_norm\": "
+          + "Infinity, \"loss\": -Infinity, \"step\": 10}\n  ]\n}\n";
 
   @Test
   void trainerStateIsAccepted() {
@@ -29,22 +33,31 @@ class JsonNonFiniteTest {
 
   @Test
   void onlyPythonsSpellingsInNumberPositions() {
-    for (String bad : List.of("{\"a\": nan}", "{\"a\": +Infinity}", "{\"a\": Infinityx}", "{NaN: 1}", "{\"a\": -NaN}",
-        "{\"a\": inf}")) {
+    for (String bad :
+        List.of(
+            "{\"a\": nan}",
+            "{\"a\": +Infinity}",
+            "{\"a\": Infinityx}",
+            "{NaN: 1}",
+            "{\"a\": -NaN}",
+            "{\"a\": inf}")) {
       assertEquals(List.of(FormatReason.JSON_INVALID), reasons(new JsonHandler(), bad), bad);
     }
-    assertEquals(List.of(), reasons(new JsonHandler(), "{\"NaN\": \"NaN\"}"), "as text it is just text");
+    assertEquals(
+        List.of(), reasons(new JsonHandler(), "{\"NaN\": \"NaN\"}"), "as text it is just text");
   }
 
   @Test
   void neverInAShardIndex() {
-    String index = "{\"metadata\": {\"total_size\": 1, \"x\": NaN}, \"weight_map\": {\"a\": \"m.safetensors\"}}";
+    String index =
+        "{\"metadata\": {\"total_size\": 1, \"x\": NaN}, \"weight_map\": {\"a\": \"m.safetensors\"}}";
     assertEquals(List.of(FormatReason.JSON_INVALID), reasons(new SafetensorsIndexHandler(), index));
   }
 
   private static List<ReasonCode> reasons(FormatHandler h, String json) {
     List<Finding> sink = new ArrayList<>();
-    ValidationContext ctx = ValidationContext.collecting("trainer_state.json", LoadPolicy.strict(), sink);
+    ValidationContext ctx =
+        ValidationContext.collecting("trainer_state.json", LoadPolicy.strict(), sink);
     try {
       h.validate(ModelBytes.of(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8))), ctx);
     } catch (FormatException e) {

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The front-matter reader: what it takes, what it refuses (always LICENSE_UNKNOWN), how much it reads. */
+/**
+ * The front-matter reader: what it takes, what it refuses (always LICENSE_UNKNOWN), how much it
+ * reads.
+ */
 class FrontMatterTest {
   private static List<String> read(String s) {
     return FrontMatter.licenses(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
@@ -34,7 +37,8 @@ class FrontMatterTest {
     assertEquals(List.of("mit"), read("---\nlicense: mit\n---\n"));
     assertEquals(List.of("Apache-2.0"), read("\uFEFF---\r\nlicense: 'Apache-2.0'\r\n---\r\n"));
     assertEquals(List.of("MIT OR Apache-2.0"), read("---\nlicense: \"MIT OR Apache-2.0\"\n...\n"));
-    assertEquals(List.of("mit", "cc-by-4.0"), read("---\nlicense:\n  - mit\n  - cc-by-4.0 # data\n---\n"));
+    assertEquals(
+        List.of("mit", "cc-by-4.0"), read("---\nlicense:\n  - mit\n  - cc-by-4.0 # data\n---\n"));
     assertEquals(List.of("mit", "gpl-3.0"), read("---\nlicense: [mit, gpl-3.0]\n---\n"));
     assertEquals(List.of("x"), read("---\nlicense:\n- x\nlanguage: en\n---\n"));
   }
@@ -63,7 +67,8 @@ class FrontMatterTest {
     refused("---\nlicense: [mit, [x]]\n---\n");
     refused("---\nlicense: 'it''s' x'\n---\n");
     byte[] bad = "---\nlicense: \u00ff\n---\n".getBytes(StandardCharsets.ISO_8859_1);
-    FormatException e = assertThrows(FormatException.class, () -> FrontMatter.licenses(ByteBuffer.wrap(bad)));
+    FormatException e =
+        assertThrows(FormatException.class, () -> FrontMatter.licenses(ByteBuffer.wrap(bad)));
     assertEquals(Reason.LICENSE_UNKNOWN, e.reason());
   }
 
@@ -73,41 +78,62 @@ class FrontMatterTest {
     // MAX_BYTES + 8 bytes and refuses, whatever the file's size.
     long size = 16L << 20;
     long[] largestSlice = {0};
-    ModelBytes bytes = new ModelBytes() {
-      @Override public long size() {
-        return size;
-      }
+    ModelBytes bytes =
+        new ModelBytes() {
+          @Override
+          public long size() {
+            return size;
+          }
 
-      @Override public byte get(long offset) {
-        throw new AssertionError("reads a slice");
-      }
+          @Override
+          public byte get(long offset) {
+            throw new AssertionError("reads a slice");
+          }
 
-      @Override public ByteBuffer slice(long offset, int length) {
-        largestSlice[0] = Math.max(largestSlice[0], length);
-        ByteBuffer b = ByteBuffer.allocate(length);
-        b.put("---\n".getBytes(StandardCharsets.US_ASCII));
-        while (b.hasRemaining()) {
-          b.put((byte) 'a');
-        }
-        return b.flip();
-      }
+          @Override
+          public ByteBuffer slice(long offset, int length) {
+            largestSlice[0] = Math.max(largestSlice[0], length);
+            ByteBuffer b = ByteBuffer.allocate(length);
+            b.put("---\n".getBytes(StandardCharsets.US_ASCII));
+            while (b.hasRemaining()) {
+              b.put((byte) 'a');
+            }
+            return b.flip();
+          }
 
-      @Override public InputStream openStream(long offset) {
-        throw new AssertionError("reads a slice");
-      }
-    };
+          @Override
+          public InputStream openStream(long offset) {
+            throw new AssertionError("reads a slice");
+          }
+        };
     List<dev.safeload.Finding> findings = new ArrayList<>();
-    assertThrows(FormatException.class, () -> new ModelCardDescriber().describe(bytes,
-        ValidationContext.collecting("README.md", LoadPolicy.strict(), findings)));
+    assertThrows(
+        FormatException.class,
+        () ->
+            new ModelCardDescriber()
+                .describe(
+                    bytes,
+                    ValidationContext.collecting("README.md", LoadPolicy.strict(), findings)));
     assertTrue(largestSlice[0] <= FrontMatter.MAX_BYTES + 8, "read " + largestSlice[0]);
   }
 
   @Test
   void describerNamesTheFieldOfEachItem() {
-    ModelBytes b = ModelBytes.of(ByteBuffer.wrap("---\nlicense:\n- mit\n- gpl-3.0\n---\n".getBytes(StandardCharsets.UTF_8)));
-    List<DeclaredLicense> l = new ModelCardDescriber().describe(b,
-        ValidationContext.collecting("sub/README.md", LoadPolicy.strict(), new ArrayList<>())).licenses();
-    assertEquals(List.of(new DeclaredLicense("mit", "sub/README.md", "front matter license[0]"),
-        new DeclaredLicense("gpl-3.0", "sub/README.md", "front matter license[1]")), l);
+    ModelBytes b =
+        ModelBytes.of(
+            ByteBuffer.wrap(
+                "---\nlicense:\n- mit\n- gpl-3.0\n---\n".getBytes(StandardCharsets.UTF_8)));
+    List<DeclaredLicense> l =
+        new ModelCardDescriber()
+            .describe(
+                b,
+                ValidationContext.collecting(
+                    "sub/README.md", LoadPolicy.strict(), new ArrayList<>()))
+            .licenses();
+    assertEquals(
+        List.of(
+            new DeclaredLicense("mit", "sub/README.md", "front matter license[0]"),
+            new DeclaredLicense("gpl-3.0", "sub/README.md", "front matter license[1]")),
+        l);
   }
 }

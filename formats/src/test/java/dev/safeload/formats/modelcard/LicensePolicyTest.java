@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LicensePolicyTest {
   @TempDir Path dir;
 
-  private static final LoadPolicy ANY = LoadPolicy.strict().toBuilder().opaqueFiles("README.md").build();
+  private static final LoadPolicy ANY =
+      LoadPolicy.strict().toBuilder().opaqueFiles("README.md").build();
 
   private static LoadPolicy allow(String... spdx) {
     return ANY.toBuilder().allowLicenses(spdx).build();
@@ -36,11 +37,14 @@ class LicensePolicyTest {
 
   @Test
   void eachFormatDeclaresWithItsField() {
-    assertEquals(List.of(new DeclaredLicense("MIT", "mit.gguf", "general.license")),
+    assertEquals(
+        List.of(new DeclaredLicense("MIT", "mit.gguf", "general.license")),
         licenses(Scans.scan(Scans.resource("license/mit.gguf"))));
-    assertEquals(List.of(new DeclaredLicense("Apache-2.0", "apache.safetensors", "__metadata__.license")),
+    assertEquals(
+        List.of(new DeclaredLicense("Apache-2.0", "apache.safetensors", "__metadata__.license")),
         licenses(Scans.scan(Scans.resource("license/apache.safetensors"))));
-    assertEquals(List.of(new DeclaredLicense("CC-BY-4.0", "cc.onnx", "metadata_props.license")),
+    assertEquals(
+        List.of(new DeclaredLicense("CC-BY-4.0", "cc.onnx", "metadata_props.license")),
         licenses(Scans.scan(Scans.resource("license/cc.onnx"))));
   }
 
@@ -58,26 +62,35 @@ class LicensePolicyTest {
     assertTrue(Scans.scan(Scans.resource("license/mit.gguf"), allow("MIT")).accepted());
     // SPDX ids compare without regard to case; an OR needs one allowed side.
     assertTrue(Scans.scan(Scans.resource("license/mit.gguf"), allow("mit")).accepted());
-    assertEquals(Set.of("LICENSE_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("LICENSE_NOT_ALLOWED"),
         Scans.reasons(Scans.scan(Scans.resource("license/mit.gguf"), allow("Apache-2.0"))));
-    assertEquals(Set.of("LICENSE_NOT_ALLOWED"),
-        Scans.reasons(Scans.scan(Scans.resource("license/llama.safetensors"), allow("Apache-2.0"))));
-    assertTrue(Scans.scan(Scans.resource("license/llama.safetensors"), allow("llama3.2")).accepted());
+    assertEquals(
+        Set.of("LICENSE_NOT_ALLOWED"),
+        Scans.reasons(
+            Scans.scan(Scans.resource("license/llama.safetensors"), allow("Apache-2.0"))));
+    assertTrue(
+        Scans.scan(Scans.resource("license/llama.safetensors"), allow("llama3.2")).accepted());
   }
 
   @Test
   void loadRefusesWithTheSameCodesAndServesWhatIsAllowed() throws Exception {
     Path model = model("---\nlicense: mit\n---\n");
     LoadPolicy unpinned = allow("Apache-2.0").toBuilder().allowUnpinnedFiles().build();
-    dev.safeload.ModelRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.safeload.ModelRejectedException.class,
-        () -> dev.safeload.SafeModelLoader.builder().policy(unpinned).build().load(model));
-    assertEquals(List.of("LICENSE_NOT_ALLOWED"), e.findings().stream().map(f -> f.reason().code()).toList());
+    dev.safeload.ModelRejectedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.safeload.ModelRejectedException.class,
+            () -> dev.safeload.SafeModelLoader.builder().policy(unpinned).build().load(model));
+    assertEquals(
+        List.of("LICENSE_NOT_ALLOWED"), e.findings().stream().map(f -> f.reason().code()).toList());
     LoadPolicy both = unpinned.toBuilder().allowLicenses("MIT").build();
-    try (dev.safeload.VerifiedModel m = dev.safeload.SafeModelLoader.builder().policy(both).build().load(model)) {
-      assertEquals(List.of(new DeclaredLicense("mit", "README.md", "front matter license")),
+    try (dev.safeload.VerifiedModel m =
+        dev.safeload.SafeModelLoader.builder().policy(both).build().load(model)) {
+      assertEquals(
+          List.of(new DeclaredLicense("mit", "README.md", "front matter license")),
           m.file("README.md").description().licenses());
-      assertEquals("Apache-2.0", m.file("model.safetensors").description().licenses().get(0).expression());
+      assertEquals(
+          "Apache-2.0", m.file("model.safetensors").description().licenses().get(0).expression());
     }
   }
 
@@ -91,12 +104,15 @@ class LicensePolicyTest {
 
   @Test
   void modelCardFrontMatterIsReadWithoutChangingItsRole() throws IOException {
-    Path model = model("---\nlanguage: en\nlicense: apache-2.0 # from the Hub\ntags:\n- x\n---\n# Card\n");
+    Path model =
+        model("---\nlanguage: en\nlicense: apache-2.0 # from the Hub\ntags:\n- x\n---\n# Card\n");
     ScanReport r = Scans.scan(model, ANY);
     assertTrue(r.accepted(), Scans.describe(r));
     FileReport card = file(r, "README.md");
     assertEquals("opaque", card.format());
-    assertEquals(List.of(new DeclaredLicense("apache-2.0", "README.md", "front matter license")), card.licenses());
+    assertEquals(
+        List.of(new DeclaredLicense("apache-2.0", "README.md", "front matter license")),
+        card.licenses());
     assertTrue(Scans.scan(model, allow("Apache-2.0")).accepted());
   }
 

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An object array in a deflated {@code .npz} member is held to {@code pickle.maxInflatedBytes} before
- * its bytes are collected, as a checkpoint's deflated {@code data.pkl} is: what a small compressed file
- * declares must not decide how much is allocated.
+ * An object array in a deflated {@code .npz} member is held to {@code pickle.maxInflatedBytes}
+ * before its bytes are collected, as a checkpoint's deflated {@code data.pkl} is: what a small
+ * compressed file declares must not decide how much is allocated.
  */
 class NpzObjectInflateLimitTest {
   @TempDir Path dir;
@@ -64,16 +64,22 @@ class NpzObjectInflateLimitTest {
 
   @Test
   void aDeflatedObjectMemberOverTheInflateLimitIsRefusedBeforeItIsRead() throws IOException {
-    LoadPolicy small = LoadPolicy.strict().toBuilder().allowUnpinnedFiles()
-        .set(Pickle.MAX_INFLATED_BYTES, 1024L).build();
+    LoadPolicy small =
+        LoadPolicy.strict().toBuilder()
+            .allowUnpinnedFiles()
+            .set(Pickle.MAX_INFLATED_BYTES, 1024L)
+            .build();
     Path f = Files.write(dir.resolve("objects.npz"), npz(objectNpy(4096), true));
     assertEquals(Set.of("PICKLE_LIMIT_EXCEEDED"), Scans.reasons(Scans.scan(f, small)));
   }
 
   @Test
   void aStoredMemberIsHeldToThePickleLimitOnly() throws IOException {
-    LoadPolicy small = LoadPolicy.strict().toBuilder().allowUnpinnedFiles()
-        .set(Pickle.MAX_INFLATED_BYTES, 1024L).build();
+    LoadPolicy small =
+        LoadPolicy.strict().toBuilder()
+            .allowUnpinnedFiles()
+            .set(Pickle.MAX_INFLATED_BYTES, 1024L)
+            .build();
     Path f = Files.write(dir.resolve("objects.npz"), npz(objectNpy(4096), false));
     // Random bytes are no pickle: the machine, not the inflate limit, refuses it.
     Set<String> reasons = Scans.reasons(Scans.scan(f, small));

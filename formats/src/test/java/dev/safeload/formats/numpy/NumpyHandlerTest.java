@@ -28,8 +28,10 @@ class NumpyHandlerTest {
     }
     sb.append('\n');
     byte[] h = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-    byte[] len = major == 1 ? new byte[] {(byte) h.length, (byte) (h.length >> 8)}
-        : new byte[] {(byte) h.length, (byte) (h.length >> 8), 0, 0};
+    byte[] len =
+        major == 1
+            ? new byte[] {(byte) h.length, (byte) (h.length >> 8)}
+            : new byte[] {(byte) h.length, (byte) (h.length >> 8), 0, 0};
     return Pickles.of(0x93, "NUMPY", major, 0, len, h, data);
   }
 
@@ -39,10 +41,18 @@ class NumpyHandlerTest {
 
   @Test
   void validArraysOfEachVersion() {
-    assertEquals(Set.of(), scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", new byte[24])));
-    assertEquals(Set.of(), scan(npy(2, "{'descr': '|b1', 'fortran_order': True, 'shape': (5,), }", new byte[5])));
-    assertEquals(Set.of(), scan(npy(3, "{'descr': '<U2', 'fortran_order': False, 'shape': (), }", new byte[8])));
-    assertEquals(Set.of(), scan(npy(1, "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", new byte[24])));
+    assertEquals(
+        Set.of(),
+        scan(npy(2, "{'descr': '|b1', 'fortran_order': True, 'shape': (5,), }", new byte[5])));
+    assertEquals(
+        Set.of(),
+        scan(npy(3, "{'descr': '<U2', 'fortran_order': False, 'shape': (), }", new byte[8])));
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
   }
 
   @Test
@@ -50,47 +60,86 @@ class NumpyHandlerTest {
     String h = "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }";
     assertEquals(Set.of("NUMPY_DATA_TRUNCATED"), scan(npy(1, h, new byte[15])));
     assertEquals(Set.of("NUMPY_TRAILING_BYTES"), scan(npy(1, h, new byte[17])));
-    assertEquals(Set.of("NUMPY_SIZE_OVERFLOW"),
-        scan(npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", new byte[0])));
+    assertEquals(
+        Set.of("NUMPY_SIZE_OVERFLOW"),
+        scan(
+            npy(
+                1,
+                "{'descr': '<i8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
+                new byte[0])));
   }
 
   @Test
   void versionAndHeaderRules() {
     assertEquals(Set.of("NUMPY_VERSION_UNSUPPORTED"), scan(npy(4, "{}", new byte[0])));
-    assertEquals(Set.of("NUMPY_HEADER_INVALID"),
-        scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1, }", new byte[4])));
-    assertEquals(Set.of("NUMPY_HEADER_INVALID"),
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
+        scan(
+            npy(
+                1,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1, }",
+                new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
         scan(npy(1, "{'descr': '<f4', 'descr': '<f4', 'shape': (1,), }", new byte[4])));
-    assertEquals(Set.of("NUMPY_HEADER_INVALID"),
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
         scan(npy(1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", new byte[4])));
-    assertEquals(Set.of("NUMPY_HEADER_TOO_LARGE"),
-        scan(npy(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }" + " ".repeat(20_000), new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_TOO_LARGE"),
+        scan(
+            npy(
+                2,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }" + " ".repeat(20_000),
+                new byte[4])));
   }
 
   @Test
   void shapeRules() {
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", new byte[0])));
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3), }", new byte[12])));
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (03,), }", new byte[12])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"),
+        scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", new byte[0])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"),
+        scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3), }", new byte[12])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"),
+        scan(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (03,), }", new byte[12])));
   }
 
   @Test
   void dtypeRules() {
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
-        scan(npy(1, "{'descr': [('a', 'f4')], 'fortran_order': False, 'shape': (1,), }", new byte[4])));
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, "{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, "{'descr': '<f3', 'fortran_order': False, 'shape': (1,), }", new byte[3])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(
+            npy(
+                1,
+                "{'descr': [('a', 'f4')], 'fortran_order': False, 'shape': (1,), }",
+                new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, "{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, "{'descr': '<f3', 'fortran_order': False, 'shape': (1,), }", new byte[3])));
   }
 
   @Test
   void objectArraysArePickles() {
-    // an object array whose pickle imports os.system, and one whose pickle is plain data (a list): the
+    // an object array whose pickle imports os.system, and one whose pickle is plain data (a list):
+    // the
     // first names the global, the second passes the pickle machine
     byte[] evil = Pickles.of(0x80, 3, "cos\nsystem\n", Pickles.str("id"), 0x85, "R.");
-    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
         scan(npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", evil)));
-    assertEquals(Set.of("PICKLE_TRAILING_BYTES"),
-        scan(npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", Pickles.of(0x80, 3, "].x"))));
+    assertEquals(
+        Set.of("PICKLE_TRAILING_BYTES"),
+        scan(
+            npy(
+                1,
+                "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }",
+                Pickles.of(0x80, 3, "].x"))));
   }
 
   // ------------------------------------------------------------------ structured dtypes
@@ -102,8 +151,14 @@ class NumpyHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"numpy/structured.npy", "numpy/structured_nested.npy", "numpy/structured_padded.npy",
-      "numpy/structured_titles.npy", "numpy/structured.npz"})
+  @ValueSource(
+      strings = {
+        "numpy/structured.npy",
+        "numpy/structured_nested.npy",
+        "numpy/structured_padded.npy",
+        "numpy/structured_titles.npy",
+        "numpy/structured.npz"
+      })
   void structuredArraysWrittenByNumpyAreAccepted(String fixture) {
     ScanReport r = Scans.scan(Scans.resource(fixture));
     assertTrue(r.accepted(), () -> fixture + ": " + Scans.describe(r));
@@ -122,42 +177,50 @@ class NumpyHandlerTest {
     // 4 + (1 + 4 x 6) + padding 3 = 32 bytes per element
     String nested = "[('a', '<i4'), ('n', [('x', '|u1'), ('y', '<f4', (2, 3))]), ('', '|V3')]";
     assertEquals(Set.of(), scan(npy(1, header(nested, "(2,)"), new byte[64])));
-    assertEquals(Set.of("NUMPY_TRAILING_BYTES"), scan(npy(1, header(nested, "(2,)"), new byte[65])));
+    assertEquals(
+        Set.of("NUMPY_TRAILING_BYTES"), scan(npy(1, header(nested, "(2,)"), new byte[65])));
   }
 
   @Test
   void structuredWithAnObjectFieldIsAPickle() {
-    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), Scans.reasons(Scans.scan(Scans.resource("numpy/structured_object.npy"))));
+    assertEquals(
+        Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+        Scans.reasons(Scans.scan(Scans.resource("numpy/structured_object.npy"))));
   }
 
   @Test
   void nestedObjectFieldIsAPickleToo() {
     byte[] evil = Pickles.of(0x80, 3, "cos\nsystem\n", Pickles.str("id"), 0x85, "R.");
-    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
         scan(npy(1, header("[('a', '<i4'), ('n', [('o', '|O', (2,))])]", "(1,)"), evil)));
   }
 
   @Test
   void fieldNamesMustNotRepeat() {
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
         scan(npy(1, header("[('a', '<i4'), ('a', '<i4')]", "(1,)"), new byte[8])));
   }
 
   @Test
   void titleMustNotRepeatAName() {
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
         scan(npy(1, header("[(('b', 'a'), '<i4'), ('b', '<i4')]", "(1,)"), new byte[8])));
   }
 
   @Test
   void unnamedFieldMustBeVoidPadding() {
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
         scan(npy(1, header("[('a', '<i4'), ('', '<i4')]", "(1,)"), new byte[8])));
   }
 
   @Test
   void emptyFieldList() {
-    assertEquals(Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, header("[]", "(1,)"), new byte[0])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"), scan(npy(1, header("[]", "(1,)"), new byte[0])));
   }
 
   @Test
@@ -185,7 +248,8 @@ class NumpyHandlerTest {
 
   @Test
   void structuredSizeOverflow() {
-    assertEquals(Set.of("NUMPY_SIZE_OVERFLOW"),
+    assertEquals(
+        Set.of("NUMPY_SIZE_OVERFLOW"),
         scan(npy(1, header("[('a', '<f8', (4294967296, 4294967296))]", "(1,)"), new byte[0])));
   }
 
@@ -193,7 +257,9 @@ class NumpyHandlerTest {
 
   @Test
   void objectO8IsRoutedToThePickleMachineLikeO() {
-    assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), Scans.reasons(Scans.scan(Scans.resource("numpy/object_o8.npy"))));
+    assertEquals(
+        Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+        Scans.reasons(Scans.scan(Scans.resource("numpy/object_o8.npy"))));
     byte[] evil = Pickles.of(0x80, 3, "cos\nsystem\n", Pickles.str("id"), 0x85, "R.");
     assertEquals(Set.of("PICKLE_GLOBAL_NOT_ALLOWED"), scan(npy(1, header("'|O8'", "(1,)"), evil)));
   }
@@ -208,14 +274,18 @@ class NumpyHandlerTest {
 
   @Test
   void python2LongsInVersion3Headers() {
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(3, header("'<f4'", "(2L, 3L)"), new byte[24])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"), scan(npy(3, header("'<f4'", "(2L, 3L)"), new byte[24])));
   }
 
   @Test
   void longSuffixOnlyExactlyAsPython2WroteIt() {
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2l,)"), new byte[8])));
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2 L,)"), new byte[8])));
-    assertEquals(Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2LL,)"), new byte[8])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2l,)"), new byte[8])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2 L,)"), new byte[8])));
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"), scan(npy(1, header("'<f4'", "(2LL,)"), new byte[8])));
   }
 
   @Test
@@ -223,15 +293,18 @@ class NumpyHandlerTest {
     TestZip z = new TestZip();
     z.add("a.npy", Pickles.npy(2));
     z.add("readme.txt", new byte[3]);
-    assertEquals(Set.of("NUMPY_NPZ_MEMBER_INVALID"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    assertEquals(
+        Set.of("NUMPY_NPZ_MEMBER_INVALID"),
+        Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
     TestZip bad = new TestZip();
     bad.add("a.npy", java.util.Arrays.copyOf(Pickles.npy(2), Pickles.npy(2).length - 1));
-    assertEquals(Set.of("NUMPY_DATA_TRUNCATED"), Scans.reasons(Scans.scanBytes(dir, "y.npz", bad.build())));
+    assertEquals(
+        Set.of("NUMPY_DATA_TRUNCATED"), Scans.reasons(Scans.scanBytes(dir, "y.npz", bad.build())));
   }
 
   @Test
   void extensionMustAgree() {
-    assertEquals(Set.of("EXTENSION_MISMATCH"),
-        Scans.reasons(Scans.scanBytes(dir, "a.pt", Pickles.npy(1))));
+    assertEquals(
+        Set.of("EXTENSION_MISMATCH"), Scans.reasons(Scans.scanBytes(dir, "a.pt", Pickles.npy(1))));
   }
 }

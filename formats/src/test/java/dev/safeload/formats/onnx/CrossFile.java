@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Drives one handler through the engine's three calls for a model directory: validate the model,
- * validateReferenced for each data file it names, validateModel with every file present. Findings of
- * every call are collected. Public for the ONNX fuzz target in the {@code fuzz} package.
+ * validateReferenced for each data file it names, validateModel with every file present. Findings
+ * of every call are collected. Public for the ONNX fuzz target in the {@code fuzz} package.
  */
 public final class CrossFile {
   public record File(String name, String format, ModelDescription description, ModelBytes bytes)
@@ -54,8 +54,13 @@ public final class CrossFile {
     for (Map.Entry<String, byte[]> d : data.entrySet()) {
       ModelBytes db = bytes(d.getValue());
       ModelDescription desc = handler.validateReferenced(m, d.getKey(), db, ctx(d.getKey()));
-      files.put(d.getKey(), new File(d.getKey(), desc == null ? "unknown" : desc.format(),
-          desc == null ? ModelDescription.empty("unknown") : desc, db));
+      files.put(
+          d.getKey(),
+          new File(
+              d.getKey(),
+              desc == null ? "unknown" : desc.format(),
+              desc == null ? ModelDescription.empty("unknown") : desc,
+              db));
     }
     return m;
   }

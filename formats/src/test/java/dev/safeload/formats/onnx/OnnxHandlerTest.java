@@ -47,7 +47,8 @@ class OnnxHandlerTest {
     assertEquals(List.of(3L, 2L), w.shape());
     assertEquals(24, w.length());
     byte[] b = fixture("matmul_add.onnx");
-    ByteBuffer data = ByteBuffer.wrap(b, (int) w.offset(), 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        ByteBuffer.wrap(b, (int) w.offset(), 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     assertEquals(1.0f, data.getFloat());
     assertEquals(2.0f, data.getFloat());
     assertEquals(List.of(), d.references());
@@ -77,8 +78,9 @@ class OnnxHandlerTest {
   }
 
   /**
-   * A doc_string larger than the 64 KiB detection head (written by python3-onnx): the head ends inside
-   * it, before the graph. The model is still detected, at every cut of the head, and validates.
+   * A doc_string larger than the 64 KiB detection head (written by python3-onnx): the head ends
+   * inside it, before the graph. The model is still detected, at every cut of the head, and
+   * validates.
    */
   @Test
   void detectionReadsPastALongDocString() {
@@ -86,10 +88,17 @@ class OnnxHandlerTest {
     byte[] m = fixture("long_doc_string.onnx");
     assertEquals(true, m.length > 100_000);
     for (int cut = 65536 - 8; cut <= 65536; cut++) { // some cuts fall inside a multi-byte character
-      assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length), "cut " + cut);
+      assertEquals(
+          Confidence.STRUCTURAL,
+          h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length),
+          "cut " + cut);
     }
-    for (int cut : new int[] {4, 5, 6, 7, 20, 24, 1000}) { // inside the tag, length, and text of doc_string
-      assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length), "cut " + cut);
+    for (int cut :
+        new int[] {4, 5, 6, 7, 20, 24, 1000}) { // inside the tag, length, and text of doc_string
+      assertEquals(
+          Confidence.STRUCTURAL,
+          h.detect(ByteBuffer.wrap(m, 0, cut).slice(), m.length),
+          "cut " + cut);
     }
     assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(m), m.length));
     ModelDescription d = describe(m);
@@ -103,7 +112,8 @@ class OnnxHandlerTest {
     byte[] doc = new byte[70_000];
     java.util.Arrays.fill(doc, (byte) 'x');
     byte[] ok = Proto.of().varint(1, 7).bytes(6, doc).build();
-    assertEquals(Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(ok, 0, 65536).slice(), ok.length + 100));
+    assertEquals(
+        Confidence.STRUCTURAL, h.detect(ByteBuffer.wrap(ok, 0, 65536).slice(), ok.length + 100));
     // the declared length must fit the file
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(ok, 0, 65536).slice(), ok.length - 1));
     // text that the head shows must be UTF-8
@@ -114,7 +124,8 @@ class OnnxHandlerTest {
     byte[] noIr = Proto.of().bytes(6, doc).build();
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(noIr, 0, 65536).slice(), noIr.length));
     byte[] unknown = Proto.of().varint(1, 7).bytes(9, doc).build();
-    assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(unknown, 0, 65536).slice(), unknown.length));
+    assertEquals(
+        Confidence.NONE, h.detect(ByteBuffer.wrap(unknown, 0, 65536).slice(), unknown.length));
     // a head that holds the whole file must end exactly after a field
     assertEquals(Confidence.NONE, h.detect(ByteBuffer.wrap(ok, 0, 1000).slice(), 1000));
   }
@@ -128,27 +139,37 @@ class OnnxHandlerTest {
 
   @Test
   void customDomainAdmittedByPolicy() {
-    LoadPolicy p = LoadPolicy.strict().toBuilder()
-        .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom")).build();
+    LoadPolicy p =
+        LoadPolicy.strict().toBuilder()
+            .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom"))
+            .build();
     assertEquals(List.of(), findings(fixture("custom_domain.onnx"), p));
   }
 
   @Test
   void domainsInsideSubgraphsAndFunctionsAreChecked() {
     Proto sub = graph(field(1, node("Evil", "com.microsoft", "a", "b")));
-    Proto ifNode = node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, sub));
+    Proto ifNode =
+        node("If", null, "c", "y")
+            .msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, sub));
     byte[] m = model(graph(field(1, ifNode))).msg(8, opset("com.microsoft", 1)).build();
     assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, m);
-    Proto fn = Proto.of().str(1, "f").str(10, "local").msg(7, node("Evil", "com.microsoft", "a", "b"))
-        .msg(9, opset("com.microsoft", 1));
+    Proto fn =
+        Proto.of()
+            .str(1, "f")
+            .str(10, "local")
+            .msg(7, node("Evil", "com.microsoft", "a", "b"))
+            .msg(9, opset("com.microsoft", 1));
     byte[] withFn = model(graph(okNode())).msg(25, fn).build();
     assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, withFn);
   }
 
   @Test
   void nodeDomainNeedsAnOpsetImport() {
-    LoadPolicy p = LoadPolicy.strict().toBuilder()
-        .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y")).build();
+    LoadPolicy p =
+        LoadPolicy.strict().toBuilder()
+            .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("x.y"))
+            .build();
     byte[] m = model(graph(field(1, node("Op", "x.y", "a", "b")))).build();
     assertRejected(FormatReason.ONNX_OPSET_MISSING, m, p);
     byte[] noOpset = Proto.of().varint(1, 7).msg(7, graph(okNode())).build();
@@ -169,9 +190,25 @@ class OnnxHandlerTest {
   @Test
   void fieldZeroAndOverlongVarints() {
     byte[] good = model(graph(okNode())).build();
-    assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, Proto.of().raw(good).rawVarint(0).rawVarint(0).build());
-    byte[] overlong = Proto.of().tag(1, 0).raw(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80,
-        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x02}).build();
+    assertRejected(
+        FormatReason.ONNX_PROTOBUF_INVALID, Proto.of().raw(good).rawVarint(0).rawVarint(0).build());
+    byte[] overlong =
+        Proto.of()
+            .tag(1, 0)
+            .raw(
+                new byte[] {
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  (byte) 0x80,
+                  0x02
+                })
+            .build();
     assertRejected(FormatReason.ONNX_PROTOBUF_INVALID, overlong);
   }
 
@@ -189,7 +226,8 @@ class OnnxHandlerTest {
 
   @Test
   void unknownAndReservedFieldsRejected() {
-    assertRejected(FormatReason.ONNX_UNKNOWN_FIELD, model(graph(okNode()).str(3, "old input")).build());
+    assertRejected(
+        FormatReason.ONNX_UNKNOWN_FIELD, model(graph(okNode()).str(3, "old input")).build());
     assertRejected(FormatReason.ONNX_UNKNOWN_FIELD, model(graph(okNode())).varint(99, 1).build());
   }
 
@@ -201,7 +239,8 @@ class OnnxHandlerTest {
 
   @Test
   void singularFieldsOnce() {
-    assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).msg(7, graph(okNode())).build());
+    assertRejected(
+        FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).msg(7, graph(okNode())).build());
     assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode())).varint(1, 8).build());
     Proto t = floatTensor("w", 1).varint(2, 1);
     assertRejected(FormatReason.ONNX_DUPLICATE_FIELD, model(graph(okNode(), field(5, t))).build());
@@ -220,7 +259,12 @@ class OnnxHandlerTest {
     // 100 nested If subgraphs: rejected at the default depth, not by a stack overflow.
     Proto g = graph(okNode());
     for (int i = 0; i < 100; i++) {
-      g = graph(field(1, node("If", null, "c", "y").msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, g))));
+      g =
+          graph(
+              field(
+                  1,
+                  node("If", null, "c", "y")
+                      .msg(5, Proto.of().str(1, "then_branch").varint(20, 5).msg(6, g))));
     }
     assertRejected(FormatReason.ONNX_TOO_DEEP, model(g).build());
   }
@@ -237,19 +281,28 @@ class OnnxHandlerTest {
 
   @Test
   void modelNeedsGraphAndSupportedIr() {
-    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 7).msg(8, opset("", 13)).build());
-    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 99).msg(7, graph(okNode()))
-        .msg(8, opset("", 13)).build());
-    assertRejected(FormatReason.ONNX_NOT_A_MODEL, Proto.of().msg(7, graph(okNode())).msg(8, opset("", 13)).build());
+    assertRejected(
+        FormatReason.ONNX_NOT_A_MODEL, Proto.of().varint(1, 7).msg(8, opset("", 13)).build());
+    assertRejected(
+        FormatReason.ONNX_NOT_A_MODEL,
+        Proto.of().varint(1, 99).msg(7, graph(okNode())).msg(8, opset("", 13)).build());
+    assertRejected(
+        FormatReason.ONNX_NOT_A_MODEL,
+        Proto.of().msg(7, graph(okNode())).msg(8, opset("", 13)).build());
   }
 
   @Test
   void duplicateNames() {
-    assertRejected(FormatReason.ONNX_DUPLICATE_NAME,
-        model(graph(okNode(), field(5, floatTensor("w", 1)), field(5, floatTensor("w", 1)))).build());
-    assertRejected(FormatReason.ONNX_DUPLICATE_NAME,
+    assertRejected(
+        FormatReason.ONNX_DUPLICATE_NAME,
+        model(graph(okNode(), field(5, floatTensor("w", 1)), field(5, floatTensor("w", 1))))
+            .build());
+    assertRejected(
+        FormatReason.ONNX_DUPLICATE_NAME,
         model(graph(okNode())).msg(14, entry("k", "1")).msg(14, entry("k", "2")).build());
-    assertRejected(FormatReason.ONNX_DUPLICATE_NAME, model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
+    assertRejected(
+        FormatReason.ONNX_DUPLICATE_NAME,
+        model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
   }
 
   // ---------------------------------------------------------------- tensors
@@ -257,11 +310,14 @@ class OnnxHandlerTest {
   @Test
   void rawDataMustMatchShape() {
     Proto shortRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[15]);
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, shortRaw))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, shortRaw))).build());
     Proto longRaw = Proto.of().varint(1, 4).varint(2, 1).str(8, "w").bytes(9, new byte[17]);
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, longRaw))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, longRaw))).build());
     Proto int4 = Proto.of().varint(1, 3).varint(2, 22).str(8, "w").bytes(9, new byte[2]);
-    assertEquals(List.of(), findings(model(graph(okNode(), field(5, int4))).build(), LoadPolicy.strict()));
+    assertEquals(
+        List.of(), findings(model(graph(okNode(), field(5, int4))).build(), LoadPolicy.strict()));
   }
 
   @Test
@@ -275,21 +331,33 @@ class OnnxHandlerTest {
     Proto str = Proto.of().varint(1, 1).varint(2, 8).str(8, "w").bytes(9, new byte[4]);
     assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, str))).build());
     Proto overflow = Proto.of().varint(1, 1L << 40).varint(1, 1L << 40).varint(2, 1).str(8, "w");
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, overflow))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, overflow))).build());
     Proto segment = floatTensor("w", 1).msg(3, Proto.of().varint(1, 0).varint(2, 1));
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, segment))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, segment))).build());
   }
 
   @Test
   void typedDataCounts() {
     Proto packed = Proto.of().varint(1, 2).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
-    assertEquals(List.of(), findings(model(graph(okNode(), field(5, packed))).build(), LoadPolicy.strict()));
+    assertEquals(
+        List.of(), findings(model(graph(okNode(), field(5, packed))).build(), LoadPolicy.strict()));
     Proto wrongCount = Proto.of().varint(1, 3).varint(2, 1).str(8, "w").bytes(4, new byte[8]);
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongCount))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongCount))).build());
     Proto wrongField = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").varint(7, 5);
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongField))).build());
-    Proto twoFields = Proto.of().varint(1, 1).varint(2, 1).str(8, "w").bytes(4, new byte[4]).bytes(9, new byte[4]);
-    assertRejected(FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, twoFields))).build());
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, wrongField))).build());
+    Proto twoFields =
+        Proto.of()
+            .varint(1, 1)
+            .varint(2, 1)
+            .str(8, "w")
+            .bytes(4, new byte[4])
+            .bytes(9, new byte[4]);
+    assertRejected(
+        FormatReason.ONNX_TENSOR_INVALID, model(graph(okNode(), field(5, twoFields))).build());
   }
 
   // ---------------------------------------------------------------- external data
@@ -300,58 +368,102 @@ class OnnxHandlerTest {
 
   @Test
   void externalDataIsReferenced() {
-    ModelDescription d = describe(withExternal("location", "data/w.data", "offset", "4096", "length", "16"));
+    ModelDescription d =
+        describe(withExternal("location", "data/w.data", "offset", "4096", "length", "16"));
     assertEquals(List.of("data/w.data"), d.references());
   }
 
-  /** CVE-2022-25882, CVE-2024-27318, ORT #28709 (_ORT_MEM_ADDR_) and the '#' in-memory convention. */
+  /**
+   * CVE-2022-25882, CVE-2024-27318, ORT #28709 (_ORT_MEM_ADDR_) and the '#' in-memory convention.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"../secret", "/etc/passwd", "a/../b", "./w.bin", "a//b", "a\\..\\b", "C:w.bin",
-      "#model", "*/_ORT_MEM_ADDR_/*", "_ORT_MEM_ADDR_", "a/", "", "a\u0000b", "..", "."})
+  @ValueSource(
+      strings = {
+        "../secret",
+        "/etc/passwd",
+        "a/../b",
+        "./w.bin",
+        "a//b",
+        "a\\..\\b",
+        "C:w.bin",
+        "#model",
+        "*/_ORT_MEM_ADDR_/*",
+        "_ORT_MEM_ADDR_",
+        "a/",
+        "",
+        "a\u0000b",
+        "..",
+        "."
+      })
   void externalLocationMustBeNormalisedAndRelative(String location) {
     assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", location));
   }
 
-  /** GHSA-538c-55jv-c5g9: unknown keys were set as attributes; negative or huge lengths were a DoS. */
+  /**
+   * GHSA-538c-55jv-c5g9: unknown keys were set as attributes; negative or huge lengths were a DoS.
+   */
   @Test
   void externalKeysAndNumbers() {
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "basepath", "/"));
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "__class__", "x"));
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "location", "x.bin"));
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+        withExternal("location", "w.bin", "basepath", "/"));
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+        withExternal("location", "w.bin", "__class__", "x"));
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+        withExternal("location", "w.bin", "location", "x.bin"));
     for (String n : new String[] {"-1", "+1", "0x10", "1e3", "", " 1", "99999999999999999999"}) {
-      assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "offset", n));
+      assertRejected(
+          FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "offset", n));
     }
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("location", "w.bin", "length", "1000000000000"));
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+        withExternal("location", "w.bin", "length", "1000000000000"));
     assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, withExternal("offset", "0"));
   }
 
   @Test
   void externalTensorHasNoInlineData() {
     Proto t = externalTensor("w", 4, "location", "w.bin").bytes(9, new byte[16]);
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, t))).build());
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, t))).build());
     Proto notExternal = floatTensor("w", 1).msg(13, entry("location", "w.bin"));
-    assertRejected(FormatReason.ONNX_EXTERNAL_DATA_INVALID, model(graph(okNode(), field(5, notExternal))).build());
+    assertRejected(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+        model(graph(okNode(), field(5, notExternal))).build());
   }
 
   @Test
   void externalRangesDoNotOverlap() {
-    byte[] m = model(graph(okNode(),
-        field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
-        field(5, externalTensor("b", 4, "location", "w.bin", "offset", "8")))).build();
+    byte[] m =
+        model(
+                graph(
+                    okNode(),
+                    field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
+                    field(5, externalTensor("b", 4, "location", "w.bin", "offset", "8"))))
+            .build();
     assertRejected(FormatReason.ONNX_EXTERNAL_DATA_OVERLAP, m);
-    byte[] ok = model(graph(okNode(),
-        field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
-        field(5, externalTensor("b", 4, "location", "w.bin", "offset", "16")))).build();
+    byte[] ok =
+        model(
+                graph(
+                    okNode(),
+                    field(5, externalTensor("a", 4, "location", "w.bin", "offset", "0")),
+                    field(5, externalTensor("b", 4, "location", "w.bin", "offset", "16"))))
+            .build();
     assertEquals(List.of(), findings(ok, LoadPolicy.strict()));
   }
 
   // ---------------------------------------------------------------- model-local functions
 
-  private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
-      .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+  private static final LoadPolicy LOCAL =
+      LoadPolicy.strict().toBuilder()
+          .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local"))
+          .build();
 
   private static Proto function(String name, String calls) {
-    Proto f = Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));
+    Proto f =
+        Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));
     if (calls == null) {
       return f.msg(7, node("Relu", null, "a", "b"));
     }
@@ -368,14 +480,18 @@ class OnnxHandlerTest {
 
   @Test
   void localFunctionsAccepted() {
-    assertEquals(List.of(), findings(withFunctions(function("f", "g"), function("g", null)), LOCAL));
+    assertEquals(
+        List.of(), findings(withFunctions(function("f", "g"), function("g", null)), LOCAL));
   }
 
   /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
   @Test
   void functionCallCyclesRejected() {
     assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "f")), LOCAL);
-    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", "g"), function("g", "f")), LOCAL);
+    assertRejected(
+        FormatReason.ONNX_FUNCTION_INVALID,
+        withFunctions(function("f", "g"), function("g", "f")),
+        LOCAL);
   }
 
   @Test
@@ -389,6 +505,9 @@ class OnnxHandlerTest {
 
   @Test
   void duplicateFunctionIds() {
-    assertRejected(FormatReason.ONNX_FUNCTION_INVALID, withFunctions(function("f", null), function("f", null)), LOCAL);
+    assertRejected(
+        FormatReason.ONNX_FUNCTION_INVALID,
+        withFunctions(function("f", null), function("f", null)),
+        LOCAL);
   }
 }

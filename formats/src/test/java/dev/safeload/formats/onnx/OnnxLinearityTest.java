@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxLinearityTest {
 
-  private static final LoadPolicy LOCAL = LoadPolicy.strict().toBuilder()
-      .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local")).build();
+  private static final LoadPolicy LOCAL =
+      LoadPolicy.strict().toBuilder()
+          .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("local"))
+          .build();
 
   /** Work and input size of one run. */
   private record Run(long work, long inputBytes) {}
@@ -33,15 +35,16 @@ class OnnxLinearityTest {
     Run b = run.apply(2 * n);
     assertTrue(b.inputBytes() > 1.9 * a.inputBytes(), "the input must double: " + a + " " + b);
     assertTrue(b.work() > 1.5 * a.work(), "the counter must see the work: " + a + " " + b);
-    assertTrue(b.work() <= 2.2 * a.work() + 1000, "work grows faster than the input: " + a + " " + b);
+    assertTrue(
+        b.work() <= 2.2 * a.work() + 1000, "work grows faster than the input: " + a + " " + b);
     assertTrue(b.work() <= 4 * b.inputBytes(), "more than 4 work units per input byte: " + b);
   }
 
   // ---------------------------------------------------------------- external data files
 
   /**
-   * Issue 10: a model naming n external data files was walked once per file (validateReferenced) and
-   * once more for validateModel, n + 2 walks of a model that grows with n.
+   * Issue 10: a model naming n external data files was walked once per file (validateReferenced)
+   * and once more for validateModel, n + 2 walks of a model that grows with n.
    */
   @Test
   void manyExternalDataFiles() {
@@ -52,7 +55,9 @@ class OnnxLinearityTest {
     Proto g = graph(field(1, node("Relu", null, "X", "Y")));
     Map<String, byte[]> data = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      g.msg(5, externalTensor("w" + i, 4, "location", "d" + i + ".bin", "offset", "0", "length", "16"));
+      g.msg(
+          5,
+          externalTensor("w" + i, 4, "location", "d" + i + ".bin", "offset", "0", "length", "16"));
       data.put("d" + i + ".bin", new byte[16]);
     }
     byte[] m = model(g).build();
@@ -68,20 +73,25 @@ class OnnxLinearityTest {
   /** Many tensors in one data file: the range and overlap checks are per tensor, not per pair. */
   @Test
   void manyTensorsInOneDataFile() {
-    assertLinear(n -> {
-      Proto g = graph(field(1, node("Relu", null, "X", "Y")));
-      for (int i = 0; i < n; i++) {
-        // written in reverse offset order: the check sorts once instead of searching per tensor
-        g.msg(5, externalTensor("w" + i, 4, "location", "w.bin", "offset", Integer.toString(16 * (n - 1 - i))));
-      }
-      byte[] m = model(g).build();
-      CrossFile x = new CrossFile(new OnnxHandler());
-      CrossFile.File model = x.model("model.onnx", m, Map.of("w.bin", new byte[16 * n]));
-      x.acrossFiles(model, true);
-      x.assertNoFindings();
-      assertEquals(n, x.files.get("w.bin").description().tensors().size());
-      return new Run(x.handler.work(), m.length + 16L * n);
-    }, 1000);
+    assertLinear(
+        n -> {
+          Proto g = graph(field(1, node("Relu", null, "X", "Y")));
+          for (int i = 0; i < n; i++) {
+            // written in reverse offset order: the check sorts once instead of searching per tensor
+            g.msg(
+                5,
+                externalTensor(
+                    "w" + i, 4, "location", "w.bin", "offset", Integer.toString(16 * (n - 1 - i))));
+          }
+          byte[] m = model(g).build();
+          CrossFile x = new CrossFile(new OnnxHandler());
+          CrossFile.File model = x.model("model.onnx", m, Map.of("w.bin", new byte[16 * n]));
+          x.acrossFiles(model, true);
+          x.assertNoFindings();
+          assertEquals(n, x.files.get("w.bin").description().tensors().size());
+          return new Run(x.handler.work(), m.length + 16L * n);
+        },
+        1000);
   }
 
   // ---------------------------------------------------------------- functions and subgraphs
@@ -94,7 +104,12 @@ class OnnxLinearityTest {
   }
 
   private static Proto function(String name) {
-    return Proto.of().str(1, name).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13))
+    return Proto.of()
+        .str(1, name)
+        .str(4, "a")
+        .str(5, "b")
+        .str(10, "local")
+        .msg(9, opset("", 13))
         .msg(7, nodeWithSubgraph());
   }
 
@@ -104,31 +119,36 @@ class OnnxLinearityTest {
    */
   @Test
   void manyFunctionsWithSubgraphs() {
-    assertLinear(n -> {
-      Proto m = model(graph(field(1, node("f0", "local", "X", "Y")), field(1, nodeWithSubgraph())))
-          .msg(8, opset("local", 1));
-      for (int i = 0; i < n; i++) {
-        m.msg(25, function("f" + i));
-      }
-      return validate(m.build(), LOCAL);
-    }, 1000);
+    assertLinear(
+        n -> {
+          Proto m =
+              model(graph(field(1, node("f0", "local", "X", "Y")), field(1, nodeWithSubgraph())))
+                  .msg(8, opset("local", 1));
+          for (int i = 0; i < n; i++) {
+            m.msg(25, function("f" + i));
+          }
+          return validate(m.build(), LOCAL);
+        },
+        1000);
   }
 
   /** Subgraphs in the main graph and in training graphs, beside many functions. */
   @Test
   void manySubgraphsBesideManyFunctions() {
-    assertLinear(n -> {
-      Proto g = graph();
-      for (int i = 0; i < n; i++) {
-        g.msg(1, nodeWithSubgraph());
-      }
-      Proto m = model(g).msg(8, opset("local", 1));
-      for (int i = 0; i < n; i++) {
-        m.msg(25, function("f" + i));
-      }
-      m.msg(20, Proto.of().msg(1, graph(field(1, nodeWithSubgraph()))));
-      return validate(m.build(), LOCAL);
-    }, 1000);
+    assertLinear(
+        n -> {
+          Proto g = graph();
+          for (int i = 0; i < n; i++) {
+            g.msg(1, nodeWithSubgraph());
+          }
+          Proto m = model(g).msg(8, opset("local", 1));
+          for (int i = 0; i < n; i++) {
+            m.msg(25, function("f" + i));
+          }
+          m.msg(20, Proto.of().msg(1, graph(field(1, nodeWithSubgraph()))));
+          return validate(m.build(), LOCAL);
+        },
+        1000);
   }
 
   /**
@@ -137,35 +157,45 @@ class OnnxLinearityTest {
    */
   @Test
   void functionCallLadder() {
-    assertLinear(depth -> {
-      Proto m = model(graph(field(1, node("f0", "local", "X", "Y")))).msg(8, opset("local", 1));
-      for (int i = 0; i < depth; i++) {
-        Proto f = Proto.of().str(1, "f" + i).str(4, "a").str(5, "b").str(10, "local").msg(9, opset("", 13));
-        if (i + 1 < depth) {
-          f.msg(9, opset("local", 1))
-              .msg(7, node("f" + (i + 1), "local", "a", "t"))
-              .msg(7, node("f" + (i + 1), "local", "t", "b"));
-        } else {
-          f.msg(7, node("Relu", null, "a", "b"));
-        }
-        m.msg(25, f);
-      }
-      return validate(m.build(), LOCAL);
-    }, 45);
+    assertLinear(
+        depth -> {
+          Proto m = model(graph(field(1, node("f0", "local", "X", "Y")))).msg(8, opset("local", 1));
+          for (int i = 0; i < depth; i++) {
+            Proto f =
+                Proto.of()
+                    .str(1, "f" + i)
+                    .str(4, "a")
+                    .str(5, "b")
+                    .str(10, "local")
+                    .msg(9, opset("", 13));
+            if (i + 1 < depth) {
+              f.msg(9, opset("local", 1))
+                  .msg(7, node("f" + (i + 1), "local", "a", "t"))
+                  .msg(7, node("f" + (i + 1), "local", "t", "b"));
+            } else {
+              f.msg(7, node("Relu", null, "a", "b"));
+            }
+            m.msg(25, f);
+          }
+          return validate(m.build(), LOCAL);
+        },
+        45);
   }
 
   /** Subgraphs nested in subgraphs, to the depth limit: each level is walked once. */
   @Test
   void nestedSubgraphs() {
-    assertLinear(levels -> {
-      Proto g = graph(field(1, node("Relu", null, "a", "b")));
-      for (int i = 0; i < levels; i++) {
-        Proto attr = Proto.of().str(1, "body").varint(20, 5).msg(6, g);
-        g = graph(field(1, node("Relu", null, "X", "Y").msg(5, attr)));
-      }
-      return validate(model(g).build(), LoadPolicy.strict().toBuilder()
-          .set(Onnx.MAX_DEPTH, 1000L).build());
-    }, 100);
+    assertLinear(
+        levels -> {
+          Proto g = graph(field(1, node("Relu", null, "a", "b")));
+          for (int i = 0; i < levels; i++) {
+            Proto attr = Proto.of().str(1, "body").varint(20, 5).msg(6, g);
+            g = graph(field(1, node("Relu", null, "X", "Y").msg(5, attr)));
+          }
+          return validate(
+              model(g).build(), LoadPolicy.strict().toBuilder().set(Onnx.MAX_DEPTH, 1000L).build());
+        },
+        100);
   }
 
   private static Run validate(byte[] m, LoadPolicy policy) {

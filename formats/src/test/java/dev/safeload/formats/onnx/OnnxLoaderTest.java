@@ -28,12 +28,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** External data through the whole loader: the data file is served only because a valid model names it. */
+/**
+ * External data through the whole loader: the data file is served only because a valid model names
+ * it.
+ */
 class OnnxLoaderTest {
   @TempDir Path dir;
 
-  private static final SafeModelLoader LOADER = SafeModelLoader.builder()
-      .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+  private static final SafeModelLoader LOADER =
+      SafeModelLoader.builder()
+          .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+          .build();
 
   private Path externalModel() throws Exception {
     Path m = dir.resolve("model");
@@ -50,27 +55,33 @@ class OnnxLoaderTest {
   @Test
   void externalDataIsServedAsPartOfTheVerifiedSet() throws Exception {
     try (VerifiedModel vm = LOADER.load(externalModel())) {
-      assertEquals(List.of("model.onnx", "weights.data"),
+      assertEquals(
+          List.of("model.onnx", "weights.data"),
           vm.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
       assertEquals("onnx", vm.file("model.onnx").format());
       assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, vm.file("weights.data").format());
       assertEquals(List.of("weights.data"), vm.file("model.onnx").description().references());
       List<dev.safeload.spi.TensorInfo> ts = vm.file("weights.data").description().tensors();
       assertEquals(List.of("W", "B"), ts.stream().map(dev.safeload.spi.TensorInfo::name).toList());
-      assertEquals(List.of(0L, 4096L), ts.stream().map(dev.safeload.spi.TensorInfo::offset).toList());
+      assertEquals(
+          List.of(0L, 4096L), ts.stream().map(dev.safeload.spi.TensorInfo::offset).toList());
       assertEquals(List.of(3L, 2L), ts.get(0).shape());
       assertEquals("FLOAT", ts.get(0).dtype());
       Path copy = vm.materialize();
-      assertTrue(Arrays.equals(fixture("external/weights.data"), Files.readAllBytes(copy.resolve("weights.data"))));
+      assertTrue(
+          Arrays.equals(
+              fixture("external/weights.data"), Files.readAllBytes(copy.resolve("weights.data"))));
     }
   }
 
   @Test
   void singleFileLoadCannotReachExternalData() throws Exception {
     Path m = externalModel();
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> LOADER.load(m.resolve("model.onnx")).close());
-    assertEquals(List.of(FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class, () -> LOADER.load(m.resolve("model.onnx")).close());
+    assertEquals(
+        List.of(FormatReason.ONNX_EXTERNAL_DATA_MISSING),
         e.findings().stream().map(Finding::reason).distinct().toList());
   }
 
@@ -98,7 +109,9 @@ class OnnxLoaderTest {
     assertEquals("extra.data", r.findings().get(0).file());
   }
 
-  /** CVE-2026-27489 / CVE-2026-34447: external data followed a symlink out of the model directory. */
+  /**
+   * CVE-2026-27489 / CVE-2026-34447: external data followed a symlink out of the model directory.
+   */
   @Test
   void symlinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
@@ -114,31 +127,49 @@ class OnnxLoaderTest {
   void hardLinkedDataFileIsNotServed() throws Exception {
     Path m = externalModel();
     Files.createLink(dir.resolve("other-name.data"), m.resolve("weights.data"));
-    assertEquals(Set.of(Reason.HARDLINK, FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    assertEquals(
+        Set.of(Reason.HARDLINK, FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
   }
 
   @Test
   void dataFileNamedLikeAModelFormatIsAMismatch() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m);
-    Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
-        field(5, externalTensor("w", 4, "location", "w.gguf")))).build());
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "w.gguf"))))
+            .build());
     Files.write(m.resolve("w.gguf"), new byte[16]);
     // The name says GGUF: being referenced as data does not make it data.
-    assertEquals(Set.of(Reason.UNKNOWN_FORMAT, FormatReason.ONNX_EXTERNAL_DATA_MISSING), reasons(LOADER.scan(m)));
+    assertEquals(
+        Set.of(Reason.UNKNOWN_FORMAT, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(LOADER.scan(m)));
   }
 
   @Test
   void dataInASubdirectory() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m.resolve("data"));
-    Files.write(m.resolve("model.onnx"), model(graph(field(1, node("Relu", null, "X", "Y")),
-        field(5, externalTensor("w", 4, "location", "data/w.data", "offset", "16")))).build());
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "data/w.data", "offset", "16"))))
+            .build());
     Files.write(m.resolve("data/w.data"), new byte[32]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
-    assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, r.files().stream()
-        .filter(f -> f.name().equals("data/w.data")).findFirst().orElseThrow().format());
+    assertEquals(
+        OnnxHandler.EXTERNAL_DATA_FORMAT,
+        r.files().stream()
+            .filter(f -> f.name().equals("data/w.data"))
+            .findFirst()
+            .orElseThrow()
+            .format());
   }
 
   /**
@@ -162,8 +193,11 @@ class OnnxLoaderTest {
       byte[] model = model(g).build();
       Files.write(m.resolve("model.onnx"), model);
       OnnxHandler h = new OnnxHandler();
-      SafeModelLoader loader = SafeModelLoader.builder()
-          .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).handler(h).build();
+      SafeModelLoader loader =
+          SafeModelLoader.builder()
+              .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+              .handler(h)
+              .build();
       ScanReport r = loader.scan(m);
       assertEquals(List.of(), r.findings());
       assertEquals(n + 1, r.files().size());
@@ -171,7 +205,9 @@ class OnnxLoaderTest {
       size[k] = model.length + 16L * n;
     }
     assertTrue(work[1] > 1.5 * work[0], Arrays.toString(work));
-    assertTrue(work[1] <= 2.2 * work[0] + 1000, "work grows faster than the input: " + Arrays.toString(work));
+    assertTrue(
+        work[1] <= 2.2 * work[0] + 1000,
+        "work grows faster than the input: " + Arrays.toString(work));
     assertTrue(work[1] <= 4 * size[1], Arrays.toString(work) + " for " + Arrays.toString(size));
   }
 
@@ -189,14 +225,18 @@ class OnnxLoaderTest {
     assertEquals(Set.of(Reason.EXTENSION_MISMATCH), reasons(LOADER.scan(f)));
   }
 
-  /** Real-producer (python3-onnx) models with hostile locations: rejected before any engine sees them. */
+  /**
+   * Real-producer (python3-onnx) models with hostile locations: rejected before any engine sees
+   * them.
+   */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"traversal.onnx", "mem_addr.onnx"})
   void hostileLocationsFromARealProducer(String name) throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m);
     Files.write(m.resolve("model.onnx"), fixture("hostile/" + name));
-    Files.write(dir.resolve("weights.bin"), fixture("external/weights.data")); // the "../" target exists
+    Files.write(
+        dir.resolve("weights.bin"), fixture("external/weights.data")); // the "../" target exists
     assertEquals(Set.of(FormatReason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
   }
 }

@@ -43,8 +43,11 @@ final class OnnxTesting {
 
   static ModelDescription describe(byte[] bytes, LoadPolicy policy) {
     List<Finding> out = new ArrayList<>();
-    ModelDescription d = new OnnxHandler().validate(ModelBytes.of(ByteBuffer.wrap(bytes)),
-        ValidationContext.collecting("m.onnx", policy, out));
+    ModelDescription d =
+        new OnnxHandler()
+            .validate(
+                ModelBytes.of(ByteBuffer.wrap(bytes)),
+                ValidationContext.collecting("m.onnx", policy, out));
     assertEquals(List.of(), out);
     return d;
   }

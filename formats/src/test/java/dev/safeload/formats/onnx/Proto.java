@@ -93,7 +93,9 @@ final class Proto {
     return of().varint(1, 7).str(2, "test").msg(7, graph).msg(8, opset("", 13));
   }
 
-  /** Wraps a message as a repeated/singular field of an enclosing message (for graph(...) parts). */
+  /**
+   * Wraps a message as a repeated/singular field of an enclosing message (for graph(...) parts).
+   */
   static Proto field(int field, Proto p) {
     return of().msg(field, p);
   }

@@ -13,10 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Differential test against CPython: {@code generate.py} pickles one value with protocols 0 to 5, loads
- * it back with {@code pickle.load} and writes a canonical rendering of what CPython read. The machine's
- * typed value for the same bytes must render identically: same ints (incl. LONG1/LONG text forms), floats
- * (bit-exact), strings (UTF-8, raw-unicode-escape), containers, memo sharing and MEMOIZE numbering.
+ * Differential test against CPython: {@code generate.py} pickles one value with protocols 0 to 5,
+ * loads it back with {@code pickle.load} and writes a canonical rendering of what CPython read. The
+ * machine's typed value for the same bytes must render identically: same ints (incl. LONG1/LONG
+ * text forms), floats (bit-exact), strings (UTF-8, raw-unicode-escape), containers, memo sharing
+ * and MEMOIZE numbering.
  */
 class CpythonDifferentialTest {
 
@@ -24,9 +25,17 @@ class CpythonDifferentialTest {
   @ValueSource(ints = {0, 1, 2, 3, 4, 5})
   void machineReadsWhatCpythonReads(int protocol) throws Exception {
     byte[] pickle = Scans.read(Scans.resource("pickle/data_v" + protocol + ".pkl"));
-    String expected = Files.readString(Scans.resource("pickle/data_v" + protocol + ".txt"), StandardCharsets.UTF_8).strip();
-    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, PickleProfile.torchWeightsExtended(),
-        PickleLimits.defaults(), null);
+    String expected =
+        Files.readString(
+                Scans.resource("pickle/data_v" + protocol + ".txt"), StandardCharsets.UTF_8)
+            .strip();
+    PickleMachine.Result r =
+        PickleMachine.run(
+            ByteBuffer.wrap(pickle),
+            0,
+            PickleProfile.torchWeightsExtended(),
+            PickleLimits.defaults(),
+            null);
     assertEquals(pickle.length, r.end());
     assertEquals(expected, canon(r.value()));
   }
@@ -80,7 +89,8 @@ class CpythonDifferentialTest {
     }
   }
 
-  private static void seq(String open, java.util.List<Value> items, String close, StringBuilder sb) {
+  private static void seq(
+      String open, java.util.List<Value> items, String close, StringBuilder sb) {
     sb.append(open);
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) {

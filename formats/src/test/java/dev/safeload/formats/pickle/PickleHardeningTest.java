@@ -26,9 +26,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Findings of the adversarial review (issues 10 and 11): values changed after their rule was checked,
- * super-linear work on shared values, inflating a small archive into a large pickle, detection giving
- * up inside the head. Each test asserts the exact reason, or counts work against the input size.
+ * Findings of the adversarial review (issues 10 and 11): values changed after their rule was
+ * checked, super-linear work on shared values, inflating a small archive into a large pickle,
+ * detection giving up inside the head. Each test asserts the exact reason, or counts work against
+ * the input size.
  */
 class PickleHardeningTest {
 
@@ -48,13 +49,30 @@ class PickleHardeningTest {
     return torchArchive(dataPkl, 2, LoadPolicy.strict());
   }
 
-  /** _rebuild_tensor_v2 over 2 floats of storage '0' whose hooks OrderedDict is memoised at index 0. */
+  /**
+   * _rebuild_tensor_v2 over 2 floats of storage '0' whose hooks OrderedDict is memoised at index 0.
+   */
   static byte[] tensorWithMemoHooks() {
-    return of("ctorch._utils\n_rebuild_tensor_v2\n(", Pickles.floatStorage("0", 2), "K", 0, "K", 2, 0x85, "K", 1,
-        0x85, 0x89, "ccollections\nOrderedDict\n)R", "q", 0, "tR");
+    return of(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        Pickles.floatStorage("0", 2),
+        "K",
+        0,
+        "K",
+        2,
+        0x85,
+        "K",
+        1,
+        0x85,
+        0x89,
+        "ccollections\nOrderedDict\n)R",
+        "q",
+        0,
+        "tR");
   }
 
-  // ------------------------------------------------------------------ issue 10 item 5: checked means final
+  // ------------------------------------------------------------------ issue 10 item 5: checked
+  // means final
 
   @Test
   void hooksAreEmptyWhenCheckedAndThenEmpty() {
@@ -64,52 +82,93 @@ class PickleHardeningTest {
 
   @Test
   void setitemIntoTheHooksAfterTheCall() {
-    // torch would return a tensor with a backward hook set: the rule held only at the moment of the call
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK",
+    // torch would return a tensor with a backward hook set: the rule held only at the moment of the
+    // call
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
         torch(of(0x80, 2, "(", tensorWithMemoHooks(), "h", 0, str("k"), "ctorch\nSize\ns", "t.")));
   }
 
   @Test
   void setitemsIntoTheHooksAfterTheCall() {
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK",
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
         torch(of(0x80, 2, "(", tensorWithMemoHooks(), "h", 0, "(", str("k"), "Nu", "t.")));
   }
 
   @Test
   void buildOnTheHooksAfterTheCall() {
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK",
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
         torch(of(0x80, 2, "(", tensorWithMemoHooks(), "h", 0, "}", str("_metadata"), "}sb", "t.")));
   }
 
   @Test
   void nestedMetadataChangedAfterTheCall() {
-    // metadata {'m': {}} is plain data when checked; the inner dict, memoised, later gets a tensor-ish value
-    byte[] t = of("ctorch._utils\n_rebuild_tensor_v2\n(", Pickles.floatStorage("0", 2), "K", 0, "K", 2, 0x85, "K", 1,
-        0x85, 0x89, "ccollections\nOrderedDict\n)R", "}", str("m"), "}q", 1, "stR");
+    // metadata {'m': {}} is plain data when checked; the inner dict, memoised, later gets a
+    // tensor-ish value
+    byte[] t =
+        of(
+            "ctorch._utils\n_rebuild_tensor_v2\n(",
+            Pickles.floatStorage("0", 2),
+            "K",
+            0,
+            "K",
+            2,
+            0x85,
+            "K",
+            1,
+            0x85,
+            0x89,
+            "ccollections\nOrderedDict\n)R",
+            "}",
+            str("m"),
+            "}q",
+            1,
+            "stR");
     assertEquals("ACCEPTED", torch(of(0x80, 2, "(", t, "t.")));
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK",
-        torch(of(0x80, 2, "(", t, "h", 1, str("x"), "ctorch\ndevice\n", str("cpu"), 0x85, "Rs", "t.")));
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
+        torch(
+            of(
+                0x80,
+                2,
+                "(",
+                t,
+                "h",
+                1,
+                str("x"),
+                "ctorch\ndevice\n",
+                str("cpu"),
+                0x85,
+                "Rs",
+                "t.")));
   }
 
   @Test
   void appendToAListAfterSetReceivedIt() {
     byte[] set = of("c__builtin__\nset\n]q", 0, "K", 1, "a", 0x85, "R");
     accepted(of(0x80, 2, "(", set, "t."));
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 2, "(", set, "h", 0, "K", 2, "a", "t.")));
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 2, "(", set, "h", 0, "K", 2, "a", "t.")));
   }
 
   @Test
   void appendsToAListAfterSetReceivedIt() {
     byte[] set = of("c__builtin__\nset\n]q", 0, 0x85, "R");
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 2, "(", set, "h", 0, "(K", 2, "K", 3, "e", "t.")));
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
+        raw(of(0x80, 2, "(", set, "h", 0, "(K", 2, "K", 3, "e", "t.")));
   }
 
   @Test
   void additemsToASetInsideACheckedBuildState() {
     // OrderedDict state {'_metadata': {'s': set()}}: plain data when BUILD checked it
-    byte[] od = of("ccollections\nOrderedDict\n)R}", sstr("_metadata"), "}", sstr("s"), 0x8f, 0x94, "ssb");
+    byte[] od =
+        of("ccollections\nOrderedDict\n)R}", sstr("_metadata"), "}", sstr("s"), 0x8f, 0x94, "ssb");
     accepted(of(0x80, 4, "(", od, "t."));
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 4, "(", od, "h", 0, "(K", 1, 0x90, "t.")));
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 4, "(", od, "h", 0, "(K", 1, 0x90, "t.")));
   }
 
   @Test
@@ -119,16 +178,21 @@ class PickleHardeningTest {
     assertEquals("PICKLE_MALFORMED", raw(of(0x80, 2, counter, str("b"), str("x"), "s.")));
     // the dict handed to Counter is frozen like any other argument
     byte[] memoArg = of("ccollections\nCounter\n}q", 0, str("a"), "K", 3, "s", 0x85, "R");
-    assertEquals("PICKLE_MUTATED_AFTER_CHECK", raw(of(0x80, 2, "(", memoArg, "h", 0, str("b"), "K", 1, "st.")));
+    assertEquals(
+        "PICKLE_MUTATED_AFTER_CHECK",
+        raw(of(0x80, 2, "(", memoArg, "h", 0, str("b"), "K", 1, "st.")));
   }
 
   static void accepted(byte[] pickle) {
     PickleMachineTest.accepted(pickle);
   }
 
-  // ------------------------------------------------------------------ item 7: linear work on shared values
+  // ------------------------------------------------------------------ item 7: linear work on
+  // shared values
 
-  /** {@code {t_depth: None}} where t_i = (t_{i-1}, t_{i-1}): 2^depth leaves, a few bytes per level. */
+  /**
+   * {@code {t_depth: None}} where t_i = (t_{i-1}, t_{i-1}): 2^depth leaves, a few bytes per level.
+   */
   static byte[] dagKey(int depth) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(of(0x80, 2, "}(N", "q", 0));
@@ -143,8 +207,13 @@ class PickleHardeningTest {
   void dictKeyThatIsADagOfSharedTuplesCostsItsSize() {
     byte[] p = dagKey(32); // a few hundred bytes, 2^32 leaves when unfolded
     accepted(p);
-    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(p), 0, PickleProfile.torchWeightsStrict(),
-        PickleLimits.defaults(), null);
+    PickleMachine.Result r =
+        PickleMachine.run(
+            ByteBuffer.wrap(p),
+            0,
+            PickleProfile.torchWeightsStrict(),
+            PickleLimits.defaults(),
+            null);
     assertTrue(r.work() <= 4L * p.length, "work " + r.work() + " for " + p.length + " bytes");
     // same key inside a .pt
     assertEquals("ACCEPTED", torchArchive(dagKey(32), 0, LoadPolicy.strict()));
@@ -153,8 +222,11 @@ class PickleHardeningTest {
   @Test
   void aSharedArgumentIsCheckedOnce() {
     // one 2000-item list handed to 2000 calls: each call must not re-walk it
-    PickleProfile p = PickleProfile.torchWeightsExtended().toBuilder().name("calls")
-        .allowGlobal("fractions", "Fraction", GlobalRule.plainDataCall()).build();
+    PickleProfile p =
+        PickleProfile.torchWeightsExtended().toBuilder()
+            .name("calls")
+            .allowGlobal("fractions", "Fraction", GlobalRule.plainDataCall())
+            .build();
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(of(0x80, 2, "(]q", 0, "("));
     for (int i = 0; i < 2000; i++) {
@@ -166,8 +238,10 @@ class PickleHardeningTest {
     }
     b.writeBytes(of("tt."));
     byte[] pickle = b.toByteArray();
-    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, p, PickleLimits.defaults(), null);
-    assertTrue(r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
+    PickleMachine.Result r =
+        PickleMachine.run(ByteBuffer.wrap(pickle), 0, p, PickleLimits.defaults(), null);
+    assertTrue(
+        r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
   }
 
   @Test
@@ -175,7 +249,16 @@ class PickleHardeningTest {
     // args (storage, 0, size of rank 64, stride of rank 64, False, hooks) memoised, then 5000 x
     // BINGET callable, BINGET args, REDUCE: 5 bytes per tensor must not cost a rank-64 check each
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(of(0x80, 2, "](ctorch._utils\n_rebuild_tensor_v2\nq", 0, "(", Pickles.floatStorage("0", 2), "K", 0));
+    b.writeBytes(
+        of(
+            0x80,
+            2,
+            "](ctorch._utils\n_rebuild_tensor_v2\nq",
+            0,
+            "(",
+            Pickles.floatStorage("0", 2),
+            "K",
+            0));
     for (int k = 0; k < 2; k++) {
       b.writeBytes(of("("));
       for (int i = 0; i < 64; i++) {
@@ -189,8 +272,13 @@ class PickleHardeningTest {
     }
     b.writeBytes(of("e."));
     byte[] pickle = b.toByteArray();
-    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, PickleProfile.torchWeightsStrict(),
-        PickleLimits.defaults(), (pid, at) -> new Value.StorageV("0", "float32", 4, 2, "cpu"));
+    PickleMachine.Result r =
+        PickleMachine.run(
+            ByteBuffer.wrap(pickle),
+            0,
+            PickleProfile.torchWeightsStrict(),
+            PickleLimits.defaults(),
+            (pid, at) -> new Value.StorageV("0", "float32", 4, 2, "cpu"));
     assertEquals(5001, ((Value.ListV) r.value()).items.size());
     assertTrue(r.work() <= pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
   }
@@ -200,23 +288,45 @@ class PickleHardeningTest {
     byte[] big = new byte[100_000];
     Arrays.fill(big, (byte) 'a');
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(of(0x80, 2, "](X", le32(big.length), big, "q", 0, str("latin1"), "q", 1, "0c_codecs\nencode\nq", 2));
+    b.writeBytes(
+        of(
+            0x80,
+            2,
+            "](X",
+            le32(big.length),
+            big,
+            "q",
+            0,
+            str("latin1"),
+            "q",
+            1,
+            "0c_codecs\nencode\nq",
+            2));
     for (int i = 0; i < 1000; i++) {
       b.writeBytes(of("h", 2, "h", 0, "h", 1, 0x86, "R"));
     }
     b.writeBytes(of("e."));
     byte[] pickle = b.toByteArray();
-    PickleMachine.Result r = PickleMachine.run(ByteBuffer.wrap(pickle), 0, PickleProfile.torchWeightsExtended(),
-        PickleLimits.defaults(), null);
-    assertTrue(r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
+    PickleMachine.Result r =
+        PickleMachine.run(
+            ByteBuffer.wrap(pickle),
+            0,
+            PickleProfile.torchWeightsExtended(),
+            PickleLimits.defaults(),
+            null);
+    assertTrue(
+        r.work() <= 2L * pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
   }
 
-  // ------------------------------------------------------------------ item 8: inflating a small archive
+  // ------------------------------------------------------------------ item 8: inflating a small
+  // archive
 
   @Test
   void deflatedDataPklIsBoundedBeforeInflating() {
-    // the review's shape: an 11 MB archive whose data.pkl declares 1 GiB inflated (ratio under the zip
-    // limit); the check comes before any byte is inflated, so the (bogus) deflate stream is never read
+    // the review's shape: an 11 MB archive whose data.pkl declares 1 GiB inflated (ratio under the
+    // zip
+    // limit); the check comes before any byte is inflated, so the (bogus) deflate stream is never
+    // read
     byte[] noise = new byte[11 << 20];
     new Random(1).nextBytes(noise);
     TestZip z = new TestZip();
@@ -237,11 +347,16 @@ class PickleHardeningTest {
     z.add("archive/version", "3\n".getBytes());
     byte[] zip = z.build();
     assertEquals(List.of(), run(new PyTorchHandler(), zip, LoadPolicy.strict()));
-    LoadPolicy tight = LoadPolicy.strict().toBuilder().set(Pickle.MAX_INFLATED_BYTES, (long) pkl.length - 1).build();
-    assertEquals("PICKLE_LIMIT_EXCEEDED", run(new PyTorchHandler(), zip, tight).get(0).reason().code());
+    LoadPolicy tight =
+        LoadPolicy.strict().toBuilder()
+            .set(Pickle.MAX_INFLATED_BYTES, (long) pkl.length - 1)
+            .build();
+    assertEquals(
+        "PICKLE_LIMIT_EXCEEDED", run(new PyTorchHandler(), zip, tight).get(0).reason().code());
   }
 
-  // ------------------------------------------------------------------ detection reads on past the head
+  // ------------------------------------------------------------------ detection reads on past the
+  // head
 
   static Confidence detect(byte[] file) {
     ByteBuffer head = ByteBuffer.wrap(file, 0, Math.min(file.length, 64 * 1024)).slice();
@@ -252,7 +367,8 @@ class PickleHardeningTest {
   void firstOpcodeWithAnArgumentLongerThanTheHead() {
     byte[] text = new byte[70_000];
     Arrays.fill(text, (byte) 'a');
-    // protocol 1 BINUNICODE, protocol 0 UNICODE, protocol 1 BINBYTES-like BINSTRING: all run past 64 KiB
+    // protocol 1 BINUNICODE, protocol 0 UNICODE, protocol 1 BINBYTES-like BINSTRING: all run past
+    // 64 KiB
     assertEquals(Confidence.STRUCTURAL, detect(of("X", le32(text.length), text, ".")));
     assertEquals(Confidence.STRUCTURAL, detect(of("V", text, "\n.")));
     assertEquals(Confidence.STRUCTURAL, detect(of("T", le32(text.length), text, ".")));

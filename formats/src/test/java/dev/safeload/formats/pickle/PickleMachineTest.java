@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pickle machine through the handlers, one crafted stream per rule (research/pickle.md §4.8,
- * §6.3, §6.4), each asserting the exact reason and, where it matters, the offset and the global named.
+ * §6.3, §6.4), each asserting the exact reason and, where it matters, the offset and the global
+ * named.
  */
 class PickleMachineTest {
 
@@ -97,7 +98,8 @@ class PickleMachineTest {
 
   @Test
   void hostileLengthsNeverAllocate() {
-    // 4 GiB and 2^63 string lengths, a 2^32-1 memo index, a frame of 2^62 bytes: rejected from the header.
+    // 4 GiB and 2^63 string lengths, a 2^32-1 memo index, a frame of 2^62 bytes: rejected from the
+    // header.
     assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 2, "X", le32(-1), ".")));
     assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 4, 0x8d, le64(Long.MAX_VALUE), ".")));
     assertEquals("PICKLE_MEMO_INVALID", raw(of(0x80, 2, "j", le32(-1), ".")));
@@ -113,7 +115,9 @@ class PickleMachineTest {
     LoadPolicy small = LoadPolicy.strict().toBuilder().set(Pickle.MAX_STACK_DEPTH, 10L).build();
     byte[] nones = new byte[20];
     java.util.Arrays.fill(nones, (byte) 'N');
-    assertEquals("PICKLE_LIMIT_EXCEEDED", run(new PickleHandler(), of(0x80, 2, nones, "."), small).get(0).reason().code());
+    assertEquals(
+        "PICKLE_LIMIT_EXCEEDED",
+        run(new PickleHandler(), of(0x80, 2, nones, "."), small).get(0).reason().code());
   }
 
   @Test
@@ -126,7 +130,8 @@ class PickleMachineTest {
     assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 2, "}", key, "Ns.")));
     // and a pickle over the size limit is a limit, not a truncation
     LoadPolicy tiny = LoadPolicy.strict().toBuilder().set(Pickle.MAX_PICKLE_BYTES, 4L).build();
-    assertEquals("PICKLE_LIMIT_EXCEEDED",
+    assertEquals(
+        "PICKLE_LIMIT_EXCEEDED",
         run(new PickleHandler(), of(0x80, 2, "NNNN0000."), tiny).get(0).reason().code());
     assertTrue(open.length > 0);
   }
@@ -170,13 +175,16 @@ class PickleMachineTest {
     assertEquals("PICKLE_MEMO_INVALID", raw(of(0x80, 2, "h", 3, ".")));
     assertEquals("PICKLE_MEMO_INVALID", raw(of(0x80, 2, "Nq", 0, "Nq", 0, "0.")));
     assertEquals("PICKLE_MEMO_INVALID", raw(of(0x80, 4, "Nq", 0, "N", 0x94, "0.")));
-    // MEMOIZE numbers by memo size, exactly like CPython: the value at index 1 is the second one memoised
+    // MEMOIZE numbers by memo size, exactly like CPython: the value at index 1 is the second one
+    // memoised
     accepted(of(0x80, 4, sstr("a"), 0x94, sstr("b"), 0x94, "0", "h", 1, 0x86, "."));
   }
 
   @Test
   void dottedAndMalformedGlobalNames() {
-    assertEquals("PICKLE_GLOBAL_NAME_INVALID", raw(of(0x80, 4, sstr("pathlib"), sstr("os.system"), 0x93, ".")));
+    assertEquals(
+        "PICKLE_GLOBAL_NAME_INVALID",
+        raw(of(0x80, 4, sstr("pathlib"), sstr("os.system"), 0x93, ".")));
     assertEquals("PICKLE_GLOBAL_NAME_INVALID", raw(of(0x80, 2, "cbuiltins\ndict.get\n.")));
     assertEquals("PICKLE_GLOBAL_NAME_INVALID", raw(of(0x80, 2, "ctorch\n_utils \n.")));
   }
@@ -211,7 +219,8 @@ class PickleMachineTest {
 
   @Test
   void buildOnAGlobalIsRejected() {
-    assertEquals("PICKLE_BUILD_NOT_ALLOWED",
+    assertEquals(
+        "PICKLE_BUILD_NOT_ALLOWED",
         raw(of(0x80, 2, "ctorch\nFloatStorage\nN}", str("a"), str("os"), "s", 0x86, "b.")));
     assertEquals("PICKLE_BUILD_NOT_ALLOWED", raw(of(0x80, 2, "]}b.")));
   }
@@ -226,9 +235,13 @@ class PickleMachineTest {
   @Test
   void callRules() {
     assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ctorch\nFloatStorage\n)R.")));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ccollections\nOrderedDict\nK", 1, 0x85, "R.")));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "c_codecs\nencode\n", str("x"), str("utf-8"), 0x86, "R.")));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ctorch\ndevice\n", str("$(id)"), 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ccollections\nOrderedDict\nK", 1, 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        raw(of(0x80, 2, "c_codecs\nencode\n", str("x"), str("utf-8"), 0x86, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ctorch\ndevice\n", str("$(id)"), 0x85, "R.")));
     assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "N)R.")));
     assertEquals("PICKLE_MALFORMED", raw(of(0x80, 2, "ctorch\nSize\nNR.")));
   }
@@ -246,16 +259,20 @@ class PickleMachineTest {
 
   @Test
   void storageSizeMustMatchItsRecord() {
-    byte[] big = of(0x80, 2, "}", str("w"), Pickles.tensor(Pickles.floatStorage("0", 250), 0, 2, 1), "s.");
+    byte[] big =
+        of(0x80, 2, "}", str("w"), Pickles.tensor(Pickles.floatStorage("0", 250), 0, 2, 1), "s.");
     assertEquals("PYTORCH_STORAGE_SIZE_MISMATCH", torch(big));
-    assertEquals("PYTORCH_STORAGE_SIZE_MISMATCH", torch(Pickles.benignStateDict(), 4, LoadPolicy.strict()));
+    assertEquals(
+        "PYTORCH_STORAGE_SIZE_MISMATCH", torch(Pickles.benignStateDict(), 4, LoadPolicy.strict()));
   }
 
   @Test
   void tensorMustStayInsideItsStorage() {
-    assertEquals("PYTORCH_TENSOR_OUT_OF_BOUNDS",
+    assertEquals(
+        "PYTORCH_TENSOR_OUT_OF_BOUNDS",
         torch(of(0x80, 2, Pickles.tensor(Pickles.floatStorage("0", 2), 1, 2, 1), ".")));
-    assertEquals("PYTORCH_TENSOR_OUT_OF_BOUNDS",
+    assertEquals(
+        "PYTORCH_TENSOR_OUT_OF_BOUNDS",
         torch(of(0x80, 2, Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 100), ".")));
   }
 
@@ -264,8 +281,14 @@ class PickleMachineTest {
     assertEquals("PYTORCH_UNREFERENCED_RECORD", torch(of(0x80, 2, "}.")));
     byte[] missing = of(0x80, 2, Pickles.tensor(Pickles.floatStorage("7", 2), 0, 2, 1), ".");
     assertEquals("PYTORCH_MISSING_RECORD", torch(missing));
-    byte[] inconsistent = of(0x80, 2, "(", Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 1),
-        Pickles.tensor(Pickles.floatStorage("0", 1), 0, 1, 1), "t.");
+    byte[] inconsistent =
+        of(
+            0x80,
+            2,
+            "(",
+            Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 1),
+            Pickles.tensor(Pickles.floatStorage("0", 1), 0, 1, 1),
+            "t.");
     assertEquals("PYTORCH_STORAGE_INCONSISTENT", torch(inconsistent));
     byte[] badPid = of(0x80, 2, "(", str("module"), "N", "tQ.");
     assertEquals("PICKLE_PERSISTENT_ID_INVALID", torch(badPid));
@@ -279,39 +302,101 @@ class PickleMachineTest {
 
   @Test
   void profilesAreExtensibleData() {
-    byte[] ns = of(0x80, 2, "}", str("w"), Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 1), "s",
-        str("hparams"), "cargparse\nNamespace\n)", 0x81, "}", str("lr"), "G", new byte[] {0x3f, (byte) 0xb9, (byte) 0x99,
-            (byte) 0x99, (byte) 0x99, (byte) 0x99, (byte) 0x99, (byte) 0x9a}, "sbs.");
+    byte[] ns =
+        of(
+            0x80,
+            2,
+            "}",
+            str("w"),
+            Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 1),
+            "s",
+            str("hparams"),
+            "cargparse\nNamespace\n)",
+            0x81,
+            "}",
+            str("lr"),
+            "G",
+            new byte[] {
+              0x3f,
+              (byte) 0xb9,
+              (byte) 0x99,
+              (byte) 0x99,
+              (byte) 0x99,
+              (byte) 0x99,
+              (byte) 0x99,
+              (byte) 0x9a
+            },
+            "sbs.");
     assertEquals("PICKLE_GLOBAL_NOT_ALLOWED", torch(ns));
-    LoadPolicy lightning = LoadPolicy.strict().toBuilder()
-        .set(PyTorch.PROFILE, PickleProfile.torchTrainingCheckpoint()).build();
+    LoadPolicy lightning =
+        LoadPolicy.strict().toBuilder()
+            .set(PyTorch.PROFILE, PickleProfile.torchTrainingCheckpoint())
+            .build();
     assertEquals("ACCEPTED", torch(ns, 8, lightning));
-    PickleProfile custom = PickleProfile.torchWeightsStrict().toBuilder().name("mine")
-        .allowGlobal("argparse", "Namespace", GlobalRule.dataClass()).build();
-    assertEquals("ACCEPTED", torch(ns, 8, LoadPolicy.strict().toBuilder().set(PyTorch.PROFILE, custom).build()));
+    PickleProfile custom =
+        PickleProfile.torchWeightsStrict().toBuilder()
+            .name("mine")
+            .allowGlobal("argparse", "Namespace", GlobalRule.dataClass())
+            .build();
+    assertEquals(
+        "ACCEPTED",
+        torch(ns, 8, LoadPolicy.strict().toBuilder().set(PyTorch.PROFILE, custom).build()));
     // a data class's state must be plain data, not an object
-    byte[] evilState = of(0x80, 2, "cargparse\nNamespace\n)", 0x81, "}", str("x"), "ctorch\ndevice\n", str("cpu"), 0x85,
-        "Rsb.");
+    byte[] evilState =
+        of(
+            0x80,
+            2,
+            "cargparse\nNamespace\n)",
+            0x81,
+            "}",
+            str("x"),
+            "ctorch\ndevice\n",
+            str("cpu"),
+            0x85,
+            "Rsb.");
     assertEquals("PICKLE_BUILD_NOT_ALLOWED", torch(evilState, 8, lightning));
   }
 
   @Test
   void joblibArrayWrapperIsNotAdmitted() {
-    // joblib writes raw numpy bytes after a NumpyArrayWrapper's BUILD; no built-in profile admits it
-    Finding f = rawFinding(of(0x80, 4, 0x95, le64(47), sstr("joblib.numpy_pickle"), 0x94, sstr("NumpyArrayWrapper"), 0x94,
-        0x93, 0x94, ")", 0x81, "."));
+    // joblib writes raw numpy bytes after a NumpyArrayWrapper's BUILD; no built-in profile admits
+    // it
+    Finding f =
+        rawFinding(
+            of(
+                0x80,
+                4,
+                0x95,
+                le64(47),
+                sstr("joblib.numpy_pickle"),
+                0x94,
+                sstr("NumpyArrayWrapper"),
+                0x94,
+                0x93,
+                0x94,
+                ")",
+                0x81,
+                "."));
     assertEquals("PICKLE_GLOBAL_NOT_ALLOWED", f.reason().code());
     assertTrue(f.message().contains("joblib.numpy_pickle.NumpyArrayWrapper"), f.message());
   }
 
   @Test
   void dangerousGlobalsCannotBeAddedToAProfile() {
-    for (String[] g : new String[][] {{"os", "system"}, {"builtins", "eval"}, {"sys", "modules"},
-        {"subprocess", "run"}, {"posix", "system"}}) {
-      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    for (String[] g :
+        new String[][] {
+          {"os", "system"},
+          {"builtins", "eval"},
+          {"sys", "modules"},
+          {"subprocess", "run"},
+          {"posix", "system"}
+        }) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
           () -> PickleProfile.builder("x").allowGlobal(g[0], g[1], GlobalRule.plainDataCall()));
     }
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
         () -> PickleProfile.builder("x").allowOpcodes(java.util.Set.of(PickleOpcode.EXT1)));
   }
 }

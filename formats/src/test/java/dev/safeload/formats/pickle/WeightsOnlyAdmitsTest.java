@@ -17,9 +17,9 @@ import dev.safeload.formats.zip.TestZip;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What {@code torch.load(weights_only=True)} admits beyond dense tensors (issue 11): quantized and
@@ -29,11 +29,19 @@ import org.junit.jupiter.api.Test;
  */
 class WeightsOnlyAdmitsTest {
   static final LoadPolicy STRICT =
-      LoadPolicy.strict().toBuilder().set(PyTorch.PROFILE, PickleProfile.torchWeightsStrict()).build();
+      LoadPolicy.strict().toBuilder()
+          .set(PyTorch.PROFILE, PickleProfile.torchWeightsStrict())
+          .build();
 
   @ParameterizedTest
-  @ValueSource(strings = {"pytorch/quantized_state_dict.pt", "pytorch/sparse_coo.pt",
-      "pytorch/complex_bytearray_counter.pt", "pytorch/serialization_id_40.pt", "pytorch/sparse_coo_legacy.pt"})
+  @ValueSource(
+      strings = {
+        "pytorch/quantized_state_dict.pt",
+        "pytorch/sparse_coo.pt",
+        "pytorch/complex_bytearray_counter.pt",
+        "pytorch/serialization_id_40.pt",
+        "pytorch/sparse_coo_legacy.pt"
+      })
   void realFilesAreAccepted(String fixture) throws Exception {
     byte[] file = Scans.read(Scans.resource(fixture));
     assertEquals(List.of(), run(new PyTorchHandler(), file, STRICT), fixture);
@@ -76,7 +84,8 @@ class WeightsOnlyAdmitsTest {
   }
 
   static byte[] storage(String type, String key, int numel) {
-    return of("(", str("storage"), "ctorch\n" + type + "\n", str(key), str("cpu"), "K", numel, "tQ");
+    return of(
+        "(", str("storage"), "ctorch\n" + type + "\n", str(key), str("cpu"), "K", numel, "tQ");
   }
 
   static byte[] ints(int... v) {
@@ -96,11 +105,29 @@ class WeightsOnlyAdmitsTest {
   static final byte[] HOOKS = of("ccollections\nOrderedDict\n)R");
 
   static byte[] tensor(byte[] storage, int[] size, int[] stride) {
-    return of("ctorch._utils\n_rebuild_tensor_v2\n(", storage, "K", 0, ints(size), ints(stride), 0x89, HOOKS, "tR");
+    return of(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        storage,
+        "K",
+        0,
+        ints(size),
+        ints(stride),
+        0x89,
+        HOOKS,
+        "tR");
   }
 
   static byte[] qtensor(byte[] storage, int[] size, int[] stride, byte[] qparams) {
-    return of("ctorch._utils\n_rebuild_qtensor\n(", storage, "K", 0, ints(size), ints(stride), qparams, 0x89, HOOKS,
+    return of(
+        "ctorch._utils\n_rebuild_qtensor\n(",
+        storage,
+        "K",
+        0,
+        ints(size),
+        ints(stride),
+        qparams,
+        0x89,
+        HOOKS,
         "tR");
   }
 
@@ -123,24 +150,57 @@ class WeightsOnlyAdmitsTest {
   @Test
   void quantizedTensorRules() {
     byte[] q6 = storage("QUInt8Storage", "0", 6);
-    assertEquals("ACCEPTED", archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, PER_TENSOR), "."), 6));
-    assertEquals("ACCEPTED",
-        archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(2, 0)), "."), 6));
+    assertEquals(
+        "ACCEPTED",
+        archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, PER_TENSOR), "."), 6));
+    assertEquals(
+        "ACCEPTED",
+        archive(
+            of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(2, 0)), "."),
+            6));
     // GHSA-jg6j-8w4h-2pg2: strides reaching past the storage
-    assertEquals("PYTORCH_TENSOR_OUT_OF_BOUNDS",
-        archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {100, 1}, PER_TENSOR), "."), 6));
+    assertEquals(
+        "PYTORCH_TENSOR_OUT_OF_BOUNDS",
+        archive(
+            of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {100, 1}, PER_TENSOR), "."), 6));
     // one scale per slice along the axis
-    assertEquals("PICKLE_CALL_NOT_ALLOWED",
-        archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(3, 0)), "."), 6));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED",
-        archive(of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(2, 2)), "."), 6));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        archive(
+            of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(3, 0)), "."),
+            6));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        archive(
+            of(0x80, 2, qtensor(q6, new int[] {2, 3}, new int[] {3, 1}, perChannel(2, 2)), "."),
+            6));
     // quantized storages only through _rebuild_qtensor, dense ones never through it
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", archive(of(0x80, 2, tensor(q6, new int[] {6}, new int[] {1}), "."), 6));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", archive(of(0x80, 2,
-        qtensor(storage("FloatStorage", "0", 6), new int[] {6}, new int[] {1}, PER_TENSOR), "."), 24));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        archive(of(0x80, 2, tensor(q6, new int[] {6}, new int[] {1}), "."), 6));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        archive(
+            of(
+                0x80,
+                2,
+                qtensor(storage("FloatStorage", "0", 6), new int[] {6}, new int[] {1}, PER_TENSOR),
+                "."),
+            24));
     // a scheme _rebuild_qtensor cannot rebuild
-    assertEquals("PICKLE_GLOBAL_NOT_ALLOWED", archive(of(0x80, 2, qtensor(q6, new int[] {6}, new int[] {1},
-        of("(ctorch\nper_tensor_symmetric\n", dbl(0.1), "K", 0, "t")), "."), 6));
+    assertEquals(
+        "PICKLE_GLOBAL_NOT_ALLOWED",
+        archive(
+            of(
+                0x80,
+                2,
+                qtensor(
+                    q6,
+                    new int[] {6},
+                    new int[] {1},
+                    of("(ctorch\nper_tensor_symmetric\n", dbl(0.1), "K", 0, "t")),
+                "."),
+            6));
   }
 
   static byte[] sparse(int[] size) {
@@ -148,10 +208,24 @@ class WeightsOnlyAdmitsTest {
   }
 
   static byte[] sparse(int[] size, int indexElements, int[] indexStride) {
-    byte[] indices = tensor(storage("LongStorage", "0", indexElements), new int[] {1, 2}, indexStride);
+    byte[] indices =
+        tensor(storage("LongStorage", "0", indexElements), new int[] {1, 2}, indexStride);
     byte[] values = tensor(storage("FloatStorage", "1", 2), new int[] {2}, new int[] {1});
-    return of(0x80, 2, "ctorch._utils\n_rebuild_sparse_tensor\nctorch.serialization\n_get_layout\n",
-        str("torch.sparse_coo"), 0x85, "R(", indices, values, "ctorch\nSize\n", ints(size), 0x85, "Rt", 0x86, "R.");
+    return of(
+        0x80,
+        2,
+        "ctorch._utils\n_rebuild_sparse_tensor\nctorch.serialization\n_get_layout\n",
+        str("torch.sparse_coo"),
+        0x85,
+        "R(",
+        indices,
+        values,
+        "ctorch\nSize\n",
+        ints(size),
+        0x85,
+        "Rt",
+        0x86,
+        "R.");
   }
 
   @Test
@@ -162,14 +236,25 @@ class WeightsOnlyAdmitsTest {
     // index values are checked against the size (torch checks them only with sparse invariants on)
     byte[] values = new byte[8];
     assertEquals("ACCEPTED", archiveWith(sparse(new int[] {3}), longs(0, 2), values));
-    assertEquals("PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(0, 3), values));
-    assertEquals("PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(-1, 0), values));
+    assertEquals(
+        "PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(0, 3), values));
+    assertEquals(
+        "PYTORCH_SPARSE_INDEX_INVALID", archiveWith(sparse(new int[] {3}), longs(-1, 0), values));
     // a stride-0 indices view reading one 8-byte element nnz times
-    assertEquals("PYTORCH_SPARSE_INDEX_INVALID",
+    assertEquals(
+        "PYTORCH_SPARSE_INDEX_INVALID",
         archiveWith(sparse(new int[] {3}, 1, new int[] {0, 0}), longs(0), values));
     // only the COO layout is rebuilt
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ctorch.serialization\n_get_layout\n",
-        str("torch.sparse_csr"), 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        raw(
+            of(
+                0x80,
+                2,
+                "ctorch.serialization\n_get_layout\n",
+                str("torch.sparse_csr"),
+                0x85,
+                "R.")));
   }
 
   @Test
@@ -180,41 +265,102 @@ class WeightsOnlyAdmitsTest {
     for (int reps : new int[] {2, 100}) {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       // everything stays inside one MARK (the strict profile has no POP): fn, layout, data, results
-      b.writeBytes(of(0x80, 2, "(ctorch._utils\n_rebuild_sparse_tensor\nq", 0,
-          "ctorch.serialization\n_get_layout\n", str("torch.sparse_coo"), 0x85, "Rq", 1));
-      b.writeBytes(of("(", storageIndices(nnz), storageValues(nnz), "ctorch\nSize\n(K", 5, "t", 0x85, "Rtq", 2));
+      b.writeBytes(
+          of(
+              0x80,
+              2,
+              "(ctorch._utils\n_rebuild_sparse_tensor\nq",
+              0,
+              "ctorch.serialization\n_get_layout\n",
+              str("torch.sparse_coo"),
+              0x85,
+              "Rq",
+              1));
+      b.writeBytes(
+          of(
+              "(",
+              storageIndices(nnz),
+              storageValues(nnz),
+              "ctorch\nSize\n(K",
+              5,
+              "t",
+              0x85,
+              "Rtq",
+              2));
       for (int i = 0; i < reps; i++) {
         b.writeBytes(of("h", 0, "h", 1, "h", 2, 0x86, "R"));
       }
       b.writeBytes(of("t."));
       String verdict = archiveWith(b.toByteArray(), new byte[8 * nnz], new byte[4 * nnz]);
-      assertEquals(reps == 2 ? "ACCEPTED" : "PYTORCH_SPARSE_INDEX_INVALID", verdict, "reps " + reps);
+      assertEquals(
+          reps == 2 ? "ACCEPTED" : "PYTORCH_SPARSE_INDEX_INVALID", verdict, "reps " + reps);
     }
   }
 
   static byte[] bigStorage(String type, String key, int numel) {
-    return of("(", str("storage"), "ctorch\n" + type + "\n", str(key), str("cpu"), "M", numel & 0xff, numel >> 8, "tQ");
+    return of(
+        "(",
+        str("storage"),
+        "ctorch\n" + type + "\n",
+        str(key),
+        str("cpu"),
+        "M",
+        numel & 0xff,
+        numel >> 8,
+        "tQ");
   }
 
   static byte[] storageIndices(int nnz) {
     byte[] m = of("M", nnz & 0xff, nnz >> 8);
-    return of("ctorch._utils\n_rebuild_tensor_v2\n(", bigStorage("LongStorage", "0", nnz), "K", 0, "(K", 1, m, "t(",
-        m, "K", 1, "t", 0x89, HOOKS, "tR");
+    return of(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        bigStorage("LongStorage", "0", nnz),
+        "K",
+        0,
+        "(K",
+        1,
+        m,
+        "t(",
+        m,
+        "K",
+        1,
+        "t",
+        0x89,
+        HOOKS,
+        "tR");
   }
 
   static byte[] storageValues(int nnz) {
     byte[] m = of("M", nnz & 0xff, nnz >> 8);
-    return of("ctorch._utils\n_rebuild_tensor_v2\n(", bigStorage("FloatStorage", "1", nnz), "K", 0, "(", m, "t(K", 1,
-        "t", 0x89, HOOKS, "tR");
+    return of(
+        "ctorch._utils\n_rebuild_tensor_v2\n(",
+        bigStorage("FloatStorage", "1", nnz),
+        "K",
+        0,
+        "(",
+        m,
+        "t(K",
+        1,
+        "t",
+        0x89,
+        HOOKS,
+        "tR");
   }
 
   @Test
   void complexBytearrayCounterRules() {
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "c__builtin__\ncomplex\n", str("1+2j"), 0x85, "R.")));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "c__builtin__\nbytearray\n]K", 1, "a", 0x85, "R.")));
-    assertEquals("PICKLE_CALL_NOT_ALLOWED", raw(of(0x80, 2, "ccollections\nCounter\n", str("abc"), 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        raw(of(0x80, 2, "c__builtin__\ncomplex\n", str("1+2j"), 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        raw(of(0x80, 2, "c__builtin__\nbytearray\n]K", 1, "a", 0x85, "R.")));
+    assertEquals(
+        "PICKLE_CALL_NOT_ALLOWED",
+        raw(of(0x80, 2, "ccollections\nCounter\n", str("abc"), 0x85, "R.")));
     // as a dict key a complex number is hashable, a bytearray is not
-    PickleMachineTest.accepted(of(0x80, 2, "}c__builtin__\ncomplex\n", dbl(1), dbl(2), 0x86, "RNs."));
+    PickleMachineTest.accepted(
+        of(0x80, 2, "}c__builtin__\ncomplex\n", dbl(1), dbl(2), 0x86, "RNs."));
     assertEquals("PICKLE_MALFORMED", raw(of(0x80, 2, "}c__builtin__\nbytearray\n)RNs.")));
   }
 
@@ -227,7 +373,10 @@ class WeightsOnlyAdmitsTest {
       z.add("archive/data.pkl", of(0x80, 2, "}."));
       z.add("archive/.data/serialization_id", id.getBytes());
       z.add("archive/version", "3\n".getBytes());
-      assertEquals("PYTORCH_RECORD_INVALID", run(new PyTorchHandler(), z.build(), STRICT).get(0).reason().code(), id);
+      assertEquals(
+          "PYTORCH_RECORD_INVALID",
+          run(new PyTorchHandler(), z.build(), STRICT).get(0).reason().code(),
+          id);
     }
   }
 }

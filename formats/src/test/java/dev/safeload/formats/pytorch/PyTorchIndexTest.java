@@ -23,15 +23,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** pytorch_model.bin.index.json against its shards, written by torch.save; each rule with its code. */
+/**
+ * pytorch_model.bin.index.json against its shards, written by torch.save; each rule with its code.
+ */
 class PyTorchIndexTest {
   private static final SafeModelLoader SCANNER = SafeModelLoader.builder().build();
   private static final String S1 = "pytorch_model-00001-of-00002.bin";
   private static final String S2 = "pytorch_model-00002-of-00002.bin";
   private static final String INDEX = "pytorch_model.bin.index.json";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   String index;
 
   @BeforeEach
@@ -46,7 +47,8 @@ class PyTorchIndexTest {
   void goodShardedCheckpointIsAccepted() throws IOException {
     ScanReport r = SCANNER.scan(dir);
     assertEquals(List.of(), r.findings());
-    assertEquals(Map.of(INDEX, "pytorch-index", S1, "pytorch", S2, "pytorch"),
+    assertEquals(
+        Map.of(INDEX, "pytorch-index", S1, "pytorch", S2, "pytorch"),
         r.files().stream().collect(Collectors.toMap(FileReport::name, FileReport::format)));
   }
 
@@ -60,10 +62,13 @@ class PyTorchIndexTest {
   void detectionTellsTheTwoIndexesApart() throws IOException {
     ByteBuffer pt = ByteBuffer.wrap(resource("pytorch-sharded/" + INDEX));
     ByteBuffer st = ByteBuffer.wrap(resource("safetensors/sharded/model.safetensors.index.json"));
-    assertEquals(Confidence.STRONG, new PyTorchIndexHandler().detect(pt.duplicate(), pt.remaining()));
-    assertEquals(Confidence.NONE, new SafetensorsIndexHandler().detect(pt.duplicate(), pt.remaining()));
+    assertEquals(
+        Confidence.STRONG, new PyTorchIndexHandler().detect(pt.duplicate(), pt.remaining()));
+    assertEquals(
+        Confidence.NONE, new SafetensorsIndexHandler().detect(pt.duplicate(), pt.remaining()));
     assertEquals(Confidence.NONE, new PyTorchIndexHandler().detect(st.duplicate(), st.remaining()));
-    assertEquals(Confidence.STRONG, new SafetensorsIndexHandler().detect(st.duplicate(), st.remaining()));
+    assertEquals(
+        Confidence.STRONG, new SafetensorsIndexHandler().detect(st.duplicate(), st.remaining()));
   }
 
   @Test
@@ -82,12 +87,14 @@ class PyTorchIndexTest {
   @Test
   void tensorInAnotherShardThanTheIndexSays() throws IOException {
     writeIndex(index.replace("\"model.2.bias\": \"" + S2, "\"model.2.bias\": \"" + S1));
-    assertFindings(FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH, FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
+    assertFindings(
+        FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH, FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
   }
 
   @Test
   void indexNamesATensorNoShardHolds() throws IOException {
-    writeIndex(index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"ghost\": \"" + S1 + "\","));
+    writeIndex(
+        index.replace("\"weight_map\": {", "\"weight_map\": {\n    \"ghost\": \"" + S1 + "\","));
     assertFindings(FormatReason.PYTORCH_INDEX_TENSOR_MISMATCH);
   }
 
@@ -105,7 +112,8 @@ class PyTorchIndexTest {
 
   @Test
   void shardNamesMustBeBareBinNames() throws IOException {
-    for (String bad : List.of("../" + S1, "sub/" + S1, "model.safetensors", ".bin", "a b.bin", "x.BIN")) {
+    for (String bad :
+        List.of("../" + S1, "sub/" + S1, "model.safetensors", ".bin", "a b.bin", "x.BIN")) {
       writeIndex(index.replace("\"model.0.weight\": \"" + S1, "\"model.0.weight\": \"" + bad));
       assertFindings(FormatReason.PYTORCH_INDEX_SHARD_NAME_INVALID);
     }

@@ -12,7 +12,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
-/** Test helper: a TorchScript fixture's members, edited and written back as a zip (members stored). */
+/**
+ * Test helper: a TorchScript fixture's members, edited and written back as a zip (members stored).
+ */
 public final class TorchScriptArchives {
   private final String root;
   private final Map<String, byte[]> members = new LinkedHashMap<>();

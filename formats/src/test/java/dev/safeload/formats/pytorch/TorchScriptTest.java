@@ -10,47 +10,60 @@ import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import dev.safeload.spi.ValidationContext;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** TorchScript archives written by torch 1.13 are admitted; each refusal rule with its exact code. */
+/**
+ * TorchScript archives written by torch 1.13 are admitted; each refusal rule with its exact code.
+ */
 class TorchScriptTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  static final List<String> FIXTURES = List.of("cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced",
-      "setstate_scripted");
+  static final List<String> FIXTURES =
+      List.of("cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced", "setstate_scripted");
 
   @ParameterizedTest
-  @ValueSource(strings = {"cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced", "setstate_scripted"})
+  @ValueSource(
+      strings = {"cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced", "setstate_scripted"})
   void realExportsAreAdmitted(String name) {
     ScanReport r = Scans.scan(Scans.resource("torchscript/" + name + ".pt"));
     assertTrue(r.accepted(), () -> name + ": " + Scans.describe(r));
     ModelDescription d = describe(Scans.read(Scans.resource("torchscript/" + name + ".pt")));
     assertEquals("torchscript", d.metadata().get("pytorch.layout"));
-    assertEquals(TorchScriptProfile.strict().operatorsSha256(), d.metadata().get("torchscript.operators.sha256"));
+    assertEquals(
+        TorchScriptProfile.strict().operatorsSha256(),
+        d.metadata().get("torchscript.operators.sha256"));
     assertTrue(d.tensors().size() > 0, d::toString);
   }
 
   static ModelDescription describe(byte[] bytes) {
-    return new PyTorchHandler().validate(ModelBytes.of(ByteBuffer.wrap(bytes)),
-        ValidationContext.collecting("model.pt", LoadPolicy.strict(), new ArrayList<>()));
+    return new PyTorchHandler()
+        .validate(
+            ModelBytes.of(ByteBuffer.wrap(bytes)),
+            ValidationContext.collecting("model.pt", LoadPolicy.strict(), new ArrayList<>()));
   }
 
-  /** The rewritten archive unchanged is admitted: the helper itself does not cause the refusals below. */
+  /**
+   * The rewritten archive unchanged is admitted: the helper itself does not cause the refusals
+   * below.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced", "setstate_scripted"})
+  @ValueSource(
+      strings = {"cnn_traced", "mlp_scripted", "lstm_scripted", "lstm_traced", "setstate_scripted"})
   void rewrittenFixtureStillAdmitted(String name) {
     ScanReport r = scan(TorchScriptArchives.fixture(name));
     assertTrue(r.accepted(), () -> name + ": " + Scans.describe(r));
   }
 
-  /** A checkpoint name promises weights, and torch.load would run the program: refused whatever it computes. */
+  /**
+   * A checkpoint name promises weights, and torch.load would run the program: refused whatever it
+   * computes.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"pytorch_model.bin", "model.ckpt", "weights.BIN"})
   void programUnderACheckpointNameIsRefused(String name) {
@@ -70,6 +83,7 @@ class TorchScriptTest {
       assertTrue(msg.contains(s), () -> "'" + s + "' not in: " + msg);
     }
   }
+
   static final String SETSTATE = "code/__torch__.py";
 
   static TorchScriptArchives setstate() {
@@ -78,44 +92,70 @@ class TorchScriptTest {
 
   /** The setstate fixture's forward with one line of code in place of its first statement. */
   static TorchScriptArchives forward(String line) {
-    return setstate().replace(SETSTATE, "    weight = self.weight\n    _0 = torch.matmul(x, weight)\n",
-        "    weight = self.weight\n" + line + "\n    _0 = torch.matmul(x, weight)\n");
+    return setstate()
+        .replace(
+            SETSTATE,
+            "    weight = self.weight\n    _0 = torch.matmul(x, weight)\n",
+            "    weight = self.weight\n" + line + "\n    _0 = torch.matmul(x, weight)\n");
   }
 
   @org.junit.jupiter.api.Test
   void fileWriteInForwardIsDenied() {
-    refused(forward("    _9 = torch.save(weight, \"/tmp/pwned\")"), "TORCHSCRIPT_OP_DENIED", "aten::save",
-        "code/__torch__.py:11:10", "io");
+    refused(
+        forward("    _9 = torch.save(weight, \"/tmp/pwned\")"),
+        "TORCHSCRIPT_OP_DENIED",
+        "aten::save",
+        "code/__torch__.py:11:10",
+        "io");
   }
 
   @org.junit.jupiter.api.Test
   void fileWriteInSetstateIsDenied() {
-    refused(setstate().replace(SETSTATE, "    self.training = (state)[2]\n",
-        "    self.training = (state)[2]\n    torch.save((state)[0], \"/tmp/pwned\")\n"), "TORCHSCRIPT_OP_DENIED",
-        "aten::save", "code/__torch__.py:24:5");
+    refused(
+        setstate()
+            .replace(
+                SETSTATE,
+                "    self.training = (state)[2]\n",
+                "    self.training = (state)[2]\n    torch.save((state)[0], \"/tmp/pwned\")\n"),
+        "TORCHSCRIPT_OP_DENIED",
+        "aten::save",
+        "code/__torch__.py:24:5");
   }
 
   @org.junit.jupiter.api.Test
   void fileReadIsDenied() {
-    refused(forward("    _9 = torch.from_file(\"/etc/passwd\", True, 16)"), "TORCHSCRIPT_OP_DENIED",
+    refused(
+        forward("    _9 = torch.from_file(\"/etc/passwd\", True, 16)"),
+        "TORCHSCRIPT_OP_DENIED",
         "aten::from_file");
   }
 
   @org.junit.jupiter.api.Test
   void deadCodeCountsToo() {
-    refused(setstate().replace(SETSTATE, "  def __getstate__(", "  def unused(self: __torch__.Stateful) -> NoneType:\n"
-        + "    torch.save(self.weight, \"/tmp/p\")\n    return None\n  def __getstate__("), "TORCHSCRIPT_OP_DENIED",
+    refused(
+        setstate()
+            .replace(
+                SETSTATE,
+                "  def __getstate__(",
+                "  def unused(self: __torch__.Stateful) -> NoneType:\n"
+                    + "    torch.save(self.weight, \"/tmp/p\")\n    return None\n  def __getstate__("),
+        "TORCHSCRIPT_OP_DENIED",
         "aten::save");
   }
 
   @org.junit.jupiter.api.Test
   void customOpNamespaceIsUnknown() {
-    refused(forward("    _9 = ops.evil.run(weight)"), "TORCHSCRIPT_OP_UNKNOWN", "evil::run", "namespace 'evil'");
+    refused(
+        forward("    _9 = ops.evil.run(weight)"),
+        "TORCHSCRIPT_OP_UNKNOWN",
+        "evil::run",
+        "namespace 'evil'");
   }
 
   @org.junit.jupiter.api.Test
   void unlistedAtenOpIsUnknown() {
-    refused(forward("    _9 = torch.no_such_op(weight)"), "TORCHSCRIPT_OP_UNKNOWN", "aten::no_such_op");
+    refused(
+        forward("    _9 = torch.no_such_op(weight)"), "TORCHSCRIPT_OP_UNKNOWN", "aten::no_such_op");
   }
 
   @org.junit.jupiter.api.Test
@@ -123,20 +163,37 @@ class TorchScriptTest {
     refused(forward("    print(weight)"), "TORCHSCRIPT_OP_DENIED", "prim::Print", "output");
     refused(forward("    _9 = ops.prim.id(weight)"), "TORCHSCRIPT_OP_DENIED", "prim::id", "leak");
     refused(forward("    _9 = fork(weight)"), "TORCHSCRIPT_OP_DENIED", "prim::fork", "concurrency");
-    refused(forward("    _9 = torch.manual_seed(1)"), "TORCHSCRIPT_OP_DENIED", "aten::manual_seed", "state");
-    refused(forward("    _9 = torch.as_strided(weight, [9], [1])"), "TORCHSCRIPT_OP_DENIED", "aten::as_strided",
+    refused(
+        forward("    _9 = torch.manual_seed(1)"),
+        "TORCHSCRIPT_OP_DENIED",
+        "aten::manual_seed",
+        "state");
+    refused(
+        forward("    _9 = torch.as_strided(weight, [9], [1])"),
+        "TORCHSCRIPT_OP_DENIED",
+        "aten::as_strided",
         "memory");
     refused(forward("    _9 = ops.prim.rpc_async()"), "TORCHSCRIPT_OP_DENIED", "distributed");
-    refused(forward("    _9 = ops.profiler._record_function_enter(\"x\")"), "TORCHSCRIPT_OP_UNKNOWN",
+    refused(
+        forward("    _9 = ops.profiler._record_function_enter(\"x\")"),
+        "TORCHSCRIPT_OP_UNKNOWN",
         "namespace 'profiler'");
   }
 
   @org.junit.jupiter.api.Test
   void nonCanonicalFormsAreRefused() {
-    refused(setstate().code(SETSTATE, "import os\n" + setstate().text(SETSTATE)), "TORCHSCRIPT_NONCANONICAL",
+    refused(
+        setstate().code(SETSTATE, "import os\n" + setstate().text(SETSTATE)),
+        "TORCHSCRIPT_NONCANONICAL",
         "import");
-    refused(forward("    _9 = torch.ops.aten.add(weight, weight)"), "TORCHSCRIPT_NONCANONICAL", "torch.ops");
-    refused(forward("    _9 = ops.aten.add.Tensor(weight, weight)"), "TORCHSCRIPT_NONCANONICAL", "overload");
+    refused(
+        forward("    _9 = torch.ops.aten.add(weight, weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "torch.ops");
+    refused(
+        forward("    _9 = ops.aten.add.Tensor(weight, weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "overload");
     refused(forward("    _9 = weight + weight"), "TORCHSCRIPT_NONCANONICAL", "operator '+'");
     refused(forward("    _9 = weight.add(weight)"), "TORCHSCRIPT_NONCANONICAL", "tensor-method");
     refused(forward("    _9 = getattr(self, x)"), "TORCHSCRIPT_NONCANONICAL", "computed attribute");
@@ -145,9 +202,18 @@ class TorchScriptTest {
 
   @org.junit.jupiter.api.Test
   void methodOnAValueThatIsNoCodeObjectIsUnresolved() {
-    refused(forward("    _9 = (weight).save(\"/tmp/p\")"), "TORCHSCRIPT_NAME_UNRESOLVED", "method 'save'");
-    refused(forward("    _9 = (self).save(\"/tmp/p\")"), "TORCHSCRIPT_NAME_UNRESOLVED", "defines no method 'save'");
-    refused(forward("    _9 = __torch__.nowhere(weight)"), "TORCHSCRIPT_NAME_UNRESOLVED", "__torch__.nowhere");
+    refused(
+        forward("    _9 = (weight).save(\"/tmp/p\")"),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'save'");
+    refused(
+        forward("    _9 = (self).save(\"/tmp/p\")"),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "defines no method 'save'");
+    refused(
+        forward("    _9 = __torch__.nowhere(weight)"),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "__torch__.nowhere");
     refused(forward("    _9 = f(weight)"), "TORCHSCRIPT_NAME_UNRESOLVED", "'f' is called");
   }
 
@@ -160,9 +226,14 @@ class TorchScriptTest {
 
   @org.junit.jupiter.api.Test
   void nativeCustomClassTypesAreRefused() {
-    refused(forward("    _9 = uninitialized(__torch__.torch.classes.quantized.LinearPackedParamsBase)"),
-        "TORCHSCRIPT_TYPE_NOT_ALLOWED", "torch.classes");
-    refused(forward("    _9 = annotate(Future[Tensor], weight)"), "TORCHSCRIPT_TYPE_NOT_ALLOWED", "Future");
+    refused(
+        forward("    _9 = uninitialized(__torch__.torch.classes.quantized.LinearPackedParamsBase)"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "torch.classes");
+    refused(
+        forward("    _9 = annotate(Future[Tensor], weight)"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "Future");
   }
 
   @org.junit.jupiter.api.Test
@@ -190,25 +261,37 @@ class TorchScriptTest {
 
   @org.junit.jupiter.api.Test
   void injectedConstantsPickleGlobalIsRefused() {
-    refused(setstate().put("constants.pkl", systemCall()), "PICKLE_GLOBAL_NOT_ALLOWED", "posix.system");
+    refused(
+        setstate().put("constants.pkl", systemCall()), "PICKLE_GLOBAL_NOT_ALLOWED", "posix.system");
   }
 
   @org.junit.jupiter.api.Test
   void dataPickleClassMissingFromCodeIsRefused() {
-    refused(setstate().replace(SETSTATE, "class Stateful(Module):", "class Renamed(Module):")
-        .replace(SETSTATE, "__torch__.Stateful", "__torch__.Renamed"), "PICKLE_GLOBAL_NOT_ALLOWED",
+    refused(
+        setstate()
+            .replace(SETSTATE, "class Stateful(Module):", "class Renamed(Module):")
+            .replace(SETSTATE, "__torch__.Stateful", "__torch__.Renamed"),
+        "PICKLE_GLOBAL_NOT_ALLOWED",
         "__torch__.Stateful");
   }
 
   @org.junit.jupiter.api.Test
   void stateKeysMustEqualTheDeclaredAttributes() {
     TorchScriptArchives cnn = TorchScriptArchives.fixture("cnn_traced");
-    refused(cnn.replace("code/__torch__.py", "  training : bool\n", "  training : bool\n  hidden : int\n"),
-        "TORCHSCRIPT_STATE_MISMATCH", "missing [hidden]");
-    refused(TorchScriptArchives.fixture("cnn_traced").replace("code/__torch__.py", "  training : bool\n",
-        "  training : int\n"), "TORCHSCRIPT_STATE_MISMATCH", "__torch__.CNN.training is a bool, declared int");
-    refused(TorchScriptArchives.fixture("cnn_traced").replace("code/__torch__.py",
-        "  _is_full_backward_hook : Optional[bool]\n", ""), "TORCHSCRIPT_STATE_MISMATCH",
+    refused(
+        cnn.replace(
+            "code/__torch__.py", "  training : bool\n", "  training : bool\n  hidden : int\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "missing [hidden]");
+    refused(
+        TorchScriptArchives.fixture("cnn_traced")
+            .replace("code/__torch__.py", "  training : bool\n", "  training : int\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "__torch__.CNN.training is a bool, declared int");
+    refused(
+        TorchScriptArchives.fixture("cnn_traced")
+            .replace("code/__torch__.py", "  _is_full_backward_hook : Optional[bool]\n", ""),
+        "TORCHSCRIPT_STATE_MISMATCH",
         "extra [_is_full_backward_hook]");
   }
 
@@ -233,8 +316,8 @@ class TorchScriptTest {
   }
 
   /**
-   * The allowlist covers what real exports use: every operator the fixtures call is listed as compute,
-   * and the description names them.
+   * The allowlist covers what real exports use: every operator the fixtures call is listed as
+   * compute, and the description names them.
    */
   @org.junit.jupiter.api.Test
   void allowlistCoversTheFixturesOperators() {
@@ -244,18 +327,38 @@ class TorchScriptTest {
       used.addAll(List.of(d.metadata().get("torchscript.operators").split(",")));
     }
     for (String op : used) {
-      assertEquals(TorchScriptProfile.Tier.COMPUTE, TorchScriptProfile.strict().operator(op).orElseThrow().tier(), op);
+      assertEquals(
+          TorchScriptProfile.Tier.COMPUTE,
+          TorchScriptProfile.strict().operator(op).orElseThrow().tier(),
+          op);
     }
-    assertTrue(used.containsAll(Set.of("aten::_convolution", "aten::lstm", "aten::linear", "aten::gelu",
-        "prim::RaiseException")), used::toString);
-    long admitted = TorchScriptProfile.strict().operators().values().stream()
-        .filter(o -> o.tier() == TorchScriptProfile.Tier.COMPUTE).count();
-    System.out.println("torchscript fixtures use " + used.size() + " operators; the allowlist admits " + admitted
-        + " and refuses " + (TorchScriptProfile.strict().operators().size() - admitted));
+    assertTrue(
+        used.containsAll(
+            Set.of(
+                "aten::_convolution",
+                "aten::lstm",
+                "aten::linear",
+                "aten::gelu",
+                "prim::RaiseException")),
+        used::toString);
+    long admitted =
+        TorchScriptProfile.strict().operators().values().stream()
+            .filter(o -> o.tier() == TorchScriptProfile.Tier.COMPUTE)
+            .count();
+    System.out.println(
+        "torchscript fixtures use "
+            + used.size()
+            + " operators; the allowlist admits "
+            + admitted
+            + " and refuses "
+            + (TorchScriptProfile.strict().operators().size() - admitted));
   }
 
   @org.junit.jupiter.api.Test
   void gradModeOnlyInsideNoGrad() {
-    refused(forward("    _9 = torch.set_grad_enabled(False)"), "TORCHSCRIPT_OP_DENIED", "aten::set_grad_enabled");
+    refused(
+        forward("    _9 = torch.set_grad_enabled(False)"),
+        "TORCHSCRIPT_OP_DENIED",
+        "aten::set_grad_enabled");
   }
 }

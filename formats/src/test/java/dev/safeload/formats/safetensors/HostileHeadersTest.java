@@ -15,21 +15,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Headers that declare huge sizes, counts and depths, validated in a separate JVM limited to a
- * 64 MiB heap: each must end in its rejection, without OutOfMemoryError, stack overflow or hang.
+ * Headers that declare huge sizes, counts and depths, validated in a separate JVM limited to a 64
+ * MiB heap: each must end in its rejection, without OutOfMemoryError, stack overflow or hang.
  */
 // Slow: a JVM of its own with a 64 MiB heap (the root pom: -Pquick skips the "slow" tag).
 @Tag("slow")
 class HostileHeadersTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void hostileHeadersAreRejectedWithinA64MiBHeap() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx64m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"), HostileHeaders.class.getName(), dir.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-Xss512k",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostileHeaders.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
     boolean finished = p.waitFor(180, TimeUnit.SECONDS);
     if (!finished) {
       p.destroyForcibly();

@@ -29,12 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The safetensors handler through the public loader API, on files written to disk. */
 class SafetensorsLoaderTest {
   private static final SafeModelLoader SCANNER = SafeModelLoader.builder().build();
-  private static final SafeModelLoader LOADER = SafeModelLoader.builder()
-      .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+  private static final SafeModelLoader LOADER =
+      SafeModelLoader.builder()
+          .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build())
+          .build();
   private static final String F32_1 = "\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static byte[] resource(String name) throws IOException {
     try (InputStream in = SafetensorsLoaderTest.class.getResourceAsStream("/safetensors/" + name)) {
@@ -60,8 +61,11 @@ class SafetensorsLoaderTest {
       VerifiedModel.VerifiedFile f = model.file("tiny.safetensors");
       assertEquals("safetensors", f.format());
       assertEquals(Map.of("format", "pt"), f.description().metadata());
-      TensorInfo ids = f.description().tensors().stream().filter(t -> t.name().equals("position_ids"))
-          .findFirst().orElseThrow();
+      TensorInfo ids =
+          f.description().tensors().stream()
+              .filter(t -> t.name().equals("position_ids"))
+              .findFirst()
+              .orElseThrow();
       assertEquals("I64", ids.dtype());
       assertEquals(List.of(5L), ids.shape());
       assertEquals(40, ids.length());
@@ -69,44 +73,70 @@ class SafetensorsLoaderTest {
       for (int i = 0; i < 5; i++) {
         assertEquals(i, buf.getLong((int) ids.offset() + 8 * i), "position_ids[" + i + "]");
       }
-      TensorInfo scalar = f.description().tensors().stream().filter(t -> t.name().equals("scalar"))
-          .findFirst().orElseThrow();
+      TensorInfo scalar =
+          f.description().tensors().stream()
+              .filter(t -> t.name().equals("scalar"))
+              .findFirst()
+              .orElseThrow();
       assertEquals(List.of(), scalar.shape());
       assertEquals(2.5, buf.getDouble((int) scalar.offset()));
-      TensorInfo mask = f.description().tensors().stream().filter(t -> t.name().equals("mask"))
-          .findFirst().orElseThrow();
+      TensorInfo mask =
+          f.description().tensors().stream()
+              .filter(t -> t.name().equals("mask"))
+              .findFirst()
+              .orElseThrow();
       assertEquals(1, buf.get((int) mask.offset()));
       assertEquals(0, buf.get((int) mask.offset() + 1));
       long covered = f.description().tensors().stream().mapToLong(TensorInfo::length).sum();
-      assertEquals(f.size(), f.description().tensors().stream().mapToLong(TensorInfo::offset).min().orElseThrow()
-          + covered, "tensors cover the data buffer to the last byte");
+      assertEquals(
+          f.size(),
+          f.description().tensors().stream().mapToLong(TensorInfo::offset).min().orElseThrow()
+              + covered,
+          "tensors cover the data buffer to the last byte");
     }
   }
 
   @Test
   void loadRejectsWithTheExactReason() throws IOException {
-    Path p = Files.write(dir.resolve("m.safetensors"),
-        file("{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{" + F32_1 + "}}", 4));
-    ModelRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(ModelRejectedException.class,
-        () -> LOADER.load(p));
-    assertEquals(List.of(FormatReason.SAFETENSORS_DUPLICATE_KEY), e.findings().stream().map(Finding::reason).toList());
+    Path p =
+        Files.write(
+            dir.resolve("m.safetensors"),
+            file(
+                "{\"w\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},\"w\":{"
+                    + F32_1
+                    + "}}",
+                4));
+    ModelRejectedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ModelRejectedException.class, () -> LOADER.load(p));
+    assertEquals(
+        List.of(FormatReason.SAFETENSORS_DUPLICATE_KEY),
+        e.findings().stream().map(Finding::reason).toList());
   }
 
   @Test
   void scanReportsDuplicateKey() throws IOException {
-    assertScan(FormatReason.SAFETENSORS_DUPLICATE_KEY,
+    assertScan(
+        FormatReason.SAFETENSORS_DUPLICATE_KEY,
         file("{\"w\":{" + F32_1 + "},\"w\":{" + F32_1 + "}}", 4));
   }
 
   @Test
   void scanReportsLeadingWhitespace() throws IOException {
-    assertScan(FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE, file("  {\"w\":{" + F32_1 + "}}", 4));
+    assertScan(
+        FormatReason.SAFETENSORS_HEADER_LEADING_WHITESPACE, file("  {\"w\":{" + F32_1 + "}}", 4));
   }
 
   @Test
   void scanReportsHole() throws IOException {
-    assertScan(FormatReason.SAFETENSORS_HOLE, file("{\"a\":{" + F32_1 + "},\"b\":{\"dtype\":\"F32\",\"shape\":[1],"
-        + "\"data_offsets\":[8,12]}}", 12));
+    assertScan(
+        FormatReason.SAFETENSORS_HOLE,
+        file(
+            "{\"a\":{"
+                + F32_1
+                + "},\"b\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[8,12]}}",
+            12));
   }
 
   @Test
@@ -116,15 +146,22 @@ class SafetensorsLoaderTest {
 
   @Test
   void scanReportsAZeroSizeTensorInsideAnother() throws IOException {
-    assertScan(FormatReason.SAFETENSORS_OVERLAP,
-        file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-            + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8));
+    assertScan(
+        FormatReason.SAFETENSORS_OVERLAP,
+        file(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}",
+            8));
   }
 
   @Test
   void scanReportsUnknownDtypeAndSizeMismatch() throws IOException {
-    assertScan(FormatReason.SAFETENSORS_UNKNOWN_DTYPE, St.one("\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]", 16));
-    assertScan(FormatReason.SAFETENSORS_SIZE_MISMATCH, St.one("\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,4]", 4));
+    assertScan(
+        FormatReason.SAFETENSORS_UNKNOWN_DTYPE,
+        St.one("\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]", 16));
+    assertScan(
+        FormatReason.SAFETENSORS_SIZE_MISMATCH,
+        St.one("\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,4]", 4));
   }
 
   @Test

@@ -15,14 +15,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds safetensors files byte by byte (following the format's spec) and runs handlers on them. */
+/**
+ * Builds safetensors files byte by byte (following the format's spec) and runs handlers on them.
+ */
 final class St {
   private St() {}
 
-  /** A file: 8-byte little-endian header length, the header bytes, then {@code data} bytes 0,1,2,... */
+  /**
+   * A file: 8-byte little-endian header length, the header bytes, then {@code data} bytes 0,1,2,...
+   */
   static byte[] file(byte[] header, int dataLength) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+    out.writeBytes(
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
     out.writeBytes(header);
     for (int i = 0; i < dataLength; i++) {
       out.write(i);
@@ -48,7 +53,10 @@ final class St {
     return file(sb.toString(), dataLength);
   }
 
-  /** Findings of validating {@code bytes} with {@code handler} under {@code policy}, as the loader records them. */
+  /**
+   * Findings of validating {@code bytes} with {@code handler} under {@code policy}, as the loader
+   * records them.
+   */
   static List<Finding> findings(FormatHandler handler, byte[] bytes, LoadPolicy policy) {
     List<Finding> sink = new ArrayList<>();
     ValidationContext ctx = ValidationContext.collecting("f", policy, sink);
@@ -69,8 +77,10 @@ final class St {
 
   static ModelDescription describe(FormatHandler handler, byte[] bytes) {
     List<Finding> sink = new ArrayList<>();
-    ModelDescription d = handler.validate(ModelBytes.of(ByteBuffer.wrap(bytes)),
-        ValidationContext.collecting("f", LoadPolicy.strict(), sink));
+    ModelDescription d =
+        handler.validate(
+            ModelBytes.of(ByteBuffer.wrap(bytes)),
+            ValidationContext.collecting("f", LoadPolicy.strict(), sink));
     if (!sink.isEmpty()) {
       throw new AssertionError(sink.toString());
     }

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The template policy wherever a template lives outside GGUF: {@code chat_template.jinja},
- * {@code chat_template.json} and a {@code tokenizer_config.json} {@code chat_template} (a string or a
- * list of named templates).
+ * The template policy wherever a template lives outside GGUF: {@code chat_template.jinja}, {@code
+ * chat_template.json} and a {@code tokenizer_config.json} {@code chat_template} (a string or a list
+ * of named templates).
  */
 class ChatTemplateHandlerTest {
 
@@ -43,7 +43,9 @@ class ChatTemplateHandlerTest {
   static List<Finding> findings(FormatHandler h, String fileName, byte[] bytes, LoadPolicy policy) {
     List<Finding> out = new ArrayList<>();
     try {
-      h.validate(ModelBytes.of(ByteBuffer.wrap(bytes)), ValidationContext.collecting(fileName, policy, out));
+      h.validate(
+          ModelBytes.of(ByteBuffer.wrap(bytes)),
+          ValidationContext.collecting(fileName, policy, out));
     } catch (FormatException e) {
       out.add(new Finding(e.reason(), fileName, Math.max(-1, e.offset()), e.getMessage()));
     }
@@ -82,28 +84,54 @@ class ChatTemplateHandlerTest {
   }
 
   static String tokenizerConfig(String template) {
-    return "{\"bos_token\": \"<s>\", \"chat_template\": " + json(template) + ", \"model_max_length\": 4096}";
+    return "{\"bos_token\": \"<s>\", \"chat_template\": "
+        + json(template)
+        + ", \"model_max_length\": 4096}";
   }
 
   static String namedList(String defaultTemplate, String toolUse) {
-    return "[{\"name\": \"default\", \"template\": " + json(defaultTemplate) + "}, "
-        + "{\"name\": \"tool_use\", \"template\": " + json(toolUse) + "}]";
+    return "[{\"name\": \"default\", \"template\": "
+        + json(defaultTemplate)
+        + "}, "
+        + "{\"name\": \"tool_use\", \"template\": "
+        + json(toolUse)
+        + "}]";
   }
 
-  // ---------------------------------------------------------------- every place refuses every escape
+  // ---------------------------------------------------------------- every place refuses every
+  // escape
 
   @ParameterizedTest
   @MethodSource("dev.safeload.formats.internal.template.TemplateEscapes#escapes")
   void refusedEverywhere(String template, ReasonCode expected) {
-    assertOnly(expected, findings(TEMPLATES, "m/chat_template.jinja", template), "chat_template.jinja");
-    assertOnly(expected, findings(TEMPLATES, "m/additional_chat_templates/tool_use.jinja", template), ".jinja");
-    assertOnly(expected, findings(TEMPLATES, "m/chat_template.json", "{\"chat_template\": " + json(template) + "}"),
+    assertOnly(
+        expected, findings(TEMPLATES, "m/chat_template.jinja", template), "chat_template.jinja");
+    assertOnly(
+        expected,
+        findings(TEMPLATES, "m/additional_chat_templates/tool_use.jinja", template),
+        ".jinja");
+    assertOnly(
+        expected,
+        findings(TEMPLATES, "m/chat_template.json", "{\"chat_template\": " + json(template) + "}"),
         "chat_template.json");
-    assertOnly(expected, findings(JSON, "m/tokenizer_config.json", tokenizerConfig(template)), "tokenizer_config.json");
-    assertOnly(expected, findings(JSON, "m/tokenizer_config.json",
-        "{\"chat_template\": " + namedList("{{ messages }}", template) + "}"), "tokenizer_config.json list");
-    assertOnly(expected, findings(TEMPLATES, "m/chat_template.json",
-        "{\"chat_template\": " + namedList("{{ messages }}", template) + "}"), "chat_template.json list");
+    assertOnly(
+        expected,
+        findings(JSON, "m/tokenizer_config.json", tokenizerConfig(template)),
+        "tokenizer_config.json");
+    assertOnly(
+        expected,
+        findings(
+            JSON,
+            "m/tokenizer_config.json",
+            "{\"chat_template\": " + namedList("{{ messages }}", template) + "}"),
+        "tokenizer_config.json list");
+    assertOnly(
+        expected,
+        findings(
+            TEMPLATES,
+            "m/chat_template.json",
+            "{\"chat_template\": " + namedList("{{ messages }}", template) + "}"),
+        "chat_template.json list");
   }
 
   static Stream<Path> realTemplates() {
@@ -116,46 +144,81 @@ class ChatTemplateHandlerTest {
   void realTemplatesAcceptedEverywhere(Path p) {
     String t = new String(Scans.read(p), StandardCharsets.UTF_8);
     assertEquals(List.of(), findings(TEMPLATES, "m/chat_template.jinja", t), "chat_template.jinja");
-    assertEquals(List.of(), findings(TEMPLATES, "m/chat_template.json", "{\"chat_template\": " + json(t) + "}"));
-    assertEquals(List.of(), findings(JSON, "m/tokenizer_config.json", tokenizerConfig(t)), "tokenizer_config.json");
-    assertEquals(List.of(), findings(JSON, "m/tokenizer_config.json", "{\"chat_template\": " + namedList(t, t) + "}"));
+    assertEquals(
+        List.of(),
+        findings(TEMPLATES, "m/chat_template.json", "{\"chat_template\": " + json(t) + "}"));
+    assertEquals(
+        List.of(),
+        findings(JSON, "m/tokenizer_config.json", tokenizerConfig(t)),
+        "tokenizer_config.json");
+    assertEquals(
+        List.of(),
+        findings(JSON, "m/tokenizer_config.json", "{\"chat_template\": " + namedList(t, t) + "}"));
   }
 
   // ---------------------------------------------------------------- containers
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"chat_template\": 5}",
-      "{\"chat_template\": {\"default\": \"x\"}}",
-      "{\"chat_template\": [\"x\"]}",
-      "{\"chat_template\": [{\"name\": \"a\"}]}",
-      "{\"chat_template\": [{\"template\": \"x\"}]}",
-      "{\"chat_template\": [{\"name\": \"a\", \"template\": \"x\", \"extra\": 1}]}",
-      "{\"chat_template\": [{\"name\": \"a\", \"template\": 1}]}",
-      "{\"chat_template\": [{\"name\": \"\", \"template\": \"x\"}]}",
-      "{\"chat_template\": [{\"name\": \"a{b}\", \"template\": \"x\"}]}",
-      "{\"chat_template\": [{\"name\": \"a\", \"template\": \"x\"}, {\"name\": \"a\", \"template\": \"y\"}]}",
-  })
+  @ValueSource(
+      strings = {
+        "{\"chat_template\": 5}",
+        "{\"chat_template\": {\"default\": \"x\"}}",
+        "{\"chat_template\": [\"x\"]}",
+        "{\"chat_template\": [{\"name\": \"a\"}]}",
+        "{\"chat_template\": [{\"template\": \"x\"}]}",
+        "{\"chat_template\": [{\"name\": \"a\", \"template\": \"x\", \"extra\": 1}]}",
+        "{\"chat_template\": [{\"name\": \"a\", \"template\": 1}]}",
+        "{\"chat_template\": [{\"name\": \"\", \"template\": \"x\"}]}",
+        "{\"chat_template\": [{\"name\": \"a{b}\", \"template\": \"x\"}]}",
+        "{\"chat_template\": [{\"name\": \"a\", \"template\": \"x\"}, {\"name\": \"a\", \"template\": \"y\"}]}",
+      })
   void malformedContainersRefused(String content) {
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(JSON, "m/tokenizer_config.json", content), content);
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/chat_template.json", content), content);
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(JSON, "m/tokenizer_config.json", content),
+        content);
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "m/chat_template.json", content),
+        content);
   }
 
   @Test
   void chatTemplateJsonNeedsItsTemplate() {
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "{\"x\": 1}"), "missing");
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "chat_template.json", "[]"), "array");
-    assertOnly(FormatReason.JSON_DUPLICATE_KEY, findings(TEMPLATES, "chat_template.json",
-        "{\"chat_template\": \"a\", \"chat_template\": \"b\"}"), "duplicate key");
-    assertOnly(FormatReason.JSON_INVALID, findings(TEMPLATES, "chat_template.json", "{\"chat_template\": \"a\"} x"), "trailing");
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "chat_template.json", "{\"x\": 1}"),
+        "missing");
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "chat_template.json", "[]"),
+        "array");
+    assertOnly(
+        FormatReason.JSON_DUPLICATE_KEY,
+        findings(
+            TEMPLATES,
+            "chat_template.json",
+            "{\"chat_template\": \"a\", \"chat_template\": \"b\"}"),
+        "duplicate key");
+    assertOnly(
+        FormatReason.JSON_INVALID,
+        findings(TEMPLATES, "chat_template.json", "{\"chat_template\": \"a\"} x"),
+        "trailing");
   }
 
   @Test
   void jinjaFileNamesAreTemplateNames() {
-    assertEquals(List.of(), findings(TEMPLATES, "m/additional_chat_templates/tool-use_v1.2.jinja", "{{ x }}"));
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID,
-        findings(TEMPLATES, "m/additional_chat_templates/{x.__class__}.jinja", "{{ x }}"), "f-string name");
-    assertOnly(FormatReason.TEMPLATE_CONTAINER_INVALID, findings(TEMPLATES, "m/" + "a".repeat(65) + ".jinja", "x"), "long");
+    assertEquals(
+        List.of(),
+        findings(TEMPLATES, "m/additional_chat_templates/tool-use_v1.2.jinja", "{{ x }}"));
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "m/additional_chat_templates/{x.__class__}.jinja", "{{ x }}"),
+        "f-string name");
+    assertOnly(
+        FormatReason.TEMPLATE_CONTAINER_INVALID,
+        findings(TEMPLATES, "m/" + "a".repeat(65) + ".jinja", "x"),
+        "long");
   }
 
   @Test
@@ -166,13 +229,17 @@ class ChatTemplateHandlerTest {
   @Test
   void jinjaFilesAreStrictUtf8() {
     byte[] bad = {'{', '{', ' ', 'x', ' ', '}', '}', (byte) 0xC0, (byte) 0x80};
-    assertOnly(FormatReason.TEMPLATE_SYNTAX, findings(TEMPLATES, "chat_template.jinja", bad, LoadPolicy.strict()), "utf-8");
+    assertOnly(
+        FormatReason.TEMPLATE_SYNTAX,
+        findings(TEMPLATES, "chat_template.jinja", bad, LoadPolicy.strict()),
+        "utf-8");
   }
 
   @Test
   void nestedChatTemplateKeysAreNotTemplates() {
     // only the top-level member is a template; a nested one is just data
-    assertEquals(List.of(), findings(JSON, "config.json", "{\"x\": {\"chat_template\": \"{{ self }}\"}}"));
+    assertEquals(
+        List.of(), findings(JSON, "config.json", "{\"x\": {\"chat_template\": \"{{ self }}\"}}"));
   }
 
   // ---------------------------------------------------------------- pins and description
@@ -182,21 +249,43 @@ class ChatTemplateHandlerTest {
     String evil = "{{ ''.__class__ }}";
     String good = "{{ messages[0].content }}";
     String evilSha = TemplateSources.sha256(evil);
-    LoadPolicy pinned = LoadPolicy.strict().toBuilder()
-        .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(evilSha)).build();
+    LoadPolicy pinned =
+        LoadPolicy.strict().toBuilder()
+            .set(Gguf.ALLOWED_CHAT_TEMPLATES, ChatTemplatePins.of(evilSha))
+            .build();
     byte[] jinja = evil.getBytes(StandardCharsets.UTF_8);
-    assertEquals(List.of(), findings(TEMPLATES, "chat_template.jinja", jinja, pinned), "a pinned template is trusted");
-    assertEquals(List.of(), findings(JSON, "tokenizer_config.json",
-        tokenizerConfig(evil).getBytes(StandardCharsets.UTF_8), pinned));
-    assertOnly(FormatReason.TEMPLATE_NOT_PINNED, findings(TEMPLATES, "chat_template.jinja",
-        good.getBytes(StandardCharsets.UTF_8), pinned), "unpinned");
-    assertOnly(FormatReason.TEMPLATE_NOT_PINNED, findings(JSON, "tokenizer_config.json",
-        ("{\"chat_template\": " + namedList(evil, good) + "}").getBytes(StandardCharsets.UTF_8), pinned), "list");
+    assertEquals(
+        List.of(),
+        findings(TEMPLATES, "chat_template.jinja", jinja, pinned),
+        "a pinned template is trusted");
+    assertEquals(
+        List.of(),
+        findings(
+            JSON,
+            "tokenizer_config.json",
+            tokenizerConfig(evil).getBytes(StandardCharsets.UTF_8),
+            pinned));
+    assertOnly(
+        FormatReason.TEMPLATE_NOT_PINNED,
+        findings(TEMPLATES, "chat_template.jinja", good.getBytes(StandardCharsets.UTF_8), pinned),
+        "unpinned");
+    assertOnly(
+        FormatReason.TEMPLATE_NOT_PINNED,
+        findings(
+            JSON,
+            "tokenizer_config.json",
+            ("{\"chat_template\": " + namedList(evil, good) + "}").getBytes(StandardCharsets.UTF_8),
+            pinned),
+        "list");
 
     List<Finding> out = new ArrayList<>();
-    ModelDescription d = JSON.validate(ModelBytes.of(ByteBuffer.wrap(
-        ("{\"chat_template\": " + namedList(good, good) + "}").getBytes(StandardCharsets.UTF_8))),
-        ValidationContext.collecting("tokenizer_config.json", LoadPolicy.strict(), out));
+    ModelDescription d =
+        JSON.validate(
+            ModelBytes.of(
+                ByteBuffer.wrap(
+                    ("{\"chat_template\": " + namedList(good, good) + "}")
+                        .getBytes(StandardCharsets.UTF_8))),
+            ValidationContext.collecting("tokenizer_config.json", LoadPolicy.strict(), out));
     assertEquals(List.of(), out);
     assertEquals(TemplateSources.sha256(good), d.metadata().get("sha256(chat_template.default)"));
     assertEquals(TemplateSources.sha256(good), d.metadata().get("sha256(chat_template.tool_use)"));
@@ -207,6 +296,8 @@ class ChatTemplateHandlerTest {
     assertEquals("chat-template", TEMPLATES.id());
     assertEquals(Set.of("chat_template.jinja", "chat_template.json"), TEMPLATES.fileNames());
     assertEquals(Set.of("jinja"), TEMPLATES.extensions());
-    assertEquals(Confidence.NONE, TEMPLATES.detect(ByteBuffer.wrap("{{ x }}".getBytes(StandardCharsets.UTF_8)), 7));
+    assertEquals(
+        Confidence.NONE,
+        TEMPLATES.detect(ByteBuffer.wrap("{{ x }}".getBytes(StandardCharsets.UTF_8)), 7));
   }
 }

@@ -9,22 +9,27 @@ import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every real tokenizer fixture is detected most strongly by its own handler alone among all built-in
- * handlers, and validates only with the handlers that detect it: content decides, also between the two
- * claimants of {@code tokenizer.model}.
+ * Every real tokenizer fixture is detected most strongly by its own handler alone among all
+ * built-in handlers, and validates only with the handlers that detect it: content decides, also
+ * between the two claimants of {@code tokenizer.model}.
  */
 class ContentDecidesTest {
 
   @ParameterizedTest
-  @CsvSource({"vocab.txt, vocab-txt", "merges.txt, bpe-merges", "tiny.tiktoken, tiktoken",
-      "spiece.model, sentencepiece", "byte_fallback.model, sentencepiece"})
+  @CsvSource({
+    "vocab.txt, vocab-txt",
+    "merges.txt, bpe-merges",
+    "tiny.tiktoken, tiktoken",
+    "spiece.model, sentencepiece",
+    "byte_fallback.model, sentencepiece"
+  })
   void onlyTheOwnHandlerClaimsAndAcceptsTheFile(String file, String id) {
     byte[] bytes = resource(file);
     Map<String, Confidence> claims = new TreeMap<>();

@@ -21,8 +21,11 @@ class MergesHandlerTest {
 
   @Test
   void gpt2StyleMergesAreAccepted() {
-    assertEquals("19", describe(HANDLER, resource("merges.txt")).metadata().get("tokenizer.merges"));
-    assertEquals(List.of(), reasons(HANDLER, utf8("#version: 0.2 - Trained by `huggingface/tokenizers`\nĠ t\nh e\n")));
+    assertEquals(
+        "19", describe(HANDLER, resource("merges.txt")).metadata().get("tokenizer.merges"));
+    assertEquals(
+        List.of(),
+        reasons(HANDLER, utf8("#version: 0.2 - Trained by `huggingface/tokenizers`\nĠ t\nh e\n")));
     assertEquals(List.of(), reasons(HANDLER, utf8(V)), "no merges at all (a character-level BPE)");
     assertEquals(Set.of("merges.txt"), HANDLER.fileNames());
   }
@@ -30,28 +33,47 @@ class MergesHandlerTest {
   @Test
   void versionHeader() {
     assertEquals(List.of(FormatReason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("Ġ t\nh e\n")));
-    assertEquals(List.of(FormatReason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("\n" + V + "h e\n")));
+    assertEquals(
+        List.of(FormatReason.MERGES_HEADER_INVALID), reasons(HANDLER, utf8("\n" + V + "h e\n")));
   }
 
   @Test
   void lineShape() {
-    for (String bad : List.of("h  e", "h e r", " h e", "h e ", "he", "h\u3000e", "h\u00a0e x", "", "h ", " e",
-        "#version: 0.2")) {
-      assertEquals(List.of(FormatReason.MERGES_LINE_INVALID), reasons(HANDLER, utf8(V + "Ġ t\n" + bad + "\n")), bad);
+    for (String bad :
+        List.of(
+            "h  e",
+            "h e r",
+            " h e",
+            "h e ",
+            "he",
+            "h\u3000e",
+            "h\u00a0e x",
+            "",
+            "h ",
+            " e",
+            "#version: 0.2")) {
+      assertEquals(
+          List.of(FormatReason.MERGES_LINE_INVALID),
+          reasons(HANDLER, utf8(V + "Ġ t\n" + bad + "\n")),
+          bad);
     }
     assertEquals(List.of(), reasons(HANDLER, utf8(V + "# #\n## #\n")), "'#' tokens are fine");
   }
 
   @Test
   void duplicateMerges() {
-    assertEquals(List.of(FormatReason.MERGES_DUPLICATE), reasons(HANDLER, utf8(V + "h e\nĠ t\nh e\n")));
+    assertEquals(
+        List.of(FormatReason.MERGES_DUPLICATE), reasons(HANDLER, utf8(V + "h e\nĠ t\nh e\n")));
     assertEquals(List.of(), reasons(HANDLER, utf8(V + "h e\nhe h\n")));
   }
 
   @Test
   void mergeCount() {
-    assertEquals(List.of(), reasons(HANDLER, utf8(V + "a b\nc d\n"), with(Tokenizers.MAX_TOKENS, 2)));
-    assertEquals(List.of(FormatReason.MERGES_TOO_MANY), reasons(HANDLER, utf8(V + "a b\nc d\ne f\n"), with(Tokenizers.MAX_TOKENS, 2)));
+    assertEquals(
+        List.of(), reasons(HANDLER, utf8(V + "a b\nc d\n"), with(Tokenizers.MAX_TOKENS, 2)));
+    assertEquals(
+        List.of(FormatReason.MERGES_TOO_MANY),
+        reasons(HANDLER, utf8(V + "a b\nc d\ne f\n"), with(Tokenizers.MAX_TOKENS, 2)));
   }
 
   @Test

@@ -43,15 +43,21 @@ class TiktokenHandlerTest {
   void lineShape() {
     for (String bad : List.of("IQ==  1", "IQ==", "IQ== 1 2", " 1", "IQ== ", "", "IQ==\t1")) {
       List<?> r = reasons(HANDLER, utf8("Ig== 0\n" + bad + "\n"));
-      assertTrue(r.equals(List.of(FormatReason.TIKTOKEN_LINE_INVALID)) || bad.contains("\t"), bad + " " + r);
+      assertTrue(
+          r.equals(List.of(FormatReason.TIKTOKEN_LINE_INVALID)) || bad.contains("\t"),
+          bad + " " + r);
     }
-    assertEquals(List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(HANDLER, utf8("Ig== 0\nIQ==\t1\n")));
+    assertEquals(
+        List.of(FormatReason.TEXT_CONTROL_CHARACTER), reasons(HANDLER, utf8("Ig== 0\nIQ==\t1\n")));
   }
 
   @Test
   void canonicalBase64() {
     for (String bad : List.of("IQ=", "I!Q=", "IR==", "IQ=A", "====", "IQ===", "I-Q_", "IQ==IQ==")) {
-      assertEquals(List.of(FormatReason.TIKTOKEN_BASE64_INVALID), reasons(HANDLER, utf8("Ig== 0\n" + bad + " 1\n")), bad);
+      assertEquals(
+          List.of(FormatReason.TIKTOKEN_BASE64_INVALID),
+          reasons(HANDLER, utf8("Ig== 0\n" + bad + " 1\n")),
+          bad);
     }
     assertEquals(List.of(), reasons(HANDLER, utf8("Ig== 0\nIR0= 1\nAAAA 2\n+/+/ 3\n")));
   }
@@ -59,21 +65,31 @@ class TiktokenHandlerTest {
   @Test
   void ranks() {
     for (String bad : List.of("01", "+1", "1_0", "-1", "2147483648", "99999999999", "1.0", "0")) {
-      assertEquals(List.of(FormatReason.TIKTOKEN_RANK_INVALID), reasons(HANDLER, utf8("Ig== 0\nIQ== " + bad + "\n")), bad);
+      assertEquals(
+          List.of(FormatReason.TIKTOKEN_RANK_INVALID),
+          reasons(HANDLER, utf8("Ig== 0\nIQ== " + bad + "\n")),
+          bad);
     }
-    assertEquals(List.of(FormatReason.TIKTOKEN_RANK_INVALID), reasons(HANDLER, utf8("Ig== 5\nIQ== 4\n")), "descending");
+    assertEquals(
+        List.of(FormatReason.TIKTOKEN_RANK_INVALID),
+        reasons(HANDLER, utf8("Ig== 5\nIQ== 4\n")),
+        "descending");
     assertEquals(List.of(), reasons(HANDLER, utf8("Ig== 0\nIQ== 2147483647\n")));
   }
 
   @Test
   void duplicateTokens() {
-    assertEquals(List.of(FormatReason.TIKTOKEN_DUPLICATE_TOKEN), reasons(HANDLER, utf8("Ig== 0\nIQ== 1\nIg== 2\n")));
+    assertEquals(
+        List.of(FormatReason.TIKTOKEN_DUPLICATE_TOKEN),
+        reasons(HANDLER, utf8("Ig== 0\nIQ== 1\nIg== 2\n")));
   }
 
   @Test
   void tokenCount() {
-    assertEquals(List.of(), reasons(HANDLER, utf8("Ig== 0\nIQ== 1\n"), with(Tokenizers.MAX_TOKENS, 2)));
-    assertEquals(List.of(FormatReason.TIKTOKEN_TOO_MANY_TOKENS),
+    assertEquals(
+        List.of(), reasons(HANDLER, utf8("Ig== 0\nIQ== 1\n"), with(Tokenizers.MAX_TOKENS, 2)));
+    assertEquals(
+        List.of(FormatReason.TIKTOKEN_TOO_MANY_TOKENS),
         reasons(HANDLER, utf8("Ig== 0\nIQ== 1\nIw== 2\n"), with(Tokenizers.MAX_TOKENS, 2)));
   }
 
@@ -82,10 +98,15 @@ class TiktokenHandlerTest {
     StringBuilder sb = new StringBuilder();
     Base64.Encoder b64 = Base64.getEncoder();
     for (int i = 0; i < 50_000; i++) {
-      sb.append(b64.encodeToString(Integer.toString(i).getBytes())).append(' ').append(i).append('\n');
+      sb.append(b64.encodeToString(Integer.toString(i).getBytes()))
+          .append(' ')
+          .append(i)
+          .append('\n');
     }
     byte[] b = utf8(sb.toString());
-    Tiktoken.Result r = Tiktoken.parse(ModelBytes.of(ByteBuffer.wrap(b)), new TextLines.Limits(1 << 30, 1000, false), 1 << 20);
+    Tiktoken.Result r =
+        Tiktoken.parse(
+            ModelBytes.of(ByteBuffer.wrap(b)), new TextLines.Limits(1 << 30, 1000, false), 1 << 20);
     assertEquals(50_000, r.tokens());
     assertTrue(r.work() <= b.length + r.tokens(), "work " + r.work());
   }

@@ -54,8 +54,10 @@ final class TokenizerTesting {
 
   static ModelDescription describe(FormatHandler h, byte[] bytes) {
     List<Finding> sink = new ArrayList<>();
-    ModelDescription d = h.validate(ModelBytes.of(ByteBuffer.wrap(bytes)),
-        ValidationContext.collecting("f", LoadPolicy.strict(), sink));
+    ModelDescription d =
+        h.validate(
+            ModelBytes.of(ByteBuffer.wrap(bytes)),
+            ValidationContext.collecting("f", LoadPolicy.strict(), sink));
     if (!sink.isEmpty()) {
       throw new AssertionError(sink.toString());
     }
@@ -63,7 +65,8 @@ final class TokenizerTesting {
   }
 
   static Confidence detect(FormatHandler h, byte[] bytes) {
-    return h.detect(ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, 64 * 1024)).slice().asReadOnlyBuffer(),
+    return h.detect(
+        ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, 64 * 1024)).slice().asReadOnlyBuffer(),
         bytes.length);
   }
 

@@ -28,14 +28,19 @@ public final class TestZip {
     public byte[] localExtra = new byte[0];
     public byte[] centralExtra = new byte[0];
     public byte[] comment = new byte[0];
+
     /** Written only in the central directory, pointing at {@link #lho}. */
     public boolean centralOnly;
+
     public long lho = -1;
     public long declaredSize = -1;
+
     /** Bytes appended after the (compressed) data, counted in the compressed size. */
     public byte[] compressedSuffix = new byte[0];
+
     /** Disk number written in the central directory. */
     public int disk;
+
     byte[] stored;
     long offset;
 
@@ -50,8 +55,10 @@ public final class TestZip {
   public byte[] prefix = new byte[0];
   public byte[] suffix = new byte[0];
   public byte[] comment = new byte[0];
+
   /** Bytes written between the last entry and the central directory. */
   public byte[] gap = new byte[0];
+
   public boolean zip64;
   public long zip64EntryCountOverride = -1;
 
@@ -88,11 +95,22 @@ public final class TestZip {
 
   /** The local header (and data) an entry would get, for hiding inside another entry. */
   public static byte[] localRecord(String name, byte[] data) {
-    ByteBuffer b = ByteBuffer.allocate(30 + name.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(30 + name.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    b.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x0800).putShort((short) 0).putShort((short) 0)
-        .putShort((short) 0).putInt(crc(data)).putInt(data.length).putInt(data.length).putShort((short) n.length)
-        .putShort((short) 0).put(n).put(data);
+    b.putInt(0x04034b50)
+        .putShort((short) 20)
+        .putShort((short) 0x0800)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putInt(crc(data))
+        .putInt(data.length)
+        .putInt(data.length)
+        .putShort((short) n.length)
+        .putShort((short) 0)
+        .put(n)
+        .put(data);
     return b.array();
   }
 
@@ -113,12 +131,18 @@ public final class TestZip {
       byte[] ln = e.localName.getBytes(StandardCharsets.UTF_8);
       ByteBuffer h = le(30);
       boolean z = zip64;
-      h.putInt(0x04034b50).putShort((short) 20).putShort((short) (e.localFlags >= 0 ? e.localFlags : e.flags))
-          .putShort((short) e.method).putShort((short) 0).putShort((short) 0);
+      h.putInt(0x04034b50)
+          .putShort((short) 20)
+          .putShort((short) (e.localFlags >= 0 ? e.localFlags : e.flags))
+          .putShort((short) e.method)
+          .putShort((short) 0)
+          .putShort((short) 0);
       if (e.descriptor) {
         h.putInt(0).putInt(0).putInt(0);
       } else {
-        h.putInt(c).putInt(e.stored.length).putInt(e.declaredSize >= 0 ? (int) e.declaredSize : e.data.length);
+        h.putInt(c)
+            .putInt(e.stored.length)
+            .putInt(e.declaredSize >= 0 ? (int) e.declaredSize : e.data.length);
       }
       h.putShort((short) ln.length).putShort((short) e.localExtra.length);
       out.writeBytes(h.array());
@@ -140,11 +164,23 @@ public final class TestZip {
       byte[] n = e.name.getBytes(StandardCharsets.UTF_8);
       int c = e.crcOverride != null ? e.crcOverride : crc(e.data);
       ByteBuffer h = le(46);
-      h.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) e.flags)
-          .putShort((short) e.method).putShort((short) 0).putShort((short) 0).putInt(c).putInt(e.stored.length)
-          .putInt(e.declaredSize >= 0 ? (int) e.declaredSize : e.data.length).putShort((short) n.length)
-          .putShort((short) e.centralExtra.length).putShort((short) e.comment.length).putShort((short) e.disk)
-          .putShort((short) 0).putInt(0).putInt((int) e.offset);
+      h.putInt(0x02014b50)
+          .putShort((short) 20)
+          .putShort((short) 20)
+          .putShort((short) e.flags)
+          .putShort((short) e.method)
+          .putShort((short) 0)
+          .putShort((short) 0)
+          .putInt(c)
+          .putInt(e.stored.length)
+          .putInt(e.declaredSize >= 0 ? (int) e.declaredSize : e.data.length)
+          .putShort((short) n.length)
+          .putShort((short) e.centralExtra.length)
+          .putShort((short) e.comment.length)
+          .putShort((short) e.disk)
+          .putShort((short) 0)
+          .putInt(0)
+          .putInt((int) e.offset);
       out.writeBytes(h.array());
       out.writeBytes(n);
       out.writeBytes(e.centralExtra);
@@ -155,16 +191,29 @@ public final class TestZip {
       long z64 = out.size();
       ByteBuffer r = le(56);
       long count = zip64EntryCountOverride >= 0 ? zip64EntryCountOverride : entries.size();
-      r.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
-          .putLong(count).putLong(count).putLong(cdEnd - cdStart).putLong(cdStart);
+      r.putInt(0x06064b50)
+          .putLong(44)
+          .putShort((short) 45)
+          .putShort((short) 45)
+          .putInt(0)
+          .putInt(0)
+          .putLong(count)
+          .putLong(count)
+          .putLong(cdEnd - cdStart)
+          .putLong(cdStart);
       out.writeBytes(r.array());
       ByteBuffer l = le(20);
       l.putInt(0x07064b50).putInt(0).putLong(z64).putInt(1);
       out.writeBytes(l.array());
     }
     ByteBuffer end = le(22);
-    end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) entries.size())
-        .putShort((short) entries.size()).putInt((int) (cdEnd - cdStart)).putInt((int) cdStart)
+    end.putInt(0x06054b50)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) entries.size())
+        .putShort((short) entries.size())
+        .putInt((int) (cdEnd - cdStart))
+        .putInt((int) cdStart)
         .putShort((short) comment.length);
     out.writeBytes(end.array());
     out.writeBytes(comment);

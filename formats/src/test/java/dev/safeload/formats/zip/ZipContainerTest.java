@@ -52,10 +52,11 @@ class ZipContainerTest {
   @Test
   void dataDescriptorEntriesLikeTorchSaveAreAccepted() {
     TestZip z = torch("archive", Pickles.benignStateDict());
-    z.entries.forEach(e -> {
-      e.descriptor = true;
-      e.flags = 0x0808;
-    });
+    z.entries.forEach(
+        e -> {
+          e.descriptor = true;
+          e.flags = 0x0808;
+        });
     assertEquals(Set.of(), scan(z.build()));
   }
 
@@ -172,7 +173,8 @@ class ZipContainerTest {
 
   @Test
   void prependedData() {
-    // torch.load only takes the zip path for PK at offset 0, while CPython's zipfile tolerates a prefix:
+    // torch.load only takes the zip path for PK at offset 0, while CPython's zipfile tolerates a
+    // prefix:
     // a prefix that itself starts with PK\3\4 keeps the file a zip to both and must be rejected.
     TestZip z = torch("archive", Pickles.benignStateDict());
     z.prefix = new byte[] {'P', 'K', 3, 4, 'x', 'x'};
@@ -190,8 +192,14 @@ class ZipContainerTest {
   void finalEmptyEndRecordAfterARealArchive() {
     byte[] real = torch("archive", Pickles.benignStateDict()).build();
     ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
-    end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0)
-        .putInt(0).putInt(real.length).putShort((short) 0);
+    end.putInt(0x06054b50)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt(real.length)
+        .putShort((short) 0);
     rejects("ZIP_MULTIPLE_END_RECORDS", Pickles.of(real, end.array()));
   }
 
@@ -220,8 +228,16 @@ class ZipContainerTest {
 
   @Test
   void namesThatEscape() {
-    for (String bad : new String[] {"archive/../x", "/archive/x", "archive\\x", "archive/./x", "archive//x",
-        "C:/archive/x", "archive/x/"}) {
+    for (String bad :
+        new String[] {
+          "archive/../x",
+          "/archive/x",
+          "archive\\x",
+          "archive/./x",
+          "archive//x",
+          "C:/archive/x",
+          "archive/x/"
+        }) {
       TestZip z = torch("archive", Pickles.benignStateDict());
       z.add(bad, new byte[1]);
       rejects("ZIP_NAME_INVALID", z.build());
@@ -231,7 +247,8 @@ class ZipContainerTest {
   @Test
   void unknownExtraField() {
     TestZip z = torch("archive", Pickles.benignStateDict());
-    z.entries.get(0).centralExtra = new byte[] {0x0a, 0x00, 1, 0, 0}; // NTFS times, not on the allowlist
+    z.entries.get(0).centralExtra =
+        new byte[] {0x0a, 0x00, 1, 0, 0}; // NTFS times, not on the allowlist
     rejects("ZIP_EXTRA_FIELD_INVALID", z.build());
   }
 
@@ -279,13 +296,22 @@ class ZipContainerTest {
     TestZip.Entry e = z.entries.get(1);
     e.method = 8;
     byte[] b = z.build();
-    int at = 30 + e.name.length() + TestZip.deflate(e.data).length - 1 + z.entries.get(0).data.length + 30
-        + z.entries.get(0).name.length();
+    int at =
+        30
+            + e.name.length()
+            + TestZip.deflate(e.data).length
+            - 1
+            + z.entries.get(0).data.length
+            + 30
+            + z.entries.get(0).name.length();
     b[at - 1] = (byte) 0xff; // damage the last bytes of the deflate stream
     b[at] = (byte) 0xff;
     Set<String> got = scan(b);
-    assertTrue(got.equals(Set.of("ZIP_DEFLATE_INVALID")) || got.equals(Set.of("ZIP_CRC_MISMATCH"))
-        || got.equals(Set.of("ZIP_SIZE_MISMATCH")), got::toString);
+    assertTrue(
+        got.equals(Set.of("ZIP_DEFLATE_INVALID"))
+            || got.equals(Set.of("ZIP_CRC_MISMATCH"))
+            || got.equals(Set.of("ZIP_SIZE_MISMATCH")),
+        got::toString);
   }
 
   @Test
@@ -369,6 +395,7 @@ class ZipContainerTest {
 
   @Test
   void noEndRecord() {
-    assertEquals(Set.of("ZIP_END_RECORD_MISSING"), scan("x.zip", Pickles.of("PK", 3, 4, new byte[40])));
+    assertEquals(
+        Set.of("ZIP_END_RECORD_MISSING"), scan("x.zip", Pickles.of("PK", 3, 4, new byte[40])));
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The extra fields the strict reader accepts (ZIP64, PyTorch padding, Info-ZIP's extended timestamp,
- * Unix UID/GID and Unicode path), each parsed strictly and checked local against central; every other
- * id is rejected. One rule per test, with the exact reason.
+ * The extra fields the strict reader accepts (ZIP64, PyTorch padding, Info-ZIP's extended
+ * timestamp, Unix UID/GID and Unicode path), each parsed strictly and checked local against
+ * central; every other id is rejected. One rule per test, with the exact reason.
  */
 class ZipExtraFieldTest {
   @TempDir Path dir;
@@ -45,9 +45,14 @@ class ZipExtraFieldTest {
     return out.toByteArray();
   }
 
-  /** What {@code zip} writes: UT with modification and access time locally, modification time centrally. */
+  /**
+   * What {@code zip} writes: UT with modification and access time locally, modification time
+   * centrally.
+   */
   static final byte[] UT_LOCAL = field(0x5455, 3, 0x00, 0xf1, 0x53, 0x65, 0x00, 0xf1, 0x53, 0x65);
+
   static final byte[] UT_CENTRAL = field(0x5455, 3, 0x00, 0xf1, 0x53, 0x65);
+
   /** ux version 1, 4-byte UID 1000, 4-byte GID 1000. */
   static final byte[] UX = field(0x7875, 1, 4, 0xe8, 3, 0, 0, 4, 0xe8, 3, 0, 0);
 
@@ -81,7 +86,12 @@ class ZipExtraFieldTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"numpy/zip_command.npz", "numpy/zip_command_X.npz", "numpy/zip_command_stored.npz"})
+  @ValueSource(
+      strings = {
+        "numpy/zip_command.npz",
+        "numpy/zip_command_X.npz",
+        "numpy/zip_command_stored.npz"
+      })
   void archivesWrittenByInfoZipAreAccepted(String fixture) {
     ScanReport r = Scans.scan(Scans.resource(fixture));
     assertTrue(r.accepted(), () -> fixture + ": " + Scans.describe(r));
@@ -97,7 +107,8 @@ class ZipExtraFieldTest {
   @Test
   void timestampLengthMustMatchItsFlags() {
     // flags say modification and access time, but only one time follows
-    assertEquals(Set.of("ZIP_EXTRA_FIELD_INVALID"), npz(field(0x5455, 3, 0, 0xf1, 0x53, 0x65), UT_CENTRAL));
+    assertEquals(
+        Set.of("ZIP_EXTRA_FIELD_INVALID"), npz(field(0x5455, 3, 0, 0xf1, 0x53, 0x65), UT_CENTRAL));
   }
 
   @Test
@@ -107,7 +118,8 @@ class ZipExtraFieldTest {
 
   @Test
   void timestampReservedFlagsMustBeZero() {
-    assertEquals(Set.of("ZIP_EXTRA_FIELD_INVALID"),
+    assertEquals(
+        Set.of("ZIP_EXTRA_FIELD_INVALID"),
         npz(field(0x5455, 0x09, 0, 0xf1, 0x53, 0x65), field(0x5455, 0x09, 0, 0xf1, 0x53, 0x65)));
   }
 
@@ -118,7 +130,8 @@ class ZipExtraFieldTest {
 
   @Test
   void localAndCentralModificationTimesDiffer() {
-    assertEquals(Set.of("ZIP_HEADER_MISMATCH"), npz(UT_LOCAL, field(0x5455, 3, 0x01, 0xf1, 0x53, 0x65)));
+    assertEquals(
+        Set.of("ZIP_HEADER_MISMATCH"), npz(UT_LOCAL, field(0x5455, 3, 0x01, 0xf1, 0x53, 0x65)));
   }
 
   @Test
@@ -135,7 +148,8 @@ class ZipExtraFieldTest {
 
   @Test
   void unixIdsDifferBetweenHeaders() {
-    assertEquals(Set.of("ZIP_HEADER_MISMATCH"), npz(UX, field(0x7875, 1, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0)));
+    assertEquals(
+        Set.of("ZIP_HEADER_MISMATCH"), npz(UX, field(0x7875, 1, 4, 0, 0, 0, 0, 4, 0, 0, 0, 0)));
   }
 
   @Test

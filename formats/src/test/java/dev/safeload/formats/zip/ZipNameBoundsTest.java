@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Entry names are bounded before they are normalised for the collision check (issue: a 7.7 MB .npz of
- * names made of combining marks took 33 s to normalise), and the check's work is linear.
+ * Entry names are bounded before they are normalised for the collision check (issue: a 7.7 MB .npz
+ * of names made of combining marks took 33 s to normalise), and the check's work is linear.
  */
 class ZipNameBoundsTest {
   @TempDir Path dir;
 
-  /** Two marks of different combining classes (230 and 220): alternating them is canonical ordering's worst case. */
+  /**
+   * Two marks of different combining classes (230 and 220): alternating them is canonical
+   * ordering's worst case.
+   */
   static String marks(int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
@@ -61,7 +64,8 @@ class ZipNameBoundsTest {
     TestZip z = new TestZip();
     z.add("caf\u00e9.npy", Pickles.npy(2));
     z.add("cafe\u0301.npy", Pickles.npy(2));
-    assertEquals(Set.of("ZIP_NAME_CASE_COLLISION"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    assertEquals(
+        Set.of("ZIP_NAME_CASE_COLLISION"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
   }
 
   /** Entries whose names are as long as allowed and made of the longest allowed runs of marks. */
@@ -71,7 +75,8 @@ class ZipNameBoundsTest {
     for (int i = 0; i < entries; i++) {
       String prefix = i + "/";
       StringBuilder name = new StringBuilder(prefix);
-      while (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 61 + 4 <= 4096) {
+      while (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 61 + 4
+          <= 4096) {
         name.append(unit);
       }
       z.add(name.append(".npy").toString(), new byte[0]);
@@ -87,7 +92,8 @@ class ZipNameBoundsTest {
     long smallWork = ZipArchive.read(ModelBytes.of(ByteBuffer.wrap(small)), limits).nameFoldWork();
     long largeWork = ZipArchive.read(ModelBytes.of(ByteBuffer.wrap(large)), limits).nameFoldWork();
     // per byte of file: at most one step per character plus the 30 marks a mark may be sorted past
-    assertTrue(largeWork <= 32L * large.length, () -> largeWork + " units for " + large.length + " bytes");
+    assertTrue(
+        largeWork <= 32L * large.length, () -> largeWork + " units for " + large.length + " bytes");
     assertTrue(smallWork > 0);
     // and growing with the input, not faster: 8x the entries cost 8x the work
     assertTrue(largeWork <= 9 * smallWork, () -> smallWork + " then " + largeWork);
@@ -95,8 +101,10 @@ class ZipNameBoundsTest {
 
   @Test
   void localHeaderNestedInAnotherIsRejectedBeforeItsExtraFieldsAreParsed() {
-    // b.npy's local record lies inside a.npy's local extra field (a padding field), which also holds an
-    // unknown field: the overlap is found before a.npy's extra fields are parsed, so that nested headers
+    // b.npy's local record lies inside a.npy's local extra field (a padding field), which also
+    // holds an
+    // unknown field: the overlap is found before a.npy's extra fields are parsed, so that nested
+    // headers
     // cannot make the reader parse the same bytes once per entry
     byte[] b = TestZip.localRecord("b.npy", Pickles.npy(2));
     byte[] pad = ZipExtraFieldTest.field(0x4246, toInts(b));

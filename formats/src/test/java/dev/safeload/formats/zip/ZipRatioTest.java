@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compression-ratio cap has a floor ({@link Zip#COMPRESSION_RATIO_FLOOR_BYTES}, 1 MiB): smaller
- * deflated entries are judged together rather than one by one, and the declared-size limits apply to all.
+ * deflated entries are judged together rather than one by one, and the declared-size limits apply
+ * to all.
  */
 class ZipRatioTest {
   @TempDir Path dir;
@@ -47,7 +48,8 @@ class ZipRatioTest {
   void largeEntryOverTheRatio() {
     TestZip z = new TestZip();
     z.addDeflated("a.npy", zeros(300_000)); // 1.2 MB
-    assertEquals(Set.of("ZIP_COMPRESSION_RATIO"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    assertEquals(
+        Set.of("ZIP_COMPRESSION_RATIO"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
   }
 
   @Test
@@ -56,7 +58,8 @@ class ZipRatioTest {
     for (int i = 0; i < 4; i++) {
       z.addDeflated("a" + i + ".npy", zeros(100_000)); // 4 x 400 KB
     }
-    assertEquals(Set.of("ZIP_COMPRESSION_RATIO"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    assertEquals(
+        Set.of("ZIP_COMPRESSION_RATIO"), Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
   }
 
   @Test
@@ -71,8 +74,12 @@ class ZipRatioTest {
     z.addDeflated("z.bin", zeros(20_000));
     byte[] bytes = z.build();
     // the entries are not .npy: read the container with the zip reader alone
-    assertEquals(5, ZipArchive.read(ModelBytes.of(ByteBuffer.wrap(bytes)), new ZipLimits(100, 1L << 30, 1L << 30, 100))
-        .entries().size());
+    assertEquals(
+        5,
+        ZipArchive.read(
+                ModelBytes.of(ByteBuffer.wrap(bytes)), new ZipLimits(100, 1L << 30, 1L << 30, 100))
+            .entries()
+            .size());
   }
 
   @Test
@@ -91,7 +98,8 @@ class ZipRatioTest {
     z.addDeflated("a.npy", zeros(200_000));
     Path p = dir.resolve("x.npz");
     Files.write(p, z.build());
-    LoadPolicy low = LoadPolicy.strict().toBuilder().set(Zip.COMPRESSION_RATIO_FLOOR_BYTES, 4096L).build();
+    LoadPolicy low =
+        LoadPolicy.strict().toBuilder().set(Zip.COMPRESSION_RATIO_FLOOR_BYTES, 4096L).build();
     assertEquals(Set.of("ZIP_COMPRESSION_RATIO"), Scans.reasons(Scans.scan(p, low)));
   }
 }

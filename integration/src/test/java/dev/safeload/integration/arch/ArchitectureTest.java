@@ -48,24 +48,25 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module rules of DESIGN.md ("Modules"), checked over the compiled main classes of every library
- * module as the build produced them (each module's jar or classes directory, found from one of its
- * classes), and over its compiled {@code module-info}:
+ * The module rules of DESIGN.md ("Modules"), checked over the compiled main classes of every
+ * library module as the build produced them (each module's jar or classes directory, found from one
+ * of its classes), and over its compiled {@code module-info}:
  *
  * <ol>
- *   <li>the api knows no handler or verifier: nothing in the api module depends on the formats, verify,
- *       bom or junit modules (handlers and verifiers arrive through the SPI);
+ *   <li>the api knows no handler or verifier: nothing in the api module depends on the formats,
+ *       verify, bom or junit modules (handlers and verifiers arrive through the SPI);
  *   <li>formats, verify and bom never depend on each other (junit depends on the api only, too);
- *   <li>each module depends only on what the "may depend on" column allows (the JDK, JSpecify and its
- *       listed libraries);
- *   <li>no type of an exported package shows an {@code ..internal..} type in its signature (supertypes,
- *       type parameters, and the types of public and protected fields, methods and constructors);
+ *   <li>each module depends only on what the "may depend on" column allows (the JDK, JSpecify and
+ *       its listed libraries);
+ *   <li>no type of an exported package shows an {@code ..internal..} type in its signature
+ *       (supertypes, type parameters, and the types of public and protected fields, methods and
+ *       constructors);
  *   <li>no module exports an {@code ..internal..} package or opens one to everybody.
  * </ol>
  *
- * <p>A module's packages are the ones its module descriptor lists, so a new package is covered without
- * editing this test. Each rule is also run against a small known-bad class set or descriptor
- * ({@code arch.bad}) and must report it: a rule that could not fail would prove nothing.
+ * <p>A module's packages are the ones its module descriptor lists, so a new package is covered
+ * without editing this test. Each rule is also run against a small known-bad class set or
+ * descriptor ({@code arch.bad}) and must report it: a rule that could not fail would prove nothing.
  */
 class ArchitectureTest {
 
@@ -116,8 +117,12 @@ class ArchitectureTest {
   // ---- rule 1: the api knows no handler or verifier ----
 
   static ArchRule apiKnowsNoHandlerOrVerifier() {
-    return noClasses().should().dependOnClassesThat().resideInAnyPackage(packagesOf(FORMATS, VERIFY, BOM, JUNIT))
-        .as("the api depends on no handler, verifier, BOM or test-kit module (they arrive through the SPI)");
+    return noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(packagesOf(FORMATS, VERIFY, BOM, JUNIT))
+        .as(
+            "the api depends on no handler, verifier, BOM or test-kit module (they arrive through the SPI)");
   }
 
   @Test
@@ -136,7 +141,9 @@ class ArchitectureTest {
   static ArchRule dependsOnNoSibling(Module self) {
     List<Module> others = new ArrayList<>(List.of(FORMATS, VERIFY, BOM, JUNIT));
     others.remove(self);
-    return noClasses().should().dependOnClassesThat()
+    return noClasses()
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage(packagesOf(others.toArray(Module[]::new)))
         .as(self.name() + " depends on none of " + others.stream().map(Module::name).toList());
   }
@@ -165,19 +172,29 @@ class ArchitectureTest {
     allowed.addAll(List.of(JDK));
     allowed.addAll(List.of(JSPECIFY));
     allowed.addAll(List.of(libraries));
-    return classes().should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
-        .as(self.name() + " depends only on the JDK, JSpecify, " + List.of(libraries) + " and "
-            + Stream.of(modules).map(Module::name).toList());
+    return classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(allowed.toArray(String[]::new))
+        .as(
+            self.name()
+                + " depends only on the JDK, JSpecify, "
+                + List.of(libraries)
+                + " and "
+                + Stream.of(modules).map(Module::name).toList());
   }
 
   @Test
   void eachModuleDependsOnlyOnWhatTheDesignAllows() {
     onlyAllowedDependencies(API, new String[0]).check(API.classes());
-    onlyAllowedDependencies(FORMATS, concat(JACKSON_CORE, "org.apache.commons.compress.."), API).check(FORMATS.classes());
-    onlyAllowedDependencies(VERIFY, concat(JACKSON_CORE, "org.bouncycastle.."), API).check(VERIFY.classes());
+    onlyAllowedDependencies(FORMATS, concat(JACKSON_CORE, "org.apache.commons.compress.."), API)
+        .check(FORMATS.classes());
+    onlyAllowedDependencies(VERIFY, concat(JACKSON_CORE, "org.bouncycastle.."), API)
+        .check(VERIFY.classes());
     onlyAllowedDependencies(BOM, JACKSON_CORE, API).check(BOM.classes());
     // JUnit's assertion errors come from opentest4j, which junit-jupiter-api itself requires.
-    onlyAllowedDependencies(JUNIT, new String[] {"org.junit..", "org.opentest4j.."}, API).check(JUNIT.classes());
+    onlyAllowedDependencies(JUNIT, new String[] {"org.junit..", "org.opentest4j.."}, API)
+        .check(JUNIT.classes());
   }
 
   @Test
@@ -197,20 +214,22 @@ class ArchitectureTest {
   }
 
   static ArchRule exportedSignaturesShowNoInternalType(Set<String> exportedPackages) {
-    DescribedPredicate<JavaClass> visible = new DescribedPredicate<>("are visible outside their module") {
-      @Override
-      public boolean test(JavaClass c) {
-        return exportedPackages.contains(c.getPackageName()) && isVisible(c);
-      }
-    };
-    ArchCondition<JavaClass> noInternal = new ArchCondition<>("show no ..internal.. type in their signature") {
-      @Override
-      public void check(JavaClass c, ConditionEvents events) {
-        for (String leak : internalTypesInSignature(c)) {
-          events.add(SimpleConditionEvent.violated(c, c.getName() + ": " + leak));
-        }
-      }
-    };
+    DescribedPredicate<JavaClass> visible =
+        new DescribedPredicate<>("are visible outside their module") {
+          @Override
+          public boolean test(JavaClass c) {
+            return exportedPackages.contains(c.getPackageName()) && isVisible(c);
+          }
+        };
+    ArchCondition<JavaClass> noInternal =
+        new ArchCondition<>("show no ..internal.. type in their signature") {
+          @Override
+          public void check(JavaClass c, ConditionEvents events) {
+            for (String leak : internalTypesInSignature(c)) {
+              events.add(SimpleConditionEvent.violated(c, c.getName() + ": " + leak));
+            }
+          }
+        };
     return classes().that(visible).should(noInternal).allowEmptyShould(false);
   }
 
@@ -227,7 +246,8 @@ class ArchitectureTest {
       return false;
     }
     return mods.contains(JavaModifier.PUBLIC)
-        || (mods.contains(JavaModifier.PROTECTED) && !owner.getModifiers().contains(JavaModifier.FINAL));
+        || (mods.contains(JavaModifier.PROTECTED)
+            && !owner.getModifiers().contains(JavaModifier.FINAL));
   }
 
   /** Each internal type the class's signature shows, with where it shows it. */
@@ -235,7 +255,8 @@ class ArchitectureTest {
     List<String> leaks = new ArrayList<>();
     c.getRawSuperclass().ifPresent(s -> addLeaks(leaks, "extends", s.getAllInvolvedRawTypes()));
     c.getInterfaces().forEach(i -> addLeaks(leaks, "implements", i.getAllInvolvedRawTypes()));
-    c.getTypeParameters().forEach(t -> addLeaks(leaks, "type parameter", t.getAllInvolvedRawTypes()));
+    c.getTypeParameters()
+        .forEach(t -> addLeaks(leaks, "type parameter", t.getAllInvolvedRawTypes()));
     for (JavaField f : c.getFields()) {
       if (isVisible(f, c)) {
         addLeaks(leaks, "field " + f.getName(), f.getType().getAllInvolvedRawTypes());
@@ -250,7 +271,8 @@ class ArchitectureTest {
       for (JavaType p : u.getParameterTypes()) {
         addLeaks(leaks, where + " takes", p.getAllInvolvedRawTypes());
       }
-      u.getTypeParameters().forEach(t -> addLeaks(leaks, where + " type parameter", t.getAllInvolvedRawTypes()));
+      u.getTypeParameters()
+          .forEach(t -> addLeaks(leaks, where + " type parameter", t.getAllInvolvedRawTypes()));
       addLeaks(leaks, where + " throws", Set.copyOf(u.getThrowsClause().getTypes()));
     }
     return leaks;
@@ -277,14 +299,24 @@ class ArchitectureTest {
 
   @Test
   void exportedSignaturesShowNoInternalType_catchesAViolation() {
-    JavaClasses bad = new ClassFileImporter().importClasses(ExposesInternal.class, HidesInternal.class, Hidden.class);
+    JavaClasses bad =
+        new ClassFileImporter()
+            .importClasses(ExposesInternal.class, HidesInternal.class, Hidden.class);
     Set<String> exported = Set.of(ExposesInternal.class.getPackageName());
     assertTrue(exportedSignaturesShowNoInternalType(exported).evaluate(bad).hasViolation());
     // Each way of showing a type is caught; using one privately is not a leak.
     List<String> leaks = internalTypesInSignature(bad.get(ExposesInternal.class));
-    for (String expected : List.of("extends", "implements", "type parameter", "field exposed",
-        "returns", "takes", "throws")) {
-      assertTrue(leaks.stream().anyMatch(l -> l.contains(expected)), expected + " not seen in " + leaks);
+    for (String expected :
+        List.of(
+            "extends",
+            "implements",
+            "type parameter",
+            "field exposed",
+            "returns",
+            "takes",
+            "throws")) {
+      assertTrue(
+          leaks.stream().anyMatch(l -> l.contains(expected)), expected + " not seen in " + leaks);
     }
     assertEquals(List.of(), internalTypesInSignature(bad.get(HidesInternal.class)));
   }
@@ -300,7 +332,8 @@ class ArchitectureTest {
       }
     }
     for (ModuleDescriptor.Opens o : d.opens()) {
-      // A qualified open (junit's internal package to JUnit's reflection) grants no compile-time access.
+      // A qualified open (junit's internal package to JUnit's reflection) grants no compile-time
+      // access.
       if (INTERNAL.matcher(o.source()).matches() && !o.isQualified()) {
         bad.add(d.name() + " opens " + o.source() + " to everybody");
       }
@@ -314,8 +347,10 @@ class ArchitectureTest {
   @Test
   void internalPackagesAreNotExported() {
     for (Module m : ALL) {
-      // Every library module has internal packages; if none were seen, this test would prove nothing.
-      assertTrue(m.packages().stream().anyMatch(p -> INTERNAL.matcher(p).matches()),
+      // Every library module has internal packages; if none were seen, this test would prove
+      // nothing.
+      assertTrue(
+          m.packages().stream().anyMatch(p -> INTERNAL.matcher(p).matches()),
           m.name() + " has no internal package in " + m.packages());
       assertEquals(List.of(), exportedInternals(m.descriptor()));
     }
@@ -323,10 +358,15 @@ class ArchitectureTest {
 
   @Test
   void internalPackagesAreNotExported_catchesAViolation() {
-    ModuleDescriptor bad = ModuleDescriptor.newModule("bad")
-        .exports("bad.api").exports("bad.internal").opens("bad.internal.x")
-        .packages(Set.of("bad.api", "bad.internal", "bad.internal.x")).build();
-    assertEquals(List.of("bad exports bad.internal", "bad opens bad.internal.x to everybody"),
+    ModuleDescriptor bad =
+        ModuleDescriptor.newModule("bad")
+            .exports("bad.api")
+            .exports("bad.internal")
+            .opens("bad.internal.x")
+            .packages(Set.of("bad.api", "bad.internal", "bad.internal.x"))
+            .build();
+    assertEquals(
+        List.of("bad exports bad.internal", "bad opens bad.internal.x to everybody"),
         exportedInternals(bad));
   }
 

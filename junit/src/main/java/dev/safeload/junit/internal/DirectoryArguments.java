@@ -22,7 +22,10 @@ abstract class DirectoryArguments implements ArgumentsProvider {
   private String directory = "";
   private String glob = "";
 
-  /** Takes the annotation's directory and glob; fails at once on a JUnit older than the kit supports. */
+  /**
+   * Takes the annotation's directory and glob; fails at once on a JUnit older than the kit
+   * supports.
+   */
   final void configure(String directory, String glob) {
     JUnitVersion.require();
     this.directory = directory;
@@ -33,18 +36,23 @@ abstract class DirectoryArguments implements ArgumentsProvider {
   abstract List<Path> list(Path dir, String glob);
 
   /**
-   * One argument per entry, named after the entry's path relative to the directory, so that each case
-   * shows as {@code [3] llama/model.safetensors}. This is the method JUnit 5.10 calls; later versions
-   * call it through their default {@code provideArguments(ParameterDeclarations, ExtensionContext)}, so
-   * overriding it (and only it) keeps one provider for every supported JUnit.
+   * One argument per entry, named after the entry's path relative to the directory, so that each
+   * case shows as {@code [3] llama/model.safetensors}. This is the method JUnit 5.10 calls; later
+   * versions call it through their default {@code provideArguments(ParameterDeclarations,
+   * ExtensionContext)}, so overriding it (and only it) keeps one provider for every supported
+   * JUnit.
    */
   @Override
   @SuppressWarnings("deprecation")
   public final Stream<? extends Arguments> provideArguments(ExtensionContext context) {
     Path dir = Path.of(directory);
-    // Listed when JUnit consumes the stream, not in this call: JUnit 6 reports an exception thrown by
-    // this (deprecated) method as a provider defect, which would hide the message saying what is wrong.
-    return Stream.of(dir).flatMap(d -> list(d, glob).stream()).map(p -> Arguments.of(Named.of(name(dir, p), p)));
+    // Listed when JUnit consumes the stream, not in this call: JUnit 6 reports an exception thrown
+    // by
+    // this (deprecated) method as a provider defect, which would hide the message saying what is
+    // wrong.
+    return Stream.of(dir)
+        .flatMap(d -> list(d, glob).stream())
+        .map(p -> Arguments.of(Named.of(name(dir, p), p)));
   }
 
   /** The case name: the path relative to the directory, {@code /}-separated. */
@@ -59,25 +67,34 @@ abstract class DirectoryArguments implements ArgumentsProvider {
    * @param source the annotation, for messages
    * @throws PreconditionViolationException if {@code dir} is not a directory or nothing matches
    */
-  static List<Path> entries(String source, Path dir, String glob, int depth, boolean withDirectories) {
+  static List<Path> entries(
+      String source, Path dir, String glob, int depth, boolean withDirectories) {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      throw new PreconditionViolationException(source + ": " + dir.toAbsolutePath() + " is not a directory");
+      throw new PreconditionViolationException(
+          source + ": " + dir.toAbsolutePath() + " is not a directory");
     }
     PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
     List<Path> found;
-    // Files.walk does not follow links: a link is an entry of its own, passed on for the loader to judge.
+    // Files.walk does not follow links: a link is an entry of its own, passed on for the loader to
+    // judge.
     try (Stream<Path> all = Files.walk(dir, depth)) {
-      found = all.filter(p -> !p.equals(dir))
-          .filter(p -> withDirectories || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-          .filter(p -> matcher.matches(dir.relativize(p)))
-          .sorted()
-          .toList();
+      found =
+          all.filter(p -> !p.equals(dir))
+              .filter(p -> withDirectories || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .filter(p -> matcher.matches(dir.relativize(p)))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(source + ": cannot list " + dir, e);
     }
     if (found.isEmpty()) {
-      throw new PreconditionViolationException(source + ": nothing under " + dir.toAbsolutePath()
-          + " matches " + glob + "; a gate that checks nothing would always pass");
+      throw new PreconditionViolationException(
+          source
+              + ": nothing under "
+              + dir.toAbsolutePath()
+              + " matches "
+              + glob
+              + "; a gate that checks nothing would always pass");
     }
     return found;
   }

@@ -5,8 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.platform.commons.PreconditionViolationException;
 
 /**
- * The oldest JUnit Jupiter the test kit runs on, checked when a parameter source is first used so that
- * an older JUnit fails at once with a message naming the minimum, not later with a linkage error.
+ * The oldest JUnit Jupiter the test kit runs on, checked when a parameter source is first used so
+ * that an older JUnit fails at once with a message naming the minimum, not later with a linkage
+ * error.
  */
 public final class JUnitVersion {
   /** The minimum: JUnit Jupiter 5.10 (JUnit 6 works too). */
@@ -26,9 +27,14 @@ public final class JUnitVersion {
 
   static void require(@Nullable String found) {
     if (found != null && !atLeast(found, 5, 10)) {
-      throw new PreconditionViolationException("safeload-junit needs JUnit Jupiter " + MINIMUM
-          + " or later, but the test class path has " + found + "; upgrade junit-jupiter (or import junit-bom "
-          + MINIMUM + ".0 or later)");
+      throw new PreconditionViolationException(
+          "safeload-junit needs JUnit Jupiter "
+              + MINIMUM
+              + " or later, but the test class path has "
+              + found
+              + "; upgrade junit-jupiter (or import junit-bom "
+              + MINIMUM
+              + ".0 or later)");
     }
   }
 

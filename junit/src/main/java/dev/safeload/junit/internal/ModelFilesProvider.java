@@ -6,7 +6,8 @@ import java.util.List;
 import org.junit.jupiter.params.support.AnnotationConsumer;
 
 /** The arguments of {@link ModelFiles}: every non-directory entry at any depth that matches. */
-public final class ModelFilesProvider extends DirectoryArguments implements AnnotationConsumer<ModelFiles> {
+public final class ModelFilesProvider extends DirectoryArguments
+    implements AnnotationConsumer<ModelFiles> {
   @Override
   public void accept(ModelFiles annotation) {
     configure(annotation.value(), annotation.glob());

@@ -9,10 +9,12 @@ import org.junit.platform.commons.PreconditionViolationException;
 class JUnitVersionTest {
   @Test
   void olderThanTheMinimumFailsNamingIt() {
-    PreconditionViolationException e = assertThrows(PreconditionViolationException.class,
-        () -> JUnitVersion.require("5.9.3"));
-    assertEquals("safeload-junit needs JUnit Jupiter 5.10 or later, but the test class path has 5.9.3; upgrade"
-        + " junit-jupiter (or import junit-bom 5.10.0 or later)", e.getMessage());
+    PreconditionViolationException e =
+        assertThrows(PreconditionViolationException.class, () -> JUnitVersion.require("5.9.3"));
+    assertEquals(
+        "safeload-junit needs JUnit Jupiter 5.10 or later, but the test class path has 5.9.3; upgrade"
+            + " junit-jupiter (or import junit-bom 5.10.0 or later)",
+        e.getMessage());
     assertThrows(PreconditionViolationException.class, () -> JUnitVersion.require("4.13"));
   }
 

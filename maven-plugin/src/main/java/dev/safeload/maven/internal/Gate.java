@@ -19,13 +19,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Scans or verifies each model with the library's strict policy, as {@code safeload scan} and
- * {@code safeload verify} do: without proofs configured, a scan (format checks only); with pins and/or
- * a trust setting, a verification in which every served file must be proven.
+ * {@code safeload verify} do: without proofs configured, a scan (format checks only); with pins
+ * and/or a trust setting, a verification in which every served file must be proven.
  *
  * <p>Immutable; {@link #check} may be called for any number of models.
  */
 public final class Gate {
-  /** Which signer the model's signature must come from, as the CLI's {@code verify} options say it. */
+  /**
+   * Which signer the model's signature must come from, as the CLI's {@code verify} options say it.
+   */
   public enum SignatureMode {
     /** No signature is required. */
     NONE,
@@ -40,19 +42,26 @@ public final class Gate {
   /**
    * What the plugin was configured with; paths are absolute.
    *
-   * @param pins          a pin file, or null
-   * @param mode          which kind of signature is required
-   * @param trustFile     the key, the certificates or the Sigstore trusted root, for the mode
-   * @param identity      the signer identity the certificate must name, or null
-   * @param issuer        the OIDC issuer (Sigstore), or null
+   * @param pins a pin file, or null
+   * @param mode which kind of signature is required
+   * @param trustFile the key, the certificates or the Sigstore trusted root, for the mode
+   * @param identity the signer identity the certificate must name, or null
+   * @param issuer the OIDC issuer (Sigstore), or null
    * @param signatureFile the signature's name inside the model directory
-   * @param revocations   a local revocation feed, or null
-   * @param ignore        ignore globs ({@code LoadPolicy.Builder.ignoreFiles})
-   * @param opaque        opaque globs ({@code LoadPolicy.Builder.opaqueFiles})
+   * @param revocations a local revocation feed, or null
+   * @param ignore ignore globs ({@code LoadPolicy.Builder.ignoreFiles})
+   * @param opaque opaque globs ({@code LoadPolicy.Builder.opaqueFiles})
    */
-  public record Settings(@Nullable Path pins, SignatureMode mode, @Nullable Path trustFile,
-      @Nullable String identity, @Nullable String issuer, String signatureFile, @Nullable Path revocations,
-      List<String> ignore, List<String> opaque) {
+  public record Settings(
+      @Nullable Path pins,
+      SignatureMode mode,
+      @Nullable Path trustFile,
+      @Nullable String identity,
+      @Nullable String issuer,
+      String signatureFile,
+      @Nullable Path revocations,
+      List<String> ignore,
+      List<String> opaque) {
     public Settings {
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(signatureFile, "signatureFile");
@@ -62,8 +71,16 @@ public final class Gate {
 
     /** A scan: no proofs, no patterns. */
     public static Settings scan() {
-      return new Settings(null, SignatureMode.NONE, null, null, null, TrustPolicy.DEFAULT_SIGNATURE_FILE, null,
-          List.of(), List.of());
+      return new Settings(
+          null,
+          SignatureMode.NONE,
+          null,
+          null,
+          null,
+          TrustPolicy.DEFAULT_SIGNATURE_FILE,
+          null,
+          List.of(),
+          List.of());
     }
 
     /** Whether any proof is configured, which makes the goal a verification. */
@@ -75,9 +92,9 @@ public final class Gate {
   /**
    * One model's outcome.
    *
-   * @param path   the model file or directory
-   * @param report the findings (the loader adds {@code UNPROVEN_FILE} where a verification leaves a file
-   *               unproven) and the proofs its verifiers kept, for the BOM
+   * @param path the model file or directory
+   * @param report the findings (the loader adds {@code UNPROVEN_FILE} where a verification leaves a
+   *     file unproven) and the proofs its verifiers kept, for the BOM
    */
   public record Checked(Path path, ScanReport report) {}
 
@@ -95,12 +112,13 @@ public final class Gate {
    * Reads the pin file and the revocation feed once and checks the trust settings are complete.
    *
    * @throws IllegalArgumentException if the settings are incomplete or contradict each other, or a
-   *                                  pattern is invalid
-   * @throws IOException              if a pin file or feed cannot be read or parsed
+   *     pattern is invalid
+   * @throws IOException if a pin file or feed cannot be read or parsed
    */
   public static Gate of(Settings s) throws IOException, SignatureVerificationException {
     if (s.mode() != SignatureMode.NONE && s.trustFile() == null) {
-      throw new IllegalArgumentException("a signature mode needs its trust file (key, certificates or trusted root)");
+      throw new IllegalArgumentException(
+          "a signature mode needs its trust file (key, certificates or trusted root)");
     }
     if (s.mode() == SignatureMode.SIGSTORE && (s.identity() == null || s.issuer() == null)) {
       throw new IllegalArgumentException("Sigstore verification needs <identity> and <issuer>");
@@ -134,20 +152,25 @@ public final class Gate {
     }
     if (settings.mode() != SignatureMode.NONE) {
       Path trust = Objects.requireNonNull(settings.trustFile());
-      TrustPolicy.Builder tp = switch (settings.mode()) {
-        case KEY -> TrustPolicy.publicKey(trust);
-        case CERTIFICATES -> TrustPolicy.certificates(trust);
-        case SIGSTORE -> TrustPolicy.sigstore(trust).issuer(Objects.requireNonNull(settings.issuer()));
-        case NONE -> throw new IllegalStateException();
-      };
+      TrustPolicy.Builder tp =
+          switch (settings.mode()) {
+            case KEY -> TrustPolicy.publicKey(trust);
+            case CERTIFICATES -> TrustPolicy.certificates(trust);
+            case SIGSTORE ->
+                TrustPolicy.sigstore(trust).issuer(Objects.requireNonNull(settings.issuer()));
+            case NONE -> throw new IllegalStateException();
+          };
       if (settings.identity() != null) {
         tp.identity(settings.identity());
       }
       if (revoked != null) {
         tp.revocations(revoked);
       }
-      // The signature is read before the walk, so that the files it ignores or makes opaque are known.
-      proofs.add(ModelSignatureVerifier.of(tp.signatureFile(settings.signatureFile()).build()).forModel(model));
+      // The signature is read before the walk, so that the files it ignores or makes opaque are
+      // known.
+      proofs.add(
+          ModelSignatureVerifier.of(tp.signatureFile(settings.signatureFile()).build())
+              .forModel(model));
     }
     if (revoked != null) {
       proofs.add(revoked);
@@ -155,8 +178,9 @@ public final class Gate {
     LoadPolicy policy = policy(settings);
     // A verification applies the proof requirement as a load would: the loader's one rule.
     boolean verifies = pins != null || settings.mode() != SignatureMode.NONE;
-    SafeModelLoader.Builder b = SafeModelLoader.builder()
-        .policy(verifies ? policy.toBuilder().requireProofInScans().build() : policy);
+    SafeModelLoader.Builder b =
+        SafeModelLoader.builder()
+            .policy(verifies ? policy.toBuilder().requireProofInScans().build() : policy);
     proofs.forEach(b::verifier);
     return new Checked(model, b.build().scan(model));
   }

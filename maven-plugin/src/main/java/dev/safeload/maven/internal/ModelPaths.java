@@ -12,10 +12,10 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Expands the {@code <models>} entries of the plugin's configuration into model paths. An entry is a
- * path relative to the project's base directory (a model file or a model directory) or a glob over
- * such paths ({@code models/*}, {@code src/main/resources/**&#47;*.safetensors}); every file or
- * directory a glob matches is one model.
+ * Expands the {@code <models>} entries of the plugin's configuration into model paths. An entry is
+ * a path relative to the project's base directory (a model file or a model directory) or a glob
+ * over such paths ({@code models/*}, {@code src/main/resources/**&#47;*.safetensors}); every file
+ * or directory a glob matches is one model.
  *
  * <p>Fails closed: an entry that names nothing is an error, not an empty gate, so a typo or a moved
  * directory cannot turn the check off. An entry may not leave the base directory.
@@ -27,8 +27,8 @@ public final class ModelPaths {
    * The model paths the entries name, in entry order, each once.
    *
    * @throws IllegalArgumentException if an entry is empty, absolute, leaves the base directory or
-   *                                  matches nothing
-   * @throws IOException              if a directory cannot be listed
+   *     matches nothing
+   * @throws IOException if a directory cannot be listed
    */
   public static List<Path> expand(Path basedir, List<String> entries) throws IOException {
     Path base = basedir.toAbsolutePath().normalize();
@@ -39,12 +39,13 @@ public final class ModelPaths {
         throw new IllegalArgumentException("an empty <model> entry");
       }
       if (e.startsWith("/") || Path.of(e).isAbsolute()) {
-        throw new IllegalArgumentException("<model>" + entry + "</model>: give a path relative to the project");
+        throw new IllegalArgumentException(
+            "<model>" + entry + "</model>: give a path relative to the project");
       }
       List<Path> found = isGlob(e) ? glob(base, e) : literal(base, e);
       if (found.isEmpty()) {
-        throw new IllegalArgumentException("<model>" + entry + "</model> matches no file or directory under "
-            + base);
+        throw new IllegalArgumentException(
+            "<model>" + entry + "</model> matches no file or directory under " + base);
       }
       for (Path p : found) {
         if (!out.contains(p)) {
@@ -64,7 +65,9 @@ public final class ModelPaths {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? List.of(p) : List.of();
   }
 
-  /** Walks from the longest directory prefix without wildcards, matching paths relative to the base. */
+  /**
+   * Walks from the longest directory prefix without wildcards, matching paths relative to the base.
+   */
   private static List<Path> glob(Path base, String e) throws IOException {
     String[] parts = e.split("/");
     StringBuilder prefix = new StringBuilder();

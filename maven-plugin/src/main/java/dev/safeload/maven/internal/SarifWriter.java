@@ -19,21 +19,21 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Writes scan reports as one SARIF 2.1.0 run: one rule per reason code that occurs (its description as
- * the rule's text), one {@code error} result per finding with the file (relative to the
- * {@code PROJECTROOT} base) and the byte offset where known. Model-level findings without a file point
- * at the model itself.
+ * Writes scan reports as one SARIF 2.1.0 run: one rule per reason code that occurs (its description
+ * as the rule's text), one {@code error} result per finding with the file (relative to the {@code
+ * PROJECTROOT} base) and the byte offset where known. Model-level findings without a file point at
+ * the model itself.
  *
- * <p>The plugin's own writer, kept behind this one class so that a shared SARIF writer can replace it.
+ * <p>The plugin's own writer, kept behind this one class so that a shared SARIF writer can replace
+ * it.
  */
 public final class SarifWriter {
   /** The schema this output follows. */
   public static final String SCHEMA =
       "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
   private SarifWriter() {}
 
@@ -46,15 +46,19 @@ public final class SarifWriter {
    *
    * @param toolVersion the plugin's version, or null when unknown
    */
-  public static void write(OutputStream out, Path root, List<ScanReport> reports, @org.jspecify.annotations.Nullable
-      String toolVersion) {
+  public static void write(
+      OutputStream out,
+      Path root,
+      List<ScanReport> reports,
+      @org.jspecify.annotations.Nullable String toolVersion) {
     Path base = root.toAbsolutePath().normalize();
     List<Located> results = new ArrayList<>();
     Map<String, ReasonCode> rules = new LinkedHashMap<>();
     for (ScanReport r : reports) {
       for (FileReport f : r.files()) {
         for (Finding x : f.findings()) {
-          results.add(new Located(x, uri(base, r.source(), x.file() == null ? f.name() : x.file())));
+          results.add(
+              new Located(x, uri(base, r.source(), x.file() == null ? f.name() : x.file())));
         }
       }
       for (Finding x : r.modelFindings()) {
@@ -65,7 +69,8 @@ public final class SarifWriter {
       rules.putIfAbsent(l.finding().reason().code(), l.finding().reason());
     }
     List<String> ruleIds = new ArrayList<>(rules.keySet());
-    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g =
+        JSON.createGenerator(ObjectWriteContext.empty(), out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeStringProperty("$schema", SCHEMA);
       g.writeStringProperty("version", "2.1.0");
@@ -147,8 +152,9 @@ public final class SarifWriter {
   }
 
   /**
-   * The finding's file as a relative URI: the model directory's file, or the model file itself. Names
-   * are relative with '/' separators; each segment is percent-encoded by {@link Path#toUri()}.
+   * The finding's file as a relative URI: the model directory's file, or the model file itself.
+   * Names are relative with '/' separators; each segment is percent-encoded by {@link
+   * Path#toUri()}.
    */
   static String uri(Path base, Path source, @org.jspecify.annotations.Nullable String file) {
     Path src = source.toAbsolutePath().normalize();

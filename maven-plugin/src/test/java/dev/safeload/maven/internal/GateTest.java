@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
-import dev.safeload.verify.VerifyReason;
 import dev.safeload.maven.internal.Gate.Checked;
 import dev.safeload.maven.internal.Gate.SignatureMode;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.TrustPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,15 +40,27 @@ class GateTest {
   }
 
   private Gate.Settings withPins(Path pins) {
-    return new Gate.Settings(pins, SignatureMode.NONE, null, null, null, TrustPolicy.DEFAULT_SIGNATURE_FILE, null,
-        List.of(), List.of());
+    return new Gate.Settings(
+        pins,
+        SignatureMode.NONE,
+        null,
+        null,
+        null,
+        TrustPolicy.DEFAULT_SIGNATURE_FILE,
+        null,
+        List.of(),
+        List.of());
   }
 
   @Test
   void pinsProveEveryFile() throws Exception {
     Path f = Models.write(dir, "m/model.safetensors", Models.CLEAN);
-    String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(Files.readAllBytes(f)));
-    Path pins = Files.writeString(dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
+    String hex =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(Files.readAllBytes(f)));
+    Path pins =
+        Files.writeString(
+            dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
     Checked c = Gate.of(withPins(pins)).check(dir.resolve("m"));
     assertTrue(c.report().accepted(), () -> c.report().findings().toString());
     assertEquals(1, c.report().proofs().size());
@@ -63,8 +75,12 @@ class GateTest {
   void aFileNoPinCoversIsUnproven() throws Exception {
     Path f = Models.write(dir, "m/model.safetensors", Models.CLEAN);
     Models.write(dir, "m/extra.safetensors", Models.CLEAN.replace("weight", "bias"));
-    String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(Files.readAllBytes(f)));
-    Path pins = Files.writeString(dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
+    String hex =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(Files.readAllBytes(f)));
+    Path pins =
+        Files.writeString(
+            dir.resolve("m.sha256"), hex + "  model.safetensors\n", StandardCharsets.US_ASCII);
     Checked c = Gate.of(withPins(pins)).check(dir.resolve("m"));
     // The pins refuse a file they do not list, and the loader's proof rule calls it unproven.
     assertEquals(List.of(VerifyReason.PIN_FILE_NOT_PINNED.code(), "UNPROVEN_FILE"), codes(c));
@@ -73,8 +89,17 @@ class GateTest {
 
   @Test
   void aSignatureModeWithoutItsTrustFileIsAnError() {
-    Gate.Settings s = new Gate.Settings(null, SignatureMode.KEY, null, null, null, TrustPolicy.DEFAULT_SIGNATURE_FILE,
-        null, List.of(), List.of());
+    Gate.Settings s =
+        new Gate.Settings(
+            null,
+            SignatureMode.KEY,
+            null,
+            null,
+            null,
+            TrustPolicy.DEFAULT_SIGNATURE_FILE,
+            null,
+            List.of(),
+            List.of());
     assertThrows(IllegalArgumentException.class, () -> Gate.of(s));
   }
 
@@ -82,8 +107,17 @@ class GateTest {
   void ignoredFilesAreListedNotRead() throws Exception {
     Models.write(dir, "m/model.safetensors", Models.CLEAN);
     Files.writeString(dir.resolve("m/README.md"), "# a model card\n");
-    Gate.Settings s = new Gate.Settings(null, SignatureMode.NONE, null, null, null,
-        TrustPolicy.DEFAULT_SIGNATURE_FILE, null, List.of("*.md"), List.of());
+    Gate.Settings s =
+        new Gate.Settings(
+            null,
+            SignatureMode.NONE,
+            null,
+            null,
+            null,
+            TrustPolicy.DEFAULT_SIGNATURE_FILE,
+            null,
+            List.of("*.md"),
+            List.of());
     Checked c = Gate.of(s).check(dir.resolve("m"));
     assertTrue(c.report().accepted(), () -> c.report().findings().toString());
     assertEquals(List.of("README.md"), c.report().ignoredFiles());

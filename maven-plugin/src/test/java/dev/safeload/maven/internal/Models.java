@@ -10,11 +10,15 @@ import java.nio.file.Path;
 final class Models {
   private Models() {}
 
-  static final String CLEAN = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
-  static final String DUPLICATE_KEY = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-      + "\"weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+  static final String CLEAN =
+      "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+  static final String DUPLICATE_KEY =
+      "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+          + "\"weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
 
-  /** An 8-byte little-endian header length, the JSON header padded with spaces to 8, two F32 values. */
+  /**
+   * An 8-byte little-endian header length, the JSON header padded with spaces to 8, two F32 values.
+   */
   static byte[] safetensors(String header) {
     StringBuilder h = new StringBuilder(header);
     while (h.length() % 8 != 0) {

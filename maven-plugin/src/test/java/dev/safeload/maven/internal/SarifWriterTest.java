@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The SARIF written is valid against the official SARIF 2.1.0 schema, read in place from the vectors. */
+/**
+ * The SARIF written is valid against the official SARIF 2.1.0 schema, read in place from the
+ * vectors.
+ */
 class SarifWriterTest {
   @TempDir Path base;
 
@@ -39,16 +42,23 @@ class SarifWriterTest {
       Assumptions.assumeTrue(false, "SARIF schema not found at " + dir + "; skipping");
     }
     String text = Files.readString(dir.resolve("sarif-schema-2.1.0.json"));
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4, b -> b
-        .schemas(Map.of(ID, text))
-        .schemaLoader(l -> l.fetchRemoteResources(false))
-        .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    SchemaRegistry registry =
+        SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_4,
+            b ->
+                b.schemas(Map.of(ID, text))
+                    .schemaLoader(l -> l.fetchRemoteResources(false))
+                    .schemaRegistryConfig(
+                        SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
     return registry.getSchema(SchemaLocation.of(ID));
   }
 
   private static void assertValid(byte[] sarif) throws Exception {
-    List<Error> errors = schema().validate(new String(sarif, StandardCharsets.UTF_8), InputFormat.JSON);
-    assertEquals(List.of(), errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
+    List<Error> errors =
+        schema().validate(new String(sarif, StandardCharsets.UTF_8), InputFormat.JSON);
+    assertEquals(
+        List.of(),
+        errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList(),
         () -> "not valid SARIF 2.1.0:\n" + new String(sarif, StandardCharsets.UTF_8));
   }
 
@@ -63,18 +73,24 @@ class SarifWriterTest {
     Models.write(base, "models/bad dir/model.safetensors", Models.DUPLICATE_KEY);
     Models.write(base, "models/good/model.safetensors", Models.CLEAN);
     Gate gate = Gate.of(Gate.Settings.scan());
-    byte[] out = sarif(List.of(gate.check(base.resolve("models/bad dir")).report(),
-        gate.check(base.resolve("models/good")).report()));
+    byte[] out =
+        sarif(
+            List.of(
+                gate.check(base.resolve("models/bad dir")).report(),
+                gate.check(base.resolve("models/good")).report()));
     assertValid(out);
     JsonNode run = JsonMapper.builder().build().readTree(out).get("runs").get(0);
     assertEquals("1.2.3", run.get("tool").get("driver").get("version").asString());
     assertEquals(1, run.get("tool").get("driver").get("rules").size());
-    assertEquals("SAFETENSORS_DUPLICATE_KEY", run.get("tool").get("driver").get("rules").get(0).get("id").asString());
+    assertEquals(
+        "SAFETENSORS_DUPLICATE_KEY",
+        run.get("tool").get("driver").get("rules").get(0).get("id").asString());
     assertEquals(1, run.get("results").size());
     JsonNode r = run.get("results").get(0);
     assertEquals("SAFETENSORS_DUPLICATE_KEY", r.get("ruleId").asString());
     JsonNode loc = r.get("locations").get(0).get("physicalLocation");
-    assertEquals("models/bad%20dir/model.safetensors", loc.get("artifactLocation").get("uri").asString());
+    assertEquals(
+        "models/bad%20dir/model.safetensors", loc.get("artifactLocation").get("uri").asString());
     assertEquals("PROJECTROOT", loc.get("artifactLocation").get("uriBaseId").asString());
     assertEquals(true, loc.get("region").get("byteOffset").asLong() > 8);
   }
@@ -82,26 +98,39 @@ class SarifWriterTest {
   @Test
   void theSchemaCheckRejectsAnInvalidLog() throws Exception {
     // The validator is live: a log with a wrong version and a result without a message fails it.
-    String bad = "{\"version\":\"2.0.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\"}},"
-        + "\"results\":[{\"ruleId\":\"R\"}]}]}";
+    String bad =
+        "{\"version\":\"2.0.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\"}},"
+            + "\"results\":[{\"ruleId\":\"R\"}]}]}";
     assertEquals(true, schema().validate(bad, InputFormat.JSON).size() >= 2);
   }
 
   @Test
   void acceptedModelsGiveAnEmptyValidRun() throws Exception {
     Models.write(base, "m.safetensors", Models.CLEAN);
-    byte[] out = sarif(List.of(Gate.of(Gate.Settings.scan()).check(base.resolve("m.safetensors")).report()));
+    byte[] out =
+        sarif(List.of(Gate.of(Gate.Settings.scan()).check(base.resolve("m.safetensors")).report()));
     assertValid(out);
-    assertEquals(0, JsonMapper.builder().build().readTree(out).get("runs").get(0).get("results").size());
+    assertEquals(
+        0, JsonMapper.builder().build().readTree(out).get("runs").get(0).get("results").size());
   }
 
   @Test
   void aSingleFileModelPointsAtTheFile() throws Exception {
     Models.write(base, "dir/m.safetensors", Models.DUPLICATE_KEY);
-    byte[] out = sarif(List.of(Gate.of(Gate.Settings.scan()).check(base.resolve("dir/m.safetensors")).report()));
+    byte[] out =
+        sarif(
+            List.of(
+                Gate.of(Gate.Settings.scan()).check(base.resolve("dir/m.safetensors")).report()));
     assertValid(out);
-    JsonNode r = JsonMapper.builder().build().readTree(out).get("runs").get(0).get("results").get(0);
-    assertEquals("dir/m.safetensors",
-        r.get("locations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asString());
+    JsonNode r =
+        JsonMapper.builder().build().readTree(out).get("runs").get(0).get("results").get(0);
+    assertEquals(
+        "dir/m.safetensors",
+        r.get("locations")
+            .get(0)
+            .get("physicalLocation")
+            .get("artifactLocation")
+            .get("uri")
+            .asString());
   }
 }

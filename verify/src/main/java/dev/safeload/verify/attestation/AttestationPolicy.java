@@ -12,29 +12,34 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a build-provenance attestation (a GitHub artifact attestation: a Sigstore bundle whose in-toto
- * statement carries SLSA provenance v1) must prove, checked offline against a Sigstore
+ * What a build-provenance attestation (a GitHub artifact attestation: a Sigstore bundle whose
+ * in-toto statement carries SLSA provenance v1) must prove, checked offline against a Sigstore
  * {@code trusted_root.json}. Immutable; the defaults are the strict ones:
+ *
  * <ul>
- *   <li>the source repository is required: the certificate's source repository (Fulcio OID .12) and its
- *       owner (.16) must be the named ones;</li>
- *   <li>the signer, the workflow whose identity signed (the certificate's SAN), must live in that same
- *       repository unless {@link Builder#signerWorkflow} or {@link Builder#signerRepository} names
- *       another one (a reusable workflow, such as {@code github/artifact-attestations-workflows});</li>
- *   <li>the OIDC issuer must be GitHub Actions' ({@value #GITHUB_ACTIONS_ISSUER}) unless
- *       {@link Builder#issuer} names another (an enterprise's custom issuer);</li>
- *   <li>every served file must be covered by an attestation, unless {@link Builder#optional()}.</li>
+ *   <li>the source repository is required: the certificate's source repository (Fulcio OID .12) and
+ *       its owner (.16) must be the named ones;
+ *   <li>the signer, the workflow whose identity signed (the certificate's SAN), must live in that
+ *       same repository unless {@link Builder#signerWorkflow} or {@link Builder#signerRepository}
+ *       names another one (a reusable workflow, such as {@code
+ *       github/artifact-attestations-workflows});
+ *   <li>the OIDC issuer must be GitHub Actions' ({@value #GITHUB_ACTIONS_ISSUER}) unless {@link
+ *       Builder#issuer} names another (an enterprise's custom issuer);
+ *   <li>every served file must be covered by an attestation, unless {@link Builder#optional()}.
  * </ul>
+ *
  * <pre>{@code
  * AttestationPolicy p = AttestationPolicy.repository("acme/models", Path.of("trusted_root.json"))
  *     .ref("refs/heads/main").denySelfHostedRunners().build();
  * }</pre>
+ *
  * Names compare as GitHub compares them: owner and repository names ignoring ASCII case, workflow
  * paths and refs exactly.
  */
 public final class AttestationPolicy {
   /** The OIDC issuer of GitHub Actions' tokens. */
   public static final String GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+
   /** Where GitHub repositories live; certificate URIs start with it. */
   public static final String GITHUB = "https://github.com";
 
@@ -65,13 +70,14 @@ public final class AttestationPolicy {
   }
 
   /**
-   * A policy for artifacts built from {@code ownerSlashName} (for example {@code sigstore/sigstore-js}),
-   * verified against this {@code trusted_root.json}.
+   * A policy for artifacts built from {@code ownerSlashName} (for example {@code
+   * sigstore/sigstore-js}), verified against this {@code trusted_root.json}.
    *
    * @throws IllegalArgumentException if the repository is not {@code OWNER/NAME}
    * @throws IOException if the trusted root cannot be read or is malformed
    */
-  public static Builder repository(String ownerSlashName, byte[] trustedRootJson) throws IOException {
+  public static Builder repository(String ownerSlashName, byte[] trustedRootJson)
+      throws IOException {
     TrustedRoot root;
     try {
       root = TrustedRoot.parse(trustedRootJson);
@@ -103,18 +109,24 @@ public final class AttestationPolicy {
 
   @Override
   public String toString() {
-    return "AttestationPolicy[repository=" + repository() + ", issuer=" + issuer
+    return "AttestationPolicy[repository="
+        + repository()
+        + ", issuer="
+        + issuer
         + (signerWorkflow == null ? "" : ", signerWorkflow=" + signerWorkflow)
         + (signerRepository == null ? "" : ", signerRepository=" + signerRepository)
-        + (ref == null ? "" : ", ref=" + ref) + (denySelfHosted ? ", deny self-hosted" : "")
-        + (required ? "" : ", optional") + "]";
+        + (ref == null ? "" : ", ref=" + ref)
+        + (denySelfHosted ? ", deny self-hosted" : "")
+        + (required ? "" : ", optional")
+        + "]";
   }
 
   /** Splits and checks {@code OWNER/NAME}. */
   static String[] ownerAndName(String ownerSlashName, String what) {
     String[] p = ownerSlashName.split("/", -1);
     if (p.length != 2 || !NAME.matcher(p[0]).matches() || !NAME.matcher(p[1]).matches()) {
-      throw new IllegalArgumentException(what + " must be OWNER/NAME, got '" + ownerSlashName + "'");
+      throw new IllegalArgumentException(
+          what + " must be OWNER/NAME, got '" + ownerSlashName + "'");
     }
     return p;
   }
@@ -139,7 +151,9 @@ public final class AttestationPolicy {
       this.repository = p[1];
     }
 
-    /** The exact OIDC issuer the certificate must record (default {@value #GITHUB_ACTIONS_ISSUER}). */
+    /**
+     * The exact OIDC issuer the certificate must record (default {@value #GITHUB_ACTIONS_ISSUER}).
+     */
     public Builder issuer(String oidcIssuer) {
       if (oidcIssuer.isBlank()) {
         throw new IllegalArgumentException("issuer must not be blank");
@@ -160,28 +174,38 @@ public final class AttestationPolicy {
 
     /**
      * The workflow that must have signed: {@code OWNER/NAME/.github/workflows/FILE.yml}, optionally
-     * with {@code @REF} (then the ref must match too), with or without the {@code https://github.com/}
-     * prefix. For a reusable workflow, this is the reusable workflow, not the caller.
+     * with {@code @REF} (then the ref must match too), with or without the {@code
+     * https://github.com/} prefix. For a reusable workflow, this is the reusable workflow, not the
+     * caller.
      */
     public Builder signerWorkflow(String workflow) {
-      String w = workflow.startsWith(GITHUB + "/") ? workflow.substring(GITHUB.length() + 1) : workflow;
+      String w =
+          workflow.startsWith(GITHUB + "/") ? workflow.substring(GITHUB.length() + 1) : workflow;
       int at = w.indexOf('@');
       String path = at < 0 ? w : w.substring(0, at);
       String[] parts = path.split("/", 3);
-      if (parts.length != 3 || !parts[2].startsWith(".github/workflows/") || parts[2].length() <= 18
+      if (parts.length != 3
+          || !parts[2].startsWith(".github/workflows/")
+          || parts[2].length() <= 18
           || (at >= 0 && at == w.length() - 1)) {
         throw new IllegalArgumentException(
-            "signer workflow must be OWNER/NAME/.github/workflows/FILE[@REF], got '" + workflow + "'");
+            "signer workflow must be OWNER/NAME/.github/workflows/FILE[@REF], got '"
+                + workflow
+                + "'");
       }
       ownerAndName(parts[0] + "/" + parts[1], "signer workflow repository");
       this.signerWorkflow = w;
       return this;
     }
 
-    /** The git ref the build must have run from, e.g. {@code refs/heads/main} or {@code refs/tags/v1}. */
+    /**
+     * The git ref the build must have run from, e.g. {@code refs/heads/main} or {@code
+     * refs/tags/v1}.
+     */
     public Builder ref(String gitRef) {
       if (!gitRef.startsWith("refs/")) {
-        throw new IllegalArgumentException("a ref starts with refs/, e.g. refs/heads/main; got '" + gitRef + "'");
+        throw new IllegalArgumentException(
+            "a ref starts with refs/, e.g. refs/heads/main; got '" + gitRef + "'");
       }
       this.ref = gitRef;
       return this;
@@ -202,7 +226,10 @@ public final class AttestationPolicy {
       return this;
     }
 
-    /** Refuse attestations signed by a signer on this revocation list (certificate or identity rules). */
+    /**
+     * Refuse attestations signed by a signer on this revocation list (certificate or identity
+     * rules).
+     */
     public Builder revocations(RevocationList list) {
       this.revocations = Objects.requireNonNull(list);
       return this;
@@ -215,7 +242,15 @@ public final class AttestationPolicy {
 
   /** The policy as the internal checker reads it. */
   Attestations.Rules rules() {
-    return new Attestations.Rules(trustedRoot, owner, repository, issuer, signerRepository, signerWorkflow, ref,
-        denySelfHosted, revocations);
+    return new Attestations.Rules(
+        trustedRoot,
+        owner,
+        repository,
+        issuer,
+        signerRepository,
+        signerWorkflow,
+        ref,
+        denySelfHosted,
+        revocations);
   }
 }

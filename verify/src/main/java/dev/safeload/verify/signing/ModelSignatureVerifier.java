@@ -35,9 +35,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its single
- * pass: Sigstore bundle → DSSE envelope → in-toto statement → manifest, then every served file must be
- * listed with the same digest, every listed file must be present, and no unlisted file may be served.
+ * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its
+ * single pass: Sigstore bundle → DSSE envelope → in-toto statement → manifest, then every served
+ * file must be listed with the same digest, every listed file must be present, and no unlisted file
+ * may be served.
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
@@ -46,23 +47,25 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>Ignored and opaque files</h2>
+ *
  * A signature records which files its signer left out: OMS {@code ignore_paths} (literal paths) and
- * safeload's own {@code ignore} patterns, and which signed files are opaque (served without a format).
- * The loader must know them before it walks the model, but the signature lives inside the model. So
- * {@link #forModel(Path)} reads the signature file first and returns a verifier bound to those bytes:
- * its {@link #ignoredFiles()} and {@link #opaqueFiles()} are what the verified signature records, and
- * at load time the side file the loader reads must be byte-for-byte the one read first, else the model
- * is refused with {@link Reason#SOURCE_CHANGED}. A verifier from {@link #of(TrustPolicy)} alone records
- * no patterns; a served file that the signature ignores is then {@link VerifyReason#SIGNATURE_FILE_NOT_SIGNED}
- * with a message saying so. A file the manifest lists that is present but ignored by policy is not
- * missing: it is reported as ignored by policy and never served.
+ * safeload's own {@code ignore} patterns, and which signed files are opaque (served without a
+ * format). The loader must know them before it walks the model, but the signature lives inside the
+ * model. So {@link #forModel(Path)} reads the signature file first and returns a verifier bound to
+ * those bytes: its {@link #ignoredFiles()} and {@link #opaqueFiles()} are what the verified
+ * signature records, and at load time the side file the loader reads must be byte-for-byte the one
+ * read first, else the model is refused with {@link Reason#SOURCE_CHANGED}. A verifier from {@link
+ * #of(TrustPolicy)} alone records no patterns; a served file that the signature ignores is then
+ * {@link VerifyReason#SIGNATURE_FILE_NOT_SIGNED} with a message saying so. A file the manifest
+ * lists that is present but ignored by policy is not missing: it is reported as ignored by policy
+ * and never served.
  *
  * <p>Thread-safe and immutable.
  */
 public final class ModelSignatureVerifier implements ProvenanceVerifier {
   /**
-   * The attribute of this verifier's {@link Proof}s holding the SHA-256 of the signed DSSE payload (the
-   * manifest), in hex: one digest that names everything the signer signed.
+   * The attribute of this verifier's {@link Proof}s holding the SHA-256 of the signed DSSE payload
+   * (the manifest), in hex: one digest that names everything the signer signed.
    */
   public static final String PAYLOAD_SHA256 = "payload-sha256";
 
@@ -70,13 +73,18 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   public static final int MAX_SIGNATURE_BYTES = 16 << 20;
 
   private final TrustPolicy policy;
+
   /** The bundle read before the walk, or null if this verifier is not bound to one. */
   private final byte @Nullable [] bound;
+
   private final @Nullable SignedManifest boundManifest;
   private final @Nullable SignatureVerificationException boundFailure;
 
-  private ModelSignatureVerifier(TrustPolicy policy, byte @Nullable [] bound,
-      @Nullable SignedManifest boundManifest, @Nullable SignatureVerificationException boundFailure) {
+  private ModelSignatureVerifier(
+      TrustPolicy policy,
+      byte @Nullable [] bound,
+      @Nullable SignedManifest boundManifest,
+      @Nullable SignatureVerificationException boundFailure) {
     this.policy = policy;
     this.bound = bound;
     this.boundManifest = boundManifest;
@@ -90,13 +98,13 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   /**
    * A verifier bound to the signature of {@code model} (the policy's signature file inside a model
    * directory, or beside a single-file model), read now, so that the ignore and opaque patterns the
-   * signature records take effect when the loader walks the model. If there is no signature file, this
-   * verifier itself is returned (it then reports {@link VerifyReason#SIGNATURE_MISSING} as usual). A signature
-   * that fails verification is not an exception here: the failure is reported when the model is
-   * verified, and the signature's patterns are not used.
+   * signature records take effect when the loader walks the model. If there is no signature file,
+   * this verifier itself is returned (it then reports {@link VerifyReason#SIGNATURE_MISSING} as
+   * usual). A signature that fails verification is not an exception here: the failure is reported
+   * when the model is verified, and the signature's patterns are not used.
    *
-   * @throws IOException if the signature file exists but cannot be read, is not a regular file or is
-   *     larger than {@value #MAX_SIGNATURE_BYTES} bytes
+   * @throws IOException if the signature file exists but cannot be read, is not a regular file or
+   *     is larger than {@value #MAX_SIGNATURE_BYTES} bytes
    */
   public ModelSignatureVerifier forModel(Path model) throws IOException {
     Path m = model.toAbsolutePath().normalize();
@@ -122,9 +130,9 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   /**
-   * A verifier bound to these signature bundle bytes (see {@link #forModel}): they are verified now, the
-   * patterns they record become this verifier's, and the model's signature file must hold exactly these
-   * bytes when the model is verified.
+   * A verifier bound to these signature bundle bytes (see {@link #forModel}): they are verified
+   * now, the patterns they record become this verifier's, and the model's signature file must hold
+   * exactly these bytes when the model is verified.
    */
   public ModelSignatureVerifier withBundle(byte[] bundle) {
     byte[] copy = bundle.clone();
@@ -137,9 +145,9 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
 
   /**
    * The files the bound signature leaves out, as {@link dev.safeload.FileGlob} patterns: each
-   * {@code ignore_paths} entry as an anchored literal (the signature file itself excepted: the loader
-   * reads it as a side file) and safeload's recorded {@code ignore} patterns. Empty when not bound to a
-   * verified signature.
+   * {@code ignore_paths} entry as an anchored literal (the signature file itself excepted: the
+   * loader reads it as a side file) and safeload's recorded {@code ignore} patterns. Empty when not
+   * bound to a verified signature.
    */
   @Override
   public Set<String> ignoredFiles() {
@@ -160,19 +168,21 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   /** The opaque patterns the bound, verified signature records; empty otherwise. */
   @Override
   public Set<String> opaqueFiles() {
-    return boundManifest == null ? Set.of()
+    return boundManifest == null
+        ? Set.of()
         : Collections.unmodifiableSet(new LinkedHashSet<>(boundManifest.manifest().opaquePatterns));
   }
 
   /**
    * The shard size of the bound, verified signature's manifest (shards serialisation), so that the
-   * loader hashes those ranges in its single pass and the shards are compared without hashing any byte
-   * again; empty when the manifest signs whole files or this verifier is not bound to a verified
-   * signature (ranges are then hashed on request).
+   * loader hashes those ranges in its single pass and the shards are compared without hashing any
+   * byte again; empty when the manifest signs whole files or this verifier is not bound to a
+   * verified signature (ranges are then hashed on request).
    */
   @Override
   public Set<Long> shardSizes() {
-    return boundManifest == null || boundManifest.manifest().shardSize <= 0 ? Set.of()
+    return boundManifest == null || boundManifest.manifest().shardSize <= 0
+        ? Set.of()
         : Set.of(boundManifest.manifest().shardSize);
   }
 
@@ -193,8 +203,12 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       if (!policy.required) {
         return ProvenanceResult.empty();
       }
-      return reject(new Finding(VerifyReason.SIGNATURE_MISSING, null, Finding.NO_OFFSET,
-          "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
+      return reject(
+          new Finding(
+              VerifyReason.SIGNATURE_MISSING,
+              null,
+              Finding.NO_OFFSET,
+              "no " + policy.signatureFile + " beside the model; the policy requires a signature"));
     }
     ByteBuffer buf = side.get();
     byte[] bundle = new byte[buf.remaining()];
@@ -203,11 +217,16 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (bound != null) {
       // The patterns in force came from the bytes read before the walk: they must be these bytes.
       if (!MessageDigest.isEqual(bound, bundle)) {
-        return reject(new Finding(Reason.SOURCE_CHANGED, policy.signatureFile, Finding.NO_OFFSET,
-            "the signature file changed after its ignore list was read"));
+        return reject(
+            new Finding(
+                Reason.SOURCE_CHANGED,
+                policy.signatureFile,
+                Finding.NO_OFFSET,
+                "the signature file changed after its ignore list was read"));
       }
       if (boundFailure != null) {
-        return reject(new Finding(boundFailure.reason(), null, Finding.NO_OFFSET, boundFailure.getMessage()));
+        return reject(
+            new Finding(boundFailure.reason(), null, Finding.NO_OFFSET, boundFailure.getMessage()));
       }
       signed = Objects.requireNonNull(boundManifest);
     } else {
@@ -223,24 +242,26 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (!findings.isEmpty() || proven.isEmpty()) {
       return new ProvenanceResult(List.of(), findings);
     }
-    Proof.Builder proof = Proof.builder(id(), Technique.SIGNATURE)
-        .signer(signerOf(signed.identities(), policy.identity))
-        .source(policy.signatureFile)
-        .attribute(PAYLOAD_SHA256, signed.payloadSha256().hex());
+    Proof.Builder proof =
+        Proof.builder(id(), Technique.SIGNATURE)
+            .signer(signerOf(signed.identities(), policy.identity))
+            .source(policy.signatureFile)
+            .attribute(PAYLOAD_SHA256, signed.payloadSha256().hex());
     for (DigestedFile f : model.files()) {
       if (proven.contains(f.name())) {
         proof.file(f);
       }
     }
     if (!ignoredSigned.isEmpty()) {
-      proof.attribute(Proof.IGNORED_FILES, dev.safeload.verify.internal.pins.PinNames.summary(ignoredSigned));
+      proof.attribute(
+          Proof.IGNORED_FILES, dev.safeload.verify.internal.pins.PinNames.summary(ignoredSigned));
     }
     return ProvenanceResult.of(proof.build());
   }
 
   /**
-   * Verifies a signature bundle on its own (no files): the signature, the trust policy, revocation of the
-   * signer, and the manifest's consistency. The result's file digests can serve as pins.
+   * Verifies a signature bundle on its own (no files): the signature, the trust policy, revocation
+   * of the signer, and the manifest's consistency. The result's file digests can serve as pins.
    *
    * @throws SignatureVerificationException with the reason code if anything fails
    */
@@ -250,16 +271,25 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
 
   private SignedManifest verifyBundle(byte[] bundleBytes) throws SignatureVerificationException {
     Bundle b = Bundle.parse(bundleBytes);
-    BundleVerifier.Options o = new BundleVerifier.Options(policy.keys, policy.anchors,
-        policy.trustedRoot, policy.validationTime, policy.identity, policy.issuer,
-        policy.subject, policy.fingerprint, policy.allowLegacyV02);
+    BundleVerifier.Options o =
+        new BundleVerifier.Options(
+            policy.keys,
+            policy.anchors,
+            policy.trustedRoot,
+            policy.validationTime,
+            policy.identity,
+            policy.issuer,
+            policy.subject,
+            policy.fingerprint,
+            policy.allowLegacyV02);
     BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
     byte[] payload = Objects.requireNonNull(v.payload()); // a verified DSSE bundle has its payload
     Sha256 payloadSha = Sha256.hash(payload);
     if (policy.revocations != null) {
       Optional<String> why = policy.revocations.revokedSigner(v.identities());
       if (why.isPresent()) {
-        throw new SignatureVerificationException(VerifyReason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
+        throw new SignatureVerificationException(
+            VerifyReason.REVOKED_SIGNER, "signer " + v.signer() + " is revoked: " + why.get());
       }
     }
     OmsManifest m = OmsManifest.parse(payload, policy.allowLegacyV02);
@@ -267,21 +297,33 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   /** Compares the manifest with the served files; returns the proven names or adds findings. */
-  private static Set<String> match(OmsManifest m, DigestedModel model, boolean patternsApplied,
-      List<Finding> findings, List<String> ignoredSigned) {
+  private static Set<String> match(
+      OmsManifest m,
+      DigestedModel model,
+      boolean patternsApplied,
+      List<Finding> findings,
+      List<String> ignoredSigned) {
     Set<String> proven = new HashSet<>();
     List<DigestedFile> files = model.files();
     if (!m.hashType.equals("sha256")) {
-      findings.add(new Finding(VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED, null, Finding.NO_OFFSET,
-          "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
+      findings.add(
+          new Finding(
+              VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED,
+              null,
+              Finding.NO_OFFSET,
+              "the manifest uses " + m.hashType + "; the loader proves files with SHA-256 only"));
       return proven;
     }
     Map<String, List<OmsManifest.Resource>> byPath = new LinkedHashMap<>();
     if (m.singleFile()) {
       // "." is the model itself: valid only when the model is one file.
       if (model.isDirectory() || files.size() != 1) {
-        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, null, Finding.NO_OFFSET,
-            "the signature covers a single file but the model is a directory"));
+        findings.add(
+            new Finding(
+                VerifyReason.SIGNATURE_FILE_MISMATCH,
+                null,
+                Finding.NO_OFFSET,
+                "the signature covers a single file but the model is a directory"));
         return proven;
       }
       byPath.put(files.get(0).name(), m.resources);
@@ -295,11 +337,15 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     for (DigestedFile f : files) {
       List<OmsManifest.Resource> rs = byPath.get(f.name());
       if (rs == null) {
-        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_NOT_SIGNED, f.name(), Finding.NO_OFFSET,
-            hint != null && hint.covers(f.name())
-                ? "the signature ignores this file, but the loader read it: build the verifier with"
-                    + " forModel(path) (the CLI does) so the signature's ignore list applies"
-                : "the file is not listed in the signed manifest and will not be served"));
+        findings.add(
+            new Finding(
+                VerifyReason.SIGNATURE_FILE_NOT_SIGNED,
+                f.name(),
+                Finding.NO_OFFSET,
+                hint != null && hint.covers(f.name())
+                    ? "the signature ignores this file, but the loader read it: build the verifier with"
+                        + " forModel(path) (the CLI does) so the signature's ignore list applies"
+                    : "the file is not listed in the signed manifest and will not be served"));
         continue;
       }
       if (rs.get(0).start() < 0) { // files mode: one whole-file digest
@@ -316,8 +362,12 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         next = r.end();
       }
       if (!tiled || next != f.size()) {
-        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-            "the signed shards do not cover the file's " + f.size() + " bytes exactly"));
+        findings.add(
+            new Finding(
+                VerifyReason.SIGNATURE_FILE_MISMATCH,
+                f.name(),
+                Finding.NO_OFFSET,
+                "the signed shards do not cover the file's " + f.size() + " bytes exactly"));
         continue;
       }
       if (sorted.size() == 1) { // one shard is the whole file: the loader's digest decides
@@ -338,8 +388,12 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       if (ignored.contains(path)) {
         ignoredSigned.add(path); // present, left out on purpose, never served: nothing to prove
       } else if (!refused.contains(path)) { // a refused (e.g. unreadable) file has its own finding
-        findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISSING, path, Finding.NO_OFFSET,
-            "the signed manifest lists this file but the model lacks it"));
+        findings.add(
+            new Finding(
+                VerifyReason.SIGNATURE_FILE_MISSING,
+                path,
+                Finding.NO_OFFSET,
+                "the signed manifest lists this file but the model lacks it"));
       }
     }
     return proven;
@@ -347,9 +401,9 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
 
   /**
    * The manifest's own ignore list (paths and safeload patterns), only to explain a rejection: when
-   * the loader did not apply it, a file it covers is unsigned for a reason worth naming. Patterns are
-   * compiled once, and only the first {@value #MAX_HINTS} names are looked at, so a model of many
-   * unsigned files costs no more than its findings.
+   * the loader did not apply it, a file it covers is unsigned for a reason worth naming. Patterns
+   * are compiled once, and only the first {@value #MAX_HINTS} names are looked at, so a model of
+   * many unsigned files costs no more than its findings.
    */
   private static final class SignatureIgnores {
     static final int MAX_HINTS = 100;
@@ -359,7 +413,8 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
 
     SignatureIgnores(OmsManifest m) {
       paths = m.ignorePaths;
-      m.ignorePatterns.forEach(p -> globs.add(FileGlob.of(p))); // validated when the manifest was parsed
+      m.ignorePatterns.forEach(
+          p -> globs.add(FileGlob.of(p))); // validated when the manifest was parsed
     }
 
     boolean covers(String name) {
@@ -376,24 +431,33 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   /** One digest covers the whole file: the loader's own digest of the verified bytes decides. */
-  private static void checkWholeFile(DigestedFile f, OmsManifest.Resource signed, String what, Set<String> proven,
+  private static void checkWholeFile(
+      DigestedFile f,
+      OmsManifest.Resource signed,
+      String what,
+      Set<String> proven,
       List<Finding> findings) {
     if (f.sha256().equals(Sha256.of(signed.digest()))) {
       proven.add(f.name());
     } else {
-      findings.add(new Finding(VerifyReason.SIGNATURE_FILE_MISMATCH, f.name(), Finding.NO_OFFSET,
-          "the file's SHA-256 differs from the " + what));
+      findings.add(
+          new Finding(
+              VerifyReason.SIGNATURE_FILE_MISMATCH,
+              f.name(),
+              Finding.NO_OFFSET,
+              "the file's SHA-256 differs from the " + what));
     }
   }
 
   private record RangeCheck(String file, OmsManifest.Resource shard) {}
 
   /**
-   * Compares shard ranges of the verified bytes with their signed digests. The loader runs verifiers on
-   * its own threads and provides the range digests; this verifier starts no threads of its own.
+   * Compares shard ranges of the verified bytes with their signed digests. The loader runs
+   * verifiers on its own threads and provides the range digests; this verifier starts no threads of
+   * its own.
    */
-  private static void checkRanges(DigestedModel model, List<RangeCheck> ranges, Set<String> proven,
-      List<Finding> findings) {
+  private static void checkRanges(
+      DigestedModel model, List<RangeCheck> ranges, Set<String> proven, List<Finding> findings) {
     Map<String, ReasonCode> failed = new LinkedHashMap<>();
     for (RangeCheck c : ranges) {
       if (failed.get(c.file()) == VerifyReason.SIGNATURE_FILE_MISMATCH) {
@@ -413,17 +477,23 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       if (r == null) {
         proven.add(c.file());
       } else if (reported.add(c.file())) {
-        findings.add(new Finding(r, c.file(), Finding.NO_OFFSET, r == VerifyReason.SIGNATURE_FILE_MISMATCH
-            ? "a signed shard's SHA-256 differs from the file's bytes"
-            : "the loader cannot provide digests of byte ranges of this file"));
+        findings.add(
+            new Finding(
+                r,
+                c.file(),
+                Finding.NO_OFFSET,
+                r == VerifyReason.SIGNATURE_FILE_MISMATCH
+                    ? "a signed shard's SHA-256 differs from the file's bytes"
+                    : "the loader cannot provide digests of byte ranges of this file"));
       }
     }
   }
 
   /**
-   * The signer as a {@link Signer}, from the {@code kind:value} identities bundle verification found: a
-   * key by its fingerprint; a certificate by the subject alternative name the policy required (else its
-   * first one, else its subject) and, for a Sigstore certificate, its OpenID Connect issuer.
+   * The signer as a {@link Signer}, from the {@code kind:value} identities bundle verification
+   * found: a key by its fingerprint; a certificate by the subject alternative name the policy
+   * required (else its first one, else its subject) and, for a Sigstore certificate, its OpenID
+   * Connect issuer.
    */
   static Signer signerOf(List<String> identities, @Nullable String required) {
     String san = null;
@@ -442,7 +512,8 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     }
     String name = san != null && !san.isEmpty() ? san : subject;
     if (name == null || name.isEmpty()) {
-      throw new IllegalStateException("a verified signature without a signer identity: " + identities);
+      throw new IllegalStateException(
+          "a verified signature without a signer identity: " + identities);
     }
     return Signer.certificate(name, issuer == null || issuer.isEmpty() ? null : issuer);
   }

@@ -27,7 +27,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,24 +38,26 @@ import java.util.concurrent.Future;
 
 /**
  * Signs a model directory or file as an OpenSSF Model Signing v1.0 bundle (files serialization,
- * SHA-256), in key mode or certificate mode. The output has the same structure, field by field, as the
- * reference implementation's {@code model.sig}; any OMS verifier (ours included) accepts it.
+ * SHA-256), in key mode or certificate mode. The output has the same structure, field by field, as
+ * the reference implementation's {@code model.sig}; any OMS verifier (ours included) accepts it.
  *
  * <pre>{@code
  * ModelSigner.withKey(privateKey, publicKey).signTo(Path.of("models/llama"));  // writes models/llama/model.sig
  * }</pre>
+ *
  * Symbolic links, and the signature file itself, are never signed.
  *
- * <p>{@link #ignoreFiles} leaves files out of the signature ({@link dev.safeload.FileGlob} patterns,
- * gitignore meaning). The manifest records what was left out twice: the paths the patterns matched, in
- * OMS {@code serialization.ignore_paths} (literal paths, which every OMS verifier honours), and the
- * patterns themselves with {@link #opaqueFiles} patterns in safeload's own predicate field
- * {@code "safeload": {"ignore": [...], "opaque": [...]}} (written only when a list is non-empty; other OMS
- * verifiers ignore unknown predicate fields). Opaque files are signed like any other file; the pattern
- * tells a safeload verifier to serve them without a format claim.
+ * <p>{@link #ignoreFiles} leaves files out of the signature ({@link dev.safeload.FileGlob}
+ * patterns, gitignore meaning). The manifest records what was left out twice: the paths the
+ * patterns matched, in OMS {@code serialization.ignore_paths} (literal paths, which every OMS
+ * verifier honours), and the patterns themselves with {@link #opaqueFiles} patterns in safeload's
+ * own predicate field {@code "safeload": {"ignore": [...], "opaque": [...]}} (written only when a
+ * list is non-empty; other OMS verifiers ignore unknown predicate fields). Opaque files are signed
+ * like any other file; the pattern tells a safeload verifier to serve them without a format claim.
  */
 public final class ModelSigner {
-  private static final List<String> DEFAULT_IGNORES = List.of(".git", ".gitattributes", ".github", ".gitignore");
+  private static final List<String> DEFAULT_IGNORES =
+      List.of(".git", ".gitattributes", ".github", ".gitignore");
 
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
@@ -65,8 +66,13 @@ public final class ModelSigner {
   private final List<String> ignore;
   private final List<String> opaque;
 
-  private ModelSigner(PrivateKey privateKey, PublicKey publicKey, List<X509Certificate> chain, String signatureFile,
-      List<String> ignore, List<String> opaque) {
+  private ModelSigner(
+      PrivateKey privateKey,
+      PublicKey publicKey,
+      List<X509Certificate> chain,
+      String signatureFile,
+      List<String> ignore,
+      List<String> opaque) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.chain = List.copyOf(chain);
@@ -77,22 +83,35 @@ public final class ModelSigner {
 
   /** Key mode: verifiers configured with {@code publicKey} accept the signature. */
   public static ModelSigner withKey(PrivateKey privateKey, PublicKey publicKey) {
-    return new ModelSigner(Objects.requireNonNull(privateKey), Objects.requireNonNull(publicKey), List.of(),
-        TrustPolicy.DEFAULT_SIGNATURE_FILE, List.of(), List.of());
-  }
-
-  /** Certificate mode: {@code chain} is leaf first, without the root; the leaf holds the public key. */
-  public static ModelSigner withCertificate(PrivateKey privateKey, List<X509Certificate> chain) {
-    if (chain.isEmpty()) {
-      throw new IllegalArgumentException("a certificate chain needs at least the signing certificate");
-    }
-    return new ModelSigner(Objects.requireNonNull(privateKey), chain.get(0).getPublicKey(), chain,
-        TrustPolicy.DEFAULT_SIGNATURE_FILE, List.of(), List.of());
+    return new ModelSigner(
+        Objects.requireNonNull(privateKey),
+        Objects.requireNonNull(publicKey),
+        List.of(),
+        TrustPolicy.DEFAULT_SIGNATURE_FILE,
+        List.of(),
+        List.of());
   }
 
   /**
-   * Key mode from a PEM private key ({@code PRIVATE KEY} or {@code EC PRIVATE KEY}; EC P-256/384/521 or
-   * Ed25519); the public key is derived from it.
+   * Certificate mode: {@code chain} is leaf first, without the root; the leaf holds the public key.
+   */
+  public static ModelSigner withCertificate(PrivateKey privateKey, List<X509Certificate> chain) {
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a certificate chain needs at least the signing certificate");
+    }
+    return new ModelSigner(
+        Objects.requireNonNull(privateKey),
+        chain.get(0).getPublicKey(),
+        chain,
+        TrustPolicy.DEFAULT_SIGNATURE_FILE,
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * Key mode from a PEM private key ({@code PRIVATE KEY} or {@code EC PRIVATE KEY}; EC
+   * P-256/384/521 or Ed25519); the public key is derived from it.
    */
   public static ModelSigner withKey(Path privateKeyPem) throws IOException {
     java.security.KeyPair kp = readKeyPair(privateKeyPem);
@@ -102,8 +121,11 @@ public final class ModelSigner {
   /** Certificate mode from PEM files: the private key and the chain (leaf first, no root). */
   public static ModelSigner withCertificate(Path privateKeyPem, Path chainPem) throws IOException {
     try {
-      return withCertificate(readKeyPair(privateKeyPem).getPrivate(), dev.safeload.verify.internal.x509.Certs.parsePem(
-          Files.readString(chainPem, StandardCharsets.US_ASCII), VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
+      return withCertificate(
+          readKeyPair(privateKeyPem).getPrivate(),
+          dev.safeload.verify.internal.x509.Certs.parsePem(
+              Files.readString(chainPem, StandardCharsets.US_ASCII),
+              VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
     } catch (SignatureVerificationException e) {
       throw new IOException(chainPem + ": " + e.getMessage(), e);
     }
@@ -111,7 +133,8 @@ public final class ModelSigner {
 
   private static java.security.KeyPair readKeyPair(Path pem) throws IOException {
     try {
-      return dev.safeload.verify.internal.x509.PrivateKeys.fromPem(Files.readString(pem, StandardCharsets.US_ASCII));
+      return dev.safeload.verify.internal.x509.PrivateKeys.fromPem(
+          Files.readString(pem, StandardCharsets.US_ASCII));
     } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
@@ -124,12 +147,14 @@ public final class ModelSigner {
 
   /**
    * Leaves files matching these patterns out of the signature, in addition to the git files and the
-   * signature file, and records both the patterns and the paths they matched (see the class comment).
+   * signature file, and records both the patterns and the paths they matched (see the class
+   * comment).
    *
    * @throws IllegalArgumentException if a pattern is invalid ({@link dev.safeload.FileGlob#of})
    */
   public ModelSigner ignoreFiles(String... globs) {
-    return new ModelSigner(privateKey, publicKey, chain, signatureFile, withPatterns(ignore, globs), opaque);
+    return new ModelSigner(
+        privateKey, publicKey, chain, signatureFile, withPatterns(ignore, globs), opaque);
   }
 
   /**
@@ -139,7 +164,8 @@ public final class ModelSigner {
    * @throws IllegalArgumentException if a pattern is invalid
    */
   public ModelSigner opaqueFiles(String... globs) {
-    return new ModelSigner(privateKey, publicKey, chain, signatureFile, ignore, withPatterns(opaque, globs));
+    return new ModelSigner(
+        privateKey, publicKey, chain, signatureFile, ignore, withPatterns(opaque, globs));
   }
 
   private static List<String> withPatterns(List<String> old, String... globs) {
@@ -151,12 +177,17 @@ public final class ModelSigner {
     return List.copyOf(out);
   }
 
-  /** Signs the model and writes the bundle beside it: {@code dir/model.sig}, or next to a single file. */
+  /**
+   * Signs the model and writes the bundle beside it: {@code dir/model.sig}, or next to a single
+   * file.
+   */
   public Path signTo(Path model) throws IOException {
     byte[] bundle = sign(model);
     // An absolute path to a file always has a parent.
-    Path dir = Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS) ? model
-        : Objects.requireNonNull(model.toAbsolutePath().getParent());
+    Path dir =
+        Files.isDirectory(model, LinkOption.NOFOLLOW_LINKS)
+            ? model
+            : Objects.requireNonNull(model.toAbsolutePath().getParent());
     Path out = dir.resolve(signatureFile);
     Files.write(out, bundle);
     return out;
@@ -165,50 +196,63 @@ public final class ModelSigner {
   /** Hashes the model (files in parallel) and returns the signature bundle's bytes. */
   public byte[] sign(Path model) throws IOException {
     Path root = model.toAbsolutePath().normalize();
-    BasicFileAttributes a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes a =
+        Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     TreeMap<String, Path> files = new TreeMap<>(ModelSigner::componentOrder);
     String subjectName = root.getFileName() == null ? "model" : root.getFileName().toString();
     boolean single;
-    List<dev.safeload.FileGlob> ignoreGlobs = ignore.stream().map(dev.safeload.FileGlob::of).toList();
+    List<dev.safeload.FileGlob> ignoreGlobs =
+        ignore.stream().map(dev.safeload.FileGlob::of).toList();
     java.util.TreeSet<String> ignoredPaths = new java.util.TreeSet<>();
     if (a.isRegularFile()) {
       files.put(".", root);
       single = true;
     } else if (a.isDirectory()) {
       single = false;
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-          return !dir.equals(root) && DEFAULT_IGNORES.contains(dir.getFileName().toString())
-              ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-          if (name.equals(signatureFile) || DEFAULT_IGNORES.contains(name)) {
-            return FileVisitResult.CONTINUE;
-          }
-          if (ignoreGlobs.stream().anyMatch(g -> g.matches(name))) {
-            // Left out; recorded by path for OMS verifiers, unless no OMS path can name it (then the
-            // recorded pattern still covers it for ours).
-            if (OmsManifest.isValidPath(name)) {
-              ignoredPaths.add(name);
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              return !dir.equals(root) && DEFAULT_IGNORES.contains(dir.getFileName().toString())
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
             }
-            return FileVisitResult.CONTINUE;
-          }
-          if (!attrs.isRegularFile()) {
-            throw new IOException("refusing to sign " + name + ": not a regular file (symbolic links are never signed)");
-          }
-          try {
-            OmsManifest.checkPath(name, VerifyReason.SIGNATURE_MANIFEST_INVALID, "file name");
-          } catch (SignatureVerificationException e) {
-            throw new IOException(e.getMessage(), e);
-          }
-          files.put(name, file);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              String name =
+                  root.relativize(file)
+                      .toString()
+                      .replace(file.getFileSystem().getSeparator(), "/");
+              if (name.equals(signatureFile) || DEFAULT_IGNORES.contains(name)) {
+                return FileVisitResult.CONTINUE;
+              }
+              if (ignoreGlobs.stream().anyMatch(g -> g.matches(name))) {
+                // Left out; recorded by path for OMS verifiers, unless no OMS path can name it
+                // (then the
+                // recorded pattern still covers it for ours).
+                if (OmsManifest.isValidPath(name)) {
+                  ignoredPaths.add(name);
+                }
+                return FileVisitResult.CONTINUE;
+              }
+              if (!attrs.isRegularFile()) {
+                throw new IOException(
+                    "refusing to sign "
+                        + name
+                        + ": not a regular file (symbolic links are never signed)");
+              }
+              try {
+                OmsManifest.checkPath(name, VerifyReason.SIGNATURE_MANIFEST_INVALID, "file name");
+              } catch (SignatureVerificationException e) {
+                throw new IOException(e.getMessage(), e);
+              }
+              files.put(name, file);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } else {
       throw new IOException(model + " is neither a regular file nor a directory");
     }
@@ -216,12 +260,15 @@ public final class ModelSigner {
       throw new IOException(model + " holds no files to sign");
     }
     Map<String, Sha256> digests = hashAll(files);
-    byte[] payload = statement(subjectName, digests, single, ignoredPaths).getBytes(StandardCharsets.UTF_8);
+    byte[] payload =
+        statement(subjectName, digests, single, ignoredPaths).getBytes(StandardCharsets.UTF_8);
     byte[] sig = signBytes(Pae.encode(Pae.IN_TOTO, payload));
     return bundle(payload, sig).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Python's PurePosixPath order: compare path components, not whole strings ("a/b" before "a-c"). */
+  /**
+   * Python's PurePosixPath order: compare path components, not whole strings ("a/b" before "a-c").
+   */
   static int componentOrder(String x, String y) {
     String[] a = x.split("/");
     String[] b = y.split("/");
@@ -251,11 +298,14 @@ public final class ModelSigner {
 
   private static Map<String, Sha256> hashAll(TreeMap<String, Path> files) throws IOException {
     int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "safeload-signer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "safeload-signer");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Map<String, Future<Sha256>> futures = new TreeMap<>(files.comparator());
       files.forEach((name, p) -> futures.put(name, pool.submit(() -> hash(p))));
@@ -292,18 +342,25 @@ public final class ModelSigner {
     return Sha256.of(md.digest());
   }
 
-  private String statement(String subjectName, Map<String, Sha256> digests, boolean single,
+  private String statement(
+      String subjectName,
+      Map<String, Sha256> digests,
+      boolean single,
       java.util.Set<String> ignoredPaths) {
     MessageDigest root = Sha256.newMessageDigest();
     digests.values().forEach(d -> root.update(d.toByteArray()));
     StringBuilder sb = new StringBuilder();
     sb.append("{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n")
-        .append("      \"name\": ").append(JsonText.quote(subjectName)).append(",\n")
-        .append("      \"digest\": {\n        \"sha256\": \"").append(java.util.HexFormat.of().formatHex(root.digest()))
+        .append("      \"name\": ")
+        .append(JsonText.quote(subjectName))
+        .append(",\n")
+        .append("      \"digest\": {\n        \"sha256\": \"")
+        .append(java.util.HexFormat.of().formatHex(root.digest()))
         .append("\"\n      }\n    }\n  ],\n")
         .append("  \"predicateType\": \"https://model_signing/signature/v1.0\",\n")
         .append("  \"predicate\": {\n    \"serialization\": {\n")
-        .append("      \"method\": \"files\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n")
+        .append(
+            "      \"method\": \"files\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n")
         .append("      \"ignore_paths\": [\n");
     java.util.TreeSet<String> sortedIgnores = new java.util.TreeSet<>(DEFAULT_IGNORES);
     if (!single) {
@@ -312,14 +369,20 @@ public final class ModelSigner {
     sortedIgnores.addAll(ignoredPaths);
     List<String> ignores = new ArrayList<>(sortedIgnores);
     for (int i = 0; i < ignores.size(); i++) {
-      sb.append("        ").append(JsonText.quote(ignores.get(i))).append(i + 1 < ignores.size() ? ",\n" : "\n");
+      sb.append("        ")
+          .append(JsonText.quote(ignores.get(i)))
+          .append(i + 1 < ignores.size() ? ",\n" : "\n");
     }
     sb.append("      ]\n    },\n    \"resources\": [\n");
     int i = 0;
     for (Map.Entry<String, Sha256> e : digests.entrySet()) {
-      sb.append("      {\n        \"name\": ").append(JsonText.quote(e.getKey())).append(",\n")
+      sb.append("      {\n        \"name\": ")
+          .append(JsonText.quote(e.getKey()))
+          .append(",\n")
           .append("        \"algorithm\": \"sha256\",\n")
-          .append("        \"digest\": \"").append(e.getValue().hex()).append("\"\n      }")
+          .append("        \"digest\": \"")
+          .append(e.getValue().hex())
+          .append("\"\n      }")
           .append(++i < digests.size() ? ",\n" : "\n");
     }
     sb.append("    ]");
@@ -358,15 +421,18 @@ public final class ModelSigner {
 
   private String bundle(byte[] payload, byte[] sig) throws IOException {
     Base64.Encoder b64 = Base64.getEncoder();
-    StringBuilder sb = new StringBuilder("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",")
-        .append("\"verificationMaterial\":{");
+    StringBuilder sb =
+        new StringBuilder("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",")
+            .append("\"verificationMaterial\":{");
     if (chain.isEmpty()) {
       sb.append("\"publicKey\":{\"hint\":\"").append(Keys.omsHint(publicKey)).append("\"}");
     } else {
       sb.append("\"x509CertificateChain\":{\"certificates\":[");
       for (int i = 0; i < chain.size(); i++) {
         try {
-          sb.append(i > 0 ? "," : "").append("{\"rawBytes\":\"").append(b64.encodeToString(chain.get(i).getEncoded()))
+          sb.append(i > 0 ? "," : "")
+              .append("{\"rawBytes\":\"")
+              .append(b64.encodeToString(chain.get(i).getEncoded()))
               .append("\"}");
         } catch (CertificateEncodingException e) {
           throw new IOException("certificate cannot be encoded", e);
@@ -374,10 +440,13 @@ public final class ModelSigner {
       }
       sb.append("]}");
     }
-    sb.append(",\"tlogEntries\":[]},\"dsseEnvelope\":{\"payload\":\"").append(b64.encodeToString(payload))
-        .append("\",\"payloadType\":\"").append(Pae.IN_TOTO).append("\",\"signatures\":[{\"sig\":\"")
-        .append(b64.encodeToString(sig)).append("\",\"keyid\":\"\"}]}}");
+    sb.append(",\"tlogEntries\":[]},\"dsseEnvelope\":{\"payload\":\"")
+        .append(b64.encodeToString(payload))
+        .append("\",\"payloadType\":\"")
+        .append(Pae.IN_TOTO)
+        .append("\",\"signatures\":[{\"sig\":\"")
+        .append(b64.encodeToString(sig))
+        .append("\",\"keyid\":\"\"}]}}");
     return sb.toString();
   }
-
 }

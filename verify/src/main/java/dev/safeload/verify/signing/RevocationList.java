@@ -22,11 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A local revocation feed: file digests and signers that must never be loaded again. As a
- * {@link ProvenanceVerifier} it rejects any model serving a revoked file; given to
- * {@link TrustPolicy.Builder#revocations} it also rejects signatures by revoked signers.
+ * A local revocation feed: file digests and signers that must never be loaded again. As a {@link
+ * ProvenanceVerifier} it rejects any model serving a revoked file; given to {@link
+ * TrustPolicy.Builder#revocations} it also rejects signatures by revoked signers.
  *
  * <p>Format (strict JSON, unknown fields rejected):
+ *
  * <pre>{@code
  * {"version": 1,
  *  "revoked": [
@@ -43,7 +44,8 @@ public final class RevocationList implements ProvenanceVerifier {
   private final Map<String, String> signers;
   private final List<String[]> identities; // {san, issuer-or-null, reason}
 
-  private RevocationList(Map<Sha256, String> digests, Map<String, String> signers, List<String[]> identities) {
+  private RevocationList(
+      Map<Sha256, String> digests, Map<String, String> signers, List<String[]> identities) {
     this.digests = Map.copyOf(digests);
     this.signers = Map.copyOf(signers);
     this.identities = List.copyOf(identities);
@@ -52,7 +54,8 @@ public final class RevocationList implements ProvenanceVerifier {
   /** Reads a feed file. */
   public static RevocationList load(Path feed) throws IOException, SignatureVerificationException {
     if (Files.size(feed) > Json.MAX_DOCUMENT_BYTES) {
-      throw new SignatureVerificationException(VerifyReason.REVOKED_FEED_INVALID, "revocation feed is too large");
+      throw new SignatureVerificationException(
+          VerifyReason.REVOKED_FEED_INVALID, "revocation feed is too large");
     }
     return parse(Files.readAllBytes(feed));
   }
@@ -71,10 +74,14 @@ public final class RevocationList implements ProvenanceVerifier {
     for (JsonObject e : root.objects("revoked", MAX_ENTRIES)) {
       e.onlyKeys("sha256", "identity", "issuer", "keySha256", "certSha256", "reason");
       String reason = e.str("reason");
-      int kinds = (e.has("sha256") ? 1 : 0) + (e.has("identity") ? 1 : 0) + (e.has("keySha256") ? 1 : 0)
-          + (e.has("certSha256") ? 1 : 0);
+      int kinds =
+          (e.has("sha256") ? 1 : 0)
+              + (e.has("identity") ? 1 : 0)
+              + (e.has("keySha256") ? 1 : 0)
+              + (e.has("certSha256") ? 1 : 0);
       if (kinds != 1 || (e.has("issuer") && !e.has("identity"))) {
-        throw new SignatureVerificationException(r, e + ": exactly one of sha256, identity, keySha256, certSha256");
+        throw new SignatureVerificationException(
+            r, e + ": exactly one of sha256, identity, keySha256, certSha256");
       }
       if (e.has("sha256")) {
         digests.put(sha(e.str("sha256"), r), reason);
@@ -129,7 +136,8 @@ public final class RevocationList implements ProvenanceVerifier {
       return Optional.ofNullable(signers.get("key:" + signer.identity()));
     }
     for (String[] rule : identities) {
-      if (rule[0].equals(signer.identity()) && (rule[1] == null || rule[1].equals(signer.issuer()))) {
+      if (rule[0].equals(signer.identity())
+          && (rule[1] == null || rule[1].equals(signer.issuer()))) {
         return Optional.of(rule[2]);
       }
     }
@@ -152,8 +160,12 @@ public final class RevocationList implements ProvenanceVerifier {
     for (DigestedFile f : model.files()) {
       String why = digests.get(f.sha256());
       if (why != null) {
-        findings.add(new Finding(VerifyReason.REVOKED_DIGEST, f.name(), Finding.NO_OFFSET,
-            "revoked " + f.sha256() + ": " + why));
+        findings.add(
+            new Finding(
+                VerifyReason.REVOKED_DIGEST,
+                f.name(),
+                Finding.NO_OFFSET,
+                "revoked " + f.sha256() + ": " + why));
       }
     }
     return new ProvenanceResult(List.of(), findings);

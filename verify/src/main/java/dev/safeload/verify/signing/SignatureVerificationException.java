@@ -3,7 +3,6 @@ package dev.safeload.verify.signing;
 import dev.safeload.ReasonCode;
 import java.util.Objects;
 
-
 /**
  * A signature, or one of the inputs it is checked against (bundle, manifest, certificate chain,
  * transparency log entry, trusted root, revocation feed), did not verify; {@link #reason()} is the
@@ -39,7 +38,9 @@ public final class SignatureVerificationException extends Exception {
     return Objects.requireNonNull(super.getMessage());
   }
 
-  /** @return the stable reason code */
+  /**
+   * @return the stable reason code
+   */
   public ReasonCode reason() {
     return reason;
   }

@@ -16,7 +16,8 @@ public final class SignedManifest {
   private final List<String> identities;
   private final Sha256 payloadSha256;
 
-  SignedManifest(OmsManifest manifest, String signer, List<String> identities, Sha256 payloadSha256) {
+  SignedManifest(
+      OmsManifest manifest, String signer, List<String> identities, Sha256 payloadSha256) {
     this.manifest = manifest;
     this.signer = signer;
     this.identities = List.copyOf(identities);
@@ -33,8 +34,8 @@ public final class SignedManifest {
   }
 
   /**
-   * The signer's identities as {@code kind:value} strings ({@code san:…}, {@code issuer:…},
-   * {@code subject:…}, {@code cert:sha256:…}, {@code key:sha256:…}), as matched by {@link RevocationList}.
+   * The signer's identities as {@code kind:value} strings ({@code san:…}, {@code issuer:…}, {@code
+   * subject:…}, {@code cert:sha256:…}, {@code key:sha256:…}), as matched by {@link RevocationList}.
    */
   public List<String> identities() {
     return identities;

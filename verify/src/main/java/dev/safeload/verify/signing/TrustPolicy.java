@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  *     .verifier(TrustPolicy.publicKey(Path.of("signer.pub.pem")).verifier())
  *     .build();
  * }</pre>
+ *
  * System and web PKI roots are never used.
  */
 public final class TrustPolicy {
@@ -88,8 +89,11 @@ public final class TrustPolicy {
   /** Key mode from a PEM {@code PUBLIC KEY} file. */
   public static Builder publicKey(Path pem) throws IOException {
     try {
-      return publicKeys(List.of(Keys.publicKeyFromPem(Files.readString(pem, StandardCharsets.US_ASCII),
-          VerifyReason.SIGNATURE_KEY_MISMATCH)));
+      return publicKeys(
+          List.of(
+              Keys.publicKeyFromPem(
+                  Files.readString(pem, StandardCharsets.US_ASCII),
+                  VerifyReason.SIGNATURE_KEY_MISMATCH)));
     } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
@@ -108,14 +112,18 @@ public final class TrustPolicy {
   /** Certificate mode from a PEM file of one or more anchor certificates. */
   public static Builder certificates(Path pem) throws IOException {
     try {
-      return certificates(Certs.parsePem(Files.readString(pem, StandardCharsets.US_ASCII),
-          VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
+      return certificates(
+          Certs.parsePem(
+              Files.readString(pem, StandardCharsets.US_ASCII),
+              VerifyReason.SIGNATURE_CERT_CHAIN_INVALID));
     } catch (SignatureVerificationException e) {
       throw new IOException(pem + ": " + e.getMessage(), e);
     }
   }
 
-  /** Sigstore keyless mode against a {@code trusted_root.json}; identity and issuer are required. */
+  /**
+   * Sigstore keyless mode against a {@code trusted_root.json}; identity and issuer are required.
+   */
   public static Builder sigstore(byte[] trustedRootJson) throws IOException {
     Builder b = new Builder();
     try {
@@ -131,7 +139,10 @@ public final class TrustPolicy {
     return sigstore(Files.readAllBytes(trustedRootJson));
   }
 
-  /** The signature file's name relative to the model directory (default {@value #DEFAULT_SIGNATURE_FILE}). */
+  /**
+   * The signature file's name relative to the model directory (default {@value
+   * #DEFAULT_SIGNATURE_FILE}).
+   */
   public String signatureFile() {
     return signatureFile;
   }
@@ -144,8 +155,11 @@ public final class TrustPolicy {
   @Override
   public String toString() {
     String mode = !keys.isEmpty() ? "key" : !anchors.isEmpty() ? "certificate" : "sigstore";
-    return "TrustPolicy[" + mode + (identity == null ? "" : ", identity=" + identity)
-        + (issuer == null ? "" : ", issuer=" + issuer) + "]";
+    return "TrustPolicy["
+        + mode
+        + (identity == null ? "" : ", identity=" + identity)
+        + (issuer == null ? "" : ", issuer=" + issuer)
+        + "]";
   }
 
   /** Builds a {@link TrustPolicy}. */
@@ -194,8 +208,8 @@ public final class TrustPolicy {
     }
 
     /**
-     * Certificate mode: the time the chain must be valid at (default: the time of verification). The
-     * OMS reference validates at the leaf's notBefore, which accepts expired chains; we do not.
+     * Certificate mode: the time the chain must be valid at (default: the time of verification).
+     * The OMS reference validates at the leaf's notBefore, which accepts expired chains; we do not.
      */
     public Builder validationTime(Instant at) {
       this.validationTime = Objects.requireNonNull(at);
@@ -211,7 +225,8 @@ public final class TrustPolicy {
     /** The signature file's name relative to the model directory. */
     public Builder signatureFile(String name) {
       try {
-        dev.safeload.verify.internal.intoto.OmsManifest.checkPath(name, VerifyReason.SIGNATURE_MISSING, "signature file");
+        dev.safeload.verify.internal.intoto.OmsManifest.checkPath(
+            name, VerifyReason.SIGNATURE_MISSING, "signature file");
       } catch (SignatureVerificationException e) {
         throw new IllegalArgumentException(e.getMessage());
       }
@@ -220,8 +235,8 @@ public final class TrustPolicy {
     }
 
     /**
-     * Makes the signature optional: a model without one is neither rejected nor proven by this check
-     * (pins may still prove it). A signature that is present must still verify.
+     * Makes the signature optional: a model without one is neither rejected nor proven by this
+     * check (pins may still prove it). A signature that is present must still verify.
      */
     public Builder optional() {
       this.required = false;
@@ -230,8 +245,8 @@ public final class TrustPolicy {
 
     /**
      * Key mode: also require a Rekor entry (signed entry timestamp or inclusion proof with a signed
-     * checkpoint) and any timestamps to verify against this {@code trusted_root.json}, as for managed
-     * keys in Sigstore. Ignored in the other modes (Sigstore mode always checks the log).
+     * checkpoint) and any timestamps to verify against this {@code trusted_root.json}, as for
+     * managed keys in Sigstore. Ignored in the other modes (Sigstore mode always checks the log).
      */
     public Builder transparencyLog(Path trustedRootJson) throws IOException {
       try {
@@ -251,18 +266,23 @@ public final class TrustPolicy {
     /**
      * The policy.
      *
-     * @throws IllegalStateException if a Sigstore policy lacks {@code identity(...)} or {@code issuer(...)}
+     * @throws IllegalStateException if a Sigstore policy lacks {@code identity(...)} or {@code
+     *     issuer(...)}
      */
     public TrustPolicy build() {
-      if (trustedRoot != null && keys.isEmpty() && anchors.isEmpty() && (identity == null || issuer == null)) {
-        throw new IllegalStateException("Sigstore keyless verification needs identity(...) and issuer(...)");
+      if (trustedRoot != null
+          && keys.isEmpty()
+          && anchors.isEmpty()
+          && (identity == null || issuer == null)) {
+        throw new IllegalStateException(
+            "Sigstore keyless verification needs identity(...) and issuer(...)");
       }
       return new TrustPolicy(this);
     }
 
     /**
-     * The verifier that applies this policy, for {@code SafeModelLoader.Builder.verifier}: shorthand
-     * for {@code ModelSignatureVerifier.of(build())}.
+     * The verifier that applies this policy, for {@code SafeModelLoader.Builder.verifier}:
+     * shorthand for {@code ModelSignatureVerifier.of(build())}.
      *
      * @throws IllegalStateException as {@link #build()}
      */

@@ -22,8 +22,10 @@ class AttestationBoundsTest {
   @BeforeAll
   static void instance() throws Exception {
     sigstore = new TestSigstore();
-    policy = AttestationPolicy.repository("acme/models", sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8))
-        .build();
+    policy =
+        AttestationPolicy.repository(
+                "acme/models", sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8))
+            .build();
   }
 
   /** Each file costs at most one SHA-512 however many subjects and attestations there are. */
@@ -40,15 +42,18 @@ class AttestationBoundsTest {
       a.subject("f" + i + ".bin", content);
       b.subject("copy-" + i, content); // the second attestation names every file again
     }
-    AttestationVerifier v = AttestationVerifier.of(policy)
-        .withBundle(sigstore.bundle(a).getBytes(StandardCharsets.UTF_8), "a")
-        .withBundle(sigstore.bundle(b).getBytes(StandardCharsets.UTF_8), "b");
+    AttestationVerifier v =
+        AttestationVerifier.of(policy)
+            .withBundle(sigstore.bundle(a).getBytes(StandardCharsets.UTF_8), "a")
+            .withBundle(sigstore.bundle(b).getBytes(StandardCharsets.UTF_8), "b");
     AtomicInteger calls = new AtomicInteger();
     ProvenanceResult r = v.verify(Models.of(files, true, true, calls));
     assertEquals(List.of(), r.findings());
     assertEquals(400, r.proven().size());
     assertEquals(400, calls.get());
-    assertEquals(2, v.attest(Models.of(files, true, true, new AtomicInteger())).files().get("f7.bin").size());
+    assertEquals(
+        2,
+        v.attest(Models.of(files, true, true, new AtomicInteger())).files().get("f7.bin").size());
   }
 
   @Test
@@ -57,12 +62,16 @@ class AttestationBoundsTest {
     for (int i = 0; i < AttestationVerifier.MAX_BUNDLES + 50; i++) {
       jsonl.append("{}\n");
     }
-    AttestationVerifier v = AttestationVerifier.of(policy)
-        .withJsonLines(jsonl.toString().getBytes(StandardCharsets.UTF_8), "many.jsonl");
-    ProvenanceResult r = v.verify(Models.of(Map.of("a.bin", new byte[1]), true, true, new AtomicInteger()));
+    AttestationVerifier v =
+        AttestationVerifier.of(policy)
+            .withJsonLines(jsonl.toString().getBytes(StandardCharsets.UTF_8), "many.jsonl");
+    ProvenanceResult r =
+        v.verify(Models.of(Map.of("a.bin", new byte[1]), true, true, new AtomicInteger()));
     assertEquals(AttestationVerifier.MAX_BUNDLES, r.findings().size());
-    assertTrue(r.findings().stream().allMatch(f -> f.reason() == VerifyReason.SIGNATURE_BUNDLE_INVALID));
+    assertTrue(
+        r.findings().stream().allMatch(f -> f.reason() == VerifyReason.SIGNATURE_BUNDLE_INVALID));
     Finding last = r.findings().get(r.findings().size() - 1);
-    assertTrue(last.message().contains("more than " + AttestationVerifier.MAX_BUNDLES), last.message());
+    assertTrue(
+        last.message().contains("more than " + AttestationVerifier.MAX_BUNDLES), last.message());
   }
 }

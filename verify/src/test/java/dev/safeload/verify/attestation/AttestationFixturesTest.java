@@ -10,24 +10,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Writes the attestation fixtures other modules' tests read (they cannot build a Sigstore instance of
- * their own without this module's test code): a trusted root of a fresh {@link TestSigstore} and
+ * Writes the attestation fixtures other modules' tests read (they cannot build a Sigstore instance
+ * of their own without this module's test code): a trusted root of a fresh {@link TestSigstore} and
  * bundles attesting the CLI tests' toy model. Run only on request:
+ *
  * <pre>
  * mvn -o -q -Pquick -pl verify -am test -Dtest=AttestationFixturesTest -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dsafeload.writeAttestationFixtures=$PWD/cli/src/test/resources/attestation
  * </pre>
+ *
  * The outputs stay valid: verification uses the signed times inside them, never the clock.
  */
 class AttestationFixturesTest {
   /** The toy model the CLI test writes: name, content. */
-  static final List<String[]> TOY = List.of(new String[] {"weights.toy", "TOY!weights"},
-      new String[] {"sub/more.toy", "TOY!more"});
+  static final List<String[]> TOY =
+      List.of(
+          new String[] {"weights.toy", "TOY!weights"}, new String[] {"sub/more.toy", "TOY!more"});
 
   @Test
   @EnabledIfSystemProperty(named = "safeload.writeAttestationFixtures", matches = ".+")
   void write() throws Exception {
-    Path out = Files.createDirectories(Path.of(System.getProperty("safeload.writeAttestationFixtures")));
+    Path out =
+        Files.createDirectories(Path.of(System.getProperty("safeload.writeAttestationFixtures")));
     TestSigstore s = new TestSigstore();
     String root = s.trustedRootJson();
     Files.writeString(out.resolve("trusted_root.json"), root);
@@ -37,8 +41,14 @@ class AttestationFixturesTest {
     selfHosted.runner = "self-hosted";
     Files.writeString(out.resolve("self-hosted.intoto.jsonl"), s.bundle(selfHosted) + "\n");
     // What was written verifies.
-    AttestationPolicy p = AttestationPolicy.repository("acme/models", root.getBytes(StandardCharsets.UTF_8)).build();
-    assertEquals(1, AttestationVerifier.of(p).withBundles(out.resolve("model.intoto.jsonl")).attestations().size());
+    AttestationPolicy p =
+        AttestationPolicy.repository("acme/models", root.getBytes(StandardCharsets.UTF_8)).build();
+    assertEquals(
+        1,
+        AttestationVerifier.of(p)
+            .withBundles(out.resolve("model.intoto.jsonl"))
+            .attestations()
+            .size());
   }
 
   static TestSigstore.Build toy(TestSigstore.Build b) {

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.safeload.provenance.Technique;
-import dev.safeload.provenance.Proof;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.Proof;
 import dev.safeload.provenance.ProvenanceVerifier;
+import dev.safeload.provenance.Technique;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatHandler;
 import dev.safeload.spi.ModelBytes;
@@ -33,7 +33,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A model directory signed by key and attested, through {@link SafeModelLoader} with both proofs. */
+/**
+ * A model directory signed by key and attested, through {@link SafeModelLoader} with both proofs.
+ */
 class AttestedModelLoadTest {
   static TestSigstore sigstore;
   static AttestationPolicy policy;
@@ -44,8 +46,11 @@ class AttestedModelLoadTest {
   @BeforeAll
   static void instance() throws Exception {
     sigstore = new TestSigstore();
-    policy = AttestationPolicy.repository("acme/models", sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8))
-        .denySelfHostedRunners().build();
+    policy =
+        AttestationPolicy.repository(
+                "acme/models", sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8))
+            .denySelfHostedRunners()
+            .build();
   }
 
   @BeforeEach
@@ -69,29 +74,33 @@ class AttestedModelLoadTest {
   }
 
   static SafeModelLoader loader(ProvenanceVerifier... verifiers) {
-    FormatHandler any = new FormatHandler() {
-      @Override
-      public String id() {
-        return "test-raw";
-      }
+    FormatHandler any =
+        new FormatHandler() {
+          @Override
+          public String id() {
+            return "test-raw";
+          }
 
-      @Override
-      public Set<String> extensions() {
-        return Set.of("bin");
-      }
+          @Override
+          public Set<String> extensions() {
+            return Set.of("bin");
+          }
 
-      @Override
-      public Confidence detect(ByteBuffer head, long fileSize) {
-        return Confidence.STRUCTURAL;
-      }
+          @Override
+          public Confidence detect(ByteBuffer head, long fileSize) {
+            return Confidence.STRUCTURAL;
+          }
 
-      @Override
-      public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
-        return ModelDescription.empty("test-raw");
-      }
-    };
-    SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(any)
-        .policy(LoadPolicy.strict().toBuilder().allowFormat("test-raw").build());
+          @Override
+          public ModelDescription validate(ModelBytes bytes, ValidationContext context) {
+            return ModelDescription.empty("test-raw");
+          }
+        };
+    SafeModelLoader.Builder b =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(any)
+            .policy(LoadPolicy.strict().toBuilder().allowFormat("test-raw").build());
     for (ProvenanceVerifier v : verifiers) {
       b.verifier(v);
     }
@@ -105,16 +114,19 @@ class AttestedModelLoadTest {
   @Test
   void signedAndAttestedModelLoadsWithBothProofs() throws Exception {
     Path bundles = attest(false, "config.bin", "weights.bin");
-    try (VerifiedModel m = loader(signature(), AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
+    try (VerifiedModel m =
+        loader(signature(), AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
       assertEquals(2, m.files().size());
-      assertEquals(List.of(Technique.SIGNATURE, Technique.ATTESTATION),
+      assertEquals(
+          List.of(Technique.SIGNATURE, Technique.ATTESTATION),
           m.proofs().stream().map(Proof::technique).toList());
       Proof attested = m.proofs().get(1);
       assertEquals("model.intoto.jsonl line 1", attested.attribute(Proof.SOURCE));
       assertEquals(Set.of("config.bin", "weights.bin"), attested.fileNames());
       assertEquals("https://github.com/acme/models", attested.attribute(Proof.SOURCE_REPOSITORY));
       assertEquals("refs/heads/main", attested.attribute(Proof.SOURCE_REF));
-      assertEquals(List.of(Technique.SIGNATURE, Technique.ATTESTATION),
+      assertEquals(
+          List.of(Technique.SIGNATURE, Technique.ATTESTATION),
           m.file("weights.bin").proofs().stream().map(Proof::technique).toList());
     }
   }
@@ -125,22 +137,26 @@ class AttestedModelLoadTest {
     Files.move(bundles, model.resolve("model.intoto.jsonl"));
     AttestationVerifier v = AttestationVerifier.of(policy).withSideFile("model.intoto.jsonl");
     try (VerifiedModel m = loader(signature(), v).load(model)) {
-      assertEquals(Set.of("config.bin", "weights.bin"), Set.copyOf(m.files().stream()
-          .map(f -> f.name()).toList()));
-      Proof attested = m.proofs().stream().filter(p -> p.technique() == Technique.ATTESTATION).findFirst()
-          .orElseThrow();
+      assertEquals(
+          Set.of("config.bin", "weights.bin"),
+          Set.copyOf(m.files().stream().map(f -> f.name()).toList()));
+      Proof attested =
+          m.proofs().stream()
+              .filter(p -> p.technique() == Technique.ATTESTATION)
+              .findFirst()
+              .orElseThrow();
       assertEquals("model.intoto.jsonl line 1", attested.attribute(Proof.SOURCE));
       assertEquals(Set.of("config.bin", "weights.bin"), attested.fileNames());
     }
     // Absent: a required policy has no attestation.
     Files.delete(model.resolve("model.intoto.jsonl"));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader(signature(), v).load(model));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader(signature(), v).load(model));
     assertTrue(e.hasReason(VerifyReason.ATTESTATION_MISSING), e.findings().toString());
     // Broken: its reason.
     Files.writeString(model.resolve("model.intoto.jsonl"), "{}\n");
     e = assertThrows(ModelRejectedException.class, () -> loader(signature(), v).load(model));
-    assertTrue(e.hasReason(VerifyReason.SIGNATURE_BUNDLE_INVALID),
-        e.findings().toString());
+    assertTrue(e.hasReason(VerifyReason.SIGNATURE_BUNDLE_INVALID), e.findings().toString());
     assertThrows(IllegalArgumentException.class, () -> v.withSideFile("../x.jsonl"));
   }
 
@@ -148,7 +164,8 @@ class AttestedModelLoadTest {
   void sha512SubjectsAreMatchedAgainstTheVerifiedBytes() throws Exception {
     Files.delete(model.resolve("model.sig"));
     Path bundles = attest(true, "config.bin", "weights.bin");
-    try (VerifiedModel m = loader(AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
+    try (VerifiedModel m =
+        loader(AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
       assertEquals(2, m.files().size());
     }
   }
@@ -157,7 +174,8 @@ class AttestedModelLoadTest {
   void attestationAloneProvesTheModel() throws Exception {
     Files.delete(model.resolve("model.sig"));
     Path bundles = attest(false, "config.bin", "weights.bin");
-    try (VerifiedModel m = loader(AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
+    try (VerifiedModel m =
+        loader(AttestationVerifier.of(policy).withBundles(bundles)).load(model)) {
       assertEquals(2, m.files().size());
     }
   }
@@ -168,8 +186,12 @@ class AttestedModelLoadTest {
     // Re-sign after the change: the key signature is happy, the attestation is not.
     Files.writeString(model.resolve("config.bin"), "{\"layers\": 3}");
     ModelSigner.withKey(signer.getPrivate(), signer.getPublic()).signTo(model);
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(signature(), AttestationVerifier.of(policy).withBundles(bundles)).load(model));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class,
+            () ->
+                loader(signature(), AttestationVerifier.of(policy).withBundles(bundles))
+                    .load(model));
     assertTrue(e.hasReason(VerifyReason.ATTESTATION_SUBJECT_MISMATCH), e.findings().toString());
     assertEquals(1, e.findings().size(), e.findings().toString());
   }
@@ -177,19 +199,29 @@ class AttestedModelLoadTest {
   @Test
   void aRequiredAttestationIsRequiredInAdditionToTheSignature() throws Exception {
     Path bundles = attest(false, "weights.bin");
-    ModelRejectedException e = assertThrows(ModelRejectedException.class,
-        () -> loader(signature(), AttestationVerifier.of(policy).withBundles(bundles)).load(model));
+    ModelRejectedException e =
+        assertThrows(
+            ModelRejectedException.class,
+            () ->
+                loader(signature(), AttestationVerifier.of(policy).withBundles(bundles))
+                    .load(model));
     assertTrue(e.hasReason(VerifyReason.ATTESTATION_SUBJECT_MISMATCH), e.findings().toString());
     // Optional: the signature proves what the attestation does not cover.
-    AttestationPolicy optional = AttestationPolicy.repository("acme/models",
-        sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8)).optional().build();
-    try (VerifiedModel m = loader(signature(), AttestationVerifier.of(optional).withBundles(bundles)).load(model)) {
+    AttestationPolicy optional =
+        AttestationPolicy.repository(
+                "acme/models", sigstore.trustedRootJson().getBytes(StandardCharsets.UTF_8))
+            .optional()
+            .build();
+    try (VerifiedModel m =
+        loader(signature(), AttestationVerifier.of(optional).withBundles(bundles)).load(model)) {
       assertEquals(2, m.files().size());
     }
     // Optional and alone: the unattested file is unproven.
     Files.delete(model.resolve("model.sig"));
-    e = assertThrows(ModelRejectedException.class,
-        () -> loader(AttestationVerifier.of(optional).withBundles(bundles)).load(model));
+    e =
+        assertThrows(
+            ModelRejectedException.class,
+            () -> loader(AttestationVerifier.of(optional).withBundles(bundles)).load(model));
     assertTrue(e.hasReason(Reason.UNPROVEN_FILE), e.findings().toString());
   }
 }

@@ -20,17 +20,22 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificates whose Fulcio extensions (OIDs 1.3.6.1.4.1.57264.1.*) hold arbitrary bytes, into the
- * extension reader. Only {@link VerifyReason#ATTESTATION_CERT_EXTENSION_INVALID} may escape; an accepted value is
- * non-empty, bounded and free of control characters.
+ * extension reader. Only {@link VerifyReason#ATTESTATION_CERT_EXTENSION_INVALID} may escape; an
+ * accepted value is non-empty, bounded and free of control characters.
  */
 class FulcioExtensionsFuzzTest {
   static final KeyPair KEY = TestSigstore.ec("secp256r1");
 
   @FuzzTest(maxDuration = "5s")
   void read(FuzzedDataProvider data) throws Exception {
-    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Principal("CN=fuzz"), BigInteger.ONE,
-        Date.from(Instant.EPOCH), Date.from(Instant.EPOCH.plusSeconds(60)), new X500Principal("CN=fuzz"),
-        KEY.getPublic());
+    JcaX509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            new X500Principal("CN=fuzz"),
+            BigInteger.ONE,
+            Date.from(Instant.EPOCH),
+            Date.from(Instant.EPOCH.plusSeconds(60)),
+            new X500Principal("CN=fuzz"),
+            KEY.getPublic());
     Set<Integer> used = new HashSet<>();
     int n = data.consumeInt(0, 8);
     for (int i = 0; i < n; i++) {
@@ -40,14 +45,26 @@ class FulcioExtensionsFuzzTest {
         b.addExtension(new ASN1ObjectIdentifier(TestSigstore.FULCIO + oid), false, value);
       }
     }
-    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(KEY.getPrivate())));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(KEY.getPrivate())));
     try {
       FulcioExtensions e = FulcioExtensions.of(cert);
-      for (String v : new String[] {e.issuer(), e.sourceRepositoryUri(), e.sourceRepositoryRef(),
-          e.sourceRepositoryDigest(), e.buildSignerUri(), e.runnerEnvironment(), e.buildTrigger()}) {
-        if (v != null && (v.isEmpty() || v.length() > FulcioExtensions.MAX_VALUE_CHARS
-            || v.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+      for (String v :
+          new String[] {
+            e.issuer(),
+            e.sourceRepositoryUri(),
+            e.sourceRepositoryRef(),
+            e.sourceRepositoryDigest(),
+            e.buildSignerUri(),
+            e.runnerEnvironment(),
+            e.buildTrigger()
+          }) {
+        if (v != null
+            && (v.isEmpty()
+                || v.length() > FulcioExtensions.MAX_VALUE_CHARS
+                || v.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
           throw new AssertionError("accepted an extension value it must refuse: " + v);
         }
       }

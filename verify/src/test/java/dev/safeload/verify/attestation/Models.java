@@ -49,14 +49,22 @@ final class Models {
   }
 
   /**
-   * A model of named contents. {@code sha512} says whether it can compute SHA-512 on request, as the
-   * loader's model can; {@code sha512Calls} counts the requests.
+   * A model of named contents. {@code sha512} says whether it can compute SHA-512 on request, as
+   * the loader's model can; {@code sha512Calls} counts the requests.
    */
-  static DigestedModel of(Map<String, byte[]> contents, boolean directory, boolean sha512, AtomicInteger sha512Calls) {
+  static DigestedModel of(
+      Map<String, byte[]> contents, boolean directory, boolean sha512, AtomicInteger sha512Calls) {
     Map<String, byte[]> copy = new LinkedHashMap<>(contents);
-    List<DigestedFile> files = copy.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> new DigestedFile(e.getKey(), e.getValue().length, Sha256.of(digest("SHA-256", e.getValue()))))
-        .toList();
+    List<DigestedFile> files =
+        copy.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(
+                e ->
+                    new DigestedFile(
+                        e.getKey(),
+                        e.getValue().length,
+                        Sha256.of(digest("SHA-256", e.getValue()))))
+            .toList();
     return new DigestedModel() {
       @Override
       public boolean isDirectory() {
@@ -89,6 +97,10 @@ final class Models {
 
   /** A single-file model of {@code file}'s bytes, able to give SHA-512. */
   static DigestedModel file(Path file) throws IOException {
-    return of(Map.of(file.getFileName().toString(), Files.readAllBytes(file)), false, true, new AtomicInteger());
+    return of(
+        Map.of(file.getFileName().toString(), Files.readAllBytes(file)),
+        false,
+        true,
+        new AtomicInteger());
   }
 }

@@ -7,8 +7,9 @@ import dev.safeload.verify.signing.SignatureVerificationException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Arbitrary bytes, and statements with fuzzed fields, into the SLSA provenance statement reader. Only
- * {@link SignatureVerificationException} (a documented rejection) may escape; anything else is a bug.
+ * Arbitrary bytes, and statements with fuzzed fields, into the SLSA provenance statement reader.
+ * Only {@link SignatureVerificationException} (a documented rejection) may escape; anything else is
+ * a bug.
  */
 class ProvenanceStatementFuzzTest {
   @FuzzTest(maxDuration = "5s")
@@ -19,8 +20,14 @@ class ProvenanceStatementFuzzTest {
       // Keep the outer shape valid so the fuzzer reaches subjects, digests and the predicate.
       String subjects = data.consumeString(2000);
       String predicate = data.consumeRemainingAsString();
-      input = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicateType\":\"https://slsa.dev/provenance/v1\","
-          + "\"subject\":" + subjects + ",\"predicate\":" + predicate + "}").getBytes(StandardCharsets.UTF_8);
+      input =
+          ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicateType\":\"https://slsa.dev/provenance/v1\","
+                  + "\"subject\":"
+                  + subjects
+                  + ",\"predicate\":"
+                  + predicate
+                  + "}")
+              .getBytes(StandardCharsets.UTF_8);
     } else {
       input = data.consumeRemainingAsBytes();
     }
@@ -31,7 +38,8 @@ class ProvenanceStatementFuzzTest {
         throw new AssertionError("accepted a statement with " + st.subjects.size() + " subjects");
       }
       for (ProvenanceStatement.Subject s : st.subjects) {
-        if ((s.sha256() != null && s.sha256().length != 32) || (s.sha512() != null && s.sha512().length != 64)) {
+        if ((s.sha256() != null && s.sha256().length != 32)
+            || (s.sha512() != null && s.sha512().length != 64)) {
           throw new AssertionError("accepted a digest of the wrong length");
         }
       }

@@ -6,8 +6,9 @@ import dev.safeload.verify.internal.sigstore.Bundle;
 import dev.safeload.verify.signing.SignatureVerificationException;
 
 /**
- * Arbitrary bytes into the bundle parser and the statement parser. Only {@link SignatureVerificationException} (which the
- * verifier turns into a finding) may escape; anything else is a bug.
+ * Arbitrary bytes into the bundle parser and the statement parser. Only {@link
+ * SignatureVerificationException} (which the verifier turns into a finding) may escape; anything
+ * else is a bug.
  */
 class BundleParseFuzzTest {
   @FuzzTest(maxDuration = "5s")

@@ -4,7 +4,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.safeload.verify.PinFileException;
 import dev.safeload.verify.PinSet;
 
-/** Pin-file parsing on arbitrary bytes: a valid pin set or a {@link PinFileException}, nothing else. */
+/**
+ * Pin-file parsing on arbitrary bytes: a valid pin set or a {@link PinFileException}, nothing else.
+ */
 class PinFileFuzzTest {
   @FuzzTest(maxDuration = "5s")
   void parse(byte[] data) {

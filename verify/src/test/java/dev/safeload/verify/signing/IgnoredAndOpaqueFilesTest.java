@@ -26,13 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ignore and opaque patterns in signatures: what {@link ModelSigner} records, what a bound
- * {@link ModelSignatureVerifier} hands the loader, and how ignored files are judged.
+ * Ignore and opaque patterns in signatures: what {@link ModelSigner} records, what a bound {@link
+ * ModelSignatureVerifier} hands the loader, and how ignored files are judged.
  */
 class IgnoredAndOpaqueFilesTest {
   @TempDir Path dir;
 
-  /** A model as the loader would digest it with {@code ignored} and {@code unreadable} present but not served. */
+  /**
+   * A model as the loader would digest it with {@code ignored} and {@code unreadable} present but
+   * not served.
+   */
   static DigestedModel withLeftOut(DigestedModel m, List<String> ignored, List<String> unreadable) {
     return new DigestedModel() {
       @Override
@@ -42,7 +45,9 @@ class IgnoredAndOpaqueFilesTest {
 
       @Override
       public List<DigestedFile> files() {
-        return m.files().stream().filter(f -> !ignored.contains(f.name()) && !unreadable.contains(f.name())).toList();
+        return m.files().stream()
+            .filter(f -> !ignored.contains(f.name()) && !unreadable.contains(f.name()))
+            .toList();
       }
 
       @Override
@@ -78,7 +83,10 @@ class IgnoredAndOpaqueFilesTest {
     Files.writeString(dir.resolve("docs/USAGE.md"), "usage");
     kp = VerifierBugClassesTest.p256();
     policy = TrustPolicy.publicKeys(List.of(kp.getPublic())).build();
-    ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).ignoreFiles("*.md").opaqueFiles("LICENSE").signTo(dir);
+    ModelSigner.withKey(kp.getPrivate(), kp.getPublic())
+        .ignoreFiles("*.md")
+        .opaqueFiles("LICENSE")
+        .signTo(dir);
   }
 
   DigestedModel digested(List<String> ignored, List<String> unreadable) throws Exception {
@@ -88,13 +96,24 @@ class IgnoredAndOpaqueFilesTest {
   @Test
   void signerRecordsMatchedPathsAndPatterns() throws Exception {
     snapshot();
-    OmsManifest m = ModelSignatureVerifier.of(policy)
-        .verifySignature(Files.readAllBytes(dir.resolve("model.sig"))).manifest();
-    assertEquals(List.of(".git", ".gitattributes", ".github", ".gitignore", "README.md", "docs/USAGE.md",
-        "model.sig"), m.ignorePaths);
+    OmsManifest m =
+        ModelSignatureVerifier.of(policy)
+            .verifySignature(Files.readAllBytes(dir.resolve("model.sig")))
+            .manifest();
+    assertEquals(
+        List.of(
+            ".git",
+            ".gitattributes",
+            ".github",
+            ".gitignore",
+            "README.md",
+            "docs/USAGE.md",
+            "model.sig"),
+        m.ignorePaths);
     assertEquals(List.of("*.md"), m.ignorePatterns);
     assertEquals(List.of("LICENSE"), m.opaquePatterns);
-    assertEquals(List.of("LICENSE", "a.bin"), m.resources.stream().map(OmsManifest.Resource::path).toList());
+    assertEquals(
+        List.of("LICENSE", "a.bin"), m.resources.stream().map(OmsManifest.Resource::path).toList());
   }
 
   @Test
@@ -102,8 +121,16 @@ class IgnoredAndOpaqueFilesTest {
     snapshot();
     ModelSignatureVerifier v = ModelSignatureVerifier.of(policy).forModel(dir);
     // Literal ignore_paths anchored, the signature file itself left to the loader as a side file.
-    assertEquals(Set.of("/.git", "/.gitattributes", "/.github", "/.gitignore", "/README.md", "/docs/USAGE.md",
-        "*.md"), v.ignoredFiles());
+    assertEquals(
+        Set.of(
+            "/.git",
+            "/.gitattributes",
+            "/.github",
+            "/.gitignore",
+            "/README.md",
+            "/docs/USAGE.md",
+            "*.md"),
+        v.ignoredFiles());
     assertEquals(Set.of("LICENSE"), v.opaqueFiles());
     ProvenanceResult r = v.verify(digested(List.of("README.md", "docs/USAGE.md"), List.of()));
     assertEquals(List.of(), r.findings());
@@ -116,9 +143,11 @@ class IgnoredAndOpaqueFilesTest {
     ModelSignatureVerifier v = ModelSignatureVerifier.of(policy);
     assertEquals(Set.of(), v.ignoredFiles());
     assertEquals(Set.of(), v.opaqueFiles());
-    // Without the patterns the loader serves README.md; the signature does not cover it, and says why.
+    // Without the patterns the loader serves README.md; the signature does not cover it, and says
+    // why.
     ProvenanceResult r = v.verify(digested(List.of(), List.of()));
-    Finding f = r.findings().stream().filter(x -> "README.md".equals(x.file())).findFirst().orElseThrow();
+    Finding f =
+        r.findings().stream().filter(x -> "README.md".equals(x.file())).findFirst().orElseThrow();
     assertEquals(VerifyReason.SIGNATURE_FILE_NOT_SIGNED, f.reason());
     assertTrue(f.message().contains("signature ignores this file"), f.message());
   }
@@ -126,8 +155,9 @@ class IgnoredAndOpaqueFilesTest {
   @Test
   void noSignatureFileLeavesTheVerifierUnbound() throws Exception {
     Files.writeString(dir.resolve("a.bin"), "x");
-    ModelSignatureVerifier v = ModelSignatureVerifier.of(TrustPolicy.publicKeys(
-        List.of(VerifierBugClassesTest.p256().getPublic())).build());
+    ModelSignatureVerifier v =
+        ModelSignatureVerifier.of(
+            TrustPolicy.publicKeys(List.of(VerifierBugClassesTest.p256().getPublic())).build());
     assertSame(v, v.forModel(dir));
   }
 
@@ -144,10 +174,13 @@ class IgnoredAndOpaqueFilesTest {
   @Test
   void boundToABadSignatureReportsItAtVerification() throws Exception {
     snapshot();
-    ModelSignatureVerifier v = ModelSignatureVerifier.of(TrustPolicy.publicKeys(
-        List.of(VerifierBugClassesTest.p256().getPublic())).build()).forModel(dir);
+    ModelSignatureVerifier v =
+        ModelSignatureVerifier.of(
+                TrustPolicy.publicKeys(List.of(VerifierBugClassesTest.p256().getPublic())).build())
+            .forModel(dir);
     assertEquals(Set.of(), v.ignoredFiles(), "patterns of an unverified signature are never used");
-    OmsGoldenTest.assertRejected(v.verify(digested(List.of(), List.of())), VerifyReason.SIGNATURE_INVALID);
+    OmsGoldenTest.assertRejected(
+        v.verify(digested(List.of(), List.of())), VerifyReason.SIGNATURE_INVALID);
   }
 
   @Test
@@ -157,13 +190,20 @@ class IgnoredAndOpaqueFilesTest {
     kp = VerifierBugClassesTest.p256();
     policy = TrustPolicy.publicKeys(List.of(kp.getPublic())).build();
     ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).signTo(dir);
-    ProvenanceResult r = ModelSignatureVerifier.of(policy).verify(digested(List.of("notes.txt"), List.of()));
+    ProvenanceResult r =
+        ModelSignatureVerifier.of(policy).verify(digested(List.of("notes.txt"), List.of()));
     assertEquals(List.of(), r.findings());
     assertEquals(Set.of("a.bin"), r.proven());
-    assertEquals("notes.txt", r.proofs().get(0).attribute(dev.safeload.provenance.Proof.IGNORED_FILES));
+    assertEquals(
+        "notes.txt", r.proofs().get(0).attribute(dev.safeload.provenance.Proof.IGNORED_FILES));
     // Absent, it is missing.
-    ProvenanceResult gone = ModelSignatureVerifier.of(policy).verify(withLeftOut(
-        Vectors.model(dir, Set.of("model.sig"), Set.of("notes.txt")), List.of(), List.of()));
+    ProvenanceResult gone =
+        ModelSignatureVerifier.of(policy)
+            .verify(
+                withLeftOut(
+                    Vectors.model(dir, Set.of("model.sig"), Set.of("notes.txt")),
+                    List.of(),
+                    List.of()));
     OmsGoldenTest.assertRejected(gone, VerifyReason.SIGNATURE_FILE_MISSING);
   }
 
@@ -174,8 +214,11 @@ class IgnoredAndOpaqueFilesTest {
     kp = VerifierBugClassesTest.p256();
     policy = TrustPolicy.publicKeys(List.of(kp.getPublic())).build();
     ModelSigner.withKey(kp.getPrivate(), kp.getPublic()).signTo(dir);
-    ProvenanceResult r = ModelSignatureVerifier.of(policy).verify(digested(List.of(), List.of("b.bin")));
-    assertTrue(r.findings().stream().noneMatch(f -> f.reason() == VerifyReason.SIGNATURE_FILE_MISSING), r.findings().toString());
+    ProvenanceResult r =
+        ModelSignatureVerifier.of(policy).verify(digested(List.of(), List.of("b.bin")));
+    assertTrue(
+        r.findings().stream().noneMatch(f -> f.reason() == VerifyReason.SIGNATURE_FILE_MISSING),
+        r.findings().toString());
   }
 
   @Test
@@ -186,15 +229,24 @@ class IgnoredAndOpaqueFilesTest {
     assertThrows(IllegalArgumentException.class, () -> s.opaqueFiles("[a-"));
   }
 
-  /** A manifest whose safeload field is malformed is invalid: the field is ours, its shape is known. */
+  /**
+   * A manifest whose safeload field is malformed is invalid: the field is ours, its shape is known.
+   */
   @Test
   void malformedSafeloadFieldIsAnInvalidManifest() throws Exception {
     KeyPair k = VerifierBugClassesTest.p256();
     String d = VerifierBugClassesTest.sha("x");
-    for (String field : List.of("{\"ignore\":[\"!x\"]}", "{\"opaque\":[\"a\",\"a\"]}", "{\"other\":[]}",
-        "{\"ignore\":\"*.md\"}")) {
-      String st = VerifierBugClassesTest.statement(VerifierBugClassesTest.rootOf(d),
-          "[" + VerifierBugClassesTest.resource("a.bin", d) + "],\"safeload\":" + field, "");
+    for (String field :
+        List.of(
+            "{\"ignore\":[\"!x\"]}",
+            "{\"opaque\":[\"a\",\"a\"]}",
+            "{\"other\":[]}",
+            "{\"ignore\":\"*.md\"}")) {
+      String st =
+          VerifierBugClassesTest.statement(
+              VerifierBugClassesTest.rootOf(d),
+              "[" + VerifierBugClassesTest.resource("a.bin", d) + "],\"safeload\":" + field,
+              "");
       VerifierBugClassesTest.assertRejectedOverX(k, st, VerifyReason.SIGNATURE_MANIFEST_INVALID);
     }
   }
@@ -204,38 +256,55 @@ class IgnoredAndOpaqueFilesTest {
     assertEquals("/ignore-me", OmsManifest.literalGlob("ignore-me"));
     assertEquals("/a\\*b/\\[c\\]", OmsManifest.literalGlob("a*b/[c]"));
     dev.safeload.FileGlob g = dev.safeload.FileGlob.of(OmsManifest.literalGlob("a*b/[c]"));
-    assertTrue(g.matches("a*b/[c]") && g.matches("a*b/[c]/x") && !g.matches("axb/c") && !g.matches("d/a*b/[c]"));
+    assertTrue(
+        g.matches("a*b/[c]")
+            && g.matches("a*b/[c]/x")
+            && !g.matches("axb/c")
+            && !g.matches("d/a*b/[c]"));
   }
 
   /** The reference v1.1.0 goldens record ignore-me in ignore_paths: a bound verifier ignores it. */
   @Test
   void goldenIgnorePathsBecomeTheVerifiersIgnores() throws Exception {
     Path v110 = OmsGoldenTest.signed("v1.1.0-elliptic-key");
-    ModelSignatureVerifier v = ModelSignatureVerifier.of(OmsGoldenTest.keyPolicy().build()).forModel(v110);
+    ModelSignatureVerifier v =
+        ModelSignatureVerifier.of(OmsGoldenTest.keyPolicy().build()).forModel(v110);
     assertTrue(v.ignoredFiles().contains("/ignore-me"), v.ignoredFiles().toString());
     assertTrue(!v.ignoredFiles().contains("/model.sig"));
-    ProvenanceResult r = v.verify(withLeftOut(Vectors.model(v110, Set.of("model.sig"), Set.of()),
-        List.of("ignore-me"), List.of()));
+    ProvenanceResult r =
+        v.verify(
+            withLeftOut(
+                Vectors.model(v110, Set.of("model.sig"), Set.of()),
+                List.of("ignore-me"),
+                List.of()));
     OmsGoldenTest.assertAccepted(r, 2);
     // v1.0.1 records no ignore_paths: nothing is ignored on its behalf.
-    assertEquals(Set.of(), ModelSignatureVerifier.of(OmsGoldenTest.keyPolicy().build())
-        .forModel(OmsGoldenTest.signed("v1.0.1-elliptic-key")).ignoredFiles());
+    assertEquals(
+        Set.of(),
+        ModelSignatureVerifier.of(OmsGoldenTest.keyPolicy().build())
+            .forModel(OmsGoldenTest.signed("v1.0.1-elliptic-key"))
+            .ignoredFiles());
   }
 
   static String payloadOf(Path sig) throws Exception {
     String b = Files.readString(sig);
     int i = b.indexOf("\"payload\":\"") + 11;
-    return new String(Base64.getDecoder().decode(b.substring(i, b.indexOf('"', i))), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(b.substring(i, b.indexOf('"', i))), StandardCharsets.UTF_8);
   }
 
-  /** Without patterns the payload has no safeload field, so it stays byte-compatible with the reference. */
+  /**
+   * Without patterns the payload has no safeload field, so it stays byte-compatible with the
+   * reference.
+   */
   @Test
   void noPatternsNoSafeloadField() throws Exception {
     Files.writeString(dir.resolve("a.bin"), "x");
     KeyPair k = VerifierBugClassesTest.p256();
     Path sig = ModelSigner.withKey(k.getPrivate(), k.getPublic()).signTo(dir);
     assertTrue(!payloadOf(sig).contains("safeload"));
-    Path sig2 = ModelSigner.withKey(k.getPrivate(), k.getPublic()).opaqueFiles("LICENSE").signTo(dir);
+    Path sig2 =
+        ModelSigner.withKey(k.getPrivate(), k.getPublic()).opaqueFiles("LICENSE").signTo(dir);
     List<String> lines = new ArrayList<>(payloadOf(sig2).lines().toList());
     assertTrue(lines.contains("    \"safeload\": {"), String.join("\n", lines));
   }

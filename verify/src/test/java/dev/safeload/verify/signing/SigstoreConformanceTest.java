@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.safeload.verify.VerifyReason;
-import dev.safeload.Reason;
 import dev.safeload.testing.SharedVectors;
+import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.intoto.OmsManifest;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
@@ -27,11 +26,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * sigstore-conformance {@code bundle-verify}: every case, run offline. Names ending in {@code _fail} must
- * be rejected, all others accepted.
+ * sigstore-conformance {@code bundle-verify}: every case, run offline. Names ending in {@code
+ * _fail} must be rejected, all others accepted.
  */
 class SigstoreConformanceTest {
-  static final String DEFAULT_IDENTITY = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+  static final String DEFAULT_IDENTITY =
+      "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
   static final String DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
 
   @TestFactory
@@ -43,43 +43,76 @@ class SigstoreConformanceTest {
       cases = s.filter(Files::isDirectory).sorted().toList();
     }
     assertTrue(cases.size() >= 60, "expected the full conformance set, found " + cases.size());
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> {
-      boolean expectFail = c.getFileName().toString().endsWith("_fail");
-      try {
-        run(c, base, publicGood);
-        if (expectFail) {
-          fail("accepted a bundle that must be rejected");
-        }
-      } catch (SignatureVerificationException e) {
-        System.out.println("conformance " + c.getFileName() + " -> " + e.reason() + ": " + e.getMessage());
-        if (!expectFail) {
-          fail("rejected a valid bundle: " + e.reason() + " " + e.getMessage(), e);
-        }
-      }
-    }));
+    return cases.stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.getFileName().toString(),
+                    () -> {
+                      boolean expectFail = c.getFileName().toString().endsWith("_fail");
+                      try {
+                        run(c, base, publicGood);
+                        if (expectFail) {
+                          fail("accepted a bundle that must be rejected");
+                        }
+                      } catch (SignatureVerificationException e) {
+                        System.out.println(
+                            "conformance "
+                                + c.getFileName()
+                                + " -> "
+                                + e.reason()
+                                + ": "
+                                + e.getMessage());
+                        if (!expectFail) {
+                          fail("rejected a valid bundle: " + e.reason() + " " + e.getMessage(), e);
+                        }
+                      }
+                    }));
   }
 
   static void run(Path c, Path base, Path publicGood) throws Exception {
-    Path artifactFile = Files.exists(c.resolve("artifact")) ? c.resolve("artifact") : base.resolve("a.txt");
+    Path artifactFile =
+        Files.exists(c.resolve("artifact")) ? c.resolve("artifact") : base.resolve("a.txt");
     byte[] artifact = Files.readAllBytes(artifactFile);
-    String identity = Files.exists(c.resolve("identity"))
-        ? Files.readString(c.resolve("identity")).strip() : DEFAULT_IDENTITY;
-    String issuer = Files.exists(c.resolve("issuer")) ? Files.readString(c.resolve("issuer")).strip() : DEFAULT_ISSUER;
-    Path rootFile = Files.exists(c.resolve("trusted_root.json")) ? c.resolve("trusted_root.json") : publicGood;
+    String identity =
+        Files.exists(c.resolve("identity"))
+            ? Files.readString(c.resolve("identity")).strip()
+            : DEFAULT_IDENTITY;
+    String issuer =
+        Files.exists(c.resolve("issuer"))
+            ? Files.readString(c.resolve("issuer")).strip()
+            : DEFAULT_ISSUER;
+    Path rootFile =
+        Files.exists(c.resolve("trusted_root.json")) ? c.resolve("trusted_root.json") : publicGood;
     TrustedRoot root = TrustedRoot.parse(Files.readAllBytes(rootFile));
     List<PublicKey> keys = List.of();
     if (Files.exists(c.resolve("key.pub"))) {
-      keys = List.of(Keys.publicKeyFromPem(Files.readString(c.resolve("key.pub")), VerifyReason.SIGNATURE_KEY_MISMATCH));
+      keys =
+          List.of(
+              Keys.publicKeyFromPem(
+                  Files.readString(c.resolve("key.pub")), VerifyReason.SIGNATURE_KEY_MISMATCH));
     }
     Bundle b = Bundle.parse(Files.readAllBytes(c.resolve("bundle.sigstore.json")));
-    BundleVerifier.Options o = new BundleVerifier.Options(keys, Set.of(), root, null,
-        keys.isEmpty() ? identity : null, keys.isEmpty() ? issuer : null, null, null, false);
+    BundleVerifier.Options o =
+        new BundleVerifier.Options(
+            keys,
+            Set.of(),
+            root,
+            null,
+            keys.isEmpty() ? identity : null,
+            keys.isEmpty() ? issuer : null,
+            null,
+            null,
+            false);
     if (b.dsse != null) {
       BundleVerifier.Verified v = BundleVerifier.verifyDsse(b, o);
       // The artifact is the statement's subject: its SHA-256 must be among the subjects' digests.
-      JsonObject st = Json.parseObject(v.payload(), VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement");
-      if (!OmsManifest.STATEMENT_V1.equals(st.str("_type")) && !"https://in-toto.io/Statement/v0.1".equals(st.str("_type"))) {
-        throw new SignatureVerificationException(VerifyReason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
+      JsonObject st =
+          Json.parseObject(v.payload(), VerifyReason.SIGNATURE_STATEMENT_INVALID, "statement");
+      if (!OmsManifest.STATEMENT_V1.equals(st.str("_type"))
+          && !"https://in-toto.io/Statement/v0.1".equals(st.str("_type"))) {
+        throw new SignatureVerificationException(
+            VerifyReason.SIGNATURE_STATEMENT_INVALID, "not an in-toto statement");
       }
       String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(artifact));
       boolean found = false;
@@ -87,7 +120,8 @@ class SigstoreConformanceTest {
         found |= want.equals(s.obj("digest").optStr("sha256"));
       }
       if (!found) {
-        throw new SignatureVerificationException(VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_ARTIFACT_MISMATCH, "no subject matches the artifact");
       }
     } else {
       BundleVerifier.verifyMessage(b, o, artifact);
@@ -97,8 +131,13 @@ class SigstoreConformanceTest {
   @org.junit.jupiter.api.Test
   void malformedJsonIsABundleFinding() throws Exception {
     Path base = SharedVectors.dir("sigstore/conformance/bundle-verify");
-    SignatureVerificationException e = assertThrows(SignatureVerificationException.class,
-        () -> Bundle.parse(Files.readAllBytes(base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
+    SignatureVerificationException e =
+        assertThrows(
+            SignatureVerificationException.class,
+            () ->
+                Bundle.parse(
+                    Files.readAllBytes(
+                        base.resolve("bundle-malformed-json_fail/bundle.sigstore.json"))));
     assertTrue(e.reason() == VerifyReason.SIGNATURE_BUNDLE_INVALID, e.reason().toString());
     assertTrue(new String(new byte[0], StandardCharsets.UTF_8).isEmpty());
   }

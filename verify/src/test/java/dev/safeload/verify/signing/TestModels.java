@@ -13,15 +13,23 @@ import dev.safeload.testing.AcceptAnythingHandler;
 final class TestModels {
   private TestModels() {}
 
-  /** Accepts any content in files named with {@code extension} ({@code ""} for files without one). */
+  /**
+   * Accepts any content in files named with {@code extension} ({@code ""} for files without one).
+   */
   static FormatHandler acceptAll(String id, String extension) {
     return new AcceptAnythingHandler(id, extension);
   }
 
-  /** A strict loader with only {@code handler} (no discovery), its format allowed, and these verifiers. */
+  /**
+   * A strict loader with only {@code handler} (no discovery), its format allowed, and these
+   * verifiers.
+   */
   static SafeModelLoader loader(FormatHandler handler, ProvenanceVerifier... verifiers) {
-    SafeModelLoader.Builder b = SafeModelLoader.builder().discoverHandlers(false).handler(handler)
-        .policy(LoadPolicy.strict().toBuilder().allowFormat(handler.id()).build());
+    SafeModelLoader.Builder b =
+        SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(handler)
+            .policy(LoadPolicy.strict().toBuilder().allowFormat(handler.id()).build());
     for (ProvenanceVerifier v : verifiers) {
       b.verifier(v);
     }

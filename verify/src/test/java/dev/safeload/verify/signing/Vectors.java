@@ -1,6 +1,5 @@
 package dev.safeload.verify.signing;
 
-
 import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.DigestedModel;
 import dev.safeload.provenance.Sha256;
@@ -8,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,8 +25,8 @@ final class Vectors {
   }
 
   /**
-   * The digests of a directory's files as the loader would compute them, with {@code sideFiles} handed
-   * over as side files and {@code skip} left out (as if absent).
+   * The digests of a directory's files as the loader would compute them, with {@code sideFiles}
+   * handed over as side files and {@code skip} left out (as if absent).
    */
   static DigestedModel model(Path dir, Set<String> sideFiles, Set<String> skip) throws Exception {
     List<DigestedFile> files = new ArrayList<>();
@@ -47,7 +45,8 @@ final class Vectors {
     return model(true, files, side);
   }
 
-  static DigestedModel model(boolean directory, List<DigestedFile> files, Map<String, ByteBuffer> side) {
+  static DigestedModel model(
+      boolean directory, List<DigestedFile> files, Map<String, ByteBuffer> side) {
     return new DigestedModel() {
       @Override
       public boolean isDirectory() {

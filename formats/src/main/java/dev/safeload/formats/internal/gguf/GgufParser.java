@@ -21,14 +21,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Streaming GGUF v2/v3 reader. Every count and length is checked against the bytes left in the file
- * and a policy limit before it drives a loop or an allocation; sizes use checked 64-bit arithmetic and
- * treat values of 2^63 or more as invalid. Stops at the first problem with a {@link FormatException}.
+ * and a policy limit before it drives a loop or an allocation; sizes use checked 64-bit arithmetic
+ * and treat values of 2^63 or more as invalid. Stops at the first problem with a {@link
+ * FormatException}.
  */
 public final class GgufParser {
 
   /** Limits from the policy. */
-  public record Limits(long maxTensors, long maxKeys, long maxStringBytes, long maxLargeStringBytes,
-      long maxArrayElements, long maxAlignment, long maxBlockCount) {}
+  public record Limits(
+      long maxTensors,
+      long maxKeys,
+      long maxStringBytes,
+      long maxLargeStringBytes,
+      long maxArrayElements,
+      long maxAlignment,
+      long maxBlockCount) {}
 
   /** One chat template found in the metadata. */
   public record ChatTemplate(String key, String sha256, String text) {}
@@ -36,11 +43,17 @@ public final class GgufParser {
   /**
    * What a valid file holds.
    *
-   * @param work the parse's work units (entries, tensors, dimensions, array elements read one by one,
-   *             bytes checked, decoded, hashed or zero-checked): a test hook to show parsing is linear
+   * @param work the parse's work units (entries, tensors, dimensions, array elements read one by
+   *     one, bytes checked, decoded, hashed or zero-checked): a test hook to show parsing is linear
    */
-  public record Result(int version, long alignment, long dataStart, List<TensorInfo> tensors,
-      Map<String, String> metadata, List<ChatTemplate> templates, long work) {}
+  public record Result(
+      int version,
+      long alignment,
+      long dataStart,
+      List<TensorInfo> tensors,
+      Map<String, String> metadata,
+      List<ChatTemplate> templates,
+      long work) {}
 
   static final int T_UINT8 = 0;
   static final int T_INT8 = 1;
@@ -55,8 +68,11 @@ public final class GgufParser {
   static final int T_UINT64 = 10;
   static final int T_INT64 = 11;
   static final int T_FLOAT64 = 12;
-  private static final String[] TYPE_NAMES = {"UINT8", "INT8", "UINT16", "INT16", "UINT32", "INT32",
-      "FLOAT32", "BOOL", "STRING", "ARRAY", "UINT64", "INT64", "FLOAT64"};
+  private static final String[] TYPE_NAMES = {
+    "UINT8", "INT8", "UINT16", "INT16", "UINT32", "INT32", "FLOAT32", "BOOL", "STRING", "ARRAY",
+    "UINT64", "INT64", "FLOAT64"
+  };
+
   /** Fixed byte size per value type; 0 for STRING and ARRAY. */
   private static final int[] TYPE_SIZE = {1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8};
 
@@ -64,8 +80,10 @@ public final class GgufParser {
   static final int MIN_ALIGNMENT = 8;
   static final int MAX_DIMS = 4;
   static final int MAX_NAME_BYTES = 63;
+
   /** The spec's bound on a key's length. */
   static final int MAX_KEY_BYTES = 65535;
+
   /** Strings longer than this are summarised in the description rather than copied. */
   private static final int MAX_DESCRIBED_STRING = 64 * 1024;
 
@@ -73,34 +91,37 @@ public final class GgufParser {
    * Well-known keys whose value types downstream code trusts (llama.cpp casts vocab arrays without
    * checking, #26690): the type id, and for arrays the element type id.
    */
-  private static final Map<String, int[]> TYPED_KEYS = Map.ofEntries(
-      Map.entry("general.alignment", new int[] {T_UINT32}),
-      Map.entry("general.architecture", new int[] {T_STRING}),
-      Map.entry("general.name", new int[] {T_STRING}),
-      Map.entry("tokenizer.ggml.model", new int[] {T_STRING}),
-      Map.entry("tokenizer.ggml.tokens", new int[] {T_ARRAY, T_STRING}),
-      Map.entry("tokenizer.ggml.scores", new int[] {T_ARRAY, T_FLOAT32}),
-      Map.entry("tokenizer.ggml.token_type", new int[] {T_ARRAY, T_INT32}),
-      Map.entry("tokenizer.ggml.merges", new int[] {T_ARRAY, T_STRING}),
-      Map.entry("tokenizer.ggml.bos_token_id", new int[] {T_UINT32}),
-      Map.entry("tokenizer.ggml.eos_token_id", new int[] {T_UINT32}),
-      Map.entry("tokenizer.ggml.unknown_token_id", new int[] {T_UINT32}),
-      Map.entry("tokenizer.ggml.padding_token_id", new int[] {T_UINT32}),
-      Map.entry("tokenizer.chat_template", new int[] {T_STRING}),
-      Map.entry("tokenizer.chat_templates", new int[] {T_ARRAY, T_STRING}),
-      Map.entry("split.no", new int[] {T_UINT16}),
-      Map.entry("split.count", new int[] {T_UINT16}),
-      Map.entry("split.tensors.count", new int[] {T_INT32}));
+  private static final Map<String, int[]> TYPED_KEYS =
+      Map.ofEntries(
+          Map.entry("general.alignment", new int[] {T_UINT32}),
+          Map.entry("general.architecture", new int[] {T_STRING}),
+          Map.entry("general.name", new int[] {T_STRING}),
+          Map.entry("tokenizer.ggml.model", new int[] {T_STRING}),
+          Map.entry("tokenizer.ggml.tokens", new int[] {T_ARRAY, T_STRING}),
+          Map.entry("tokenizer.ggml.scores", new int[] {T_ARRAY, T_FLOAT32}),
+          Map.entry("tokenizer.ggml.token_type", new int[] {T_ARRAY, T_INT32}),
+          Map.entry("tokenizer.ggml.merges", new int[] {T_ARRAY, T_STRING}),
+          Map.entry("tokenizer.ggml.bos_token_id", new int[] {T_UINT32}),
+          Map.entry("tokenizer.ggml.eos_token_id", new int[] {T_UINT32}),
+          Map.entry("tokenizer.ggml.unknown_token_id", new int[] {T_UINT32}),
+          Map.entry("tokenizer.ggml.padding_token_id", new int[] {T_UINT32}),
+          Map.entry("tokenizer.chat_template", new int[] {T_STRING}),
+          Map.entry("tokenizer.chat_templates", new int[] {T_ARRAY, T_STRING}),
+          Map.entry("split.no", new int[] {T_UINT16}),
+          Map.entry("split.count", new int[] {T_UINT16}),
+          Map.entry("split.tensors.count", new int[] {T_INT32}));
 
   private final ModelBytes b;
   private final long size;
   private final Limits limits;
+
   /**
    * The first up-to-1-GiB of the file as one little-endian buffer, where the header lives: absolute
    * buffer reads are much faster than per-byte {@link ModelBytes#get} calls. Reads past it (headers
    * over 1 GiB) fall back to {@link ModelBytes}.
    */
   private final ByteBuffer win;
+
   private final long winLen;
   private long pos;
   private long work;
@@ -130,21 +151,31 @@ public final class GgufParser {
     pos = 4;
     long version = u32();
     if (version != 2 && version != 3) {
-      throw new FormatException(FormatReason.GGUF_VERSION_UNSUPPORTED, 4, "version " + version
-          + ((version & 0xFFFF) == 0 && version != 0 ? " (big-endian file)" : "") + "; only 2 and 3");
+      throw new FormatException(
+          FormatReason.GGUF_VERSION_UNSUPPORTED,
+          4,
+          "version "
+              + version
+              + ((version & 0xFFFF) == 0 && version != 0 ? " (big-endian file)" : "")
+              + "; only 2 and 3");
     }
     need(16, "counts");
     long tensorCountAt = pos;
     long tensorCount = u64();
     long kvCount = u64();
-    // Each tensor info takes at least 8+4+4+8 bytes, each KV at least 8+1+4+1: a count the rest of the
+    // Each tensor info takes at least 8+4+4+8 bytes, each KV at least 8+1+4+1: a count the rest of
+    // the
     // file cannot hold is rejected before it sizes anything.
     if (tensorCount < 0 || tensorCount > limits.maxTensors() || tensorCount > remaining() / 24) {
-      throw new FormatException(FormatReason.GGUF_TOO_MANY_TENSORS, tensorCountAt,
+      throw new FormatException(
+          FormatReason.GGUF_TOO_MANY_TENSORS,
+          tensorCountAt,
           Long.toUnsignedString(tensorCount) + " tensors (limit " + limits.maxTensors() + ")");
     }
     if (kvCount < 0 || kvCount > limits.maxKeys() || kvCount > remaining() / 14) {
-      throw new FormatException(FormatReason.GGUF_TOO_MANY_KEYS, tensorCountAt + 8,
+      throw new FormatException(
+          FormatReason.GGUF_TOO_MANY_KEYS,
+          tensorCountAt + 8,
           Long.toUnsignedString(kvCount) + " metadata entries (limit " + limits.maxKeys() + ")");
     }
 
@@ -164,24 +195,35 @@ public final class GgufParser {
       int type = valueType(u32(), typeAt);
       int[] expected = expectedType(key);
       long valueAt = pos;
-      long maxString = isLargeStringKey(key) ? limits.maxLargeStringBytes() : limits.maxStringBytes();
+      long maxString =
+          isLargeStringKey(key) ? limits.maxLargeStringBytes() : limits.maxStringBytes();
       if (type == T_ARRAY) {
         need(12, "array header");
         int elem = (int) u32();
         if (Integer.toUnsignedLong(elem) > 12) {
-          throw new FormatException(FormatReason.GGUF_VALUE_TYPE_UNKNOWN, valueAt,
+          throw new FormatException(
+              FormatReason.GGUF_VALUE_TYPE_UNKNOWN,
+              valueAt,
               "array element type " + Integer.toUnsignedString(elem) + " of " + key);
         }
         if (elem == T_ARRAY) {
-          throw new FormatException(FormatReason.GGUF_NESTED_ARRAY, valueAt, "nested array in " + key);
+          throw new FormatException(
+              FormatReason.GGUF_NESTED_ARRAY, valueAt, "nested array in " + key);
         }
         checkType(key, expected, T_ARRAY, elem, typeAt);
         long countAt = pos;
         long count = u64();
         long minElem = elem == T_STRING ? 8 : TYPE_SIZE[elem];
         if (count < 0 || count > limits.maxArrayElements() || count > remaining() / minElem) {
-          throw new FormatException(FormatReason.GGUF_ARRAY_TOO_LONG, countAt, Long.toUnsignedString(count)
-              + " elements in " + key + " (limit " + limits.maxArrayElements() + ", or past the end)");
+          throw new FormatException(
+              FormatReason.GGUF_ARRAY_TOO_LONG,
+              countAt,
+              Long.toUnsignedString(count)
+                  + " elements in "
+                  + key
+                  + " (limit "
+                  + limits.maxArrayElements()
+                  + ", or past the end)");
         }
         if (elem == T_STRING || elem == T_BOOL) {
           for (long e = 0; e < count; e++) {
@@ -189,7 +231,8 @@ public final class GgufParser {
           }
           work += count;
         } else {
-          pos += count * TYPE_SIZE[elem]; // checked against the remaining bytes above; no value rules
+          pos +=
+              count * TYPE_SIZE[elem]; // checked against the remaining bytes above; no value rules
         }
         metadata.put(key, "ARRAY<" + TYPE_NAMES[elem] + ">[" + count + "]");
       } else {
@@ -198,7 +241,9 @@ public final class GgufParser {
           String s = string(maxString, isTemplateKey(key) ? maxString : MAX_DESCRIBED_STRING);
           if (isTemplateKey(key)) {
             // A template's decode limit is its size limit, so it is always decoded.
-            templates.add(new ChatTemplate(key, sha256(valueAt + 8, pos - valueAt - 8), Objects.requireNonNull(s)));
+            templates.add(
+                new ChatTemplate(
+                    key, sha256(valueAt + 8, pos - valueAt - 8), Objects.requireNonNull(s)));
             metadata.put("sha256(" + key + ")", templates.get(templates.size() - 1).sha256());
           }
           metadata.put(key, s != null ? s : "STRING[" + (pos - valueAt - 8) + " bytes]");
@@ -208,13 +253,24 @@ public final class GgufParser {
           if (key.equals("general.alignment")) {
             alignment = v;
             if (v < MIN_ALIGNMENT || v > limits.maxAlignment() || Long.bitCount(v) != 1) {
-              throw new FormatException(FormatReason.GGUF_ALIGNMENT_INVALID, valueAt, "general.alignment " + v
-                  + " is not a power of two in [" + MIN_ALIGNMENT + ", " + limits.maxAlignment() + "]");
+              throw new FormatException(
+                  FormatReason.GGUF_ALIGNMENT_INVALID,
+                  valueAt,
+                  "general.alignment "
+                      + v
+                      + " is not a power of two in ["
+                      + MIN_ALIGNMENT
+                      + ", "
+                      + limits.maxAlignment()
+                      + "]");
             }
           }
-          if (key.endsWith(".block_count") && key.indexOf('.') == key.lastIndexOf('.')
+          if (key.endsWith(".block_count")
+              && key.indexOf('.') == key.lastIndexOf('.')
               && v > limits.maxBlockCount()) {
-            throw new FormatException(FormatReason.GGUF_METADATA_VALUE_INVALID, valueAt,
+            throw new FormatException(
+                FormatReason.GGUF_METADATA_VALUE_INVALID,
+                valueAt,
                 key + " = " + v + " is above the limit " + limits.maxBlockCount());
           }
         }
@@ -235,22 +291,28 @@ public final class GgufParser {
       long nameAt = pos;
       String name = name(limits.maxStringBytes());
       if (name.isEmpty() || utf8Length(nameAt) > MAX_NAME_BYTES) {
-        throw new FormatException(FormatReason.GGUF_TENSOR_NAME_INVALID, nameAt,
+        throw new FormatException(
+            FormatReason.GGUF_TENSOR_NAME_INVALID,
+            nameAt,
             "tensor name empty or longer than " + MAX_NAME_BYTES + " bytes");
       }
       // ggml copies names into char[64] and finds tensors with strcmp: "a\0x" would be "a" to it.
       if (hasControl(name)) {
-        throw new FormatException(FormatReason.GGUF_TENSOR_NAME_INVALID, nameAt,
+        throw new FormatException(
+            FormatReason.GGUF_TENSOR_NAME_INVALID,
+            nameAt,
             "tensor name '" + printable(name) + "' holds a NUL or control character");
       }
       if (!names.add(name)) {
-        throw new FormatException(FormatReason.GGUF_DUPLICATE_TENSOR, nameAt, "duplicate tensor " + name);
+        throw new FormatException(
+            FormatReason.GGUF_DUPLICATE_TENSOR, nameAt, "duplicate tensor " + name);
       }
       long dimsAt = pos;
       need(4, "n_dims");
       long nDims = u32();
       if (nDims > MAX_DIMS) {
-        throw new FormatException(FormatReason.GGUF_TOO_MANY_DIMS, dimsAt, name + " has " + nDims + " dims");
+        throw new FormatException(
+            FormatReason.GGUF_TOO_MANY_DIMS, dimsAt, name + " has " + nDims + " dims");
       }
       need(nDims * 8 + 12, "tensor info");
       long[] ne = new long[(int) nDims];
@@ -260,7 +322,9 @@ public final class GgufParser {
         long at = pos;
         ne[d] = u64();
         if (ne[d] < 0) {
-          throw new FormatException(FormatReason.GGUF_DIM_INVALID, at,
+          throw new FormatException(
+              FormatReason.GGUF_DIM_INVALID,
+              at,
               name + " dimension " + Long.toUnsignedString(ne[d]) + " is 2^63 or more");
         }
         elements = mul(elements, ne[d], at, name);
@@ -269,15 +333,26 @@ public final class GgufParser {
       long typeId = u32();
       GgmlType type = GgmlType.byId(typeId);
       if (type == null) {
-        throw new FormatException(FormatReason.GGUF_TENSOR_TYPE_UNKNOWN, typeAt,
+        throw new FormatException(
+            FormatReason.GGUF_TENSOR_TYPE_UNKNOWN,
+            typeAt,
             name + " has unknown ggml type " + typeId);
       }
       long ne0 = nDims == 0 ? 1 : ne[0];
       if (ne0 % type.blockSize() != 0) {
-        throw new FormatException(FormatReason.GGUF_BLOCK_MISALIGNED, typeAt, name + ": " + ne0
-            + " elements per row is not a multiple of " + type + "'s block size " + type.blockSize());
+        throw new FormatException(
+            FormatReason.GGUF_BLOCK_MISALIGNED,
+            typeAt,
+            name
+                + ": "
+                + ne0
+                + " elements per row is not a multiple of "
+                + type
+                + "'s block size "
+                + type.blockSize());
       }
-      // bytes = ne0/blck * typeSize * ne1 * ne2 * ne3, all checked (the CVE-2026-33298 ggml_nbytes wrap).
+      // bytes = ne0/blck * typeSize * ne1 * ne2 * ne3, all checked (the CVE-2026-33298 ggml_nbytes
+      // wrap).
       long nbytes = mul(ne0 / type.blockSize(), type.typeSize(), typeAt, name);
       for (int d = 1; d < nDims; d++) {
         nbytes = mul(nbytes, ne[d], typeAt, name);
@@ -290,8 +365,10 @@ public final class GgufParser {
       typeList.add(type);
       nameList.add(name);
       if (off != expectedOffset) {
-        throw new FormatException(FormatReason.GGUF_OFFSET_INVALID, offAt, name + " has offset "
-            + Long.toUnsignedString(off) + ", expected " + expectedOffset);
+        throw new FormatException(
+            FormatReason.GGUF_OFFSET_INVALID,
+            offAt,
+            name + " has offset " + Long.toUnsignedString(off) + ", expected " + expectedOffset);
       }
       // Running padded sum, checked: the CVE-2025-53630 / CVE-2026-27940 accumulation overflow.
       expectedOffset = pad(add(expectedOffset, nbytes, offAt, name), alignment, offAt, name);
@@ -301,13 +378,16 @@ public final class GgufParser {
     if (dataStart > size) {
       // Fewer than `alignment` bytes left: only a file with no tensors may end here.
       if (tensorCount > 0) {
-        throw new FormatException(FormatReason.GGUF_DATA_TRUNCATED, pos, "the data section starts past the end");
+        throw new FormatException(
+            FormatReason.GGUF_DATA_TRUNCATED, pos, "the data section starts past the end");
       }
     }
     checkZero(pos, Math.min(dataStart, size));
     if (tensorCount == 0) {
       if (size != pos && size != dataStart) {
-        throw new FormatException(FormatReason.GGUF_TRAILING_BYTES, Math.min(dataStart, size),
+        throw new FormatException(
+            FormatReason.GGUF_TRAILING_BYTES,
+            Math.min(dataStart, size),
             (size - pos) + " bytes after the header of a file without tensors");
       }
       return new Result((int) version, alignment, pos, List.of(), metadata, templates, work);
@@ -318,8 +398,10 @@ public final class GgufParser {
       long abs = add(dataStart, relOffsets[t], dataStart, nameList.get(t));
       long end = add(abs, byteSizes[t], dataStart, nameList.get(t));
       if (end > size) {
-        throw new FormatException(FormatReason.GGUF_DATA_TRUNCATED, abs, nameList.get(t) + " needs bytes "
-            + abs + ".." + end + " but the file has " + size);
+        throw new FormatException(
+            FormatReason.GGUF_DATA_TRUNCATED,
+            abs,
+            nameList.get(t) + " needs bytes " + abs + ".." + end + " but the file has " + size);
       }
       checkZero(lastEnd, abs);
       lastEnd = end;
@@ -328,12 +410,15 @@ public final class GgufParser {
       for (int d = ne.length - 1; d >= 0; d--) {
         shape.add(ne[d]); // GGUF stores ne[0] innermost; TensorInfo lists outermost first
       }
-      tensors.add(new TensorInfo(nameList.get(t), typeList.get(t).name(), shape, abs, byteSizes[t]));
+      tensors.add(
+          new TensorInfo(nameList.get(t), typeList.get(t).name(), shape, abs, byteSizes[t]));
     }
     // The last tensor may or may not be followed by its alignment padding; nothing else may follow.
     long paddedEnd = pad(lastEnd, alignment, lastEnd, "end");
     if (size != lastEnd && size != paddedEnd) {
-      throw new FormatException(FormatReason.GGUF_TRAILING_BYTES, lastEnd,
+      throw new FormatException(
+          FormatReason.GGUF_TRAILING_BYTES,
+          lastEnd,
           (size - lastEnd) + " bytes after the last tensor");
     }
     checkZero(lastEnd, size);
@@ -394,25 +479,30 @@ public final class GgufParser {
   }
 
   /**
-   * Reads a GGUF string (u64 length, UTF-8 bytes), checking the length against the limit and the file
-   * before touching the bytes. Returns the decoded text if it is at most {@code decodeLimit} bytes,
-   * else null (long values are validated but not copied).
+   * Reads a GGUF string (u64 length, UTF-8 bytes), checking the length against the limit and the
+   * file before touching the bytes. Returns the decoded text if it is at most {@code decodeLimit}
+   * bytes, else null (long values are validated but not copied).
    */
   private @Nullable String string(long max, long decodeLimit) {
     long at = pos;
     need(8, "string length");
     long len = u64();
     if (len < 0 || len > max) {
-      throw new FormatException(FormatReason.GGUF_STRING_TOO_LONG, at,
+      throw new FormatException(
+          FormatReason.GGUF_STRING_TOO_LONG,
+          at,
           "string of " + Long.toUnsignedString(len) + " bytes (limit " + max + ")");
     }
     if (len > remaining()) {
-      throw new FormatException(FormatReason.GGUF_TRUNCATED, at, "string of " + len + " bytes runs past the end");
+      throw new FormatException(
+          FormatReason.GGUF_TRUNCATED, at, "string of " + len + " bytes runs past the end");
     }
     work += len;
-    boolean valid = pos + len <= winLen ? Utf8.isValid(win, (int) pos, (int) len) : Utf8.isValid(b, pos, len);
+    boolean valid =
+        pos + len <= winLen ? Utf8.isValid(win, (int) pos, (int) len) : Utf8.isValid(b, pos, len);
     if (!valid) {
-      throw new FormatException(FormatReason.GGUF_STRING_NOT_UTF8, pos, "string is not valid UTF-8");
+      throw new FormatException(
+          FormatReason.GGUF_STRING_NOT_UTF8, pos, "string is not valid UTF-8");
     }
     String s = len <= decodeLimit ? Utf8.decode(b, pos, (int) len) : null;
     work += s != null ? len : 0;
@@ -440,11 +530,12 @@ public final class GgufParser {
   // ------------------------------------------------------------------ keys
 
   /**
-   * The key rule. The spec asks for lower_snake_case ASCII segments, but llama.cpp itself writes keys
-   * outside it ({@code {arch}.block_count} for 27 architectures whose names hold '-', such as
-   * {@code command-r}, {@code gpt-oss}, {@code nomic-bert-moe}), and its reader requires only keys that
-   * are non-empty (#24917) and unique. So the character set is open; what is kept is what matters to
-   * a reader:
+   * The key rule. The spec asks for lower_snake_case ASCII segments, but llama.cpp itself writes
+   * keys outside it ({@code {arch}.block_count} for 27 architectures whose names hold '-', such as
+   * {@code command-r}, {@code gpt-oss}, {@code nomic-bert-moe}), and its reader requires only keys
+   * that are non-empty (#24917) and unique. So the character set is open; what is kept is what
+   * matters to a reader:
+   *
    * <ul>
    *   <li>not empty; unique, compared as exact bytes (the caller checks; no case folding or Unicode
    *       normalisation, as in llama.cpp and gguf-py);
@@ -458,10 +549,14 @@ public final class GgufParser {
    * </ul>
    */
   private static void checkKey(String key, long utf8Bytes, long at) {
-    String why = key.isEmpty() ? "empty key"
-        : utf8Bytes > MAX_KEY_BYTES ? "key of " + utf8Bytes + " bytes (at most " + MAX_KEY_BYTES + ")"
-        : hasControl(key) ? "key '" + printable(key) + "' holds a NUL or control character"
-        : null;
+    String why =
+        key.isEmpty()
+            ? "empty key"
+            : utf8Bytes > MAX_KEY_BYTES
+                ? "key of " + utf8Bytes + " bytes (at most " + MAX_KEY_BYTES + ")"
+                : hasControl(key)
+                    ? "key '" + printable(key) + "' holds a NUL or control character"
+                    : null;
     if (why != null) {
       throw new FormatException(FormatReason.GGUF_KEY_INVALID, at, why);
     }
@@ -492,15 +587,22 @@ public final class GgufParser {
     return null;
   }
 
-  private static void checkType(String key, int @Nullable [] expected, int type, int elem, long at) {
+  private static void checkType(
+      String key, int @Nullable [] expected, int type, int elem, long at) {
     if (expected == null) {
       return;
     }
     boolean ok = expected[0] == type && (type != T_ARRAY || expected[1] == elem);
     if (!ok) {
-      String want = expected[0] == T_ARRAY ? "ARRAY<" + TYPE_NAMES[expected[1]] + ">" : TYPE_NAMES[expected[0]];
+      String want =
+          expected[0] == T_ARRAY
+              ? "ARRAY<" + TYPE_NAMES[expected[1]] + ">"
+              : TYPE_NAMES[expected[0]];
       String got = type == T_ARRAY ? "ARRAY<" + TYPE_NAMES[elem] + ">" : TYPE_NAMES[type];
-      ReasonCode r = key.equals("general.alignment") ? FormatReason.GGUF_ALIGNMENT_INVALID : FormatReason.GGUF_METADATA_TYPE_INVALID;
+      ReasonCode r =
+          key.equals("general.alignment")
+              ? FormatReason.GGUF_ALIGNMENT_INVALID
+              : FormatReason.GGUF_METADATA_TYPE_INVALID;
       throw new FormatException(r, at, key + " is " + got + ", expected " + want);
     }
   }
@@ -521,7 +623,8 @@ public final class GgufParser {
 
   private void need(long n, String what) {
     if (n > remaining()) {
-      throw new FormatException(FormatReason.GGUF_TRUNCATED, pos, what + " runs past the end of the file");
+      throw new FormatException(
+          FormatReason.GGUF_TRUNCATED, pos, what + " runs past the end of the file");
     }
   }
 
@@ -531,8 +634,11 @@ public final class GgufParser {
     if (pos + 4 <= winLen) {
       v = win.getInt((int) pos) & 0xffffffffL;
     } else {
-      v = (b.get(pos) & 0xffL) | (b.get(pos + 1) & 0xffL) << 8 | (b.get(pos + 2) & 0xffL) << 16
-          | (b.get(pos + 3) & 0xffL) << 24;
+      v =
+          (b.get(pos) & 0xffL)
+              | (b.get(pos + 1) & 0xffL) << 8
+              | (b.get(pos + 2) & 0xffL) << 16
+              | (b.get(pos + 3) & 0xffL) << 24;
     }
     pos += 4;
     return v;
@@ -563,7 +669,8 @@ public final class GgufParser {
     try {
       return Math.multiplyExact(a, c);
     } catch (ArithmeticException e) {
-      throw new FormatException(FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": size overflows 64 bits");
+      throw new FormatException(
+          FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": size overflows 64 bits");
     }
   }
 
@@ -571,7 +678,8 @@ public final class GgufParser {
     try {
       return Math.addExact(a, c);
     } catch (ArithmeticException e) {
-      throw new FormatException(FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": offset overflows 64 bits");
+      throw new FormatException(
+          FormatReason.GGUF_SIZE_OVERFLOW, at, name + ": offset overflows 64 bits");
     }
   }
 

@@ -3,8 +3,8 @@ package dev.safeload.formats.internal.json;
 import java.util.Objects;
 
 /**
- * A violation of strict JSON or of a {@link JsonReader.Limits} cap. Each handler maps the
- * {@link Kind} to its own reason code; the offset is absolute in the file.
+ * A violation of strict JSON or of a {@link JsonReader.Limits} cap. Each handler maps the {@link
+ * Kind} to its own reason code; the offset is absolute in the file.
  */
 public final class JsonException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -17,15 +17,23 @@ public final class JsonLimits {
   public static void checkSize(ModelBytes bytes, ValidationContext context) {
     long max = Math.min(context.limit(Json.MAX_BYTES), 1L << 30);
     if (bytes.size() > max) {
-      throw new FormatException(FormatReason.JSON_LIMIT_EXCEEDED, 0,
+      throw new FormatException(
+          FormatReason.JSON_LIMIT_EXCEEDED,
+          0,
           "JSON file of " + bytes.size() + " bytes exceeds the limit of " + max);
     }
   }
 
-  /** Reader caps from the policy; {@code maxMembers} overrides {@code json.maxObjectMembers} if positive. */
+  /**
+   * Reader caps from the policy; {@code maxMembers} overrides {@code json.maxObjectMembers} if
+   * positive.
+   */
   public static JsonReader.Limits of(ValidationContext c, long maxMembers) {
-    return new JsonReader.Limits(clamp(c.limit(Json.MAX_DEPTH)), clamp(c.limit(Json.MAX_STRING_BYTES)),
-        MAX_NUMBER_CHARS, clamp(maxMembers > 0 ? maxMembers : c.limit(Json.MAX_OBJECT_MEMBERS)));
+    return new JsonReader.Limits(
+        clamp(c.limit(Json.MAX_DEPTH)),
+        clamp(c.limit(Json.MAX_STRING_BYTES)),
+        MAX_NUMBER_CHARS,
+        clamp(maxMembers > 0 ? maxMembers : c.limit(Json.MAX_OBJECT_MEMBERS)));
   }
 
   /** Reader caps from the policy's {@code json.*} settings. */

@@ -12,36 +12,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * out of the buffer unless the caller asks for a value as a {@code String}.
  *
  * <p>Strict means RFC 8259 with every optional leniency refused:
+ *
  * <ul>
- *   <li>whitespace is only {@code 0x20 0x09 0x0A 0x0D}; no BOM, no comments, no NaN (unless
- *       {@link #allowPythonNonFinite()}), no single quotes;
- *   <li>strings are strict UTF-8: overlong forms, encoded surrogates, code points above U+10FFFF and
- *       cut sequences are {@link Kind#UTF8} errors; raw control characters and unpaired surrogate
- *       escapes are {@link Kind#SYNTAX} errors;
+ *   <li>whitespace is only {@code 0x20 0x09 0x0A 0x0D}; no BOM, no comments, no NaN (unless {@link
+ *       #allowPythonNonFinite()}), no single quotes;
+ *   <li>strings are strict UTF-8: overlong forms, encoded surrogates, code points above U+10FFFF
+ *       and cut sequences are {@link Kind#UTF8} errors; raw control characters and unpaired
+ *       surrogate escapes are {@link Kind#SYNTAX} errors;
  *   <li>numbers follow the JSON grammar exactly (no leading zeros, no {@code +}, no {@code .5});
  *       {@link Token#INTEGER} (no fraction, no exponent) is told apart from {@link Token#FLOAT};
- *   <li>an object may not repeat a key at any level; keys are compared after unescaping, so
- *       {@code "w"} and {@code "\u0077"} are the same key;
+ *   <li>an object may not repeat a key at any level; keys are compared after unescaping, so {@code
+ *       "w"} and {@code "\u0077"} are the same key;
  *   <li>exactly one top-level value, then only whitespace;
  *   <li>caps on nesting, string length, number length and object size ({@link Limits}).
  * </ul>
  *
- * <p>Typical use: call {@link #next()} until {@link Token#END_DOCUMENT}; after {@link Token#NAME} or
- * {@link Token#STRING} the raw bytes between the quotes are {@code [tokenStart(), tokenEnd())} of the
- * buffer; compare them with {@link #tokenEquals(byte[])} or decode them with {@link #stringValue()}.
- * Every violation throws {@link JsonException} with an absolute file offset.
+ * <p>Typical use: call {@link #next()} until {@link Token#END_DOCUMENT}; after {@link Token#NAME}
+ * or {@link Token#STRING} the raw bytes between the quotes are {@code [tokenStart(), tokenEnd())}
+ * of the buffer; compare them with {@link #tokenEquals(byte[])} or decode them with {@link
+ * #stringValue()}. Every violation throws {@link JsonException} with an absolute file offset.
  *
  * <p>Duplicate detection costs O(1) per key and allocates nothing per key: keys stay spans of the
  * buffer, small objects are scanned linearly, large ones use an open-addressing table of key
- * indices. The hash (a multiply-xorshift over the unescaped bytes, eight at a time) is seeded per reader, and a probe run longer than
- * {@value #MAX_PROBES} is rejected as {@link Kind#MEMBER_LIMIT}, so crafted collisions cannot make
- * the check quadratic. Not thread-safe; one reader per document.
+ * indices. The hash (a multiply-xorshift over the unescaped bytes, eight at a time) is seeded per
+ * reader, and a probe run longer than {@value #MAX_PROBES} is rejected as {@link
+ * Kind#MEMBER_LIMIT}, so crafted collisions cannot make the check quadratic. Not thread-safe; one
+ * reader per document.
  */
 public final class JsonReader {
 
   /** What {@link #next()} read. */
   public enum Token {
-    BEGIN_OBJECT, END_OBJECT, BEGIN_ARRAY, END_ARRAY,
+    BEGIN_OBJECT,
+    END_OBJECT,
+    BEGIN_ARRAY,
+    END_ARRAY,
     /** An object member's key; the value follows with the next call. */
     NAME,
     STRING,
@@ -49,7 +54,9 @@ public final class JsonReader {
     INTEGER,
     /** A number with a fraction or an exponent. */
     FLOAT,
-    TRUE, FALSE, NULL,
+    TRUE,
+    FALSE,
+    NULL,
     /** The single top-level value ended and only whitespace followed. */
     END_DOCUMENT
   }
@@ -57,10 +64,10 @@ public final class JsonReader {
   /**
    * Caps checked while reading.
    *
-   * @param maxDepth       most nested arrays/objects open at once
+   * @param maxDepth most nested arrays/objects open at once
    * @param maxStringBytes longest string or key, in raw (escaped) bytes
    * @param maxNumberChars longest number literal
-   * @param maxMembers     most members of one object
+   * @param maxMembers most members of one object
    */
   public record Limits(int maxDepth, int maxStringBytes, int maxNumberChars, int maxMembers) {
     public Limits {
@@ -82,6 +89,7 @@ public final class JsonReader {
    * so that duplicate detection stays linear even if the seeded hash were beaten.
    */
   private static final int MAX_PROBES = 512;
+
   /** Objects with at most this many keys are checked for duplicates by linear scan. */
   private static final int LINEAR_KEYS = 8;
 
@@ -103,6 +111,7 @@ public final class JsonReader {
   private int pos;
   private int state = S_VALUE;
   private int depth;
+
   /** Per open container: true for an object. */
   private boolean[] isObject = new boolean[16];
 
@@ -113,15 +122,20 @@ public final class JsonReader {
   private long tokLong;
   private long tokHash;
 
-  // Keys of all open objects, as a stack; frameBase[d] is where the keys of the object at depth d start.
+  // Keys of all open objects, as a stack; frameBase[d] is where the keys of the object at depth d
+  // start.
   private int[] frameBase = new int[16];
   private int keyCount;
   private int[] keyStart = new int[64];
   private int[] keyLen = new int[64]; // ~len when the key has escapes
   private int[] keyHash = new int[64];
   private int expectedMembers;
-  /** Per depth, a hash table of key index + 1 (0 = empty), used once an object outgrows LINEAR_KEYS. */
+
+  /**
+   * Per depth, a hash table of key index + 1 (0 = empty), used once an object outgrows LINEAR_KEYS.
+   */
   private int[][] tables = new int[16][];
+
   private byte[] scratch = new byte[0];
   private final byte[] utf8 = new byte[4];
 
@@ -132,7 +146,8 @@ public final class JsonReader {
    * @param fileOffset the file offset of {@code buf.position()}, for error offsets
    */
   public JsonReader(ByteBuffer buf, long fileOffset, Limits limits) {
-    this.buf = buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN); // words are read little-endian
+    this.buf =
+        buf.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN); // words are read little-endian
     this.start = buf.position();
     this.end = buf.limit();
     this.fileOffset = fileOffset;
@@ -143,12 +158,12 @@ public final class JsonReader {
 
   /**
    * Also accepts the three spellings Python's {@code json} module writes for non-finite floats,
-   * {@code NaN}, {@code Infinity} and {@code -Infinity}, exactly so and only where a value may stand;
-   * each reads as {@link Token#FLOAT}. Everything else stays strict: {@code nan}, {@code +Infinity},
-   * {@code -NaN}, {@code Infinityx} or {@code NaN} as a key are syntax errors, as they are for
-   * Python's {@code json.loads}. For JSON side files that Python writes ({@code trainer_state.json}
-   * logs a NaN loss); never for files whose numbers locate bytes (safetensors headers, shard indexes).
-   * Call before the first {@link #next()}.
+   * {@code NaN}, {@code Infinity} and {@code -Infinity}, exactly so and only where a value may
+   * stand; each reads as {@link Token#FLOAT}. Everything else stays strict: {@code nan}, {@code
+   * +Infinity}, {@code -NaN}, {@code Infinityx} or {@code NaN} as a key are syntax errors, as they
+   * are for Python's {@code json.loads}. For JSON side files that Python writes ({@code
+   * trainer_state.json} logs a NaN loss); never for files whose numbers locate bytes (safetensors
+   * headers, shard indexes). Call before the first {@link #next()}.
    *
    * @return this reader
    */
@@ -167,8 +182,21 @@ public final class JsonReader {
       return true;
     }
     int c = head.get(i);
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ']' || c == '[' || c == '{' || c == '"'
-        || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n' || c == 'N' || c == 'I';
+    return c == ' '
+        || c == '\n'
+        || c == '\r'
+        || c == '\t'
+        || c == ']'
+        || c == '['
+        || c == '{'
+        || c == '"'
+        || c == '-'
+        || (c >= '0' && c <= '9')
+        || c == 't'
+        || c == 'f'
+        || c == 'n'
+        || c == 'N'
+        || c == 'I';
   }
 
   /**
@@ -230,7 +258,10 @@ public final class JsonReader {
           pos++;
           return close(obj);
         }
-        throw error(Kind.SYNTAX, pos, b < 0 ? "unexpected end of JSON" : obj ? "expected ',' or '}'" : "expected ',' or ']'");
+        throw error(
+            Kind.SYNTAX,
+            pos,
+            b < 0 ? "unexpected end of JSON" : obj ? "expected ',' or '}'" : "expected ',' or ']'");
       default:
         throw new IllegalStateException("the document has ended");
     }
@@ -250,8 +281,8 @@ public final class JsonReader {
 
   /**
    * For schema-specific fast paths: consumes {@code [valueStart(), end)} as one value. The caller
-   * guarantees that those bytes are exactly one complete value in the strict grammar, within
-   * {@link Limits}, without duplicate keys; it must have matched them against a pattern that admits
+   * guarantees that those bytes are exactly one complete value in the strict grammar, within {@link
+   * Limits}, without duplicate keys; it must have matched them against a pattern that admits
    * nothing else (see the safetensors header parser's canonical-entry matcher).
    */
   public void consumeValue(int end) {
@@ -272,7 +303,10 @@ public final class JsonReader {
       while (depth > target) {
         next();
       }
-    } else if (t == Token.NAME || t == Token.END_OBJECT || t == Token.END_ARRAY || t == Token.END_DOCUMENT) {
+    } else if (t == Token.NAME
+        || t == Token.END_OBJECT
+        || t == Token.END_ARRAY
+        || t == Token.END_DOCUMENT) {
       throw error(Kind.SYNTAX, tokStart, "expected a value");
     }
   }
@@ -282,7 +316,9 @@ public final class JsonReader {
     return depth;
   }
 
-  /** Buffer index of the first byte of the current token (inside the quotes for strings and keys). */
+  /**
+   * Buffer index of the first byte of the current token (inside the quotes for strings and keys).
+   */
   public int tokenStart() {
     return tokStart;
   }
@@ -439,8 +475,11 @@ public final class JsonReader {
         cp = ((b0 & 0x0F) << 12) | ((buf.get(p + 1) & 0x3F) << 6) | (buf.get(p + 2) & 0x3F);
         next = p + 3;
       } else {
-        cp = ((b0 & 0x07) << 18) | ((buf.get(p + 1) & 0x3F) << 12) | ((buf.get(p + 2) & 0x3F) << 6)
-            | (buf.get(p + 3) & 0x3F);
+        cp =
+            ((b0 & 0x07) << 18)
+                | ((buf.get(p + 1) & 0x3F) << 12)
+                | ((buf.get(p + 2) & 0x3F) << 6)
+                | (buf.get(p + 3) & 0x3F);
         next = p + 4;
       }
     }
@@ -463,9 +502,9 @@ public final class JsonReader {
   }
 
   /**
-   * Decodes the string or key whose raw (escaped, already validated) bytes are
-   * {@code [from, to)} of the buffer into {@code out} as UTF-8; returns the decoded length, which is
-   * never more than {@code to - from}.
+   * Decodes the string or key whose raw (escaped, already validated) bytes are {@code [from, to)}
+   * of the buffer into {@code out} as UTF-8; returns the decoded length, which is never more than
+   * {@code to - from}.
    */
   public int decode(int from, int to, byte[] out) {
     return decode(buf, from, to, out);
@@ -473,8 +512,8 @@ public final class JsonReader {
 
   /**
    * Decodes a string's raw bytes {@code [from, to)} of {@code buf}, which a {@link JsonReader} has
-   * already validated, into {@code out} as UTF-8; returns the decoded length ({@code <= to - from}).
-   * Lets an index keep names as spans of the buffer and decode them only when asked.
+   * already validated, into {@code out} as UTF-8; returns the decoded length ({@code <= to -
+   * from}). Lets an index keep names as spans of the buffer and decode them only when asked.
    */
   public static int decode(ByteBuffer buf, int from, int to, byte[] out) {
     int n = 0;
@@ -510,7 +549,8 @@ public final class JsonReader {
     return n;
   }
 
-  // ------------------------------------------------------------------------------------------ tokens
+  // ------------------------------------------------------------------------------------------
+  // tokens
 
   private Token key(int b) {
     if (b != '"') {
@@ -592,7 +632,9 @@ public final class JsonReader {
       if (keyCount - base > LINEAR_KEYS) {
         int[] table = tables[depth];
         int mask = table.length - 1;
-        for (int k = base; k < keyCount; k++) { // clear only this object's slots: O(keys), not O(table)
+        for (int k = base;
+            k < keyCount;
+            k++) { // clear only this object's slots: O(keys), not O(table)
           int s = keyHash[k] & mask;
           while (table[s] != k + 1) {
             s = (s + 1) & mask;
@@ -682,7 +724,10 @@ public final class JsonReader {
       isFloat = true;
     }
     if (p - tokStart > limits.maxNumberChars()) {
-      throw error(Kind.NUMBER_LIMIT, tokStart, "number longer than " + limits.maxNumberChars() + " characters");
+      throw error(
+          Kind.NUMBER_LIMIT,
+          tokStart,
+          "number longer than " + limits.maxNumberChars() + " characters");
     }
     pos = p;
     tokEnd = p;
@@ -716,11 +761,15 @@ public final class JsonReader {
     boolean unusual = false; // an escape, DEL or a non-ASCII byte: worth a closer look by callers
     final int e = end;
     final ByteBuffer b = buf;
-    for (;;) {
+    for (; ; ) {
       while (p + 8 <= e) {
         long w = b.getLong(p);
-        long special = (w & HIGH_BITS) | zeroByte(w & CONTROL_BITS) | zeroByte(w ^ QUOTES)
-            | zeroByte(w ^ BACKSLASHES) | zeroByte(w ^ DELS);
+        long special =
+            (w & HIGH_BITS)
+                | zeroByte(w & CONTROL_BITS)
+                | zeroByte(w ^ QUOTES)
+                | zeroByte(w ^ BACKSLASHES)
+                | zeroByte(w ^ DELS);
         // The lowest flagged byte is exact: zeroByte() can only over-report above a real hit.
         int plain = special == 0 ? 8 : Long.numberOfTrailingZeros(special) >>> 3;
         if (hash && plain > 0) {
@@ -801,7 +850,8 @@ public final class JsonReader {
     tokEscaped = escaped;
     tokUnusual = unusual;
     if (p - tokStart > limits.maxStringBytes()) {
-      throw error(Kind.STRING_LIMIT, pos, "string longer than " + limits.maxStringBytes() + " bytes");
+      throw error(
+          Kind.STRING_LIMIT, pos, "string longer than " + limits.maxStringBytes() + " bytes");
     }
     pos = p + 1;
     if (hash) {
@@ -810,7 +860,8 @@ public final class JsonReader {
   }
 
   private static final long HIGH_BITS = 0x8080808080808080L;
-  private static final long CONTROL_BITS = 0xE0E0E0E0E0E0E0E0L; // a byte below 0x20 has none of these
+  private static final long CONTROL_BITS =
+      0xE0E0E0E0E0E0E0E0L; // a byte below 0x20 has none of these
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
   private static final long DELS = 0x7F7F7F7F7F7F7F7FL;
@@ -927,7 +978,10 @@ public final class JsonReader {
     int base = frameBase[d];
     int members = keyCount - base;
     if (members >= limits.maxMembers()) {
-      throw error(Kind.MEMBER_LIMIT, tokStart - 1, "object with more than " + limits.maxMembers() + " members");
+      throw error(
+          Kind.MEMBER_LIMIT,
+          tokStart - 1,
+          "object with more than " + limits.maxMembers() + " members");
     }
     int h = (int) (tokHash ^ (tokHash >>> 32));
     int len = tokEnd - tokStart;
@@ -1030,7 +1084,8 @@ public final class JsonReader {
   }
 
   private static byte[] ensure(byte[] a, int n) {
-    // The scratch only serves stringValue(), whose callers check lengths first; do not keep a big one.
+    // The scratch only serves stringValue(), whose callers check lengths first; do not keep a big
+    // one.
     return a.length >= n && a.length <= 4096 ? a : new byte[Math.max(n, 64)];
   }
 

@@ -12,33 +12,37 @@ import java.util.List;
 
 /**
  * A bounded reader of the one field safeload takes from a Hugging Face model card: the top-level
- * {@code license} of the YAML front matter of {@code README.md}. It is not a YAML parser: it reads the
- * subset model cards use for that key and refuses everything else, so that it never reports a licence
- * another reader would read differently.
+ * {@code license} of the YAML front matter of {@code README.md}. It is not a YAML parser: it reads
+ * the subset model cards use for that key and refuses everything else, so that it never reports a
+ * licence another reader would read differently.
  *
  * <p>In check order:
+ *
  * <ol>
  *   <li>No front matter (the file does not start with a {@code ---} line, after an optional UTF-8
  *       byte order mark): nothing is declared.
- *   <li>The closing {@code ---} (or {@code ...}) line must come within {@value #MAX_BYTES} bytes, and
- *       the front matter must be UTF-8.
+ *   <li>The closing {@code ---} (or {@code ...}) line must come within {@value #MAX_BYTES} bytes,
+ *       and the front matter must be UTF-8.
  *   <li>Top-level keys start in column 0; {@code license} may appear once (a second one is a second
  *       reading). Its value is a plain scalar (a trailing {@code # comment} removed), a single- or
- *       double-quoted scalar without escapes other than {@code ''}, {@code \"} and {@code \\}, a flow
- *       list of plain scalars ({@code [mit, apache-2.0]}) or a block list of such scalars on the
- *       following, indented {@code - } lines. Anchors, aliases, tags, block scalars and maps are
- *       refused.
+ *       double-quoted scalar without escapes other than {@code ''}, {@code \"} and {@code \\}, a
+ *       flow list of plain scalars ({@code [mit, apache-2.0]}) or a block list of such scalars on
+ *       the following, indented {@code - } lines. Anchors, aliases, tags, block scalars and maps
+ *       are refused.
  * </ol>
+ *
  * Every byte of the front matter is looked at a constant number of times.
  */
 public final class FrontMatter {
   /** Longest front matter read (real model cards have a few KiB). */
   public static final int MAX_BYTES = 64 * 1024;
+
   /** Most licences one card may list. */
   public static final int MAX_LICENSES = 16;
 
   private static final java.util.regex.Pattern KEY_SPELLED_OTHERWISE =
-      java.util.regex.Pattern.compile("(?:license[ \\t]+|\"license\"[ \\t]*|'license'[ \\t]*|\\?[ \\t]*license)(?::|$)");
+      java.util.regex.Pattern.compile(
+          "(?:license[ \\t]+|\"license\"[ \\t]*|'license'[ \\t]*|\\?[ \\t]*license)(?::|$)");
 
   private FrontMatter() {}
 
@@ -50,7 +54,9 @@ public final class FrontMatter {
   public static List<String> licenses(ByteBuffer head) {
     ByteBuffer b = head.duplicate();
     int start = b.position();
-    if (b.remaining() >= 3 && (b.get(start) & 0xff) == 0xef && (b.get(start + 1) & 0xff) == 0xbb
+    if (b.remaining() >= 3
+        && (b.get(start) & 0xff) == 0xef
+        && (b.get(start + 1) & 0xff) == 0xbb
         && (b.get(start + 2) & 0xff) == 0xbf) {
       start += 3;
     }
@@ -78,10 +84,12 @@ public final class FrontMatter {
     }
     String text;
     try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(b.duplicate().limit(bodyEnd).position(bodyStart));
+      CharBuffer chars =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(b.duplicate().limit(bodyEnd).position(bodyStart));
       text = chars.toString();
     } catch (CharacterCodingException e) {
       throw fail(bodyStart, "the front matter is not UTF-8");
@@ -131,7 +139,11 @@ public final class FrontMatter {
             throw fail(offset, "more than " + MAX_LICENSES + " licences");
           }
           String s = item.strip();
-          if (s.isEmpty() || s.startsWith("'") || s.startsWith("\"") || s.contains("[") || s.contains("]")) {
+          if (s.isEmpty()
+              || s.startsWith("'")
+              || s.startsWith("\"")
+              || s.contains("[")
+              || s.contains("]")) {
             throw fail(offset, "'license' is a flow list this reader does not take");
           }
           out.add(scalar(s, offset));
@@ -143,14 +155,16 @@ public final class FrontMatter {
     return out == null ? List.of() : List.copyOf(out);
   }
 
-  /** The scalar of a block-list item ({@code "  - mit"}), or {@code null} if the line is not one. */
+  /** The scalar of a block-list item ({@code " - mit"}), or {@code null} if the line is not one. */
   private static String blockItem(String line) {
     int i = 0;
     while (i < line.length() && line.charAt(i) == ' ') {
       i++;
     }
     // YAML also allows a block list at the key's own indentation ("license:\n- mit").
-    if (i < line.length() && line.charAt(i) == '-' && (i + 1 == line.length() || line.charAt(i + 1) == ' ')) {
+    if (i < line.length()
+        && line.charAt(i) == '-'
+        && (i + 1 == line.length() || line.charAt(i + 1) == ' ')) {
       return stripComment(line.substring(i + 1)).strip();
     }
     return null;
@@ -183,7 +197,8 @@ public final class FrontMatter {
           throw fail(offset, "bad quoting in 'license'");
         }
         if (x == '\\') {
-          if (i + 1 >= inner.length() || (inner.charAt(i + 1) != '"' && inner.charAt(i + 1) != '\\')) {
+          if (i + 1 >= inner.length()
+              || (inner.charAt(i + 1) != '"' && inner.charAt(i + 1) != '\\')) {
             throw fail(offset, "an escape in 'license' this reader does not take");
           }
           x = inner.charAt(++i);
@@ -199,7 +214,8 @@ public final class FrontMatter {
   }
 
   private static String stripComment(String s) {
-    // In plain YAML a comment starts at " #"; inside quotes it would be text, so quoted values keep it.
+    // In plain YAML a comment starts at " #"; inside quotes it would be text, so quoted values keep
+    // it.
     String t = s.strip();
     if (t.startsWith("'") || t.startsWith("\"")) {
       return t;
@@ -227,7 +243,10 @@ public final class FrontMatter {
     return true;
   }
 
-  /** The index of the {@code \n} ending the line at {@code start}, or -1 if none before {@code limit}. */
+  /**
+   * The index of the {@code \n} ending the line at {@code start}, or -1 if none before {@code
+   * limit}.
+   */
   private static int lineEnd(ByteBuffer b, int start, int limit) {
     for (int i = start; i < limit; i++) {
       if (b.get(i) == '\n') {

@@ -11,53 +11,64 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed .npy header: exactly {@code {'descr': ..., 'fortran_order': ..., 'shape': (...), }} read with
- * a tiny grammar (never an evaluator), and the data size it implies.
+ * A parsed .npy header: exactly {@code {'descr': ..., 'fortran_order': ..., 'shape': (...), }} read
+ * with a tiny grammar (never an evaluator), and the data size it implies.
  *
  * <p>Rules, in check order (research/formats.md §4.4 N1-N4):
+ *
  * <ol>
  *   <li>magic, version 1.0, 2.0 or 3.0, header length within the policy;
  *   <li>a dict of exactly the three keys, each once, then spaces and one newline;
  *   <li>{@code descr} is a type string or a structured dtype (below);
  *   <li>{@code fortran_order} is {@code True} or {@code False};
- *   <li>{@code shape} is a tuple of plain non-negative decimal ints, at most {@code maxRank} of them. In
- *       version 1.0 and 2.0 headers a dimension may end in {@code L}, as Python 2 wrote longs
- *       ({@code (2L,)}): NumPy strips exactly that suffix for those versions (its
- *       {@code _filter_header}) and not for 3.0, which Python 2 never wrote;
+ *   <li>{@code shape} is a tuple of plain non-negative decimal ints, at most {@code maxRank} of
+ *       them. In version 1.0 and 2.0 headers a dimension may end in {@code L}, as Python 2 wrote
+ *       longs ({@code (2L,)}): NumPy strips exactly that suffix for those versions (its {@code
+ *       _filter_header}) and not for 3.0, which Python 2 never wrote;
  *   <li>shape x itemsize does not overflow and is within the policy.
  * </ol>
  *
- * <p>Type strings: {@code |O} and {@code |O8} (the spelling of NumPy before 1.x on 64-bit) are object
- * dtypes, whose data is a pickle; otherwise byte order {@code <}, {@code >} or {@code |} (never native
- * {@code =}) and a fixed-size numeric, bytes, str, void or datetime code.
+ * <p>Type strings: {@code |O} and {@code |O8} (the spelling of NumPy before 1.x on 64-bit) are
+ * object dtypes, whose data is a pickle; otherwise byte order {@code <}, {@code >} or {@code |}
+ * (never native {@code =}) and a fixed-size numeric, bytes, str, void or datetime code.
  *
- * <p>Structured dtypes are what {@code dtype.descr} writes, and what {@code np.load(allow_pickle=False)}
- * loads when no field is an object: a list of {@code (name, type)} or {@code (name, type, shape)}
- * tuples, where the name is a string or a {@code (title, name)} pair, the type a type string or a
- * nested list, and the shape a subarray tuple as above. Fields must have names, and no name or title may
- * repeat (NumPy refuses both), except padding: a field named {@code ''} with a plain {@code |Vn} type,
- * which NumPy skips but counts in the itemsize. The itemsize is the exact sum of the fields' sizes
- * (each type's size times its subarray's element count), which is how NumPy's
- * {@code descr_to_dtype} lays the fields out. Nesting depth and the total number of fields are bounded
- * by the policy; parsing is one pass over the header. A structured dtype with an object field anywhere
- * is an object dtype: NumPy pickles the whole array.
+ * <p>Structured dtypes are what {@code dtype.descr} writes, and what {@code
+ * np.load(allow_pickle=False)} loads when no field is an object: a list of {@code (name, type)} or
+ * {@code (name, type, shape)} tuples, where the name is a string or a {@code (title, name)} pair,
+ * the type a type string or a nested list, and the shape a subarray tuple as above. Fields must
+ * have names, and no name or title may repeat (NumPy refuses both), except padding: a field named
+ * {@code ''} with a plain {@code |Vn} type, which NumPy skips but counts in the itemsize. The
+ * itemsize is the exact sum of the fields' sizes (each type's size times its subarray's element
+ * count), which is how NumPy's {@code descr_to_dtype} lays the fields out. Nesting depth and the
+ * total number of fields are bounded by the policy; parsing is one pass over the header. A
+ * structured dtype with an object field anywhere is an object dtype: NumPy pickles the whole array.
  *
- * @param version    1, 2 or 3
+ * @param version 1, 2 or 3
  * @param dataOffset bytes before the array data
- * @param descr      the dtype as written (a type string, or the source text of a structured dtype)
- * @param object     whether the dtype is or holds an object: the data is a pickle
- * @param itemSize   bytes per element (0 for object arrays)
- * @param fortran    fortran_order
- * @param shape      dimensions
- * @param dataBytes  itemSize x product(shape), or -1 for object arrays
+ * @param descr the dtype as written (a type string, or the source text of a structured dtype)
+ * @param object whether the dtype is or holds an object: the data is a pickle
+ * @param itemSize bytes per element (0 for object arrays)
+ * @param fortran fortran_order
+ * @param shape dimensions
+ * @param dataBytes itemSize x product(shape), or -1 for object arrays
  */
-public record NpyHeader(int version, int dataOffset, String descr, boolean object, long itemSize, boolean fortran,
-    List<Long> shape, long dataBytes) {
+public record NpyHeader(
+    int version,
+    int dataOffset,
+    String descr,
+    boolean object,
+    long itemSize,
+    boolean fortran,
+    List<Long> shape,
+    long dataBytes) {
 
   /** The magic string. */
   public static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern SIMPLE = Pattern.compile("([<>|])(b1|\\?|[iu](1|2|4|8)|f(2|4|8|16)|c(8|16|32)"
-      + "|([SUV])([0-9]{1,9})|([Mm])8\\[([0-9]{0,6})(Y|M|W|D|h|m|s|ms|us|ns|ps|fs|as)\\])");
+
+  private static final Pattern SIMPLE =
+      Pattern.compile(
+          "([<>|])(b1|\\?|[iu](1|2|4|8)|f(2|4|8|16)|c(8|16|32)"
+              + "|([SUV])([0-9]{1,9})|([Mm])8\\[([0-9]{0,6})(Y|M|W|D|h|m|s|ms|us|ns|ps|fs|as)\\])");
 
   /** Number of bytes needed to know the header length. */
   public static final int PREAMBLE_MIN = 12;
@@ -65,14 +76,17 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
   /**
    * Bounds of the header grammar.
    *
-   * @param maxRank   most dimensions of the shape and of each subarray shape
-   * @param maxBytes  largest array in bytes
-   * @param maxDepth  deepest nesting of structured dtypes (1 for a flat one)
+   * @param maxRank most dimensions of the shape and of each subarray shape
+   * @param maxBytes largest array in bytes
+   * @param maxDepth deepest nesting of structured dtypes (1 for a flat one)
    * @param maxFields most fields of a structured dtype, counted over all nesting levels
    */
   public record Limits(long maxRank, long maxBytes, long maxDepth, long maxFields) {}
 
-  /** The header length from the preamble, after checking magic and version; -1 for the preamble size. */
+  /**
+   * The header length from the preamble, after checking magic and version; -1 for the preamble
+   * size.
+   */
   public static int[] preamble(byte[] first, long maxHeader) {
     for (int i = 0; i < MAGIC.length; i++) {
       if (first.length <= i || first[i] != MAGIC[i]) {
@@ -85,7 +99,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     int major = first[6] & 0xff;
     int minor = first[7] & 0xff;
     if (minor != 0 || major < 1 || major > 3) {
-      throw new FormatException(FormatReason.NUMPY_VERSION_UNSUPPORTED, 6, "version " + major + "." + minor);
+      throw new FormatException(
+          FormatReason.NUMPY_VERSION_UNSUPPORTED, 6, "version " + major + "." + minor);
     }
     long len;
     int pre;
@@ -96,20 +111,30 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       if (first.length < 12) {
         throw new FormatException(FormatReason.NUMPY_HEADER_INVALID, 8, "truncated preamble");
       }
-      len = (first[8] & 0xffL) | (first[9] & 0xffL) << 8 | (first[10] & 0xffL) << 16 | (first[11] & 0xffL) << 24;
+      len =
+          (first[8] & 0xffL)
+              | (first[9] & 0xffL) << 8
+              | (first[10] & 0xffL) << 16
+              | (first[11] & 0xffL) << 24;
       pre = 12;
     }
-    // The array holding the header is allocated from this length: it must fit whatever the policy says.
+    // The array holding the header is allocated from this length: it must fit whatever the policy
+    // says.
     if (len > maxHeader || len > Integer.MAX_VALUE - 64) {
-      throw new FormatException(FormatReason.NUMPY_HEADER_TOO_LARGE, 8, "header of " + len + " bytes is over the limit of "
-          + maxHeader);
+      throw new FormatException(
+          FormatReason.NUMPY_HEADER_TOO_LARGE,
+          8,
+          "header of " + len + " bytes is over the limit of " + maxHeader);
     }
     return new int[] {major, pre, (int) len};
   }
 
   /** Parses the header text that follows the preamble. */
   public static NpyHeader parse(int version, int preamble, byte[] header, Limits limits) {
-    String text = version == 3 ? new String(header, StandardCharsets.UTF_8) : new String(header, StandardCharsets.ISO_8859_1);
+    String text =
+        version == 3
+            ? new String(header, StandardCharsets.UTF_8)
+            : new String(header, StandardCharsets.ISO_8859_1);
     Parser p = new Parser(text, preamble, version, limits);
     String descr = null;
     Dtype dtype = null;
@@ -162,7 +187,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       throw p.bad("the header does not end in spaces and one newline");
     }
     if (descr == null || dtype == null || fortran == null || shape == null) {
-      // Unreachable (three distinct keys were read, each at most once), but said rather than assumed.
+      // Unreachable (three distinct keys were read, each at most once), but said rather than
+      // assumed.
       throw p.bad("descr, fortran_order and shape are each required");
     }
     boolean object = dtype.object;
@@ -171,10 +197,19 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
     if (!object) {
       bytes = p.times(itemSize, shape, preamble);
       if (bytes > limits.maxBytes()) {
-        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, preamble, bytes + " bytes of data is over the limit");
+        throw new FormatException(
+            FormatReason.NUMPY_SIZE_OVERFLOW, preamble, bytes + " bytes of data is over the limit");
       }
     }
-    return new NpyHeader(version, preamble + header.length, descr, object, itemSize, fortran, List.copyOf(shape), bytes);
+    return new NpyHeader(
+        version,
+        preamble + header.length,
+        descr,
+        object,
+        itemSize,
+        fortran,
+        List.copyOf(shape),
+        bytes);
   }
 
   /** A parsed dtype: its size in bytes and whether it is or holds an object. */
@@ -260,7 +295,9 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       throw bad("fortran_order is not True or False");
     }
 
-    /** A type string or a structured dtype at nesting {@code depth} (0 for the array's own dtype). */
+    /**
+     * A type string or a structured dtype at nesting {@code depth} (0 for the array's own dtype).
+     */
     Dtype dtype(int depth) {
       int at = i;
       if (peek() == '[') {
@@ -289,15 +326,18 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       } else {
         size = Long.parseLong(code.substring(1));
       }
-      return new Dtype(size, false, m.group(6) != null && m.group(6).equals("V") && m.group(1).equals("|"));
+      return new Dtype(
+          size, false, m.group(6) != null && m.group(6).equals("V") && m.group(1).equals("|"));
     }
 
     /** {@code [field, ...]}: the fields laid out one after the other. */
     Dtype struct(int depth) {
       int at = i;
       if (depth > limits.maxDepth()) {
-        throw new FormatException(FormatReason.NUMPY_DTYPE_TOO_COMPLEX, base + at, "structured dtype nested deeper than "
-            + limits.maxDepth());
+        throw new FormatException(
+            FormatReason.NUMPY_DTYPE_TOO_COMPLEX,
+            base + at,
+            "structured dtype nested deeper than " + limits.maxDepth());
       }
       expect('[');
       ws();
@@ -312,8 +352,10 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           break; // a trailing comma
         }
         if (++fields > limits.maxFields()) {
-          throw new FormatException(FormatReason.NUMPY_DTYPE_TOO_COMPLEX, base + i, "structured dtype with more than "
-              + limits.maxFields() + " fields");
+          throw new FormatException(
+              FormatReason.NUMPY_DTYPE_TOO_COMPLEX,
+              base + i,
+              "structured dtype with more than " + limits.maxFields() + " fields");
         }
         int fieldAt = i;
         expect('(');
@@ -365,7 +407,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
       try {
         return Math.addExact(a, b);
       } catch (ArithmeticException e) {
-        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "the dtype's size overflows");
+        throw new FormatException(
+            FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "the dtype's size overflows");
       }
     }
 
@@ -377,7 +420,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         return bytes;
       } catch (ArithmeticException e) {
-        throw new FormatException(FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");
+        throw new FormatException(
+            FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");
       }
     }
 
@@ -394,7 +438,10 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         String d = s.substring(start, i);
         if (d.isEmpty() || (d.length() > 1 && d.charAt(0) == '0') || d.length() > 18) {
-          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + start, "dimension is not a plain non-negative int");
+          throw new FormatException(
+              FormatReason.NUMPY_SHAPE_INVALID,
+              base + start,
+              "dimension is not a plain non-negative int");
         }
         // Python 2 wrote longs as 2L; NumPy drops that L for versions 1.0 and 2.0 only.
         if (version <= 2 && i < s.length() && s.charAt(i) == 'L') {
@@ -402,7 +449,8 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
         }
         dims.add(Long.parseLong(d));
         if (dims.size() > maxRank) {
-          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + start, "rank over the limit of " + maxRank);
+          throw new FormatException(
+              FormatReason.NUMPY_SHAPE_INVALID, base + start, "rank over the limit of " + maxRank);
         }
         ws();
         trailingComma = false;
@@ -411,12 +459,14 @@ public record NpyHeader(int version, int dataOffset, String descr, boolean objec
           trailingComma = true;
           ws();
         } else if (peek() != ')') {
-          throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + i, "expected ',' or ')' in shape");
+          throw new FormatException(
+              FormatReason.NUMPY_SHAPE_INVALID, base + i, "expected ',' or ')' in shape");
         }
       }
       i++;
       if (dims.size() == 1 && !trailingComma) {
-        throw new FormatException(FormatReason.NUMPY_SHAPE_INVALID, base + i, "(n) is an int, not a tuple");
+        throw new FormatException(
+            FormatReason.NUMPY_SHAPE_INVALID, base + i, "(n) is an int, not a tuple");
       }
       return dims;
     }

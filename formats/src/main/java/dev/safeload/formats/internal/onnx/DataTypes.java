@@ -6,13 +6,40 @@ final class DataTypes {
 
   static final int STRING = 8;
 
-  private static final String[] NAMES = {"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32",
-      "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64", "COMPLEX64", "COMPLEX128",
-      "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4",
-      "FLOAT4E2M1", "FLOAT8E8M0", "UINT2", "INT2"};
+  private static final String[] NAMES = {
+    "UNDEFINED",
+    "FLOAT",
+    "UINT8",
+    "INT8",
+    "UINT16",
+    "INT16",
+    "INT32",
+    "INT64",
+    "STRING",
+    "BOOL",
+    "FLOAT16",
+    "DOUBLE",
+    "UINT32",
+    "UINT64",
+    "COMPLEX64",
+    "COMPLEX128",
+    "BFLOAT16",
+    "FLOAT8E4M3FN",
+    "FLOAT8E4M3FNUZ",
+    "FLOAT8E5M2",
+    "FLOAT8E5M2FNUZ",
+    "UINT4",
+    "INT4",
+    "FLOAT4E2M1",
+    "FLOAT8E8M0",
+    "UINT2",
+    "INT2"
+  };
+
   /** Bits per element; 0 for UNDEFINED; -1 for STRING (variable). */
-  private static final int[] BITS = {0, 32, 8, 8, 16, 16, 32, 64, -1, 8, 16, 64, 32, 64, 64, 128, 16, 8, 8, 8,
-      8, 4, 4, 4, 8, 2, 2};
+  private static final int[] BITS = {
+    0, 32, 8, 8, 16, 16, 32, 64, -1, 8, 16, 64, 32, 64, 64, 128, 16, 8, 8, 8, 8, 4, 4, 4, 8, 2, 2
+  };
 
   static String name(int type) {
     return type > 0 && type < NAMES.length ? NAMES[type] : "TYPE" + type;
@@ -41,8 +68,8 @@ final class DataTypes {
   }
 
   /**
-   * How many values typed field {@code field} must hold for {@code n} elements of {@code type}, or -1
-   * if that field cannot hold this type (onnx.in.proto's rules per field).
+   * How many values typed field {@code field} must hold for {@code n} elements of {@code type}, or
+   * -1 if that field cannot hold this type (onnx.in.proto's rules per field).
    */
   static long typedCount(int type, int field, long n) {
     switch (field) {
@@ -57,8 +84,16 @@ final class DataTypes {
       case 6: // string_data
         return type == STRING ? n : -1;
       case 5: // int32_data: the small integer and float types, sub-byte types packed
-        if (type == 6 || type == 5 || type == 3 || type == 4 || type == 2 || type == 9 || type == 10
-            || type == 16 || (type >= 17 && type <= 20) || type == 24) {
+        if (type == 6
+            || type == 5
+            || type == 3
+            || type == 4
+            || type == 2
+            || type == 9
+            || type == 10
+            || type == 16
+            || (type >= 17 && type <= 20)
+            || type == 24) {
           return n;
         }
         if (type == 21 || type == 22 || type == 23) {

@@ -7,22 +7,29 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The rules for a tensor's {@code external_data} entries: known keys only, each once; a location that
- * is a relative, normalised path inside the model directory (no {@code ..}, {@code .}, empty segments,
- * backslashes, colons, control characters, leading {@code /} or {@code #}, and no ONNX Runtime magic
- * such as {@code _ORT_MEM_ADDR_}, which turns the offset into a raw memory address); offset and length
- * as plain decimal digits; a length that matches the tensor's shape.
+ * The rules for a tensor's {@code external_data} entries: known keys only, each once; a location
+ * that is a relative, normalised path inside the model directory (no {@code ..}, {@code .}, empty
+ * segments, backslashes, colons, control characters, leading {@code /} or {@code #}, and no ONNX
+ * Runtime magic such as {@code _ORT_MEM_ADDR_}, which turns the offset into a raw memory address);
+ * offset and length as plain decimal digits; a length that matches the tensor's shape.
  */
 final class ExternalData {
   private ExternalData() {}
 
   private static final Set<String> KEYS = Set.of("location", "offset", "length", "checksum");
   private static final int MAX_LOCATION = 4096;
-  private static final java.util.regex.Pattern SHA1_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{40}");
-  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]{1,18}");
+  private static final java.util.regex.Pattern SHA1_HEX =
+      java.util.regex.Pattern.compile("[0-9a-fA-F]{40}");
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[0-9]{1,18}");
 
-  static OnnxWalker.External parse(String tensor, String dtype, List<Long> shape, List<String[]> entries,
-      long expectedBytes, long at) {
+  static OnnxWalker.External parse(
+      String tensor,
+      String dtype,
+      List<Long> shape,
+      List<String[]> entries,
+      long expectedBytes,
+      long at) {
     String location = null;
     long offset = 0;
     long length = -1;
@@ -52,7 +59,10 @@ final class ExternalData {
       throw invalid(at, tensor, "external data without a location");
     }
     if (length >= 0 && length != expectedBytes) {
-      throw invalid(at, tensor, "length " + length + " differs from the " + expectedBytes + " bytes its shape needs");
+      throw invalid(
+          at,
+          tensor,
+          "length " + length + " differs from the " + expectedBytes + " bytes its shape needs");
     }
     return new OnnxWalker.External(tensor, dtype, shape, location, offset, expectedBytes, at);
   }
@@ -62,15 +72,24 @@ final class ExternalData {
       throw invalid(at, tensor, "location is empty or too long");
     }
     if (loc.startsWith("#")) {
-      throw invalid(at, tensor, "location '" + printable(loc) + "' starts with '#' (in-memory container convention)");
+      throw invalid(
+          at,
+          tensor,
+          "location '" + printable(loc) + "' starts with '#' (in-memory container convention)");
     }
     if (loc.contains("_ORT_MEM_ADDR_")) {
-      throw invalid(at, tensor, "location '" + printable(loc) + "' is ONNX Runtime's in-memory address marker");
+      throw invalid(
+          at,
+          tensor,
+          "location '" + printable(loc) + "' is ONNX Runtime's in-memory address marker");
     }
     for (int i = 0; i < loc.length(); i++) {
       char c = loc.charAt(i);
       if (c < 0x20 || c == 0x7f || c == '\\' || c == ':') {
-        throw invalid(at, tensor, "location '" + printable(loc) + "' has a control character, backslash or colon");
+        throw invalid(
+            at,
+            tensor,
+            "location '" + printable(loc) + "' has a control character, backslash or colon");
       }
     }
     if (loc.startsWith("/")) {
@@ -78,7 +97,8 @@ final class ExternalData {
     }
     for (String seg : loc.split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw invalid(at, tensor, "location '" + printable(loc) + "' is not a normalised relative path");
+        throw invalid(
+            at, tensor, "location '" + printable(loc) + "' is not a normalised relative path");
       }
     }
     return loc;
@@ -86,13 +106,15 @@ final class ExternalData {
 
   private static long decimal(String v, String tensor, String what, long at) {
     if (!DECIMAL.matcher(v).matches()) {
-      throw invalid(at, tensor, what + " '" + printable(v) + "' is not a non-negative decimal integer");
+      throw invalid(
+          at, tensor, what + " '" + printable(v) + "' is not a non-negative decimal integer");
     }
     return Long.parseLong(v);
   }
 
   private static FormatException invalid(long at, String tensor, String msg) {
-    return new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, "tensor '" + printable(tensor) + "': " + msg);
+    return new FormatException(
+        FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, "tensor '" + printable(tensor) + "': " + msg);
   }
 
   static String printable(String s) {

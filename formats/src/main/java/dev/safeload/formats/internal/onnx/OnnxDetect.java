@@ -6,17 +6,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Structural detection of an ONNX ModelProto, which has no magic. The head is read field by field:
+ *
  * <ol>
- *   <li>the first field is ir_version (tag 0x08) with a value in [1, {@link OnnxWalker#MAX_IR_VERSION}];
- *   <li>every field is a ModelProto field with its wire type, and every declared length fits the rest
- *       of the <em>file</em> (not just the head);
- *   <li>if the whole file is in the head, it must end exactly after a field, with a graph (7) and an
- *       opset_import (8);
+ *   <li>the first field is ir_version (tag 0x08) with a value in [1, {@link
+ *       OnnxWalker#MAX_IR_VERSION}];
+ *   <li>every field is a ModelProto field with its wire type, and every declared length fits the
+ *       rest of the <em>file</em> (not just the head);
+ *   <li>if the whole file is in the head, it must end exactly after a field, with a graph (7) and
+ *       an opset_import (8);
  *   <li>if the file goes on past the head, the fields read so far must be all valid: the verdict is
- *       taken from them. A string field (producer_name, producer_version, domain, doc_string) that runs
- *       past the head must be UTF-8 as far as the head shows it (a sequence cut by the head's end is
- *       fine). So a model whose doc_string is larger than the head is still detected; a real model is
- *       never dropped because its fields are long, and the full validation decides.
+ *       taken from them. A string field (producer_name, producer_version, domain, doc_string) that
+ *       runs past the head must be UTF-8 as far as the head shows it (a sequence cut by the head's
+ *       end is fine). So a model whose doc_string is larger than the head is still detected; a real
+ *       model is never dropped because its fields are long, and the full validation decides.
  * </ol>
  */
 public final class OnnxDetect {
@@ -46,11 +48,12 @@ public final class OnnxDetect {
       pos = v[1];
       int f = (int) (tag >>> 3);
       int wt = (int) (tag & 7);
-      int want = switch (f) {
-        case 1, 5 -> 0;
-        case 2, 3, 4, 6, 7, 8, 14, 20, 25, 26 -> 2;
-        default -> -1;
-      };
+      int want =
+          switch (f) {
+            case 1, 5 -> 0;
+            case 2, 3, 4, 6, 7, 8, 14, 20, 25, 26 -> 2;
+            default -> -1;
+          };
       if (want != wt) {
         return false;
       }
@@ -109,7 +112,10 @@ public final class OnnxDetect {
   /** Whether {@code [p, to)} (1 to 3 bytes) can begin a well-formed multi-byte sequence. */
   private static boolean cutPrefix(ByteBuffer b, int p, int to) {
     int b0 = b.get(p) & 0xff;
-    int need = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
+    int need =
+        b0 >= 0xC2 && b0 <= 0xDF
+            ? 2
+            : b0 >= 0xE0 && b0 <= 0xEF ? 3 : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 0;
     if (need == 0 || to - p >= need) {
       return false;
     }

@@ -24,31 +24,47 @@ import org.jspecify.annotations.Nullable;
 /**
  * Walks an ONNX ModelProto on the wire, schema-driven and without generated code: every field of
  * every message must be known with its wire type (unknown fields are rejected), singular fields may
- * appear once, nesting is bounded, strings are UTF-8. Tensors are checked where they are: initializers,
- * attribute tensors, sparse tensors, in the main graph, subgraphs, functions and training graphs.
- * Nothing is copied except names the checks need.
+ * appear once, nesting is bounded, strings are UTF-8. Tensors are checked where they are:
+ * initializers, attribute tensors, sparse tensors, in the main graph, subgraphs, functions and
+ * training graphs. Nothing is copied except names the checks need.
  */
 public final class OnnxWalker {
 
   /** Limits from the policy. */
-  public record Limits(long maxDepth, long maxNodes, long maxTensors, long maxFunctions,
-      long maxMetadataEntries, long maxRank) {}
+  public record Limits(
+      long maxDepth,
+      long maxNodes,
+      long maxTensors,
+      long maxFunctions,
+      long maxMetadataEntries,
+      long maxRank) {}
 
   /** One external-data reference: a byte range of a file next to the model. */
-  public record External(String tensor, String dtype, List<Long> shape, String location, long offset,
-      long length, long at) {}
+  public record External(
+      String tensor,
+      String dtype,
+      List<Long> shape,
+      String location,
+      long offset,
+      long length,
+      long at) {}
 
   /**
    * What a valid model holds.
    *
-   * @param work the walk's work units (fields visited, string bytes checked, cross-reference steps):
-   *             a test hook to show the walk is linear in the file
+   * @param work the walk's work units (fields visited, string bytes checked, cross-reference
+   *     steps): a test hook to show the walk is linear in the file
    */
-  public record Result(Map<String, String> metadata, List<TensorInfo> tensors, List<External> externals,
-      Set<String> nodeDomains, long work) {}
+  public record Result(
+      Map<String, String> metadata,
+      List<TensorInfo> tensors,
+      List<External> externals,
+      Set<String> nodeDomains,
+      long work) {}
 
   /** Newest IR version whose schema this walker knows. */
   public static final long MAX_IR_VERSION = 14;
+
   private static final int MAX_DESCRIBED = 4096;
 
   private final ProtoReader r;
@@ -58,13 +74,20 @@ public final class OnnxWalker {
   private final List<TensorInfo> tensors = new ArrayList<>();
   private final List<External> externals = new ArrayList<>();
   private final Set<String> nodeDomains = new HashSet<>();
+
   /** The scope of the main graph and training graphs: the model's opset imports. */
   private final Scope modelScope = new Scope();
+
   private final Set<String> modelOpsets = modelScope.imports;
-  /** Every node, checked once all imports are known (imports may follow the graphs that use them). */
+
+  /**
+   * Every node, checked once all imports are known (imports may follow the graphs that use them).
+   */
   private final List<PendingNode> pendingNodes = new ArrayList<>();
+
   /** Work units for {@link Result#work()}. */
   private long work;
+
   private long nodes;
   private long tensorCount;
   private long functions;
@@ -79,7 +102,8 @@ public final class OnnxWalker {
   /**
    * Validates a whole model.
    *
-   * @param domainAllowed whether a node's operator domain (normalised: {@code ai.onnx} for "") is allowed
+   * @param domainAllowed whether a node's operator domain (normalised: {@code ai.onnx} for "") is
+   *     allowed
    */
   public static Result walk(ModelBytes b, Limits limits, Predicate<String> domainAllowed) {
     OnnxWalker w = new OnnxWalker(b, limits, domainAllowed);
@@ -141,7 +165,8 @@ public final class OnnxWalker {
           String[] kv = m.entry(1);
           metadataEntry(tagAt);
           if (!metaKeys.add(kv[0])) {
-            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, tagAt, "duplicate metadata_props key " + kv[0]);
+            throw new FormatException(
+                FormatReason.ONNX_DUPLICATE_NAME, tagAt, "duplicate metadata_props key " + kv[0]);
           }
           if (kv[0].length() <= MAX_DESCRIBED && kv[1].length() <= MAX_DESCRIBED) {
             metadata.put("metadata_props." + kv[0], kv[1]);
@@ -151,7 +176,10 @@ public final class OnnxWalker {
         case 25 -> {
           m.field(LEN);
           if (++functions > limits.maxFunctions()) {
-            throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, tagAt, "more than " + limits.maxFunctions() + " functions");
+            throw new FormatException(
+                FormatReason.ONNX_LIMIT_EXCEEDED,
+                tagAt,
+                "more than " + limits.maxFunctions() + " functions");
           }
           nested(1, () -> function(1));
         }
@@ -161,8 +189,12 @@ public final class OnnxWalker {
       }
     }
     if (irVersion < 3 || irVersion > MAX_IR_VERSION) {
-      throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, 0, irVersion < 0 ? "no ir_version"
-          : "ir_version " + irVersion + " is outside [3, " + MAX_IR_VERSION + "]");
+      throw new FormatException(
+          FormatReason.ONNX_NOT_A_MODEL,
+          0,
+          irVersion < 0
+              ? "no ir_version"
+              : "ir_version " + irVersion + " is outside [3, " + MAX_IR_VERSION + "]");
     }
     if (!hasGraph) {
       throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, 0, "no graph");
@@ -175,9 +207,9 @@ public final class OnnxWalker {
   }
 
   /**
-   * The opset imports nodes resolve their domains against: the model's, or one function's. Graphs carry
-   * their scope down (subgraphs in attributes share the scope of the graph or function around them), so
-   * no lookup ever searches the scopes.
+   * The opset imports nodes resolve their domains against: the model's, or one function's. Graphs
+   * carry their scope down (subgraphs in attributes share the scope of the graph or function around
+   * them), so no lookup ever searches the scopes.
    */
   private static final class Scope {
     final Set<String> imports = new HashSet<>();
@@ -186,12 +218,17 @@ public final class OnnxWalker {
   /** A node seen in a scope, for the checks that need every opset import and every function. */
   private record PendingNode(String domain, String op, String overload, Scope scope, long at) {}
 
-  /** Node domains are checked once all opset imports of their scope are known (imports may follow graphs). */
+  /**
+   * Node domains are checked once all opset imports of their scope are known (imports may follow
+   * graphs).
+   */
   private void checkNodeDomains() {
     for (PendingNode n : pendingNodes) {
       work++;
       if (!n.scope().imports.contains(n.domain())) {
-        throw new FormatException(FormatReason.ONNX_OPSET_MISSING, n.at(),
+        throw new FormatException(
+            FormatReason.ONNX_OPSET_MISSING,
+            n.at(),
             "node " + n.op() + " uses domain '" + n.domain() + "', which has no opset_import");
       }
     }
@@ -214,7 +251,8 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (!imports.add(d)) {
-      throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, at, "opset_import names domain '" + d + "' twice");
+      throw new FormatException(
+          FormatReason.ONNX_DUPLICATE_NAME, at, "opset_import names domain '" + d + "' twice");
     }
     if (imports == modelOpsets && metadataEntries < limits.maxMetadataEntries()) {
       metadata.put("opset_import." + d, "");
@@ -231,17 +269,23 @@ public final class OnnxWalker {
         case 5 -> {
           Tensor t = m.tensor(depth + 1);
           if (t.name.isEmpty() || !initNames.add(t.name)) {
-            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, m.at,
+            throw new FormatException(
+                FormatReason.ONNX_DUPLICATE_NAME,
+                m.at,
                 "initializer name '" + t.name + "' is empty or used twice in one graph");
           }
           if (depth == 1 && t.rawLength >= 0) {
-            tensors.add(new TensorInfo(t.name, DataTypes.name(t.dataType), t.dims, t.rawOffset, t.rawLength));
+            tensors.add(
+                new TensorInfo(
+                    t.name, DataTypes.name(t.dataType), t.dims, t.rawOffset, t.rawLength));
           }
         }
         case 15 -> {
           String name = m.sparse(depth + 1);
           if (name.isEmpty() || !initNames.add(name)) {
-            throw new FormatException(FormatReason.ONNX_DUPLICATE_NAME, m.at,
+            throw new FormatException(
+                FormatReason.ONNX_DUPLICATE_NAME,
+                m.at,
                 "sparse initializer name '" + name + "' is empty or used twice in one graph");
           }
         }
@@ -257,7 +301,8 @@ public final class OnnxWalker {
   private void node(Msg m, int depth, Scope scope) {
     m.field(LEN);
     if (++nodes > limits.maxNodes()) {
-      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
     }
     nested(depth + 1, () -> node(depth + 1, scope));
   }
@@ -286,7 +331,9 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (!domainAllowed.test(d)) {
-      throw new FormatException(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, at,
+      throw new FormatException(
+          FormatReason.ONNX_DOMAIN_NOT_ALLOWED,
+          at,
           "node " + op + " uses operator domain '" + d + "', which the policy does not allow");
     }
     nodeDomains.add(d);
@@ -338,7 +385,8 @@ public final class OnnxWalker {
       }
       m.field(LEN);
       if (value) {
-        throw new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, m.at, "TypeProto sets its oneof value twice");
+        throw new FormatException(
+            FormatReason.ONNX_DUPLICATE_FIELD, m.at, "TypeProto sets its oneof value twice");
       }
       value = true;
       switch (f) {
@@ -410,7 +458,10 @@ public final class OnnxWalker {
         case 1, 2 -> {
           m.field(m.f == 1 ? VARINT : LEN);
           if (value) {
-            throw new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, m.at, "dimension has both dim_value and dim_param");
+            throw new FormatException(
+                FormatReason.ONNX_DUPLICATE_FIELD,
+                m.at,
+                "dimension has both dim_value and dim_param");
           }
           value = true;
           if (m.f == 1) {
@@ -469,13 +520,16 @@ public final class OnnxWalker {
     }
     String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
     if (id[1].isEmpty() || functionScopes.put(key, scope) != null) {
-      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, start,
+      throw new FormatException(
+          FormatReason.ONNX_FUNCTION_INVALID,
+          start,
           "function '" + id[1] + "' in domain '" + id[0] + "' has no name or is defined twice");
     }
   }
 
   /** Model-local function id (domain, name, overload) to the scope of its body. */
   private final Map<String, Scope> functionScopes = new HashMap<>();
+
   /** onnx.checker's kMaxFunctionCallDepth. */
   private static final int MAX_CALL_DEPTH = 100;
 
@@ -484,14 +538,15 @@ public final class OnnxWalker {
   }
 
   /**
-   * Rejects call cycles among model-local functions and call chains deeper than
-   * {@value #MAX_CALL_DEPTH}: an engine inlining them would recurse without end.
+   * Rejects call cycles among model-local functions and call chains deeper than {@value
+   * #MAX_CALL_DEPTH}: an engine inlining them would recurse without end.
    */
   private void checkFunctionCalls() {
     if (functionScopes.isEmpty()) {
       return;
     }
-    Map<Scope, List<Scope>> calls = new HashMap<>(); // caller scope -> callees, one entry per calling node
+    Map<Scope, List<Scope>> calls =
+        new HashMap<>(); // caller scope -> callees, one entry per calling node
     for (PendingNode n : pendingNodes) {
       work++;
       Scope callee = functionScopes.get(functionKey(n.domain(), n.op(), n.overload()));
@@ -507,7 +562,11 @@ public final class OnnxWalker {
   }
 
   /** Memoised depth-first search: each scope is expanded once, each call edge followed once. */
-  private int callDepth(Scope f, Map<Scope, List<Scope>> calls, Map<Scope, Integer> depth, Set<Scope> onPath,
+  private int callDepth(
+      Scope f,
+      Map<Scope, List<Scope>> calls,
+      Map<Scope, Integer> depth,
+      Set<Scope> onPath,
       int level) {
     work++;
     Integer known = depth.get(f);
@@ -515,17 +574,26 @@ public final class OnnxWalker {
       return known;
     }
     if (level > MAX_CALL_DEPTH) {
-      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+      throw new FormatException(
+          FormatReason.ONNX_FUNCTION_INVALID,
+          0,
+          "function calls nest deeper than " + MAX_CALL_DEPTH);
     }
     if (!onPath.add(f)) {
-      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "model-local functions call each other in a cycle");
+      throw new FormatException(
+          FormatReason.ONNX_FUNCTION_INVALID,
+          0,
+          "model-local functions call each other in a cycle");
     }
     int max = 0;
     for (Scope g : calls.getOrDefault(f, List.of())) {
       max = Math.max(max, 1 + callDepth(g, calls, depth, onPath, level + 1));
     }
     if (max > MAX_CALL_DEPTH) {
-      throw new FormatException(FormatReason.ONNX_FUNCTION_INVALID, 0, "function calls nest deeper than " + MAX_CALL_DEPTH);
+      throw new FormatException(
+          FormatReason.ONNX_FUNCTION_INVALID,
+          0,
+          "function calls nest deeper than " + MAX_CALL_DEPTH);
     }
     onPath.remove(f);
     depth.put(f, max);
@@ -558,7 +626,8 @@ public final class OnnxWalker {
   private Tensor tensor() {
     long start = r.position();
     if (++tensorCount > limits.maxTensors()) {
-      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
     }
     Tensor t = new Tensor();
     Msg m = new Msg("TensorProto", TENSOR_SINGULAR);
@@ -607,7 +676,8 @@ public final class OnnxWalker {
 
   private static void noteTyped(Tensor t, int f, long at) {
     if (t.typedField != 0 && t.typedField != f) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, "tensor stores data in two typed fields");
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, "tensor stores data in two typed fields");
     }
     if (t.typedField == 0) {
       t.typedField = f;
@@ -626,14 +696,16 @@ public final class OnnxWalker {
     } else if (wt == VARINT) {
       addDim(dims, r.readVarint(), at);
     } else {
-      throw new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at, "dims has wire type " + wt);
+      throw new FormatException(
+          FormatReason.ONNX_FIELD_TYPE_INVALID, at, "dims has wire type " + wt);
     }
   }
 
   private void addDim(List<Long> dims, long d, long at) {
     work++;
     if (dims.size() >= limits.maxRank()) {
-      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, at, "tensor rank over " + limits.maxRank());
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED, at, "tensor rank over " + limits.maxRank());
     }
     if (d < 0) {
       throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, "negative dimension " + d);
@@ -644,101 +716,134 @@ public final class OnnxWalker {
   private void checkTensor(Tensor t, long at) {
     String what = "tensor '" + t.name + "'";
     if (t.segment) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " is a segment of a larger tensor (unsupported)");
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what + " is a segment of a larger tensor (unsupported)");
     }
     int bits = DataTypes.bits(t.dataType);
     if (bits == 0) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has data type " + t.dataType);
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, what + " has data type " + t.dataType);
     }
     long n = 1;
     for (long d : t.dims) {
       try {
         n = Math.multiplyExact(n, d);
       } catch (ArithmeticException e) {
-        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": element count overflows 64 bits");
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + ": element count overflows 64 bits");
       }
     }
     long bytes = DataTypes.byteSize(t.dataType, n);
     if (bytes < 0) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": byte size overflows 64 bits");
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, what + ": byte size overflows 64 bits");
     }
     if (t.location != 0 && t.location != 1) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has data_location " + t.location);
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, what + " has data_location " + t.location);
     }
     if (t.location == 1) {
       if (t.dataFields != 0) {
-        throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + " is external but has inline data");
+        throw new FormatException(
+            FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + " is external but has inline data");
       }
       if (t.dataType == DataTypes.STRING) {
-        throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + ": STRING tensors cannot be external");
+        throw new FormatException(
+            FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+            at,
+            what + ": STRING tensors cannot be external");
       }
-      externals.add(ExternalData.parse(t.name, DataTypes.name(t.dataType), t.dims, t.external, bytes, at));
+      externals.add(
+          ExternalData.parse(t.name, DataTypes.name(t.dataType), t.dims, t.external, bytes, at));
       return;
     }
     if (!t.external.isEmpty()) {
-      throw new FormatException(FormatReason.ONNX_EXTERNAL_DATA_INVALID, at, what + " has external_data but data_location is not EXTERNAL");
+      throw new FormatException(
+          FormatReason.ONNX_EXTERNAL_DATA_INVALID,
+          at,
+          what + " has external_data but data_location is not EXTERNAL");
     }
     if (t.dataFields > 1) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " stores data in more than one field");
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, what + " stores data in more than one field");
     }
     if (t.dataFields == 0) {
       if (n != 0) {
-        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + n + " elements but no data");
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + n + " elements but no data");
       }
       return;
     }
     if (t.rawLength >= 0) {
       if (t.dataType == DataTypes.STRING) {
-        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + ": STRING tensors cannot use raw_data");
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + ": STRING tensors cannot use raw_data");
       }
       if (t.rawLength != bytes) {
-        throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, t.rawOffset, what + " has " + t.rawLength
-            + " bytes of raw_data; its shape and type need " + bytes);
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID,
+            t.rawOffset,
+            what + " has " + t.rawLength + " bytes of raw_data; its shape and type need " + bytes);
       }
       return;
     }
     long expected = DataTypes.typedCount(t.dataType, t.typedField, n);
     if (expected < 0) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " of type " + DataTypes.name(t.dataType)
-          + " cannot be stored in field " + t.typedField);
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what
+              + " of type "
+              + DataTypes.name(t.dataType)
+              + " cannot be stored in field "
+              + t.typedField);
     }
     if (t.typedCount != expected) {
-      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " holds " + t.typedCount
-          + " values; its shape needs " + expected);
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what + " holds " + t.typedCount + " values; its shape needs " + expected);
     }
   }
 
   private String nestedSparse(int depth) {
     String[] name = {""};
-    nested(depth, () -> {
-      Msg m = new Msg("SparseTensorProto", SPARSE_SINGULAR);
-      while (m.next()) {
-        switch (m.f) {
-          case 1 -> name[0] = m.tensor(depth + 1).name;
-          case 2 -> m.tensor(depth + 1);
-          case 3 -> readDims(new ArrayList<>(), m.wt, m.at);
-          default -> throw m.unknown();
-        }
-      }
-    });
+    nested(
+        depth,
+        () -> {
+          Msg m = new Msg("SparseTensorProto", SPARSE_SINGULAR);
+          while (m.next()) {
+            switch (m.f) {
+              case 1 -> name[0] = m.tensor(depth + 1).name;
+              case 2 -> m.tensor(depth + 1);
+              case 3 -> readDims(new ArrayList<>(), m.wt, m.at);
+              default -> throw m.unknown();
+            }
+          }
+        });
     return name[0];
   }
 
   // ------------------------------------------------------------------ helpers
 
   /**
-   * The field cursor of one message: reads its tags in order, holds the current field's number, wire
-   * type and offset, and rejects a wrong wire type or a second occurrence of a singular field. The
-   * reading methods check the field and then read or walk its value.
+   * The field cursor of one message: reads its tags in order, holds the current field's number,
+   * wire type and offset, and rejects a wrong wire type or a second occurrence of a singular field.
+   * The reading methods check the field and then read or walk its value.
    */
   private final class Msg {
     private final String type;
     private final long singular;
     private long seen;
+
     /** Current field number. */
     int f;
+
     /** Current wire type. */
     int wt;
+
     /** Offset of the current field's tag. */
     long at;
 
@@ -831,12 +936,15 @@ public final class OnnxWalker {
 
   // Kept out of Msg.field so that the check itself stays small enough to inline at every field.
   private static FormatException wrongWire(int f, int wt, int expectedWire, long at) {
-    return new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at,
+    return new FormatException(
+        FormatReason.ONNX_FIELD_TYPE_INVALID,
+        at,
         "field " + f + " has wire type " + wt + ", expected " + expectedWire);
   }
 
   private static FormatException twice(int f, long at) {
-    return new FormatException(FormatReason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
+    return new FormatException(
+        FormatReason.ONNX_DUPLICATE_FIELD, at, "singular field " + f + " appears twice");
   }
 
   /** The set of field numbers as a bit mask (field numbers here are all below 64). */
@@ -851,22 +959,26 @@ public final class OnnxWalker {
   /** Reads a StringStringEntryProto (key, value) as a nested message. */
   private String[] entry(int depth) {
     String[] kv = {"", ""};
-    nested(depth, () -> {
-      Msg m = new Msg("StringStringEntryProto", ENTRY_SINGULAR);
-      while (m.next()) {
-        if (m.f != 1 && m.f != 2) {
-          throw m.unknown();
-        }
-        kv[m.f - 1] = m.name();
-      }
-    });
+    nested(
+        depth,
+        () -> {
+          Msg m = new Msg("StringStringEntryProto", ENTRY_SINGULAR);
+          while (m.next()) {
+            if (m.f != 1 && m.f != 2) {
+              throw m.unknown();
+            }
+            kv[m.f - 1] = m.name();
+          }
+        });
     return kv;
   }
 
   private void metadataEntry(long at) {
     if (++metadataEntries > limits.maxMetadataEntries()) {
-      throw new FormatException(FormatReason.ONNX_LIMIT_EXCEEDED, at, "more than " + limits.maxMetadataEntries()
-          + " metadata_props entries");
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED,
+          at,
+          "more than " + limits.maxMetadataEntries() + " metadata_props entries");
     }
   }
 
@@ -880,13 +992,17 @@ public final class OnnxWalker {
       return 1;
     }
     if (wt != LEN) {
-      throw new FormatException(FormatReason.ONNX_FIELD_TYPE_INVALID, at, "field " + f + " has wire type " + wt);
+      throw new FormatException(
+          FormatReason.ONNX_FIELD_TYPE_INVALID, at, "field " + f + " has wire type " + wt);
     }
     long len = r.readLength();
     if (elementWire == I32 || elementWire == I64) {
       int size = elementWire == I32 ? 4 : 8;
       if (len % size != 0) {
-        throw new FormatException(FormatReason.ONNX_PROTOBUF_INVALID, at, "packed field " + f + " is not a multiple of " + size);
+        throw new FormatException(
+            FormatReason.ONNX_PROTOBUF_INVALID,
+            at,
+            "packed field " + f + " is not a multiple of " + size);
       }
       r.skipBytes(len);
       return len / size;
@@ -902,11 +1018,14 @@ public final class OnnxWalker {
     return count;
   }
 
-  /** Runs {@code body} over the next length-delimited nested message, bounding the nesting depth. */
+  /**
+   * Runs {@code body} over the next length-delimited nested message, bounding the nesting depth.
+   */
   private void nested(int depth, Runnable body) {
     long at = r.position();
     if (depth > limits.maxDepth()) {
-      throw new FormatException(FormatReason.ONNX_TOO_DEEP, at, "messages nest deeper than " + limits.maxDepth());
+      throw new FormatException(
+          FormatReason.ONNX_TOO_DEEP, at, "messages nest deeper than " + limits.maxDepth());
     }
     long len = r.readLength();
     long old = r.pushLimit(len);

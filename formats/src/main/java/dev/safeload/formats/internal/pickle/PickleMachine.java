@@ -42,13 +42,14 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs one pickle stream symbolically, exactly as CPython's C unpickler would decode it, and rejects
- * it at the first opcode, global, call or state the profile does not admit. Nothing is imported or
- * called: allowed callables yield typed {@link Value}s after their arguments pass the rule.
+ * Runs one pickle stream symbolically, exactly as CPython's C unpickler would decode it, and
+ * rejects it at the first opcode, global, call or state the profile does not admit. Nothing is
+ * imported or called: allowed callables yield typed {@link Value}s after their arguments pass the
+ * rule.
  *
  * <p>Stricter than CPython where CPython's leniency is a known differential: PROTO only first,
- * opcodes newer than the declared protocol, frame boundaries (cpython#154848), memo redefinition
- * or MEMOIZE/PUT mixing, anything left on the stack at STOP, text number forms other than the
+ * opcodes newer than the declared protocol, frame boundaries (cpython#154848), memo redefinition or
+ * MEMOIZE/PUT mixing, anything left on the stack at STOP, text number forms other than the
  * pickler's own.
  *
  * <p>Bounded: every length is checked against the remaining input and a limit before anything is
@@ -56,8 +57,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Linear: values are shared by reference (a DAG of tuples costs its size, never its unfolding).
  * Tuples know their own hashability; every walk over a value graph (freezing, plain-data checks)
- * visits each container once per run, memoised by identity, and all of it is counted in
- * {@link Result#work()} against a budget proportional to the pickle's size.
+ * visits each container once per run, memoised by identity, and all of it is counted in {@link
+ * Result#work()} against a budget proportional to the pickle's size.
  *
  * <p>Checked means final: everything an allowed call or BUILD received, and everything reachable
  * from it, is frozen once the rule passed. A later APPEND(S), SETITEM(S), ADDITEMS or BUILD on a
@@ -69,33 +70,42 @@ public final class PickleMachine {
   /** Turns a persistent id into a value (the format's storage table). */
   @FunctionalInterface
   public interface PersistentIds {
-    /** @throws FormatException if the id is not admitted */
+    /**
+     * @throws FormatException if the id is not admitted
+     */
     Value load(Value pid, long offset);
   }
 
   /**
    * What a successful run found.
    *
-   * @param value   the unpickled top-level value
-   * @param end     index in the buffer just past STOP
+   * @param value the unpickled top-level value
+   * @param end index in the buffer just past STOP
    * @param globals the globals imported, as {@code module.name}, in first-use order
    * @param protocol the declared protocol (0 if no PROTO)
-   * @param work    units of structural work done on values (container items visited by checks and
-   *                freezing, keys hashed); linear in the pickle's size
-   * @param sparse  the sparse COO tensors made, whose index values the caller must check against
-   *                the storage records
+   * @param work units of structural work done on values (container items visited by checks and
+   *     freezing, keys hashed); linear in the pickle's size
+   * @param sparse the sparse COO tensors made, whose index values the caller must check against the
+   *     storage records
    */
-  public record Result(Value value, int end, List<String> globals, int protocol, long work, List<SparseV> sparse) {}
+  public record Result(
+      Value value, int end, List<String> globals, int protocol, long work, List<SparseV> sparse) {}
 
-  /** Structural work allowed per byte of pickle, plus {@link #WORK_BASE}; generous for any real file. */
+  /**
+   * Structural work allowed per byte of pickle, plus {@link #WORK_BASE}; generous for any real
+   * file.
+   */
   static final long WORK_PER_BYTE = 64;
+
   static final long WORK_BASE = 1 << 20;
 
-  private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern MODULE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DEVICE =
       Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
-  private static final Map<String, String> COMPAT_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
+  private static final Map<String, String> COMPAT_MODULES =
+      Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
 
   private final ByteBuffer in;
   private final long base;
@@ -112,26 +122,43 @@ public final class PickleMachine {
   private final ArrayList<Value> stack = new ArrayList<>();
   private int[] marks = new int[16];
   private int markCount;
-  /** Memo slots for small indices (what picklers write), grown by doubling up to {@link #DENSE_MEMO}. */
+
+  /**
+   * Memo slots for small indices (what picklers write), grown by doubling up to {@link
+   * #DENSE_MEMO}.
+   */
   private Value[] denseMemo = new Value[64];
+
   /** Memo entries at larger indices (never an array sized by a hostile index). */
   private final HashMap<Long, Value> sparseMemo = new HashMap<>();
+
   private int memoCount;
   private static final int DENSE_MEMO = 1 << 16;
   private boolean usedPut;
   private boolean usedMemoize;
   private final Set<String> globals = new LinkedHashSet<>();
-  /** Values an allowed call or BUILD has checked (and everything reachable from them): never mutated again. */
+
+  /**
+   * Values an allowed call or BUILD has checked (and everything reachable from them): never mutated
+   * again.
+   */
   private final IdentityHashMap<Value, Boolean> frozen = new IdentityHashMap<>();
+
   /** Frozen containers already proven plain data. */
   private final IdentityHashMap<Value, Boolean> plain = new IdentityHashMap<>();
+
   /** Strings proven latin-1 and frozen lists proven to hold only hashable items. */
   private final IdentityHashMap<Value, Boolean> checked = new IdentityHashMap<>();
+
   private long work;
   private final ArrayList<SparseV> sparse = new ArrayList<>();
   private final long maxWork;
 
-  private PickleMachine(ByteBuffer in, long base, PickleProfile profile, PickleLimits limits,
+  private PickleMachine(
+      ByteBuffer in,
+      long base,
+      PickleProfile profile,
+      PickleLimits limits,
       @Nullable PersistentIds pids) {
     this.in = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     this.base = base;
@@ -144,12 +171,17 @@ public final class PickleMachine {
   }
 
   /**
-   * Runs the pickle that starts at {@code buf.position()}, reading at most up to {@code buf.limit()}.
+   * Runs the pickle that starts at {@code buf.position()}, reading at most up to {@code
+   * buf.limit()}.
    *
    * @param base file offset of buffer index 0, for findings
    * @throws FormatException at the first rejected opcode
    */
-  public static Result run(ByteBuffer buf, long base, PickleProfile profile, PickleLimits limits,
+  public static Result run(
+      ByteBuffer buf,
+      long base,
+      PickleProfile profile,
+      PickleLimits limits,
       @Nullable PersistentIds pids) {
     boolean cut = false;
     if (buf.limit() - buf.position() > limits.maxPickleBytes()) {
@@ -163,13 +195,17 @@ public final class PickleMachine {
     return m.execute();
   }
 
-  /** Whether the input was shortened to the size limit (running out is then a limit, not truncation). */
+  /**
+   * Whether the input was shortened to the size limit (running out is then a limit, not
+   * truncation).
+   */
   private boolean cut;
 
   // ------------------------------------------------------------------ errors
 
   private FormatException fail(ReasonCode r, String msg) {
-    return new FormatException(r, base + opStart, msg + " (opcode at offset " + (base + opStart) + ")");
+    return new FormatException(
+        r, base + opStart, msg + " (opcode at offset " + (base + opStart) + ")");
   }
 
   // ------------------------------------------------------------------ input
@@ -178,12 +214,15 @@ public final class PickleMachine {
   private void need(long n) {
     if (n > limit - pos) {
       if (cut) {
-        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
+        throw fail(
+            FormatReason.PICKLE_LIMIT_EXCEEDED,
+            "pickle larger than " + limits.maxPickleBytes() + " bytes");
       }
       throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
     }
     if (frameEnd >= 0 && opStart < frameEnd && pos + n > frameEnd) {
-      throw fail(FormatReason.PICKLE_FRAME_INVALID, "an opcode's argument crosses the end of its frame");
+      throw fail(
+          FormatReason.PICKLE_FRAME_INVALID, "an opcode's argument crosses the end of its frame");
     }
   }
 
@@ -220,7 +259,9 @@ public final class PickleMachine {
   /** Length check before anything is read or allocated. */
   private int length(long n, long max) {
     if (n < 0 || n > max) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
     }
     need(n);
     return (int) n;
@@ -249,7 +290,9 @@ public final class PickleMachine {
     if (max == frameEnd && frameEnd < limit) {
       throw fail(FormatReason.PICKLE_FRAME_INVALID, "a text line crosses the end of its frame");
     }
-    throw fail(max == limit ? FormatReason.PICKLE_TRUNCATED : FormatReason.PICKLE_LIMIT_EXCEEDED, "unterminated text line");
+    throw fail(
+        max == limit ? FormatReason.PICKLE_TRUNCATED : FormatReason.PICKLE_LIMIT_EXCEEDED,
+        "unterminated text line");
   }
 
   private String utf8(byte[] b) {
@@ -319,40 +362,60 @@ public final class PickleMachine {
       }
       if (pos >= limit) {
         if (cut) {
-          throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "pickle larger than " + limits.maxPickleBytes() + " bytes");
+          throw fail(
+              FormatReason.PICKLE_LIMIT_EXCEEDED,
+              "pickle larger than " + limits.maxPickleBytes() + " bytes");
         }
         throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends before STOP");
       }
       if (++ops > limits.maxOpcodes()) {
-        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
+        throw fail(
+            FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
       }
       int code = in.get(pos++) & 0xff;
       PickleOpcode op = PickleOpcode.of(code);
       if (op == null) {
-        throw fail(FormatReason.PICKLE_UNKNOWN_OPCODE, "byte 0x" + Integer.toHexString(code) + " is not an opcode");
+        throw fail(
+            FormatReason.PICKLE_UNKNOWN_OPCODE,
+            "byte 0x" + Integer.toHexString(code) + " is not an opcode");
       }
       if (op == PickleOpcode.PROTO) {
         if (opStart != in.position()) {
           throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
         }
       } else if (op.protocol() > declaredProtocol) {
-        if (op == PickleOpcode.STACK_GLOBAL && stack.size() >= 2 && stack.size() - 2 >= fence()
-            && stack.get(stack.size() - 2) instanceof StrV m && stack.get(stack.size() - 1) instanceof StrV n) {
+        if (op == PickleOpcode.STACK_GLOBAL
+            && stack.size() >= 2
+            && stack.size() - 2 >= fence()
+            && stack.get(stack.size() - 2) instanceof StrV m
+            && stack.get(stack.size() - 1) instanceof StrV n) {
           resolve(m.value(), n.value()); // name the global when it is not allowed anyway
         }
-        throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, op + " needs protocol " + op.protocol()
-            + " but the stream declares " + (opStart == in.position() || proto == 0 ? "none" : proto));
+        throw fail(
+            FormatReason.PICKLE_PROTOCOL_INVALID,
+            op
+                + " needs protocol "
+                + op.protocol()
+                + " but the stream declares "
+                + (opStart == in.position() || proto == 0 ? "none" : proto));
       }
       if (op == PickleOpcode.STOP) {
         checkAllowed(op, "");
         if (markCount != 0 || stack.size() != 1) {
-          throw fail(FormatReason.PICKLE_STOP_INVALID, "STOP with " + stack.size() + " values and " + markCount
-              + " open marks on the stack");
+          throw fail(
+              FormatReason.PICKLE_STOP_INVALID,
+              "STOP with "
+                  + stack.size()
+                  + " values and "
+                  + markCount
+                  + " open marks on the stack");
         }
         if (frameEnd >= 0 && pos != frameEnd) {
-          throw fail(FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
+          throw fail(
+              FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
         }
-        return new Result(stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
+        return new Result(
+            stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
       step(op);
     }
@@ -366,8 +429,12 @@ public final class PickleMachine {
 
   private void checkAllowed(PickleOpcode op, String detail) {
     if (!profile.opcodes().contains(op)) {
-      throw fail(FormatReason.PICKLE_OPCODE_NOT_ALLOWED, op + (detail.isEmpty() ? "" : " " + detail)
-          + " is not allowed by profile " + profile.name());
+      throw fail(
+          FormatReason.PICKLE_OPCODE_NOT_ALLOWED,
+          op
+              + (detail.isEmpty() ? "" : " " + detail)
+              + " is not allowed by profile "
+              + profile.name());
     }
   }
 
@@ -389,8 +456,9 @@ public final class PickleMachine {
           throw fail(FormatReason.PICKLE_FRAME_INVALID, "FRAME inside an open frame");
         }
         if (n < 0 || n > limit - pos) {
-          throw fail(FormatReason.PICKLE_FRAME_INVALID, "frame of " + Long.toUnsignedString(n)
-              + " bytes runs past the end of the pickle");
+          throw fail(
+              FormatReason.PICKLE_FRAME_INVALID,
+              "frame of " + Long.toUnsignedString(n) + " bytes runs past the end of the pickle");
         }
         frameEnd = (int) (pos + n);
         if (n == 0) {
@@ -400,7 +468,8 @@ public final class PickleMachine {
       case MARK -> {
         checkAllowed(op, "");
         if (markCount >= limits.maxMarks()) {
-          throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
+          throw fail(
+              FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
         }
         if (markCount == marks.length) {
           marks = Arrays.copyOf(marks, marks.length * 2);
@@ -510,13 +579,17 @@ public final class PickleMachine {
         push(new StrV(rawUnicodeEscape(raw)));
       }
       case BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 -> {
-        long n = op == PickleOpcode.SHORT_BINUNICODE ? u8() : op == PickleOpcode.BINUNICODE ? u32() : u64();
+        long n =
+            op == PickleOpcode.SHORT_BINUNICODE
+                ? u8()
+                : op == PickleOpcode.BINUNICODE ? u32() : u64();
         byte[] raw = bytes(length(n, limits.maxString()));
         checkAllowed(op, "");
         push(new StrV(utf8(raw)));
       }
       case BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8 -> {
-        long n = op == PickleOpcode.SHORT_BINBYTES ? u8() : op == PickleOpcode.BINBYTES ? u32() : u64();
+        long n =
+            op == PickleOpcode.SHORT_BINBYTES ? u8() : op == PickleOpcode.BINBYTES ? u32() : u64();
         int len = length(n, limits.maxString());
         long at = base + pos;
         pos += len;
@@ -621,19 +694,25 @@ public final class PickleMachine {
         s.items.addAll(items);
       }
       case GET, BINGET, LONG_BINGET -> {
-        long idx = op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
+        long idx =
+            op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
         checkAllowed(op, idx);
         Value v = memoGet(idx);
         if (v == null) {
-          throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
+          throw fail(
+              FormatReason.PICKLE_MEMO_INVALID,
+              "memo index " + idx + " read before it was written");
         }
         push(v);
       }
       case PUT, BINPUT, LONG_BINPUT -> {
-        long idx = op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
+        long idx =
+            op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
         checkAllowed(op, idx);
         if (usedMemoize) {
-          throw fail(FormatReason.PICKLE_MEMO_INVALID, "PUT after MEMOIZE: two memo numbering schemes in one stream");
+          throw fail(
+              FormatReason.PICKLE_MEMO_INVALID,
+              "PUT after MEMOIZE: two memo numbering schemes in one stream");
         }
         usedPut = true;
         memoize(idx);
@@ -641,7 +720,9 @@ public final class PickleMachine {
       case MEMOIZE -> {
         checkAllowed(op, "");
         if (usedPut) {
-          throw fail(FormatReason.PICKLE_MEMO_INVALID, "MEMOIZE after PUT: two memo numbering schemes in one stream");
+          throw fail(
+              FormatReason.PICKLE_MEMO_INVALID,
+              "MEMOIZE after PUT: two memo numbering schemes in one stream");
         }
         usedMemoize = true;
         memoize(memoCount);
@@ -662,8 +743,13 @@ public final class PickleMachine {
         Value name = pop();
         Value module = pop();
         if (!(module instanceof StrV m) || !(name instanceof StrV n)) {
-          throw fail(FormatReason.PICKLE_MALFORMED, "STACK_GLOBAL operands are " + module.typeName() + " and "
-              + name.typeName() + ", not str");
+          throw fail(
+              FormatReason.PICKLE_MALFORMED,
+              "STACK_GLOBAL operands are "
+                  + module.typeName()
+                  + " and "
+                  + name.typeName()
+                  + ", not str");
         }
         push(resolve(m.value(), n.value()));
       }
@@ -680,7 +766,9 @@ public final class PickleMachine {
         Value args = pop();
         Value callable = pop();
         if (!(args instanceof TupleV t)) {
-          throw fail(FormatReason.PICKLE_MALFORMED, "REDUCE arguments are a " + args.typeName() + ", not a tuple");
+          throw fail(
+              FormatReason.PICKLE_MALFORMED,
+              "REDUCE arguments are a " + args.typeName() + ", not a tuple");
         }
         push(call(callable, t, "REDUCE"));
       }
@@ -695,7 +783,9 @@ public final class PickleMachine {
         Value args = pop();
         Value cls = pop();
         if (!(args instanceof TupleV t)) {
-          throw fail(FormatReason.PICKLE_MALFORMED, op + " arguments are a " + args.typeName() + ", not a tuple");
+          throw fail(
+              FormatReason.PICKLE_MALFORMED,
+              op + " arguments are a " + args.typeName() + ", not a tuple");
         }
         push(newObject(cls, t));
       }
@@ -708,7 +798,9 @@ public final class PickleMachine {
         checkAllowed(op, "");
         Value pid = pop();
         if (pids == null) {
-          throw fail(FormatReason.PICKLE_PERSISTENT_ID_INVALID, "persistent ids are not allowed in this format");
+          throw fail(
+              FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+              "persistent ids are not allowed in this format");
         }
         Value storage = pids.load(pid, base + opStart);
         freeze(pid);
@@ -747,11 +839,14 @@ public final class PickleMachine {
       throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
     if (memoCount >= limits.maxMemo()) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
     if (idx < DENSE_MEMO) {
       if (idx >= denseMemo.length) {
-        denseMemo = Arrays.copyOf(denseMemo, (int) Math.min(DENSE_MEMO, Math.max(idx + 1, 2L * denseMemo.length)));
+        denseMemo =
+            Arrays.copyOf(
+                denseMemo, (int) Math.min(DENSE_MEMO, Math.max(idx + 1, 2L * denseMemo.length)));
       }
       denseMemo[(int) idx] = top;
     } else {
@@ -764,7 +859,9 @@ public final class PickleMachine {
 
   private void grow(List<Value> items, int more) {
     if (items.size() + (long) more > limits.maxItems()) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "container with more than " + limits.maxItems() + " items");
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          "container with more than " + limits.maxItems() + " items");
     }
   }
 
@@ -785,7 +882,9 @@ public final class PickleMachine {
     for (int i = 0; i < kv.size(); i += 2) {
       requireHashable(kv.get(i));
       if (d.counter && !number(kv.get(i + 1))) {
-        throw fail(FormatReason.PICKLE_MALFORMED, "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
+        throw fail(
+            FormatReason.PICKLE_MALFORMED,
+            "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
       }
     }
     d.items.addAll(kv);
@@ -796,8 +895,9 @@ public final class PickleMachine {
   }
 
   /**
-   * Dict keys and set items: what CPython could hash, restricted to plain immutable values. Constant
-   * time: a tuple's hashability and height were computed from its direct items when it was made.
+   * Dict keys and set items: what CPython could hash, restricted to plain immutable values.
+   * Constant time: a tuple's hashability and height were computed from its direct items when it was
+   * made.
    */
   private void requireHashable(Value v) {
     charge(1);
@@ -806,7 +906,9 @@ public final class PickleMachine {
       throw fail(FormatReason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
     }
     if (h > limits.maxNesting()) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "a key nests tuples deeper than " + limits.maxNesting());
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          "a key nests tuples deeper than " + limits.maxNesting());
     }
   }
 
@@ -815,14 +917,20 @@ public final class PickleMachine {
   private void charge(long units) {
     work += units;
     if (work > maxWork) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + maxWork + " units of structural work on values");
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          "more than " + maxWork + " units of structural work on values");
     }
   }
 
   private void notFrozen(Value target, String op) {
     if (frozen.containsKey(target)) {
-      throw fail(FormatReason.PICKLE_MUTATED_AFTER_CHECK, op + " on a " + target.typeName()
-          + " that an allowed call or BUILD already received and checked");
+      throw fail(
+          FormatReason.PICKLE_MUTATED_AFTER_CHECK,
+          op
+              + " on a "
+              + target.typeName()
+              + " that an allowed call or BUILD already received and checked");
     }
   }
 
@@ -870,14 +978,16 @@ public final class PickleMachine {
 
   private GlobalV resolve(String module, String name) {
     if (!MODULE.matcher(module).matches() || !IDENT.matcher(name).matches()) {
-      throw fail(FormatReason.PICKLE_GLOBAL_NAME_INVALID, "global '" + clip(module) + "' '" + clip(name)
-          + "' is not a module and a plain name");
+      throw fail(
+          FormatReason.PICKLE_GLOBAL_NAME_INVALID,
+          "global '" + clip(module) + "' '" + clip(name) + "' is not a module and a plain name");
     }
     String m = proto < 3 ? COMPAT_MODULES.getOrDefault(module, module) : module;
     GlobalRule rule = profile.rule(m, name).orElse(null);
     if (rule == null) {
-      throw fail(FormatReason.PICKLE_GLOBAL_NOT_ALLOWED, "global " + clip(m) + "." + clip(name) + " is not allowed by profile "
-          + profile.name());
+      throw fail(
+          FormatReason.PICKLE_GLOBAL_NOT_ALLOWED,
+          "global " + clip(m) + "." + clip(name) + " is not allowed by profile " + profile.name());
     }
     globals.add(m + "." + name);
     return new GlobalV(m, name, rule);
@@ -896,9 +1006,13 @@ public final class PickleMachine {
     return fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, g.module() + "." + g.name() + ": " + why);
   }
 
-  /** Calls an allowed callable: the rule checks the arguments, then they are frozen (see the class comment). */
+  /**
+   * Calls an allowed callable: the rule checks the arguments, then they are frozen (see the class
+   * comment).
+   */
   private Value call(Value callee, TupleV args, String via) {
-    // A call whose result is immutable, repeated on the same (frozen) argument tuple through the memo,
+    // A call whose result is immutable, repeated on the same (frozen) argument tuple through the
+    // memo,
     // yields the same value: no second check, no second allocation (a 3-byte BINGET BINGET REDUCE
     // must not cost a rank-64 tensor each time).
     boolean pure = callee instanceof GlobalV g && PURE.contains(g.rule().kind());
@@ -919,14 +1033,24 @@ public final class PickleMachine {
   }
 
   /** Call kinds whose result is immutable in this model and depends only on the arguments. */
-  private static final Set<GlobalRule.Kind> PURE = java.util.EnumSet.of(GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2,
-      GlobalRule.Kind.TORCH_REBUILD_TENSOR, GlobalRule.Kind.TORCH_REBUILD_QTENSOR,
-      GlobalRule.Kind.TORCH_REBUILD_PARAMETER, GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR,
-      GlobalRule.Kind.TORCH_GET_LAYOUT, GlobalRule.Kind.TORCH_SIZE, GlobalRule.Kind.TORCH_DEVICE,
-      GlobalRule.Kind.CODECS_ENCODE, GlobalRule.Kind.BUILTINS_COMPLEX, GlobalRule.Kind.BUILTINS_BYTEARRAY,
-      GlobalRule.Kind.PLAIN_DATA_CALL);
+  private static final Set<GlobalRule.Kind> PURE =
+      java.util.EnumSet.of(
+          GlobalRule.Kind.TORCH_REBUILD_TENSOR_V2,
+          GlobalRule.Kind.TORCH_REBUILD_TENSOR,
+          GlobalRule.Kind.TORCH_REBUILD_QTENSOR,
+          GlobalRule.Kind.TORCH_REBUILD_PARAMETER,
+          GlobalRule.Kind.TORCH_REBUILD_SPARSE_TENSOR,
+          GlobalRule.Kind.TORCH_GET_LAYOUT,
+          GlobalRule.Kind.TORCH_SIZE,
+          GlobalRule.Kind.TORCH_DEVICE,
+          GlobalRule.Kind.CODECS_ENCODE,
+          GlobalRule.Kind.BUILTINS_COMPLEX,
+          GlobalRule.Kind.BUILTINS_BYTEARRAY,
+          GlobalRule.Kind.PLAIN_DATA_CALL);
+
   private final IdentityHashMap<TupleV, Value> pureResults = new IdentityHashMap<>();
   private final IdentityHashMap<TupleV, Value> pureCallee = new IdentityHashMap<>();
+
   /** Sizes and strides already read from a tuple (tuples are immutable). */
   private final IdentityHashMap<TupleV, long[]> dimsCache = new IdentityHashMap<>();
 
@@ -951,7 +1075,8 @@ public final class PickleMachine {
           throw badCall(g, "requires_grad is not a bool");
         }
         emptyHooks(g, a.get(5));
-        if (a.size() == 7 && !(a.get(6) instanceof NoneV)
+        if (a.size() == 7
+            && !(a.get(6) instanceof NoneV)
             && !(a.get(6) instanceof DictV md && strKeys(md) && isPlainData(md))) {
           throw badCall(g, "metadata is not a dict of plain data");
         }
@@ -981,14 +1106,18 @@ public final class PickleMachine {
         return sp;
       }
       case TORCH_GET_LAYOUT -> {
-        if (a.size() != 1 || !(a.get(0) instanceof StrV s)
+        if (a.size() != 1
+            || !(a.get(0) instanceof StrV s)
             || !(s.value().equals("torch.sparse_coo") || s.value().equals("torch.strided"))) {
           throw badCall(g, "takes 'torch.strided' or 'torch.sparse_coo'");
         }
         return new OpaqueV(s.value());
       }
       case TORCH_REBUILD_PARAMETER -> {
-        if (a.size() != 3 || !(a.get(0) instanceof TensorV t) || t.parameter() || !(a.get(1) instanceof BoolV)) {
+        if (a.size() != 3
+            || !(a.get(0) instanceof TensorV t)
+            || t.parameter()
+            || !(a.get(1) instanceof BoolV)) {
           throw badCall(g, "takes (tensor, requires_grad, hooks)");
         }
         emptyHooks(g, a.get(2));
@@ -1002,18 +1131,28 @@ public final class PickleMachine {
         return t;
       }
       case TORCH_DEVICE -> {
-        if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof StrV s) || !DEVICE.matcher(s.value()).matches()
-            || (a.size() == 2 && !(a.get(1) instanceof IntV i && i.fitsLong() && i.value() >= 0 && i.value() < 10_000))) {
+        if (a.isEmpty()
+            || a.size() > 2
+            || !(a.get(0) instanceof StrV s)
+            || !DEVICE.matcher(s.value()).matches()
+            || (a.size() == 2
+                && !(a.get(1) instanceof IntV i
+                    && i.fitsLong()
+                    && i.value() >= 0
+                    && i.value() < 10_000))) {
           throw badCall(g, "takes a device string such as 'cpu' or 'cuda:0' and an optional index");
         }
         return new OpaqueV("torch.device");
       }
       case CODECS_ENCODE -> {
-        if (a.size() != 2 || !(a.get(0) instanceof StrV s) || !(a.get(1) instanceof StrV enc)
+        if (a.size() != 2
+            || !(a.get(0) instanceof StrV s)
+            || !(a.get(1) instanceof StrV enc)
             || !enc.value().equals("latin1")) {
           throw badCall(g, "takes (str, 'latin1') only");
         }
-        if (!checked.containsKey(s)) { // one string may be handed to encode by memo any number of times
+        if (!checked.containsKey(
+            s)) { // one string may be handed to encode by memo any number of times
           charge(s.value().length());
           for (int i = 0; i < s.value().length(); i++) {
             if (s.value().charAt(i) > 0xff) {
@@ -1067,7 +1206,11 @@ public final class PickleMachine {
       }
       case COUNTER -> {
         DictV c = new DictV(false, true);
-        if (a.size() == 1 && a.get(0) instanceof DictV d && !d.ordered && !d.counter && d.state == null) {
+        if (a.size() == 1
+            && a.get(0) instanceof DictV d
+            && !d.ordered
+            && !d.counter
+            && d.state == null) {
           charge(d.items.size());
           setItems(c, d.items); // values must be numbers
         } else if (!a.isEmpty()) {
@@ -1090,8 +1233,11 @@ public final class PickleMachine {
         return new OpaqueV(g.module() + "." + g.name());
       }
       case TORCHSCRIPT_TYPE_TAG -> {
-        if (a.size() != 2 || !(a.get(0) instanceof ListV || a.get(0) instanceof DictV d && !d.ordered && !d.counter)
-            || !(a.get(1) instanceof StrV type) || type.value().length() > 1024
+        if (a.size() != 2
+            || !(a.get(0) instanceof ListV
+                || a.get(0) instanceof DictV d && !d.ordered && !d.counter)
+            || !(a.get(1) instanceof StrV type)
+            || type.value().length() > 1024
             || !TYPE_TAG.matcher(type.value()).matches()) {
           throw badCall(g, "takes (list or dict, type string)");
         }
@@ -1103,12 +1249,13 @@ public final class PickleMachine {
         }
         charge(l.items.size());
         for (Value v : l.items) {
-          boolean ok = switch (g.rule().dtype()) {
-            case "int" -> v instanceof IntV;
-            case "float" -> v instanceof FloatV;
-            case "bool" -> v instanceof BoolV;
-            default -> v instanceof TensorV;
-          };
+          boolean ok =
+              switch (g.rule().dtype()) {
+                case "int" -> v instanceof IntV;
+                case "float" -> v instanceof FloatV;
+                case "bool" -> v instanceof BoolV;
+                default -> v instanceof TensorV;
+              };
           if (!ok) {
             throw badCall(g, "holds a " + v.typeName() + ", not only " + g.rule().dtype());
           }
@@ -1119,7 +1266,10 @@ public final class PickleMachine {
     }
   }
 
-  /** A TorchScript type string as restore_type_tag receives it: names, brackets, commas, spaces, dots. */
+  /**
+   * A TorchScript type string as restore_type_tag receives it: names, brackets, commas, spaces,
+   * dots.
+   */
   private static final Pattern TYPE_TAG = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\[\\], .]*");
 
   private Value newObject(Value cls, TupleV args) {
@@ -1129,23 +1279,31 @@ public final class PickleMachine {
       }
       return new ScriptObjectV(g, base + opStart);
     }
-    if (cls instanceof GlobalV g && (g.rule().kind() == GlobalRule.Kind.DATA_CLASS
-        || g.rule().kind() == GlobalRule.Kind.PLAIN_DATA_CALL)) {
+    if (cls instanceof GlobalV g
+        && (g.rule().kind() == GlobalRule.Kind.DATA_CLASS
+            || g.rule().kind() == GlobalRule.Kind.PLAIN_DATA_CALL)) {
       return call(g, args, "NEWOBJ");
     }
-    throw fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ of " + cls.typeName() + " is not allowed");
+    throw fail(
+        FormatReason.PICKLE_CALL_NOT_ALLOWED, "NEWOBJ of " + cls.typeName() + " is not allowed");
   }
 
   private void build(Value target, Value state) {
     notFrozen(target, "BUILD");
     if (target instanceof DictV d && d.ordered && d.state == null) {
-      if (state instanceof DictV s && !s.ordered && !s.counter && s.size() >= 1 && onlyKey(s, "_metadata")
+      if (state instanceof DictV s
+          && !s.ordered
+          && !s.counter
+          && s.size() >= 1
+          && onlyKey(s, "_metadata")
           && isPlainData(s)) {
         d.state = s;
         freeze(s);
         return;
       }
-      throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, "OrderedDict state other than {'_metadata': plain data}");
+      throw fail(
+          FormatReason.PICKLE_BUILD_NOT_ALLOWED,
+          "OrderedDict state other than {'_metadata': plain data}");
     }
     if (target instanceof InstanceV i && i.state == null) {
       if (state instanceof DictV s && !s.ordered && !s.counter && strKeys(s) && isPlainData(s)) {
@@ -1153,12 +1311,17 @@ public final class PickleMachine {
         freeze(s);
         return;
       }
-      throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, i.typeName() + " state is not a dict of plain data");
+      throw fail(
+          FormatReason.PICKLE_BUILD_NOT_ALLOWED,
+          i.typeName() + " state is not a dict of plain data");
     }
     if (target instanceof ScriptObjectV o && o.state == null) {
       if (!scriptState(state)) {
-        throw fail(FormatReason.PICKLE_BUILD_NOT_ALLOWED, o.typeName() + " state holds something other than plain data,"
-            + " tensors and TorchScript objects");
+        throw fail(
+            FormatReason.PICKLE_BUILD_NOT_ALLOWED,
+            o.typeName()
+                + " state holds something other than plain data,"
+                + " tensors and TorchScript objects");
       }
       o.state = state;
       freeze(state);
@@ -1195,7 +1358,8 @@ public final class PickleMachine {
    */
   /**
    * A TorchScript object's state: plain data, tensors, devices and other TorchScript objects (whose
-   * own state their BUILD checked), nested no deeper than the limit. Each container is visited once.
+   * own state their BUILD checked), nested no deeper than the limit. Each container is visited
+   * once.
    */
   private boolean scriptState(Value root) {
     IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
@@ -1207,10 +1371,16 @@ public final class PickleMachine {
       Value v = todo.remove(todo.size() - 1);
       int d = depth.remove(depth.size() - 1);
       if (d > limits.maxNesting()) {
-        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+        throw fail(
+            FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
       }
-      if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
-          || v instanceof FloatV || v instanceof TensorV || v instanceof ScriptObjectV
+      if (v instanceof StrV
+          || v instanceof IntV
+          || v instanceof BoolV
+          || v instanceof NoneV
+          || v instanceof FloatV
+          || v instanceof TensorV
+          || v instanceof ScriptObjectV
           || v instanceof OpaqueV o && o.type().equals("torch.device")) {
         continue;
       }
@@ -1246,10 +1416,17 @@ public final class PickleMachine {
       Value v = todo.remove(todo.size() - 1);
       int d = depth.remove(depth.size() - 1);
       if (d > limits.maxNesting()) {
-        throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
+        throw fail(
+            FormatReason.PICKLE_LIMIT_EXCEEDED, "nesting deeper than " + limits.maxNesting());
       }
-      if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV
-          || v instanceof FloatV || v instanceof BytesV || v instanceof ComplexV || plain.containsKey(v)) {
+      if (v instanceof StrV
+          || v instanceof IntV
+          || v instanceof BoolV
+          || v instanceof NoneV
+          || v instanceof FloatV
+          || v instanceof BytesV
+          || v instanceof ComplexV
+          || plain.containsKey(v)) {
         continue;
       }
       List<Value> children;
@@ -1294,7 +1471,9 @@ public final class PickleMachine {
     }
     charge(1 + t.items().size());
     if (t.items().size() > limits.maxRank()) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, g.name() + ": rank " + t.items().size() + " over the limit");
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          g.name() + ": rank " + t.items().size() + " over the limit");
     }
     long[] out = new long[t.items().size()];
     for (int i = 0; i < out.length; i++) {
@@ -1320,7 +1499,8 @@ public final class PickleMachine {
       throw badCall(g, "first argument is a " + a.get(0).typeName() + ", not a storage");
     }
     if (quantized(s) != wantQuantized) {
-      throw badCall(g, "storage of " + s.dtype() + " is " + (wantQuantized ? "not " : "") + "quantized");
+      throw badCall(
+          g, "storage of " + s.dtype() + " is " + (wantQuantized ? "not " : "") + "quantized");
     }
     if (!(a.get(1) instanceof IntV off) || !off.fitsLong() || off.value() < 0) {
       throw badCall(g, "storage offset is not a non-negative int");
@@ -1346,8 +1526,14 @@ public final class PickleMachine {
           numel = Math.multiplyExact(numel, size[i]);
         }
         if (last >= s.numel()) {
-          throw fail(FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor reaches element " + last + " of storage '"
-              + s.key() + "' holding " + s.numel());
+          throw fail(
+              FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS,
+              "tensor reaches element "
+                  + last
+                  + " of storage '"
+                  + s.key()
+                  + "' holding "
+                  + s.numel());
         }
       } catch (ArithmeticException e) {
         throw fail(FormatReason.PYTORCH_TENSOR_OUT_OF_BOUNDS, "tensor extent overflows");
@@ -1360,22 +1546,31 @@ public final class PickleMachine {
 
   /** {@code _rebuild_qtensor}'s quantizer parameters for tensor {@code t}. */
   private void quantizerParams(GlobalV g, Value v, TensorV t) {
-    if (!(v instanceof TupleV q) || q.items().isEmpty() || !(q.items().get(0) instanceof GlobalV scheme)
+    if (!(v instanceof TupleV q)
+        || q.items().isEmpty()
+        || !(q.items().get(0) instanceof GlobalV scheme)
         || scheme.rule().kind() != GlobalRule.Kind.TORCH_QSCHEME) {
       throw badCall(g, "quantizer parameters do not start with a quantization scheme");
     }
     List<Value> p = q.items();
     if (scheme.name().equals("per_tensor_affine")) {
-      if (p.size() != 3 || !(p.get(1) instanceof FloatV || p.get(1) instanceof IntV)
+      if (p.size() != 3
+          || !(p.get(1) instanceof FloatV || p.get(1) instanceof IntV)
           || !(p.get(2) instanceof IntV zp && zp.fitsLong())) {
         throw badCall(g, "per_tensor_affine takes (scheme, scale, zero_point)");
       }
       return;
     }
-    // per_channel_affine, per_channel_affine_float_qparams: one scale and zero point per slice on axis
-    if (p.size() != 4 || !(p.get(3) instanceof IntV axis) || !axis.fitsLong() || axis.value() < 0
+    // per_channel_affine, per_channel_affine_float_qparams: one scale and zero point per slice on
+    // axis
+    if (p.size() != 4
+        || !(p.get(3) instanceof IntV axis)
+        || !axis.fitsLong()
+        || axis.value() < 0
         || axis.value() >= t.size().length) {
-      throw badCall(g, scheme.name() + " takes (scheme, scales, zero_points, axis) with an axis of the tensor");
+      throw badCall(
+          g,
+          scheme.name() + " takes (scheme, scales, zero_points, axis) with an axis of the tensor");
     }
     long channels = t.size()[(int) axis.value()];
     for (int i = 1; i <= 2; i++) {
@@ -1393,26 +1588,39 @@ public final class PickleMachine {
         ok = false;
       }
       if (!ok) {
-        throw badCall(g, (i == 1 ? "scales" : "zero points") + " are not " + channels
-            + " numbers (one per slice along axis " + axis.value() + ")");
+        throw badCall(
+            g,
+            (i == 1 ? "scales" : "zero points")
+                + " are not "
+                + channels
+                + " numbers (one per slice along axis "
+                + axis.value()
+                + ")");
       }
     }
   }
 
   /** {@code _rebuild_sparse_tensor(layout, data)} for the COO layout. */
   private SparseV sparse(GlobalV g, List<Value> a) {
-    if (a.size() != 2 || !(a.get(0) instanceof OpaqueV layout) || !layout.type().equals("torch.sparse_coo")) {
+    if (a.size() != 2
+        || !(a.get(0) instanceof OpaqueV layout)
+        || !layout.type().equals("torch.sparse_coo")) {
       throw badCall(g, "takes the sparse_coo layout and its data");
     }
-    if (!(a.get(1) instanceof TupleV data) || (data.items().size() != 3 && data.items().size() != 4)) {
+    if (!(a.get(1) instanceof TupleV data)
+        || (data.items().size() != 3 && data.items().size() != 4)) {
       throw badCall(g, "data is not (indices, values, size[, is_coalesced])");
     }
     List<Value> d = data.items();
-    if (!(d.get(0) instanceof TensorV indices) || indices.parameter() || !indices.storage().dtype().equals("int64")
+    if (!(d.get(0) instanceof TensorV indices)
+        || indices.parameter()
+        || !indices.storage().dtype().equals("int64")
         || indices.size().length != 2) {
       throw badCall(g, "indices are not a 2-d int64 tensor");
     }
-    if (!(d.get(1) instanceof TensorV values) || values.parameter() || quantized(values.storage())
+    if (!(d.get(1) instanceof TensorV values)
+        || values.parameter()
+        || quantized(values.storage())
         || values.size().length < 1) {
       throw badCall(g, "values are not a dense tensor");
     }
@@ -1439,10 +1647,14 @@ public final class PickleMachine {
 
   // ------------------------------------------------------------------ text forms
 
-  /** The pickler's own decimal forms only: no base prefixes, signs on zero, spaces or underscores. */
+  /**
+   * The pickler's own decimal forms only: no base prefixes, signs on zero, spaces or underscores.
+   */
   private BigInteger decimal(String s, boolean longForm) {
     String digits = longForm && s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
-    if (digits.length() > limits.maxIntBytes() * 3 || !digits.matches("-?(0|[1-9][0-9]*)") || digits.equals("-0")) {
+    if (digits.length() > limits.maxIntBytes() * 3
+        || !digits.matches("-?(0|[1-9][0-9]*)")
+        || digits.equals("-0")) {
       if (digits.length() > limits.maxIntBytes() * 3) {
         throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "integer literal longer than the limit");
       }
@@ -1510,13 +1722,15 @@ public final class PickleMachine {
   }
 
   /**
-   * Python 2 str payloads decode differently per loader (ASCII for pickle.load, UTF-8 for torch.load);
-   * only ASCII reads the same everywhere.
+   * Python 2 str payloads decode differently per loader (ASCII for pickle.load, UTF-8 for
+   * torch.load); only ASCII reads the same everywhere.
    */
   private String py2Text(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) > 0x7f) {
-        throw fail(FormatReason.PICKLE_MALFORMED, "non-ASCII Python 2 string: loaders disagree on its text");
+        throw fail(
+            FormatReason.PICKLE_MALFORMED,
+            "non-ASCII Python 2 string: loaders disagree on its text");
       }
     }
     return s.toString();
@@ -1534,7 +1748,10 @@ public final class PickleMachine {
     return v;
   }
 
-  /** CPython's raw-unicode-escape: latin-1, except \\uXXXX / \\UXXXXXXXX after an odd run of backslashes. */
+  /**
+   * CPython's raw-unicode-escape: latin-1, except \\uXXXX / \\UXXXXXXXX after an odd run of
+   * backslashes.
+   */
   private String rawUnicodeEscape(byte[] raw) {
     StringBuilder sb = new StringBuilder(raw.length);
     int i = 0;

@@ -9,18 +9,19 @@ import java.nio.ByteOrder;
  * protocol 0 and 1 pickles, which have no magic number. Never a verdict on safety.
  *
  * <p>Detection must not give up where {@code pickle.load} would carry on: when the head shown to
- * detection is shorter than the file, an opcode whose argument runs past the end of the head (a
- * 70 KB string as the first opcode) still makes the file a pickle, as long as the argument fits in
- * the file and the part of it that is visible is valid for the opcode.
+ * detection is shorter than the file, an opcode whose argument runs past the end of the head (a 70
+ * KB string as the first opcode) still makes the file a pickle, as long as the argument fits in the
+ * file and the part of it that is visible is valid for the opcode.
  */
 public final class PickleSkim {
   private PickleSkim() {}
 
   /**
-   * True if the head decodes as opcodes up to a STOP; or, when the head holds the whole file, for at
-   * least {@code minOps} opcodes until the file ends at an opcode boundary (a broken pickle: what ran
-   * before the break has run); or, when the file is longer than the head, if every opcode is valid up
-   * to the end of the head (including one whose argument runs past it into the rest of the file).
+   * True if the head decodes as opcodes up to a STOP; or, when the head holds the whole file, for
+   * at least {@code minOps} opcodes until the file ends at an opcode boundary (a broken pickle:
+   * what ran before the break has run); or, when the file is longer than the head, if every opcode
+   * is valid up to the end of the head (including one whose argument runs past it into the rest of
+   * the file).
    *
    * @param fileSize the size of the whole file the head starts
    */
@@ -33,7 +34,8 @@ public final class PickleSkim {
     int ops = 0;
     boolean imports = false;
     if (end - p > 4 && (b.get(p) == 'c' || b.get(p) == 'i')) {
-      // GLOBAL/INST 'module\nname\n' as the first opcode: a protocol 0/1 pickle importing something,
+      // GLOBAL/INST 'module\nname\n' as the first opcode: a protocol 0/1 pickle importing
+      // something,
       // even if a later argument is truncated (the nullifAI "broken pickle" shape).
       int q = skipLine(b, p + 1, end);
       int r = q < 0 ? -1 : skipLine(b, q, end);
@@ -74,7 +76,8 @@ public final class PickleSkim {
           if (p + width > end) {
             return more && ops >= 1;
           }
-          long arg = width == 1 ? b.get(p) & 0xff : width == 4 ? b.getInt(p) & 0xffff_ffffL : b.getLong(p);
+          long arg =
+              width == 1 ? b.get(p) & 0xff : width == 4 ? b.getInt(p) & 0xffff_ffffL : b.getLong(p);
           if (arg < 0 || (op == PickleOpcode.BINSTRING && b.getInt(p) < 0)) {
             return false; // a negative length: pickle.load raises
           }
@@ -84,7 +87,7 @@ public final class PickleSkim {
           }
           p = (int) (p + width + arg);
         }
-        case NONE -> { }
+        case NONE -> {}
       }
       if (p < 0) {
         return false;
@@ -100,18 +103,32 @@ public final class PickleSkim {
     return more ? ops >= 1 : ops >= minOps || imports;
   }
 
-  /** The visible start of a text argument (the head ends before its newline) is valid for the opcode. */
+  /**
+   * The visible start of a text argument (the head ends before its newline) is valid for the
+   * opcode.
+   */
   private static boolean partialLine(ByteBuffer b, PickleOpcode op, int from, int end) {
     for (int i = from; i < end; i++) {
       int c = b.get(i) & 0xff;
-      boolean ok = switch (op) {
-        case INT, LONG, GET, PUT -> (c >= '0' && c <= '9') || (c == '-' && i == from && op != PickleOpcode.GET
-            && op != PickleOpcode.PUT);
-        case FLOAT -> (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-            || c == 'i' || c == 'n' || c == 'f' || c == 'a';
-        case STRING -> i > from || c == '\'' || c == '"';
-        default -> true; // UNICODE (raw-unicode-escape) and PERSID take any byte but a newline
-      };
+      boolean ok =
+          switch (op) {
+            case INT, LONG, GET, PUT ->
+                (c >= '0' && c <= '9')
+                    || (c == '-' && i == from && op != PickleOpcode.GET && op != PickleOpcode.PUT);
+            case FLOAT ->
+                (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '+'
+                    || c == '.'
+                    || c == 'e'
+                    || c == 'E'
+                    || c == 'i'
+                    || c == 'n'
+                    || c == 'f'
+                    || c == 'a';
+            case STRING -> i > from || c == '\'' || c == '"';
+            default -> true; // UNICODE (raw-unicode-escape) and PERSID take any byte but a newline
+          };
       if (!ok) {
         return false;
       }

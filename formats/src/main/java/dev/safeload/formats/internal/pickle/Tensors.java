@@ -14,12 +14,21 @@ public final class Tensors {
   /** A tensor and the path of dict keys leading to it ({@code /}-joined). */
   public record Named(String name, TensorV tensor) {}
 
-  /** Longest tensor name kept; longer key paths are cut (a name is for reports, not for lookups). */
+  /**
+   * Longest tensor name kept; longer key paths are cut (a name is for reports, not for lookups).
+   */
   static final int MAX_NAME = 1024;
-  /** Most characters of names in one description: a memoised tensor referenced a million times under long keys must not cost a name each. */
+
+  /**
+   * Most characters of names in one description: a memoised tensor referenced a million times under
+   * long keys must not cost a name each.
+   */
   static final long MAX_NAME_CHARS = 16L << 20;
 
-  /** Tensors reachable through str-keyed dicts, at most {@code maxDepth} levels deep, in pickle order. */
+  /**
+   * Tensors reachable through str-keyed dicts, at most {@code maxDepth} levels deep, in pickle
+   * order.
+   */
   public static List<Named> find(Value root, int maxDepth, int maxCount) {
     List<Named> out = new ArrayList<>();
     long[] budget = {MAX_NAME_CHARS};
@@ -27,8 +36,15 @@ public final class Tensors {
     return out;
   }
 
-  private static void walk(Value v, String prefix, int depth, int maxDepth, int maxCount, List<Named> out,
-      IdentityHashMap<Value, Boolean> seen, long[] budget) {
+  private static void walk(
+      Value v,
+      String prefix,
+      int depth,
+      int maxDepth,
+      int maxCount,
+      List<Named> out,
+      IdentityHashMap<Value, Boolean> seen,
+      long[] budget) {
     if (out.size() >= maxCount || depth > maxDepth || budget[0] <= 0) {
       return;
     }

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Typed values on the machine's stack and in its memo. Containers hold references, as in CPython. */
+/**
+ * Typed values on the machine's stack and in its memo. Containers hold references, as in CPython.
+ */
 public sealed interface Value {
 
   /** A short type name for messages. */
@@ -70,8 +72,8 @@ public sealed interface Value {
   }
 
   /**
-   * bytes or bytearray: only the position in the pickle and the length are kept (never copied).
-   * For bytes made by {@code _codecs.encode}, offset is -1.
+   * bytes or bytearray: only the position in the pickle and the length are kept (never copied). For
+   * bytes made by {@code _codecs.encode}, offset is -1.
    */
   record BytesV(long offset, long length, boolean mutable) implements Value {
     @Override
@@ -87,7 +89,11 @@ public sealed interface Value {
    */
   final class TupleV implements Value {
     private final List<Value> items;
-    /** Nesting height of a hashable tuple (1 for a tuple of scalars), or -1 if it holds something unhashable. */
+
+    /**
+     * Nesting height of a hashable tuple (1 for a tuple of scalars), or -1 if it holds something
+     * unhashable.
+     */
     private final int hashHeight;
 
     public TupleV(List<Value> items) {
@@ -125,11 +131,15 @@ public sealed interface Value {
   }
 
   /**
-   * -1 if {@code v} cannot be a dict key or set item (restricted to plain immutable values), else its
-   * tuple nesting height (0 for a scalar). Constant time: tuples carry their height.
+   * -1 if {@code v} cannot be a dict key or set item (restricted to plain immutable values), else
+   * its tuple nesting height (0 for a scalar). Constant time: tuples carry their height.
    */
   static int heightOf(Value v) {
-    if (v instanceof StrV || v instanceof IntV || v instanceof BoolV || v instanceof NoneV || v instanceof FloatV
+    if (v instanceof StrV
+        || v instanceof IntV
+        || v instanceof BoolV
+        || v instanceof NoneV
+        || v instanceof FloatV
         || v instanceof ComplexV) {
       return 0;
     }
@@ -167,8 +177,10 @@ public sealed interface Value {
   final class DictV implements Value {
     public final ArrayList<Value> items = new ArrayList<>();
     public final boolean ordered;
+
     /** A {@code collections.Counter}: values are numbers. */
     public final boolean counter;
+
     /** State set by BUILD on an OrderedDict ({@code _metadata}). */
     public @Nullable Value state;
 
@@ -215,7 +227,8 @@ public sealed interface Value {
   }
 
   /** A storage from a persistent id. */
-  record StorageV(String key, String dtype, int elementSize, long numel, String location) implements Value {
+  record StorageV(String key, String dtype, int elementSize, long numel, String location)
+      implements Value {
     @Override
     public String typeName() {
       return "storage";
@@ -223,7 +236,8 @@ public sealed interface Value {
   }
 
   /** A tensor or parameter rebuilt from a storage. */
-  record TensorV(StorageV storage, long storageOffset, long[] size, long[] stride, boolean parameter)
+  record TensorV(
+      StorageV storage, long storageOffset, long[] size, long[] stride, boolean parameter)
       implements Value {
     @Override
     public String typeName() {
@@ -233,8 +247,8 @@ public sealed interface Value {
 
   /**
    * A sparse COO tensor: int64 {@code indices} of shape (sparse dims, nnz), {@code values} of shape
-   * (nnz, dense dims...), and its {@code size}. The index values live in the indices' storage record
-   * and are checked by the checkpoint reader once the records are known.
+   * (nnz, dense dims...), and its {@code size}. The index values live in the indices' storage
+   * record and are checked by the checkpoint reader once the records are known.
    */
   record SparseV(TensorV indices, TensorV values, long[] size) implements Value {
     @Override
@@ -259,12 +273,13 @@ public sealed interface Value {
   }
 
   /**
-   * An object of a TorchScript class ({@code __torch__.*}); {@code state} is set by its single BUILD
-   * (a dict of attributes, or whatever the class's {@code __setstate__} takes).
+   * An object of a TorchScript class ({@code __torch__.*}); {@code state} is set by its single
+   * BUILD (a dict of attributes, or whatever the class's {@code __setstate__} takes).
    */
   final class ScriptObjectV implements Value {
     public final GlobalV type;
     public @Nullable Value state;
+
     /** File offset of the NEWOBJ that made it, for findings. */
     public final long offset;
 

@@ -2,8 +2,8 @@ package dev.safeload.formats.internal.template;
 
 /**
  * Entry point: judges one chat template. Check order: lexing and parsing exactly as Jinja does
- * ({@code TEMPLATE_SYNTAX}, {@code TEMPLATE_TOO_COMPLEX}), then the allowlist policy over the syntax
- * tree ({@link TemplatePolicy}).
+ * ({@code TEMPLATE_SYNTAX}, {@code TEMPLATE_TOO_COMPLEX}), then the allowlist policy over the
+ * syntax tree ({@link TemplatePolicy}).
  */
 public final class ChatTemplates {
   private ChatTemplates() {}

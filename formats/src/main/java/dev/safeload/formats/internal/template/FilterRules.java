@@ -11,20 +11,39 @@ import java.util.Set;
 
 /**
  * The filter allowlist with the arguments each filter admits. Filters that take an attribute path
- * ({@code map(attribute=)}, {@code selectattr}, {@code sort(attribute=)}, {@code join(attribute=)}) or
- * the name of another filter or test ({@code map('upper')}, {@code select('odd')}) get them only as
- * string literals that pass the member rules: a computed path or name would reopen the holes the
+ * ({@code map(attribute=)}, {@code selectattr}, {@code sort(attribute=)}, {@code join(attribute=)})
+ * or the name of another filter or test ({@code map('upper')}, {@code select('odd')}) get them only
+ * as string literals that pass the member rules: a computed path or name would reopen the holes the
  * member rules close ({@code map('attr', '__class__')}). {@code format} only on a plain printf
- * literal (checked by the policy). {@code attr}, {@code xmlattr},
- * {@code groupby}, {@code pprint}, {@code random}, {@code batch} and every other filter are
- * refused.
+ * literal (checked by the policy). {@code attr}, {@code xmlattr}, {@code groupby}, {@code pprint},
+ * {@code random}, {@code batch} and every other filter are refused.
  */
 final class FilterRules {
   private FilterRules() {}
 
-  private static final Set<String> NO_ARGS = Set.of("length", "count", "string", "items", "upper", "lower", "safe",
-      "list", "first", "last", "reverse", "abs", "capitalize", "title", "from_json", "e", "escape", "forceescape",
-      "striptags", "wordcount", "urlencode");
+  private static final Set<String> NO_ARGS =
+      Set.of(
+          "length",
+          "count",
+          "string",
+          "items",
+          "upper",
+          "lower",
+          "safe",
+          "list",
+          "first",
+          "last",
+          "reverse",
+          "abs",
+          "capitalize",
+          "title",
+          "from_json",
+          "e",
+          "escape",
+          "forceescape",
+          "striptags",
+          "wordcount",
+          "urlencode");
 
   static void check(Filter f) {
     String name = f.name();
@@ -86,7 +105,9 @@ final class FilterRules {
           }
           kwPath(f);
         } else {
-          if (args.size() != 1 || !(args.get(0) instanceof Str s) || !Allowlists.MAP_FILTERS.contains(s.value())) {
+          if (args.size() != 1
+              || !(args.get(0) instanceof Str s)
+              || !Allowlists.MAP_FILTERS.contains(s.value())) {
             throw bad(f, "takes attribute= or one filter name from the map allowlist");
           }
         }
@@ -104,8 +125,10 @@ final class FilterRules {
         }
         kwPath(f);
       }
-      default -> throw new TemplateRejection(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED,
-          "filter " + name + " is not allowed in a chat template");
+      default ->
+          throw new TemplateRejection(
+              FormatReason.TEMPLATE_FILTER_NOT_ALLOWED,
+              "filter " + name + " is not allowed in a chat template");
     }
   }
 
@@ -151,6 +174,7 @@ final class FilterRules {
   }
 
   private static TemplateRejection bad(Filter f, String what) {
-    return new TemplateRejection(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "filter " + f.name() + " " + what);
+    return new TemplateRejection(
+        FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "filter " + f.name() + " " + what);
   }
 }

@@ -15,29 +15,44 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>{@code \r\n} and {@code \r} become {@code \n} before anything else.
- *   <li>Text runs to the earliest {@code {{}, {@code {%} or {@code {#}; one {@code -} or {@code +} right
- *       after the opener belongs to it (whitespace control), so {@code {{-1}}} prints {@code 1}.
- *   <li>A comment ends at the first {@code #}}; comments do not nest and produce no tokens.
- *   <li>Inside a tag, the closer ({@code }}}/{@code -}}} or {@code %}}/{@code -%}}/{@code +%}})
+ *   <li>Text runs to the earliest {@code {{}, {@code {%} or {@code {#}; one {@code -} or {@code +}
+ *       right after the opener belongs to it (whitespace control), so {@code {{-1}}} prints {@code
+ *       1}. <li>A comment ends at the first {@code #}}; comments do not nest and produce no tokens.
+ *       <li>Inside a tag, the closer ({@code }}}/{@code -}}} or {@code %}}/{@code -%}}/{@code +%}})
  *       counts only at a token boundary and only while no {@code ( [ {} is open: Jinja balances
  *       brackets, so {@code {{ x[']'] }}} and {@code {{ {'a': 1}}}}} are one expression each. A
  *       closing bracket that does not match is a syntax error.
  *   <li>Tokens are tried in Jinja's order: whitespace, float, integer, name, string, operator
- *       (longest first). Strings may span lines; their escapes are decoded like Python's
- *       {@code unicode-escape}, so {@code '\x5f'} is {@code _}.
+ *       (longest first). Strings may span lines; their escapes are decoded like Python's {@code
+ *       unicode-escape}, so {@code '\x5f'} is {@code _}.
  * </ol>
  *
- * <p>Refused rather than imitated (fail closed): any non-ASCII character inside a tag outside string
- * literals (Jinja accepts Unicode identifiers and NFKC-folds them, and separates tokens by Unicode
- * spaces Java does not see as such), {@code \N{…}} escapes, a backslash before a non-ASCII character,
- * and escapes that produce a surrogate code point. Work is linear: every step consumes input.
+ * <p>Refused rather than imitated (fail closed): any non-ASCII character inside a tag outside
+ * string literals (Jinja accepts Unicode identifiers and NFKC-folds them, and separates tokens by
+ * Unicode spaces Java does not see as such), {@code \N{…}} escapes, a backslash before a non-ASCII
+ * character, and escapes that produce a surrogate code point. Work is linear: every step consumes
+ * input.
  */
 final class Lexer {
 
   /** Token kinds. Operators carry their text. */
-  enum Kind { DATA, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INTEGER, FLOAT, OP, EOF }
+  enum Kind {
+    DATA,
+    VAR_BEGIN,
+    VAR_END,
+    BLOCK_BEGIN,
+    BLOCK_END,
+    NAME,
+    STRING,
+    INTEGER,
+    FLOAT,
+    OP,
+    EOF
+  }
 
-  /** One token; {@code text} is the name, operator or decoded string; numbers carry {@code number}. */
+  /**
+   * One token; {@code text} is the name, operator or decoded string; numbers carry {@code number}.
+   */
   record Token(Kind kind, String text, @Nullable Number number, int pos) {
     boolean isOp(String op) {
       return kind == Kind.OP && text.equals(op);
@@ -54,11 +69,14 @@ final class Lexer {
   }
 
   // Jinja's float and integer rules (case-insensitive, '_' separators).
-  private static final Pattern FLOAT = Pattern.compile(
-      "(?:\\d+_)*\\d+(?:\\.(?:\\d+_)*\\d+e[+\\-]?(?:\\d+_)*\\d+|\\.(?:\\d+_)*\\d+|e[+\\-]?(?:\\d+_)*\\d+)",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern INTEGER = Pattern.compile(
-      "0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[0-9a-f])+|[1-9](?:_?\\d)*|0(?:_?0)*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern FLOAT =
+      Pattern.compile(
+          "(?:\\d+_)*\\d+(?:\\.(?:\\d+_)*\\d+e[+\\-]?(?:\\d+_)*\\d+|\\.(?:\\d+_)*\\d+|e[+\\-]?(?:\\d+_)*\\d+)",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern INTEGER =
+      Pattern.compile(
+          "0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[0-9a-f])+|[1-9](?:_?\\d)*|0(?:_?0)*",
+          Pattern.CASE_INSENSITIVE);
   private static final String[] OPERATORS2 = {"//", "**", "==", "!=", ">=", "<="};
   private static final String OPERATORS1 = "+-/*%~[](){}=<>.:|,;";
 
@@ -78,8 +96,12 @@ final class Lexer {
   /** The tokens of {@code template}, ending with one EOF token. */
   static List<Token> tokenize(String template, TemplateLimits limits) {
     if (template.length() > limits.maxChars()) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX,
-          "template of " + template.length() + " characters exceeds the limit of " + limits.maxChars());
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX,
+          "template of "
+              + template.length()
+              + " characters exceeds the limit of "
+              + limits.maxChars());
     }
     Lexer l = new Lexer(normalizeNewlines(template), limits);
     l.run();
@@ -107,7 +129,8 @@ final class Lexer {
 
   private void add(Kind kind, String text, @Nullable Number number, int pos) {
     if (tokens.size() >= limits.maxTokens()) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "more than " + limits.maxTokens() + " tokens");
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX, "more than " + limits.maxTokens() + " tokens");
     }
     tokens.add(new Token(kind, text, number, pos));
   }
@@ -142,7 +165,10 @@ final class Lexer {
     add(Kind.EOF, "", null, n);
   }
 
-  /** The index of the earliest <code>{{</code>, <code>{%</code> or <code>{#</code> at or after {@code from}, or -1. */
+  /**
+   * The index of the earliest <code>{{</code>, <code>{%</code> or <code>{#</code> at or after
+   * {@code from}, or -1.
+   */
   private int nextOpener(int from) {
     int i = from;
     while (true) {
@@ -158,7 +184,10 @@ final class Lexer {
     }
   }
 
-  /** Lexes one {@code {{ }}} or {@code {% %}} tag whose body starts at {@code p}; returns the index after it. */
+  /**
+   * Lexes one {@code {{ }}} or {@code {% %}} tag whose body starts at {@code p}; returns the index
+   * after it.
+   */
   private int tag(boolean variable, int open, int p) {
     add(variable ? Kind.VAR_BEGIN : Kind.BLOCK_BEGIN, "", null, open);
     int n = src.length();
@@ -189,9 +218,13 @@ final class Lexer {
           q++;
         }
         if (q - p > limits.maxIdentifier()) {
-          throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "identifier longer than " + limits.maxIdentifier());
+          throw new TemplateRejection(
+              FormatReason.TEMPLATE_TOO_COMPLEX,
+              "identifier longer than " + limits.maxIdentifier());
         }
-        if (!variable && tokens.get(tokens.size() - 1).kind() == Kind.BLOCK_BEGIN && q - p == 3
+        if (!variable
+            && tokens.get(tokens.size() - 1).kind() == Kind.BLOCK_BEGIN
+            && q - p == 3
             && src.startsWith("raw", p)) {
           // Jinja would read everything up to the first endraw tag as text, even inside quotes.
           throw syntax(open, "raw blocks are not read by safeload");
@@ -209,7 +242,9 @@ final class Lexer {
         char o = op.charAt(0);
         if (op.length() == 1 && (o == '(' || o == '[' || o == '{')) {
           if (stack.length() >= limits.maxDepth()) {
-            throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "brackets nested deeper than " + limits.maxDepth());
+            throw new TemplateRejection(
+                FormatReason.TEMPLATE_TOO_COMPLEX,
+                "brackets nested deeper than " + limits.maxDepth());
           }
           stack.append(o == '(' ? ')' : o == '[' ? ']' : '}');
         } else if (op.length() == 1 && (o == ')' || o == ']' || o == '}')) {
@@ -223,11 +258,15 @@ final class Lexer {
         continue;
       }
       if (c >= 0x80 && Character.isLetter(src.codePointAt(p))) {
-        throw new TemplateRejection(FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
+        throw new TemplateRejection(
+            FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
             "non-ASCII identifier at " + p + " (Jinja folds Unicode names with NFKC)");
       }
-      throw syntax(p, c >= 0x80 ? "non-ASCII character outside a string literal in a tag"
-          : "unexpected character 0x" + Integer.toHexString(c));
+      throw syntax(
+          p,
+          c >= 0x80
+              ? "non-ASCII character outside a string literal in a tag"
+              : "unexpected character 0x" + Integer.toHexString(c));
     }
   }
 
@@ -278,8 +317,9 @@ final class Lexer {
     }
     java.math.BigInteger v = new java.math.BigInteger(digits, radix);
     if (v.bitLength() > 31) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "integer literal " + abbreviate(src.substring(p, end))
-          + " exceeds 2^31");
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX,
+          "integer literal " + abbreviate(src.substring(p, end)) + " exceeds 2^31");
     }
     add(Kind.INTEGER, src.substring(p, end), v.longValue(), p);
     return end;
@@ -287,7 +327,8 @@ final class Lexer {
 
   private void checkNumberLength(int p, int end) {
     if (end - p > 64) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "number literal longer than 64 characters at " + p);
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX, "number literal longer than 64 characters at " + p);
     }
   }
 
@@ -311,14 +352,18 @@ final class Lexer {
     }
     String value = unescape(p + 1, j);
     if (value.length() > limits.maxStringLiteral()) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX,
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX,
           "string literal longer than " + limits.maxStringLiteral() + " characters");
     }
     add(Kind.STRING, value, null, p);
     return j + 1;
   }
 
-  /** Decodes {@code src[from, to)} like Python's unicode-escape codec (after Jinja's backslashreplace). */
+  /**
+   * Decodes {@code src[from, to)} like Python's unicode-escape codec (after Jinja's
+   * backslashreplace).
+   */
   private String unescape(int from, int to) {
     if (src.indexOf('\\', from) < 0 || src.indexOf('\\', from) >= to) {
       return src.substring(from, to);
@@ -335,7 +380,7 @@ final class Lexer {
       char e = src.charAt(i + 1); // the scan guarantees a character after each backslash
       i += 2;
       switch (e) {
-        case '\n' -> { } // line continuation
+        case '\n' -> {} // line continuation
         case '\\', '\'', '"' -> b.append(e);
         case 'a' -> b.append('\u0007');
         case 'b' -> b.append('\b');
@@ -402,7 +447,8 @@ final class Lexer {
   }
 
   private static TemplateRejection syntax(int pos, String message) {
-    return new TemplateRejection(FormatReason.TEMPLATE_SYNTAX, message + " (at character " + pos + ")");
+    return new TemplateRejection(
+        FormatReason.TEMPLATE_SYNTAX, message + " (at character " + pos + ")");
   }
 
   private static String abbreviate(String s) {

@@ -25,17 +25,27 @@ sealed interface Node {
   record If(List<Expr> tests, List<List<Stmt>> bodies, List<Stmt> orElse) implements Stmt {}
 
   /** {@code for target in iter [if cond] [recursive] … [else …] endfor}. */
-  record For(Expr target, Expr iter, @Nullable Expr cond, boolean recursive, List<Stmt> body,
-      List<Stmt> orElse) implements Stmt {}
+  record For(
+      Expr target,
+      Expr iter,
+      @Nullable Expr cond,
+      boolean recursive,
+      List<Stmt> body,
+      List<Stmt> orElse)
+      implements Stmt {}
 
   /** {@code set target = value}; the target is a Name, NsRef or a Tuple of them. */
   record Assign(Expr target, Expr value) implements Stmt {}
 
-  /** {@code set target [| filters] … endset}; {@code filter} is a Filter chain whose innermost object is null. */
+  /**
+   * {@code set target [| filters] … endset}; {@code filter} is a Filter chain whose innermost
+   * object is null.
+   */
   record AssignBlock(Expr target, @Nullable Filter filter, List<Stmt> body) implements Stmt {}
 
   /** {@code macro name(params, with = defaults) … endmacro}; defaults belong to the last params. */
-  record Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body) implements Stmt {}
+  record Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body)
+      implements Stmt {}
 
   /** {@code filter f … endfilter}; the chain's innermost object is null. */
   record FilterBlock(Filter filter, List<Stmt> body) implements Stmt {}
@@ -118,14 +128,32 @@ sealed interface Node {
   record Kw(String name, Expr value) {}
 
   /** {@code f(args, k=v, *dynArgs, **dynKwargs)}. */
-  record Call(Expr callee, List<Expr> args, List<Kw> kwargs, @Nullable Expr dynArgs,
-      @Nullable Expr dynKwargs) implements Expr {}
+  record Call(
+      Expr callee,
+      List<Expr> args,
+      List<Kw> kwargs,
+      @Nullable Expr dynArgs,
+      @Nullable Expr dynKwargs)
+      implements Expr {}
 
   /** {@code obj | name(args)}; obj is null only for the head of a filter block or block set. */
-  record Filter(@Nullable Expr obj, String name, List<Expr> args, List<Kw> kwargs, @Nullable Expr dynArgs,
-      @Nullable Expr dynKwargs) implements Expr {}
+  record Filter(
+      @Nullable Expr obj,
+      String name,
+      List<Expr> args,
+      List<Kw> kwargs,
+      @Nullable Expr dynArgs,
+      @Nullable Expr dynKwargs)
+      implements Expr {}
 
   /** {@code obj is [not] name args}. */
-  record Test(Expr obj, String name, List<Expr> args, List<Kw> kwargs, @Nullable Expr dynArgs,
-      @Nullable Expr dynKwargs, boolean negated) implements Expr {}
+  record Test(
+      Expr obj,
+      String name,
+      List<Expr> args,
+      List<Kw> kwargs,
+      @Nullable Expr dynArgs,
+      @Nullable Expr dynKwargs,
+      boolean negated)
+      implements Expr {}
 }

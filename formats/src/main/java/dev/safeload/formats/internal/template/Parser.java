@@ -12,29 +12,48 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A recursive-descent parser with Jinja's grammar and operator precedence (jinja2 {@code parser.py}),
- * lowest first: conditional expression; {@code or}; {@code and}; {@code not}; comparisons and
- * {@code in}/{@code not in}; {@code + -}; {@code ~}; {@code * / // %}; {@code **}; unary {@code - +};
- * postfix ({@code .name}, {@code .0}, {@code [k]}, slices, calls); then filters and tests, which apply
- * after postfix ({@code -1|abs} is {@code (-1)|abs}). Adjacent string literals join.
+ * A recursive-descent parser with Jinja's grammar and operator precedence (jinja2 {@code
+ * parser.py}), lowest first: conditional expression; {@code or}; {@code and}; {@code not};
+ * comparisons and {@code in}/{@code not in}; {@code + -}; {@code ~}; {@code * / // %}; {@code **};
+ * unary {@code - +}; postfix ({@code .name}, {@code .0}, {@code [k]}, slices, calls); then filters
+ * and tests, which apply after postfix ({@code -1|abs} is {@code (-1)|abs}). Adjacent string
+ * literals join.
  *
  * <p>Statements: {@code if/elif/else}, {@code for} (tuple targets, {@code if} filter, {@code else},
- * {@code recursive}), {@code set} (names, tuples, {@code ns.attr}, block set with filters),
- * {@code macro}, {@code filter} blocks, {@code break}/{@code continue} and transformers'
- * {@code generation}. Every other Jinja tag is refused as {@code TEMPLATE_CONSTRUCT_NOT_ALLOWED}; an
+ * {@code recursive}), {@code set} (names, tuples, {@code ns.attr}, block set with filters), {@code
+ * macro}, {@code filter} blocks, {@code break}/{@code continue} and transformers' {@code
+ * generation}. Every other Jinja tag is refused as {@code TEMPLATE_CONSTRUCT_NOT_ALLOWED}; an
  * unknown or misplaced tag is {@code TEMPLATE_SYNTAX}, as it is for Jinja.
  *
- * <p>Bounds, each checked before it is exceeded: recursion depth (so a deep input cannot overflow the
- * stack), node count, expression tree height, block and loop nesting, macro count.
+ * <p>Bounds, each checked before it is exceeded: recursion depth (so a deep input cannot overflow
+ * the stack), node count, expression tree height, block and loop nesting, macro count.
  */
 final class Parser {
 
   /** Tags Jinja or its common extensions know that chat templates may not use. */
-  private static final Set<String> REFUSED_TAGS = Set.of("block", "extends", "print", "include", "from",
-      "import", "with", "autoescape", "call", "do", "debug", "trans", "pluralize", "raw", "endraw", "cache",
-      "spaceless", "macro_call");
-  private static final Map<String, String> COMPARE = Map.of("==", "eq", "!=", "ne", "<", "lt", "<=", "lteq",
-      ">", "gt", ">=", "gteq");
+  private static final Set<String> REFUSED_TAGS =
+      Set.of(
+          "block",
+          "extends",
+          "print",
+          "include",
+          "from",
+          "import",
+          "with",
+          "autoescape",
+          "call",
+          "do",
+          "debug",
+          "trans",
+          "pluralize",
+          "raw",
+          "endraw",
+          "cache",
+          "spaceless",
+          "macro_call");
+
+  private static final Map<String, String> COMPARE =
+      Map.of("==", "eq", "!=", "ne", "<", "lt", "<=", "lteq", ">", "gt", ">=", "gteq");
 
   private final List<Token> tokens;
   private final TemplateLimits limits;
@@ -129,7 +148,8 @@ final class Parser {
   }
 
   private TemplateRejection syntax(String message) {
-    return new TemplateRejection(FormatReason.TEMPLATE_SYNTAX, message + " (at character " + cur().pos() + ")");
+    return new TemplateRejection(
+        FormatReason.TEMPLATE_SYNTAX, message + " (at character " + cur().pos() + ")");
   }
 
   private static TemplateRejection tooComplex(String message) {
@@ -221,7 +241,8 @@ final class Parser {
     }
     flush(body, text);
     if (!endTags.isEmpty()) {
-      throw syntax("unexpected end of template, expected one of " + new java.util.TreeSet<>(endTags));
+      throw syntax(
+          "unexpected end of template, expected one of " + new java.util.TreeSet<>(endTags));
     }
     blockDepth--;
     return body;
@@ -265,11 +286,12 @@ final class Parser {
         return parseSet();
       case "macro":
         return parseMacro();
-      case "filter": {
-        next();
-        Filter f = parseFilter(null, true);
-        return st(new FilterBlock(f, statementsDropEnd("endfilter")));
-      }
+      case "filter":
+        {
+          next();
+          Filter f = parseFilter(null, true);
+          return st(new FilterBlock(f, statementsDropEnd("endfilter")));
+        }
       case "break":
         next();
         return st(new Break());
@@ -281,8 +303,13 @@ final class Parser {
         return st(new Generation(statementsDropEnd("endgeneration")));
       default:
         if (REFUSED_TAGS.contains(t.text())) {
-          throw new TemplateRejection(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
-              "the " + t.text() + " tag is not allowed in a chat template (at character " + t.pos() + ")");
+          throw new TemplateRejection(
+              FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+              "the "
+                  + t.text()
+                  + " tag is not allowed in a chat template (at character "
+                  + t.pos()
+                  + ")");
         }
         throw syntax("unknown or misplaced tag '" + t.text() + "'");
     }
@@ -364,7 +391,8 @@ final class Parser {
       params.add(p);
     }
     expectOp(")");
-    return st(new Macro(name, List.copyOf(params), List.copyOf(defaults), statementsDropEnd("endmacro")));
+    return st(
+        new Macro(name, List.copyOf(params), List.copyOf(defaults), statementsDropEnd("endmacro")));
   }
 
   private String assignableName() {
@@ -549,9 +577,15 @@ final class Parser {
       case NAME -> {
         next();
         switch (t.text()) {
-          case "true", "True" -> { return mk(new Bool(true)); }
-          case "false", "False" -> { return mk(new Bool(false)); }
-          case "none", "None" -> { return mk(new NoneLit()); }
+          case "true", "True" -> {
+            return mk(new Bool(true));
+          }
+          case "false", "False" -> {
+            return mk(new Bool(false));
+          }
+          case "none", "None" -> {
+            return mk(new NoneLit());
+          }
           default -> {
             if (withNamespace && cur().isOp(".")) {
               next();
@@ -570,7 +604,8 @@ final class Parser {
         while (cur().kind() == Kind.STRING) {
           b.append(next().text());
           if (b.length() > limits.maxStringLiteral()) {
-            throw tooComplex("string literal longer than " + limits.maxStringLiteral() + " characters");
+            throw tooComplex(
+                "string literal longer than " + limits.maxStringLiteral() + " characters");
           }
         }
         return mk(new Str(b.toString()));
@@ -604,12 +639,19 @@ final class Parser {
     }
   }
 
-  private Expr parseTuple(boolean simplified, boolean withCondexpr, Set<String> extraEnd, boolean explicitParens) {
+  private Expr parseTuple(
+      boolean simplified, boolean withCondexpr, Set<String> extraEnd, boolean explicitParens) {
     return parseTuple(simplified, withCondexpr, extraEnd, explicitParens, false);
   }
 
-  /** Jinja's parse_tuple: one expression, or a tuple when a comma follows (bare tuples are allowed). */
-  private Expr parseTuple(boolean simplified, boolean withCondexpr, Set<String> extraEnd, boolean explicitParens,
+  /**
+   * Jinja's parse_tuple: one expression, or a tuple when a comma follows (bare tuples are allowed).
+   */
+  private Expr parseTuple(
+      boolean simplified,
+      boolean withCondexpr,
+      Set<String> extraEnd,
+      boolean explicitParens,
       boolean withNamespace) {
     List<Expr> items = new ArrayList<>();
     boolean isTuple = false;
@@ -771,7 +813,8 @@ final class Parser {
   }
 
   /** Arguments of a call, filter or test, in Jinja's order rules. */
-  private record Args(List<Expr> args, List<Kw> kwargs, @Nullable Expr dynArgs, @Nullable Expr dynKwargs) {}
+  private record Args(
+      List<Expr> args, List<Kw> kwargs, @Nullable Expr dynArgs, @Nullable Expr dynKwargs) {}
 
   private Args parseCallArgs() {
     expectOp("(");
@@ -822,8 +865,13 @@ final class Parser {
 
   private Expr parseCall(Expr callee) {
     Args a = parseCallArgs();
-    return mk(new Call(callee, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs()), callee, a.args(), a.kwargs(),
-        a.dynArgs(), a.dynKwargs());
+    return mk(
+        new Call(callee, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs()),
+        callee,
+        a.args(),
+        a.kwargs(),
+        a.dynArgs(),
+        a.dynKwargs());
   }
 
   private Filter parseFilter(@Nullable Expr obj, boolean startInline) {
@@ -835,8 +883,14 @@ final class Parser {
       }
       String name = dottedName();
       Args a = cur().isOp("(") ? parseCallArgs() : new Args(List.of(), List.of(), null, null);
-      f = mk(new Filter(e, name, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs()), e, a.args(), a.kwargs(),
-          a.dynArgs(), a.dynKwargs());
+      f =
+          mk(
+              new Filter(e, name, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs()),
+              e,
+              a.args(),
+              a.kwargs(),
+              a.dynArgs(),
+              a.dynKwargs());
       e = f;
       startInline = false;
     }
@@ -865,9 +919,15 @@ final class Parser {
     Token t = cur();
     if (t.isOp("(")) {
       a = parseCallArgs();
-    } else if ((t.kind() == Kind.NAME || t.kind() == Kind.STRING || t.kind() == Kind.INTEGER
-        || t.kind() == Kind.FLOAT || t.isOp("[") || t.isOp("{"))
-        && !t.isName("else") && !t.isName("or") && !t.isName("and")) {
+    } else if ((t.kind() == Kind.NAME
+            || t.kind() == Kind.STRING
+            || t.kind() == Kind.INTEGER
+            || t.kind() == Kind.FLOAT
+            || t.isOp("[")
+            || t.isOp("{"))
+        && !t.isName("else")
+        && !t.isName("or")
+        && !t.isName("and")) {
       if (t.isName("is")) {
         throw syntax("you cannot chain multiple tests with is");
       }
@@ -878,7 +938,12 @@ final class Parser {
     } else {
       a = new Args(List.of(), List.of(), null, null);
     }
-    return mk(new Test(obj, name, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs(), negated), obj, a.args(),
-        a.kwargs(), a.dynArgs(), a.dynKwargs());
+    return mk(
+        new Test(obj, name, a.args(), a.kwargs(), a.dynArgs(), a.dynKwargs(), negated),
+        obj,
+        a.args(),
+        a.kwargs(),
+        a.dynArgs(),
+        a.dynKwargs());
   }
 }

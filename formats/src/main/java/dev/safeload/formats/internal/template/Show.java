@@ -22,7 +22,9 @@ final class Show {
     if (e instanceof Name n) {
       b.append(n.name());
     } else if (e instanceof Str s) {
-      b.append('\'').append(s.value().length() > 20 ? s.value().substring(0, 20) + "…" : s.value()).append('\'');
+      b.append('\'')
+          .append(s.value().length() > 20 ? s.value().substring(0, 20) + "…" : s.value())
+          .append('\'');
     } else if (e instanceof Int i) {
       b.append(i.value());
     } else if (e instanceof Getattr g) {

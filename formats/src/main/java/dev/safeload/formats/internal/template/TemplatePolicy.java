@@ -2,9 +2,9 @@ package dev.safeload.formats.internal.template;
 
 import static dev.safeload.formats.internal.template.Allowlists.*;
 
-import dev.safeload.formats.internal.template.Node.*;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
+import dev.safeload.formats.internal.template.Node.*;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,44 +24,49 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Collect</b> every binding of every name ({@code set}, {@code for}, macro parameters and
  *       their call sites), every value the template stores under an attribute name (namespace
  *       keywords, {@code set ns.a}, dict literal keys), and for each variable read whether it is
- *       definitely bound by the template at that point (otherwise the renderer's context supplies it).
+ *       definitely bound by the template at that point (otherwise the renderer's context supplies
+ *       it).
  *   <li><b>Solve</b> two greatest fixpoints over names: "never a string" (K-num) and "never a
  *       template-chosen string" (data). Work is counted and capped per node.
  *   <li><b>Judge</b> the tree in source order; the first violation is reported. Rules, in the order
  *       each node is checked:
  *       <ul>
- *         <li>Statements: {@code for … recursive} is refused; targets, macro names and parameters may
- *             not rebind {@code range}, {@code namespace}, {@code raise_exception}, {@code strftime_now},
- *             {@code loop}, a gadget or a macro, and a macro is defined once; {@code break} and
- *             {@code continue} only inside a loop; {@code set ns.a} defines a member (below).
+ *         <li>Statements: {@code for … recursive} is refused; targets, macro names and parameters
+ *             may not rebind {@code range}, {@code namespace}, {@code raise_exception}, {@code
+ *             strftime_now}, {@code loop}, a gadget or a macro, and a macro is defined once; {@code
+ *             break} and {@code continue} only inside a loop; {@code set ns.a} defines a member
+ *             (below).
  *         <li>Names: a free name starting with {@code _}, a gadget ({@code lipsum}, {@code cycler},
- *             {@code joiner}, {@code dict}, {@code self}, {@code caller}, …) and {@code loop} other than
- *             {@code loop.<attr>} inside a for loop are refused; callables ({@code namespace},
- *             {@code range}, {@code raise_exception}, {@code strftime_now}, macros) only as callees or
- *             under {@code is defined}.
- *         <li>Members ({@code .n}, {@code ['n']}, filter attribute paths): not starting with {@code _},
- *             not reserved (Python frames/code/generators, {@code mro}, Java and JS reflection), no
- *             {@code format}/{@code format_map}, no method read as a value (except JSON-Schema fields
- *             such as {@code items} and {@code title}); {@code loop.n} from the loop list. Defining a
- *             member ({@code namespace(n=…)}, {@code set ns.n}) also refuses method names.
- *         <li>Calls: the callee is an allowed global, a macro, or {@code E.m(…)} with {@code m} from
- *             the method table and its argument count, no keywords; {@code .format} only on a string
- *             literal with {@code {}}/{@code {N}} fields; no {@code *args}/{@code **kwargs}; no
- *             positional argument to {@code namespace}; {@code loop(…)}, {@code loop.cycle(…)} refused.
- *         <li>Filters and tests from their allowlists with the arguments each admits; attribute paths
- *             and filter/test names given as arguments are string literals that pass the member rules.
- *         <li>Operators: no {@code **}; {@code %} with a string-literal format (and the
- *             {@code format} filter) only with plain {@code %s %d %i %r %%} conversions.
+ *             {@code joiner}, {@code dict}, {@code self}, {@code caller}, …) and {@code loop} other
+ *             than {@code loop.<attr>} inside a for loop are refused; callables ({@code namespace},
+ *             {@code range}, {@code raise_exception}, {@code strftime_now}, macros) only as callees
+ *             or under {@code is defined}.
+ *         <li>Members ({@code .n}, {@code ['n']}, filter attribute paths): not starting with {@code
+ *             _}, not reserved (Python frames/code/generators, {@code mro}, Java and JS
+ *             reflection), no {@code format}/{@code format_map}, no method read as a value (except
+ *             JSON-Schema fields such as {@code items} and {@code title}); {@code loop.n} from the
+ *             loop list. Defining a member ({@code namespace(n=…)}, {@code set ns.n}) also refuses
+ *             method names.
+ *         <li>Calls: the callee is an allowed global, a macro, or {@code E.m(…)} with {@code m}
+ *             from the method table and its argument count, no keywords; {@code .format} only on a
+ *             string literal with {@code {}}/{@code {N}} fields; no {@code *args}/{@code **kwargs};
+ *             no positional argument to {@code namespace}; {@code loop(…)}, {@code loop.cycle(…)}
+ *             refused.
+ *         <li>Filters and tests from their allowlists with the arguments each admits; attribute
+ *             paths and filter/test names given as arguments are string literals that pass the
+ *             member rules.
+ *         <li>Operators: no {@code **}; {@code %} with a string-literal format (and the {@code
+ *             format} filter) only with plain {@code %s %d %i %r %%} conversions.
  *         <li>Subscripts {@code E[k]}: literal numbers, slices, tuples and literal member names are
- *             direct; any other key must never be a string (K-num: numbers, loop counters, arithmetic,
- *             names and namespace members only ever bound to such), or a harmless string (an allowed
- *             member-name literal, {@code strftime_now} of a plain date format), or a key the
- *             enclosing condition proves present in a mapping ({@code k in E and E is mapping},
- *             {@code k in E.keys()}) with neither changed since, or never a
- *             template-chosen string with {@code E[k]} used only as a leaf (K-leaf: printed, tested,
- *             compared, converted by a leaf filter, passed to raise_exception). Jinja falls back from
- *             {@code o[k]} to {@code getattr(o, k)} only for str keys, so this cuts the computed-name
- *             sink without tracking how strings are built.
+ *             direct; any other key must never be a string (K-num: numbers, loop counters,
+ *             arithmetic, names and namespace members only ever bound to such), or a harmless
+ *             string (an allowed member-name literal, {@code strftime_now} of a plain date format),
+ *             or a key the enclosing condition proves present in a mapping ({@code k in E and E is
+ *             mapping}, {@code k in E.keys()}) with neither changed since, or never a
+ *             template-chosen string with {@code E[k]} used only as a leaf (K-leaf: printed,
+ *             tested, compared, converted by a leaf filter, passed to raise_exception). Jinja falls
+ *             back from {@code o[k]} to {@code getattr(o, k)} only for str keys, so this cuts the
+ *             computed-name sink without tracking how strings are built.
  *       </ul>
  * </ol>
  *
@@ -69,8 +74,8 @@ import org.jspecify.annotations.Nullable;
  * numeric or data only if every binding is), except that a read not definitely preceded by a
  * binding in an enclosing block may be the renderer's context value: numeric only if bound, and not
  * data if it is a special-token name ({@code *_token}). Values stored under member names (namespace
- * keywords, {@code set x.a}, dict literal keys, dict literals with computed keys for every name) are
- * bindings of those member names; namespace members are kept apart from other members unless a
+ * keywords, {@code set x.a}, dict literal keys, dict literals with computed keys for every name)
+ * are bindings of those member names; namespace members are kept apart from other members unless a
  * namespace can reach another name. Any {@code append}/{@code update} of a value that is not data
  * disables K-leaf for the whole template. Whole allowed-name literals count as data only where they
  * are not transformed (split, stripped, case-mapped, joined, mapped, concatenated), since
@@ -86,15 +91,22 @@ final class TemplatePolicy {
     VALUE
   }
 
-  private enum BKind { VALUE, ELEMENT, NESTED, STRING, PARAM }
+  private enum BKind {
+    VALUE,
+    ELEMENT,
+    NESTED,
+    STRING,
+    PARAM
+  }
 
   /**
    * One binding of a name, or of a member name: under {@code "ns." + attr} for values stored in
-   * namespaces (keywords of namespace(), {@code set N.attr} where N only ever holds namespaces), under
-   * {@code "." + attr} for other template-stored members (dict literal keys), under {@code "*"} for
-   * dict literals with computed keys.
+   * namespaces (keywords of namespace(), {@code set N.attr} where N only ever holds namespaces),
+   * under {@code "." + attr} for other template-stored members (dict literal keys), under {@code
+   * "*"} for dict literals with computed keys.
    */
-  private record Binding(BKind kind, @Nullable Expr expr, @Nullable String macro, int index, String param) {
+  private record Binding(
+      BKind kind, @Nullable Expr expr, @Nullable String macro, int index, String param) {
     static Binding of(BKind kind, @Nullable Expr expr) {
       return new Binding(kind, expr, null, -1, "");
     }
@@ -132,24 +144,36 @@ final class TemplatePolicy {
   private final Set<String> notNonStr = new HashSet<>();
   private final Set<String> notData = new HashSet<>();
   private final Set<String> notSafe = new HashSet<>();
+
   /** {@code set N.a = v} bindings, filed once the names holding namespaces are known. */
   private final List<Object[]> nsRefBindings = new ArrayList<>();
+
   /** namespace(...) calls that are the whole value of {@code set N = …}, by call. */
   private final Map<Call, String> directNamespaces = new IdentityHashMap<>();
+
   private final List<Call> namespaceCalls = new ArrayList<>();
+
   /** Names read as plain values (not as the object of a member access or a defined test). */
   private final Set<String> valueReads = new HashSet<>();
+
   /** A namespace may be reachable other than through a name bound only to namespaces. */
   private boolean namespacesEscape;
+
   private boolean polluted;
   private int loops;
+
   /** Subscripts known to hit an existing key of a mapping (see {@link #guardsFrom}). */
   private List<Guard> guards = new ArrayList<>();
 
-  /** {@code map[key]} is an item lookup that cannot fall back to getattr: {@code key in map}, a mapping. */
+  /**
+   * {@code map[key]} is an item lookup that cannot fall back to getattr: {@code key in map}, a
+   * mapping.
+   */
   private record Guard(Expr map, Expr key) {}
 
-  /** What a statement may change: names it binds, namespace members it sets, calls that may mutate. */
+  /**
+   * What a statement may change: names it binds, namespace members it sets, calls that may mutate.
+   */
   private static final class Effects {
     final Set<String> names = new HashSet<>();
     final Set<String> attrs = new HashSet<>();
@@ -180,7 +204,8 @@ final class TemplatePolicy {
       if (st instanceof Output o) {
         cx(o.value(), s);
       } else if (st instanceof If i) {
-        // if creates no scope in Jinja: a name bound in every branch (else included) is bound after it
+        // if creates no scope in Jinja: a name bound in every branch (else included) is bound after
+        // it
         Set<String> inAll = null;
         for (int k = 0; k < i.tests().size(); k++) {
           cx(i.tests().get(k), s);
@@ -202,7 +227,9 @@ final class TemplatePolicy {
         collect(f.body(), inner);
         collect(f.orElse(), new Scope(s));
       } else if (st instanceof Assign a) {
-        if (a.target() instanceof Name n && a.value() instanceof Call c && c.callee() instanceof Name f
+        if (a.target() instanceof Name n
+            && a.value() instanceof Call c
+            && c.callee() instanceof Name f
             && f.name().equals("namespace")) {
           directNamespaces.put(c, n.name());
         }
@@ -220,7 +247,8 @@ final class TemplatePolicy {
         }
         Scope inner = new Scope(s);
         for (int k = 0; k < m.params().size(); k++) {
-          addBinding(m.params().get(k), new Binding(BKind.PARAM, null, m.name(), k, m.params().get(k)));
+          addBinding(
+              m.params().get(k), new Binding(BKind.PARAM, null, m.name(), k, m.params().get(k)));
           inner.names.add(m.params().get(k));
         }
         s.names.add(m.name());
@@ -248,7 +276,8 @@ final class TemplatePolicy {
 
   private void bindAssign(Expr target, Expr value, Scope s) {
     if (target instanceof TupleLit t) {
-      List<Expr> items = value instanceof TupleLit v ? v.items() : value instanceof ListLit l ? l.items() : null;
+      List<Expr> items =
+          value instanceof TupleLit v ? v.items() : value instanceof ListLit l ? l.items() : null;
       for (int k = 0; k < t.items().size(); k++) {
         if (items != null && items.size() == t.items().size()) {
           bindAssign(t.items().get(k), items.get(k), s);
@@ -290,8 +319,9 @@ final class TemplatePolicy {
       return;
     }
     if ((e instanceof Getattr g && g.obj() instanceof Name)
-        || (e instanceof Test t && t.obj() instanceof Name && (t.name().equals("defined")
-            || t.name().equals("undefined")))) {
+        || (e instanceof Test t
+            && t.obj() instanceof Name
+            && (t.name().equals("defined") || t.name().equals("undefined")))) {
       // The object of a member access or a defined test is not a plain read: it does not let a
       // namespace escape into other names.
       Name n = (Name) (e instanceof Getattr g2 ? g2.obj() : ((Test) e).obj());
@@ -318,12 +348,15 @@ final class TemplatePolicy {
           }
         } else if (n.name().equals("dict")) {
           for (Kw kw : c.kwargs()) {
-            addBinding("." + kw.name(), Binding.of(BKind.VALUE, kw.value())); // like a dict literal's keys
+            addBinding(
+                "." + kw.name(), Binding.of(BKind.VALUE, kw.value())); // like a dict literal's keys
           }
         }
-      } else if (c.callee() instanceof Getattr g && (g.name().equals("append") || g.name().equals("update"))
+      } else if (c.callee() instanceof Getattr g
+          && (g.name().equals("append") || g.name().equals("update"))
           && !c.args().isEmpty()) {
-        appended.add(c.args().get(0)); // mutators: what they insert may end up anywhere data is read
+        appended.add(
+            c.args().get(0)); // mutators: what they insert may end up anywhere data is read
       }
     }
     for (Expr child : children(e)) {
@@ -411,7 +444,9 @@ final class TemplatePolicy {
       return false;
     }
     for (Binding b : bs) {
-      if (!(b.kind() == BKind.VALUE && b.expr() instanceof Call c && c.callee() instanceof Name f
+      if (!(b.kind() == BKind.VALUE
+          && b.expr() instanceof Call c
+          && c.callee() instanceof Name f
           && f.name().equals("namespace"))) {
         return false;
       }
@@ -439,7 +474,8 @@ final class TemplatePolicy {
       }
     }
     // Greatest fixpoints by worklist: every key starts with all three properties and loses one when
-    // a binding lacks it; only keys whose bindings read a key that lost a property are looked at again.
+    // a binding lacks it; only keys whose bindings read a key that lost a property are looked at
+    // again.
     Map<String, Set<String>> dependents = new HashMap<>();
     for (Map.Entry<String, List<Binding>> en : bindings.entrySet()) {
       Set<String> refs = new HashSet<>();
@@ -520,7 +556,8 @@ final class TemplatePolicy {
 
   private void step() {
     if (++work > maxWork) {
-      throw new TemplateRejection(FormatReason.TEMPLATE_TOO_COMPLEX, "template analysis exceeds " + maxWork + " steps");
+      throw new TemplateRejection(
+          FormatReason.TEMPLATE_TOO_COMPLEX, "template analysis exceeds " + maxWork + " steps");
     }
   }
 
@@ -546,7 +583,8 @@ final class TemplatePolicy {
     if (e instanceof Call c && c.callee() instanceof Name n && n.name().equals("range")) {
       return true;
     }
-    List<Expr> items = e instanceof ListLit l ? l.items() : e instanceof TupleLit t ? t.items() : null;
+    List<Expr> items =
+        e instanceof ListLit l ? l.items() : e instanceof TupleLit t ? t.items() : null;
     if (items == null) {
       return false;
     }
@@ -558,7 +596,10 @@ final class TemplatePolicy {
     return true;
   }
 
-  /** Whether every argument any call site passes to a macro parameter (or its default) has the property. */
+  /**
+   * Whether every argument any call site passes to a macro parameter (or its default) has the
+   * property.
+   */
   private boolean allArgs(Binding b, boolean nonStr, boolean lenient) {
     Macro m = macros.get(b.macro());
     if (m == null) {
@@ -603,8 +644,15 @@ final class TemplatePolicy {
     if (e == null) {
       return false;
     }
-    if (e instanceof Int || e instanceof Flt || e instanceof Bool || e instanceof NoneLit || e instanceof Compare
-        || e instanceof Test || e instanceof Not || e instanceof Neg || e instanceof Pos) {
+    if (e instanceof Int
+        || e instanceof Flt
+        || e instanceof Bool
+        || e instanceof NoneLit
+        || e instanceof Compare
+        || e instanceof Test
+        || e instanceof Not
+        || e instanceof Neg
+        || e instanceof Pos) {
       // Python's unary operators, comparisons and tests never return a str (-'x' raises TypeError).
       return true;
     }
@@ -630,7 +678,9 @@ final class TemplatePolicy {
       if (g.obj() instanceof Name n && n.name().equals("loop")) {
         return LOOP_NON_STR.contains(g.name());
       }
-      return g.obj() instanceof Name n && isNamespaceName(n) && !notNonStr.contains("ns." + g.name());
+      return g.obj() instanceof Name n
+          && isNamespaceName(n)
+          && !notNonStr.contains("ns." + g.name());
     }
     if (e instanceof Call c) {
       return (c.callee() instanceof Name n && n.name().equals("range"))
@@ -640,11 +690,14 @@ final class TemplatePolicy {
   }
 
   private static boolean isPublisherName(String n) {
-    // Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer files.
+    // Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer
+    // files.
     return n.endsWith("_token") || n.endsWith("_tokens");
   }
 
-  /** Whether every template-stored value a member read {@code obj.attr} can reach has the property. */
+  /**
+   * Whether every template-stored value a member read {@code obj.attr} can reach has the property.
+   */
   private boolean memberData(Expr obj, String attr, boolean lenient) {
     Set<String> not = lenient ? notSafe : notData;
     if (obj instanceof Name n && n.name().equals("loop")) {
@@ -654,9 +707,12 @@ final class TemplatePolicy {
       return !not.contains("ns." + attr);
     }
     // Any str a template can put under a member name is recorded as that name's binding; what else
-    // sits there is the object's own data, undefined, or one of the few bound methods that may be read
+    // sits there is the object's own data, undefined, or one of the few bound methods that may be
+    // read
     // as values (items, keys, values, count, index, title), none of which hands back a spelt name.
-    return !not.contains("." + attr) && !not.contains(WILDCARD) && (!namespacesEscape || !not.contains("ns." + attr));
+    return !not.contains("." + attr)
+        && !not.contains(WILDCARD)
+        && (!namespacesEscape || !not.contains("ns." + attr));
   }
 
   /**
@@ -666,9 +722,9 @@ final class TemplatePolicy {
    * anything built from the template's string literals.
    *
    * <p>{@code lenient} also admits whole string literals that are allowed member names (and
-   * containers of them): such a key is no worse than writing {@code E.name}. Lenient values must not
-   * be transformed (split, stripped, reversed, case-mapped, joined): that could make a reserved name
-   * from allowed ones, so transformations require the strict property of their input.
+   * containers of them): such a key is no worse than writing {@code E.name}. Lenient values must
+   * not be transformed (split, stripped, reversed, case-mapped, joined): that could make a reserved
+   * name from allowed ones, so transformations require the strict property of their input.
    */
   private boolean isData(@Nullable Expr e, boolean lenient) {
     if (polluted || e == null) {
@@ -691,22 +747,31 @@ final class TemplatePolicy {
     }
     if (e instanceof Name n) {
       String s = n.name();
-      if (!isBound(n) && (isPublisherName(s) || CALLABLE_GLOBALS.contains(s) || GADGETS.contains(s)
-          || macros.containsKey(s) || s.equals("loop"))) {
+      if (!isBound(n)
+          && (isPublisherName(s)
+              || CALLABLE_GLOBALS.contains(s)
+              || GADGETS.contains(s)
+              || macros.containsKey(s)
+              || s.equals("loop"))) {
         return false;
       }
-      return bindings.containsKey(s) ? !(lenient ? notSafe : notData).contains(s) : !s.equals("loop");
+      return bindings.containsKey(s)
+          ? !(lenient ? notSafe : notData).contains(s)
+          : !s.equals("loop");
     }
     if (e instanceof Getattr g) {
       return memberData(g.obj(), g.name(), lenient);
     }
     if (e instanceof Getitem g) {
-      return g.key() instanceof Str s ? memberData(g.obj(), s.value(), lenient) : isData(g.obj(), lenient);
+      return g.key() instanceof Str s
+          ? memberData(g.obj(), s.value(), lenient)
+          : isData(g.obj(), lenient);
     }
     if (e instanceof Call c) {
       if (c.callee() instanceof Getattr g) {
         if (g.name().equals("get")) {
-          return isData(g.obj(), lenient) && (c.args().size() < 2 || isData(c.args().get(1), lenient));
+          return isData(g.obj(), lenient)
+              && (c.args().size() < 2 || isData(c.args().get(1), lenient));
         }
         if (SELECT_METHODS.contains(g.name())) {
           return isData(g.obj(), lenient);
@@ -741,8 +806,10 @@ final class TemplatePolicy {
         case "or", "and":
           return isData(b.left(), lenient) && isData(b.right(), lenient);
         case "+":
-          // With a list literal on one side the result is a list (str + list raises): elements stay whole.
-          return (b.left() instanceof ListLit || b.right() instanceof ListLit) && isData(b.left(), lenient)
+          // With a list literal on one side the result is a list (str + list raises): elements stay
+          // whole.
+          return (b.left() instanceof ListLit || b.right() instanceof ListLit)
+              && isData(b.left(), lenient)
               && isData(b.right(), lenient);
         case "*":
           return (b.left() instanceof ListLit && isNonStr(b.right()) && isData(b.left(), lenient))
@@ -787,10 +854,10 @@ final class TemplatePolicy {
   }
 
   /**
-   * Guards from a condition that holds where they apply: conjuncts {@code key in map} with
-   * {@code map is mapping}, {@code key in map.keys()}, or {@code key in S} where S is only ever
-   * {@code map.keys()} (optionally {@code if map is mapping else []}) of a map that is never rebound.
-   * A mapping's item lookup with a key it contains never reaches Jinja's getattr fallback.
+   * Guards from a condition that holds where they apply: conjuncts {@code key in map} with {@code
+   * map is mapping}, {@code key in map.keys()}, or {@code key in S} where S is only ever {@code
+   * map.keys()} (optionally {@code if map is mapping else []}) of a map that is never rebound. A
+   * mapping's item lookup with a key it contains never reaches Jinja's getattr fallback.
    */
   private List<Guard> guardsFrom(Expr test) {
     List<Expr> conj = new ArrayList<>();
@@ -803,7 +870,9 @@ final class TemplatePolicy {
     }
     List<Guard> out = new ArrayList<>();
     for (Expr c : conj) {
-      if (!(c instanceof Compare cmp) || cmp.ops().size() != 1 || !cmp.ops().get(0).equals("in")
+      if (!(c instanceof Compare cmp)
+          || cmp.ops().size() != 1
+          || !cmp.ops().get(0).equals("in")
           || !purePath(cmp.first())) {
         continue;
       }
@@ -830,21 +899,28 @@ final class TemplatePolicy {
 
   /** E for {@code E.keys()}, else null. */
   private static @Nullable Expr keysOf(Expr x) {
-    if (x instanceof Call c && c.args().isEmpty() && c.kwargs().isEmpty() && c.callee() instanceof Getattr g
+    if (x instanceof Call c
+        && c.args().isEmpty()
+        && c.kwargs().isEmpty()
+        && c.callee() instanceof Getattr g
         && g.name().equals("keys")) {
       return g.obj();
     }
     return null;
   }
 
-  /** E when every binding of {@code s} is E.keys() (or that if E is a mapping, else []), E a never-rebound name. */
+  /**
+   * E when every binding of {@code s} is E.keys() (or that if E is a mapping, else []), E a
+   * never-rebound name.
+   */
   private @Nullable Expr keysName(String s) {
     Expr map = null;
     for (Binding b : bindings.getOrDefault(s, List.of())) {
       Expr v = b.kind() == BKind.VALUE ? b.expr() : null;
       Expr m = v == null ? null : keysOf(v);
-      if (m == null && v instanceof Cond c && (c.orElse() == null
-          || (c.orElse() instanceof ListLit l && l.items().isEmpty()))) {
+      if (m == null
+          && v instanceof Cond c
+          && (c.orElse() == null || (c.orElse() instanceof ListLit l && l.items().isEmpty()))) {
         m = keysOf(c.then());
       }
       if (m == null || (map != null && !map.equals(m))) {
@@ -870,7 +946,9 @@ final class TemplatePolicy {
     if (e instanceof Getattr g) {
       return purePath(g.obj());
     }
-    return e instanceof Getitem g && (g.key() instanceof Str || g.key() instanceof Int) && purePath(g.obj());
+    return e instanceof Getitem g
+        && (g.key() instanceof Str || g.key() instanceof Int)
+        && purePath(g.obj());
   }
 
   private void effects(Stmt st, Effects fx) {
@@ -919,9 +997,12 @@ final class TemplatePolicy {
       return;
     }
     step();
-    if (e instanceof Call c && ((c.callee() instanceof Name n && macros.containsKey(n.name()))
-        || (c.callee() instanceof Getattr g && (g.name().equals("append") || g.name().equals("update")
-            || g.name().equals("pop"))))) {
+    if (e instanceof Call c
+        && ((c.callee() instanceof Name n && macros.containsKey(n.name()))
+            || (c.callee() instanceof Getattr g
+                && (g.name().equals("append")
+                    || g.name().equals("update")
+                    || g.name().equals("pop"))))) {
       fx.calls = true; // a macro or mutator may change any mapping
     }
     for (Expr c : children(e)) {
@@ -982,7 +1063,8 @@ final class TemplatePolicy {
       guards = outer;
     } else if (st instanceof For f) {
       if (f.recursive()) {
-        throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "recursive for loops are not allowed");
+        throw reject(
+            FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "recursive for loops are not allowed");
       }
       checkTarget(f.target());
       judge(f.iter(), Use.VALUE);
@@ -1001,7 +1083,9 @@ final class TemplatePolicy {
     } else if (st instanceof Macro m) {
       checkBindingName(m.name(), "macro");
       if (macroCount.getOrDefault(m.name(), 0) > 1 || bindings.containsKey(m.name())) {
-        throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "macro " + m.name() + " is defined more than once or rebound");
+        throw reject(
+            FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
+            "macro " + m.name() + " is defined more than once or rebound");
       }
       for (String p : m.params()) {
         checkBindingName(p, "macro parameter");
@@ -1047,7 +1131,10 @@ final class TemplatePolicy {
     }
   }
 
-  /** A name a template binds may not shadow what renderers or the template itself provide as callables. */
+  /**
+   * A name a template binds may not shadow what renderers or the template itself provide as
+   * callables.
+   */
   private void checkBindingName(String n, String what) {
     if (CALLABLE_GLOBALS.contains(n) || GADGETS.contains(n) || n.equals("loop")) {
       throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "a " + what + " may not be named " + n);
@@ -1063,10 +1150,13 @@ final class TemplatePolicy {
       throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, "free name " + s + " starts with '_'");
     }
     if (GADGETS.contains(s)) {
-      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not allowed in a chat template (" + where + ")");
+      throw reject(
+          FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
+          s + " is not allowed in a chat template (" + where + ")");
     }
     if (s.equals("loop") && (loops == 0 || !where.equals("loop"))) {
-      throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
+      throw reject(
+          FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
           loops == 0 ? "loop outside a for loop" : "loop may only be used as loop.<attribute>");
     }
   }
@@ -1100,7 +1190,8 @@ final class TemplatePolicy {
       for (int k = 0; k < d.keys().size(); k++) {
         Expr key = d.keys().get(k);
         if (key instanceof Str s) {
-          // A key is only stored; reading it is judged where it is read. Method-named keys are harmless
+          // A key is only stored; reading it is judged where it is read. Method-named keys are
+          // harmless
           // because no value that could be stored there is a callable handing back text.
           if (s.value().startsWith("_") || isReserved(s.value())) {
             TemplatePolicyRules.readMember(s.value());
@@ -1135,7 +1226,8 @@ final class TemplatePolicy {
       if (g.obj() instanceof Name n && n.name().equals("loop")) {
         checkFreeName("loop", true, "loop");
         if (!LOOP_ATTRS.contains(g.name())) {
-          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "loop." + g.name() + " is not allowed");
+          throw reject(
+              FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "loop." + g.name() + " is not allowed");
         }
         return;
       }
@@ -1168,8 +1260,10 @@ final class TemplatePolicy {
         return;
       case "%":
         if (b.left() instanceof Str f ? !simplePrintf(f.value()) : !isNonStr(b.left())) {
-          throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "% formats with a string that is not a literal with only plain "
-              + "%s, %d, %i, %r and %% conversions (the left operand of a modulo must be a number)");
+          throw reject(
+              FormatReason.TEMPLATE_FORMAT_STRING,
+              "% formats with a string that is not a literal with only plain "
+                  + "%s, %d, %i, %r and %% conversions (the left operand of a modulo must be a number)");
         }
         break;
       default:
@@ -1182,7 +1276,10 @@ final class TemplatePolicy {
   private void judgeGetitem(Getitem g, Use use) {
     judge(g.obj(), Use.VALUE);
     Expr k = g.key();
-    if (k instanceof Int || k instanceof Flt || k instanceof Bool || k instanceof NoneLit
+    if (k instanceof Int
+        || k instanceof Flt
+        || k instanceof Bool
+        || k instanceof NoneLit
         || (k instanceof Neg n && (n.value() instanceof Int || n.value() instanceof Flt))) {
       return;
     }
@@ -1195,118 +1292,144 @@ final class TemplatePolicy {
       return;
     }
     judge(k, Use.LEAF);
-    if (isNonStr(k) || isHarmlessKey(k) || (use == Use.LEAF && isData(k, true))
+    if (isNonStr(k)
+        || isHarmlessKey(k)
+        || (use == Use.LEAF && isData(k, true))
         || guards.contains(new Guard(g.obj(), k))) {
       return;
     }
-    throw reject(FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT, (use == Use.LEAF
-        ? "subscript key may be a template-chosen string: "
-        : "subscript with a computed key that may be a string, used beyond printing or testing: ") + Show.expr(g));
+    throw reject(
+        FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT,
+        (use == Use.LEAF
+                ? "subscript key may be a template-chosen string: "
+                : "subscript with a computed key that may be a string, used beyond printing or testing: ")
+            + Show.expr(g));
   }
 
   private void judgeCall(Call c) {
     if (c.dynArgs() != null || c.dynKwargs() != null) {
-      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
+      throw reject(
+          FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
     }
     if (c.callee() instanceof Name n) {
-        String s = n.name();
-        checkFreeName(s, isBound(n), "call");
-        if (s.equals("loop")) {
-          throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop(...) (recursive loops) is not allowed");
-        }
-        switch (s) {
-          case "namespace" -> {
-            if (!c.args().isEmpty()) {
-              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "namespace() takes keyword arguments only");
-            }
-            for (Kw kw : c.kwargs()) {
-              TemplatePolicyRules.defineMember(kw.name());
-              judge(kw.value(), Use.VALUE);
-            }
+      String s = n.name();
+      checkFreeName(s, isBound(n), "call");
+      if (s.equals("loop")) {
+        throw reject(
+            FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+            "loop(...) (recursive loops) is not allowed");
+      }
+      switch (s) {
+        case "namespace" -> {
+          if (!c.args().isEmpty()) {
+            throw reject(
+                FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+                "namespace() takes keyword arguments only");
           }
-          case "dict" -> {
-            // a dict from keyword arguments is a dict literal; dict(x) copies a mapping
-            if (c.args().size() > 1 || (!c.args().isEmpty() && !c.kwargs().isEmpty())) {
-              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "dict() takes keyword arguments or one mapping");
-            }
-            judgeAll(c.args(), Use.VALUE);
-            for (Kw kw : c.kwargs()) {
-              if (kw.name().startsWith("_") || isReserved(kw.name())) {
-                TemplatePolicyRules.readMember(kw.name());
-              }
-              judge(kw.value(), Use.VALUE);
-            }
-          }
-          case "range" -> {
-            if (c.args().isEmpty() || c.args().size() > 3 || !c.kwargs().isEmpty()) {
-              throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "range() takes 1 to 3 positional arguments");
-            }
-            judgeAll(c.args(), Use.LEAF);
-          }
-          case "raise_exception", "strftime_now" -> {
-            judgeAll(c.args(), Use.LEAF);
-            for (Kw kw : c.kwargs()) {
-              judge(kw.value(), Use.LEAF);
-            }
-          }
-          default -> {
-            if (!macros.containsKey(s) || bindings.containsKey(s)) {
-              throw reject(FormatReason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not a callable the policy allows");
-            }
-            judgeAll(c.args(), Use.VALUE);
-            for (Kw kw : c.kwargs()) {
-              judge(kw.value(), Use.VALUE);
-            }
+          for (Kw kw : c.kwargs()) {
+            TemplatePolicyRules.defineMember(kw.name());
+            judge(kw.value(), Use.VALUE);
           }
         }
-    } else if (c.callee() instanceof Getattr g) {
-        if (g.obj() instanceof Name n && n.name().equals("loop")) {
-          throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "loop." + g.name() + "(...) is not allowed");
+        case "dict" -> {
+          // a dict from keyword arguments is a dict literal; dict(x) copies a mapping
+          if (c.args().size() > 1 || (!c.args().isEmpty() && !c.kwargs().isEmpty())) {
+            throw reject(
+                FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+                "dict() takes keyword arguments or one mapping");
+          }
+          judgeAll(c.args(), Use.VALUE);
+          for (Kw kw : c.kwargs()) {
+            if (kw.name().startsWith("_") || isReserved(kw.name())) {
+              TemplatePolicyRules.readMember(kw.name());
+            }
+            judge(kw.value(), Use.VALUE);
+          }
         }
-        judge(g.obj(), Use.VALUE); // the receiver first: checks follow source order
-        String m = g.name();
-        if (m.startsWith("_") || isReserved(m)) {
-          TemplatePolicyRules.readMember(m);
-        }
-        if (m.equals("format")) {
-          if (!(g.obj() instanceof Str s) || !simpleFormat(s.value()) || !c.kwargs().isEmpty()) {
-            throw reject(FormatReason.TEMPLATE_FORMAT_STRING,
-                ".format is allowed only on a string literal with {} or {N} fields and positional arguments");
+        case "range" -> {
+          if (c.args().isEmpty() || c.args().size() > 3 || !c.kwargs().isEmpty()) {
+            throw reject(
+                FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+                "range() takes 1 to 3 positional arguments");
           }
           judgeAll(c.args(), Use.LEAF);
-          return;
         }
-        if (m.equals("format_map")) {
-          throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "format_map is not allowed");
+        case "raise_exception", "strftime_now" -> {
+          judgeAll(c.args(), Use.LEAF);
+          for (Kw kw : c.kwargs()) {
+            judge(kw.value(), Use.LEAF);
+          }
         }
-        int[] arity = METHODS.get(m);
-        if (arity == null) {
-          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + m + " is not allowed");
+        default -> {
+          if (!macros.containsKey(s) || bindings.containsKey(s)) {
+            throw reject(
+                FormatReason.TEMPLATE_NAME_NOT_ALLOWED, s + " is not a callable the policy allows");
+          }
+          judgeAll(c.args(), Use.VALUE);
+          for (Kw kw : c.kwargs()) {
+            judge(kw.value(), Use.VALUE);
+          }
         }
-        if (!c.kwargs().isEmpty() || c.args().size() < arity[0] || c.args().size() > arity[1]) {
-          throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
-              "method " + m + " takes " + arity[0] + " to " + arity[1] + " positional arguments");
+      }
+    } else if (c.callee() instanceof Getattr g) {
+      if (g.obj() instanceof Name n && n.name().equals("loop")) {
+        throw reject(
+            FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+            "loop." + g.name() + "(...) is not allowed");
+      }
+      judge(g.obj(), Use.VALUE); // the receiver first: checks follow source order
+      String m = g.name();
+      if (m.startsWith("_") || isReserved(m)) {
+        TemplatePolicyRules.readMember(m);
+      }
+      if (m.equals("format")) {
+        if (!(g.obj() instanceof Str s) || !simpleFormat(s.value()) || !c.kwargs().isEmpty()) {
+          throw reject(
+              FormatReason.TEMPLATE_FORMAT_STRING,
+              ".format is allowed only on a string literal with {} or {N} fields and positional arguments");
         }
-        // what append, update and get store or hand back must be a value in its own right
-        boolean stores = m.equals("append") || m.equals("update") || m.equals("get");
-        judgeAll(c.args(), stores ? Use.VALUE : Use.LEAF);
+        judgeAll(c.args(), Use.LEAF);
+        return;
+      }
+      if (m.equals("format_map")) {
+        throw reject(FormatReason.TEMPLATE_FORMAT_STRING, "format_map is not allowed");
+      }
+      int[] arity = METHODS.get(m);
+      if (arity == null) {
+        throw reject(
+            FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + m + " is not allowed");
+      }
+      if (!c.kwargs().isEmpty() || c.args().size() < arity[0] || c.args().size() > arity[1]) {
+        throw reject(
+            FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
+            "method " + m + " takes " + arity[0] + " to " + arity[1] + " positional arguments");
+      }
+      // what append, update and get store or hand back must be a value in its own right
+      boolean stores = m.equals("append") || m.equals("update") || m.equals("get");
+      judgeAll(c.args(), stores ? Use.VALUE : Use.LEAF);
     } else {
-      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "only globals, macros and allowed methods may be called");
+      throw reject(
+          FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED,
+          "only globals, macros and allowed methods may be called");
     }
   }
 
   /**
-   * A key that is a string no renderer has a dangerous member for, whatever it is used for: an allowed
-   * member-name literal, or {@code strftime_now} of a literal with only directives and separators
-   * (dates, day and month names), or a choice among such keys.
+   * A key that is a string no renderer has a dangerous member for, whatever it is used for: an
+   * allowed member-name literal, or {@code strftime_now} of a literal with only directives and
+   * separators (dates, day and month names), or a choice among such keys.
    */
   private boolean isHarmlessKey(@Nullable Expr e) {
     step();
     if (e instanceof Str s) {
       return TemplatePolicyRules.isAllowedMember(s.value());
     }
-    if (e instanceof Call c && c.callee() instanceof Name n && n.name().equals("strftime_now") && c.args().size() == 1
-        && c.kwargs().isEmpty() && c.args().get(0) instanceof Str f) {
+    if (e instanceof Call c
+        && c.callee() instanceof Name n
+        && n.name().equals("strftime_now")
+        && c.args().size() == 1
+        && c.kwargs().isEmpty()
+        && c.args().get(0) instanceof Str f) {
       return f.value().matches("(%[A-Za-z]|[ \\-:/.,T])*");
     }
     if (e instanceof Cond c) {
@@ -1315,8 +1438,11 @@ final class TemplatePolicy {
     if (e instanceof Bin b && (b.op().equals("or") || b.op().equals("and"))) {
       return isHarmlessKey(b.left()) && isHarmlessKey(b.right());
     }
-    return e instanceof Filter f && (f.name().equals("default") || f.name().equals("d")) && f.obj() != null
-        && isHarmlessKey(f.obj()) && (f.args().isEmpty() || isHarmlessKey(f.args().get(0)));
+    return e instanceof Filter f
+        && (f.name().equals("default") || f.name().equals("d"))
+        && f.obj() != null
+        && isHarmlessKey(f.obj())
+        && (f.args().isEmpty() || isHarmlessKey(f.args().get(0)));
   }
 
   /** A format string with only {@code {}}/{@code {N}} fields and {@code {{ }}} escapes. */
@@ -1354,8 +1480,8 @@ final class TemplatePolicy {
   /**
    * A printf-style format (the {@code %} operator, the {@code format} filter) with only {@code %s},
    * {@code %d}, {@code %i}, {@code %r} and {@code %%}: no mapping keys, no {@code %c} (which spells
-   * characters), no width or precision (which can ask for gigabytes). Printf formatting never looks up
-   * attributes, so such a format only converts its arguments.
+   * characters), no width or precision (which can ask for gigabytes). Printf formatting never looks
+   * up attributes, so such a format only converts its arguments.
    */
   static boolean simplePrintf(String s) {
     for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 2)) {
@@ -1368,21 +1494,26 @@ final class TemplatePolicy {
 
   private void judgeFilter(Filter f, Use use) {
     String name = f.name();
-    if (name.equals("format") && (!(f.obj() instanceof Str fmt) || !simplePrintf(fmt.value())
-        || !f.kwargs().isEmpty())) {
-      throw reject(FormatReason.TEMPLATE_FORMAT_STRING,
+    if (name.equals("format")
+        && (!(f.obj() instanceof Str fmt) || !simplePrintf(fmt.value()) || !f.kwargs().isEmpty())) {
+      throw reject(
+          FormatReason.TEMPLATE_FORMAT_STRING,
           "the format filter is allowed only on a string literal with plain %s, %d, %i, %r and %% conversions");
     }
     if (f.dynArgs() != null || f.dynKwargs() != null) {
-      throw reject(FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
+      throw reject(
+          FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED, "*args and **kwargs are not allowed");
     }
-    Use objUse = name.equals("default") || name.equals("d") ? use
-        : LEAF_FILTERS.contains(name) ? Use.LEAF : Use.VALUE;
+    Use objUse =
+        name.equals("default") || name.equals("d")
+            ? use
+            : LEAF_FILTERS.contains(name) ? Use.LEAF : Use.VALUE;
     judge(f.obj(), objUse);
     FilterRules.check(f);
     // default values come back out as the filter's result: int/float/map(default=) are not leaves
     boolean returnsArgs = name.equals("int") || name.equals("float") || name.equals("map");
-    Use argUse = name.equals("default") || name.equals("d") ? use : returnsArgs ? Use.VALUE : Use.LEAF;
+    Use argUse =
+        name.equals("default") || name.equals("d") ? use : returnsArgs ? Use.VALUE : Use.LEAF;
     judgeAll(f.args(), argUse);
     for (Kw kw : f.kwargs()) {
       judge(kw.value(), returnsArgs ? Use.VALUE : Use.LEAF);
@@ -1391,10 +1522,16 @@ final class TemplatePolicy {
 
   private void judgeTest(Test t) {
     if (!TESTS.contains(t.name())) {
-      throw reject(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " is not allowed");
+      throw reject(
+          FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " is not allowed");
     }
-    if (t.dynArgs() != null || t.dynKwargs() != null || !t.kwargs().isEmpty() || t.args().size() > 1) {
-      throw reject(FormatReason.TEMPLATE_FILTER_NOT_ALLOWED, "test " + t.name() + " takes at most one argument");
+    if (t.dynArgs() != null
+        || t.dynKwargs() != null
+        || !t.kwargs().isEmpty()
+        || t.args().size() > 1) {
+      throw reject(
+          FormatReason.TEMPLATE_FILTER_NOT_ALLOWED,
+          "test " + t.name() + " takes at most one argument");
     }
     boolean definedTest = t.name().equals("defined") || t.name().equals("undefined");
     if (definedTest && t.obj() instanceof Name n && isCallableName(n.name())) {

@@ -8,7 +8,6 @@ import static dev.safeload.formats.internal.template.Allowlists.isReserved;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 
-
 /** The member-name rules, shared by the policy and the filter rules (attribute paths). */
 final class TemplatePolicyRules {
   private TemplatePolicyRules() {}
@@ -24,16 +23,21 @@ final class TemplatePolicyRules {
     if (isReserved(a)) {
       throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "member " + a + " is reserved");
     }
-    if (NEVER_VALUES.contains(a) || (METHODS.containsKey(a) && !METHOD_NAMES_AS_FIELDS.contains(a))) {
+    if (NEVER_VALUES.contains(a)
+        || (METHODS.containsKey(a) && !METHOD_NAMES_AS_FIELDS.contains(a))) {
       throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "method " + a + " read as a value");
     }
   }
 
-  /** A member the template defines ({@code namespace(n=…)}, {@code set ns.n}): also no method names. */
+  /**
+   * A member the template defines ({@code namespace(n=…)}, {@code set ns.n}): also no method names.
+   */
   static void defineMember(String a) {
     readMember(a);
     if (METHODS.containsKey(a)) {
-      throw reject(FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED, "namespace member " + a + " is named like a method");
+      throw reject(
+          FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED,
+          "namespace member " + a + " is named like a method");
     }
   }
 

@@ -2,7 +2,6 @@ package dev.safeload.formats.internal.template;
 
 import dev.safeload.ReasonCode;
 
-
 /** A template the lexer, parser or policy refuses, with its reason code and a short explanation. */
 public final class TemplateRejection extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -58,7 +58,8 @@ public final class TemplateSources {
       return List.of();
     }
     if (t != Token.BEGIN_ARRAY) {
-      throw invalid(r, "chat_template must be a string or a list of {\"name\", \"template\"} objects");
+      throw invalid(
+          r, "chat_template must be a string or a list of {\"name\", \"template\"} objects");
     }
     List<Named> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -106,22 +107,28 @@ public final class TemplateSources {
   }
 
   /**
-   * Judges one template and reports any finding: when the policy pins template digests
-   * ({@link Gguf#ALLOWED_CHAT_TEMPLATES}) a pinned template is accepted as is and any other is
-   * {@code notPinned}; without pins the template must pass {@link ChatTemplates#check}. Records the
-   * digest under {@code sha256(<where>)} in {@code metadata}.
+   * Judges one template and reports any finding: when the policy pins template digests ({@link
+   * Gguf#ALLOWED_CHAT_TEMPLATES}) a pinned template is accepted as is and any other is {@code
+   * notPinned}; without pins the template must pass {@link ChatTemplates#check}. Records the digest
+   * under {@code sha256(<where>)} in {@code metadata}.
    *
-   * @param where     the template's place, e.g. {@code tokenizer.chat_template.tool_use}
-   * @param sha256    the digest of its UTF-8 text
+   * @param where the template's place, e.g. {@code tokenizer.chat_template.tool_use}
+   * @param sha256 the digest of its UTF-8 text
    * @param notPinned the code for a template the pins do not cover
    */
-  public static void judge(String where, String text, String sha256, ValidationContext context, ReasonCode notPinned,
+  public static void judge(
+      String where,
+      String text,
+      String sha256,
+      ValidationContext context,
+      ReasonCode notPinned,
       Map<String, String> metadata) {
     metadata.put("sha256(" + where + ")", sha256);
     ChatTemplatePins pins = context.setting(Gguf.ALLOWED_CHAT_TEMPLATES);
     if (!pins.isEmpty()) {
       if (!pins.contains(sha256)) {
-        context.report(notPinned, -1, where + " has SHA-256 " + sha256 + ", which the policy does not pin");
+        context.report(
+            notPinned, -1, where + " has SHA-256 " + sha256 + ", which the policy does not pin");
       }
       return; // a pinned template is trusted as is
     }
@@ -132,8 +139,11 @@ public final class TemplateSources {
     }
   }
 
-  /** {@link #judge} for templates read from a JSON file, labelled {@code chat_template[.<name>]}. */
-  public static void judgeAll(List<Named> templates, ValidationContext context, Map<String, String> metadata) {
+  /**
+   * {@link #judge} for templates read from a JSON file, labelled {@code chat_template[.<name>]}.
+   */
+  public static void judgeAll(
+      List<Named> templates, ValidationContext context, Map<String, String> metadata) {
     for (Named t : templates) {
       String where = t.name() == null ? "chat_template" : "chat_template." + t.name();
       judge(where, t.text(), sha256(t.text()), context, FormatReason.TEMPLATE_NOT_PINNED, metadata);

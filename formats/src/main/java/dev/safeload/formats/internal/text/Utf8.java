@@ -6,25 +6,25 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one strict UTF-8 validator every handler uses, so that "valid text" means the same thing in every
- * format: overlong forms, encoded surrogates, code points above U+10FFFF, stray continuation bytes and
- * cut sequences are invalid (the same set the JDK decoder rejects with {@code CodingErrorAction.REPORT}).
- * Nothing here allocates in proportion to the input.
+ * The one strict UTF-8 validator every handler uses, so that "valid text" means the same thing in
+ * every format: overlong forms, encoded surrogates, code points above U+10FFFF, stray continuation
+ * bytes and cut sequences are invalid (the same set the JDK decoder rejects with {@code
+ * CodingErrorAction.REPORT}). Nothing here allocates in proportion to the input.
  */
 public final class Utf8 {
   /**
-   * Window for file ranges: large enough that the ASCII fast path dominates, small enough that a window
-   * crossing a 1 GiB chunk boundary (which {@link ModelBytes#slice} copies) costs little.
+   * Window for file ranges: large enough that the ASCII fast path dominates, small enough that a
+   * window crossing a 1 GiB chunk boundary (which {@link ModelBytes#slice} copies) costs little.
    */
   private static final int WINDOW = 64 * 1024;
 
   private Utf8() {}
 
   /**
-   * Length (2 to 4) of the well-formed multi-byte sequence starting at {@code p}, or -1 if the lead byte
-   * cannot start one, a continuation byte is out of range, or the sequence does not fit before
-   * {@code end}. Absolute indices; {@code p < end}. The bounds are those of Unicode Table 3-7, which
-   * excludes overlongs, surrogates and code points above U+10FFFF by the second byte alone.
+   * Length (2 to 4) of the well-formed multi-byte sequence starting at {@code p}, or -1 if the lead
+   * byte cannot start one, a continuation byte is out of range, or the sequence does not fit before
+   * {@code end}. Absolute indices; {@code p < end}. The bounds are those of Unicode Table 3-7,
+   * which excludes overlongs, surrogates and code points above U+10FFFF by the second byte alone.
    */
   public static int sequenceLength(ByteBuffer b, int p, int end) {
     int b0 = b.get(p) & 0xff;
@@ -67,8 +67,8 @@ public final class Utf8 {
   }
 
   /**
-   * Whether {@code [offset, offset + length)} of a buffer is well-formed UTF-8 (absolute indices; the
-   * range must be inside the buffer).
+   * Whether {@code [offset, offset + length)} of a buffer is well-formed UTF-8 (absolute indices;
+   * the range must be inside the buffer).
    */
   public static boolean isValid(ByteBuffer b, int offset, int length) {
     int end = offset + length;
@@ -86,9 +86,9 @@ public final class Utf8 {
   }
 
   /**
-   * Whether {@code [offset, offset + length)} of the file is well-formed UTF-8. The range must be inside
-   * the file; it may be longer than any one buffer, so it is checked window by window, carrying a
-   * sequence cut by a window's end over into the next window.
+   * Whether {@code [offset, offset + length)} of the file is well-formed UTF-8. The range must be
+   * inside the file; it may be longer than any one buffer, so it is checked window by window,
+   * carrying a sequence cut by a window's end over into the next window.
    */
   public static boolean isValid(ModelBytes b, long offset, long length) {
     long i = offset;
@@ -129,8 +129,8 @@ public final class Utf8 {
 
   /**
    * The end of the run of whole well-formed sequences from {@code from}: {@code to} if the range is
-   * valid, the start of a non-ASCII sequence that fails within three bytes of {@code to} (it may only be
-   * cut), or -1 if an invalid sequence comes earlier.
+   * valid, the start of a non-ASCII sequence that fails within three bytes of {@code to} (it may
+   * only be cut), or -1 if an invalid sequence comes earlier.
    */
   private static int validPrefix(ByteBuffer b, int from, int to) {
     int i = from;
@@ -148,7 +148,8 @@ public final class Utf8 {
       }
       int n = sequenceLength(b, i, to);
       if (n < 0) {
-        // Within three bytes of the end the sequence may merely be cut: report where it starts and let
+        // Within three bytes of the end the sequence may merely be cut: report where it starts and
+        // let
         // the caller decide (the end of the range rejects it, a next window re-checks it whole).
         return to - i < 4 ? i : -1;
       }

@@ -11,9 +11,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A SentencePiece model ({@code tokenizer.model}, {@code spiece.model}, ...): a serialized
- * {@code sentencepiece.ModelProto} (sentencepiece_model.proto, proto2), read with the bounded
- * {@link ProtoReader}. The schema checked:
+ * A SentencePiece model ({@code tokenizer.model}, {@code spiece.model}, ...): a serialized {@code
+ * sentencepiece.ModelProto} (sentencepiece_model.proto, proto2), read with the bounded {@link
+ * ProtoReader}. The schema checked:
+ *
  * <pre>
  * ModelProto      1 pieces (repeated SentencePiece)  2 trainer_spec  3 normalizer_spec
  *                 4 self_test_data  5 denormalizer_spec (a NormalizerSpec)
@@ -23,43 +24,47 @@ import java.util.Set;
  * NormalizerSpec  1 name  2 precompiled_charsmap bytes  3-5 bool  6 normalization_rule_tsv
  * SelfTestData    1 samples (repeated Sample: 1 input, 2 expected)
  * </pre>
+ *
  * Checked in file order, each field as it is read:
+ *
  * <ol>
- *   <li>wire format ({@code SENTENCEPIECE_PROTOBUF_INVALID}): the strict rules of {@link ProtoReader}
- *       (no field 0, no groups or wire types 6/7, varints of at most 10 bytes, lengths inside their
- *       message);
- *   <li>every field number is in the schema ({@code SENTENCEPIECE_UNKNOWN_FIELD}). proto2 parsers keep
- *       unknown fields and extensions (200 and up) and ignore them; no reader uses them, so here they
- *       are only a place to hide bytes, and they are refused;
+ *   <li>wire format ({@code SENTENCEPIECE_PROTOBUF_INVALID}): the strict rules of {@link
+ *       ProtoReader} (no field 0, no groups or wire types 6/7, varints of at most 10 bytes, lengths
+ *       inside their message);
+ *   <li>every field number is in the schema ({@code SENTENCEPIECE_UNKNOWN_FIELD}). proto2 parsers
+ *       keep unknown fields and extensions (200 and up) and ignore them; no reader uses them, so
+ *       here they are only a place to hide bytes, and they are refused;
  *   <li>each field has its schema's wire type ({@code SENTENCEPIECE_FIELD_TYPE_INVALID});
- *   <li>a singular field appears at most once ({@code SENTENCEPIECE_DUPLICATE_FIELD}): parsers let the
- *       last scalar win and merge repeated messages, two readings of one file;
- *   <li>strings are strict UTF-8 ({@code SENTENCEPIECE_STRING_NOT_UTF8}) and at most
- *       {@code maxStringBytes}; the charsmap at most {@code maxCharsmapBytes}; at most
- *       {@code maxPieces} pieces and {@code maxSamples} samples ({@code SENTENCEPIECE_LIMIT_EXCEEDED});
- *   <li>enums hold a defined value, booleans are 0 or 1, int32 fields fit 32 bits, floats are finite
- *       ({@code SENTENCEPIECE_VALUE_INVALID}): proto2 turns an unknown enum value into an unknown
- *       field, so the model would silently fall back to the default;
- *   <li>a piece is non-empty, its score finite, a BYTE piece spelled {@code <0xXX>} in upper-case hex
- *       ({@code SENTENCEPIECE_PIECE_INVALID}), as sentencepiece's own loader requires;
- *   <li>no two pieces share their text ({@code SENTENCEPIECE_DUPLICATE_PIECE}): sentencepiece refuses
- *       duplicates among normal or among reserved pieces, and converters to {@code tokenizer.json} keep
- *       the last id of any duplicate;
+ *   <li>a singular field appears at most once ({@code SENTENCEPIECE_DUPLICATE_FIELD}): parsers let
+ *       the last scalar win and merge repeated messages, two readings of one file;
+ *   <li>strings are strict UTF-8 ({@code SENTENCEPIECE_STRING_NOT_UTF8}) and at most {@code
+ *       maxStringBytes}; the charsmap at most {@code maxCharsmapBytes}; at most {@code maxPieces}
+ *       pieces and {@code maxSamples} samples ({@code SENTENCEPIECE_LIMIT_EXCEEDED});
+ *   <li>enums hold a defined value, booleans are 0 or 1, int32 fields fit 32 bits, floats are
+ *       finite ({@code SENTENCEPIECE_VALUE_INVALID}): proto2 turns an unknown enum value into an
+ *       unknown field, so the model would silently fall back to the default;
+ *   <li>a piece is non-empty, its score finite, a BYTE piece spelled {@code <0xXX>} in upper-case
+ *       hex ({@code SENTENCEPIECE_PIECE_INVALID}), as sentencepiece's own loader requires;
+ *   <li>no two pieces share their text ({@code SENTENCEPIECE_DUPLICATE_PIECE}): sentencepiece
+ *       refuses duplicates among normal or among reserved pieces, and converters to {@code
+ *       tokenizer.json} keep the last id of any duplicate;
  * </ol>
- * then, over the whole model: exactly one UNKNOWN piece ({@code SENTENCEPIECE_UNK_INVALID}), and BYTE
- * pieces only with {@code trainer_spec.byte_fallback}, which then needs all 256
- * ({@code SENTENCEPIECE_BYTE_FALLBACK_INVALID}). Work is one pass over the bytes plus one hash-set
+ *
+ * then, over the whole model: exactly one UNKNOWN piece ({@code SENTENCEPIECE_UNK_INVALID}), and
+ * BYTE pieces only with {@code trainer_spec.byte_fallback}, which then needs all 256 ({@code
+ * SENTENCEPIECE_BYTE_FALLBACK_INVALID}). Work is one pass over the bytes plus one hash-set
  * insertion per piece; {@link Result#work()} counts fields read.
  */
 public final class SentencePieceModel {
 
   /**
-   * @param maxPieces        most pieces
-   * @param maxStringBytes   longest string field
+   * @param maxPieces most pieces
+   * @param maxStringBytes longest string field
    * @param maxCharsmapBytes longest precompiled_charsmap
-   * @param maxSamples       most self-test samples
+   * @param maxSamples most self-test samples
    */
-  public record Limits(long maxPieces, long maxStringBytes, long maxCharsmapBytes, long maxSamples) {}
+  public record Limits(
+      long maxPieces, long maxStringBytes, long maxCharsmapBytes, long maxSamples) {}
 
   /** What a valid model holds. */
   public record Result(int pieces, String modelType, boolean byteFallback, long work) {}
@@ -79,13 +84,53 @@ public final class SentencePieceModel {
 
   static {
     int[][] t = {
-        {1, STRINGS}, {2, STRING}, {3, MODEL_TYPE}, {4, INT32}, {5, STRINGS}, {6, INT32}, {7, STRING},
-        {10, FLOAT}, {11, UINT64}, {12, INT32}, {13, INT32}, {14, INT32}, {15, FLOAT}, {16, INT32},
-        {17, INT32}, {18, INT32}, {19, BOOL}, {20, INT32}, {21, BOOL}, {22, BOOL}, {23, BOOL}, {24, BOOL},
-        {25, BOOL}, {26, BOOL}, {30, STRINGS}, {31, STRINGS}, {32, BOOL}, {33, BOOL}, {34, BOOL},
-        {35, BOOL}, {36, STRING}, {40, INT32}, {41, INT32}, {42, INT32}, {43, INT32}, {44, STRING},
-        {45, STRING}, {46, STRING}, {47, STRING}, {48, STRING}, {49, BOOL}, {50, BOOL}, {51, FLOAT},
-        {52, UINT64}, {53, STRING}, {54, STRING}};
+      {1, STRINGS},
+      {2, STRING},
+      {3, MODEL_TYPE},
+      {4, INT32},
+      {5, STRINGS},
+      {6, INT32},
+      {7, STRING},
+      {10, FLOAT},
+      {11, UINT64},
+      {12, INT32},
+      {13, INT32},
+      {14, INT32},
+      {15, FLOAT},
+      {16, INT32},
+      {17, INT32},
+      {18, INT32},
+      {19, BOOL},
+      {20, INT32},
+      {21, BOOL},
+      {22, BOOL},
+      {23, BOOL},
+      {24, BOOL},
+      {25, BOOL},
+      {26, BOOL},
+      {30, STRINGS},
+      {31, STRINGS},
+      {32, BOOL},
+      {33, BOOL},
+      {34, BOOL},
+      {35, BOOL},
+      {36, STRING},
+      {40, INT32},
+      {41, INT32},
+      {42, INT32},
+      {43, INT32},
+      {44, STRING},
+      {45, STRING},
+      {46, STRING},
+      {47, STRING},
+      {48, STRING},
+      {49, BOOL},
+      {50, BOOL},
+      {51, FLOAT},
+      {52, UINT64},
+      {53, STRING},
+      {54, STRING}
+    };
     for (int[] f : t) {
       TRAINER[f[0]] = f[1];
     }
@@ -117,14 +162,17 @@ public final class SentencePieceModel {
   /** Parses and checks a model of at most 1 GiB (the caller enforces its own size limit first). */
   public static Result parse(ModelBytes bytes, Limits limits) {
     if (bytes.size() > 1L << 30) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, 0, "the model is larger than 1 GiB");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, 0, "the model is larger than 1 GiB");
     }
     SentencePieceModel m = new SentencePieceModel(bytes, limits);
     try {
       m.readModel();
     } catch (FormatException e) {
-      if (e.reason() == FormatReason.ONNX_PROTOBUF_INVALID || e.reason() == FormatReason.ONNX_TRUNCATED) {
-        throw new FormatException(FormatReason.SENTENCEPIECE_PROTOBUF_INVALID, e.offset(), e.getMessage());
+      if (e.reason() == FormatReason.ONNX_PROTOBUF_INVALID
+          || e.reason() == FormatReason.ONNX_TRUNCATED) {
+        throw new FormatException(
+            FormatReason.SENTENCEPIECE_PROTOBUF_INVALID, e.offset(), e.getMessage());
       }
       throw e;
     }
@@ -133,7 +181,8 @@ public final class SentencePieceModel {
 
   private void readModel() {
     if (r.atEnd()) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_UNK_INVALID, 0, "the model is empty: no pieces");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_UNK_INVALID, 0, "the model is empty: no pieces");
     }
     boolean[] seen = new boolean[6];
     while (!r.atEnd()) {
@@ -159,22 +208,33 @@ public final class SentencePieceModel {
       r.popLimit(old);
     }
     if (unkCount != 1) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_UNK_INVALID, 0,
-          unkCount == 0 ? "the model has no UNKNOWN piece" : "the model has " + unkCount + " UNKNOWN pieces");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_UNK_INVALID,
+          0,
+          unkCount == 0
+              ? "the model has no UNKNOWN piece"
+              : "the model has " + unkCount + " UNKNOWN pieces");
     }
     if (byteCount > 0 && !byteFallback) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, firstByteAt,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID,
+          firstByteAt,
           "BYTE pieces without trainer_spec.byte_fallback");
     }
     if (byteFallback && byteCount != 256) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID, 0,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_BYTE_FALLBACK_INVALID,
+          0,
           "byte_fallback is set but only " + byteCount + " of the 256 byte pieces are present");
     }
   }
 
   private void readPiece(long at) {
     if (++pieceCount > limits.maxPieces()) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at, "more than " + limits.maxPieces() + " pieces");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED,
+          at,
+          "more than " + limits.maxPieces() + " pieces");
     }
     boolean[] seen = new boolean[4];
     String text = null;
@@ -197,28 +257,35 @@ public final class SentencePieceModel {
           expect(tag, ProtoReader.I32, f, "SentencePiece", field);
           float score = Float.intBitsToFloat(r.readFixed32());
           if (!Float.isFinite(score)) {
-            throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, f, "piece score " + score + " is not finite");
+            throw new FormatException(
+                FormatReason.SENTENCEPIECE_PIECE_INVALID,
+                f,
+                "piece score " + score + " is not finite");
           }
         }
         default -> {
           expect(tag, ProtoReader.VARINT, f, "SentencePiece", field);
           long v = r.readVarint();
           if (v < 1 || v > 6) {
-            throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, f, "piece type " + v + " is not defined");
+            throw new FormatException(
+                FormatReason.SENTENCEPIECE_PIECE_INVALID, f, "piece type " + v + " is not defined");
           }
           type = (int) v;
         }
       }
     }
     if (text == null || text.isEmpty()) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, at, "piece " + (pieceCount - 1) + " is empty");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_PIECE_INVALID, at, "piece " + (pieceCount - 1) + " is empty");
     }
     if (type == UNKNOWN_TYPE) {
       unkCount++;
     } else if (type == BYTE_TYPE) {
       int b = byteValue(text);
       if (b < 0) {
-        throw new FormatException(FormatReason.SENTENCEPIECE_PIECE_INVALID, at,
+        throw new FormatException(
+            FormatReason.SENTENCEPIECE_PIECE_INVALID,
+            at,
             "BYTE piece " + (pieceCount - 1) + " is not spelled <0xXX>");
       }
       if (firstByteAt < 0) {
@@ -230,12 +297,17 @@ public final class SentencePieceModel {
       }
     }
     if (!pieces.add(text)) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_DUPLICATE_PIECE, at,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_DUPLICATE_PIECE,
+          at,
           "piece " + (pieceCount - 1) + " repeats an earlier piece's text");
     }
   }
 
-  /** The byte of a {@code <0xXX>} piece (upper-case hex, as sentencepiece writes and reads it), or -1. */
+  /**
+   * The byte of a {@code <0xXX>} piece (upper-case hex, as sentencepiece writes and reads it), or
+   * -1.
+   */
   private static int byteValue(String s) {
     if (s.length() != 6 || !s.startsWith("<0x") || s.charAt(5) != '>') {
       return -1;
@@ -299,7 +371,9 @@ public final class SentencePieceModel {
       }
       expect(tag, ProtoReader.LEN, f, "SelfTestData", 1);
       if (++samples > limits.maxSamples()) {
-        throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, f,
+        throw new FormatException(
+            FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED,
+            f,
             "more than " + limits.maxSamples() + " self-test samples");
       }
       long old = r.pushLimit(r.readLength());
@@ -332,8 +406,13 @@ public final class SentencePieceModel {
         expect(tag, ProtoReader.LEN, at, message, field);
         long len = r.readLength();
         if (len > limits.maxCharsmapBytes()) {
-          throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
-              "precompiled_charsmap of " + len + " bytes exceeds the limit of " + limits.maxCharsmapBytes());
+          throw new FormatException(
+              FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED,
+              at,
+              "precompiled_charsmap of "
+                  + len
+                  + " bytes exceeds the limit of "
+                  + limits.maxCharsmapBytes());
         }
         r.skipBytes(len);
         return 0;
@@ -349,14 +428,16 @@ public final class SentencePieceModel {
       default -> {
         expect(tag, ProtoReader.VARINT, at, message, field);
         long v = r.readVarint();
-        boolean ok = switch (kind) {
-          case BOOL -> v == 0 || v == 1;
-          case INT32 -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
-          case MODEL_TYPE -> v >= 1 && v <= 4;
-          default -> true; // UINT64
-        };
+        boolean ok =
+            switch (kind) {
+              case BOOL -> v == 0 || v == 1;
+              case INT32 -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+              case MODEL_TYPE -> v >= 1 && v <= 4;
+              default -> true; // UINT64
+            };
         if (!ok) {
-          throw value(at, message, field, "holds " + Long.toUnsignedString(v) + ", outside its type");
+          throw value(
+              at, message, field, "holds " + Long.toUnsignedString(v) + ", outside its type");
         }
         return v;
       }
@@ -367,12 +448,15 @@ public final class SentencePieceModel {
   private String string(long at) {
     long len = r.readLength();
     if (len > limits.maxStringBytes()) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED, at,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_LIMIT_EXCEEDED,
+          at,
           "string of " + len + " bytes exceeds the limit of " + limits.maxStringBytes());
     }
     long start = r.position();
     if (!r.isUtf8(start, len)) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_STRING_NOT_UTF8, start, "string is not valid UTF-8");
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_STRING_NOT_UTF8, start, "string is not valid UTF-8");
     }
     ByteBuffer b = r.bytes().slice(start, (int) len);
     byte[] raw = new byte[(int) len];
@@ -383,26 +467,33 @@ public final class SentencePieceModel {
 
   private void expect(long tag, int wireType, long at, String message, long field) {
     if ((tag & 7) != wireType) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_FIELD_TYPE_INVALID, at,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_FIELD_TYPE_INVALID,
+          at,
           message + " field " + field + " has wire type " + (tag & 7) + ", expected " + wireType);
     }
   }
 
   private static void once(boolean[] seen, int field, long at, String message) {
     if (seen[field]) {
-      throw new FormatException(FormatReason.SENTENCEPIECE_DUPLICATE_FIELD, at,
+      throw new FormatException(
+          FormatReason.SENTENCEPIECE_DUPLICATE_FIELD,
+          at,
           message + " field " + field + " appears more than once");
     }
     seen[field] = true;
   }
 
   private static FormatException unknown(long at, long field, String message) {
-    return new FormatException(FormatReason.SENTENCEPIECE_UNKNOWN_FIELD, at,
+    return new FormatException(
+        FormatReason.SENTENCEPIECE_UNKNOWN_FIELD,
+        at,
         message + " has no field " + field + " in sentencepiece_model.proto");
   }
 
   private static FormatException value(long at, String message, int field, String what) {
-    return new FormatException(FormatReason.SENTENCEPIECE_VALUE_INVALID, at, message + " field " + field + " " + what);
+    return new FormatException(
+        FormatReason.SENTENCEPIECE_VALUE_INVALID, at, message + " field " + field + " " + what);
   }
 
   /**
@@ -426,7 +517,9 @@ public final class SentencePieceModel {
       return false;
     }
     long[] plen = varint(head, q + 1, end);
-    if (plen == null || plen[0] == 0 || plen[0] > end - plen[1]
+    if (plen == null
+        || plen[0] == 0
+        || plen[0] > end - plen[1]
         || !Utf8.isValid(head, (int) plen[1], (int) plen[0])) {
       return false;
     }

@@ -9,28 +9,30 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A tiktoken BPE rank file ({@code cl100k_base.tiktoken}, Llama 3's {@code original/tokenizer.model}):
- * one {@code <base64 token> <rank>} per line. tiktoken's {@code load_tiktoken_bpe} is lenient where a
- * check belongs: {@code base64.b64decode} without {@code validate} drops characters outside the
- * alphabet (so two spellings decode to one token), {@code int()} takes signs, underscores and leading
- * zeros, and a dict silently lets a repeated token's last rank win. The file is therefore held to the
- * form {@code tiktoken.load.dump_tiktoken_bpe} writes. After the shared {@link TextLines} rules, each
- * line in this order:
+ * A tiktoken BPE rank file ({@code cl100k_base.tiktoken}, Llama 3's {@code
+ * original/tokenizer.model}): one {@code <base64 token> <rank>} per line. tiktoken's {@code
+ * load_tiktoken_bpe} is lenient where a check belongs: {@code base64.b64decode} without {@code
+ * validate} drops characters outside the alphabet (so two spellings decode to one token), {@code
+ * int()} takes signs, underscores and leading zeros, and a dict silently lets a repeated token's
+ * last rank win. The file is therefore held to the form {@code tiktoken.load.dump_tiktoken_bpe}
+ * writes. After the shared {@link TextLines} rules, each line in this order:
+ *
  * <ol>
- *   <li>exactly two non-empty fields separated by one space, empty lines included
- *       ({@code TIKTOKEN_LINE_INVALID});
+ *   <li>exactly two non-empty fields separated by one space, empty lines included ({@code
+ *       TIKTOKEN_LINE_INVALID});
  *   <li>the token is canonical padded standard base64: alphabet {@code A-Za-z0-9+/}, length a
- *       multiple of 4, at most two {@code =} only at the end, unused bits zero
- *       ({@code TIKTOKEN_BASE64_INVALID}). Canonical base64 is one-to-one with the bytes, so the text
+ *       multiple of 4, at most two {@code =} only at the end, unused bits zero ({@code
+ *       TIKTOKEN_BASE64_INVALID}). Canonical base64 is one-to-one with the bytes, so the text
  *       itself serves as the duplicate key;
- *   <li>the rank is a canonical decimal ({@code 0} or no leading zero) below 2^31, and greater than the
- *       previous line's ({@code TIKTOKEN_RANK_INVALID}): the dump writes ranks in ascending order,
- *       which also makes them unique (tiktoken refuses repeated ranks);
+ *   <li>the rank is a canonical decimal ({@code 0} or no leading zero) below 2^31, and greater than
+ *       the previous line's ({@code TIKTOKEN_RANK_INVALID}): the dump writes ranks in ascending
+ *       order, which also makes them unique (tiktoken refuses repeated ranks);
  *   <li>at most {@code maxTokens} lines ({@code TIKTOKEN_TOO_MANY_TOKENS});
  *   <li>no token twice ({@code TIKTOKEN_DUPLICATE_TOKEN}).
  * </ol>
- * Ranks need not be contiguous (real encodings leave gaps for special tokens). A missing final LF is
- * accepted, as {@code splitlines()} reads it the same.
+ *
+ * Ranks need not be contiguous (real encodings leave gaps for special tokens). A missing final LF
+ * is accepted, as {@code splitlines()} reads it the same.
  */
 public final class Tiktoken {
 
@@ -42,38 +44,62 @@ public final class Tiktoken {
   public static Result parse(ModelBytes bytes, TextLines.Limits text, long maxTokens) {
     Set<String> seen = new HashSet<>();
     long[] state = {0, -1}; // count, previous rank
-    long work = TextLines.forEachLine(bytes, text, (ByteBuffer buf, int start, int end, long line) -> {
-      int space = lineSpace(buf, start, end);
-      if (space < 0) {
-        throw new FormatException(FormatReason.TIKTOKEN_LINE_INVALID, start,
-            "line " + line + " is not '<base64 token> <rank>'");
-      }
-      if (!canonicalBase64(buf, start, space)) {
-        throw new FormatException(FormatReason.TIKTOKEN_BASE64_INVALID, start,
-            "the token on line " + line + " is not canonical padded base64");
-      }
-      long rank = canonicalDecimal(buf, space + 1, end);
-      if (rank < 0) {
-        throw new FormatException(FormatReason.TIKTOKEN_RANK_INVALID, space + 1,
-            "the rank on line " + line + " is not a canonical decimal below 2^31");
-      }
-      if (rank <= state[1]) {
-        throw new FormatException(FormatReason.TIKTOKEN_RANK_INVALID, space + 1,
-            "rank " + rank + " on line " + line + " does not exceed the previous rank " + state[1]);
-      }
-      state[1] = rank;
-      if (++state[0] > maxTokens) {
-        throw new FormatException(FormatReason.TIKTOKEN_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
-      }
-      if (!seen.add(TextLines.string(buf, start, space))) {
-        throw new FormatException(FormatReason.TIKTOKEN_DUPLICATE_TOKEN, start,
-            "the token on line " + line + " appeared before");
-      }
-    });
+    long work =
+        TextLines.forEachLine(
+            bytes,
+            text,
+            (ByteBuffer buf, int start, int end, long line) -> {
+              int space = lineSpace(buf, start, end);
+              if (space < 0) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_LINE_INVALID,
+                    start,
+                    "line " + line + " is not '<base64 token> <rank>'");
+              }
+              if (!canonicalBase64(buf, start, space)) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_BASE64_INVALID,
+                    start,
+                    "the token on line " + line + " is not canonical padded base64");
+              }
+              long rank = canonicalDecimal(buf, space + 1, end);
+              if (rank < 0) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_RANK_INVALID,
+                    space + 1,
+                    "the rank on line " + line + " is not a canonical decimal below 2^31");
+              }
+              if (rank <= state[1]) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_RANK_INVALID,
+                    space + 1,
+                    "rank "
+                        + rank
+                        + " on line "
+                        + line
+                        + " does not exceed the previous rank "
+                        + state[1]);
+              }
+              state[1] = rank;
+              if (++state[0] > maxTokens) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_TOO_MANY_TOKENS,
+                    start,
+                    "more than " + maxTokens + " tokens");
+              }
+              if (!seen.add(TextLines.string(buf, start, space))) {
+                throw new FormatException(
+                    FormatReason.TIKTOKEN_DUPLICATE_TOKEN,
+                    start,
+                    "the token on line " + line + " appeared before");
+              }
+            });
     return new Result((int) state[0], state[1], work + state[0]);
   }
 
-  /** The index of the single space of a {@code token rank} line with both fields non-empty, or -1. */
+  /**
+   * The index of the single space of a {@code token rank} line with both fields non-empty, or -1.
+   */
   private static int lineSpace(ByteBuffer buf, int start, int end) {
     int space = -1;
     for (int p = start; p < end; p++) {
@@ -103,7 +129,8 @@ public final class Tiktoken {
         return false;
       }
     }
-    // The last data character's low bits beyond the decoded bytes must be zero: 4 bits with "==", 2 with "=".
+    // The last data character's low bits beyond the decoded bytes must be zero: 4 bits with "==", 2
+    // with "=".
     return pad == 0 || (last & (pad == 2 ? 0x0F : 0x03)) == 0;
   }
 
@@ -137,8 +164,8 @@ public final class Tiktoken {
   }
 
   /**
-   * Whether {@code head} starts with a complete canonical {@code <base64> <rank>} line, as every rank
-   * file does (and no protobuf, JSON or WordPiece vocabulary can).
+   * Whether {@code head} starts with a complete canonical {@code <base64> <rank>} line, as every
+   * rank file does (and no protobuf, JSON or WordPiece vocabulary can).
    */
   public static boolean looksLike(ByteBuffer head) {
     int p = head.position();
@@ -146,7 +173,9 @@ public final class Tiktoken {
     for (int i = p; i < lim && i - p < 1024; i++) {
       if (head.get(i) == '\n') {
         int space = lineSpace(head, p, i);
-        return space > 0 && canonicalBase64(head, p, space) && canonicalDecimal(head, space + 1, i) >= 0;
+        return space > 0
+            && canonicalBase64(head, p, space)
+            && canonicalDecimal(head, space + 1, i) >= 0;
       }
     }
     return false;

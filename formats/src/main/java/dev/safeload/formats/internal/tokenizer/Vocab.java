@@ -11,16 +11,18 @@ import java.util.Set;
 /**
  * A WordPiece vocabulary ({@code vocab.txt}): one token per line, the line number (from 0) is the
  * token's id. After the shared {@link TextLines} rules, each line is checked in this order:
+ *
  * <ol>
- *   <li>not empty, and neither starting nor ending with a White_Space code point
- *       ({@code VOCAB_TOKEN_INVALID}): transformers' {@code load_vocab} keeps the line as it is
- *       (minus the LF) while the Rust {@code WordPiece::read_file} trims trailing whitespace, so such a
- *       token means two different vocabularies; no producer writes one, since WordPiece splits input
- *       on whitespace first;
+ *   <li>not empty, and neither starting nor ending with a White_Space code point ({@code
+ *       VOCAB_TOKEN_INVALID}): transformers' {@code load_vocab} keeps the line as it is (minus the
+ *       LF) while the Rust {@code WordPiece::read_file} trims trailing whitespace, so such a token
+ *       means two different vocabularies; no producer writes one, since WordPiece splits input on
+ *       whitespace first;
  *   <li>at most {@code maxTokens} lines ({@code VOCAB_TOO_MANY_TOKENS});
- *   <li>no token twice ({@code VOCAB_DUPLICATE_TOKEN}): both readers silently let the last line win, so
- *       the earlier id decodes to a token that never encodes to it.
+ *   <li>no token twice ({@code VOCAB_DUPLICATE_TOKEN}): both readers silently let the last line
+ *       win, so the earlier id decodes to a token that never encodes to it.
  * </ol>
+ *
  * A missing final LF is accepted (both readers read the last line the same way).
  */
 public final class Vocab {
@@ -33,31 +35,47 @@ public final class Vocab {
   public static Result parse(ModelBytes bytes, TextLines.Limits text, long maxTokens) {
     Set<String> seen = new HashSet<>();
     int[] count = {0};
-    long work = TextLines.forEachLine(bytes, text, (ByteBuffer buf, int start, int end, long line) -> {
-      if (start == end) {
-        throw new FormatException(FormatReason.VOCAB_TOKEN_INVALID, start, "line " + line + " is empty");
-      }
-      if (TextLines.isWhiteSpace((int) (TextLines.codePointAt(buf, start) >>> 32))
-          || TextLines.isWhiteSpace(TextLines.lastCodePoint(buf, start, end))) {
-        throw new FormatException(FormatReason.VOCAB_TOKEN_INVALID, start,
-            "the token on line " + line + " starts or ends with whitespace, which readers trim differently");
-      }
-      if (++count[0] > maxTokens) {
-        throw new FormatException(FormatReason.VOCAB_TOO_MANY_TOKENS, start, "more than " + maxTokens + " tokens");
-      }
-      if (!seen.add(TextLines.string(buf, start, end))) {
-        throw new FormatException(FormatReason.VOCAB_DUPLICATE_TOKEN, start,
-            "the token on line " + line + " appeared before; readers would keep only the last id");
-      }
-    });
+    long work =
+        TextLines.forEachLine(
+            bytes,
+            text,
+            (ByteBuffer buf, int start, int end, long line) -> {
+              if (start == end) {
+                throw new FormatException(
+                    FormatReason.VOCAB_TOKEN_INVALID, start, "line " + line + " is empty");
+              }
+              if (TextLines.isWhiteSpace((int) (TextLines.codePointAt(buf, start) >>> 32))
+                  || TextLines.isWhiteSpace(TextLines.lastCodePoint(buf, start, end))) {
+                throw new FormatException(
+                    FormatReason.VOCAB_TOKEN_INVALID,
+                    start,
+                    "the token on line "
+                        + line
+                        + " starts or ends with whitespace, which readers trim differently");
+              }
+              if (++count[0] > maxTokens) {
+                throw new FormatException(
+                    FormatReason.VOCAB_TOO_MANY_TOKENS,
+                    start,
+                    "more than " + maxTokens + " tokens");
+              }
+              if (!seen.add(TextLines.string(buf, start, end))) {
+                throw new FormatException(
+                    FormatReason.VOCAB_DUPLICATE_TOKEN,
+                    start,
+                    "the token on line "
+                        + line
+                        + " appeared before; readers would keep only the last id");
+              }
+            });
     return new Result(count[0], work + count[0]);
   }
 
   /**
-   * Whether {@code head} looks like a vocabulary: at least two complete lines, each non-empty and free
-   * of ASCII whitespace and controls, and a first byte that cannot start a JSON document (<code>&#123;</code>
-   * or {@code [} followed by a JSON value), so that JSON and merges or tiktoken files (which have a
-   * space on every line) are not taken for one.
+   * Whether {@code head} looks like a vocabulary: at least two complete lines, each non-empty and
+   * free of ASCII whitespace and controls, and a first byte that cannot start a JSON document (
+   * <code>&#123;</code> or {@code [} followed by a JSON value), so that JSON and merges or tiktoken
+   * files (which have a space on every line) are not taken for one.
    */
   public static boolean looksLike(ByteBuffer head) {
     int p = head.position();
@@ -87,7 +105,18 @@ public final class Vocab {
   }
 
   private static boolean startsJsonValue(int c) {
-    return c == '"' || c == '{' || c == '[' || c == ']' || c == '-' || (c >= '0' && c <= '9') || c == 't'
-        || c == 'f' || c == 'n' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    return c == '"'
+        || c == '{'
+        || c == '['
+        || c == ']'
+        || c == '-'
+        || (c >= '0' && c <= '9')
+        || c == 't'
+        || c == 'f'
+        || c == 'n'
+        || c == ' '
+        || c == '\n'
+        || c == '\r'
+        || c == '\t';
   }
 }

@@ -19,16 +19,19 @@ import java.util.regex.Pattern;
 
 /**
  * The persistent-id table of one checkpoint: {@code ('storage', StorageType, key, location, numel)}
- * (zip) or the same plus a {@code None} view (legacy). A key must name an existing record whose size
- * is exactly numel x element size, and reuse of a key must repeat the same type and size.
+ * (zip) or the same plus a {@code None} view (legacy). A key must name an existing record whose
+ * size is exactly numel x element size, and reuse of a key must repeat the same type and size.
  */
 final class Storages implements PickleMachine.PersistentIds {
-  private static final Pattern LOCATION = Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
+  private static final Pattern LOCATION =
+      Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
   private static final Pattern KEY = Pattern.compile("[0-9]{1,18}");
 
   private final boolean legacy;
+
   /** Record size in bytes for a key, or -1 if the key has no record (zip); ignored for legacy. */
   private final LongUnaryOperator recordSize;
+
   private final Map<String, StorageV> byKey = new LinkedHashMap<>();
   private final long maxStorages;
 
@@ -47,31 +50,56 @@ final class Storages implements PickleMachine.PersistentIds {
     List<Value> t = pid instanceof TupleV tv ? tv.items() : List.of();
     int n = legacy ? 6 : 5;
     if (t.size() != n || !(t.get(0) instanceof StrV tag) || !tag.value().equals("storage")) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset,
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          offset,
           "persistent id is not a " + n + "-tuple starting with 'storage'");
     }
     if (!(t.get(1) instanceof GlobalV g) || g.rule().kind() != GlobalRule.Kind.TORCH_STORAGE_TYPE) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset,
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          offset,
           "persistent id names a " + t.get(1).typeName() + ", not a storage type");
     }
     if (!(t.get(2) instanceof StrV key) || !KEY.matcher(key.value()).matches()) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "storage key is not a decimal string");
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "storage key is not a decimal string");
     }
     if (!(t.get(3) instanceof StrV loc) || !LOCATION.matcher(loc.value()).matches()) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "storage location is not a device name");
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          offset,
+          "storage location is not a device name");
     }
     if (!(t.get(4) instanceof IntV numel) || !numel.fitsLong() || numel.value() < 0) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "storage size is not a non-negative int");
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          offset,
+          "storage size is not a non-negative int");
     }
     if (legacy && !(t.get(5) instanceof NoneV)) {
-      throw new FormatException(FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "legacy storage views are not supported");
+      throw new FormatException(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          offset,
+          "legacy storage views are not supported");
     }
     StorageV known = byKey.get(key.value());
     if (known != null) {
       if (!known.dtype().equals(g.rule().dtype()) || known.numel() != numel.value()) {
-        throw new FormatException(FormatReason.PYTORCH_STORAGE_INCONSISTENT, offset, "storage '" + key.value()
-            + "' is used as " + known.dtype() + "[" + known.numel() + "] and " + g.rule().dtype() + "["
-            + numel.value() + "]");
+        throw new FormatException(
+            FormatReason.PYTORCH_STORAGE_INCONSISTENT,
+            offset,
+            "storage '"
+                + key.value()
+                + "' is used as "
+                + known.dtype()
+                + "["
+                + known.numel()
+                + "] and "
+                + g.rule().dtype()
+                + "["
+                + numel.value()
+                + "]");
       }
       return known;
     }
@@ -79,24 +107,38 @@ final class Storages implements PickleMachine.PersistentIds {
     try {
       bytes = Math.multiplyExact(numel.value(), g.rule().elementSize());
     } catch (ArithmeticException e) {
-      throw new FormatException(FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH, offset, "storage size overflows");
+      throw new FormatException(
+          FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH, offset, "storage size overflows");
     }
     if (!legacy) {
       long record = recordSize.applyAsLong(Long.parseLong(key.value()));
       if (record < 0) {
-        throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, offset, "storage '" + key.value()
-            + "' has no data/" + key.value() + " record");
+        throw new FormatException(
+            FormatReason.PYTORCH_MISSING_RECORD,
+            offset,
+            "storage '" + key.value() + "' has no data/" + key.value() + " record");
       }
       if (record != bytes) {
-        throw new FormatException(FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH, offset, "storage '" + key.value()
-            + "' declares " + numel.value() + " x " + g.rule().elementSize() + " bytes but its record holds "
-            + record);
+        throw new FormatException(
+            FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH,
+            offset,
+            "storage '"
+                + key.value()
+                + "' declares "
+                + numel.value()
+                + " x "
+                + g.rule().elementSize()
+                + " bytes but its record holds "
+                + record);
       }
     }
     if (byKey.size() >= maxStorages) {
-      throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, offset, "more than " + maxStorages + " storages");
+      throw new FormatException(
+          FormatReason.PICKLE_LIMIT_EXCEEDED, offset, "more than " + maxStorages + " storages");
     }
-    StorageV s = new StorageV(key.value(), g.rule().dtype(), g.rule().elementSize(), numel.value(), loc.value());
+    StorageV s =
+        new StorageV(
+            key.value(), g.rule().dtype(), g.rule().elementSize(), numel.value(), loc.value());
     byKey.put(key.value(), s);
     return s;
   }

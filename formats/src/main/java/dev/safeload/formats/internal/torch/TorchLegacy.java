@@ -24,16 +24,32 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The legacy (PyTorch 0.4 to 1.5, and {@code _use_new_zipfile_serialization=False}) checkpoint: five
- * stacked pickles (magic number, protocol version 1001, sys_info, the object, the storage keys), then
- * each storage as an 8-byte element count and its raw bytes, ending exactly at the end of the file.
+ * The legacy (PyTorch 0.4 to 1.5, and {@code _use_new_zipfile_serialization=False}) checkpoint:
+ * five stacked pickles (magic number, protocol version 1001, sys_info, the object, the storage
+ * keys), then each storage as an 8-byte element count and its raw bytes, ending exactly at the end
+ * of the file.
  */
 public final class TorchLegacy {
   private TorchLegacy() {}
 
   /** PROTO 2, LONG1 10 bytes 0x1950a86a20f9469cfc6c, STOP. */
-  public static final byte[] MAGIC = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
-      (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19, 0x2e};
+  public static final byte[] MAGIC = {
+    (byte) 0x80,
+    0x02,
+    (byte) 0x8a,
+    0x0a,
+    0x6c,
+    (byte) 0xfc,
+    (byte) 0x9c,
+    0x46,
+    (byte) 0xf9,
+    0x20,
+    0x6a,
+    (byte) 0xa8,
+    0x50,
+    0x19,
+    0x2e
+  };
 
   /** Whether the head starts with the legacy magic-number pickle. */
   public static boolean matches(ByteBuffer head) {
@@ -48,19 +64,22 @@ public final class TorchLegacy {
     return true;
   }
 
-  public static ModelDescription validate(ModelBytes bytes, PickleProfile profile, PickleLimits limits) {
+  public static ModelDescription validate(
+      ModelBytes bytes, PickleProfile profile, PickleLimits limits) {
     long size = bytes.size();
     int window = (int) Math.min(size, Math.min(limits.maxPickleBytes(), Integer.MAX_VALUE - 8L));
     ByteBuffer buf = bytes.slice(0, window);
     for (int i = 0; i < MAGIC.length; i++) {
       if (i >= window || buf.get(i) != MAGIC[i]) {
-        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, i, "not the legacy magic number");
+        throw new FormatException(
+            FormatReason.PYTORCH_LEGACY_INVALID, i, "not the legacy magic number");
       }
     }
     int pos = MAGIC.length;
     PickleMachine.Result version = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
     if (!(version.value() instanceof IntV v) || !v.fitsLong() || v.value() != 1001) {
-      throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, pos, "protocol version is not 1001");
+      throw new FormatException(
+          FormatReason.PYTORCH_LEGACY_INVALID, pos, "protocol version is not 1001");
     }
     pos = version.end();
     PickleMachine.Result sysInfo = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
@@ -72,40 +91,59 @@ public final class TorchLegacy {
     pos = main.end();
     PickleMachine.Result keys = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
     if (!(keys.value() instanceof ListV list)) {
-      throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, pos, "the storage key list is not a list");
+      throw new FormatException(
+          FormatReason.PYTORCH_LEGACY_INVALID, pos, "the storage key list is not a list");
     }
     Map<String, StorageV> used = storages.referenced();
     Set<String> listed = new HashSet<>();
     for (Value k : list.items) {
       if (!(k instanceof StrV s) || !listed.add(s.value()) || !used.containsKey(s.value())) {
-        throw new FormatException(FormatReason.PYTORCH_UNREFERENCED_RECORD, pos,
+        throw new FormatException(
+            FormatReason.PYTORCH_UNREFERENCED_RECORD,
+            pos,
             "the key list names a storage twice, a non-string, or one the object does not use");
       }
     }
     if (listed.size() != used.size()) {
-      throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, pos, "a storage the object uses is not in the key list");
+      throw new FormatException(
+          FormatReason.PYTORCH_MISSING_RECORD,
+          pos,
+          "a storage the object uses is not in the key list");
     }
     long at = keys.end();
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Value k : list.items) {
-      StorageV s = Objects.requireNonNull(used.get(((StrV) k).value())); // checked above: every key is used
+      StorageV s =
+          Objects.requireNonNull(used.get(((StrV) k).value())); // checked above: every key is used
       if (size - at < 8) {
-        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' is truncated");
+        throw new FormatException(
+            FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' is truncated");
       }
       long count = bytes.slice(at, 8).getLong();
       if (count != s.numel()) {
-        throw new FormatException(FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH, at, "storage '" + s.key() + "' holds "
-            + count + " elements, the pickle declares " + s.numel());
+        throw new FormatException(
+            FormatReason.PYTORCH_STORAGE_SIZE_MISMATCH,
+            at,
+            "storage '"
+                + s.key()
+                + "' holds "
+                + count
+                + " elements, the pickle declares "
+                + s.numel());
       }
       long n = s.numel() * s.elementSize(); // checked when the storage was declared
       if (n > size - at - 8) {
-        throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "storage '" + s.key() + "' runs past the file");
+        throw new FormatException(
+            FormatReason.PYTORCH_LEGACY_INVALID,
+            at,
+            "storage '" + s.key() + "' runs past the file");
       }
       dataAt.put(s.key(), at + 8);
       at += 8 + n;
     }
     if (at != size) {
-      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
+      throw new FormatException(
+          FormatReason.PICKLE_TRAILING_BYTES, at, (size - at) + " bytes follow the last storage");
     }
     long[] budget = Checkpoint.sparseBudget(size);
     for (Value.SparseV sp : main.sparse()) {
@@ -114,17 +152,29 @@ public final class TorchLegacy {
       // Every storage the object uses was listed, so each has its data offset.
       long at0 = Objects.requireNonNull(dataAt.get(s.key()));
       if (n > Integer.MAX_VALUE - 16) {
-        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, at0,
+        throw new FormatException(
+            FormatReason.PYTORCH_SPARSE_INDEX_INVALID,
+            at0,
             "sparse indices storage too large to check");
       }
-      Checkpoint.checkSparse(sp, bytes.slice(at0, (int) n),
-          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN, at0, budget);
+      Checkpoint.checkSparse(
+          sp,
+          bytes.slice(at0, (int) n),
+          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN,
+          at0,
+          budget);
     }
-    return Checkpoint.describe("legacy", profile.name(), main.globals(), Tensors.find(main.value(), 16, 1_000_000),
+    return Checkpoint.describe(
+        "legacy",
+        profile.name(),
+        main.globals(),
+        Tensors.find(main.value(), 16, 1_000_000),
         dataAt);
   }
 
-  /** @return whether the storages are little-endian */
+  /**
+   * @return whether the storages are little-endian
+   */
   private static boolean checkSysInfo(Value v, long at) {
     if (v instanceof DictV d && !d.ordered && d.size() == 3) {
       Map<String, Value> m = new LinkedHashMap<>();
@@ -133,12 +183,20 @@ public final class TorchLegacy {
           m.put(k.value(), d.items.get(i + 1));
         }
       }
-      if (m.get("protocol_version") instanceof IntV pv && pv.fitsLong() && pv.value() == 1001
-          && m.get("little_endian") instanceof BoolV && m.get("type_sizes") instanceof DictV ts && ts.size() == 3) {
+      if (m.get("protocol_version") instanceof IntV pv
+          && pv.fitsLong()
+          && pv.value() == 1001
+          && m.get("little_endian") instanceof BoolV
+          && m.get("type_sizes") instanceof DictV ts
+          && ts.size() == 3) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < ts.items.size(); i += 2) {
-          if (ts.items.get(i) instanceof StrV k && List.of("short", "int", "long").contains(k.value())
-              && ts.items.get(i + 1) instanceof IntV n && n.fitsLong() && n.value() >= 1 && n.value() <= 16) {
+          if (ts.items.get(i) instanceof StrV k
+              && List.of("short", "int", "long").contains(k.value())
+              && ts.items.get(i + 1) instanceof IntV n
+              && n.fitsLong()
+              && n.value() >= 1
+              && n.value() <= 16) {
             names.add(k.value());
           }
         }
@@ -147,6 +205,7 @@ public final class TorchLegacy {
         }
       }
     }
-    throw new FormatException(FormatReason.PYTORCH_LEGACY_INVALID, at, "sys_info is not the expected dict");
+    throw new FormatException(
+        FormatReason.PYTORCH_LEGACY_INVALID, at, "sys_info is not the expected dict");
   }
 }

@@ -42,22 +42,24 @@ import java.util.regex.Pattern;
 
 /**
  * A TorchScript archive ({@code torch.jit.save}), checked in this order:
+ *
  * <ol>
- *   <li>Members: {@code data.pkl}, {@code constants.pkl}, exactly one of {@code version} /
- *       {@code .data/version} (1 to 10), optional {@code byteorder} ({@code little}) and
- *       {@code .data/serialization_id}, {@code data/<n>}, {@code constants/<n>},
- *       {@code code/__torch__.py} and {@code code/__torch__/<ident>/.../<ident>.py} each with an
- *       optional {@code .debug_pkl}, and opaque {@code extra/<name>}. The legacy ({@code model.json})
- *       and mobile ({@code bytecode.pkl}) forms are refused as {@link FormatReason#PYTORCH_TORCHSCRIPT};
- *       anything else as {@link FormatReason#TORCHSCRIPT_RECORD_NOT_ALLOWED}. Every CRC is checked.</li>
- *   <li>{@code constants.pkl}: a tuple of tensors over {@code constants/} records.</li>
- *   <li>{@code code/}: parsed and checked against the operator allowlist ({@link CodeCheck}).</li>
- *   <li>Debug records: {@code ('FORMAT_WITH_STRING_TABLE', strings, ranges)} beside their code file.</li>
- *   <li>{@code data.pkl}: the pickle profile plus exactly the classes {@code code/} defines; storages
- *       against {@code data/} records, every record used.</li>
+ *   <li>Members: {@code data.pkl}, {@code constants.pkl}, exactly one of {@code version} / {@code
+ *       .data/version} (1 to 10), optional {@code byteorder} ({@code little}) and {@code
+ *       .data/serialization_id}, {@code data/<n>}, {@code constants/<n>}, {@code code/__torch__.py}
+ *       and {@code code/__torch__/<ident>/.../<ident>.py} each with an optional {@code .debug_pkl},
+ *       and opaque {@code extra/<name>}. The legacy ({@code model.json}) and mobile ({@code
+ *       bytecode.pkl}) forms are refused as {@link FormatReason#PYTORCH_TORCHSCRIPT}; anything else
+ *       as {@link FormatReason#TORCHSCRIPT_RECORD_NOT_ALLOWED}. Every CRC is checked.
+ *   <li>{@code constants.pkl}: a tuple of tensors over {@code constants/} records.
+ *   <li>{@code code/}: parsed and checked against the operator allowlist ({@link CodeCheck}).
+ *   <li>Debug records: {@code ('FORMAT_WITH_STRING_TABLE', strings, ranges)} beside their code
+ *       file.
+ *   <li>{@code data.pkl}: the pickle profile plus exactly the classes {@code code/} defines;
+ *       storages against {@code data/} records, every record used.
  *   <li>Objects: the root is a Module; each object's state holds exactly its class's declared
- *       attributes with values of their types, unless the class defines {@code __setstate__}
- *       (whose code was checked like every def).</li>
+ *       attributes with values of their types, unless the class defines {@code __setstate__} (whose
+ *       code was checked like every def).
  * </ol>
  */
 public final class TorchScriptZip {
@@ -69,19 +71,30 @@ public final class TorchScriptZip {
   private static final Pattern EXTRA = Pattern.compile("extra/[A-Za-z0-9_.][A-Za-z0-9_.-]{0,199}");
   private static final Pattern VERSION = Pattern.compile("([1-9]|10)\n?");
   private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
-  private static final Set<String> NOT_ADMITTED = Set.of("model.json", "attributes.pkl", "bytecode.pkl",
-      "mobile_debug_handles.pkl", "callstack_debug_map.pkl");
+  private static final Set<String> NOT_ADMITTED =
+      Set.of(
+          "model.json",
+          "attributes.pkl",
+          "bytecode.pkl",
+          "mobile_debug_handles.pkl",
+          "callstack_debug_map.pkl");
 
-  /** Whether a root-relative member name marks a TorchScript archive rather than a torch.save checkpoint. */
+  /**
+   * Whether a root-relative member name marks a TorchScript archive rather than a torch.save
+   * checkpoint.
+   */
   public static boolean marks(String rel) {
     String tail = rel.substring(rel.lastIndexOf('/') + 1);
-    return rel.startsWith("code/") || tail.equals("constants.pkl") || rel.endsWith(".debug_pkl")
-        || rel.startsWith(".data/") && rel.endsWith(".pkl") || NOT_ADMITTED.contains(rel)
+    return rel.startsWith("code/")
+        || tail.equals("constants.pkl")
+        || rel.endsWith(".debug_pkl")
+        || rel.startsWith(".data/") && rel.endsWith(".pkl")
+        || NOT_ADMITTED.contains(rel)
         || rel.startsWith("tensors/");
   }
 
-  public static ModelDescription validate(ZipArchive zip, String root, TorchScriptProfile profile,
-      PickleLimits limits, long fileSize) {
+  public static ModelDescription validate(
+      ZipArchive zip, String root, TorchScriptProfile profile, PickleLimits limits, long fileSize) {
     ZipEntry dataPkl = null;
     ZipEntry constantsPkl = null;
     ZipEntry version = null;
@@ -92,7 +105,9 @@ public final class TorchScriptZip {
     List<String> extras = new ArrayList<>();
     for (ZipEntry e : zip.entries()) {
       if (!e.name().startsWith(root)) {
-        throw new FormatException(FormatReason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_LAYOUT_INVALID,
+            e.localHeaderOffset(),
             "'" + e.name() + "' is outside the root folder '" + root + "'");
       }
       String rel = e.name().substring(root.length());
@@ -102,60 +117,89 @@ public final class TorchScriptZip {
         constantsPkl = e;
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         if (version != null) {
-          throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.localHeaderOffset(),
+          throw new FormatException(
+              FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
+              e.localHeaderOffset(),
               "both version and .data/version (libtorch reads only one of them)");
         }
         version = e;
         if (!VERSION.matcher(smallText(zip, e)).matches()) {
-          throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.dataOffset(), rel
-              + " is not a supported archive version (1 to 10)");
+          throw new FormatException(
+              FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
+              e.dataOffset(),
+              rel + " is not a supported archive version (1 to 10)");
         }
       } else if (rel.equals("byteorder")) {
         if (!smallText(zip, e).equals("little")) {
-          throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.dataOffset(), "byteorder is not little");
+          throw new FormatException(
+              FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.dataOffset(), "byteorder is not little");
         }
       } else if (rel.equals(".data/serialization_id")) {
         if (!SERIALIZATION_ID.matcher(smallText(zip, e)).matches()) {
-          throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.dataOffset(),
+          throw new FormatException(
+              FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
+              e.dataOffset(),
               ".data/serialization_id is not decimal");
         }
       } else if (RECORD.matcher(rel).matches()) {
         int slash = rel.indexOf('/');
-        (rel.startsWith("data/") ? data : constantRecords).put(Long.parseLong(rel.substring(slash + 1)), e);
+        (rel.startsWith("data/") ? data : constantRecords)
+            .put(Long.parseLong(rel.substring(slash + 1)), e);
       } else if (CODE.matcher(rel).matches()) {
         code.put(rel, e);
-      } else if (rel.endsWith(".py.debug_pkl") && CODE.matcher(rel.substring(0, rel.length() - 10)).matches()) {
+      } else if (rel.endsWith(".py.debug_pkl")
+          && CODE.matcher(rel.substring(0, rel.length() - 10)).matches()) {
         debug.put(rel.substring(0, rel.length() - 10), e);
       } else if (EXTRA.matcher(rel).matches() && !rel.contains("..")) {
         extras.add(rel.substring(6));
-      } else if (NOT_ADMITTED.contains(rel) || rel.startsWith("tensors/") || rel.startsWith(".data/")) {
-        throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(), "'" + e.name()
-            + "' belongs to a TorchScript form that is not admitted (legacy model.json or mobile bytecode)");
+      } else if (NOT_ADMITTED.contains(rel)
+          || rel.startsWith("tensors/")
+          || rel.startsWith(".data/")) {
+        throw new FormatException(
+            FormatReason.PYTORCH_TORCHSCRIPT,
+            e.localHeaderOffset(),
+            "'"
+                + e.name()
+                + "' belongs to a TorchScript form that is not admitted (legacy model.json or mobile bytecode)");
       } else {
-        throw new FormatException(FormatReason.TORCHSCRIPT_RECORD_NOT_ALLOWED, e.localHeaderOffset(), "'" + e.name()
-            + "' is not a member torch.jit.save writes");
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_RECORD_NOT_ALLOWED,
+            e.localHeaderOffset(),
+            "'" + e.name() + "' is not a member torch.jit.save writes");
       }
     }
     if (dataPkl == null || constantsPkl == null || version == null || code.isEmpty()) {
-      throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, 0, "a TorchScript archive needs data.pkl,"
-          + " constants.pkl, a version record and code/; missing: " + (dataPkl == null ? "data.pkl " : "")
-          + (constantsPkl == null ? "constants.pkl " : "") + (version == null ? "version " : "")
-          + (code.isEmpty() ? "code/" : ""));
+      throw new FormatException(
+          FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
+          0,
+          "a TorchScript archive needs data.pkl,"
+              + " constants.pkl, a version record and code/; missing: "
+              + (dataPkl == null ? "data.pkl " : "")
+              + (constantsPkl == null ? "constants.pkl " : "")
+              + (version == null ? "version " : "")
+              + (code.isEmpty() ? "code/" : ""));
     }
     for (Map.Entry<String, ZipEntry> d : debug.entrySet()) {
       if (!code.containsKey(d.getKey())) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_DEBUG_INVALID, d.getValue().localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_DEBUG_INVALID,
+            d.getValue().localHeaderOffset(),
             "'" + d.getValue().name() + "' has no code file beside it");
       }
     }
     zip.verifyAll();
 
     // constants.pkl
-    Storages constantStorages = new Storages(false, key -> size(constantRecords.get(key)),
-        Math.max(1, constantRecords.size()));
-    PickleMachine.Result constants = runPickle(zip, constantsPkl, profile.pickles(), limits, constantStorages);
-    if (!(constants.value() instanceof TupleV ct) || !ct.items().stream().allMatch(v -> v instanceof TensorV)) {
-      throw new FormatException(FormatReason.TORCHSCRIPT_CONSTANT_INVALID, constantsPkl.localHeaderOffset(),
+    Storages constantStorages =
+        new Storages(
+            false, key -> size(constantRecords.get(key)), Math.max(1, constantRecords.size()));
+    PickleMachine.Result constants =
+        runPickle(zip, constantsPkl, profile.pickles(), limits, constantStorages);
+    if (!(constants.value() instanceof TupleV ct)
+        || !ct.items().stream().allMatch(v -> v instanceof TensorV)) {
+      throw new FormatException(
+          FormatReason.TORCHSCRIPT_CONSTANT_INVALID,
+          constantsPkl.localHeaderOffset(),
           "constants.pkl is not a tuple of tensors");
     }
     allUsed(constantRecords, constantStorages);
@@ -168,16 +212,21 @@ public final class TorchScriptZip {
       ZipEntry e = c.getValue();
       total += e.uncompressedSize();
       if (total > codeLimits.maxCodeBytes()) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, e.localHeaderOffset(), "code/ holds more than "
-            + codeLimits.maxCodeBytes() + " bytes");
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            e.localHeaderOffset(),
+            "code/ holds more than " + codeLimits.maxCodeBytes() + " bytes");
       }
-      ByteBuffer b = zip.readFully(e, codeLimits.maxFileBytes(), FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED);
+      ByteBuffer b =
+          zip.readFully(e, codeLimits.maxFileBytes(), FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED);
       byte[] a = new byte[b.remaining()];
       b.get(a);
       String text = Utf8.decodeOrNull(a);
       if (text == null) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, e.localHeaderOffset(), c.getKey()
-            + " is not UTF-8");
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+            e.localHeaderOffset(),
+            c.getKey() + " is not UTF-8");
       }
       texts.put(c.getKey(), text);
     }
@@ -189,38 +238,56 @@ public final class TorchScriptZip {
     }
 
     // code/*.debug_pkl
-    PickleProfile debugProfile = PickleProfile.builder("torchscript-debug")
-        .allowOpcodes(PickleProfile.TORCH_WEIGHTS_OPCODES)
-        .allowGlobal("torch.jit._pickle", "build_intlist", GlobalRule.torchScriptList("int")).build();
+    PickleProfile debugProfile =
+        PickleProfile.builder("torchscript-debug")
+            .allowOpcodes(PickleProfile.TORCH_WEIGHTS_OPCODES)
+            .allowGlobal("torch.jit._pickle", "build_intlist", GlobalRule.torchScriptList("int"))
+            .build();
     for (ZipEntry d : debug.values()) {
       PickleMachine.Result r = runPickle(zip, d, debugProfile, limits, null);
-      if (!(r.value() instanceof TupleV t) || t.items().size() != 3 || !(t.items().get(0) instanceof StrV tag)
-          || !tag.value().equals("FORMAT_WITH_STRING_TABLE") || !(t.items().get(1) instanceof TupleV strings)
-          || !strings.items().stream().allMatch(v -> v instanceof StrV) || !(t.items().get(2) instanceof TupleV)) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_DEBUG_INVALID, d.localHeaderOffset(), "'" + d.name()
-            + "' is not ('FORMAT_WITH_STRING_TABLE', strings, ranges)");
+      if (!(r.value() instanceof TupleV t)
+          || t.items().size() != 3
+          || !(t.items().get(0) instanceof StrV tag)
+          || !tag.value().equals("FORMAT_WITH_STRING_TABLE")
+          || !(t.items().get(1) instanceof TupleV strings)
+          || !strings.items().stream().allMatch(v -> v instanceof StrV)
+          || !(t.items().get(2) instanceof TupleV)) {
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_DEBUG_INVALID,
+            d.localHeaderOffset(),
+            "'" + d.name() + "' is not ('FORMAT_WITH_STRING_TABLE', strings, ranges)");
       }
     }
 
     // data.pkl, with exactly the archive's classes
-    PickleProfile.Builder pb = profile.pickles().toBuilder().name(profile.pickles().name() + "+code");
+    PickleProfile.Builder pb =
+        profile.pickles().toBuilder().name(profile.pickles().name() + "+code");
     for (String q : checked.classes().keySet()) {
       int dot = q.lastIndexOf('.');
-      pb.allowGlobal(q.substring(0, dot), q.substring(dot + 1), GlobalRule.of(GlobalRule.Kind.TORCHSCRIPT_OBJECT));
+      pb.allowGlobal(
+          q.substring(0, dot),
+          q.substring(dot + 1),
+          GlobalRule.of(GlobalRule.Kind.TORCHSCRIPT_OBJECT));
     }
     PickleProfile dataProfile = pb.build();
     Storages storages = new Storages(false, key -> size(data.get(key)), Math.max(1, data.size()));
     PickleMachine.Result result = runPickle(zip, dataPkl, dataProfile, limits, storages);
     allUsed(data, storages);
-    new StateCheck(checked.classes(), dataPkl, 1_000_000 + 64 * dataPkl.uncompressedSize()).run(result.value());
+    new StateCheck(checked.classes(), dataPkl, 1_000_000 + 64 * dataPkl.uncompressedSize())
+        .run(result.value());
 
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (String key : storages.referenced().keySet()) {
       ZipEntry r = data.get(Long.parseLong(key));
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }
-    ModelDescription d = Checkpoint.describe("torchscript", dataProfile.name(), result.globals(),
-        namedTensors(result.value(), 1_000_000), dataAt);
+    ModelDescription d =
+        Checkpoint.describe(
+            "torchscript",
+            dataProfile.name(),
+            result.globals(),
+            namedTensors(result.value(), 1_000_000),
+            dataAt);
     Map<String, String> meta = new LinkedHashMap<>(d.metadata());
     meta.put("torchscript.profile", profile.name());
     meta.put("torchscript.operators.sha256", profile.operatorsSha256());
@@ -277,20 +344,31 @@ public final class TorchScriptZip {
   private static void allUsed(Map<Long, ZipEntry> records, Storages storages) {
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
       if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(FormatReason.PYTORCH_UNREFERENCED_RECORD, r.getValue().localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_UNREFERENCED_RECORD,
+            r.getValue().localHeaderOffset(),
             "'" + r.getValue().name() + "' is referenced by no storage");
       }
     }
   }
 
-  private static PickleMachine.Result runPickle(ZipArchive zip, ZipEntry e, PickleProfile profile, PickleLimits limits,
+  private static PickleMachine.Result runPickle(
+      ZipArchive zip,
+      ZipEntry e,
+      PickleProfile profile,
+      PickleLimits limits,
       PickleMachine.@org.jspecify.annotations.Nullable PersistentIds pids) {
-    long cap = e.isStored() ? limits.maxPickleBytes() : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
+    long cap =
+        e.isStored()
+            ? limits.maxPickleBytes()
+            : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
     ByteBuffer pkl = zip.readFully(e, cap, FormatReason.PICKLE_LIMIT_EXCEEDED);
     long base = e.isStored() ? e.dataOffset() : 0;
     PickleMachine.Result r = PickleMachine.run(pkl, base, profile, limits, pids);
     if (r.end() != pkl.limit()) {
-      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, base + r.end(),
+      throw new FormatException(
+          FormatReason.PICKLE_TRAILING_BYTES,
+          base + r.end(),
           (pkl.limit() - r.end()) + " bytes follow STOP in " + e.name());
     }
     return r;
@@ -302,13 +380,18 @@ public final class TorchScriptZip {
     b.get(a);
     for (byte c : a) {
       if (c < 0x0a || c > 0x7e) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_LAYOUT_INVALID, e.dataOffset(), e.name() + " is not plain text");
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
+            e.dataOffset(),
+            e.name() + " is not plain text");
       }
     }
     return new String(a, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
-  /** Ties each object in data.pkl to its class: declared attributes, value types, nested objects. */
+  /**
+   * Ties each object in data.pkl to its class: declared attributes, value types, nested objects.
+   */
   private static final class StateCheck {
     private final Map<String, ClassInfo> classes;
     private final ZipEntry at;
@@ -323,12 +406,15 @@ public final class TorchScriptZip {
     }
 
     private FormatException mismatch(ScriptObjectV o, String msg) {
-      return new FormatException(FormatReason.TORCHSCRIPT_STATE_MISMATCH, o == null ? at.localHeaderOffset() : o.offset,
+      return new FormatException(
+          FormatReason.TORCHSCRIPT_STATE_MISMATCH,
+          o == null ? at.localHeaderOffset() : o.offset,
           msg);
     }
 
     void run(Value root) {
-      if (!(root instanceof ScriptObjectV r) || !classes.get(r.qualifiedName()).base().equals("Module")) {
+      if (!(root instanceof ScriptObjectV r)
+          || !classes.get(r.qualifiedName()).base().equals("Module")) {
         throw mismatch(null, "data.pkl's root is a " + root.typeName() + ", not a Module of code/");
       }
       enqueue(r);
@@ -345,7 +431,9 @@ public final class TorchScriptZip {
 
     private void charge() {
       if (--budget < 0) {
-        throw new FormatException(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, at.localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            at.localHeaderOffset(),
             "checking data.pkl's values against their types takes more work than its size allows");
       }
     }
@@ -360,13 +448,18 @@ public final class TorchScriptZip {
         return;
       }
       if (!(o.state instanceof DictV d) || d.ordered || d.counter) {
-        throw mismatch(o, o.qualifiedName() + " state is a " + o.state.typeName()
-            + ", not a dict, and the class defines no __setstate__");
+        throw mismatch(
+            o,
+            o.qualifiedName()
+                + " state is a "
+                + o.state.typeName()
+                + ", not a dict, and the class defines no __setstate__");
       }
       Map<String, Value> state = new HashMap<>();
       for (int i = 0; i < d.items.size(); i += 2) {
         charge();
-        if (!(d.items.get(i) instanceof StrV k) || state.put(k.value(), d.items.get(i + 1)) != null) {
+        if (!(d.items.get(i) instanceof StrV k)
+            || state.put(k.value(), d.items.get(i + 1)) != null) {
           throw mismatch(o, o.qualifiedName() + " state has a non-string or repeated key");
         }
       }
@@ -375,13 +468,25 @@ public final class TorchScriptZip {
       Set<String> missing = new HashSet<>(c.attributes().keySet());
       missing.removeAll(state.keySet());
       if (!extra.isEmpty() || !missing.isEmpty()) {
-        throw mismatch(o, o.qualifiedName() + " state keys differ from the declared attributes: extra "
-            + clip(extra) + ", missing " + clip(missing));
+        throw mismatch(
+            o,
+            o.qualifiedName()
+                + " state keys differ from the declared attributes: extra "
+                + clip(extra)
+                + ", missing "
+                + clip(missing));
       }
       for (Map.Entry<String, TypeView> a : c.attributes().entrySet()) {
         if (!matches(a.getValue(), state.get(a.getKey()))) {
-          throw mismatch(o, o.qualifiedName() + "." + a.getKey() + " is a " + state.get(a.getKey()).typeName()
-              + ", declared " + a.getValue());
+          throw mismatch(
+              o,
+              o.qualifiedName()
+                  + "."
+                  + a.getKey()
+                  + " is a "
+                  + state.get(a.getKey()).typeName()
+                  + ", declared "
+                  + a.getValue());
         }
       }
     }
@@ -456,7 +561,8 @@ public final class TorchScriptZip {
             return false;
           }
           for (int i = 0; i < d.items.size(); i += 2) {
-            if (!matches(t.args().get(0), d.items.get(i)) || !matches(t.args().get(1), d.items.get(i + 1))) {
+            if (!matches(t.args().get(0), d.items.get(i))
+                || !matches(t.args().get(1), d.items.get(i + 1))) {
               return false;
             }
           }

@@ -4,6 +4,7 @@ import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.PickleLimits;
 import dev.safeload.formats.internal.pickle.PickleMachine;
 import dev.safeload.formats.internal.pickle.Tensors;
+import dev.safeload.formats.internal.pickle.Value;
 import dev.safeload.formats.internal.zip.ZipArchive;
 import dev.safeload.formats.internal.zip.ZipEntry;
 import dev.safeload.formats.internal.zip.ZipLimits;
@@ -12,7 +13,6 @@ import dev.safeload.formats.pytorch.TorchScriptProfile;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
-import dev.safeload.formats.internal.pickle.Value;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code torch.save} zip archive: {@code <root>/data.pkl}, {@code version}, {@code byteorder},
- * {@code data/<key>} and nothing else, all under the root folder named by the first central-directory
- * entry (as PyTorch's reader resolves it). Every persistent id names an existing record of exactly
- * the declared size, and every record is referenced.
+ * {@code data/<key>} and nothing else, all under the root folder named by the first
+ * central-directory entry (as PyTorch's reader resolves it). Every persistent id names an existing
+ * record of exactly the declared size, and every record is referenced.
  */
 public final class TorchZip {
   private TorchZip() {}
@@ -36,15 +36,20 @@ public final class TorchZip {
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}\n?");
   private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}\n?");
   private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
+
   /** Highest archive version a current PyTorch reads (kMaxSupportedFileFormatVersion). */
   private static final long MAX_VERSION = 10;
 
   /**
-   * A checkpoint, or (when {@code torchScript} is given) a TorchScript archive judged by
-   * {@link TorchScriptZip}.
+   * A checkpoint, or (when {@code torchScript} is given) a TorchScript archive judged by {@link
+   * TorchScriptZip}.
    */
-  public static ModelDescription validate(ModelBytes bytes, ZipLimits zipLimits, PickleProfile profile,
-      @Nullable TorchScriptProfile torchScript, PickleLimits limits) {
+  public static ModelDescription validate(
+      ModelBytes bytes,
+      ZipLimits zipLimits,
+      PickleProfile profile,
+      @Nullable TorchScriptProfile torchScript,
+      PickleLimits limits) {
     ZipArchive zip = ZipArchive.read(bytes, zipLimits);
     if (zip.entries().isEmpty()) {
       throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "empty archive");
@@ -52,18 +57,25 @@ public final class TorchZip {
     String first = zip.entries().get(0).name();
     int slash = first.indexOf('/');
     if (slash <= 0) {
-      throw new FormatException(FormatReason.PYTORCH_LAYOUT_INVALID, zip.entries().get(0).localHeaderOffset(),
+      throw new FormatException(
+          FormatReason.PYTORCH_LAYOUT_INVALID,
+          zip.entries().get(0).localHeaderOffset(),
           "the first entry '" + first + "' is not inside a root folder");
     }
     String root = first.substring(0, slash + 1);
-    // TorchScript first: torch.load would hand such an archive to torch.jit.load (CVE-2025-32434), so
+    // TorchScript first: torch.load would hand such an archive to torch.jit.load (CVE-2025-32434),
+    // so
     // it is judged as the program it is, never as a checkpoint.
     for (ZipEntry e : zip.entries()) {
       String rel = e.name().startsWith(root) ? e.name().substring(root.length()) : e.name();
       if (TorchScriptZip.marks(rel)) {
         if (torchScript == null) {
-          throw new FormatException(FormatReason.PYTORCH_TORCHSCRIPT, e.localHeaderOffset(),
-              "'" + e.name() + "' belongs to a TorchScript archive, admitted only under a program name (.pt, .pth):"
+          throw new FormatException(
+              FormatReason.PYTORCH_TORCHSCRIPT,
+              e.localHeaderOffset(),
+              "'"
+                  + e.name()
+                  + "' belongs to a TorchScript archive, admitted only under a program name (.pt, .pth):"
                   + " a checkpoint name promises weights and torch.load would run the program");
         }
         return TorchScriptZip.validate(zip, root, torchScript, limits, bytes.size());
@@ -75,7 +87,9 @@ public final class TorchZip {
     String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
       if (!e.name().startsWith(root)) {
-        throw new FormatException(FormatReason.PYTORCH_LAYOUT_INVALID, e.localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_LAYOUT_INVALID,
+            e.localHeaderOffset(),
             "'" + e.name() + "' is outside the root folder '" + root + "'");
       }
       String rel = e.name().substring(root.length());
@@ -85,28 +99,43 @@ public final class TorchZip {
         records.put(Long.parseLong(rel.substring(5)), e);
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         String v = smallText(zip, e);
-        if (!VERSION.matcher(v).matches() || Long.parseLong(v.trim()) < 1 || Long.parseLong(v.trim()) > MAX_VERSION) {
-          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not a supported version");
+        if (!VERSION.matcher(v).matches()
+            || Long.parseLong(v.trim()) < 1
+            || Long.parseLong(v.trim()) > MAX_VERSION) {
+          throw new FormatException(
+              FormatReason.PYTORCH_RECORD_INVALID,
+              e.dataOffset(),
+              rel + " is not a supported version");
         }
         if (version != null && !version.equals(v.trim())) {
-          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), "version records disagree");
+          throw new FormatException(
+              FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), "version records disagree");
         }
         version = v.trim();
       } else if (rel.equals("byteorder")) {
         String v = smallText(zip, e);
         if (!v.equals("little") && !v.equals("big")) {
-          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), "byteorder is neither little nor big");
+          throw new FormatException(
+              FormatReason.PYTORCH_RECORD_INVALID,
+              e.dataOffset(),
+              "byteorder is neither little nor big");
         }
         byteOrder = v;
-      } else if (rel.equals(".data/serialization_id") || rel.equals(".format_version")
+      } else if (rel.equals(".data/serialization_id")
+          || rel.equals(".format_version")
           || rel.equals(".storage_alignment")) {
         String v = smallText(zip, e);
         // torch 2.x writes the serialization id as two zero-padded 20-digit numbers (40 digits)
-        if (!(rel.equals(".data/serialization_id") ? SERIALIZATION_ID : DIGITS).matcher(v).matches()) {
-          throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
+        if (!(rel.equals(".data/serialization_id") ? SERIALIZATION_ID : DIGITS)
+            .matcher(v)
+            .matches()) {
+          throw new FormatException(
+              FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), rel + " is not decimal");
         }
       } else {
-        throw new FormatException(FormatReason.PYTORCH_UNEXPECTED_RECORD, e.localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_UNEXPECTED_RECORD,
+            e.localHeaderOffset(),
             "'" + e.name() + "' is not a record torch.save writes");
       }
     }
@@ -117,47 +146,77 @@ public final class TorchZip {
       throw new FormatException(FormatReason.PYTORCH_MISSING_RECORD, 0, "no " + root + "version");
     }
     // A deflated data.pkl must be held in memory to run: bound it by the declared size before any
-    // byte is inflated (verifyAll below inflates too), so a small archive cannot make us hold 1 GiB.
-    long pickleLimit = dataPkl.isStored() ? limits.maxPickleBytes()
-        : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
+    // byte is inflated (verifyAll below inflates too), so a small archive cannot make us hold 1
+    // GiB.
+    long pickleLimit =
+        dataPkl.isStored()
+            ? limits.maxPickleBytes()
+            : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
     if (dataPkl.uncompressedSize() > pickleLimit) {
-      throw new FormatException(FormatReason.PICKLE_LIMIT_EXCEEDED, dataPkl.localHeaderOffset(), dataPkl.name() + " is "
-          + dataPkl.uncompressedSize() + " bytes " + (dataPkl.isStored() ? "" : "once inflated ")
-          + "(limit " + pickleLimit + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
+      throw new FormatException(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          dataPkl.localHeaderOffset(),
+          dataPkl.name()
+              + " is "
+              + dataPkl.uncompressedSize()
+              + " bytes "
+              + (dataPkl.isStored() ? "" : "once inflated ")
+              + "(limit "
+              + pickleLimit
+              + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
     }
     zip.verifyAll();
     ByteBuffer pkl = zip.readFully(dataPkl, pickleLimit, FormatReason.PICKLE_LIMIT_EXCEEDED);
-    Storages storages = new Storages(false, key -> {
-      ZipEntry r = records.get(key);
-      return r == null ? -1 : r.uncompressedSize();
-    }, Math.max(1, records.size()));
+    Storages storages =
+        new Storages(
+            false,
+            key -> {
+              ZipEntry r = records.get(key);
+              return r == null ? -1 : r.uncompressedSize();
+            },
+            Math.max(1, records.size()));
     long base = dataPkl.isStored() ? dataPkl.dataOffset() : 0;
     PickleMachine.Result result = PickleMachine.run(pkl, base, profile, limits, storages);
     if (result.end() != pkl.limit()) {
-      throw new FormatException(FormatReason.PICKLE_TRAILING_BYTES, base + result.end(),
+      throw new FormatException(
+          FormatReason.PICKLE_TRAILING_BYTES,
+          base + result.end(),
           (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
     }
     long[] budget = Checkpoint.sparseBudget(bytes.size());
     Map<Integer, ByteBuffer> inflated = new HashMap<>();
     for (Value.SparseV sp : result.sparse()) {
-      // Storages refused any key without a record (its size lookup), so every referenced key has one.
-      ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(sp.indices().storage().key())));
+      // Storages refused any key without a record (its size lookup), so every referenced key has
+      // one.
+      ZipEntry r =
+          Objects.requireNonNull(records.get(Long.parseLong(sp.indices().storage().key())));
       if (r.uncompressedSize() > Integer.MAX_VALUE - 16) {
-        throw new FormatException(FormatReason.PYTORCH_SPARSE_INDEX_INVALID, r.localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_SPARSE_INDEX_INVALID,
+            r.localHeaderOffset(),
             "sparse indices storage too large to check");
       }
       ByteBuffer data = inflated.get(r.index());
       if (data == null) {
-        data = r.isStored() ? zip.storedData(r) : zip.readFully(r, limits.maxInflatedBytes(), FormatReason.PICKLE_LIMIT_EXCEEDED);
+        data =
+            r.isStored()
+                ? zip.storedData(r)
+                : zip.readFully(r, limits.maxInflatedBytes(), FormatReason.PICKLE_LIMIT_EXCEEDED);
         inflated.put(r.index(), data); // several sparse tensors may share one indices record
       }
-      Checkpoint.checkSparse(sp, data, byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
-          r.isStored() ? r.dataOffset() : r.localHeaderOffset(), budget);
+      Checkpoint.checkSparse(
+          sp,
+          data,
+          byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
+          r.isStored() ? r.dataOffset() : r.localHeaderOffset(),
+          budget);
     }
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
       if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(FormatReason.PYTORCH_UNREFERENCED_RECORD, r.getValue().localHeaderOffset(),
+        throw new FormatException(
+            FormatReason.PYTORCH_UNREFERENCED_RECORD,
+            r.getValue().localHeaderOffset(),
             "'" + r.getValue().name() + "' is referenced by no storage");
       }
     }
@@ -165,7 +224,11 @@ public final class TorchZip {
       ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }
-    return Checkpoint.describe("zip", profile.name(), result.globals(), Tensors.find(result.value(), 16, 1_000_000),
+    return Checkpoint.describe(
+        "zip",
+        profile.name(),
+        result.globals(),
+        Tensors.find(result.value(), 16, 1_000_000),
         dataAt);
   }
 
@@ -175,7 +238,8 @@ public final class TorchZip {
     b.get(a);
     for (byte c : a) {
       if (c < 0x0a || c > 0x7e) {
-        throw new FormatException(FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
+        throw new FormatException(
+            FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
       }
     }
     return new String(a, StandardCharsets.US_ASCII);

@@ -44,37 +44,47 @@ import org.jspecify.annotations.Nullable;
  * Checks the parsed {@code code/} of one archive, every {@code def} whether reachable or not
  * (libtorch compiles lazily, and {@code data.pkl} decides what becomes live; {@code __setstate__}
  * runs during the load). Rules, in the order a call is resolved:
+ *
  * <ol>
  *   <li>{@code torch.<op>} is {@code aten::<op>}, {@code ops.<ns>.<op>} is {@code <ns>::<op>}; the
- *       operator must be listed as compute in the profile ({@link FormatReason#TORCHSCRIPT_OP_DENIED} for a
- *       refusing tier, {@link FormatReason#TORCHSCRIPT_OP_UNKNOWN} when not listed or in another namespace).
- *       {@code torch.ops.*} and {@code ops.<ns>.<op>.<overload>} are non-canonical.</li>
+ *       operator must be listed as compute in the profile ({@link
+ *       FormatReason#TORCHSCRIPT_OP_DENIED} for a refusing tier, {@link
+ *       FormatReason#TORCHSCRIPT_OP_UNKNOWN} when not listed or in another namespace). {@code
+ *       torch.ops.*} and {@code ops.<ns>.<op>.<overload>} are non-canonical.
  *   <li>Builtins map to their operators ({@code print} is {@code prim::Print}, {@code len} is
  *       {@code aten::len}, ...); the special forms ({@code annotate}, {@code unchecked_cast},
- *       {@code isinstance}, {@code getattr} with a literal name, ...) are checked for their types.</li>
- *   <li>{@code __torch__.<q>} must name a class or function a code file defines.</li>
- *   <li>{@code (recv).m(...)} is a method call: {@code recv} must be a local known to hold an object
- *       of a code class (from {@code self}, a typed parameter, an attribute or {@code getattr} of such
- *       an object declared with a {@code __torch__} type, or {@code __new__}), and that class must
- *       define {@code m}. This closes tensor-method calls to operators that are not listed.</li>
+ *       {@code isinstance}, {@code getattr} with a literal name, ...) are checked for their types.
+ *   <li>{@code __torch__.<q>} must name a class or function a code file defines.
+ *   <li>{@code (recv).m(...)} is a method call: {@code recv} must be a local known to hold an
+ *       object of a code class (from {@code self}, a typed parameter, an attribute or {@code
+ *       getattr} of such an object declared with a {@code __torch__} type, or {@code __new__}), and
+ *       that class must define {@code m}. This closes tensor-method calls to operators that are not
+ *       listed.
  *   <li>A call of a bare local is admitted only when every assignment of that local is the same
- *       code function.</li>
+ *       code function.
  * </ol>
+ *
  * Every type annotation must be a TorchScript value type or a code class. Work (nodes visited) is
  * counted for tests: it is linear in the code's size.
  */
 public final class CodeCheck {
 
   /** A class as the archive reader needs it to check {@code data.pkl}. */
-  public record ClassInfo(String qualifiedName, String base, Map<String, TypeView> attributes, boolean setState,
-      Set<String> methods, Set<String> constants) {}
+  public record ClassInfo(
+      String qualifiedName,
+      String base,
+      Map<String, TypeView> attributes,
+      boolean setState,
+      Set<String> methods,
+      Set<String> constants) {}
 
   /**
-   * @param classes   code classes by qualified name ({@code __torch__.a.b.Name})
+   * @param classes code classes by qualified name ({@code __torch__.a.b.Name})
    * @param operators every operator the code calls, as {@code ns::name}, sorted
-   * @param work      units of work done (tokens plus nodes visited)
+   * @param work units of work done (tokens plus nodes visited)
    */
-  public record Result(Map<String, ClassInfo> classes, Set<String> functions, Set<String> operators, long work) {}
+  public record Result(
+      Map<String, ClassInfo> classes, Set<String> functions, Set<String> operators, long work) {}
 
   /** Thrown with the code file's archive path. */
   public static final class Rejection extends RuntimeException {
@@ -98,13 +108,44 @@ public final class CodeCheck {
     }
   }
 
-  private static final Set<String> VALUE_TYPES = Set.of("Tensor", "int", "float", "bool", "str", "complex",
-      "NoneType", "Any", "Device", "number", "Optional", "List", "Dict", "Tuple", "Final", "Union", "()");
+  private static final Set<String> VALUE_TYPES =
+      Set.of(
+          "Tensor",
+          "int",
+          "float",
+          "bool",
+          "str",
+          "complex",
+          "NoneType",
+          "Any",
+          "Device",
+          "number",
+          "Optional",
+          "List",
+          "Dict",
+          "Tuple",
+          "Final",
+          "Union",
+          "()");
+
   /** Builtins that are operators. */
   private static final Map<String, String> BUILTIN_OPS;
+
   /** Builtins that are syntax forms of the compiler, not operators. */
-  private static final Set<String> FORMS = Set.of("annotate", "unchecked_cast", "uninitialized", "isinstance",
-      "getattr", "hasattr", "range", "zip", "enumerate", "list", "dict", "tuple");
+  private static final Set<String> FORMS =
+      Set.of(
+          "annotate",
+          "unchecked_cast",
+          "uninitialized",
+          "isinstance",
+          "getattr",
+          "hasattr",
+          "range",
+          "zip",
+          "enumerate",
+          "list",
+          "dict",
+          "tuple");
 
   static {
     Map<String, String> m = new HashMap<>();
@@ -113,8 +154,11 @@ public final class CodeCheck {
     m.put("bool", "aten::Bool");
     m.put("str", "aten::str");
     m.put("complex", "aten::Complex");
-    for (String n : new String[] {"len", "hash", "ord", "chr", "bin", "hex", "oct", "round", "pow", "divmod", "sum",
-        "all", "any", "sorted"}) {
+    for (String n :
+        new String[] {
+          "len", "hash", "ord", "chr", "bin", "hex", "oct", "round", "pow", "divmod", "sum", "all",
+          "any", "sorted"
+        }) {
       m.put(n, "aten::" + n);
     }
     for (String n : new String[] {"min", "max", "abs", "id"}) {
@@ -143,12 +187,13 @@ public final class CodeCheck {
   /**
    * Parses and checks the code files.
    *
-   * @param files     archive-relative path ({@code code/__torch__/a/b.py}) to text, paths already
-   *                  checked to be plain module paths
+   * @param files archive-relative path ({@code code/__torch__/a/b.py}) to text, paths already
+   *     checked to be plain module paths
    * @param constants entries in {@code constants.pkl}
    * @throws Rejection at the first rule broken
    */
-  public static Result check(Map<String, String> files, TorchScriptProfile profile, int constants, Limits limits) {
+  public static Result check(
+      Map<String, String> files, TorchScriptProfile profile, int constants, Limits limits) {
     CodeCheck c = new CodeCheck(profile, constants);
     Map<String, FileUnit> units = new LinkedHashMap<>();
     for (Map.Entry<String, String> f : files.entrySet()) {
@@ -169,15 +214,22 @@ public final class CodeCheck {
         throw c.reject(e);
       }
     }
-    return new Result(Collections.unmodifiableMap(c.classes), Collections.unmodifiableSet(c.functions.keySet()),
-        Collections.unmodifiableSet(c.operators), c.work);
+    return new Result(
+        Collections.unmodifiableMap(c.classes),
+        Collections.unmodifiableSet(c.functions.keySet()),
+        Collections.unmodifiableSet(c.operators),
+        c.work);
   }
 
   private Rejection reject(SourceError e) {
-    return new Rejection(e.reason(), path, path + ":" + e.line() + ":" + e.column() + " " + e.getMessage());
+    return new Rejection(
+        e.reason(), path, path + ":" + e.line() + ":" + e.column() + " " + e.getMessage());
   }
 
-  /** {@code code/__torch__.py} is {@code __torch__}; {@code code/__torch__/a/b.py} is {@code __torch__.a.b}. */
+  /**
+   * {@code code/__torch__.py} is {@code __torch__}; {@code code/__torch__/a/b.py} is {@code
+   * __torch__.a.b}.
+   */
   static String moduleOf(String path) {
     String p = path.substring("code/".length(), path.length() - ".py".length());
     return p.replace('/', '.');
@@ -207,8 +259,15 @@ public final class CodeCheck {
           methods.add(f.name());
           setState |= f.name().equals("__setstate__");
         }
-        classes.put(q, new ClassInfo(q, cd.base(), Collections.unmodifiableMap(attrs), setState,
-            Collections.unmodifiableSet(methods), Set.copyOf(cd.constants())));
+        classes.put(
+            q,
+            new ClassInfo(
+                q,
+                cd.base(),
+                Collections.unmodifiableMap(attrs),
+                setState,
+                Collections.unmodifiableSet(methods),
+                Set.copyOf(cd.constants())));
       }
       for (FuncDef f : u.getValue().functions()) {
         String q = module + "." + f.name();
@@ -220,8 +279,15 @@ public final class CodeCheck {
 
   private void unique(String q, Set<String> modules, int line) {
     if (classDefs.containsKey(q) || functions.containsKey(q) || modules.contains(q)) {
-      throw new Rejection(FormatReason.TORCHSCRIPT_NAME_UNRESOLVED, path, path + ":" + line + " '" + q
-          + "' is defined twice (or is also a module), so a reference to it has two meanings");
+      throw new Rejection(
+          FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
+          path,
+          path
+              + ":"
+              + line
+              + " '"
+              + q
+              + "' is defined twice (or is also a module), so a reference to it has two meanings");
     }
   }
 
@@ -237,8 +303,15 @@ public final class CodeCheck {
       for (String t : tensors) {
         TypeView type = attrs.get(t);
         if (type == null || !isTensorType(type)) {
-          throw new SourceError(FormatReason.TORCHSCRIPT_STATE_MISMATCH, cd.line(), 1, "class " + cd.name()
-              + " lists '" + t + "' as a parameter or buffer but does not declare it a Tensor");
+          throw new SourceError(
+              FormatReason.TORCHSCRIPT_STATE_MISMATCH,
+              cd.line(),
+              1,
+              "class "
+                  + cd.name()
+                  + " lists '"
+                  + t
+                  + "' as a parameter or buffer but does not declare it a Tensor");
         }
       }
       for (FuncDef f : cd.methods()) {
@@ -251,20 +324,30 @@ public final class CodeCheck {
   }
 
   private static boolean isTensorType(TypeView t) {
-    return t.name().equals("Tensor") || t.name().equals("Optional") && t.args().size() == 1
-        && t.args().get(0).name().equals("Tensor");
+    return t.name().equals("Tensor")
+        || t.name().equals("Optional")
+            && t.args().size() == 1
+            && t.args().get(0).name().equals("Tensor");
   }
 
   private void checkType(TypeExpr t) {
     work++;
     if (t.name().startsWith("__torch__.")) {
       if (!classes.containsKey(t.name())) {
-        throw new SourceError(FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED, t.line(), t.column(), "type '" + clip(t.name())
-            + "' is not a class of this archive's code (native custom classes such as torch.classes are refused)");
+        throw new SourceError(
+            FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED,
+            t.line(),
+            t.column(),
+            "type '"
+                + clip(t.name())
+                + "' is not a class of this archive's code (native custom classes such as torch.classes are refused)");
       }
     } else if (!VALUE_TYPES.contains(t.name())) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED, t.line(), t.column(), "type '" + clip(t.name())
-          + "' is not an admitted TorchScript type");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED,
+          t.line(),
+          t.column(),
+          "type '" + clip(t.name()) + "' is not an admitted TorchScript type");
     }
     for (TypeExpr a : t.args()) {
       checkType(a);
@@ -280,8 +363,10 @@ public final class CodeCheck {
   /** Per-function facts gathered before the check: which locals hold code objects or functions. */
   private static final class Scope {
     final String enclosingClass;
+
     /** Local name to code class; "" when assignments disagree or are unknown. */
     final Map<String, String> objects = new HashMap<>();
+
     /** Local name to code function; "" when assignments disagree. */
     final Map<String, String> aliases = new HashMap<>();
 
@@ -319,7 +404,9 @@ public final class CodeCheck {
     }
   }
 
-  /** First pass: what each local is assigned (flow-insensitive; nested defs have their own scope). */
+  /**
+   * First pass: what each local is assigned (flow-insensitive; nested defs have their own scope).
+   */
   private void gather(List<Stmt> body, Scope scope) {
     for (Stmt s : body) {
       work++;
@@ -369,12 +456,19 @@ public final class CodeCheck {
     if (value instanceof Attr a && a.value() instanceof Name n) {
       owner = scope.objects.get(n.id());
       attr = a.attr();
-    } else if (value instanceof Call c && c.func() instanceof Name g && g.id().equals("getattr")
-        && c.args().size() == 2 && c.keywords().isEmpty() && c.args().get(0) instanceof Name n
-        && c.args().get(1) instanceof Literal l && l.kind() == Literal.Kind.STRING) {
+    } else if (value instanceof Call c
+        && c.func() instanceof Name g
+        && g.id().equals("getattr")
+        && c.args().size() == 2
+        && c.keywords().isEmpty()
+        && c.args().get(0) instanceof Name n
+        && c.args().get(1) instanceof Literal l
+        && l.kind() == Literal.Kind.STRING) {
       owner = scope.objects.get(n.id());
       attr = l.text();
-    } else if (value instanceof Call c && c.func() instanceof Attr a && a.attr().equals("__new__")
+    } else if (value instanceof Call c
+        && c.func() instanceof Attr a
+        && a.attr().equals("__new__")
         && a.value() instanceof Attr cls) {
       String q = torchRef(cls);
       return q != null && classes.containsKey(q) ? q : null;
@@ -392,7 +486,10 @@ public final class CodeCheck {
     return parts != null && parts.get(0).equals("__torch__") ? String.join(".", parts) : null;
   }
 
-  /** The names of an attribute chain rooted at a bare name ({@code a.b.c} gives [a, b, c]), else null. */
+  /**
+   * The names of an attribute chain rooted at a bare name ({@code a.b.c} gives [a, b, c]), else
+   * null.
+   */
   private @Nullable List<String> chain(Expr e) {
     ArrayList<String> parts = new ArrayList<>();
     while (e instanceof Attr a) {
@@ -478,14 +575,18 @@ public final class CodeCheck {
     }
   }
 
-  /** An attribute chain, called or not: operators, code names, constants, or a read of an object's attribute. */
+  /**
+   * An attribute chain, called or not: operators, code names, constants, or a read of an object's
+   * attribute.
+   */
   private void reference(Attr a, Scope scope, boolean called) {
     Expr root = a;
     while (root instanceof Attr r) {
       root = r.value();
       work++;
     }
-    if (!(root instanceof Name n) || !Set.of("torch", "ops", "__torch__", "CONSTANTS").contains(n.id())) {
+    if (!(root instanceof Name n)
+        || !Set.of("torch", "ops", "__torch__", "CONSTANTS").contains(n.id())) {
       if (called) {
         method(a, scope);
       } else {
@@ -497,37 +598,58 @@ public final class CodeCheck {
     switch (n.id()) {
       case "torch" -> {
         if (parts.get(1).equals("ops")) {
-          throw nonCanonical(a, "torch.ops." + (parts.size() > 2 ? parts.get(2) : "")
-              + " (the printer writes ops.<namespace>.<op>)");
+          throw nonCanonical(
+              a,
+              "torch.ops."
+                  + (parts.size() > 2 ? parts.get(2) : "")
+                  + " (the printer writes ops.<namespace>.<op>)");
         }
         if (parts.size() == 2) {
           op("aten::" + parts.get(1), a);
-        } else if (parts.size() == 3 && parts.get(1).equals("autograd")
+        } else if (parts.size() == 3
+            && parts.get(1).equals("autograd")
             && (parts.get(2).equals("grad") || parts.get(2).equals("backward"))) {
           op("aten::" + parts.get(2), a);
         } else {
-          throw new SourceError(FormatReason.TORCHSCRIPT_OP_UNKNOWN, a.line(), a.column(), clip(String.join(".", parts))
-              + " is not an operator on the allowlist");
+          throw new SourceError(
+              FormatReason.TORCHSCRIPT_OP_UNKNOWN,
+              a.line(),
+              a.column(),
+              clip(String.join(".", parts)) + " is not an operator on the allowlist");
         }
       }
       case "ops" -> {
         if (parts.size() == 3) {
           op(parts.get(1) + "::" + parts.get(2), a);
         } else if (parts.size() > 3) {
-          throw nonCanonical(a, "an operator overload " + clip(String.join(".", parts))
-              + " (the printer never names overloads)");
+          throw nonCanonical(
+              a,
+              "an operator overload "
+                  + clip(String.join(".", parts))
+                  + " (the printer never names overloads)");
         } else {
-          throw new SourceError(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, a.line(), a.column(), "a bare namespace 'ops."
-              + parts.get(1) + "'");
+          throw new SourceError(
+              FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+              a.line(),
+              a.column(),
+              "a bare namespace 'ops." + parts.get(1) + "'");
         }
       }
       case "CONSTANTS" -> {
         String c = parts.get(1);
-        if (called || parts.size() != 2 || !c.matches("c(0|[1-9][0-9]{0,8})") || Long.parseLong(c.substring(1))
-            >= constants) {
-          throw new SourceError(FormatReason.TORCHSCRIPT_CONSTANT_INVALID, a.line(), a.column(), "CONSTANTS."
-              + clip(String.join(".", parts.subList(1, parts.size()))) + " is not one of the " + constants
-              + " entries of constants.pkl");
+        if (called
+            || parts.size() != 2
+            || !c.matches("c(0|[1-9][0-9]{0,8})")
+            || Long.parseLong(c.substring(1)) >= constants) {
+          throw new SourceError(
+              FormatReason.TORCHSCRIPT_CONSTANT_INVALID,
+              a.line(),
+              a.column(),
+              "CONSTANTS."
+                  + clip(String.join(".", parts.subList(1, parts.size())))
+                  + " is not one of the "
+                  + constants
+                  + " entries of constants.pkl");
         }
       }
       default -> codeName(parts, a, called);
@@ -545,8 +667,15 @@ public final class CodeCheck {
     if (c != null && (called ? last.equals("__new__") : c.constants().contains(last))) {
       return;
     }
-    throw new SourceError(FormatReason.TORCHSCRIPT_NAME_UNRESOLVED, a.line(), a.column(), "'" + clip(q)
-        + "' is not a class, function" + (called ? "" : " or class constant") + " defined in code/");
+    throw new SourceError(
+        FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
+        a.line(),
+        a.column(),
+        "'"
+            + clip(q)
+            + "' is not a class, function"
+            + (called ? "" : " or class constant")
+            + " defined in code/");
   }
 
   private SourceError nonCanonical(Expr at, String what) {
@@ -559,13 +688,25 @@ public final class CodeCheck {
     if (o == null) {
       String ns = name.substring(0, name.indexOf(':'));
       boolean known = profile.operators().keySet().stream().anyMatch(k -> k.startsWith(ns + "::"));
-      throw new SourceError(FormatReason.TORCHSCRIPT_OP_UNKNOWN, at.line(), at.column(), name + (known
-          ? " is not on the allowlist of profile " + profile.name()
-          : " (namespace '" + ns + "' is not admitted by profile " + profile.name() + ")"));
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_OP_UNKNOWN,
+          at.line(),
+          at.column(),
+          name
+              + (known
+                  ? " is not on the allowlist of profile " + profile.name()
+                  : " (namespace '" + ns + "' is not admitted by profile " + profile.name() + ")"));
     }
     if (o.tier() != TorchScriptProfile.Tier.COMPUTE && !o.admitsIn(currentClass)) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_OP_DENIED, at.line(), at.column(), name + " ("
-          + o.tier().name().toLowerCase(java.util.Locale.ROOT) + (o.why().isEmpty() ? "" : ": " + o.why()) + ")");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_OP_DENIED,
+          at.line(),
+          at.column(),
+          name
+              + " ("
+              + o.tier().name().toLowerCase(java.util.Locale.ROOT)
+              + (o.why().isEmpty() ? "" : ": " + o.why())
+              + ")");
     }
   }
 
@@ -579,29 +720,44 @@ public final class CodeCheck {
       reference(a, scope, true);
       exprs(c.args(), scope);
     } else {
-      throw nonCanonical(c, "a call of a computed value (the printer calls names, operators and methods only)");
+      throw nonCanonical(
+          c, "a call of a computed value (the printer calls names, operators and methods only)");
     }
     for (Keyword k : c.keywords()) {
       expr(k.value(), scope);
     }
   }
 
-  /** {@code (recv).m(...)}: recv must be a local known to hold an object of a code class that defines m. */
+  /**
+   * {@code (recv).m(...)}: recv must be a local known to hold an object of a code class that
+   * defines m.
+   */
   private void method(Attr a, Scope scope) {
     if (!(a.value() instanceof Paren p)) {
-      throw nonCanonical(a, "a method call on " + (a.value() instanceof Name n ? "'" + clip(n.id()) + "'"
-          : "an expression") + " written without parentheses (tensor-method syntax; the printer writes"
-          + " torch.<op>(x) or (obj).method(...))");
+      throw nonCanonical(
+          a,
+          "a method call on "
+              + (a.value() instanceof Name n ? "'" + clip(n.id()) + "'" : "an expression")
+              + " written without parentheses (tensor-method syntax; the printer writes"
+              + " torch.<op>(x) or (obj).method(...))");
     }
     String cls = p.inner() instanceof Name n ? scope.objects.get(n.id()) : null;
     if (cls == null || cls.isEmpty()) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_NAME_UNRESOLVED, a.line(), a.column(), "method '" + clip(a.attr())
-          + "' is called on a value that is not known to be an object of a code/ class");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
+          a.line(),
+          a.column(),
+          "method '"
+              + clip(a.attr())
+              + "' is called on a value that is not known to be an object of a code/ class");
     }
     ClassInfo info = classes.get(cls);
     if (!info.methods().contains(a.attr())) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_NAME_UNRESOLVED, a.line(), a.column(), "class " + clip(cls)
-          + " defines no method '" + clip(a.attr()) + "'");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
+          a.line(),
+          a.column(),
+          "class " + clip(cls) + " defines no method '" + clip(a.attr()) + "'");
     }
   }
 
@@ -648,16 +804,24 @@ public final class CodeCheck {
     }
     String alias = scope.aliases.get(n.id());
     if (alias == null || alias.isEmpty()) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_NAME_UNRESOLVED, n.line(), n.column(), "'" + clip(n.id())
-          + "' is called but is neither a builtin nor a local bound only to a code/ function");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
+          n.line(),
+          n.column(),
+          "'"
+              + clip(n.id())
+              + "' is called but is neither a builtin nor a local bound only to a code/ function");
     }
     exprs(c.args(), scope);
   }
 
   private void arity(Name n, Call c, int k) {
     if (c.args().size() != k || !c.keywords().isEmpty()) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, c.line(), c.column(), n.id() + " takes " + k
-          + " positional arguments");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          c.line(),
+          c.column(),
+          n.id() + " takes " + k + " positional arguments");
     }
   }
 
@@ -684,7 +848,8 @@ public final class CodeCheck {
     }
     List<String> parts = chain(e);
     if (parts == null) {
-      throw new SourceError(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, e.line(), e.column(), "expected a type");
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID, e.line(), e.column(), "expected a type");
     }
     return new TypeExpr(String.join(".", parts), List.of(), e.line(), e.column());
   }

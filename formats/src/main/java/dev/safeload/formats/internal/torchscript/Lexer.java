@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a code file into tokens with Python's indentation rules, restricted to what
- * {@code torch.jit.save} prints: ASCII outside string literals, spaces (never tabs) for
- * indentation, {@code \n} line ends, no comments, no backslash continuations, no triple quotes.
- * Inside brackets newlines and indentation are ignored (signatures span lines). Operator
- * characters are tokenised so that the parser can refuse them as non-canonical by name.
- * One pass over the text; each character is looked at a bounded number of times.
+ * Splits a code file into tokens with Python's indentation rules, restricted to what {@code
+ * torch.jit.save} prints: ASCII outside string literals, spaces (never tabs) for indentation,
+ * {@code \n} line ends, no comments, no backslash continuations, no triple quotes. Inside brackets
+ * newlines and indentation are ignored (signatures span lines). Operator characters are tokenised
+ * so that the parser can refuse them as non-canonical by name. One pass over the text; each
+ * character is looked at a bounded number of times.
  */
 final class Lexer {
   private final String src;
@@ -43,7 +43,8 @@ final class Lexer {
 
   private void add(Kind k, String text, int start) {
     if (out.size() >= limits.maxTokens()) {
-      throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "more than " + limits.maxTokens() + " tokens");
+      throw error(
+          FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "more than " + limits.maxTokens() + " tokens");
     }
     out.add(new Token(k, text, line, start - lineStart + 1));
   }
@@ -85,7 +86,9 @@ final class Lexer {
           pos++;
         }
         if (pos - start > limits.maxIdentifier()) {
-          throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "identifier longer than " + limits.maxIdentifier());
+          throw error(
+              FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+              "identifier longer than " + limits.maxIdentifier());
         }
         add(Kind.NAME, src.substring(start, pos), start);
       } else if (c >= '0' && c <= '9') {
@@ -113,7 +116,9 @@ final class Lexer {
     int current = indentDepth == 0 ? 0 : indents[indentDepth - 1];
     if (width > current) {
       if (indentDepth >= limits.maxDepth()) {
-        throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "blocks nested deeper than " + limits.maxDepth());
+        throw error(
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            "blocks nested deeper than " + limits.maxDepth());
       }
       indents[indentDepth++] = width;
       add(Kind.INDENT, "", pos);
@@ -125,7 +130,8 @@ final class Lexer {
       current = indentDepth == 0 ? 0 : indents[indentDepth - 1];
     }
     if (width != current) {
-      throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "indentation matches no enclosing block");
+      throw error(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "indentation matches no enclosing block");
     }
   }
 
@@ -137,7 +143,10 @@ final class Lexer {
     return isIdentStart(c) || c >= '0' && c <= '9';
   }
 
-  /** Decimal ints and floats as Python's repr writes them: {@code 1}, {@code 1.}, {@code 0.5}, {@code 1e-05}. */
+  /**
+   * Decimal ints and floats as Python's repr writes them: {@code 1}, {@code 1.}, {@code 0.5},
+   * {@code 1e-05}.
+   */
   private void number(int start) {
     digits();
     if (pos < src.length() && src.charAt(pos) == '.') {
@@ -155,10 +164,13 @@ final class Lexer {
       digits();
     }
     if (pos < src.length() && isIdentPart(src.charAt(pos))) {
-      throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "a number runs into a name (hex, complex and suffixes are not written)");
+      throw error(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "a number runs into a name (hex, complex and suffixes are not written)");
     }
     if (pos - start > 64) {
-      throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "number literal longer than 64 characters");
+      throw error(
+          FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "number literal longer than 64 characters");
     }
     add(Kind.NUMBER, src.substring(start, pos), start);
   }
@@ -199,22 +211,28 @@ final class Lexer {
           default -> {
             if (e >= '0' && e <= '7') { // octal, up to three digits
               int v = e - '0';
-              for (int i = 0; i < 2 && pos < src.length() && src.charAt(pos) >= '0' && src.charAt(pos) <= '7'; i++) {
+              for (int i = 0;
+                  i < 2 && pos < src.length() && src.charAt(pos) >= '0' && src.charAt(pos) <= '7';
+                  i++) {
                 v = v * 8 + (src.charAt(pos++) - '0');
               }
               sb.append((char) v);
             } else {
-              throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "unknown escape \\" + printable(e));
+              throw error(
+                  FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "unknown escape \\" + printable(e));
             }
           }
         }
       } else if (c < 0x20 || c == 0x7f) {
-        throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "control character in a string literal");
+        throw error(
+            FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "control character in a string literal");
       } else {
         sb.append(c);
       }
       if (sb.length() > limits.maxString()) {
-        throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "string literal longer than " + limits.maxString());
+        throw error(
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            "string literal longer than " + limits.maxString());
       }
     }
     add(Kind.STRING, sb.toString(), start);
@@ -233,7 +251,10 @@ final class Lexer {
     return v;
   }
 
-  /** Operator characters the printer never writes become tokens, refused by the parser as non-canonical. */
+  /**
+   * Operator characters the printer never writes become tokens, refused by the parser as
+   * non-canonical.
+   */
   private static final String OPERATORS = "+*/%@<>!&|^~";
 
   private void punct(char c, int start) {
@@ -245,7 +266,9 @@ final class Lexer {
     } else if ("()[]{},:.=-".indexOf(c) >= 0 || OPERATORS.indexOf(c) >= 0) {
       t = String.valueOf(c);
     } else if (c == '\t') {
-      throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "a tab character (the printer indents with spaces)");
+      throw error(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "a tab character (the printer indents with spaces)");
     } else if (c == '#') {
       throw error(FormatReason.TORCHSCRIPT_NONCANONICAL, "a comment (the printer writes none)");
     } else if (c == '\\') {
@@ -253,11 +276,15 @@ final class Lexer {
     } else if (c == ';') {
       throw error(FormatReason.TORCHSCRIPT_NONCANONICAL, "a semicolon");
     } else {
-      throw error(FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "character " + printable(c) + " outside a string literal");
+      throw error(
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "character " + printable(c) + " outside a string literal");
     }
     if (t.equals("(") || t.equals("[") || t.equals("{")) {
       if (++brackets > limits.maxDepth()) {
-        throw error(FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "brackets nested deeper than " + limits.maxDepth());
+        throw error(
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            "brackets nested deeper than " + limits.maxDepth());
       }
     } else if (t.equals(")") || t.equals("]") || t.equals("}")) {
       if (--brackets < 0) {
@@ -269,6 +296,8 @@ final class Lexer {
   }
 
   private static String printable(char c) {
-    return c >= 0x20 && c < 0x7f ? "'" + c + "'" : "U+" + Integer.toHexString(0x10000 | c).substring(1).toUpperCase(java.util.Locale.ROOT);
+    return c >= 0x20 && c < 0x7f
+        ? "'" + c + "'"
+        : "U+" + Integer.toHexString(0x10000 | c).substring(1).toUpperCase(java.util.Locale.ROOT);
   }
 }

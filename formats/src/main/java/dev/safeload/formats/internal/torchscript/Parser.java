@@ -42,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Limits#maxDepth()} (blocks, brackets and trailers together).
  *
  * <p>Grammar (the canonical printer form, see the research note section 2.3):
+ *
  * <pre>
  * file      := (classdef | funcdef)*
  * classdef  := 'class' NAME ['(' NAME ')'] ':' NEWLINE INDENT classitem+ DEDENT
@@ -56,13 +57,46 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  */
 final class Parser {
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "in", "is", "lambda", "if", "else", "elif",
-      "while", "for", "def", "class", "return", "pass", "with", "import", "from", "as", "del", "global", "nonlocal",
-      "assert", "raise", "try", "except", "finally", "yield", "async", "await", "break", "continue");
-  private static final Set<String> INFIX_WORDS = Set.of("and", "or", "not", "in", "is", "if", "lambda");
-  private static final Set<String> OPERATORS = Set.of("+", "*", "/", "%", "@", "<", ">", "!", "&", "|", "^", "~",
-      "-", "==");
-  private static final Set<String> CLASS_BASES = Set.of("Module", "NamedTuple", "Enum", "Interface", "ModuleInterface");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "not",
+          "in",
+          "is",
+          "lambda",
+          "if",
+          "else",
+          "elif",
+          "while",
+          "for",
+          "def",
+          "class",
+          "return",
+          "pass",
+          "with",
+          "import",
+          "from",
+          "as",
+          "del",
+          "global",
+          "nonlocal",
+          "assert",
+          "raise",
+          "try",
+          "except",
+          "finally",
+          "yield",
+          "async",
+          "await",
+          "break",
+          "continue");
+  private static final Set<String> INFIX_WORDS =
+      Set.of("and", "or", "not", "in", "is", "if", "lambda");
+  private static final Set<String> OPERATORS =
+      Set.of("+", "*", "/", "%", "@", "<", ">", "!", "&", "|", "^", "~", "-", "==");
+  private static final Set<String> CLASS_BASES =
+      Set.of("Module", "NamedTuple", "Enum", "Interface", "ModuleInterface");
 
   private final List<Token> tokens;
   private final Limits limits;
@@ -101,16 +135,23 @@ final class Parser {
   private SourceError unexpected(Token t, String expected) {
     if (t.kind() == Kind.PUNCT && OPERATORS.contains(t.text())
         || t.kind() == Kind.NAME && INFIX_WORDS.contains(t.text())) {
-      return error(t, FormatReason.TORCHSCRIPT_NONCANONICAL, "operator '" + t.text() + "' (the printer writes every"
-          + " operator as a call such as torch.add)");
+      return error(
+          t,
+          FormatReason.TORCHSCRIPT_NONCANONICAL,
+          "operator '"
+              + t.text()
+              + "' (the printer writes every"
+              + " operator as a call such as torch.add)");
     }
-    String what = switch (t.kind()) {
-      case NEWLINE -> "end of line";
-      case INDENT -> "an indented block";
-      case DEDENT, END -> "end of block";
-      default -> "'" + clip(t.text()) + "'";
-    };
-    return error(t, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "expected " + expected + ", found " + what);
+    String what =
+        switch (t.kind()) {
+          case NEWLINE -> "end of line";
+          case INDENT -> "an indented block";
+          case DEDENT, END -> "end of block";
+          default -> "'" + clip(t.text()) + "'";
+        };
+    return error(
+        t, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "expected " + expected + ", found " + what);
   }
 
   private static String clip(String s) {
@@ -142,7 +183,8 @@ final class Parser {
 
   private void enter(Token at) {
     if (++depth > limits.maxDepth()) {
-      throw error(at, FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "nested deeper than " + limits.maxDepth());
+      throw error(
+          at, FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "nested deeper than " + limits.maxDepth());
     }
   }
 
@@ -162,8 +204,12 @@ final class Parser {
       } else if (t.isName("def")) {
         functions.add(funcDef());
       } else if (t.isName("import") || t.isName("from") || t.isName("op_version_set")) {
-        throw error(t, FormatReason.TORCHSCRIPT_NONCANONICAL, "a top-level '" + t.text()
-            + "' line (current printers write none; libtorch skips it silently)");
+        throw error(
+            t,
+            FormatReason.TORCHSCRIPT_NONCANONICAL,
+            "a top-level '"
+                + t.text()
+                + "' line (current printers write none; libtorch skips it silently)");
       } else {
         throw unexpected(t, "'class' or 'def' at top level");
       }
@@ -180,8 +226,14 @@ final class Parser {
       Token b = peek();
       base = ident();
       if (!CLASS_BASES.contains(base)) {
-        throw error(b, FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED, "class base '" + clip(base) + "' (only "
-            + String.join(", ", new java.util.TreeSet<>(CLASS_BASES)) + ")");
+        throw error(
+            b,
+            FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED,
+            "class base '"
+                + clip(base)
+                + "' (only "
+                + String.join(", ", new java.util.TreeSet<>(CLASS_BASES))
+                + ")");
       }
       expect(")");
     }
@@ -199,7 +251,10 @@ final class Parser {
       if (t.isName("def")) {
         FuncDef f = funcDef();
         if (!names.add("def " + f.name())) {
-          throw error(t, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "method '" + f.name() + "' defined twice");
+          throw error(
+              t,
+              FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+              "method '" + f.name() + "' defined twice");
         }
         methods.add(f);
         continue;
@@ -264,14 +319,20 @@ final class Parser {
 
   private void declare(Set<String> names, Token at, String name) {
     if (!names.add(name)) {
-      throw error(at, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "attribute '" + clip(name) + "' declared twice");
+      throw error(
+          at,
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "attribute '" + clip(name) + "' declared twice");
     }
   }
 
   private Literal literal() {
     Expr e = expr();
     if (!(e instanceof Literal l)) {
-      throw error(tokens.get(p - 1), FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "a class constant is not a literal");
+      throw error(
+          tokens.get(p - 1),
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "a class constant is not a literal");
     }
     return l;
   }
@@ -289,7 +350,8 @@ final class Parser {
       Token at = peek();
       String pn = ident();
       if (!seen.add(pn)) {
-        throw error(at, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "parameter '" + pn + "' given twice");
+        throw error(
+            at, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "parameter '" + pn + "' given twice");
       }
       TypeExpr pt = null;
       if (peek().is(":")) {
@@ -389,10 +451,25 @@ final class Parser {
         case "def" -> {
           return new Def(funcDef());
         }
-        case "elif", "break", "continue", "raise", "assert", "del", "global", "nonlocal", "try", "import", "from",
-            "lambda", "yield", "class" -> throw error(t, FormatReason.TORCHSCRIPT_NONCANONICAL, "'" + t.text()
-                + "' (the printer does not write it inside a function)");
-        default -> { }
+        case "elif",
+            "break",
+            "continue",
+            "raise",
+            "assert",
+            "del",
+            "global",
+            "nonlocal",
+            "try",
+            "import",
+            "from",
+            "lambda",
+            "yield",
+            "class" ->
+            throw error(
+                t,
+                FormatReason.TORCHSCRIPT_NONCANONICAL,
+                "'" + t.text() + "' (the printer does not write it inside a function)");
+        default -> {}
       }
     }
     List<Expr> left = exprList(null);
@@ -410,7 +487,10 @@ final class Parser {
     } else if (peek().is(":")) {
       next();
       if (left.size() != 1 || !(left.get(0) instanceof Name)) {
-        throw error(t, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "an annotated assignment to something other than a name");
+        throw error(
+            t,
+            FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+            "an annotated assignment to something other than a name");
       }
       TypeExpr type = type();
       expect("=");
@@ -424,13 +504,17 @@ final class Parser {
 
   private void requireTarget(Expr e) {
     if (!(e instanceof Name || e instanceof Attr || e instanceof Index)) {
-      throw error(tokens.get(p - 1), FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "cannot assign to this expression (line "
-          + e.line() + ")");
+      throw error(
+          tokens.get(p - 1),
+          FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+          "cannot assign to this expression (line " + e.line() + ")");
     }
   }
 
   private static Expr tupleOf(List<Expr> items, Token at) {
-    return items.size() == 1 && !trailingComma(items) ? items.get(0) : new TupleX(items, at.line(), at.column());
+    return items.size() == 1 && !trailingComma(items)
+        ? items.get(0)
+        : new TupleX(items, at.line(), at.column());
   }
 
   private static boolean trailingComma(List<Expr> items) {
@@ -443,14 +527,21 @@ final class Parser {
     boolean trailing;
   }
 
-  /** Comma-separated expressions (with an optional trailing comma), stopping before {@code stopWord}. */
+  /**
+   * Comma-separated expressions (with an optional trailing comma), stopping before {@code
+   * stopWord}.
+   */
   private List<Expr> exprList(@Nullable String stopWord) {
     CommaList items = new CommaList();
     items.add(expr());
     while (peek().is(",")) {
       next();
       Token t = peek();
-      if (t.is("=") || t.is(":") || t.is(")") || t.is("]") || t.kind() == Kind.NEWLINE
+      if (t.is("=")
+          || t.is(":")
+          || t.is(")")
+          || t.is("]")
+          || t.kind() == Kind.NEWLINE
           || stopWord != null && t.isName(stopWord)) {
         items.trailing = true;
         break;
@@ -470,7 +561,10 @@ final class Parser {
       next();
       Token n = next();
       if (n.kind() != Kind.NUMBER && !n.isName("inf")) {
-        throw error(t, FormatReason.TORCHSCRIPT_NONCANONICAL, "unary '-' on something other than a number literal");
+        throw error(
+            t,
+            FormatReason.TORCHSCRIPT_NONCANONICAL,
+            "unary '-' on something other than a number literal");
       }
       e = new Literal(Literal.Kind.NUMBER, "-" + n.text(), t.line(), t.column());
     } else {
@@ -510,7 +604,10 @@ final class Parser {
               if (INFIX_WORDS.contains(t.text())) {
                 throw unexpected(t, "an expression");
               }
-              throw error(t, FormatReason.TORCHSCRIPT_NONCANONICAL, "keyword '" + t.text() + "' in an expression");
+              throw error(
+                  t,
+                  FormatReason.TORCHSCRIPT_NONCANONICAL,
+                  "keyword '" + t.text() + "' in an expression");
             }
             return new Name(t.text(), t.line(), t.column());
           }
@@ -525,7 +622,8 @@ final class Parser {
             }
             List<Expr> items = exprList(null);
             expect(")");
-            return items.size() == 1 && !trailingComma(items) ? new Paren(items.get(0), t.line(), t.column())
+            return items.size() == 1 && !trailingComma(items)
+                ? new Paren(items.get(0), t.line(), t.column())
                 : new TupleX(items, t.line(), t.column());
           }
           case "[" -> {
@@ -572,7 +670,10 @@ final class Parser {
             next();
             keywords.add(new Keyword(k, expr()));
           } else if (!keywords.isEmpty()) {
-            throw error(a, FormatReason.TORCHSCRIPT_SYNTAX_INVALID, "a positional argument after a keyword argument");
+            throw error(
+                a,
+                FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
+                "a positional argument after a keyword argument");
           } else {
             args.add(expr());
           }
@@ -584,9 +685,15 @@ final class Parser {
         e = new Call(e, args, keywords, t.line(), t.column());
       } else if (t.is("[")) {
         next();
-        Expr index = peek().is("]") ? new TupleX(List.of(), t.line(), t.column()) : tupleOf(exprList(null), t);
+        Expr index =
+            peek().is("]")
+                ? new TupleX(List.of(), t.line(), t.column())
+                : tupleOf(exprList(null), t);
         if (peek().is(":")) {
-          throw error(peek(), FormatReason.TORCHSCRIPT_NONCANONICAL, "slice syntax (the printer writes torch.slice)");
+          throw error(
+              peek(),
+              FormatReason.TORCHSCRIPT_NONCANONICAL,
+              "slice syntax (the printer writes torch.slice)");
         }
         expect("]");
         e = new Index(e, index, t.line(), t.column());
@@ -623,7 +730,10 @@ final class Parser {
       next();
       name.append('.').append(ident());
       if (name.length() > limits.maxIdentifier()) {
-        throw error(t, FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED, "type name longer than " + limits.maxIdentifier());
+        throw error(
+            t,
+            FormatReason.TORCHSCRIPT_LIMIT_EXCEEDED,
+            "type name longer than " + limits.maxIdentifier());
       }
     }
     List<TypeExpr> args = new ArrayList<>();

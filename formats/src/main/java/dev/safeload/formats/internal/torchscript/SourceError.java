@@ -2,7 +2,6 @@ package dev.safeload.formats.internal.torchscript;
 
 import dev.safeload.ReasonCode;
 
-
 /**
  * A rejection inside one code file, located by line and column; the archive reader turns it into a
  * finding that names the file (the file offset of deflated code is not meaningful).

@@ -1,9 +1,18 @@
 package dev.safeload.formats.internal.torchscript;
 
-/** One token of a code file. {@code text} is the identifier, number, decoded string or punctuation. */
+/**
+ * One token of a code file. {@code text} is the identifier, number, decoded string or punctuation.
+ */
 record Token(Kind kind, String text, int line, int column) {
   enum Kind {
-    NAME, NUMBER, STRING, PUNCT, NEWLINE, INDENT, DEDENT, END
+    NAME,
+    NUMBER,
+    STRING,
+    PUNCT,
+    NEWLINE,
+    INDENT,
+    DEDENT,
+    END
   }
 
   boolean is(String punct) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A declared type as the archive reader sees it: a name ({@code Tensor}, {@code List},
- * {@code __torch__.a.Name}, {@code ()} for the empty tuple) and its arguments.
+ * A declared type as the archive reader sees it: a name ({@code Tensor}, {@code List}, {@code
+ * __torch__.a.Name}, {@code ()} for the empty tuple) and its arguments.
  */
 public record TypeView(String name, List<TypeView> args) {
   public TypeView {

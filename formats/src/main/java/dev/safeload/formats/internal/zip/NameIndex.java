@@ -9,19 +9,19 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The archive's entry names, for the collision rules: no two names equal (ZIP_DUPLICATE_NAME), and no
- * two equal after NFC normalisation and lower-casing (ZIP_NAME_CASE_COLLISION: miniz looks names up
- * case-insensitively, macOS and Windows file systems fold case or normalisation).
+ * The archive's entry names, for the collision rules: no two names equal (ZIP_DUPLICATE_NAME), and
+ * no two equal after NFC normalisation and lower-casing (ZIP_NAME_CASE_COLLISION: miniz looks names
+ * up case-insensitively, macOS and Windows file systems fold case or normalisation).
  *
- * <p>Linear work. Normalisation reorders each run of combining marks (canonical ordering, an insertion
- * sort), so its cost grows with the square of the longest run: a 65,535-byte name of alternating marks
- * took seconds. Names are therefore bounded twice before they are normalised: by length
- * ({@code Zip.MAX_NAME_BYTES}, checked on the raw length field) and by {@link #streamSafeProblem}, which
- * refuses more than {@value #MAX_COMBINING_RUN} consecutive combining marks (the "stream-safe" limit of
- * Unicode UAX #15 §13, which no real name reaches). Every character with a non-zero canonical combining
- * class is a mark (general category Mn, Mc or Me), so the runs the normaliser sorts are no longer than
- * the runs counted here (times the at most 3 marks a decomposition appends). ASCII names, the usual case,
- * are not normalised at all.
+ * <p>Linear work. Normalisation reorders each run of combining marks (canonical ordering, an
+ * insertion sort), so its cost grows with the square of the longest run: a 65,535-byte name of
+ * alternating marks took seconds. Names are therefore bounded twice before they are normalised: by
+ * length ({@code Zip.MAX_NAME_BYTES}, checked on the raw length field) and by {@link
+ * #streamSafeProblem}, which refuses more than {@value #MAX_COMBINING_RUN} consecutive combining
+ * marks (the "stream-safe" limit of Unicode UAX #15 §13, which no real name reaches). Every
+ * character with a non-zero canonical combining class is a mark (general category Mn, Mc or Me), so
+ * the runs the normaliser sorts are no longer than the runs counted here (times the at most 3 marks
+ * a decomposition appends). ASCII names, the usual case, are not normalised at all.
  */
 final class NameIndex {
   /** Most consecutive combining marks in a name (UAX #15 stream-safe text format). */
@@ -49,19 +49,26 @@ final class NameIndex {
 
   private static boolean isMark(int cp) {
     int t = Character.getType(cp);
-    return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK
+    return t == Character.NON_SPACING_MARK
+        || t == Character.COMBINING_SPACING_MARK
         || t == Character.ENCLOSING_MARK;
   }
 
-  /** Adds a name that passed {@link #streamSafeProblem}; rejects it if it collides with an earlier one. */
+  /**
+   * Adds a name that passed {@link #streamSafeProblem}; rejects it if it collides with an earlier
+   * one.
+   */
   void add(String name, long at) {
     if (exact.put(name, name) != null) {
-      throw new FormatException(FormatReason.ZIP_DUPLICATE_NAME, at, "two entries are named " + name);
+      throw new FormatException(
+          FormatReason.ZIP_DUPLICATE_NAME, at, "two entries are named " + name);
     }
     String fold = fold(name);
     String other = folded.put(fold, name);
     if (other != null) {
-      throw new FormatException(FormatReason.ZIP_NAME_CASE_COLLISION, at,
+      throw new FormatException(
+          FormatReason.ZIP_NAME_CASE_COLLISION,
+          at,
           "entry names " + other + " and " + name + " differ only in case or normalisation");
     }
   }
@@ -73,7 +80,8 @@ final class NameIndex {
       int cp = name.codePointAt(i);
       i += Character.charCount(cp);
       ascii &= cp < 0x80;
-      // What canonical ordering may cost for this character: one step, plus one per mark it may pass.
+      // What canonical ordering may cost for this character: one step, plus one per mark it may
+      // pass.
       run = isMark(cp) ? run + 1 : 0;
       work += 1 + run;
     }
@@ -82,9 +90,9 @@ final class NameIndex {
   }
 
   /**
-   * Work units spent folding names: one per character plus, per combining mark, the marks before it in
-   * its run (the most canonical reordering can do). Linear in the names' length by construction of
-   * the rules above; tests check it against the file size.
+   * Work units spent folding names: one per character plus, per combining mark, the marks before it
+   * in its run (the most canonical reordering can do). Linear in the names' length by construction
+   * of the rules above; tests check it against the file size.
    */
   long work() {
     return work;

@@ -27,8 +27,8 @@ import java.util.zip.Inflater;
  * consistent ZIP64 records, a contiguous central directory, local headers that agree with it, names
  * that cannot escape or collide, only stored/deflate entries without encryption or unknown flags,
  * and every byte of the file owned by exactly one structure (no prepended, appended, hidden or
- * overlapping data). Entry data (CRC, deflate stream) is checked when it is read through
- * {@link #open} or {@link #verify}.
+ * overlapping data). Entry data (CRC, deflate stream) is checked when it is read through {@link
+ * #open} or {@link #verify}.
  *
  * <p>All reads go through the given {@link ModelBytes}; nothing is allocated from a size the file
  * declares before that size was checked against the file and the {@link ZipLimits}.
@@ -43,8 +43,10 @@ public final class ZipArchive {
   static final int FLAG_ENCRYPTED = 1;
   static final int FLAG_DESCRIPTOR = 1 << 3;
   static final int FLAG_UTF8 = 1 << 11;
+
   /** Bits 1 and 2 only describe the deflate level. */
   static final int FLAG_DEFLATE_OPTIONS = (1 << 1) | (1 << 2);
+
   static final int FLAGS_ENCRYPTION = 1 | (1 << 6) | (1 << 13);
   static final long U32 = 0xFFFF_FFFFL;
   static final int U16 = 0xFFFF;
@@ -175,14 +177,17 @@ public final class ZipArchive {
    */
   public ByteBuffer readFully(ZipEntry e, long maxBytes, ReasonCode tooLarge) {
     if (e.uncompressedSize() > maxBytes || e.uncompressedSize() > Integer.MAX_VALUE - 16) {
-      throw new FormatException(tooLarge, e.localHeaderOffset(),
+      throw new FormatException(
+          tooLarge,
+          e.localHeaderOffset(),
           e.name() + ": " + e.uncompressedSize() + " bytes is over the limit of " + maxBytes);
     }
     if (e.isStored()) {
       verify(e);
       return storedData(e);
     }
-    // Grow with the bytes actually inflated rather than allocating the declared size up front: a small
+    // Grow with the bytes actually inflated rather than allocating the declared size up front: a
+    // small
     // file may declare a large (if bounded) size, and only real work should cost memory.
     byte[] out;
     try (InputStream in = open(e)) {
@@ -191,16 +196,22 @@ public final class ZipArchive {
       throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), ex.toString());
     }
     if (out.length != e.uncompressedSize()) {
-      throw new FormatException(FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": size differs");
+      throw new FormatException(
+          FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": size differs");
     }
     return ByteBuffer.wrap(out).asReadOnlyBuffer();
   }
 
   private static void checkCrc(ZipEntry e, CRC32 crc) {
     if ((int) crc.getValue() != e.crc32()) {
-      throw new FormatException(FormatReason.ZIP_CRC_MISMATCH, e.dataOffset(), e.name() + ": CRC-32 "
-          + Long.toHexString(crc.getValue()) + " but the central directory says "
-          + Integer.toHexString(e.crc32()));
+      throw new FormatException(
+          FormatReason.ZIP_CRC_MISMATCH,
+          e.dataOffset(),
+          e.name()
+              + ": CRC-32 "
+              + Long.toHexString(crc.getValue())
+              + " but the central directory says "
+              + Integer.toHexString(e.crc32()));
     }
   }
 
@@ -235,7 +246,9 @@ public final class ZipArchive {
       return n;
     }
 
-    /** Puts 1 to {@code len} (at least 1) bytes into {@code b}, or returns -1 at the checked end. */
+    /**
+     * Puts 1 to {@code len} (at least 1) bytes into {@code b}, or returns -1 at the checked end.
+     */
     abstract int produce(byte[] b, int off, int len) throws IOException;
   }
 
@@ -261,7 +274,8 @@ public final class ZipArchive {
       }
       int n = in.read(b, off, (int) Math.min(len, left));
       if (n < 0) {
-        throw new FormatException(FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": data truncated");
+        throw new FormatException(
+            FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(), e.name() + ": data truncated");
       }
       left -= n;
       return n;
@@ -293,26 +307,40 @@ public final class ZipArchive {
             inflater.setInput(bytes.slice(inPos, n));
             inPos += n;
           }
-          // Never produce more than the central directory declared: the declared size is bounded by the
+          // Never produce more than the central directory declared: the declared size is bounded by
+          // the
           // policy, so this bounds memory and time whatever the deflate stream says.
           int want = (int) Math.min(len, e.uncompressedSize() - produced + 1);
           int n = inflater.inflate(b, off, Math.max(1, want));
           if (n > 0) {
             produced += n;
             if (produced > e.uncompressedSize()) {
-              throw new FormatException(FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(),
-                  e.name() + ": inflates to more than the declared " + e.uncompressedSize() + " bytes");
+              throw new FormatException(
+                  FormatReason.ZIP_SIZE_MISMATCH,
+                  e.dataOffset(),
+                  e.name()
+                      + ": inflates to more than the declared "
+                      + e.uncompressedSize()
+                      + " bytes");
             }
             return n;
           }
           if (inflater.finished()) {
             if (inflater.getRemaining() != 0 || inPos != inEnd) {
-              throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(),
+              throw new FormatException(
+                  FormatReason.ZIP_DEFLATE_INVALID,
+                  e.dataOffset(),
                   e.name() + ": data follows the end of the deflate stream");
             }
             if (produced != e.uncompressedSize()) {
-              throw new FormatException(FormatReason.ZIP_SIZE_MISMATCH, e.dataOffset(),
-                  e.name() + ": inflates to " + produced + " bytes, declared " + e.uncompressedSize());
+              throw new FormatException(
+                  FormatReason.ZIP_SIZE_MISMATCH,
+                  e.dataOffset(),
+                  e.name()
+                      + ": inflates to "
+                      + produced
+                      + " bytes, declared "
+                      + e.uncompressedSize());
             }
             checkCrc(e, crc);
             done = true;
@@ -320,12 +348,15 @@ public final class ZipArchive {
             return -1;
           }
           if (inflater.needsDictionary() || (inflater.needsInput() && inPos >= inEnd)) {
-            throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(),
+            throw new FormatException(
+                FormatReason.ZIP_DEFLATE_INVALID,
+                e.dataOffset(),
                 e.name() + ": deflate stream ends early");
           }
         }
       } catch (DataFormatException ex) {
-        throw new FormatException(FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), e.name() + ": " + ex.getMessage());
+        throw new FormatException(
+            FormatReason.ZIP_DEFLATE_INVALID, e.dataOffset(), e.name() + ": " + ex.getMessage());
       }
     }
 
@@ -390,31 +421,43 @@ public final class ZipArchive {
       if (zip64) {
         long loc = eocd - LOCATOR_SIZE;
         if (u32(loc + 4) != 0 || u32(loc + 16) != 1) {
-          throw new FormatException(FormatReason.ZIP_MULTI_DISK, loc, "ZIP64 locator names another disk");
+          throw new FormatException(
+              FormatReason.ZIP_MULTI_DISK, loc, "ZIP64 locator names another disk");
         }
         long z = u64(loc + 8, FormatReason.ZIP64_INCONSISTENT);
         if (z + ZIP64_END_SIZE != loc || !sigAt(z, SIG_ZIP64_END)) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, loc,
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              loc,
               "the ZIP64 end record is not immediately before its locator");
         }
         if (u64(z + 4, FormatReason.ZIP64_INCONSISTENT) != ZIP64_END_SIZE - 12) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, z + 4,
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              z + 4,
               "ZIP64 end record with an extensible data sector");
         }
         if (u32(z + 16) != 0 || u32(z + 20) != 0) {
-          throw new FormatException(FormatReason.ZIP_MULTI_DISK, z + 16, "ZIP64 end record names another disk");
+          throw new FormatException(
+              FormatReason.ZIP_MULTI_DISK, z + 16, "ZIP64 end record names another disk");
         }
         long n64disk = u64(z + 24, FormatReason.ZIP64_INCONSISTENT);
         long n64 = u64(z + 32, FormatReason.ZIP64_INCONSISTENT);
         long size64 = u64(z + 40, FormatReason.ZIP64_INCONSISTENT);
         long off64 = u64(z + 48, FormatReason.ZIP64_INCONSISTENT);
         if (n64disk != n64) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, z + 24, "entry counts disagree");
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT, z + 24, "entry counts disagree");
         }
-        if (!agrees(entriesDisk, U16, n64) || !agrees(entriesTotal, U16, n64)
-            || !agrees(cdSize32, U32, size64) || !agrees(cdOffset32, U32, off64)
-            || !agrees(disk, U16, 0) || !agrees(cdDisk, U16, 0)) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, eocd,
+        if (!agrees(entriesDisk, U16, n64)
+            || !agrees(entriesTotal, U16, n64)
+            || !agrees(cdSize32, U32, size64)
+            || !agrees(cdOffset32, U32, off64)
+            || !agrees(disk, U16, 0)
+            || !agrees(cdDisk, U16, 0)) {
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              eocd,
               "end record fields are neither equal to the ZIP64 values nor the ZIP64 marker");
         }
         entryCount = n64;
@@ -425,31 +468,42 @@ public final class ZipArchive {
         structures.add(new long[] {loc, eocd});
       } else {
         if (disk != 0 || cdDisk != 0) {
-          throw new FormatException(FormatReason.ZIP_MULTI_DISK, eocd + 4, "the archive spans disks");
+          throw new FormatException(
+              FormatReason.ZIP_MULTI_DISK, eocd + 4, "the archive spans disks");
         }
         if (entriesDisk != entriesTotal) {
-          throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, eocd + 8, "entry counts disagree");
+          throw new FormatException(
+              FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, eocd + 8, "entry counts disagree");
         }
         if (entriesTotal == U16 || cdSize32 == U32 || cdOffset32 == U32) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, eocd,
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              eocd,
               "ZIP64 marker values without a ZIP64 end record");
         }
       }
       if (entryCount > limits.maxEntries()) {
-        throw new FormatException(FormatReason.ZIP_TOO_MANY_ENTRIES, eocd,
+        throw new FormatException(
+            FormatReason.ZIP_TOO_MANY_ENTRIES,
+            eocd,
             entryCount + " entries is over the limit of " + limits.maxEntries());
       }
       if (cdOffset > cdEndExpected || cdEndExpected - cdOffset != cdSize) {
-        throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, eocd,
+        throw new FormatException(
+            FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
+            eocd,
             "the central directory does not end where the end record begins");
       }
       if (entryCount > cdSize / 46) {
-        throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, cdOffset,
+        throw new FormatException(
+            FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
+            cdOffset,
             entryCount + " entries cannot fit in a " + cdSize + "-byte central directory");
       }
       structures.add(new long[] {cdOffset, cdEndExpected});
 
-      // The count is bounded by the directory's size, but a policy may allow more entries than fit an int.
+      // The count is bounded by the directory's size, but a policy may allow more entries than fit
+      // an int.
       List<ZipEntry> entries = new ArrayList<>((int) Math.min(entryCount, 1024));
       NameIndex names = new NameIndex();
       long total = 0;
@@ -464,22 +518,36 @@ public final class ZipArchive {
         if (!e.isStored() && e.uncompressedSize() < limits.ratioFloorBytes()) {
           smallInflated += e.uncompressedSize();
           smallCompressed += e.compressedSize();
-          if (smallInflated >= limits.ratioFloorBytes() && overRatio(smallInflated, smallCompressed)) {
-            throw new FormatException(FormatReason.ZIP_COMPRESSION_RATIO, e.localHeaderOffset(), "the deflated entries "
-                + "below " + limits.ratioFloorBytes() + " bytes inflate to " + smallInflated + " bytes from "
-                + smallCompressed + ", over the ratio limit of " + limits.maxRatio());
+          if (smallInflated >= limits.ratioFloorBytes()
+              && overRatio(smallInflated, smallCompressed)) {
+            throw new FormatException(
+                FormatReason.ZIP_COMPRESSION_RATIO,
+                e.localHeaderOffset(),
+                "the deflated entries "
+                    + "below "
+                    + limits.ratioFloorBytes()
+                    + " bytes inflate to "
+                    + smallInflated
+                    + " bytes from "
+                    + smallCompressed
+                    + ", over the ratio limit of "
+                    + limits.maxRatio());
           }
         }
         total = Math.addExact(total, e.uncompressedSize());
         if (total > limits.maxTotalBytes()) {
-          throw new FormatException(FormatReason.ZIP_TOTAL_TOO_LARGE, e.localHeaderOffset(),
+          throw new FormatException(
+              FormatReason.ZIP_TOTAL_TOO_LARGE,
+              e.localHeaderOffset(),
               "entries total more than " + limits.maxTotalBytes() + " bytes uncompressed");
         }
         entries.add(e);
         structures.add(new long[] {e.localHeaderOffset(), e.endOffset()});
       }
       if (p != cdEndExpected) {
-        throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, p,
+        throw new FormatException(
+            FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
+            p,
             "the central directory holds bytes after its last entry");
       }
       account(structures, entries);
@@ -499,7 +567,8 @@ public final class ZipArchive {
     /** Finds the single end record, which must end exactly at the end of the file. */
     private long findEnd() {
       if (size < END_SIZE) {
-        throw new FormatException(FormatReason.ZIP_END_RECORD_MISSING, 0, "too short for a zip end record");
+        throw new FormatException(
+            FormatReason.ZIP_END_RECORD_MISSING, 0, "too short for a zip end record");
       }
       long lowest = Math.max(0, size - END_SIZE - MAX_COMMENT);
       long found = -1;
@@ -517,12 +586,16 @@ public final class ZipArchive {
         }
       }
       if (valid > 1) {
-        throw new FormatException(FormatReason.ZIP_MULTIPLE_END_RECORDS, found,
+        throw new FormatException(
+            FormatReason.ZIP_MULTIPLE_END_RECORDS,
+            found,
             "more than one end record could end this file");
       }
       if (found < 0) {
-        throw new FormatException(anySignature ? FormatReason.ZIP_APPENDED_DATA : FormatReason.ZIP_END_RECORD_MISSING,
-            size, anySignature ? "data follows the end record" : "no end record");
+        throw new FormatException(
+            anySignature ? FormatReason.ZIP_APPENDED_DATA : FormatReason.ZIP_END_RECORD_MISSING,
+            size,
+            anySignature ? "data follows the end record" : "no end record");
       }
       return found;
     }
@@ -531,8 +604,10 @@ public final class ZipArchive {
 
     private ZipEntry centralEntry(int index, long p, long cdEnd) {
       if (p + 46 > cdEnd || !sigAt(p, SIG_CENTRAL)) {
-        throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, p, "central directory entry " + index
-            + " is missing or truncated");
+        throw new FormatException(
+            FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
+            p,
+            "central directory entry " + index + " is missing or truncated");
       }
       int flags = u16(p + 8);
       int method = u16(p + 10);
@@ -548,17 +623,27 @@ public final class ZipArchive {
       long extraAt = nameAt + nameLen;
       long end = extraAt + extraLen + commentLen;
       if (end > cdEnd) {
-        throw new FormatException(FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID, p, "central directory entry " + index
-            + " runs past the directory");
+        throw new FormatException(
+            FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
+            p,
+            "central directory entry " + index + " runs past the directory");
       }
       nextCentral = end;
       if (commentLen != 0) {
-        throw new FormatException(FormatReason.ZIP_COMMENT, extraAt + extraLen, "entry " + index + " has a comment");
+        throw new FormatException(
+            FormatReason.ZIP_COMMENT, extraAt + extraLen, "entry " + index + " has a comment");
       }
       // Before the name is decoded or normalised: normalisation cost grows faster than the name.
       if (nameLen > limits.maxNameBytes()) {
-        throw new FormatException(FormatReason.ZIP_NAME_TOO_LONG, nameAt, "entry " + index + " has a name of " + nameLen
-            + " bytes, over the limit of " + limits.maxNameBytes());
+        throw new FormatException(
+            FormatReason.ZIP_NAME_TOO_LONG,
+            nameAt,
+            "entry "
+                + index
+                + " has a name of "
+                + nameLen
+                + " bytes, over the limit of "
+                + limits.maxNameBytes());
       }
       byte[] nameBytes = read(nameAt, nameLen);
       String name = decodeName(nameBytes, flags, nameAt);
@@ -566,15 +651,26 @@ public final class ZipArchive {
       ExtraFields cx = ExtraFields.read(b, extraAt, extraLen, true);
       cx.checkUnicodePath(b, nameBytes, name);
       // ZIP64 extra: only the fields whose 32-bit value is the marker, in this order.
-      int need = (usize == U32 ? 8 : 0) + (csize == U32 ? 8 : 0) + (lho == U32 ? 8 : 0) + (diskStart == U16 ? 4 : 0);
+      int need =
+          (usize == U32 ? 8 : 0)
+              + (csize == U32 ? 8 : 0)
+              + (lho == U32 ? 8 : 0)
+              + (diskStart == U16 ? 4 : 0);
       if (cx.zip64At < 0) {
         if (need != 0) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, p, name + ": ZIP64 markers without ZIP64 data");
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT, p, name + ": ZIP64 markers without ZIP64 data");
         }
       } else {
         if (cx.zip64Len != need) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, cx.zip64At, name + ": ZIP64 extra field holds "
-              + cx.zip64Len + " bytes where the markers need " + need);
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              cx.zip64At,
+              name
+                  + ": ZIP64 extra field holds "
+                  + cx.zip64Len
+                  + " bytes where the markers need "
+                  + need);
         }
         long q = cx.zip64At;
         if (usize == U32) {
@@ -594,20 +690,40 @@ public final class ZipArchive {
         }
       }
       if (diskStart != 0) {
-        throw new FormatException(FormatReason.ZIP_MULTI_DISK, p + 34, name + ": entry on another disk");
+        throw new FormatException(
+            FormatReason.ZIP_MULTI_DISK, p + 34, name + ": entry on another disk");
       }
       if (usize > limits.maxEntryBytes()) {
-        throw new FormatException(FormatReason.ZIP_ENTRY_TOO_LARGE, p, name + ": " + usize
-            + " bytes uncompressed is over the limit of " + limits.maxEntryBytes());
+        throw new FormatException(
+            FormatReason.ZIP_ENTRY_TOO_LARGE,
+            p,
+            name
+                + ": "
+                + usize
+                + " bytes uncompressed is over the limit of "
+                + limits.maxEntryBytes());
       }
       if (method == ZipEntry.STORED && csize != usize) {
-        throw new FormatException(FormatReason.ZIP_SIZE_MISMATCH, p, name + ": stored entry with different sizes");
+        throw new FormatException(
+            FormatReason.ZIP_SIZE_MISMATCH, p, name + ": stored entry with different sizes");
       }
-      // Small entries are exempt one by one (a few KB of zeros deflate 300:1 and are no bomb); parse()
+      // Small entries are exempt one by one (a few KB of zeros deflate 300:1 and are no bomb);
+      // parse()
       // judges them together. The declared-size and total limits apply to every entry.
-      if (method == ZipEntry.DEFLATED && usize >= limits.ratioFloorBytes() && usize > 0 && overRatio(usize, csize)) {
-        throw new FormatException(FormatReason.ZIP_COMPRESSION_RATIO, p, name + ": " + usize + " bytes from "
-            + csize + " compressed is over the ratio limit of " + limits.maxRatio());
+      if (method == ZipEntry.DEFLATED
+          && usize >= limits.ratioFloorBytes()
+          && usize > 0
+          && overRatio(usize, csize)) {
+        throw new FormatException(
+            FormatReason.ZIP_COMPRESSION_RATIO,
+            p,
+            name
+                + ": "
+                + usize
+                + " bytes from "
+                + csize
+                + " compressed is over the ratio limit of "
+                + limits.maxRatio());
       }
       long[] local = localHeader(name, nameBytes, flags, method, crc, csize, usize, lho, cx);
       return new ZipEntry(name, index, lho, local[0], csize, usize, method, crc, flags, local[1]);
@@ -615,24 +731,39 @@ public final class ZipArchive {
 
     private void checkFlagsAndMethod(int flags, int method, long at, String name) {
       if ((flags & FLAGS_ENCRYPTION) != 0) {
-        throw new FormatException(FormatReason.ZIP_ENCRYPTED, at + 8, name + ": encrypted (flags 0x"
-            + Integer.toHexString(flags) + ")");
+        throw new FormatException(
+            FormatReason.ZIP_ENCRYPTED,
+            at + 8,
+            name + ": encrypted (flags 0x" + Integer.toHexString(flags) + ")");
       }
       if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
-        throw new FormatException(FormatReason.ZIP_METHOD_UNSUPPORTED, at + 10, name + ": method " + method);
+        throw new FormatException(
+            FormatReason.ZIP_METHOD_UNSUPPORTED, at + 10, name + ": method " + method);
       }
-      int allowed = FLAG_DESCRIPTOR | FLAG_UTF8 | (method == ZipEntry.DEFLATED ? FLAG_DEFLATE_OPTIONS : 0);
+      int allowed =
+          FLAG_DESCRIPTOR | FLAG_UTF8 | (method == ZipEntry.DEFLATED ? FLAG_DEFLATE_OPTIONS : 0);
       if ((flags & ~allowed) != 0) {
-        throw new FormatException(FormatReason.ZIP_FLAGS_UNSUPPORTED, at + 8, name + ": flags 0x"
-            + Integer.toHexString(flags));
+        throw new FormatException(
+            FormatReason.ZIP_FLAGS_UNSUPPORTED,
+            at + 8,
+            name + ": flags 0x" + Integer.toHexString(flags));
       }
     }
 
     /** Returns {data offset, end offset including any data descriptor}. */
-    private long[] localHeader(String name, byte[] nameBytes, int flags, int method, int crc, long csize,
-        long usize, long lho, ExtraFields cx) {
+    private long[] localHeader(
+        String name,
+        byte[] nameBytes,
+        int flags,
+        int method,
+        int crc,
+        long csize,
+        long usize,
+        long lho,
+        ExtraFields cx) {
       if (lho > size - 30 || !sigAt(lho, SIG_LOCAL)) {
-        throw new FormatException(FormatReason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": no local header at " + lho);
+        throw new FormatException(
+            FormatReason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": no local header at " + lho);
       }
       int lflags = u16(lho + 6);
       int lmethod = u16(lho + 8);
@@ -643,22 +774,34 @@ public final class ZipArchive {
       int extraLen = u16(lho + 28);
       long dataAt = lho + 30 + nameLen + extraLen;
       if (dataAt > size) {
-        throw new FormatException(FormatReason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": local header runs past the file");
+        throw new FormatException(
+            FormatReason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": local header runs past the file");
       }
       if (lflags != flags) {
-        // Encryption bits only in the local header are the classic "scanner refuses, loader reads" split.
+        // Encryption bits only in the local header are the classic "scanner refuses, loader reads"
+        // split.
         int reasonFlags = lflags & ~flags;
-        throw new FormatException((reasonFlags & FLAGS_ENCRYPTION) != 0 ? FormatReason.ZIP_ENCRYPTED
-            : FormatReason.ZIP_HEADER_MISMATCH, lho + 6, name + ": local flags 0x" + Integer.toHexString(lflags)
-            + " differ from central 0x" + Integer.toHexString(flags));
+        throw new FormatException(
+            (reasonFlags & FLAGS_ENCRYPTION) != 0
+                ? FormatReason.ZIP_ENCRYPTED
+                : FormatReason.ZIP_HEADER_MISMATCH,
+            lho + 6,
+            name
+                + ": local flags 0x"
+                + Integer.toHexString(lflags)
+                + " differ from central 0x"
+                + Integer.toHexString(flags));
       }
       if (lmethod != method) {
-        throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, lho + 8, name + ": methods differ");
+        throw new FormatException(
+            FormatReason.ZIP_HEADER_MISMATCH, lho + 8, name + ": methods differ");
       }
       // Lengths first: the local name is read only when it is as long as the (bounded) central one.
       if (nameLen != nameBytes.length || !Arrays.equals(read(lho + 30, nameLen), nameBytes)) {
-        throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, lho + 30, name
-            + ": the local header names a different file");
+        throw new FormatException(
+            FormatReason.ZIP_HEADER_MISMATCH,
+            lho + 30,
+            name + ": the local header names a different file");
       }
       claim(lho, csize > size - dataAt ? size : dataAt + csize, name);
       ExtraFields lx = ExtraFields.read(b, lho + 30 + nameLen, extraLen, false);
@@ -667,32 +810,41 @@ public final class ZipArchive {
       boolean zip64 = lx.zip64At >= 0;
       if (zip64) {
         if (lx.zip64Len != 16) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, lx.zip64At, name
-              + ": a local ZIP64 field must hold exactly both sizes");
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              lx.zip64At,
+              name + ": a local ZIP64 field must hold exactly both sizes");
         }
         long zu = u64(lx.zip64At, FormatReason.ZIP64_INCONSISTENT);
         long zc = u64(lx.zip64At + 8, FormatReason.ZIP64_INCONSISTENT);
-        // CPython's force_zip64 keeps the real sizes in the 32-bit fields too; anything else must be the marker.
+        // CPython's force_zip64 keeps the real sizes in the 32-bit fields too; anything else must
+        // be the marker.
         if ((lusize != U32 && lusize != zu) || (lcsize != U32 && lcsize != zc)) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, lho + 18, name
-              + ": local 32-bit sizes are neither the ZIP64 marker nor the ZIP64 values");
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT,
+              lho + 18,
+              name + ": local 32-bit sizes are neither the ZIP64 marker nor the ZIP64 values");
         }
         lusize = zu;
         lcsize = zc;
       } else if (lusize == U32 || lcsize == U32) {
         if (!(lusize == usize && lcsize == csize)) {
-          throw new FormatException(FormatReason.ZIP64_INCONSISTENT, lho, name + ": ZIP64 marker without ZIP64 data");
+          throw new FormatException(
+              FormatReason.ZIP64_INCONSISTENT, lho, name + ": ZIP64 marker without ZIP64 data");
         }
       }
       boolean descriptor = (flags & FLAG_DESCRIPTOR) != 0;
       boolean zeros = lcrc == 0 && lcsize == 0 && lusize == 0;
       boolean same = lcrc == crc && lcsize == csize && lusize == usize;
       if (!(same || (descriptor && zeros))) {
-        throw new FormatException(FormatReason.ZIP_HEADER_MISMATCH, lho + 14, name
-            + ": local CRC or sizes differ from the central directory");
+        throw new FormatException(
+            FormatReason.ZIP_HEADER_MISMATCH,
+            lho + 14,
+            name + ": local CRC or sizes differ from the central directory");
       }
       if (csize > size - dataAt) {
-        throw new FormatException(FormatReason.ZIP_LOCAL_HEADER_INVALID, dataAt, name + ": data runs past the file");
+        throw new FormatException(
+            FormatReason.ZIP_LOCAL_HEADER_INVALID, dataAt, name + ": data runs past the file");
       }
       long end = dataAt + csize;
       if (descriptor) {
@@ -703,13 +855,16 @@ public final class ZipArchive {
         }
         int w = wide ? 8 : 4;
         if (q + 4 + 2L * w > size) {
-          throw new FormatException(FormatReason.ZIP_DATA_DESCRIPTOR_INVALID, end, name + ": data descriptor missing");
+          throw new FormatException(
+              FormatReason.ZIP_DATA_DESCRIPTOR_INVALID, end, name + ": data descriptor missing");
         }
         long dcsize = wide ? u64(q + 4, FormatReason.ZIP_DATA_DESCRIPTOR_INVALID) : u32(q + 4);
         long dusize = wide ? u64(q + 4 + w, FormatReason.ZIP_DATA_DESCRIPTOR_INVALID) : u32(q + 8);
         if ((int) u32(q) != crc || dcsize != csize || dusize != usize) {
-          throw new FormatException(FormatReason.ZIP_DATA_DESCRIPTOR_INVALID, end, name
-              + ": data descriptor disagrees with the central directory");
+          throw new FormatException(
+              FormatReason.ZIP_DATA_DESCRIPTOR_INVALID,
+              end,
+              name + ": data descriptor disagrees with the central directory");
         }
         end = q + 4 + 2L * w;
       }
@@ -721,16 +876,19 @@ public final class ZipArchive {
 
     /**
      * Claims an entry's bytes before its extra fields are parsed. Local headers nested inside each
-     * other's extra fields or data would otherwise each be parsed in full: work growing with the number
-     * of entries times the extra length, for a file that grows only with the number of entries.
-     * {@link #account} checks the complete layout (with data descriptors) at the end.
+     * other's extra fields or data would otherwise each be parsed in full: work growing with the
+     * number of entries times the extra length, for a file that grows only with the number of
+     * entries. {@link #account} checks the complete layout (with data descriptors) at the end.
      */
     private void claim(long start, long end, String name) {
       Map.Entry<Long, Long> before = claimed.floorEntry(start);
       Map.Entry<Long, Long> after = claimed.ceilingEntry(start);
-      if ((before != null && before.getValue() > start) || (after != null && after.getKey() < end)) {
-        throw new FormatException(FormatReason.ZIP_OVERLAP, start, name + ": the local header at " + start
-            + " overlaps another entry");
+      if ((before != null && before.getValue() > start)
+          || (after != null && after.getKey() < end)) {
+        throw new FormatException(
+            FormatReason.ZIP_OVERLAP,
+            start,
+            name + ": the local header at " + start + " overlaps another entry");
       }
       claimed.put(start, end);
     }
@@ -746,14 +904,16 @@ public final class ZipArchive {
       if ((flags & FLAG_UTF8) != 0) {
         String utf8 = Utf8.decodeOrNull(raw);
         if (utf8 == null) {
-          throw new FormatException(FormatReason.ZIP_NAME_INVALID, at, "entry name is not valid UTF-8");
+          throw new FormatException(
+              FormatReason.ZIP_NAME_INVALID, at, "entry name is not valid UTF-8");
         }
         name = utf8;
       } else {
         for (byte c : raw) {
           if (c < 0) {
             // Without the UTF-8 flag the bytes are CP437 to some readers and UTF-8 to others.
-            throw new FormatException(FormatReason.ZIP_NAME_INVALID, at, "non-ASCII entry name without the UTF-8 flag");
+            throw new FormatException(
+                FormatReason.ZIP_NAME_INVALID, at, "non-ASCII entry name without the UTF-8 flag");
           }
         }
         name = new String(raw, StandardCharsets.US_ASCII);
@@ -763,7 +923,8 @@ public final class ZipArchive {
         why = NameIndex.streamSafeProblem(name);
       }
       if (why != null) {
-        throw new FormatException(FormatReason.ZIP_NAME_INVALID, at, "entry name '" + printable(name) + "' " + why);
+        throw new FormatException(
+            FormatReason.ZIP_NAME_INVALID, at, "entry name '" + printable(name) + "' " + why);
       }
       return name;
     }
@@ -813,7 +974,8 @@ public final class ZipArchive {
       long pos = 0;
       for (long[] s : structures) {
         if (s[0] < pos) {
-          throw new FormatException(FormatReason.ZIP_OVERLAP, s[0], "structures overlap at offset " + s[0]);
+          throw new FormatException(
+              FormatReason.ZIP_OVERLAP, s[0], "structures overlap at offset " + s[0]);
         }
         if (s[0] > pos) {
           gap(pos, s[0]);
@@ -821,25 +983,30 @@ public final class ZipArchive {
         pos = s[1];
       }
       if (pos != size) {
-        throw new FormatException(FormatReason.ZIP_APPENDED_DATA, pos, "data follows the end record");
+        throw new FormatException(
+            FormatReason.ZIP_APPENDED_DATA, pos, "data follows the end record");
       }
     }
 
     private void gap(long from, long to) {
       for (long q = from; q + 4 <= to; q++) {
         if (b.get(q) == 0x50 && (int) u32(q) == SIG_END) {
-          throw new FormatException(FormatReason.ZIP_MULTIPLE_END_RECORDS, q, "another end record at " + q);
+          throw new FormatException(
+              FormatReason.ZIP_MULTIPLE_END_RECORDS, q, "another end record at " + q);
         }
       }
       if (from == 0) {
-        throw new FormatException(FormatReason.ZIP_PREPENDED_DATA, 0, to + " bytes precede the first local header");
+        throw new FormatException(
+            FormatReason.ZIP_PREPENDED_DATA, 0, to + " bytes precede the first local header");
       }
       for (long q = from; q + 4 <= to; q++) {
         if (b.get(q) == 0x50 && (int) u32(q) == SIG_LOCAL) {
-          throw new FormatException(FormatReason.ZIP_UNACCOUNTED_BYTES, q, "a local header no central entry names");
+          throw new FormatException(
+              FormatReason.ZIP_UNACCOUNTED_BYTES, q, "a local header no central entry names");
         }
       }
-      throw new FormatException(FormatReason.ZIP_UNACCOUNTED_BYTES, from, (to - from) + " bytes belong to no entry");
+      throw new FormatException(
+          FormatReason.ZIP_UNACCOUNTED_BYTES, from, (to - from) + " bytes belong to no entry");
     }
   }
 }

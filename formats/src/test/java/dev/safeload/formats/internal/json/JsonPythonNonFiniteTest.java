@@ -13,14 +13,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link JsonReader#allowPythonNonFinite()}: exactly Python's three spellings, in value positions only. */
+/**
+ * {@link JsonReader#allowPythonNonFinite()}: exactly Python's three spellings, in value positions
+ * only.
+ */
 class JsonPythonNonFiniteTest {
   private static final JsonReader.Limits LIMITS = new JsonReader.Limits(8, 64, 20, 100);
 
   @Test
   void pythonSpellingsReadAsFloats() {
-    assertEquals(List.of(Token.BEGIN_OBJECT, Token.NAME, Token.FLOAT, Token.NAME, Token.BEGIN_ARRAY, Token.FLOAT,
-        Token.FLOAT, Token.FLOAT, Token.END_ARRAY, Token.END_OBJECT, Token.END_DOCUMENT),
+    assertEquals(
+        List.of(
+            Token.BEGIN_OBJECT,
+            Token.NAME,
+            Token.FLOAT,
+            Token.NAME,
+            Token.BEGIN_ARRAY,
+            Token.FLOAT,
+            Token.FLOAT,
+            Token.FLOAT,
+            Token.END_ARRAY,
+            Token.END_OBJECT,
+            Token.END_DOCUMENT),
         read("{\"loss\": NaN, \"v\": [Infinity,-Infinity, 1.5]}", true));
     assertEquals(List.of(Token.FLOAT, Token.END_DOCUMENT), read("NaN", true));
     assertEquals(List.of(Token.FLOAT, Token.END_DOCUMENT), read(" -Infinity\n", true));
@@ -34,15 +48,31 @@ class JsonPythonNonFiniteTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[nan]", "[NAN]", "[+Infinity]", "[Infinityx]", "[NaNa]", "[Inf]", "[infinity]", "[-NaN]",
-      "[- Infinity]", "{NaN: 1}", "{\"a\": NaN NaN}", "[-Infinit]", "Infinity1"})
+  @ValueSource(
+      strings = {
+        "[nan]",
+        "[NAN]",
+        "[+Infinity]",
+        "[Infinityx]",
+        "[NaNa]",
+        "[Inf]",
+        "[infinity]",
+        "[-NaN]",
+        "[- Infinity]",
+        "{NaN: 1}",
+        "{\"a\": NaN NaN}",
+        "[-Infinit]",
+        "Infinity1"
+      })
   void everythingElseStaysSyntaxError(String json) {
     assertEquals(Kind.SYNTAX, fail(json, true), json);
   }
 
   @Test
   void insideAStringItIsJustText() {
-    assertEquals(List.of(Token.BEGIN_ARRAY, Token.STRING, Token.END_ARRAY, Token.END_DOCUMENT), read("[\"NaN\"]", false));
+    assertEquals(
+        List.of(Token.BEGIN_ARRAY, Token.STRING, Token.END_ARRAY, Token.END_DOCUMENT),
+        read("[\"NaN\"]", false));
   }
 
   private static List<Token> read(String json, boolean python) {
@@ -61,7 +91,8 @@ class JsonPythonNonFiniteTest {
   }
 
   private static JsonReader reader(String json, boolean python) {
-    JsonReader r = new JsonReader(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), 0, LIMITS);
+    JsonReader r =
+        new JsonReader(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), 0, LIMITS);
     return python ? r.allowPythonNonFinite() : r;
   }
 }

@@ -54,16 +54,28 @@ class JsonReaderTest {
         Arguments.of("mismatched bracket", "[1}", Kind.SYNTAX),
         Arguments.of("unclosed", "{\"a\":[1,2]", Kind.SYNTAX),
         Arguments.of("duplicate key", "{\"a\":1,\"a\":2}", Kind.DUPLICATE_KEY),
-        Arguments.of("duplicate key nested", "[{\"x\":{\"a\":1,\"b\":2,\"a\":3}}]", Kind.DUPLICATE_KEY),
-        Arguments.of("duplicate key via escape", "{\"\\u00e9\":1,\"\u00e9\":2}", Kind.DUPLICATE_KEY),
-        Arguments.of("duplicate key via solidus escape", "{\"a/b\":1,\"a\\/b\":2}", Kind.DUPLICATE_KEY),
-        Arguments.of("duplicate key via surrogate pair", "{\"\\ud83d\\ude00\":1,\"\ud83d\ude00\":2}", Kind.DUPLICATE_KEY),
-        Arguments.of("duplicate among many keys", manyKeys(50, true), Kind.DUPLICATE_KEY),
-        Arguments.of("long duplicate key escaped mid-word", "{\"abcdefghij\\u006blmnopqrstu\":1,\"abcdefghijklmnopqrstu\":2}",
+        Arguments.of(
+            "duplicate key nested", "[{\"x\":{\"a\":1,\"b\":2,\"a\":3}}]", Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "duplicate key via escape", "{\"\\u00e9\":1,\"\u00e9\":2}", Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "duplicate key via solidus escape", "{\"a/b\":1,\"a\\/b\":2}", Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "duplicate key via surrogate pair",
+            "{\"\\ud83d\\ude00\":1,\"\ud83d\ude00\":2}",
             Kind.DUPLICATE_KEY),
-        Arguments.of("long duplicate key, non-ASCII across a word boundary",
-            "{\"abcdef\u00e9ghijklmnop\":1,\"abcdef\\u00e9ghijklmnop\":2}", Kind.DUPLICATE_KEY),
-        Arguments.of("escaped duplicate among many keys", manyKeys(50, false).replace("}", ",\"\\u006bey33\":0}"),
+        Arguments.of("duplicate among many keys", manyKeys(50, true), Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "long duplicate key escaped mid-word",
+            "{\"abcdefghij\\u006blmnopqrstu\":1,\"abcdefghijklmnopqrstu\":2}",
+            Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "long duplicate key, non-ASCII across a word boundary",
+            "{\"abcdef\u00e9ghijklmnop\":1,\"abcdef\\u00e9ghijklmnop\":2}",
+            Kind.DUPLICATE_KEY),
+        Arguments.of(
+            "escaped duplicate among many keys",
+            manyKeys(50, false).replace("}", ",\"\\u006bey33\":0}"),
             Kind.DUPLICATE_KEY),
         Arguments.of("too deep", "[[[[[[[[[1]]]]]]]]]", Kind.DEPTH_LIMIT),
         Arguments.of("string too long", "[\"" + "x".repeat(65) + "\"]", Kind.STRING_LIMIT),
@@ -79,8 +91,21 @@ class JsonReaderTest {
   }
 
   @ParameterizedTest(name = "invalid UTF-8 {0}")
-  @ValueSource(strings = {"C0AF", "C1BF", "E08080", "EDA080", "EDBFBF", "F08F8080", "F4908080", "F5808080", "FF", "80",
-      "E282", "F09F98"})
+  @ValueSource(
+      strings = {
+        "C0AF",
+        "C1BF",
+        "E08080",
+        "EDA080",
+        "EDBFBF",
+        "F08F8080",
+        "F4908080",
+        "F5808080",
+        "FF",
+        "80",
+        "E282",
+        "F09F98"
+      })
   void rejectsInvalidUtf8InStrings(String hex) {
     byte[] seq = java.util.HexFormat.of().parseHex(hex);
     byte[] doc = new byte[seq.length + 4];
@@ -95,7 +120,8 @@ class JsonReaderTest {
 
   @Test
   void acceptsValidUtf8AndAllEscapes() {
-    String json = "{\"k\u00e9\u4e2d\ud83d\ude00\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\ud83d\\ude00\"}";
+    String json =
+        "{\"k\u00e9\u4e2d\ud83d\ude00\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\ud83d\\ude00\"}";
     JsonReader r = reader(bytes(json));
     assertEquals(Token.BEGIN_OBJECT, r.next());
     assertEquals(Token.NAME, r.next());
@@ -103,17 +129,36 @@ class JsonReaderTest {
     assertEquals(Token.STRING, r.next());
     assertTrue(r.tokenEscaped());
     assertEquals("\"\\/\b\f\n\r\tA\ud83d\ude00", r.stringValue());
-    assertEquals("\"\\/\b\f\n\r\tA\ud83d\ude00".getBytes(StandardCharsets.UTF_8).length, r.decodedLength());
+    assertEquals(
+        "\"\\/\b\f\n\r\tA\ud83d\ude00".getBytes(StandardCharsets.UTF_8).length, r.decodedLength());
     assertEquals(Token.END_OBJECT, r.next());
     assertEquals(Token.END_DOCUMENT, r.next());
   }
 
   @Test
   void tokensIntegersAndFloats() {
-    List<Token> tokens = readAll(bytes(" [0, -0, 12, 1.5, 1e3, -2E-2, true, false, null, \"s\", {}, []] \r\n\t"));
-    assertEquals(List.of(Token.BEGIN_ARRAY, Token.INTEGER, Token.INTEGER, Token.INTEGER, Token.FLOAT, Token.FLOAT,
-        Token.FLOAT, Token.TRUE, Token.FALSE, Token.NULL, Token.STRING, Token.BEGIN_OBJECT, Token.END_OBJECT,
-        Token.BEGIN_ARRAY, Token.END_ARRAY, Token.END_ARRAY, Token.END_DOCUMENT), tokens);
+    List<Token> tokens =
+        readAll(bytes(" [0, -0, 12, 1.5, 1e3, -2E-2, true, false, null, \"s\", {}, []] \r\n\t"));
+    assertEquals(
+        List.of(
+            Token.BEGIN_ARRAY,
+            Token.INTEGER,
+            Token.INTEGER,
+            Token.INTEGER,
+            Token.FLOAT,
+            Token.FLOAT,
+            Token.FLOAT,
+            Token.TRUE,
+            Token.FALSE,
+            Token.NULL,
+            Token.STRING,
+            Token.BEGIN_OBJECT,
+            Token.END_OBJECT,
+            Token.BEGIN_ARRAY,
+            Token.END_ARRAY,
+            Token.END_ARRAY,
+            Token.END_DOCUMENT),
+        tokens);
   }
 
   @Test
@@ -136,18 +181,23 @@ class JsonReaderTest {
     String doc = "[" + big + "," + big + ",{\"x\":" + big + ",\"y\":" + big + "}," + big + "]";
     assertEquals(Token.END_DOCUMENT, readAll(bytes(doc)).get(readAll(bytes(doc)).size() - 1));
     String dupAfterReuse = "[" + big + "," + manyKeys(40, true) + "]";
-    assertEquals(Kind.DUPLICATE_KEY, assertThrows(JsonException.class, () -> readAll(bytes(dupAfterReuse))).kind());
+    assertEquals(
+        Kind.DUPLICATE_KEY,
+        assertThrows(JsonException.class, () -> readAll(bytes(dupAfterReuse))).kind());
   }
 
   @Test
   void expectedMembersPresizingKeepsDuplicateDetection() {
     JsonReader r = new JsonReader(ByteBuffer.wrap(bytes(manyKeys(50, true))), 0, LIMITS);
     r.expectMembers(50);
-    JsonException e = assertThrows(JsonException.class, () -> {
-      while (r.next() != Token.END_DOCUMENT) {
-        // read
-      }
-    });
+    JsonException e =
+        assertThrows(
+            JsonException.class,
+            () -> {
+              while (r.next() != Token.END_DOCUMENT) {
+                // read
+              }
+            });
     assertEquals(Kind.DUPLICATE_KEY, e.kind());
   }
 
@@ -155,12 +205,15 @@ class JsonReaderTest {
   void errorOffsetsAreAbsoluteInTheFile() {
     ByteBuffer b = ByteBuffer.wrap(bytes("xx{\"a\":1,\"a\":2}"));
     b.position(2);
-    JsonException e = assertThrows(JsonException.class, () -> {
-      JsonReader r = new JsonReader(b, 1000, LIMITS);
-      while (r.next() != Token.END_DOCUMENT) {
-        // read
-      }
-    });
+    JsonException e =
+        assertThrows(
+            JsonException.class,
+            () -> {
+              JsonReader r = new JsonReader(b, 1000, LIMITS);
+              while (r.next() != Token.END_DOCUMENT) {
+                // read
+              }
+            });
     assertEquals(1000 + 7, e.offset()); // the second key's opening quote
   }
 

@@ -16,7 +16,11 @@ class SafetensorsHeaderTest {
       for (int i = 0; i < len; i++) {
         // mostly '{' and its neighbours, and bytes that differ from '{' only in the high bit
         int r = rnd.nextInt(6);
-        b[i] = (byte) (r == 0 ? '{' : r == 1 ? 0xFB : r == 2 ? 'z' : r == 3 ? '|' : r == 4 ? 0 : rnd.nextInt(256));
+        b[i] =
+            (byte)
+                (r == 0
+                    ? '{'
+                    : r == 1 ? 0xFB : r == 2 ? 'z' : r == 3 ? '|' : r == 4 ? 0 : rnd.nextInt(256));
       }
       long naive = 0;
       for (byte x : b) {
@@ -25,7 +29,10 @@ class SafetensorsHeaderTest {
       ByteBuffer buf = ByteBuffer.wrap(b);
       assertEquals(naive, SafetensorsHeader.countOpenBraces(buf), "length " + len);
       if (len > 3) {
-        assertEquals(naive - count(b, 0, 3), SafetensorsHeader.countOpenBraces(buf.slice(3, len - 3)), "slice");
+        assertEquals(
+            naive - count(b, 0, 3),
+            SafetensorsHeader.countOpenBraces(buf.slice(3, len - 3)),
+            "slice");
       }
     }
   }

@@ -18,16 +18,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Our parser against jinja2's on tricky inputs (closers inside brackets and strings, comments,
  * whitespace control, precedence, postfix forms, literals, statements): same tree, or both refuse.
- * Fixtures: {@code src/test/resources/template/parser-differential.txt}, written by {@code generate.py}
- * next to it with jinja2 3.1.
+ * Fixtures: {@code src/test/resources/template/parser-differential.txt}, written by {@code
+ * generate.py} next to it with jinja2 3.1.
  */
 class ParserDifferentialTest {
 
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        ParserDifferentialTest.class.getResourceAsStream("/template/parser-differential.txt"),
-        StandardCharsets.US_ASCII))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                ParserDifferentialTest.class.getResourceAsStream(
+                    "/template/parser-differential.txt"),
+                StandardCharsets.US_ASCII))) {
       r.readLine(); // header
       for (String in = r.readLine(); in != null; in = r.readLine()) {
         String input = new String(Base64.getDecoder().decode(in), StandardCharsets.UTF_8);
@@ -49,7 +52,8 @@ class ParserDifferentialTest {
     assertEquals(jinja, ours, input);
   }
 
-  // ---------------------------------------------------------------- canonical form (as generate.py)
+  // ---------------------------------------------------------------- canonical form (as
+  // generate.py)
 
   static String body(List<Stmt> body) {
     List<String> out = new ArrayList<>();
@@ -63,8 +67,20 @@ class ParserDifferentialTest {
         }
         out.add("(if [" + String.join(" ", arms) + "] " + body(i.orElse()) + ")");
       } else if (s instanceof For f) {
-        out.add("(for " + e(f.target()) + " " + e(f.iter()) + " " + e(f.cond()) + " " + f.recursive() + " "
-            + body(f.body()) + " " + body(f.orElse()) + ")");
+        out.add(
+            "(for "
+                + e(f.target())
+                + " "
+                + e(f.iter())
+                + " "
+                + e(f.cond())
+                + " "
+                + f.recursive()
+                + " "
+                + body(f.body())
+                + " "
+                + body(f.orElse())
+                + ")");
       } else if (s instanceof Assign a) {
         out.add("(set " + e(a.target()) + " " + e(a.value()) + ")");
       } else if (s instanceof AssignBlock a) {
@@ -72,8 +88,16 @@ class ParserDifferentialTest {
       } else if (s instanceof Macro m) {
         List<String> params = new ArrayList<>();
         m.params().forEach(p -> params.add(js(p)));
-        out.add("(macro " + js(m.name()) + " [" + String.join(" ", params) + "] " + list(m.defaults()) + " "
-            + body(m.body()) + ")");
+        out.add(
+            "(macro "
+                + js(m.name())
+                + " ["
+                + String.join(" ", params)
+                + "] "
+                + list(m.defaults())
+                + " "
+                + body(m.body())
+                + ")");
       } else if (s instanceof FilterBlock f) {
         out.add("(filterblock " + e(f.filter()) + " " + body(f.body()) + ")");
       } else if (s instanceof Break) {
@@ -170,16 +194,48 @@ class ParserDifferentialTest {
       return "(slice " + e(s.start()) + " " + e(s.stop()) + " " + e(s.step()) + ")";
     }
     if (x instanceof Call c) {
-      return "(call " + e(c.callee()) + " " + list(c.args()) + " " + kws(c.kwargs()) + " " + e(c.dynArgs()) + " "
-          + e(c.dynKwargs()) + ")";
+      return "(call "
+          + e(c.callee())
+          + " "
+          + list(c.args())
+          + " "
+          + kws(c.kwargs())
+          + " "
+          + e(c.dynArgs())
+          + " "
+          + e(c.dynKwargs())
+          + ")";
     }
     if (x instanceof Filter f) {
-      return "(filter " + e(f.obj()) + " " + js(f.name()) + " " + list(f.args()) + " " + kws(f.kwargs()) + " "
-          + e(f.dynArgs()) + " " + e(f.dynKwargs()) + ")";
+      return "(filter "
+          + e(f.obj())
+          + " "
+          + js(f.name())
+          + " "
+          + list(f.args())
+          + " "
+          + kws(f.kwargs())
+          + " "
+          + e(f.dynArgs())
+          + " "
+          + e(f.dynKwargs())
+          + ")";
     }
     if (x instanceof Test t) {
-      String test = "(test " + e(t.obj()) + " " + js(t.name()) + " " + list(t.args()) + " " + kws(t.kwargs()) + " "
-          + e(t.dynArgs()) + " " + e(t.dynKwargs()) + ")";
+      String test =
+          "(test "
+              + e(t.obj())
+              + " "
+              + js(t.name())
+              + " "
+              + list(t.args())
+              + " "
+              + kws(t.kwargs())
+              + " "
+              + e(t.dynArgs())
+              + " "
+              + e(t.dynKwargs())
+              + ")";
       return t.negated() ? "(not " + test + ")" : test; // Jinja wraps a negated test in Not
     }
     throw new IllegalArgumentException(x.getClass().getSimpleName());

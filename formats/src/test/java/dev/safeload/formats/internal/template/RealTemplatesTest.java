@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every real chat template in the shared vectors ({@code chat-templates/llama.cpp}) is accepted. */
+/**
+ * Every real chat template in the shared vectors ({@code chat-templates/llama.cpp}) is accepted.
+ */
 class RealTemplatesTest {
 
   static Stream<Path> templates() {

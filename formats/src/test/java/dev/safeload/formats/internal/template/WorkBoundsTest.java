@@ -14,34 +14,52 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Work is counted, not timed: lexer tokens, tree nodes and policy analysis steps grow linearly with the
- * template, including for shapes that stress the analysis (long binding chains resolved in the worst
- * order, many macro call sites), and every cap is enforced before it is exceeded.
+ * Work is counted, not timed: lexer tokens, tree nodes and policy analysis steps grow linearly with
+ * the template, including for shapes that stress the analysis (long binding chains resolved in the
+ * worst order, many macro call sites), and every cap is enforced before it is exceeded.
  */
 class WorkBoundsTest {
 
   static Stream<Arguments> shapes() {
     return Stream.of(
-        Arguments.of("outputs", (IntFunction<String>) n -> "{{ messages[0].content ~ 'x' }}".repeat(n)),
-        Arguments.of("forward chain", (IntFunction<String>) n -> {
-          StringBuilder b = new StringBuilder("{% set a0 = 1 %}");
-          for (int i = 1; i < n; i++) {
-            b.append("{% set a").append(i).append(" = a").append(i - 1).append(" + 1 %}");
-          }
-          return b.append("{{ messages[a").append(n - 1).append("] }}").toString();
-        }),
-        Arguments.of("backward chain losing its property", (IntFunction<String>) n -> {
-          StringBuilder b = new StringBuilder();
-          for (int i = 0; i < n; i++) {
-            b.append("{% set a").append(i).append(" = a").append(i + 1).append(" %}");
-          }
-          return b.append("{% set a").append(n).append(" = bos_token %}").toString();
-        }),
-        Arguments.of("macro call sites", (IntFunction<String>) n -> "{% macro m(x, y=1) %}{{ x[y] }}{% endmacro %}"
-            + "{{ m(messages, 2) }}".repeat(n)),
-        Arguments.of("namespace updates", (IntFunction<String>) n -> "{% set ns = namespace(i=0) %}"
-            + "{% for m in messages %}{% set ns.i = ns.i + 1 %}{{ messages[ns.i - 1].content }}{% endfor %}".repeat(n)),
-        Arguments.of("flat concatenation", (IntFunction<String>) n -> "{{ 'a'" + " ~ bos_token".repeat(n) + " }}"));
+        Arguments.of(
+            "outputs", (IntFunction<String>) n -> "{{ messages[0].content ~ 'x' }}".repeat(n)),
+        Arguments.of(
+            "forward chain",
+            (IntFunction<String>)
+                n -> {
+                  StringBuilder b = new StringBuilder("{% set a0 = 1 %}");
+                  for (int i = 1; i < n; i++) {
+                    b.append("{% set a").append(i).append(" = a").append(i - 1).append(" + 1 %}");
+                  }
+                  return b.append("{{ messages[a").append(n - 1).append("] }}").toString();
+                }),
+        Arguments.of(
+            "backward chain losing its property",
+            (IntFunction<String>)
+                n -> {
+                  StringBuilder b = new StringBuilder();
+                  for (int i = 0; i < n; i++) {
+                    b.append("{% set a").append(i).append(" = a").append(i + 1).append(" %}");
+                  }
+                  return b.append("{% set a").append(n).append(" = bos_token %}").toString();
+                }),
+        Arguments.of(
+            "macro call sites",
+            (IntFunction<String>)
+                n ->
+                    "{% macro m(x, y=1) %}{{ x[y] }}{% endmacro %}"
+                        + "{{ m(messages, 2) }}".repeat(n)),
+        Arguments.of(
+            "namespace updates",
+            (IntFunction<String>)
+                n ->
+                    "{% set ns = namespace(i=0) %}"
+                        + "{% for m in messages %}{% set ns.i = ns.i + 1 %}{{ messages[ns.i - 1].content }}{% endfor %}"
+                            .repeat(n)),
+        Arguments.of(
+            "flat concatenation",
+            (IntFunction<String>) n -> "{{ 'a'" + " ~ bos_token".repeat(n) + " }}"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -51,14 +69,26 @@ class WorkBoundsTest {
     for (int n : new int[] {25, 100, 400}) {
       String t = make.apply(n);
       ChatTemplates.Work w = ChatTemplates.analyze(t);
-      assertTrue(w.tokens() <= t.length() + 1, shape + ": tokens " + w.tokens() + " for " + t.length() + " chars");
+      assertTrue(
+          w.tokens() <= t.length() + 1,
+          shape + ": tokens " + w.tokens() + " for " + t.length() + " chars");
       assertTrue(w.nodes() <= 2L * w.tokens(), shape + ": nodes " + w.nodes());
       double perChar = (double) w.policySteps() / t.length();
       if (n == 25) {
         perCharSmall = perChar;
       } else {
-        assertTrue(perChar <= 2 * perCharSmall + 1, shape + ": " + w.policySteps() + " steps for " + t.length()
-            + " chars, " + perChar + " per char against " + perCharSmall + " for a small template");
+        assertTrue(
+            perChar <= 2 * perCharSmall + 1,
+            shape
+                + ": "
+                + w.policySteps()
+                + " steps for "
+                + t.length()
+                + " chars, "
+                + perChar
+                + " per char against "
+                + perCharSmall
+                + " for a small template");
       }
     }
   }
@@ -66,12 +96,17 @@ class WorkBoundsTest {
   @Test
   void capsAreEnforced() {
     assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("x".repeat(256 * 1024 + 1)));
-    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ 1 }}".repeat(7000))); // 21 000 tokens
-    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ [" + "1,".repeat(20_001) + "] }}")); // nodes
-    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ '" + "x".repeat(64 * 1024 + 1) + "' }}"));
+    assertEquals(
+        FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ 1 }}".repeat(7000))); // 21 000 tokens
+    assertEquals(
+        FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ [" + "1,".repeat(20_001) + "] }}")); // nodes
+    assertEquals(
+        FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ '" + "x".repeat(64 * 1024 + 1) + "' }}"));
     assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "x".repeat(65) + " }}"));
-    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "[".repeat(70) + "]".repeat(70) + " }}"));
-    assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX,
+    assertEquals(
+        FormatReason.TEMPLATE_TOO_COMPLEX, reason("{{ " + "[".repeat(70) + "]".repeat(70) + " }}"));
+    assertEquals(
+        FormatReason.TEMPLATE_TOO_COMPLEX,
         reason("{% for a in b %}".repeat(9) + "{% endfor %}".repeat(9)));
     StringBuilder macros = new StringBuilder();
     for (int i = 0; i < 257; i++) {
@@ -83,9 +118,16 @@ class WorkBoundsTest {
   /** Deep inputs are refused by counting before recursing, never by overflowing the stack. */
   @Test
   void deepInputsDoNotOverflow() {
-    for (String deep : new String[] {"{{ " + "(".repeat(100_000), "{{ " + "not ".repeat(100_000) + "x }}",
-        "{{ " + "-".repeat(100_000) + "x }}", "{% if x %}".repeat(100_000), "{{ x" + "[0]".repeat(30_000) + " }}",
-        "{{ x" + ".a".repeat(30_000) + " }}", "{{ a" + " if b else a".repeat(30_000) + " }}"}) {
+    for (String deep :
+        new String[] {
+          "{{ " + "(".repeat(100_000),
+          "{{ " + "not ".repeat(100_000) + "x }}",
+          "{{ " + "-".repeat(100_000) + "x }}",
+          "{% if x %}".repeat(100_000),
+          "{{ x" + "[0]".repeat(30_000) + " }}",
+          "{{ x" + ".a".repeat(30_000) + " }}",
+          "{{ a" + " if b else a".repeat(30_000) + " }}"
+        }) {
       assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, reason(deep), deep.substring(0, 20));
     }
   }

@@ -18,8 +18,11 @@ class Utf8Test {
 
   private static boolean jdk(byte[] b) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b));
       return true;
     } catch (CharacterCodingException e) {
       return false;
@@ -33,8 +36,13 @@ class Utf8Test {
     byte[] padded = new byte[b.length + 11];
     Arrays.fill(padded, (byte) 0xFF);
     System.arraycopy(b, 0, padded, 5, b.length);
-    assertEquals(expected, Utf8.isValid(ByteBuffer.wrap(padded), 5, b.length), () -> "buffer " + Arrays.toString(b));
-    assertEquals(expected, Utf8.isValid(ModelBytes.of(ByteBuffer.wrap(padded)), 5, b.length),
+    assertEquals(
+        expected,
+        Utf8.isValid(ByteBuffer.wrap(padded), 5, b.length),
+        () -> "buffer " + Arrays.toString(b));
+    assertEquals(
+        expected,
+        Utf8.isValid(ModelBytes.of(ByteBuffer.wrap(padded)), 5, b.length),
         () -> "file " + Arrays.toString(b));
   }
 
@@ -70,8 +78,24 @@ class Utf8Test {
   @Test
   void randomMixturesMatchTheJdk() {
     Random r = new Random(7);
-    byte[] alphabet = {'a', 'Z', (byte) 0x80, (byte) 0xBF, (byte) 0xC2, (byte) 0xDF, (byte) 0xE0, (byte) 0xED,
-        (byte) 0xEF, (byte) 0xF0, (byte) 0xF4, (byte) 0xF5, (byte) 0x9F, (byte) 0xA0, (byte) 0x90, (byte) 0x8F};
+    byte[] alphabet = {
+      'a',
+      'Z',
+      (byte) 0x80,
+      (byte) 0xBF,
+      (byte) 0xC2,
+      (byte) 0xDF,
+      (byte) 0xE0,
+      (byte) 0xED,
+      (byte) 0xEF,
+      (byte) 0xF0,
+      (byte) 0xF4,
+      (byte) 0xF5,
+      (byte) 0x9F,
+      (byte) 0xA0,
+      (byte) 0x90,
+      (byte) 0x8F
+    };
     for (int t = 0; t < 20_000; t++) {
       byte[] b = new byte[r.nextInt(24)];
       for (int i = 0; i < b.length; i++) {

@@ -3,8 +3,8 @@ package dev.safeload.integration.arch.bad;
 import ai.onnxruntime.OrtEnvironment;
 
 /**
- * Known-bad fixture for ArchitectureTest: a dependency outside the design's allowlist (ONNX Runtime,
- * which only the integration tests use).
+ * Known-bad fixture for ArchitectureTest: a dependency outside the design's allowlist (ONNX
+ * Runtime, which only the integration tests use).
  */
 public final class UsesUnlistedLibrary {
   private UsesUnlistedLibrary() {}

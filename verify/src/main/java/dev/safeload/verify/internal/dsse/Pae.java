@@ -11,9 +11,9 @@ public final class Pae {
   private Pae() {}
 
   /**
-   * {@code "DSSEv1" SP len(type) SP type SP len(payload) SP payload}, with lengths in <em>bytes</em> of
-   * the UTF-8 type (sigstore-js CVE-2026-48758 used character counts, letting the type change after
-   * signing).
+   * {@code "DSSEv1" SP len(type) SP type SP len(payload) SP payload}, with lengths in
+   * <em>bytes</em> of the UTF-8 type (sigstore-js CVE-2026-48758 used character counts, letting the
+   * type change after signing).
    */
   public static byte[] encode(String payloadType, byte[] payload) {
     byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
@@ -26,14 +26,20 @@ public final class Pae {
   }
 
   /**
-   * The pre-v1.0 OMS encoding ({@code model_signing} 0.2): {@code "DSSEV1 28 <type> <len> b'<repr>'"},
-   * where the payload is written as Python's {@code repr()} of a bytes object. Only used when a policy
-   * explicitly accepts v0.2 signatures.
+   * The pre-v1.0 OMS encoding ({@code model_signing} 0.2): {@code "DSSEV1 28 <type> <len>
+   * b'<repr>'"}, where the payload is written as Python's {@code repr()} of a bytes object. Only
+   * used when a policy explicitly accepts v0.2 signatures.
    */
   public static byte[] encodeLegacy(String payloadType, byte[] payload) {
     StringBuilder sb = new StringBuilder();
-    sb.append("DSSEV1 ").append(payloadType.getBytes(StandardCharsets.UTF_8).length).append(' ')
-        .append(payloadType).append(' ').append(payload.length).append(' ').append(pythonBytesRepr(payload));
+    sb.append("DSSEV1 ")
+        .append(payloadType.getBytes(StandardCharsets.UTF_8).length)
+        .append(' ')
+        .append(payloadType)
+        .append(' ')
+        .append(payload.length)
+        .append(' ')
+        .append(pythonBytesRepr(payload));
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -17,43 +17,52 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads signature-related JSON (bundles, statements, trusted roots, log entries) into a small tree.
- * Our own factory: duplicate keys rejected (Python and Go silently keep the last value, which lets two
- * readers disagree), bounded depth, string and document sizes, and a cap on values so a hostile
+ * Our own factory: duplicate keys rejected (Python and Go silently keep the last value, which lets
+ * two readers disagree), bounded depth, string and document sizes, and a cap on values so a hostile
  * document cannot make us build a huge tree. Jackson's global defaults are left untouched.
  */
 public final class Json {
-  /** Largest JSON document we read (a bundle or trusted root is a few KiB; manifests can be large). */
+  /**
+   * Largest JSON document we read (a bundle or trusted root is a few KiB; manifests can be large).
+   */
   public static final int MAX_DOCUMENT_BYTES = 64 << 20;
+
   /** Most JSON values (scalars, arrays, objects) in one document. */
   public static final int MAX_VALUES = 4_000_000;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(32)
-          .maxDocumentLength(MAX_DOCUMENT_BYTES)
-          .maxStringLength(32 << 20)
-          .maxNameLength(1024)
-          .maxNumberLength(64)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(32)
+                  .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                  .maxStringLength(32 << 20)
+                  .maxNameLength(1024)
+                  .maxNumberLength(64)
+                  .build())
+          .build();
 
   /** JSON null, distinct from an absent key. */
-  public static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  public static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   private Json() {}
 
   /**
-   * Parses a document whose top level must be an object; any problem is reported with {@code reason}.
+   * Parses a document whose top level must be an object; any problem is reported with {@code
+   * reason}.
    */
-  public static JsonObject parseObject(byte[] bytes, ReasonCode reason, String what) throws SignatureVerificationException {
+  public static JsonObject parseObject(byte[] bytes, ReasonCode reason, String what)
+      throws SignatureVerificationException {
     if (bytes.length > MAX_DOCUMENT_BYTES) {
-      throw new SignatureVerificationException(reason, what + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
+      throw new SignatureVerificationException(
+          reason, what + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
     }
     try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), bytes)) {
       int[] budget = {MAX_VALUES};
@@ -63,11 +72,13 @@ public final class Json {
       }
       Object root = readValue(p, t, budget, reason, what);
       if (p.nextToken() != null) {
-        throw new SignatureVerificationException(reason, what + " has data after the top-level object");
+        throw new SignatureVerificationException(
+            reason, what + " has data after the top-level object");
       }
       return new JsonObject(castMap(root), reason, what);
     } catch (JacksonException e) {
-      throw new SignatureVerificationException(reason, what + " is not valid JSON: " + e.getOriginalMessage());
+      throw new SignatureVerificationException(
+          reason, what + " is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -76,41 +87,46 @@ public final class Json {
     return (Map<String, Object>) o;
   }
 
-  private static Object readValue(JsonParser p, JsonToken t, int[] budget, ReasonCode reason, String what)
+  private static Object readValue(
+      JsonParser p, JsonToken t, int[] budget, ReasonCode reason, String what)
       throws SignatureVerificationException {
     if (--budget[0] < 0) {
-      throw new SignatureVerificationException(reason, what + " has more than " + MAX_VALUES + " JSON values");
+      throw new SignatureVerificationException(
+          reason, what + " has more than " + MAX_VALUES + " JSON values");
     }
     switch (t) {
-      case START_OBJECT: {
-        Map<String, Object> m = new LinkedHashMap<>();
-        JsonToken n;
-        while ((n = p.nextToken()) == JsonToken.PROPERTY_NAME) {
-          String name = p.currentName();
-          JsonToken v = p.nextToken();
-          m.put(name, readValue(p, v, budget, reason, what));
-        }
-        if (n != JsonToken.END_OBJECT) {
-          throw new SignatureVerificationException(reason, what + ": unexpected token " + n);
-        }
-        return m;
-      }
-      case START_ARRAY: {
-        List<Object> l = new ArrayList<>();
-        JsonToken n;
-        while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
-          if (n == null) {
-            throw new SignatureVerificationException(reason, what + ": truncated array");
+      case START_OBJECT:
+        {
+          Map<String, Object> m = new LinkedHashMap<>();
+          JsonToken n;
+          while ((n = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            m.put(name, readValue(p, v, budget, reason, what));
           }
-          l.add(readValue(p, n, budget, reason, what));
+          if (n != JsonToken.END_OBJECT) {
+            throw new SignatureVerificationException(reason, what + ": unexpected token " + n);
+          }
+          return m;
         }
-        return l;
-      }
+      case START_ARRAY:
+        {
+          List<Object> l = new ArrayList<>();
+          JsonToken n;
+          while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (n == null) {
+              throw new SignatureVerificationException(reason, what + ": truncated array");
+            }
+            l.add(readValue(p, n, budget, reason, what));
+          }
+          return l;
+        }
       case VALUE_STRING:
         return p.getString();
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
-        // Keep the literal's exact value; callers decide whether a float like 1000000000.0 is integral.
+        // Keep the literal's exact value; callers decide whether a float like 1000000000.0 is
+        // integral.
         return new BigDecimal(p.getString());
       case VALUE_TRUE:
         return Boolean.TRUE;

@@ -12,8 +12,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed JSON object with typed, fail-closed accessors. A wrong type, a missing required key or bad
- * base64 throws {@link SignatureVerificationException} with the reason this document reports its problems under.
+ * A parsed JSON object with typed, fail-closed accessors. A wrong type, a missing required key or
+ * bad base64 throws {@link SignatureVerificationException} with the reason this document reports
+ * its problems under.
  */
 public final class JsonObject {
   private final Map<String, Object> map;
@@ -144,8 +145,8 @@ public final class JsonObject {
   }
 
   /**
-   * A proto3-JSON int64: a decimal string ({@code "598151086"}) or an integral number. Negative values
-   * and non-integral numbers are rejected.
+   * A proto3-JSON int64: a decimal string ({@code "598151086"}) or an integral number. Negative
+   * values and non-integral numbers are rejected.
    */
   public long nonNegativeLong(String key) throws SignatureVerificationException {
     Object v = raw(key);

@@ -1,6 +1,8 @@
 package dev.safeload.verify.internal.json;
 
-/** Minimal JSON text writing for the documents we emit (statements, bundles); exact bytes matter. */
+/**
+ * Minimal JSON text writing for the documents we emit (statements, bundles); exact bytes matter.
+ */
 public final class JsonText {
   private JsonText() {}
 

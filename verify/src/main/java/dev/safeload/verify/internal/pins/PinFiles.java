@@ -39,32 +39,37 @@ import tools.jackson.core.util.DefaultPrettyPrinter;
 /**
  * Reads and writes pin files: our JSON format and {@code sha256sum} output.
  *
- * <p>JSON versions: {@code 1} holds {@code files} only; {@code 2} adds the optional {@code ignore} and
- * {@code opaque} pattern lists ({@link FileGlob} syntax). The writer emits version 1 whenever both lists
- * are empty, so that pin files without patterns stay readable by older readers; a reader refuses the
- * pattern fields in a version 1 file, because an older reader would refuse them too and the two must
- * never disagree about what a pin file means. {@code 3} adds shard digests: a top-level
- * {@code shard_size} and per-entry {@code shards} lists, refused in older versions for the same reason;
- * the writer emits version 3 only when shards are pinned.
+ * <p>JSON versions: {@code 1} holds {@code files} only; {@code 2} adds the optional {@code ignore}
+ * and {@code opaque} pattern lists ({@link FileGlob} syntax). The writer emits version 1 whenever
+ * both lists are empty, so that pin files without patterns stay readable by older readers; a reader
+ * refuses the pattern fields in a version 1 file, because an older reader would refuse them too and
+ * the two must never disagree about what a pin file means. {@code 3} adds shard digests: a
+ * top-level {@code shard_size} and per-entry {@code shards} lists, refused in older versions for
+ * the same reason; the writer emits version 3 only when shards are pinned.
  */
 public final class PinFiles {
   /** Largest pin file read; 100,000 pins of long paths fit comfortably. */
   public static final int MAX_BYTES = 64 << 20;
+
   /** Most pins in one file. */
   public static final int MAX_PINS = 100_000;
+
   /** Longest pinned path, in characters. */
   static final int MAX_PATH_CHARS = 4096;
+
   /** Most patterns in one of the {@code ignore} and {@code opaque} lists. */
   public static final int MAX_PATTERNS = 1024;
+
   /** The newest JSON version this reader knows. */
   public static final int VERSION = 3;
+
   /** Most shard digests in one file, over all entries (20 GiB in 1 MiB shards is 20,480). */
   public static final int MAX_SHARDS = 400_000;
 
   /**
    * A parsed pin file.
    *
-   * @param pins   the pins, in file order
+   * @param pins the pins, in file order
    * @param ignore ignore patterns, in file order, without duplicates
    * @param opaque opaque patterns, in file order, without duplicates
    * @param shardSize the size of the pinned shards, 0 if none are pinned
@@ -86,21 +91,24 @@ public final class PinFiles {
    * Our own factory with tight limits: the pin file is configuration, but it may come from the same
    * place as the model. Never the shared defaults (principle 7).
    */
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxDocumentLength(MAX_BYTES)
-          .maxNestingDepth(4)
-          .maxNameLength(64)
-          .maxStringLength(MAX_PATH_CHARS)
-          .maxNumberLength(20)
-          .maxTokenCount(16L * MAX_PINS + MAX_SHARDS + 64)
-          .build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      // The caller owns the output stream (often System.out); closing the generator must not close it.
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      // Pure-ASCII output: a pin file survives shells and consoles whatever their charset.
-      .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxDocumentLength(MAX_BYTES)
+                  .maxNestingDepth(4)
+                  .maxNameLength(64)
+                  .maxStringLength(MAX_PATH_CHARS)
+                  .maxNumberLength(20)
+                  .maxTokenCount(16L * MAX_PINS + MAX_SHARDS + 64)
+                  .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // The caller owns the output stream (often System.out); closing the generator must not
+          // close it.
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          // Pure-ASCII output: a pin file survives shells and consoles whatever their charset.
+          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+          .build();
 
   private PinFiles() {}
 
@@ -129,8 +137,10 @@ public final class PinFiles {
     if (i == content.length) {
       throw new PinFileException(source + ": the pin file is empty");
     }
-    Content parsed = content[i] == '{' ? parseJson(content, source)
-        : new Content(parseSha256sum(content, source), List.of(), List.of());
+    Content parsed =
+        content[i] == '{'
+            ? parseJson(content, source)
+            : new Content(parseSha256sum(content, source), List.of(), List.of());
     if (parsed.pins().isEmpty()) {
       throw new PinFileException(source + ": the pin file pins no files");
     }
@@ -162,14 +172,17 @@ public final class PinFiles {
         switch (field) {
           case "version" -> {
             expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "version must be an integer");
-            if (p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 1
+            if (p.getNumberType() != JsonParser.NumberType.INT
+                || p.getIntValue() < 1
                 || p.getIntValue() > VERSION) {
-              throw error(p, source, "unsupported version " + p.getText() + " (this reader knows 1 to 3)");
+              throw error(
+                  p, source, "unsupported version " + p.getText() + " (this reader knows 1 to 3)");
             }
             version = p.getIntValue();
           }
           case "ignore", "opaque" -> {
-            expect(p, v, JsonToken.START_ARRAY, source, field + " must be an array of file patterns");
+            expect(
+                p, v, JsonToken.START_ARRAY, source, field + " must be an array of file patterns");
             List<String> patterns = readPatterns(p, source, field);
             if (field.equals("ignore")) {
               ignore = patterns;
@@ -185,8 +198,14 @@ public final class PinFiles {
             expect(p, v, JsonToken.VALUE_NUMBER_INT, source, "shard_size must be an integer");
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                 || p.getLongValue() < DigestedFile.MIN_SHARD_SIZE) {
-              throw error(p, source, "shard_size " + p.getText() + " is under the minimum of "
-                  + DigestedFile.MIN_SHARD_SIZE + " bytes or too large");
+              throw error(
+                  p,
+                  source,
+                  "shard_size "
+                      + p.getText()
+                      + " is under the minimum of "
+                      + DigestedFile.MIN_SHARD_SIZE
+                      + " bytes or too large");
             }
             shardSize = p.getLongValue();
             if (shardWhere == null) {
@@ -212,8 +231,8 @@ public final class PinFiles {
         throw error(p, source, "content after the top-level object");
       }
     } catch (JacksonException e) {
-      throw new PinFileException(source + ": not valid pin-file JSON: " + e.getOriginalMessage()
-          + at(e.getLocation()), e);
+      throw new PinFileException(
+          source + ": not valid pin-file JSON: " + e.getOriginalMessage() + at(e.getLocation()), e);
     }
     if (version < 0) {
       throw new PinFileException(source + ": the required field 'version' is missing");
@@ -222,10 +241,11 @@ public final class PinFiles {
       throw new PinFileException(source + ": the required field 'files' is missing");
     }
     if (version < 2 && patternField != null) {
-      // Version 1 readers refuse these fields; a version 1 file carrying them would mean one thing to
+      // Version 1 readers refuse these fields; a version 1 file carrying them would mean one thing
+      // to
       // them and another to us.
-      throw new PinFileException(source + ": the field '" + patternField + "' needs \"version\": 2"
-          + patternWhere);
+      throw new PinFileException(
+          source + ": the field '" + patternField + "' needs \"version\": 2" + patternWhere);
     }
     if (version < 3 && shardWhere != null) {
       throw new PinFileException(source + ": shard digests need \"version\": 3" + shardWhere);
@@ -235,17 +255,32 @@ public final class PinFiles {
         continue;
       }
       if (shardSize == 0) {
-        throw new PinFileException(source + ": the entry for '" + pin.path()
-            + "' has shards but the file has no shard_size");
+        throw new PinFileException(
+            source
+                + ": the entry for '"
+                + pin.path()
+                + "' has shards but the file has no shard_size");
       }
       long want = DigestedFile.shardCount(pin.size(), shardSize);
       if (pin.shards().size() != want) {
-        throw new PinFileException(source + ": the entry for '" + pin.path() + "' (" + pin.size()
-            + " bytes) needs " + want + " shards of " + shardSize + " bytes, but lists "
-            + pin.shards().size());
+        throw new PinFileException(
+            source
+                + ": the entry for '"
+                + pin.path()
+                + "' ("
+                + pin.size()
+                + " bytes) needs "
+                + want
+                + " shards of "
+                + shardSize
+                + " bytes, but lists "
+                + pin.shards().size());
       }
     }
-    return new Content(dedup.pins, ignore == null ? List.of() : ignore, opaque == null ? List.of() : opaque,
+    return new Content(
+        dedup.pins,
+        ignore == null ? List.of() : ignore,
+        opaque == null ? List.of() : opaque,
         shardSize);
   }
 
@@ -253,7 +288,8 @@ public final class PinFiles {
   private record Entry(Pin pin, @org.jspecify.annotations.Nullable String shardsAt) {}
 
   /** An array of valid, distinct patterns; the parser stands on its START_ARRAY. */
-  private static List<String> readPatterns(JsonParser p, String source, String field) throws PinFileException {
+  private static List<String> readPatterns(JsonParser p, String source, String field)
+      throws PinFileException {
     List<String> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
@@ -275,7 +311,8 @@ public final class PinFiles {
     return out;
   }
 
-  private static Entry readEntry(JsonParser p, String source, int[] shardCount) throws PinFileException {
+  private static Entry readEntry(JsonParser p, String source, int[] shardCount)
+      throws PinFileException {
     String path = null;
     String hex = null;
     List<Sha256> shards = List.of();
@@ -308,7 +345,12 @@ public final class PinFiles {
           shardsAt = where(p);
           shards = new ArrayList<>();
           for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            expect(p, e, JsonToken.VALUE_STRING, source, "each shard must be a string of 64 hex digits");
+            expect(
+                p,
+                e,
+                JsonToken.VALUE_STRING,
+                source,
+                "each shard must be a string of 64 hex digits");
             if (++shardCount[0] > MAX_SHARDS) {
               throw error(p, source, "more than " + MAX_SHARDS + " shard digests");
             }
@@ -327,11 +369,13 @@ public final class PinFiles {
     if (!shards.isEmpty() && size == PinSet.UNKNOWN_SIZE) {
       throw error(p, source, "the entry for '" + path + "' has shards but no size");
     }
-    return new Entry(new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)), shards),
+    return new Entry(
+        new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)), shards),
         shardsAt);
   }
 
-  private static void expect(JsonParser p, JsonToken actual, JsonToken wanted, String source, String message)
+  private static void expect(
+      JsonParser p, JsonToken actual, JsonToken wanted, String source, String message)
       throws PinFileException {
     if (actual != wanted) {
       throw error(p, source, message);
@@ -347,7 +391,8 @@ public final class PinFiles {
   }
 
   private static String at(TokenStreamLocation loc) {
-    return loc == null || loc.getLineNr() < 0 ? ""
+    return loc == null || loc.getLineNr() < 0
+        ? ""
         : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
@@ -356,10 +401,13 @@ public final class PinFiles {
   private static List<Pin> parseSha256sum(byte[] content, String source) throws PinFileException {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(content)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new PinFileException(source + ": not UTF-8 text, and not a JSON pin file");
     }
@@ -381,14 +429,16 @@ public final class PinFiles {
         throw new PinFileException(source + ": escaped file names are not supported" + where);
       }
       if (l.length() < 67 || l.charAt(64) != ' ' || (l.charAt(65) != ' ' && l.charAt(65) != '*')) {
-        throw new PinFileException(source + ": expected '<64 hex digits>  name' or '<64 hex digits> *name'"
-            + where);
+        throw new PinFileException(
+            source + ": expected '<64 hex digits>  name' or '<64 hex digits> *name'" + where);
       }
       String name = l.substring(66);
       if (name.length() > MAX_PATH_CHARS) {
-        throw new PinFileException(source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);
+        throw new PinFileException(
+            source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);
       }
-      dedup.add(new Pin(name, PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
+      dedup.add(
+          new Pin(name, PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
           where);
     }
     return dedup.pins;
@@ -418,9 +468,13 @@ public final class PinFiles {
       }
       String earlier = folded.putIfAbsent(PinNames.foldCase(pin.path()), pin.path());
       if (earlier != null) {
-        throw new PinFileException(source + ": " + (earlier.equals(pin.path())
-            ? "'" + pin.path() + "' is pinned twice"
-            : "'" + earlier + "' and '" + pin.path() + "' differ only in case") + where);
+        throw new PinFileException(
+            source
+                + ": "
+                + (earlier.equals(pin.path())
+                    ? "'" + pin.path() + "' is pinned twice"
+                    : "'" + earlier + "' and '" + pin.path() + "' differ only in case")
+                + where);
       }
       pins.add(pin);
     }
@@ -435,24 +489,26 @@ public final class PinFiles {
 
   /**
    * Writes a JSON pin file: version 1 when there are no patterns (readable by every reader), else
-   * version 2 with the {@code ignore} and {@code opaque} lists before the files, where a reader sees them
-   * first.
+   * version 2 with the {@code ignore} and {@code opaque} lists before the files, where a reader
+   * sees them first.
    */
   public static void writeJson(Content content, OutputStream out) throws IOException {
     List<Pin> pins = content.pins();
     boolean patterns = !content.ignore().isEmpty() || !content.opaque().isEmpty();
-    boolean shards = content.shardSize() > 0 && pins.stream().anyMatch(pin -> !pin.shards().isEmpty());
-    ObjectWriteContext pretty = new ObjectWriteContext.Base() {
-      @Override
-      public PrettyPrinter getPrettyPrinter() {
-        return new DefaultPrettyPrinter();
-      }
+    boolean shards =
+        content.shardSize() > 0 && pins.stream().anyMatch(pin -> !pin.shards().isEmpty());
+    ObjectWriteContext pretty =
+        new ObjectWriteContext.Base() {
+          @Override
+          public PrettyPrinter getPrettyPrinter() {
+            return new DefaultPrettyPrinter();
+          }
 
-      @Override
-      public boolean hasPrettyPrinter() {
-        return true;
-      }
-    };
+          @Override
+          public boolean hasPrettyPrinter() {
+            return true;
+          }
+        };
     try (JsonGenerator g = JSON.createGenerator(pretty, out)) {
       g.writeStartObject();
       g.writeNumberProperty("version", shards ? 3 : patterns ? 2 : 1);

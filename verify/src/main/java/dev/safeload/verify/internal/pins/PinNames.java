@@ -3,14 +3,17 @@ package dev.safeload.verify.internal.pins;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Rules for the paths a pin may name: relative, {@code /}-separated and normalised, like served names. */
+/**
+ * Rules for the paths a pin may name: relative, {@code /}-separated and normalised, like served
+ * names.
+ */
 public final class PinNames {
   private PinNames() {}
 
   /**
-   * Why {@code path} cannot name a file inside a model directory, or {@code null} if it can. A valid
-   * name is exactly what the loader serves: non-empty segments joined by {@code /}, no {@code .} or
-   * {@code ..} segment, no leading {@code /}, no backslash and no control character.
+   * Why {@code path} cannot name a file inside a model directory, or {@code null} if it can. A
+   * valid name is exactly what the loader serves: non-empty segments joined by {@code /}, no {@code
+   * .} or {@code ..} segment, no leading {@code /}, no backslash and no control character.
    */
   public static @Nullable String problem(String path) {
     if (path.isEmpty()) {
@@ -48,12 +51,17 @@ public final class PinNames {
     }
   }
 
-  /** The key under which two paths that differ only in case collide (on case-insensitive file systems). */
+  /**
+   * The key under which two paths that differ only in case collide (on case-insensitive file
+   * systems).
+   */
   public static String foldCase(String path) {
     return path.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
   }
 
-  /** Up to five names (control characters replaced), then a count: a claim stays one readable line. */
+  /**
+   * Up to five names (control characters replaced), then a count: a claim stays one readable line.
+   */
   public static String summary(java.util.List<String> names) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < names.size() && i < 5; i++) {

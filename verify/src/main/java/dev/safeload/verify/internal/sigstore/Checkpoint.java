@@ -23,7 +23,8 @@ final class Checkpoint {
 
   private Checkpoint() {}
 
-  static void verify(String note, TrustedRoot.Log log, long treeSize, byte[] rootHash) throws SignatureVerificationException {
+  static void verify(String note, TrustedRoot.Log log, long treeSize, byte[] rootHash)
+      throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_CHECKPOINT_INVALID;
     if (note.length() > MAX_BYTES) {
       throw new SignatureVerificationException(r, "checkpoint is too large");
@@ -41,7 +42,9 @@ final class Checkpoint {
     long size;
     byte[] root;
     try {
-      if (!lines[1].chars().allMatch(c -> c >= '0' && c <= '9') || lines[1].isEmpty() || lines[1].length() > 19) {
+      if (!lines[1].chars().allMatch(c -> c >= '0' && c <= '9')
+          || lines[1].isEmpty()
+          || lines[1].length() > 19) {
         throw new NumberFormatException();
       }
       size = Long.parseLong(lines[1]);
@@ -50,7 +53,8 @@ final class Checkpoint {
       throw new SignatureVerificationException(r, "checkpoint size or root hash is malformed");
     }
     if (size != treeSize || !MessageDigest.isEqual(root, rootHash)) {
-      throw new SignatureVerificationException(r, "checkpoint does not commit to the proof's tree size and root hash");
+      throw new SignatureVerificationException(
+          r, "checkpoint does not commit to the proof's tree size and root hash");
     }
     byte[] signed = body.getBytes(StandardCharsets.UTF_8);
     String[] sigLines = note.substring(sep + 2).split("\n", -1);
@@ -83,11 +87,16 @@ final class Checkpoint {
       if (hints.stream().noneMatch(h -> Arrays.equals(h, hint))) {
         continue;
       }
-      if (Keys.verify(log.key(), Keys.algorithmFor(log.key()), signed, Arrays.copyOfRange(raw, 4, raw.length))) {
+      if (Keys.verify(
+          log.key(),
+          Keys.algorithmFor(log.key()),
+          signed,
+          Arrays.copyOfRange(raw, 4, raw.length))) {
         return;
       }
     }
-    throw new SignatureVerificationException(r, "checkpoint carries no valid signature by " + log.name());
+    throw new SignatureVerificationException(
+        r, "checkpoint carries no valid signature by " + log.name());
   }
 
   private static List<byte[]> hints(TrustedRoot.Log log) throws SignatureVerificationException {

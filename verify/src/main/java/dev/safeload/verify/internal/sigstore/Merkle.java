@@ -27,18 +27,21 @@ final class Merkle {
   }
 
   /** RFC 9162 §2.1.3.2; throws unless the proof leads from the leaf hash to {@code root}. */
-  static void verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
+  static void verifyInclusion(
+      long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
       throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_INCLUSION_PROOF_INVALID;
     if (size <= 0 || index < 0 || index >= size) {
-      throw new SignatureVerificationException(r, "inclusion proof index " + index + " is outside a tree of size " + size);
+      throw new SignatureVerificationException(
+          r, "inclusion proof index " + index + " is outside a tree of size " + size);
     }
     long fn = index;
     long sn = size - 1;
     byte[] h = leafHash;
     for (byte[] p : proof) {
       if (sn == 0) {
-        throw new SignatureVerificationException(r, "inclusion proof is longer than the tree is deep");
+        throw new SignatureVerificationException(
+            r, "inclusion proof is longer than the tree is deep");
       }
       if ((fn & 1) == 1 || fn == sn) {
         h = node(p, h);
@@ -55,10 +58,12 @@ final class Merkle {
       sn >>= 1;
     }
     if (sn != 0) {
-      throw new SignatureVerificationException(r, "inclusion proof is shorter than the tree is deep");
+      throw new SignatureVerificationException(
+          r, "inclusion proof is shorter than the tree is deep");
     }
     if (!MessageDigest.isEqual(h, root)) {
-      throw new SignatureVerificationException(r, "inclusion proof does not lead to the stated root hash");
+      throw new SignatureVerificationException(
+          r, "inclusion proof does not lead to the stated root hash");
     }
   }
 }

@@ -16,9 +16,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies one Rekor entry offline: the log is in the trusted root, the entry body describes exactly this
- * artifact, signature and signer (cosign CVE-2022-36056/CVE-2026-22703, sigstore-java CVE-2024-53267),
- * the signed entry timestamp, the inclusion proof and the log-signed checkpoint.
+ * Verifies one Rekor entry offline: the log is in the trusted root, the entry body describes
+ * exactly this artifact, signature and signer (cosign CVE-2022-36056/CVE-2026-22703, sigstore-java
+ * CVE-2024-53267), the signed entry timestamp, the inclusion proof and the log-signed checkpoint.
  */
 final class Rekor {
   private Rekor() {}
@@ -26,63 +26,95 @@ final class Rekor {
   /**
    * What the entry must be bound to.
    *
-   * @param artifactSha256 the digest a hashedrekord entry must record (artifact, or SHA-256 of the DSSE PAE)
-   * @param dsse           the envelope for dsse/intoto entries, else null
-   * @param signature      the bundle's signature bytes
-   * @param signerDer      DER of the signing certificate, or SPKI DER of the signing key
-   * @param signerIsCert   whether {@code signerDer} is a certificate
+   * @param artifactSha256 the digest a hashedrekord entry must record (artifact, or SHA-256 of the
+   *     DSSE PAE)
+   * @param dsse the envelope for dsse/intoto entries, else null
+   * @param signature the bundle's signature bytes
+   * @param signerDer DER of the signing certificate, or SPKI DER of the signing key
+   * @param signerIsCert whether {@code signerDer} is a certificate
    */
-  record Binding(byte[] artifactSha256, Bundle.@Nullable Dsse dsse, byte[] signature, byte[] signerDer,
+  record Binding(
+      byte[] artifactSha256,
+      Bundle.@Nullable Dsse dsse,
+      byte[] signature,
+      byte[] signerDer,
       boolean signerIsCert) {}
 
   /** Result: the SET-attested time, if the entry had a valid SET. */
   static @Nullable Instant verify(Bundle.TlogEntry e, TrustedRoot root, Binding b, int bundleMinor)
       throws SignatureVerificationException {
-    TrustedRoot.Log log = root.tlogs().stream().filter(l -> l.hasId(e.logId())).findFirst()
-        .orElseThrow(() -> new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID,
-            "the entry's log is not in the trusted root"));
+    TrustedRoot.Log log =
+        root.tlogs().stream()
+            .filter(l -> l.hasId(e.logId()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new SignatureVerificationException(
+                        VerifyReason.SIGSTORE_TLOG_INVALID,
+                        "the entry's log is not in the trusted root"));
     checkBody(e, b);
     Instant setTime = null;
     if (e.signedEntryTimestamp() != null) {
-      String canonical = "{\"body\":\"" + Base64.getEncoder().encodeToString(e.canonicalizedBody())
-          + "\",\"integratedTime\":" + e.integratedTime()
-          + ",\"logID\":\"" + HexFormat.of().formatHex(e.logId())
-          + "\",\"logIndex\":" + e.logIndex() + "}";
-      if (!Keys.verify(log.key(), Keys.algorithmFor(log.key()), canonical.getBytes(StandardCharsets.UTF_8),
+      String canonical =
+          "{\"body\":\""
+              + Base64.getEncoder().encodeToString(e.canonicalizedBody())
+              + "\",\"integratedTime\":"
+              + e.integratedTime()
+              + ",\"logID\":\""
+              + HexFormat.of().formatHex(e.logId())
+              + "\",\"logIndex\":"
+              + e.logIndex()
+              + "}";
+      if (!Keys.verify(
+          log.key(),
+          Keys.algorithmFor(log.key()),
+          canonical.getBytes(StandardCharsets.UTF_8),
           e.signedEntryTimestamp())) {
-        throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_TLOG_INVALID, "the signed entry timestamp does not verify");
       }
       setTime = Instant.ofEpochSecond(e.integratedTime());
       if (!log.validFor().contains(setTime)) {
-        throw new SignatureVerificationException(VerifyReason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_TIME_OUTSIDE_VALIDITY,
             "the entry's integrated time is outside the log key's validity in the trusted root");
       }
     } else if (bundleMinor == 1) {
-      throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGSTORE_TLOG_INVALID, "a v0.1 bundle entry needs a signed entry timestamp");
     }
     Bundle.Proof p = e.proof();
     if (p == null) {
       if (bundleMinor >= 2 || setTime == null) {
-        throw new SignatureVerificationException(VerifyReason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_INCLUSION_PROOF_INVALID, "the entry has no inclusion proof");
       }
     } else {
-      Merkle.verifyInclusion(p.logIndex(), p.treeSize(), Merkle.leafHash(e.canonicalizedBody()), p.hashes(),
+      Merkle.verifyInclusion(
+          p.logIndex(),
+          p.treeSize(),
+          Merkle.leafHash(e.canonicalizedBody()),
+          p.hashes(),
           p.rootHash());
       if (p.checkpoint() == null) {
-        throw new SignatureVerificationException(VerifyReason.SIGSTORE_CHECKPOINT_INVALID, "the inclusion proof has no signed checkpoint");
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_CHECKPOINT_INVALID,
+            "the inclusion proof has no signed checkpoint");
       }
       Checkpoint.verify(p.checkpoint(), log, p.treeSize(), p.rootHash());
     }
     return setTime;
   }
 
-  private static void checkBody(Bundle.TlogEntry e, Binding b) throws SignatureVerificationException {
+  private static void checkBody(Bundle.TlogEntry e, Binding b)
+      throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH;
     JsonObject body = Json.parseObject(e.canonicalizedBody(), r, "log entry body");
     String kind = body.str("kind");
     String version = body.str("apiVersion");
     if (!kind.equals(e.kind()) || !version.equals(e.version())) {
-      throw new SignatureVerificationException(r, "log entry kind/version disagrees with the bundle");
+      throw new SignatureVerificationException(
+          r, "log entry kind/version disagrees with the bundle");
     }
     JsonObject spec = body.obj("spec");
     switch (kind + "/" + version) {
@@ -90,32 +122,39 @@ final class Rekor {
         JsonObject hash = spec.obj("data").obj("hash");
         if (!"sha256".equals(hash.str("algorithm"))
             || !eqHex(hash.str("value"), b.artifactSha256())) {
-          throw new SignatureVerificationException(r, "log entry records a different artifact digest");
+          throw new SignatureVerificationException(
+              r, "log entry records a different artifact digest");
         }
         JsonObject sig = spec.obj("signature");
         requireEqual(sig.base64("content"), b.signature(), "signature");
-        requireSigner(new String(sig.obj("publicKey").base64("content"), StandardCharsets.UTF_8), b);
+        requireSigner(
+            new String(sig.obj("publicKey").base64("content"), StandardCharsets.UTF_8), b);
       }
       case "hashedrekord/0.0.2" -> {
         JsonObject v2 = spec.obj("hashedRekordV002");
         JsonObject data = v2.obj("data");
         if (!"SHA2_256".equals(data.str("algorithm"))) {
-          throw new SignatureVerificationException(r, "log entry uses an unexpected digest algorithm");
+          throw new SignatureVerificationException(
+              r, "log entry uses an unexpected digest algorithm");
         }
         requireEqual(data.base64("digest"), b.artifactSha256(), "artifact digest");
         JsonObject sig = v2.obj("signature");
         requireEqual(sig.base64("content"), b.signature(), "signature");
         JsonObject verifier = sig.obj("verifier");
-        byte[] der = verifier.has("x509Certificate") ? verifier.obj("x509Certificate").base64("rawBytes")
-            : verifier.obj("publicKey").base64("rawBytes");
+        byte[] der =
+            verifier.has("x509Certificate")
+                ? verifier.obj("x509Certificate").base64("rawBytes")
+                : verifier.obj("publicKey").base64("rawBytes");
         if (verifier.has("x509Certificate") != b.signerIsCert()) {
-          throw new SignatureVerificationException(r, "log entry records a different kind of signer");
+          throw new SignatureVerificationException(
+              r, "log entry records a different kind of signer");
         }
         requireEqual(der, b.signerDer(), "signer");
       }
       case "dsse/0.0.1" -> {
         if (b.dsse() == null) {
-          throw new SignatureVerificationException(r, "a dsse log entry cannot attest a message signature");
+          throw new SignatureVerificationException(
+              r, "a dsse log entry cannot attest a message signature");
         }
         JsonObject ph = spec.obj("payloadHash");
         if (!"sha256".equals(ph.str("algorithm"))
@@ -124,14 +163,16 @@ final class Rekor {
         }
         List<JsonObject> sigs = spec.objects("signatures", 1);
         if (sigs.size() != 1) {
-          throw new SignatureVerificationException(r, "log entry must record exactly one signature");
+          throw new SignatureVerificationException(
+              r, "log entry must record exactly one signature");
         }
         requireEqual(sigs.get(0).base64("signature"), b.signature(), "signature");
         requireSigner(new String(sigs.get(0).base64("verifier"), StandardCharsets.UTF_8), b);
       }
       case "intoto/0.0.2" -> {
         if (b.dsse() == null) {
-          throw new SignatureVerificationException(r, "an intoto log entry cannot attest a message signature");
+          throw new SignatureVerificationException(
+              r, "an intoto log entry cannot attest a message signature");
         }
         JsonObject content = spec.obj("content");
         JsonObject ph = content.obj("payloadHash");
@@ -145,25 +186,33 @@ final class Rekor {
         }
         List<JsonObject> sigs = env.objects("signatures", 1);
         if (sigs.size() != 1) {
-          throw new SignatureVerificationException(r, "log entry must record exactly one signature");
+          throw new SignatureVerificationException(
+              r, "log entry must record exactly one signature");
         }
         // intoto 0.0.2 stores the signature base64-encoded twice.
         byte[] once = sigs.get(0).base64("sig");
-        requireEqual(sigs.get(0).decode(new String(once, StandardCharsets.US_ASCII), "sig"), b.signature(),
+        requireEqual(
+            sigs.get(0).decode(new String(once, StandardCharsets.US_ASCII), "sig"),
+            b.signature(),
             "signature");
         requireSigner(new String(sigs.get(0).base64("publicKey"), StandardCharsets.UTF_8), b);
       }
-      default -> throw new SignatureVerificationException(r, "unsupported log entry kind " + kind + " " + version);
+      default ->
+          throw new SignatureVerificationException(
+              r, "unsupported log entry kind " + kind + " " + version);
     }
   }
 
   private static boolean eqHex(String hex, byte[] expected) {
-    return hex.equalsIgnoreCase(HexFormat.of().formatHex(expected)) && hex.length() == 2 * expected.length;
+    return hex.equalsIgnoreCase(HexFormat.of().formatHex(expected))
+        && hex.length() == 2 * expected.length;
   }
 
-  private static void requireEqual(byte[] a, byte[] b, String what) throws SignatureVerificationException {
+  private static void requireEqual(byte[] a, byte[] b, String what)
+      throws SignatureVerificationException {
     if (!MessageDigest.isEqual(a, b)) {
-      throw new SignatureVerificationException(VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
+      throw new SignatureVerificationException(
+          VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH, "log entry records a different " + what);
     }
   }
 

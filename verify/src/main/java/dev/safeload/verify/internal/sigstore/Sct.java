@@ -7,8 +7,8 @@ import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -30,9 +30,10 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 
 /**
- * Embedded signed certificate timestamps (RFC 6962 §3.2): at least one SCT in the leaf must be signed by
- * a CT log from the trusted root that was valid at the SCT's time, over the precertificate TBS (the
- * leaf's TBSCertificate without the SCT extension) and the issuer's key hash.
+ * Embedded signed certificate timestamps (RFC 6962 §3.2): at least one SCT in the leaf must be
+ * signed by a CT log from the trusted root that was valid at the SCT's time, over the
+ * precertificate TBS (the leaf's TBSCertificate without the SCT extension) and the issuer's key
+ * hash.
  */
 final class Sct {
   static final ASN1ObjectIdentifier SCT_OID = new ASN1ObjectIdentifier("1.3.6.1.4.1.11129.2.4.2");
@@ -40,7 +41,8 @@ final class Sct {
 
   private Sct() {}
 
-  static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root) throws SignatureVerificationException {
+  static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root)
+      throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_SCT_INVALID;
     byte[] ext = leaf.getExtensionValue(SCT_OID.getId());
     if (ext == null) {
@@ -89,7 +91,8 @@ final class Sct {
           continue;
         }
         Instant when = Instant.ofEpochMilli(ts);
-        TrustedRoot.Log log = root.ctlogs().stream().filter(l -> l.hasId(logId)).findFirst().orElse(null);
+        TrustedRoot.Log log =
+            root.ctlogs().stream().filter(l -> l.hasId(logId)).findFirst().orElse(null);
         if (log == null || !log.validFor().contains(when)) {
           problems.add("SCT from a CT log not trusted at its time");
           continue;
@@ -108,24 +111,31 @@ final class Sct {
         signed.write(extLen >>> 8);
         signed.write(extLen);
         signed.write(sctExt);
-        if (Keys.verify(log.key(), "SHA256with" + (sigAlg == 3 ? "ECDSA" : "RSA"), signed.toByteArray(), sig)) {
+        if (Keys.verify(
+            log.key(), "SHA256with" + (sigAlg == 3 ? "ECDSA" : "RSA"), signed.toByteArray(), sig)) {
           return;
         }
         problems.add("SCT signature does not verify");
       }
-    } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException | IOException e) {
+    } catch (BufferUnderflowException
+        | IllegalArgumentException
+        | IndexOutOfBoundsException
+        | IOException e) {
       throw new SignatureVerificationException(r, "SCT list is truncated or malformed");
     }
     throw new SignatureVerificationException(r, "no valid SCT: " + problems);
   }
 
   /** The leaf's TBSCertificate re-encoded without the SCT list extension. */
-  private static byte[] precertTbs(X509Certificate leaf) throws IOException, CertificateEncodingException {
+  private static byte[] precertTbs(X509Certificate leaf)
+      throws IOException, CertificateEncodingException {
     Certificate c = Certificate.getInstance(leaf.getEncoded());
     ASN1Sequence tbs = ASN1Sequence.getInstance(c.getTBSCertificate().toASN1Primitive());
     ASN1EncodableVector v = new ASN1EncodableVector();
     for (ASN1Encodable el : tbs) {
-      if (el instanceof ASN1TaggedObject t && t.getTagClass() == BERTags.CONTEXT_SPECIFIC && t.getTagNo() == 3) {
+      if (el instanceof ASN1TaggedObject t
+          && t.getTagClass() == BERTags.CONTEXT_SPECIFIC
+          && t.getTagNo() == 3) {
         Extensions exts = Extensions.getInstance(t.getExplicitBaseObject());
         List<Extension> kept = new ArrayList<>();
         for (ASN1ObjectIdentifier oid : exts.getExtensionOIDs()) {

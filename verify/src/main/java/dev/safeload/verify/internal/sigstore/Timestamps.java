@@ -23,13 +23,14 @@ import org.bouncycastle.tsp.TimeStampTokenInfo;
 
 /**
  * RFC 3161 timestamps over the signature bytes. Only TSAs from the trusted root count (certificates
- * embedded in the token are never trusted); the TSA chain is validated at the generation time, which
- * must lie in the TSA's trusted-root validity.
+ * embedded in the token are never trusted); the TSA chain is validated at the generation time,
+ * which must lie in the TSA's trusted-root validity.
  */
 final class Timestamps {
   private Timestamps() {}
 
-  static Instant verify(byte[] signedTimestamp, byte[] signature, TrustedRoot root) throws SignatureVerificationException {
+  static Instant verify(byte[] signedTimestamp, byte[] signature, TrustedRoot root)
+      throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_TIMESTAMP_INVALID;
     TimeStampToken token;
     try {
@@ -63,7 +64,8 @@ final class Timestamps {
       throw new SignatureVerificationException(r, "imprint hash unavailable");
     }
     if (!MessageDigest.isEqual(expected, info.getMessageImprintDigest())) {
-      throw new SignatureVerificationException(r, "timestamp is over other bytes than the signature");
+      throw new SignatureVerificationException(
+          r, "timestamp is over other bytes than the signature");
     }
     Instant gen = info.getGenTime().toInstant();
     for (TrustedRoot.Authority tsa : root.timestampAuthorities()) {
@@ -77,22 +79,28 @@ final class Timestamps {
         }
         SignerInformationVerifier v = new JcaSimpleSignerInfoVerifierBuilder().build(leaf);
         token.validate(v); // signature, ESS cert id, leaf validity at genTime, timeStamping EKU
-      } catch (TSPException | IOException | OperatorCreationException | java.security.cert.CertificateException
-               | RuntimeException e) {
+      } catch (TSPException
+          | IOException
+          | OperatorCreationException
+          | java.security.cert.CertificateException
+          | RuntimeException e) {
         continue;
       }
       int n = tsa.chain().size();
       if (n > 1) {
         try {
-          Certs.validate(tsa.chain().subList(0, n - 1), Set.of(new TrustAnchor(tsa.chain().get(n - 1), null)),
-              Date.from(gen), r);
+          Certs.validate(
+              tsa.chain().subList(0, n - 1),
+              Set.of(new TrustAnchor(tsa.chain().get(n - 1), null)),
+              Date.from(gen),
+              r);
         } catch (SignatureVerificationException e) {
           continue;
         }
       }
       return gen;
     }
-    throw new SignatureVerificationException(r, "timestamp is not signed by a timestamp authority trusted at " + gen);
+    throw new SignatureVerificationException(
+        r, "timestamp is not signed by a timestamp authority trusted at " + gen);
   }
-
 }

@@ -20,8 +20,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed Sigstore {@code trusted_root.json}: transparency logs, certificate authorities, CT logs and
- * timestamp authorities, each with its validity window. The only source of trust for keyless
+ * A parsed Sigstore {@code trusted_root.json}: transparency logs, certificate authorities, CT logs
+ * and timestamp authorities, each with its validity window. The only source of trust for keyless
  * verification; nothing in a bundle is ever trusted as a root.
  */
 public final class TrustedRoot {
@@ -35,7 +35,12 @@ public final class TrustedRoot {
   }
 
   /** A transparency or CT log. */
-  public record Log(String baseUrl, String name, PublicKey key, byte[] logId, byte @Nullable [] checkpointKeyId,
+  public record Log(
+      String baseUrl,
+      String name,
+      PublicKey key,
+      byte[] logId,
+      byte @Nullable [] checkpointKeyId,
       Validity validFor) {
     public boolean hasId(byte[] id) {
       return Arrays.equals(logId, id);
@@ -51,7 +56,8 @@ public final class TrustedRoot {
   private final List<Authority> tsas;
   private final byte[] sha256;
 
-  private TrustedRoot(List<Log> tlogs, List<Log> ctlogs, List<Authority> cas, List<Authority> tsas, byte[] sha256) {
+  private TrustedRoot(
+      List<Log> tlogs, List<Log> ctlogs, List<Authority> cas, List<Authority> tsas, byte[] sha256) {
     this.tlogs = tlogs;
     this.ctlogs = ctlogs;
     this.cas = cas;
@@ -103,7 +109,11 @@ public final class TrustedRoot {
     for (JsonObject o : root.objects("timestampAuthorities", MAX_ENTRIES)) {
       tsas.add(authority(o));
     }
-    return new TrustedRoot(List.copyOf(tlogs), List.copyOf(ctlogs), List.copyOf(cas), List.copyOf(tsas),
+    return new TrustedRoot(
+        List.copyOf(tlogs),
+        List.copyOf(ctlogs),
+        List.copyOf(cas),
+        List.copyOf(tsas),
         Sha256.newMessageDigest().digest(json));
   }
 
@@ -111,7 +121,8 @@ public final class TrustedRoot {
     String baseUrl = o.str("baseUrl");
     String hashAlg = o.optStr("hashAlgorithm");
     if (hashAlg != null && !hashAlg.equals("SHA2_256")) {
-      throw new SignatureVerificationException(o.reason(), o + ": unsupported log hash algorithm " + hashAlg);
+      throw new SignatureVerificationException(
+          o.reason(), o + ": unsupported log hash algorithm " + hashAlg);
     }
     JsonObject pk = o.obj("publicKey");
     byte[] raw = pk.base64("rawBytes");
@@ -119,9 +130,13 @@ public final class TrustedRoot {
     if (details != null && details.startsWith("PKCS1_RSA")) {
       // A bare PKCS#1 RSAPublicKey: wrap it in an SPKI so the one key parser handles it.
       try {
-        raw = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
-            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
-            raw).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+        raw =
+            new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
+                        org.bouncycastle.asn1.DERNull.INSTANCE),
+                    raw)
+                .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
       } catch (java.io.IOException e) {
         throw new SignatureVerificationException(o.reason(), o + ": RSA key cannot be encoded");
       }
@@ -154,12 +169,15 @@ public final class TrustedRoot {
     if (chain.isEmpty()) {
       throw new SignatureVerificationException(o.reason(), o + ": empty certificate chain");
     }
-    return new Authority(o.optStr("uri") == null ? "" : o.str("uri"), List.copyOf(chain),
+    return new Authority(
+        o.optStr("uri") == null ? "" : o.str("uri"),
+        List.copyOf(chain),
         validity(o.obj("validFor")));
   }
 
   private static Validity validity(JsonObject v) throws SignatureVerificationException {
-    // A missing start is malformed, not "since forever" (conformance: trust-root-tlog-missing-validity-start).
+    // A missing start is malformed, not "since forever" (conformance:
+    // trust-root-tlog-missing-validity-start).
     Instant start = instant(v, "start");
     Instant end = v.has("end") ? instant(v, "end") : null;
     if (end != null && end.isBefore(start)) {
@@ -172,7 +190,8 @@ public final class TrustedRoot {
     try {
       return Instant.parse(v.str(key));
     } catch (DateTimeParseException e) {
-      throw new SignatureVerificationException(v.reason(), v + ": '" + key + "' is not an RFC 3339 time");
+      throw new SignatureVerificationException(
+          v.reason(), v + ": '" + key + "' is not an RFC 3339 time");
     }
   }
 }

@@ -29,36 +29,46 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.OtherName;
 import org.jspecify.annotations.Nullable;
 
-/** Certificates: strict decoding, PKIX validation at a given time, and Sigstore/Fulcio identity fields. */
+/**
+ * Certificates: strict decoding, PKIX validation at a given time, and Sigstore/Fulcio identity
+ * fields.
+ */
 public final class Certs {
   /** Fulcio: issuer, deprecated raw-string form. */
   public static final String OID_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+
   /** Fulcio: issuer as a DER UTF8String. */
   public static final String OID_ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
+
   /** Fulcio otherName SAN (a username). */
   public static final String OID_OTHERNAME_SAN = "1.3.6.1.4.1.57264.1.7";
+
   /** EKU codeSigning. */
   public static final String EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
 
   private Certs() {}
 
-  public static X509Certificate parse(byte[] der, ReasonCode reason) throws SignatureVerificationException {
+  public static X509Certificate parse(byte[] der, ReasonCode reason)
+      throws SignatureVerificationException {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
       if (!Arrays.equals(c.getEncoded(), der)) {
-        throw new SignatureVerificationException(reason, "certificate has trailing or non-DER bytes");
+        throw new SignatureVerificationException(
+            reason, "certificate has trailing or non-DER bytes");
       }
       // Named curves only, as for bare keys.
       Keys.publicKey(c.getPublicKey().getEncoded(), reason);
       return c;
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new SignatureVerificationException(reason, "not a valid X.509 certificate: " + e.getMessage());
+      throw new SignatureVerificationException(
+          reason, "not a valid X.509 certificate: " + e.getMessage());
     }
   }
 
   /** All certificates in a PEM text. */
-  public static List<X509Certificate> parsePem(String pem, ReasonCode reason) throws SignatureVerificationException {
+  public static List<X509Certificate> parsePem(String pem, ReasonCode reason)
+      throws SignatureVerificationException {
     List<X509Certificate> out = new ArrayList<>();
     for (byte[] der : Keys.pemBlocks(pem, "CERTIFICATE", reason)) {
       out.add(parse(der, reason));
@@ -74,7 +84,8 @@ public final class Certs {
    * PKIX-validates {@code path} (leaf first, without the anchor) against the anchors at {@code at},
    * with revocation checking off (offline). Throws with {@code reason} on failure.
    */
-  public static void validate(List<X509Certificate> path, Set<TrustAnchor> anchors, Date at, ReasonCode reason)
+  public static void validate(
+      List<X509Certificate> path, Set<TrustAnchor> anchors, Date at, ReasonCode reason)
       throws SignatureVerificationException {
     if (path.isEmpty() || anchors.isEmpty()) {
       throw new SignatureVerificationException(reason, "no certificate or no trust anchor");
@@ -87,12 +98,15 @@ public final class Certs {
       params.setDate(at);
       CertPathValidator.getInstance("PKIX").validate(cp, params);
     } catch (GeneralSecurityException e) {
-      throw new SignatureVerificationException(reason, "certificate chain does not validate at " + at.toInstant() + ": "
-          + e.getMessage());
+      throw new SignatureVerificationException(
+          reason,
+          "certificate chain does not validate at " + at.toInstant() + ": " + e.getMessage());
     }
   }
 
-  /** Subject alternative names as strings: rfc822 and URI values, and Fulcio otherName usernames. */
+  /**
+   * Subject alternative names as strings: rfc822 and URI values, and Fulcio otherName usernames.
+   */
   public static List<String> sans(X509Certificate c) throws SignatureVerificationException {
     byte[] ext = c.getExtensionValue(Extension.subjectAlternativeName.getId());
     List<String> out = new ArrayList<>();
@@ -100,8 +114,9 @@ public final class Certs {
       return out;
     }
     try {
-      GeneralNames names = GeneralNames.getInstance(
-          ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(ext)).getOctets());
+      GeneralNames names =
+          GeneralNames.getInstance(
+              ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(ext)).getOctets());
       for (GeneralName n : names.getNames()) {
         switch (n.getTagNo()) {
           case GeneralName.rfc822Name, GeneralName.uniformResourceIdentifier, GeneralName.dNSName ->
@@ -124,16 +139,18 @@ public final class Certs {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "subject alternative names cannot be read");
     }
     return out;
   }
 
   /**
-   * The OIDC issuer Fulcio recorded: the DER UTF8String form (1.8) preferred, the raw form (1.1) as a
-   * fallback; if both are present they must agree.
+   * The OIDC issuer Fulcio recorded: the DER UTF8String form (1.8) preferred, the raw form (1.1) as
+   * a fallback; if both are present they must agree.
    */
-  public static @Nullable String oidcIssuer(X509Certificate c) throws SignatureVerificationException {
+  public static @Nullable String oidcIssuer(X509Certificate c)
+      throws SignatureVerificationException {
     String v2 = null;
     String v1 = null;
     try {
@@ -144,31 +161,44 @@ public final class Certs {
       }
       byte[] e1 = c.getExtensionValue(OID_ISSUER_V1);
       if (e1 != null) {
-        v1 = new String(ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(e1)).getOctets(),
-            StandardCharsets.UTF_8);
+        v1 =
+            new String(
+                ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(e1)).getOctets(),
+                StandardCharsets.UTF_8);
       }
     } catch (IOException | RuntimeException e) {
-      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
     }
     if (v1 != null && v2 != null && !v1.equals(v2)) {
-      throw new SignatureVerificationException(VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "the certificate's two issuer extensions disagree");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_IDENTITY_MISMATCH,
+          "the certificate's two issuer extensions disagree");
     }
     return v2 != null ? v2 : v1;
   }
 
-  /** Whether the leaf may sign code: digitalSignature key usage and, if present, EKU codeSigning. */
-  public static void checkCodeSigning(X509Certificate leaf, boolean requireEku) throws SignatureVerificationException {
+  /**
+   * Whether the leaf may sign code: digitalSignature key usage and, if present, EKU codeSigning.
+   */
+  public static void checkCodeSigning(X509Certificate leaf, boolean requireEku)
+      throws SignatureVerificationException {
     boolean[] ku = leaf.getKeyUsage();
     if (ku == null || !ku[0]) {
-      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks digitalSignature key usage");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_CERT_CHAIN_INVALID,
+          "signing certificate lacks digitalSignature key usage");
     }
     try {
       List<String> eku = leaf.getExtendedKeyUsage();
       if (eku == null ? requireEku : !eku.contains(EKU_CODE_SIGNING)) {
-        throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "signing certificate lacks codeSigning extended key usage");
+        throw new SignatureVerificationException(
+            VerifyReason.SIGNATURE_CERT_CHAIN_INVALID,
+            "signing certificate lacks codeSigning extended key usage");
       }
     } catch (java.security.cert.CertificateParsingException e) {
-      throw new SignatureVerificationException(VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_CERT_CHAIN_INVALID, "extended key usage cannot be read");
     }
   }
 

@@ -17,21 +17,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The build facts Fulcio copies from a CI provider's OIDC token into the signing certificate, as
- * extensions under {@code 1.3.6.1.4.1.57264.1} (Fulcio {@code docs/oid-info.md}). Values are what the
- * certificate says, read strictly:
+ * extensions under {@code 1.3.6.1.4.1.57264.1} (Fulcio {@code docs/oid-info.md}). Values are what
+ * the certificate says, read strictly:
+ *
  * <ul>
- *   <li>the second generation ({@code .8} onward) must be a DER UTF8String with nothing after it;</li>
- *   <li>the deprecated first generation ({@code .1}–{@code .6}) holds raw UTF-8 bytes;</li>
- *   <li>where both generations carry a fact (issuer .1/.8, trigger .2/.20, commit .3/.13, ref .6/.14),
- *       they must agree, so two verifiers reading different OIDs cannot see two builds;</li>
- *   <li>no value may be empty, hold a control character or exceed {@value #MAX_VALUE_CHARS} characters.</li>
+ *   <li>the second generation ({@code .8} onward) must be a DER UTF8String with nothing after it;
+ *   <li>the deprecated first generation ({@code .1}–{@code .6}) holds raw UTF-8 bytes;
+ *   <li>where both generations carry a fact (issuer .1/.8, trigger .2/.20, commit .3/.13, ref
+ *       .6/.14), they must agree, so two verifiers reading different OIDs cannot see two builds;
+ *   <li>no value may be empty, hold a control character or exceed {@value #MAX_VALUE_CHARS}
+ *       characters.
  * </ul>
- * Any breach is {@link VerifyReason#ATTESTATION_CERT_EXTENSION_INVALID}. Extensions this class does not know
- * are ignored (Fulcio adds new ones over time).
+ *
+ * Any breach is {@link VerifyReason#ATTESTATION_CERT_EXTENSION_INVALID}. Extensions this class does
+ * not know are ignored (Fulcio adds new ones over time).
  */
 public final class FulcioExtensions {
   /** The Fulcio extension arc. */
   public static final String ARC = "1.3.6.1.4.1.57264.1.";
+
   /** Longest extension value we accept (Fulcio's values are URLs and hex digests). */
   public static final int MAX_VALUE_CHARS = 4096;
 
@@ -117,7 +121,9 @@ public final class FulcioExtensions {
         continue;
       }
       String tail = oid.substring(ARC.length());
-      if (tail.isEmpty() || tail.length() > 3 || !tail.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (tail.isEmpty()
+          || tail.length() > 3
+          || !tail.chars().allMatch(c -> c >= '0' && c <= '9')) {
         continue; // a deeper arc (or a huge number) that Fulcio does not define
       }
       int n = Integer.parseInt(tail);
@@ -135,8 +141,12 @@ public final class FulcioExtensions {
     return new FulcioExtensions(java.util.Collections.unmodifiableMap(out));
   }
 
-  /** Adopts the first-generation value where the second is absent, and requires them equal otherwise. */
-  private static void agree(Map<Integer, String> v2, Map<Integer, String> v1, int newOid, int oldOid)
+  /**
+   * Adopts the first-generation value where the second is absent, and requires them equal
+   * otherwise.
+   */
+  private static void agree(
+      Map<Integer, String> v2, Map<Integer, String> v1, int newOid, int oldOid)
       throws SignatureVerificationException {
     String a = v2.get(newOid);
     String b = v1.get(oldOid);
@@ -173,8 +183,12 @@ public final class FulcioExtensions {
 
   private static String rawUtf8(byte[] raw, int n) throws SignatureVerificationException {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
     } catch (CharacterCodingException e) {
       throw invalid("extension " + ARC + n + " is not UTF-8");
     }
@@ -182,7 +196,8 @@ public final class FulcioExtensions {
 
   private static String check(int n, String v) throws SignatureVerificationException {
     if (v.isEmpty() || v.length() > MAX_VALUE_CHARS) {
-      throw invalid("extension " + ARC + n + " is empty or longer than " + MAX_VALUE_CHARS + " characters");
+      throw invalid(
+          "extension " + ARC + n + " is empty or longer than " + MAX_VALUE_CHARS + " characters");
     }
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);

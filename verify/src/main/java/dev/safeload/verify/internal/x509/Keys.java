@@ -28,15 +28,16 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
- * Public keys and signature checks on the JDK's own providers (the intrinsic paths), with BouncyCastle's
- * ASN.1 classes for strict parsing. Only named curves P-256/384/521 and Ed25519 are accepted; explicit
- * curve parameters are rejected (BouncyCastle CVE-2024-29857 class).
+ * Public keys and signature checks on the JDK's own providers (the intrinsic paths), with
+ * BouncyCastle's ASN.1 classes for strict parsing. Only named curves P-256/384/521 and Ed25519 are
+ * accepted; explicit curve parameters are rejected (BouncyCastle CVE-2024-29857 class).
  */
 public final class Keys {
   private Keys() {}
 
   /** Decodes every PEM block of the given type (e.g. {@code CERTIFICATE}, {@code PUBLIC KEY}). */
-  public static List<byte[]> pemBlocks(String text, String type, ReasonCode reason) throws SignatureVerificationException {
+  public static List<byte[]> pemBlocks(String text, String type, ReasonCode reason)
+      throws SignatureVerificationException {
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     List<byte[]> out = new ArrayList<>();
@@ -59,7 +60,8 @@ public final class Keys {
       try {
         out.add(Base64.getDecoder().decode(body.toString()));
       } catch (IllegalArgumentException ex) {
-        throw new SignatureVerificationException(reason, "PEM " + type + " block is not valid base64");
+        throw new SignatureVerificationException(
+            reason, "PEM " + type + " block is not valid base64");
       }
       from = e + end.length();
       if (out.size() > 64) {
@@ -70,16 +72,19 @@ public final class Keys {
   }
 
   /** Parses one PEM {@code PUBLIC KEY}. */
-  public static PublicKey publicKeyFromPem(String pem, ReasonCode reason) throws SignatureVerificationException {
+  public static PublicKey publicKeyFromPem(String pem, ReasonCode reason)
+      throws SignatureVerificationException {
     List<byte[]> blocks = pemBlocks(pem, "PUBLIC KEY", reason);
     if (blocks.size() != 1) {
-      throw new SignatureVerificationException(reason, "expected exactly one PEM PUBLIC KEY block, found " + blocks.size());
+      throw new SignatureVerificationException(
+          reason, "expected exactly one PEM PUBLIC KEY block, found " + blocks.size());
     }
     return publicKey(blocks.get(0), reason);
   }
 
   /** Parses an SPKI DER key, accepting only EC P-256/384/521 (named) and Ed25519. */
-  public static PublicKey publicKey(byte[] spkiDer, ReasonCode reason) throws SignatureVerificationException {
+  public static PublicKey publicKey(byte[] spkiDer, ReasonCode reason)
+      throws SignatureVerificationException {
     SubjectPublicKeyInfo spki;
     try {
       ASN1Primitive prim = ASN1Primitive.fromByteArray(spkiDer);
@@ -88,15 +93,18 @@ public final class Keys {
         throw new SignatureVerificationException(reason, "public key is not DER encoded");
       }
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      throw new SignatureVerificationException(reason, "public key is not a valid SubjectPublicKeyInfo");
+      throw new SignatureVerificationException(
+          reason, "public key is not a valid SubjectPublicKeyInfo");
     }
     ASN1ObjectIdentifier alg = spki.getAlgorithm().getAlgorithm();
     String kfName;
     if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
       if (!(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)
-          || !(curve.equals(SECObjectIdentifiers.secp256r1) || curve.equals(SECObjectIdentifiers.secp384r1)
+          || !(curve.equals(SECObjectIdentifiers.secp256r1)
+              || curve.equals(SECObjectIdentifiers.secp384r1)
               || curve.equals(SECObjectIdentifiers.secp521r1))) {
-        throw new SignatureVerificationException(reason, "EC key is not on a named curve P-256, P-384 or P-521");
+        throw new SignatureVerificationException(
+            reason, "EC key is not on a named curve P-256, P-384 or P-521");
       }
       kfName = "EC";
     } else if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
@@ -104,12 +112,14 @@ public final class Keys {
     } else if (alg.equals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption)) {
       kfName = "RSA";
     } else {
-      throw new SignatureVerificationException(reason, "unsupported public key algorithm " + alg.getId());
+      throw new SignatureVerificationException(
+          reason, "unsupported public key algorithm " + alg.getId());
     }
     try {
       return KeyFactory.getInstance(kfName).generatePublic(new X509EncodedKeySpec(spkiDer));
     } catch (GeneralSecurityException e) {
-      throw new SignatureVerificationException(reason, "public key cannot be decoded: " + e.getMessage());
+      throw new SignatureVerificationException(
+          reason, "public key cannot be decoded: " + e.getMessage());
     }
   }
 
@@ -121,7 +131,9 @@ public final class Keys {
         case 256 -> "SHA256withECDSA";
         case 384 -> "SHA384withECDSA";
         case 521 -> "SHA512withECDSA";
-        default -> throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
+        default ->
+            throw new SignatureVerificationException(
+                VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported EC curve size " + bits);
       };
     }
     if ("Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())) {
@@ -130,11 +142,15 @@ public final class Keys {
     if ("RSA".equals(key.getAlgorithm())) {
       return "SHA256withRSA";
     }
-    throw new SignatureVerificationException(VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
+    throw new SignatureVerificationException(
+        VerifyReason.SIGNATURE_KEY_MISMATCH, "unsupported key type " + key.getAlgorithm());
   }
 
-  /** Verifies with the curve-matched hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512) or Ed25519. */
-  public static boolean verify(PublicKey key, byte[] data, byte[] sig) throws SignatureVerificationException {
+  /**
+   * Verifies with the curve-matched hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512) or Ed25519.
+   */
+  public static boolean verify(PublicKey key, byte[] data, byte[] sig)
+      throws SignatureVerificationException {
     return verify(key, algorithmFor(key), data, sig);
   }
 
@@ -143,7 +159,8 @@ public final class Keys {
    * rather than trusted to the provider (CVE-2022-21449, "psychic signatures").
    */
   public static boolean verify(PublicKey key, String algorithm, byte[] data, byte[] sig) {
-    if (key instanceof ECPublicKey ec && !ecdsaSignatureWellFormed(sig, ec.getParams().getOrder())) {
+    if (key instanceof ECPublicKey ec
+        && !ecdsaSignatureWellFormed(sig, ec.getParams().getOrder())) {
       return false;
     }
     try {
@@ -159,7 +176,8 @@ public final class Keys {
   static boolean ecdsaSignatureWellFormed(byte[] sig, BigInteger n) {
     try {
       ASN1Primitive p = ASN1Primitive.fromByteArray(sig);
-      if (!(p instanceof ASN1Sequence seq) || seq.size() != 2
+      if (!(p instanceof ASN1Sequence seq)
+          || seq.size() != 2
           || !Arrays.equals(p.getEncoded(ASN1Encoding.DER), sig)) {
         return false;
       }
@@ -171,7 +189,10 @@ public final class Keys {
     }
   }
 
-  /** PEM text of an SPKI as Python's {@code cryptography} writes it (64-column base64, trailing newline). */
+  /**
+   * PEM text of an SPKI as Python's {@code cryptography} writes it (64-column base64, trailing
+   * newline).
+   */
   public static String pem(String type, byte[] der) {
     String b64 = Base64.getEncoder().encodeToString(der);
     StringBuilder sb = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
@@ -183,6 +204,9 @@ public final class Keys {
 
   /** The OMS key hint: hex SHA-256 of the key's PEM text. */
   public static String omsHint(PublicKey key) {
-    return java.util.HexFormat.of().formatHex(Sha256.newMessageDigest().digest(pem("PUBLIC KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII)));
+    return java.util.HexFormat.of()
+        .formatHex(
+            Sha256.newMessageDigest()
+                .digest(pem("PUBLIC KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII)));
   }
 }

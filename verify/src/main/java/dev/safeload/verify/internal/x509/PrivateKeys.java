@@ -26,8 +26,9 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * Signing keys from PEM ({@code PRIVATE KEY} PKCS#8 or {@code EC PRIVATE KEY} SEC 1), with the public
- * half derived with BouncyCastle's lightweight API. Keys end up as JDK keys; no provider is registered.
+ * Signing keys from PEM ({@code PRIVATE KEY} PKCS#8 or {@code EC PRIVATE KEY} SEC 1), with the
+ * public half derived with BouncyCastle's lightweight API. Keys end up as JDK keys; no provider is
+ * registered.
  */
 public final class PrivateKeys {
   private PrivateKeys() {}
@@ -39,14 +40,19 @@ public final class PrivateKeys {
       List<byte[]> sec1 = Keys.pemBlocks(pem, "EC PRIVATE KEY", r);
       List<byte[]> pkcs8 = Keys.pemBlocks(pem, "PRIVATE KEY", r);
       if (sec1.size() + pkcs8.size() != 1) {
-        throw new SignatureVerificationException(r, "expected exactly one PEM PRIVATE KEY or EC PRIVATE KEY block");
+        throw new SignatureVerificationException(
+            r, "expected exactly one PEM PRIVATE KEY or EC PRIVATE KEY block");
       }
       if (sec1.size() == 1) {
         ECPrivateKey k = ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(sec1.get(0)));
         if (!(k.getParametersObject() instanceof ASN1ObjectIdentifier)) {
           throw new SignatureVerificationException(r, "EC private key is not on a named curve");
         }
-        info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, k.getParametersObject()), k);
+        info =
+            new PrivateKeyInfo(
+                new AlgorithmIdentifier(
+                    X9ObjectIdentifiers.id_ecPublicKey, k.getParametersObject()),
+                k);
       } else {
         info = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(pkcs8.get(0)));
       }
@@ -54,26 +60,35 @@ public final class PrivateKeys {
       byte[] spki;
       String kf;
       if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-        ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+        ASN1ObjectIdentifier curve =
+            ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
         X9ECParameters params = ECNamedCurveTable.getByOID(curve);
         if (params == null) {
           throw new SignatureVerificationException(r, "unknown EC curve");
         }
         BigInteger d = ECPrivateKey.getInstance(info.parsePrivateKey()).getKey();
         ECPoint q = params.getG().multiply(d).normalize();
-        spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
-            q.getEncoded(false)).getEncoded();
+        spki =
+            new SubjectPublicKeyInfo(
+                    new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
+                    q.getEncoded(false))
+                .getEncoded();
         kf = "EC";
       } else if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
-        byte[] seed = org.bouncycastle.asn1.ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+        byte[] seed =
+            org.bouncycastle.asn1.ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
         byte[] pub = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
-        spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), pub).getEncoded();
+        spki =
+            new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), pub)
+                .getEncoded();
         kf = "Ed25519";
       } else {
-        throw new SignatureVerificationException(r, "unsupported private key algorithm " + alg.getId());
+        throw new SignatureVerificationException(
+            r, "unsupported private key algorithm " + alg.getId());
       }
       PublicKey publicKey = Keys.publicKey(spki, r);
-      PrivateKey privateKey = KeyFactory.getInstance(kf).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+      PrivateKey privateKey =
+          KeyFactory.getInstance(kf).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
       return new KeyPair(publicKey, privateKey);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new SignatureVerificationException(r, "private key cannot be read: " + e.getMessage());
