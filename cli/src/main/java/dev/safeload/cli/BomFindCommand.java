@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -112,7 +113,8 @@ final class BomFindCommand implements Callable<Integer> {
       if (query.hex != null) {
         digest = Sha256.ofHex(query.hex);
       } else {
-        feed = RevocationList.load(query.feed);
+        // The two options form an exclusive, required group: no --sha256 means a feed.
+        feed = RevocationList.load(Objects.requireNonNull(query.feed));
       }
     } catch (IllegalArgumentException e) {
       return usage(err, "--sha256 needs 64 hex digits");
@@ -169,7 +171,7 @@ final class BomFindCommand implements Callable<Integer> {
             continue;
           }
           for (Sha256 d : e.sha256()) {
-            Optional<String> why = feed.revokedDigest(d);
+            Optional<String> why = Objects.requireNonNull(feed).revokedDigest(d);
             if (why.isPresent()) {
               out.println(
                   p + ": " + e.describe() + ": revoked digest " + d.hex() + ": " + why.get());
@@ -177,7 +179,7 @@ final class BomFindCommand implements Callable<Integer> {
             }
           }
           for (dev.safeload.provenance.Signer s : e.signers()) {
-            Optional<String> why = feed.revokedSigner(s);
+            Optional<String> why = Objects.requireNonNull(feed).revokedSigner(s);
             if (why.isPresent()) {
               out.println(p + ": " + e.describe() + ": revoked signer " + s + ": " + why.get());
               found = true;
@@ -218,7 +220,7 @@ final class BomFindCommand implements Callable<Integer> {
     } catch (BomFormatException e) {
       asCdx = e;
     }
-    if (!asCdx.getMessage().equals("no bomFormat")) {
+    if (!"no bomFormat".equals(asCdx.getMessage())) {
       // It says it is CycloneDX (or is not even strict JSON): that reading's complaint is the one
       // to show.
       throw new BomFormatException("not a CycloneDX JSON BOM: " + asCdx.getMessage());
@@ -228,7 +230,7 @@ final class BomFindCommand implements Callable<Integer> {
           .map(e -> new Entry(e.path(), e.spdxId(), e.sha256(), e.signers(), e.loadedFrom()))
           .toList();
     } catch (BomFormatException e) {
-      if (e.getMessage().equals("no @context")) {
+      if ("no @context".equals(e.getMessage())) {
         if (mayBeOther) {
           return null;
         }

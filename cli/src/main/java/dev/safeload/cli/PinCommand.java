@@ -187,7 +187,8 @@ final class PinCommand implements Callable<Integer> {
     }
 
     List<Sha256> shardsOf(String name, long shardSize) {
-      for (DigestedFile f : seen.get()) {
+      // The loader ran verify() before pin reads shards.
+      for (DigestedFile f : Objects.requireNonNull(seen.get())) {
         if (f.name().equals(name)) {
           return f.shards(shardSize)
               .orElseThrow(

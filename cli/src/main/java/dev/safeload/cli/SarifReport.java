@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.StreamWriteFeature;
@@ -156,7 +157,9 @@ final class SarifReport {
       JsonGenerator g, Finding x, String path, Map<String, Integer> ruleIndex) {
     g.writeStartObject();
     g.writeStringProperty("ruleId", x.reason().code());
-    g.writeNumberProperty("ruleIndex", ruleIndex.get(x.reason().code()));
+    // Every finding's code was added to the index above.
+    g.writeNumberProperty(
+        "ruleIndex", Objects.requireNonNull(ruleIndex.get(x.reason().code())).intValue());
     g.writeStringProperty("level", "error");
     g.writeName("message");
     g.writeStartObject();

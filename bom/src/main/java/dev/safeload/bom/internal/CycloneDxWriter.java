@@ -160,8 +160,9 @@ public final class CycloneDxWriter {
       g.writeEndArray();
     }
     writeLicenses(g, f);
-    if (f.sha256() != null && !f.proofs().isEmpty()) {
-      writeEvidence(g, f);
+    Sha256 sha256 = f.sha256();
+    if (sha256 != null && !f.proofs().isEmpty()) {
+      writeEvidence(g, f, sha256);
     }
     List<Map.Entry<String, String>> props = new ArrayList<>();
     if (f.format() != null) {

@@ -125,9 +125,11 @@ public final class SpdxReader {
     if (p.nextToken() != null) {
       throw new BomFormatException("data after the top-level object");
     }
+    if (context == null) {
+      throw new BomFormatException("no @context");
+    }
     if (!SpdxWriter.CONTEXT.equals(context)) {
-      throw new BomFormatException(
-          context == null ? "no @context" : "@context is not " + SpdxWriter.CONTEXT);
+      throw new BomFormatException("@context is not " + SpdxWriter.CONTEXT);
     }
     if (!graph) {
       throw new BomFormatException("no @graph");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -297,7 +298,8 @@ public final class SpdxWriter {
     g.writeEndObject();
   }
 
-  private void relationship(String id, String from, String type, List<String> to, String comment) {
+  private void relationship(
+      String id, String from, String type, List<String> to, @Nullable String comment) {
     element("Relationship", id);
     if (comment != null) {
       g.writeStringProperty("comment", comment);

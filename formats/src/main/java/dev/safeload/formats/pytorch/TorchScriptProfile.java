@@ -264,7 +264,7 @@ public final class TorchScriptProfile {
         .sorted()
         .forEach(
             k -> {
-              Operator o = ops.get(k);
+              Operator o = Objects.requireNonNull(ops.get(k)); // k is one of its keys
               sb.append(k).append(' ').append(o.tier().name().toLowerCase(java.util.Locale.ROOT));
               o.onlyIn().stream().sorted().forEach(c -> sb.append(' ').append(c));
               sb.append('\n');

@@ -294,7 +294,7 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     }
     List<Proof> proofs = new ArrayList<>();
     for (BuildProvenance p : order) {
-      proofs.add(proof(p, proven.get(p)));
+      proofs.add(proof(p, Objects.requireNonNull(proven.get(p)))); // order lists proven's keys
     }
     return new ProvenanceResult(proofs, List.of());
   }

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded reader of the one field safeload takes from a Hugging Face model card: the top-level
@@ -115,12 +116,12 @@ public final class FrontMatter {
       String rest = stripComment(line.substring("license:".length())).strip();
       if (rest.isEmpty()) {
         out = new ArrayList<>();
-        while (i + 1 < lines.length && blockItem(lines[i + 1]) != null) {
+        for (String item; i + 1 < lines.length && (item = blockItem(lines[i + 1])) != null; ) {
           i++;
           if (out.size() >= MAX_LICENSES) {
             throw fail(offset, "more than " + MAX_LICENSES + " licences");
           }
-          out.add(scalar(blockItem(lines[i]), offset));
+          out.add(scalar(item, offset));
         }
         if (out.isEmpty()) {
           throw fail(offset, "'license' has no value");
@@ -156,7 +157,7 @@ public final class FrontMatter {
   }
 
   /** The scalar of a block-list item ({@code " - mit"}), or {@code null} if the line is not one. */
-  private static String blockItem(String line) {
+  private static @Nullable String blockItem(String line) {
     int i = 0;
     while (i < line.length() && line.charAt(i) == ' ') {
       i++;

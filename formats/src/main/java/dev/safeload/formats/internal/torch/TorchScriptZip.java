@@ -36,9 +36,11 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TorchScript archive ({@code torch.jit.save}), checked in this order:
@@ -234,7 +236,9 @@ public final class TorchScriptZip {
     try {
       checked = CodeCheck.check(texts, profile, ct.items().size(), codeLimits);
     } catch (CodeCheck.Rejection r) {
-      throw new FormatException(r.reason(), code.get(r.path()).localHeaderOffset(), r.getMessage());
+      ZipEntry at = code.get(r.path());
+      throw new FormatException(
+          r.reason(), at == null ? 0 : at.localHeaderOffset(), String.valueOf(r.getMessage()));
     }
 
     // code/*.debug_pkl
@@ -278,7 +282,8 @@ public final class TorchScriptZip {
 
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (String key : storages.referenced().keySet()) {
-      ZipEntry r = data.get(Long.parseLong(key));
+      // allUsed() matched every referenced key with a record.
+      ZipEntry r = Objects.requireNonNull(data.get(Long.parseLong(key)));
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }
     ModelDescription d =
@@ -337,7 +342,7 @@ public final class TorchScriptZip {
     return out;
   }
 
-  private static long size(ZipEntry e) {
+  private static long size(@Nullable ZipEntry e) {
     return e == null ? -1 : e.uncompressedSize();
   }
 
@@ -405,16 +410,26 @@ public final class TorchScriptZip {
       this.budget = budget;
     }
 
-    private FormatException mismatch(ScriptObjectV o, String msg) {
+    private FormatException mismatch(@Nullable ScriptObjectV o, String msg) {
       return new FormatException(
           FormatReason.TORCHSCRIPT_STATE_MISMATCH,
           o == null ? at.localHeaderOffset() : o.offset,
           msg);
     }
 
+    /**
+     * The class of code/ an object names; a name code/ does not define is a mismatch, never a null.
+     */
+    private ClassInfo classOf(ScriptObjectV o) {
+      ClassInfo c = classes.get(o.qualifiedName());
+      if (c == null) {
+        throw mismatch(o, o.qualifiedName() + " is not a class of code/");
+      }
+      return c;
+    }
+
     void run(Value root) {
-      if (!(root instanceof ScriptObjectV r)
-          || !classes.get(r.qualifiedName()).base().equals("Module")) {
+      if (!(root instanceof ScriptObjectV r) || !classOf(r).base().equals("Module")) {
         throw mismatch(null, "data.pkl's root is a " + root.typeName() + ", not a Module of code/");
       }
       enqueue(r);
@@ -439,7 +454,7 @@ public final class TorchScriptZip {
     }
 
     private void object(ScriptObjectV o) {
-      ClassInfo c = classes.get(o.qualifiedName());
+      ClassInfo c = classOf(o);
       if (o.state == null) {
         throw mismatch(o, o.qualifiedName() + " object has no state (BUILD missing)");
       }
@@ -477,14 +492,16 @@ public final class TorchScriptZip {
                 + clip(missing));
       }
       for (Map.Entry<String, TypeView> a : c.attributes().entrySet()) {
-        if (!matches(a.getValue(), state.get(a.getKey()))) {
+        // The state's keys are the declared attributes (checked above).
+        Value given = Objects.requireNonNull(state.get(a.getKey()));
+        if (!matches(a.getValue(), given)) {
           throw mismatch(
               o,
               o.qualifiedName()
                   + "."
                   + a.getKey()
                   + " is a "
-                  + state.get(a.getKey()).typeName()
+                  + given.typeName()
                   + ", declared "
                   + a.getValue());
         }
@@ -591,7 +608,7 @@ public final class TorchScriptZip {
           }
           boolean fits = o.qualifiedName().equals(t.name());
           if (!fits && (c.base().equals("Interface") || c.base().equals("ModuleInterface"))) {
-            fits = classes.get(o.qualifiedName()).methods().containsAll(c.methods());
+            fits = classOf(o).methods().containsAll(c.methods());
           }
           if (fits) {
             enqueue(o);

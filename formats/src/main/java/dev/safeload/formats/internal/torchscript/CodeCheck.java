@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -299,7 +300,9 @@ public final class CodeCheck {
       }
       List<String> tensors = new ArrayList<>(cd.parameters());
       tensors.addAll(cd.buffers());
-      Map<String, TypeView> attrs = classes.get(q).attributes();
+      // Every class of this unit was registered under its qualified name before the units are
+      // checked.
+      Map<String, TypeView> attrs = Objects.requireNonNull(classes.get(q)).attributes();
       for (String t : tensors) {
         TypeView type = attrs.get(t);
         if (type == null || !isTensorType(type)) {
@@ -476,7 +479,11 @@ public final class CodeCheck {
     if (owner == null || owner.isEmpty()) {
       return null;
     }
-    TypeView t = classes.get(owner).attributes().get(attr);
+    ClassInfo ownerClass = classes.get(owner);
+    if (ownerClass == null) {
+      return null;
+    }
+    TypeView t = ownerClass.attributes().get(attr);
     return t != null && classes.containsKey(t.name()) ? t.name() : null;
   }
 
@@ -594,7 +601,8 @@ public final class CodeCheck {
       }
       return;
     }
-    List<String> parts = chain(a);
+    // The chain is rooted at the bare name n, so it has one.
+    List<String> parts = Objects.requireNonNull(chain(a));
     switch (n.id()) {
       case "torch" -> {
         if (parts.get(1).equals("ops")) {
@@ -752,7 +760,7 @@ public final class CodeCheck {
               + "' is called on a value that is not known to be an object of a code/ class");
     }
     ClassInfo info = classes.get(cls);
-    if (!info.methods().contains(a.attr())) {
+    if (info == null || !info.methods().contains(a.attr())) {
       throw new SourceError(
           FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
           a.line(),

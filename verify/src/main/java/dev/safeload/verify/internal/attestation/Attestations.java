@@ -110,7 +110,7 @@ public final class Attestations {
     }
 
     String issuer = ext.issuer();
-    if (!rules.issuer().equals(issuer)) {
+    if (issuer == null || !rules.issuer().equals(issuer)) {
       throw new SignatureVerificationException(
           VerifyReason.ATTESTATION_ISSUER_MISMATCH,
           "the attestation was issued by " + issuer + ", not " + rules.issuer());

@@ -116,11 +116,13 @@ public final class BundleVerifier {
   }
 
   private static byte[] dssePae(Bundle b) throws SignatureVerificationException {
-    if (!Pae.IN_TOTO.equals(b.dsse.payloadType())) {
+    // Only called for bundles whose DSSE envelope was checked to be present.
+    Bundle.Dsse e = Objects.requireNonNull(b.dsse);
+    if (!Pae.IN_TOTO.equals(e.payloadType())) {
       throw new SignatureVerificationException(
           VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
     }
-    return Pae.encode(b.dsse.payloadType(), b.dsse.payload());
+    return Pae.encode(e.payloadType(), e.payload());
   }
 
   /** Verifies a bundle whose content is a message signature over {@code artifact}. */
@@ -138,6 +140,7 @@ public final class BundleVerifier {
     byte[] signed;
     byte[] boundDigest;
     if (b.dsse != null) {
+      // Only called for bundles whose DSSE envelope was checked to be present.
       if (!Pae.IN_TOTO.equals(b.dsse.payloadType())) {
         throw new SignatureVerificationException(
             VerifyReason.SIGNATURE_ENVELOPE_INVALID, "DSSE payload type is not " + Pae.IN_TOTO);
