@@ -17,6 +17,7 @@ import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.provenance.Signer;
 import dev.safeload.provenance.Technique;
+import dev.safeload.testing.SharedVectors;
 import dev.safeload.verify.PinSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,7 +287,7 @@ class SpdxBomTest {
 
   @Test
   void readsTheOfficialAiAndDatasetExamples() throws Exception {
-    Path dir = BomSchema.vectors("spdx/examples");
+    Path dir = SharedVectors.dir("spdx/examples");
     SpdxBom dataset = SpdxBom.read(dir.resolve("dataset_example01_spdx3.0_example01.spdx3.json"));
     List<SpdxBom.Element> hits =
         dataset.withSha256(

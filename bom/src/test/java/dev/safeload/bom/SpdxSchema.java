@@ -9,6 +9,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import dev.safeload.testing.SharedVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class SpdxSchema {
 
   private static synchronized Schema schema() {
     if (schema == null) {
-      Path file = BomSchema.vectors("spdx").resolve("schema-v3.0.1.json");
+      Path file = SharedVectors.dir("spdx").resolve("schema-v3.0.1.json");
       String text;
       try {
         text = Files.readString(file);

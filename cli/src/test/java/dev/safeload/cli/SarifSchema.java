@@ -10,6 +10,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import dev.safeload.bom.BomSchema;
+import dev.safeload.testing.SharedVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ final class SarifSchema {
     if (schema == null) {
       String text;
       try {
-        text = Files.readString(BomSchema.vectors("sarif").resolve("sarif-schema-2.1.0.json"));
+        text = Files.readString(SharedVectors.dir("sarif").resolve("sarif-schema-2.1.0.json"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
