@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The compression-ratio cap has a floor ({@link Zip#COMPRESSION_RATIO_FLOOR_BYTES}, 16 MiB): smaller
- * deflated entries are judged together rather than one by one, and the declared-size limits apply
- * to all.
+ * The compression-ratio cap has a floor ({@link Zip#COMPRESSION_RATIO_FLOOR_BYTES}, 16 MiB):
+ * smaller deflated entries are judged together rather than one by one, and the declared-size limits
+ * apply to all.
  */
 class ZipRatioTest {
   @TempDir Path dir;
