@@ -123,7 +123,13 @@ public final class Engine {
 
   /** {@link dev.safeload.SafeModelLoader#load}. */
   public VerifiedModel load(Path path) throws ModelRejectedException, IOException {
-    Run run = run(path, true);
+    return load(new ModelOrigin.Local(path));
+  }
+
+  /** {@link dev.safeload.SafeModelLoader#load(dev.safeload.ModelSource)}. */
+  public VerifiedModel load(ModelOrigin origin) throws ModelRejectedException, IOException {
+    String path = origin.location();
+    Run run = run(origin, true);
     List<Finding> all = run.allFindings();
     if (!all.isEmpty()) {
       run.release();
@@ -156,7 +162,12 @@ public final class Engine {
 
   /** {@link dev.safeload.SafeModelLoader#scan}. */
   public ScanReport scan(Path path) throws IOException {
-    Run run = run(path, false);
+    return scan(new ModelOrigin.Local(path));
+  }
+
+  /** {@link dev.safeload.SafeModelLoader#scan(dev.safeload.ModelSource)}. */
+  public ScanReport scan(ModelOrigin origin) throws IOException {
+    Run run = run(origin, false);
     try {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
@@ -200,8 +211,8 @@ public final class Engine {
   }
 
   /** Walk, roles, read-hash-validate, cross-file checks, proofs: the stages, in order. */
-  private Run run(Path path, boolean forLoad) throws IOException {
-    ModelWalk.Result walk = new ModelWalk(policy, sideFileNames, ignore).walk(path);
+  private Run run(ModelOrigin origin, boolean forLoad) throws IOException {
+    ModelWalk.Result walk = list(origin);
     if (walk.files().isEmpty()) {
       return new Run(
           walk,
@@ -241,6 +252,15 @@ public final class Engine {
         pool.shutdownNow();
       }
     }
+  }
+
+  /** Stage 1 for any source: which files make up the model. */
+  private ModelWalk.Result list(ModelOrigin origin) throws IOException {
+    ModelWalk walk = new ModelWalk(policy, sideFileNames, ignore);
+    if (origin instanceof ModelOrigin.Local local) {
+      return walk.walk(local.path());
+    }
+    throw new UnsupportedOperationException("not yet: " + origin.location());
   }
 
   private static long totalBytes(List<SourceFile> files) {
