@@ -17,7 +17,7 @@ import java.util.Objects;
  * as {@link Delivery#MAPPED_TRUSTED}; the other sources are always copied.
  *
  * <pre>{@code
- * ModelSource jar = ModelSource.classpath(getClass().getClassLoader(), "all-minilm-l6-v2-q");
+ * ModelSource jar = ModelSource.classpath(getClass().getClassLoader(), "models/bert/");
  * ModelSource s3 = ModelSource.streams("s3://models/bert")
  *     .add("model.onnx", size, () -> s3Client.getObject(request))
  *     .build();
@@ -42,14 +42,20 @@ public final class ModelSource {
   }
 
   /**
-   * The resources under {@code prefix} (a {@code /}-separated folder such as {@code "models/bert"})
-   * as {@code loader} finds them, in a jar or a directory on the class path. The prefix must be in
-   * exactly one class-path entry; each file's name is its path below the prefix.
+   * The class-path resources whose names start with {@code prefix}, as {@code loader} finds them in
+   * a jar or a directory on the class path. Each file is named by the part of its resource name
+   * after the prefix's last {@code /}: with {@code "models/bert/"} the resource {@code
+   * models/bert/onnx/model.onnx} is {@code onnx/model.onnx}; with {@code "all-minilm-l6-v2-q"}
+   * (files at a jar's root) the resource {@code all-minilm-l6-v2-q.onnx} keeps its name. The
+   * matching resources must all be in one class-path entry.
+   *
+   * @throws IllegalArgumentException if {@code prefix} is empty (that would be every jar)
    */
   public static ModelSource classpath(ClassLoader loader, String prefix) {
     Objects.requireNonNull(loader, "loader");
     Objects.requireNonNull(prefix, "prefix");
-    return new ModelSource(new ModelOrigin.ClassPath(loader, ModelOrigin.ClassPath.folder(prefix)));
+    return new ModelSource(
+        new ModelOrigin.ClassPath(loader, ModelOrigin.ClassPath.normalise(prefix)));
   }
 
   /**

@@ -21,26 +21,36 @@ public sealed interface ModelOrigin {
   }
 
   /**
-   * Resources under a folder of the class path.
+   * Class-path resources whose names start with a prefix.
    *
-   * @param prefix the folder, {@code /}-separated, ending in {@code /} unless empty
+   * @param prefix no leading {@code /}, never empty; each file is named by the part of its resource
+   *     name after the prefix's last {@code /}
    */
   record ClassPath(ClassLoader loader, String prefix) implements ModelOrigin {
+    public ClassPath {
+      if (prefix.isEmpty()) {
+        throw new IllegalArgumentException(
+            "an empty prefix is every jar on the class path: name a folder or a name prefix");
+      }
+    }
+
     @Override
     public String location() {
       return "classpath:" + prefix;
     }
 
-    /** {@code prefix} as a folder name: no leading {@code /}, one trailing {@code /}. */
-    public static String folder(String prefix) {
+    /** The folder of the prefix, ending in {@code /}, or "" at the class path's root. */
+    public String folder() {
+      return prefix.substring(0, prefix.lastIndexOf('/') + 1);
+    }
+
+    /** {@code prefix} without its leading {@code /}. */
+    public static String normalise(String prefix) {
       String p = prefix;
       while (p.startsWith("/")) {
         p = p.substring(1);
       }
-      while (p.endsWith("/")) {
-        p = p.substring(0, p.length() - 1);
-      }
-      return p.isEmpty() ? "" : p + "/";
+      return p;
     }
   }
 

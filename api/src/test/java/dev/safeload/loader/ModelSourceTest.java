@@ -266,12 +266,22 @@ class ModelSourceTest {
     Path classes = dir.resolve("classes");
     write(classes, "models/toy/w.toy", TOY);
     write(classes, "models/other.toy", TOY);
-    try (URLClassLoader cl = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null);
-        VerifiedModel m = toyLoader().load(ModelSource.classpath(cl, "/models/toy"))) {
-      assertEquals(
-          List.of("w.toy"), m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
-      assertEquals("classpath:models/toy/", m.location());
+    write(classes, "models/toy-b.toy", TOY);
+    try (URLClassLoader cl = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+      try (VerifiedModel m = toyLoader().load(ModelSource.classpath(cl, "/models/toy/"))) {
+        assertEquals(List.of("w.toy"), names(m));
+        assertEquals("classpath:models/toy/", m.location());
+        assertEquals(Delivery.COPY_TO_MEMORY, m.delivery());
+      }
+      // A name prefix: the files whose names start with it, named from the prefix's folder.
+      try (VerifiedModel m = toyLoader().load(ModelSource.classpath(cl, "models/toy"))) {
+        assertEquals(List.of("toy-b.toy", "toy/w.toy"), names(m));
+      }
     }
+  }
+
+  private static List<String> names(VerifiedModel m) {
+    return m.files().stream().map(VerifiedModel.VerifiedFile::name).toList();
   }
 
   @Test
@@ -288,6 +298,20 @@ class ModelSourceTest {
   }
 
   @Test
+  void filesAtAJarsRootByNamePrefix() throws Exception {
+    // Like the langchain4j embedding jars: model files at the root, no folder to name.
+    Path jar = jar("mini.toy", "mini-extra.toy", "other.toy", "dev/x/Some.class");
+    Path other = jar("dev/y/Other.class");
+    try (URLClassLoader cl =
+            new URLClassLoader(new URL[] {other.toUri().toURL(), jar.toUri().toURL()}, null);
+        VerifiedModel m = toyLoader().load(ModelSource.classpath(cl, "mini"))) {
+      assertEquals(
+          List.of("mini-extra.toy", "mini.toy"),
+          m.files().stream().map(VerifiedModel.VerifiedFile::name).toList());
+    }
+  }
+
+  @Test
   void aJarEntryListedTwiceIsRefused() throws Exception {
     Path jar = jar("models/toy/a.toy", "models/toy/b.toy");
     // Rename b.toy to a.toy in both its local header and its central directory record.
@@ -296,7 +320,7 @@ class ModelSourceTest {
         new String(b, StandardCharsets.ISO_8859_1).replace("models/toy/b.toy", "models/toy/a.toy");
     Files.write(jar, s.getBytes(StandardCharsets.ISO_8859_1));
     try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-      assertEquals(List.of(Reason.DUPLICATE_NAME), codes(ModelSource.classpath(cl, "models/toy")));
+      assertEquals(List.of(Reason.DUPLICATE_NAME), codes(ModelSource.classpath(cl, "models/toy/")));
     }
   }
 
@@ -305,7 +329,7 @@ class ModelSourceTest {
     Path jar = jar("models/toy/w.toy", "models/toy/../../evil.toy");
     try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
       assertEquals(
-          List.of(Reason.FILE_NAME_INVALID), codes(ModelSource.classpath(cl, "models/toy")));
+          List.of(Reason.FILE_NAME_INVALID), codes(ModelSource.classpath(cl, "models/toy/")));
     }
   }
 
@@ -319,7 +343,7 @@ class ModelSourceTest {
     // The JDK still finds the folder (it searches for the end record leniently); we refuse.
     try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
       assertEquals(
-          List.of(Reason.SOURCE_LISTING_INVALID), codes(ModelSource.classpath(cl, "models/toy")));
+          List.of(Reason.SOURCE_LISTING_INVALID), codes(ModelSource.classpath(cl, "models/toy/")));
     }
   }
 
@@ -330,7 +354,7 @@ class ModelSourceTest {
     write(classes, "models/toy/w.toy", TOY);
     try (URLClassLoader cl =
         new URLClassLoader(new URL[] {a.toUri().toURL(), classes.toUri().toURL()}, null)) {
-      assertEquals(List.of(Reason.DUPLICATE_NAME), codes(ModelSource.classpath(cl, "models/toy")));
+      assertEquals(List.of(Reason.DUPLICATE_NAME), codes(ModelSource.classpath(cl, "models/toy/")));
     }
   }
 
@@ -351,15 +375,23 @@ class ModelSourceTest {
               ModelRejectedException.class,
               () ->
                   loader(unpinnedToyPolicy().delivery(Delivery.MAPPED_TRUSTED).build())
-                      .load(ModelSource.classpath(cl, "models/toy")));
+                      .load(ModelSource.classpath(cl, "models/toy/")));
       assertEquals(Reason.SOURCE_NOT_MAPPABLE, e.findings().get(0).reason());
     }
   }
 
-  /** A jar with the folder entries a jar tool writes, each file holding a valid toy body. */
+  /**
+   * A jar with a manifest and the folder entries a jar tool writes, each file holding a valid toy
+   * body.
+   */
   private Path jar(String... names) throws IOException {
     Path jar = Files.createTempFile(dir, "models", ".jar");
     try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new ZipEntry("META-INF/"));
+      out.closeEntry();
+      out.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
+      out.write("Manifest-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.closeEntry();
       java.util.Set<String> folders = new java.util.TreeSet<>();
       for (String n : names) {
         for (int i = n.indexOf('/'); i > 0; i = n.indexOf('/', i + 1)) {
