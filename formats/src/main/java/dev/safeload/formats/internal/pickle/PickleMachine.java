@@ -5,6 +5,7 @@ import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.pickle.Value.BoolV;
 import dev.safeload.formats.internal.pickle.Value.BytesV;
 import dev.safeload.formats.internal.pickle.Value.ComplexV;
+import dev.safeload.formats.internal.pickle.Value.Container;
 import dev.safeload.formats.internal.pickle.Value.DictV;
 import dev.safeload.formats.internal.pickle.Value.FloatV;
 import dev.safeload.formats.internal.pickle.Value.GlobalV;
@@ -124,8 +125,8 @@ public final class PickleMachine {
   private int markCount;
 
   /**
-   * Memo slots for small indices (what picklers write), grown by doubling up to {@link
-   * #DENSE_MEMO}.
+   * Memo slots for small indices (what picklers write), grown by doubling up to {@link #DENSE_MEMO}
+   * or twice the entries written, whichever is larger (never past {@link #MAX_DENSE}).
    */
   private Value[] denseMemo = new Value[64];
 
@@ -134,21 +135,17 @@ public final class PickleMachine {
 
   private int memoCount;
   private static final int DENSE_MEMO = 1 << 16;
+  private static final long MAX_DENSE = 1 << 24;
   private boolean usedPut;
   private boolean usedMemoize;
   private final Set<String> globals = new LinkedHashSet<>();
 
-  /**
-   * Values an allowed call or BUILD has checked (and everything reachable from them): never mutated
-   * again.
-   */
-  private final IdentityHashMap<Value, Boolean> frozen = new IdentityHashMap<>();
+  // Values an allowed call or BUILD has checked (and everything reachable from them) are never
+  // mutated again: they carry Container.immutable. Frozen containers proven plain data carry
+  // Container.plain, frozen lists proven to hold only hashable items ListV.hashable.
 
-  /** Frozen containers already proven plain data. */
-  private final IdentityHashMap<Value, Boolean> plain = new IdentityHashMap<>();
-
-  /** Strings proven latin-1 and frozen lists proven to hold only hashable items. */
-  private final IdentityHashMap<Value, Boolean> checked = new IdentityHashMap<>();
+  /** Strings proven latin-1. */
+  private final IdentityHashMap<Value, Boolean> latin1 = new IdentityHashMap<>();
 
   private long work;
   private final ArrayList<SparseV> sparse = new ArrayList<>();
@@ -168,7 +165,13 @@ public final class PickleMachine {
     this.pos = in.position();
     this.limit = in.limit();
     this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
+    for (PickleOpcode op : profile.opcodes()) {
+      allowed[op.ordinal()] = true;
+    }
   }
+
+  /** The profile's opcodes by ordinal: a set lookup once per opcode costs more than the opcode. */
+  private final boolean[] allowed = new boolean[PickleOpcode.values().length];
 
   /**
    * Runs the pickle that starts at {@code buf.position()}, reading at most up to {@code
@@ -345,9 +348,13 @@ public final class PickleMachine {
       throw fail(FormatReason.PICKLE_MALFORMED, "no MARK to pop to");
     }
     int m = marks[--markCount];
-    List<Value> sub = stack.subList(m, stack.size());
-    List<Value> items = new ArrayList<>(sub);
-    sub.clear();
+    ArrayList<Value> items = new ArrayList<>(stack.size() - m);
+    for (int i = m; i < stack.size(); i++) {
+      items.add(stack.get(i));
+    }
+    for (int i = stack.size() - 1; i >= m; i--) {
+      stack.remove(i); // from the top: nothing is shifted
+    }
     return items;
   }
 
@@ -422,13 +429,13 @@ public final class PickleMachine {
   }
 
   private void checkAllowed(PickleOpcode op, long index) {
-    if (!profile.opcodes().contains(op)) {
+    if (!allowed[op.ordinal()]) {
       checkAllowed(op, String.valueOf(index)); // builds the message only when rejecting
     }
   }
 
   private void checkAllowed(PickleOpcode op, String detail) {
-    if (!profile.opcodes().contains(op)) {
+    if (!allowed[op.ordinal()]) {
       throw fail(
           FormatReason.PICKLE_OPCODE_NOT_ALLOWED,
           op
@@ -830,7 +837,9 @@ public final class PickleMachine {
   }
 
   private @Nullable Value memoGet(long idx) {
-    return idx < denseMemo.length ? denseMemo[(int) idx] : sparseMemo.get(idx);
+    Value v = idx < denseMemo.length ? denseMemo[(int) idx] : null;
+    // an entry written before the dense slots grew past its index stays in the sparse map
+    return v != null || sparseMemo.isEmpty() ? v : sparseMemo.get(idx);
   }
 
   private void memoize(long idx) {
@@ -842,11 +851,14 @@ public final class PickleMachine {
       throw fail(
           FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
-    if (idx < DENSE_MEMO) {
+    // Dense slots up to DENSE_MEMO, and beyond it up to twice the entries actually written: the
+    // array never outgrows the pickle (each entry costs an opcode), and picklers number entries
+    // 0, 1, 2, ... so a large checkpoint's memo stays an array instead of a map of boxed keys.
+    long cap = Math.min(MAX_DENSE, Math.max(DENSE_MEMO, 2L * (memoCount + 1)));
+    if (idx < cap) {
       if (idx >= denseMemo.length) {
         denseMemo =
-            Arrays.copyOf(
-                denseMemo, (int) Math.min(DENSE_MEMO, Math.max(idx + 1, 2L * denseMemo.length)));
+            Arrays.copyOf(denseMemo, (int) Math.min(cap, Math.max(idx + 1, 2L * denseMemo.length)));
       }
       denseMemo[(int) idx] = top;
     } else {
@@ -924,7 +936,7 @@ public final class PickleMachine {
   }
 
   private void notFrozen(Value target, String op) {
-    if (frozen.containsKey(target)) {
+    if (target instanceof Container c && c.immutable) {
       throw fail(
           FormatReason.PICKLE_MUTATED_AFTER_CHECK,
           op
@@ -939,10 +951,17 @@ public final class PickleMachine {
    * so freezing costs the graph's size in total however often values are shared or handed on.
    */
   private void freeze(Value root) {
+    if (!(root instanceof Container r) || r.immutable) {
+      return;
+    }
     ArrayList<Value> todo = new ArrayList<>();
     todo.add(root);
     while (!todo.isEmpty()) {
-      Value v = todo.remove(todo.size() - 1);
+      // scalars, globals, storages, tensors: immutable already
+      if (!(todo.remove(todo.size() - 1) instanceof Container v) || v.immutable) {
+        continue;
+      }
+      v.immutable = true;
       List<Value> children;
       if (v instanceof TupleV t) {
         children = t.items();
@@ -952,16 +971,15 @@ public final class PickleMachine {
         children = d.items;
       } else if (v instanceof SetV s) {
         children = s.items;
-      } else if (v instanceof InstanceV || v instanceof ScriptObjectV) {
-        children = List.of(); // its state is added below
       } else {
-        continue; // scalars, globals, storages, tensors: immutable already
-      }
-      if (frozen.put(v, Boolean.TRUE) != null) {
-        continue;
+        children = List.of(); // an instance or TorchScript object: its state is added below
       }
       charge(1 + children.size());
-      todo.addAll(children);
+      for (Value c : children) {
+        if (c instanceof Container k && !k.immutable) {
+          todo.add(c); // only what is not frozen yet: a shared frozen value costs its reference
+        }
+      }
       if (v instanceof DictV d && d.state != null) {
         todo.add(d.state);
       }
@@ -1017,8 +1035,8 @@ public final class PickleMachine {
     // must not cost a rank-64 tensor each time).
     boolean pure = callee instanceof GlobalV g && PURE.contains(g.rule().kind());
     if (pure) {
-      Value known = pureResults.get(args);
-      if (known != null && callee.equals(pureCallee.get(args))) {
+      Value known = args.pureResult;
+      if (known != null && callee.equals(args.pureCallee)) {
         charge(1);
         return known;
       }
@@ -1026,8 +1044,8 @@ public final class PickleMachine {
     Value result = checkedCall(callee, args, via);
     freeze(args);
     if (pure) {
-      pureResults.put(args, result);
-      pureCallee.put(args, callee);
+      args.pureResult = result;
+      args.pureCallee = callee;
     }
     return result;
   }
@@ -1047,12 +1065,6 @@ public final class PickleMachine {
           GlobalRule.Kind.BUILTINS_COMPLEX,
           GlobalRule.Kind.BUILTINS_BYTEARRAY,
           GlobalRule.Kind.PLAIN_DATA_CALL);
-
-  private final IdentityHashMap<TupleV, Value> pureResults = new IdentityHashMap<>();
-  private final IdentityHashMap<TupleV, Value> pureCallee = new IdentityHashMap<>();
-
-  /** Sizes and strides already read from a tuple (tuples are immutable). */
-  private final IdentityHashMap<TupleV, long[]> dimsCache = new IdentityHashMap<>();
 
   private Value checkedCall(Value callee, TupleV args, String via) {
     if (!(callee instanceof GlobalV g)) {
@@ -1151,26 +1163,26 @@ public final class PickleMachine {
             || !enc.value().equals("latin1")) {
           throw badCall(g, "takes (str, 'latin1') only");
         }
-        if (!checked.containsKey(
-            s)) { // one string may be handed to encode by memo any number of times
+        // one string may be handed to encode by memo any number of times
+        if (!latin1.containsKey(s)) {
           charge(s.value().length());
           for (int i = 0; i < s.value().length(); i++) {
             if (s.value().charAt(i) > 0xff) {
               throw badCall(g, "the string is not latin-1");
             }
           }
-          checked.put(s, Boolean.TRUE);
+          latin1.put(s, Boolean.TRUE);
         }
         return new BytesV(-1, s.value().length(), false);
       }
       case BUILTINS_SET -> {
         SetV set = new SetV(false);
         if (a.size() == 1 && a.get(0) instanceof ListV l) {
-          if (!checked.containsKey(l)) { // frozen after this call: hashable for good
+          if (!l.hashable) { // frozen after this call: hashable for good
             for (Value v : l.items) {
               requireHashable(v);
             }
-            checked.put(l, Boolean.TRUE);
+            l.hashable = true;
           }
           charge(l.items.size()); // the copy
           set.items.addAll(l.items);
@@ -1426,7 +1438,7 @@ public final class PickleMachine {
           || v instanceof FloatV
           || v instanceof BytesV
           || v instanceof ComplexV
-          || plain.containsKey(v)) {
+          || v instanceof Container c && c.plain) {
         continue;
       }
       List<Value> children;
@@ -1454,7 +1466,9 @@ public final class PickleMachine {
         depth.add(d + 1);
       }
     }
-    plain.putAll(seen);
+    for (Value v : seen.keySet()) {
+      ((Container) v).plain = true; // only containers get past the scalar test into seen
+    }
     return true;
   }
 
@@ -1465,7 +1479,7 @@ public final class PickleMachine {
   }
 
   private long[] dims(GlobalV g, TupleV t, String what) {
-    long[] known = dimsCache.get(t);
+    long[] known = t.dims; // sizes and strides already read from it (tuples are immutable)
     if (known != null) {
       return known;
     }
@@ -1482,7 +1496,7 @@ public final class PickleMachine {
       }
       out[i] = v.value();
     }
-    dimsCache.put(t, out);
+    t.dims = out;
     return out;
   }
 

@@ -38,11 +38,20 @@ public sealed interface Value {
   /** An int; {@code big} is set only when the value does not fit a long. */
   record IntV(long value, @Nullable BigInteger big) implements Value {
     public static IntV of(long v) {
-      return new IntV(v, null);
+      return v >= 0 && v < SMALL.length ? SMALL[(int) v] : new IntV(v, null);
+    }
+
+    /** The small ints every pickle is full of (offsets, sizes, strides), made once. */
+    private static final IntV[] SMALL = new IntV[1024];
+
+    static {
+      for (int i = 0; i < SMALL.length; i++) {
+        SMALL[i] = new IntV(i, null);
+      }
     }
 
     public static IntV of(BigInteger v) {
-      return v.bitLength() < 64 ? new IntV(v.longValue(), null) : new IntV(0, v);
+      return v.bitLength() < 64 ? of(v.longValue()) : new IntV(0, v);
     }
 
     public boolean fitsLong() {
@@ -83,12 +92,39 @@ public sealed interface Value {
   }
 
   /**
+   * The values that hold other values (tuples, lists, dicts, sets, instances, TorchScript objects).
+   * They carry the machine's per-run marks on themselves, so that checking whether a value was
+   * frozen or proven plain is a field read instead of an identity-map lookup (a checkpoint of
+   * 60,000 tensors freezes several hundred thousand containers). A value belongs to the one run
+   * that made it: persistent ids only ever yield storages, which are not containers.
+   */
+  abstract sealed class Container implements Value
+      permits TupleV, ListV, DictV, SetV, InstanceV, ScriptObjectV {
+    /**
+     * Frozen: an allowed call or BUILD received and checked it (or something holding it), so no
+     * opcode may change it again. (Not {@link SetV#frozen}, which tells a frozenset from a set.)
+     */
+    boolean immutable;
+
+    /** Frozen and proven plain data: never walked again. */
+    boolean plain;
+  }
+
+  /**
    * A tuple. Equality is identity (never structural: a tuple may be a DAG of shared tuples whose
    * structural hash or string doubles per level). Whether it can be a dict key, and how deeply it
    * nests, is computed once from its direct items when it is made, so no check ever re-walks it.
    */
-  final class TupleV implements Value {
+  final class TupleV extends Container {
     private final List<Value> items;
+
+    /** The non-negative ints it holds, once a size or stride check has read them. */
+    long @Nullable [] dims;
+
+    /** The result of the last pure call made with this tuple as its arguments, and its callee. */
+    @Nullable Value pureResult;
+
+    @Nullable Value pureCallee;
 
     /**
      * Nesting height of a hashable tuple (1 for a tuple of scalars), or -1 if it holds something
@@ -161,8 +197,11 @@ public sealed interface Value {
   }
 
   /** A list built by the pickle. */
-  final class ListV implements Value {
+  final class ListV extends Container {
     public final ArrayList<Value> items = new ArrayList<>();
+
+    /** Frozen and its items proven hashable (by {@code builtins.set}). */
+    boolean hashable;
 
     @Override
     public String typeName() {
@@ -174,7 +213,7 @@ public sealed interface Value {
    * A dict built by the pickle, or an OrderedDict made by the allowed constructor. Keys and values
    * alternate in {@code items}; a repeated key keeps one slot, as in Python.
    */
-  final class DictV implements Value {
+  final class DictV extends Container {
     public final ArrayList<Value> items = new ArrayList<>();
     public final boolean ordered;
 
@@ -204,7 +243,7 @@ public sealed interface Value {
   }
 
   /** A set or frozenset built by the pickle. */
-  final class SetV implements Value {
+  final class SetV extends Container {
     public final ArrayList<Value> items = new ArrayList<>();
     public final boolean frozen;
 
@@ -258,7 +297,7 @@ public sealed interface Value {
   }
 
   /** An instance of a data class; {@code state} is set by its single BUILD. */
-  final class InstanceV implements Value {
+  final class InstanceV extends Container {
     public final GlobalV type;
     public @Nullable DictV state;
 
@@ -276,7 +315,7 @@ public sealed interface Value {
    * An object of a TorchScript class ({@code __torch__.*}); {@code state} is set by its single
    * BUILD (a dict of attributes, or whatever the class's {@code __setstate__} takes).
    */
-  final class ScriptObjectV implements Value {
+  final class ScriptObjectV extends Container {
     public final GlobalV type;
     public @Nullable Value state;
 

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 final class Storages implements PickleMachine.PersistentIds {
   private static final Pattern LOCATION =
       Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
-  private static final Pattern KEY = Pattern.compile("[0-9]{1,18}");
 
   private final boolean legacy;
 
@@ -39,6 +38,33 @@ final class Storages implements PickleMachine.PersistentIds {
     this.legacy = legacy;
     this.recordSize = recordSize;
     this.maxStorages = maxStorages;
+  }
+
+  /** {@code [0-9]{1,18}}, without a regex: one per storage, and a checkpoint may hold 100,000. */
+  private static boolean decimalKey(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The last location that matched {@link #LOCATION}: every storage of a checkpoint names one. */
+  private String knownLocation = "cpu";
+
+  private boolean location(String s) {
+    if (s.equals(knownLocation)) {
+      return true;
+    }
+    if (LOCATION.matcher(s).matches()) {
+      knownLocation = s;
+      return true;
+    }
+    return false;
   }
 
   Map<String, StorageV> referenced() {
@@ -61,11 +87,11 @@ final class Storages implements PickleMachine.PersistentIds {
           offset,
           "persistent id names a " + t.get(1).typeName() + ", not a storage type");
     }
-    if (!(t.get(2) instanceof StrV key) || !KEY.matcher(key.value()).matches()) {
+    if (!(t.get(2) instanceof StrV key) || !decimalKey(key.value())) {
       throw new FormatException(
           FormatReason.PICKLE_PERSISTENT_ID_INVALID, offset, "storage key is not a decimal string");
     }
-    if (!(t.get(3) instanceof StrV loc) || !LOCATION.matcher(loc.value()).matches()) {
+    if (!(t.get(3) instanceof StrV loc) || !location(loc.value())) {
       throw new FormatException(
           FormatReason.PICKLE_PERSISTENT_ID_INVALID,
           offset,
