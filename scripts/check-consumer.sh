@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Release check: a Maven project OUTSIDE this repository consumes the installed safeload artifacts the
+# way a user's project does: it imports the Maven BOM (safeload-bom), runs the test kit
+# (safeload-junit: @ModelFiles + ModelAssertions) in its tests and the plugin (safeload-maven-plugin,
+# goal verify) in its build.
+#   scripts/check-consumer.sh            # builds and installs this checkout, then runs the checks
+#   KEEP=1 scripts/check-consumer.sh     # keeps the scratch directory (its path is printed)
+#
+# Nothing is written to ~/.m2: the artifacts are installed into a TEMPORARY local repository, and every
+# other artifact (third-party libraries, Maven plugins) is copied into it from ~/.m2/repository through a
+# file:// mirror, so the check runs without the network (it needs what an offline build of this checkout
+# needs, plus junit-jupiter 5.11.4 and the default Maven plugins, all in ~/.m2 after one build).
+#
+# Checks, each on a fresh copy of the scratch project:
+#   1. clean model: `mvn verify` passes; the test kit ran one case per model file; the plugin accepted the
+#      model and wrote target/safeload.sarif and the AI-BOM.
+#   2. planted duplicate-key safetensors, tests skipped: the plugin fails the build with
+#      [SAFETENSORS_DUPLICATE_KEY] and the file's path in the log, and the SARIF names the rule.
+#   3. the same planted file, `mvn test`: the test kit fails naming SAFETENSORS_DUPLICATE_KEY.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+user_repo="${HOME}/.m2/repository"
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/safeload-consumer.XXXXXX")"
+if [[ "${KEEP:-}" == 1 ]]; then
+  echo "check-consumer: scratch directory $scratch (kept)"
+else
+  trap 'rm -rf "$scratch"' EXIT
+fi
+fail() { echo "check-consumer: FAILED: $*" >&2; exit 1; }
+
+m2="$scratch/m2"
+mkdir -p "$m2"
+cat > "$scratch/settings.xml" <<XML
+<settings>
+  <localRepository>$m2</localRepository>
+  <mirrors>
+    <mirror><id>user-local</id><mirrorOf>*</mirrorOf><url>file://$user_repo</url></mirror>
+  </mirrors>
+</settings>
+XML
+mvn_() { mvn -B -ntp -s "$scratch/settings.xml" -Dmaven.repo.local="$m2" "$@"; }
+
+version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)"
+[[ -n "$version" ]] || fail "no version in $root/pom.xml"
+
+# The artifacts are built from the committed HEAD (a release is built from a commit), in a copy, so that
+# edits in the working tree neither leak in nor get in the way.
+src="$scratch/src"
+mkdir -p "$src"
+git -C "$root" archive HEAD | tar -x -C "$src"
+echo "check-consumer: installing safeload $version (HEAD $(git -C "$root" rev-parse --short HEAD)) into $m2 (not ~/.m2)"
+# -Pquick: no fuzzing, format or Javadoc checks (the release build runs those); no CLI distribution
+# (not a Maven artifact users consume). integration and benchmarks are not published.
+(cd "$src" && mvn_ -q -Pquick -DskipTests -Dsafeload.skipDist=true \
+  -pl '!integration,!benchmarks' install) > "$scratch/install.log" 2>&1 \
+  || { tail -50 "$scratch/install.log"; fail "installing the artifacts"; }
+for a in safeload-bom safeload-parent safeload-api safeload-formats safeload-verify safeload-aibom \
+         safeload-junit safeload-maven-plugin safeload-cli; do
+  [[ -f "$m2/dev/safeload/$a/$version/$a-$version.pom" ]] || fail "$a $version was not installed"
+done
+
+project="$scratch/template"
+mkdir -p "$project/src/test/java/example" "$project/models/tiny"
+cat > "$project/pom.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>example</groupId>
+  <artifactId>model-consumer</artifactId>
+  <version>1.0</version>
+  <properties>
+    <maven.compiler.release>17</maven.compiler.release>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+    <safeload.version>$version</safeload.version>
+  </properties>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>dev.safeload</groupId>
+        <artifactId>safeload-bom</artifactId>
+        <version>\${safeload.version}</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+    <!-- Versions from the BOM. -->
+    <dependency>
+      <groupId>dev.safeload</groupId>
+      <artifactId>safeload-junit</artifactId>
+      <scope>test</scope>
+    </dependency>
+    <dependency>
+      <groupId>dev.safeload</groupId>
+      <artifactId>safeload-formats</artifactId>
+      <scope>test</scope>
+    </dependency>
+    <dependency>
+      <groupId>org.junit.jupiter</groupId>
+      <artifactId>junit-jupiter</artifactId>
+      <version>5.11.4</version>
+      <scope>test</scope>
+    </dependency>
+  </dependencies>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-surefire-plugin</artifactId>
+        <version>3.5.4</version>
+      </plugin>
+      <plugin>
+        <groupId>dev.safeload</groupId>
+        <artifactId>safeload-maven-plugin</artifactId>
+        <version>\${safeload.version}</version>
+        <executions><execution><goals><goal>verify</goal></goals></execution></executions>
+        <configuration>
+          <models><model>models/*</model></models>
+        </configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+XML
+cat > "$project/src/test/java/example/ShippedModelsTest.java" <<'JAVA'
+package example;
+
+import dev.safeload.junit.ModelAssertions;
+import dev.safeload.junit.ModelFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+
+class ShippedModelsTest {
+  @ParameterizedTest
+  @ModelFiles(value = "models", glob = "**.safetensors")
+  void shippedModelsAreAccepted(Path model) {
+    ModelAssertions.assertAccepted(model);
+  }
+}
+JAVA
+safetensors() { # header JSON -> a safetensors file with 8 data bytes (one F32[2] tensor)
+  local h="$1" n
+  n=${#h}
+  printf "\\x$(printf %02x $((n & 255)))\\x$(printf %02x $((n >> 8)))\\0\\0\\0\\0\\0\\0%s\\0\\0\\0\\0\\0\\0\\0\\0" "$h"
+}
+safetensors '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > "$project/models/tiny/model.safetensors"
+
+copy() { rm -rf "$scratch/$1"; cp -R "$project" "$scratch/$1"; echo "$scratch/$1"; }
+
+echo "check-consumer: 1. clean model: mvn verify must pass"
+p="$(copy clean)"
+(cd "$p" && mvn_ -nsu verify) > "$p/build.log" 2>&1 || { tail -60 "$p/build.log"; fail "the clean project failed"; }
+grep -q 'Tests run: 1, Failures: 0, Errors: 0' "$p/build.log" || fail "the test kit did not run one case"
+grep -q 'safeload: models/tiny: accepted' "$p/build.log" || fail "the plugin did not accept models/tiny"
+[[ -s "$p/target/safeload.sarif" && -s "$p/target/safeload-aibom.cdx.json" ]] || fail "no SARIF or AI-BOM"
+grep -q '"results":\[\]' "$p/target/safeload.sarif" || fail "the clean SARIF has results"
+
+dup='{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
+
+echo "check-consumer: 2. planted duplicate key: the plugin must fail the build with the reason code"
+p="$(copy plugin-dup)"
+safetensors "$dup" > "$p/models/tiny/model.safetensors"
+if (cd "$p" && mvn_ -nsu -DskipTests verify) > "$p/build.log" 2>&1; then
+  tail -40 "$p/build.log"; fail "the plugin passed a duplicate-key file"
+fi
+grep -q '\[SAFETENSORS_DUPLICATE_KEY\] models/tiny/model.safetensors' "$p/build.log" \
+  || { tail -40 "$p/build.log"; fail "no [SAFETENSORS_DUPLICATE_KEY] models/tiny/model.safetensors in the log"; }
+grep -q '1 of 1 model(s) rejected' "$p/build.log" || fail "the failure does not count the rejected model"
+grep -q '"ruleId":"SAFETENSORS_DUPLICATE_KEY"' "$p/target/safeload.sarif" || fail "the SARIF lacks the rule"
+
+echo "check-consumer: 3. planted duplicate key: the test kit must fail with the reason code"
+p="$(copy testkit-dup)"
+safetensors "$dup" > "$p/models/tiny/model.safetensors"
+if (cd "$p" && mvn_ -nsu test) > "$p/build.log" 2>&1; then
+  tail -40 "$p/build.log"; fail "the test kit passed a duplicate-key file"
+fi
+grep -q 'Tests run: 1, Failures: 1' "$p/build.log" || { tail -40 "$p/build.log"; fail "the test case did not fail"; }
+grep -q 'SAFETENSORS_DUPLICATE_KEY' "$p/build.log" || fail "the test failure does not name SAFETENSORS_DUPLICATE_KEY"
+
+# Nothing of ours leaked into the user's repository through this run.
+if [[ -n "$(find "$user_repo/dev/safeload" -newer "$scratch/settings.xml" -type f 2>/dev/null | head -1)" ]]; then
+  fail "a dev.safeload file in $user_repo changed during the check"
+fi
+echo "check-consumer: OK: safeload $version through safeload-bom: clean model passes (test kit + plugin);"
+echo "  a duplicate-key safetensors fails the plugin and the test kit with SAFETENSORS_DUPLICATE_KEY"
