@@ -60,7 +60,25 @@ for a in safeload-bom safeload-parent safeload-api safeload-formats safeload-ver
 done
 
 project="$scratch/template"
-mkdir -p "$project/src/test/java/example" "$project/models/tiny"
+models="$project/src/main/resources/models"
+mkdir -p "$project/src/test/java/example" "$models/tiny"
+# The README's own blocks, verbatim: the BOM import and dependencies of "Install" (the library), and the
+# plugin of "Gating models in CI" (with its <pins> and <ignore>). Only the release version in the
+# import becomes this build's version.
+readme_block() { # $1: a heading; prints the first ```xml block after it
+  awk -v h="$1" '$0 == h {on = 1} on && /^```xml$/ {grab = 1; next} grab && /^```$/ {exit} grab {print}' \
+    "$root/README.md"
+}
+install_xml="$(readme_block '## Install')"
+plugin_xml="$(readme_block '## Gating models in CI')"
+[[ "$install_xml" == *"<artifactId>safeload-bom</artifactId>"* ]] || fail "no BOM import block in the README's Install"
+[[ "$plugin_xml" == *"<artifactId>safeload-maven-plugin</artifactId>"* ]] || fail "no plugin block in the README's CI section"
+dependency_management="$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/p' <<< "$install_xml" \
+  | sed "s|<version>[0-9][^<]*</version>|<version>$version</version>|")"
+readme_dependencies="$(sed -n '/<\/dependencyManagement>/,$p' <<< "$install_xml" \
+  | sed -n '/^<dependencies>/,/^<\/dependencies>/p' | sed '1d;$d')"
+[[ "$dependency_management" == *"<version>$version</version>"* ]] || fail "cannot set the BOM version"
+[[ -n "$readme_dependencies" ]] || fail "no dependencies in the README's Install block"
 cat > "$project/pom.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -73,27 +91,15 @@ cat > "$project/pom.xml" <<XML
     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
     <safeload.version>$version</safeload.version>
   </properties>
-  <dependencyManagement>
-    <dependencies>
-      <dependency>
-        <groupId>dev.safeload</groupId>
-        <artifactId>safeload-bom</artifactId>
-        <version>\${safeload.version}</version>
-        <type>pom</type>
-        <scope>import</scope>
-      </dependency>
-    </dependencies>
-  </dependencyManagement>
+<!-- From the README (Install). -->
+$dependency_management
   <dependencies>
-    <!-- Versions from the BOM. -->
+<!-- From the README (Install). -->
+$readme_dependencies
+    <!-- The test kit (README: "In your tests"); its version from the BOM. -->
     <dependency>
       <groupId>dev.safeload</groupId>
       <artifactId>safeload-junit</artifactId>
-      <scope>test</scope>
-    </dependency>
-    <dependency>
-      <groupId>dev.safeload</groupId>
-      <artifactId>safeload-formats</artifactId>
       <scope>test</scope>
     </dependency>
     <dependency>
@@ -105,20 +111,13 @@ cat > "$project/pom.xml" <<XML
   </dependencies>
   <build>
     <plugins>
-      <plugin>
-        <groupId>org.apache.maven.plugins</groupId>
-        <artifactId>maven-surefire-plugin</artifactId>
-        <version>3.5.4</version>
-      </plugin>
-      <plugin>
-        <groupId>dev.safeload</groupId>
-        <artifactId>safeload-maven-plugin</artifactId>
-        <version>\${safeload.version}</version>
-        <executions><execution><goals><goal>verify</goal></goals></execution></executions>
-        <configuration>
-          <models><model>models/*</model></models>
-        </configuration>
-      </plugin>
+      <!-- Maven 3.8's default plugin versions predate Java 17 and JUnit 5. -->
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.14.1</version></plugin>
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-jar-plugin</artifactId><version>3.4.2</version></plugin>
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version></plugin>
+<!-- From the README (Gating models in CI). -->
+$plugin_xml
     </plugins>
   </build>
 </project>
@@ -133,7 +132,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 
 class ShippedModelsTest {
   @ParameterizedTest
-  @ModelFiles(value = "models", glob = "**.safetensors")
+  @ModelFiles(value = "src/main/resources/models", glob = "**.safetensors")
   void shippedModelsAreAccepted(Path model) {
     ModelAssertions.assertAccepted(model);
   }
@@ -144,7 +143,11 @@ safetensors() { # header JSON -> a safetensors file with 8 data bytes (one F32[2
   n=${#h}
   printf "\\x$(printf %02x $((n & 255)))\\x$(printf %02x $((n >> 8)))\\0\\0\\0\\0\\0\\0%s\\0\\0\\0\\0\\0\\0\\0\\0" "$h"
 }
-safetensors '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > "$project/models/tiny/model.safetensors"
+safetensors '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > "$models/tiny/model.safetensors"
+echo "# tiny" > "$models/tiny/README.md"   # left out by the README block's <ignore>*.md</ignore>
+# The README block verifies against models.pins.json: pinned as the README says, with the CLI just built.
+(cd "$project" && java -jar "$src/cli/target/safeload.jar" pin --ignore '*.md' src/main/resources/models/tiny \
+  > models.pins.json) || fail "safeload pin"
 
 copy() { rm -rf "$scratch/$1"; cp -R "$project" "$scratch/$1"; echo "$scratch/$1"; }
 
@@ -152,7 +155,8 @@ echo "check-consumer: 1. clean model: mvn verify must pass"
 p="$(copy clean)"
 (cd "$p" && mvn_ -nsu verify) > "$p/build.log" 2>&1 || { tail -60 "$p/build.log"; fail "the clean project failed"; }
 grep -q 'Tests run: 1, Failures: 0, Errors: 0' "$p/build.log" || fail "the test kit did not run one case"
-grep -q 'safeload: models/tiny: accepted' "$p/build.log" || fail "the plugin did not accept models/tiny"
+grep -Eq 'safeload: src/main/resources/models/tiny: accepted \([0-9]+ files, every one proven\)' "$p/build.log" \
+  || { tail -40 "$p/build.log"; fail "the plugin did not accept and prove the model"; }
 [[ -s "$p/target/safeload.sarif" && -s "$p/target/safeload-aibom.cdx.json" ]] || fail "no SARIF or AI-BOM"
 grep -q '"results":\[\]' "$p/target/safeload.sarif" || fail "the clean SARIF has results"
 
@@ -160,18 +164,18 @@ dup='{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","s
 
 echo "check-consumer: 2. planted duplicate key: the plugin must fail the build with the reason code"
 p="$(copy plugin-dup)"
-safetensors "$dup" > "$p/models/tiny/model.safetensors"
+safetensors "$dup" > "$p/src/main/resources/models/tiny/model.safetensors"
 if (cd "$p" && mvn_ -nsu -DskipTests verify) > "$p/build.log" 2>&1; then
   tail -40 "$p/build.log"; fail "the plugin passed a duplicate-key file"
 fi
-grep -q '\[SAFETENSORS_DUPLICATE_KEY\] models/tiny/model.safetensors' "$p/build.log" \
-  || { tail -40 "$p/build.log"; fail "no [SAFETENSORS_DUPLICATE_KEY] models/tiny/model.safetensors in the log"; }
+grep -q '\[SAFETENSORS_DUPLICATE_KEY\] src/main/resources/models/tiny/model.safetensors' "$p/build.log" \
+  || { tail -40 "$p/build.log"; fail "no [SAFETENSORS_DUPLICATE_KEY] and file in the log"; }
 grep -q '1 of 1 model(s) rejected' "$p/build.log" || fail "the failure does not count the rejected model"
 grep -q '"ruleId":"SAFETENSORS_DUPLICATE_KEY"' "$p/target/safeload.sarif" || fail "the SARIF lacks the rule"
 
 echo "check-consumer: 3. planted duplicate key: the test kit must fail with the reason code"
 p="$(copy testkit-dup)"
-safetensors "$dup" > "$p/models/tiny/model.safetensors"
+safetensors "$dup" > "$p/src/main/resources/models/tiny/model.safetensors"
 if (cd "$p" && mvn_ -nsu test) > "$p/build.log" 2>&1; then
   tail -40 "$p/build.log"; fail "the test kit passed a duplicate-key file"
 fi
