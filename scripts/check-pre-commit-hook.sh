@@ -38,7 +38,7 @@ grep -q SAFETENSORS_DUPLICATE_KEY <<< "$out" || { echo "$out"; echo "check-pre-c
 git rm -q --cached dup.safetensors && rm dup.safetensors
 out="$(pre-commit run --all-files 2>&1)" || { echo "$out"; echo "check-pre-commit-hook: the hook failed a valid file" >&2; exit 1; }
 # The same as a user meets it: the hook installed into .git/hooks, real commits.
-pre-commit install -q > /dev/null
+pre-commit install > /dev/null
 out="$(git commit -q -m "a clean model" 2>&1)" || { echo "$out"; echo "check-pre-commit-hook: a clean commit was refused" >&2; exit 1; }
 safetensors '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > planted.safetensors
 git add planted.safetensors
