@@ -5,6 +5,8 @@
 # goal verify) in its build.
 #   scripts/check-consumer.sh            # builds and installs this checkout, then runs the checks
 #   KEEP=1 scripts/check-consumer.sh     # keeps the scratch directory (its path is printed)
+#   REUSE=DIR scripts/check-consumer.sh  # reuses the build and repository of a kept scratch directory
+# The README blocks are read from the working tree; the artifacts are built from the committed HEAD.
 #
 # Nothing is written to ~/.m2: the artifacts are installed into a TEMPORARY local repository, and every
 # other artifact (third-party libraries, Maven plugins) is copied into it from ~/.m2/repository through a
@@ -46,14 +48,23 @@ version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -
 # The artifacts are built from the committed HEAD (a release is built from a commit), in a copy, so that
 # edits in the working tree neither leak in nor get in the way.
 src="$scratch/src"
-mkdir -p "$src"
-git -C "$root" archive HEAD | tar -x -C "$src"
-echo "check-consumer: installing safeload $version (HEAD $(git -C "$root" rev-parse --short HEAD)) into $m2 (not ~/.m2)"
-# -Pquick: no fuzzing, format or Javadoc checks (the release build runs those); no CLI distribution
-# (not a Maven artifact users consume). integration and benchmarks are not published.
-(cd "$src" && mvn_ -q -Pquick -DskipTests -Dsafeload.skipDist=true \
-  -pl '!integration,!benchmarks' install) > "$scratch/install.log" 2>&1 \
-  || { tail -50 "$scratch/install.log"; fail "installing the artifacts"; }
+if [[ -n "${REUSE:-}" ]]; then
+  [[ -d "$REUSE/m2/dev/safeload" && -f "$REUSE/src/cli/target/safeload.jar" ]] || fail "REUSE=$REUSE holds no build"
+  rm -rf "$m2"
+  m2="$REUSE/m2" src="$REUSE/src"
+  sed -i "s|<localRepository>.*</localRepository>|<localRepository>$m2</localRepository>|" "$scratch/settings.xml"
+  echo "check-consumer: reusing the artifacts in $m2 (built from $(cat "$REUSE/src/.head" 2>/dev/null || echo '?'))"
+else
+  mkdir -p "$src"
+  git -C "$root" archive HEAD | tar -x -C "$src"
+  git -C "$root" rev-parse --short HEAD > "$src/.head"
+  echo "check-consumer: installing safeload $version (HEAD $(cat "$src/.head")) into $m2 (not ~/.m2)"
+  # -Pquick: no fuzzing, format or Javadoc checks (the release build runs those); no CLI distribution
+  # (not a Maven artifact users consume). integration and benchmarks are not published.
+  (cd "$src" && mvn_ -q -Pquick -DskipTests -Dsafeload.skipDist=true \
+    -pl '!integration,!benchmarks' install) > "$scratch/install.log" 2>&1 \
+    || { tail -50 "$scratch/install.log"; fail "installing the artifacts"; }
+fi
 for a in safeload-bom safeload-parent safeload-api safeload-formats safeload-verify safeload-aibom \
          safeload-junit safeload-maven-plugin safeload-cli; do
   [[ -f "$m2/dev/safeload/$a/$version/$a-$version.pom" ]] || fail "$a $version was not installed"
