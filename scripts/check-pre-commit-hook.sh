@@ -37,4 +37,15 @@ fi
 grep -q SAFETENSORS_DUPLICATE_KEY <<< "$out" || { echo "$out"; echo "check-pre-commit-hook: no reason code in the output" >&2; exit 1; }
 git rm -q --cached dup.safetensors && rm dup.safetensors
 out="$(pre-commit run --all-files 2>&1)" || { echo "$out"; echo "check-pre-commit-hook: the hook failed a valid file" >&2; exit 1; }
-echo "check-pre-commit-hook: fails on dup.safetensors (SAFETENSORS_DUPLICATE_KEY), passes on good.safetensors"
+# The same as a user meets it: the hook installed into .git/hooks, real commits.
+pre-commit install > /dev/null
+out="$(git commit -q -m "a clean model" 2>&1)" || { echo "$out"; echo "check-pre-commit-hook: a clean commit was refused" >&2; exit 1; }
+safetensors '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}' > planted.safetensors
+git add planted.safetensors
+if out="$(git commit -q -m "a planted file" 2>&1)"; then
+  echo "$out"; echo "check-pre-commit-hook: the commit of a duplicate-key file went through" >&2; exit 1
+fi
+grep -q SAFETENSORS_DUPLICATE_KEY <<< "$out" || { echo "$out"; echo "check-pre-commit-hook: no reason code in the refusal" >&2; exit 1; }
+[[ "$(git log --oneline | wc -l)" -eq 1 ]] || { echo "check-pre-commit-hook: the planted commit exists" >&2; exit 1; }
+echo "check-pre-commit-hook: fails on dup.safetensors (SAFETENSORS_DUPLICATE_KEY), passes on good.safetensors;"
+echo "  installed: a clean commit goes through, a commit of a planted duplicate-key file is refused"

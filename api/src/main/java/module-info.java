@@ -13,4 +13,5 @@ module dev.safeload.api {
   uses dev.safeload.spi.FormatHandler;
   uses dev.safeload.spi.SecondReader;
   uses dev.safeload.spi.FileDescriber;
+  uses dev.safeload.spi.SettingCatalog;
 }

@@ -10,4 +10,5 @@ module dev.safeload.bom {
   requires static org.jspecify;
 
   exports dev.safeload.bom;
+  exports dev.safeload.bom.sarif;
 }

@@ -39,6 +39,9 @@ module dev.safeload.formats {
       dev.safeload.formats.tokenizer.SentencePieceHandler,
       dev.safeload.formats.pytorch.PyTorchIndexHandler,
       dev.safeload.formats.template.ChatTemplateHandler;
+  // The settings the handlers read (safeload.json refuses other names).
+  provides dev.safeload.spi.SettingCatalog with
+      dev.safeload.formats.internal.FormatSettings;
   provides dev.safeload.spi.FileDescriber with
       dev.safeload.formats.modelcard.ModelCardDescriber;
   provides dev.safeload.spi.SecondReader with

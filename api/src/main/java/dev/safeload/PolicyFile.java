@@ -1,17 +1,20 @@
 package dev.safeload;
 
 import dev.safeload.internal.policy.PolicyJson;
+import dev.safeload.spi.SettingCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -34,19 +37,20 @@ import org.jspecify.annotations.Nullable;
  *            "publicKey": "signer.pub.pem", "certificateChain": "anchors.pem",
  *            "trustedRoot": "trusted_root.json", "identity": "...", "issuer": "https://...",
  *            "signature": "model.sig", "revocations": "revoked.json"},
- *  "licenses": {"allow": ["Apache-2.0", "MIT"], "requireDeclared": false}}
+ *  "licenses": {"allow": ["Apache-2.0", "MIT"]}}         // LoadPolicy.Builder.allowLicenses
  * }</pre>
  *
  * <p>Every key but {@code version} is optional; an absent key leaves the {@link
  * LoadPolicy#strict()} default. {@code limits} and {@code profiles} name {@link Setting}s by {@link
- * Setting#name()}: the api does not know every handler's settings, so a name no handler declares
- * has no effect (a misspelt limit keeps the secure default); values must be positive integers and
- * non-empty strings. {@code trust} and {@code licenses} are data for the tools that build verifiers
- * (the api has no verifier): {@link #trust()} and {@link #licenses()} return them, paths resolved
- * against the file's directory.
+ * Setting#name()}: a name that neither the loader ({@code loader.*}) nor a {@link
+ * dev.safeload.spi.SettingCatalog} on the class path declares is refused (a misspelt limit must not
+ * look applied while the default stays in force), as is a limit given as a profile or the reverse,
+ * and a profile name the setting does not know. Limits must be positive integers. {@code
+ * licenses.allow} is {@link LoadPolicy.Builder#allowLicenses}: a model must declare a licence and
+ * every declaration must be allowed. {@code trust} is data for the tools that build verifiers (the
+ * api has no verifier): {@link #trust()} returns it, paths resolved against the file's directory.
  *
- * <p>{@link #find(Path)} looks for {@code safeload.json} beside a model and then in each parent
- * directory up to the root of the git repository that holds it.
+ * <p>{@link #find(Path, Collection)} says which file applies when none is named: see there.
  */
 public final class PolicyFile {
   /** The file name tools look for. */
@@ -59,7 +63,7 @@ public final class PolicyFile {
       Set.of("pins", "publicKey", "certificateChain", "trustedRoot", "revocations");
   private static final Set<String> TRUST_TEXT = Set.of("identity", "issuer", "signature");
   private static final Set<String> TRUST = union(TRUST_PATHS, TRUST_TEXT, Set.of("requireProof"));
-  private static final Set<String> LICENSES = Set.of("allow", "requireDeclared");
+  private static final Set<String> LICENSES = Set.of("allow");
 
   private final Path source;
   private final LoadPolicy policy;
@@ -91,12 +95,13 @@ public final class PolicyFile {
       @Nullable String signature) {}
 
   /**
-   * The {@code licenses} section.
+   * The {@code licenses} section, applied as {@link LoadPolicy.Builder#allowLicenses} (so {@link
+   * #policy()} already enforces it).
    *
-   * @param allow SPDX licence identifiers or expressions a model may declare (empty: no check)
-   * @param requireDeclared whether a model that declares no licence is refused
+   * @param allow SPDX licence identifiers or expressions a model may declare (empty: no check; else
+   *     a model that declares none is refused too)
    */
-  public record Licenses(List<String> allow, boolean requireDeclared) {
+  public record Licenses(List<String> allow) {
     public Licenses {
       allow = List.copyOf(allow);
     }
@@ -126,34 +131,74 @@ public final class PolicyFile {
   }
 
   /**
-   * The policy file that applies to {@code model}: {@code safeload.json} in the nearest directory
-   * above the model directory (for a model file, in its directory or above), stopping at the
-   * directory that holds {@code .git} (the repository root) or at the file-system root.
+   * The policy file that applies when none is named, or empty. The policy belongs to the project
+   * that runs the check, never to the model checked:
    *
-   * <p>A policy file inside the model directory is never used: a downloaded model (a Hugging Face
-   * snapshot) would otherwise bring the policy it is judged by, ignoring or making opaque the very
-   * files that run code. For the same reason a model directory that is a repository of its own
-   * (holds {@code .git}: a cloned model) gets no discovered policy. Name one with {@code --policy}
-   * or {@link #read} to use it.
+   * <ol>
+   *   <li>The search starts at {@code workingDirectory} (the CLI's current directory, the Maven
+   *       project's base directory, the test's working directory) and looks for {@code
+   *       safeload.json} there and in each parent up to the root of the git repository that holds
+   *       it (the directory with {@code .git}); outside a git repository only {@code
+   *       workingDirectory} itself is looked at. The nearest file wins. The scanned paths play no
+   *       part in the search.
+   *   <li>A file found inside a scanned model (the model directory, or the directory of a model
+   *       file, or below either) is refused with an {@link IllegalArgumentException}: a downloaded
+   *       snapshot that brings a {@code safeload.json} ignoring its own pickles must not be judged
+   *       by it. Name a policy explicitly ({@link #read}, {@code --policy}) to use such a file, or
+   *       turn discovery off ({@code --no-policy}).
+   * </ol>
+   *
+   * @param workingDirectory where the search starts
+   * @param models the paths about to be scanned
+   * @throws IllegalArgumentException if the file found lies inside a scanned model
    */
-  public static Optional<Path> find(Path model) {
-    Path dir = model.toAbsolutePath().normalize();
-    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
-        return Optional.empty(); // a repository of its own: its files may not choose their policy
+  public static Optional<Path> find(Path workingDirectory, Collection<Path> models) {
+    Path start = real(workingDirectory);
+    Path root = null;
+    for (Path d = start; d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+        root = d;
+        break;
       }
     }
-    dir = dir.getParent();
-    for (; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(NAME);
+    Path found = null;
+    for (Path d = start; d != null; d = d.getParent()) {
+      Path candidate = d.resolve(NAME);
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
-        return Optional.of(candidate);
+        found = candidate;
+        break;
       }
-      if (Files.exists(dir.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
-        return Optional.empty(); // the repository root: nothing above it applies
+      if (root == null || d.equals(root)) {
+        break; // outside a repository: the working directory only; inside: up to its root
       }
     }
-    return Optional.empty();
+    if (found == null) {
+      return Optional.empty();
+    }
+    // A found file is regular, so it has a parent.
+    Path dir = Objects.requireNonNull(found.getParent());
+    for (Path model : models) {
+      Path m = real(model);
+      Path tree = Files.isDirectory(m, LinkOption.NOFOLLOW_LINKS) ? m : m.getParent();
+      if (tree != null && dir.startsWith(tree)) {
+        throw new IllegalArgumentException(
+            found
+                + " lies inside the scanned model "
+                + model
+                + ": a model cannot choose the policy it is judged by"
+                + " (name a policy file explicitly, or use no policy file)");
+      }
+    }
+    return Optional.of(found);
+  }
+
+  /** The real path where it exists (symbolic links resolved), else the normalized absolute one. */
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
   }
 
   /** Where this policy was read from. */
@@ -198,10 +243,16 @@ public final class PolicyFile {
       strings(formats.get("allow"), "$.formats.allow").forEach(b::allowFormat);
       strings(formats.get("deny"), "$.formats.deny").forEach(b::denyFormat);
     }
+    Map<String, Setting<?>> known = null;
     if (top.containsKey("limits")) {
+      known = knownSettings();
       for (Map.Entry<String, Object> e : object(top.get("limits"), "$.limits", null).entrySet()) {
         String where = "$.limits." + e.getKey();
-        settingName(e.getKey(), where);
+        Setting<?> setting = setting(known, e.getKey(), where);
+        if (setting.type() != Long.class) {
+          throw new IllegalArgumentException(
+              where + ": not a limit (a profile; set it under \"profiles\")");
+        }
         if (!(e.getValue() instanceof Long l) || l <= 0) {
           throw new IllegalArgumentException(where + ": a limit must be a positive integer");
         }
@@ -209,11 +260,23 @@ public final class PolicyFile {
       }
     }
     if (top.containsKey("profiles")) {
+      known = known != null ? known : knownSettings();
       for (Map.Entry<String, Object> e :
           object(top.get("profiles"), "$.profiles", null).entrySet()) {
         String where = "$.profiles." + e.getKey();
-        settingName(e.getKey(), where);
-        b.setByName(e.getKey(), text(e.getValue(), where));
+        Setting<?> setting = setting(known, e.getKey(), where);
+        if (setting.type() == Long.class) {
+          throw new IllegalArgumentException(
+              where + ": not a profile (a limit; set it under \"limits\")");
+        }
+        String name = text(e.getValue(), where);
+        try {
+          setting.fromPolicyValue(name); // a name the setting does not know fails here, not later
+        } catch (IllegalArgumentException x) {
+          throw new IllegalArgumentException(
+              where + ": \"" + name + "\" is not a value of this setting: " + x.getMessage(), x);
+        }
+        b.setByName(e.getKey(), name);
       }
     }
     // An absolute path to a file always has a parent.
@@ -246,14 +309,18 @@ public final class PolicyFile {
               texts.get("issuer"),
               texts.get("signature"));
     }
-    Licenses licenses = new Licenses(List.of(), false);
+    Licenses licenses = new Licenses(List.of());
     if (top.containsKey("licenses")) {
       Map<String, Object> l = object(top.get("licenses"), "$.licenses", LICENSES);
-      licenses =
-          new Licenses(
-              strings(l.get("allow"), "$.licenses.allow"),
-              l.containsKey("requireDeclared")
-                  && bool(l.get("requireDeclared"), "$.licenses.requireDeclared"));
+      List<String> allow = strings(l.get("allow"), "$.licenses.allow");
+      for (int i = 0; i < allow.size(); i++) {
+        try {
+          b.allowLicenses(allow.get(i));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("$.licenses.allow[" + i + "]: " + e.getMessage(), e);
+        }
+      }
+      licenses = new Licenses(allow);
     }
     return new PolicyFile(file, b.build(), trust, licenses);
   }
@@ -321,11 +388,43 @@ public final class PolicyFile {
     return b;
   }
 
-  private static void settingName(String name, String where) {
+  private static Setting<?> setting(Map<String, Setting<?>> known, String name, String where) {
     if (!name.matches("[a-z][a-z0-9-]*(\\.[a-zA-Z][a-zA-Z0-9]*)+")) {
       throw new IllegalArgumentException(
           where + ": not a setting name (like \"safetensors.maxTensors\")");
     }
+    Setting<?> s = known.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          where
+              + ": unknown setting \""
+              + name
+              + "\" (neither the loader nor a handler on the class path declares it)");
+    }
+    return s;
+  }
+
+  /**
+   * The loader's settings and those of every {@link SettingCatalog} found by {@link ServiceLoader},
+   * by name.
+   */
+  private static Map<String, Setting<?>> knownSettings() {
+    Map<String, Setting<?>> known = new LinkedHashMap<>();
+    for (Setting<?> s :
+        List.of(
+            LoadPolicy.MAX_IN_MEMORY_BYTES,
+            LoadPolicy.MAX_FILE_BYTES,
+            LoadPolicy.MAX_FILES,
+            LoadPolicy.PARALLELISM)) {
+      known.put(s.name(), s);
+    }
+    for (SettingCatalog c :
+        ServiceLoader.load(SettingCatalog.class, PolicyFile.class.getClassLoader())) {
+      for (Setting<?> s : c.settings()) {
+        known.putIfAbsent(s.name(), s);
+      }
+    }
+    return known;
   }
 
   private static Set<String> union(Set<String> a, Set<String> b, Set<String> c) {

@@ -9,15 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.safeload.LoadPolicy;
 import dev.safeload.PolicyFile;
 import dev.safeload.Setting;
+import dev.safeload.spi.SettingCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** safeload.json: every key applied, and every kind of bad file refused with an exact message. */
-class PolicyFileTest {
+public class PolicyFileTest {
   @TempDir Path tmp;
 
   static final Setting<Long> TOY_LIMIT = Setting.limit("toy.maxThings", 10);
@@ -32,6 +34,14 @@ class PolicyFileTest {
                 case "wide" -> List.of("a", "b");
                 default -> throw new IllegalArgumentException("unknown " + name);
               });
+
+  /** The toy settings, declared as a handler module declares its own (see META-INF/services). */
+  public static final class ToySettings implements SettingCatalog {
+    @Override
+    public Collection<Setting<?>> settings() {
+      return List.of(TOY_LIMIT, TOY_PROFILE, TOY_NAMED);
+    }
+  }
 
   Path write(String json) throws Exception {
     return Files.writeString(tmp.resolve("safeload.json"), json);
@@ -50,7 +60,7 @@ class PolicyFileTest {
          "limits": {"loader.maxFiles": 12, "toy.maxThings": 3},
          "trust": {"requireProof": false, "pins": "m.pins.json", "publicKey": "keys/signer.pem",
                    "identity": "me@example.com", "signature": "model.sig"},
-         "licenses": {"allow": ["Apache-2.0", "MIT"], "requireDeclared": true}}
+         "licenses": {"allow": ["Apache-2.0", "MIT"]}}
         """);
     PolicyFile pf = PolicyFile.read(f);
     LoadPolicy p = pf.policy();
@@ -70,7 +80,9 @@ class PolicyFileTest {
     assertEquals("me@example.com", pf.trust().identity());
     assertEquals("model.sig", pf.trust().signature());
     assertEquals(List.of("Apache-2.0", "MIT"), pf.licenses().allow());
-    assertTrue(pf.licenses().requireDeclared());
+    // The licence allowlist is part of the policy every reader applies, not data beside it.
+    assertEquals(List.of("Apache-2.0", "MIT"), p.allowedLicenses());
+    assertTrue(p.checksLicenses());
     // LoadPolicy.load is the same policy; an explicit set() still wins over the file.
     assertEquals(12L, LoadPolicy.load(f).get(LoadPolicy.MAX_FILES));
     assertEquals(5L, p.toBuilder().set(TOY_LIMIT, 5L).build().get(TOY_LIMIT));
@@ -86,16 +98,47 @@ class PolicyFileTest {
   }
 
   @Test
-  void aNamedValueTheSettingCannotReadIsRefusedWhenRead() throws Exception {
-    LoadPolicy p =
-        LoadPolicy.load(
-            write("{\"version\":1,\"profiles\":{\"toy.named\":\"nope\",\"toy.maxThings\":\"x\"}}"));
-    assertEquals(
-        "unknown nope",
-        assertThrows(IllegalArgumentException.class, () -> p.get(TOY_NAMED)).getMessage());
-    assertEquals(
-        "policy file: toy.maxThings cannot be set to x",
-        assertThrows(IllegalArgumentException.class, () -> p.get(TOY_LIMIT)).getMessage());
+  void aProfileNameTheSettingDoesNotKnowIsRefusedWhenTheFileIsRead() throws Exception {
+    refused(
+        "{\"version\":1,\"profiles\":{\"toy.named\":\"nope\"}}",
+        "$.profiles.toy.named: \"nope\" is not a value of this setting: unknown nope");
+  }
+
+  @Test
+  void aMisspeltLimitIsRefusedNamingTheKey() throws Exception {
+    refused(
+        "{\"version\":1,\"limits\":{\"toy.maxThing\":3}}",
+        "$.limits.toy.maxThing: unknown setting \"toy.maxThing\""
+            + " (neither the loader nor a handler on the class path declares it)");
+    refused(
+        "{\"version\":1,\"limits\":{\"loader.maxFile\":3}}",
+        "$.limits.loader.maxFile: unknown setting \"loader.maxFile\""
+            + " (neither the loader nor a handler on the class path declares it)");
+  }
+
+  @Test
+  void aMisspeltProfileIsRefusedNamingTheKey() throws Exception {
+    refused(
+        "{\"version\":1,\"profiles\":{\"toy.profil\":\"relaxed\"}}",
+        "$.profiles.toy.profil: unknown setting \"toy.profil\""
+            + " (neither the loader nor a handler on the class path declares it)");
+  }
+
+  @Test
+  void aLimitAndAProfileCannotTradePlaces() throws Exception {
+    refused(
+        "{\"version\":1,\"profiles\":{\"toy.maxThings\":\"x\"}}",
+        "$.profiles.toy.maxThings: not a profile (a limit; set it under \"limits\")");
+    refused(
+        "{\"version\":1,\"limits\":{\"toy.profile\":3}}",
+        "$.limits.toy.profile: not a limit (a profile; set it under \"profiles\")");
+  }
+
+  @Test
+  void anInvalidLicenceExpressionIsRefusedNamingTheEntry() throws Exception {
+    refused(
+        "{\"version\":1,\"licenses\":{\"allow\":[\"MIT\",\"MIT AND\"]}}",
+        "$.licenses.allow[1]: not an SPDX licence expression: MIT AND");
   }
 
   @Test
@@ -112,7 +155,7 @@ class PolicyFileTest {
             + "issuer, pins, publicKey, requireProof, revocations, signature, trustedRoot)");
     refused(
         "{\"version\":1,\"licenses\":{\"deny\":[]}}",
-        "$.licenses: unknown key \"deny\" (allowed: allow, requireDeclared)");
+        "$.licenses: unknown key \"deny\" (allowed: allow)");
     refused("{}", "$.version is required (1)");
     refused("{\"version\":2}", "$.version: unsupported version 2 (this reader knows 1)");
     refused("[]", "$: expected an object");
@@ -158,41 +201,75 @@ class PolicyFileTest {
     assertEquals(f + ": " + message, e.getMessage(), json);
   }
 
+  private Optional<Path> find(Path cwd, Path... models) {
+    return PolicyFile.find(cwd, List.of(models));
+  }
+
   @Test
-  void findWalksUpToTheRepositoryRoot() throws Exception {
+  void discoveryWalksFromTheWorkingDirectoryUpToTheRepositoryRoot() throws Exception {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
     Files.createDirectory(repo.resolve(".git"));
     Path model = Files.createDirectories(repo.resolve("models/llama"));
     Path weights = Files.write(model.resolve("model.safetensors"), "x".getBytes(UTF_8));
-    assertEquals(Optional.empty(), PolicyFile.find(model));
-    Files.writeString(
-        tmp.resolve(PolicyFile.NAME), "{\"version\":1}"); // above the repository: never used
-    assertEquals(Optional.empty(), PolicyFile.find(model));
+    Path sub = Files.createDirectories(repo.resolve("service/src"));
+    assertEquals(Optional.empty(), find(repo, model));
+    Files.writeString(tmp.resolve(PolicyFile.NAME), "{\"version\":1}"); // above the repository
+    assertEquals(Optional.empty(), find(sub, model), "nothing above the repository root applies");
     Path atRoot = Files.writeString(repo.resolve(PolicyFile.NAME), "{\"version\":1}");
-    assertEquals(Optional.of(atRoot), PolicyFile.find(model));
-    assertEquals(Optional.of(atRoot), PolicyFile.find(weights));
-    Path besideFile =
-        Files.writeString(repo.resolve("models/" + PolicyFile.NAME), "{\"version\":1}");
-    assertEquals(Optional.of(besideFile), PolicyFile.find(model));
-    Path single = Files.write(repo.resolve("models/tiny.gguf"), "x".getBytes(UTF_8));
-    assertEquals(Optional.of(besideFile), PolicyFile.find(single));
+    assertEquals(Optional.of(atRoot.toRealPath()), find(repo, model));
+    assertEquals(Optional.of(atRoot.toRealPath()), find(sub, weights));
+    Path nearer = Files.writeString(sub.resolve(PolicyFile.NAME), "{\"version\":1}");
+    assertEquals(Optional.of(nearer.toRealPath()), find(sub, model), "the nearest file wins");
+    // The scanned path plays no part: a policy beside the models is not looked at.
+    Files.writeString(repo.resolve("models/" + PolicyFile.NAME), "{\"version\":1}");
+    assertEquals(Optional.of(atRoot.toRealPath()), find(repo, model));
   }
 
-  /** A model cannot bring the policy it is judged by (a snapshot that ignores its own pickles). */
+  @Test
+  void outsideARepositoryOnlyTheWorkingDirectoryIsLookedAt() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("work/sub"));
+    Files.writeString(tmp.resolve("work/" + PolicyFile.NAME), "{\"version\":1}");
+    Path model = Files.createDirectories(tmp.resolve("elsewhere/model"));
+    assertEquals(Optional.empty(), find(work, model));
+    Path here = Files.writeString(work.resolve(PolicyFile.NAME), "{\"version\":1}");
+    assertEquals(Optional.of(here.toRealPath()), find(work, model));
+  }
+
+  /**
+   * A model cannot bring the policy it is judged by (a snapshot that ignores its own pickles), even
+   * when the check runs from inside it, and even when one file of it is scanned.
+   */
   @Test
   void aPolicyInsideTheModelDirectoryIsNeverUsed() throws Exception {
     Path repo = Files.createDirectories(tmp.resolve("repo"));
     Files.createDirectory(repo.resolve(".git"));
     Path snapshot = Files.createDirectories(repo.resolve("downloads/snapshot"));
-    Files.writeString(snapshot.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
-    assertEquals(Optional.empty(), PolicyFile.find(snapshot));
+    Path evil =
+        Files.writeString(
+            snapshot.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
+    Path weights = Files.write(snapshot.resolve("model.safetensors"), "x".getBytes(UTF_8));
+    // From the repository root the snapshot's file is never looked at.
+    assertEquals(Optional.empty(), find(repo, snapshot));
+    assertEquals(Optional.empty(), find(repo, weights));
+    // From inside the snapshot it is found, and refused: for the directory and for a single file.
+    String refusal =
+        " lies inside the scanned model %s: a model cannot choose the policy it is judged by"
+            + " (name a policy file explicitly, or use no policy file)";
+    assertEquals(
+        evil.toRealPath() + String.format(refusal, snapshot),
+        assertThrows(IllegalArgumentException.class, () -> find(snapshot, snapshot)).getMessage());
+    assertEquals(
+        evil.toRealPath() + String.format(refusal, weights),
+        assertThrows(IllegalArgumentException.class, () -> find(snapshot, weights)).getMessage());
+    Path deeper = Files.createDirectories(snapshot.resolve("sub"));
+    assertThrows(IllegalArgumentException.class, () -> find(deeper, weights));
+    // A cloned model repository: its root policy is inside the scanned clone.
     Path cloned = Files.createDirectories(tmp.resolve("cloned"));
     Files.createDirectory(cloned.resolve(".git"));
     Files.writeString(cloned.resolve(PolicyFile.NAME), "{\"version\":1,\"ignore\":[\"*.pkl\"]}");
-    Files.writeString(tmp.resolve(PolicyFile.NAME), "{\"version\":1}");
-    assertEquals(
-        Optional.empty(),
-        PolicyFile.find(cloned),
-        "a cloned model repository gets no discovered policy");
+    assertThrows(IllegalArgumentException.class, () -> find(cloned, cloned));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> find(cloned, Files.write(cloned.resolve("m.pkl"), new byte[] {1})));
   }
 }

@@ -111,7 +111,7 @@ final class BomCommand implements Callable<Integer> {
         pins == null ? List.of() : List.of(pins);
     PolicyFile policyFile;
     try {
-      policyFile = policy.resolve(List.of(path)).orElse(null);
+      policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
       err.println("safeload: " + e.getMessage());
       err.flush();

@@ -8,6 +8,7 @@ import dev.safeload.SafeloadVersion;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -76,6 +77,9 @@ public final class Main implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where policy discovery starts ({@link PolicyOption}): the process's current directory. */
+  private Path workingDirectory = Path.of("");
+
   /** The command as shipped: strict policy, the handlers found on the class path. */
   public Main() {
     this(SHIPPED);
@@ -89,6 +93,17 @@ public final class Main implements Callable<Integer> {
    */
   public Main(UnaryOperator<SafeModelLoader.Builder> loaderSetup) {
     this.loaderSetup = Objects.requireNonNull(loaderSetup, "loaderSetup");
+  }
+
+  /** The directory policy discovery starts from ({@link dev.safeload.PolicyFile#find}). */
+  Path workingDirectory() {
+    return workingDirectory;
+  }
+
+  /** Test hook: a JVM cannot change its current directory, so tests name the one to act from. */
+  Main workingDirectory(Path dir) {
+    this.workingDirectory = Objects.requireNonNull(dir, "dir");
+    return this;
   }
 
   /**
@@ -233,7 +248,8 @@ public final class Main implements Callable<Integer> {
 
   /**
    * An embedder's policy extended by a policy file: the file's patterns, formats allowed or denied,
-   * and its proof rule. (Limits and profiles of a file need the file's own policy as the base.)
+   * licence allowlist and its proof rule. (Limits and profiles of a file need the file's own policy
+   * as the base.)
    */
   private static LoadPolicy merge(LoadPolicy setup, LoadPolicy file) {
     LoadPolicy.Builder b =
@@ -247,6 +263,7 @@ public final class Main implements Callable<Integer> {
     if (!file.requiresProvenance()) {
       b.allowUnpinnedFiles();
     }
+    b.allowLicenses(file.allowedLicenses().toArray(String[]::new));
     return b.build();
   }
 

@@ -80,7 +80,7 @@ final class PinCommand implements Callable<Integer> {
     List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
     PolicyFile policyFile;
     try {
-      policyFile = policy.resolve(List.of(path)).orElse(null);
+      policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
       err.println("safeload: " + e.getMessage());
       err.flush();

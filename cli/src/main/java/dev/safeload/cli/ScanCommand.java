@@ -36,7 +36,7 @@ final class ScanCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     PolicyFile policyFile;
     try {
-      policyFile = policy.resolve(paths).orElse(null);
+      policyFile = policy.resolve(paths, main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
       err.println("safeload: " + e.getMessage());
       err.flush();

@@ -122,7 +122,7 @@ final class VerifyCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     PolicyFile policyFile;
     try {
-      policyFile = policy.resolve(List.of(path)).orElse(null);
+      policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
       err.println("safeload: " + e.getMessage());
       err.flush();

@@ -261,11 +261,11 @@ class ReportFormatsTest {
 
   @Test
   void uriReferencesAreEncoded() {
-    assertEquals("a%20b/%C3%BC%25.toy", SarifReport.uri("a b/\u00fc%.toy"));
-    assertEquals("./c:x/y", SarifReport.uri("c:x/y"));
-    assertEquals("dir/a:b", SarifReport.uri("dir/a:b"));
-    assertFalse(SarifReport.uri("/abs/x y").contains(" "));
-    assertTrue(SarifReport.uri("/abs/x").startsWith("file:///abs/x"));
+    assertEquals("a%20b/%C3%BC%25.toy", dev.safeload.bom.sarif.SarifLog.uri("a b/\u00fc%.toy"));
+    assertEquals("./c:x/y", dev.safeload.bom.sarif.SarifLog.uri("c:x/y"));
+    assertEquals("dir/a:b", dev.safeload.bom.sarif.SarifLog.uri("dir/a:b"));
+    assertFalse(dev.safeload.bom.sarif.SarifLog.uri("/abs/x y").contains(" "));
+    assertTrue(dev.safeload.bom.sarif.SarifLog.uri("/abs/x").startsWith("file:///abs/x"));
   }
 
   /** Runs with the shipped handlers, relative paths resolved against {@code dir}. */
@@ -281,7 +281,7 @@ class ReportFormatsTest {
     CliTest.Run r = runWith(new Main(), rel);
     // Present the output as if run from dir: the relative prefix is the only difference.
     String prefix = cwd.relativize(dir).toString() + "/";
-    String encodedPrefix = SarifReport.uri(prefix);
+    String encodedPrefix = dev.safeload.bom.sarif.SarifLog.uri(prefix);
     return new CliTest.Run(
         r.exit(), r.out().replace(encodedPrefix, "").replace(prefix, ""), r.err());
   }

@@ -46,10 +46,11 @@ import org.opentest4j.AssertionFailedError;
  * proven as the policy's {@link dev.safeload.LoadPolicy#requiredProof()} says). {@code
  * assertProven} scans and asserts that each file carries proofs of the techniques a test names,
  * reading the proofs the loader's verifiers returned ({@link FileReport#proofs()}). The forms
- * without a loader use the format handlers on the class path and the policy of the repository's
- * policy file ({@code safeload.json} above the model directory up to the git root, never inside it;
- * {@link PolicyFile#find}), or the strict policy when there is none; an invalid policy file fails
- * the assertion with its message.
+ * without a loader use the format handlers on the class path and the policy of the project's policy
+ * file ({@code safeload.json} in the test's working directory, under Maven the module directory, or
+ * a parent up to the git repository root; {@link PolicyFile#find}), or the strict policy when there
+ * is none; an invalid policy file, or one that lies inside the model checked, fails the assertion
+ * with its message.
  *
  * <p>An I/O error (a path that does not exist, an unreadable directory) fails the assertion too: a
  * model that cannot be read is not a model that passed.
@@ -150,8 +151,18 @@ public final class ModelAssertions {
    * one.
    */
   private static SafeModelLoader defaultLoader(Path path) {
+    return defaultLoader(Path.of(""), path);
+  }
+
+  /** {@link #defaultLoader(Path)} with discovery from {@code workingDirectory} (tests). */
+  static SafeModelLoader defaultLoader(Path workingDirectory, Path path) {
     Objects.requireNonNull(path, "path");
-    Optional<Path> file = PolicyFile.find(path);
+    Optional<Path> file;
+    try {
+      file = PolicyFile.find(workingDirectory, java.util.List.of(path));
+    } catch (IllegalArgumentException e) {
+      throw new AssertionFailedError("policy file refused: " + e.getMessage(), e);
+    }
     if (file.isEmpty()) {
       return SafeModelLoader.builder().build();
     }

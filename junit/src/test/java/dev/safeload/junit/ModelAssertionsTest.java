@@ -85,22 +85,36 @@ class ModelAssertionsTest {
   }
 
   @Test
-  void theDefaultLoaderReadsThePolicyFile() throws Exception {
+  void theDefaultLoaderReadsThePolicyFileFromTheWorkingDirectory() throws Exception {
     Path text = write("withpolicy/notes/card.md", "hello".getBytes(StandardCharsets.US_ASCII));
     Path dir = text.getParent().getParent();
     Files.createDirectories(dir.resolve(".git"));
     Files.writeString(dir.resolve("safeload.json"), "{\"version\":1,\"opaque\":[\"*.md\"]}");
     assertEquals(
-        "opaque", ModelAssertions.assertAccepted(text.getParent()).files().get(0).format());
+        "opaque",
+        ModelAssertions.assertAccepted(
+                ModelAssertions.defaultLoader(dir, text.getParent()), text.getParent())
+            .files()
+            .get(0)
+            .format());
     Files.writeString(dir.resolve("safeload.json"), "{\"version\":1,\"opaqe\":[]}");
     AssertionFailedError e =
-        assertThrows(AssertionFailedError.class, () -> ModelAssertions.assertAccepted(text));
+        assertThrows(AssertionFailedError.class, () -> ModelAssertions.defaultLoader(dir, text));
     assertEquals(
         "invalid policy file "
-            + dir.resolve("safeload.json")
+            + dir.toRealPath().resolve("safeload.json")
             + ": $: unknown key \"opaqe\" (allowed: formats,"
             + " ignore, licenses, limits, opaque, profiles, trust, version)",
         e.getMessage());
+    // A policy the model brings is refused, not applied.
+    Path notes = text.getParent();
+    Files.writeString(notes.resolve("safeload.json"), "{\"version\":1,\"opaque\":[\"*.md\"]}");
+    AssertionFailedError inside =
+        assertThrows(AssertionFailedError.class, () -> ModelAssertions.defaultLoader(notes, notes));
+    assertTrue(
+        inside.getMessage().startsWith("policy file refused: ")
+            && inside.getMessage().contains("a model cannot choose the policy it is judged by"),
+        inside.getMessage());
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.safeload.maven;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
+import dev.safeload.PolicyFile;
 import dev.safeload.ScanReport;
 import dev.safeload.maven.internal.Gate;
 import dev.safeload.maven.internal.Gate.Checked;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -118,6 +121,20 @@ public final class VerifyMojo extends AbstractMojo {
       defaultValue = "${project.build.directory}/safeload-aibom.cdx.json")
   @Nullable File bomFile;
 
+  /**
+   * The policy file ({@code safeload.json}) to apply. Default: as the CLI finds one, in the
+   * project's base directory or a parent up to the git repository root; a file that lies inside a
+   * configured model is refused (a model cannot choose the policy it is judged by). Its trust
+   * section supplies whatever the trust parameters above leave unset, and the {@code <ignore>} and
+   * {@code <opaque>} patterns add to its own.
+   */
+  @Parameter(property = "safeload.policy")
+  @Nullable File policy;
+
+  /** Applies no policy file, not even one found from the base directory. */
+  @Parameter(property = "safeload.noPolicy", defaultValue = "false")
+  boolean noPolicy;
+
   /** Skips the goal (reported in the log, so that a skipped gate is never silent). */
   @Parameter(property = "safeload.skip", defaultValue = "false")
   boolean skip;
@@ -134,10 +151,17 @@ public final class VerifyMojo extends AbstractMojo {
           "safeload: configure <models> (paths or globs relative to " + base + ")");
     }
     List<Checked> checked = new ArrayList<>();
-    Gate.Settings settings = settings(base);
+    Gate.Settings settings;
     try {
-      Gate gate = Gate.of(settings);
-      for (Path model : ModelPaths.expand(base, models)) {
+      List<Path> paths = ModelPaths.expand(base, models);
+      PolicyFile policyFile = policyFile(base, paths);
+      if (policyFile != null) {
+        getLog().info("safeload: policy file " + policyFile.source());
+        fromPolicy(policyFile.trust());
+      }
+      settings = settings(base);
+      Gate gate = Gate.of(settings, policyFile == null ? LoadPolicy.strict() : policyFile.policy());
+      for (Path model : paths) {
         checked.add(gate.check(model));
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -181,6 +205,51 @@ public final class VerifyMojo extends AbstractMojo {
               + " model(s) rejected;"
               + " see the findings above and "
               + sarifFile);
+    }
+  }
+
+  /**
+   * The named policy file, else the one {@link PolicyFile#find} finds from the base directory (the
+   * CLI's rule), else none.
+   */
+  private @Nullable PolicyFile policyFile(Path base, List<Path> models) throws IOException {
+    if (policy != null) {
+      return PolicyFile.read(base.resolve(policy.toPath()));
+    }
+    if (noPolicy) {
+      return null;
+    }
+    Optional<Path> found = PolicyFile.find(base, models);
+    return found.isEmpty() ? null : PolicyFile.read(found.get());
+  }
+
+  /**
+   * Fills the trust parameters left unset from the policy file, as {@code safeload verify} does.
+   */
+  private void fromPolicy(PolicyFile.Trust t) {
+    if (pins == null && t.pins() != null) {
+      pins = t.pins().toFile();
+    }
+    if (publicKey == null && certificateChain == null && trustedRoot == null) {
+      if (t.publicKey() != null) {
+        publicKey = t.publicKey().toFile();
+      } else if (t.certificateChain() != null) {
+        certificateChain = t.certificateChain().toFile();
+      } else if (t.trustedRoot() != null) {
+        trustedRoot = t.trustedRoot().toFile();
+      }
+    }
+    if (identity == null) {
+      identity = t.identity();
+    }
+    if (issuer == null) {
+      issuer = t.issuer();
+    }
+    if (revocations == null && t.revocations() != null) {
+      revocations = t.revocations().toFile();
+    }
+    if (t.signature() != null && signatureFile.equals(TrustPolicy.DEFAULT_SIGNATURE_FILE)) {
+      signatureFile = t.signature();
     }
   }
 

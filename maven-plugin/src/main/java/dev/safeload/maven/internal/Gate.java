@@ -18,9 +18,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Scans or verifies each model with the library's strict policy, as {@code safeload scan} and
- * {@code safeload verify} do: without proofs configured, a scan (format checks only); with pins
- * and/or a trust setting, a verification in which every served file must be proven.
+ * Scans or verifies each model with the project's policy (its {@code safeload.json}, else the
+ * library's strict policy), as {@code safeload scan} and {@code safeload verify} do: without proofs
+ * configured, a scan (format checks only); with pins and/or a trust setting, a verification in
+ * which every served file must be proven.
  *
  * <p>Immutable; {@link #check} may be called for any number of models.
  */
@@ -99,23 +100,36 @@ public final class Gate {
   public record Checked(Path path, ScanReport report) {}
 
   private final Settings settings;
+  private final LoadPolicy base;
   private final @Nullable PinSet pins;
   private final @Nullable RevocationList revoked;
 
-  private Gate(Settings settings, @Nullable PinSet pins, @Nullable RevocationList revoked) {
+  private Gate(
+      Settings settings, LoadPolicy base, @Nullable PinSet pins, @Nullable RevocationList revoked) {
     this.settings = settings;
+    this.base = base;
     this.pins = pins;
     this.revoked = revoked;
   }
 
+  /** {@link #of(Settings, LoadPolicy)} from the strict policy. */
+  public static Gate of(Settings s) throws IOException, SignatureVerificationException {
+    return of(s, LoadPolicy.strict());
+  }
+
   /**
    * Reads the pin file and the revocation feed once and checks the trust settings are complete.
+   * {@code base} is the policy the configured patterns extend: a policy file's ({@link
+   * dev.safeload.PolicyFile#policy()}: its patterns, formats, limits, profiles, licences and proof
+   * rule), or the strict one.
    *
    * @throws IllegalArgumentException if the settings are incomplete or contradict each other, or a
    *     pattern is invalid
    * @throws IOException if a pin file or feed cannot be read or parsed
    */
-  public static Gate of(Settings s) throws IOException, SignatureVerificationException {
+  public static Gate of(Settings s, LoadPolicy base)
+      throws IOException, SignatureVerificationException {
+    Objects.requireNonNull(base, "base");
     if (s.mode() != SignatureMode.NONE && s.trustFile() == null) {
       throw new IllegalArgumentException(
           "a signature mode needs its trust file (key, certificates or trusted root)");
@@ -129,12 +143,12 @@ public final class Gate {
     PinSet pins = s.pins() == null ? null : PinSet.load(s.pins());
     RevocationList revoked = s.revocations() == null ? null : RevocationList.load(s.revocations());
     // Patterns are checked now, so that a bad one fails before any model is read.
-    policy(s);
-    return new Gate(s, pins, revoked);
+    policy(base, s);
+    return new Gate(s, base, pins, revoked);
   }
 
-  private static LoadPolicy policy(Settings s) {
-    return LoadPolicy.strict().toBuilder()
+  private static LoadPolicy policy(LoadPolicy base, Settings s) {
+    return base.toBuilder()
         .ignoreFiles(s.ignore().toArray(String[]::new))
         .opaqueFiles(s.opaque().toArray(String[]::new))
         .build();
@@ -175,7 +189,7 @@ public final class Gate {
     if (revoked != null) {
       proofs.add(revoked);
     }
-    LoadPolicy policy = policy(settings);
+    LoadPolicy policy = policy(base, settings);
     // A verification applies the proof requirement as a load would: the loader's one rule.
     boolean verifies = pins != null || settings.mode() != SignatureMode.NONE;
     SafeModelLoader.Builder b =

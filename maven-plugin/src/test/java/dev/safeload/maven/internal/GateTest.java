@@ -39,6 +39,19 @@ class GateTest {
     assertEquals(List.of("SAFETENSORS_DUPLICATE_KEY"), codes(c));
   }
 
+  /** The policy file's policy is the base: its licence allowlist is enforced. */
+  @Test
+  void thePolicyFilesLicenceAllowlistIsEnforced() throws Exception {
+    Models.write(dir, "m/model.safetensors", Models.CLEAN);
+    Path file =
+        Files.writeString(
+            dir.resolve("safeload.json"), "{\"version\":1,\"licenses\":{\"allow\":[\"MIT\"]}}");
+    Checked c =
+        Gate.of(Gate.Settings.scan(), dev.safeload.PolicyFile.read(file).policy())
+            .check(dir.resolve("m"));
+    assertEquals(List.of("LICENSE_UNKNOWN"), codes(c)); // the model declares no licence
+  }
+
   private Gate.Settings withPins(Path pins) {
     return new Gate.Settings(
         pins,

@@ -81,18 +81,36 @@ class SarifWriterTest {
     assertValid(out);
     JsonNode run = JsonMapper.builder().build().readTree(out).get("runs").get(0);
     assertEquals("1.2.3", run.get("tool").get("driver").get("version").asString());
-    assertEquals(1, run.get("tool").get("driver").get("rules").size());
-    assertEquals(
-        "SAFETENSORS_DUPLICATE_KEY",
-        run.get("tool").get("driver").get("rules").get(0).get("id").asString());
+    JsonNode rules = run.get("tool").get("driver").get("rules");
+    assertEquals(SarifWriter.RULES.size(), rules.size());
     assertEquals(1, run.get("results").size());
     JsonNode r = run.get("results").get(0);
     assertEquals("SAFETENSORS_DUPLICATE_KEY", r.get("ruleId").asString());
+    assertEquals(
+        "SAFETENSORS_DUPLICATE_KEY", rules.get(r.get("ruleIndex").asInt()).get("id").asString());
+    assertEquals(
+        "file://" + base.toAbsolutePath().normalize().toUri().getRawPath(),
+        run.get("originalUriBaseIds").get("PROJECTROOT").get("uri").asString());
     JsonNode loc = r.get("locations").get(0).get("physicalLocation");
     assertEquals(
         "models/bad%20dir/model.safetensors", loc.get("artifactLocation").get("uri").asString());
     assertEquals("PROJECTROOT", loc.get("artifactLocation").get("uriBaseId").asString());
     assertEquals(true, loc.get("region").get("byteOffset").asLong() > 8);
+  }
+
+  /** The rules are every documented code, and only those (as the CLI's). */
+  @Test
+  void rulesAreEveryDocumentedCode() throws Exception {
+    String doc = Files.readString(Path.of("../docs/REASONS.md"));
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(doc);
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    SarifWriter.RULES.forEach(c -> listed.add(c.code()));
+    assertEquals(documented, listed);
   }
 
   @Test
