@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * case-insensitive or normalising reader would take for one.
  *
  * <p>In check order: a name with a control character or backslash, one the platform could not
- * decode (undecodable bytes come back as U+FFFD), or one longer than {@value #MAX_NAME_CHARS}
- * characters is {@code FILE_NAME_INVALID}. Collisions are the walk's to report ({@code
- * FILE_NAME_COLLISION}), since both files must go.
+ * decode (undecodable bytes come back as U+FFFD), one with a part that ends in a dot or a space
+ * (Windows drops those, so {@code modeling.py.} is {@code modeling.py} there: another name, and
+ * code), or one longer than {@value #MAX_NAME_CHARS} characters is {@code FILE_NAME_INVALID}.
+ * Collisions are the walk's to report ({@code FILE_NAME_COLLISION}), since both files must go.
  */
 final class ModelNames {
   /** Longest name folded for the collision check; longer names are refused before any work. */
@@ -63,6 +64,17 @@ final class ModelNames {
           return null;
         }
       }
+      if (s.endsWith(".") || s.endsWith(" ")) {
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                sb + s,
+                Finding.NO_OFFSET,
+                "file name part '"
+                    + s
+                    + "' ends in a dot or a space, which Windows drops: another name there"));
+        return null;
+      }
       if (sb.length() > 0) {
         sb.append('/');
       }
@@ -90,8 +102,12 @@ final class ModelNames {
 
   /**
    * The name as a case-insensitive, normalising reader sees it. Bounded: names are length-checked.
+   * Upper-casing first folds letters whose lower case is another letter's (long s and s, Kelvin
+   * sign and k) as case-folding file systems do.
    */
   static String folded(String name) {
-    return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    return Normalizer.normalize(name, Normalizer.Form.NFC)
+        .toUpperCase(Locale.ROOT)
+        .toLowerCase(Locale.ROOT);
   }
 }
