@@ -25,7 +25,12 @@ import java.util.regex.Pattern;
 final class Storages implements PickleMachine.PersistentIds {
   private static final Pattern LOCATION =
       Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
-  private static final Pattern KEY = Pattern.compile("[0-9]{1,18}");
+
+  /**
+   * Canonical decimal only: torch opens the record {@code data/<key>} by the key's text, so "00"
+   * names a record {@code data/00}, never {@code data/0} whose size was checked.
+   */
+  private static final Pattern KEY = Pattern.compile("0|[1-9][0-9]{0,17}");
 
   private final boolean legacy;
 
