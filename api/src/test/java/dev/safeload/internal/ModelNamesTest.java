@@ -30,6 +30,9 @@ class ModelNamesTest {
             "a\\b",
             "a\uFFFDb",
             "modeling_x.py.",
+            "modeling.p\u200by",
+            "evil\u202etxt.py",
+            "\ufeffconfig.json",
             "modeling_x.py ",
             "sub./w.bin",
             "sub /w.bin")) {
