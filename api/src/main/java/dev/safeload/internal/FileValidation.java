@@ -30,9 +30,11 @@ import org.jspecify.annotations.Nullable;
  *       recognises the content with {@link Confidence#STRONG} or more and also validates it is a
  *       second reading ({@code POLYGLOT}).
  *   <li>A name that claims nothing: the strongest content detection decides (ties: exactly one may
- *       validate, else {@code AMBIGUOUS_FORMAT}); its extension must be one the handler lists. No
- *       detection: an opaque name is served as {@code opaque}; any other file waits for a reference
- *       from another file ({@link CrossFileChecks}) or is {@code UNKNOWN_FORMAT}.
+ *       validate, else {@code AMBIGUOUS_FORMAT}); its extension must be one the handler lists. An
+ *       opaque name is served as {@code opaque} when no handler detects the content, or when the
+ *       content only looked like a format (below {@link Confidence#MAGIC}) and did not validate as
+ *       it; a magic number's failed validation stands. Any other undetected file waits for a
+ *       reference from another file ({@link CrossFileChecks}) or is {@code UNKNOWN_FORMAT}.
  *   <li>Every accepted file is shown to every {@link SecondReader} not of its own format: one that
  *       would open it is a {@code POLYGLOT} ({@link SecondReadings}).
  * </ol>
@@ -212,8 +214,13 @@ final class FileValidation {
             ? calls.run(name, bytes, strongest.get(0))
             : exactlyOne(name, bytes, strongest, "the content");
     FormatHandler h = outcome.handler();
-    if (!outcome.accepted() && role instanceof NameRoles.Opaque) {
-      // What looked like a format did not validate as one; the name asks for opaque bytes.
+    if (!outcome.accepted()
+        && role instanceof NameRoles.Opaque
+        && detection.of(strongest.get(0)).compareTo(Confidence.MAGIC) < 0) {
+      // What only looked like a format did not validate as one; the name asks for opaque bytes. A
+      // magic number is different: its format's readers open the file whatever its name
+      // (joblib.load
+      // inflates a zlib- or gzip-wrapped pickle named model.sav), so its refusal stands.
       return opaque(name, bytes);
     }
     String ext = Engine.extension(name);

@@ -15,8 +15,12 @@ import org.jspecify.annotations.Nullable;
  * it can be served as one unambiguous name, and the folded form that finds two names a
  * case-insensitive or normalising reader would take for one.
  *
- * <p>In check order: a name with a control character or backslash, one the platform could not
- * decode (undecodable bytes come back as U+FFFD), or one longer than {@value #MAX_NAME_CHARS}
+ * <p>In check order: a name with a control character, a backslash or an invisible format character
+ * (zero-width joiners and spaces, byte-order marks, bidirectional overrides: HFS+ ignores some when
+ * it compares names, and a right-to-left override shows a name ending in {@code .py} as one ending
+ * in {@code .txt}), one the platform could not decode (undecodable bytes come back as U+FFFD), one
+ * with a part that ends in a dot or a space (Windows drops those, so {@code modeling.py.} is {@code
+ * modeling.py} there: another name, and code), or one longer than {@value #MAX_NAME_CHARS}
  * characters is {@code FILE_NAME_INVALID}. Collisions are the walk's to report ({@code
  * FILE_NAME_COLLISION}), since both files must go.
  *
@@ -48,13 +52,15 @@ final class ModelNames {
       String s = part.toString();
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
-        if (c < 0x20 || c == 0x7f || c == '\\') {
+        if (c < 0x20 || c == 0x7f || c == '\\' || Character.getType(c) == Character.FORMAT) {
           findings.add(
               new Finding(
                   Reason.FILE_NAME_INVALID,
                   null,
                   Finding.NO_OFFSET,
-                  "file name with a control character or backslash under " + root));
+                  "file name with a control character, an invisible format character or a"
+                      + " backslash under "
+                      + root));
           return null;
         }
         if (c == '\uFFFD') {
@@ -67,6 +73,17 @@ final class ModelNames {
                   "file name with bytes that are not valid in the platform's encoding"));
           return null;
         }
+      }
+      if (s.endsWith(".") || s.endsWith(" ")) {
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                sb + s,
+                Finding.NO_OFFSET,
+                "file name part '"
+                    + s
+                    + "' ends in a dot or a space, which Windows drops: another name there"));
+        return null;
       }
       if (sb.length() > 0) {
         sb.append('/');
@@ -138,8 +155,12 @@ final class ModelNames {
 
   /**
    * The name as a case-insensitive, normalising reader sees it. Bounded: names are length-checked.
+   * Upper-casing first folds letters whose lower case is another letter's (long s and s, Kelvin
+   * sign and k) as case-folding file systems do.
    */
   static String folded(String name) {
-    return Normalizer.normalize(name, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    return Normalizer.normalize(name, Normalizer.Form.NFC)
+        .toUpperCase(Locale.ROOT)
+        .toLowerCase(Locale.ROOT);
   }
 }

@@ -16,8 +16,9 @@ import java.util.Set;
  * <p>In check order:
  *
  * <ol>
- *   <li>A name that says code ({@code .py}, {@code .so}, {@code .sh}, …) is {@link Code}: loaders
- *       import or execute such files (transformers imports {@code modeling_*.py} for remote code).
+ *   <li>A name that says code ({@code .py}, {@code .so} also versioned as {@code .so.1}, {@code
+ *       .sh}, {@code .pyz}, {@code .node}, …) is {@link Code}: loaders import or execute such files
+ *       (transformers imports {@code modeling_*.py} for remote code).
  *   <li>A name that handlers claim — an exact well-known name ({@link FormatHandler#fileNames()}),
  *       else the longest matching ending ({@link FormatHandler#nameSuffixes()} or an extension) —
  *       is {@link Claimed} by those handlers: the file must validate as one of them.
@@ -35,7 +36,8 @@ final class NameRoles {
       Set.of(
           "py", "pyc", "pyo", "pyd", "pyx", "pyw", "pth-py", "so", "dll", "dylib", "sh", "bash",
           "zsh", "bat", "cmd", "ps1", "exe", "jar", "class", "js", "mjs", "cjs", "rb", "pl", "lua",
-          "ipynb", "whl", "egg");
+          "ipynb", "whl", "egg", "pyz", "pyzw", "node", "wasm", "bundle", "vbs", "psm1", "ksh",
+          "csh", "fish", "command");
 
   /**
    * Extensions that a common loader opens as a model or archive format. Those no handler claims
@@ -121,6 +123,9 @@ final class NameRoles {
     if (CODE_EXTENSIONS.contains(ext)) {
       return new Code(ext);
     }
+    if (versionedSharedObject(lower)) {
+      return new Code("so");
+    }
     List<FormatHandler> exact = new ArrayList<>();
     for (FormatHandler h : handlers) {
       if (h.fileNames().contains(base)) {
@@ -154,6 +159,29 @@ final class NameRoles {
       }
     }
     return new Silent();
+  }
+
+  /**
+   * Whether a lower-case base name is a versioned shared object ({@code libops.so.1}, {@code
+   * libops.so.1.2}): what follows the last {@code .so.} is dot-separated digits. One pass.
+   */
+  static boolean versionedSharedObject(String lower) {
+    int so = lower.lastIndexOf(".so.");
+    if (so <= 0) {
+      return false;
+    }
+    boolean digit = false;
+    for (int i = so + 4; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && digit) {
+        digit = false;
+      } else {
+        return false;
+      }
+    }
+    return digit;
   }
 
   /** The longest ending of {@code lower} (with its dot) that {@code h} claims, or "". */

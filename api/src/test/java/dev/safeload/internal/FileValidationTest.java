@@ -85,9 +85,24 @@ class FileValidationTest {
         V.validate("LICENSE", bytes("zzzz"), new NameRoles.Opaque("LICENSE"));
     assertTrue(o.accepted());
     assertEquals(FileValidation.OPAQUE, o.format());
+    // content that only looked like a format (a structural guess) and failed is opaque bytes
+    StageFixtures.Magic curly = magic("curly", "{", Confidence.STRUCTURAL, "curly");
+    FileValidation guess =
+        new FileValidation(allowing("aaa", "curly"), List.of(AAA, curly), List.of());
     FileValidation.Outcome looked =
-        V.validate("LICENSE", bytes("AAAno"), new NameRoles.Opaque("LICENSE"));
+        guess.validate("LICENSE", bytes("{no"), new NameRoles.Opaque("LICENSE"));
     assertEquals(FileValidation.OPAQUE, looked.format());
+    assertTrue(looked.accepted());
+  }
+
+  @Test
+  void anOpaqueNameDoesNotServeAFileWhoseMagicNumberFailedValidation() {
+    // a loader that sniffs magic numbers (joblib inflating zlib) opens it whatever its name
+    FileValidation.Outcome o =
+        V.validate("model.sav", bytes("AAAno"), new NameRoles.Opaque("*.sav"));
+    assertFalse(o.accepted());
+    assertEquals("aaa", o.format());
+    assertTrue(codes(o).contains(Reason.EXTENSION_MISMATCH), o.findings().toString());
   }
 
   @Test

@@ -23,7 +23,19 @@ class ModelNamesTest {
 
   @Test
   void controlCharactersBackslashesAndUndecodableBytesAreRefused() {
-    for (String bad : List.of("a\nb", "a\u007fb", "a\\b", "a\uFFFDb")) {
+    for (String bad :
+        List.of(
+            "a\nb",
+            "a\u007fb",
+            "a\\b",
+            "a\uFFFDb",
+            "modeling_x.py.",
+            "modeling.p\u200by",
+            "evil\u202etxt.py",
+            "\ufeffconfig.json",
+            "modeling_x.py ",
+            "sub./w.bin",
+            "sub /w.bin")) {
       List<Finding> findings = new ArrayList<>();
       assertNull(new ModelNames(ROOT, findings).servable(ROOT.resolve(bad)), bad);
       assertEquals(
@@ -50,5 +62,8 @@ class ModelNamesTest {
     assertNull(names.collidesWith("caf\u00e9.json"));
     assertEquals("caf\u00e9.json", names.collidesWith("cafe\u0301.json"));
     assertNull(names.collidesWith("other.bin"));
+    // long s upper-cases to S: one name to a case-folding file system
+    assertNull(names.collidesWith("state.json"));
+    assertEquals("state.json", names.collidesWith("\u017Ftate.json"));
   }
 }

@@ -45,6 +45,10 @@ class NameRolesTest {
   void codeComesFirst() {
     assertEquals(new NameRoles.Code("py"), ROLES.of("modeling_x.py"));
     assertEquals(new NameRoles.Code("so"), ROLES.of("lib/ext.so"));
+    // a versioned shared object and a Python zip application are code too
+    assertEquals(new NameRoles.Code("so"), ROLES.of("lib/libops.so.1.2"));
+    assertEquals(new NameRoles.Code("pyz"), ROLES.of("tools/run.pyz"));
+    assertEquals(new NameRoles.Code("node"), ROLES.of("addon.node"));
   }
 
   @Test

@@ -54,6 +54,8 @@ public enum FormatReason implements ReasonCode {
   JSON_INVALID("A JSON side file is not valid, strict JSON."),
   JSON_DUPLICATE_KEY("A JSON side file has the same key twice in one object."),
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
+  JSON_REMOTE_CODE(
+      "A JSON side file's auto_map or custom_pipelines names code in another repository."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

@@ -186,4 +186,26 @@ class RolesAndPolyglotsTest {
     assertTrue(r.accepted(), r.findings().toString());
     assertEquals("opaque", r.files().get(0).format());
   }
+
+  /**
+   * joblib.load inflates a file whose first bytes are a zlib (or gzip, bz2, xz) header, whatever
+   * its name, then unpickles it: a wrapped pickle that calls builtins.print, named like a plain
+   * data file the policy serves opaque, keeps the wrapper's refusal instead of becoming opaque
+   * bytes.
+   */
+  @Test
+  void aCompressedPickleUnderAnOpaqueNameKeepsItsRefusal() throws IOException {
+    // zlib.compress(b'\x80\x02cbuiltins\nprint\nX\x05\x00\x00\x00pwnedq\x00\x85R.')
+    byte[] zlib =
+        java.util.HexFormat.of()
+            .parseHex(
+                "789c6b604a4e2acdcc29c9cc2be62a28cacc2be18a606560602828cf4b4d2964680dd20300bd160a82");
+    Path f = Files.write(dir.resolve("model.sav"), zlib);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("*.sav").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(
+        Set.of("ARCHIVE_COMPRESSED", "EXTENSION_MISMATCH"),
+        reasons(r, "model.sav"),
+        r.findings().toString());
+  }
 }

@@ -37,11 +37,21 @@ import java.util.Set;
  * objects with distinct names, each judged by the chat-template policy like every other template
  * ({@code TEMPLATE_*} codes, digest pins from {@code gguf.allowedChatTemplates}), its SHA-256
  * described under {@code sha256(chat_template[.<name>])}.
+ *
+ * <p>A top-level {@code auto_map} or {@code custom_pipelines} member (transformers' remote-code
+ * hooks in {@code config.json}, {@code tokenizer_config.json} and the processor configs) may not
+ * hold a string with {@code --}: with {@code trust_remote_code=True}, transformers reads {@code
+ * "owner/repo--module.Class"} as code to fetch from another repository and import, code that no
+ * check or pin of this model covers ({@code JSON_REMOTE_CODE}). References without {@code --} name
+ * modules inside the model, whose {@code .py} files are refused by name.
  */
 public final class JsonHandler implements FormatHandler {
 
   private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHAT_TEMPLATE = "chat_template".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUTO_MAP = "auto_map".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CUSTOM_PIPELINES =
+      "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
 
   public JsonHandler() {}
 
@@ -95,6 +105,12 @@ public final class JsonHandler implements FormatHandler {
           templates = TemplateSources.readJsonValue(r);
           continue;
         }
+        if (t == Token.NAME
+            && r.depth() == 1
+            && (r.tokenEquals(AUTO_MAP) || r.tokenEquals(CUSTOM_PIPELINES))) {
+          noRemoteCode(r, r.stringValue());
+          continue;
+        }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
           throw new FormatException(
               FormatReason.SAFETENSORS_INDEX_INVALID,
@@ -112,6 +128,27 @@ public final class JsonHandler implements FormatHandler {
     Map<String, String> metadata = new LinkedHashMap<>();
     TemplateSources.judgeAll(templates, context, metadata);
     return new ModelDescription(id(), List.of(), metadata, List.of());
+  }
+
+  /**
+   * Reads the value of the member {@code key} and refuses any string in it that names another
+   * repository ({@code owner/repo--module.Class}).
+   */
+  private static void noRemoteCode(JsonReader r, String key) {
+    for (Token t = r.next(); ; t = r.next()) {
+      if (t == Token.STRING && r.stringValue().contains("--")) {
+        throw new FormatException(
+            FormatReason.JSON_REMOTE_CODE,
+            r.tokenOffset(),
+            key
+                + " names code in another repository ('"
+                + r.tokenPrefix(120)
+                + "'): transformers would fetch and import it with trust_remote_code");
+      }
+      if (r.depth() <= 1) {
+        return;
+      }
+    }
   }
 
   private static FormatException asFinding(JsonException e) {

@@ -22,8 +22,10 @@ import java.util.Set;
  * <p>Claimed by the names transformers' tokenizers give the file: {@code tokenizer.model} (Llama,
  * Mistral, Gemma), {@code spiece.model} (T5, ALBERT, XLNet, Pegasus, BigBird), {@code
  * sentencepiece.bpe.model} (XLM-R, CamemBERT, mBART, M2M100), {@code spm.model} (DeBERTa-v2/v3) and
- * {@code source.spm}/{@code target.spm} (Marian). No extension: {@code .model} names all kinds of
- * files. {@code tokenizer.model} is also claimed by the tiktoken handler (Llama 3); the content
+ * {@code source.spm}/{@code target.spm} (Marian), and the versioned names mistral_common gives its
+ * SentencePiece tokenizers ({@code tokenizer.model.v1}, {@code .v2}, {@code .v3}, {@code .v7}:
+ * Mistral 7B v0.3, Mixtral, Codestral, Mistral Large). No extension: {@code .model} names all kinds
+ * of files. {@code tokenizer.model} is also claimed by the tiktoken handler (Llama 3); the content
  * decides, and neither handler detects or validates the other's content.
  */
 public final class SentencePieceHandler implements FormatHandler {
@@ -48,7 +50,11 @@ public final class SentencePieceHandler implements FormatHandler {
         "sentencepiece.bpe.model",
         "spm.model",
         "source.spm",
-        "target.spm");
+        "target.spm",
+        "tokenizer.model.v1",
+        "tokenizer.model.v2",
+        "tokenizer.model.v3",
+        "tokenizer.model.v7");
   }
 
   /** {@link Confidence#STRONG} when the head starts with a complete, well-formed first piece. */

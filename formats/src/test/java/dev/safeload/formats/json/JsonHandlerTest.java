@@ -49,6 +49,44 @@ class JsonHandlerTest {
   }
 
   @Test
+  void autoMapNamingAnotherRepositoryIsRemoteCode() throws IOException {
+    // transformers splits "owner/repo--module.Class" and fetches module.py from owner/repo
+    assertEquals(
+        List.of(FormatReason.JSON_REMOTE_CODE),
+        reasons(
+            scan(
+                "config.json",
+                "{\"model_type\": \"bert\", \"auto_map\": "
+                    + "{\"AutoModel\": \"evil/repo--modeling_evil.EvilModel\"}}")));
+    // tokenizer classes are a [slow, fast] pair; an escaped key is the same key to Python
+    assertEquals(
+        List.of(FormatReason.JSON_REMOTE_CODE),
+        reasons(
+            scan(
+                "tokenizer_config.json",
+                "{\"auto\\u005fmap\": {\"AutoTokenizer\": [null, \"evil/r--tok.T\"]}}")));
+    assertEquals(
+        List.of(FormatReason.JSON_REMOTE_CODE),
+        reasons(
+            scan(
+                "config.json",
+                "{\"custom_pipelines\": {\"t\": {\"impl\": \"e/r--p.P\", \"pt\": []}}}")));
+  }
+
+  @Test
+  void autoMapNamingModulesOfTheModelIsAccepted() throws IOException {
+    // Phi-3 style: the classes also ship in transformers; the local .py files are refused by name
+    assertEquals(
+        List.of(),
+        scan(
+                "config.json",
+                "{\"auto_map\": {\"AutoConfig\": \"configuration_phi3.Phi3Config\", "
+                    + "\"AutoModelForCausalLM\": \"modeling_phi3.Phi3ForCausalLM\"}, "
+                    + "\"note\": \"a--b\"}")
+            .findings());
+  }
+
+  @Test
   void duplicateKeyAtAnyLevel() throws IOException {
     assertEquals(
         List.of(FormatReason.JSON_DUPLICATE_KEY),

@@ -290,6 +290,16 @@ class PickleMachineTest {
             Pickles.tensor(Pickles.floatStorage("0", 1), 0, 1, 1),
             "t.");
     assertEquals("PYTORCH_STORAGE_INCONSISTENT", torch(inconsistent));
+    // torch reads the record by the key's text: "00" is data/00, not the data/0 beside it
+    byte[] leadingZero =
+        of(
+            0x80,
+            2,
+            "(",
+            Pickles.tensor(Pickles.floatStorage("0", 2), 0, 2, 1),
+            Pickles.tensor(Pickles.floatStorage("00", 2), 0, 2, 1),
+            "t.");
+    assertEquals("PICKLE_PERSISTENT_ID_INVALID", torch(leadingZero));
     byte[] badPid = of(0x80, 2, "(", str("module"), "N", "tQ.");
     assertEquals("PICKLE_PERSISTENT_ID_INVALID", torch(badPid));
     assertEquals("PICKLE_PERSISTENT_ID_INVALID", raw(of(0x80, 2, "NQ.")));

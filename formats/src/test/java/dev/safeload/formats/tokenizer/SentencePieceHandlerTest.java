@@ -102,7 +102,11 @@ class SentencePieceHandlerTest {
             "sentencepiece.bpe.model",
             "spm.model",
             "source.spm",
-            "target.spm"),
+            "target.spm",
+            "tokenizer.model.v1",
+            "tokenizer.model.v2",
+            "tokenizer.model.v3",
+            "tokenizer.model.v7"),
         HANDLER.fileNames());
     assertEquals(Set.of(), HANDLER.extensions());
   }

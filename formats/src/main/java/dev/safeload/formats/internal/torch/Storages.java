@@ -42,7 +42,9 @@ final class Storages implements PickleMachine.PersistentIds {
 
   /** {@code [0-9]{1,18}}, without a regex: one per storage, and a checkpoint may hold 100,000. */
   private static boolean decimalKey(String s) {
-    if (s.isEmpty() || s.length() > 18) {
+    // Canonical decimal only: torch opens the record data/<key> by the key's text, so "00" names a
+    // record data/00, never data/0 whose size was checked.
+    if (s.isEmpty() || s.length() > 18 || (s.length() > 1 && s.charAt(0) == '0')) {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
