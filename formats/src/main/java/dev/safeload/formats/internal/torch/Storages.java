@@ -40,7 +40,10 @@ final class Storages implements PickleMachine.PersistentIds {
     this.maxStorages = maxStorages;
   }
 
-  /** {@code [0-9]{1,18}}, without a regex: one per storage, and a checkpoint may hold 100,000. */
+  /**
+   * {@code 0|[1-9][0-9]{0,17}}, without a regex: one per storage, and a checkpoint may hold
+   * 100,000.
+   */
   private static boolean decimalKey(String s) {
     // Canonical decimal only: torch opens the record data/<key> by the key's text, so "00" names a
     // record data/00, never data/0 whose size was checked.
