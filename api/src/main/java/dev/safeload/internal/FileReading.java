@@ -45,6 +45,16 @@ final class FileReading {
   private final @Nullable ExecutorService pool;
   private final int threads;
 
+  /** A reading that always computes the whole-file digest, on the calling thread. */
+  FileReading(
+      LoadPolicy policy,
+      Delivery mode,
+      @Nullable Path privateDir,
+      ProgressListener progress,
+      List<Long> shardSizes) {
+    this(policy, mode, privateDir, progress, shardSizes, f -> true, null, 1);
+  }
+
   /**
    * @param shardSizes shard sizes to hash in the single pass, from {@link Hasher#plan}
    * @param needsSha256 whether a file's whole-file digest is needed; without it, its shards are
