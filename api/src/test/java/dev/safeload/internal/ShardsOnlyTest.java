@@ -186,7 +186,8 @@ class ShardsOnlyTest {
     java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
-      java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger ran =
+          new java.util.concurrent.atomic.AtomicInteger();
       ParallelShards.runAll(50, pool, 2, () -> i -> ran.incrementAndGet());
       assertEquals(50, ran.get());
       java.io.IOException e =
@@ -216,8 +217,7 @@ class ShardsOnlyTest {
     }
     byte[] body = write((int) (2 * MIB));
     long before = countShm();
-    try (VerifiedModel m =
-        loader(new Probe(MIB, true), Delivery.COPY_TO_MEMORY, 1).load(dir)) {
+    try (VerifiedModel m = loader(new Probe(MIB, true), Delivery.COPY_TO_MEMORY, 1).load(dir)) {
       ByteBuffer b = m.file("w.dat").buffer();
       assertEquals(true, b.isDirect());
       assertEquals(true, b.isReadOnly());
