@@ -4,7 +4,7 @@
 # warm-up), and wall time beside it. In-process figures come from Issue14Bench.java in a warm JVM.
 #
 # Usage (from the repository root, the CLI built by ./safeload --version):
-#   benchmarks/scripts/issue14.sh WORK SECTION...     # sections: cpu parallel shards delivery pickle large
+#   benchmarks/scripts/issue14.sh WORK SECTION...     # sections: cpu jvmflags parallel shards delivery pickle large
 # Env: RUNS (default 5), BEFORE=path/to/an/older/safeload.jar to time it beside this build,
 #      PICKLESCAN=dir holding picklescan's src/ (run from source with /usr/bin/python3).
 set -euo pipefail
@@ -50,6 +50,16 @@ for section in "$@"; do
       echo -n "after:  "; bench "$jar" verify "$work/model.pins.json" "$f" 1
       echo '```'
       ;;
+    jvmflags)
+      f="$work/model.safetensors"
+      [[ -f "$f" ]] || $mk 1073741824 "$f"
+      "$root/safeload" pin "$f" > "$work/model.pins.json"
+      header "1 GiB safetensors, verify --pins: JVM options of the launcher (SAFELOAD_JAVA_OPTS)"
+      row "openssl dgst -sha256" openssl dgst -sha256 "$f"
+      row "./safeload verify --pins (launcher defaults: serial GC, CDS archive)" "$root/safeload" verify --pins "$work/model.pins.json" "$f"
+      row "  + -XX:TieredStopAtLevel=1 (C1 only)" env SAFELOAD_JAVA_OPTS=-XX:TieredStopAtLevel=1 "$root/safeload" verify --pins "$work/model.pins.json" "$f"
+      row "  + -Xshare:off (no CDS)" env SAFELOAD_JAVA_OPTS=-Xshare:off "$root/safeload" verify --pins "$work/model.pins.json" "$f"
+      ;;
     parallel)
       d="$work/eight"
       mkdir -p "$d"
@@ -73,13 +83,17 @@ for section in "$@"; do
       [[ -f "$f" ]] || $mk 1073741824 "$f"
       "$root/safeload" pin "$f" > "$work/model.pins.json"
       "$root/safeload" pin --shard-size 256M "$f" > "$work/model.shards.pins.json"
+      "$root/safeload" pin --shard-size 256M --shards-only "$f" > "$work/model.shards-only.pins.json"
       header "1 GiB safetensors, whole-file pins vs 256 MiB shard pins (CLI)"
       row "openssl dgst -sha256" openssl dgst -sha256 "$f"
       row "./safeload verify --pins (whole file)" "$root/safeload" verify --pins "$work/model.pins.json" "$f"
       row "./safeload verify --pins (whole file + 256 MiB shards, one pass)" "$root/safeload" verify --pins "$work/model.shards.pins.json" "$f"
+      row "./safeload verify --pins (256 MiB shards only, in parallel)" "$root/safeload" verify --pins "$work/model.shards-only.pins.json" "$f"
       echo; echo "In process (warm JVM, median):"; echo '```'
       bench "$jar" verify "$work/model.pins.json" "$f" 2
       bench "$jar" verify "$work/model.shards.pins.json" "$f" 2
+      bench "$jar" verify "$work/model.shards-only.pins.json" "$f" 1
+      bench "$jar" verify "$work/model.shards-only.pins.json" "$f" 2
       echo '```'
       ;;
     delivery)
@@ -92,6 +106,8 @@ for section in "$@"; do
         [[ -n "${BEFORE:-}" ]] && { echo -n "before: "; bench "$BEFORE" load "$f" $mode; }
         bench "$jar" load "$f" $mode
       done
+      echo "Ways to copy while hashing (DeliveryVariants.java, JDK only):"
+      "${jvm[@]}" -XX:MaxDirectMemorySize=2g "$root/benchmarks/scripts/DeliveryVariants.java" "$f" /dev/shm
       echo -n "private dir on tmpfs (-Djava.io.tmpdir=/dev/shm): "
       "${jvm[@]}" -Djava.io.tmpdir=/dev/shm -cp "$jar" "$root/benchmarks/scripts/Issue14Bench.java" load "$f" PRIVATE_FILE
       echo '```'

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model whose every file passed format validation and provenance checks. It owns the verified
@@ -88,7 +89,22 @@ public interface VerifiedModel extends AutoCloseable {
 
     long size();
 
-    Sha256 sha256();
+    /**
+     * The SHA-256 of the whole verified file, or null if it was not computed: when every verifier
+     * compares only shard digests of this file ({@link
+     * dev.safeload.provenance.ProvenanceVerifier#needsSha256}), the loader hashes its shards in
+     * parallel instead, and {@link #shards()} holds them.
+     */
+    @Nullable Sha256 sha256();
+
+    /**
+     * The SHA-256 of each consecutive fixed-size range of the verified bytes, per shard size the
+     * verifiers declared ({@code [0, s)}, {@code [s, 2s)}, ..., the last one shorter), computed in
+     * the same pass; empty if none was declared.
+     */
+    default java.util.Map<Long, List<Sha256>> shards() {
+      return java.util.Map.of();
+    }
 
     /** The id of the handler that validated it, e.g. {@code safetensors}. */
     String format();

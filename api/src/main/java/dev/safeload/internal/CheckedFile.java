@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * a claim.
  *
  * @param data the bytes read and hashed, or null if the read failed
- * @param sha256 their digest, or null if the read failed
+ * @param sha256 their digest, or null if the read failed or only their shards were hashed (no
+ *     verifier needed the whole-file digest: {@link
+ *     dev.safeload.provenance.ProvenanceVerifier#needsSha256})
  * @param shards digests of their shards, per shard size a verifier declared (empty if none)
  * @param privateCopy the private file holding them, for {@code PRIVATE_FILE} delivery
  * @param handler the handler whose format the file is, if any
@@ -58,7 +60,7 @@ record CheckedFile(
   }
 
   boolean read() {
-    return data != null && sha256 != null;
+    return data != null;
   }
 
   @Override
@@ -75,14 +77,6 @@ record CheckedFile(
       throw new IllegalStateException("not read: " + name());
     }
     return data;
-  }
-
-  /** The digest of a file that was {@link #read()}; asking for it otherwise is a defect. */
-  Sha256 readSha256() {
-    if (sha256 == null) {
-      throw new IllegalStateException("not read: " + name());
-    }
-    return sha256;
   }
 
   @Override

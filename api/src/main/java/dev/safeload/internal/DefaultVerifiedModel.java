@@ -17,7 +17,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,13 +32,15 @@ final class DefaultVerifiedModel implements VerifiedModel {
   record Entry(
       String name,
       ChunkedBytes bytes,
-      Sha256 sha256,
+      @Nullable Sha256 sha256,
+      Map<Long, List<Sha256>> shards,
       String format,
       ModelDescription description,
       SourceFile source,
       @Nullable Path privateCopy,
       List<Proof> proofs) {
     Entry {
+      shards = Map.copyOf(shards);
       proofs = List.copyOf(proofs);
     }
   }
@@ -147,7 +148,9 @@ final class DefaultVerifiedModel implements VerifiedModel {
     Files.createDirectories(
         target.getParent(),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    MessageDigest md = Sha256.newMessageDigest();
+    // The same digests the pass computed (the whole file, or its shards when only they were
+    // hashed).
+    Hasher md = new Hasher(e.sha256() != null, e.shards().keySet());
     try (FileChannel out =
         FileChannel.open(
             target,
@@ -162,7 +165,9 @@ final class DefaultVerifiedModel implements VerifiedModel {
       }
     }
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
-    if (!Sha256.of(md.digest()).equals(e.sha256())) {
+    Hasher.FileDigests again = md.finish();
+    if (!java.util.Objects.equals(again.sha256(), e.sha256())
+        || !again.shards().equals(e.shards())) {
       throw new ModelChangedException(
           List.of(
               new Finding(
@@ -235,8 +240,13 @@ final class DefaultVerifiedModel implements VerifiedModel {
     }
 
     @Override
-    public Sha256 sha256() {
+    public @Nullable Sha256 sha256() {
       return e.sha256();
+    }
+
+    @Override
+    public Map<Long, List<Sha256>> shards() {
+      return e.shards();
     }
 
     @Override
@@ -278,7 +288,14 @@ final class DefaultVerifiedModel implements VerifiedModel {
 
     @Override
     public String toString() {
-      return e.name() + " (" + e.format() + ", " + size() + " bytes, " + e.sha256() + ")";
+      return e.name()
+          + " ("
+          + e.format()
+          + ", "
+          + size()
+          + " bytes, "
+          + (e.sha256() != null ? e.sha256() : e.shards().size() + " shard sizes")
+          + ")";
     }
   }
 

@@ -21,7 +21,8 @@ public final class Digests {
       h.update(bytes.slice(pos, n));
       pos += n;
     }
-    return h.finish().sha256();
+    // A hasher made with the whole-file digest always has one.
+    return java.util.Objects.requireNonNull(h.finish().sha256());
   }
 
   /** SHA-512 of a whole verified copy, chunk by chunk (no copying). */

@@ -10,6 +10,7 @@ import dev.safeload.ProgressListener;
 import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
+import dev.safeload.provenance.DigestedFile;
 import dev.safeload.provenance.ProofRequirement;
 import dev.safeload.provenance.ProvenanceVerifier;
 import dev.safeload.spi.FileDescriber;
@@ -144,7 +145,8 @@ public final class Engine {
           new DefaultVerifiedModel.Entry(
               f.name(),
               f.readData(),
-              f.readSha256(),
+              f.sha256(),
+              f.shards(),
               f.format(),
               f.description(),
               f.source(),
@@ -181,7 +183,8 @@ public final class Engine {
                 f.sha256(),
                 f.findings(),
                 f.desc() == null ? List.of() : f.desc().licenses(),
-                run.proofs.covering(f.name())));
+                run.proofs.covering(f.name()),
+                f.shards()));
       }
       return new ScanReport(
           run.walk.root(),
@@ -243,11 +246,14 @@ public final class Engine {
     }
     Path privateDir =
         mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
-    ExecutorService pool = pool(walk.files().size());
+    int threads = threads(walk.files());
+    ExecutorService pool = pool(threads);
     try {
       NameRoles roles = new NameRoles(handlers, opaque);
       FileValidation validation = new FileValidation(policy, handlers, readers, describers);
-      FileReading reading = new FileReading(policy, mode, privateDir, progress, shardSizes);
+      FileReading reading =
+          new FileReading(
+              policy, mode, privateDir, progress, shardSizes, this::needsSha256, pool, threads);
       List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading, pool);
       checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
       LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
@@ -299,12 +305,48 @@ public final class Engine {
   }
 
   /**
-   * The loader's threads for one run, shared by every stage that works in parallel (reading files,
-   * running verifiers): up to {@code PARALLELISM}, never more than there are files. Null when one
-   * thread is all the run may use.
+   * Whether anything needs the whole-file SHA-256 of this file: a verifier (each is asked; a
+   * verifier that fails to answer is taken to need it), or the loader itself for a Hugging Face
+   * cache blob, whose name is its digest. Without verifiers, or without shard sizes to hash
+   * instead, the whole-file digest is always computed: a report then shows it.
    */
-  private @Nullable ExecutorService pool(int files) {
-    int threads = (int) Math.min(files, policy.get(LoadPolicy.PARALLELISM));
+  boolean needsSha256(SourceFile f) {
+    if (verifiers.isEmpty() || shardSizes.isEmpty() || f.cacheBlob() != null) {
+      return true;
+    }
+    for (ProvenanceVerifier v : verifiers) {
+      try {
+        if (v.needsSha256(f.name())) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        return true; // computing more is always safe; the verifier's own run reports its defect
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How many threads a run may use: up to {@code PARALLELISM}, never more than there is work for
+   * (files, or the shards of a file hashed in parallel).
+   */
+  private int threads(List<SourceFile> files) {
+    long work = files.size();
+    if (shardSizes.size() == 1) {
+      for (SourceFile f : files) {
+        if (f.size() > shardSizes.get(0) && !needsSha256(f)) {
+          work = Math.max(work, DigestedFile.shardCount(f.size(), shardSizes.get(0)));
+        }
+      }
+    }
+    return (int) Math.min(work, policy.get(LoadPolicy.PARALLELISM));
+  }
+
+  /**
+   * The loader's threads for one run, shared by every stage that works in parallel (reading files,
+   * hashing the shards of a file, running verifiers). Null when one thread is all the run may use.
+   */
+  private @Nullable ExecutorService pool(int threads) {
     if (threads <= 1) {
       return null;
     }

@@ -5,6 +5,7 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ProgressListener;
 import dev.safeload.Reason;
+import dev.safeload.provenance.Sha256;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,9 @@ import java.security.NoSuchProviderException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,21 +41,49 @@ final class FileReading {
   private final @Nullable Path privateDir;
   private final ProgressListener progress;
   private final List<Long> shardSizes;
+  private final Predicate<SourceFile> needsSha256;
+  private final @Nullable ExecutorService pool;
+  private final int threads;
 
-  /**
-   * @param shardSizes shard sizes to hash in the single pass, from {@link Hasher#plan}
-   */
+  /** A reading that always computes the whole-file digest, on the calling thread. */
   FileReading(
       LoadPolicy policy,
       Delivery mode,
       @Nullable Path privateDir,
       ProgressListener progress,
       List<Long> shardSizes) {
+    this(policy, mode, privateDir, progress, shardSizes, f -> true, null, 1);
+  }
+
+  /**
+   * @param shardSizes shard sizes to hash in the single pass, from {@link Hasher#plan}
+   * @param needsSha256 whether a file's whole-file digest is needed; without it, its shards are
+   *     hashed (in parallel when {@code pool} is given and there is more than one shard size)
+   * @param pool the loader's threads, or null
+   * @param threads how many threads {@code pool} has
+   */
+  FileReading(
+      LoadPolicy policy,
+      Delivery mode,
+      @Nullable Path privateDir,
+      ProgressListener progress,
+      List<Long> shardSizes,
+      Predicate<SourceFile> needsSha256,
+      @Nullable ExecutorService pool,
+      int threads) {
     this.policy = policy;
     this.mode = mode;
     this.privateDir = privateDir;
     this.progress = progress;
     this.shardSizes = List.copyOf(shardSizes);
+    this.needsSha256 = needsSha256;
+    this.pool = pool;
+    this.threads = threads;
+  }
+
+  /** The digests one file's pass computes. */
+  Hasher.Plan plan(SourceFile src) {
+    return new Hasher.Plan(shardSizes.isEmpty() || needsSha256.test(src), shardSizes);
   }
 
   /**
@@ -86,8 +117,11 @@ final class FileReading {
               Finding.NO_OFFSET,
               src.size() + " bytes is over the limit of " + policy.get(LoadPolicy.MAX_FILE_BYTES)));
     }
+    Hasher.Plan plan = plan(src);
+    ExecutorService shardPool = plan.parallel(src.size()) ? pool : null;
     boolean concurrent =
         spareCore
+            && shardPool == null
             && mode == Delivery.MAPPED_TRUSTED
             && src.size() >= SourceReader.CONCURRENT_VALIDATION_MIN_BYTES;
     ReadBytes read;
@@ -103,11 +137,23 @@ final class FileReading {
         t.start();
         Hasher.FileDigests digests;
         try {
-          digests = SourceReader.hashByReading(ch, src.size(), shardSizes, progressOfFile);
+          digests = SourceReader.hashByReading(ch, src.size(), plan, progressOfFile);
         } finally {
           awaitQuietly(early);
         }
         read = new ReadBytes(bytes, digests, null);
+      } else if (shardPool != null) {
+        read =
+            ParallelShards.read(
+                ch,
+                src.size(),
+                mode,
+                privateDir != null ? privateDir : src.path(),
+                name,
+                plan.shardSizes().get(0),
+                shardPool,
+                threads - 1,
+                progressOfFile);
       } else {
         read =
             SourceReader.read(
@@ -117,7 +163,7 @@ final class FileReading {
                 // Only PRIVATE_FILE writes there, and it always has a private directory.
                 privateDir != null ? privateDir : Path.of(""),
                 name,
-                shardSizes,
+                plan,
                 progressOfFile);
       }
     } catch (SourceReader.ShortReadException e) {
@@ -236,7 +282,13 @@ final class FileReading {
     if (blob == null) {
       return null;
     }
-    String actual = blob.length() == 64 ? read.sha256().hex() : gitBlobSha1(read.bytes());
+    Sha256 sha256 = read.sha256();
+    // A cache blob named by its SHA-256 always gets the whole-file digest (Engine#needsSha256);
+    // without one, the name cannot be checked, so the file is refused rather than trusted.
+    String actual =
+        blob.length() != 64
+            ? gitBlobSha1(read.bytes())
+            : sha256 != null ? sha256.hex() : "(not computed)";
     if (actual.equals(blob)) {
       return null;
     }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The digests of one file's single pass: the whole-file SHA-256 and, for each shard size a verifier
- * declared, the SHA-256 of every fixed-size range.
+ * The digests of one file's single pass: the whole-file SHA-256 (unless nobody needs it) and, for
+ * each shard size a verifier declared, the SHA-256 of every fixed-size range.
  *
  * <p>Bytes are copied from the (direct or mapped) buffer into one heap array of {@value #SCRATCH}
  * bytes and every digest is fed from it. {@code MessageDigest.update(ByteBuffer)} on a direct
@@ -27,7 +29,13 @@ final class Hasher {
   /** Shard sizes computed per pass at most: each costs a full extra SHA-256 of the file. */
   static final int MAX_SHARD_SIZES = 4;
 
-  private final MessageDigest whole = dev.safeload.provenance.Sha256.newMessageDigest();
+  /**
+   * Bytes fed to any digest (each digest counts its own): a test hook, so that tests can count the
+   * hashing work a load does against the file's size.
+   */
+  static final AtomicLong BYTES_HASHED = new AtomicLong();
+
+  private final @Nullable MessageDigest whole;
   private final long[] sizes;
   private final MessageDigest[] shard;
   private final long[] filled;
@@ -36,14 +44,29 @@ final class Hasher {
   private long count;
 
   /**
+   * A hasher of the whole file and the given shard sizes.
+   *
    * @param shardSizes the sizes to compute, from {@link #plan}
    */
   Hasher(Collection<Long> shardSizes) {
+    this(true, shardSizes);
+  }
+
+  /**
+   * @param wholeFile whether to compute the whole-file digest; without it, {@link
+   *     FileDigests#sha256()} is null and at least one shard size must be given
+   * @param shardSizes the sizes to compute, from {@link #plan}
+   */
+  Hasher(boolean wholeFile, Collection<Long> shardSizes) {
+    if (!wholeFile && shardSizes.isEmpty()) {
+      throw new IllegalArgumentException("a hasher must compute some digest");
+    }
+    whole = wholeFile ? Sha256.newMessageDigest() : null;
     sizes = shardSizes.stream().mapToLong(Long::longValue).toArray();
     shard = new MessageDigest[sizes.length];
     filled = new long[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
-      shard[i] = dev.safeload.provenance.Sha256.newMessageDigest();
+      shard[i] = Sha256.newMessageDigest();
       done.add(new ArrayList<>());
     }
   }
@@ -64,6 +87,33 @@ final class Hasher {
     return List.copyOf(out.subList(0, Math.min(out.size(), MAX_SHARD_SIZES)));
   }
 
+  /**
+   * What one file's pass computes: the whole-file digest or not, and which shard sizes.
+   *
+   * @param wholeFile whether some verifier (or the loader itself) needs the whole-file digest
+   * @param shardSizes the shard sizes, from {@link #plan}
+   */
+  record Plan(boolean wholeFile, List<Long> shardSizes) {
+    Plan {
+      shardSizes = List.copyOf(shardSizes);
+      if (!wholeFile && shardSizes.isEmpty()) {
+        throw new IllegalArgumentException("a pass must compute some digest");
+      }
+    }
+
+    Hasher newHasher() {
+      return new Hasher(wholeFile, shardSizes);
+    }
+
+    /**
+     * Whether the file's shards can be hashed in parallel: no whole-file digest (which cannot be
+     * split), one shard size, and more than one shard of it.
+     */
+    boolean parallel(long size) {
+      return !wholeFile && shardSizes.size() == 1 && size > shardSizes.get(0);
+    }
+  }
+
   /** Hashes the buffer's remaining bytes, advancing its position to its limit. */
   void update(ByteBuffer b) {
     while (b.hasRemaining()) {
@@ -75,7 +125,11 @@ final class Hasher {
 
   /** Hashes {@code len} bytes of {@code a} from {@code off}. */
   void update(byte[] a, int off, int len) {
-    whole.update(a, off, len);
+    if (whole != null) {
+      whole.update(a, off, len);
+      BYTES_HASHED.addAndGet(len);
+    }
+    BYTES_HASHED.addAndGet((long) len * sizes.length);
     for (int i = 0; i < sizes.length; i++) {
       int p = off;
       int left = len;
@@ -108,14 +162,20 @@ final class Hasher {
       }
       shards.put(sizes[i], List.copyOf(done.get(i)));
     }
-    return new FileDigests(Sha256.of(whole.digest()), Map.copyOf(shards));
+    return new FileDigests(whole == null ? null : Sha256.of(whole.digest()), Map.copyOf(shards));
   }
 
   /**
    * The digests of one file.
    *
-   * @param sha256 of the whole file
+   * @param sha256 of the whole file, or null if it was not computed (then there are shards)
    * @param shards per shard size, the digests of its ranges in order
    */
-  record FileDigests(Sha256 sha256, Map<Long, List<Sha256>> shards) {}
+  record FileDigests(@Nullable Sha256 sha256, Map<Long, List<Sha256>> shards) {
+    FileDigests {
+      if (sha256 == null && shards.isEmpty()) {
+        throw new IllegalArgumentException("a file's digests need the whole file or its shards");
+      }
+    }
+  }
 }

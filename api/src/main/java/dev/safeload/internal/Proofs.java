@@ -72,7 +72,7 @@ final class Proofs {
     for (CheckedFile f : files) {
       byName.put(f.name(), f);
       if (f.read()) {
-        digested.add(new DigestedFile(f.name(), f.readData().size(), f.readSha256(), f.shards()));
+        digested.add(new DigestedFile(f.name(), f.readData().size(), f.sha256(), f.shards()));
       }
     }
     DigestedModel model = new Digests(walk, List.copyOf(digested), byName);
@@ -228,7 +228,7 @@ final class Proofs {
       CheckedFile f = byName.get(name);
       return f == null || !f.read()
           ? Optional.empty()
-          : Optional.of(new DigestedFile(name, f.readData().size(), f.readSha256(), f.shards()));
+          : Optional.of(new DigestedFile(name, f.readData().size(), f.sha256(), f.shards()));
     }
 
     @Override

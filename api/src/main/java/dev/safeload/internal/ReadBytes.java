@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param privateCopy the private file holding them, for {@code PRIVATE_FILE}
  */
 record ReadBytes(ChunkedBytes bytes, Hasher.FileDigests digests, @Nullable Path privateCopy) {
-  /** SHA-256 of the whole file. */
-  Sha256 sha256() {
+  /** SHA-256 of the whole file, or null if only its shards were hashed. */
+  @Nullable Sha256 sha256() {
     return digests.sha256();
   }
 }

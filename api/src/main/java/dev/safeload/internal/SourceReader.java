@@ -56,7 +56,7 @@ final class SourceReader {
    *     Delivery#MAPPED_TRUSTED}
    * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
    * @param name the file's name relative to the model root
-   * @param shardSizes the shard sizes to hash in the same pass ({@link Hasher#plan})
+   * @param plan the digests to compute in the same pass
    */
   static ReadBytes read(
       FileChannel ch,
@@ -64,20 +64,23 @@ final class SourceReader {
       Delivery mode,
       Path privateDir,
       String name,
-      List<Long> shardSizes,
+      Hasher.Plan plan,
       SafeProgress progress)
       throws IOException {
     return switch (mode) {
-      case COPY_TO_MEMORY -> copyToMemory(ch, size, shardSizes, progress);
-      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, shardSizes, progress);
-      case MAPPED_TRUSTED -> map(ch, size, shardSizes, progress);
+      case COPY_TO_MEMORY -> copyToMemory(ch, size, plan, progress);
+      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, plan, progress);
+      case MAPPED_TRUSTED -> map(ch, size, plan, progress);
       case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
     };
   }
 
   private static ReadBytes copyToMemory(
-      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
-    Hasher hasher = new Hasher(shardSizes);
+      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress) throws IOException {
+    if (MemoryFiles.fits(size)) {
+      return MemoryFiles.copy(ch, size, plan, progress); // no fresh direct memory to fault in
+    }
+    Hasher hasher = plan.newHasher();
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
@@ -105,10 +108,10 @@ final class SourceReader {
       long size,
       Path privateDir,
       String name,
-      List<Long> shardSizes,
+      Hasher.Plan plan,
       SafeProgress progress)
       throws IOException {
-    Hasher hasher = new Hasher(shardSizes);
+    Hasher hasher = plan.newHasher();
     Path target = privateDir.resolve(name);
     Files.createDirectories(
         target.getParent(),
@@ -154,11 +157,10 @@ final class SourceReader {
     return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), target);
   }
 
-  private static ReadBytes map(
-      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
+  private static ReadBytes map(FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress)
+      throws IOException {
     List<ByteBuffer> chunks = mapReadOnly(ch, size);
-    return new ReadBytes(
-        new ChunkedBytes(chunks), hashByReading(ch, size, shardSizes, progress), null);
+    return new ReadBytes(new ChunkedBytes(chunks), hashByReading(ch, size, plan, progress), null);
   }
 
   /**
@@ -189,8 +191,8 @@ final class SourceReader {
    * are ever faulted in.
    */
   static Hasher.FileDigests hashByReading(
-      FileChannel ch, long size, List<Long> shardSizes, SafeProgress progress) throws IOException {
-    Hasher hasher = new Hasher(shardSizes);
+      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress) throws IOException {
+    Hasher hasher = plan.newHasher();
     ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(STEP, Math.max(size, 1)));
     long done = 0;
     while (done < size) {

@@ -66,6 +66,19 @@ public interface ProvenanceVerifier {
   }
 
   /**
+   * Whether this verifier reads the whole-file SHA-256 ({@link DigestedFile#sha256()}) of the
+   * served file with this name; asked once per file before the loader reads it. The default is yes.
+   * A verifier that compares only shards of a file (a pin file holding shard digests alone, a
+   * manifest signing ranges) answers no: when every verifier answers no for a file and at least one
+   * shard size was declared ({@link #shardSizes()}), the loader skips the whole-file digest, hashes
+   * the file's shards in parallel on its threads, and hands over {@link DigestedFile#sha256()} as
+   * null. Reports then show the shard digests, never a whole-file digest that was not computed.
+   */
+  default boolean needsSha256(String name) {
+    return true;
+  }
+
+  /**
    * Checks the model's digests. Never throws for a bad model: problems are findings. What this
    * throws becomes a {@link dev.safeload.Reason#VERIFIER_ERROR} finding that rejects the model.
    */

@@ -151,7 +151,8 @@ public final class AiBom {
                 f.findings(),
                 Map.of(),
                 f.proofs(),
-                f.licenses()));
+                f.licenses(),
+                f.shards()));
       }
       models.add(
           new BomModel(
@@ -182,7 +183,8 @@ public final class AiBom {
                 List.of(),
                 f.description().metadata(),
                 f.proofs(),
-                f.description().licenses()));
+                f.description().licenses(),
+                f.shards()));
       }
       models.add(
           new BomModel(name(model.source()), model.location(), files, List.of(), model.proofs()));

@@ -188,6 +188,35 @@ class AiBomTest {
   }
 
   @Test
+  void aFileProvenByShardsAloneClaimsNoWholeFileHash() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("shards"));
+    byte[] good = Fixtures.oneTensor(ARCH_META);
+    Files.write(dir.resolve("model.safetensors"), good);
+    PinSet pins =
+        PinSet.builder()
+            .source("s.pins.json")
+            .shardSize(1 << 20)
+            .pinShards("model.safetensors", good.length, List.of(Fixtures.sha256(good)))
+            .build();
+    AiBom bom;
+    try (VerifiedModel model = SafeModelLoader.builder().verifier(pins).build().load(dir)) {
+      assertEquals(null, model.file("model.safetensors").sha256());
+      bom = fixed().add(model).build();
+    }
+    JsonNode file = written(bom).at("/components/0/components/0"); // written() checks the schema
+    assertTrue(file.at("/hashes").isMissingNode(), "no whole-file hash: none was computed");
+    assertTrue(file.at("/evidence").isMissingNode());
+    Map<String, List<String>> fp = properties(file);
+    assertEquals(
+        List.of("0-" + good.length + " " + Fixtures.sha256(good).hex()),
+        fp.get("safeload:shard-sha256"));
+    assertEquals(List.of("pin"), fp.get("safeload:proof:pins:technique"));
+    String spdx = new String(bom.toSpdxByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(spdx.contains("safeload:shard-sha256"), spdx);
+    assertFalse(spdx.contains("\"hashValue\""), "no whole-file hash in SPDX either");
+  }
+
+  @Test
   void aFileWhosePinDiffersGetsNoEvidenceAndKeepsTheMismatch() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("m"));
     byte[] good = Fixtures.oneTensor("");

@@ -88,6 +88,23 @@ final class JsonReport {
           g.writeStringProperty("verdict", f.accepted() ? "accepted" : "rejected");
           g.writeStringProperty("format", f.format());
           g.writeStringProperty("sha256", f.sha256() == null ? null : f.sha256().hex());
+          if (!f.shards().isEmpty()) {
+            // Shard digests of the pass; with "sha256": null they are the only digests computed.
+            g.writeName("shards");
+            g.writeStartArray();
+            for (var e : f.shards().entrySet()) {
+              g.writeStartObject();
+              g.writeNumberProperty("size", e.getKey());
+              g.writeName("sha256");
+              g.writeStartArray();
+              for (var d : e.getValue()) {
+                g.writeString(d.hex());
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+          }
           g.writeName("findings");
           g.writeStartArray();
           for (Finding x : f.findings()) {

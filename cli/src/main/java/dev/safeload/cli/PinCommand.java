@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
       "exit 2 if a file cannot be read. --ignore and --opaque patterns are recorded in the pin file",
       "(version 2), so 'verify --pins' applies them without repeating the options.",
       "--shard-size also pins the SHA-256 of each range of that size (version 3), hashed in the same",
-      "pass; verify and load then check the shards too and name the first range that differs."
+      "pass; verify and load then check the shards too and name the first range that differs.",
+      "--shards-only pins the shards instead of the whole-file digest: verify and load then hash",
+      "each file's shards in parallel and report no whole-file digest for it."
     })
 final class PinCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -59,6 +61,13 @@ final class PinCommand implements Callable<Integer> {
               + " KiB, MiB, GiB; at least 1M).")
   String shardSize;
 
+  @Option(
+      names = "--shards-only",
+      description =
+          "With --shard-size: pin only the shard digests, not the whole-file SHA-256 (faster to"
+              + " verify on several cores; sha256sum and Hugging Face ids need the whole digest).")
+  boolean shardsOnly;
+
   @Parameters(arity = "1", paramLabel = "PATH", description = "The model file or directory.")
   String path;
 
@@ -76,7 +85,12 @@ final class PinCommand implements Callable<Integer> {
         return Main.USAGE_OR_IO;
       }
     }
-    ShardCollector shards = new ShardCollector(shard);
+    if (shardsOnly && shard == 0) {
+      err.println("safeload: --shards-only needs --shard-size");
+      err.flush();
+      return Main.USAGE_OR_IO;
+    }
+    ShardCollector shards = new ShardCollector(shard, shardsOnly);
     List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
     PolicyFile policyFile;
     try {
@@ -95,7 +109,7 @@ final class PinCommand implements Callable<Integer> {
       return Main.USAGE_OR_IO;
     }
     Scanned sc = s.scanned.get(0);
-    boolean unreadable = sc.report().files().stream().anyMatch(f -> f.sha256() == null);
+    boolean unreadable = sc.report().files().stream().anyMatch(f -> !f.read());
     if (!sc.report().modelFindings().isEmpty()
         || unreadable
         || (!includeRejected && !sc.report().accepted())) {
@@ -124,11 +138,15 @@ final class PinCommand implements Callable<Integer> {
     }
     for (FileReport f : sc.report().files()) {
       List<Sha256> digests = shard == 0 ? List.of() : shards.shardsOf(f.name(), shard);
-      pins.pin(
-          f.name(),
-          f.size(),
-          Objects.requireNonNull(f.sha256()),
-          digests); // unreadable files returned above
+      if (shardsOnly) {
+        pins.pinShards(f.name(), f.size(), digests);
+      } else {
+        pins.pin(
+            f.name(),
+            f.size(),
+            Objects.requireNonNull(f.sha256()), // computed: the collector asked for it
+            digests); // unreadable files returned above
+      }
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     pins.build().writeJson(buf);
@@ -164,10 +182,17 @@ final class PinCommand implements Callable<Integer> {
    */
   private static final class ShardCollector implements ProvenanceVerifier {
     private final long size;
+    private final boolean shardsOnly;
     private final AtomicReference<List<DigestedFile>> seen = new AtomicReference<>(List.of());
 
-    ShardCollector(long size) {
+    ShardCollector(long size, boolean shardsOnly) {
       this.size = size;
+      this.shardsOnly = shardsOnly;
+    }
+
+    @Override
+    public boolean needsSha256(String name) {
+      return !shardsOnly; // pinning shards alone hashes them in parallel, as verifying will
     }
 
     @Override

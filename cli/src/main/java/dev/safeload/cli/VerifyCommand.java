@@ -271,7 +271,7 @@ final class VerifyCommand implements Callable<Integer> {
   /** What an accepted model's proof established, in words, from the proof itself. */
   static String statement(Proof p, ScanReport r) {
     String source = p.attribute(Proof.SOURCE);
-    long served = r.files().stream().filter(f -> f.sha256() != null).count();
+    long served = r.files().stream().filter(dev.safeload.FileReport::read).count();
     String files =
         p.files().size() == served ? "every file" : p.files().size() + " of " + served + " files";
     return switch (p.technique()) {

@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -208,6 +209,42 @@ class CliTest {
         reasons(byPath(json(r.out())).get(model + "/weights.toy")));
     assertEquals(2, run("pin", "--shard-size", "4096", model.toString()).exit(), "under 1 MiB");
     assertEquals(2, run("pin", "--shard-size", "lots", model.toString()).exit());
+  }
+
+  @Test
+  void pinShardsOnlyVerifiesWithoutAWholeFileDigest() throws Exception {
+    byte[] big = new byte[(1 << 20) * 2 + 100];
+    new java.util.Random(14).nextBytes(big);
+    System.arraycopy("TOY!".getBytes(UTF_8), 0, big, 0, 4);
+    Files.write(model.resolve("weights.toy"), big);
+    Run pin = run("pin", "--shard-size", "1M", "--shards-only", model.toString());
+    assertEquals(0, pin.exit(), pin.err());
+    Map<String, Object> weights =
+        list(json(pin.out()).get("files")).stream()
+            .filter(f -> f.get("path").equals("weights.toy"))
+            .findFirst()
+            .orElseThrow();
+    assertFalse(weights.containsKey("sha256"), pin.out());
+    assertEquals(3, ((List<?>) weights.get("shards")).size());
+    Path pins = Files.writeString(tmp.resolve("model.pins.json"), pin.out());
+    Run ok = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    Map<String, Object> file =
+        list(json(ok.out()).get("files")).stream()
+            .filter(f -> f.get("path").equals(model + "/weights.toy"))
+            .findFirst()
+            .orElseThrow();
+    assertNull(file.get("sha256"), "no whole-file digest is claimed");
+    assertEquals(1, ((List<?>) file.get("shards")).size());
+
+    big[5] ^= 1;
+    Files.write(model.resolve("weights.toy"), big);
+    Run r = run("verify", "--json", "--pins", pins.toString(), model.toString());
+    assertEquals(1, r.exit(), r.out());
+    assertEquals(
+        List.of("PIN_SHARD_MISMATCH", "UNPROVEN_FILE"),
+        reasons(byPath(json(r.out())).get(model + "/weights.toy")));
+    assertEquals(2, run("pin", "--shards-only", model.toString()).exit(), "needs --shard-size");
   }
 
   @Test

@@ -68,7 +68,10 @@ import java.util.TreeMap;
  *       DigestedFile#MIN_SHARD_SIZE} bytes) and, in any entry that also has a {@code size}, {@code
  *       shards}: the SHA-256 of the file's consecutive ranges of {@code shard_size} bytes, the last
  *       one shorter, exactly as many as the size needs (none for an empty file). They stand beside
- *       the whole-file {@code sha256}, which stays required:
+ *       the whole-file {@code sha256}, or instead of it (written by {@code safeload pin
+ *       --shard-size SIZE --shards-only}): an entry with {@code shards} and no {@code sha256} is
+ *       proven range by range, the loader skips the whole-file digest of that file and hashes its
+ *       shards in parallel, and reports and BOMs show the shard digests with no whole-file digest:
  *       <pre>{@code
  * {"version": 3, "shard_size": 1073741824,
  *  "files": [{"path": "model.safetensors", "size": 2147483656, "sha256": "...",
@@ -115,21 +118,29 @@ public final class PinSet implements ProvenanceVerifier {
    *
    * @param path the file's path relative to the model root, {@code /}-separated
    * @param size its size in bytes, or {@link #UNKNOWN_SIZE}
-   * @param sha256 its SHA-256 digest
+   * @param sha256 its SHA-256 digest, or null if only its shards are pinned
    * @param shards the SHA-256 of its consecutive ranges of the set's shard size, in order; empty if
-   *     only the whole file is pinned
+   *     only the whole file is pinned (or the file is empty)
    */
-  public record Pin(String path, long size, Sha256 sha256, List<Sha256> shards) {
+  public record Pin(
+      String path,
+      long size,
+      @org.jspecify.annotations.Nullable Sha256 sha256,
+      List<Sha256> shards) {
     public Pin {
       Objects.requireNonNull(path, "path");
-      Objects.requireNonNull(sha256, "sha256");
       shards = List.copyOf(shards);
       if (size < UNKNOWN_SIZE) {
         throw new IllegalArgumentException("size must be >= 0 (or UNKNOWN_SIZE), got " + size);
       }
-      if (!shards.isEmpty() && size == UNKNOWN_SIZE) {
+      if ((!shards.isEmpty() || sha256 == null) && size == UNKNOWN_SIZE) {
         throw new IllegalArgumentException("shards of '" + path + "' need its size");
       }
+    }
+
+    /** Whether only the shards are pinned: no whole-file digest. */
+    public boolean shardsOnly() {
+      return sha256 == null;
     }
 
     /** A pin of the whole file only. */
@@ -255,6 +266,17 @@ public final class PinSet implements ProvenanceVerifier {
   }
 
   /**
+   * No for a file whose pin holds shard digests only: the loader then hashes its shards in parallel
+   * and no whole-file digest. Yes for every other file, pinned whole or not pinned at all (whose
+   * report shows the digest to pin).
+   */
+  @Override
+  public boolean needsSha256(String name) {
+    Pin p = pins.get(name);
+    return p == null || !p.shardsOnly();
+  }
+
+  /**
    * The ignore patterns this pin set records ({@link dev.safeload.FileGlob} syntax), in recorded
    * order. The loader adds them to its policy's: matching files are neither read nor served.
    */
@@ -318,14 +340,22 @@ public final class PinSet implements ProvenanceVerifier {
       } else if (bad != null) {
         findings.add(
             new Finding(VerifyReason.PIN_SHARD_MISMATCH, f.name(), bad.offset(), bad.message()));
-      } else if (!p.sha256().equals(f.sha256())) {
+      } else if (p.sha256() != null && !p.sha256().equals(f.requireSha256())) {
+        // (requireSha256: needsSha256 said yes for this file, so the loader computed it.)
         findings.add(
             new Finding(
                 VerifyReason.PIN_DIGEST_MISMATCH,
                 f.name(),
                 Finding.NO_OFFSET,
-                "sha256 " + f.sha256().hex() + ", but " + source + " pins " + p.sha256().hex()));
+                "sha256 "
+                    + f.requireSha256().hex()
+                    + ", but "
+                    + source
+                    + " pins "
+                    + p.sha256().hex()));
       } else {
+        // Whole digest equal, or (shards only) every shard equal: shardProblem refuses to leave a
+        // shards-only pin unchecked.
         proven.add(f);
       }
     }
@@ -373,12 +403,14 @@ public final class PinSet implements ProvenanceVerifier {
    * The first pinned shard that differs from the served bytes, or null if all agree. The digests
    * are the loader's from its single pass ({@link DigestedFile#shards(long)}); a model that cannot
    * provide them is asked for the ranges, and one that cannot provide those either leaves the
-   * verdict to the whole-file digest, which is always pinned too.
+   * verdict to the whole-file digest when one is pinned; for a pin of shards only that is a defect
+   * of the model handed over ({@link IllegalStateException}, reported by the loader as {@link
+   * Reason#VERIFIER_ERROR}), never a pass.
    */
   private @org.jspecify.annotations.Nullable ShardProblem shardProblem(
       DigestedModel model, DigestedFile f, Pin p) {
     if (p.shards().isEmpty()) {
-      return null;
+      return null; // nothing pinned by range (a shards-only pin of an empty file: size decides)
     }
     List<Sha256> actual = f.shards(shardSize).orElse(null);
     for (int i = 0; i < p.shards().size(); i++) {
@@ -387,6 +419,13 @@ public final class PinSet implements ProvenanceVerifier {
       Sha256 got =
           actual != null ? actual.get(i) : model.rangeSha256(f.name(), start, end).orElse(null);
       if (got == null) {
+        if (p.shardsOnly()) {
+          throw new IllegalStateException(
+              "the shards of "
+                  + f.name()
+                  + " are pinned alone, but neither they nor its ranges"
+                  + " were computed");
+        }
         return null;
       }
       if (!got.equals(p.shards().get(i))) {
@@ -419,16 +458,36 @@ public final class PinSet implements ProvenanceVerifier {
               bytes.remaining() + " bytes, but " + source + " pins " + p.size()));
       return;
     }
+    Sha256 pinned = p.sha256();
+    if (pinned == null) { // shards only: compare them range by range over the side file's bytes
+      for (int i = 0; i < p.shards().size(); i++) {
+        int start = (int) (i * shardSize);
+        int end = (int) Math.min(bytes.remaining(), start + shardSize);
+        MessageDigest md = Sha256.newMessageDigest();
+        md.update(
+            bytes.duplicate().position(bytes.position() + start).limit(bytes.position() + end));
+        if (!Sha256.of(md.digest()).equals(p.shards().get(i))) {
+          findings.add(
+              new Finding(
+                  VerifyReason.PIN_SHARD_MISMATCH,
+                  p.path(),
+                  start,
+                  "shard " + i + " differs from the one " + source + " pins"));
+          return;
+        }
+      }
+      return;
+    }
     MessageDigest md = Sha256.newMessageDigest();
     md.update(bytes);
     Sha256 actual = Sha256.of(md.digest());
-    if (!p.sha256().equals(actual)) {
+    if (!pinned.equals(actual)) {
       findings.add(
           new Finding(
               VerifyReason.PIN_DIGEST_MISMATCH,
               p.path(),
               Finding.NO_OFFSET,
-              "sha256 " + actual.hex() + ", but " + source + " pins " + p.sha256().hex()));
+              "sha256 " + actual.hex() + ", but " + source + " pins " + pinned.hex()));
     }
   }
 
@@ -493,6 +552,15 @@ public final class PinSet implements ProvenanceVerifier {
     /** Pins a file's digest and size. */
     public Builder pin(String path, long size, Sha256 sha256) {
       return pin(new Pin(path, size, sha256));
+    }
+
+    /**
+     * Pins a file's size and the digests of its shards ({@link #shardSize}) alone, with no
+     * whole-file digest: the loader then hashes its shards in parallel and claims no whole-file
+     * digest for it.
+     */
+    public Builder pinShards(String path, long size, List<Sha256> shards) {
+      return pin(new Pin(path, size, null, shards));
     }
 
     /** Pins a file's digest, its size and the digests of its shards ({@link #shardSize}). */
@@ -561,7 +629,7 @@ public final class PinSet implements ProvenanceVerifier {
      */
     public PinSet build() {
       for (Pin p : pins.values()) {
-        if (p.shards().isEmpty()) {
+        if (p.shards().isEmpty() && !p.shardsOnly()) {
           continue;
         }
         if (shardSize == 0) {

@@ -55,12 +55,37 @@ public record BomModel(
       List<Finding> findings,
       Map<String, String> metadata,
       List<Proof> proofs,
-      List<DeclaredLicense> licenses) {
+      List<DeclaredLicense> licenses,
+      Map<Long, List<Sha256>> shards) {
     public BomFile {
+      shards = Map.copyOf(shards);
       findings = List.copyOf(findings);
       metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
       proofs = List.copyOf(proofs);
       licenses = List.copyOf(licenses);
+    }
+
+    /** Whether the file was read (and hashed, whole or in shards). */
+    public boolean read() {
+      return size >= 0;
+    }
+
+    /**
+     * One line per shard the pass hashed, {@code "<start>-<end> <sha256 hex>"} for the byte range
+     * {@code [start, end)}, by shard size then offset. For a file hashed in shards only (no
+     * whole-file digest), these are its only digests.
+     */
+    public List<String> shardLines() {
+      List<String> out = new java.util.ArrayList<>();
+      new java.util.TreeMap<>(shards)
+          .forEach(
+              (s, ds) -> {
+                for (int i = 0; i < ds.size(); i++) {
+                  long start = i * s;
+                  out.add(start + "-" + Math.min(size, start + s) + " " + ds.get(i).hex());
+                }
+              });
+      return out;
     }
 
     /**

@@ -173,7 +173,10 @@ public final class CycloneDxWriter {
     }
     props.add(Map.entry("safeload:verdict", f.findings().isEmpty() ? "accepted" : "rejected"));
     f.findings().forEach(x -> props.add(Map.entry("safeload:finding", finding(x, false))));
-    if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
+    // Shard digests of the pass; without a whole-file hash above they are the only ones computed,
+    // and nothing here claims a whole-file digest that was not.
+    f.shardLines().forEach(s -> props.add(Map.entry("safeload:shard-sha256", s)));
+    if (f.read()) { // a proof is of the digests: an unread file has neither
       ProofEvidence.addProperties(props, f.proofs());
     }
     f.signers().forEach(s -> props.add(Map.entry("safeload:signer", s)));

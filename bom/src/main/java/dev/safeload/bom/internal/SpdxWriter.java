@@ -273,7 +273,10 @@ public final class SpdxWriter {
     for (Finding x : f.findings()) {
       annotate(id, "review", "safeload:finding", CycloneDxWriter.finding(x, false));
     }
-    if (f.sha256() != null) { // a proof is of the digest: an unread file has neither
+    for (String s : f.shardLines()) { // the only digests of a file hashed in shards alone
+      annotate(id, "other", "safeload:shard-sha256", s);
+    }
+    if (f.read()) { // a proof is of the digests: an unread file has neither
       // The same facts as CycloneDX's properties: a statement for people, then every part for
       // tools.
       for (Proof p : f.proofs()) {

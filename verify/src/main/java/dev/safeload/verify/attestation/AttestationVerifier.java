@@ -380,7 +380,7 @@ public final class AttestationVerifier implements ProvenanceVerifier {
     HexFormat hex = HexFormat.of();
     for (DigestedFile f : model.files()) {
       List<BuildProvenance> by =
-          new ArrayList<>(bySha256.getOrDefault(f.sha256().hex(), List.of()));
+          new ArrayList<>(bySha256.getOrDefault(f.requireSha256().hex(), List.of()));
       boolean sha512Known = false;
       if (!bySha512.isEmpty()) {
         Optional<byte[]> d = model.sha512(f.name());
@@ -403,7 +403,7 @@ public final class AttestationVerifier implements ProvenanceVerifier {
                 f.name(),
                 Finding.NO_OFFSET,
                 "no verified attestation names this file's digest (sha256:"
-                    + f.sha256().hex()
+                    + f.requireSha256().hex()
                     + ")"
                     + (!bySha512.isEmpty() && !sha512Known
                         ? "; some subjects give only SHA-512, which this loader"

@@ -437,7 +437,7 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       String what,
       Set<String> proven,
       List<Finding> findings) {
-    if (f.sha256().equals(Sha256.of(signed.digest()))) {
+    if (f.requireSha256().equals(Sha256.of(signed.digest()))) {
       proven.add(f.name());
     } else {
       findings.add(

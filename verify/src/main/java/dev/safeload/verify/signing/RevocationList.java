@@ -158,7 +158,7 @@ public final class RevocationList implements ProvenanceVerifier {
   public ProvenanceResult verify(DigestedModel model) {
     List<Finding> findings = new ArrayList<>();
     for (DigestedFile f : model.files()) {
-      String why = digests.get(f.sha256());
+      String why = digests.get(f.requireSha256()); // never skipped: a missing digest fails
       if (why != null) {
         findings.add(
             new Finding(

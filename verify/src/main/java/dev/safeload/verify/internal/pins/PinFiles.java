@@ -45,7 +45,8 @@ import tools.jackson.core.util.DefaultPrettyPrinter;
  * refuses the pattern fields in a version 1 file, because an older reader would refuse them too and
  * the two must never disagree about what a pin file means. {@code 3} adds shard digests: a
  * top-level {@code shard_size} and per-entry {@code shards} lists, refused in older versions for
- * the same reason; the writer emits version 3 only when shards are pinned.
+ * the same reason; the writer emits version 3 only when shards are pinned. In version 3 an entry
+ * with {@code shards} may leave out {@code sha256}: its shards are then its whole pin.
  */
 public final class PinFiles {
   /** Largest pin file read; 100,000 pins of long paths fit comfortably. */
@@ -251,7 +252,7 @@ public final class PinFiles {
       throw new PinFileException(source + ": shard digests need \"version\": 3" + shardWhere);
     }
     for (Pin pin : dedup.pins) {
-      if (pin.shards().isEmpty()) {
+      if (pin.shards().isEmpty() && pin.sha256() != null) {
         continue;
       }
       if (shardSize == 0) {
@@ -363,15 +364,18 @@ public final class PinFiles {
     if (path == null) {
       throw error(p, source, "a files entry lacks 'path'");
     }
-    if (hex == null) {
-      throw error(p, source, "the entry for '" + path + "' lacks 'sha256'");
+    if (hex == null && shardsAt == null) {
+      throw error(p, source, "the entry for '" + path + "' lacks 'sha256' (and 'shards')");
     }
-    if (!shards.isEmpty() && size == PinSet.UNKNOWN_SIZE) {
+    if (shardsAt != null && size == PinSet.UNKNOWN_SIZE) {
       throw error(p, source, "the entry for '" + path + "' has shards but no size");
     }
-    return new Entry(
-        new Pin(path, size, digest(hex, source, "the entry for '" + path + "'" + where(p)), shards),
-        shardsAt);
+    // Without 'sha256' the shards are the whole pin (version 3): the file is proven range by range
+    // and no whole-file digest is claimed for it.
+    @org.jspecify.annotations.Nullable
+    Sha256 whole =
+        hex == null ? null : digest(hex, source, "the entry for '" + path + "'" + where(p));
+    return new Entry(new Pin(path, size, whole, shards), shardsAt);
   }
 
   private static void expect(
@@ -496,7 +500,8 @@ public final class PinFiles {
     List<Pin> pins = content.pins();
     boolean patterns = !content.ignore().isEmpty() || !content.opaque().isEmpty();
     boolean shards =
-        content.shardSize() > 0 && pins.stream().anyMatch(pin -> !pin.shards().isEmpty());
+        content.shardSize() > 0
+            && pins.stream().anyMatch(pin -> !pin.shards().isEmpty() || pin.sha256() == null);
     ObjectWriteContext pretty =
         new ObjectWriteContext.Base() {
           @Override
@@ -527,8 +532,11 @@ public final class PinFiles {
         if (pin.hasSize()) {
           g.writeNumberProperty("size", pin.size());
         }
-        g.writeStringProperty("sha256", pin.sha256().hex());
-        if (shards && !pin.shards().isEmpty()) {
+        @org.jspecify.annotations.Nullable Sha256 whole = pin.sha256();
+        if (whole != null) {
+          g.writeStringProperty("sha256", whole.hex());
+        }
+        if (shards && (!pin.shards().isEmpty() || whole == null)) {
           g.writeName("shards");
           g.writeStartArray();
           for (Sha256 s : pin.shards()) {
