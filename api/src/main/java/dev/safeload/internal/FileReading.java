@@ -118,7 +118,9 @@ final class FileReading {
               src.size() + " bytes is over the limit of " + policy.get(LoadPolicy.MAX_FILE_BYTES)));
     }
     Hasher.Plan plan = plan(src);
-    ExecutorService shardPool = plan.parallel(src.size()) ? pool : null;
+    // Shards are read in parallel at their own positions: only a local file allows that; a stream
+    // is read once, in order, and its shards hashed on the way.
+    ExecutorService shardPool = src.local() && plan.parallel(src.size()) ? pool : null;
     boolean concurrent =
         spareCore
             && shardPool == null
@@ -148,7 +150,8 @@ final class FileReading {
                 ch,
                 src.size(),
                 mode,
-                privateDir != null ? privateDir : src.path(),
+                // Only PRIVATE_FILE writes there, and it always has a private directory.
+                privateDir != null ? privateDir : Path.of(""),
                 name,
                 plan.shardSizes().get(0),
                 shardPool,
