@@ -29,18 +29,18 @@ import org.apache.spark.sql.types.StructType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The incident question over an {@link Inventory}: which models and files hold a revoked digest,
- * or were signed by a revoked signer?
+ * The incident question over an {@link Inventory}: which models and files hold a revoked digest, or
+ * were signed by a revoked signer?
  *
  * <p>The feed is either a revocation feed (the JSON {@link RevocationList} format that {@code
  * safeload verify --revocations} and {@code safeload bom find --revoked} read: revoked digests and
  * signers), or a plain digest list: one SHA-256 per line as 64 hex digits (optionally {@code
  * sha256:}-prefixed), optionally followed by whitespace and a note (so {@code sha256sum} output
- * works); blank lines and lines starting with {@code #} are skipped. A document starting with
- * an opening brace is a feed, anything else a digest list. Either is read and checked on the driver (an
- * invalid one stops the query: an incident answer from half a feed would be wrong), then travels
- * to the executors with the task and is looked up once per inventory row: a broadcast hash join,
- * linear in the inventory.
+ * works); blank lines and lines starting with {@code #} are skipped. A document starting with an
+ * opening brace is a feed, anything else a digest list. Either is read and checked on the driver
+ * (an invalid one stops the query: an incident answer from half a feed would be wrong), then
+ * travels to the executors with the task and is looked up once per inventory row: a broadcast hash
+ * join, linear in the inventory.
  *
  * <table>
  *   <caption>Columns of the answer</caption>

@@ -91,8 +91,8 @@ public final class Inventory {
   /**
    * The verdict of a file or model with these findings: {@value #ACCEPTED} if there are none,
    * {@value #ERROR} if any says it could not be read or judged ({@code IO_ERROR}, {@code
-   * SOURCE_CHANGED}, {@code RESOURCE_EXHAUSTED}, {@code VERIFIER_ERROR}, {@link SparkReason}),
-   * else {@value #REJECTED}.
+   * SOURCE_CHANGED}, {@code RESOURCE_EXHAUSTED}, {@code VERIFIER_ERROR}, {@link SparkReason}), else
+   * {@value #REJECTED}.
    */
   public static String verdict(List<Finding> findings) {
     if (findings.isEmpty()) {

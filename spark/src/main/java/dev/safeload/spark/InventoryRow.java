@@ -129,7 +129,9 @@ record InventoryRow(
           RowFactory.create(
               x.verifier(), x.technique(), x.signerKind(), x.signer(), x.issuer(), x.source()));
     }
-    return RowFactory.create(model, file, size, sha256, format, verdict, f, p);
+    // Arrays, not java.util.List: Spark's row encoder takes a Scala Seq or a Java array.
+    return RowFactory.create(
+        model, file, size, sha256, format, verdict, f.toArray(new Row[0]), p.toArray(new Row[0]));
   }
 
   /** Reads a row of the inventory's schema back (for incident queries). */

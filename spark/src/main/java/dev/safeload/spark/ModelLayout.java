@@ -21,13 +21,13 @@ import org.apache.hadoop.fs.Path;
  *       of {@link #MARKER_EXTENSIONS}.
  *   <li>Any other directory is a folder of models: each subdirectory is judged by the same rule,
  *       and each file directly in it is a single-file model. So a file directly under the root is a
- *       single-file model, and nothing under the root is left out: a stray {@code README.md}
- *       beside the models is scanned (and reported) like any other single file.
+ *       single-file model, and nothing under the root is left out: a stray {@code README.md} beside
+ *       the models is scanned (and reported) like any other single file.
  *   <li>Above model level, names starting with {@code .} or {@code _} are skipped, as Hadoop and
  *       Spark skip them ({@code _SUCCESS}, {@code .crc} files, {@code _temporary}); inside a model
  *       the engine judges every file.
- *   <li>If the root itself is a file, it is the only model; if it holds model files, it is the only
- *       model.
+ *   <li>The root itself is always a folder of models (so a model file directly under it is a
+ *       single-file model); if the root is a file, it is the only model.
  * </ol>
  *
  * <p>The walk lists each directory above model level once (linear in their entries) and stops at
@@ -47,8 +47,25 @@ final class ModelLayout {
   /** Extensions (lower case) that make their directory a model. */
   static final Set<String> MARKER_EXTENSIONS =
       Set.of(
-          "safetensors", "onnx", "gguf", "pt", "pth", "bin", "ckpt", "pkl", "pickle", "joblib", "npy",
-          "npz", "h5", "keras", "tflite", "pb", "msgpack", "mlmodel", "tiktoken");
+          "safetensors",
+          "onnx",
+          "gguf",
+          "pt",
+          "pth",
+          "bin",
+          "ckpt",
+          "pkl",
+          "pickle",
+          "joblib",
+          "npy",
+          "npz",
+          "h5",
+          "keras",
+          "tflite",
+          "pb",
+          "msgpack",
+          "mlmodel",
+          "tiktoken");
 
   /** Folder levels below the root that are searched for models. */
   static final int MAX_DEPTH = 32;
@@ -92,12 +109,12 @@ final class ModelLayout {
       throws IOException {
     FileStatus[] children = fs.listStatus(dir);
     Arrays.sort(children, Comparator.comparing(s -> s.getPath().getName()));
-    for (FileStatus c : children) {
-      if (c.isFile() && isModelFile(c.getPath().getName())) {
-        // The root itself is the model: its BOMs are named after it.
-        String name = relative.isEmpty() ? dir.getName() : relative;
-        out.add(new ModelRef(dir.toString(), name.isEmpty() ? "model" : name, true));
-        return;
+    if (depth > 0) {
+      for (FileStatus c : children) {
+        if (c.isFile() && isModelFile(c.getPath().getName())) {
+          out.add(new ModelRef(dir.toString(), relative, true));
+          return;
+        }
       }
     }
     if (depth >= MAX_DEPTH) {

@@ -36,7 +36,8 @@ final class ModelScanner implements Function<ModelRef, ModelResult> {
   private final Instant bomTime;
   private final Broadcast<HashMap<String, String>> hadoopConf;
 
-  ModelScanner(ScanOptions options, Instant bomTime, Broadcast<HashMap<String, String>> hadoopConf) {
+  ModelScanner(
+      ScanOptions options, Instant bomTime, Broadcast<HashMap<String, String>> hadoopConf) {
     this.options = Objects.requireNonNull(options, "options");
     this.bomTime = Objects.requireNonNull(bomTime, "bomTime");
     this.hadoopConf = Objects.requireNonNull(hadoopConf, "hadoopConf");
@@ -81,7 +82,8 @@ final class ModelScanner implements Function<ModelRef, ModelResult> {
   }
 
   private static ScanReport failed(ModelRef model, SparkReason reason, Throwable e) {
-    String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String message =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     Finding f = new Finding(reason, null, Finding.NO_OFFSET, message);
     return new ScanReport(localName(model), List.of(), List.of(f));
   }
@@ -103,7 +105,10 @@ final class ModelScanner implements Function<ModelRef, ModelResult> {
   private void injectTaskFailure(ModelRef model) {
     String victim = options.failFirstAttemptOf;
     TaskContext task = TaskContext.get();
-    if (victim != null && model.uri().endsWith(victim) && task != null && task.attemptNumber() == 0) {
+    if (victim != null
+        && model.uri().endsWith(victim)
+        && task != null
+        && task.attemptNumber() == 0) {
       throw new IllegalStateException("injected task failure (first attempt)");
     }
   }

@@ -41,8 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  * README, "Scanning a registry"): a directory that directly holds a model file ({@code
  * *.safetensors}, {@code *.onnx}, {@code *.gguf}, {@code *.pt}, {@code config.json}, ...) is one
  * model with everything beneath it; every other file is a single-file model. Each model becomes one
- * Spark partition, so one task scans one model whole: the engine's cross-file checks (shard indexes,
- * ONNX external data) see all of a model's files.
+ * Spark partition, so one task scans one model whole: the engine's cross-file checks (shard
+ * indexes, ONNX external data) see all of a model's files.
  *
  * <p>{@link #run} writes, under the output directory, {@code inventory/} (Parquet, {@link
  * Inventory#SCHEMA}, sorted by model and file) and {@code boms/cyclonedx/<model>.cdx.json} and
@@ -271,9 +271,15 @@ public final class RegistryScan {
         String.format(
             Locale.ROOT,
             "models %d, rows %d: accepted %d, rejected %d, error %d, ignored %d%n"
-            + "inventory: %s%nboms: %s%n",
-        s.models(), s.rows(), s.accepted(), s.rejected(), s.errors(), s.ignored(), s.inventory(),
-        s.boms()));
+                + "inventory: %s%nboms: %s%n",
+            s.models(),
+            s.rows(),
+            s.accepted(),
+            s.rejected(),
+            s.errors(),
+            s.ignored(),
+            s.inventory(),
+            s.boms()));
     return failOnRejected && s.rejected() + s.errors() > 0 ? 1 : 0;
   }
 

@@ -233,9 +233,9 @@ public final class ScanOptions implements Serializable {
     }
 
     /**
-     * Read {@code file://} models through Hadoop {@code FileSystem} streams, as {@code hdfs://}
-     * and {@code s3a://} models always are, instead of handing the local path to the loader. Off
-     * by default: a local path lets the loader check links and hard links itself.
+     * Read {@code file://} models through Hadoop {@code FileSystem} streams, as {@code hdfs://} and
+     * {@code s3a://} models always are, instead of handing the local path to the loader. Off by
+     * default: a local path lets the loader check links and hard links itself.
      */
     public Builder readThroughFileSystem(boolean through) {
       this.readThroughFileSystem = through;

@@ -5,8 +5,8 @@ import dev.safeload.ReasonCode;
 /**
  * The reasons the registry scan itself reports, beside the engine's and the handlers' codes: a
  * model that could not be scanned at all still gets a row with one of these, so nothing the scan
- * discovered is missing from the inventory. Codes are stable: never renamed, removed or given another
- * meaning.
+ * discovered is missing from the inventory. Codes are stable: never renamed, removed or given
+ * another meaning.
  */
 public enum SparkReason implements ReasonCode {
   /** Listing or opening the model through its file system failed (gone, permission, network). */
