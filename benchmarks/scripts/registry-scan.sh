@@ -47,7 +47,8 @@ bytes=$(find "$reg" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 echo "registry: $reg, $models models, $bytes bytes (apparent), $(du -sh "$reg" | cut -f1) on disk" >&2
 
 # --- 2. Build once, outside the timings: the module jars and the class path. ----------------------
-(cd "$root" && mvn -B -o -q -Pquick -DskipTests -pl spark -am package dependency:build-classpath \
+(cd "$root" && mvn -B -o -q -Pquick -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  -pl spark -am package dependency:build-classpath \
   -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test >&2)
 cp="$root/spark/target/classes:$(cat "$root/spark/target/cp.txt")"
 opens=(-XX:+IgnoreUnrecognizedVMOptions
