@@ -66,6 +66,11 @@ with open(out("object_o8.npy"), "wb") as f:
 # 4. Zero-filled tensors compressed: 44 KB from a few hundred bytes, which is no zip bomb.
 np.savez_compressed(out("zeros_compressed.npz"), zeros=np.zeros((100, 110), dtype="<f4"),
                     bias=np.zeros(16, dtype="<f4"))
+# A sparse matrix kept dense, as scipy's carex_20_data.npz holds: 1.4 MB deflated about 200:1, over
+# the 100:1 ratio limit, under its 16 MiB floor.
+sparse = np.zeros((420, 420), dtype="<f8")
+sparse[np.arange(420), np.arange(420)] = np.arange(1, 421)
+np.savez_compressed(out("sparse_dense_compressed.npz"), a=sparse)
 
 # 5. An .npz re-zipped by Info-ZIP's zip command: with its extended timestamp (0x5455) and Unix UID/GID
 # (0x7875) extra fields, and with -X (no extra fields). Fixed times keep the bytes stable.
@@ -87,7 +92,7 @@ finally:
 for name in ("structured.npy", "structured_nested.npy", "structured_padded.npy", "structured_titles.npy",
              "python2_long.npy"):
     np.load(out(name), allow_pickle=False)
-for name in ("structured.npz", "zeros_compressed.npz", "zip_command.npz", "zip_command_X.npz",
+for name in ("structured.npz", "zeros_compressed.npz", "sparse_dense_compressed.npz", "zip_command.npz", "zip_command_X.npz",
              "zip_command_stored.npz"):
     with np.load(out(name), allow_pickle=False) as z:
         [z[k] for k in z.files]

@@ -50,6 +50,13 @@ public enum Reason implements ReasonCode {
   CACHE_BLOB_MISMATCH("A Hugging Face cache blob's name is not the digest of its bytes."),
   /** Validating the file exhausted a resource of the JVM (memory); it is rejected, not trusted. */
   RESOURCE_EXHAUSTED("Validating the file exhausted memory or another JVM resource."),
+  /** A source (a caller's streams, a jar, the class path) lists the same name more than once. */
+  DUPLICATE_NAME("The source lists the same file name more than once."),
+  /** MAPPED_TRUSTED delivery was asked for files that are not local files (a jar, a stream). */
+  SOURCE_NOT_MAPPABLE("Mapped delivery was asked for a model whose source is not local files."),
+  /** The jar holding a class-path folder cannot be listed unambiguously. */
+  SOURCE_LISTING_INVALID(
+      "The source's list of files cannot be read unambiguously (a damaged, ZIP64 or encrypted jar directory)."),
 
   // ---------------------------------------------------------------- provenance: the proof
   // requirement and verifier failures

@@ -56,7 +56,20 @@ public final class SafeModelLoader {
    *     read are findings)
    */
   public VerifiedModel load(Path path) throws ModelRejectedException, IOException {
-    return engine.load(path);
+    return load(ModelSource.directory(path));
+  }
+
+  /**
+   * Loads a model from any {@link ModelSource}: a local path, class-path resources or named
+   * streams. Each file is read once through the source, hashed, copied and validated in one pass.
+   *
+   * @return the verified model; close it to release the bytes
+   * @throws ModelRejectedException with every finding, if any check failed
+   * @throws IOException if the source itself cannot be listed (a missing path or class-path
+   *     prefix); files that cannot be read are findings
+   */
+  public VerifiedModel load(ModelSource source) throws ModelRejectedException, IOException {
+    return engine.load(source.origin());
   }
 
   /**
@@ -67,7 +80,17 @@ public final class SafeModelLoader {
    * @throws IOException if {@code path} itself cannot be read
    */
   public ScanReport scan(Path path) throws IOException {
-    return engine.scan(path);
+    return scan(ModelSource.directory(path));
+  }
+
+  /**
+   * Checks a model from any {@link ModelSource} like {@link #load(ModelSource)} and reports instead
+   * of throwing.
+   *
+   * @throws IOException if the source itself cannot be listed
+   */
+  public ScanReport scan(ModelSource source) throws IOException {
+    return engine.scan(source.origin());
   }
 
   /** The policy this loader applies. */

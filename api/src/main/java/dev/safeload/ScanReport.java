@@ -10,7 +10,8 @@ import java.util.Objects;
  * The findings of {@link SafeModelLoader#scan}: what {@code load} would have found, as data rather
  * than an exception, for reports, CI gates and the CLI.
  *
- * @param source the scanned path
+ * @param source the scanned path; for a model read from class-path resources or streams, a relative
+ *     path naming the model (the last segment of {@code location})
  * @param files one report per file found, sorted by name
  * @param modelFindings findings about the model as a whole (missing pinned files, shard index
  *     mismatch)
@@ -20,20 +21,34 @@ import java.util.Objects;
  *     that cover it. Whether that is enough is already decided: a file that falls short of the
  *     policy's {@link LoadPolicy#requiredProof()} carries {@link Reason#UNPROVEN_FILE} when the
  *     scan applied it ({@link LoadPolicy#scansRequireProof()})
+ * @param location where the model was read from, as reports and BOMs show it ({@link
+ *     ModelSource#location()}; for a local model, its absolute path)
  */
 public record ScanReport(
     Path source,
     List<FileReport> files,
     List<Finding> modelFindings,
     List<String> ignoredFiles,
-    List<Proof> proofs) {
+    List<Proof> proofs,
+    String location) {
 
   public ScanReport {
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(location, "location");
     files = List.copyOf(files);
     modelFindings = List.copyOf(modelFindings);
     ignoredFiles = List.copyOf(ignoredFiles);
     proofs = List.copyOf(proofs);
+  }
+
+  /** A report of a local model, located at {@code source}. */
+  public ScanReport(
+      Path source,
+      List<FileReport> files,
+      List<Finding> modelFindings,
+      List<String> ignoredFiles,
+      List<Proof> proofs) {
+    this(source, files, modelFindings, ignoredFiles, proofs, source.toString());
   }
 
   /** A report with no proofs. */

@@ -19,8 +19,21 @@ import java.util.NoSuchElementException;
  */
 public interface VerifiedModel extends AutoCloseable {
 
-  /** The path the model was loaded from (for reports; never re-opened by safeload). */
+  /**
+   * The path the model was loaded from (for reports; never re-opened by safeload). For a model read
+   * from class-path resources or streams, a relative path naming the model (the last segment of its
+   * {@link #location()}).
+   */
   Path source();
+
+  /**
+   * Where the model was loaded from, as reports and BOMs show it: the absolute path of a local
+   * model, {@code classpath:folder/} or the location a stream source was given ({@link
+   * ModelSource#location()}).
+   */
+  default String location() {
+    return source().toString();
+  }
 
   /** The served files, sorted by name. */
   List<VerifiedFile> files();

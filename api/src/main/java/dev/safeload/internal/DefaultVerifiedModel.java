@@ -45,6 +45,7 @@ final class DefaultVerifiedModel implements VerifiedModel {
   }
 
   private final Path source;
+  private final String location;
   private final Delivery delivery;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final List<VerifiedFile> files;
@@ -55,12 +56,14 @@ final class DefaultVerifiedModel implements VerifiedModel {
 
   DefaultVerifiedModel(
       Path source,
+      String location,
       Delivery delivery,
       List<Entry> served,
       List<Proof> proofs,
       @Nullable Path privateDir,
       boolean followLinks) {
     this.source = source;
+    this.location = location;
     this.followLinks = followLinks;
     this.delivery = delivery;
     this.privateDir = privateDir;
@@ -82,6 +85,11 @@ final class DefaultVerifiedModel implements VerifiedModel {
   @Override
   public Path source() {
     return source;
+  }
+
+  @Override
+  public String location() {
+    return location;
   }
 
   @Override
@@ -276,6 +284,6 @@ final class DefaultVerifiedModel implements VerifiedModel {
 
   @Override
   public String toString() {
-    return "VerifiedModel{" + source + ", " + delivery + ", " + entries.keySet() + "}";
+    return "VerifiedModel{" + location + ", " + delivery + ", " + entries.keySet() + "}";
   }
 }

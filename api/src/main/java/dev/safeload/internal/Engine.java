@@ -7,6 +7,7 @@ import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.ProgressListener;
+import dev.safeload.Reason;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.provenance.ProofRequirement;
@@ -123,7 +124,13 @@ public final class Engine {
 
   /** {@link dev.safeload.SafeModelLoader#load}. */
   public VerifiedModel load(Path path) throws ModelRejectedException, IOException {
-    Run run = run(path, true);
+    return load(new ModelOrigin.Local(path));
+  }
+
+  /** {@link dev.safeload.SafeModelLoader#load(dev.safeload.ModelSource)}. */
+  public VerifiedModel load(ModelOrigin origin) throws ModelRejectedException, IOException {
+    String path = origin.location();
+    Run run = run(origin, true);
     List<Finding> all = run.allFindings();
     if (!all.isEmpty()) {
       run.release();
@@ -147,6 +154,7 @@ public final class Engine {
     served.sort(Comparator.comparing(DefaultVerifiedModel.Entry::name));
     return new DefaultVerifiedModel(
         run.walk.root(),
+        run.walk.location(),
         run.mode,
         served,
         run.proofs.proofs(),
@@ -156,7 +164,12 @@ public final class Engine {
 
   /** {@link dev.safeload.SafeModelLoader#scan}. */
   public ScanReport scan(Path path) throws IOException {
-    Run run = run(path, false);
+    return scan(new ModelOrigin.Local(path));
+  }
+
+  /** {@link dev.safeload.SafeModelLoader#scan(dev.safeload.ModelSource)}. */
+  public ScanReport scan(ModelOrigin origin) throws IOException {
+    Run run = run(origin, false);
     try {
       List<FileReport> reports = new ArrayList<>();
       for (CheckedFile f : run.files) {
@@ -171,7 +184,12 @@ public final class Engine {
                 run.proofs.covering(f.name())));
       }
       return new ScanReport(
-          run.walk.root(), reports, run.modelFindings, run.walk.ignored(), run.proofs.proofs());
+          run.walk.root(),
+          reports,
+          run.modelFindings,
+          run.walk.ignored(),
+          run.proofs.proofs(),
+          run.walk.location());
     } finally {
       run.release();
     }
@@ -200,18 +218,29 @@ public final class Engine {
   }
 
   /** Walk, roles, read-hash-validate, cross-file checks, proofs: the stages, in order. */
-  private Run run(Path path, boolean forLoad) throws IOException {
-    ModelWalk.Result walk = new ModelWalk(policy, sideFileNames, ignore).walk(path);
-    if (walk.files().isEmpty()) {
+  private Run run(ModelOrigin origin, boolean forLoad) throws IOException {
+    ModelWalk.Result walk = list(origin);
+    Delivery mode = chooseMode(walk, forLoad);
+    if (walk.files().isEmpty() || mode == null) {
+      List<Finding> findings = new ArrayList<>(walk.findings());
+      if (mode == null) {
+        findings.add(
+            new Finding(
+                Reason.SOURCE_NOT_MAPPABLE,
+                null,
+                Finding.NO_OFFSET,
+                "MAPPED_TRUSTED serves a mapping of local files; "
+                    + walk.location()
+                    + " is read through streams: use COPY_TO_MEMORY or PRIVATE_FILE"));
+      }
       return new Run(
           walk,
           Delivery.MAPPED_TRUSTED,
           null,
           List.of(),
-          walk.findings(),
+          List.copyOf(findings),
           new Proofs.Result(List.of(), List.of(), List.of()));
     }
-    Delivery mode = chooseMode(walk.files(), forLoad);
     Path privateDir =
         mode == Delivery.PRIVATE_FILE ? PrivateDirs.create(totalBytes(walk.files())) : null;
     ExecutorService pool = pool(walk.files().size());
@@ -243,6 +272,24 @@ public final class Engine {
     }
   }
 
+  /** Stage 1 for any source: which files make up the model. */
+  private ModelWalk.Result list(ModelOrigin origin) throws IOException {
+    ModelWalk walk = new ModelWalk(policy, sideFileNames, ignore);
+    SourceListing listing = new SourceListing(policy, sideFileNames, ignore);
+    if (origin instanceof ModelOrigin.Local local) {
+      return walk.walk(local.path());
+    } else if (origin instanceof ModelOrigin.ClassPath cp) {
+      return ClassPathListing.list(cp, walk, listing);
+    } else if (origin instanceof ModelOrigin.Streams streams) {
+      List<SourceListing.Listed> listed = new ArrayList<>();
+      for (ModelOrigin.Named n : streams.files()) {
+        listed.add(new SourceListing.Listed(n.name(), n.size(), n.opener()));
+      }
+      return listing.list(streams.location(), listed, List.of());
+    }
+    throw new IllegalStateException("unknown source " + origin);
+  }
+
   private static long totalBytes(List<SourceFile> files) {
     long total = 0;
     for (SourceFile f : files) {
@@ -270,13 +317,20 @@ public final class Engine {
         });
   }
 
-  private Delivery chooseMode(List<SourceFile> files, boolean forLoad) {
-    if (!forLoad) {
+  /**
+   * How the run reads and holds the bytes, or null when the policy asks for a mapping of files that
+   * are not local ({@code SOURCE_NOT_MAPPABLE}): a stream can only be copied.
+   */
+  private @Nullable Delivery chooseMode(ModelWalk.Result walk, boolean forLoad) {
+    List<SourceFile> files = walk.files();
+    if (!forLoad && walk.local()) {
       return Delivery
           .MAPPED_TRUSTED; // a scan hands nothing out: read through a mapping, keep nothing
     }
-    if (policy.delivery() != Delivery.AUTOMATIC) {
-      return policy.delivery();
+    if (forLoad && policy.delivery() != Delivery.AUTOMATIC) {
+      return policy.delivery() == Delivery.MAPPED_TRUSTED && !walk.local()
+          ? null
+          : policy.delivery();
     }
     long total = 0;
     for (SourceFile f : files) {

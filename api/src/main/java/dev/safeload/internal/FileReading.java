@@ -92,7 +92,7 @@ final class FileReading {
             && src.size() >= SourceReader.CONCURRENT_VALIDATION_MIN_BYTES;
     ReadBytes read;
     FutureTask<FileValidation.Outcome> early = null;
-    try (FileChannel ch = SourceReader.open(src.path(), follow)) {
+    try (FileChannel ch = src.open(follow)) {
       SafeProgress progressOfFile = new SafeProgress(progress, name, src.size());
       if (concurrent) {
         List<ByteBuffer> mapping = SourceReader.mapReadOnly(ch, src.size());
@@ -114,7 +114,8 @@ final class FileReading {
                 ch,
                 src.size(),
                 mode,
-                privateDir != null ? privateDir : src.path(),
+                // Only PRIVATE_FILE writes there, and it always has a private directory.
+                privateDir != null ? privateDir : Path.of(""),
                 name,
                 shardSizes,
                 progressOfFile);

@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * decode (undecodable bytes come back as U+FFFD), or one longer than {@value #MAX_NAME_CHARS}
  * characters is {@code FILE_NAME_INVALID}. Collisions are the walk's to report ({@code
  * FILE_NAME_COLLISION}), since both files must go.
+ *
+ * <p>A name a source lists ({@link #servable(String)}: a jar entry, a caller's stream) is a {@code
+ * /}-separated string rather than a path under a root, so it is also refused when a segment is
+ * empty, {@code .} or {@code ..}: such a name would leave the model's folder, or name one file two
+ * ways, when it is written out.
  */
 final class ModelNames {
   /** Longest name folded for the collision check; longer names are refused before any work. */
@@ -78,6 +83,49 @@ final class ModelNames {
       return null;
     }
     return sb.toString();
+  }
+
+  /**
+   * A name a source lists, or null (with a finding) if it cannot be served: the same rules as
+   * {@link #servable(Path)}, plus no empty, {@code .} or {@code ..} segment (no absolute name, no
+   * traversal, no second spelling).
+   */
+  @Nullable String servable(String name) {
+    if (name.length() > MAX_NAME_CHARS) {
+      findings.add(
+          new Finding(
+              Reason.FILE_NAME_INVALID,
+              null,
+              Finding.NO_OFFSET,
+              "file name longer than " + MAX_NAME_CHARS + " characters in " + root));
+      return null;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == '\uFFFD') {
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                null,
+                Finding.NO_OFFSET,
+                "file name with a control character, backslash or replacement character in "
+                    + root));
+        return null;
+      }
+    }
+    for (String seg : name.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                name,
+                Finding.NO_OFFSET,
+                "file name with an empty, '.' or '..' segment: it would not stay one name inside"
+                    + " the model"));
+        return null;
+      }
+    }
+    return name;
   }
 
   /**

@@ -36,7 +36,12 @@ final class ModelWalk {
   /**
    * What the walk found.
    *
+   * @param root the model's path; for a source that is not a local path, a relative path naming the
+   *     model (the last segment of its location), never opened
    * @param ignored names of present files left out by an ignore pattern, sorted
+   * @param location where the model was loaded from, for reports and BOMs ({@link
+   *     dev.safeload.ModelSource#location()})
+   * @param local whether every file is a local file (and may be mapped)
    */
   record Result(
       Path root,
@@ -44,7 +49,26 @@ final class ModelWalk {
       List<SourceFile> files,
       Map<String, ByteBuffer> sideFiles,
       List<String> ignored,
-      List<Finding> findings) {}
+      List<Finding> findings,
+      String location,
+      boolean local) {
+
+    /** A walk of a local path, reported as that path. */
+    Result(
+        Path root,
+        boolean directory,
+        List<SourceFile> files,
+        Map<String, ByteBuffer> sideFiles,
+        List<String> ignored,
+        List<Finding> findings) {
+      this(root, directory, files, sideFiles, ignored, findings, root.toString(), true);
+    }
+
+    /** The same walk, reported as loaded from {@code where} (a class-path folder). */
+    Result at(String where) {
+      return new Result(root, directory, files, sideFiles, ignored, findings, where, local);
+    }
+  }
 
   private final LoadPolicy policy;
   private final Set<String> sideFileNames;
@@ -243,6 +267,11 @@ final class ModelWalk {
   }
 
   private boolean isIgnored(String name) {
+    return isIgnored(ignore, name);
+  }
+
+  /** Whether an ignore pattern matches {@code name}. */
+  static boolean isIgnored(List<FileGlob> ignore, String name) {
     for (FileGlob g : ignore) {
       if (g.matches(name)) {
         return true;

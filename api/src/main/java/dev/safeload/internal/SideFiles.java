@@ -76,24 +76,49 @@ final class SideFiles {
         return;
       }
       try (FileChannel ch = SourceReader.open(p, followLinks)) {
-        ByteBuffer buf = ByteBuffer.allocate((int) a.size());
-        while (buf.hasRemaining() && ch.read(buf) >= 0) {
-          // read fully
-        }
-        if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
-          findings.add(
-              new Finding(
-                  Reason.SOURCE_CHANGED,
-                  name,
-                  Finding.NO_OFFSET,
-                  "side file changed while being read"));
-          return;
-        }
-        read.put(name, buf.flip().asReadOnlyBuffer());
+        readFully(name, ch, (int) a.size());
       }
     } catch (IOException e) {
       findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
     }
+  }
+
+  /** Reads side file {@code name} of a listed source, through its stream of declared size. */
+  void read(String name, long size, dev.safeload.ModelSource.StreamOpener opener) {
+    if (size > MAX_SIDE_FILE_BYTES) {
+      findings.add(
+          new Finding(
+              Reason.FILE_TOO_LARGE,
+              name,
+              Finding.NO_OFFSET,
+              "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+      return;
+    }
+    try (FileChannel ch = SourceFile.stream(name, size, opener).open(false)) {
+      readFully(name, ch, (int) size);
+    } catch (SourceReader.ShortReadException e) {
+      findings.add(new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage()));
+    } catch (IOException e) {
+      findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
+    }
+  }
+
+  /** Reads exactly {@code size} bytes and the end of {@code ch}, or reports the change. */
+  private void readFully(String name, FileChannel ch, int size) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    while (buf.hasRemaining() && ch.read(buf) >= 0) {
+      // read fully
+    }
+    if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
+      findings.add(
+          new Finding(
+              Reason.SOURCE_CHANGED,
+              name,
+              Finding.NO_OFFSET,
+              "side file changed while being read"));
+      return;
+    }
+    read.put(name, buf.flip().asReadOnlyBuffer());
   }
 
   /** Forgets a side file read earlier (its name collided with another). */

@@ -156,7 +156,7 @@ public final class AiBom {
       models.add(
           new BomModel(
               name(report.source()),
-              report.source().toString(),
+              report.location(),
               files,
               report.modelFindings(),
               report.proofs()));
@@ -185,8 +185,7 @@ public final class AiBom {
                 f.description().licenses()));
       }
       models.add(
-          new BomModel(
-              name(model.source()), model.source().toString(), files, List.of(), model.proofs()));
+          new BomModel(name(model.source()), model.location(), files, List.of(), model.proofs()));
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a PATH that holds no {@code java} at all (only bash and the two tools the launcher uses) and no
  * JAVA_HOME.
  */
+@Tag("slow")
 class DistributionTest {
   @TempDir static Path tmp;
   static Path home;

@@ -233,6 +233,8 @@ class ReadmeSnippetsTest {
               PYTORCH_IMPORTS,
               ENGINE_LOADER,
               TORCHSCRIPT_MODEL),
+          new Snippet(
+              "ModelSources", "ModelSource.classpath(", ORT_IMPORTS, ENGINE_LOADER, ONNX_MODELS),
           new Snippet("AiBom", "AiBom.builder()", List.of(), BOM_PINS, PINNED_LLAMA),
           Snippet.testClass("TestKit", "@ModelFiles(value = \"models\"", PINNED_LLAMA));
 
@@ -572,6 +574,12 @@ class ReadmeSnippetsTest {
   @Test
   void djlPyTorchRunsTheVerifiedTorchScriptModel() throws Exception {
     assertCleanRun(snippet("DjlPyTorch"), work);
+  }
+
+  /** The jar block loads the real langchain4j jar on this module's test class path. */
+  @Test
+  void modelsFromAJarAndFromStreamsLoadAndOpenInOnnxRuntime() throws Exception {
+    assertCleanRun(snippet("ModelSources"), work);
   }
 
   @Test
