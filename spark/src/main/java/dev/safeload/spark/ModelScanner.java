@@ -85,7 +85,8 @@ final class ModelScanner implements Function<ModelRef, ModelResult> {
     String message =
         e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     Finding f = new Finding(reason, null, Finding.NO_OFFSET, message);
-    return new ScanReport(localName(model), List.of(), List.of(f));
+    return new ScanReport(
+        localName(model), List.of(), List.of(f), List.of(), List.of(), model.uri());
   }
 
   /** The path a report names for the model (the BOM shows it): the URI's path part. */
