@@ -26,6 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deleted between discovery and its task, a model whose scan throws and a model whose first task
  * attempt dies) shared by the tests below, each asserting one property of its output.
  */
+@Tag("slow") // Spark in local[2]: about a minute of a build on a loaded machine
 class RegistryScanTest {
   static final Instant T = Instant.parse("2026-12-01T00:00:00Z");
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * FileSystem.listFiles}, read as {@link dev.safeload.ModelSource} streams opened with {@code
  * FileSystem.open}), forced for {@code file://} models with {@code readThroughFileSystem}.
  */
+@Tag("slow") // Spark in local[2]: about a minute of a build on a loaded machine
 class StreamRouteTest {
   @TempDir Path tmp;
 
