@@ -6,8 +6,10 @@
 # Env: MODELS (default 200), MIB (tensor MiB per model, default 10), KEEP=1 keeps WORKDIR.
 #
 # Each model is a directory org-K/model-N/ holding config.json and model.safetensors with one F32
-# tensor of MIB MiB. The tensor data is a hole (a sparse file): the scan still hashes and validates
-# every byte, but the data costs no disk and is read from no device, so the figures are CPU rates.
+# tensor of MIB MiB of random bytes (written once; the runs read it from the page cache, so the
+# figures are CPU rates). Random rather than sparse: in all-zero data the pickle polyglot check reads
+# to the end of the file looking for a newline (BENCHMARKS.md, issue 14, goal 6), which real weights
+# do not make it do.
 # Spark runs without spark-submit: java -cp with the module's test class path (Spark included) and
 # the --add-opens flags Spark needs on Java 17, master from -Dspark.master.
 set -euo pipefail
@@ -41,10 +43,10 @@ for i in range(n):
     p = os.path.join(d, "model.safetensors")
     with open(p, "wb") as f:
         f.write(struct.pack("<Q", len(header)) + header)
-        f.truncate(8 + len(header) + size)     # the data: a hole of zeros
+        f.write(os.urandom(size))
 PY
 bytes=$(find "$reg" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
-echo "registry: $reg, $models models, $bytes bytes (apparent), $(du -sh "$reg" | cut -f1) on disk" >&2
+echo "registry: $reg, $models models, $bytes bytes" >&2
 
 # --- 2. Build once, outside the timings: the module jars and the class path. ----------------------
 (cd "$root" && mvn -B -o -q -Pquick -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
