@@ -77,7 +77,7 @@ mkdir -p "$work/empty"
 declare -A wall
 for master in 'local[1]' 'local[2]'; do
   t0=$(now); spark_run "$master" "file://$work/empty" "file://$work/out-empty"; t1=$(now)
-  t2=$(now); spark_run "$master" "file://$reg" "file://$work/out-$master"; t3=$(now)
+  t2=$(now); spark_run "$master" "file://$reg" "file://$work/out-${master//[^a-z0-9]/}"; t3=$(now)
   wall[$master]=$(echo "$t3 - $t2" | bc -l)
   wall["$master-empty"]=$(echo "$t1 - $t0" | bc -l)
 done

@@ -155,7 +155,9 @@ public final class RegistryScan {
       fs.delete(boms, true); // BOMs of models gone since the last run must not stay behind
       results.foreachPartition(new BomWriter(boms.toString(), confCopy));
       Map<String, Long> verdicts = new HashMap<>();
-      for (Row r : spark.read().parquet(inventory).groupBy("verdict").count().collectAsList()) {
+      // Counted from the cached results, not by reading the output back: an output path is not a
+      // glob pattern, and reading it back would make it one ("local[1]").
+      for (Row r : rows.groupBy("verdict").count().collectAsList()) {
         verdicts.put(r.getString(0), r.getLong(1));
       }
       long total = verdicts.values().stream().mapToLong(Long::longValue).sum();
