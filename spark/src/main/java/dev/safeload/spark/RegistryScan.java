@@ -149,11 +149,16 @@ public final class RegistryScan {
       org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(outDir);
       String inventory = new org.apache.hadoop.fs.Path(out, INVENTORY).toString();
       org.apache.hadoop.fs.Path boms = new org.apache.hadoop.fs.Path(out, BOMS);
-      Dataset<Row> rows = rows(results);
+      // The scan needs a task per model; what follows (rows, sort, BOM files) is light per model,
+      // and
+      // a task per model there would be mostly scheduling: merged into a few partitions.
+      JavaRDD<ModelResult> merged =
+          results.coalesce(Math.max(1, Math.min(models.size(), 2 * jsc.defaultParallelism())));
+      Dataset<Row> rows = rows(merged);
       rows.write().mode(SaveMode.Overwrite).parquet(inventory);
       FileSystem fs = boms.getFileSystem(conf);
       fs.delete(boms, true); // BOMs of models gone since the last run must not stay behind
-      results.foreachPartition(new BomWriter(boms.toString(), confCopy));
+      merged.foreachPartition(new BomWriter(boms.toString(), confCopy));
       Map<String, Long> verdicts = new HashMap<>();
       // Counted from the cached results, not by reading the output back: an output path is not a
       // glob pattern, and reading it back would make it one ("local[1]").
