@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deleted between discovery and its task, a model whose scan throws and a model whose first task
  * attempt dies) shared by the tests below, each asserting one property of its output.
  */
-@Tag("slow") // Spark in local[2]: about a minute of a build on a loaded machine
+@Tag("slow") // Spark in local[2]: 35 s with StreamRouteTest on a 2-core machine, more under load
 class RegistryScanTest {
   static final Instant T = Instant.parse("2026-12-01T00:00:00Z");
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * FileSystem.listFiles}, read as {@link dev.safeload.ModelSource} streams opened with {@code
  * FileSystem.open}), forced for {@code file://} models with {@code readThroughFileSystem}.
  */
-@Tag("slow") // Spark in local[2]: about a minute of a build on a loaded machine
+@Tag("slow") // Spark in local[2]: 35 s with StreamRouteTest on a 2-core machine, more under load
 class StreamRouteTest {
   @TempDir Path tmp;
 
