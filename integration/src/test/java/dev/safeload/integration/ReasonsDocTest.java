@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.safeload.Reason;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
+import dev.safeload.spark.SparkReason;
 import dev.safeload.verify.VerifyReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,8 @@ class ReasonsDocTest {
           // split-reasons:begin (this list is kept in step by the split-reasons script)
           new Source("api", Reason.class),
           new Source("formats", FormatReason.class),
-          new Source("verify", VerifyReason.class)
+          new Source("verify", VerifyReason.class),
+          new Source("spark", SparkReason.class)
           // split-reasons:end
           );
 
