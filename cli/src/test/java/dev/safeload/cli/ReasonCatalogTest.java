@@ -12,13 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The SARIF rules name every documented code, and only those. */
+/**
+ * The SARIF rules name every documented code of the library (api, formats, verify), and only those;
+ * codes of the Spark job are its own.
+ */
 class ReasonCatalogTest {
   @Test
   void catalogCoversEveryDocumentedCode() throws IOException {
     String doc = Files.readString(Path.of("../docs/REASONS.md"));
     Set<String> documented = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(doc);
+    Matcher m =
+        Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\| (api|formats|verify) \\|").matcher(doc);
     while (m.find()) {
       documented.add(m.group(1));
     }
