@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -76,19 +74,6 @@ final class MemoryFiles {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
-  /** Maps {@code size} bytes of {@code ch} read-only, in chunks of {@link ChunkedBytes#CHUNK}. */
-  static List<ByteBuffer> mapReadOnly(FileChannel ch, long size) throws IOException {
-    List<ByteBuffer> chunks = new ArrayList<>();
-    for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
-      chunks.add(
-          ch.map(
-              FileChannel.MapMode.READ_ONLY,
-              (long) i * ChunkedBytes.CHUNK,
-              ChunkedBytes.chunkLength(size, i)));
-    }
-    return chunks;
-  }
-
   /** Writes all of {@code b} at {@code pos}. */
   static void writeFully(FileChannel out, ByteBuffer b, long pos) throws IOException {
     long p = pos;
@@ -123,7 +108,8 @@ final class MemoryFiles {
         throw new SourceReader.ShortReadException(
             "file size changed while being read (now " + ch.size() + " bytes)");
       }
-      return new ReadBytes(new ChunkedBytes(mapReadOnly(out, size)), hasher.finish(), null);
+      return new ReadBytes(
+          new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish(), null);
     }
   }
 

@@ -152,7 +152,7 @@ final class ParallelShards {
           return i -> digests[i] = hashRange(ch, i, shardSize, size, buf, out, prog);
         });
     expectEnd(ch, size);
-    return MemoryFiles.mapReadOnly(out, size);
+    return SourceReader.mapReadOnly(out, size);
   }
 
   /** Reads shard {@code i} into the chunks' memory and hashes it there. */
