@@ -88,7 +88,17 @@ final class NameRoles {
           "7z",
           "rar",
           "jinja",
-          "tiktoken");
+          "tiktoken",
+          // Program archives and engines that their runtimes execute or deserialize: torch.export
+          // (.pt2), ExecuTorch (.pte), PyTorch Lite (.ptl), TensorRT engines with their plug-ins
+          // (.engine, .plan, .trt), and scikit-learn/joblib dumps (.sav).
+          "pt2",
+          "pte",
+          "ptl",
+          "engine",
+          "plan",
+          "trt",
+          "sav");
 
   /** What a name says. */
   sealed interface Role permits Code, Claimed, UnreadFormat, Opaque, Silent {}

@@ -71,6 +71,10 @@ class NameRolesTest {
   void aLoaderFormatNoHandlerReadsIsNeitherOpaqueNorSilent() {
     assertEquals(new NameRoles.UnreadFormat("h5"), ROLES.of("tf_model.h5"));
     assertEquals(new NameRoles.UnreadFormat("bin"), ROLES.of("pytorch_model.bin"));
+    // programs their runtimes run: never served as opaque bytes under the "*" pattern
+    for (String ext : List.of("pt2", "pte", "ptl", "engine", "plan", "trt", "sav")) {
+      assertEquals(new NameRoles.UnreadFormat(ext), ROLES.of("model." + ext));
+    }
   }
 
   @Test
