@@ -1,5 +1,6 @@
 package dev.safeload.cli;
 
+import dev.safeload.provenance.DigestedFile;
 import dev.safeload.verify.signing.ModelSigner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,9 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code safeload sign --key PRIVATE.pem [--cert-chain CHAIN.pem] [--signature model.sig] PATH}:
- * hashes every file (in parallel) and writes an OpenSSF Model Signing v1.0 bundle beside the model,
- * in key mode or, with a chain, certificate mode. Exit 0 when written, 2 on usage or I/O errors.
+ * {@code safeload sign --key PRIVATE.pem [--cert-chain CHAIN.pem] [--shard-size SIZE] [--signature
+ * model.sig] PATH}: hashes every file, or every range of SIZE bytes (in parallel) and writes an
+ * OpenSSF Model Signing v1.0 bundle beside the model, in key mode or, with a chain, certificate
+ * mode. Exit 0 when written, 2 on usage or I/O errors.
  */
 @Command(
     name = "sign",
@@ -41,6 +43,15 @@ final class SignCommand implements Callable<Integer> {
       description = "Signing certificate chain, leaf first, without the root (certificate mode).")
   @Nullable Path certChain;
 
+  @Option(
+      names = "--shard-size",
+      paramLabel = "SIZE",
+      description =
+          "Sign consecutive ranges of SIZE bytes of each file (OMS shards serialization; suffix K,"
+              + " M or G; at least 1M) instead of whole files: verify and load then hash each"
+              + " file's ranges in parallel. Empty files cannot be signed this way.")
+  @Nullable String shardSize;
+
   @Mixin SignatureFileOption signature;
   @Mixin IgnoreOption ignore;
 
@@ -50,11 +61,26 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path out;
+    long shard = 0;
+    if (shardSize != null) {
+      shard = PinCommand.parseSize(shardSize);
+      if (shard < DigestedFile.MIN_SHARD_SIZE) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
+        spec.commandLine().getErr().flush();
+        return Main.USAGE_OR_IO;
+      }
+    }
     try {
       ModelSigner signer =
           certChain == null
               ? ModelSigner.withKey(key)
               : ModelSigner.withCertificate(key, certChain);
+      if (shard > 0) {
+        signer = signer.shardSize(shard);
+      }
       out =
           signer
               .signatureFile(signature.name)

@@ -120,6 +120,39 @@ class SignatureCommandsTest {
         plain.out());
   }
 
+  /**
+   * {@code sign --shard-size}: the manifest signs 1 MiB ranges, and {@code verify} proves the
+   * multi-shard file from its shards alone: its report shows the shard digests and no whole-file
+   * digest, while one-shard files keep theirs.
+   */
+  @Test
+  void signInShardsThenVerifyProvesTheShards() throws Exception {
+    keys("signer");
+    byte[] big = new byte[3 * (1 << 20) + 9];
+    new java.util.Random(3).nextBytes(big);
+    System.arraycopy("TOY!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, big, 0, 4);
+    Files.write(model.resolve("big.toy"), big);
+    CliTest.Run sign =
+        CliTest.run("sign", "--shard-size", "1M", "--key", f("signer.key.pem"), model.toString());
+    assertEquals(0, sign.exit(), sign.err());
+    CliTest.Run r = CliTest.run("verify", "--json", "--key", f("signer.pub.pem"), model.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    java.util.Map<String, java.util.Map<String, Object>> byName = new java.util.HashMap<>();
+    for (java.util.Map<String, Object> file : CliTest.list(CliTest.json(r.out()).get("files"))) {
+      String path = String.valueOf(file.get("path"));
+      byName.put(path.substring(path.lastIndexOf('/') + 1), file);
+    }
+    java.util.Map<String, Object> bigReport = byName.get("big.toy");
+    assertEquals(null, bigReport.get("sha256"), bigReport.toString());
+    java.util.Map<String, Object> shards = CliTest.list(bigReport.get("shards")).get(0);
+    assertEquals(4, CliTest.list(shards.get("sha256")).size(), shards.toString());
+    assertTrue(byName.get("weights.toy").get("sha256") != null, "one shard: whole digest kept");
+    CliTest.Run small =
+        CliTest.run("sign", "--shard-size", "4K", "--key", f("signer.key.pem"), model.toString());
+    assertEquals(2, small.exit());
+    assertTrue(small.err().contains("at least 1M"), small.err());
+  }
+
   static java.util.Map<Object, Object> withoutNulls(Object map) {
     java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
     ((java.util.Map<?, ?>) map)

@@ -186,6 +186,18 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
         : Set.of(boundManifest.manifest().shardSize);
   }
 
+  /**
+   * No for a file the bound, verified manifest signs in two or more shards: the shards are compared
+   * and the whole-file digest is not needed, so the loader hashes the file's shards in parallel.
+   * Yes for every other file: whole-file manifests, a file signed as one shard (compared through
+   * the whole-file digest), files the manifest does not list (the report shows their digest), and
+   * any verifier not bound to a verified signature.
+   */
+  @Override
+  public boolean needsSha256(String name) {
+    return boundManifest == null || boundManifest.shardCount(name) < 2;
+  }
+
   @Override
   public String id() {
     return "oms-signature";

@@ -37,9 +37,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Signs a model directory or file as an OpenSSF Model Signing v1.0 bundle (files serialization,
- * SHA-256), in key mode or certificate mode. The output has the same structure, field by field, as
- * the reference implementation's {@code model.sig}; any OMS verifier (ours included) accepts it.
+ * Signs a model directory or file as an OpenSSF Model Signing v1.0 bundle (files serialization, or
+ * shards with {@link #shardSize}; SHA-256), in key mode or certificate mode. The output has the
+ * same structure, field by field, as the reference implementation's {@code model.sig}; any OMS
+ * verifier (ours included) accepts it.
  *
  * <pre>{@code
  * ModelSigner.withKey(privateKey, publicKey).signTo(Path.of("models/llama"));  // writes models/llama/model.sig
@@ -66,19 +67,24 @@ public final class ModelSigner {
   private final List<String> ignore;
   private final List<String> opaque;
 
+  /** The shard size of a shards manifest, or 0 for the files serialization. */
+  private final long shardSize;
+
   private ModelSigner(
       PrivateKey privateKey,
       PublicKey publicKey,
       List<X509Certificate> chain,
       String signatureFile,
       List<String> ignore,
-      List<String> opaque) {
+      List<String> opaque,
+      long shardSize) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.chain = List.copyOf(chain);
     this.signatureFile = signatureFile;
     this.ignore = List.copyOf(ignore);
     this.opaque = List.copyOf(opaque);
+    this.shardSize = shardSize;
   }
 
   /** Key mode: verifiers configured with {@code publicKey} accept the signature. */
@@ -89,7 +95,8 @@ public final class ModelSigner {
         List.of(),
         TrustPolicy.DEFAULT_SIGNATURE_FILE,
         List.of(),
-        List.of());
+        List.of(),
+        0);
   }
 
   /**
@@ -106,7 +113,8 @@ public final class ModelSigner {
         chain,
         TrustPolicy.DEFAULT_SIGNATURE_FILE,
         List.of(),
-        List.of());
+        List.of(),
+        0);
   }
 
   /**
@@ -142,7 +150,7 @@ public final class ModelSigner {
 
   /** Uses another signature file name (default {@value TrustPolicy#DEFAULT_SIGNATURE_FILE}). */
   public ModelSigner signatureFile(String name) {
-    return new ModelSigner(privateKey, publicKey, chain, name, ignore, opaque);
+    return new ModelSigner(privateKey, publicKey, chain, name, ignore, opaque, shardSize);
   }
 
   /**
@@ -154,7 +162,13 @@ public final class ModelSigner {
    */
   public ModelSigner ignoreFiles(String... globs) {
     return new ModelSigner(
-        privateKey, publicKey, chain, signatureFile, withPatterns(ignore, globs), opaque);
+        privateKey,
+        publicKey,
+        chain,
+        signatureFile,
+        withPatterns(ignore, globs),
+        opaque,
+        shardSize);
   }
 
   /**
@@ -165,7 +179,32 @@ public final class ModelSigner {
    */
   public ModelSigner opaqueFiles(String... globs) {
     return new ModelSigner(
-        privateKey, publicKey, chain, signatureFile, ignore, withPatterns(opaque, globs));
+        privateKey,
+        publicKey,
+        chain,
+        signatureFile,
+        ignore,
+        withPatterns(opaque, globs),
+        shardSize);
+  }
+
+  /**
+   * Signs consecutive ranges of {@code bytes} bytes of every file instead of whole files (OMS
+   * {@code shards} serialization: resources {@code path:start:end}, algorithm {@code
+   * sha256-sharded-N}). A verifier then checks each range, and safeload's loader hashes the ranges
+   * of a file in parallel without computing its whole-file digest, so one large file verifies on
+   * every core. The shards of all files are hashed in parallel when signing too.
+   *
+   * <p>OMS lists no shard for an empty file, so a verifier could not tell it from an unsigned one:
+   * {@link #sign} refuses a model with an empty file in this mode.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is not positive
+   */
+  public ModelSigner shardSize(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("the shard size must be positive, got " + bytes);
+    }
+    return new ModelSigner(privateKey, publicKey, chain, signatureFile, ignore, opaque, bytes);
   }
 
   private static List<String> withPatterns(List<String> old, String... globs) {
@@ -259,9 +298,9 @@ public final class ModelSigner {
     if (files.isEmpty()) {
       throw new IOException(model + " holds no files to sign");
     }
-    Map<String, Sha256> digests = hashAll(files);
+    List<Resource> resources = hashAll(files, shardSize);
     byte[] payload =
-        statement(subjectName, digests, single, ignoredPaths).getBytes(StandardCharsets.UTF_8);
+        statement(subjectName, resources, single, ignoredPaths).getBytes(StandardCharsets.UTF_8);
     byte[] sig = signBytes(Pae.encode(Pae.IN_TOTO, payload));
     return bundle(payload, sig).getBytes(StandardCharsets.UTF_8);
   }
@@ -296,8 +335,39 @@ public final class ModelSigner {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  private static Map<String, Sha256> hashAll(TreeMap<String, Path> files) throws IOException {
-    int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+  /** One manifest resource: a file, or a shard {@code path:start:end}, with its digest. */
+  private record Resource(String name, Sha256 digest) {}
+
+  /** A run of consecutive shards of one file that one task hashes (a whole file: one shard). */
+  private record Run(String path, Path file, long start, long end, long shard) {}
+
+  /**
+   * The manifest's resources in manifest order: files in component order and, in shards mode, the
+   * shards of each file by offset. The work is split into runs of at least a few MiB (a whole file
+   * in files mode) hashed in parallel, so a small shard size does not mean a task per shard.
+   */
+  private static List<Resource> hashAll(TreeMap<String, Path> files, long shardSize)
+      throws IOException {
+    List<Run> runs = new ArrayList<>();
+    for (Map.Entry<String, Path> e : files.entrySet()) {
+      long size = Files.size(e.getValue());
+      if (shardSize == 0) {
+        runs.add(new Run(e.getKey(), e.getValue(), 0, size, Long.MAX_VALUE));
+        continue;
+      }
+      if (size == 0) {
+        throw new IOException(
+            "cannot sign "
+                + e.getKey()
+                + " in shards: the file is empty and a shards manifest lists no range for it"
+                + " (sign whole files, or leave the file out)");
+      }
+      long perRun = Math.max(1, RUN_BYTES / shardSize) * shardSize;
+      for (long at = 0; at < size; at += perRun) {
+        runs.add(new Run(e.getKey(), e.getValue(), at, Math.min(size, at + perRun), shardSize));
+      }
+    }
+    int threads = Math.max(1, Math.min(runs.size(), Runtime.getRuntime().availableProcessors()));
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -307,17 +377,19 @@ public final class ModelSigner {
               return t;
             });
     try {
-      Map<String, Future<Sha256>> futures = new TreeMap<>(files.comparator());
-      files.forEach((name, p) -> futures.put(name, pool.submit(() -> hash(p))));
-      Map<String, Sha256> out = new TreeMap<>(files.comparator());
-      for (Map.Entry<String, Future<Sha256>> e : futures.entrySet()) {
+      List<Future<List<Resource>>> futures = new ArrayList<>(runs.size());
+      for (Run run : runs) {
+        futures.add(pool.submit(() -> hash(run, shardSize > 0)));
+      }
+      List<Resource> out = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
         try {
-          out.put(e.getKey(), e.getValue().get());
+          out.addAll(futures.get(i).get());
         } catch (ExecutionException ex) {
           if (ex.getCause() instanceof IOException io) {
             throw io;
           }
-          throw new IOException("hashing " + e.getKey() + " failed", ex.getCause());
+          throw new IOException("hashing " + runs.get(i).path() + " failed", ex.getCause());
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while hashing");
@@ -329,26 +401,58 @@ public final class ModelSigner {
     }
   }
 
-  private static Sha256 hash(Path p) throws IOException {
+  /** Bytes one hashing task covers at least, in shards mode. */
+  private static final long RUN_BYTES = 4L << 20;
+
+  /**
+   * Hashes one run: the whole file (files mode, whatever its size now), or its shards in [start,
+   * end), each named {@code path:start:end}. A file that shrank since it was listed fails.
+   */
+  private static List<Resource> hash(Run run, boolean shards) throws IOException {
+    List<Resource> out = new ArrayList<>();
     MessageDigest md = Sha256.newMessageDigest();
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      while (ch.read(buf) >= 0) {
+    try (FileChannel ch =
+        FileChannel.open(run.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      if (!shards) {
+        while (ch.read(buf) >= 0) {
+          buf.flip();
+          md.update(buf);
+          buf.clear();
+        }
+        out.add(new Resource(run.path(), Sha256.of(md.digest())));
+        return out;
+      }
+      long shardStart = run.start();
+      long at = run.start();
+      while (at < run.end()) {
+        long shardEnd = Math.min(run.end(), shardStart + run.shard());
+        buf.clear().limit((int) Math.min(buf.capacity(), shardEnd - at));
+        int n = ch.read(buf, at);
+        if (n < 0) {
+          throw new IOException(run.path() + " shrank while it was being signed");
+        }
         buf.flip();
         md.update(buf);
-        buf.clear();
+        at += n;
+        if (at == shardEnd) {
+          out.add(
+              new Resource(run.path() + ":" + shardStart + ":" + shardEnd, Sha256.of(md.digest())));
+          shardStart = shardEnd;
+        }
       }
     }
-    return Sha256.of(md.digest());
+    return out;
   }
 
   private String statement(
       String subjectName,
-      Map<String, Sha256> digests,
+      List<Resource> resources,
       boolean single,
       java.util.Set<String> ignoredPaths) {
     MessageDigest root = Sha256.newMessageDigest();
-    digests.values().forEach(d -> root.update(d.toByteArray()));
+    resources.forEach(r -> root.update(r.digest().toByteArray()));
+    String algorithm = shardSize == 0 ? "sha256" : "sha256-sharded-" + shardSize;
     StringBuilder sb = new StringBuilder();
     sb.append("{\n  \"_type\": \"https://in-toto.io/Statement/v1\",\n  \"subject\": [\n    {\n")
         .append("      \"name\": ")
@@ -359,9 +463,13 @@ public final class ModelSigner {
         .append("\"\n      }\n    }\n  ],\n")
         .append("  \"predicateType\": \"https://model_signing/signature/v1.0\",\n")
         .append("  \"predicate\": {\n    \"serialization\": {\n")
-        .append(
-            "      \"method\": \"files\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n")
-        .append("      \"ignore_paths\": [\n");
+        .append("      \"method\": \"")
+        .append(shardSize == 0 ? "files" : "shards")
+        .append("\",\n      \"hash_type\": \"sha256\",\n      \"allow_symlinks\": false,\n");
+    if (shardSize > 0) {
+      sb.append("      \"shard_size\": ").append(shardSize).append(",\n");
+    }
+    sb.append("      \"ignore_paths\": [\n");
     java.util.TreeSet<String> sortedIgnores = new java.util.TreeSet<>(DEFAULT_IGNORES);
     if (!single) {
       sortedIgnores.add(signatureFile);
@@ -375,15 +483,17 @@ public final class ModelSigner {
     }
     sb.append("      ]\n    },\n    \"resources\": [\n");
     int i = 0;
-    for (Map.Entry<String, Sha256> e : digests.entrySet()) {
+    for (Resource r : resources) {
       sb.append("      {\n        \"name\": ")
-          .append(JsonText.quote(e.getKey()))
+          .append(JsonText.quote(r.name()))
           .append(",\n")
-          .append("        \"algorithm\": \"sha256\",\n")
+          .append("        \"algorithm\": \"")
+          .append(algorithm)
+          .append("\",\n")
           .append("        \"digest\": \"")
-          .append(e.getValue().hex())
+          .append(r.digest().hex())
           .append("\"\n      }")
-          .append(++i < digests.size() ? ",\n" : "\n");
+          .append(++i < resources.size() ? ",\n" : "\n");
     }
     sb.append("    ]");
     if (!ignore.isEmpty() || !opaque.isEmpty()) {

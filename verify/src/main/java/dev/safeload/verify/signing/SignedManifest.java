@@ -2,6 +2,7 @@ package dev.safeload.verify.signing;
 
 import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.internal.intoto.OmsManifest;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +17,34 @@ public final class SignedManifest {
   private final List<String> identities;
   private final Sha256 payloadSha256;
 
+  /** Shards mode: signed path (a single-file manifest's {@code "."}) → how many shards it has. */
+  private final Map<String, Integer> shardCounts = new HashMap<>();
+
+  private final boolean singleFile;
+
   SignedManifest(
       OmsManifest manifest, String signer, List<String> identities, Sha256 payloadSha256) {
     this.manifest = manifest;
     this.signer = signer;
     this.identities = List.copyOf(identities);
     this.payloadSha256 = payloadSha256;
+    this.singleFile = manifest.singleFile();
+    if (manifest.shardSize > 0) {
+      manifest.resources.forEach(r -> shardCounts.merge(r.path(), 1, Integer::sum));
+    }
   }
 
   OmsManifest manifest() {
     return manifest;
+  }
+
+  /**
+   * How many shards this manifest signs of the served file {@code name}: 0 in files mode or for a
+   * file it does not list. A single-file manifest's shards belong to whatever one file is served
+   * (the verifier refuses it for a directory).
+   */
+  int shardCount(String name) {
+    return shardCounts.getOrDefault(singleFile ? "." : name, 0);
   }
 
   /** A short description of who signed. */

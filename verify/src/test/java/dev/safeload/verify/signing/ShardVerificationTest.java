@@ -32,7 +32,11 @@ class ShardVerificationTest {
 
   /** tests/conftest.py sample_model_folder: d{i}/f{i}{j} and f{i}. */
   Path sampleModel() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("sample_model"));
+    return sampleModelIn(tmp);
+  }
+
+  Path sampleModelIn(Path base) throws Exception {
+    Path dir = Files.createDirectories(base.resolve("sample_model"));
     for (int i = 0; i < 2; i++) {
       Files.createDirectories(dir.resolve("d" + i));
       for (int j = 0; j < 3; j++) {
