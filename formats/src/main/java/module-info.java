@@ -48,5 +48,6 @@ module dev.safeload.formats {
       dev.safeload.formats.readers.TarReader,
       dev.safeload.formats.readers.ZipReader,
       dev.safeload.formats.readers.PickleReader,
-      dev.safeload.formats.readers.NpyReader;
+      dev.safeload.formats.readers.NpyReader,
+      dev.safeload.formats.readers.JoblibReader;
 }

@@ -56,6 +56,8 @@ public enum FormatReason implements ReasonCode {
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
   JSON_REMOTE_CODE(
       "A JSON side file's auto_map or custom_pipelines names code in another repository."),
+  JSON_IMPORTS_MODULE(
+      "A PEFT auto_mapping names a module or class other than a model class PEFT writes there."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

@@ -44,6 +44,18 @@ import java.util.Set;
  * "owner/repo--module.Class"} as code to fetch from another repository and import, code that no
  * check or pin of this model covers ({@code JSON_REMOTE_CODE}). References without {@code --} name
  * modules inside the model, whose {@code .py} files are refused by name.
+ *
+ * <p>A top-level {@code auto_mapping} member (PEFT's {@code adapter_config.json}) names the base
+ * model's class: {@code AutoPeftModel.from_pretrained} runs {@code
+ * importlib.import_module(parent_library)} and {@code getattr(module, base_model_class)}, then
+ * calls the class's {@code from_pretrained}. Versions before PEFT's import allowlist import any
+ * module the file names; later ones any module under {@code transformers}, {@code diffusers} or
+ * {@code lerobot}. It must be {@code null} or exactly what PEFT writes ({@code
+ * base_model_class.__module__} and {@code __name__} of a model class): {@code parent_library} a
+ * dotted path of ASCII identifiers under {@code transformers.models.}, {@code diffusers.models.} or
+ * {@code lerobot.}, and {@code base_model_class} an ASCII identifier that does not start with
+ * {@code _}. Anything else, including the {@code transformers_modules.*} package where transformers
+ * caches remote code, is refused ({@code JSON_IMPORTS_MODULE}).
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -52,6 +64,11 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] AUTO_MAP = "auto_map".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CUSTOM_PIPELINES =
       "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
+
+  /** The module prefixes PEFT writes as a base model's {@code parent_library}. */
+  private static final List<String> PEFT_PARENT_LIBRARIES =
+      List.of("transformers.models.", "diffusers.models.", "lerobot.");
 
   public JsonHandler() {}
 
@@ -111,6 +128,10 @@ public final class JsonHandler implements FormatHandler {
           noRemoteCode(r, r.stringValue());
           continue;
         }
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(AUTO_MAPPING)) {
+          peftAutoMapping(r);
+          continue;
+        }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(WEIGHT_MAP)) {
           throw new FormatException(
               FormatReason.SAFETENSORS_INDEX_INVALID,
@@ -149,6 +170,86 @@ public final class JsonHandler implements FormatHandler {
         return;
       }
     }
+  }
+
+  /**
+   * Reads the value of {@code auto_mapping}: null, or an object of exactly {@code parent_library}
+   * and {@code base_model_class} with the values PEFT writes (see the class comment).
+   */
+  private static void peftAutoMapping(JsonReader r) {
+    long at = r.tokenOffset();
+    Token v = r.next();
+    if (v == Token.NULL) {
+      return;
+    }
+    if (v != Token.BEGIN_OBJECT) {
+      throw imports(at, "auto_mapping is neither null nor an object");
+    }
+    String library = null;
+    String cls = null;
+    for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
+      String key = r.stringValue();
+      long keyAt = r.tokenOffset();
+      if (r.next() != Token.STRING) {
+        throw imports(keyAt, "auto_mapping." + printable(key) + " is not a string");
+      }
+      String value = r.stringValue();
+      switch (key) {
+        case "parent_library" -> library = value;
+        case "base_model_class" -> cls = value;
+        default ->
+            throw imports(
+                keyAt, "auto_mapping has a member PEFT does not write: '" + printable(key) + "'");
+      }
+    }
+    if (library == null || cls == null) {
+      throw imports(at, "auto_mapping lacks parent_library or base_model_class");
+    }
+    if (!dottedIdentifiers(library)
+        || PEFT_PARENT_LIBRARIES.stream().noneMatch(library::startsWith)) {
+      throw imports(
+          at,
+          "auto_mapping.parent_library '"
+              + printable(library)
+              + "' is not a module under "
+              + PEFT_PARENT_LIBRARIES
+              + ": AutoPeftModel would import it");
+    }
+    if (!dottedIdentifiers(cls) || cls.contains(".") || cls.startsWith("_")) {
+      throw imports(
+          at, "auto_mapping.base_model_class '" + printable(cls) + "' is not a class name");
+    }
+  }
+
+  /** Non-empty ASCII identifiers joined by single dots. */
+  private static boolean dottedIdentifiers(String s) {
+    boolean start = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '.' && !start) {
+        start = true;
+        continue;
+      }
+      boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+      if (!(letter || !start && c >= '0' && c <= '9')) {
+        return false;
+      }
+      start = false;
+    }
+    return !start;
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 120; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString();
+  }
+
+  private static FormatException imports(long at, String msg) {
+    return new FormatException(FormatReason.JSON_IMPORTS_MODULE, at, msg);
   }
 
   private static FormatException asFinding(JsonException e) {

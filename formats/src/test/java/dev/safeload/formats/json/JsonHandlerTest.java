@@ -73,6 +73,77 @@ class JsonHandlerTest {
                 "{\"custom_pipelines\": {\"t\": {\"impl\": \"e/r--p.P\", \"pt\": []}}}")));
   }
 
+  /**
+   * What PEFT's save_pretrained writes (json.dumps(indent=2, sort_keys=True)): with a task type,
+   * auto_mapping is null; without one, the base model class's __module__ and __name__.
+   */
+  private static String adapterConfig(String autoMapping) {
+    return "{\n  \"alpha_pattern\": {},\n  \"auto_mapping\": "
+        + autoMapping
+        + ",\n  \"base_model_name_or_path\": \"bert-base-uncased\",\n  \"bias\": \"none\",\n"
+        + "  \"peft_type\": \"LORA\",\n  \"r\": 8,\n  \"target_modules\": [\"query\", \"value\"],\n"
+        + "  \"task_type\": null\n}";
+  }
+
+  private static String mapping(String library, String cls) {
+    return "{\n    \"base_model_class\": \""
+        + cls
+        + "\",\n    \"parent_library\": \""
+        + library
+        + "\"\n  }";
+  }
+
+  @Test
+  void peftAutoMappingAsPeftWritesItIsAccepted() throws IOException {
+    for (String autoMapping :
+        List.of(
+            "null",
+            mapping("transformers.models.bert.modeling_bert", "BertModel"),
+            mapping("transformers.models.llama.modeling_llama", "LlamaForCausalLM"),
+            mapping("diffusers.models.unets.unet_2d_condition", "UNet2DConditionModel"),
+            mapping("lerobot.policies.act.modeling_act", "ACTPolicy"))) {
+      ScanReport r = scan("adapter_config.json", adapterConfig(autoMapping));
+      assertEquals(List.of(), r.findings(), autoMapping);
+    }
+  }
+
+  /**
+   * AutoPeftModel.from_pretrained imports auto_mapping.parent_library and getattr()s the class: any
+   * other module is code the adapter chooses (before PEFT's import allowlist, any module at all;
+   * transformers_modules.* is where transformers caches remote code).
+   */
+  @Test
+  void peftAutoMappingImportingAnythingElseIsRefused() throws IOException {
+    for (String autoMapping :
+        List.of(
+            mapping("os", "system"),
+            mapping("evil_package.loader", "Model"),
+            mapping("transformers_modules.evil.repo.modeling_evil", "EvilModel"),
+            mapping("transformers.pipelines", "pipeline"),
+            mapping("transformers", "AutoModel"),
+            mapping("transformers.models..bert", "BertModel"),
+            mapping("transformers.models.bert.modeling_bert ", "BertModel"),
+            mapping("transformers.models.bert.modeling_bert", "__class__"),
+            mapping("transformers.models.bert.modeling_bert", "os.system"),
+            "{\"parent_library\": \"transformers.models.bert.modeling_bert\"}",
+            "{\"parent_library\": \"transformers.models.bert.modeling_bert\", "
+                + "\"base_model_class\": \"BertModel\", \"extra\": \"x\"}",
+            "{\"parent_library\": [\"os\"], \"base_model_class\": \"BertModel\"}",
+            "\"os\"",
+            "[]")) {
+      ScanReport r = scan("adapter_config.json", adapterConfig(autoMapping));
+      assertEquals(List.of(FormatReason.JSON_IMPORTS_MODULE), reasons(r), autoMapping);
+    }
+    // an escaped key and value are the same to Python's json
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(
+            scan(
+                "adapter_config.json",
+                "{\"auto\\u005fmapping\": {\"base_model_class\": \"X\", "
+                    + "\"parent_library\": \"o\\u0073\"}}")));
+  }
+
   @Test
   void autoMapNamingModulesOfTheModelIsAccepted() throws IOException {
     // Phi-3 style: the classes also ship in transformers; the local .py files are refused by name
