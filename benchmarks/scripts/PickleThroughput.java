@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The pickle machine on a real {@code data.pkl} given as a file (PickleMachineBenchmark's set-up, with
- * any input), beside SHA-256 of the same bytes: median CPU time per pass after warm-up, as MB/s.
+ * any input), beside SHA-256 of the same bytes: median CPU time per pass after warm-up, as MB/s,
+ * and the bytes one pass allocates.
  *
  *   unzip -p model.pt '*' /data.pkl > data.pkl   # or: unzip model.pt NAME/data.pkl
  *   java -cp cli/target/safeload.jar benchmarks/scripts/PickleThroughput.java data.pkl [passes]
@@ -28,6 +29,12 @@ public class PickleThroughput {
 
   static long cpu() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  /** Bytes this thread has allocated so far (HotSpot's ThreadMXBean). */
+  static long allocated() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 
   public static void main(String[] a) throws Exception {
@@ -55,10 +62,15 @@ public class PickleThroughput {
         sha[i - passes] = c2 - c1;
       }
     }
+    long a0 = allocated();
+    PickleMachine.run(pickle.duplicate(), 0, profile, limits, STORAGES);
+    long perPass = allocated() - a0;
     Arrays.sort(machine);
     Arrays.sort(sha);
-    System.out.printf("%s: %d bytes; pickle machine median %.2f ms (%.0f MB/s); SHA-256 %.2f ms (%.0f MB/s)%n",
+    System.out.printf("%s: %d bytes; pickle machine median %.2f ms (%.0f MB/s); SHA-256 %.2f ms (%.0f MB/s);"
+        + " the machine allocates %d bytes per pass (%.1f per input byte)%n",
         a[0], bytes.length, machine[passes / 2] / 1e6, bytes.length / (machine[passes / 2] / 1e3),
-        sha[passes / 2] / 1e6, bytes.length / (sha[passes / 2] / 1e3));
+        sha[passes / 2] / 1e6, bytes.length / (sha[passes / 2] / 1e3), perPass,
+        (double) perPass / bytes.length);
   }
 }

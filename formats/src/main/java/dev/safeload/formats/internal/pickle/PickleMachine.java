@@ -32,7 +32,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -120,15 +119,24 @@ public final class PickleMachine {
   private int opStart;
   private int declaredProtocol = 1;
   private int proto;
-  private final ArrayList<Value> stack = new ArrayList<>();
+
+  /** The stack: {@code stack[0..sp)}; slots at and above sp are garbage. */
+  private Value[] stack = new Value[64];
+
+  private int sp;
   private int[] marks = new int[16];
   private int markCount;
 
   /**
-   * Memo slots for small indices (what picklers write), grown by doubling up to {@link #DENSE_MEMO}
-   * or twice the entries written, whichever is larger (never past {@link #MAX_DENSE}).
+   * Memo slots for small indices (what picklers write), in pages of {@link #MEMO_PAGE} allocated
+   * when first written: the slots cover indices below {@link #DENSE_MEMO} or twice the entries
+   * written, whichever is larger (never past {@link #MAX_DENSE}). Pages are never copied as the
+   * memo grows (a checkpoint of 60,000 tensors writes 600,000 entries).
    */
-  private Value[] denseMemo = new Value[64];
+  private Value[][] memoPages = new Value[DENSE_MEMO >>> MEMO_PAGE_BITS][];
+
+  private static final int MEMO_PAGE_BITS = 10;
+  private static final int MEMO_PAGE = 1 << MEMO_PAGE_BITS;
 
   /** Memo entries at larger indices (never an array sized by a hostile index). */
   private final HashMap<Long, Value> sparseMemo = new HashMap<>();
@@ -151,6 +159,11 @@ public final class PickleMachine {
   private final ArrayList<SparseV> sparse = new ArrayList<>();
   private final long maxWork;
 
+  /** {@link PickleLimits#maxStack()} and {@link PickleLimits#maxOpcodes()}, read once per op. */
+  private final long maxStack;
+
+  private final long maxOpcodes;
+
   private PickleMachine(
       ByteBuffer in,
       long base,
@@ -165,6 +178,8 @@ public final class PickleMachine {
     this.pos = in.position();
     this.limit = in.limit();
     this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
+    this.maxStack = limits.maxStack();
+    this.maxOpcodes = limits.maxOpcodes();
     for (PickleOpcode op : profile.opcodes()) {
       allowed[op.ordinal()] = true;
     }
@@ -306,6 +321,27 @@ public final class PickleMachine {
     return s;
   }
 
+  /** Scratch for short strings: ASCII text (nearly every key) then costs only its String. */
+  private final byte[] textScratch = new byte[256];
+
+  /** The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked). */
+  private String utf8At(int at, int len) {
+    if (len <= textScratch.length) {
+      in.get(at, textScratch, 0, len);
+      int bits = 0;
+      for (int i = 0; i < len; i++) {
+        bits |= textScratch[i];
+      }
+      if (bits >= 0) { // no byte has its high bit set: ASCII, which UTF-8 decodes as latin-1 does
+        return new String(textScratch, 0, len, StandardCharsets.ISO_8859_1);
+      }
+      return utf8(Arrays.copyOf(textScratch, len));
+    }
+    byte[] b = new byte[len];
+    in.get(at, b);
+    return utf8(b);
+  }
+
   private String ascii(byte[] b, String what) {
     for (byte c : b) {
       if (c < 0x20 || c == 0x7f) {
@@ -322,39 +358,47 @@ public final class PickleMachine {
   }
 
   private void push(Value v) {
-    if (stack.size() >= limits.maxStack()) {
+    if (sp >= maxStack) {
       throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "stack deeper than " + limits.maxStack());
     }
-    stack.add(v);
+    if (sp == stack.length) {
+      stack = Arrays.copyOf(stack, stack.length * 2); // sp < maxStack: grows with what was pushed
+    }
+    stack[sp++] = v;
   }
 
   private Value pop() {
-    if (stack.size() <= fence()) {
+    if (sp <= fence()) {
       throw fail(FormatReason.PICKLE_MALFORMED, "stack underflow");
     }
-    return stack.remove(stack.size() - 1);
+    return stack[--sp];
   }
 
   private Value peek() {
-    if (stack.size() <= fence()) {
+    if (sp <= fence()) {
       throw fail(FormatReason.PICKLE_MALFORMED, "stack underflow");
     }
-    return stack.get(stack.size() - 1);
+    return stack[sp - 1];
   }
 
-  /** Pops everything above the top mark, and the mark. */
-  private List<Value> popMark() {
+  /**
+   * Pops the top mark and everything above it, leaving those items in {@code stack[sp..end)} for
+   * the caller to read before anything is pushed again; returns {@code end}.
+   */
+  private int popMarkInPlace() {
     if (markCount == 0) {
       throw fail(FormatReason.PICKLE_MALFORMED, "no MARK to pop to");
     }
-    int m = marks[--markCount];
-    ArrayList<Value> items = new ArrayList<>(stack.size() - m);
-    for (int i = m; i < stack.size(); i++) {
-      items.add(stack.get(i));
-    }
-    for (int i = stack.size() - 1; i >= m; i--) {
-      stack.remove(i); // from the top: nothing is shifted
-    }
+    int end = sp;
+    sp = marks[--markCount];
+    return end;
+  }
+
+  /** Pops everything above the top mark, and the mark, as a new array. */
+  private Value[] popMark() {
+    int end = popMarkInPlace();
+    Value[] items = Arrays.copyOfRange(stack, sp, end);
+    Arrays.fill(stack, sp, end, null); // hold no references the stack no longer has
     return items;
   }
 
@@ -375,7 +419,7 @@ public final class PickleMachine {
         }
         throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends before STOP");
       }
-      if (++ops > limits.maxOpcodes()) {
+      if (++ops > maxOpcodes) {
         throw fail(
             FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
       }
@@ -392,10 +436,10 @@ public final class PickleMachine {
         }
       } else if (op.protocol() > declaredProtocol) {
         if (op == PickleOpcode.STACK_GLOBAL
-            && stack.size() >= 2
-            && stack.size() - 2 >= fence()
-            && stack.get(stack.size() - 2) instanceof StrV m
-            && stack.get(stack.size() - 1) instanceof StrV n) {
+            && sp >= 2
+            && sp - 2 >= fence()
+            && stack[sp - 2] instanceof StrV m
+            && stack[sp - 1] instanceof StrV n) {
           resolve(m.value(), n.value()); // name the global when it is not allowed anyway
         }
         throw fail(
@@ -408,23 +452,35 @@ public final class PickleMachine {
       }
       if (op == PickleOpcode.STOP) {
         checkAllowed(op, "");
-        if (markCount != 0 || stack.size() != 1) {
+        if (markCount != 0 || sp != 1) {
           throw fail(
               FormatReason.PICKLE_STOP_INVALID,
-              "STOP with "
-                  + stack.size()
-                  + " values and "
-                  + markCount
-                  + " open marks on the stack");
+              "STOP with " + sp + " values and " + markCount + " open marks on the stack");
         }
         if (frameEnd >= 0 && pos != frameEnd) {
           throw fail(
               FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
         }
-        return new Result(
-            stack.get(0), pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
+        return new Result(stack[0], pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
-      step(op);
+      // The opcodes a torch.save state dict is made of, dispatched on the byte itself and each to
+      // its own small method (the same one step calls): a single switch over every opcode costs
+      // more per opcode than most of these opcodes do.
+      switch (code) {
+        case 'q', 'r' -> memoWrite(op); // BINPUT, LONG_BINPUT
+        case 'h', 'j' -> memoRead(op); // BINGET, LONG_BINGET
+        case '(' -> mark(op); // MARK
+        case 'K' -> binInt1(op); // BININT1
+        case 'X' -> binUnicode(op); // BINUNICODE
+        case 0x85, 0x86, 0x87 -> smallTuple(op); // TUPLE1, TUPLE2, TUPLE3
+        case 't' -> tuple(op); // TUPLE
+        case 0x88, 0x89 -> newBool(op); // NEWTRUE, NEWFALSE
+        case ')' -> emptyTuple(op); // EMPTY_TUPLE
+        case 'R' -> reduce(op); // REDUCE
+        case 'Q' -> binPersId(op); // BINPERSID
+        case 'u' -> setItemsOp(op); // SETITEMS
+        default -> step(op);
+      }
     }
   }
 
@@ -472,20 +528,10 @@ public final class PickleMachine {
           frameEnd = -1;
         }
       }
-      case MARK -> {
-        checkAllowed(op, "");
-        if (markCount >= limits.maxMarks()) {
-          throw fail(
-              FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
-        }
-        if (markCount == marks.length) {
-          marks = Arrays.copyOf(marks, marks.length * 2);
-        }
-        marks[markCount++] = stack.size();
-      }
+      case MARK -> mark(op);
       case POP -> {
         checkAllowed(op, "");
-        if (markCount > 0 && marks[markCount - 1] == stack.size()) {
+        if (markCount > 0 && marks[markCount - 1] == sp) {
           markCount--; // CPython's POP discards a mark that is on top
         } else {
           pop();
@@ -493,7 +539,8 @@ public final class PickleMachine {
       }
       case POP_MARK -> {
         checkAllowed(op, "");
-        popMark();
+        int end = popMarkInPlace();
+        Arrays.fill(stack, sp, end, null);
       }
       case DUP -> {
         checkAllowed(op, "");
@@ -503,10 +550,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         push(NoneV.INSTANCE);
       }
-      case NEWTRUE, NEWFALSE -> {
-        checkAllowed(op, "");
-        push(op == PickleOpcode.NEWTRUE ? BoolV.TRUE : BoolV.FALSE);
-      }
+      case NEWTRUE, NEWFALSE -> newBool(op);
       case INT -> {
         String s = ascii(line(), "INT");
         checkAllowed(op, "");
@@ -526,11 +570,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         push(IntV.of(v));
       }
-      case BININT1 -> {
-        int v = u8();
-        checkAllowed(op, "");
-        push(IntV.of(v));
-      }
+      case BININT1 -> binInt1(op);
       case BININT2 -> {
         int v = u16();
         checkAllowed(op, "");
@@ -585,15 +625,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         push(new StrV(rawUnicodeEscape(raw)));
       }
-      case BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 -> {
-        long n =
-            op == PickleOpcode.SHORT_BINUNICODE
-                ? u8()
-                : op == PickleOpcode.BINUNICODE ? u32() : u64();
-        byte[] raw = bytes(length(n, limits.maxString()));
-        checkAllowed(op, "");
-        push(new StrV(utf8(raw)));
-      }
+      case BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 -> binUnicode(op);
       case BINBYTES, SHORT_BINBYTES, BINBYTES8, BYTEARRAY8 -> {
         long n =
             op == PickleOpcode.SHORT_BINBYTES ? u8() : op == PickleOpcode.BINBYTES ? u32() : u64();
@@ -603,10 +635,7 @@ public final class PickleMachine {
         checkAllowed(op, "");
         push(new BytesV(at, len, op == PickleOpcode.BYTEARRAY8));
       }
-      case EMPTY_TUPLE -> {
-        checkAllowed(op, "");
-        push(new TupleV(List.of()));
-      }
+      case EMPTY_TUPLE -> emptyTuple(op);
       case EMPTY_LIST -> {
         checkAllowed(op, "");
         push(new ListV());
@@ -619,35 +648,25 @@ public final class PickleMachine {
         checkAllowed(op, "");
         push(new SetV(false));
       }
-      case TUPLE1, TUPLE2, TUPLE3 -> {
-        checkAllowed(op, "");
-        int n = op == PickleOpcode.TUPLE1 ? 1 : op == PickleOpcode.TUPLE2 ? 2 : 3;
-        Value[] items = new Value[n];
-        for (int i = n - 1; i >= 0; i--) {
-          items[i] = pop();
-        }
-        push(new TupleV(List.of(items)));
-      }
-      case TUPLE -> {
-        checkAllowed(op, "");
-        push(new TupleV(Collections.unmodifiableList(popMark())));
-      }
+      case TUPLE1, TUPLE2, TUPLE3 -> smallTuple(op);
+      case TUPLE -> tuple(op);
       case LIST -> {
         checkAllowed(op, "");
         ListV l = new ListV();
-        l.items.addAll(popMark());
+        l.items.addAll(Arrays.asList(popMark()));
         push(l);
       }
       case DICT -> {
         checkAllowed(op, "");
-        List<Value> items = popMark();
+        int end = popMarkInPlace();
         DictV d = new DictV(false);
-        setItems(d, items);
+        setItems(d, stack, sp, end);
+        Arrays.fill(stack, sp, end, null);
         push(d);
       }
       case FROZENSET -> {
         checkAllowed(op, "");
-        List<Value> items = popMark();
+        List<Value> items = Arrays.asList(popMark());
         SetV s = new SetV(true);
         for (Value v : items) {
           requireHashable(v);
@@ -662,7 +681,7 @@ public final class PickleMachine {
       }
       case APPENDS -> {
         checkAllowed(op, "");
-        List<Value> items = popMark();
+        List<Value> items = Arrays.asList(popMark());
         appendTo(peek(), items);
       }
       case SETITEM -> {
@@ -674,21 +693,16 @@ public final class PickleMachine {
           throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEM on " + target.typeName());
         }
         notFrozen(d, "SETITEM");
-        setItems(d, List.of(k, v));
+        stack[sp] = k; // free slots: the two just popped
+        stack[sp + 1] = v;
+        setItems(d, stack, sp, sp + 2);
+        stack[sp] = null;
+        stack[sp + 1] = null;
       }
-      case SETITEMS -> {
-        checkAllowed(op, "");
-        List<Value> items = popMark();
-        Value target = peek();
-        if (!(target instanceof DictV d)) {
-          throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
-        }
-        notFrozen(d, "SETITEMS");
-        setItems(d, items);
-      }
+      case SETITEMS -> setItemsOp(op);
       case ADDITEMS -> {
         checkAllowed(op, "");
-        List<Value> items = popMark();
+        List<Value> items = Arrays.asList(popMark());
         Value target = peek();
         if (!(target instanceof SetV s) || s.frozen) {
           throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "ADDITEMS on " + target.typeName());
@@ -700,30 +714,8 @@ public final class PickleMachine {
         grow(s.items, items.size());
         s.items.addAll(items);
       }
-      case GET, BINGET, LONG_BINGET -> {
-        long idx =
-            op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
-        checkAllowed(op, idx);
-        Value v = memoGet(idx);
-        if (v == null) {
-          throw fail(
-              FormatReason.PICKLE_MEMO_INVALID,
-              "memo index " + idx + " read before it was written");
-        }
-        push(v);
-      }
-      case PUT, BINPUT, LONG_BINPUT -> {
-        long idx =
-            op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
-        checkAllowed(op, idx);
-        if (usedMemoize) {
-          throw fail(
-              FormatReason.PICKLE_MEMO_INVALID,
-              "PUT after MEMOIZE: two memo numbering schemes in one stream");
-        }
-        usedPut = true;
-        memoize(idx);
-      }
+      case GET, BINGET, LONG_BINGET -> memoRead(op);
+      case PUT, BINPUT, LONG_BINPUT -> memoWrite(op);
       case MEMOIZE -> {
         checkAllowed(op, "");
         if (usedPut) {
@@ -742,7 +734,7 @@ public final class PickleMachine {
         if (op == PickleOpcode.GLOBAL) {
           push(g);
         } else {
-          push(call(g, new TupleV(Collections.unmodifiableList(popMark())), "INST"));
+          push(call(g, new TupleV(popMark()), "INST"));
         }
       }
       case STACK_GLOBAL -> {
@@ -762,23 +754,13 @@ public final class PickleMachine {
       }
       case OBJ -> {
         checkAllowed(op, "");
-        List<Value> items = popMark();
-        if (items.isEmpty()) {
+        Value[] items = popMark();
+        if (items.length == 0) {
           throw fail(FormatReason.PICKLE_MALFORMED, "OBJ without a class");
         }
-        push(call(items.get(0), new TupleV(List.copyOf(items.subList(1, items.size()))), "OBJ"));
+        push(call(items[0], new TupleV(Arrays.copyOfRange(items, 1, items.length)), "OBJ"));
       }
-      case REDUCE -> {
-        checkAllowed(op, "");
-        Value args = pop();
-        Value callable = pop();
-        if (!(args instanceof TupleV t)) {
-          throw fail(
-              FormatReason.PICKLE_MALFORMED,
-              "REDUCE arguments are a " + args.typeName() + ", not a tuple");
-        }
-        push(call(callable, t, "REDUCE"));
-      }
+      case REDUCE -> reduce(op);
       case NEWOBJ, NEWOBJ_EX -> {
         checkAllowed(op, "");
         if (op == PickleOpcode.NEWOBJ_EX) {
@@ -801,18 +783,7 @@ public final class PickleMachine {
         Value state = pop();
         build(peek(), state);
       }
-      case BINPERSID -> {
-        checkAllowed(op, "");
-        Value pid = pop();
-        if (pids == null) {
-          throw fail(
-              FormatReason.PICKLE_PERSISTENT_ID_INVALID,
-              "persistent ids are not allowed in this format");
-        }
-        Value storage = pids.load(pid, base + opStart);
-        freeze(pid);
-        push(storage);
-      }
+      case BINPERSID -> binPersId(op);
       case PERSID -> {
         line();
         checkAllowed(op, "");
@@ -826,6 +797,133 @@ public final class PickleMachine {
     }
   }
 
+  /** MARK. */
+  private void mark(PickleOpcode op) {
+    checkAllowed(op, "");
+    if (markCount >= limits.maxMarks()) {
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
+    }
+    if (markCount == marks.length) {
+      marks = Arrays.copyOf(marks, marks.length * 2);
+    }
+    marks[markCount++] = sp;
+  }
+
+  /** NEWTRUE, NEWFALSE. */
+  private void newBool(PickleOpcode op) {
+    checkAllowed(op, "");
+    push(op == PickleOpcode.NEWTRUE ? BoolV.TRUE : BoolV.FALSE);
+  }
+
+  /** BININT1. */
+  private void binInt1(PickleOpcode op) {
+    int v = u8();
+    checkAllowed(op, "");
+    push(IntV.of(v));
+  }
+
+  /** BINUNICODE, SHORT_BINUNICODE, BINUNICODE8. */
+  private void binUnicode(PickleOpcode op) {
+    long n =
+        op == PickleOpcode.SHORT_BINUNICODE ? u8() : op == PickleOpcode.BINUNICODE ? u32() : u64();
+    int len = length(n, limits.maxString());
+    int at = pos;
+    pos += len;
+    checkAllowed(op, "");
+    push(new StrV(utf8At(at, len)));
+  }
+
+  /** EMPTY_TUPLE. */
+  private void emptyTuple(PickleOpcode op) {
+    checkAllowed(op, "");
+    push(new TupleV(NO_VALUES));
+  }
+
+  /** TUPLE1, TUPLE2, TUPLE3. */
+  private void smallTuple(PickleOpcode op) {
+    checkAllowed(op, "");
+    int n = op == PickleOpcode.TUPLE1 ? 1 : op == PickleOpcode.TUPLE2 ? 2 : 3;
+    Value[] items = new Value[n];
+    for (int i = n - 1; i >= 0; i--) {
+      items[i] = pop();
+    }
+    push(new TupleV(items));
+  }
+
+  /** TUPLE. */
+  private void tuple(PickleOpcode op) {
+    checkAllowed(op, "");
+    push(new TupleV(popMark()));
+  }
+
+  /** SETITEMS. */
+  private void setItemsOp(PickleOpcode op) {
+    checkAllowed(op, "");
+    int end = popMarkInPlace(); // the items stay in stack[sp..end) until the next push
+    Value target = peek();
+    if (!(target instanceof DictV d)) {
+      throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
+    }
+    notFrozen(d, "SETITEMS");
+    setItems(d, stack, sp, end);
+    Arrays.fill(stack, sp, end, null);
+  }
+
+  /** REDUCE. */
+  private void reduce(PickleOpcode op) {
+    checkAllowed(op, "");
+    Value args = pop();
+    Value callable = pop();
+    if (!(args instanceof TupleV t)) {
+      throw fail(
+          FormatReason.PICKLE_MALFORMED,
+          "REDUCE arguments are a " + args.typeName() + ", not a tuple");
+    }
+    push(call(callable, t, "REDUCE"));
+  }
+
+  /** BINPERSID. */
+  private void binPersId(PickleOpcode op) {
+    checkAllowed(op, "");
+    Value pid = pop();
+    if (pids == null) {
+      throw fail(
+          FormatReason.PICKLE_PERSISTENT_ID_INVALID,
+          "persistent ids are not allowed in this format");
+    }
+    Value storage = pids.load(pid, base + opStart);
+    freeze(pid);
+    push(storage);
+  }
+
+  /** GET, BINGET, LONG_BINGET. */
+  private void memoRead(PickleOpcode op) {
+    long idx =
+        op == PickleOpcode.GET ? memoIndex(line()) : op == PickleOpcode.BINGET ? u8() : u32();
+    checkAllowed(op, idx);
+    Value v = memoGet(idx);
+    if (v == null) {
+      throw fail(
+          FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
+    }
+    push(v);
+  }
+
+  /** PUT, BINPUT, LONG_BINPUT. */
+  private void memoWrite(PickleOpcode op) {
+    long idx =
+        op == PickleOpcode.PUT ? memoIndex(line()) : op == PickleOpcode.BINPUT ? u8() : u32();
+    checkAllowed(op, idx);
+    if (usedMemoize) {
+      throw fail(
+          FormatReason.PICKLE_MEMO_INVALID,
+          "PUT after MEMOIZE: two memo numbering schemes in one stream");
+    }
+    usedPut = true;
+    memoize(idx);
+  }
+
   // ------------------------------------------------------------------ memo
 
   private long memoIndex(byte[] line) {
@@ -837,7 +935,11 @@ public final class PickleMachine {
   }
 
   private @Nullable Value memoGet(long idx) {
-    Value v = idx < denseMemo.length ? denseMemo[(int) idx] : null;
+    Value v = null;
+    if (idx < (long) memoPages.length << MEMO_PAGE_BITS) {
+      Value[] page = memoPages[(int) (idx >>> MEMO_PAGE_BITS)];
+      v = page == null ? null : page[(int) idx & (MEMO_PAGE - 1)];
+    }
     // an entry written before the dense slots grew past its index stays in the sparse map
     return v != null || sparseMemo.isEmpty() ? v : sparseMemo.get(idx);
   }
@@ -856,11 +958,20 @@ public final class PickleMachine {
     // 0, 1, 2, ... so a large checkpoint's memo stays an array instead of a map of boxed keys.
     long cap = Math.min(MAX_DENSE, Math.max(DENSE_MEMO, 2L * (memoCount + 1)));
     if (idx < cap) {
-      if (idx >= denseMemo.length) {
-        denseMemo =
-            Arrays.copyOf(denseMemo, (int) Math.min(cap, Math.max(idx + 1, 2L * denseMemo.length)));
+      int p = (int) (idx >>> MEMO_PAGE_BITS);
+      if (p >= memoPages.length) { // cap <= MAX_DENSE: at most MAX_DENSE / MEMO_PAGE pages
+        memoPages =
+            Arrays.copyOf(
+                memoPages,
+                (int)
+                    Math.min(MAX_DENSE >>> MEMO_PAGE_BITS, Math.max(p + 1, 2L * memoPages.length)));
       }
-      denseMemo[(int) idx] = top;
+      Value[] page = memoPages[p];
+      if (page == null) { // one page per entry at most: idx < cap bounds the pages by the entries
+        page = new Value[MEMO_PAGE];
+        memoPages[p] = page;
+      }
+      page[(int) idx & (MEMO_PAGE - 1)] = top;
     } else {
       sparseMemo.put(idx, top);
     }
@@ -887,20 +998,31 @@ public final class PickleMachine {
   }
 
   private void setItems(DictV d, List<Value> kv) {
-    if (kv.size() % 2 != 0) {
+    setItems(d, kv.toArray(NO_VALUES), 0, kv.size());
+  }
+
+  /** Adds the keys and values {@code kv[from..to)} to {@code d}. */
+  private void setItems(DictV d, Value[] kv, int from, int to) {
+    int n = to - from;
+    if (n % 2 != 0) {
       throw fail(FormatReason.PICKLE_MALFORMED, "odd number of items for a dict");
     }
-    grow(d.items, kv.size());
-    for (int i = 0; i < kv.size(); i += 2) {
-      requireHashable(kv.get(i));
-      if (d.counter && !number(kv.get(i + 1))) {
+    grow(d.items, n);
+    for (int i = from; i < to; i += 2) {
+      requireHashable(kv[i]);
+      if (d.counter && !number(kv[i + 1])) {
         throw fail(
             FormatReason.PICKLE_MALFORMED,
-            "a Counter value is a " + kv.get(i + 1).typeName() + ", not a number");
+            "a Counter value is a " + kv[i + 1].typeName() + ", not a number");
       }
     }
-    d.items.addAll(kv);
+    d.items.ensureCapacity(d.items.size() + n);
+    for (int i = from; i < to; i++) {
+      d.items.add(kv[i]);
+    }
   }
+
+  private static final Value[] NO_VALUES = {};
 
   private static boolean number(Value v) {
     return v instanceof IntV || v instanceof FloatV || v instanceof BoolV;
@@ -954,18 +1076,30 @@ public final class PickleMachine {
     if (!(root instanceof Container r) || r.immutable) {
       return;
     }
-    ArrayList<Value> todo = new ArrayList<>();
-    todo.add(root);
-    while (!todo.isEmpty()) {
-      // scalars, globals, storages, tensors: immutable already
-      if (!(todo.remove(todo.size() - 1) instanceof Container v) || v.immutable) {
-        continue;
+    // The machine's own work list, reused by every freeze: freezing runs once per call.
+    int n = 0;
+    freezeTodo[n++] = r;
+    while (n > 0) {
+      Container v = freezeTodo[--n];
+      freezeTodo[n] = null;
+      if (v.immutable) {
+        continue; // reached twice before it was frozen
       }
       v.immutable = true;
-      List<Value> children;
       if (v instanceof TupleV t) {
-        children = t.items();
-      } else if (v instanceof ListV l) {
+        Value[] items = t.array();
+        charge(1 + items.length);
+        for (Value c : items) {
+          // scalars, globals, storages, tensors: immutable already; a shared frozen container
+          // costs its reference
+          if (c instanceof Container k && !k.immutable) {
+            n = pushTodo(n, k);
+          }
+        }
+        continue;
+      }
+      List<Value> children;
+      if (v instanceof ListV l) {
         children = l.items;
       } else if (v instanceof DictV d) {
         children = d.items;
@@ -975,21 +1109,32 @@ public final class PickleMachine {
         children = List.of(); // an instance or TorchScript object: its state is added below
       }
       charge(1 + children.size());
-      for (Value c : children) {
-        if (c instanceof Container k && !k.immutable) {
-          todo.add(c); // only what is not frozen yet: a shared frozen value costs its reference
+      for (int i = 0, size = children.size(); i < size; i++) {
+        if (children.get(i) instanceof Container k && !k.immutable) {
+          n = pushTodo(n, k);
         }
       }
-      if (v instanceof DictV d && d.state != null) {
-        todo.add(d.state);
+      if (v instanceof DictV d && d.state instanceof Container k) {
+        n = pushTodo(n, k);
       }
       if (v instanceof InstanceV i && i.state != null) {
-        todo.add(i.state);
+        n = pushTodo(n, i.state);
       }
-      if (v instanceof ScriptObjectV o && o.state != null) {
-        todo.add(o.state);
+      if (v instanceof ScriptObjectV o && o.state instanceof Container k) {
+        n = pushTodo(n, k);
       }
     }
+  }
+
+  /** Work list of {@link #freeze}: at most one entry per reference charged, so it stays linear. */
+  private Container[] freezeTodo = new Container[16];
+
+  private int pushTodo(int n, Container c) {
+    if (n == freezeTodo.length) {
+      freezeTodo = Arrays.copyOf(freezeTodo, n * 2);
+    }
+    freezeTodo[n] = c;
+    return n + 1;
   }
 
   // ------------------------------------------------------------------ globals and calls
@@ -1070,46 +1215,46 @@ public final class PickleMachine {
     if (!(callee instanceof GlobalV g)) {
       throw fail(FormatReason.PICKLE_CALL_NOT_ALLOWED, via + " calls a " + callee.typeName());
     }
-    List<Value> a = args.items();
+    Value[] a = args.array();
     switch (g.rule().kind()) {
       case ORDERED_DICT -> {
-        if (!a.isEmpty()) {
+        if (a.length != 0) {
           throw badCall(g, "takes no arguments here");
         }
         return new DictV(true);
       }
       case TORCH_REBUILD_TENSOR_V2 -> {
-        if (a.size() != 6 && a.size() != 7) {
-          throw badCall(g, "takes 6 or 7 arguments, got " + a.size());
+        if (a.length != 6 && a.length != 7) {
+          throw badCall(g, "takes 6 or 7 arguments, got " + a.length);
         }
         TensorV t = tensor(g, a, false);
-        if (!(a.get(4) instanceof BoolV)) {
+        if (!(a[4] instanceof BoolV)) {
           throw badCall(g, "requires_grad is not a bool");
         }
-        emptyHooks(g, a.get(5));
-        if (a.size() == 7
-            && !(a.get(6) instanceof NoneV)
-            && !(a.get(6) instanceof DictV md && strKeys(md) && isPlainData(md))) {
+        emptyHooks(g, a[5]);
+        if (a.length == 7
+            && !(a[6] instanceof NoneV)
+            && !(a[6] instanceof DictV md && strKeys(md) && isPlainData(md))) {
           throw badCall(g, "metadata is not a dict of plain data");
         }
         return t;
       }
       case TORCH_REBUILD_TENSOR -> {
-        if (a.size() != 4) {
-          throw badCall(g, "takes 4 arguments, got " + a.size());
+        if (a.length != 4) {
+          throw badCall(g, "takes 4 arguments, got " + a.length);
         }
         return tensor(g, a, false);
       }
       case TORCH_REBUILD_QTENSOR -> {
-        if (a.size() != 7) {
-          throw badCall(g, "takes 7 arguments, got " + a.size());
+        if (a.length != 7) {
+          throw badCall(g, "takes 7 arguments, got " + a.length);
         }
         TensorV t = tensor(g, a, true);
-        quantizerParams(g, a.get(4), t);
-        if (!(a.get(5) instanceof BoolV)) {
+        quantizerParams(g, a[4], t);
+        if (!(a[5] instanceof BoolV)) {
           throw badCall(g, "requires_grad is not a bool");
         }
-        emptyHooks(g, a.get(6));
+        emptyHooks(g, a[6]);
         return t;
       }
       case TORCH_REBUILD_SPARSE_TENSOR -> {
@@ -1118,37 +1263,37 @@ public final class PickleMachine {
         return sp;
       }
       case TORCH_GET_LAYOUT -> {
-        if (a.size() != 1
-            || !(a.get(0) instanceof StrV s)
+        if (a.length != 1
+            || !(a[0] instanceof StrV s)
             || !(s.value().equals("torch.sparse_coo") || s.value().equals("torch.strided"))) {
           throw badCall(g, "takes 'torch.strided' or 'torch.sparse_coo'");
         }
         return new OpaqueV(s.value());
       }
       case TORCH_REBUILD_PARAMETER -> {
-        if (a.size() != 3
-            || !(a.get(0) instanceof TensorV t)
+        if (a.length != 3
+            || !(a[0] instanceof TensorV t)
             || t.parameter()
-            || !(a.get(1) instanceof BoolV)) {
+            || !(a[1] instanceof BoolV)) {
           throw badCall(g, "takes (tensor, requires_grad, hooks)");
         }
-        emptyHooks(g, a.get(2));
+        emptyHooks(g, a[2]);
         return new TensorV(t.storage(), t.storageOffset(), t.size(), t.stride(), true);
       }
       case TORCH_SIZE -> {
-        if (a.size() != 1 || !(a.get(0) instanceof TupleV t)) {
+        if (a.length != 1 || !(a[0] instanceof TupleV t)) {
           throw badCall(g, "takes one tuple");
         }
         dims(g, t, "size");
         return t;
       }
       case TORCH_DEVICE -> {
-        if (a.isEmpty()
-            || a.size() > 2
-            || !(a.get(0) instanceof StrV s)
+        if (a.length == 0
+            || a.length > 2
+            || !(a[0] instanceof StrV s)
             || !DEVICE.matcher(s.value()).matches()
-            || (a.size() == 2
-                && !(a.get(1) instanceof IntV i
+            || (a.length == 2
+                && !(a[1] instanceof IntV i
                     && i.fitsLong()
                     && i.value() >= 0
                     && i.value() < 10_000))) {
@@ -1157,9 +1302,9 @@ public final class PickleMachine {
         return new OpaqueV("torch.device");
       }
       case CODECS_ENCODE -> {
-        if (a.size() != 2
-            || !(a.get(0) instanceof StrV s)
-            || !(a.get(1) instanceof StrV enc)
+        if (a.length != 2
+            || !(a[0] instanceof StrV s)
+            || !(a[1] instanceof StrV enc)
             || !enc.value().equals("latin1")) {
           throw badCall(g, "takes (str, 'latin1') only");
         }
@@ -1177,7 +1322,7 @@ public final class PickleMachine {
       }
       case BUILTINS_SET -> {
         SetV set = new SetV(false);
-        if (a.size() == 1 && a.get(0) instanceof ListV l) {
+        if (a.length == 1 && a[0] instanceof ListV l) {
           if (!l.hashable) { // frozen after this call: hashable for good
             for (Value v : l.items) {
               requireHashable(v);
@@ -1186,52 +1331,52 @@ public final class PickleMachine {
           }
           charge(l.items.size()); // the copy
           set.items.addAll(l.items);
-        } else if (!a.isEmpty()) {
+        } else if (a.length != 0) {
           throw badCall(g, "takes one list");
         }
         return set;
       }
       case BUILTINS_COMPLEX -> {
         double[] parts = new double[2];
-        if (a.size() > 2) {
+        if (a.length > 2) {
           throw badCall(g, "takes at most two numbers");
         }
-        for (int i = 0; i < a.size(); i++) {
-          if (a.get(i) instanceof FloatV f) {
+        for (int i = 0; i < a.length; i++) {
+          if (a[i] instanceof FloatV f) {
             parts[i] = f.value();
-          } else if (a.get(i) instanceof IntV n && n.fitsLong()) {
+          } else if (a[i] instanceof IntV n && n.fitsLong()) {
             parts[i] = n.value();
           } else {
-            throw badCall(g, "takes int or float parts, not a " + a.get(i).typeName());
+            throw badCall(g, "takes int or float parts, not a " + a[i].typeName());
           }
         }
         return new ComplexV(parts[0], parts[1]);
       }
       case BUILTINS_BYTEARRAY -> {
-        if (a.isEmpty()) {
+        if (a.length == 0) {
           return new BytesV(-1, 0, true);
         }
-        if (a.size() != 1 || !(a.get(0) instanceof BytesV b) || b.mutable()) {
+        if (a.length != 1 || !(a[0] instanceof BytesV b) || b.mutable()) {
           throw badCall(g, "takes nothing or one bytes value");
         }
         return new BytesV(b.offset(), b.length(), true);
       }
       case COUNTER -> {
         DictV c = new DictV(false, true);
-        if (a.size() == 1
-            && a.get(0) instanceof DictV d
+        if (a.length == 1
+            && a[0] instanceof DictV d
             && !d.ordered
             && !d.counter
             && d.state == null) {
           charge(d.items.size());
           setItems(c, d.items); // values must be numbers
-        } else if (!a.isEmpty()) {
+        } else if (a.length != 0) {
           throw badCall(g, "takes nothing or one dict of counts");
         }
         return c;
       }
       case DATA_CLASS -> {
-        if (!a.isEmpty()) {
+        if (a.length != 0) {
           throw badCall(g, "a data class is created without arguments");
         }
         return new InstanceV(g);
@@ -1245,18 +1390,17 @@ public final class PickleMachine {
         return new OpaqueV(g.module() + "." + g.name());
       }
       case TORCHSCRIPT_TYPE_TAG -> {
-        if (a.size() != 2
-            || !(a.get(0) instanceof ListV
-                || a.get(0) instanceof DictV d && !d.ordered && !d.counter)
-            || !(a.get(1) instanceof StrV type)
+        if (a.length != 2
+            || !(a[0] instanceof ListV || a[0] instanceof DictV d && !d.ordered && !d.counter)
+            || !(a[1] instanceof StrV type)
             || type.value().length() > 1024
             || !TYPE_TAG.matcher(type.value()).matches()) {
           throw badCall(g, "takes (list or dict, type string)");
         }
-        return a.get(0);
+        return a[0];
       }
       case TORCHSCRIPT_LIST -> {
-        if (a.size() != 1 || !(a.get(0) instanceof ListV l)) {
+        if (a.length != 1 || !(a[0] instanceof ListV l)) {
           throw badCall(g, "takes one list");
         }
         charge(l.items.size());
@@ -1286,7 +1430,7 @@ public final class PickleMachine {
 
   private Value newObject(Value cls, TupleV args) {
     if (cls instanceof GlobalV g && g.rule().kind() == GlobalRule.Kind.TORCHSCRIPT_OBJECT) {
-      if (!args.items().isEmpty()) {
+      if (args.size() != 0) {
         throw badCall(g, "a TorchScript object is created without arguments");
       }
       return new ScriptObjectV(g, base + opStart);
@@ -1483,15 +1627,16 @@ public final class PickleMachine {
     if (known != null) {
       return known;
     }
-    charge(1 + t.items().size());
-    if (t.items().size() > limits.maxRank()) {
+    Value[] items = t.array();
+    charge(1 + items.length);
+    if (items.length > limits.maxRank()) {
       throw fail(
           FormatReason.PICKLE_LIMIT_EXCEEDED,
-          g.name() + ": rank " + t.items().size() + " over the limit");
+          g.name() + ": rank " + items.length + " over the limit");
     }
-    long[] out = new long[t.items().size()];
+    long[] out = new long[items.length];
     for (int i = 0; i < out.length; i++) {
-      if (!(t.items().get(i) instanceof IntV v) || !v.fitsLong() || v.value() < 0) {
+      if (!(items[i] instanceof IntV v) || !v.fitsLong() || v.value() < 0) {
         throw badCall(g, what + " is not a tuple of non-negative ints");
       }
       out[i] = v.value();
@@ -1508,18 +1653,18 @@ public final class PickleMachine {
    * storage, offset, size, stride: typed, and every element the view can reach lies in the storage.
    * Quantized storages only for the quantized rebuild, dense ones only for the others.
    */
-  private TensorV tensor(GlobalV g, List<Value> a, boolean wantQuantized) {
-    if (!(a.get(0) instanceof StorageV s)) {
-      throw badCall(g, "first argument is a " + a.get(0).typeName() + ", not a storage");
+  private TensorV tensor(GlobalV g, Value[] a, boolean wantQuantized) {
+    if (!(a[0] instanceof StorageV s)) {
+      throw badCall(g, "first argument is a " + a[0].typeName() + ", not a storage");
     }
     if (quantized(s) != wantQuantized) {
       throw badCall(
           g, "storage of " + s.dtype() + " is " + (wantQuantized ? "not " : "") + "quantized");
     }
-    if (!(a.get(1) instanceof IntV off) || !off.fitsLong() || off.value() < 0) {
+    if (!(a[1] instanceof IntV off) || !off.fitsLong() || off.value() < 0) {
       throw badCall(g, "storage offset is not a non-negative int");
     }
-    if (!(a.get(2) instanceof TupleV sizeT) || !(a.get(3) instanceof TupleV strideT)) {
+    if (!(a[2] instanceof TupleV sizeT) || !(a[3] instanceof TupleV strideT)) {
       throw badCall(g, "size and stride must be tuples");
     }
     long[] size = dims(g, sizeT, "size");
@@ -1615,14 +1760,13 @@ public final class PickleMachine {
   }
 
   /** {@code _rebuild_sparse_tensor(layout, data)} for the COO layout. */
-  private SparseV sparse(GlobalV g, List<Value> a) {
-    if (a.size() != 2
-        || !(a.get(0) instanceof OpaqueV layout)
+  private SparseV sparse(GlobalV g, Value[] a) {
+    if (a.length != 2
+        || !(a[0] instanceof OpaqueV layout)
         || !layout.type().equals("torch.sparse_coo")) {
       throw badCall(g, "takes the sparse_coo layout and its data");
     }
-    if (!(a.get(1) instanceof TupleV data)
-        || (data.items().size() != 3 && data.items().size() != 4)) {
+    if (!(a[1] instanceof TupleV data) || (data.items().size() != 3 && data.items().size() != 4)) {
       throw badCall(g, "data is not (indices, values, size[, is_coalesced])");
     }
     List<Value> d = data.items();

@@ -2,8 +2,10 @@ package dev.safeload.formats.internal.pickle;
 
 import dev.safeload.formats.pickle.GlobalRule;
 import java.math.BigInteger;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -116,7 +118,8 @@ public sealed interface Value {
    * nests, is computed once from its direct items when it is made, so no check ever re-walks it.
    */
   final class TupleV extends Container {
-    private final List<Value> items;
+    /** Never written after construction, and never handed out (see {@link #items()}). */
+    private final Value[] items;
 
     /** The non-negative ints it holds, once a size or stride check has read them. */
     long @Nullable [] dims;
@@ -133,6 +136,11 @@ public sealed interface Value {
     private final int hashHeight;
 
     public TupleV(List<Value> items) {
+      this(items.toArray(new Value[0]));
+    }
+
+    /** Takes {@code items} over: the caller keeps no reference to the array. */
+    TupleV(Value[] items) {
       this.items = items;
       int h = 0;
       for (Value v : items) {
@@ -146,7 +154,42 @@ public sealed interface Value {
       this.hashHeight = h < 0 ? -1 : h + 1;
     }
 
+    /** A read-only view of the items (made per call: the machine itself reads {@link #get}). */
     public List<Value> items() {
+      return new ItemsView(items);
+    }
+
+    /** One object over the array, where an unmodifiable wrapper of a list view would be two. */
+    private static final class ItemsView extends AbstractList<Value> implements RandomAccess {
+      private final Value[] items;
+
+      ItemsView(Value[] items) {
+        this.items = items;
+      }
+
+      @Override
+      public Value get(int index) {
+        return items[index];
+      }
+
+      @Override
+      public int size() {
+        return items.length;
+      }
+    }
+
+    /** The number of items. */
+    public int size() {
+      return items.length;
+    }
+
+    /** Item {@code i}. */
+    public Value get(int i) {
+      return items[i];
+    }
+
+    /** The items themselves, for the machine's own reads: never written, never handed out. */
+    Value[] array() {
       return items;
     }
 
@@ -162,7 +205,7 @@ public sealed interface Value {
 
     @Override
     public String toString() {
-      return "tuple[" + items.size() + "]";
+      return "tuple[" + items.length + "]";
     }
   }
 

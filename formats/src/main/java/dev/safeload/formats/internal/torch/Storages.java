@@ -12,7 +12,6 @@ import dev.safeload.formats.internal.pickle.Value.TupleV;
 import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.spi.FormatException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 import java.util.regex.Pattern;
@@ -78,9 +77,11 @@ final class Storages implements PickleMachine.PersistentIds {
 
   @Override
   public Value load(Value pid, long offset) {
-    List<Value> t = pid instanceof TupleV tv ? tv.items() : List.of();
     int n = legacy ? 6 : 5;
-    if (t.size() != n || !(t.get(0) instanceof StrV tag) || !tag.value().equals("storage")) {
+    if (!(pid instanceof TupleV t)
+        || t.size() != n
+        || !(t.get(0) instanceof StrV tag)
+        || !tag.value().equals("storage")) {
       throw new FormatException(
           FormatReason.PICKLE_PERSISTENT_ID_INVALID,
           offset,
