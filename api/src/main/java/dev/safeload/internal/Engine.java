@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -462,10 +461,13 @@ public final class Engine {
     return followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
   }
 
-  /** The lower-case text after the last dot of the last path segment, or "" if none. */
+  /**
+   * The text after the last dot of the last path segment, folded as a case-insensitive file system
+   * folds it ({@code .pY}, {@code .ſh} with a long s), or "" if none.
+   */
   static String extension(String name) {
     String last = name.substring(name.lastIndexOf('/') + 1);
     int dot = last.lastIndexOf('.');
-    return dot <= 0 ? "" : last.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return dot <= 0 ? "" : ModelNames.folded(last.substring(dot + 1));
   }
 }

@@ -4,7 +4,6 @@ import dev.safeload.FileGlob;
 import dev.safeload.spi.FormatHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -19,9 +18,10 @@ import java.util.Set;
  *   <li>A name that says code ({@code .py}, {@code .so} also versioned as {@code .so.1}, {@code
  *       .sh}, {@code .pyz}, {@code .node}, …) is {@link Code}: loaders import or execute such files
  *       (transformers imports {@code modeling_*.py} for remote code).
- *   <li>A name that handlers claim — an exact well-known name ({@link FormatHandler#fileNames()}),
- *       else the longest matching ending ({@link FormatHandler#nameSuffixes()} or an extension) —
- *       is {@link Claimed} by those handlers: the file must validate as one of them.
+ *   <li>A name that handlers claim — a well-known name ({@link FormatHandler#fileNames()}, in any
+ *       case: compared folded, as a case-insensitive file system compares them), else the longest
+ *       matching ending ({@link FormatHandler#nameSuffixes()} or an extension) — is {@link Claimed}
+ *       by those handlers: the file must validate as one of them.
  *   <li>A name with an extension that loaders open as a model format no handler reads ({@code .h5},
  *       {@code .keras}, {@code .pb}, {@code .joblib}, …) is {@link UnreadFormat}: it can never be
  *       served as anything else, not even as data another file references.
@@ -128,7 +128,7 @@ final class NameRoles {
 
   Role of(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
-    String lower = base.toLowerCase(Locale.ROOT);
+    String lower = ModelNames.folded(base);
     String ext = Engine.extension(name);
     if (CODE_EXTENSIONS.contains(ext)) {
       return new Code(ext);
@@ -136,9 +136,11 @@ final class NameRoles {
     if (versionedSharedObject(lower)) {
       return new Code("so");
     }
+    // Folded as a case-insensitive file system compares names: there, a loader that opens
+    // tokenizer.model or vocab.txt gets Tokenizer.model or VOCAB.TXT.
     List<FormatHandler> exact = new ArrayList<>();
     for (FormatHandler h : handlers) {
-      if (h.fileNames().contains(base)) {
+      if (h.fileNames().stream().anyMatch(n -> ModelNames.folded(n).equals(lower))) {
         exact.add(h);
       }
     }

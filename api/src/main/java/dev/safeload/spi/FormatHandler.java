@@ -30,12 +30,12 @@ public interface FormatHandler {
   Set<String> extensions();
 
   /**
-   * Well-known file names (the last path segment, matched exactly and case-sensitively) that give a
-   * file this handler's role whatever its extension says: {@code tokenizer.model}, {@code
-   * vocab.txt}, {@code merges.txt}, {@code chat_template.jinja}. An exact name outranks every
-   * suffix and extension. Several handlers may list one name (a {@code tokenizer.model} is
-   * SentencePiece or tiktoken); the content then decides among them, and exactly one of them must
-   * validate it.
+   * Well-known file names (the last path segment, compared case-folded and normalised, as a
+   * case-insensitive file system compares names) that give a file this handler's role whatever its
+   * extension says: {@code tokenizer.model}, {@code vocab.txt}, {@code merges.txt}, {@code
+   * chat_template.jinja}. An exact name outranks every suffix and extension. Several handlers may
+   * list one name (a {@code tokenizer.model} is SentencePiece or tiktoken); the content then
+   * decides among them, and exactly one of them must validate it.
    *
    * @since SPI version 1 (additive default method)
    */

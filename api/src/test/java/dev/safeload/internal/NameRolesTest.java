@@ -57,6 +57,19 @@ class NameRolesTest {
     assertEquals(new NameRoles.Claimed(List.of(SPM, TIKTOKEN), "tokenizer.model"), r);
   }
 
+  /**
+   * A case-insensitive file system serves Tokenizer.MODEL to a loader opening tokenizer.model, and
+   * folds a long s to s: names and extensions are compared folded.
+   */
+  @Test
+  void wellKnownNamesAndExtensionsMatchFolded() {
+    assertEquals(
+        new NameRoles.Claimed(List.of(SPM, TIKTOKEN), "Tokenizer.MODEL"),
+        ROLES.of("original/Tokenizer.MODEL"));
+    assertEquals(new NameRoles.Code("sh"), ROLES.of("run.\u017Fh"));
+    assertEquals(new NameRoles.Claimed(List.of(JSON), ".json"), ROLES.of("config.J\u017FON"));
+  }
+
   @Test
   void theLongestEndingWins() {
     assertEquals(

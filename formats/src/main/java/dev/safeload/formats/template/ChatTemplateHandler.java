@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -81,11 +82,14 @@ public final class ChatTemplateHandler implements FormatHandler {
     String name = context.fileName();
     String base = name.substring(name.lastIndexOf('/') + 1);
     Map<String, String> metadata = new LinkedHashMap<>();
-    if (base.equals("chat_template.json")) {
+    // The engine matches well-known names case-folded (a case-insensitive file system serves
+    // Chat_Template.JSON for chat_template.json), so the container is chosen folded too.
+    String folded = base.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    if (folded.endsWith(".json")) {
       TemplateSources.judgeAll(readJson(bytes, context), context, metadata);
     } else {
       String stem =
-          base.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
+          folded.endsWith(".jinja") ? base.substring(0, base.length() - ".jinja".length()) : base;
       if (!TemplateSources.validName(stem)) {
         // renderers turn the file name into the template's name (CVE-2024-56201 ran code through
         // one)

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -289,6 +290,33 @@ class ChatTemplateHandlerTest {
     assertEquals(List.of(), out);
     assertEquals(TemplateSources.sha256(good), d.metadata().get("sha256(chat_template.default)"));
     assertEquals(TemplateSources.sha256(good), d.metadata().get("sha256(chat_template.tool_use)"));
+  }
+
+  /**
+   * A case-insensitive file system serves Chat_Template.JSON to a loader opening
+   * chat_template.json: the engine gives it the same role, and its template is judged inside the
+   * JSON (here with its braces escaped, so the JSON text read as a template shows no expression).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"Chat_Template.JSON", "chat_template.json", "CHAT_TEMPLATE.jinja"})
+  void aTemplateFileInAnotherCaseIsJudgedAsThatFile(String name, @TempDir Path dir)
+      throws java.io.IOException {
+    boolean json = name.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+    String content =
+        json
+            ? "{\"chat_template\": \"Hi \\u007b\\u007b x.__class__ \\u007d\\u007d\"}"
+            : "Hi {{ x.__class__ }}";
+    java.nio.file.Files.writeString(dir.resolve(name), content);
+    dev.safeload.ScanReport r =
+        Scans.scan(dir, LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build());
+    // A refused chat_template.json also reads as JSON, whose handler speaks too
+    // (EXTENSION_MISMATCH beside the same template verdict).
+    assertEquals(
+        json
+            ? Set.of("EXTENSION_MISMATCH", "TEMPLATE_ATTRIBUTE_NOT_ALLOWED")
+            : Set.of("TEMPLATE_ATTRIBUTE_NOT_ALLOWED"),
+        Scans.reasons(r),
+        Scans.describe(r));
   }
 
   @Test

@@ -133,6 +133,20 @@ class ZipContainerTest {
     rejects("ZIP_NAME_CASE_COLLISION", z.build());
   }
 
+  /**
+   * Case-folding file systems fold a long s to s and the Kelvin sign to k, as the engine's names
+   * do: extracted, archive/data.pKl (Kelvin sign) and archive/data.pkl are one file.
+   */
+  @Test
+  void namesDifferingOnlyInUnicodeCaseFolding() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.add("archive/data.p\u212Al", Pickles.evil());
+    rejects("ZIP_NAME_CASE_COLLISION", z.build());
+    TestZip s = torch("archive", Pickles.benignStateDict());
+    s.add("archive/ver\u017Fion", "3\n".getBytes());
+    rejects("ZIP_NAME_CASE_COLLISION", s.build());
+  }
+
   @Test
   void firstEntryInAnotherFolder() {
     TestZip z = new TestZip();

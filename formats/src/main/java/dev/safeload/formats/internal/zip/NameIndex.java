@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The archive's entry names, for the collision rules: no two names equal (ZIP_DUPLICATE_NAME), and
- * no two equal after NFC normalisation and lower-casing (ZIP_NAME_CASE_COLLISION: miniz looks names
+ * no two equal after NFC normalisation and case folding (ZIP_NAME_CASE_COLLISION: miniz looks names
  * up case-insensitively, macOS and Windows file systems fold case or normalisation).
  *
  * <p>Linear work. Normalisation reorders each run of combining marks (canonical ordering, an
@@ -85,8 +85,14 @@ final class NameIndex {
       run = isMark(cp) ? run + 1 : 0;
       work += 1 + run;
     }
-    String n = ascii ? name : Normalizer.normalize(name, Normalizer.Form.NFC);
-    return n.toLowerCase(Locale.ROOT);
+    if (ascii) {
+      return name.toLowerCase(Locale.ROOT);
+    }
+    // Upper-casing first folds letters whose lower case is another letter's (long s and s, Kelvin
+    // sign and k), as case-folding file systems do.
+    return Normalizer.normalize(name, Normalizer.Form.NFC)
+        .toUpperCase(Locale.ROOT)
+        .toLowerCase(Locale.ROOT);
   }
 
   /**
