@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param format the format id, "" if none
  * @param desc the handler's description if the file was accepted
  * @param unclaimed no handler recognised it and its name says nothing: referenced data, or unknown
+ * @param judged the view later stages judge {@code data} through while the run still holds its file
+ *     open ({@link StreamedBytes}: streams by {@code read()}), or null to judge {@code data}
  */
 record CheckedFile(
     SourceFile source,
@@ -37,7 +39,8 @@ record CheckedFile(
     String format,
     @Nullable ModelDescription desc,
     List<Finding> findings,
-    boolean unclaimed)
+    boolean unclaimed,
+    @Nullable StreamedBytes judged)
     implements ModelView.ValidatedFile {
 
   CheckedFile {
@@ -47,7 +50,7 @@ record CheckedFile(
   /** A file that was not read, for this reason. */
   static CheckedFile unread(SourceFile source, Finding reason) {
     return new CheckedFile(
-        source, null, null, java.util.Map.of(), null, null, "", null, List.of(reason), false);
+        source, null, null, java.util.Map.of(), null, null, "", null, List.of(reason), false, null);
   }
 
   @Override
@@ -84,7 +87,30 @@ record CheckedFile(
     if (data == null) {
       throw new IllegalStateException("not read: " + name());
     }
-    return data;
+    return judged != null ? judged : data;
+  }
+
+  /**
+   * Releases the file the {@linkplain #judged judging view} reads, when no stage will judge it
+   * again; this file without the view.
+   */
+  CheckedFile released() throws java.io.IOException {
+    if (judged == null) {
+      return this;
+    }
+    judged.close();
+    return new CheckedFile(
+        source,
+        data,
+        sha256,
+        shards,
+        privateCopy,
+        handler,
+        format,
+        desc,
+        findings,
+        unclaimed,
+        null);
   }
 
   /** This file with more findings; a rejected file has no description. */
@@ -95,7 +121,7 @@ record CheckedFile(
     List<Finding> all = new ArrayList<>(findings);
     all.addAll(more);
     return new CheckedFile(
-        source, data, sha256, shards, privateCopy, handler, format, desc, all, unclaimed);
+        source, data, sha256, shards, privateCopy, handler, format, desc, all, unclaimed, judged);
   }
 
   /**
@@ -104,18 +130,28 @@ record CheckedFile(
    */
   CheckedFile claimedAs(FormatHandler handler, ModelDescription d) {
     return new CheckedFile(
-        source, data, sha256, shards, privateCopy, handler, d.format(), d, List.of(), false);
+        source,
+        data,
+        sha256,
+        shards,
+        privateCopy,
+        handler,
+        d.format(),
+        d,
+        List.of(),
+        false,
+        judged);
   }
 
   /** This file, no longer waiting for a reference: its findings are final. */
   CheckedFile unclaim() {
     return new CheckedFile(
-        source, data, sha256, shards, privateCopy, handler, format, desc, findings, false);
+        source, data, sha256, shards, privateCopy, handler, format, desc, findings, false, judged);
   }
 
   /** This file, read but judged for {@code reason} alone (its bytes may not be the file's). */
   CheckedFile discarded(Finding reason) {
     return new CheckedFile(
-        source, data, sha256, shards, privateCopy, null, "", null, List.of(reason), false);
+        source, data, sha256, shards, privateCopy, null, "", null, List.of(reason), false, judged);
   }
 }

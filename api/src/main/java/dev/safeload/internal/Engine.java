@@ -253,8 +253,14 @@ public final class Engine {
       FileReading reading =
           new FileReading(
               policy, mode, privateDir, progress, shardSizes, this::needsSha256, pool, threads);
-      List<CheckedFile> checked = readAll(walk.files(), roles, validation, reading, pool);
-      checked = new CrossFileChecks(policy, validation).apply(checked, walk.directory());
+      List<CheckedFile> read = readAll(walk.files(), roles, validation, reading, pool);
+      List<CheckedFile> checked;
+      try {
+        checked = new CrossFileChecks(policy, validation).apply(read, walk.directory());
+        checked = reading.release(checked);
+      } finally {
+        FileReading.releaseQuietly(read); // after a failure; closing twice does nothing
+      }
       LicenseChecks.Result licenses = new LicenseChecks(policy).apply(checked);
       checked = licenses.files();
       // A scan applies the proof requirement only when the policy asks; a load always does.

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -126,14 +127,19 @@ final class FileReading {
             && shardPool == null
             && mode == Delivery.MAPPED_TRUSTED
             && src.size() >= SourceReader.CONCURRENT_VALIDATION_MIN_BYTES;
-    ReadBytes read;
+    ReadBytes read = null;
     FutureTask<FileValidation.Outcome> early = null;
-    try (FileChannel ch = src.open(follow)) {
+    // Open until the verdict: a mapping is judged through it (StreamedBytes), and the descriptor
+    // is never re-opened by path.
+    FileChannel ch = null;
+    try {
+      ch = src.open(follow);
       SafeProgress progressOfFile = new SafeProgress(progress, name, src.size());
       if (concurrent) {
         List<ByteBuffer> mapping = SourceReader.mapReadOnly(ch, src.size());
         ChunkedBytes bytes = new ChunkedBytes(mapping);
-        early = new FutureTask<>(() -> validation.validate(name, bytes, role));
+        StreamedBytes view = new StreamedBytes(bytes, ch);
+        early = new FutureTask<>(() -> validation.validate(name, view, role));
         Thread t = new Thread(early, "safeload-validate");
         t.setDaemon(true);
         t.start();
@@ -143,7 +149,7 @@ final class FileReading {
         } finally {
           awaitQuietly(early);
         }
-        read = new ReadBytes(bytes, digests, null);
+        read = new ReadBytes(bytes, digests);
       } else if (shardPool != null) {
         read =
             ParallelShards.read(
@@ -170,68 +176,176 @@ final class FileReading {
                 progressOfFile);
       }
     } catch (SourceReader.ShortReadException e) {
+      closeQuietly(ch);
       return CheckedFile.unread(
           src, new Finding(Reason.SOURCE_CHANGED, name, Finding.NO_OFFSET, e.getMessage()));
     } catch (IOException | UncheckedIOException e) {
+      closeQuietly(ch);
       if (e instanceof InterruptedIOException) {
         throw (InterruptedIOException) e;
       }
       return CheckedFile.unread(
           src, new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
     } catch (InternalError e) {
+      closeQuietly(ch);
       // A mapped file truncated under us faults on access; HotSpot reports it as InternalError.
       return CheckedFile.unread(src, mappingFault(name, e.getMessage()));
+    } catch (RuntimeException | Error e) {
+      closeQuietly(ch);
+      throw e;
     }
-    CheckedFile readOnly =
-        new CheckedFile(
-            src,
-            read.bytes(),
-            read.sha256(),
-            read.digests().shards(),
-            read.privateCopy(),
-            null,
-            "",
-            null,
-            List.of(),
-            false);
-    if (!src.unchanged(follow)) {
-      return readOnly.discarded(changed(name, "while reading"));
+    StreamedBytes view = judgingView(read, ch);
+    if (view == null || read.copyChannel() != null) {
+      ch.close(); // judged in memory or through the private copy: the source is done with
     }
-    FileValidation.Outcome outcome;
+    boolean keep = false;
     try {
-      outcome = early != null ? early.get() : validation.validate(name, read.bytes(), role);
-    } catch (InternalError e) {
-      return readOnly.discarded(mappingFault(name, e.getMessage()));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof InternalError ie) {
-        return readOnly.discarded(mappingFault(name, ie.getMessage()));
+      CheckedFile readOnly =
+          new CheckedFile(
+              src,
+              read.bytes(),
+              read.sha256(),
+              read.digests().shards(),
+              read.privateCopy(),
+              null,
+              "",
+              null,
+              List.of(),
+              false,
+              null);
+      if (!src.unchanged(follow)) {
+        return readOnly.discarded(changed(name, "while reading"));
       }
-      return readOnly.discarded(internalError(name, Objects.requireNonNullElse(e.getCause(), e)));
-    } catch (RuntimeException e) {
-      // A defect of our own outside any handler: the file is refused, the scan still reports.
-      return readOnly.discarded(internalError(name, e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while validating " + name);
+      FileValidation.Outcome outcome;
+      try {
+        outcome =
+            early != null
+                ? early.get()
+                : validation.validate(name, view != null ? view : read.bytes(), role);
+      } catch (InternalError e) {
+        return readOnly.discarded(mappingFault(name, e.getMessage()));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof InternalError ie) {
+          return readOnly.discarded(mappingFault(name, ie.getMessage()));
+        }
+        return readOnly.discarded(internalError(name, Objects.requireNonNullElse(e.getCause(), e)));
+      } catch (RuntimeException e) {
+        // A defect of our own outside any handler: the file is refused, the scan still reports.
+        return readOnly.discarded(internalError(name, e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while validating " + name);
+      }
+      if (mode == Delivery.MAPPED_TRUSTED && !src.unchanged(follow)) {
+        // The verdict was given on a live mapping: it holds only if the file is still the one
+        // hashed.
+        return readOnly.discarded(changed(name, "while it was validated"));
+      }
+      // Data that another file may still claim is judged again then (CrossFileChecks): a large one
+      // keeps its view open until the run releases it.
+      boolean keepView = view != null && outcome.unclaimed() && keepOpen(src);
+      CheckedFile checked =
+          new CheckedFile(
+              src,
+              read.bytes(),
+              read.sha256(),
+              read.digests().shards(),
+              read.privateCopy(),
+              outcome.handler(),
+              outcome.format(),
+              outcome.description(),
+              outcome.findings(),
+              outcome.unclaimed(),
+              keepView ? view : null);
+      Finding blob = cacheBlobMismatch(src, read);
+      keep = keepView;
+      return blob == null ? checked : checked.discarded(blob);
+    } finally {
+      if (!keep && view != null) {
+        view.close();
+      }
     }
-    if (mode == Delivery.MAPPED_TRUSTED && !src.unchanged(follow)) {
-      // The verdict was given on a live mapping: it holds only if the file is still the one hashed.
-      return readOnly.discarded(changed(name, "while it was validated"));
+  }
+
+  /**
+   * The view a file is judged through: for bytes that live in a file (a mapping of the source, or
+   * the private copy), one that streams by {@code read()} from the same descriptor; null to judge
+   * the bytes in memory as they are.
+   */
+  private @Nullable StreamedBytes judgingView(ReadBytes read, FileChannel source) {
+    FileChannel copy = read.copyChannel();
+    if (copy != null) {
+      return new StreamedBytes(read.bytes(), copy);
     }
-    CheckedFile checked =
-        new CheckedFile(
-            src,
-            read.bytes(),
-            read.sha256(),
-            read.digests().shards(),
-            read.privateCopy(),
-            outcome.handler(),
-            outcome.format(),
-            outcome.description(),
-            outcome.findings(),
-            outcome.unclaimed());
-    Finding blob = cacheBlobMismatch(src, read);
-    return blob == null ? checked : checked.discarded(blob);
+    return mode == Delivery.MAPPED_TRUSTED ? new StreamedBytes(read.bytes(), source) : null;
+  }
+
+  /**
+   * Views kept open past their file's verdict: at most {@link #MAX_KEPT_OPEN} at a time, each of a
+   * file of at least {@link #KEEP_OPEN_MIN_BYTES} (smaller files cost little to judge through their
+   * mapping), so that a model of many unclaimed files cannot exhaust descriptors.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger keptOpen =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  static final int MAX_KEPT_OPEN = 64;
+  static final long KEEP_OPEN_MIN_BYTES = 16L << 20;
+
+  private boolean keepOpen(SourceFile src) {
+    if (src.size() < KEEP_OPEN_MIN_BYTES) {
+      return false;
+    }
+    if (keptOpen.incrementAndGet() > MAX_KEPT_OPEN) {
+      keptOpen.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Releases the descriptors of views kept for {@link CrossFileChecks}. A file judged there through
+   * a live mapping of its source keeps its verdict only if the file is still the one hashed.
+   */
+  List<CheckedFile> release(List<CheckedFile> files) throws IOException {
+    List<CheckedFile> out = new ArrayList<>(files.size());
+    for (CheckedFile f : files) {
+      if (f.judged() == null) {
+        out.add(f);
+        continue;
+      }
+      keptOpen.decrementAndGet();
+      CheckedFile r = f.released();
+      boolean live = mode == Delivery.MAPPED_TRUSTED && r.privateCopy() == null;
+      out.add(
+          live && r.accepted() && !r.source().unchanged(policy.allowsSymlinks())
+              ? r.discarded(changed(r.name(), "while it was validated as referenced data"))
+              : r);
+    }
+    return out;
+  }
+
+  /** Releases kept views after a failure, without judging anything. */
+  static void releaseQuietly(List<CheckedFile> files) {
+    for (CheckedFile f : files) {
+      StreamedBytes v = f.judged();
+      if (v != null) {
+        try {
+          v.close();
+        } catch (IOException e) {
+          // nothing more to release
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(@Nullable FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // the read already failed; that is what is reported
+      }
+    }
   }
 
   private static Finding changed(String name, String when) {

@@ -108,8 +108,7 @@ final class MemoryFiles {
         throw new SourceReader.ShortReadException(
             "file size changed while being read (now " + ch.size() + " bytes)");
       }
-      return new ReadBytes(
-          new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish(), null);
+      return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
     }
   }
 

@@ -9,15 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -83,35 +80,32 @@ final class ParallelShards {
         if (ch.size() != size) {
           throw new SourceReader.ShortReadException("file size changed to " + ch.size());
         }
-        yield new ReadBytes(new ChunkedBytes(mapping), digests(shardSize, digests), null);
+        yield new ReadBytes(new ChunkedBytes(mapping), digests(shardSize, digests));
       }
       case PRIVATE_FILE -> {
         Path target = privateDir.resolve(name);
-        Files.createDirectories(
-            target.getParent(),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        List<ByteBuffer> chunks;
-        try (FileChannel out =
-            FileChannel.open(
-                target,
-                Set.of(
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")))) {
-          chunks = copyVia(out, ch, size, shardSize, n, digests, pool, helpers, prog);
+        FileChannel out = SourceReader.createPrivateCopy(target);
+        boolean kept = false;
+        try {
+          List<ByteBuffer> chunks =
+              copyVia(out, ch, size, shardSize, n, digests, pool, helpers, prog);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
+          ReadBytes read =
+              new ReadBytes(new ChunkedBytes(chunks), digests(shardSize, digests), target, out);
+          kept = true; // the copy is judged through this descriptor (StreamedBytes)
+          yield read;
+        } finally {
+          if (!kept) {
+            out.close();
+          }
         }
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
-        yield new ReadBytes(new ChunkedBytes(chunks), digests(shardSize, digests), target);
       }
       case COPY_TO_MEMORY -> {
         if (MemoryFiles.fits(size)) {
           try (FileChannel out = MemoryFiles.create()) {
             List<ByteBuffer> chunks =
                 copyVia(out, ch, size, shardSize, n, digests, pool, helpers, prog);
-            yield new ReadBytes(new ChunkedBytes(chunks), digests(shardSize, digests), null);
+            yield new ReadBytes(new ChunkedBytes(chunks), digests(shardSize, digests));
           }
         }
         List<ByteBuffer> chunks = new ArrayList<>();
@@ -125,7 +119,7 @@ final class ParallelShards {
             helpers,
             () -> i -> digests[i] = hashInto(ch, i, shardSize, size, chunks, prog));
         expectEnd(ch, size);
-        yield new ReadBytes(into, digests(shardSize, digests), null);
+        yield new ReadBytes(into, digests(shardSize, digests));
       }
       case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
     };

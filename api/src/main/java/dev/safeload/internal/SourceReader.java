@@ -100,7 +100,7 @@ final class SourceReader {
       chunks.add(chunk);
     }
     expectEnd(ch, size);
-    return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), null);
+    return new ReadBytes(new ChunkedBytes(chunks), hasher.finish());
   }
 
   private static ReadBytes copyToPrivateFile(
@@ -113,54 +113,64 @@ final class SourceReader {
       throws IOException {
     Hasher hasher = plan.newHasher();
     Path target = privateDir.resolve(name);
-    Files.createDirectories(
-        target.getParent(),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     List<ByteBuffer> chunks = new ArrayList<>();
-    try (FileChannel out =
-        FileChannel.open(
-            target,
-            java.util.Set.of(
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    FileChannel out = createPrivateCopy(target);
+    boolean done = false;
+    try {
       ByteBuffer buf = ByteBuffer.allocateDirect(STEP);
-      long done = 0;
-      while (done < size) {
-        buf.clear().limit((int) Math.min(STEP, size - done));
+      long copied = 0;
+      while (copied < size) {
+        buf.clear().limit((int) Math.min(STEP, size - copied));
         int n = ch.read(buf);
         if (n < 0) {
-          throw new ShortReadException("file ended at " + done);
+          throw new ShortReadException("file ended at " + copied);
         }
         buf.flip();
         hasher.update(buf.duplicate());
         while (buf.hasRemaining()) {
           out.write(buf);
         }
-        done += n;
-        progress.at(done);
+        copied += n;
+        progress.at(copied);
       }
       expectEnd(ch, size);
       // No force(): the copy is a private scratch file that does not need to survive a crash, and
       // the mapping below reads it back from the page cache either way.
-      for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
-        chunks.add(
-            out.map(
-                FileChannel.MapMode.READ_ONLY,
-                (long) i * ChunkedBytes.CHUNK,
-                ChunkedBytes.chunkLength(size, i)));
+      chunks.addAll(mapReadOnly(out, size));
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
+      Hasher.FileDigests digests = hasher.finish();
+      done = true;
+      // The descriptor stays open: the copy is judged through it (StreamedBytes).
+      return new ReadBytes(new ChunkedBytes(chunks), digests, target, out);
+    } finally {
+      if (!done) {
+        out.close();
       }
     }
-    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--------"));
-    return new ReadBytes(new ChunkedBytes(chunks), hasher.finish(), target);
+  }
+
+  /**
+   * Creates the private copy's file, owner-only, open for writing and reading; its directories are
+   * created owner-only too.
+   */
+  static FileChannel createPrivateCopy(Path target) throws IOException {
+    Files.createDirectories(
+        target.getParent(),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    return FileChannel.open(
+        target,
+        java.util.Set.of(
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 
   private static ReadBytes map(FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress)
       throws IOException {
     List<ByteBuffer> chunks = mapReadOnly(ch, size);
-    return new ReadBytes(new ChunkedBytes(chunks), hashByReading(ch, size, plan, progress), null);
+    return new ReadBytes(new ChunkedBytes(chunks), hashByReading(ch, size, plan, progress));
   }
 
   /**

@@ -28,7 +28,14 @@ public interface ModelBytes {
    */
   ByteBuffer slice(long offset, int length);
 
-  /** A stream over {@code [offset, size())}. */
+  /**
+   * A stream over {@code [offset, size())}: the way to walk a large part of the file. For bytes
+   * that live in a file (a scan, {@code MAPPED_TRUSTED}, {@code PRIVATE_FILE}) the loader serves it
+   * with {@code read()} into a small buffer, so memory stays bounded whatever the file's size, and
+   * {@code skip} moves past bytes without reading them; {@link #get} and {@link #slice} read a
+   * mapping, where every page touched stays resident. A read throws {@link java.io.IOException} if
+   * the file turns out shorter than {@link #size()} (it changed; the loader refuses it).
+   */
   InputStream openStream(long offset);
 
   /**

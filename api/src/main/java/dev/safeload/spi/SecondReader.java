@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Found through {@link java.util.ServiceLoader} beside the format handlers. The loader asks
  * every second reader about every file a handler accepted, except files of the reader's own {@link
  * #formats()}. Implementations are stateless, bounded (they look at a fixed number of bytes at the
- * start or end of the file, never the whole file) and never throw for hostile input.
+ * start or end of the file, or, when the other reader itself reads on, walk the file once through
+ * {@link ModelBytes#openStream}, never through {@link ModelBytes#slice} or {@link ModelBytes#get})
+ * and never throw for hostile input.
  */
 public interface SecondReader {
 

@@ -94,7 +94,8 @@ class CrossFileChecksTest {
         "",
         null,
         List.of(),
-        true);
+        true,
+        null);
   }
 
   static CheckedFile file(
@@ -109,7 +110,8 @@ class CrossFileChecksTest {
         format,
         d,
         List.of(),
-        unclaimed);
+        unclaimed,
+        null);
   }
 
   static SourceFile source(String name) {

@@ -54,7 +54,8 @@ class ProofsTest {
         "toy",
         ModelDescription.empty("toy"),
         List.of(),
-        false);
+        false,
+        null);
   }
 
   static final CheckedFile A = read("a.toy");

@@ -4,6 +4,9 @@ import dev.safeload.formats.internal.pickle.ArgumentShape;
 import dev.safeload.formats.pickle.PickleOpcode;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.SecondReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Set;
@@ -50,13 +53,25 @@ public final class PickleReader implements SecondReader {
    * linearity tests).
    */
   static @Nullable String opens(ModelBytes bytes, long[] examined) {
-    long size = bytes.size();
+    // One forward pass through the file's stream: the loader reads it with read() into a small
+    // buffer rather than through a mapping, so walking gigabytes keeps memory bounded.
+    try (Cursor in = new Cursor(bytes.openStream(0), bytes.size())) {
+      return decode(in, bytes.size(), examined);
+    } catch (IOException e) {
+      // The loader's bytes stopped matching their recorded size: the file changed under us.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static @Nullable String decode(Cursor in, long size, long[] examined) throws IOException {
     long p = 0;
     long ops = 0;
     boolean imports = false;
+    byte[] module = new byte[MAX_IDENTIFIER];
+    byte[] global = new byte[MAX_IDENTIFIER];
     while (p < size) {
       examined[0]++;
-      PickleOpcode op = PickleOpcode.of(bytes.get(p) & 0xff);
+      PickleOpcode op = PickleOpcode.of(in.at(p));
       if (op == null) {
         return null;
       }
@@ -78,17 +93,17 @@ public final class PickleReader implements SecondReader {
       imports |= op == PickleOpcode.STACK_GLOBAL;
       int width = ArgumentShape.width(op);
       switch (ArgumentShape.of(op)) {
-        case LINE -> p = afterLine(bytes, p, size, examined);
+        case LINE -> p = in.afterLine(p, NO_COPY, examined);
         case TWO_LINES -> {
-          long module = p;
-          long name = afterLine(bytes, p, size, examined);
-          p = name < 0 ? name : afterLine(bytes, name, size, examined);
+          long moduleAt = p;
+          long name = in.afterLine(p, module, examined);
+          p = name < 0 ? name : in.afterLine(name, global, examined);
           // find_class imports only dotted identifiers; text that merely starts with 'c' imports
           // nothing.
           imports |=
               p > 0
-                  && identifier(bytes, module, name - 1, examined)
-                  && identifier(bytes, name, p - 1, examined);
+                  && identifier(module, name - 1 - moduleAt, examined)
+                  && identifier(global, p - 1 - name, examined);
         }
         case FIXED -> p += width;
         case LENGTH_PREFIXED -> {
@@ -96,7 +111,7 @@ public final class PickleReader implements SecondReader {
             return null;
           }
           examined[0] += width;
-          long arg = width == 1 ? bytes.get(p) & 0xff : le(bytes, p, width);
+          long arg = in.le(p, width);
           if (arg < 0 || arg > size) {
             return null;
           }
@@ -126,14 +141,23 @@ public final class PickleReader implements SecondReader {
           PickleOpcode.NEWOBJ,
           PickleOpcode.NEWOBJ_EX);
 
-  /** Whether {@code [from, to)} is a non-empty run of ASCII letters, digits, '_' and '.'. */
-  private static boolean identifier(ModelBytes bytes, long from, long to, long[] examined) {
-    if (to <= from || to - from > 1024) {
+  /** For a line whose text is not looked at. */
+  private static final byte[] NO_COPY = new byte[0];
+
+  /** The longest module or global name taken for an import; longer lines import nothing here. */
+  private static final int MAX_IDENTIFIER = 1024;
+
+  /**
+   * Whether a line of {@code length} bytes, whose first bytes {@code line} holds, is a non-empty
+   * run of ASCII letters, digits, '_' and '.'.
+   */
+  private static boolean identifier(byte[] line, long length, long[] examined) {
+    if (length <= 0 || length > MAX_IDENTIFIER) {
       return false;
     }
-    examined[0] += to - from;
-    for (long i = from; i < to; i++) {
-      int c = bytes.get(i) & 0xff;
+    examined[0] += length;
+    for (int i = 0; i < length; i++) {
+      int c = line[i] & 0xff;
       if (!(c >= 'a' && c <= 'z'
           || c >= 'A' && c <= 'Z'
           || c >= '0' && c <= '9'
@@ -145,12 +169,7 @@ public final class PickleReader implements SecondReader {
     return true;
   }
 
-  private static long le(ModelBytes bytes, long at, int n) {
-    ByteBuffer b = bytes.slice(at, n).order(ByteOrder.LITTLE_ENDIAN);
-    return n == 4 ? b.getInt(0) & 0xffff_ffffL : b.getLong(0);
-  }
-
-  /** Bytes searched per slice: zero-copy views, except across the loader's 1 GiB chunks. */
+  /** Bytes buffered from the stream: the only memory the search holds, whatever the file size. */
   private static final int SEARCH = 1 << 16;
 
   private static final long NEWLINES = 0x0a0a_0a0a_0a0a_0a0aL;
@@ -158,30 +177,113 @@ public final class PickleReader implements SecondReader {
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
   /**
-   * The offset after the next newline at or after {@code p}, or -1 if there is none. Reads slices
-   * of {@link #SEARCH} bytes and tests eight bytes per step (a word with a newline byte XORed with
-   * newlines has a zero byte, which the borrow test finds); each byte is examined once.
+   * A forward-only window on the file's stream. Positions only grow; bytes between two positions
+   * asked for are skipped without being read (the stream's {@code skip} touches nothing).
    */
-  private static long afterLine(ModelBytes bytes, long p, long size, long[] examined) {
-    for (long at = p; at < size; ) {
-      int n = (int) Math.min(SEARCH, size - at);
-      ByteBuffer b = bytes.slice(at, n);
-      int i = 0;
-      for (; i + 8 <= n; i += 8) {
-        long x = b.getLong(i) ^ NEWLINES;
-        if (((x - LOW_BITS) & ~x & HIGH_BITS) != 0) {
-          break; // a newline among these eight bytes
-        }
-      }
-      for (; i < n; i++) {
-        if (b.get(i) == '\n') {
-          examined[0] += i + 1;
-          return at + i + 1;
-        }
-      }
-      examined[0] += n;
-      at += n;
+  private static final class Cursor implements AutoCloseable {
+    private final InputStream in;
+    private final long size;
+    private final byte[] buf = new byte[SEARCH];
+    private final ByteBuffer words = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+    private long start; // file offset of buf[0]
+    private int len; // valid bytes in buf
+    private long streamAt; // file offset of the stream's next byte
+
+    Cursor(InputStream in, long size) {
+      this.in = in;
+      this.size = size;
     }
-    return -1;
+
+    /** Makes the window start at {@code p} (at or after every position asked for so far). */
+    private void load(long p) throws IOException {
+      if (p < streamAt) {
+        throw new IllegalStateException("the cursor only moves forward: " + p + " < " + streamAt);
+      }
+      long gap = p - streamAt;
+      while (gap > 0) {
+        long k = in.skip(gap);
+        if (k <= 0) {
+          throw new IOException("the stream ended at " + streamAt + " of " + size);
+        }
+        gap -= k;
+        streamAt += k;
+      }
+      int want = (int) Math.min(buf.length, size - p);
+      int n = 0;
+      while (n < want) {
+        int r = in.read(buf, n, want - n);
+        if (r < 0) {
+          throw new IOException("the stream ended at " + (p + n) + " of " + size);
+        }
+        n += r;
+      }
+      start = p;
+      len = n;
+      streamAt = p + n;
+    }
+
+    /** The byte at {@code p}, which is below the file size. */
+    int at(long p) throws IOException {
+      if (p < start || p >= start + len) {
+        load(p);
+      }
+      return buf[(int) (p - start)] & 0xff;
+    }
+
+    /** The little-endian unsigned 1- or 4-byte, or signed 8-byte, value at {@code p}. */
+    long le(long p, int width) throws IOException {
+      long v = 0;
+      for (int i = 0; i < width; i++) { // in file order: the window only moves forward
+        v |= (long) at(p + i) << (8 * i);
+      }
+      return width == 4 ? v & 0xffff_ffffL : v;
+    }
+
+    /**
+     * The offset after the next newline at or after {@code p}, or -1 if there is none; copies the
+     * line's first bytes into {@code line} (as many as it holds). Tests eight bytes per step (a
+     * word with a newline byte XORed with newlines has a zero byte, which the borrow test finds);
+     * each byte is examined once.
+     */
+    long afterLine(long p, byte[] line, long[] examined) throws IOException {
+      long at = p;
+      while (at < size) {
+        if (at < start || at >= start + len) {
+          load(at);
+        }
+        int from = (int) (at - start);
+        int i = from;
+        for (; i + 8 <= len; i += 8) {
+          long x = words.getLong(i) ^ NEWLINES;
+          if (((x - LOW_BITS) & ~x & HIGH_BITS) != 0) {
+            break; // a newline among these eight bytes
+          }
+        }
+        for (; i < len && buf[i] != '\n'; i++) {}
+        long end = start + i; // the newline's offset, or the window's end
+        copyLine(p, at, end, line);
+        if (i < len) {
+          examined[0] += end + 1 - p;
+          return end + 1;
+        }
+        at = end;
+      }
+      examined[0] += size - p;
+      return -1;
+    }
+
+    /** Copies the part of {@code [from, to)} that lies within the line's first bytes. */
+    private void copyLine(long lineStart, long from, long to, byte[] line) {
+      long stop = Math.min(to, lineStart + line.length);
+      if (from < stop) {
+        System.arraycopy(
+            buf, (int) (from - start), line, (int) (from - lineStart), (int) (stop - from));
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 }

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.spi.ModelBytes;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +86,92 @@ class PickleReaderTest {
     long[] examined = new long[1];
     assertNull(PickleReader.opens(bytes, examined)); // STOP without an import
     assertEquals(bytes.size(), examined[0]);
+  }
+
+  /** Counts how the reader reaches the bytes: random access, or one stream read forward. */
+  static final class Counting implements ModelBytes {
+    final ModelBytes inner;
+    long viewed;
+    long streams;
+    long read;
+
+    Counting(ModelBytes inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public long size() {
+      return inner.size();
+    }
+
+    @Override
+    public byte get(long offset) {
+      viewed++;
+      return inner.get(offset);
+    }
+
+    @Override
+    public ByteBuffer slice(long offset, int length) {
+      viewed += length;
+      return inner.slice(offset, length);
+    }
+
+    @Override
+    public InputStream openStream(long offset) {
+      streams++;
+      InputStream in = inner.openStream(offset);
+      return new FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          int b = in.read();
+          read += b < 0 ? 0 : 1;
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = in.read(b, off, len);
+          read += Math.max(0, n);
+          return n;
+        }
+      };
+    }
+  }
+
+  @Test
+  void theFileIsReadAsOneStreamNeverThroughRandomAccess() {
+    // The loader serves a stream by read() into a small buffer, and random access from a mapping
+    // that would fault every page in: walking gigabytes must go through the stream.
+    Counting bytes = new Counting(file(new byte[] {'V'}, 1 << 23, new byte[0]));
+    assertNull(new PickleReader().opens(bytes));
+    assertEquals(0, bytes.viewed, "bytes reached through get() or slice()");
+    assertEquals(1, bytes.streams);
+    assertEquals(bytes.size(), bytes.read, "every byte read once");
+  }
+
+  @Test
+  void aLengthPrefixedArgumentIsSkippedNotRead() {
+    // BINBYTES ('B') with a 4-byte length of 8 MiB, its bytes, then STOP.
+    int n = 1 << 23;
+    ByteBuffer b = ByteBuffer.allocate(1 + 4 + n + 1).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'B').putInt(n).position(1 + 4 + n);
+    b.put((byte) '.').flip();
+    Counting bytes = new Counting(ModelBytes.of(b));
+    assertNull(new PickleReader().opens(bytes)); // a pickle of bytes, importing nothing
+    assertTrue(bytes.read <= 2 * (1 << 16), bytes.read + " bytes read of " + bytes.size());
+  }
+
+  @Test
+  void aGlobalAcrossTheReadersWindowIsStillFound() {
+    // NONE opcodes up to just before the reader's 64 KiB window ends, so that the module name and
+    // its newline straddle two windows.
+    for (int pad : new int[] {(1 << 16) - 3, (1 << 16) - 2, (1 << 16) - 1, 1 << 16}) {
+      ByteBuffer b = ByteBuffer.allocate(pad + CALL.length);
+      for (int i = 0; i < pad; i++) {
+        b.put((byte) 'N');
+      }
+      b.put(CALL).flip();
+      assertNotNull(new PickleReader().opens(ModelBytes.of(b)), "padding " + pad);
+    }
   }
 }
