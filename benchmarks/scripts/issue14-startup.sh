@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 14, session 4: the CLI's start-up cost, before and after, beside picklescan and openssl.
 #
-#   issue14-startup.sh WORK [SECTION...]     sections: cpu wall breakdown (default: cpu wall)
+#   issue14-startup.sh WORK [SECTION...]     sections: rr cpu wall breakdown (default: rr cpu wall)
 #
 # WORK holds:
 #   before/safeload, before/cli/target/safeload.jar   the launcher and jar of the commit to compare
@@ -16,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$(cd "${1:?usage: issue14-startup.sh WORK [cpu|wall|breakdown]...}" && pwd)"
 shift
 sections=("$@")
-[[ ${#sections[@]} -gt 0 ]] || sections=(cpu wall)
+[[ ${#sections[@]} -gt 0 ]] || sections=(rr cpu wall)
 runs="${RUNS:-5}"
 cd "$work"
 before="$work/before/safeload"
@@ -43,6 +43,20 @@ header() {
 
 for section in "${sections[@]}"; do
   case "$section" in
+    rr)
+      echo; echo "### Round robin, $runs rounds ($(date -u +%H:%M) UTC)"; echo
+      /usr/bin/python3 "$root/benchmarks/scripts/round-robin.py" "$runs" \
+        "picklescan -p DIR|||${picklescan[*]}" \
+        "safeload scan DIR, before|||$before scan ckpt/small" \
+        "safeload scan DIR, after|||$after scan ckpt/small" \
+        "safeload scan (one checkpoint), before|||$before scan one" \
+        "safeload scan (one checkpoint), after|||$after scan one"
+      echo
+      /usr/bin/python3 "$root/benchmarks/scripts/round-robin.py" "$runs" \
+        "openssl dgst -sha256 (1 GiB)|||openssl dgst -sha256 model.safetensors" \
+        "safeload verify --pins (1 GiB), before|||$before verify --pins model.pins.json model.safetensors" \
+        "safeload verify --pins (1 GiB), after|||$after verify --pins model.pins.json model.safetensors"
+      ;;
     cpu)
       header "120 small checkpoints (perf stat -r $runs)"
       row "picklescan -p DIR" "${picklescan[@]}"
@@ -59,14 +73,17 @@ for section in "${sections[@]}"; do
       ;;
     wall)
       echo; echo "### hyperfine, wall ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo
-      hyperfine -N --warmup 1 --runs "$runs" --style none --export-markdown /dev/stdout \
+      hyperfine -N --warmup 1 --runs "$runs" --style none --export-markdown "$work/hf.md" \
         -n picklescan "${picklescan[*]}" \
         -n "scan DIR, before" "$before scan ckpt/small" \
-        -n "scan DIR, after" "$after scan ckpt/small" 2> /dev/null | grep '^|'
-      hyperfine -N --warmup 1 --runs "$runs" --style none --export-markdown /dev/stdout \
+        -n "scan DIR, after" "$after scan ckpt/small" > /dev/null 2>&1
+      cat "$work/hf.md"; echo
+      hyperfine -N --warmup 1 --runs "$runs" --style none --export-markdown "$work/hf.md" \
         -n openssl "openssl dgst -sha256 model.safetensors" \
         -n "verify, before" "$before verify --pins model.pins.json model.safetensors" \
-        -n "verify, after" "$after verify --pins model.pins.json model.safetensors" 2> /dev/null | grep '^|'
+        -n "verify, after" "$after verify --pins model.pins.json model.safetensors" > /dev/null 2>&1
+      cat "$work/hf.md"
+      rm -f "$work/hf.md"
       ;;
     breakdown)
       # Where one run's CPU goes, by thread (perf record, JIT code named through the perf map) and
@@ -77,7 +94,7 @@ for section in "${sections[@]}"; do
           echo; echo "#### $which: safeload $cmd"; echo; echo '```'
           SAFELOAD_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" \
             perf record -q -F 1000 -e task-clock -o "$work/perf.data" "$launcher" $cmd > /dev/null 2>&1
-          perf script -i "$work/perf.data" -F comm,sym 2> /dev/null | awk '
+          perf script -i "$work/perf.data" -F comm,ip,sym 2> /dev/null | awk '
             { t++; c[$1]++; if ($0 ~ /Interpreter/) i[$1]++; if ($0 ~ /StubRoutines/) s[$1]++ }
             END { for (k in c) if (c[k] * 100 >= t) printf "%-16s %5.1f%% of samples (interpreter %4.1f%%, SHA stub %4.1f%%)\n", k, 100 * c[k] / t, 100 * i[k] / t, 100 * s[k] / t }' | sort -k2 -rn
           SAFELOAD_JAVA_OPTS="-Xlog:class+load:file=$work/classes.txt" "$launcher" $cmd > /dev/null 2>&1 || true
