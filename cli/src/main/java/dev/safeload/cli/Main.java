@@ -128,7 +128,6 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command and exits the JVM with its exit code. */
   public static void main(String[] args) {
-    DigestWarmup.startFor(args);
     System.exit(commandLine(new Main(), args).execute(args));
   }
 

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a TorchScript archive ({@code torch.jit.save}) may contain: the operators its {@code code/}
@@ -98,15 +99,30 @@ public final class TorchScriptProfile {
   private static final String RESOURCE = "torchscript-ops.txt";
 
   private final String name;
-  private final Map<String, Operator> operators;
   private final PickleProfile pickles;
-  private final String sha256;
 
-  private TorchScriptProfile(Builder b) {
-    this.name = b.name;
-    this.operators = Collections.unmodifiableMap(new LinkedHashMap<>(b.operators));
-    this.pickles = b.pickles;
-    this.sha256 = digest(canonical(operators));
+  /**
+   * The operators and their digest; {@code null} only in {@link #strict()}, whose list is read from
+   * the resource when first asked for (see {@link StrictOperators}).
+   */
+  private final @Nullable OperatorList list;
+
+  /** An operator list and the SHA-256 of its canonical form. */
+  private record OperatorList(Map<String, Operator> operators, String sha256) {
+    static OperatorList of(Map<String, Operator> ops) {
+      Map<String, Operator> copy = Collections.unmodifiableMap(new LinkedHashMap<>(ops));
+      return new OperatorList(copy, digest(canonical(copy)));
+    }
+  }
+
+  private TorchScriptProfile(String name, PickleProfile pickles, @Nullable OperatorList list) {
+    this.name = name;
+    this.pickles = pickles;
+    this.list = list;
+  }
+
+  private OperatorList list() {
+    return list != null ? list : StrictOperators.LIST;
   }
 
   /**
@@ -120,11 +136,22 @@ public final class TorchScriptProfile {
   }
 
   private static final class Holder {
-    static final TorchScriptProfile STRICT = load();
+    static final TorchScriptProfile STRICT =
+        new TorchScriptProfile("torchscript-strict", picklesStrict(), null);
   }
 
-  private static TorchScriptProfile load() {
-    Builder b = new Builder("torchscript-strict", picklesStrict());
+  /**
+   * The default operator list, read on first use rather than with {@link #strict()}: {@link
+   * PyTorch#TORCHSCRIPT} holds the strict profile as its default, so every PyTorch checkpoint scan
+   * initialises it, and parsing and digesting the 500-line list costs a short CLI run tens of
+   * milliseconds of CPU that only TorchScript archives need.
+   */
+  private static final class StrictOperators {
+    static final OperatorList LIST = load();
+  }
+
+  private static OperatorList load() {
+    Map<String, Operator> ops = new LinkedHashMap<>();
     String text;
     try (InputStream in = TorchScriptProfile.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
@@ -145,16 +172,18 @@ public final class TorchScriptProfile {
       if (f.length < 2) {
         throw new IllegalStateException(RESOURCE + ": no tier in '" + l + "'");
       }
-      b.put(
+      put(
+          ops,
           new Operator(
               f[0],
               Tier.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
               f.length > 2 ? f[2] : "",
               Set.of()));
     }
-    Operator grad = b.operators.get("aten::set_grad_enabled");
+    Operator grad = ops.get("aten::set_grad_enabled");
     if (grad != null) {
-      b.put(
+      put(
+          ops,
           new Operator(
               grad.name(),
               grad.tier(),
@@ -163,7 +192,11 @@ public final class TorchScriptProfile {
                   "__torch__.torch.autograd.grad_mode.no_grad",
                   "__torch__.torch.autograd.grad_mode.enable_grad")));
     }
-    return b.build();
+    return OperatorList.of(ops);
+  }
+
+  private static void put(Map<String, Operator> ops, Operator op) {
+    ops.put(op.name(), op);
   }
 
   /**
@@ -216,12 +249,12 @@ public final class TorchScriptProfile {
 
   /** Every listed operator, admitted or refused, keyed {@code namespace::name}. */
   public Map<String, Operator> operators() {
-    return operators;
+    return list().operators();
   }
 
   /** The entry for {@code namespace::name}, if listed. */
   public Optional<Operator> operator(String qualified) {
-    return Optional.ofNullable(operators.get(qualified));
+    return Optional.ofNullable(list().operators().get(qualified));
   }
 
   /**
@@ -236,18 +269,19 @@ public final class TorchScriptProfile {
    * sorted.
    */
   public String operatorsSha256() {
-    return sha256;
+    return list().sha256();
   }
 
   /** A builder holding this profile's entries. */
   public Builder toBuilder() {
     Builder b = new Builder(name, pickles);
-    b.operators.putAll(operators);
+    b.operators.putAll(operators());
     return b;
   }
 
   @Override
   public String toString() {
+    Map<String, Operator> operators = operators();
     long admitted = operators.values().stream().filter(o -> o.tier() == Tier.COMPUTE).count();
     return "TorchScriptProfile{"
         + name
@@ -328,7 +362,7 @@ public final class TorchScriptProfile {
     }
 
     public TorchScriptProfile build() {
-      return new TorchScriptProfile(this);
+      return new TorchScriptProfile(name, pickles, OperatorList.of(operators));
     }
   }
 }
