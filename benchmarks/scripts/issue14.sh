@@ -147,22 +147,39 @@ for section in "$@"; do
       row "openssl dgst -sha256" openssl dgst -sha256 "$c/resnet18.pt"
       ;;
     large)
-      echo; echo "### Large sparse sharded models: verify --pins (one run each; $(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo
-      echo "| model | files | wall s | CPU s (user+sys) | max RSS MB | openssl CPU s |"; echo "|---|---:|---:|---:|---:|---:|"
-      for gib in ${LARGE_SIZES:-5 10 20}; do
+      # One run each (a pass over 20 GiB is minutes on this machine). Every command runs the same way,
+      # `java -jar` with the CLI's JVM options, so BEFORE and this build differ only in the jar.
+      # Columns: wall s, CPU s (user+sys), max RSS MB, from /usr/bin/time; openssl on the same files
+      # right after. LOAD=1 adds an in-process load (Issue14Bench load, MAPPED_TRUSTED, one run).
+      cli=(java -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -jar)
+      timed() { # label, command...: one table row
+        local label="$1"; shift
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" > /dev/null
+        local e u s m; read -r e u s m < "$work/time.txt"
+        echo "| $label | $e | $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}') | $((m / 1024)) |"
+      }
+      echo; echo "### Large sparse sharded models ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"; echo
+      echo "| run | wall s | CPU s (user+sys) | max RSS MB |"; echo "|---|---:|---:|---:|"
+      for gib in ${LARGE_SIZES:-1 5 20}; do
         d="$work/large-$gib"
         mkdir -p "$d"
         n=$(( gib / 4 + (gib % 4 > 0) ))
         for ((i = 0; i < n; i++)); do
-          s=$(( gib * 1073741824 / n ))
-          [[ -f "$d/model-$i.safetensors" ]] || $mk "$s" "$d/model-$i.safetensors" --sparse
+          size=$(( gib * 1073741824 / n ))
+          [[ -f "$d/model-$i.safetensors" ]] || $mk "$size" "$d/model-$i.safetensors" --sparse
         done
-        "$root/safeload" pin "$d" > "$work/large-$gib.pins.json"
-        /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$root/safeload" verify --pins "$work/large-$gib.pins.json" "$d" > /dev/null
-        read -r e u s m < "$work/time.txt"
-        /usr/bin/time -f "%U %S" -o "$work/otime.txt" openssl dgst -sha256 "$d"/*.safetensors > /dev/null
-        read -r ou os < "$work/otime.txt"
-        echo "| $gib GiB (sparse) | $n | $e | $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}') | $((m / 1024)) | $(awk -v u="$ou" -v s="$os" 'BEGIN{print u+s}') |"
+        [[ -f "$work/large-$gib.pins.json" ]] || "${cli[@]}" "$jar" pin "$d" > "$work/large-$gib.pins.json"
+        timed "$gib GiB, $n files: verify --pins, this build" "${cli[@]}" "$jar" verify --pins "$work/large-$gib.pins.json" "$d"
+        if [[ -n "${BEFORE:-}" ]]; then
+          timed "$gib GiB, $n files: verify --pins, before" "${cli[@]}" "$BEFORE" verify --pins "$work/large-$gib.pins.json" "$d"
+        fi
+        if [[ -n "${LOAD:-}" ]]; then
+          timed "$gib GiB: load MAPPED_TRUSTED in process, this build" env RUNS=1 WARMUP=0 "${jvm[@]}" -cp "$jar" "$root/benchmarks/scripts/Issue14Bench.java" load "$d" MAPPED_TRUSTED
+          if [[ -n "${BEFORE:-}" ]]; then
+            timed "$gib GiB: load MAPPED_TRUSTED in process, before" env RUNS=1 WARMUP=0 "${jvm[@]}" -cp "$BEFORE" "$root/benchmarks/scripts/Issue14Bench.java" load "$d" MAPPED_TRUSTED
+          fi
+        fi
+        timed "$gib GiB: openssl dgst -sha256 (same files)" openssl dgst -sha256 "$d"/*.safetensors
       done
       ;;
     *) echo "unknown section $section" >&2; exit 2 ;;

@@ -484,6 +484,35 @@ class OnnxHandlerTest {
         List.of(), findings(withFunctions(function("f", "g"), function("g", null)), LOCAL));
   }
 
+  /**
+   * A node in a domain outside the allowlist that calls a model-local function is admitted by the
+   * default policy: the engine inlines the body, whose nodes are checked like any other.
+   */
+  @Test
+  void localFunctionCallsNeedNoDomainPolicy() {
+    assertEquals(
+        List.of(),
+        findings(withFunctions(function("f", "g"), function("g", null)), LoadPolicy.strict()));
+  }
+
+  /** Only a call of a function the model defines: any other op of that domain is still refused. */
+  @Test
+  void undefinedOpInAFunctionDomainIsRefused() {
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, withFunctions(function("other", null)));
+    assertRejected(
+        FormatReason.ONNX_DOMAIN_NOT_ALLOWED,
+        withFunctions(function("f", "missing"), function("g", null)));
+    Proto evilBody =
+        Proto.of()
+            .str(1, "f")
+            .str(4, "a")
+            .str(5, "b")
+            .str(10, "local")
+            .msg(7, node("Evil", "com.microsoft", "a", "b"))
+            .msg(9, opset("com.microsoft", 1));
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, withFunctions(evilBody));
+  }
+
   /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
   @Test
   void functionCallCyclesRejected() {

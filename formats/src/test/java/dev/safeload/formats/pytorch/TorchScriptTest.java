@@ -224,6 +224,42 @@ class TorchScriptTest {
     refused(setstate().code(SETSTATE, "y = 1\n"), "TORCHSCRIPT_SYNTAX_INVALID", "top level");
   }
 
+  /** The setstate fixture with one class-body line added after {@code factor : int}. */
+  static TorchScriptArchives classItem(String line) {
+    return setstate().replace(SETSTATE, "  factor : int\n", "  factor : int\n" + line + "\n");
+  }
+
+  /**
+   * The printer writes a {@code Final[Tuple[int]]} constant as a tuple (nn.LayerNorm's
+   * normalized_shape in every scripted transformer layer): admitted, nested too.
+   */
+  @org.junit.jupiter.api.Test
+  void tupleClassConstantsAreAdmitted() {
+    for (String line :
+        new String[] {
+          "  normalized_shape : Final[Tuple[int]] = (4,)",
+          "  kernel_size : Final[Tuple[int, int]] = (3, -1)",
+          "  nested : Final[Tuple[Tuple[int, int], str]] = ((1, 2), \"a\")"
+        }) {
+      ScanReport r = scan(classItem(line));
+      assertTrue(r.accepted(), () -> line + ": " + Scans.describe(r));
+    }
+  }
+
+  /** Anything but literals and tuples of them would be code run when the class is built. */
+  @org.junit.jupiter.api.Test
+  void classConstantsThatAreNotLiteralsAreRefused() {
+    for (String line :
+        new String[] {
+          "  c : Final[int] = torch.add(1, 2)",
+          "  c : Final[Tuple[int]] = (torch.add(1, 2),)",
+          "  c : Final[List[int]] = [1, 2]",
+          "  c : Final[int] = factor"
+        }) {
+      refused(classItem(line), "TORCHSCRIPT_SYNTAX_INVALID", "a class constant is not a literal");
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void nativeCustomClassTypesAreRefused() {
     refused(

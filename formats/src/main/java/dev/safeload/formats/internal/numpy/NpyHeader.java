@@ -2,6 +2,9 @@ package dev.safeload.formats.internal.numpy;
 
 import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.FormatException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -131,10 +134,24 @@ public record NpyHeader(
 
   /** Parses the header text that follows the preamble. */
   public static NpyHeader parse(int version, int preamble, byte[] header, Limits limits) {
-    String text =
-        version == 3
-            ? new String(header, StandardCharsets.UTF_8)
-            : new String(header, StandardCharsets.ISO_8859_1);
+    String text;
+    if (version == 3) {
+      try {
+        // NumPy decodes a 3.0 header as strict UTF-8: a malformed byte fails its load.
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(header))
+                .toString();
+      } catch (CharacterCodingException e) {
+        throw new FormatException(
+            FormatReason.NUMPY_HEADER_INVALID, preamble, "a 3.0 header that is not UTF-8");
+      }
+    } else {
+      text = new String(header, StandardCharsets.ISO_8859_1);
+    }
     Parser p = new Parser(text, preamble, version, limits);
     String descr = null;
     Dtype dtype = null;
@@ -272,15 +289,37 @@ public record NpyHeader(
       expect('\'');
       int start = i;
       while (peek() != '\'') {
-        char c = s.charAt(i);
-        if (c == '\\' || c < 0x20 || c > 0x7e) {
+        int c = s.codePointAt(i);
+        if (c == '\\' || c < 0x20 || (c > 0x7e && !(version == 3 && printedAsIs(c)))) {
           throw bad("unsupported character in a string");
         }
-        i++;
+        i += Character.charCount(c);
       }
       String v = s.substring(start, i);
       i++;
       return v;
+    }
+
+    /**
+     * Whether Python's {@code repr} writes code point {@code c} as itself: np.save switches to a
+     * 3.0 (UTF-8) header for a field name such as {@code 'été'}, and repr escapes every character
+     * that is not printable (controls, format characters such as bidi overrides, separators,
+     * surrogates, private-use and unassigned code points), which this parser then refuses as a
+     * backslash.
+     */
+    private static boolean printedAsIs(int c) {
+      return switch (Character.getType(c)) {
+        case Character.CONTROL,
+            Character.FORMAT,
+            Character.SURROGATE,
+            Character.PRIVATE_USE,
+            Character.UNASSIGNED,
+            Character.LINE_SEPARATOR,
+            Character.PARAGRAPH_SEPARATOR,
+            Character.SPACE_SEPARATOR ->
+            false;
+        default -> true;
+      };
     }
 
     boolean bool() {

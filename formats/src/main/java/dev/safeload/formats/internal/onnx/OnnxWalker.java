@@ -219,12 +219,25 @@ public final class OnnxWalker {
   private record PendingNode(String domain, String op, String overload, Scope scope, long at) {}
 
   /**
-   * Node domains are checked once all opset imports of their scope are known (imports may follow
-   * graphs).
+   * Node domains are checked once all opset imports of their scope and all model-local functions
+   * are known (both may follow graphs). A node outside the domain allowlist is admitted only as a
+   * call of a model-local function (what torch.onnx.export writes with {@code
+   * export_modules_as_functions}); the function's body nodes are checked like every other node.
    */
   private void checkNodeDomains() {
     for (PendingNode n : pendingNodes) {
       work++;
+      if (!domainAllowed.test(n.domain())
+          && !functionScopes.containsKey(functionKey(n.domain(), n.op(), n.overload()))) {
+        throw new FormatException(
+            FormatReason.ONNX_DOMAIN_NOT_ALLOWED,
+            n.at(),
+            "node "
+                + n.op()
+                + " uses operator domain '"
+                + n.domain()
+                + "', which the policy does not allow");
+      }
       if (!n.scope().imports.contains(n.domain())) {
         throw new FormatException(
             FormatReason.ONNX_OPSET_MISSING,
@@ -330,12 +343,8 @@ public final class OnnxWalker {
       throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, at, "node without op_type");
     }
     String d = normaliseDomain(domain);
-    if (!domainAllowed.test(d)) {
-      throw new FormatException(
-          FormatReason.ONNX_DOMAIN_NOT_ALLOWED,
-          at,
-          "node " + op + " uses operator domain '" + d + "', which the policy does not allow");
-    }
+    // A domain outside the allowlist is judged once every function is known (functions follow the
+    // graph): a node may call a model-local function, whose own nodes are checked here like any.
     nodeDomains.add(d);
     pendingNodes.add(new PendingNode(d, op, overload, scope, at));
   }

@@ -32,7 +32,7 @@ import java.util.Set;
 public final class TorchLegacy {
   private TorchLegacy() {}
 
-  /** PROTO 2, LONG1 10 bytes 0x1950a86a20f9469cfc6c, STOP. */
+  /** PROTO 2, LONG1 10 bytes 0x1950a86a20f9469cfc6c, STOP (the default pickle_protocol). */
   public static final byte[] MAGIC = {
     (byte) 0x80,
     0x02,
@@ -51,17 +51,43 @@ public final class TorchLegacy {
     0x2e
   };
 
+  /**
+   * The magic-number pickle as torch.save writes it with {@code pickle_protocol=4} or {@code 5}:
+   * PROTO, a FRAME of 13 bytes, the same LONG1 and STOP. Recognised so that the profile judges such
+   * a file (FRAME is outside the strict profile, as it is outside torch's weights-only unpickler),
+   * the same verdict as for a zip checkpoint of that protocol.
+   */
+  private static final byte[] FRAME_13 = {(byte) 0x95, 13, 0, 0, 0, 0, 0, 0, 0};
+
   /** Whether the head starts with the legacy magic-number pickle. */
   public static boolean matches(ByteBuffer head) {
-    if (head.remaining() < MAGIC.length) {
-      return false;
+    return magicLength(head, head.position(), head.limit()) > 0;
+  }
+
+  /**
+   * The length of the magic-number pickle at {@code at}, 0 if there is none: {@link #MAGIC} with
+   * the protocol torch.save was given ({@code pickle_protocol} 2 or 3; 4 and 5 add a frame).
+   */
+  private static int magicLength(ByteBuffer b, int at, int limit) {
+    if (limit - at < 2 || b.get(at) != MAGIC[0]) {
+      return 0;
     }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (head.get(head.position() + i) != MAGIC[i]) {
-        return false;
+    int protocol = b.get(at + 1);
+    int frame = protocol == 4 || protocol == 5 ? FRAME_13.length : 0;
+    if ((protocol < 2 || protocol > 5) || limit - at < MAGIC.length + frame) {
+      return 0;
+    }
+    for (int i = 0; i < frame; i++) {
+      if (b.get(at + 2 + i) != FRAME_13[i]) {
+        return 0;
       }
     }
-    return true;
+    for (int i = 2; i < MAGIC.length; i++) {
+      if (b.get(at + frame + i) != MAGIC[i]) {
+        return 0;
+      }
+    }
+    return MAGIC.length + frame;
   }
 
   public static ModelDescription validate(
@@ -69,13 +95,15 @@ public final class TorchLegacy {
     long size = bytes.size();
     int window = (int) Math.min(size, Math.min(limits.maxPickleBytes(), Integer.MAX_VALUE - 8L));
     ByteBuffer buf = bytes.slice(0, window);
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (i >= window || buf.get(i) != MAGIC[i]) {
-        throw new FormatException(
-            FormatReason.PYTORCH_LEGACY_INVALID, i, "not the legacy magic number");
-      }
+    int magic = magicLength(buf, 0, window);
+    if (magic == 0) {
+      throw new FormatException(
+          FormatReason.PYTORCH_LEGACY_INVALID, 0, "not the legacy magic number");
     }
-    int pos = MAGIC.length;
+    // The magic pickle itself is judged like the others: a frame is refused unless the profile
+    // admits FRAME.
+    PickleMachine.run(buf.position(0), 0, profile, limits, null);
+    int pos = magic;
     PickleMachine.Result version = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
     if (!(version.value() instanceof IntV v) || !v.fitsLong() || v.value() != 1001) {
       throw new FormatException(

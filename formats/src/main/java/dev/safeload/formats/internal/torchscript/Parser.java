@@ -46,8 +46,9 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * file      := (classdef | funcdef)*
  * classdef  := 'class' NAME ['(' NAME ')'] ':' NEWLINE INDENT classitem+ DEDENT
- * classitem := NAME ':' type ['=' literal] | ('__parameters__' | '__buffers__') '=' '[' (STRING ',')* ']'
+ * classitem := NAME ':' type ['=' constant] | ('__parameters__' | '__buffers__') '=' '[' (STRING ',')* ']'
  *            | '__annotations__' '[' STRING ']' '=' type | NAME '=' literal | funcdef | 'pass'
+ * constant  := literal | a tuple of constants, as in '(4,)'
  * funcdef   := 'def' NAME '(' [param (',' param)*] ')' ['->' type] ':' block
  * stmt      := 'if' expr ':' block ['else' ':' block] | 'while' expr ':' block
  *            | 'for' targets 'in' expr ':' block | 'with' expr ':' block | 'return' [exprs]
@@ -326,15 +327,32 @@ final class Parser {
     }
   }
 
-  private Literal literal() {
+  private Expr literal() {
     Expr e = expr();
-    if (!(e instanceof Literal l)) {
+    if (!isConstant(e)) {
       throw error(
           tokens.get(p - 1),
           FormatReason.TORCHSCRIPT_SYNTAX_INVALID,
           "a class constant is not a literal");
     }
-    return l;
+    return e;
+  }
+
+  /**
+   * A literal, or a tuple of constants: the printer writes a {@code Final[Tuple[int]]} constant
+   * (nn.LayerNorm's normalized_shape, a conv's kernel_size) as {@code (4,)}. Nesting is bounded by
+   * the parser's depth limit.
+   */
+  private static boolean isConstant(Expr e) {
+    if (e instanceof TupleX t) {
+      for (Expr item : t.items()) {
+        if (!isConstant(item)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return e instanceof Literal;
   }
 
   // ------------------------------------------------------------------ functions and statements
