@@ -55,9 +55,11 @@ public enum FormatReason implements ReasonCode {
   JSON_DUPLICATE_KEY("A JSON side file has the same key twice in one object."),
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
   JSON_REMOTE_CODE(
-      "A JSON side file's auto_map or custom_pipelines names code in another repository."),
+      "A JSON side file's auto_map or custom_pipelines names code in another repository, or a"
+          + " model_index.json names a custom pipeline."),
   JSON_IMPORTS_MODULE(
-      "A PEFT auto_mapping names a module or class other than a model class PEFT writes there."),
+      "A PEFT auto_mapping or a diffusers model_index.json component names a module or class"
+          + " other than ones PEFT or diffusers write there."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

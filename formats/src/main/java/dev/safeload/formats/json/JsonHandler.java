@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates JSON side files of a model, such as Hugging Face {@code config.json} and {@code
@@ -56,6 +57,19 @@ import java.util.Set;
  * {@code lerobot.}, and {@code base_model_class} an ASCII identifier that does not start with
  * {@code _}. Anything else, including the {@code transformers_modules.*} package where transformers
  * caches remote code, is refused ({@code JSON_IMPORTS_MODULE}).
+ *
+ * <p>A file named {@code model_index.json} (diffusers pipelines, and optimum's ONNX Runtime
+ * diffusion pipelines, which read it the same way) is checked first, before the member rules above.
+ * Each top-level member whose value is an array is a component {@code [library, class]}: diffusers
+ * imports {@code diffusers.pipelines.<library>} if that exists and otherwise the module {@code
+ * library} (optimum always imports it), then {@code getattr}s the class and calls its loader. A
+ * component must be {@code [null, null]} or two strings: the library {@code diffusers}, {@code
+ * transformers} or one of diffusers' pipeline packages ({@code stable_diffusion}, {@code
+ * kandinsky}, ...), and the class an ASCII identifier that does not start with {@code _}; anything
+ * else is refused ({@code JSON_IMPORTS_MODULE}). A top-level {@code _class_name} must be a string:
+ * a list {@code ["module", "Class"]} is a custom pipeline, code loaded from a file ({@code
+ * JSON_REMOTE_CODE}); any other value is {@code JSON_IMPORTS_MODULE}. Other members (versions,
+ * flags such as {@code requires_safety_checker}) are left alone.
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -65,6 +79,8 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] CUSTOM_PIPELINES =
       "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
+  private static final String MODEL_INDEX = "model_index.json";
 
   /** The module prefixes PEFT writes as a base model's {@code parent_library}. */
   private static final List<String> PEFT_PARENT_LIBRARIES =
@@ -116,8 +132,21 @@ public final class JsonHandler implements FormatHandler {
         new JsonReader(buf, 0, JsonLimits.of(context))
             .allowPythonNonFinite(); // trainer_state.json NaN
     List<TemplateSources.Named> templates = List.of();
+    boolean modelIndex = isModelIndex(context.fileName());
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
+        if (modelIndex && t == Token.NAME && r.depth() == 1) {
+          // before the member rules: diffusers loads any array-valued member it has a parameter for
+          if (r.tokenEquals(CLASS_NAME)) {
+            pipelineClassName(r);
+            continue;
+          }
+          int valueAt = r.valueStart();
+          if (valueAt >= 0 && buf.get(valueAt) == '[') {
+            diffusersComponent(r, r.stringValue());
+            continue;
+          }
+        }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
           templates = TemplateSources.readJsonValue(r);
           continue;
@@ -219,6 +248,87 @@ public final class JsonHandler implements FormatHandler {
       throw imports(
           at, "auto_mapping.base_model_class '" + printable(cls) + "' is not a class name");
     }
+  }
+
+  /** Whether the file is a diffusers {@code model_index.json}, in any folder and any case. */
+  private static boolean isModelIndex(String fileName) {
+    int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+    return fileName.substring(slash + 1).equalsIgnoreCase(MODEL_INDEX);
+  }
+
+  /**
+   * Reads the value of {@code model_index.json}'s {@code _class_name}: a string names a class in
+   * {@code diffusers}; a list names a custom pipeline's module and class.
+   */
+  private static void pipelineClassName(JsonReader r) {
+    long at = r.tokenOffset();
+    Token v = r.next();
+    if (v == Token.BEGIN_ARRAY) {
+      throw new FormatException(
+          FormatReason.JSON_REMOTE_CODE,
+          at,
+          "model_index.json _class_name is a list: a custom pipeline, whose code diffusers loads "
+              + "from a module file");
+    }
+    if (v != Token.STRING) {
+      throw imports(at, "model_index.json _class_name is not a string");
+    }
+  }
+
+  /**
+   * Reads the array value of the {@code model_index.json} member {@code member}: {@code [null,
+   * null]} or {@code [library, class]} as diffusers writes them (see the class comment).
+   */
+  private static void diffusersComponent(JsonReader r, String member) {
+    long at = r.tokenOffset();
+    String name = printable(member);
+    r.next(); // the array's opening bracket, which the caller saw
+    String library = componentPart(r, at, name);
+    String cls = componentPart(r, at, name);
+    if (r.next() != Token.END_ARRAY) {
+      throw imports(at, "model_index.json component " + name + " has more than two elements");
+    }
+    if (library == null && cls == null) {
+      return;
+    }
+    if (library == null || cls == null) {
+      throw imports(
+          at, "model_index.json component " + name + " has a library or a class but not both");
+    }
+    if (!library.equals("diffusers")
+        && !library.equals("transformers")
+        && !DiffusersPipelinePackages.NAMES.contains(library)) {
+      throw imports(
+          at,
+          "model_index.json component "
+              + name
+              + " names library '"
+              + printable(library)
+              + "', not diffusers, transformers or a diffusers pipeline package: diffusers would"
+              + " import it");
+    }
+    if (!dottedIdentifiers(cls) || cls.contains(".") || cls.startsWith("_")) {
+      throw imports(
+          at,
+          "model_index.json component "
+              + name
+              + " class '"
+              + printable(cls)
+              + "' is not a class name");
+    }
+  }
+
+  /** One element of a component: a string, or null; anything else is refused. */
+  private static @Nullable String componentPart(JsonReader r, long at, String name) {
+    Token t = r.next();
+    if (t == Token.NULL) {
+      return null;
+    }
+    if (t != Token.STRING) {
+      throw imports(
+          at, "model_index.json component " + name + " is not a [library, class] pair of strings");
+    }
+    return r.stringValue();
   }
 
   /** Non-empty ASCII identifiers joined by single dots. */

@@ -1,6 +1,8 @@
 package dev.safeload.formats.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
@@ -144,6 +146,300 @@ class JsonHandlerTest {
                     + "\"parent_library\": \"o\\u0073\"}}")));
   }
 
+  /** Published model_index.json files, as diffusers writes them (json.dumps, indent 2, sorted). */
+  private static final String SD_V1_5 =
+      """
+      {
+        "_class_name": "StableDiffusionPipeline",
+        "_diffusers_version": "0.6.0",
+        "feature_extractor": [
+          "transformers",
+          "CLIPImageProcessor"
+        ],
+        "image_encoder": [
+          null,
+          null
+        ],
+        "requires_safety_checker": true,
+        "safety_checker": [
+          "stable_diffusion",
+          "StableDiffusionSafetyChecker"
+        ],
+        "scheduler": [
+          "diffusers",
+          "PNDMScheduler"
+        ],
+        "text_encoder": [
+          "transformers",
+          "CLIPTextModel"
+        ],
+        "tokenizer": [
+          "transformers",
+          "CLIPTokenizer"
+        ],
+        "unet": [
+          "diffusers",
+          "UNet2DConditionModel"
+        ],
+        "vae": [
+          "diffusers",
+          "AutoencoderKL"
+        ]
+      }
+      """;
+
+  private static final String SDXL_BASE_1_0 =
+      """
+      {
+        "_class_name": "StableDiffusionXLPipeline",
+        "_diffusers_version": "0.19.0.dev0",
+        "force_zeros_for_empty_prompt": true,
+        "add_watermarker": null,
+        "scheduler": [
+          "diffusers",
+          "EulerDiscreteScheduler"
+        ],
+        "text_encoder": [
+          "transformers",
+          "CLIPTextModel"
+        ],
+        "text_encoder_2": [
+          "transformers",
+          "CLIPTextModelWithProjection"
+        ],
+        "tokenizer": [
+          "transformers",
+          "CLIPTokenizer"
+        ],
+        "tokenizer_2": [
+          "transformers",
+          "CLIPTokenizer"
+        ],
+        "unet": [
+          "diffusers",
+          "UNet2DConditionModel"
+        ],
+        "vae": [
+          "diffusers",
+          "AutoencoderKL"
+        ]
+      }
+      """;
+
+  private static final String KANDINSKY_2_1 =
+      """
+      {
+        "_class_name": "KandinskyPipeline",
+        "_diffusers_version": "0.18.0.dev0",
+        "movq": [
+          "diffusers",
+          "VQModel"
+        ],
+        "scheduler": [
+          "diffusers",
+          "DDIMScheduler"
+        ],
+        "text_encoder": [
+          "kandinsky",
+          "MultilingualCLIP"
+        ],
+        "tokenizer": [
+          "transformers",
+          "XLMRobertaTokenizerFast"
+        ],
+        "unet": [
+          "diffusers",
+          "UNet2DConditionModel"
+        ]
+      }
+      """;
+
+  private static final String KANDINSKY_2_2_PRIOR =
+      """
+      {
+        "_class_name": "KandinskyV22PriorPipeline",
+        "_diffusers_version": "0.18.0.dev0",
+        "image_encoder": [
+          "transformers",
+          "CLIPVisionModelWithProjection"
+        ],
+        "image_processor": [
+          "transformers",
+          "CLIPImageProcessor"
+        ],
+        "prior": [
+          "diffusers",
+          "PriorTransformer"
+        ],
+        "scheduler": [
+          "diffusers",
+          "UnCLIPScheduler"
+        ],
+        "text_encoder": [
+          "transformers",
+          "CLIPTextModelWithProjection"
+        ],
+        "tokenizer": [
+          "transformers",
+          "CLIPTokenizer"
+        ]
+      }
+      """;
+
+  private static final String DEEPFLOYD_IF_I =
+      """
+      {
+        "_class_name": "IFPipeline",
+        "_diffusers_version": "0.16.0",
+        "feature_extractor": [
+          "transformers",
+          "CLIPImageProcessor"
+        ],
+        "requires_safety_checker": true,
+        "safety_checker": [
+          "deepfloyd_if",
+          "IFSafetyChecker"
+        ],
+        "scheduler": [
+          "diffusers",
+          "DDPMScheduler"
+        ],
+        "text_encoder": [
+          "transformers",
+          "T5EncoderModel"
+        ],
+        "tokenizer": [
+          "transformers",
+          "T5Tokenizer"
+        ],
+        "unet": [
+          "diffusers",
+          "UNet2DConditionModel"
+        ],
+        "watermarker": [
+          "deepfloyd_if",
+          "IFWatermarker"
+        ]
+      }
+      """;
+
+  @Test
+  void diffusersModelIndexAsPublishedIsAccepted() throws IOException {
+    for (String modelIndex :
+        List.of(SD_V1_5, SDXL_BASE_1_0, KANDINSKY_2_1, KANDINSKY_2_2_PRIOR, DEEPFLOYD_IF_I)) {
+      ScanReport r = scan("model_index.json", modelIndex);
+      assertEquals(List.of(), r.findings(), modelIndex);
+    }
+  }
+
+  /** SD v1-5's model_index.json with its safety_checker component replaced by {@code component}. */
+  private static String withSafetyChecker(String component) {
+    String published = "[\n    \"stable_diffusion\",\n    \"StableDiffusionSafetyChecker\"\n  ]";
+    assertTrue(SD_V1_5.contains(published));
+    return SD_V1_5.replace(published, component);
+  }
+
+  /**
+   * diffusers' load_sub_model imports diffusers.pipelines.<library> if it exists and otherwise the
+   * module <library> itself (optimum's ORT pipelines always do), then getattr()s the class and
+   * calls into it: any library outside diffusers, transformers and diffusers' pipeline packages is
+   * a module the file chooses.
+   */
+  @Test
+  void diffusersComponentImportingAnythingElseIsRefused() throws IOException {
+    for (String component :
+        List.of(
+            "[\"os\", \"system\"]",
+            "[\"subprocess\", \"Popen\"]",
+            "[\"builtins\", \"exec\"]",
+            "[\"o\\u0073\", \"system\"]",
+            "[\"transformers_modules.evil.repo\", \"Evil\"]",
+            "[\"diffusers.pipelines\", \"StableDiffusionSafetyChecker\"]",
+            "[\"Stable_Diffusion\", \"StableDiffusionSafetyChecker\"]",
+            "[\"stable_diffusion \", \"StableDiffusionSafetyChecker\"]",
+            "[\"pipeline_utils\", \"DiffusionPipeline\"]",
+            "[\"\", \"StableDiffusionSafetyChecker\"]",
+            "[\"stable_diffusion\", \"__class__\"]",
+            "[\"diffusers\", \"os.system\"]",
+            "[\"diffusers\", \"\"]",
+            "[\"diffusers\", null]",
+            "[null, \"StableDiffusionSafetyChecker\"]",
+            "[]",
+            "[null]",
+            "[\"diffusers\"]",
+            "[\"diffusers\", \"PNDMScheduler\", \"x\"]",
+            "[[\"os\"], \"system\"]",
+            "[\"diffusers\", {\"cls\": \"PNDMScheduler\"}]",
+            "[1, 2]",
+            "[true, false]")) {
+      ScanReport r = scan("model_index.json", withSafetyChecker(component));
+      assertEquals(List.of(FormatReason.JSON_IMPORTS_MODULE), reasons(r), component);
+      assertTrue(r.findings().get(0).message().contains("safety_checker"), component);
+    }
+  }
+
+  @Test
+  void diffusersCustomPipelineClassNameIsRemoteCode() throws IOException {
+    // a list _class_name names a module file and class: a custom pipeline, code the model ships
+    String custom =
+        SD_V1_5.replace(
+            "\"StableDiffusionPipeline\"", "[\n    \"pipeline_evil\",\n    \"EvilPipeline\"\n  ]");
+    assertEquals(List.of(FormatReason.JSON_REMOTE_CODE), reasons(scan("model_index.json", custom)));
+    // an escaped key is the same key to Python's json
+    assertEquals(
+        List.of(FormatReason.JSON_REMOTE_CODE),
+        reasons(scan("model_index.json", "{\"_class\\u005fname\": [\"p\", \"P\"]}")));
+    for (String value : List.of("null", "1", "{\"a\": \"b\"}", "true")) {
+      assertEquals(
+          List.of(FormatReason.JSON_IMPORTS_MODULE),
+          reasons(scan("model_index.json", "{\"_class_name\": " + value + "}")),
+          value);
+    }
+  }
+
+  @Test
+  void diffusersComponentRuleCoversEveryArrayMemberAndOnlyModelIndex() throws IOException {
+    String osSystem = withSafetyChecker("[\"os\", \"system\"]");
+    // any array-valued member is a component, whatever its name, including names other rules own
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("model_index.json", "{\"auto_map\": [\"os\", \"system\"]}")));
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("model_index.json", "{\"_ignore_files\": [\"os\", \"system\"]}")));
+    // the name in any case, in a subfolder (a pipeline loaded with subfolder=)
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE), reasons(scan("Model_Index.JSON", osSystem)));
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        findings(osSystem.getBytes(StandardCharsets.UTF_8), "pipe/model_index.json"));
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        findings(osSystem.getBytes(StandardCharsets.UTF_8), "pipe\\model_index.json"));
+    // other JSON files and other members are not components
+    assertEquals(List.of(), scan("config.json", osSystem).findings());
+    assertEquals(List.of(), scan("model_index.json.bak.json", osSystem).findings());
+    assertEquals(
+        List.of(),
+        scan(
+                "model_index.json",
+                "{\"_class_name\": \"FluxPipeline\", \"_name_or_path\": \"os\", "
+                    + "\"note\": {\"x\": [\"os\", \"system\"]}, \"n\": 1.5, \"b\": false}")
+            .findings());
+  }
+
+  /** Every pipeline package name is a lower-case identifier that no standard module shares. */
+  @Test
+  void diffusersPipelinePackagesAreLowerCaseIdentifiers() {
+    for (String name : DiffusersPipelinePackages.NAMES) {
+      assertTrue(name.matches("[a-z][a-z0-9_]*"), name);
+    }
+    for (String stdlib : List.of("os", "sys", "subprocess", "builtins", "pickle", "code", "io")) {
+      assertFalse(DiffusersPipelinePackages.NAMES.contains(stdlib), stdlib);
+    }
+    assertTrue(DiffusersPipelinePackages.NAMES.contains("stable_diffusion_xl"));
+  }
+
   @Test
   void autoMapNamingModulesOfTheModelIsAccepted() throws IOException {
     // Phi-3 style: the classes also ship in transformers; the local .py files are refused by name
@@ -240,9 +536,17 @@ class JsonHandlerTest {
     return r.findings().stream().map(Finding::reason).toList();
   }
 
+  private static List<ReasonCode> findings(byte[] bytes, String fileName) {
+    return findings(bytes, LoadPolicy.strict(), fileName);
+  }
+
   private static List<ReasonCode> findings(byte[] bytes, LoadPolicy policy) {
+    return findings(bytes, policy, "f.json");
+  }
+
+  private static List<ReasonCode> findings(byte[] bytes, LoadPolicy policy, String fileName) {
     List<Finding> sink = new ArrayList<>();
-    ValidationContext ctx = ValidationContext.collecting("f.json", policy, sink);
+    ValidationContext ctx = ValidationContext.collecting(fileName, policy, sink);
     try {
       HANDLER.validate(ModelBytes.of(ByteBuffer.wrap(bytes)), ctx);
     } catch (FormatException e) {
