@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.spi.ModelBytes;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.safeload.testing.CountingBytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -88,61 +86,11 @@ class PickleReaderTest {
     assertEquals(bytes.size(), examined[0]);
   }
 
-  /** Counts how the reader reaches the bytes: random access, or one stream read forward. */
-  static final class Counting implements ModelBytes {
-    final ModelBytes inner;
-    long viewed;
-    long streams;
-    long read;
-
-    Counting(ModelBytes inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public byte get(long offset) {
-      viewed++;
-      return inner.get(offset);
-    }
-
-    @Override
-    public ByteBuffer slice(long offset, int length) {
-      viewed += length;
-      return inner.slice(offset, length);
-    }
-
-    @Override
-    public InputStream openStream(long offset) {
-      streams++;
-      InputStream in = inner.openStream(offset);
-      return new FilterInputStream(in) {
-        @Override
-        public int read() throws IOException {
-          int b = in.read();
-          read += b < 0 ? 0 : 1;
-          return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = in.read(b, off, len);
-          read += Math.max(0, n);
-          return n;
-        }
-      };
-    }
-  }
-
   @Test
   void theFileIsReadAsOneStreamNeverThroughRandomAccess() {
     // The loader serves a stream by read() into a small buffer, and random access from a mapping
     // that would fault every page in: walking gigabytes must go through the stream.
-    Counting bytes = new Counting(file(new byte[] {'V'}, 1 << 23, new byte[0]));
+    CountingBytes bytes = new CountingBytes(file(new byte[] {'V'}, 1 << 23, new byte[0]));
     assertNull(new PickleReader().opens(bytes));
     assertEquals(0, bytes.viewed, "bytes reached through get() or slice()");
     assertEquals(1, bytes.streams);
@@ -156,7 +104,7 @@ class PickleReaderTest {
     ByteBuffer b = ByteBuffer.allocate(1 + 4 + n + 1).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'B').putInt(n).position(1 + 4 + n);
     b.put((byte) '.').flip();
-    Counting bytes = new Counting(ModelBytes.of(b));
+    CountingBytes bytes = new CountingBytes(ModelBytes.of(b));
     assertNull(new PickleReader().opens(bytes)); // a pickle of bytes, importing nothing
     assertTrue(bytes.read <= 2 * (1 << 16), bytes.read + " bytes read of " + bytes.size());
   }

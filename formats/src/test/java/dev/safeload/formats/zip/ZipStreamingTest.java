@@ -9,9 +9,7 @@ import dev.safeload.formats.internal.zip.ZipArchive;
 import dev.safeload.formats.internal.zip.ZipLimits;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.safeload.testing.CountingBytes;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,47 +23,6 @@ import org.junit.jupiter.api.Test;
 class ZipStreamingTest {
   static final int DATA = 4 << 20;
 
-  /** Counts bytes reached by random access and bytes read through streams. */
-  static final class Counting implements ModelBytes {
-    final ModelBytes inner;
-    long viewed;
-    long read;
-
-    Counting(ModelBytes inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public byte get(long offset) {
-      viewed++;
-      return inner.get(offset);
-    }
-
-    @Override
-    public ByteBuffer slice(long offset, int length) {
-      viewed += length;
-      return inner.slice(offset, length);
-    }
-
-    @Override
-    public InputStream openStream(long offset) {
-      InputStream in = inner.openStream(offset);
-      return new FilterInputStream(in) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = in.read(b, off, len);
-          read += Math.max(0, n);
-          return n;
-        }
-      };
-    }
-  }
-
   static byte[] noise(int n) {
     byte[] b = new byte[n];
     new Random(6).nextBytes(b);
@@ -77,7 +34,7 @@ class ZipStreamingTest {
     TestZip z = new TestZip();
     z.add("archive/data/0", noise(DATA));
     z.addDeflated("archive/data/1", new byte[DATA]);
-    Counting bytes = new Counting(ModelBytes.of(ByteBuffer.wrap(z.build())));
+    CountingBytes bytes = new CountingBytes(ModelBytes.of(ByteBuffer.wrap(z.build())));
     ZipArchive zip = ZipArchive.read(bytes, new ZipLimits(100, 1L << 30, 1L << 30, 1_000_000));
     long viewedByParsing = bytes.viewed;
     zip.verifyAll();
