@@ -142,7 +142,7 @@ public final class JsonHandler implements FormatHandler {
             continue;
           }
           int valueAt = r.valueStart();
-          if (valueAt >= 0 && buf.get(valueAt) == '[') {
+          if (valueAt >= 0 && valueAt < buf.limit() && buf.get(valueAt) == '[') {
             diffusersComponent(r, r.stringValue());
             continue;
           }

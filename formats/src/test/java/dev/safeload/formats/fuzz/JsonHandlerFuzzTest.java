@@ -14,10 +14,4 @@ class JsonHandlerFuzzTest {
   void validate(byte[] data) {
     HandlerFuzzing.run(HANDLER, "config.json", data);
   }
-
-  /** The same bytes as a diffusers model_index.json, which adds the component rule. */
-  @FuzzTest(maxDuration = "5s")
-  void validateModelIndex(byte[] data) {
-    HandlerFuzzing.run(HANDLER, "model_index.json", data);
-  }
 }

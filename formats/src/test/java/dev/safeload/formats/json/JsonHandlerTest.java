@@ -378,6 +378,14 @@ class JsonHandlerTest {
     }
   }
 
+  /** Found by ModelIndexFuzzTest: a member name at the very end of the file crashed the rule. */
+  @Test
+  void aModelIndexCutAfterAMemberNameIsInvalidJson() throws IOException {
+    for (String cut : List.of("{\n  \"_wlass_name\":", "{\"scheduler\":", "{\"scheduler\": ")) {
+      assertEquals(List.of(FormatReason.JSON_INVALID), reasons(scan("model_index.json", cut)), cut);
+    }
+  }
+
   @Test
   void diffusersCustomPipelineClassNameIsRemoteCode() throws IOException {
     // a list _class_name names a module file and class: a custom pipeline, code the model ships
