@@ -597,16 +597,24 @@ public final class ZipArchive {
             FormatReason.ZIP_END_RECORD_MISSING, 0, "too short for a zip end record");
       }
       long lowest = Math.max(0, size - END_SIZE - MAX_COMMENT);
+      // The tail is copied once and searched as an array: through ModelBytes.get every byte costs a
+      // chain of calls, ten times the work of the loop itself in a JVM that has not compiled them
+      // yet, and a command checking many small files runs in such a JVM (the search covers all of a
+      // small file). The rule is the same: every offset from the last possible one down to lowest.
+      int tailLength = (int) (size - lowest); // at most END_SIZE + MAX_COMMENT
+      byte[] tail = new byte[tailLength];
+      b.slice(lowest, tailLength).get(tail);
       long found = -1;
       int valid = 0;
       boolean anySignature = false;
-      for (long at = size - END_SIZE; at >= lowest; at--) {
-        if (b.get(at) == 0x50 && (int) u32(at) == SIG_END) {
+      for (int i = tailLength - END_SIZE; i >= 0; i--) {
+        if (tail[i] == 0x50 && tail[i + 1] == 0x4b && tail[i + 2] == 5 && tail[i + 3] == 6) {
           anySignature = true;
-          if (at + END_SIZE + u16(at + 20) == size) {
+          int commentLength = (tail[i + 20] & 0xff) | (tail[i + 21] & 0xff) << 8;
+          if (i + END_SIZE + commentLength == tailLength) {
             valid++;
             if (found < 0) {
-              found = at;
+              found = lowest + i;
             }
           }
         }
