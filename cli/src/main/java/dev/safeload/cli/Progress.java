@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -49,6 +50,9 @@ abstract class Progress implements ProgressListener {
 
   void starting(String argument) {}
 
+  /** Several arguments scanned side by side: one line for all of them. */
+  void starting(List<String> arguments) {}
+
   void done() {}
 
   @Override
@@ -88,9 +92,24 @@ abstract class Progress implements ProgressListener {
 
     @Override
     void starting(String argument) {
+      start(argument, totalBytes(argument));
+    }
+
+    /**
+     * Files are told apart by their names in their models, so two models' files of one name count
+     * as one on this line: it may stop short of 100%, never pass it.
+     */
+    @Override
+    void starting(List<String> arguments) {
+      long total = 0;
+      for (String a : arguments) {
+        total += totalBytes(a);
+      }
+      start(arguments.size() + " paths", total);
+    }
+
+    private void start(String argument, long total) {
       readPerFile.clear();
-      Path root = Path.of(argument).toAbsolutePath().normalize();
-      long total = totalBytes(root);
       running = true;
       long start = System.nanoTime();
       thread =
@@ -169,9 +188,10 @@ abstract class Progress implements ProgressListener {
       return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 
-    /** Sum of regular file sizes under {@code root} (or its size), not following links. */
-    private static long totalBytes(Path root) {
+    /** Sum of regular file sizes under {@code argument} (or its size), not following links. */
+    private static long totalBytes(String argument) {
       try {
+        Path root = Path.of(argument).toAbsolutePath().normalize();
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
           return Files.size(root);
         }

@@ -2,11 +2,14 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.LoadPolicy;
 import dev.safeload.Reason;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -14,7 +17,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Scans command-line paths, turning unreadable paths into messages and exit code 2. */
 final class Scans {
@@ -36,21 +44,77 @@ final class Scans {
   private static Scans run(
       SafeModelLoader loader, List<String> arguments, PrintWriter err, Progress progress) {
     Scans s = new Scans();
-    for (String arg : arguments) {
-      try {
-        Path p = Path.of(arg);
-        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    int threads = (int) Math.min(arguments.size(), loader.policy().get(LoadPolicy.PARALLELISM));
+    if (threads <= 1) {
+      for (String arg : arguments) {
         progress.starting(arg);
-        s.scanned.add(new Scanned(arg, dir, loader.scan(p)));
-      } catch (NoSuchFileException e) {
-        s.fail(err, arg, "no such file or directory");
-      } catch (IOException | InvalidPathException e) {
-        s.fail(err, arg, String.valueOf(e));
-      } finally {
-        progress.done();
+        try {
+          s.add(err, arg, scan(loader, arg));
+        } finally {
+          progress.done();
+        }
       }
+      return s;
+    }
+    // Several paths: each is its own model (one loader run), so they are scanned side by side on
+    // the loader's parallelism, and reported, messages included, in the order they were given.
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "safeload-scan");
+              t.setDaemon(true);
+              return t;
+            });
+    progress.starting(arguments);
+    try {
+      List<Future<Outcome>> outcomes = new ArrayList<>();
+      for (String arg : arguments) {
+        outcomes.add(pool.submit(() -> scan(loader, arg)));
+      }
+      for (int i = 0; i < arguments.size(); i++) {
+        s.add(err, arguments.get(i), outcomes.get(i).get());
+      }
+    } catch (ExecutionException e) {
+      // scan() turns I/O failures into outcomes; anything else is a defect, thrown as it was thrown
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new InterruptedIOException("interrupted while scanning"));
+    } finally {
+      pool.shutdownNow();
+      progress.done();
     }
     return s;
+  }
+
+  /** What scanning one argument gave: a report, or why the path could not be read. */
+  private record Outcome(@Nullable Scanned scanned, @Nullable String failure) {}
+
+  private static Outcome scan(SafeModelLoader loader, String arg) {
+    try {
+      Path p = Path.of(arg);
+      boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+      return new Outcome(new Scanned(arg, dir, loader.scan(p)), null);
+    } catch (NoSuchFileException e) {
+      return new Outcome(null, "no such file or directory");
+    } catch (IOException | InvalidPathException e) {
+      return new Outcome(null, String.valueOf(e));
+    }
+  }
+
+  private void add(PrintWriter err, String arg, Outcome o) {
+    if (o.scanned() != null) {
+      scanned.add(o.scanned());
+    } else {
+      fail(err, arg, String.valueOf(o.failure()));
+    }
   }
 
   /**

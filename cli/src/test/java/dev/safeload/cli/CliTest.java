@@ -150,6 +150,50 @@ class CliTest {
     assertEquals(3, files.size(), "the readable model's two files are still reported");
   }
 
+  /**
+   * Several paths are scanned side by side (one loader run each, on the loader's parallelism) and
+   * reported in the order given, messages included; one thread gives the same report.
+   */
+  @Test
+  void severalPathsAreReportedInTheOrderGivenWhateverTheThreads() throws Exception {
+    List<String> args = new ArrayList<>(List.of("scan", "--json"));
+    for (int i = 0; i < 12; i++) {
+      Path f = tmp.resolve("m" + i + ".toy");
+      Files.writeString(f, i % 5 == 3 ? "not a toy" : "TOY!" + "w".repeat(i * 1000));
+      args.add(f.toString());
+      if (i == 6) {
+        args.add(tmp.resolve("absent-" + i).toString());
+      }
+    }
+    args.add(tmp.resolve("absent-last").toString());
+    List<String> expected = args.subList(2, args.size());
+    List<String> reports = new ArrayList<>();
+    for (long threads : new long[] {1, 4}) {
+      Run r =
+          runWith(
+              new Main(
+                  b ->
+                      b.handler(new ToyHandler())
+                          .policy(
+                              LoadPolicy.strict().toBuilder()
+                                  .allowFormat(ToyHandler.ID)
+                                  .set(LoadPolicy.PARALLELISM, threads)
+                                  .build())),
+              args.toArray(String[]::new));
+      assertEquals(2, r.exit(), r.err());
+      List<Map<String, Object>> files = list(json(r.out()).get("files"));
+      assertEquals(expected, files.stream().map(f -> f.get("path")).toList());
+      assertEquals(
+          List.of("rejected", "rejected", "rejected", "rejected"),
+          files.stream().map(f -> f.get("verdict")).filter(v -> !"accepted".equals(v)).toList());
+      assertTrue(
+          r.err().indexOf("absent-6") < r.err().indexOf("absent-last"),
+          "messages in the order the paths were given: " + r.err());
+      reports.add(r.out());
+    }
+    assertEquals(reports.get(0), reports.get(1), "the same report on one thread and on four");
+  }
+
   @Test
   void usageErrorsExitWith2() {
     assertEquals(2, run().exit());

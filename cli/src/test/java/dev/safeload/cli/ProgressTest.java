@@ -37,6 +37,25 @@ class ProgressTest {
   }
 
   @Test
+  void pathsScannedSideBySideShareOneLine() throws Exception {
+    Path a = Files.write(tmp.resolve("a.bin"), new byte[1 << 20]);
+    Path b = Files.write(tmp.resolve("b.bin"), new byte[3 << 20]);
+    StringWriter out = new StringWriter();
+    Progress.Bar bar = new Progress.Bar(new PrintWriter(out), 0);
+    bar.starting(java.util.List.of(a.toString(), b.toString()));
+    bar.bytesRead("a.bin", 1 << 20, 1 << 20);
+    bar.bytesRead("b.bin", 1 << 20, 3 << 20);
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!out.toString().contains("50% of 4.0 MiB") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    bar.done();
+    assertTrue(
+        out.toString().contains("safeload: 2 paths [##########..........] 50% of 4.0 MiB"),
+        out.toString());
+  }
+
+  @Test
   void aScanThroughTheCommandFeedsTheBar() throws Exception {
     Path f = Files.write(tmp.resolve("w.bin"), new byte[5 << 20]);
     Progress.Bar bar = new Progress.Bar(new PrintWriter(new StringWriter()), 60_000);
