@@ -134,9 +134,13 @@ for section in "$@"; do
       bench "$jar" scan "$c/resnet18.pt"
       bench "$jar" sha "$c/many-tensors.pt"
       bench "$jar" scan "$c/many-tensors.pt"
+      bench "$jar" sha "$c/small"
+      bench "$jar" scan "$c/small"
       echo '```'
       header "120 small checkpoints, one CLI process each tool"
       row "./safeload scan (120 paths, one JVM)" sh -c "$root/safeload scan $c/small/*.pt"
+      row "./safeload scan DIR (one model of 120 files)" "$root/safeload" scan "$c/small"
+      row "java -jar safeload.jar --version (JVM + picocli, no file read)" "${jvm[@]}" -jar "$jar" --version
       if [[ -n "${PICKLESCAN:-}" ]]; then
         row "picklescan -p DIR (from source, /usr/bin/python3)" env PYTHONPATH="$PICKLESCAN/src" /usr/bin/python3 -m picklescan -p "$c/small"
       fi
