@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  *   scan PATH                     SafeModelLoader.scan, no pins (env ALLOW_REJECTED=1: time it even if
  *                                 the file is rejected)
  *   load PATH DELIVERY            SafeModelLoader.load (unpinned files allowed) in that delivery mode
+ * Env (scan): PARALLELISM (default: the policy's, the number of cores); 1 keeps a scan on the
+ * calling thread.
  * Env: RUNS (default 7), WARMUP (default 3), BATCH (default 1): each run times BATCH operations and
  * reports their mean, since the process CPU clock ticks in 10 ms steps (BATCH=10 gives 1 ms steps).
  */
@@ -76,8 +78,11 @@ public class Issue14Bench {
       case "scan" -> {
         Path model = Path.of(a[1]);
         bytes = size(files(model));
-        SafeModelLoader l = SafeModelLoader.builder()
-            .policy(LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build()).build();
+        LoadPolicy.Builder p = LoadPolicy.strict().toBuilder().allowUnpinnedFiles();
+        if (System.getenv("PARALLELISM") != null) {
+          p.set(LoadPolicy.PARALLELISM, Long.parseLong(System.getenv("PARALLELISM")));
+        }
+        SafeModelLoader l = SafeModelLoader.builder().policy(p.build()).build();
         op = () -> {
           ScanReport r = l.scan(model);
           if (!r.accepted() && System.getenv("ALLOW_REJECTED") == null) {
