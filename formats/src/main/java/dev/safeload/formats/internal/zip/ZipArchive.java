@@ -142,15 +142,6 @@ public final class ZipArchive {
    * checkpoint of 60,000 small tensors makes 60,000 of them).
    */
   public void verify(ZipEntry e) {
-    verify(e, null);
-  }
-
-  /**
-   * {@link #verify(ZipEntry)} reading through {@code buf} when given ({@link #verifyAll} passes one
-   * for every entry: a fresh array per record is zeroed for nothing), else through an array of its
-   * own.
-   */
-  private void verify(ZipEntry e, byte @Nullable [] buf) {
     if (e.isStored() && e.compressedSize() <= SMALL_RECORD) {
       if (e.compressedSize() != e.uncompressedSize()) {
         throw new FormatException(
@@ -161,10 +152,8 @@ public final class ZipArchive {
       checkCrc(e, crc);
       return;
     }
-    if (buf == null) {
-      buf = new byte[(int) Math.min(VERIFY_BUFFER, Math.max(1, e.uncompressedSize()))];
-    }
     try (InputStream in = open(e)) {
+      byte[] buf = new byte[(int) Math.min(64 * 1024, Math.max(1, e.uncompressedSize()))];
       while (in.read(buf) >= 0) {
         // the stream checks CRC and size at the end
       }
@@ -180,18 +169,9 @@ public final class ZipArchive {
   /** Largest stored record {@link #verify} checks through a view of its bytes. */
   static final int SMALL_RECORD = 4096;
 
-  /** Bytes {@link #verify} reads at a time. */
-  private static final int VERIFY_BUFFER = 64 * 1024;
-
   /** Verifies every entry. */
   public void verifyAll() {
-    byte[] buf = null;
-    for (ZipEntry e : entries) {
-      if (buf == null && !(e.isStored() && e.compressedSize() <= SMALL_RECORD)) {
-        buf = new byte[VERIFY_BUFFER];
-      }
-      verify(e, buf);
-    }
+    entries.forEach(this::verify);
   }
 
   /**
