@@ -54,6 +54,23 @@ public class ScanPhases {
         return z;
       }
     });
+    for (dev.safeload.spi.SecondReader r : java.util.ServiceLoader.load(dev.safeload.spi.SecondReader.class)) {
+      ops.put("map + second reader " + r.id(), () -> {
+        try (FileChannel ch = FileChannel.open(p)) {
+          return String.valueOf(r.opens(new StreamedBytes(new ChunkedBytes(SourceReader.mapReadOnly(ch, ch.size())), ch)));
+        }
+      });
+    }
+    for (dev.safeload.spi.FormatHandler h : java.util.ServiceLoader.load(dev.safeload.spi.FormatHandler.class)) {
+      if (h.id().equals("pytorch")) {
+        ops.put("map + handler " + h.id() + " (zip, CRC, pickle)", () -> {
+          try (FileChannel ch = FileChannel.open(p)) {
+            return h.validate(new StreamedBytes(new ChunkedBytes(SourceReader.mapReadOnly(ch, ch.size())), ch),
+                dev.safeload.spi.ValidationContext.collecting("resnet18.pt", LoadPolicy.strict(), new java.util.ArrayList<>()));
+          }
+        });
+      }
+    }
     for (int round = 0; round < 2; round++) {
       for (Map.Entry<String, Op> e : ops.entrySet()) {
         long[] t = new long[21];

@@ -8,8 +8,8 @@
 # jar and mode (order alternating between rounds): Issue14Bench `scan` with the default parallelism
 # (2 on the development VM: the file is validated on a second thread while it is hashed, from this
 # session on), `scan` with PARALLELISM=1 (everything on the calling thread: the CPU cost without
-# overlap), and `sha` (JDK SHA-256 of the file, the floor) once per round. Each JVM warms up 20
-# batches and reports medians of 11 batches of 10 scans (process CPU, all threads; wall). Run at
+# overlap), and `sha` (JDK SHA-256 of the file, the floor) once per round. Each JVM warms up with 300
+# scans and reports medians of 11 batches of 10 scans (process CPU, all threads; wall). Run at
 # nice -n -20 (as root); the load average is printed before each JVM.
 set -euo pipefail
 before=$1 after=$2 ckpt=$3 rounds=${4:-5}
@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 bench() {
   local jar=$1; shift
   printf '%-6s load %s | ' "$label" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  env RUNS=11 WARMUP=20 BATCH=10 "$@" nice -n -20 java -XX:+UseSerialGC -cp "$jar" \
+  env RUNS=11 WARMUP=300 BATCH=10 "$@" nice -n -20 java -XX:+UseSerialGC -cp "$jar" \
     "$root/benchmarks/scripts/Issue14Bench.java" "${mode[@]}"
 }
 for ((r = 1; r <= rounds; r++)); do
