@@ -225,7 +225,7 @@ final class SourceReader {
   /**
    * Bytes {@link #hashByReading} reads at a time. Nothing keeps them, so the buffer only has to
    * stay in the second-level cache between the kernel's copy and the digest's read: hashing a 47 MB
-   * checkpoint through a 1 MiB buffer cost 35.5 ms of CPU, through 64 KiB 32.7 ms
+   * checkpoint through a direct 1 MiB buffer cost 35.8 ms of CPU, through 64 KiB 31.8 ms
    * (benchmarks/results/issue14-scan47-session5.md).
    */
   static final int HASH_STEP = 64 << 10;
