@@ -42,9 +42,12 @@ final class SecondReadings {
       Detection seen) {
     for (Map.Entry<FormatHandler, Confidence> e : seen.seen().entrySet()) {
       FormatHandler other = e.getKey();
+      // A handler that never accepts cannot give a second reading: running it would only repeat
+      // the work (a zip's records walked a second time) to hear no.
       if (nameHandlers.contains(other)
           || other.extensions().isEmpty()
-          || e.getValue().compareTo(Confidence.STRONG) < 0) {
+          || e.getValue().compareTo(Confidence.STRONG) < 0
+          || !other.everAccepts()) {
         continue;
       }
       if (handlers.run(name, bytes, other).accepted()) {

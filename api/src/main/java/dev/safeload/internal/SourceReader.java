@@ -203,7 +203,7 @@ final class SourceReader {
   static Hasher.FileDigests hashByReading(
       FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress) throws IOException {
     Hasher hasher = plan.newHasher();
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(STEP, Math.max(size, 1)));
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(HASH_STEP, Math.max(size, 1)));
     long done = 0;
     while (done < size) {
       buf.clear().limit((int) Math.min(buf.capacity(), size - done));
@@ -222,8 +222,22 @@ final class SourceReader {
     return hasher.finish();
   }
 
-  /** Large files are worth validating on a second thread while they are hashed. */
-  static final long CONCURRENT_VALIDATION_MIN_BYTES = 64L << 20;
+  /**
+   * Bytes {@link #hashByReading} reads at a time. Nothing keeps them, so the buffer only has to
+   * stay in the second-level cache between the kernel's copy and the digest's read: hashing a 47 MB
+   * checkpoint through a direct 1 MiB buffer cost 35.8 ms of CPU, through 64 KiB 31.8 ms
+   * (benchmarks/results/issue14-scan47-session5.md).
+   */
+  static final int HASH_STEP = 64 << 10;
+
+  /**
+   * Files from this size are validated on a second thread while they are hashed, when a core is
+   * free. The second thread costs its start (about 0.1 ms); what it saves is the validation's time,
+   * up to the hash's: a zip checkpoint's validation reads every record for its CRC-32, a fifth of
+   * the hash's time, so a 47 MB checkpoint's scan takes the hash's time instead of the sum. At 8
+   * MiB the hash alone takes about 6 ms.
+   */
+  static final long CONCURRENT_VALIDATION_MIN_BYTES = 8L << 20;
 
   /** The source must end exactly at its recorded size; more bytes mean it grew while being read. */
   private static void expectEnd(FileChannel ch, long size) throws IOException {

@@ -126,6 +126,21 @@ public interface FormatHandler {
     return false;
   }
 
+  /**
+   * Whether {@link #validate} ever accepts a file. A handler that only ever rejects (a wrapper
+   * around other files, refused with a reason naming the wrapper) returns false: the polyglot
+   * check, which asks whether a second handler that recognises a file accepts it too, then does not
+   * run a validation whose only answer is no (for a zip checkpoint, a second walk over every
+   * record). Where the handler's own reason is the verdict (its name or content chose it) it is
+   * still run. The default, {@code true}, is the safe one: a handler that returns false must throw
+   * or report from every path of {@code validate}.
+   *
+   * @since SPI version 1 (additive default method)
+   */
+  default boolean everAccepts() {
+    return true;
+  }
+
   /** The SPI version the handler was written against. */
   default int spiVersion() {
     return SPI_VERSION;

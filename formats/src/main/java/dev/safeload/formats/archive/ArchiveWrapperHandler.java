@@ -46,6 +46,17 @@ public final class ArchiveWrapperHandler implements FormatHandler {
     return kind(head) != null ? Confidence.MAGIC : Confidence.NONE;
   }
 
+  /**
+   * Every path of {@link #validate} throws: a wrapper is refused, and a zip that reaches here is
+   * unknown content. So the polyglot check never runs it as a second reading of a file another
+   * handler accepted (a PyTorch checkpoint, which it detects as a zip: its validation walked and
+   * CRC-checked every record a second time, 5 ms of a 47 MB checkpoint's scan, to say no).
+   */
+  @Override
+  public boolean everAccepts() {
+    return false;
+  }
+
   /** The reason for a wrapper, or null if the head is none that commons-compress recognises. */
   static @Nullable FormatReason kind(ByteBuffer head) {
     byte[] b = new byte[Math.min(head.remaining(), 1024)];
