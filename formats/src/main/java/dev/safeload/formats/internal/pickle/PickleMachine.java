@@ -356,25 +356,21 @@ public final class PickleMachine {
    * small enough to be inlined into the main loop; the charset constructor is too large to be (a
    * call for each of the two strings per tensor).
    */
-  private final byte[] textScratch = new byte[256];
-
-  private final char[] charScratch = new char[256];
+  private final char[] textScratch = new char[256];
 
   /** The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked). */
   private String utf8At(int at, int len) {
     if (len <= textScratch.length) {
-      byte[] b = textScratch;
-      char[] c = charScratch;
-      in.get(at, b, 0, len);
+      char[] c = textScratch;
       int bits = 0;
       for (int i = 0; i < len; i++) {
-        bits |= b[i];
-        c[i] = (char) b[i]; // read only if every byte is ASCII
+        byte x = in.get(at + i);
+        bits |= x;
+        c[i] = (char) x; // used only if every byte is ASCII
       }
       if (bits >= 0) { // no byte has its high bit set: ASCII, which UTF-8 decodes as latin-1 does
         return new String(c, 0, len);
       }
-      return utf8(Arrays.copyOf(b, len));
     }
     byte[] b = new byte[len];
     in.get(at, b);
