@@ -103,7 +103,8 @@ class PickleMachineFastPathsTest {
 
   @Test
   void moreDistinctShapesThanSlotsAllReadBack() {
-    // 6,000 distinct pairs, each twice: more keys than the table holds, so some collide past the
+    // 6,000 distinct pairs, each twice: far more keys than the table holds, so some collide past
+    // the
     // probe limit and are not shared; every tuple keeps its own values either way
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(of(0x80, 2, "]"));

@@ -948,7 +948,13 @@ public final class PickleMachine {
 
   private static final int INT_TUPLE_MAX = 4;
   private static final int INT_TUPLE_BITS = 14; // each item below 16,384: 4 x 14 bits + the count
-  private static final int INT_TUPLE_SLOTS = 1 << 12;
+
+  /**
+   * A state dict has a few dozen distinct shapes; a pickle of a few kilobytes should not pay for a
+   * large table (it is allocated per run, at the first short tuple of ints).
+   */
+  private static final int INT_TUPLE_SLOTS = 1 << 8;
+
   private static final int INT_TUPLE_PROBES = 8;
 
   /** A new tuple of {@code stack[from..to)}. */
@@ -963,7 +969,7 @@ public final class PickleMachine {
       keys = intTupleKeys = new long[INT_TUPLE_SLOTS];
       firsts = intTuples = new TupleV[INT_TUPLE_SLOTS];
     }
-    int h = (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> 52); // 12 bits: INT_TUPLE_SLOTS
+    int h = (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> 56); // 8 bits: INT_TUPLE_SLOTS
     for (int i = 0; i < INT_TUPLE_PROBES; i++) {
       int s = (h + i) & (INT_TUPLE_SLOTS - 1);
       if (keys[s] == key) {
