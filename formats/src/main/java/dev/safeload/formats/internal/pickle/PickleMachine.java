@@ -164,6 +164,8 @@ public final class PickleMachine {
 
   private final long maxOpcodes;
 
+  private final long maxMemo;
+
   private PickleMachine(
       ByteBuffer in,
       long base,
@@ -180,9 +182,11 @@ public final class PickleMachine {
     this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
     this.maxStack = limits.maxStack();
     this.maxOpcodes = limits.maxOpcodes();
+    this.maxMemo = limits.maxMemo();
     for (PickleOpcode op : profile.opcodes()) {
       allowed[op.ordinal()] = true;
     }
+    admitDirectly();
   }
 
   /** The profile's opcodes by ordinal: a set lookup once per opcode costs more than the opcode. */
@@ -226,17 +230,44 @@ public final class PickleMachine {
         r, base + opStart, msg + " (opcode at offset " + (base + opStart) + ")");
   }
 
+  // Failures whose messages are built from values live in methods of their own, out of the
+  // handlers: the JIT inlines a handler into the main loop only while its compiled code is small,
+  // and building a message (string concatenation compiled as StringBuilder calls) is most of it.
+
+  /** Running out of input: a limit when the input was cut to the size limit, else truncation. */
+  private FormatException pastTheEnd(String truncated) {
+    if (cut) {
+      return fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          "pickle larger than " + limits.maxPickleBytes() + " bytes");
+    }
+    return fail(FormatReason.PICKLE_TRUNCATED, truncated);
+  }
+
+  private FormatException overLimit(String before, long limit, String after) {
+    return fail(FormatReason.PICKLE_LIMIT_EXCEEDED, before + limit + after);
+  }
+
+  private FormatException tooLong(long n, long max) {
+    return fail(
+        FormatReason.PICKLE_LIMIT_EXCEEDED,
+        "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
+  }
+
+  private FormatException wrongType(String what, Value v, String rest) {
+    return fail(FormatReason.PICKLE_MALFORMED, what + v.typeName() + rest);
+  }
+
+  private FormatException cannotMutate(String op, Value target) {
+    return fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, op + " on " + target.typeName());
+  }
+
   // ------------------------------------------------------------------ input
 
   /** Ensures n more argument bytes exist, inside the current frame if one is open. */
   private void need(long n) {
     if (n > limit - pos) {
-      if (cut) {
-        throw fail(
-            FormatReason.PICKLE_LIMIT_EXCEEDED,
-            "pickle larger than " + limits.maxPickleBytes() + " bytes");
-      }
-      throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends inside an opcode's argument");
+      throw pastTheEnd("the pickle ends inside an opcode's argument");
     }
     if (frameEnd >= 0 && opStart < frameEnd && pos + n > frameEnd) {
       throw fail(
@@ -277,9 +308,7 @@ public final class PickleMachine {
   /** Length check before anything is read or allocated. */
   private int length(long n, long max) {
     if (n < 0 || n > max) {
-      throw fail(
-          FormatReason.PICKLE_LIMIT_EXCEEDED,
-          "length " + Long.toUnsignedString(n) + " is over the limit of " + max);
+      throw tooLong(n, max);
     }
     need(n);
     return (int) n;
@@ -321,21 +350,27 @@ public final class PickleMachine {
     return s;
   }
 
-  /** Scratch for short strings: ASCII text (nearly every key) then costs only its String. */
-  private final byte[] textScratch = new byte[256];
+  /**
+   * Scratch for short strings: ASCII text (nearly every key) then costs only its String. The chars
+   * go through {@code String(char[], int, int)}, whose compression to latin-1 is a JIT intrinsic
+   * small enough to be inlined into the main loop; the charset constructor is too large to be (a
+   * call for each of the two strings per tensor).
+   */
+  private final char[] textScratch = new char[256];
 
   /** The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked). */
   private String utf8At(int at, int len) {
     if (len <= textScratch.length) {
-      in.get(at, textScratch, 0, len);
+      char[] c = textScratch;
       int bits = 0;
       for (int i = 0; i < len; i++) {
-        bits |= textScratch[i];
+        byte x = in.get(at + i);
+        bits |= x;
+        c[i] = (char) x; // used only if every byte is ASCII
       }
       if (bits >= 0) { // no byte has its high bit set: ASCII, which UTF-8 decodes as latin-1 does
-        return new String(textScratch, 0, len, StandardCharsets.ISO_8859_1);
+        return new String(c, 0, len);
       }
-      return utf8(Arrays.copyOf(textScratch, len));
     }
     byte[] b = new byte[len];
     in.get(at, b);
@@ -359,7 +394,7 @@ public final class PickleMachine {
 
   private void push(Value v) {
     if (sp >= maxStack) {
-      throw fail(FormatReason.PICKLE_LIMIT_EXCEEDED, "stack deeper than " + limits.maxStack());
+      throw overLimit("stack deeper than ", limits.maxStack(), "");
     }
     if (sp == stack.length) {
       stack = Arrays.copyOf(stack, stack.length * 2); // sp < maxStack: grows with what was pushed
@@ -412,56 +447,18 @@ public final class PickleMachine {
         frameEnd = -1;
       }
       if (pos >= limit) {
-        if (cut) {
-          throw fail(
-              FormatReason.PICKLE_LIMIT_EXCEEDED,
-              "pickle larger than " + limits.maxPickleBytes() + " bytes");
-        }
-        throw fail(FormatReason.PICKLE_TRUNCATED, "the pickle ends before STOP");
+        throw pastTheEnd("the pickle ends before STOP");
       }
       if (++ops > maxOpcodes) {
-        throw fail(
-            FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxOpcodes() + " opcodes");
+        throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
       }
       int code = in.get(pos++) & 0xff;
-      PickleOpcode op = PickleOpcode.of(code);
+      PickleOpcode op = direct[code];
       if (op == null) {
-        throw fail(
-            FormatReason.PICKLE_UNKNOWN_OPCODE,
-            "byte 0x" + Integer.toHexString(code) + " is not an opcode");
-      }
-      if (op == PickleOpcode.PROTO) {
-        if (opStart != in.position()) {
-          throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
+        op = admit(code);
+        if (op == PickleOpcode.STOP) {
+          return stop(op);
         }
-      } else if (op.protocol() > declaredProtocol) {
-        if (op == PickleOpcode.STACK_GLOBAL
-            && sp >= 2
-            && sp - 2 >= fence()
-            && stack[sp - 2] instanceof StrV m
-            && stack[sp - 1] instanceof StrV n) {
-          resolve(m.value(), n.value()); // name the global when it is not allowed anyway
-        }
-        throw fail(
-            FormatReason.PICKLE_PROTOCOL_INVALID,
-            op
-                + " needs protocol "
-                + op.protocol()
-                + " but the stream declares "
-                + (opStart == in.position() || proto == 0 ? "none" : proto));
-      }
-      if (op == PickleOpcode.STOP) {
-        checkAllowed(op, "");
-        if (markCount != 0 || sp != 1) {
-          throw fail(
-              FormatReason.PICKLE_STOP_INVALID,
-              "STOP with " + sp + " values and " + markCount + " open marks on the stack");
-        }
-        if (frameEnd >= 0 && pos != frameEnd) {
-          throw fail(
-              FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
-        }
-        return new Result(stack[0], pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
       }
       // The opcodes a torch.save state dict is made of, dispatched on the byte itself and each to
       // its own small method (the same one step calls): a single switch over every opcode costs
@@ -484,21 +481,90 @@ public final class PickleMachine {
     }
   }
 
+  /**
+   * Per opcode byte, the opcode when the loop may hand it to its handler at once: a known opcode,
+   * neither PROTO nor STOP, of a protocol the stream has declared (so {@link #admit} would pass it
+   * without a word). Rebuilt when PROTO declares a protocol. The profile's allowlist is checked by
+   * each handler, in its place, as for every other opcode.
+   */
+  private final PickleOpcode[] direct = new PickleOpcode[256];
+
+  private void admitDirectly() {
+    for (PickleOpcode op : PickleOpcode.values()) {
+      direct[op.code()] =
+          op != PickleOpcode.PROTO && op != PickleOpcode.STOP && op.protocol() <= declaredProtocol
+              ? op
+              : null;
+    }
+  }
+
+  /**
+   * The checks every opcode byte passes before its handler runs (known, PROTO first, declared
+   * protocol), for the bytes {@link #direct} does not admit at once.
+   */
+  private PickleOpcode admit(int code) {
+    PickleOpcode op = PickleOpcode.of(code);
+    if (op == null) {
+      throw fail(
+          FormatReason.PICKLE_UNKNOWN_OPCODE,
+          "byte 0x" + Integer.toHexString(code) + " is not an opcode");
+    }
+    if (op == PickleOpcode.PROTO) {
+      if (opStart != in.position()) {
+        throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
+      }
+    } else if (op.protocol() > declaredProtocol) {
+      if (op == PickleOpcode.STACK_GLOBAL
+          && sp >= 2
+          && sp - 2 >= fence()
+          && stack[sp - 2] instanceof StrV m
+          && stack[sp - 1] instanceof StrV n) {
+        resolve(m.value(), n.value()); // name the global when it is not allowed anyway
+      }
+      throw fail(
+          FormatReason.PICKLE_PROTOCOL_INVALID,
+          op
+              + " needs protocol "
+              + op.protocol()
+              + " but the stream declares "
+              + (opStart == in.position() || proto == 0 ? "none" : proto));
+    }
+    return op;
+  }
+
+  /** STOP: the run's result. */
+  private Result stop(PickleOpcode op) {
+    checkAllowed(op, "");
+    if (markCount != 0 || sp != 1) {
+      throw fail(
+          FormatReason.PICKLE_STOP_INVALID,
+          "STOP with " + sp + " values and " + markCount + " open marks on the stack");
+    }
+    if (frameEnd >= 0 && pos != frameEnd) {
+      throw fail(FormatReason.PICKLE_FRAME_INVALID, "STOP inside a frame that does not end there");
+    }
+    return new Result(stack[0], pos, List.copyOf(globals), proto, work, List.copyOf(sparse));
+  }
+
   private void checkAllowed(PickleOpcode op, long index) {
     if (!allowed[op.ordinal()]) {
-      checkAllowed(op, String.valueOf(index)); // builds the message only when rejecting
+      throw notAllowed(op, String.valueOf(index)); // builds the message only when rejecting
     }
   }
 
   private void checkAllowed(PickleOpcode op, String detail) {
     if (!allowed[op.ordinal()]) {
-      throw fail(
-          FormatReason.PICKLE_OPCODE_NOT_ALLOWED,
-          op
-              + (detail.isEmpty() ? "" : " " + detail)
-              + " is not allowed by profile "
-              + profile.name());
+      throw notAllowed(op, detail);
     }
+  }
+
+  private FormatException notAllowed(PickleOpcode op, String detail) {
+    return fail(
+        FormatReason.PICKLE_OPCODE_NOT_ALLOWED,
+        op
+            + (detail.isEmpty() ? "" : " " + detail)
+            + " is not allowed by profile "
+            + profile.name());
   }
 
   private void step(PickleOpcode op) {
@@ -511,6 +577,7 @@ public final class PickleMachine {
         }
         proto = v;
         declaredProtocol = Math.max(1, v);
+        admitDirectly();
       }
       case FRAME -> {
         long n = u64();
@@ -801,8 +868,7 @@ public final class PickleMachine {
   private void mark(PickleOpcode op) {
     checkAllowed(op, "");
     if (markCount >= limits.maxMarks()) {
-      throw fail(
-          FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMarks() + " open marks");
+      throw overLimit("more than ", limits.maxMarks(), " open marks");
     }
     if (markCount == marks.length) {
       marks = Arrays.copyOf(marks, marks.length * 2);
@@ -844,17 +910,105 @@ public final class PickleMachine {
   private void smallTuple(PickleOpcode op) {
     checkAllowed(op, "");
     int n = op == PickleOpcode.TUPLE1 ? 1 : op == PickleOpcode.TUPLE2 ? 2 : 3;
-    Value[] items = new Value[n];
-    for (int i = n - 1; i >= 0; i--) {
-      items[i] = pop();
+    int from = sp - n;
+    if (from < fence()) {
+      throw fail(FormatReason.PICKLE_MALFORMED, "stack underflow"); // as the first pop that fails
     }
-    push(new TupleV(items));
+    TupleV t = tupleOf(from, sp);
+    Arrays.fill(stack, from, sp, null);
+    sp = from;
+    push(t);
   }
 
   /** TUPLE. */
   private void tuple(PickleOpcode op) {
     checkAllowed(op, "");
-    push(new TupleV(popMark()));
+    int end = popMarkInPlace();
+    TupleV t = tupleOf(sp, end);
+    Arrays.fill(stack, sp, end, null); // hold no references the stack no longer has
+    push(t);
+  }
+
+  // ------------------------------------------------------------------ tuples of small ints
+
+  /**
+   * Tuples of at most {@link #INT_TUPLE_MAX} small non-negative ints (a tensor's size and stride:
+   * {@code (2,)}, {@code (1,)}, {@code (64, 3, 7, 7)}) share their item array, hash height and
+   * parsed dims with the first tuple of the same content in the run, so that a checkpoint of 60,000
+   * tensors allocates and parses a handful of shapes instead of 120,000. Each tuple is still a new
+   * object, as in CPython: its marks (frozen, plain, the last pure call) stay its own, so whatever
+   * depends on which tuple an opcode received (BUILD on a frozen tuple) is unchanged. Sound because
+   * what is shared is a function of the items alone and never written: the array is never written
+   * after construction, the hash height is computed from it, and dims are the items read as sizes.
+   * Constant work per tuple: a key packed from at most four items, a bounded probe, no growth.
+   */
+  private long @Nullable [] intTupleKeys;
+
+  private TupleV @Nullable [] intTuples;
+
+  private static final int INT_TUPLE_MAX = 4;
+  private static final int INT_TUPLE_BITS = 14; // each item below 16,384: 4 x 14 bits + the count
+
+  /**
+   * A state dict has a few dozen distinct shapes; a pickle of a few kilobytes should not pay for a
+   * large table (it is allocated per run, at the first short tuple of ints).
+   */
+  private static final int INT_TUPLE_SLOTS = 1 << 8;
+
+  private static final int INT_TUPLE_PROBES = 8;
+
+  /** A new tuple of {@code stack[from..to)}. */
+  private TupleV tupleOf(int from, int to) {
+    long key = intTupleKey(from, to);
+    if (key == 0) {
+      return new TupleV(items(from, to));
+    }
+    long[] keys = intTupleKeys;
+    TupleV[] firsts = intTuples;
+    if (keys == null || firsts == null) {
+      keys = intTupleKeys = new long[INT_TUPLE_SLOTS];
+      firsts = intTuples = new TupleV[INT_TUPLE_SLOTS];
+    }
+    int h = (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> 56); // 8 bits: INT_TUPLE_SLOTS
+    for (int i = 0; i < INT_TUPLE_PROBES; i++) {
+      int s = (h + i) & (INT_TUPLE_SLOTS - 1);
+      if (keys[s] == key) {
+        return new TupleV(firsts[s]);
+      }
+      if (keys[s] == 0) {
+        TupleV t = new TupleV(items(from, to));
+        keys[s] = key;
+        firsts[s] = t;
+        return t;
+      }
+    }
+    return new TupleV(items(from, to)); // a full neighbourhood: nothing shared
+  }
+
+  /** A copy of {@code stack[from..to)} (a plain new array: no reflective copy of a Value[]). */
+  private Value[] items(int from, int to) {
+    Value[] items = new Value[to - from];
+    System.arraycopy(stack, from, items, 0, items.length);
+    return items;
+  }
+
+  /** The key of {@code stack[from..to)} if it is a short tuple of small ints, else 0. */
+  private long intTupleKey(int from, int to) {
+    int n = to - from;
+    if (n < 1 || n > INT_TUPLE_MAX) {
+      return 0;
+    }
+    long key = n;
+    for (int i = from; i < to; i++) {
+      if (!(stack[i] instanceof IntV v)
+          || v.big() != null
+          || v.value() < 0
+          || v.value() >= 1 << INT_TUPLE_BITS) {
+        return 0;
+      }
+      key = key << INT_TUPLE_BITS | v.value();
+    }
+    return key;
   }
 
   /** SETITEMS. */
@@ -863,7 +1017,7 @@ public final class PickleMachine {
     int end = popMarkInPlace(); // the items stay in stack[sp..end) until the next push
     Value target = peek();
     if (!(target instanceof DictV d)) {
-      throw fail(FormatReason.PICKLE_MUTATION_NOT_ALLOWED, "SETITEMS on " + target.typeName());
+      throw cannotMutate("SETITEMS", target);
     }
     notFrozen(d, "SETITEMS");
     setItems(d, stack, sp, end);
@@ -876,9 +1030,7 @@ public final class PickleMachine {
     Value args = pop();
     Value callable = pop();
     if (!(args instanceof TupleV t)) {
-      throw fail(
-          FormatReason.PICKLE_MALFORMED,
-          "REDUCE arguments are a " + args.typeName() + ", not a tuple");
+      throw wrongType("REDUCE arguments are a ", args, ", not a tuple");
     }
     push(call(callable, t, "REDUCE"));
   }
@@ -904,10 +1056,14 @@ public final class PickleMachine {
     checkAllowed(op, idx);
     Value v = memoGet(idx);
     if (v == null) {
-      throw fail(
-          FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
+      throw unwritten(idx);
     }
     push(v);
+  }
+
+  private FormatException unwritten(long idx) {
+    return fail(
+        FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " read before it was written");
   }
 
   /** PUT, BINPUT, LONG_BINPUT. */
@@ -946,6 +1102,26 @@ public final class PickleMachine {
 
   private void memoize(long idx) {
     Value top = peek();
+    // The common case in few instructions (the handlers must stay small enough to be inlined into
+    // the main loop): an unwritten slot of a page that exists, below the dense cap, with no sparse
+    // entries and room under the limit. Each condition is one the full path below checks, and
+    // with all of them true it stores into that very slot; anything else takes the full path.
+    long p = idx >>> MEMO_PAGE_BITS;
+    if (p < memoPages.length // then idx < MAX_DENSE
+        && idx < Math.max(DENSE_MEMO, 2L * (memoCount + 1))
+        && memoCount < maxMemo
+        && sparseMemo.isEmpty()) {
+      Value[] page = memoPages[(int) p];
+      if (page != null && page[(int) idx & (MEMO_PAGE - 1)] == null) {
+        page[(int) idx & (MEMO_PAGE - 1)] = top;
+        memoCount++;
+        return;
+      }
+    }
+    memoizeSlow(idx, top);
+  }
+
+  private void memoizeSlow(long idx, Value top) {
     if (memoGet(idx) != null) {
       throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
@@ -1073,9 +1249,12 @@ public final class PickleMachine {
    * so freezing costs the graph's size in total however often values are shared or handed on.
    */
   private void freeze(Value root) {
-    if (!(root instanceof Container r) || r.immutable) {
-      return;
+    if (root instanceof Container r && !r.immutable) { // small enough to be inlined at every call
+      freezeAll(r);
     }
+  }
+
+  private void freezeAll(Container r) {
     // The machine's own work list, reused by every freeze: freezing runs once per call.
     int n = 0;
     freezeTodo[n++] = r;

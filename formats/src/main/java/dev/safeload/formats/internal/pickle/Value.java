@@ -154,6 +154,17 @@ public sealed interface Value {
       this.hashHeight = h < 0 ? -1 : h + 1;
     }
 
+    /**
+     * A new tuple of the same items as {@code same}: shares its array (never written), its height
+     * (computed from the array) and its parsed dims, if read yet (the items read as sizes). Its
+     * marks, frozen, plain and the last pure call, start unset: they belong to each tuple.
+     */
+    TupleV(TupleV same) {
+      this.items = same.items;
+      this.hashHeight = same.hashHeight;
+      this.dims = same.dims;
+    }
+
     /** A read-only view of the items (made per call: the machine itself reads {@link #get}). */
     public List<Value> items() {
       return new ItemsView(items);
