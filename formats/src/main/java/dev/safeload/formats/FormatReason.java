@@ -111,6 +111,8 @@ public enum FormatReason implements ReasonCode {
       "Byte pieces appear without byte_fallback, or byte_fallback lacks some of the 256 byte pieces."),
   SENTENCEPIECE_LIMIT_EXCEEDED(
       "More pieces or samples, or a longer string or charsmap, than the policy allows."),
+  SENTENCEPIECE_CHARSMAP_INVALID(
+      "A precompiled normalization charsmap is not a trie sentencepiece can search without leaving it."),
 
   // ---------------------------------------------------------------- PyTorch shard index
   // (pytorch_model.bin.index.json)
