@@ -60,6 +60,9 @@ public enum FormatReason implements ReasonCode {
   JSON_IMPORTS_MODULE(
       "A PEFT auto_mapping or a diffusers model_index.json component names a module or class"
           + " other than ones PEFT or diffusers write there."),
+  JSON_FILE_REFERENCE(
+      "A tokenizer_config.json names a vocabulary file by path: transformers opens that path, not"
+          + " the model's file."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

@@ -70,6 +70,17 @@ import org.jspecify.annotations.Nullable;
  * a list {@code ["module", "Class"]} is a custom pipeline, code loaded from a file ({@code
  * JSON_REMOTE_CODE}); any other value is {@code JSON_IMPORTS_MODULE}. Other members (versions,
  * flags such as {@code requires_safety_checker}) are left alone.
+ *
+ * <p>In a file named {@code tokenizer_config.json}, a top-level member whose name ends in {@code
+ * _file} ({@code vocab_file}, {@code merges_file}, {@code tokenizer_file}, {@code spm_file}, ...:
+ * the names under which tokenizer classes receive their files) must be {@code null}. transformers
+ * before 5 passes the config's value to the tokenizer in place of the file it found in the model
+ * ({@code if args_name not in init_kwargs}), and the tokenizer opens it as a path: absolute, or
+ * relative to the working directory, a file no check or pin of this model covers (verified with
+ * 4.57.6: {@code "vocab_file": "/elsewhere/spiece.model"} loads that file). {@code
+ * added_tokens_file}, {@code special_tokens_map_file}, {@code tokenizer_config_file} and {@code
+ * chat_template_file} are exempt: the loader opens its own path for those and only passes the
+ * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}).
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -81,6 +92,15 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
   private static final String MODEL_INDEX = "model_index.json";
+  private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+
+  /** The {@code *_file} members whose config value transformers never opens (see above). */
+  private static final Set<String> UNOPENED_FILE_MEMBERS =
+      Set.of(
+          "added_tokens_file",
+          "special_tokens_map_file",
+          "tokenizer_config_file",
+          "chat_template_file");
 
   /** The module prefixes PEFT writes as a base model's {@code parent_library}. */
   private static final List<String> PEFT_PARENT_LIBRARIES =
@@ -132,7 +152,8 @@ public final class JsonHandler implements FormatHandler {
         new JsonReader(buf, 0, JsonLimits.of(context))
             .allowPythonNonFinite(); // trainer_state.json NaN
     List<TemplateSources.Named> templates = List.of();
-    boolean modelIndex = isModelIndex(context.fileName());
+    boolean modelIndex = isNamed(context.fileName(), MODEL_INDEX);
+    boolean tokenizerConfig = isNamed(context.fileName(), TOKENIZER_CONFIG);
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
         if (modelIndex && t == Token.NAME && r.depth() == 1) {
@@ -146,6 +167,9 @@ public final class JsonHandler implements FormatHandler {
             diffusersComponent(r, r.stringValue());
             continue;
           }
+        }
+        if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
+          fileMember(r, buf, r.stringValue());
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
           templates = TemplateSources.readJsonValue(r);
@@ -250,10 +274,32 @@ public final class JsonHandler implements FormatHandler {
     }
   }
 
-  /** Whether the file is a diffusers {@code model_index.json}, in any folder and any case. */
-  private static boolean isModelIndex(String fileName) {
+  /** Whether the file's base name is {@code base} (in any folder and any case). */
+  private static boolean isNamed(String fileName, String base) {
     int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
-    return fileName.substring(slash + 1).equalsIgnoreCase(MODEL_INDEX);
+    return fileName.substring(slash + 1).equalsIgnoreCase(base);
+  }
+
+  /**
+   * Refuses the member {@code key} of a {@code tokenizer_config.json} if it hands the tokenizer a
+   * file path (see the class comment); leaves the reader on the member's name otherwise.
+   */
+  private static void fileMember(JsonReader r, ByteBuffer buf, String key) {
+    if (!key.endsWith("_file") || UNOPENED_FILE_MEMBERS.contains(key)) {
+      return;
+    }
+    long at = r.tokenOffset();
+    int valueAt = r.valueStart();
+    // Strict JSON: a value that starts with 'n' is null (the reader checks the literal next).
+    if (valueAt >= 0 && valueAt < buf.limit() && buf.get(valueAt) == 'n') {
+      return;
+    }
+    throw new FormatException(
+        FormatReason.JSON_FILE_REFERENCE,
+        at,
+        "tokenizer_config.json sets "
+            + printable(key)
+            + ": transformers would open that path instead of the model's own file");
   }
 
   /**

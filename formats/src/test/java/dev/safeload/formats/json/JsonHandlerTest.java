@@ -378,6 +378,43 @@ class JsonHandlerTest {
     }
   }
 
+  /**
+   * transformers 4.x hands a tokenizer the config's value for a file argument rather than the file
+   * it found in the model (verified with 4.57.6: T5Tokenizer read "vocab_file":
+   * "/tmp/outside/spiece.model" while the model's own spiece.model sat beside the config).
+   */
+  @Test
+  void aTokenizerConfigNamingAVocabularyFileByPathIsRefused() throws IOException {
+    for (String member :
+        List.of(
+            "\"vocab_file\": \"/tmp/outside/spiece.model\"",
+            "\"tokenizer_file\": \"../other/tokenizer.json\"",
+            "\"merges_file\": \"merges.txt\"",
+            "\"spm_file\": \"sentencepiece.bpe.model\"",
+            "\"vocab\\u005ffile\": \"/tmp/v.txt\"",
+            "\"vocab_file\": [\"/tmp/v.txt\"]")) {
+      String config = "{\"tokenizer_class\": \"T5Tokenizer\", " + member + ", \"extra_ids\": 0}";
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("tokenizer_config.json", config)),
+          member);
+      // the rule is about what transformers reads as a tokenizer's configuration
+      assertEquals(List.of(), reasons(scan("config.json", config)), member);
+    }
+  }
+
+  @Test
+  void aTokenizerConfigWithNullOrLegacyFileMembersIsAccepted() throws IOException {
+    // old transformers wrote these; the loader opens its own path for the last four
+    String config =
+        "{\"tokenizer_file\": null, \"vocab_file\": null,"
+            + " \"special_tokens_map_file\": \"/root/.cache/special_tokens_map.json\","
+            + " \"added_tokens_file\": \"/root/added_tokens.json\", \"tokenizer_config_file\": null,"
+            + " \"chat_template_file\": null, \"name_or_path\": \"/home/me/model\","
+            + " \"model_max_length\": 512}";
+    assertEquals(List.of(), reasons(scan("tokenizer_config.json", config)));
+  }
+
   /** Found by ModelIndexFuzzTest: a member name at the very end of the file crashed the rule. */
   @Test
   void aModelIndexCutAfterAMemberNameIsInvalidJson() throws IOException {
