@@ -115,7 +115,8 @@ public enum FormatReason implements ReasonCode {
   SENTENCEPIECE_LIMIT_EXCEEDED(
       "More pieces or samples, or a longer string or charsmap, than the policy allows."),
   SENTENCEPIECE_CHARSMAP_INVALID(
-      "A precompiled normalization charsmap is not a trie sentencepiece can search without leaving it."),
+      "A precompiled normalization charsmap (SentencePiece, GGUF) is not a trie its search cannot"
+          + " leave."),
 
   // ---------------------------------------------------------------- PyTorch shard index
   // (pytorch_model.bin.index.json)

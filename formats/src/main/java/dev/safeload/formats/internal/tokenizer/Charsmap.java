@@ -33,8 +33,13 @@ import java.nio.ByteOrder;
  * children of every base are bucketed in one pass, and a depth-first walk over bases visits each
  * base once and each unit at most twice. The builders' tries (nmt_nfkc and the other built-in
  * rules, about 44,000 units) reach about 30,000 nodes and hold at most 4 leaves on a path.
+ *
+ * <p>GGUF carries the same bytes ({@code tokenizer.ggml.precompiled_charsmap}, copied from the
+ * SentencePiece model by llama.cpp's converter) for llama.cpp's port of this normalizer, which
+ * checks indices but finds each replacement with {@code strlen}: past the end of the array when the
+ * strings do not end in NUL. One rule for both.
  */
-final class Charsmap {
+public final class Charsmap {
   private Charsmap() {}
 
   /** The results array of sentencepiece's normalizer ({@code kMaxTrieResultsSize}). */
@@ -50,7 +55,7 @@ final class Charsmap {
    * Checks the charsmap in {@code blob} (its whole remaining content), which starts at file offset
    * {@code at}.
    */
-  static void check(ByteBuffer blob, long at) {
+  public static void check(ByteBuffer blob, long at) {
     ByteBuffer b = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
     int size = b.remaining();
     if (size < 4) {
