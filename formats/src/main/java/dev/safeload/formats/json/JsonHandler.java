@@ -81,6 +81,16 @@ import org.jspecify.annotations.Nullable;
  * added_tokens_file}, {@code special_tokens_map_file}, {@code tokenizer_config_file} and {@code
  * chat_template_file} are exempt: the loader opens its own path for those and only passes the
  * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}).
+ *
+ * <p>In a file named {@code modules.json} (a sentence-transformers model's list of modules), each
+ * module's {@code type} must be a class under {@code sentence_transformers.}, as the library writes
+ * for its own modules: for any other class, sentence-transformers before 6.0 loading a local
+ * directory imports it without {@code trust_remote_code} (its 6.0 notes: "a local
+ * model_name_or_path was implicitly trusted"), through transformers' dynamic modules, which fetch
+ * {@code owner/repo--module.Class} from another repository, or as any installed module's attribute,
+ * whose {@code load} it then calls ({@code JSON_IMPORTS_MODULE}). Each module's {@code path} is
+ * joined to the model's folder and must stay inside it: relative, no {@code ..} segment, no
+ * backslash ({@code JSON_FILE_REFERENCE}).
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -93,6 +103,9 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
   private static final String MODEL_INDEX = "model_index.json";
   private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+  private static final String SENTENCE_TRANSFORMERS_MODULES = "modules.json";
+  private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
   /** The {@code *_file} members whose config value transformers never opens (see above). */
   private static final Set<String> UNOPENED_FILE_MEMBERS =
@@ -154,6 +167,7 @@ public final class JsonHandler implements FormatHandler {
     List<TemplateSources.Named> templates = List.of();
     boolean modelIndex = isNamed(context.fileName(), MODEL_INDEX);
     boolean tokenizerConfig = isNamed(context.fileName(), TOKENIZER_CONFIG);
+    boolean modules = isNamed(context.fileName(), SENTENCE_TRANSFORMERS_MODULES);
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
         if (modelIndex && t == Token.NAME && r.depth() == 1) {
@@ -167,6 +181,10 @@ public final class JsonHandler implements FormatHandler {
             diffusersComponent(r, r.stringValue());
             continue;
           }
+        }
+        if (modules && t == Token.NAME && r.depth() == 2) {
+          sentenceTransformersModule(r);
+          continue;
         }
         if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
           fileMember(r, buf, r.stringValue());
@@ -272,6 +290,53 @@ public final class JsonHandler implements FormatHandler {
       throw imports(
           at, "auto_mapping.base_model_class '" + printable(cls) + "' is not a class name");
     }
+  }
+
+  /**
+   * Reads the value of a member of one module in a sentence-transformers {@code modules.json}: its
+   * {@code type} and {@code path} are checked (see the class comment), others skipped.
+   */
+  private static void sentenceTransformersModule(JsonReader r) {
+    boolean type = r.tokenEquals(TYPE);
+    boolean path = r.tokenEquals(PATH);
+    if (!type && !path) {
+      r.skipValue();
+      return;
+    }
+    long at = r.tokenOffset();
+    Token v = r.next();
+    String value = v == Token.STRING ? r.stringValue() : null;
+    if (type
+        && (value == null
+            || !value.startsWith("sentence_transformers.")
+            || !dottedIdentifiers(value))) {
+      throw imports(
+          at,
+          "modules.json type '"
+              + (value == null ? String.valueOf(v) : printable(value))
+              + "' is not a sentence_transformers class: sentence-transformers would import it");
+    }
+    if (path && (value == null || !insideModel(value))) {
+      throw new FormatException(
+          FormatReason.JSON_FILE_REFERENCE,
+          at,
+          "modules.json path '"
+              + (value == null ? String.valueOf(v) : printable(value))
+              + "' leaves the model's folder: sentence-transformers would load a module from there");
+    }
+  }
+
+  /** A relative {@code /}-separated path without {@code ..} segments or backslashes. */
+  private static boolean insideModel(String p) {
+    if (p.startsWith("/") || p.indexOf('\\') >= 0 || p.indexOf(':') >= 0) {
+      return false;
+    }
+    for (String seg : p.split("/", -1)) {
+      if (seg.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the file's base name is {@code base} (in any folder and any case). */

@@ -415,6 +415,71 @@ class JsonHandlerTest {
     assertEquals(List.of(), reasons(scan("tokenizer_config.json", config)));
   }
 
+  /** sentence-transformers/all-MiniLM-L6-v2's modules.json. */
+  private static final String MODULES =
+      """
+      [
+        {
+          "idx": 0,
+          "name": "0",
+          "path": "",
+          "type": "sentence_transformers.models.Transformer"
+        },
+        {
+          "idx": 1,
+          "name": "1",
+          "path": "1_Pooling",
+          "type": "sentence_transformers.models.Pooling"
+        },
+        {
+          "idx": 2,
+          "name": "2",
+          "path": "2_Normalize",
+          "type": "sentence_transformers.models.Normalize"
+        }
+      ]""";
+
+  @Test
+  void sentenceTransformersModulesAsPublishedAreAccepted() throws IOException {
+    assertEquals(List.of(), reasons(scan("modules.json", MODULES)));
+  }
+
+  /**
+   * sentence-transformers before 6.0 imports a module type outside its namespace from a local
+   * directory without trust_remote_code: "owner/repo--module.Class" through transformers' dynamic
+   * modules (code fetched from another repository), anything else as an installed module.
+   */
+  @Test
+  void aModuleTypeOutsideSentenceTransformersIsRefused() throws IOException {
+    for (String type :
+        List.of(
+            "attacker/repo--evil.Evil",
+            "custom_st.Transformer",
+            "torch.serialization",
+            "sentence_transformers",
+            "sentence_transformers..models.Pooling",
+            "sentence_transformers.models.Pooling --x")) {
+      String m = MODULES.replace("sentence_transformers.models.Pooling", type);
+      assertEquals(
+          List.of(FormatReason.JSON_IMPORTS_MODULE), reasons(scan("modules.json", m)), type);
+    }
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("modules.json", "[{\"typ\\u0065\": \"os.system\", \"path\": \"\"}]")));
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("modules.json", "[{\"type\": [\"sentence_transformers.models.Pooling\"]}]")));
+  }
+
+  @Test
+  void aModulePathLeavingTheModelIsRefused() throws IOException {
+    for (String path : List.of("/tmp/x", "../other", "1_Pooling/../../x", "a\\\\b", "C:x")) {
+      String m = MODULES.replace("\"1_Pooling\"", "\"" + path + "\"");
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE), reasons(scan("modules.json", m)), path);
+    }
+  }
+
   /** Found by ModelIndexFuzzTest: a member name at the very end of the file crashed the rule. */
   @Test
   void aModelIndexCutAfterAMemberNameIsInvalidJson() throws IOException {
