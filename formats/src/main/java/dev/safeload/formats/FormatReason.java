@@ -58,8 +58,9 @@ public enum FormatReason implements ReasonCode {
       "A JSON side file's auto_map or custom_pipelines names code in another repository, or a"
           + " model_index.json names a custom pipeline."),
   JSON_IMPORTS_MODULE(
-      "A PEFT auto_mapping, a diffusers model_index.json component or a sentence-transformers"
-          + " modules.json type names a module or class other than ones those libraries write there."),
+      "A PEFT auto_mapping, a diffusers model_index.json component, or a sentence-transformers"
+          + " modules.json type or Dense activation_function names a module or class other than ones"
+          + " those libraries write there."),
   JSON_FILE_REFERENCE(
       "A tokenizer_config.json or a sentence-transformers modules.json names a file by a path that"
           + " its loader opens outside the model's checked files."),

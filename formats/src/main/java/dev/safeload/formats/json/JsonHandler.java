@@ -91,6 +91,13 @@ import org.jspecify.annotations.Nullable;
  * whose {@code load} it then calls ({@code JSON_IMPORTS_MODULE}). Each module's {@code path} is
  * joined to the model's folder and must stay inside it: relative, no {@code ..} segment, no
  * backslash ({@code JSON_FILE_REFERENCE}).
+ *
+ * <p>A top-level {@code activation_function} that is a dotted path (a sentence-transformers Dense
+ * module's {@code config.json}, which writes {@code torch.nn.modules.activation.Tanh}) must name a
+ * class under {@code torch.nn.modules.}: before 6.0 sentence-transformers imported whatever it
+ * names and called it with no arguments, before building the module. transformers' own {@code
+ * activation_function} values ({@code gelu_new}, {@code silu}) have no dot and import nothing
+ * ({@code JSON_IMPORTS_MODULE}).
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -104,6 +111,8 @@ public final class JsonHandler implements FormatHandler {
   private static final String MODEL_INDEX = "model_index.json";
   private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
   private static final String SENTENCE_TRANSFORMERS_MODULES = "modules.json";
+  private static final byte[] ACTIVATION_FUNCTION =
+      "activation_function".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
@@ -184,6 +193,10 @@ public final class JsonHandler implements FormatHandler {
         }
         if (modules && t == Token.NAME && r.depth() == 2) {
           sentenceTransformersModule(r);
+          continue;
+        }
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(ACTIVATION_FUNCTION)) {
+          activationFunction(r);
           continue;
         }
         if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
@@ -323,6 +336,23 @@ public final class JsonHandler implements FormatHandler {
           "modules.json path '"
               + (value == null ? String.valueOf(v) : printable(value))
               + "' leaves the model's folder: sentence-transformers would load a module from there");
+    }
+  }
+
+  /** Reads a top-level {@code activation_function}: see the class comment. */
+  private static void activationFunction(JsonReader r) {
+    long at = r.tokenOffset();
+    if (r.next() != Token.STRING) {
+      return; // not a class name: nothing to import (nested values are read by the main loop)
+    }
+    String v = r.stringValue();
+    if (v.indexOf('.') >= 0 && !(v.startsWith("torch.nn.modules.") && dottedIdentifiers(v))) {
+      throw imports(
+          at,
+          "activation_function '"
+              + printable(v)
+              + "' is not a class under torch.nn.modules: sentence-transformers would import and"
+              + " call it");
     }
   }
 

@@ -480,6 +480,29 @@ class JsonHandlerTest {
     }
   }
 
+  /**
+   * A sentence-transformers Dense module's config.json: before 6.0 its activation_function was
+   * imported and called with no arguments.
+   */
+  @Test
+  void anActivationFunctionOutsideTorchNnIsRefused() throws IOException {
+    String dense =
+        "{\"in_features\": 768, \"out_features\": 256, \"bias\": true,"
+            + " \"activation_function\": \"%s\"}";
+    for (String ok :
+        List.of(
+            "torch.nn.modules.activation.Tanh", "torch.nn.modules.linear.Identity", "gelu_new")) {
+      assertEquals(List.of(), reasons(scan("config.json", String.format(dense, ok))), ok);
+    }
+    for (String bad :
+        List.of("os.getpid", "builtins.breakpoint", "torch.nn.modules..x", "torch.hub.load")) {
+      assertEquals(
+          List.of(FormatReason.JSON_IMPORTS_MODULE),
+          reasons(scan("config.json", String.format(dense, bad))),
+          bad);
+    }
+  }
+
   /** Found by ModelIndexFuzzTest: a member name at the very end of the file crashed the rule. */
   @Test
   void aModelIndexCutAfterAMemberNameIsInvalidJson() throws IOException {
