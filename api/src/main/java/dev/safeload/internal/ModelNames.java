@@ -110,8 +110,11 @@ final class ModelNames {
    * invisible format character, U+FFFD, or a trailing dot or space.
    */
   private boolean servablePart(String name, String part) {
-    for (int i = 0; i < part.length(); i++) {
-      char c = part.charAt(i);
+    for (int i = 0; i < part.length(); ) {
+      // By code point: the invisible tag characters (U+E0001, U+E0020-U+E007F) are format
+      // characters outside the BMP, two chars each.
+      int c = part.codePointAt(i);
+      i += Character.charCount(c);
       if (c < 0x20 || c == 0x7f || c == '\\' || Character.getType(c) == Character.FORMAT) {
         findings.add(
             new Finding(
@@ -123,8 +126,9 @@ final class ModelNames {
                     + root));
         return false;
       }
-      if (c == '\uFFFD') {
+      if (c == '\uFFFD' || Character.getType(c) == Character.SURROGATE) {
         // The platform could not decode the name's bytes; two such names may become one string.
+        // A lone surrogate (a listed name) is encoded as '?' when written out: the same fault.
         findings.add(
             new Finding(
                 Reason.FILE_NAME_INVALID,

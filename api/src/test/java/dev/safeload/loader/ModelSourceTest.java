@@ -190,7 +190,9 @@ class ModelSourceTest {
         "w.toy ",
         "sub./w.toy",
         "w\u200b.toy",
-        "w\u202eyot.toy"
+        "w\u202eyot.toy",
+        "w\udb40\udc01.toy",
+        "w\ud800.toy"
       })
   void aNameThatLeavesTheModelOrHasTwoSpellingsIsRefused(String name) throws Exception {
     ModelSource source = ModelSource.streams("mem").add(name, TOY.length, bytes(TOY)).build();
