@@ -49,5 +49,6 @@ module dev.safeload.formats {
       dev.safeload.formats.readers.ZipReader,
       dev.safeload.formats.readers.PickleReader,
       dev.safeload.formats.readers.NpyReader,
-      dev.safeload.formats.readers.JoblibReader;
+      dev.safeload.formats.readers.JoblibReader,
+      dev.safeload.formats.readers.OrtFormatReader;
 }

@@ -50,39 +50,7 @@ final class ModelNames {
     StringBuilder sb = new StringBuilder();
     for (Path part : root.relativize(file)) {
       String s = part.toString();
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20 || c == 0x7f || c == '\\' || Character.getType(c) == Character.FORMAT) {
-          findings.add(
-              new Finding(
-                  Reason.FILE_NAME_INVALID,
-                  null,
-                  Finding.NO_OFFSET,
-                  "file name with a control character, an invisible format character or a"
-                      + " backslash under "
-                      + root));
-          return null;
-        }
-        if (c == '\uFFFD') {
-          // The platform could not decode the name's bytes; two such names may become one string.
-          findings.add(
-              new Finding(
-                  Reason.FILE_NAME_INVALID,
-                  sb + s,
-                  Finding.NO_OFFSET,
-                  "file name with bytes that are not valid in the platform's encoding"));
-          return null;
-        }
-      }
-      if (s.endsWith(".") || s.endsWith(" ")) {
-        findings.add(
-            new Finding(
-                Reason.FILE_NAME_INVALID,
-                sb + s,
-                Finding.NO_OFFSET,
-                "file name part '"
-                    + s
-                    + "' ends in a dot or a space, which Windows drops: another name there"));
+      if (!servablePart(sb + s, s)) {
         return null;
       }
       if (sb.length() > 0) {
@@ -117,20 +85,10 @@ final class ModelNames {
               "file name longer than " + MAX_NAME_CHARS + " characters in " + root));
       return null;
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\\' || c == '\uFFFD') {
-        findings.add(
-            new Finding(
-                Reason.FILE_NAME_INVALID,
-                null,
-                Finding.NO_OFFSET,
-                "file name with a control character, backslash or replacement character in "
-                    + root));
+    for (String seg : name.split("/", -1)) {
+      if (!servablePart(name, seg)) {
         return null;
       }
-    }
-    for (String seg : name.split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
         findings.add(
             new Finding(
@@ -143,6 +101,55 @@ final class ModelNames {
       }
     }
     return name;
+  }
+
+  /**
+   * The rule for one part of a name, whichever source lists it (a directory, a jar, a caller's
+   * streams: all are written out by {@code materialize()} on whatever file system the application
+   * runs on): false (with a finding about {@code name}) for a control character, a backslash, an
+   * invisible format character, U+FFFD, or a trailing dot or space.
+   */
+  private boolean servablePart(String name, String part) {
+    for (int i = 0; i < part.length(); ) {
+      // By code point: the invisible tag characters (U+E0001, U+E0020-U+E007F) are format
+      // characters outside the BMP, two chars each.
+      int c = part.codePointAt(i);
+      i += Character.charCount(c);
+      if (c < 0x20 || c == 0x7f || c == '\\' || Character.getType(c) == Character.FORMAT) {
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                null,
+                Finding.NO_OFFSET,
+                "file name with a control character, an invisible format character or a"
+                    + " backslash in "
+                    + root));
+        return false;
+      }
+      if (c == '\uFFFD' || Character.getType(c) == Character.SURROGATE) {
+        // The platform could not decode the name's bytes; two such names may become one string.
+        // A lone surrogate (a listed name) is encoded as '?' when written out: the same fault.
+        findings.add(
+            new Finding(
+                Reason.FILE_NAME_INVALID,
+                name,
+                Finding.NO_OFFSET,
+                "file name with bytes that are not valid in the platform's encoding"));
+        return false;
+      }
+    }
+    if (part.endsWith(".") && !part.equals(".") && !part.equals("..") || part.endsWith(" ")) {
+      findings.add(
+          new Finding(
+              Reason.FILE_NAME_INVALID,
+              name,
+              Finding.NO_OFFSET,
+              "file name part '"
+                  + part
+                  + "' ends in a dot or a space, which Windows drops: another name there"));
+      return false;
+    }
+    return true;
   }
 
   /**

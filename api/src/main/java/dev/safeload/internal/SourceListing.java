@@ -20,13 +20,13 @@ import java.util.TreeMap;
  * file's content.
  *
  * <p>In check order, for each listed name: the name rules of {@link ModelNames#servable(String)}
- * ({@code FILE_NAME_INVALID}: control characters, backslashes, empty, {@code .} or {@code ..}
- * segments); a name listed twice is {@code DUPLICATE_NAME} and neither copy is served; ignore
- * patterns; two names that fold to one are {@code FILE_NAME_COLLISION}, both; a verifier's side
- * file is read for the verifier ({@link SideFiles}); more than {@code MAX_FILES} files is {@code
- * TOO_MANY_FILES}. Then, over the whole listing, a name that is also the folder of another name is
- * {@code FILE_NAME_COLLISION} (written out, one would replace the other). No files is {@code
- * EMPTY_MODEL}.
+ * ({@code FILE_NAME_INVALID}: control characters, backslashes, invisible format characters, a part
+ * that ends in a dot or a space, empty, {@code .} or {@code ..} segments); a name listed twice is
+ * {@code DUPLICATE_NAME} and neither copy is served; ignore patterns; two names that fold to one
+ * are {@code FILE_NAME_COLLISION}, both; a verifier's side file is read for the verifier ({@link
+ * SideFiles}); more than {@code MAX_FILES} files is {@code TOO_MANY_FILES}. Then, over the whole
+ * listing, a name that is also the folder of another name is {@code FILE_NAME_COLLISION} (written
+ * out, one would replace the other). No files is {@code EMPTY_MODEL}.
  */
 final class SourceListing {
   /** One listed file: its name in the model, its declared size and how to open it. */

@@ -33,6 +33,7 @@ class ModelNamesTest {
             "modeling.p\u200by",
             "evil\u202etxt.py",
             "\ufeffconfig.json",
+            "modeling.py\udb40\udc20.txt",
             "modeling_x.py ",
             "sub./w.bin",
             "sub /w.bin")) {

@@ -58,8 +58,12 @@ public enum FormatReason implements ReasonCode {
       "A JSON side file's auto_map or custom_pipelines names code in another repository, or a"
           + " model_index.json names a custom pipeline."),
   JSON_IMPORTS_MODULE(
-      "A PEFT auto_mapping or a diffusers model_index.json component names a module or class"
-          + " other than ones PEFT or diffusers write there."),
+      "A PEFT auto_mapping, a diffusers model_index.json component, or a sentence-transformers"
+          + " modules.json type or Dense activation_function names a module or class other than ones"
+          + " those libraries write there."),
+  JSON_FILE_REFERENCE(
+      "A tokenizer_config.json or a sentence-transformers modules.json names a file by a path that"
+          + " its loader opens outside the model's checked files."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken
@@ -111,6 +115,9 @@ public enum FormatReason implements ReasonCode {
       "Byte pieces appear without byte_fallback, or byte_fallback lacks some of the 256 byte pieces."),
   SENTENCEPIECE_LIMIT_EXCEEDED(
       "More pieces or samples, or a longer string or charsmap, than the policy allows."),
+  SENTENCEPIECE_CHARSMAP_INVALID(
+      "A precompiled normalization charsmap (SentencePiece, GGUF) is not a trie its search cannot"
+          + " leave."),
 
   // ---------------------------------------------------------------- PyTorch shard index
   // (pytorch_model.bin.index.json)

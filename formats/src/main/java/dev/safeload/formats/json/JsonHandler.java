@@ -70,6 +70,34 @@ import org.jspecify.annotations.Nullable;
  * a list {@code ["module", "Class"]} is a custom pipeline, code loaded from a file ({@code
  * JSON_REMOTE_CODE}); any other value is {@code JSON_IMPORTS_MODULE}. Other members (versions,
  * flags such as {@code requires_safety_checker}) are left alone.
+ *
+ * <p>In a file named {@code tokenizer_config.json}, a top-level member whose name ends in {@code
+ * _file} ({@code vocab_file}, {@code merges_file}, {@code tokenizer_file}, {@code spm_file}, ...:
+ * the names under which tokenizer classes receive their files) must be {@code null}. transformers
+ * before 5 passes the config's value to the tokenizer in place of the file it found in the model
+ * ({@code if args_name not in init_kwargs}), and the tokenizer opens it as a path: absolute, or
+ * relative to the working directory, a file no check or pin of this model covers (verified with
+ * 4.57.6: {@code "vocab_file": "/elsewhere/spiece.model"} loads that file). {@code
+ * added_tokens_file}, {@code special_tokens_map_file}, {@code tokenizer_config_file} and {@code
+ * chat_template_file} are exempt: the loader opens its own path for those and only passes the
+ * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}).
+ *
+ * <p>In a file named {@code modules.json} (a sentence-transformers model's list of modules), each
+ * module's {@code type} must be a class under {@code sentence_transformers.}, as the library writes
+ * for its own modules: for any other class, sentence-transformers before 6.0 loading a local
+ * directory imports it without {@code trust_remote_code} (its 6.0 notes: "a local
+ * model_name_or_path was implicitly trusted"), through transformers' dynamic modules, which fetch
+ * {@code owner/repo--module.Class} from another repository, or as any installed module's attribute,
+ * whose {@code load} it then calls ({@code JSON_IMPORTS_MODULE}). Each module's {@code path} is
+ * joined to the model's folder and must stay inside it: relative, no {@code ..} segment, no
+ * backslash ({@code JSON_FILE_REFERENCE}).
+ *
+ * <p>A top-level {@code activation_function} that is a dotted path (a sentence-transformers Dense
+ * module's {@code config.json}, which writes {@code torch.nn.modules.activation.Tanh}) must name a
+ * class under {@code torch.nn.modules.}: before 6.0 sentence-transformers imported whatever it
+ * names and called it with no arguments, before building the module. transformers' own {@code
+ * activation_function} values ({@code gelu_new}, {@code silu}) have no dot and import nothing
+ * ({@code JSON_IMPORTS_MODULE}).
  */
 public final class JsonHandler implements FormatHandler {
 
@@ -81,6 +109,20 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
   private static final String MODEL_INDEX = "model_index.json";
+  private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+  private static final String SENTENCE_TRANSFORMERS_MODULES = "modules.json";
+  private static final byte[] ACTIVATION_FUNCTION =
+      "activation_function".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
+
+  /** The {@code *_file} members whose config value transformers never opens (see above). */
+  private static final Set<String> UNOPENED_FILE_MEMBERS =
+      Set.of(
+          "added_tokens_file",
+          "special_tokens_map_file",
+          "tokenizer_config_file",
+          "chat_template_file");
 
   /** The module prefixes PEFT writes as a base model's {@code parent_library}. */
   private static final List<String> PEFT_PARENT_LIBRARIES =
@@ -132,7 +174,9 @@ public final class JsonHandler implements FormatHandler {
         new JsonReader(buf, 0, JsonLimits.of(context))
             .allowPythonNonFinite(); // trainer_state.json NaN
     List<TemplateSources.Named> templates = List.of();
-    boolean modelIndex = isModelIndex(context.fileName());
+    boolean modelIndex = isNamed(context.fileName(), MODEL_INDEX);
+    boolean tokenizerConfig = isNamed(context.fileName(), TOKENIZER_CONFIG);
+    boolean modules = isNamed(context.fileName(), SENTENCE_TRANSFORMERS_MODULES);
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
         if (modelIndex && t == Token.NAME && r.depth() == 1) {
@@ -146,6 +190,17 @@ public final class JsonHandler implements FormatHandler {
             diffusersComponent(r, r.stringValue());
             continue;
           }
+        }
+        if (modules && t == Token.NAME && r.depth() == 2) {
+          sentenceTransformersModule(r);
+          continue;
+        }
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(ACTIVATION_FUNCTION)) {
+          activationFunction(r);
+          continue;
+        }
+        if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
+          fileMember(r, buf, r.stringValue());
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
           templates = TemplateSources.readJsonValue(r);
@@ -250,10 +305,96 @@ public final class JsonHandler implements FormatHandler {
     }
   }
 
-  /** Whether the file is a diffusers {@code model_index.json}, in any folder and any case. */
-  private static boolean isModelIndex(String fileName) {
+  /**
+   * Reads the value of a member of one module in a sentence-transformers {@code modules.json}: its
+   * {@code type} and {@code path} are checked (see the class comment), others skipped.
+   */
+  private static void sentenceTransformersModule(JsonReader r) {
+    boolean type = r.tokenEquals(TYPE);
+    boolean path = r.tokenEquals(PATH);
+    if (!type && !path) {
+      r.skipValue();
+      return;
+    }
+    long at = r.tokenOffset();
+    Token v = r.next();
+    String value = v == Token.STRING ? r.stringValue() : null;
+    if (type
+        && (value == null
+            || !value.startsWith("sentence_transformers.")
+            || !dottedIdentifiers(value))) {
+      throw imports(
+          at,
+          "modules.json type '"
+              + (value == null ? String.valueOf(v) : printable(value))
+              + "' is not a sentence_transformers class: sentence-transformers would import it");
+    }
+    if (path && (value == null || !insideModel(value))) {
+      throw new FormatException(
+          FormatReason.JSON_FILE_REFERENCE,
+          at,
+          "modules.json path '"
+              + (value == null ? String.valueOf(v) : printable(value))
+              + "' leaves the model's folder: sentence-transformers would load a module from there");
+    }
+  }
+
+  /** Reads a top-level {@code activation_function}: see the class comment. */
+  private static void activationFunction(JsonReader r) {
+    long at = r.tokenOffset();
+    if (r.next() != Token.STRING) {
+      return; // not a class name: nothing to import (nested values are read by the main loop)
+    }
+    String v = r.stringValue();
+    if (v.indexOf('.') >= 0 && !(v.startsWith("torch.nn.modules.") && dottedIdentifiers(v))) {
+      throw imports(
+          at,
+          "activation_function '"
+              + printable(v)
+              + "' is not a class under torch.nn.modules: sentence-transformers would import and"
+              + " call it");
+    }
+  }
+
+  /** A relative {@code /}-separated path without {@code ..} segments or backslashes. */
+  private static boolean insideModel(String p) {
+    if (p.startsWith("/") || p.indexOf('\\') >= 0 || p.indexOf(':') >= 0) {
+      return false;
+    }
+    for (String seg : p.split("/", -1)) {
+      if (seg.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the file's base name is {@code base} (in any folder and any case). */
+  private static boolean isNamed(String fileName, String base) {
     int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
-    return fileName.substring(slash + 1).equalsIgnoreCase(MODEL_INDEX);
+    return fileName.substring(slash + 1).equalsIgnoreCase(base);
+  }
+
+  /**
+   * Refuses the member {@code key} of a {@code tokenizer_config.json} if it hands the tokenizer a
+   * file path (see the class comment); leaves the reader on the member's name otherwise.
+   */
+  private static void fileMember(JsonReader r, ByteBuffer buf, String key) {
+    if (!key.endsWith("_file") || UNOPENED_FILE_MEMBERS.contains(key)) {
+      return;
+    }
+    long at = r.tokenOffset();
+    int valueAt = r.valueStart();
+    // Strict JSON: a value that starts with 'n' is null (the reader checks the literal next).
+    if (valueAt >= 0 && valueAt < buf.limit() && buf.get(valueAt) == 'n') {
+      return;
+    }
+    throw new FormatException(
+        FormatReason.JSON_FILE_REFERENCE,
+        at,
+        "tokenizer_config.json sets "
+            + printable(key)
+            + ": transformers would open that path instead of the model's own file");
   }
 
   /**

@@ -378,6 +378,131 @@ class JsonHandlerTest {
     }
   }
 
+  /**
+   * transformers 4.x hands a tokenizer the config's value for a file argument rather than the file
+   * it found in the model (verified with 4.57.6: T5Tokenizer read "vocab_file":
+   * "/tmp/outside/spiece.model" while the model's own spiece.model sat beside the config).
+   */
+  @Test
+  void aTokenizerConfigNamingAVocabularyFileByPathIsRefused() throws IOException {
+    for (String member :
+        List.of(
+            "\"vocab_file\": \"/tmp/outside/spiece.model\"",
+            "\"tokenizer_file\": \"../other/tokenizer.json\"",
+            "\"merges_file\": \"merges.txt\"",
+            "\"spm_file\": \"sentencepiece.bpe.model\"",
+            "\"vocab\\u005ffile\": \"/tmp/v.txt\"",
+            "\"vocab_file\": [\"/tmp/v.txt\"]")) {
+      String config = "{\"tokenizer_class\": \"T5Tokenizer\", " + member + ", \"extra_ids\": 0}";
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("tokenizer_config.json", config)),
+          member);
+      // the rule is about what transformers reads as a tokenizer's configuration
+      assertEquals(List.of(), reasons(scan("config.json", config)), member);
+    }
+  }
+
+  @Test
+  void aTokenizerConfigWithNullOrLegacyFileMembersIsAccepted() throws IOException {
+    // old transformers wrote these; the loader opens its own path for the last four
+    String config =
+        "{\"tokenizer_file\": null, \"vocab_file\": null,"
+            + " \"special_tokens_map_file\": \"/root/.cache/special_tokens_map.json\","
+            + " \"added_tokens_file\": \"/root/added_tokens.json\", \"tokenizer_config_file\": null,"
+            + " \"chat_template_file\": null, \"name_or_path\": \"/home/me/model\","
+            + " \"model_max_length\": 512}";
+    assertEquals(List.of(), reasons(scan("tokenizer_config.json", config)));
+  }
+
+  /** sentence-transformers/all-MiniLM-L6-v2's modules.json. */
+  private static final String MODULES =
+      """
+      [
+        {
+          "idx": 0,
+          "name": "0",
+          "path": "",
+          "type": "sentence_transformers.models.Transformer"
+        },
+        {
+          "idx": 1,
+          "name": "1",
+          "path": "1_Pooling",
+          "type": "sentence_transformers.models.Pooling"
+        },
+        {
+          "idx": 2,
+          "name": "2",
+          "path": "2_Normalize",
+          "type": "sentence_transformers.models.Normalize"
+        }
+      ]""";
+
+  @Test
+  void sentenceTransformersModulesAsPublishedAreAccepted() throws IOException {
+    assertEquals(List.of(), reasons(scan("modules.json", MODULES)));
+  }
+
+  /**
+   * sentence-transformers before 6.0 imports a module type outside its namespace from a local
+   * directory without trust_remote_code: "owner/repo--module.Class" through transformers' dynamic
+   * modules (code fetched from another repository), anything else as an installed module.
+   */
+  @Test
+  void aModuleTypeOutsideSentenceTransformersIsRefused() throws IOException {
+    for (String type :
+        List.of(
+            "attacker/repo--evil.Evil",
+            "custom_st.Transformer",
+            "torch.serialization",
+            "sentence_transformers",
+            "sentence_transformers..models.Pooling",
+            "sentence_transformers.models.Pooling --x")) {
+      String m = MODULES.replace("sentence_transformers.models.Pooling", type);
+      assertEquals(
+          List.of(FormatReason.JSON_IMPORTS_MODULE), reasons(scan("modules.json", m)), type);
+    }
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("modules.json", "[{\"typ\\u0065\": \"os.system\", \"path\": \"\"}]")));
+    assertEquals(
+        List.of(FormatReason.JSON_IMPORTS_MODULE),
+        reasons(scan("modules.json", "[{\"type\": [\"sentence_transformers.models.Pooling\"]}]")));
+  }
+
+  @Test
+  void aModulePathLeavingTheModelIsRefused() throws IOException {
+    for (String path : List.of("/tmp/x", "../other", "1_Pooling/../../x", "a\\\\b", "C:x")) {
+      String m = MODULES.replace("\"1_Pooling\"", "\"" + path + "\"");
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE), reasons(scan("modules.json", m)), path);
+    }
+  }
+
+  /**
+   * A sentence-transformers Dense module's config.json: before 6.0 its activation_function was
+   * imported and called with no arguments.
+   */
+  @Test
+  void anActivationFunctionOutsideTorchNnIsRefused() throws IOException {
+    String dense =
+        "{\"in_features\": 768, \"out_features\": 256, \"bias\": true,"
+            + " \"activation_function\": \"%s\"}";
+    for (String ok :
+        List.of(
+            "torch.nn.modules.activation.Tanh", "torch.nn.modules.linear.Identity", "gelu_new")) {
+      assertEquals(List.of(), reasons(scan("config.json", String.format(dense, ok))), ok);
+    }
+    for (String bad :
+        List.of("os.getpid", "builtins.breakpoint", "torch.nn.modules..x", "torch.hub.load")) {
+      assertEquals(
+          List.of(FormatReason.JSON_IMPORTS_MODULE),
+          reasons(scan("config.json", String.format(dense, bad))),
+          bad);
+    }
+  }
+
   /** Found by ModelIndexFuzzTest: a member name at the very end of the file crashed the rule. */
   @Test
   void aModelIndexCutAfterAMemberNameIsInvalidJson() throws IOException {

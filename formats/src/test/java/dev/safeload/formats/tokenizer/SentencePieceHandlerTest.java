@@ -5,6 +5,7 @@ import static dev.safeload.formats.tokenizer.TokenizerTesting.detect;
 import static dev.safeload.formats.tokenizer.TokenizerTesting.piece;
 import static dev.safeload.formats.tokenizer.TokenizerTesting.reasons;
 import static dev.safeload.formats.tokenizer.TokenizerTesting.resource;
+import static dev.safeload.formats.tokenizer.TokenizerTesting.utf8;
 import static dev.safeload.formats.tokenizer.TokenizerTesting.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,10 @@ class SentencePieceHandlerTest {
                   3,
                   new Pb()
                       .str(1, "identity")
-                      .bytes(2, new byte[10])
+                      .bytes(
+                          2,
+                          TokenizerTesting.charsmap(
+                              TokenizerTesting.mapsAToFirstString(), utf8("b\0")))
                       .varint(3, 1)
                       .varint(4, 0)
                       .varint(5, 1));

@@ -74,6 +74,44 @@ final class TokenizerTesting {
     return LoadPolicy.strict().toBuilder().set(s, v).build();
   }
 
+  /**
+   * A precompiled charsmap as sentencepiece reads it: the trie size, the units little-endian, then
+   * the strings.
+   */
+  static byte[] charsmap(int[] units, byte[] strings) {
+    ByteBuffer b =
+        ByteBuffer.allocate(4 + 4 * units.length + strings.length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(4 * units.length);
+    for (int u : units) {
+      b.putInt(u);
+    }
+    return b.put(strings).array();
+  }
+
+  /**
+   * The units of one block (256) that map "a" to the first string: the root's base is 0x80, the
+   * node for 'a' is unit 0x80 ^ 0x61 with a leaf, its base 0x10 holds the leaf's value (verified
+   * with sentencepiece 0.1.97: "aaa" normalizes to "bbb" with strings "b\0"). Unit 0x80 (the root's
+   * base with byte 0) has label 0xff, as darts-clone labels unused units, so no byte reaches it.
+   */
+  static int[] mapsAToFirstString() {
+    int[] u = new int[256];
+    u[0] = 0x80 << 10;
+    u[0x80] = 0xff;
+    u[0xe1] = leafNode(0xe1, 0x10, 'a');
+    u[0x10] = LEAF_VALUE;
+    return u;
+  }
+
+  /** The leaf-value flag of a darts-clone unit. */
+  static final int LEAF_VALUE = 1 << 31;
+
+  /** A unit at {@code index} for byte {@code label}, with a leaf, whose children start at base. */
+  static int leafNode(int index, int base, int label) {
+    return (index ^ base) << 10 | 1 << 8 | label;
+  }
+
   /** A minimal protobuf writer for crafted SentencePiece models. */
   static final class Pb {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

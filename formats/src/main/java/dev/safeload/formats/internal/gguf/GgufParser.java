@@ -3,6 +3,7 @@ package dev.safeload.formats.internal.gguf;
 import dev.safeload.ReasonCode;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.text.Utf8;
+import dev.safeload.formats.internal.tokenizer.Charsmap;
 import dev.safeload.provenance.Sha256;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
@@ -231,6 +232,9 @@ public final class GgufParser {
           }
           work += count;
         } else {
+          if (key.equals(PRECOMPILED_CHARSMAP)) {
+            charsmap(elem, count, typeAt);
+          }
           pos +=
               count * TYPE_SIZE[elem]; // checked against the remaining bytes above; no value rules
         }
@@ -604,6 +608,26 @@ public final class GgufParser {
               ? FormatReason.GGUF_ALIGNMENT_INVALID
               : FormatReason.GGUF_METADATA_TYPE_INVALID;
       throw new FormatException(r, at, key + " is " + got + ", expected " + want);
+    }
+  }
+
+  /** The normalizer trie of UGM (T5-style) vocabularies: llama.cpp walks it for every text. */
+  private static final String PRECOMPILED_CHARSMAP = "tokenizer.ggml.precompiled_charsmap";
+
+  /**
+   * The charsmap array at {@code pos}: INT8 or UINT8 elements, as llama.cpp asserts, and a trie its
+   * search cannot leave ({@link Charsmap}).
+   */
+  private void charsmap(int elem, long count, long typeAt) {
+    if (elem != T_UINT8 && elem != T_INT8) {
+      throw new FormatException(
+          FormatReason.GGUF_METADATA_TYPE_INVALID,
+          typeAt,
+          PRECOMPILED_CHARSMAP + " is ARRAY<" + TYPE_NAMES[elem] + ">, expected UINT8 or INT8");
+    }
+    if (count > 0) {
+      // count is within gguf.maxArrayElements and the file, both checked by the caller
+      Charsmap.check(b.slice(pos, (int) count), pos);
     }
   }
 

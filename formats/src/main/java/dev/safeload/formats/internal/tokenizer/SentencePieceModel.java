@@ -45,6 +45,9 @@ import java.util.Set;
  *       unknown field, so the model would silently fall back to the default;
  *   <li>a piece is non-empty, its score finite, a BYTE piece spelled {@code <0xXX>} in upper-case
  *       hex ({@code SENTENCEPIECE_PIECE_INVALID}), as sentencepiece's own loader requires;
+ *   <li>a non-empty {@code precompiled_charsmap} (of the normalizer or the denormalizer) is a trie
+ *       that sentencepiece's search cannot leave ({@code SENTENCEPIECE_CHARSMAP_INVALID}, {@link
+ *       Charsmap});
  *   <li>no two pieces share their text ({@code SENTENCEPIECE_DUPLICATE_PIECE}): sentencepiece
  *       refuses duplicates among normal or among reserved pieces, and converters to {@code
  *       tokenizer.json} keep the last id of any duplicate;
@@ -414,7 +417,12 @@ public final class SentencePieceModel {
                   + " bytes exceeds the limit of "
                   + limits.maxCharsmapBytes());
         }
-        r.skipBytes(len);
+        if (len > 0) {
+          // Skipping first checks that the field lies inside its message.
+          long start = r.position();
+          r.skipBytes(len);
+          Charsmap.check(r.bytes().slice(start, (int) len), start);
+        }
         return 0;
       }
       case FLOAT -> {
