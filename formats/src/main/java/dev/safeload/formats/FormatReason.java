@@ -288,7 +288,7 @@ public enum FormatReason implements ReasonCode {
   TEMPLATE_CONSTRUCT_NOT_ALLOWED(
       "A chat template uses a tag or expression form outside the allowlist (include, import, extends, call, with, recursive for, **, *args, loop(), calls of computed callees)."),
   TEMPLATE_NAME_NOT_ALLOWED(
-      "A chat template names a gadget global (lipsum, cycler, joiner, self), a name starting with '_' or not ASCII, rebinds a reserved name, or uses a callable as a value."),
+      "A chat template names a gadget global (lipsum, cycler, joiner, self), a name starting with '_' or not ASCII, rebinds a reserved name, or uses a callable as a value; or a tokenizer names a special token (a template variable) other than *_token or *_tokens."),
   TEMPLATE_ATTRIBUTE_NOT_ALLOWED(
       "A chat template reads a member (.n, ['n'], namespace(n=), attribute path) that starts with '_' or is reserved, or calls a method outside the allowlist."),
   TEMPLATE_FILTER_NOT_ALLOWED(

@@ -689,9 +689,11 @@ final class TemplatePolicy {
     return e instanceof Filter f && NON_STR_FILTERS.contains(f.name());
   }
 
-  private static boolean isPublisherName(String n) {
-    // Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer
-    // files.
+  /**
+   * Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer
+   * files; the JSON handler refuses named special tokens outside this pattern.
+   */
+  static boolean isPublisherName(String n) {
     return n.endsWith("_token") || n.endsWith("_tokens");
   }
 
