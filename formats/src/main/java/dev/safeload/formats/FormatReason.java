@@ -284,7 +284,7 @@ public enum FormatReason implements ReasonCode {
   TEMPLATE_SYNTAX(
       "A chat template is not valid Jinja as Jinja reads it, or uses a form safeload does not read (raw blocks, \\N{} escapes, non-ASCII outside strings in tags)."),
   TEMPLATE_TOO_COMPLEX(
-      "A chat template exceeds a bound: size, tokens, nodes, nesting, string length, integer size or analysis work."),
+      "A chat template exceeds a bound: size, tokens, nodes, nesting, string length, integer size, analysis work, or the size of a constant expression Jinja computes while compiling."),
   TEMPLATE_CONSTRUCT_NOT_ALLOWED(
       "A chat template uses a tag or expression form outside the allowlist (include, import, extends, call, with, recursive for, **, *args, loop(), calls of computed callees)."),
   TEMPLATE_NAME_NOT_ALLOWED(

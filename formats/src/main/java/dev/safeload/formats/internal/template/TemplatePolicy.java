@@ -134,6 +134,7 @@ final class TemplatePolicy {
   private static final String WILDCARD = "*";
 
   private final long maxWork;
+  private final ConstantSize constants = new ConstantSize();
   private long work;
   private final Map<String, List<Binding>> bindings = new HashMap<>();
   private final Map<Name, Boolean> bound = new IdentityHashMap<>();
@@ -369,7 +370,7 @@ final class TemplatePolicy {
   }
 
   /** The direct sub-expressions of {@code e}. */
-  private static List<Expr> children(Expr e) {
+  static List<Expr> children(Expr e) {
     List<Expr> out = new ArrayList<>();
     if (e instanceof ListLit l) {
       out.addAll(l.items());
@@ -1177,6 +1178,7 @@ final class TemplatePolicy {
     if (e == null) {
       return;
     }
+    constants.check(e);
     if (e instanceof Name n) {
       checkFreeName(n.name(), isBound(n), "value");
       if (isCallableName(n.name()) && !bindings.containsKey(n.name())) {

@@ -314,6 +314,17 @@ public final class TemplateEscapes {
         // 5.1 #12: DoS shapes and bounds
         Arguments.of("{{ 2 ** 100 }}", FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED),
         Arguments.of("{{ 4294967296 }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        // constants Jinja folds while compiling (before any render, sandbox or not): gigabytes
+        Arguments.of("{{ 'a' * 2147483647 }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ 300000000 * [0] }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{% set x = ('ab' * 1024) * 1024 %}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ ('a' * 3000000)|length }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ 'x\ny'|indent(100000000) }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ [[1]]|tojson(indent=100000000) }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of(
+            "{{ 'ab'.replace('', 'b' * 1000).replace('b', 'c' * 1000) }}",
+            FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ messages[('x' * 10000000)|length] }}", FormatReason.TEMPLATE_TOO_COMPLEX),
         Arguments.of(
             "{{ " + "(".repeat(100) + "1" + ")".repeat(100) + " }}",
             FormatReason.TEMPLATE_TOO_COMPLEX),
