@@ -337,6 +337,14 @@ public final class TemplateEscapes {
         Arguments.of("{% set \uff49\uff44\uff58 = 'x' %}", FormatReason.TEMPLATE_NAME_NOT_ALLOWED),
         Arguments.of("{{ messages\u3000}}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ a; b }}", FormatReason.TEMPLATE_SYNTAX),
+        // Jinja reads the word after a trailing comma in a for target as a variable: this binds a
+        // variable named `in` to '__class__' (plain jinja2 prints <class 'list'>)
+        Arguments.of(
+            "{% for a, in in [('a', '__class__'), ('b', 'c')] %}{{ messages[in] }}{% endfor %}",
+            FormatReason.TEMPLATE_SYNTAX),
+        Arguments.of("{% for in in messages %}{{ in }}{% endfor %}", FormatReason.TEMPLATE_SYNTAX),
+        Arguments.of(
+            "{% for x in messages, recursive %}{% endfor %}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ (1 }} ) }}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ x", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{# x", FormatReason.TEMPLATE_SYNTAX),
