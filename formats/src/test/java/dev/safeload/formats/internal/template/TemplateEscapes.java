@@ -43,6 +43,14 @@ public final class TemplateEscapes {
         Arguments.of(
             "{{ messages['\\137_class__'] }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{{ messages['__cla' 'ss__'] }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
+        // a slice of an allowed name literal is not an allowed name (plain jinja2: <class 'list'>)
+        Arguments.of("{{ messages['x__class__'[1:]] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of(
+            "{% set k = 'x__class__' %}{{ messages[k[1:]] }}",
+            FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of(
+            "{{ messages[('x__init__', 'y')[0][1:]] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{{ 'x'[('x_x')[1:]|string] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ messages['\\N{LOW LINE}_class__'] }}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of(
             "{{ messages.__init__.__globals__ }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
