@@ -81,6 +81,9 @@ final class ConstantSize {
    * @throws TemplateRejection {@code TEMPLATE_TOO_COMPLEX}
    */
   void check(Expr e) {
+    if (leaf(e)) {
+      return; // a literal's size is bounded by the lexer; a name is not constant
+    }
     Val v = val(e);
     if (v != null && v.len > MAX_SIZE) {
       throw new TemplateRejection(
@@ -92,9 +95,21 @@ final class ConstantSize {
     }
   }
 
+  private static boolean leaf(Expr e) {
+    return e instanceof Name
+        || e instanceof Str
+        || e instanceof Int
+        || e instanceof Bool
+        || e instanceof NoneLit
+        || e instanceof Flt;
+  }
+
   private @Nullable Val val(@Nullable Expr e) {
-    if (e == null) {
+    if (e == null || e instanceof Name || e instanceof NsRef) {
       return null;
+    }
+    if (leaf(e)) {
+      return compute(e); // cheaper than the memo
     }
     if (memo.containsKey(e)) {
       return memo.get(e);

@@ -334,6 +334,8 @@ public final class TemplateEscapes {
             FormatReason.TEMPLATE_TOO_COMPLEX),
         Arguments.of("{{ messages[('x' * 10000000)|length] }}", FormatReason.TEMPLATE_TOO_COMPLEX),
         Arguments.of(
+            "{{ ['a' * 600000, 'b' * 600000] }}", FormatReason.TEMPLATE_TOO_COMPLEX), // the sum
+        Arguments.of(
             "{{ " + "(".repeat(100) + "1" + ")".repeat(100) + " }}",
             FormatReason.TEMPLATE_TOO_COMPLEX),
         Arguments.of("{{ " + "not ".repeat(100) + "1 }}", FormatReason.TEMPLATE_TOO_COMPLEX),
