@@ -291,11 +291,11 @@ public enum FormatReason implements ReasonCode {
   TEMPLATE_SYNTAX(
       "A chat template is not valid Jinja as Jinja reads it, or uses a form safeload does not read (raw blocks, \\N{} escapes, non-ASCII outside strings in tags)."),
   TEMPLATE_TOO_COMPLEX(
-      "A chat template exceeds a bound: size, tokens, nodes, nesting, string length, integer size or analysis work."),
+      "A chat template exceeds a bound: size, tokens, nodes, nesting, string length, integer size, analysis work, or the size of a constant expression Jinja computes while compiling."),
   TEMPLATE_CONSTRUCT_NOT_ALLOWED(
       "A chat template uses a tag or expression form outside the allowlist (include, import, extends, call, with, recursive for, **, *args, loop(), calls of computed callees)."),
   TEMPLATE_NAME_NOT_ALLOWED(
-      "A chat template names a gadget global (lipsum, cycler, joiner, self), a name starting with '_' or not ASCII, rebinds a reserved name, or uses a callable as a value."),
+      "A chat template names a gadget global (lipsum, cycler, joiner, self), a name starting with '_' or not ASCII, rebinds a reserved name, or uses a callable as a value; or a tokenizer names a special token (a template variable) other than *_token or *_tokens."),
   TEMPLATE_ATTRIBUTE_NOT_ALLOWED(
       "A chat template reads a member (.n, ['n'], namespace(n=), attribute path) that starts with '_' or is reserved, or calls a method outside the allowlist."),
   TEMPLATE_FILTER_NOT_ALLOWED(

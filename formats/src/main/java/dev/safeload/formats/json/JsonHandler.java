@@ -39,6 +39,13 @@ import org.jspecify.annotations.Nullable;
  * ({@code TEMPLATE_*} codes, digest pins from {@code gguf.allowedChatTemplates}), its SHA-256
  * described under {@code sha256(chat_template[.<name>])}.
  *
+ * <p>A top-level {@code extra_special_tokens} or {@code model_specific_special_tokens} object names
+ * special tokens that transformers passes to every chat template as variables holding the
+ * publisher's text. The template policy tells those apart from the application's data by name
+ * ({@code *_token}, {@code *_tokens}), so any other name is refused ({@code
+ * TEMPLATE_NAME_NOT_ALLOWED}): {@code {"k": "__class__"}} would make {@code messages[k]} a
+ * publisher-chosen attribute read.
+ *
  * <p>A top-level {@code auto_map} or {@code custom_pipelines} member (transformers' remote-code
  * hooks in {@code config.json}, {@code tokenizer_config.json} and the processor configs) may not
  * hold a string with {@code --}: with {@code trust_remote_code=True}, transformers reads {@code
@@ -104,6 +111,10 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] WEIGHT_MAP = "weight_map".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHAT_TEMPLATE = "chat_template".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTO_MAP = "auto_map".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EXTRA_SPECIAL_TOKENS =
+      "extra_special_tokens".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL_SPECIFIC_SPECIAL_TOKENS =
+      "model_specific_special_tokens".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CUSTOM_PIPELINES =
       "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
@@ -208,6 +219,13 @@ public final class JsonHandler implements FormatHandler {
         }
         if (t == Token.NAME
             && r.depth() == 1
+            && (r.tokenEquals(EXTRA_SPECIAL_TOKENS)
+                || r.tokenEquals(MODEL_SPECIFIC_SPECIAL_TOKENS))) {
+          specialTokenNames(r, r.stringValue());
+          continue;
+        }
+        if (t == Token.NAME
+            && r.depth() == 1
             && (r.tokenEquals(AUTO_MAP) || r.tokenEquals(CUSTOM_PIPELINES))) {
           noRemoteCode(r, r.stringValue());
           continue;
@@ -253,6 +271,40 @@ public final class JsonHandler implements FormatHandler {
       if (r.depth() <= 1) {
         return;
       }
+    }
+  }
+
+  /**
+   * Reads the value of {@code extra_special_tokens} or {@code model_specific_special_tokens}: an
+   * object's member names become template variables holding publisher text, so each must be one the
+   * chat-template policy reads as such (see {@link TemplateSources#isSpecialTokenName}). A list
+   * names no variables.
+   */
+  private static void specialTokenNames(JsonReader r, String key) {
+    Token v = r.next();
+    if (v == Token.BEGIN_ARRAY) {
+      while (r.depth() > 1) {
+        r.next();
+      }
+      return;
+    }
+    if (v != Token.BEGIN_OBJECT) {
+      return;
+    }
+    for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
+      String name = r.stringValue();
+      if (!TemplateSources.isSpecialTokenName(name)) {
+        throw new FormatException(
+            FormatReason.TEMPLATE_NAME_NOT_ALLOWED,
+            r.tokenOffset(),
+            key
+                + " declares '"
+                + printable(name)
+                + "', which does not end in _token: transformers passes it to chat templates as a"
+                + " variable holding the publisher's text, which the template policy would read as"
+                + " the application's data");
+      }
+      r.skipValue();
     }
   }
 

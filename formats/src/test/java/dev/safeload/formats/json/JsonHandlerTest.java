@@ -147,6 +147,38 @@ class JsonHandlerTest {
   }
 
   /** Published model_index.json files, as diffusers writes them (json.dumps, indent 2, sorted). */
+  /**
+   * transformers adds every named special token of tokenizer_config.json to the chat template's
+   * variables (special_tokens_map); the template policy reads only *_token and *_tokens as the
+   * publisher's text. A token named otherwise would hand {@code messages[k]} a publisher-chosen key
+   * ("__class__") that the policy takes for application data.
+   */
+  @Test
+  void namedSpecialTokensMustLookLikeSpecialTokens() throws IOException {
+    for (String tokens :
+        List.of(
+            "{\"image_token\": \"<image>\", \"boi_token\": \"<start_of_image>\"}",
+            "{\"audio_token\": {\"content\": \"<audio>\", \"special\": true}}",
+            "[\"<a>\", \"<b>\"]",
+            "{}")) {
+      for (String key : List.of("extra_special_tokens", "model_specific_special_tokens")) {
+        ScanReport r = scan("tokenizer_config.json", "{\"" + key + "\": " + tokens + "}");
+        assertEquals(List.of(), r.findings(), key + tokens);
+      }
+    }
+    for (String tokens :
+        List.of(
+            "{\"image_token\": \"<image>\", \"k\": \"__class__\"}",
+            "{\"k\": {\"content\": \"__class__\"}}",
+            "{\"token\": \"x\"}",
+            "{\"k\\u005ftoken\\u0078\": \"x\"}")) {
+      for (String key : List.of("extra_special_tokens", "model_specific_special_tokens")) {
+        ScanReport r = scan("tokenizer_config.json", "{\"" + key + "\": " + tokens + "}");
+        assertEquals(List.of(FormatReason.TEMPLATE_NAME_NOT_ALLOWED), reasons(r), key + tokens);
+      }
+    }
+  }
+
   private static final String SD_V1_5 =
       """
       {

@@ -686,12 +686,26 @@ final class Parser {
     return mk(new TupleLit(List.copyOf(items)), items);
   }
 
+  /**
+   * Jinja's is_tuple_end. Its extra end words ({@code in} after a for target, {@code recursive}
+   * after the iterable) never match there (jinja2 3.1 passes them to {@code test_any} as one
+   * tuple), so in first place or after a trailing comma Jinja reads the word as a variable: {@code
+   * for a, in in x} binds {@code a} and a variable named {@code in}. Another reader may end the
+   * tuple there instead, so that spot is refused rather than imitated.
+   */
   private boolean isTupleEnd(Set<String> extraEnd) {
     Token t = cur();
     if (t.kind() == Kind.VAR_END || t.kind() == Kind.BLOCK_END || t.isOp(")")) {
       return true;
     }
-    return t.kind() == Kind.NAME && extraEnd.contains(t.text());
+    if (t.kind() == Kind.NAME && extraEnd.contains(t.text())) {
+      throw syntax(
+          "'"
+              + t.text()
+              + "' where a tuple item may follow: Jinja reads it as a variable, other readers as"
+              + " the end of the tuple");
+    }
+    return false;
   }
 
   private Expr parseList() {

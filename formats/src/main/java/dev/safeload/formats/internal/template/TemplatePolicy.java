@@ -78,7 +78,7 @@ import org.jspecify.annotations.Nullable;
  * are bindings of those member names; namespace members are kept apart from other members unless a
  * namespace can reach another name. Any {@code append}/{@code update} of a value that is not data
  * disables K-leaf for the whole template. Whole allowed-name literals count as data only where they
- * are not transformed (split, stripped, case-mapped, joined, mapped, concatenated), since
+ * are not transformed (split, stripped, sliced, case-mapped, joined, mapped, concatenated), since
  * transformations can spell a reserved name from allowed ones.
  */
 final class TemplatePolicy {
@@ -134,6 +134,7 @@ final class TemplatePolicy {
   private static final String WILDCARD = "*";
 
   private final long maxWork;
+  private final ConstantSize constants = new ConstantSize();
   private long work;
   private final Map<String, List<Binding>> bindings = new HashMap<>();
   private final Map<Name, Boolean> bound = new IdentityHashMap<>();
@@ -369,7 +370,7 @@ final class TemplatePolicy {
   }
 
   /** The direct sub-expressions of {@code e}. */
-  private static List<Expr> children(Expr e) {
+  static List<Expr> children(Expr e) {
     List<Expr> out = new ArrayList<>();
     if (e instanceof ListLit l) {
       out.addAll(l.items());
@@ -689,9 +690,11 @@ final class TemplatePolicy {
     return e instanceof Filter f && NON_STR_FILTERS.contains(f.name());
   }
 
-  private static boolean isPublisherName(String n) {
-    // Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer
-    // files.
+  /**
+   * Special-token texts (bos_token, eos_token, any *_token) come from the publisher's tokenizer
+   * files; the JSON handler refuses named special tokens outside this pattern.
+   */
+  static boolean isPublisherName(String n) {
     return n.endsWith("_token") || n.endsWith("_tokens");
   }
 
@@ -723,8 +726,8 @@ final class TemplatePolicy {
    *
    * <p>{@code lenient} also admits whole string literals that are allowed member names (and
    * containers of them): such a key is no worse than writing {@code E.name}. Lenient values must
-   * not be transformed (split, stripped, reversed, case-mapped, joined): that could make a reserved
-   * name from allowed ones, so transformations require the strict property of their input.
+   * not be transformed (split, stripped, sliced, reversed, case-mapped, joined): that could make a
+   * reserved name from allowed ones, so transformations require the strict property of their input.
    */
   private boolean isData(@Nullable Expr e, boolean lenient) {
     if (polluted || e == null) {
@@ -763,9 +766,11 @@ final class TemplatePolicy {
       return memberData(g.obj(), g.name(), lenient);
     }
     if (e instanceof Getitem g) {
-      return g.key() instanceof Str s
-          ? memberData(g.obj(), s.value(), lenient)
-          : isData(g.obj(), lenient);
+      if (g.key() instanceof Str s) {
+        return memberData(g.obj(), s.value(), lenient);
+      }
+      // a slice of a string is a transformation ('x__class__'[1:]); an element or character is not
+      return isData(g.obj(), lenient && !(g.key() instanceof Slice));
     }
     if (e instanceof Call c) {
       if (c.callee() instanceof Getattr g) {
@@ -1175,6 +1180,7 @@ final class TemplatePolicy {
     if (e == null) {
       return;
     }
+    constants.check(e);
     if (e instanceof Name n) {
       checkFreeName(n.name(), isBound(n), "value");
       if (isCallableName(n.name()) && !bindings.containsKey(n.name())) {

@@ -37,6 +37,16 @@ public final class TemplateSources {
   private static final byte[] NAME_KEY = "name".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TEMPLATE_KEY = "template".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * Whether a tokenizer may declare a named special token {@code name} ({@code
+   * extra_special_tokens}, {@code model_specific_special_tokens}): transformers passes every named
+   * special token to chat templates as a variable, and the policy reads only these names as the
+   * publisher's text rather than the application's data.
+   */
+  public static boolean isSpecialTokenName(String name) {
+    return TemplatePolicy.isPublisherName(name);
+  }
+
   /** Whether a named template's name is acceptable. */
   public static boolean validName(String name) {
     return NAME.matcher(name).matches();

@@ -43,6 +43,14 @@ public final class TemplateEscapes {
         Arguments.of(
             "{{ messages['\\137_class__'] }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
         Arguments.of("{{ messages['__cla' 'ss__'] }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
+        // a slice of an allowed name literal is not an allowed name (plain jinja2: <class 'list'>)
+        Arguments.of("{{ messages['x__class__'[1:]] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of(
+            "{% set k = 'x__class__' %}{{ messages[k[1:]] }}",
+            FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of(
+            "{{ messages[('x__init__', 'y')[0][1:]] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
+        Arguments.of("{{ 'x'[('x_x')[1:]|string] }}", FormatReason.TEMPLATE_COMPUTED_SUBSCRIPT),
         Arguments.of("{{ messages['\\N{LOW LINE}_class__'] }}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of(
             "{{ messages.__init__.__globals__ }}", FormatReason.TEMPLATE_ATTRIBUTE_NOT_ALLOWED),
@@ -314,6 +322,19 @@ public final class TemplateEscapes {
         // 5.1 #12: DoS shapes and bounds
         Arguments.of("{{ 2 ** 100 }}", FormatReason.TEMPLATE_CONSTRUCT_NOT_ALLOWED),
         Arguments.of("{{ 4294967296 }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        // constants Jinja folds while compiling (before any render, sandbox or not): gigabytes
+        Arguments.of("{{ 'a' * 2147483647 }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ 300000000 * [0] }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{% set x = ('ab' * 1024) * 1024 %}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ ('a' * 3000000)|length }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ 'x\ny'|indent(100000000) }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ [[1]]|tojson(indent=100000000) }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of(
+            "{{ 'ab'.replace('', 'b' * 1000).replace('b', 'c' * 1000) }}",
+            FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of("{{ messages[('x' * 10000000)|length] }}", FormatReason.TEMPLATE_TOO_COMPLEX),
+        Arguments.of(
+            "{{ ['a' * 600000, 'b' * 600000] }}", FormatReason.TEMPLATE_TOO_COMPLEX), // the sum
         Arguments.of(
             "{{ " + "(".repeat(100) + "1" + ")".repeat(100) + " }}",
             FormatReason.TEMPLATE_TOO_COMPLEX),
@@ -326,6 +347,14 @@ public final class TemplateEscapes {
         Arguments.of("{% set \uff49\uff44\uff58 = 'x' %}", FormatReason.TEMPLATE_NAME_NOT_ALLOWED),
         Arguments.of("{{ messages\u3000}}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ a; b }}", FormatReason.TEMPLATE_SYNTAX),
+        // Jinja reads the word after a trailing comma in a for target as a variable: this binds a
+        // variable named `in` to '__class__' (plain jinja2 prints <class 'list'>)
+        Arguments.of(
+            "{% for a, in in [('a', '__class__'), ('b', 'c')] %}{{ messages[in] }}{% endfor %}",
+            FormatReason.TEMPLATE_SYNTAX),
+        Arguments.of("{% for in in messages %}{{ in }}{% endfor %}", FormatReason.TEMPLATE_SYNTAX),
+        Arguments.of(
+            "{% for x in messages, recursive %}{% endfor %}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ (1 }} ) }}", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{{ x", FormatReason.TEMPLATE_SYNTAX),
         Arguments.of("{# x", FormatReason.TEMPLATE_SYNTAX),

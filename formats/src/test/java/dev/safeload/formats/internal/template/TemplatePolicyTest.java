@@ -96,6 +96,11 @@ class TemplatePolicyTest {
         "{{ d[k].x if k in d and d is mapping }}{% if k in d.keys() %}{{ d[k].y }}{% endif %}",
         "{% set m = {'Monday': 'Mo'} %}{% set d = m[strftime_now('%A')] %}{{ d.x }}",
         "{% set context = {'has_head': true} %}{% set _ = context.update({'has_head': false}) %}{{ context.has_head }}",
+        // constants Jinja folds while compiling, of modest size; repetition by render-time values
+        "{{ '=' * 80 }}{{ '-' * (80 - 2) }}{{ ['x'] * 3 }}{{ 3 * 'ab' }}{{ 2147483647 * 2147483647 }}",
+        "{{ [{'type': 'object', 'properties': {'a': {'type': 'string'}}}]|tojson(indent=4) }}"
+            + "{{ 'a\nb'|indent(8, first=true) }}{{ 'abc'.replace('b', 'xyz') }}{{ ['a', 'b']|join(', ') }}",
+        "{% set n = x|default(64, true)|int %}{{ '<IMG>' * n }}{{ tools|tojson(indent=2) }}",
       })
   void accepted(String template) {
     assertDoesNotThrow(() -> ChatTemplates.check(template), template);
