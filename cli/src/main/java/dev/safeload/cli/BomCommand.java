@@ -98,13 +98,9 @@ final class BomCommand implements Callable<Integer> {
       try {
         pins = PinSet.load(pinFile);
       } catch (NoSuchFileException e) {
-        err.println("safeload: " + e.getFile() + ": no such file");
-        err.flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(err, e.getFile() + ": no such file");
       } catch (IOException | IllegalArgumentException e) {
-        err.println("safeload: cannot use pins: " + e.getMessage());
-        err.flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(err, "cannot use pins: " + e.getMessage());
       }
     }
     List<dev.safeload.provenance.ProvenanceVerifier> proofs =
@@ -113,9 +109,7 @@ final class BomCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     // With pins, every file must be proven as in 'verify': the loader applies that rule, and the
     // BOM

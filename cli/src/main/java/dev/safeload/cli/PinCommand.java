@@ -79,16 +79,12 @@ final class PinCommand implements Callable<Integer> {
     if (shardSize != null) {
       shard = parseSize(shardSize);
       if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        err.println(
-            "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
-        err.flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(
+            err, "--shard-size must be a size of at least 1M, got '" + shardSize + "'");
       }
     }
     if (shardsOnly && shard == 0) {
-      err.println("safeload: --shards-only needs --shard-size");
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, "--shards-only needs --shard-size");
     }
     ShardCollector shards = new ShardCollector(shard, shardsOnly);
     List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
@@ -96,9 +92,7 @@ final class PinCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     Scans s =
         Scans.run(

@@ -65,12 +65,9 @@ final class SignCommand implements Callable<Integer> {
     if (shardSize != null) {
       shard = PinCommand.parseSize(shardSize);
       if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
-        spec.commandLine().getErr().flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(
+            spec.commandLine().getErr(),
+            "--shard-size must be a size of at least 1M, got '" + shardSize + "'");
       }
     }
     try {
@@ -88,9 +85,8 @@ final class SignCommand implements Callable<Integer> {
               .opaqueFiles(ignore.opaque.toArray(String[]::new))
               .signTo(model);
     } catch (IOException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("safeload: cannot sign " + model + ": " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(
+          spec.commandLine().getErr(), "cannot sign " + model + ": " + e.getMessage());
     }
     spec.commandLine().getOut().println("signed: " + out);
     spec.commandLine().getOut().flush();

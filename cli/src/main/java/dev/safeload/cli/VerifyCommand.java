@@ -124,26 +124,22 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     if (policyFile != null) {
       fromPolicy(policyFile.trust());
     }
     if (pinFile == null && signatureMode == null && !attestations.given()) {
-      err.println(
-          "safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
+      return Main.usageError(
+          err,
+          "verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
               + " and/or --attestations");
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     if (attestations.strayOptions()) {
-      err.println(
-          "safeload: --repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
+      return Main.usageError(
+          err,
+          "--repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
               + " --attestation-issuer need --attestations");
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     List<ProvenanceVerifier> proofs = new ArrayList<>();
     PinSet pins = null;
@@ -161,9 +157,7 @@ final class VerifyCommand implements Callable<Integer> {
           tp = TrustPolicy.certificates(signatureMode.certChain);
         } else {
           if (trustedRoot == null || identity == null || issuer == null) {
-            err.println("safeload: --sigstore needs --trusted-root, --identity and --issuer");
-            err.flush();
-            return Main.USAGE_OR_IO;
+            return Main.usageError(err, "--sigstore needs --trusted-root, --identity and --issuer");
           }
           tp = TrustPolicy.sigstore(trustedRoot).issuer(issuer);
         }
@@ -182,11 +176,10 @@ final class VerifyCommand implements Callable<Integer> {
                 .forModel(Path.of(path)));
       } else if (identity != null
           || (!attestations.given() && (issuer != null || trustedRoot != null))) {
-        err.println(
-            "safeload: --identity, --issuer and --trusted-root need a signature mode"
+        return Main.usageError(
+            err,
+            "--identity, --issuer and --trusted-root need a signature mode"
                 + (identity == null ? " or --attestations" : ""));
-        err.flush();
-        return Main.USAGE_OR_IO;
       }
       if (attestations.given()) {
         // Bundles are read and verified now; a bundle that fails is reported as the model's
@@ -201,20 +194,17 @@ final class VerifyCommand implements Callable<Integer> {
         proofs.add(revoked);
       }
     } catch (NoSuchFileException e) {
-      err.println("safeload: " + e.getFile() + ": no such file");
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getFile() + ": no such file");
     } catch (IOException
         | SignatureVerificationException
         | IllegalArgumentException
         | IllegalStateException e) {
-      err.println(
-          "safeload: cannot use "
+      return Main.usageError(
+          err,
+          "cannot use "
               + (pins == null && pinFile != null ? "pins" : "trust settings")
               + ": "
               + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     Scans s =
         Scans.run(
