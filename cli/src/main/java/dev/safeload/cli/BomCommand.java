@@ -45,11 +45,7 @@ final class BomCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pins",
-      paramLabel = "FILE",
-      description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
-  @Nullable Path pinFile;
+  @Mixin PinsOption pinsOption;
 
   @Option(
       names = {"-o", "--output"},
@@ -94,9 +90,9 @@ final class BomCommand implements Callable<Integer> {
     }
     String path = this.path;
     PinSet pins = null;
-    if (pinFile != null) {
+    if (pinsOption.file != null) {
       try {
-        pins = PinSet.load(pinFile);
+        pins = PinSet.load(pinsOption.file);
       } catch (NoSuchFileException e) {
         return Main.usageError(err, e.getFile() + ": no such file");
       } catch (IOException | IllegalArgumentException e) {

@@ -53,11 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pins",
-      paramLabel = "FILE",
-      description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
-  @Nullable Path pinFile;
+  @Mixin PinsOption pinsOption;
 
   /** Which kind of signer the signature must come from; at most one. */
   static final class SignatureMode {
@@ -129,7 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (policyFile != null) {
       fromPolicy(policyFile.trust());
     }
-    if (pinFile == null && signatureMode == null && !attestations.given()) {
+    if (pinsOption.file == null && signatureMode == null && !attestations.given()) {
       return Main.usageError(
           err,
           "verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
@@ -144,8 +140,8 @@ final class VerifyCommand implements Callable<Integer> {
     List<ProvenanceVerifier> proofs = new ArrayList<>();
     PinSet pins = null;
     try {
-      if (pinFile != null) {
-        pins = PinSet.load(pinFile);
+      if (pinsOption.file != null) {
+        pins = PinSet.load(pinsOption.file);
         proofs.add(pins);
       }
       RevocationList revoked = revocations == null ? null : RevocationList.load(revocations);
@@ -202,7 +198,7 @@ final class VerifyCommand implements Callable<Integer> {
       return Main.usageError(
           err,
           "cannot use "
-              + (pins == null && pinFile != null ? "pins" : "trust settings")
+              + (pins == null && pinsOption.file != null ? "pins" : "trust settings")
               + ": "
               + e.getMessage());
     }
@@ -227,8 +223,8 @@ final class VerifyCommand implements Callable<Integer> {
    * identity, issuer, signature file name and revocation feed. What was typed wins.
    */
   private void fromPolicy(PolicyFile.Trust t) {
-    if (pinFile == null) {
-      pinFile = t.pins();
+    if (pinsOption.file == null) {
+      pinsOption.file = t.pins();
     }
     if (signatureMode == null
         && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {
