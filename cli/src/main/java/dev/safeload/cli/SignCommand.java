@@ -1,6 +1,5 @@
 package dev.safeload.cli;
 
-import dev.safeload.provenance.DigestedFile;
 import dev.safeload.verify.signing.ModelSigner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,14 +60,9 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path out;
-    long shard = 0;
-    if (shardSize != null) {
-      shard = PinCommand.parseSize(shardSize);
-      if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        return Main.usageError(
-            spec.commandLine().getErr(),
-            "--shard-size must be a size of at least 1M, got '" + shardSize + "'");
-      }
+    long shard = PinCommand.shardSize(shardSize, spec.commandLine().getErr());
+    if (shard < 0) {
+      return Main.USAGE_OR_IO;
     }
     try {
       ModelSigner signer =
