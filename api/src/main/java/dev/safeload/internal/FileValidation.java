@@ -64,6 +64,19 @@ final class FileValidation {
     boolean accepted() {
       return findings.isEmpty() && description != null;
     }
+
+    /**
+     * A refusal that no handler's format explains: no handler, no format, no description, and not
+     * waiting for a reference from another file.
+     */
+    static Outcome refused(List<Finding> findings) {
+      return new Outcome(null, "", null, findings, false);
+    }
+
+    /** {@link #refused} with an {@code UNKNOWN_FORMAT} finding for the whole file. */
+    static Outcome unknownFormat(String name, String message) {
+      return refused(List.of(new Finding(Reason.UNKNOWN_FORMAT, name, 0, message)));
+    }
   }
 
   private final LoadPolicy policy;
@@ -97,11 +110,11 @@ final class FileValidation {
               name,
               Finding.NO_OFFSET,
               "'." + code.extension() + "' names code that a loader may import or execute"));
-      return new Outcome(null, "", null, findings, false);
+      return Outcome.refused(findings);
     }
     Detection detection = Detection.of(name, bytes, handlers, findings);
     if (detection == null) {
-      return new Outcome(null, "", null, findings, false);
+      return Outcome.refused(findings);
     }
     Outcome outcome =
         role instanceof NameRoles.Claimed claimed
@@ -162,21 +175,13 @@ final class FileValidation {
         return new Outcome(content.get(0), content.get(0).id(), null, all, false);
       }
       if (named == null) {
-        return new Outcome(
-            null,
-            "",
-            null,
-            List.of(
-                new Finding(
-                    Reason.UNKNOWN_FORMAT,
-                    name,
-                    0,
-                    "the name ('"
-                        + claimed.match()
-                        + "') says "
-                        + says
-                        + ", but no handler recognises the content")),
-            false);
+        return Outcome.unknownFormat(
+            name,
+            "the name ('"
+                + claimed.match()
+                + "') says "
+                + says
+                + ", but no handler recognises the content");
       }
       return named;
     }
@@ -193,19 +198,11 @@ final class FileValidation {
         return opaque(name, bytes);
       }
       if (role instanceof NameRoles.UnreadFormat unread) {
-        return new Outcome(
-            null,
-            "",
-            null,
-            List.of(
-                new Finding(
-                    Reason.UNKNOWN_FORMAT,
-                    name,
-                    0,
-                    "no handler recognises the content; the name says '."
-                        + unread.extension()
-                        + "', a format safeload does not read")),
-            false);
+        return Outcome.unknownFormat(
+            name,
+            "no handler recognises the content; the name says '."
+                + unread.extension()
+                + "', a format safeload does not read");
       }
       return new Outcome(null, "", null, List.of(), true);
     }
@@ -280,10 +277,7 @@ final class FileValidation {
     if (accepted.isEmpty() && first != null) {
       return first;
     }
-    return new Outcome(
-        null,
-        "",
-        null,
+    return Outcome.refused(
         List.of(
             new Finding(
                 Reason.AMBIGUOUS_FORMAT,
@@ -291,7 +285,6 @@ final class FileValidation {
                 0,
                 what
                     + " read as each of "
-                    + candidates.stream().map(FormatHandler::id).sorted().toList())),
-        false);
+                    + candidates.stream().map(FormatHandler::id).sorted().toList())));
   }
 }

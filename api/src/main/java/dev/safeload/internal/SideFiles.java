@@ -66,13 +66,7 @@ final class SideFiles {
                 "side file is not a regular file"));
         return;
       }
-      if (a.size() > MAX_SIDE_FILE_BYTES) {
-        findings.add(
-            new Finding(
-                Reason.FILE_TOO_LARGE,
-                name,
-                Finding.NO_OFFSET,
-                "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+      if (tooLarge(name, a.size())) {
         return;
       }
       try (FileChannel ch = SourceReader.open(p, followLinks)) {
@@ -83,15 +77,23 @@ final class SideFiles {
     }
   }
 
+  /** Whether a side file is over {@link #MAX_SIDE_FILE_BYTES}; if so, adds the finding. */
+  private boolean tooLarge(String name, long size) {
+    if (size <= MAX_SIDE_FILE_BYTES) {
+      return false;
+    }
+    findings.add(
+        new Finding(
+            Reason.FILE_TOO_LARGE,
+            name,
+            Finding.NO_OFFSET,
+            "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+    return true;
+  }
+
   /** Reads side file {@code name} of a listed source, through its stream of declared size. */
   void read(String name, long size, dev.safeload.ModelSource.StreamOpener opener) {
-    if (size > MAX_SIDE_FILE_BYTES) {
-      findings.add(
-          new Finding(
-              Reason.FILE_TOO_LARGE,
-              name,
-              Finding.NO_OFFSET,
-              "side file larger than " + MAX_SIDE_FILE_BYTES + " bytes"));
+    if (tooLarge(name, size)) {
       return;
     }
     try (FileChannel ch = SourceFile.stream(name, size, opener).open(false)) {

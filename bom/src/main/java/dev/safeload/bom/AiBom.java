@@ -73,13 +73,7 @@ public final class AiBom {
 
   /** The BOM as UTF-8 JSON bytes. */
   public byte[] toByteArray() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      writeTo(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-    }
-    return out.toByteArray();
+    return bytes(this::writeTo);
   }
 
   /**
@@ -96,11 +90,19 @@ public final class AiBom {
 
   /** The SPDX 3.0.1 document ({@link #writeSpdxTo}) as UTF-8 JSON bytes. */
   public byte[] toSpdxByteArray() {
+    return bytes(this::writeSpdxTo);
+  }
+
+  private interface Writing {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private static byte[] bytes(Writing writing) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      writeSpdxTo(out);
+      writing.writeTo(out);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     return out.toByteArray();
   }

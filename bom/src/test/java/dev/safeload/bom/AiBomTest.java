@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.FileReport;
@@ -297,6 +299,33 @@ class AiBomTest {
     assertFalse(fp.containsKey("safeload:claim:tokenizer.chat_template"));
     assertEquals(List.of("1"), fp.get("safeload:claims-omitted"));
     assertEquals(List.of(""), fp.get("safeload:claim:opset_import.ai.onnx"));
+  }
+
+  @Test
+  void bothWritersWriteAsciiAndPassTheStreamsOwnFailureOn() throws Exception {
+    FakeModel m =
+        new FakeModel(
+            Path.of("mod\u00e8le"), List.of(FakeModel.file("w.bin", "numpy", Map.of())), List.of());
+    AiBom bom = fixed().add(m).build();
+    for (byte[] json : List.of(bom.toByteArray(), bom.toSpdxByteArray())) {
+      for (byte x : json) {
+        assertTrue(x >= 0, "non-ASCII byte in the output");
+      }
+      assertEquals('\n', json[json.length - 1]);
+      assertTrue(
+          new String(json, java.nio.charset.StandardCharsets.US_ASCII).contains("mod\\u00E8le"),
+          "the model's name, escaped");
+    }
+    java.io.IOException full = new java.io.IOException("disk full");
+    java.io.OutputStream failing =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws java.io.IOException {
+            throw full;
+          }
+        };
+    assertSame(full, assertThrows(java.io.IOException.class, () -> bom.writeTo(failing)));
+    assertSame(full, assertThrows(java.io.IOException.class, () -> bom.writeSpdxTo(failing)));
   }
 
   @Test

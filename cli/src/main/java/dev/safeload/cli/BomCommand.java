@@ -45,11 +45,7 @@ final class BomCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pins",
-      paramLabel = "FILE",
-      description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
-  @Nullable Path pinFile;
+  @Mixin PinsOption pinsOption;
 
   @Option(
       names = {"-o", "--output"},
@@ -94,17 +90,13 @@ final class BomCommand implements Callable<Integer> {
     }
     String path = this.path;
     PinSet pins = null;
-    if (pinFile != null) {
+    if (pinsOption.file != null) {
       try {
-        pins = PinSet.load(pinFile);
+        pins = PinSet.load(pinsOption.file);
       } catch (NoSuchFileException e) {
-        err.println("safeload: " + e.getFile() + ": no such file");
-        err.flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(err, e.getFile() + ": no such file");
       } catch (IOException | IllegalArgumentException e) {
-        err.println("safeload: cannot use pins: " + e.getMessage());
-        err.flush();
-        return Main.USAGE_OR_IO;
+        return Main.usageError(err, "cannot use pins: " + e.getMessage());
       }
     }
     List<dev.safeload.provenance.ProvenanceVerifier> proofs =
@@ -113,9 +105,7 @@ final class BomCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     // With pins, every file must be proven as in 'verify': the loader applies that rule, and the
     // BOM

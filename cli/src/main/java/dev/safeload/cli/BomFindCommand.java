@@ -117,11 +117,11 @@ final class BomFindCommand implements Callable<Integer> {
         feed = RevocationList.load(Objects.requireNonNull(query.feed));
       }
     } catch (IllegalArgumentException e) {
-      return usage(err, "--sha256 needs 64 hex digits");
+      return Main.usageError(err, "--sha256 needs 64 hex digits");
     } catch (NoSuchFileException e) {
-      return usage(err, e.getFile() + ": no such file");
+      return Main.usageError(err, e.getFile() + ": no such file");
     } catch (IOException | SignatureVerificationException e) {
-      return usage(err, "cannot use the revocation feed: " + e.getMessage());
+      return Main.usageError(err, "cannot use the revocation feed: " + e.getMessage());
     }
     boolean found = false;
     boolean unreadable = false;
@@ -239,11 +239,5 @@ final class BomFindCommand implements Callable<Integer> {
       }
       throw new BomFormatException("not an SPDX 3.0.1 document: " + e.getMessage());
     }
-  }
-
-  private static int usage(PrintWriter err, String message) {
-    err.println("safeload: " + message);
-    err.flush();
-    return Main.USAGE_OR_IO;
   }
 }

@@ -7,6 +7,7 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.SafeloadVersion;
 import dev.safeload.provenance.ProvenanceVerifier;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -162,9 +163,7 @@ public final class Main implements Callable<Integer> {
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof IOException || e instanceof UncheckedIOException) {
-            cmd.getErr().println("safeload: " + e.getMessage());
-            cmd.getErr().flush();
-            return USAGE_OR_IO;
+            return usageError(cmd.getErr(), e.getMessage());
           }
           throw e;
         });
@@ -174,16 +173,23 @@ public final class Main implements Callable<Integer> {
         (ex, args) -> {
           if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
               && IgnoreOption.NAMES.contains(o.longestName())) {
-            ex.getCommandLine()
-                .getErr()
-                .println(
-                    "safeload: " + String.valueOf(ex.getMessage()).replaceAll("[\\r\\n]+", " "));
-            ex.getCommandLine().getErr().flush();
-            return USAGE_OR_IO;
+            return usageError(
+                ex.getCommandLine().getErr(),
+                String.valueOf(ex.getMessage()).replaceAll("[\\r\\n]+", " "));
           }
           return usage.handleParseException(ex, args);
         });
     return cl;
+  }
+
+  /**
+   * Reports a usage or I/O error the one way every command does: a single line {@code safeload:
+   * MESSAGE} on standard error, and exit code {@value #USAGE_OR_IO}.
+   */
+  static int usageError(PrintWriter err, @Nullable String message) {
+    err.println("safeload: " + message);
+    err.flush();
+    return USAGE_OR_IO;
   }
 
   @Override

@@ -10,12 +10,14 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.PinSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,20 +77,12 @@ final class PinCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    long shard = 0;
-    if (shardSize != null) {
-      shard = parseSize(shardSize);
-      if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        err.println(
-            "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
-        err.flush();
-        return Main.USAGE_OR_IO;
-      }
+    long shard = shardSize(shardSize, err);
+    if (shard < 0) {
+      return Main.USAGE_OR_IO;
     }
     if (shardsOnly && shard == 0) {
-      err.println("safeload: --shards-only needs --shard-size");
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, "--shards-only needs --shard-size");
     }
     ShardCollector shards = new ShardCollector(shard, shardsOnly);
     List<ProvenanceVerifier> proofs = shard == 0 ? List.of() : List.of(shards);
@@ -96,9 +90,7 @@ final class PinCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     Scans s =
         Scans.run(
@@ -157,6 +149,23 @@ final class PinCommand implements Callable<Integer> {
   }
 
   /** A byte count with an optional binary suffix (K, M, G, also KiB, MiB, GiB); -1 if malformed. */
+  /**
+   * The bytes {@code --shard-size} names, for {@code pin} and {@code sign} alike: 0 when it is not
+   * given, or -1 after reporting a usage error when it is not a size of at least {@link
+   * DigestedFile#MIN_SHARD_SIZE}.
+   */
+  static long shardSize(@Nullable String text, PrintWriter err) {
+    if (text == null) {
+      return 0;
+    }
+    long size = parseSize(text);
+    if (size < DigestedFile.MIN_SHARD_SIZE) {
+      Main.usageError(err, "--shard-size must be a size of at least 1M, got '" + text + "'");
+      return -1;
+    }
+    return size;
+  }
+
   static long parseSize(String text) {
     String t = text.trim().toUpperCase(java.util.Locale.ROOT);
     int shift = 0;

@@ -38,9 +38,7 @@ final class ScanCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(paths, main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     Scans s =
         Scans.run(

@@ -1,6 +1,5 @@
 package dev.safeload.cli;
 
-import dev.safeload.provenance.DigestedFile;
 import dev.safeload.verify.signing.ModelSigner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,17 +60,9 @@ final class SignCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path out;
-    long shard = 0;
-    if (shardSize != null) {
-      shard = PinCommand.parseSize(shardSize);
-      if (shard < DigestedFile.MIN_SHARD_SIZE) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "safeload: --shard-size must be a size of at least 1M, got '" + shardSize + "'");
-        spec.commandLine().getErr().flush();
-        return Main.USAGE_OR_IO;
-      }
+    long shard = PinCommand.shardSize(shardSize, spec.commandLine().getErr());
+    if (shard < 0) {
+      return Main.USAGE_OR_IO;
     }
     try {
       ModelSigner signer =
@@ -88,9 +79,8 @@ final class SignCommand implements Callable<Integer> {
               .opaqueFiles(ignore.opaque.toArray(String[]::new))
               .signTo(model);
     } catch (IOException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("safeload: cannot sign " + model + ": " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(
+          spec.commandLine().getErr(), "cannot sign " + model + ": " + e.getMessage());
     }
     spec.commandLine().getOut().println("signed: " + out);
     spec.commandLine().getOut().flush();

@@ -53,11 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pins",
-      paramLabel = "FILE",
-      description = "A pin file: *.pins.json (from 'safeload pin') or sha256sum output.")
-  @Nullable Path pinFile;
+  @Mixin PinsOption pinsOption;
 
   /** Which kind of signer the signature must come from; at most one. */
   static final class SignatureMode {
@@ -124,32 +120,28 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       policyFile = policy.resolve(List.of(path), main.workingDirectory()).orElse(null);
     } catch (IllegalArgumentException e) {
-      err.println("safeload: " + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getMessage());
     }
     if (policyFile != null) {
       fromPolicy(policyFile.trust());
     }
-    if (pinFile == null && signatureMode == null && !attestations.given()) {
-      err.println(
-          "safeload: verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
+    if (pinsOption.file == null && signatureMode == null && !attestations.given()) {
+      return Main.usageError(
+          err,
+          "verify needs --pins, a signature mode (--key, --cert-chain, --sigstore)"
               + " and/or --attestations");
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     if (attestations.strayOptions()) {
-      err.println(
-          "safeload: --repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
+      return Main.usageError(
+          err,
+          "--repo, --signer-workflow, --signer-repo, --ref, --deny-self-hosted and"
               + " --attestation-issuer need --attestations");
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     List<ProvenanceVerifier> proofs = new ArrayList<>();
     PinSet pins = null;
     try {
-      if (pinFile != null) {
-        pins = PinSet.load(pinFile);
+      if (pinsOption.file != null) {
+        pins = PinSet.load(pinsOption.file);
         proofs.add(pins);
       }
       RevocationList revoked = revocations == null ? null : RevocationList.load(revocations);
@@ -161,9 +153,7 @@ final class VerifyCommand implements Callable<Integer> {
           tp = TrustPolicy.certificates(signatureMode.certChain);
         } else {
           if (trustedRoot == null || identity == null || issuer == null) {
-            err.println("safeload: --sigstore needs --trusted-root, --identity and --issuer");
-            err.flush();
-            return Main.USAGE_OR_IO;
+            return Main.usageError(err, "--sigstore needs --trusted-root, --identity and --issuer");
           }
           tp = TrustPolicy.sigstore(trustedRoot).issuer(issuer);
         }
@@ -182,11 +172,10 @@ final class VerifyCommand implements Callable<Integer> {
                 .forModel(Path.of(path)));
       } else if (identity != null
           || (!attestations.given() && (issuer != null || trustedRoot != null))) {
-        err.println(
-            "safeload: --identity, --issuer and --trusted-root need a signature mode"
+        return Main.usageError(
+            err,
+            "--identity, --issuer and --trusted-root need a signature mode"
                 + (identity == null ? " or --attestations" : ""));
-        err.flush();
-        return Main.USAGE_OR_IO;
       }
       if (attestations.given()) {
         // Bundles are read and verified now; a bundle that fails is reported as the model's
@@ -201,20 +190,17 @@ final class VerifyCommand implements Callable<Integer> {
         proofs.add(revoked);
       }
     } catch (NoSuchFileException e) {
-      err.println("safeload: " + e.getFile() + ": no such file");
-      err.flush();
-      return Main.USAGE_OR_IO;
+      return Main.usageError(err, e.getFile() + ": no such file");
     } catch (IOException
         | SignatureVerificationException
         | IllegalArgumentException
         | IllegalStateException e) {
-      err.println(
-          "safeload: cannot use "
-              + (pins == null && pinFile != null ? "pins" : "trust settings")
+      return Main.usageError(
+          err,
+          "cannot use "
+              + (pins == null && pinsOption.file != null ? "pins" : "trust settings")
               + ": "
               + e.getMessage());
-      err.flush();
-      return Main.USAGE_OR_IO;
     }
     Scans s =
         Scans.run(
@@ -237,8 +223,8 @@ final class VerifyCommand implements Callable<Integer> {
    * identity, issuer, signature file name and revocation feed. What was typed wins.
    */
   private void fromPolicy(PolicyFile.Trust t) {
-    if (pinFile == null) {
-      pinFile = t.pins();
+    if (pinsOption.file == null) {
+      pinsOption.file = t.pins();
     }
     if (signatureMode == null
         && (t.publicKey() != null || t.certificateChain() != null || t.trustedRoot() != null)) {

@@ -252,7 +252,12 @@ class CliTest {
         List.of("PIN_SHARD_MISMATCH", "UNPROVEN_FILE"),
         reasons(byPath(json(r.out())).get(model + "/weights.toy")));
     assertEquals(2, run("pin", "--shard-size", "4096", model.toString()).exit(), "under 1 MiB");
-    assertEquals(2, run("pin", "--shard-size", "lots", model.toString()).exit());
+    Run lots = run("pin", "--shard-size", "lots", model.toString());
+    assertEquals(2, lots.exit());
+    assertEquals(
+        "safeload: --shard-size must be a size of at least 1M, got 'lots'",
+        lots.err().strip(),
+        "the same one-line usage error as sign's");
   }
 
   @Test

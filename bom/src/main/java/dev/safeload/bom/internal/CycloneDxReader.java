@@ -8,51 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * A single-pass pull parser over a CycloneDX JSON document that keeps only components and their
- * hashes. Its own factory: duplicate keys rejected (two readers would otherwise see different
- * hashes), depth, string and document sizes bounded by Jackson before anything is built; Jackson's
- * global defaults are left alone. Recursion follows JSON nesting, so it is bounded by {@link
- * #MAX_DEPTH}.
+ * hashes. Strict JSON within limits as {@link BomJsonReader} reads it. Recursion follows JSON
+ * nesting, so it is bounded by {@link #MAX_DEPTH}.
  */
-public final class CycloneDxReader {
+public final class CycloneDxReader extends BomJsonReader {
   /** Largest document (a fleet BOM with thousands of components is a few MiB). */
-  public static final int MAX_BYTES = 64 << 20;
+  public static final int MAX_BYTES = BomJsonReader.MAX_BYTES;
 
   /** Deepest JSON nesting; components nest a few levels in practice. */
-  public static final int MAX_DEPTH = 64;
+  public static final int MAX_DEPTH = BomJsonReader.MAX_DEPTH;
 
   /** Most components kept. */
   public static final int MAX_COMPONENTS = 200_000;
 
   private static final Set<String> SPEC_VERSIONS = Set.of("1.2", "1.3", "1.4", "1.5", "1.6", "1.7");
 
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_DEPTH)
-                  .maxDocumentLength(MAX_BYTES)
-                  .maxStringLength(16 << 20) // base64 attachments in model cards can be large
-                  .maxNameLength(1024)
-                  .maxNumberLength(64)
-                  .build())
-          .build();
-
   /** What {@link #read} found. */
   public record Result(
       String specVersion, @Nullable String serialNumber, List<Component> components) {}
 
-  private final JsonParser p;
   private final List<Entry> entries = new ArrayList<>();
 
   /** A component as read; {@code parent} is the index of the enclosing one, or -1. */
@@ -66,7 +45,7 @@ public final class CycloneDxReader {
       @Nullable String source) {}
 
   private CycloneDxReader(JsonParser p) {
-    this.p = p;
+    super(p);
   }
 
   /**
@@ -75,16 +54,7 @@ public final class CycloneDxReader {
    * @throws BomFormatException for anything that is not a CycloneDX JSON BOM within the limits
    */
   public static Result read(byte[] json) throws BomFormatException {
-    if (json.length > MAX_BYTES) {
-      throw new BomFormatException("larger than " + MAX_BYTES + " bytes");
-    }
-    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
-      return new CycloneDxReader(p).document();
-    } catch (JacksonException e) {
-      // A limit breach (StreamConstraintsException) has no location.
-      String at = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
-      throw new BomFormatException("not strict JSON: " + e.getOriginalMessage() + at);
-    }
+    return read(json, p -> new CycloneDxReader(p).document());
   }
 
   private Result document() throws BomFormatException {
@@ -117,7 +87,7 @@ public final class CycloneDxReader {
           spec == null
               ? "no specVersion"
               : "specVersion "
-                  + printable(spec)
+                  + printable(spec, 16)
                   + " is not one of "
                   + String.join(", ", SPEC_VERSIONS.stream().sorted().toList()));
     }
@@ -234,10 +204,7 @@ public final class CycloneDxReader {
         throw new BomFormatException(at + " has no " + (alg == null ? "alg" : "content"));
       }
       if (alg.equals("SHA-256")) {
-        if (content.length() != 64 || !content.chars().allMatch(CycloneDxReader::isHex)) {
-          throw new BomFormatException(at + ".content is not 64 hex digits");
-        }
-        out.add(Sha256.ofHex(content));
+        out.add(sha256(content, at + ".content"));
       }
     }
   }
@@ -270,35 +237,5 @@ public final class CycloneDxReader {
         signers.accept(name, value, at);
       }
     }
-  }
-
-  private static boolean isHex(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  }
-
-  private String string(JsonToken t, String where) throws BomFormatException {
-    expect(t, JsonToken.VALUE_STRING, where);
-    return p.getString();
-  }
-
-  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where)
-      throws BomFormatException {
-    if (t != wanted) {
-      throw new BomFormatException(
-          where
-              + " is not "
-              + switch (wanted) {
-                case START_OBJECT -> "an object";
-                case START_ARRAY -> "an array";
-                default -> "a string";
-              });
-    }
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 16 ? s.substring(0, 16) + "..." : s;
-    StringBuilder b = new StringBuilder("'");
-    cut.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-    return b.append('\'').toString();
   }
 }

@@ -13,12 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.json.JsonWriteFeature;
 
 /**
  * Writes {@link BomModel}s as CycloneDX 1.6 JSON with jackson-core's streaming generator. Every
@@ -43,45 +38,30 @@ public final class CycloneDxWriter {
    */
   static final int MAX_ANCESTORS = 16;
 
-  private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // the caller owns the stream
-          .enable(
-              JsonWriteFeature
-                  .ESCAPE_NON_ASCII) // ASCII output: the same JSON through any console charset
-          .build();
-
   private CycloneDxWriter() {}
 
   /** Writes one BOM; {@code toolVersion} is left out when empty. */
   public static void write(
       OutputStream out, UUID serial, Instant timestamp, String toolVersion, List<BomModel> models)
       throws IOException {
-    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-      g.writeStartObject();
-      g.writeStringProperty("bomFormat", "CycloneDX");
-      g.writeStringProperty("specVersion", SPEC_VERSION);
-      g.writeStringProperty("serialNumber", "urn:uuid:" + serial);
-      g.writeNumberProperty("version", 1);
-      writeMetadata(g, timestamp, toolVersion);
-      g.writeName("components");
-      g.writeStartArray();
-      Set<String> refs = new HashSet<>();
-      for (int i = 0; i < models.size(); i++) {
-        writeModel(g, models.get(i), i + 1, refs);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeRaw('\n');
-      g.flush();
-    } catch (JacksonException e) {
-      // The generator wraps the stream's IOException; callers of writeTo expect the IOException
-      // itself.
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
-    }
+    BomJsonWriter.write(
+        out,
+        g -> {
+          g.writeStartObject();
+          g.writeStringProperty("bomFormat", "CycloneDX");
+          g.writeStringProperty("specVersion", SPEC_VERSION);
+          g.writeStringProperty("serialNumber", "urn:uuid:" + serial);
+          g.writeNumberProperty("version", 1);
+          writeMetadata(g, timestamp, toolVersion);
+          g.writeName("components");
+          g.writeStartArray();
+          Set<String> refs = new HashSet<>();
+          for (int i = 0; i < models.size(); i++) {
+            writeModel(g, models.get(i), i + 1, refs);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   private static void writeMetadata(JsonGenerator g, Instant timestamp, String toolVersion) {

@@ -9,13 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * A single-pass pull parser over an SPDX 3.0.1 JSON-LD document that keeps what incident response
@@ -33,12 +28,12 @@ import tools.jackson.core.json.JsonFactory;
  * Anything else is a {@link BomFormatException}, never a partial answer. Paths are built once per
  * element (memoised).
  */
-public final class SpdxReader {
+public final class SpdxReader extends BomJsonReader {
   /** Largest document. */
-  public static final int MAX_BYTES = CycloneDxReader.MAX_BYTES;
+  public static final int MAX_BYTES = BomJsonReader.MAX_BYTES;
 
   /** Deepest JSON nesting (a flat graph needs five or six). */
-  public static final int MAX_DEPTH = 64;
+  public static final int MAX_DEPTH = BomJsonReader.MAX_DEPTH;
 
   /** Most graph nodes. */
   public static final int MAX_NODES = 1_000_000;
@@ -55,25 +50,11 @@ public final class SpdxReader {
           "software_File",
           "software_Snippet");
 
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(MAX_DEPTH)
-                  .maxDocumentLength(MAX_BYTES)
-                  .maxStringLength(16 << 20)
-                  .maxNameLength(1024)
-                  .maxNumberLength(64)
-                  .build())
-          .build();
-
   /** What {@link #read} found: the context and the kept elements in document order. */
   public record Result(String context, List<Element> elements) {}
 
   private record Node(String type, String id, @Nullable String name, List<Sha256> sha256) {}
 
-  private final JsonParser p;
   private final List<Node> kept = new ArrayList<>();
   private final Map<String, String> ids = new HashMap<>(); // spdxId -> type of its first node
   private final Map<String, String> container =
@@ -83,7 +64,7 @@ public final class SpdxReader {
   private int nodes;
 
   private SpdxReader(JsonParser p) {
-    this.p = p;
+    super(p);
   }
 
   /**
@@ -93,15 +74,7 @@ public final class SpdxReader {
    *     limits
    */
   public static Result read(byte[] json) throws BomFormatException {
-    if (json.length > MAX_BYTES) {
-      throw new BomFormatException("larger than " + MAX_BYTES + " bytes");
-    }
-    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
-      return new SpdxReader(p).document();
-    } catch (JacksonException e) {
-      String at = e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset();
-      throw new BomFormatException("not strict JSON: " + e.getOriginalMessage() + at);
-    }
+    return read(json, p -> new SpdxReader(p).document());
   }
 
   private Result document() throws BomFormatException {
@@ -308,10 +281,7 @@ public final class SpdxReader {
         throw new BomFormatException(at + " has no " + (alg == null ? "algorithm" : "hashValue"));
       }
       if (alg.equals("sha256")) {
-        if (value.length() != 64 || !value.chars().allMatch(SpdxReader::isHex)) {
-          throw new BomFormatException(at + ".hashValue is not 64 hex digits");
-        }
-        out.add(Sha256.ofHex(value));
+        out.add(sha256(value, at + ".hashValue"));
       }
     }
   }
@@ -333,33 +303,7 @@ public final class SpdxReader {
     return value;
   }
 
-  private static boolean isHex(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  }
-
-  private String string(JsonToken t, String where) throws BomFormatException {
-    expect(t, JsonToken.VALUE_STRING, where);
-    return p.getString();
-  }
-
-  private static void expect(@Nullable JsonToken t, JsonToken wanted, String where)
-      throws BomFormatException {
-    if (t != wanted) {
-      throw new BomFormatException(
-          where
-              + " is not "
-              + switch (wanted) {
-                case START_OBJECT -> "an object";
-                case START_ARRAY -> "an array";
-                default -> "a string";
-              });
-    }
-  }
-
   private static String printable(String s) {
-    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    StringBuilder b = new StringBuilder("'");
-    cut.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-    return b.append('\'').toString();
+    return printable(s, 64);
   }
 }

@@ -14,12 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.json.JsonWriteFeature;
 
 /**
  * Writes {@link BomModel}s as an SPDX 3.0.1 JSON-LD document (core, software, AI and
@@ -52,12 +47,6 @@ public final class SpdxWriter {
   static final String NO_ASSERTION =
       "https://spdx.org/rdf/3.0.1/terms/Expanded" + "Licensing/NoAssertionLicense";
 
-  private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-          .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-          .build();
-
   private final JsonGenerator g;
   private final String ns;
   private int annotations;
@@ -71,16 +60,8 @@ public final class SpdxWriter {
   public static void write(
       OutputStream out, UUID serial, Instant timestamp, String toolVersion, List<BomModel> models)
       throws IOException {
-    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-      new SpdxWriter(g, serial).document(timestamp, toolVersion, models);
-      g.writeRaw('\n');
-      g.flush();
-    } catch (JacksonException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
-    }
+    BomJsonWriter.write(
+        out, g -> new SpdxWriter(g, serial).document(timestamp, toolVersion, models));
   }
 
   private void document(Instant timestamp, String toolVersion, List<BomModel> models) {

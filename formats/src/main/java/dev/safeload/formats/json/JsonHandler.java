@@ -243,7 +243,7 @@ public final class JsonHandler implements FormatHandler {
         }
       }
     } catch (JsonException e) {
-      throw asFinding(e);
+      throw e.asJsonFinding();
     }
     if (templates.isEmpty()) {
       return ModelDescription.empty(id());
@@ -553,16 +553,5 @@ public final class JsonHandler implements FormatHandler {
 
   private static FormatException imports(long at, String msg) {
     return new FormatException(FormatReason.JSON_IMPORTS_MODULE, at, msg);
-  }
-
-  private static FormatException asFinding(JsonException e) {
-    return new FormatException(
-        switch (e.kind()) {
-          case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
-          case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
-          default -> FormatReason.JSON_LIMIT_EXCEEDED;
-        },
-        e.offset(),
-        e.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package dev.safeload.formats.pickle;
 
 import static dev.safeload.formats.pickle.PickleOpcode.*;
 
+import dev.safeload.formats.internal.torch.StorageClasses;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -162,28 +163,8 @@ public final class PickleProfile {
         }) {
       b.allowGlobal("torch", q, GlobalRule.of(GlobalRule.Kind.TORCH_QSCHEME));
     }
-    String[][] storages = {
-      {"DoubleStorage", "float64", "8"},
-      {"FloatStorage", "float32", "4"},
-      {"HalfStorage", "float16", "2"},
-      {"BFloat16Storage", "bfloat16", "2"},
-      {"LongStorage", "int64", "8"},
-      {"IntStorage", "int32", "4"},
-      {"ShortStorage", "int16", "2"},
-      {"CharStorage", "int8", "1"},
-      {"ByteStorage", "uint8", "1"},
-      {"BoolStorage", "bool", "1"},
-      {"ComplexDoubleStorage", "complex128", "16"},
-      {"ComplexFloatStorage", "complex64", "8"},
-      // quantized storages: only with _rebuild_qtensor; the sub-byte QUInt4x2/QUInt2x4 pack several
-      // elements per byte and are left out
-      {"QUInt8Storage", "quint8", "1"},
-      {"QInt8Storage", "qint8", "1"},
-      {"QInt32Storage", "qint32", "4"}
-    };
-    for (String[] s : storages) {
-      b.allowGlobal("torch", s[0], GlobalRule.torchStorageType(s[1], Integer.parseInt(s[2])));
-    }
+    StorageClasses.allowPlain(b);
+    StorageClasses.allowComplexAndQuantized(b);
     for (String dtype :
         new String[] {
           "float64",

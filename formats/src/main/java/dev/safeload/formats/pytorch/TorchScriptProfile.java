@@ -1,5 +1,6 @@
 package dev.safeload.formats.pytorch;
 
+import dev.safeload.formats.internal.torch.StorageClasses;
 import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.formats.pickle.PickleProfile;
 import java.io.ByteArrayOutputStream;
@@ -225,21 +226,7 @@ public final class TorchScriptProfile {
     b.allowGlobal("torch.jit._pickle", "build_doublelist", GlobalRule.torchScriptList("float"));
     b.allowGlobal("torch.jit._pickle", "build_boollist", GlobalRule.torchScriptList("bool"));
     b.allowGlobal("torch.jit._pickle", "build_tensorlist", GlobalRule.torchScriptList("Tensor"));
-    String[][] storages = {
-      {"DoubleStorage", "float64", "8"},
-      {"FloatStorage", "float32", "4"},
-      {"HalfStorage", "float16", "2"},
-      {"BFloat16Storage", "bfloat16", "2"},
-      {"LongStorage", "int64", "8"},
-      {"IntStorage", "int32", "4"},
-      {"ShortStorage", "int16", "2"},
-      {"CharStorage", "int8", "1"},
-      {"ByteStorage", "uint8", "1"},
-      {"BoolStorage", "bool", "1"}
-    };
-    for (String[] s : storages) {
-      b.allowGlobal("torch", s[0], GlobalRule.torchStorageType(s[1], Integer.parseInt(s[2])));
-    }
+    StorageClasses.allowPlain(b);
     return b.build();
   }
 

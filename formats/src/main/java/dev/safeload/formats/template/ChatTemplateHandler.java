@@ -156,14 +156,7 @@ public final class ChatTemplateHandler implements FormatHandler {
       }
       return found;
     } catch (JsonException e) {
-      throw new FormatException(
-          switch (e.kind()) {
-            case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
-            case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
-            default -> FormatReason.JSON_LIMIT_EXCEEDED;
-          },
-          e.offset(),
-          e.getMessage());
+      throw e.asJsonFinding();
     }
   }
 }

@@ -70,6 +70,15 @@ class FrontMatterTest {
     FormatException e =
         assertThrows(FormatException.class, () -> FrontMatter.licenses(ByteBuffer.wrap(bad)));
     assertEquals(Reason.LICENSE_UNKNOWN, e.reason());
+    assertEquals(4, e.offset(), "the front matter's first byte");
+    // An encoded surrogate: refused by the one validator as by the JDK's strict decoder.
+    byte[] surrogate = {'-', '-', '-', '\n', 'x', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n'};
+    byte[] card = new byte[surrogate.length + 4];
+    System.arraycopy(surrogate, 0, card, 0, surrogate.length);
+    System.arraycopy("---\n".getBytes(StandardCharsets.US_ASCII), 0, card, surrogate.length, 4);
+    FormatException s =
+        assertThrows(FormatException.class, () -> FrontMatter.licenses(ByteBuffer.wrap(card)));
+    assertEquals(Reason.LICENSE_UNKNOWN, s.reason());
   }
 
   @Test

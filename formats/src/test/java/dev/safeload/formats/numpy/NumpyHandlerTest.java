@@ -70,6 +70,16 @@ class NumpyHandlerTest {
   }
 
   @Test
+  void aVersion3HeaderIsStrictUtf8() {
+    // npy() writes the header as Latin-1, one byte a char: "\u00c3\u00bf" is the UTF-8 of 'ÿ',
+    // "\u00ff" the lone byte 0xFF, which no UTF-8 text holds.
+    String utf8 = header("[('\u00c3\u00bf', '<i4')]", "(1,)");
+    assertEquals(Set.of(), scan(npy(3, utf8, new byte[4])));
+    String latin1 = header("[('\u00ff', '<i4')]", "(1,)");
+    assertEquals(Set.of("NUMPY_HEADER_INVALID"), scan(npy(3, latin1, new byte[4])));
+  }
+
+  @Test
   void versionAndHeaderRules() {
     assertEquals(Set.of("NUMPY_VERSION_UNSUPPORTED"), scan(npy(4, "{}", new byte[0])));
     assertEquals(

@@ -9,6 +9,7 @@ import dev.safeload.formats.Pickles;
 import dev.safeload.formats.Scans;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -405,6 +406,15 @@ class ZipContainerTest {
     noVersion.add("archive/data.pkl", Pickles.benignStateDict());
     noVersion.add("archive/data/0", new byte[8]);
     rejects("PYTORCH_MISSING_RECORD", noVersion.build());
+    TestZip control = torch("archive", Pickles.benignStateDict());
+    control.add("archive/byteorder", "lit\u0001tle".getBytes(StandardCharsets.US_ASCII));
+    rejects("PYTORCH_RECORD_INVALID", control.build()); // a control byte: not a text record
+  }
+
+  @Test
+  void aCheckpointPickleEndsAtItsStop() {
+    TestZip z = torch("archive", Pickles.of(Pickles.benignStateDict(), new byte[] {'N'}));
+    rejects("PICKLE_TRAILING_BYTES", z.build());
   }
 
   @Test

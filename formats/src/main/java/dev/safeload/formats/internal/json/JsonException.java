@@ -1,5 +1,7 @@
 package dev.safeload.formats.internal.json;
 
+import dev.safeload.formats.FormatReason;
+import dev.safeload.spi.FormatException;
 import java.util.Objects;
 
 /**
@@ -49,5 +51,21 @@ public final class JsonException extends RuntimeException {
   /** Absolute byte offset in the file. */
   public long offset() {
     return offset;
+  }
+
+  /**
+   * This violation as the finding of a file read as generic JSON: {@code JSON_INVALID} for bad
+   * syntax or UTF-8, {@code JSON_DUPLICATE_KEY}, else {@code JSON_LIMIT_EXCEEDED}; at the same
+   * offset with the same message.
+   */
+  public FormatException asJsonFinding() {
+    return new FormatException(
+        switch (kind) {
+          case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
+          case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
+          default -> FormatReason.JSON_LIMIT_EXCEEDED;
+        },
+        offset,
+        getMessage());
   }
 }

@@ -1,12 +1,9 @@
 package dev.safeload.formats.internal.modelcard;
 
 import dev.safeload.Reason;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -83,16 +80,8 @@ public final class FrontMatter {
     if (bodyEnd < 0) {
       throw fail(0, "the front matter does not end within " + MAX_BYTES + " bytes");
     }
-    String text;
-    try {
-      CharBuffer chars =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(b.duplicate().limit(bodyEnd).position(bodyStart));
-      text = chars.toString();
-    } catch (CharacterCodingException e) {
+    String text = Utf8.decodeOrNull(b, bodyStart, bodyEnd - bodyStart);
+    if (text == null) {
       throw fail(bodyStart, "the front matter is not UTF-8");
     }
     return fromYaml(text, bodyStart);

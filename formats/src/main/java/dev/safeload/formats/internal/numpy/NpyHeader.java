@@ -1,10 +1,8 @@
 package dev.safeload.formats.internal.numpy;
 
 import dev.safeload.formats.FormatReason;
+import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.spi.FormatException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -136,16 +134,9 @@ public record NpyHeader(
   public static NpyHeader parse(int version, int preamble, byte[] header, Limits limits) {
     String text;
     if (version == 3) {
-      try {
-        // NumPy decodes a 3.0 header as strict UTF-8: a malformed byte fails its load.
-        text =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(header))
-                .toString();
-      } catch (CharacterCodingException e) {
+      // NumPy decodes a 3.0 header as strict UTF-8: a malformed byte fails its load.
+      text = Utf8.decodeOrNull(header);
+      if (text == null) {
         throw new FormatException(
             FormatReason.NUMPY_HEADER_INVALID, preamble, "a 3.0 header that is not UTF-8");
       }

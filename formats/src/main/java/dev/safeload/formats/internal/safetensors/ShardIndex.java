@@ -248,14 +248,7 @@ public final class ShardIndex {
     try {
       return read(r, buf, limits, kind);
     } catch (JsonException e) {
-      throw new FormatException(
-          switch (e.kind()) {
-            case SYNTAX, UTF8 -> FormatReason.JSON_INVALID;
-            case DUPLICATE_KEY -> FormatReason.JSON_DUPLICATE_KEY;
-            default -> FormatReason.JSON_LIMIT_EXCEEDED;
-          },
-          e.offset(),
-          e.getMessage());
+      throw e.asJsonFinding();
     }
   }
 

@@ -121,6 +121,19 @@ public final class Utf8 {
     return s;
   }
 
+  /**
+   * The text of {@code [offset, offset + length)} of a buffer (absolute indices; the range must be
+   * inside the buffer) if it is well-formed UTF-8, otherwise {@code null}.
+   */
+  public static @Nullable String decodeOrNull(ByteBuffer b, int offset, int length) {
+    if (!isValid(b, offset, length)) {
+      return null;
+    }
+    byte[] raw = new byte[length];
+    b.get(offset, raw);
+    return new String(raw, StandardCharsets.UTF_8); // exact once validated, as below
+  }
+
   /** The text of {@code raw} if it is well-formed UTF-8, otherwise {@code null}. */
   public static @Nullable String decodeOrNull(byte[] raw) {
     // Once validated, the JDK's replacing decoder cannot replace anything: the result is exact.

@@ -106,13 +106,7 @@ public final class TorchScriptZip {
     Map<String, ZipEntry> debug = new TreeMap<>();
     List<String> extras = new ArrayList<>();
     for (ZipEntry e : zip.entries()) {
-      if (!e.name().startsWith(root)) {
-        throw new FormatException(
-            FormatReason.PYTORCH_LAYOUT_INVALID,
-            e.localHeaderOffset(),
-            "'" + e.name() + "' is outside the root folder '" + root + "'");
-      }
-      String rel = e.name().substring(root.length());
+      String rel = TorchArchive.relativeName(e, root);
       if (rel.equals("data.pkl")) {
         dataPkl = e;
       } else if (rel.equals("constants.pkl")) {
@@ -196,7 +190,7 @@ public final class TorchScriptZip {
         new Storages(
             false, key -> size(constantRecords.get(key)), Math.max(1, constantRecords.size()));
     PickleMachine.Result constants =
-        runPickle(zip, constantsPkl, profile.pickles(), limits, constantStorages);
+        TorchArchive.runPickle(zip, constantsPkl, profile.pickles(), limits, constantStorages);
     if (!(constants.value() instanceof TupleV ct)
         || !ct.items().stream().allMatch(v -> v instanceof TensorV)) {
       throw new FormatException(
@@ -204,7 +198,7 @@ public final class TorchScriptZip {
           constantsPkl.localHeaderOffset(),
           "constants.pkl is not a tuple of tensors");
     }
-    allUsed(constantRecords, constantStorages);
+    TorchArchive.allUsed(constantRecords, constantStorages);
 
     // code/
     Limits codeLimits = Limits.DEFAULT;
@@ -248,7 +242,7 @@ public final class TorchScriptZip {
             .allowGlobal("torch.jit._pickle", "build_intlist", GlobalRule.torchScriptList("int"))
             .build();
     for (ZipEntry d : debug.values()) {
-      PickleMachine.Result r = runPickle(zip, d, debugProfile, limits, null);
+      PickleMachine.Result r = TorchArchive.runPickle(zip, d, debugProfile, limits, null);
       if (!(r.value() instanceof TupleV t)
           || t.items().size() != 3
           || !(t.items().get(0) instanceof StrV tag)
@@ -275,14 +269,15 @@ public final class TorchScriptZip {
     }
     PickleProfile dataProfile = pb.build();
     Storages storages = new Storages(false, key -> size(data.get(key)), Math.max(1, data.size()));
-    PickleMachine.Result result = runPickle(zip, dataPkl, dataProfile, limits, storages);
-    allUsed(data, storages);
+    PickleMachine.Result result =
+        TorchArchive.runPickle(zip, dataPkl, dataProfile, limits, storages);
+    TorchArchive.allUsed(data, storages);
     new StateCheck(checked.classes(), dataPkl, 1_000_000 + 64 * dataPkl.uncompressedSize())
         .run(result.value());
 
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (String key : storages.referenced().keySet()) {
-      // allUsed() matched every referenced key with a record.
+      // TorchArchive.allUsed() matched every referenced key with a record.
       ZipEntry r = Objects.requireNonNull(data.get(Long.parseLong(key)));
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }
@@ -346,52 +341,8 @@ public final class TorchScriptZip {
     return e == null ? -1 : e.uncompressedSize();
   }
 
-  private static void allUsed(Map<Long, ZipEntry> records, Storages storages) {
-    for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
-      if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(
-            FormatReason.PYTORCH_UNREFERENCED_RECORD,
-            r.getValue().localHeaderOffset(),
-            "'" + r.getValue().name() + "' is referenced by no storage");
-      }
-    }
-  }
-
-  private static PickleMachine.Result runPickle(
-      ZipArchive zip,
-      ZipEntry e,
-      PickleProfile profile,
-      PickleLimits limits,
-      PickleMachine.@org.jspecify.annotations.Nullable PersistentIds pids) {
-    long cap =
-        e.isStored()
-            ? limits.maxPickleBytes()
-            : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
-    ByteBuffer pkl = zip.readFully(e, cap, FormatReason.PICKLE_LIMIT_EXCEEDED);
-    long base = e.isStored() ? e.dataOffset() : 0;
-    PickleMachine.Result r = PickleMachine.run(pkl, base, profile, limits, pids);
-    if (r.end() != pkl.limit()) {
-      throw new FormatException(
-          FormatReason.PICKLE_TRAILING_BYTES,
-          base + r.end(),
-          (pkl.limit() - r.end()) + " bytes follow STOP in " + e.name());
-    }
-    return r;
-  }
-
   private static String smallText(ZipArchive zip, ZipEntry e) {
-    ByteBuffer b = zip.readFully(e, 64, FormatReason.TORCHSCRIPT_LAYOUT_INVALID);
-    byte[] a = new byte[b.remaining()];
-    b.get(a);
-    for (byte c : a) {
-      if (c < 0x0a || c > 0x7e) {
-        throw new FormatException(
-            FormatReason.TORCHSCRIPT_LAYOUT_INVALID,
-            e.dataOffset(),
-            e.name() + " is not plain text");
-      }
-    }
-    return new String(a, java.nio.charset.StandardCharsets.US_ASCII);
+    return TorchArchive.smallText(zip, e, FormatReason.TORCHSCRIPT_LAYOUT_INVALID);
   }
 
   /**

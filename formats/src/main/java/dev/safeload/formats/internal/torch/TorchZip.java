@@ -15,7 +15,6 @@ import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,13 +85,7 @@ public final class TorchZip {
     String version = null;
     String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
-      if (!e.name().startsWith(root)) {
-        throw new FormatException(
-            FormatReason.PYTORCH_LAYOUT_INVALID,
-            e.localHeaderOffset(),
-            "'" + e.name() + "' is outside the root folder '" + root + "'");
-      }
-      String rel = e.name().substring(root.length());
+      String rel = TorchArchive.relativeName(e, root);
       if (rel.equals("data.pkl")) {
         dataPkl = e;
       } else if (DATA_RECORD.matcher(rel).matches()) {
@@ -148,10 +141,7 @@ public final class TorchZip {
     // A deflated data.pkl must be held in memory to run: bound it by the declared size before any
     // byte is inflated (verifyAll below inflates too), so a small archive cannot make us hold 1
     // GiB.
-    long pickleLimit =
-        dataPkl.isStored()
-            ? limits.maxPickleBytes()
-            : Math.min(limits.maxPickleBytes(), limits.maxInflatedBytes());
+    long pickleLimit = TorchArchive.pickleCap(dataPkl, limits);
     if (dataPkl.uncompressedSize() > pickleLimit) {
       throw new FormatException(
           FormatReason.PICKLE_LIMIT_EXCEEDED,
@@ -166,7 +156,6 @@ public final class TorchZip {
               + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
     }
     zip.verifyAll();
-    ByteBuffer pkl = zip.readFully(dataPkl, pickleLimit, FormatReason.PICKLE_LIMIT_EXCEEDED);
     Storages storages =
         new Storages(
             false,
@@ -175,14 +164,7 @@ public final class TorchZip {
               return r == null ? -1 : r.uncompressedSize();
             },
             Math.max(1, records.size()));
-    long base = dataPkl.isStored() ? dataPkl.dataOffset() : 0;
-    PickleMachine.Result result = PickleMachine.run(pkl, base, profile, limits, storages);
-    if (result.end() != pkl.limit()) {
-      throw new FormatException(
-          FormatReason.PICKLE_TRAILING_BYTES,
-          base + result.end(),
-          (pkl.limit() - result.end()) + " bytes follow STOP in data.pkl");
-    }
+    PickleMachine.Result result = TorchArchive.runPickle(zip, dataPkl, profile, limits, storages);
     long[] budget = Checkpoint.sparseBudget(bytes.size());
     Map<Integer, ByteBuffer> inflated = new HashMap<>();
     for (Value.SparseV sp : result.sparse()) {
@@ -212,14 +194,7 @@ public final class TorchZip {
           budget);
     }
     Map<String, Long> dataAt = new LinkedHashMap<>();
-    for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
-      if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(
-            FormatReason.PYTORCH_UNREFERENCED_RECORD,
-            r.getValue().localHeaderOffset(),
-            "'" + r.getValue().name() + "' is referenced by no storage");
-      }
-    }
+    TorchArchive.allUsed(records, storages);
     for (String key : storages.referenced().keySet()) {
       ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
@@ -233,15 +208,6 @@ public final class TorchZip {
   }
 
   private static String smallText(ZipArchive zip, ZipEntry e) {
-    ByteBuffer b = zip.readFully(e, 64, FormatReason.PYTORCH_RECORD_INVALID);
-    byte[] a = new byte[b.remaining()];
-    b.get(a);
-    for (byte c : a) {
-      if (c < 0x0a || c > 0x7e) {
-        throw new FormatException(
-            FormatReason.PYTORCH_RECORD_INVALID, e.dataOffset(), e.name() + " is not plain text");
-      }
-    }
-    return new String(a, StandardCharsets.US_ASCII);
+    return TorchArchive.smallText(zip, e, FormatReason.PYTORCH_RECORD_INVALID);
   }
 }

@@ -129,5 +129,10 @@ class Utf8Test {
   void decodeOrNullReturnsTheTextOrNothing() {
     assertEquals("päth", Utf8.decodeOrNull("päth".getBytes(StandardCharsets.UTF_8)));
     assertEquals(null, Utf8.decodeOrNull(new byte[] {'a', (byte) 0xC0, (byte) 0x80}));
+    ByteBuffer b = ByteBuffer.wrap("xxpäthyy".getBytes(StandardCharsets.UTF_8));
+    assertEquals("päth", Utf8.decodeOrNull(b, 2, 5));
+    assertEquals("pä", Utf8.decodeOrNull(b, 2, 3));
+    assertEquals(0, b.position(), "absolute indices: the buffer is not moved");
+    assertEquals(null, Utf8.decodeOrNull(b, 2, 2), "cut inside ä");
   }
 }
