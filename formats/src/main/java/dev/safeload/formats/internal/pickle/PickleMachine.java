@@ -116,6 +116,15 @@ public final class PickleMachine {
   private int pos;
   private final int limit;
   private int frameEnd = -1;
+
+  /**
+   * Where the current opcode's bytes must end: {@link #frameEnd} while a frame is open, else {@link
+   * #limit}. FRAME admits only frames that end at or before the limit, so a read that ends at or
+   * before {@code argEnd} passes both the end-of-input and the frame check; one comparison then
+   * stands for both, and only a read past it runs them (in their order, for their reasons).
+   */
+  private int argEnd;
+
   private int opStart;
   private int declaredProtocol = 1;
   private int proto;
@@ -124,8 +133,21 @@ public final class PickleMachine {
   private Value[] stack = new Value[64];
 
   private int sp;
+
+  /**
+   * {@code min(maxStack, stack.length)}: a push below it passes the depth limit and needs no
+   * growth, so one comparison stands for both; only a push at or above it runs them.
+   */
+  private int pushEnd;
+
   private int[] marks = new int[16];
   private int markCount;
+
+  /**
+   * {@code markCount == 0 ? 0 : marks[markCount - 1]}, kept beside the marks (set wherever {@code
+   * markCount} changes): the stack's floor, read by every pop and peek.
+   */
+  private int fence;
 
   /**
    * Memo slots for small indices (what picklers write), in pages of {@link #MEMO_PAGE} allocated
@@ -179,8 +201,10 @@ public final class PickleMachine {
     this.pids = pids;
     this.pos = in.position();
     this.limit = in.limit();
+    this.argEnd = limit;
     this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
     this.maxStack = limits.maxStack();
+    this.pushEnd = (int) Math.min(maxStack, stack.length);
     this.maxOpcodes = limits.maxOpcodes();
     this.maxMemo = limits.maxMemo();
     for (PickleOpcode op : profile.opcodes()) {
@@ -266,6 +290,13 @@ public final class PickleMachine {
 
   /** Ensures n more argument bytes exist, inside the current frame if one is open. */
   private void need(long n) {
+    if (n > argEnd - pos) { // else both checks below pass (see argEnd)
+      needChecked(n);
+    }
+  }
+
+  /** The checks {@link #need} stands for, each with its reason. */
+  private void needChecked(long n) {
     if (n > limit - pos) {
       throw pastTheEnd("the pickle ends inside an opcode's argument");
     }
@@ -389,15 +420,30 @@ public final class PickleMachine {
   // ------------------------------------------------------------------ stack
 
   private int fence() {
-    return markCount == 0 ? 0 : marks[markCount - 1];
+    return fence;
+  }
+
+  /** Recomputes {@link #fence} after {@code markCount} changed. */
+  private void marksChanged() {
+    fence = markCount == 0 ? 0 : marks[markCount - 1];
   }
 
   private void push(Value v) {
+    if (sp >= pushEnd) { // else sp < maxStack and sp < stack.length (see pushEnd)
+      pushChecked(v);
+      return;
+    }
+    stack[sp++] = v;
+  }
+
+  /** The checks {@link #push} stands for: the depth limit, then growth. */
+  private void pushChecked(Value v) {
     if (sp >= maxStack) {
       throw overLimit("stack deeper than ", limits.maxStack(), "");
     }
     if (sp == stack.length) {
       stack = Arrays.copyOf(stack, stack.length * 2); // sp < maxStack: grows with what was pushed
+      pushEnd = (int) Math.min(maxStack, stack.length);
     }
     stack[sp++] = v;
   }
@@ -426,6 +472,7 @@ public final class PickleMachine {
     }
     int end = sp;
     sp = marks[--markCount];
+    marksChanged();
     return end;
   }
 
@@ -443,11 +490,8 @@ public final class PickleMachine {
     long ops = 0;
     while (true) {
       opStart = pos;
-      if (frameEnd >= 0 && pos == frameEnd) {
-        frameEnd = -1;
-      }
-      if (pos >= limit) {
-        throw pastTheEnd("the pickle ends before STOP");
+      if (pos >= argEnd) { // else neither check below applies (see argEnd)
+        atFrameEndOrLimit();
       }
       if (++ops > maxOpcodes) {
         throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
@@ -478,6 +522,17 @@ public final class PickleMachine {
         case 'u' -> setItemsOp(op); // SETITEMS
         default -> step(op);
       }
+    }
+  }
+
+  /** At the end of a frame or of the input, between opcodes. */
+  private void atFrameEndOrLimit() {
+    if (frameEnd >= 0 && pos == frameEnd) {
+      frameEnd = -1;
+      argEnd = limit;
+    }
+    if (pos >= limit) {
+      throw pastTheEnd("the pickle ends before STOP");
     }
   }
 
@@ -594,12 +649,14 @@ public final class PickleMachine {
         if (n == 0) {
           frameEnd = -1;
         }
+        argEnd = frameEnd >= 0 ? frameEnd : limit; // n <= limit - pos: frameEnd <= limit
       }
       case MARK -> mark(op);
       case POP -> {
         checkAllowed(op, "");
         if (markCount > 0 && marks[markCount - 1] == sp) {
           markCount--; // CPython's POP discards a mark that is on top
+          marksChanged();
         } else {
           pop();
         }
@@ -874,6 +931,7 @@ public final class PickleMachine {
       marks = Arrays.copyOf(marks, marks.length * 2);
     }
     marks[markCount++] = sp;
+    fence = sp;
   }
 
   /** NEWTRUE, NEWFALSE. */
