@@ -924,8 +924,8 @@ public final class OnnxWalker {
               + " tensor");
     }
     if (indices.location == 1) {
-      // Reading them would mean reading another file during this walk; onnx.save_model never
-      // moves sparse tensors out of the model, so nothing real is refused here.
+      // Reading them would mean reading another file during this walk; onnx.save_model only moves
+      // dense tensors out of the model, so nothing real is refused here.
       throw new FormatException(
           FormatReason.ONNX_SPARSE_INDEX_INVALID,
           at,
