@@ -327,6 +327,8 @@ public enum FormatReason implements ReasonCode {
       "Duplicate initializer names, metadata_props keys, opset domains or function ids."),
   ONNX_TENSOR_INVALID(
       "A tensor's data type, dims or data fields are invalid or disagree with its size."),
+  ONNX_SPARSE_INDEX_INVALID(
+      "A sparse tensor's index lies outside its dense shape or does not follow the one before (unsorted or repeated), or its indices are in external data."),
   ONNX_EXTERNAL_DATA_INVALID(
       "External data has a bad location (absolute, .., magic such as _ORT_MEM_ADDR_), key, offset or length."),
   ONNX_EXTERNAL_DATA_MISSING("An external data file is not a served, verified file of the model."),

@@ -126,6 +126,43 @@ class OnnxRuntimeTest {
         e.findings().stream().map(f -> f.reason()).distinct().toList());
   }
 
+  /**
+   * Sparse initializers (formats/src/test/resources/onnx/sparse, from python3-onnx): the ones
+   * onnx.checker accepts load and run in ONNX Runtime from verified bytes (Y = X + W, W holding 1,
+   * 2, 3 at (0, 1), (1, 2), (2, 3)); one with an index past the dense shape, which an older ONNX
+   * Runtime writes out of bounds, never reaches the engine.
+   */
+  @Test
+  void sparseInitializersRunAndOutOfBoundsIndicesAreRefused() throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    float[][] expected = {{0, 1, 0, 0}, {0, 0, 2, 0}, {0, 0, 0, 3}};
+    for (String name :
+        List.of(
+            "valid_linear.onnx",
+            "valid_coo.onnx",
+            "valid_int64_data.onnx",
+            "valid_constant.onnx")) {
+      Path file = dir.resolve(name);
+      Files.write(file, fixture("sparse/" + name));
+      try (VerifiedModel model = loader().load(file);
+          OrtSession session = env.createSession(model.file(name).buffer());
+          OnnxTensor x = OnnxTensor.createTensor(env, new float[3][4]);
+          OrtSession.Result r = session.run(Map.of("X", x))) {
+        float[][] y = (float[][]) r.get(0).getValue();
+        for (int i = 0; i < 3; i++) {
+          assertArrayEquals(expected[i], y[i], 0f, name);
+        }
+      }
+    }
+    Path bad = dir.resolve("oob_linear.onnx");
+    Files.write(bad, fixture("sparse/oob_linear.onnx"));
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(bad).close());
+    assertEquals(
+        List.of(FormatReason.ONNX_SPARSE_INDEX_INVALID),
+        e.findings().stream().map(f -> f.reason()).distinct().toList());
+  }
+
   private Path externalModelDir() throws Exception {
     Path m = dir.resolve("external");
     Files.createDirectories(m);

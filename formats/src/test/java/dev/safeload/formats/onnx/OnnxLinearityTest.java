@@ -198,6 +198,38 @@ class OnnxLinearityTest {
         100);
   }
 
+  /**
+   * Sparse tensor indices are read once each: n coordinate pairs, in raw_data and in packed
+   * int64_data (the second read of the indices tensor skips its other fields).
+   */
+  @Test
+  void sparseIndices() {
+    for (boolean raw : new boolean[] {true, false}) {
+      assertLinear(
+          n -> {
+            Proto indices = Proto.of().varint(1, n).varint(1, 2).varint(2, 7).str(8, "i");
+            java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(16 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            Proto packed = Proto.of();
+            for (int i = 0; i < n; i++) {
+              b.putLong(i).putLong(i);
+              packed.rawVarint(i).rawVarint(i);
+            }
+            indices = raw ? indices.bytes(9, b.array()) : indices.msg(7, packed);
+            Proto sparse =
+                Proto.of()
+                    .msg(1, Proto.floatTensor("W", n))
+                    .msg(2, indices)
+                    .varint(3, n)
+                    .varint(3, n);
+            return validate(
+                model(graph(field(1, node("Relu", null, "W", "Y")), field(15, sparse))).build(),
+                LoadPolicy.strict());
+          },
+          20_000);
+    }
+  }
+
   private static Run validate(byte[] m, LoadPolicy policy) {
     OnnxHandler h = new OnnxHandler();
     CrossFile x = new CrossFile(h, policy);

@@ -4,6 +4,7 @@ package dev.safeload.formats.internal.onnx;
 final class DataTypes {
   private DataTypes() {}
 
+  static final int INT64 = 7;
   static final int STRING = 8;
 
   private static final String[] NAMES = {

@@ -624,6 +624,11 @@ public final class OnnxWalker {
     int dataFields;
     boolean segment;
     final List<String[]> external = new ArrayList<>();
+
+    /** The message's fields: {@code [start, end)} of the file, for a second read of its data. */
+    long start;
+
+    long end;
   }
 
   private Tensor nestedTensor(int depth) {
@@ -639,6 +644,7 @@ public final class OnnxWalker {
           FormatReason.ONNX_LIMIT_EXCEEDED, start, "more than " + limits.maxTensors() + " tensors");
     }
     Tensor t = new Tensor();
+    t.start = start;
     Msg m = new Msg("TensorProto", TENSOR_SINGULAR);
     while (m.next()) {
       switch (m.f) {
@@ -679,6 +685,7 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
+    t.end = r.position();
     checkTensor(t, start);
     return t;
   }
@@ -822,17 +829,203 @@ public final class OnnxWalker {
     nested(
         depth,
         () -> {
+          long at = r.position();
           Msg m = new Msg("SparseTensorProto", SPARSE_SINGULAR);
+          Tensor values = null;
+          Tensor indices = null;
+          List<Long> dims = new ArrayList<>();
           while (m.next()) {
             switch (m.f) {
-              case 1 -> name[0] = m.tensor(depth + 1).name;
-              case 2 -> m.tensor(depth + 1);
-              case 3 -> readDims(new ArrayList<>(), m.wt, m.at);
+              case 1 -> values = m.tensor(depth + 1);
+              case 2 -> indices = m.tensor(depth + 1);
+              case 3 -> readDims(dims, m.wt, m.at);
               default -> throw m.unknown();
             }
           }
+          name[0] = checkSparse(values, indices, dims, at);
         });
     return name[0];
+  }
+
+  /**
+   * The SparseTensorProto rules of onnx.checker (check_sparse_tensor), in its order: values of
+   * shape [NNZ]; dims of rank over 0, each positive; indices, if present, INT64 of shape [NNZ]
+   * (linear indices, each in [0, product(dims)) and strictly increasing) or [NNZ, rank] (each
+   * coordinate in [0, dims[j]), the tuples strictly increasing in row-major order); no indices only
+   * if NNZ is 0. Runtimes densify by writing each value at its index, so an index past the shape is
+   * an out-of-bounds write in a runtime that trusts it (older ONNX Runtime releases densify without
+   * checking); a repeated index gives two readings of one element. One pass over the index values,
+   * already bounded by the file because checkTensor matched their count to the data.
+   *
+   * @return the tensor's name (its values' name)
+   */
+  private String checkSparse(
+      @Nullable Tensor values, @Nullable Tensor indices, List<Long> dims, long at) {
+    if (values == null) {
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID, at, "sparse tensor has no values");
+    }
+    String what = "sparse tensor '" + values.name + "'";
+    if (values.dims.size() != 1) {
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what + ": values have rank " + values.dims.size() + ", not 1");
+    }
+    long nnz = values.dims.get(0);
+    if (dims.isEmpty()) {
+      throw new FormatException(FormatReason.ONNX_TENSOR_INVALID, at, what + " has no dims");
+    }
+    long denseSize = 1;
+    for (long d : dims) {
+      if (d <= 0) {
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + " has dimension " + d + " (not positive)");
+      }
+      try {
+        denseSize = Math.multiplyExact(denseSize, d);
+      } catch (ArithmeticException e) {
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + ": element count overflows 64 bits");
+      }
+    }
+    if (indices == null) {
+      if (nnz != 0) {
+        throw new FormatException(
+            FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + nnz + " values but no indices");
+      }
+      return values.name;
+    }
+    if (indices.dataType != DataTypes.INT64) {
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what + ": indices have type " + DataTypes.name(indices.dataType) + ", not INT64");
+    }
+    int rank = dims.size();
+    int indexRank = indices.dims.size();
+    if (indexRank != 1 && indexRank != 2) {
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what + ": indices have rank " + indexRank + ", not 1 or 2");
+    }
+    if (indices.dims.get(0) != nnz || (indexRank == 2 && indices.dims.get(1) != rank)) {
+      throw new FormatException(
+          FormatReason.ONNX_TENSOR_INVALID,
+          at,
+          what
+              + ": indices have shape "
+              + indices.dims
+              + " for "
+              + nnz
+              + " values of a rank-"
+              + rank
+              + " tensor");
+    }
+    if (indices.location == 1) {
+      // Reading them would mean reading another file during this walk; onnx.save_model only moves
+      // dense tensors out of the model, so nothing real is refused here.
+      throw new FormatException(
+          FormatReason.ONNX_SPARSE_INDEX_INVALID,
+          at,
+          what + ": indices in external data are not checked, so not accepted");
+    }
+    Int64Values in = new Int64Values(indices);
+    long prev = -1;
+    for (long i = 0; i < nnz; i++) {
+      long linear;
+      if (indexRank == 1) {
+        work++;
+        linear = in.next();
+        if (linear < 0 || linear >= denseSize) {
+          throw new FormatException(
+              FormatReason.ONNX_SPARSE_INDEX_INVALID,
+              at,
+              what
+                  + ": index "
+                  + linear
+                  + " at position "
+                  + i
+                  + " is outside [0, "
+                  + denseSize
+                  + ")");
+        }
+      } else {
+        linear = 0;
+        for (int j = 0; j < rank; j++) {
+          work++;
+          long c = in.next();
+          long d = dims.get(j);
+          if (c < 0 || c >= d) {
+            throw new FormatException(
+                FormatReason.ONNX_SPARSE_INDEX_INVALID,
+                at,
+                what
+                    + ": index "
+                    + c
+                    + " at position ["
+                    + i
+                    + ", "
+                    + j
+                    + "] is outside [0, "
+                    + d
+                    + ")");
+          }
+          linear = linear * d + c; // below denseSize, so no overflow
+        }
+      }
+      if (linear <= prev) {
+        throw new FormatException(
+            FormatReason.ONNX_SPARSE_INDEX_INVALID,
+            at,
+            what
+                + ": index at position "
+                + i
+                + " is not above the one before (not sorted, or repeated)");
+      }
+      prev = linear;
+    }
+    return values.name;
+  }
+
+  /**
+   * The values of an INT64 tensor that checkTensor accepted with inline data, in order: raw_data
+   * little-endian, or int64_data, packed or not, possibly in several fields.
+   */
+  private final class Int64Values {
+    private final ProtoReader in;
+    private final boolean raw;
+    private long packedEnd = -1;
+
+    Int64Values(Tensor t) {
+      raw = t.rawLength >= 0;
+      in =
+          raw
+              ? new ProtoReader(r.bytes(), t.rawOffset, t.rawOffset + t.rawLength)
+              : new ProtoReader(r.bytes(), t.start, t.end);
+    }
+
+    long next() {
+      if (raw) {
+        return in.readFixed64();
+      }
+      while (true) {
+        if (in.position() < packedEnd) {
+          return in.readVarint();
+        }
+        long tag = in.readTag();
+        int wt = (int) (tag & 7);
+        if (tag >>> 3 != 7) {
+          in.skip(wt);
+        } else if (wt == LEN) {
+          long len = in.readLength();
+          packedEnd = in.position() + len;
+        } else {
+          return in.readVarint();
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------ helpers
