@@ -89,7 +89,7 @@ final class MemoryFiles {
   static ReadBytes copy(FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress)
       throws IOException {
     Hasher hasher = plan.newHasher();
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(STEP, size));
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(SourceReader.COPY_STEP, size));
     try (FileChannel out = create()) {
       long done = 0;
       while (done < size) {
@@ -111,6 +111,4 @@ final class MemoryFiles {
       return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
     }
   }
-
-  private static final int STEP = 1 << 20;
 }

@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
 final class ParallelShards {
   private ParallelShards() {}
 
-  /** Read granularity within a shard, as in the sequential pass. */
-  private static final int STEP = 1 << 20;
+  /** Read granularity within a shard, as in the sequential copying pass. */
+  private static final int STEP = SourceReader.COPY_STEP;
 
   /** Shards hashed here: a test hook for counting work. */
   static final AtomicLong SHARDS_HASHED = new AtomicLong();

@@ -19,12 +19,6 @@ import java.util.Objects;
  * mode hands out. The digest is always of the bytes that end up in {@link ReadBytes#bytes()}.
  */
 final class SourceReader {
-  /**
-   * Read granularity: large enough for throughput, small enough to hash while the bytes are
-   * cache-hot.
-   */
-  private static final int STEP = 1 << 20;
-
   private SourceReader() {}
 
   /** Thrown when the source ends before its recorded size: it changed while being read. */
@@ -84,10 +78,10 @@ final class SourceReader {
     List<ByteBuffer> chunks = new ArrayList<>();
     for (int i = 0; i < ChunkedBytes.chunkCount(size); i++) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(ChunkedBytes.chunkLength(size, i));
-      // Loop on capacity, not hasRemaining(): each step narrows the limit to STEP bytes.
+      // Loop on capacity, not hasRemaining(): each step narrows the limit to COPY_STEP bytes.
       while (chunk.position() < chunk.capacity()) {
         int start = chunk.position();
-        chunk.limit(Math.min(chunk.capacity(), start + STEP));
+        chunk.limit(Math.min(chunk.capacity(), start + COPY_STEP));
         int n = ch.read(chunk);
         if (n < 0) {
           throw new ShortReadException("file ended at " + ((long) i * ChunkedBytes.CHUNK + start));
@@ -117,10 +111,10 @@ final class SourceReader {
     FileChannel out = createPrivateCopy(target);
     boolean done = false;
     try {
-      ByteBuffer buf = ByteBuffer.allocateDirect(STEP);
+      ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(COPY_STEP, Math.max(size, 1)));
       long copied = 0;
       while (copied < size) {
-        buf.clear().limit((int) Math.min(STEP, size - copied));
+        buf.clear().limit((int) Math.min(COPY_STEP, size - copied));
         int n = ch.read(buf);
         if (n < 0) {
           throw new ShortReadException("file ended at " + copied);
@@ -229,6 +223,16 @@ final class SourceReader {
    * (benchmarks/results/issue14-scan47-session5.md).
    */
   static final int HASH_STEP = 64 << 10;
+
+  /**
+   * Bytes the copying modes read, hash and copy at a time: the step is hashed and then written to
+   * the copy (or read into the memory handed out and hashed there) while it is still in the
+   * second-level cache. Smaller steps cost more in {@code write()} calls than the cache saves: for
+   * a 256 MiB file, medians of five JVMs each, COPY_TO_MEMORY took 273 ms of CPU through 1 MiB, 270
+   * through 64 KiB, 253 through 256 KiB; PRIVATE_FILE 250, 273, 253
+   * (benchmarks/results/issue14-delivery-session5.md).
+   */
+  static final int COPY_STEP = 256 << 10;
 
   /**
    * Files from this size are validated on a second thread while they are hashed, when a core is
