@@ -32,7 +32,26 @@ import org.jspecify.annotations.Nullable;
 public final class TorchZip {
   private TorchZip() {}
 
-  private static final Pattern DATA_RECORD = Pattern.compile("data/(0|[1-9][0-9]{0,17})");
+  /**
+   * {@code data/(0|[1-9][0-9]{0,17})}, without a regex: one per record, and a checkpoint may hold
+   * 100,000.
+   */
+  private static boolean isDataRecord(String rel) {
+    int digits = rel.length() - 5;
+    if (!rel.startsWith("data/")
+        || digits < 1
+        || digits > 18
+        || (digits > 1 && rel.charAt(5) == '0')) {
+      return false;
+    }
+    for (int i = 5; i < rel.length(); i++) {
+      if (rel.charAt(i) < '0' || rel.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}\n?");
   private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}\n?");
   private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
@@ -82,7 +101,7 @@ public final class TorchZip {
       }
     }
     ZipEntry dataPkl = null;
-    Map<Long, ZipEntry> records = new HashMap<>();
+    Map<Long, ZipEntry> records = new HashMap<>(zip.entries().size() * 4 / 3 + 1);
     String version = null;
     String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
@@ -95,7 +114,7 @@ public final class TorchZip {
       String rel = e.name().substring(root.length());
       if (rel.equals("data.pkl")) {
         dataPkl = e;
-      } else if (DATA_RECORD.matcher(rel).matches()) {
+      } else if (isDataRecord(rel)) {
         records.put(Long.parseLong(rel.substring(5)), e);
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         String v = smallText(zip, e);
@@ -211,15 +230,20 @@ public final class TorchZip {
           r.isStored() ? r.dataOffset() : r.localHeaderOffset(),
           budget);
     }
-    Map<String, Long> dataAt = new LinkedHashMap<>();
-    for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
-      if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
-        throw new FormatException(
-            FormatReason.PYTORCH_UNREFERENCED_RECORD,
-            r.getValue().localHeaderOffset(),
-            "'" + r.getValue().name() + "' is referenced by no storage");
+    // Every referenced key has a record, and keys and record names are canonical decimals, so
+    // distinct keys name distinct records: all records are referenced exactly when there are as
+    // many keys as records. Only then is the record looked for, without a string per record.
+    if (storages.referenced().size() != records.size()) {
+      for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
+        if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
+          throw new FormatException(
+              FormatReason.PYTORCH_UNREFERENCED_RECORD,
+              r.getValue().localHeaderOffset(),
+              "'" + r.getValue().name() + "' is referenced by no storage");
+        }
       }
     }
+    Map<String, Long> dataAt = new LinkedHashMap<>(storages.referenced().size() * 4 / 3 + 1);
     for (String key : storages.referenced().keySet()) {
       ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
