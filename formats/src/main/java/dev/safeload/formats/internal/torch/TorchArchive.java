@@ -91,9 +91,18 @@ final class TorchArchive {
    * Refuses a data record that no storage of the pickle references: bytes a reader would carry that
    * no check covered as a tensor.
    *
+   * <p>{@code storages} must come from a run that refused every referenced key without a record
+   * ({@code PYTORCH_MISSING_RECORD}), as every non-legacy {@link Storages} does. Keys and record
+   * numbers are canonical decimals, so distinct keys name distinct records, and every record is
+   * referenced exactly when there are as many keys as records: only otherwise is the record looked
+   * for, without a string per record in the common case.
+   *
    * @throws FormatException ({@code PYTORCH_UNREFERENCED_RECORD})
    */
   static void allUsed(Map<Long, ZipEntry> records, Storages storages) {
+    if (storages.referenced().size() == records.size()) {
+      return;
+    }
     for (Map.Entry<Long, ZipEntry> r : records.entrySet()) {
       if (!storages.referenced().containsKey(String.valueOf(r.getKey()))) {
         throw new FormatException(

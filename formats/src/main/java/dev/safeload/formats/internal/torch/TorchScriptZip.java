@@ -86,9 +86,10 @@ public final class TorchScriptZip {
    * checkpoint.
    */
   public static boolean marks(String rel) {
-    String tail = rel.substring(rel.lastIndexOf('/') + 1);
+    // Called for every record of every zip checkpoint: the last segment is compared in place.
+    int tail = rel.length() - "constants.pkl".length();
     return rel.startsWith("code/")
-        || tail.equals("constants.pkl")
+        || (rel.endsWith("constants.pkl") && (tail == 0 || rel.charAt(tail - 1) == '/'))
         || rel.endsWith(".debug_pkl")
         || rel.startsWith(".data/") && rel.endsWith(".pkl")
         || NOT_ADMITTED.contains(rel)
@@ -277,7 +278,7 @@ public final class TorchScriptZip {
 
     Map<String, Long> dataAt = new LinkedHashMap<>();
     for (String key : storages.referenced().keySet()) {
-      // TorchArchive.allUsed() matched every referenced key with a record.
+      // Storages refused every referenced key without a record (PYTORCH_MISSING_RECORD).
       ZipEntry r = Objects.requireNonNull(data.get(Long.parseLong(key)));
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
     }

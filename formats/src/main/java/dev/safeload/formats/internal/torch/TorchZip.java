@@ -31,7 +31,26 @@ import org.jspecify.annotations.Nullable;
 public final class TorchZip {
   private TorchZip() {}
 
-  private static final Pattern DATA_RECORD = Pattern.compile("data/(0|[1-9][0-9]{0,17})");
+  /**
+   * {@code data/(0|[1-9][0-9]{0,17})}, without a regex: one per record, and a checkpoint may hold
+   * 100,000.
+   */
+  private static boolean isDataRecord(String rel) {
+    int digits = rel.length() - 5;
+    if (!rel.startsWith("data/")
+        || digits < 1
+        || digits > 18
+        || (digits > 1 && rel.charAt(5) == '0')) {
+      return false;
+    }
+    for (int i = 5; i < rel.length(); i++) {
+      if (rel.charAt(i) < '0' || rel.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}\n?");
   private static final Pattern VERSION = Pattern.compile("[0-9]{1,9}\n?");
   private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
@@ -81,14 +100,14 @@ public final class TorchZip {
       }
     }
     ZipEntry dataPkl = null;
-    Map<Long, ZipEntry> records = new HashMap<>();
+    Map<Long, ZipEntry> records = new HashMap<>(zip.entries().size() * 4 / 3 + 1);
     String version = null;
     String byteOrder = "little";
     for (ZipEntry e : zip.entries()) {
       String rel = TorchArchive.relativeName(e, root);
       if (rel.equals("data.pkl")) {
         dataPkl = e;
-      } else if (DATA_RECORD.matcher(rel).matches()) {
+      } else if (isDataRecord(rel)) {
         records.put(Long.parseLong(rel.substring(5)), e);
       } else if (rel.equals("version") || rel.equals(".data/version")) {
         String v = smallText(zip, e);
@@ -193,8 +212,8 @@ public final class TorchZip {
           r.isStored() ? r.dataOffset() : r.localHeaderOffset(),
           budget);
     }
-    Map<String, Long> dataAt = new LinkedHashMap<>();
     TorchArchive.allUsed(records, storages);
+    Map<String, Long> dataAt = new LinkedHashMap<>(storages.referenced().size() * 4 / 3 + 1);
     for (String key : storages.referenced().keySet()) {
       ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
       dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);

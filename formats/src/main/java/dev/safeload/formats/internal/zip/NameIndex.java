@@ -27,9 +27,19 @@ final class NameIndex {
   /** Most consecutive combining marks in a name (UAX #15 stream-safe text format). */
   static final int MAX_COMBINING_RUN = 30;
 
-  private final Map<String, String> exact = new HashMap<>();
-  private final Map<String, String> folded = new HashMap<>();
+  private final Map<String, ZipEntry> exact;
+  private final Map<String, String> folded;
   private long work;
+
+  /**
+   * For about {@code expected} names. Sized up front: growing a table rehashes every name in it,
+   * and an archive of many small records spends more on that than on the lookups.
+   */
+  NameIndex(int expected) {
+    int capacity = (int) Math.min(1 << 30, expected * 4L / 3 + 1);
+    exact = new HashMap<>(capacity);
+    folded = new HashMap<>(capacity);
+  }
 
   /**
    * Why {@code name} is not stream-safe, or null. Linear; must run before the name is normalised.
@@ -58,8 +68,10 @@ final class NameIndex {
    * Adds a name that passed {@link #streamSafeProblem}; rejects it if it collides with an earlier
    * one.
    */
-  void add(String name, long at) {
-    if (exact.put(name, name) != null) {
+  void add(ZipEntry e) {
+    String name = e.name();
+    long at = e.localHeaderOffset();
+    if (exact.put(name, e) != null) {
       throw new FormatException(
           FormatReason.ZIP_DUPLICATE_NAME, at, "two entries are named " + name);
     }
@@ -93,6 +105,11 @@ final class NameIndex {
     return Normalizer.normalize(name, Normalizer.Form.NFC)
         .toUpperCase(Locale.ROOT)
         .toLowerCase(Locale.ROOT);
+  }
+
+  /** The entries by exact name: the archive's lookup table, so names are hashed into one map. */
+  Map<String, ZipEntry> byName() {
+    return exact;
   }
 
   /**

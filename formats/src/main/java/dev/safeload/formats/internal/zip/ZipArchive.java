@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,18 +56,19 @@ public final class ZipArchive {
   static final int ZIP64_END_SIZE = 56;
   static final int MAX_COMMENT = 0xFFFF;
 
+  /** Most entries whose tables are allocated before the entries are read (a few hundred KiB). */
+  static final int PRESIZED_ENTRIES = 1 << 16;
+
   private final ModelBytes bytes;
   private final List<ZipEntry> entries;
   private final Map<String, ZipEntry> byName;
   private final long nameFoldWork;
 
-  private ZipArchive(ModelBytes bytes, List<ZipEntry> entries, long nameFoldWork) {
+  private ZipArchive(ModelBytes bytes, List<ZipEntry> entries, NameIndex names) {
     this.bytes = bytes;
-    this.nameFoldWork = nameFoldWork;
+    this.nameFoldWork = names.work();
     this.entries = Collections.unmodifiableList(entries);
-    Map<String, ZipEntry> m = new LinkedHashMap<>();
-    entries.forEach(e -> m.put(e.name(), e));
-    this.byName = Collections.unmodifiableMap(m);
+    this.byName = Collections.unmodifiableMap(names.byName());
   }
 
   /** Whether the first bytes are a zip local header or an empty archive's end record. */
@@ -412,6 +412,27 @@ public final class ZipArchive {
       return u16(at) | (long) u16(at + 2) << 16;
     }
 
+    /**
+     * The {@code n} (at most 46) bytes at {@code at}, copied with one call into an array the parser
+     * reuses: a field read through {@link ModelBytes#get} costs a call per byte, which a JVM that
+     * has not compiled the parser yet (a command checking many small files) pays in full, and a
+     * central and a local header hold 15 fields each.
+     */
+    private byte[] header(long at, int n) {
+      b.slice(at, n).get(headerBytes, 0, n);
+      return headerBytes;
+    }
+
+    private final byte[] headerBytes = new byte[46];
+
+    static int u16(byte[] h, int at) {
+      return (h[at] & 0xff) | (h[at + 1] & 0xff) << 8;
+    }
+
+    static long u32(byte[] h, int at) {
+      return u16(h, at) | (long) u16(h, at + 2) << 16;
+    }
+
     /** A u64 that must fit a non-negative long. */
     long u64(long at, ReasonCode reason) {
       long v = u32(at) | u32(at + 4) << 32;
@@ -530,8 +551,12 @@ public final class ZipArchive {
 
       // The count is bounded by the directory's size, but a policy may allow more entries than fit
       // an int.
-      List<ZipEntry> entries = new ArrayList<>((int) Math.min(entryCount, 1024));
-      NameIndex names = new NameIndex();
+      // Sized up front up to PRESIZED_ENTRIES (growing rehashes and copies everything so far), and
+      // grown beyond that only as entries pass: a policy may allow more entries than fit an int,
+      // and a directory of junk must not cost memory before its first entry fails.
+      int expected = (int) Math.min(entryCount, PRESIZED_ENTRIES);
+      List<ZipEntry> entries = new ArrayList<>(expected);
+      NameIndex names = new NameIndex(expected);
       long total = 0;
       // Deflated entries below the ratio floor are judged together, as if they were one entry.
       long smallInflated = 0;
@@ -540,7 +565,7 @@ public final class ZipArchive {
       for (int i = 0; i < entryCount; i++) {
         ZipEntry e = centralEntry(i, p, cdEndExpected);
         p = nextCentral;
-        names.add(e.name(), e.localHeaderOffset());
+        names.add(e);
         if (!e.isStored() && e.uncompressedSize() < limits.ratioFloorBytes()) {
           smallInflated += e.uncompressedSize();
           smallCompressed += e.compressedSize();
@@ -577,7 +602,7 @@ public final class ZipArchive {
             "the central directory holds bytes after its last entry");
       }
       account(structures, entries);
-      return new ZipArchive(b, entries, names.work());
+      return new ZipArchive(b, entries, names);
     }
 
     /** Whether {@code inflated} bytes from {@code compressed} exceed the ratio limit. */
@@ -637,22 +662,24 @@ public final class ZipArchive {
     private long nextCentral;
 
     private ZipEntry centralEntry(int index, long p, long cdEnd) {
-      if (p + 46 > cdEnd || !sigAt(p, SIG_CENTRAL)) {
+      // p >= 0 and p + 46 <= cdEnd <= size: the header lies in the file, and is read in one piece.
+      byte[] h = p + 46 > cdEnd ? null : header(p, 46);
+      if (h == null || (int) u32(h, 0) != SIG_CENTRAL) {
         throw new FormatException(
             FormatReason.ZIP_CENTRAL_DIRECTORY_INVALID,
             p,
             "central directory entry " + index + " is missing or truncated");
       }
-      int flags = u16(p + 8);
-      int method = u16(p + 10);
-      int crc = (int) u32(p + 16);
-      long csize = u32(p + 20);
-      long usize = u32(p + 24);
-      int nameLen = u16(p + 28);
-      int extraLen = u16(p + 30);
-      int commentLen = u16(p + 32);
-      int diskStart = u16(p + 34);
-      long lho = u32(p + 42);
+      int flags = u16(h, 8);
+      int method = u16(h, 10);
+      int crc = (int) u32(h, 16);
+      long csize = u32(h, 20);
+      long usize = u32(h, 24);
+      int nameLen = u16(h, 28);
+      int extraLen = u16(h, 30);
+      int commentLen = u16(h, 32);
+      int diskStart = u16(h, 34);
+      long lho = u32(h, 42);
       long nameAt = p + 46;
       long extraAt = nameAt + nameLen;
       long end = extraAt + extraLen + commentLen;
@@ -795,17 +822,20 @@ public final class ZipArchive {
         long usize,
         long lho,
         ExtraFields cx) {
-      if (lho > size - 30 || !sigAt(lho, SIG_LOCAL)) {
+      // lho >= 0 (a u32, or a u64 checked non-negative): with lho <= size - 30 the header lies in
+      // the file.
+      byte[] h = lho > size - 30 ? null : header(lho, 30);
+      if (h == null || (int) u32(h, 0) != SIG_LOCAL) {
         throw new FormatException(
             FormatReason.ZIP_LOCAL_HEADER_INVALID, lho, name + ": no local header at " + lho);
       }
-      int lflags = u16(lho + 6);
-      int lmethod = u16(lho + 8);
-      int lcrc = (int) u32(lho + 14);
-      long lcsize = u32(lho + 18);
-      long lusize = u32(lho + 22);
-      int nameLen = u16(lho + 26);
-      int extraLen = u16(lho + 28);
+      int lflags = u16(h, 6);
+      int lmethod = u16(h, 8);
+      int lcrc = (int) u32(h, 14);
+      long lcsize = u32(h, 18);
+      long lusize = u32(h, 22);
+      int nameLen = u16(h, 26);
+      int extraLen = u16(h, 28);
       long dataAt = lho + 30 + nameLen + extraLen;
       if (dataAt > size) {
         throw new FormatException(
@@ -905,8 +935,16 @@ public final class ZipArchive {
       return new long[] {dataAt, end};
     }
 
-    /** Start to end of every local header and its data claimed so far. */
-    private final TreeMap<Long, Long> claimed = new TreeMap<>();
+    /**
+     * Start to end of every local header and its data claimed so far, as two sorted arrays while
+     * the claims come in ascending order of start (as writers lay entries out), in {@link #claimed}
+     * from the first claim that does not.
+     */
+    private long[] runStarts = new long[16];
+
+    private long[] runEnds = new long[16];
+    private int runLength;
+    private @Nullable TreeMap<Long, Long> claimed;
 
     /**
      * Claims an entry's bytes before its extra fields are parsed. Local headers nested inside each
@@ -915,16 +953,41 @@ public final class ZipArchive {
      * entries. {@link #account} checks the complete layout (with data descriptors) at the end.
      */
     private void claim(long start, long end, String name) {
+      if (claimed == null) {
+        if (runLength == 0 || start > runStarts[runLength - 1]) {
+          // Claims do not overlap one another, so only the last one can reach past start, and none
+          // starts after it: the same answer the tree below would give.
+          if (runLength > 0 && runEnds[runLength - 1] > start) {
+            throw overlap(start, name);
+          }
+          if (runLength == runStarts.length) {
+            runStarts = Arrays.copyOf(runStarts, runLength * 2);
+            runEnds = Arrays.copyOf(runEnds, runLength * 2);
+          }
+          runStarts[runLength] = start;
+          runEnds[runLength] = end;
+          runLength++;
+          return;
+        }
+        claimed = new TreeMap<>();
+        for (int i = 0; i < runLength; i++) {
+          claimed.put(runStarts[i], runEnds[i]);
+        }
+      }
       Map.Entry<Long, Long> before = claimed.floorEntry(start);
       Map.Entry<Long, Long> after = claimed.ceilingEntry(start);
       if ((before != null && before.getValue() > start)
           || (after != null && after.getKey() < end)) {
-        throw new FormatException(
-            FormatReason.ZIP_OVERLAP,
-            start,
-            name + ": the local header at " + start + " overlaps another entry");
+        throw overlap(start, name);
       }
       claimed.put(start, end);
+    }
+
+    private static FormatException overlap(long start, String name) {
+      return new FormatException(
+          FormatReason.ZIP_OVERLAP,
+          start,
+          name + ": the local header at " + start + " overlaps another entry");
     }
 
     private byte[] read(long at, int n) {
@@ -934,8 +997,19 @@ public final class ZipArchive {
     }
 
     private String decodeName(byte[] raw, int flags, long at) {
+      boolean ascii = true;
+      for (byte c : raw) {
+        if (c < 0) {
+          ascii = false;
+          break;
+        }
+      }
       String name;
-      if ((flags & FLAG_UTF8) != 0) {
+      if (ascii) {
+        // The same string under either flag, and valid UTF-8: no validation to run. Most names
+        // are ASCII, and a checkpoint of many tensors has as many names as records.
+        name = new String(raw, StandardCharsets.ISO_8859_1);
+      } else if ((flags & FLAG_UTF8) != 0) {
         String utf8 = Utf8.decodeOrNull(raw);
         if (utf8 == null) {
           throw new FormatException(
@@ -943,17 +1017,12 @@ public final class ZipArchive {
         }
         name = utf8;
       } else {
-        for (byte c : raw) {
-          if (c < 0) {
-            // Without the UTF-8 flag the bytes are CP437 to some readers and UTF-8 to others.
-            throw new FormatException(
-                FormatReason.ZIP_NAME_INVALID, at, "non-ASCII entry name without the UTF-8 flag");
-          }
-        }
-        name = new String(raw, StandardCharsets.US_ASCII);
+        // Without the UTF-8 flag the bytes are CP437 to some readers and UTF-8 to others.
+        throw new FormatException(
+            FormatReason.ZIP_NAME_INVALID, at, "non-ASCII entry name without the UTF-8 flag");
       }
       String why = nameProblem(name);
-      if (why == null) {
+      if (why == null && !ascii) { // no ASCII character is a combining mark
         why = NameIndex.streamSafeProblem(name);
       }
       if (why != null) {
@@ -994,9 +1063,19 @@ public final class ZipArchive {
       if (name.endsWith("/")) {
         return "is a directory";
       }
-      for (String seg : name.split("/", -1)) {
-        if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-          return "has an empty, '.' or '..' segment";
+      // Segment by segment without split(): it would allocate an array and a string per segment.
+      int segment = 0;
+      for (int i = 0; i <= name.length(); i++) {
+        if (i == name.length() || name.charAt(i) == '/') {
+          int n = i - segment;
+          boolean dots =
+              (n == 1 || n == 2)
+                  && name.charAt(segment) == '.'
+                  && name.charAt(segment + n - 1) == '.';
+          if (n == 0 || dots) {
+            return "has an empty, '.' or '..' segment";
+          }
+          segment = i + 1;
         }
       }
       return null;
