@@ -55,8 +55,9 @@ public enum FormatReason implements ReasonCode {
   JSON_DUPLICATE_KEY("A JSON side file has the same key twice in one object."),
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
   JSON_REMOTE_CODE(
-      "A JSON side file's auto_map or custom_pipelines names code in another repository, or a"
-          + " model_index.json names a custom pipeline."),
+      "A JSON side file's auto_map or custom_pipelines names code in another repository, its"
+          + " attn_implementation names a kernel repository, or a model_index.json names a custom"
+          + " pipeline."),
   JSON_IMPORTS_MODULE(
       "A PEFT auto_mapping, a diffusers model_index.json component, or a sentence-transformers"
           + " modules.json type or Dense activation_function names a module or class other than ones"

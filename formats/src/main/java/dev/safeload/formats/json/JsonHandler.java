@@ -53,6 +53,17 @@ import org.jspecify.annotations.Nullable;
  * check or pin of this model covers ({@code JSON_REMOTE_CODE}). References without {@code --} name
  * modules inside the model, whose {@code .py} files are refused by name.
  *
+ * <p>A member named {@code attn_implementation}, {@code _attn_implementation} or {@code
+ * _attn_implementation_internal}, at any depth (sub-configs such as {@code text_config} carry their
+ * own), may not hold a string with {@code /}: transformers reads {@code "owner/repo"}, {@code
+ * "owner/repo@rev:function"} or {@code "paged|owner/repo"} as a kernel on the Hugging Face Hub, and
+ * with the {@code kernels} package installed it downloads that repository and imports its Python
+ * code when the model is built, without {@code trust_remote_code} (4.57.6: {@code PretrainedConfig}
+ * sets a config.json {@code _attn_implementation} through its property and {@code
+ * PreTrainedModel.__init__} passes it to {@code load_and_register_kernel}). The built-in
+ * implementations ({@code eager}, {@code sdpa}, {@code flash_attention_2}, {@code paged|sdpa}, ...)
+ * have no slash ({@code JSON_REMOTE_CODE}).
+ *
  * <p>A top-level {@code auto_mapping} member (PEFT's {@code adapter_config.json}) names the base
  * model's class: {@code AutoPeftModel.from_pretrained} runs {@code
  * importlib.import_module(parent_library)} and {@code getattr(module, base_model_class)}, then
@@ -118,6 +129,12 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] CUSTOM_PIPELINES =
       "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ATTN_IMPLEMENTATION =
+      "attn_implementation".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ATTN_IMPLEMENTATION_PROPERTY =
+      "_attn_implementation".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ATTN_IMPLEMENTATION_INTERNAL =
+      "_attn_implementation_internal".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
   private static final String MODEL_INDEX = "model_index.json";
   private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
@@ -202,6 +219,13 @@ public final class JsonHandler implements FormatHandler {
             continue;
           }
         }
+        if (t == Token.NAME
+            && (r.tokenEquals(ATTN_IMPLEMENTATION)
+                || r.tokenEquals(ATTN_IMPLEMENTATION_PROPERTY)
+                || r.tokenEquals(ATTN_IMPLEMENTATION_INTERNAL))) {
+          noHubKernel(r, r.stringValue());
+          continue;
+        }
         if (modules && t == Token.NAME && r.depth() == 2) {
           sentenceTransformersModule(r);
           continue;
@@ -269,6 +293,28 @@ public final class JsonHandler implements FormatHandler {
                 + "'): transformers would fetch and import it with trust_remote_code");
       }
       if (r.depth() <= 1) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Reads the value of the attention-implementation member {@code key} (a string, or an object of
+   * them per sub-config) and refuses any string naming a Hub kernel (see the class comment).
+   */
+  private static void noHubKernel(JsonReader r, String key) {
+    int depth = r.depth();
+    for (Token t = r.next(); ; t = r.next()) {
+      if (t == Token.STRING && r.stringValue().indexOf('/') >= 0) {
+        throw new FormatException(
+            FormatReason.JSON_REMOTE_CODE,
+            r.tokenOffset(),
+            key
+                + " names a kernel repository ('"
+                + r.tokenPrefix(120)
+                + "'): transformers with the kernels package would download and import its code");
+      }
+      if (r.depth() <= depth) {
         return;
       }
     }

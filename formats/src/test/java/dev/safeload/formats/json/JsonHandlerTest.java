@@ -76,6 +76,34 @@ class JsonHandlerTest {
   }
 
   /**
+   * transformers 4.57.6 reads an attention implementation with a slash as a Hub kernel: with the
+   * kernels package installed, building the model downloads and imports that repository's code.
+   * config.json's own attn_implementation is overwritten by from_dict, but _attn_implementation
+   * goes through the config's property setter, and sub-configs keep theirs.
+   */
+  @Test
+  void attentionImplementationNamingAKernelRepositoryIsRemoteCode() throws IOException {
+    for (String json :
+        List.of(
+            "{\"model_type\": \"llama\", \"_attn_implementation\": \"evil/kernel\"}",
+            "{\"_attn_implementation_internal\": \"evil/kernel@main:attn\"}",
+            "{\"text_config\": {\"attn_implementation\": \"paged|evil/kernel\"}}",
+            "{\"_attn_implementation\": {\"\": \"sdpa\", \"vision_config\": \"evil/k\"}}",
+            "{\"_attn\\u005fimplementation\": \"evil/kernel\"}")) {
+      assertEquals(
+          List.of(FormatReason.JSON_REMOTE_CODE), reasons(scan("config.json", json)), json);
+    }
+    // the built-in implementations name no repository
+    for (String impl : List.of("eager", "sdpa", "flash_attention_2", "paged|sdpa")) {
+      String json =
+          "{\"_attn_implementation\": \""
+              + impl
+              + "\", \"text_config\": {\"attn_implementation\": null}, \"name\": \"a/b\"}";
+      assertEquals(List.of(), reasons(scan("config.json", json)), json);
+    }
+  }
+
+  /**
    * What PEFT's save_pretrained writes (json.dumps(indent=2, sort_keys=True)): with a task type,
    * auto_mapping is null; without one, the base model class's __module__ and __name__.
    */
