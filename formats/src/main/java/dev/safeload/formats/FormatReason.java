@@ -63,8 +63,9 @@ public enum FormatReason implements ReasonCode {
           + " modules.json type or Dense activation_function names a module or class other than ones"
           + " those libraries write there."),
   JSON_FILE_REFERENCE(
-      "A tokenizer_config.json or a sentence-transformers modules.json names a file by a path that"
-          + " its loader opens outside the model's checked files."),
+      "A tokenizer_config.json, a config.json transformers_weights or a sentence-transformers"
+          + " modules.json names a file by a path that its loader opens outside the model's checked"
+          + " files."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

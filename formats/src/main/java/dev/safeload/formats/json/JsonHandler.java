@@ -110,6 +110,13 @@ import org.jspecify.annotations.Nullable;
  * joined to the model's folder and must stay inside it: relative, no {@code ..} segment, no
  * backslash ({@code JSON_FILE_REFERENCE}).
  *
+ * <p>A top-level {@code transformers_weights} (a {@code config.json} naming the file to load
+ * weights from) must be {@code null} or a relative path inside the model, by the rule for {@code
+ * modules.json} paths: transformers 4.57.6 joins it to the model's folder with {@code
+ * os.path.join}, which an absolute path replaces and {@code ..} leaves, and loads that {@code
+ * .safetensors} file or index, weights no check or pin of this model covers (transformers 5 added
+ * the containment check; {@code JSON_FILE_REFERENCE}).
+ *
  * <p>A top-level {@code activation_function} that is a dotted path (a sentence-transformers Dense
  * module's {@code config.json}, which writes {@code torch.nn.modules.activation.Tanh}) must name a
  * class under {@code torch.nn.modules.}: before 6.0 sentence-transformers imported whatever it
@@ -141,6 +148,8 @@ public final class JsonHandler implements FormatHandler {
   private static final String SENTENCE_TRANSFORMERS_MODULES = "modules.json";
   private static final byte[] ACTIVATION_FUNCTION =
       "activation_function".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRANSFORMERS_WEIGHTS =
+      "transformers_weights".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
@@ -228,6 +237,10 @@ public final class JsonHandler implements FormatHandler {
         }
         if (modules && t == Token.NAME && r.depth() == 2) {
           sentenceTransformersModule(r);
+          continue;
+        }
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(TRANSFORMERS_WEIGHTS)) {
+          transformersWeights(r);
           continue;
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(ACTIVATION_FUNCTION)) {
@@ -434,6 +447,27 @@ public final class JsonHandler implements FormatHandler {
           "modules.json path '"
               + (value == null ? String.valueOf(v) : printable(value))
               + "' leaves the model's folder: sentence-transformers would load a module from there");
+    }
+  }
+
+  /** Reads a top-level {@code transformers_weights}: see the class comment. */
+  private static void transformersWeights(JsonReader r) {
+    long at = r.tokenOffset();
+    Token v = r.next();
+    if (v == Token.NULL) {
+      return;
+    }
+    String value = v == Token.STRING ? r.stringValue() : null;
+    if (value == null || !insideModel(value)) {
+      while (r.depth() > 1) {
+        r.next(); // an object or array value: read to its end for a well-formed message offset
+      }
+      throw new FormatException(
+          FormatReason.JSON_FILE_REFERENCE,
+          at,
+          "transformers_weights '"
+              + (value == null ? String.valueOf(v) : printable(value))
+              + "' is not a path inside the model: transformers would load weights from there");
     }
   }
 

@@ -104,6 +104,29 @@ class JsonHandlerTest {
   }
 
   /**
+   * transformers 4.57.6 loads weights from os.path.join(model, subfolder, transformers_weights): an
+   * absolute path replaces the model's folder and ".." leaves it.
+   */
+  @Test
+  void transformersWeightsOutsideTheModelIsAFileReference() throws IOException {
+    for (String value :
+        List.of(
+            "\"/srv/other/model.safetensors\"",
+            "\"../other/model.safetensors.index.json\"",
+            "\"sub/../../model.safetensors\"",
+            "\"C:\\\\w\\\\model.safetensors\"",
+            "[\"model.safetensors\"]")) {
+      String json = "{\"model_type\": \"llama\", \"transformers_weights\": " + value + "}";
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE), reasons(scan("config.json", json)), json);
+    }
+    for (String value : List.of("null", "\"model.safetensors\"", "\"w/model.safetensors\"")) {
+      String json = "{\"transformers_weights\": " + value + "}";
+      assertEquals(List.of(), reasons(scan("config.json", json)), json);
+    }
+  }
+
+  /**
    * What PEFT's save_pretrained writes (json.dumps(indent=2, sort_keys=True)): with a task type,
    * auto_mapping is null; without one, the base model class's __module__ and __name__.
    */
