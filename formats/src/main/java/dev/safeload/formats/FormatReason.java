@@ -267,7 +267,8 @@ public enum FormatReason implements ReasonCode {
   GGUF_METADATA_TYPE_INVALID(
       "A well-known metadata key has the wrong value type (e.g. tokenizer.ggml.scores not FLOAT32[])."),
   GGUF_METADATA_VALUE_INVALID(
-      "A well-known metadata value is out of range (e.g. block_count above the policy limit)."),
+      "A well-known metadata value is out of range (e.g. block_count above the policy limit, or"
+          + " tokenizer scores or token types not one per token)."),
   GGUF_ALIGNMENT_INVALID("general.alignment is not a u32 power of two within the policy's range."),
   GGUF_TENSOR_NAME_INVALID(
       "A tensor name is empty, 64 bytes or longer, or holds a NUL or control character."),

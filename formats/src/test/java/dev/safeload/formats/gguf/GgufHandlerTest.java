@@ -5,6 +5,7 @@ import static dev.safeload.formats.gguf.GgufTesting.describe;
 import static dev.safeload.formats.gguf.GgufTesting.findings;
 import static dev.safeload.formats.gguf.GgufWriter.ARRAY;
 import static dev.safeload.formats.gguf.GgufWriter.BOOL;
+import static dev.safeload.formats.gguf.GgufWriter.FLOAT32;
 import static dev.safeload.formats.gguf.GgufWriter.INT32;
 import static dev.safeload.formats.gguf.GgufWriter.INT8;
 import static dev.safeload.formats.gguf.GgufWriter.STRING;
@@ -260,6 +261,35 @@ class GgufHandlerTest {
     GgufWriter typed = GgufWriter.valid();
     typed.kv("nomic-bert-moe.block_count", STRING, str("12"));
     assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, typed.build());
+  }
+
+  /**
+   * llama.cpp reads scores[i] and toktypes[i] for every token id; releases before its 2025 bounds
+   * check read past a shorter array. Each must hold one entry per token, in any key order.
+   */
+  @Test
+  void vocabularyArraysHoldOneEntryPerToken() {
+    byte[] tokens = array(STRING, 3, str("a"), str("b"), str("c"));
+    byte[] threeScores = array(FLOAT32, 3, new byte[12]);
+    byte[] threeTypes = array(INT32, 3, u32(1), u32(1), u32(1));
+    GgufWriter ok = GgufWriter.valid();
+    ok.kv("tokenizer.ggml.scores", ARRAY, threeScores);
+    ok.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    ok.kv("tokenizer.ggml.token_type", ARRAY, threeTypes);
+    assertEquals("ARRAY<FLOAT32>[3]", describe(ok.build()).metadata().get("tokenizer.ggml.scores"));
+    GgufWriter shortScores = GgufWriter.valid();
+    shortScores.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    shortScores.kv("tokenizer.ggml.scores", ARRAY, array(FLOAT32, 1, new byte[4]));
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, shortScores.build());
+    GgufWriter shortTypes = GgufWriter.valid();
+    shortTypes.kv("tokenizer.ggml.token_type", ARRAY, array(INT32, 2, u32(1), u32(1)));
+    shortTypes.kv("tokenizer.ggml.scores", ARRAY, threeScores);
+    shortTypes.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, shortTypes.build());
+    GgufWriter longScores = GgufWriter.valid();
+    longScores.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    longScores.kv("tokenizer.ggml.scores", ARRAY, array(FLOAT32, 4, new byte[16]));
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, longScores.build());
   }
 
   /**

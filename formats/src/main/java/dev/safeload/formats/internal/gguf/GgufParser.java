@@ -181,6 +181,9 @@ public final class GgufParser {
     }
 
     Map<String, String> metadata = new LinkedHashMap<>();
+    // element counts and count offsets of the vocabulary arrays: [tokens, scores, token_type]
+    long[] vocabCounts = {-1, -1, -1};
+    long[] vocabCountsAt = new long[3];
     Set<String> keys = new HashSet<>();
     List<ChatTemplate> templates = new ArrayList<>();
     long alignment = DEFAULT_ALIGNMENT;
@@ -225,6 +228,11 @@ public final class GgufParser {
                   + " (limit "
                   + limits.maxArrayElements()
                   + ", or past the end)");
+        }
+        int vocab = VOCAB_ARRAYS.indexOf(key);
+        if (vocab >= 0) {
+          vocabCounts[vocab] = count;
+          vocabCountsAt[vocab] = countAt;
         }
         if (elem == T_STRING || elem == T_BOOL) {
           for (long e = 0; e < count; e++) {
@@ -280,6 +288,8 @@ public final class GgufParser {
         }
       }
     }
+
+    checkVocabCounts(vocabCounts, vocabCountsAt);
 
     List<TensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
     Set<String> names = new HashSet<>();
@@ -628,6 +638,32 @@ public final class GgufParser {
     if (count > 0) {
       // count is within gguf.maxArrayElements and the file, both checked by the caller
       Charsmap.check(b.slice(pos, (int) count), pos);
+    }
+  }
+
+  /** The vocabulary arrays whose entries llama.cpp indexes by token id. */
+  private static final List<String> VOCAB_ARRAYS =
+      List.of("tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type");
+
+  /**
+   * {@code tokenizer.ggml.scores} and {@code tokenizer.ggml.token_type} hold one entry per token:
+   * llama.cpp reads {@code scores[i]} and {@code toktypes[i]} for every token id, and releases
+   * before its bounds check (added in 2025) read past a shorter array into other heap memory.
+   * Producers write the three arrays with equal lengths.
+   */
+  private static void checkVocabCounts(long[] counts, long[] at) {
+    for (int i = 1; i < 3; i++) {
+      if (counts[0] >= 0 && counts[i] >= 0 && counts[i] != counts[0]) {
+        throw new FormatException(
+            FormatReason.GGUF_METADATA_VALUE_INVALID,
+            at[i],
+            VOCAB_ARRAYS.get(i)
+                + " has "
+                + counts[i]
+                + " entries for "
+                + counts[0]
+                + " tokens; it needs one per token");
+      }
     }
   }
 
