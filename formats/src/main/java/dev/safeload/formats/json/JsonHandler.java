@@ -100,6 +100,14 @@ import org.jspecify.annotations.Nullable;
  * chat_template_file} are exempt: the loader opens its own path for those and only passes the
  * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}).
  *
+ * <p>A top-level {@code tokenizer_kwargs} (PEFT prompt tuning's {@code adapter_config.json}) is
+ * passed as keyword arguments to {@code AutoTokenizer.from_pretrained} when the adapter is built
+ * for training: a {@code trust_remote_code} in it other than {@code false} or {@code null} is
+ * refused ({@code JSON_REMOTE_CODE}; PEFT before 0.18 passed it on, so loading the adapter imported
+ * the code of the repository {@code tokenizer_name_or_path} names, huggingface/peft#2888), and so
+ * is a {@code *_file} member by the {@code tokenizer_config.json} rule above ({@code
+ * JSON_FILE_REFERENCE}), since the tokenizer opens that path.
+ *
  * <p>In a file named {@code modules.json} (a sentence-transformers model's list of modules), each
  * module's {@code type} must be a class under {@code sentence_transformers.}, as the library writes
  * for its own modules: for any other class, sentence-transformers before 6.0 loading a local
@@ -150,6 +158,10 @@ public final class JsonHandler implements FormatHandler {
       "activation_function".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TRANSFORMERS_WEIGHTS =
       "transformers_weights".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKENIZER_KWARGS =
+      "tokenizer_kwargs".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUST_REMOTE_CODE =
+      "trust_remote_code".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
@@ -243,12 +255,16 @@ public final class JsonHandler implements FormatHandler {
           transformersWeights(r);
           continue;
         }
+        if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(TOKENIZER_KWARGS)) {
+          tokenizerKwargs(r, buf);
+          continue;
+        }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(ACTIVATION_FUNCTION)) {
           activationFunction(r);
           continue;
         }
         if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
-          fileMember(r, buf, r.stringValue());
+          fileMember(r, buf, r.stringValue(), "tokenizer_config.json");
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
           templates = TemplateSources.readJsonValue(r);
@@ -450,6 +466,36 @@ public final class JsonHandler implements FormatHandler {
     }
   }
 
+  /**
+   * Reads a top-level {@code tokenizer_kwargs}: no {@code trust_remote_code} other than false or
+   * null, no {@code *_file} path (see the class comment). Values that are not objects are skipped:
+   * PEFT cannot pass them as keyword arguments.
+   */
+  private static void tokenizerKwargs(JsonReader r, ByteBuffer buf) {
+    if (r.next() != Token.BEGIN_OBJECT) {
+      while (r.depth() > 1) {
+        r.next();
+      }
+      return;
+    }
+    for (Token t = r.next(); t != Token.END_OBJECT; t = r.next()) {
+      if (r.tokenEquals(TRUST_REMOTE_CODE)) {
+        long at = r.tokenOffset();
+        Token v = r.next();
+        if (v != Token.FALSE && v != Token.NULL) {
+          throw new FormatException(
+              FormatReason.JSON_REMOTE_CODE,
+              at,
+              "tokenizer_kwargs sets trust_remote_code: PEFT before 0.18 passed it to"
+                  + " AutoTokenizer.from_pretrained, which imports the tokenizer repository's code");
+        }
+        continue;
+      }
+      fileMember(r, buf, r.stringValue(), "tokenizer_kwargs");
+      r.skipValue();
+    }
+  }
+
   /** Reads a top-level {@code transformers_weights}: see the class comment. */
   private static void transformersWeights(JsonReader r) {
     long at = r.tokenOffset();
@@ -511,7 +557,7 @@ public final class JsonHandler implements FormatHandler {
    * Refuses the member {@code key} of a {@code tokenizer_config.json} if it hands the tokenizer a
    * file path (see the class comment); leaves the reader on the member's name otherwise.
    */
-  private static void fileMember(JsonReader r, ByteBuffer buf, String key) {
+  private static void fileMember(JsonReader r, ByteBuffer buf, String key, String where) {
     if (!key.endsWith("_file") || UNOPENED_FILE_MEMBERS.contains(key)) {
       return;
     }
@@ -524,7 +570,8 @@ public final class JsonHandler implements FormatHandler {
     throw new FormatException(
         FormatReason.JSON_FILE_REFERENCE,
         at,
-        "tokenizer_config.json sets "
+        where
+            + " sets "
             + printable(key)
             + ": transformers would open that path instead of the model's own file");
   }

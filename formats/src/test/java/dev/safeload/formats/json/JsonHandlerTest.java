@@ -127,6 +127,41 @@ class JsonHandlerTest {
   }
 
   /**
+   * PEFT prompt tuning passes tokenizer_kwargs to
+   * AutoTokenizer.from_pretrained(tokenizer_name_or_path) when the adapter is built for training;
+   * before 0.18 a trust_remote_code there imported that repository's code (huggingface/peft#2888),
+   * and a *_file member makes the tokenizer open that path.
+   */
+  @Test
+  void tokenizerKwargsMayNotTrustRemoteCodeOrNameFiles() throws IOException {
+    String prefix =
+        "{\"peft_type\": \"PROMPT_TUNING\", \"prompt_tuning_init\": \"TEXT\","
+            + " \"tokenizer_name_or_path\": \"evil/tok\", \"tokenizer_kwargs\": ";
+    for (String kwargs :
+        List.of(
+            "{\"trust_remote_code\": true}",
+            "{\"revision\": \"main\", \"trust\\u005fremote_code\": 1}",
+            "{\"trust_remote_code\": \"yes\"}")) {
+      assertEquals(
+          List.of(FormatReason.JSON_REMOTE_CODE),
+          reasons(scan("adapter_config.json", prefix + kwargs + "}")),
+          kwargs);
+    }
+    assertEquals(
+        List.of(FormatReason.JSON_FILE_REFERENCE),
+        reasons(scan("adapter_config.json", prefix + "{\"vocab_file\": \"/etc/x.model\"}}")));
+    for (String kwargs :
+        List.of(
+            "null",
+            "{}",
+            "{\"trust_remote_code\": false, \"use_fast\": true}",
+            "{\"trust_remote_code\": null, \"added_tokens_file\": \"a.json\"}",
+            "[\"trust_remote_code\"]")) {
+      assertEquals(List.of(), reasons(scan("adapter_config.json", prefix + kwargs + "}")), kwargs);
+    }
+  }
+
+  /**
    * What PEFT's save_pretrained writes (json.dumps(indent=2, sort_keys=True)): with a task type,
    * auto_mapping is null; without one, the base model class's __module__ and __name__.
    */
