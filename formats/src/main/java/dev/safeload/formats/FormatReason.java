@@ -56,16 +56,16 @@ public enum FormatReason implements ReasonCode {
   JSON_LIMIT_EXCEEDED("A JSON side file exceeds the policy's size or nesting limits."),
   JSON_REMOTE_CODE(
       "A JSON side file's auto_map or custom_pipelines names code in another repository, its"
-          + " attn_implementation names a kernel repository, or a model_index.json names a custom"
-          + " pipeline."),
+          + " attn_implementation names a kernel repository, its tokenizer_kwargs trust remote code,"
+          + " or a model_index.json names a custom pipeline."),
   JSON_IMPORTS_MODULE(
       "A PEFT auto_mapping, a diffusers model_index.json component, or a sentence-transformers"
           + " modules.json type or Dense activation_function names a module or class other than ones"
           + " those libraries write there."),
   JSON_FILE_REFERENCE(
-      "A tokenizer_config.json, a config.json transformers_weights or a sentence-transformers"
-          + " modules.json names a file by a path that its loader opens outside the model's checked"
-          + " files."),
+      "A tokenizer_config.json or PEFT tokenizer_kwargs, a config.json transformers_weights, a PEFT"
+          + " prompt_tuning_init_state_dict_path or a sentence-transformers modules.json names a file"
+          + " by a path that its loader opens outside the model's checked files."),
 
   // ---------------------------------------------------------------- tokenizer text files:
   // vocab.txt, merges.txt, tiktoken

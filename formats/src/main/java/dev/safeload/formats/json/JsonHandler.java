@@ -108,6 +108,13 @@ import org.jspecify.annotations.Nullable;
  * is a {@code *_file} member by the {@code tokenizer_config.json} rule above ({@code
  * JSON_FILE_REFERENCE}), since the tokenizer opens that path.
  *
+ * <p>A top-level {@code prompt_tuning_init_state_dict_path} (PEFT multitask prompt tuning's {@code
+ * adapter_config.json}) must be {@code null}: building the adapter, {@code
+ * PeftModel.from_pretrained} included, loads that path with {@code torch.load} or safetensors when
+ * {@code prompt_tuning_init} is a source-task mode (PEFT 0.21.0), resolved against the working
+ * directory rather than the model, a file no check or pin of this model covers ({@code
+ * JSON_FILE_REFERENCE}).
+ *
  * <p>In a file named {@code modules.json} (a sentence-transformers model's list of modules), each
  * module's {@code type} must be a class under {@code sentence_transformers.}, as the library writes
  * for its own modules: for any other class, sentence-transformers before 6.0 loading a local
@@ -162,6 +169,8 @@ public final class JsonHandler implements FormatHandler {
       "tokenizer_kwargs".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TRUST_REMOTE_CODE =
       "trust_remote_code".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PROMPT_TUNING_INIT_STATE_DICT_PATH =
+      "prompt_tuning_init_state_dict_path".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
@@ -253,6 +262,19 @@ public final class JsonHandler implements FormatHandler {
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(TRANSFORMERS_WEIGHTS)) {
           transformersWeights(r);
+          continue;
+        }
+        if (t == Token.NAME
+            && r.depth() == 1
+            && r.tokenEquals(PROMPT_TUNING_INIT_STATE_DICT_PATH)) {
+          long at = r.tokenOffset();
+          if (r.next() != Token.NULL) {
+            throw new FormatException(
+                FormatReason.JSON_FILE_REFERENCE,
+                at,
+                "prompt_tuning_init_state_dict_path is set: PEFT would load a state dict from that"
+                    + " path, outside the model");
+          }
           continue;
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(TOKENIZER_KWARGS)) {

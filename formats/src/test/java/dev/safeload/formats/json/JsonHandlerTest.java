@@ -162,6 +162,26 @@ class JsonHandlerTest {
   }
 
   /**
+   * PEFT 0.21.0 builds a multitask prompt-tuning adapter (PeftModel.from_pretrained included) by
+   * loading prompt_tuning_init_state_dict_path, relative to the working directory, when
+   * prompt_tuning_init is a source-task mode.
+   */
+  @Test
+  void promptTuningInitStateDictPathIsAFileReference() throws IOException {
+    String prefix =
+        "{\"peft_type\": \"MULTITASK_PROMPT_TUNING\","
+            + " \"prompt_tuning_init\": \"AVERAGE_SOURCE_TASKS\","
+            + " \"prompt_tuning_init_state_dict_path\": ";
+    for (String value : List.of("\"/srv/other/adapter_model.bin\"", "\"x.safetensors\"", "1")) {
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("adapter_config.json", prefix + value + "}")),
+          value);
+    }
+    assertEquals(List.of(), reasons(scan("adapter_config.json", prefix + "null}")));
+  }
+
+  /**
    * What PEFT's save_pretrained writes (json.dumps(indent=2, sort_keys=True)): with a task type,
    * auto_mapping is null; without one, the base model class's __module__ and __name__.
    */
