@@ -63,7 +63,8 @@ public enum FormatReason implements ReasonCode {
           + " modules.json type or Dense activation_function names a module or class other than ones"
           + " those libraries write there."),
   JSON_FILE_REFERENCE(
-      "A tokenizer_config.json or PEFT tokenizer_kwargs, a config.json transformers_weights, a PEFT"
+      "A tokenizer_config.json, special_tokens_map.json or PEFT tokenizer_kwargs, a config.json"
+          + " transformers_weights, a PEFT"
           + " prompt_tuning_init_state_dict_path or a sentence-transformers modules.json names a file"
           + " by a path that its loader opens outside the model's checked files."),
 

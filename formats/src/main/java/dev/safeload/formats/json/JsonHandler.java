@@ -98,7 +98,11 @@ import org.jspecify.annotations.Nullable;
  * 4.57.6: {@code "vocab_file": "/elsewhere/spiece.model"} loads that file). {@code
  * added_tokens_file}, {@code special_tokens_map_file}, {@code tokenizer_config_file} and {@code
  * chat_template_file} are exempt: the loader opens its own path for those and only passes the
- * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}).
+ * config's value along, and old configs carry stale paths there ({@code JSON_FILE_REFERENCE}). The
+ * same holds in a file named {@code special_tokens_map.json}: when {@code tokenizer_config.json}
+ * has no {@code added_tokens_decoder}, transformers 4.57.6 copies every member of that file into
+ * the tokenizer's arguments after the files it found, so its {@code "vocab_file"} or {@code
+ * "tokenizer_file"} replaces the model's own.
  *
  * <p>A top-level {@code tokenizer_kwargs} (PEFT prompt tuning's {@code adapter_config.json}) is
  * passed as keyword arguments to {@code AutoTokenizer.from_pretrained} when the adapter is built
@@ -160,6 +164,7 @@ public final class JsonHandler implements FormatHandler {
   private static final byte[] CLASS_NAME = "_class_name".getBytes(StandardCharsets.US_ASCII);
   private static final String MODEL_INDEX = "model_index.json";
   private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+  private static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
   private static final String SENTENCE_TRANSFORMERS_MODULES = "modules.json";
   private static final byte[] ACTIVATION_FUNCTION =
       "activation_function".getBytes(StandardCharsets.US_ASCII);
@@ -233,7 +238,11 @@ public final class JsonHandler implements FormatHandler {
             .allowPythonNonFinite(); // trainer_state.json NaN
     List<TemplateSources.Named> templates = List.of();
     boolean modelIndex = isNamed(context.fileName(), MODEL_INDEX);
-    boolean tokenizerConfig = isNamed(context.fileName(), TOKENIZER_CONFIG);
+    // files whose top-level members transformers passes to the tokenizer as its arguments
+    String tokenizerArguments =
+        isNamed(context.fileName(), TOKENIZER_CONFIG)
+            ? TOKENIZER_CONFIG
+            : isNamed(context.fileName(), SPECIAL_TOKENS_MAP) ? SPECIAL_TOKENS_MAP : null;
     boolean modules = isNamed(context.fileName(), SENTENCE_TRANSFORMERS_MODULES);
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
@@ -285,8 +294,8 @@ public final class JsonHandler implements FormatHandler {
           activationFunction(r);
           continue;
         }
-        if (tokenizerConfig && t == Token.NAME && r.depth() == 1) {
-          fileMember(r, buf, r.stringValue(), "tokenizer_config.json");
+        if (tokenizerArguments != null && t == Token.NAME && r.depth() == 1) {
+          fileMember(r, buf, r.stringValue(), tokenizerArguments);
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(CHAT_TEMPLATE)) {
           templates = TemplateSources.readJsonValue(r);

@@ -541,6 +541,30 @@ class JsonHandlerTest {
     }
   }
 
+  /**
+   * transformers 4.57.6, when tokenizer_config.json has no added_tokens_decoder, copies every
+   * member of special_tokens_map.json into the tokenizer's arguments after the files it found.
+   */
+  @Test
+  void aSpecialTokensMapNamingAVocabularyFileByPathIsRefused() throws IOException {
+    for (String member :
+        List.of(
+            "\"vocab_file\": \"/tmp/outside/spiece.model\"",
+            "\"tokenizer_file\": \"/tmp/outside/tokenizer.json\"")) {
+      String map = "{\"eos_token\": \"</s>\", " + member + ", \"unk_token\": \"<unk>\"}";
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("special_tokens_map.json", map)),
+          member);
+    }
+    // what transformers writes there
+    String written =
+        "{\n  \"additional_special_tokens\": [\"<extra_id_0>\"],\n  \"eos_token\": {\n"
+            + "    \"content\": \"</s>\", \"lstrip\": false, \"normalized\": false,"
+            + " \"rstrip\": false, \"single_word\": false\n  },\n  \"pad_token\": \"<pad>\"\n}";
+    assertEquals(List.of(), reasons(scan("special_tokens_map.json", written)));
+  }
+
   @Test
   void aTokenizerConfigWithNullOrLegacyFileMembersIsAccepted() throws IOException {
     // old transformers wrote these; the loader opens its own path for the last four
