@@ -106,11 +106,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A top-level {@code tokenizer_kwargs} (PEFT prompt tuning's {@code adapter_config.json}) is
  * passed as keyword arguments to {@code AutoTokenizer.from_pretrained} when the adapter is built
- * for training: a {@code trust_remote_code} in it other than {@code false} or {@code null} is
- * refused ({@code JSON_REMOTE_CODE}; PEFT before 0.18 passed it on, so loading the adapter imported
- * the code of the repository {@code tokenizer_name_or_path} names, huggingface/peft#2888), and so
- * is a {@code *_file} member by the {@code tokenizer_config.json} rule above ({@code
- * JSON_FILE_REFERENCE}), since the tokenizer opens that path.
+ * for training: a {@code trust_remote_code} in it (as in any keyword arguments a loader forwards to
+ * {@code from_pretrained}) other than {@code false} or {@code null} is refused ({@code
+ * JSON_REMOTE_CODE}; PEFT before 0.18 passed it on, so loading the adapter imported the code of the
+ * repository {@code tokenizer_name_or_path} names, huggingface/peft#2888), and so is a {@code
+ * *_file} member by the {@code tokenizer_config.json} rule above ({@code JSON_FILE_REFERENCE}),
+ * since the tokenizer opens that path.
+ *
+ * <p>In a file named {@code sentence_bert_config.json} (or an older {@code sentence_*_config.json},
+ * a sentence-transformers Transformer module's arguments), {@code tokenizer_name_or_path} must be
+ * {@code null}: sentence-transformers (from 2.0 to today) loads the tokenizer from that path or Hub
+ * repository instead of the model's own files, which the library never writes there ({@code
+ * JSON_FILE_REFERENCE}). Its {@code model_args}, {@code tokenizer_args} and {@code config_args} are
+ * keyword arguments to the {@code from_pretrained} calls and follow the {@code tokenizer_kwargs}
+ * rule below ({@code gguf_file}, {@code vocab_file}, ... name files outside the model; a {@code
+ * trust_remote_code} was passed on before 2.3).
  *
  * <p>A top-level {@code prompt_tuning_init_state_dict_path} (PEFT multitask prompt tuning's {@code
  * adapter_config.json}) must be {@code null}: building the adapter, {@code
@@ -176,6 +186,11 @@ public final class JsonHandler implements FormatHandler {
       "trust_remote_code".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PROMPT_TUNING_INIT_STATE_DICT_PATH =
       "prompt_tuning_init_state_dict_path".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKENIZER_NAME_OR_PATH =
+      "tokenizer_name_or_path".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL_ARGS = "model_args".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKENIZER_ARGS = "tokenizer_args".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONFIG_ARGS = "config_args".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PATH = "path".getBytes(StandardCharsets.US_ASCII);
 
@@ -244,6 +259,7 @@ public final class JsonHandler implements FormatHandler {
             ? TOKENIZER_CONFIG
             : isNamed(context.fileName(), SPECIAL_TOKENS_MAP) ? SPECIAL_TOKENS_MAP : null;
     boolean modules = isNamed(context.fileName(), SENTENCE_TRANSFORMERS_MODULES);
+    boolean transformerModule = isSentenceTransformersModuleConfig(context.fileName());
     try {
       for (Token t = r.next(); t != Token.END_DOCUMENT; t = r.next()) {
         if (modelIndex && t == Token.NAME && r.depth() == 1) {
@@ -287,8 +303,27 @@ public final class JsonHandler implements FormatHandler {
           continue;
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(TOKENIZER_KWARGS)) {
-          tokenizerKwargs(r, buf);
+          forwardedKwargs(r, buf, "tokenizer_kwargs");
           continue;
+        }
+        if (transformerModule && t == Token.NAME && r.depth() == 1) {
+          if (r.tokenEquals(TOKENIZER_NAME_OR_PATH)) {
+            long at = r.tokenOffset();
+            if (r.next() != Token.NULL) {
+              throw new FormatException(
+                  FormatReason.JSON_FILE_REFERENCE,
+                  at,
+                  "tokenizer_name_or_path is set: sentence-transformers would load the tokenizer"
+                      + " from there instead of the model's files");
+            }
+            continue;
+          }
+          if (r.tokenEquals(MODEL_ARGS)
+              || r.tokenEquals(TOKENIZER_ARGS)
+              || r.tokenEquals(CONFIG_ARGS)) {
+            forwardedKwargs(r, buf, r.stringValue());
+            continue;
+          }
         }
         if (t == Token.NAME && r.depth() == 1 && r.tokenEquals(ACTIVATION_FUNCTION)) {
           activationFunction(r);
@@ -498,11 +533,12 @@ public final class JsonHandler implements FormatHandler {
   }
 
   /**
-   * Reads a top-level {@code tokenizer_kwargs}: no {@code trust_remote_code} other than false or
-   * null, no {@code *_file} path (see the class comment). Values that are not objects are skipped:
-   * PEFT cannot pass them as keyword arguments.
+   * Reads the top-level member {@code member}, keyword arguments a loader forwards to {@code
+   * from_pretrained} ({@code tokenizer_kwargs}, a sentence-transformers module's {@code *_args}):
+   * no {@code trust_remote_code} other than false or null, no {@code *_file} path (see the class
+   * comment). Values that are not objects are skipped: no loader passes them as keyword arguments.
    */
-  private static void tokenizerKwargs(JsonReader r, ByteBuffer buf) {
+  private static void forwardedKwargs(JsonReader r, ByteBuffer buf, String member) {
     if (r.next() != Token.BEGIN_OBJECT) {
       while (r.depth() > 1) {
         r.next();
@@ -517,12 +553,13 @@ public final class JsonHandler implements FormatHandler {
           throw new FormatException(
               FormatReason.JSON_REMOTE_CODE,
               at,
-              "tokenizer_kwargs sets trust_remote_code: PEFT before 0.18 passed it to"
-                  + " AutoTokenizer.from_pretrained, which imports the tokenizer repository's code");
+              member
+                  + " sets trust_remote_code: loaders that pass it on to from_pretrained (PEFT"
+                  + " before 0.18) import the code of the repository it loads");
         }
         continue;
       }
-      fileMember(r, buf, r.stringValue(), "tokenizer_kwargs");
+      fileMember(r, buf, r.stringValue(), member);
       r.skipValue();
     }
   }
@@ -576,6 +613,17 @@ public final class JsonHandler implements FormatHandler {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the file is a sentence-transformers Transformer module's {@code
+   * sentence_bert_config.json} or one of the older {@code sentence_<model>_config.json} names it
+   * still reads (any case).
+   */
+  private static boolean isSentenceTransformersModuleConfig(String fileName) {
+    int slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+    String base = fileName.substring(slash + 1).toLowerCase(java.util.Locale.ROOT);
+    return base.startsWith("sentence_") && base.endsWith("_config.json");
   }
 
   /** Whether the file's base name is {@code base} (in any folder and any case). */

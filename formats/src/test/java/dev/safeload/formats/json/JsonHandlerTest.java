@@ -162,6 +162,44 @@ class JsonHandlerTest {
   }
 
   /**
+   * sentence-transformers passes sentence_bert_config.json to its Transformer module: a
+   * tokenizer_name_or_path replaces the model's tokenizer, and model_args, tokenizer_args and
+   * config_args go to from_pretrained.
+   */
+  @Test
+  void sentenceTransformersModuleConfigLoadsNothingFromElsewhere() throws IOException {
+    for (String member :
+        List.of(
+            "\"tokenizer_name_or_path\": \"evil/tokenizer\"",
+            "\"tokenizer_name_or_path\": \"/srv/other\"",
+            "\"model_args\": {\"gguf_file\": \"/srv/other/x.gguf\"}",
+            "\"tokenizer_args\": {\"vocab_file\": \"/srv/other/vocab.txt\"}")) {
+      String config = "{\"max_seq_length\": 256, " + member + ", \"do_lower_case\": false}";
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("sentence_bert_config.json", config)),
+          member);
+      // the names are what sentence-transformers reads as a module's arguments
+      assertEquals(List.of(), reasons(scan("config.json", config)), member);
+    }
+    assertEquals(
+        List.of(FormatReason.JSON_REMOTE_CODE),
+        reasons(
+            scan(
+                "sentence_roberta_config.json",
+                "{\"config_args\": {\"trust_remote_code\": true}}")));
+    // what the library writes, and arguments that name no file
+    for (String config :
+        List.of(
+            "{\n  \"max_seq_length\": 256,\n  \"do_lower_case\": false\n}",
+            "{\"max_seq_length\": 512, \"tokenizer_name_or_path\": null,"
+                + " \"model_args\": {\"torch_dtype\": \"float16\"},"
+                + " \"tokenizer_args\": {\"do_lower_case\": true}}")) {
+      assertEquals(List.of(), reasons(scan("sentence_bert_config.json", config)), config);
+    }
+  }
+
+  /**
    * PEFT 0.21.0 builds a multitask prompt-tuning adapter (PeftModel.from_pretrained included) by
    * loading prompt_tuning_init_state_dict_path, relative to the working directory, when
    * prompt_tuning_init is a source-task mode.
