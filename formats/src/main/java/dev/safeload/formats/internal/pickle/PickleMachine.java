@@ -115,16 +115,18 @@ public final class PickleMachine {
    */
   private final ByteBuffer in;
 
-  /** Where the input starts ({@code in.position()} at the start of the run): PROTO must be there. */
+  /**
+   * Where the input starts ({@code in.position()} at the start of the run): PROTO must be there.
+   */
   private final int start;
 
   /**
    * A copy of the input at {@code [winAt, winEnd)} in {@code win[0 .. winEnd - winAt)}: the opcodes
-   * and their fixed-size arguments are read from it, an array being cheaper to read than a read-only
-   * or mapped buffer. It never holds more than {@link #WINDOW} bytes, so a run over a buffer that
-   * reaches to the end of a large file (legacy checkpoints, plain pickles) copies only what the
-   * machine reads; it is moved forward in {@link #needSlow} and at the top of the loop, never
-   * back (the machine reads forward only).
+   * and their fixed-size arguments are read from it, an array being cheaper to read than a
+   * read-only or mapped buffer. It never holds more than {@link #WINDOW} bytes, so a run over a
+   * buffer that reaches to the end of a large file (legacy checkpoints, plain pickles) copies only
+   * what the machine reads; it is moved forward in {@link #needSlow} and at the top of the loop,
+   * never back (the machine reads forward only).
    */
   private final byte[] win;
 
@@ -359,10 +361,10 @@ public final class PickleMachine {
 
   /**
    * The longest read {@link #need} brings into the window: fixed-size arguments (at most 8 bytes)
-   * and short strings (decoded through {@link #textScratch}). A window is refilled only for a
-   * read of at most this many bytes that crosses its end, or at an opcode past its end, so each
-   * refill of {@link #WINDOW} bytes follows at least {@code WINDOW - SHORT} bytes of input: the
-   * copying stays linear in what the machine reads.
+   * and short strings (decoded through {@link #textScratch}). A window is refilled only for a read
+   * of at most this many bytes that crosses its end, or at an opcode past its end, so each refill
+   * of {@link #WINDOW} bytes follows at least {@code WINDOW - SHORT} bytes of input: the copying
+   * stays linear in what the machine reads.
    */
   private static final int SHORT = 256;
 
@@ -478,8 +480,8 @@ public final class PickleMachine {
   private final char[] textScratch = new char[SHORT];
 
   /**
-   * The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked, and in the window
-   * when {@code len <= WINDOW}).
+   * The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked by {@link #need},
+   * and so in the window when {@code len <= SHORT}).
    */
   private String utf8At(int at, int len) {
     if (len <= SHORT) { // in the window (see need)
