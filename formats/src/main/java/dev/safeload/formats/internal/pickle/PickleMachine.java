@@ -134,12 +134,22 @@ public final class PickleMachine {
   private int winEnd;
 
   /**
-   * {@code min(argEnd, winEnd)}: a read that ends at or before it passes the end-of-input and frame
-   * checks (see {@link #argEnd}) and lies in the window, so one comparison stands for all three;
-   * only a read past it goes to {@link #needSlow}, which runs the checks in their old order and
-   * then moves the window. Recomputed wherever {@code argEnd} or the window changes.
+   * {@code min(argEnd, winEnd, countEnd)}: a read that ends at or before it passes the end-of-input
+   * and frame checks (see {@link #argEnd}) and lies in the window, and an opcode that starts before
+   * it is within the opcode limit (see {@link #countEnd}), so one comparison stands for all of
+   * them; only a read or an opcode past it goes to {@link #needSlow} or {@link #atReadEnd}, which
+   * run the checks in their old order and then move the window. Recomputed by {@link
+   * #readEndChanged} wherever one of the three changes.
    */
   private int readEnd;
+
+  /**
+   * Before this position no opcode can be over {@link PickleLimits#maxOpcodes()}: every opcode
+   * takes at least one byte, so the opcode starting at {@code pos} is at most the {@code (pos -
+   * start + 1)}th, within the limit while {@code pos < start + maxOpcodes}. The loop counts every
+   * opcode and compares the count with the limit only from here on.
+   */
+  private final int countEnd;
 
   /** The window's size: small enough to stay in the cache, large enough to be refilled rarely. */
   static final int WINDOW = 1 << 16;
@@ -246,6 +256,7 @@ public final class PickleMachine {
     this.limit = in.limit();
     this.argEnd = limit;
     this.start = pos;
+    this.countEnd = pos + (int) Math.max(0, Math.min(limits.maxOpcodes(), limit - pos));
     this.win = new byte[Math.min(WINDOW, limit - pos)];
     this.winAt = pos;
     fill(pos);
@@ -347,7 +358,8 @@ public final class PickleMachine {
 
   /**
    * {@link #need} past {@link #readEnd}: the checks, then, for a short read, the window moved to
-   * cover the bytes. Longer ones are read from {@link #in}.
+   * cover the bytes. Longer ones are read from {@link #in}. (Past {@link #countEnd} alone, there is
+   * nothing to do: that bound is for opcodes, not arguments.)
    */
   private void needSlow(long n) {
     if (n > argEnd - pos) { // else both checks below pass (see argEnd)
@@ -377,7 +389,11 @@ public final class PickleMachine {
     in.get(at, win, 0, n);
     winAt = at;
     winEnd = at + n;
-    readEnd = Math.min(argEnd, winEnd);
+    readEndChanged();
+  }
+
+  private void readEndChanged() {
+    readEnd = Math.min(Math.min(argEnd, winEnd), countEnd);
   }
 
   /** The byte at {@code at}, which the window covers. */
@@ -584,11 +600,12 @@ public final class PickleMachine {
     long ops = 0;
     while (true) {
       opStart = pos;
-      if (pos >= readEnd) { // else neither check below applies and pos is in the window
+      ops++;
+      if (pos >= readEnd) { // else no check below applies and pos is in the window (see readEnd)
         atReadEnd();
-      }
-      if (++ops > maxOpcodes) {
-        throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
+        if (ops > maxOpcodes) {
+          throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
+        }
       }
       int code = byteAt(pos++) & 0xff;
       PickleOpcode op = direct[code];
@@ -619,7 +636,10 @@ public final class PickleMachine {
     }
   }
 
-  /** At {@link #readEnd}, between opcodes: the end of a frame, of the input or of the window. */
+  /**
+   * At {@link #readEnd}, between opcodes: the end of a frame, of the input or of the window, or
+   * past {@link #countEnd} (the loop then compares its count with the limit).
+   */
   private void atReadEnd() {
     if (pos >= argEnd) { // else neither check below applies (see argEnd)
       atFrameEndOrLimit();
@@ -634,7 +654,7 @@ public final class PickleMachine {
     if (frameEnd >= 0 && pos == frameEnd) {
       frameEnd = -1;
       argEnd = limit;
-      readEnd = Math.min(argEnd, winEnd);
+      readEndChanged();
     }
     if (pos >= limit) {
       throw pastTheEnd("the pickle ends before STOP");
@@ -755,7 +775,7 @@ public final class PickleMachine {
           frameEnd = -1;
         }
         argEnd = frameEnd >= 0 ? frameEnd : limit; // n <= limit - pos: frameEnd <= limit
-        readEnd = Math.min(argEnd, winEnd);
+        readEndChanged();
       }
       case MARK -> mark(op);
       case POP -> {
