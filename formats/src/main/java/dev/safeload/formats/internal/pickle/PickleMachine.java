@@ -26,6 +26,8 @@ import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.formats.pickle.PickleOpcode;
 import dev.safeload.formats.pickle.PickleProfile;
 import dev.safeload.spi.FormatException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,7 +109,58 @@ public final class PickleMachine {
   private static final Map<String, String> COMPAT_MODULES =
       Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
 
+  /**
+   * The input, read where the window below does not reach: text lines, byte strings, and strings
+   * longer than the window.
+   */
   private final ByteBuffer in;
+
+  /**
+   * Where the input starts ({@code in.position()} at the start of the run): PROTO must be there.
+   */
+  private final int start;
+
+  /**
+   * A copy of the input at {@code [winAt, winEnd)} in {@code win[0 .. winEnd - winAt)}: the opcodes
+   * and their fixed-size arguments are read from it, an array being cheaper to read than a
+   * read-only or mapped buffer. It never holds more than {@link #WINDOW} bytes, so a run over a
+   * buffer that reaches to the end of a large file (legacy checkpoints, plain pickles) copies only
+   * what the machine reads; it is moved forward in {@link #needSlow} and at the top of the loop,
+   * never back (the machine reads forward only).
+   */
+  private final byte[] win;
+
+  private int winAt;
+  private int winEnd;
+
+  /**
+   * {@code min(argEnd, winEnd, countEnd)}: a read that ends at or before it passes the end-of-input
+   * and frame checks (see {@link #argEnd}) and lies in the window, and an opcode that starts before
+   * it is within the opcode limit (see {@link #countEnd}), so one comparison stands for all of
+   * them; only a read or an opcode past it goes to {@link #needSlow} or {@link #atReadEnd}, which
+   * run the checks in their old order and then move the window. Recomputed by {@link
+   * #readEndChanged} wherever one of the three changes.
+   */
+  private int readEnd;
+
+  /**
+   * Before this position no opcode can be over {@link PickleLimits#maxOpcodes()}: every opcode
+   * takes at least one byte, so the opcode starting at {@code pos} is at most the {@code (pos -
+   * start + 1)}th, within the limit while {@code pos < start + maxOpcodes}. The loop counts every
+   * opcode and compares the count with the limit only from here on.
+   */
+  private final int countEnd;
+
+  /** The window's size: small enough to stay in the cache, large enough to be refilled rarely. */
+  static final int WINDOW = 1 << 16;
+
+  private static final VarHandle LE16 =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final long base;
   private final PickleProfile profile;
   private final PickleLimits limits;
@@ -202,6 +255,11 @@ public final class PickleMachine {
     this.pos = in.position();
     this.limit = in.limit();
     this.argEnd = limit;
+    this.start = pos;
+    this.countEnd = pos + (int) Math.max(0, Math.min(limits.maxOpcodes(), limit - pos));
+    this.win = new byte[Math.min(WINDOW, limit - pos)];
+    this.winAt = pos;
+    fill(pos);
     this.maxWork = WORK_BASE + WORK_PER_BYTE * (long) (limit - pos);
     this.maxStack = limits.maxStack();
     this.pushEnd = (int) Math.min(maxStack, stack.length);
@@ -288,11 +346,59 @@ public final class PickleMachine {
 
   // ------------------------------------------------------------------ input
 
-  /** Ensures n more argument bytes exist, inside the current frame if one is open. */
+  /**
+   * Ensures n more argument bytes exist, inside the current frame if one is open; when {@code n <=
+   * SHORT}, they are then in the window.
+   */
   private void need(long n) {
+    if (n > readEnd - pos) { // else the checks pass and the bytes are in the window (see readEnd)
+      needSlow(n);
+    }
+  }
+
+  /**
+   * {@link #need} past {@link #readEnd}: the checks, then, for a short read, the window moved to
+   * cover the bytes. Longer ones are read from {@link #in}. (Past {@link #countEnd} alone, there is
+   * nothing to do: that bound is for opcodes, not arguments.)
+   */
+  private void needSlow(long n) {
     if (n > argEnd - pos) { // else both checks below pass (see argEnd)
       needChecked(n);
     }
+    if (n > winEnd - pos && n <= SHORT) {
+      // n <= limit - pos (checked), and n <= SHORT <= WINDOW: the window covers [pos, pos + n)
+      fill(pos);
+    }
+  }
+
+  /**
+   * The longest read {@link #need} brings into the window: fixed-size arguments (at most 8 bytes)
+   * and short strings (decoded through {@link #textScratch}). A window is refilled only for a read
+   * of at most this many bytes that crosses its end, or at an opcode past its end, so each refill
+   * of {@link #WINDOW} bytes follows at least {@code WINDOW - SHORT} bytes of input: the copying
+   * stays linear in what the machine reads.
+   */
+  private static final int SHORT = 256;
+
+  /**
+   * Moves the window to start at {@code at} (at most {@link #limit}), filled up to its size or the
+   * limit.
+   */
+  private void fill(int at) {
+    int n = Math.min(win.length, limit - at);
+    in.get(at, win, 0, n);
+    winAt = at;
+    winEnd = at + n;
+    readEndChanged();
+  }
+
+  private void readEndChanged() {
+    readEnd = Math.min(Math.min(argEnd, winEnd), countEnd);
+  }
+
+  /** The byte at {@code at}, which the window covers. */
+  private int byteAt(int at) {
+    return win[at - winAt];
   }
 
   /** The checks {@link #need} stands for, each with its reason. */
@@ -308,19 +414,19 @@ public final class PickleMachine {
 
   private int u8() {
     need(1);
-    return in.get(pos++) & 0xff;
+    return byteAt(pos++) & 0xff;
   }
 
   private int u16() {
     need(2);
-    int v = in.getShort(pos) & 0xffff;
+    int v = (short) LE16.get(win, pos - winAt) & 0xffff;
     pos += 2;
     return v;
   }
 
   private int s32() {
     need(4);
-    int v = in.getInt(pos);
+    int v = (int) LE32.get(win, pos - winAt);
     pos += 4;
     return v;
   }
@@ -331,7 +437,7 @@ public final class PickleMachine {
 
   private long u64() {
     need(8);
-    long v = in.getLong(pos);
+    long v = (long) LE64.get(win, pos - winAt);
     pos += 8;
     return v;
   }
@@ -387,15 +493,19 @@ public final class PickleMachine {
    * small enough to be inlined into the main loop; the charset constructor is too large to be (a
    * call for each of the two strings per tensor).
    */
-  private final char[] textScratch = new char[256];
+  private final char[] textScratch = new char[SHORT];
 
-  /** The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked). */
+  /**
+   * The UTF-8 text at {@code [at, at + len)} of the input (already bounds-checked by {@link #need},
+   * and so in the window when {@code len <= SHORT}).
+   */
   private String utf8At(int at, int len) {
-    if (len <= textScratch.length) {
+    if (len <= SHORT) { // in the window (see need)
       char[] c = textScratch;
       int bits = 0;
+      int w = at - winAt;
       for (int i = 0; i < len; i++) {
-        byte x = in.get(at + i);
+        byte x = win[w + i];
         bits |= x;
         c[i] = (char) x; // used only if every byte is ASCII
       }
@@ -490,13 +600,14 @@ public final class PickleMachine {
     long ops = 0;
     while (true) {
       opStart = pos;
-      if (pos >= argEnd) { // else neither check below applies (see argEnd)
-        atFrameEndOrLimit();
+      ops++;
+      if (pos >= readEnd) { // else no check below applies and pos is in the window (see readEnd)
+        atReadEnd();
+        if (ops > maxOpcodes) {
+          throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
+        }
       }
-      if (++ops > maxOpcodes) {
-        throw overLimit("more than ", limits.maxOpcodes(), " opcodes");
-      }
-      int code = in.get(pos++) & 0xff;
+      int code = byteAt(pos++) & 0xff;
       PickleOpcode op = direct[code];
       if (op == null) {
         op = admit(code);
@@ -525,11 +636,25 @@ public final class PickleMachine {
     }
   }
 
+  /**
+   * At {@link #readEnd}, between opcodes: the end of a frame, of the input or of the window, or
+   * past {@link #countEnd} (the loop then compares its count with the limit).
+   */
+  private void atReadEnd() {
+    if (pos >= argEnd) { // else neither check below applies (see argEnd)
+      atFrameEndOrLimit();
+    }
+    if (pos >= winEnd) { // pos < limit: the window then covers at least the opcode
+      fill(pos);
+    }
+  }
+
   /** At the end of a frame or of the input, between opcodes. */
   private void atFrameEndOrLimit() {
     if (frameEnd >= 0 && pos == frameEnd) {
       frameEnd = -1;
       argEnd = limit;
+      readEndChanged();
     }
     if (pos >= limit) {
       throw pastTheEnd("the pickle ends before STOP");
@@ -565,7 +690,7 @@ public final class PickleMachine {
           "byte 0x" + Integer.toHexString(code) + " is not an opcode");
     }
     if (op == PickleOpcode.PROTO) {
-      if (opStart != in.position()) {
+      if (opStart != start) {
         throw fail(FormatReason.PICKLE_PROTOCOL_INVALID, "PROTO is not the first opcode");
       }
     } else if (op.protocol() > declaredProtocol) {
@@ -582,7 +707,7 @@ public final class PickleMachine {
               + " needs protocol "
               + op.protocol()
               + " but the stream declares "
-              + (opStart == in.position() || proto == 0 ? "none" : proto));
+              + (opStart == start || proto == 0 ? "none" : proto));
     }
     return op;
   }
@@ -650,6 +775,7 @@ public final class PickleMachine {
           frameEnd = -1;
         }
         argEnd = frameEnd >= 0 ? frameEnd : limit; // n <= limit - pos: frameEnd <= limit
+        readEndChanged();
       }
       case MARK -> mark(op);
       case POP -> {
@@ -724,9 +850,7 @@ public final class PickleMachine {
         push(new FloatV(parseFloat(s)));
       }
       case BINFLOAT -> {
-        need(8);
-        double d = in.duplicate().order(ByteOrder.BIG_ENDIAN).getDouble(pos);
-        pos += 8;
+        double d = Double.longBitsToDouble(Long.reverseBytes(u64())); // big-endian
         checkAllowed(op, "");
         push(new FloatV(d));
       }
