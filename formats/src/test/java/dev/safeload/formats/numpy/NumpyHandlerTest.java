@@ -55,6 +55,24 @@ class NumpyHandlerTest {
         scan(npy(1, "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
   }
 
+  /** np.save of a datetime64/timedelta64 array without a unit writes '<M8' / '<m8'. */
+  @Test
+  void genericDatetimeWithoutAUnitIsAccepted() {
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '<M8', 'fortran_order': False, 'shape': (2,), }", new byte[16])));
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '>m8', 'fortran_order': False, 'shape': (), }", new byte[8])));
+    // the size is still eight bytes an element
+    assertEquals(
+        Set.of("NUMPY_DATA_TRUNCATED"),
+        scan(npy(1, "{'descr': '<M8', 'fortran_order': False, 'shape': (2,), }", new byte[8])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, "{'descr': '<M8[]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
+  }
+
   @Test
   void sizeRules() {
     String h = "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }";
