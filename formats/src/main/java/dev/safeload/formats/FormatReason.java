@@ -210,6 +210,8 @@ public enum FormatReason implements ReasonCode {
   PYTORCH_MISSING_RECORD(
       "A required record (data.pkl, or the data record a storage refers to) is absent."),
   PYTORCH_UNREFERENCED_RECORD("A data record is not referenced by any storage in the pickle."),
+  PYTORCH_RECORD_COMPRESSED(
+      "A data record is deflated: torch.load(mmap=True) takes a storage's bytes from the file at its record's offset without inflating them."),
   PYTORCH_STORAGE_SIZE_MISMATCH(
       "A storage's declared element count times element size differs from its record's size."),
   PYTORCH_STORAGE_INCONSISTENT("One storage key is used with different types or sizes."),
