@@ -240,7 +240,8 @@ public enum FormatReason implements ReasonCode {
       "shape x itemsize overflows 64-bit arithmetic or exceeds the policy's limit."),
   NUMPY_DATA_TRUNCATED("The array data is shorter than shape x itemsize."),
   NUMPY_TRAILING_BYTES("Bytes follow the array data."),
-  NUMPY_NPZ_MEMBER_INVALID("An .npz member is not named *.npy."),
+  NUMPY_NPZ_MEMBER_INVALID(
+      "An .npz member is not named *.npy, or its key (the name without .npy) is another member's name, which numpy.load reads under that key instead."),
   NUMPY_DTYPE_TOO_COMPLEX(
       "A structured dtype nests deeper or has more fields than the policy allows."),
 

@@ -330,6 +330,26 @@ class NumpyHandlerTest {
         Set.of("NUMPY_DATA_TRUNCATED"), Scans.reasons(Scans.scanBytes(dir, "y.npz", bad.build())));
   }
 
+  /**
+   * numpy.load(npz)["w.npy"] is the member w.npy, never w.npy.npy (NpzFile looks a key up as a
+   * member name first): checked with numpy 1.24, np.savez(**{"w.npy": a, "w": b}) writes such a
+   * pair and reads b under both keys.
+   */
+  @Test
+  void npzMemberShadowedByAnotherMembersName() {
+    TestZip z = new TestZip();
+    z.add("w.npy.npy", Pickles.npy(2));
+    z.add("w.npy", Pickles.npy(2));
+    assertEquals(
+        Set.of("NUMPY_NPZ_MEMBER_INVALID"),
+        Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    TestZip fine = new TestZip();
+    fine.add("w.npy.npy", Pickles.npy(2));
+    fine.add("w.npz.npy", Pickles.npy(2));
+    fine.add("w.npy/x.npy", Pickles.npy(2));
+    assertEquals(Set.of(), Scans.reasons(Scans.scanBytes(dir, "y.npz", fine.build())));
+  }
+
   @Test
   void extensionMustAgree() {
     assertEquals(
