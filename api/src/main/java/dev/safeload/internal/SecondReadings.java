@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>Another handler, when the name chose the format: one that recognises the content with
  *       {@link Confidence#STRONG} or more and also validates it.
- *   <li>Every {@link SecondReader} not of the file's own format (tar, zip, pickle, .npy readers):
- *       one that would open the bytes. A reader that throws is a {@code HANDLER_ERROR}.
+ *   <li>Every {@link SecondReader} for which the file is not its own structure (tar, zip, pickle,
+ *       .npy readers): one that would open the bytes. A reader that throws is a {@code
+ *       HANDLER_ERROR}.
  * </ol>
  */
 final class SecondReadings {
@@ -65,10 +66,13 @@ final class SecondReadings {
     return null;
   }
 
-  /** Asks every second reader not of the file's own format whether it would open the bytes. */
+  /**
+   * Asks every second reader for which the file is not its own structure whether it would open the
+   * bytes.
+   */
   FileValidation.Outcome byReaders(String name, ModelBytes bytes, FileValidation.Outcome outcome) {
     for (SecondReader r : readers) {
-      if (r.formats().contains(outcome.format())) {
+      if (r.ownStructure(outcome.format(), bytes)) {
         continue;
       }
       String opens;

@@ -30,6 +30,17 @@ public interface SecondReader {
   Set<String> formats();
 
   /**
+   * Whether {@code bytes}, accepted as {@code format}, are this reader's own structure rather than
+   * a second reading. By default, whether {@code format} is one of {@link #formats()}. A reader
+   * whose formats also have layouts it does not read says so from the bytes: a legacy PyTorch
+   * checkpoint or an {@code .npy} array is no zip, though a zip checkpoint or an {@code .npz} is,
+   * so a zip ending such a file is a second reading all the same. Bounded like {@link #opens}.
+   */
+  default boolean ownStructure(String format, ModelBytes bytes) {
+    return formats().contains(format);
+  }
+
+  /**
    * What this reader would open in the file, or null if it would not open it: for example "a tar
    * header with a valid checksum at offset 0".
    */

@@ -149,7 +149,7 @@ public enum FormatReason implements ReasonCode {
   ZIP_HEADER_MISMATCH(
       "A local header disagrees with its central-directory entry (name, flags, method, CRC or sizes)."),
   ZIP_NAME_INVALID(
-      "An entry name is empty, not valid text, absolute, contains '..', a backslash, a control character or over 30 combining marks in a row."),
+      "An entry name is empty, not valid text, absolute, contains '..', a backslash, a control character, an invisible format character (judged by code point) or U+FFFD, has a segment ending in a dot or a space, or has over 30 combining marks in a row."),
   ZIP_DUPLICATE_NAME("Two entries have the same name."),
   ZIP_NAME_CASE_COLLISION(
       "Two entry names differ only in letter case (some readers look names up case-insensitively)."),
@@ -214,6 +214,8 @@ public enum FormatReason implements ReasonCode {
   PYTORCH_MISSING_RECORD(
       "A required record (data.pkl, or the data record a storage refers to) is absent."),
   PYTORCH_UNREFERENCED_RECORD("A data record is not referenced by any storage in the pickle."),
+  PYTORCH_RECORD_COMPRESSED(
+      "A data record is deflated: torch.load(mmap=True) takes a storage's bytes from the file at its record's offset without inflating them."),
   PYTORCH_STORAGE_SIZE_MISMATCH(
       "A storage's declared element count times element size differs from its record's size."),
   PYTORCH_STORAGE_INCONSISTENT("One storage key is used with different types or sizes."),
@@ -242,7 +244,8 @@ public enum FormatReason implements ReasonCode {
       "shape x itemsize overflows 64-bit arithmetic or exceeds the policy's limit."),
   NUMPY_DATA_TRUNCATED("The array data is shorter than shape x itemsize."),
   NUMPY_TRAILING_BYTES("Bytes follow the array data."),
-  NUMPY_NPZ_MEMBER_INVALID("An .npz member is not named *.npy."),
+  NUMPY_NPZ_MEMBER_INVALID(
+      "An .npz member is not named *.npy, or its key (the name without .npy) is another member's name, which numpy.load reads under that key instead."),
   NUMPY_DTYPE_TOO_COMPLEX(
       "A structured dtype nests deeper or has more fields than the policy allows."),
 

@@ -39,27 +39,33 @@ class RealFilesTest {
   static final String SENTENCEPIECE = "sentencepiece";
 
   static final Map<String, Set<String>> REFUSED =
-      Map.of(
+      Map.ofEntries(
           // A pickled nn.Module: loading it imports and runs the class's code, and
           // torch.load(weights_only=True) refuses it as well ("Unsupported class").
-          "torch/whole_module.pt", Set.of("PICKLE_GLOBAL_NOT_ALLOWED"),
+          Map.entry("torch/whole_module.pt", Set.of("PICKLE_GLOBAL_NOT_ALLOWED")),
           // pickle_protocol=4/5 writes FRAME (and friends), which torch's weights-only unpickler
           // does not implement ("Unsupported operand 149"); the extended profile admits them.
-          "torch/zip_protocol4.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED"),
-          "torch/zip_protocol5.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED"),
-          "torch/legacy_protocol4.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED"),
-          "torch/legacy_protocol5.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED"),
+          Map.entry("torch/zip_protocol4.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED")),
+          Map.entry("torch/zip_protocol5.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED")),
+          Map.entry("torch/legacy_protocol4.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED")),
+          Map.entry("torch/legacy_protocol5.pt", Set.of("PICKLE_OPCODE_NOT_ALLOWED")),
           // A 70 KB header: numpy.load itself refuses headers over max_header_size=10000 unless
           // told otherwise, and so does the default policy.
-          "numpy/format_v2_many_fields.npy", Set.of("NUMPY_HEADER_TOO_LARGE"),
+          Map.entry("numpy/format_v2_many_fields.npy", Set.of("NUMPY_HEADER_TOO_LARGE")),
           // Scripted nn.TransformerEncoderLayer: its tuple constants now parse, but the scripted
           // multi_head_attention_forward calls warnings.warn, which the strict operator profile
           // refuses (OUTPUT tier: writes to the warning handler). torch.jit.load loads it; left
           // refused here as a policy question, not a parser defect.
-          "torchscript/transformer_layer_scripted.pt", Set.of("TORCHSCRIPT_OP_DENIED"),
+          Map.entry("torchscript/transformer_layer_scripted.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           // np.savez() with no arrays: an empty zip carries no model; np.load opens it as an
           // empty mapping, but there is nothing to serve and the name cannot be confirmed.
-          "numpy/savez_nothing.npz", Set.of("EXTENSION_MISMATCH", "ZIP_UNKNOWN_CONTENT"));
+          Map.entry("numpy/savez_nothing.npz", Set.of("EXTENSION_MISMATCH", "ZIP_UNKNOWN_CONTENT")),
+          // torch.load(weights_only=True) loads these (generate_more.py), but the default profile
+          // leaves meta tensors, CSR sparse tensors and bare untyped storages out until each has a
+          // bounds rule (PickleProfile.torchWeightsStrict).
+          Map.entry("torch/more_meta_tensor.pt", Set.of("PICKLE_GLOBAL_NOT_ALLOWED")),
+          Map.entry("torch/more_sparse_csr.pt", Set.of("PICKLE_GLOBAL_NOT_ALLOWED")),
+          Map.entry("torch/more_untyped_storage.pt", Set.of("PICKLE_GLOBAL_NOT_ALLOWED")));
 
   static Stream<String> singleFiles() {
     return Scans.files(ROOT).stream()

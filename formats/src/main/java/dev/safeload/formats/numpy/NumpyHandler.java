@@ -78,6 +78,19 @@ public final class NumpyHandler implements FormatHandler {
               e.localHeaderOffset(),
               "'" + e.name() + "' is not an .npy member");
         }
+        // numpy.load's NpzFile looks a key up as a member name first: the key of k.npy.npy is
+        // k.npy, which reads the member k.npy, so k.npy.npy is never read under its own key.
+        String key = e.name().substring(0, e.name().length() - 4);
+        if (zip.entry(key).isPresent()) {
+          throw new FormatException(
+              FormatReason.NUMPY_NPZ_MEMBER_INVALID,
+              e.localHeaderOffset(),
+              "the key of '"
+                  + e.name()
+                  + "' is the member '"
+                  + key
+                  + "', which numpy reads instead");
+        }
       }
       for (ZipEntry e : zip.entries()) {
         try (InputStream in = zip.open(e)) {

@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * 0) and Python's {@code zipfile}, which looks for the end-of-central-directory record in the last
  * 64 KiB + 22 bytes, takes the last signature found there, and opens the archive if the central
  * directory it points at starts with a central header (or is empty). A safetensors or GGUF file
- * whose last tensor holds a complete zip is a checkpoint to {@code torch.load}.
+ * whose last tensor holds a complete zip is a checkpoint to {@code torch.load}; a legacy checkpoint
+ * whose last storage, or an {@code .npy} array whose data, ends in one is an archive to {@code
+ * zipfile}, which allows bytes before it.
  */
 public final class ZipReader implements SecondReader {
   private static final int EOCD = 22;
@@ -30,6 +32,20 @@ public final class ZipReader implements SecondReader {
   @Override
   public Set<String> formats() {
     return Set.of("pytorch", "numpy", "archive-wrapper", "torchscript");
+  }
+
+  /**
+   * A file of those formats is a zip of its own only when it starts as one (a local header, or an
+   * empty archive's end record): a legacy checkpoint and an {@code .npy} array are judged as such
+   * by their handlers, and a zip ending one is an archive to {@code zipfile} that no rule checked.
+   */
+  @Override
+  public boolean ownStructure(String format, ModelBytes bytes) {
+    if (!formats().contains(format) || bytes.size() < 4) {
+      return false;
+    }
+    int sig = bytes.slice(0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+    return sig == LOCAL || sig == END;
   }
 
   @Override

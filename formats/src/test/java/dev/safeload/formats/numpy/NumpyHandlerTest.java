@@ -55,6 +55,24 @@ class NumpyHandlerTest {
         scan(npy(1, "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
   }
 
+  /** np.save of a datetime64/timedelta64 array without a unit writes '<M8' / '<m8'. */
+  @Test
+  void genericDatetimeWithoutAUnitIsAccepted() {
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '<M8', 'fortran_order': False, 'shape': (2,), }", new byte[16])));
+    assertEquals(
+        Set.of(),
+        scan(npy(1, "{'descr': '>m8', 'fortran_order': False, 'shape': (), }", new byte[8])));
+    // the size is still eight bytes an element
+    assertEquals(
+        Set.of("NUMPY_DATA_TRUNCATED"),
+        scan(npy(1, "{'descr': '<M8', 'fortran_order': False, 'shape': (2,), }", new byte[8])));
+    assertEquals(
+        Set.of("NUMPY_DTYPE_NOT_ALLOWED"),
+        scan(npy(1, "{'descr': '<M8[]', 'fortran_order': False, 'shape': (1,), }", new byte[8])));
+  }
+
   @Test
   void sizeRules() {
     String h = "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }";
@@ -310,6 +328,26 @@ class NumpyHandlerTest {
     bad.add("a.npy", java.util.Arrays.copyOf(Pickles.npy(2), Pickles.npy(2).length - 1));
     assertEquals(
         Set.of("NUMPY_DATA_TRUNCATED"), Scans.reasons(Scans.scanBytes(dir, "y.npz", bad.build())));
+  }
+
+  /**
+   * numpy.load(npz)["w.npy"] is the member w.npy, never w.npy.npy (NpzFile looks a key up as a
+   * member name first): checked with numpy 1.24, np.savez(**{"w.npy": a, "w": b}) writes such a
+   * pair and reads b under both keys.
+   */
+  @Test
+  void npzMemberShadowedByAnotherMembersName() {
+    TestZip z = new TestZip();
+    z.add("w.npy.npy", Pickles.npy(2));
+    z.add("w.npy", Pickles.npy(2));
+    assertEquals(
+        Set.of("NUMPY_NPZ_MEMBER_INVALID"),
+        Scans.reasons(Scans.scanBytes(dir, "x.npz", z.build())));
+    TestZip fine = new TestZip();
+    fine.add("w.npy.npy", Pickles.npy(2));
+    fine.add("w.npz.npy", Pickles.npy(2));
+    fine.add("w.npy/x.npy", Pickles.npy(2));
+    assertEquals(Set.of(), Scans.reasons(Scans.scanBytes(dir, "y.npz", fine.build())));
   }
 
   @Test

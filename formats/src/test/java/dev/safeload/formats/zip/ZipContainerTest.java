@@ -382,6 +382,26 @@ class ZipContainerTest {
     rejects("ZIP_LOCAL_HEADER_INVALID", z.build());
   }
 
+  /**
+   * torch.load(mmap=True) slices a storage out of the file at its record's data offset: a deflated
+   * record would be read as its compressed bytes (and what follows them), not the bytes checked.
+   */
+  @Test
+  void deflatedDataRecord() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.entries.get(1).method = 8;
+    rejects("PYTORCH_RECORD_COMPRESSED", z.build());
+  }
+
+  /** Records read through get_record (data.pkl, version) are inflated by every reader. */
+  @Test
+  void deflatedPickleAndVersionAreAccepted() {
+    TestZip z = torch("archive", Pickles.benignStateDict());
+    z.entries.get(0).method = 8;
+    z.entries.get(2).method = 8;
+    assertEquals(Set.of(), scan(z.build()));
+  }
+
   @Test
   void dataAfterTheEndOfADeflateStream() {
     TestZip z = torch("archive", Pickles.benignStateDict());

@@ -69,7 +69,10 @@ public record NpyHeader(
   private static final Pattern SIMPLE =
       Pattern.compile(
           "([<>|])(b1|\\?|[iu](1|2|4|8)|f(2|4|8|16)|c(8|16|32)"
-              + "|([SUV])([0-9]{1,9})|([Mm])8\\[([0-9]{0,6})(Y|M|W|D|h|m|s|ms|us|ns|ps|fs|as)\\])");
+              + "|([SUV])([0-9]{1,9})"
+              // A datetime64/timedelta64 without a unit (np.datetime64('NaT'), an array of 'M8')
+              // is written '<M8': a generic unit, still eight bytes an element.
+              + "|([Mm])8(?:\\[([0-9]{0,6})(Y|M|W|D|h|m|s|ms|us|ns|ps|fs|as)\\])?)");
 
   /** Number of bytes needed to know the header length. */
   public static final int PREAMBLE_MIN = 12;

@@ -111,7 +111,7 @@ public final class TorchLegacy {
     }
     pos = version.end();
     PickleMachine.Result sysInfo = PickleMachine.run(buf.position(pos), 0, profile, limits, null);
-    boolean littleEndian = checkSysInfo(sysInfo.value(), pos);
+    checkSysInfo(sysInfo.value(), pos);
     pos = sysInfo.end();
     Storages storages = new Storages(true, key -> -1, 1_000_000);
     int mainAt = pos;
@@ -188,7 +188,10 @@ public final class TorchLegacy {
       Checkpoint.checkSparse(
           sp,
           bytes.slice(at0, (int) n),
-          littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN,
+          // Always little-endian: torch writes and reads legacy storages in that order whatever
+          // sys_info says (_set_from_file swaps on a big-endian host), so its little_endian flag
+          // only records the writing host and must not choose how the indices are checked.
+          java.nio.ByteOrder.LITTLE_ENDIAN,
           at0,
           budget);
     }
@@ -201,9 +204,10 @@ public final class TorchLegacy {
   }
 
   /**
-   * @return whether the storages are little-endian
+   * Checks that sys_info is the dict torch.save writes. torch.load reads nothing from it: its
+   * {@code little_endian} names the writing host, not the storages' order (always little-endian).
    */
-  private static boolean checkSysInfo(Value v, long at) {
+  private static void checkSysInfo(Value v, long at) {
     if (v instanceof DictV d && !d.ordered && d.size() == 3) {
       Map<String, Value> m = new LinkedHashMap<>();
       for (int i = 0; i < d.items.size(); i += 2) {
@@ -229,7 +233,7 @@ public final class TorchLegacy {
           }
         }
         if (names.size() == 3) {
-          return ((BoolV) m.get("little_endian")).value();
+          return;
         }
       }
     }

@@ -13,7 +13,6 @@ import dev.safeload.formats.pytorch.TorchScriptProfile;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.ModelDescription;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * A {@code torch.save} zip archive: {@code <root>/data.pkl}, {@code version}, {@code byteorder},
  * {@code data/<key>} and nothing else, all under the root folder named by the first
  * central-directory entry (as PyTorch's reader resolves it). Every persistent id names an existing
- * record of exactly the declared size, and every record is referenced.
+ * record of exactly the declared size, every record is referenced, and every record is stored, as
+ * torch.save writes it and torch.load(mmap=True) reads it.
  */
 public final class TorchZip {
   private TorchZip() {}
@@ -175,6 +175,21 @@ public final class TorchZip {
               + (dataPkl.isStored() ? ", pickle.maxPickleBytes)" : ", pickle.maxInflatedBytes)"));
     }
     zip.verifyAll();
+    // torch.save stores every data record. torch.load(mmap=True) (and readers built on
+    // get_record_offset) slices a storage's bytes straight out of the file at the record's data
+    // offset, never inflating them: a deflated record is its inflated bytes to one reader and its
+    // compressed bytes, and whatever follows them, to the other.
+    for (ZipEntry r : records.values()) {
+      if (!r.isStored()) {
+        throw new FormatException(
+            FormatReason.PYTORCH_RECORD_COMPRESSED,
+            r.localHeaderOffset(),
+            "'"
+                + r.name()
+                + "' is deflated; torch.load(mmap=True) would read its compressed bytes as the"
+                + " storage");
+      }
+    }
     Storages storages =
         new Storages(
             false,
@@ -185,7 +200,6 @@ public final class TorchZip {
             Math.max(1, records.size()));
     PickleMachine.Result result = TorchArchive.runPickle(zip, dataPkl, profile, limits, storages);
     long[] budget = Checkpoint.sparseBudget(bytes.size());
-    Map<Integer, ByteBuffer> inflated = new HashMap<>();
     for (Value.SparseV sp : result.sparse()) {
       // Storages refused any key without a record (its size lookup), so every referenced key has
       // one.
@@ -197,26 +211,18 @@ public final class TorchZip {
             r.localHeaderOffset(),
             "sparse indices storage too large to check");
       }
-      ByteBuffer data = inflated.get(r.index());
-      if (data == null) {
-        data =
-            r.isStored()
-                ? zip.storedData(r)
-                : zip.readFully(r, limits.maxInflatedBytes(), FormatReason.PICKLE_LIMIT_EXCEEDED);
-        inflated.put(r.index(), data); // several sparse tensors may share one indices record
-      }
       Checkpoint.checkSparse(
           sp,
-          data,
+          zip.storedData(r), // every data record is stored (checked above)
           byteOrder.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
-          r.isStored() ? r.dataOffset() : r.localHeaderOffset(),
+          r.dataOffset(),
           budget);
     }
     TorchArchive.allUsed(records, storages);
     Map<String, Long> dataAt = new LinkedHashMap<>(storages.referenced().size() * 4 / 3 + 1);
     for (String key : storages.referenced().keySet()) {
       ZipEntry r = Objects.requireNonNull(records.get(Long.parseLong(key))); // as above
-      dataAt.put(key, r.isStored() ? r.dataOffset() : -1L);
+      dataAt.put(key, r.dataOffset());
     }
     return Checkpoint.describe(
         "zip",

@@ -1034,9 +1034,10 @@ public final class ZipArchive {
 
     private static String printable(String s) {
       StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < s.length() && i < 200; i++) {
-        char c = s.charAt(i);
-        sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+      for (int i = 0; i < s.length() && i < 200; ) {
+        int c = s.codePointAt(i);
+        i += Character.charCount(c);
+        sb.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c);
       }
       return sb.toString();
     }
@@ -1045,8 +1046,11 @@ public final class ZipArchive {
       if (name.isEmpty()) {
         return "is empty";
       }
-      for (int i = 0; i < name.length(); i++) {
-        char c = name.charAt(i);
+      // By code point, as the directory names are judged: the invisible tag characters (U+E0001,
+      // U+E0020-U+E007F) are format characters outside the BMP, two chars each.
+      for (int i = 0; i < name.length(); ) {
+        int c = name.codePointAt(i);
+        i += Character.charCount(c);
         if (c < 0x20 || c == 0x7f) {
           return "contains a control character";
         }
@@ -1055,6 +1059,12 @@ public final class ZipArchive {
         }
         if (c == ':') {
           return "contains a colon (drive letter or stream name)";
+        }
+        // Zero-width characters, byte-order marks, bidi overrides: HFS+ ignores some when it
+        // compares names (extracted, data\u200C.pkl is data.pkl) and an override shows a name as
+        // another. No ASCII character is one.
+        if (c >= 0x80 && (Character.getType(c) == Character.FORMAT || c == 0xFFFD)) {
+          return "contains an invisible format character or U+FFFD";
         }
       }
       if (name.startsWith("/")) {
@@ -1074,6 +1084,11 @@ public final class ZipArchive {
                   && name.charAt(segment + n - 1) == '.';
           if (n == 0 || dots) {
             return "has an empty, '.' or '..' segment";
+          }
+          char last = name.charAt(i - 1);
+          if (last == '.' || last == ' ') {
+            // Windows drops a trailing dot or space: extracted there, "data.pkl." is "data.pkl".
+            return "has a segment ending in a dot or a space";
           }
           segment = i + 1;
         }
