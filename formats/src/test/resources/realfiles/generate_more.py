@@ -46,6 +46,12 @@ tsave(torch.ones(3).storage(), "more_legacy_storage.pt", _use_new_zipfile_serial
 tsave({"e": torch.empty(0, dtype=torch.int64), "b": torch.zeros(2, dtype=torch.bool)}, "more_legacy_empty_bool.pt",
       _use_new_zipfile_serialization=False)
 tsave(torch.ones(2, dtype=torch.complex64), "more_legacy_complex.pt", _use_new_zipfile_serialization=False)
+# torch.save names the archive's top folder after the file's stem, so a file saved as "ckpt .pt" or
+# "ckpt..pt" holds "ckpt /data.pkl" or "ckpt./data.pkl"; renaming the file keeps the folder's name.
+for stem, name in (("more_archive_name_space ", "more_archive_name_space.pt"),
+                   ("more_archive_name_dot.", "more_archive_name_dot.pt")):
+    tsave({"w": torch.ones(2)}, stem + ".pt")
+    os.replace(out("torch", stem + ".pt"), out("torch", name))
 # weights_only=True loads these, but the default profile leaves them out until each has a bounds rule
 # (PickleProfile.torchWeightsStrict): a meta tensor, a CSR sparse tensor, a bare untyped storage.
 tsave({"m": torch.ones(2, device="meta")}, "more_meta_tensor.pt")

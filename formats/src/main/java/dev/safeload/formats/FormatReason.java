@@ -149,10 +149,10 @@ public enum FormatReason implements ReasonCode {
   ZIP_HEADER_MISMATCH(
       "A local header disagrees with its central-directory entry (name, flags, method, CRC or sizes)."),
   ZIP_NAME_INVALID(
-      "An entry name is empty, not valid text, absolute, contains '..', a backslash, a control character, an invisible format character (judged by code point) or U+FFFD, has a segment ending in a dot or a space, or has over 30 combining marks in a row."),
+      "An entry name is empty, not valid text, absolute, contains '..', a backslash, a control character, an invisible format character (judged by code point) or U+FFFD, or has over 30 combining marks in a row."),
   ZIP_DUPLICATE_NAME("Two entries have the same name."),
   ZIP_NAME_CASE_COLLISION(
-      "Two entry names differ only in letter case (some readers look names up case-insensitively)."),
+      "Two entry names differ only in letter case, Unicode normalisation or a segment's trailing dots and spaces (some readers look names up case-insensitively; file systems fold case and normalisation, Windows drops trailing dots and spaces)."),
   ZIP_ENCRYPTED("An entry is encrypted (flag bit 0, 6 or 13)."),
   ZIP_FLAGS_UNSUPPORTED("An entry sets general-purpose flag bits that are not understood."),
   ZIP_METHOD_UNSUPPORTED("An entry uses a compression method other than stored or deflate."),

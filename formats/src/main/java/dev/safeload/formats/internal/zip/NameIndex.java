@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The archive's entry names, for the collision rules: no two names equal (ZIP_DUPLICATE_NAME), and
- * no two equal after NFC normalisation and case folding (ZIP_NAME_CASE_COLLISION: miniz looks names
- * up case-insensitively, macOS and Windows file systems fold case or normalisation).
+ * no two equal after NFC normalisation, case folding and dropping each segment's trailing dots and
+ * spaces (ZIP_NAME_CASE_COLLISION: miniz looks names up case-insensitively, macOS and Windows file
+ * systems fold case or normalisation, Windows drops trailing dots and spaces).
  *
  * <p>Linear work. Normalisation reorders each run of combining marks (canonical ordering, an
  * insertion sort), so its cost grows with the square of the longest run: a 65,535-byte name of
@@ -81,7 +82,11 @@ final class NameIndex {
       throw new FormatException(
           FormatReason.ZIP_NAME_CASE_COLLISION,
           at,
-          "entry names " + other + " and " + name + " differ only in case or normalisation");
+          "entry names "
+              + other
+              + " and "
+              + name
+              + " differ only in case, normalisation or trailing dots and spaces");
     }
   }
 
@@ -98,13 +103,44 @@ final class NameIndex {
       work += 1 + run;
     }
     if (ascii) {
-      return name.toLowerCase(Locale.ROOT);
+      return dropSegmentEnds(name.toLowerCase(Locale.ROOT));
     }
     // Upper-casing first folds letters whose lower case is another letter's (long s and s, Kelvin
     // sign and k), as case-folding file systems do.
-    return Normalizer.normalize(name, Normalizer.Form.NFC)
-        .toUpperCase(Locale.ROOT)
-        .toLowerCase(Locale.ROOT);
+    return dropSegmentEnds(
+        Normalizer.normalize(name, Normalizer.Form.NFC)
+            .toUpperCase(Locale.ROOT)
+            .toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * {@code name} without the dots and spaces that end each of its segments: Windows drops them when
+   * it creates a file, so extracted there "data.pkl." and "data.pkl " are "data.pkl". One pass; the
+   * name itself when no segment ends so (the usual case).
+   */
+  static String dropSegmentEnds(String name) {
+    StringBuilder out = null;
+    int segment = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      if (i < name.length() && name.charAt(i) != '/') {
+        continue;
+      }
+      int end = i;
+      while (end > segment && (name.charAt(end - 1) == '.' || name.charAt(end - 1) == ' ')) {
+        end--;
+      }
+      if (out == null && end != i) {
+        out = new StringBuilder(name.length()).append(name, 0, segment);
+      }
+      if (out != null) {
+        out.append(name, segment, end);
+        if (i < name.length()) {
+          out.append('/');
+        }
+      }
+      segment = i + 1;
+    }
+    return out == null ? name : out.toString();
   }
 
   /** The entries by exact name: the archive's lookup table, so names are hashed into one map. */

@@ -1085,11 +1085,9 @@ public final class ZipArchive {
           if (n == 0 || dots) {
             return "has an empty, '.' or '..' segment";
           }
-          char last = name.charAt(i - 1);
-          if (last == '.' || last == ' ') {
-            // Windows drops a trailing dot or space: extracted there, "data.pkl." is "data.pkl".
-            return "has a segment ending in a dot or a space";
-          }
+          // A segment may end in a dot or a space: torch.save names its archive after the file
+          // ("my model .pt" holds "my model /data.pkl"). Windows drops them when it extracts, so
+          // NameIndex folds them away and "data.pkl." collides with "data.pkl".
           segment = i + 1;
         }
       }
