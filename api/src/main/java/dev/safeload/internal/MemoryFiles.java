@@ -85,22 +85,40 @@ final class MemoryFiles {
   /**
    * Copies {@code size} bytes of {@code ch} into a new tmpfs memory file, hashing each step before
    * writing it from the same buffer, and maps the copy read-only.
+   *
+   * @param spareCore whether a core is free to write the copy while this thread reads and hashes
+   *     ({@link CopyWriter})
    */
-  static ReadBytes copy(FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress)
+  static ReadBytes copy(
+      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress, boolean spareCore)
+      throws IOException {
+    try (FileChannel out = create()) {
+      return copyTo(out, ch, size, plan, progress, spareCore);
+    }
+  }
+
+  /** {@link #copy} into {@code out}, an empty memory file. */
+  static ReadBytes copyTo(
+      FileChannel out,
+      FileChannel ch,
+      long size,
+      Hasher.Plan plan,
+      SafeProgress progress,
+      boolean spareCore)
       throws IOException {
     Hasher hasher = plan.newHasher();
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(SourceReader.COPY_STEP, size));
-    try (FileChannel out = create()) {
+    try (CopyWriter writer = CopyWriter.of(out, size, SourceReader.COPY_STEP, spareCore)) {
       long done = 0;
       while (done < size) {
-        buf.clear().limit((int) Math.min(buf.capacity(), size - done));
+        ByteBuffer buf = writer.buffer();
+        buf.limit((int) Math.min(buf.capacity(), size - done));
         int n = ch.read(buf, done);
         if (n < 0) {
           throw new SourceReader.ShortReadException("file ended at " + done);
         }
         buf.flip();
         hasher.update(buf.duplicate());
-        writeFully(out, buf, done); // the bytes just hashed
+        writer.write(buf, done); // the bytes just hashed, from the same buffer
         done += n;
         progress.at(done);
       }
@@ -108,6 +126,7 @@ final class MemoryFiles {
         throw new SourceReader.ShortReadException(
             "file size changed while being read (now " + ch.size() + " bytes)");
       }
+      writer.finish(); // every step written before the copy is mapped
       return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
     }
   }
