@@ -10,15 +10,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a copying delivery's copy, step by step, from the very buffers the reading thread hashed.
+ * Writes a copying delivery's copy from the very buffers the reading thread hashed ({@link #copy}).
  *
- * <p>The reading thread takes a {@linkplain #buffer() buffer}, reads a step into it, hashes it and
- * {@linkplain #write hands it over}; it does not touch that buffer again until this writer hands it
- * back. Inline (one buffer), the step is written before {@link #write} returns, as the copies
- * always were. {@linkplain #start Pipelined}, a second thread writes each step while the reading
- * thread reads and hashes the next one into another buffer of a small ring: the kernel's copy into
- * fresh tmpfs pages (a quarter of a copying load's CPU) moves to a free core, which shortens the
- * load's wall time, not its CPU time (benchmarks/results/issue14-delivery-session6.md).
+ * <p>The reading thread takes a {@linkplain #buffer() buffer}, fills it a step at a time, hashing
+ * each step right after its read, and {@linkplain #write hands it over}; it does not touch that
+ * buffer again until this writer hands it back. Inline (one buffer of one step), the step is
+ * written before {@link #write} returns, as the copies always were. {@linkplain #of Pipelined}, a
+ * second thread writes each buffer while the reading thread reads and hashes the next one into
+ * another buffer of a small ring: the kernel's copy into fresh tmpfs pages, about a quarter of a
+ * copying load's CPU, moves to a free core, which shortens the load's wall time, not its CPU time
+ * (benchmarks/results/issue14-delivery-session6.md).
  *
  * <p>Either way the bytes written are the bytes hashed, and a failure fails the copy: a write that
  * fails on the second thread is thrown to the reading thread, as the same exception, by the next
@@ -29,6 +30,15 @@ import org.jspecify.annotations.Nullable;
 final class CopyWriter implements AutoCloseable {
   /** Buffers in a pipelined writer's ring: enough for the writer never to starve the reader. */
   static final int RING = 4;
+
+  /**
+   * Bytes a pipelined writer writes at a time: several read steps. Each hand-over wakes the writer
+   * (it writes faster than the reader reads and hashes, so it waits for every buffer), and in this
+   * virtual machine the wake-ups, not the copy, were what a buffer of one step cost: 256 KiB
+   * buffers took 370 ms of CPU and 284 ms of wall time for 256 MiB, 1 MiB buffers 310 and 232, 4
+   * MiB 305 and 233 (benchmarks/results/issue14-delivery-session6.md).
+   */
+  static final int PIPELINED_BUFFER = 1 << 20;
 
   /**
    * Files from this size are copied by a pipelined writer when a core is free: the second thread
@@ -77,24 +87,59 @@ final class CopyWriter implements AutoCloseable {
   }
 
   /**
-   * A writer for a copy of {@code size} bytes read {@code step} bytes at a time: pipelined on a
-   * second thread when {@code spareCore} and the copy is at least {@link #PIPELINED_MIN_BYTES},
-   * inline otherwise.
+   * A writer for a copy of {@code size} bytes: pipelined on a second thread when {@code spareCore}
+   * and the copy is at least {@link #PIPELINED_MIN_BYTES}, inline otherwise.
    */
-  static CopyWriter of(FileChannel out, long size, int step, boolean spareCore) {
-    int buffer = (int) Math.min(step, Math.max(size, 1));
+  static CopyWriter of(FileChannel out, long size, boolean spareCore) {
     return spareCore && size >= PIPELINED_MIN_BYTES
-        ? new CopyWriter(out, buffer, RING, true)
-        : new CopyWriter(out, buffer, 1, false);
+        ? new CopyWriter(out, PIPELINED_BUFFER, RING, true)
+        : new CopyWriter(out, (int) Math.min(SourceReader.COPY_STEP, Math.max(size, 1)), 1, false);
   }
 
-  /** A writer that writes on a second thread from a ring of {@code buffers} buffers. */
-  static CopyWriter start(FileChannel out, int step, int buffers) {
-    return new CopyWriter(out, step, buffers, true);
-  }
-
-  boolean pipelined() {
-    return thread != null;
+  /**
+   * Copies the {@code size} bytes of {@code ch} to the same offsets of {@code out}, reading {@link
+   * SourceReader#COPY_STEP} bytes at a time at explicit positions and hashing each step right after
+   * its read, while it is in the second-level cache; returns once every byte is written and the
+   * source has ended exactly at {@code size}.
+   *
+   * @param spareCore whether a core is free to write while this thread reads and hashes
+   * @throws SourceReader.ShortReadException when the source ends early or grows: it changed
+   */
+  static void copy(
+      FileChannel ch,
+      long size,
+      FileChannel out,
+      Hasher hasher,
+      SafeProgress progress,
+      boolean spareCore)
+      throws IOException {
+    try (CopyWriter writer = of(out, size, spareCore)) {
+      long done = 0;
+      while (done < size) {
+        ByteBuffer buf = writer.buffer();
+        long start = done;
+        while (buf.hasRemaining() && done < size) {
+          int at = buf.position();
+          buf.limit(
+              (int) Math.min(buf.capacity(), at + Math.min(SourceReader.COPY_STEP, size - done)));
+          int n = ch.read(buf, done);
+          if (n < 0) {
+            throw new SourceReader.ShortReadException("file ended at " + done);
+          }
+          hasher.update(buf.duplicate().limit(at + n).position(at));
+          done += n;
+          progress.at(done);
+          buf.limit(buf.capacity());
+        }
+        buf.flip();
+        writer.write(buf, start); // the bytes just hashed, from the same buffer
+      }
+      if (ch.read(ByteBuffer.allocate(1), size) >= 0 || ch.size() != size) {
+        throw new SourceReader.ShortReadException(
+            "file size changed while being read (now " + ch.size() + " bytes)");
+      }
+      writer.finish(); // every byte written before the caller maps the copy
+    }
   }
 
   /**

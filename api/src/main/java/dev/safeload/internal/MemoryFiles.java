@@ -107,27 +107,7 @@ final class MemoryFiles {
       boolean spareCore)
       throws IOException {
     Hasher hasher = plan.newHasher();
-    try (CopyWriter writer = CopyWriter.of(out, size, SourceReader.COPY_STEP, spareCore)) {
-      long done = 0;
-      while (done < size) {
-        ByteBuffer buf = writer.buffer();
-        buf.limit((int) Math.min(buf.capacity(), size - done));
-        int n = ch.read(buf, done);
-        if (n < 0) {
-          throw new SourceReader.ShortReadException("file ended at " + done);
-        }
-        buf.flip();
-        hasher.update(buf.duplicate());
-        writer.write(buf, done); // the bytes just hashed, from the same buffer
-        done += n;
-        progress.at(done);
-      }
-      if (ch.read(ByteBuffer.allocate(1), size) >= 0 || ch.size() != size) {
-        throw new SourceReader.ShortReadException(
-            "file size changed while being read (now " + ch.size() + " bytes)");
-      }
-      writer.finish(); // every step written before the copy is mapped
-      return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
-    }
+    CopyWriter.copy(ch, size, out, hasher, progress, spareCore);
+    return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
   }
 }

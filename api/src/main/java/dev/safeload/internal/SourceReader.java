@@ -116,23 +116,8 @@ final class SourceReader {
     List<ByteBuffer> chunks = new ArrayList<>();
     FileChannel out = createPrivateCopy(target);
     boolean done = false;
-    try (CopyWriter writer = CopyWriter.of(out, size, COPY_STEP, spareCore)) {
-      long copied = 0;
-      while (copied < size) {
-        ByteBuffer buf = writer.buffer();
-        buf.limit((int) Math.min(buf.capacity(), size - copied));
-        int n = ch.read(buf);
-        if (n < 0) {
-          throw new ShortReadException("file ended at " + copied);
-        }
-        buf.flip();
-        hasher.update(buf.duplicate());
-        writer.write(buf, copied); // the bytes just hashed, from the same buffer
-        copied += n;
-        progress.at(copied);
-      }
-      expectEnd(ch, size);
-      writer.finish(); // every step written before the copy is mapped
+    try {
+      CopyWriter.copy(ch, size, out, hasher, progress, spareCore);
       // No force(): the copy is a private scratch file that does not need to survive a crash, and
       // the mapping below reads it back from the page cache either way.
       chunks.addAll(mapReadOnly(out, size));

@@ -207,15 +207,26 @@ class CopyWriterTest {
             java.nio.file.StandardOpenOption.WRITE));
   }
 
+  /** The largest single read of the source in the last {@link #copyTo}. */
+  private int largestRead;
+
+  private long bytesRead;
+
   private ReadBytes copyTo(Destination out, int size, boolean spareCore) throws IOException {
-    try (FileChannel ch = SourceReader.open(dir.resolve("m.bin"), false)) {
-      return MemoryFiles.copyTo(
-          out,
-          ch,
-          size,
-          new Hasher.Plan(true, List.of()),
-          new SafeProgress(ProgressListener.NONE, "m.bin", size),
-          spareCore);
+    try (CopyStepTest.Counting ch =
+        new CopyStepTest.Counting(SourceReader.open(dir.resolve("m.bin"), false))) {
+      try {
+        return MemoryFiles.copyTo(
+            out,
+            ch,
+            size,
+            new Hasher.Plan(true, List.of()),
+            new SafeProgress(ProgressListener.NONE, "m.bin", size),
+            spareCore);
+      } finally {
+        largestRead = ch.largestRead;
+        bytesRead = ch.bytesRead;
+      }
     }
   }
 
@@ -229,7 +240,12 @@ class CopyWriterTest {
       assertEquals(started + 1, CopyWriter.STARTED.get(), "written on a second thread");
       assertEquals(SIZE, Hasher.BYTES_HASHED.get() - hashed, "every byte hashed once");
       assertEquals(SIZE, out.written, "every byte written once");
-      assertEquals((SIZE + SourceReader.COPY_STEP - 1) / SourceReader.COPY_STEP, out.writes);
+      assertEquals(SIZE, bytesRead, "every source byte read once");
+      assertEquals(SourceReader.COPY_STEP, largestRead, "read and hashed in cache-sized steps");
+      assertEquals(
+          (SIZE + CopyWriter.PIPELINED_BUFFER - 1) / CopyWriter.PIPELINED_BUFFER,
+          out.writes,
+          "written a buffer of several steps at a time");
       // The writer is slower than the reader: a buffer refilled before its write finished would
       // put later bytes in the copy.
       byte[] kept = all(read.bytes());
@@ -277,7 +293,7 @@ class CopyWriterTest {
     source(SIZE);
     try (Destination out = destination()) {
       // The last write fails: the reader has nothing left to take, finish() must report it.
-      out.failAt = (SIZE + SourceReader.COPY_STEP - 1) / SourceReader.COPY_STEP;
+      out.failAt = (SIZE + CopyWriter.PIPELINED_BUFFER - 1) / CopyWriter.PIPELINED_BUFFER;
       IOException e = assertThrows(IOException.class, () -> copyTo(out, SIZE, true));
       assertEquals("No space left on device (test)", e.getMessage());
     }
