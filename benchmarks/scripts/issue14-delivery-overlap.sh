@@ -2,7 +2,7 @@
 # Issue 14, goal 4, session 6: the copying deliveries with the copy written on a second thread
 # (CopyWriter), BEFORE and AFTER jars alternating (results: benchmarks/results/issue14-delivery-session6.md).
 #
-#   benchmarks/scripts/issue14-delivery-overlap.sh BEFORE_JAR AFTER_JAR FILE [ROUNDS] [variants|loads|all]
+#   benchmarks/scripts/issue14-delivery-overlap.sh BEFORE_JAR AFTER_JAR FILE [ROUNDS] [variants|loads|huge|all]
 #
 # FILE: a 256 MiB safetensors from benchmarks/scripts/make-safetensors.py, in the page cache.
 # variants: DeliveryVariants.java (JDK only, one JVM per line, each line's variants alternate in that
@@ -11,6 +11,9 @@
 #   and in a pre-touched transparent-huge-page heap.
 # loads: issue14-delivery-step.sh over the two jars: per round one JVM per jar and mode (scan,
 #   load COPY_TO_MEMORY, load PRIVATE_FILE), the jar order reversed every other round.
+# huge: the loads again in a private mount namespace (unshare -m) whose /dev/shm is a fresh tmpfs
+#   mounted huge=within_size (transparent huge pages for tmpfs files), as an operator could mount it;
+#   the machine's own /dev/shm is not touched. Needs root.
 # Process CPU (all threads) and wall time; run as root for nice -n -20. The load average is printed.
 set -euo pipefail
 before=$1 after=$2 file=$3 rounds=${4:-3} what=${5:-all}
@@ -37,5 +40,12 @@ fi
 if [[ $what == loads || $what == all ]]; then
   echo "## loads"
   "$root/benchmarks/scripts/issue14-delivery-step.sh" "$before" "$after" "$file" "$rounds"
+fi
+if [[ $what == huge || $what == all ]]; then
+  echo "## loads with /dev/shm mounted huge=within_size (private mount namespace)"
+  unshare -m --propagation private bash -c '
+    mount -t tmpfs -o size=8g,huge=within_size,mode=1777 tmpfs /dev/shm
+    grep " /dev/shm " /proc/mounts
+    exec "$0" "$@"' "$root/benchmarks/scripts/issue14-delivery-step.sh" "$before" "$after" "$file" "$rounds"
 fi
 echo "# end $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
