@@ -2,7 +2,7 @@
 # Issue 14, goal 4, session 6: the copying deliveries with the copy written on a second thread
 # (CopyWriter), BEFORE and AFTER jars alternating (results: benchmarks/results/issue14-delivery-session6.md).
 #
-#   benchmarks/scripts/issue14-delivery-overlap.sh BEFORE_JAR AFTER_JAR FILE [ROUNDS] [variants|loads|huge|all]
+#   benchmarks/scripts/issue14-delivery-overlap.sh BEFORE_JAR AFTER_JAR FILE [ROUNDS] [variants|loads|huge|paired|all]
 #
 # FILE: a 256 MiB safetensors from benchmarks/scripts/make-safetensors.py, in the page cache.
 # variants: DeliveryVariants.java (JDK only, one JVM per line, each line's variants alternate in that
@@ -14,6 +14,8 @@
 # huge: the loads again in a private mount namespace (unshare -m) whose /dev/shm is a fresh tmpfs
 #   mounted huge=within_size (transparent huge pages for tmpfs files), as an operator could mount it;
 #   the machine's own /dev/shm is not touched. Needs root.
+# paired: DeliveryOverlap.java on the AFTER jar, one JVM per delivery and round: scan, pipelined
+#   load (PARALLELISM 2) and inline load (PARALLELISM 1) interleaved operation by operation.
 # Process CPU (all threads) and wall time; run as root for nice -n -20. The load average is printed.
 set -euo pipefail
 before=$1 after=$2 file=$3 rounds=${4:-3} what=${5:-all}
@@ -40,6 +42,15 @@ fi
 if [[ $what == loads || $what == all ]]; then
   echo "## loads"
   "$root/benchmarks/scripts/issue14-delivery-step.sh" "$before" "$after" "$file" "$rounds"
+fi
+if [[ $what == paired || $what == all ]]; then
+  echo "## paired in one JVM (DeliveryOverlap, after jar)"
+  for ((r = 1; r <= rounds; r++)); do
+    for d in COPY_TO_MEMORY PRIVATE_FILE; do
+      printf '# round %s, load %s\n' "$r" "$(cut -d' ' -f1-3 /proc/loadavg)"
+      nice -n -20 java -XX:+UseSerialGC -cp "$after" "$root/benchmarks/scripts/DeliveryOverlap.java" "$file" "$d"
+    done
+  done
 fi
 if [[ $what == huge || $what == all ]]; then
   echo "## loads with /dev/shm mounted huge=within_size (private mount namespace)"
