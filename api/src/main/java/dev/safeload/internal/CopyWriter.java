@@ -15,10 +15,13 @@ import org.jspecify.annotations.Nullable;
  * <p>The reading thread takes a {@linkplain #buffer() buffer}, fills it a step at a time, hashing
  * each step right after its read, and {@linkplain #write hands it over}; it does not touch that
  * buffer again until this writer hands it back. Inline (one buffer of one step), the step is
- * written before {@link #write} returns, as the copies always were. {@linkplain #of Pipelined}, a
- * second thread writes each buffer while the reading thread reads and hashes the next one into
- * another buffer of a small ring: the kernel's copy into fresh tmpfs pages, about a quarter of a
- * copying load's CPU, moves to a free core, which shortens the load's wall time, not its CPU time
+ * written before {@link #write} returns, as the copies always were. {@linkplain #of Pipelined}, for
+ * a {@code COPY_TO_MEMORY} copy when a core is free, a second thread writes each buffer while the
+ * reading thread reads and hashes the next one into another buffer of a small ring: the kernel's
+ * copy into fresh tmpfs pages moves to the free core. That shortens the load's wall time when the
+ * core is really free (1.09-1.13x a scan's wall time against 1.22-1.33x inline, for 256 MiB) and
+ * costs CPU time whether it is or not (a median 1.38x a scan's against 1.29x): the hand-overs, and
+ * the copy reading buffers from the other core's cache
  * (benchmarks/results/issue14-delivery-session6.md).
  *
  * <p>Either way the bytes written are the bytes hashed, and a failure fails the copy: a write that

@@ -91,8 +91,8 @@ final class FileReading {
    * Reads and judges one file.
    *
    * @param spareCore whether a core is free (files are read one at a time), so that a large mapping
-   *     may be judged on a second thread while this one hashes it, or a large copy written on a
-   *     second thread while this one reads and hashes ({@link CopyWriter})
+   *     may be judged on a second thread while this one hashes it, or a large in-memory copy
+   *     written on a second thread while this one reads and hashes ({@link CopyWriter})
    */
   CheckedFile check(
       SourceFile src, NameRoles.Role role, FileValidation validation, boolean spareCore)

@@ -51,8 +51,8 @@ final class SourceReader {
    * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
    * @param name the file's name relative to the model root
    * @param plan the digests to compute in the same pass
-   * @param spareCore whether a core is free, so that a copy may be written on a second thread while
-   *     this one reads and hashes ({@link CopyWriter})
+   * @param spareCore whether a core is free, so that a {@code COPY_TO_MEMORY} copy may be written
+   *     on a second thread while this one reads and hashes ({@link CopyWriter})
    */
   static ReadBytes read(
       FileChannel ch,
@@ -66,7 +66,7 @@ final class SourceReader {
       throws IOException {
     return switch (mode) {
       case COPY_TO_MEMORY -> copyToMemory(ch, size, plan, progress, spareCore);
-      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, plan, progress, spareCore);
+      case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, plan, progress);
       case MAPPED_TRUSTED -> map(ch, size, plan, progress);
       case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
     };
@@ -108,8 +108,7 @@ final class SourceReader {
       Path privateDir,
       String name,
       Hasher.Plan plan,
-      SafeProgress progress,
-      boolean spareCore)
+      SafeProgress progress)
       throws IOException {
     Hasher hasher = plan.newHasher();
     Path target = privateDir.resolve(name);
@@ -117,7 +116,10 @@ final class SourceReader {
     FileChannel out = createPrivateCopy(target);
     boolean done = false;
     try {
-      CopyWriter.copy(ch, size, out, hasher, progress, spareCore);
+      // Written by this thread: on a second one the copy cost 1.4-1.5x a scan's CPU instead of
+      // 1.3x, this mode's limit being 1.5x, for no wall time in five of six paired runs
+      // (benchmarks/results/issue14-delivery-session6.md).
+      CopyWriter.copy(ch, size, out, hasher, progress, false);
       // No force(): the copy is a private scratch file that does not need to survive a crash, and
       // the mapping below reads it back from the page cache either way.
       chunks.addAll(mapReadOnly(out, size));

@@ -396,6 +396,14 @@ class CopyWriterTest {
     }
   }
 
+  /**
+   * Writer threads a large copy starts with a spare core: one for an in-memory copy, none for a
+   * private file, which its reading thread writes.
+   */
+  private static int writers(Delivery mode) {
+    return mode == Delivery.COPY_TO_MEMORY ? 1 : 0;
+  }
+
   /** A declared size the stream does not keep: shorter, or longer. */
   private static SourceFile changing(int declared, int actual) {
     byte[] body = new byte[actual];
@@ -416,7 +424,7 @@ class CopyWriterTest {
         CheckedFile f =
             new FileReading(POLICY, mode, privateDir, ProgressListener.NONE, List.of())
                 .check(changing(SIZE, actual), ROLE, VALIDATION, true);
-        assertEquals(started + 1, CopyWriter.STARTED.get(), mode + " copied on two threads");
+        assertEquals(started + writers(mode), CopyWriter.STARTED.get(), mode.toString());
         assertEquals(
             List.of(Reason.SOURCE_CHANGED),
             f.findings().stream().map(Finding::reason).toList(),
@@ -436,7 +444,7 @@ class CopyWriterTest {
           new FileReading(
                   POLICY, mode, dir.resolve("private-" + mode), ProgressListener.NONE, List.of())
               .check(changing(SIZE, SIZE), ROLE, VALIDATION, true);
-      assertEquals(started + 1, CopyWriter.STARTED.get(), mode.toString());
+      assertEquals(started + writers(mode), CopyWriter.STARTED.get(), mode.toString());
       assertTrue(f.accepted(), f.findings().toString());
       assertEquals(SIZE, f.bytes().size());
     }
