@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
  * a {@code COPY_TO_MEMORY} copy when a core is free, a second thread writes each buffer while the
  * reading thread reads and hashes the next one into another buffer of a small ring: the kernel's
  * copy into fresh tmpfs pages moves to the free core. That shortens the load's wall time when the
- * core is really free (1.09-1.13x a scan's wall time against 1.22-1.33x inline, for 256 MiB) and
- * costs CPU time whether it is or not (a median 1.38x a scan's against 1.29x): the hand-overs, and
- * the copy reading buffers from the other core's cache
- * (benchmarks/results/issue14-delivery-session6.md).
+ * core is really free (1.08-1.18x a scan's wall time against 1.22-1.27x inline, for 256 MiB) and
+ * costs CPU time whether it is or not (a median 1.39x a scan's against 1.26x): the hand-overs, and
+ * the copy reading buffers the other core filled (benchmarks/results/issue14-delivery-session6.md).
+ * {@code PRIVATE_FILE} copies are always written inline ({@link SourceReader}).
  *
  * <p>Either way the bytes written are the bytes hashed, and a failure fails the copy: a write that
  * fails on the second thread is thrown to the reading thread, as the same exception, by the next
