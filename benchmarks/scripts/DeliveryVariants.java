@@ -25,6 +25,14 @@ import java.util.concurrent.BlockingQueue;
  *   tmpfsw2    as tmpfsw, hashing and writing on two threads (a queue of 4 MiB buffers)
  *   mapw       map an unlinked, pre-sized file in TMPDIR read-write, read() into the mapping, hash it
  *   cfr        FileChannel.transferTo (copy_file_range on Linux) to TMPDIR, then hash the copy by read()
+ *   tmpfsw256  as tmpfsw with 256 KiB steps (COPY_TO_MEMORY since session 5)
+ *   pipe       as tmpfsw256, but a writer thread writes each buffer while this one reads and hashes
+ *              the next (session 6): a ring of PIPE_RING (4) buffers of PIPE_BUF (256 KiB) bytes,
+ *              each filled by read()s of PIPE_STEP (256 KiB) bytes hashed right after each read
+ *   wide       as pipe on one thread: read() and hash PIPE_STEP bytes at a time into a PIPE_BUF
+ *              buffer, then write() the whole buffer at once
+ *   heap       a byte[] of the file's size, read() into it step by step and hashed (run the JVM with
+ *              -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch for pre-faulted huge-page memory)
  */
 public class DeliveryVariants {
   static final int STEP = 1 << 20;
@@ -277,6 +285,151 @@ public class DeliveryVariants {
         }
         md.digest();
         return m;
+      };
+      case "tmpfsw256" -> () -> {
+        MessageDigest md = sha();
+        ByteBuffer buf = ByteBuffer.allocateDirect(256 << 10);
+        Path t = tmp.resolve("dv-" + System.nanoTime());
+        MappedByteBuffer m;
+        try (FileChannel ch = FileChannel.open(file);
+            FileChannel out =
+                FileChannel.open(
+                    t,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+          while (ch.read(buf.clear()) > 0) {
+            buf.flip();
+            hash(md, buf.duplicate(), scratch);
+            while (buf.hasRemaining()) {
+              out.write(buf);
+            }
+          }
+          m = out.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        md.digest();
+        return m;
+      };
+      case "pipe" -> () -> {
+        int ring = Integer.parseInt(System.getenv().getOrDefault("PIPE_RING", "4"));
+        int bufSize = Integer.parseInt(System.getenv().getOrDefault("PIPE_BUF", "262144"));
+        int step = Integer.parseInt(System.getenv().getOrDefault("PIPE_STEP", "262144"));
+        MessageDigest md = sha();
+        Path t = tmp.resolve("dv-" + System.nanoTime());
+        BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(ring + 1);
+        BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(ring);
+        for (int i = 0; i < ring; i++) {
+          free.add(ByteBuffer.allocateDirect(bufSize));
+        }
+        MappedByteBuffer m;
+        try (FileChannel ch = FileChannel.open(file);
+            FileChannel out =
+                FileChannel.open(
+                    t,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+          Thread writer =
+              new Thread(
+                  () -> {
+                    try {
+                      while (true) {
+                        ByteBuffer b = full.take();
+                        if (b.capacity() == 0) {
+                          return;
+                        }
+                        while (b.hasRemaining()) {
+                          out.write(b);
+                        }
+                        free.put(b);
+                      }
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
+          writer.start();
+          boolean end = false;
+          while (!end) {
+            ByteBuffer b = free.take();
+            b.clear();
+            while (b.hasRemaining()) {
+              int start = b.position();
+              b.limit(Math.min(b.capacity(), start + step));
+              int n = ch.read(b);
+              if (n <= 0) {
+                end = true;
+                break;
+              }
+              hash(md, b.duplicate().position(start).limit(start + n), scratch);
+              b.limit(b.capacity());
+            }
+            b.flip();
+            if (b.hasRemaining()) {
+              full.put(b);
+            }
+          }
+          full.put(ByteBuffer.allocate(0));
+          writer.join();
+          m = out.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        md.digest();
+        return m;
+      };
+      case "wide" -> () -> {
+        int bufSize = Integer.parseInt(System.getenv().getOrDefault("PIPE_BUF", "1048576"));
+        int step = Integer.parseInt(System.getenv().getOrDefault("PIPE_STEP", "262144"));
+        MessageDigest md = sha();
+        ByteBuffer b = ByteBuffer.allocateDirect(bufSize);
+        Path t = tmp.resolve("dv-" + System.nanoTime());
+        MappedByteBuffer m;
+        try (FileChannel ch = FileChannel.open(file);
+            FileChannel out =
+                FileChannel.open(
+                    t,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+          boolean end = false;
+          while (!end) {
+            b.clear();
+            while (b.hasRemaining()) {
+              int start = b.position();
+              b.limit(Math.min(b.capacity(), start + step));
+              int n = ch.read(b);
+              if (n <= 0) {
+                end = true;
+                break;
+              }
+              hash(md, b.duplicate().position(start).limit(start + n), scratch);
+              b.limit(b.capacity());
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+              out.write(b);
+            }
+          }
+          m = out.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+        md.digest();
+        return m;
+      };
+      case "heap" -> () -> {
+        MessageDigest md = sha();
+        byte[] dst = new byte[(int) size];
+        ByteBuffer d = ByteBuffer.wrap(dst);
+        try (FileChannel ch = FileChannel.open(file)) {
+          while (d.position() < d.capacity()) {
+            int start = d.position();
+            d.limit(Math.min(d.capacity(), start + (256 << 10)));
+            int n = ch.read(d);
+            md.update(dst, start, n);
+          }
+        }
+        md.digest();
+        return d;
       };
       default -> throw new IllegalArgumentException(v);
     };

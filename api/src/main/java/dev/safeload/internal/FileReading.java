@@ -91,7 +91,8 @@ final class FileReading {
    * Reads and judges one file.
    *
    * @param spareCore whether a core is free (files are read one at a time), so that a large mapping
-   *     may be judged on a second thread while this one hashes it
+   *     may be judged on a second thread while this one hashes it, or a large in-memory copy
+   *     written on a second thread while this one reads and hashes ({@link CopyWriter})
    */
   CheckedFile check(
       SourceFile src, NameRoles.Role role, FileValidation validation, boolean spareCore)
@@ -173,7 +174,9 @@ final class FileReading {
                 privateDir != null ? privateDir : Path.of(""),
                 name,
                 plan,
-                progressOfFile);
+                progressOfFile,
+                // A copy is judged after the read, so a free core may write it meanwhile.
+                spareCore);
       }
     } catch (SourceReader.ShortReadException e) {
       closeQuietly(ch);

@@ -85,30 +85,29 @@ final class MemoryFiles {
   /**
    * Copies {@code size} bytes of {@code ch} into a new tmpfs memory file, hashing each step before
    * writing it from the same buffer, and maps the copy read-only.
+   *
+   * @param spareCore whether a core is free to write the copy while this thread reads and hashes
+   *     ({@link CopyWriter})
    */
-  static ReadBytes copy(FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress)
+  static ReadBytes copy(
+      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress, boolean spareCore)
+      throws IOException {
+    try (FileChannel out = create()) {
+      return copyTo(out, ch, size, plan, progress, spareCore);
+    }
+  }
+
+  /** {@link #copy} into {@code out}, an empty memory file. */
+  static ReadBytes copyTo(
+      FileChannel out,
+      FileChannel ch,
+      long size,
+      Hasher.Plan plan,
+      SafeProgress progress,
+      boolean spareCore)
       throws IOException {
     Hasher hasher = plan.newHasher();
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(SourceReader.COPY_STEP, size));
-    try (FileChannel out = create()) {
-      long done = 0;
-      while (done < size) {
-        buf.clear().limit((int) Math.min(buf.capacity(), size - done));
-        int n = ch.read(buf, done);
-        if (n < 0) {
-          throw new SourceReader.ShortReadException("file ended at " + done);
-        }
-        buf.flip();
-        hasher.update(buf.duplicate());
-        writeFully(out, buf, done); // the bytes just hashed
-        done += n;
-        progress.at(done);
-      }
-      if (ch.read(ByteBuffer.allocate(1), size) >= 0 || ch.size() != size) {
-        throw new SourceReader.ShortReadException(
-            "file size changed while being read (now " + ch.size() + " bytes)");
-      }
-      return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
-    }
+    CopyWriter.copy(ch, size, out, hasher, progress, spareCore);
+    return new ReadBytes(new ChunkedBytes(SourceReader.mapReadOnly(out, size)), hasher.finish());
   }
 }

@@ -51,6 +51,8 @@ final class SourceReader {
    * @param privateDir the model's private directory (for {@code PRIVATE_FILE})
    * @param name the file's name relative to the model root
    * @param plan the digests to compute in the same pass
+   * @param spareCore whether a core is free, so that a {@code COPY_TO_MEMORY} copy may be written
+   *     on a second thread while this one reads and hashes ({@link CopyWriter})
    */
   static ReadBytes read(
       FileChannel ch,
@@ -59,10 +61,11 @@ final class SourceReader {
       Path privateDir,
       String name,
       Hasher.Plan plan,
-      SafeProgress progress)
+      SafeProgress progress,
+      boolean spareCore)
       throws IOException {
     return switch (mode) {
-      case COPY_TO_MEMORY -> copyToMemory(ch, size, plan, progress);
+      case COPY_TO_MEMORY -> copyToMemory(ch, size, plan, progress, spareCore);
       case PRIVATE_FILE -> copyToPrivateFile(ch, size, privateDir, name, plan, progress);
       case MAPPED_TRUSTED -> map(ch, size, plan, progress);
       case AUTOMATIC -> throw new IllegalArgumentException("AUTOMATIC is resolved before reading");
@@ -70,9 +73,11 @@ final class SourceReader {
   }
 
   private static ReadBytes copyToMemory(
-      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress) throws IOException {
+      FileChannel ch, long size, Hasher.Plan plan, SafeProgress progress, boolean spareCore)
+      throws IOException {
     if (MemoryFiles.fits(size)) {
-      return MemoryFiles.copy(ch, size, plan, progress); // no fresh direct memory to fault in
+      // No fresh direct memory to fault in.
+      return MemoryFiles.copy(ch, size, plan, progress, spareCore);
     }
     Hasher hasher = plan.newHasher();
     List<ByteBuffer> chunks = new ArrayList<>();
@@ -111,23 +116,10 @@ final class SourceReader {
     FileChannel out = createPrivateCopy(target);
     boolean done = false;
     try {
-      ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(COPY_STEP, Math.max(size, 1)));
-      long copied = 0;
-      while (copied < size) {
-        buf.clear().limit((int) Math.min(COPY_STEP, size - copied));
-        int n = ch.read(buf);
-        if (n < 0) {
-          throw new ShortReadException("file ended at " + copied);
-        }
-        buf.flip();
-        hasher.update(buf.duplicate());
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-        copied += n;
-        progress.at(copied);
-      }
-      expectEnd(ch, size);
+      // Written by this thread: on a second one the copy cost 1.4-1.5x a scan's CPU instead of
+      // 1.3x, this mode's limit being 1.5x, for no wall time in five of six paired runs
+      // (benchmarks/results/issue14-delivery-session6.md).
+      CopyWriter.copy(ch, size, out, hasher, progress, false);
       // No force(): the copy is a private scratch file that does not need to survive a crash, and
       // the mapping below reads it back from the page cache either way.
       chunks.addAll(mapReadOnly(out, size));

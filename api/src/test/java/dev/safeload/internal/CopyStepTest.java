@@ -167,7 +167,8 @@ class CopyStepTest {
               dir.resolve("private"),
               "m.bin",
               new Hasher.Plan(true, List.of()),
-              new SafeProgress(ProgressListener.NONE, "m.bin", SIZE));
+              new SafeProgress(ProgressListener.NONE, "m.bin", SIZE),
+              false);
       assertEquals(SIZE, ch.bytesRead, "every source byte read once");
       assertEquals(SourceReader.COPY_STEP, ch.largestRead, "read in cache-sized steps");
     }
