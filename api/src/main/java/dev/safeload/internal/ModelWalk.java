@@ -172,10 +172,31 @@ final class ModelWalk {
         opts,
         64,
         new SimpleFileVisitor<>() {
+          // Every entry visited counts, not only the files served: an ignored file, a link, a
+          // special file or a folder is remembered too (a name, a finding), so a model of a
+          // million links or empty folders must stop where a million served files stop.
+          private long entries;
+
+          private boolean overLimit() {
+            if (++entries <= maxFiles) {
+              return false;
+            }
+            findings.add(
+                new Finding(
+                    Reason.TOO_MANY_FILES,
+                    null,
+                    Finding.NO_OFFSET,
+                    "more than " + maxFiles + " files and folders"));
+            return true;
+          }
+
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             if (dir.equals(root)) {
               return FileVisitResult.CONTINUE;
+            }
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
             }
             String name = names.servable(dir);
             if (name == null) {
@@ -188,6 +209,9 @@ final class ModelWalk {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
+            }
             String name = names.servable(file);
             if (name == null) {
               return FileVisitResult.CONTINUE;
@@ -222,15 +246,6 @@ final class ModelWalk {
               side.read(name, file);
               return FileVisitResult.CONTINUE;
             }
-            if (found.size() >= maxFiles) {
-              findings.add(
-                  new Finding(
-                      Reason.TOO_MANY_FILES,
-                      null,
-                      Finding.NO_OFFSET,
-                      "more than " + maxFiles + " files"));
-              return FileVisitResult.TERMINATE;
-            }
             if (attrs.isSymbolicLink()) {
               HfCache.Blob blob = cache == null ? null : cache.blobOf(file);
               if (blob == null) {
@@ -257,6 +272,9 @@ final class ModelWalk {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
+            }
             String name = names.servable(file);
             findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
             return FileVisitResult.CONTINUE;

@@ -80,6 +80,41 @@ class ModelWalkTest {
     assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
   }
 
+  /**
+   * Ignored files, links, special files and folders are entries the walk visits and remembers (a
+   * name, a finding) too: a model of a million links or ignored files must stop at the limit as one
+   * of a million served files does.
+   */
+  @Test
+  void everyEntryCountsTowardsTheFileLimit() throws IOException {
+    write("a.md", "b.md", "c.md", "d.md", "w.bin");
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two, "*.md").walk(dir);
+    assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
+    assertTrue(r.ignored().size() <= 2, r.ignored().toString());
+  }
+
+  @Test
+  void linksCountTowardsTheFileLimit() throws IOException {
+    write("w.bin");
+    for (int i = 0; i < 5; i++) {
+      Files.createSymbolicLink(dir.resolve("l" + i + ".bin"), dir.resolve("w.bin"));
+    }
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two).walk(dir);
+    List<ReasonCode> codes = codes(r);
+    assertTrue(codes.contains(Reason.TOO_MANY_FILES), codes.toString());
+    assertTrue(codes.size() <= 3, codes.toString());
+  }
+
+  @Test
+  void foldersCountTowardsTheFileLimit() throws IOException {
+    write("a/x.md", "b/x.md", "c/x.md", "d/x.md");
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two, "x.md").walk(dir);
+    assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
+  }
+
   @Test
   void aModelWithoutFilesIsEmpty() throws IOException {
     write("README.md");
