@@ -94,7 +94,7 @@ final class ModelWalk {
                 .NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a
     // finding
     boolean follow = policy.allowsSymlinks();
-    if (!follow && !noSymlinkAbove(root, rootAttrs, findings)) {
+    if (!follow && (!noSymlinkAbove(root, rootAttrs, findings) || !noLinkUndone(path, findings))) {
       return new Result(root, false, files, side, ignored, findings);
     }
     if (follow) {
@@ -125,6 +125,34 @@ final class ModelWalk {
         Map.copyOf(side),
         List.copyOf(ignored),
         List.copyOf(findings));
+  }
+
+  /**
+   * False (with a finding) if a folder named in the path as given is a symbolic link that a later
+   * {@code ..} takes back out of. {@code normalize} drops {@code link/..} without looking at {@code
+   * link}; the kernel, and so whatever loads the same path after the scan, follows it first: the
+   * walk would judge one folder and the loader open another.
+   */
+  private static boolean noLinkUndone(Path given, List<Finding> findings) {
+    Path abs = given.toAbsolutePath();
+    Path prefix = abs.getRoot();
+    if (prefix == null || abs.equals(abs.normalize())) {
+      return true;
+    }
+    for (Path part : abs) {
+      prefix = prefix.resolve(part);
+      String s = part.toString();
+      if (!s.equals("..") && !s.equals(".") && Files.isSymbolicLink(prefix)) {
+        findings.add(
+            new Finding(
+                Reason.SYMLINK,
+                null,
+                Finding.NO_OFFSET,
+                "a folder in the model path is a symbolic link: " + prefix));
+        return false;
+      }
+    }
+    return true;
   }
 
   /** False (with a finding) if the root or a directory above it is a symbolic link. */

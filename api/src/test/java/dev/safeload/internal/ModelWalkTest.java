@@ -71,6 +71,21 @@ class ModelWalkTest {
     assertEquals(List.of(Reason.SYMLINK), codes(r));
   }
 
+  /**
+   * {@code link/../model} is {@code model} to {@code Path.normalize} and the parent of the link's
+   * target's {@code model} to the kernel, and so to whatever loads the same path after the scan.
+   */
+  @Test
+  void aDotDotAfterALinkInTheModelPathIsALink() throws IOException {
+    write("model/w.bin", "elsewhere/x/keep", "elsewhere/model/evil.bin");
+    Files.createSymbolicLink(dir.resolve("link"), dir.resolve("elsewhere/x"));
+    Path path = dir.resolve("link/../model");
+    assertTrue(Files.exists(path.resolve("evil.bin")), "the kernel's reading of the path");
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(path);
+    assertEquals(List.of(), names(r));
+    assertEquals(List.of(Reason.SYMLINK), codes(r));
+  }
+
   @Test
   void theWalkStopsAtTheFileLimit() throws IOException {
     write("a.bin", "b.bin", "c.bin");
