@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * <p>Negation ({@code !pattern}) is not supported: a pattern list that excludes and re-includes is
  * a policy nobody can read at a glance, so such a pattern is refused rather than given a meaning.
- * Patterns are limited to {@value #MAX_LENGTH} characters and matching is linear in the name for
- * the patterns people write; names longer than {@value #MAX_NAME} characters never match.
+ * Patterns are limited to {@value #MAX_LENGTH} characters; matching one name takes at most (pattern
+ * length x name length) steps whatever either holds, since patterns may come from a file that came
+ * with the model; names longer than {@value #MAX_NAME} characters never match.
  */
 public final class FileGlob {
   /** Longest pattern accepted. */
