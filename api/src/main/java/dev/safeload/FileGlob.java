@@ -1,7 +1,7 @@
 package dev.safeload;
 
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A pattern over the {@code /}-separated names of files in a model directory, with the meaning
@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *
  * <p>Negation ({@code !pattern}) is not supported: a pattern list that excludes and re-includes is
  * a policy nobody can read at a glance, so such a pattern is refused rather than given a meaning.
- * Patterns are limited to {@value #MAX_LENGTH} characters and matching is linear in the name for
- * the patterns people write; names longer than {@value #MAX_NAME} characters never match.
+ * Patterns are limited to {@value #MAX_LENGTH} characters; matching one name takes at most (pattern
+ * length x name length) steps whatever either holds, since patterns may come from a file that came
+ * with the model; names longer than {@value #MAX_NAME} characters never match.
  */
 public final class FileGlob {
   /** Longest pattern accepted. */
@@ -32,14 +33,38 @@ public final class FileGlob {
   static final int MAX_NAME = 4096;
   private static final int MAX_WILDCARDS = 16;
 
+  // Token kinds. Patterns come from pin files, signatures and policy files and names from the
+  // model, so matching is a set-of-states simulation (Thompson), never a backtracking regex:
+  // "*a*a*a*a*a*b" as java.util.regex took seconds on a 100-character name and grows as the
+  // name's fifth power. Work is at most (tokens + 1) x (code points in the name).
+  private static final int LITERAL = 0; // one code point
+  private static final int ANY = 1; // "?": one code point other than '/'
+  private static final int CLASS = 2; // "[...]": one code point other than '/' in (or not in) set
+  private static final int STAR = 3; // "*": any run of code points other than '/'
+  private static final int DIRS = 4; // "**/": zero or more whole directory names, each with '/'
+  private static final int REST = 5; // trailing "**": everything
+
   private final String pattern;
-  private final Pattern regex;
+  private final int[] kinds;
+  private final int[] literals;
+  private final int[][] classes; // for CLASS: ranges as [lo0, hi0, lo1, hi1, ...]
+  private final boolean[] negated;
   private final boolean anchored;
   private final boolean directoryOnly;
 
-  private FileGlob(String pattern, Pattern regex, boolean anchored, boolean directoryOnly) {
+  private FileGlob(
+      String pattern,
+      int[] kinds,
+      int[] literals,
+      int[][] classes,
+      boolean[] negated,
+      boolean anchored,
+      boolean directoryOnly) {
     this.pattern = pattern;
-    this.regex = regex;
+    this.kinds = kinds;
+    this.literals = literals;
+    this.classes = classes;
+    this.negated = negated;
     this.anchored = anchored;
     this.directoryOnly = directoryOnly;
   }
@@ -79,7 +104,7 @@ public final class FileGlob {
     if (p.isEmpty()) {
       throw new IllegalArgumentException("empty file pattern");
     }
-    return new FileGlob(pattern, Pattern.compile(toRegex(p, pattern)), anchored, dirOnly);
+    return compile(pattern, p, anchored, dirOnly);
   }
 
   /** The pattern as written. */
@@ -89,36 +114,154 @@ public final class FileGlob {
 
   /** Whether the file with this {@code /}-separated name relative to the model root is matched. */
   public boolean matches(String name) {
+    return matchCounting(name, new long[1]);
+  }
+
+  /**
+   * {@link #matches} that adds the number of state visits to {@code work[0]}, so tests can bound
+   * the work without a clock.
+   */
+  boolean matchCounting(String name, long[] work) {
     if (name.length() > MAX_NAME) {
       return false;
     }
-    // Each directory prefix of the name, then the name itself: a matched directory matches all
-    // below.
-    int from = 0;
+    // A matched directory matches everything below it. An anchored pattern runs once over the
+    // whole name, asking at each '/' whether the directory so far is matched; an unanchored one
+    // (no '/' inside) runs over each name part on its own. Either way each code point of the name
+    // is fed to one simulation.
+    int states = kinds.length + 1;
+    boolean[] current = new boolean[states];
+    boolean[] inDirs = new boolean[states]; // inside a DIRS token's directory name
+    boolean[] next = new boolean[states];
+    boolean[] nextInDirs = new boolean[states];
+    start(current, inDirs);
+    close(current, work);
+    int i = 0;
+    int n = name.length();
     while (true) {
-      int end = name.indexOf('/', from);
-      boolean isDirectory = end >= 0;
-      int stop = isDirectory ? end : name.length();
-      if (!directoryOnly || isDirectory) {
-        CharSequence candidate =
-            anchored ? name.subSequence(0, stop) : name.subSequence(from, stop);
-        if (regex.matcher(candidate).matches()) {
+      boolean end = i >= n;
+      int c = end ? 0 : name.codePointAt(i);
+      if (end || c == '/') {
+        // The text fed so far (a directory or the whole name) is a candidate.
+        if ((!directoryOnly || !end) && current[kinds.length]) {
           return true;
         }
+        if (end) {
+          return false;
+        }
+        if (!anchored) {
+          start(current, inDirs);
+          close(current, work);
+          i++;
+          continue;
+        }
       }
-      if (!isDirectory) {
-        return false;
+      Arrays.fill(next, false);
+      Arrays.fill(nextInDirs, false);
+      boolean alive = false;
+      for (int s = 0; s < kinds.length; s++) {
+        work[0]++;
+        if (inDirs[s]) {
+          if (c == '/') {
+            next[s] = true; // a whole directory name consumed: at the token again
+          } else {
+            nextInDirs[s] = true;
+          }
+          alive = true;
+        }
+        if (!current[s]) {
+          continue;
+        }
+        switch (kinds[s]) {
+          case LITERAL -> {
+            if (c == literals[s]) {
+              next[s + 1] = true;
+              alive = true;
+            }
+          }
+          case ANY -> {
+            if (c != '/') {
+              next[s + 1] = true;
+              alive = true;
+            }
+          }
+          case CLASS -> {
+            if (c != '/' && inClass(classes[s], c) != negated[s]) {
+              next[s + 1] = true;
+              alive = true;
+            }
+          }
+          case STAR -> {
+            if (c != '/') {
+              next[s] = true;
+              alive = true;
+            }
+          }
+          case DIRS -> {
+            if (c == '/') {
+              next[s] = true;
+            } else {
+              nextInDirs[s] = true;
+            }
+            alive = true;
+          }
+          case REST -> {
+            next[s] = true;
+            alive = true;
+          }
+          default -> throw new AssertionError(kinds[s]);
+        }
       }
-      from = end + 1;
+      boolean[] t = current;
+      current = next;
+      next = t;
+      t = inDirs;
+      inDirs = nextInDirs;
+      nextInDirs = t;
+      close(current, work);
+      i += Character.charCount(c);
+      if (!alive && anchored) {
+        return false; // no state left: nothing longer can match
+      }
     }
   }
 
-  private static String toRegex(String p, String original) {
-    StringBuilder re = new StringBuilder();
+  private void start(boolean[] current, boolean[] inDirs) {
+    Arrays.fill(current, false);
+    Arrays.fill(inDirs, false);
+    current[0] = true;
+  }
+
+  /** Adds the states reachable without input: past a STAR, DIRS or REST, which may match none. */
+  private void close(boolean[] current, long[] work) {
+    for (int s = 0; s < kinds.length; s++) {
+      work[0]++;
+      if (current[s] && (kinds[s] == STAR || kinds[s] == DIRS || kinds[s] == REST)) {
+        current[s + 1] = true;
+      }
+    }
+  }
+
+  private static boolean inClass(int[] ranges, int c) {
+    for (int k = 0; k < ranges.length; k += 2) {
+      if (c >= ranges[k] && c <= ranges[k + 1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static FileGlob compile(String original, String p, boolean anchored, boolean dirOnly) {
+    int[] kinds = new int[p.length()];
+    int[] literals = new int[p.length()];
+    int[][] classes = new int[p.length()][];
+    boolean[] negated = new boolean[p.length()];
+    int t = 0;
     int wildcards = 0;
     int n = p.length();
-    for (int i = 0; i < n; i++) {
-      char c = p.charAt(i);
+    for (int i = 0; i < n; ) {
+      int c = p.codePointAt(i);
+      int width = Character.charCount(c);
       switch (c) {
         case '*' -> {
           if (++wildcards > MAX_WILDCARDS) {
@@ -129,18 +272,18 @@ public final class FileGlob {
           boolean atSegmentStart = i == 0 || p.charAt(i - 1) == '/';
           boolean atSegmentEnd = i + 2 >= n || p.charAt(i + 2) == '/';
           if (doubled && atSegmentStart && atSegmentEnd) {
-            i++; // consume the second '*'
-            if (i + 1 < n) {
-              i++; // and the '/' after it: "**/" is zero or more directories
-              re.append("(?:[^/]*/)*");
+            if (i + 2 < n) {
+              kinds[t++] = DIRS; // "**/" is zero or more directories
+              width = 3;
             } else {
-              re.append(".*"); // trailing "**": everything below
+              kinds[t++] = REST; // trailing "**": everything below
+              width = 2;
             }
           } else {
-            re.append("[^/]*");
+            kinds[t++] = STAR;
           }
         }
-        case '?' -> re.append("[^/]");
+        case '?' -> kinds[t++] = ANY;
         case '[' -> {
           int close = p.indexOf(']', i + 2);
           if (close < 0) {
@@ -148,39 +291,65 @@ public final class FileGlob {
                 "unterminated character class in file pattern: " + original);
           }
           String body = p.substring(i + 1, close);
-          re.append('[');
           int k = 0;
           if (body.startsWith("!") || body.startsWith("^")) {
-            re.append('^');
+            negated[t] = true;
             k = 1;
           }
-          for (; k < body.length(); k++) {
-            char b = body.charAt(k);
-            if (b == '-' && k > 0 && k < body.length() - 1) {
-              re.append('-');
-            } else if (b == '/') {
-              throw new IllegalArgumentException("'/' inside a character class: " + original);
-            } else {
-              // Escaping every non-alphanumeric character is always legal inside a Java class.
-              if (!Character.isLetterOrDigit(b)) {
-                re.append('\\');
-              }
-              re.append(b);
-            }
+          if (k == body.length()) {
+            // "[!]" and "[^]": git would read the ']' as a member and look further for the end;
+            // a class with no member has no reading everyone agrees on, so it is refused.
+            throw new IllegalArgumentException(
+                "empty character class in file pattern: " + original);
           }
-          re.append("&&[^/]]");
-          i = close;
+          int[] ranges = new int[2 * body.length()];
+          int r = 0;
+          while (k < body.length()) {
+            int lo = body.codePointAt(k);
+            k += Character.charCount(lo);
+            int hi = lo;
+            if (k + 1 < body.length() && body.charAt(k) == '-') {
+              hi = body.codePointAt(k + 1);
+              k += 1 + Character.charCount(hi);
+              if (hi < lo) {
+                throw new IllegalArgumentException(
+                    "reversed range in a character class: " + original);
+              }
+            }
+            if (lo == '/' || hi == '/') {
+              throw new IllegalArgumentException("'/' inside a character class: " + original);
+            }
+            ranges[r++] = lo;
+            ranges[r++] = hi;
+          }
+          classes[t] = Arrays.copyOf(ranges, r);
+          kinds[t++] = CLASS;
+          width = close + 1 - i;
         }
         case '\\' -> {
           if (i + 1 >= n) {
             throw new IllegalArgumentException("file pattern ends in an escape: " + original);
           }
-          re.append(Pattern.quote(String.valueOf(p.charAt(++i))));
+          int e = p.codePointAt(i + 1);
+          literals[t] = e;
+          kinds[t++] = LITERAL;
+          width = 1 + Character.charCount(e);
         }
-        default -> re.append(Pattern.quote(String.valueOf(c)));
+        default -> {
+          literals[t] = c;
+          kinds[t++] = LITERAL;
+        }
       }
+      i += width;
     }
-    return re.toString();
+    return new FileGlob(
+        original,
+        Arrays.copyOf(kinds, t),
+        Arrays.copyOf(literals, t),
+        Arrays.copyOf(classes, t),
+        Arrays.copyOf(negated, t),
+        anchored,
+        dirOnly);
   }
 
   @Override

@@ -38,7 +38,10 @@ public final class LoadPolicy {
   /** Largest single file accepted. */
   public static final Setting<Long> MAX_FILE_BYTES = Setting.limit("loader.maxFileBytes", 1L << 40);
 
-  /** Most files in one model directory. */
+  /**
+   * Most entries in one model directory: files (ignored ones, links and special files included) and
+   * folders, each counted once.
+   */
   public static final Setting<Long> MAX_FILES = Setting.limit("loader.maxFiles", 10_000);
 
   /** Threads used to hash and validate the files of one model in parallel. */

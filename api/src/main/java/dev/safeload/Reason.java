@@ -27,8 +27,12 @@ public enum Reason implements ReasonCode {
   NOT_REGULAR_FILE("The path is not a regular file."),
   /** The file is larger than the policy allows. */
   FILE_TOO_LARGE("The file is larger than the policy's limit."),
-  /** The model directory holds more files than the policy allows. */
-  TOO_MANY_FILES("The model directory holds more files than the policy's limit."),
+  /**
+   * The model directory holds more entries than the policy allows: files served or not (ignored
+   * files, links, special files) and folders all count.
+   */
+  TOO_MANY_FILES(
+      "The model directory holds more files and folders (ignored ones and links included) than the policy's limit."),
   /** The model directory holds no file to load. */
   EMPTY_MODEL("The model directory holds no files."),
   /** Size, modification time or identity of the source changed while or after it was read. */

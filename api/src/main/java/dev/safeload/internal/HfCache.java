@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code huggingface_hub} stores each file once under {@code models--ORG--NAME/blobs/} with its
  * digest as its name (SHA-256 for LFS files, the git blob SHA-1 for small ones) and makes each
  * snapshot {@code models--ORG--NAME/snapshots/REV/} a tree of relative links into {@code blobs/}. A
- * link is accepted only if, without leaving the repository folder, it leads to a regular file
- * directly in that repository's {@code blobs/} folder whose name has the form of a digest, and
- * neither the blobs folder nor the blob is itself a link. The loader then checks the bytes it reads
- * against that name ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every
- * other link stays refused.
+ * link is accepted only if it has the form huggingface_hub writes ({@code ..} segments, then {@code
+ * blobs/DIGEST}) and, without leaving the repository folder, leads to a regular file directly in
+ * that repository's {@code blobs/} folder whose name has the form of a digest, and neither the
+ * blobs folder nor the blob is itself a link. The loader then checks the bytes it reads against
+ * that name ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every other link
+ * stays refused.
  */
 final class HfCache {
   private final Path repo;
@@ -65,6 +66,19 @@ final class HfCache {
     Path target = Files.readSymbolicLink(link);
     if (target.isAbsolute()) {
       return null; // huggingface_hub writes relative links; an absolute one can point anywhere
+    }
+    // huggingface_hub writes os.path.relpath: some "..", then blobs/DIGEST. Only that form is
+    // resolved here: normalize() drops "x/.." without looking at x, while the kernel (and every
+    // other reader of the snapshot) follows x first, so "../../blobs/lure/../H" with blobs/lure a
+    // link elsewhere would have us check blobs/H and the loader open another H.
+    int n = target.getNameCount();
+    if (n < 3 || !target.getName(n - 2).toString().equals("blobs")) {
+      return null;
+    }
+    for (int i = 0; i < n - 2; i++) {
+      if (!target.getName(i).toString().equals("..")) {
+        return null;
+      }
     }
     // A link found inside the cache always has a parent directory.
     Path resolved = Objects.requireNonNull(link.getParent()).resolve(target).normalize();

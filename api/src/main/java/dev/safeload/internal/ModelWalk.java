@@ -94,7 +94,7 @@ final class ModelWalk {
                 .NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a
     // finding
     boolean follow = policy.allowsSymlinks();
-    if (!follow && !noSymlinkAbove(root, rootAttrs, findings)) {
+    if (!follow && (!noSymlinkAbove(root, rootAttrs, findings) || !noLinkUndone(path, findings))) {
       return new Result(root, false, files, side, ignored, findings);
     }
     if (follow) {
@@ -125,6 +125,34 @@ final class ModelWalk {
         Map.copyOf(side),
         List.copyOf(ignored),
         List.copyOf(findings));
+  }
+
+  /**
+   * False (with a finding) if a folder named in the path as given is a symbolic link that a later
+   * {@code ..} takes back out of. {@code normalize} drops {@code link/..} without looking at {@code
+   * link}; the kernel, and so whatever loads the same path after the scan, follows it first: the
+   * walk would judge one folder and the loader open another.
+   */
+  private static boolean noLinkUndone(Path given, List<Finding> findings) {
+    Path abs = given.toAbsolutePath();
+    Path prefix = abs.getRoot();
+    if (prefix == null || abs.equals(abs.normalize())) {
+      return true;
+    }
+    for (Path part : abs) {
+      prefix = prefix.resolve(part);
+      String s = part.toString();
+      if (!s.equals("..") && !s.equals(".") && Files.isSymbolicLink(prefix)) {
+        findings.add(
+            new Finding(
+                Reason.SYMLINK,
+                null,
+                Finding.NO_OFFSET,
+                "a folder in the model path is a symbolic link: " + prefix));
+        return false;
+      }
+    }
+    return true;
   }
 
   /** False (with a finding) if the root or a directory above it is a symbolic link. */
@@ -172,10 +200,31 @@ final class ModelWalk {
         opts,
         64,
         new SimpleFileVisitor<>() {
+          // Every entry visited counts, not only the files served: an ignored file, a link, a
+          // special file or a folder is remembered too (a name, a finding), so a model of a
+          // million links or empty folders must stop where a million served files stop.
+          private long entries;
+
+          private boolean overLimit() {
+            if (++entries <= maxFiles) {
+              return false;
+            }
+            findings.add(
+                new Finding(
+                    Reason.TOO_MANY_FILES,
+                    null,
+                    Finding.NO_OFFSET,
+                    "more than " + maxFiles + " files and folders"));
+            return true;
+          }
+
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             if (dir.equals(root)) {
               return FileVisitResult.CONTINUE;
+            }
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
             }
             String name = names.servable(dir);
             if (name == null) {
@@ -188,6 +237,9 @@ final class ModelWalk {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
+            }
             String name = names.servable(file);
             if (name == null) {
               return FileVisitResult.CONTINUE;
@@ -222,15 +274,6 @@ final class ModelWalk {
               side.read(name, file);
               return FileVisitResult.CONTINUE;
             }
-            if (found.size() >= maxFiles) {
-              findings.add(
-                  new Finding(
-                      Reason.TOO_MANY_FILES,
-                      null,
-                      Finding.NO_OFFSET,
-                      "more than " + maxFiles + " files"));
-              return FileVisitResult.TERMINATE;
-            }
             if (attrs.isSymbolicLink()) {
               HfCache.Blob blob = cache == null ? null : cache.blobOf(file);
               if (blob == null) {
@@ -257,6 +300,9 @@ final class ModelWalk {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
+            if (overLimit()) {
+              return FileVisitResult.TERMINATE;
+            }
             String name = names.servable(file);
             findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
             return FileVisitResult.CONTINUE;

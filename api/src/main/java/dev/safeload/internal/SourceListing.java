@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Stage 1 for a source that lists its own files (a caller's streams, a jar's entries): the same
@@ -24,9 +25,10 @@ import java.util.TreeMap;
  * that ends in a dot or a space, empty, {@code .} or {@code ..} segments); a name listed twice is
  * {@code DUPLICATE_NAME} and neither copy is served; ignore patterns; two names that fold to one
  * are {@code FILE_NAME_COLLISION}, both; a verifier's side file is read for the verifier ({@link
- * SideFiles}); more than {@code MAX_FILES} files is {@code TOO_MANY_FILES}. Then, over the whole
- * listing, a name that is also the folder of another name is {@code FILE_NAME_COLLISION} (written
- * out, one would replace the other). No files is {@code EMPTY_MODEL}.
+ * SideFiles}); more than {@code MAX_FILES} listed entries (ignored ones included) is {@code
+ * TOO_MANY_FILES}. Then, over the whole listing, a name that is also the folder of another name is
+ * {@code FILE_NAME_COLLISION} (written out, one would replace the other). No files is {@code
+ * EMPTY_MODEL}.
  */
 final class SourceListing {
   /** One listed file: its name in the model, its declared size and how to open it. */
@@ -52,12 +54,25 @@ final class SourceListing {
     Map<String, ByteBuffer> sideBytes = new TreeMap<>();
     SideFiles side = new SideFiles(false, sideBytes, out);
     TreeMap<String, SourceFile> found = new TreeMap<>();
-    List<String> ignored = new ArrayList<>();
+    // Sorted, and a duplicate is taken out in log time.
+    TreeSet<String> ignored = new TreeSet<>();
     ModelNames names = new ModelNames(rootOf(location), out);
     Set<String> seen = new HashSet<>();
     Set<String> duplicated = new HashSet<>();
     long maxFiles = policy.get(LoadPolicy.MAX_FILES);
+    long entries = 0;
     for (Listed f : listed) {
+      // Every listed entry counts, as in a walked directory (ModelWalk): ignored, refused and
+      // duplicated names are remembered too.
+      if (++entries > maxFiles) {
+        out.add(
+            new Finding(
+                Reason.TOO_MANY_FILES,
+                null,
+                Finding.NO_OFFSET,
+                "more than " + maxFiles + " listed files"));
+        break;
+      }
       String name = names.servable(f.name());
       if (name == null) {
         continue;
@@ -98,22 +113,12 @@ final class SourceListing {
         side.read(name, f.size(), f.opener());
         continue;
       }
-      if (found.size() >= maxFiles) {
-        out.add(
-            new Finding(
-                Reason.TOO_MANY_FILES,
-                null,
-                Finding.NO_OFFSET,
-                "more than " + maxFiles + " files"));
-        break;
-      }
       found.put(name, SourceFile.stream(name, f.size(), f.opener()));
     }
     folderCollisions(found, sideBytes.keySet(), out);
     if (found.isEmpty() && out.isEmpty()) {
       out.add(new Finding(Reason.EMPTY_MODEL, null, Finding.NO_OFFSET, "no files to load"));
     }
-    ignored.sort(null);
     return new ModelWalk.Result(
         rootOf(location),
         true,

@@ -71,12 +71,62 @@ class ModelWalkTest {
     assertEquals(List.of(Reason.SYMLINK), codes(r));
   }
 
+  /**
+   * {@code link/../model} is {@code model} to {@code Path.normalize} and the parent of the link's
+   * target's {@code model} to the kernel, and so to whatever loads the same path after the scan.
+   */
+  @Test
+  void aDotDotAfterALinkInTheModelPathIsALink() throws IOException {
+    write("model/w.bin", "elsewhere/x/keep", "elsewhere/model/evil.bin");
+    Files.createSymbolicLink(dir.resolve("link"), dir.resolve("elsewhere/x"));
+    Path path = dir.resolve("link/../model");
+    assertTrue(Files.exists(path.resolve("evil.bin")), "the kernel's reading of the path");
+    ModelWalk.Result r = walk(LoadPolicy.strict()).walk(path);
+    assertEquals(List.of(), names(r));
+    assertEquals(List.of(Reason.SYMLINK), codes(r));
+  }
+
   @Test
   void theWalkStopsAtTheFileLimit() throws IOException {
     write("a.bin", "b.bin", "c.bin");
     LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
     ModelWalk.Result r = walk(two).walk(dir);
     assertEquals(2, r.files().size());
+    assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
+  }
+
+  /**
+   * Ignored files, links, special files and folders are entries the walk visits and remembers (a
+   * name, a finding) too: a model of a million links or ignored files must stop at the limit as one
+   * of a million served files does.
+   */
+  @Test
+  void everyEntryCountsTowardsTheFileLimit() throws IOException {
+    write("a.md", "b.md", "c.md", "d.md", "w.bin");
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two, "*.md").walk(dir);
+    assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
+    assertTrue(r.ignored().size() <= 2, r.ignored().toString());
+  }
+
+  @Test
+  void linksCountTowardsTheFileLimit() throws IOException {
+    write("w.bin");
+    for (int i = 0; i < 5; i++) {
+      Files.createSymbolicLink(dir.resolve("l" + i + ".bin"), dir.resolve("w.bin"));
+    }
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two).walk(dir);
+    List<ReasonCode> codes = codes(r);
+    assertTrue(codes.contains(Reason.TOO_MANY_FILES), codes.toString());
+    assertTrue(codes.size() <= 3, codes.toString());
+  }
+
+  @Test
+  void foldersCountTowardsTheFileLimit() throws IOException {
+    write("a/x.md", "b/x.md", "c/x.md", "d/x.md");
+    LoadPolicy two = LoadPolicy.strict().toBuilder().set(LoadPolicy.MAX_FILES, 2L).build();
+    ModelWalk.Result r = walk(two, "x.md").walk(dir);
     assertEquals(List.of(Reason.TOO_MANY_FILES), codes(r));
   }
 

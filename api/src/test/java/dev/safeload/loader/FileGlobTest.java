@@ -41,13 +41,27 @@ class FileGlobTest {
     "model.sig, sub/model.sig, true",
     "\\*.txt, *.txt, true",
     "\\*.txt, a.txt, false",
+    "a/*/, a/b/c, true",
+    "a/*/, a/b, false",
+    "*.md/, x/y.md/z, true",
+    "[a-].txt, -.txt, true",
+    "[-a].txt, -.txt, true",
+    "[!a-c]*, d/x, true",
+    "[a-c]x, bx/y, true",
+    "a?c, a/c, false",
+    "**, a/b, true",
+    "a/**/, a/b/c, true",
+    "a/**/, a/b, false",
+    "a\\/b, a/b, true",
+    "a[!x]b, a/b, false", // java.util.regex's [^x&&[^/]] let a negated class match '/'
+    "*/[!\\], a//, false",
   })
   void matchesAsGitignoreDoes(String pattern, String name, boolean expected) {
     assertEquals(expected, FileGlob.of(pattern).matches(name));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/", "!*.md", "[a-", "x\\", "a\u0001b"})
+  @ValueSource(strings = {"", "/", "!*.md", "[a-", "x\\", "a\u0001b", "[!]", "[^]", "[z-a]"})
   void invalidPatternsAreRefusedWithOneLine(String pattern) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> FileGlob.of(pattern));

@@ -115,6 +115,42 @@ class HfCacheTest {
         codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
   }
 
+  /**
+   * {@code Path.normalize} drops {@code x/..} without looking at {@code x}; the kernel follows
+   * {@code x} first. A link {@code ../../blobs/lure/../H} normalises to {@code blobs/H}, which was
+   * checked, while {@code blobs/lure} (a link into the attacker's tree, never walked) makes every
+   * other reader of the snapshot open a different {@code H}.
+   */
+  @Test
+  void aLinkWhoseDotDotsPassThroughAnotherLinkIsRefused() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    String digest = sha256(weights);
+    Files.write(repo.resolve("blobs").resolve(digest), weights);
+    Path elsewhere = home.resolve("elsewhere/deeper");
+    Files.createDirectories(elsewhere);
+    Files.write(home.resolve("elsewhere").resolve(digest), "not the checked bytes".getBytes());
+    Files.createSymbolicLink(repo.resolve("blobs/lure"), elsewhere);
+    Files.createSymbolicLink(
+        snapshot.resolve("model.toy"), Path.of("../../blobs/lure/../" + digest));
+    // What any other reader of the snapshot opens is not the blob safeload would check.
+    assertEquals("not the checked bytes", Files.readString(snapshot.resolve("model.toy")));
+    assertEquals(
+        List.of(Reason.SYMLINK), codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+  }
+
+  @Test
+  void dotAndDotDotAfterANameAreRefusedInALink() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    String digest = sha256(weights);
+    Files.write(repo.resolve("blobs").resolve(digest), weights);
+    Files.createDirectories(snapshot.resolve("sub"));
+    Files.createSymbolicLink(snapshot.resolve("a.toy"), Path.of("sub/../../../blobs/" + digest));
+    Files.createSymbolicLink(snapshot.resolve("b.toy"), Path.of("../../blobs/./" + digest));
+    assertEquals(
+        List.of(Reason.SYMLINK, Reason.SYMLINK),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot)));
+  }
+
   @Test
   void outsideACacheLayoutLinksAreRefusedAsBefore() throws Exception {
     Path plain = home.resolve("plain");

@@ -153,6 +153,19 @@ class ModelSourceTest {
     assertThrows(ModelRejectedException.class, () -> toyLoader().load(source));
   }
 
+  /** As in a walked directory, every listed entry counts, ignored and duplicated ones too. */
+  @Test
+  void everyListedEntryCountsTowardsTheFileLimit() throws Exception {
+    ModelSource.Builder b = ModelSource.streams("mem").add("w.toy", TOY.length, bytes(TOY));
+    for (int i = 0; i < 5; i++) {
+      b.add("n" + i + ".md", 1, bytes(new byte[1]));
+    }
+    LoadPolicy two = unpinnedToyPolicy().ignoreFiles("*.md").set(LoadPolicy.MAX_FILES, 2L).build();
+    ScanReport r = loader(two).scan(b.build());
+    assertEquals(
+        List.of(Reason.TOO_MANY_FILES), r.findings().stream().map(Finding::reason).toList());
+  }
+
   @Test
   void namesThatFoldToOneCollide() throws Exception {
     ModelSource source =
