@@ -159,7 +159,7 @@ final class CopyWriter implements AutoCloseable {
     }
     if (b == FAILED) {
       free.add(FAILED); // for any later call
-      throw rethrow();
+      throw TaskFailures.rethrow(failure);
     }
     return b.clear();
   }
@@ -185,7 +185,7 @@ final class CopyWriter implements AutoCloseable {
       joinUninterruptibly(t);
     }
     if (failure != null) {
-      throw rethrow();
+      throw TaskFailures.rethrow(failure);
     }
   }
 
@@ -220,24 +220,6 @@ final class CopyWriter implements AutoCloseable {
       failure = e;
       free.add(FAILED); // wakes the reader
     }
-  }
-
-  /**
-   * The writer's failure, to throw on the reading thread as the same exception: a failed write is
-   * reported as it would have been had the reading thread written the step itself.
-   */
-  private IOException rethrow() {
-    Throwable f = failure;
-    if (f instanceof IOException io) {
-      return io;
-    }
-    if (f instanceof RuntimeException r) {
-      throw r;
-    }
-    if (f instanceof Error e) {
-      throw e;
-    }
-    throw new IllegalStateException("the copy's writer failed", f);
   }
 
   private static void joinUninterruptibly(Thread t) {

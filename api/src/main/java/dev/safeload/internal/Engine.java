@@ -416,28 +416,13 @@ public final class Engine {
       try {
         out.add(fu.get());
       } catch (ExecutionException e) {
-        throw rethrow(e);
+        throw TaskFailures.rethrow(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while loading");
       }
     }
     return out;
-  }
-
-  /** Rethrows what a task on another thread threw, as if it had been thrown here. */
-  private static IllegalStateException rethrow(ExecutionException e) throws IOException {
-    Throwable c = e.getCause();
-    if (c instanceof IOException io) {
-      throw io;
-    }
-    if (c instanceof RuntimeException re) {
-      throw re;
-    }
-    if (c instanceof Error err) {
-      throw err;
-    }
-    return new IllegalStateException(c);
   }
 
   /**

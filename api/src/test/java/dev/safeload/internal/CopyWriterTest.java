@@ -317,17 +317,36 @@ class CopyWriterTest {
                 stillInterrupted.set(Thread.currentThread().isInterrupted());
               });
       reader.start();
-      // Waits (untimed) until the reader blocks for a free buffer.
-      while (reader.getState() != Thread.State.WAITING) {
+      // Waits (untimed) until the reader blocks for a free buffer: in CopyWriter.buffer(), not
+      // anywhere else a thread may briefly wait (class initialisation, a lock in the JDK's I/O),
+      // where an interrupt would close the source channel instead (ClosedByInterruptException).
+      while (!(reader.getState() == Thread.State.WAITING && waitsIn(reader, "buffer"))) {
         Thread.onSpinWait();
       }
       reader.interrupt();
+      // Releases the writer only once the reader has left buffer() and waits in close() for it: a
+      // buffer freed before the reader noticed the interrupt would be handed to it (the queue's
+      // take() then returns and keeps the interrupt), and its next read would close the source
+      // channel instead (ClosedByInterruptException).
+      while (!(reader.getState() == Thread.State.WAITING && waitsIn(reader, "close"))) {
+        Thread.onSpinWait();
+      }
       out.hold.countDown();
       reader.join();
       assertInstanceOf(InterruptedIOException.class, thrown.get());
       assertTrue(stillInterrupted.get(), "the interrupt is kept for the caller");
       assertTrue(out.written < SIZE, "the copy was not finished");
     }
+  }
+
+  /** Whether {@code t} is inside CopyWriter's {@code method} (its stack, not the JDK's waits). */
+  private static boolean waitsIn(Thread t, String method) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals(CopyWriter.class.getName()) && e.getMethodName().equals(method)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
@@ -374,7 +393,10 @@ class CopyWriterTest {
       reader.start();
       secondRead.await();
       Thread writer = null;
-      while (writer == null || writer.getState() != Thread.State.WAITING) {
+      // Until the writer waits for a step in its loop (run()), not anywhere else it may wait.
+      while (writer == null
+          || writer.getState() != Thread.State.WAITING
+          || !waitsIn(writer, "run")) {
         writer =
             Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals(CopyWriter.THREAD_NAME))
