@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,13 +31,12 @@ class CopyStepTest {
   @TempDir Path dir;
 
   /** A file channel that counts what is read from it and the largest single read. */
-  static final class Counting extends FileChannel {
-    final FileChannel in;
+  static final class Counting extends ForwardingFileChannel {
     long bytesRead;
     int largestRead;
 
     Counting(FileChannel in) {
-      this.in = in;
+      super(in);
     }
 
     private int counted(int n) {
@@ -53,86 +49,17 @@ class CopyStepTest {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-      return counted(in.read(dst));
+      return counted(delegate.read(dst));
     }
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
-      return counted(in.read(dst, position));
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      return in.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      in.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return in.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void force(boolean metaData) {}
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) {
-      throw new UnsupportedOperationException(); // would bypass the hash
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) {
-      throw new UnsupportedOperationException();
+      return counted(delegate.read(dst, position));
     }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) {
       throw new UnsupportedOperationException(); // a copy never maps its source
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      in.close();
     }
   }
 

@@ -24,11 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,15 +67,14 @@ class CopyWriterTest {
    * A destination that delegates to a real file, counting the bytes written, and can hold each
    * write until released or fail its {@code failAt}-th write (1-based).
    */
-  static final class Destination extends FileChannel {
-    final FileChannel out;
+  static final class Destination extends ForwardingFileChannel {
     volatile long written;
     volatile int writes;
     int failAt = Integer.MAX_VALUE;
     CountDownLatch hold = new CountDownLatch(0);
 
     Destination(FileChannel out) {
-      this.out = out;
+      super(out);
     }
 
     @Override
@@ -95,88 +90,9 @@ class CopyWriterTest {
       }
       // Slower than the reader: the ring fills, so a buffer reused before its write ends shows.
       Thread.yield();
-      int n = out.write(src, position);
+      int n = delegate.write(src, position);
       written += n;
       return n;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return out.read(dst);
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      return out.read(dst, position);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new UnsupportedOperationException(); // the copy writes at explicit positions
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      return out.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      out.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return out.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void force(boolean metaData) {}
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      return out.map(mode, position, size);
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      out.close();
     }
   }
 
