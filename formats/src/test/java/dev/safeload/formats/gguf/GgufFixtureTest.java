@@ -82,6 +82,20 @@ class GgufFixtureTest {
     assertEquals(3, d.tensors().size());
   }
 
+  /**
+   * generate_vocab.py: gguf-py writes a list of Python int scores as an INT32 array (the
+   * Devstral-Small-2 GGUFs), which llama.cpp loads (#27260); FLOAT32 scores as usual.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"vocab_int_scores.gguf", "vocab_float_scores.gguf"})
+  void vocabularyScoresAsGgufPyWritesThem(String name) throws Exception {
+    ModelDescription d = load(name);
+    assertEquals(
+        name.startsWith("vocab_int") ? "ARRAY<INT32>[8]" : "ARRAY<FLOAT32>[8]",
+        d.metadata().get("tokenizer.ggml.scores"));
+    assertEquals("ARRAY<INT32>[8]", d.metadata().get("tokenizer.ggml.token_type"));
+  }
+
   @Test
   void align256LastTensorUnpadded() throws Exception {
     ModelDescription d = load("align256.gguf");

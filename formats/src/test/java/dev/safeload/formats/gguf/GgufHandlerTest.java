@@ -6,7 +6,9 @@ import static dev.safeload.formats.gguf.GgufTesting.findings;
 import static dev.safeload.formats.gguf.GgufWriter.ARRAY;
 import static dev.safeload.formats.gguf.GgufWriter.BOOL;
 import static dev.safeload.formats.gguf.GgufWriter.FLOAT32;
+import static dev.safeload.formats.gguf.GgufWriter.FLOAT64;
 import static dev.safeload.formats.gguf.GgufWriter.INT32;
+import static dev.safeload.formats.gguf.GgufWriter.INT64;
 import static dev.safeload.formats.gguf.GgufWriter.INT8;
 import static dev.safeload.formats.gguf.GgufWriter.STRING;
 import static dev.safeload.formats.gguf.GgufWriter.UINT32;
@@ -350,12 +352,37 @@ class GgufHandlerTest {
     GgufWriter w = GgufWriter.valid();
     w.kv("tokenizer.ggml.scores", ARRAY, array(INT8, 2, new byte[2]));
     assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, w.build());
+    for (int elem : new int[] {UINT32, INT64, FLOAT64, UINT8}) {
+      GgufWriter other = GgufWriter.valid();
+      other.kv(
+          "tokenizer.ggml.scores",
+          ARRAY,
+          array(elem, 1, new byte[elem == UINT8 ? 1 : elem == UINT32 ? 4 : 8]));
+      assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, other.build());
+    }
     GgufWriter t = GgufWriter.valid();
     t.kv("tokenizer.ggml.tokens", ARRAY, array(INT32, 1, new byte[4]));
     assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, t.build());
     GgufWriter c = GgufWriter.valid();
     c.kv("tokenizer.chat_template", UINT32, u32(1));
     assertRejected(FormatReason.GGUF_METADATA_TYPE_INVALID, c.build());
+  }
+
+  /**
+   * gguf-py stores a list of Python ints as INT32, so integer scores arrive as an INT32 array (the
+   * Devstral-Small-2 GGUFs); llama.cpp reads them (#27260). The one-per-token rule still holds.
+   */
+  @Test
+  void integerScoresAccepted() {
+    byte[] tokens = array(STRING, 3, str("a"), str("b"), str("c"));
+    GgufWriter w = GgufWriter.valid();
+    w.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    w.kv("tokenizer.ggml.scores", ARRAY, array(INT32, 3, u32(0), u32(-1), u32(-2)));
+    assertEquals("ARRAY<INT32>[3]", describe(w.build()).metadata().get("tokenizer.ggml.scores"));
+    GgufWriter shortScores = GgufWriter.valid();
+    shortScores.kv("tokenizer.ggml.tokens", ARRAY, tokens);
+    shortScores.kv("tokenizer.ggml.scores", ARRAY, array(INT32, 2, u32(0), u32(0)));
+    assertRejected(FormatReason.GGUF_METADATA_VALUE_INVALID, shortScores.build());
   }
 
   /** llama.cpp#25821: block_count above LLAMA_MAX_LAYERS wrote out of bounds. */

@@ -90,7 +90,12 @@ public final class GgufParser {
 
   /**
    * Well-known keys whose value types downstream code trusts (llama.cpp casts vocab arrays without
-   * checking, #26690): the type id, and for arrays the element type id.
+   * checking, #26690): the type id, and for arrays the element type ids allowed. {@code
+   * tokenizer.ggml.scores} may be INT32 as well as FLOAT32: gguf-py stores a list of Python ints as
+   * INT32, so a converter whose scores are all integers writes an INT32 array (the Devstral-Small-2
+   * GGUFs of unsloth and bartowski), and llama.cpp checks the element type and reads either
+   * (ggml-org/llama.cpp#27075, #27260; before, it read an INT32 array's bits as floats, still one
+   * 4-byte entry per token).
    */
   private static final Map<String, int[]> TYPED_KEYS =
       Map.ofEntries(
@@ -99,7 +104,7 @@ public final class GgufParser {
           Map.entry("general.name", new int[] {T_STRING}),
           Map.entry("tokenizer.ggml.model", new int[] {T_STRING}),
           Map.entry("tokenizer.ggml.tokens", new int[] {T_ARRAY, T_STRING}),
-          Map.entry("tokenizer.ggml.scores", new int[] {T_ARRAY, T_FLOAT32}),
+          Map.entry("tokenizer.ggml.scores", new int[] {T_ARRAY, T_FLOAT32, T_INT32}),
           Map.entry("tokenizer.ggml.token_type", new int[] {T_ARRAY, T_INT32}),
           Map.entry("tokenizer.ggml.merges", new int[] {T_ARRAY, T_STRING}),
           Map.entry("tokenizer.ggml.bos_token_id", new int[] {T_UINT32}),
@@ -606,12 +611,21 @@ public final class GgufParser {
     if (expected == null) {
       return;
     }
-    boolean ok = expected[0] == type && (type != T_ARRAY || expected[1] == elem);
+    boolean ok = expected[0] == type && (type != T_ARRAY || elementAllowed(expected, elem));
     if (!ok) {
-      String want =
-          expected[0] == T_ARRAY
-              ? "ARRAY<" + TYPE_NAMES[expected[1]] + ">"
-              : TYPE_NAMES[expected[0]];
+      String want;
+      if (expected[0] == T_ARRAY) {
+        StringBuilder w = new StringBuilder();
+        for (int i = 1; i < expected.length; i++) {
+          w.append(i > 1 ? " or " : "")
+              .append("ARRAY<")
+              .append(TYPE_NAMES[expected[i]])
+              .append('>');
+        }
+        want = w.toString();
+      } else {
+        want = TYPE_NAMES[expected[0]];
+      }
       String got = type == T_ARRAY ? "ARRAY<" + TYPE_NAMES[elem] + ">" : TYPE_NAMES[type];
       ReasonCode r =
           key.equals("general.alignment")
@@ -619,6 +633,15 @@ public final class GgufParser {
               : FormatReason.GGUF_METADATA_TYPE_INVALID;
       throw new FormatException(r, at, key + " is " + got + ", expected " + want);
     }
+  }
+
+  private static boolean elementAllowed(int[] expected, int elem) {
+    for (int i = 1; i < expected.length; i++) {
+      if (expected[i] == elem) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The normalizer trie of UGM (T5-style) vocabularies: llama.cpp walks it for every text. */
