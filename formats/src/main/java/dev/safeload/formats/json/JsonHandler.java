@@ -237,7 +237,8 @@ public final class JsonHandler implements FormatHandler {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         continue;
       }
-      return c == '{' || (c == '[' && JsonReader.mayFollowBracket(head, i + 1))
+      return (c == '{' && JsonReader.mayFollowBrace(head, i + 1))
+              || (c == '[' && JsonReader.mayFollowBracket(head, i + 1))
           ? Confidence.STRUCTURAL
           : Confidence.NONE;
     }

@@ -843,6 +843,14 @@ class JsonHandlerTest {
     assertEquals(Confidence.STRUCTURAL, detect("[1]"));
     assertEquals(Confidence.NONE, detect("\"s\""));
     assertEquals(Confidence.NONE, detect("   "));
+    assertEquals(Confidence.STRUCTURAL, detect("{ \"a\": 1}"));
+    assertEquals(Confidence.STRUCTURAL, detect("{\n}"));
+    assertEquals(Confidence.STRUCTURAL, detect("{  "), "the head ends inside the object");
+    // Jinja templates open with a tag; no JSON object continues with '{', '%', '#' or a bare word
+    assertEquals(Confidence.NONE, detect("{{ bos_token }}"));
+    assertEquals(Confidence.NONE, detect("{%- if x %}"));
+    assertEquals(Confidence.NONE, detect("{# c #}"));
+    assertEquals(Confidence.NONE, detect("{ x }"));
     byte[] safetensors = {2, 0, 0, 0, 0, 0, 0, 0, '{', '}'};
     assertEquals(Confidence.NONE, HANDLER.detect(ByteBuffer.wrap(safetensors), 10));
     byte[] braceLength = {'{', 0, 0, 0, 0, 0, 0, 0, '{', '}'};

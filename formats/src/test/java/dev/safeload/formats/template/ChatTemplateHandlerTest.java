@@ -319,6 +319,28 @@ class ChatTemplateHandlerTest {
         Scans.describe(r));
   }
 
+  /**
+   * A refused template whose first tag opens the file (an expression, statement or comment) keeps
+   * its own reason: the JSON handler used to claim any content starting with a brace, so the engine
+   * reported EXTENSION_MISMATCH and JSON_INVALID ("expected a key") and lost the template's
+   * verdict.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{{ x.__class__ }}",
+        "{%- set y = x.__class__ %}{{ y }}",
+        "{# c #}{{ x.__class__ }}",
+        " \n{{ x.__class__ }}"
+      })
+  void aRefusedTemplateOpeningWithATagKeepsItsReason(String template, @TempDir Path dir)
+      throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("chat_template.jinja"), template);
+    dev.safeload.ScanReport r =
+        Scans.scan(dir, LoadPolicy.strict().toBuilder().allowUnpinnedFiles().build());
+    assertEquals(Set.of("TEMPLATE_ATTRIBUTE_NOT_ALLOWED"), Scans.reasons(r), Scans.describe(r));
+  }
+
   @Test
   void claimsByNameOnly() {
     assertEquals("chat-template", TEMPLATES.id());

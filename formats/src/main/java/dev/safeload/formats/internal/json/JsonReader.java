@@ -173,6 +173,23 @@ public final class JsonReader {
   }
 
   /**
+   * For detection: whether the bytes from {@code i} of {@code head} (after an opening brace) can
+   * continue a JSON object: optional whitespace, then a key's quote or the closing brace, or the
+   * head ends first. Tells a JSON object from text that merely starts with a brace, such as a Jinja
+   * chat template opening with a tag ({@code {{ bos_token }}}, {@code {%- if ... %}}, {@code {# ...
+   * #}}): claiming that as JSON would report a refused template's content as malformed JSON.
+   */
+  public static boolean mayFollowBrace(ByteBuffer head, int i) {
+    for (int p = i; p < head.limit(); p++) {
+      int c = head.get(p);
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c == '"' || c == '}';
+      }
+    }
+    return true;
+  }
+
+  /**
    * For detection: whether the byte at {@code i} of {@code head} (after a {@code [}) can follow
    * {@code [} in a JSON document, or the head ends there. Tells a JSON array from text that merely
    * starts with a bracket, such as a BERT {@code vocab.txt} whose first token is {@code [PAD]}.
