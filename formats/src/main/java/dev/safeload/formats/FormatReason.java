@@ -64,7 +64,7 @@ public enum FormatReason implements ReasonCode {
           + " those libraries write there."),
   JSON_FILE_REFERENCE(
       "A tokenizer_config.json, special_tokens_map.json or PEFT tokenizer_kwargs, a config.json"
-          + " transformers_weights, a PEFT"
+          + " transformers_weights, an auto_map or custom_pipelines module path, a PEFT"
           + " prompt_tuning_init_state_dict_path or a sentence-transformers modules.json or module"
           + " config names a file"
           + " by a path that its loader opens outside the model's checked files."),

@@ -50,8 +50,11 @@ import org.jspecify.annotations.Nullable;
  * hooks in {@code config.json}, {@code tokenizer_config.json} and the processor configs) may not
  * hold a string with {@code --}: with {@code trust_remote_code=True}, transformers reads {@code
  * "owner/repo--module.Class"} as code to fetch from another repository and import, code that no
- * check or pin of this model covers ({@code JSON_REMOTE_CODE}). References without {@code --} name
- * modules inside the model, whose {@code .py} files are refused by name.
+ * check or pin of this model covers ({@code JSON_REMOTE_CODE}). A reference (an {@code auto_map}
+ * value, a {@code custom_pipelines} {@code impl}) holding {@code /} or {@code \} names its module
+ * by a path, which transformers joins to a local model folder with {@code os.path.join}: an
+ * absolute one imports a file from anywhere on the machine ({@code JSON_FILE_REFERENCE}). Other
+ * references name modules inside the model, whose {@code .py} files are refused by name.
  *
  * <p>A member named {@code attn_implementation}, {@code _attn_implementation} or {@code
  * _attn_implementation_internal}, at any depth (sub-configs such as {@code text_config} carry their
@@ -164,6 +167,7 @@ public final class JsonHandler implements FormatHandler {
       "model_specific_special_tokens".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CUSTOM_PIPELINES =
       "custom_pipelines".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] IMPL = "impl".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTO_MAPPING = "auto_mapping".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ATTN_IMPLEMENTATION =
       "attn_implementation".getBytes(StandardCharsets.US_ASCII);
@@ -375,10 +379,18 @@ public final class JsonHandler implements FormatHandler {
 
   /**
    * Reads the value of the member {@code key} and refuses any string in it that names another
-   * repository ({@code owner/repo--module.Class}).
+   * repository ({@code owner/repo--module.Class}) or a module by a path ({@code /tmp/evil.Class},
+   * see {@link #noModulePath}).
    */
   private static void noRemoteCode(JsonReader r, String key) {
+    // auto_map holds only class references; custom_pipelines holds them under "impl" (beside
+    // class names and a default model's "owner/name" repository id)
+    boolean autoMap = key.equals("auto_map");
+    boolean impl = false;
     for (Token t = r.next(); ; t = r.next()) {
+      if (t == Token.NAME) {
+        impl = r.tokenEquals(IMPL);
+      }
       if (t == Token.STRING && r.stringValue().contains("--")) {
         throw new FormatException(
             FormatReason.JSON_REMOTE_CODE,
@@ -388,9 +400,36 @@ public final class JsonHandler implements FormatHandler {
                 + r.tokenPrefix(120)
                 + "'): transformers would fetch and import it with trust_remote_code");
       }
+      if (t == Token.STRING && (autoMap || impl)) {
+        noModulePath(r, key);
+      }
       if (r.depth() <= 1) {
         return;
       }
+    }
+  }
+
+  /**
+   * An {@code auto_map} or {@code custom_pipelines} reference {@code module.Class} names the file
+   * {@code module + ".py"}, which transformers' {@code cached_file} joins to a local model folder
+   * with {@code os.path.join}: a module given as an absolute path ({@code "/tmp/evil.EvilModel"},
+   * {@code "C:\\x\\evil.M"}) replaces the folder, and with {@code trust_remote_code} that file is
+   * copied into the dynamic-modules cache and executed, code no check or pin of this model covers.
+   * The writer ({@code custom_object_save}) puts only the module's last dotted part there, and
+   * {@code ..} cannot pass transformers' split on {@code .}, so any path separator is refused (a
+   * relative {@code sub/module} would name a {@code .py} inside the model, refused by name anyway).
+   */
+  private static void noModulePath(JsonReader r, String key) {
+    String v = r.stringValue();
+    if (v.indexOf('/') >= 0 || v.indexOf('\\') >= 0) {
+      throw new FormatException(
+          FormatReason.JSON_FILE_REFERENCE,
+          r.tokenOffset(),
+          key
+              + " names a module by a path ('"
+              + r.tokenPrefix(120)
+              + "'): transformers would import that file from outside the model with"
+              + " trust_remote_code");
     }
   }
 

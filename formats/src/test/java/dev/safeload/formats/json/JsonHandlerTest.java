@@ -773,6 +773,51 @@ class JsonHandlerTest {
     assertTrue(DiffusersPipelinePackages.NAMES.contains("stable_diffusion_xl"));
   }
 
+  /**
+   * transformers joins an auto_map module ("module.Class" names module.py) to a local model folder
+   * with os.path.join, so an absolute module path imports a file from anywhere with
+   * trust_remote_code; custom_pipelines' impl is resolved the same way. Its default model is a
+   * repository id and keeps its slash.
+   */
+  @Test
+  void autoMapModulePathIsAFileReference() throws IOException {
+    for (String ref :
+        List.of(
+            "/tmp/evil.EvilModel",
+            "C:\\\\evil.M", // JSON text C:\\evil.M
+            "\\\\\\\\host\\\\share\\\\evil.M",
+            "sub/modeling_x.M",
+            "\\u002ftmp\\u002fevil.M")) {
+      assertEquals(
+          List.of(FormatReason.JSON_FILE_REFERENCE),
+          reasons(scan("config.json", "{\"auto_map\": {\"AutoModel\": \"" + ref + "\"}}")),
+          ref);
+    }
+    assertEquals(
+        List.of(FormatReason.JSON_FILE_REFERENCE),
+        reasons(
+            scan(
+                "tokenizer_config.json",
+                "{\"auto_map\": {\"AutoTokenizer\": [\"/opt/t.T\", null]}}")));
+    assertEquals(
+        List.of(FormatReason.JSON_FILE_REFERENCE),
+        reasons(
+            scan(
+                "config.json",
+                "{\"custom_pipelines\": {\"t\": {\"impl\": \"/tmp/p.P\", \"pt\": []}}}")));
+    // what PipelineRegistry.to_dict writes: a default model by repository id
+    assertEquals(
+        List.of(),
+        scan(
+                "config.json",
+                "{\"custom_pipelines\": {\"pair-classification\": {\"impl\":"
+                    + " \"custom_pipeline.PairClassificationPipeline\", \"pt\":"
+                    + " [\"AutoModelForSequenceClassification\"], \"tf\": [], \"default\":"
+                    + " {\"model\": {\"pt\": [\"sgugger/finetuned-bert-mrpc\", \"abc\"]}},"
+                    + " \"type\": \"text\"}}}")
+            .findings());
+  }
+
   @Test
   void autoMapNamingModulesOfTheModelIsAccepted() throws IOException {
     // Phi-3 style: the classes also ship in transformers; the local .py files are refused by name
