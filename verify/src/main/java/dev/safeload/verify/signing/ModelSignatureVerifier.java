@@ -282,6 +282,18 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   private SignedManifest verifyBundle(byte[] bundleBytes) throws SignatureVerificationException {
+    try {
+      return verifyBundleOrThrow(bundleBytes);
+    } catch (RuntimeException e) {
+      // Fail closed with a reason: the bundle is the model's, and forModel must not throw an
+      // unchecked exception at its caller for one (the attestation verifier does the same).
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_BUNDLE_INVALID, "the bundle could not be verified: " + e, e);
+    }
+  }
+
+  private SignedManifest verifyBundleOrThrow(byte[] bundleBytes)
+      throws SignatureVerificationException {
     Bundle b = Bundle.parse(bundleBytes);
     BundleVerifier.Options o =
         new BundleVerifier.Options(
