@@ -308,4 +308,39 @@ class IgnoredAndOpaqueFilesTest {
     List<String> lines = new ArrayList<>(payloadOf(sig2).lines().toList());
     assertTrue(lines.contains("    \"safeload\": {"), String.join("\n", lines));
   }
+
+  /**
+   * OMS {@code ignore_paths} entries are literal paths of up to 4096 characters; the loader
+   * expresses each as a {@link dev.safeload.FileGlob}, which holds at most 256. A verified
+   * signature with a longer one made {@code SafeModelLoader.Builder.build()} throw
+   * IllegalArgumentException; it is now the signature's finding, with a reason.
+   */
+  @Test
+  void ignorePathTheLoaderCannotExpressIsAFinding() throws Exception {
+    Files.writeString(dir.resolve("a.bin"), "x");
+    KeyPair key = VerifierBugClassesTest.p256();
+    String d = VerifierBugClassesTest.sha("x");
+    String longPath = "d/".repeat(140) + "x";
+    String st =
+        VerifierBugClassesTest.statement(
+                VerifierBugClassesTest.rootOf(d),
+                "[" + VerifierBugClassesTest.resource("a.bin", d) + "]",
+                "")
+            .replace(
+                "\"allow_symlinks\":false}",
+                "\"allow_symlinks\":false,\"ignore_paths\":[\"" + longPath + "\"]}");
+    Files.writeString(dir.resolve("model.sig"), VerifierBugClassesTest.bundleFor(key, st, null));
+    ModelSignatureVerifier v =
+        ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(key.getPublic())).build())
+            .forModel(dir);
+    assertEquals(Set.of(), v.ignoredFiles());
+    dev.safeload.ModelRejectedException e =
+        assertThrows(
+            dev.safeload.ModelRejectedException.class,
+            () -> TestModels.loader(TestModels.acceptAll("any", "bin"), v).load(dir).close());
+    // The signature's finding, then the engine's: a.bin is left unproven.
+    assertEquals(
+        List.of(VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED, Reason.UNPROVEN_FILE),
+        e.findings().stream().map(Finding::reason).toList());
+  }
 }
