@@ -79,4 +79,36 @@ class MalformedLogMaterialTest {
                     VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH));
     assertEquals(VerifyReason.SIGSTORE_TLOG_ENTRY_MISMATCH, e.reason());
   }
+
+  /**
+   * A JSON number whose exponent overflows BigDecimal's ({@code 1e9999999999}, 12 characters)
+   * anywhere in a bundle, trusted root or revocation feed: NumberFormatException escaped the JSON
+   * reader (from {@code TrustedRoot.parse} and {@code RevocationList.parse} to their callers).
+   */
+  @Test
+  void numberWithAnOverflowingExponent() throws Exception {
+    String b = sigstoreBundle("v1.1.0-sigstore");
+    String bad = "{\"x\":1e9999999999," + b.substring(1);
+    SignatureVerificationException e =
+        assertThrows(
+            SignatureVerificationException.class,
+            () ->
+                dev.safeload.verify.internal.sigstore.Bundle.parse(
+                    bad.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(VerifyReason.SIGNATURE_BUNDLE_INVALID, e.reason());
+    e =
+        assertThrows(
+            SignatureVerificationException.class,
+            () ->
+                RevocationList.parse(
+                    "{\"version\":1e-9999999999,\"revoked\":[]}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(VerifyReason.REVOKED_FEED_INVALID, e.reason());
+    e =
+        assertThrows(
+            SignatureVerificationException.class,
+            () ->
+                dev.safeload.verify.internal.sigstore.TrustedRoot.parse(
+                    "{\"mediaType\":1E+9999999999}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(VerifyReason.SIGSTORE_TRUSTED_ROOT_INVALID, e.reason());
+  }
 }
