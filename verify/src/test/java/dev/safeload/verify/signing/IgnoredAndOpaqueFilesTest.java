@@ -343,4 +343,48 @@ class IgnoredAndOpaqueFilesTest {
         List.of(VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED, Reason.UNPROVEN_FILE),
         e.findings().stream().map(Finding::reason).toList());
   }
+
+  /**
+   * A signed file that another verifier reads as a side file (an attestation bundle the signer
+   * found in the folder) is not served, but it is present: it must match its signed digest, as a
+   * pinned side file must match its pin. It was {@code SIGNATURE_FILE_MISSING}.
+   */
+  @Test
+  void aSignedSideFileMustMatchItsDigest() throws Exception {
+    KeyPair key = VerifierBugClassesTest.p256();
+    String x = VerifierBugClassesTest.sha("x");
+    String side = VerifierBugClassesTest.sha("attestations");
+    String st =
+        VerifierBugClassesTest.statement(
+            VerifierBugClassesTest.rootOf(side, x),
+            "["
+                + VerifierBugClassesTest.resource("a.intoto.jsonl", side)
+                + ","
+                + VerifierBugClassesTest.resource("a.bin", x)
+                + "]",
+            "");
+    String bundle = VerifierBugClassesTest.bundleFor(key, st, null);
+    for (String content : List.of("attestations", "attestationS")) {
+      ProvenanceResult r =
+          ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(key.getPublic())).build())
+              .verify(
+                  Vectors.model(
+                      true,
+                      List.of(VerifierBugClassesTest.file("a.bin", "x")),
+                      java.util.Map.of(
+                          "model.sig",
+                          ByteBuffer.wrap(bundle.getBytes(StandardCharsets.UTF_8)),
+                          "a.intoto.jsonl",
+                          ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)))));
+      if (content.equals("attestations")) {
+        assertEquals(List.of(), r.findings());
+        assertEquals(Set.of("a.bin"), r.proven());
+      } else {
+        assertEquals(
+            List.of(VerifyReason.SIGNATURE_FILE_MISMATCH),
+            r.findings().stream().map(Finding::reason).toList());
+        assertEquals("a.intoto.jsonl", r.findings().get(0).file());
+      }
+    }
+  }
 }
