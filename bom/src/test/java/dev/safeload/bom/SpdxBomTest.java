@@ -3,6 +3,7 @@ package dev.safeload.bom;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.LoadPolicy;
@@ -381,6 +382,45 @@ class SpdxBomTest {
     g.setLength(g.length() - 1);
     g.append("]}");
     refused(g.toString(), "deeper than");
+  }
+
+  /**
+   * Containment through elements the reader does not keep (undeclared ids, other types) follows the
+   * same rule: a file contained by x, with x and y containing each other, is a cycle. The source
+   * lookup used to walk such a chain without end, hanging {@code bom find}.
+   */
+  @Test
+  void containmentThroughUnkeptElementsIsBoundedToo() {
+    String ctx = "{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\",\"@graph\":[";
+    String file =
+        "{\"type\":\"software_File\",\"spdxId\":\"urn:x:f\",\"name\":\"a\",\"verifiedUsing\":"
+            + "[{\"type\":\"Hash\",\"algorithm\":\"sha256\",\"hashValue\":\""
+            + "ab".repeat(32)
+            + "\"}]}";
+    String xf = contains("urn:x:x", "urn:x:f");
+    String yx = contains("urn:x:y", "urn:x:x");
+    String xy = contains("urn:x:x", "urn:x:y");
+    assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(60), // a hang guard only: the assertion is the refusal
+        () -> refused(ctx + file + "," + xf + "," + yx + "," + xy + "]}", "cycle"));
+    // A chain of undeclared containers deeper than MAX_NESTING: refused like a chain of packages.
+    StringBuilder g =
+        new StringBuilder(ctx).append(file).append(',').append(contains("urn:x:c0", "urn:x:f"));
+    for (int i = 1; i <= dev.safeload.bom.internal.SpdxReader.MAX_NESTING; i++) {
+      g.append(',').append(contains("urn:x:c" + i, "urn:x:c" + (i - 1)));
+    }
+    refused(g.append("]}").toString(), "deeper than");
+    // Within the limit, an undeclared container does not change the file's path.
+    assertEquals(
+        List.of("a"), assertDoesParse(ctx + file + "," + xf + "]}").elements().get(0).path());
+  }
+
+  private static String contains(String from, String to) {
+    return "{\"type\":\"Relationship\",\"from\":\""
+        + from
+        + "\",\"relationshipType\":\"contains\",\"to\":[\""
+        + to
+        + "\"]}";
   }
 
   private static SpdxBom assertDoesParse(String json) {

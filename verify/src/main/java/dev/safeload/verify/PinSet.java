@@ -85,7 +85,9 @@ import java.util.TreeMap;
  *       file and trailing content all fail the load.
  *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex> name} (text mode) or {@code <64 hex>
  *       *name} (binary mode). This format has no sizes, so only digests are pinned. Escaped names
- *       (lines starting with a backslash) and CR line ends are refused.
+ *       (lines starting with a backslash) and CR line ends are refused. A leading {@code ./}, as
+ *       {@code find . -exec sha256sum} prints names, is dropped ({@code sha256sum -c} opens the
+ *       same file).
  * </ul>
  *
  * Paths are relative to the model directory with {@code /} separators, exactly as the loader names

@@ -85,6 +85,23 @@ class PinFileTest {
         pins.pins());
   }
 
+  /**
+   * {@code find . -type f -exec sha256sum {} +} names files {@code ./x}: the file the loader serves
+   * as {@code x}. It was refused at load as {@code PIN_NAME_INVALID} (a '.' segment).
+   */
+  @Test
+  void sha256sumNamesFromFindDot() throws Exception {
+    PinSet pins = parse(A + "  ./model.safetensors\n" + B + " *./dir/b.bin\n");
+    assertEquals(
+        List.of(
+            new PinSet.Pin("dir/b.bin", PinSet.UNKNOWN_SIZE, Sha256.ofHex(B)),
+            new PinSet.Pin("model.safetensors", PinSet.UNKNOWN_SIZE, Sha256.ofHex(A))),
+        pins.pins());
+    assertTrue(refuse(A + "  ./m.bin\n" + B + "  m.bin\n").contains("pinned twice"));
+    // Only the one leading "./" that sha256sum prints: the rest must already be normalised.
+    assertEquals("./m.bin", parse(A + "  ././m.bin\n").pins().get(0).path());
+  }
+
   @Test
   void sha256sumWithoutFinalNewline() throws Exception {
     assertEquals(1, parse(A + "  m.bin").pins().size());

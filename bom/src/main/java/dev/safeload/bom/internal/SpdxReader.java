@@ -24,9 +24,9 @@ import tools.jackson.core.JsonToken;
  * node has a string {@code type}; a package's or file's {@code spdxId} names no other node; a
  * {@code Hash} has string {@code algorithm} and {@code hashValue}, and a {@code sha256} value is 64
  * hex digits; a relationship has a string {@code from}, {@code relationshipType} and an array
- * {@code to} of strings; containment has no cycle and nests at most {@link #MAX_NESTING} deep.
- * Anything else is a {@link BomFormatException}, never a partial answer. Paths are built once per
- * element (memoised).
+ * {@code to} of strings; containment, through any element, has no cycle and nests at most {@link
+ * #MAX_NESTING} deep. Anything else is a {@link BomFormatException}, never a partial answer. Paths
+ * are built once per element (memoised).
  */
 public final class SpdxReader extends BomJsonReader {
   /** Largest document. */
@@ -195,11 +195,13 @@ public final class SpdxReader extends BomJsonReader {
     List<Element> out = new ArrayList<>(kept.size());
     Map<String, Node> byId = new HashMap<>();
     kept.forEach(n -> byId.put(n.id(), n));
+    Map<String, Integer> depths = new HashMap<>();
     for (Node n : kept) {
-      List<String> path = path(n.id(), byId, paths, 0);
+      depth(n.id(), depths, 0); // every walk up from n below is bounded from here on
+      List<String> path = path(n.id(), byId, paths);
       String source = null;
       for (String a = n.id(); a != null && source == null; a = container.get(a)) {
-        source = sources.get(a); // bounded: path() has checked the chain has no cycle and is short
+        source = sources.get(a);
       }
       out.add(
           new Element(
@@ -217,35 +219,50 @@ public final class SpdxReader extends BomJsonReader {
   }
 
   /**
-   * Names from the outermost container down to {@code id}; memoised, cycles and deep chains
-   * refused.
+   * How many containers enclose {@code id}, following {@code contains} relationships through every
+   * element, kept or not, declared or not (memoised). The one place where a cycle or a chain deeper
+   * than {@link #MAX_NESTING} is refused, so that every walk up a chain afterwards (paths, sources)
+   * is bounded: the source lookup once followed an undeclared {@code x} and {@code y} that contain
+   * each other for ever.
    */
-  private List<String> path(
-      String id, Map<String, Node> byId, Map<String, List<String>> memo, int depth)
-      throws BomFormatException {
-    List<String> known = memo.get(id);
+  private int depth(String id, Map<String, Integer> memo, int level) throws BomFormatException {
+    Integer known = memo.get(id);
     if (known != null) {
-      if (known.isEmpty()) {
+      if (known < 0) {
         throw new BomFormatException(
             "contains relationships form a cycle through " + printable(id));
       }
       return known;
     }
-    if (depth > MAX_NESTING) {
+    if (level >= MAX_NESTING) {
       throw new BomFormatException("contains relationships nest deeper than " + MAX_NESTING);
     }
-    memo.put(id, List.of()); // in progress
+    memo.put(id, -1); // in progress
+    String parent = container.get(id);
+    int d = parent == null ? 0 : depth(parent, memo, level + 1) + 1;
+    if (d >= MAX_NESTING) { // whatever the order elements are met in
+      throw new BomFormatException("contains relationships nest deeper than " + MAX_NESTING);
+    }
+    memo.put(id, d);
+    return d;
+  }
+
+  /**
+   * Names of the kept elements from the outermost container down to {@code id}, up to the first
+   * container that is not kept; memoised. {@link #depth} has checked the chain.
+   */
+  private List<String> path(String id, Map<String, Node> byId, Map<String, List<String>> memo) {
+    List<String> known = memo.get(id);
+    if (known != null) {
+      return known;
+    }
     String parent = container.get(id);
     List<String> path = new ArrayList<>();
     if (parent != null && byId.containsKey(parent)) {
-      path.addAll(path(parent, byId, memo, depth + 1));
+      path.addAll(path(parent, byId, memo));
     }
     Node self = byId.get(id);
     path.add(self == null ? id : label(self));
-    if (path.size()
-        > MAX_NESTING) { // the recursion above is cut at the same depth, whatever the order
-      throw new BomFormatException("contains relationships nest deeper than " + MAX_NESTING);
-    }
     List<String> done = List.copyOf(path);
     memo.put(id, done);
     return done;

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * Verifies an OpenSSF Model Signing (OMS) signature over the digests the loader computed in its
  * single pass: Sigstore bundle → DSSE envelope → in-toto statement → manifest, then every served
  * file must be listed with the same digest, every listed file must be present, and no unlisted file
- * may be served.
+ * may be served. A listed file that another verifier reads as a side file (an attestation bundle)
+ * is not served but must still match its signed digest.
  *
  * <pre>{@code
  * SafeModelLoader loader = SafeModelLoader.builder()
@@ -282,6 +283,18 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
   }
 
   private SignedManifest verifyBundle(byte[] bundleBytes) throws SignatureVerificationException {
+    try {
+      return verifyBundleOrThrow(bundleBytes);
+    } catch (RuntimeException e) {
+      // Fail closed with a reason: the bundle is the model's, and forModel must not throw an
+      // unchecked exception at its caller for one (the attestation verifier does the same).
+      throw new SignatureVerificationException(
+          VerifyReason.SIGNATURE_BUNDLE_INVALID, "the bundle could not be verified: " + e, e);
+    }
+  }
+
+  private SignedManifest verifyBundleOrThrow(byte[] bundleBytes)
+      throws SignatureVerificationException {
     Bundle b = Bundle.parse(bundleBytes);
     BundleVerifier.Options o =
         new BundleVerifier.Options(
@@ -393,11 +406,24 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     }
     Set<String> ignored = new HashSet<>(model.ignoredFiles());
     Set<String> refused = new HashSet<>(model.unservedFiles());
-    for (String path : byPath.keySet()) {
+    for (Map.Entry<String, List<OmsManifest.Resource>> e : byPath.entrySet()) {
+      String path = e.getKey();
       if (model.file(path).isPresent()) {
         continue;
       }
-      if (ignored.contains(path)) {
+      Optional<ByteBuffer> side = model.sideFile(path);
+      if (side.isPresent()) {
+        // Read for another verifier and never served, but present: it must be what was signed,
+        // as a pinned side file must match its pin.
+        if (!sideFileMatches(e.getValue(), side.get())) {
+          findings.add(
+              new Finding(
+                  VerifyReason.SIGNATURE_FILE_MISMATCH,
+                  path,
+                  Finding.NO_OFFSET,
+                  "this side file (read by another verifier) differs from its signed digest"));
+        }
+      } else if (ignored.contains(path)) {
         ignoredSigned.add(path); // present, left out on purpose, never served: nothing to prove
       } else if (!refused.contains(path)) { // a refused (e.g. unreadable) file has its own finding
         findings.add(
@@ -440,6 +466,37 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
       }
       return globs.stream().anyMatch(g -> g.matches(name));
     }
+  }
+
+  /**
+   * Whether a side file's bytes (at most the loader's side-file limit) are what its resources sign:
+   * one whole-file digest, or shards that tile the bytes exactly, each hashed here.
+   */
+  private static boolean sideFileMatches(List<OmsManifest.Resource> rs, ByteBuffer bytes) {
+    List<OmsManifest.Resource> sorted = new ArrayList<>(rs);
+    sorted.sort(java.util.Comparator.comparingLong(OmsManifest.Resource::start));
+    long next = 0;
+    for (OmsManifest.Resource r : sorted) {
+      boolean whole = r.start() < 0;
+      if (!whole && r.start() != next) {
+        return false;
+      }
+      long end = whole ? bytes.remaining() : r.end();
+      if (end > bytes.remaining()) {
+        return false;
+      }
+      MessageDigest md = Sha256.newMessageDigest();
+      md.update(
+          bytes
+              .duplicate()
+              .position(bytes.position() + (int) Math.max(0, r.start()))
+              .limit(bytes.position() + (int) end));
+      if (!MessageDigest.isEqual(md.digest(), r.digest())) {
+        return false;
+      }
+      next = end;
+    }
+    return next == bytes.remaining();
   }
 
   /** One digest covers the whole file: the loader's own digest of the verified bytes decides. */

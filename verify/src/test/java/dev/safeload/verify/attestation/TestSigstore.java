@@ -55,8 +55,10 @@ final class TestSigstore {
   final KeyPair interKey = ec("secp384r1");
   final KeyPair ctKey = ec("secp256r1");
   final KeyPair rekorKey = ec("secp256r1");
+  final KeyPair tsaKey = ec("secp256r1");
   final X509Certificate root;
   final X509Certificate intermediate;
+  final X509Certificate tsa;
   private final AtomicLong serial = new AtomicLong(1000);
 
   TestSigstore() throws Exception {
@@ -80,6 +82,20 @@ final class TestSigstore {
             from,
             to,
             0);
+    JcaX509v3CertificateBuilder t =
+        new JcaX509v3CertificateBuilder(
+            root.getSubjectX500Principal(),
+            BigInteger.valueOf(serial.incrementAndGet()),
+            Date.from(from),
+            Date.from(to),
+            new X500Principal("O=safeload test,CN=test-tsa"),
+            tsaKey.getPublic());
+    t.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+    t.addExtension(
+        Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+    tsa =
+        convert(
+            t.build(new JcaContentSignerBuilder("SHA384withECDSA").build(rootKey.getPrivate())));
   }
 
   static KeyPair ec(String curve) {
@@ -149,6 +165,54 @@ final class TestSigstore {
         + "\"timestampAuthorities\":[]}";
   }
 
+  /**
+   * The trusted root of an instance like GitHub's own: a CA and a timestamp authority, no
+   * transparency log and no CT log.
+   */
+  String timestampOnlyTrustedRootJson() throws Exception {
+    String start = "2025-01-01T00:00:00Z";
+    return "{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\","
+        + "\"certificateAuthorities\":[{\"subject\":{\"organization\":\"safeload test\",\"commonName\":\"test\"},"
+        + "\"uri\":\"https://fulcio.test.example\",\"certChain\":{\"certificates\":["
+        + "{\"rawBytes\":\""
+        + b64(intermediate.getEncoded())
+        + "\"},{\"rawBytes\":\""
+        + b64(root.getEncoded())
+        + "\"}]},\"validFor\":{\"start\":\""
+        + start
+        + "\"}}],"
+        + "\"timestampAuthorities\":[{\"subject\":{\"organization\":\"safeload test\",\"commonName\":\"tsa\"},"
+        + "\"uri\":\"https://tsa.test.example\",\"certChain\":{\"certificates\":["
+        + "{\"rawBytes\":\""
+        + b64(tsa.getEncoded())
+        + "\"},{\"rawBytes\":\""
+        + b64(root.getEncoded())
+        + "\"}]},\"validFor\":{\"start\":\""
+        + start
+        + "\"}}]}";
+  }
+
+  /** A DER TimeStampResponse from the test TSA over SHA-256 of {@code signature}, at {@code at}. */
+  byte[] timestamp(byte[] signature, Instant at) throws Exception {
+    org.bouncycastle.tsp.TimeStampTokenGenerator gen =
+        new org.bouncycastle.tsp.TimeStampTokenGenerator(
+            new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder()
+                .build("SHA256withECDSA", tsaKey.getPrivate(), tsa),
+            new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                .build()
+                .get(
+                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
+            new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
+    org.bouncycastle.tsp.TimeStampRequest req =
+        new org.bouncycastle.tsp.TimeStampRequestGenerator()
+            .generate(org.bouncycastle.tsp.TSPAlgorithms.SHA256, sha256(signature));
+    return new org.bouncycastle.tsp.TimeStampResponseGenerator(
+            gen, org.bouncycastle.tsp.TSPAlgorithms.ALLOWED)
+        .generate(req, BigInteger.valueOf(serial.incrementAndGet()), Date.from(at))
+        .getEncoded();
+  }
+
   private static String log(String url, KeyPair k, String start) {
     return "{\"baseUrl\":\""
         + url
@@ -194,6 +258,15 @@ final class TestSigstore {
 
     /** Sign the leaf with a CA outside the trusted root. */
     boolean foreignCa;
+
+    /**
+     * As GitHub's own instance signs: no SCT in the leaf, no log entry, one RFC 3161 timestamp
+     * (none when {@link #noTimestamp}).
+     */
+    boolean timestampOnly;
+
+    /** With {@link #timestampOnly}: leave the timestamp out too. */
+    boolean noTimestamp;
 
     Build subject(String name, byte[] content) {
       subjects.put(
@@ -272,6 +345,27 @@ final class TestSigstore {
     byte[] hinted = ByteBuffer.allocate(4 + noteSig.length).put(logId, 0, 4).put(noteSig).array();
     String checkpoint = note + "\n\u2014 rekor.test.example " + b64(hinted) + "\n";
 
+    String envelope =
+        "\"dsseEnvelope\":{\"payload\":\""
+            + b64(payloadBytes)
+            + "\",\"payloadType\":\""
+            + Pae.IN_TOTO
+            + "\",\"signatures\":[{\"sig\":\""
+            + b64(sig)
+            + "\",\"keyid\":\"\"}]}}";
+    if (build.timestampOnly) {
+      return "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{"
+          + "\"certificate\":{\"rawBytes\":\""
+          + b64(leaf.getEncoded())
+          + "\"}"
+          + (build.noTimestamp
+              ? ""
+              : ",\"timestampVerificationData\":{\"rfc3161Timestamps\":[{\"signedTimestamp\":\""
+                  + b64(timestamp(sig, EPOCH.plusSeconds(30)))
+                  + "\"}]}")
+          + "},"
+          + envelope;
+    }
     return "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{"
         + "\"certificate\":{\"rawBytes\":\""
         + b64(leaf.getEncoded())
@@ -409,6 +503,9 @@ final class TestSigstore {
     X509CertificateHolder pre =
         leafBuilder(issuer, sn, leafKey, exts)
             .build(new JcaContentSignerBuilder("SHA384withECDSA").build(issuerKey.getPrivate()));
+    if (build.timestampOnly) {
+      return convert(pre); // an instance without a CT log embeds no SCT
+    }
     byte[] tbs = pre.toASN1Structure().getTBSCertificate().getEncoded(ASN1Encoding.DER);
     long ts = EPOCH.plusSeconds(5).toEpochMilli();
     ByteArrayOutputStream signed = new ByteArrayOutputStream();

@@ -308,4 +308,83 @@ class IgnoredAndOpaqueFilesTest {
     List<String> lines = new ArrayList<>(payloadOf(sig2).lines().toList());
     assertTrue(lines.contains("    \"safeload\": {"), String.join("\n", lines));
   }
+
+  /**
+   * OMS {@code ignore_paths} entries are literal paths of up to 4096 characters; the loader
+   * expresses each as a {@link dev.safeload.FileGlob}, which holds at most 256. A verified
+   * signature with a longer one made {@code SafeModelLoader.Builder.build()} throw
+   * IllegalArgumentException; it is now the signature's finding, with a reason.
+   */
+  @Test
+  void ignorePathTheLoaderCannotExpressIsAFinding() throws Exception {
+    Files.writeString(dir.resolve("a.bin"), "x");
+    KeyPair key = VerifierBugClassesTest.p256();
+    String d = VerifierBugClassesTest.sha("x");
+    String longPath = "d/".repeat(140) + "x";
+    String st =
+        VerifierBugClassesTest.statement(
+                VerifierBugClassesTest.rootOf(d),
+                "[" + VerifierBugClassesTest.resource("a.bin", d) + "]",
+                "")
+            .replace(
+                "\"allow_symlinks\":false}",
+                "\"allow_symlinks\":false,\"ignore_paths\":[\"" + longPath + "\"]}");
+    Files.writeString(dir.resolve("model.sig"), VerifierBugClassesTest.bundleFor(key, st, null));
+    ModelSignatureVerifier v =
+        ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(key.getPublic())).build())
+            .forModel(dir);
+    assertEquals(Set.of(), v.ignoredFiles());
+    dev.safeload.ModelRejectedException e =
+        assertThrows(
+            dev.safeload.ModelRejectedException.class,
+            () -> TestModels.loader(TestModels.acceptAll("any", "bin"), v).load(dir).close());
+    // The signature's finding, then the engine's: a.bin is left unproven.
+    assertEquals(
+        List.of(VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED, Reason.UNPROVEN_FILE),
+        e.findings().stream().map(Finding::reason).toList());
+  }
+
+  /**
+   * A signed file that another verifier reads as a side file (an attestation bundle the signer
+   * found in the folder) is not served, but it is present: it must match its signed digest, as a
+   * pinned side file must match its pin. It was {@code SIGNATURE_FILE_MISSING}.
+   */
+  @Test
+  void aSignedSideFileMustMatchItsDigest() throws Exception {
+    KeyPair key = VerifierBugClassesTest.p256();
+    String x = VerifierBugClassesTest.sha("x");
+    String side = VerifierBugClassesTest.sha("attestations");
+    String st =
+        VerifierBugClassesTest.statement(
+            VerifierBugClassesTest.rootOf(side, x),
+            "["
+                + VerifierBugClassesTest.resource("a.intoto.jsonl", side)
+                + ","
+                + VerifierBugClassesTest.resource("a.bin", x)
+                + "]",
+            "");
+    String bundle = VerifierBugClassesTest.bundleFor(key, st, null);
+    for (String content : List.of("attestations", "attestationS")) {
+      ProvenanceResult r =
+          ModelSignatureVerifier.of(TrustPolicy.publicKeys(List.of(key.getPublic())).build())
+              .verify(
+                  Vectors.model(
+                      true,
+                      List.of(VerifierBugClassesTest.file("a.bin", "x")),
+                      java.util.Map.of(
+                          "model.sig",
+                          ByteBuffer.wrap(bundle.getBytes(StandardCharsets.UTF_8)),
+                          "a.intoto.jsonl",
+                          ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)))));
+      if (content.equals("attestations")) {
+        assertEquals(List.of(), r.findings());
+        assertEquals(Set.of("a.bin"), r.proven());
+      } else {
+        assertEquals(
+            List.of(VerifyReason.SIGNATURE_FILE_MISMATCH),
+            r.findings().stream().map(Finding::reason).toList());
+        assertEquals("a.intoto.jsonl", r.findings().get(0).file());
+      }
+    }
+  }
 }

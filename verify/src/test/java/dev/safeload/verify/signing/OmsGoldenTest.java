@@ -117,6 +117,24 @@ class OmsGoldenTest {
     assertAccepted(verify(sigstorePolicy().build(), v), 2);
   }
 
+  /**
+   * model_signing's {@code --trust_config} file: a Sigstore ClientTrustConfig holding the trusted
+   * root beside a signing config. It was refused as an unsupported trusted root media type.
+   */
+  @Test
+  void sigstoreGoldensVerifyUnderTheReferencesClientTrustConfig() throws Exception {
+    TrustPolicy p =
+        TrustPolicy.sigstore(
+                SharedVectors.dir("oms/model-transparency/payloads")
+                    .resolve("custom_trust_config.json"))
+            .identity(IDENTITY)
+            .issuer(ISSUER)
+            .build();
+    assertAccepted(verify(p, "v1.0.1-sigstore"), 2);
+    // Its one timestamp authority is a test one: v1.1.0's public-good timestamp is not trusted.
+    assertRejected(verify(p, "v1.1.0-sigstore"), VerifyReason.SIGSTORE_TIMESTAMP_INVALID);
+  }
+
   @Test
   void v02OnlyWhenThePolicyEnablesIt() throws Exception {
     assertRejected(

@@ -177,6 +177,16 @@ public final class OmsManifest {
     List<String> ignore = ser.strings("ignore_paths", 1024);
     for (String p : ignore) {
       checkPath(p, m, "ignore path");
+      try {
+        // The loader leaves these files out through the pattern literalGlob(p): one it cannot
+        // express (longer than FileGlob.MAX_LENGTH) is refused here, with a reason, rather than
+        // when the loader is built.
+        FileGlob.of(literalGlob(p));
+      } catch (IllegalArgumentException e) {
+        throw new SignatureVerificationException(
+            VerifyReason.SIGNATURE_SERIALIZATION_UNSUPPORTED,
+            "ignore path of " + p.length() + " characters: " + e.getMessage());
+      }
     }
     String expectAlg = method.equals("files") ? hashType : hashType + "-sharded-" + shardSize;
     List<JsonObject> res = pred.objects("resources", MAX_RESOURCES);

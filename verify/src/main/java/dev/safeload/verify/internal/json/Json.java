@@ -127,7 +127,12 @@ public final class Json {
       case VALUE_NUMBER_FLOAT:
         // Keep the literal's exact value; callers decide whether a float like 1000000000.0 is
         // integral.
-        return new BigDecimal(p.getString());
+        try {
+          return new BigDecimal(p.getString());
+        } catch (NumberFormatException e) { // an exponent beyond int range: 1e9999999999
+          throw new SignatureVerificationException(
+              reason, what + ": number " + p.getString() + " is out of range");
+        }
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:

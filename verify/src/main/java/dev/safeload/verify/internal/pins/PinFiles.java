@@ -437,6 +437,12 @@ public final class PinFiles {
             source + ": expected '<64 hex digits>  name' or '<64 hex digits> *name'" + where);
       }
       String name = l.substring(66);
+      if (name.startsWith("./")) {
+        // `sha256sum ./x` and `find . -type f -exec sha256sum {} +` print "./x", and `sha256sum -c`
+        // opens the same file as "x": the name the loader serves. One leading "./" only; any other
+        // '.' segment stays and is PIN_NAME_INVALID.
+        name = name.substring(2);
+      }
       if (name.length() > MAX_PATH_CHARS) {
         throw new PinFileException(
             source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);

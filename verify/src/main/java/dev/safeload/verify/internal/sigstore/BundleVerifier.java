@@ -33,7 +33,11 @@ import org.jspecify.annotations.Nullable;
  *       3161 timestamps, all from a trusted root, and the signer identity + OIDC issuer.
  * </ul>
  *
- * Any failure throws {@link SignatureVerificationException}; there is no partial success.
+ * The trusted root says what its instance provides: a root that lists no transparency log (GitHub's
+ * own instance) needs no log entry but an RFC 3161 timestamp instead, and one that lists no CT log
+ * needs no SCT. A root that lists them requires them.
+ *
+ * <p>Any failure throws {@link SignatureVerificationException}; there is no partial success.
  */
 public final class BundleVerifier {
   private BundleVerifier() {}
@@ -317,8 +321,11 @@ public final class BundleVerifier {
       issuer = chainAt(leaf, root, t);
     }
     Certs.checkCodeSigning(leaf, true);
-    Sct.verify(
-        leaf, Objects.requireNonNull(issuer), root); // times is not empty, so the loop set it
+    if (!root.ctlogs().isEmpty()) {
+      // times is not empty, so the loop set issuer. A root without CT logs (GitHub's own
+      // instance) could never verify an SCT, and its CA embeds none.
+      Sct.verify(leaf, Objects.requireNonNull(issuer), root);
+    }
     List<String> ids = callerChecksIdentity ? identities(leaf) : checkIdentity(leaf, o, true);
     return new Verified(
         b.dsse == null ? null : b.dsse.payload(),
@@ -415,8 +422,18 @@ public final class BundleVerifier {
       times.add(Timestamps.verify(ts, b.signature(), root));
     }
     if (b.tlogEntries.isEmpty()) {
-      throw new SignatureVerificationException(
-          VerifyReason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
+      if (!root.tlogs().isEmpty()) {
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_TLOG_INVALID, "the bundle has no transparency log entry");
+      }
+      // A root without transparency logs (GitHub's own instance) could never verify an entry:
+      // its instance attests the signing time by RFC 3161 timestamps alone, as gh requires.
+      if (b.timestamps.isEmpty()) {
+        throw new SignatureVerificationException(
+            VerifyReason.SIGSTORE_NO_VERIFIED_TIME,
+            "the trusted root has no transparency log, and the bundle no RFC 3161 timestamp");
+      }
+      return times;
     }
     Rekor.Binding binding =
         new Rekor.Binding(boundDigest, b.dsse, b.signature(), signerDer, signerIsCert);

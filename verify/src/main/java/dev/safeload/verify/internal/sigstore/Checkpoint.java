@@ -66,10 +66,11 @@ final class Checkpoint {
       if (line.isEmpty()) {
         continue;
       }
-      if (!line.startsWith("\u2014 ")) {
+      int sp = line.lastIndexOf(' ');
+      // "— name signature": a non-empty name between the em dash's space and the last space.
+      if (!line.startsWith("\u2014 ") || sp < 3) {
         throw new SignatureVerificationException(r, "malformed checkpoint signature line");
       }
-      int sp = line.lastIndexOf(' ');
       String name = line.substring(2, sp);
       if (!name.equals(log.name())) {
         continue; // a witness cosignature: not needed, not trusted

@@ -20,9 +20,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed Sigstore {@code trusted_root.json}: transparency logs, certificate authorities, CT logs
- * and timestamp authorities, each with its validity window. The only source of trust for keyless
- * verification; nothing in a bundle is ever trusted as a root.
+ * A parsed Sigstore {@code trusted_root.json} (or the trusted root inside a ClientTrustConfig):
+ * transparency logs, certificate authorities, CT logs and timestamp authorities, each with its
+ * validity window. The only source of trust for keyless verification; nothing in a bundle is ever
+ * trusted as a root.
  */
 public final class TrustedRoot {
   private static final int MAX_ENTRIES = 64;
@@ -89,6 +90,11 @@ public final class TrustedRoot {
   public static TrustedRoot parse(byte[] json) throws SignatureVerificationException {
     ReasonCode r = VerifyReason.SIGSTORE_TRUSTED_ROOT_INVALID;
     JsonObject root = Json.parseObject(json, r, "trusted root");
+    if (root.str("mediaType").startsWith("application/vnd.dev.sigstore.clienttrustconfig")) {
+      // A ClientTrustConfig (model_signing's --trust_config, sigstore-python's --trust-config)
+      // holds the trusted root beside a signing config, which verification does not use.
+      root = root.obj("trustedRoot");
+    }
     String mt = root.str("mediaType");
     if (!mt.startsWith("application/vnd.dev.sigstore.trustedroot")) {
       throw new SignatureVerificationException(r, "unsupported trusted root media type " + mt);

@@ -47,7 +47,9 @@ public final class Keys {
       if (b < 0) {
         break;
       }
-      int e = text.indexOf(end, b);
+      // The END marker is looked for after the whole BEGIN marker: its dashes may start an END
+      // marker ("-----BEGIN X-----END X-----"), which would end the block before it begins.
+      int e = text.indexOf(end, b + begin.length());
       if (e < 0) {
         throw new SignatureVerificationException(reason, "unterminated PEM " + type + " block");
       }
