@@ -9,6 +9,7 @@ listed in RealFilesTest.REFUSED with the reason.
 """
 import os
 import sys
+from typing import Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -108,6 +109,47 @@ jsave(torch.jit.script(torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Tanh(
       "scripted_mlp_tanh_sigmoid.pt")
 jsave(torch.jit.script(torch.nn.LayerNorm(4)), "scripted_layernorm.pt")
 jsave(torch.jit.trace(torch.nn.Embedding(5, 2), torch.tensor([[0, 1]])), "traced_embedding.pt")
+
+
+
+class Interpolate(torch.nn.Module):
+    def forward(self, x):
+        return torch.nn.functional.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+
+
+# Scripted F.interpolate compiles every mode's branch (nearest-exact, antialiased, 3-d kernels).
+jsave(torch.jit.script(Interpolate()), "scripted_interpolate.pt")
+
+
+class Misc(torch.nn.Module):
+    def forward(self, a, b):
+        x, y = torch.chunk(torch.cat([a, b], dim=1), 2, dim=1)
+        z = torch.einsum("ij,jk->ik", x, y.t()) + torch.bmm(x.unsqueeze(0), y.t().unsqueeze(0)).squeeze(0)
+        return (torch.nn.functional.gelu(z) + torch.nn.functional.silu(z)).clamp(-1.0, 1.0).mean(dim=0)
+
+
+jsave(torch.jit.script(Misc()), "scripted_misc_ops.pt")
+jsave(torch.jit.trace(Misc(), (torch.randn(2, 3), torch.randn(2, 3))), "traced_misc_ops.pt")
+
+
+class LoopDict(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = torch.nn.ModuleList([torch.nn.Linear(3, 3) for _ in range(2)])
+        self.table: Dict[str, int] = {"a": 1}
+
+    def forward(self, x) -> Tuple[torch.Tensor, List[int]]:
+        out: List[int] = []
+        for layer in self.layers:
+            x = layer(x)
+            out.append(x.size(0))
+        return x, out
+
+
+jsave(torch.jit.script(LoopDict()), "scripted_loop_dict.pt")
+jsave(torch.jit.script(torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, stride=2), torch.nn.GroupNorm(2, 4),
+                                           torch.nn.ReLU6(), torch.nn.AvgPool2d(2)).eval()),
+      "scripted_conv_groupnorm.pt")
 
 # ---------------------------------------------------------------------------------------------- numpy
 nsave("bool_scalar.npy", np.array(True))
