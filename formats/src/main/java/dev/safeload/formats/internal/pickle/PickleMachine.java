@@ -1311,10 +1311,25 @@ public final class PickleMachine {
       throw fail(
           FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
+    // CPython's C unpickler (pickle.load, torch.load without weights_only, joblib) and libtorch's
+    // size their memo array by the largest index written and fill it: LONG_BINPUT 2**26 in an
+    // 11-byte pickle made pickle.load allocate and zero 1 GiB. Every pickler numbers its entries
+    // 0, 1, 2, ..., so an index may run ahead of the entries written only as far as the dense
+    // slots do, and the reader's array stays proportional to the pickle.
+    long ahead = Math.max(DENSE_MEMO, 2L * (memoCount + 1));
+    if (idx >= ahead) {
+      throw fail(
+          FormatReason.PICKLE_MEMO_INVALID,
+          "memo index "
+              + idx
+              + " with "
+              + memoCount
+              + " entries written: readers size their memo by the largest index");
+    }
     // Dense slots up to DENSE_MEMO, and beyond it up to twice the entries actually written: the
     // array never outgrows the pickle (each entry costs an opcode), and picklers number entries
     // 0, 1, 2, ... so a large checkpoint's memo stays an array instead of a map of boxed keys.
-    long cap = Math.min(MAX_DENSE, Math.max(DENSE_MEMO, 2L * (memoCount + 1)));
+    long cap = Math.min(MAX_DENSE, ahead);
     if (idx < cap) {
       int p = (int) (idx >>> MEMO_PAGE_BITS);
       if (p >= memoPages.length) { // cap <= MAX_DENSE: at most MAX_DENSE / MEMO_PAGE pages
