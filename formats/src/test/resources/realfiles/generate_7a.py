@@ -82,6 +82,27 @@ qlin = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linea
                                               dtype=torch.qint8)
 # torch 1.13's weights-only unpickler lacks the quantized dtypes; torch 2.x admits every dtype.
 tsave(qlin.state_dict(), "dynamic_quantized_linear.pt", weights_only=False)
+
+
+class Quantizable(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = torch.ao.quantization.QuantStub()
+        self.conv = torch.nn.Conv2d(1, 2, 3)
+        self.lin = torch.nn.Linear(2, 2)
+        self.dequant = torch.ao.quantization.DeQuantStub()
+
+    def forward(self, x):
+        return self.dequant(self.lin(torch.relu(self.conv(self.quant(x))).mean((2, 3))))
+
+
+# Static (post-training) quantization: qtensors with per-channel weights, scale/zero_point buffers and
+# a Linear's packed params holding torch.qint8.
+static = Quantizable().eval()
+static.qconfig = torch.ao.quantization.get_default_qconfig("fbgemm")
+static = torch.ao.quantization.prepare(static)
+static(torch.randn(2, 1, 5, 5))
+tsave(torch.ao.quantization.convert(static).state_dict(), "static_quantized_state_dict.pt", weights_only=False)
 tsave({"q": torch.quantize_per_tensor(torch.randn(3), 0.1, 2, torch.qint8),
        "qc": torch.quantize_per_channel(torch.randn(2, 3), torch.tensor([0.1, 0.2], dtype=torch.float64),
                                         torch.tensor([0, 1]), 0, torch.quint8)},
