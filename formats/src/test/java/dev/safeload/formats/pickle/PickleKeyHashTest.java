@@ -56,6 +56,19 @@ class PickleKeyHashTest {
     assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 4, 0x8f, "(", long1(times(5)), 0x90, ".")));
   }
 
+  /** (k * (2**61-1),) all hash alike too, at any depth; a tuple that cannot be a key stays so. */
+  @Test
+  void tupleKeysHoldingSuchIntsAreRefused() {
+    assertEquals(
+        "PICKLE_LIMIT_EXCEEDED",
+        raw(of(0x80, 2, "}(", long1(times(1)), 0x85, "NK", 1, long1(times(2)), 0x86, 0x85, "Nu.")));
+    assertEquals("PICKLE_LIMIT_EXCEEDED", raw(of(0x80, 2, "}(K", 1, long1(times(3)), 0x86, "Nu.")));
+    // an unhashable item wins: a list inside the tuple, whatever else it holds
+    assertEquals("PICKLE_MALFORMED", raw(of(0x80, 2, "}(", long1(times(1)), "]", 0x86, "Nu.")));
+    assertEquals("PICKLE_MALFORMED", raw(of(0x80, 2, "}(]", long1(times(1)), 0x86, "Nu.")));
+    accepted(of(0x80, 2, "}(K", 1, "K", 2, 0x86, 0x85, "Nu."));
+  }
+
   @Test
   void keysWithinTheModulusAreAccepted() {
     BigInteger top = M.subtract(BigInteger.ONE); // 2**61-2

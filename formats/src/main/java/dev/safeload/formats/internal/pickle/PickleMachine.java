@@ -1397,9 +1397,6 @@ public final class PickleMachine {
 
   private static final Value[] NO_VALUES = {};
 
-  /** CPython's {@code sys.hash_info.modulus} on 64-bit builds. */
-  private static final long PY_HASH_MODULUS = (1L << 61) - 1;
-
   private static boolean number(Value v) {
     return v instanceof IntV || v instanceof FloatV || v instanceof BoolV;
   }
@@ -1411,17 +1408,17 @@ public final class PickleMachine {
    */
   private void requireHashable(Value v) {
     charge(1);
-    if (v instanceof IntV i
-        && !(i.fitsLong() && i.value() < PY_HASH_MODULUS && i.value() > -PY_HASH_MODULUS)) {
-      // CPython hashes an int modulo 2**61-1, so k * (2**61-1) for k = 0, 1, 2, ... all hash
-      // alike: 100,000 such keys (1.3 MB) keep pickle.load, and torch.load with weights_only,
-      // inserting into one dict for about 40 s, quadratic in the keys. Real keys are small.
+    int h = Value.heightOf(v);
+    if (h == Value.COLLIDES) {
+      // k * (2**61-1) for k = 0, 1, 2, ... all hash alike: 40,000 such keys (519 KB) kept
+      // pickle.load, and torch.load with weights_only, inserting into one dict for 6.7 s,
+      // quadratic in the keys. Real keys are small.
       throw fail(
           FormatReason.PICKLE_LIMIT_EXCEEDED,
-          "an int dict key or set item outside +-(2**61-2): CPython hashes ints modulo 2**61-1,"
-              + " so such keys collide at will");
+          v.typeName()
+              + " key or set item holding an int outside +-(2**61-2): CPython hashes ints modulo"
+              + " 2**61-1, so such keys collide at will");
     }
-    int h = Value.heightOf(v);
     if (h < 0) {
       throw fail(FormatReason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
     }
