@@ -187,7 +187,8 @@ public enum FormatReason implements ReasonCode {
   PICKLE_MALFORMED(
       "The stream is not a well-formed pickle (stack underflow, missing MARK, wrong operand types, bad text)."),
   PICKLE_MEMO_INVALID(
-      "A memo index is read before it is written, or reused in a way the profile forbids."),
+      "A memo index is read before it is written, reused in a way the profile forbids, or written"
+          + " far ahead of the entries so far (readers size their memo by the largest index)."),
   PICKLE_GLOBAL_NOT_ALLOWED("The pickle imports a global that the profile does not allow."),
   PICKLE_GLOBAL_NAME_INVALID(
       "A global's module or name is not a plain dotted identifier (dotted attribute paths reach any object)."),
@@ -241,7 +242,8 @@ public enum FormatReason implements ReasonCode {
   NUMPY_SHAPE_INVALID(
       "The shape is not a tuple of non-negative integers within the policy's rank limit."),
   NUMPY_SIZE_OVERFLOW(
-      "shape x itemsize overflows 64-bit arithmetic or exceeds the policy's limit."),
+      "shape x itemsize overflows 64-bit arithmetic or exceeds the policy's limit, or an itemsize"
+          + " does not fit the C int NumPy keeps it in."),
   NUMPY_DATA_TRUNCATED("The array data is shorter than shape x itemsize."),
   NUMPY_TRAILING_BYTES("Bytes follow the array data."),
   NUMPY_NPZ_MEMBER_INVALID(

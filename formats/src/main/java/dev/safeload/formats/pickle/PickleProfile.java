@@ -178,7 +178,13 @@ public final class PickleProfile {
           "uint8",
           "bool",
           "complex128",
-          "complex64"
+          "complex64",
+          // The dtypes of the quantized storages admitted above: a dynamically quantized Linear's
+          // state dict holds torch.qint8 itself as a value (its packed params' dtype). A dtype is a
+          // value, never called; torch 2.x's weights-only unpickler admits every dtype.
+          "qint8",
+          "quint8",
+          "qint32"
         }) {
       b.allowGlobal("torch", dtype, GlobalRule.of(GlobalRule.Kind.TORCH_DTYPE));
     }

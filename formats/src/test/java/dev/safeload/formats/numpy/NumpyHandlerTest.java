@@ -281,6 +281,69 @@ class NumpyHandlerTest {
         scan(npy(1, header("[('a', '<f8', (4294967296, 4294967296))]", "(1,)"), new byte[0])));
   }
 
+  /**
+   * numpy.load refuses (0, 10**18, 10**18) as "array is too big": NumPy checks the product of the
+   * itemsize and the non-zero dimensions whatever their order, so a leading zero does not hide an
+   * overflow (it was accepted as an empty array; (10**18, 10**18, 0) was refused).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "(0, 999999999999999999, 999999999999999999)",
+        "(999999999999999999, 0, 999999999999999999)",
+        "(999999999999999999, 999999999999999999, 0)",
+        "(0, 576460752303423488, 16)"
+      })
+  void aZeroDimensionDoesNotHideAnOverflow(String shape) {
+    assertEquals(Set.of("NUMPY_SIZE_OVERFLOW"), scan(npy(1, header("'<f8'", shape), new byte[0])));
+  }
+
+  /** What numpy.load reads as empty arrays stays accepted. */
+  @ParameterizedTest
+  @ValueSource(strings = {"(0, 1099511627776)", "(0, 999999999999999999)", "(5, 0)"})
+  void emptyArraysWithLargeDimensionsAreAccepted(String shape) {
+    assertEquals(Set.of(), scan(npy(1, header("'<f8'", shape), new byte[0])));
+  }
+
+  /**
+   * NumPy keeps an itemsize in a C int: numpy 1.24 loads '<U536870912' with an itemsize of -2**31
+   * (numpy 2 refuses it), and refuses a larger structure or subarray; each was accepted as an empty
+   * array.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "'<U536870912'",
+        "[('a', '<f8', (268435456,))]",
+        "[('a', '|S999999999'), ('b', '|S999999999'), ('c', '|S200000000')]",
+        "[('a', [('x', '|S999999999')], (3,))]"
+      })
+  void anItemsizeBeyondACIntIsRefused(String descr) {
+    assertEquals(Set.of("NUMPY_SIZE_OVERFLOW"), scan(npy(1, header(descr, "(0,)"), new byte[0])));
+  }
+
+  /** The largest itemsizes numpy.load reads stay accepted. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "'<U536870911'",
+        "[('a', '<f8', (268435455,))]",
+        "[('a', '|S999999999'), ('b', '|S999999999')]"
+      })
+  void itemsizesThatFitACIntAreAccepted(String descr) {
+    assertEquals(Set.of(), scan(npy(1, header(descr, "(0,)"), new byte[0])));
+  }
+
+  /** numpy.dtype((type, shape)) refuses a subarray dimension that does not fit a C int. */
+  @Test
+  void subarrayDimensionBeyondACIntIsRefused() {
+    assertEquals(
+        Set.of("NUMPY_SHAPE_INVALID"),
+        scan(npy(1, header("[('a', '<f8', (0, 2147483648))]", "(1,)"), new byte[0])));
+    assertEquals(
+        Set.of(), scan(npy(1, header("[('a', '<f8', (0, 2147483647))]", "(1,)"), new byte[0])));
+  }
+
   // ------------------------------------------------------------------ old spellings
 
   @Test

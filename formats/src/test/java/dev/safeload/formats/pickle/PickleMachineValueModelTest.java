@@ -61,8 +61,11 @@ class PickleMachineValueModelTest {
     for (int i = 0; i < n; i++) {
       b.writeBytes(appendMemoised(1_000_000 + i, i));
     }
-    b.writeBytes(appendMemoised(7, 1_000_000_000)); // far past the slots: the sparse map
-    for (int i : new int[] {0, 1023, 1024, 65_535, 65_536, n - 1, 1_000_000_000}) {
+    // the slots earned reach 2 * (n + 1); an index far past them is refused (PickleMemoIndexTest)
+    assertEquals(
+        "PICKLE_MEMO_INVALID", raw(of(b.toByteArray(), appendMemoised(7, 1_000_000_000), ".")));
+    b.writeBytes(appendMemoised(7, 2 * n + 1)); // the last slot earned
+    for (int i : new int[] {0, 1023, 1024, 65_535, 65_536, n - 1, 2 * n + 1}) {
       b.writeBytes(of("j", le32(i), "a"));
     }
     b.writeBytes(of("."));
@@ -86,11 +89,13 @@ class PickleMachineValueModelTest {
     assertEquals("PICKLE_MEMO_INVALID", raw(of(one, "j", le32(1), "a.")));
     assertEquals("PICKLE_MEMO_INVALID", raw(of(one, "j", le32(50_000), "a.")));
     assertEquals("PICKLE_MEMO_INVALID", raw(of(one, "j", le32(2_000_000), "a.")));
-    // written twice: on a page, and in the sparse map
+    // written twice: on a page, and on a page of the slots every run has
     assertEquals("PICKLE_MEMO_INVALID", raw(of(one, appendMemoised(6, 0), ".")));
-    byte[] far = of(one, appendMemoised(6, 2_000_000));
+    byte[] far = of(one, appendMemoised(6, 60_000));
     accepted(of(far, "."));
-    assertEquals("PICKLE_MEMO_INVALID", raw(of(far, appendMemoised(7, 2_000_000), ".")));
+    assertEquals("PICKLE_MEMO_INVALID", raw(of(far, appendMemoised(7, 60_000), ".")));
+    // past the slots: refused when written, before any reader sizes a memo by it
+    assertEquals("PICKLE_MEMO_INVALID", raw(of(one, appendMemoised(6, 2_000_000), ".")));
   }
 
   @Test

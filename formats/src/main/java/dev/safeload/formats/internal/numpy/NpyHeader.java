@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  *       them. In version 1.0 and 2.0 headers a dimension may end in {@code L}, as Python 2 wrote
  *       longs ({@code (2L,)}): NumPy strips exactly that suffix for those versions (its {@code
  *       _filter_header}) and not for 3.0, which Python 2 never wrote;
- *   <li>shape x itemsize does not overflow and is within the policy.
+ *   <li>every dtype's itemsize (a type string's, a subarray's, a structure's) fits a C int, and
+ *       each subarray dimension does, as NumPy keeps them;
+ *   <li>itemsize x the non-zero dimensions does not overflow (NumPy checks them in any order, a
+ *       zero dimension included), and the data is within the policy.
  * </ol>
  *
  * <p>Type strings: {@code |O} and {@code |O8} (the spelling of NumPy before 1.x on 64-bit) are
@@ -360,7 +363,9 @@ public record NpyHeader(
         size = Long.parseLong(code.substring(1));
       }
       return new Dtype(
-          size, false, m.group(6) != null && m.group(6).equals("V") && m.group(1).equals("|"));
+          cInt(size, at),
+          false,
+          m.group(6) != null && m.group(6).equals("V") && m.group(1).equals("|"));
     }
 
     /** {@code [field, ...]}: the fields laid out one after the other. */
@@ -414,7 +419,17 @@ public record NpyHeader(
         boolean sub = false;
         if (skip(',') && peek() == '(') {
           sub = true;
-          fieldSize = times(type.size, shape(), fieldAt);
+          List<Long> subShape = shape();
+          fieldSize = times(type.size, subShape, fieldAt);
+          for (long d : subShape) {
+            // numpy.dtype((type, shape)) refuses a dimension that does not fit a C int
+            if (d > Integer.MAX_VALUE) {
+              throw new FormatException(
+                  FormatReason.NUMPY_SHAPE_INVALID,
+                  base + fieldAt,
+                  "subarray dimension " + d + " does not fit a C int");
+            }
+          }
           ws();
           skip(',');
         }
@@ -430,10 +445,27 @@ public record NpyHeader(
           }
         }
         object |= type.object;
-        size = add(size, fieldSize, fieldAt);
+        size = cInt(add(size, cInt(fieldSize, fieldAt), fieldAt), fieldAt);
       } while (skip(','));
       expect(']');
       return new Dtype(size, object, false);
+    }
+
+    /**
+     * {@code size} if it fits the C int NumPy keeps a dtype's itemsize in. numpy 2 and a 1.24
+     * structured or subarray dtype refuse a larger one ("integer won't fit into a C int", "dtype
+     * size in bytes must fit into a C int"); numpy 1.24 wraps a type string's ({@code
+     * '<U536870912'} loads with an itemsize of -2**31), so either way the reader does not have the
+     * dtype this header describes.
+     */
+    long cInt(long size, int at) {
+      if (size > Integer.MAX_VALUE) {
+        throw new FormatException(
+            FormatReason.NUMPY_SIZE_OVERFLOW,
+            base + at,
+            "a dtype of " + size + " bytes: NumPy keeps an itemsize in a C int");
+      }
+      return size;
     }
 
     long add(long a, long b, int at) {
@@ -445,13 +477,24 @@ public record NpyHeader(
       }
     }
 
+    /**
+     * {@code size} x the dimensions, refused as NumPy refuses it: the product of the itemsize and
+     * the non-zero dimensions must fit a signed 64-bit size whatever the order of the dimensions
+     * (NumPy's array constructor skips a zero dimension and goes on checking the others, so {@code
+     * (0, 10**18, 10**18)} is "array is too big" to numpy.load, not an empty array).
+     */
     long times(long size, List<Long> dims, int at) {
       try {
         long bytes = size;
+        boolean empty = false;
         for (long d : dims) {
-          bytes = Math.multiplyExact(bytes, d);
+          if (d == 0) {
+            empty = true;
+          } else {
+            bytes = Math.multiplyExact(bytes, d);
+          }
         }
-        return bytes;
+        return empty ? 0 : bytes;
       } catch (ArithmeticException e) {
         throw new FormatException(
             FormatReason.NUMPY_SIZE_OVERFLOW, base + at, "shape x itemsize overflows");

@@ -1311,10 +1311,25 @@ public final class PickleMachine {
       throw fail(
           FormatReason.PICKLE_LIMIT_EXCEEDED, "more than " + limits.maxMemo() + " memo entries");
     }
+    // CPython's C unpickler (pickle.load, torch.load without weights_only, joblib) and libtorch's
+    // size their memo array by the largest index written and fill it: LONG_BINPUT 2**26 in an
+    // 11-byte pickle made pickle.load allocate and zero 1 GiB. Every pickler numbers its entries
+    // 0, 1, 2, ..., so an index may run ahead of the entries written only as far as the dense
+    // slots do, and the reader's array stays proportional to the pickle.
+    long ahead = Math.max(DENSE_MEMO, 2L * (memoCount + 1));
+    if (idx >= ahead) {
+      throw fail(
+          FormatReason.PICKLE_MEMO_INVALID,
+          "memo index "
+              + idx
+              + " with "
+              + memoCount
+              + " entries written: readers size their memo by the largest index");
+    }
     // Dense slots up to DENSE_MEMO, and beyond it up to twice the entries actually written: the
     // array never outgrows the pickle (each entry costs an opcode), and picklers number entries
     // 0, 1, 2, ... so a large checkpoint's memo stays an array instead of a map of boxed keys.
-    long cap = Math.min(MAX_DENSE, Math.max(DENSE_MEMO, 2L * (memoCount + 1)));
+    long cap = Math.min(MAX_DENSE, ahead);
     if (idx < cap) {
       int p = (int) (idx >>> MEMO_PAGE_BITS);
       if (p >= memoPages.length) { // cap <= MAX_DENSE: at most MAX_DENSE / MEMO_PAGE pages
@@ -1394,6 +1409,16 @@ public final class PickleMachine {
   private void requireHashable(Value v) {
     charge(1);
     int h = Value.heightOf(v);
+    if (h == Value.COLLIDES) {
+      // k * (2**61-1) for k = 0, 1, 2, ... all hash alike: 40,000 such keys (519 KB) kept
+      // pickle.load, and torch.load with weights_only, inserting into one dict for 6.7 s,
+      // quadratic in the keys. Real keys are small.
+      throw fail(
+          FormatReason.PICKLE_LIMIT_EXCEEDED,
+          v.typeName()
+              + " key or set item holding an int outside +-(2**61-2): CPython hashes ints modulo"
+              + " 2**61-1, so such keys collide at will");
+    }
     if (h < 0) {
       throw fail(FormatReason.PICKLE_MALFORMED, v.typeName() + " cannot be a dict key or set item");
     }

@@ -145,13 +145,13 @@ public sealed interface Value {
       int h = 0;
       for (Value v : items) {
         int c = heightOf(v);
-        if (c < 0) {
+        if (c == -1) {
           h = -1;
           break;
         }
-        h = Math.max(h, c);
+        h = c == COLLIDES || h == COLLIDES ? COLLIDES : Math.max(h, c);
       }
-      this.hashHeight = h < 0 ? -1 : h + 1;
+      this.hashHeight = h < 0 ? h : h + 1;
     }
 
     /**
@@ -221,12 +221,28 @@ public sealed interface Value {
   }
 
   /**
-   * -1 if {@code v} cannot be a dict key or set item (restricted to plain immutable values), else
-   * its tuple nesting height (0 for a scalar). Constant time: tuples carry their height.
+   * {@link #heightOf} of an int outside +-(2**61-2), or of a tuple holding one at any depth:
+   * CPython hashes an int modulo 2**61-1, so such values collide at will as dict keys or set items
+   * (k * (2**61-1) all hash to 0, and so do the tuples of them), making every reader's dict
+   * quadratic.
+   */
+  int COLLIDES = -2;
+
+  /** CPython's {@code sys.hash_info.modulus} on 64-bit builds. */
+  long PY_HASH_MODULUS = (1L << 61) - 1;
+
+  /**
+   * -1 if {@code v} cannot be a dict key or set item (restricted to plain immutable values), {@link
+   * #COLLIDES} if it could but its hash collides at will, else its tuple nesting height (0 for a
+   * scalar). Constant time: tuples carry their height.
    */
   static int heightOf(Value v) {
+    if (v instanceof IntV i) {
+      return i.fitsLong() && i.value() < PY_HASH_MODULUS && i.value() > -PY_HASH_MODULUS
+          ? 0
+          : COLLIDES;
+    }
     if (v instanceof StrV
-        || v instanceof IntV
         || v instanceof BoolV
         || v instanceof NoneV
         || v instanceof FloatV
