@@ -193,6 +193,9 @@ final class ModelWalk {
     @Nullable HfCache cache = follow ? null : HfCache.enclosing(root);
     TreeMap<String, SourceFile> found = new TreeMap<>();
     ModelNames names = new ModelNames(root, findings);
+    // Names inside an ignored folder are only listed: a name no loader could be served under is
+    // no reason to refuse a folder the user left out.
+    ModelNames ignoredNames = new ModelNames(root, new ArrayList<>());
     Set<FileVisitOption> opts =
         follow ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
     Files.walkFileTree(
@@ -204,6 +207,9 @@ final class ModelWalk {
           // special file or a folder is remembered too (a name, a finding), so a model of a
           // million links or empty folders must stop where a million served files stop.
           private long entries;
+
+          // The ignored folder being walked, if any: its files are listed as ignored, never read.
+          private @Nullable Path ignoredFolder;
 
           private boolean overLimit() {
             if (++entries <= maxFiles) {
@@ -226,12 +232,33 @@ final class ModelWalk {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
             }
+            if (ignoredFolder != null) {
+              return FileVisitResult.CONTINUE;
+            }
             String name = names.servable(dir);
             if (name == null) {
               return FileVisitResult.SKIP_SUBTREE;
             }
-            // A directory an ignore pattern matches is left out whole, and so are its files.
-            return isIgnored(name + "/") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            // A directory an ignore pattern matches is left out whole, and so are its files; they
+            // are still listed by name, so that a report shows them and a pin or signature that
+            // lists one finds it ignored rather than missing (coreml/ of a Hub repository).
+            if (isIgnored(name + "/")) {
+              ignoredFolder = dir;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException e)
+              throws IOException {
+            boolean inIgnored = ignoredFolder != null;
+            if (dir.equals(ignoredFolder)) {
+              ignoredFolder = null;
+            }
+            if (e != null && !inIgnored) {
+              throw e; // as SimpleFileVisitor does: a folder of the model that cannot be listed
+            }
+            return FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -239,6 +266,13 @@ final class ModelWalk {
               throws IOException {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
+            }
+            if (ignoredFolder != null) {
+              String listed = ignoredNames.servable(file);
+              if (listed != null) {
+                ignored.add(listed);
+              }
+              return FileVisitResult.CONTINUE;
             }
             String name = names.servable(file);
             if (name == null) {
@@ -302,6 +336,9 @@ final class ModelWalk {
           public FileVisitResult visitFileFailed(Path file, IOException e) {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
+            }
+            if (ignoredFolder != null) {
+              return FileVisitResult.CONTINUE; // never read: its trouble is not the model's
             }
             String name = names.servable(file);
             findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
