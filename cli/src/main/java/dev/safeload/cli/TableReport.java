@@ -81,6 +81,9 @@ final class TableReport {
                 : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
             + (ignored == 0 ? "" : "; " + ignored + " ignored")
             + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
+    if (rejected > 0) {
+      out.println(NEXT_STEP);
+    }
     // Declared licences are claims the files make; listed so that the default policy still reports
     // them.
     for (Scanned s : scans) {
@@ -99,6 +102,18 @@ final class TableReport {
     }
     out.flush();
   }
+
+  /**
+   * What a user does about a rejected file, printed under every table with one. A Hugging Face
+   * repository holds files that an application never loads (other frameworks' weights, training
+   * leftovers such as training_args.bin, the LFS attributes): those are left out, and the table
+   * alone does not say how. A file the application does load must pass, whatever its reason.
+   */
+  static final String NEXT_STEP =
+      "Files the application never loads (other frameworks' weights, training leftovers,"
+          + " .gitattributes) can be left out with --ignore PATTERN, and a licence or model card"
+          + " served unjudged with --opaque PATTERN; both are recorded in pin files and signatures."
+          + " A rejected file the application loads must not be ignored.";
 
   /** Prints rows as left-aligned columns; the last column is not padded. */
   static void print(List<String[]> rows, PrintWriter out) {
