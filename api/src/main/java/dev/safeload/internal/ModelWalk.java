@@ -101,6 +101,11 @@ final class ModelWalk {
       rootAttrs = Files.readAttributes(root, BasicFileAttributes.class);
     }
     boolean directory = rootAttrs.isDirectory();
+    @Nullable String cacheFolder = directory ? HfCache.notASnapshot(root) : null;
+    if (cacheFolder != null) {
+      findings.add(new Finding(Reason.CACHE_NOT_SNAPSHOT, null, Finding.NO_OFFSET, cacheFolder));
+      return new Result(root, true, files, side, ignored, findings);
+    }
     SideFiles sideFiles = new SideFiles(follow, side, findings);
     if (directory) {
       walkDirectory(root, files, sideFiles, ignored, findings);
@@ -244,6 +249,15 @@ final class ModelWalk {
             // lists one finds it ignored rather than missing (coreml/ of a Hub repository).
             if (isIgnored(name + "/")) {
               ignoredFolder = dir;
+              return FileVisitResult.CONTINUE;
+            }
+            // A cache repository folder below (the whole hub cache scanned): its snapshots are
+            // the models, and what else it holds is the cache's bookkeeping.
+            String cacheFolder = HfCache.notASnapshot(dir);
+            if (cacheFolder != null) {
+              findings.add(
+                  new Finding(Reason.CACHE_NOT_SNAPSHOT, name, Finding.NO_OFFSET, cacheFolder));
+              return FileVisitResult.SKIP_SUBTREE;
             }
             return FileVisitResult.CONTINUE;
           }

@@ -64,6 +64,32 @@ class HfCacheTest {
     return blob;
   }
 
+  /**
+   * A new user points safeload at the cache repository folder, its blobs, or the whole hub cache:
+   * walked as a model, every blob was an extension mismatch and every snapshot link a SYMLINK. One
+   * finding says which folder to scan instead, naming the snapshot.
+   */
+  @Test
+  void aCacheRepositoryFolderIsNotAModelAndTheFindingNamesItsSnapshot() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    blob("model.toy", weights, sha256(weights));
+    for (Path notAModel : List.of(repo, repo.resolve("blobs"), repo.resolve("snapshots"))) {
+      ScanReport r = loader(unpinnedToyPolicy().build()).scan(notAModel);
+      assertEquals(List.of(Reason.CACHE_NOT_SNAPSHOT), codes(r), notAModel.toString());
+      assertTrue(r.files().isEmpty(), r.files().toString());
+      assertTrue(
+          r.findings().get(0).message().startsWith("scan a snapshot: " + snapshot + " ("),
+          r.findings().get(0).message());
+    }
+    Files.createDirectories(home.resolve("hub/models--org--other/snapshots/4567"));
+    ScanReport hub = loader(unpinnedToyPolicy().build()).scan(home.resolve("hub"));
+    assertEquals(List.of(Reason.CACHE_NOT_SNAPSHOT, Reason.CACHE_NOT_SNAPSHOT), codes(hub));
+    assertEquals(
+        List.of("models--org--other", "models--org--toy"),
+        hub.findings().stream().map(Finding::file).sorted().toList());
+    assertTrue(loader(unpinnedToyPolicy().build()).scan(snapshot).accepted());
+  }
+
   @Test
   void linksIntoTheRepositorysBlobsAreFollowedAndChecked() throws Exception {
     byte[] weights = ToyHandler.valid();
