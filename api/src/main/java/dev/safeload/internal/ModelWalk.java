@@ -94,7 +94,14 @@ final class ModelWalk {
                 .NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a
     // finding
     boolean follow = policy.allowsSymlinks();
-    if (!follow && (!noSymlinkAbove(root, rootAttrs, findings) || !noLinkUndone(path, findings))) {
+    // One file of a cache snapshot, as hf_hub_download returns it: the link is followed exactly as
+    // a directory walk of the snapshot follows it (HfCache), and the blob's bytes must match its
+    // name.
+    HfCache.@Nullable Blob cachedRoot =
+        !follow && rootAttrs.isSymbolicLink() ? cacheBlob(root) : null;
+    if (!follow
+        && (!noSymlinkAbove(root, rootAttrs, cachedRoot != null, findings)
+            || !noLinkUndone(path, findings))) {
       return new Result(root, false, files, side, ignored, findings);
     }
     if (follow) {
@@ -109,6 +116,11 @@ final class ModelWalk {
     SideFiles sideFiles = new SideFiles(follow, side, findings);
     if (directory) {
       walkDirectory(root, files, sideFiles, ignored, findings);
+    } else if (cachedRoot != null) {
+      files.add(
+          SourceFile.stat(
+              root.getFileName().toString(), cachedRoot.path(), false, cachedRoot.name()));
+      sideFiles.besides(root, sideFileNames);
     } else if (rootAttrs.isRegularFile()) {
       files.add(SourceFile.stat(root.getFileName().toString(), root, follow, null));
       sideFiles.besides(root, sideFileNames);
@@ -161,9 +173,15 @@ final class ModelWalk {
   }
 
   /** False (with a finding) if the root or a directory above it is a symbolic link. */
+  /** The blob {@code link} leads to if it is a file of a Hugging Face cache snapshot, or null. */
+  private static HfCache.@Nullable Blob cacheBlob(Path link) throws IOException {
+    HfCache cache = HfCache.enclosing(link);
+    return cache == null ? null : cache.blobOf(link);
+  }
+
   private static boolean noSymlinkAbove(
-      Path root, BasicFileAttributes rootAttrs, List<Finding> findings) {
-    if (rootAttrs.isSymbolicLink()) {
+      Path root, BasicFileAttributes rootAttrs, boolean cacheLink, List<Finding> findings) {
+    if (rootAttrs.isSymbolicLink() && !cacheLink) {
       findings.add(
           new Finding(
               Reason.SYMLINK,

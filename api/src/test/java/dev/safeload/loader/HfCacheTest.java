@@ -106,6 +106,36 @@ class HfCacheTest {
     }
   }
 
+  /**
+   * One file of a snapshot, as {@code hf_hub_download} returns its path (a link into blobs/): the
+   * link is followed as a walk of the snapshot follows it, and the blob must match its name. Any
+   * other link given as the model path stays refused.
+   */
+  @Test
+  void oneFileOfASnapshotIsItsBlobCheckedAgainstItsName() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    blob("model.toy", weights, sha256(weights));
+    blob("bad.toy", weights, sha256("something else".getBytes(StandardCharsets.UTF_8)));
+    Path outside = home.resolve(sha256(weights));
+    Files.write(outside, weights);
+    Files.createSymbolicLink(snapshot.resolve("out.toy"), snapshot.relativize(outside));
+    ScanReport r = loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("model.toy"));
+    assertTrue(r.accepted(), r.findings().toString());
+    assertEquals(List.of("model.toy"), r.files().stream().map(f -> f.name()).toList());
+    try (VerifiedModel m =
+        loader(unpinnedToyPolicy().build()).load(snapshot.resolve("model.toy"))) {
+      byte[] served = new byte[weights.length];
+      m.file("model.toy").buffer().get(served);
+      assertArrayEquals(weights, served);
+    }
+    assertEquals(
+        List.of(Reason.CACHE_BLOB_MISMATCH),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("bad.toy"))));
+    assertEquals(
+        List.of(Reason.SYMLINK),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("out.toy"))));
+  }
+
   @Test
   void aBlobWhoseBytesDoNotMatchItsNameIsRefused() throws Exception {
     byte[] weights = ToyHandler.valid();

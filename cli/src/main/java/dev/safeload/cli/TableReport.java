@@ -27,12 +27,14 @@ final class TableReport {
     rows.add(new String[] {"PATH", "VERDICT", "FORMAT", "REASON"});
     int accepted = 0;
     int rejected = 0;
+    boolean rejectedInDirectory = false;
     for (Scanned s : scans) {
       for (FileReport f : s.report().files()) {
         if (f.accepted()) {
           accepted++;
         } else {
           rejected++;
+          rejectedInDirectory |= s.directory();
         }
         String path = s.display(f);
         String verdict = f.accepted() ? "accepted" : "REJECTED";
@@ -81,7 +83,7 @@ final class TableReport {
                 : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
             + (ignored == 0 ? "" : "; " + ignored + " ignored")
             + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
-    if (rejected > 0) {
+    if (rejectedInDirectory) { // patterns leave out files of a directory, not a file named alone
       out.println(NEXT_STEP);
     }
     // Declared licences are claims the files make; listed so that the default policy still reports
@@ -104,10 +106,11 @@ final class TableReport {
   }
 
   /**
-   * What a user does about a rejected file, printed under every table with one. A Hugging Face
-   * repository holds files that an application never loads (other frameworks' weights, training
-   * leftovers such as training_args.bin, the LFS attributes): those are left out, and the table
-   * alone does not say how. A file the application does load must pass, whatever its reason.
+   * What a user does about a rejected file of a model directory, printed under every table with
+   * one. A Hugging Face repository holds files that an application never loads (other frameworks'
+   * weights, training leftovers such as training_args.bin, the LFS attributes): those are left out,
+   * and the table alone does not say how. A file the application does load must pass, whatever its
+   * reason.
    */
   static final String NEXT_STEP =
       "Files the application never loads (other frameworks' weights, training leftovers,"

@@ -7,6 +7,7 @@ import static dev.safeload.cli.CliTest.reasons;
 import static dev.safeload.cli.CliTest.runWith;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.safeload.cli.CliTest.Run;
@@ -188,6 +189,9 @@ class HuggingFaceRepositoryTest {
     }
     Run table = run("scan", dir.toString());
     assertTrue(table.out().contains(TableReport.NEXT_STEP), table.out());
+    Run alone = run("scan", dir.resolve("training_args.bin").toString());
+    assertEquals(1, alone.exit());
+    assertFalse(alone.out().contains(TableReport.NEXT_STEP), "no pattern leaves out a named file");
     Run pin = run("pin", dir.toString());
     assertEquals(1, pin.exit());
     assertTrue(pin.err().contains(TableReport.NEXT_STEP), pin.err());
