@@ -189,6 +189,17 @@ class HuggingFaceRepositoryTest {
     }
     Run table = run("scan", dir.toString());
     assertTrue(table.out().contains(TableReport.NEXT_STEP), table.out());
+    List<String> keepArgs = new ArrayList<>();
+    for (int i = 0; i < RECIPE.size(); i += 2) { // option, pattern
+      if (!List.of("training_args.bin", "checkpoint-*/").contains(RECIPE.get(i + 1))) {
+        keepArgs.addAll(RECIPE.subList(i, i + 2));
+      }
+    }
+    Run pickles = run(keepArgs, "scan", dir.toString());
+    assertEquals(1, pickles.exit(), pickles.out());
+    assertFalse(
+        pickles.out().contains(TableReport.NEXT_STEP),
+        "a refused pickle is judged, not unknown: " + pickles.out());
     Run alone = run("scan", dir.resolve("training_args.bin").toString());
     assertEquals(1, alone.exit());
     assertFalse(alone.out().contains(TableReport.NEXT_STEP), "no pattern leaves out a named file");
