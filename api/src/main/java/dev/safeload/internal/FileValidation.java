@@ -261,7 +261,12 @@ final class FileValidation {
                   + " but the name ends in '"
                   + (ext.isEmpty() ? "" : "." + ext)
                   + "'; expected one of "
-                  + new java.util.TreeSet<>(h.extensions())));
+                  + new java.util.TreeSet<>(h.extensions())
+                  // A format safeload does not read, holding another (rust_model.ot: tch's torch
+                  // archive): the application reads it with that other format's loader, if at all.
+                  + (role instanceof NameRoles.UnreadFormat
+                      ? "; " + IF_NEVER_LOADED + NEVER_SERVED_AS_OPAQUE
+                      : "")));
     }
     all.addAll(outcome.findings()); // the report also says whether the content itself is sound
     // Content that only looked like a format may still be data another file references; these

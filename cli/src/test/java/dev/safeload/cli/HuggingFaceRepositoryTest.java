@@ -52,6 +52,8 @@ class HuggingFaceRepositoryTest {
           "--ignore",
           "*.py",
           "--ignore",
+          "rust_model.ot",
+          "--ignore",
           "training_args.bin",
           "--ignore",
           "checkpoint-*/");
@@ -92,6 +94,8 @@ class HuggingFaceRepositoryTest {
         // flax.serialization.to_bytes: a msgpack map of parameter trees
         Map.entry("flax_model.msgpack", new byte[] {(byte) 0x81, (byte) 0xa1, 'w', (byte) 0xc0}),
         Map.entry("train_script.py", "import torch\n".getBytes(UTF_8)),
+        // tch's VarStore::save: a torch archive under a name torch's loaders do not use
+        Map.entry("rust_model.ot", resource("scheduler.pt")),
         Map.entry("training_args.bin", resource("training_args.bin")),
         Map.entry("checkpoint-500/model.safetensors", weights),
         Map.entry("checkpoint-500/optimizer.pt", resource("optimizer.pt")),
@@ -123,7 +127,7 @@ class HuggingFaceRepositoryTest {
     Files.createDirectories(repo.resolve("blobs"));
     for (Map.Entry<String, byte[]> e : files().entrySet()) {
       byte[] b = e.getValue();
-      boolean lfs = e.getKey().matches(".*\\.(bin|safetensors|h5|msgpack|pt)");
+      boolean lfs = e.getKey().matches(".*\\.(bin|safetensors|h5|msgpack|pt|ot)");
       MessageDigest md = MessageDigest.getInstance(lfs ? "SHA-256" : "SHA-1");
       if (!lfs) {
         md.update(("blob " + b.length + "\0").getBytes(UTF_8));
@@ -177,6 +181,9 @@ class HuggingFaceRepositoryTest {
       assertTrue(message.contains("ignore it (--ignore"), message);
       assertTrue(message.contains("rules out serving it as opaque"), message);
     }
+    Map<String, Object> rust = finding(files, p + "rust_model.ot");
+    assertEquals("EXTENSION_MISMATCH", rust.get("reason"));
+    assertTrue(((String) rust.get("message")).contains("ignore it (--ignore"), rust.toString());
     Map<String, Object> code = finding(files, p + "train_script.py");
     assertEquals("CODE_FILE", code.get("reason"));
     assertTrue(((String) code.get("message")).contains("ignore it (--ignore"), code.toString());
@@ -266,7 +273,7 @@ class HuggingFaceRepositoryTest {
         served);
     List<Object> ignored =
         list(root.get("ignoredFiles")).stream().map(f -> f.get("path")).sorted().toList();
-    assertEquals(9, ignored.size(), ignored.toString());
+    assertEquals(10, ignored.size(), ignored.toString());
     assertTrue(ignored.contains(p + "training_args.bin"), ignored.toString());
     assertTrue(
         ignored.contains(p + "checkpoint-500/optimizer.pt"),
