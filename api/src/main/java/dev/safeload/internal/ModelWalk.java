@@ -172,13 +172,16 @@ final class ModelWalk {
     return true;
   }
 
-  /** False (with a finding) if the root or a directory above it is a symbolic link. */
   /** The blob {@code link} leads to if it is a file of a Hugging Face cache snapshot, or null. */
   private static HfCache.@Nullable Blob cacheBlob(Path link) throws IOException {
     HfCache cache = HfCache.enclosing(link);
     return cache == null ? null : cache.blobOf(link);
   }
 
+  /**
+   * False (with a finding) if the root (unless {@code cacheLink}: a snapshot file's link into its
+   * blobs) or a directory above it is a symbolic link.
+   */
   private static boolean noSymlinkAbove(
       Path root, BasicFileAttributes rootAttrs, boolean cacheLink, List<Finding> findings) {
     if (rootAttrs.isSymbolicLink() && !cacheLink) {

@@ -107,9 +107,9 @@ final class TableReport {
   }
 
   /**
-   * The refusals that only say safeload cannot judge a file, whose messages name the ignore and
-   * opaque patterns (the engine's FileValidation): a format it does not read, a name that says
-   * code, content nothing recognises. A pin or signature that fails is not one of them.
+   * The refusals that only say safeload cannot judge a file, whose messages name the ignore (and
+   * opaque) patterns (the engine's FileValidation): a format it does not read, a name that says
+   * code, content nothing recognises. A failed pin or signature, or a refused pickle, is not one.
    */
   private static final java.util.function.Predicate<Finding> UNJUDGED =
       x -> x.reason() == Reason.UNKNOWN_FORMAT || x.reason() == Reason.CODE_FILE;
