@@ -52,6 +52,13 @@ public enum Reason implements ReasonCode {
   POLYGLOT("Another common reader would open the file as a different structure."),
   /** A Hugging Face cache blob's name (its digest) does not match the bytes read. */
   CACHE_BLOB_MISMATCH("A Hugging Face cache blob's name is not the digest of its bytes."),
+  /**
+   * The path is a Hugging Face cache repository folder ({@code models--ORG--NAME}) or its {@code
+   * blobs}, {@code snapshots} or {@code refs} folder, not one snapshot of it: the model is {@code
+   * snapshots/REV}.
+   */
+  CACHE_NOT_SNAPSHOT(
+      "The path is a Hugging Face cache repository folder, not one of its snapshots/REV folders."),
   /** Validating the file exhausted a resource of the JVM (memory); it is rejected, not trusted. */
   RESOURCE_EXHAUSTED("Validating the file exhausted memory or another JVM resource."),
   /** A source (a caller's streams, a jar, the class path) lists the same name more than once. */

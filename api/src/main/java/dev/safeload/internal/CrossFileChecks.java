@@ -47,7 +47,9 @@ final class CrossFileChecks {
                             Reason.UNKNOWN_FORMAT,
                             f.name(),
                             0,
-                            "no handler recognises the content")))
+                            "no handler recognises the content; "
+                                + FileValidation.IF_NEVER_LOADED
+                                + FileValidation.OR_OPAQUE)))
                 : f.unclaim());
       }
     }

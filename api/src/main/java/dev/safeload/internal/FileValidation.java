@@ -47,6 +47,26 @@ final class FileValidation {
   static final String OPAQUE = "opaque";
 
   /**
+   * The next step, in the message of every refusal that only says safeload cannot judge a file: its
+   * format is one safeload does not read, its name says code, or nothing recognises its content. A
+   * Hugging Face repository carries many files an application never loads (other frameworks'
+   * weights, training scripts, the LFS attributes, the licence); ignoring one is always safe, since
+   * an ignored file is neither read nor served and the patterns are recorded in the proofs. Spelt
+   * once, here, with the names the CLI, the policy file and {@code LoadPolicy} give the mechanism.
+   */
+  static final String IF_NEVER_LOADED =
+      "if the application never loads it, ignore it (--ignore, safeload.json \"ignore\","
+          + " LoadPolicy ignoreFiles)";
+
+  /** Second half when an opaque pattern would not help: the name speaks (code, a format). */
+  static final String NEVER_SERVED_AS_OPAQUE = "; the name rules out serving it as opaque";
+
+  /** Second half when the name says nothing, so an opaque pattern serves the file unjudged. */
+  static final String OR_OPAQUE =
+      "; to serve it unjudged (a licence, a model card, an image), mark it opaque (--opaque,"
+          + " opaqueFiles)";
+
+  /**
    * A file's verdict.
    *
    * @param handler the handler whose format the file is, or null
@@ -109,7 +129,11 @@ final class FileValidation {
               Reason.CODE_FILE,
               name,
               Finding.NO_OFFSET,
-              "'." + code.extension() + "' names code that a loader may import or execute"));
+              "'."
+                  + code.extension()
+                  + "' names code that a loader may import or execute; "
+                  + IF_NEVER_LOADED
+                  + NEVER_SERVED_AS_OPAQUE));
       return Outcome.refused(findings);
     }
     Detection detection = Detection.of(name, bytes, handlers, findings);
@@ -181,7 +205,9 @@ final class FileValidation {
                 + claimed.match()
                 + "') says "
                 + says
-                + ", but no handler recognises the content");
+                + ", but no handler recognises the content; "
+                + IF_NEVER_LOADED
+                + NEVER_SERVED_AS_OPAQUE);
       }
       return named;
     }
@@ -202,7 +228,9 @@ final class FileValidation {
             name,
             "no handler recognises the content; the name says '."
                 + unread.extension()
-                + "', a format safeload does not read");
+                + "', a format safeload does not read; "
+                + IF_NEVER_LOADED
+                + NEVER_SERVED_AS_OPAQUE);
       }
       return new Outcome(null, "", null, List.of(), true);
     }
@@ -233,7 +261,12 @@ final class FileValidation {
                   + " but the name ends in '"
                   + (ext.isEmpty() ? "" : "." + ext)
                   + "'; expected one of "
-                  + new java.util.TreeSet<>(h.extensions())));
+                  + new java.util.TreeSet<>(h.extensions())
+                  // A format safeload does not read, holding another (rust_model.ot: tch's torch
+                  // archive): the application reads it with that other format's loader, if at all.
+                  + (role instanceof NameRoles.UnreadFormat
+                      ? "; " + IF_NEVER_LOADED + NEVER_SERVED_AS_OPAQUE
+                      : "")));
     }
     all.addAll(outcome.findings()); // the report also says whether the content itself is sound
     // Content that only looked like a format may still be data another file references; these

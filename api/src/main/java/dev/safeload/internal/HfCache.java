@@ -1,11 +1,16 @@
 package dev.safeload.internal;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +58,60 @@ final class HfCache {
     }
     return null;
   }
+
+  /**
+   * Why {@code root}, a directory, is not a model but a cache repository folder ({@code
+   * models--ORG--NAME}) or its {@code blobs}, {@code snapshots} or {@code refs} folder, naming the
+   * snapshots to scan instead; null for any other directory. Walked as a model, such a folder is
+   * nonsense: blobs have digests for names (every one an extension mismatch or unknown) and the
+   * snapshots' links are not of the snapshot being walked. Reads at most {@value #READ} names of
+   * {@code snapshots/}.
+   */
+  static @Nullable String notASnapshot(Path root) {
+    Path name = root.getFileName();
+    if (name == null) {
+      return null;
+    }
+    Path repo;
+    if (isRepoFolder(name.toString())) {
+      repo = root;
+    } else if (Set.of("blobs", "snapshots", "refs").contains(name.toString())
+        && root.getParent() != null
+        && root.getParent().getFileName() != null
+        && isRepoFolder(root.getParent().getFileName().toString())) {
+      repo = root.getParent();
+    } else {
+      return null;
+    }
+    Path snapshots = repo.resolve("snapshots");
+    if (!Files.isDirectory(snapshots, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    List<String> revs = new ArrayList<>();
+    try (DirectoryStream<Path> d = Files.newDirectoryStream(snapshots)) {
+      for (Path rev : d) {
+        if (revs.size() == READ) {
+          break;
+        }
+        revs.add(rev.toString());
+      }
+    } catch (IOException | DirectoryIteratorException e) {
+      // The advice loses its list, not its point.
+    }
+    revs.sort(null);
+    return "scan a snapshot: "
+        + (revs.isEmpty()
+            ? snapshots + "/REV"
+            : String.join(", ", revs.subList(0, Math.min(LISTED, revs.size()))))
+        + (revs.size() > LISTED ? ", …" : "")
+        + " (this is a Hugging Face cache repository folder, not a model: its blobs are named by"
+        + " digest and its snapshots are links into them)";
+  }
+
+  /** Snapshots read, and named, by {@link #notASnapshot}. */
+  private static final int READ = 64;
+
+  private static final int LISTED = 3;
 
   private static boolean isRepoFolder(String name) {
     return (name.startsWith("models--")

@@ -94,16 +94,33 @@ final class ModelWalk {
                 .NOFOLLOW_LINKS); // NoSuchFileException for a missing path: an I/O error, not a
     // finding
     boolean follow = policy.allowsSymlinks();
-    if (!follow && (!noSymlinkAbove(root, rootAttrs, findings) || !noLinkUndone(path, findings))) {
+    // One file of a cache snapshot, as hf_hub_download returns it: the link is followed exactly as
+    // a directory walk of the snapshot follows it (HfCache), and the blob's bytes must match its
+    // name.
+    HfCache.@Nullable Blob cachedRoot =
+        !follow && rootAttrs.isSymbolicLink() ? cacheBlob(root) : null;
+    if (!follow
+        && (!noSymlinkAbove(root, rootAttrs, cachedRoot != null, findings)
+            || !noLinkUndone(path, findings))) {
       return new Result(root, false, files, side, ignored, findings);
     }
     if (follow) {
       rootAttrs = Files.readAttributes(root, BasicFileAttributes.class);
     }
     boolean directory = rootAttrs.isDirectory();
+    @Nullable String cacheFolder = directory ? HfCache.notASnapshot(root) : null;
+    if (cacheFolder != null) {
+      findings.add(new Finding(Reason.CACHE_NOT_SNAPSHOT, null, Finding.NO_OFFSET, cacheFolder));
+      return new Result(root, true, files, side, ignored, findings);
+    }
     SideFiles sideFiles = new SideFiles(follow, side, findings);
     if (directory) {
       walkDirectory(root, files, sideFiles, ignored, findings);
+    } else if (cachedRoot != null) {
+      files.add(
+          SourceFile.stat(
+              root.getFileName().toString(), cachedRoot.path(), false, cachedRoot.name()));
+      sideFiles.besides(root, sideFileNames);
     } else if (rootAttrs.isRegularFile()) {
       files.add(SourceFile.stat(root.getFileName().toString(), root, follow, null));
       sideFiles.besides(root, sideFileNames);
@@ -155,10 +172,19 @@ final class ModelWalk {
     return true;
   }
 
-  /** False (with a finding) if the root or a directory above it is a symbolic link. */
+  /** The blob {@code link} leads to if it is a file of a Hugging Face cache snapshot, or null. */
+  private static HfCache.@Nullable Blob cacheBlob(Path link) throws IOException {
+    HfCache cache = HfCache.enclosing(link);
+    return cache == null ? null : cache.blobOf(link);
+  }
+
+  /**
+   * False (with a finding) if the root (unless {@code cacheLink}: a snapshot file's link into its
+   * blobs) or a directory above it is a symbolic link.
+   */
   private static boolean noSymlinkAbove(
-      Path root, BasicFileAttributes rootAttrs, List<Finding> findings) {
-    if (rootAttrs.isSymbolicLink()) {
+      Path root, BasicFileAttributes rootAttrs, boolean cacheLink, List<Finding> findings) {
+    if (rootAttrs.isSymbolicLink() && !cacheLink) {
       findings.add(
           new Finding(
               Reason.SYMLINK,
@@ -193,6 +219,9 @@ final class ModelWalk {
     @Nullable HfCache cache = follow ? null : HfCache.enclosing(root);
     TreeMap<String, SourceFile> found = new TreeMap<>();
     ModelNames names = new ModelNames(root, findings);
+    // Names inside an ignored folder are only listed: a name no loader could be served under is
+    // no reason to refuse a folder the user left out.
+    ModelNames ignoredNames = new ModelNames(root, new ArrayList<>());
     Set<FileVisitOption> opts =
         follow ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
     Files.walkFileTree(
@@ -204,6 +233,9 @@ final class ModelWalk {
           // special file or a folder is remembered too (a name, a finding), so a model of a
           // million links or empty folders must stop where a million served files stop.
           private long entries;
+
+          // The ignored folder being walked, if any: its files are listed as ignored, never read.
+          private @Nullable Path ignoredFolder;
 
           private boolean overLimit() {
             if (++entries <= maxFiles) {
@@ -226,12 +258,42 @@ final class ModelWalk {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
             }
+            if (ignoredFolder != null) {
+              return FileVisitResult.CONTINUE;
+            }
             String name = names.servable(dir);
             if (name == null) {
               return FileVisitResult.SKIP_SUBTREE;
             }
-            // A directory an ignore pattern matches is left out whole, and so are its files.
-            return isIgnored(name + "/") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            // A directory an ignore pattern matches is left out whole, and so are its files; they
+            // are still listed by name, so that a report shows them and a pin or signature that
+            // lists one finds it ignored rather than missing (coreml/ of a Hub repository).
+            if (isIgnored(name + "/")) {
+              ignoredFolder = dir;
+              return FileVisitResult.CONTINUE;
+            }
+            // A cache repository folder below (the whole hub cache scanned): its snapshots are
+            // the models, and what else it holds is the cache's bookkeeping.
+            String cacheFolder = HfCache.notASnapshot(dir);
+            if (cacheFolder != null) {
+              findings.add(
+                  new Finding(Reason.CACHE_NOT_SNAPSHOT, name, Finding.NO_OFFSET, cacheFolder));
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException e)
+              throws IOException {
+            boolean inIgnored = ignoredFolder != null;
+            if (dir.equals(ignoredFolder)) {
+              ignoredFolder = null;
+            }
+            if (e != null && !inIgnored) {
+              throw e; // as SimpleFileVisitor does: a folder of the model that cannot be listed
+            }
+            return FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -239,6 +301,13 @@ final class ModelWalk {
               throws IOException {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
+            }
+            if (ignoredFolder != null) {
+              String listed = ignoredNames.servable(file);
+              if (listed != null) {
+                ignored.add(listed);
+              }
+              return FileVisitResult.CONTINUE;
             }
             String name = names.servable(file);
             if (name == null) {
@@ -302,6 +371,9 @@ final class ModelWalk {
           public FileVisitResult visitFileFailed(Path file, IOException e) {
             if (overLimit()) {
               return FileVisitResult.TERMINATE;
+            }
+            if (ignoredFolder != null) {
+              return FileVisitResult.CONTINUE; // never read: its trouble is not the model's
             }
             String name = names.servable(file);
             findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));

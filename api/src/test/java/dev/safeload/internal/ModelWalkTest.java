@@ -41,8 +41,25 @@ class ModelWalkTest {
     write("w.bin", "README.md", "docs/a.bin", "model.sig");
     ModelWalk.Result r = walk(LoadPolicy.strict(), "*.md", "docs/", "*.sig").walk(dir);
     assertEquals(List.of("w.bin"), names(r));
-    assertEquals(List.of("README.md"), r.ignored());
+    assertEquals(List.of("README.md", "docs/a.bin"), r.ignored());
     assertEquals(Set.of("model.sig"), r.sideFiles().keySet());
+  }
+
+  /**
+   * An ignored folder's files are listed by name (a pin or signature that lists one must find it
+   * ignored, not missing) and never judged: a link or a name no loader could be served under inside
+   * it is no finding.
+   */
+  @Test
+  void anIgnoredFoldersFilesAreListedAndNeverJudged() throws IOException {
+    write("w.bin", "coreml/pkg/Manifest.json", "coreml/pkg/Data/weight.bin", "coreml/a\\b.bin");
+    Files.createSymbolicLink(dir.resolve("coreml/link.bin"), dir.resolve("w.bin"));
+    ModelWalk.Result r = walk(LoadPolicy.strict(), "coreml/").walk(dir);
+    assertEquals(List.of("w.bin"), names(r));
+    assertEquals(
+        List.of("coreml/link.bin", "coreml/pkg/Data/weight.bin", "coreml/pkg/Manifest.json"),
+        r.ignored());
+    assertEquals(List.of(), r.findings());
   }
 
   @Test

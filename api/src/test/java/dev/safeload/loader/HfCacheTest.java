@@ -64,6 +64,32 @@ class HfCacheTest {
     return blob;
   }
 
+  /**
+   * A new user points safeload at the cache repository folder, its blobs, or the whole hub cache:
+   * walked as a model, every blob was an extension mismatch and every snapshot link a SYMLINK. One
+   * finding says which folder to scan instead, naming the snapshot.
+   */
+  @Test
+  void aCacheRepositoryFolderIsNotAModelAndTheFindingNamesItsSnapshot() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    blob("model.toy", weights, sha256(weights));
+    for (Path notAModel : List.of(repo, repo.resolve("blobs"), repo.resolve("snapshots"))) {
+      ScanReport r = loader(unpinnedToyPolicy().build()).scan(notAModel);
+      assertEquals(List.of(Reason.CACHE_NOT_SNAPSHOT), codes(r), notAModel.toString());
+      assertTrue(r.files().isEmpty(), r.files().toString());
+      assertTrue(
+          r.findings().get(0).message().startsWith("scan a snapshot: " + snapshot + " ("),
+          r.findings().get(0).message());
+    }
+    Files.createDirectories(home.resolve("hub/models--org--other/snapshots/4567"));
+    ScanReport hub = loader(unpinnedToyPolicy().build()).scan(home.resolve("hub"));
+    assertEquals(List.of(Reason.CACHE_NOT_SNAPSHOT, Reason.CACHE_NOT_SNAPSHOT), codes(hub));
+    assertEquals(
+        List.of("models--org--other", "models--org--toy"),
+        hub.findings().stream().map(Finding::file).sorted().toList());
+    assertTrue(loader(unpinnedToyPolicy().build()).scan(snapshot).accepted());
+  }
+
   @Test
   void linksIntoTheRepositorysBlobsAreFollowedAndChecked() throws Exception {
     byte[] weights = ToyHandler.valid();
@@ -78,6 +104,36 @@ class HfCacheTest {
       m.file("model.toy").buffer().get(served);
       assertArrayEquals(weights, served);
     }
+  }
+
+  /**
+   * One file of a snapshot, as {@code hf_hub_download} returns its path (a link into blobs/): the
+   * link is followed as a walk of the snapshot follows it, and the blob must match its name. Any
+   * other link given as the model path stays refused.
+   */
+  @Test
+  void oneFileOfASnapshotIsItsBlobCheckedAgainstItsName() throws Exception {
+    byte[] weights = ToyHandler.valid();
+    blob("model.toy", weights, sha256(weights));
+    blob("bad.toy", weights, sha256("something else".getBytes(StandardCharsets.UTF_8)));
+    Path outside = home.resolve(sha256(weights));
+    Files.write(outside, weights);
+    Files.createSymbolicLink(snapshot.resolve("out.toy"), snapshot.relativize(outside));
+    ScanReport r = loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("model.toy"));
+    assertTrue(r.accepted(), r.findings().toString());
+    assertEquals(List.of("model.toy"), r.files().stream().map(f -> f.name()).toList());
+    try (VerifiedModel m =
+        loader(unpinnedToyPolicy().build()).load(snapshot.resolve("model.toy"))) {
+      byte[] served = new byte[weights.length];
+      m.file("model.toy").buffer().get(served);
+      assertArrayEquals(weights, served);
+    }
+    assertEquals(
+        List.of(Reason.CACHE_BLOB_MISMATCH),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("bad.toy"))));
+    assertEquals(
+        List.of(Reason.SYMLINK),
+        codes(loader(unpinnedToyPolicy().build()).scan(snapshot.resolve("out.toy"))));
   }
 
   @Test

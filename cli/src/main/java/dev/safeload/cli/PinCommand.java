@@ -112,7 +112,7 @@ final class PinCommand implements Callable<Integer> {
               + ": it fails its checks"
               + (unreadable || !sc.report().modelFindings().isEmpty()
                   ? ""
-                  : " (--include-rejected pins it anyway)"));
+                  : " (--include-rejected pins it anyway; rejected files stay unloadable)"));
       err.flush();
       return Scans.exitCode(s.scanned) == Main.USAGE_OR_IO ? Main.USAGE_OR_IO : Main.REJECTED;
     }

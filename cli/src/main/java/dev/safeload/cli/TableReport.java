@@ -2,6 +2,7 @@ package dev.safeload.cli;
 
 import dev.safeload.FileReport;
 import dev.safeload.Finding;
+import dev.safeload.Reason;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +28,14 @@ final class TableReport {
     rows.add(new String[] {"PATH", "VERDICT", "FORMAT", "REASON"});
     int accepted = 0;
     int rejected = 0;
+    boolean unjudgedInDirectory = false;
     for (Scanned s : scans) {
       for (FileReport f : s.report().files()) {
         if (f.accepted()) {
           accepted++;
         } else {
           rejected++;
+          unjudgedInDirectory |= s.directory() && f.findings().stream().anyMatch(UNJUDGED);
         }
         String path = s.display(f);
         String verdict = f.accepted() ? "accepted" : "REJECTED";
@@ -81,6 +84,9 @@ final class TableReport {
                 : "; " + modelFindings + " model-level finding" + (modelFindings == 1 ? "" : "s"))
             + (ignored == 0 ? "" : "; " + ignored + " ignored")
             + (ioErrors == 0 ? "" : "; " + ioErrors + " could not be read (exit code 2)"));
+    if (unjudgedInDirectory) { // patterns leave out files of a directory, not a file named alone
+      out.println(NEXT_STEP);
+    }
     // Declared licences are claims the files make; listed so that the default policy still reports
     // them.
     for (Scanned s : scans) {
@@ -99,6 +105,27 @@ final class TableReport {
     }
     out.flush();
   }
+
+  /**
+   * The refusals that only say safeload cannot judge a file, whose messages name the ignore (and
+   * opaque) patterns (the engine's FileValidation): a format it does not read, a name that says
+   * code, content nothing recognises. A failed pin or signature, or a refused pickle, is not one.
+   */
+  private static final java.util.function.Predicate<Finding> UNJUDGED =
+      x -> x.reason() == Reason.UNKNOWN_FORMAT || x.reason() == Reason.CODE_FILE;
+
+  /**
+   * What a user does about a file of a model directory that safeload cannot judge, printed under
+   * every table with one. A Hugging Face repository holds files that an application never loads
+   * (other frameworks' weights, training leftovers such as training_args.bin, the LFS attributes):
+   * those are left out, and the table alone does not say how. A file the application does load must
+   * pass, whatever its reason.
+   */
+  static final String NEXT_STEP =
+      "Files the application never loads (other frameworks' weights, training leftovers,"
+          + " .gitattributes) can be left out with --ignore PATTERN, and a licence or model card"
+          + " served unjudged with --opaque PATTERN; both are recorded in pin files and signatures."
+          + " A rejected file the application loads must not be ignored.";
 
   /** Prints rows as left-aligned columns; the last column is not padded. */
   static void print(List<String[]> rows, PrintWriter out) {

@@ -10,9 +10,16 @@ import dev.safeload.Setting;
 public final class Onnx {
   private Onnx() {}
 
-  /** Operator domains nodes may use; default {@link OperatorDomains#standard()}. */
+  /**
+   * Operator domains nodes may use; default {@link OperatorDomains#standard()}. A policy file names
+   * {@code "standard"} or {@code "onnxruntime"} ({@link OperatorDomains#named}).
+   */
   public static final Setting<OperatorDomains> ALLOWED_DOMAINS =
-      Setting.of("onnx.allowedDomains", OperatorDomains.class, OperatorDomains.standard());
+      Setting.of(
+          "onnx.allowedDomains",
+          OperatorDomains.class,
+          OperatorDomains.standard(),
+          OperatorDomains::named);
 
   /** Deepest message nesting (subgraphs in If/Loop/Scan and nested types count). */
   public static final Setting<Long> MAX_DEPTH = Setting.limit("onnx.maxDepth", 64);

@@ -46,6 +46,47 @@ public final class OperatorDomains {
     return new OperatorDomains(s);
   }
 
+  /**
+   * The standard domains plus {@code com.microsoft}: the contrib operators compiled into ONNX
+   * Runtime itself (fused attention, {@code MatMulNBits}, {@code GroupQueryAttention}, …), which
+   * Hugging Face exports use (optimum's {@code model_O4.onnx}, transformers.js's {@code
+   * model_q4.onnx}, onnx-community's decoders). No operator library is loaded for them; a custom-op
+   * domain such as {@code ai.onnx.contrib} (onnxruntime-extensions) is not among them.
+   */
+  public static OperatorDomains onnxRuntime() {
+    return ONNX_RUNTIME;
+  }
+
+  private static final OperatorDomains ONNX_RUNTIME = standardPlus("com.microsoft");
+
+  /** The policy file's name of {@link #standard()}. */
+  public static final String STANDARD_NAME = "standard";
+
+  /** The policy file's name of {@link #onnxRuntime()}. */
+  public static final String ONNX_RUNTIME_NAME = "onnxruntime";
+
+  /**
+   * The domains a policy file names ({@code "profiles": {"onnx.allowedDomains": "onnxruntime"}}):
+   * {@value #STANDARD_NAME} or {@value #ONNX_RUNTIME_NAME}.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static OperatorDomains named(String name) {
+    return switch (name) {
+      case STANDARD_NAME -> standard();
+      case ONNX_RUNTIME_NAME -> onnxRuntime();
+      default ->
+          throw new IllegalArgumentException(
+              "unknown operator domains '"
+                  + name
+                  + "' (known: "
+                  + STANDARD_NAME
+                  + ", "
+                  + ONNX_RUNTIME_NAME
+                  + ")");
+    };
+  }
+
   /** Exactly these domains ({@code ""} means {@code ai.onnx}). */
   public static OperatorDomains of(String... domains) {
     Set<String> s = new TreeSet<>();

@@ -13,7 +13,11 @@ import static dev.safeload.formats.onnx.Proto.model;
 import static dev.safeload.formats.onnx.Proto.node;
 import static dev.safeload.formats.onnx.Proto.opset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.safeload.Finding;
 import dev.safeload.LoadPolicy;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.spi.Confidence;
@@ -144,6 +148,33 @@ class OnnxHandlerTest {
             .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus("com.example.custom"))
             .build();
     assertEquals(List.of(), findings(fixture("custom_domain.onnx"), p));
+  }
+
+  /**
+   * ONNX Runtime's contrib operators (com.microsoft: optimum's model_O4.onnx, transformers.js's
+   * MatMulNBits in model_q4.onnx) stay refused by default, with a message naming the setting that
+   * admits them; the policy file can name it ("onnxruntime"), which admits com.microsoft and no
+   * custom-op domain.
+   */
+  @Test
+  void onnxRuntimeContribDomainIsNamedInTheRefusalAndAdmittedByName() {
+    byte[] m =
+        model(graph(field(1, node("MatMulNBits", "com.microsoft", "a", "b"))))
+            .msg(8, opset("com.microsoft", 1))
+            .build();
+    Finding refused = assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, m);
+    assertTrue(
+        refused.message().contains("onnx.allowedDomains = \"onnxruntime\""), refused.message());
+    LoadPolicy ort =
+        LoadPolicy.strict().toBuilder()
+            .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.named("onnxruntime"))
+            .build();
+    assertEquals(List.of(), findings(m, ort));
+    assertEquals(OperatorDomains.standard(), OperatorDomains.named("standard"));
+    assertThrows(IllegalArgumentException.class, () -> OperatorDomains.named("com.microsoft"));
+    byte[] custom = fixture("custom_domain.onnx");
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, custom, ort);
+    assertFalse(findings(custom, LoadPolicy.strict()).get(0).message().contains("onnxruntime"));
   }
 
   @Test

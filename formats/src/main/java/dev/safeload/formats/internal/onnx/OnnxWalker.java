@@ -8,6 +8,7 @@ import static dev.safeload.formats.internal.protobuf.ProtoReader.VARINT;
 import dev.safeload.formats.FormatReason;
 import dev.safeload.formats.internal.protobuf.ProtoReader;
 import dev.safeload.formats.internal.text.Utf8;
+import dev.safeload.formats.onnx.OperatorDomains;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;
@@ -236,7 +237,13 @@ public final class OnnxWalker {
                 + n.op()
                 + " uses operator domain '"
                 + n.domain()
-                + "', which the policy does not allow");
+                + "', which the policy does not allow"
+                + (OperatorDomains.onnxRuntime().allows(n.domain())
+                    ? "; ONNX Runtime's own contrib operators, allowed by the setting"
+                        + " onnx.allowedDomains = \""
+                        + OperatorDomains.ONNX_RUNTIME_NAME
+                        + "\" (safeload.json \"profiles\")"
+                    : ""));
       }
       if (!n.scope().imports.contains(n.domain())) {
         throw new FormatException(
