@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * What a JVM loop over a {@code torch.save} data.pkl costs at the least, measured beside the pickle
  * machine (PickleThroughput) so that the machine's distance from it is a figure, not a claim. No
- * rule, no limit, no finding: four loops over the same bytes, each a superset of the one before.
+ * rule, no limit, no finding: four loops over the same bytes, each doing what the one before does and more.
  *
  * <ul>
  *   <li>{@code decode}: reads each opcode byte, dispatches on it and skips its argument (reading
@@ -16,8 +16,10 @@ import java.util.Arrays;
  *   <li>{@code dispatch}: the same, each opcode to a case of its own (as the machine has a handler
  *       for each), counting them;
  *   <li>{@code stack}: the same, plus the data flow every unpickler has: a stack of references,
- *       marks, and a memo written by BINPUT/LONG_BINPUT and read by BINGET; every value is one
- *       shared placeholder, so nothing is allocated per opcode;
+ *       marks, and a memo in pages of 1,024 slots written by BINPUT/LONG_BINPUT and read by BINGET;
+ *       every value is one shared placeholder, so nothing is allocated per opcode. As the machine
+ *       is built: the loop's state (position, stack pointer, the opcode's offset) in fields, each
+ *       opcode in a small method of its own;
  *   <li>{@code values}: the same, plus the objects the machine allocates, of the same kinds and
  *       sizes (a str and its String, a tuple and its item array, size and stride tuples sharing
  *       their array with the first equal one, the empty tuple, the storage, the OrderedDict and its
@@ -216,138 +218,178 @@ public class PickleFloor {
   }
 
   /**
-   * Levels 2 and 3: the stack, the marks and the memo; with {@code values}, the objects too. Returns
-   * the opcodes decoded (and the top value is dropped).
+   * Levels {@code stack} and {@code values}: the loop's state (position, stack pointer, the opcode's
+   * offset) in fields and each opcode in a small method of its own, as the machine is built (so
+   * that every handler can fail with the opcode's offset and each rule lives in one place); with
+   * {@code values}, the objects too. Returns the opcodes decoded.
    */
   long run(boolean values) {
-    byte[] b = this.b;
+    return new Handlers(b, scratch, values).run();
+  }
+
+  static final class Handlers {
+    final byte[] b;
+    final char[] scratch;
     Object[] stack = new Object[64];
-    int sp = 0;
+    int sp;
     int[] marks = new int[16];
-    int nm = 0;
-    Object[][] memo = new Object[64][]; // pages of 1,024 slots, as the machine's memo
-    Tup firstSize = null;
-    int pos = 0;
-    long ops = 0;
-    while (true) {
-      int code = b[pos++] & 0xff;
-      ops++;
-      if (sp == stack.length) { // one comparison per opcode: no opcode here pushes more than one
+    int nm;
+    Object[][] memo = new Object[64][];
+    Tup firstSize;
+    int pos;
+    int opStart;
+    final boolean values;
+
+    Handlers(byte[] b, char[] scratch, boolean values) {
+      this.b = b;
+      this.scratch = scratch;
+      this.values = values;
+    }
+
+    long run() {
+      long ops = 0;
+      while (true) {
+        opStart = pos;
+        int code = b[pos++] & 0xff;
+        ops++;
+        switch (code) {
+          case 0x80 -> pos++;
+          case '}' -> push(values ? new Dict() : PLACEHOLDER);
+          case 'q', 'r' -> memoWrite(code);
+          case 'h', 'j' -> memoRead(code);
+          case '(' -> mark();
+          case 'K' -> binInt1();
+          case 'X' -> binUnicode();
+          case 'c' -> global();
+          case 't' -> tuple();
+          case 0x85 -> tuple1();
+          case 'Q' -> persId();
+          case 0x88, 0x89 -> push(code == 0x88 ? Boolean.TRUE : Boolean.FALSE);
+          case ')' -> push(values ? new Tup(NONE) : PLACEHOLDER);
+          case 'R' -> reduce();
+          case 'u' -> setItems();
+          case '.' -> {
+            return ops;
+          }
+          default -> throw new IllegalStateException("opcode " + code + " at " + opStart);
+        }
+      }
+    }
+
+    private int u32() {
+      int v = (b[pos] & 0xff) | (b[pos + 1] & 0xff) << 8 | (b[pos + 2] & 0xff) << 16 | b[pos + 3] << 24;
+      pos += 4;
+      return v;
+    }
+
+    private void push(Object v) {
+      if (sp == stack.length) {
         stack = Arrays.copyOf(stack, sp * 2);
       }
-      switch (code) {
-        case 0x80 -> pos++; // PROTO
-        case '}' -> stack[sp++] = values ? new Dict() : PLACEHOLDER; // EMPTY_DICT
-        case 'q', 'r' -> { // BINPUT, LONG_BINPUT
-          int idx = code == 'q' ? b[pos++] & 0xff : u32(pos);
-          pos += code == 'q' ? 0 : 4;
-          if (idx >>> 10 >= memo.length) {
-            memo = Arrays.copyOf(memo, Math.max((idx >>> 10) + 1, memo.length * 2));
-          }
-          Object[] page = memo[idx >>> 10];
-          if (page == null) {
-            page = memo[idx >>> 10] = new Object[1024];
-          }
-          page[idx & 1023] = stack[sp - 1];
-        }
-        case 'h', 'j' -> { // BINGET, LONG_BINGET
-          int idx = code == 'h' ? b[pos++] & 0xff : u32(pos);
-          pos += code == 'h' ? 0 : 4;
-          stack[sp++] = memo[idx >>> 10][idx & 1023];
-        }
-        case '(' -> { // MARK
-          if (nm == marks.length) {
-            marks = Arrays.copyOf(marks, nm * 2);
-          }
-          marks[nm++] = sp;
-        }
-        case 'K' -> { // BININT1: a small int, from a table made once (as IntV.of)
-          int v = b[pos++] & 0xff;
-          stack[sp++] = values ? SMALL[v] : PLACEHOLDER;
-        }
-        case 'X' -> { // BINUNICODE
-          int n = u32(pos);
-          pos += 4;
-          if (values) {
-            for (int i = 0; i < n; i++) {
-              scratch[i] = (char) b[pos + i];
-            }
-            stack[sp++] = new Str(new String(scratch, 0, n));
-          } else {
-            stack[sp++] = PLACEHOLDER;
-          }
-          pos += n;
-        }
-        case 'c' -> { // GLOBAL
-          int at = pos;
-          while (b[pos++] != '\n') {}
-          while (b[pos++] != '\n') {}
-          String s = new String(b, at, pos - at, StandardCharsets.US_ASCII);
-          stack[sp++] = s.contains("OrderedDict") ? ORDERED_DICT : s.contains("rebuild") ? REBUILD : PLACEHOLDER;
-        }
-        case 't' -> { // TUPLE
-          int from = marks[--nm];
-          Object t;
-          if (values) {
-            Object[] items = new Object[sp - from];
-            System.arraycopy(stack, from, items, 0, items.length);
-            t = new Tup(items);
-          } else {
-            t = PLACEHOLDER;
-          }
-          Arrays.fill(stack, from, sp, null);
-          sp = from;
-          stack[sp++] = t;
-        }
-        case 0x85 -> { // TUPLE1: sizes and strides, sharing the first equal tuple's array
-          Object t = PLACEHOLDER;
-          if (values) {
-            if (firstSize == null) {
-              firstSize = new Tup(new Object[] {stack[sp - 1]});
-              t = firstSize;
-            } else {
-              t = new Tup(firstSize.items);
-            }
-          }
-          stack[sp - 1] = t;
-        }
-        case 'Q' -> { // BINPERSID
-          Object pid = stack[sp - 1];
-          stack[sp - 1] =
-              values ? new Storage(((Str) ((Tup) pid).items[2]).value, "float32", 4, 2, "cpu") : PLACEHOLDER;
-        }
-        case 0x88, 0x89 -> stack[sp++] = code == 0x88 ? Boolean.TRUE : Boolean.FALSE;
-        case ')' -> stack[sp++] = values ? new Tup(NONE) : PLACEHOLDER; // EMPTY_TUPLE
-        case 'R' -> { // REDUCE
-          Object args = stack[--sp];
-          Object callee = stack[sp - 1];
-          Object r = PLACEHOLDER;
-          if (values) {
-            if (callee == ORDERED_DICT) {
-              r = new Dict();
-            } else {
-              Object[] a = ((Tup) args).items;
-              r = new Tensor((Storage) a[0], 0, DIMS, DIMS);
-            }
-          }
-          stack[sp - 1] = r;
-        }
-        case 'u' -> { // SETITEMS
-          int from = marks[--nm];
-          if (values) {
-            ArrayList<Object> items = ((Dict) stack[from - 1]).items;
-            for (int i = from; i < sp; i++) {
-              items.add(stack[i]);
-            }
-          }
-          Arrays.fill(stack, from, sp, null);
-          sp = from;
-        }
-        case '.' -> {
-          return ops;
-        }
-        default -> throw new IllegalStateException("opcode " + code + " at " + (pos - 1));
+      stack[sp++] = v;
+    }
+
+    private void memoWrite(int code) {
+      int idx = code == 'q' ? b[pos++] & 0xff : u32();
+      if (idx >>> 10 >= memo.length) {
+        memo = Arrays.copyOf(memo, Math.max((idx >>> 10) + 1, memo.length * 2));
       }
+      Object[] page = memo[idx >>> 10];
+      if (page == null) {
+        page = memo[idx >>> 10] = new Object[1024];
+      }
+      page[idx & 1023] = stack[sp - 1];
+    }
+
+    private void memoRead(int code) {
+      int idx = code == 'h' ? b[pos++] & 0xff : u32();
+      push(memo[idx >>> 10][idx & 1023]);
+    }
+
+    private void binInt1() {
+      int v = b[pos++] & 0xff;
+      push(values ? SMALL[v] : PLACEHOLDER); // small ints from a table made once, as IntV.of
+    }
+
+    private void mark() {
+      if (nm == marks.length) {
+        marks = Arrays.copyOf(marks, nm * 2);
+      }
+      marks[nm++] = sp;
+    }
+
+    private void binUnicode() {
+      int n = u32();
+      for (int i = 0; values && i < n; i++) {
+        scratch[i] = (char) b[pos + i];
+      }
+      pos += n;
+      push(values ? new Str(new String(scratch, 0, n)) : PLACEHOLDER);
+    }
+
+    private void global() {
+      int at = pos;
+      while (b[pos++] != '\n') {}
+      while (b[pos++] != '\n') {}
+      String s = new String(b, at, pos - at, StandardCharsets.US_ASCII);
+      push(s.contains("OrderedDict") ? ORDERED_DICT : s.contains("rebuild") ? REBUILD : PLACEHOLDER);
+    }
+
+    private void tuple() {
+      int from = marks[--nm];
+      Object t = PLACEHOLDER;
+      if (values) {
+        Object[] items = new Object[sp - from];
+        System.arraycopy(stack, from, items, 0, items.length);
+        t = new Tup(items);
+      }
+      Arrays.fill(stack, from, sp, null);
+      sp = from;
+      push(t);
+    }
+
+    private void tuple1() {
+      if (!values) {
+        return; // the placeholder stands for the tuple
+      }
+      Tup t;
+      if (firstSize == null) {
+        t = firstSize = new Tup(new Object[] {stack[sp - 1]});
+      } else {
+        t = new Tup(firstSize.items); // sizes and strides share the first equal tuple's array
+      }
+      stack[sp - 1] = t;
+    }
+
+    private void persId() {
+      Object pid = stack[sp - 1];
+      stack[sp - 1] =
+          values
+              ? new Storage(((Str) ((Tup) pid).items[2]).value, "float32", 4, 2, "cpu")
+              : PLACEHOLDER;
+    }
+
+    private void reduce() {
+      Object args = stack[--sp];
+      Object callee = stack[sp - 1];
+      stack[sp - 1] =
+          !values
+              ? PLACEHOLDER
+              : callee == ORDERED_DICT
+                  ? new Dict()
+                  : new Tensor((Storage) ((Tup) args).items[0], 0, DIMS, DIMS);
+    }
+
+    private void setItems() {
+      int from = marks[--nm];
+      if (values) {
+        ArrayList<Object> items = ((Dict) stack[from - 1]).items;
+        for (int i = from; i < sp; i++) {
+          items.add(stack[i]);
+        }
+      }
+      Arrays.fill(stack, from, sp, null);
+      sp = from;
     }
   }
 
