@@ -1,62 +1,13 @@
 #!/usr/bin/env bash
-# Issue 14, session 6 (the pickle machine, goal 5): PickleThroughput on many.pkl, resnet18.pkl and
-# ints.pkl for several builds in alternating JVMs at nice -n -20, so that load from other processes
-# falls on every side alike. Thread CPU time per pass: median and fastest pass after as many warm-up
-# passes, and the bytes one pass allocates. Each side is NAME=CLASSPATH (the formats classes of one
-# build, then api classes and JSpecify; or a directory of PickleMachine*.class compiled from one
-# version of PickleMachine.java with `javac --release 17`, put before such a class path).
+# Issue 14, session 6 (the pickle machine, goal 5): PickleThroughput for several builds in
+# alternating JVMs at nice -n -20, so that load from other processes falls on every side alike.
+# Each side is NAME=CLASSPATH (the formats classes of one build, then api classes and JSpecify; or a
+# directory of PickleMachine*.class compiled from one version of PickleMachine.java with `javac
+# --release 17`, put before such a class path). Session 7's script without its floor (which also
+# measures llm.pkl, an input session 6 did not have); the figures of BENCHMARKS.md's session-6
+# section came from this script before the two were merged.
 #
 # Usage (from the repository root):
-#   ROUNDS=6 benchmarks/scripts/issue14-pickle-session6.sh WORK \
-#     before=main/formats/classes:api/classes:jspecify.jar \
-#     after=branch/formats/classes:api/classes:jspecify.jar
-# WORK gets many.pkl and resnet18.pkl (data.pkl of make-checkpoints.py's many-tensors.pt and
-# resnet18.pt, written into WORK/ckpt unless there) and ints.pkl (the cheapest opcodes, as in
-# issue14-pickle-session5.sh). Debian's torch needs LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/lapack
-# when the liblapack alternative is not configured.
+#   ROUNDS=6 benchmarks/scripts/issue14-pickle-session6.sh WORK before=... after=...
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-work="$1"
-shift
-rounds="${ROUNDS:-6}"
-mkdir -p "$work"
-c="${CKPT:-$work/ckpt}"
-[[ -f "$c/resnet18.pt" && -f "$c/many-tensors.pt" ]] ||
-  /usr/bin/python3 "$root/benchmarks/scripts/make-checkpoints.py" "$c"
-/usr/bin/python3 - "$c" "$work" <<'PY'
-import sys, zipfile
-c, w = sys.argv[1], sys.argv[2]
-for name, out in (("many-tensors.pt", "many.pkl"), ("resnet18.pt", "resnet18.pkl")):
-    z = zipfile.ZipFile(c + "/" + name)
-    pkl = [n for n in z.namelist() if n.endswith("/data.pkl")][0]
-    open(w + "/" + out, "wb").write(z.read(pkl))
-# PROTO 2, EMPTY_DICT, BINPUT 0, then 600 x (MARK, 500 x (BININT1 1, BININT1 2), SETITEMS), STOP
-b = bytearray(b"\x80\x02}q\x00")
-for _ in range(600):
-    b += b"(" + b"K\x01K\x02" * 500 + b"u"
-b += b"."
-open(w + "/ints.pkl", "wb").write(b)
-PY
-echo "inputs (SHA-256):"
-sha256sum "$work/many.pkl" "$work/resnet18.pkl" "$work/ints.pkl"
-echo "java: $(java -version 2>&1 | head -1)"
-jvm=(nice -n -20 java -XX:+UseSerialGC -XX:-UsePerfData)
-names=()
-declare -A cps
-for side in "$@"; do
-  name="${side%%=*}"
-  names+=("$name")
-  cps[$name]="${side#*=}"
-  out="$work/bench6-$name"
-  rm -rf "$out" && mkdir -p "$out"
-  javac -nowarn -d "$out" -cp "${cps[$name]}" "$root/benchmarks/scripts/PickleThroughput.java"
-done
-for round in $(seq 1 "$rounds"); do
-  for name in "${names[@]}"; do
-    cp="$work/bench6-$name:${cps[$name]}"
-    echo "== round $round $name, $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    "${jvm[@]}" -cp "$cp" PickleThroughput "$work/many.pkl" 40
-    "${jvm[@]}" -cp "$cp" PickleThroughput "$work/resnet18.pkl" 2000
-    "${jvm[@]}" -cp "$cp" PickleThroughput "$work/ints.pkl" 40
-  done
-done
+FLOOR=0 exec "$(dirname "${BASH_SOURCE[0]}")/issue14-pickle-session7.sh" "$@"

@@ -10,7 +10,9 @@
 #   ROUNDS=6 CKPT=/work/bench/final/ckpt benchmarks/scripts/issue14-pickle-session7.sh WORK \
 #     before=main/formats/classes:api/classes:jspecify.jar \
 #     after=branch/formats/classes:api/classes:jspecify.jar
-# FLOOR=0 leaves the floor out. WORK and the inputs as in issue14-pickle-session6.sh.
+# FLOOR=0 leaves the floor out (then this is session 6's script). Inputs, written once into WORK:
+# many.pkl and resnet18.pkl (the data.pkl of make-checkpoints.py's checkpoints), ints.pkl (the
+# cheapest opcodes), llm.pkl (make-llm-pickle.py: a language model's names and shapes).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$1"
@@ -35,8 +37,12 @@ for _ in range(600):
 b += b"."
 open(w + "/ints.pkl", "wb").write(b)
 PY
+[[ -f "$work/llm/mixtral.pkl" ]] ||
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/lapack /usr/bin/python3 \
+    "$root/benchmarks/scripts/make-llm-pickle.py" "$work/llm" > /dev/null
+cp "$work/llm/mixtral.pkl" "$work/llm.pkl"
 echo "inputs (SHA-256):"
-sha256sum "$work/many.pkl" "$work/resnet18.pkl" "$work/ints.pkl"
+sha256sum "$work/many.pkl" "$work/resnet18.pkl" "$work/ints.pkl" "$work/llm.pkl"
 echo "java: $(java -version 2>&1 | head -1)"
 jvm=(nice -n -20 java -XX:+UseSerialGC -XX:-UsePerfData)
 names=()
@@ -58,6 +64,7 @@ for round in $(seq 1 "$rounds"); do
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/many.pkl" 40
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/resnet18.pkl" 2000
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/ints.pkl" 40
+    "${jvm[@]}" -cp "$cp" PickleThroughput "$work/llm.pkl" 3000
   done
   if [[ "$floor" == 1 ]]; then
     echo "== round $round floor, $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
