@@ -6,6 +6,7 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.json.Json;
 import dev.safeload.verify.internal.json.JsonObject;
+import dev.safeload.verify.internal.pins.PinNames;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -223,7 +223,10 @@ public final class OmsManifest {
       if (!seen.add(name)) {
         throw new SignatureVerificationException(m, "duplicate resource " + name);
       }
-      if (method.equals("files") && !folded.add(name.toLowerCase(Locale.ROOT))) {
+      // The pin files' fold (PinNames), so that a manifest and a pin file agree on which two
+      // names are one on a case-insensitive file system (toLowerCase alone kept the long s apart
+      // from s, and the Kelvin sign from k).
+      if (method.equals("files") && !folded.add(PinNames.foldCase(name))) {
         throw new SignatureVerificationException(
             m, "resources differ only in letter case: " + name);
       }
