@@ -5,6 +5,7 @@ import dev.safeload.provenance.Sha256;
 import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.internal.dsse.Pae;
 import dev.safeload.verify.internal.x509.Certs;
+import dev.safeload.verify.internal.x509.FulcioExtensions;
 import dev.safeload.verify.internal.x509.Keys;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.security.MessageDigest;
@@ -374,7 +375,8 @@ public final class BundleVerifier {
           VerifyReason.SIGNATURE_IDENTITY_MISMATCH,
           "a Fulcio certificate must carry exactly one identity, found " + sans.size());
     }
-    String issuer = Certs.oidcIssuer(leaf);
+    // The caller (an attestation's policy) judges the Fulcio extensions: their reason is its own.
+    String issuer = FulcioExtensions.of(leaf).issuer();
     List<String> ids = new ArrayList<>();
     ids.add("san:" + sans.get(0));
     if (issuer != null) {

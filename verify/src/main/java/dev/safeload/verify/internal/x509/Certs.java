@@ -5,7 +5,6 @@ import dev.safeload.verify.VerifyReason;
 import dev.safeload.verify.signing.SignatureVerificationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -146,36 +145,20 @@ public final class Certs {
   }
 
   /**
-   * The OIDC issuer Fulcio recorded: the DER UTF8String form (1.8) preferred, the raw form (1.1) as
-   * a fallback; if both are present they must agree.
+   * The OIDC issuer Fulcio recorded, read as every Fulcio extension is ({@link FulcioExtensions}:
+   * the DER UTF8String form (1.8) preferred, the raw form (1.1) as a fallback, the two equal if
+   * both are present). A certificate whose Fulcio extensions do not read so names no identity a
+   * policy could match: {@link VerifyReason#SIGNATURE_IDENTITY_MISMATCH}.
    */
   public static @Nullable String oidcIssuer(X509Certificate c)
       throws SignatureVerificationException {
-    String v2 = null;
-    String v1 = null;
     try {
-      byte[] e2 = c.getExtensionValue(OID_ISSUER_V2);
-      if (e2 != null) {
-        byte[] inner = ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(e2)).getOctets();
-        v2 = ((ASN1String) ASN1Primitive.fromByteArray(inner)).getString();
-      }
-      byte[] e1 = c.getExtensionValue(OID_ISSUER_V1);
-      if (e1 != null) {
-        v1 =
-            new String(
-                ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(e1)).getOctets(),
-                StandardCharsets.UTF_8);
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new SignatureVerificationException(
-          VerifyReason.SIGNATURE_IDENTITY_MISMATCH, "issuer extension cannot be read");
-    }
-    if (v1 != null && v2 != null && !v1.equals(v2)) {
+      return FulcioExtensions.of(c).issuer();
+    } catch (SignatureVerificationException e) {
       throw new SignatureVerificationException(
           VerifyReason.SIGNATURE_IDENTITY_MISMATCH,
-          "the certificate's two issuer extensions disagree");
+          "the certificate's Fulcio extensions cannot be read: " + e.getMessage());
     }
-    return v2 != null ? v2 : v1;
   }
 
   /**
