@@ -393,6 +393,28 @@ class VerifierBugClassesTest {
     assertEquals(VerifyReason.SIGNATURE_KEY_MISMATCH, e.reason());
   }
 
+  /** A short RSA modulus is refused wherever a key is read; 2048 bits is accepted. */
+  @Test
+  void shortRsaKeysAreRejected() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+    g.initialize(1024);
+    byte[] weak = g.generateKeyPair().getPublic().getEncoded();
+    SignatureVerificationException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SignatureVerificationException.class,
+            () ->
+                dev.safeload.verify.internal.x509.Keys.publicKey(
+                    weak, VerifyReason.SIGNATURE_KEY_MISMATCH));
+    assertEquals(VerifyReason.SIGNATURE_KEY_MISMATCH, e.reason());
+    g.initialize(2048);
+    byte[] strong = g.generateKeyPair().getPublic().getEncoded();
+    assertEquals(
+        "RSA",
+        dev.safeload.verify.internal.x509.Keys.publicKey(
+                strong, VerifyReason.SIGNATURE_KEY_MISMATCH)
+            .getAlgorithm());
+  }
+
   /** The OMS key hint is a consistency check: a hint naming another key rejects. */
   @Test
   void keyHintNamingAnotherKeyRejects() throws Exception {

@@ -84,7 +84,10 @@ public final class Keys {
     return publicKey(blocks.get(0), reason);
   }
 
-  /** Parses an SPKI DER key, accepting only EC P-256/384/521 (named) and Ed25519. */
+  /**
+   * Parses an SPKI DER key, accepting only EC P-256/384/521 (named), Ed25519 and RSA of at least
+   * {@value #MIN_RSA_BITS} bits (transparency and CT logs, and some signers, use RSA).
+   */
   public static PublicKey publicKey(byte[] spkiDer, ReasonCode reason)
       throws SignatureVerificationException {
     SubjectPublicKeyInfo spki;
@@ -117,13 +120,25 @@ public final class Keys {
       throw new SignatureVerificationException(
           reason, "unsupported public key algorithm " + alg.getId());
     }
+    PublicKey key;
     try {
-      return KeyFactory.getInstance(kfName).generatePublic(new X509EncodedKeySpec(spkiDer));
+      key = KeyFactory.getInstance(kfName).generatePublic(new X509EncodedKeySpec(spkiDer));
     } catch (GeneralSecurityException e) {
       throw new SignatureVerificationException(
           reason, "public key cannot be decoded: " + e.getMessage());
     }
+    if (key instanceof java.security.interfaces.RSAPublicKey rsa
+        && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+      // A 512- or 1024-bit modulus can be factored, and its signatures forged, by whoever wants to.
+      throw new SignatureVerificationException(
+          reason,
+          "RSA key of " + rsa.getModulus().bitLength() + " bits, fewer than " + MIN_RSA_BITS);
+    }
+    return key;
   }
+
+  /** The shortest RSA modulus accepted (NIST SP 800-131A; Fulcio issues no shorter). */
+  public static final int MIN_RSA_BITS = 2048;
 
   /** The JCA signature algorithm for a key: ECDSA with the hash matching the curve, or Ed25519. */
   public static String algorithmFor(PublicKey key) throws SignatureVerificationException {
