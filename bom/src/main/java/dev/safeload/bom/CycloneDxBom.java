@@ -57,7 +57,8 @@ public final class CycloneDxBom {
    * @param name its name
    * @param bomRef its {@code bom-ref}, if any
    * @param path the names from the outermost enclosing component down to this one
-   * @param sha256 its {@code SHA-256} hashes
+   * @param sha256 its {@code SHA-256} hashes, and those of its {@code externalReferences} (the file
+   *     at a distribution URL, say)
    * @param signers who signed or attested it, read from its {@code safeload:proof:ID:signer*}
    *     properties
    * @param loadedFrom where the model holding it was loaded from ({@code safeload:source} of the

@@ -103,6 +103,34 @@ class CycloneDxBomTest {
             .toList());
   }
 
+  @Test
+  void aDigestGivenOnlyOnAnExternalReferenceFindsItsComponent() throws Exception {
+    // As a third-party BOM may record a downloaded model: the hash sits on the distribution
+    // reference, not on the component.
+    String json =
+        "{"
+            + HEAD
+            + ",\"components\":[{\"type\":\"machine-learning-model\",\"name\":\"m\","
+            + "\"externalReferences\":[{\"type\":\"website\",\"url\":\"https://example.com\"},"
+            + "{\"type\":\"distribution\",\"url\":\"https://example.com/m.gguf\",\"hashes\":"
+            + "[{\"alg\":\"SHA-256\",\"content\":\""
+            + "cd".repeat(32)
+            + "\"}]}]}]}";
+    assertEquals(
+        List.of("m"),
+        CycloneDxBom.parse(json.getBytes(UTF_8)).withSha256(Sha256.ofHex("cd".repeat(32))).stream()
+            .map(CycloneDxBom.Component::name)
+            .toList());
+    // Read as strictly as the component's own hashes.
+    BomFormatException e =
+        assertThrows(
+            BomFormatException.class,
+            () -> CycloneDxBom.parse(json.replace("cd".repeat(32), "cd").getBytes(UTF_8)));
+    assertEquals(
+        "components[0].externalReferences[1].hashes[0].content is not 64 hex digits",
+        e.getMessage());
+  }
+
   static final String HEAD = "\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"";
 
   @ParameterizedTest(name = "{1}")

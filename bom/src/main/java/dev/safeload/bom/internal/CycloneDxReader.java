@@ -141,6 +141,7 @@ public final class CycloneDxReader extends BomJsonReader {
         case "name" -> name = string(v, where + ".name");
         case "bom-ref" -> ref = string(v, where + ".bom-ref");
         case "hashes" -> hashes(v, where + ".hashes", sha256);
+        case "externalReferences" -> externalReferences(v, where + ".externalReferences", sha256);
         case "components" -> componentList(v, where + ".components", slot);
         case "properties" -> properties(v, where + ".properties", signers, sources);
         default -> p.skipChildren();
@@ -181,6 +182,31 @@ public final class CycloneDxReader extends BomJsonReader {
       out.add(new Component(e.type, e.name, e.ref, path, e.sha256, e.signers, source));
     }
     return out;
+  }
+
+  /**
+   * The SHA-256 hashes of a component's external references, added to its own: a BOM written by
+   * another tool may give a model's digest only on the reference to where it was downloaded from (a
+   * {@code distribution} with {@code hashes}), and that BOM names the file as much as one whose
+   * component carries the hash. Missing it would answer "not ours" for a revoked model we load.
+   */
+  private void externalReferences(JsonToken t, String where, List<Sha256> out)
+      throws BomFormatException {
+    expect(t, JsonToken.START_ARRAY, where);
+    int i = 0;
+    for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), i++) {
+      String at = where + "[" + i + "]";
+      expect(v, JsonToken.START_OBJECT, at);
+      while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+        String field = p.currentName();
+        JsonToken f = p.nextToken();
+        if (field.equals("hashes")) {
+          hashes(f, at + ".hashes", out);
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
   }
 
   private void hashes(JsonToken t, String where, List<Sha256> out) throws BomFormatException {
