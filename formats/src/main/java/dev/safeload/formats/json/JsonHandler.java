@@ -51,10 +51,11 @@ import org.jspecify.annotations.Nullable;
  * hold a string with {@code --}: with {@code trust_remote_code=True}, transformers reads {@code
  * "owner/repo--module.Class"} as code to fetch from another repository and import, code that no
  * check or pin of this model covers ({@code JSON_REMOTE_CODE}). A reference (an {@code auto_map}
- * value, a {@code custom_pipelines} {@code impl}) holding {@code /} or {@code \} names its module
- * by a path, which transformers joins to a local model folder with {@code os.path.join}: an
- * absolute one imports a file from anywhere on the machine ({@code JSON_FILE_REFERENCE}). Other
- * references name modules inside the model, whose {@code .py} files are refused by name.
+ * value, a {@code custom_pipelines} {@code impl}) holding {@code /}, {@code \} or {@code :} names
+ * its module by a path, which transformers joins to a local model folder with {@code os.path.join}:
+ * an absolute one (or, on Windows, a drive-relative one) imports a file from anywhere on the
+ * machine ({@code JSON_FILE_REFERENCE}). Other references name modules inside the model, whose
+ * {@code .py} files are refused by name.
  *
  * <p>A member named {@code attn_implementation}, {@code _attn_implementation} or {@code
  * _attn_implementation_internal}, at any depth (sub-configs such as {@code text_config} carry their
@@ -418,10 +419,12 @@ public final class JsonHandler implements FormatHandler {
    * The writer ({@code custom_object_save}) puts only the module's last dotted part there, and
    * {@code ..} cannot pass transformers' split on {@code .}, so any path separator is refused (a
    * relative {@code sub/module} would name a {@code .py} inside the model, refused by name anyway).
+   * A {@code :} is refused too: {@code "C:evil.M"} is a drive-relative path to Windows' {@code
+   * os.path.join}, which drops the folder for it, and no Python module name holds one.
    */
   private static void noModulePath(JsonReader r, String key) {
     String v = r.stringValue();
-    if (v.indexOf('/') >= 0 || v.indexOf('\\') >= 0) {
+    if (v.indexOf('/') >= 0 || v.indexOf('\\') >= 0 || v.indexOf(':') >= 0) {
       throw new FormatException(
           FormatReason.JSON_FILE_REFERENCE,
           r.tokenOffset(),

@@ -785,6 +785,7 @@ class JsonHandlerTest {
         List.of(
             "/tmp/evil.EvilModel",
             "C:\\\\evil.M", // JSON text C:\\evil.M
+            "C:evil.M", // drive-relative on Windows: os.path.join drops the model folder
             "\\\\\\\\host\\\\share\\\\evil.M",
             "sub/modeling_x.M",
             "\\u002ftmp\\u002fevil.M")) {
