@@ -12,7 +12,9 @@
 #     after=branch/formats/classes:api/classes:jspecify.jar
 # FLOOR=0 leaves the floor out (then this is session 6's script). Inputs, written once into WORK:
 # many.pkl and resnet18.pkl (the data.pkl of make-checkpoints.py's checkpoints), ints.pkl (the
-# cheapest opcodes), llm.pkl (make-llm-pickle.py: a language model's names and shapes).
+# cheapest opcodes), llm.pkl (make-llm-pickle.py: a language model's names and shapes, every tensor
+# a zero-stride view of one storage) and llm-real.pkl (the same model's data.pkl with a storage of
+# its own and contiguous strides for each tensor, as torch.save writes the real weights).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="$1"
@@ -37,12 +39,13 @@ for _ in range(600):
 b += b"."
 open(w + "/ints.pkl", "wb").write(b)
 PY
-[[ -f "$work/llm/mixtral.pkl" ]] ||
+[[ -f "$work/llm/mixtral.pkl" && -f "$work/llm/mixtral-real.pkl" ]] ||
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/lapack /usr/bin/python3 \
     "$root/benchmarks/scripts/make-llm-pickle.py" "$work/llm" > /dev/null
 cp "$work/llm/mixtral.pkl" "$work/llm.pkl"
+cp "$work/llm/mixtral-real.pkl" "$work/llm-real.pkl"
 echo "inputs (SHA-256):"
-sha256sum "$work/many.pkl" "$work/resnet18.pkl" "$work/ints.pkl" "$work/llm.pkl"
+sha256sum "$work/many.pkl" "$work/resnet18.pkl" "$work/ints.pkl" "$work/llm.pkl" "$work/llm-real.pkl"
 echo "java: $(java -version 2>&1 | head -1)"
 jvm=(nice -n -20 java -XX:+UseSerialGC -XX:-UsePerfData)
 names=()
@@ -65,6 +68,7 @@ for round in $(seq 1 "$rounds"); do
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/resnet18.pkl" 2000
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/ints.pkl" 40
     "${jvm[@]}" -cp "$cp" PickleThroughput "$work/llm.pkl" 3000
+    "${jvm[@]}" -cp "$cp" PickleThroughput "$work/llm-real.pkl" 3000
   done
   if [[ "$floor" == 1 ]]; then
     echo "== round $round floor, $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"

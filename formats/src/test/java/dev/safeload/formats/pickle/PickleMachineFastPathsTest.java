@@ -76,10 +76,37 @@ class PickleMachineFastPathsTest {
 
   @Test
   void tuplesAtTheEdgesOfTheSharedFormKeepTheirItems() {
-    // 16,383 fits the packed key, 16,384 and -1 do not; five items do not; a big int does not
+    // up to three items below 2**20 fit the packed key, four below 2**15; 2**20, 2**15 in a
+    // four, -1, five items and a big int do not. Tuples that differ only in their count or in
+    // where an item sits ((1,), (0, 1), (0, 0, 1); (32, 0), (0, 32)) read back as themselves,
+    // each met twice so that the second is the shared form
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(of(0x80, 2, "("));
-    int[][] tuples = {{16_383}, {16_384}, {-1}, {0, 0, 0, 0}, {1, 2, 3, 4, 5}, {16_383}, {16_384}};
+    int[][] tuples = {
+      {1_048_575},
+      {1_048_576},
+      {16_384, 32_768, 262_144},
+      {32_767, 0, 0, 32_767},
+      {32_768, 0, 0, 0},
+      {-1},
+      {0, 0, 0, 0},
+      {1, 2, 3, 4, 5},
+      {1},
+      {0, 1},
+      {0, 0, 1},
+      {32, 0},
+      {0, 32},
+      {1_048_575},
+      {1_048_576},
+      {16_384, 32_768, 262_144},
+      {32_767, 0, 0, 32_767},
+      {32_768, 0, 0, 0},
+      {1},
+      {0, 1},
+      {0, 0, 1},
+      {32, 0},
+      {0, 32}
+    };
     for (int[] t : tuples) {
       b.writeBytes(of("("));
       for (int v : t) {
@@ -141,6 +168,30 @@ class PickleMachineFastPathsTest {
     assertEquals(n + 1, ((Value.TupleV) r.value()).size());
     assertEquals(4, intAt(((Value.TupleV) r.value()).get(n), 3));
     assertTrue(r.work() <= pickle.length, "work " + r.work() + " for " + pickle.length + " bytes");
+  }
+
+  @Test
+  void aLanguageModelsShapesAreSharedAsSmallOnesAre() {
+    // a vocabulary of 32,768 by a hidden size of 6,144 (and a four-dimensional shape of items
+    // below 2**15) cost what (2, 3) costs: the sizes are parsed once, not once a tensor
+    assertEquals(sizeCallsWork(2, 3), sizeCallsWork(32_768, 6_144));
+    assertEquals(sizeCallsWork(2, 3), sizeCallsWork(65_535, 65_535));
+    assertEquals(sizeCallsWork(1, 2, 3, 4), sizeCallsWork(32_767, 1, 32_767, 1));
+  }
+
+  /** The counted work of 2,000 torch.Size calls on fresh tuples of {@code dims} (BININT2 each). */
+  private static long sizeCallsWork(int... dims) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(of(0x80, 2, "(ctorch\nSize\nq", 0));
+    for (int i = 0; i < 2_000; i++) {
+      b.writeBytes(of("h", 0, "("));
+      for (int d : dims) {
+        b.writeBytes(of("M", new byte[] {(byte) d, (byte) (d >> 8)}));
+      }
+      b.writeBytes(of("t", 0x85, "R"));
+    }
+    b.writeBytes(of("t."));
+    return result(b.toByteArray(), PickleLimits.defaults()).work();
   }
 
   @Test

@@ -1129,7 +1129,17 @@ public final class PickleMachine {
   private TupleV @Nullable [] intTuples;
 
   private static final int INT_TUPLE_MAX = 4;
-  private static final int INT_TUPLE_BITS = 14; // each item below 16,384: 4 x 14 bits + the count
+
+  /**
+   * Bits an item may take in a key: up to three items below 2**20 (a language model's vocabulary
+   * and intermediate sizes, 32,768 to 262,144, and the strides they make), four below 2**15. The
+   * count sits above the items, so each key stands for one tuple (see {@link #intTupleKey}).
+   */
+  private static final int INT_TUPLE_BITS_3 = 20;
+
+  private static final int INT_TUPLE_BITS_4 = 15;
+
+  private static final int INT_TUPLE_COUNT_SHIFT = 60; // 3 x 20 = 4 x 15 = 60 bits of items
 
   /**
    * A state dict has a few dozen distinct shapes; a pickle of a few kilobytes should not pay for a
@@ -1180,17 +1190,18 @@ public final class PickleMachine {
     if (n < 1 || n > INT_TUPLE_MAX) {
       return 0;
     }
-    long key = n;
+    int bits = n <= 3 ? INT_TUPLE_BITS_3 : INT_TUPLE_BITS_4;
+    long items = 0; // below 2**60: n items of `bits` bits each
     for (int i = from; i < to; i++) {
       if (!(stack[i] instanceof IntV v)
           || v.big() != null
           || v.value() < 0
-          || v.value() >= 1 << INT_TUPLE_BITS) {
+          || v.value() >= 1L << bits) {
         return 0;
       }
-      key = key << INT_TUPLE_BITS | v.value();
+      items = items << bits | v.value();
     }
-    return key;
+    return (long) n << INT_TUPLE_COUNT_SHIFT | items; // n in 1..4: never 0, and below 2**63
   }
 
   /** SETITEMS. */
