@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
@@ -111,6 +112,25 @@ class OnnxRuntimeTest {
           t.close();
         }
       }
+    }
+  }
+
+  /**
+   * A session built from a buffer alone has no folder to resolve external data against, and ONNX
+   * Runtime refuses to guess one: it does not read {@code weights.data} from the working directory,
+   * where a file nobody verified could wait. So a buffer is safe to hand over even when the caller
+   * forgets the external initializers; the data comes only through them or through {@code
+   * materialize()}.
+   */
+  @Test
+  void aBareBufferNeverReadsExternalDataFromTheWorkingDirectory() throws Exception {
+    Path m = externalModelDir();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (VerifiedModel model = loader().load(m)) {
+      OrtException e =
+          assertThrows(
+              OrtException.class, () -> env.createSession(model.file("model.onnx").buffer()));
+      assertTrue(e.getMessage().contains("model_path must not be empty"), e.getMessage());
     }
   }
 
