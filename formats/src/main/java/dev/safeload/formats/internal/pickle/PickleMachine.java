@@ -52,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Stricter than CPython where CPython's leniency is a known differential: PROTO only first,
  * opcodes newer than the declared protocol, frame boundaries (cpython#154848), memo redefinition or
  * MEMOIZE/PUT mixing, anything left on the stack at STOP, text number forms other than the
- * pickler's own.
+ * pickler's own. Where libtorch's unpickler reads a TorchScript data.pkl otherwise than CPython
+ * would, stricter than both: a TorchScript object memoised between its NEWOBJ and its BUILD
+ * (libtorch memoises the class's index there).
  *
  * <p>Bounded: every length is checked against the remaining input and a limit before anything is
  * allocated; the memo is a map (no array sized by a hostile index); no recursion on input data.
@@ -1284,6 +1286,9 @@ public final class PickleMachine {
 
   private void memoize(long idx) {
     Value top = peek();
+    if (top instanceof ScriptObjectV o && o.state == null) {
+      throw unbuiltScriptObject();
+    }
     // The common case in few instructions (the handlers must stay small enough to be inlined into
     // the main loop): an unwritten slot of a page that exists, below the dense cap, with no sparse
     // entries and room under the limit. Each condition is one the full path below checks, and
@@ -1301,6 +1306,21 @@ public final class PickleMachine {
       }
     }
     memoizeSlow(idx, top);
+  }
+
+  /**
+   * libtorch's unpickler, the only reader of a TorchScript data.pkl, makes an object at its BUILD:
+   * GLOBAL pushes the class's index, NEWOBJ only pops the arguments, and BUILD calls the class on
+   * the state. A memo entry written between NEWOBJ and BUILD is that index to libtorch, an int
+   * where this machine holds the object, so a later GET of it is an int to torch.jit.load
+   * ("Expected Object but got Int") and the object to every check here. torch's pickler memoises an
+   * object after its BUILD.
+   */
+  private FormatException unbuiltScriptObject() {
+    return fail(
+        FormatReason.PICKLE_MEMO_INVALID,
+        "a TorchScript object is memoised before its BUILD: libtorch memoises its class index"
+            + " there, not the object");
   }
 
   private void memoizeSlow(long idx, Value top) {
