@@ -70,6 +70,48 @@ class RolesAndPolyglotsTest {
     assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
   }
 
+  /**
+   * A pickle of one bytes object (PROTO 3, BINBYTES) whose first 512 bytes are a tar header, the
+   * checksum field written by {@code format} (a {@link String#format} pattern given the sum) and
+   * padded with NULs. torch.load tries tarfile first on a file that is no zip and unpickles the
+   * tar's {@code storages} member with pickle.load; pickle.load of the file itself returns bytes.
+   */
+  static byte[] pickleThatIsATar(String format) {
+    byte[] file = new byte[1024 + 1];
+    ByteBuffer.wrap(file)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0x80)
+        .put((byte) 3)
+        .put((byte) 'B')
+        .putInt(1024 - 7);
+    file[156] = '0'; // typeflag: a regular file; mode, uid, gid, size and mtime are NUL (0)
+    file[1024] = '.';
+    int sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : file[i] & 0xff;
+    }
+    byte[] chk = String.format(format, sum).getBytes(StandardCharsets.US_ASCII);
+    assertTrue(chk.length <= 8, format);
+    System.arraycopy(chk, 0, file, 148, chk.length);
+    return file;
+  }
+
+  /**
+   * Python's tarfile reads the checksum field with int(s, 8), which takes the literal's 0o prefix
+   * (and an underscore after it): a field "0o01337" is a valid checksum, so torch.load (1.13,
+   * checked with /usr/bin/python3) ran the tar's storages pickle, while the tar second reader,
+   * reading plain octal digits only, passed the file as a harmless pickle.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"%06o", "0o%05o", "+0O%04o", "0o_%04o"})
+  void aPickleThatIsAlsoATarIsAPolyglotHoweverItsChecksumIsSpelled(String format)
+      throws IOException {
+    Path f = Files.write(dir.resolve("model.pkl"), pickleThatIsATar(format));
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "model.pkl"), r.findings().toString());
+    assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
+  }
+
   /** A safetensors header whose 8-byte length reads as zlib magic (0x78 0x01): 376 bytes. */
   @Test
   void safetensorsWhoseHeaderLengthLooksLikeZlibIsAccepted() throws IOException {
