@@ -112,6 +112,30 @@ class RolesAndPolyglotsTest {
     assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
   }
 
+  /**
+   * A word list whose first lines read as a pickle that imports sys.path and appends to it, then
+   * breaks: pickle.load (CPython 3.11, checked with /usr/bin/python3) raises "invalid load key"
+   * after sys.path.append('/tmp/evil') has run, and the next import runs the attacker's module. The
+   * pickle second reader counted only REDUCE, BUILD, OBJ, INST and NEWOBJ(_EX) as calls, so the
+   * vocabulary was accepted; with a STOP after the APPEND it was already a polyglot.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "csys\npath\nS'/tmp/evil'\na\n", // APPEND to sys.path
+        "cos\nenviron\nS'LD_PRELOAD'\nS'/tmp/e.so'\ns\n", // SETITEM: os.environ calls putenv
+        "csys\nmodules\n(S'json'\nS'x'\nu\n", // SETITEMS into sys.modules
+        "csys\npath\n(S'/tmp/evil'\ne\n", // APPENDS
+      })
+  void aWordListThatImportsAndChangesAGlobalIsAPolyglot(String head) throws IOException {
+    byte[] vocab =
+        (head + "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n").getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("vocab.txt"), vocab);
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "vocab.txt"), r.findings().toString());
+    assertTrue(r.findings().get(0).message().contains("pickle"), r.findings().get(0).message());
+  }
+
   /** A safetensors header whose 8-byte length reads as zlib magic (0x78 0x01): 376 bytes. */
   @Test
   void safetensorsWhoseHeaderLengthLooksLikeZlibIsAccepted() throws IOException {
