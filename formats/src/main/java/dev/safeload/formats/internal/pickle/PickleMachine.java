@@ -241,7 +241,13 @@ public final class PickleMachine {
 
   private final long maxOpcodes;
 
-  private final long maxMemo;
+  /**
+   * {@link PickleLimits#maxMemo()}, below which the fast path of {@link #memoize} may store; 0 once
+   * a TorchScript object was made, so that every later memo write takes the full path, which
+   * refuses memoising one before its BUILD (TorchScript data.pkl files are small, checkpoints make
+   * no such object and keep the fast path).
+   */
+  private long fastMemoLimit;
 
   private PickleMachine(
       ByteBuffer in,
@@ -266,7 +272,7 @@ public final class PickleMachine {
     this.maxStack = limits.maxStack();
     this.pushEnd = (int) Math.min(maxStack, stack.length);
     this.maxOpcodes = limits.maxOpcodes();
-    this.maxMemo = limits.maxMemo();
+    this.fastMemoLimit = limits.maxMemo();
     for (PickleOpcode op : profile.opcodes()) {
       allowed[op.ordinal()] = true;
     }
@@ -1286,17 +1292,15 @@ public final class PickleMachine {
 
   private void memoize(long idx) {
     Value top = peek();
-    if (top instanceof ScriptObjectV o && o.state == null) {
-      throw unbuiltScriptObject();
-    }
     // The common case in few instructions (the handlers must stay small enough to be inlined into
     // the main loop): an unwritten slot of a page that exists, below the dense cap, with no sparse
     // entries and room under the limit. Each condition is one the full path below checks, and
-    // with all of them true it stores into that very slot; anything else takes the full path.
+    // with all of them true it stores into that very slot; anything else takes the full path
+    // (fastMemoLimit also sends there every write after a TorchScript object was made).
     long p = idx >>> MEMO_PAGE_BITS;
     if (p < memoPages.length // then idx < MAX_DENSE
         && idx < Math.max(DENSE_MEMO, 2L * (memoCount + 1))
-        && memoCount < maxMemo
+        && memoCount < fastMemoLimit
         && sparseMemo.isEmpty()) {
       Value[] page = memoPages[(int) p];
       if (page != null && page[(int) idx & (MEMO_PAGE - 1)] == null) {
@@ -1324,6 +1328,9 @@ public final class PickleMachine {
   }
 
   private void memoizeSlow(long idx, Value top) {
+    if (top instanceof ScriptObjectV o && o.state == null) {
+      throw unbuiltScriptObject();
+    }
     if (memoGet(idx) != null) {
       throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
@@ -1839,6 +1846,7 @@ public final class PickleMachine {
       if (args.size() != 0) {
         throw badCall(g, "a TorchScript object is created without arguments");
       }
+      fastMemoLimit = 0; // memo writes now take the full path, which looks for unbuilt objects
       return new ScriptObjectV(g, base + opStart);
     }
     if (cls instanceof GlobalV g
