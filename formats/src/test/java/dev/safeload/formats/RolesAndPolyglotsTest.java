@@ -231,6 +231,22 @@ class RolesAndPolyglotsTest {
    * A "broken" pickle (the nullifAI shape) imports and calls os.system, then breaks before STOP:
    * pickle.load has run the call by then. Served as an opaque model card it would be a polyglot.
    */
+  /**
+   * After PROTO 4, find_class follows a GLOBAL's name as a dotted path of any length: 'os' then
+   * 'path.os.path.os....system' (1,606 characters) is os.system, and pickle.load (CPython 3.11,
+   * checked with /usr/bin/python3) ran the call. The pickle second reader took a line over 1 KiB
+   * for no import, so the file was served as opaque.
+   */
+  @Test
+  void aPickleWhoseGlobalIsALongDottedPathServedAsOpaqueIsAPolyglot() throws IOException {
+    String name = "path.os.".repeat(200) + "system";
+    byte[] pickle = Pickles.of(0x80, 4, "cos\n" + name + "\n", Pickles.str("id"), 0x85, "R", ".");
+    Path f = Files.write(dir.resolve("README.md"), pickle);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("README.md").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
+  }
+
   @Test
   void aBrokenPickleServedAsOpaqueIsAPolyglot() throws IOException {
     byte[] broken = Pickles.of(0x80, 2, "cos\nsystem\n", Pickles.str("id"), 0x85, "R", 0xff);

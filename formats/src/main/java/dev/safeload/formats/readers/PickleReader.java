@@ -157,19 +157,22 @@ public final class PickleReader implements SecondReader {
   /** For a line whose text is not looked at. */
   private static final byte[] NO_COPY = new byte[0];
 
-  /** The longest module or global name taken for an import; longer lines import nothing here. */
+  /** Bytes of a global's module or name line kept and examined (see {@link #identifier}). */
   private static final int MAX_IDENTIFIER = 1024;
 
   /**
    * Whether a line of {@code length} bytes, whose first bytes {@code line} holds, is a non-empty
-   * run of ASCII letters, digits, '_' and '.'.
+   * run of ASCII letters, digits, '_' and '.'. A line longer than {@link #MAX_IDENTIFIER} is judged
+   * by the bytes kept: after PROTO 4 find_class follows a global's name as a dotted path of any
+   * length ({@code os} then {@code path.os.path.os...system} is os.system).
    */
   private static boolean identifier(byte[] line, long length, long[] examined) {
-    if (length <= 0 || length > MAX_IDENTIFIER) {
+    if (length <= 0) {
       return false;
     }
-    examined[0] += length;
-    for (int i = 0; i < length; i++) {
+    int kept = (int) Math.min(length, MAX_IDENTIFIER);
+    examined[0] += kept;
+    for (int i = 0; i < kept; i++) {
       int c = line[i] & 0xff;
       if (!(c >= 'a' && c <= 'z'
           || c >= 'A' && c <= 'Z'
