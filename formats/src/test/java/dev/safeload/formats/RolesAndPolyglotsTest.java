@@ -247,6 +247,34 @@ class RolesAndPolyglotsTest {
     assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
   }
 
+  /**
+   * torch.load's legacy reader unpickles five pickles in a row (magic number, protocol version,
+   * sys_info, the object, the storage keys). A file whose first pickle is the magic number as a
+   * text INT (no LONG1, so no legacy magic to detect), then 1001, an empty sys_info and an object
+   * that calls os.system: torch.load (1.13, checked with /usr/bin/python3) ran the call. The pickle
+   * second reader stopped at the first STOP, so the file was served as opaque.
+   */
+  @Test
+  void stackedPicklesServedAsOpaqueAreAPolyglot() throws IOException {
+    byte[] stacked =
+        Pickles.of(
+            "I119547037146038801333356\n.", // 0x1950a86a20f9469cfc6c
+            "M",
+            0xe9,
+            0x03,
+            ".", // protocol version 1001
+            "}.", // sys_info, which torch.load does not read
+            "cos\nsystem\n",
+            Pickles.str("id"),
+            0x85,
+            "R.",
+            "].");
+    Path f = Files.write(dir.resolve("README.md"), stacked);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("README.md").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
+  }
+
   @Test
   void aBrokenPickleServedAsOpaqueIsAPolyglot() throws IOException {
     byte[] broken = Pickles.of(0x80, 2, "cos\nsystem\n", Pickles.str("id"), 0x85, "R", 0xff);

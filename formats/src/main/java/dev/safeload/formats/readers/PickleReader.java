@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it, changes it in place
  * ({@code APPEND}, {@code SETITEM}, ...: {@code sys.path}, {@code os.environ}) or reaches {@code
  * STOP} runs code in that reader, whatever a handler accepted it as; a stream that breaks after the
- * call (the "broken pickle" of the nullifAI models) has run it all the same.
+ * call (the "broken pickle" of the nullifAI models) has run it all the same. A STOP without an
+ * import does not end the reading when bytes follow: torch.load's legacy reader unpickles five
+ * pickles in a row (magic number, protocol version, sys_info, the object, the storage keys), so a
+ * call in a later one runs too.
  *
  * <p>Decoding is structural only (opcodes and argument lengths, no stack), so it never needs more
  * than one pass: each opcode costs O(1) plus its argument's length, and an argument that runs past
@@ -79,13 +82,14 @@ public final class PickleReader implements SecondReader {
       p++;
       ops++;
       if (op == PickleOpcode.STOP) {
-        return imports
-            ? "a pickle stream of "
-                + ops
-                + " opcodes that imports a callable, ending at "
-                + "offset "
-                + p
-            : null;
+        if (imports) {
+          return "a pickle stream of "
+              + ops
+              + " opcodes that imports a callable, ending at "
+              + "offset "
+              + p;
+        }
+        continue; // the next pickle, if bytes follow (torch.load's legacy reader reads five)
       }
       if (imports && CALLS.contains(op)) {
         // pickle.load has run code by now, whatever follows (a "broken" pickle never reaches STOP).
