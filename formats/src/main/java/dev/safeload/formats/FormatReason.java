@@ -187,8 +187,9 @@ public enum FormatReason implements ReasonCode {
   PICKLE_MALFORMED(
       "The stream is not a well-formed pickle (stack underflow, missing MARK, wrong operand types, bad text)."),
   PICKLE_MEMO_INVALID(
-      "A memo index is read before it is written, reused in a way the profile forbids, or written"
-          + " far ahead of the entries so far (readers size their memo by the largest index)."),
+      "A memo index is read before it is written, reused in a way the profile forbids, written"
+          + " far ahead of the entries so far (readers size their memo by the largest index), or a"
+          + " TorchScript object memoised before its BUILD (libtorch memoises its class index there)."),
   PICKLE_GLOBAL_NOT_ALLOWED("The pickle imports a global that the profile does not allow."),
   PICKLE_GLOBAL_NAME_INVALID(
       "A global's module or name is not a plain dotted identifier (dotted attribute paths reach any object)."),

@@ -70,6 +70,72 @@ class RolesAndPolyglotsTest {
     assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
   }
 
+  /**
+   * A pickle of one bytes object (PROTO 3, BINBYTES) whose first 512 bytes are a tar header, the
+   * checksum field written by {@code format} (a {@link String#format} pattern given the sum) and
+   * padded with NULs. torch.load tries tarfile first on a file that is no zip and unpickles the
+   * tar's {@code storages} member with pickle.load; pickle.load of the file itself returns bytes.
+   */
+  static byte[] pickleThatIsATar(String format) {
+    byte[] file = new byte[1024 + 1];
+    ByteBuffer.wrap(file)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0x80)
+        .put((byte) 3)
+        .put((byte) 'B')
+        .putInt(1024 - 7);
+    file[156] = '0'; // typeflag: a regular file; mode, uid, gid, size and mtime are NUL (0)
+    file[1024] = '.';
+    int sum = 0;
+    for (int i = 0; i < 512; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : file[i] & 0xff;
+    }
+    byte[] chk = String.format(format, sum).getBytes(StandardCharsets.US_ASCII);
+    assertTrue(chk.length <= 8, format);
+    System.arraycopy(chk, 0, file, 148, chk.length);
+    return file;
+  }
+
+  /**
+   * Python's tarfile reads the checksum field with int(s, 8), which takes the literal's 0o prefix
+   * (and an underscore after it): a field "0o01337" is a valid checksum, so torch.load (1.13,
+   * checked with /usr/bin/python3) ran the tar's storages pickle, while the tar second reader,
+   * reading plain octal digits only, passed the file as a harmless pickle.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"%06o", "0o%05o", "+0O%04o", "0o_%04o"})
+  void aPickleThatIsAlsoATarIsAPolyglotHoweverItsChecksumIsSpelled(String format)
+      throws IOException {
+    Path f = Files.write(dir.resolve("model.pkl"), pickleThatIsATar(format));
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "model.pkl"), r.findings().toString());
+    assertTrue(r.findings().get(0).message().contains("tar"), r.findings().get(0).message());
+  }
+
+  /**
+   * A word list whose first lines read as a pickle that imports sys.path and appends to it, then
+   * breaks: pickle.load (CPython 3.11, checked with /usr/bin/python3) raises "invalid load key"
+   * after sys.path.append('/tmp/evil') has run, and the next import runs the attacker's module. The
+   * pickle second reader counted only REDUCE, BUILD, OBJ, INST and NEWOBJ(_EX) as calls, so the
+   * vocabulary was accepted; with a STOP after the APPEND it was already a polyglot.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "csys\npath\nS'/tmp/evil'\na\n", // APPEND to sys.path
+        "cos\nenviron\nS'LD_PRELOAD'\nS'/tmp/e.so'\ns\n", // SETITEM: os.environ calls putenv
+        "csys\nmodules\n(S'json'\nS'x'\nu\n", // SETITEMS into sys.modules
+        "csys\npath\n(S'/tmp/evil'\ne\n", // APPENDS
+      })
+  void aWordListThatImportsAndChangesAGlobalIsAPolyglot(String head) throws IOException {
+    byte[] vocab =
+        (head + "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n").getBytes(StandardCharsets.UTF_8);
+    Path f = Files.write(dir.resolve("vocab.txt"), vocab);
+    ScanReport r = Scans.scan(f, UNPINNED);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "vocab.txt"), r.findings().toString());
+    assertTrue(r.findings().get(0).message().contains("pickle"), r.findings().get(0).message());
+  }
+
   /** A safetensors header whose 8-byte length reads as zlib magic (0x78 0x01): 376 bytes. */
   @Test
   void safetensorsWhoseHeaderLengthLooksLikeZlibIsAccepted() throws IOException {
@@ -165,6 +231,50 @@ class RolesAndPolyglotsTest {
    * A "broken" pickle (the nullifAI shape) imports and calls os.system, then breaks before STOP:
    * pickle.load has run the call by then. Served as an opaque model card it would be a polyglot.
    */
+  /**
+   * After PROTO 4, find_class follows a GLOBAL's name as a dotted path of any length: 'os' then
+   * 'path.os.path.os....system' (1,606 characters) is os.system, and pickle.load (CPython 3.11,
+   * checked with /usr/bin/python3) ran the call. The pickle second reader took a line over 1 KiB
+   * for no import, so the file was served as opaque.
+   */
+  @Test
+  void aPickleWhoseGlobalIsALongDottedPathServedAsOpaqueIsAPolyglot() throws IOException {
+    String name = "path.os.".repeat(200) + "system";
+    byte[] pickle = Pickles.of(0x80, 4, "cos\n" + name + "\n", Pickles.str("id"), 0x85, "R", ".");
+    Path f = Files.write(dir.resolve("README.md"), pickle);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("README.md").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
+  }
+
+  /**
+   * torch.load's legacy reader unpickles five pickles in a row (magic number, protocol version,
+   * sys_info, the object, the storage keys). A file whose first pickle is the magic number as a
+   * text INT (no LONG1, so no legacy magic to detect), then 1001, an empty sys_info and an object
+   * that calls os.system: torch.load (1.13, checked with /usr/bin/python3) ran the call. The pickle
+   * second reader stopped at the first STOP, so the file was served as opaque.
+   */
+  @Test
+  void stackedPicklesServedAsOpaqueAreAPolyglot() throws IOException {
+    byte[] stacked =
+        Pickles.of(
+            "I119547037146038801333356\n.", // 0x1950a86a20f9469cfc6c
+            "M",
+            0xe9,
+            0x03,
+            ".", // protocol version 1001
+            "}.", // sys_info, which torch.load does not read
+            "cos\nsystem\n",
+            Pickles.str("id"),
+            0x85,
+            "R.",
+            "].");
+    Path f = Files.write(dir.resolve("README.md"), stacked);
+    LoadPolicy opaque = UNPINNED.toBuilder().opaqueFiles("README.md").build();
+    ScanReport r = Scans.scan(f, opaque);
+    assertEquals(Set.of("POLYGLOT"), reasons(r, "README.md"), r.findings().toString());
+  }
+
   @Test
   void aBrokenPickleServedAsOpaqueIsAPolyglot() throws IOException {
     byte[] broken = Pickles.of(0x80, 2, "cos\nsystem\n", Pickles.str("id"), 0x85, "R", 0xff);

@@ -16,9 +16,13 @@ import org.jspecify.annotations.Nullable;
  * {@code pickle.load}, as {@code torch.load} (legacy files), {@code numpy.load(allow_pickle=True)}
  * (a file that is neither {@code .npy} nor zip) and {@code joblib} reach it: it runs opcodes from
  * offset 0 until {@code STOP}. A file whose bytes decode as a pickle stream that imports a callable
- * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it or reaches {@code STOP}
- * runs code in that reader, whatever a handler accepted it as; a stream that breaks after the call
- * (the "broken pickle" of the nullifAI models) has run it all the same.
+ * ({@code GLOBAL}, {@code INST}, {@code STACK_GLOBAL}) and then calls it, changes it in place
+ * ({@code APPEND}, {@code SETITEM}, ...: {@code sys.path}, {@code os.environ}) or reaches {@code
+ * STOP} runs code in that reader, whatever a handler accepted it as; a stream that breaks after the
+ * call (the "broken pickle" of the nullifAI models) has run it all the same. A STOP without an
+ * import does not end the reading when bytes follow: torch.load's legacy reader unpickles five
+ * pickles in a row (magic number, protocol version, sys_info, the object, the storage keys), so a
+ * call in a later one runs too.
  *
  * <p>Decoding is structural only (opcodes and argument lengths, no stack), so it never needs more
  * than one pass: each opcode costs O(1) plus its argument's length, and an argument that runs past
@@ -78,17 +82,21 @@ public final class PickleReader implements SecondReader {
       p++;
       ops++;
       if (op == PickleOpcode.STOP) {
-        return imports
-            ? "a pickle stream of "
-                + ops
-                + " opcodes that imports a callable, ending at "
-                + "offset "
-                + p
-            : null;
+        if (imports) {
+          return "a pickle stream of "
+              + ops
+              + " opcodes that imports a callable, ending at "
+              + "offset "
+              + p;
+        }
+        continue; // the next pickle, if bytes follow (torch.load's legacy reader reads five)
       }
       if (imports && CALLS.contains(op)) {
         // pickle.load has run code by now, whatever follows (a "broken" pickle never reaches STOP).
-        return "a pickle stream that imports a callable and calls it at offset " + (p - 1);
+        return "a pickle stream that imports a global and calls or changes it ("
+            + op
+            + ") at offset "
+            + (p - 1);
       }
       imports |= op == PickleOpcode.STACK_GLOBAL;
       int width = ArgumentShape.width(op);
@@ -130,7 +138,11 @@ public final class PickleReader implements SecondReader {
   }
 
   /**
-   * Opcodes that call what was imported: REDUCE, BUILD (setstate), OBJ, INST, NEWOBJ, NEWOBJ_EX.
+   * Opcodes that call what was imported: REDUCE, BUILD (setstate), OBJ, INST, NEWOBJ, NEWOBJ_EX;
+   * and those that change it in place through its own methods: APPEND(S), SETITEM(S), ADDITEMS.
+   * {@code csys\npath\nS'/tmp/x'\na} appends to {@code sys.path} and {@code os.environ}'s SETITEM
+   * calls putenv, so the next import or child process runs the attacker's code, and a stream that
+   * breaks right after has done it all the same.
    */
   private static final java.util.Set<PickleOpcode> CALLS =
       java.util.EnumSet.of(
@@ -139,24 +151,32 @@ public final class PickleReader implements SecondReader {
           PickleOpcode.OBJ,
           PickleOpcode.INST,
           PickleOpcode.NEWOBJ,
-          PickleOpcode.NEWOBJ_EX);
+          PickleOpcode.NEWOBJ_EX,
+          PickleOpcode.APPEND,
+          PickleOpcode.APPENDS,
+          PickleOpcode.SETITEM,
+          PickleOpcode.SETITEMS,
+          PickleOpcode.ADDITEMS);
 
   /** For a line whose text is not looked at. */
   private static final byte[] NO_COPY = new byte[0];
 
-  /** The longest module or global name taken for an import; longer lines import nothing here. */
+  /** Bytes of a global's module or name line kept and examined (see {@link #identifier}). */
   private static final int MAX_IDENTIFIER = 1024;
 
   /**
    * Whether a line of {@code length} bytes, whose first bytes {@code line} holds, is a non-empty
-   * run of ASCII letters, digits, '_' and '.'.
+   * run of ASCII letters, digits, '_' and '.'. A line longer than {@link #MAX_IDENTIFIER} is judged
+   * by the bytes kept: after PROTO 4 find_class follows a global's name as a dotted path of any
+   * length ({@code os} then {@code path.os.path.os...system} is os.system).
    */
   private static boolean identifier(byte[] line, long length, long[] examined) {
-    if (length <= 0 || length > MAX_IDENTIFIER) {
+    if (length <= 0) {
       return false;
     }
-    examined[0] += length;
-    for (int i = 0; i < length; i++) {
+    int kept = (int) Math.min(length, MAX_IDENTIFIER);
+    examined[0] += kept;
+    for (int i = 0; i < kept; i++) {
       int c = line[i] & 0xff;
       if (!(c >= 'a' && c <= 'z'
           || c >= 'A' && c <= 'Z'

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * checkpoint whose first block is also such a header runs the tar's pickles instead of its own.
  *
  * <p>The header test follows {@code tarfile.TarInfo.frombuf}: a block of 512 bytes, not all zero,
- * whose checksum field (bytes 148–155) holds an octal number, or a base-256 number, equal to the
- * unsigned or the signed byte sum of the block with that field counted as eight spaces.
+ * whose checksum field (bytes 148–155) holds an octal number (as {@code int(s, 8)} reads it: sign,
+ * {@code 0o} prefix and underscores included), or a base-256 number, equal to the unsigned or the
+ * signed byte sum of the block with that field counted as eight spaces.
  */
 public final class TarReader implements SecondReader {
   private static final int BLOCK = 512;
@@ -94,11 +95,16 @@ public final class TarReader implements SecondReader {
       negative = t.charAt(0) == '-';
       i = 1;
     }
+    // int(s, 8) also takes the literal's prefix, after which one underscore may come: '0o_17'
+    boolean prefixed = i + 1 < t.length() && t.charAt(i) == '0' && (t.charAt(i + 1) | 0x20) == 'o';
+    if (prefixed) {
+      i += 2;
+    }
     if (i >= t.length()) {
       return null;
     }
     long n = 0;
-    boolean lastUnderscore = true; // no leading underscore
+    boolean lastUnderscore = !prefixed; // no leading underscore, except after the prefix
     for (; i < t.length(); i++) {
       char c = t.charAt(i);
       if (c == '_' && !lastUnderscore) {

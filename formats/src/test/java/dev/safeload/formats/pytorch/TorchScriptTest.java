@@ -331,6 +331,33 @@ class TorchScriptTest {
         "extra [_is_full_backward_hook]");
   }
 
+  /**
+   * libtorch makes a TorchScript object at its BUILD; between NEWOBJ and BUILD its stack holds the
+   * class's index, so a memo entry written there is an int to torch.jit.load (torch 1.13: "Expected
+   * Object but got Int" once a GET of it is a submodule) and the object to every check here.
+   * torch's pickler memoises an object after its BUILD, as in every fixture.
+   */
+  @org.junit.jupiter.api.Test
+  void memoBetweenNewobjAndBuildIsRefused() {
+    TorchScriptArchives cnn = TorchScriptArchives.fixture("cnn_traced");
+    byte[] pkl = cnn.bytes("data.pkl");
+    int newobj = -1;
+    for (int i = 0, seen = 0; i < pkl.length && newobj < 0; i++) {
+      // the second NEWOBJ: the first submodule's (the fixture's strings hold no 0x81 byte)
+      if (pkl[i] == (byte) 0x81 && ++seen == 2) {
+        newobj = i;
+      }
+    }
+    assertTrue(newobj > 0);
+    // LONG_BINPUT 40000, an index no other entry uses
+    byte[] put = {'r', (byte) 0x40, (byte) 0x9c, 0, 0};
+    byte[] edited = new byte[pkl.length + put.length];
+    System.arraycopy(pkl, 0, edited, 0, newobj + 1);
+    System.arraycopy(put, 0, edited, newobj + 1, put.length);
+    System.arraycopy(pkl, newobj + 1, edited, newobj + 1 + put.length, pkl.length - newobj - 1);
+    refused(cnn.put("data.pkl", edited), "PICKLE_MEMO_INVALID", "memoised before its BUILD");
+  }
+
   @org.junit.jupiter.api.Test
   void layoutRules() {
     refused(setstate().put("bytecode.pkl", "x"), "PYTORCH_TORCHSCRIPT", "bytecode.pkl");

@@ -52,7 +52,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Stricter than CPython where CPython's leniency is a known differential: PROTO only first,
  * opcodes newer than the declared protocol, frame boundaries (cpython#154848), memo redefinition or
  * MEMOIZE/PUT mixing, anything left on the stack at STOP, text number forms other than the
- * pickler's own.
+ * pickler's own. Where libtorch's unpickler reads a TorchScript data.pkl otherwise than CPython
+ * would, stricter than both: a TorchScript object memoised between its NEWOBJ and its BUILD
+ * (libtorch memoises the class's index there).
  *
  * <p>Bounded: every length is checked against the remaining input and a limit before anything is
  * allocated; the memo is a map (no array sized by a hostile index); no recursion on input data.
@@ -239,7 +241,13 @@ public final class PickleMachine {
 
   private final long maxOpcodes;
 
-  private final long maxMemo;
+  /**
+   * {@link PickleLimits#maxMemo()}, below which the fast path of {@link #memoize} may store; 0 once
+   * a TorchScript object was made, so that every later memo write takes the full path, which
+   * refuses memoising one before its BUILD (TorchScript data.pkl files are small, checkpoints make
+   * no such object and keep the fast path).
+   */
+  private long fastMemoLimit;
 
   private PickleMachine(
       ByteBuffer in,
@@ -264,7 +272,7 @@ public final class PickleMachine {
     this.maxStack = limits.maxStack();
     this.pushEnd = (int) Math.min(maxStack, stack.length);
     this.maxOpcodes = limits.maxOpcodes();
-    this.maxMemo = limits.maxMemo();
+    this.fastMemoLimit = limits.maxMemo();
     for (PickleOpcode op : profile.opcodes()) {
       allowed[op.ordinal()] = true;
     }
@@ -1298,11 +1306,12 @@ public final class PickleMachine {
     // The common case in few instructions (the handlers must stay small enough to be inlined into
     // the main loop): an unwritten slot of a page that exists, below the dense cap, with no sparse
     // entries and room under the limit. Each condition is one the full path below checks, and
-    // with all of them true it stores into that very slot; anything else takes the full path.
+    // with all of them true it stores into that very slot; anything else takes the full path
+    // (fastMemoLimit also sends there every write after a TorchScript object was made).
     long p = idx >>> MEMO_PAGE_BITS;
     if (p < memoPages.length // then idx < MAX_DENSE
         && idx < Math.max(DENSE_MEMO, 2L * (memoCount + 1))
-        && memoCount < maxMemo
+        && memoCount < fastMemoLimit
         && sparseMemo.isEmpty()) {
       Value[] page = memoPages[(int) p];
       if (page != null && page[(int) idx & (MEMO_PAGE - 1)] == null) {
@@ -1314,7 +1323,25 @@ public final class PickleMachine {
     memoizeSlow(idx, top);
   }
 
+  /**
+   * libtorch's unpickler, the only reader of a TorchScript data.pkl, makes an object at its BUILD:
+   * GLOBAL pushes the class's index, NEWOBJ only pops the arguments, and BUILD calls the class on
+   * the state. A memo entry written between NEWOBJ and BUILD is that index to libtorch, an int
+   * where this machine holds the object, so a later GET of it is an int to torch.jit.load
+   * ("Expected Object but got Int") and the object to every check here. torch's pickler memoises an
+   * object after its BUILD.
+   */
+  private FormatException unbuiltScriptObject() {
+    return fail(
+        FormatReason.PICKLE_MEMO_INVALID,
+        "a TorchScript object is memoised before its BUILD: libtorch memoises its class index"
+            + " there, not the object");
+  }
+
   private void memoizeSlow(long idx, Value top) {
+    if (top instanceof ScriptObjectV o && o.state == null) {
+      throw unbuiltScriptObject();
+    }
     if (memoGet(idx) != null) {
       throw fail(FormatReason.PICKLE_MEMO_INVALID, "memo index " + idx + " written twice");
     }
@@ -1830,6 +1857,7 @@ public final class PickleMachine {
       if (args.size() != 0) {
         throw badCall(g, "a TorchScript object is created without arguments");
       }
+      fastMemoLimit = 0; // memo writes now take the full path, which looks for unbuilt objects
       return new ScriptObjectV(g, base + opStart);
     }
     if (cls instanceof GlobalV g
