@@ -173,6 +173,33 @@ class OnnxLoaderTest {
   }
 
   /**
+   * {@code ./data/w.data}, as ONNX Runtime 1.22 and onnx 1.12 read it: the file {@code data/w.data}
+   * of the model's folder. It was {@code ONNX_EXTERNAL_DATA_INVALID}.
+   */
+  @Test
+  void dotSlashLocationServesTheFileTheKernelOpens() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m.resolve("data"));
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "./data/./w.data"))))
+            .build());
+    Files.write(m.resolve("data/w.data"), new byte[16]);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(List.of(), r.findings());
+    assertEquals(
+        OnnxHandler.EXTERNAL_DATA_FORMAT,
+        r.files().stream()
+            .filter(f -> f.name().equals("data/w.data"))
+            .findFirst()
+            .orElseThrow()
+            .format());
+  }
+
+  /**
    * Issue 10 through the real engine: a model naming n data files costs one walk, not n + 2. The
    * handler remembers the walk by the identity of the model's bytes, so this also checks that the
    * engine hands the same bytes to validate, validateReferenced and validateModel.
