@@ -573,6 +573,39 @@ class OnnxHandlerTest {
     assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, withFunctions(evilBody));
   }
 
+  /**
+   * A model-local function in a domain ONNX Runtime serves with its own kernels is no way past the
+   * allowlist: ONNX Runtime 1.22 runs the contrib kernel {@code com.microsoft::Gelu} for a call of
+   * a function {@code com.microsoft::Gelu} whose body is an Identity (Gelu(1) = 0.841, not 1), so
+   * the default policy accepted a contrib operator it refuses. With the domain allowed, the model
+   * is accepted as before.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"com.microsoft", "com.microsoft.nchwc", "ai.onnx.contrib"})
+  void localFunctionInAKernelDomainIsJudgedByTheAllowlist(String domain) {
+    Proto gelu =
+        Proto.of()
+            .str(1, "Gelu")
+            .str(4, "a")
+            .str(5, "b")
+            .str(10, domain)
+            .msg(7, node("Identity", null, "a", "b"))
+            .msg(9, opset("", 13));
+    byte[] m =
+        model(graph(field(1, node("Gelu", domain, "X", "Y"))))
+            .msg(8, opset(domain, 1))
+            .msg(25, gelu)
+            .build();
+    assertRejected(FormatReason.ONNX_DOMAIN_NOT_ALLOWED, m);
+    assertEquals(
+        List.of(),
+        findings(
+            m,
+            LoadPolicy.strict().toBuilder()
+                .set(Onnx.ALLOWED_DOMAINS, OperatorDomains.standardPlus(domain))
+                .build()));
+  }
+
   /** onnx.checker check_function_call_cycles: an inlining engine would recurse without end. */
   @Test
   void functionCallCyclesRejected() {
