@@ -19,6 +19,7 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.formats.FormatReason;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -146,6 +147,49 @@ class OnnxLoaderTest {
     // The name says GGUF: being referenced as data does not make it data.
     assertEquals(
         Set.of(Reason.UNKNOWN_FORMAT, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(LOADER.scan(m)));
+  }
+
+  /**
+   * {@code .bin} names PyTorch checkpoints and, as often, ONNX external data ({@code
+   * onnx.save_model( ..., location="w.bin")}; ONNX Runtime 1.22 runs such a model). PyTorch does
+   * not claim it as its own ({@code exclusiveExtensions}), so a {@code .bin} that is no checkpoint
+   * is served as the data a valid model references; unreferenced it is still unknown, and one a
+   * pickle reader would open is still judged as one. It was {@code UNKNOWN_FORMAT} and the model
+   * {@code ONNX_EXTERNAL_DATA_MISSING}.
+   */
+  @Test
+  void binDataFileIsServedAsExternalData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "w.bin"))))
+            .build());
+    Files.write(m.resolve("w.bin"), new byte[16]);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(List.of(), r.findings());
+    assertEquals(
+        OnnxHandler.EXTERNAL_DATA_FORMAT,
+        r.files().stream()
+            .filter(f -> f.name().equals("w.bin"))
+            .findFirst()
+            .orElseThrow()
+            .format());
+    Files.write(m.resolve("other.bin"), new byte[16]);
+    assertEquals(Set.of(Reason.UNKNOWN_FORMAT), reasons(LOADER.scan(m)));
+    Files.delete(m.resolve("other.bin"));
+    // 16 bytes of protocol-2 pickle: cos system (builtins.print via GLOBAL), REDUCE, STOP.
+    byte[] pickle = "\u0080\u0002cos\nsystem\n)R.".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(m.resolve("w.bin"), java.util.Arrays.copyOf(pickle, 16));
+    assertEquals(
+        Set.of(
+            FormatReason.ONNX_EXTERNAL_DATA_MISSING,
+            Reason.EXTENSION_MISMATCH,
+            FormatReason.PICKLE_GLOBAL_NOT_ALLOWED),
         reasons(LOADER.scan(m)));
   }
 
