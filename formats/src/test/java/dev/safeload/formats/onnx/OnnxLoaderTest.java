@@ -193,6 +193,43 @@ class OnnxLoaderTest {
         reasons(LOADER.scan(m)));
   }
 
+  /**
+   * A file named {@code .py} is Python source to transformers: the {@code auto_map} entry {@code
+   * ".C"} names module {@code ""}, file {@code ".py"}, which {@code trust_remote_code} imports. It
+   * had no extension to safeload, so a model could serve it as ONNX external data (any bytes are
+   * uint8 data) beside a {@code config.json} whose {@code auto_map} names no path: all accepted.
+   */
+  @Test
+  void dotPyIsCodeEvenWhenAModelReferencesItAsData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    byte[] code = "import os\nos.system('id')\n".getBytes(StandardCharsets.US_ASCII);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(
+                        5,
+                        Proto.of()
+                            .varint(1, code.length)
+                            .varint(2, 2) // UINT8
+                            .str(8, "w")
+                            .msg(13, Proto.entry("location", ".py"))
+                            .varint(14, 1))))
+            .build());
+    Files.write(m.resolve(".py"), code);
+    Files.writeString(m.resolve("config.json"), "{\"auto_map\": {\"AutoConfig\": \".C\"}}");
+    ScanReport r = LOADER.scan(m);
+    assertEquals(
+        Set.of(Reason.CODE_FILE, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(r),
+        r.toString());
+    assertEquals(
+        List.of(Reason.CODE_FILE),
+        r.findings().stream().filter(f -> f.file().equals(".py")).map(Finding::reason).toList());
+  }
+
   @Test
   void dataInASubdirectory() throws Exception {
     Path m = dir.resolve("m");
