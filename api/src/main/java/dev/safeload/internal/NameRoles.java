@@ -16,9 +16,10 @@ import java.util.Set;
  *
  * <ol>
  *   <li>A name that says code ({@code .py}, {@code .so} also versioned as {@code .so.1}, {@code
- *       .sh}, {@code .pyz}, {@code .node}, …), a dotfile such as {@code .py} included, is {@link
- *       Code}: loaders import or execute such files (transformers imports {@code modeling_*.py} for
- *       remote code, and {@code .py} for an {@code auto_map} entry {@code ".C"}).
+ *       .sh}, {@code .pyz}, {@code .node}, …), a dotfile such as {@code .py} included ({@link
+ *       Engine#extension}), is {@link Code}: loaders import or execute such files (transformers
+ *       imports {@code modeling_*.py} for remote code, and {@code .py} for an {@code auto_map}
+ *       entry {@code ".C"}).
  *   <li>A name that handlers claim — a well-known name ({@link FormatHandler#fileNames()}, in any
  *       case: compared folded, as a case-insensitive file system compares them), else the longest
  *       matching ending ({@link FormatHandler#nameSuffixes()} or an extension) — is {@link Claimed}
@@ -135,14 +136,9 @@ final class NameRoles {
   Role of(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
     String lower = ModelNames.folded(base);
-    String ext = Engine.extension(name);
-    // A dotfile's whole name counts here: ".py" has no extension to Engine.extension, but Python
-    // imports it as source (transformers turns the auto_map entry ".C" into the module file
-    // ".py" and, with trust_remote_code, imports it).
-    int dot = lower.lastIndexOf('.');
-    String codeExt = dot < 0 ? "" : lower.substring(dot + 1);
-    if (CODE_EXTENSIONS.contains(codeExt)) {
-      return new Code(codeExt);
+    String ext = Engine.extension(name); // a dotfile's too: ".py" is code, ".jinja" a template
+    if (CODE_EXTENSIONS.contains(ext)) {
+      return new Code(ext);
     }
     if (versionedSharedObject(lower)) {
       return new Code("so");

@@ -53,6 +53,8 @@ class NameRolesTest {
     assertEquals(new NameRoles.Code("py"), ROLES.of(".py"));
     assertEquals(new NameRoles.Code("py"), ROLES.of("sub/.Py"));
     assertEquals(new NameRoles.Opaque("*"), ROLES.of("py"));
+    // and transformers' *.jinja glob takes additional_chat_templates/.jinja (template "")
+    assertEquals(new NameRoles.UnreadFormat("jinja"), ROLES.of("additional_chat_templates/.jinja"));
   }
 
   @Test

@@ -230,6 +230,43 @@ class OnnxLoaderTest {
         r.findings().stream().filter(f -> f.file().equals(".py")).map(Finding::reason).toList());
   }
 
+  /**
+   * transformers 5.17 globs {@code additional_chat_templates/*.jinja}, which takes the dotfile
+   * {@code .jinja}, and renders it as the chat template named "". safeload saw no extension, so a
+   * model could serve it as ONNX external data, a template nobody judged.
+   */
+  @Test
+  void dotJinjaIsATemplateEvenWhenAModelReferencesItAsData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m.resolve("additional_chat_templates"));
+    byte[] template = "{{ cycler.__init__.__globals__ }}".getBytes(StandardCharsets.US_ASCII);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(
+                        5,
+                        Proto.of()
+                            .varint(1, template.length)
+                            .varint(2, 2) // UINT8
+                            .str(8, "w")
+                            .msg(13, Proto.entry("location", "additional_chat_templates/.jinja"))
+                            .varint(14, 1))))
+            .build());
+    Files.write(m.resolve("additional_chat_templates/.jinja"), template);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(
+        List.of(FormatReason.TEMPLATE_CONTAINER_INVALID),
+        r.findings().stream()
+            .filter(f -> f.file().equals("additional_chat_templates/.jinja"))
+            .map(Finding::reason)
+            .toList());
+    assertEquals(
+        Set.of(FormatReason.TEMPLATE_CONTAINER_INVALID, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(r));
+  }
+
   @Test
   void dataInASubdirectory() throws Exception {
     Path m = dir.resolve("m");
