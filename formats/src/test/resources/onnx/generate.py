@@ -12,6 +12,9 @@ Run from this directory with /usr/bin/python3 generate.py. Outputs are determini
   hostile/mem_addr.onnx    external data at "*/_ORT_MEM_ADDR_/*" (ORT #28709): must be rejected
   long_doc_string.onnx     matmul_add with a 100 KB UTF-8 doc_string: the 64 KiB detection head ends
                            inside it, before the graph (issue: detection must not give up)
+  hostile/shadowed_contrib_function.onnx
+                           Y = com.microsoft::Gelu(X), with a model-local function of that name whose
+                           body is an Identity: ONNX Runtime runs its contrib Gelu kernel, not the body
 """
 import os
 import numpy as np
@@ -142,6 +145,18 @@ def long_doc_string():
     save(m, "long_doc_string.onnx")
 
 
+def shadowed_contrib_function():
+    body = [helper.make_node("Identity", ["x"], ["y"])]
+    f = helper.make_function("com.microsoft", "Gelu", ["x"], ["y"], body, OPSET)
+    x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [2])
+    y = helper.make_tensor_value_info("Y", TensorProto.FLOAT, [2])
+    g = helper.make_graph([helper.make_node("Gelu", ["X"], ["Y"], domain="com.microsoft")], "g",
+                          [x], [y])
+    m = helper.make_model(g, opset_imports=OPSET + [helper.make_opsetid("com.microsoft", 1)],
+                          functions=[f], ir_version=8)
+    save(m, "hostile/shadowed_contrib_function.onnx")
+
+
 if __name__ == "__main__":
     matmul_add()
     external()
@@ -151,3 +166,4 @@ if __name__ == "__main__":
     hostile("traversal.onnx", "../weights.data")
     hostile("mem_addr.onnx", "*/_ORT_MEM_ADDR_/*")
     long_doc_string()
+    shadowed_contrib_function()

@@ -87,8 +87,9 @@ final class CrossFileChecks {
       for (String ref : referrer.description().references()) {
         String name = Engine.normaliseReference(dir + ref);
         CheckedFile target = byName.get(name);
-        // Only a file whose name says nothing can become data: a file the name gives a format
-        // (pytorch_model.bin, modeling.py) was judged as that format, whoever references it.
+        // Only a file whose name says nothing, or only an extension its format shares with raw
+        // data (NameRoles.sharedWithData: .bin), can become data: a file the name gives a format
+        // (model.gguf, modeling.py) was judged as that format, whoever references it.
         if (target != null && target.unclaimed()) {
           byName.put(name, claim(referrer, target));
         }

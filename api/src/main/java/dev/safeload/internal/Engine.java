@@ -454,11 +454,15 @@ public final class Engine {
 
   /**
    * The text after the last dot of the last path segment, folded as a case-insensitive file system
-   * folds it ({@code .pY}, {@code .ſh} with a long s), or "" if none.
+   * folds it ({@code .pY}, {@code .ſh} with a long s), or "" if none. A dotfile's name after its
+   * dot counts too: readers pick files with {@code endswith(".py")} or a {@code *.jinja} glob, and
+   * both take {@code .py} and {@code .jinja} (transformers imports {@code .py} for the {@code
+   * auto_map} entry {@code ".C"}, and loads {@code additional_chat_templates/.jinja} as the chat
+   * template named "").
    */
   static String extension(String name) {
     String last = name.substring(name.lastIndexOf('/') + 1);
     int dot = last.lastIndexOf('.');
-    return dot <= 0 ? "" : ModelNames.folded(last.substring(dot + 1));
+    return dot < 0 ? "" : ModelNames.folded(last.substring(dot + 1));
   }
 }

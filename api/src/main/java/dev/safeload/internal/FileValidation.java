@@ -72,7 +72,8 @@ final class FileValidation {
    * @param handler the handler whose format the file is, or null
    * @param format the format id ("" if none; {@value #OPAQUE} for an opaque file)
    * @param description the handler's description if it accepted the file
-   * @param unclaimed no handler recognised the content and the name says nothing: the file may
+   * @param unclaimed no handler recognised the content and the name says nothing, or only an
+   *     extension its handlers share with raw data ({@link NameRoles#sharedWithData}): the file may
    *     still be claimed as data that another file references
    */
   record Outcome(
@@ -199,15 +200,22 @@ final class FileValidation {
         return new Outcome(content.get(0), content.get(0).id(), null, all, false);
       }
       if (named == null) {
-        return Outcome.unknownFormat(
-            name,
-            "the name ('"
-                + claimed.match()
-                + "') says "
-                + says
-                + ", but no handler recognises the content; "
-                + IF_NEVER_LOADED
-                + NEVER_SERVED_AS_OPAQUE);
+        Finding unknown =
+            new Finding(
+                Reason.UNKNOWN_FORMAT,
+                name,
+                0,
+                "the name ('"
+                    + claimed.match()
+                    + "') says "
+                    + says
+                    + ", but no handler recognises the content; "
+                    + IF_NEVER_LOADED
+                    + NEVER_SERVED_AS_OPAQUE);
+        // An extension its handlers share with raw data (.bin): a valid file may still reference
+        // it as data; this refusal stands only if none does (CrossFileChecks).
+        return new Outcome(
+            null, "", null, List.of(unknown), NameRoles.sharedWithData(claimed, name));
       }
       return named;
     }

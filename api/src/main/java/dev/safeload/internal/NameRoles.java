@@ -16,12 +16,19 @@ import java.util.Set;
  *
  * <ol>
  *   <li>A name that says code ({@code .py}, {@code .so} also versioned as {@code .so.1}, {@code
- *       .sh}, {@code .pyz}, {@code .node}, …) is {@link Code}: loaders import or execute such files
- *       (transformers imports {@code modeling_*.py} for remote code).
+ *       .sh}, {@code .pyz}, {@code .node}, …), a dotfile such as {@code .py} included ({@link
+ *       Engine#extension}), is {@link Code}: loaders import or execute such files (transformers
+ *       imports {@code modeling_*.py} for remote code, and {@code .py} for an {@code auto_map}
+ *       entry {@code ".C"}).
  *   <li>A name that handlers claim — a well-known name ({@link FormatHandler#fileNames()}, in any
  *       case: compared folded, as a case-insensitive file system compares them), else the longest
  *       matching ending ({@link FormatHandler#nameSuffixes()} or an extension) — is {@link Claimed}
- *       by those handlers: the file must validate as one of them.
+ *       by those handlers: the file must validate as one of them. When only an extension claims it
+ *       and none of its handlers lists that extension as its own ({@link
+ *       FormatHandler#exclusiveExtensions()}: PyTorch's {@code .bin} is also the usual name of ONNX
+ *       external data), a file none of them recognises may still be claimed as data that a valid
+ *       file references ({@link #sharedWithData}), second readers included; unreferenced, it stays
+ *       {@code UNKNOWN_FORMAT}.
  *   <li>A name with an extension that loaders open as a model format no handler reads ({@code .h5},
  *       {@code .keras}, {@code .pb}, {@code .joblib}, …) is {@link UnreadFormat}: it can never be
  *       served as anything else, not even as data another file references.
@@ -129,7 +136,7 @@ final class NameRoles {
   Role of(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
     String lower = ModelNames.folded(base);
-    String ext = Engine.extension(name);
+    String ext = Engine.extension(name); // a dotfile's too: ".py" is code, ".jinja" a template
     if (CODE_EXTENSIONS.contains(ext)) {
       return new Code(ext);
     }
@@ -210,6 +217,17 @@ final class NameRoles {
       best = "." + ext;
     }
     return best;
+  }
+
+  /**
+   * Whether {@code name} is claimed only by its extension, which none of the claiming handlers
+   * lists as exclusively its own: raw data another file references may carry it.
+   */
+  static boolean sharedWithData(Claimed claimed, String name) {
+    String ext = Engine.extension(name);
+    return !ext.isEmpty()
+        && claimed.match().equals("." + ext)
+        && claimed.handlers().stream().noneMatch(h -> h.exclusiveExtensions().contains(ext));
   }
 
   /** Whether the name implies a format or code, so that it may never be served as raw data. */

@@ -49,6 +49,12 @@ class NameRolesTest {
     assertEquals(new NameRoles.Code("so"), ROLES.of("lib/libops.so.1.2"));
     assertEquals(new NameRoles.Code("pyz"), ROLES.of("tools/run.pyz"));
     assertEquals(new NameRoles.Code("node"), ROLES.of("addon.node"));
+    // A dotfile: transformers imports ".py" for the auto_map entry ".C" (module name "").
+    assertEquals(new NameRoles.Code("py"), ROLES.of(".py"));
+    assertEquals(new NameRoles.Code("py"), ROLES.of("sub/.Py"));
+    assertEquals(new NameRoles.Opaque("*"), ROLES.of("py"));
+    // and transformers' *.jinja glob takes additional_chat_templates/.jinja (template "")
+    assertEquals(new NameRoles.UnreadFormat("jinja"), ROLES.of("additional_chat_templates/.jinja"));
   }
 
   @Test

@@ -183,6 +183,31 @@ class OnnxRuntimeTest {
         e.findings().stream().map(f -> f.reason()).distinct().toList());
   }
 
+  /**
+   * A model-local function named after an ONNX Runtime contrib operator (the fixture {@code
+   * hostile/shadowed_contrib_function.onnx}: {@code com.microsoft::Gelu} whose body is an Identity)
+   * does not run: ONNX Runtime runs its own contrib kernel. The default policy, which refuses
+   * contrib operators, accepted it as a function call; it is refused like any contrib node.
+   */
+  @Test
+  void aLocalFunctionDoesNotHideAContribKernel() throws Exception {
+    byte[] bytes = fixture("hostile/shadowed_contrib_function.onnx");
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(bytes);
+        OnnxTensor x = OnnxTensor.createTensor(env, new float[] {1f, -1f});
+        OrtSession.Result r = session.run(Map.of("X", x))) {
+      assertArrayEquals(
+          new float[] {0.8413447f, -0.15865526f}, (float[]) r.get(0).getValue(), 1e-5f);
+    }
+    Path file = dir.resolve("model.onnx");
+    Files.write(file, bytes);
+    ModelRejectedException e =
+        assertThrows(ModelRejectedException.class, () -> loader().load(file).close());
+    assertEquals(
+        List.of(FormatReason.ONNX_DOMAIN_NOT_ALLOWED),
+        e.findings().stream().map(f -> f.reason()).distinct().toList());
+  }
+
   private Path externalModelDir() throws Exception {
     Path m = dir.resolve("external");
     Files.createDirectories(m);

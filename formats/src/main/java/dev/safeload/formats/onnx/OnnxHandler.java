@@ -31,12 +31,13 @@ import org.jspecify.annotations.Nullable;
  * graphs and subgraphs is checked against the schema with depth and size limits; tensors' data must
  * match their shape; node operator domains must be in {@link Onnx#ALLOWED_DOMAINS}.
  *
- * <p>External data: each {@code location} must be a relative, normalised path inside the model
- * directory (magic locations such as {@code _ORT_MEM_ADDR_} are rejected). The referenced files are
- * listed in {@link ModelDescription#references()}; they must be served files of the same verified
- * model (so they are hashed, pinned and delivered like the model) holding raw data (never an ONNX
- * model itself), each tensor's {@code offset + length} must fit its file, its length must be what
- * its data type and shape need, and no two tensors of a model may share a byte of a file. Bytes no
+ * <p>External data: each {@code location} must be a relative path inside the model directory with
+ * no {@code ..} (magic locations such as {@code _ORT_MEM_ADDR_} are rejected); it is read in the
+ * normal form the kernel opens ({@code ./w.bin} is {@code w.bin}). The referenced files are listed
+ * in {@link ModelDescription#references()}; they must be served files of the same verified model
+ * (so they are hashed, pinned and delivered like the model) holding raw data (never an ONNX model
+ * itself), each tensor's {@code offset + length} must fit its file, its length must be what its
+ * data type and shape need, and no two tensors of a model may share a byte of a file. Bytes no
  * tensor names (alignment padding, data of another model sharing the file) are allowed. A file with
  * no format of its own is accepted only because a valid ONNX model references it ({@link
  * #validateReferenced}); it is served with the format {@value #EXTERNAL_DATA_FORMAT}.

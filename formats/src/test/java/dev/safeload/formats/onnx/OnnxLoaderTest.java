@@ -19,6 +19,7 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.formats.FormatReason;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -149,6 +150,123 @@ class OnnxLoaderTest {
         reasons(LOADER.scan(m)));
   }
 
+  /**
+   * {@code .bin} names PyTorch checkpoints and, as often, ONNX external data ({@code
+   * onnx.save_model( ..., location="w.bin")}; ONNX Runtime 1.22 runs such a model). PyTorch does
+   * not claim it as its own ({@code exclusiveExtensions}), so a {@code .bin} that is no checkpoint
+   * is served as the data a valid model references; unreferenced it is still unknown, and one a
+   * pickle reader would open is still judged as one. It was {@code UNKNOWN_FORMAT} and the model
+   * {@code ONNX_EXTERNAL_DATA_MISSING}.
+   */
+  @Test
+  void binDataFileIsServedAsExternalData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "w.bin"))))
+            .build());
+    Files.write(m.resolve("w.bin"), new byte[16]);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(List.of(), r.findings());
+    assertEquals(
+        OnnxHandler.EXTERNAL_DATA_FORMAT,
+        r.files().stream()
+            .filter(f -> f.name().equals("w.bin"))
+            .findFirst()
+            .orElseThrow()
+            .format());
+    Files.write(m.resolve("other.bin"), new byte[16]);
+    assertEquals(Set.of(Reason.UNKNOWN_FORMAT), reasons(LOADER.scan(m)));
+    Files.delete(m.resolve("other.bin"));
+    // 16 bytes of protocol-2 pickle: cos system (builtins.print via GLOBAL), REDUCE, STOP.
+    byte[] pickle = "\u0080\u0002cos\nsystem\n)R.".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(m.resolve("w.bin"), java.util.Arrays.copyOf(pickle, 16));
+    assertEquals(
+        Set.of(
+            FormatReason.ONNX_EXTERNAL_DATA_MISSING,
+            Reason.EXTENSION_MISMATCH,
+            FormatReason.PICKLE_GLOBAL_NOT_ALLOWED),
+        reasons(LOADER.scan(m)));
+  }
+
+  /**
+   * A file named {@code .py} is Python source to transformers: the {@code auto_map} entry {@code
+   * ".C"} names module {@code ""}, file {@code ".py"}, which {@code trust_remote_code} imports. It
+   * had no extension to safeload, so a model could serve it as ONNX external data (any bytes are
+   * uint8 data) beside a {@code config.json} whose {@code auto_map} names no path: all accepted.
+   */
+  @Test
+  void dotPyIsCodeEvenWhenAModelReferencesItAsData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m);
+    byte[] code = "import os\nos.system('id')\n".getBytes(StandardCharsets.US_ASCII);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(
+                        5,
+                        Proto.of()
+                            .varint(1, code.length)
+                            .varint(2, 2) // UINT8
+                            .str(8, "w")
+                            .msg(13, Proto.entry("location", ".py"))
+                            .varint(14, 1))))
+            .build());
+    Files.write(m.resolve(".py"), code);
+    Files.writeString(m.resolve("config.json"), "{\"auto_map\": {\"AutoConfig\": \".C\"}}");
+    ScanReport r = LOADER.scan(m);
+    assertEquals(
+        Set.of(Reason.CODE_FILE, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(r),
+        r.toString());
+    assertEquals(
+        List.of(Reason.CODE_FILE),
+        r.findings().stream().filter(f -> f.file().equals(".py")).map(Finding::reason).toList());
+  }
+
+  /**
+   * transformers 5.17 globs {@code additional_chat_templates/*.jinja}, which takes the dotfile
+   * {@code .jinja}, and renders it as the chat template named "". safeload saw no extension, so a
+   * model could serve it as ONNX external data, a template nobody judged.
+   */
+  @Test
+  void dotJinjaIsATemplateEvenWhenAModelReferencesItAsData() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m.resolve("additional_chat_templates"));
+    byte[] template = "{{ cycler.__init__.__globals__ }}".getBytes(StandardCharsets.US_ASCII);
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(
+                        5,
+                        Proto.of()
+                            .varint(1, template.length)
+                            .varint(2, 2) // UINT8
+                            .str(8, "w")
+                            .msg(13, Proto.entry("location", "additional_chat_templates/.jinja"))
+                            .varint(14, 1))))
+            .build());
+    Files.write(m.resolve("additional_chat_templates/.jinja"), template);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(
+        List.of(FormatReason.TEMPLATE_CONTAINER_INVALID),
+        r.findings().stream()
+            .filter(f -> f.file().equals("additional_chat_templates/.jinja"))
+            .map(Finding::reason)
+            .toList());
+    assertEquals(
+        Set.of(FormatReason.TEMPLATE_CONTAINER_INVALID, FormatReason.ONNX_EXTERNAL_DATA_MISSING),
+        reasons(r));
+  }
+
   @Test
   void dataInASubdirectory() throws Exception {
     Path m = dir.resolve("m");
@@ -161,6 +279,33 @@ class OnnxLoaderTest {
                     field(5, externalTensor("w", 4, "location", "data/w.data", "offset", "16"))))
             .build());
     Files.write(m.resolve("data/w.data"), new byte[32]);
+    ScanReport r = LOADER.scan(m);
+    assertEquals(List.of(), r.findings());
+    assertEquals(
+        OnnxHandler.EXTERNAL_DATA_FORMAT,
+        r.files().stream()
+            .filter(f -> f.name().equals("data/w.data"))
+            .findFirst()
+            .orElseThrow()
+            .format());
+  }
+
+  /**
+   * {@code ./data/w.data}, as ONNX Runtime 1.22 and onnx 1.12 read it: the file {@code data/w.data}
+   * of the model's folder. It was {@code ONNX_EXTERNAL_DATA_INVALID}.
+   */
+  @Test
+  void dotSlashLocationServesTheFileTheKernelOpens() throws Exception {
+    Path m = dir.resolve("m");
+    Files.createDirectories(m.resolve("data"));
+    Files.write(
+        m.resolve("model.onnx"),
+        model(
+                graph(
+                    field(1, node("Relu", null, "X", "Y")),
+                    field(5, externalTensor("w", 4, "location", "./data/./w.data"))))
+            .build());
+    Files.write(m.resolve("data/w.data"), new byte[16]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
     assertEquals(

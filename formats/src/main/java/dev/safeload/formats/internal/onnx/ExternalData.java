@@ -7,10 +7,26 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The rules for a tensor's {@code external_data} entries: known keys only, each once; a location
- * that is a relative, normalised path inside the model directory (no {@code ..}, {@code .}, empty
- * segments, backslashes, colons, control characters, leading {@code /} or {@code #}, and no ONNX
- * Runtime magic such as {@code _ORT_MEM_ADDR_}, which turns the offset into a raw memory address);
+ * The rules for a tensor's {@code external_data} entries, in check order: known keys only, each
+ * once; a location that is a relative path inside the model directory:
+ *
+ * <ol>
+ *   <li>not empty, at most 4096 characters;
+ *   <li>no leading {@code #} (the in-memory container convention) and no ONNX Runtime magic such as
+ *       {@code _ORT_MEM_ADDR_}, which turns the offset into a raw memory address;
+ *   <li>no control character, backslash or colon: a backslash is a separator to Windows and a name
+ *       character to POSIX, and {@code C:w.bin} is drive-relative on Windows (two readings);
+ *   <li>no leading {@code /};
+ *   <li>no {@code ..} segment, and the last segment a name (not empty, not {@code .}): where {@code
+ *       sub/..} leads depends on the folder ({@code sub} missing, a file or a link), not on the
+ *       model, and a trailing {@code /} or {@code .} names a folder;
+ *   <li>{@code .} and empty segments before the last are dropped: ONNX Runtime joins the location
+ *       to the model's folder and the kernel opens {@code ./w.bin} and {@code sub//w.bin} as {@code
+ *       w.bin} and {@code sub/w.bin} (onnx's {@code load_external_data_for_tensor} likewise), so
+ *       the location is kept in that normal form, the one name the overlap rule and the served file
+ *       are matched by;
+ * </ol>
+ *
  * offset and length as plain decimal digits; a length that matches the tensor's shape.
  */
 final class ExternalData {
@@ -95,13 +111,28 @@ final class ExternalData {
     if (loc.startsWith("/")) {
       throw invalid(at, tensor, "location '" + printable(loc) + "' is absolute");
     }
-    for (String seg : loc.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+    String[] segs = loc.split("/", -1);
+    StringBuilder normal = new StringBuilder(loc.length());
+    for (int i = 0; i < segs.length; i++) {
+      String seg = segs[i];
+      boolean last = i == segs.length - 1;
+      if (seg.equals("..") || (last && (seg.isEmpty() || seg.equals(".")))) {
         throw invalid(
-            at, tensor, "location '" + printable(loc) + "' is not a normalised relative path");
+            at,
+            tensor,
+            "location '"
+                + printable(loc)
+                + "' steps out of a folder ('..') or does not end in a file name");
       }
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue; // "./w.bin", "sub/./w.bin", "sub//w.bin": the kernel opens sub/w.bin
+      }
+      if (normal.length() > 0) {
+        normal.append('/');
+      }
+      normal.append(seg);
     }
-    return loc;
+    return normal.toString();
   }
 
   private static long decimal(String v, String tensor, String what, long at) {

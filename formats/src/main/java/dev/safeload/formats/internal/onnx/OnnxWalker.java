@@ -220,16 +220,44 @@ public final class OnnxWalker {
   private record PendingNode(String domain, String op, String overload, Scope scope, long at) {}
 
   /**
+   * The operator domains ONNX Runtime serves with kernels of its own (its {@code constants.h}: the
+   * contrib, NCHWc, NHWC, DirectML, ATen and provider domains) and those of onnxruntime-extensions,
+   * the custom-op library applications register beside it. ONNX Runtime 1.22 looks a node's
+   * (domain, op) up in its kernel registries first and runs the kernel, never a model-local
+   * function of that name: a function {@code com.microsoft::Gelu} whose body is an Identity still
+   * runs the contrib Gelu kernel.
+   */
+  private static final Set<String> KERNEL_DOMAINS =
+      Set.of(
+          "com.microsoft",
+          "com.microsoft.nchwc",
+          "com.microsoft.experimental",
+          "com.microsoft.dml",
+          "com.microsoft.mlfeaturizers",
+          "com.ms.internal.nhwc",
+          "org.pytorch.aten",
+          "com.intel.ai",
+          "com.xilinx",
+          "ai.onnx.contrib",
+          "com.microsoft.extensions");
+
+  /**
    * Node domains are checked once all opset imports of their scope and all model-local functions
    * are known (both may follow graphs). A node outside the domain allowlist is admitted only as a
    * call of a model-local function (what torch.onnx.export writes with {@code
-   * export_modules_as_functions}); the function's body nodes are checked like every other node.
+   * export_modules_as_functions}, in domains named after Python modules such as {@code
+   * torch.nn.modules.activation}), and only when its domain is not one of {@link #KERNEL_DOMAINS}:
+   * there the engine runs its own kernel and the function's body never runs, so the call is judged
+   * by the allowlist as any other node of that domain. The function's body nodes are checked like
+   * every other node.
    */
   private void checkNodeDomains() {
     for (PendingNode n : pendingNodes) {
       work++;
+      boolean callsLocalFunction =
+          functionScopes.containsKey(functionKey(n.domain(), n.op(), n.overload()));
       if (!domainAllowed.test(n.domain())
-          && !functionScopes.containsKey(functionKey(n.domain(), n.op(), n.overload()))) {
+          && (!callsLocalFunction || KERNEL_DOMAINS.contains(n.domain()))) {
         throw new FormatException(
             FormatReason.ONNX_DOMAIN_NOT_ALLOWED,
             n.at(),
@@ -238,6 +266,10 @@ public final class OnnxWalker {
                 + " uses operator domain '"
                 + n.domain()
                 + "', which the policy does not allow"
+                + (callsLocalFunction
+                    ? " (the model defines a function of that name, but ONNX Runtime runs its own"
+                        + " kernel for that domain, not the function)"
+                    : "")
                 + (OperatorDomains.onnxRuntime().allows(n.domain())
                     ? "; ONNX Runtime's own contrib operators, allowed by the setting"
                         + " onnx.allowedDomains = \""
