@@ -311,6 +311,37 @@ class TorchScriptTest {
         "__torch__.Stateful");
   }
 
+  /**
+   * torch.jit.script declares a parameter registered as None ({@code Linear(bias=False)}) as
+   * NoneType, as libtorch's ClassType admits; the slot then holds None and nothing else, and a
+   * parameter of any other type is still refused.
+   */
+  @org.junit.jupiter.api.Test
+  void parameterRegisteredAsNoneIsDeclaredNoneType() {
+    String linear = "code/__torch__/torch/nn/modules/linear.py";
+    TorchScriptArchives biasFree =
+        TorchScriptArchives.read(
+            Scans.resource("realfiles/torchscript/r8_scripted_bias_free.pt"),
+            "r8_scripted_bias_free");
+    assertTrue(biasFree.text(linear).contains("  bias : NoneType\n"), () -> biasFree.text(linear));
+    ScanReport r = scan(biasFree);
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+    refused(
+        TorchScriptArchives.read(
+                Scans.resource("realfiles/torchscript/r8_scripted_bias_free.pt"),
+                "r8_scripted_bias_free")
+            .replace(linear, "  bias : NoneType\n", "  bias : int\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "lists 'bias' as a parameter or buffer but does not declare it a Tensor");
+    // A NoneType parameter slot holding a tensor: the state check holds the value to the type.
+    String mangled = "code/__torch__/torch/nn/modules/linear/___torch_mangle_4.py";
+    refused(
+        TorchScriptArchives.fixture("mlp_scripted")
+            .replace(mangled, "  bias : Tensor\n", "  bias : NoneType\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "bias");
+  }
+
   @org.junit.jupiter.api.Test
   void stateKeysMustEqualTheDeclaredAttributes() {
     TorchScriptArchives cnn = TorchScriptArchives.fixture("cnn_traced");
