@@ -91,6 +91,11 @@ class RealFilesTest {
           // question as transformer_layer_scripted.pt above.
           Map.entry("torchscript/r8_scripted_mha.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           Map.entry("torchscript/r8_scripted_embedding_bag.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
+          // generate_8b.py: scripted nn.Transformer, F.softmax (its implicit-dim deprecation
+          // branch is compiled even with dim given) and Dropout3d warn as well.
+          Map.entry("torchscript/r8b_scripted_transformer.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
+          Map.entry("torchscript/r8b_scripted_activations.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
+          Map.entry("torchscript/r8b_scripted_conv3d_prelu.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           // _extra_files={"nested/readme.md": ...}: torch.jit.save writes any key under extra/;
           // the archive check admits one flat name per extra file (TorchScriptZip.EXTRA).
           Map.entry(
