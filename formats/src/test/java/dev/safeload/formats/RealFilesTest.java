@@ -35,7 +35,12 @@ class RealFilesTest {
   /** Scanned as one model each: their files reference each other. */
   static final Set<String> DIRECTORIES =
       Set.of(
-          "onnx/external_one_file", "onnx/external_per_tensor", "onnx/r8_export_ext", "hf/sharded");
+          "onnx/external_one_file",
+          "onnx/external_per_tensor",
+          "onnx/r8_export_ext",
+          "onnx/r8c_ext_convert_attribute",
+          "onnx/r8c_ext_subdir",
+          "hf/sharded");
 
   /** Only reached through the names transformers gives them (see SentencePieceHandler). */
   static final String SENTENCEPIECE = "sentencepiece";
@@ -100,7 +105,13 @@ class RealFilesTest {
           // the archive check admits one flat name per extra file (TorchScriptZip.EXTRA).
           Map.entry(
               "torchscript/r8_scripted_extra_file_nested.pt",
-              Set.of("TORCHSCRIPT_RECORD_NOT_ALLOWED")));
+              Set.of("TORCHSCRIPT_RECORD_NOT_ALLOWED")),
+          // generate_8c.py. A torch.package archive: torch.load cannot read it, and
+          // PackageImporter imports the code it carries.
+          Map.entry("torch/r8c_package.pt", Set.of("PYTORCH_UNEXPECTED_RECORD")),
+          // The lite-interpreter (mobile bytecode) form, under its .ptl name.
+          Map.entry(
+              "torchscript/r8c_lite.ptl", Set.of("EXTENSION_MISMATCH", "PYTORCH_TORCHSCRIPT")));
 
   static Stream<String> singleFiles() {
     return Scans.files(ROOT).stream()
@@ -128,6 +139,8 @@ class RealFilesTest {
         "onnx/external_one_file",
         "onnx/external_per_tensor",
         "onnx/r8_export_ext",
+        "onnx/r8c_ext_convert_attribute",
+        "onnx/r8c_ext_subdir",
         "hf/sharded"
       })
   void modelDirectoriesAreAccepted(String sub) {
