@@ -99,6 +99,17 @@ class TorchScriptTest {
             "    weight = self.weight\n" + line + "\n    _0 = torch.matmul(x, weight)\n");
   }
 
+  /**
+   * Scripted F.alpha_dropout and F.feature_alpha_dropout compile their in-place branches: the
+   * in-place twins of admitted compute kernels.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"alpha_dropout_", "feature_alpha_dropout_", "feature_dropout_"})
+  void inPlaceDropoutsAreCompute(String op) {
+    ScanReport r = scan(forward("    _9 = torch." + op + "(weight, 0.5, True)"));
+    assertTrue(r.accepted(), () -> op + ": " + Scans.describe(r));
+  }
+
   @org.junit.jupiter.api.Test
   void fileWriteInForwardIsDenied() {
     refused(
