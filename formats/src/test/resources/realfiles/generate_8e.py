@@ -26,3 +26,5 @@ nsave("latin1_field_name.npy", np.zeros(2, dtype=[("caf\u00e9", "<f4"), ("\u00b5
 nsave("latin1_title.npy", np.zeros(2, dtype=[(("Temp\u00e9rature \u00b0C", "t"), "<f4")]))
 nsave("escaped_nbsp_field_name.npy", np.zeros(2, dtype=[("a\u00a0b", "<f4")]))
 nsave("escaped_controls_field_name.npy", np.zeros(2, dtype=[("x\u0085\u00ad\u0001\u007f", "u1")]))
+# A name holding an apostrophe: repr quotes it with double quotes.
+nsave("apostrophe_field_name.npy", np.zeros(2, dtype=[("driver's age", "<f4"), ('say "hi"', "u1")]))

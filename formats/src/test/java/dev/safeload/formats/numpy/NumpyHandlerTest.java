@@ -108,6 +108,20 @@ class NumpyHandlerTest {
     assertEquals(Set.of(), scan(npy(2, header("[('a\\xa0b', '<i4')]", "(1,)"), new byte[4])));
     assertEquals(
         Set.of(), scan(npy(1, header("[('\\x01\\x7f\\x85\\xad', '<i4')]", "(1,)"), new byte[4])));
+    // repr quotes a string holding ' (and no ") with double quotes, and only such a string
+    assertEquals(
+        Set.of(),
+        scan(
+            npy(
+                1,
+                header("[(\"driver's age\", '<i4'), ('say \"hi\"', '<i4')]", "(2,)"),
+                new byte[16])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
+        scan(npy(1, header("[(\"age\", '<i4')]", "(1,)"), new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
+        scan(npy(1, "{\"descr\": '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
     for (String bad :
         new String[] {
           "a\u00a0b", // a raw no-break space: repr escapes it

@@ -287,13 +287,18 @@ public record NpyHeader(
      * one spelling, so names compare as written (NumPy refuses two fields of one name). A printable
      * character stands as itself (a Latin-1 one such as {@code 'café'} in a 1.0 header, any in a
      * 3.0 UTF-8 header); a Latin-1 one repr does not print is {@code \xNN} in lower-case hex
-     * (NumPy's {@code literal_eval} reads it back). Other escapes (tab, the four- and eight-digit
-     * forms, a backslash, a quote) are refused.
+     * (NumPy's {@code literal_eval} reads it back). repr quotes with {@code '} unless the string
+     * holds {@code '} and no {@code "}: {@code ("driver's age", '<f4')}. Other escapes (tab, the
+     * four- and eight-digit forms, a backslash, a quote) are refused.
      */
     String string() {
-      expect('\'');
+      char quote = peek();
+      if (quote != '\'' && quote != '"') {
+        throw bad("expected a string");
+      }
+      i++;
       int start = i;
-      while (peek() != '\'') {
+      while (peek() != quote) {
         int c = s.codePointAt(i);
         if (c == '\\') {
           hexEscape();
@@ -305,6 +310,9 @@ public record NpyHeader(
         i += Character.charCount(c);
       }
       String v = s.substring(start, i);
+      if (quote == '"' && v.indexOf('\'') < 0) {
+        throw bad("a string in double quotes that repr writes in single quotes");
+      }
       i++;
       return v;
     }
