@@ -209,6 +209,18 @@ class TorchScriptTest {
     refused(forward("    _9 = weight.add(weight)"), "TORCHSCRIPT_NONCANONICAL", "tensor-method");
     refused(forward("    _9 = getattr(self, x)"), "TORCHSCRIPT_NONCANONICAL", "computed attribute");
     refused(forward("    _9 = weight # note"), "TORCHSCRIPT_NONCANONICAL", "comment");
+    refused(forward("    _9 = torch.add(weight, -weight)"), "TORCHSCRIPT_NONCANONICAL", "unary");
+  }
+
+  /**
+   * The printer writes a float constant with its sign: {@code -inf}, and {@code -nan} for the NaN
+   * that {@code 0.0 * inf} folds to (realfiles/generate_8g.py); torch.jit.load reads both.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"-inf", "-nan", "nan", "-1.5"})
+  void signedFloatConstantsAreLiterals(String constant) {
+    ScanReport r = scan(forward("    _9 = torch.add(weight, " + constant + ")"));
+    assertTrue(r.accepted(), () -> constant + ": " + Scans.describe(r));
   }
 
   @org.junit.jupiter.api.Test
