@@ -17,6 +17,7 @@ import torch
 import torch.nn as nn
 
 warnings.filterwarnings("ignore")
+torch.manual_seed(87)
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "torchscript")
 os.makedirs(OUT, exist_ok=True)
 
@@ -115,3 +116,25 @@ for name, m, args in (("raises", Raises(), (torch.ones(2, 2),)), ("strops", StrO
     p = os.path.join(OUT, "r8g_%s_script.pt" % name)
     torch.jit.save(torch.jit.script(m), p)
     torch.jit.load(p)(*args)
+
+
+# Traced: a causal mask filled in place (fairseq-style) and a mixture-of-experts combine with index_add_.
+class MaskAndCombine(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.experts = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])
+
+    def forward(self, x, route):
+        mask = torch.full((x.size(0), x.size(0)), float("-inf")).triu_(1)
+        keep = torch.ones(x.size(0), x.size(0)).tril_()
+        out = torch.zeros_like(x)
+        for i, e in enumerate(self.experts):
+            idx = (route == i).nonzero().squeeze(1)
+            out.index_add_(0, idx, e(x.index_select(0, idx)))
+        return torch.index_add(out, 0, route, x) + (mask.softmax(-1) * keep).sum()
+
+
+p = os.path.join(OUT, "r8g_mask_and_combine_trace.pt")
+args = (torch.randn(3, 4), torch.tensor([0, 1, 0]))
+torch.jit.save(torch.jit.trace(MaskAndCombine(), args, check_trace=False), p)
+torch.jit.load(p)(*args)
