@@ -335,7 +335,7 @@ public enum FormatReason implements ReasonCode {
   ONNX_OPSET_MISSING("opset_import is missing, or a node's domain has no opset import."),
   ONNX_DOMAIN_NOT_ALLOWED("A node uses an operator domain outside the policy's allowlist."),
   ONNX_DUPLICATE_NAME(
-      "Duplicate initializer names, metadata_props keys, opset domains or function ids."),
+      "Duplicate initializer names, metadata_props keys or function ids, or an opset domain imported at two versions."),
   ONNX_TENSOR_INVALID(
       "A tensor's data type, dims or data fields are invalid or disagree with its size."),
   ONNX_SPARSE_INDEX_INVALID(

@@ -97,6 +97,51 @@ class NumpyHandlerTest {
     assertEquals(Set.of("NUMPY_HEADER_INVALID"), scan(npy(3, latin1, new byte[4])));
   }
 
+  /**
+   * np.save writes a printable Latin-1 field name as itself in a 1.0 header and a non-printable one
+   * as repr escapes it (realfiles/generate_8e.py); any other spelling is no np.save output, and
+   * would give one name two spellings.
+   */
+  @Test
+  void latin1NamesAreReadAsReprWritesThem() {
+    assertEquals(Set.of(), scan(npy(1, header("[('caf\u00e9', '<i4')]", "(1,)"), new byte[4])));
+    assertEquals(Set.of(), scan(npy(2, header("[('a\\xa0b', '<i4')]", "(1,)"), new byte[4])));
+    assertEquals(
+        Set.of(), scan(npy(1, header("[('\\x01\\x7f\\x85\\xad', '<i4')]", "(1,)"), new byte[4])));
+    // repr quotes a string holding ' (and no ") with double quotes, and only such a string
+    assertEquals(
+        Set.of(),
+        scan(
+            npy(
+                1,
+                header("[(\"driver's age\", '<i4'), ('say \"hi\"', '<i4')]", "(2,)"),
+                new byte[16])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
+        scan(npy(1, header("[(\"age\", '<i4')]", "(1,)"), new byte[4])));
+    assertEquals(
+        Set.of("NUMPY_HEADER_INVALID"),
+        scan(npy(1, "{\"descr\": '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4])));
+    for (String bad :
+        new String[] {
+          "a\u00a0b", // a raw no-break space: repr escapes it
+          "a\u0085b", // a raw C1 control
+          "caf\\xe9", // an escaped printable character: repr writes it as itself
+          "\\x41",
+          "\\x09", // a tab: repr writes \t, which is refused as well
+          "a\\xA0b", // upper-case hex
+          "a\\" + "u00a0b",
+          "a\\\\b",
+          "a\\x0",
+          "\\xg0"
+        }) {
+      assertEquals(
+          Set.of("NUMPY_HEADER_INVALID"),
+          scan(npy(1, header("[('" + bad + "', '<i4')]", "(1,)"), new byte[4])),
+          bad);
+    }
+  }
+
   @Test
   void versionAndHeaderRules() {
     assertEquals(Set.of("NUMPY_VERSION_UNSUPPORTED"), scan(npy(4, "{}", new byte[0])));

@@ -331,9 +331,27 @@ class OnnxHandlerTest {
     assertRejected(
         FormatReason.ONNX_DUPLICATE_NAME,
         model(graph(okNode())).msg(14, entry("k", "1")).msg(14, entry("k", "2")).build());
-    assertRejected(
-        FormatReason.ONNX_DUPLICATE_NAME,
-        model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build());
+    // "ai.onnx" is the default domain "": imported at 13 and at 12 it has two readings
+    Finding twice =
+        assertRejected(
+            FormatReason.ONNX_DUPLICATE_NAME,
+            model(graph(okNode())).msg(8, opset("ai.onnx", 12)).build());
+    assertTrue(twice.message().contains("versions 13 and 12"), twice::message);
+  }
+
+  /**
+   * onnx.compose.merge_models (onnx 1.12) writes the default domain once per merged model, at the
+   * one version both share: a single reading, which onnx.checker and ONNX Runtime load.
+   */
+  @Test
+  void domainImportedTwiceAtOneVersionIsOneImport() {
+    assertTrue(
+        findings(model(graph(okNode())).msg(8, opset("ai.onnx", 13)).build(), LoadPolicy.strict())
+            .isEmpty());
+    byte[] merged =
+        dev.safeload.formats.Scans.read(
+            dev.safeload.formats.Scans.resource("realfiles/onnx/r8c_compose_merged.onnx"));
+    assertTrue(findings(merged, LoadPolicy.strict()).isEmpty());
   }
 
   // ---------------------------------------------------------------- tensors

@@ -25,9 +25,14 @@ public final class TorchScriptArchives {
 
   /** Reads {@code torchscript/<name>.pt}; member names are kept relative to the root folder. */
   public static TorchScriptArchives fixture(String name) {
-    TorchScriptArchives a = new TorchScriptArchives(name + "/");
+    return read(Scans.resource("torchscript/" + name + ".pt"), name);
+  }
+
+  /** Reads an archive whose members sit under the folder {@code root}. */
+  public static TorchScriptArchives read(java.nio.file.Path file, String root) {
+    TorchScriptArchives a = new TorchScriptArchives(root + "/");
     // torch's writer sets the data-descriptor flag on stored entries, which ZipInputStream refuses
-    try (ZipFile z = new ZipFile(Scans.resource("torchscript/" + name + ".pt").toFile())) {
+    try (ZipFile z = new ZipFile(file.toFile())) {
       for (ZipEntry e : java.util.Collections.list(z.entries())) {
         try (java.io.InputStream in = z.getInputStream(e)) {
           a.members.put(e.getName().substring(a.root.length()), in.readAllBytes());

@@ -99,6 +99,17 @@ class TorchScriptTest {
             "    weight = self.weight\n" + line + "\n    _0 = torch.matmul(x, weight)\n");
   }
 
+  /**
+   * Scripted F.alpha_dropout and F.feature_alpha_dropout compile their in-place branches: the
+   * in-place twins of admitted compute kernels.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"alpha_dropout_", "feature_alpha_dropout_", "feature_dropout_"})
+  void inPlaceDropoutsAreCompute(String op) {
+    ScanReport r = scan(forward("    _9 = torch." + op + "(weight, 0.5, True)"));
+    assertTrue(r.accepted(), () -> op + ": " + Scans.describe(r));
+  }
+
   @org.junit.jupiter.api.Test
   void fileWriteInForwardIsDenied() {
     refused(
@@ -198,6 +209,18 @@ class TorchScriptTest {
     refused(forward("    _9 = weight.add(weight)"), "TORCHSCRIPT_NONCANONICAL", "tensor-method");
     refused(forward("    _9 = getattr(self, x)"), "TORCHSCRIPT_NONCANONICAL", "computed attribute");
     refused(forward("    _9 = weight # note"), "TORCHSCRIPT_NONCANONICAL", "comment");
+    refused(forward("    _9 = torch.add(weight, -weight)"), "TORCHSCRIPT_NONCANONICAL", "unary");
+  }
+
+  /**
+   * The printer writes a float constant with its sign: {@code -inf}, and {@code -nan} for the NaN
+   * that {@code 0.0 * inf} folds to (realfiles/generate_8g.py); torch.jit.load reads both.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"-inf", "-nan", "nan", "-1.5"})
+  void signedFloatConstantsAreLiterals(String constant) {
+    ScanReport r = scan(forward("    _9 = torch.add(weight, " + constant + ")"));
+    assertTrue(r.accepted(), () -> constant + ": " + Scans.describe(r));
   }
 
   @org.junit.jupiter.api.Test
@@ -309,6 +332,37 @@ class TorchScriptTest {
             .replace(SETSTATE, "__torch__.Stateful", "__torch__.Renamed"),
         "PICKLE_GLOBAL_NOT_ALLOWED",
         "__torch__.Stateful");
+  }
+
+  /**
+   * torch.jit.script declares a parameter registered as None ({@code Linear(bias=False)}) as
+   * NoneType, as libtorch's ClassType admits; the slot then holds None and nothing else, and a
+   * parameter of any other type is still refused.
+   */
+  @org.junit.jupiter.api.Test
+  void parameterRegisteredAsNoneIsDeclaredNoneType() {
+    String linear = "code/__torch__/torch/nn/modules/linear.py";
+    TorchScriptArchives biasFree =
+        TorchScriptArchives.read(
+            Scans.resource("realfiles/torchscript/r8_scripted_bias_free.pt"),
+            "r8_scripted_bias_free");
+    assertTrue(biasFree.text(linear).contains("  bias : NoneType\n"), () -> biasFree.text(linear));
+    ScanReport r = scan(biasFree);
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+    refused(
+        TorchScriptArchives.read(
+                Scans.resource("realfiles/torchscript/r8_scripted_bias_free.pt"),
+                "r8_scripted_bias_free")
+            .replace(linear, "  bias : NoneType\n", "  bias : int\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "lists 'bias' as a parameter or buffer but does not declare it a Tensor");
+    // A NoneType parameter slot holding a tensor: the state check holds the value to the type.
+    String mangled = "code/__torch__/torch/nn/modules/linear/___torch_mangle_4.py";
+    refused(
+        TorchScriptArchives.fixture("mlp_scripted")
+            .replace(mangled, "  bias : Tensor\n", "  bias : NoneType\n"),
+        "TORCHSCRIPT_STATE_MISMATCH",
+        "bias");
   }
 
   @org.junit.jupiter.api.Test

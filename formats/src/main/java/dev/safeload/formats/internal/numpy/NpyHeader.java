@@ -282,27 +282,75 @@ public record NpyHeader(
       return true;
     }
 
+    /**
+     * A string as Python's {@code repr} writes it, and only so: each character a name can hold has
+     * one spelling, so names compare as written (NumPy refuses two fields of one name). A printable
+     * character stands as itself (a Latin-1 one such as {@code 'café'} in a 1.0 header, any in a
+     * 3.0 UTF-8 header); a Latin-1 one repr does not print is {@code \xNN} in lower-case hex
+     * (NumPy's {@code literal_eval} reads it back). repr quotes with {@code '} unless the string
+     * holds {@code '} and no {@code "}: {@code ("driver's age", '<f4')}. Other escapes (tab, the
+     * four- and eight-digit forms, a backslash, a quote) are refused.
+     */
     String string() {
-      expect('\'');
+      char quote = peek();
+      if (quote != '\'' && quote != '"') {
+        throw bad("expected a string");
+      }
+      i++;
       int start = i;
-      while (peek() != '\'') {
+      while (peek() != quote) {
         int c = s.codePointAt(i);
-        if (c == '\\' || c < 0x20 || (c > 0x7e && !(version == 3 && printedAsIs(c)))) {
+        if (c == '\\') {
+          hexEscape();
+          continue;
+        }
+        if (c < 0x20 || (c > 0x7e && !printedAsIs(c))) {
           throw bad("unsupported character in a string");
         }
         i += Character.charCount(c);
       }
       String v = s.substring(start, i);
+      if (quote == '"' && v.indexOf('\'') < 0) {
+        throw bad("a string in double quotes that repr writes in single quotes");
+      }
       i++;
       return v;
     }
 
     /**
-     * Whether Python's {@code repr} writes code point {@code c} as itself: np.save switches to a
-     * 3.0 (UTF-8) header for a field name such as {@code 'été'}, and repr escapes every character
-     * that is not printable (controls, format characters such as bidi overrides, separators,
-     * surrogates, private-use and unassigned code points), which this parser then refuses as a
-     * backslash.
+     * {@code \xNN} for a Latin-1 code point that repr escapes so: a control but tab, newline and
+     * carriage return (written {@code \t}, {@code \n}, {@code \r}), DEL, the C1 controls, no-break
+     * space and soft hyphen.
+     */
+    private void hexEscape() {
+      if (i + 3 >= s.length() || s.charAt(i + 1) != 'x') {
+        throw bad("unsupported escape in a string");
+      }
+      int hi = lowerHex(s.charAt(i + 2));
+      int lo = lowerHex(s.charAt(i + 3));
+      int c = hi * 16 + lo;
+      boolean reprEscapes =
+          c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c >= 0x7f && !printedAsIs(c);
+      if (hi < 0 || lo < 0 || !reprEscapes) {
+        throw bad("unsupported escape in a string: repr writes that character otherwise");
+      }
+      i += 4;
+    }
+
+    /** An ASCII digit or a-f, as repr writes hex; -1 for anything else. */
+    private static int lowerHex(char ch) {
+      if (ch >= '0' && ch <= '9') {
+        return ch - '0';
+      }
+      return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+    }
+
+    /**
+     * Whether Python's {@code repr} writes code point {@code c} as itself: np.save writes a Latin-1
+     * field name such as {@code 'café'} in a 1.0 header and switches to a 3.0 (UTF-8) header for
+     * one such as {@code 'été东'}, and repr escapes every character that is not printable (controls,
+     * format characters such as bidi overrides, separators, surrogates, private-use and unassigned
+     * code points).
      */
     private static boolean printedAsIs(int c) {
       return switch (Character.getType(c)) {

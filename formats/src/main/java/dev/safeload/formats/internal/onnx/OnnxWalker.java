@@ -79,7 +79,7 @@ public final class OnnxWalker {
   /** The scope of the main graph and training graphs: the model's opset imports. */
   private final Scope modelScope = new Scope();
 
-  private final Set<String> modelOpsets = modelScope.imports;
+  private final Map<String, Long> modelOpsets = modelScope.imports;
 
   /**
    * Every node, checked once all imports are known (imports may follow the graphs that use them).
@@ -213,7 +213,8 @@ public final class OnnxWalker {
    * them), so no lookup ever searches the scopes.
    */
   private static final class Scope {
-    final Set<String> imports = new HashSet<>();
+    /** Normalised domain to opset version. */
+    final Map<String, Long> imports = new HashMap<>();
   }
 
   /** A node seen in a scope, for the checks that need every opset import and every function. */
@@ -277,7 +278,7 @@ public final class OnnxWalker {
                         + "\" (safeload.json \"profiles\")"
                     : ""));
       }
-      if (!n.scope().imports.contains(n.domain())) {
+      if (!n.scope().imports.containsKey(n.domain())) {
         throw new FormatException(
             FormatReason.ONNX_OPSET_MISSING,
             n.at(),
@@ -286,9 +287,15 @@ public final class OnnxWalker {
     }
   }
 
-  private void opset(Set<String> imports, long at) {
+  /**
+   * One opset import. A domain imported twice at the same version has one reading
+   * (onnx.compose.merge_models writes the default domain once per merged model); at two versions
+   * ONNX Runtime takes the last and another reader may take the first, so that is refused.
+   */
+  private void opset(Map<String, Long> imports, long at) {
     Msg m = new Msg("OperatorSetIdProto", OPSET_SINGULAR);
     String domain = "";
+    long version = 0;
     while (m.next()) {
       switch (m.f) {
         case 1 -> domain = m.name();
@@ -297,14 +304,18 @@ public final class OnnxWalker {
           if (v < 1 || v > Integer.MAX_VALUE) {
             throw new FormatException(FormatReason.ONNX_OPSET_MISSING, m.at, "opset version " + v);
           }
+          version = v;
         }
         default -> throw m.unknown();
       }
     }
     String d = normaliseDomain(domain);
-    if (!imports.add(d)) {
+    Long before = imports.putIfAbsent(d, version);
+    if (before != null && before != version) {
       throw new FormatException(
-          FormatReason.ONNX_DUPLICATE_NAME, at, "opset_import names domain '" + d + "' twice");
+          FormatReason.ONNX_DUPLICATE_NAME,
+          at,
+          "opset_import names domain '" + d + "' twice, at versions " + before + " and " + version);
     }
     if (imports == modelOpsets && metadataEntries < limits.maxMetadataEntries()) {
       metadata.put("opset_import." + d, "");

@@ -305,7 +305,7 @@ public final class CodeCheck {
       Map<String, TypeView> attrs = Objects.requireNonNull(classes.get(q)).attributes();
       for (String t : tensors) {
         TypeView type = attrs.get(t);
-        if (type == null || !isTensorType(type)) {
+        if (type == null || !isParameterType(type)) {
           throw new SourceError(
               FormatReason.TORCHSCRIPT_STATE_MISMATCH,
               cd.line(),
@@ -326,8 +326,16 @@ public final class CodeCheck {
     }
   }
 
-  private static boolean isTensorType(TypeView t) {
+  /**
+   * What libtorch's {@code ClassType::addAttribute} admits for a parameter or buffer that
+   * torch.jit.script writes: a Tensor, an Optional[Tensor], or NoneType for one registered as None
+   * ({@code Linear(bias=False)}, an {@code InstanceNorm2d} without affine weights). The state check
+   * then holds the value to that type, so a NoneType slot holds None and nothing else. (libtorch
+   * also takes a Union holding Tensor, which no torch.jit.save writes for a parameter.)
+   */
+  private static boolean isParameterType(TypeView t) {
     return t.name().equals("Tensor")
+        || t.name().equals("NoneType") && t.args().isEmpty()
         || t.name().equals("Optional")
             && t.args().size() == 1
             && t.args().get(0).name().equals("Tensor");

@@ -578,7 +578,9 @@ final class Parser {
     if (t.is("-")) {
       next();
       Token n = next();
-      if (n.kind() != Kind.NUMBER && !n.isName("inf")) {
+      // The printer writes a float constant with its sign: -inf, and -nan for a NaN whose sign bit
+      // is set (what 0.0 * inf folds to on x86).
+      if (n.kind() != Kind.NUMBER && !n.isName("inf") && !n.isName("nan")) {
         throw error(
             t,
             FormatReason.TORCHSCRIPT_NONCANONICAL,
