@@ -7,6 +7,7 @@ import dev.safeload.LoadPolicy;
 import dev.safeload.ScanReport;
 import dev.safeload.formats.pickle.PickleProfile;
 import dev.safeload.formats.pytorch.PyTorch;
+import dev.safeload.formats.pytorch.TorchScriptProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -193,6 +194,51 @@ class RealFilesTest {
     assertTrue(r.accepted(), () -> name + ": " + Scans.describe(r));
     assertEquals(
         List.of("sentencepiece"), r.files().stream().map(f -> String.valueOf(f.format())).toList());
+  }
+
+  /**
+   * Scripted torch.nn.functional code compiles warnings.warn into every softmax, dropout, attention
+   * and loss: the strict profile refuses those files for aten::warn alone, says so and names the
+   * profile that admits it, and torchscript-warnings, named as a policy file names it, admits them
+   * with nothing else relaxed. (Scripted nn.TransformerEncoder and its layer also reach the fused
+   * fast path, _transformer_encoder_layer_fwd and nested tensors, which no profile admits yet:
+   * those files stay refused under either profile.)
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "torchscript/r8_scripted_mha.pt",
+        "torchscript/r8_scripted_embedding_bag.pt",
+        "torchscript/r8b_scripted_activations.pt",
+        "torchscript/r8b_scripted_conv3d_prelu.pt",
+        "torchscript/r8d_acts1_script.pt",
+        "torchscript/r8d_acts_glu_softmax2d_script.pt",
+        "torchscript/r8d_dropouts_script.pt",
+        "torchscript/r8d_dropouts_inplace_train_script.pt",
+        "torchscript/r8d_losses_script.pt",
+        "torchscript/r8d_transformer_decoder_layer_script.pt",
+        "torchscript/r8f_llama_script.pt",
+        "torchscript/r8f_misc2_script.pt"
+      })
+  void scriptedFunctionalCodePassesTheWarningsProfile(String file) throws Exception {
+    ScanReport strict = Scans.scan(ROOT.resolve(file));
+    assertEquals(Set.of("TORCHSCRIPT_OP_DENIED"), Scans.reasons(strict), file);
+    String howTo = "pytorch.torchscript = \"torchscript-warnings\"";
+    List<String> other =
+        strict.files().stream()
+            .flatMap(f -> f.findings().stream())
+            .map(f -> f.message())
+            .filter(m -> !m.contains(" aten::warn (output: ") || !m.contains(howTo))
+            .toList();
+    assertEquals(List.of(), other, file);
+    Path policy = dir.resolve("safeload.json");
+    Files.writeString(
+        policy,
+        "{\"version\": 1, \"profiles\": {\"pytorch.torchscript\": \"torchscript-warnings\"}}");
+    LoadPolicy p = LoadPolicy.load(policy);
+    assertEquals(TorchScriptProfile.withWarnings(), p.get(PyTorch.TORCHSCRIPT));
+    ScanReport r = Scans.scan(ROOT.resolve(file), p);
+    assertTrue(r.accepted(), () -> file + ": " + Scans.describe(r));
   }
 
   /** The extended profile admits what protocols 4 and 5 write, in both checkpoint formats. */

@@ -24,8 +24,13 @@ public final class PyTorch {
   /**
    * The operator allowlist and pickle profile a TorchScript archive ({@code torch.jit.save}, as
    * DJL's PyTorch engine and {@code torch.jit.load} read it) must satisfy; default {@link
-   * TorchScriptProfile#strict()}.
+   * TorchScriptProfile#strict()}; a policy file may name {@code torchscript-warnings} ({@link
+   * TorchScriptProfile#withWarnings()}).
    */
   public static final Setting<TorchScriptProfile> TORCHSCRIPT =
-      Setting.of("pytorch.torchscript", TorchScriptProfile.class, TorchScriptProfile.strict());
+      Setting.of(
+          "pytorch.torchscript",
+          TorchScriptProfile.class,
+          TorchScriptProfile.strict(),
+          TorchScriptProfile::named);
 }

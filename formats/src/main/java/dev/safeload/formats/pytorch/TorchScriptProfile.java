@@ -141,6 +141,50 @@ public final class TorchScriptProfile {
         new TorchScriptProfile("torchscript-strict", picklesStrict(), null);
   }
 
+  /** The operator that {@link #withWarnings()} admits. */
+  static final String WARN = "aten::warn";
+
+  /**
+   * {@link #strict()} and one relaxation, spelled out: {@code aten::warn}, which TorchScript
+   * compiles {@code warnings.warn} to, is admitted. Scripted {@code torch.nn.functional} code calls
+   * it on deprecated or unusual arguments (softmax without {@code dim}, dropout on 3-D input,
+   * mismatched attention masks), so every scripted attention, transformer, softmax, dropout or loss
+   * module carries such a call, reachable or not, and {@code strict()} refuses them all (their
+   * traced forms, which record no warning, pass).
+   *
+   * <p>What it costs: the model may write a message of its choosing, control characters included,
+   * to the warning handler each time it runs (libtorch's default handler writes to standard error;
+   * under DJL it reached the JVM's standard output). Choose it where a forged log line or a
+   * terminal escape in the process's output is not a concern, or where the output is filtered.
+   * Nothing else is admitted: files, threads, printing and the rest stay refused.
+   */
+  public static TorchScriptProfile withWarnings() {
+    return Warnings.PROFILE;
+  }
+
+  private static final class Warnings {
+    static final TorchScriptProfile PROFILE =
+        strict().toBuilder().name("torchscript-warnings").allow(WARN).build();
+  }
+
+  /**
+   * The profile a policy file names: {@code torchscript-strict} ({@link #strict()}) or {@code
+   * torchscript-warnings} ({@link #withWarnings()}).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static TorchScriptProfile named(String name) {
+    return switch (name) {
+      case "torchscript-strict" -> strict();
+      case "torchscript-warnings" -> withWarnings();
+      default ->
+          throw new IllegalArgumentException(
+              "no built-in TorchScript profile named \""
+                  + name
+                  + "\" (torchscript-strict, torchscript-warnings)");
+    };
+  }
+
   /**
    * The default operator list, read on first use rather than with {@link #strict()}: {@link
    * PyTorch#TORCHSCRIPT} holds the strict profile as its default, so every PyTorch checkpoint scan
