@@ -306,22 +306,24 @@ final class FileReading {
   }
 
   /**
-   * Releases the descriptors of views kept for {@link CrossFileChecks}. A file judged there through
-   * a live mapping of its source keeps its verdict only if the file is still the one hashed.
+   * Releases the descriptors of views kept for {@link CrossFileChecks}, and ends the cross-file
+   * stage for files read through a live mapping of their source: each keeps its verdict only if the
+   * file is still the one hashed. Every such file, not only those with a view kept open: a small
+   * one claimed as referenced data is judged there through its mapping, and a handler's whole-model
+   * rule may read any accepted file's bytes again (ONNX re-reads its own model), all after the
+   * check that closed the file's own reading.
    */
   List<CheckedFile> release(List<CheckedFile> files) throws IOException {
     List<CheckedFile> out = new ArrayList<>(files.size());
     for (CheckedFile f : files) {
-      if (f.judged() == null) {
-        out.add(f);
-        continue;
+      if (f.judged() != null) {
+        keptOpen.decrementAndGet();
       }
-      keptOpen.decrementAndGet();
       CheckedFile r = f.released();
       boolean live = mode == Delivery.MAPPED_TRUSTED && r.privateCopy() == null;
       out.add(
           live && r.accepted() && !r.source().unchanged(policy.allowsSymlinks())
-              ? r.discarded(changed(r.name(), "while it was validated as referenced data"))
+              ? r.discarded(changed(r.name(), "while the checks across files read it"))
               : r);
     }
     return out;
