@@ -23,8 +23,12 @@ public enum Delivery {
   /**
    * Map the source once, validate and hash the mapping, and hand out that same mapping. No copy,
    * but a writer with access to the file can still change mapped bytes: choose this only for
-   * storage you vouch for (read-only images and volumes). Size, modification time and file identity
-   * are re-checked when the model is closed.
+   * storage you vouch for (read-only images and volumes). Size, modification and change times and
+   * file identity are re-checked after the checks and when the model is closed; they do not show
+   * every write: on Linux, a write through a writable shared mapping of the file to a page that
+   * mapping has already dirtied changes neither time (ext4 and tmpfs update them on the first write
+   * fault only), so a writer that mapped the file first is not seen. Scans read through a mapping
+   * too, with the same limit.
    */
   MAPPED_TRUSTED
 }

@@ -141,7 +141,10 @@ final class DefaultVerifiedModel implements VerifiedModel {
 
   /**
    * Writes one verified file into the private directory from the verified bytes, hashing again on
-   * the way: for a trusted mapping this catches a change since verification.
+   * the way: for a trusted mapping this catches a change since verification. Each step is copied
+   * out of the bytes once, into a buffer of our own, and that buffer is hashed and written: a
+   * mapping read twice, once to hash and once to write, could change between the two reads and have
+   * bytes other than those hashed written and handed out.
    */
   private void writePrivateCopy(Path dir, Entry e) throws IOException {
     Path target = dir.resolve(e.name());
@@ -157,10 +160,18 @@ final class DefaultVerifiedModel implements VerifiedModel {
             Set.of(
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      ByteBuffer step =
+          ByteBuffer.allocateDirect((int) Math.min(SourceReader.COPY_STEP, e.bytes().size()));
       for (ByteBuffer b : e.bytes().buffers()) {
-        md.update(b.duplicate());
         while (b.hasRemaining()) {
-          out.write(b);
+          int n = Math.min(step.capacity(), b.remaining());
+          step.clear();
+          step.put(b.duplicate().limit(b.position() + n)).flip();
+          b.position(b.position() + n);
+          md.update(step.duplicate());
+          while (step.hasRemaining()) {
+            out.write(step);
+          }
         }
       }
     }

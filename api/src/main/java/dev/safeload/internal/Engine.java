@@ -270,7 +270,7 @@ public final class Engine {
       List<Finding> modelFindings = new ArrayList<>(walk.findings());
       modelFindings.addAll(licenses.modelFindings());
       modelFindings.addAll(proofs.modelFindings());
-      return new Run(walk, mode, privateDir, proofs.files(), modelFindings, proofs);
+      return new Run(walk, mode, privateDir, reading.settle(proofs.files()), modelFindings, proofs);
     } catch (IOException | RuntimeException | Error e) {
       if (privateDir != null) {
         PrivateDirs.deleteQuietly(privateDir);

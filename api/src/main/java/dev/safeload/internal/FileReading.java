@@ -306,23 +306,39 @@ final class FileReading {
   }
 
   /**
-   * Releases the descriptors of views kept for {@link CrossFileChecks}. A file judged there through
-   * a live mapping of its source keeps its verdict only if the file is still the one hashed.
+   * Releases the descriptors of views kept for {@link CrossFileChecks}, once that stage is done.
    */
   List<CheckedFile> release(List<CheckedFile> files) throws IOException {
     List<CheckedFile> out = new ArrayList<>(files.size());
     for (CheckedFile f : files) {
-      if (f.judged() == null) {
-        out.add(f);
-        continue;
+      if (f.judged() != null) {
+        keptOpen.decrementAndGet();
       }
-      keptOpen.decrementAndGet();
-      CheckedFile r = f.released();
-      boolean live = mode == Delivery.MAPPED_TRUSTED && r.privateCopy() == null;
+      out.add(f.released());
+    }
+    return out;
+  }
+
+  /**
+   * The last stage of a run over live mappings ({@code MAPPED_TRUSTED}, and every scan): each
+   * accepted file read through a mapping of its source keeps its verdict only if the file is still
+   * the one hashed. The stages after a file's own reading read its mapping again: a small file
+   * claimed as referenced data is judged through it, a whole-model rule may re-read any accepted
+   * file (ONNX re-parses its own model), and a proof may hash it (a SHA-512 subject, a signed range
+   * not hashed in the pass). A rewrite after the read's own check would have those verdicts and
+   * proofs speak for bytes other than those hashed and validated. One status call per file; a copy
+   * is private and needs none.
+   */
+  List<CheckedFile> settle(List<CheckedFile> files) throws IOException {
+    if (mode != Delivery.MAPPED_TRUSTED) {
+      return files;
+    }
+    List<CheckedFile> out = new ArrayList<>(files.size());
+    for (CheckedFile f : files) {
       out.add(
-          live && r.accepted() && !r.source().unchanged(policy.allowsSymlinks())
-              ? r.discarded(changed(r.name(), "while it was validated as referenced data"))
-              : r);
+          f.accepted() && f.privateCopy() == null && !f.source().unchanged(policy.allowsSymlinks())
+              ? f.discarded(changed(f.name(), "after it was read, while later checks read it"))
+              : f);
     }
     return out;
   }

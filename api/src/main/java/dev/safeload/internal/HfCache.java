@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * that name ({@code CACHE_BLOB_MISMATCH}), so a blob edited in place is refused. Every other link
  * stays refused.
  */
-final class HfCache {
+public final class HfCache {
   private final Path repo;
   private final Path blobs;
 
@@ -118,6 +118,19 @@ final class HfCache {
             || name.startsWith("datasets--")
             || name.startsWith("spaces--"))
         && name.length() > name.indexOf("--") + 2;
+  }
+
+  /**
+   * The blob file a link of a cache snapshot leads to, by {@link #blobOf}; null for any other path
+   * or link. For {@link dev.safeload.HuggingFaceCache}.
+   */
+  public static @Nullable Path followedBlob(Path link) throws IOException {
+    if (!Files.isSymbolicLink(link)) {
+      return null;
+    }
+    HfCache cache = enclosing(link.toAbsolutePath().normalize());
+    Blob blob = cache == null ? null : cache.blobOf(link.toAbsolutePath().normalize());
+    return blob == null ? null : blob.path();
   }
 
   /** The blob {@code link} leads to, or null if it is not a cache link this layout allows. */

@@ -339,7 +339,9 @@ final class ModelWalk {
               }
               return FileVisitResult.CONTINUE;
             }
-            if (sideFileNames.contains(name) && !attrs.isSymbolicLink()) {
+            // A link among them is read only if it is a cache snapshot's (SideFiles#read).
+            if (sideFileNames.contains(name)
+                && (!attrs.isSymbolicLink() || (cache != null && cache.blobOf(file) != null))) {
               side.read(name, file);
               return FileVisitResult.CONTINUE;
             }

@@ -52,11 +52,23 @@ final class SideFiles {
     }
   }
 
-  /** Reads side file {@code name} at {@code p}. */
+  /**
+   * Reads side file {@code name} at {@code p}. A link of a Hugging Face cache snapshot (a signature
+   * downloaded with the model) is followed by the rule its model files are ({@link HfCache}), and
+   * the blob's bytes must match its name ({@code CACHE_BLOB_MISMATCH}).
+   */
   void read(String name, Path p) {
     try {
       BasicFileAttributes a =
           Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (a.isSymbolicLink() && !followLinks) {
+        HfCache cache = HfCache.enclosing(p);
+        HfCache.Blob blob = cache == null ? null : cache.blobOf(p);
+        if (blob != null) {
+          readBlob(name, blob);
+          return;
+        }
+      }
       if (!a.isRegularFile()) {
         findings.add(
             new Finding(
@@ -75,6 +87,33 @@ final class SideFiles {
     } catch (IOException e) {
       findings.add(new Finding(Reason.IO_ERROR, name, Finding.NO_OFFSET, String.valueOf(e)));
     }
+  }
+
+  private void readBlob(String name, HfCache.Blob blob) {
+    read(name, blob.path());
+    ByteBuffer bytes = read.get(name);
+    if (bytes == null) {
+      return; // refused, with its finding
+    }
+    String actual =
+        blob.name().length() == 64
+            ? sha256Hex(bytes.duplicate())
+            : FileReading.gitBlobSha1(new ChunkedBytes(List.of(bytes.duplicate())));
+    if (!actual.equals(blob.name())) {
+      read.remove(name);
+      findings.add(
+          new Finding(
+              Reason.CACHE_BLOB_MISMATCH,
+              name,
+              Finding.NO_OFFSET,
+              "the cache blob is named " + blob.name() + " but its bytes hash to " + actual));
+    }
+  }
+
+  private static String sha256Hex(ByteBuffer b) {
+    java.security.MessageDigest md = dev.safeload.provenance.Sha256.newMessageDigest();
+    md.update(b);
+    return java.util.HexFormat.of().formatHex(md.digest());
   }
 
   /** Whether a side file is over {@link #MAX_SIDE_FILE_BYTES}; if so, adds the finding. */

@@ -161,6 +161,71 @@ class DeliveryTest {
     assertThrows(ModelChangedException.class, m::close);
   }
 
+  /**
+   * {@code materialize()} of a trusted mapping hashes the bytes again on the way to the private
+   * copy, to refuse bytes that changed since verification. It read the mapping twice, a 1 GiB chunk
+   * at a time, once to hash and once to write, so a change between the two reads wrote bytes other
+   * than those hashed and the copy was handed out. Here the first byte changes a few milliseconds
+   * into the copy of a 32 MiB file, after the hash has read it and before the write does:
+   * materialize must either refuse ({@code SOURCE_CHANGED}) or give a copy whose bytes have the
+   * verified digest.
+   */
+  @Test
+  void mappedTrustedMaterializeWritesTheBytesItHashes() throws Exception {
+    byte[] body = new byte[32 << 20];
+    new java.util.Random(11).nextBytes(body);
+    System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
+    Path f = write(dir, "big.raw", body);
+    dev.safeload.SafeModelLoader l =
+        dev.safeload.SafeModelLoader.builder()
+            .discoverHandlers(false)
+            .handler(new RawHandler())
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowFormat("raw")
+                    .allowUnpinnedFiles()
+                    .delivery(Delivery.MAPPED_TRUSTED)
+                    .build())
+            .build();
+    for (int round = 0; round < 2; round++) {
+      Files.write(f, body);
+      VerifiedModel m = l.load(f);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      Thread writer =
+          new Thread(
+              () -> {
+                try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                  go.await();
+                  Thread.sleep(3);
+                  ch.write(ByteBuffer.wrap(new byte[] {'X'}), 0);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      writer.start();
+      try {
+        go.countDown();
+        Path copy = m.materialize().resolve("big.raw");
+        assertArrayEquals(
+            m.file("big.raw").sha256().toByteArray(),
+            Fixtures.sha256(Files.readAllBytes(copy)),
+            "round " + round + ": the private copy is not the verified bytes");
+      } catch (ModelChangedException e) {
+        assertEquals(Reason.SOURCE_CHANGED, e.findings().get(0).reason());
+      } finally {
+        writer.join();
+        try {
+          m.close();
+        } catch (ModelChangedException e) {
+          // the writer changed the source: expected
+        }
+      }
+    }
+  }
+
   @Test
   void automaticCopiesSmallModelsToMemoryAndLargeOnesToAPrivateDirectory() throws Exception {
     Path f = write(dir, "w.toy", ToyHandler.valid());

@@ -89,4 +89,65 @@ class RangeDigestTest {
         .scan(dir);
     assertTrue(absent.answers.get(0).isEmpty());
   }
+
+  /**
+   * A proof that hashes bytes the pass did not (a SHA-512 subject, a range it did not hash) hashes
+   * the live mapping of a scan or a {@code MAPPED_TRUSTED} load, after the file's own unchanged
+   * check: a file rewritten in between was accepted and proven for bytes other than those hashed
+   * and validated. It is now {@code SOURCE_CHANGED}.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Delivery.class,
+      names = {"COPY_TO_MEMORY", "MAPPED_TRUSTED"})
+  void aFileRewrittenBeforeAProofHashesItIsChanged(Delivery delivery) throws Exception {
+    byte[] body = ToyHandler.valid();
+    Path file = Fixtures.write(dir, "w.toy", body);
+    byte[] other = body.clone();
+    other[other.length - 1] ^= 1;
+    ProvenanceVerifier rewriting =
+        new ProvenanceVerifier() {
+          @Override
+          public String id() {
+            return "late-hash";
+          }
+
+          @Override
+          public ProvenanceResult verify(DigestedModel model) {
+            try {
+              // A writer racing the run: same size, other bytes, after the file was read.
+              java.nio.file.Files.write(file, other);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            model.sha512("w.toy").orElseThrow();
+            model.rangeSha256("w.toy", 1, body.length).orElseThrow();
+            return ProvenanceResult.of(
+                dev.safeload.provenance.Proof.builder(id(), dev.safeload.provenance.Technique.PIN)
+                    .file(model.file("w.toy").orElseThrow())
+                    .build());
+          }
+        };
+    SafeModelLoader l =
+        SafeModelLoader.builder()
+            .handler(new ToyHandler())
+            .verifier(rewriting)
+            .policy(Fixtures.unpinnedToyPolicy().delivery(delivery).build())
+            .build();
+    // A scan always reads through a mapping.
+    assertEquals(
+        List.of(dev.safeload.Reason.SOURCE_CHANGED),
+        l.scan(dir).findings().stream().map(dev.safeload.Finding::reason).toList());
+    java.nio.file.Files.write(file, body);
+    if (delivery == Delivery.MAPPED_TRUSTED) {
+      dev.safeload.ModelRejectedException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.safeload.ModelRejectedException.class, () -> l.load(dir).close());
+      assertEquals(
+          List.of(dev.safeload.Reason.SOURCE_CHANGED),
+          e.findings().stream().map(dev.safeload.Finding::reason).toList());
+    } else {
+      l.load(dir).close(); // a private copy: what the proof hashed is what was read
+    }
+  }
 }

@@ -148,6 +148,51 @@ class ReferencedFilesTest {
     assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(loader(true).scan(dir)));
   }
 
+  /**
+   * A file read through a live mapping (every scan, {@code MAPPED_TRUSTED}) and claimed as data
+   * after its own verdict is judged a second time, through the mapping: if the file was rewritten
+   * in between, that verdict is about bytes other than those hashed. A small file (judged through
+   * its mapping, no descriptor kept) was let through with the digest of the bytes first read; only
+   * files kept open (16 MiB and more) were checked again.
+   */
+  @Test
+  void smallDataRewrittenBeforeItIsClaimedIsChanged() throws Exception {
+    write(dir, "m.refs", "REF1w.dat\n".getBytes(StandardCharsets.UTF_8));
+    Path data = write(dir, "w.dat", "BAD".getBytes(StandardCharsets.UTF_8));
+    RefHandler rewriting =
+        new RefHandler(true) {
+          @Override
+          public @Nullable ModelDescription validateReferenced(
+              ModelView.ValidatedFile referrer,
+              String name,
+              ModelBytes bytes,
+              ValidationContext context) {
+            try {
+              // A writer racing the scan: same size, new bytes, after the file's own check.
+              java.nio.file.Files.write(data, "OK!".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return super.validateReferenced(referrer, name, bytes, context);
+          }
+        };
+    SafeModelLoader loader =
+        SafeModelLoader.builder()
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowFormat("refs")
+                    .allowFormat("toy")
+                    .allowUnpinnedFiles()
+                    .build())
+            .discoverHandlers(false)
+            .handler(rewriting)
+            .handler(new ToyHandler())
+            .build();
+    ScanReport r = loader.scan(dir);
+    // "BAD" was hashed (and would be refused); "OK!" was judged: the file is not the one hashed.
+    assertEquals(List.of(Reason.SOURCE_CHANGED), reasons(r));
+  }
+
   @Test
   void referencesCannotClimbOutOfTheirDirectoryToClaimFiles() throws Exception {
     write(dir, "sub/m.refs", "REF1../../w.dat\n".getBytes(StandardCharsets.UTF_8));

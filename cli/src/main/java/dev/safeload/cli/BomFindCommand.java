@@ -28,8 +28,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code safeload bom find (--sha256 HEX | --revoked FEED) BOM|DIR...}: the incident question.
- * Reads CycloneDX JSON BOMs and SPDX 3.0.1 JSON-LD documents (the format is told by the document),
- * files given by name and every {@code *.json} file under a given directory.
+ * Every line it prints holds text from elsewhere (a BOM's names and sources, a feed's reasons, the
+ * names of files found in a directory), so control characters are replaced ({@link
+ * TableReport#printable}): a BOM cannot drive the terminal or forge a line of the answer. Reads
+ * CycloneDX JSON BOMs and SPDX 3.0.1 JSON-LD documents (the format is told by the document), files
+ * given by name and every {@code *.json} file under a given directory.
  *
  * <ul>
  *   <li>{@code --sha256}: which BOMs name a file with this digest; prints {@code BOM: model / file
@@ -134,7 +137,8 @@ final class BomFindCommand implements Callable<Integer> {
               .sorted()
               .forEach(files::add);
         } catch (IOException | java.io.UncheckedIOException e) {
-          err.println("safeload: " + arg + ": cannot search: " + e.getMessage());
+          err.println(
+              TableReport.printable("safeload: " + arg + ": cannot search: " + e.getMessage()));
           unreadable = true;
           continue;
         }
@@ -146,26 +150,27 @@ final class BomFindCommand implements Callable<Integer> {
         try {
           entries = read(p, walked);
         } catch (NoSuchFileException e) {
-          err.println("safeload: " + p + ": no such file");
+          err.println(TableReport.printable("safeload: " + p + ": no such file"));
           unreadable = true;
           continue;
         } catch (IOException e) {
-          err.println("safeload: " + p + ": " + e);
+          err.println(TableReport.printable("safeload: " + p + ": " + e));
           unreadable = true;
           continue;
         } catch (BomFormatException e) {
-          err.println("safeload: " + p + ": " + e.getMessage());
+          err.println(TableReport.printable("safeload: " + p + ": " + e.getMessage()));
           unreadable = true;
           continue;
         }
         if (entries == null) {
-          err.println("safeload: " + p + ": skipped, not a CycloneDX or SPDX BOM");
+          err.println(
+              TableReport.printable("safeload: " + p + ": skipped, not a CycloneDX or SPDX BOM"));
           continue;
         }
         for (Entry e : entries) {
           if (digest != null) {
             if (e.sha256().contains(digest)) {
-              out.println(p + ": " + e.describe());
+              out.println(TableReport.printable(p + ": " + e.describe()));
               found = true;
             }
             continue;
@@ -174,14 +179,17 @@ final class BomFindCommand implements Callable<Integer> {
             Optional<String> why = Objects.requireNonNull(feed).revokedDigest(d);
             if (why.isPresent()) {
               out.println(
-                  p + ": " + e.describe() + ": revoked digest " + d.hex() + ": " + why.get());
+                  TableReport.printable(
+                      p + ": " + e.describe() + ": revoked digest " + d.hex() + ": " + why.get()));
               found = true;
             }
           }
           for (dev.safeload.provenance.Signer s : e.signers()) {
             Optional<String> why = Objects.requireNonNull(feed).revokedSigner(s);
             if (why.isPresent()) {
-              out.println(p + ": " + e.describe() + ": revoked signer " + s + ": " + why.get());
+              out.println(
+                  TableReport.printable(
+                      p + ": " + e.describe() + ": revoked signer " + s + ": " + why.get()));
               found = true;
             }
           }

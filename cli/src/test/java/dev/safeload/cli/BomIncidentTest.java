@@ -284,4 +284,41 @@ class BomIncidentTest {
     assertEquals(2, bad.exit());
     assertTrue(bad.err().startsWith("safeload: ") && bad.err().lines().count() == 1, bad.err());
   }
+
+  /**
+   * A BOM is another party's document: the names, references and sources {@code bom find} prints
+   * from it, and the reason a feed gives, could hold escape sequences that drive the terminal
+   * (clear the screen, recolour, retitle) or a line break that forges a line of the answer. They
+   * are printed with control characters replaced, as the scan table prints file names.
+   */
+  @Test
+  void bomFindPrintsNoControlCharacterFromABom() throws Exception {
+    Path cdx = tmp.resolve("st.cdx.json");
+    assertEquals(
+        0, CliTest.runWith(new Main(), "bom", dir.toString(), "-o", cdx.toString()).exit());
+    String json = Files.readString(cdx);
+    assertTrue(json.contains("\"name\":\"model.safetensors\""), json);
+    Files.writeString(
+        cdx,
+        json.replace(
+            "\"name\":\"model.safetensors\"",
+            "\"name\":\"model\\u001b]0;owned\\u0007\\u001b[2J\\nother.cdx.json: fake\""));
+    Run find = CliTest.runWith(new Main(), "bom", "find", "--sha256", hex, cdx.toString());
+    assertEquals(0, find.exit(), find.err());
+    assertEquals(1, find.out().lines().count(), find.out());
+    assertTrue(find.out().chars().noneMatch(c -> c < 0x20 && c != '\n'), find.out());
+    assertTrue(find.out().contains("model?]0;owned??[2J?other.cdx.json: fake"), find.out());
+
+    Path feed = tmp.resolve("revoked.json");
+    Files.writeString(
+        feed,
+        "{\"version\":1,\"revoked\":[{\"sha256\":\""
+            + hex
+            + "\",\"reason\":\"bad\\u001b[2J\\nforged\"}]}");
+    Run revoked =
+        CliTest.runWith(new Main(), "bom", "find", "--revoked", feed.toString(), cdx.toString());
+    assertEquals(1, revoked.exit(), revoked.err());
+    assertEquals(1, revoked.out().lines().count(), revoked.out());
+    assertTrue(revoked.out().chars().noneMatch(c -> c < 0x20 && c != '\n'), revoked.out());
+  }
 }

@@ -358,4 +358,54 @@ class SignatureCommandsTest {
     assertEquals(1, id.exit());
     assertTrue(id.out().contains("SIGNATURE_IDENTITY_MISMATCH"), id.out());
   }
+
+  /**
+   * A signed model downloaded into the Hugging Face cache: {@code model.sig} is a snapshot link
+   * into {@code blobs/}, like every file beside it. {@code verify} stopped with exit 2 ("the
+   * signature is not a regular file"), and the loader's walk took the link for a model file; the
+   * signature is now read through the link by the rule the model files are, its blob checked
+   * against its name.
+   */
+  @Test
+  void verifiesASignedModelInTheHuggingFaceCache() throws Exception {
+    keys("signer");
+    assertEquals(0, CliTest.run("sign", "--key", f("signer.key.pem"), model.toString()).exit());
+    Path repo = tmp.resolve("hub/models--acme--toy");
+    Path snap = repo.resolve("snapshots/0123456789abcdef0123456789abcdef01234567");
+    Files.createDirectories(repo.resolve("blobs"));
+    Path sigBlob = null;
+    try (java.util.stream.Stream<Path> s = Files.walk(model)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        byte[] b = Files.readAllBytes(p);
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
+        md.update(("blob " + b.length + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path blob = repo.resolve("blobs/" + java.util.HexFormat.of().formatHex(md.digest(b)));
+        Files.write(blob, b);
+        Path link = snap.resolve(model.relativize(p).toString());
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, link.getParent().relativize(blob));
+        if (p.getFileName().toString().equals("model.sig")) {
+          sigBlob = blob;
+        }
+      }
+    }
+    CliTest.Run ok = CliTest.run("verify", "--key", f("signer.pub.pem"), snap.toString());
+    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("verified: model.sig signed by key"), ok.out());
+
+    // The blob edited in place (still a valid signature of the same model, in other bytes).
+    Files.writeString(sigBlob, Files.readString(sigBlob) + " ");
+    CliTest.Run edited = CliTest.run("verify", "--key", f("signer.pub.pem"), snap.toString());
+    assertEquals(1, edited.exit(), edited.out() + edited.err());
+    assertTrue(edited.out().contains("CACHE_BLOB_MISMATCH"), edited.out());
+
+    // Any other link stays refused.
+    Path elsewhere = tmp.resolve("elsewhere.sig");
+    Files.copy(model.resolve("model.sig"), elsewhere);
+    Files.delete(snap.resolve("model.sig"));
+    Files.createSymbolicLink(snap.resolve("model.sig"), elsewhere);
+    CliTest.Run other = CliTest.run("verify", "--key", f("signer.pub.pem"), snap.toString());
+    assertEquals(2, other.exit(), other.out() + other.err());
+    assertTrue(other.err().contains("the signature is not a regular file"), other.err());
+  }
 }

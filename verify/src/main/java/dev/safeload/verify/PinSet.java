@@ -84,8 +84,11 @@ import java.util.TreeMap;
  *       negative or fractional sizes, invalid or repeated patterns, pattern lists in a version 1
  *       file and trailing content all fail the load.
  *   <li><b>{@code sha256sum} output</b>: lines {@code <64 hex> name} (text mode) or {@code <64 hex>
- *       *name} (binary mode). This format has no sizes, so only digests are pinned. Escaped names
- *       (lines starting with a backslash) and CR line ends are refused. A leading {@code ./}, as
+ *       *name} (binary mode), or tagged {@code SHA256 (name) = <64 hex>} ({@code sha256sum --tag},
+ *       {@code cksum -a sha256}, BSD {@code sha256}, {@code shasum --tag}). This format has no
+ *       sizes, so only digests are pinned. As {@code sha256sum -c} reads it, a CR before a line end
+ *       is dropped and empty lines and {@code #} comments are skipped. Escaped names (lines
+ *       starting with a backslash) and a CR inside a line are refused. A leading {@code ./}, as
  *       {@code find . -exec sha256sum} prints names, is dropped ({@code sha256sum -c} opens the
  *       same file).
  * </ul>

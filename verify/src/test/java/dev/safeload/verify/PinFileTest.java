@@ -219,14 +219,47 @@ class PinFileTest {
     assertTrue(refuse("{\"version\":1,\"files\":[]}").contains("pins no files"));
   }
 
+  /**
+   * What {@code sha256sum -c} accepts beside the plain lines: the tagged lines of {@code sha256sum
+   * --tag} and {@code cksum -a sha256} (coreutils 9's default), BSD {@code sha256} and {@code
+   * shasum --tag}; CRLF line ends (a list checked out on Windows); empty lines and {@code #}
+   * comments. Each was refused as a malformed pin file.
+   */
+  @Test
+  void readsWhatSha256sumCheckReads() throws Exception {
+    // As coreutils 9.1 `cksum -a sha256 'a b.bin' 'c).bin'` prints them ("hello" and "x").
+    String hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    String x = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+    PinSet pins =
+        parse(
+            "# SHA256SUMS\r\n\r\nSHA256 (a b.bin) = "
+                + hello
+                + "\r\nSHA256 (./c).bin) = "
+                + x
+                + "\r\n"
+                + A
+                + " *m.bin\r\n\n");
+    assertEquals(
+        List.of(
+            new PinSet.Pin("a b.bin", PinSet.UNKNOWN_SIZE, Sha256.ofHex(hello)),
+            new PinSet.Pin("c).bin", PinSet.UNKNOWN_SIZE, Sha256.ofHex(x)),
+            new PinSet.Pin("m.bin", PinSet.UNKNOWN_SIZE, Sha256.ofHex(A))),
+        pins.pins());
+    assertTrue(refuse("SHA256 (a.bin) = " + A + "\n" + A + "  a.bin\n").contains("pinned twice"));
+  }
+
   @Test
   void refusesMalformedSha256sumLines() {
     assertTrue(refuse(A + " m.bin\n").contains("expected"));
     assertTrue(refuse(A + "  \n").contains("expected"));
-    assertTrue(refuse(A + "  m.bin\n\n").contains("line 2"));
-    assertTrue(refuse(A + "  m.bin\r\n").contains("CR line ends"));
+    assertTrue(refuse(A + "  m.bin\n \n").contains("line 2"));
+    assertTrue(refuse(A + "  m\r.bin\r\n").contains("a CR inside a line"));
     assertTrue(refuse("\\" + A + "  m\\\\x.bin\n").contains("escaped"));
-    assertTrue(refuse("SHA256 (m.bin) = " + A + "\n").contains("expected"));
+    assertTrue(refuse("\\SHA256 (m\\\\x.bin) = " + A + "\n").contains("escaped"));
+    assertTrue(refuse("SHA256 () = " + A + "\n").contains("expected 'SHA256 (name)"));
+    assertTrue(refuse("SHA256 (m.bin)= " + A + "\n").contains("expected 'SHA256 (name)"));
+    assertTrue(refuse("SHA512 (m.bin) = " + A + A + "\n").contains("expected"));
+    assertTrue(refuse("SHA256 (m.bin) = " + A.substring(1) + "g\n").contains("64 hex"));
   }
 
   @Test

@@ -117,11 +117,14 @@ public final class ModelSignatureVerifier implements ProvenanceVerifier {
     if (!sig.startsWith(dir) || !Files.exists(sig, LinkOption.NOFOLLOW_LINKS)) {
       return this;
     }
-    if (!Files.isRegularFile(sig, LinkOption.NOFOLLOW_LINKS)) {
+    // A signature downloaded with the model into the Hugging Face cache is a link into its blobs,
+    // followed as the loader follows it (which also reads it as a side file and checks the blob).
+    Path file = dev.safeload.HuggingFaceCache.blobOf(sig).orElse(sig);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(sig + ": the signature is not a regular file");
     }
     byte[] bytes;
-    try (java.io.InputStream in = Files.newInputStream(sig, LinkOption.NOFOLLOW_LINKS)) {
+    try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes(MAX_SIGNATURE_BYTES + 1);
     }
     if (bytes.length > MAX_SIGNATURE_BYTES) {

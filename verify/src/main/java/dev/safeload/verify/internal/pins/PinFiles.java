@@ -425,18 +425,49 @@ public final class PinFiles {
       String l = text.substring(start, end);
       start = end + 1;
       String where = " (line " + line + ")";
+      // As `sha256sum -c` reads a list: one CR before the line end is dropped (a list checked out
+      // with CRLF line ends), and empty lines and '#' comments are skipped. A CR elsewhere would
+      // be in a name, which no served file has.
+      if (l.endsWith("\r")) {
+        l = l.substring(0, l.length() - 1);
+      }
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
       if (l.indexOf('\r') >= 0) {
-        throw new PinFileException(source + ": CR line ends are not supported" + where);
+        throw new PinFileException(source + ": a CR inside a line" + where);
       }
       if (l.startsWith("\\")) {
         // sha256sum escapes names holding a backslash or newline; neither can name a served file.
         throw new PinFileException(source + ": escaped file names are not supported" + where);
       }
-      if (l.length() < 67 || l.charAt(64) != ' ' || (l.charAt(65) != ' ' && l.charAt(65) != '*')) {
-        throw new PinFileException(
-            source + ": expected '<64 hex digits>  name' or '<64 hex digits> *name'" + where);
+      String hex;
+      String name;
+      if (l.startsWith(TAG_START)) {
+        // The tagged form of `sha256sum --tag`, `cksum -a sha256` (its default), BSD `sha256` and
+        // `shasum --tag`: "SHA256 (name) = <64 hex digits>". The digest has a fixed length, so the
+        // name is everything between, whatever it holds (as sha256sum -c reads it).
+        int digestAt = l.length() - 64;
+        if (digestAt < TAG_START.length() + 1 + TAG_END.length()
+            || !l.startsWith(TAG_END, digestAt - TAG_END.length())) {
+          throw new PinFileException(
+              source + ": expected 'SHA256 (name) = <64 hex digits>'" + where);
+        }
+        hex = l.substring(digestAt);
+        name = l.substring(TAG_START.length(), digestAt - TAG_END.length());
+      } else {
+        if (l.length() < 67
+            || l.charAt(64) != ' '
+            || (l.charAt(65) != ' ' && l.charAt(65) != '*')) {
+          throw new PinFileException(
+              source
+                  + ": expected '<64 hex digits>  name', '<64 hex digits> *name' or"
+                  + " 'SHA256 (name) = <64 hex digits>'"
+                  + where);
+        }
+        hex = l.substring(0, 64);
+        name = l.substring(66);
       }
-      String name = l.substring(66);
       if (name.startsWith("./")) {
         // `sha256sum ./x` and `find . -type f -exec sha256sum {} +` print "./x", and `sha256sum -c`
         // opens the same file as "x": the name the loader serves. One leading "./" only; any other
@@ -447,12 +478,15 @@ public final class PinFiles {
         throw new PinFileException(
             source + ": path longer than " + MAX_PATH_CHARS + " characters" + where);
       }
-      dedup.add(
-          new Pin(name, PinSet.UNKNOWN_SIZE, digest(l.substring(0, 64), source, "line " + line)),
-          where);
+      dedup.add(new Pin(name, PinSet.UNKNOWN_SIZE, digest(hex, source, "line " + line)), where);
     }
     return dedup.pins;
   }
+
+  /** How a tagged line starts and what ends its name. */
+  private static final String TAG_START = "SHA256 (";
+
+  private static final String TAG_END = ") = ";
 
   private static Sha256 digest(String hex, String source, String where) throws PinFileException {
     try {
