@@ -10,7 +10,14 @@ output for a fixed input is recorded in expected.json (read by the DJL integrati
   lstm_scripted.pt     torch.jit.script of an LSTM followed by a linear head on the last step
   lstm_traced.pt       torch.jit.trace of the same kind of model
   setstate_scripted.pt torch.jit.script of a module with __getstate__/__setstate__ (runs at load)
+  attention_scripted.pt torch.jit.script of a self-attention block (MultiheadAttention, softmax,
+                       dropout, layer norm): its compiled torch.nn.functional code calls
+                       warnings.warn, which only the torchscript-warnings profile admits
+
+With names (generate.py attention_scripted.pt), writes only those files and their entries in
+expected.json: torch.jit.save writes a new archive each run, and the other fixtures stay as they are.
 """
+import sys
 import json
 import os
 from typing import List, Tuple
@@ -103,6 +110,18 @@ class Stateful(nn.Module):
 
 
 
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2)
+        self.norm = nn.LayerNorm(8)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y, _ = self.attn(x, x, x, need_weights=False)
+        return F.softmax(self.norm(x + self.drop(y)), dim=-1)
+
+
 def save(module, name, example):
     path = os.path.join(HERE, name)
     torch.jit.save(module, path)
@@ -113,35 +132,54 @@ def save(module, name, example):
             "output_shape": list(out.shape), "output": [float(v) for v in out.flatten().tolist()]}
 
 
-def main():
+def main(only):
+    def cnn():
+        torch.manual_seed(1)
+        x = torch.linspace(-1.0, 1.0, 64).reshape(1, 1, 8, 8)
+        return torch.jit.trace(CNN().eval(), x), x
+
+    def mlp():
+        torch.manual_seed(2)
+        return torch.jit.script(MLP().eval()), torch.linspace(-2.0, 2.0, 8).reshape(2, 4)
+
+    def lstm_scripted():
+        torch.manual_seed(3)
+        return torch.jit.script(LSTMModel().eval()), torch.linspace(-1.0, 1.0, 12).reshape(1, 4, 3)
+
+    def lstm_traced():
+        torch.manual_seed(4)
+        x = torch.linspace(-1.0, 1.0, 12).reshape(1, 4, 3)
+        return torch.jit.trace(LSTMModel().eval(), x), x
+
+    def stateful():
+        return torch.jit.script(Stateful().eval()), torch.tensor([[1.0, -1.0]])
+
+    def attention():
+        torch.manual_seed(5)
+        return torch.jit.script(Attention().eval()), torch.linspace(-1.0, 1.0, 24).reshape(3, 1, 8)
+
+    makers = {
+        "cnn_traced.pt": cnn,
+        "mlp_scripted.pt": mlp,
+        "lstm_scripted.pt": lstm_scripted,
+        "lstm_traced.pt": lstm_traced,
+        "setstate_scripted.pt": stateful,
+        "attention_scripted.pt": attention,
+    }
+    path = os.path.join(HERE, "expected.json")
     expected = {}
-    torch.manual_seed(1)
-    cnn = CNN().eval()
-    x = torch.linspace(-1.0, 1.0, 64).reshape(1, 1, 8, 8)
-    expected["cnn_traced.pt"] = save(torch.jit.trace(cnn, x), "cnn_traced.pt", x)
+    if only:
+        with open(path) as f:
+            expected = json.load(f)
+    for name, make in makers.items():
+        if not only or name in only:
+            module, x = make()
+            expected[name] = save(module, name, x)
 
-    torch.manual_seed(2)
-    mlp = MLP().eval()
-    x = torch.linspace(-2.0, 2.0, 8).reshape(2, 4)
-    expected["mlp_scripted.pt"] = save(torch.jit.script(mlp), "mlp_scripted.pt", x)
-
-    torch.manual_seed(3)
-    lstm = LSTMModel().eval()
-    x = torch.linspace(-1.0, 1.0, 12).reshape(1, 4, 3)
-    expected["lstm_scripted.pt"] = save(torch.jit.script(lstm), "lstm_scripted.pt", x)
-
-    torch.manual_seed(4)
-    lstm = LSTMModel().eval()
-    expected["lstm_traced.pt"] = save(torch.jit.trace(lstm, x), "lstm_traced.pt", x)
-
-    st = Stateful().eval()
-    x = torch.tensor([[1.0, -1.0]])
-    expected["setstate_scripted.pt"] = save(torch.jit.script(st), "setstate_scripted.pt", x)
-
-    with open(os.path.join(HERE, "expected.json"), "w") as f:
+    with open(path, "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -21,6 +21,8 @@ import dev.safeload.LoadPolicy;
 import dev.safeload.ModelRejectedException;
 import dev.safeload.SafeModelLoader;
 import dev.safeload.VerifiedModel;
+import dev.safeload.formats.pytorch.PyTorch;
+import dev.safeload.formats.pytorch.TorchScriptProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -231,5 +233,40 @@ class DjlPyTorchTest {
         f.message().contains("aten::save") && f.message().contains("code/__torch__.py:"),
         f::toString);
     assertFalse(Files.exists(canary));
+  }
+
+  /**
+   * A scripted self-attention block (MultiheadAttention, softmax, dropout) carries the
+   * warnings.warn calls of its compiled torch.nn.functional code: refused by default for that
+   * alone, loaded and run by libtorch with the recorded output under the one relaxation that admits
+   * it, named as a policy file names it.
+   */
+  @Test
+  void scriptedAttentionRunsUnderTheWarningsProfileOnly() throws Exception {
+    String name = "attention_scripted";
+    Path m = dir.resolve(name);
+    Files.createDirectories(m);
+    Files.write(m.resolve(name + ".pt"), resource(name + ".pt"));
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
+    assertEquals(
+        "TORCHSCRIPT_OP_DENIED",
+        e.findings().stream().map(f -> f.reason().code()).distinct().collect(Collectors.joining()));
+    assertTrue(
+        e.findings().stream().allMatch(f -> f.message().contains(" aten::warn (output: ")),
+        e.findings()::toString);
+    SafeModelLoader warnings =
+        SafeModelLoader.builder()
+            .policy(
+                LoadPolicy.strict().toBuilder()
+                    .allowUnpinnedFiles()
+                    .set(PyTorch.TORCHSCRIPT, TorchScriptProfile.named("torchscript-warnings"))
+                    .build())
+            .build();
+    try (VerifiedModel model = warnings.load(m)) {
+      NDArrayResult out = predict(model.materialize(), name);
+      JsonObject x = expected.getAsJsonObject(name + ".pt");
+      assertArrayEquals(longs(x.getAsJsonArray("output_shape")), out.shape());
+      assertArrayEquals(floats(x.getAsJsonArray("output")), out.values(), 1e-5f);
+    }
   }
 }
