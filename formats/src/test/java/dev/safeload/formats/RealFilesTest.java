@@ -122,11 +122,6 @@ class RealFilesTest {
           // the scripted LLaMA block is refused where its trace is accepted.
           Map.entry("torchscript/r8f_llama_script.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           Map.entry("torchscript/r8f_misc2_script.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
-          // Traced LSTMCell/GRUCell record aten::unsafe_chunk, which the strict profile refuses
-          // with the other unsafe_* storage-aliasing ops (research note on TorchScript, 3.2): a
-          // policy choice, not a parser defect.
-          Map.entry("torchscript/r8d_rnn_cells_trace.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
-          Map.entry("torchscript/r8d_gru_cell_trace.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           // generate_8c.py. A torch.package archive: torch.load cannot read it, and
           // PackageImporter imports the code it carries.
           Map.entry("torch/r8c_package.pt", Set.of("PYTORCH_UNEXPECTED_RECORD")),
