@@ -176,17 +176,7 @@ class DeliveryTest {
     new java.util.Random(11).nextBytes(body);
     System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
     Path f = write(dir, "big.raw", body);
-    dev.safeload.SafeModelLoader l =
-        dev.safeload.SafeModelLoader.builder()
-            .discoverHandlers(false)
-            .handler(new RawHandler())
-            .policy(
-                LoadPolicy.strict().toBuilder()
-                    .allowFormat("raw")
-                    .allowUnpinnedFiles()
-                    .delivery(Delivery.MAPPED_TRUSTED)
-                    .build())
-            .build();
+    dev.safeload.SafeModelLoader l = rawLoader(Delivery.MAPPED_TRUSTED).build();
     for (int round = 0; round < 2; round++) {
       Files.write(f, body);
       VerifiedModel m = l.load(f);
@@ -251,17 +241,7 @@ class DeliveryTest {
     new java.util.Random(7).nextBytes(body);
     System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
     Path f = write(dir, "big.raw", body);
-    dev.safeload.SafeModelLoader l =
-        dev.safeload.SafeModelLoader.builder()
-            .discoverHandlers(false)
-            .handler(new RawHandler())
-            .policy(
-                LoadPolicy.strict().toBuilder()
-                    .allowFormat("raw")
-                    .allowUnpinnedFiles()
-                    .delivery(delivery)
-                    .build())
-            .build();
+    dev.safeload.SafeModelLoader l = rawLoader(delivery).build();
     try (VerifiedModel m = l.load(f)) {
       VerifiedModel.VerifiedFile file = m.file("big.raw");
       assertEquals(body.length, file.size());
@@ -285,16 +265,7 @@ class DeliveryTest {
     System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
     Path f = write(dir, "p.raw", body);
     java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    dev.safeload.SafeModelLoader.Builder b =
-        dev.safeload.SafeModelLoader.builder()
-            .discoverHandlers(false)
-            .handler(new RawHandler())
-            .policy(
-                LoadPolicy.strict().toBuilder()
-                    .allowFormat("raw")
-                    .allowUnpinnedFiles()
-                    .delivery(delivery)
-                    .build());
+    dev.safeload.SafeModelLoader.Builder b = rawLoader(delivery);
     try (VerifiedModel m =
         b.progress(
                 (name, done, size) -> {
@@ -362,5 +333,18 @@ class DeliveryTest {
     assertThrows(IllegalStateException.class, file::buffer);
     assertThrows(IllegalStateException.class, m::materialize);
     m.close(); // idempotent
+  }
+
+  /** A loader of {@link RawHandler}'s files alone, unpinned, delivering as {@code delivery}. */
+  private static dev.safeload.SafeModelLoader.Builder rawLoader(Delivery delivery) {
+    return dev.safeload.SafeModelLoader.builder()
+        .discoverHandlers(false)
+        .handler(new RawHandler())
+        .policy(
+            LoadPolicy.strict().toBuilder()
+                .allowFormat("raw")
+                .allowUnpinnedFiles()
+                .delivery(delivery)
+                .build());
   }
 }

@@ -19,6 +19,7 @@ import dev.safeload.SafeModelLoader;
 import dev.safeload.ScanReport;
 import dev.safeload.VerifiedModel;
 import dev.safeload.formats.FormatReason;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,13 +137,7 @@ class OnnxLoaderTest {
   void dataFileNamedLikeAModelFormatIsAMismatch() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m);
-    Files.write(
-        m.resolve("model.onnx"),
-        model(
-                graph(
-                    field(1, node("Relu", null, "X", "Y")),
-                    field(5, externalTensor("w", 4, "location", "w.gguf"))))
-            .build());
+    writeReluModel(m, "location", "w.gguf");
     Files.write(m.resolve("w.gguf"), new byte[16]);
     // The name says GGUF: being referenced as data does not make it data.
     assertEquals(
@@ -162,23 +157,11 @@ class OnnxLoaderTest {
   void binDataFileIsServedAsExternalData() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m);
-    Files.write(
-        m.resolve("model.onnx"),
-        model(
-                graph(
-                    field(1, node("Relu", null, "X", "Y")),
-                    field(5, externalTensor("w", 4, "location", "w.bin"))))
-            .build());
+    writeReluModel(m, "location", "w.bin");
     Files.write(m.resolve("w.bin"), new byte[16]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
-    assertEquals(
-        OnnxHandler.EXTERNAL_DATA_FORMAT,
-        r.files().stream()
-            .filter(f -> f.name().equals("w.bin"))
-            .findFirst()
-            .orElseThrow()
-            .format());
+    assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, formatOf(r, "w.bin"));
     Files.write(m.resolve("other.bin"), new byte[16]);
     assertEquals(Set.of(Reason.UNKNOWN_FORMAT), reasons(LOADER.scan(m)));
     Files.delete(m.resolve("other.bin"));
@@ -271,23 +254,11 @@ class OnnxLoaderTest {
   void dataInASubdirectory() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m.resolve("data"));
-    Files.write(
-        m.resolve("model.onnx"),
-        model(
-                graph(
-                    field(1, node("Relu", null, "X", "Y")),
-                    field(5, externalTensor("w", 4, "location", "data/w.data", "offset", "16"))))
-            .build());
+    writeReluModel(m, "location", "data/w.data", "offset", "16");
     Files.write(m.resolve("data/w.data"), new byte[32]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
-    assertEquals(
-        OnnxHandler.EXTERNAL_DATA_FORMAT,
-        r.files().stream()
-            .filter(f -> f.name().equals("data/w.data"))
-            .findFirst()
-            .orElseThrow()
-            .format());
+    assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, formatOf(r, "data/w.data"));
   }
 
   /**
@@ -298,23 +269,11 @@ class OnnxLoaderTest {
   void dotSlashLocationServesTheFileTheKernelOpens() throws Exception {
     Path m = dir.resolve("m");
     Files.createDirectories(m.resolve("data"));
-    Files.write(
-        m.resolve("model.onnx"),
-        model(
-                graph(
-                    field(1, node("Relu", null, "X", "Y")),
-                    field(5, externalTensor("w", 4, "location", "./data/./w.data"))))
-            .build());
+    writeReluModel(m, "location", "./data/./w.data");
     Files.write(m.resolve("data/w.data"), new byte[16]);
     ScanReport r = LOADER.scan(m);
     assertEquals(List.of(), r.findings());
-    assertEquals(
-        OnnxHandler.EXTERNAL_DATA_FORMAT,
-        r.files().stream()
-            .filter(f -> f.name().equals("data/w.data"))
-            .findFirst()
-            .orElseThrow()
-            .format());
+    assertEquals(OnnxHandler.EXTERNAL_DATA_FORMAT, formatOf(r, "data/w.data"));
   }
 
   /**
@@ -383,5 +342,21 @@ class OnnxLoaderTest {
     Files.write(
         dir.resolve("weights.bin"), fixture("external/weights.data")); // the "../" target exists
     assertEquals(Set.of(FormatReason.ONNX_EXTERNAL_DATA_INVALID), reasons(LOADER.scan(m)));
+  }
+
+  /**
+   * Writes {@code m/model.onnx}: Y = Relu(X), and one initializer {@code w} of 4 floats whose
+   * external data entries are {@code kv} (location first).
+   */
+  private static void writeReluModel(Path m, String... kv) throws IOException {
+    Files.write(
+        m.resolve("model.onnx"),
+        model(graph(field(1, node("Relu", null, "X", "Y")), field(5, externalTensor("w", 4, kv))))
+            .build());
+  }
+
+  /** The format the scan gave the file {@code name}. */
+  private static String formatOf(ScanReport r, String name) {
+    return r.files().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().format();
   }
 }
