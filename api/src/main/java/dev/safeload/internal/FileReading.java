@@ -34,9 +34,21 @@ import org.jspecify.annotations.Nullable;
  * is shared with the file on disk, so the file's size, modification and change times and identity
  * are compared after the verdict as well as after the read: a file rewritten in place, even with
  * its old size and modification time restored, shows a new change time and is {@code
- * SOURCE_CHANGED}.
+ * SOURCE_CHANGED}. Files under {@link #SMALL_COPY_BYTES} are read into memory under a mapping mode
+ * too, and judged there ({@link #readMode}).
  */
 final class FileReading {
+  /**
+   * Under {@code MAPPED_TRUSTED} (and in every scan), a file smaller than this is read once into
+   * memory, hashed and judged there, as {@code COPY_TO_MEMORY} does. For a small file a mapping
+   * costs more than the copy (the mapping, a page fault at the first read and the unmapping against
+   * one {@code read()}), and judging the copy leaves no second read of the file: a writer that
+   * dirtied a shared mapping of it before the scan can change its pages without touching its
+   * modification or change time (Linux), which the status checks of a live mapping cannot see. At 1
+   * MiB the copy is the size of one read step of the hash's and small beside the heap.
+   */
+  static final long SMALL_COPY_BYTES = 1 << 20;
+
   private final LoadPolicy policy;
   private final Delivery mode;
   private final @Nullable Path privateDir;
@@ -169,7 +181,7 @@ final class FileReading {
             SourceReader.read(
                 ch,
                 src.size(),
-                mode,
+                readMode(src.size()),
                 // Only PRIVATE_FILE writes there, and it always has a private directory.
                 privateDir != null ? privateDir : Path.of(""),
                 name,
@@ -280,7 +292,18 @@ final class FileReading {
     if (copy != null) {
       return new StreamedBytes(read.bytes(), copy);
     }
-    return mode == Delivery.MAPPED_TRUSTED ? new StreamedBytes(read.bytes(), source) : null;
+    return readMode(read.bytes().size()) == Delivery.MAPPED_TRUSTED
+        ? new StreamedBytes(read.bytes(), source)
+        : null;
+  }
+
+  /**
+   * How a file of {@code size} bytes is read: the run's mode, but a small file is always copied.
+   */
+  private Delivery readMode(long size) {
+    return mode == Delivery.MAPPED_TRUSTED && size < SMALL_COPY_BYTES
+        ? Delivery.COPY_TO_MEMORY
+        : mode;
   }
 
   /**

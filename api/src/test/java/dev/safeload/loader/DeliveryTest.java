@@ -151,13 +151,31 @@ class DeliveryTest {
 
   @Test
   void mappedTrustedMaterializeRefusesBytesThatChangedSinceVerification() throws Exception {
-    Path f = write(dir, "w.toy", ToyHandler.valid());
-    VerifiedModel m = load(Delivery.MAPPED_TRUSTED, f);
-    Files.write(
-        f,
-        "TOY1XX".getBytes(StandardCharsets.US_ASCII)); // in place, same size: the mapping shows it
+    // 1 MiB and more is served as a mapping (smaller files are copied: see the next test)
+    byte[] body = new byte[1 << 20];
+    System.arraycopy("RAW!".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 4);
+    Path f = write(dir, "w.raw", body);
+    VerifiedModel m = rawLoader(Delivery.MAPPED_TRUSTED).build().load(f);
+    body[100] = 1;
+    Files.write(f, body); // in place, same size: the mapping shows it
     ModelChangedException e = assertThrows(ModelChangedException.class, m::materialize);
     assertEquals(Reason.SOURCE_CHANGED, e.findings().get(0).reason());
+    assertThrows(ModelChangedException.class, m::close);
+  }
+
+  /**
+   * A file under 1 MiB is read into memory under {@code MAPPED_TRUSTED} too: what it serves and
+   * materializes are the bytes hashed and judged, whatever the file holds later, and the file's
+   * change is still reported at close.
+   */
+  @Test
+  void mappedTrustedServesASmallFileAsItWasVerified() throws Exception {
+    Path f = write(dir, "w.toy", ToyHandler.valid());
+    VerifiedModel m = load(Delivery.MAPPED_TRUSTED, f);
+    Files.write(f, "TOY1XX".getBytes(StandardCharsets.US_ASCII)); // in place, same size
+    Path copy = m.materialize();
+    assertArrayEquals(ToyHandler.valid(), Files.readAllBytes(copy.resolve("w.toy")));
+    assertArrayEquals(ToyHandler.valid(), bytesOf(m.file("w.toy").buffer()));
     assertThrows(ModelChangedException.class, m::close);
   }
 

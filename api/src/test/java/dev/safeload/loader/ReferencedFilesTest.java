@@ -149,16 +149,45 @@ class ReferencedFilesTest {
   }
 
   /**
-   * A file read through a live mapping (every scan, {@code MAPPED_TRUSTED}) and claimed as data
-   * after its own verdict is judged a second time, through the mapping: if the file was rewritten
-   * in between, that verdict is about bytes other than those hashed. A small file (judged through
-   * its mapping, no descriptor kept) was let through with the digest of the bytes first read; only
-   * files kept open (16 MiB and more) were checked again.
+   * A file read through a live mapping (every scan, {@code MAPPED_TRUSTED}, from 1 MiB) and claimed
+   * as data after its own verdict is judged a second time, through the mapping: if the file was
+   * rewritten in between, that verdict is about bytes other than those hashed. A file judged
+   * through its mapping with no descriptor kept (under 16 MiB) was let through with the digest of
+   * the bytes first read; only files kept open (16 MiB and more) were checked again.
    */
   @Test
-  void smallDataRewrittenBeforeItIsClaimedIsChanged() throws Exception {
+  void mappedDataRewrittenBeforeItIsClaimedIsChanged() throws Exception {
+    int size = 1 << 20; // FileReading.SMALL_COPY_BYTES: from here a scan reads through a mapping
+    // "BAD" was hashed (and would be refused); "OK!" was judged: the file is not the one hashed.
+    assertEquals(List.of(Reason.SOURCE_CHANGED), reasons(scanRewritingData(padded("BAD", size))));
+  }
+
+  /**
+   * A file under 1 MiB is read into memory in a scan too, and judged there: the rewrite racing the
+   * scan changes nothing of what is judged, and the verdict is on the bytes hashed.
+   */
+  @Test
+  void smallDataIsJudgedAsItWasHashed() throws Exception {
+    assertEquals(List.of(ToyReason.TOY_BODY_INVALID), reasons(scanRewritingData(padded("BAD", 3))));
+  }
+
+  private static byte[] padded(String head, int size) {
+    byte[] b = new byte[size];
+    java.util.Arrays.fill(b, (byte) ' ');
+    System.arraycopy(head.getBytes(StandardCharsets.UTF_8), 0, b, 0, head.length());
+    return b;
+  }
+
+  /**
+   * Scans {@code m.refs} referencing {@code w.dat} (holding {@code first}), which is rewritten in
+   * place, same size, "OK!" instead of its first three bytes, after its own check and before it is
+   * claimed.
+   */
+  private ScanReport scanRewritingData(byte[] first) throws Exception {
     write(dir, "m.refs", "REF1w.dat\n".getBytes(StandardCharsets.UTF_8));
-    Path data = write(dir, "w.dat", "BAD".getBytes(StandardCharsets.UTF_8));
+    Path data = write(dir, "w.dat", first);
+    byte[] second = first.clone();
+    System.arraycopy("OK!".getBytes(StandardCharsets.UTF_8), 0, second, 0, 3);
     RefHandler rewriting =
         new RefHandler(true) {
           @Override
@@ -169,7 +198,7 @@ class ReferencedFilesTest {
               ValidationContext context) {
             try {
               // A writer racing the scan: same size, new bytes, after the file's own check.
-              java.nio.file.Files.write(data, "OK!".getBytes(StandardCharsets.UTF_8));
+              java.nio.file.Files.write(data, second);
             } catch (java.io.IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
@@ -188,9 +217,7 @@ class ReferencedFilesTest {
             .handler(rewriting)
             .handler(new ToyHandler())
             .build();
-    ScanReport r = loader.scan(dir);
-    // "BAD" was hashed (and would be refused); "OK!" was judged: the file is not the one hashed.
-    assertEquals(List.of(Reason.SOURCE_CHANGED), reasons(r));
+    return loader.scan(dir);
   }
 
   @Test
