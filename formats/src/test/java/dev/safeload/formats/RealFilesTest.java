@@ -102,11 +102,6 @@ class RealFilesTest {
           Map.entry("torchscript/r8b_scripted_transformer.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           Map.entry("torchscript/r8b_scripted_activations.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           Map.entry("torchscript/r8b_scripted_conv3d_prelu.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
-          // _extra_files={"nested/readme.md": ...}: torch.jit.save writes any key under extra/;
-          // the archive check admits one flat name per extra file (TorchScriptZip.EXTRA).
-          Map.entry(
-              "torchscript/r8_scripted_extra_file_nested.pt",
-              Set.of("TORCHSCRIPT_RECORD_NOT_ALLOWED")),
           // generate_8d.py: more scripted functional code that compiles warnings.warn, as above.
           Map.entry("torchscript/r8d_acts1_script.pt", Set.of("TORCHSCRIPT_OP_DENIED")),
           Map.entry(

@@ -430,6 +430,16 @@ class TorchScriptTest {
   void extraFilesAreOpaqueButRecorded() {
     byte[] bytes = setstate().put("extra/notes.json", "{}").write();
     assertEquals("notes.json", describe(bytes).metadata().get("torchscript.extra"));
+    // torch.jit.save(_extra_files={"docs/readme.md": ...}) writes a nested key; load reads it back
+    bytes = setstate().put("extra/docs/readme.md", "x").write();
+    assertEquals("docs/readme.md", describe(bytes).metadata().get("torchscript.extra"));
+    for (String name :
+        List.of("extra/docs/./readme.md", "extra/docs/../readme.md", "extra/docs//readme.md")) {
+      refused(setstate().put(name, "x"), "ZIP_NAME_INVALID", name); // the zip reader's rule
+    }
+    for (String name : List.of("extra/1/2/3/4/5/6/7/8/9", "extra/docs/a..b", "extra/do cs/x")) {
+      refused(setstate().put(name, "x"), "TORCHSCRIPT_RECORD_NOT_ALLOWED", name);
+    }
   }
 
   /**

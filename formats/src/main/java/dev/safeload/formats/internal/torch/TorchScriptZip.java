@@ -70,7 +70,17 @@ public final class TorchScriptZip {
   private static final String IDENT = "[A-Za-z_][A-Za-z0-9_]{0,200}";
   private static final Pattern CODE = Pattern.compile("code/__torch__(/" + IDENT + ")*\\.py");
   private static final Pattern RECORD = Pattern.compile("(data|constants)/(0|[1-9][0-9]{0,17})");
-  private static final Pattern EXTRA = Pattern.compile("extra/[A-Za-z0-9_.][A-Za-z0-9_.-]{0,199}");
+
+  /**
+   * An extra file ({@code torch.jit.save(_extra_files=...)}): torch writes any key under {@code
+   * extra/}, a nested one ({@code "docs/readme.md"}) too, and {@code torch.jit.load} reads it back
+   * by that key. Up to eight segments of name characters (the zip reader has already refused empty,
+   * {@code .} and {@code ..} segments; {@code ..} inside a name is refused here too).
+   */
+  private static final String EXTRA_SEGMENT = "[A-Za-z0-9_.][A-Za-z0-9_.-]{0,199}";
+
+  private static final Pattern EXTRA =
+      Pattern.compile("extra/(" + EXTRA_SEGMENT + "/){0,7}" + EXTRA_SEGMENT);
   private static final Pattern VERSION = Pattern.compile("([1-9]|10)\n?");
   private static final Pattern SERIALIZATION_ID = Pattern.compile("[0-9]{1,64}\n?");
   private static final Set<String> NOT_ADMITTED =
