@@ -240,6 +240,90 @@ class TorchScriptTest {
     refused(forward("    _9 = f(weight)"), "TORCHSCRIPT_NAME_UNRESOLVED", "'f' is called");
   }
 
+  /**
+   * The setstate fixture plus a class {@code Saver} whose only method is named like the tensor
+   * method {@code aten::resize_}, and {@code lines} added to {@code __setstate__} (which libtorch
+   * runs while loading).
+   */
+  static TorchScriptArchives saver(String classLines, String setstateLines) {
+    // the fixture's only "return None" ends __setstate__; Saver follows it
+    return setstate()
+        .replace(
+            SETSTATE,
+            "    return None\n",
+            "    return None\n"
+                + "class Saver(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  def resize_(self: __torch__.Saver,\n"
+                + "    p: List[int]) -> NoneType:\n"
+                + "    return None\n")
+        .replace(SETSTATE, "class Stateful(Module):\n", "class Stateful(Module):\n" + classLines)
+        .replace(
+            SETSTATE,
+            "    self.training = (state)[2]\n",
+            "    self.training = (state)[2]\n" + setstateLines);
+  }
+
+  /**
+   * A name bound by a parenthesised for target, then assigned a code object after the loop: inside
+   * the loop libtorch holds a Tensor there, so {@code (s).resize_(...)} is aten::resize_ (memory
+   * tier). torch 1.13's torch.jit.load ran it while loading (the weight came back 64x64); before
+   * the fix the for target was not a binding and the call passed as a method of Saver.
+   */
+  @org.junit.jupiter.api.Test
+  void parenthesisedForTargetIsABinding() {
+    String loop =
+        "    for (s) in [torch.detach(torch.mul((state)[0], 1))]:\n"
+            + "      _9 = (s).resize_([64, 64])\n"
+            + "      self.weight = s\n"
+            + "    s = __torch__.Saver.__new__(__torch__.Saver)\n";
+    refused(
+        saver("", loop),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_' is called on a value that is not known");
+    refused(
+        saver("", loop.replace("for (s) in", "for (s, k) in").replace("1))]", "1), 2)]")),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+    // the same with the loop variable spelled plainly was already a binding
+    refused(
+        saver("", loop.replace("for (s) in", "for s in")),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+  }
+
+  /**
+   * A Tensor parameter later assigned a code object in the same block: libtorch rebinds it, so the
+   * call before the assignment is the tensor method aten::resize_ (torch 1.13 ran it while
+   * loading). Every parameter is now a binding, typed with a code class or not.
+   */
+  @org.junit.jupiter.api.Test
+  void parameterRebindingIsNotACodeObject() {
+    String grow =
+        "  def grow(self: __torch__.Stateful,\n"
+            + "    t: Tensor) -> NoneType:\n"
+            + "    _0 = (t).resize_([64, 64])\n"
+            + "    self.weight = t\n"
+            + "    t = __torch__.Saver.__new__(__torch__.Saver)\n"
+            + "    return None\n";
+    String call = "    _8 = (self).grow(torch.detach(torch.mul((state)[0], 1)))\n";
+    refused(saver(grow, call), "TORCHSCRIPT_NAME_UNRESOLVED", "method 'resize_'");
+    refused(
+        saver(grow.replace("    t: Tensor)", "    t)"), call),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+    // a parameter declared with the class and assigned the same class stays a code object
+    ScanReport r =
+        scan(
+            saver(
+                grow.replace("    t: Tensor)", "    t: __torch__.Saver)")
+                    .replace("    self.weight = t\n", ""),
+                "    _8 = (self).grow(__torch__.Saver.__new__(__torch__.Saver))\n"));
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+  }
+
   @org.junit.jupiter.api.Test
   void syntaxOutsideTheSubsetIsRefused() {
     refused(forward("\t_9 = weight"), "TORCHSCRIPT_SYNTAX_INVALID", "tab");

@@ -391,12 +391,18 @@ public final class CodeCheck {
     currentClass = enclosingClass;
     Scope scope = new Scope(enclosingClass);
     for (Param p : f.params()) {
+      // Every parameter is a binding, typed with a code class or not: libtorch lets a later
+      // assignment in the same block rebind a Tensor parameter to an object, so the parameter must
+      // take part in the agreement check of gather() (an untyped parameter is a Tensor).
+      String cls = "";
       if (p.type() != null) {
         checkType(p.type());
         if (p.type().name().startsWith("__torch__.")) {
-          bind(scope.objects, p.name(), p.type().name());
+          cls = p.type().name();
         }
       }
+      bind(scope.objects, p.name(), cls);
+      bind(scope.aliases, p.name(), "");
       if (p.defaultValue() != null) {
         expr(p.defaultValue(), scope);
       }
@@ -429,10 +435,7 @@ public final class CodeCheck {
           bind(scope.aliases, n.id(), fn != null && functions.containsKey(fn) ? fn : "");
         } else {
           for (Expr t : a.targets()) {
-            if (t instanceof Name n) {
-              bind(scope.objects, n.id(), "");
-              bind(scope.aliases, n.id(), "");
-            }
+            unknown(t, scope);
           }
         }
       } else if (s instanceof If i) {
@@ -442,10 +445,7 @@ public final class CodeCheck {
         gather(w.body(), scope);
       } else if (s instanceof For fo) {
         for (Expr t : fo.targets()) {
-          if (t instanceof Name n) {
-            bind(scope.objects, n.id(), "");
-            bind(scope.aliases, n.id(), "");
-          }
+          unknown(t, scope);
         }
         gather(fo.body(), scope);
       } else if (s instanceof With w) {
@@ -453,6 +453,29 @@ public final class CodeCheck {
       } else if (s instanceof Def d) {
         bind(scope.objects, d.def().name(), "");
         bind(scope.aliases, d.def().name(), "");
+      }
+    }
+  }
+
+  /**
+   * Marks every name a target binds as holding an unknown value. libtorch unpacks {@code for (a, b)
+   * in ...} and {@code for (a) in ...} as it unpacks {@code for a, b in ...}: a name inside
+   * parentheses or a tuple is bound just the same. The depth is the parser's.
+   */
+  private void unknown(Expr target, Scope scope) {
+    work++;
+    if (target instanceof Name n) {
+      bind(scope.objects, n.id(), "");
+      bind(scope.aliases, n.id(), "");
+    } else if (target instanceof Paren p) {
+      unknown(p.inner(), scope);
+    } else if (target instanceof TupleX t) {
+      for (Expr item : t.items()) {
+        unknown(item, scope);
+      }
+    } else if (target instanceof ListX l) {
+      for (Expr item : l.items()) {
+        unknown(item, scope);
       }
     }
   }
