@@ -324,6 +324,43 @@ class TorchScriptTest {
     assertTrue(r.accepted(), () -> Scans.describe(r));
   }
 
+  /**
+   * A local named {@code __torch__} hides the code namespace from libtorch, which looks locals up
+   * first: {@code __torch__.resize_([64, 64])} read as a call of the code function resize_ but
+   * torch 1.13 ran the tensor method aten::resize_ on the local while loading (the weight came back
+   * 64x64). Every binding of a root name (torch, ops, __torch__, CONSTANTS) is refused.
+   */
+  @org.junit.jupiter.api.Test
+  void localsNamedLikeARootAreRefused() {
+    TorchScriptArchives a =
+        setstate()
+            .replace(
+                SETSTATE,
+                "    return None\n",
+                "    return None\ndef resize_(p: List[int]) -> NoneType:\n  return None\n")
+            .replace(
+                SETSTATE,
+                "    self.training = (state)[2]\n",
+                "    self.training = (state)[2]\n"
+                    + "    __torch__ = torch.detach(torch.mul((state)[0], 1))\n"
+                    + "    _9 = __torch__.resize_([64, 64])\n"
+                    + "    self.weight = __torch__\n");
+    refused(a, "TORCHSCRIPT_NONCANONICAL", "code/__torch__.py:24:5", "local named '__torch__'");
+    refused(
+        forward("    for (ops) in [weight]:\n      _9 = ops.aten.relu(weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'ops'");
+    refused(
+        forward("    torch, _9 = (weight, weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'torch'");
+    refused(
+        setstate()
+            .replace(SETSTATE, "    x: Tensor) -> Tensor:", "    CONSTANTS: Tensor) -> Tensor:"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'CONSTANTS'");
+  }
+
   @org.junit.jupiter.api.Test
   void syntaxOutsideTheSubsetIsRefused() {
     refused(forward("\t_9 = weight"), "TORCHSCRIPT_SYNTAX_INVALID", "tab");

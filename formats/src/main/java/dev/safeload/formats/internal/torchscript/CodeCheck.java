@@ -401,6 +401,7 @@ public final class CodeCheck {
           cls = p.type().name();
         }
       }
+      local(p.name(), f.line(), 1);
       bind(scope.objects, p.name(), cls);
       bind(scope.aliases, p.name(), "");
       if (p.defaultValue() != null) {
@@ -412,6 +413,31 @@ public final class CodeCheck {
     }
     gather(f.body(), scope);
     statements(f.body(), scope);
+  }
+
+  /** The names {@link #reference} resolves by their spelling: operators, code, constants. */
+  private static final Set<String> ROOTS = Set.of("torch", "ops", "__torch__", "CONSTANTS");
+
+  /**
+   * A local may not take the name of a root: libtorch looks a name up in the function's locals
+   * before its resolver, so after {@code __torch__ = t} the call {@code __torch__.resize_(...)} is
+   * the tensor method aten::resize_, not the code function this check would resolve. The printer
+   * renames such locals ({@code __torch__0}, {@code ops0}, {@code CONSTANTS0}).
+   */
+  private static void local(String name, int line, int column) {
+    if (ROOTS.contains(name)) {
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_NONCANONICAL,
+          line,
+          column,
+          "a local named '"
+              + name
+              + "' would hide the "
+              + name
+              + " namespace from libtorch (the printer renames it, as "
+              + name
+              + "0)");
+    }
   }
 
   private static void bind(Map<String, String> m, String name, String value) {
@@ -430,6 +456,7 @@ public final class CodeCheck {
       if (s instanceof Assign a) {
         if (a.targets().size() == 1 && a.targets().get(0) instanceof Name n) {
           String cls = objectClass(a.value(), scope);
+          local(n.id(), n.line(), n.column());
           bind(scope.objects, n.id(), cls == null ? "" : cls);
           String fn = a.value() instanceof Attr at ? torchRef(at) : null;
           bind(scope.aliases, n.id(), fn != null && functions.containsKey(fn) ? fn : "");
@@ -451,6 +478,7 @@ public final class CodeCheck {
       } else if (s instanceof With w) {
         gather(w.body(), scope);
       } else if (s instanceof Def d) {
+        local(d.def().name(), d.def().line(), 1);
         bind(scope.objects, d.def().name(), "");
         bind(scope.aliases, d.def().name(), "");
       }
@@ -465,6 +493,7 @@ public final class CodeCheck {
   private void unknown(Expr target, Scope scope) {
     work++;
     if (target instanceof Name n) {
+      local(n.id(), n.line(), n.column());
       bind(scope.objects, n.id(), "");
       bind(scope.aliases, n.id(), "");
     } else if (target instanceof Paren p) {
