@@ -159,6 +159,14 @@ class DjlPyTorchTest {
    * the archive loads.
    */
   static byte[] savingOnLoad(Path canary) throws Exception {
+    return setstateWith("    torch.save((state)[0], \"" + canary + "\")\n", "");
+  }
+
+  /**
+   * The setstate fixture with {@code lines} added to {@code __setstate__} and {@code tail} added to
+   * the end of {@code code/__torch__.py} (its debug record dropped).
+   */
+  static byte[] setstateWith(String lines, String tail) throws Exception {
     Path src = Files.createTempFile("setstate", ".pt");
     Files.write(src, resource("setstate_scripted.pt"));
     Map<String, byte[]> members = new LinkedHashMap<>();
@@ -175,7 +183,7 @@ class DjlPyTorchTest {
         new String(members.get("setstate_scripted/code/__torch__.py"), StandardCharsets.UTF_8);
     String hook = "    self.training = (state)[2]\n";
     assertTrue(code.contains(hook));
-    code = code.replace(hook, hook + "    torch.save((state)[0], \"" + canary + "\")\n");
+    code = code.replace(hook, hook + lines) + tail;
     members.put("setstate_scripted/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
     members.remove("setstate_scripted/code/__torch__.py.debug_pkl");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -231,5 +239,38 @@ class DjlPyTorchTest {
         f.message().contains("aten::save") && f.message().contains("code/__torch__.py:"),
         f::toString);
     assertFalse(Files.exists(canary));
+  }
+
+  /**
+   * A local named {@code __torch__} hides the code namespace: libtorch 2.7.1 runs {@code
+   * __torch__.resize_([2, 64])} as the tensor method aten::resize_ while loading, so forward's
+   * output widens from 2 to 64 columns.
+   */
+  static byte[] resizingOnLoad() throws Exception {
+    return setstateWith(
+        "    __torch__ = torch.detach(torch.mul((state)[0], 1))\n"
+            + "    _9 = __torch__.resize_([2, 64])\n"
+            + "    self.weight = __torch__\n",
+        "def resize_(p: List[int]) -> NoneType:\n  return None\n");
+  }
+
+  @Test
+  void libtorchRunsATensorMethodBehindALocalNamedLikeTheCodeNamespace() throws Exception {
+    Path m = dir.resolve("shadowed");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), resizingOnLoad());
+    assertArrayEquals(new long[] {1, 64}, predict(m, "setstate_scripted").shape());
+  }
+
+  @Test
+  void safeloadRefusesALocalNamedLikeTheCodeNamespace() throws Exception {
+    Path m = dir.resolve("shadowed-guarded");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), resizingOnLoad());
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
+    String codes =
+        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    assertEquals("TORCHSCRIPT_NONCANONICAL", codes);
+    assertTrue(e.findings().get(0).message().contains("'__torch__'"), e::toString);
   }
 }
