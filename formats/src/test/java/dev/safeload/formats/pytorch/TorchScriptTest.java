@@ -361,6 +361,50 @@ class TorchScriptTest {
         "local named 'CONSTANTS'");
   }
 
+  /**
+   * {@code __torch__.Holder.__new__(__torch__.Other)} creates an Other in libtorch, whose {@code
+   * sub} is a Tensor, while the check took Holder's {@code sub : __torch__.Saver}: {@code
+   * (t).resize_(...)} on {@code t = s.sub} passed as Saver's method and torch 1.13 ran
+   * aten::resize_ while loading (the weight came back 64x64).
+   */
+  @org.junit.jupiter.api.Test
+  void newWithAnotherClassIsRefused() {
+    TorchScriptArchives a =
+        saver(
+                "",
+                "    s = __torch__.Holder.__new__(__torch__.Other)\n"
+                    + "    s.sub = torch.detach(torch.mul((state)[0], 1))\n"
+                    + "    t = s.sub\n"
+                    + "    _9 = (t).resize_([64, 64])\n"
+                    + "    self.weight = s.sub\n")
+            .replace(
+                SETSTATE,
+                "class Saver(Module):\n",
+                "class Holder(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  sub : __torch__.Saver\n"
+                    + "class Other(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  sub : Tensor\n"
+                    + "class Saver(Module):\n");
+    refused(
+        a,
+        "TORCHSCRIPT_NONCANONICAL",
+        "code/__torch__.py:24:33",
+        "__torch__.Holder.__new__ with an argument other than __torch__.Holder");
+    // the printer's own form stays admitted
+    ScanReport r =
+        scan(
+            saver(
+                "",
+                "    s = __torch__.Saver.__new__(__torch__.Saver)\n    _9 = (s).resize_([1])\n"));
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+  }
+
   @org.junit.jupiter.api.Test
   void syntaxOutsideTheSubsetIsRefused() {
     refused(forward("\t_9 = weight"), "TORCHSCRIPT_SYNTAX_INVALID", "tab");

@@ -786,6 +786,10 @@ public final class CodeCheck {
       builtin(n, c, scope);
     } else if (f instanceof Attr a) {
       reference(a, scope, true);
+      String cls = a.attr().equals("__new__") && a.value() instanceof Attr r ? torchRef(r) : null;
+      if (cls != null) {
+        newObject(c, cls);
+      }
       exprs(c.args(), scope);
     } else {
       throw nonCanonical(
@@ -793,6 +797,26 @@ public final class CodeCheck {
     }
     for (Keyword k : c.keywords()) {
       expr(k.value(), scope);
+    }
+  }
+
+  /**
+   * {@code __torch__.X.__new__(__torch__.X)}, as the printer writes it. libtorch creates an object
+   * of the argument's class whatever class the call is spelled on, while {@link #objectClass} (and
+   * every method and attribute check after it) takes the class the call is spelled on.
+   */
+  private void newObject(Call c, String cls) {
+    String arg =
+        c.args().size() == 1 && c.keywords().isEmpty() && c.args().get(0) instanceof Attr x
+            ? torchRef(x)
+            : null;
+    if (!cls.equals(arg)) {
+      throw nonCanonical(
+          c,
+          clip(cls)
+              + ".__new__ with an argument other than "
+              + clip(cls)
+              + " (libtorch creates an object of the argument's class)");
     }
   }
 
