@@ -405,6 +405,59 @@ class TorchScriptTest {
     assertTrue(r.accepted(), () -> Scans.describe(r));
   }
 
+  /**
+   * A code class spelled like a native custom class: libtorch asks its custom-class registry first,
+   * so {@code (c).init(...)} ran the native {@code _nnapi.Compilation.init} while torch 1.13 loaded
+   * the archive (it tried to dlopen libneuralnetworks.so), while the check had read the code
+   * class's harmless {@code init}.
+   */
+  @org.junit.jupiter.api.Test
+  void codeUnderTheNativeClassNamespaceIsRefused() {
+    String cls = "__torch__.torch.classes._nnapi.Compilation";
+    TorchScriptArchives a =
+        setstate()
+            .replace(
+                SETSTATE,
+                "class Stateful(Module):\n",
+                "class Stateful(Module):\n"
+                    + "  def go(self: __torch__.Stateful,\n"
+                    + "    c: "
+                    + cls
+                    + ") -> NoneType:\n"
+                    + "    _0 = (c).init((self).weight, [(self).weight])\n"
+                    + "    return None\n")
+            .replace(
+                SETSTATE,
+                "    self.training = (state)[2]\n",
+                "    self.training = (state)[2]\n    _8 = (self).go(" + cls + "())\n")
+            .put(
+                "code/__torch__/torch/classes/_nnapi.py",
+                "class Compilation(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  def init(self: "
+                    + cls
+                    + ",\n"
+                    + "    a: Tensor,\n"
+                    + "    b: List[Tensor]) -> NoneType:\n"
+                    + "    return None\n");
+    refused(
+        a,
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "code/__torch__/torch/classes/_nnapi.py:1",
+        "native custom-class namespace");
+    // a function there too, and a class named like the namespace itself
+    refused(
+        setstate().put("code/__torch__/torch/classes.py", "def f(x: int) -> int:\n  return x\n"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "__torch__.torch.classes.f");
+    refused(
+        setstate().put("code/__torch__/torch.py", "class classes(Module):\n  training : bool\n"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "'__torch__.torch.classes'");
+  }
+
   @org.junit.jupiter.api.Test
   void syntaxOutsideTheSubsetIsRefused() {
     refused(forward("\t_9 = weight"), "TORCHSCRIPT_SYNTAX_INVALID", "tab");

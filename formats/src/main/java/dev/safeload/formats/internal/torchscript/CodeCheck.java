@@ -278,7 +278,27 @@ public final class CodeCheck {
     }
   }
 
+  /**
+   * The qualified names of native custom classes. libtorch's importer asks the custom-class
+   * registry before it reads code/ ({@code SourceImporterImpl::findNamedType}), so a code class
+   * spelled {@code __torch__.torch.classes._nnapi.Compilation} is checked here as code while
+   * libtorch runs the native class: its methods and its {@code __setstate__}.
+   */
+  private static final String NATIVE_CLASSES = "__torch__.torch.classes";
+
   private void unique(String q, Set<String> modules, int line) {
+    if (q.equals(NATIVE_CLASSES) || q.startsWith(NATIVE_CLASSES + ".")) {
+      throw new Rejection(
+          FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED,
+          path,
+          path
+              + ":"
+              + line
+              + " '"
+              + clip(q)
+              + "' is defined in code/ under the native custom-class namespace"
+              + " (libtorch resolves it to the native class, not to this code)");
+    }
     if (classDefs.containsKey(q) || functions.containsKey(q) || modules.contains(q)) {
       throw new Rejection(
           FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
