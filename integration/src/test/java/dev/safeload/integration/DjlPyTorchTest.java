@@ -161,6 +161,20 @@ class DjlPyTorchTest {
    * the archive loads.
    */
   static byte[] savingOnLoad(Path canary) throws Exception {
+    return setstateWith("    torch.save((state)[0], \"" + canary + "\")\n", "");
+  }
+
+  /**
+   * The setstate fixture with {@code lines} added to {@code __setstate__} and {@code tail} added to
+   * the end of {@code code/__torch__.py} (its debug record dropped).
+   */
+  static byte[] setstateWith(String lines, String tail) throws Exception {
+    return setstateWith(lines, tail, Map.of());
+  }
+
+  /** As above, plus {@code added} members (root-relative name to text). */
+  static byte[] setstateWith(String lines, String tail, Map<String, String> added)
+      throws Exception {
     Path src = Files.createTempFile("setstate", ".pt");
     Files.write(src, resource("setstate_scripted.pt"));
     Map<String, byte[]> members = new LinkedHashMap<>();
@@ -177,9 +191,12 @@ class DjlPyTorchTest {
         new String(members.get("setstate_scripted/code/__torch__.py"), StandardCharsets.UTF_8);
     String hook = "    self.training = (state)[2]\n";
     assertTrue(code.contains(hook));
-    code = code.replace(hook, hook + "    torch.save((state)[0], \"" + canary + "\")\n");
+    code = code.replace(hook, hook + lines) + tail;
     members.put("setstate_scripted/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
     members.remove("setstate_scripted/code/__torch__.py.debug_pkl");
+    for (Map.Entry<String, String> a : added.entrySet()) {
+      members.put("setstate_scripted/" + a.getKey(), a.getValue().getBytes(StandardCharsets.UTF_8));
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(out)) {
       for (Map.Entry<String, byte[]> m : members.entrySet()) {
@@ -268,5 +285,92 @@ class DjlPyTorchTest {
       assertArrayEquals(longs(x.getAsJsonArray("output_shape")), out.shape());
       assertArrayEquals(floats(x.getAsJsonArray("output")), out.values(), 1e-5f);
     }
+  }
+
+  /**
+   * A local named {@code __torch__} hides the code namespace: libtorch 2.7.1 runs {@code
+   * __torch__.resize_([2, 64])} as the tensor method aten::resize_ while loading, so forward's
+   * output widens from 2 to 64 columns.
+   */
+  static byte[] resizingOnLoad() throws Exception {
+    return setstateWith(
+        "    __torch__ = torch.detach(torch.mul((state)[0], 1))\n"
+            + "    _9 = __torch__.resize_([2, 64])\n"
+            + "    self.weight = __torch__\n",
+        "def resize_(p: List[int]) -> NoneType:\n  return None\n");
+  }
+
+  @Test
+  void libtorchRunsATensorMethodBehindALocalNamedLikeTheCodeNamespace() throws Exception {
+    Path m = dir.resolve("shadowed");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), resizingOnLoad());
+    assertArrayEquals(new long[] {1, 64}, predict(m, "setstate_scripted").shape());
+  }
+
+  @Test
+  void safeloadRefusesALocalNamedLikeTheCodeNamespace() throws Exception {
+    Path m = dir.resolve("shadowed-guarded");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), resizingOnLoad());
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
+    String codes =
+        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    assertEquals("TORCHSCRIPT_NONCANONICAL", codes);
+    assertTrue(e.findings().get(0).message().contains("'__torch__'"), e::toString);
+  }
+
+  /**
+   * A code class spelled like the native {@code torch.classes._nnapi.Compilation}: libtorch 2.7.1
+   * resolves the name in its custom-class registry, so the native {@code init} runs while loading
+   * (and fails to dlopen the NNAPI library here).
+   */
+  static byte[] nativeClassOnLoad() throws Exception {
+    String cls = "__torch__.torch.classes._nnapi.Compilation";
+    byte[] b =
+        setstateWith(
+            "    _8 = __torch__.go(" + cls + "(), (self).weight)\n",
+            "def go(c: "
+                + cls
+                + ",\n    w: Tensor) -> NoneType:\n  _0 = (c).init(w, [w])\n  return None\n",
+            Map.of(
+                "code/__torch__/torch/classes/_nnapi.py",
+                "class Compilation(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  def init(self: "
+                    + cls
+                    + ",\n    a: Tensor,\n    b: List[Tensor]) -> NoneType:\n"
+                    + "    return None\n"));
+    return b;
+  }
+
+  @Test
+  void libtorchRunsTheNativeClassACodeClassIsNamedAfter() throws Exception {
+    Path m = dir.resolve("native");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), nativeClassOnLoad());
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(m)
+            .optModelName("setstate_scripted")
+            .optEngine("PyTorch")
+            .build();
+    Exception e = assertThrows(Exception.class, criteria::loadModel);
+    String all = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
+    assertTrue(all.contains("libneuralnetworks"), all);
+  }
+
+  @Test
+  void safeloadRefusesACodeClassNamedAfterANativeClass() throws Exception {
+    Path m = dir.resolve("native-guarded");
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), nativeClassOnLoad());
+    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
+    String codes =
+        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    assertEquals("TORCHSCRIPT_TYPE_NOT_ALLOWED", codes);
   }
 }

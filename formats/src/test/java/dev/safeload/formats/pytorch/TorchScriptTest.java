@@ -240,6 +240,224 @@ class TorchScriptTest {
     refused(forward("    _9 = f(weight)"), "TORCHSCRIPT_NAME_UNRESOLVED", "'f' is called");
   }
 
+  /**
+   * The setstate fixture plus a class {@code Saver} whose only method is named like the tensor
+   * method {@code aten::resize_}, and {@code lines} added to {@code __setstate__} (which libtorch
+   * runs while loading).
+   */
+  static TorchScriptArchives saver(String classLines, String setstateLines) {
+    // the fixture's only "return None" ends __setstate__; Saver follows it
+    return setstate()
+        .replace(
+            SETSTATE,
+            "    return None\n",
+            "    return None\n"
+                + "class Saver(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  def resize_(self: __torch__.Saver,\n"
+                + "    p: List[int]) -> NoneType:\n"
+                + "    return None\n")
+        .replace(SETSTATE, "class Stateful(Module):\n", "class Stateful(Module):\n" + classLines)
+        .replace(
+            SETSTATE,
+            "    self.training = (state)[2]\n",
+            "    self.training = (state)[2]\n" + setstateLines);
+  }
+
+  /**
+   * A name bound by a parenthesised for target, then assigned a code object after the loop: inside
+   * the loop libtorch holds a Tensor there, so {@code (s).resize_(...)} is aten::resize_ (memory
+   * tier). torch 1.13's torch.jit.load ran it while loading (the weight came back 64x64); before
+   * the fix the for target was not a binding and the call passed as a method of Saver.
+   */
+  @org.junit.jupiter.api.Test
+  void parenthesisedForTargetIsABinding() {
+    String loop =
+        "    for (s) in [torch.detach(torch.mul((state)[0], 1))]:\n"
+            + "      _9 = (s).resize_([64, 64])\n"
+            + "      self.weight = s\n"
+            + "    s = __torch__.Saver.__new__(__torch__.Saver)\n";
+    refused(
+        saver("", loop),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_' is called on a value that is not known");
+    refused(
+        saver("", loop.replace("for (s) in", "for (s, k) in").replace("1))]", "1), 2)]")),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+    // the same with the loop variable spelled plainly was already a binding
+    refused(
+        saver("", loop.replace("for (s) in", "for s in")),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+  }
+
+  /**
+   * A Tensor parameter later assigned a code object in the same block: libtorch rebinds it, so the
+   * call before the assignment is the tensor method aten::resize_ (torch 1.13 ran it while
+   * loading). Every parameter is now a binding, typed with a code class or not.
+   */
+  @org.junit.jupiter.api.Test
+  void parameterRebindingIsNotACodeObject() {
+    String grow =
+        "  def grow(self: __torch__.Stateful,\n"
+            + "    t: Tensor) -> NoneType:\n"
+            + "    _0 = (t).resize_([64, 64])\n"
+            + "    self.weight = t\n"
+            + "    t = __torch__.Saver.__new__(__torch__.Saver)\n"
+            + "    return None\n";
+    String call = "    _8 = (self).grow(torch.detach(torch.mul((state)[0], 1)))\n";
+    refused(saver(grow, call), "TORCHSCRIPT_NAME_UNRESOLVED", "method 'resize_'");
+    refused(
+        saver(grow.replace("    t: Tensor)", "    t)"), call),
+        "TORCHSCRIPT_NAME_UNRESOLVED",
+        "method 'resize_'");
+    // a parameter declared with the class and assigned the same class stays a code object
+    ScanReport r =
+        scan(
+            saver(
+                grow.replace("    t: Tensor)", "    t: __torch__.Saver)")
+                    .replace("    self.weight = t\n", ""),
+                "    _8 = (self).grow(__torch__.Saver.__new__(__torch__.Saver))\n"));
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+  }
+
+  /**
+   * A local named {@code __torch__} hides the code namespace from libtorch, which looks locals up
+   * first: {@code __torch__.resize_([64, 64])} read as a call of the code function resize_ but
+   * torch 1.13 ran the tensor method aten::resize_ on the local while loading (the weight came back
+   * 64x64). Every binding of a root name (torch, ops, __torch__, CONSTANTS) is refused.
+   */
+  @org.junit.jupiter.api.Test
+  void localsNamedLikeARootAreRefused() {
+    TorchScriptArchives a =
+        setstate()
+            .replace(
+                SETSTATE,
+                "    return None\n",
+                "    return None\ndef resize_(p: List[int]) -> NoneType:\n  return None\n")
+            .replace(
+                SETSTATE,
+                "    self.training = (state)[2]\n",
+                "    self.training = (state)[2]\n"
+                    + "    __torch__ = torch.detach(torch.mul((state)[0], 1))\n"
+                    + "    _9 = __torch__.resize_([64, 64])\n"
+                    + "    self.weight = __torch__\n");
+    refused(a, "TORCHSCRIPT_NONCANONICAL", "code/__torch__.py:24:5", "local named '__torch__'");
+    refused(
+        forward("    for (ops) in [weight]:\n      _9 = ops.aten.relu(weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'ops'");
+    refused(
+        forward("    torch, _9 = (weight, weight)"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'torch'");
+    refused(
+        setstate()
+            .replace(SETSTATE, "    x: Tensor) -> Tensor:", "    CONSTANTS: Tensor) -> Tensor:"),
+        "TORCHSCRIPT_NONCANONICAL",
+        "local named 'CONSTANTS'");
+  }
+
+  /**
+   * {@code __torch__.Holder.__new__(__torch__.Other)} creates an Other in libtorch, whose {@code
+   * sub} is a Tensor, while the check took Holder's {@code sub : __torch__.Saver}: {@code
+   * (t).resize_(...)} on {@code t = s.sub} passed as Saver's method and torch 1.13 ran
+   * aten::resize_ while loading (the weight came back 64x64).
+   */
+  @org.junit.jupiter.api.Test
+  void newWithAnotherClassIsRefused() {
+    TorchScriptArchives a =
+        saver(
+                "",
+                "    s = __torch__.Holder.__new__(__torch__.Other)\n"
+                    + "    s.sub = torch.detach(torch.mul((state)[0], 1))\n"
+                    + "    t = s.sub\n"
+                    + "    _9 = (t).resize_([64, 64])\n"
+                    + "    self.weight = s.sub\n")
+            .replace(
+                SETSTATE,
+                "class Saver(Module):\n",
+                "class Holder(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  sub : __torch__.Saver\n"
+                    + "class Other(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  sub : Tensor\n"
+                    + "class Saver(Module):\n");
+    refused(
+        a,
+        "TORCHSCRIPT_NONCANONICAL",
+        "code/__torch__.py:24:33",
+        "__torch__.Holder.__new__ with an argument other than __torch__.Holder");
+    // the printer's own form stays admitted
+    ScanReport r =
+        scan(
+            saver(
+                "",
+                "    s = __torch__.Saver.__new__(__torch__.Saver)\n    _9 = (s).resize_([1])\n"));
+    assertTrue(r.accepted(), () -> Scans.describe(r));
+  }
+
+  /**
+   * A code class spelled like a native custom class: libtorch asks its custom-class registry first,
+   * so {@code (c).init(...)} ran the native {@code _nnapi.Compilation.init} while torch 1.13 loaded
+   * the archive (it tried to dlopen libneuralnetworks.so), while the check had read the code
+   * class's harmless {@code init}.
+   */
+  @org.junit.jupiter.api.Test
+  void codeUnderTheNativeClassNamespaceIsRefused() {
+    String cls = "__torch__.torch.classes._nnapi.Compilation";
+    TorchScriptArchives a =
+        setstate()
+            .replace(
+                SETSTATE,
+                "class Stateful(Module):\n",
+                "class Stateful(Module):\n"
+                    + "  def go(self: __torch__.Stateful,\n"
+                    + "    c: "
+                    + cls
+                    + ") -> NoneType:\n"
+                    + "    _0 = (c).init((self).weight, [(self).weight])\n"
+                    + "    return None\n")
+            .replace(
+                SETSTATE,
+                "    self.training = (state)[2]\n",
+                "    self.training = (state)[2]\n    _8 = (self).go(" + cls + "())\n")
+            .put(
+                "code/__torch__/torch/classes/_nnapi.py",
+                "class Compilation(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  def init(self: "
+                    + cls
+                    + ",\n"
+                    + "    a: Tensor,\n"
+                    + "    b: List[Tensor]) -> NoneType:\n"
+                    + "    return None\n");
+    refused(
+        a,
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "code/__torch__/torch/classes/_nnapi.py:1",
+        "native custom-class namespace");
+    // a function there too, and a class named like the namespace itself
+    refused(
+        setstate().put("code/__torch__/torch/classes.py", "def f(x: int) -> int:\n  return x\n"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "__torch__.torch.classes.f");
+    refused(
+        setstate().put("code/__torch__/torch.py", "class classes(Module):\n  training : bool\n"),
+        "TORCHSCRIPT_TYPE_NOT_ALLOWED",
+        "'__torch__.torch.classes'");
+  }
+
   @org.junit.jupiter.api.Test
   void syntaxOutsideTheSubsetIsRefused() {
     refused(forward("\t_9 = weight"), "TORCHSCRIPT_SYNTAX_INVALID", "tab");

@@ -278,7 +278,27 @@ public final class CodeCheck {
     }
   }
 
+  /**
+   * The qualified names of native custom classes. libtorch's importer asks the custom-class
+   * registry before it reads code/ ({@code SourceImporterImpl::findNamedType}), so a code class
+   * spelled {@code __torch__.torch.classes._nnapi.Compilation} is checked here as code while
+   * libtorch runs the native class: its methods and its {@code __setstate__}.
+   */
+  private static final String NATIVE_CLASSES = "__torch__.torch.classes";
+
   private void unique(String q, Set<String> modules, int line) {
+    if (q.equals(NATIVE_CLASSES) || q.startsWith(NATIVE_CLASSES + ".")) {
+      throw new Rejection(
+          FormatReason.TORCHSCRIPT_TYPE_NOT_ALLOWED,
+          path,
+          path
+              + ":"
+              + line
+              + " '"
+              + clip(q)
+              + "' is defined in code/ under the native custom-class namespace"
+              + " (libtorch resolves it to the native class, not to this code)");
+    }
     if (classDefs.containsKey(q) || functions.containsKey(q) || modules.contains(q)) {
       throw new Rejection(
           FormatReason.TORCHSCRIPT_NAME_UNRESOLVED,
@@ -391,12 +411,19 @@ public final class CodeCheck {
     currentClass = enclosingClass;
     Scope scope = new Scope(enclosingClass);
     for (Param p : f.params()) {
+      // Every parameter is a binding, typed with a code class or not: libtorch lets a later
+      // assignment in the same block rebind a Tensor parameter to an object, so the parameter must
+      // take part in the agreement check of gather() (an untyped parameter is a Tensor).
+      String cls = "";
       if (p.type() != null) {
         checkType(p.type());
         if (p.type().name().startsWith("__torch__.")) {
-          bind(scope.objects, p.name(), p.type().name());
+          cls = p.type().name();
         }
       }
+      local(p.name(), f.line(), 1);
+      bind(scope.objects, p.name(), cls);
+      bind(scope.aliases, p.name(), "");
       if (p.defaultValue() != null) {
         expr(p.defaultValue(), scope);
       }
@@ -406,6 +433,31 @@ public final class CodeCheck {
     }
     gather(f.body(), scope);
     statements(f.body(), scope);
+  }
+
+  /** The names {@link #reference} resolves by their spelling: operators, code, constants. */
+  private static final Set<String> ROOTS = Set.of("torch", "ops", "__torch__", "CONSTANTS");
+
+  /**
+   * A local may not take the name of a root: libtorch looks a name up in the function's locals
+   * before its resolver, so after {@code __torch__ = t} the call {@code __torch__.resize_(...)} is
+   * the tensor method aten::resize_, not the code function this check would resolve. The printer
+   * renames such locals ({@code __torch__0}, {@code ops0}, {@code CONSTANTS0}).
+   */
+  private static void local(String name, int line, int column) {
+    if (ROOTS.contains(name)) {
+      throw new SourceError(
+          FormatReason.TORCHSCRIPT_NONCANONICAL,
+          line,
+          column,
+          "a local named '"
+              + name
+              + "' would hide the "
+              + name
+              + " namespace from libtorch (the printer renames it, as "
+              + name
+              + "0)");
+    }
   }
 
   private static void bind(Map<String, String> m, String name, String value) {
@@ -424,15 +476,13 @@ public final class CodeCheck {
       if (s instanceof Assign a) {
         if (a.targets().size() == 1 && a.targets().get(0) instanceof Name n) {
           String cls = objectClass(a.value(), scope);
+          local(n.id(), n.line(), n.column());
           bind(scope.objects, n.id(), cls == null ? "" : cls);
           String fn = a.value() instanceof Attr at ? torchRef(at) : null;
           bind(scope.aliases, n.id(), fn != null && functions.containsKey(fn) ? fn : "");
         } else {
           for (Expr t : a.targets()) {
-            if (t instanceof Name n) {
-              bind(scope.objects, n.id(), "");
-              bind(scope.aliases, n.id(), "");
-            }
+            unknown(t, scope);
           }
         }
       } else if (s instanceof If i) {
@@ -442,17 +492,39 @@ public final class CodeCheck {
         gather(w.body(), scope);
       } else if (s instanceof For fo) {
         for (Expr t : fo.targets()) {
-          if (t instanceof Name n) {
-            bind(scope.objects, n.id(), "");
-            bind(scope.aliases, n.id(), "");
-          }
+          unknown(t, scope);
         }
         gather(fo.body(), scope);
       } else if (s instanceof With w) {
         gather(w.body(), scope);
       } else if (s instanceof Def d) {
+        local(d.def().name(), d.def().line(), 1);
         bind(scope.objects, d.def().name(), "");
         bind(scope.aliases, d.def().name(), "");
+      }
+    }
+  }
+
+  /**
+   * Marks every name a target binds as holding an unknown value. libtorch unpacks {@code for (a, b)
+   * in ...} and {@code for (a) in ...} as it unpacks {@code for a, b in ...}: a name inside
+   * parentheses or a tuple is bound just the same. The depth is the parser's.
+   */
+  private void unknown(Expr target, Scope scope) {
+    work++;
+    if (target instanceof Name n) {
+      local(n.id(), n.line(), n.column());
+      bind(scope.objects, n.id(), "");
+      bind(scope.aliases, n.id(), "");
+    } else if (target instanceof Paren p) {
+      unknown(p.inner(), scope);
+    } else if (target instanceof TupleX t) {
+      for (Expr item : t.items()) {
+        unknown(item, scope);
+      }
+    } else if (target instanceof ListX l) {
+      for (Expr item : l.items()) {
+        unknown(item, scope);
       }
     }
   }
@@ -734,6 +806,10 @@ public final class CodeCheck {
       builtin(n, c, scope);
     } else if (f instanceof Attr a) {
       reference(a, scope, true);
+      String cls = a.attr().equals("__new__") && a.value() instanceof Attr r ? torchRef(r) : null;
+      if (cls != null) {
+        newObject(c, cls);
+      }
       exprs(c.args(), scope);
     } else {
       throw nonCanonical(
@@ -741,6 +817,26 @@ public final class CodeCheck {
     }
     for (Keyword k : c.keywords()) {
       expr(k.value(), scope);
+    }
+  }
+
+  /**
+   * {@code __torch__.X.__new__(__torch__.X)}, as the printer writes it. libtorch creates an object
+   * of the argument's class whatever class the call is spelled on, while {@link #objectClass} (and
+   * every method and attribute check after it) takes the class the call is spelled on.
+   */
+  private void newObject(Call c, String cls) {
+    String arg =
+        c.args().size() == 1 && c.keywords().isEmpty() && c.args().get(0) instanceof Attr x
+            ? torchRef(x)
+            : null;
+    if (!cls.equals(arg)) {
+      throw nonCanonical(
+          c,
+          clip(cls)
+              + ".__new__ with an argument other than "
+              + clip(cls)
+              + " (libtorch creates an object of the argument's class)");
     }
   }
 
