@@ -38,7 +38,8 @@ public final class OnnxWalker {
       long maxTensors,
       long maxFunctions,
       long maxMetadataEntries,
-      long maxRank) {}
+      long maxRank,
+      long maxSparseDenseBytes) {}
 
   /** One external-data reference: a byte range of a file next to the model. */
   public record External(
@@ -93,6 +94,9 @@ public final class OnnxWalker {
   private long tensorCount;
   private long functions;
   private long metadataEntries;
+
+  /** Bytes of every sparse tensor seen so far once made dense, for {@link #checkSparse}. */
+  private long sparseDenseBytes;
 
   private OnnxWalker(ModelBytes b, Limits limits, Predicate<String> domainAllowed) {
     this.r = new ProtoReader(b, 0, b.size());
@@ -944,6 +948,7 @@ public final class OnnxWalker {
         throw new FormatException(
             FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + nnz + " values but no indices");
       }
+      countDense(values, denseSize, at, what);
       return values.name;
     }
     if (indices.dataType != DataTypes.INT64) {
@@ -1036,7 +1041,30 @@ public final class OnnxWalker {
       }
       prev = linear;
     }
+    countDense(values, denseSize, at, what);
     return values.name;
+  }
+
+  /**
+   * Adds a valid sparse tensor's dense size to the model's total and bounds it. ONNX Runtime 1.22
+   * makes every sparse initializer and sparse Constant dense when it creates a session, whatever
+   * the few values stored: a 100-byte model whose sparse initializer declares 2^28 floats and holds
+   * none made it allocate over 2 GiB. The dense size is what the file makes the engine allocate.
+   */
+  private void countDense(Tensor values, long denseSize, long at, String what) {
+    long denseBytes = DataTypes.byteSize(values.dataType, denseSize);
+    if (denseBytes < 0 || denseBytes > limits.maxSparseDenseBytes() - sparseDenseBytes) {
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED,
+          at,
+          what
+              + " is "
+              + (denseBytes < 0 ? "over 2^63" : Long.toString(denseBytes))
+              + " bytes once dense, which takes the model's sparse tensors over "
+              + limits.maxSparseDenseBytes()
+              + " bytes (onnx.maxSparseDenseBytes): ONNX Runtime makes them dense at load");
+    }
+    sparseDenseBytes += denseBytes;
   }
 
   /**
