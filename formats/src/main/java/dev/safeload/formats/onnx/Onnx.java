@@ -48,4 +48,13 @@ public final class Onnx {
    */
   public static final Setting<Long> MAX_SPARSE_DENSE_BYTES =
       Setting.limit("onnx.maxSparseDenseBytes", 256L << 20);
+
+  /**
+   * Most elements of the tensors ONNX Runtime's constant folding makes when it creates a session
+   * from ConstantOfShape, Expand and Tile nodes whose shape or repeats are constants of the model,
+   * summed over the model: a 136-byte model whose ConstantOfShape reads the shape [2^28] from an
+   * initializer made it allocate 3 GiB.
+   */
+  public static final Setting<Long> MAX_FOLDED_ELEMENTS =
+      Setting.limit("onnx.maxFoldedElements", 1L << 26);
 }

@@ -39,7 +39,8 @@ public final class OnnxWalker {
       long maxFunctions,
       long maxMetadataEntries,
       long maxRank,
-      long maxSparseDenseBytes) {}
+      long maxSparseDenseBytes,
+      long maxFoldedElements) {}
 
   /** One external-data reference: a byte range of a file next to the model. */
   public record External(
@@ -97,6 +98,9 @@ public final class OnnxWalker {
 
   /** Bytes of every sparse tensor seen so far once made dense, for {@link #checkSparse}. */
   private long sparseDenseBytes;
+
+  /** Elements of every tensor constant folding would make so far, for {@link Body#fold}. */
+  private long foldedElements;
 
   private OnnxWalker(ModelBytes b, Limits limits, Predicate<String> domainAllowed) {
     this.r = new ProtoReader(b, 0, b.size());
@@ -329,9 +333,10 @@ public final class OnnxWalker {
   private void graph(int depth, Scope scope) {
     Msg m = new Msg("GraphProto", GRAPH_SINGULAR);
     Set<String> initNames = new HashSet<>();
+    Body body = new Body();
     while (m.next()) {
       switch (m.f) {
-        case 1 -> node(m, depth, scope);
+        case 1 -> node(m, depth, scope, body);
         case 2, 10 -> m.string();
         case 5 -> {
           Tensor t = m.tensor(depth + 1);
@@ -341,6 +346,7 @@ public final class OnnxWalker {
                 m.at,
                 "initializer name '" + t.name + "' is empty or used twice in one graph");
           }
+          body.constant(t.name, t);
           if (depth == 1 && t.rawLength >= 0) {
             tensors.add(
                 new TensorInfo(
@@ -362,29 +368,54 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
+    body.fold();
   }
 
   /** A node field of a graph or function: counted against the limit, then walked. */
-  private void node(Msg m, int depth, Scope scope) {
+  private void node(Msg m, int depth, Scope scope, Body body) {
     m.field(LEN);
     if (++nodes > limits.maxNodes()) {
       throw new FormatException(
           FormatReason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
     }
-    nested(depth + 1, () -> node(depth + 1, scope));
+    nested(depth + 1, () -> node(depth + 1, scope, body));
   }
 
-  private void node(int depth, Scope scope) {
+  private void node(int depth, Scope scope, Body body) {
     Msg m = new Msg("NodeProto", NODE_SINGULAR);
     String op = "";
     String domain = "";
     String overload = "";
     long at = r.position();
+    // Where the first two inputs and the first output are, decoded only for the nodes constant
+    // folding needs (Body); -1: absent or too long to be a name worth following.
+    long[] names = {-1, 0, -1, 0, -1, 0};
+    int inputs = 0;
+    int outputs = 0;
+    Folded[] value = {null};
     while (m.next()) {
       switch (m.f) {
-        case 1, 2, 3, 6 -> m.string();
+        case 1, 2 -> {
+          int slot = m.f == 1 ? (inputs++ < 2 ? inputs - 1 : -1) : (outputs++ == 0 ? 2 : -1);
+          m.field(LEN);
+          long len = r.readLength();
+          if (slot >= 0 && len <= MAX_DESCRIBED) {
+            names[2 * slot] = r.position();
+            names[2 * slot + 1] = len;
+          }
+          checkString(len);
+        }
+        case 3, 6 -> m.string();
         case 4 -> op = m.name();
-        case 5 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
+        case 5 ->
+            m.message(
+                depth + 1,
+                () -> {
+                  Folded f = attribute(depth + 1, scope);
+                  if (f != null) {
+                    value[0] = f;
+                  }
+                });
         case 7 -> domain = m.name();
         case 8 -> overload = m.name();
         case 9 -> m.entry(depth + 1);
@@ -397,29 +428,53 @@ public final class OnnxWalker {
       throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, at, "node without op_type");
     }
     String d = normaliseDomain(domain);
+    if (d.equals("ai.onnx")) {
+      body.node(op, name(names, 0), name(names, 1), name(names, 2), value[0], at);
+    }
     // A domain outside the allowlist is judged once every function is known (functions follow the
     // graph): a node may call a model-local function, whose own nodes are checked here like any.
     nodeDomains.add(d);
     pendingNodes.add(new PendingNode(d, op, overload, scope, at));
   }
 
-  private void attribute(int depth, Scope scope) {
+  /**
+   * Walks an attribute; returns what it gives constant folding if it can be a Constant node's value
+   * ({@code value} as a tensor, {@code value_ints}), else null.
+   */
+  private @Nullable Folded attribute(int depth, Scope scope) {
     Msg m = new Msg("AttributeProto", ATTRIBUTE_SINGULAR);
+    String name = null;
+    Tensor tensor = null;
+    List<Long> ints = null;
     while (m.next()) {
       switch (m.f) {
-        case 1, 13, 21 -> m.string();
+        case 1 -> name = m.text();
+        case 13, 21 -> m.string();
         case 2 -> m.skip(I32);
         case 3, 20 -> m.varint();
         case 4, 9 -> m.skip(LEN); // bytes: UTF-8 by convention only
-        case 5, 10 -> m.tensor(depth + 1);
+        case 5 -> tensor = m.tensor(depth + 1);
+        case 10 -> m.tensor(depth + 1);
         case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, scope));
         case 7 -> repeatedScalar(m, I32);
-        case 8 -> repeatedScalar(m, VARINT);
+        case 8 -> {
+          ints = ints == null ? new ArrayList<>() : ints;
+          repeatedScalar(m, VARINT, ints);
+        }
         case 14, 15 -> m.message(depth + 1, () -> typeProto(depth + 1));
         case 22, 23 -> m.sparse(depth + 1);
         default -> throw m.unknown();
       }
     }
+    if ("value".equals(name) && tensor != null) {
+      return folded(tensor);
+    }
+    if ("value_ints".equals(name) && ints != null) {
+      long[] v =
+          ints.size() <= Folded.MAX_VALUES ? ints.stream().mapToLong(x -> x).toArray() : null;
+      return new Folded(List.of((long) ints.size()), v);
+    }
+    return null;
   }
 
   private void valueInfo(int depth) {
@@ -564,6 +619,8 @@ public final class OnnxWalker {
   private void function(int depth) {
     Msg m = new Msg("FunctionProto", FUNCTION_SINGULAR);
     Scope scope = new Scope();
+    // ONNX Runtime inlines a called function and then folds its constants like the graph's.
+    Body body = new Body();
     String[] id = {"", "", ""}; // domain, name, overload
     long start = r.position();
     while (m.next()) {
@@ -571,7 +628,7 @@ public final class OnnxWalker {
       switch (m.f) {
         case 1 -> id[1] = m.name();
         case 4, 5, 6, 8 -> m.string();
-        case 7 -> node(m, depth, scope);
+        case 7 -> node(m, depth, scope, body);
         case 9 -> m.message(depth + 1, () -> opset(scope.imports, tagAt));
         case 10 -> id[0] = m.name();
         case 11 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
@@ -581,6 +638,7 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
+    body.fold();
     String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
     if (id[1].isEmpty() || functionScopes.put(key, scope) != null) {
       throw new FormatException(
@@ -588,6 +646,154 @@ public final class OnnxWalker {
           start,
           "function '" + id[1] + "' in domain '" + id[0] + "' has no name or is defined twice");
     }
+  }
+
+  // ------------------------------------------------------------------ constant folding
+
+  /**
+   * What constant folding knows of one constant: its dims and, for an INT64 tensor of at most
+   * {@link #MAX_VALUES} elements stored in the model, its values (else null).
+   */
+  private record Folded(List<Long> dims, long @Nullable [] values) {
+    static final int MAX_VALUES = 64;
+  }
+
+  private Folded folded(Tensor t) {
+    long n = 1;
+    for (long d : t.dims) {
+      n = d > MAX_ELEMENTS_SEEN / Math.max(n, 1) ? MAX_ELEMENTS_SEEN : n * d;
+    }
+    long[] v = null;
+    if (t.dataType == DataTypes.INT64
+        && t.location == 0
+        && n <= Folded.MAX_VALUES
+        && (t.rawLength >= 0 || t.typedField == 7 || n == 0)) {
+      v = new long[(int) n];
+      if (n > 0) {
+        Int64Values in = new Int64Values(t);
+        for (int i = 0; i < n; i++) {
+          v[i] = in.next();
+        }
+      }
+    }
+    return new Folded(t.dims, v);
+  }
+
+  /** Element counts saturate here (a dims product over it is over every limit anyway). */
+  private static final long MAX_ELEMENTS_SEEN = Long.MAX_VALUE / 2;
+
+  /** A node whose output size constant folding takes from its inputs' values. */
+  private record Use(String op, String in0, @Nullable String in1, String out, long at) {}
+
+  /**
+   * The constants of one graph or function body (initializers, Constant nodes' {@code value} and
+   * {@code value_ints}) and the nodes of the default domain whose output size comes from their
+   * inputs' values: ConstantOfShape (shape), Expand (shape) and Tile (repeats). ONNX Runtime 1.22
+   * folds such a node whose inputs are all constant when it creates the session, so the size the
+   * file states in a few bytes is allocated before the application runs anything: a 136-byte model
+   * whose ConstantOfShape reads the shape [2^28] from an initializer took ORT to 3.2 GB resident.
+   * The elements of every tensor folding would make, summed over the model, are bounded by
+   * onnx.maxFoldedElements. A node with an input that is not a constant of its own body (an
+   * outer-scope name, external data, a graph input) is not folded here.
+   */
+  private final class Body {
+    private final Map<String, Folded> constants = new HashMap<>();
+    private final List<Use> uses = new ArrayList<>();
+
+    void constant(String name, Tensor t) {
+      constants.put(name, folded(t));
+    }
+
+    void node(
+        String op,
+        @Nullable String in0,
+        @Nullable String in1,
+        @Nullable String out,
+        @Nullable Folded value,
+        long at) {
+      if (out == null) {
+        return;
+      }
+      if (op.equals("Constant")) {
+        if (value != null) {
+          constants.put(out, value);
+        }
+      } else if ((op.equals("ConstantOfShape") || op.equals("Expand") || op.equals("Tile"))
+          && in0 != null) {
+        uses.add(new Use(op, in0, in1, out, at));
+      }
+    }
+
+    /** Runs once the body's every constant is known (initializers may follow the nodes). */
+    void fold() {
+      for (Use u : uses) {
+        work++;
+        Folded x = constants.get(u.in0());
+        if (x == null) {
+          continue; // not a constant: ONNX Runtime does not fold the node
+        }
+        List<Long> dims;
+        if (u.op().equals("ConstantOfShape")) {
+          dims = x.values() == null ? null : shape(List.of(), x.values(), false);
+        } else {
+          Folded s = u.in1() == null ? null : constants.get(u.in1());
+          dims =
+              s == null || s.values() == null
+                  ? null
+                  : shape(x.dims(), s.values(), u.op().equals("Tile"));
+        }
+        if (dims == null) {
+          continue; // not evaluated here, or an error in ONNX Runtime too
+        }
+        long n = 1;
+        for (long d : dims) {
+          n = d > MAX_ELEMENTS_SEEN / Math.max(n, 1) ? MAX_ELEMENTS_SEEN : n * d;
+        }
+        if (n > limits.maxFoldedElements() - foldedElements) {
+          throw new FormatException(
+              FormatReason.ONNX_LIMIT_EXCEEDED,
+              u.at(),
+              "node "
+                  + u.op()
+                  + " makes a tensor of shape "
+                  + dims
+                  + " from constants, which takes the tensors constant folding makes over "
+                  + limits.maxFoldedElements()
+                  + " elements (onnx.maxFoldedElements): ONNX Runtime makes them when it"
+                  + " creates the session");
+        }
+        foldedElements += n;
+        constants.put(u.out(), new Folded(dims, null));
+      }
+    }
+  }
+
+  /**
+   * The output shape of ConstantOfShape ({@code x} empty, {@code v} the shape), Expand ({@code x}
+   * broadcast with the shape {@code v}) or Tile ({@code x} times the repeats {@code v}); null for a
+   * negative value or a Tile whose ranks differ, which ONNX Runtime refuses.
+   */
+  private static @Nullable List<Long> shape(List<Long> x, long[] v, boolean tile) {
+    if (tile && x.size() != v.length) {
+      return null;
+    }
+    int rank = Math.max(x.size(), v.length);
+    List<Long> out = new ArrayList<>(rank);
+    for (int i = 0; i < rank; i++) {
+      int xi = i - (rank - x.size());
+      int vi = i - (rank - v.length);
+      long a = xi < 0 ? 1 : x.get(xi);
+      long b = vi < 0 ? 1 : v[vi];
+      if (b < 0) {
+        return null;
+      }
+      if (tile) {
+        out.add(b != 0 && a > MAX_ELEMENTS_SEEN / b ? MAX_ELEMENTS_SEEN : a * b);
+      } else {
+        out.add(a == 1 ? b : b == 1 ? a : Math.max(a, b));
+      }
+    }
+    return out;
   }
 
   /** Model-local function id (domain, name, overload) to the scope of its body. */
@@ -1264,10 +1470,25 @@ public final class OnnxWalker {
 
   /** Repeated scalar field, packed (LEN) or not; returns the number of values. */
   private long repeatedScalar(Msg m, int elementWire) {
+    return repeatedScalar(m, elementWire, null);
+  }
+
+  /**
+   * Repeated scalar field; a varint field's values are also added to {@code sink} while it holds at
+   * most {@link Folded#MAX_VALUES} (one more tells the caller there were more).
+   */
+  private long repeatedScalar(Msg m, int elementWire, @Nullable List<Long> sink) {
     int f = m.f;
     int wt = m.wt;
     long at = m.at;
     if (wt == elementWire) {
+      if (sink != null) {
+        long v = r.readVarint();
+        if (sink.size() <= Folded.MAX_VALUES) {
+          sink.add(v);
+        }
+        return 1;
+      }
       r.skip(wt);
       return 1;
     }
@@ -1290,7 +1511,10 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     long count = 0;
     while (!r.atEnd()) {
-      r.readVarint();
+      long v = r.readVarint();
+      if (sink != null && sink.size() <= Folded.MAX_VALUES) {
+        sink.add(v);
+      }
       count++;
     }
     r.popLimit(old);
@@ -1311,6 +1535,21 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     body.run();
     r.popLimit(old);
+  }
+
+  /** Checks the next {@code len} bytes as a protobuf string's UTF-8 and skips them. */
+  private void checkString(long len) {
+    work += len;
+    long at = r.position();
+    if (!r.isUtf8(at, len)) {
+      throw new FormatException(FormatReason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
+    }
+    r.skipBytes(len);
+  }
+
+  /** The name in slot {@code i} of a node's name positions, or null. */
+  private @Nullable String name(long[] names, int i) {
+    return names[2 * i] < 0 ? null : Utf8.decode(r.bytes(), names[2 * i], (int) names[2 * i + 1]);
   }
 
   /** Reads a protobuf string, checking UTF-8; returns it if {@code decode} and short enough. */
