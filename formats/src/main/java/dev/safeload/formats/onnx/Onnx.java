@@ -51,7 +51,7 @@ public final class Onnx {
 
   /**
    * Most elements of the tensors ONNX Runtime's constant folding makes when it creates a session
-   * from ConstantOfShape, Expand and Tile nodes whose shape or repeats are constants of the model,
+   * from ConstantOfShape, Expand, Tile and Range nodes whose inputs are constants of the model,
    * summed over the model: a 136-byte model whose ConstantOfShape reads the shape [2^28] from an
    * initializer made it allocate 3 GiB.
    */

@@ -103,6 +103,54 @@ class OnnxFoldingTest {
   }
 
   /** Two tensors of 2^25 + 1 elements each: each alone fits in 2^26, both do not. */
+  private static Proto floatScalar(String name, float v) {
+    return Proto.of()
+        .varint(2, 1)
+        .str(8, name)
+        .bytes(9, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v).array());
+  }
+
+  /** Range(0, 2^28, 1): the element count comes from three scalars, raw or typed. */
+  @Test
+  void rangeOfConstants() {
+    Proto range = Proto.of().str(1, "a").str(1, "b").str(1, "c").str(2, "y").str(4, "Range");
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        withInit(
+            range, floatScalar("a", 0), floatScalar("b", (float) (1L << 28)), floatScalar("c", 1)));
+    // int64_data and float_data instead of raw_data
+    Proto a = Proto.of().varint(2, 7).str(8, "a").varint(7, 0);
+    Proto b = Proto.of().varint(2, 7).str(8, "b").varint(7, 1L << 28);
+    Proto c = Proto.of().varint(2, 7).str(8, "c").varint(7, 1);
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, withInit(range, a, b, c));
+    Proto fb =
+        Proto.of()
+            .varint(2, 1)
+            .str(8, "b")
+            .bytes(
+                4,
+                ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putFloat((float) (1L << 28))
+                    .array());
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        withInit(range, floatScalar("a", 0), fb, floatScalar("c", 1)));
+    // a step of 2^10 over the same span, and a negative count: small
+    describe(
+        withInit(
+            range,
+            floatScalar("a", 0),
+            floatScalar("b", (float) (1L << 28)),
+            floatScalar("c", 1 << 10)));
+    describe(
+        withInit(
+            range,
+            floatScalar("a", 0),
+            floatScalar("b", (float) (1L << 28)),
+            floatScalar("c", -1)));
+  }
+
   @Test
   void theLimitIsTheModelsTotalAndAPolicyMayRaiseIt() {
     byte[] two =

@@ -387,16 +387,16 @@ public final class OnnxWalker {
     String domain = "";
     String overload = "";
     long at = r.position();
-    // Where the first two inputs and the first output are, decoded only for the nodes constant
+    // Where the first three inputs and the first output are, decoded only for the nodes constant
     // folding needs (Body); -1: absent or too long to be a name worth following.
-    long[] names = {-1, 0, -1, 0, -1, 0};
+    long[] names = {-1, 0, -1, 0, -1, 0, -1, 0};
     int inputs = 0;
     int outputs = 0;
     Folded[] value = {null};
     while (m.next()) {
       switch (m.f) {
         case 1, 2 -> {
-          int slot = m.f == 1 ? (inputs++ < 2 ? inputs - 1 : -1) : (outputs++ == 0 ? 2 : -1);
+          int slot = m.f == 1 ? (inputs++ < 3 ? inputs - 1 : -1) : (outputs++ == 0 ? 3 : -1);
           m.field(LEN);
           long len = r.readLength();
           if (slot >= 0 && len <= MAX_DESCRIBED) {
@@ -429,7 +429,7 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (d.equals("ai.onnx")) {
-      body.node(op, name(names, 0), name(names, 1), name(names, 2), value[0], at);
+      body.node(op, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
     }
     // A domain outside the allowlist is judged once every function is known (functions follow the
     // graph): a node may call a model-local function, whose own nodes are checked here like any.
@@ -654,8 +654,12 @@ public final class OnnxWalker {
    * What constant folding knows of one constant: its dims and, for an INT64 tensor of at most
    * {@link #MAX_VALUES} elements stored in the model, its values (else null).
    */
-  private record Folded(List<Long> dims, long @Nullable [] values) {
+  private record Folded(List<Long> dims, long @Nullable [] values, double scalar) {
     static final int MAX_VALUES = 64;
+
+    Folded(List<Long> dims, long @Nullable [] values) {
+      this(dims, values, Double.NaN);
+    }
   }
 
   private Folded folded(Tensor t) {
@@ -676,25 +680,79 @@ public final class OnnxWalker {
         }
       }
     }
-    return new Folded(t.dims, v);
+    return new Folded(t.dims, v, scalar(t));
+  }
+
+  /**
+   * The value of a one-element FLOAT, DOUBLE, INT16, INT32 or INT64 tensor stored in the model
+   * (Range's start, limit and delta), else NaN.
+   */
+  private double scalar(Tensor t) {
+    if (t.location != 0 || t.dims.size() > 1 || (t.dims.size() == 1 && t.dims.get(0) != 1)) {
+      return Double.NaN;
+    }
+    int type = t.dataType;
+    if (t.rawLength >= 0) {
+      int size = type == 1 || type == 6 ? 4 : type == 7 || type == 11 ? 8 : type == 5 ? 2 : 0;
+      if (size == 0 || t.rawLength != size) {
+        return Double.NaN;
+      }
+      long bits = 0;
+      for (int i = size - 1; i >= 0; i--) {
+        bits = bits << 8 | (r.bytes().get(t.rawOffset + i) & 0xff);
+      }
+      return switch (type) {
+        case 1 -> Float.intBitsToFloat((int) bits);
+        case 11 -> Double.longBitsToDouble(bits);
+        case 5 -> (short) bits;
+        case 6 -> (int) bits;
+        default -> bits;
+      };
+    }
+    // typed fields: float_data (4, fixed32), int32_data (5, varint; INT16 too), int64_data (7),
+    // double_data (10, fixed64); packed or not, the first value is the only one
+    if (t.typedField == 0) {
+      return Double.NaN;
+    }
+    ProtoReader in = new ProtoReader(r.bytes(), t.start, t.end);
+    while (!in.atEnd()) {
+      long tag = in.readTag();
+      int wt = (int) (tag & 7);
+      if (tag >>> 3 != t.typedField) {
+        in.skip(wt);
+        continue;
+      }
+      if (wt == LEN) {
+        in.readLength();
+      }
+      return switch (t.typedField) {
+        case 4 -> Float.intBitsToFloat(in.readFixed32());
+        case 10 -> Double.longBitsToDouble(in.readFixed64());
+        case 5 -> (int) in.readVarint();
+        default -> in.readVarint();
+      };
+    }
+    return Double.NaN;
   }
 
   /** Element counts saturate here (a dims product over it is over every limit anyway). */
   private static final long MAX_ELEMENTS_SEEN = Long.MAX_VALUE / 2;
 
   /** A node whose output size constant folding takes from its inputs' values. */
-  private record Use(String op, String in0, @Nullable String in1, String out, long at) {}
+  private record Use(
+      String op, String in0, @Nullable String in1, @Nullable String in2, String out, long at) {}
 
   /**
    * The constants of one graph or function body (initializers, Constant nodes' {@code value} and
    * {@code value_ints}) and the nodes of the default domain whose output size comes from their
-   * inputs' values: ConstantOfShape (shape), Expand (shape) and Tile (repeats). ONNX Runtime 1.22
-   * folds such a node whose inputs are all constant when it creates the session, so the size the
-   * file states in a few bytes is allocated before the application runs anything: a 136-byte model
-   * whose ConstantOfShape reads the shape [2^28] from an initializer took ORT to 3.2 GB resident.
-   * The elements of every tensor folding would make, summed over the model, are bounded by
-   * onnx.maxFoldedElements. A node with an input that is not a constant of its own body (an
-   * outer-scope name, external data, a graph input) is not folded here.
+   * inputs' values: ConstantOfShape (shape), Expand (shape), Tile (repeats) and Range (start,
+   * limit, delta). ONNX Runtime 1.22 folds such a node whose inputs are all constant when it
+   * creates the session, so the size the file states in a few bytes is allocated before the
+   * application runs anything: a 136-byte model whose ConstantOfShape reads the shape [2^28] from
+   * an initializer took ORT to 3.2 GB resident. The elements of every tensor folding would make,
+   * summed over the model, are bounded by onnx.maxFoldedElements. A node with an input that is not
+   * a constant of its own body (an outer-scope name, external data, a graph input) is not folded
+   * here.
    */
   private final class Body {
     private final Map<String, Folded> constants = new HashMap<>();
@@ -708,6 +766,7 @@ public final class OnnxWalker {
         String op,
         @Nullable String in0,
         @Nullable String in1,
+        @Nullable String in2,
         @Nullable String out,
         @Nullable Folded value,
         long at) {
@@ -718,9 +777,12 @@ public final class OnnxWalker {
         if (value != null) {
           constants.put(out, value);
         }
-      } else if ((op.equals("ConstantOfShape") || op.equals("Expand") || op.equals("Tile"))
+      } else if ((op.equals("ConstantOfShape")
+              || op.equals("Expand")
+              || op.equals("Tile")
+              || op.equals("Range"))
           && in0 != null) {
-        uses.add(new Use(op, in0, in1, out, at));
+        uses.add(new Use(op, in0, in1, in2, out, at));
       }
     }
 
@@ -735,6 +797,10 @@ public final class OnnxWalker {
         List<Long> dims;
         if (u.op().equals("ConstantOfShape")) {
           dims = x.values() == null ? null : shape(List.of(), x.values(), false);
+        } else if (u.op().equals("Range")) {
+          Folded limit = u.in1() == null ? null : constants.get(u.in1());
+          Folded delta = u.in2() == null ? null : constants.get(u.in2());
+          dims = limit == null || delta == null ? null : range(x, limit, delta);
         } else {
           Folded s = u.in1() == null ? null : constants.get(u.in1());
           dims =
@@ -766,6 +832,18 @@ public final class OnnxWalker {
         constants.put(u.out(), new Folded(dims, null));
       }
     }
+  }
+
+  /**
+   * Range's output shape, {@code [max(ceil((limit - start) / delta), 0)]}; null when a value is not
+   * known or delta is 0 (which ONNX Runtime refuses).
+   */
+  private static @Nullable List<Long> range(Folded start, Folded limit, Folded delta) {
+    double n = Math.ceil((limit.scalar() - start.scalar()) / delta.scalar());
+    if (Double.isNaN(n) || delta.scalar() == 0) {
+      return null;
+    }
+    return List.of(n <= 0 ? 0 : n >= MAX_ELEMENTS_SEEN ? MAX_ELEMENTS_SEEN : (long) n);
   }
 
   /**
