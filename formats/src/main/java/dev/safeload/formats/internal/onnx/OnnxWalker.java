@@ -751,8 +751,9 @@ public final class OnnxWalker {
    * application runs anything: a 136-byte model whose ConstantOfShape reads the shape [2^28] from
    * an initializer took ORT to 3.2 GB resident. The elements of every tensor folding would make,
    * summed over the model, are bounded by onnx.maxFoldedElements. A node with an input that is not
-   * a constant of its own body (an outer-scope name, external data, a graph input) is not folded
-   * here.
+   * a constant of its own body (an outer-scope name, external data, a graph input) is not evaluated
+   * here; nor is a function's Constant taking its value from the caller's attribute
+   * (ref_attr_name), which ONNX Runtime folds after inlining the function.
    */
   private final class Body {
     private final Map<String, Folded> constants = new HashMap<>();
