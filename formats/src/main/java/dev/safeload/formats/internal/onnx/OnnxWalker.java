@@ -428,7 +428,7 @@ public final class OnnxWalker {
       throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, at, "node without op_type");
     }
     String d = normaliseDomain(domain);
-    if (d.equals("ai.onnx")) {
+    if (d.equals("ai.onnx") && FOLDING_OPS.contains(op)) {
       body.node(op, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
     }
     // A domain outside the allowlist is judged once every function is known (functions follow the
@@ -443,12 +443,20 @@ public final class OnnxWalker {
    */
   private @Nullable Folded attribute(int depth, Scope scope) {
     Msg m = new Msg("AttributeProto", ATTRIBUTE_SINGULAR);
-    String name = null;
+    // The name's bytes, compared only when the attribute can be a Constant's value (field 1 comes
+    // first as writers order fields, so a longer or shorter name spares collecting ints).
+    long nameAt = -1;
+    long nameLen = -1;
     Tensor tensor = null;
     List<Long> ints = null;
     while (m.next()) {
       switch (m.f) {
-        case 1 -> name = m.text();
+        case 1 -> {
+          m.field(LEN);
+          nameLen = r.readLength();
+          nameAt = r.position();
+          checkString(nameLen);
+        }
         case 13, 21 -> m.string();
         case 2 -> m.skip(I32);
         case 3, 20 -> m.varint();
@@ -458,7 +466,9 @@ public final class OnnxWalker {
         case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, scope));
         case 7 -> repeatedScalar(m, I32);
         case 8 -> {
-          ints = ints == null ? new ArrayList<>() : ints;
+          if (nameLen < 0 || nameLen == VALUE_INTS.length) {
+            ints = ints == null ? new ArrayList<>() : ints;
+          }
           repeatedScalar(m, VARINT, ints);
         }
         case 14, 15 -> m.message(depth + 1, () -> typeProto(depth + 1));
@@ -466,10 +476,10 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
-    if ("value".equals(name) && tensor != null) {
+    if (tensor != null && isName(nameAt, nameLen, VALUE)) {
       return folded(tensor);
     }
-    if ("value_ints".equals(name) && ints != null) {
+    if (ints != null && isName(nameAt, nameLen, VALUE_INTS)) {
       long[] v =
           ints.size() <= Folded.MAX_VALUES ? ints.stream().mapToLong(x -> x).toArray() : null;
       return new Folded(List.of((long) ints.size()), v);
@@ -673,7 +683,12 @@ public final class OnnxWalker {
         && n <= Folded.MAX_VALUES
         && (t.rawLength >= 0 || t.typedField == 7 || n == 0)) {
       v = new long[(int) n];
-      if (n > 0) {
+      if (t.rawLength >= 0) {
+        // read in place: a ProtoReader per constant would cost more than the values
+        for (int i = 0; i < n; i++) {
+          v[i] = rawLong(t.rawOffset + 8L * i, 8);
+        }
+      } else if (n > 0) {
         Int64Values in = new Int64Values(t);
         for (int i = 0; i < n; i++) {
           v[i] = in.next();
@@ -697,10 +712,7 @@ public final class OnnxWalker {
       if (size == 0 || t.rawLength != size) {
         return Double.NaN;
       }
-      long bits = 0;
-      for (int i = size - 1; i >= 0; i--) {
-        bits = bits << 8 | (r.bytes().get(t.rawOffset + i) & 0xff);
-      }
+      long bits = rawLong(t.rawOffset, size);
       return switch (type) {
         case 1 -> Float.intBitsToFloat((int) bits);
         case 11 -> Double.longBitsToDouble(bits);
@@ -733,6 +745,15 @@ public final class OnnxWalker {
       };
     }
     return Double.NaN;
+  }
+
+  /** The little-endian integer of {@code size} bytes at {@code at} of the file. */
+  private long rawLong(long at, int size) {
+    long bits = 0;
+    for (int i = size - 1; i >= 0; i--) {
+      bits = bits << 8 | (r.bytes().get(at + i) & 0xff);
+    }
+    return bits;
   }
 
   /** Element counts saturate here (a dims product over it is over every limit anyway). */
@@ -1614,6 +1635,26 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     body.run();
     r.popLimit(old);
+  }
+
+  private static final byte[] VALUE = {'v', 'a', 'l', 'u', 'e'};
+  private static final byte[] VALUE_INTS = {'v', 'a', 'l', 'u', 'e', '_', 'i', 'n', 't', 's'};
+
+  /** The operators of the default domain {@link Body} looks at. */
+  private static final Set<String> FOLDING_OPS =
+      Set.of("Constant", "ConstantOfShape", "Expand", "Tile", "Range");
+
+  /** Whether the string at {@code [at, at + len)} of the file is {@code name} (ASCII). */
+  private boolean isName(long at, long len, byte[] name) {
+    if (at < 0 || len != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (r.bytes().get(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Checks the next {@code len} bytes as a protobuf string's UTF-8 and skips them. */
