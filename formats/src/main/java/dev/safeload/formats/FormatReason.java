@@ -325,7 +325,9 @@ public enum FormatReason implements ReasonCode {
       "The protobuf wire format is invalid: bad tag, group, wire type 6/7 or overlong varint."),
   ONNX_TRUNCATED("A length-delimited field runs past its enclosing message or the file."),
   ONNX_TOO_DEEP("Messages nest deeper than the policy allows (subgraphs, type protos)."),
-  ONNX_LIMIT_EXCEEDED("More nodes, tensors, functions or metadata entries than the policy allows."),
+  ONNX_LIMIT_EXCEEDED(
+      "More nodes, tensors, functions or metadata entries than the policy allows, or sparse tensors"
+          + " larger once dense, or constant-folded tensors larger, than the policy allows."),
   ONNX_UNKNOWN_FIELD("A field number is not part of the ONNX schema for its message."),
   ONNX_FIELD_TYPE_INVALID("A known field has the wrong wire type."),
   ONNX_DUPLICATE_FIELD(

@@ -46,6 +46,8 @@ public final class FormatSettings implements SettingCatalog {
           Onnx.MAX_FUNCTIONS,
           Onnx.MAX_METADATA_ENTRIES,
           Onnx.MAX_RANK,
+          Onnx.MAX_SPARSE_DENSE_BYTES,
+          Onnx.MAX_FOLDED_ELEMENTS,
           Safetensors.MAX_HEADER_BYTES,
           Safetensors.MAX_TENSORS,
           Safetensors.MAX_RANK,

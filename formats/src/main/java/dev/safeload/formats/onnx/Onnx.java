@@ -39,4 +39,22 @@ public final class Onnx {
 
   /** Highest tensor rank. */
   public static final Setting<Long> MAX_RANK = Setting.limit("onnx.maxRank", 64);
+
+  /**
+   * Most bytes the sparse tensors of a model (sparse initializers, {@code Constant} nodes'
+   * sparse_value, sparse attributes) take once made dense, summed over the model. ONNX Runtime
+   * makes every one of them dense when it creates a session, whatever their few stored values: a
+   * 100-byte model declaring a 1 GiB sparse tensor with no values made it allocate 2 GiB.
+   */
+  public static final Setting<Long> MAX_SPARSE_DENSE_BYTES =
+      Setting.limit("onnx.maxSparseDenseBytes", 256L << 20);
+
+  /**
+   * Most elements of the tensors ONNX Runtime's constant folding makes when it creates a session
+   * from ConstantOfShape, Expand, Tile and Range nodes whose inputs are constants of the model,
+   * summed over the model: a 136-byte model whose ConstantOfShape reads the shape [2^28] from an
+   * initializer made it allocate 3 GiB.
+   */
+  public static final Setting<Long> MAX_FOLDED_ELEMENTS =
+      Setting.limit("onnx.maxFoldedElements", 1L << 26);
 }

@@ -130,7 +130,9 @@ public final class OnnxHandler implements FormatHandler {
             context.limit(Onnx.MAX_TENSORS),
             context.limit(Onnx.MAX_FUNCTIONS),
             context.limit(Onnx.MAX_METADATA_ENTRIES),
-            context.limit(Onnx.MAX_RANK)),
+            context.limit(Onnx.MAX_RANK),
+            context.limit(Onnx.MAX_SPARSE_DENSE_BYTES),
+            context.limit(Onnx.MAX_FOLDED_ELEMENTS)),
         context.setting(Onnx.ALLOWED_DOMAINS));
   }
 

@@ -8,6 +8,7 @@ import static dev.safeload.formats.onnx.Proto.graph;
 import static dev.safeload.formats.onnx.Proto.model;
 import static dev.safeload.formats.onnx.Proto.node;
 
+import dev.safeload.LoadPolicy;
 import dev.safeload.formats.FormatReason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -145,13 +146,69 @@ class OnnxSparseTest {
         FormatReason.ONNX_TENSOR_INVALID,
         sparseModel(
             Proto.of().msg(1, values(3)).msg(2, ok).varint(3, 1L << 40).varint(3, 1L << 40)));
-    // the largest linear index of a dense size near 2^63, and one past it
+    // the largest linear index of a dense size near 2^63 passes the index rule (the tensor is then
+    // refused for its dense size), and one past it does not
     long big = Long.MAX_VALUE / 2;
     Proto edge = Proto.of().varint(1, 1).varint(2, 7).bytes(9, raw(2 * big - 1));
-    describe(sparseModel(Proto.of().msg(1, values(1)).msg(2, edge).varint(3, big).varint(3, 2)));
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        sparseModel(Proto.of().msg(1, values(1)).msg(2, edge).varint(3, big).varint(3, 2)));
     Proto past = Proto.of().varint(1, 1).varint(2, 7).bytes(9, raw(2 * big));
     assertRejected(
         FormatReason.ONNX_SPARSE_INDEX_INVALID,
         sparseModel(Proto.of().msg(1, values(1)).msg(2, past).varint(3, big).varint(3, 2)));
+  }
+
+  // ------------------------------------------------------------ dense size: what ORT allocates
+
+  /**
+   * A sparse FLOAT tensor of these dims holding nothing: values of shape [0], INT64 indices of
+   * shape [0].
+   */
+  private static Proto empty(String name, long... dims) {
+    Proto sparse =
+        Proto.of()
+            .msg(1, Proto.floatTensor(name, 0))
+            .msg(2, Proto.of().varint(1, 0).varint(2, 7).str(8, "i").bytes(9, new byte[0]));
+    for (long d : dims) {
+      sparse.varint(3, d);
+    }
+    return sparse;
+  }
+
+  /**
+   * ONNX Runtime 1.22 makes sparse initializers and sparse Constants dense when it creates a
+   * session: a 101-byte model (onnx.checker accepts it) whose sparse initializer declares 2^28
+   * floats and stores none took ORT to 2.2 GB resident. The dense size counts against
+   * onnx.maxSparseDenseBytes (256 MiB by default, summed over the model).
+   */
+  @Test
+  void denseSizeIsBoundedByThePolicy() {
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, sparseModel(empty("W", 1L << 28)));
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, sparseModel(empty("W", 1L << 16, 1L << 16)));
+    // the same as a Constant node's sparse_value (AttributeProto type SPARSE_TENSOR = 11)
+    Proto constant =
+        node("Constant", null, "", "W")
+            .msg(5, Proto.of().str(1, "sparse_value").varint(20, 11).msg(22, empty("v", 1L << 28)));
+    assertRejected(FormatReason.ONNX_LIMIT_EXCEEDED, model(graph(field(1, constant))).build());
+    // two tensors of 128 MiB each fit; a third 4 bytes more does not: the limit is the model's
+    // total
+    Proto relu = field(1, node("Relu", null, "W", "Y"));
+    describe(
+        model(graph(relu, field(15, empty("W", 1L << 25)), field(15, empty("V", 1L << 25))))
+            .build());
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        model(
+                graph(
+                    relu,
+                    field(15, empty("W", 1L << 25)),
+                    field(15, empty("V", 1L << 25)),
+                    field(15, empty("U", 1))))
+            .build());
+    // a policy that says so admits more
+    describe(
+        sparseModel(empty("W", 1L << 28)),
+        LoadPolicy.strict().toBuilder().set(Onnx.MAX_SPARSE_DENSE_BYTES, 1L << 30).build());
   }
 }

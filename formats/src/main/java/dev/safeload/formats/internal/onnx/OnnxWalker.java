@@ -38,7 +38,9 @@ public final class OnnxWalker {
       long maxTensors,
       long maxFunctions,
       long maxMetadataEntries,
-      long maxRank) {}
+      long maxRank,
+      long maxSparseDenseBytes,
+      long maxFoldedElements) {}
 
   /** One external-data reference: a byte range of a file next to the model. */
   public record External(
@@ -93,6 +95,12 @@ public final class OnnxWalker {
   private long tensorCount;
   private long functions;
   private long metadataEntries;
+
+  /** Bytes of every sparse tensor seen so far once made dense, for {@link #checkSparse}. */
+  private long sparseDenseBytes;
+
+  /** Elements of every tensor constant folding would make so far, for {@link Body#fold}. */
+  private long foldedElements;
 
   private OnnxWalker(ModelBytes b, Limits limits, Predicate<String> domainAllowed) {
     this.r = new ProtoReader(b, 0, b.size());
@@ -325,9 +333,10 @@ public final class OnnxWalker {
   private void graph(int depth, Scope scope) {
     Msg m = new Msg("GraphProto", GRAPH_SINGULAR);
     Set<String> initNames = new HashSet<>();
+    Body body = new Body();
     while (m.next()) {
       switch (m.f) {
-        case 1 -> node(m, depth, scope);
+        case 1 -> node(m, depth, scope, body);
         case 2, 10 -> m.string();
         case 5 -> {
           Tensor t = m.tensor(depth + 1);
@@ -337,6 +346,7 @@ public final class OnnxWalker {
                 m.at,
                 "initializer name '" + t.name + "' is empty or used twice in one graph");
           }
+          body.constant(t.name, t);
           if (depth == 1 && t.rawLength >= 0) {
             tensors.add(
                 new TensorInfo(
@@ -358,29 +368,54 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
+    body.fold();
   }
 
   /** A node field of a graph or function: counted against the limit, then walked. */
-  private void node(Msg m, int depth, Scope scope) {
+  private void node(Msg m, int depth, Scope scope, Body body) {
     m.field(LEN);
     if (++nodes > limits.maxNodes()) {
       throw new FormatException(
           FormatReason.ONNX_LIMIT_EXCEEDED, m.at, "more than " + limits.maxNodes() + " nodes");
     }
-    nested(depth + 1, () -> node(depth + 1, scope));
+    nested(depth + 1, () -> node(depth + 1, scope, body));
   }
 
-  private void node(int depth, Scope scope) {
+  private void node(int depth, Scope scope, Body body) {
     Msg m = new Msg("NodeProto", NODE_SINGULAR);
     String op = "";
     String domain = "";
     String overload = "";
     long at = r.position();
+    // Where the first three inputs and the first output are, decoded only for the nodes constant
+    // folding needs (Body); -1: absent or too long to be a name worth following.
+    long[] names = {-1, 0, -1, 0, -1, 0, -1, 0};
+    int inputs = 0;
+    int outputs = 0;
+    Folded[] value = {null};
     while (m.next()) {
       switch (m.f) {
-        case 1, 2, 3, 6 -> m.string();
+        case 1, 2 -> {
+          int slot = m.f == 1 ? (inputs++ < 3 ? inputs - 1 : -1) : (outputs++ == 0 ? 3 : -1);
+          m.field(LEN);
+          long len = r.readLength();
+          if (slot >= 0 && len <= MAX_DESCRIBED) {
+            names[2 * slot] = r.position();
+            names[2 * slot + 1] = len;
+          }
+          checkString(len);
+        }
+        case 3, 6 -> m.string();
         case 4 -> op = m.name();
-        case 5 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
+        case 5 ->
+            m.message(
+                depth + 1,
+                () -> {
+                  Folded f = attribute(depth + 1, scope);
+                  if (f != null) {
+                    value[0] = f;
+                  }
+                });
         case 7 -> domain = m.name();
         case 8 -> overload = m.name();
         case 9 -> m.entry(depth + 1);
@@ -393,29 +428,63 @@ public final class OnnxWalker {
       throw new FormatException(FormatReason.ONNX_NOT_A_MODEL, at, "node without op_type");
     }
     String d = normaliseDomain(domain);
+    if (d.equals("ai.onnx") && FOLDING_OPS.contains(op)) {
+      body.node(op, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
+    }
     // A domain outside the allowlist is judged once every function is known (functions follow the
     // graph): a node may call a model-local function, whose own nodes are checked here like any.
     nodeDomains.add(d);
     pendingNodes.add(new PendingNode(d, op, overload, scope, at));
   }
 
-  private void attribute(int depth, Scope scope) {
+  /**
+   * Walks an attribute; returns what it gives constant folding if it can be a Constant node's value
+   * ({@code value} as a tensor, {@code value_ints}), else null.
+   */
+  private @Nullable Folded attribute(int depth, Scope scope) {
     Msg m = new Msg("AttributeProto", ATTRIBUTE_SINGULAR);
+    // The name's bytes, compared only when the attribute can be a Constant's value (field 1 comes
+    // first as writers order fields, so a longer or shorter name spares collecting ints).
+    long nameAt = -1;
+    long nameLen = -1;
+    Tensor tensor = null;
+    List<Long> ints = null;
     while (m.next()) {
       switch (m.f) {
-        case 1, 13, 21 -> m.string();
+        case 1 -> {
+          m.field(LEN);
+          nameLen = r.readLength();
+          nameAt = r.position();
+          checkString(nameLen);
+        }
+        case 13, 21 -> m.string();
         case 2 -> m.skip(I32);
         case 3, 20 -> m.varint();
         case 4, 9 -> m.skip(LEN); // bytes: UTF-8 by convention only
-        case 5, 10 -> m.tensor(depth + 1);
+        case 5 -> tensor = m.tensor(depth + 1);
+        case 10 -> m.tensor(depth + 1);
         case 6, 11 -> m.message(depth + 1, () -> graph(depth + 1, scope));
         case 7 -> repeatedScalar(m, I32);
-        case 8 -> repeatedScalar(m, VARINT);
+        case 8 -> {
+          if (nameLen < 0 || nameLen == VALUE_INTS.length) {
+            ints = ints == null ? new ArrayList<>() : ints;
+          }
+          repeatedScalar(m, VARINT, ints);
+        }
         case 14, 15 -> m.message(depth + 1, () -> typeProto(depth + 1));
         case 22, 23 -> m.sparse(depth + 1);
         default -> throw m.unknown();
       }
     }
+    if (tensor != null && isName(nameAt, nameLen, VALUE)) {
+      return folded(tensor);
+    }
+    if (ints != null && isName(nameAt, nameLen, VALUE_INTS)) {
+      long[] v =
+          ints.size() <= Folded.MAX_VALUES ? ints.stream().mapToLong(x -> x).toArray() : null;
+      return new Folded(List.of((long) ints.size()), v);
+    }
+    return null;
   }
 
   private void valueInfo(int depth) {
@@ -560,6 +629,8 @@ public final class OnnxWalker {
   private void function(int depth) {
     Msg m = new Msg("FunctionProto", FUNCTION_SINGULAR);
     Scope scope = new Scope();
+    // ONNX Runtime inlines a called function and then folds its constants like the graph's.
+    Body body = new Body();
     String[] id = {"", "", ""}; // domain, name, overload
     long start = r.position();
     while (m.next()) {
@@ -567,7 +638,7 @@ public final class OnnxWalker {
       switch (m.f) {
         case 1 -> id[1] = m.name();
         case 4, 5, 6, 8 -> m.string();
-        case 7 -> node(m, depth, scope);
+        case 7 -> node(m, depth, scope, body);
         case 9 -> m.message(depth + 1, () -> opset(scope.imports, tagAt));
         case 10 -> id[0] = m.name();
         case 11 -> m.message(depth + 1, () -> attribute(depth + 1, scope));
@@ -577,6 +648,7 @@ public final class OnnxWalker {
         default -> throw m.unknown();
       }
     }
+    body.fold();
     String key = functionKey(normaliseDomain(id[0]), id[1], id[2]);
     if (id[1].isEmpty() || functionScopes.put(key, scope) != null) {
       throw new FormatException(
@@ -584,6 +656,244 @@ public final class OnnxWalker {
           start,
           "function '" + id[1] + "' in domain '" + id[0] + "' has no name or is defined twice");
     }
+  }
+
+  // ------------------------------------------------------------------ constant folding
+
+  /**
+   * What constant folding knows of one constant: its dims and, for an INT64 tensor of at most
+   * {@link #MAX_VALUES} elements stored in the model, its values (else null).
+   */
+  private record Folded(List<Long> dims, long @Nullable [] values, double scalar) {
+    static final int MAX_VALUES = 64;
+
+    Folded(List<Long> dims, long @Nullable [] values) {
+      this(dims, values, Double.NaN);
+    }
+  }
+
+  private Folded folded(Tensor t) {
+    long n = 1;
+    for (long d : t.dims) {
+      n = d > MAX_ELEMENTS_SEEN / Math.max(n, 1) ? MAX_ELEMENTS_SEEN : n * d;
+    }
+    long[] v = null;
+    if (t.dataType == DataTypes.INT64
+        && t.location == 0
+        && n <= Folded.MAX_VALUES
+        && (t.rawLength >= 0 || t.typedField == 7 || n == 0)) {
+      v = new long[(int) n];
+      if (t.rawLength >= 0) {
+        // read in place: a ProtoReader per constant would cost more than the values
+        for (int i = 0; i < n; i++) {
+          v[i] = rawLong(t.rawOffset + 8L * i, 8);
+        }
+      } else if (n > 0) {
+        Int64Values in = new Int64Values(t);
+        for (int i = 0; i < n; i++) {
+          v[i] = in.next();
+        }
+      }
+    }
+    return new Folded(t.dims, v, scalar(t));
+  }
+
+  /**
+   * The value of a one-element FLOAT, DOUBLE, INT16, INT32 or INT64 tensor stored in the model
+   * (Range's start, limit and delta), else NaN.
+   */
+  private double scalar(Tensor t) {
+    if (t.location != 0 || t.dims.size() > 1 || (t.dims.size() == 1 && t.dims.get(0) != 1)) {
+      return Double.NaN;
+    }
+    int type = t.dataType;
+    if (t.rawLength >= 0) {
+      int size = type == 1 || type == 6 ? 4 : type == 7 || type == 11 ? 8 : type == 5 ? 2 : 0;
+      if (size == 0 || t.rawLength != size) {
+        return Double.NaN;
+      }
+      long bits = rawLong(t.rawOffset, size);
+      return switch (type) {
+        case 1 -> Float.intBitsToFloat((int) bits);
+        case 11 -> Double.longBitsToDouble(bits);
+        case 5 -> (short) bits;
+        case 6 -> (int) bits;
+        default -> bits;
+      };
+    }
+    // typed fields: float_data (4, fixed32), int32_data (5, varint; INT16 too), int64_data (7),
+    // double_data (10, fixed64); packed or not, the first value is the only one
+    if (t.typedField == 0) {
+      return Double.NaN;
+    }
+    ProtoReader in = new ProtoReader(r.bytes(), t.start, t.end);
+    while (!in.atEnd()) {
+      long tag = in.readTag();
+      int wt = (int) (tag & 7);
+      if (tag >>> 3 != t.typedField) {
+        in.skip(wt);
+        continue;
+      }
+      if (wt == LEN) {
+        in.readLength();
+      }
+      return switch (t.typedField) {
+        case 4 -> Float.intBitsToFloat(in.readFixed32());
+        case 10 -> Double.longBitsToDouble(in.readFixed64());
+        case 5 -> (int) in.readVarint();
+        default -> in.readVarint();
+      };
+    }
+    return Double.NaN;
+  }
+
+  /** The little-endian integer of {@code size} bytes at {@code at} of the file. */
+  private long rawLong(long at, int size) {
+    long bits = 0;
+    for (int i = size - 1; i >= 0; i--) {
+      bits = bits << 8 | (r.bytes().get(at + i) & 0xff);
+    }
+    return bits;
+  }
+
+  /** Element counts saturate here (a dims product over it is over every limit anyway). */
+  private static final long MAX_ELEMENTS_SEEN = Long.MAX_VALUE / 2;
+
+  /** A node whose output size constant folding takes from its inputs' values. */
+  private record Use(
+      String op, String in0, @Nullable String in1, @Nullable String in2, String out, long at) {}
+
+  /**
+   * The constants of one graph or function body (initializers, Constant nodes' {@code value} and
+   * {@code value_ints}) and the nodes of the default domain whose output size comes from their
+   * inputs' values: ConstantOfShape (shape), Expand (shape), Tile (repeats) and Range (start,
+   * limit, delta). ONNX Runtime 1.22 folds such a node whose inputs are all constant when it
+   * creates the session, so the size the file states in a few bytes is allocated before the
+   * application runs anything: a 136-byte model whose ConstantOfShape reads the shape [2^28] from
+   * an initializer took ORT to 3.2 GB resident. The elements of every tensor folding would make,
+   * summed over the model, are bounded by onnx.maxFoldedElements. A node with an input that is not
+   * a constant of its own body (an outer-scope name, external data, a graph input) is not evaluated
+   * here; nor is a function's Constant taking its value from the caller's attribute
+   * (ref_attr_name), which ONNX Runtime folds after inlining the function.
+   */
+  private final class Body {
+    private final Map<String, Folded> constants = new HashMap<>();
+    private final List<Use> uses = new ArrayList<>();
+
+    void constant(String name, Tensor t) {
+      constants.put(name, folded(t));
+    }
+
+    void node(
+        String op,
+        @Nullable String in0,
+        @Nullable String in1,
+        @Nullable String in2,
+        @Nullable String out,
+        @Nullable Folded value,
+        long at) {
+      if (out == null) {
+        return;
+      }
+      if (op.equals("Constant")) {
+        if (value != null) {
+          constants.put(out, value);
+        }
+      } else if ((op.equals("ConstantOfShape")
+              || op.equals("Expand")
+              || op.equals("Tile")
+              || op.equals("Range"))
+          && in0 != null) {
+        uses.add(new Use(op, in0, in1, in2, out, at));
+      }
+    }
+
+    /** Runs once the body's every constant is known (initializers may follow the nodes). */
+    void fold() {
+      for (Use u : uses) {
+        work++;
+        Folded x = constants.get(u.in0());
+        if (x == null) {
+          continue; // not a constant: ONNX Runtime does not fold the node
+        }
+        List<Long> dims;
+        if (u.op().equals("ConstantOfShape")) {
+          dims = x.values() == null ? null : shape(List.of(), x.values(), false);
+        } else if (u.op().equals("Range")) {
+          Folded limit = u.in1() == null ? null : constants.get(u.in1());
+          Folded delta = u.in2() == null ? null : constants.get(u.in2());
+          dims = limit == null || delta == null ? null : range(x, limit, delta);
+        } else {
+          Folded s = u.in1() == null ? null : constants.get(u.in1());
+          dims =
+              s == null || s.values() == null
+                  ? null
+                  : shape(x.dims(), s.values(), u.op().equals("Tile"));
+        }
+        if (dims == null) {
+          continue; // not evaluated here, or an error in ONNX Runtime too
+        }
+        long n = 1;
+        for (long d : dims) {
+          n = d > MAX_ELEMENTS_SEEN / Math.max(n, 1) ? MAX_ELEMENTS_SEEN : n * d;
+        }
+        if (n > limits.maxFoldedElements() - foldedElements) {
+          throw new FormatException(
+              FormatReason.ONNX_LIMIT_EXCEEDED,
+              u.at(),
+              "node "
+                  + u.op()
+                  + " makes a tensor of shape "
+                  + dims
+                  + " from constants, which takes the tensors constant folding makes over "
+                  + limits.maxFoldedElements()
+                  + " elements (onnx.maxFoldedElements): ONNX Runtime makes them when it"
+                  + " creates the session");
+        }
+        foldedElements += n;
+        constants.put(u.out(), new Folded(dims, null));
+      }
+    }
+  }
+
+  /**
+   * Range's output shape, {@code [max(ceil((limit - start) / delta), 0)]}; null when a value is not
+   * known or delta is 0 (which ONNX Runtime refuses).
+   */
+  private static @Nullable List<Long> range(Folded start, Folded limit, Folded delta) {
+    double n = Math.ceil((limit.scalar() - start.scalar()) / delta.scalar());
+    if (Double.isNaN(n) || delta.scalar() == 0) {
+      return null;
+    }
+    return List.of(n <= 0 ? 0 : n >= MAX_ELEMENTS_SEEN ? MAX_ELEMENTS_SEEN : (long) n);
+  }
+
+  /**
+   * The output shape of ConstantOfShape ({@code x} empty, {@code v} the shape), Expand ({@code x}
+   * broadcast with the shape {@code v}) or Tile ({@code x} times the repeats {@code v}); null for a
+   * negative value or a Tile whose ranks differ, which ONNX Runtime refuses.
+   */
+  private static @Nullable List<Long> shape(List<Long> x, long[] v, boolean tile) {
+    if (tile && x.size() != v.length) {
+      return null;
+    }
+    int rank = Math.max(x.size(), v.length);
+    List<Long> out = new ArrayList<>(rank);
+    for (int i = 0; i < rank; i++) {
+      int xi = i - (rank - x.size());
+      int vi = i - (rank - v.length);
+      long a = xi < 0 ? 1 : x.get(xi);
+      long b = vi < 0 ? 1 : v[vi];
+      if (b < 0) {
+        return null;
+      }
+      if (tile) {
+        out.add(b != 0 && a > MAX_ELEMENTS_SEEN / b ? MAX_ELEMENTS_SEEN : a * b);
+      } else {
+        out.add(a == 1 ? b : b == 1 ? a : Math.max(a, b));
+      }
+    }
+    return out;
   }
 
   /** Model-local function id (domain, name, overload) to the scope of its body. */
@@ -944,6 +1254,7 @@ public final class OnnxWalker {
         throw new FormatException(
             FormatReason.ONNX_TENSOR_INVALID, at, what + " has " + nnz + " values but no indices");
       }
+      countDense(values, denseSize, at, what);
       return values.name;
     }
     if (indices.dataType != DataTypes.INT64) {
@@ -1036,7 +1347,30 @@ public final class OnnxWalker {
       }
       prev = linear;
     }
+    countDense(values, denseSize, at, what);
     return values.name;
+  }
+
+  /**
+   * Adds a valid sparse tensor's dense size to the model's total and bounds it. ONNX Runtime 1.22
+   * makes every sparse initializer and sparse Constant dense when it creates a session, whatever
+   * the few values stored: a 100-byte model whose sparse initializer declares 2^28 floats and holds
+   * none made it allocate over 2 GiB. The dense size is what the file makes the engine allocate.
+   */
+  private void countDense(Tensor values, long denseSize, long at, String what) {
+    long denseBytes = DataTypes.byteSize(values.dataType, denseSize);
+    if (denseBytes < 0 || denseBytes > limits.maxSparseDenseBytes() - sparseDenseBytes) {
+      throw new FormatException(
+          FormatReason.ONNX_LIMIT_EXCEEDED,
+          at,
+          what
+              + " is "
+              + (denseBytes < 0 ? "over 2^63" : Long.toString(denseBytes))
+              + " bytes once dense, which takes the model's sparse tensors over "
+              + limits.maxSparseDenseBytes()
+              + " bytes (onnx.maxSparseDenseBytes): ONNX Runtime makes them dense at load");
+    }
+    sparseDenseBytes += denseBytes;
   }
 
   /**
@@ -1236,10 +1570,25 @@ public final class OnnxWalker {
 
   /** Repeated scalar field, packed (LEN) or not; returns the number of values. */
   private long repeatedScalar(Msg m, int elementWire) {
+    return repeatedScalar(m, elementWire, null);
+  }
+
+  /**
+   * Repeated scalar field; a varint field's values are also added to {@code sink} while it holds at
+   * most {@link Folded#MAX_VALUES} (one more tells the caller there were more).
+   */
+  private long repeatedScalar(Msg m, int elementWire, @Nullable List<Long> sink) {
     int f = m.f;
     int wt = m.wt;
     long at = m.at;
     if (wt == elementWire) {
+      if (sink != null) {
+        long v = r.readVarint();
+        if (sink.size() <= Folded.MAX_VALUES) {
+          sink.add(v);
+        }
+        return 1;
+      }
       r.skip(wt);
       return 1;
     }
@@ -1262,7 +1611,10 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     long count = 0;
     while (!r.atEnd()) {
-      r.readVarint();
+      long v = r.readVarint();
+      if (sink != null && sink.size() <= Folded.MAX_VALUES) {
+        sink.add(v);
+      }
       count++;
     }
     r.popLimit(old);
@@ -1283,6 +1635,41 @@ public final class OnnxWalker {
     long old = r.pushLimit(len);
     body.run();
     r.popLimit(old);
+  }
+
+  private static final byte[] VALUE = {'v', 'a', 'l', 'u', 'e'};
+  private static final byte[] VALUE_INTS = {'v', 'a', 'l', 'u', 'e', '_', 'i', 'n', 't', 's'};
+
+  /** The operators of the default domain {@link Body} looks at. */
+  private static final Set<String> FOLDING_OPS =
+      Set.of("Constant", "ConstantOfShape", "Expand", "Tile", "Range");
+
+  /** Whether the string at {@code [at, at + len)} of the file is {@code name} (ASCII). */
+  private boolean isName(long at, long len, byte[] name) {
+    if (at < 0 || len != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (r.bytes().get(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Checks the next {@code len} bytes as a protobuf string's UTF-8 and skips them. */
+  private void checkString(long len) {
+    work += len;
+    long at = r.position();
+    if (!r.isUtf8(at, len)) {
+      throw new FormatException(FormatReason.ONNX_STRING_NOT_UTF8, at, "string is not valid UTF-8");
+    }
+    r.skipBytes(len);
+  }
+
+  /** The name in slot {@code i} of a node's name positions, or null. */
+  private @Nullable String name(long[] names, int i) {
+    return names[2 * i] < 0 ? null : Utf8.decode(r.bytes(), names[2 * i], (int) names[2 * i + 1]);
   }
 
   /** Reads a protobuf string, checking UTF-8; returns it if {@code decode} and short enough. */
