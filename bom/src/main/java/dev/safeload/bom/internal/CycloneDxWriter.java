@@ -8,10 +8,8 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 
@@ -55,7 +53,7 @@ public final class CycloneDxWriter {
           writeMetadata(g, timestamp, toolVersion);
           g.writeName("components");
           g.writeStartArray();
-          Set<String> refs = new HashSet<>();
+          BomRefs refs = new BomRefs();
           for (int i = 0; i < models.size(); i++) {
             writeModel(g, models.get(i), i + 1, refs);
           }
@@ -91,10 +89,10 @@ public final class CycloneDxWriter {
     g.writeEndObject();
   }
 
-  private static void writeModel(JsonGenerator g, BomModel m, int index, Set<String> refs) {
+  private static void writeModel(JsonGenerator g, BomModel m, int index, BomRefs refs) {
     g.writeStartObject();
     g.writeStringProperty("type", "machine-learning-model");
-    g.writeStringProperty("bom-ref", unique(refs, "model:" + index + ":" + m.name()));
+    g.writeStringProperty("bom-ref", refs.unique("model:" + index + ":" + m.name()));
     g.writeStringProperty("name", m.name());
     ModelClaims claims = ModelClaims.of(m.files());
     if (claims != null) {
@@ -117,15 +115,14 @@ public final class CycloneDxWriter {
     g.writeEndObject();
   }
 
-  private static void writeFile(JsonGenerator g, BomFile f, int modelIndex, Set<String> refs) {
+  private static void writeFile(JsonGenerator g, BomFile f, int modelIndex, BomRefs refs) {
     g.writeStartObject();
     g.writeStringProperty("type", "file");
     // The digest is the key responders query on; a file read twice in one BOM keeps it with a
     // suffix.
     g.writeStringProperty(
         "bom-ref",
-        unique(
-            refs,
+        refs.unique(
             f.sha256() != null
                 ? "file:sha256:" + f.sha256().hex()
                 : "file:" + modelIndex + ":" + f.name()));
@@ -255,13 +252,5 @@ public final class CycloneDxWriter {
 
   static boolean fits(String claim) {
     return !claim.isEmpty() && claim.length() <= MAX_CLAIM_CHARS;
-  }
-
-  private static String unique(Set<String> refs, String ref) {
-    String r = ref;
-    for (int n = 2; !refs.add(r); n++) {
-      r = ref + "#" + n;
-    }
-    return r;
   }
 }

@@ -189,6 +189,19 @@ class PickleMachineTest {
     assertEquals("PICKLE_GLOBAL_NAME_INVALID", raw(of(0x80, 2, "ctorch\n_utils \n.")));
   }
 
+  /**
+   * A module name of many dotted parts is judged by a loop: the names were matched by a {@code
+   * java.util.regex} group repeated per part, whose matcher recurses once per repetition, so a 6 KB
+   * STACK_GLOBAL module ({@code a.a.a...}) overflowed the stack instead of being refused.
+   */
+  @Test
+  void manyPartModuleNamesDoNotOverflow() {
+    String module = "a" + ".a".repeat(50_000);
+    assertEquals("PICKLE_GLOBAL_NOT_ALLOWED", raw(of(0x80, 4, str(module), sstr("b"), 0x93, ".")));
+    assertEquals(
+        "PICKLE_GLOBAL_NAME_INVALID", raw(of(0x80, 4, str(module + "."), sstr("b"), 0x93, ".")));
+  }
+
   @Test
   void stackGlobalOperandsMustBeStrings() {
     assertEquals("PICKLE_MALFORMED", raw(of(0x80, 4, "C", 2, "os", sstr("system"), 0x93, ".")));

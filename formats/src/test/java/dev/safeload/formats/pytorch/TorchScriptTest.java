@@ -644,6 +644,18 @@ class TorchScriptTest {
     refused(setstate().put("data/0", new byte[15]), "PYTORCH_STORAGE_SIZE_MISMATCH");
   }
 
+  /**
+   * Record names are judged by loops, not by a {@code java.util.regex} group repeated per path
+   * segment (its matcher recurses once per repetition): a code record name of 2,000 one-letter
+   * folders, within the zip reader's 4 KiB name limit, overflowed the stack.
+   */
+  @org.junit.jupiter.api.Test
+  void deepCodeRecordNamesDoNotOverflow() {
+    String deep = "code/__torch__" + "/a".repeat(2_020);
+    refused(setstate().put(deep + ".py.debug_pkl", "x"), "TORCHSCRIPT_DEBUG_INVALID");
+    refused(setstate().put(deep + "/.py", "x"), "TORCHSCRIPT_RECORD_NOT_ALLOWED");
+  }
+
   @org.junit.jupiter.api.Test
   void extraFilesAreOpaqueButRecorded() {
     byte[] bytes = setstate().put("extra/notes.json", "{}").write();

@@ -103,9 +103,6 @@ public final class PickleMachine {
 
   static final long WORK_BASE = 1 << 20;
 
-  private static final Pattern MODULE =
-      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
-  private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DEVICE =
       Pattern.compile("(cpu|cuda|mps|meta|xpu|hpu|privateuseone)(:[0-9]{1,4})?");
   private static final Map<String, String> COMPAT_MODULES =
@@ -1563,8 +1560,31 @@ public final class PickleMachine {
 
   // ------------------------------------------------------------------ globals and calls
 
+  /**
+   * Whether {@code s} is ASCII identifiers joined by single dots. A loop, not a {@code
+   * java.util.regex} group repeated per part: the matcher recurses once per repetition, and a
+   * STACK_GLOBAL module string of a few thousand parts ({@code a.a.a...}, 6 KB) overflowed the
+   * stack.
+   */
+  private static boolean isDottedName(String s) {
+    boolean partStart = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '.' && !partStart) {
+        partStart = true;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_') {
+        partStart = false;
+      } else if (c >= '0' && c <= '9' && !partStart) {
+        continue;
+      } else {
+        return false;
+      }
+    }
+    return !partStart;
+  }
+
   private GlobalV resolve(String module, String name) {
-    if (!MODULE.matcher(module).matches() || !IDENT.matcher(name).matches()) {
+    if (!isDottedName(module) || !isDottedName(name) || name.indexOf('.') >= 0) {
       throw fail(
           FormatReason.PICKLE_GLOBAL_NAME_INVALID,
           "global '" + clip(module) + "' '" + clip(name) + "' is not a module and a plain name");

@@ -4,8 +4,6 @@ import dev.safeload.formats.FormatReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,29 +66,16 @@ final class Lexer {
     }
   }
 
-  // Jinja's float and integer rules (case-insensitive, '_' separators).
-  private static final Pattern FLOAT =
-      Pattern.compile(
-          "(?:\\d+_)*\\d+(?:\\.(?:\\d+_)*\\d+e[+\\-]?(?:\\d+_)*\\d+|\\.(?:\\d+_)*\\d+|e[+\\-]?(?:\\d+_)*\\d+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern INTEGER =
-      Pattern.compile(
-          "0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[0-9a-f])+|[1-9](?:_?\\d)*|0(?:_?0)*",
-          Pattern.CASE_INSENSITIVE);
   private static final String[] OPERATORS2 = {"//", "**", "==", "!=", ">=", "<="};
   private static final String OPERATORS1 = "+-/*%~[](){}=<>.:|,;";
 
   private final String src;
   private final TemplateLimits limits;
   private final List<Token> tokens = new ArrayList<>();
-  private final Matcher floatMatcher;
-  private final Matcher intMatcher;
 
   private Lexer(String src, TemplateLimits limits) {
     this.src = src;
     this.limits = limits;
-    this.floatMatcher = FLOAT.matcher(src);
-    this.intMatcher = INTEGER.matcher(src);
   }
 
   /** The tokens of {@code template}, ending with one EOF token. */
@@ -294,25 +279,40 @@ final class Lexer {
     return OPERATORS1.indexOf(c) >= 0 ? String.valueOf(c) : null;
   }
 
+  // Jinja's float and integer rules, case-insensitive, with '_' separators:
+  //   float   (\d+_)*\d+((\.(\d+_)*\d+)?e[+\-]?(\d+_)*\d+|\.(\d+_)*\d+)
+  //   integer 0b(_?[01])+|0o(_?[0-7])+|0x(_?[0-9a-f])+|[1-9](_?\d)*|0(_?0)*
+  // scanned by hand, not by java.util.regex: its matcher recurses once per repetition of a group,
+  // so a run of a few thousand digits overflowed the stack (a template may hold 256 Ki
+  // characters; the length limit below applies only once the literal is found). Each rule is
+  // deterministic (a shorter run is always followed by a digit or '_', never by '.' or 'e'), so
+  // the longest run is the regex's match and the scan reads each character once.
+
   private int number(int p) {
     // Jinja's float rule has a look-behind: no float right after a dot (so x.0.1 is x[0][1]).
     boolean afterDot = p > 0 && src.charAt(p - 1) == '.';
-    if (!afterDot && floatMatcher.region(p, src.length()).lookingAt()) {
-      int end = floatMatcher.end();
-      checkNumberLength(p, end);
-      double v = Double.parseDouble(src.substring(p, end).replace("_", ""));
-      add(Kind.FLOAT, src.substring(p, end), v, p);
-      return end;
+    int floatEnd = afterDot ? -1 : floatEnd(p);
+    if (floatEnd >= 0) {
+      checkNumberLength(p, floatEnd);
+      double v = Double.parseDouble(src.substring(p, floatEnd).replace("_", ""));
+      add(Kind.FLOAT, src.substring(p, floatEnd), v, p);
+      return floatEnd;
     }
-    if (!intMatcher.region(p, src.length()).lookingAt()) {
-      throw syntax(p, "bad number"); // unreachable: a digit always matches
+    int radix = 10;
+    int end;
+    char c1 = p + 1 < src.length() ? Character.toLowerCase(src.charAt(p + 1)) : 0;
+    int prefixed = src.charAt(p) == '0' && "box".indexOf(c1) >= 0 ? prefixedEnd(p + 2, c1) : -1;
+    if (prefixed >= 0) {
+      end = prefixed;
+      radix = c1 == 'b' ? 2 : c1 == 'o' ? 8 : 16;
+    } else if (src.charAt(p) == '0') {
+      end = zerosEnd(p);
+    } else {
+      end = digitsEnd(p, 10); // the caller saw a digit here
     }
-    int end = intMatcher.end();
     checkNumberLength(p, end);
     String digits = src.substring(p, end).replace("_", "").toLowerCase(java.util.Locale.ROOT);
-    int radix = 10;
-    if (digits.length() > 1 && digits.charAt(0) == '0' && "box".indexOf(digits.charAt(1)) >= 0) {
-      radix = digits.charAt(1) == 'b' ? 2 : digits.charAt(1) == 'o' ? 8 : 16;
+    if (radix != 10) {
       digits = digits.substring(2);
     }
     java.math.BigInteger v = new java.math.BigInteger(digits, radix);
@@ -323,6 +323,85 @@ final class Lexer {
     }
     add(Kind.INTEGER, src.substring(p, end), v.longValue(), p);
     return end;
+  }
+
+  /** End of the float literal at {@code p}, or -1 if none starts there. */
+  private int floatEnd(int p) {
+    int mantissa = digitsEnd(p, 10);
+    if (mantissa == p) {
+      return -1;
+    }
+    if (mantissa < src.length() && src.charAt(mantissa) == '.') {
+      int fraction = digitsEnd(mantissa + 1, 10);
+      if (fraction == mantissa + 1) {
+        return -1;
+      }
+      int exponent = exponentEnd(fraction);
+      return exponent >= 0 ? exponent : fraction;
+    }
+    return exponentEnd(mantissa);
+  }
+
+  /** End of {@code e[+\-]?(\d+_)*\d+} at {@code p}, or -1. */
+  private int exponentEnd(int p) {
+    if (p >= src.length() || (src.charAt(p) != 'e' && src.charAt(p) != 'E')) {
+      return -1;
+    }
+    int q = p + 1;
+    if (q < src.length() && (src.charAt(q) == '+' || src.charAt(q) == '-')) {
+      q++;
+    }
+    int end = digitsEnd(q, 10);
+    return end == q ? -1 : end;
+  }
+
+  /** End of {@code (_?D)+} at {@code p} (D a digit of the radix named by {@code kind}), or -1. */
+  private int prefixedEnd(int p, char kind) {
+    int radix = kind == 'b' ? 2 : kind == 'o' ? 8 : 16;
+    int q = p < src.length() && src.charAt(p) == '_' ? p + 1 : p;
+    int end = digitsEnd(q, radix);
+    return end == q ? -1 : end;
+  }
+
+  /** End of {@code 0(_?0)*} at {@code p}, where a '0' stands. */
+  private int zerosEnd(int p) {
+    int q = p + 1;
+    while (true) {
+      if (q < src.length() && src.charAt(q) == '0') {
+        q++;
+      } else if (q + 1 < src.length() && src.charAt(q) == '_' && src.charAt(q + 1) == '0') {
+        q += 2;
+      } else {
+        return q;
+      }
+    }
+  }
+
+  /**
+   * End of the longest run of digits of {@code radix} joined by single underscores ({@code
+   * D(_?D)*}, the same as {@code (D+_)*D+}) at {@code p}; {@code p} if no digit stands there.
+   */
+  private int digitsEnd(int p, int radix) {
+    if (p >= src.length() || !isDigit(src.charAt(p), radix)) {
+      return p;
+    }
+    int q = p + 1;
+    while (true) {
+      if (q < src.length() && isDigit(src.charAt(q), radix)) {
+        q++;
+      } else if (q + 1 < src.length()
+          && src.charAt(q) == '_'
+          && isDigit(src.charAt(q + 1), radix)) {
+        q += 2;
+      } else {
+        return q;
+      }
+    }
+  }
+
+  /** An ASCII digit of {@code radix} (2, 8, 10 or 16; either case), as the regex's classes are. */
+  private static boolean isDigit(char c, int radix) {
+    return c < 128 && Character.digit(c, radix) >= 0;
   }
 
   private void checkNumberLength(int p, int end) {

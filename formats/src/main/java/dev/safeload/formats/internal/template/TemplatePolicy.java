@@ -1421,6 +1421,27 @@ final class TemplatePolicy {
   }
 
   /**
+   * Whether {@code f} holds only strftime directives ({@code %} and a letter) and separators. A
+   * loop, not {@code java.util.regex}: its matcher recurses once per repetition of a group, and a
+   * literal of a few thousand spaces (literals reach 64 Ki characters) overflowed the stack.
+   */
+  private static boolean isDateFormat(String f) {
+    for (int i = 0; i < f.length(); i++) {
+      char c = f.charAt(i);
+      if (c == '%' && i + 1 < f.length() && isAsciiLetter(f.charAt(i + 1))) {
+        i++;
+      } else if (" -:/.,T".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  /**
    * A key that is a string no renderer has a dangerous member for, whatever it is used for: an
    * allowed member-name literal, or {@code strftime_now} of a literal with only directives and
    * separators (dates, day and month names), or a choice among such keys.
@@ -1436,7 +1457,7 @@ final class TemplatePolicy {
         && c.args().size() == 1
         && c.kwargs().isEmpty()
         && c.args().get(0) instanceof Str f) {
-      return f.value().matches("(%[A-Za-z]|[ \\-:/.,T])*");
+      return isDateFormat(f.value());
     }
     if (e instanceof Cond c) {
       return isHarmlessKey(c.then()) && (c.orElse() == null || isHarmlessKey(c.orElse()));

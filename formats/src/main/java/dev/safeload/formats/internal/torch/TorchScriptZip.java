@@ -67,8 +67,41 @@ import org.jspecify.annotations.Nullable;
 public final class TorchScriptZip {
   private TorchScriptZip() {}
 
-  private static final String IDENT = "[A-Za-z_][A-Za-z0-9_]{0,200}";
-  private static final Pattern CODE = Pattern.compile("code/__torch__(/" + IDENT + ")*\\.py");
+  /**
+   * Whether {@code rel} names a code record, {@code code/__torch__(/IDENT)*.py} with IDENT an ASCII
+   * identifier of at most 201 characters. A loop, not {@code java.util.regex}: its matcher recurses
+   * once per repetition of the group, and a name of 2,000 one-letter folders (zip names reach 4
+   * KiB) overflowed the stack.
+   */
+  static boolean isCodeRecord(String rel) {
+    String prefix = "code/__torch__";
+    if (!rel.startsWith(prefix) || !rel.endsWith(".py")) {
+      return false;
+    }
+    int end = rel.length() - 3;
+    int i = prefix.length();
+    while (i < end) {
+      if (rel.charAt(i) != '/') {
+        return false;
+      }
+      int start = ++i;
+      while (i < end && isIdentChar(rel.charAt(i), i == start)) {
+        i++;
+      }
+      if (i == start || i - start > 201) {
+        return false;
+      }
+    }
+    return i == end;
+  }
+
+  private static boolean isIdentChar(char c, boolean first) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || c == '_'
+        || (!first && c >= '0' && c <= '9');
+  }
+
   private static final Pattern RECORD = Pattern.compile("(data|constants)/(0|[1-9][0-9]{0,17})");
 
   /**
@@ -152,10 +185,10 @@ public final class TorchScriptZip {
         int slash = rel.indexOf('/');
         (rel.startsWith("data/") ? data : constantRecords)
             .put(Long.parseLong(rel.substring(slash + 1)), e);
-      } else if (CODE.matcher(rel).matches()) {
+      } else if (isCodeRecord(rel)) {
         code.put(rel, e);
       } else if (rel.endsWith(".py.debug_pkl")
-          && CODE.matcher(rel.substring(0, rel.length() - 10)).matches()) {
+          && isCodeRecord(rel.substring(0, rel.length() - 10))) {
         debug.put(rel.substring(0, rel.length() - 10), e);
       } else if (EXTRA.matcher(rel).matches() && !rel.contains("..")) {
         extras.add(rel.substring(6));

@@ -132,6 +132,32 @@ class WorkBoundsTest {
     }
   }
 
+  /**
+   * Long runs inside one token are scanned without recursion: number literals and strftime formats
+   * were matched by {@code java.util.regex}, whose matcher recurses once per repetition of a group,
+   * so a few thousand digits (or spaces in a format) overflowed the stack instead of ending in the
+   * literal's length limit or a verdict.
+   */
+  @Test
+  void longRunsInOneTokenDoNotOverflow() {
+    for (String number :
+        new String[] {
+          "1".repeat(100_000),
+          "1_".repeat(100_000) + "1",
+          "1.5e" + "1_".repeat(100_000) + "1",
+          "0x" + "_f".repeat(100_000),
+          "0" + "_0".repeat(100_000)
+        }) {
+      TemplateRejection r =
+          assertThrows(TemplateRejection.class, () -> ChatTemplates.check("{{ " + number + " }}"));
+      assertEquals(FormatReason.TEMPLATE_TOO_COMPLEX, r.reason(), number.substring(0, 8));
+      assertTrue(r.getMessage().contains("number literal longer than 64"), r.getMessage());
+    }
+    // A format of separators only is a harmless key, however long (literals reach 64 Ki).
+    ChatTemplates.check("{{ messages[strftime_now('" + " ".repeat(60_000) + "')] }}");
+    ChatTemplates.check("{{ messages[strftime_now('" + "%Y-".repeat(15_000) + "')] }}");
+  }
+
   private static ReasonCode reason(String t) {
     return assertThrows(TemplateRejection.class, () -> ChatTemplates.check(t)).reason();
   }
