@@ -6,6 +6,7 @@ import dev.safeload.formats.internal.json.JsonLimits;
 import dev.safeload.formats.internal.json.JsonReader;
 import dev.safeload.formats.internal.json.JsonReader.Token;
 import dev.safeload.formats.internal.template.TemplateSources;
+import dev.safeload.formats.internal.text.DottedNames;
 import dev.safeload.spi.Confidence;
 import dev.safeload.spi.FormatException;
 import dev.safeload.spi.FormatHandler;
@@ -525,7 +526,7 @@ public final class JsonHandler implements FormatHandler {
     if (library == null || cls == null) {
       throw imports(at, "auto_mapping lacks parent_library or base_model_class");
     }
-    if (!dottedIdentifiers(library)
+    if (!DottedNames.isDotted(library)
         || PEFT_PARENT_LIBRARIES.stream().noneMatch(library::startsWith)) {
       throw imports(
           at,
@@ -535,7 +536,7 @@ public final class JsonHandler implements FormatHandler {
               + PEFT_PARENT_LIBRARIES
               + ": AutoPeftModel would import it");
     }
-    if (!dottedIdentifiers(cls) || cls.contains(".") || cls.startsWith("_")) {
+    if (!DottedNames.isDotted(cls) || cls.contains(".") || cls.startsWith("_")) {
       throw imports(
           at, "auto_mapping.base_model_class '" + printable(cls) + "' is not a class name");
     }
@@ -558,7 +559,7 @@ public final class JsonHandler implements FormatHandler {
     if (type
         && (value == null
             || !value.startsWith("sentence_transformers.")
-            || !dottedIdentifiers(value))) {
+            || !DottedNames.isDotted(value))) {
       throw imports(
           at,
           "modules.json type '"
@@ -635,7 +636,7 @@ public final class JsonHandler implements FormatHandler {
       return; // not a class name: nothing to import (nested values are read by the main loop)
     }
     String v = r.stringValue();
-    if (v.indexOf('.') >= 0 && !(v.startsWith("torch.nn.modules.") && dottedIdentifiers(v))) {
+    if (v.indexOf('.') >= 0 && !(v.startsWith("torch.nn.modules.") && DottedNames.isDotted(v))) {
       throw imports(
           at,
           "activation_function '"
@@ -749,7 +750,7 @@ public final class JsonHandler implements FormatHandler {
               + "', not diffusers, transformers or a diffusers pipeline package: diffusers would"
               + " import it");
     }
-    if (!dottedIdentifiers(cls) || cls.contains(".") || cls.startsWith("_")) {
+    if (!DottedNames.isDotted(cls) || cls.contains(".") || cls.startsWith("_")) {
       throw imports(
           at,
           "model_index.json component "
@@ -771,24 +772,6 @@ public final class JsonHandler implements FormatHandler {
           at, "model_index.json component " + name + " is not a [library, class] pair of strings");
     }
     return r.stringValue();
-  }
-
-  /** Non-empty ASCII identifiers joined by single dots. */
-  private static boolean dottedIdentifiers(String s) {
-    boolean start = true;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '.' && !start) {
-        start = true;
-        continue;
-      }
-      boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
-      if (!(letter || !start && c >= '0' && c <= '9')) {
-        return false;
-      }
-      start = false;
-    }
-    return !start;
   }
 
   private static String printable(String s) {

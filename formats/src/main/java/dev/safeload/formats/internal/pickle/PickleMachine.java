@@ -21,6 +21,7 @@ import dev.safeload.formats.internal.pickle.Value.StorageV;
 import dev.safeload.formats.internal.pickle.Value.StrV;
 import dev.safeload.formats.internal.pickle.Value.TensorV;
 import dev.safeload.formats.internal.pickle.Value.TupleV;
+import dev.safeload.formats.internal.text.DottedNames;
 import dev.safeload.formats.internal.text.Utf8;
 import dev.safeload.formats.pickle.GlobalRule;
 import dev.safeload.formats.pickle.PickleOpcode;
@@ -1560,31 +1561,8 @@ public final class PickleMachine {
 
   // ------------------------------------------------------------------ globals and calls
 
-  /**
-   * Whether {@code s} is ASCII identifiers joined by single dots. A loop, not a {@code
-   * java.util.regex} group repeated per part: the matcher recurses once per repetition, and a
-   * STACK_GLOBAL module string of a few thousand parts ({@code a.a.a...}, 6 KB) overflowed the
-   * stack.
-   */
-  private static boolean isDottedName(String s) {
-    boolean partStart = true;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '.' && !partStart) {
-        partStart = true;
-      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_') {
-        partStart = false;
-      } else if (c >= '0' && c <= '9' && !partStart) {
-        continue;
-      } else {
-        return false;
-      }
-    }
-    return !partStart;
-  }
-
   private GlobalV resolve(String module, String name) {
-    if (!isDottedName(module) || !isDottedName(name) || name.indexOf('.') >= 0) {
+    if (!DottedNames.isDotted(module) || !DottedNames.isDotted(name) || name.indexOf('.') >= 0) {
       throw fail(
           FormatReason.PICKLE_GLOBAL_NAME_INVALID,
           "global '" + clip(module) + "' '" + clip(name) + "' is not a module and a plain name");
