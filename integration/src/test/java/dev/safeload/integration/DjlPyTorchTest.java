@@ -238,12 +238,8 @@ class DjlPyTorchTest {
   @Test
   void safeloadRefusesTheSameArchiveFirst() throws Exception {
     Path canary = dir.resolve("never-written");
-    Path m = dir.resolve("guarded");
-    Files.createDirectories(m);
-    Files.write(m.resolve("setstate_scripted.pt"), savingOnLoad(canary));
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
-    String codes =
-        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    ModelRejectedException e = refused("guarded", savingOnLoad(canary));
+    String codes = codes(e);
     assertEquals("TORCHSCRIPT_OP_DENIED", codes);
     Finding f = e.findings().get(0);
     assertTrue(
@@ -310,12 +306,8 @@ class DjlPyTorchTest {
 
   @Test
   void safeloadRefusesALocalNamedLikeTheCodeNamespace() throws Exception {
-    Path m = dir.resolve("shadowed-guarded");
-    Files.createDirectories(m);
-    Files.write(m.resolve("setstate_scripted.pt"), resizingOnLoad());
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
-    String codes =
-        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    ModelRejectedException e = refused("shadowed-guarded", resizingOnLoad());
+    String codes = codes(e);
     assertEquals("TORCHSCRIPT_NONCANONICAL", codes);
     assertTrue(e.findings().get(0).message().contains("'__torch__'"), e::toString);
   }
@@ -365,12 +357,20 @@ class DjlPyTorchTest {
 
   @Test
   void safeloadRefusesACodeClassNamedAfterANativeClass() throws Exception {
-    Path m = dir.resolve("native-guarded");
-    Files.createDirectories(m);
-    Files.write(m.resolve("setstate_scripted.pt"), nativeClassOnLoad());
-    ModelRejectedException e = assertThrows(ModelRejectedException.class, () -> loader().load(m));
-    String codes =
-        e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
+    ModelRejectedException e = refused("native-guarded", nativeClassOnLoad());
+    String codes = codes(e);
     assertEquals("TORCHSCRIPT_TYPE_NOT_ALLOWED", codes);
+  }
+
+  /** Loads {@code archive} as {@code setstate_scripted.pt} of a model folder, expecting refusal. */
+  private ModelRejectedException refused(String folder, byte[] archive) throws Exception {
+    Path m = dir.resolve(folder);
+    Files.createDirectories(m);
+    Files.write(m.resolve("setstate_scripted.pt"), archive);
+    return assertThrows(ModelRejectedException.class, () -> loader().load(m));
+  }
+
+  private static String codes(ModelRejectedException e) {
+    return e.findings().stream().map(f -> f.reason().code()).collect(Collectors.joining(","));
   }
 }
