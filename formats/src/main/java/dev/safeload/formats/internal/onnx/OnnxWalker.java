@@ -429,7 +429,8 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (d.equals("ai.onnx") && FOLDING_OPS.contains(op)) {
-      body.node(op, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
+      body.node(
+          op, inputs, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
     }
     // A domain outside the allowlist is judged once every function is known (functions follow the
     // graph): a node may call a model-local function, whose own nodes are checked here like any.
@@ -767,14 +768,17 @@ public final class OnnxWalker {
    * The constants of one graph or function body (initializers, Constant nodes' {@code value} and
    * {@code value_ints}) and the nodes of the default domain whose output size comes from their
    * inputs' values: ConstantOfShape (shape), Expand (shape), Tile (repeats) and Range (start,
-   * limit, delta). ONNX Runtime 1.22 folds such a node whose inputs are all constant when it
-   * creates the session, so the size the file states in a few bytes is allocated before the
-   * application runs anything: a 136-byte model whose ConstantOfShape reads the shape [2^28] from
-   * an initializer took ORT to 3.2 GB resident. The elements of every tensor folding would make,
-   * summed over the model, are bounded by onnx.maxFoldedElements. A node with an input that is not
-   * a constant of its own body (an outer-scope name, external data, a graph input) is not evaluated
-   * here; nor is a function's Constant taking its value from the caller's attribute
-   * (ref_attr_name), which ONNX Runtime folds after inlining the function.
+   * limit, delta), and the broadcasting operators of two or three inputs (Add, Mul, Where, ...),
+   * whose output is their inputs' shapes broadcast together: a 131 KB model multiplying
+   * initializers of shapes [16384, 1] and [1, 16384] took ORT 1.22 to 3.2 GB resident in 18 s. ONNX
+   * Runtime 1.22 folds such a node whose inputs are all constant when it creates the session, so
+   * the size the file states in a few bytes is allocated before the application runs anything: a
+   * 136-byte model whose ConstantOfShape reads the shape [2^28] from an initializer took ORT to 3.2
+   * GB resident. The elements of every tensor folding would make, summed over the model, are
+   * bounded by onnx.maxFoldedElements. A node with an input that is not a constant of its own body
+   * (an outer-scope name, external data, a graph input) is not evaluated here; nor is a function's
+   * Constant taking its value from the caller's attribute (ref_attr_name), which ONNX Runtime folds
+   * after inlining the function.
    */
   private final class Body {
     private final Map<String, Folded> constants = new HashMap<>();
@@ -786,6 +790,7 @@ public final class OnnxWalker {
 
     void node(
         String op,
+        int inputs,
         @Nullable String in0,
         @Nullable String in1,
         @Nullable String in2,
@@ -802,7 +807,10 @@ public final class OnnxWalker {
       } else if ((op.equals("ConstantOfShape")
               || op.equals("Expand")
               || op.equals("Tile")
-              || op.equals("Range"))
+              || op.equals("Range")
+              // ONNX Runtime folds a node only when every input is a constant: with more than
+              // the three inputs recorded, one unknown could be a graph input
+              || BROADCASTING_OPS.contains(op) && inputs >= 2 && inputs <= 3)
           && in0 != null) {
         uses.add(new Use(op, in0, in1, in2, out, at));
       }
@@ -823,6 +831,10 @@ public final class OnnxWalker {
           Folded limit = u.in1() == null ? null : constants.get(u.in1());
           Folded delta = u.in2() == null ? null : constants.get(u.in2());
           dims = limit == null || delta == null ? null : range(x, limit, delta);
+        } else if (BROADCASTING_OPS.contains(u.op())) {
+          Folded b = u.in1() == null ? null : constants.get(u.in1());
+          Folded c = u.in2() == null ? x : constants.get(u.in2());
+          dims = b == null || c == null ? null : broadcast(broadcast(x.dims(), b.dims()), c.dims());
         } else {
           Folded s = u.in1() == null ? null : constants.get(u.in1());
           dims =
@@ -854,6 +866,29 @@ public final class OnnxWalker {
         constants.put(u.out(), new Folded(dims, null));
       }
     }
+  }
+
+  /**
+   * Two shapes broadcast together (numpy rules: aligned from the last dimension, each pair equal or
+   * one of them 1); null when one is null or a pair differs, which ONNX Runtime refuses.
+   */
+  private static @Nullable List<Long> broadcast(@Nullable List<Long> a, @Nullable List<Long> b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    int rank = Math.max(a.size(), b.size());
+    List<Long> out = new ArrayList<>(rank);
+    for (int i = 0; i < rank; i++) {
+      int ai = i - (rank - a.size());
+      int bi = i - (rank - b.size());
+      long x = ai < 0 ? 1 : a.get(ai);
+      long y = bi < 0 ? 1 : b.get(bi);
+      if (x != y && x != 1 && y != 1) {
+        return null;
+      }
+      out.add(x == 1 ? y : x);
+    }
+    return out;
   }
 
   /**
@@ -1642,7 +1677,67 @@ public final class OnnxWalker {
 
   /** The operators of the default domain {@link Body} looks at. */
   private static final Set<String> FOLDING_OPS =
-      Set.of("Constant", "ConstantOfShape", "Expand", "Tile", "Range");
+      Set.of(
+          "Constant",
+          "ConstantOfShape",
+          "Expand",
+          "Tile",
+          "Range",
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Mod",
+          "PRelu",
+          "BitShift",
+          "And",
+          "Or",
+          "Xor",
+          "BitwiseAnd",
+          "BitwiseOr",
+          "BitwiseXor",
+          "Equal",
+          "Greater",
+          "GreaterOrEqual",
+          "Less",
+          "LessOrEqual",
+          "Max",
+          "Min",
+          "Mean",
+          "Sum",
+          "Where");
+
+  /**
+   * The operators of {@link #FOLDING_OPS} whose output is their inputs broadcast together (numpy
+   * rules): two large constants of shapes [n, 1] and [1, m] make n × m elements.
+   */
+  private static final Set<String> BROADCASTING_OPS =
+      Set.of(
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Mod",
+          "PRelu",
+          "BitShift",
+          "And",
+          "Or",
+          "Xor",
+          "BitwiseAnd",
+          "BitwiseOr",
+          "BitwiseXor",
+          "Equal",
+          "Greater",
+          "GreaterOrEqual",
+          "Less",
+          "LessOrEqual",
+          "Max",
+          "Min",
+          "Mean",
+          "Sum",
+          "Where");
 
   /** Whether the string at {@code [at, at + len)} of the file is {@code name} (ASCII). */
   private boolean isName(long at, long len, byte[] name) {
