@@ -49,6 +49,17 @@ final class FileReading {
    */
   static final long SMALL_COPY_BYTES = 1 << 20;
 
+  /**
+   * The most a run copies so under a mapping mode, over all its files: the copies live as long as
+   * the run (a later file may claim one as data), and a folder of thousands of files just under 1
+   * MiB must not hold gigabytes of direct memory where mappings held none. Past it, small files are
+   * mapped as before.
+   */
+  static final long SMALL_COPY_BUDGET = 64L << 20;
+
+  private final java.util.concurrent.atomic.AtomicLong smallCopied =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final LoadPolicy policy;
   private final Delivery mode;
   private final @Nullable Path privateDir;
@@ -141,12 +152,14 @@ final class FileReading {
             && mode == Delivery.MAPPED_TRUSTED
             && src.size() >= SourceReader.CONCURRENT_VALIDATION_MIN_BYTES;
     ReadBytes read = null;
+    Delivery readMode = mode;
     FutureTask<FileValidation.Outcome> early = null;
     // Open until the verdict: a mapping is judged through it (StreamedBytes), and the descriptor
     // is never re-opened by path.
     FileChannel ch = null;
     try {
       ch = src.open(follow);
+      readMode = readMode(src.size());
       SafeProgress progressOfFile = new SafeProgress(progress, name, src.size());
       if (concurrent) {
         List<ByteBuffer> mapping = SourceReader.mapReadOnly(ch, src.size());
@@ -181,7 +194,7 @@ final class FileReading {
             SourceReader.read(
                 ch,
                 src.size(),
-                readMode(src.size()),
+                readMode,
                 // Only PRIVATE_FILE writes there, and it always has a private directory.
                 privateDir != null ? privateDir : Path.of(""),
                 name,
@@ -209,7 +222,7 @@ final class FileReading {
       closeQuietly(ch);
       throw e;
     }
-    StreamedBytes view = judgingView(read, ch);
+    StreamedBytes view = judgingView(read, ch, readMode);
     if (view == null || read.copyChannel() != null) {
       ch.close(); // judged in memory or through the private copy: the source is done with
     }
@@ -287,23 +300,29 @@ final class FileReading {
    * the private copy), one that streams by {@code read()} from the same descriptor; null to judge
    * the bytes in memory as they are.
    */
-  private @Nullable StreamedBytes judgingView(ReadBytes read, FileChannel source) {
+  private @Nullable StreamedBytes judgingView(
+      ReadBytes read, FileChannel source, Delivery readMode) {
     FileChannel copy = read.copyChannel();
     if (copy != null) {
       return new StreamedBytes(read.bytes(), copy);
     }
-    return readMode(read.bytes().size()) == Delivery.MAPPED_TRUSTED
-        ? new StreamedBytes(read.bytes(), source)
-        : null;
+    return readMode == Delivery.MAPPED_TRUSTED ? new StreamedBytes(read.bytes(), source) : null;
   }
 
   /**
-   * How a file of {@code size} bytes is read: the run's mode, but a small file is always copied.
+   * How a file of {@code size} bytes is read: the run's mode, but under a mapping mode a small file
+   * is copied while the run's copies stay within {@link #SMALL_COPY_BUDGET}.
    */
-  private Delivery readMode(long size) {
-    return mode == Delivery.MAPPED_TRUSTED && size < SMALL_COPY_BYTES
-        ? Delivery.COPY_TO_MEMORY
-        : mode;
+  Delivery readMode(long size) {
+    if (mode != Delivery.MAPPED_TRUSTED || size >= SMALL_COPY_BYTES) {
+      return mode;
+    }
+    long total = smallCopied.addAndGet(size);
+    if (total > SMALL_COPY_BUDGET) {
+      smallCopied.addAndGet(-size);
+      return mode;
+    }
+    return Delivery.COPY_TO_MEMORY;
   }
 
   /**

@@ -32,6 +32,26 @@ class FileReadingTest {
 
   @TempDir Path dir;
 
+  /**
+   * Under a mapping mode small files are copied, but only while the run's copies stay within their
+   * budget (they live as long as the run): past it, and for files from 1 MiB, they are mapped.
+   */
+  @Test
+  void smallFilesAreCopiedWithinTheRunsBudget() {
+    FileReading mapped =
+        new FileReading(POLICY, Delivery.MAPPED_TRUSTED, null, ProgressListener.NONE, List.of());
+    long small = FileReading.SMALL_COPY_BYTES - 1;
+    long fit = FileReading.SMALL_COPY_BUDGET / small;
+    for (long i = 0; i < fit; i++) {
+      assertEquals(Delivery.COPY_TO_MEMORY, mapped.readMode(small), "file " + i);
+    }
+    assertEquals(Delivery.MAPPED_TRUSTED, mapped.readMode(small));
+    assertEquals(Delivery.MAPPED_TRUSTED, mapped.readMode(FileReading.SMALL_COPY_BYTES));
+    FileReading copied =
+        new FileReading(POLICY, Delivery.COPY_TO_MEMORY, null, ProgressListener.NONE, List.of());
+    assertEquals(Delivery.COPY_TO_MEMORY, copied.readMode(FileReading.SMALL_COPY_BYTES));
+  }
+
   @Test
   void theVerdictIsGivenOnTheBytesThatWereHashed() throws IOException {
     for (Delivery mode : List.of(Delivery.COPY_TO_MEMORY, Delivery.MAPPED_TRUSTED)) {
