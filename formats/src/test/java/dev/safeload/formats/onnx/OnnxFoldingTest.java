@@ -115,8 +115,9 @@ class OnnxFoldingTest {
 
   /**
    * Two constants broadcast together: ORT 1.22 folded Mul([16384, 1], [1, 16384]) of a 131 KB model
-   * into 2^28 floats, 3.2 GB resident in 18 s. Where broadcasts three; an input that is not a
-   * constant leaves the node unfolded, and so does a fourth input this walk does not follow.
+   * into 2^28 floats, 3.2 GB resident in 18 s. Where broadcasts three, Sum any number (a fourth
+   * constant still counts); an input that is not a constant leaves the node unfolded; a name of any
+   * length is followed (one longer than a description keeps must not hide a constant).
    */
   @Test
   void broadcastingOfConstants() {
@@ -130,6 +131,19 @@ class OnnxFoldingTest {
             floats("c", 1, 1),
             floats("a", 16384, 1),
             floats("b", 1, 16384)));
+    Proto sum4 =
+        Proto.of().str(1, "c").str(1, "a").str(1, "d").str(1, "b").str(2, "y").str(4, "Sum");
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        withInit(
+            sum4, floats("c", 1), floats("a", 16384, 1), floats("d", 1), floats("b", 1, 16384)));
+    describe(withInit(sum4, floats("c", 1), floats("a", 16384, 1), floats("d", 1))); // b: input
+    String longA = "a".repeat(5000);
+    String longB = "b".repeat(5000);
+    assertRejected(
+        FormatReason.ONNX_LIMIT_EXCEEDED,
+        withInit(
+            node2("Mul", longA, longB, "y"), floats(longA, 16384, 1), floats(longB, 1, 16384)));
     // what real models fold: a bias of a few thousand elements
     describe(withInit(node2("Add", "a", "b", "y"), floats("a", 1, 4096), floats("b", 4096)));
     // a graph input on one side: not folded

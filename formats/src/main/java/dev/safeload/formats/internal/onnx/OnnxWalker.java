@@ -13,6 +13,7 @@ import dev.safeload.spi.FormatException;
 import dev.safeload.spi.ModelBytes;
 import dev.safeload.spi.TensorInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -387,21 +388,28 @@ public final class OnnxWalker {
     String domain = "";
     String overload = "";
     long at = r.position();
-    // Where the first three inputs and the first output are, decoded only for the nodes constant
-    // folding needs (Body); -1: absent or too long to be a name worth following.
-    long[] names = {-1, 0, -1, 0, -1, 0, -1, 0};
+    // Where each input name and the first output name are (offset, length), decoded only for the
+    // nodes constant folding follows (Body), and then whole: a long name must not hide a constant.
+    long[] names = new long[8];
     int inputs = 0;
+    long outAt = -1;
+    long outLen = 0;
     int outputs = 0;
     Folded[] value = {null};
     while (m.next()) {
       switch (m.f) {
         case 1, 2 -> {
-          int slot = m.f == 1 ? (inputs++ < 3 ? inputs - 1 : -1) : (outputs++ == 0 ? 3 : -1);
           m.field(LEN);
           long len = r.readLength();
-          if (slot >= 0 && len <= MAX_DESCRIBED) {
-            names[2 * slot] = r.position();
-            names[2 * slot + 1] = len;
+          if (m.f == 1) {
+            if (2 * inputs == names.length) {
+              names = Arrays.copyOf(names, 2 * names.length); // grows with the node's bytes
+            }
+            names[2 * inputs] = r.position();
+            names[2 * inputs++ + 1] = len;
+          } else if (outputs++ == 0) {
+            outAt = r.position();
+            outLen = len;
           }
           checkString(len);
         }
@@ -429,8 +437,12 @@ public final class OnnxWalker {
     }
     String d = normaliseDomain(domain);
     if (d.equals("ai.onnx") && FOLDING_OPS.contains(op)) {
-      body.node(
-          op, inputs, name(names, 0), name(names, 1), name(names, 2), name(names, 3), value[0], at);
+      List<String> in = new ArrayList<>(inputs);
+      for (int i = 0; i < inputs; i++) {
+        in.add(Utf8.decode(r.bytes(), names[2 * i], (int) names[2 * i + 1]));
+      }
+      String out = outAt < 0 ? null : Utf8.decode(r.bytes(), outAt, (int) outLen);
+      body.node(op, in, out, value[0], at);
     }
     // A domain outside the allowlist is judged once every function is known (functions follow the
     // graph): a node may call a model-local function, whose own nodes are checked here like any.
@@ -761,8 +773,7 @@ public final class OnnxWalker {
   private static final long MAX_ELEMENTS_SEEN = Long.MAX_VALUE / 2;
 
   /** A node whose output size constant folding takes from its inputs' values. */
-  private record Use(
-      String op, String in0, @Nullable String in1, @Nullable String in2, String out, long at) {}
+  private record Use(String op, List<String> in, String out, long at) {}
 
   /**
    * The constants of one graph or function body (initializers, Constant nodes' {@code value} and
@@ -788,15 +799,7 @@ public final class OnnxWalker {
       constants.put(name, folded(t));
     }
 
-    void node(
-        String op,
-        int inputs,
-        @Nullable String in0,
-        @Nullable String in1,
-        @Nullable String in2,
-        @Nullable String out,
-        @Nullable Folded value,
-        long at) {
+    void node(String op, List<String> in, @Nullable String out, @Nullable Folded value, long at) {
       if (out == null) {
         return;
       }
@@ -804,23 +807,21 @@ public final class OnnxWalker {
         if (value != null) {
           constants.put(out, value);
         }
-      } else if ((op.equals("ConstantOfShape")
-              || op.equals("Expand")
-              || op.equals("Tile")
-              || op.equals("Range")
-              // ONNX Runtime folds a node only when every input is a constant: with more than
-              // the three inputs recorded, one unknown could be a graph input
-              || BROADCASTING_OPS.contains(op) && inputs >= 2 && inputs <= 3)
-          && in0 != null) {
-        uses.add(new Use(op, in0, in1, in2, out, at));
+      } else if (!in.isEmpty()) {
+        uses.add(new Use(op, in, out, at));
       }
+    }
+
+    /** The constant that input {@code i} of {@code u} names, if it has one. */
+    private @Nullable Folded input(Use u, int i) {
+      return i < u.in().size() ? constants.get(u.in().get(i)) : null;
     }
 
     /** Runs once the body's every constant is known (initializers may follow the nodes). */
     void fold() {
       for (Use u : uses) {
         work++;
-        Folded x = constants.get(u.in0());
+        Folded x = input(u, 0);
         if (x == null) {
           continue; // not a constant: ONNX Runtime does not fold the node
         }
@@ -828,15 +829,18 @@ public final class OnnxWalker {
         if (u.op().equals("ConstantOfShape")) {
           dims = x.values() == null ? null : shape(List.of(), x.values(), false);
         } else if (u.op().equals("Range")) {
-          Folded limit = u.in1() == null ? null : constants.get(u.in1());
-          Folded delta = u.in2() == null ? null : constants.get(u.in2());
+          Folded limit = input(u, 1);
+          Folded delta = input(u, 2);
           dims = limit == null || delta == null ? null : range(x, limit, delta);
         } else if (BROADCASTING_OPS.contains(u.op())) {
-          Folded b = u.in1() == null ? null : constants.get(u.in1());
-          Folded c = u.in2() == null ? x : constants.get(u.in2());
-          dims = b == null || c == null ? null : broadcast(broadcast(x.dims(), b.dims()), c.dims());
+          // folded only when every input is a constant; the output is all of them broadcast
+          dims = x.dims();
+          for (int i = 1; i < u.in().size() && dims != null; i++) {
+            Folded y = input(u, i);
+            dims = y == null ? null : broadcast(dims, y.dims());
+          }
         } else {
-          Folded s = u.in1() == null ? null : constants.get(u.in1());
+          Folded s = input(u, 1);
           dims =
               s == null || s.values() == null
                   ? null
@@ -1676,40 +1680,8 @@ public final class OnnxWalker {
   private static final byte[] VALUE_INTS = {'v', 'a', 'l', 'u', 'e', '_', 'i', 'n', 't', 's'};
 
   /** The operators of the default domain {@link Body} looks at. */
-  private static final Set<String> FOLDING_OPS =
-      Set.of(
-          "Constant",
-          "ConstantOfShape",
-          "Expand",
-          "Tile",
-          "Range",
-          "Add",
-          "Sub",
-          "Mul",
-          "Div",
-          "Pow",
-          "Mod",
-          "PRelu",
-          "BitShift",
-          "And",
-          "Or",
-          "Xor",
-          "BitwiseAnd",
-          "BitwiseOr",
-          "BitwiseXor",
-          "Equal",
-          "Greater",
-          "GreaterOrEqual",
-          "Less",
-          "LessOrEqual",
-          "Max",
-          "Min",
-          "Mean",
-          "Sum",
-          "Where");
-
   /**
-   * The operators of {@link #FOLDING_OPS} whose output is their inputs broadcast together (numpy
+   * The operators constant folding follows whose output is their inputs broadcast together (numpy
    * rules): two large constants of shapes [n, 1] and [1, m] make n × m elements.
    */
   private static final Set<String> BROADCASTING_OPS =
@@ -1739,6 +1711,15 @@ public final class OnnxWalker {
           "Sum",
           "Where");
 
+  /** The operators of the default domain whose nodes constant folding follows (Body). */
+  private static final Set<String> FOLDING_OPS = folding();
+
+  private static Set<String> folding() {
+    Set<String> ops = new HashSet<>(BROADCASTING_OPS);
+    ops.addAll(List.of("Constant", "ConstantOfShape", "Expand", "Tile", "Range"));
+    return Set.copyOf(ops);
+  }
+
   /** Whether the string at {@code [at, at + len)} of the file is {@code name} (ASCII). */
   private boolean isName(long at, long len, byte[] name) {
     if (at < 0 || len != name.length) {
@@ -1763,10 +1744,6 @@ public final class OnnxWalker {
   }
 
   /** The name in slot {@code i} of a node's name positions, or null. */
-  private @Nullable String name(long[] names, int i) {
-    return names[2 * i] < 0 ? null : Utf8.decode(r.bytes(), names[2 * i], (int) names[2 * i + 1]);
-  }
-
   /** Reads a protobuf string, checking UTF-8; returns it if {@code decode} and short enough. */
   private @Nullable String string(boolean decode) {
     long len = r.readLength();
