@@ -29,8 +29,8 @@ public enum Delivery {
    * mapping has already dirtied changes neither time (ext4 and tmpfs update them on the first write
    * fault only), so a writer that mapped the file first is not seen. Scans read through a mapping
    * too, with the same limit. A file under 1 MiB is read into memory instead, hashed and judged
-   * there as {@link #COPY_TO_MEMORY} does (the copy costs less than a mapping at that size), so the
-   * limit applies from 1 MiB.
+   * there as {@link #COPY_TO_MEMORY} does (the copy costs less than a mapping at that size), while
+   * a run's copies stay within 64 MiB; the limit applies to the files mapped.
    */
   MAPPED_TRUSTED
 }
